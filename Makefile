@@ -1,0 +1,117 @@
+# litehcl build.  `make` builds build/litehcl and build/litellm-emu.
+# Generated C (re2c, lemon) lives under $(BUILD)/gen and is never committed.
+#
+#   make deps          install the Debian packages the build needs (idempotent)
+#   make               build the tool and the emulator
+#   make check         run the whole test suite (plain build, then ASan/UBSan build,
+#                      then a bounded fuzz run); ends with "N passed, N failed"
+#   make demo          start the emulator, apply examples/quickstart, plan again, stop
+#   make bench         benchmarks (parse, evaluate, plan/apply)
+#   make install PREFIX=/usr/local
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+OPT     ?= -O2 -g
+SAN     ?=
+STD      = -std=c11 -D_GNU_SOURCE
+WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
+DEPFLAGS = -MMD -MP
+INC      = -Isrc -I$(BUILD)/gen
+CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(INC) $(CFLAGS)
+LIBS     = -lcjson -lcurl -lpcre2-8 -lm
+EMU_LIBS = -lmicrohttpd -lcjson -lpthread -lm
+
+ifeq ($(origin CC),default)
+CC = cc
+endif
+
+GEN_DIR  = $(BUILD)/gen
+GEN_C    = $(GEN_DIR)/lexer.c $(GEN_DIR)/parser.c
+GEN_H    = $(GEN_DIR)/parser.h
+SRC      = $(filter-out src/main.c,$(wildcard src/*.c))
+OBJ      = $(SRC:src/%.c=$(BUILD)/obj/%.o) $(GEN_DIR)/lexer.o $(GEN_DIR)/parser.o
+EMU_SRC  = $(wildcard tests/emu/*.c)
+EMU_OBJ  = $(EMU_SRC:tests/emu/%.c=$(BUILD)/emu/%.o)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+
+.PHONY: all deps check test test-plain test-san fuzz bench bench-parse demo install clean
+
+all: $(BUILD)/litehcl $(BUILD)/litellm-emu $(UNIT_BIN)
+
+deps:
+	@sh tests/deps.sh
+
+$(GEN_DIR)/lexer.c: grammar/lexer.re $(GEN_H)
+	@mkdir -p $(GEN_DIR)
+	re2c -W -Werror --utf8 -i -o $@ $<
+
+$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h: grammar/parser.y
+	@mkdir -p $(GEN_DIR)
+	cp grammar/parser.y $(GEN_DIR)/parser.y
+	cd $(GEN_DIR) && lemon -s -q parser.y > lemon.out 2>&1; st=$$?; cat lemon.out; \
+	  if [ $$st -ne 0 ] || grep -Eq 'conflicts\.+ *[1-9]|parsing conflict' lemon.out; then echo "lemon: conflicts or errors" >&2; rm -f parser.c parser.h; exit 1; fi
+
+# Generated code is compiled without -Werror: its warnings are not ours to fix.
+$(GEN_DIR)/%.o: $(GEN_DIR)/%.c
+	$(CC) $(CFLAGS_ALL) -Wall -Wno-unused-parameter -Wno-unused-variable -Wno-sign-compare -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.c $(GEN_H)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) $(WARN) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/liblitehcl.a: $(OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/main.o: src/main.c $(GEN_H)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) $(WARN) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/litehcl: $(BUILD)/obj/main.o $(BUILD)/liblitehcl.a
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/emu/%.o: tests/emu/%.c
+	@mkdir -p $(BUILD)/emu
+	$(CC) $(STD) $(OPT) $(SAN) -Itests/emu $(CFLAGS) $(WARN) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/litellm-emu: $(EMU_OBJ)
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(EMU_LIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/liblitehcl.a
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(CFLAGS_ALL) $(WARN) -o $@ $< $(BUILD)/liblitehcl.a $(LIBS)
+
+# The fuzz target needs clang's libFuzzer.
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(SRC) $(GEN_C) $(wildcard src/*.h)
+	@mkdir -p $(BUILD)/fuzz
+	clang $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	  -Isrc -I$(GEN_DIR) -o $@ tests/fuzz/fuzz_parse.c $(SRC) $(GEN_C) $(LIBS)
+
+fuzz: $(BUILD)/fuzz/fuzz_parse
+
+check: all
+	$(MAKE) BUILD=build/san OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all
+	-$(MAKE) fuzz
+	sh tests/run.sh
+
+test: check
+
+bench: bench-parse
+	sh tests/bench/eval.sh
+	sh tests/bench/plan.sh
+
+bench-parse: all
+	sh tests/bench/parse.sh
+
+demo: all
+	sh examples/demo.sh
+
+install: $(BUILD)/litehcl
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/litehcl $(DESTDIR)$(PREFIX)/bin/litehcl
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/emu/*.d)

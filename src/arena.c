@@ -1,0 +1,146 @@
+/* arena.c - bump allocator: chunks of at least 64 KiB, big requests get their own
+ * chunk.  See arena.h for the contract. */
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_MIN (64 * 1024)
+#define ALIGN 16
+
+struct chunk {
+	struct chunk *next;	/* older chunk */
+	size_t used, size;	/* bytes used / usable in data */
+	_Alignas(16) unsigned char data[];
+};
+
+struct lh_arena {
+	struct chunk *head;	/* current chunk, newest first */
+	size_t total;		/* bytes handed out */
+};
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n);
+	if (p == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+lh_arena *
+lh_arena_new(void)
+{
+	lh_arena *a = xmalloc(sizeof *a);
+	a->head = NULL;
+	a->total = 0;
+	return a;
+}
+
+void
+lh_arena_free(lh_arena *a)
+{
+	if (a == NULL)
+		return;
+	for (struct chunk *c = a->head, *next; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *
+lh_arena_alloc(lh_arena *a, size_t n)
+{
+	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (n == 0)
+		n = ALIGN;
+	struct chunk *c = a->head;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+		if (n > CHUNK_MIN / 4 && c != NULL) {
+			/* A big block gets its own chunk behind the current one, so the
+			 * space left in the current chunk is not wasted. */
+			struct chunk *big = xmalloc(sizeof *big + n);
+			big->size = n;
+			big->used = n;
+			big->next = c->next;
+			c->next = big;
+			a->total += n;
+			memset(big->data, 0, n);
+			return big->data;
+		}
+		c = xmalloc(sizeof *c + size);
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	a->total += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+lh_arena_strndup(lh_arena *a, const char *s, size_t n)
+{
+	char *p = lh_arena_alloc(a, n + 1);
+	if (n > 0)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+lh_arena_strdup(lh_arena *a, const char *s)
+{
+	return lh_arena_strndup(a, s, strlen(s));
+}
+
+char *
+lh_arena_printf(lh_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return lh_arena_strdup(a, "");
+	if ((size_t)n < sizeof small)
+		return lh_arena_strndup(a, small, (size_t)n);
+	char *p = lh_arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void *
+lh_arena_grow(lh_arena *a, void *old, size_t n, size_t need, size_t sz)
+{
+	size_t cap = n < 4 ? 8 : n * 2;
+	while (cap < need)
+		cap *= 2;
+	if (sz != 0 && cap > SIZE_MAX / sz) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	void *p = lh_arena_alloc(a, cap * sz);
+	if (n > 0 && old != NULL)
+		memcpy(p, old, n * sz);
+	return p;
+}
+
+size_t
+lh_arena_used(const lh_arena *a)
+{
+	return a->total;
+}

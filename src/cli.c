@@ -1,0 +1,142 @@
+/* cli.c - option parsing in Terraform's style: -flag or --flag, -flag=value or
+ * -flag value, bool flags with optional =true/false, repeatable list flags. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool
+parse_bool(const char *s, bool *out)
+{
+	if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0) {
+		*out = true;
+		return true;
+	}
+	if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+static bool
+list_push(lh_strlist *l, const char *v, int kind)
+{
+	const char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+	if (nv == NULL)
+		return false;
+	l->v = nv;
+	int *nk = realloc(l->kind, (l->n + 1) * sizeof *nk);
+	if (nk == NULL)
+		return false;
+	l->kind = nk;
+	l->v[l->n] = v;
+	l->kind[l->n] = kind;
+	l->n++;
+	return true;
+}
+
+static bool
+bad(const char *cmd, const char *fmt, const char *arg)
+{
+	fputs("Error: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\ntry 'litehcl %s%s-help'\n", cmd ? cmd : "", cmd ? " " : "");
+	return false;
+}
+
+bool
+lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos, bool *help)
+{
+	int pos = 0;
+	bool flags_done = false;
+	*help = false;
+	for (int i = 0; i < argc; i++) {
+		char *arg = argv[i];
+		if (flags_done || arg[0] != '-' || arg[1] == '\0') {
+			argv[pos++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			flags_done = true;
+			continue;
+		}
+		const char *name = arg + 1;
+		if (*name == '-')
+			name++;
+		const char *eq = strchr(name, '=');
+		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+		if ((nlen == 4 && strncmp(name, "help", 4) == 0) ||
+		    (nlen == 1 && name[0] == 'h')) {
+			*help = true;
+			continue;
+		}
+		lh_opt *o = NULL;
+		for (lh_opt *p = opts; p != NULL && p->name != NULL; p++)
+			if (strlen(p->name) == nlen && strncmp(p->name, name, nlen) == 0) {
+				o = p;
+				break;
+			}
+		if (o == NULL)
+			return bad(cmd, "unknown flag: %s", arg);
+		const char *val = eq ? eq + 1 : NULL;
+		if (o->kind == LH_OPT_BOOL) {
+			bool b = true;
+			if (val != NULL && !parse_bool(val, &b))
+				return bad(cmd, "invalid boolean value in %s", arg);
+			*(bool *)o->dest = b;
+			continue;
+		}
+		if (val == NULL) {
+			if (i + 1 >= argc)
+				return bad(cmd, "flag needs an argument: %s", arg);
+			val = argv[++i];
+		}
+		switch (o->kind) {
+		case LH_OPT_STRING:
+			*(const char **)o->dest = val;
+			break;
+		case LH_OPT_LIST:
+			if (!list_push(o->dest, val, (int)(o - opts)))
+				return bad(cmd, "out of memory at %s", arg);
+			break;
+		case LH_OPT_INT: {
+			char *end;
+			errno = 0;
+			long n = strtol(val, &end, 10);
+			if (errno != 0 || *end != '\0' || end == val || n < 0 || n > 1000000)
+				return bad(cmd, "invalid number in %s", arg);
+			*(int *)o->dest = (int)n;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	*npos = pos;
+	return true;
+}
+
+void
+lh_strlist_free(lh_strlist *l)
+{
+	free(l->v);
+	free(l->kind);
+	l->v = NULL;
+	l->kind = NULL;
+	l->n = 0;
+}
+
+bool
+lh_cli_color(bool no_color_flag)
+{
+	if (no_color_flag)
+		return false;
+	const char *nc = getenv("NO_COLOR");
+	if (nc != NULL && nc[0] != '\0')
+		return false;
+	return isatty(STDOUT_FILENO) != 0;
+}

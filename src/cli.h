@@ -1,0 +1,57 @@
+/* cli.h - the command layer: option parsing shared by every command, and the entry
+ * points of the commands (one cmd_*.c file each).  Commands print; the modules below
+ * them only return statuses and diagnostics. */
+#ifndef LH_CLI_H
+#define LH_CLI_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LH_VERSION "0.1.0"
+
+typedef enum {
+	LH_OPT_BOOL,		/* -flag, -flag=true|false */
+	LH_OPT_STRING,		/* -flag=value or -flag value; last one wins */
+	LH_OPT_LIST,		/* repeatable: every value kept in order */
+	LH_OPT_INT		/* -flag=N */
+} lh_opt_kind;
+
+typedef struct lh_opt {
+	const char *name;	/* without dashes: "auto-approve" */
+	lh_opt_kind kind;
+	void *dest;		/* bool*, const char**, lh_strlist*, int* */
+} lh_opt;
+
+typedef struct lh_strlist {
+	const char **v;		/* values in command-line order (borrowed from argv) */
+	size_t n;
+	/* For -var/-var-file: which option each entry came from, so their relative order
+	 * is kept: kind[i] is the index into the option table. */
+	int *kind;
+} lh_strlist;
+
+/* Parses argv[0..argc) against opts ({NULL} terminated).  Flags take one or two
+ * dashes; "--" ends the flags.  Positional arguments are moved to the front of argv
+ * and their count stored in *npos.  "-help"/"-h" sets *help.  On an unknown flag or a
+ * bad value prints the one-line error plus "try 'litehcl CMD -help'" to stderr and
+ * returns false. */
+bool lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos,
+    bool *help);
+/* Frees the arrays inside a list filled by lh_cli_parse. */
+void lh_strlist_free(lh_strlist *l);
+/* True when stdout should get colour: a terminal, NO_COLOR unset, and not disabled. */
+bool lh_cli_color(bool no_color_flag);
+
+/* Commands: argv[0] is the command name; return the process exit code. */
+int lh_cmd_version(int argc, char **argv);
+int lh_cmd_hcl2json(int argc, char **argv);
+int lh_cmd_validate(int argc, char **argv);
+int lh_cmd_console(int argc, char **argv);
+int lh_cmd_plan(int argc, char **argv);
+int lh_cmd_apply(int argc, char **argv);
+int lh_cmd_destroy(int argc, char **argv);
+int lh_cmd_import(int argc, char **argv);
+int lh_cmd_show(int argc, char **argv);
+int lh_cmd_state(int argc, char **argv);
+int lh_cmd_output(int argc, char **argv);
+
+#endif

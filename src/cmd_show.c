@@ -1,0 +1,13 @@
+/* cmd_show.c - placeholder until its owner lands the command. */
+#include <stdio.h>
+
+#include "cli.h"
+
+int
+lh_cmd_show(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fputs("Error: litehcl show is not available in this build\n", stderr);
+	return 1;
+}

@@ -1,0 +1,153 @@
+/* diag.c - collecting diagnostics and printing them in Terraform's layout:
+ *
+ *   ╷
+ *   │ Error: Unsupported argument
+ *   │
+ *   │   on main.tf line 3, in resource "litellm_user" "dev":
+ *   │    3:   user_emial = "x"
+ *   │          ^~~~~~~~~~
+ *   │
+ *   │ An argument named "user_emial" is not expected here.
+ *   ╵
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void
+lh_diags_init(lh_diags *d, lh_arena *a)
+{
+	memset(d, 0, sizeof *d);
+	d->a = a;
+}
+
+lh_diag *
+lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
+    uint32_t end, const char *summary, const char *detail, ...)
+{
+	lh_diag *g = lh_arena_alloc(d->a, sizeof *g);
+	g->sev = sev;
+	g->src = src;
+	g->start = start;
+	g->end = end < start ? start : end;
+	g->summary = lh_arena_strdup(d->a, summary);
+	if (detail != NULL) {
+		va_list ap;
+		char small[512];
+		va_start(ap, detail);
+		int n = vsnprintf(small, sizeof small, detail, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < sizeof small) {
+			g->detail = lh_arena_strndup(d->a, small, (size_t)n);
+		} else if (n >= 0) {
+			char *p = lh_arena_alloc(d->a, (size_t)n + 1);
+			va_start(ap, detail);
+			vsnprintf(p, (size_t)n + 1, detail, ap);
+			va_end(ap);
+			g->detail = p;
+		}
+	}
+	if (d->tail != NULL)
+		d->tail->next = g;
+	else
+		d->head = g;
+	d->tail = g;
+	if (sev == LH_DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	return g;
+}
+
+/* Writes text with control bytes other than tab shown as spaces, so a diagnostic never
+ * sends raw escape sequences from a file to the terminal. */
+static void
+put_clean(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		fputc(c < 0x20 && c != '\t' ? ' ' : c, f);
+	}
+}
+
+static size_t
+char_count(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			c++;
+	return c;
+}
+
+void
+lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
+{
+	const char *bar = color ? (g->sev == LH_DIAG_ERROR ? "\033[31m│\033[0m " : "\033[33m│\033[0m ") : "│ ";
+	if (color)
+		fprintf(f, g->sev == LH_DIAG_ERROR ? "\033[31m╷\033[0m\n" : "\033[33m╷\033[0m\n");
+	else
+		fputs("╷\n", f);
+	if (color)
+		fprintf(f, "%s\033[1;%s%s:\033[0m \033[1m%s\033[0m\n", bar,
+		    g->sev == LH_DIAG_ERROR ? "31m" : "33m",
+		    g->sev == LH_DIAG_ERROR ? "Error" : "Warning", g->summary);
+	else
+		fprintf(f, "%s%s: %s\n", bar, g->sev == LH_DIAG_ERROR ? "Error" : "Warning",
+		    g->summary);
+	if (g->src != NULL) {
+		int line, col, eline, ecol;
+		lh_source_pos(g->src, g->start, &line, &col);
+		lh_source_pos(g->src, g->end, &eline, &ecol);
+		fprintf(f, "%s\n%s  on %s line %d", bar, bar, g->src->name, line);
+		if (g->context != NULL)
+			fprintf(f, ", in %s", g->context);
+		fputs(":\n", f);
+		size_t len;
+		uint32_t ls = lh_source_line(g->src, line, &len);
+		fprintf(f, "%s%4d: ", bar, line);
+		put_clean(f, g->src->text + ls, len);
+		fputc('\n', f);
+		/* Underline the span on its first line: ^ then ~ for the rest. */
+		size_t from = g->start - ls;
+		size_t to = (eline == line) ? g->end - ls : len;
+		if (to > len)
+			to = len;
+		size_t pad = char_count(g->src->text + ls, from);
+		size_t width = to > from ? char_count(g->src->text + ls + from, to - from) : 1;
+		fprintf(f, "%s      ", bar);
+		for (size_t i = 0; i < pad; i++)
+			fputc(g->src->text[ls + i] == '\t' ? '\t' : ' ', f);
+		if (color)
+			fputs("\033[1m", f);
+		fputc('^', f);
+		for (size_t i = 1; i < width; i++)
+			fputc('~', f);
+		if (color)
+			fputs("\033[0m", f);
+		fputc('\n', f);
+	}
+	if (g->detail != NULL && g->detail[0] != '\0') {
+		fprintf(f, "%s\n", bar);
+		const char *p = g->detail;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			fputs(bar, f);
+			fwrite(p, 1, n, f);
+			fputc('\n', f);
+			p += n;
+			if (*p == '\n')
+				p++;
+		}
+	}
+	fputs(color ? (g->sev == LH_DIAG_ERROR ? "\033[31m╵\033[0m\n" : "\033[33m╵\033[0m\n") : "╵\n", f);
+}
+
+void
+lh_diag_print(FILE *f, const lh_diags *d, bool color)
+{
+	for (const lh_diag *g = d->head; g != NULL; g = g->next)
+		lh_diag_print_one(f, g, color);
+}

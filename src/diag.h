@@ -1,0 +1,44 @@
+/* diag.h - diagnostics: every user-facing error or warning, with the byte range it is
+ * about.  Modules append to an lh_diags list and return a status; only the command
+ * layer prints them (lh_diag_print), in Terraform's layout, or as JSON. */
+#ifndef LH_DIAG_H
+#define LH_DIAG_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "source.h"
+
+typedef enum { LH_DIAG_ERROR, LH_DIAG_WARNING } lh_severity;
+
+typedef struct lh_diag {
+	lh_severity sev;
+	const lh_source *src;	/* the file it is about, or NULL */
+	uint32_t start, end;	/* subject byte range in src (end exclusive) */
+	const char *summary;	/* one line, no final period: "Unsupported argument" */
+	const char *detail;	/* full sentences, or NULL */
+	const char *context;	/* enclosing block, `resource "litellm_user" "dev"`, or NULL */
+	struct lh_diag *next;
+} lh_diag;
+
+typedef struct lh_diags {
+	lh_arena *a;		/* where diagnostics and their strings live */
+	lh_diag *head, *tail;	/* in the order they were added */
+	int errors, warnings;	/* counts by severity */
+} lh_diags;
+
+/* Initialises an empty list whose entries live in a. */
+void lh_diags_init(lh_diags *d, lh_arena *a);
+/* Appends a diagnostic; detail is a printf format (may be NULL).  Returns it so the
+ * caller can set context.  Strings are copied into the list's arena. */
+lh_diag *lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src,
+    uint32_t start, uint32_t end, const char *summary, const char *detail, ...)
+	__attribute__((format(printf, 7, 8)));
+/* Prints every diagnostic in Terraform's layout (summary, "on FILE line N", the
+ * source line with the span underlined, detail).  color adds ANSI colour. */
+void lh_diag_print(FILE *f, const lh_diags *d, bool color);
+/* Prints one diagnostic (see lh_diag_print). */
+void lh_diag_print_one(FILE *f, const lh_diag *g, bool color);
+
+#endif

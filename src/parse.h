@@ -1,0 +1,22 @@
+/* parse.h - the HCL front end: drives the re2c lexer (grammar/lexer.re) and the lemon
+ * parser (grammar/parser.y) over a source and returns its syntax tree.
+ *
+ * The parser never crashes, hangs or reads out of bounds on any input; every error is a
+ * diagnostic with an exact byte range (NUL bytes and invalid UTF-8 included). */
+#ifndef LH_PARSE_H
+#define LH_PARSE_H
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "source.h"
+
+/* Parses a whole file (a body).  Returns its LH_AST_BODY, or NULL when there were
+ * syntax errors (appended to d).  Nodes live in a. */
+lh_node *lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d);
+/* Parses src as a single expression (console, -var values).  NULL on error. */
+lh_node *lh_parse_expr(lh_arena *a, const lh_source *src, lh_diags *d);
+/* Parses src as a bare template (templatefile): the whole text is template content,
+ * no quotes.  Returns an LH_AST_TEMPLATE, or NULL on error. */
+lh_node *lh_parse_template(lh_arena *a, const lh_source *src, lh_diags *d);
+
+#endif

@@ -1,0 +1,34 @@
+/* source.h - source files: bytes, display name, and the line map that turns byte
+ * offsets into 1-based line and column (columns counted in characters). */
+#ifndef LH_SOURCE_H
+#define LH_SOURCE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+struct lh_diags;
+
+typedef struct lh_source {
+	const char *name;	/* display name, as the user would write it (main.tf) */
+	const char *text;	/* the bytes, followed by a NUL sentinel (not counted) */
+	size_t len;		/* length of text without the sentinel */
+	uint32_t *lines;	/* byte offset of each line start; built lazily */
+	size_t nlines;		/* entries in lines, 0 until built */
+} lh_source;
+
+/* Reads the file at path; name is what diagnostics show (path when NULL).
+ * Returns NULL with an error diagnostic when it cannot be read.  Lives in a. */
+lh_source *lh_source_load(lh_arena *a, const char *path, const char *name,
+    struct lh_diags *d);
+/* Wraps text[0..len) (copied into a, NUL-terminated) as a source named name. */
+lh_source *lh_source_from_mem(lh_arena *a, const char *name, const char *text,
+    size_t len);
+/* Computes 1-based line and column of byte offset off (clamped to the text).
+ * The column counts UTF-8 characters, not bytes. */
+void lh_source_pos(const lh_source *s, uint32_t off, int *line, int *col);
+/* Returns the start offset of 1-based line and stores its length without the line
+ * ending in *len. */
+uint32_t lh_source_line(const lh_source *s, int line, size_t *len);
+
+#endif

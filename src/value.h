@@ -1,0 +1,146 @@
+/* value.h - the values of the Terraform language (cty's model): null, bool, number,
+ * string, list, set, map, tuple, object, plus *unknown* (known after apply) and the
+ * *sensitive* mark, and the types and type constraints that describe them.
+ *
+ * Values and types are immutable once built and live in an arena (the evaluation
+ * arena); nothing is freed individually.  Every function that builds a value takes the
+ * arena.  Object and map keys are kept sorted bytewise (Terraform's order); set
+ * elements are kept in Terraform's set order with duplicates removed.
+ *
+ * Numbers: an integer that fits int64 is kept exactly (is_int); anything else is a
+ * double.  Arithmetic keeps integers exact while they fit. */
+#ifndef LH_VALUE_H
+#define LH_VALUE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef enum {
+	LH_TY_DYNAMIC,		/* "any": only in type constraints and unknown/null values */
+	LH_TY_STRING, LH_TY_NUMBER, LH_TY_BOOL,
+	LH_TY_LIST, LH_TY_SET, LH_TY_MAP,	/* collections: elem */
+	LH_TY_TUPLE, LH_TY_OBJECT		/* structurals: n, types (and names) */
+} lh_type_kind;
+
+typedef struct lh_type lh_type;
+typedef struct lh_value lh_value;
+
+struct lh_type {
+	lh_type_kind kind;
+	const lh_type *elem;		/* list, set, map: element type */
+	size_t n;			/* tuple: element count; object: attribute count */
+	const lh_type **types;		/* tuple element types / object attribute types */
+	const char **names;		/* object attribute names, sorted bytewise */
+	/* Only in type constraints, object attributes declared with optional(T, d): */
+	const bool *optional;		/* per attribute, or NULL when none is optional */
+	lh_value **defaults;		/* per attribute default, NULL entries for none */
+};
+
+extern const lh_type lh_type_dynamic, lh_type_string, lh_type_number, lh_type_bool;
+
+typedef struct lh_number {
+	bool is_int;		/* exact integer in i; else the value is d */
+	int64_t i;
+	double d;
+} lh_number;
+
+enum {
+	LH_VF_NULL = 1,		/* null of its type */
+	LH_VF_UNKNOWN = 2,	/* not known until apply (type may be dynamic) */
+	LH_VF_SENSITIVE = 4	/* marked sensitive; the mark follows every operation */
+};
+
+struct lh_value {
+	const lh_type *type;
+	unsigned flags;		/* LH_VF_* */
+	union {
+		bool b;				/* bool */
+		lh_number num;			/* number */
+		struct {			/* string: UTF-8, NFC */
+			const char *s;
+			size_t len;
+		} str;
+		struct {			/* list, set, tuple */
+			lh_value **items;
+			size_t n;
+		} seq;
+		struct {			/* map, object: keys sorted bytewise */
+			const char **keys;
+			lh_value **vals;
+			size_t n;
+		} map;
+	} u;
+};
+
+/* Predicates. */
+static inline bool lh_val_is_null(const lh_value *v) { return (v->flags & LH_VF_NULL) != 0; }
+static inline bool lh_val_is_unknown(const lh_value *v) { return (v->flags & LH_VF_UNKNOWN) != 0; }
+static inline bool lh_val_is_sensitive(const lh_value *v) { return (v->flags & LH_VF_SENSITIVE) != 0; }
+/* True when v or anything inside it is unknown. */
+bool lh_val_has_unknown(const lh_value *v);
+/* True when v or anything inside it is sensitive. */
+bool lh_val_has_sensitive(const lh_value *v);
+
+/* Constructors; all results live in a. */
+lh_value *lh_val_null(lh_arena *a, const lh_type *t);
+lh_value *lh_val_unknown(lh_arena *a, const lh_type *t);
+lh_value *lh_val_bool(lh_arena *a, bool b);
+lh_value *lh_val_int(lh_arena *a, int64_t i);
+lh_value *lh_val_double(lh_arena *a, double d);	/* normalises integral values to int */
+lh_value *lh_val_number(lh_arena *a, lh_number n);
+/* Parses a numeric literal (1, 1.5, 1e3, -2); false if s is not a number. */
+bool lh_number_parse(const char *s, size_t len, lh_number *out);
+lh_value *lh_val_string(lh_arena *a, const char *s, size_t len);	/* copies s */
+lh_value *lh_val_cstr(lh_arena *a, const char *s);			/* copies s */
+lh_value *lh_val_tuple(lh_arena *a, lh_value **items, size_t n);
+/* list(elem) / set(elem): items must already be of elem (convert first). */
+lh_value *lh_val_list(lh_arena *a, const lh_type *elem, lh_value **items, size_t n);
+lh_value *lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n);
+/* object / map from parallel arrays of keys and values (any order; duplicate keys are
+ * a caller error).  Keys are copied. */
+lh_value *lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n);
+lh_value *lh_val_map(lh_arena *a, const lh_type *elem, const char **keys,
+    lh_value **vals, size_t n);
+/* Returns v with the sensitive mark added (a shallow copy when needed). */
+lh_value *lh_val_mark_sensitive(lh_arena *a, lh_value *v);
+/* Returns v without any sensitive mark, deeply (nonsensitive()). */
+lh_value *lh_val_unmark(lh_arena *a, lh_value *v);
+
+/* Types. */
+const lh_type *lh_type_list(lh_arena *a, const lh_type *elem);
+const lh_type *lh_type_set(lh_arena *a, const lh_type *elem);
+const lh_type *lh_type_map(lh_arena *a, const lh_type *elem);
+const lh_type *lh_type_tuple(lh_arena *a, const lh_type **types, size_t n);
+const lh_type *lh_type_object(lh_arena *a, const char **names, const lh_type **types,
+    size_t n);
+bool lh_type_equal(const lh_type *x, const lh_type *y);
+/* Terraform's spelling of a type: string, list(string), object({a=number}) ... */
+char *lh_type_name(lh_arena *a, const lh_type *t);
+/* The most specific type both can convert to (conditional results, list elements);
+ * NULL when there is none. */
+const lh_type *lh_type_unify(lh_arena *a, const lh_type *x, const lh_type *y);
+
+/* Lookup helpers; NULL when absent.  For objects and maps. */
+lh_value *lh_val_get(const lh_value *v, const char *key);
+
+/* Conversion to a type or type constraint, with Terraform's rules (string <-> number
+ * and bool, tuple -> list/set, object -> map, optional attributes and defaults ...).
+ * On failure returns NULL and stores a message in *err ("a number is required"),
+ * naming the path inside the value when relevant. */
+lh_value *lh_val_convert(lh_arena *a, lh_value *v, const lh_type *t, const char **err);
+
+/* Equality as `==` does it (no conversion; 1 == "1" is false).  When either side
+ * is unknown the result is unknown: returns -1; else 0 or 1. */
+int lh_val_equal(const lh_value *x, const lh_value *y);
+
+/* Formats a number the shortest way that reads back the same (0.1 + 0.2 prints 0.3
+ * where Terraform does).  Returns an arena string. */
+char *lh_number_format(lh_arena *a, lh_number n);
+
+/* The value as `terraform console` prints it (multi-line, indented), with
+ * (sensitive value) and (known after apply) where they apply.  Arena string. */
+char *lh_val_console(lh_arena *a, const lh_value *v);
+
+#endif

@@ -1,0 +1,27 @@
+# Shared helpers for test suites (sourced).  Each case prints "ok NAME" or "FAIL NAME"
+# followed by indented details.  Environment from tests/run.sh: LITEHCL, EMU, BUILD,
+# WORK (a scratch directory removed afterwards), TOP, SHARED (may be empty).
+
+ok()   { echo "ok $1"; }
+fail() { echo "FAIL $1"; shift; [ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/    /'; return 0; }
+
+# same NAME EXPECTED_FILE ACTUAL_FILE: compare files; with UPDATE=1 rewrite EXPECTED.
+same() {
+	if [ -n "$UPDATE" ] && ! cmp -s "$2" "$3"; then cp "$3" "$2"; ok "$1 (updated)"; return; fi
+	if cmp -s "$2" "$3"; then ok "$1"; else fail "$1" "$(diff -u "$2" "$3" | head -40)"; fi
+}
+
+# emu_start [EMULATOR ARGS...]: start the LiteLLM emulator on a free 127.0.0.1 port.
+# Sets EMU_PID, EMU_URL, EMU_LOG (JSON-lines request log).  emu_stop stops it.
+emu_start() {
+	EMU_PORTFILE=$(mktemp "$WORK/emuport.XXXXXX")
+	EMU_LOG=$(mktemp "$WORK/emulog.XXXXXX")
+	rm -f "$EMU_PORTFILE"
+	"$EMU" --port 0 --port-file "$EMU_PORTFILE" --log "$EMU_LOG" "$@" >"$WORK/emu.out" 2>&1 &
+	EMU_PID=$!
+	i=0
+	while [ ! -s "$EMU_PORTFILE" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+	EMU_URL="http://127.0.0.1:$(cat "$EMU_PORTFILE" 2>/dev/null)"
+	export EMU_URL EMU_LOG EMU_PID
+}
+emu_stop() { [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null; EMU_PID=""; }
