@@ -1,0 +1,44 @@
+/* func.h - the built-in functions of the Terraform language (func_*.c, one file per
+ * family: numeric, string, collection, encoding, filesystem, hash/crypto, type
+ * conversion, date/time).
+ *
+ * The evaluator evaluates the arguments (spreading a final `list...` argument) and calls
+ * lh_func_call; `try` and `can` are not here: they need unevaluated arguments and are
+ * special forms of the evaluator. */
+#ifndef LH_FUNC_H
+#define LH_FUNC_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "value.h"
+
+typedef struct lh_func_ctx lh_func_ctx;
+struct lh_func_ctx {
+	lh_arena *a;		/* where results live */
+	const char *basedir;	/* directory that relative paths (file, templatefile) use */
+	/* templatefile: parse the file at path as a template and evaluate it with vars (an
+	 * object) as its only variables.  Provided by the evaluator.  Returns NULL and sets
+	 * *err on failure. */
+	lh_value *(*render_template)(lh_func_ctx *c, const char *path, lh_value *vars,
+	    const char **err);
+	void *eval;		/* the evaluator's own context for render_template */
+	/* Out, on failure: */
+	int err_arg;		/* index of the offending argument, or -1 for the whole call */
+	const char *err;	/* message, a full sentence ("Invalid value for \"number\"
+				 * parameter: a number is required.") */
+};
+
+/* Calls the built-in function name with n evaluated arguments.  Checks the count and
+ * types of the arguments (converting them as Terraform does), propagates unknown
+ * (an unknown argument makes an unknown result of the right type where Terraform
+ * knows it) and the sensitive mark.  Returns the result, or NULL with c->err and
+ * c->err_arg set.  An unknown function name returns NULL with err_arg = -2. */
+lh_value *lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n);
+/* True when name is a built-in function (including the provider:: namespaced form
+ * "provider::terraform::..." where supported). */
+bool lh_func_exists(const char *name);
+/* NULL-terminated list of all function names, sorted (for "did you mean"). */
+const char *const *lh_func_names(void);
+
+#endif
