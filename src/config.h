@@ -1,0 +1,203 @@
+/* config.h - the configuration model: every *.tf file of a directory, its blocks
+ * (terraform, provider "litellm", variable, locals, output, resource, import) checked
+ * and evaluated.  Sits between the evaluator (eval.h) and plan/apply (product).
+ *
+ * Life cycle, as plan/apply use it:
+ *
+ *   lh_config *cfg = lh_config_load(a, ".", vars, nvars, &diags);   // parse + variables
+ *   if (cfg == NULL || diags.errors) ...                               // print, exit 1
+ *   for (size_t i = 0; i < cfg->nresources; i++) {      // already in dependency order
+ *       lh_resource *r = cfg->resources[i];
+ *       size_t n; lh_instance **in = lh_config_expand(cfg, r, resolve, me, &diags, &n);
+ *       ... plan the instances; remember planned values so that resolve() can return
+ *       ... them for resources later in the order
+ *   }
+ *   lh_output *outs = lh_config_outputs(cfg, resolve, me, &diags, &nout);
+ *
+ * Everything lives in the arena given to lh_config_load.  Nothing here prints. */
+#ifndef LH_CONFIG_H
+#define LH_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "schema.h"
+#include "value.h"
+
+#define LH_DEFAULT_PROVIDER_SOURCE "registry.terraform.io/ncecere/litellm"
+
+/* One -var or -var-file option, in command-line order. */
+typedef struct lh_var_input {
+	bool file;		/* -var-file=PATH (true) or -var NAME=VALUE (false) */
+	const char *text;	/* PATH or NAME=VALUE */
+} lh_var_input;
+
+/* Builds the lh_var_input list from an option list that both -var and -var-file
+ * append to (cli.h lh_strlist; kind[i] == var_file_opt marks -var-file entries). */
+struct lh_strlist;
+lh_var_input *lh_config_var_inputs(lh_arena *a, const struct lh_strlist *l,
+    int var_file_opt, size_t *n);
+
+/* A resource instance key: none (single), count index, or for_each key. */
+typedef enum { LH_KEY_NONE, LH_KEY_INT, LH_KEY_STRING } lh_key_kind;
+typedef struct lh_key {
+	lh_key_kind kind;
+	int64_t i;		/* LH_KEY_INT */
+	const char *s;		/* LH_KEY_STRING */
+} lh_key;
+
+/* Formats an instance address the way Terraform does: litellm_user.dev,
+ * litellm_user.dev[0], litellm_user.dev["alice"] (key quoted and escaped). */
+char *lh_config_addr(lh_arena *a, const char *type, const char *name, const lh_key *k);
+
+typedef struct lh_lifecycle {
+	bool prevent_destroy;
+	bool create_before_destroy;
+	bool ignore_all;		/* ignore_changes = all */
+	const char **ignore;		/* ignore_changes attribute names */
+	size_t nignore;
+} lh_lifecycle;
+
+/* Where an argument was written (for diagnostics at plan/apply time). */
+typedef struct lh_arg_range {
+	const char *name;		/* argument name */
+	const lh_source *src;
+	uint32_t name_start, name_end;	/* the name */
+	uint32_t start, end;		/* the value expression */
+} lh_arg_range;
+
+typedef enum { LH_EXPAND_ONE, LH_EXPAND_COUNT, LH_EXPAND_FOR_EACH } lh_expand_mode;
+
+/* One resource block. */
+typedef struct lh_resource {
+	const char *type, *name;	/* "litellm_user", "dev" */
+	const char *addr;		/* "litellm_user.dev" */
+	const lh_schema *schema;
+	const lh_node *block;		/* the LH_AST_BLOCK */
+	const char *context;		/* `resource "litellm_user" "dev"` for diagnostics */
+	lh_expand_mode mode;
+	const lh_node *count, *for_each;	/* the expressions, or NULL */
+	lh_lifecycle lifecycle;
+	const char **deps;		/* resource addresses it depends on (references and
+					 * depends_on), sorted, no duplicates */
+	size_t ndeps;
+} lh_resource;
+
+/* One expanded resource instance. */
+typedef struct lh_instance {
+	const lh_resource *res;
+	const char *type, *name;	/* res->type, res->name */
+	const char *addr;		/* litellm_user.dev["alice"] */
+	lh_key key;
+	/* Object with one attribute per configurable schema argument; an argument not
+	 * written is null (user_role's default is NOT filled in: see the schema).
+	 * Values depending on unapplied resources are unknown; sensitive marks kept. */
+	lh_value *args;
+	lh_arg_range *ranges;		/* one per argument written, in source order */
+	size_t nranges;
+	const char **deps;		/* res->deps */
+	size_t ndeps;
+	const lh_lifecycle *lifecycle;	/* &res->lifecycle */
+	const lh_node *block;		/* res->block */
+} lh_instance;
+
+/* The range of argument name in inst, or NULL when it was not written. */
+const lh_arg_range *lh_instance_arg(const lh_instance *inst, const char *name);
+
+/* Gives the current value of a whole resource: an object (single instance), a tuple
+ * of objects (count), or an object keyed by for_each key.  Objects carry every schema
+ * attribute (unknown where not known yet).  Return NULL when the resource has no value
+ * yet: the configuration then uses its arguments with computed attributes unknown
+ * (what validate and console do). */
+typedef lh_value *(*lh_resolver)(void *ctx, lh_arena *a, const lh_resource *r);
+
+typedef struct lh_variable {
+	const char *name;
+	const lh_type *type;		/* constraint; dynamic when none */
+	lh_value *value;		/* final value (converted, sensitive-marked) */
+	lh_value *def;			/* default, or NULL */
+	const char *description;
+	bool sensitive, nullable;
+	const lh_node *block;
+} lh_variable;
+
+typedef struct lh_output {
+	const char *name;
+	lh_value *value;		/* NULL when evaluation failed */
+	bool sensitive;
+	const char *description;
+	const char **depends_on;	/* resource addresses */
+	size_t ndepends_on;
+	const lh_node *block;
+} lh_output;
+
+typedef struct lh_import {
+	const char *to;			/* instance address: litellm_user.dev["k"] */
+	const lh_resource *res;		/* the resource it names (NULL when none) */
+	lh_key key;
+	lh_value *id;			/* string (may be unknown) */
+	const lh_node *block;
+} lh_import;
+
+typedef struct lh_provider {
+	const char *api_base;		/* block, else LITELLM_API_BASE, else NULL */
+	const char *api_key;		/* block, else LITELLM_API_KEY, else NULL: SECRET */
+	bool insecure_skip_verify;
+	double timeout;			/* seconds; 0 when not set */
+	const lh_node *block;		/* provider "litellm" block, or NULL */
+} lh_provider;
+
+typedef struct lh_config {
+	lh_arena *a;
+	const char *dir;		/* the configuration directory */
+	const lh_source **files;	/* *.tf files read, in name order */
+	size_t nfiles;
+	const char *provider_source;	/* required_providers litellm source, or default */
+	lh_provider provider;
+	lh_variable **variables;	/* in declaration order */
+	size_t nvariables;
+	lh_resource **resources;	/* in dependency order (dependencies first) */
+	size_t nresources;
+	lh_import **imports;
+	size_t nimports;
+	struct lh_config_priv *priv;	/* locals, outputs, evaluation state */
+} lh_config;
+
+/* Reads every *.tf file in dir (name order), collects and checks the blocks, reads the
+ * variables (TF_VAR_*, terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json),
+ * then vars[0..nvars) in order) and evaluates them.  Returns the configuration (also
+ * when only warnings were added), or NULL after error diagnostics that make it
+ * unusable (unreadable directory, syntax errors).  Semantic errors (undeclared
+ * references, bad arguments) are reported by lh_config_validate / lh_config_expand. */
+lh_config *lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars,
+    size_t nvars, lh_diags *d);
+
+/* Expands resource r into its instances (count / for_each / one), evaluating its
+ * arguments with references to other resources answered by resolve(ctx, ...) (resolve
+ * may be NULL).  Checks the arguments against the schema (missing, unsupported, types,
+ * validators).  Returns the array of instances (*n of them) in key order, or NULL
+ * with *n = 0 after errors. */
+lh_instance **lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve,
+    void *ctx, lh_diags *d, size_t *n);
+
+/* Evaluates every output (declaration order).  Returns the array (*n entries). */
+lh_output **lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx,
+    lh_diags *d, size_t *n);
+
+/* What `validate` does: expands every resource with resolve = NULL, checks
+ * cross-instance rules (the same user_email twice), evaluates outputs, locals and
+ * import blocks.  Returns false when errors were added. */
+bool lh_config_validate(lh_config *cfg, lh_diags *d);
+
+/* Evaluates expression e as the console does, in the configuration's scope (var,
+ * local, path, terraform, resources through resolve).  NULL after diagnostics. */
+lh_value *lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve,
+    void *ctx, lh_diags *d);
+
+/* The resource at address "litellm_user.NAME" (no index), or NULL. */
+lh_resource *lh_config_resource(lh_config *cfg, const char *type, const char *name);
+
+#endif

@@ -1,0 +1,83 @@
+/* eval.h - expression evaluation: an ast.h expression node to an lh_value, with the
+ * Terraform language's rules (operators, conditionals, templates, for expressions,
+ * splats, indexing, function calls, try/can), unknown and sensitive propagation, and
+ * every error a diagnostic on the exact expression range in Terraform's wording.
+ *
+ * The evaluator knows nothing about blocks: names at the root of a reference (var,
+ * local, each, litellm_user, ...) are resolved by the caller's lookup callback
+ * (config.c), except for the names bound by for expressions and templatefile. */
+#ifndef LH_EVAL_H
+#define LH_EVAL_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "func.h"
+#include "value.h"
+
+typedef struct lh_eval lh_eval;
+
+/* A name bound by a for expression (or a templatefile variable): a scope frame. */
+typedef struct lh_binding {
+	const char *name;
+	lh_value *value;
+	struct lh_binding *next;	/* outer binding */
+} lh_binding;
+
+/* Resolves a reference root.  root is the LH_AST_VAR node; step is the node applied
+ * directly to it (an LH_AST_GETATTR or LH_AST_INDEX whose obj is root), or NULL when the
+ * root stands alone.  Returns the value of step (of root when step is NULL), or NULL
+ * after adding an error diagnostic.  *consumed is set to true when the value returned
+ * is the value of step, false when it is the value of root alone (the evaluator then
+ * applies step itself). */
+typedef lh_value *(*lh_eval_lookup_fn)(lh_eval *ev, const lh_node *root,
+    const lh_node *step, bool *consumed);
+
+struct lh_eval {
+	lh_arena *a;		/* where values live */
+	lh_diags *d;		/* where errors go */
+	const char *basedir;	/* for file(), templatefile() */
+	lh_eval_lookup_fn lookup;	/* NULL: every root name is unknown to us */
+	void *ctx;		/* the lookup's own data */
+	lh_binding *scope;	/* innermost binding first */
+	/* Called for every reference root evaluated (dependency collection); may be NULL. */
+	void (*on_ref)(lh_eval *ev, const lh_node *root, const lh_node *step);
+	const char *context;	/* diagnostic context ("resource \"litellm_user\" \"x\"") */
+	int depth;		/* recursion guard */
+};
+
+/* Initialises ev with no lookup and no bindings. */
+void lh_eval_init(lh_eval *ev, lh_arena *a, lh_diags *d, const char *basedir);
+
+/* Evaluates expression e.  Returns its value (never NULL on success), or NULL after
+ * adding at least one error diagnostic to ev->d.  The result lives in ev->a. */
+lh_value *lh_eval_expr(lh_eval *ev, const lh_node *e);
+
+/* Evaluates e and converts it to type t (a type constraint), with Terraform's
+ * "Incorrect value type"-style diagnostic naming what (e.g. "the \"count\" argument")
+ * on failure. */
+lh_value *lh_eval_expr_as(lh_eval *ev, const lh_node *e, const lh_type *t);
+
+/* Calls fn(ev_ctx, root, step) for every reference root in e (without evaluating
+ * anything), including inside templates, for expressions and calls.  Names bound by
+ * for expressions inside e are skipped. */
+void lh_eval_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_node *root,
+    const lh_node *step), void *ctx);
+
+/* Parses a type constraint expression (string, list(string), map(object({a=number})),
+ * optional(T, default), any ...).  Returns the type or NULL after a diagnostic. */
+const lh_type *lh_eval_type_expr(lh_eval *ev, const lh_node *e);
+
+/* The templatefile() renderer for lh_func_ctx.render_template: parses the file at
+ * path (relative to c->basedir) with lh_parse_template and evaluates it with vars as
+ * its only names.  c->eval must point at an lh_eval. */
+lh_value *lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars,
+    const char **err);
+
+/* Returns the closest of names (NULL-terminated) to s within a small edit distance,
+ * or NULL ("Did you mean ...?" hints). */
+const char *lh_eval_suggest(const char *s, const char *const *names);
+
+#endif
