@@ -1,0 +1,160 @@
+/* http.h - the LiteLLM HTTP client: the only module that talks to the network (the only
+ * libcurl user).
+ *
+ * Flow: user_api.c / refresh.c / apply.c build requests (method, path, query, JSON body)
+ * and submit them to one lh_http client; the client runs them over curl's multi
+ * interface, at most `parallelism` at once, reusing keep-alive connections, retrying
+ * what is safe to retry, and calls each request's completion callback with the status,
+ * the parsed JSON body and - on failure - ONE clear message.
+ *
+ * Guarantees:
+ * - The api key is sent only as `Authorization: Bearer KEY` and never appears in any
+ *   message this module produces (messages are also scrubbed of the key in case a
+ *   server echoes it).
+ * - base URL + path are joined with exactly one '/'; query values are percent-encoded.
+ * - Retries: connection errors, 429 (Retry-After seconds honoured), 502, 503, 504, with
+ *   exponential backoff and jitter, bounded in count (max_retries) and total time
+ *   (retry_budget_s).  A request marked non_idempotent is retried only when it surely
+ *   never reached the application (connection refused / DNS / TLS handshake failure, or
+ *   429); every other failure of it is reported as LH_HTTP_UNCERTAIN so the caller looks
+ *   the object up before trying again.
+ * - lh_http_stop is async-signal-safe: after it, no new request starts; requests in
+ *   flight finish and report normally; queued ones complete with LH_HTTP_CANCELLED.
+ *
+ * Tests can replace the network with a function (lh_http_opts.fake): requests are then
+ * answered by that function and run through the same retry / error-message logic. */
+#ifndef LH_HTTP_H
+#define LH_HTTP_H
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+typedef struct lh_http lh_http;
+
+/* Outcome of one request (after retries). */
+typedef enum {
+	LH_HTTP_OK,		/* 2xx; json holds the parsed body (NULL when the body is empty) */
+	LH_HTTP_STATUS,		/* the server answered with a non-2xx status; see status, error */
+	LH_HTTP_TRANSPORT,	/* no usable answer: refused, DNS, TLS, timeout, reset (idempotent
+				 * requests only, or non-idempotent ones that surely never arrived) */
+	LH_HTTP_UNCERTAIN,	/* non_idempotent request failed in a way that may have reached the
+				 * server (timeout, reset, 502/503/504): look the object up first */
+	LH_HTTP_BADJSON,	/* 2xx whose body is not valid JSON; error gives the offset */
+	LH_HTTP_CANCELLED	/* never started (or retry not started) because of lh_http_stop */
+} lh_http_result;
+
+/* Returns the name of r ("ok", "status", "transport", "uncertain", "bad json",
+ * "cancelled"). */
+const char *lh_http_result_name(lh_http_result r);
+
+/* A fake transport for tests: answers one attempt of a request.  url_path is the path
+ * with its percent-encoded query ("/user/info?user_id=bob"), body the request body or
+ * NULL.  Return 0 and set *status and *resp_body (malloc'd, the client frees it; may be
+ * NULL for an empty body) and optionally *retry_after (seconds, -1 none); or return a
+ * CURLcode-like transport failure: LH_HTTP_FAKE_REFUSED, LH_HTTP_FAKE_TIMEOUT or
+ * LH_HTTP_FAKE_RESET. */
+enum { LH_HTTP_FAKE_REFUSED = 1, LH_HTTP_FAKE_TIMEOUT, LH_HTTP_FAKE_RESET };
+typedef int (*lh_http_fake_fn)(void *ctx, const char *method, const char *url_path,
+    const char *body, int *status, char **resp_body, int *retry_after);
+
+typedef struct lh_http_opts {
+	const char *base_url;		/* "http://host:4000" or "https://host/litellm"; required */
+	const char *api_key;		/* master key, or NULL/"" for an open API; copied */
+	bool insecure_skip_verify;	/* false (default): verify TLS peer and host name */
+	double connect_timeout_s;	/* <= 0: 10 s */
+	double timeout_s;		/* whole request; <= 0: 60 s (the spec: < 30 s is too short) */
+	int parallelism;		/* requests in flight at once; <= 0: 10 */
+	int max_retries;		/* extra attempts after the first; < 0: 5 (0 = no retries) */
+	double retry_budget_s;		/* give up retrying after this long since the first attempt;
+					 * <= 0: 120 s */
+	double backoff_base_s;		/* first backoff delay before jitter; <= 0: 0.5 s (tests use
+					 * less); doubles each retry, capped at 10 s */
+	lh_http_fake_fn fake;		/* tests: replaces the network; NULL: real HTTP */
+	void *fake_ctx;			/* passed to fake */
+} lh_http_opts;
+
+/* One query parameter; name and value are raw (the client percent-encodes them). */
+typedef struct lh_http_param {
+	const char *name;
+	const char *value;
+} lh_http_param;
+
+typedef struct lh_http_resp lh_http_resp;
+
+/* Completion callback: called exactly once per submitted request, from inside
+ * lh_http_run (never from lh_http_submit).  It may call lh_http_submit (e.g. GET
+ * /user/info after POST /user/new) and lh_http_stop.  resp is valid only during the
+ * call; to keep resp->json, take it and set resp->json = NULL. */
+typedef void (*lh_http_done_fn)(lh_http *h, lh_http_resp *resp, void *ctx);
+
+typedef struct lh_http_req {
+	const char *method;		/* "GET" or "POST" */
+	const char *path;		/* "/user/info" (leading '/' optional) */
+	const lh_http_param *query;	/* nquery parameters, GET only, or NULL */
+	size_t nquery;
+	const char *body;		/* POST: JSON text (NULL = "{}"); copied at submit */
+	bool non_idempotent;		/* creates: never blindly repeated, see LH_HTTP_UNCERTAIN */
+	lh_http_done_fn done;		/* completion callback (may be NULL) */
+	void *ctx;			/* passed to done */
+} lh_http_req;
+
+struct lh_http_resp {
+	lh_http_result result;		/* outcome after retries */
+	int status;			/* HTTP status of the last attempt, 0 when none */
+	cJSON *json;			/* parsed body (any status), or NULL; freed after the callback
+					 * unless the callback sets it to NULL */
+	const char *body;		/* raw body of the last attempt (NUL-terminated), or "" */
+	size_t body_len;
+	const char *error;		/* result != OK: one line, e.g. "POST /user/new: 409 Conflict:
+					 * User with id bob already exists"; NULL when OK.  Never
+					 * holds the api key. */
+	const char *method;		/* of the request, for messages */
+	const char *path;		/* of the request, without query */
+	int attempts;			/* 1 + retries done */
+	double elapsed_s;		/* from first attempt start to completion */
+	void *ctx;			/* the request's ctx */
+};
+
+/* Creates a client.  Returns NULL and sets *err (a static string, do not free) when opts
+ * are unusable (missing base_url, not http:// or https://). */
+lh_http *lh_http_new(const lh_http_opts *opts, const char **err);
+/* Frees the client and any connection it holds.  NULL is ignored.  Not during run. */
+void lh_http_free(lh_http *h);
+
+/* Queues a request (everything in req is copied).  Can be called before lh_http_run or
+ * from a completion callback.  After lh_http_stop the request completes (inside the
+ * next/current lh_http_run) with LH_HTTP_CANCELLED.  Returns false only on bad input
+ * (method not GET/POST, NULL path); then nothing was queued. */
+bool lh_http_submit(lh_http *h, const lh_http_req *req);
+
+/* Runs until every queued request (including those submitted by callbacks) has
+ * completed.  Returns the number of requests completed with LH_HTTP_OK. */
+size_t lh_http_run(lh_http *h);
+
+/* Stops starting new requests and new retries (see the file comment).
+ * Async-signal-safe: may be called from a SIGINT handler. */
+void lh_http_stop(lh_http *h);
+/* True once lh_http_stop was called.  lh_http_resume clears it. */
+bool lh_http_stopped(const lh_http *h);
+void lh_http_resume(lh_http *h);
+
+/* Synchronous convenience: runs req alone (not while lh_http_run is active) and fills
+ * *out; req->done is ignored.  Free with lh_http_resp_clear.  Returns out->result. */
+lh_http_result lh_http_do(lh_http *h, const lh_http_req *req, lh_http_resp *out);
+/* Frees what lh_http_do put in r (json, body, error, method, path). */
+void lh_http_resp_clear(lh_http_resp *r);
+
+/* Builds the one-line error message for an HTTP error answer: "METHOD PATH: STATUS
+ * REASON: MESSAGE" where MESSAGE is the most specific text found in body (the three
+ * LiteLLM error shapes; python-repr messages unwrapped; 422 as "body.user_role: ...").
+ * Exposed for tests and for callers that build their own messages.  Returns a malloc'd
+ * string the caller frees. */
+char *lh_http_error_message(const char *method, const char *path, int status,
+    const char *body, size_t body_len);
+/* The most specific message inside an error body alone (no method/path/status), or
+ * NULL when none is found.  malloc'd; caller frees. */
+char *lh_http_body_message(const char *body, size_t body_len);
+
+#endif
