@@ -1,0 +1,1600 @@
+/* eval.c - expression evaluation (see eval.h): ast.h node -> lh_value.
+ *
+ * Follows HCL's hclsyntax evaluation and cty's operations: operands are converted
+ * (arithmetic to number, logic to bool) except for == and != which never convert; an
+ * unknown operand makes an unknown result of the operation's type; the sensitive mark
+ * of any input is carried to the result.  Every error is a diagnostic on the range of
+ * the offending expression, worded as Terraform words it. */
+#include "eval.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+#define MAX_DEPTH 256
+
+void
+lh_eval_init(lh_eval *ev, lh_arena *a, lh_diags *d, const char *basedir)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->a = a;
+	ev->d = d;
+	ev->basedir = basedir ? basedir : ".";
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static lh_diag *
+err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *summary,
+    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static lh_diag *
+err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *summary,
+    const char *fmt, ...)
+{
+	char buf[1024];
+	const char *detail = NULL;
+	if (fmt != NULL) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof buf, fmt, ap);
+		va_end(ap);
+		detail = buf;
+	}
+	lh_diag *g = lh_diag_add(ev->d, LH_DIAG_ERROR, src, s, e, summary,
+	    detail ? "%s" : NULL, detail);
+	g->context = ev->context;
+	return g;
+}
+
+#define ERR(ev, n, summary, ...) err_at((ev), (n)->src, (n)->start, (n)->end, (summary), __VA_ARGS__)
+
+static lh_value *
+mark(lh_eval *ev, lh_value *v, bool sens)
+{
+	if (sens && v != NULL && !lh_val_is_sensitive(v))
+		return lh_val_mark_sensitive(ev->a, v);
+	return v;
+}
+
+/* v without its top-level sensitive mark (a shallow copy), for operating on it. */
+static lh_value *
+bare(lh_eval *ev, lh_value *v)
+{
+	if (!lh_val_is_sensitive(v))
+		return v;
+	lh_value *c = lh_arena_alloc(ev->a, sizeof *c);
+	*c = *v;
+	c->flags &= ~(unsigned)LH_VF_SENSITIVE;
+	return c;
+}
+
+static bool
+is_seq(const lh_type *t)
+{
+	return t->kind == LH_TY_LIST || t->kind == LH_TY_SET || t->kind == LH_TY_TUPLE;
+}
+
+static bool
+is_map_like(const lh_type *t)
+{
+	return t->kind == LH_TY_MAP || t->kind == LH_TY_OBJECT;
+}
+
+/* cty's friendly type names, used in a few messages ("list of string", "tuple"). */
+static const char *
+friendly(lh_arena *a, const lh_type *t)
+{
+	switch (t->kind) {
+	case LH_TY_DYNAMIC: return "dynamic";
+	case LH_TY_STRING: return "string";
+	case LH_TY_NUMBER: return "number";
+	case LH_TY_BOOL: return "bool";
+	case LH_TY_LIST: return lh_arena_printf(a, "list of %s", friendly(a, t->elem));
+	case LH_TY_SET: return lh_arena_printf(a, "set of %s", friendly(a, t->elem));
+	case LH_TY_MAP: return lh_arena_printf(a, "map of %s", friendly(a, t->elem));
+	case LH_TY_TUPLE: return "tuple";
+	case LH_TY_OBJECT: return "object";
+	}
+	return "value";
+}
+
+static const lh_binding *
+find_binding(const lh_eval *ev, const char *name)
+{
+	for (const lh_binding *b = ev->scope; b != NULL; b = b->next)
+		if ((name == NULL && b->name == NULL) ||
+		    (name != NULL && b->name != NULL && strcmp(b->name, name) == 0))
+			return b;
+	return NULL;
+}
+
+static void
+bind(lh_eval *ev, lh_binding *b, const char *name, lh_value *v)
+{
+	b->name = name;
+	b->value = v;
+	b->next = ev->scope;
+	ev->scope = b;
+}
+
+/* ---- numbers ---------------------------------------------------------------- */
+
+static double
+num_d(lh_number n)
+{
+	return n.is_int ? (double)n.i : n.d;
+}
+
+static lh_value *
+arith(lh_eval *ev, const lh_node *n, lh_op op, lh_number x, lh_number y)
+{
+	int64_t r;
+	if (x.is_int && y.is_int) {
+		switch (op) {
+		case LH_OP_ADD:
+			if (!__builtin_add_overflow(x.i, y.i, &r))
+				return lh_val_int(ev->a, r);
+			break;
+		case LH_OP_SUB:
+			if (!__builtin_sub_overflow(x.i, y.i, &r))
+				return lh_val_int(ev->a, r);
+			break;
+		case LH_OP_MUL:
+			if (!__builtin_mul_overflow(x.i, y.i, &r))
+				return lh_val_int(ev->a, r);
+			break;
+		case LH_OP_DIV:
+			if (y.i != 0 && !(x.i == INT64_MIN && y.i == -1) && x.i % y.i == 0)
+				return lh_val_int(ev->a, x.i / y.i);
+			break;
+		case LH_OP_MOD:
+			if (y.i == 0)
+				return lh_val_int(ev->a, x.i);
+			if (y.i == -1)
+				return lh_val_int(ev->a, 0);
+			return lh_val_int(ev->a, x.i % y.i);
+		default:
+			break;
+		}
+	}
+	double a = num_d(x), b = num_d(y), v = 0;
+	switch (op) {
+	case LH_OP_ADD: v = a + b; break;
+	case LH_OP_SUB: v = a - b; break;
+	case LH_OP_MUL: v = a * b; break;
+	case LH_OP_DIV:
+		if ((a == 0 && b == 0) || (isinf(a) && isinf(b))) {
+			ERR(ev, n, "Operation failed", "Error during operation: can't divide zero by zero or infinity by infinity.");
+			return NULL;
+		}
+		v = a / b;
+		break;
+	case LH_OP_MOD:
+		if (b == 0)
+			return lh_val_number(ev->a, x);
+		v = fmod(a, b);
+		break;
+	default: break;
+	}
+	return lh_val_double(ev->a, v);
+}
+
+static int
+num_cmp(lh_number x, lh_number y)
+{
+	if (x.is_int && y.is_int)
+		return x.i < y.i ? -1 : x.i > y.i;
+	double a = num_d(x), b = num_d(y);
+	return a < b ? -1 : a > b;
+}
+
+/* ---- forward ---------------------------------------------------------------- */
+
+static lh_value *eval(lh_eval *ev, const lh_node *e);
+static lh_value *template_string(lh_eval *ev, const lh_node *t);
+
+/* ---- operators -------------------------------------------------------------- */
+
+/* Converts operand v for an operator; NULL after "Invalid operand". */
+static lh_value *
+operand(lh_eval *ev, const lh_node *n, lh_value *v, const lh_type *t, const char *which)
+{
+	const char *err = NULL;
+	lh_value *c = lh_val_convert(ev->a, bare(ev, v), t, &err);
+	if (c == NULL) {
+		ERR(ev, n, "Invalid operand", "Unsuitable value for %s operand: %s.", which,
+		    err ? err : "incorrect type");
+		return NULL;
+	}
+	return c;
+}
+
+static lh_value *
+eval_binary(lh_eval *ev, const lh_node *e)
+{
+	lh_op op = e->u.binary.op;
+	lh_value *l = eval(ev, e->u.binary.lhs);
+	lh_value *r = eval(ev, e->u.binary.rhs);
+	if (l == NULL || r == NULL)
+		return NULL;
+	bool sens = lh_val_is_sensitive(l) || lh_val_is_sensitive(r);
+	if (op == LH_OP_EQ || op == LH_OP_NE) {
+		int eq = lh_val_equal(bare(ev, l), bare(ev, r));
+		if (eq < 0)
+			return mark(ev, lh_val_unknown(ev->a, &lh_type_bool), sens);
+		return mark(ev, lh_val_bool(ev->a, op == LH_OP_EQ ? eq == 1 : eq == 0), sens);
+	}
+	const lh_type *t = (op == LH_OP_AND || op == LH_OP_OR) ? &lh_type_bool : &lh_type_number;
+	lh_value *lc = operand(ev, e->u.binary.lhs, l, t, "left");
+	lh_value *rc = operand(ev, e->u.binary.rhs, r, t, "right");
+	if (lc == NULL || rc == NULL)
+		return NULL;
+	const lh_type *rt = (op >= LH_OP_LT && op <= LH_OP_GE) ? &lh_type_bool : t;
+	if (lh_val_is_unknown(lc) || lh_val_is_unknown(rc))
+		return mark(ev, lh_val_unknown(ev->a, rt), sens);
+	if (lh_val_is_null(lc) || lh_val_is_null(rc)) {
+		ERR(ev, e, "Operation failed", "Error during operation: argument must not be null.");
+		return NULL;
+	}
+	lh_value *res = NULL;
+	switch (op) {
+	case LH_OP_AND: res = lh_val_bool(ev->a, lc->u.b && rc->u.b); break;
+	case LH_OP_OR: res = lh_val_bool(ev->a, lc->u.b || rc->u.b); break;
+	case LH_OP_LT: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) < 0); break;
+	case LH_OP_LE: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) <= 0); break;
+	case LH_OP_GT: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) > 0); break;
+	case LH_OP_GE: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) >= 0); break;
+	default: res = arith(ev, e, op, lc->u.num, rc->u.num); break;
+	}
+	return mark(ev, res, sens);
+}
+
+static lh_value *
+eval_unary(lh_eval *ev, const lh_node *e)
+{
+	lh_value *v = eval(ev, e->u.unary.operand);
+	if (v == NULL)
+		return NULL;
+	bool sens = lh_val_is_sensitive(v);
+	bool neg = e->u.unary.op == LH_OP_NEG;
+	const lh_type *t = neg ? &lh_type_number : &lh_type_bool;
+	lh_value *c = operand(ev, e->u.unary.operand, v, t, "unary");
+	if (c == NULL)
+		return NULL;
+	if (lh_val_is_unknown(c))
+		return mark(ev, lh_val_unknown(ev->a, t), sens);
+	if (lh_val_is_null(c)) {
+		ERR(ev, e, "Operation failed", "Error during operation: argument must not be null.");
+		return NULL;
+	}
+	if (!neg)
+		return mark(ev, lh_val_bool(ev->a, !c->u.b), sens);
+	lh_number z = {.is_int = true, .i = 0};
+	return mark(ev, arith(ev, e, LH_OP_SUB, z, c->u.num), sens);
+}
+
+/* ---- conditional ------------------------------------------------------------ */
+
+/* Checks a condition value: NULL after a diagnostic; *unknown when not known. */
+static lh_value *
+condition(lh_eval *ev, const lh_node *n, lh_value *c)
+{
+	if (lh_val_is_null(c)) {
+		ERR(ev, n, "Null condition", "The condition value is null. Conditions must either be true or false.");
+		return NULL;
+	}
+	const char *err = NULL;
+	lh_value *b = lh_val_convert(ev->a, bare(ev, c), &lh_type_bool, &err);
+	if (b == NULL) {
+		ERR(ev, n, "Incorrect condition type", "The condition expression must be of type bool.");
+		return NULL;
+	}
+	return b;
+}
+
+static lh_value *
+eval_cond(lh_eval *ev, const lh_node *e)
+{
+	lh_value *c = eval(ev, e->u.cond.cond);
+	lh_value *t = eval(ev, e->u.cond.t);
+	lh_value *f = eval(ev, e->u.cond.f);
+	if (c == NULL || t == NULL || f == NULL)
+		return NULL;
+	lh_value *b = condition(ev, e->u.cond.cond, c);
+	if (b == NULL)
+		return NULL;
+	bool sens = lh_val_is_sensitive(c);
+	const lh_type *ut = lh_type_unify(ev->a, t->type, f->type);
+	if (ut == NULL) {
+		ERR(ev, e, "Inconsistent conditional result types",
+		    "The true and false result expressions must have consistent types. The 'true' value is %s, but the 'false' value is %s.",
+		    friendly(ev->a, t->type), friendly(ev->a, f->type));
+		return NULL;
+	}
+	if (lh_val_is_unknown(b))
+		return mark(ev, lh_val_unknown(ev->a, ut), sens);
+	lh_value *pick = b->u.b ? t : f;
+	const lh_node *pn = b->u.b ? e->u.cond.t : e->u.cond.f;
+	const char *err = NULL;
+	lh_value *r = lh_val_convert(ev->a, pick, ut, &err);
+	if (r == NULL) {
+		ERR(ev, pn, "Inconsistent conditional result types",
+		    "The %s result value is not compatible with the result type: %s.",
+		    b->u.b ? "true" : "false", err ? err : "incorrect type");
+		return NULL;
+	}
+	return mark(ev, r, sens);
+}
+
+/* ---- attribute and index access --------------------------------------------- */
+
+static lh_value *
+get_attr(lh_eval *ev, lh_value *v, const char *name, const lh_source *src, uint32_t s,
+    uint32_t e)
+{
+	bool sens = lh_val_is_sensitive(v);
+	const lh_type *t = v->type;
+	if (lh_val_is_null(v) && !lh_val_is_unknown(v)) {
+		err_at(ev, src, s, e, "Attempt to get attribute from null value",
+		    "This value is null, so it does not have any attributes.");
+		return NULL;
+	}
+	switch (t->kind) {
+	case LH_TY_DYNAMIC:
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	case LH_TY_OBJECT:
+		for (size_t i = 0; i < t->n; i++)
+			if (strcmp(t->names[i], name) == 0) {
+				if (lh_val_is_unknown(v))
+					return mark(ev, lh_val_unknown(ev->a, t->types[i]), sens);
+				lh_value *r = lh_val_get(v, name);
+				return r ? mark(ev, r, sens) : lh_val_null(ev->a, t->types[i]);
+			}
+		err_at(ev, src, s, e, "Unsupported attribute",
+		    "This object does not have an attribute named \"%s\".", name);
+		return NULL;
+	case LH_TY_MAP: {
+		if (lh_val_is_unknown(v))
+			return mark(ev, lh_val_unknown(ev->a, t->elem), sens);
+		lh_value *r = lh_val_get(v, name);
+		if (r == NULL) {
+			err_at(ev, src, s, e, "Missing map element",
+			    "This map does not have an element with the key \"%s\".", name);
+			return NULL;
+		}
+		return mark(ev, r, sens);
+	}
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		err_at(ev, src, s, e, "Unsupported attribute", "This value does not have any attributes.");
+		return NULL;
+	default:
+		err_at(ev, src, s, e, "Unsupported attribute",
+		    "Can't access attributes on a primitive-typed value (%s).", friendly(ev->a, t));
+		return NULL;
+	}
+}
+
+static lh_value *
+get_index(lh_eval *ev, lh_value *v, lh_value *k, const lh_source *src, uint32_t s,
+    uint32_t e)
+{
+	bool sens = lh_val_is_sensitive(v) || lh_val_is_sensitive(k);
+	const lh_type *t = v->type;
+	const char *what = "The given key does not identify an element in this collection value";
+	if (lh_val_is_null(v) && !lh_val_is_unknown(v)) {
+		err_at(ev, src, s, e, "Attempt to index null value",
+		    "This value is null, so it does not have any indices.");
+		return NULL;
+	}
+	if (lh_val_is_null(k) && !lh_val_is_unknown(k)) {
+		err_at(ev, src, s, e, "Invalid index", "Can't use a null value as an indexing key.");
+		return NULL;
+	}
+	if (t->kind == LH_TY_SET) {
+		err_at(ev, src, s, e, "Invalid index",
+		    "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.");
+		return NULL;
+	}
+	if (t->kind == LH_TY_STRING || t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL) {
+		err_at(ev, src, s, e, "Invalid index", "This value does not have any indices.");
+		return NULL;
+	}
+	if (t->kind == LH_TY_DYNAMIC)
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	const char *err = NULL;
+	if (t->kind == LH_TY_LIST || t->kind == LH_TY_TUPLE) {
+		lh_value *kn = lh_val_convert(ev->a, bare(ev, k), &lh_type_number, &err);
+		if (kn == NULL) {
+			err_at(ev, src, s, e, "Invalid index", "%s: %s.", what, err ? err : "a number is required");
+			return NULL;
+		}
+		if (lh_val_is_unknown(kn) || lh_val_is_unknown(v)) {
+			const lh_type *rt = t->kind == LH_TY_LIST ? t->elem : &lh_type_dynamic;
+			return mark(ev, lh_val_unknown(ev->a, rt), sens);
+		}
+		lh_number num = kn->u.num;
+		if (!num.is_int) {
+			if (num.d != floor(num.d)) {
+				err_at(ev, src, s, e, "Invalid index",
+				    "%s: indexing a sequence requires a whole number, but the given index has a fractional part.", what);
+				return NULL;
+			}
+			num.is_int = true;
+			num.i = (int64_t)num.d;
+		}
+		if (num.i < 0) {
+			err_at(ev, src, s, e, "Invalid index",
+			    "%s: a negative number is not a valid index for a sequence.", what);
+			return NULL;
+		}
+		if ((uint64_t)num.i >= v->u.seq.n) {
+			err_at(ev, src, s, e, "Invalid index", "%s.", what);
+			return NULL;
+		}
+		return mark(ev, v->u.seq.items[num.i], sens);
+	}
+	/* map or object */
+	lh_value *ks = lh_val_convert(ev->a, bare(ev, k), &lh_type_string, &err);
+	if (ks == NULL) {
+		err_at(ev, src, s, e, "Invalid index", "%s: %s.", what, err ? err : "string required");
+		return NULL;
+	}
+	if (lh_val_is_unknown(ks) || lh_val_is_unknown(v)) {
+		const lh_type *rt = t->kind == LH_TY_MAP ? t->elem : &lh_type_dynamic;
+		if (t->kind == LH_TY_OBJECT && !lh_val_is_unknown(ks))
+			for (size_t i = 0; i < t->n; i++)
+				if (strcmp(t->names[i], ks->u.str.s) == 0)
+					rt = t->types[i];
+		return mark(ev, lh_val_unknown(ev->a, rt), sens);
+	}
+	lh_value *r = lh_val_get(v, ks->u.str.s);
+	if (r == NULL) {
+		err_at(ev, src, s, e, "Invalid index", "%s.", what);
+		return NULL;
+	}
+	return mark(ev, r, sens);
+}
+
+/* Range of a traversal step: ".name" for an attribute, "[key]" for an index. */
+static void
+step_range(const lh_node *n, uint32_t *s, uint32_t *e)
+{
+	if (n->kind == LH_AST_GETATTR) {
+		*s = n->u.getattr.name_start > n->u.getattr.obj->end ? n->u.getattr.name_start - 1 : n->u.getattr.obj->end;
+		*e = n->u.getattr.name_end;
+	} else {
+		*s = n->u.index.obj->end;
+		*e = n->end;
+		if (*s >= *e)
+			*s = n->start;
+	}
+}
+
+/* Applies step (GETATTR or INDEX) to an already computed v. */
+static lh_value *
+apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
+{
+	uint32_t s, e;
+	step_range(step, &s, &e);
+	if (step->kind == LH_AST_GETATTR)
+		return get_attr(ev, v, step->u.getattr.name, step->src, s, e);
+	lh_value *k = eval(ev, step->u.index.key);
+	if (k == NULL)
+		return NULL;
+	return get_index(ev, v, k, step->src, s, e);
+}
+
+/* A root name: a for/templatefile binding, or the caller's lookup. */
+static lh_value *
+eval_root(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
+{
+	*consumed = false;
+	const lh_binding *b = find_binding(ev, root->u.var.name);
+	if (b != NULL)
+		return b->value;
+	if (ev->on_ref != NULL)
+		ev->on_ref(ev, root, step);
+	if (ev->lookup != NULL)
+		return ev->lookup(ev, root, step, consumed);
+	ERR(ev, root, "Unknown variable", "There is no variable named \"%s\".", root->u.var.name);
+	return NULL;
+}
+
+static lh_value *
+eval_step(lh_eval *ev, const lh_node *e)
+{
+	const lh_node *obj = e->kind == LH_AST_GETATTR ? e->u.getattr.obj : e->u.index.obj;
+	lh_value *v;
+	if (obj->kind == LH_AST_VAR) {
+		bool consumed;
+		v = eval_root(ev, obj, e, &consumed);
+		if (v == NULL || consumed)
+			return v;
+	} else {
+		v = eval(ev, obj);
+		if (v == NULL)
+			return NULL;
+	}
+	return apply_step(ev, e, v);
+}
+
+/* ---- collections ------------------------------------------------------------ */
+
+static lh_value *
+eval_tuple(lh_eval *ev, const lh_node *e)
+{
+	size_t n = e->u.tuple.n;
+	lh_value **items = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *items);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		items[i] = eval(ev, e->u.tuple.items[i]);
+		if (items[i] == NULL)
+			ok = false;
+	}
+	return ok ? lh_val_tuple(ev->a, items, n) : NULL;
+}
+
+/* The string value of an object key; NULL after a diagnostic; *unknown set when the
+ * key is not known yet. */
+static const char *
+object_key(lh_eval *ev, const lh_node *kn, bool *unknown, bool *sens)
+{
+	if (kn->kind == LH_AST_VAR)
+		return kn->u.var.name;
+	lh_value *k = eval(ev, kn);
+	if (k == NULL)
+		return NULL;
+	if (lh_val_is_sensitive(k))
+		*sens = true;
+	if (lh_val_is_null(k) && !lh_val_is_unknown(k)) {
+		ERR(ev, kn, "Null value as key", "Can't use a null value as a key.");
+		return NULL;
+	}
+	const char *err = NULL;
+	lh_value *s = lh_val_convert(ev->a, bare(ev, k), &lh_type_string, &err);
+	if (s == NULL) {
+		ERR(ev, kn, "Incorrect key type", "Can't use this value as a key: %s.", err ? err : "string required");
+		return NULL;
+	}
+	if (lh_val_is_unknown(s)) {
+		*unknown = true;
+		return "";
+	}
+	return s->u.str.s;
+}
+
+static lh_value *
+eval_object(lh_eval *ev, const lh_node *e)
+{
+	size_t n = e->u.object.n, m = 0;
+	const char **keys = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *keys);
+	lh_value **vals = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *vals);
+	bool ok = true, unknown = false, sens = false;
+	for (size_t i = 0; i < n; i++) {
+		const char *k = object_key(ev, e->u.object.keys[i], &unknown, &sens);
+		lh_value *v = eval(ev, e->u.object.values[i]);
+		if (k == NULL || v == NULL) {
+			ok = false;
+			continue;
+		}
+		size_t j = 0;
+		while (j < m && strcmp(keys[j], k) != 0)
+			j++;
+		keys[j] = k;
+		vals[j] = v;
+		if (j == m)
+			m++;
+	}
+	if (!ok)
+		return NULL;
+	if (unknown)
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	return mark(ev, lh_val_object(ev->a, keys, vals, m), sens);
+}
+
+/* Iteration over a collection for `for` expressions and %{for}: fills keys/values. */
+typedef struct {
+	size_t n;
+	lh_value **keys, **vals;
+} iter;
+
+static bool
+iterate(lh_eval *ev, const lh_node *cn, lh_value *c, iter *it)
+{
+	bool sens = lh_val_is_sensitive(c);
+	const lh_type *t = c->type;
+	if (!is_seq(t) && !is_map_like(t)) {
+		ERR(ev, cn, "Iteration over non-iterable value",
+		    "A value of type %s cannot be used as the collection in a 'for' expression.",
+		    friendly(ev->a, t));
+		return false;
+	}
+	size_t n = is_seq(t) ? c->u.seq.n : c->u.map.n;
+	it->n = n;
+	it->keys = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *it->keys);
+	it->vals = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *it->vals);
+	for (size_t i = 0; i < n; i++) {
+		if (is_seq(t)) {
+			it->vals[i] = c->u.seq.items[i];
+			it->keys[i] = t->kind == LH_TY_SET ? c->u.seq.items[i] : lh_val_int(ev->a, (int64_t)i);
+		} else {
+			it->vals[i] = c->u.map.vals[i];
+			it->keys[i] = lh_val_cstr(ev->a, c->u.map.keys[i]);
+		}
+		it->keys[i] = mark(ev, it->keys[i], sens);
+		it->vals[i] = mark(ev, it->vals[i], sens);
+	}
+	return true;
+}
+
+static lh_value *
+eval_for(lh_eval *ev, const lh_node *e)
+{
+	const lh_node *cn = e->u.forx.coll;
+	lh_value *c = eval(ev, cn);
+	if (c == NULL)
+		return NULL;
+	bool sens = lh_val_is_sensitive(c);
+	if (lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+		ERR(ev, cn, "Iteration over null value",
+		    "A null value cannot be used as the collection in a 'for' expression.");
+		return NULL;
+	}
+	if (lh_val_is_unknown(c))
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	iter it;
+	if (!iterate(ev, cn, c, &it))
+		return NULL;
+	lh_binding *saved = ev->scope;
+	lh_binding kb, vb;
+	lh_value **out = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *out);
+	const char **okeys = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *okeys);
+	size_t *ocount = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *ocount);
+	lh_value ***groups = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *groups);
+	size_t m = 0;
+	bool ok = true, unknown = false;
+	for (size_t i = 0; i < it.n && ok; i++) {
+		ev->scope = saved;
+		if (e->u.forx.key_var != NULL)
+			bind(ev, &kb, e->u.forx.key_var, it.keys[i]);
+		bind(ev, &vb, e->u.forx.val_var, it.vals[i]);
+		if (e->u.forx.cond != NULL) {
+			lh_value *cv = eval(ev, e->u.forx.cond);
+			if (cv == NULL) {
+				ok = false;
+				break;
+			}
+			if (lh_val_is_null(cv) && !lh_val_is_unknown(cv)) {
+				ERR(ev, e->u.forx.cond, "Condition is null", "The value of the 'if' clause must not be null.");
+				ok = false;
+				break;
+			}
+			const char *err = NULL;
+			lh_value *b = lh_val_convert(ev->a, bare(ev, cv), &lh_type_bool, &err);
+			if (b == NULL) {
+				ERR(ev, e->u.forx.cond, "Invalid 'for' condition",
+				    "The 'if' clause value is invalid: %s.", err ? err : "bool required");
+				ok = false;
+				break;
+			}
+			if (lh_val_is_sensitive(cv))
+				sens = true;
+			if (lh_val_is_unknown(b)) {
+				unknown = true;
+				continue;
+			}
+			if (!b->u.b)
+				continue;
+		}
+		if (!e->u.forx.object) {
+			lh_value *v = eval(ev, e->u.forx.value);
+			if (v == NULL)
+				ok = false;
+			else
+				out[m++] = v;
+			continue;
+		}
+		bool kunk = false;
+		const lh_node *kn = e->u.forx.key;
+		lh_value *kv = eval(ev, kn);
+		lh_value *v = eval(ev, e->u.forx.value);
+		if (kv == NULL || v == NULL) {
+			ok = false;
+			break;
+		}
+		if (lh_val_is_null(kv) && !lh_val_is_unknown(kv)) {
+			ERR(ev, kn, "Invalid object key", "Key expression in 'for' expression must not produce a null value.");
+			ok = false;
+			break;
+		}
+		const char *err = NULL;
+		lh_value *ks = lh_val_convert(ev->a, bare(ev, kv), &lh_type_string, &err);
+		if (ks == NULL) {
+			ERR(ev, kn, "Invalid object key", "The key expression produced an invalid result: %s.",
+			    err ? err : "string required");
+			ok = false;
+			break;
+		}
+		if (lh_val_is_sensitive(kv))
+			sens = true;
+		if (lh_val_is_unknown(ks))
+			kunk = true;
+		if (kunk) {
+			unknown = true;
+			continue;
+		}
+		const char *k = ks->u.str.s;
+		size_t j = 0;
+		while (j < m && strcmp(okeys[j], k) != 0)
+			j++;
+		if (j < m) {
+			if (!e->u.forx.group) {
+				ERR(ev, kn, "Duplicate object key",
+				    "Two different items produced the key \"%s\" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.", k);
+				ok = false;
+				break;
+			}
+			groups[j] = lh_arena_grow(ev->a, groups[j], ocount[j], ocount[j] + 1, sizeof(lh_value *));
+			groups[j][ocount[j]++] = v;
+			continue;
+		}
+		okeys[m] = k;
+		out[m] = v;
+		ocount[m] = 1;
+		groups[m] = lh_arena_alloc(ev->a, 8 * sizeof(lh_value *));
+		groups[m][0] = v;
+		m++;
+	}
+	ev->scope = saved;
+	if (!ok)
+		return NULL;
+	if (unknown)
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	lh_value *r;
+	if (!e->u.forx.object) {
+		r = lh_val_tuple(ev->a, out, m);
+	} else {
+		if (e->u.forx.group)
+			for (size_t j = 0; j < m; j++)
+				out[j] = lh_val_tuple(ev->a, groups[j], ocount[j]);
+		r = lh_val_object(ev->a, okeys, out, m);
+	}
+	return mark(ev, r, sens);
+}
+
+static lh_value *
+eval_splat(lh_eval *ev, const lh_node *e)
+{
+	lh_value *src = eval(ev, e->u.splat.src);
+	if (src == NULL)
+		return NULL;
+	bool sens = lh_val_is_sensitive(src);
+	if (lh_val_is_unknown(src))
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	if (lh_val_is_null(src))
+		return mark(ev, lh_val_tuple(ev->a, NULL, 0), sens);
+	lh_value **items;
+	size_t n;
+	bool was_list = false;
+	if (is_seq(src->type)) {
+		items = src->u.seq.items;
+		n = src->u.seq.n;
+		was_list = src->type->kind != LH_TY_TUPLE;
+	} else {
+		items = &src;
+		n = 1;
+	}
+	lh_value **out = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *out);
+	lh_binding *saved = ev->scope;
+	lh_binding ab;
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		ev->scope = saved;
+		bind(ev, &ab, NULL, mark(ev, items[i], sens));
+		out[i] = eval(ev, e->u.splat.each);
+		if (out[i] == NULL)
+			ok = false;
+	}
+	ev->scope = saved;
+	if (!ok)
+		return NULL;
+	lh_value *r = lh_val_tuple(ev->a, out, n);
+	if (was_list) {
+		const char *err = NULL;
+		const lh_type *lt = lh_type_list(ev->a, &lh_type_dynamic);
+		lh_value *l = lh_val_convert(ev->a, r, lt, &err);
+		if (l != NULL)
+			r = l;
+	}
+	return mark(ev, r, sens);
+}
+
+/* ---- templates -------------------------------------------------------------- */
+
+typedef struct {
+	char *buf;
+	size_t len, cap;
+	lh_arena *a;
+} sbuf;
+
+static void
+sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t need = b->len + n + 1;
+		b->buf = lh_arena_grow(b->a, b->buf, b->len, need, 1);
+		b->cap = need < 8 ? 8 : (b->len < 4 ? 8 : b->len * 2);
+		if (b->cap < need)
+			b->cap = need;
+	}
+	memcpy(b->buf + b->len, s, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+/* Appends the parts of template t to b; returns false after errors. */
+static bool
+template_parts(lh_eval *ev, const lh_node *t, sbuf *b, bool *unknown, bool *sens)
+{
+	bool ok = true;
+	for (size_t i = 0; i < t->u.tmpl.n; i++) {
+		const lh_node *p = t->u.tmpl.parts[i];
+		switch (p->kind) {
+		case LH_AST_TLIT:
+			sb_put(b, p->u.lit.text, p->u.lit.len);
+			break;
+		case LH_AST_TINTERP: {
+			lh_value *v = eval(ev, p->u.interp.expr);
+			if (v == NULL) {
+				ok = false;
+				break;
+			}
+			if (lh_val_is_sensitive(v))
+				*sens = true;
+			if (lh_val_is_null(v) && !lh_val_is_unknown(v)) {
+				ERR(ev, p->u.interp.expr, "Invalid template interpolation value",
+				    "The expression result is null. Cannot include a null value in a string template.");
+				ok = false;
+				break;
+			}
+			const char *err = NULL;
+			lh_value *s = lh_val_convert(ev->a, bare(ev, v), &lh_type_string, &err);
+			if (s == NULL) {
+				ERR(ev, p->u.interp.expr, "Invalid template interpolation value",
+				    "Cannot include the given value in a string template: %s.", err ? err : "string required");
+				ok = false;
+				break;
+			}
+			if (lh_val_is_unknown(s))
+				*unknown = true;
+			else
+				sb_put(b, s->u.str.s, s->u.str.len);
+			break;
+		}
+		case LH_AST_TIF: {
+			lh_value *c = eval(ev, p->u.tif.cond);
+			if (c == NULL) {
+				ok = false;
+				break;
+			}
+			lh_value *cb = condition(ev, p->u.tif.cond, c);
+			if (cb == NULL) {
+				ok = false;
+				break;
+			}
+			if (lh_val_is_sensitive(c))
+				*sens = true;
+			if (lh_val_is_unknown(cb)) {
+				*unknown = true;
+				break;
+			}
+			const lh_node *body = cb->u.b ? p->u.tif.then : p->u.tif.els;
+			if (body != NULL && !template_parts(ev, body, b, unknown, sens))
+				ok = false;
+			break;
+		}
+		case LH_AST_TFOR: {
+			lh_value *c = eval(ev, p->u.tfor.coll);
+			if (c == NULL) {
+				ok = false;
+				break;
+			}
+			if (lh_val_is_sensitive(c))
+				*sens = true;
+			if (lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+				ERR(ev, p->u.tfor.coll, "Iteration over null value",
+				    "A null value cannot be used as the collection in a 'for' expression.");
+				ok = false;
+				break;
+			}
+			if (lh_val_is_unknown(c)) {
+				*unknown = true;
+				break;
+			}
+			iter it;
+			if (!iterate(ev, p->u.tfor.coll, c, &it)) {
+				ok = false;
+				break;
+			}
+			lh_binding *saved = ev->scope;
+			lh_binding kb, vb;
+			for (size_t j = 0; j < it.n && ok; j++) {
+				ev->scope = saved;
+				if (p->u.tfor.key_var != NULL)
+					bind(ev, &kb, p->u.tfor.key_var, it.keys[j]);
+				bind(ev, &vb, p->u.tfor.val_var, it.vals[j]);
+				if (!template_parts(ev, p->u.tfor.body, b, unknown, sens))
+					ok = false;
+			}
+			ev->scope = saved;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return ok;
+}
+
+static lh_value *
+template_string(lh_eval *ev, const lh_node *t)
+{
+	sbuf b = {.a = ev->a};
+	bool unknown = false, sens = false;
+	sb_put(&b, "", 0);
+	if (!template_parts(ev, t, &b, &unknown, &sens))
+		return NULL;
+	if (unknown)
+		return mark(ev, lh_val_unknown(ev->a, &lh_type_string), sens);
+	return mark(ev, lh_val_string(ev->a, b.buf, b.len), sens);
+}
+
+static lh_value *
+eval_template(lh_eval *ev, const lh_node *e)
+{
+	/* A template that is exactly one interpolation yields the value itself. */
+	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
+		return eval(ev, e->u.tmpl.parts[0]->u.interp.expr);
+	return template_string(ev, e);
+}
+
+/* ---- function calls --------------------------------------------------------- */
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	size_t prev[65], cur[65];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < c)
+				c = prev[j] + 1;
+			if (cur[j - 1] + 1 < c)
+				c = cur[j - 1] + 1;
+			cur[j] = c;
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof *prev);
+	}
+	return prev[lb];
+}
+
+const char *
+lh_eval_suggest(const char *s, const char *const *names)
+{
+	if (names == NULL)
+		return NULL;
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (edit_distance(s, names[i]) < 3)
+			return names[i];
+	return NULL;
+}
+
+/* "file:L,C-C" or "file:L,C-L,C" for try()'s summary of failures. */
+static char *
+range_text(lh_arena *a, const lh_diag *g)
+{
+	if (g->src == NULL)
+		return "";
+	int l1, c1, l2, c2;
+	lh_source_pos(g->src, g->start, &l1, &c1);
+	lh_source_pos(g->src, g->end, &l2, &c2);
+	if (l1 == l2)
+		return lh_arena_printf(a, "%s:%d,%d-%d", g->src->name, l1, c1, c2);
+	return lh_arena_printf(a, "%s:%d,%d-%d,%d", g->src->name, l1, c1, l2, c2);
+}
+
+static lh_value *
+eval_try(lh_eval *ev, const lh_node *e, bool is_can)
+{
+	size_t n = e->u.call.n;
+	if (is_can && n != 1) {
+		err_at(ev, e->src, e->start, e->end, n == 0 ? "Not enough function arguments" : "Too many function arguments",
+		    n == 0 ? "Function \"can\" expects 1 argument(s). Missing value for \"expression\"." :
+		    "Function \"can\" expects only 1 argument(s).");
+		return NULL;
+	}
+	if (n == 0) {
+		err_at(ev, e->src, e->start, e->end, "Error in function call",
+		    "Call to function \"try\" failed: at least one argument is required.");
+		return NULL;
+	}
+	lh_diags *outer = ev->d;
+	sbuf fails = {.a = ev->a};
+	sb_put(&fails, "", 0);
+	for (size_t i = 0; i < n; i++) {
+		lh_diags tmp;
+		lh_diags_init(&tmp, ev->a);
+		ev->d = &tmp;
+		lh_value *v = eval(ev, e->u.call.args[i]);
+		ev->d = outer;
+		if (v != NULL && tmp.errors == 0) {
+			/* warnings from a successful branch are kept */
+			for (lh_diag *g = tmp.head; g != NULL; g = g->next) {
+				lh_diag *c = lh_diag_add(outer, g->sev, g->src, g->start, g->end, g->summary,
+				    g->detail ? "%s" : NULL, g->detail);
+				c->context = g->context;
+			}
+			if (lh_val_has_unknown(v))
+				return is_can ? lh_val_unknown(ev->a, &lh_type_bool) : lh_val_unknown(ev->a, &lh_type_dynamic);
+			return is_can ? lh_val_bool(ev->a, true) : v;
+		}
+		if (is_can)
+			return lh_val_bool(ev->a, false);
+		for (lh_diag *g = tmp.head; g != NULL; g = g->next) {
+			if (g->sev != LH_DIAG_ERROR)
+				continue;
+			char *line = lh_arena_printf(ev->a, "- %s (at %s)\n  %s\n", g->summary,
+			    range_text(ev->a, g), g->detail ? g->detail : "");
+			sb_put(&fails, line, strlen(line));
+		}
+	}
+	err_at(ev, e->src, e->start, e->end, "Error in function call",
+	    "Call to function \"try\" failed: no expression succeeded:\n%sAt least one expression must produce a successful result.",
+	    fails.buf);
+	return NULL;
+}
+
+static lh_value *
+eval_call(lh_eval *ev, const lh_node *e)
+{
+	const char *name = e->u.call.name;
+	if (strcmp(name, "try") == 0 || strcmp(name, "can") == 0)
+		return eval_try(ev, e, name[0] == 'c');
+	if (!lh_func_exists(name)) {
+		const char *sug = lh_eval_suggest(name, lh_func_names());
+		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Call to unknown function",
+		    "There is no function named \"%s\".%s%s%s", name, sug ? " Did you mean \"" : "",
+		    sug ? sug : "", sug ? "\"?" : "");
+		return NULL;
+	}
+	size_t n = e->u.call.n;
+	lh_value **args = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *args);
+	const lh_node **argn = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *argn);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		args[i] = eval(ev, e->u.call.args[i]);
+		argn[i] = e->u.call.args[i];
+		if (args[i] == NULL)
+			ok = false;
+	}
+	if (!ok)
+		return NULL;
+	size_t na = n;
+	if (e->u.call.expand_final && n > 0) {
+		lh_value *last = args[n - 1];
+		const lh_node *ln = e->u.call.args[n - 1];
+		if (lh_val_is_unknown(last) || !is_seq(last->type)) {
+			if (lh_val_is_unknown(last) && (last->type->kind == LH_TY_DYNAMIC || is_seq(last->type)))
+				return lh_val_unknown(ev->a, &lh_type_dynamic);
+			ERR(ev, ln, "Invalid expanding argument value",
+			    "The expanding argument (indicated by ...) must be of a tuple, list, or set type.");
+			return NULL;
+		}
+		if (lh_val_is_null(last)) {
+			ERR(ev, ln, "Invalid expanding argument value",
+			    "The expanding argument (indicated by ...) must not be null.");
+			return NULL;
+		}
+		size_t extra = last->u.seq.n;
+		na = n - 1 + extra;
+		lh_value **nargs = lh_arena_alloc(ev->a, (na ? na : 1) * sizeof *nargs);
+		const lh_node **nargn = lh_arena_alloc(ev->a, (na ? na : 1) * sizeof *nargn);
+		memcpy(nargs, args, (n - 1) * sizeof *args);
+		memcpy(nargn, argn, (n - 1) * sizeof *argn);
+		for (size_t i = 0; i < extra; i++) {
+			nargs[n - 1 + i] = mark(ev, last->u.seq.items[i], lh_val_is_sensitive(last));
+			nargn[n - 1 + i] = ln;
+		}
+		args = nargs;
+		argn = nargn;
+	}
+	lh_func_ctx c;
+	memset(&c, 0, sizeof c);
+	c.a = ev->a;
+	c.basedir = ev->basedir;
+	c.render_template = lh_eval_render_template;
+	c.eval = ev;
+	c.err_arg = -1;
+	lh_value *r = lh_func_call(&c, name, args, na);
+	if (r != NULL)
+		return r;
+	const char *msg = c.err ? c.err : "unknown error.";
+	if (c.err_arg == -2) {
+		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Call to unknown function",
+		    "There is no function named \"%s\".", name);
+	} else if (strncmp(msg, "Function \"", 10) == 0 && strstr(msg, " expects ") != NULL) {
+		bool few = strstr(msg, "Missing value") != NULL;
+		err_at(ev, e->src, few ? e->u.call.close : e->start,
+		    few ? e->u.call.close + 1 : e->end,
+		    few ? "Not enough function arguments" : "Too many function arguments", "%s", msg);
+	} else if (c.err_arg >= 0 && (size_t)c.err_arg < na) {
+		ERR(ev, argn[c.err_arg], "Invalid function argument", "%s", msg);
+	} else if (strncmp(msg, "Call to function", 16) == 0) {
+		err_at(ev, e->src, e->start, e->end, "Error in function call", "%s", msg);
+	} else {
+		err_at(ev, e->src, e->start, e->end, "Error in function call",
+		    "Call to function \"%s\" failed: %s", name, msg);
+	}
+	return NULL;
+}
+
+/* ---- dispatcher ------------------------------------------------------------- */
+
+static lh_value *
+eval(lh_eval *ev, const lh_node *e)
+{
+	if (e == NULL) {
+		lh_diag_add(ev->d, LH_DIAG_ERROR, NULL, 0, 0, "Missing expression", NULL);
+		return NULL;
+	}
+	if (ev->depth > MAX_DEPTH) {
+		ERR(ev, e, "Expression too complex", "This expression is nested too deeply to evaluate.");
+		return NULL;
+	}
+	ev->depth++;
+	lh_value *r = NULL;
+	switch (e->kind) {
+	case LH_AST_NUMBER: {
+		lh_number num;
+		if (lh_number_parse(e->u.number.text, strlen(e->u.number.text), &num))
+			r = lh_val_number(ev->a, num);
+		else
+			r = lh_val_double(ev->a, e->u.number.value);
+		break;
+	}
+	case LH_AST_BOOL:
+		r = lh_val_bool(ev->a, e->u.boolean);
+		break;
+	case LH_AST_NULL:
+		r = lh_val_null(ev->a, &lh_type_dynamic);
+		break;
+	case LH_AST_TEMPLATE:
+		r = eval_template(ev, e);
+		break;
+	case LH_AST_TUPLE:
+		r = eval_tuple(ev, e);
+		break;
+	case LH_AST_OBJECT:
+		r = eval_object(ev, e);
+		break;
+	case LH_AST_VAR: {
+		bool consumed;
+		r = eval_root(ev, e, NULL, &consumed);
+		break;
+	}
+	case LH_AST_GETATTR:
+	case LH_AST_INDEX:
+		r = eval_step(ev, e);
+		break;
+	case LH_AST_SPLAT:
+		r = eval_splat(ev, e);
+		break;
+	case LH_AST_ANON: {
+		const lh_binding *b = find_binding(ev, NULL);
+		if (b == NULL)
+			ERR(ev, e, "Invalid splat", "A splat element is used outside a splat expression.");
+		else
+			r = b->value;
+		break;
+	}
+	case LH_AST_CALL:
+		r = eval_call(ev, e);
+		break;
+	case LH_AST_FOR:
+		r = eval_for(ev, e);
+		break;
+	case LH_AST_COND:
+		r = eval_cond(ev, e);
+		break;
+	case LH_AST_BINARY:
+		r = eval_binary(ev, e);
+		break;
+	case LH_AST_UNARY:
+		r = eval_unary(ev, e);
+		break;
+	case LH_AST_PAREN:
+		r = eval(ev, e->u.paren.inner);
+		break;
+	default:
+		ERR(ev, e, "Invalid expression", "This is not an expression.");
+		break;
+	}
+	ev->depth--;
+	return r;
+}
+
+lh_value *
+lh_eval_expr(lh_eval *ev, const lh_node *e)
+{
+	int before = ev->d->errors;
+	lh_value *v = eval(ev, e);
+	if (v == NULL && ev->d->errors == before)
+		ERR(ev, e, "Invalid expression", "The expression could not be evaluated.");
+	return v;
+}
+
+lh_value *
+lh_eval_expr_as(lh_eval *ev, const lh_node *e, const lh_type *t)
+{
+	lh_value *v = lh_eval_expr(ev, e);
+	if (v == NULL)
+		return NULL;
+	const char *err = NULL;
+	lh_value *c = lh_val_convert(ev->a, v, t, &err);
+	if (c == NULL) {
+		ERR(ev, e, "Incorrect value type", "Invalid expression value: %s.", err ? err : "incorrect type");
+		return NULL;
+	}
+	return c;
+}
+
+/* ---- static reference walk -------------------------------------------------- */
+
+typedef struct walk_names {
+	const char *a, *b;
+	const struct walk_names *next;
+} walk_names;
+
+static bool
+walk_bound(const walk_names *w, const char *name)
+{
+	for (; w != NULL; w = w->next)
+		if ((w->a && strcmp(w->a, name) == 0) || (w->b && strcmp(w->b, name) == 0))
+			return true;
+	return false;
+}
+
+static void
+walk(const lh_node *e, const walk_names *bound,
+    void (*fn)(void *, const lh_node *, const lh_node *), void *ctx, int depth)
+{
+	if (e == NULL || depth > MAX_DEPTH)
+		return;
+	depth++;
+	switch (e->kind) {
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < e->u.tmpl.n; i++)
+			walk(e->u.tmpl.parts[i], bound, fn, ctx, depth);
+		break;
+	case LH_AST_TINTERP:
+		walk(e->u.interp.expr, bound, fn, ctx, depth);
+		break;
+	case LH_AST_TIF:
+		walk(e->u.tif.cond, bound, fn, ctx, depth);
+		walk(e->u.tif.then, bound, fn, ctx, depth);
+		walk(e->u.tif.els, bound, fn, ctx, depth);
+		break;
+	case LH_AST_TFOR: {
+		walk(e->u.tfor.coll, bound, fn, ctx, depth);
+		walk_names w = {e->u.tfor.key_var, e->u.tfor.val_var, bound};
+		walk(e->u.tfor.body, &w, fn, ctx, depth);
+		break;
+	}
+	case LH_AST_TUPLE:
+		for (size_t i = 0; i < e->u.tuple.n; i++)
+			walk(e->u.tuple.items[i], bound, fn, ctx, depth);
+		break;
+	case LH_AST_OBJECT:
+		for (size_t i = 0; i < e->u.object.n; i++) {
+			if (e->u.object.keys[i]->kind != LH_AST_VAR)
+				walk(e->u.object.keys[i], bound, fn, ctx, depth);
+			walk(e->u.object.values[i], bound, fn, ctx, depth);
+		}
+		break;
+	case LH_AST_VAR:
+		if (!walk_bound(bound, e->u.var.name))
+			fn(ctx, e, NULL);
+		break;
+	case LH_AST_GETATTR:
+		if (e->u.getattr.obj->kind == LH_AST_VAR) {
+			if (!walk_bound(bound, e->u.getattr.obj->u.var.name))
+				fn(ctx, e->u.getattr.obj, e);
+		} else {
+			walk(e->u.getattr.obj, bound, fn, ctx, depth);
+		}
+		break;
+	case LH_AST_INDEX:
+		if (e->u.index.obj->kind == LH_AST_VAR) {
+			if (!walk_bound(bound, e->u.index.obj->u.var.name))
+				fn(ctx, e->u.index.obj, e);
+		} else {
+			walk(e->u.index.obj, bound, fn, ctx, depth);
+		}
+		walk(e->u.index.key, bound, fn, ctx, depth);
+		break;
+	case LH_AST_SPLAT:
+		walk(e->u.splat.src, bound, fn, ctx, depth);
+		walk(e->u.splat.each, bound, fn, ctx, depth);
+		break;
+	case LH_AST_CALL:
+		for (size_t i = 0; i < e->u.call.n; i++)
+			walk(e->u.call.args[i], bound, fn, ctx, depth);
+		break;
+	case LH_AST_FOR: {
+		walk(e->u.forx.coll, bound, fn, ctx, depth);
+		walk_names w = {e->u.forx.key_var, e->u.forx.val_var, bound};
+		walk(e->u.forx.key, &w, fn, ctx, depth);
+		walk(e->u.forx.value, &w, fn, ctx, depth);
+		walk(e->u.forx.cond, &w, fn, ctx, depth);
+		break;
+	}
+	case LH_AST_COND:
+		walk(e->u.cond.cond, bound, fn, ctx, depth);
+		walk(e->u.cond.t, bound, fn, ctx, depth);
+		walk(e->u.cond.f, bound, fn, ctx, depth);
+		break;
+	case LH_AST_BINARY:
+		walk(e->u.binary.lhs, bound, fn, ctx, depth);
+		walk(e->u.binary.rhs, bound, fn, ctx, depth);
+		break;
+	case LH_AST_UNARY:
+		walk(e->u.unary.operand, bound, fn, ctx, depth);
+		break;
+	case LH_AST_PAREN:
+		walk(e->u.paren.inner, bound, fn, ctx, depth);
+		break;
+	case LH_AST_BODY:
+		for (size_t i = 0; i < e->u.body.n; i++)
+			walk(e->u.body.items[i], bound, fn, ctx, depth);
+		break;
+	case LH_AST_ATTR:
+		walk(e->u.attr.expr, bound, fn, ctx, depth);
+		break;
+	case LH_AST_BLOCK:
+		walk(e->u.block.body, bound, fn, ctx, depth);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+lh_eval_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_node *root,
+    const lh_node *step), void *ctx)
+{
+	walk(e, NULL, fn, ctx, 0);
+}
+
+/* ---- type constraints ------------------------------------------------------- */
+
+static const lh_type *type_expr(lh_eval *ev, const lh_node *e, bool in_object,
+    bool *optional, lh_value **def);
+
+static void
+type_err(lh_eval *ev, const lh_node *e, const char *detail)
+{
+	ERR(ev, e, "Invalid type specification", "%s", detail);
+}
+
+static const lh_type *
+object_type(lh_eval *ev, const lh_node *arg)
+{
+	if (arg->kind != LH_AST_OBJECT) {
+		type_err(ev, arg, "Object type constructor requires a map whose keys are attribute names and whose values are the corresponding attribute types.");
+		return NULL;
+	}
+	size_t n = arg->u.object.n;
+	const char **names = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *names);
+	const lh_type **types = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *types);
+	bool *opt = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *opt);
+	lh_value **defs = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *defs);
+	bool any_opt = false;
+	for (size_t i = 0; i < n; i++) {
+		const lh_node *k = arg->u.object.keys[i];
+		if (k->kind == LH_AST_VAR) {
+			names[i] = k->u.var.name;
+		} else if (k->kind == LH_AST_TEMPLATE && k->u.tmpl.n == 1 && k->u.tmpl.parts[0]->kind == LH_AST_TLIT) {
+			names[i] = k->u.tmpl.parts[0]->u.lit.text;
+		} else if (k->kind == LH_AST_TEMPLATE && k->u.tmpl.n == 0) {
+			names[i] = "";
+		} else {
+			type_err(ev, k, "Object constructor map keys must be attribute names.");
+			return NULL;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(names[j], names[i]) == 0) {
+				type_err(ev, k, "Object type attributes must be unique.");
+				return NULL;
+			}
+		types[i] = type_expr(ev, arg->u.object.values[i], true, &opt[i], &defs[i]);
+		if (types[i] == NULL)
+			return NULL;
+		any_opt |= opt[i];
+	}
+	/* sort by name so optional/defaults line up with the type's sorted names */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+			const char *tn = names[j]; names[j] = names[j - 1]; names[j - 1] = tn;
+			const lh_type *tt = types[j]; types[j] = types[j - 1]; types[j - 1] = tt;
+			bool to = opt[j]; opt[j] = opt[j - 1]; opt[j - 1] = to;
+			lh_value *td = defs[j]; defs[j] = defs[j - 1]; defs[j - 1] = td;
+		}
+	const lh_type *ot = lh_type_object(ev->a, names, types, n);
+	if (!any_opt)
+		return ot;
+	lh_type *c = lh_arena_alloc(ev->a, sizeof *c);
+	*c = *ot;
+	c->optional = opt;
+	c->defaults = defs;
+	return c;
+}
+
+static const lh_type *
+type_expr(lh_eval *ev, const lh_node *e, bool in_object, bool *optional, lh_value **def)
+{
+	if (optional != NULL) {
+		*optional = false;
+		*def = NULL;
+	}
+	if (e->kind == LH_AST_PAREN)
+		return type_expr(ev, e->u.paren.inner, in_object, optional, def);
+	if (e->kind == LH_AST_VAR) {
+		const char *n = e->u.var.name;
+		if (strcmp(n, "string") == 0) return &lh_type_string;
+		if (strcmp(n, "number") == 0) return &lh_type_number;
+		if (strcmp(n, "bool") == 0) return &lh_type_bool;
+		if (strcmp(n, "any") == 0) return &lh_type_dynamic;
+		if (strcmp(n, "list") == 0 || strcmp(n, "set") == 0 || strcmp(n, "map") == 0) {
+			type_err(ev, e, lh_arena_printf(ev->a, "The %s type constructor requires one argument specifying the element type.", n));
+			return NULL;
+		}
+		type_err(ev, e, lh_arena_printf(ev->a, "The keyword \"%s\" is not a valid type specification.", n));
+		return NULL;
+	}
+	if (e->kind != LH_AST_CALL) {
+		type_err(ev, e, "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string).");
+		return NULL;
+	}
+	const char *n = e->u.call.name;
+	size_t na = e->u.call.n;
+	if (strcmp(n, "optional") == 0) {
+		if (!in_object || optional == NULL) {
+			type_err(ev, e, "Keyword \"optional\" is valid only as a modifier for object type attributes.");
+			return NULL;
+		}
+		if (na < 1 || na > 2) {
+			type_err(ev, e, "The \"optional\" modifier takes one or two arguments: the attribute type and an optional default value.");
+			return NULL;
+		}
+		const lh_type *t = type_expr(ev, e->u.call.args[0], false, NULL, NULL);
+		if (t == NULL)
+			return NULL;
+		*optional = true;
+		if (na == 2) {
+			lh_eval sub = *ev;
+			sub.lookup = NULL;
+			sub.scope = NULL;
+			lh_value *d = lh_eval_expr(&sub, e->u.call.args[1]);
+			if (d == NULL)
+				return NULL;
+			const char *err = NULL;
+			lh_value *dc = lh_val_convert(ev->a, d, t, &err);
+			if (dc == NULL) {
+				type_err(ev, e->u.call.args[1], lh_arena_printf(ev->a, "Invalid default value for optional attribute: %s.", err ? err : "incorrect type"));
+				return NULL;
+			}
+			*def = dc;
+		}
+		return t;
+	}
+	if (strcmp(n, "list") == 0 || strcmp(n, "set") == 0 || strcmp(n, "map") == 0) {
+		if (na != 1) {
+			type_err(ev, e, lh_arena_printf(ev->a, "The %s type constructor requires one argument specifying the element type.", n));
+			return NULL;
+		}
+		const lh_type *el = type_expr(ev, e->u.call.args[0], false, NULL, NULL);
+		if (el == NULL)
+			return NULL;
+		return n[0] == 'l' ? lh_type_list(ev->a, el) : n[0] == 's' ? lh_type_set(ev->a, el) : lh_type_map(ev->a, el);
+	}
+	if (strcmp(n, "object") == 0) {
+		if (na != 1) {
+			type_err(ev, e, "The object type constructor requires one argument specifying the attribute types as a map.");
+			return NULL;
+		}
+		return object_type(ev, e->u.call.args[0]);
+	}
+	if (strcmp(n, "tuple") == 0) {
+		if (na != 1 || e->u.call.args[0]->kind != LH_AST_TUPLE) {
+			type_err(ev, e, "The tuple type constructor requires one argument specifying the element types as a list.");
+			return NULL;
+		}
+		const lh_node *l = e->u.call.args[0];
+		const lh_type **ts = lh_arena_alloc(ev->a, (l->u.tuple.n ? l->u.tuple.n : 1) * sizeof *ts);
+		for (size_t i = 0; i < l->u.tuple.n; i++)
+			if ((ts[i] = type_expr(ev, l->u.tuple.items[i], false, NULL, NULL)) == NULL)
+				return NULL;
+		return lh_type_tuple(ev->a, ts, l->u.tuple.n);
+	}
+	type_err(ev, e, lh_arena_printf(ev->a, "Keyword \"%s\" is not a valid type constructor.", n));
+	return NULL;
+}
+
+const lh_type *
+lh_eval_type_expr(lh_eval *ev, const lh_node *e)
+{
+	return type_expr(ev, e, false, NULL, NULL);
+}
+
+/* ---- templatefile ----------------------------------------------------------- */
+
+lh_value *
+lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars, const char **err)
+{
+	lh_eval *outer = c->eval;
+	lh_arena *a = c->a;
+	char *full = path[0] == '/' ? (char *)path : lh_arena_printf(a, "%s/%s", c->basedir ? c->basedir : ".", path);
+	lh_diags d;
+	lh_diags_init(&d, a);
+	lh_source *src = lh_source_load(a, full, path, &d);
+	if (src == NULL) {
+		*err = lh_arena_printf(a, "no file exists at %s; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", path);
+		return NULL;
+	}
+	lh_node *t = lh_parse_template(a, src, &d);
+	if (t == NULL || d.errors > 0) {
+		const lh_diag *g = d.head;
+		*err = lh_arena_printf(a, "failed to parse template: %s: %s",
+		    g ? g->summary : "syntax error", g && g->detail ? g->detail : "");
+		return NULL;
+	}
+	if (vars == NULL || lh_val_is_null(vars) || !is_map_like(vars->type)) {
+		*err = "invalid vars value: must be a map";
+		return NULL;
+	}
+	if (lh_val_is_unknown(vars))
+		return lh_val_unknown(a, &lh_type_dynamic);
+	lh_eval sub;
+	lh_eval_init(&sub, a, &d, c->basedir);
+	if (outer != NULL)
+		sub.depth = outer->depth + 8;
+	if (sub.depth > MAX_DEPTH) {
+		*err = "maximum template nesting depth reached";
+		return NULL;
+	}
+	size_t nv = vars->u.map.n;
+	lh_binding *bs = lh_arena_alloc(a, (nv ? nv : 1) * sizeof *bs);
+	for (size_t i = 0; i < nv; i++)
+		bind(&sub, &bs[i], vars->u.map.keys[i], vars->u.map.vals[i]);
+	lh_value *v = lh_eval_expr(&sub, t);
+	if (v == NULL) {
+		const lh_diag *g = d.head;
+		for (; g != NULL && g->sev != LH_DIAG_ERROR; g = g->next)
+			;
+		*err = lh_arena_printf(a, "%s: %s", g ? g->summary : "error",
+		    g && g->detail ? g->detail : "");
+		return NULL;
+	}
+	return v;
+}
