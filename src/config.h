@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "addr.h"
 #include "ast.h"
 #include "diag.h"
 #include "schema.h"
@@ -40,18 +41,6 @@ typedef struct lh_var_input {
 struct lh_strlist;
 lh_var_input *lh_config_var_inputs(lh_arena *a, const struct lh_strlist *l,
     int var_file_opt, size_t *n);
-
-/* A resource instance key: none (single), count index, or for_each key. */
-typedef enum { LH_KEY_NONE, LH_KEY_INT, LH_KEY_STRING } lh_key_kind;
-typedef struct lh_key {
-	lh_key_kind kind;
-	int64_t i;		/* LH_KEY_INT */
-	const char *s;		/* LH_KEY_STRING */
-} lh_key;
-
-/* Formats an instance address the way Terraform does: litellm_user.dev,
- * litellm_user.dev[0], litellm_user.dev["alice"] (key quoted and escaped). */
-char *lh_config_addr(lh_arena *a, const char *type, const char *name, const lh_key *k);
 
 typedef struct lh_lifecycle {
 	bool prevent_destroy;
@@ -90,8 +79,8 @@ typedef struct lh_resource {
 typedef struct lh_instance {
 	const lh_resource *res;
 	const char *type, *name;	/* res->type, res->name */
-	const char *addr;		/* litellm_user.dev["alice"] */
-	lh_key key;
+	const char *addr;		/* litellm_user.dev["alice"] (lh_addr_format of id) */
+	lh_addr id;			/* type, name and key (addr.h) */
 	/* Object with one attribute per configurable schema argument; an argument not
 	 * written is null (user_role's default is NOT filled in: see the schema).
 	 * Values depending on unapplied resources are unknown; sensitive marks kept. */
@@ -136,8 +125,8 @@ typedef struct lh_output {
 
 typedef struct lh_import {
 	const char *to;			/* instance address: litellm_user.dev["k"] */
+	lh_addr to_addr;		/* the same, parsed */
 	const lh_resource *res;		/* the resource it names (NULL when none) */
-	lh_key key;
 	lh_value *id;			/* string (may be unknown) */
 	const lh_node *block;
 } lh_import;
