@@ -143,4 +143,51 @@ char *lh_number_format(lh_arena *a, lh_number n);
  * (sensitive value) and (known after apply) where they apply.  Arena string. */
 char *lh_val_console(lh_arena *a, const lh_value *v);
 
+/* ---- Additions (value teammate): helpers the evaluator and functions share. ---- */
+
+/* A number from a double: integral values that fit int64 become exact ints (but -0
+ * stays a double so it prints "-0"). */
+lh_number lh_number_from_double(double d);
+/* The number as a double. */
+double lh_number_double(lh_number n);
+/* Numeric comparison: <0, 0, >0. */
+int lh_number_cmp(lh_number x, lh_number y);
+/* Arithmetic as Terraform does it: exact while the result fits int64, else double.
+ * lh_number_div returns false for 0/0 and inf/inf ("can't divide zero by zero or
+ * infinity by infinity"); x/0 is +-Inf.  lh_number_mod truncates (sign of x) and
+ * x % 0 is x, like Terraform. */
+lh_number lh_number_add(lh_number x, lh_number y);
+lh_number lh_number_sub(lh_number x, lh_number y);
+lh_number lh_number_mul(lh_number x, lh_number y);
+bool lh_number_div(lh_number x, lh_number y, lh_number *out);
+lh_number lh_number_mod(lh_number x, lh_number y);
+lh_number lh_number_neg(lh_number x);
+
+/* cty's friendly type name used in messages: "list of string", "object", "tuple". */
+char *lh_type_friendly(lh_arena *a, const lh_type *t);
+/* Terraform's set order for two elements of one set (<0, 0, >0). */
+int lh_val_set_cmp(const lh_value *x, const lh_value *y);
+/* Go's strconv.Quote of s into *out (an arena string). */
+void lh_str_go_quote(lh_arena *a, const char *s, size_t len, char **out);
+
+/* Parses a type constraint written as text: string, number, bool, any, list(T),
+ * set(T), map(T), tuple([T, ...]), object({name = T, name = optional(T, DEFAULT)})
+ * where DEFAULT is JSON text.  For tests and tools; NULL with *err when invalid. */
+const lh_type *lh_type_parse(lh_arena *a, const char *s, const char **err);
+
+/* JSON (json.c).  lh_val_to_cjson: the value as jsonencode sees it (objects and maps ->
+ * JSON objects, lists/sets/tuples -> arrays, null -> null); returns NULL with *err set
+ * when v is or contains an unknown value.  Sensitive marks are ignored (the caller
+ * decides).  The caller frees the result with cJSON_Delete.
+ * lh_val_from_cjson: the value jsondecode makes: objects -> object, arrays -> tuple,
+ * numbers -> number, null -> null (dynamic). */
+struct cJSON;
+struct cJSON *lh_val_to_cjson(const lh_value *v, const char **err);
+lh_value *lh_val_from_cjson(lh_arena *a, const struct cJSON *j);
+/* jsonencode(v) text (Terraform's escaping of < > & and U+2028/2029) into the arena;
+ * NULL with *err when v contains unknowns. */
+char *lh_val_jsonencode(lh_arena *a, const lh_value *v, const char **err);
+/* jsondecode(text); NULL with *err (Terraform's wording) on invalid JSON. */
+lh_value *lh_val_jsondecode(lh_arena *a, const char *s, size_t len, const char **err);
+
 #endif

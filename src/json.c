@@ -1,0 +1,615 @@
+/* json.c - values to and from JSON: jsonencode's exact text (Go encoding/json escaping,
+ * sorted keys, numbers written out in full), jsondecode's parser (objects become
+ * objects, arrays tuples; Go's error wording), and cJSON bridges for modules that keep
+ * JSON documents (state, HTTP bodies). */
+#include "value.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	lh_arena *a;
+	char *p;
+	size_t len, cap;
+} jbuf;
+
+static void
+jb_add(jbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 128;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void jb_str(jbuf *b, const char *s) { jb_add(b, s, strlen(s)); }
+
+/* Go's encoding/json string escaping (HTML-safe). */
+static void
+json_quote(jbuf *b, const char *s, size_t len)
+{
+	jb_add(b, "\"", 1);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		char tmp[8];
+		if (c < 0x80) {
+			switch (c) {
+			case '"': jb_str(b, "\\\""); break;
+			case '\\': jb_str(b, "\\\\"); break;
+			case '\n': jb_str(b, "\\n"); break;
+			case '\r': jb_str(b, "\\r"); break;
+			case '\t': jb_str(b, "\\t"); break;
+			case '\b': jb_str(b, "\\b"); break;
+			case '\f': jb_str(b, "\\f"); break;
+			case '<': case '>': case '&':
+				snprintf(tmp, sizeof tmp, "\\u00%02x", c);
+				jb_str(b, tmp);
+				break;
+			default:
+				if (c < 0x20) {
+					snprintf(tmp, sizeof tmp, "\\u00%02x", c);
+					jb_str(b, tmp);
+				} else {
+					jb_add(b, (const char *)&c, 1);
+				}
+			}
+			i++;
+			continue;
+		}
+		size_t n = c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+		bool valid = n != 0 && n <= 4 && i + n <= len;
+		for (size_t k = 1; valid && k < n; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				valid = false;
+		if (!valid) {
+			jb_str(b, "\\ufffd");
+			i++;
+			continue;
+		}
+		if (n == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			jb_str(b, (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+		} else {
+			jb_add(b, s + i, n);
+		}
+		i += n;
+	}
+	jb_add(b, "\"", 1);
+}
+
+static bool
+encode(jbuf *b, const lh_value *v, const char **err)
+{
+	if (lh_val_is_unknown(v)) {
+		*err = "value is not yet known";
+		return false;
+	}
+	if (lh_val_is_null(v)) {
+		jb_str(b, "null");
+		return true;
+	}
+	switch (v->type->kind) {
+	case LH_TY_STRING:
+		json_quote(b, v->u.str.s, v->u.str.len);
+		return true;
+	case LH_TY_NUMBER:
+		jb_str(b, lh_number_format(b->a, v->u.num));
+		return true;
+	case LH_TY_BOOL:
+		jb_str(b, v->u.b ? "true" : "false");
+		return true;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		jb_add(b, "[", 1);
+		for (size_t i = 0; i < v->u.seq.n; i++) {
+			if (i)
+				jb_add(b, ",", 1);
+			if (!encode(b, v->u.seq.items[i], err))
+				return false;
+		}
+		jb_add(b, "]", 1);
+		return true;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		jb_add(b, "{", 1);
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			if (i)
+				jb_add(b, ",", 1);
+			json_quote(b, v->u.map.keys[i], strlen(v->u.map.keys[i]));
+			jb_add(b, ":", 1);
+			if (!encode(b, v->u.map.vals[i], err))
+				return false;
+		}
+		jb_add(b, "}", 1);
+		return true;
+	default:
+		jb_str(b, "null");
+		return true;
+	}
+}
+
+char *
+lh_val_jsonencode(lh_arena *a, const lh_value *v, const char **err)
+{
+	jbuf b = { .a = a };
+	if (!encode(&b, v, err))
+		return NULL;
+	return b.p ? b.p : lh_arena_strdup(a, "");
+}
+
+/* ---------------------------------------------------------------- decoding */
+
+typedef struct {
+	lh_arena *a;
+	const char *s;
+	size_t len, i;
+	const char *err;
+	int depth;
+	bool tok;		/* inside a string/number/literal: EOF is "unexpected EOF" */
+} jp;
+
+static void
+ws(jp *p)
+{
+	while (p->i < p->len && (p->s[p->i] == ' ' || p->s[p->i] == '\t' ||
+	    p->s[p->i] == '\n' || p->s[p->i] == '\r'))
+		p->i++;
+}
+
+static lh_value *
+perr(jp *p, const char *what)
+{
+	if (p->err)
+		return NULL;
+	if (p->i >= p->len) {
+		p->err = p->tok ? "unexpected EOF" : "EOF";
+		return NULL;
+	}
+	char c = p->s[p->i];
+	if (what == NULL)
+		p->err = lh_arena_printf(p->a, "invalid character '%c'", c);
+	else if (strcmp(what, "value") == 0)
+		p->err = lh_arena_printf(p->a, "invalid character '%c' looking for beginning of value", c);
+	else
+		p->err = lh_arena_printf(p->a, "invalid character '%c' %s", c, what);
+	return NULL;
+}
+
+static void
+put_utf8(jbuf *b, unsigned cp)
+{
+	char o[4];
+	size_t n;
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		o[0] = (char)(0xf0 | cp >> 18);
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	jb_add(b, o, n);
+}
+
+static int
+hex4(jp *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int k = 0; k < 4; k++) {
+		if (p->i >= p->len)
+			return 0;
+		char c = p->s[p->i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0) {
+			perr(p, "in \\u hexadecimal character escape");
+			return -1;
+		}
+		v = v << 4 | (unsigned)d;
+		p->i++;
+	}
+	*out = v;
+	return 1;
+}
+
+/* Parses a string at p->i (on the opening quote); returns its bytes. */
+static bool
+pstring(jp *p, const char **out, size_t *outlen)
+{
+	jbuf b = { .a = p->a };
+	p->i++;
+	p->tok = true;
+	for (;;) {
+		if (p->i >= p->len) {
+			perr(p, NULL);
+			return false;
+		}
+		unsigned char c = (unsigned char)p->s[p->i];
+		if (c == '"') {
+			p->i++;
+			break;
+		}
+		if (c < 0x20) {
+			perr(p, "in string literal");
+			return false;
+		}
+		if (c != '\\') {
+			jb_add(&b, (const char *)&c, 1);
+			p->i++;
+			continue;
+		}
+		p->i++;
+		if (p->i >= p->len) {
+			perr(p, NULL);
+			return false;
+		}
+		char e = p->s[p->i++];
+		switch (e) {
+		case '"': jb_add(&b, "\"", 1); break;
+		case '\\': jb_add(&b, "\\", 1); break;
+		case '/': jb_add(&b, "/", 1); break;
+		case 'b': jb_add(&b, "\b", 1); break;
+		case 'f': jb_add(&b, "\f", 1); break;
+		case 'n': jb_add(&b, "\n", 1); break;
+		case 'r': jb_add(&b, "\r", 1); break;
+		case 't': jb_add(&b, "\t", 1); break;
+		case 'u': {
+			unsigned cp;
+			int r = hex4(p, &cp);
+			if (r <= 0) {
+				if (r == 0)
+					perr(p, NULL);
+				return false;
+			}
+			if (cp >= 0xd800 && cp < 0xdc00 && p->i + 6 <= p->len &&
+			    p->s[p->i] == '\\' && p->s[p->i + 1] == 'u') {
+				size_t save = p->i;
+				unsigned lo;
+				p->i += 2;
+				if (hex4(p, &lo) == 1 && lo >= 0xdc00 && lo < 0xe000) {
+					cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				} else {
+					p->err = NULL;
+					p->i = save;
+					cp = 0xfffd;
+				}
+			} else if (cp >= 0xd800 && cp < 0xe000) {
+				cp = 0xfffd;
+			}
+			put_utf8(&b, cp);
+			break;
+		}
+		default:
+			p->i--;
+			perr(p, "in string escape code");
+			return false;
+		}
+	}
+	p->tok = false;
+	*out = b.p ? b.p : "";
+	*outlen = b.len;
+	return true;
+}
+
+static lh_value *pvalue(jp *p);
+
+static lh_value *
+pnumber(jp *p)
+{
+	size_t st = p->i;
+	p->tok = true;
+	if (p->s[p->i] == '-')
+		p->i++;
+	if (p->i >= p->len)
+		return perr(p, NULL);
+	if (p->s[p->i] == '0') {
+		p->i++;
+	} else if (p->s[p->i] >= '1' && p->s[p->i] <= '9') {
+		while (p->i < p->len && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+			p->i++;
+	} else {
+		return perr(p, "in numeric literal");
+	}
+	if (p->i < p->len && p->s[p->i] == '.') {
+		p->i++;
+		if (p->i >= p->len)
+			return perr(p, NULL);
+		if (!(p->s[p->i] >= '0' && p->s[p->i] <= '9'))
+			return perr(p, "after decimal point in numeric literal");
+		while (p->i < p->len && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+			p->i++;
+	}
+	if (p->i < p->len && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+		p->i++;
+		if (p->i < p->len && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+			p->i++;
+		if (p->i >= p->len)
+			return perr(p, NULL);
+		if (!(p->s[p->i] >= '0' && p->s[p->i] <= '9'))
+			return perr(p, "in exponent of numeric literal");
+		while (p->i < p->len && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+			p->i++;
+	}
+	p->tok = false;
+	lh_number n;
+	if (!lh_number_parse(p->s + st, p->i - st, &n))
+		return perr(p, NULL);
+	return lh_val_number(p->a, n);
+}
+
+static bool
+lit(jp *p, const char *word)
+{
+	size_t n = strlen(word);
+	p->tok = true;
+	for (size_t k = 0; k < n; k++) {
+		if (p->i >= p->len) {
+			perr(p, NULL);
+			return false;
+		}
+		if (p->s[p->i] != word[k]) {
+			p->err = lh_arena_printf(p->a, "invalid character '%c' in literal %s (expecting '%c')",
+			    p->s[p->i], word, word[k]);
+			return false;
+		}
+		p->i++;
+	}
+	p->tok = false;
+	return true;
+}
+
+static lh_value *
+pvalue(jp *p)
+{
+	ws(p);
+	if (p->i >= p->len)
+		return perr(p, "value");
+	if (++p->depth > 10000)
+		return perr(p, NULL);
+	char c = p->s[p->i];
+	lh_value *r = NULL;
+	if (c == '{') {
+		p->i++;
+		size_t n = 0, cap = 8;
+		const char **keys = lh_arena_alloc(p->a, cap * sizeof *keys);
+		lh_value **vals = lh_arena_alloc(p->a, cap * sizeof *vals);
+		ws(p);
+		if (p->i < p->len && p->s[p->i] == '}') {
+			p->i++;
+		} else {
+			for (;;) {
+				ws(p);
+				if (p->i >= p->len)
+					return perr(p, NULL);
+				if (p->s[p->i] != '"')
+					return perr(p, NULL);
+				const char *k;
+				size_t kl;
+				if (!pstring(p, &k, &kl))
+					return NULL;
+				ws(p);
+				if (p->i >= p->len)
+					return perr(p, NULL);
+				if (p->s[p->i] != ':')
+					return perr(p, "after object key");
+				p->i++;
+				lh_value *v = pvalue(p);
+				if (v == NULL)
+					return NULL;
+				size_t j;
+				for (j = 0; j < n; j++)
+					if (strcmp(keys[j], k) == 0)
+						break;
+				if (j < n) {
+					vals[j] = v;	/* the last duplicate wins */
+				} else {
+					if (n == cap) {
+						keys = lh_arena_grow(p->a, keys, n, cap * 2, sizeof *keys);
+						vals = lh_arena_grow(p->a, vals, n, cap * 2, sizeof *vals);
+						cap *= 2;
+					}
+					keys[n] = k;
+					vals[n++] = v;
+				}
+				ws(p);
+				if (p->i >= p->len)
+					return perr(p, NULL);
+				if (p->s[p->i] == ',') {
+					p->i++;
+					continue;
+				}
+				if (p->s[p->i] == '}') {
+					p->i++;
+					break;
+				}
+				return perr(p, "after object key:value pair");
+			}
+		}
+		r = lh_val_object(p->a, keys, vals, n);
+	} else if (c == '[') {
+		p->i++;
+		size_t n = 0, cap = 8;
+		lh_value **items = lh_arena_alloc(p->a, cap * sizeof *items);
+		ws(p);
+		if (p->i < p->len && p->s[p->i] == ']') {
+			p->i++;
+		} else {
+			for (;;) {
+				lh_value *v = pvalue(p);
+				if (v == NULL)
+					return NULL;
+				if (n == cap) {
+					items = lh_arena_grow(p->a, items, n, cap * 2, sizeof *items);
+					cap *= 2;
+				}
+				items[n++] = v;
+				ws(p);
+				if (p->i >= p->len)
+					return perr(p, NULL);
+				if (p->s[p->i] == ',') {
+					p->i++;
+					continue;
+				}
+				if (p->s[p->i] == ']') {
+					p->i++;
+					break;
+				}
+				return perr(p, "after array element");
+			}
+		}
+		r = lh_val_tuple(p->a, items, n);
+	} else if (c == '"') {
+		const char *s;
+		size_t n;
+		if (pstring(p, &s, &n))
+			r = lh_val_string(p->a, s, n);
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		r = pnumber(p);
+	} else if (c == 't') {
+		if (lit(p, "true"))
+			r = lh_val_bool(p->a, true);
+	} else if (c == 'f') {
+		if (lit(p, "false"))
+			r = lh_val_bool(p->a, false);
+	} else if (c == 'n') {
+		if (lit(p, "null"))
+			r = lh_val_null(p->a, &lh_type_dynamic);
+	} else {
+		return perr(p, "value");
+	}
+	p->depth--;
+	return r;
+}
+
+lh_value *
+lh_val_jsondecode(lh_arena *a, const char *s, size_t len, const char **err)
+{
+	jp p = { .a = a, .s = s, .len = len };
+	lh_value *v = pvalue(&p);
+	if (v != NULL) {
+		ws(&p);
+		if (p.i < p.len) {
+			v = NULL;
+			p.err = "extraneous data after JSON object";
+		}
+	}
+	if (v == NULL && err != NULL)
+		*err = p.err ? p.err : "invalid JSON";
+	return v;
+}
+
+/* ---------------------------------------------------------------- cJSON */
+
+struct cJSON *
+lh_val_to_cjson(const lh_value *v, const char **err)
+{
+	cJSON *j = NULL;
+	if (lh_val_is_unknown(v)) {
+		*err = "value is not yet known";
+		return NULL;
+	}
+	if (lh_val_is_null(v))
+		return cJSON_CreateNull();
+	switch (v->type->kind) {
+	case LH_TY_STRING: {
+		/* cJSON needs a NUL-terminated string; values may hold NUL bytes, which
+		 * are cut there. */
+		j = cJSON_CreateString(v->u.str.s);
+		break;
+	}
+	case LH_TY_NUMBER:
+		j = cJSON_CreateNumber(lh_number_double(v->u.num));
+		break;
+	case LH_TY_BOOL:
+		j = cJSON_CreateBool(v->u.b);
+		break;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		j = cJSON_CreateArray();
+		for (size_t i = 0; j && i < v->u.seq.n; i++) {
+			cJSON *e = lh_val_to_cjson(v->u.seq.items[i], err);
+			if (e == NULL || !cJSON_AddItemToArray(j, e)) {
+				cJSON_Delete(e);
+				goto fail;
+			}
+		}
+		break;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		j = cJSON_CreateObject();
+		for (size_t i = 0; j && i < v->u.map.n; i++) {
+			cJSON *e = lh_val_to_cjson(v->u.map.vals[i], err);
+			if (e == NULL || !cJSON_AddItemToObject(j, v->u.map.keys[i], e)) {
+				cJSON_Delete(e);
+				goto fail;
+			}
+		}
+		break;
+	default:
+		j = cJSON_CreateNull();
+	}
+	if (j == NULL)
+		*err = "out of memory";
+	return j;
+fail:
+	if (*err == NULL)
+		*err = "out of memory";
+	cJSON_Delete(j);
+	return NULL;
+}
+
+lh_value *
+lh_val_from_cjson(lh_arena *a, const struct cJSON *j)
+{
+	if (j == NULL || cJSON_IsNull(j))
+		return lh_val_null(a, &lh_type_dynamic);
+	if (cJSON_IsBool(j))
+		return lh_val_bool(a, cJSON_IsTrue(j));
+	if (cJSON_IsNumber(j))
+		return lh_val_double(a, j->valuedouble);
+	if (cJSON_IsString(j))
+		return lh_val_cstr(a, j->valuestring);
+	if (cJSON_IsRaw(j)) {
+		const char *err;
+		lh_value *v = lh_val_jsondecode(a, j->valuestring, strlen(j->valuestring), &err);
+		return v ? v : lh_val_null(a, &lh_type_dynamic);
+	}
+	size_t n = (size_t)cJSON_GetArraySize(j), k = 0;
+	lh_value **items = lh_arena_alloc(a, (n ? n : 1) * sizeof *items);
+	const char **keys = lh_arena_alloc(a, (n ? n : 1) * sizeof *keys);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, j) {
+		lh_value *v = lh_val_from_cjson(a, e);
+		if (cJSON_IsObject(j)) {
+			const char *key = e->string ? e->string : "";
+			size_t m;
+			for (m = 0; m < k; m++)
+				if (strcmp(keys[m], key) == 0)
+					break;
+			if (m < k) {
+				items[m] = v;
+				continue;
+			}
+			keys[k] = key;
+		}
+		items[k++] = v;
+	}
+	if (cJSON_IsObject(j))
+		return lh_val_object(a, keys, items, k);
+	return lh_val_tuple(a, items, k);
+}

@@ -1,0 +1,1279 @@
+/* value.c - values and types of the Terraform language (cty's model): constructors,
+ * type names, unification, equality, set ordering, number parsing/formatting and the
+ * `terraform console` rendering.  Conversion lives in convert.c, JSON in json.c.
+ *
+ * Everything is allocated in the caller's arena and never mutated after it is built,
+ * so values may be shared freely between containers. */
+#include "value.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const lh_type lh_type_dynamic = { .kind = LH_TY_DYNAMIC };
+const lh_type lh_type_string = { .kind = LH_TY_STRING };
+const lh_type lh_type_number = { .kind = LH_TY_NUMBER };
+const lh_type lh_type_bool = { .kind = LH_TY_BOOL };
+
+/* ---------------------------------------------------------------- string buffer */
+
+typedef struct {
+	lh_arena *a;
+	char *p;
+	size_t len, cap;
+} sbuf;
+
+static void
+sb_grow(sbuf *b, size_t more)
+{
+	if (b->len + more + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap * 2 : 64;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
+	b->cap = cap;
+}
+
+static void
+sb_add(sbuf *b, const char *s, size_t n)
+{
+	sb_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+static void sb_ch(sbuf *b, char c) { sb_add(b, &c, 1); }
+
+static void
+sb_spaces(sbuf *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		sb_ch(b, ' ');
+}
+
+static char *
+sb_done(sbuf *b)
+{
+	if (b->p == NULL)
+		return lh_arena_strdup(b->a, "");
+	return b->p;
+}
+
+/* ---------------------------------------------------------------- predicates */
+
+bool
+lh_val_has_unknown(const lh_value *v)
+{
+	if (v->flags & LH_VF_UNKNOWN)
+		return true;
+	if (v->flags & LH_VF_NULL)
+		return false;
+	switch (v->type->kind) {
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		for (size_t i = 0; i < v->u.seq.n; i++)
+			if (lh_val_has_unknown(v->u.seq.items[i]))
+				return true;
+		return false;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		for (size_t i = 0; i < v->u.map.n; i++)
+			if (lh_val_has_unknown(v->u.map.vals[i]))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+bool
+lh_val_has_sensitive(const lh_value *v)
+{
+	if (v->flags & LH_VF_SENSITIVE)
+		return true;
+	if (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN))
+		return false;
+	switch (v->type->kind) {
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		for (size_t i = 0; i < v->u.seq.n; i++)
+			if (lh_val_has_sensitive(v->u.seq.items[i]))
+				return true;
+		return false;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		for (size_t i = 0; i < v->u.map.n; i++)
+			if (lh_val_has_sensitive(v->u.map.vals[i]))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* ---------------------------------------------------------------- constructors */
+
+static lh_value *
+newval(lh_arena *a, const lh_type *t, unsigned flags)
+{
+	lh_value *v = lh_arena_alloc(a, sizeof *v);
+	v->type = t;
+	v->flags = flags;
+	return v;
+}
+
+lh_value *
+lh_val_null(lh_arena *a, const lh_type *t)
+{
+	return newval(a, t ? t : &lh_type_dynamic, LH_VF_NULL);
+}
+
+lh_value *
+lh_val_unknown(lh_arena *a, const lh_type *t)
+{
+	return newval(a, t ? t : &lh_type_dynamic, LH_VF_UNKNOWN);
+}
+
+lh_value *
+lh_val_bool(lh_arena *a, bool b)
+{
+	lh_value *v = newval(a, &lh_type_bool, 0);
+	v->u.b = b;
+	return v;
+}
+
+lh_value *
+lh_val_int(lh_arena *a, int64_t i)
+{
+	lh_value *v = newval(a, &lh_type_number, 0);
+	v->u.num.is_int = true;
+	v->u.num.i = i;
+	v->u.num.d = (double)i;
+	return v;
+}
+
+lh_number
+lh_number_from_double(double d)
+{
+	lh_number n = { .is_int = false, .i = 0, .d = d };
+	/* -0 stays a double so that it prints as Terraform prints it ("-0"). */
+	if (isfinite(d) && d == floor(d) && d >= -9223372036854775808.0 &&
+	    d < 9223372036854775808.0 && !(d == 0 && signbit(d))) {
+		n.is_int = true;
+		n.i = (int64_t)d;
+	}
+	return n;
+}
+
+lh_value *
+lh_val_double(lh_arena *a, double d)
+{
+	return lh_val_number(a, lh_number_from_double(d));
+}
+
+lh_value *
+lh_val_number(lh_arena *a, lh_number n)
+{
+	lh_value *v = newval(a, &lh_type_number, 0);
+	if (n.is_int)
+		n.d = (double)n.i;
+	v->u.num = n;
+	return v;
+}
+
+bool
+lh_number_parse(const char *s, size_t len, lh_number *out)
+{
+	size_t i = 0, digits = 0;
+	bool isint = true;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (i < len && s[i] == '.') {
+		isint = false;
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		isint = false;
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		size_t ed = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++, ed++;
+		if (ed == 0)
+			return false;
+	}
+	if (i != len)
+		return false;
+	char buf[128];
+	char *tmp = len < sizeof buf ? buf : malloc(len + 1);
+	if (tmp == NULL)
+		return false;
+	memcpy(tmp, s, len);
+	tmp[len] = 0;
+	bool ok = true;
+	if (isint) {
+		errno = 0;
+		long long ll = strtoll(tmp, NULL, 10);
+		if (errno == ERANGE)
+			*out = lh_number_from_double(strtod(tmp, NULL));
+		else
+			*out = (lh_number){ .is_int = true, .i = ll, .d = (double)ll };
+	} else {
+		*out = lh_number_from_double(strtod(tmp, NULL));
+	}
+	if (tmp != buf)
+		free(tmp);
+	return ok;
+}
+
+lh_value *
+lh_val_string(lh_arena *a, const char *s, size_t len)
+{
+	lh_value *v = newval(a, &lh_type_string, 0);
+	v->u.str.s = lh_arena_strndup(a, s ? s : "", s ? len : 0);
+	v->u.str.len = s ? len : 0;
+	return v;
+}
+
+lh_value *
+lh_val_cstr(lh_arena *a, const char *s)
+{
+	return lh_val_string(a, s, s ? strlen(s) : 0);
+}
+
+lh_value *
+lh_val_tuple(lh_arena *a, lh_value **items, size_t n)
+{
+	const lh_type **types = lh_arena_alloc(a, (n ? n : 1) * sizeof *types);
+	lh_value **copy = lh_arena_alloc(a, (n ? n : 1) * sizeof *copy);
+	for (size_t i = 0; i < n; i++) {
+		types[i] = items[i]->type;
+		copy[i] = items[i];
+	}
+	lh_value *v = newval(a, lh_type_tuple(a, types, n), 0);
+	v->u.seq.items = copy;
+	v->u.seq.n = n;
+	return v;
+}
+
+lh_value *
+lh_val_list(lh_arena *a, const lh_type *elem, lh_value **items, size_t n)
+{
+	lh_value **copy = lh_arena_alloc(a, (n ? n : 1) * sizeof *copy);
+	if (n)
+		memcpy(copy, items, n * sizeof *copy);
+	lh_value *v = newval(a, lh_type_list(a, elem), 0);
+	v->u.seq.items = copy;
+	v->u.seq.n = n;
+	return v;
+}
+
+/* Appends cty's set hash bytes of v to b: the rendering cty sorts non-primitive set
+ * elements by (bytewise). */
+static void
+hash_bytes(sbuf *b, const lh_value *v)
+{
+	if (v->flags & LH_VF_UNKNOWN) {
+		sb_ch(b, '?');
+		return;
+	}
+	if (v->flags & LH_VF_NULL) {
+		sb_ch(b, '~');
+		return;
+	}
+	switch (v->type->kind) {
+	case LH_TY_NUMBER: {
+		char tmp[64];
+		if (v->u.num.is_int && (v->u.num.i < 10000000000LL && v->u.num.i > -10000000000LL))
+			snprintf(tmp, sizeof tmp, "%lld", (long long)v->u.num.i);
+		else
+			snprintf(tmp, sizeof tmp, "%.10g", v->u.num.d);
+		sb_str(b, tmp);
+		return;
+	}
+	case LH_TY_BOOL:
+		sb_ch(b, v->u.b ? 'T' : 'F');
+		return;
+	case LH_TY_STRING:
+		sb_ch(b, '"');
+		for (size_t i = 0; i < v->u.str.len; i++) {
+			char c = v->u.str.s[i];
+			if (c == '"' || c == '\\')
+				sb_ch(b, '\\');
+			sb_ch(b, c);
+		}
+		sb_ch(b, '"');
+		return;
+	case LH_TY_MAP:
+		sb_ch(b, '{');
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			lh_value k = { .type = &lh_type_string };
+			k.u.str.s = v->u.map.keys[i];
+			k.u.str.len = strlen(k.u.str.s);
+			hash_bytes(b, &k);
+			sb_ch(b, ':');
+			hash_bytes(b, v->u.map.vals[i]);
+			sb_ch(b, ';');
+		}
+		sb_ch(b, '}');
+		return;
+	case LH_TY_LIST: case LH_TY_SET:
+		sb_ch(b, '[');
+		for (size_t i = 0; i < v->u.seq.n; i++) {
+			hash_bytes(b, v->u.seq.items[i]);
+			sb_ch(b, ';');
+		}
+		sb_ch(b, ']');
+		return;
+	case LH_TY_OBJECT:
+		sb_ch(b, '<');
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			hash_bytes(b, v->u.map.vals[i]);
+			sb_ch(b, ';');
+		}
+		sb_ch(b, '>');
+		return;
+	case LH_TY_TUPLE:
+		sb_ch(b, '<');
+		for (size_t i = 0; i < v->u.seq.n; i++) {
+			hash_bytes(b, v->u.seq.items[i]);
+			sb_ch(b, ';');
+		}
+		sb_ch(b, '>');
+		return;
+	default:
+		return;
+	}
+}
+
+static int
+num_cmp(lh_number x, lh_number y)
+{
+	if (x.is_int && y.is_int)
+		return x.i < y.i ? -1 : x.i > y.i;
+	double a = x.is_int ? (double)x.i : x.d, b = y.is_int ? (double)y.i : y.d;
+	return a < b ? -1 : a > b;
+}
+
+int
+lh_number_cmp(lh_number x, lh_number y)
+{
+	return num_cmp(x, y);
+}
+
+static lh_arena *cmp_arena;	/* scratch for hash bytes while sorting a set */
+
+/* cty's set order: known before unknown, non-null before null, then strings bytewise,
+ * numbers numerically, false before true, and anything else by its hash bytes. */
+int
+lh_val_set_cmp(const lh_value *x, const lh_value *y)
+{
+	bool xu = x->flags & LH_VF_UNKNOWN, yu = y->flags & LH_VF_UNKNOWN;
+	if (xu != yu)
+		return xu ? 1 : -1;
+	if (xu)
+		return 0;
+	bool xn = x->flags & LH_VF_NULL, yn = y->flags & LH_VF_NULL;
+	if (xn != yn)
+		return xn ? 1 : -1;
+	if (xn)
+		return 0;
+	if (x->type->kind == LH_TY_STRING && y->type->kind == LH_TY_STRING) {
+		size_t n = x->u.str.len < y->u.str.len ? x->u.str.len : y->u.str.len;
+		int c = memcmp(x->u.str.s, y->u.str.s, n);
+		if (c)
+			return c;
+		return x->u.str.len < y->u.str.len ? -1 : x->u.str.len > y->u.str.len;
+	}
+	if (x->type->kind == LH_TY_NUMBER && y->type->kind == LH_TY_NUMBER)
+		return num_cmp(x->u.num, y->u.num);
+	if (x->type->kind == LH_TY_BOOL && y->type->kind == LH_TY_BOOL)
+		return (int)x->u.b - (int)y->u.b;
+	lh_arena *a = cmp_arena ? cmp_arena : lh_arena_new();
+	sbuf bx = { .a = a }, by = { .a = a };
+	hash_bytes(&bx, x);
+	hash_bytes(&by, y);
+	size_t n = bx.len < by.len ? bx.len : by.len;
+	int c = n ? memcmp(bx.p, by.p, n) : 0;
+	if (c == 0)
+		c = bx.len < by.len ? -1 : bx.len > by.len;
+	if (a != cmp_arena)
+		lh_arena_free(a);
+	return c;
+}
+
+static int
+qs_set_cmp(const void *p, const void *q)
+{
+	return lh_val_set_cmp(*(lh_value *const *)p, *(lh_value *const *)q);
+}
+
+/* Equality ignoring marks, for set de-duplication (unknowns are never equal). */
+static bool
+same_value(const lh_value *x, const lh_value *y)
+{
+	return lh_val_equal(x, y) == 1 && !(x->flags & LH_VF_UNKNOWN) && !(y->flags & LH_VF_UNKNOWN);
+}
+
+lh_value *
+lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n)
+{
+	lh_value **copy = lh_arena_alloc(a, (n ? n : 1) * sizeof *copy);
+	if (n)
+		memcpy(copy, items, n * sizeof *copy);
+	lh_arena *scratch = lh_arena_new();
+	cmp_arena = scratch;
+	qsort(copy, n, sizeof *copy, qs_set_cmp);
+	cmp_arena = NULL;
+	lh_arena_free(scratch);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+		/* Equal values sort next to each other except around null/unknown, so a
+		 * short backward scan suffices for the sorted run. */
+		for (size_t j = m; j > 0; j--) {
+			if (lh_val_set_cmp(copy[j - 1], copy[i]) != 0)
+				break;
+			if (same_value(copy[j - 1], copy[i])) {
+				dup = true;
+				break;
+			}
+		}
+		if (!dup)
+			copy[m++] = copy[i];
+	}
+	lh_value *v = newval(a, lh_type_set(a, elem), 0);
+	v->u.seq.items = copy;
+	v->u.seq.n = m;
+	return v;
+}
+
+typedef struct {
+	const char *k;
+	lh_value *v;
+} kv;
+
+static int
+kv_cmp(const void *p, const void *q)
+{
+	return strcmp(((const kv *)p)->k, ((const kv *)q)->k);
+}
+
+static void
+sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
+    const char ***okeys, lh_value ***ovals)
+{
+	kv *tmp = lh_arena_alloc(a, (n ? n : 1) * sizeof *tmp);
+	for (size_t i = 0; i < n; i++) {
+		tmp[i].k = keys[i];
+		tmp[i].v = vals[i];
+	}
+	qsort(tmp, n, sizeof *tmp, kv_cmp);
+	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
+	*ovals = lh_arena_alloc(a, (n ? n : 1) * sizeof **ovals);
+	for (size_t i = 0; i < n; i++) {
+		(*okeys)[i] = lh_arena_strdup(a, tmp[i].k);
+		(*ovals)[i] = tmp[i].v;
+	}
+}
+
+lh_value *
+lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
+{
+	const char **k;
+	lh_value **v;
+	sorted_kv(a, keys, vals, n, &k, &v);
+	const lh_type **types = lh_arena_alloc(a, (n ? n : 1) * sizeof *types);
+	for (size_t i = 0; i < n; i++)
+		types[i] = v[i]->type;
+	lh_value *r = newval(a, NULL, 0);
+	lh_type *t = lh_arena_alloc(a, sizeof *t);
+	t->kind = LH_TY_OBJECT;
+	t->n = n;
+	t->names = k;
+	t->types = types;
+	r->type = t;
+	r->u.map.keys = k;
+	r->u.map.vals = v;
+	r->u.map.n = n;
+	return r;
+}
+
+lh_value *
+lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals, size_t n)
+{
+	lh_value *r = newval(a, lh_type_map(a, elem), 0);
+	sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals);
+	r->u.map.n = n;
+	return r;
+}
+
+lh_value *
+lh_val_mark_sensitive(lh_arena *a, lh_value *v)
+{
+	if (v->flags & LH_VF_SENSITIVE)
+		return v;
+	lh_value *c = lh_arena_alloc(a, sizeof *c);
+	*c = *v;
+	c->flags |= LH_VF_SENSITIVE;
+	return c;
+}
+
+lh_value *
+lh_val_unmark(lh_arena *a, lh_value *v)
+{
+	if (!lh_val_has_sensitive(v))
+		return v;
+	lh_value *c = lh_arena_alloc(a, sizeof *c);
+	*c = *v;
+	c->flags &= ~(unsigned)LH_VF_SENSITIVE;
+	if (c->flags & (LH_VF_NULL | LH_VF_UNKNOWN))
+		return c;
+	switch (c->type->kind) {
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE: {
+		lh_value **items = lh_arena_alloc(a, (c->u.seq.n ? c->u.seq.n : 1) * sizeof *items);
+		for (size_t i = 0; i < c->u.seq.n; i++)
+			items[i] = lh_val_unmark(a, c->u.seq.items[i]);
+		c->u.seq.items = items;
+		break;
+	}
+	case LH_TY_MAP: case LH_TY_OBJECT: {
+		lh_value **vals = lh_arena_alloc(a, (c->u.map.n ? c->u.map.n : 1) * sizeof *vals);
+		for (size_t i = 0; i < c->u.map.n; i++)
+			vals[i] = lh_val_unmark(a, c->u.map.vals[i]);
+		c->u.map.vals = vals;
+		break;
+	}
+	default:
+		break;
+	}
+	return c;
+}
+
+/* ---------------------------------------------------------------- types */
+
+static const lh_type *
+coll_type(lh_arena *a, lh_type_kind k, const lh_type *elem)
+{
+	lh_type *t = lh_arena_alloc(a, sizeof *t);
+	t->kind = k;
+	t->elem = elem ? elem : &lh_type_dynamic;
+	return t;
+}
+
+const lh_type *lh_type_list(lh_arena *a, const lh_type *elem) { return coll_type(a, LH_TY_LIST, elem); }
+const lh_type *lh_type_set(lh_arena *a, const lh_type *elem) { return coll_type(a, LH_TY_SET, elem); }
+const lh_type *lh_type_map(lh_arena *a, const lh_type *elem) { return coll_type(a, LH_TY_MAP, elem); }
+
+const lh_type *
+lh_type_tuple(lh_arena *a, const lh_type **types, size_t n)
+{
+	lh_type *t = lh_arena_alloc(a, sizeof *t);
+	t->kind = LH_TY_TUPLE;
+	t->n = n;
+	const lh_type **c = lh_arena_alloc(a, (n ? n : 1) * sizeof *c);
+	if (n)
+		memcpy(c, types, n * sizeof *c);
+	t->types = c;
+	return t;
+}
+
+typedef struct {
+	const char *k;
+	const lh_type *t;
+	size_t orig;
+} kt;
+
+static int
+kt_cmp(const void *p, const void *q)
+{
+	return strcmp(((const kt *)p)->k, ((const kt *)q)->k);
+}
+
+const lh_type *
+lh_type_object(lh_arena *a, const char **names, const lh_type **types, size_t n)
+{
+	kt *tmp = lh_arena_alloc(a, (n ? n : 1) * sizeof *tmp);
+	for (size_t i = 0; i < n; i++) {
+		tmp[i].k = names[i];
+		tmp[i].t = types[i];
+		tmp[i].orig = i;
+	}
+	qsort(tmp, n, sizeof *tmp, kt_cmp);
+	lh_type *t = lh_arena_alloc(a, sizeof *t);
+	t->kind = LH_TY_OBJECT;
+	t->n = n;
+	const char **nm = lh_arena_alloc(a, (n ? n : 1) * sizeof *nm);
+	const lh_type **ty = lh_arena_alloc(a, (n ? n : 1) * sizeof *ty);
+	for (size_t i = 0; i < n; i++) {
+		nm[i] = lh_arena_strdup(a, tmp[i].k);
+		ty[i] = tmp[i].t;
+	}
+	t->names = nm;
+	t->types = ty;
+	return t;
+}
+
+bool
+lh_type_equal(const lh_type *x, const lh_type *y)
+{
+	if (x == y)
+		return true;
+	if (x->kind != y->kind)
+		return false;
+	switch (x->kind) {
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_MAP:
+		return lh_type_equal(x->elem, y->elem);
+	case LH_TY_TUPLE:
+		if (x->n != y->n)
+			return false;
+		for (size_t i = 0; i < x->n; i++)
+			if (!lh_type_equal(x->types[i], y->types[i]))
+				return false;
+		return true;
+	case LH_TY_OBJECT:
+		if (x->n != y->n)
+			return false;
+		for (size_t i = 0; i < x->n; i++)
+			if (strcmp(x->names[i], y->names[i]) != 0 ||
+			    !lh_type_equal(x->types[i], y->types[i]))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+static void
+type_name(sbuf *b, const lh_type *t)
+{
+	switch (t->kind) {
+	case LH_TY_DYNAMIC: sb_str(b, "any"); return;
+	case LH_TY_STRING: sb_str(b, "string"); return;
+	case LH_TY_NUMBER: sb_str(b, "number"); return;
+	case LH_TY_BOOL: sb_str(b, "bool"); return;
+	case LH_TY_LIST: sb_str(b, "list("); type_name(b, t->elem); sb_ch(b, ')'); return;
+	case LH_TY_SET: sb_str(b, "set("); type_name(b, t->elem); sb_ch(b, ')'); return;
+	case LH_TY_MAP: sb_str(b, "map("); type_name(b, t->elem); sb_ch(b, ')'); return;
+	case LH_TY_TUPLE:
+		sb_str(b, "tuple([");
+		for (size_t i = 0; i < t->n; i++) {
+			if (i)
+				sb_ch(b, ',');
+			type_name(b, t->types[i]);
+		}
+		sb_str(b, "])");
+		return;
+	case LH_TY_OBJECT:
+		sb_str(b, "object({");
+		for (size_t i = 0; i < t->n; i++) {
+			if (i)
+				sb_ch(b, ',');
+			sb_str(b, t->names[i]);
+			sb_ch(b, '=');
+			if (t->optional && t->optional[i]) {
+				sb_str(b, "optional(");
+				type_name(b, t->types[i]);
+				sb_ch(b, ')');
+			} else {
+				type_name(b, t->types[i]);
+			}
+		}
+		sb_str(b, "})");
+		return;
+	}
+}
+
+char *
+lh_type_name(lh_arena *a, const lh_type *t)
+{
+	sbuf b = { .a = a };
+	type_name(&b, t);
+	return sb_done(&b);
+}
+
+static void
+friendly(sbuf *b, const lh_type *t)
+{
+	switch (t->kind) {
+	case LH_TY_DYNAMIC: sb_str(b, "dynamic"); return;
+	case LH_TY_LIST: sb_str(b, "list of "); friendly(b, t->elem); return;
+	case LH_TY_SET: sb_str(b, "set of "); friendly(b, t->elem); return;
+	case LH_TY_MAP: sb_str(b, "map of "); friendly(b, t->elem); return;
+	case LH_TY_TUPLE: sb_str(b, "tuple"); return;
+	case LH_TY_OBJECT: sb_str(b, "object"); return;
+	default: type_name(b, t); return;
+	}
+}
+
+char *
+lh_type_friendly(lh_arena *a, const lh_type *t)
+{
+	sbuf b = { .a = a };
+	friendly(&b, t);
+	return sb_done(&b);
+}
+
+static bool
+is_prim(const lh_type *t)
+{
+	return t->kind == LH_TY_STRING || t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL;
+}
+
+/* Unifies all of types[0..n) to one type, as unify does for pairs. */
+static const lh_type *
+unify_all(lh_arena *a, const lh_type *const *types, size_t n, const lh_type *start)
+{
+	const lh_type *r = start;
+	for (size_t i = 0; i < n; i++) {
+		if (r == NULL) {
+			r = types[i];
+			continue;
+		}
+		r = lh_type_unify(a, r, types[i]);
+		if (r == NULL)
+			return NULL;
+	}
+	return r ? r : &lh_type_dynamic;
+}
+
+const lh_type *
+lh_type_unify(lh_arena *a, const lh_type *x, const lh_type *y)
+{
+	if (lh_type_equal(x, y))
+		return x;
+	if (x->kind == LH_TY_DYNAMIC || y->kind == LH_TY_DYNAMIC)
+		return &lh_type_dynamic;
+	if (is_prim(x) && is_prim(y)) {
+		if (x->kind == LH_TY_STRING || y->kind == LH_TY_STRING)
+			return &lh_type_string;
+		return NULL;
+	}
+	/* Normalise so that collections come first in mixed pairs. */
+	if ((x->kind == LH_TY_OBJECT && y->kind == LH_TY_MAP) ||
+	    (x->kind == LH_TY_TUPLE && (y->kind == LH_TY_LIST || y->kind == LH_TY_SET))) {
+		const lh_type *t = x;
+		x = y;
+		y = t;
+	}
+	switch (x->kind) {
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_MAP: {
+		const lh_type *e = NULL;
+		if (y->kind == x->kind) {
+			e = lh_type_unify(a, x->elem, y->elem);
+		} else if ((x->kind == LH_TY_MAP && y->kind == LH_TY_OBJECT) ||
+		    (x->kind != LH_TY_MAP && y->kind == LH_TY_TUPLE)) {
+			e = unify_all(a, y->types, y->n, x->elem);
+		}
+		if (e == NULL)
+			return NULL;
+		return coll_type(a, x->kind, e);
+	}
+	case LH_TY_OBJECT:
+		if (y->kind != LH_TY_OBJECT)
+			return NULL;
+		if (x->n == y->n) {
+			bool same = true;
+			for (size_t i = 0; i < x->n && same; i++)
+				same = strcmp(x->names[i], y->names[i]) == 0;
+			if (same) {
+				const lh_type **ts = lh_arena_alloc(a, (x->n ? x->n : 1) * sizeof *ts);
+				for (size_t i = 0; i < x->n; i++)
+					if ((ts[i] = lh_type_unify(a, x->types[i], y->types[i])) == NULL)
+						return NULL;
+				return lh_type_object(a, x->names, ts, x->n);
+			}
+		}
+		{
+			const lh_type *e = unify_all(a, x->types, x->n, NULL);
+			if (e == NULL || (e = unify_all(a, y->types, y->n, x->n ? e : NULL)) == NULL)
+				return NULL;
+			return coll_type(a, LH_TY_MAP, e);
+		}
+	case LH_TY_TUPLE:
+		if (y->kind != LH_TY_TUPLE)
+			return NULL;
+		if (x->n == y->n) {
+			const lh_type **ts = lh_arena_alloc(a, (x->n ? x->n : 1) * sizeof *ts);
+			for (size_t i = 0; i < x->n; i++)
+				if ((ts[i] = lh_type_unify(a, x->types[i], y->types[i])) == NULL)
+					return NULL;
+			return lh_type_tuple(a, ts, x->n);
+		}
+		{
+			const lh_type *e = unify_all(a, x->types, x->n, NULL);
+			if (e == NULL || (e = unify_all(a, y->types, y->n, x->n ? e : NULL)) == NULL)
+				return NULL;
+			return coll_type(a, LH_TY_LIST, e);
+		}
+	default:
+		return NULL;
+	}
+}
+
+lh_value *
+lh_val_get(const lh_value *v, const char *key)
+{
+	if (v == NULL || (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)))
+		return NULL;
+	if (v->type->kind != LH_TY_MAP && v->type->kind != LH_TY_OBJECT)
+		return NULL;
+	size_t lo = 0, hi = v->u.map.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(v->u.map.keys[mid], key);
+		if (c == 0)
+			return v->u.map.vals[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- equality */
+
+static bool
+type_has_dynamic(const lh_type *t)
+{
+	switch (t->kind) {
+	case LH_TY_DYNAMIC: return true;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_MAP: return type_has_dynamic(t->elem);
+	case LH_TY_TUPLE: case LH_TY_OBJECT:
+		for (size_t i = 0; i < t->n; i++)
+			if (type_has_dynamic(t->types[i]))
+				return true;
+		return false;
+	default: return false;
+	}
+}
+
+int
+lh_val_equal(const lh_value *x, const lh_value *y)
+{
+	bool xk = !(x->flags & LH_VF_UNKNOWN), yk = !(y->flags & LH_VF_UNKNOWN);
+	if (!xk || !yk) {
+		if (!xk && !yk)
+			return -1;
+		const lh_value *k = xk ? x : y, *u = xk ? y : x;
+		if ((k->flags & LH_VF_NULL) || type_has_dynamic(u->type))
+			return -1;
+		if (!lh_type_equal(k->type, u->type))
+			return 0;
+		return -1;
+	}
+	bool xn = x->flags & LH_VF_NULL, yn = y->flags & LH_VF_NULL;
+	if (xn || yn)
+		return xn && yn;
+	if (!lh_type_equal(x->type, y->type))
+		return 0;
+	int unknown = 0;
+	switch (x->type->kind) {
+	case LH_TY_STRING:
+		return x->u.str.len == y->u.str.len &&
+		    memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
+	case LH_TY_NUMBER:
+		return num_cmp(x->u.num, y->u.num) == 0;
+	case LH_TY_BOOL:
+		return x->u.b == y->u.b;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		if (x->u.seq.n != y->u.seq.n)
+			return 0;
+		for (size_t i = 0; i < x->u.seq.n; i++) {
+			int e = lh_val_equal(x->u.seq.items[i], y->u.seq.items[i]);
+			if (e == 0)
+				return 0;
+			if (e < 0)
+				unknown = 1;
+		}
+		return unknown ? -1 : 1;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		if (x->u.map.n != y->u.map.n)
+			return 0;
+		for (size_t i = 0; i < x->u.map.n; i++) {
+			if (strcmp(x->u.map.keys[i], y->u.map.keys[i]) != 0)
+				return 0;
+			int e = lh_val_equal(x->u.map.vals[i], y->u.map.vals[i]);
+			if (e == 0)
+				return 0;
+			if (e < 0)
+				unknown = 1;
+		}
+		return unknown ? -1 : 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+char *
+lh_number_format(lh_arena *a, lh_number n)
+{
+	if (n.is_int)
+		return lh_arena_printf(a, "%lld", (long long)n.i);
+	double d = n.d;
+	if (isnan(d))
+		return lh_arena_strdup(a, "NaN");
+	if (isinf(d))
+		return lh_arena_strdup(a, d < 0 ? "-Inf" : "+Inf");
+	if (d == 0)
+		return lh_arena_strdup(a, signbit(d) ? "-0" : "0");
+	/* Shortest digits that read back the same, then written out without exponent
+	 * (big.Float.Text('f', -1)). */
+	char e[64];
+	for (int p = 0; p <= 17; p++) {
+		snprintf(e, sizeof e, "%.*e", p, d);
+		if (strtod(e, NULL) == d)
+			break;
+	}
+	char digits[32];
+	size_t nd = 0;
+	const char *s = e;
+	bool neg = false;
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	for (; *s && *s != 'e'; s++)
+		if (*s >= '0' && *s <= '9')
+			digits[nd++] = *s;
+	int exp = atoi(s + 1);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	sbuf b = { .a = a };
+	if (neg)
+		sb_ch(&b, '-');
+	/* value = 0.d1d2d3... * 10^(exp+1) */
+	int point = exp + 1;
+	if (point <= 0) {
+		sb_str(&b, "0.");
+		for (int i = 0; i < -point; i++)
+			sb_ch(&b, '0');
+		sb_add(&b, digits, nd);
+	} else if ((size_t)point >= nd) {
+		sb_add(&b, digits, nd);
+		for (size_t i = nd; i < (size_t)point; i++)
+			sb_ch(&b, '0');
+	} else {
+		sb_add(&b, digits, (size_t)point);
+		sb_ch(&b, '.');
+		sb_add(&b, digits + point, nd - (size_t)point);
+	}
+	return sb_done(&b);
+}
+
+/* ---------------------------------------------------------------- console */
+
+/* Go's strconv.Quote: printable UTF-8 kept, control bytes escaped. */
+static void
+go_quote(sbuf *b, const char *s, size_t len)
+{
+	sb_ch(b, '"');
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)s[i];
+		char tmp[16];
+		if (c < 0x80) {
+			switch (c) {
+			case '\a': sb_str(b, "\\a"); break;
+			case '\b': sb_str(b, "\\b"); break;
+			case '\f': sb_str(b, "\\f"); break;
+			case '\n': sb_str(b, "\\n"); break;
+			case '\r': sb_str(b, "\\r"); break;
+			case '\t': sb_str(b, "\\t"); break;
+			case '\v': sb_str(b, "\\v"); break;
+			case '\\': sb_str(b, "\\\\"); break;
+			case '"': sb_str(b, "\\\""); break;
+			default:
+				if (c < 0x20 || c == 0x7f) {
+					snprintf(tmp, sizeof tmp, "\\x%02x", c);
+					sb_str(b, tmp);
+				} else {
+					sb_ch(b, (char)c);
+				}
+			}
+			i++;
+			continue;
+		}
+		/* Multi-byte: decode to check validity and printability. */
+		size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+		uint32_t cp = n == 4 ? c & 7 : n == 3 ? c & 15 : c & 31;
+		bool valid = n != 0 && i + n <= len;
+		for (size_t k = 1; valid && k < n; k++) {
+			unsigned char cc = (unsigned char)s[i + k];
+			if ((cc & 0xc0) != 0x80)
+				valid = false;
+			cp = cp << 6 | (cc & 0x3f);
+		}
+		if (!valid) {
+			snprintf(tmp, sizeof tmp, "\\x%02x", c);
+			sb_str(b, tmp);
+			i++;
+			continue;
+		}
+		if ((cp >= 0x80 && cp < 0xa0) || cp == 0xad || (cp >= 0x2028 && cp <= 0x2029) ||
+		    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0x200b && cp <= 0x200f)) {
+			if (cp < 0x10000)
+				snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
+			else
+				snprintf(tmp, sizeof tmp, "\\U%08x", (unsigned)cp);
+			sb_str(b, tmp);
+		} else {
+			sb_add(b, s + i, n);
+		}
+		i += n;
+	}
+	sb_ch(b, '"');
+}
+
+void
+lh_str_go_quote(lh_arena *a, const char *s, size_t len, char **out)
+{
+	sbuf b = { .a = a };
+	go_quote(&b, s, len);
+	*out = sb_done(&b);
+}
+
+static bool
+trimmed_is(const char *s, size_t len, const char *delim)
+{
+	while (len && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\v' || *s == '\f'))
+		s++, len--;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
+	    s[len - 1] == '\v' || s[len - 1] == '\f'))
+		len--;
+	return len == strlen(delim) && memcmp(s, delim, len) == 0;
+}
+
+static void
+console_string(sbuf *b, const char *s, size_t len, int indent)
+{
+	if (memchr(s, '\n', len) == NULL) {
+		go_quote(b, s, len);
+		return;
+	}
+	char delim[64] = "EOT";
+	for (;;) {
+		bool clash = false;
+		for (size_t i = 0; i <= len && !clash;) {
+			const char *nl = memchr(s + i, '\n', len - i);
+			size_t end = nl ? (size_t)(nl - s) : len;
+			if (trimmed_is(s + i, end - i, delim))
+				clash = true;
+			i = end + 1;
+		}
+		if (!clash || strlen(delim) > 60)
+			break;
+		strcat(delim, "_");
+	}
+	sb_str(b, indent > 0 ? "<<-" : "<<");
+	sb_str(b, delim);
+	for (size_t i = 0; i <= len;) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - s) : len;
+		sb_ch(b, '\n');
+		sb_spaces(b, indent);
+		sb_add(b, s + i, end - i);
+		i = end + 1;
+	}
+	sb_ch(b, '\n');
+	sb_spaces(b, indent);
+	sb_str(b, delim);
+}
+
+static void console(sbuf *b, const lh_value *v, int indent);
+
+static void
+console_mapping(sbuf *b, const lh_value *v, int indent)
+{
+	sb_ch(b, '{');
+	for (size_t i = 0; i < v->u.map.n; i++) {
+		sb_ch(b, '\n');
+		sb_spaces(b, indent + 2);
+		go_quote(b, v->u.map.keys[i], strlen(v->u.map.keys[i]));
+		sb_str(b, " = ");
+		console(b, v->u.map.vals[i], indent + 2);
+	}
+	if (v->u.map.n) {
+		sb_ch(b, '\n');
+		sb_spaces(b, indent);
+	}
+	sb_ch(b, '}');
+}
+
+static void
+console_seq(sbuf *b, const lh_value *v, int indent)
+{
+	sb_ch(b, '[');
+	for (size_t i = 0; i < v->u.seq.n; i++) {
+		sb_ch(b, '\n');
+		sb_spaces(b, indent + 2);
+		console(b, v->u.seq.items[i], indent + 2);
+		sb_ch(b, ',');
+	}
+	if (v->u.seq.n) {
+		sb_ch(b, '\n');
+		sb_spaces(b, indent);
+	}
+	sb_ch(b, ']');
+}
+
+static void
+console(sbuf *b, const lh_value *v, int indent)
+{
+	if (v->flags & LH_VF_UNKNOWN) {
+		sb_str(b, "(known after apply)");
+		return;
+	}
+	if (v->flags & LH_VF_SENSITIVE) {
+		sb_str(b, "(sensitive value)");
+		return;
+	}
+	const lh_type *t = v->type;
+	if (v->flags & LH_VF_NULL) {
+		switch (t->kind) {
+		case LH_TY_DYNAMIC: sb_str(b, "null"); return;
+		case LH_TY_STRING: sb_str(b, "tostring(null)"); return;
+		case LH_TY_NUMBER: sb_str(b, "tonumber(null)"); return;
+		case LH_TY_BOOL: sb_str(b, "tobool(null)"); return;
+		case LH_TY_LIST: sb_str(b, "tolist(null) /* of "); break;
+		case LH_TY_SET: sb_str(b, "toset(null) /* of "); break;
+		case LH_TY_MAP: sb_str(b, "tomap(null) /* of "); break;
+		default:
+			sb_str(b, "null /* ");
+			friendly(b, t);
+			sb_str(b, " */");
+			return;
+		}
+		friendly(b, t->elem);
+		sb_str(b, " */");
+		return;
+	}
+	switch (t->kind) {
+	case LH_TY_STRING:
+		console_string(b, v->u.str.s, v->u.str.len, indent);
+		return;
+	case LH_TY_NUMBER:
+		sb_str(b, lh_number_format(b->a, v->u.num));
+		return;
+	case LH_TY_BOOL:
+		sb_str(b, v->u.b ? "true" : "false");
+		return;
+	case LH_TY_OBJECT:
+		console_mapping(b, v, indent);
+		return;
+	case LH_TY_TUPLE:
+		console_seq(b, v, indent);
+		return;
+	case LH_TY_LIST:
+		sb_str(b, "tolist(");
+		console_seq(b, v, indent);
+		sb_ch(b, ')');
+		return;
+	case LH_TY_SET:
+		sb_str(b, "toset(");
+		console_seq(b, v, indent);
+		sb_ch(b, ')');
+		return;
+	case LH_TY_MAP:
+		sb_str(b, "tomap(");
+		console_mapping(b, v, indent);
+		sb_ch(b, ')');
+		return;
+	default:
+		sb_str(b, "null");
+		return;
+	}
+}
+
+char *
+lh_val_console(lh_arena *a, const lh_value *v)
+{
+	sbuf b = { .a = a };
+	console(&b, v, 0);
+	return sb_done(&b);
+}
+
+/* ---------------------------------------------------------------- arithmetic */
+
+static double ndbl(lh_number n) { return n.is_int ? (double)n.i : n.d; }
+
+lh_number
+lh_number_add(lh_number x, lh_number y)
+{
+	int64_t r;
+	if (x.is_int && y.is_int && !__builtin_add_overflow(x.i, y.i, &r))
+		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
+	return lh_number_from_double(ndbl(x) + ndbl(y));
+}
+
+lh_number
+lh_number_sub(lh_number x, lh_number y)
+{
+	int64_t r;
+	if (x.is_int && y.is_int && !__builtin_sub_overflow(x.i, y.i, &r))
+		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
+	return lh_number_from_double(ndbl(x) - ndbl(y));
+}
+
+lh_number
+lh_number_mul(lh_number x, lh_number y)
+{
+	int64_t r;
+	if (x.is_int && y.is_int && !__builtin_mul_overflow(x.i, y.i, &r))
+		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
+	return lh_number_from_double(ndbl(x) * ndbl(y));
+}
+
+bool
+lh_number_div(lh_number x, lh_number y, lh_number *out)
+{
+	double a = ndbl(x), b = ndbl(y);
+	if ((a == 0 && b == 0) || (isinf(a) && isinf(b)))
+		return false;
+	if (x.is_int && y.is_int && y.i != 0 && !(x.i == INT64_MIN && y.i == -1) &&
+	    x.i % y.i == 0) {
+		*out = (lh_number){ .is_int = true, .i = x.i / y.i, .d = (double)(x.i / y.i) };
+		return true;
+	}
+	*out = lh_number_from_double(a / b);
+	return true;
+}
+
+lh_number
+lh_number_mod(lh_number x, lh_number y)
+{
+	/* Terraform truncates (sign of the dividend) and x % 0 is x. */
+	if (x.is_int && y.is_int) {
+		if (y.i == 0 || y.i == -1)
+			return y.i == 0 ? x : (lh_number){ .is_int = true };
+		int64_t r = x.i % y.i;
+		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
+	}
+	if (ndbl(y) == 0)
+		return x;
+	return lh_number_from_double(fmod(ndbl(x), ndbl(y)));
+}
+
+lh_number
+lh_number_neg(lh_number x)
+{
+	if (x.is_int && x.i != INT64_MIN)
+		return (lh_number){ .is_int = true, .i = -x.i, .d = (double)-x.i };
+	return lh_number_from_double(-ndbl(x));
+}
+
+double
+lh_number_double(lh_number n)
+{
+	return ndbl(n);
+}
