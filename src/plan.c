@@ -1,0 +1,483 @@
+/* plan.c - the diff between configuration and state, Terraform's way: per instance
+ * create / update / replace / delete / no-op, drift (objects changed outside), output
+ * changes and the summary counts.  Pure data in, data out (see plan.h): no I/O. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *
+xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz);
+	if (p == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static cJSON *
+dup(const cJSON *v)
+{
+	cJSON *c = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+	if (c == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	return c;
+}
+
+bool
+lh_json_equal(const cJSON *a, const cJSON *b)
+{
+	bool an = a == NULL || cJSON_IsNull(a), bn = b == NULL || cJSON_IsNull(b);
+	if (an || bn)
+		return an && bn;
+	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+		return a->valuedouble == b->valuedouble;
+	if (cJSON_IsBool(a) && cJSON_IsBool(b))
+		return cJSON_IsTrue(a) == cJSON_IsTrue(b);
+	if ((a->type & 0xff) != (b->type & 0xff))
+		return false;
+	if (cJSON_IsString(a))
+		return strcmp(a->valuestring, b->valuestring) == 0;
+	if (cJSON_IsArray(a)) {
+		const cJSON *x = a->child, *y = b->child;
+		for (; x != NULL && y != NULL; x = x->next, y = y->next)
+			if (!lh_json_equal(x, y))
+				return false;
+		return x == NULL && y == NULL;
+	}
+	if (cJSON_IsObject(a)) {
+		int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
+		if (na != nb)
+			return false;
+		for (const cJSON *x = a->child; x != NULL; x = x->next) {
+			const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+			if (y == NULL || !lh_json_equal(x, y))
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+const char *
+lh_action_name(lh_action a)
+{
+	switch (a) {
+	case LH_ACT_NOOP: return "no-op";
+	case LH_ACT_CREATE: return "create";
+	case LH_ACT_UPDATE: return "update";
+	case LH_ACT_REPLACE: return "replace";
+	case LH_ACT_DELETE: return "delete";
+	}
+	return "no-op";
+}
+
+const char *
+lh_reason_name(lh_reason r)
+{
+	switch (r) {
+	case LH_REASON_NONE: return NULL;
+	case LH_REASON_REPLACE_REQUESTED: return "replace_by_request";
+	case LH_REASON_CANNOT_UPDATE: return "replace_because_cannot_update";
+	case LH_REASON_NO_RESOURCE_CONFIG: return "delete_because_no_resource_config";
+	case LH_REASON_COUNT_INDEX: return "delete_because_count_index";
+	case LH_REASON_EACH_KEY: return "delete_because_each_key";
+	case LH_REASON_WRONG_REPETITION: return "delete_because_wrong_repetition";
+	}
+	return NULL;
+}
+
+/* Splits "type.name[key]" into base length and key text. */
+static size_t
+base_len(const char *a)
+{
+	const char *b = strchr(a, '[');
+	return b ? (size_t)(b - a) : strlen(a);
+}
+
+int
+lh_plan_addr_cmp(const char *a, const char *b)
+{
+	size_t la = base_len(a), lb = base_len(b);
+	/* type then name: compare the part before '.', then after */
+	const char *da = memchr(a, '.', la), *db = memchr(b, '.', lb);
+	size_t ta = da ? (size_t)(da - a) : la, tb = db ? (size_t)(db - b) : lb;
+	int c = strncmp(a, b, ta < tb ? ta : tb);
+	if (c != 0)
+		return c;
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	size_t na = la - ta, nb = lb - tb;
+	c = strncmp(a + ta, b + tb, na < nb ? na : nb);
+	if (c != 0)
+		return c;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	const char *ka = a + la, *kb = b + lb;
+	if (*ka == '\0' || *kb == '\0')
+		return (*ka != '\0') - (*kb != '\0');
+	bool sa = ka[1] == '"', sb = kb[1] == '"';
+	if (sa != sb)
+		return sa ? 1 : -1;
+	if (!sa) {
+		long x = strtol(ka + 1, NULL, 10), y = strtol(kb + 1, NULL, 10);
+		return (x > y) - (x < y);
+	}
+	return strcmp(ka, kb);
+}
+
+static bool
+same(const lh_plan_rtype *rt, const char *attr, const cJSON *c, const cJSON *s)
+{
+	if (lh_json_equal(c, s))
+		return true;
+	if (c == NULL || s == NULL || cJSON_IsNull(c) || cJSON_IsNull(s))
+		return rt->same ? rt->same(attr, c, s) : false;
+	return rt->same ? rt->same(attr, c, s) : false;
+}
+
+static const cJSON *
+get(const cJSON *o, const char *k)
+{
+	if (o == NULL)
+		return NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return v;
+}
+
+static bool
+set_in(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+	return v != NULL && !cJSON_IsNull(v);
+}
+
+static bool
+unknown_in(const cJSON *o, const char *k)
+{
+	return cJSON_IsTrue(get(o, k));
+}
+
+static void
+put(cJSON *o, const char *k, cJSON *v)
+{
+	if (!cJSON_AddItemToObject(o, k, v)) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+}
+
+static void
+mark_unknown(lh_change *c, const char *k)
+{
+	put(c->after_unknown, k, cJSON_CreateTrue());
+}
+
+/* The planned new object when creating (or re-creating) an instance. */
+static void
+plan_create(const lh_plan_slot *s, lh_change *c)
+{
+	const lh_plan_rtype *rt = s->rt;
+	c->after = cJSON_CreateObject();
+	for (size_t i = 0; i < rt->nattrs; i++) {
+		const lh_plan_attr *a = &rt->attrs[i];
+		if (unknown_in(s->want_unknown, a->name))
+			mark_unknown(c, a->name);
+		else if (set_in(s->want, a->name))
+			put(c->after, a->name, dup(get(s->want, a->name)));
+		else if (a->dflt != NULL)
+			put(c->after, a->name, cJSON_Parse(a->dflt));
+		else if (a->flags & LH_PA_COMPUTED)
+			mark_unknown(c, a->name);
+		else
+			put(c->after, a->name, cJSON_CreateNull());
+	}
+}
+
+/* The planned object when the instance exists: config over state, by meaning. */
+static void
+plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
+{
+	const lh_plan_rtype *rt = s->rt;
+	bool changed = false, force = false;
+	c->after = cJSON_CreateObject();
+	for (size_t i = 0; i < rt->nattrs; i++) {
+		const lh_plan_attr *a = &rt->attrs[i];
+		const cJSON *old = get(base, a->name);
+		bool configurable = (a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)) != 0;
+		bool diff = false;
+		if (configurable && unknown_in(s->want_unknown, a->name)) {
+			mark_unknown(c, a->name);
+			diff = true;
+		} else if (configurable && set_in(s->want, a->name)) {
+			const cJSON *w = get(s->want, a->name);
+			if (same(rt, a->name, w, old)) {
+				put(c->after, a->name, dup(old));
+			} else {
+				put(c->after, a->name, dup(w));
+				diff = true;
+			}
+		} else if (configurable && a->dflt != NULL) {
+			cJSON *d = cJSON_Parse(a->dflt);
+			if (same(rt, a->name, d, old)) {
+				cJSON_Delete(d);
+				put(c->after, a->name, dup(old));
+			} else {
+				put(c->after, a->name, d);
+				diff = true;
+			}
+		} else if (a->flags & LH_PA_COMPUTED) {
+			put(c->after, a->name, dup(old));	/* unmanaged or computed */
+		} else {
+			put(c->after, a->name, cJSON_CreateNull());
+			diff = old != NULL && !cJSON_IsNull(old);
+		}
+		if (diff) {
+			changed = true;
+			if (a->flags & LH_PA_FORCE_NEW) {
+				force = true;
+				if (c->replace_paths == NULL)
+					c->replace_paths = cJSON_CreateArray();
+				cJSON *p = cJSON_CreateArray();
+				cJSON_AddItemToArray(p, cJSON_CreateString(a->name));
+				cJSON_AddItemToArray(c->replace_paths, p);
+			}
+		}
+	}
+	if (force || s->replace) {
+		c->action = LH_ACT_REPLACE;
+		c->reason = s->replace ? LH_REASON_REPLACE_REQUESTED : LH_REASON_CANNOT_UPDATE;
+		/* The new object is created afresh: what the config does not fix is unknown. */
+		cJSON_Delete(c->after);
+		cJSON_Delete(c->after_unknown);
+		c->after_unknown = cJSON_CreateObject();
+		plan_create(s, c);
+		return;
+	}
+	if (!changed) {
+		c->action = LH_ACT_NOOP;
+		return;
+	}
+	c->action = LH_ACT_UPDATE;
+	for (size_t i = 0; i < rt->nattrs; i++) {
+		const lh_plan_attr *a = &rt->attrs[i];
+		if (a->flags & LH_PA_CHANGES) {
+			cJSON_DeleteItemFromObjectCaseSensitive(c->after, a->name);
+			mark_unknown(c, a->name);
+		}
+	}
+}
+
+/* Terraform shows drift in a normal plan only where it matters to the plan: the
+ * object is gone, or an attribute the configuration manages changed. */
+static bool
+relevant_drift(const lh_plan_slot *s)
+{
+	if (s->have == NULL)
+		return true;
+	if (s->want == NULL)
+		return false;
+	for (size_t i = 0; i < s->rt->nattrs; i++) {
+		const lh_plan_attr *a = &s->rt->attrs[i];
+		if (!(a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)))
+			continue;
+		if (!set_in(s->want, a->name) && a->dflt == NULL)
+			continue;
+		if (!lh_json_equal(get(s->prior, a->name), get(s->have, a->name)))
+			return true;
+	}
+	return false;
+}
+
+static int
+change_cmp(const void *x, const void *y)
+{
+	return lh_plan_addr_cmp(((const lh_change *)x)->addr, ((const lh_change *)y)->addr);
+}
+
+static void
+init_change(lh_change *c, const lh_plan_slot *s, size_t i)
+{
+	memset(c, 0, sizeof *c);
+	c->addr = s->addr;
+	c->type = s->type;
+	c->name = s->name;
+	c->index = s->index ? dup(s->index) : NULL;
+	c->rt = s->rt;
+	c->after_unknown = cJSON_CreateObject();
+	c->deps = s->deps;
+	c->ndeps = s->ndeps;
+	c->slot = i;
+}
+
+lh_plan *
+lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
+{
+	lh_plan *p = xcalloc(1, sizeof *p);
+	p->mode = mode;
+	p->changes = xcalloc(n, sizeof *p->changes);
+	p->drift = xcalloc(n, sizeof *p->drift);
+	for (size_t i = 0; i < n; i++) {
+		const lh_plan_slot *s = &slots[i];
+		if (!s->targeted)
+			p->targeted = true;
+		/* Drift: the state before refresh against the server's view. */
+		if (s->refreshed && s->prior != NULL && !lh_json_equal(s->prior, s->have) &&
+		    (mode == LH_PLAN_REFRESH_ONLY || relevant_drift(s))) {
+			lh_change *d = &p->drift[p->ndrift++];
+			init_change(d, s, i);
+			d->before = dup(s->prior);
+			if (s->have == NULL) {
+				d->action = LH_ACT_DELETE;
+			} else {
+				d->action = LH_ACT_UPDATE;
+				d->after = dup(s->have);
+			}
+		}
+		if (!s->targeted || mode == LH_PLAN_REFRESH_ONLY)
+			continue;
+		const cJSON *base = s->refreshed ? s->have : s->prior;
+		if (s->import_id != NULL && s->prior == NULL)
+			base = s->have;
+		lh_change *c = &p->changes[p->n];
+		init_change(c, s, i);
+		if (mode == LH_PLAN_DESTROY) {
+			if (base == NULL) {
+				cJSON_Delete(c->after_unknown);
+				cJSON_Delete(c->index);
+				continue;
+			}
+			c->action = LH_ACT_DELETE;
+			c->before = dup(base);
+			p->n++;
+			continue;
+		}
+		if (s->want == NULL && base == NULL) {
+			cJSON_Delete(c->after_unknown);
+			cJSON_Delete(c->index);
+			continue;
+		}
+		if (s->want == NULL) {
+			c->action = LH_ACT_DELETE;
+			c->reason = s->gone_reason ? s->gone_reason : LH_REASON_NO_RESOURCE_CONFIG;
+			c->before = dup(base);
+		} else if (base == NULL) {
+			c->action = LH_ACT_CREATE;
+			c->recreated = s->prior != NULL && s->refreshed;
+			plan_create(s, c);
+		} else {
+			c->before = dup(base);
+			if (s->import_id != NULL && s->prior == NULL)
+				c->import_id = s->import_id;
+			plan_update(s, base, c);
+		}
+		p->n++;
+	}
+	qsort(p->changes, p->n, sizeof *p->changes, change_cmp);
+	qsort(p->drift, p->ndrift, sizeof *p->drift, change_cmp);
+	for (size_t i = 0; i < p->n; i++) {
+		switch (p->changes[i].action) {
+		case LH_ACT_CREATE: p->add++; break;
+		case LH_ACT_UPDATE: p->change++; break;
+		case LH_ACT_REPLACE: p->add++; p->destroy++; break;
+		case LH_ACT_DELETE: p->destroy++; break;
+		case LH_ACT_NOOP: break;
+		}
+		if (p->changes[i].import_id != NULL)
+			p->import++;
+	}
+	return p;
+}
+
+void
+lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
+    bool after_unknown, bool sensitive)
+{
+	lh_output_change *o = realloc(p->outputs, (p->noutputs + 1) * sizeof *o);
+	if (o == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	p->outputs = o;
+	o = &p->outputs[p->noutputs++];
+	memset(o, 0, sizeof *o);
+	o->name = strdup(name);
+	o->before = before;
+	o->after = after;
+	o->after_unknown = after_unknown;
+	o->sensitive = sensitive;
+}
+
+static int
+out_cmp(const void *x, const void *y)
+{
+	return strcmp(((const lh_output_change *)x)->name, ((const lh_output_change *)y)->name);
+}
+
+void
+lh_plan_finish(lh_plan *p)
+{
+	if (p->noutputs > 0)
+		qsort(p->outputs, p->noutputs, sizeof *p->outputs, out_cmp);
+	for (size_t i = 0; i < p->noutputs; i++) {
+		lh_output_change *o = &p->outputs[i];
+		bool has_after = o->after != NULL || o->after_unknown;
+		if (o->before == NULL && has_after)
+			o->action = LH_ACT_CREATE;
+		else if (o->before != NULL && !has_after)
+			o->action = LH_ACT_DELETE;
+		else if (o->before != NULL && (o->after_unknown || !lh_json_equal(o->before, o->after)))
+			o->action = LH_ACT_UPDATE;
+		else
+			o->action = LH_ACT_NOOP;
+	}
+}
+
+bool
+lh_plan_has_changes(const lh_plan *p)
+{
+	if (p->mode == LH_PLAN_REFRESH_ONLY)
+		return p->ndrift > 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->changes[i].action != LH_ACT_NOOP || p->changes[i].import_id != NULL)
+			return true;
+	for (size_t i = 0; i < p->noutputs; i++)
+		if (p->outputs[i].action != LH_ACT_NOOP)
+			return true;
+	return false;
+}
+
+static void
+free_change(lh_change *c)
+{
+	cJSON_Delete(c->index);
+	cJSON_Delete(c->before);
+	cJSON_Delete(c->after);
+	cJSON_Delete(c->after_unknown);
+	cJSON_Delete(c->replace_paths);
+}
+
+void
+lh_plan_free(lh_plan *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		free_change(&p->changes[i]);
+	for (size_t i = 0; i < p->ndrift; i++)
+		free_change(&p->drift[i]);
+	for (size_t i = 0; i < p->noutputs; i++) {
+		free((char *)p->outputs[i].name);
+		cJSON_Delete(p->outputs[i].before);
+		cJSON_Delete(p->outputs[i].after);
+	}
+	free(p->outputs);
+	free(p->changes);
+	free(p->drift);
+	free(p);
+}

@@ -1,0 +1,151 @@
+/* plan.h - the diff: from the configured instances and the (refreshed) state to a list
+ * of changes, Terraform's way.  Pure: no I/O, no printing, no network.  Everything is
+ * plain data (cJSON objects for attribute values) so the planner is tested with data
+ * cases (tests/plan/) and the renderer (render.h) and the applier (apply.h) read the
+ * same structures.
+ *
+ * Values: an instance's attributes are a cJSON object holding every schema attribute
+ * (null when unset).  A value not known until apply is absent from `after` and marked
+ * true in `after_unknown` - exactly Terraform's JSON plan representation. */
+#ifndef LH_PLAN_H
+#define LH_PLAN_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+typedef enum {
+	LH_ACT_NOOP,
+	LH_ACT_CREATE,
+	LH_ACT_UPDATE,
+	LH_ACT_REPLACE,		/* delete, then create */
+	LH_ACT_DELETE
+} lh_action;
+
+/* Why an instance is replaced or deleted (Terraform's action_reason). */
+typedef enum {
+	LH_REASON_NONE,
+	LH_REASON_REPLACE_REQUESTED,	/* -replace=ADDR */
+	LH_REASON_CANNOT_UPDATE,	/* a force-new attribute changed */
+	LH_REASON_NO_RESOURCE_CONFIG,	/* the resource block is gone */
+	LH_REASON_COUNT_INDEX,		/* index beyond count */
+	LH_REASON_EACH_KEY,		/* key not in for_each */
+	LH_REASON_WRONG_REPETITION	/* count <-> for_each <-> single changed */
+} lh_reason;
+
+/* Attribute flags for the planner. */
+enum {
+	LH_PA_REQUIRED = 1,	/* must be set in configuration */
+	LH_PA_OPTIONAL = 2,	/* may be set; when absent and COMPUTED: unmanaged */
+	LH_PA_COMPUTED = 4,	/* the server decides (when not configured) */
+	LH_PA_FORCE_NEW = 8,	/* a change means replacement */
+	LH_PA_SENSITIVE = 16,	/* never shown */
+	LH_PA_CHANGES = 32	/* computed and moves on every update (updated_at) */
+};
+
+typedef struct lh_plan_attr {
+	const char *name;	/* "user_email" */
+	unsigned flags;		/* LH_PA_* */
+	const char *dflt;	/* JSON text of the value meant when absent ("\"user\""), or NULL */
+} lh_plan_attr;
+
+/* A resource type as the planner sees it. */
+typedef struct lh_plan_rtype {
+	const char *type;		/* "litellm_user" */
+	const lh_plan_attr *attrs;	/* sorted by name */
+	size_t nattrs;
+	/* True when config value c and state value s mean the same (roles, durations,
+	 * numbers, JSON strings ...).  NULL: exact JSON equality. */
+	bool (*same)(const char *attr, const cJSON *c, const cJSON *s);
+	const char *id_attr;		/* "id" */
+} lh_plan_rtype;
+
+/* One resource instance: what the configuration wants and what the state holds.  The
+ * caller matches them by address.  All pointers borrowed for the plan's lifetime. */
+typedef struct lh_plan_slot {
+	const char *addr;	/* litellm_user.dev["a"] */
+	const char *type;	/* litellm_user */
+	const char *name;	/* dev */
+	const cJSON *index;	/* NULL (no key), number (count) or string (for_each) */
+	const lh_plan_rtype *rt;
+	/* configuration side (want == NULL: no configuration for this instance) */
+	const cJSON *want;	/* arguments; absent or null = not set */
+	const cJSON *want_unknown;	/* {arg:true} for arguments unknown at plan time, or NULL */
+	lh_reason gone_reason;	/* when want == NULL and have != NULL: why */
+	const char *import_id;	/* import block for this address, or NULL */
+	/* state side */
+	const cJSON *prior;	/* attributes in the state before refresh, or NULL */
+	const cJSON *have;	/* attributes after refresh (or read for import), or NULL */
+	bool refreshed;		/* have is the server's view (false with -refresh=false) */
+	bool replace;		/* -replace named this instance */
+	bool targeted;		/* included by -target (or no -target given) */
+	const char **deps;	/* addresses (resource or instance) this depends on */
+	size_t ndeps;
+} lh_plan_slot;
+
+/* One planned change. */
+typedef struct lh_change {
+	const char *addr, *type, *name;
+	cJSON *index;		/* copy of the slot's index, or NULL */
+	const lh_plan_rtype *rt;
+	lh_action action;
+	lh_reason reason;
+	cJSON *before;		/* object or NULL (create) */
+	cJSON *after;		/* object or NULL (delete); unknown attributes absent */
+	cJSON *after_unknown;	/* object {attr:true}; never NULL */
+	cJSON *replace_paths;	/* array of ["attr"] paths, or NULL */
+	const char *import_id;	/* being imported (Terraform 1.5 import blocks) */
+	bool recreated;		/* created again: it was deleted outside litehcl */
+	const char **deps;	/* from the slot */
+	size_t ndeps;
+	size_t slot;		/* index of the slot it came from */
+} lh_change;
+
+/* A change to a root output value. */
+typedef struct lh_output_change {
+	const char *name;
+	lh_action action;	/* create, update, delete or no-op */
+	cJSON *before;		/* NULL when absent */
+	cJSON *after;		/* NULL when absent or unknown */
+	bool after_unknown;
+	bool sensitive;
+} lh_output_change;
+
+typedef enum { LH_PLAN_NORMAL, LH_PLAN_DESTROY, LH_PLAN_REFRESH_ONLY } lh_plan_mode;
+
+typedef struct lh_plan {
+	lh_plan_mode mode;
+	lh_change *changes;	/* sorted by address; no-ops included */
+	size_t n;
+	lh_change *drift;	/* objects changed outside: update or delete, sorted */
+	size_t ndrift;
+	lh_output_change *outputs;	/* sorted by name */
+	size_t noutputs;
+	int add, change, destroy, import;	/* Plan: summary counts */
+	bool targeted;		/* -target was in effect */
+} lh_plan;
+
+/* Computes the plan for slots[0..n).  Returns a plan the caller frees with
+ * lh_plan_free.  Never fails (out of memory aborts). */
+lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
+/* Adds an output change (takes ownership of before/after); call before lh_plan_finish. */
+void lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
+    bool after_unknown, bool sensitive);
+/* Sorts outputs and computes output actions.  Call once after the last add. */
+void lh_plan_finish(lh_plan *p);
+void lh_plan_free(lh_plan *p);
+
+/* True when the plan changes anything (resources, outputs, imports; drift in
+ * refresh-only mode). */
+bool lh_plan_has_changes(const lh_plan *p);
+
+/* Orders two addresses as Terraform lists them (type, name, then index: numbers
+ * numerically, strings bytewise).  For qsort-style use. */
+int lh_plan_addr_cmp(const char *a, const char *b);
+/* Equality of two JSON values (numbers by value, objects by key, NULL == null). */
+bool lh_json_equal(const cJSON *a, const cJSON *b);
+/* Terraform's action names: "create", "update", "delete", "no-op"... */
+const char *lh_action_name(lh_action a);
+const char *lh_reason_name(lh_reason r);	/* "replace_because_cannot_update"... or NULL */
+
+#endif

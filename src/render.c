@@ -1,0 +1,1450 @@
+/* render.c - plan, state and output text in Terraform's grammar, Terraform's JSON plan
+ * and state representations, and the machine-readable UI stream.  Reads plan.h data;
+ * the only other printer besides cmd_*.c (see render.h). */
+#include "render.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "cli.h"
+
+/* ---- a growable string ---- */
+
+typedef struct sb {
+	char *s;
+	size_t n, cap;
+	bool color;
+} sb;
+
+static void
+sb_grow(sb *b, size_t need)
+{
+	if (b->n + need + 1 <= b->cap)
+		return;
+	size_t c = b->cap ? b->cap * 2 : 256;
+	while (c < b->n + need + 1)
+		c *= 2;
+	char *s = realloc(b->s, c);
+	if (s == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	b->s = s;
+	b->cap = c;
+}
+
+static void
+sb_putn(sb *b, const char *s, size_t n)
+{
+	sb_grow(b, n);
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+	b->s[b->n] = '\0';
+}
+
+static void
+sb_puts(sb *b, const char *s)
+{
+	sb_putn(b, s, strlen(s));
+}
+
+static void __attribute__((format(printf, 2, 3)))
+sb_printf(sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	sb_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->n, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)n;
+}
+
+static void
+sb_pad(sb *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		sb_putn(b, " ", 1);
+}
+
+static void
+sb_flush(sb *b, FILE *f)
+{
+	if (b->n > 0)
+		fwrite(b->s, 1, b->n, f);
+	free(b->s);
+	b->s = NULL;
+	b->n = b->cap = 0;
+}
+
+#define C_RESET "\x1b[0m"
+#define C_BOLD "\x1b[1m"
+#define C_GREEN "\x1b[32m"
+#define C_RED "\x1b[31m"
+#define C_YELLOW "\x1b[33m"
+
+/* symbol: '+', '-', '~', or ' ' for none.  Writes pad + "S " */
+static void
+sym(sb *b, int ind, char s)
+{
+	sb_pad(b, ind);
+	if (s == ' ') {
+		sb_puts(b, "  ");
+		return;
+	}
+	const char *c = s == '+' ? C_GREEN : s == '-' ? C_RED : C_YELLOW;
+	if (b->color)
+		sb_puts(b, c);
+	sb_putn(b, &s, 1);
+	if (b->color)
+		sb_puts(b, C_RESET);
+	sb_putn(b, " ", 1);
+}
+
+/* ---- primitive values ---- */
+
+const char *
+lh_render_number(double d)
+{
+	static char buf[64];
+	if (isfinite(d) && d == floor(d) && fabs(d) < 1e15) {
+		snprintf(buf, sizeof buf, "%.0f", d);
+		return buf;
+	}
+	for (int p = 15; p <= 17; p++) {
+		snprintf(buf, sizeof buf, "%.*g", p, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return buf;
+}
+
+static void
+quote(sb *b, const char *s)
+{
+	sb_putn(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': sb_puts(b, "\\\""); break;
+		case '\\': sb_puts(b, "\\\\"); break;
+		case '\n': sb_puts(b, "\\n"); break;
+		case '\r': sb_puts(b, "\\r"); break;
+		case '\t': sb_puts(b, "\\t"); break;
+		case '$':
+		case '%':
+			sb_putn(b, (const char *)p, 1);
+			if (p[1] == '{')
+				sb_putn(b, (const char *)p, 1);
+			break;
+		default:
+			if (*p < 0x20)
+				sb_printf(b, "\\u%04x", *p);
+			else
+				sb_putn(b, (const char *)p, 1);
+		}
+	}
+	sb_putn(b, "\"", 1);
+}
+
+static bool
+is_ident(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
+		    *s == '-' || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static bool
+isnull(const cJSON *v)
+{
+	return v == NULL || cJSON_IsNull(v);
+}
+
+/* A string holding a JSON object or array is shown as jsonencode(...).  Returns the
+ * parsed value (caller deletes) or NULL. */
+static cJSON *
+json_string(const cJSON *v)
+{
+	if (!cJSON_IsString(v))
+		return NULL;
+	const char *s = v->valuestring;
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	if (*s != '{' && *s != '[')
+		return NULL;
+	cJSON *j = cJSON_Parse(v->valuestring);
+	if (j != NULL && !cJSON_IsObject(j) && !cJSON_IsArray(j)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* Sorted keys of one or two objects (union). */
+typedef struct keys {
+	const char **k;
+	size_t n;
+	int width;
+} keys;
+
+static int
+strp_cmp(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static void
+keys_add(keys *ks, const cJSON *o)
+{
+	if (!cJSON_IsObject(o))
+		return;
+	for (const cJSON *c = o->child; c != NULL; c = c->next) {
+		bool have = false;
+		for (size_t i = 0; i < ks->n; i++)
+			if (strcmp(ks->k[i], c->string) == 0)
+				have = true;
+		if (have)
+			continue;
+		const char **nk = realloc(ks->k, (ks->n + 1) * sizeof *nk);
+		if (nk == NULL)
+			abort();
+		ks->k = nk;
+		ks->k[ks->n++] = c->string;
+	}
+}
+
+static void
+keys_sort(keys *ks, bool quoted)
+{
+	if (ks->n > 0)
+		qsort(ks->k, ks->n, sizeof *ks->k, strp_cmp);
+	ks->width = 0;
+	for (size_t i = 0; i < ks->n; i++) {
+		int w = (int)strlen(ks->k[i]);
+		if (quoted && !is_ident(ks->k[i]))
+			w += 2;
+		if (w > ks->width)
+			ks->width = w;
+	}
+}
+
+static void
+put_key(sb *b, const char *k, int width)
+{
+	int w = (int)strlen(k);
+	if (is_ident(k)) {
+		sb_puts(b, k);
+	} else {
+		quote(b, k);
+		w += 2;
+	}
+	sb_pad(b, width - w);
+	sb_puts(b, " = ");
+}
+
+/* Renders v (no diff) after "= "; nested lines carry symbol s at ind+4. */
+static void plain(sb *b, int ind, char s, const cJSON *v);
+
+static void
+plain_inner(sb *b, int ind, char s, const cJSON *v)
+{
+	if (isnull(v)) {
+		sb_puts(b, "null");
+	} else if (cJSON_IsBool(v)) {
+		sb_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v)) {
+		sb_puts(b, lh_render_number(v->valuedouble));
+	} else if (cJSON_IsString(v)) {
+		quote(b, v->valuestring);
+	} else if (cJSON_IsArray(v)) {
+		if (v->child == NULL) {
+			sb_puts(b, "[]");
+			return;
+		}
+		sb_puts(b, "[\n");
+		for (const cJSON *e = v->child; e != NULL; e = e->next) {
+			sym(b, ind + 4, s);
+			plain(b, ind + 4, s, e);
+			sb_puts(b, ",\n");
+		}
+		sb_pad(b, ind + 2);
+		sb_puts(b, "]");
+	} else if (cJSON_IsObject(v)) {
+		if (v->child == NULL) {
+			sb_puts(b, "{}");
+			return;
+		}
+		keys ks = {0};
+		keys_add(&ks, v);
+		keys_sort(&ks, true);
+		sb_puts(b, "{\n");
+		for (size_t i = 0; i < ks.n; i++) {
+			sym(b, ind + 4, s);
+			put_key(b, ks.k[i], ks.width);
+			plain(b, ind + 4, s, cJSON_GetObjectItemCaseSensitive(v, ks.k[i]));
+			sb_puts(b, "\n");
+		}
+		free(ks.k);
+		sb_pad(b, ind + 2);
+		sb_puts(b, "}");
+	}
+}
+
+static void
+plain(sb *b, int ind, char s, const cJSON *v)
+{
+	cJSON *j = json_string(v);
+	if (j == NULL) {
+		plain_inner(b, ind, s, v);
+		return;
+	}
+	sb_puts(b, "jsonencode(\n");
+	sym(b, ind + 4, ' ');
+	plain_inner(b, ind + 4, s, j);
+	sb_puts(b, "\n");
+	sb_pad(b, ind + 2);
+	sb_puts(b, ")");
+	cJSON_Delete(j);
+}
+
+/* ---- diffs ---- */
+
+static void diff(sb *b, int ind, const cJSON *bv, const cJSON *av, bool unknown);
+
+static bool
+is_coll(const cJSON *v)
+{
+	return cJSON_IsArray(v) || cJSON_IsObject(v);
+}
+
+static void
+hidden(sb *b, int ind, int n, const char *what)
+{
+	if (n <= 0)
+		return;
+	sb_pad(b, ind);
+	sb_printf(b, "# (%d unchanged %s%s hidden)\n", n, what, n == 1 ? "" : "s");
+}
+
+/* Lists: longest common subsequence, unchanged elements shown next to changes only. */
+static void
+diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
+{
+	int nb = cJSON_GetArraySize(bv), na = cJSON_GetArraySize(av);
+	const cJSON **x = calloc((size_t)nb + 1, sizeof *x), **y = calloc((size_t)na + 1, sizeof *y);
+	int *t = calloc(((size_t)nb + 1) * ((size_t)na + 1), sizeof *t);
+	if (x == NULL || y == NULL || t == NULL)
+		abort();
+	int i = 0;
+	for (const cJSON *e = bv->child; e; e = e->next)
+		x[i++] = e;
+	i = 0;
+	for (const cJSON *e = av->child; e; e = e->next)
+		y[i++] = e;
+	for (int p = nb - 1; p >= 0; p--)
+		for (int q = na - 1; q >= 0; q--)
+			t[p * (na + 1) + q] = lh_json_equal(x[p], y[q]) ?
+			    t[(p + 1) * (na + 1) + q + 1] + 1 :
+			    (t[(p + 1) * (na + 1) + q] > t[p * (na + 1) + q + 1] ?
+			    t[(p + 1) * (na + 1) + q] : t[p * (na + 1) + q + 1]);
+	/* Walk into an op list: 0 same, '-' removed, '+' added. */
+	int nops = 0;
+	char *op = calloc((size_t)(nb + na) + 1, 1);
+	const cJSON **ov = calloc((size_t)(nb + na) + 1, sizeof *ov);
+	if (op == NULL || ov == NULL)
+		abort();
+	int p = 0, q = 0;
+	while (p < nb || q < na) {
+		if (p < nb && q < na && lh_json_equal(x[p], y[q])) {
+			op[nops] = ' ';
+			ov[nops++] = x[p];
+			p++, q++;
+		} else if (q < na && (p >= nb || t[p * (na + 1) + q + 1] >= t[(p + 1) * (na + 1) + q])) {
+			op[nops] = '+';
+			ov[nops++] = y[q++];
+		} else {
+			op[nops] = '-';
+			ov[nops++] = x[p++];
+		}
+	}
+	sb_puts(b, "[\n");
+	int skipped = 0;
+	for (int k = 0; k < nops; k++) {
+		bool show = op[k] != ' ' || (k > 0 && op[k - 1] != ' ') ||
+		    (k + 1 < nops && op[k + 1] != ' ');
+		if (!show) {
+			skipped++;
+			continue;
+		}
+		hidden(b, ind + 6, skipped, "element");
+		skipped = 0;
+		sym(b, ind + 4, op[k]);
+		plain(b, ind + 4, op[k] == ' ' ? ' ' : op[k], ov[k]);
+		if (op[k] == '-' && is_coll(ov[k]))
+			sb_puts(b, " -> null");
+		sb_puts(b, ",\n");
+	}
+	hidden(b, ind + 6, skipped, "element");
+	sb_pad(b, ind + 2);
+	sb_puts(b, "]");
+	free(x);
+	free(y);
+	free(t);
+	free(op);
+	free(ov);
+}
+
+static void
+diff_object(sb *b, int ind, const cJSON *bv, const cJSON *av)
+{
+	keys ks = {0};
+	keys_add(&ks, bv);
+	keys_add(&ks, av);
+	keys_sort(&ks, true);
+	sb_puts(b, "{\n");
+	int unchanged = 0;
+	for (size_t i = 0; i < ks.n; i++) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(bv, ks.k[i]);
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(av, ks.k[i]);
+		if (o != NULL && n != NULL && lh_json_equal(o, n)) {
+			unchanged++;
+			continue;
+		}
+		char s = o == NULL ? '+' : n == NULL ? '-' : '~';
+		sym(b, ind + 4, s);
+		put_key(b, ks.k[i], ks.width);
+		if (o == NULL)
+			plain(b, ind + 4, '+', n);
+		else if (n == NULL) {
+			plain(b, ind + 4, '-', o);
+			sb_puts(b, " -> null");
+		} else
+			diff(b, ind + 4, o, n, false);
+		sb_puts(b, "\n");
+	}
+	hidden(b, ind + 6, unchanged, "attribute");
+	free(ks.k);
+	sb_pad(b, ind + 2);
+	sb_puts(b, "}");
+}
+
+/* Renders the change bv -> av after "= ".  bv NULL/null: creation. */
+static void
+diff(sb *b, int ind, const cJSON *bv, const cJSON *av, bool unknown)
+{
+	if (unknown) {
+		if (!isnull(bv)) {
+			plain(b, ind, '-', bv);
+			sb_puts(b, " -> ");
+		}
+		sb_puts(b, "(known after apply)");
+		return;
+	}
+	if (isnull(bv)) {
+		plain(b, ind, '+', av);
+		return;
+	}
+	if (isnull(av)) {
+		plain(b, ind, '-', bv);
+		sb_puts(b, " -> null");
+		return;
+	}
+	cJSON *jb = json_string(bv), *ja = json_string(av);
+	if (jb != NULL && ja != NULL && (jb->type & 0xff) == (ja->type & 0xff)) {
+		sb_puts(b, "jsonencode(\n");
+		sym(b, ind + 4, '~');
+		if (cJSON_IsArray(jb))
+			diff_list(b, ind + 4, jb, ja);
+		else
+			diff_object(b, ind + 4, jb, ja);
+		sb_puts(b, "\n");
+		sb_pad(b, ind + 2);
+		sb_puts(b, ")");
+	} else if (cJSON_IsArray(bv) && cJSON_IsArray(av)) {
+		diff_list(b, ind, bv, av);
+	} else if (cJSON_IsObject(bv) && cJSON_IsObject(av)) {
+		diff_object(b, ind, bv, av);
+	} else {
+		plain(b, ind, '-', bv);
+		sb_puts(b, " -> ");
+		plain(b, ind, '+', av);
+	}
+	cJSON_Delete(jb);
+	cJSON_Delete(ja);
+}
+
+/* ---- resource blocks ---- */
+
+static bool
+in_paths(const cJSON *paths, const char *k)
+{
+	const cJSON *p;
+	cJSON_ArrayForEach(p, paths) {
+		const cJSON *e = cJSON_GetArrayItem(p, 0);
+		if (cJSON_IsString(e) && strcmp(e->valuestring, k) == 0)
+			return true;
+	}
+	return false;
+}
+
+typedef enum { BLK_CREATE, BLK_UPDATE, BLK_DELETE, BLK_SHOW } blk_kind;
+
+/* The attribute lines of a block at symbol column 6 (plan) or 2 (show). */
+static void
+block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *after,
+    const cJSON *unknown, const cJSON *paths, const char *id_attr)
+{
+	keys ks = {0};
+	keys_add(&ks, before);
+	keys_add(&ks, after);
+	keys_add(&ks, unknown);
+	qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
+	/* Which lines show, to align only those. */
+	char *show = calloc(ks.n + 1, 1);
+	if (show == NULL)
+		abort();
+	int width = 0, unchanged = 0;
+	for (size_t i = 0; i < ks.n; i++) {
+		const char *k = ks.k[i];
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(before, k);
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(after, k);
+		bool u = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(unknown, k));
+		char s = 0;
+		switch (kind) {
+		case BLK_CREATE:
+			if (u || !isnull(n))
+				s = '+';
+			break;
+		case BLK_DELETE:
+			if (!isnull(o))
+				s = '-';
+			break;
+		case BLK_SHOW:
+			if (!isnull(o))
+				s = ' ';
+			break;
+		case BLK_UPDATE:
+			if (u)
+				s = isnull(o) ? '+' : '~';
+			else if (isnull(o) && isnull(n))
+				s = 0;
+			else if (lh_json_equal(o, n)) {
+				if (id_attr != NULL && strcmp(k, id_attr) == 0)
+					s = ' ';
+				else
+					unchanged++;
+			} else
+				s = isnull(o) ? '+' : isnull(n) ? '-' : '~';
+			break;
+		}
+		show[i] = s;
+		if (s != 0 && (int)strlen(k) > width)
+			width = (int)strlen(k);
+	}
+	for (size_t i = 0; i < ks.n; i++) {
+		if (show[i] == 0)
+			continue;
+		const char *k = ks.k[i];
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(before, k);
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(after, k);
+		bool u = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(unknown, k));
+		sym(b, ind, show[i]);
+		sb_puts(b, k);
+		sb_pad(b, width - (int)strlen(k));
+		sb_puts(b, " = ");
+		if (kind == BLK_SHOW || (kind == BLK_UPDATE && show[i] == ' '))
+			plain(b, ind, ' ', o);
+		else if (kind == BLK_DELETE) {
+			plain(b, ind, '-', o);
+			sb_puts(b, " -> null");
+		} else if (kind == BLK_CREATE)
+			diff(b, ind, NULL, n, u);
+		else
+			diff(b, ind, o, n, u);
+		if (paths != NULL && in_paths(paths, k))
+			sb_puts(b, b->color ? C_RED " # forces replacement" C_RESET :
+			    " # forces replacement");
+		sb_puts(b, "\n");
+	}
+	hidden(b, ind + 2, unchanged, "attribute");
+	free(show);
+	free(ks.k);
+}
+
+static void
+bold_line(sb *b, const char *fmt_prefix, const char *addr, const char *rest)
+{
+	sb_puts(b, fmt_prefix);
+	if (b->color)
+		sb_puts(b, C_BOLD);
+	sb_puts(b, addr);
+	if (b->color)
+		sb_puts(b, C_RESET);
+	if (b->color)
+		sb_puts(b, C_BOLD);
+	sb_puts(b, rest);
+	if (b->color)
+		sb_puts(b, C_RESET);
+	sb_puts(b, "\n");
+}
+
+static void
+index_text(sb *b, const cJSON *idx)
+{
+	if (cJSON_IsNumber(idx))
+		sb_printf(b, "[%s]", lh_render_number(idx->valuedouble));
+	else if (cJSON_IsString(idx)) {
+		sb_puts(b, "[");
+		quote(b, idx->valuestring);
+		sb_puts(b, "]");
+	}
+}
+
+static void
+change_block(sb *b, const lh_change *c, bool drift)
+{
+	const char *what = "";
+	blk_kind kind = BLK_UPDATE;
+	char hs = '~';
+	switch (c->action) {
+	case LH_ACT_CREATE:
+		what = " will be created";
+		kind = BLK_CREATE;
+		hs = '+';
+		break;
+	case LH_ACT_UPDATE:
+		what = drift ? " has changed" : " will be updated in-place";
+		break;
+	case LH_ACT_REPLACE:
+		what = c->reason == LH_REASON_REPLACE_REQUESTED ?
+		    " will be replaced, as requested" : " must be replaced";
+		break;
+	case LH_ACT_DELETE:
+		what = drift ? " has been deleted" : " will be destroyed";
+		kind = BLK_DELETE;
+		hs = '-';
+		break;
+	case LH_ACT_NOOP:
+		what = " will be imported";
+		hs = ' ';
+		break;
+	}
+	bold_line(b, "  # ", c->addr, what);
+	if (c->import_id != NULL && c->action != LH_ACT_NOOP) {
+		sb_puts(b, "    # (imported from ");
+		quote(b, c->import_id);
+		sb_puts(b, ")\n");
+	}
+	if (c->recreated)
+		sb_puts(b, "  # (it was deleted outside litehcl)\n");
+	if (!drift && c->action == LH_ACT_DELETE) {
+		sb b2 = {0};
+		index_text(&b2, c->index);
+		switch (c->reason) {
+		case LH_REASON_COUNT_INDEX:
+			sb_printf(b, "  # (because index %s is out of range for count)\n", b2.s ? b2.s : "");
+			break;
+		case LH_REASON_EACH_KEY:
+			sb_printf(b, "  # (because key %s is not in for_each map)\n", b2.s ? b2.s : "");
+			break;
+		case LH_REASON_NO_RESOURCE_CONFIG:
+			sb_printf(b, "  # (because %s.%s is not in configuration)\n", c->type, c->name);
+			break;
+		default:
+			break;
+		}
+		free(b2.s);
+	}
+	if (c->action == LH_ACT_REPLACE) {
+		if (b->color)
+			sb_puts(b, C_RED "-" C_RESET "/" C_GREEN "+" C_RESET " ");
+		else
+			sb_puts(b, "-/+ ");
+	} else {
+		sym(b, 2, hs);
+	}
+	sb_printf(b, "resource \"%s\" \"%s\" {\n", c->type, c->name);
+	const char *id_attr = c->rt ? c->rt->id_attr : "id";
+	if (c->action == LH_ACT_NOOP)
+		block_attrs(b, 6, BLK_SHOW, c->before, NULL, NULL, NULL, NULL);
+	else
+		block_attrs(b, 6, kind, c->before, c->after, c->after_unknown, c->replace_paths,
+		    id_attr);
+	sb_puts(b, "    }\n");
+}
+
+void
+lh_render_wrapped(FILE *f, const char *text)
+{
+	const int width = 78;
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		/* wrap one paragraph line */
+		size_t col = 0, start = 0, last_sp = (size_t)-1;
+		for (size_t i = 0; i < len; i++) {
+			if (p[i] == ' ')
+				last_sp = i;
+			col++;
+			if (col > (size_t)width && last_sp != (size_t)-1 && last_sp >= start) {
+				fwrite(p + start, 1, last_sp - start, f);
+				fputc('\n', f);
+				start = last_sp + 1;
+				col = i - last_sp;
+				last_sp = (size_t)-1;
+			}
+		}
+		fwrite(p + start, 1, len - start, f);
+		fputc('\n', f);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+void
+lh_render_rule(FILE *f)
+{
+	for (int i = 0; i < 77; i++)
+		fputs("\u2500", f);
+	fputc('\n', f);
+}
+
+static void
+wrapped_sb(sb *b, const char *text)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+	if (m == NULL)
+		abort();
+	lh_render_wrapped(m, text);
+	fclose(m);
+	sb_putn(b, buf, n);
+	free(buf);
+}
+
+static void
+output_line(sb *b, const lh_output_change *o, int width)
+{
+	char s = o->action == LH_ACT_CREATE ? '+' : o->action == LH_ACT_DELETE ? '-' : '~';
+	sym(b, 2, s);
+	sb_puts(b, o->name);
+	sb_pad(b, width - (int)strlen(o->name));
+	sb_puts(b, " = ");
+	if (o->sensitive) {
+		if (o->action == LH_ACT_DELETE)
+			sb_puts(b, "(sensitive value) -> null");
+		else if (o->action == LH_ACT_UPDATE)
+			sb_puts(b, "(sensitive value)");
+		else
+			sb_puts(b, "(sensitive value)");
+	} else if (o->action == LH_ACT_DELETE) {
+		plain(b, 2, '-', o->before);
+		sb_puts(b, " -> null");
+	} else {
+		diff(b, 2, o->before, o->after, o->after_unknown);
+	}
+	sb_puts(b, "\n");
+}
+
+void
+lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
+{
+	sb b = {.color = o && o->color};
+	sb_puts(&b, "\n");
+	if (p->ndrift > 0) {
+		if (b.color)
+			sb_puts(&b, C_BOLD);
+		sb_puts(&b, "Note: Objects have changed outside of litehcl");
+		if (b.color)
+			sb_puts(&b, C_RESET);
+		sb_puts(&b, "\n\n");
+		wrapped_sb(&b, "litehcl detected the following changes made outside of litehcl "
+		    "since the last \"litehcl apply\" which may have affected this plan:");
+		sb_puts(&b, "\n");
+		for (size_t i = 0; i < p->ndrift; i++) {
+			change_block(&b, &p->drift[i], true);
+			sb_puts(&b, "\n");
+		}
+		if (p->mode == LH_PLAN_REFRESH_ONLY) {
+			sb_puts(&b, "\n");
+			wrapped_sb(&b, "This is a refresh-only plan, so litehcl will not take any "
+			    "actions to undo these. If you were expecting these changes then you "
+			    "can apply this plan to record the updated values in the litehcl "
+			    "state without changing any remote objects.");
+		} else {
+			sb_puts(&b, "\n");
+			wrapped_sb(&b, "Unless you have made equivalent changes to your configuration, "
+			    "or ignored the relevant attributes using ignore_changes, the following "
+			    "plan may include actions to undo or respond to these changes.");
+			sb_puts(&b, "\n");
+			sb_flush(&b, f);
+			lh_render_rule(f);
+			b.color = o && o->color;
+			sb_puts(&b, "\n");
+		}
+	}
+	if (p->mode == LH_PLAN_REFRESH_ONLY) {
+		if (p->ndrift == 0) {
+			if (b.color)
+				sb_puts(&b, C_BOLD);
+			sb_puts(&b, "No changes.");
+			if (b.color)
+				sb_puts(&b, C_RESET);
+			sb_puts(&b, " Your infrastructure still matches the configuration.\n\n");
+			wrapped_sb(&b, "litehcl has checked that the real remote objects still "
+			    "match the result of your most recent changes, and found no "
+			    "differences.");
+		}
+		sb_flush(&b, f);
+		return;
+	}
+	bool any = false, used[5] = {0};
+	for (size_t i = 0; i < p->n; i++) {
+		const lh_change *c = &p->changes[i];
+		if (c->action != LH_ACT_NOOP || c->import_id != NULL)
+			any = true;
+		used[c->action] = true;
+	}
+	bool outs = false;
+	for (size_t i = 0; i < p->noutputs; i++)
+		if (p->outputs[i].action != LH_ACT_NOOP)
+			outs = true;
+	if (!any && !outs) {
+		if (b.color)
+			sb_puts(&b, C_BOLD);
+		sb_puts(&b, "No changes.");
+		if (b.color)
+			sb_puts(&b, C_RESET);
+		if (p->mode == LH_PLAN_DESTROY) {
+			sb_puts(&b, " No objects need to be destroyed.\n\n");
+			wrapped_sb(&b, "Either you have not created any objects yet or the existing "
+			    "objects were already deleted outside of litehcl.");
+		} else {
+			sb_puts(&b, " Your infrastructure matches the configuration.\n\n");
+			wrapped_sb(&b, "litehcl has compared your real infrastructure against your "
+			    "configuration and found no differences, so no changes are needed.");
+		}
+		sb_flush(&b, f);
+		return;
+	}
+	if (any) {
+		if (used[LH_ACT_CREATE] || used[LH_ACT_UPDATE] || used[LH_ACT_DELETE] ||
+		    used[LH_ACT_REPLACE]) {
+			wrapped_sb(&b, "litehcl used the selected providers to generate the following "
+			    "execution plan. Resource actions are indicated with the following "
+			    "symbols:");
+			if (used[LH_ACT_CREATE]) {
+				sym(&b, 2, '+');
+				sb_puts(&b, "create\n");
+			}
+			if (used[LH_ACT_UPDATE]) {
+				sym(&b, 2, '~');
+				sb_puts(&b, "update in-place\n");
+			}
+			if (used[LH_ACT_DELETE]) {
+				sym(&b, 2, '-');
+				sb_puts(&b, "destroy\n");
+			}
+			if (used[LH_ACT_REPLACE]) {
+				sb_puts(&b, b.color ? C_RED "-" C_RESET "/" C_GREEN "+" C_RESET :
+				    "-/+");
+				sb_puts(&b, " destroy and then create replacement\n");
+			}
+			sb_puts(&b, "\n");
+		}
+		sb_puts(&b, "litehcl will perform the following actions:\n\n");
+		for (size_t i = 0; i < p->n; i++) {
+			const lh_change *c = &p->changes[i];
+			if (c->action == LH_ACT_NOOP && c->import_id == NULL)
+				continue;
+			change_block(&b, c, false);
+			sb_puts(&b, "\n");
+		}
+		if (b.color)
+			sb_puts(&b, C_BOLD);
+		sb_puts(&b, "Plan:");
+		if (b.color)
+			sb_puts(&b, C_RESET);
+		if (p->import > 0)
+			sb_printf(&b, " %d to import,", p->import);
+		sb_printf(&b, " %d to add, %d to change, %d to destroy.\n", p->add, p->change,
+		    p->destroy);
+	}
+	if (outs) {
+		int width = 0;
+		for (size_t i = 0; i < p->noutputs; i++)
+			if (p->outputs[i].action != LH_ACT_NOOP &&
+			    (int)strlen(p->outputs[i].name) > width)
+				width = (int)strlen(p->outputs[i].name);
+		sb_puts(&b, "\nChanges to Outputs:\n");
+		for (size_t i = 0; i < p->noutputs; i++)
+			if (p->outputs[i].action != LH_ACT_NOOP)
+				output_line(&b, &p->outputs[i], width);
+		if (!any) {
+			sb_puts(&b, "\n");
+			wrapped_sb(&b, "You can apply this plan to save these new output values to "
+			    "the litehcl state, without changing any real infrastructure.");
+		}
+	}
+	sb_flush(&b, f);
+}
+
+void
+lh_render_plan_epilogue(FILE *f, const char *out_path)
+{
+	fputc('\n', f);
+	lh_render_rule(f);
+	fputc('\n', f);
+	if (out_path != NULL) {
+		fprintf(f, "Saved the plan to: %s\n\n", out_path);
+		fputs("To perform exactly these actions, run the following command to apply:\n", f);
+		fprintf(f, "    litehcl apply \"%s\"\n", out_path);
+	} else {
+		lh_render_wrapped(f, "Note: You didn't use the -out option to save this plan, so "
+		    "litehcl can't guarantee to take exactly these actions if you run \"litehcl "
+		    "apply\" now.");
+	}
+}
+
+void
+lh_render_state_instance(FILE *f, const char *addr, const char *type, const char *name,
+    const cJSON *attrs, const lh_render_opts *o)
+{
+	sb b = {.color = o && o->color};
+	sb_printf(&b, "# %s:\n", addr);
+	sb_printf(&b, "resource \"%s\" \"%s\" {\n", type, name);
+	block_attrs(&b, 2, BLK_SHOW, attrs, NULL, NULL, NULL, NULL);
+	sb_puts(&b, "}\n");
+	sb_flush(&b, f);
+}
+
+/* `terraform output` layout: 2-space nesting, quoted object keys, commas in lists. */
+static void
+out_value(sb *b, int ind, const cJSON *v)
+{
+	if (cJSON_IsArray(v)) {
+		if (v->child == NULL) {
+			sb_puts(b, "[]");
+			return;
+		}
+		sb_puts(b, "[\n");
+		for (const cJSON *e = v->child; e; e = e->next) {
+			sb_pad(b, ind + 2);
+			out_value(b, ind + 2, e);
+			sb_puts(b, ",\n");
+		}
+		sb_pad(b, ind);
+		sb_puts(b, "]");
+	} else if (cJSON_IsObject(v)) {
+		if (v->child == NULL) {
+			sb_puts(b, "{}");
+			return;
+		}
+		keys ks = {0};
+		keys_add(&ks, v);
+		qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
+		sb_puts(b, "{\n");
+		for (size_t i = 0; i < ks.n; i++) {
+			sb_pad(b, ind + 2);
+			quote(b, ks.k[i]);
+			sb_puts(b, " = ");
+			out_value(b, ind + 2, cJSON_GetObjectItemCaseSensitive(v, ks.k[i]));
+			sb_puts(b, "\n");
+		}
+		free(ks.k);
+		sb_pad(b, ind);
+		sb_puts(b, "}");
+	} else {
+		plain_inner(b, ind, ' ', v);
+	}
+}
+
+void
+lh_render_value(FILE *f, const cJSON *v)
+{
+	sb b = {0};
+	out_value(&b, 0, v);
+	sb_puts(&b, "\n");
+	sb_flush(&b, f);
+}
+
+void
+lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive)
+{
+	keys ks = {0};
+	keys_add(&ks, outputs);
+	if (ks.n > 0)
+		qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
+	sb b = {0};
+	for (size_t i = 0; i < ks.n; i++) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(outputs, ks.k[i]);
+		sb_printf(&b, "%s = ", ks.k[i]);
+		if (hide_sensitive && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "sensitive")))
+			sb_puts(&b, "<sensitive>");
+		else
+			out_value(&b, 0, cJSON_GetObjectItemCaseSensitive(o, "value"));
+		sb_puts(&b, "\n");
+	}
+	free(ks.k);
+	sb_flush(&b, f);
+}
+
+/* ---- JSON representations ---- */
+
+static cJSON *
+jdup(const cJSON *v)
+{
+	cJSON *c = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+	if (c == NULL)
+		abort();
+	return c;
+}
+
+static void
+jadd(cJSON *o, const char *k, cJSON *v)
+{
+	if (v == NULL || !cJSON_AddItemToObject(o, k, v)) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+}
+
+cJSON *
+lh_render_json_type(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return cJSON_CreateString("string");
+	if (cJSON_IsNumber(v))
+		return cJSON_CreateString("number");
+	if (cJSON_IsBool(v))
+		return cJSON_CreateString("bool");
+	if (cJSON_IsArray(v)) {
+		cJSON *t = cJSON_CreateArray(), *el = cJSON_CreateArray();
+		cJSON_AddItemToArray(t, cJSON_CreateString("tuple"));
+		const cJSON *e;
+		cJSON_ArrayForEach(e, v) cJSON_AddItemToArray(el, lh_render_json_type(e));
+		cJSON_AddItemToArray(t, el);
+		return t;
+	}
+	if (cJSON_IsObject(v)) {
+		cJSON *t = cJSON_CreateArray(), *at = cJSON_CreateObject();
+		cJSON_AddItemToArray(t, cJSON_CreateString("object"));
+		const cJSON *e;
+		cJSON_ArrayForEach(e, v) jadd(at, e->string, lh_render_json_type(e));
+		cJSON_AddItemToArray(t, at);
+		return t;
+	}
+	return cJSON_CreateString("dynamic");
+}
+
+static const char *
+prov(const lh_render_opts *o)
+{
+	return o && o->provider ? o->provider : "registry.terraform.io/ncecere/litellm";
+}
+
+static void
+addr_fields(cJSON *r, const char *addr, const char *type, const char *name,
+    const cJSON *index, const lh_render_opts *o)
+{
+	jadd(r, "address", cJSON_CreateString(addr));
+	jadd(r, "mode", cJSON_CreateString("managed"));
+	jadd(r, "type", cJSON_CreateString(type));
+	jadd(r, "name", cJSON_CreateString(name));
+	if (index != NULL && !cJSON_IsNull(index))
+		jadd(r, "index", jdup(index));
+	jadd(r, "provider_name", cJSON_CreateString(prov(o)));
+}
+
+static cJSON *
+actions(lh_action a)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (a == LH_ACT_REPLACE) {
+		cJSON_AddItemToArray(arr, cJSON_CreateString("delete"));
+		cJSON_AddItemToArray(arr, cJSON_CreateString("create"));
+	} else {
+		cJSON_AddItemToArray(arr, cJSON_CreateString(lh_action_name(a)));
+	}
+	return arr;
+}
+
+static cJSON *
+change_json(const lh_change *c, const lh_render_opts *o)
+{
+	cJSON *r = cJSON_CreateObject();
+	addr_fields(r, c->addr, c->type, c->name, c->index, o);
+	cJSON *ch = cJSON_CreateObject();
+	jadd(ch, "actions", actions(c->action));
+	jadd(ch, "before", jdup(c->before));
+	jadd(ch, "after", jdup(c->after));
+	jadd(ch, "after_unknown", c->after ? jdup(c->after_unknown) : cJSON_CreateFalse());
+	jadd(ch, "before_sensitive", c->before ? cJSON_CreateObject() : cJSON_CreateFalse());
+	jadd(ch, "after_sensitive", c->after ? cJSON_CreateObject() : cJSON_CreateFalse());
+	if (c->replace_paths != NULL)
+		jadd(ch, "replace_paths", jdup(c->replace_paths));
+	if (c->import_id != NULL) {
+		cJSON *im = cJSON_CreateObject();
+		jadd(im, "id", cJSON_CreateString(c->import_id));
+		jadd(ch, "importing", im);
+	}
+	jadd(r, "change", ch);
+	const char *reason = lh_reason_name(c->reason);
+	if (reason != NULL)
+		jadd(r, "action_reason", cJSON_CreateString(reason));
+	return r;
+}
+
+static cJSON *
+state_values(const cJSON *state, const lh_render_opts *o)
+{
+	cJSON *vals = cJSON_CreateObject();
+	const cJSON *outs = cJSON_GetObjectItemCaseSensitive(state, "outputs");
+	if (cJSON_IsObject(outs) && outs->child != NULL) {
+		cJSON *jo = cJSON_CreateObject();
+		const cJSON *e;
+		cJSON_ArrayForEach(e, outs) {
+			cJSON *x = cJSON_CreateObject();
+			jadd(x, "sensitive", cJSON_CreateBool(
+			    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sensitive"))));
+			jadd(x, "value", jdup(cJSON_GetObjectItemCaseSensitive(e, "value")));
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "type");
+			jadd(x, "type", t ? jdup(t) :
+			    lh_render_json_type(cJSON_GetObjectItemCaseSensitive(e, "value")));
+			jadd(jo, e->string, x);
+		}
+		jadd(vals, "outputs", jo);
+	}
+	cJSON *rm = cJSON_CreateObject(), *rs = cJSON_CreateArray();
+	const cJSON *res;
+	cJSON_ArrayForEach(res, cJSON_GetObjectItemCaseSensitive(state, "resources")) {
+		const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "mode"));
+		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "type"));
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "name"));
+		const char *provider = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(res, "provider"));
+		if (mode == NULL || type == NULL || name == NULL || strcmp(mode, "managed") != 0)
+			continue;
+		const cJSON *in;
+		cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(res, "instances")) {
+			const cJSON *idx = cJSON_GetObjectItemCaseSensitive(in, "index_key");
+			sb a = {0};
+			sb_printf(&a, "%s.%s", type, name);
+			index_text(&a, idx);
+			cJSON *r = cJSON_CreateObject();
+			lh_render_opts po = o ? *o : (lh_render_opts){0};
+			char pbuf[512];
+			const char *q = provider ? strchr(provider, '"') : NULL;
+			const char *q2 = q ? strchr(q + 1, '"') : NULL;
+			if (q2 != NULL && (size_t)(q2 - q) < sizeof pbuf) {
+				/* provider["registry.terraform.io/x/y"] -> registry.terraform.io/x/y */
+				memcpy(pbuf, q + 1, (size_t)(q2 - q - 1));
+				pbuf[q2 - q - 1] = '\0';
+				po.provider = pbuf;
+			}
+			addr_fields(r, a.s, type, name, idx, &po);
+			jadd(r, "schema_version", cJSON_CreateNumber(0));
+			jadd(r, "values", jdup(cJSON_GetObjectItemCaseSensitive(in, "attributes")));
+			jadd(r, "sensitive_values", cJSON_CreateObject());
+			const cJSON *deps = cJSON_GetObjectItemCaseSensitive(in, "dependencies");
+			if (cJSON_IsArray(deps) && deps->child != NULL)
+				jadd(r, "depends_on", jdup(deps));
+			cJSON_AddItemToArray(rs, r);
+			free(a.s);
+		}
+	}
+	jadd(rm, "resources", rs);
+	jadd(vals, "root_module", rm);
+	return vals;
+}
+
+cJSON *
+lh_render_state_json(const cJSON *state, const lh_render_opts *o)
+{
+	cJSON *r = cJSON_CreateObject();
+	jadd(r, "format_version", cJSON_CreateString("1.0"));
+	if (state == NULL)
+		return r;
+	const char *tv = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(state,
+	    "terraform_version"));
+	jadd(r, "terraform_version", cJSON_CreateString(tv ? tv : LH_TF_COMPAT_VERSION));
+	jadd(r, "values", state_values(state, o));
+	return r;
+}
+
+cJSON *
+lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *o)
+{
+	cJSON *r = cJSON_CreateObject();
+	jadd(r, "format_version", cJSON_CreateString("1.2"));
+	jadd(r, "terraform_version", cJSON_CreateString(LH_TF_COMPAT_VERSION));
+	/* planned_values */
+	cJSON *pv = cJSON_CreateObject(), *pouts = cJSON_CreateObject();
+	for (size_t i = 0; i < p->noutputs; i++) {
+		const lh_output_change *oc = &p->outputs[i];
+		if (oc->action == LH_ACT_DELETE)
+			continue;
+		cJSON *x = cJSON_CreateObject();
+		jadd(x, "sensitive", cJSON_CreateBool(oc->sensitive));
+		if (!oc->after_unknown && oc->after != NULL) {
+			jadd(x, "type", lh_render_json_type(oc->after));
+			jadd(x, "value", jdup(oc->after));
+		}
+		jadd(pouts, oc->name, x);
+	}
+	jadd(pv, "outputs", pouts);
+	cJSON *rm = cJSON_CreateObject(), *rs = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n; i++) {
+		const lh_change *c = &p->changes[i];
+		if (c->after == NULL)
+			continue;
+		cJSON *x = cJSON_CreateObject();
+		addr_fields(x, c->addr, c->type, c->name, c->index, o);
+		jadd(x, "schema_version", cJSON_CreateNumber(0));
+		jadd(x, "values", jdup(c->after));
+		jadd(x, "sensitive_values", cJSON_CreateObject());
+		cJSON_AddItemToArray(rs, x);
+	}
+	jadd(rm, "resources", rs);
+	jadd(pv, "root_module", rm);
+	jadd(r, "planned_values", pv);
+	if (p->ndrift > 0) {
+		cJSON *d = cJSON_CreateArray();
+		for (size_t i = 0; i < p->ndrift; i++)
+			cJSON_AddItemToArray(d, change_json(&p->drift[i], o));
+		jadd(r, "resource_drift", d);
+	}
+	cJSON *rc = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n; i++)
+		cJSON_AddItemToArray(rc, change_json(&p->changes[i], o));
+	jadd(r, "resource_changes", rc);
+	cJSON *oc = cJSON_CreateObject();
+	for (size_t i = 0; i < p->noutputs; i++) {
+		const lh_output_change *x = &p->outputs[i];
+		cJSON *j = cJSON_CreateObject();
+		jadd(j, "actions", actions(x->action));
+		jadd(j, "before", x->sensitive && false ? cJSON_CreateNull() : jdup(x->before));
+		jadd(j, "after", jdup(x->after_unknown ? NULL : x->after));
+		jadd(j, "after_unknown", cJSON_CreateBool(x->after_unknown));
+		jadd(j, "before_sensitive", cJSON_CreateBool(x->sensitive));
+		jadd(j, "after_sensitive", cJSON_CreateBool(x->sensitive));
+		jadd(oc, x->name, j);
+	}
+	jadd(r, "output_changes", oc);
+	if (state != NULL)
+		jadd(r, "prior_state", lh_render_state_json(state, o));
+	/* configuration: what is feasible without expressions - the resources. */
+	cJSON *cfg = cJSON_CreateObject(), *pc = cJSON_CreateObject(), *lp = cJSON_CreateObject();
+	jadd(lp, "name", cJSON_CreateString("litellm"));
+	jadd(lp, "full_name", cJSON_CreateString(prov(o)));
+	jadd(pc, "litellm", lp);
+	jadd(cfg, "provider_config", pc);
+	cJSON *crm = cJSON_CreateObject(), *crs = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n; i++) {
+		const lh_change *c = &p->changes[i];
+		if (c->after == NULL)
+			continue;
+		bool seen = false;
+		const cJSON *e;
+		char *base = NULL;
+		sb a = {0};
+		sb_printf(&a, "%s.%s", c->type, c->name);
+		base = a.s;
+		cJSON_ArrayForEach(e, crs)
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e,
+			    "address")), base) == 0)
+				seen = true;
+		if (!seen) {
+			cJSON *x = cJSON_CreateObject();
+			jadd(x, "address", cJSON_CreateString(base));
+			jadd(x, "mode", cJSON_CreateString("managed"));
+			jadd(x, "type", cJSON_CreateString(c->type));
+			jadd(x, "name", cJSON_CreateString(c->name));
+			jadd(x, "provider_config_key", cJSON_CreateString("litellm"));
+			jadd(x, "schema_version", cJSON_CreateNumber(0));
+			cJSON_AddItemToArray(crs, x);
+		}
+		free(base);
+	}
+	jadd(crm, "resources", crs);
+	jadd(cfg, "root_module", crm);
+	jadd(r, "configuration", cfg);
+	jadd(r, "errored", cJSON_CreateFalse());
+	return r;
+}
+
+/* ---- machine-readable UI ---- */
+
+static void
+timestamp(char *buf, size_t n)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + k, n - k, ".%06ldZ", (long)tv.tv_usec);
+}
+
+void
+lh_ui_emit(FILE *f, const char *level, const char *type, cJSON *fields, const char *fmt, ...)
+{
+	char msg[2048], ts[64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	timestamp(ts, sizeof ts);
+	cJSON *o = cJSON_CreateObject();
+	jadd(o, "@level", cJSON_CreateString(level));
+	jadd(o, "@message", cJSON_CreateString(msg));
+	jadd(o, "@module", cJSON_CreateString("terraform.ui"));
+	jadd(o, "@timestamp", cJSON_CreateString(ts));
+	if (fields != NULL) {
+		while (fields->child != NULL) {
+			cJSON *c = cJSON_DetachItemViaPointer(fields, fields->child);
+			cJSON_AddItemToObject(o, c->string, c);
+		}
+		cJSON_Delete(fields);
+	}
+	jadd(o, "type", cJSON_CreateString(type));
+	char *s = cJSON_PrintUnformatted(o);
+	if (s != NULL) {
+		fputs(s, f);
+		fputc('\n', f);
+		free(s);
+	}
+	cJSON_Delete(o);
+	fflush(f);
+}
+
+cJSON *
+lh_ui_resource(const char *addr, const char *type, const char *name, const cJSON *index)
+{
+	cJSON *r = cJSON_CreateObject();
+	jadd(r, "addr", cJSON_CreateString(addr));
+	jadd(r, "module", cJSON_CreateString(""));
+	jadd(r, "resource", cJSON_CreateString(addr));
+	jadd(r, "implied_provider", cJSON_CreateString("litellm"));
+	jadd(r, "resource_type", cJSON_CreateString(type));
+	jadd(r, "resource_name", cJSON_CreateString(name));
+	jadd(r, "resource_key", jdup(index));
+	return r;
+}
+
+void
+lh_ui_version(FILE *f)
+{
+	cJSON *x = cJSON_CreateObject();
+	jadd(x, "terraform", cJSON_CreateString(LH_TF_COMPAT_VERSION));
+	jadd(x, "litehcl", cJSON_CreateString(LH_VERSION));
+	jadd(x, "ui", cJSON_CreateString("1.2"));
+	lh_ui_emit(f, "info", "version", x, "litehcl %s", LH_VERSION);
+}
+
+static const char *
+ui_action(const lh_change *c)
+{
+	switch (c->action) {
+	case LH_ACT_CREATE: return "create";
+	case LH_ACT_UPDATE: return "update";
+	case LH_ACT_REPLACE: return "replace";
+	case LH_ACT_DELETE: return "delete";
+	case LH_ACT_NOOP: return c->import_id ? "import" : "noop";
+	}
+	return "noop";
+}
+
+static const char *
+ui_verb(const char *a)
+{
+	if (strcmp(a, "create") == 0) return "Plan to create";
+	if (strcmp(a, "update") == 0) return "Plan to update";
+	if (strcmp(a, "replace") == 0) return "Plan to replace";
+	if (strcmp(a, "delete") == 0) return "Plan to delete";
+	return "Plan to import";
+}
+
+void
+lh_ui_plan(FILE *f, const lh_plan *p, const char *operation)
+{
+	for (size_t i = 0; i < p->ndrift; i++) {
+		const lh_change *c = &p->drift[i];
+		cJSON *x = cJSON_CreateObject(), *ch = cJSON_CreateObject();
+		jadd(ch, "resource", lh_ui_resource(c->addr, c->type, c->name, c->index));
+		jadd(ch, "action", cJSON_CreateString(c->action == LH_ACT_DELETE ? "delete" : "update"));
+		jadd(x, "change", ch);
+		lh_ui_emit(f, "info", "resource_drift", x, "%s: Drift detected (%s)", c->addr,
+		    c->action == LH_ACT_DELETE ? "delete" : "update");
+	}
+	for (size_t i = 0; i < p->n && p->mode != LH_PLAN_REFRESH_ONLY; i++) {
+		const lh_change *c = &p->changes[i];
+		if (c->action == LH_ACT_NOOP && c->import_id == NULL)
+			continue;
+		const char *a = ui_action(c);
+		cJSON *x = cJSON_CreateObject(), *ch = cJSON_CreateObject();
+		jadd(ch, "resource", lh_ui_resource(c->addr, c->type, c->name, c->index));
+		jadd(ch, "action", cJSON_CreateString(a));
+		const char *reason = NULL;
+		switch (c->reason) {
+		case LH_REASON_REPLACE_REQUESTED: reason = "requested"; break;
+		case LH_REASON_CANNOT_UPDATE: reason = "cannot_update"; break;
+		case LH_REASON_NO_RESOURCE_CONFIG: reason = "delete_because_no_resource_config"; break;
+		case LH_REASON_COUNT_INDEX: reason = "delete_because_count_index"; break;
+		case LH_REASON_EACH_KEY: reason = "delete_because_each_key"; break;
+		case LH_REASON_WRONG_REPETITION: reason = "delete_because_wrong_repetition"; break;
+		default: break;
+		}
+		if (reason != NULL)
+			jadd(ch, "reason", cJSON_CreateString(reason));
+		if (c->import_id != NULL) {
+			cJSON *im = cJSON_CreateObject();
+			jadd(im, "id", cJSON_CreateString(c->import_id));
+			jadd(ch, "importing", im);
+		}
+		jadd(x, "change", ch);
+		lh_ui_emit(f, "info", "planned_change", x, "%s: %s", c->addr, ui_verb(a));
+	}
+	cJSON *x = cJSON_CreateObject(), *ch = cJSON_CreateObject();
+	jadd(ch, "add", cJSON_CreateNumber(p->add));
+	jadd(ch, "change", cJSON_CreateNumber(p->change));
+	jadd(ch, "import", cJSON_CreateNumber(p->import));
+	jadd(ch, "remove", cJSON_CreateNumber(p->destroy));
+	jadd(ch, "operation", cJSON_CreateString(operation));
+	jadd(x, "changes", ch);
+	if (p->import > 0)
+		lh_ui_emit(f, "info", "change_summary", x,
+		    "Plan: %d to import, %d to add, %d to change, %d to destroy.", p->import,
+		    p->add, p->change, p->destroy);
+	else
+		lh_ui_emit(f, "info", "change_summary", x,
+		    "Plan: %d to add, %d to change, %d to destroy.", p->add, p->change, p->destroy);
+	if (p->noutputs > 0) {
+		cJSON *y = cJSON_CreateObject(), *os = cJSON_CreateObject();
+		for (size_t i = 0; i < p->noutputs; i++) {
+			cJSON *e = cJSON_CreateObject();
+			jadd(e, "sensitive", cJSON_CreateBool(p->outputs[i].sensitive));
+			jadd(e, "action", cJSON_CreateString(lh_action_name(p->outputs[i].action)));
+			jadd(os, p->outputs[i].name, e);
+		}
+		jadd(y, "outputs", os);
+		lh_ui_emit(f, "info", "outputs", y, "Outputs: %zu", p->noutputs);
+	}
+}

@@ -1,0 +1,72 @@
+/* render.h - how plans, state and outputs look to people and to programs: plan text in
+ * Terraform's grammar (symbols legend, "# x will be created", aligned attributes,
+ * "(known after apply)", drift note, summary), state text (`show`, `state show`),
+ * output values, Terraform's JSON plan and state representations (`show -json`), and
+ * the machine-readable UI stream (`-json`: one JSON object per line).
+ *
+ * Only render.c and the cmd_*.c files print.  Every function here writes complete
+ * lines to the FILE given; JSON builders return cJSON trees the caller frees. */
+#ifndef LH_RENDER_H
+#define LH_RENDER_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "plan.h"
+
+/* The Terraform version whose formats litehcl writes (JSON plan, state, UI stream). */
+#define LH_TF_COMPAT_VERSION "1.11.0"
+
+typedef struct lh_render_opts {
+	bool color;		/* ANSI colour */
+	const char *provider;	/* provider source address for JSON: registry.terraform.io/... */
+} lh_render_opts;
+
+/* Word-wraps text at 78 columns (Terraform's width without a terminal) and prints it
+ * followed by a newline. */
+void lh_render_wrapped(FILE *f, const char *text);
+/* The horizontal rule Terraform prints between sections (77 box-drawing dashes). */
+void lh_render_rule(FILE *f);
+
+/* Prints the drift section ("Note: Objects have changed outside of litehcl"), the
+ * actions, the Plan: summary and output changes - or the "No changes." text. */
+void lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o);
+/* After a plan: how to apply it (saved to out_path) or the -out note. */
+void lh_render_plan_epilogue(FILE *f, const char *out_path);
+/* Prints one resource instance from the state in `show` layout ("# ADDR:" header,
+ * resource block, no symbols).  attrs is the instance's attribute object. */
+void lh_render_state_instance(FILE *f, const char *addr, const char *type,
+    const char *name, const cJSON *attrs, const lh_render_opts *o);
+/* Prints "NAME = VALUE" lines (terraform output layout); sensitive values print as
+ * <sensitive> when hide_sensitive.  outputs is the state's outputs object
+ * ({name:{value,type,sensitive}}). */
+void lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive);
+/* Prints one value the way `terraform output NAME` does (multi-line, indented). */
+void lh_render_value(FILE *f, const cJSON *v);
+
+/* Terraform's JSON plan representation (show -json PLANFILE).  state is the prior state
+ * file's JSON (v4 format) or NULL. */
+cJSON *lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *o);
+/* Terraform's JSON state representation (show -json) from a v4 state file's JSON. */
+cJSON *lh_render_state_json(const cJSON *state, const lh_render_opts *o);
+/* Terraform's type of a JSON value as it appears in output "type" ("string",
+ * ["tuple",[...]] ...). */
+cJSON *lh_render_json_type(const cJSON *v);
+
+/* The machine-readable UI (-json): one object per line with @level, @message,
+ * @module "terraform.ui", @timestamp, type, plus fields (taken over; may be NULL). */
+void lh_ui_emit(FILE *f, const char *level, const char *type, cJSON *fields,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The "hook.resource"/"change.resource" object for an instance. */
+cJSON *lh_ui_resource(const char *addr, const char *type, const char *name,
+    const cJSON *index);
+/* version, planned_change per change, change_summary, outputs - for a plan. */
+void lh_ui_plan(FILE *f, const lh_plan *p, const char *operation);
+void lh_ui_version(FILE *f);
+
+/* Formats a number the way Terraform prints it (10, 10.5, 1e+21).  Returns a static
+ * buffer overwritten by the next call. */
+const char *lh_render_number(double d);
+
+#endif
