@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "source.h"
 
@@ -187,5 +188,8 @@ struct lh_node {
 
 /* Returns a stable lowercase name for a kind ("body", "getattr", ...), for dumps. */
 const char *lh_ast_kind_name(lh_ast_kind k);
+/* Prints the tree under n, one node a line with its kind, byte range and details
+ * (the expected output of the data-driven parser tests). */
+void lh_ast_dump(FILE *f, const lh_node *n);
 
 #endif

@@ -1,13 +1,419 @@
-/* parse.c - placeholder until the HCL front end lands. */
-#include "parse.h"
+/* parse.c - the front end driver: pulls tokens from the re2c lexer and pushes them into
+ * the lemon parser (SQLite's sqlite3RunParser loop), then returns the tree the grammar
+ * actions built through ast.c.
+ *
+ * The driver keeps a stack of open brackets so that it can (1) drop NEWLINE tokens
+ * where HCL ignores them (inside ( ) [ ] ${ } %{ } and {for ...}) and fold runs of
+ * newlines, as HashiCorp's parser does, (2) bound nesting so that no later recursive
+ * walk can run out of stack, and (3) word syntax errors the way HashiCorp does
+ * ("Argument or block definition required", "Missing newline after argument", ...)
+ * with the range of the offending token.  Parsing stops at the first syntax error. */
+#include <stdlib.h>
+#include <string.h>
 
-static lh_node *
-unavailable(const lh_source *src, lh_diags *d)
+#include "parse.h"
+#include "parse_int.h"
+#include "parser.h"
+
+void *lhParseAlloc(void *(*)(size_t));
+void lhParse(void *, int, lh_tok, lh_pctx *);
+void lhParseFree(void *, void (*)(void *));
+
+#define MAX_DEPTH 5000	/* bound on expression nesting (tokens along one tree path) */
+
+/* Kinds of open constructs the driver tracks. */
+enum {
+	F_TOP = 'T',	/* the file body */
+	F_EXPR = 'X',	/* a whole-source expression */
+	F_TMPL = 'M',	/* a whole-source template */
+	F_BLOCK = 'B',	/* block body { } */
+	F_OBJ = 'O',	/* object constructor { } */
+	F_FOR = 'F',	/* {for ...} */
+	F_PAREN = '(',
+	F_BRACK = '[',
+	F_INTERP = 'I',	/* ${ } or %{ } */
+	F_QUOTE = 'Q'	/* "..." or heredoc */
+};
+
+typedef struct frame {
+	char kind;
+	unsigned char state;	/* bodies: 0 item start, 1 block header, 2 argument value,
+				 * 3 after a nested block */
+	bool oneline;		/* block: a single-line block */
+	bool assign;		/* object: = or : seen in the current item */
+	uint32_t open;		/* offset of the opening token */
+	uint32_t item;		/* bodies: offset where the current item started */
+	uint32_t count;		/* tokens in the current item (nesting bound) */
+} frame;
+
+typedef struct drv {
+	lh_lexer lx;
+	frame *f;		/* stack of open constructs */
+	size_t n, cap;
+	uint32_t chain;		/* sum of count over the stack */
+	int prev;		/* code of the previous token fed to the parser */
+	lh_tok prevtok;
+	bool stop;		/* an error was reported */
+} drv;
+
+static void
+push(drv *d, lh_pctx *p, char kind, uint32_t open)
 {
-	lh_diag_add(d, LH_DIAG_ERROR, src, 0, 0, "Parser not available", NULL);
-	return NULL;
+	if (d->n == d->cap) {
+		d->f = lh_arena_grow(p->a, d->f, d->n, d->n + 1, sizeof *d->f);
+		d->cap = d->n < 4 ? 8 : d->n * 2;
+	}
+	frame *f = &d->f[d->n++];
+	memset(f, 0, sizeof *f);
+	f->kind = kind;
+	f->open = open;
 }
 
-lh_node *lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d) { (void)a; return unavailable(src, d); }
-lh_node *lh_parse_expr(lh_arena *a, const lh_source *src, lh_diags *d) { (void)a; return unavailable(src, d); }
-lh_node *lh_parse_template(lh_arena *a, const lh_source *src, lh_diags *d) { (void)a; return unavailable(src, d); }
+static void
+pop(drv *d)
+{
+	if (d->n > 1) {
+		d->chain -= d->f[d->n - 1].count;
+		d->n--;
+	}
+}
+
+static bool
+is_body(const frame *f)
+{
+	return f->kind == F_TOP || f->kind == F_BLOCK;
+}
+
+/* Can a token of this code end an operand (so that what follows needs a separator)? */
+static bool
+ends_operand(int code)
+{
+	switch (code) {
+	case TK_IDENT: case TK_NUMBER: case TK_TRUE: case TK_FALSE: case TK_NULL:
+	case TK_FOR: case TK_IN: case TK_IF:
+	case TK_RPAREN: case TK_RBRACKET: case TK_RBRACE: case TK_CQUOTE: case TK_CHEREDOC:
+	case TK_STAR:
+		return true;
+	}
+	return false;
+}
+
+static void
+err(lh_pctx *p, uint32_t s, uint32_t e, const char *summary, const char *detail)
+{
+	lh_diag_add(p->d, LH_DIAG_ERROR, p->src, s, e, summary, "%s", detail);
+	p->error = true;
+}
+
+void
+lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
+{
+	drv *d = p->drv;
+	frame *f = &d->f[d->n - 1];
+	uint32_t s = tok.off, e = tok.off + tok.len;
+
+	d->stop = true;
+	if (p->error)
+		return;		/* one report per parse */
+	if (tok.code == 0) {
+		for (size_t i = d->n; i-- > 1;) {
+			frame *o = &d->f[i];
+			switch (o->kind) {
+			case F_BLOCK:
+				err(p, o->open, o->open + 1, "Unclosed configuration block",
+				    "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.");
+				return;
+			case F_OBJ:
+			case F_FOR:
+				err(p, o->open, o->open + 1, "Unterminated object constructor expression",
+				    "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.");
+				return;
+			case F_BRACK:
+				err(p, o->open, o->open + 1, "Unterminated tuple constructor expression",
+				    "There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.");
+				return;
+			case F_PAREN:
+				err(p, o->open, o->open + 1, "Unbalanced parentheses",
+				    "Expected a closing parenthesis to terminate the expression.");
+				return;
+			case F_INTERP:
+				err(p, o->open, o->open + 2, "Unterminated template string",
+				    "No closing marker was found for the template sequence.");
+				return;
+			}
+		}
+	}
+	if (is_body(f)) {
+		switch (f->state) {
+		case 0:
+			if (tok.code == TK_OQUOTE)
+				err(p, s, e, "Invalid argument name", "Argument names must not be quoted.");
+			else
+				err(p, s, e, "Argument or block definition required",
+				    "An argument or block definition is required here.");
+			return;
+		case 1:
+			if (f->oneline && tok.code == TK_LBRACE) {
+				err(p, f->item, e, "Invalid single-argument block definition",
+				    "A single-line block definition cannot contain another block definition.");
+			} else if (tok.code == TK_NEWLINE || tok.code == 0) {
+				err(p, s, e, "Argument or block definition required",
+				    "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.");
+			} else {
+				err(p, s, e, "Invalid block definition",
+				    "Either a quoted string block label or an opening brace (\"{\") is expected here.");
+			}
+			return;
+		case 2:
+			if (!ends_operand(d->prev))
+				break;
+			if (f->oneline && tok.code == TK_NEWLINE)
+				err(p, s, e, "Invalid single-argument block definition",
+				    "The closing brace for a single-line block definition must be on the same line.");
+			else if (f->oneline)
+				err(p, s, e, "Invalid single-argument block definition",
+				    "A single-line block definition can contain only a single argument.");
+			else
+				err(p, s, e, "Missing newline after argument",
+				    "An argument definition must end with a newline.");
+			return;
+		case 3:
+			err(p, s, e, "Missing newline after block definition",
+			    "A block definition must end with a newline.");
+			return;
+		}
+	} else if (ends_operand(d->prev) && tok.code != 0) {
+		switch (f->kind) {
+		case F_OBJ:
+			if (!f->assign)
+				err(p, s, e, "Missing key/value separator",
+				    "Expected an equals sign (\"=\") to mark the beginning of the attribute value.");
+			else
+				err(p, s, e, "Missing attribute separator",
+				    "Expected a newline or comma to mark the beginning of the next attribute.");
+			return;
+		case F_BRACK:
+			err(p, s, e, "Missing item separator",
+			    "Expected a comma to mark the beginning of the next item.");
+			return;
+		case F_PAREN:
+			err(p, s, e, "Missing argument separator",
+			    "A comma is required to separate each function argument from the next.");
+			return;
+		case F_INTERP:
+			err(p, s, e, "Extra characters after interpolation expression",
+			    "Expected a closing brace to end the interpolation expression, but found extra characters.");
+			return;
+		}
+	}
+	err(p, s, e, "Invalid expression",
+	    "Expected the start of an expression, but found an invalid expression token.");
+}
+
+/* Updates the bracket stack and body states for a token just fed to the parser. */
+static void
+track(drv *d, lh_pctx *p, lh_tok t)
+{
+	frame *f = &d->f[d->n - 1];
+	if (f->kind != F_QUOTE && t.code != TK_NEWLINE && t.code != TK_COMMA) {
+		f->count++;
+		d->chain++;
+	}
+	if (is_body(f)) {
+		switch (t.code) {
+		case TK_NEWLINE:
+			f->state = 0;
+			d->chain -= f->count;
+			f->count = 0;
+			return;
+		case TK_EQUALS:
+			if (f->state == 1)
+				f->state = 2;
+			break;
+		case TK_LBRACE:
+			if (f->state == 1) {
+				f->state = 3;
+				push(d, p, F_BLOCK, t.off);
+				return;
+			}
+			break;
+		default:
+			if (f->state == 0) {
+				f->state = 1;
+				f->item = t.off;
+			}
+			break;
+		}
+	} else if (t.code == TK_NEWLINE || t.code == TK_COMMA) {
+		f->assign = false;
+		d->chain -= f->count;
+		f->count = 0;
+	} else if ((t.code == TK_EQUALS || t.code == TK_COLON) && f->kind == F_OBJ) {
+		f->assign = true;
+	}
+	switch (t.code) {
+	case TK_LBRACE:
+		push(d, p, F_OBJ, t.off);
+		break;
+	case TK_FOR:
+		if (d->prev == TK_LBRACE && f->kind == F_OBJ)
+			f->kind = F_FOR;
+		break;
+	case TK_LPAREN:
+		push(d, p, F_PAREN, t.off);
+		break;
+	case TK_LBRACKET:
+		push(d, p, F_BRACK, t.off);
+		break;
+	case TK_TINTERP: case TK_TIF: case TK_TELSE: case TK_TENDIF: case TK_TFOR:
+	case TK_TENDFOR:
+		push(d, p, F_INTERP, t.off);
+		break;
+	case TK_OQUOTE: case TK_OHEREDOC:
+		push(d, p, F_QUOTE, t.off);
+		break;
+	case TK_RBRACE:
+		if (f->kind == F_OBJ || f->kind == F_FOR || f->kind == F_BLOCK)
+			pop(d);
+		break;
+	case TK_RPAREN:
+		if (f->kind == F_PAREN)
+			pop(d);
+		break;
+	case TK_RBRACKET:
+		if (f->kind == F_BRACK)
+			pop(d);
+		break;
+	case TK_TEND:
+		if (f->kind == F_INTERP)
+			pop(d);
+		break;
+	case TK_CQUOTE: case TK_CHEREDOC:
+		if (f->kind == F_QUOTE)
+			pop(d);
+		break;
+	}
+	f = &d->f[d->n - 1];
+	if (f->kind == F_BLOCK && d->prev == TK_LBRACE && t.code != TK_LBRACE)
+		f->oneline = t.code != TK_NEWLINE;
+}
+
+/* Should this NEWLINE reach the parser? */
+static bool
+keep_newline(drv *d)
+{
+	if (d->prev == TK_NEWLINE)
+		return false;
+	switch (d->f[d->n - 1].kind) {
+	case F_TOP: case F_BLOCK: case F_OBJ:
+		return true;
+	}
+	return false;
+}
+
+static bool feed(drv *d, lh_pctx *p, void *parser, lh_tok t);
+
+static lh_node *
+run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
+{
+	lh_pctx p;
+	drv d;
+	lh_node *result = NULL;
+	void *parser = NULL;
+	bool pending = false;	/* a NEWLINE waits in nl */
+	lh_tok nl = { 0, 0, 0 };
+
+	memset(&p, 0, sizeof p);
+	memset(&d, 0, sizeof d);
+	p.a = a;
+	p.src = src;
+	p.d = diags;
+	p.drv = &d;
+	lh_lex_init(&d.lx, a, src, diags, start == TK_XTMPL ? LH_LEX_BARE : LH_LEX_EXPR);
+	push(&d, &p, start == TK_XEXPR ? F_EXPR : start == TK_XTMPL ? F_TMPL : F_TOP, 0);
+
+	parser = lhParseAlloc(malloc);
+	if (parser == NULL)
+		goto out;
+	if (start != 0) {
+		lh_tok t = { start, 0, 0 };
+		lhParse(parser, start, t, &p);
+		d.prev = start;
+	}
+	for (;;) {
+		lh_tok t = lh_lex_next(&d.lx);
+		if (t.code == TK_ILLEGAL) {
+			p.error = true;
+			goto out;
+		}
+		if (t.code == TK_NEWLINE) {
+			/* held back one token: "{ NEWLINE for" is an object for */
+			if (keep_newline(&d) && !pending) {
+				pending = true;
+				nl = t;
+			}
+			continue;
+		}
+		if (pending) {
+			pending = false;
+			if (!(t.code == TK_FOR && d.prev == TK_LBRACE && d.f[d.n - 1].kind == F_OBJ)) {
+				if (!feed(&d, &p, parser, nl))
+					goto out;
+			}
+		}
+		if (t.code == 0) {
+			if (start == 0 && d.prev != TK_NEWLINE && d.prev != 0 && keep_newline(&d)) {
+				lh_tok eol = { TK_NEWLINE, t.off, 0 };
+				if (!feed(&d, &p, parser, eol))
+					goto out;
+			}
+			lhParse(parser, 0, t, &p);
+			break;
+		}
+		if (!feed(&d, &p, parser, t))
+			goto out;
+	}
+	if (!p.error && !d.stop)
+		result = p.result;
+out:
+	if (parser != NULL)
+		lhParseFree(parser, free);
+	return p.error ? NULL : result;
+}
+
+/* Feeds one token to the parser and tracks it; false when parsing must stop. */
+static bool
+feed(drv *d, lh_pctx *p, void *parser, lh_tok t)
+{
+	p->last = t;
+	lhParse(parser, t.code, t, p);
+	if (d->stop || p->error)
+		return false;
+	track(d, p, t);
+	d->prev = t.code;
+	d->prevtok = t;
+	if (d->chain > MAX_DEPTH) {
+		err(p, t.off, t.off + t.len, "Expression too complex",
+		    "This expression nests too deeply for litehcl to process.");
+		return false;
+	}
+	return true;
+}
+
+lh_node *
+lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d)
+{
+	return run(a, src, d, 0);
+}
+
+lh_node *
+lh_parse_expr(lh_arena *a, const lh_source *src, lh_diags *d)
+{
+	return run(a, src, d, TK_XEXPR);
+}
+
+lh_node *
+lh_parse_template(lh_arena *a, const lh_source *src, lh_diags *d)
+{
+	return run(a, src, d, TK_XTMPL);
+}

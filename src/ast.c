@@ -1,0 +1,949 @@
+/* ast.c - syntax tree constructors and the tree dump.
+ *
+ * The lemon grammar (grammar/parser.y) calls one constructor per action; everything
+ * the tree needs beyond the bare syntax happens here: number values, decoded string
+ * escapes, template strip markers (~), heredoc flush indentation, splat traversals
+ * gathered under their LH_AST_SPLAT, duplicate attribute detection.  Every node lives
+ * in the parse arena.  lh_ast_dump prints a tree for the data-driven parser tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "parse_int.h"
+
+static const char *const kind_names[] = {
+	"body", "attr", "block", "number", "bool", "null", "template", "tuple", "object",
+	"var", "getattr", "index", "splat", "anon", "call", "for", "cond", "binary", "unary",
+	"paren", "tlit", "tinterp", "tif", "tfor",
+};
+
+const char *
+lh_ast_kind_name(lh_ast_kind k)
+{
+	if ((size_t)k < sizeof kind_names / sizeof kind_names[0])
+		return kind_names[k];
+	return "?";
+}
+
+static lh_node *
+mk(lh_pctx *p, lh_ast_kind kind, uint32_t start, uint32_t end)
+{
+	lh_node *n = lh_arena_alloc(p->a, sizeof *n);
+	n->kind = kind;
+	n->start = start;
+	n->end = end;
+	n->src = p->src;
+	return n;
+}
+
+static char *
+tokstr(lh_pctx *p, lh_tok t)
+{
+	return lh_arena_strndup(p->a, p->src->text + t.off, t.len);
+}
+
+/* Appends x to an arena array of n pointers, growing at 0, 8, 16, 32 ... */
+static lh_node **
+append(lh_pctx *p, lh_node **v, size_t n, lh_node *x)
+{
+	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
+		v = lh_arena_grow(p->a, v, n, n + 1, sizeof *v);
+	v[n] = x;
+	return v;
+}
+
+/* ---- bodies ---- */
+
+lh_node *
+lh_ast_body_new(lh_pctx *p)
+{
+	return mk(p, LH_AST_BODY, 0, 0);
+}
+
+lh_node *
+lh_ast_body_add(lh_pctx *p, lh_node *body, lh_node *item)
+{
+	if (item->kind == LH_AST_ATTR) {
+		for (size_t i = 0; i < body->u.body.n; i++) {
+			lh_node *o = body->u.body.items[i];
+			if (o->kind != LH_AST_ATTR || strcmp(o->u.attr.name, item->u.attr.name) != 0)
+				continue;
+			int line, col;
+			lh_source_pos(p->src, o->u.attr.name_start, &line, &col);
+			lh_diag_add(p->d, LH_DIAG_ERROR, p->src, item->u.attr.name_start,
+			    item->u.attr.name_end, "Attribute redefined",
+			    "The argument \"%s\" was already set at %s:%d,%d. Each argument may be set only once.",
+			    item->u.attr.name, p->src->name, line, col);
+			p->error = true;
+			break;
+		}
+	}
+	body->u.body.items = append(p, body->u.body.items, body->u.body.n, item);
+	body->u.body.n++;
+	if (body->u.body.n == 1)
+		body->start = item->start;
+	body->end = item->end;
+	return body;
+}
+
+lh_node *
+lh_ast_body_finish(lh_pctx *p, lh_node *body)
+{
+	body->start = 0;
+	body->end = (uint32_t)p->src->len;
+	return body;
+}
+
+lh_node *
+lh_ast_attr(lh_pctx *p, lh_tok name, lh_node *expr)
+{
+	lh_node *n = mk(p, LH_AST_ATTR, name.off, expr->end);
+	n->u.attr.name = tokstr(p, name);
+	n->u.attr.name_start = name.off;
+	n->u.attr.name_end = name.off + name.len;
+	n->u.attr.expr = expr;
+	return n;
+}
+
+/* The decoded text of a template that must be a plain string (block labels). */
+static const char *
+plain_text(lh_pctx *p, lh_node *t)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < t->u.tmpl.n; i++)
+		len += t->u.tmpl.parts[i]->u.lit.len;
+	char *s = lh_arena_alloc(p->a, len + 1), *o = s;
+	for (size_t i = 0; i < t->u.tmpl.n; i++) {
+		memcpy(o, t->u.tmpl.parts[i]->u.lit.text, t->u.tmpl.parts[i]->u.lit.len);
+		o += t->u.tmpl.parts[i]->u.lit.len;
+	}
+	return s;
+}
+
+lh_labels
+lh_ast_labels_add(lh_pctx *p, lh_labels l, lh_tok ident, lh_node *quoted)
+{
+	if (l.n == l.cap) {
+		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
+		l.cap = l.n < 4 ? 8 : l.n * 2;
+	}
+	lh_label *lab = &l.v[l.n++];
+	if (quoted == NULL) {
+		lab->text = tokstr(p, ident);
+		lab->start = ident.off;
+		lab->end = ident.off + ident.len;
+		lab->quoted = false;
+		return l;
+	}
+	lab->start = quoted->start;
+	lab->end = quoted->end;
+	lab->quoted = true;
+	lab->text = "";
+	if (quoted->u.tmpl.heredoc) {
+		lh_diag_add(p->d, LH_DIAG_ERROR, p->src, quoted->start, quoted->end,
+		    "Invalid block definition",
+		    "Either a quoted string block label or an opening brace (\"{\") is expected here.");
+		p->error = true;
+		return l;
+	}
+	for (size_t i = 0; i < quoted->u.tmpl.n; i++) {
+		lh_node *part = quoted->u.tmpl.parts[i];
+		if (part->kind != LH_AST_TLIT) {
+			lh_diag_add(p->d, LH_DIAG_ERROR, p->src, part->start, part->end,
+			    "Invalid string literal",
+			    "Template sequences are not allowed in this string. To include a literal \"$\", double it (as \"$$\") to escape it.");
+			p->error = true;
+			return l;
+		}
+	}
+	lab->text = plain_text(p, quoted);
+	return l;
+}
+
+lh_node *
+lh_ast_block(lh_pctx *p, lh_tok type, lh_labels labels, lh_tok open, lh_node *body,
+    lh_tok close)
+{
+	lh_node *n = mk(p, LH_AST_BLOCK, type.off, close.off + close.len);
+	n->u.block.type = tokstr(p, type);
+	n->u.block.type_start = type.off;
+	n->u.block.type_end = type.off + type.len;
+	n->u.block.labels = labels.v;
+	n->u.block.nlabels = labels.n;
+	if (body == NULL)
+		body = lh_ast_body_new(p);
+	body->start = open.off;
+	body->end = close.off + close.len;
+	n->u.block.body = body;
+	n->u.block.open = open.off;
+	n->u.block.close = close.off;
+	return n;
+}
+
+/* ---- expressions ---- */
+
+lh_node *
+lh_ast_literal(lh_pctx *p, lh_tok t)
+{
+	const char *s = p->src->text + t.off;
+	lh_node *n;
+	if (*s >= '0' && *s <= '9') {
+		n = mk(p, LH_AST_NUMBER, t.off, t.off + t.len);
+		n->u.number.text = tokstr(p, t);
+		n->u.number.value = strtod(n->u.number.text, NULL);
+	} else if (*s == 'n') {
+		n = mk(p, LH_AST_NULL, t.off, t.off + t.len);
+	} else {
+		n = mk(p, LH_AST_BOOL, t.off, t.off + t.len);
+		n->u.boolean = *s == 't';
+	}
+	return n;
+}
+
+lh_node *
+lh_ast_var(lh_pctx *p, lh_tok t)
+{
+	lh_node *n = mk(p, LH_AST_VAR, t.off, t.off + t.len);
+	n->u.var.name = tokstr(p, t);
+	return n;
+}
+
+/* An open splat takes the traversal steps that follow it into its each expression. */
+static bool
+splat_takes(const lh_node *obj, bool index)
+{
+	return obj->kind == LH_AST_SPLAT && (!index || obj->u.splat.full);
+}
+
+lh_node *
+lh_ast_getattr(lh_pctx *p, lh_node *obj, lh_tok name)
+{
+	if (splat_takes(obj, false)) {
+		obj->u.splat.each = lh_ast_getattr(p, obj->u.splat.each, name);
+		obj->end = name.off + name.len;
+		return obj;
+	}
+	lh_node *n = mk(p, LH_AST_GETATTR, obj->start, name.off + name.len);
+	n->u.getattr.obj = obj;
+	n->u.getattr.name = tokstr(p, name);
+	n->u.getattr.name_start = name.off;
+	n->u.getattr.name_end = name.off + name.len;
+	return n;
+}
+
+lh_node *
+lh_ast_legacy_index(lh_pctx *p, lh_node *obj, lh_tok num)
+{
+	if (splat_takes(obj, false)) {
+		obj->u.splat.each = lh_ast_legacy_index(p, obj->u.splat.each, num);
+		obj->end = num.off + num.len;
+		return obj;
+	}
+	lh_node *n = mk(p, LH_AST_INDEX, obj->start, num.off + num.len);
+	n->u.index.obj = obj;
+	n->u.index.key = lh_ast_literal(p, num);
+	n->u.index.legacy = true;
+	return n;
+}
+
+lh_node *
+lh_ast_index(lh_pctx *p, lh_node *obj, lh_node *key, lh_tok close)
+{
+	if (splat_takes(obj, true)) {
+		obj->u.splat.each = lh_ast_index(p, obj->u.splat.each, key, close);
+		obj->end = close.off + close.len;
+		return obj;
+	}
+	lh_node *n = mk(p, LH_AST_INDEX, obj->start, close.off + close.len);
+	n->u.index.obj = obj;
+	n->u.index.key = key;
+	return n;
+}
+
+lh_node *
+lh_ast_splat(lh_pctx *p, lh_node *src, bool full, lh_tok last)
+{
+	lh_node *n = mk(p, LH_AST_SPLAT, src->start, last.off + last.len);
+	n->u.splat.src = src;
+	n->u.splat.full = full;
+	n->u.splat.each = mk(p, LH_AST_ANON, src->end, last.off + last.len);
+	return n;
+}
+
+lh_node *
+lh_ast_paren(lh_pctx *p, lh_tok open, lh_node *inner, lh_tok close)
+{
+	lh_node *n = mk(p, LH_AST_PAREN, open.off, close.off + close.len);
+	n->u.paren.inner = inner;
+	return n;
+}
+
+lh_node *
+lh_ast_binary(lh_pctx *p, lh_node *l, lh_op op, lh_node *r)
+{
+	lh_node *n = mk(p, LH_AST_BINARY, l->start, r->end);
+	n->u.binary.op = op;
+	n->u.binary.lhs = l;
+	n->u.binary.rhs = r;
+	return n;
+}
+
+lh_node *
+lh_ast_unary(lh_pctx *p, lh_tok optok, lh_op op, lh_node *x)
+{
+	lh_node *n = mk(p, LH_AST_UNARY, optok.off, x->end);
+	n->u.unary.op = op;
+	n->u.unary.operand = x;
+	return n;
+}
+
+lh_node *
+lh_ast_cond(lh_pctx *p, lh_node *c, lh_node *t, lh_node *f)
+{
+	lh_node *n = mk(p, LH_AST_COND, c->start, f->end);
+	n->u.cond.cond = c;
+	n->u.cond.t = t;
+	n->u.cond.f = f;
+	return n;
+}
+
+lh_list
+lh_ast_list_add(lh_pctx *p, lh_list l, lh_node *item, lh_node *value)
+{
+	if (l.n == l.cap) {
+		size_t cap = l.n < 4 ? 8 : l.n * 2;
+		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
+		if (value != NULL)
+			l.w = lh_arena_grow(p->a, l.w, l.n, l.n + 1, sizeof *l.w);
+		l.cap = cap;
+	}
+	l.v[l.n] = item;
+	if (value != NULL)
+		l.w[l.n] = value;
+	l.n++;
+	return l;
+}
+
+lh_node *
+lh_ast_tuple(lh_pctx *p, lh_tok open, lh_list l, lh_tok close)
+{
+	lh_node *n = mk(p, LH_AST_TUPLE, open.off, close.off + close.len);
+	n->u.tuple.items = l.v;
+	n->u.tuple.n = l.n;
+	return n;
+}
+
+lh_node *
+lh_ast_object(lh_pctx *p, lh_tok open, lh_list l, lh_tok close)
+{
+	lh_node *n = mk(p, LH_AST_OBJECT, open.off, close.off + close.len);
+	n->u.object.keys = l.v;
+	n->u.object.values = l.w;
+	n->u.object.n = l.n;
+	return n;
+}
+
+lh_node *
+lh_ast_call(lh_pctx *p, lh_tok name, lh_tok open, lh_list args, lh_tok close)
+{
+	lh_node *n = mk(p, LH_AST_CALL, name.off, close.off + close.len);
+	n->u.call.name = tokstr(p, name);
+	n->u.call.name_start = name.off;
+	n->u.call.name_end = name.off + name.len;
+	n->u.call.args = args.v;
+	n->u.call.n = args.n;
+	n->u.call.expand_final = args.expand;
+	n->u.call.open = open.off;
+	n->u.call.close = close.off;
+	return n;
+}
+
+lh_forhead
+lh_ast_forhead(lh_pctx *p, lh_tok k, lh_tok v, lh_node *coll)
+{
+	lh_forhead h;
+	h.k = k;
+	h.v = v;
+	h.coll = coll;
+	return h;
+}
+
+lh_node *
+lh_ast_for(lh_pctx *p, lh_tok open, lh_forhead h, lh_node *key, lh_node *value,
+    bool group, lh_node *cond, lh_tok close)
+{
+	lh_node *n = mk(p, LH_AST_FOR, open.off, close.off + close.len);
+	n->u.forx.key_var = h.k.len ? tokstr(p, h.k) : NULL;
+	n->u.forx.val_var = tokstr(p, h.v);
+	n->u.forx.coll = h.coll;
+	n->u.forx.key = key;
+	n->u.forx.value = value;
+	n->u.forx.cond = cond;
+	n->u.forx.group = group;
+	n->u.forx.object = key != NULL;
+	return n;
+}
+
+/* ---- templates ---- */
+
+/* Byte length of the Unicode white space character at s[0..n), or 0. */
+static unsigned
+space_len(const unsigned char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	switch (s[0]) {
+	case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
+		return 1;
+	case 0xc2:
+		return n >= 2 && (s[1] == 0x85 || s[1] == 0xa0) ? 2 : 0;
+	case 0xe1:
+		return n >= 3 && s[1] == 0x9a && s[2] == 0x80 ? 3 : 0;
+	case 0xe2:
+		if (n < 3)
+			return 0;
+		if (s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 ||
+		    s[2] == 0xa9 || s[2] == 0xaf))
+			return 3;
+		return s[1] == 0x81 && s[2] == 0x9f ? 3 : 0;
+	case 0xe3:
+		return n >= 3 && s[1] == 0x80 && s[2] == 0x80 ? 3 : 0;
+	}
+	return 0;
+}
+
+static void
+trim_left(lh_node *lit)
+{
+	const unsigned char *s = (const unsigned char *)lit->u.lit.text;
+	size_t i = 0, n = lit->u.lit.len;
+	unsigned k;
+	while (i < n && (k = space_len(s + i, n - i)) != 0)
+		i += k;
+	lit->u.lit.text += i;
+	lit->u.lit.len -= i;
+}
+
+static void
+trim_right(lh_node *lit)
+{
+	const unsigned char *s = (const unsigned char *)lit->u.lit.text;
+	size_t i = 0, n = lit->u.lit.len, keep = 0;
+	while (i < n) {
+		unsigned k = space_len(s + i, n - i);
+		if (k == 0) {
+			i++;
+			keep = i;
+		} else {
+			i += k;
+		}
+	}
+	lit->u.lit.len = keep;
+}
+
+lh_tparts
+lh_ast_tparts_add(lh_pctx *p, lh_tparts l, lh_tpart part)
+{
+	if (part.n->kind == LH_AST_TLIT && l.strip_next)
+		trim_left(part.n);
+	if (part.strip_before && l.n > 0 && l.v[l.n - 1]->kind == LH_AST_TLIT)
+		trim_right(l.v[l.n - 1]);
+	if (l.n == l.cap) {
+		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
+		l.cap = l.n < 4 ? 8 : l.n * 2;
+	}
+	l.v[l.n++] = part.n;
+	l.strip_next = part.strip_after;
+	if (l.n == 1)
+		l.start = part.n->start;
+	l.end = part.n->end;
+	return l;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+static size_t
+put_utf8(char *o, uint32_t cp)
+{
+	if (cp < 0x80) { o[0] = (char)cp; return 1; }
+	if (cp < 0x800) { o[0] = (char)(0xc0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3f)); return 2; }
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f)); return 3;
+	}
+	o[0] = (char)(0xf0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f)); o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static void
+bad_escape(lh_pctx *p, uint32_t at, uint32_t end, const char *detail)
+{
+	lh_diag_add(p->d, LH_DIAG_ERROR, p->src, at, end, "Invalid escape sequence", "%s", detail);
+	p->error = true;
+}
+
+lh_tpart
+lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
+{
+	const char *s = p->src->text + t.off, *e = s + t.len;
+	char *out = lh_arena_alloc(p->a, t.len + 1), *o = out;
+	lh_tpart r = { NULL, false, false };
+	while (s < e) {
+		if ((*s == '$' || *s == '%') && e - s >= 3 && s[1] == s[0] && s[2] == '{') {
+			*o++ = *s;
+			*o++ = '{';
+			s += 3;
+			continue;
+		}
+		if (*s != '\\' || !quoted) {
+			*o++ = *s++;
+			continue;
+		}
+		uint32_t at = (uint32_t)(s - p->src->text);
+		char c = s + 1 < e ? s[1] : 0;
+		s += 2;
+		switch (c) {
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case 'u':
+		case 'U': {
+			int nd = c == 'u' ? 4 : 8, i;
+			uint32_t cp = 0;
+			for (i = 0; i < nd && s + i < e && hexval((unsigned char)s[i]) >= 0; i++)
+				cp = cp << 4 | (uint32_t)hexval((unsigned char)s[i]);
+			if (i < nd) {
+				bad_escape(p, at, (uint32_t)(s + i - p->src->text),
+				    c == 'u' ? "The \\u escape sequence requires four hexadecimal digits."
+					     : "The \\U escape sequence requires eight hexadecimal digits.");
+				s += i;
+				break;
+			}
+			s += nd;
+			if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+				bad_escape(p, at, (uint32_t)(s - p->src->text),
+				    "The escape sequence does not give a valid Unicode character.");
+				break;
+			}
+			o += put_utf8(o, cp);
+			break;
+		}
+		default:
+			if (c == 0 || (unsigned char)c < 0x20 || (unsigned char)c >= 0x7f) {
+				bad_escape(p, at, at + 1, "A backslash must be followed by an escape sequence selector.");
+				s--;
+			} else {
+				char detail[80];
+				snprintf(detail, sizeof detail,
+				    "The symbol \"%c\" is not a valid escape sequence selector.", c);
+				bad_escape(p, at, at + 2, detail);
+			}
+			break;
+		}
+	}
+	*o = '\0';
+	r.n = mk(p, LH_AST_TLIT, t.off, t.off + t.len);
+	r.n->u.lit.text = out;
+	r.n->u.lit.len = (size_t)(o - out);
+	return r;
+}
+
+/* ${~ / %{~ opens with a strip marker; ~} closes with one. */
+static bool
+strips_before(lh_pctx *p, lh_tok open)
+{
+	return open.len >= 3 && p->src->text[open.off + 2] == '~';
+}
+
+static bool
+strips_after(lh_tok close)
+{
+	return close.len == 2;
+}
+
+lh_tpart
+lh_ast_tinterp(lh_pctx *p, lh_tok open, lh_node *e, lh_tok close)
+{
+	lh_tpart r;
+	r.n = mk(p, LH_AST_TINTERP, open.off, close.off + close.len);
+	r.n->u.interp.expr = e;
+	r.n->u.interp.strip_left = r.strip_before = strips_before(p, open);
+	r.n->u.interp.strip_right = r.strip_after = strips_after(close);
+	return r;
+}
+
+/* The template node of a directive body; its edges are stripped as the directive
+ * markers around it ask. */
+static lh_node *
+inner_template(lh_pctx *p, lh_tparts l, uint32_t start, uint32_t end, bool strip_start,
+    bool strip_end)
+{
+	lh_node *n = mk(p, LH_AST_TEMPLATE, start, end);
+	if (l.n > 0 && strip_start && l.v[0]->kind == LH_AST_TLIT)
+		trim_left(l.v[0]);
+	if (l.n > 0 && strip_end && l.v[l.n - 1]->kind == LH_AST_TLIT)
+		trim_right(l.v[l.n - 1]);
+	n->u.tmpl.parts = l.v;
+	n->u.tmpl.n = l.n;
+	return n;
+}
+
+lh_tpart
+lh_ast_tif(lh_pctx *p, lh_tok open, lh_node *c, lh_tok c1, lh_tparts then, lh_tok eopen,
+    lh_tok eclose, lh_tparts els, lh_tok endopen, lh_tok endclose)
+{
+	lh_tpart r;
+	bool has_else = eopen.len > 0;
+	r.n = mk(p, LH_AST_TIF, open.off, endclose.off + endclose.len);
+	r.n->u.tif.cond = c;
+	r.n->u.tif.then = inner_template(p, then, c1.off + c1.len,
+	    has_else ? eopen.off : endopen.off, strips_after(c1),
+	    strips_before(p, has_else ? eopen : endopen));
+	if (has_else)
+		r.n->u.tif.els = inner_template(p, els, eclose.off + eclose.len, endopen.off,
+		    strips_after(eclose), strips_before(p, endopen));
+	r.strip_before = strips_before(p, open);
+	r.strip_after = strips_after(endclose);
+	return r;
+}
+
+lh_tpart
+lh_ast_tfor(lh_pctx *p, lh_tok open, lh_forhead h, lh_tok c1, lh_tparts body,
+    lh_tok endopen, lh_tok endclose)
+{
+	lh_tpart r;
+	r.n = mk(p, LH_AST_TFOR, open.off, endclose.off + endclose.len);
+	r.n->u.tfor.key_var = h.k.len ? tokstr(p, h.k) : NULL;
+	r.n->u.tfor.val_var = tokstr(p, h.v);
+	r.n->u.tfor.coll = h.coll;
+	r.n->u.tfor.body = inner_template(p, body, c1.off + c1.len, endopen.off,
+	    strips_after(c1), strips_before(p, endopen));
+	r.strip_before = strips_before(p, open);
+	r.strip_after = strips_after(endclose);
+	return r;
+}
+
+/* ---- heredoc flush: remove the smallest indentation of the lines ---- */
+
+typedef struct flush_state {
+	bool newline;		/* the next part starts a line */
+	size_t min;		/* smallest indentation seen, in characters */
+	lh_node **adjust;	/* literals that start a line with indentation */
+	size_t nadjust;
+} flush_state;
+
+/* Counts leading white space characters of lit; *blank when it is only white space
+ * followed by a newline. */
+static size_t
+indent_of(const lh_node *lit, bool *blank)
+{
+	const unsigned char *s = (const unsigned char *)lit->u.lit.text;
+	size_t i = 0, n = lit->u.lit.len, chars = 0;
+	unsigned k;
+	while (i < n && (k = space_len(s + i, n - i)) != 0) {
+		i += k;
+		chars++;
+	}
+	*blank = i == n && n > 0 && s[n - 1] == '\n';
+	return chars;
+}
+
+static void
+flush_scan(lh_pctx *p, flush_state *st, lh_node *t)
+{
+	for (size_t i = 0; i < t->u.tmpl.n; i++) {
+		lh_node *part = t->u.tmpl.parts[i];
+		if (st->newline) {
+			st->newline = false;
+			if (part->kind == LH_AST_TLIT) {
+				bool blank;
+				size_t sp = indent_of(part, &blank);
+				if (!blank) {
+					if (sp < st->min)
+						st->min = sp;
+					st->adjust = append(p, st->adjust, st->nadjust, part);
+					st->nadjust++;
+				}
+			} else {
+				st->min = 0;
+			}
+		}
+		if (part->kind == LH_AST_TLIT) {
+			if (part->u.lit.len > 0 && part->u.lit.text[part->u.lit.len - 1] == '\n')
+				st->newline = true;
+		} else if (part->kind == LH_AST_TIF) {
+			flush_scan(p, st, part->u.tif.then);
+			if (part->u.tif.els)
+				flush_scan(p, st, part->u.tif.els);
+		} else if (part->kind == LH_AST_TFOR) {
+			flush_scan(p, st, part->u.tfor.body);
+		}
+	}
+}
+
+static void
+flush(lh_pctx *p, lh_node *t)
+{
+	flush_state st = { true, SIZE_MAX, NULL, 0 };
+	flush_scan(p, &st, t);
+	if (st.min == SIZE_MAX || st.min == 0)
+		return;
+	for (size_t i = 0; i < st.nadjust; i++) {
+		lh_node *lit = st.adjust[i];
+		const unsigned char *s = (const unsigned char *)lit->u.lit.text;
+		size_t off = 0, n = lit->u.lit.len;
+		for (size_t c = 0; c < st.min && off < n; c++) {
+			unsigned k = space_len(s + off, n - off);
+			off += k ? k : 1;
+		}
+		lit->u.lit.text += off;
+		lit->u.lit.len -= off;
+	}
+}
+
+/* Joins adjacent literals and drops empty ones, in directive bodies too. */
+static void
+merge(lh_pctx *p, lh_node *t)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < t->u.tmpl.n; i++) {
+		lh_node *part = t->u.tmpl.parts[i];
+		if (part->kind == LH_AST_TIF) {
+			merge(p, part->u.tif.then);
+			if (part->u.tif.els)
+				merge(p, part->u.tif.els);
+		} else if (part->kind == LH_AST_TFOR) {
+			merge(p, part->u.tfor.body);
+		}
+		if (part->kind != LH_AST_TLIT) {
+			t->u.tmpl.parts[o++] = part;
+			continue;
+		}
+		if (part->u.lit.len == 0)
+			continue;
+		lh_node *prev = o > 0 ? t->u.tmpl.parts[o - 1] : NULL;
+		if (prev == NULL || prev->kind != LH_AST_TLIT) {
+			if (part->u.lit.text[part->u.lit.len] != '\0')
+				part->u.lit.text = lh_arena_strndup(p->a, part->u.lit.text,
+				    part->u.lit.len);
+			t->u.tmpl.parts[o++] = part;
+			continue;
+		}
+		size_t len = prev->u.lit.len + part->u.lit.len;
+		char *s = lh_arena_alloc(p->a, len + 1);
+		memcpy(s, prev->u.lit.text, prev->u.lit.len);
+		memcpy(s + prev->u.lit.len, part->u.lit.text, part->u.lit.len);
+		lh_node *m = mk(p, LH_AST_TLIT, prev->start, part->end);
+		m->u.lit.text = s;
+		m->u.lit.len = len;
+		t->u.tmpl.parts[o - 1] = m;
+	}
+	t->u.tmpl.n = o;
+}
+
+lh_node *
+lh_ast_template(lh_pctx *p, lh_tok open, lh_tparts parts, lh_tok close)
+{
+	lh_node *n;
+	if (open.len == 0) {
+		n = mk(p, LH_AST_TEMPLATE, 0, (uint32_t)p->src->len);
+	} else {
+		n = mk(p, LH_AST_TEMPLATE, open.off, close.off + close.len);
+		if (p->src->text[open.off] == '"') {
+			n->u.tmpl.quoted = true;
+		} else {
+			n->u.tmpl.heredoc = true;
+			n->u.tmpl.flush = p->src->text[open.off + 2] == '-';
+		}
+	}
+	n->u.tmpl.parts = parts.v;
+	n->u.tmpl.n = parts.n;
+	if (n->u.tmpl.flush)
+		flush(p, n);
+	merge(p, n);
+	return n;
+}
+
+/* ---- dump ---- */
+
+static const char *const op_names[] = {
+	"+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "-", "!",
+};
+
+static void
+dump_str(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void dump(FILE *f, const lh_node *n, int depth, const char *role);
+
+static void
+dump_list(FILE *f, lh_node *const *v, size_t n, int depth, const char *role)
+{
+	for (size_t i = 0; i < n; i++)
+		dump(f, v[i], depth, role);
+}
+
+static void
+dump(FILE *f, const lh_node *n, int depth, const char *role)
+{
+	if (n == NULL)
+		return;
+	fprintf(f, "%*s", depth * 2, "");
+	if (role)
+		fprintf(f, "%s: ", role);
+	fprintf(f, "%s [%u,%u)", lh_ast_kind_name(n->kind), n->start, n->end);
+	switch (n->kind) {
+	case LH_AST_BODY:
+		fputc('\n', f);
+		dump_list(f, n->u.body.items, n->u.body.n, depth + 1, NULL);
+		return;
+	case LH_AST_ATTR:
+		fprintf(f, " %s\n", n->u.attr.name);
+		dump(f, n->u.attr.expr, depth + 1, NULL);
+		return;
+	case LH_AST_BLOCK:
+		fprintf(f, " %s", n->u.block.type);
+		for (size_t i = 0; i < n->u.block.nlabels; i++) {
+			fputc(' ', f);
+			if (n->u.block.labels[i].quoted)
+				dump_str(f, n->u.block.labels[i].text, strlen(n->u.block.labels[i].text));
+			else
+				fputs(n->u.block.labels[i].text, f);
+		}
+		fputc('\n', f);
+		dump(f, n->u.block.body, depth + 1, NULL);
+		return;
+	case LH_AST_NUMBER:
+		fprintf(f, " %s = %.17g\n", n->u.number.text, n->u.number.value);
+		return;
+	case LH_AST_BOOL:
+		fprintf(f, " %s\n", n->u.boolean ? "true" : "false");
+		return;
+	case LH_AST_NULL:
+	case LH_AST_ANON:
+		fputc('\n', f);
+		return;
+	case LH_AST_TEMPLATE:
+		fprintf(f, "%s%s%s\n", n->u.tmpl.quoted ? " quoted" : "",
+		    n->u.tmpl.heredoc ? " heredoc" : "", n->u.tmpl.flush ? " flush" : "");
+		dump_list(f, n->u.tmpl.parts, n->u.tmpl.n, depth + 1, NULL);
+		return;
+	case LH_AST_TLIT:
+		fputc(' ', f);
+		dump_str(f, n->u.lit.text, n->u.lit.len);
+		fputc('\n', f);
+		return;
+	case LH_AST_TINTERP:
+		fprintf(f, "%s%s\n", n->u.interp.strip_left ? " strip-left" : "",
+		    n->u.interp.strip_right ? " strip-right" : "");
+		dump(f, n->u.interp.expr, depth + 1, NULL);
+		return;
+	case LH_AST_TIF:
+		fputc('\n', f);
+		dump(f, n->u.tif.cond, depth + 1, "cond");
+		dump(f, n->u.tif.then, depth + 1, "then");
+		dump(f, n->u.tif.els, depth + 1, "else");
+		return;
+	case LH_AST_TFOR:
+		fprintf(f, " %s%s%s\n", n->u.tfor.key_var ? n->u.tfor.key_var : "",
+		    n->u.tfor.key_var ? ", " : "", n->u.tfor.val_var);
+		dump(f, n->u.tfor.coll, depth + 1, "coll");
+		dump(f, n->u.tfor.body, depth + 1, "body");
+		return;
+	case LH_AST_TUPLE:
+		fputc('\n', f);
+		dump_list(f, n->u.tuple.items, n->u.tuple.n, depth + 1, NULL);
+		return;
+	case LH_AST_OBJECT:
+		fputc('\n', f);
+		for (size_t i = 0; i < n->u.object.n; i++) {
+			dump(f, n->u.object.keys[i], depth + 1, "key");
+			dump(f, n->u.object.values[i], depth + 1, "value");
+		}
+		return;
+	case LH_AST_VAR:
+		fprintf(f, " %s\n", n->u.var.name);
+		return;
+	case LH_AST_GETATTR:
+		fprintf(f, " .%s\n", n->u.getattr.name);
+		dump(f, n->u.getattr.obj, depth + 1, NULL);
+		return;
+	case LH_AST_INDEX:
+		fprintf(f, "%s\n", n->u.index.legacy ? " legacy" : "");
+		dump(f, n->u.index.obj, depth + 1, NULL);
+		dump(f, n->u.index.key, depth + 1, "key");
+		return;
+	case LH_AST_SPLAT:
+		fprintf(f, " %s\n", n->u.splat.full ? "[*]" : ".*");
+		dump(f, n->u.splat.src, depth + 1, "src");
+		dump(f, n->u.splat.each, depth + 1, "each");
+		return;
+	case LH_AST_CALL:
+		fprintf(f, " %s%s\n", n->u.call.name, n->u.call.expand_final ? " ..." : "");
+		dump_list(f, n->u.call.args, n->u.call.n, depth + 1, NULL);
+		return;
+	case LH_AST_FOR:
+		fprintf(f, " %s %s%s%s%s\n", n->u.forx.object ? "object" : "tuple",
+		    n->u.forx.key_var ? n->u.forx.key_var : "", n->u.forx.key_var ? ", " : "",
+		    n->u.forx.val_var, n->u.forx.group ? " ..." : "");
+		dump(f, n->u.forx.coll, depth + 1, "coll");
+		dump(f, n->u.forx.key, depth + 1, "key");
+		dump(f, n->u.forx.value, depth + 1, "value");
+		dump(f, n->u.forx.cond, depth + 1, "if");
+		return;
+	case LH_AST_COND:
+		fputc('\n', f);
+		dump(f, n->u.cond.cond, depth + 1, "cond");
+		dump(f, n->u.cond.t, depth + 1, "true");
+		dump(f, n->u.cond.f, depth + 1, "false");
+		return;
+	case LH_AST_BINARY:
+		fprintf(f, " %s\n", op_names[n->u.binary.op]);
+		dump(f, n->u.binary.lhs, depth + 1, NULL);
+		dump(f, n->u.binary.rhs, depth + 1, NULL);
+		return;
+	case LH_AST_UNARY:
+		fprintf(f, " %s\n", op_names[n->u.unary.op]);
+		dump(f, n->u.unary.operand, depth + 1, NULL);
+		return;
+	case LH_AST_PAREN:
+		fputc('\n', f);
+		dump(f, n->u.paren.inner, depth + 1, NULL);
+		return;
+	}
+}
+
+void
+lh_ast_dump(FILE *f, const lh_node *n)
+{
+	dump(f, n, 0, NULL);
+}
