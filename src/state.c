@@ -1,0 +1,1896 @@
+/* state.c - the state file (Terraform local state v4), its lock, backup, journal and
+ * saved-plan files.  The only code that touches these files; state/README.md is the
+ * format's documentation and state.h the API contract.
+ *
+ * Where it sits: commands open the state (lock, load, recover the journal), plan/apply
+ * read and edit instances, apply journals each completed change, the command saves and
+ * closes.  Nothing here prints: errors go to the caller's diagnostics list.
+ *
+ * Why the lock is held on two files: Terraform locks the state file itself and rewrites
+ * it in place; litehcl replaces it by rename (so a kill never leaves half a file), which
+ * gives the path a new inode that nobody has locked.  litehcl therefore takes its real
+ * mutual-exclusion lock on the lock-info file (re-checking after locking that the path
+ * still names the locked inode, since the holder unlinks it on unlock), and also locks
+ * the state file (re-locking the new inode after each rename) so that Terraform sees the
+ * state as locked.  Locks are open-file-description locks (F_OFD_SETLK): unlike classic
+ * POSIX locks they are not silently dropped when some other descriptor of the same file
+ * is closed, and they conflict with Terraform's classic fcntl locks. */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "uuid.h"
+
+#ifndef F_OFD_SETLK
+#define F_OFD_SETLK F_SETLK	/* older systems: classic locks (see file comment) */
+#endif
+
+/* ---- small helpers ---- */
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+static char *
+xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Growable byte buffer for rendering. */
+typedef struct {
+	char *p;
+	size_t len, cap;
+} buf;
+
+static void
+bput(buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (p == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+bputs(buf *b, const char *s)
+{
+	bput(b, s, strlen(s));
+}
+
+static void
+bputc(buf *b, char c)
+{
+	bput(b, &c, 1);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads all of fd from offset 0.  Returns malloc'd bytes (NUL-terminated) or NULL. */
+static char *
+read_fd(int fd, size_t *len)
+{
+	buf b = {0};
+	char tmp[65536];
+	off_t off = 0;
+	for (;;) {
+		ssize_t r = pread(fd, tmp, sizeof tmp, off);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(b.p);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		bput(&b, tmp, (size_t)r);
+		off += r;
+	}
+	if (b.p == NULL)
+		bput(&b, "", 0);
+	*len = b.len;
+	return b.p;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	char *d = xmalloc((size_t)(slash - path) + 1);
+	memcpy(d, path, (size_t)(slash - path));
+	d[slash - path] = '\0';
+	return d;
+}
+
+static const char *
+base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int
+fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+/* Writes data to path atomically: temp file in the same directory, mode 0600, fsync,
+ * rename, fsync of the directory.  Returns 0, or -1 with *what naming the failed step
+ * (errno set). */
+static int
+atomic_write(const char *path, const char *data, size_t n, const char **what)
+{
+	char *dir = dir_of(path);
+	char *tmp = xprintf("%s/.%s.tmp.XXXXXX", dir, base_of(path));
+	int fd = -1, rc = -1, saved;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		*what = "create a temporary file";
+		goto out;
+	}
+	if (fchmod(fd, 0600) != 0 || write_all(fd, data, n) != 0) {
+		*what = "write";
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		*what = "fsync";
+		goto out;
+	}
+	int c = close(fd);
+	fd = -1;
+	if (c != 0) {
+		*what = "close";
+		goto out;
+	}
+	if (rename(tmp, path) != 0) {
+		*what = "rename";
+		goto out;
+	}
+	if (fsync_dir(dir) != 0) {
+		*what = "fsync the directory";
+		rc = -1;
+		/* The rename happened; the data is in place but may not survive power loss. */
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	rc = 0;
+out:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0 && tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	errno = saved;
+	return rc;
+}
+
+/* ---- JSON rendering in Terraform's layout (Go's json.MarshalIndent, 2 spaces) ---- */
+
+static void
+render_string(buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	bputc(b, '"');
+	while (*p) {
+		unsigned char c = *p;
+		const char *esc = NULL;
+		char u[7];
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '<': esc = "\\u003c"; break;
+		case '>': esc = "\\u003e"; break;
+		case '&': esc = "\\u0026"; break;
+		default:
+			if (c < 0x20) {
+				u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+				u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
+				esc = u;
+			} else if (c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+				bputs(b, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+				p += 3;
+				continue;
+			}
+		}
+		if (esc != NULL)
+			bputs(b, esc);
+		else
+			bput(b, (const char *)p, 1);
+		p++;
+	}
+	bputc(b, '"');
+}
+
+/* Numbers as Terraform writes cty numbers (big.Float Text('f', -1)): the shortest digits
+ * that read back as the same double, always in plain decimal notation. */
+static void
+render_number(buf *b, double v)
+{
+	char t[64];
+	if (!isfinite(v)) {
+		bputs(b, "null");
+		return;
+	}
+	if (v == 0) {
+		bputs(b, "0");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(t, sizeof t, "%.0f", v);
+		bputs(b, t);
+		return;
+	}
+	int prec;
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(t, sizeof t, "%.*e", prec, v);
+		if (strtod(t, NULL) == v)
+			break;
+	}
+	/* t = [-]D[.DDD]e[+-]XX */
+	char digits[32];
+	size_t nd = 0;
+	const char *p = t;
+	if (*p == '-') {
+		bputc(b, '-');
+		p++;
+	}
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	digits[nd] = '\0';
+	int e = atoi(p + 1);
+	if (e < 0) {
+		bputs(b, "0.");
+		for (int i = -1; i > e; i--)
+			bputc(b, '0');
+		bputs(b, digits);
+		return;
+	}
+	for (int i = 0; i <= e || i < (int)nd; i++) {
+		if (i == e + 1)
+			bputc(b, '.');
+		bputc(b, i < (int)nd ? digits[i] : '0');
+	}
+}
+
+static void
+indent(buf *b, int depth)
+{
+	bputc(b, '\n');
+	for (int i = 0; i < depth; i++)
+		bput(b, "  ", 2);
+}
+
+static void
+render_json(buf *b, const cJSON *v, int depth)
+{
+	if (v == NULL || cJSON_IsNull(v)) {
+		bputs(b, "null");
+	} else if (cJSON_IsTrue(v)) {
+		bputs(b, "true");
+	} else if (cJSON_IsFalse(v)) {
+		bputs(b, "false");
+	} else if (cJSON_IsNumber(v)) {
+		render_number(b, v->valuedouble);
+	} else if (cJSON_IsString(v)) {
+		render_string(b, v->valuestring);
+	} else if (cJSON_IsRaw(v)) {
+		bputs(b, v->valuestring);
+	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		bool obj = cJSON_IsObject(v);
+		const cJSON *c = v->child;
+		bputc(b, obj ? '{' : '[');
+		if (c == NULL) {
+			bputc(b, obj ? '}' : ']');
+			return;
+		}
+		for (; c != NULL; c = c->next) {
+			indent(b, depth + 1);
+			if (obj) {
+				render_string(b, c->string ? c->string : "");
+				bput(b, ": ", 2);
+			}
+			render_json(b, c, depth + 1);
+			if (c->next != NULL)
+				bputc(b, ',');
+		}
+		indent(b, depth);
+		bputc(b, obj ? '}' : ']');
+	} else {
+		bputs(b, "null");
+	}
+}
+
+/* ---- the state object ---- */
+
+typedef struct inst {
+	lh_state_inst pub;	/* must be first: lh_state_inst * and inst * convert */
+	char *key;		/* canonical address, the hash key */
+	cJSON *extra;		/* other instance fields kept verbatim (status, private ...) */
+	char *s_type, *s_name, *s_key, *s_provider;	/* storage for pub's strings */
+} inst;
+
+struct lh_state {
+	char *path, *info_path, *journal_path, *backup_path, *dir;
+	char lineage[LH_UUID_LEN + 8];
+	long long serial;
+	bool existed;		/* file held a state when loaded */
+	bool read_only;
+	char *provider;		/* default provider string for new resources */
+
+	inst **v;		/* instances, unordered */
+	size_t n, cap;
+	inst **slots;		/* open-addressing hash of v by key (NULL empty) */
+	size_t nslots;
+	inst **sorted;		/* v sorted by address, rebuilt when dirty */
+	bool sorted_ok;
+
+	cJSON *outputs;		/* object name -> {value, type, sensitive?} */
+	cJSON *extra_resources;	/* array: resources kept verbatim (modules, data ...) */
+
+	char *orig;		/* the file's bytes as loaded (for the backup), or NULL */
+	size_t orig_len;
+	char *base;		/* render of the state as last loaded/saved (serial excluded) */
+	bool backup_done;
+
+	/* lock */
+	bool locked;
+	int info_fd;		/* lock-info file, OFD-locked */
+	int state_fd;		/* state file, OFD-locked (Terraform compatibility), or -1 */
+	char lock_id[LH_UUID_LEN + 1];
+	const char *operation;
+
+	/* journal */
+	int jfd;		/* open for append, or -1 */
+	bool jexists;		/* a journal file exists on disk */
+	bool jcreated_unsynced;	/* directory entry not yet fsynced */
+	bool jdirty;		/* records appended since the last sync */
+	off_t jgood;		/* recovery: length of the intact prefix */
+	lh_state_intent *intents;
+	size_t nintents;
+	lh_arena *arena;	/* intents' strings */
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+rehash(lh_state *st, size_t nslots)
+{
+	free(st->slots);
+	st->slots = calloc(nslots, sizeof *st->slots);
+	if (st->slots == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	st->nslots = nslots;
+	for (size_t i = 0; i < st->n; i++) {
+		size_t j = hash_str(st->v[i]->key) & (nslots - 1);
+		while (st->slots[j] != NULL)
+			j = (j + 1) & (nslots - 1);
+		st->slots[j] = st->v[i];
+	}
+}
+
+static inst *
+lookup(const lh_state *st, const char *key)
+{
+	if (st->nslots == 0)
+		return NULL;
+	size_t j = hash_str(key) & (st->nslots - 1);
+	while (st->slots[j] != NULL) {
+		if (strcmp(st->slots[j]->key, key) == 0)
+			return st->slots[j];
+		j = (j + 1) & (st->nslots - 1);
+	}
+	return NULL;
+}
+
+static char *
+addr_key(const lh_addr *a)
+{
+	size_t need = lh_addr_snprint(NULL, 0, a);
+	char *s = xmalloc(need + 1);
+	lh_addr_snprint(s, need + 1, a);
+	return s;
+}
+
+static void
+inst_free(inst *in)
+{
+	if (in == NULL)
+		return;
+	cJSON_Delete(in->pub.attributes);
+	cJSON_Delete(in->pub.sensitive_attributes);
+	cJSON_Delete(in->pub.dependencies);
+	cJSON_Delete(in->extra);
+	free(in->key);
+	free(in->s_type);
+	free(in->s_name);
+	free(in->s_key);
+	free(in->s_provider);
+	free(in);
+}
+
+static void
+add_inst(lh_state *st, inst *in)
+{
+	if (st->n + 1 > st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		st->v = realloc(st->v, st->cap * sizeof *st->v);
+		if (st->v == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+	}
+	st->v[st->n++] = in;
+	if ((st->n) * 2 > st->nslots)
+		rehash(st, st->nslots ? st->nslots * 2 : 128);
+	else {
+		size_t j = hash_str(in->key) & (st->nslots - 1);
+		while (st->slots[j] != NULL)
+			j = (j + 1) & (st->nslots - 1);
+		st->slots[j] = in;
+	}
+	st->sorted_ok = false;
+}
+
+static void
+del_inst(lh_state *st, inst *in)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		if (st->v[i] == in) {
+			st->v[i] = st->v[--st->n];
+			break;
+		}
+	}
+	rehash(st, st->nslots);
+	st->sorted_ok = false;
+	inst_free(in);
+}
+
+static inst *
+new_inst(const lh_addr *a, const char *provider)
+{
+	inst *in = xmalloc(sizeof *in);
+	memset(in, 0, sizeof *in);
+	in->s_type = xstrdup(a->type);
+	in->s_name = xstrdup(a->name);
+	in->s_key = a->kind == LH_KEY_STR ? xstrdup(a->key) : NULL;
+	in->s_provider = xstrdup(provider);
+	in->pub.addr.type = in->s_type;
+	in->pub.addr.name = in->s_name;
+	in->pub.addr.kind = a->kind;
+	in->pub.addr.index = a->kind == LH_KEY_INT ? a->index : 0;
+	in->pub.addr.key = in->s_key;
+	in->pub.provider = in->s_provider;
+	in->key = addr_key(&in->pub.addr);
+	return in;
+}
+
+static int
+cmp_inst(const void *x, const void *y)
+{
+	const inst *a = *(inst *const *)x, *b = *(inst *const *)y;
+	return lh_addr_cmp(&a->pub.addr, &b->pub.addr);
+}
+
+static void
+sort_insts(lh_state *st)
+{
+	if (st->sorted_ok)
+		return;
+	free(st->sorted);
+	st->sorted = xmalloc((st->n ? st->n : 1) * sizeof *st->sorted);
+	if (st->n > 0)
+		memcpy(st->sorted, st->v, st->n * sizeof *st->v);
+	qsort(st->sorted, st->n, sizeof *st->sorted, cmp_inst);
+	st->sorted_ok = true;
+}
+
+static char *
+provider_string(const char *source)
+{
+	if (source == NULL || *source == '\0')
+		source = LH_STATE_DEFAULT_PROVIDER;
+	if (strncmp(source, "provider[", 9) == 0)
+		return xstrdup(source);
+	/* Short sources ("ncecere/litellm") get Terraform's default registry host. */
+	int slashes = 0;
+	for (const char *p = source; *p; p++)
+		slashes += *p == '/';
+	if (slashes == 1)
+		return xprintf("provider[\"registry.terraform.io/%s\"]", source);
+	return xprintf("provider[\"%s\"]", source);
+}
+
+/* Renders the whole document; with_serial false renders serial as 0 (for comparing
+ * content independent of the serial). */
+static char *
+render(lh_state *st, bool with_serial)
+{
+	buf b = {0};
+	char t[64];
+	sort_insts(st);
+	bputs(&b, "{\n  \"version\": 4,\n  \"terraform_version\": ");
+	render_string(&b, LH_STATE_TF_VERSION);
+	snprintf(t, sizeof t, ",\n  \"serial\": %lld,\n  \"lineage\": ", with_serial ? st->serial : 0LL);
+	bputs(&b, t);
+	render_string(&b, st->lineage);
+	bputs(&b, ",\n  \"outputs\": ");
+	render_json(&b, st->outputs, 1);
+	bputs(&b, ",\n  \"resources\": [");
+	bool first_res = true;
+	/* Verbatim resources of other kinds first (module/data), then ours grouped. */
+	for (const cJSON *r = st->extra_resources ? st->extra_resources->child : NULL; r; r = r->next) {
+		bputs(&b, first_res ? "\n    " : ",\n    ");
+		render_json(&b, r, 2);
+		first_res = false;
+	}
+	for (size_t i = 0; i < st->n;) {
+		const inst *g = st->sorted[i];
+		size_t j = i;
+		while (j < st->n && strcmp(st->sorted[j]->pub.addr.type, g->pub.addr.type) == 0 &&
+		    strcmp(st->sorted[j]->pub.addr.name, g->pub.addr.name) == 0)
+			j++;
+		bputs(&b, first_res ? "\n    {\n" : ",\n    {\n");
+		first_res = false;
+		bputs(&b, "      \"mode\": \"managed\",\n      \"type\": ");
+		render_string(&b, g->pub.addr.type);
+		bputs(&b, ",\n      \"name\": ");
+		render_string(&b, g->pub.addr.name);
+		bputs(&b, ",\n      \"provider\": ");
+		render_string(&b, g->pub.provider);
+		bputs(&b, ",\n      \"instances\": [");
+		for (size_t k = i; k < j; k++) {
+			const inst *in = st->sorted[k];
+			bputs(&b, k == i ? "\n        {\n" : ",\n        {\n");
+			if (in->pub.addr.kind == LH_KEY_INT) {
+				snprintf(t, sizeof t, "          \"index_key\": %lld,\n", in->pub.addr.index);
+				bputs(&b, t);
+			} else if (in->pub.addr.kind == LH_KEY_STR) {
+				bputs(&b, "          \"index_key\": ");
+				render_string(&b, in->pub.addr.key);
+				bputs(&b, ",\n");
+			}
+			bputs(&b, "          \"schema_version\": 0,\n          \"attributes\": ");
+			render_json(&b, in->pub.attributes, 5);
+			bputs(&b, ",\n          \"sensitive_attributes\": ");
+			render_json(&b, in->pub.sensitive_attributes, 5);
+			if (cJSON_GetArraySize(in->pub.dependencies) > 0) {
+				bputs(&b, ",\n          \"dependencies\": ");
+				render_json(&b, in->pub.dependencies, 5);
+			}
+			for (const cJSON *x = in->extra ? in->extra->child : NULL; x; x = x->next) {
+				bputs(&b, ",\n          ");
+				render_string(&b, x->string);
+				bputs(&b, ": ");
+				render_json(&b, x, 5);
+			}
+			bputs(&b, "\n        }");
+		}
+		bputs(&b, "\n      ]\n    }");
+		i = j;
+	}
+	bputs(&b, first_res ? "]" : "\n  ]");
+	bputs(&b, ",\n  \"check_results\": null\n}\n");
+	return b.p;
+}
+
+char *
+lh_state_render(lh_state *st)
+{
+	return render(st, true);
+}
+
+/* ---- loading ---- */
+
+static lh_state *
+state_alloc(const lh_state_opts *o)
+{
+	lh_state *st = xmalloc(sizeof *st);
+	memset(st, 0, sizeof *st);
+	const char *path = o->path && *o->path ? o->path : "terraform.tfstate";
+	st->path = xstrdup(path);
+	st->dir = dir_of(path);
+	st->info_path = xprintf("%s/.%s.lock.info", st->dir, base_of(path));
+	st->journal_path = xprintf("%s.journal", path);
+	st->backup_path = xprintf("%s.backup", path);
+	st->provider = provider_string(o->provider_source);
+	st->read_only = o->read_only;
+	st->operation = o->operation && *o->operation ? o->operation : "OperationTypeInvalid";
+	st->outputs = cJSON_CreateObject();
+	st->extra_resources = cJSON_CreateArray();
+	st->info_fd = st->state_fd = st->jfd = -1;
+	st->arena = lh_arena_new();
+	return st;
+}
+
+/* Validates and takes one instance object; returns NULL with *why set. */
+static inst *
+load_instance(lh_state *st, const cJSON *res, const char *type, const char *name,
+    const char *provider, cJSON *ij, const char **why)
+{
+	lh_addr a = {.type = type, .name = name, .kind = LH_KEY_NONE};
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(ij, "index_key");
+	if (k != NULL) {
+		if (cJSON_IsString(k)) {
+			a.kind = LH_KEY_STR;
+			a.key = k->valuestring;
+		} else if (cJSON_IsNumber(k) && k->valuedouble >= 0 &&
+		    k->valuedouble == floor(k->valuedouble) && k->valuedouble < 9e15) {
+			a.kind = LH_KEY_INT;
+			a.index = (long long)k->valuedouble;
+		} else {
+			*why = "index_key must be a whole number or a string";
+			return NULL;
+		}
+	}
+	cJSON *attrs = cJSON_GetObjectItemCaseSensitive(ij, "attributes");
+	if (!cJSON_IsObject(attrs)) {
+		*why = cJSON_GetObjectItemCaseSensitive(ij, "attributes_flat")
+		    ? "attributes_flat (state format version 3 leftovers) is not supported"
+		    : "attributes must be an object";
+		return NULL;
+	}
+	cJSON *sens = cJSON_GetObjectItemCaseSensitive(ij, "sensitive_attributes");
+	if (sens != NULL && !cJSON_IsArray(sens)) {
+		*why = "sensitive_attributes must be an array";
+		return NULL;
+	}
+	cJSON *deps = cJSON_GetObjectItemCaseSensitive(ij, "dependencies");
+	if (deps != NULL && !cJSON_IsArray(deps)) {
+		*why = "dependencies must be an array";
+		return NULL;
+	}
+	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(ij, "schema_version");
+	if (sv != NULL && !(cJSON_IsNumber(sv) && sv->valuedouble == 0)) {
+		*why = "schema_version must be 0 (litehcl knows schema version 0 only)";
+		return NULL;
+	}
+	(void)res;
+	char *key = addr_key(&a);
+	bool dup = lookup(st, key) != NULL;
+	free(key);
+	if (dup) {
+		*why = "the same instance is listed twice";
+		return NULL;
+	}
+	inst *in = new_inst(&a, provider);
+	in->pub.attributes = cJSON_DetachItemViaPointer(ij, attrs);
+	in->pub.sensitive_attributes = sens ? cJSON_DetachItemViaPointer(ij, sens) : cJSON_CreateArray();
+	in->pub.dependencies = deps ? cJSON_DetachItemViaPointer(ij, deps) : cJSON_CreateArray();
+	cJSON_DeleteItemFromObjectCaseSensitive(ij, "index_key");
+	cJSON_DeleteItemFromObjectCaseSensitive(ij, "schema_version");
+	if (ij->child != NULL)
+		in->extra = cJSON_Duplicate(ij, true);
+	return in;
+}
+
+/* Parses text into st.  Returns NULL on success, else a reason (static or malloc'd in
+ * *owned). */
+static const char *
+load_text(lh_state *st, const char *text, size_t len, char **owned)
+{
+	const char *end = NULL, *why = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	*owned = NULL;
+	if (doc == NULL) {
+		size_t off = end ? (size_t)(end - text) : 0;
+		*owned = xprintf("it is not valid JSON (syntax error at byte %zu)", off);
+		return *owned;
+	}
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(doc, "version");
+	const cJSON *lin = cJSON_GetObjectItemCaseSensitive(doc, "lineage");
+	const cJSON *ser = cJSON_GetObjectItemCaseSensitive(doc, "serial");
+	cJSON *outs = cJSON_GetObjectItemCaseSensitive(doc, "outputs");
+	cJSON *res = cJSON_GetObjectItemCaseSensitive(doc, "resources");
+	if (!cJSON_IsObject(doc)) {
+		why = "it is not a JSON object";
+	} else if (!cJSON_IsNumber(ver)) {
+		why = "it has no \"version\" number";
+	} else if (ver->valuedouble != 4) {
+		*owned = xprintf("it is state format version %g; litehcl reads version 4 only "
+		    "(written by Terraform 0.12 and later)", ver->valuedouble);
+		why = *owned;
+	} else if (!cJSON_IsString(lin) || !*lin->valuestring || strlen(lin->valuestring) > LH_UUID_LEN + 4) {
+		why = "its \"lineage\" is missing or not a UUID string";
+	} else if (!cJSON_IsNumber(ser) || ser->valuedouble < 0 || ser->valuedouble != floor(ser->valuedouble)) {
+		why = "its \"serial\" is missing or not a whole number";
+	} else if (outs != NULL && !cJSON_IsObject(outs)) {
+		why = "its \"outputs\" is not an object";
+	} else if (res != NULL && !cJSON_IsArray(res)) {
+		why = "its \"resources\" is not an array";
+	}
+	if (why != NULL)
+		goto out;
+	snprintf(st->lineage, sizeof st->lineage, "%s", lin->valuestring);
+	st->serial = (long long)ser->valuedouble;
+	if (outs != NULL) {
+		for (const cJSON *o = outs->child; o; o = o->next) {
+			if (!cJSON_IsObject(o) || !cJSON_GetObjectItemCaseSensitive(o, "value")) {
+				*owned = xprintf("output \"%s\" has no value", o->string ? o->string : "");
+				why = *owned;
+				goto out;
+			}
+		}
+		cJSON_Delete(st->outputs);
+		st->outputs = cJSON_DetachItemViaPointer(doc, outs);
+	}
+	int ri = 0;
+	for (cJSON *r = res ? res->child : NULL; r; r = r->next, ri++) {
+		const cJSON *mode = cJSON_GetObjectItemCaseSensitive(r, "mode");
+		const cJSON *type = cJSON_GetObjectItemCaseSensitive(r, "type");
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(r, "name");
+		const cJSON *prov = cJSON_GetObjectItemCaseSensitive(r, "provider");
+		cJSON *insts = cJSON_GetObjectItemCaseSensitive(r, "instances");
+		if (!cJSON_IsObject(r) || !cJSON_IsString(mode) || !cJSON_IsString(type) ||
+		    !cJSON_IsString(name) || !cJSON_IsString(prov) || !cJSON_IsArray(insts)) {
+			*owned = xprintf("resources[%d] lacks one of mode, type, name, provider, "
+			    "instances", ri);
+			why = *owned;
+			goto out;
+		}
+		if (strcmp(mode->valuestring, "managed") != 0 ||
+		    cJSON_GetObjectItemCaseSensitive(r, "module") != NULL) {
+			/* Not ours to interpret: carried over unchanged. */
+			cJSON_AddItemToArray(st->extra_resources, cJSON_Duplicate(r, true));
+			continue;
+		}
+		int ii = 0;
+		for (cJSON *ij = insts->child; ij; ij = ij->next, ii++) {
+			const char *w = NULL;
+			inst *in = cJSON_IsObject(ij) ? load_instance(st, r, type->valuestring,
+			    name->valuestring, prov->valuestring, ij, &w) : NULL;
+			if (in == NULL) {
+				*owned = xprintf("resources[%d] (%s.%s) instances[%d]: %s", ri,
+				    type->valuestring, name->valuestring, ii,
+				    w ? w : "not an object");
+				why = *owned;
+				goto out;
+			}
+			add_inst(st, in);
+		}
+	}
+out:
+	cJSON_Delete(doc);
+	return why;
+}
+
+static void
+free_contents(lh_state *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		inst_free(st->v[i]);
+	st->n = 0;
+	free(st->v);
+	free(st->slots);
+	free(st->sorted);
+	st->v = st->slots = st->sorted = NULL;
+	st->nslots = st->cap = 0;
+}
+
+/* ---- locking ---- */
+
+static int
+ofd_lock(int fd)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+	return fcntl(fd, F_OFD_SETLK, &fl);
+}
+
+static void
+who(char *out, size_t n)
+{
+	char host[256] = "localhost";
+	const char *user = NULL;
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw != NULL)
+		user = pw->pw_name;
+	if (user == NULL)
+		user = getenv("USER");
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	snprintf(out, n, "%s@%s", user ? user : "unknown", host);
+}
+
+/* Go's RFC3339Nano: 2026-11-27T13:53:24.53896986Z (trailing zeros trimmed). */
+static void
+rfc3339_now(char *out, size_t n)
+{
+	struct timespec ts;
+	struct tm tm;
+	char frac[16];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(frac, sizeof frac, "%09ld", ts.tv_nsec);
+	for (int i = 8; i >= 0 && frac[i] == '0'; i--)
+		frac[i] = '\0';
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%s%sZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac[0] ? "." : "", frac);
+}
+
+/* Terraform shows Created as "2026-11-27 13:53:24.53896986 +0000 UTC". */
+static char *
+created_display(const char *c)
+{
+	if (c == NULL || strlen(c) < 20 || c[10] != 'T')
+		return xstrdup(c ? c : "");
+	char *s = xstrdup(c);
+	s[10] = ' ';
+	size_t n = strlen(s);
+	if (s[n - 1] == 'Z')
+		s[n - 1] = '\0';
+	char *r = xprintf("%s +0000 UTC", s);
+	free(s);
+	return r;
+}
+
+static void
+lock_error(lh_state *st, lh_diags *d, int fd, const char *errmsg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	cJSON *info = NULL;
+	/* The holder writes its info right after locking; give it a moment. */
+	for (int i = 0; i < 20 && fd >= 0; i++) {
+		free(text);
+		text = read_fd(fd, &len);
+		if (text != NULL && len > 0)
+			break;
+		usleep(10000);
+	}
+	if (text != NULL && len > 0)
+		info = cJSON_ParseWithLength(text, len);
+	const char *f[6] = {"ID", "Path", "Operation", "Who", "Version", "Created"};
+	const char *v[6];
+	for (int i = 0; i < 6; i++) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(info, f[i]);
+		v[i] = cJSON_IsString(x) ? x->valuestring : "";
+	}
+	const cJSON *ix = cJSON_GetObjectItemCaseSensitive(info, "Info");
+	char *created = created_display(v[5]);
+	lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+	    "Error message: %s\nLock Info:\n  ID:        %s\n  Path:      %s\n"
+	    "  Operation: %s\n  Who:       %s\n  Version:   %s\n  Created:   %s\n"
+	    "  Info:      %s\n\n"
+	    "litehcl acquires a state lock to protect the state from being written\n"
+	    "by multiple users at the same time. Please resolve the issue above and try\n"
+	    "again. For most commands, you can disable locking with the \"-lock=false\"\n"
+	    "flag, but this is not recommended.",
+	    errmsg, v[0], v[1][0] ? v[1] : st->path, v[2], v[3], v[4], created,
+	    cJSON_IsString(ix) ? ix->valuestring : "");
+	free(created);
+	cJSON_Delete(info);
+	free(text);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One attempt.  Returns 1 locked, 0 held by someone else (*busy_fd open on the
+ * lock-info file for reading the holder's info, or -1), -1 I/O error (diag added). */
+static int
+try_lock(lh_state *st, int *busy_fd, lh_diags *d)
+{
+	*busy_fd = -1;
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = open(st->info_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+			    "Cannot create the lock file %s: %s.", st->info_path, strerror(errno));
+			return -1;
+		}
+		if (ofd_lock(fd) != 0) {
+			if (errno == EAGAIN || errno == EACCES) {
+				*busy_fd = fd;
+				return 0;
+			}
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+			    "Cannot lock %s: %s.", st->info_path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		/* The previous holder may have unlinked the file between our open and our
+		 * lock: then we locked an orphan inode.  Start again. */
+		struct stat a, b;
+		if (fstat(fd, &a) != 0 || stat(st->info_path, &b) != 0 ||
+		    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+			close(fd);
+			continue;
+		}
+		/* Terraform compatibility: lock the state file itself when it exists. */
+		int sfd = open(st->path, O_RDWR | O_CLOEXEC);
+		if (sfd >= 0 && ofd_lock(sfd) != 0) {
+			int e = errno;
+			close(sfd);
+			if (e == EAGAIN || e == EACCES) {
+				/* Terraform holds it; its info is in the file we opened. */
+				*busy_fd = fd;
+				return 0;
+			}
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+			    "Cannot lock %s: %s.", st->path, strerror(e));
+			close(fd);
+			return -1;
+		}
+		st->info_fd = fd;
+		st->state_fd = sfd;
+		return 1;
+	}
+	lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+	    "The lock file %s keeps being replaced by other processes.", st->info_path);
+	return -1;
+}
+
+static bool
+write_lock_info(lh_state *st, lh_diags *d)
+{
+	char w[300], created[64];
+	who(w, sizeof w);
+	rfc3339_now(created, sizeof created);
+	if (!lh_uuid_v4(st->lock_id))
+		snprintf(st->lock_id, sizeof st->lock_id, "%ld", (long)getpid());
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "ID", st->lock_id);
+	cJSON_AddStringToObject(o, "Operation", st->operation);
+	cJSON_AddStringToObject(o, "Info", "litehcl " LH_VERSION);
+	cJSON_AddStringToObject(o, "Who", w);
+	cJSON_AddStringToObject(o, "Version", LH_STATE_TF_VERSION);
+	cJSON_AddStringToObject(o, "Created", created);
+	cJSON_AddStringToObject(o, "Path", st->path);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	bool ok = text != NULL && ftruncate(st->info_fd, 0) == 0 &&
+	    pwrite(st->info_fd, text, strlen(text), 0) == (ssize_t)strlen(text);
+	if (!ok)
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+		    "Cannot write the lock information to %s: %s.", st->info_path, strerror(errno));
+	free(text);
+	return ok;
+}
+
+static bool
+acquire(lh_state *st, double timeout_s, lh_diags *d)
+{
+	double deadline = now_s() + (timeout_s > 0 ? timeout_s : 0);
+	double delay = 0.05;
+	for (;;) {
+		int busy = -1;
+		int r = try_lock(st, &busy, d);
+		if (r < 0)
+			return false;
+		if (r == 1) {
+			st->locked = true;
+			if (!write_lock_info(st, d))
+				return false;
+			return true;
+		}
+		if (now_s() >= deadline) {
+			lock_error(st, d, busy, "resource temporarily unavailable");
+			close(busy);
+			return false;
+		}
+		close(busy);
+		double left = deadline - now_s();
+		double s = delay < left ? delay : left;
+		if (s > 0)
+			usleep((useconds_t)(s * 1e6));
+		delay = delay * 2 > 1.0 ? 1.0 : delay * 2;
+	}
+}
+
+static void
+release(lh_state *st)
+{
+	if (!st->locked)
+		return;
+	/* Unlink while still holding the lock, so whoever locks next checks the inode and
+	 * never shares one with us. */
+	unlink(st->info_path);
+	if (st->state_fd >= 0)
+		close(st->state_fd);
+	close(st->info_fd);
+	st->state_fd = st->info_fd = -1;
+	st->locked = false;
+}
+
+/* ---- journal ---- */
+
+static bool journal_replay(lh_state *st, lh_diags *d, bool *had_records);
+
+bool
+lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
+{
+	lh_state *st = state_alloc(o);
+	char *text = NULL, *why_owned = NULL;
+	size_t len = 0;
+	bool ok = false;
+	*out = NULL;
+	if (!o->no_lock && !acquire(st, o->lock_timeout_s, d))
+		goto out;
+	int fd = st->state_fd;
+	bool own_fd = false;
+	if (fd < 0) {
+		fd = open(st->path, O_RDONLY | O_CLOEXEC);
+		own_fd = true;
+	}
+	if (fd < 0 && errno != ENOENT) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
+		    "Cannot open the state file %s: %s.", st->path, strerror(errno));
+		goto out;
+	}
+	if (fd >= 0) {
+		text = read_fd(fd, &len);
+		int e = errno;
+		if (own_fd)
+			close(fd);
+		if (text == NULL) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
+			    "Cannot read the state file %s: %s.", st->path, strerror(e));
+			goto out;
+		}
+	}
+	size_t i = 0;
+	while (text != NULL && i < len && strchr(" \t\r\n", text[i]))
+		i++;
+	if (text != NULL && i < len) {
+		const char *why = load_text(st, text, len, &why_owned);
+		if (why != NULL) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
+			    "The state file %s cannot be used: %s. litehcl has left it untouched; "
+			    "restore it (for example from %s) or move it away.", st->path, why,
+			    st->backup_path);
+			goto out;
+		}
+		st->existed = true;
+		st->orig = text;
+		st->orig_len = len;
+		text = NULL;
+	} else {
+		if (!lh_uuid_v4(st->lineage)) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to create state",
+			    "Cannot read the system's random source to make a lineage.");
+			goto out;
+		}
+		st->serial = 0;
+	}
+	st->base = render(st, false);
+	bool had = false;
+	if (!journal_replay(st, d, &had))
+		goto out;
+	if (had && st->nintents == 0 && !st->read_only) {
+		if (!lh_state_save(st, d))
+			goto out;
+	}
+	ok = true;
+out:
+	free(text);
+	free(why_owned);
+	if (!ok) {
+		lh_state_close(st);
+		return false;
+	}
+	*out = st;
+	return true;
+}
+
+void
+lh_state_close(lh_state *st)
+{
+	if (st == NULL)
+		return;
+	if (st->jfd >= 0) {
+		if (st->jdirty)
+			fdatasync(st->jfd);
+		close(st->jfd);
+	}
+	release(st);
+	free_contents(st);
+	cJSON_Delete(st->outputs);
+	cJSON_Delete(st->extra_resources);
+	free(st->path);
+	free(st->info_path);
+	free(st->journal_path);
+	free(st->backup_path);
+	free(st->dir);
+	free(st->provider);
+	free(st->orig);
+	free(st->base);
+	free(st->intents);
+	lh_arena_free(st->arena);
+	free(st);
+}
+
+/* Opens the journal for appending, creating it with its header line. */
+static bool
+journal_open(lh_state *st, lh_diags *d)
+{
+	if (st->jfd >= 0)
+		return true;
+	if (st->read_only) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
+		    "The state was opened read-only.");
+		return false;
+	}
+	int fd = open(st->journal_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fail;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0)
+		goto fail_fd;
+	/* Drop a torn tail left by a crash before appending after it. */
+	if (sb.st_size > 0 && st->jexists && sb.st_size != st->jgood) {
+		if (ftruncate(fd, st->jgood) != 0)
+			goto fail_fd;
+		sb.st_size = st->jgood;
+	}
+	if (lseek(fd, 0, SEEK_END) < 0)
+		goto fail_fd;
+	if (sb.st_size == 0) {
+		char *h = xprintf("{\"journal\":1,\"lineage\":\"%s\"}\n", st->lineage);
+		int r = write_all(fd, h, strlen(h));
+		free(h);
+		if (r != 0)
+			goto fail_fd;
+		st->jcreated_unsynced = true;
+	}
+	st->jfd = fd;
+	st->jexists = true;
+	return true;
+fail_fd:
+	{
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+fail:
+	lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
+	    "%s: %s.", st->journal_path, strerror(errno));
+	return false;
+}
+
+static bool
+journal_append(lh_state *st, cJSON *rec, lh_diags *d)
+{
+	bool ok = false;
+	char *line = NULL;
+	if (!journal_open(st, d))
+		goto out;
+	line = cJSON_PrintUnformatted(rec);
+	if (line == NULL)
+		goto out;
+	size_t n = strlen(line);
+	/* One write() of the line and its newline: a crash tears at most this line. */
+	char *l2 = realloc(line, n + 2);
+	if (l2 == NULL)
+		goto out;
+	line = l2;
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	if (write_all(st->jfd, line, n + 1) != 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
+		    "%s: %s.", st->journal_path, strerror(errno));
+		goto out;
+	}
+	st->jdirty = true;
+	ok = true;
+out:
+	free(line);
+	cJSON_Delete(rec);
+	return ok;
+}
+
+bool
+lh_state_journal_intent(lh_state *st, const lh_addr *addr, const char *id,
+    const char *op, lh_diags *d)
+{
+	char *key = addr_key(addr);
+	cJSON *r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "op", "intent");
+	cJSON_AddStringToObject(r, "addr", key);
+	cJSON_AddStringToObject(r, "id", id ? id : "");
+	cJSON_AddStringToObject(r, "action", op ? op : "create");
+	free(key);
+	return journal_append(st, r, d);
+}
+
+static cJSON *
+inst_json(const inst *in)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "provider", in->pub.provider);
+	cJSON_AddItemToObject(o, "attributes", cJSON_Duplicate(in->pub.attributes, true));
+	cJSON_AddItemToObject(o, "sensitive_attributes",
+	    cJSON_Duplicate(in->pub.sensitive_attributes, true));
+	cJSON_AddItemToObject(o, "dependencies", cJSON_Duplicate(in->pub.dependencies, true));
+	if (in->extra != NULL)
+		cJSON_AddItemToObject(o, "extra", cJSON_Duplicate(in->extra, true));
+	return o;
+}
+
+bool
+lh_state_journal_done(lh_state *st, const lh_addr *addr, lh_diags *d)
+{
+	char *key = addr_key(addr);
+	inst *in = lookup(st, key);
+	cJSON *r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "op", in ? "set" : "remove");
+	cJSON_AddStringToObject(r, "addr", key);
+	if (in != NULL)
+		cJSON_AddItemToObject(r, "instance", inst_json(in));
+	free(key);
+	return journal_append(st, r, d);
+}
+
+bool
+lh_state_journal_forget(lh_state *st, const lh_addr *addr, lh_diags *d)
+{
+	char *key = addr_key(addr);
+	cJSON *r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "op", "forget");
+	cJSON_AddStringToObject(r, "addr", key);
+	free(key);
+	return journal_append(st, r, d);
+}
+
+bool
+lh_state_journal_sync(lh_state *st, lh_diags *d)
+{
+	if (st->jfd < 0 || !st->jdirty)
+		return true;
+	if (fdatasync(st->jfd) != 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
+		    "fdatasync %s: %s.", st->journal_path, strerror(errno));
+		return false;
+	}
+	if (st->jcreated_unsynced) {
+		if (fsync_dir(st->dir) != 0) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
+			    "fsync of directory %s: %s.", st->dir, strerror(errno));
+			return false;
+		}
+		st->jcreated_unsynced = false;
+	}
+	st->jdirty = false;
+	return true;
+}
+
+const lh_state_intent *
+lh_state_intents(const lh_state *st, size_t *n)
+{
+	*n = st->nintents;
+	return st->intents;
+}
+
+static void
+intent_drop(lh_state *st, const char *key)
+{
+	for (size_t i = 0; i < st->nintents;) {
+		char *k = addr_key(&st->intents[i].addr);
+		bool same = strcmp(k, key) == 0;
+		free(k);
+		if (same)
+			st->intents[i] = st->intents[--st->nintents];
+		else
+			i++;
+	}
+}
+
+/* Applies one journal record.  Returns NULL, or why it is unusable. */
+static const char *
+replay_record(lh_state *st, cJSON *r)
+{
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(r, "op");
+	const cJSON *as = cJSON_GetObjectItemCaseSensitive(r, "addr");
+	lh_addr a;
+	const char *err;
+	if (!cJSON_IsString(op) || !cJSON_IsString(as))
+		return "record without op or addr";
+	if (!lh_addr_parse(st->arena, as->valuestring, &a, &err))
+		return err;
+	char *key = addr_key(&a);
+	const char *why = NULL;
+	if (strcmp(op->valuestring, "intent") == 0) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(r, "id");
+		const cJSON *ac = cJSON_GetObjectItemCaseSensitive(r, "action");
+		intent_drop(st, key);
+		st->intents = realloc(st->intents, (st->nintents + 1) * sizeof *st->intents);
+		if (st->intents == NULL)
+			abort();
+		lh_state_intent *it = &st->intents[st->nintents++];
+		it->addr = a;
+		it->id = lh_arena_strdup(st->arena, cJSON_IsString(id) ? id->valuestring : "");
+		it->op = lh_arena_strdup(st->arena, cJSON_IsString(ac) ? ac->valuestring : "create");
+	} else if (strcmp(op->valuestring, "set") == 0) {
+		cJSON *in = cJSON_GetObjectItemCaseSensitive(r, "instance");
+		cJSON *attrs = cJSON_GetObjectItemCaseSensitive(in, "attributes");
+		const cJSON *prov = cJSON_GetObjectItemCaseSensitive(in, "provider");
+		if (!cJSON_IsObject(attrs)) {
+			why = "set record without attributes";
+			goto out;
+		}
+		cJSON *deps = cJSON_GetObjectItemCaseSensitive(in, "dependencies");
+		cJSON *sens = cJSON_GetObjectItemCaseSensitive(in, "sensitive_attributes");
+		cJSON *extra = cJSON_GetObjectItemCaseSensitive(in, "extra");
+		lh_state_inst *pi = lh_state_set(st, &a, cJSON_DetachItemViaPointer(in, attrs),
+		    cJSON_IsArray(deps) ? cJSON_DetachItemViaPointer(in, deps) : NULL,
+		    cJSON_IsArray(sens) ? cJSON_DetachItemViaPointer(in, sens) : NULL);
+		inst *ip = (inst *)pi;
+		if (cJSON_IsString(prov)) {
+			free(ip->s_provider);
+			ip->s_provider = xstrdup(prov->valuestring);
+			ip->pub.provider = ip->s_provider;
+		}
+		if (cJSON_IsObject(extra))
+			ip->extra = cJSON_DetachItemViaPointer(in, extra);
+		intent_drop(st, key);
+	} else if (strcmp(op->valuestring, "remove") == 0) {
+		lh_state_remove(st, &a);
+		intent_drop(st, key);
+	} else if (strcmp(op->valuestring, "forget") == 0) {
+		intent_drop(st, key);
+	} else {
+		why = "unknown op";
+	}
+out:
+	free(key);
+	return why;
+}
+
+static bool
+journal_replay(lh_state *st, lh_diags *d, bool *had_records)
+{
+	size_t len = 0;
+	bool ok = false;
+	char *text = NULL;
+	*had_records = false;
+	int fd = open(st->journal_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return true;
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to recover the state journal",
+		    "Cannot open %s: %s.", st->journal_path, strerror(errno));
+		return false;
+	}
+	text = read_fd(fd, &len);
+	close(fd);
+	if (text == NULL) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to recover the state journal",
+		    "Cannot read %s.", st->journal_path);
+		return false;
+	}
+	st->jexists = true;
+	st->jgood = 0;
+	size_t pos = 0;
+	int lineno = 0;
+	bool header = false;
+	while (pos < len) {
+		char *nl = memchr(text + pos, '\n', len - pos);
+		lineno++;
+		if (nl == NULL)	/* torn last line: the write never completed */
+			break;
+		size_t n = (size_t)(nl - (text + pos));
+		cJSON *r = cJSON_ParseWithLength(text + pos, n);
+		if (r == NULL) {
+			if (nl + 1 == text + len)
+				break;	/* torn (garbage) last line */
+			lh_diag_add(d, LH_DIAG_WARNING, NULL, 0, 0, "Damaged state journal line skipped",
+			    "Line %d of %s is not a valid record and was ignored.", lineno,
+			    st->journal_path);
+			pos += n + 1;
+			st->jgood = (off_t)pos;
+			continue;
+		}
+		if (!header) {
+			const cJSON *lin = cJSON_GetObjectItemCaseSensitive(r, "lineage");
+			if (!cJSON_IsString(lin) || cJSON_GetObjectItemCaseSensitive(r, "journal") == NULL) {
+				cJSON_Delete(r);
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to recover the state journal",
+				    "%s does not start with a journal header; move it away if it is "
+				    "not litehcl's.", st->journal_path);
+				goto out;
+			}
+			if (!st->existed && st->n == 0) {
+				/* The state was never saved: the journal knows the lineage. */
+				snprintf(st->lineage, sizeof st->lineage, "%s", lin->valuestring);
+			} else if (strcmp(lin->valuestring, st->lineage) != 0) {
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to recover the state journal",
+				    "%s belongs to a state with lineage %s, but %s has lineage %s. "
+				    "Move the journal away if that state is gone.", st->journal_path,
+				    lin->valuestring, st->path, st->lineage);
+				cJSON_Delete(r);
+				goto out;
+			}
+			header = true;
+		} else {
+			const char *why = replay_record(st, r);
+			if (why != NULL)
+				lh_diag_add(d, LH_DIAG_WARNING, NULL, 0, 0,
+				    "Damaged state journal line skipped",
+				    "Line %d of %s: %s.", lineno, st->journal_path, why);
+			*had_records = true;
+		}
+		cJSON_Delete(r);
+		pos += n + 1;
+		st->jgood = (off_t)pos;
+	}
+	if (!*had_records && st->nintents == 0 && !st->read_only) {
+		/* Nothing worth keeping (empty, header only, or torn header). */
+		unlink(st->journal_path);
+		st->jexists = false;
+		st->jgood = 0;
+	}
+	ok = true;
+out:
+	free(text);
+	return ok;
+}
+
+/* ---- saving ---- */
+
+bool
+lh_state_save(lh_state *st, lh_diags *d)
+{
+	const char *what = NULL;
+	char *body = NULL, *cmp = NULL;
+	bool ok = false;
+	if (st->read_only) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
+		    "The state %s was opened read-only.", st->path);
+		return false;
+	}
+	cmp = render(st, false);
+	bool changed = strcmp(cmp, st->base) != 0;
+	if (changed) {
+		if (st->existed && st->orig != NULL && !st->backup_done) {
+			if (atomic_write(st->backup_path, st->orig, st->orig_len, &what) != 0) {
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
+				    "Cannot write the backup %s (%s: %s); the state was not changed.",
+				    st->backup_path, what, strerror(errno));
+				goto out;
+			}
+			st->backup_done = true;
+		}
+		st->serial++;
+		body = render(st, true);
+		if (atomic_write(st->path, body, strlen(body), &what) != 0) {
+			st->serial--;
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
+			    "Cannot write %s (%s: %s).", st->path, what, strerror(errno));
+			goto out;
+		}
+		st->existed = true;
+		free(st->base);
+		st->base = cmp;
+		cmp = NULL;
+		/* The path now names a new inode: lock it too, then let go of the old one. */
+		if (st->locked) {
+			int sfd = open(st->path, O_RDWR | O_CLOEXEC);
+			if (sfd >= 0 && ofd_lock(sfd) != 0) {
+				close(sfd);
+				sfd = -1;
+			}
+			if (st->state_fd >= 0)
+				close(st->state_fd);
+			st->state_fd = sfd;
+		}
+	}
+	/* The state on disk now holds everything the journal recorded. */
+	if (st->jfd >= 0) {
+		close(st->jfd);
+		st->jfd = -1;
+		st->jdirty = false;
+	}
+	if (st->jexists) {
+		if (unlink(st->journal_path) != 0 && errno != ENOENT) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
+			    "The state was saved but the journal %s could not be removed: %s.",
+			    st->journal_path, strerror(errno));
+			goto out;
+		}
+		st->jexists = false;
+		st->jgood = 0;
+	}
+	st->nintents = 0;
+	ok = true;
+out:
+	free(body);
+	free(cmp);
+	return ok;
+}
+
+/* ---- accessors and edits ---- */
+
+const char *
+lh_state_lineage(const lh_state *st)
+{
+	return st->lineage;
+}
+
+long long
+lh_state_serial(const lh_state *st)
+{
+	return st->serial;
+}
+
+const char *
+lh_state_path(const lh_state *st)
+{
+	return st->path;
+}
+
+bool
+lh_state_existed(const lh_state *st)
+{
+	return st->existed;
+}
+
+size_t
+lh_state_count(lh_state *st)
+{
+	return st->n;
+}
+
+lh_state_inst *
+lh_state_at(lh_state *st, size_t i)
+{
+	if (i >= st->n)
+		return NULL;
+	sort_insts(st);
+	return &st->sorted[i]->pub;
+}
+
+lh_state_inst *
+lh_state_find(lh_state *st, const lh_addr *addr)
+{
+	char *key = addr_key(addr);
+	inst *in = lookup(st, key);
+	free(key);
+	return in ? &in->pub : NULL;
+}
+
+lh_state_inst *
+lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *dependencies,
+    cJSON *sensitive)
+{
+	char *key = addr_key(addr);
+	inst *old = lookup(st, key);
+	const char *prov = st->provider;
+	char *prov_copy = NULL;
+	free(key);
+	if (old != NULL) {
+		prov = prov_copy = xstrdup(old->pub.provider);
+		del_inst(st, old);
+	} else {
+		for (size_t i = 0; i < st->n; i++) {
+			if (strcmp(st->v[i]->pub.addr.type, addr->type) == 0 &&
+			    strcmp(st->v[i]->pub.addr.name, addr->name) == 0) {
+				prov = st->v[i]->pub.provider;
+				break;
+			}
+		}
+	}
+	inst *in = new_inst(addr, prov);
+	free(prov_copy);
+	in->pub.attributes = cJSON_IsObject(attributes) ? attributes : cJSON_CreateObject();
+	if (attributes != in->pub.attributes)
+		cJSON_Delete(attributes);
+	in->pub.dependencies = cJSON_IsArray(dependencies) ? dependencies : cJSON_CreateArray();
+	if (dependencies != NULL && dependencies != in->pub.dependencies)
+		cJSON_Delete(dependencies);
+	in->pub.sensitive_attributes = cJSON_IsArray(sensitive) ? sensitive : cJSON_CreateArray();
+	if (sensitive != NULL && sensitive != in->pub.sensitive_attributes)
+		cJSON_Delete(sensitive);
+	add_inst(st, in);
+	return &in->pub;
+}
+
+bool
+lh_state_remove(lh_state *st, const lh_addr *addr)
+{
+	char *key = addr_key(addr);
+	inst *in = lookup(st, key);
+	free(key);
+	if (in == NULL)
+		return false;
+	del_inst(st, in);
+	return true;
+}
+
+/* Terraform's type JSON for a value, when the caller gives none. */
+static cJSON *
+type_of(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return cJSON_CreateString("string");
+	if (cJSON_IsNumber(v))
+		return cJSON_CreateString("number");
+	if (cJSON_IsBool(v))
+		return cJSON_CreateString("bool");
+	if (cJSON_IsArray(v)) {
+		cJSON *t = cJSON_CreateArray(), *el = cJSON_CreateArray();
+		cJSON_AddItemToArray(t, cJSON_CreateString("tuple"));
+		for (const cJSON *c = v->child; c; c = c->next)
+			cJSON_AddItemToArray(el, type_of(c));
+		cJSON_AddItemToArray(t, el);
+		return t;
+	}
+	if (cJSON_IsObject(v)) {
+		cJSON *t = cJSON_CreateArray(), *at = cJSON_CreateObject();
+		cJSON_AddItemToArray(t, cJSON_CreateString("object"));
+		for (const cJSON *c = v->child; c; c = c->next)
+			cJSON_AddItemToObject(at, c->string, type_of(c));
+		cJSON_AddItemToArray(t, at);
+		return t;
+	}
+	return cJSON_CreateString("dynamic");
+}
+
+void
+lh_state_output_set(lh_state *st, const char *name, cJSON *value, cJSON *type, bool sensitive)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (value == NULL)
+		value = cJSON_CreateNull();
+	if (type == NULL)
+		type = type_of(value);
+	cJSON_AddItemToObject(o, "value", value);
+	cJSON_AddItemToObject(o, "type", type);
+	if (sensitive)
+		cJSON_AddTrueToObject(o, "sensitive");
+	cJSON_DeleteItemFromObjectCaseSensitive(st->outputs, name);
+	/* Terraform lists outputs by name. */
+	cJSON *after = NULL;
+	for (cJSON *c = st->outputs->child; c; c = c->next)
+		if (strcmp(c->string, name) < 0)
+			after = c;
+	cJSON_AddItemToObject(st->outputs, name, o);
+	if (after != NULL && after->next != o) {
+		cJSON_DetachItemViaPointer(st->outputs, o);
+		o->next = after->next;
+		o->prev = after;
+		if (after->next)
+			after->next->prev = o;
+		else
+			st->outputs->child->prev = o;
+		after->next = o;
+	} else if (after == NULL && st->outputs->child != o) {
+		cJSON_DetachItemViaPointer(st->outputs, o);
+		cJSON *first = st->outputs->child;
+		o->next = first;
+		o->prev = first ? first->prev : o;
+		if (first)
+			first->prev = o;
+		st->outputs->child = o;
+	}
+}
+
+const cJSON *
+lh_state_output_get(const lh_state *st, const char *name, bool *sensitive)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(st->outputs, name);
+	if (sensitive != NULL)
+		*sensitive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "sensitive"));
+	return o ? cJSON_GetObjectItemCaseSensitive(o, "value") : NULL;
+}
+
+bool
+lh_state_output_remove(lh_state *st, const char *name)
+{
+	cJSON *o = cJSON_DetachItemFromObjectCaseSensitive(st->outputs, name);
+	cJSON_Delete(o);
+	return o != NULL;
+}
+
+void
+lh_state_outputs_clear(lh_state *st)
+{
+	cJSON_Delete(st->outputs);
+	st->outputs = cJSON_CreateObject();
+}
+
+const cJSON *
+lh_state_outputs(const lh_state *st)
+{
+	return st->outputs;
+}
+
+/* ---- saved plans ---- */
+
+bool
+lh_planfile_write(const char *path, const lh_state *st, const cJSON *plan, lh_diags *d)
+{
+	const char *what = NULL;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "format", "litehcl-plan");
+	cJSON_AddNumberToObject(o, "format_version", 1);
+	cJSON_AddStringToObject(o, "lineage", st->lineage);
+	cJSON_AddNumberToObject(o, "serial", (double)st->serial);
+	cJSON_AddItemToObject(o, "plan", plan ? cJSON_Duplicate(plan, true) : cJSON_CreateNull());
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	bool ok = text != NULL && atomic_write(path, text, strlen(text), &what) == 0;
+	if (!ok)
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to write plan file",
+		    "Cannot write %s (%s: %s).", path, what ? what : "render", strerror(errno));
+	free(text);
+	return ok;
+}
+
+bool
+lh_planfile_read(const char *path, const lh_state *st, cJSON **plan, lh_diags *d)
+{
+	size_t len = 0;
+	char *text = NULL;
+	cJSON *o = NULL;
+	bool ok = false;
+	*plan = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",
+		    "Cannot open %s: %s.", path, strerror(errno));
+		return false;
+	}
+	text = read_fd(fd, &len);
+	close(fd);
+	if (text != NULL)
+		o = cJSON_ParseWithLength(text, len);
+	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(o, "format");
+	const cJSON *fv = cJSON_GetObjectItemCaseSensitive(o, "format_version");
+	const cJSON *lin = cJSON_GetObjectItemCaseSensitive(o, "lineage");
+	const cJSON *ser = cJSON_GetObjectItemCaseSensitive(o, "serial");
+	if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "litehcl-plan") != 0 ||
+	    !cJSON_IsNumber(fv) || !cJSON_IsString(lin) || !cJSON_IsNumber(ser)) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",
+		    "%s is not a litehcl saved plan.", path);
+		goto out;
+	}
+	if (fv->valuedouble != 1) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",
+		    "%s uses plan format version %g; this litehcl reads version 1.", path,
+		    fv->valuedouble);
+		goto out;
+	}
+	if (st != NULL && (strcmp(lin->valuestring, st->lineage) != 0 ||
+	    (long long)ser->valuedouble != st->serial)) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Saved plan is stale",
+		    "The given plan file can no longer be applied because the state was changed "
+		    "by another operation after the plan was created.");
+		goto out;
+	}
+	*plan = cJSON_DetachItemFromObjectCaseSensitive(o, "plan");
+	ok = true;
+out:
+	cJSON_Delete(o);
+	free(text);
+	return ok;
+}
+
+/* ---- helpers ---- */
+
+bool
+lh_duration_parse(const char *s, double *secs)
+{
+	double total = 0;
+	const char *p = s;
+	if (s == NULL || *s == '\0')
+		return false;
+	if (strcmp(s, "0") == 0) {
+		*secs = 0;
+		return true;
+	}
+	while (*p) {
+		char *end;
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return false;
+		double v = strtod(p, &end);
+		if (end == p)
+			return false;
+		p = end;
+		double unit;
+		if (strncmp(p, "ns", 2) == 0) { unit = 1e-9; p += 2; }
+		else if (strncmp(p, "us", 2) == 0) { unit = 1e-6; p += 2; }
+		else if (strncmp(p, "\xc2\xb5s", 3) == 0) { unit = 1e-6; p += 3; }
+		else if (strncmp(p, "ms", 2) == 0) { unit = 1e-3; p += 2; }
+		else if (*p == 's') { unit = 1; p++; }
+		else if (*p == 'm') { unit = 60; p++; }
+		else if (*p == 'h') { unit = 3600; p++; }
+		else return false;
+		total += v * unit;
+	}
+	*secs = total;
+	return true;
+}
