@@ -1,0 +1,415 @@
+/* hcl2json.c - the syntax tree as JSON in @cdktf/hcl2json's layout (see hcl2json.h).
+ *
+ * Mirrors that converter's rules: attributes first, then blocks nested by type and
+ * labels into arrays; literals (and a unary operator on a literal) become JSON values;
+ * a template that is exactly one ${x} converts as x; other templates become HCL's JSON
+ * template form, with literal "${" and "%{" escaped as "$${" and "%%{"; conditionals and
+ * for directives inside templates are written back as %{if}/%{for} directives; every
+ * other expression becomes "${SOURCE}" with its exact source text. */
+#include "hcl2json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growable string (malloc: the output is built once and freed here). */
+typedef struct buf {
+	char *p;
+	size_t n, cap;
+	bool oom;
+} buf;
+
+static void
+put(buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (p == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void
+puts_(buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* Literal template text, with ${ and %{ escaped so the result reads back the same. */
+static void
+put_lit(buf *b, const char *s, size_t n)
+{
+	size_t i = 0, from = 0;
+	for (; i + 1 < n; i++) {
+		if ((s[i] == '$' || s[i] == '%') && s[i + 1] == '{') {
+			put(b, s + from, i + 1 - from);
+			from = i;
+		}
+	}
+	put(b, s + from, n - from);
+}
+
+static void
+put_src(buf *b, const lh_node *n)
+{
+	put(b, n->src->text + n->start, n->end - n->start);
+}
+
+static void
+put_wrapped(buf *b, const lh_node *n)
+{
+	puts_(b, "${");
+	put_src(b, n);
+	puts_(b, "}");
+}
+
+/* A number as cty converts it to a string: shortest round-trip, no exponent. */
+static void
+put_number(buf *b, double v)
+{
+	char s[400];
+	if (!isfinite(v)) {
+		puts_(b, v > 0 ? "Infinity" : v < 0 ? "-Infinity" : "NaN");
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e21) {
+		snprintf(s, sizeof s, "%.0f", v);
+		puts_(b, s);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(s, sizeof s, "%.*g", prec, v);
+		if (strtod(s, NULL) == v)
+			break;
+	}
+	if (strchr(s, 'e') != NULL) {
+		for (int prec = 1; prec <= 340; prec++) {
+			snprintf(s, sizeof s, "%.*f", prec, v);
+			if (strtod(s, NULL) == v)
+				break;
+		}
+	}
+	puts_(b, s);
+}
+
+static void template_parts(buf *b, const lh_node *t);
+
+/* An expression inside a template, as a string. */
+static void
+string_part(buf *b, const lh_node *e)
+{
+	switch (e->kind) {
+	case LH_AST_NUMBER:
+		put_number(b, e->u.number.value);
+		return;
+	case LH_AST_BOOL:
+		puts_(b, e->u.boolean ? "true" : "false");
+		return;
+	case LH_AST_NULL:
+		return;
+	case LH_AST_TEMPLATE:
+		if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
+			string_part(b, e->u.tmpl.parts[0]->u.interp.expr);
+		else
+			template_parts(b, e);
+		return;
+	case LH_AST_COND:
+		puts_(b, "%{if ");
+		put_src(b, e->u.cond.cond);
+		puts_(b, "}");
+		string_part(b, e->u.cond.t);
+		{
+			buf f = { 0 };
+			string_part(&f, e->u.cond.f);
+			if (f.oom)
+				b->oom = true;
+			if (f.n > 0) {
+				puts_(b, "%{else}");
+				put(b, f.p, f.n);
+			}
+			free(f.p);
+		}
+		puts_(b, "%{endif}");
+		return;
+	default:
+		put_wrapped(b, e);
+		return;
+	}
+}
+
+static void
+template_parts(buf *b, const lh_node *t)
+{
+	for (size_t i = 0; i < t->u.tmpl.n; i++) {
+		const lh_node *part = t->u.tmpl.parts[i];
+		switch (part->kind) {
+		case LH_AST_TLIT:
+			put_lit(b, part->u.lit.text, part->u.lit.len);
+			break;
+		case LH_AST_TINTERP:
+			string_part(b, part->u.interp.expr);
+			break;
+		case LH_AST_TIF: {
+			puts_(b, "%{if ");
+			put_src(b, part->u.tif.cond);
+			puts_(b, "}");
+			template_parts(b, part->u.tif.then);
+			if (part->u.tif.els != NULL) {
+				buf f = { 0 };
+				template_parts(&f, part->u.tif.els);
+				if (f.oom)
+					b->oom = true;
+				if (f.n > 0) {
+					puts_(b, "%{else}");
+					put(b, f.p, f.n);
+				}
+				free(f.p);
+			}
+			puts_(b, "%{endif}");
+			break;
+		}
+		case LH_AST_TFOR:
+			puts_(b, "%{for ");
+			if (part->u.tfor.key_var != NULL) {
+				puts_(b, part->u.tfor.key_var);
+				puts_(b, ", ");
+			}
+			puts_(b, part->u.tfor.val_var);
+			puts_(b, " in ");
+			put_src(b, part->u.tfor.coll);
+			puts_(b, "}");
+			template_parts(b, part->u.tfor.body);
+			puts_(b, "%{endfor}");
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static cJSON *
+string_value(buf *b)
+{
+	cJSON *j = b->oom ? NULL : cJSON_CreateString(b->p != NULL ? b->p : "");
+	free(b->p);
+	return j;
+}
+
+static cJSON *expression(const lh_node *e);
+
+/* A literal value (or a unary operator applied to one). */
+static cJSON *
+literal(const lh_node *e)
+{
+	switch (e->kind) {
+	case LH_AST_NUMBER:
+		return cJSON_CreateNumber(e->u.number.value);
+	case LH_AST_BOOL:
+		return cJSON_CreateBool(e->u.boolean);
+	case LH_AST_NULL:
+		return cJSON_CreateNull();
+	default:
+		return NULL;
+	}
+}
+
+static bool
+is_literal(const lh_node *e)
+{
+	return e->kind == LH_AST_NUMBER || e->kind == LH_AST_BOOL || e->kind == LH_AST_NULL;
+}
+
+static cJSON *
+wrapped(const lh_node *e)
+{
+	buf b = { 0 };
+	put_wrapped(&b, e);
+	return string_value(&b);
+}
+
+/* An object key as a string. */
+static char *
+key_text(const lh_node *k)
+{
+	buf b = { 0 };
+	if (k->kind == LH_AST_VAR || k->kind == LH_AST_GETATTR ||
+	    (k->kind == LH_AST_INDEX && k->u.index.legacy))
+		put_src(&b, k);
+	else
+		string_part(&b, k);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	if (b.p == NULL)
+		return strdup("");
+	return b.p;
+}
+
+/* Adds item under key, replacing an earlier value (later keys win, as in a Go map). */
+static bool
+set(cJSON *obj, const char *key, cJSON *item)
+{
+	if (item == NULL)
+		return false;
+	if (cJSON_GetObjectItemCaseSensitive(obj, key) != NULL)
+		return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item);
+	return cJSON_AddItemToObject(obj, key, item);
+}
+
+static cJSON *
+expression(const lh_node *e)
+{
+	cJSON *j = NULL;
+	switch (e->kind) {
+	case LH_AST_NUMBER:
+	case LH_AST_BOOL:
+	case LH_AST_NULL:
+		return literal(e);
+	case LH_AST_UNARY: {
+		const lh_node *x = e->u.unary.operand;
+		if (!is_literal(x))
+			return wrapped(e);
+		if (e->u.unary.op == LH_OP_NEG && x->kind == LH_AST_NUMBER)
+			return cJSON_CreateNumber(-x->u.number.value);
+		if (e->u.unary.op == LH_OP_NOT && x->kind == LH_AST_BOOL)
+			return cJSON_CreateBool(!x->u.boolean);
+		return wrapped(e);
+	}
+	case LH_AST_TEMPLATE: {
+		if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
+			return expression(e->u.tmpl.parts[0]->u.interp.expr);
+		buf b = { 0 };
+		template_parts(&b, e);
+		return string_value(&b);
+	}
+	case LH_AST_TUPLE:
+		j = cJSON_CreateArray();
+		if (j == NULL)
+			return NULL;
+		for (size_t i = 0; i < e->u.tuple.n; i++) {
+			cJSON *item = expression(e->u.tuple.items[i]);
+			if (item == NULL || !cJSON_AddItemToArray(j, item)) {
+				cJSON_Delete(item);
+				goto fail;
+			}
+		}
+		return j;
+	case LH_AST_OBJECT:
+		j = cJSON_CreateObject();
+		if (j == NULL)
+			return NULL;
+		for (size_t i = 0; i < e->u.object.n; i++) {
+			char *key = key_text(e->u.object.keys[i]);
+			cJSON *v = key ? expression(e->u.object.values[i]) : NULL;
+			bool ok = v != NULL && set(j, key, v);
+			free(key);
+			if (!ok) {
+				cJSON_Delete(v);
+				goto fail;
+			}
+		}
+		return j;
+	default:
+		return wrapped(e);
+	}
+fail:
+	cJSON_Delete(j);
+	return NULL;
+}
+
+static bool body(cJSON *out, const lh_node *b, lh_diags *d);
+
+static bool
+block(cJSON *out, const lh_node *blk, lh_diags *d)
+{
+	const char *key = blk->u.block.type;
+	cJSON *value = cJSON_CreateObject(), *cur = out, *list;
+	if (value == NULL || !body(value, blk->u.block.body, d))
+		goto fail;
+	for (size_t i = 0; i < blk->u.block.nlabels; i++) {
+		cJSON *inner = cJSON_GetObjectItemCaseSensitive(cur, key);
+		if (inner != NULL) {
+			if (!cJSON_IsObject(inner))
+				goto clash;
+		} else {
+			inner = cJSON_CreateObject();
+			if (inner == NULL || !cJSON_AddItemToObject(cur, key, inner)) {
+				cJSON_Delete(inner);
+				goto fail;
+			}
+		}
+		cur = inner;
+		key = blk->u.block.labels[i].text;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(cur, key);
+	if (list != NULL && !cJSON_IsArray(list))
+		goto clash;
+	if (list == NULL) {
+		list = cJSON_CreateArray();
+		if (list == NULL || !cJSON_AddItemToObject(cur, key, list)) {
+			cJSON_Delete(list);
+			goto fail;
+		}
+	}
+	if (!cJSON_AddItemToArray(list, value))
+		goto fail;
+	return true;
+clash:
+	lh_diag_add(d, LH_DIAG_ERROR, blk->src, blk->u.block.type_start, blk->u.block.type_end,
+	    "Unable to convert block to JSON",
+	    "The block \"%s\" clashes with an argument or block of the same name.",
+	    blk->u.block.type);
+fail:
+	cJSON_Delete(value);
+	return false;
+}
+
+static bool
+body(cJSON *out, const lh_node *b, lh_diags *d)
+{
+	for (size_t i = 0; i < b->u.body.n; i++) {
+		const lh_node *item = b->u.body.items[i];
+		if (item->kind != LH_AST_ATTR)
+			continue;
+		cJSON *v = expression(item->u.attr.expr);
+		if (!set(out, item->u.attr.name, v)) {
+			cJSON_Delete(v);
+			lh_diag_add(d, LH_DIAG_ERROR, item->src, item->start, item->end,
+			    "Unable to convert argument to JSON", NULL);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < b->u.body.n; i++) {
+		const lh_node *item = b->u.body.items[i];
+		if (item->kind == LH_AST_BLOCK && !block(out, item, d))
+			return false;
+	}
+	return true;
+}
+
+cJSON *
+lh_hcl2json(const lh_node *b, lh_diags *d)
+{
+	cJSON *out = cJSON_CreateObject();
+	if (out == NULL)
+		return NULL;
+	if (!body(out, b, d)) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	return out;
+}
