@@ -1,0 +1,160 @@
+/* emu.h - shared declarations of the LiteLLM proxy emulator (build/litellm-emu).
+ *
+ * The emulator answers the management API described in shared/spec/litellm-api.md over
+ * HTTP on 127.0.0.1.  Flow of a request:
+ *   server.c (libmicrohttpd glue: body, auth, routing, faults, request log)
+ *     -> users.c / teams.c / admin.c (one function per route, store lock held)
+ *       -> store.c (users, teams, keys: hash tables, persistence)
+ *   json.c holds the JSON helpers every layer shares (floats, timestamps, error bodies,
+ *   pydantic-like validation); faults.c decides which injected fault a request gets.
+ * Everything a route needs arrives in an emu_req; everything it answers goes into an
+ * emu_resp.  Routes never touch sockets.
+ */
+#ifndef EMU_H
+#define EMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <cjson/cJSON.h>
+
+/* ---- configuration (main.c fills it from argv) ---- */
+struct emu_config {
+	const char *master_key;      /* NULL: open API */
+	bool legacy;                 /* old (~v1.80) behaviour instead of new (~v1.83) */
+	bool premium;                /* enterprise build: team admins allowed */
+	int port;                    /* 0 picks a free port */
+	const char *port_file;       /* where the chosen port is written, or NULL */
+	const char *log_file;        /* JSON-lines request log, or NULL */
+	const char *data_file;       /* persisted state, or NULL */
+	const char *seed_file;       /* state loaded at start, or NULL */
+	int threads;                 /* MHD thread pool size */
+	int hang_max_ms;             /* a hung response is cut after this long */
+	bool have_seed_random;       /* --seed-random given: deterministic ids/faults */
+	uint64_t seed_random;
+	int64_t fixed_now_ms;        /* --now: frozen clock (ms since epoch), 0 = real */
+	/* server-side defaults applied to new users, as a proxy config would */
+	bool have_default_max_budget;
+	double default_max_budget;
+	const char *default_budget_duration;
+	cJSON *default_models;       /* array of strings, or NULL */
+	const char *default_user_role;
+};
+
+extern struct emu_config emu_cfg;
+
+/* ---- one request and its answer ---- */
+struct emu_req {
+	const char *method;          /* "GET", "POST", ... */
+	const char *path;            /* without the query string */
+	cJSON *query;                /* object name -> string (first value wins) */
+	const char *body;            /* raw body bytes (NUL-terminated), maybe "" */
+	size_t body_len;
+	bool body_is_json;           /* Content-Type is application/json (or +json) */
+	cJSON *json;                 /* parsed body when body_is_json and valid, else NULL */
+	bool is_admin;               /* authenticated with the master key (or open API) */
+};
+
+struct emu_resp {
+	int status;
+	char *body;                  /* malloc'd JSON text (or raw text for faults) */
+	const char *content_type;    /* default application/json */
+	int retry_after;             /* > 0: send a Retry-After header */
+};
+
+/* Route handler: fills resp; called with the store lock held. */
+typedef void (*emu_handler)(struct emu_req *req, struct emu_resp *resp);
+
+/* ---- json.c ---- */
+/* Set resp to status + the printed JSON of v; takes ownership of v. */
+void emu_resp_json(struct emu_resp *resp, int status, cJSON *v);
+/* Error shape 1: {"error":{"message","type","param","code"}}. */
+void emu_resp_error(struct emu_resp *resp, int status, const char *type, const char *param,
+                    const char *message);
+/* Error shape 1 whose message is Python's repr of {'error': MSG}. */
+void emu_resp_error_repr(struct emu_resp *resp, int status, const char *type, const char *msg);
+/* Error shape 2: {"detail": MSG} (as_object: {"detail":{"error":MSG}}). */
+void emu_resp_detail(struct emu_resp *resp, int status, bool as_object, const char *msg);
+/* printf into a malloc'd string; never returns NULL (aborts on OOM). */
+char *emu_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *emu_strdup(const char *s);
+void *emu_xmalloc(size_t n);
+/* Python repr() of a string: 'abc' or "it's". Caller frees. */
+char *emu_py_repr(const char *s);
+/* Python repr() of a float as JSON number text ("10.0", "6.25e-06"). buf >= 32. */
+void emu_float_text(double d, char *buf, size_t n);
+/* A cJSON raw number item printing d with a decimal point. */
+cJSON *emu_json_float(double d);
+/* Numeric value of a number or raw-number item; false when it is neither. */
+bool emu_json_number(const cJSON *v, double *out);
+/* Replace the members named in keys (NULL-terminated) that are numbers by float items. */
+void emu_json_fix_floats(cJSON *obj, const char *const *keys);
+/* Add helpers that abort on OOM (a test server has no better answer). */
+void emu_add(cJSON *obj, const char *name, cJSON *v);
+void emu_add_str(cJSON *obj, const char *name, const char *s);  /* NULL -> null */
+void emu_set(cJSON *obj, const char *name, cJSON *v);           /* replace or add */
+/* Copy of a string member, or NULL when absent/not a string. */
+const char *emu_get_str(const cJSON *obj, const char *name);
+/* Current time (ms since epoch; frozen by --now) and its ISO text
+ * "2024-06-14T22:48:36.594000Z" (buf >= 32). */
+int64_t emu_now_ms(void);
+void emu_time_text(int64_t ms, char *buf, size_t n);
+/* Parse an ISO timestamp like the ones above; false when malformed. */
+bool emu_time_parse(const char *s, int64_t *ms);
+
+/* ---- validation (json.c): pydantic-like field checks producing 422 bodies ---- */
+enum emu_ftype {
+	EMU_F_STR, EMU_F_FLOAT, EMU_F_INT, EMU_F_BOOL, EMU_F_LIST, EMU_F_STRLIST,
+	EMU_F_DICT, EMU_F_USER_ROLE, EMU_F_TEAM_ROLE, EMU_F_MEMBER, EMU_F_MEMBERS, EMU_F_ANY
+};
+struct emu_field {
+	const char *name;
+	enum emu_ftype type;
+	bool required;
+};
+/* Validate the request body against fields (terminated by a NULL name).  On failure fills
+ * resp with 422 and returns false; on success req->json is an object. */
+bool emu_validate_body(struct emu_req *req, const struct emu_field *fields,
+                       struct emu_resp *resp);
+/* Append one pydantic error to a detail array. input is borrowed and copied. */
+void emu_verr(cJSON *detail, const char *type, const char *where, const char *field, int index,
+              const char *msg, const cJSON *input, cJSON *ctx);
+/* Answer 422 with detail (takes ownership). */
+void emu_resp_422(struct emu_resp *resp, cJSON *detail);
+/* The budget_duration grammar ^[1-9][0-9]*(s|m|h|d|w)$|^1mo$ */
+bool emu_duration_valid(const char *s);
+/* When a budget with this duration set at now_ms resets next (ms), or -1. */
+int64_t emu_duration_reset(const char *s, int64_t now_ms);
+
+/* ---- random (store.c; deterministic with --seed-random) ---- */
+uint64_t emu_rand64(void);
+double emu_rand01(void);
+void emu_uuid4(char out[37]);
+
+/* ---- routes ---- */
+void emu_route_user_new(struct emu_req *req, struct emu_resp *resp);
+void emu_route_user_info(struct emu_req *req, struct emu_resp *resp);
+void emu_route_user_update(struct emu_req *req, struct emu_resp *resp);
+void emu_route_user_delete(struct emu_req *req, struct emu_resp *resp);
+void emu_route_user_list(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_new(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_info(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_update(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_delete(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_member_delete(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_member_update(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_list(struct emu_req *req, struct emu_resp *resp);
+/* admin.c: dispatches every /__emu/ route; false when the path is unknown. */
+bool emu_admin_dispatch(struct emu_req *req, struct emu_resp *resp);
+
+/* ---- server.c ---- */
+/* Start the HTTP daemon on 127.0.0.1; returns the bound port or -1 (message printed). */
+int emu_server_start(void);
+/* Release hung/delayed connections and stop the daemon. */
+void emu_server_stop(void);
+/* Readiness toggle (admin): false makes /health/readiness answer 503. */
+extern volatile bool emu_db_connected;
+
+#endif

@@ -1,0 +1,727 @@
+/* server.c - libmicrohttpd glue: receive a request, route it, authenticate, apply an
+ * injected fault, answer, and write one JSON line to the request log.
+ *
+ * Order of checks follows FastAPI: unknown route (404) and wrong method (405) first, then
+ * a JSON body that does not parse (422), then the master key (401), then the route's own
+ * validation.  The daemon runs an epoll thread pool on 127.0.0.1 only.  Delays and hung
+ * bodies suspend the connection and a timer thread resumes it, so they never block other
+ * requests or shutdown.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <microhttpd.h>
+
+#include "faults.h"
+#include "store.h"
+
+#define MAX_BODY (16u << 20)
+
+volatile bool emu_db_connected = true;
+
+/* Per-request state (MHD's con_cls), freed when MHD reports the request completed. */
+struct conn {
+	struct MHD_Connection *mc;
+	char *body;                  /* request body, NUL-terminated */
+	size_t len, cap;
+	bool too_big;
+	bool decided;                /* fault chosen */
+	struct emu_fault_hit fault;
+	bool waiting;                /* suspended for a delay, counted in n_suspended */
+	bool delayed;                /* the delay has been served */
+	char *out;                   /* TRUNCATE/HANG: the full answer */
+	size_t out_len, cut;         /* bytes of out actually sent */
+	bool hung;                   /* suspended inside the content reader */
+	atomic_bool released;        /* hang over: end the body with an error */
+};
+
+static struct MHD_Daemon *daemon_;
+static atomic_bool stopping;
+static atomic_int n_suspended;
+static int log_fd = -1;
+static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- timer thread: resumes delayed and hung connections, flushes --data ---- */
+struct timer {
+	struct conn *c;
+	int64_t due;                 /* CLOCK_MONOTONIC ms */
+};
+static pthread_mutex_t tmu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tcv;
+static struct timer *timers;
+static size_t ntimers, captimers;
+static pthread_t timer_thread;
+static bool timer_running, timer_quit;
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+timer_add(struct conn *c, int64_t delay_ms)
+{
+	pthread_mutex_lock(&tmu);
+	if (timer_quit) {
+		/* shutting down: nothing may stay suspended */
+		atomic_store(&c->released, true);
+		MHD_resume_connection(c->mc);
+		pthread_mutex_unlock(&tmu);
+		return;
+	}
+	if (ntimers == captimers) {
+		captimers = captimers ? captimers * 2 : 16;
+		timers = realloc(timers, captimers * sizeof *timers);
+		if (!timers)
+			abort();
+	}
+	timers[ntimers].c = c;
+	timers[ntimers].due = mono_ms() + delay_ms;
+	ntimers++;
+	pthread_cond_signal(&tcv);
+	pthread_mutex_unlock(&tmu);
+}
+
+/* Fire every timer due by now (all of them when quitting).  tmu held. */
+static void
+timers_fire(bool all)
+{
+	int64_t now = mono_ms();
+
+	for (size_t i = 0; i < ntimers;) {
+		if (all || timers[i].due <= now) {
+			struct conn *c = timers[i].c;
+			timers[i] = timers[--ntimers];
+			atomic_store(&c->released, true);
+			MHD_resume_connection(c->mc);
+		} else {
+			i++;
+		}
+	}
+}
+
+static void
+flush_data(void)
+{
+	char *err = NULL;
+
+	if (!emu_cfg.data_file)
+		return;
+	emu_store_lock();
+	if (emu_store_dirty && !emu_store_save_file(emu_cfg.data_file, &err)) {
+		fprintf(stderr, "litellm-emu: saving %s\n", err);
+		free(err);
+	}
+	emu_store_unlock();
+}
+
+static void *
+timer_main(void *arg)
+{
+	int64_t next_flush = mono_ms() + 1000;
+
+	pthread_mutex_lock(&tmu);
+	while (!timer_quit) {
+		int64_t wake = next_flush;
+		struct timespec ts;
+		for (size_t i = 0; i < ntimers; i++)
+			if (timers[i].due < wake)
+				wake = timers[i].due;
+		ts.tv_sec = (time_t)(wake / 1000);
+		ts.tv_nsec = (long)(wake % 1000) * 1000000;
+		pthread_cond_timedwait(&tcv, &tmu, &ts);
+		timers_fire(false);
+		if (mono_ms() >= next_flush) {
+			pthread_mutex_unlock(&tmu);
+			flush_data();
+			pthread_mutex_lock(&tmu);
+			next_flush = mono_ms() + 1000;
+		}
+	}
+	timers_fire(true);
+	pthread_mutex_unlock(&tmu);
+	return NULL;
+}
+
+/* ---- request log ---- */
+
+static cJSON *
+log_body(const struct emu_req *req)
+{
+	cJSON *v;
+
+	if (req->body_len == 0)
+		return cJSON_CreateNull();
+	if (req->json)
+		return cJSON_Duplicate(req->json, true);
+	v = cJSON_ParseWithLength(req->body, req->body_len);
+	return v ? v : cJSON_CreateString(req->body);
+}
+
+/* One JSON line per request; never headers (the key travels there). */
+static void
+log_request(const struct emu_req *req, int status, const struct emu_fault_hit *f)
+{
+	cJSON *o;
+	char *line, ts[40];
+
+	if (log_fd < 0 || strncmp(req->path, "/__emu/", 7) == 0)
+		return;
+	o = cJSON_CreateObject();
+	emu_time_text(emu_now_ms(), ts, sizeof ts);
+	emu_add_str(o, "time", ts);
+	emu_add_str(o, "method", req->method);
+	emu_add_str(o, "path", req->path);
+	emu_add(o, "query", cJSON_Duplicate(req->query, true));
+	emu_add(o, "body", log_body(req));
+	emu_add(o, "status", cJSON_CreateNumber(status));
+	if (f && f->kind != EMU_FAULT_NONE)
+		emu_add_str(o, "fault", emu_fault_kind_name(f->kind));
+	line = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!line)
+		abort();
+	pthread_mutex_lock(&log_mu);
+	size_t n = strlen(line);
+	line[n] = '\n';
+	if (write(log_fd, line, n + 1) < 0)
+		perror("litellm-emu: log");
+	pthread_mutex_unlock(&log_mu);
+	free(line);
+}
+
+/* ---- health ---- */
+
+static void
+route_liveliness(struct emu_req *req, struct emu_resp *resp)
+{
+	emu_resp_json(resp, 200, cJSON_CreateString("I'm alive!"));
+}
+
+static void
+route_readiness(struct emu_req *req, struct emu_resp *resp)
+{
+	cJSON *r;
+
+	if (!emu_db_connected) {
+		emu_resp_detail(resp, 503, false, "Service Unhealthy (Not connected to DB!)");
+		return;
+	}
+	r = cJSON_CreateObject();
+	emu_add_str(r, "status", "connected");
+	emu_add_str(r, "db", "connected");
+	emu_add_str(r, "litellm_version", emu_cfg.legacy ? "1.80.0" : "1.83.0");
+	emu_resp_json(resp, 200, r);
+}
+
+/* ---- routing ---- */
+
+struct route {
+	const char *method;
+	const char *path;
+	emu_handler fn;
+	bool open;                   /* no auth */
+};
+
+static const struct route routes[] = {
+	{"GET", "/health/liveliness", route_liveliness, true},
+	{"GET", "/health/liveness", route_liveliness, true},
+	{"GET", "/health/readiness", route_readiness, true},
+	{"POST", "/user/new", emu_route_user_new, false},
+	{"GET", "/user/info", emu_route_user_info, false},
+	{"POST", "/user/update", emu_route_user_update, false},
+	{"POST", "/user/delete", emu_route_user_delete, false},
+	{"GET", "/user/list", emu_route_user_list, false},
+	{"GET", "/user/get_users", emu_route_user_list, false},
+	{"POST", "/team/new", emu_route_team_new, false},
+	{"GET", "/team/info", emu_route_team_info, false},
+	{"POST", "/team/update", emu_route_team_update, false},
+	{"POST", "/team/delete", emu_route_team_delete, false},
+	{"POST", "/team/member_add", emu_route_team_member_add, false},
+	{"POST", "/team/member_delete", emu_route_team_member_delete, false},
+	{"POST", "/team/member_update", emu_route_team_member_update, false},
+	{"GET", "/team/list", emu_route_team_list, false},
+	{NULL, NULL, NULL, false},
+};
+
+/* The api key a client sent: x-litellm-api-key wins, then Authorization; "Bearer " is
+ * stripped.  NULL when none. */
+static const char *
+sent_key(struct MHD_Connection *mc)
+{
+	const char *k = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "x-litellm-api-key");
+
+	if (!k || !*k)
+		k = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!k)
+		return NULL;
+	if (strncasecmp(k, "Bearer ", 7) == 0)
+		k += 7;
+	while (*k == ' ')
+		k++;
+	return *k ? k : NULL;
+}
+
+static bool
+authorize(struct MHD_Connection *mc, struct emu_resp *resp)
+{
+	const char *k;
+
+	if (!emu_cfg.master_key)
+		return true;
+	k = sent_key(mc);
+	if (!k) {
+		emu_resp_error(resp, 401, "auth_error", "None",
+		               "Authentication Error, No api key passed in.");
+		return false;
+	}
+	if (strcmp(k, emu_cfg.master_key) != 0) {
+		emu_resp_error(resp, 401, "auth_error", "None",
+		               "Authentication Error, Invalid proxy server token passed. Unable to "
+		               "find token in cache or `LiteLLM_VerificationTokenTable`");
+		return false;
+	}
+	return true;
+}
+
+/* FastAPI's answer to a JSON body that does not parse. */
+static void
+json_invalid(struct emu_resp *resp, long pos)
+{
+	cJSON *detail = cJSON_CreateArray(), *ctx = cJSON_CreateObject(), *e;
+	cJSON *empty = cJSON_CreateObject();
+
+	emu_add_str(ctx, "error", "Expecting value");
+	emu_verr(detail, "json_invalid", "body", NULL, -1, "JSON decode error", empty, ctx);
+	cJSON_Delete(empty);
+	e = cJSON_GetArrayItem(detail, 0);
+	cJSON_AddItemToArray(cJSON_GetObjectItem(e, "loc"), cJSON_CreateNumber((double)pos));
+	emu_resp_422(resp, detail);
+}
+
+/* Parse the body when it is declared JSON; false (422 answered) when it does not parse. */
+static bool
+parse_body(struct emu_req *req, struct emu_resp *resp)
+{
+	const char *end = NULL;
+
+	if (!req->body_is_json || req->body_len == 0)
+		return true;
+	req->json = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, false);
+	if (req->json && end) {
+		while (end < req->body + req->body_len && strchr(" \t\r\n", *end))
+			end++;
+		if (end != req->body + req->body_len) {
+			cJSON_Delete(req->json);
+			req->json = NULL;
+		}
+	}
+	if (!req->json) {
+		const char *at = cJSON_GetErrorPtr();
+		long pos = end ? (long)(end - req->body) : 0;
+		if (!end && at && at >= req->body && at <= req->body + req->body_len)
+			pos = (long)(at - req->body);
+		json_invalid(resp, pos);
+		return false;
+	}
+	return true;
+}
+
+static void
+dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
+{
+	const struct route *hit = NULL;
+	bool path_known = false, admin = strncmp(req->path, "/__emu/", 7) == 0;
+
+	for (const struct route *r = routes; r->path; r++)
+		if (strcmp(r->path, req->path) == 0) {
+			path_known = true;
+			if (strcmp(r->method, req->method) == 0)
+				hit = r;
+		}
+	if (!hit && !admin) {
+		emu_resp_detail(resp, path_known ? 405 : 404, false,
+		                path_known ? "Method Not Allowed" : "Not Found");
+		return;
+	}
+	if (!parse_body(req, resp))
+		return;
+	if (!(hit && hit->open) && !authorize(mc, resp))
+		return;
+	req->is_admin = true;
+	emu_store_lock();
+	if (hit)
+		hit->fn(req, resp);
+	else if (!emu_admin_dispatch(req, resp))
+		emu_resp_detail(resp, 404, false, "Not Found");
+	emu_store_unlock();
+}
+
+/* ---- building the emu_req ---- */
+
+static enum MHD_Result
+collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	cJSON *q = cls;
+
+	emu_set(q, key, cJSON_CreateString(value ? value : ""));
+	return MHD_YES;
+}
+
+static bool
+json_content_type(struct MHD_Connection *mc)
+{
+	const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	                                             MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n;
+
+	if (!ct)
+		return false;
+	while (*ct == ' ')
+		ct++;
+	n = strcspn(ct, "; ");
+	if (n == 16 && strncasecmp(ct, "application/json", 16) == 0)
+		return true;
+	return strncasecmp(ct, "application/", 12) == 0 && n >= 17 &&
+	       strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+/* ---- answering ---- */
+
+static enum MHD_Result
+queue_buffer(struct MHD_Connection *mc, struct emu_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t len = resp->body ? strlen(resp->body) : 0;
+	char ra[16];
+
+	r = MHD_create_response_from_buffer(len, resp->body ? resp->body : (char *)"",
+	                                    resp->body ? MHD_RESPMEM_MUST_FREE
+	                                               : MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	resp->body = NULL;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        resp->content_type ? resp->content_type : "application/json");
+	if (resp->retry_after > 0) {
+		snprintf(ra, sizeof ra, "%d", resp->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	ret = MHD_queue_response(mc, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Content reader of TRUNCATE/HANG answers: the first part, then an error or a stall. */
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct conn *c = cls;
+
+	if (pos < c->cut) {
+		size_t n = c->cut - (size_t)pos;
+		if (n > max)
+			n = max;
+		memcpy(buf, c->out + pos, n);
+		return (ssize_t)n;
+	}
+	if (c->hung) {
+		c->hung = false;
+		atomic_fetch_sub(&n_suspended, 1);
+	}
+	if (c->fault.kind == EMU_FAULT_TRUNCATE || atomic_load(&c->released) ||
+	    atomic_load(&stopping))
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	c->hung = true;
+	atomic_fetch_add(&n_suspended, 1);
+	MHD_suspend_connection(c->mc);
+	timer_add(c, emu_cfg.hang_max_ms);
+	return 0;
+}
+
+static enum MHD_Result
+queue_stream(struct conn *c, struct emu_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	c->out = resp->body;
+	c->out_len = resp->body ? strlen(resp->body) : 0;
+	c->cut = c->out_len / 2;
+	resp->body = NULL;
+	r = MHD_create_response_from_callback(c->out_len, 65536, stream_reader, c, NULL);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	ret = MHD_queue_response(c->mc, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Abort the connection with a TCP reset: no answer at all. */
+static enum MHD_Result
+reset_connection(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct linger lg = {1, 0};
+
+	if (ci)
+		setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	return MHD_NO;
+}
+
+static void
+fault_response(const struct emu_fault_hit *f, struct emu_resp *resp)
+{
+	static const char *const reasons[] = {
+		[0] = "Error", [2] = "Bad Gateway", [3] = "Service Temporarily Unavailable",
+		[4] = "Gateway Time-out"};
+	const char *reason;
+	char *msg;
+
+	if (f->kind == EMU_FAULT_RATELIMIT) {
+		emu_resp_error(resp, 429, "throttling_error", "None",
+		               "Rate limit exceeded (injected fault)");
+		resp->retry_after = f->retry_after;
+		return;
+	}
+	if (f->status == 500) {
+		emu_resp_error(resp, 500, "internal_server_error", "None",
+		               "Internal Server Error (injected fault)");
+		return;
+	}
+	reason = (f->status >= 502 && f->status <= 504) ? reasons[f->status - 500] : "Error";
+	msg = emu_strf("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d "
+	               "%s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+	               f->status, reason, f->status, reason);
+	resp->status = f->status;
+	resp->body = msg;
+	resp->content_type = "text/html";
+}
+
+/* Handle a fully received request (maybe after a delay). */
+static enum MHD_Result
+finish(struct conn *c, const char *url, const char *method)
+{
+	struct emu_req req = {0};
+	struct emu_resp resp = {0};
+	enum MHD_Result ret;
+	const struct emu_fault_hit *f = &c->fault;
+
+	if (c->waiting) {
+		c->waiting = false;
+		atomic_fetch_sub(&n_suspended, 1);
+	}
+	if (!c->decided) {
+		c->decided = true;
+		if (strncmp(url, "/__emu/", 7) != 0)
+			emu_fault_decide(method, url, &c->fault);
+	}
+	if (f->delay_ms > 0 && !c->delayed && !atomic_load(&stopping)) {
+		c->delayed = c->waiting = true;
+		atomic_fetch_add(&n_suspended, 1);
+		MHD_suspend_connection(c->mc);
+		timer_add(c, f->delay_ms);
+		return MHD_YES;
+	}
+	req.method = method;
+	req.path = url;
+	req.query = cJSON_CreateObject();
+	MHD_get_connection_values(c->mc, MHD_GET_ARGUMENT_KIND, collect_query, req.query);
+	req.body = c->body ? c->body : "";
+	req.body_len = c->len;
+	/* test controls take JSON whatever the Content-Type */
+	req.body_is_json = json_content_type(c->mc) || strncmp(url, "/__emu/", 7) == 0;
+
+	if (c->too_big) {
+		emu_resp_detail(&resp, 413, false, "Request body too large");
+	} else if (f->kind == EMU_FAULT_RESET && !f->after) {
+		log_request(&req, 0, f);
+		ret = reset_connection(c->mc);
+		goto out;
+	} else if (f->kind == EMU_FAULT_STATUS || f->kind == EMU_FAULT_RATELIMIT) {
+		fault_response(f, &resp);
+	} else {
+		dispatch(&req, c->mc, &resp);
+	}
+	if (!resp.status)
+		emu_resp_detail(&resp, 500, false, "Internal Server Error");
+	log_request(&req, f->kind == EMU_FAULT_RESET ? 0 : resp.status, f);
+	switch (f->kind) {
+	case EMU_FAULT_RESET:
+		ret = reset_connection(c->mc);
+		break;
+	case EMU_FAULT_TRUNCATE:
+	case EMU_FAULT_HANG:
+		ret = queue_stream(c, &resp);
+		break;
+	case EMU_FAULT_MALFORMED:
+		if (resp.body)
+			resp.body[strlen(resp.body) / 2] = 0;
+		ret = queue_buffer(c->mc, &resp);
+		break;
+	default:
+		ret = queue_buffer(c->mc, &resp);
+	}
+out:
+	free(resp.body);
+	cJSON_Delete(req.query);
+	cJSON_Delete(req.json);
+	return ret;
+}
+
+static void
+append_body(struct conn *c, const char *data, size_t n)
+{
+	if (c->too_big || c->len + n > MAX_BODY) {
+		c->too_big = true;
+		return;
+	}
+	if (c->len + n + 1 > c->cap) {
+		c->cap = (c->len + n + 1) * 2;
+		c->body = realloc(c->body, c->cap);
+		if (!c->body)
+			abort();
+	}
+	memcpy(c->body + c->len, data, n);
+	c->len += n;
+	c->body[c->len] = 0;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_data_size,
+           void **con_cls)
+{
+	struct conn *c = *con_cls;
+
+	if (!c) {
+		c = calloc(1, sizeof *c);
+		if (!c)
+			return MHD_NO;
+		c->mc = mc;
+		*con_cls = c;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		append_body(c, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return finish(c, url, method);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	struct conn *c = *con_cls;
+
+	if (!c)
+		return;
+	free(c->body);
+	free(c->out);
+	free(c);
+	*con_cls = NULL;
+}
+
+/* ---- start / stop ---- */
+
+static bool
+open_log(void)
+{
+	if (!emu_cfg.log_file)
+		return true;
+	log_fd = open(emu_cfg.log_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (log_fd < 0) {
+		fprintf(stderr, "litellm-emu: %s: %s\n", emu_cfg.log_file, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool
+start_timer(void)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&tcv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&timer_thread, NULL, timer_main, NULL) != 0) {
+		fputs("litellm-emu: cannot start the timer thread\n", stderr);
+		return false;
+	}
+	timer_running = true;
+	return true;
+}
+
+int
+emu_server_start(void)
+{
+	struct sockaddr_in sa;
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+
+	if (!open_log() || !start_timer())
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)emu_cfg.port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	daemon_ = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+	                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned)emu_cfg.threads,
+	                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+	                           MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	                           MHD_OPTION_END);
+	if (!daemon_) {
+		fprintf(stderr, "litellm-emu: cannot listen on 127.0.0.1:%d\n", emu_cfg.port);
+		return -1;
+	}
+	info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : emu_cfg.port;
+}
+
+void
+emu_server_stop(void)
+{
+	atomic_store(&stopping, true);
+	if (timer_running) {
+		pthread_mutex_lock(&tmu);
+		timer_quit = true;
+		pthread_cond_signal(&tcv);
+		pthread_mutex_unlock(&tmu);
+		pthread_join(timer_thread, NULL);
+		timer_running = false;
+	}
+	/* resumed connections must run once more before the daemon may stop */
+	for (int i = 0; i < 200 && atomic_load(&n_suspended) > 0; i++)
+		usleep(10000);
+	if (daemon_)
+		MHD_stop_daemon(daemon_);
+	daemon_ = NULL;
+	free(timers);
+	timers = NULL;
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
+}

@@ -1,0 +1,77 @@
+/* store.h - the emulator's database: users, their keys, teams and team memberships.
+ *
+ * Rows are cJSON objects shaped exactly like the JSON the proxy returns (floats held as
+ * raw numbers so they print with a decimal point).  Users are found by id through a hash
+ * table and by normalised email (trimmed, lower case) through a second one, so 10,000+
+ * users stay fast.  All functions require emu_store_lock() held by the caller.
+ */
+#ifndef EMU_STORE_H
+#define EMU_STORE_H
+
+#include "emu.h"
+
+struct emu_user {
+	cJSON *row;        /* owned: the LiteLLM_UserTable row */
+	cJSON *keys;       /* owned: array of key rows (never the secret itself) */
+	uint64_t seq;      /* creation order, ties in created_at broken by it */
+	size_t idx;        /* position in the store's user array */
+	char *email_key;   /* owned: normalised email as indexed, or NULL */
+};
+
+struct emu_team {
+	cJSON *row;         /* owned: the LiteLLM_TeamTable row */
+	cJSON *memberships; /* owned: array of LiteLLM_TeamMembership rows */
+	uint64_t seq;
+	size_t idx;
+};
+
+void emu_store_lock(void);
+void emu_store_unlock(void);
+
+/* Reset to the initial state: only the system users default_user_id and
+ * litellm-proxy-budget.  Also used at start. */
+void emu_store_reset(void);
+void emu_store_free(void);
+
+/* Lookup; NULL when absent.  Borrowed pointers valid until the row is deleted. */
+struct emu_user *emu_user_get(const char *user_id);
+struct emu_user *emu_user_by_email(const char *email);
+/* A new user row with every column at its empty value, id as given, timestamps now.
+ * Inserted into the store; the id must not exist. */
+struct emu_user *emu_user_insert(const char *user_id);
+/* Re-index after the row's user_email changed. */
+void emu_user_reindex_email(struct emu_user *u);
+void emu_user_delete(struct emu_user *u);
+size_t emu_user_count(void);
+struct emu_user *emu_user_at(size_t i);
+/* Mint a key for u: appends the key row, returns the secret "sk-..." (caller frees). */
+char *emu_user_mint_key(struct emu_user *u, cJSON **key_row);
+/* Add/remove a team id in the user's "teams" column (no duplicates). */
+void emu_user_add_team(struct emu_user *u, const char *team_id);
+void emu_user_remove_team(struct emu_user *u, const char *team_id);
+/* Set updated_at to now. */
+void emu_touch(cJSON *row);
+/* Recompute budget_reset_at from budget_duration (null when none or invalid). */
+void emu_reset_budget_time(cJSON *row);
+
+struct emu_team *emu_team_get(const char *team_id);
+struct emu_team *emu_team_insert(const char *team_id);
+void emu_team_delete(struct emu_team *t);
+size_t emu_team_count(void);
+struct emu_team *emu_team_at(size_t i);
+
+/* Normalised email for comparisons (trim + lower case); caller frees; NULL for NULL. */
+char *emu_email_norm(const char *email);
+
+/* Whole-state JSON {"users":[row+"keys"...],"teams":[row+"memberships"...]}: caller
+ * deletes.  Load merges such a document (missing columns filled); returns false and a
+ * message in err (caller frees) when it is malformed. */
+cJSON *emu_store_dump(void);
+bool emu_store_load_json(const cJSON *doc, char **err);
+/* File persistence: load (missing file is fine) and atomic save (tmp + fsync + rename). */
+bool emu_store_load_file(const char *path, char **err);
+bool emu_store_save_file(const char *path, char **err);
+/* Set whenever a route changed something; the saver clears it. */
+extern bool emu_store_dirty;
+
+#endif
