@@ -15,6 +15,7 @@ typedef struct {
 	const char *err;	/* first error, with path */
 	char path[512];		/* current path: .attr[0]["key"] */
 	size_t plen;
+	bool arg_style;		/* function-argument wording: element 0: attribute "a": */
 } cctx;
 
 static lh_value *conv(cctx *c, lh_value *v, const lh_type *t);
@@ -23,7 +24,9 @@ static lh_value *
 fail(cctx *c, const char *msg)
 {
 	if (c->err == NULL) {
-		if (c->plen)
+		if (c->plen && c->arg_style)
+			c->err = lh_arena_printf(c->a, "%.*s%s", (int)c->plen, c->path, msg);
+		else if (c->plen)
 			c->err = lh_arena_printf(c->a, "%.*s: %s", (int)c->plen, c->path, msg);
 		else
 			c->err = lh_arena_strdup(c->a, msg);
@@ -45,7 +48,8 @@ path_push(cctx *c, const char *text)
 static lh_value *
 conv_attr(cctx *c, lh_value *v, const lh_type *t, const char *name)
 {
-	size_t old = path_push(c, lh_arena_printf(c->a, ".%s", name));
+	size_t old = path_push(c, c->arg_style ? lh_arena_printf(c->a, "attribute \"%s\": ", name) :
+	    lh_arena_printf(c->a, ".%s", name));
 	lh_value *r = conv(c, v, t);
 	c->plen = old;
 	c->path[old] = 0;
@@ -55,7 +59,7 @@ conv_attr(cctx *c, lh_value *v, const lh_type *t, const char *name)
 static lh_value *
 conv_index(cctx *c, lh_value *v, const lh_type *t, size_t i)
 {
-	size_t old = path_push(c, lh_arena_printf(c->a, "[%zu]", i));
+	size_t old = path_push(c, lh_arena_printf(c->a, c->arg_style ? "element %zu: " : "[%zu]", i));
 	lh_value *r = conv(c, v, t);
 	c->plen = old;
 	c->path[old] = 0;
@@ -67,7 +71,7 @@ conv_key(cctx *c, lh_value *v, const lh_type *t, const char *k)
 {
 	char *q;
 	lh_str_go_quote(c->a, k, strlen(k), &q);
-	size_t old = path_push(c, lh_arena_printf(c->a, "[%s]", q));
+	size_t old = path_push(c, lh_arena_printf(c->a, c->arg_style ? "element %s: " : "[%s]", q));
 	lh_value *r = conv(c, v, t);
 	c->plen = old;
 	c->path[old] = 0;
@@ -394,6 +398,16 @@ conv(cctx *c, lh_value *v, const lh_type *t)
 	default:
 		return v;
 	}
+}
+
+lh_value *
+lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
+{
+	cctx c = { .a = a, .arg_style = true };
+	lh_value *r = conv(&c, v, t);
+	if (r == NULL && err != NULL)
+		*err = c.err ? c.err : "value cannot be converted";
+	return r;
 }
 
 lh_value *

@@ -916,6 +916,35 @@ lh_val_equal(const lh_value *x, const lh_value *y)
 
 /* ---------------------------------------------------------------- numbers */
 
+/* Writes d's shortest decimal as "%.*e" into e.  Terraform keeps numbers as 512-bit
+ * floats, so 0.1 + 0.2 is exactly 0.3 there; with doubles the sum carries float
+ * noise.  To print what Terraform prints, a result within 2 ulp of a 15-digit
+ * decimal is taken to be that decimal.  A power of two is judged with the
+ * symmetric half-ulp interval Go's big.Float uses (pow(2, 64) prints
+ * 18446744073709550000). */
+static void
+shortest(double d, char *e, size_t cap)
+{
+	double ad = fabs(d);
+	double ulp = nextafter(ad, INFINITY) - ad;
+	if (!isfinite(ulp))
+		ulp = ad - nextafter(ad, 0);
+	int ex;
+	bool pow2 = frexp(ad, &ex) == 0.5;
+	for (int p = 0; p <= 15; p++) {
+		snprintf(e, cap, "%.*e", p, d);
+		if (strtod(e, NULL) == d)
+			return;
+		if (pow2 && fabsl(strtold(e, NULL) - (long double)d) <= (long double)ulp / 2)
+			return;
+	}
+	snprintf(e, cap, "%.14e", d);
+	double r = strtod(e, NULL);
+	if (isfinite(r) && fabs(r - d) <= 2 * ulp)
+		return;
+	snprintf(e, cap, "%.16e", d);
+}
+
 char *
 lh_number_format(lh_arena *a, lh_number n)
 {
@@ -931,11 +960,7 @@ lh_number_format(lh_arena *a, lh_number n)
 	/* Shortest digits that read back the same, then written out without exponent
 	 * (big.Float.Text('f', -1)). */
 	char e[64];
-	for (int p = 0; p <= 17; p++) {
-		snprintf(e, sizeof e, "%.*e", p, d);
-		if (strtod(e, NULL) == d)
-			break;
-	}
+	shortest(d, e, sizeof e);
 	char digits[32];
 	size_t nd = 0;
 	const char *s = e;
@@ -1156,6 +1181,10 @@ console(sbuf *b, const lh_value *v, int indent)
 		}
 		friendly(b, t->elem);
 		sb_str(b, " */");
+		return;
+	}
+	if (v->flags & LH_VF_TYPEVAL) {
+		sb_add(b, v->u.str.s, v->u.str.len);
 		return;
 	}
 	switch (t->kind) {

@@ -49,7 +49,9 @@ typedef struct lh_number {
 enum {
 	LH_VF_NULL = 1,		/* null of its type */
 	LH_VF_UNKNOWN = 2,	/* not known until apply (type may be dynamic) */
-	LH_VF_SENSITIVE = 4	/* marked sensitive; the mark follows every operation */
+	LH_VF_SENSITIVE = 4,	/* marked sensitive; the mark follows every operation */
+	LH_VF_TYPEVAL = 8	/* (added) a string made by type(): its text is a type's
+				 * rendering, which the console prints bare */
 };
 
 struct lh_value {
@@ -130,6 +132,10 @@ lh_value *lh_val_get(const lh_value *v, const char *key);
  * On failure returns NULL and stores a message in *err ("a number is required"),
  * naming the path inside the value when relevant. */
 lh_value *lh_val_convert(lh_arena *a, lh_value *v, const lh_type *t, const char **err);
+
+/* (added) The same conversion, with errors worded as Terraform words them for
+ * function arguments: `element 0: attribute "a": string required`. */
+lh_value *lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err);
 
 /* Equality as `==` does it (no conversion; 1 == "1" is false).  When either side
  * is unknown the result is unknown: returns -1; else 0 or 1. */

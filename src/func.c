@@ -1,0 +1,292 @@
+/* func.c - the built-in function dispatcher: finds the function in the family tables,
+ * checks argument counts, nulls, converts arguments to parameter types, handles
+ * unknown arguments and the sensitive mark, then calls the implementation.  Messages
+ * use Terraform's wording (see func_impl.h for the split of duties). */
+#include "func_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const lh_type lh_t_list_any = { .kind = LH_TY_LIST, .elem = &lh_type_dynamic };
+const lh_type lh_t_list_string = { .kind = LH_TY_LIST, .elem = &lh_type_string };
+const lh_type lh_t_list_number = { .kind = LH_TY_LIST, .elem = &lh_type_number };
+const lh_type lh_t_list_bool = { .kind = LH_TY_LIST, .elem = &lh_type_bool };
+const lh_type lh_t_set_any = { .kind = LH_TY_SET, .elem = &lh_type_dynamic };
+const lh_type lh_t_set_string = { .kind = LH_TY_SET, .elem = &lh_type_string };
+const lh_type lh_t_map_any = { .kind = LH_TY_MAP, .elem = &lh_type_dynamic };
+const lh_type lh_t_map_string = { .kind = LH_TY_MAP, .elem = &lh_type_string };
+const lh_type lh_t_map_list_string = { .kind = LH_TY_MAP, .elem = &lh_t_list_string };
+
+static const struct {
+	const lh_fdef *defs;
+	const size_t *n;
+} families[] = {
+	{ lh_func_num, &lh_func_num_n }, { lh_func_str, &lh_func_str_n },
+	{ lh_func_coll, &lh_func_coll_n }, { lh_func_enc, &lh_func_enc_n },
+	{ lh_func_file, &lh_func_file_n }, { lh_func_hash, &lh_func_hash_n },
+	{ lh_func_type, &lh_func_type_n }, { lh_func_time, &lh_func_time_n },
+};
+
+/* The call in progress (saved and restored around nested calls from templatefile). */
+static const lh_fdef *cur;
+
+const char *
+lh_fn_name(void)
+{
+	return cur ? cur->name : "?";
+}
+
+static const lh_fdef *
+lookup(const char *name)
+{
+	if (strncmp(name, "provider::terraform::", 21) == 0)
+		return NULL;
+	if (strncmp(name, "core::", 6) == 0)
+		name += 6;
+	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+		for (size_t i = 0; i < *families[f].n; i++)
+			if (strcmp(families[f].defs[i].name, name) == 0)
+				return &families[f].defs[i];
+	return NULL;
+}
+
+bool
+lh_func_exists(const char *name)
+{
+	return lookup(name) != NULL;
+}
+
+static int
+name_cmp(const void *p, const void *q)
+{
+	return strcmp(*(const char *const *)p, *(const char *const *)q);
+}
+
+const char *const *
+lh_func_names(void)
+{
+	static const char **names;
+	if (names != NULL)
+		return names;
+	size_t total = 0;
+	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+		total += *families[f].n;
+	const char **v = calloc(total + 1, sizeof *v);
+	static const char *const none[] = { NULL };
+	if (v == NULL)
+		return none;
+	size_t k = 0;
+	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+		for (size_t i = 0; i < *families[f].n; i++)
+			v[k++] = families[f].defs[i].name;
+	qsort(v, k, sizeof *v, name_cmp);
+	names = v;
+	return names;
+}
+
+static char *
+vfmt(lh_arena *a, const char *fmt, va_list ap)
+{
+	char small[256];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n < 0) {
+		va_end(ap2);
+		return lh_arena_strdup(a, "");
+	}
+	char *s = lh_arena_alloc(a, (size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return s;
+}
+
+static const lh_fparam *
+param_of(const lh_fdef *d, size_t i)
+{
+	return i < d->np ? &d->params[i] : &d->var;
+}
+
+lh_value *
+lh_fn_argerr(lh_func_ctx *c, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = vfmt(c->a, fmt, ap);
+	va_end(ap);
+	c->err_arg = (int)i;
+	c->err = lh_arena_printf(c->a, "Invalid value for \"%s\" parameter: %s.",
+	    cur ? param_of(cur, i)->name : "?", m);
+	return NULL;
+}
+
+lh_value *
+lh_fn_fail(lh_func_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = vfmt(c->a, fmt, ap);
+	va_end(ap);
+	c->err_arg = -1;
+	c->err = lh_arena_printf(c->a, "Call to function \"%s\" failed: %s.", lh_fn_name(), m);
+	return NULL;
+}
+
+lh_value *
+lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n)
+{
+	const lh_fdef *d = lookup(name);
+	c->err = NULL;
+	c->err_arg = -1;
+	if (d == NULL) {
+		c->err_arg = -2;
+		c->err = lh_arena_printf(c->a, "There is no function named \"%s\".", name);
+		return NULL;
+	}
+	if (n < d->np) {
+		c->err = lh_arena_printf(c->a,
+		    "Function \"%s\" expects %zu argument(s). Missing value for \"%s\".",
+		    d->name, d->np, d->params[n].name);
+		return NULL;
+	}
+	if (n > d->np && !d->variadic) {
+		c->err = lh_arena_printf(c->a, "Function \"%s\" expects only %zu argument(s).",
+		    d->name, d->np);
+		return NULL;
+	}
+	const lh_fdef *saved = cur;
+	cur = d;
+	lh_value *r = NULL;
+	bool sensitive = false, unknown = false;
+	lh_value **conv = lh_arena_alloc(c->a, (n ? n : 1) * sizeof *conv);
+	for (size_t i = 0; i < n; i++) {
+		const lh_fparam *p = param_of(d, i);
+		lh_value *v = args[i];
+		if (!(p->flags & P_MARKED) && lh_val_has_sensitive(v)) {
+			sensitive = true;
+			v = lh_val_unmark(c->a, v);
+		}
+		if (lh_val_is_null(v) && !lh_val_is_unknown(v) && !(p->flags & P_NULL)) {
+			lh_fn_argerr(c, i, "argument must not be null");
+			goto out;
+		}
+		if (p->type != NULL) {
+			const char *err = NULL;
+			lh_value *cv = lh_val_convert_arg(c->a, v, p->type, &err);
+			if (cv == NULL) {
+				lh_fn_argerr(c, i, "%s", err);
+				goto out;
+			}
+			v = cv;
+		}
+		if (!(p->flags & P_UNKNOWN) && lh_val_has_unknown(v))
+			unknown = true;
+		conv[i] = v;
+	}
+	if (unknown)
+		r = lh_val_unknown(c->a, d->ret ? d->ret : &lh_type_dynamic);
+	else
+		r = d->impl(c, conv, n);
+	if (r != NULL && sensitive)
+		r = lh_val_mark_sensitive(c->a, r);
+out:
+	cur = saved;
+	return r;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+const lh_type *
+lh_seq_elem_type(const lh_type *t, size_t i)
+{
+	if (t->kind == LH_TY_TUPLE)
+		return i < t->n ? t->types[i] : &lh_type_dynamic;
+	if (t->kind == LH_TY_LIST || t->kind == LH_TY_SET)
+		return t->elem;
+	return &lh_type_dynamic;
+}
+
+lh_value *
+lh_fn_make_list(lh_arena *a, lh_value **items, size_t n, const lh_type *empty_elem)
+{
+	if (n == 0)
+		return lh_val_list(a, empty_elem ? empty_elem : &lh_type_dynamic, items, 0);
+	lh_value *tup = lh_val_tuple(a, items, n);
+	const char *err;
+	lh_value *l = lh_val_convert(a, tup, &lh_t_list_any, &err);
+	return l;
+}
+
+/* Combining marks (and a few joiners) extend the previous character: a cheap
+ * approximation of Unicode grapheme clusters, which Terraform counts. */
+static bool
+is_extend(uint32_t cp)
+{
+	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
+	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
+	    (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xfe20 && cp <= 0xfe2f) ||
+	    cp == 0x200d || (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0100 && cp <= 0xe01ef);
+}
+
+static size_t
+decode(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+	unsigned char c = (unsigned char)s[i];
+	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (i + n > len)
+		n = 1;
+	uint32_t v = n == 1 ? c : n == 2 ? c & 31 : n == 3 ? c & 15 : c & 7;
+	for (size_t k = 1; k < n; k++)
+		v = v << 6 | ((unsigned char)s[i + k] & 0x3f);
+	*cp = v;
+	return n;
+}
+
+/* Byte length of the character (cluster) starting at i. */
+static size_t
+cluster_len(const char *s, size_t len, size_t i)
+{
+	uint32_t cp;
+	size_t j = i + decode(s, len, i, &cp);
+	bool joiner = cp == 0x200d;
+	/* CR LF is one cluster. */
+	if (cp == '\r' && j < len && s[j] == '\n')
+		return j + 1 - i;
+	while (j < len) {
+		size_t k = decode(s, len, j, &cp);
+		if (!is_extend(cp) && !joiner)
+			break;
+		joiner = cp == 0x200d;
+		j += k;
+	}
+	return j - i;
+}
+
+size_t
+lh_utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i += cluster_len(s, len, i))
+		n++;
+	return n;
+}
+
+size_t
+lh_utf8_offset(const char *s, size_t len, size_t idx)
+{
+	size_t i = 0;
+	while (idx > 0 && i < len) {
+		i += cluster_len(s, len, i);
+		idx--;
+	}
+	return i;
+}
+
+char *
+lh_fn_path(lh_func_ctx *c, const char *path)
+{
+	if (path[0] == '/' || c->basedir == NULL || c->basedir[0] == 0)
+		return lh_arena_strdup(c->a, path);
+	return lh_arena_printf(c->a, "%s/%s", c->basedir, path);
+}

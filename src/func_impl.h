@@ -1,0 +1,86 @@
+/* func_impl.h - private interface between the function dispatcher (func.c) and the
+ * function families (func_num.c, func_str.c, func_coll.c, func_enc.c, func_file.c,
+ * func_hash.c, func_type.c, func_time.c).
+ *
+ * Each family exports a table of lh_fdef.  The dispatcher checks the argument count,
+ * rejects null arguments where the parameter does not allow them, converts each
+ * argument to its parameter type, strips sensitive marks (re-applying them to the
+ * result), and returns an unknown result when an argument is (or contains) unknown
+ * and the parameter does not accept unknowns.  An implementation therefore sees
+ * known, unmarked, converted arguments unless its parameter flags say otherwise. */
+#ifndef LH_FUNC_IMPL_H
+#define LH_FUNC_IMPL_H
+#include <stdarg.h>
+
+#include "func.h"
+
+enum {
+	P_NULL = 1,	/* the parameter accepts null */
+	P_UNKNOWN = 2,	/* the implementation handles (nested) unknown values itself */
+	P_MARKED = 4	/* the implementation handles sensitive marks itself */
+};
+
+typedef struct {
+	const char *name;	/* Terraform's parameter name, used in messages */
+	const lh_type *type;	/* conversion target; NULL means any (no conversion) */
+	unsigned flags;		/* P_* */
+} lh_fparam;
+
+typedef lh_value *(*lh_fimpl)(lh_func_ctx *c, lh_value **args, size_t n);
+
+typedef struct {
+	const char *name;
+	size_t np;		/* fixed parameters */
+	lh_fparam params[4];
+	bool variadic;		/* then var describes each further argument */
+	lh_fparam var;
+	const lh_type *ret;	/* result type when an argument is unknown (NULL: any) */
+	lh_fimpl impl;
+} lh_fdef;
+
+#define LH_FAMILY(fam) \
+	extern const lh_fdef lh_func_##fam[]; \
+	extern const size_t lh_func_##fam##_n;
+LH_FAMILY(num)
+LH_FAMILY(str)
+LH_FAMILY(coll)
+LH_FAMILY(enc)
+LH_FAMILY(file)
+LH_FAMILY(hash)
+LH_FAMILY(type)
+LH_FAMILY(time)
+#undef LH_FAMILY
+
+/* Common types for parameter tables. */
+extern const lh_type lh_t_list_any, lh_t_list_string, lh_t_list_number, lh_t_list_bool,
+    lh_t_set_any, lh_t_set_string, lh_t_map_any, lh_t_map_string, lh_t_map_list_string;
+
+/* Errors.  lh_fn_argerr: "Invalid value for \"<param>\" parameter: <msg>." naming
+ * argument i.  lh_fn_fail: "Call to function \"<name>\" failed: <msg>."  Both return
+ * NULL; fmt is without the final full stop. */
+lh_value *lh_fn_argerr(lh_func_ctx *c, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+lh_value *lh_fn_fail(lh_func_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The name of the function being called. */
+const char *lh_fn_name(void);
+
+/* Helpers. */
+static inline bool lh_is_seq(const lh_type *t)
+{ return t->kind == LH_TY_LIST || t->kind == LH_TY_SET || t->kind == LH_TY_TUPLE; }
+static inline bool lh_is_mapping(const lh_type *t)
+{ return t->kind == LH_TY_MAP || t->kind == LH_TY_OBJECT; }
+/* The i-th element type of a list/set/tuple type. */
+const lh_type *lh_seq_elem_type(const lh_type *t, size_t i);
+/* A list of items after unifying their types (tuples of mixed types that cannot be
+ * unified become... NULL). */
+lh_value *lh_fn_make_list(lh_arena *a, lh_value **items, size_t n, const lh_type *empty_elem);
+/* Number of Unicode characters (grapheme-ish: combining marks join the preceding
+ * character) in s. */
+size_t lh_utf8_chars(const char *s, size_t len);
+/* Byte offset of character index idx (clamped to len). */
+size_t lh_utf8_offset(const char *s, size_t len, size_t idx);
+/* Resolves path against c->basedir unless absolute; arena string. */
+char *lh_fn_path(lh_func_ctx *c, const char *path);
+
+#endif

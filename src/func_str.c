@@ -1,0 +1,1089 @@
+/* func_str.c - string functions: chomp format formatlist indent join lower upper
+ * replace split startswith endswith strcontains strrev substr title trim trimprefix
+ * trimsuffix trimspace regex regexall.
+ *
+ * Regular expressions use RE2 syntax in Terraform; PCRE2 (UTF mode, $ only at the
+ * end) accepts the RE2 syntax used in practice, and the match loops below follow Go's
+ * regexp rules for empty matches. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "func_impl.h"
+
+#include <math.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	lh_arena *a;
+	char *p;
+	size_t len, cap;
+} buf;
+
+static void
+badd(buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+
+static lh_value *
+bval(buf *b)
+{
+	return lh_val_string(b->a, b->p ? b->p : "", b->len);
+}
+
+#define S(v) ((v)->u.str.s)
+#define L(v) ((v)->u.str.len)
+
+/* ---------------------------------------------------------------- utf-8 */
+
+static size_t
+dec(const char *s, size_t len, size_t i, uint32_t *cp)
+{
+	unsigned char c = (unsigned char)s[i];
+	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (i + n > len)
+		n = 1;
+	uint32_t v = n == 1 ? c : n == 2 ? c & 31 : n == 3 ? c & 15 : c & 7;
+	for (size_t k = 1; k < n; k++)
+		v = v << 6 | ((unsigned char)s[i + k] & 0x3f);
+	*cp = v;
+	return n;
+}
+
+static void
+enc(buf *b, uint32_t cp)
+{
+	char o[4];
+	size_t n;
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		o[0] = (char)(0xf0 | cp >> 18);
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	badd(b, o, n);
+}
+
+/* Simple case mapping for Latin, Greek, Cyrillic and fullwidth letters. */
+static uint32_t
+to_upper(uint32_t c)
+{
+	if (c >= 'a' && c <= 'z') return c - 32;
+	if (c < 0x80) return c;
+	if ((c >= 0xe0 && c <= 0xfe && c != 0xf7)) return c - 32;
+	if (c == 0xff) return 0x178;
+	if (c == 0xb5) return 0x39c;
+	if (c == 0x131) return 'I';
+	if (c >= 0x100 && c <= 0x17f) {
+		if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+			return (c & 1) ? c : c - 1;
+		if (c == 0x130 || c == 0x138 || c == 0x149 || c == 0x17f)
+			return c == 0x17f ? 'S' : c;
+		return (c & 1) ? c - 1 : c;
+	}
+	if (c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) return c - 32;
+	if (c == 0x3c2) return 0x3a3;
+	if (c == 0x3ac) return 0x386;
+	if (c >= 0x3ad && c <= 0x3af) return c - 37;
+	if (c == 0x3cc) return 0x38c;
+	if (c == 0x3cd || c == 0x3ce) return c - 63;
+	if (c >= 0x430 && c <= 0x44f) return c - 32;
+	if (c >= 0x450 && c <= 0x45f) return c - 80;
+	if ((c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf))
+		return (c & 1) ? c - 1 : c;
+	if (c >= 0xff41 && c <= 0xff5a) return c - 32;
+	return c;
+}
+
+static uint32_t
+to_lower(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z') return c + 32;
+	if (c < 0x80) return c;
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7) return c + 32;
+	if (c == 0x178) return 0xff;
+	if (c == 0x130) return 'i';
+	if (c >= 0x100 && c <= 0x17f) {
+		if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+			return (c & 1) ? c + 1 : c;
+		if (c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17f)
+			return c;
+		return (c & 1) ? c : c + 1;
+	}
+	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2) return c + 32;
+	if (c == 0x386) return 0x3ac;
+	if (c >= 0x388 && c <= 0x38a) return c + 37;
+	if (c == 0x38c) return 0x3cc;
+	if (c == 0x38e || c == 0x38f) return c + 63;
+	if (c >= 0x410 && c <= 0x42f) return c + 32;
+	if (c >= 0x400 && c <= 0x40f) return c + 80;
+	if ((c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf))
+		return (c & 1) ? c : c + 1;
+	if (c >= 0xff21 && c <= 0xff3a) return c + 32;
+	return c;
+}
+
+static bool
+is_space(uint32_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+	    (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f ||
+	    c == 0x205f || c == 0x3000;
+}
+
+static lh_value *
+map_case(lh_func_ctx *c, lh_value *v, uint32_t (*fn)(uint32_t))
+{
+	buf b = { .a = c->a };
+	for (size_t i = 0; i < L(v);) {
+		uint32_t cp;
+		size_t n = dec(S(v), L(v), i, &cp);
+		if (n == 1 && cp >= 0x80)
+			badd(&b, S(v) + i, 1);
+		else
+			enc(&b, fn(cp));
+		i += n;
+	}
+	return bval(&b);
+}
+
+static lh_value *f_upper(lh_func_ctx *c, lh_value **a, size_t n) { return map_case(c, a[0], to_upper); }
+static lh_value *f_lower(lh_func_ctx *c, lh_value **a, size_t n) { return map_case(c, a[0], to_lower); }
+
+static lh_value *
+f_title(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	buf b = { .a = c->a };
+	uint32_t prev = ' ';
+	for (size_t i = 0; i < L(a[0]);) {
+		uint32_t cp;
+		size_t k = dec(S(a[0]), L(a[0]), i, &cp);
+		/* Go's strings.Title separators. */
+		bool sep;
+		if (prev < 0x80)
+			sep = !((prev >= '0' && prev <= '9') || (prev >= 'a' && prev <= 'z') ||
+			    (prev >= 'A' && prev <= 'Z') || prev == '_');
+		else
+			sep = is_space(prev);
+		if (sep && !(k == 1 && cp >= 0x80))
+			enc(&b, to_upper(cp));
+		else
+			badd(&b, S(a[0]) + i, k);
+		prev = cp;
+		i += k;
+	}
+	return bval(&b);
+}
+
+static lh_value *
+f_chomp(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	size_t len = L(a[0]);
+	while (len && (S(a[0])[len - 1] == '\n' || S(a[0])[len - 1] == '\r'))
+		len--;
+	return lh_val_string(c->a, S(a[0]), len);
+}
+
+static lh_value *
+f_trimspace(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	const char *s = S(a[0]);
+	size_t st = 0, end = L(a[0]);
+	while (st < end) {
+		uint32_t cp;
+		size_t k = dec(s, end, st, &cp);
+		if (!is_space(cp))
+			break;
+		st += k;
+	}
+	while (end > st) {
+		size_t p = end - 1;
+		while (p > st && ((unsigned char)s[p] & 0xc0) == 0x80)
+			p--;
+		uint32_t cp;
+		dec(s, end, p, &cp);
+		if (!is_space(cp))
+			break;
+		end = p;
+	}
+	return lh_val_string(c->a, s + st, end - st);
+}
+
+static bool
+in_cutset(const lh_value *cut, uint32_t cp)
+{
+	for (size_t i = 0; i < L(cut);) {
+		uint32_t x;
+		i += dec(S(cut), L(cut), i, &x);
+		if (x == cp)
+			return true;
+	}
+	return false;
+}
+
+static lh_value *
+f_trim(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	const char *s = S(a[0]);
+	size_t st = 0, end = L(a[0]);
+	while (st < end) {
+		uint32_t cp;
+		size_t k = dec(s, end, st, &cp);
+		if (!in_cutset(a[1], cp))
+			break;
+		st += k;
+	}
+	while (end > st) {
+		size_t p = end - 1;
+		while (p > st && ((unsigned char)s[p] & 0xc0) == 0x80)
+			p--;
+		uint32_t cp;
+		dec(s, end, p, &cp);
+		if (!in_cutset(a[1], cp))
+			break;
+		end = p;
+	}
+	return lh_val_string(c->a, s + st, end - st);
+}
+
+static lh_value *
+f_trimprefix(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	if (L(a[1]) <= L(a[0]) && memcmp(S(a[0]), S(a[1]), L(a[1])) == 0)
+		return lh_val_string(c->a, S(a[0]) + L(a[1]), L(a[0]) - L(a[1]));
+	return a[0];
+}
+
+static lh_value *
+f_trimsuffix(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	if (L(a[1]) <= L(a[0]) && memcmp(S(a[0]) + L(a[0]) - L(a[1]), S(a[1]), L(a[1])) == 0)
+		return lh_val_string(c->a, S(a[0]), L(a[0]) - L(a[1]));
+	return a[0];
+}
+
+static lh_value *
+f_startswith(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	return lh_val_bool(c->a, L(a[1]) <= L(a[0]) && memcmp(S(a[0]), S(a[1]), L(a[1])) == 0);
+}
+
+static lh_value *
+f_endswith(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	return lh_val_bool(c->a, L(a[1]) <= L(a[0]) &&
+	    memcmp(S(a[0]) + L(a[0]) - L(a[1]), S(a[1]), L(a[1])) == 0);
+}
+
+static const char *
+find(const char *h, size_t hl, const char *nd, size_t nl)
+{
+	if (nl == 0)
+		return h;
+	if (nl > hl)
+		return NULL;
+	for (size_t i = 0; i + nl <= hl; i++)
+		if (h[i] == nd[0] && memcmp(h + i, nd, nl) == 0)
+			return h + i;
+	return NULL;
+}
+
+static lh_value *
+f_strcontains(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	return lh_val_bool(c->a, find(S(a[0]), L(a[0]), S(a[1]), L(a[1])) != NULL);
+}
+
+static lh_value *
+f_strrev(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	size_t chars = lh_utf8_chars(S(a[0]), L(a[0]));
+	buf b = { .a = c->a };
+	for (size_t k = chars; k > 0; k--) {
+		size_t st = lh_utf8_offset(S(a[0]), L(a[0]), k - 1);
+		size_t en = lh_utf8_offset(S(a[0]), L(a[0]), k);
+		badd(&b, S(a[0]) + st, en - st);
+	}
+	return bval(&b);
+}
+
+static lh_value *
+f_substr(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	lh_number on = a[1]->u.num, ln = a[2]->u.num;
+	if (!on.is_int || !ln.is_int)
+		return lh_fn_fail(c, "value must be a whole number, between -9223372036854775808 and 9223372036854775807");
+	int64_t off = on.i, len = ln.i;
+	const char *s = S(a[0]);
+	int64_t total = (int64_t)lh_utf8_chars(s, L(a[0]));
+	if (off < 0) {
+		off = total + off;
+		if (off < 0)
+			off = 0;
+	}
+	if (off >= total)
+		return lh_val_cstr(c->a, "");
+	int64_t end = len < 0 ? total : off + len > total ? total : off + len;
+	if (len < 0 && len != -1) {
+		/* Terraform: any negative length means "to the end". */
+		end = total;
+	}
+	size_t bs = lh_utf8_offset(s, L(a[0]), (size_t)off);
+	size_t be = lh_utf8_offset(s, L(a[0]), (size_t)end);
+	return lh_val_string(c->a, s + bs, be - bs);
+}
+
+static lh_value *
+f_indent(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	lh_number sp = a[0]->u.num;
+	int64_t k = sp.is_int ? sp.i : (int64_t)sp.d;
+	if (k < 0)
+		k = 0;
+	buf b = { .a = c->a };
+	for (size_t i = 0; i < L(a[1]); i++) {
+		badd(&b, S(a[1]) + i, 1);
+		if (S(a[1])[i] == '\n')
+			for (int64_t j = 0; j < k; j++)
+				badd(&b, " ", 1);
+	}
+	return bval(&b);
+}
+
+static lh_value *
+f_join(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	if (n < 2)
+		return lh_fn_fail(c, "at least one list is required");
+	buf b = { .a = c->a };
+	bool first = true;
+	for (size_t i = 1; i < n; i++) {
+		lh_value *l = a[i];
+		for (size_t j = 0; j < l->u.seq.n; j++) {
+			lh_value *e = l->u.seq.items[j];
+			if (lh_val_is_null(e))
+				return lh_fn_argerr(c, i, "element %zu is null; cannot concatenate null values", j);
+			if (!first)
+				badd(&b, S(a[0]), L(a[0]));
+			first = false;
+			badd(&b, S(e), L(e));
+		}
+	}
+	if (b.p == NULL)
+		return lh_val_cstr(c->a, "");
+	return bval(&b);
+}
+
+static lh_value *
+f_split(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	const char *sep = S(a[0]), *s = S(a[1]);
+	size_t sl = L(a[0]), len = L(a[1]);
+	size_t cap = 8, k = 0;
+	lh_value **items = lh_arena_alloc(c->a, cap * sizeof *items);
+	size_t i = 0;
+	for (;;) {
+		const char *hit;
+		size_t piece;
+		if (sl == 0) {
+			if (i >= len)
+				break;
+			uint32_t cp;
+			piece = dec(s, len, i, &cp);
+			hit = s + i + piece;
+		} else {
+			hit = find(s + i, len - i, sep, sl);
+			piece = hit ? (size_t)(hit - (s + i)) : len - i;
+		}
+		if (k == cap) {
+			items = lh_arena_grow(c->a, items, k, cap * 2, sizeof *items);
+			cap *= 2;
+		}
+		items[k++] = lh_val_string(c->a, s + i, piece);
+		if (sl == 0) {
+			i += piece;
+			continue;
+		}
+		if (hit == NULL)
+			break;
+		i += piece + sl;
+	}
+	return lh_val_list(c->a, &lh_type_string, items, k);
+}
+
+/* ---------------------------------------------------------------- regex */
+
+/* Compiles an RE2 pattern; NULL with *err in Go's words where we know them. */
+static pcre2_code *
+re_compile(lh_func_ctx *c, const char *pat, size_t len, const char **err)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len,
+	    PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_UTF_CHECK * 0, &code, &off, NULL);
+	if (re != NULL)
+		return re;
+	PCRE2_UCHAR msg[256];
+	pcre2_get_error_message(code, msg, sizeof msg);
+	const char *m = (const char *)msg;
+	if (strstr(m, "missing terminating ]"))
+		m = "missing closing ]";
+	else if (strstr(m, "missing closing parenthesis"))
+		m = "missing closing )";
+	else if (strstr(m, "unmatched closing parenthesis"))
+		m = "unexpected )";
+	else if (strstr(m, "quantifier does not follow"))
+		m = "missing argument to repetition operator";
+	*err = lh_arena_printf(c->a, "%s", m);
+	return NULL;
+}
+
+typedef struct {
+	pcre2_code *re;
+	uint32_t ncap;
+	const char **names;	/* per group (1..ncap), NULL when unnamed */
+	bool named, unnamed;
+} rinfo;
+
+static void
+re_info(lh_func_ctx *c, pcre2_code *re, rinfo *ri)
+{
+	ri->re = re;
+	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &ri->ncap);
+	ri->names = lh_arena_alloc(c->a, (ri->ncap + 1) * sizeof *ri->names);
+	uint32_t count, esize;
+	PCRE2_SPTR table;
+	pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &esize);
+	pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
+	for (uint32_t i = 0; i < count; i++) {
+		const unsigned char *e = table + i * esize;
+		unsigned g = (unsigned)e[0] << 8 | e[1];
+		if (g <= ri->ncap)
+			ri->names[g] = lh_arena_strdup(c->a, (const char *)e + 2);
+	}
+	ri->named = ri->unnamed = false;
+	for (uint32_t g = 1; g <= ri->ncap; g++) {
+		if (ri->names[g])
+			ri->named = true;
+		else
+			ri->unnamed = true;
+	}
+}
+
+/* One match result as Terraform builds it: string, tuple of strings, or object. */
+static lh_value *
+re_result(lh_func_ctx *c, rinfo *ri, const char *s, PCRE2_SIZE *ov, int rc)
+{
+	if (ri->ncap == 0)
+		return lh_val_string(c->a, s + ov[0], ov[1] - ov[0]);
+	lh_value **vals = lh_arena_alloc(c->a, ri->ncap * sizeof *vals);
+	const char **keys = lh_arena_alloc(c->a, ri->ncap * sizeof *keys);
+	for (uint32_t g = 1; g <= ri->ncap; g++) {
+		if ((int)g < rc && ov[2 * g] != PCRE2_UNSET)
+			vals[g - 1] = lh_val_string(c->a, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+		else
+			vals[g - 1] = lh_val_null(c->a, &lh_type_string);
+		keys[g - 1] = ri->names[g];
+	}
+	if (ri->named)
+		return lh_val_object(c->a, keys, vals, ri->ncap);
+	return lh_val_tuple(c->a, vals, ri->ncap);
+}
+
+static lh_value *
+regex_common(lh_func_ctx *c, lh_value **a, bool all)
+{
+	const char *err = NULL;
+	pcre2_code *re = re_compile(c, S(a[0]), L(a[0]), &err);
+	if (re == NULL)
+		return lh_fn_argerr(c, 0, "invalid regexp pattern: %s in %.*s", err, (int)L(a[0]), S(a[0]));
+	rinfo ri;
+	re_info(c, re, &ri);
+	lh_value *r = NULL;
+	if (ri.named && ri.unnamed) {
+		lh_fn_argerr(c, 0, "invalid regexp pattern: cannot mix both named and unnamed capture groups");
+		goto out;
+	}
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	const char *s = S(a[1]);
+	size_t len = L(a[1]);
+	if (!all) {
+		int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+		if (rc < 0)
+			lh_fn_fail(c, "pattern did not match any part of the given string");
+		else
+			r = re_result(c, &ri, s, pcre2_get_ovector_pointer(md), rc);
+		pcre2_match_data_free(md);
+		goto out;
+	}
+	size_t cap = 8, k = 0;
+	lh_value **items = lh_arena_alloc(c->a, cap * sizeof *items);
+	long prev_end = -1;
+	for (size_t pos = 0; pos <= len;) {
+		int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, NULL);
+		if (rc < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+		bool accept = true;
+		if (ov[1] == pos) {
+			if ((long)ov[0] == prev_end)
+				accept = false;
+			if (pos < len) {
+				uint32_t cp;
+				pos += dec(s, len, pos, &cp);
+			} else {
+				pos = len + 1;
+			}
+		} else {
+			pos = ov[1];
+		}
+		prev_end = (long)ov[1];
+		if (accept) {
+			if (k == cap) {
+				items = lh_arena_grow(c->a, items, k, cap * 2, sizeof *items);
+				cap *= 2;
+			}
+			items[k++] = re_result(c, &ri, s, ov, rc);
+		}
+	}
+	pcre2_match_data_free(md);
+	if (k == 0) {
+		const lh_type *et = &lh_type_string;
+		if (ri.ncap > 0 && ri.named) {
+			const lh_type **ts = lh_arena_alloc(c->a, ri.ncap * sizeof *ts);
+			for (uint32_t g = 0; g < ri.ncap; g++)
+				ts[g] = &lh_type_string;
+			et = lh_type_object(c->a, ri.names + 1, ts, ri.ncap);
+		} else if (ri.ncap > 0) {
+			const lh_type **ts = lh_arena_alloc(c->a, ri.ncap * sizeof *ts);
+			for (uint32_t g = 0; g < ri.ncap; g++)
+				ts[g] = &lh_type_string;
+			et = lh_type_tuple(c->a, ts, ri.ncap);
+		}
+		r = lh_val_list(c->a, et, items, 0);
+	} else {
+		r = lh_val_list(c->a, items[0]->type, items, k);
+	}
+out:
+	pcre2_code_free(re);
+	return r;
+}
+
+static lh_value *f_regex(lh_func_ctx *c, lh_value **a, size_t n) { return regex_common(c, a, false); }
+static lh_value *f_regexall(lh_func_ctx *c, lh_value **a, size_t n) { return regex_common(c, a, true); }
+
+/* Go's Regexp.Expand of template for one match. */
+static void
+expand(buf *b, rinfo *ri, const char *t, size_t tl, const char *s, PCRE2_SIZE *ov, int rc)
+{
+	for (size_t i = 0; i < tl; i++) {
+		if (t[i] != '$' || i + 1 >= tl) {
+			badd(b, t + i, 1);
+			continue;
+		}
+		if (t[i + 1] == '$') {
+			badd(b, "$", 1);
+			i++;
+			continue;
+		}
+		size_t ns, ne;
+		bool brace = t[i + 1] == '{';
+		ns = i + 1 + brace;
+		ne = ns;
+		while (ne < tl && ((t[ne] >= 'a' && t[ne] <= 'z') || (t[ne] >= 'A' && t[ne] <= 'Z') ||
+		    (t[ne] >= '0' && t[ne] <= '9') || t[ne] == '_'))
+			ne++;
+		if (ne == ns || (brace && (ne >= tl || t[ne] != '}'))) {
+			badd(b, "$", 1);	/* malformed: Go copies the $ literally */
+			continue;
+		}
+		char name[128];
+		size_t nl = ne - ns < sizeof name - 1 ? ne - ns : sizeof name - 1;
+		memcpy(name, t + ns, nl);
+		name[nl] = 0;
+		long g = -1;
+		bool digits = true;
+		for (size_t k = 0; k < nl; k++)
+			if (name[k] < '0' || name[k] > '9')
+				digits = false;
+		if (digits) {
+			g = strtol(name, NULL, 10);
+		} else {
+			for (uint32_t k = 1; k <= ri->ncap; k++)
+				if (ri->names[k] && strcmp(ri->names[k], name) == 0)
+					g = (long)k;
+		}
+		if (g >= 0 && g <= (long)ri->ncap && g < rc && ov[2 * g] != PCRE2_UNSET)
+			badd(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+		i = brace ? ne : ne - 1;
+	}
+}
+
+static lh_value *
+f_replace(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	const char *s = S(a[0]), *sub = S(a[1]), *rep = S(a[2]);
+	size_t len = L(a[0]), sl = L(a[1]), rl = L(a[2]);
+	buf b = { .a = c->a };
+	if (sl >= 2 && sub[0] == '/' && sub[sl - 1] == '/') {
+		const char *err = NULL;
+		pcre2_code *re = re_compile(c, sub + 1, sl - 2, &err);
+		if (re == NULL)
+			return lh_fn_fail(c, "error parsing regexp: %s: `%.*s`", err, (int)sl - 2, sub + 1);
+		rinfo ri;
+		re_info(c, re, &ri);
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+		size_t last = 0, pos = 0;
+		while (pos <= len) {
+			int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, NULL);
+			if (rc < 0)
+				break;
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			badd(&b, s + last, ov[0] - last);
+			if (ov[1] > last || ov[0] == 0)
+				expand(&b, &ri, rep, rl, s, ov, rc);
+			last = ov[1];
+			size_t w = 0;
+			if (pos < len) {
+				uint32_t cp;
+				w = dec(s, len, pos, &cp);
+			}
+			if (pos + w > ov[1])
+				pos += w;
+			else if (pos + 1 > ov[1])
+				pos++;
+			else
+				pos = ov[1];
+		}
+		badd(&b, s + last, len - last);
+		pcre2_match_data_free(md);
+		pcre2_code_free(re);
+		return bval(&b);
+	}
+	if (sl == 0) {
+		/* Go's strings.Replace with an empty old string inserts at every rune. */
+		badd(&b, rep, rl);
+		for (size_t i = 0; i < len;) {
+			uint32_t cp;
+			size_t k = dec(s, len, i, &cp);
+			badd(&b, s + i, k);
+			badd(&b, rep, rl);
+			i += k;
+		}
+		return bval(&b);
+	}
+	for (size_t i = 0; i < len;) {
+		const char *hit = find(s + i, len - i, sub, sl);
+		if (hit == NULL) {
+			badd(&b, s + i, len - i);
+			break;
+		}
+		badd(&b, s + i, (size_t)(hit - (s + i)));
+		badd(&b, rep, rl);
+		i = (size_t)(hit - s) + sl;
+	}
+	if (b.p == NULL)
+		return lh_val_cstr(c->a, "");
+	return bval(&b);
+}
+
+/* ---------------------------------------------------------------- format */
+
+typedef struct {
+	bool minus, plus, space, zero, sharp;
+	int width, prec;	/* -1 when absent */
+} spec;
+
+static void
+pad(buf *b, const char *body, size_t bl, spec *sp, bool numeric)
+{
+	size_t chars = lh_utf8_chars(body, bl);
+	size_t w = sp->width > 0 ? (size_t)sp->width : 0;
+	if (chars >= w) {
+		badd(b, body, bl);
+		return;
+	}
+	size_t fill = w - chars;
+	if (sp->minus) {
+		badd(b, body, bl);
+		for (size_t i = 0; i < fill; i++)
+			badd(b, " ", 1);
+		return;
+	}
+	if (sp->zero && numeric) {
+		size_t signlen = bl && (body[0] == '-' || body[0] == '+' || body[0] == ' ') ? 1 : 0;
+		badd(b, body, signlen);
+		for (size_t i = 0; i < fill; i++)
+			badd(b, "0", 1);
+		badd(b, body + signlen, bl - signlen);
+		return;
+	}
+	for (size_t i = 0; i < fill; i++)
+		badd(b, sp->zero ? "0" : " ", 1);
+	badd(b, body, bl);
+}
+
+static char *
+int_text(lh_arena *a, int64_t v, int base, bool upper, spec *sp)
+{
+	char digits[80];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	const char *dig = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	do {
+		digits[n++] = dig[u % (uint64_t)base];
+		u /= (uint64_t)base;
+	} while (u);
+	while (sp->prec > 0 && n < (size_t)sp->prec && n < sizeof digits - 4)
+		digits[n++] = '0';
+	char out[96];
+	size_t k = 0;
+	if (v < 0)
+		out[k++] = '-';
+	else if (sp->plus)
+		out[k++] = '+';
+	else if (sp->space)
+		out[k++] = ' ';
+	if (sp->sharp) {
+		if (base == 16) {
+			out[k++] = '0';
+			out[k++] = upper ? 'X' : 'x';
+		} else if (base == 8) {
+			out[k++] = '0';
+		} else if (base == 2) {
+			out[k++] = '0';
+			out[k++] = 'b';
+		}
+	}
+	while (n)
+		out[k++] = digits[--n];
+	out[k] = 0;
+	return lh_arena_strdup(a, out);
+}
+
+/* Go's %g with the shortest representation (no precision). */
+static char *
+go_g_shortest(lh_arena *a, double d, bool upper)
+{
+	if (d == 0)
+		return lh_arena_strdup(a, signbit(d) ? "-0" : "0");
+	if (isinf(d))
+		return lh_arena_strdup(a, d < 0 ? "-Inf" : "+Inf");
+	char e[64];
+	int p;
+	for (p = 0; p <= 17; p++) {
+		snprintf(e, sizeof e, "%.*e", p, d);
+		if (strtod(e, NULL) == d)
+			break;
+	}
+	int exp = atoi(strchr(e, 'e') + 1);
+	int digits = p + 1;
+	if (exp < -4 || exp >= 6) {
+		/* Go uses at least two exponent digits, like C. */
+		char *s = lh_arena_printf(a, "%.*e", p, d);
+		if (upper)
+			for (char *q = s; *q; q++)
+				if (*q == 'e')
+					*q = 'E';
+		return s;
+	}
+	int decimals = digits - 1 - exp;
+	if (decimals < 0)
+		decimals = 0;
+	return lh_arena_printf(a, "%.*f", decimals, d);
+}
+
+static char *
+float_text(lh_arena *a, double d, char verb, spec *sp)
+{
+	char fmt[32], *q = fmt;
+	*q++ = '%';
+	if (sp->plus)
+		*q++ = '+';
+	if (sp->space)
+		*q++ = ' ';
+	if (sp->sharp)
+		*q++ = '#';
+	if ((verb == 'g' || verb == 'G') && sp->prec < 0) {
+		char *s = go_g_shortest(a, d, verb == 'G');
+		if (d >= 0 && sp->plus)
+			return lh_arena_printf(a, "+%s", s);
+		if (d >= 0 && sp->space)
+			return lh_arena_printf(a, " %s", s);
+		return s;
+	}
+	if (sp->prec >= 0) {
+		q += sprintf(q, ".%d", sp->prec);
+	}
+	*q++ = verb;
+	*q = 0;
+	return lh_arena_printf(a, fmt, d);
+}
+
+static lh_value *
+format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs,
+    int argbase)
+{
+	buf b = { .a = c->a };
+	size_t next = 0;
+	bool used_index = false;
+	size_t used_max = 0;
+	for (size_t i = 0; i < fl;) {
+		if (f[i] != '%') {
+			size_t j = i;
+			while (j < fl && f[j] != '%')
+				j++;
+			badd(&b, f + i, j - i);
+			i = j;
+			continue;
+		}
+		size_t start = i++;
+		if (i < fl && f[i] == '%') {
+			badd(&b, "%", 1);
+			i++;
+			continue;
+		}
+		spec sp = { .width = -1, .prec = -1 };
+		for (; i < fl; i++) {
+			if (f[i] == '-') sp.minus = true;
+			else if (f[i] == '+') sp.plus = true;
+			else if (f[i] == ' ') sp.space = true;
+			else if (f[i] == '0') sp.zero = true;
+			else if (f[i] == '#') sp.sharp = true;
+			else break;
+		}
+		if (i < fl && f[i] == '[') {
+			size_t j = i + 1;
+			long idx = 0;
+			while (j < fl && f[j] >= '0' && f[j] <= '9')
+				idx = idx * 10 + (f[j++] - '0');
+			if (j >= fl || f[j] != ']' || idx < 1)
+				return lh_fn_fail(c, "invalid format string starting at offset %zu", start);
+			next = (size_t)idx - 1;
+			used_index = true;
+			i = j + 1;
+		}
+		if (i < fl && f[i] >= '0' && f[i] <= '9') {
+			sp.width = 0;
+			while (i < fl && f[i] >= '0' && f[i] <= '9')
+				sp.width = sp.width * 10 + (f[i++] - '0');
+		}
+		if (i < fl && f[i] == '.') {
+			i++;
+			sp.prec = 0;
+			while (i < fl && f[i] >= '0' && f[i] <= '9')
+				sp.prec = sp.prec * 10 + (f[i++] - '0');
+		}
+		if (i >= fl)
+			return lh_fn_fail(c, "invalid format string starting at offset %zu", i);
+		uint32_t verb;
+		size_t vl = dec(f, fl, i, &verb);
+		i += vl;
+		size_t speclen = i - start;
+		if (!strchr("vtbdoxXeEfgGsq", (int)verb) || verb == 0)
+			return lh_fn_fail(c, "unsupported format verb '%.*s' in \"%.*s\" at offset %zu",
+			    (int)vl, f + i - vl, (int)speclen, f + start, start);
+		if (next >= nargs)
+			return lh_fn_fail(c, "not enough arguments for \"%.*s\" at %zu: need index %zu but have %zu total",
+			    (int)speclen, f + start, start, next + 1, nargs);
+		lh_value *v = args[next++];
+		if (next > used_max)
+			used_max = next;
+		const char *err = NULL;
+		char *body = NULL;
+		bool numeric = false;
+		switch (verb) {
+		case 'v':
+			if (sp.sharp || lh_is_seq(v->type) || lh_is_mapping(v->type) || lh_val_is_null(v)) {
+				body = lh_val_jsonencode(c->a, v, &err);
+				if (body == NULL)
+					return lh_val_unknown(c->a, &lh_type_string);
+			} else if (v->type->kind == LH_TY_NUMBER) {
+				body = lh_number_format(c->a, v->u.num);
+				numeric = true;
+			} else if (v->type->kind == LH_TY_BOOL) {
+				body = v->u.b ? "true" : "false";
+			} else {
+				body = lh_arena_strndup(c->a, S(v), L(v));
+			}
+			break;
+		case 't': {
+			lh_value *cv = lh_val_convert(c->a, v, &lh_type_bool, &err);
+			if (cv == NULL)
+				goto badval;
+			body = cv->u.b ? "true" : "false";
+			break;
+		}
+		case 's': case 'q': {
+			lh_value *cv = lh_val_convert(c->a, v, &lh_type_string, &err);
+			if (cv == NULL)
+				goto badval;
+			size_t sl = L(cv);
+			if (sp.prec >= 0)
+				sl = lh_utf8_offset(S(cv), L(cv), (size_t)sp.prec);
+			if (verb == 'q')
+				lh_str_go_quote(c->a, S(cv), L(cv), &body);
+			else
+				body = lh_arena_strndup(c->a, S(cv), sl);
+			break;
+		}
+		case 'b': case 'd': case 'o': case 'x': case 'X': {
+			lh_value *cv = lh_val_convert(c->a, v, &lh_type_number, &err);
+			if (cv == NULL)
+				goto badval;
+			if (!cv->u.num.is_int) {
+				err = "an integer is required";
+				goto badval;
+			}
+			int base = verb == 'b' ? 2 : verb == 'o' ? 8 : verb == 'd' ? 10 : 16;
+			body = int_text(c->a, cv->u.num.i, base, verb == 'X', &sp);
+			numeric = true;
+			break;
+		}
+		default: {	/* e E f g G */
+			lh_value *cv = lh_val_convert(c->a, v, &lh_type_number, &err);
+			if (cv == NULL)
+				goto badval;
+			body = float_text(c->a, lh_number_double(cv->u.num), (char)verb, &sp);
+			numeric = true;
+			break;
+		}
+		}
+		pad(&b, body, strlen(body), &sp, numeric);
+		continue;
+badval:
+		return lh_fn_fail(c, "unsupported value for \"%.*s\" at %zu: %s", (int)speclen,
+		    f + start, start, err);
+	}
+	(void)argbase;
+	if (!used_index && used_max < nargs) {
+		if (used_max == 0)
+			return lh_fn_argerr(c, 1 + used_max, "too many arguments; no verbs in format string");
+		return lh_fn_argerr(c, 1 + used_max, "too many arguments; only %zu used by format string", used_max);
+	}
+	if (b.p == NULL)
+		return lh_val_cstr(c->a, "");
+	return bval(&b);
+}
+
+static lh_value *
+f_format(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (lh_val_has_unknown(a[i]) || lh_val_is_null(a[i]))
+			return lh_val_unknown(c->a, &lh_type_string);
+	if (lh_val_is_unknown(a[0]))
+		return lh_val_unknown(c->a, &lh_type_string);
+	return format_one(c, S(a[0]), L(a[0]), a + 1, n - 1, 1);
+}
+
+static lh_value *
+f_formatlist(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	size_t iterations = 0;
+	bool have = false;
+	size_t first = 0;
+	for (size_t i = 1; i < n; i++) {
+		lh_value *v = a[i];
+		if (lh_val_is_unknown(v))
+			return lh_val_unknown(c->a, &lh_t_list_string);
+		if (lh_val_is_null(v) || !(v->type->kind == LH_TY_LIST || v->type->kind == LH_TY_TUPLE))
+			continue;
+		if (!have) {
+			iterations = v->u.seq.n;
+			have = true;
+			first = i;
+		} else if (v->u.seq.n != iterations) {
+			return lh_fn_argerr(c, i, "argument %zu has length %zu, which is inconsistent with argument %zu of length %zu",
+			    i, v->u.seq.n, first, iterations);
+		}
+	}
+	if (!have)
+		iterations = 1;
+	lh_value **out = lh_arena_alloc(c->a, (iterations ? iterations : 1) * sizeof *out);
+	lh_value **args = lh_arena_alloc(c->a, (n ? n : 1) * sizeof *args);
+	for (size_t it = 0; it < iterations; it++) {
+		for (size_t i = 1; i < n; i++) {
+			lh_value *v = a[i];
+			args[i - 1] = !lh_val_is_null(v) && (v->type->kind == LH_TY_LIST ||
+			    v->type->kind == LH_TY_TUPLE) ? v->u.seq.items[it] : v;
+		}
+		bool unk = false;
+		for (size_t i = 0; i + 1 < n; i++)
+			if (lh_val_has_unknown(args[i]) || lh_val_is_null(args[i]))
+				unk = true;
+		if (unk) {
+			out[it] = lh_val_unknown(c->a, &lh_type_string);
+			continue;
+		}
+		const char *saved_err;
+		out[it] = format_one(c, S(a[0]), L(a[0]), args, n - 1, 1);
+		if (out[it] == NULL) {
+			/* Terraform reports the element: "error on format iteration N: ...". */
+			saved_err = c->err;
+			const char *p = strstr(saved_err, "failed: ");
+			c->err = lh_arena_printf(c->a, "Call to function \"formatlist\" failed: error on format iteration %zu: %s",
+			    it, p ? p + 8 : saved_err);
+			return NULL;
+		}
+	}
+	return lh_val_list(c->a, &lh_type_string, out, iterations);
+}
+
+#define STR(nm) { .name = nm, .type = &lh_type_string }
+const lh_fdef lh_func_str[] = {
+	{ "chomp", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_chomp },
+	{ "format", 1, { { "format", &lh_type_string, P_UNKNOWN } }, true,
+	  { "args", NULL, P_NULL | P_UNKNOWN }, &lh_type_string, f_format },
+	{ "formatlist", 1, { { "format", &lh_type_string, 0 } }, true,
+	  { "args", NULL, P_NULL | P_UNKNOWN }, &lh_t_list_string, f_formatlist },
+	{ "indent", 2, { { "spaces", &lh_type_number, 0 }, STR("str") }, false, { 0 },
+	  &lh_type_string, f_indent },
+	{ "join", 1, { STR("separator") }, true, { "lists", &lh_t_list_string, 0 },
+	  &lh_type_string, f_join },
+	{ "lower", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_lower },
+	{ "upper", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_upper },
+	{ "replace", 3, { STR("str"), STR("substr"), STR("replace") }, false, { 0 },
+	  &lh_type_string, f_replace },
+	{ "split", 2, { STR("separator"), STR("str") }, false, { 0 }, &lh_t_list_string, f_split },
+	{ "startswith", 2, { STR("str"), STR("prefix") }, false, { 0 }, &lh_type_bool, f_startswith },
+	{ "endswith", 2, { STR("str"), STR("suffix") }, false, { 0 }, &lh_type_bool, f_endswith },
+	{ "strcontains", 2, { STR("str"), STR("substr") }, false, { 0 }, &lh_type_bool, f_strcontains },
+	{ "strrev", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_strrev },
+	{ "substr", 3, { STR("str"), { "offset", &lh_type_number, 0 }, { "length", &lh_type_number, 0 } },
+	  false, { 0 }, &lh_type_string, f_substr },
+	{ "title", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_title },
+	{ "trim", 2, { STR("str"), STR("cutset") }, false, { 0 }, &lh_type_string, f_trim },
+	{ "trimprefix", 2, { STR("str"), STR("prefix") }, false, { 0 }, &lh_type_string, f_trimprefix },
+	{ "trimsuffix", 2, { STR("str"), STR("suffix") }, false, { 0 }, &lh_type_string, f_trimsuffix },
+	{ "trimspace", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_trimspace },
+	{ "regex", 2, { STR("pattern"), STR("string") }, false, { 0 }, NULL, f_regex },
+	{ "regexall", 2, { STR("pattern"), STR("string") }, false, { 0 }, NULL, f_regexall },
+};
+const size_t lh_func_str_n = sizeof lh_func_str / sizeof lh_func_str[0];

@@ -1,0 +1,271 @@
+/* func_time.c - timestamp and formatdate.  formatdate parses an RFC 3339 timestamp
+ * and writes it with Terraform's format language (YYYY YY MMMM MMM MM M DD D EEEE EEE
+ * hh h HH H mm m ss s AA aa ZZZZZ ZZZZ ZZZ Z, 'literal text', '' for a quote). */
+#include "func_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+	int year, mon, day, hour, min, sec;
+	int off;		/* offset from UTC in minutes */
+	bool utc;		/* written as Z */
+} tstamp;
+
+static const char *months[] = { "January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December" };
+static const char *wdays[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	"Saturday" };
+
+static bool
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+mdays(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+static int
+weekday(int y, int m, int d)
+{
+	/* Sakamoto's method. */
+	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+	if (m < 3)
+		y -= 1;
+	return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+}
+
+static int
+digits(const char *s, size_t len, size_t *i, int n, int *out)
+{
+	int v = 0;
+	for (int k = 0; k < n; k++) {
+		if (*i + (size_t)k >= len || s[*i + k] < '0' || s[*i + k] > '9')
+			return 0;
+		v = v * 10 + (s[*i + k] - '0');
+	}
+	*i += (size_t)n;
+	*out = v;
+	return 1;
+}
+
+/* Parses RFC 3339; NULL or the error text (cty's wording where known). */
+static const char *
+parse_time(lh_arena *a, const char *s, size_t len, tstamp *t)
+{
+	size_t i = 0;
+	memset(t, 0, sizeof *t);
+	if (!digits(s, len, &i, 4, &t->year))
+		return lh_arena_printf(a, "cannot use %s as year", lh_arena_printf(a, "\"%.*s\"", (int)len, s));
+	if (i >= len || s[i] != '-')
+		return lh_arena_printf(a, "cannot use \"%.*s\" as date separator", (int)(len - i), s + i);
+	i++;
+	size_t ms = i;
+	if (!digits(s, len, &i, 2, &t->mon) || t->mon < 1 || t->mon > 12)
+		return lh_arena_printf(a, "cannot use \"%.*s\" as month", (int)(len - ms - 2 > len ? 0 : len - ms - 2), s + ms + 2);
+	if (i >= len || s[i] != '-')
+		return lh_arena_printf(a, "cannot use \"%.*s\" as date separator", (int)(len - i), s + i);
+	i++;
+	size_t ds = i;
+	if (!digits(s, len, &i, 2, &t->day))
+		return lh_arena_printf(a, "cannot use \"%.*s\" as day of month", (int)(len - ds), s + ds);
+	if (t->day < 1 || t->day > mdays(t->year, t->mon))
+		return "day out of range";
+	if (i >= len || (s[i] != 'T' && s[i] != 't'))
+		return "missing required time introducer 'T'";
+	i++;
+	size_t hs = i;
+	if (!digits(s, len, &i, 2, &t->hour))
+		return lh_arena_printf(a, "cannot use \"%.*s\" as hour", (int)(len - hs), s + hs);
+	if (t->hour > 23)
+		return "hour must be between 0 and 23 inclusive";
+	if (i >= len || s[i] != ':')
+		return lh_arena_printf(a, "cannot use \"%.*s\" as time separator", (int)(len - i), s + i);
+	i++;
+	size_t mis = i;
+	if (!digits(s, len, &i, 2, &t->min))
+		return lh_arena_printf(a, "cannot use \"%.*s\" as minute", (int)(len - mis), s + mis);
+	if (t->min > 59)
+		return "minute must be between 0 and 59 inclusive";
+	if (i >= len || s[i] != ':')
+		return lh_arena_printf(a, "cannot use \"%.*s\" as time separator", (int)(len - i), s + i);
+	i++;
+	size_t ss = i;
+	if (!digits(s, len, &i, 2, &t->sec))
+		return lh_arena_printf(a, "cannot use \"%.*s\" as second", (int)(len - ss), s + ss);
+	if (t->sec > 60)
+		return "second must be between 0 and 60 inclusive";
+	if (i < len && s[i] == '.') {
+		i++;
+		size_t fs = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == fs)
+			return lh_arena_printf(a, "cannot use \"%.*s\" as fractional seconds", (int)(len - fs + 1), s + fs - 1);
+	}
+	if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+		t->utc = true;
+		i++;
+	} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		int sign = s[i] == '-' ? -1 : 1, oh, om;
+		size_t zs = i++;
+		if (!digits(s, len, &i, 2, &oh) || i >= len || s[i] != ':')
+			return lh_arena_printf(a, "cannot use \"%.*s\" as UTC offset", (int)(len - zs), s + zs);
+		i++;
+		if (!digits(s, len, &i, 2, &om) || oh > 23 || om > 59)
+			return lh_arena_printf(a, "cannot use \"%.*s\" as UTC offset", (int)(len - zs), s + zs);
+		t->off = sign * (oh * 60 + om);
+	} else {
+		return lh_arena_printf(a, "cannot use \"%.*s\" as UTC offset", (int)(len - i), s + i);
+	}
+	if (i != len)
+		return lh_arena_printf(a, "extra text after timestamp: \"%.*s\"", (int)(len - i), s + i);
+	return NULL;
+}
+
+static lh_value *
+f_formatdate(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	const char *f = a[0]->u.str.s;
+	size_t fl = a[0]->u.str.len;
+	tstamp t;
+	const char *err = parse_time(c->a, a[1]->u.str.s, a[1]->u.str.len, &t);
+	if (err)
+		return lh_fn_argerr(c, 1, "not a valid RFC3339 timestamp: %s", err);
+	char out[8192];
+	size_t w = 0;
+#define PUT(...) do { int k_ = snprintf(out + w, sizeof out - w, __VA_ARGS__); \
+	if (k_ < 0 || (size_t)k_ >= sizeof out - w) return lh_fn_fail(c, "result too long"); \
+	w += (size_t)k_; } while (0)
+	for (size_t i = 0; i < fl;) {
+		char ch = f[i];
+		if (ch == '\'') {
+			size_t j = i + 1;
+			if (j < fl && f[j] == '\'') {
+				PUT("'");
+				i += 2;
+				continue;
+			}
+			for (;;) {
+				if (j >= fl)
+					return lh_fn_argerr(c, 0, "unterminated literal '");
+				if (f[j] == '\'') {
+					if (j + 1 < fl && f[j + 1] == '\'') {
+						PUT("'");
+						j += 2;
+						continue;
+					}
+					break;
+				}
+				PUT("%c", f[j]);
+				j++;
+			}
+			i = j + 1;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
+			PUT("%c", ch);
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < fl && f[j] == ch)
+			j++;
+		int run = (int)(j - i);
+		const char *verb = lh_arena_strndup(c->a, f + i, (size_t)run);
+		int h12 = t.hour % 12 == 0 ? 12 : t.hour % 12;
+		switch (ch) {
+		case 'Y':
+			if (run == 4) PUT("%04d", t.year);
+			else if (run == 2) PUT("%02d", t.year % 100);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": year must either be \"YY\" or \"YYYY\"", verb);
+			break;
+		case 'M':
+			if (run == 4) PUT("%s", months[t.mon - 1]);
+			else if (run == 3) PUT("%.3s", months[t.mon - 1]);
+			else if (run == 2) PUT("%02d", t.mon);
+			else if (run == 1) PUT("%d", t.mon);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": month must either be \"M\", \"MM\", \"MMM\", or \"MMMM\"", verb);
+			break;
+		case 'D':
+			if (run == 2) PUT("%02d", t.day);
+			else if (run == 1) PUT("%d", t.day);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": day of month must either be \"D\" or \"DD\"", verb);
+			break;
+		case 'E': {
+			int wd = weekday(t.year, t.mon, t.day);
+			if (run == 4) PUT("%s", wdays[wd]);
+			else if (run == 3) PUT("%.3s", wdays[wd]);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": day of week must either be \"EEE\" or \"EEEE\"", verb);
+			break;
+		}
+		case 'h':
+			if (run == 2) PUT("%02d", t.hour);
+			else if (run == 1) PUT("%d", t.hour);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": 24-hour must either be \"h\" or \"hh\"", verb);
+			break;
+		case 'H':
+			if (run == 2) PUT("%02d", h12);
+			else if (run == 1) PUT("%d", h12);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": 12-hour must either be \"H\" or \"HH\"", verb);
+			break;
+		case 'A': case 'a':
+			if (run == 2) PUT("%s", t.hour < 12 ? (ch == 'A' ? "AM" : "am") : (ch == 'A' ? "PM" : "pm"));
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": must be \"%c%c\"", verb, ch, ch);
+			break;
+		case 'm':
+			if (run == 2) PUT("%02d", t.min);
+			else if (run == 1) PUT("%d", t.min);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": minute must either be \"m\" or \"mm\"", verb);
+			break;
+		case 's':
+			if (run == 2) PUT("%02d", t.sec);
+			else if (run == 1) PUT("%d", t.sec);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": second must either be \"s\" or \"ss\"", verb);
+			break;
+		case 'Z': {
+			int off = t.off < 0 ? -t.off : t.off;
+			char sign = t.off < 0 ? '-' : '+';
+			if (run == 5) PUT("%c%02d:%02d", sign, off / 60, off % 60);
+			else if (run == 4) PUT("%c%02d%02d", sign, off / 60, off % 60);
+			else if (run == 3) {
+				if (t.utc || t.off == 0) PUT("UTC");
+				else PUT("%c%02d%02d", sign, off / 60, off % 60);
+			} else if (run == 1) {
+				if (t.utc) PUT("Z");
+				else PUT("%c%02d:%02d", sign, off / 60, off % 60);
+			} else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": timezone must be Z, ZZZZ, or ZZZZZ", verb);
+			break;
+		}
+		default:
+			return lh_fn_argerr(c, 0, "invalid date format verb \"%.*s\"", run, f + i);
+		}
+		i = j;
+	}
+#undef PUT
+	return lh_val_string(c->a, out, w);
+}
+
+static lh_value *
+f_timestamp(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char s[64];
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return lh_val_cstr(c->a, s);
+}
+
+#define STR(nm) { .name = nm, .type = &lh_type_string }
+const lh_fdef lh_func_time[] = {
+	{ "formatdate", 2, { STR("format"), STR("time") }, false, { 0 }, &lh_type_string, f_formatdate },
+	{ "timestamp", 0, { { 0 } }, false, { 0 }, &lh_type_string, f_timestamp },
+};
+const size_t lh_func_time_n = sizeof lh_func_time / sizeof lh_func_time[0];
