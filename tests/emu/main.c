@@ -14,7 +14,7 @@
 #include "faults.h"
 #include "store.h"
 
-struct emu_config emu_cfg = {.threads = 4, .hang_max_ms = 300000};
+struct emu_config emu_cfg = {.threads = 2, .hang_max_ms = 300000};
 
 static const char usage[] =
 	"usage: litellm-emu [options]\n"
@@ -33,7 +33,7 @@ static const char usage[] =
 	"  --default-budget-duration D server-side default for new users\n"
 	"  --default-models a,b        server-side default for new users\n"
 	"  --default-user-role R       server-side default for new users\n"
-	"  --threads N                 HTTP thread pool size (default 4)\n"
+	"  --threads N                 HTTP thread pool size (default 2)\n"
 	"  --hang-max-ms N             cut a hung answer after N ms (default 300000)\n";
 
 static int

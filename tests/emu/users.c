@@ -394,9 +394,10 @@ emu_route_user_info(struct emu_req *req, struct emu_resp *resp)
 	r = cJSON_CreateObject();
 	if (!r)
 		abort();
+	/* references, not copies: the answer is printed before the store lock is released */
 	emu_add_str(r, "user_id", id);
-	emu_add(r, "user_info", cJSON_Duplicate(u->row, true));
-	emu_add(r, "keys", cJSON_Duplicate(u->keys, true));
+	emu_add(r, "user_info", cJSON_CreateObjectReference(u->row->child));
+	emu_add(r, "keys", cJSON_CreateArrayReference(u->keys->child));
 	emu_add(r, "teams", emu_user_team_rows(u));
 	emu_resp_json(resp, 200, r);
 }
