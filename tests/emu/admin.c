@@ -216,7 +216,7 @@ admin_save(struct emu_req *req, struct emu_resp *resp)
 bool
 emu_admin_dispatch(struct emu_req *req, struct emu_resp *resp)
 {
-	const char *p = req->path + strlen("/__emu");
+	const char *p = req->route + strlen("/__emu");
 	bool get = strcmp(req->method, "GET") == 0, post = strcmp(req->method, "POST") == 0;
 
 	if (get && strcmp(p, "/dump") == 0)

@@ -22,6 +22,7 @@
 /* ---- configuration (main.c fills it from argv) ---- */
 struct emu_config {
 	const char *master_key;      /* NULL: open API */
+	const char *path_prefix;     /* routes served under it ("/litellm"), or NULL */
 	bool legacy;                 /* old (~v1.80) behaviour instead of new (~v1.83) */
 	bool premium;                /* enterprise build: team admins allowed */
 	int port;                    /* 0 picks a free port */
@@ -47,7 +48,8 @@ extern struct emu_config emu_cfg;
 /* ---- one request and its answer ---- */
 struct emu_req {
 	const char *method;          /* "GET", "POST", ... */
-	const char *path;            /* without the query string */
+	const char *path;            /* as sent, without the query string (logged) */
+	const char *route;           /* path with --path-prefix removed; NULL if outside it */
 	cJSON *query;                /* object name -> string (first value wins) */
 	const char *body;            /* raw body bytes (NUL-terminated), maybe "" */
 	size_t body_len;

@@ -20,6 +20,7 @@ static const char usage[] =
 	"usage: litellm-emu [options]\n"
 	"  --port N                    listen on 127.0.0.1:N (0 = any free port; default 4000)\n"
 	"  --port-file FILE            write the chosen port to FILE\n"
+	"  --path-prefix /P            serve the API under /P (a base URL with a path)\n"
 	"  --master-key KEY            require KEY (Bearer or x-litellm-api-key); none = open API\n"
 	"  --legacy                    behave like old (~v1.80) proxies\n"
 	"  --premium                   enterprise build: team admins allowed\n"
@@ -78,6 +79,10 @@ parse_valued(const char *flag, const char *v)
 		if (!parse_long(v, 0, 65535, &n))
 			return die("--port: expected 0..65535, got '%s'", v);
 		emu_cfg.port = (int)n;
+	} else if (!strcmp(flag, "--path-prefix")) {
+		if (v[0] != '/' || (v[1] && v[strlen(v) - 1] == '/'))
+			return die("--path-prefix: expected /name (no trailing slash), got '%s'", v);
+		emu_cfg.path_prefix = v[1] ? v : NULL;
 	} else if (!strcmp(flag, "--port-file")) {
 		emu_cfg.port_file = v;
 	} else if (!strcmp(flag, "--master-key")) {

@@ -178,7 +178,7 @@ log_request(const struct emu_req *req, int status, const struct emu_fault_hit *f
 	cJSON *o;
 	char *line, ts[40];
 
-	if (log_fd < 0 || strncmp(req->path, "/__emu/", 7) == 0)
+	if (log_fd < 0 || (req->route && strncmp(req->route, "/__emu/", 7) == 0))
 		return;
 	o = cJSON_CreateObject();
 	emu_time_text(emu_now_ms(), ts, sizeof ts);
@@ -344,10 +344,15 @@ static void
 dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
 {
 	const struct route *hit = NULL;
-	bool path_known = false, admin = strncmp(req->path, "/__emu/", 7) == 0;
+	bool path_known = false, admin;
 
+	if (!req->route) {
+		emu_resp_detail(resp, 404, false, "Not Found");
+		return;
+	}
+	admin = strncmp(req->route, "/__emu/", 7) == 0;
 	for (const struct route *r = routes; r->path; r++)
-		if (strcmp(r->path, req->path) == 0) {
+		if (strcmp(r->path, req->route) == 0) {
 			path_known = true;
 			if (strcmp(r->method, req->method) == 0)
 				hit = r;
@@ -514,6 +519,21 @@ fault_response(const struct emu_fault_hit *f, struct emu_resp *resp)
 	resp->content_type = "text/html";
 }
 
+/* The route a path names: --path-prefix removed (test controls also work without it);
+ * NULL when the path lies outside the prefix. */
+static const char *
+route_of(const char *url)
+{
+	const char *pre = emu_cfg.path_prefix;
+	size_t n = pre ? strlen(pre) : 0;
+
+	if (!n || strncmp(url, "/__emu/", 7) == 0)
+		return url;
+	if (strncmp(url, pre, n) == 0 && url[n] == '/')
+		return url + n;
+	return NULL;
+}
+
 /* Handle a fully received request (maybe after a delay). */
 static enum MHD_Result
 finish(struct conn *c, const char *url, const char *method)
@@ -522,15 +542,19 @@ finish(struct conn *c, const char *url, const char *method)
 	struct emu_resp resp = {0};
 	enum MHD_Result ret;
 	const struct emu_fault_hit *f = &c->fault;
+	const char *route;
+	bool admin;
 
 	if (c->waiting) {
 		c->waiting = false;
 		atomic_fetch_sub(&n_suspended, 1);
 	}
+	route = route_of(url);
+	admin = route && strncmp(route, "/__emu/", 7) == 0;
 	if (!c->decided) {
 		c->decided = true;
-		if (strncmp(url, "/__emu/", 7) != 0)
-			emu_fault_decide(method, url, &c->fault);
+		if (!admin)
+			emu_fault_decide(method, route ? route : url, &c->fault);
 	}
 	if (f->delay_ms > 0 && !c->delayed && !atomic_load(&stopping)) {
 		c->delayed = c->waiting = true;
@@ -541,12 +565,13 @@ finish(struct conn *c, const char *url, const char *method)
 	}
 	req.method = method;
 	req.path = url;
+	req.route = route;
 	req.query = cJSON_CreateObject();
 	MHD_get_connection_values(c->mc, MHD_GET_ARGUMENT_KIND, collect_query, req.query);
 	req.body = c->body ? c->body : "";
 	req.body_len = c->len;
 	/* test controls take JSON whatever the Content-Type */
-	req.body_is_json = json_content_type(c->mc) || strncmp(url, "/__emu/", 7) == 0;
+	req.body_is_json = json_content_type(c->mc) || admin;
 
 	if (c->too_big) {
 		emu_resp_detail(&resp, 413, false, "Request body too large");
