@@ -357,7 +357,7 @@ conv_tuple(cctx *c, lh_value *v, const lh_type *t)
 	if (from != LH_TY_TUPLE && from != LH_TY_LIST && from != LH_TY_SET)
 		return mismatch(c, t);
 	if (v->u.seq.n != t->n)
-		return fail(c, lh_arena_printf(a, "tuple required with %zu elements", t->n));
+		return mismatch(c, t);
 	lh_value **out = lh_arena_alloc(a, (t->n ? t->n : 1) * sizeof *out);
 	for (size_t i = 0; i < t->n; i++)
 		if ((out[i] = conv_index(c, v->u.seq.items[i], t->types[i], i)) == NULL)

@@ -303,9 +303,10 @@ f_keys(lh_func_ctx *c, lh_value **a, size_t n)
 	lh_value **out = alloc_items(c, MAP(m).n);
 	for (size_t i = 0; i < MAP(m).n; i++)
 		out[i] = lh_val_cstr(c->a, MAP(m).keys[i]);
-	if (m->type->kind == LH_TY_OBJECT)
-		return lh_val_tuple(c->a, out, MAP(m).n);
-	return lh_val_list(c->a, &lh_type_string, out, MAP(m).n);
+	/* Only a mark on the map itself carries over: the keys are not its values. */
+	lh_value *r = m->type->kind == LH_TY_OBJECT ? lh_val_tuple(c->a, out, MAP(m).n) :
+	    lh_val_list(c->a, &lh_type_string, out, MAP(m).n);
+	return lh_val_is_sensitive(m) ? lh_val_mark_sensitive(c->a, r) : r;
 }
 
 static lh_value *
@@ -356,23 +357,17 @@ f_lookup(lh_func_ctx *c, lh_value **a, size_t n)
 	lh_value *key = a[1];
 	const char *k = key->u.str.s;
 	lh_value *v = lh_val_get(m, k);
-	if (m->type->kind == LH_TY_MAP && n == 3) {
-		const lh_type *u = lh_type_unify(c->a, m->type->elem, a[2]->type);
-		if (u == NULL)
-			return lh_fn_argerr(c, 2, "the default value must have the same type as the map elements");
-		const char *err;
-		lh_value *r = lh_val_convert(c->a, v ? v : a[2], u, &err);
-		if (r == NULL)
-			return lh_fn_argerr(c, 2, "%s", err);
-		return r;
-	}
+	if (m->type->kind == LH_TY_MAP && n == 3 && !lh_val_is_null(a[2]) &&
+	    a[2]->type->kind != LH_TY_DYNAMIC && !lh_type_equal(m->type->elem, a[2]->type) &&
+	    m->type->elem->kind != LH_TY_DYNAMIC)
+		return lh_fn_argerr(c, 2, "the default value must have the same type as the map elements");
 	if (v != NULL)
 		return v;
 	if (n == 3)
 		return a[2];
 	if (m->type->kind == LH_TY_OBJECT)
 		return lh_fn_argerr(c, 0, "the given object has no attribute \"%s\"", k);
-	return lh_fn_argerr(c, 0, "the given map has no key \"%s\"", k);
+	return lh_fn_fail(c, "lookup failed to find key \"%s\"", k);
 }
 
 static lh_value *
@@ -787,7 +782,7 @@ const lh_fdef lh_func_coll[] = {
 	{ "element", 2, { ANY("list"), NUMP("index") }, false, { 0 }, NULL, f_element },
 	{ "flatten", 1, { { "list", NULL, P_UNKNOWN } }, false, { 0 }, NULL, f_flatten },
 	{ "index", 2, { ANY("list"), ANY("value") }, false, { 0 }, &lh_type_number, f_index },
-	{ "keys", 1, { ANY("inputMap") }, false, { 0 }, NULL, f_keys },
+	{ "keys", 1, { { "inputMap", NULL, P_MARKED } }, false, { 0 }, NULL, f_keys },
 	{ "length", 1, { { "value", NULL, P_UNKNOWN } }, false, { 0 }, &lh_type_number, f_length },
 	{ "lookup", 2, { ANY("inputMap"), { "key", &lh_type_string, 0 } }, true,
 	  { "default", NULL, P_NULL }, NULL, f_lookup },

@@ -20,14 +20,14 @@ static lh_value *
 f_ceil(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_number x = a[0]->u.num;
-	return x.is_int ? a[0] : lh_val_double(c->a, ceil(x.d));
+	return x.is_int ? a[0] : lh_val_double(c->a, ceil(x.d) + 0.0);
 }
 
 static lh_value *
 f_floor(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_number x = a[0]->u.num;
-	return x.is_int ? a[0] : lh_val_double(c->a, floor(x.d));
+	return x.is_int ? a[0] : lh_val_double(c->a, floor(x.d) + 0.0);
 }
 
 static lh_value *
@@ -57,6 +57,8 @@ static lh_value *
 f_signum(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_number x = a[0]->u.num;
+	if (!x.is_int && x.d == 0)
+		return lh_val_int(c->a, 0);
 	if (!x.is_int)
 		return lh_fn_fail(c, "value must be a whole number, between -9223372036854775808 and 9223372036854775807");
 	return lh_val_int(c->a, x.i > 0 ? 1 : x.i < 0 ? -1 : 0);

@@ -1013,7 +1013,7 @@ f_formatlist(lh_func_ctx *c, lh_value **a, size_t n)
 		lh_value *v = a[i];
 		if (lh_val_is_unknown(v))
 			return lh_val_unknown(c->a, &lh_t_list_string);
-		if (lh_val_is_null(v) || !(v->type->kind == LH_TY_LIST || v->type->kind == LH_TY_TUPLE))
+		if (lh_val_is_null(v) || !lh_is_seq(v->type))
 			continue;
 		if (!have) {
 			iterations = v->u.seq.n;
@@ -1031,8 +1031,7 @@ f_formatlist(lh_func_ctx *c, lh_value **a, size_t n)
 	for (size_t it = 0; it < iterations; it++) {
 		for (size_t i = 1; i < n; i++) {
 			lh_value *v = a[i];
-			args[i - 1] = !lh_val_is_null(v) && (v->type->kind == LH_TY_LIST ||
-			    v->type->kind == LH_TY_TUPLE) ? v->u.seq.items[it] : v;
+			args[i - 1] = !lh_val_is_null(v) && lh_is_seq(v->type) ? v->u.seq.items[it] : v;
 		}
 		bool unk = false;
 		for (size_t i = 0; i + 1 < n; i++)

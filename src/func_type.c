@@ -68,13 +68,6 @@ pad(buf *b, int level)
 		badd(b, "    ");
 }
 
-static bool
-prim(const lh_type *t)
-{
-	return t->kind == LH_TY_STRING || t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL ||
-	    t->kind == LH_TY_DYNAMIC;
-}
-
 /* Terraform's type() rendering. */
 static void
 type_str(buf *b, const lh_type *t, int level)
@@ -86,8 +79,10 @@ type_str(buf *b, const lh_type *t, int level)
 	case LH_TY_BOOL: badd(b, "bool"); return;
 	case LH_TY_LIST: case LH_TY_SET: case LH_TY_MAP:
 		badd(b, t->kind == LH_TY_LIST ? "list(" : t->kind == LH_TY_SET ? "set(" : "map(");
-		if (prim(t->elem)) {
-			type_str(b, t->elem, level);
+		buf inner = { .a = b->a };
+		type_str(&inner, t->elem, level);
+		if (inner.p != NULL && strchr(inner.p, '\n') == NULL) {
+			badd(b, inner.p);
 		} else {
 			badd(b, "\n");
 			pad(b, level + 1);
@@ -160,7 +155,7 @@ const lh_fdef lh_func_type[] = {
 	{ "tolist", 1, { V }, false, { 0 }, NULL, f_tolist },
 	{ "toset", 1, { V }, false, { 0 }, NULL, f_toset },
 	{ "tomap", 1, { V }, false, { 0 }, NULL, f_tomap },
-	{ "type", 1, { { "value", NULL, P_NULL | P_UNKNOWN } }, false, { 0 }, NULL, f_type },
+	{ "type", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL, f_type },
 	{ "sensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL,
 	  f_sensitive },
 	{ "nonsensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL,
