@@ -1,0 +1,1106 @@
+/* http.c - the LiteLLM HTTP client over libcurl's multi interface (the only libcurl
+ * user).  See http.h for the contract.
+ *
+ * Shape: requests wait in a FIFO queue; lh_http_run starts up to `parallelism` of them
+ * on one multi handle (whose connection cache gives keep-alive reuse across requests
+ * and runs), reads completions, and for each either schedules a retry (a wait list
+ * ordered by due time) or calls the request's callback.  Callbacks may queue more.
+ * Errors become one sentence here, in the one place that knows method, path, status
+ * and body; the api key is only ever put in a header and scrubbed from every message. */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_BODY (256u * 1024 * 1024)	/* refuse absurd responses rather than run out of memory */
+#define BACKOFF_CAP_S 10.0
+
+/* ---- helpers ---- */
+
+static void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+static char *
+xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+typedef struct {
+	char *p;
+	size_t len, cap;
+	bool too_big;
+} buf;
+
+static void
+bput(buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (p == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+bputs(buf *b, const char *s)
+{
+	bput(b, s, strlen(s));
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Seconds as a person says them: "60 s", "1.5 s". */
+static void
+secs(char *out, size_t n, double s)
+{
+	snprintf(out, n, "%g s", s);
+}
+
+/* ---- the client ---- */
+
+typedef struct job job;
+struct job {
+	job *next;			/* queue / wait list link */
+	char *method, *path, *url, *body;	/* path without query, url complete */
+	size_t body_len;
+	bool post, non_idempotent;
+	lh_http_done_fn done;
+	void *ctx;
+	int attempts;
+	double t_first, due;		/* first attempt start; retry due time */
+	CURL *easy;			/* while in flight */
+	buf resp;			/* body of the current attempt */
+	int retry_after;		/* seconds from the current attempt's header, -1 none */
+	char errbuf[CURL_ERROR_SIZE];
+	/* last attempt's outcome */
+	int status;
+	CURLcode cc;
+	bool connected;			/* request bytes were sent (it may have arrived) */
+	long oserr;			/* errno of a failed connect, 0 none */
+	lh_http_result pending;		/* result to report when the retries run out */
+	char *last_error;		/* message of the last failed attempt */
+};
+
+struct lh_http {
+	char *base;			/* base URL without trailing '/' */
+	char *key;			/* api key or NULL */
+	char *hostport;			/* "host:port" for messages */
+	char *host;
+	bool insecure;
+	long connect_ms, total_ms;
+	double timeout_s;
+	int parallelism, max_retries;
+	double budget_s, backoff_s;
+	lh_http_fake_fn fake;
+	void *fake_ctx;
+
+	CURLM *multi;
+	struct curl_slist *hdr_get, *hdr_post;
+	CURL **idle;			/* easy handles kept for reuse */
+	size_t nidle, capidle;
+	job *qhead, *qtail;		/* ready to start, FIFO */
+	job *waiting;			/* retries, sorted by due */
+	job *donelist;			/* fake transport completions to process */
+	int running;
+	bool in_run;
+	volatile sig_atomic_t stop;
+	uint64_t rng;
+	size_t ok;
+};
+
+const char *
+lh_http_result_name(lh_http_result r)
+{
+	switch (r) {
+	case LH_HTTP_OK: return "ok";
+	case LH_HTTP_STATUS: return "status";
+	case LH_HTTP_TRANSPORT: return "transport";
+	case LH_HTTP_UNCERTAIN: return "uncertain";
+	case LH_HTTP_BADJSON: return "bad json";
+	case LH_HTTP_CANCELLED: return "cancelled";
+	}
+	return "?";
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	default: return "";
+	}
+}
+
+/* Replaces every occurrence of the key in s (malloc'd; returns s or a new string). */
+static char *
+scrub(const lh_http *h, char *s)
+{
+	if (s == NULL || h->key == NULL || strlen(h->key) < 4)
+		return s;
+	size_t kl = strlen(h->key);
+	if (strstr(s, h->key) == NULL)
+		return s;
+	buf b = {0};
+	const char *p = s, *q;
+	while ((q = strstr(p, h->key)) != NULL) {
+		bput(&b, p, (size_t)(q - p));
+		bputs(&b, "(redacted)");
+		p = q + kl;
+	}
+	bputs(&b, p);
+	free(s);
+	return b.p;
+}
+
+lh_http *
+lh_http_new(const lh_http_opts *o, const char **err)
+{
+	static bool curl_ready;
+	*err = NULL;
+	if (o == NULL || o->base_url == NULL || *o->base_url == '\0') {
+		*err = "The LiteLLM API base URL is not set (provider api_base or LITELLM_API_BASE).";
+		return NULL;
+	}
+	if (strncasecmp(o->base_url, "http://", 7) != 0 && strncasecmp(o->base_url, "https://", 8) != 0) {
+		*err = "The LiteLLM API base URL must start with http:// or https://.";
+		return NULL;
+	}
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			*err = "libcurl could not be initialised.";
+			return NULL;
+		}
+		curl_ready = true;
+	}
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, *scheme = NULL;
+	if (u == NULL || curl_url_set(u, CURLUPART_URL, o->base_url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		*err = "The LiteLLM API base URL is not a valid URL.";
+		return NULL;
+	}
+	curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+
+	lh_http *h = xmalloc(sizeof *h);
+	memset(h, 0, sizeof *h);
+	h->base = xstrdup(o->base_url);
+	for (size_t n = strlen(h->base); n > 0 && h->base[n - 1] == '/'; n--)
+		h->base[n - 1] = '\0';
+	h->key = o->api_key && *o->api_key ? xstrdup(o->api_key) : NULL;
+	h->host = xstrdup(host);
+	h->hostport = xprintf("%s:%s", host, port ? port : (scheme && strcmp(scheme, "https") == 0 ? "443" : "80"));
+	curl_free(host);
+	curl_free(port);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	h->insecure = o->insecure_skip_verify;
+	h->connect_ms = (long)((o->connect_timeout_s > 0 ? o->connect_timeout_s : 10) * 1000);
+	h->timeout_s = o->timeout_s > 0 ? o->timeout_s : 60;
+	h->total_ms = (long)(h->timeout_s * 1000);
+	h->parallelism = o->parallelism > 0 ? o->parallelism : 10;
+	h->max_retries = o->max_retries >= 0 ? o->max_retries : 5;
+	h->budget_s = o->retry_budget_s > 0 ? o->retry_budget_s : 120;
+	h->backoff_s = o->backoff_base_s > 0 ? o->backoff_base_s : 0.5;
+	h->fake = o->fake;
+	h->fake_ctx = o->fake_ctx;
+	h->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)h;
+	h->multi = curl_multi_init();
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->parallelism);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->parallelism + 2);
+
+	h->hdr_get = curl_slist_append(NULL, "Accept: application/json");
+	if (h->key != NULL) {
+		char *a = xprintf("Authorization: Bearer %s", h->key);
+		h->hdr_get = curl_slist_append(h->hdr_get, a);
+		memset(a, 0, strlen(a));
+		free(a);
+	}
+	/* POST: same plus the content type FastAPI insists on; no 100-continue round trip. */
+	for (struct curl_slist *s = h->hdr_get; s; s = s->next)
+		h->hdr_post = curl_slist_append(h->hdr_post, s->data);
+	h->hdr_post = curl_slist_append(h->hdr_post, "Content-Type: application/json");
+	h->hdr_post = curl_slist_append(h->hdr_post, "Expect:");
+	return h;
+}
+
+static void
+job_free(job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->method);
+	free(j->path);
+	free(j->url);
+	free(j->body);
+	free(j->resp.p);
+	free(j->last_error);
+	free(j);
+}
+
+void
+lh_http_free(lh_http *h)
+{
+	if (h == NULL)
+		return;
+	for (job *j = h->qhead, *n; j; j = n) {
+		n = j->next;
+		job_free(j);
+	}
+	for (job *j = h->waiting, *n; j; j = n) {
+		n = j->next;
+		job_free(j);
+	}
+	for (size_t i = 0; i < h->nidle; i++)
+		curl_easy_cleanup(h->idle[i]);
+	free(h->idle);
+	curl_multi_cleanup(h->multi);
+	curl_slist_free_all(h->hdr_get);
+	curl_slist_free_all(h->hdr_post);
+	if (h->key != NULL) {
+		memset(h->key, 0, strlen(h->key));
+		free(h->key);
+	}
+	free(h->base);
+	free(h->host);
+	free(h->hostport);
+	free(h);
+}
+
+void
+lh_http_stop(lh_http *h)
+{
+	h->stop = 1;
+}
+
+bool
+lh_http_stopped(const lh_http *h)
+{
+	return h->stop != 0;
+}
+
+void
+lh_http_resume(lh_http *h)
+{
+	h->stop = 0;
+}
+
+static void
+enqueue(lh_http *h, job *j, bool front)
+{
+	j->next = NULL;
+	if (h->qhead == NULL) {
+		h->qhead = h->qtail = j;
+	} else if (front) {
+		j->next = h->qhead;
+		h->qhead = j;
+	} else {
+		h->qtail->next = j;
+		h->qtail = j;
+	}
+}
+
+bool
+lh_http_submit(lh_http *h, const lh_http_req *req)
+{
+	if (req == NULL || req->method == NULL || req->path == NULL)
+		return false;
+	bool post = strcmp(req->method, "POST") == 0;
+	if (!post && strcmp(req->method, "GET") != 0)
+		return false;
+	job *j = xmalloc(sizeof *j);
+	memset(j, 0, sizeof *j);
+	j->method = xstrdup(req->method);
+	j->post = post;
+	const char *p = req->path;
+	while (*p == '/')
+		p++;
+	j->path = xprintf("/%s", p);
+	buf u = {0};
+	bputs(&u, h->base);
+	bputs(&u, j->path);
+	for (size_t i = 0; i < req->nquery; i++) {
+		const lh_http_param *q = &req->query[i];
+		char *n = curl_easy_escape(NULL, q->name ? q->name : "", 0);
+		char *v = curl_easy_escape(NULL, q->value ? q->value : "", 0);
+		bputs(&u, i == 0 ? "?" : "&");
+		bputs(&u, n ? n : "");
+		bputs(&u, "=");
+		bputs(&u, v ? v : "");
+		curl_free(n);
+		curl_free(v);
+	}
+	j->url = u.p;
+	if (post) {
+		j->body = xstrdup(req->body ? req->body : "{}");
+		j->body_len = strlen(j->body);
+	}
+	j->non_idempotent = req->non_idempotent;
+	j->done = req->done;
+	j->ctx = req->ctx;
+	j->retry_after = -1;
+	enqueue(h, j, false);
+	return true;
+}
+
+/* ---- one attempt ---- */
+
+static size_t
+on_body(char *p, size_t sz, size_t n, void *ud)
+{
+	job *j = ud;
+	size_t len = sz * n;
+	if (j->resp.len + len > MAX_BODY) {
+		j->resp.too_big = true;
+		return 0;	/* aborts the transfer */
+	}
+	bput(&j->resp, p, len);
+	return len;
+}
+
+/* Retry-After: delta-seconds or an HTTP date. */
+static int
+parse_retry_after(const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (*v >= '0' && *v <= '9') {
+		long s = strtol(v, NULL, 10);
+		return s > 86400 ? 86400 : (int)s;
+	}
+	struct tm tm;
+	memset(&tm, 0, sizeof tm);
+	if (strptime(v, "%a, %d %b %Y %H:%M:%S", &tm) != NULL) {
+		time_t t = timegm(&tm), now = time(NULL);
+		return t > now ? (int)(t - now) : 0;
+	}
+	return -1;
+}
+
+static size_t
+on_header(char *p, size_t sz, size_t n, void *ud)
+{
+	job *j = ud;
+	size_t len = sz * n;
+	if (len > 12 && strncasecmp(p, "Retry-After:", 12) == 0) {
+		char v[128];
+		size_t k = len - 12 < sizeof v - 1 ? len - 12 : sizeof v - 1;
+		memcpy(v, p + 12, k);
+		v[k] = '\0';
+		j->retry_after = parse_retry_after(v);
+	}
+	/* A new response (after a redirect or 100) starts afresh. */
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0)
+		j->retry_after = -1;
+	return len;
+}
+
+static CURL *
+get_easy(lh_http *h)
+{
+	if (h->nidle > 0) {
+		CURL *e = h->idle[--h->nidle];
+		curl_easy_reset(e);
+		return e;
+	}
+	return curl_easy_init();
+}
+
+static void
+put_easy(lh_http *h, CURL *e)
+{
+	if (h->nidle == h->capidle) {
+		h->capidle = h->capidle ? h->capidle * 2 : 16;
+		h->idle = realloc(h->idle, h->capidle * sizeof *h->idle);
+		if (h->idle == NULL)
+			abort();
+	}
+	h->idle[h->nidle++] = e;
+}
+
+static void finish_attempt(lh_http *h, job *j);
+
+static void
+start(lh_http *h, job *j)
+{
+	if (j->attempts == 0)
+		j->t_first = mono();
+	j->attempts++;
+	j->resp.len = 0;
+	if (j->resp.p)
+		j->resp.p[0] = '\0';
+	j->resp.too_big = false;
+	j->retry_after = -1;
+	j->errbuf[0] = '\0';
+	j->status = 0;
+	j->cc = CURLE_OK;
+	j->connected = false;
+	j->oserr = 0;
+	if (h->fake != NULL) {
+		char *rb = NULL;
+		int st = 0, ra = -1;
+		size_t ql = strlen(h->base);
+		int r = h->fake(h->fake_ctx, j->method, j->url + ql, j->post ? j->body : NULL, &st, &rb, &ra);
+		if (r == 0) {
+			j->status = st;
+			j->connected = true;
+			j->retry_after = ra;
+			if (rb != NULL)
+				bputs(&j->resp, rb);
+		} else {
+			j->cc = r == LH_HTTP_FAKE_REFUSED ? CURLE_COULDNT_CONNECT :
+			    r == LH_HTTP_FAKE_TIMEOUT ? CURLE_OPERATION_TIMEDOUT : CURLE_RECV_ERROR;
+			j->connected = r != LH_HTTP_FAKE_REFUSED;
+		}
+		free(rb);
+		j->next = h->donelist;
+		h->donelist = j;
+		h->running++;
+		return;
+	}
+	CURL *e = get_easy(h);
+	if (e == NULL) {
+		j->cc = CURLE_OUT_OF_MEMORY;
+		j->next = h->donelist;
+		h->donelist = j;
+		h->running++;
+		return;
+	}
+	j->easy = e;
+	curl_easy_setopt(e, CURLOPT_URL, j->url);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->connect_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->total_ms);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "litehcl/" LH_VERSION);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->insecure ? 0L : 2L);
+	/* libcurl silently re-sends a request whose reused keep-alive connection died before
+	 * any answer - harmless for reads, a duplicate for a create that did arrive.  A fresh
+	 * connection is never re-sent that way; it is cached for the reads that follow. */
+	if (j->non_idempotent)
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	if (j->post) {
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_post);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)j->body_len);
+	} else {
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_get);
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	}
+	curl_multi_add_handle(h->multi, e);
+	h->running++;
+}
+
+/* ---- messages ---- */
+
+/* Python's repr of a dict, e.g. {'error': 'User with id bob already exists'}: returns
+ * the string value of the first of the keys error, message, detail (malloc'd), or NULL. */
+static char *
+unwrap_repr(const char *s)
+{
+	static const char *keys[] = {"error", "message", "detail", NULL};
+	for (int k = 0; keys[k]; k++) {
+		size_t kl = strlen(keys[k]);
+		for (const char *p = s; (p = strstr(p, keys[k])) != NULL; p += kl) {
+			if (p == s || (p[-1] != '\'' && p[-1] != '"') || p[kl] != p[-1])
+				continue;
+			const char *q = p + kl + 1;
+			while (*q == ' ')
+				q++;
+			if (*q != ':')
+				continue;
+			q++;
+			while (*q == ' ')
+				q++;
+			char quote = *q;
+			if (quote != '\'' && quote != '"')
+				continue;
+			q++;
+			buf b = {0};
+			for (; *q && *q != quote; q++) {
+				if (*q == '\\' && q[1]) {
+					q++;
+					char c = *q == 'n' ? '\n' : *q == 't' ? '\t' : *q;
+					bput(&b, &c, 1);
+				} else {
+					bput(&b, q, 1);
+				}
+			}
+			if (*q != quote) {
+				free(b.p);
+				continue;
+			}
+			if (b.p == NULL)
+				bputs(&b, "");
+			return b.p;
+		}
+	}
+	return NULL;
+}
+
+static char *message_of(const cJSON *v);
+
+/* A message string, unwrapped when it is a (python or JSON) dict in disguise. */
+static char *
+text_message(const char *s)
+{
+	const char *t = s;
+	while (*t == ' ' || *t == '\n')
+		t++;
+	if (*t == '{') {
+		cJSON *j = cJSON_Parse(t);
+		if (j != NULL) {
+			char *m = message_of(j);
+			cJSON_Delete(j);
+			if (m != NULL)
+				return m;
+		}
+		char *m = unwrap_repr(t);
+		if (m != NULL)
+			return m;
+	}
+	return xstrdup(s);
+}
+
+/* The most specific message in an error body's JSON, or NULL. */
+static char *
+message_of(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return text_message(v->valuestring);
+	if (!cJSON_IsObject(v))
+		return NULL;
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(v, "error");
+	if (cJSON_IsObject(err)) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(err, "message");
+		if (cJSON_IsString(m))
+			return text_message(m->valuestring);
+		char *r = message_of(err);
+		if (r != NULL)
+			return r;
+	} else if (cJSON_IsString(err)) {
+		return text_message(err->valuestring);
+	}
+	const cJSON *det = cJSON_GetObjectItemCaseSensitive(v, "detail");
+	if (cJSON_IsString(det))
+		return text_message(det->valuestring);
+	if (cJSON_IsObject(det)) {
+		char *r = message_of(det);
+		if (r != NULL)
+			return r;
+		char *c = cJSON_PrintUnformatted(det);
+		return c;
+	}
+	if (cJSON_IsArray(det)) {
+		/* FastAPI validation errors: "body.user_role: Input should be ..." */
+		buf b = {0};
+		for (const cJSON *e = det->child; e; e = e->next) {
+			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(e, "loc");
+			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(e, "msg");
+			if (b.len > 0)
+				bputs(&b, "; ");
+			bool any = false;
+			for (const cJSON *l = cJSON_IsArray(loc) ? loc->child : NULL; l; l = l->next) {
+				char num[32];
+				if (any)
+					bputs(&b, ".");
+				if (cJSON_IsString(l)) {
+					bputs(&b, l->valuestring);
+				} else if (cJSON_IsNumber(l)) {
+					snprintf(num, sizeof num, "%d", l->valueint);
+					bputs(&b, num);
+				}
+				any = true;
+			}
+			if (any)
+				bputs(&b, ": ");
+			bputs(&b, cJSON_IsString(msg) ? msg->valuestring : "invalid value");
+		}
+		return b.p;
+	}
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(v, "message");
+	if (cJSON_IsString(m))
+		return text_message(m->valuestring);
+	return NULL;
+}
+
+char *
+lh_http_body_message(const char *body, size_t len)
+{
+	if (body == NULL || len == 0)
+		return NULL;
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (j != NULL) {
+		char *m = message_of(j);
+		cJSON_Delete(j);
+		return m;
+	}
+	/* Plain text from a proxy: use it when short and printable. */
+	size_t s = 0, e = len;
+	while (s < e && strchr(" \t\r\n", body[s]))
+		s++;
+	while (e > s && strchr(" \t\r\n", body[e - 1]))
+		e--;
+	if (e == s || e - s > 200 || body[s] == '<')
+		return NULL;
+	for (size_t i = s; i < e; i++)
+		if ((unsigned char)body[i] < 0x20)
+			return NULL;
+	char *r = xmalloc(e - s + 1);
+	memcpy(r, body + s, e - s);
+	r[e - s] = '\0';
+	return r;
+}
+
+char *
+lh_http_error_message(const char *method, const char *path, int status, const char *body,
+    size_t len)
+{
+	char *m = lh_http_body_message(body, len);
+	const char *rs = reason(status);
+	char *r;
+	if (m != NULL && *m)
+		r = xprintf("%s %s: %d%s%s: %s", method, path, status, *rs ? " " : "", rs, m);
+	else
+		r = xprintf("%s %s: %d%s%s", method, path, status, *rs ? " " : "", rs);
+	free(m);
+	return r;
+}
+
+/* The sentence for a transport failure of the current attempt. */
+static char *
+transport_message(const lh_http *h, const job *j)
+{
+	char t[32];
+	switch (j->cc) {
+	case CURLE_COULDNT_CONNECT:
+		return xprintf("%s %s: cannot connect to %s: %s", j->method, j->path, h->hostport,
+		    j->oserr == ECONNREFUSED || j->oserr == 0 ? "connection refused" :
+		    j->oserr == EHOSTUNREACH || j->oserr == ENETUNREACH ? "host unreachable" :
+		    strerror((int)j->oserr));
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return xprintf("%s %s: cannot resolve host name %s", j->method, j->path, h->host);
+	case CURLE_OPERATION_TIMEDOUT:
+		if (!j->connected) {
+			secs(t, sizeof t, h->connect_ms / 1000.0);
+			return xprintf("%s %s: cannot connect to %s: timeout after %s", j->method,
+			    j->path, h->hostport, t);
+		}
+		secs(t, sizeof t, h->timeout_s);
+		return xprintf("%s %s: no complete answer from %s: timeout after %s", j->method,
+		    j->path, h->hostport, t);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return xprintf("%s %s: TLS error: the certificate of %s could not be verified (%s); "
+		    "fix the certificate or, for a test server only, set insecure_skip_verify = true",
+		    j->method, j->path, h->hostport, j->errbuf[0] ? j->errbuf : "untrusted");
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+		return xprintf("%s %s: TLS error with %s: %s", j->method, j->path, h->hostport,
+		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc));
+	case CURLE_GOT_NOTHING:
+		return xprintf("%s %s: %s closed the connection without answering", j->method,
+		    j->path, h->hostport);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+		return xprintf("%s %s: the connection to %s broke (%s)", j->method, j->path,
+		    h->hostport, j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc));
+	case CURLE_WRITE_ERROR:
+		if (j->resp.too_big)
+			return xprintf("%s %s: the answer from %s is larger than %u MB", j->method,
+			    j->path, h->hostport, MAX_BODY >> 20);
+		/* fall through */
+	default:
+		return xprintf("%s %s: request to %s failed: %s", j->method, j->path, h->hostport,
+		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc));
+	}
+}
+
+/* ---- completion ---- */
+
+static double
+jitter(lh_http *h)
+{
+	/* xorshift64*: plenty for spreading retries. */
+	h->rng ^= h->rng >> 12;
+	h->rng ^= h->rng << 25;
+	h->rng ^= h->rng >> 27;
+	uint64_t r = h->rng * 2685821657736338717ULL;
+	return (double)(r >> 11) / (double)(1ULL << 53);
+}
+
+static void
+complete(lh_http *h, job *j, lh_http_result res, char *error)
+{
+	lh_http_resp r;
+	memset(&r, 0, sizeof r);
+	r.result = res;
+	r.status = j->status;
+	r.body = j->resp.p ? j->resp.p : "";
+	r.body_len = j->resp.len;
+	if (r.body_len > 0) {
+		const char *end = NULL;
+		r.json = cJSON_ParseWithLengthOpts(r.body, r.body_len, &end, false);
+		if (r.json != NULL) {
+			/* Trailing garbage makes the whole body invalid. */
+			for (const char *p = end; p < r.body + r.body_len; p++) {
+				if (!strchr(" \t\r\n", *p)) {
+					cJSON_Delete(r.json);
+					r.json = NULL;
+					end = p;
+					break;
+				}
+			}
+		}
+		if (r.json == NULL && res == LH_HTTP_OK) {
+			res = r.result = LH_HTTP_BADJSON;
+			free(error);
+			error = xprintf("%s %s: %d: the answer is not valid JSON (error at byte %zu of %zu)",
+			    j->method, j->path, j->status, end ? (size_t)(end - r.body) : 0, r.body_len);
+		}
+	}
+	r.error = error = scrub(h, error);
+	r.method = j->method;
+	r.path = j->path;
+	r.attempts = j->attempts;
+	r.elapsed_s = j->attempts > 0 ? mono() - j->t_first : 0;
+	r.ctx = j->ctx;
+	if (res == LH_HTTP_OK)
+		h->ok++;
+	if (j->done != NULL)
+		j->done(h, &r, j->ctx);
+	cJSON_Delete(r.json);
+	free(error);
+	job_free(j);
+}
+
+static void
+schedule_retry(lh_http *h, job *j, double delay)
+{
+	j->due = mono() + delay;
+	job **pp = &h->waiting;
+	while (*pp != NULL && (*pp)->due <= j->due)
+		pp = &(*pp)->next;
+	j->next = *pp;
+	*pp = j;
+}
+
+static void
+finish_attempt(lh_http *h, job *j)
+{
+	bool retryable = false;
+	lh_http_result res;
+	char *msg = NULL;
+	if (j->cc == CURLE_OK) {
+		int s = j->status;
+		if (s >= 200 && s < 300) {
+			complete(h, j, LH_HTTP_OK, NULL);
+			return;
+		}
+		msg = lh_http_error_message(j->method, j->path, s, j->resp.p, j->resp.len);
+		res = LH_HTTP_STATUS;
+		if (s == 429) {
+			retryable = true;	/* refused before any work: safe even for creates */
+		} else if (s == 502 || s == 503 || s == 504) {
+			if (j->non_idempotent) {
+				char *m2 = xprintf("%s; it may or may not have been carried out, so it "
+				    "was not repeated automatically", msg);
+				free(msg);
+				complete(h, j, LH_HTTP_UNCERTAIN, m2);
+				return;
+			}
+			retryable = true;
+		}
+	} else {
+		msg = transport_message(h, j);
+		res = LH_HTTP_TRANSPORT;
+		bool never_arrived = !j->connected || j->cc == CURLE_COULDNT_CONNECT ||
+		    j->cc == CURLE_COULDNT_RESOLVE_HOST;
+		bool tls = j->cc == CURLE_PEER_FAILED_VERIFICATION || j->cc == CURLE_SSL_CERTPROBLEM ||
+		    j->cc == CURLE_SSL_CACERT_BADFILE || j->cc == CURLE_SSL_CIPHER;
+		if (tls || j->cc == CURLE_WRITE_ERROR || j->cc == CURLE_OUT_OF_MEMORY ||
+		    j->cc == CURLE_UNSUPPORTED_PROTOCOL || j->cc == CURLE_URL_MALFORMAT) {
+			retryable = false;	/* will not fix itself */
+		} else if (never_arrived) {
+			retryable = true;
+		} else if (j->non_idempotent) {
+			char *m2 = xprintf("%s; the request may or may not have been carried out, so "
+			    "it was not repeated automatically", msg);
+			free(msg);
+			complete(h, j, LH_HTTP_UNCERTAIN, m2);
+			return;
+		} else {
+			/* Idempotent: a broken connection is worth another try; a whole-request
+			 * timeout is not (it would multiply a long wait). */
+			retryable = j->cc != CURLE_OPERATION_TIMEDOUT;
+		}
+	}
+	if (retryable && j->attempts <= h->max_retries && !h->stop) {
+		double delay = h->backoff_s * pow(2, j->attempts - 1);
+		if (delay > BACKOFF_CAP_S)
+			delay = BACKOFF_CAP_S;
+		delay *= 0.5 + 0.5 * jitter(h);
+		if ((j->status == 429 || j->status == 503) && j->retry_after >= 0)
+			delay = j->retry_after;
+		double spent = mono() - j->t_first;
+		if (spent + delay <= h->budget_s) {
+			free(j->last_error);
+			j->last_error = msg;
+			j->pending = res;
+			schedule_retry(h, j, delay);
+			return;
+		}
+	}
+	if (j->attempts > 1) {
+		char *m2 = xprintf("%s (after %d attempts)", msg, j->attempts);
+		free(msg);
+		msg = m2;
+	}
+	complete(h, j, res, msg);
+}
+
+static void
+cancel(lh_http *h, job *j)
+{
+	char *m;
+	if (j->attempts > 0 && j->last_error != NULL)
+		m = xprintf("%s; not retried: interrupted", j->last_error);
+	else
+		m = xprintf("%s %s: not sent: interrupted", j->method, j->path);
+	complete(h, j, LH_HTTP_CANCELLED, m);
+}
+
+size_t
+lh_http_run(lh_http *h)
+{
+	size_t ok0 = h->ok;
+	h->in_run = true;
+	for (;;) {
+		/* Completions of the fake transport. */
+		while (h->donelist != NULL) {
+			job *j = h->donelist;
+			h->donelist = j->next;
+			h->running--;
+			finish_attempt(h, j);
+		}
+		if (h->stop) {
+			while (h->qhead != NULL) {
+				job *j = h->qhead;
+				h->qhead = j->next;
+				if (h->qhead == NULL)
+					h->qtail = NULL;
+				cancel(h, j);
+			}
+			while (h->waiting != NULL) {
+				job *j = h->waiting;
+				h->waiting = j->next;
+				cancel(h, j);
+			}
+		}
+		double now = mono();
+		/* Due retries go first: they have waited longest. */
+		job *due_list = NULL, **tail = &due_list;
+		while (h->waiting != NULL && h->waiting->due <= now) {
+			job *j = h->waiting;
+			h->waiting = j->next;
+			j->next = NULL;
+			*tail = j;
+			tail = &j->next;
+		}
+		if (due_list != NULL) {
+			*tail = h->qhead;
+			h->qhead = due_list;
+			if (h->qtail == NULL)
+				for (h->qtail = due_list; h->qtail->next; h->qtail = h->qtail->next)
+					;
+		}
+		while (h->running < h->parallelism && h->qhead != NULL && !h->stop) {
+			job *j = h->qhead;
+			h->qhead = j->next;
+			if (h->qhead == NULL)
+				h->qtail = NULL;
+			start(h, j);
+		}
+		if (h->donelist != NULL)
+			continue;
+		if (h->running == 0 && h->qhead == NULL && h->waiting == NULL)
+			break;
+		int still = 0;
+		curl_multi_perform(h->multi, &still);
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			CURL *e = m->easy_handle;
+			CURLcode cc = m->data.result;
+			job *j = NULL;
+			curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&j);
+			long code = 0;
+			curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+			long sent = 0, oserr = 0;
+			curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
+			curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+			curl_multi_remove_handle(h->multi, e);
+			put_easy(h, e);
+			j->easy = NULL;
+			j->cc = cc;
+			j->status = cc == CURLE_OK ? (int)code : 0;
+			/* Bytes of the request left us: it may have arrived (a reused connection
+			 * has no connect time, so that is no guide). */
+			j->connected = sent > 0 || code > 0;
+			j->oserr = oserr;
+			h->running--;
+			finish_attempt(h, j);
+		}
+		if (h->running == 0 && h->qhead == NULL && h->waiting == NULL && h->donelist == NULL)
+			break;
+		if (h->qhead != NULL && h->running < h->parallelism && !h->stop)
+			continue;	/* callbacks queued work: start it now */
+		int wait_ms = 100;
+		if (h->waiting != NULL) {
+			double w = (h->waiting->due - mono()) * 1000;
+			if (w < wait_ms)
+				wait_ms = w < 0 ? 0 : (int)w + 1;
+		}
+		if (h->running > 0)
+			curl_multi_poll(h->multi, NULL, 0, wait_ms, NULL);
+		else if (wait_ms > 0)
+			usleep((useconds_t)wait_ms * 1000);
+	}
+	h->in_run = false;
+	return h->ok - ok0;
+}
+
+/* ---- synchronous convenience ---- */
+
+static void
+capture(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	lh_http_resp *out = ctx;
+	void *user_ctx = out->ctx;
+	*out = *r;
+	out->ctx = user_ctx;
+	r->json = NULL;	/* taken */
+	char *b = xmalloc(r->body_len + 1);
+	memcpy(b, r->body, r->body_len);
+	b[r->body_len] = '\0';
+	out->body = b;
+	out->error = r->error ? xstrdup(r->error) : NULL;
+	out->method = xstrdup(r->method);
+	out->path = xstrdup(r->path);
+}
+
+lh_http_result
+lh_http_do(lh_http *h, const lh_http_req *req, lh_http_resp *out)
+{
+	memset(out, 0, sizeof *out);
+	out->ctx = req ? req->ctx : NULL;
+	if (h->in_run) {
+		out->result = LH_HTTP_TRANSPORT;
+		out->error = xstrdup("internal error: lh_http_do called while lh_http_run is active");
+		return out->result;
+	}
+	lh_http_req r = *req;
+	r.done = capture;
+	r.ctx = out;
+	if (!lh_http_submit(h, &r)) {
+		out->result = LH_HTTP_TRANSPORT;
+		out->error = xstrdup("internal error: invalid request");
+		return out->result;
+	}
+	lh_http_run(h);
+	return out->result;
+}
+
+void
+lh_http_resp_clear(lh_http_resp *r)
+{
+	cJSON_Delete(r->json);
+	free((char *)r->body);
+	free((char *)r->error);
+	free((char *)r->method);
+	free((char *)r->path);
+	memset(r, 0, sizeof *r);
+}
