@@ -1,13 +1,98 @@
-/* cmd_console.c - placeholder until its owner lands the command. */
+/* cmd_console.c - `litehcl console [-var ...] [-var-file ...]`: reads one expression
+ * per line from stdin, evaluates it against the configuration in the working directory
+ * (resources not applied are unknown) and prints the value as `terraform console`
+ * does; errors are diagnostics on stderr.  Exits 0 at end of input when every line
+ * evaluated, 1 otherwise. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "arena.h"
 #include "cli.h"
+#include "config.h"
+#include "diag.h"
+#include "parse.h"
 
 int
 lh_cmd_console(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl console is not available in this build\n", stderr);
-	return 1;
+	bool help = false, no_color = false;
+	lh_strlist vars = {0};
+	const char *state = NULL;
+	lh_opt opts[] = {
+		{"var", LH_OPT_LIST, &vars},
+		{"var-file", LH_OPT_LIST, &vars},
+		{"no-color", LH_OPT_BOOL, &no_color},
+		{"state", LH_OPT_STRING, &state},
+		{NULL, 0, NULL},
+	};
+	int npos = 0, rc = 1;
+	lh_arena *a = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	if (!lh_cli_parse("console", opts, argc - 1, argv + 1, &npos, &help))
+		goto out;
+	if (help) {
+		fputs("Usage: litehcl [global options] console [options]\n\n"
+		    "  Reads expressions from standard input, one per line, and prints each\n"
+		    "  value the way terraform console does, using the configuration in the\n"
+		    "  working directory.\n\n"
+		    "Options:\n\n"
+		    "  -var 'foo=bar'        Set a value for one of the input variables.\n"
+		    "  -var-file=filename    Load variable values from the given file.\n", stdout);
+		rc = 0;
+		goto out;
+	}
+	a = lh_arena_new();
+	lh_diags d;
+	lh_diags_init(&d, a);
+	size_t nin = 0;
+	lh_var_input *in = lh_config_var_inputs(a, &vars, 1, &nin);
+	lh_config *cfg = lh_config_load_opts(a, ".", in, nin, true, &d);
+	bool color = lh_cli_color(no_color);
+	for (const lh_diag *g = d.head; g != NULL; g = g->next) {
+		fputc('\n', stderr);
+		lh_diag_print_one(stderr, g, color);
+	}
+	if (cfg == NULL || d.errors > 0)
+		goto out;
+	rc = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		size_t k = 0;
+		while (line[k] == ' ' || line[k] == '\t')
+			k++;
+		if (line[k] == '\0')
+			continue;
+		if (strcmp(line + k, "exit") == 0)
+			break;
+		lh_arena *la = lh_arena_new();
+		lh_diags ld;
+		lh_diags_init(&ld, la);
+		lh_source *src = lh_source_from_mem(la, "<console-input>", line, (size_t)n);
+		lh_node *e = lh_parse_expr(la, src, &ld);
+		lh_value *v = NULL;
+		if (e != NULL && ld.errors == 0)
+			v = lh_config_eval(cfg, e, NULL, NULL, &ld);
+		if (v != NULL && ld.errors == 0) {
+			fputs(lh_val_console(la, v), stdout);
+			fputc('\n', stdout);
+		} else {
+			rc = 1;
+		}
+		fflush(stdout);
+		for (const lh_diag *g = ld.head; g != NULL; g = g->next) {
+			fputc('\n', stderr);
+			lh_diag_print_one(stderr, g, color);
+		}
+		fflush(stderr);
+		lh_arena_free(la);
+	}
+out:
+	free(line);
+	lh_strlist_free(&vars);
+	lh_arena_free(a);
+	return rc;
 }

@@ -1,13 +1,154 @@
-/* cmd_validate.c - placeholder until its owner lands the command. */
+/* cmd_validate.c - `litehcl validate [-json] [-no-color] [-var ...] [-var-file ...]`:
+ * loads the configuration in the working directory and checks everything that can be
+ * checked without a server (syntax, blocks, references, types, litellm_user rules),
+ * printing Terraform's validate output or its `validate -json` document. */
 #include <stdio.h>
+#include <string.h>
 
+#include "arena.h"
 #include "cli.h"
+#include "config.h"
+#include "diag.h"
+
+/* A JSON string the way Go's encoding/json writes it (<, >, & escaped). */
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '<': fputs("\\u003c", f); break;
+		case '>': fputs("\\u003e", f); break;
+		case '&': fputs("\\u0026", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void
+json_pos(FILE *f, const lh_source *src, uint32_t off, const char *ind)
+{
+	int line, col;
+	lh_source_pos(src, off, &line, &col);
+	fprintf(f, "{\n%s  \"line\": %d,\n%s  \"column\": %d,\n%s  \"byte\": %u\n%s}", ind, line, ind, col, ind, off, ind);
+}
+
+static void
+print_json(const lh_diags *d)
+{
+	FILE *f = stdout;
+	fprintf(f, "{\n  \"format_version\": \"1.0\",\n  \"valid\": %s,\n  \"error_count\": %d,\n  \"warning_count\": %d,\n  \"diagnostics\": [",
+	    d->errors ? "false" : "true", d->errors, d->warnings);
+	int i = 0;
+	for (const lh_diag *g = d->head; g != NULL; g = g->next, i++) {
+		fputs(i ? ",\n    {\n" : "\n    {\n", f);
+		fprintf(f, "      \"severity\": \"%s\",\n      \"summary\": ", g->sev == LH_DIAG_ERROR ? "error" : "warning");
+		json_str(f, g->summary);
+		fputs(",\n      \"detail\": ", f);
+		json_str(f, g->detail ? g->detail : "");
+		if (g->src != NULL) {
+			fputs(",\n      \"range\": {\n        \"filename\": ", f);
+			json_str(f, g->src->name);
+			fputs(",\n        \"start\": ", f);
+			json_pos(f, g->src, g->start, "        ");
+			fputs(",\n        \"end\": ", f);
+			json_pos(f, g->src, g->end, "        ");
+			fputs("\n      },\n      \"snippet\": {\n        \"context\": ", f);
+			if (g->context)
+				json_str(f, g->context);
+			else
+				fputs("null", f);
+			int line, col;
+			lh_source_pos(g->src, g->start, &line, &col);
+			size_t len;
+			uint32_t ls = lh_source_line(g->src, line, &len);
+			char *code = lh_arena_strndup(d->a, g->src->text + ls, len);
+			fputs(",\n        \"code\": ", f);
+			json_str(f, code);
+			uint32_t hs = g->start - ls, he = g->end - ls;
+			if (he > len)
+				he = (uint32_t)len;
+			if (he < hs)
+				he = hs;
+			fprintf(f, ",\n        \"start_line\": %d,\n        \"highlight_start_offset\": %u,\n        \"highlight_end_offset\": %u,\n        \"values\": []\n      }",
+			    line, hs, he);
+		}
+		fputs("\n    }", f);
+	}
+	fputs(i ? "\n  ]\n}\n" : "]\n}\n", f);
+}
 
 int
 lh_cmd_validate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl validate is not available in this build\n", stderr);
-	return 1;
+	bool json = false, no_color = false, help = false;
+	lh_strlist vars = {0};
+	lh_opt opts[] = {
+		{"json", LH_OPT_BOOL, &json},
+		{"no-color", LH_OPT_BOOL, &no_color},
+		{"var", LH_OPT_LIST, &vars},
+		{"var-file", LH_OPT_LIST, &vars},
+		{NULL, 0, NULL},
+	};
+	int npos = 0, rc = 1;
+	lh_arena *a = NULL;
+	if (!lh_cli_parse("validate", opts, argc - 1, argv + 1, &npos, &help))
+		goto out;
+	if (help) {
+		fputs("Usage: litehcl [global options] validate [options]\n\n"
+		    "  Validate the configuration files in the working directory without\n"
+		    "  contacting any server: syntax, references, types and litellm_user rules.\n\n"
+		    "Options:\n\n"
+		    "  -json                 Produce output in a machine-readable JSON format.\n"
+		    "  -no-color             If specified, output won't contain any color.\n"
+		    "  -var 'foo=bar'        Set a value for one of the input variables.\n"
+		    "  -var-file=filename    Load variable values from the given file.\n", stdout);
+		rc = 0;
+		goto out;
+	}
+	if (npos > 0) {
+		fprintf(stderr, "Error: unexpected argument: %s\ntry 'litehcl validate -help'\n", argv[1]);
+		goto out;
+	}
+	a = lh_arena_new();
+	lh_diags d;
+	lh_diags_init(&d, a);
+	size_t nin = 0;
+	lh_var_input *in = lh_config_var_inputs(a, &vars, 3, &nin);
+	lh_config *cfg = lh_config_load_opts(a, ".", in, nin, true, &d);
+	if (cfg != NULL)
+		lh_config_validate(cfg, &d);
+	bool color = !json && lh_cli_color(no_color);
+	if (json) {
+		print_json(&d);
+	} else {
+		for (const lh_diag *g = d.head; g != NULL; g = g->next) {
+			FILE *f = g->sev == LH_DIAG_ERROR ? stderr : stdout;
+			fputc('\n', f);
+			lh_diag_print_one(f, g, color);
+		}
+		if (d.errors == 0) {
+			if (d.warnings)
+				printf("%sSuccess!%s The configuration is valid, but there were some\nvalidation warnings as shown above.\n\n",
+				    color ? "\033[32m\033[1m" : "", color ? "\033[0m" : "");
+			else
+				printf("%sSuccess!%s The configuration is valid.\n%s", color ? "\033[32m\033[1m" : "",
+				    color ? "\033[0m" : "", "");
+		}
+	}
+	rc = d.errors ? 1 : 0;
+out:
+	lh_strlist_free(&vars);
+	lh_arena_free(a);
+	return rc;
 }

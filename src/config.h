@@ -159,10 +159,19 @@ typedef struct lh_config {
  * variables (TF_VAR_*, terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json),
  * then vars[0..nvars) in order) and evaluates them.  Returns the configuration (also
  * when only warnings were added), or NULL after error diagnostics that make it
- * unusable (unreadable directory, syntax errors).  Semantic errors (undeclared
- * references, bad arguments) are reported by lh_config_validate / lh_config_expand. */
+ * unusable (unreadable directory, syntax errors).  Errors in variables, block
+ * structure and the provider block are added to d while the configuration is still
+ * returned: check d->errors.  Errors inside resource arguments and outputs are reported
+ * by lh_config_expand / lh_config_outputs / lh_config_validate.  A directory without
+ * *.tf files is an empty configuration. */
 lh_config *lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars,
     size_t nvars, lh_diags *d);
+/* lh_config_load for `validate` and `console` when validate_only: a required variable
+ * without a value is unknown instead of an error, and a resource whose count or
+ * for_each is not known is checked once with unknown count.index / each.* instead of
+ * failing (what Terraform's validate does). */
+lh_config *lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars,
+    size_t nvars, bool validate_only, lh_diags *d);
 
 /* Expands resource r into its instances (count / for_each / one), evaluating its
  * arguments with references to other resources answered by resolve(ctx, ...) (resolve

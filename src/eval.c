@@ -181,6 +181,15 @@ arith(lh_eval *ev, const lh_node *n, lh_op op, lh_number x, lh_number y)
 		break;
 	default: break;
 	}
+	/* Terraform computes with 512-bit decimals-ish floats, so 0.1 + 0.2 is 0.3: take
+	 * the 15-significant-digit rounding when it is within a few ulps. */
+	if (isfinite(v) && v != 0) {
+		char buf[40];
+		snprintf(buf, sizeof buf, "%.15g", v);
+		double r = strtod(buf, NULL);
+		if (fabs(r - v) <= 4 * fabs(v) * 2.220446049250313e-16)
+			v = r;
+	}
 	return lh_val_double(ev->a, v);
 }
 

@@ -1,0 +1,2010 @@
+/* config.c - the configuration model (config.h): reads every *.tf file of a
+ * directory, sorts the top-level blocks into variables, locals, outputs, resources,
+ * imports and provider settings, checks their structure, evaluates variables, and
+ * later expands resources into instances and evaluates outputs, answering references
+ * (var, local, each, count, path, terraform, resources) for the evaluator.
+ *
+ * Locals are evaluated lazily with cycle detection; those that do not depend on any
+ * resource are computed once, the others once per expansion (their value depends on
+ * what the resolver knows at that point). */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "eval.h"
+#include "parse.h"
+#include "vars.h"
+
+enum { ST_NEW, ST_BUSY, ST_DONE, ST_FAILED };
+
+typedef struct local_def {
+	const char *name;
+	const lh_node *attr;		/* LH_AST_ATTR */
+	int state;
+	lh_value *value;
+	unsigned epoch;			/* for resource-dependent values */
+	int dep_state;			/* computing resource deps: ST_* */
+	bool dep_res;			/* depends (transitively) on a resource */
+	const char **deps;		/* resource addresses */
+	size_t ndeps;
+} local_def;
+
+typedef struct res_priv {
+	lh_resource *r;
+	lh_value *cache;		/* synthesized value for references */
+	unsigned cache_epoch;
+	bool busy;
+	int topo;			/* 0 new, 1 visiting, 2 done */
+	lh_arg_range *ranges;		/* arguments written, computed once */
+	size_t nranges;
+	const lh_node **arg_expr;	/* per configurable attr index: expression or NULL */
+	const char **keys;		/* configurable attr names (in schema order) */
+	const lh_attr **kattr;
+	size_t nkeys;
+	bool checked, ok;
+} res_priv;
+
+struct lh_config_priv {
+	lh_diags *d;
+	local_def *locals;
+	size_t nlocals;
+	const lh_node **outputs;	/* output blocks */
+	size_t noutputs;
+	res_priv *rp;			/* parallel to the declaration-order resource list */
+	lh_resource **decl;		/* resources in declaration order */
+	size_t ndecl;
+	/* name -> resource index hash */
+	size_t *htab;			/* index + 1, 0 empty */
+	size_t hcap;
+	unsigned epoch;
+	bool validate_only;		/* see lh_config_load_opts */
+	lh_resolver resolve;
+	void *rctx;
+	const char *stack[64];		/* locals being evaluated, for cycle messages */
+	size_t nstack;
+	const char *cwd;
+	lh_value *unknown_user;		/* object of unknown attributes */
+};
+
+/* The evaluation scope of one expression. */
+typedef struct scope {
+	lh_config *cfg;
+	lh_resource *res;		/* resource being expanded (self references), or NULL */
+	bool in_count, in_each;
+	lh_value *count_index;
+	lh_value *each_key, *each_value;
+	bool tfvars;			/* no references allowed */
+} scope;
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static char *
+pos_text(lh_arena *a, const lh_source *src, uint32_t s, uint32_t e)
+{
+	int l1, c1, l2, c2;
+	lh_source_pos(src, s, &l1, &c1);
+	lh_source_pos(src, e, &l2, &c2);
+	if (l1 == l2)
+		return lh_arena_printf(a, "%s:%d,%d-%d", src->name, l1, c1, c2);
+	return lh_arena_printf(a, "%s:%d,%d-%d,%d", src->name, l1, c1, l2, c2);
+}
+
+static uint32_t
+header_end(const lh_node *b)
+{
+	if (b->u.block.nlabels > 0)
+		return b->u.block.labels[b->u.block.nlabels - 1].end;
+	return b->u.block.type_end;
+}
+
+static char *
+decl_pos(lh_arena *a, const lh_node *b)
+{
+	return pos_text(a, b->src, b->u.block.type_start, header_end(b));
+}
+
+static lh_diag *
+derr(lh_diags *d, const lh_source *src, uint32_t s, uint32_t e, const char *ctx,
+    const char *summary, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static lh_diag *
+derr(lh_diags *d, const lh_source *src, uint32_t s, uint32_t e, const char *ctx,
+    const char *summary, const char *fmt, ...)
+{
+	char buf[2048];
+	const char *detail = NULL;
+	if (fmt != NULL) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof buf, fmt, ap);
+		va_end(ap);
+		detail = buf;
+	}
+	lh_diag *g = lh_diag_add(d, LH_DIAG_ERROR, src, s, e, summary, detail ? "%s" : NULL, detail);
+	g->context = ctx;
+	return g;
+}
+
+static bool
+is_ident(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' ||
+		    *s == '-' || (*s >= '0' && *s <= '9')))
+			return false;
+	return true;
+}
+
+static const lh_node *
+body_attr(const lh_node *body, const char *name)
+{
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind == LH_AST_ATTR && strcmp(it->u.attr.name, name) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+static size_t
+hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+htab_put(struct lh_config_priv *p, lh_arena *a, const char *key, size_t idx)
+{
+	if ((p->ndecl + 1) * 2 > p->hcap) {
+		size_t ncap = p->hcap ? p->hcap * 2 : 64;
+		while (ncap < (p->ndecl + 1) * 2)
+			ncap *= 2;
+		size_t *nt = lh_arena_alloc(a, ncap * sizeof *nt);
+		for (size_t i = 0; i < p->hcap; i++)
+			if (p->htab[i]) {
+				size_t h = hash_str(p->decl[p->htab[i] - 1]->addr) & (ncap - 1);
+				while (nt[h])
+					h = (h + 1) & (ncap - 1);
+				nt[h] = p->htab[i];
+			}
+		p->htab = nt;
+		p->hcap = ncap;
+	}
+	size_t h = hash_str(key) & (p->hcap - 1);
+	while (p->htab[h])
+		h = (h + 1) & (p->hcap - 1);
+	p->htab[h] = idx + 1;
+}
+
+static long
+find_res_idx(const lh_config *cfg, const char *addr)
+{
+	const struct lh_config_priv *p = cfg->priv;
+	if (p->hcap == 0)
+		return -1;
+	size_t h = hash_str(addr) & (p->hcap - 1);
+	while (p->htab[h]) {
+		size_t i = p->htab[h] - 1;
+		if (strcmp(p->decl[i]->addr, addr) == 0)
+			return (long)i;
+		h = (h + 1) & (p->hcap - 1);
+	}
+	return -1;
+}
+
+lh_resource *
+lh_config_resource(lh_config *cfg, const char *type, const char *name)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s.%s", type, name);
+	long i = find_res_idx(cfg, buf);
+	return i < 0 ? NULL : cfg->priv->decl[i];
+}
+
+lh_var_input *
+lh_config_var_inputs(lh_arena *a, const struct lh_strlist *l, int var_file_opt, size_t *n)
+{
+	lh_var_input *v = lh_arena_alloc(a, (l->n ? l->n : 1) * sizeof *v);
+	for (size_t i = 0; i < l->n; i++) {
+		v[i].file = l->kind != NULL && l->kind[i] == var_file_opt;
+		v[i].text = l->v[i];
+	}
+	*n = l->n;
+	return v;
+}
+
+/* ---- reference resolution --------------------------------------------------- */
+
+static lh_value *local_value(lh_config *cfg, size_t i, const lh_node *ref);
+static lh_value *resource_value(lh_config *cfg, lh_resource *r);
+
+static const char *const reserved_roots[] = {"var", "local", "each", "count", "path",
+	"terraform", "self", "data", "module", NULL};
+
+static long
+find_var(const lh_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nvariables; i++)
+		if (strcmp(cfg->variables[i]->name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static long
+find_local(const lh_config *cfg, const char *name)
+{
+	const struct lh_config_priv *p = cfg->priv;
+	for (size_t i = 0; i < p->nlocals; i++)
+		if (strcmp(p->locals[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static lh_value *
+lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
+{
+	scope *sc = ev->ctx;
+	lh_config *cfg = sc->cfg;
+	lh_arena *a = ev->a;
+	const char *name = root->u.var.name;
+	const char *attr = step && step->kind == LH_AST_GETATTR ? step->u.getattr.name : NULL;
+	uint32_t s = root->start, e = attr ? step->end : root->end;
+	const lh_source *src = root->src;
+	*consumed = attr != NULL;
+	if (sc->tfvars) {
+		derr(ev->d, src, s, e, ev->context, "Variables not allowed", "Variables may not be used here.");
+		return NULL;
+	}
+	if (strcmp(name, "var") == 0 || strcmp(name, "local") == 0) {
+		bool isvar = name[0] == 'v';
+		if (attr == NULL) {
+			derr(ev->d, src, s, e, ev->context, "Invalid reference",
+			    "The \"%s\" object cannot be accessed directly. Instead, access one of its attributes.", name);
+			return NULL;
+		}
+		if (isvar) {
+			long i = find_var(cfg, attr);
+			if (i < 0) {
+				derr(ev->d, src, s, e, ev->context, "Reference to undeclared input variable",
+				    "An input variable with the name \"%s\" has not been declared. This variable can be declared with a variable \"%s\" {} block.", attr, attr);
+				return NULL;
+			}
+			lh_value *v = cfg->variables[i]->value;
+			return v ? v : lh_val_unknown(a, cfg->variables[i]->type);
+		}
+		long i = find_local(cfg, attr);
+		if (i < 0) {
+			derr(ev->d, src, s, e, ev->context, "Reference to undeclared local value",
+			    "A local value with the name \"%s\" has not been declared.", attr);
+			return NULL;
+		}
+		return local_value(cfg, (size_t)i, step);
+	}
+	if (strcmp(name, "each") == 0) {
+		if (!sc->in_each) {
+			derr(ev->d, src, s, e, ev->context, "Reference to \"each\" in context without for_each",
+			    "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.");
+			return NULL;
+		}
+		if (attr != NULL && strcmp(attr, "key") == 0)
+			return sc->each_key;
+		if (attr != NULL && strcmp(attr, "value") == 0)
+			return sc->each_value;
+		derr(ev->d, src, s, e, ev->context, "Invalid \"each\" attribute",
+		    "The \"each\" object does not have an attribute named \"%s\". The supported attributes are each.key and each.value, the current key and value pair of the \"for_each\" attribute set.",
+		    attr ? attr : "");
+		return NULL;
+	}
+	if (strcmp(name, "count") == 0) {
+		if (!sc->in_count) {
+			derr(ev->d, src, s, e, ev->context, "Reference to \"count\" in non-counted context",
+			    "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.");
+			return NULL;
+		}
+		if (attr != NULL && strcmp(attr, "index") == 0)
+			return sc->count_index;
+		derr(ev->d, src, s, e, ev->context, "Invalid \"count\" attribute",
+		    "The \"count\" object does not have an attribute named \"%s\". The only supported attribute is count.index, which is the index of each instance of a resource block that has the \"count\" argument set.",
+		    attr ? attr : "");
+		return NULL;
+	}
+	if (strcmp(name, "path") == 0) {
+		if (attr != NULL && (strcmp(attr, "module") == 0 || strcmp(attr, "root") == 0))
+			return lh_val_cstr(a, ".");
+		if (attr != NULL && strcmp(attr, "cwd") == 0)
+			return lh_val_cstr(a, cfg->priv->cwd);
+		derr(ev->d, src, s, e, ev->context, "Invalid \"path\" attribute",
+		    "The \"path\" object does not have an attribute named \"%s\". The supported attributes are path.cwd, the current working directory; path.module, the path of the current module; and path.root, the path of the root module.",
+		    attr ? attr : "");
+		return NULL;
+	}
+	if (strcmp(name, "terraform") == 0) {
+		if (attr != NULL && strcmp(attr, "workspace") == 0) {
+			const char *w = getenv("TF_WORKSPACE");
+			return lh_val_cstr(a, w && *w ? w : "default");
+		}
+		derr(ev->d, src, s, e, ev->context, "Invalid \"terraform\" attribute",
+		    "The \"terraform\" object does not have an attribute named \"%s\". The only supported attribute is terraform.workspace, the name of the currently-selected workspace.",
+		    attr ? attr : "");
+		return NULL;
+	}
+	if (strcmp(name, "self") == 0) {
+		derr(ev->d, src, s, e, ev->context, "Invalid \"self\" reference",
+		    "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.");
+		return NULL;
+	}
+	if (strcmp(name, "data") == 0) {
+		derr(ev->d, src, s, e, ev->context, "Reference to undeclared resource",
+		    "Data sources are not supported by litehcl; only managed resources of the supported types (litellm_user) can be referenced.");
+		return NULL;
+	}
+	if (strcmp(name, "module") == 0) {
+		derr(ev->d, src, s, e, ev->context, "Reference to undeclared module",
+		    "No module call named \"%s\" is declared in the root module.", attr ? attr : "");
+		return NULL;
+	}
+	/* a resource type */
+	if (attr == NULL) {
+		derr(ev->d, src, s, e, ev->context, "Invalid reference",
+		    "A reference to a resource type must be followed by at least one attribute access, specifying the resource name.");
+		return NULL;
+	}
+	lh_resource *r = lh_config_resource(cfg, name, attr);
+	if (r == NULL) {
+		derr(ev->d, src, s, e, ev->context, "Reference to undeclared resource",
+		    "A managed resource \"%s\" \"%s\" has not been declared in the root module.", name, attr);
+		return NULL;
+	}
+	if (sc->res == r) {
+		derr(ev->d, src, s, e, ev->context, "Self-referential block",
+		    "Configuration for %s may not refer to itself.", r->addr);
+		return NULL;
+	}
+	return resource_value(cfg, r);
+}
+
+static void
+scope_eval(lh_eval *ev, lh_config *cfg, scope *sc, lh_diags *d, const char *context)
+{
+	lh_eval_init(ev, cfg->a, d, cfg->dir);
+	ev->lookup = lookup;
+	ev->ctx = sc;
+	ev->context = context;
+	sc->cfg = cfg;
+}
+
+static lh_value *
+local_value(lh_config *cfg, size_t i, const lh_node *ref)
+{
+	struct lh_config_priv *p = cfg->priv;
+	local_def *l = &p->locals[i];
+	if (l->state == ST_DONE && (!l->dep_res || l->epoch == p->epoch))
+		return l->value;
+	if (l->state == ST_FAILED)
+		return lh_val_unknown(cfg->a, &lh_type_dynamic);
+	if (l->state == ST_BUSY) {
+		char chain[1024] = "";
+		size_t from = 0;
+		for (size_t k = 0; k < p->nstack; k++)
+			if (strcmp(p->stack[k], l->name) == 0)
+				from = k;
+		for (size_t k = from; k < p->nstack; k++) {
+			strncat(chain, "local.", sizeof chain - strlen(chain) - 1);
+			strncat(chain, p->stack[k], sizeof chain - strlen(chain) - 1);
+			strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
+		}
+		strncat(chain, "local.", sizeof chain - strlen(chain) - 1);
+		strncat(chain, l->name, sizeof chain - strlen(chain) - 1);
+		char names[1024] = "";
+		for (size_t k = from; k < p->nstack; k++) {
+			if (k > from)
+				strncat(names, ", ", sizeof names - strlen(names) - 1);
+			strncat(names, "local.", sizeof names - strlen(names) - 1);
+			strncat(names, p->stack[k], sizeof names - strlen(names) - 1);
+		}
+		const lh_node *n = ref ? ref : l->attr;
+		derr(p->d, n->src, ref ? ref->u.getattr.obj->start : n->start, n->end, "locals",
+		    lh_arena_printf(cfg->a, "Cycle: %s", names),
+		    "The local value local.%s depends on itself: %s.", l->name, chain);
+		return NULL;
+	}
+	l->state = ST_BUSY;
+	if (p->nstack < sizeof p->stack / sizeof p->stack[0])
+		p->stack[p->nstack] = l->name;
+	p->nstack++;
+	scope sc = {0};
+	lh_eval ev;
+	scope_eval(&ev, cfg, &sc, p->d, "locals");
+	lh_value *v = lh_eval_expr(&ev, l->attr->u.attr.expr);
+	p->nstack--;
+	if (v == NULL) {
+		l->state = ST_FAILED;
+		return NULL;
+	}
+	l->value = v;
+	l->state = ST_DONE;
+	l->epoch = p->epoch;
+	return v;
+}
+
+/* The object of unknown attributes standing for an unapplied litellm_user. */
+static lh_value *
+unknown_object(lh_config *cfg, const lh_schema *s)
+{
+	lh_arena *a = cfg->a;
+	const char **keys = lh_arena_alloc(a, s->n * sizeof *keys);
+	lh_value **vals = lh_arena_alloc(a, s->n * sizeof *vals);
+	for (size_t i = 0; i < s->n; i++) {
+		keys[i] = s->attrs[i].name;
+		vals[i] = lh_val_unknown(a, s->attrs[i].type);
+	}
+	return lh_val_object(a, keys, vals, s->n);
+}
+
+static bool for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe,
+    const char ***keys, lh_value ***vals, size_t *n, bool *unknown);
+
+static lh_value *
+resource_value(lh_config *cfg, lh_resource *r)
+{
+	struct lh_config_priv *p = cfg->priv;
+	lh_arena *a = cfg->a;
+	if (p->resolve != NULL) {
+		lh_value *v = p->resolve(p->rctx, a, r);
+		if (v != NULL)
+			return v;
+	}
+	long idx = find_res_idx(cfg, r->addr);
+	res_priv *rp = &p->rp[idx];
+	if (rp->cache != NULL && rp->cache_epoch == p->epoch)
+		return rp->cache;
+	if (rp->busy)
+		return lh_val_unknown(a, &lh_type_dynamic);
+	rp->busy = true;
+	lh_value *one = p->unknown_user;
+	if (r->schema != &lh_res_user_schema)
+		one = unknown_object(cfg, r->schema);
+	lh_value *v = lh_val_unknown(a, &lh_type_dynamic);
+	lh_diags quiet;
+	lh_diags_init(&quiet, a);
+	scope sc = {0};
+	lh_eval ev;
+	scope_eval(&ev, cfg, &sc, &quiet, r->context);
+	sc.res = r;
+	if (r->mode == LH_EXPAND_ONE) {
+		v = one;
+	} else if (r->mode == LH_EXPAND_COUNT) {
+		lh_value *c = lh_eval_expr_as(&ev, r->count, &lh_type_number);
+		if (c != NULL && !lh_val_is_unknown(c) && !lh_val_is_null(c)) {
+			double n = lh_number_double(c->u.num);
+			if (n >= 0 && n <= 1000000) {
+				size_t k = (size_t)n;
+				lh_value **items = lh_arena_alloc(a, (k ? k : 1) * sizeof *items);
+				for (size_t i = 0; i < k; i++)
+					items[i] = one;
+				v = lh_val_tuple(a, items, k);
+			}
+		}
+	} else {
+		lh_value *fe = lh_eval_expr(&ev, r->for_each);
+		const char **keys;
+		lh_value **vals;
+		size_t n;
+		bool unk;
+		if (fe != NULL && for_each_keys(cfg, r, &ev, fe, &keys, &vals, &n, &unk) && !unk) {
+			lh_value **objs = lh_arena_alloc(a, (n ? n : 1) * sizeof *objs);
+			for (size_t i = 0; i < n; i++)
+				objs[i] = one;
+			v = lh_val_object(a, keys, objs, n);
+		}
+	}
+	rp->busy = false;
+	rp->cache = v;
+	rp->cache_epoch = p->epoch;
+	return v;
+}
+
+/* ---- static dependencies ---------------------------------------------------- */
+
+typedef struct depcol {
+	lh_config *cfg;
+	const char **v;
+	size_t n;
+	const lh_resource *self;
+	lh_diags *d;
+	bool report;
+	bool any_res;
+} depcol;
+
+static void local_deps(lh_config *cfg, local_def *l);
+
+static void
+dep_add(depcol *c, const char *addr)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i], addr) == 0)
+			return;
+	c->v = lh_arena_grow(c->cfg->a, c->v, c->n, c->n + 1, sizeof *c->v);
+	c->v[c->n++] = addr;
+}
+
+static void
+dep_ref(void *ctx, const lh_node *root, const lh_node *step)
+{
+	depcol *c = ctx;
+	const char *name = root->u.var.name;
+	if (step == NULL || step->kind != LH_AST_GETATTR)
+		return;
+	const char *attr = step->u.getattr.name;
+	if (strcmp(name, "local") == 0) {
+		long i = find_local(c->cfg, attr);
+		if (i < 0)
+			return;
+		local_def *l = &c->cfg->priv->locals[i];
+		local_deps(c->cfg, l);
+		if (l->dep_res)
+			c->any_res = true;
+		for (size_t k = 0; k < l->ndeps; k++)
+			dep_add(c, l->deps[k]);
+		return;
+	}
+	for (size_t k = 0; reserved_roots[k] != NULL; k++)
+		if (strcmp(name, reserved_roots[k]) == 0)
+			return;
+	lh_resource *r = lh_config_resource(c->cfg, name, attr);
+	if (r == NULL)
+		return;
+	c->any_res = true;
+	if (r == c->self)
+		return;
+	dep_add(c, r->addr);
+}
+
+static void
+local_deps(lh_config *cfg, local_def *l)
+{
+	if (l->dep_state == ST_DONE || l->dep_state == ST_BUSY)
+		return;
+	l->dep_state = ST_BUSY;
+	depcol c = {.cfg = cfg};
+	lh_eval_walk_refs(l->attr->u.attr.expr, dep_ref, &c);
+	l->deps = c.v;
+	l->ndeps = c.n;
+	l->dep_res = c.any_res;
+	l->dep_state = ST_DONE;
+}
+
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static bool
+has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static const char *
+block_context(lh_arena *a, const lh_node *b)
+{
+	char *s = lh_arena_strdup(a, b->u.block.type);
+	for (size_t i = 0; i < b->u.block.nlabels; i++)
+		s = lh_arena_printf(a, "%s \"%s\"", s, b->u.block.labels[i].text);
+	return s;
+}
+
+/* Checks that body has only the named attributes and block types. */
+static bool
+check_body(lh_config *cfg, const lh_node *body, const char *const *attrs,
+    const char *const *blocks, const char *ctx, lh_diags *d)
+{
+	bool ok = true;
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		const char *const *list = it->kind == LH_AST_ATTR ? attrs : blocks;
+		const char *name = it->kind == LH_AST_ATTR ? it->u.attr.name : it->u.block.type;
+		bool found = false;
+		for (size_t k = 0; list != NULL && list[k] != NULL; k++)
+			if (strcmp(list[k], name) == 0)
+				found = true;
+		if (found)
+			continue;
+		ok = false;
+		const char *sug = lh_eval_suggest(name, list);
+		char hint[256] = "";
+		if (sug != NULL)
+			snprintf(hint, sizeof hint, " Did you mean \"%s\"?", sug);
+		if (it->kind == LH_AST_ATTR)
+			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, ctx, "Unsupported argument",
+			    "An argument named \"%s\" is not expected here.%s", name, hint);
+		else
+			derr(d, it->src, it->u.block.type_start, it->u.block.type_end, ctx, "Unsupported block type",
+			    "Blocks of type \"%s\" are not expected here.%s", name, hint);
+	}
+	return ok;
+}
+
+static bool
+want_labels(const lh_node *b, size_t n, const char *what, lh_diags *d)
+{
+	if (b->u.block.nlabels == n)
+		return true;
+	const char *names = n == 1 ? "name" : n == 2 ? "type, name" : "";
+	if (b->u.block.nlabels < n)
+		derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
+		    lh_arena_printf(d->a, "Missing name for %s", what),
+		    "All %s blocks must have %zu labels (%s).", what, n, names);
+	else
+		derr(d, b->src, b->u.block.labels[n].start, b->u.block.labels[b->u.block.nlabels - 1].end, NULL,
+		    lh_arena_printf(d->a, "Extraneous label for %s", what),
+		    "Only %zu labels (%s) are expected for %s blocks.", n, names, what);
+	return false;
+}
+
+/* A constant string expression (quoted string without interpolation). */
+static const char *
+const_string(const lh_node *e)
+{
+	if (e->kind != LH_AST_TEMPLATE)
+		return NULL;
+	if (e->u.tmpl.n == 0)
+		return "";
+	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TLIT)
+		return e->u.tmpl.parts[0]->u.lit.text;
+	return NULL;
+}
+
+/* Reads a traversal like litellm_user.x or litellm_user.x["k"] / [0] as an address. */
+static bool
+node_addr(lh_arena *a, const lh_node *e, lh_addr *out, bool allow_key)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = LH_KEY_NONE;
+	if (allow_key && e->kind == LH_AST_INDEX && !e->u.index.legacy) {
+		const lh_node *k = e->u.index.key;
+		if (k->kind == LH_AST_NUMBER) {
+			lh_number n;
+			if (!lh_number_parse(k->u.number.text, strlen(k->u.number.text), &n) || !n.is_int || n.i < 0)
+				return false;
+			out->kind = LH_KEY_INT;
+			out->index = n.i;
+		} else if (const_string(k) != NULL) {
+			out->kind = LH_KEY_STR;
+			out->key = const_string(k);
+		} else {
+			return false;
+		}
+		e = e->u.index.obj;
+	}
+	if (e->kind != LH_AST_GETATTR || e->u.getattr.obj->kind != LH_AST_VAR)
+		return false;
+	out->type = e->u.getattr.obj->u.var.name;
+	out->name = e->u.getattr.name;
+	return true;
+}
+
+static void
+load_terraform(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	for (size_t i = 0; i < b->u.block.body->u.body.n; i++) {
+		const lh_node *it = b->u.block.body->u.body.items[i];
+		if (it->kind != LH_AST_BLOCK || strcmp(it->u.block.type, "required_providers") != 0)
+			continue;
+		const lh_node *lp = body_attr(it->u.block.body, "litellm");
+		if (lp == NULL)
+			continue;
+		const lh_node *o = lp->u.attr.expr;
+		if (o->kind != LH_AST_OBJECT) {
+			derr(d, o->src, o->start, o->end, "terraform", "Invalid required_providers object",
+			    "required_providers objects must have a \"source\" attribute, like {source = \"ncecere/litellm\"}.");
+			continue;
+		}
+		for (size_t k = 0; k < o->u.object.n; k++) {
+			const lh_node *kn = o->u.object.keys[k];
+			const char *kname = kn->kind == LH_AST_VAR ? kn->u.var.name : const_string(kn);
+			if (kname == NULL || strcmp(kname, "source") != 0)
+				continue;
+			const char *src = const_string(o->u.object.values[k]);
+			if (src == NULL) {
+				const lh_node *v = o->u.object.values[k];
+				derr(d, v->src, v->start, v->end, "terraform", "Invalid source",
+				    "The source address must be a string literal.");
+				continue;
+			}
+			/* "ncecere/litellm" means registry.terraform.io/ncecere/litellm */
+			size_t slashes = 0;
+			for (const char *p = src; *p; p++)
+				slashes += *p == '/';
+			if (slashes == 1)
+				cfg->provider_source = lh_arena_printf(cfg->a, "registry.terraform.io/%s", src);
+			else
+				cfg->provider_source = lh_arena_strdup(cfg->a, src);
+		}
+	}
+}
+
+static const char *const var_attrs[] = {"type", "default", "description", "sensitive", "nullable", "ephemeral", NULL};
+static const char *const var_blocks[] = {"validation", NULL};
+static const char *const validation_attrs[] = {"condition", "error_message", NULL};
+static const char *const out_attrs[] = {"value", "description", "sensitive", "depends_on", "ephemeral", NULL};
+static const char *const provider_attrs[] = {"api_base", "api_key", "insecure_skip_verify", "timeout", "alias", NULL};
+static const char *const import_attrs[] = {"to", "id", "provider", NULL};
+static const char *const lifecycle_attrs[] = {"prevent_destroy", "ignore_changes", "create_before_destroy", "replace_triggered_by", NULL};
+static const char *const resource_blocks[] = {"lifecycle", NULL};
+
+/* A literal bool attribute (Terraform requires literals in lifecycle, sensitive...). */
+static bool
+literal_bool(lh_config *cfg, const lh_node *attr, const char *ctx, lh_diags *d, bool *out)
+{
+	lh_eval ev;
+	scope sc = {0};
+	scope_eval(&ev, cfg, &sc, d, ctx);
+	sc.tfvars = true;
+	lh_value *v = lh_eval_expr_as(&ev, attr->u.attr.expr, &lh_type_bool);
+	if (v == NULL || lh_val_is_null(v) || lh_val_is_unknown(v))
+		return false;
+	*out = v->u.b;
+	return true;
+}
+
+static void
+load_variable(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	if (!want_labels(b, 1, "variable", d))
+		return;
+	const char *name = b->u.block.labels[0].text;
+	const char *ctx = block_context(cfg->a, b);
+	static const char *const reserved[] = {"count", "depends_on", "for_each", "lifecycle", "providers", "source", "version", NULL};
+	for (size_t i = 0; reserved[i]; i++)
+		if (strcmp(name, reserved[i]) == 0) {
+			derr(d, b->src, b->u.block.labels[0].start, b->u.block.labels[0].end, NULL, "Invalid variable name",
+			    "The variable name \"%s\" is reserved due to its special meaning inside module blocks.", name);
+			return;
+		}
+	if (!is_ident(name)) {
+		derr(d, b->src, b->u.block.labels[0].start, b->u.block.labels[0].end, NULL, "Invalid variable name",
+		    "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.");
+		return;
+	}
+	long prev = find_var(cfg, name);
+	if (prev >= 0) {
+		derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Duplicate variable declaration",
+		    "A variable named \"%s\" was already declared at %s. Variable names must be unique within a module.",
+		    name, decl_pos(cfg->a, cfg->variables[prev]->block));
+		return;
+	}
+	const lh_node *body = b->u.block.body;
+	check_body(cfg, body, var_attrs, var_blocks, ctx, d);
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind == LH_AST_BLOCK && strcmp(it->u.block.type, "validation") == 0) {
+			check_body(cfg, it->u.block.body, validation_attrs, NULL, ctx, d);
+			const char *miss = !body_attr(it->u.block.body, "condition") ? "condition" :
+			    !body_attr(it->u.block.body, "error_message") ? "error_message" : NULL;
+			if (miss != NULL)
+				derr(d, it->src, it->u.block.open, it->u.block.open + 1, ctx, "Missing required argument",
+				    "The argument \"%s\" is required, but no definition was found.", miss);
+		}
+	}
+	lh_variable *v = lh_arena_alloc(cfg->a, sizeof *v);
+	v->name = name;
+	v->block = b;
+	v->type = &lh_type_dynamic;
+	v->nullable = true;
+	lh_eval ev;
+	scope sc = {0};
+	scope_eval(&ev, cfg, &sc, d, ctx);
+	sc.tfvars = true;
+	const lh_node *at;
+	if ((at = body_attr(body, "type")) != NULL) {
+		const lh_type *t = lh_eval_type_expr(&ev, at->u.attr.expr);
+		if (t != NULL)
+			v->type = t;
+	}
+	if ((at = body_attr(body, "description")) != NULL) {
+		lh_value *s = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_string);
+		if (s != NULL && !lh_val_is_null(s) && !lh_val_is_unknown(s))
+			v->description = s->u.str.s;
+	}
+	if ((at = body_attr(body, "sensitive")) != NULL)
+		literal_bool(cfg, at, ctx, d, &v->sensitive);
+	if ((at = body_attr(body, "nullable")) != NULL)
+		literal_bool(cfg, at, ctx, d, &v->nullable);
+	if ((at = body_attr(body, "default")) != NULL) {
+		lh_value *dv = lh_eval_expr(&ev, at->u.attr.expr);
+		if (dv != NULL) {
+			const char *err = NULL;
+			lh_value *c = lh_val_convert(cfg->a, dv, v->type, &err);
+			if (c == NULL)
+				derr(d, at->u.attr.expr->src, at->u.attr.expr->start, at->u.attr.expr->end, ctx,
+				    "Invalid default value for variable",
+				    "This default value is not compatible with the variable's type constraint: %s.",
+				    err ? err : "incorrect type");
+			else if (lh_val_is_null(c) && !v->nullable)
+				; /* a null default on a non-nullable variable means "required" */
+			else
+				v->def = c;
+		}
+	}
+	cfg->variables = lh_arena_grow(cfg->a, cfg->variables, cfg->nvariables, cfg->nvariables + 1, sizeof *cfg->variables);
+	cfg->variables[cfg->nvariables++] = v;
+}
+
+static void
+load_locals(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	const lh_node *body = b->u.block.body;
+	if (b->u.block.nlabels > 0) {
+		derr(d, b->src, b->u.block.labels[0].start, header_end(b), NULL, "Extraneous label for locals",
+		    "No labels are expected for locals blocks.");
+		return;
+	}
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind == LH_AST_BLOCK) {
+			derr(d, it->src, it->u.block.type_start, it->u.block.type_end, "locals", "Unsupported block type",
+			    "Blocks of type \"%s\" are not expected here.", it->u.block.type);
+			continue;
+		}
+		long prev = find_local(cfg, it->u.attr.name);
+		if (prev >= 0) {
+			const lh_node *pa = p->locals[prev].attr;
+			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, "locals", "Duplicate local value definition",
+			    "A local value named \"%s\" was already defined at %s. Local value names must be unique within a module.",
+			    it->u.attr.name, pos_text(cfg->a, pa->src, pa->start, pa->end));
+			continue;
+		}
+		p->locals = lh_arena_grow(cfg->a, p->locals, p->nlocals, p->nlocals + 1, sizeof *p->locals);
+		local_def *l = &p->locals[p->nlocals++];
+		memset(l, 0, sizeof *l);
+		l->name = it->u.attr.name;
+		l->attr = it;
+	}
+}
+
+static void
+load_output(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (!want_labels(b, 1, "output", d))
+		return;
+	const char *name = b->u.block.labels[0].text;
+	const char *ctx = block_context(cfg->a, b);
+	for (size_t i = 0; i < p->noutputs; i++)
+		if (strcmp(p->outputs[i]->u.block.labels[0].text, name) == 0) {
+			derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Duplicate output definition",
+			    "An output named \"%s\" was already defined at %s. Output names must be unique within a module.",
+			    name, decl_pos(cfg->a, p->outputs[i]));
+			return;
+		}
+	check_body(cfg, b->u.block.body, out_attrs, NULL, ctx, d);
+	if (body_attr(b->u.block.body, "value") == NULL)
+		derr(d, b->src, b->u.block.open, b->u.block.open + 1, ctx, "Missing required argument",
+		    "The argument \"value\" is required, but no definition was found.");
+	p->outputs = lh_arena_grow(cfg->a, p->outputs, p->noutputs, p->noutputs + 1, sizeof *p->outputs);
+	p->outputs[p->noutputs++] = b;
+}
+
+static void
+load_provider(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	if (!want_labels(b, 1, "provider", d))
+		return;
+	const char *name = b->u.block.labels[0].text;
+	if (strcmp(name, "litellm") != 0) {
+		derr(d, b->src, b->u.block.labels[0].start, b->u.block.labels[0].end, NULL, "Unsupported provider",
+		    "litehcl only supports the \"litellm\" provider, not \"%s\".", name);
+		return;
+	}
+	if (cfg->provider.block != NULL) {
+		derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Duplicate provider configuration",
+		    "A default (non-aliased) provider configuration for \"litellm\" was already given at %s. If multiple configurations are required, set the \"alias\" argument for alternative configurations.",
+		    decl_pos(cfg->a, cfg->provider.block));
+		return;
+	}
+	cfg->provider.block = b;
+	check_body(cfg, b->u.block.body, provider_attrs, NULL, "provider \"litellm\"", d);
+}
+
+/* Provider arguments are evaluated after variables (they may use var.*). */
+static void
+eval_provider(lh_config *cfg, lh_diags *d)
+{
+	lh_provider *pv = &cfg->provider;
+	const lh_node *b = pv->block;
+	if (b != NULL) {
+		lh_eval ev;
+		scope sc = {0};
+		const char *ctx = "provider \"litellm\"";
+		scope_eval(&ev, cfg, &sc, d, ctx);
+		const lh_node *body = b->u.block.body;
+		const lh_node *at;
+		const char *names[] = {"api_base", "api_key"};
+		const char **dst[] = {&pv->api_base, &pv->api_key};
+		for (size_t i = 0; i < 2; i++)
+			if ((at = body_attr(body, names[i])) != NULL) {
+				lh_value *v = lh_eval_expr(&ev, at->u.attr.expr);
+				if (v == NULL)
+					continue;
+				const char *err = NULL;
+				lh_value *s = lh_val_convert(cfg->a, v, &lh_type_string, &err);
+				if (s == NULL) {
+					derr(d, at->u.attr.expr->src, at->u.attr.expr->start, at->u.attr.expr->end, ctx,
+					    "Incorrect attribute value type", "Inappropriate value for attribute \"%s\": %s.",
+					    names[i], err ? err : "string required");
+				} else if (lh_val_is_unknown(s)) {
+					derr(d, at->u.attr.expr->src, at->u.attr.expr->start, at->u.attr.expr->end, ctx,
+					    "Invalid provider configuration", "The value of \"%s\" must be known before any resource is planned.", names[i]);
+				} else if (!lh_val_is_null(s)) {
+					*dst[i] = s->u.str.s;
+				}
+			}
+		if ((at = body_attr(body, "insecure_skip_verify")) != NULL) {
+			lh_value *v = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_bool);
+			if (v != NULL && !lh_val_is_null(v) && !lh_val_is_unknown(v))
+				pv->insecure_skip_verify = v->u.b;
+		}
+		if ((at = body_attr(body, "timeout")) != NULL) {
+			lh_value *v = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_number);
+			if (v != NULL && !lh_val_is_null(v) && !lh_val_is_unknown(v)) {
+				double t = lh_number_double(v->u.num);
+				if (t <= 0)
+					derr(d, at->u.attr.expr->src, at->u.attr.expr->start, at->u.attr.expr->end, ctx,
+					    "Invalid timeout", "The timeout must be a positive number of seconds.");
+				else
+					pv->timeout = t;
+			}
+		}
+	}
+	const char *eb = getenv("LITELLM_API_BASE"), *ek = getenv("LITELLM_API_KEY");
+	if (pv->api_base == NULL && eb != NULL && *eb)
+		pv->api_base = lh_arena_strdup(cfg->a, eb);
+	if (pv->api_key == NULL && ek != NULL && *ek)
+		pv->api_key = lh_arena_strdup(cfg->a, ek);
+}
+
+static void
+parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
+{
+	check_body(cfg, lb->u.block.body, lifecycle_attrs, NULL, r->context, d);
+	const lh_node *at;
+	if ((at = body_attr(lb->u.block.body, "prevent_destroy")) != NULL)
+		literal_bool(cfg, at, r->context, d, &r->lifecycle.prevent_destroy);
+	if ((at = body_attr(lb->u.block.body, "create_before_destroy")) != NULL)
+		literal_bool(cfg, at, r->context, d, &r->lifecycle.create_before_destroy);
+	if ((at = body_attr(lb->u.block.body, "ignore_changes")) != NULL) {
+		const lh_node *e = at->u.attr.expr;
+		if (e->kind == LH_AST_VAR && strcmp(e->u.var.name, "all") == 0) {
+			r->lifecycle.ignore_all = true;
+			return;
+		}
+		if (e->kind != LH_AST_TUPLE) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid ignore_changes",
+			    "The ignore_changes argument must be a list of attribute names, or the keyword all.");
+			return;
+		}
+		for (size_t i = 0; i < e->u.tuple.n; i++) {
+			const lh_node *x = e->u.tuple.items[i];
+			const char *nm = x->kind == LH_AST_VAR ? x->u.var.name : const_string(x);
+			if (nm == NULL) {
+				derr(d, x->src, x->start, x->end, r->context, "Invalid expression",
+				    "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.");
+				continue;
+			}
+			const lh_attr *a = r->schema ? lh_schema_attr(r->schema, nm) : NULL;
+			if (r->schema != NULL && a == NULL) {
+				const char *sug = lh_eval_suggest(nm, lh_schema_arg_names(cfg->a, r->schema));
+				derr(d, x->src, x->start, x->end, r->context, "Unsupported attribute",
+				    "This object has no argument, nested block, or exported attribute named \"%s\".%s%s%s",
+				    nm, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+				continue;
+			}
+			r->lifecycle.ignore = lh_arena_grow(cfg->a, r->lifecycle.ignore, r->lifecycle.nignore,
+			    r->lifecycle.nignore + 1, sizeof *r->lifecycle.ignore);
+			r->lifecycle.ignore[r->lifecycle.nignore++] = nm;
+		}
+	}
+}
+
+static void
+load_resource(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (!want_labels(b, 2, "resource", d))
+		return;
+	const lh_label *tl = &b->u.block.labels[0], *nl = &b->u.block.labels[1];
+	const lh_schema *s = lh_schema_find(tl->text);
+	if (s == NULL) {
+		derr(d, b->src, tl->start, tl->end, NULL, "Invalid resource type",
+		    "The provider %s does not support resource type \"%s\". Supported resource types: litellm_user.",
+		    cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE, tl->text);
+		return;
+	}
+	if (!is_ident(nl->text)) {
+		derr(d, b->src, nl->start, nl->end, NULL, "Invalid resource name",
+		    "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.");
+		return;
+	}
+	lh_resource *r = lh_arena_alloc(cfg->a, sizeof *r);
+	r->type = tl->text;
+	r->name = nl->text;
+	r->addr = lh_arena_printf(cfg->a, "%s.%s", r->type, r->name);
+	r->schema = s;
+	r->block = b;
+	r->context = block_context(cfg->a, b);
+	long prev = find_res_idx(cfg, r->addr);
+	if (prev >= 0) {
+		derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
+		    lh_arena_printf(cfg->a, "Duplicate resource \"%s\" configuration", r->type),
+		    "A %s resource named \"%s\" was already declared at %s. Resource names must be unique per type in each module.",
+		    r->type, r->name, decl_pos(cfg->a, p->decl[prev]->block));
+		return;
+	}
+	const lh_node *body = b->u.block.body;
+	const lh_node *ca = body_attr(body, "count"), *fa = body_attr(body, "for_each");
+	if (ca != NULL && fa != NULL) {
+		derr(d, fa->src, fa->u.attr.name_start, fa->u.attr.name_end, r->context,
+		    "Invalid combination of \"count\" and \"for_each\"",
+		    "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.");
+		fa = NULL;
+	}
+	if (ca != NULL) {
+		r->mode = LH_EXPAND_COUNT;
+		r->count = ca->u.attr.expr;
+	} else if (fa != NULL) {
+		r->mode = LH_EXPAND_FOR_EACH;
+		r->for_each = fa->u.attr.expr;
+	}
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind != LH_AST_BLOCK)
+			continue;
+		if (strcmp(it->u.block.type, "lifecycle") == 0) {
+			parse_lifecycle(cfg, r, it, d);
+			continue;
+		}
+		const char *sug = lh_eval_suggest(it->u.block.type, resource_blocks);
+		derr(d, it->src, it->u.block.type_start, it->u.block.type_end, r->context, "Unsupported block type",
+		    "Blocks of type \"%s\" are not expected here.%s%s%s", it->u.block.type,
+		    sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+	}
+	p->decl = lh_arena_grow(cfg->a, p->decl, p->ndecl, p->ndecl + 1, sizeof *p->decl);
+	htab_put(p, cfg->a, r->addr, p->ndecl);
+	p->decl[p->ndecl++] = r;
+}
+
+static void
+load_import(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	if (b->u.block.nlabels > 0) {
+		derr(d, b->src, b->u.block.labels[0].start, header_end(b), NULL, "Extraneous label for import",
+		    "No labels are expected for import blocks.");
+		return;
+	}
+	check_body(cfg, b->u.block.body, import_attrs, NULL, "import", d);
+	const lh_node *to = body_attr(b->u.block.body, "to"), *id = body_attr(b->u.block.body, "id");
+	if (to == NULL || id == NULL) {
+		derr(d, b->src, b->u.block.open, b->u.block.open + 1, "import", "Missing required argument",
+		    "The argument \"%s\" is required, but no definition was found.", to == NULL ? "to" : "id");
+		return;
+	}
+	lh_import *im = lh_arena_alloc(cfg->a, sizeof *im);
+	im->block = b;
+	const lh_node *te = to->u.attr.expr;
+	if (!node_addr(cfg->a, te, &im->to_addr, true)) {
+		derr(d, te->src, te->start, te->end, "import", "Invalid import address",
+		    "The \"to\" argument must be a resource instance address like litellm_user.NAME or litellm_user.NAME[\"KEY\"].");
+		return;
+	}
+	im->to = lh_addr_format(cfg->a, &im->to_addr);
+	cfg->imports = lh_arena_grow(cfg->a, cfg->imports, cfg->nimports, cfg->nimports + 1, sizeof *cfg->imports);
+	cfg->imports[cfg->nimports++] = im;
+}
+
+static bool
+var_declared(const char *name, void *ctx)
+{
+	return find_var(ctx, name) >= 0;
+}
+
+/* The value of a variable given as raw text (environment, -var). */
+static lh_value *
+raw_value(lh_config *cfg, lh_variable *v, const lh_var_assign *as, lh_diags *d)
+{
+	const lh_type *t = v->type;
+	if (t->kind == LH_TY_STRING || t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL ||
+	    t->kind == LH_TY_DYNAMIC)
+		return lh_val_cstr(cfg->a, as->raw);
+	const char *name = as->from == LH_VSRC_ENV ?
+	    lh_arena_printf(cfg->a, "<value for var.%s>", v->name) : lh_arena_printf(cfg->a, "<value for var.%s>", v->name);
+	lh_source *src = lh_source_from_mem(cfg->a, name, as->raw, strlen(as->raw));
+	lh_node *e = lh_parse_expr(cfg->a, src, d);
+	if (e == NULL)
+		return NULL;
+	lh_eval ev;
+	scope sc = {0};
+	scope_eval(&ev, cfg, &sc, d, NULL);
+	sc.tfvars = true;
+	return lh_eval_expr(&ev, e);
+}
+
+static void
+eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
+{
+	size_t n = 0;
+	lh_var_assign *as = lh_vars_collect(cfg->a, cfg->dir, vin, nin, var_declared, cfg, d, &n);
+	for (size_t i = 0; i < cfg->nvariables; i++) {
+		lh_variable *v = cfg->variables[i];
+		const lh_var_assign *last = NULL;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(as[k].name, v->name) == 0)
+				last = &as[k];
+		const lh_node *b = v->block;
+		lh_value *val = NULL;
+		if (last != NULL) {
+			val = last->value ? last->value : raw_value(cfg, v, last, d);
+			if (val == NULL) {
+				v->value = lh_val_unknown(cfg->a, v->type);
+				continue;
+			}
+			const char *err = NULL;
+			lh_value *c = lh_val_convert(cfg->a, val, v->type, &err);
+			if (c == NULL) {
+				const char *where = last->src ? last->src->name : NULL;
+				derr(d, last->src, last->start, last->end, NULL, "Invalid value for input variable",
+				    "The given value is not suitable for var.%s declared at %s: %s.", v->name,
+				    decl_pos(cfg->a, b), err ? err : "incorrect type");
+				(void)where;
+				v->value = lh_val_unknown(cfg->a, v->type);
+				continue;
+			}
+			val = c;
+			if (lh_val_is_null(val) && !v->nullable) {
+				if (v->def != NULL) {
+					val = v->def;
+				} else {
+					derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Required variable not set",
+					    "Unsuitable value for var.%s set from outside of the configuration: required variable may not be set to null.", v->name);
+					v->value = lh_val_unknown(cfg->a, v->type);
+					continue;
+				}
+			}
+		} else if (v->def != NULL) {
+			val = v->def;
+		} else if (body_attr(b->u.block.body, "default") != NULL && v->nullable) {
+			val = lh_val_null(cfg->a, v->type);
+		} else if (cfg->priv->validate_only) {
+			v->value = lh_val_unknown(cfg->a, v->type);
+			continue;
+		} else {
+			derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "No value for required variable",
+			    "The root module input variable \"%s\" is not set, and has no default value. Use a -var or -var-file command line argument to provide a value for this variable.", v->name);
+			v->value = lh_val_unknown(cfg->a, v->type);
+			continue;
+		}
+		v->value = v->sensitive ? lh_val_mark_sensitive(cfg->a, val) : val;
+	}
+}
+
+/* Validation rules run once every variable has its value. */
+static void
+check_validations(lh_config *cfg, lh_diags *d)
+{
+	for (size_t i = 0; i < cfg->nvariables; i++) {
+		lh_variable *v = cfg->variables[i];
+		const lh_node *body = v->block->u.block.body;
+		const char *ctx = block_context(cfg->a, v->block);
+		for (size_t k = 0; k < body->u.body.n; k++) {
+			const lh_node *vb = body->u.body.items[k];
+			if (vb->kind != LH_AST_BLOCK || strcmp(vb->u.block.type, "validation") != 0)
+				continue;
+			const lh_node *ca = body_attr(vb->u.block.body, "condition");
+			const lh_node *ma = body_attr(vb->u.block.body, "error_message");
+			if (ca == NULL || ma == NULL)
+				continue;
+			lh_eval ev;
+			scope sc = {0};
+			scope_eval(&ev, cfg, &sc, d, ctx);
+			lh_value *c = lh_eval_expr(&ev, ca->u.attr.expr);
+			if (c == NULL)
+				continue;
+			const char *err = NULL;
+			lh_value *bv = lh_val_convert(cfg->a, c, &lh_type_bool, &err);
+			if (bv == NULL || (lh_val_is_null(bv) && !lh_val_is_unknown(bv))) {
+				derr(d, ca->u.attr.expr->src, ca->u.attr.expr->start, ca->u.attr.expr->end, ctx,
+				    "Invalid validation result",
+				    bv == NULL ? "Invalid validation condition result value: a bool is required." :
+				    "Invalid validation condition result value: the result must not be null.");
+				continue;
+			}
+			if (lh_val_is_unknown(bv) || bv->u.b)
+				continue;
+			lh_value *m = lh_eval_expr_as(&ev, ma->u.attr.expr, &lh_type_string);
+			const char *msg = "(error message could not be evaluated)";
+			if (m != NULL && !lh_val_is_null(m) && !lh_val_is_unknown(m))
+				msg = lh_val_is_sensitive(m) ? "The error message included a sensitive value, so it will not be displayed." : m->u.str.s;
+			derr(d, v->block->src, v->block->u.block.type_start, header_end(v->block), NULL,
+			    "Invalid value for variable", "%s\n\nThis was checked by the validation rule at %s.",
+			    msg, pos_text(cfg->a, vb->src, vb->u.block.type_start, header_end(vb)));
+		}
+	}
+}
+
+/* Collects resource dependencies and orders resources (dependencies first). */
+static void
+order_resources(lh_config *cfg, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	for (size_t i = 0; i < p->ndecl; i++) {
+		lh_resource *r = p->decl[i];
+		depcol c = {.cfg = cfg, .self = r};
+		lh_eval_walk_refs(r->block->u.block.body, dep_ref, &c);
+		const lh_node *da = body_attr(r->block->u.block.body, "depends_on");
+		if (da != NULL) {
+			const lh_node *e = da->u.attr.expr;
+			if (e->kind != LH_AST_TUPLE) {
+				derr(d, e->src, e->start, e->end, r->context, "Invalid depends_on reference",
+				    "The depends_on argument must be a list of references to resources.");
+			} else {
+				for (size_t k = 0; k < e->u.tuple.n; k++) {
+					const lh_node *x = e->u.tuple.items[k];
+					lh_addr ad;
+					lh_resource *t = NULL;
+					if (node_addr(cfg->a, x, &ad, true))
+						t = lh_config_resource(cfg, ad.type, ad.name);
+					if (t == NULL) {
+						derr(d, x->src, x->start, x->end, r->context, "Invalid depends_on reference",
+						    "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object, and the object must be declared in this configuration.");
+						continue;
+					}
+					if (t != r)
+						dep_add(&c, t->addr);
+				}
+			}
+		}
+		if (c.n > 1)
+			qsort(c.v, c.n, sizeof *c.v, cmp_str);
+		r->deps = c.v;
+		r->ndeps = c.n;
+	}
+	/* depth-first topological sort, declaration order among equals */
+	cfg->resources = lh_arena_alloc(cfg->a, (p->ndecl ? p->ndecl : 1) * sizeof *cfg->resources);
+	cfg->nresources = 0;
+	size_t *stack = lh_arena_alloc(cfg->a, (p->ndecl + 1) * sizeof *stack);
+	size_t *edge = lh_arena_alloc(cfg->a, (p->ndecl + 1) * sizeof *edge);
+	for (size_t i = 0; i < p->ndecl; i++) {
+		if (p->rp[i].topo != 0)
+			continue;
+		size_t sp = 0;
+		stack[sp] = i;
+		edge[sp] = 0;
+		sp++;
+		p->rp[i].topo = 1;
+		while (sp > 0) {
+			size_t cur = stack[sp - 1];
+			lh_resource *r = p->decl[cur];
+			if (edge[sp - 1] < r->ndeps) {
+				long nx = find_res_idx(cfg, r->deps[edge[sp - 1]++]);
+				if (nx < 0)
+					continue;
+				if (p->rp[nx].topo == 1) {
+					/* a cycle: the stack from nx to cur */
+					char chain[2048] = "";
+					size_t from = 0;
+					for (size_t k = 0; k < sp; k++)
+						if (stack[k] == (size_t)nx)
+							from = k;
+					for (size_t k = from; k < sp; k++) {
+						if (k > from)
+							strncat(chain, ", ", sizeof chain - strlen(chain) - 1);
+						strncat(chain, p->decl[stack[k]]->addr, sizeof chain - strlen(chain) - 1);
+					}
+					const lh_node *b = p->decl[nx]->block;
+					derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
+					    lh_arena_printf(cfg->a, "Cycle: %s", chain),
+					    "These resources refer to each other, so none of them can be planned first. Remove one of the references.");
+					continue;
+				}
+				if (p->rp[nx].topo == 0) {
+					p->rp[nx].topo = 1;
+					stack[sp] = (size_t)nx;
+					edge[sp] = 0;
+					sp++;
+				}
+				continue;
+			}
+			p->rp[cur].topo = 2;
+			cfg->resources[cfg->nresources++] = r;
+			sp--;
+		}
+	}
+}
+
+static const char *const top_blocks[] = {"terraform", "provider", "variable", "locals",
+	"output", "resource", "import", NULL};
+
+lh_config *
+lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
+    lh_diags *d)
+{
+	return lh_config_load_opts(a, dir, vars, nvars, false, d);
+}
+
+lh_config *
+lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
+    bool validate_only, lh_diags *d)
+{
+	DIR *dh = opendir(dir);
+	if (dh == NULL) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read module directory",
+		    "Module directory %s does not exist or cannot be read.", dir);
+		return NULL;
+	}
+	const char **names = NULL;
+	size_t nn = 0;
+	struct dirent *de;
+	while ((de = readdir(dh)) != NULL) {
+		const char *n = de->d_name;
+		if (n[0] == '.' || n[0] == '~' || n[0] == '#' || !has_suffix(n, ".tf"))
+			continue;
+		names = lh_arena_grow(a, names, nn, nn + 1, sizeof *names);
+		names[nn++] = lh_arena_strdup(a, n);
+	}
+	closedir(dh);
+	if (nn > 1)
+		qsort(names, nn, sizeof *names, cmp_str);
+	lh_config *cfg = lh_arena_alloc(a, sizeof *cfg);
+	cfg->a = a;
+	cfg->dir = lh_arena_strdup(a, dir);
+	cfg->priv = lh_arena_alloc(a, sizeof *cfg->priv);
+	struct lh_config_priv *p = cfg->priv;
+	p->d = d;
+	p->epoch = 1;
+	p->validate_only = validate_only;
+	char cwd[4096];
+	p->cwd = lh_arena_strdup(a, getcwd(cwd, sizeof cwd) ? cwd : ".");
+	if (strcmp(dir, ".") != 0 && dir[0] != '/')
+		p->cwd = lh_arena_printf(a, "%s/%s", p->cwd, dir);
+	else if (dir[0] == '/')
+		p->cwd = cfg->dir;
+	p->unknown_user = unknown_object(cfg, &lh_res_user_schema);
+	int before = d->errors;
+	lh_node **bodies = lh_arena_alloc(a, (nn ? nn : 1) * sizeof *bodies);
+	cfg->files = lh_arena_alloc(a, (nn ? nn : 1) * sizeof *cfg->files);
+	for (size_t i = 0; i < nn; i++) {
+		const char *path = strcmp(dir, ".") == 0 ? names[i] : lh_arena_printf(a, "%s/%s", dir, names[i]);
+		lh_source *src = lh_source_load(a, path, path, d);
+		if (src == NULL)
+			continue;
+		cfg->files[cfg->nfiles++] = src;
+		bodies[i] = lh_parse_file(a, src, d);
+	}
+	if (d->errors > before)
+		return NULL;
+	/* terraform blocks first: the provider source appears in messages */
+	for (size_t f = 0; f < nn; f++)
+		for (size_t i = 0; bodies[f] && i < bodies[f]->u.body.n; i++) {
+			const lh_node *it = bodies[f]->u.body.items[i];
+			if (it->kind == LH_AST_BLOCK && strcmp(it->u.block.type, "terraform") == 0)
+				load_terraform(cfg, it, d);
+		}
+	if (cfg->provider_source == NULL)
+		cfg->provider_source = LH_DEFAULT_PROVIDER_SOURCE;
+	for (size_t f = 0; f < nn; f++) {
+		for (size_t i = 0; bodies[f] && i < bodies[f]->u.body.n; i++) {
+			const lh_node *it = bodies[f]->u.body.items[i];
+			if (it->kind == LH_AST_ATTR) {
+				derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, NULL, "Unsupported argument",
+				    "An argument named \"%s\" is not expected here.", it->u.attr.name);
+				continue;
+			}
+			const char *t = it->u.block.type;
+			if (strcmp(t, "terraform") == 0)
+				continue;
+			else if (strcmp(t, "variable") == 0)
+				load_variable(cfg, it, d);
+			else if (strcmp(t, "locals") == 0)
+				load_locals(cfg, it, d);
+			else if (strcmp(t, "output") == 0)
+				load_output(cfg, it, d);
+			else if (strcmp(t, "provider") == 0)
+				load_provider(cfg, it, d);
+			else if (strcmp(t, "resource") == 0)
+				load_resource(cfg, it, d);
+			else if (strcmp(t, "import") == 0)
+				load_import(cfg, it, d);
+			else {
+				const char *sug = lh_eval_suggest(t, top_blocks);
+				derr(d, it->src, it->u.block.type_start, it->u.block.type_end, NULL, "Unsupported block type",
+				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, import.",
+				    t, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+			}
+		}
+	}
+	p->rp = lh_arena_alloc(a, (p->ndecl ? p->ndecl : 1) * sizeof *p->rp);
+	for (size_t i = 0; i < p->ndecl; i++)
+		p->rp[i].r = p->decl[i];
+	eval_variables(cfg, vars, nvars, d);
+	check_validations(cfg, d);
+	eval_provider(cfg, d);
+	order_resources(cfg, d);
+	/* imports: the target must exist; the id is evaluated now */
+	for (size_t i = 0; i < cfg->nimports; i++) {
+		lh_import *im = cfg->imports[i];
+		const lh_node *te = body_attr(im->block->u.block.body, "to")->u.attr.expr;
+		im->res = lh_config_resource(cfg, im->to_addr.type, im->to_addr.name);
+		if (im->res == NULL)
+			derr(d, te->src, te->start, te->end, "import", "Configuration for import target does not exist",
+			    "The configuration for the given import %s does not exist. All target instances must have an associated configuration to be imported.", im->to);
+		lh_eval ev;
+		scope sc = {0};
+		scope_eval(&ev, cfg, &sc, d, "import");
+		const lh_node *ie = body_attr(im->block->u.block.body, "id")->u.attr.expr;
+		lh_value *id = lh_eval_expr(&ev, ie);
+		if (id == NULL)
+			continue;
+		const char *err = NULL;
+		lh_value *s = lh_val_convert(a, id, &lh_type_string, &err);
+		if (s == NULL || (lh_val_is_null(s) && !lh_val_is_unknown(s))) {
+			derr(d, ie->src, ie->start, ie->end, "import", "Invalid import id argument",
+			    "The import ID must be a non-null string%s%s.", err ? ": " : "", err ? err : "");
+			continue;
+		}
+		im->id = s;
+	}
+	return cfg;
+}
+
+/* ---- expansion -------------------------------------------------------------- */
+
+static const char *const meta_args[] = {"count", "for_each", "depends_on", "provider", NULL};
+
+/* Checks the arguments written in r's body against the schema, once. */
+static bool
+check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
+{
+	if (rp->checked)
+		return rp->ok;
+	rp->checked = true;
+	lh_arena *a = cfg->a;
+	const lh_schema *s = r->schema;
+	const lh_node *body = r->block->u.block.body;
+	bool ok = true;
+	rp->keys = lh_arena_alloc(a, s->n * sizeof *rp->keys);
+	rp->kattr = lh_arena_alloc(a, s->n * sizeof *rp->kattr);
+	rp->arg_expr = lh_arena_alloc(a, s->n * sizeof *rp->arg_expr);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->attrs[i].mode != LH_ATTR_COMPUTED) {
+			rp->kattr[rp->nkeys] = &s->attrs[i];
+			rp->keys[rp->nkeys++] = s->attrs[i].name;
+		}
+	rp->ranges = lh_arena_alloc(a, (body->u.body.n ? body->u.body.n : 1) * sizeof *rp->ranges);
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind != LH_AST_ATTR)
+			continue;
+		const char *nm = it->u.attr.name;
+		bool meta = false;
+		for (size_t k = 0; meta_args[k]; k++)
+			if (strcmp(meta_args[k], nm) == 0)
+				meta = true;
+		if (meta)
+			continue;
+		const lh_attr *at = lh_schema_attr(s, nm);
+		if (at == NULL) {
+			const char *sug = lh_eval_suggest(nm, lh_schema_arg_names(a, s));
+			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, r->context, "Unsupported argument",
+			    "An argument named \"%s\" is not expected here.%s%s%s", nm,
+			    sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+			ok = false;
+			continue;
+		}
+		if (at->mode == LH_ATTR_COMPUTED) {
+			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, r->context, "Value for unconfigurable attribute",
+			    "Can't configure a value for \"%s\": its value will be decided automatically based on the result of applying this configuration.", nm);
+			ok = false;
+			continue;
+		}
+		for (size_t k = 0; k < rp->nkeys; k++)
+			if (rp->kattr[k] == at)
+				rp->arg_expr[k] = it->u.attr.expr;
+		lh_arg_range *ar = &rp->ranges[rp->nranges++];
+		ar->name = nm;
+		ar->src = it->src;
+		ar->name_start = it->u.attr.name_start;
+		ar->name_end = it->u.attr.name_end;
+		ar->start = it->u.attr.expr->start;
+		ar->end = it->u.attr.expr->end;
+	}
+	for (size_t k = 0; k < rp->nkeys; k++)
+		if (rp->kattr[k]->mode == LH_ATTR_REQUIRED && rp->arg_expr[k] == NULL) {
+			derr(d, r->block->src, r->block->u.block.open, r->block->u.block.open + 1, r->context,
+			    "Missing required argument",
+			    "The argument \"%s\" is required, but no definition was found.", rp->keys[k]);
+			ok = false;
+		}
+	rp->ok = ok;
+	return ok;
+}
+
+static bool
+for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const char ***keys,
+    lh_value ***vals, size_t *n, bool *unknown)
+{
+	const lh_node *e = r->for_each;
+	lh_diags *d = ev->d;
+	lh_arena *a = cfg->a;
+	*unknown = false;
+	*n = 0;
+	const char *pre = "The given \"for_each\" argument value is unsuitable";
+	if (lh_val_is_sensitive(fe)) {
+		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.");
+		return false;
+	}
+	const lh_type *t = fe->type;
+	if (lh_val_is_null(fe) && !lh_val_is_unknown(fe)) {
+		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		    "%s: the given \"for_each\" argument value is null. A map, or set of strings is allowed.", pre);
+		return false;
+	}
+	if (t->kind == LH_TY_LIST || t->kind == LH_TY_TUPLE || t->kind == LH_TY_STRING ||
+	    t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL) {
+		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		    "%s: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type %s.",
+		    pre, lh_type_friendly(a, t));
+		return false;
+	}
+	if (t->kind == LH_TY_SET && t->elem->kind != LH_TY_STRING && t->elem->kind != LH_TY_DYNAMIC) {
+		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		    "%s: \"for_each\" supports maps and sets of strings, but you have provided a set containing type %s.",
+		    pre, lh_type_friendly(a, t->elem));
+		return false;
+	}
+	if (lh_val_is_unknown(fe)) {
+		*unknown = true;
+		if (cfg->priv->validate_only)
+			return false;
+		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		    "The \"for_each\" %s includes keys derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
+		    t->kind == LH_TY_SET ? "set" : "map");
+		return false;
+	}
+	if (t->kind == LH_TY_SET) {
+		size_t m = fe->u.seq.n;
+		*keys = lh_arena_alloc(a, (m ? m : 1) * sizeof **keys);
+		*vals = lh_arena_alloc(a, (m ? m : 1) * sizeof **vals);
+		for (size_t i = 0; i < m; i++) {
+			lh_value *x = fe->u.seq.items[i];
+			if (lh_val_is_unknown(x)) {
+				*unknown = true;
+				if (cfg->priv->validate_only)
+					return false;
+				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+				    "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.");
+				return false;
+			}
+			if (lh_val_is_null(x)) {
+				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each set argument",
+				    "%s: \"for_each\" sets must not contain null values.", pre);
+				return false;
+			}
+			if (lh_val_is_sensitive(x)) {
+				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+				    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.");
+				return false;
+			}
+			const char *err = NULL;
+			lh_value *sv = lh_val_convert(a, x, &lh_type_string, &err);
+			if (sv == NULL) {
+				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+				    "%s: \"for_each\" supports maps and sets of strings, but you have provided a set containing type %s.",
+				    pre, lh_type_friendly(a, x->type));
+				return false;
+			}
+			(*keys)[i] = sv->u.str.s;
+			(*vals)[i] = sv;
+		}
+		*n = m;
+		return true;
+	}
+	/* map or object */
+	*keys = (const char **)fe->u.map.keys;
+	*vals = fe->u.map.vals;
+	*n = fe->u.map.n;
+	return true;
+}
+
+const lh_arg_range *
+lh_instance_arg(const lh_instance *inst, const char *name)
+{
+	for (size_t i = 0; i < inst->nranges; i++)
+		if (strcmp(inst->ranges[i].name, name) == 0)
+			return &inst->ranges[i];
+	return NULL;
+}
+
+/* Evaluates one instance's arguments. */
+static lh_instance *
+expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
+{
+	lh_arena *a = cfg->a;
+	lh_value **vals = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *vals);
+	bool ok = true;
+	for (size_t k = 0; k < rp->nkeys; k++) {
+		const lh_attr *at = rp->kattr[k];
+		const lh_node *e = rp->arg_expr[k];
+		if (e == NULL) {
+			vals[k] = lh_val_null(a, at->type);
+			continue;
+		}
+		lh_value *v = lh_eval_expr(ev, e);
+		if (v == NULL) {
+			ok = false;
+			continue;
+		}
+		const char *err = NULL;
+		lh_value *c = lh_val_convert(a, v, at->type, &err);
+		if (c == NULL) {
+			derr(d, e->src, e->start, e->end, r->context, "Incorrect attribute value type",
+			    "Inappropriate value for attribute \"%s\": %s.", at->name, err ? err : "incorrect type");
+			ok = false;
+			continue;
+		}
+		if (at->validate != NULL && !lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+			const char *msg = at->validate(a, c);
+			if (msg != NULL) {
+				if (lh_val_has_sensitive(c))
+					msg = "The value is invalid; it is sensitive, so it is not shown.";
+				derr(d, e->src, e->start, e->end, r->context,
+				    lh_arena_printf(a, "Invalid value for \"%s\"", at->name), "%s", msg);
+				ok = false;
+				continue;
+			}
+		}
+		vals[k] = c;
+	}
+	if (!ok)
+		return NULL;
+	lh_instance *in = lh_arena_alloc(a, sizeof *in);
+	in->res = r;
+	in->type = r->type;
+	in->name = r->name;
+	in->args = lh_val_object(a, rp->keys, vals, rp->nkeys);
+	in->ranges = rp->ranges;
+	in->nranges = rp->nranges;
+	in->deps = r->deps;
+	in->ndeps = r->ndeps;
+	in->lifecycle = &r->lifecycle;
+	in->block = r->block;
+	in->id.type = r->type;
+	in->id.name = r->name;
+	in->id.kind = LH_KEY_NONE;
+	return in;
+}
+
+lh_instance **
+lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
+    lh_diags *d, size_t *n)
+{
+	struct lh_config_priv *p = cfg->priv;
+	lh_arena *a = cfg->a;
+	*n = 0;
+	p->epoch++;
+	p->resolve = resolve;
+	p->rctx = ctx;
+	lh_diags *saved = p->d;
+	p->d = d;
+	lh_instance **out = NULL;
+	long idx = find_res_idx(cfg, r->addr);
+	res_priv *rp = &p->rp[idx];
+	if (!check_resource_body(cfg, r, rp, d))
+		goto out;
+	scope sc = {0};
+	lh_eval ev;
+	scope_eval(&ev, cfg, &sc, d, r->context);
+	sc.res = r;
+	if (r->mode == LH_EXPAND_ONE) {
+		lh_instance *in = expand_one(cfg, r, rp, &ev, d);
+		if (in == NULL)
+			goto out;
+		in->addr = r->addr;
+		out = lh_arena_alloc(a, sizeof *out);
+		out[0] = in;
+		*n = 1;
+		goto out;
+	}
+	if (r->mode == LH_EXPAND_COUNT) {
+		const lh_node *e = r->count;
+		lh_value *c = lh_eval_expr(&ev, e);
+		if (c == NULL)
+			goto out;
+		const char *err = NULL;
+		lh_value *cn = lh_val_convert(a, c, &lh_type_number, &err);
+		if (cn == NULL) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
+			    "The given \"count\" argument value is unsuitable: %s.", err ? err : "a number is required");
+			goto out;
+		}
+		if (lh_val_is_unknown(cn) && p->validate_only) {
+			sc.in_count = true;
+			sc.count_index = lh_val_unknown(a, &lh_type_number);
+			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
+			if (in != NULL) {
+				in->addr = lh_arena_printf(a, "%s[*]", r->addr);
+				out = lh_arena_alloc(a, sizeof *out);
+				out[0] = in;
+				*n = 1;
+			}
+			goto out;
+		}
+		if (lh_val_is_unknown(cn)) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
+			    "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.");
+			goto out;
+		}
+		if (lh_val_is_null(cn)) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
+			    "The given \"count\" argument value is null. An integer is required.");
+			goto out;
+		}
+		double cnt = lh_number_double(cn->u.num);
+		if (!cn->u.num.is_int && cnt != (double)(int64_t)cnt) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
+			    "The given \"count\" argument value is unsuitable: value must be a whole number.");
+			goto out;
+		}
+		if (cnt < 0) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
+			    "The given \"count\" argument value is unsuitable: must be greater than or equal to zero.");
+			goto out;
+		}
+		if (cnt > 1000000) {
+			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
+			    "The given \"count\" argument value is unsuitable: at most 1000000 instances are supported.");
+			goto out;
+		}
+		size_t k = (size_t)cnt;
+		out = lh_arena_alloc(a, (k ? k : 1) * sizeof *out);
+		sc.in_count = true;
+		bool ok = true;
+		for (size_t i = 0; i < k; i++) {
+			sc.count_index = lh_val_int(a, (int64_t)i);
+			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
+			if (in == NULL) {
+				ok = false;
+				continue;
+			}
+			in->id.kind = LH_KEY_INT;
+			in->id.index = (long long)i;
+			in->addr = lh_addr_format(a, &in->id);
+			out[(*n)++] = in;
+		}
+		if (!ok)
+			*n = 0;
+		goto out;
+	}
+	lh_value *fe = lh_eval_expr(&ev, r->for_each);
+	if (fe == NULL)
+		goto out;
+	const char **keys;
+	lh_value **vals;
+	size_t m;
+	bool unk;
+	if (!for_each_keys(cfg, r, &ev, fe, &keys, &vals, &m, &unk)) {
+		if (unk && p->validate_only) {
+			sc.in_each = true;
+			sc.each_key = lh_val_unknown(a, &lh_type_string);
+			sc.each_value = lh_val_unknown(a, &lh_type_dynamic);
+			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
+			if (in != NULL) {
+				in->addr = lh_arena_printf(a, "%s[*]", r->addr);
+				out = lh_arena_alloc(a, sizeof *out);
+				out[0] = in;
+				*n = 1;
+			}
+		}
+		goto out;
+	}
+	out = lh_arena_alloc(a, (m ? m : 1) * sizeof *out);
+	sc.in_each = true;
+	bool ok = true;
+	for (size_t i = 0; i < m; i++) {
+		sc.each_key = lh_val_cstr(a, keys[i]);
+		sc.each_value = vals[i];
+		lh_instance *in = expand_one(cfg, r, rp, &ev, d);
+		if (in == NULL) {
+			ok = false;
+			continue;
+		}
+		in->id.kind = LH_KEY_STR;
+		in->id.key = keys[i];
+		in->addr = lh_addr_format(a, &in->id);
+		out[(*n)++] = in;
+	}
+	if (!ok)
+		*n = 0;
+out:
+	p->d = saved;
+	p->resolve = NULL;
+	p->rctx = NULL;
+	if (*n == 0)
+		return NULL;
+	return out;
+}
+
+lh_output **
+lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, size_t *n)
+{
+	struct lh_config_priv *p = cfg->priv;
+	lh_arena *a = cfg->a;
+	p->epoch++;
+	p->resolve = resolve;
+	p->rctx = ctx;
+	lh_diags *saved = p->d;
+	p->d = d;
+	lh_output **out = lh_arena_alloc(a, (p->noutputs ? p->noutputs : 1) * sizeof *out);
+	for (size_t i = 0; i < p->noutputs; i++) {
+		const lh_node *b = p->outputs[i];
+		const lh_node *body = b->u.block.body;
+		const char *ctx2 = block_context(a, b);
+		lh_output *o = lh_arena_alloc(a, sizeof *o);
+		o->name = b->u.block.labels[0].text;
+		o->block = b;
+		out[i] = o;
+		const lh_node *at;
+		if ((at = body_attr(body, "sensitive")) != NULL)
+			literal_bool(cfg, at, ctx2, d, &o->sensitive);
+		lh_eval ev;
+		scope sc = {0};
+		scope_eval(&ev, cfg, &sc, d, ctx2);
+		if ((at = body_attr(body, "description")) != NULL) {
+			lh_value *s = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_string);
+			if (s != NULL && !lh_val_is_null(s) && !lh_val_is_unknown(s))
+				o->description = s->u.str.s;
+		}
+		if ((at = body_attr(body, "depends_on")) != NULL) {
+			const lh_node *e = at->u.attr.expr;
+			for (size_t k = 0; e->kind == LH_AST_TUPLE && k < e->u.tuple.n; k++) {
+				lh_addr ad;
+				lh_resource *t = NULL;
+				if (node_addr(a, e->u.tuple.items[k], &ad, true))
+					t = lh_config_resource(cfg, ad.type, ad.name);
+				if (t == NULL) {
+					const lh_node *x = e->u.tuple.items[k];
+					derr(d, x->src, x->start, x->end, ctx2, "Invalid depends_on reference",
+					    "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object, and the object must be declared in this configuration.");
+					continue;
+				}
+				o->depends_on = lh_arena_grow(a, o->depends_on, o->ndepends_on, o->ndepends_on + 1, sizeof *o->depends_on);
+				o->depends_on[o->ndepends_on++] = t->addr;
+			}
+			if (e->kind != LH_AST_TUPLE)
+				derr(d, e->src, e->start, e->end, ctx2, "Invalid depends_on reference",
+				    "The depends_on argument must be a list of references to resources.");
+		}
+		if ((at = body_attr(body, "value")) == NULL)
+			continue;
+		lh_value *v = lh_eval_expr(&ev, at->u.attr.expr);
+		if (v == NULL)
+			continue;
+		if (!o->sensitive && lh_val_has_sensitive(v)) {
+			derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Output refers to sensitive values",
+			    "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true");
+			continue;
+		}
+		o->value = o->sensitive ? lh_val_mark_sensitive(a, v) : v;
+	}
+	*n = p->noutputs;
+	p->d = saved;
+	p->resolve = NULL;
+	p->rctx = NULL;
+	return out;
+}
+
+/* The same user_email twice (case-insensitive) is an error at the later one. */
+static void
+check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
+{
+	lh_arena *a = cfg->a;
+	size_t cap = 64;
+	while (cap < n * 2)
+		cap *= 2;
+	size_t *tab = lh_arena_alloc(a, cap * sizeof *tab);
+	char **low = lh_arena_alloc(a, (n ? n : 1) * sizeof *low);
+	for (size_t i = 0; i < n; i++) {
+		low[i] = NULL;
+		lh_value *e = lh_val_get(all[i]->args, "user_email");
+		if (e == NULL || lh_val_is_null(e) || lh_val_is_unknown(e))
+			continue;
+		char *l = lh_arena_strndup(a, e->u.str.s, e->u.str.len);
+		for (char *q = l; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q - 'A' + 'a');
+		low[i] = l;
+		size_t h = hash_str(l) & (cap - 1);
+		bool dup = false;
+		while (tab[h]) {
+			size_t j = tab[h] - 1;
+			if (strcmp(low[j], l) == 0) {
+				const lh_arg_range *ar = lh_instance_arg(all[i], "user_email");
+				const lh_arg_range *pr = lh_instance_arg(all[j], "user_email");
+				lh_diag *g = derr(d, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+				    ar ? ar->end : all[i]->block->start, all[i]->res->context, "Duplicate user_email",
+				    "%s has user_email \"%s\", which %s already uses%s%s%s. LiteLLM user emails must be unique (compared case-insensitively).",
+				    all[i]->addr, lh_val_is_sensitive(e) ? "(sensitive value)" : e->u.str.s, all[j]->addr,
+				    pr ? " (at " : "", pr ? pos_text(a, pr->src, pr->start, pr->end) : "", pr ? ")" : "");
+				(void)g;
+				dup = true;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		if (!dup)
+			tab[h] = i + 1;
+	}
+}
+
+bool
+lh_config_validate(lh_config *cfg, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	int before = d->errors;
+	lh_diags *saved = p->d;
+	p->d = d;
+	/* every local, so that unused ones are checked too */
+	for (size_t i = 0; i < p->nlocals; i++)
+		local_value(cfg, i, NULL);
+	p->d = saved;
+	lh_instance **all = NULL;
+	size_t nall = 0;
+	for (size_t i = 0; i < cfg->nresources; i++) {
+		size_t n = 0;
+		lh_instance **in = lh_config_expand(cfg, cfg->resources[i], NULL, NULL, d, &n);
+		if (n == 0)
+			continue;
+		all = lh_arena_grow(cfg->a, all, nall, nall + n, sizeof *all);
+		memcpy(all + nall, in, n * sizeof *in);
+		nall += n;
+	}
+	check_unique_emails(cfg, all, nall, d);
+	size_t no;
+	lh_config_outputs(cfg, NULL, NULL, d, &no);
+	return d->errors == before;
+}
+
+lh_value *
+lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve, void *ctx, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	p->epoch++;
+	p->resolve = resolve;
+	p->rctx = ctx;
+	lh_diags *saved = p->d;
+	p->d = d;
+	scope sc = {0};
+	lh_eval ev;
+	scope_eval(&ev, cfg, &sc, d, NULL);
+	lh_value *v = lh_eval_expr(&ev, e);
+	p->d = saved;
+	p->resolve = NULL;
+	p->rctx = NULL;
+	return v;
+}
