@@ -1648,13 +1648,17 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	lh_arena *a = cfg->a;
 	lh_value **vals = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *vals);
 	bool ok = true;
-	for (size_t k = 0; k < rp->nkeys; k++) {
+	for (size_t k = 0; k < rp->nkeys; k++)
+		vals[k] = lh_val_null(a, rp->kattr[k]->type);
+	/* in source order, so that diagnostics come in the order of the file */
+	for (size_t ri = 0; ri < rp->nranges; ri++) {
+		size_t k = 0;
+		while (k < rp->nkeys && strcmp(rp->keys[k], rp->ranges[ri].name) != 0)
+			k++;
+		if (k == rp->nkeys)
+			continue;
 		const lh_attr *at = rp->kattr[k];
 		const lh_node *e = rp->arg_expr[k];
-		if (e == NULL) {
-			vals[k] = lh_val_null(a, at->type);
-			continue;
-		}
 		lh_value *v = lh_eval_expr(ev, e);
 		if (v == NULL) {
 			ok = false;
@@ -1715,8 +1719,9 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	lh_instance **out = NULL;
 	long idx = find_res_idx(cfg, r->addr);
 	res_priv *rp = &p->rp[idx];
-	if (!check_resource_body(cfg, r, rp, d))
-		goto out;
+	/* A body with structural errors is still evaluated, so that every problem is
+	 * reported at once; it yields no instances. */
+	bool body_ok = check_resource_body(cfg, r, rp, d);
 	scope sc = {0};
 	lh_eval ev;
 	scope_eval(&ev, cfg, &sc, d, r->context);
@@ -1845,6 +1850,8 @@ out:
 	p->d = saved;
 	p->resolve = NULL;
 	p->rctx = NULL;
+	if (!body_ok)
+		*n = 0;
 	if (*n == 0)
 		return NULL;
 	return out;
