@@ -276,6 +276,15 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		if (isvar) {
 			long i = find_var(cfg, attr);
 			if (i < 0) {
+				const char **names = lh_arena_alloc(a, (cfg->nvariables + 1) * sizeof *names);
+				for (size_t k = 0; k < cfg->nvariables; k++)
+					names[k] = cfg->variables[k]->name;
+				const char *sug = lh_eval_suggest(attr, names);
+				if (sug != NULL) {
+					derr(ev->d, src, s, e, ev->context, "Reference to undeclared input variable",
+					    "An input variable with the name \"%s\" has not been declared. Did you mean \"%s\"?", attr, sug);
+					return NULL;
+				}
 				derr(ev->d, src, s, e, ev->context, "Reference to undeclared input variable",
 				    "An input variable with the name \"%s\" has not been declared. This variable can be declared with a variable \"%s\" {} block.", attr, attr);
 				return NULL;
@@ -285,6 +294,15 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		}
 		long i = find_local(cfg, attr);
 		if (i < 0) {
+			const char **names = lh_arena_alloc(a, (cfg->priv->nlocals + 1) * sizeof *names);
+			for (size_t k = 0; k < cfg->priv->nlocals; k++)
+				names[k] = cfg->priv->locals[k].name;
+			const char *sug = lh_eval_suggest(attr, names);
+			if (sug != NULL) {
+				derr(ev->d, src, s, e, ev->context, "Reference to undeclared local value",
+				    "A local value with the name \"%s\" has not been declared. Did you mean \"%s\"?", attr, sug);
+				return NULL;
+			}
 			derr(ev->d, src, s, e, ev->context, "Reference to undeclared local value",
 			    "A local value with the name \"%s\" has not been declared.", attr);
 			return NULL;
