@@ -48,7 +48,7 @@ lh_cmd_console(int argc, char **argv)
 	lh_diags_init(&d, a);
 	size_t nin = 0;
 	lh_var_input *in = lh_config_var_inputs(a, &vars, 1, &nin);
-	lh_config *cfg = lh_config_load_opts(a, ".", in, nin, true, &d);
+	lh_config *cfg = lh_config_load(a, ".", in, nin, &d);
 	bool color = lh_cli_color(no_color);
 	for (const lh_diag *g = d.head; g != NULL; g = g->next) {
 		fputc('\n', stderr);

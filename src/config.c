@@ -21,6 +21,11 @@
 #include "parse.h"
 #include "vars.h"
 
+/* Appends room for one more element to an arena array of n elements whose capacity
+ * follows lh_arena_grow's doubling (8, 16, 32 ...): grows only when it is full. */
+#define GROW1(a, arr, n, sz) \
+	(((n) == 0 || ((n) >= 8 && ((n) & ((n) - 1)) == 0)) ? lh_arena_grow((a), (arr), (n), (n) + 1, (sz)) : (void *)(arr))
+
 enum { ST_NEW, ST_BUSY, ST_DONE, ST_FAILED };
 
 typedef struct local_def {
@@ -553,7 +558,7 @@ dep_add(depcol *c, const char *addr)
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->v[i], addr) == 0)
 			return;
-	c->v = lh_arena_grow(c->cfg->a, c->v, c->n, c->n + 1, sizeof *c->v);
+	c->v = GROW1(c->cfg->a, c->v, c->n, sizeof *c->v);
 	c->v[c->n++] = addr;
 }
 
@@ -860,7 +865,7 @@ load_variable(lh_config *cfg, const lh_node *b, lh_diags *d)
 				v->def = c;
 		}
 	}
-	cfg->variables = lh_arena_grow(cfg->a, cfg->variables, cfg->nvariables, cfg->nvariables + 1, sizeof *cfg->variables);
+	cfg->variables = GROW1(cfg->a, cfg->variables, cfg->nvariables, sizeof *cfg->variables);
 	cfg->variables[cfg->nvariables++] = v;
 }
 
@@ -889,7 +894,7 @@ load_locals(lh_config *cfg, const lh_node *b, lh_diags *d)
 			    it->u.attr.name, pos_text(cfg->a, pa->src, pa->start, pa->end));
 			continue;
 		}
-		p->locals = lh_arena_grow(cfg->a, p->locals, p->nlocals, p->nlocals + 1, sizeof *p->locals);
+		p->locals = GROW1(cfg->a, p->locals, p->nlocals, sizeof *p->locals);
 		local_def *l = &p->locals[p->nlocals++];
 		memset(l, 0, sizeof *l);
 		l->name = it->u.attr.name;
@@ -916,7 +921,7 @@ load_output(lh_config *cfg, const lh_node *b, lh_diags *d)
 	if (body_attr(b->u.block.body, "value") == NULL)
 		derr(d, b->src, b->u.block.open, b->u.block.open + 1, ctx, "Missing required argument",
 		    "The argument \"value\" is required, but no definition was found.");
-	p->outputs = lh_arena_grow(cfg->a, p->outputs, p->noutputs, p->noutputs + 1, sizeof *p->outputs);
+	p->outputs = GROW1(cfg->a, p->outputs, p->noutputs, sizeof *p->outputs);
 	p->outputs[p->noutputs++] = b;
 }
 
@@ -939,6 +944,23 @@ load_provider(lh_config *cfg, const lh_node *b, lh_diags *d)
 	}
 	cfg->provider.block = b;
 	check_body(cfg, b->u.block.body, provider_attrs, NULL, "provider \"litellm\"", d);
+}
+
+/* Evaluates attribute at converted to t, with the schema's wording on mismatch. */
+static lh_value *
+attr_as(lh_eval *ev, const lh_node *at, const lh_type *t)
+{
+	lh_value *v = lh_eval_expr(ev, at->u.attr.expr);
+	if (v == NULL)
+		return NULL;
+	const char *err = NULL;
+	lh_value *c = lh_val_convert(ev->a, v, t, &err);
+	if (c == NULL) {
+		const lh_node *e = at->u.attr.expr;
+		derr(ev->d, e->src, e->start, e->end, ev->context, "Incorrect attribute value type",
+		    "Inappropriate value for attribute \"%s\": %s.", at->u.attr.name, err ? err : "incorrect type");
+	}
+	return c;
 }
 
 /* Provider arguments are evaluated after variables (they may use var.*). */
@@ -975,12 +997,12 @@ eval_provider(lh_config *cfg, lh_diags *d)
 				}
 			}
 		if ((at = body_attr(body, "insecure_skip_verify")) != NULL) {
-			lh_value *v = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_bool);
+			lh_value *v = attr_as(&ev, at, &lh_type_bool);
 			if (v != NULL && !lh_val_is_null(v) && !lh_val_is_unknown(v))
 				pv->insecure_skip_verify = v->u.b;
 		}
 		if ((at = body_attr(body, "timeout")) != NULL) {
-			lh_value *v = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_number);
+			lh_value *v = attr_as(&ev, at, &lh_type_number);
 			if (v != NULL && !lh_val_is_null(v) && !lh_val_is_unknown(v)) {
 				double t = lh_number_double(v->u.num);
 				if (t <= 0)
@@ -1034,8 +1056,8 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 				    nm, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 				continue;
 			}
-			r->lifecycle.ignore = lh_arena_grow(cfg->a, r->lifecycle.ignore, r->lifecycle.nignore,
-			    r->lifecycle.nignore + 1, sizeof *r->lifecycle.ignore);
+			r->lifecycle.ignore = GROW1(cfg->a, r->lifecycle.ignore, r->lifecycle.nignore,
+			    sizeof *r->lifecycle.ignore);
 			r->lifecycle.ignore[r->lifecycle.nignore++] = nm;
 		}
 	}
@@ -1103,7 +1125,7 @@ load_resource(lh_config *cfg, const lh_node *b, lh_diags *d)
 		    "Blocks of type \"%s\" are not expected here.%s%s%s", it->u.block.type,
 		    sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 	}
-	p->decl = lh_arena_grow(cfg->a, p->decl, p->ndecl, p->ndecl + 1, sizeof *p->decl);
+	p->decl = GROW1(cfg->a, p->decl, p->ndecl, sizeof *p->decl);
 	htab_put(p, cfg->a, r->addr, p->ndecl);
 	p->decl[p->ndecl++] = r;
 }
@@ -1132,7 +1154,7 @@ load_import(lh_config *cfg, const lh_node *b, lh_diags *d)
 		return;
 	}
 	im->to = lh_addr_format(cfg->a, &im->to_addr);
-	cfg->imports = lh_arena_grow(cfg->a, cfg->imports, cfg->nimports, cfg->nimports + 1, sizeof *cfg->imports);
+	cfg->imports = GROW1(cfg->a, cfg->imports, cfg->nimports, sizeof *cfg->imports);
 	cfg->imports[cfg->nimports++] = im;
 }
 
@@ -1382,7 +1404,7 @@ lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size
 		const char *n = de->d_name;
 		if (n[0] == '.' || n[0] == '~' || n[0] == '#' || !has_suffix(n, ".tf"))
 			continue;
-		names = lh_arena_grow(a, names, nn, nn + 1, sizeof *names);
+		names = GROW1(a, names, nn, sizeof *names);
 		names[nn++] = lh_arena_strdup(a, n);
 	}
 	closedir(dh);
@@ -1918,7 +1940,7 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 					    "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object, and the object must be declared in this configuration.");
 					continue;
 				}
-				o->depends_on = lh_arena_grow(a, o->depends_on, o->ndepends_on, o->ndepends_on + 1, sizeof *o->depends_on);
+				o->depends_on = GROW1(a, o->depends_on, o->ndepends_on, sizeof *o->depends_on);
 				o->depends_on[o->ndepends_on++] = t->addr;
 			}
 			if (e->kind != LH_AST_TUPLE)
@@ -1999,13 +2021,18 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 		local_value(cfg, i, NULL);
 	p->d = saved;
 	lh_instance **all = NULL;
-	size_t nall = 0;
+	size_t nall = 0, cap = 0;
 	for (size_t i = 0; i < cfg->nresources; i++) {
 		size_t n = 0;
 		lh_instance **in = lh_config_expand(cfg, cfg->resources[i], NULL, NULL, d, &n);
 		if (n == 0)
 			continue;
-		all = lh_arena_grow(cfg->a, all, nall, nall + n, sizeof *all);
+		if (nall + n > cap) {
+			all = lh_arena_grow(cfg->a, all, nall, nall + n, sizeof *all);
+			cap = nall < 4 ? 8 : nall * 2;
+			while (cap < nall + n)
+				cap *= 2;
+		}
 		memcpy(all + nall, in, n * sizeof *in);
 		nall += n;
 	}

@@ -15,6 +15,11 @@
 
 #include "parse.h"
 
+/* Appends room for one more element to an arena array of n elements whose capacity
+ * follows lh_arena_grow's doubling (8, 16, 32 ...): grows only when it is full. */
+#define GROW1(a, arr, n, sz) \
+	(((n) == 0 || ((n) >= 8 && ((n) & ((n) - 1)) == 0)) ? lh_arena_grow((a), (arr), (n), (n) + 1, (sz)) : (void *)(arr))
+
 #define MAX_DEPTH 256
 
 void
@@ -532,6 +537,49 @@ eval_step(lh_eval *ev, const lh_node *e)
 	return apply_step(ev, e, v);
 }
 
+
+/* ---- key index: finds duplicate object keys in O(1) ------------------------------ */
+
+typedef struct {
+	size_t *slot;		/* index + 1, 0 = empty */
+	size_t cap;
+	const char **keys;	/* the caller's key array */
+} keyidx;
+
+static size_t
+key_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+keyidx_init(keyidx *x, lh_arena *a, const char **keys, size_t max)
+{
+	x->cap = 16;
+	while (x->cap < max * 2)
+		x->cap *= 2;
+	x->slot = lh_arena_alloc(a, x->cap * sizeof *x->slot);
+	x->keys = keys;
+}
+
+/* Returns the index of k among the keys seen so far, or inserts it as index `next` and
+ * returns next. */
+static size_t
+keyidx_find(keyidx *x, const char *k, size_t next)
+{
+	size_t h = key_hash(k) & (x->cap - 1);
+	while (x->slot[h]) {
+		if (strcmp(x->keys[x->slot[h] - 1], k) == 0)
+			return x->slot[h] - 1;
+		h = (h + 1) & (x->cap - 1);
+	}
+	x->slot[h] = next + 1;
+	return next;
+}
+
 /* ---- collections ------------------------------------------------------------ */
 
 static lh_value *
@@ -584,6 +632,8 @@ eval_object(lh_eval *ev, const lh_node *e)
 	const char **keys = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *keys);
 	lh_value **vals = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *vals);
 	bool ok = true, unknown = false, sens = false;
+	keyidx ki;
+	keyidx_init(&ki, ev->a, keys, n);
 	for (size_t i = 0; i < n; i++) {
 		const char *k = object_key(ev, e->u.object.keys[i], &unknown, &sens);
 		lh_value *v = eval(ev, e->u.object.values[i]);
@@ -591,9 +641,8 @@ eval_object(lh_eval *ev, const lh_node *e)
 			ok = false;
 			continue;
 		}
-		size_t j = 0;
-		while (j < m && strcmp(keys[j], k) != 0)
-			j++;
+		keys[m] = k;
+		size_t j = keyidx_find(&ki, k, m);
 		keys[j] = k;
 		vals[j] = v;
 		if (j == m)
@@ -667,6 +716,8 @@ eval_for(lh_eval *ev, const lh_node *e)
 	lh_value ***groups = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *groups);
 	size_t m = 0;
 	bool ok = true, unknown = false;
+	keyidx ki;
+	keyidx_init(&ki, ev->a, okeys, it.n);
 	for (size_t i = 0; i < it.n && ok; i++) {
 		ev->scope = saved;
 		if (e->u.forx.key_var != NULL)
@@ -738,9 +789,8 @@ eval_for(lh_eval *ev, const lh_node *e)
 			continue;
 		}
 		const char *k = ks->u.str.s;
-		size_t j = 0;
-		while (j < m && strcmp(okeys[j], k) != 0)
-			j++;
+		okeys[m] = k;
+		size_t j = keyidx_find(&ki, k, m);
 		if (j < m) {
 			if (!e->u.forx.group) {
 				ERR(ev, kn, "Duplicate object key",
@@ -748,7 +798,7 @@ eval_for(lh_eval *ev, const lh_node *e)
 				ok = false;
 				break;
 			}
-			groups[j] = lh_arena_grow(ev->a, groups[j], ocount[j], ocount[j] + 1, sizeof(lh_value *));
+			groups[j] = GROW1(ev->a, groups[j], ocount[j], sizeof(lh_value *));
 			groups[j][ocount[j]++] = v;
 			continue;
 		}

@@ -12,6 +12,11 @@
 #include "eval.h"
 #include "parse.h"
 
+/* Appends room for one more element to an arena array of n elements whose capacity
+ * follows lh_arena_grow's doubling (8, 16, 32 ...): grows only when it is full. */
+#define GROW1(a, arr, n, sz) \
+	(((n) == 0 || ((n) >= 8 && ((n) & ((n) - 1)) == 0)) ? lh_arena_grow((a), (arr), (n), (n) + 1, (sz)) : (void *)(arr))
+
 extern char **environ;
 
 typedef struct {
@@ -23,7 +28,7 @@ typedef struct {
 static lh_var_assign *
 push(alist *l)
 {
-	l->v = lh_arena_grow(l->a, l->v, l->n, l->n + 1, sizeof *l->v);
+	l->v = GROW1(l->a, l->v, l->n, sizeof *l->v);
 	lh_var_assign *x = &l->v[l->n++];
 	memset(x, 0, sizeof *x);
 	return x;
@@ -226,7 +231,7 @@ lh_vars_collect(lh_arena *a, const char *dir, const lh_var_input *in, size_t nin
 		while ((de = readdir(dh)) != NULL) {
 			if (!has_suffix(de->d_name, ".auto.tfvars") && !has_suffix(de->d_name, ".auto.tfvars.json"))
 				continue;
-			names = lh_arena_grow(a, names, nn, nn + 1, sizeof *names);
+			names = GROW1(a, names, nn, sizeof *names);
 			names[nn++] = lh_arena_strdup(a, de->d_name);
 		}
 		closedir(dh);

@@ -1,0 +1,3 @@
+resource "litellm_user" "a" {
+  user_email = "a@example.com"
+}
