@@ -12,6 +12,51 @@
 #include "config.h"
 #include "diag.h"
 #include "parse.h"
+#include "state.h"
+#include "vars.h"
+
+/* Resource values from the state file, as terraform console shows them: an object per
+ * instance, a tuple for count, an object keyed by for_each key.  NULL (unknown) when
+ * the resource has no instance in state. */
+static lh_value *
+from_state(void *ctx, lh_arena *a, const lh_resource *r)
+{
+	lh_state *st = ctx;
+	size_t n = lh_state_count(st), k = 0;
+	lh_value **objs = lh_arena_alloc(a, (n ? n : 1) * sizeof *objs);
+	const char **keys = lh_arena_alloc(a, (n ? n : 1) * sizeof *keys);
+
+	for (size_t i = 0; i < n; i++) {
+		lh_state_inst *in = lh_state_at(st, i);
+		if (strcmp(in->addr.type, r->type) != 0 || strcmp(in->addr.name, r->name) != 0)
+			continue;
+		lh_value *o = lh_vars_cjson_value(a, in->attributes);
+		if (o == NULL || o->type->kind != LH_TY_OBJECT)
+			continue;
+		/* give each attribute its schema type (models is a list, not a tuple) */
+		lh_value **vals = lh_arena_alloc(a, (o->u.map.n ? o->u.map.n : 1) * sizeof *vals);
+		for (size_t j = 0; j < o->u.map.n; j++) {
+			const lh_attr *at = r->schema ? lh_schema_attr(r->schema, o->u.map.keys[j]) : NULL;
+			const char *err = NULL;
+			lh_value *c = at ? lh_val_convert(a, o->u.map.vals[j], at->type, &err) : NULL;
+			vals[j] = c ? c : o->u.map.vals[j];
+			if (at != NULL && at->sensitive)
+				vals[j] = lh_val_mark_sensitive(a, vals[j]);
+		}
+		objs[k] = lh_val_object(a, (const char **)o->u.map.keys, vals, o->u.map.n);
+
+		keys[k] = in->addr.key;
+		k++;
+	}
+	if (k == 0)
+		return NULL;
+	if (r->mode == LH_EXPAND_ONE)
+		return objs[0];
+	if (r->mode == LH_EXPAND_FOR_EACH)
+		return lh_val_object(a, keys, objs, k);
+	/* count: the state lists instances by index already */
+	return lh_val_tuple(a, objs, k);
+}
 
 int
 lh_cmd_console(int argc, char **argv)
@@ -39,7 +84,9 @@ lh_cmd_console(int argc, char **argv)
 		    "  working directory.\n\n"
 		    "Options:\n\n"
 		    "  -var 'foo=bar'        Set a value for one of the input variables.\n"
-		    "  -var-file=filename    Load variable values from the given file.\n", stdout);
+		    "  -var-file=filename    Load variable values from the given file.\n"
+		    "  -state=path           Read resource values from this state file\n"
+		    "                        (default terraform.tfstate).\n", stdout);
 		rc = 0;
 		goto out;
 	}
@@ -50,12 +97,20 @@ lh_cmd_console(int argc, char **argv)
 	lh_var_input *in = lh_config_var_inputs(a, &vars, 1, &nin);
 	lh_config *cfg = lh_config_load(a, ".", in, nin, &d);
 	bool color = lh_cli_color(no_color);
+	lh_state *st = NULL;
+	if (cfg != NULL && d.errors == 0) {
+		lh_state_opts so = {.path = state, .no_lock = true, .read_only = true};
+		if (!lh_state_open(&so, &st, &d))
+			st = NULL;
+	}
 	for (const lh_diag *g = d.head; g != NULL; g = g->next) {
 		fputc('\n', stderr);
 		lh_diag_print_one(stderr, g, color);
 	}
-	if (cfg == NULL || d.errors > 0)
+	if (cfg == NULL || d.errors > 0) {
+		lh_state_close(st);
 		goto out;
+	}
 	rc = 0;
 	ssize_t n;
 	while ((n = getline(&line, &cap, stdin)) >= 0) {
@@ -75,7 +130,7 @@ lh_cmd_console(int argc, char **argv)
 		lh_node *e = lh_parse_expr(la, src, &ld);
 		lh_value *v = NULL;
 		if (e != NULL && ld.errors == 0)
-			v = lh_config_eval(cfg, e, NULL, NULL, &ld);
+			v = lh_config_eval(cfg, e, st ? from_state : NULL, st, &ld);
 		if (v != NULL && ld.errors == 0) {
 			fputs(lh_val_console(la, v), stdout);
 			fputc('\n', stdout);
@@ -90,6 +145,7 @@ lh_cmd_console(int argc, char **argv)
 		fflush(stderr);
 		lh_arena_free(la);
 	}
+	lh_state_close(st);
 out:
 	free(line);
 	lh_strlist_free(&vars);

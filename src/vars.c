@@ -75,6 +75,12 @@ from_json(lh_arena *a, const cJSON *j, int depth)
 }
 
 lh_value *
+lh_vars_cjson_value(lh_arena *a, const void *json)
+{
+	return from_json(a, json, 0);
+}
+
+lh_value *
 lh_vars_json_value(lh_arena *a, const char *text, size_t len, const char **err)
 {
 	const char *end = NULL;

@@ -37,4 +37,7 @@ lh_var_assign *lh_vars_collect(lh_arena *a, const char *dir, const lh_var_input 
  * set when it does not parse. */
 lh_value *lh_vars_json_value(lh_arena *a, const char *text, size_t len, const char **err);
 
+/* Converts a parsed cJSON value (const cJSON *) the same way. */
+lh_value *lh_vars_cjson_value(lh_arena *a, const void *json);
+
 #endif
