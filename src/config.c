@@ -2022,6 +2022,10 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 	p->d = saved;
 	lh_instance **all = NULL;
 	size_t nall = 0, cap = 0;
+	/* Without a resolver, a count or for_each that depends on other resources is not
+	 * known yet: check the body once instead of failing (plan expands it for real). */
+	bool saved_vo = p->validate_only;
+	p->validate_only = true;
 	for (size_t i = 0; i < cfg->nresources; i++) {
 		size_t n = 0;
 		lh_instance **in = lh_config_expand(cfg, cfg->resources[i], NULL, NULL, d, &n);
@@ -2036,6 +2040,7 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 		memcpy(all + nall, in, n * sizeof *in);
 		nall += n;
 	}
+	p->validate_only = saved_vo;
 	check_unique_emails(cfg, all, nall, d);
 	size_t no;
 	lh_config_outputs(cfg, NULL, NULL, d, &no);

@@ -186,8 +186,10 @@ lh_output **lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx,
     lh_diags *d, size_t *n);
 
 /* What `validate` does: expands every resource with resolve = NULL, checks
- * cross-instance rules (the same user_email twice), evaluates outputs, locals and
- * import blocks.  Returns false when errors were added. */
+ * cross-instance rules (the same user_email twice), evaluates outputs and locals.
+ * A count or for_each not known without resource values is not an error here (the
+ * body is checked once with unknown count.index / each.*); lh_config_expand with a
+ * resolver reports it if it is still unknown.  Returns false when errors were added. */
 bool lh_config_validate(lh_config *cfg, lh_diags *d);
 
 /* Evaluates expression e as the console does, in the configuration's scope (var,
