@@ -1608,6 +1608,23 @@ lh_eval_type_expr(lh_eval *ev, const lh_node *e)
 
 /* ---- templatefile ----------------------------------------------------------- */
 
+typedef struct {
+	lh_value *vars;
+	lh_arena *a;
+	const char *err;
+} tpl_check;
+
+static void
+tpl_ref(void *ctx, const lh_node *root, const lh_node *step)
+{
+	tpl_check *c = ctx;
+	if (c->err != NULL || lh_val_get(c->vars, root->u.var.name) != NULL)
+		return;
+	lh_diag g = {.src = root->src, .start = root->start, .end = root->end};
+	c->err = lh_arena_printf(c->a, "vars map does not contain key \"%s\", referenced at %s",
+	    root->u.var.name, range_text(c->a, &g));
+}
+
 lh_value *
 lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars, const char **err)
 {
@@ -1618,14 +1635,14 @@ lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars, const 
 	lh_diags_init(&d, a);
 	lh_source *src = lh_source_load(a, full, path, &d);
 	if (src == NULL) {
-		*err = lh_arena_printf(a, "no file exists at %s; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", path);
+		*err = lh_arena_printf(a, "no file exists at \"%s\"; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", path);
 		return NULL;
 	}
 	lh_node *t = lh_parse_template(a, src, &d);
 	if (t == NULL || d.errors > 0) {
 		const lh_diag *g = d.head;
-		*err = lh_arena_printf(a, "failed to parse template: %s: %s",
-		    g ? g->summary : "syntax error", g && g->detail ? g->detail : "");
+		*err = g ? lh_arena_printf(a, "%s: %s; %s", range_text(a, g), g->summary,
+		    g->detail ? g->detail : "") : "failed to parse the template";
 		return NULL;
 	}
 	if (vars == NULL || lh_val_is_null(vars) || !is_map_like(vars->type)) {
@@ -1634,6 +1651,14 @@ lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars, const 
 	}
 	if (lh_val_is_unknown(vars))
 		return lh_val_unknown(a, &lh_type_dynamic);
+	/* Every name the template uses must be a key of vars (checked before evaluating,
+	 * as Terraform does). */
+	tpl_check chk = {.vars = vars, .a = a};
+	lh_eval_walk_refs(t, tpl_ref, &chk);
+	if (chk.err != NULL) {
+		*err = chk.err;
+		return NULL;
+	}
 	lh_eval sub;
 	lh_eval_init(&sub, a, &d, c->basedir);
 	if (outer != NULL)
@@ -1651,8 +1676,8 @@ lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars, const 
 		const lh_diag *g = d.head;
 		for (; g != NULL && g->sev != LH_DIAG_ERROR; g = g->next)
 			;
-		*err = lh_arena_printf(a, "%s: %s", g ? g->summary : "error",
-		    g && g->detail ? g->detail : "");
+		*err = g ? lh_arena_printf(a, "%s: %s; %s", range_text(a, g), g->summary,
+		    g->detail ? g->detail : "") : "failed to render the template";
 		return NULL;
 	}
 	return v;

@@ -1,0 +1,3 @@
+locals {
+  users = ["alice", "bob"]
+}
