@@ -367,6 +367,12 @@ dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
 	if (!(hit && hit->open) && !authorize(mc, resp))
 		return;
 	req->is_admin = true;
+	if (hit && !hit->open && !emu_db_connected) {
+		/* the key is checked in memory; the route then needs the database */
+		emu_resp_error_repr(resp, 500, "internal_server_error",
+		                    "DB not connected. See https://docs.litellm.ai/docs/proxy/virtual_keys");
+		return;
+	}
 	emu_store_lock();
 	if (hit)
 		hit->fn(req, resp);

@@ -129,10 +129,19 @@ emu_check_duration(const cJSON *body, const char *type, struct emu_resp *resp)
 	return false;
 }
 
-/* Server-side defaults of a proxy config, for fields the client left out or null. */
+/* Server-side defaults of a proxy config (default_internal_user_params,
+ * max_internal_user_budget, internal_user_budget_duration), for fields the client left
+ * out or null (models: also []).  Like the proxy, they apply to internal users only. */
 static void
 apply_defaults(cJSON *row)
 {
+	const char *role;
+
+	if (emu_cfg.default_user_role && !emu_get_str(row, "user_role"))
+		emu_set(row, "user_role", cJSON_CreateString(emu_cfg.default_user_role));
+	role = emu_get_str(row, "user_role");
+	if (!role || (strcmp(role, "internal_user") && strcmp(role, "internal_user_viewer")))
+		return;
 	if (emu_cfg.have_default_max_budget &&
 	    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(row, "max_budget")))
 		emu_set(row, "max_budget", emu_json_float(emu_cfg.default_max_budget));
@@ -141,8 +150,6 @@ apply_defaults(cJSON *row)
 	if (emu_cfg.default_models &&
 	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(row, "models")) == 0)
 		emu_set(row, "models", cJSON_Duplicate(emu_cfg.default_models, true));
-	if (emu_cfg.default_user_role && !emu_get_str(row, "user_role"))
-		emu_set(row, "user_role", cJSON_CreateString(emu_cfg.default_user_role));
 }
 
 struct emu_user *

@@ -61,6 +61,10 @@ expect "readiness" 200 '.status=="connected" and .db=="connected" and (.litellm_
 admin config '{"db_connected":false}'
 ST=$(curl -s -o "$B" -w '%{http_code}' "$EMU_URL/health/readiness")
 expect "readiness 503 when db down" 503 '.detail|type=="string"'
+call GET "/user/info?user_id=default_user_id"
+expect "routes answer 500 when db down" 500 '.error.code=="500" and .error.type=="internal_server_error"'
+ST=$(curl -s -o "$B" -w '%{http_code}' "$EMU_URL/health/liveliness")
+expect "liveliness up when db down" 200
 admin config '{"db_connected":true}'
 
 # ---------------------------------------------------------------- auth
@@ -496,15 +500,26 @@ emu_stop
 
 # ---------------------------------------------------------------- open API, defaults
 emu_start --default-budget-duration 30d --default-max-budget 25 --default-models a,b
-ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"d1","auto_create_key":false}' "$EMU_URL/user/new")
+ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"d1","user_role":"internal_user","auto_create_key":false,"max_budget":null,"models":[]}' "$EMU_URL/user/new")
 expect "open API without --master-key" 200 '.user_id=="d1"'
-expect "server defaults injected" 200 '.max_budget==25 and .budget_duration=="30d" and .models==["a","b"]'
-ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"d2","max_budget":1,"budget_duration":"1d","models":["z"]}' "$EMU_URL/user/new")
+expect "server defaults injected (absent, null, [])" 200 '.max_budget==25 and .budget_duration=="30d" and .models==["a","b"]'
+ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"d2","user_role":"internal_user_viewer","max_budget":1,"budget_duration":"1d","models":["z"]}' "$EMU_URL/user/new")
 expect "explicit values beat defaults" 200 '.max_budget==1 and .budget_duration=="1d" and .models==["z"]'
+ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"d0"}' "$EMU_URL/user/new")
+expect "no defaults without an internal role" 200 '.max_budget==null and .budget_duration==null and .models==[] and .user_role==null'
+ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"dA","user_role":"proxy_admin"}' "$EMU_URL/user/new")
+expect "no defaults for admins" 200 '.max_budget==null and .models==[]'
+ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"team_id":"dt","members_with_roles":[{"role":"user","user_id":"dm"}]}' "$EMU_URL/team/new")
+ST=$(curl -s -o "$B" -w '%{http_code}' "$EMU_URL/user/info?user_id=dm")
+expect "defaults for members created by a team" 200 '.user_info.max_budget==25 and .user_info.models==["a","b"] and .user_info.user_role=="internal_user"'
 ST=$(curl -s -o "$B" -w '%{http_code}' "$EMU_URL/user/info?user_id=d1")
 expect "defaults stored with reset time" 200 '.user_info.max_budget==25 and .user_info.budget_reset_at!=null'
 ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"d3","user_alias":"x"}' "$EMU_URL/user/update")
 expect "upsert gets no defaults" 200 '.data.max_budget==null and .data.models==[]'
+emu_stop
+emu_start --default-user-role internal_user --default-max-budget 3
+ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"r1"}' "$EMU_URL/user/new")
+expect "--default-user-role" 200 '.user_role=="internal_user" and .max_budget==3'
 emu_stop
 
 # ---------------------------------------------------------------- base URL with a path
