@@ -712,9 +712,12 @@ emu_validate_body(struct emu_req *req, const struct emu_field *fields, struct em
 				         NULL);
 			continue;
 		}
-		if (fd->required && cJSON_IsNull(v) && fd->type == EMU_F_STR) {
-			emu_verr(detail, "string_type", "body", fd->name, -1,
-			         "Input should be a valid string", v, NULL);
+		if (fd->required && cJSON_IsNull(v)) {
+			/* a required field is not Optional: null is a type error */
+			bool list = fd->type == EMU_F_STRLIST || fd->type == EMU_F_LIST;
+			emu_verr(detail, list ? "list_type" : "string_type", "body", fd->name, -1,
+			         list ? "Input should be a valid list" : "Input should be a valid string",
+			         v, NULL);
 			continue;
 		}
 		check_field(detail, fd, v);

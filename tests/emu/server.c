@@ -158,6 +158,24 @@ timer_main(void *arg)
 
 /* ---- request log ---- */
 
+/* Blank out strings that could be a key, at any depth: members named key, api_key or
+ * master_key, and the master key itself wherever it appears. */
+static void
+redact(cJSON *v)
+{
+	static const char *const secret_names[] = {"key", "api_key", "master_key", NULL};
+
+	for (cJSON *m = v ? v->child : NULL; m; m = m->next) {
+		bool secret = cJSON_IsString(m) && emu_cfg.master_key &&
+		              strcmp(m->valuestring, emu_cfg.master_key) == 0;
+		for (int i = 0; m->string && secret_names[i]; i++)
+			secret |= cJSON_IsString(m) && strcmp(m->string, secret_names[i]) == 0;
+		if (secret)
+			cJSON_SetValuestring(m, "[redacted]");
+		redact(m);
+	}
+}
+
 static cJSON *
 log_body(const struct emu_req *req)
 {
@@ -165,10 +183,12 @@ log_body(const struct emu_req *req)
 
 	if (req->body_len == 0)
 		return cJSON_CreateNull();
-	if (req->json)
-		return cJSON_Duplicate(req->json, true);
-	v = cJSON_ParseWithLength(req->body, req->body_len);
-	return v ? v : cJSON_CreateString(req->body);
+	v = req->json ? cJSON_Duplicate(req->json, true)
+	              : cJSON_ParseWithLength(req->body, req->body_len);
+	if (!v)
+		return cJSON_CreateString(req->body);
+	redact(v);
+	return v;
 }
 
 /* One JSON line per request; never headers (the key travels there). */

@@ -601,7 +601,7 @@ split_ids(struct list_query *q, const char *s)
 {
 	char *copy = emu_strdup(s), *save = NULL;
 
-	q->ids = emu_xmalloc(sizeof *q->ids * (strlen(s) / 1 + 1));
+	q->ids = emu_xmalloc(sizeof *q->ids * (strlen(s) / 2 + 1));   /* "a,b,c": <= len/2+1 */
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		while (*t == ' ')
 			t++;

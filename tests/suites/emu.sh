@@ -241,6 +241,8 @@ call POST /user/delete '{"user_ids":["u02","u03"]}'
 expect_raw "delete two" 200 '2'
 call POST /user/delete '{}'
 expect "delete without user_ids 422" 422 '.detail[0].type=="missing" and .detail[0].loc==["body","user_ids"]'
+call POST /user/delete '{"user_ids":null}'
+expect "delete user_ids null 422" 422 '.detail[0].type=="list_type"'
 call POST /user/delete '{"user_ids":"u04"}'
 expect "delete user_ids not a list 422" 422 '.detail[0].type=="list_type"'
 call POST /user/delete '{"user_ids":["BigU"]}'
@@ -377,12 +379,13 @@ admin config '{"legacy":false}'
 # ---------------------------------------------------------------- request log
 admin reset
 call POST /user/new '{"user_id":"logme","user_email":"log@example.com","auto_create_key":true}'
+call POST /user/update "{\"user_id\":\"logme\",\"metadata\":{\"key\":\"sk-secret-in-body\",\"k\":[\"$MK\"]}}"
 call GET "/user/info?user_id=logme&x=a%20b"
 ST=$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Bearer $MK" -H 'Content-Type: text/plain' -d 'not json' "$EMU_URL/user/update")
 sleep 0.1
-if tail -3 "$EMU_LOG" | jq -e -s '.[0].method=="POST" and .[0].path=="/user/new" and .[0].body.user_id=="logme" and .[0].status==200 and .[0].query=={} and .[1].method=="GET" and .[1].query=={"user_id":"logme","x":"a b"} and .[1].body==null and .[1].status==200 and .[2].body=="not json" and .[2].status==422' >/dev/null 2>&1
+if tail -4 "$EMU_LOG" | jq -e -s '.[0].method=="POST" and .[0].path=="/user/new" and .[0].body.user_id=="logme" and .[0].status==200 and .[0].query=={} and .[1].body.metadata=={"key":"[redacted]","k":["[redacted]"]} and .[2].method=="GET" and .[2].query=={"user_id":"logme","x":"a b"} and .[2].body==null and .[2].status==200 and .[3].body=="not json" and .[3].status==422' >/dev/null 2>&1
 then ok "log lines: method, path, query, body, status"; else fail "log lines" "$(tail -3 "$EMU_LOG")"; fi
-if grep -q "$MK" "$EMU_LOG" || grep -qi 'authorization' "$EMU_LOG" || grep -q '"key":"sk-' "$EMU_LOG"; then fail "log holds no key"
+if grep -q "$MK" "$EMU_LOG" || grep -qi 'authorization' "$EMU_LOG" || grep -q 'sk-secret-in-body' "$EMU_LOG"; then fail "log holds no key"
 else ok "log holds no key"; fi
 if grep -q '__emu' "$EMU_LOG"; then fail "test controls stay out of the log"; else ok "test controls stay out of the log"; fi
 if jq -e . "$EMU_LOG" >/dev/null 2>&1; then ok "log is JSON lines"; else fail "log is JSON lines"; fi
