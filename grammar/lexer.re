@@ -204,6 +204,12 @@ lex_expr(lh_lexer *lx, lh_lex_frame *f)
 			/* legacy index a.0.1: the digits after a dot are never a fraction */
 			while (*cur >= '0' && *cur <= '9')
 				cur++;
+			if (cur[0] == '.' && cur[1] >= '0' && cur[1] <= '9') {
+				for (cur++; *cur >= '0' && *cur <= '9'; cur++)
+					;
+				return fail(lx, s, cur, "Invalid legacy index syntax",
+				    "When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax instead, like [0][1].");
+			}
 			lx->cur = cur;
 			return tok(TK_NUMBER, base, s, cur);
 		}

@@ -442,13 +442,27 @@ trim_right(lh_node *lit)
 	lit->u.lit.len = keep;
 }
 
+/* Records that lit must lose its leading (side 1) or trailing (side 2) white space
+ * once its template is complete. */
+static void
+strip_later(lh_pctx *p, lh_node *lit, unsigned char side)
+{
+	if (p->nstrip == p->capstrip) {
+		p->strip = lh_arena_grow(p->a, p->strip, p->nstrip, p->nstrip + 1, sizeof *p->strip);
+		p->strip_side = lh_arena_grow(p->a, p->strip_side, p->nstrip, p->nstrip + 1, 1);
+		p->capstrip = p->nstrip < 4 ? 8 : p->nstrip * 2;
+	}
+	p->strip[p->nstrip] = lit;
+	p->strip_side[p->nstrip++] = side;
+}
+
 lh_tparts
 lh_ast_tparts_add(lh_pctx *p, lh_tparts l, lh_tpart part)
 {
 	if (part.n->kind == LH_AST_TLIT && l.strip_next)
-		trim_left(part.n);
+		strip_later(p, part.n, 1);
 	if (part.strip_before && l.n > 0 && l.v[l.n - 1]->kind == LH_AST_TLIT)
-		trim_right(l.v[l.n - 1]);
+		strip_later(p, l.v[l.n - 1], 2);
 	if (l.n == l.cap) {
 		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
 		l.cap = l.n < 4 ? 8 : l.n * 2;
@@ -591,9 +605,9 @@ inner_template(lh_pctx *p, lh_tparts l, uint32_t start, uint32_t end, bool strip
 {
 	lh_node *n = mk(p, LH_AST_TEMPLATE, start, end);
 	if (l.n > 0 && strip_start && l.v[0]->kind == LH_AST_TLIT)
-		trim_left(l.v[0]);
+		strip_later(p, l.v[0], 1);
 	if (l.n > 0 && strip_end && l.v[l.n - 1]->kind == LH_AST_TLIT)
-		trim_right(l.v[l.n - 1]);
+		strip_later(p, l.v[l.n - 1], 2);
 	n->u.tmpl.parts = l.v;
 	n->u.tmpl.n = l.n;
 	return n;
@@ -769,6 +783,15 @@ lh_ast_template(lh_pctx *p, lh_tok open, lh_tparts parts, lh_tok close)
 	}
 	n->u.tmpl.parts = parts.v;
 	n->u.tmpl.n = parts.n;
+	/* the strips recorded since this template began are the last ones: any template
+	 * nested in it finished (and took its own) before */
+	while (p->nstrip > 0 && p->strip[p->nstrip - 1]->start >= n->start) {
+		p->nstrip--;
+		if (p->strip_side[p->nstrip] == 1)
+			trim_left(p->strip[p->nstrip]);
+		else
+			trim_right(p->strip[p->nstrip]);
+	}
 	if (n->u.tmpl.flush)
 		flush(p, n);
 	merge(p, n);

@@ -76,33 +76,49 @@ put_wrapped(buf *b, const lh_node *n)
 	puts_(b, "}");
 }
 
-/* A number as cty converts it to a string: shortest round-trip, no exponent. */
+/* A number as cty converts it to a string: the shortest digits that read back as the
+ * same double, written out without an exponent. */
 static void
 put_number(buf *b, double v)
 {
-	char s[400];
+	char s[64], digits[32], out[400];
+	int prec, exp, nd = 0;
 	if (!isfinite(v)) {
 		puts_(b, v > 0 ? "Infinity" : v < 0 ? "-Infinity" : "NaN");
 		return;
 	}
-	if (v == floor(v) && fabs(v) < 1e21) {
-		snprintf(s, sizeof s, "%.0f", v);
-		puts_(b, s);
-		return;
-	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(s, sizeof s, "%.*g", prec, v);
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(s, sizeof s, "%.*e", prec, v);
 		if (strtod(s, NULL) == v)
 			break;
 	}
-	if (strchr(s, 'e') != NULL) {
-		for (int prec = 1; prec <= 340; prec++) {
-			snprintf(s, sizeof s, "%.*f", prec, v);
-			if (strtod(s, NULL) == v)
-				break;
+	/* s is [-]D[.DDD]e[+-]XX */
+	const char *q = s;
+	char *o = out;
+	if (*q == '-')
+		*o++ = *q++;
+	for (; *q != 'e'; q++)
+		if (*q != '.')
+			digits[nd++] = *q;
+	exp = atoi(q + 1);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (exp < 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = 0; i < -exp - 1; i++)
+			*o++ = '0';
+		memcpy(o, digits, (size_t)nd);
+		o += nd;
+	} else {
+		for (int i = 0; i <= exp || i < nd; i++) {
+			if (i == exp + 1)
+				*o++ = '.';
+			*o++ = i < nd ? digits[i] : '0';
 		}
 	}
-	puts_(b, s);
+	*o = '\0';
+	puts_(b, out);
 }
 
 static void template_parts(buf *b, const lh_node *t);
@@ -200,10 +216,40 @@ template_parts(buf *b, const lh_node *t)
 	}
 }
 
+/* A JSON string for text that may contain NUL bytes (cJSON strings stop at NUL). */
+static cJSON *
+raw_string(const char *p, size_t n)
+{
+	buf r = { 0 };
+	char esc[8];
+	puts_(&r, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put(&r, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+			puts_(&r, esc);
+		} else {
+			put(&r, (const char *)&c, 1);
+		}
+	}
+	puts_(&r, "\"");
+	cJSON *j = r.oom ? NULL : cJSON_CreateRaw(r.p);
+	free(r.p);
+	return j;
+}
+
 static cJSON *
 string_value(buf *b)
 {
-	cJSON *j = b->oom ? NULL : cJSON_CreateString(b->p != NULL ? b->p : "");
+	cJSON *j = NULL;
+	if (!b->oom && b->p != NULL && strlen(b->p) != b->n)
+		j = raw_string(b->p, b->n);
+	else if (!b->oom)
+		j = cJSON_CreateString(b->p != NULL ? b->p : "");
 	free(b->p);
 	return j;
 }

@@ -97,6 +97,15 @@ typedef struct lh_pctx {
 	bool error;		/* a syntax or semantic error was reported */
 	lh_tok last;		/* the last token fed to the parser (for error ranges) */
 	void *drv;		/* the driver's state, for the syntax error hook */
+	/* Strip markers (~) are applied when their template is complete, before a flush
+	 * heredoc's indentation is removed (the order HashiCorp's parser uses): the
+	 * literals to trim, innermost template last. */
+	/* Strip markers wait until their template is complete, since a flush heredoc
+	 * removes indentation before the markers strip white space (as HashiCorp's
+	 * parser does): literals to trim, innermost template last. */
+	lh_node **strip;
+	unsigned char *strip_side;	/* 1 trim the start, 2 trim the end */
+	size_t nstrip, capstrip;
 } lh_pctx;
 
 /* Called by the grammar's %syntax_error: reports the error at tok (parse.c). */

@@ -1,0 +1,9 @@
+a = 1
+b = "two"
+c = true
+d = false
+e = null
+f = 1.5
+g = 1e3
+h = 1E+3
+i = 2.5e-2

@@ -1,0 +1,6 @@
+a = "%{if x}yes%{endif}"
+b = "%{if x}yes%{else}no%{endif}"
+c = "%{for v in xs}${v},%{endfor}"
+d = "%{for k, v in m}${k}=${v};%{endfor}"
+e = "%{ if x }a%{ else }b%{ endif }"
+f = "%{for v in xs}%{if v}[${v}]%{endif}%{endfor}"

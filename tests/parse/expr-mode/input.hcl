@@ -1,0 +1,1 @@
+[for x in var.list : upper(x) if x != ""]

@@ -1,0 +1,4 @@
+merge(
+  var.a,
+  var.b
+)

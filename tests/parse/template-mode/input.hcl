@@ -1,0 +1,5 @@
+Hello, ${name}!
+%{ for x in items ~}
+- ${x}
+%{ endfor ~}
+Done $${literal}
