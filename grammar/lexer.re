@@ -7,6 +7,7 @@
  * the NUL sentinel ends every scan; a NUL before the end is a real NUL byte and an
  * error.  Every error adds one diagnostic with the offending byte range and stops the
  * scan: afterwards only end of input is returned. */
+#include <stdio.h>
 #include <string.h>
 
 #include "parse_int.h"
@@ -172,9 +173,15 @@ directive(lh_lexer *lx, const unsigned char *s, const unsigned char *e)
 	else if (n == 4 && memcmp(w, "else", 4) == 0) code = TK_TELSE;
 	else if (n == 5 && memcmp(w, "endif", 5) == 0) code = TK_TENDIF;
 	else if (n == 6 && memcmp(w, "endfor", 6) == 0) code = TK_TENDFOR;
-	if (code == 0)
-		return fail(lx, s, n ? p : e, "Invalid template directive",
+	if (code == 0 && n == 0)
+		return fail(lx, s, e, "Invalid template directive",
 		    "A template directive keyword (\"if\", \"for\", etc) is expected at the beginning of a %{ sequence.");
+	if (code == 0) {
+		char detail[128];
+		snprintf(detail, sizeof detail, "\"%.*s\" is not a valid template control keyword.",
+		    n > 40 ? 40 : (int)n, (const char *)w);
+		return fail(lx, w, p, "Invalid template control keyword", detail);
+	}
 	push(lx, LH_LEX_INTERP, (uint32_t)(s - lx->base));
 	lx->cur = p;
 	return tok(code, lx->base, s, p);
@@ -382,8 +389,7 @@ lex_template(lh_lexer *lx, lh_lex_frame *f)
 			}
 			"\x00" {
 				if ((size_t)(s - base) >= lx->len)
-					return fail(lx, base + f->open, base + f->open + 1,
-					    "Unterminated template string",
+					return fail(lx, s, s, "Unterminated template string",
 					    "No closing marker was found for the string.");
 				return bad_byte(lx, s);
 			}
@@ -418,8 +424,7 @@ lex_template(lh_lexer *lx, lh_lex_frame *f)
 				lx->cur = s;
 				return tok(0, base, s, s);
 			}
-			return fail(lx, base + f->open, base + f->open + 2,
-			    "Unterminated template string",
+			return fail(lx, s, s, "Unterminated template string",
 			    "No closing marker was found for the string.");
 		}
 		* { return bad_byte(lx, s); }

@@ -150,7 +150,7 @@ lh_ast_labels_add(lh_pctx *p, lh_labels l, lh_tok ident, lh_node *quoted)
 	for (size_t i = 0; i < quoted->u.tmpl.n; i++) {
 		lh_node *part = quoted->u.tmpl.parts[i];
 		if (part->kind != LH_AST_TLIT) {
-			lh_diag_add(p->d, LH_DIAG_ERROR, p->src, part->start, part->end,
+			lh_diag_add(p->d, LH_DIAG_ERROR, p->src, part->start, part->start + 2,
 			    "Invalid string literal",
 			    "Template sequences are not allowed in this string. To include a literal \"$\", double it (as \"$$\") to escape it.");
 			p->error = true;
@@ -539,8 +539,8 @@ lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 				cp = cp << 4 | (uint32_t)hexval((unsigned char)s[i]);
 			if (i < nd) {
 				bad_escape(p, at, (uint32_t)(s + i - p->src->text),
-				    c == 'u' ? "The \\u escape sequence requires four hexadecimal digits."
-					     : "The \\U escape sequence requires eight hexadecimal digits.");
+				    c == 'u' ? "The \\u escape sequence must be followed by four hexadecimal digits."
+					     : "The \\U escape sequence must be followed by eight hexadecimal digits.");
 				s += i;
 				break;
 			}

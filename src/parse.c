@@ -42,7 +42,7 @@ typedef struct frame {
 	bool oneline;		/* block: a single-line block */
 	bool assign;		/* object: = or : seen in the current item */
 	uint32_t open;		/* offset of the opening token */
-	uint32_t item;		/* bodies: offset where the current item started */
+	uint32_t item, item_end;	/* bodies: the first token of the current item */
 	uint32_t count;		/* tokens in the current item (nesting bound) */
 } frame;
 
@@ -54,6 +54,15 @@ typedef struct drv {
 	int prev;		/* code of the previous token fed to the parser */
 	lh_tok prevtok;
 	bool stop;		/* an error was reported */
+	/* the syntax error, reported after any lexical error later in the file (HashiCorp
+	 * scans the whole file before parsing, so its lexical errors come first) */
+	bool pending;
+	uint32_t es, ee;
+	const char *summary, *detail;
+	/* open %{if} / %{for} directives: offsets of their opening sequences */
+	uint32_t *dir_start, *dir_end;
+	bool *dir_for;
+	size_t ndir, capdir;
 } drv;
 
 static void
@@ -101,7 +110,12 @@ ends_operand(int code)
 static void
 err(lh_pctx *p, uint32_t s, uint32_t e, const char *summary, const char *detail)
 {
-	lh_diag_add(p->d, LH_DIAG_ERROR, p->src, s, e, summary, "%s", detail);
+	drv *d = p->drv;
+	d->pending = true;
+	d->es = s;
+	d->ee = e;
+	d->summary = summary;
+	d->detail = detail;
 	p->error = true;
 }
 
@@ -115,6 +129,22 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 	d->stop = true;
 	if (p->error)
 		return;		/* one report per parse */
+	if ((tok.code == 0 || tok.code == TK_CQUOTE || tok.code == TK_CHEREDOC) && d->ndir > 0) {
+		size_t i = d->ndir - 1;
+		const char *name = d->dir_for[i] ? "for" : "if";
+		int l1, c1, l2, c2;
+		lh_source_pos(p->src, d->dir_start[i], &l1, &c1);
+		lh_source_pos(p->src, d->dir_end[i], &l2, &c2);
+		err(p, s, e, "Unexpected end of template", lh_arena_printf(p->a,
+		    "The %s directive at %s:%d,%d-%d is missing its corresponding end%s directive.",
+		    name, p->src->name, l1, c1, c2, name));
+		return;
+	}
+	if (d->prev == TK_FOR && (f->kind == F_FOR || f->kind == F_BRACK)) {
+		err(p, s, e, "Invalid 'for' expression",
+		    "For expression requires variable name after 'for'.");
+		return;
+	}
 	if (tok.code == 0) {
 		for (size_t i = d->n; i-- > 1;) {
 			frame *o = &d->f[i];
@@ -125,15 +155,15 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				return;
 			case F_OBJ:
 			case F_FOR:
-				err(p, o->open, o->open + 1, "Unterminated object constructor expression",
-				    "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.");
+				err(p, s, s, "Missing expression",
+				    "Expected the start of an expression, but found the end of the file.");
 				return;
 			case F_BRACK:
 				err(p, o->open, o->open + 1, "Unterminated tuple constructor expression",
 				    "There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.");
 				return;
 			case F_PAREN:
-				err(p, o->open, o->open + 1, "Unbalanced parentheses",
+				err(p, s, s, "Unbalanced parentheses",
 				    "Expected a closing parenthesis to terminate the expression.");
 				return;
 			case F_INTERP:
@@ -154,10 +184,13 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 			return;
 		case 1:
 			if (f->oneline && tok.code == TK_LBRACE) {
-				err(p, f->item, e, "Invalid single-argument block definition",
-				    "A single-line block definition cannot contain another block definition.");
-			} else if (tok.code == TK_NEWLINE || tok.code == 0) {
-				err(p, s, e, "Argument or block definition required",
+				err(p, f->item, e, "Argument definition required", lh_arena_printf(p->a,
+				    "A single-line block definition can contain only a single argument. If you meant to define argument \"%.*s\", use an equals sign to assign it a value. To define a nested block, place it on a line of its own within its parent block.",
+				    (int)(f->item_end - f->item), p->src->text + f->item));
+			} else if (d->prev == TK_IDENT || d->prev == TK_FOR || d->prev == TK_IN ||
+			    d->prev == TK_IF || d->prev == TK_TRUE || d->prev == TK_FALSE ||
+			    d->prev == TK_NULL || tok.code == TK_NEWLINE || tok.code == 0) {
+				err(p, f->item, f->item_end, "Argument or block definition required",
 				    "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.");
 			} else {
 				err(p, s, e, "Invalid block definition",
@@ -169,10 +202,13 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				break;
 			if (f->oneline && tok.code == TK_NEWLINE)
 				err(p, s, e, "Invalid single-argument block definition",
-				    "The closing brace for a single-line block definition must be on the same line.");
+				    "An argument definition on the same line as its containing block creates a single-line block definition, which must also be closed on the same line. Place the block's closing brace immediately after the argument definition.");
 			else if (f->oneline)
 				err(p, s, e, "Invalid single-argument block definition",
-				    "A single-line block definition can contain only a single argument.");
+				    "Single-line block syntax can include only one argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.");
+			else if (tok.code == TK_COMMA)
+				err(p, s, e, "Unexpected comma after argument",
+				    "Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.");
 			else
 				err(p, s, e, "Missing newline after argument",
 				    "An argument definition must end with a newline.");
@@ -241,6 +277,7 @@ track(drv *d, lh_pctx *p, lh_tok t)
 			if (f->state == 0) {
 				f->state = 1;
 				f->item = t.off;
+				f->item_end = t.off + t.len;
 			}
 			break;
 		}
@@ -251,6 +288,26 @@ track(drv *d, lh_pctx *p, lh_tok t)
 	} else if ((t.code == TK_EQUALS || t.code == TK_COLON) && f->kind == F_OBJ) {
 		f->assign = true;
 	}
+	switch (t.code) {
+	case TK_TIF: case TK_TFOR:
+		if (d->ndir == d->capdir) {
+			d->dir_start = lh_arena_grow(p->a, d->dir_start, d->ndir, d->ndir + 1, sizeof *d->dir_start);
+			d->dir_end = lh_arena_grow(p->a, d->dir_end, d->ndir, d->ndir + 1, sizeof *d->dir_end);
+			d->dir_for = lh_arena_grow(p->a, d->dir_for, d->ndir, d->ndir + 1, sizeof *d->dir_for);
+			d->capdir = d->ndir < 4 ? 8 : d->ndir * 2;
+		}
+		d->dir_start[d->ndir] = t.off;
+		d->dir_for[d->ndir] = t.code == TK_TFOR;
+		d->dir_end[d->ndir++] = t.off + t.len;
+		break;
+	case TK_TENDIF: case TK_TENDFOR:
+		if (d->ndir > 0)
+			d->ndir--;
+		break;
+	}
+	if (t.code == TK_TEND && d->ndir > 0 && f->kind == F_INTERP &&
+	    f->open == d->dir_start[d->ndir - 1])
+		d->dir_end[d->ndir - 1] = t.off + t.len;
 	switch (t.code) {
 	case TK_LBRACE:
 		push(d, p, F_OBJ, t.off);
@@ -376,6 +433,14 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 	if (!p.error && !d.stop)
 		result = p.result;
 out:
+	if (d.pending) {
+		/* a lexical error anywhere later in the file is reported first */
+		lh_tok t;
+		do
+			t = lh_lex_next(&d.lx);
+		while (t.code != 0 && t.code != TK_ILLEGAL);
+		lh_diag_add(diags, LH_DIAG_ERROR, src, d.es, d.ee, d.summary, "%s", d.detail);
+	}
 	if (parser != NULL)
 		lhParseFree(parser, free);
 	return p.error ? NULL : result;
