@@ -5,7 +5,8 @@
  *
  * Hidden flags for the front end's own tests: -ast prints the syntax tree dump instead
  * (-expr / -template parse each file as one expression / a bare template), -bench
- * times lh_parse_file alone and prints the throughput. */
+ * times lh_parse_file alone and prints the throughput, -ranges prints diagnostics as
+ * "error START END SUMMARY" lines (byte ranges, for the spec suite). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,12 +74,14 @@ out:
 int
 lh_cmd_hcl2json(int argc, char **argv)
 {
-	bool ast = false, expr = false, tmpl = false, benchf = false, help = false;
+	bool ast = false, expr = false, tmpl = false, benchf = false, ranges = false,
+	    help = false;
 	lh_opt opts[] = {
 		{ "ast", LH_OPT_BOOL, &ast },
 		{ "expr", LH_OPT_BOOL, &expr },
 		{ "template", LH_OPT_BOOL, &tmpl },
 		{ "bench", LH_OPT_BOOL, &benchf },
+		{ "ranges", LH_OPT_BOOL, &ranges },
 		{ NULL, 0, NULL },
 	};
 	int npos = 0, rc = 0;
@@ -126,7 +129,13 @@ lh_cmd_hcl2json(int argc, char **argv)
 		}
 		if (n == NULL)
 			rc = 1;
-		lh_diag_print(stderr, &d, false);
+		if (ranges) {
+			for (const lh_diag *g = d.head; g != NULL; g = g->next)
+				fprintf(stderr, "%s %u %u %s\n", g->sev == LH_DIAG_ERROR ? "error" : "warning",
+				    g->start, g->end, g->summary);
+		} else {
+			lh_diag_print(stderr, &d, false);
+		}
 		lh_arena_free(a);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
