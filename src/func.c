@@ -163,7 +163,17 @@ lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const lh_fparam *p = param_of(d, i);
 		lh_value *v = args[i];
-		if (!(p->flags & P_MARKED) && lh_val_has_sensitive(v)) {
+		if (p->flags & P_RAW) {
+			/* passed as given */
+		} else if (p->flags & P_MARKED) {
+			if (lh_val_is_sensitive(v)) {
+				lh_value *copy = lh_arena_alloc(c->a, sizeof *copy);
+				*copy = *v;
+				copy->flags &= ~(unsigned)LH_VF_SENSITIVE;
+				v = copy;
+				sensitive = true;
+			}
+		} else if (lh_val_has_sensitive(v)) {
 			sensitive = true;
 			v = lh_val_unmark(c->a, v);
 		}

@@ -303,10 +303,10 @@ f_keys(lh_func_ctx *c, lh_value **a, size_t n)
 	lh_value **out = alloc_items(c, MAP(m).n);
 	for (size_t i = 0; i < MAP(m).n; i++)
 		out[i] = lh_val_cstr(c->a, MAP(m).keys[i]);
-	/* Only a mark on the map itself carries over: the keys are not its values. */
-	lh_value *r = m->type->kind == LH_TY_OBJECT ? lh_val_tuple(c->a, out, MAP(m).n) :
-	    lh_val_list(c->a, &lh_type_string, out, MAP(m).n);
-	return lh_val_is_sensitive(m) ? lh_val_mark_sensitive(c->a, r) : r;
+	/* Only a mark on the map itself carries over (P_MARKED): keys are not values. */
+	if (m->type->kind == LH_TY_OBJECT)
+		return lh_val_tuple(c->a, out, MAP(m).n);
+	return lh_val_list(c->a, &lh_type_string, out, MAP(m).n);
 }
 
 static lh_value *
@@ -776,22 +776,22 @@ const lh_fdef lh_func_coll[] = {
 	{ "coalesce", 0, { { 0 } }, true, { "vals", NULL, P_NULL | P_UNKNOWN }, NULL, f_coalesce },
 	{ "coalescelist", 0, { { 0 } }, true, { "vals", NULL, P_NULL | P_UNKNOWN }, NULL, f_coalescelist },
 	{ "compact", 1, { { "list", &lh_t_list_string, 0 } }, false, { 0 }, &lh_t_list_string, f_compact },
-	{ "concat", 0, { { 0 } }, true, ANY("seqs"), NULL, f_concat },
+	{ "concat", 0, { { 0 } }, true, { "seqs", NULL, P_MARKED }, NULL, f_concat },
 	{ "contains", 2, { ANY("list"), ANY("value") }, false, { 0 }, &lh_type_bool, f_contains },
 	{ "distinct", 1, { LIST("list") }, false, { 0 }, NULL, f_distinct },
-	{ "element", 2, { ANY("list"), NUMP("index") }, false, { 0 }, NULL, f_element },
-	{ "flatten", 1, { { "list", NULL, P_UNKNOWN } }, false, { 0 }, NULL, f_flatten },
+	{ "element", 2, { { "list", NULL, P_MARKED }, NUMP("index") }, false, { 0 }, NULL, f_element },
+	{ "flatten", 1, { { "list", NULL, P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL, f_flatten },
 	{ "index", 2, { ANY("list"), ANY("value") }, false, { 0 }, &lh_type_number, f_index },
 	{ "keys", 1, { { "inputMap", NULL, P_MARKED } }, false, { 0 }, NULL, f_keys },
-	{ "length", 1, { { "value", NULL, P_UNKNOWN } }, false, { 0 }, &lh_type_number, f_length },
-	{ "lookup", 2, { ANY("inputMap"), { "key", &lh_type_string, 0 } }, true,
-	  { "default", NULL, P_NULL }, NULL, f_lookup },
+	{ "length", 1, { { "value", NULL, P_UNKNOWN | P_MARKED } }, false, { 0 }, &lh_type_number, f_length },
+	{ "lookup", 2, { { "inputMap", NULL, P_MARKED }, { "key", &lh_type_string, 0 } }, true,
+	  { "default", NULL, P_NULL | P_MARKED }, NULL, f_lookup },
 	{ "matchkeys", 3, { LIST("values"), LIST("keys"), LIST("searchset") }, false, { 0 }, NULL,
 	  f_matchkeys },
-	{ "merge", 0, { { 0 } }, true, { "maps", NULL, P_NULL }, NULL, f_merge },
-	{ "one", 1, { ANY("list") }, false, { 0 }, NULL, f_one },
+	{ "merge", 0, { { 0 } }, true, { "maps", NULL, P_NULL | P_MARKED }, NULL, f_merge },
+	{ "one", 1, { { "list", NULL, P_MARKED } }, false, { 0 }, NULL, f_one },
 	{ "range", 0, { { 0 } }, true, NUMP("params"), &lh_t_list_number, f_range },
-	{ "reverse", 1, { ANY("list") }, false, { 0 }, NULL, f_reverse },
+	{ "reverse", 1, { { "list", NULL, P_MARKED } }, false, { 0 }, NULL, f_reverse },
 	{ "setintersection", 1, { { "first_set", &lh_t_set_any, 0 } }, true,
 	  { "other_sets", &lh_t_set_any, 0 }, NULL, f_setintersection },
 	{ "setproduct", 0, { { 0 } }, true, ANY("sets"), NULL, f_setproduct },
@@ -799,14 +799,14 @@ const lh_fdef lh_func_coll[] = {
 	  NULL, f_setsubtract },
 	{ "setunion", 1, { { "first_set", &lh_t_set_any, 0 } }, true,
 	  { "other_sets", &lh_t_set_any, 0 }, NULL, f_setunion },
-	{ "slice", 3, { ANY("list"), NUMP("start_index"), NUMP("end_index") }, false, { 0 }, NULL,
+	{ "slice", 3, { { "list", NULL, P_MARKED }, NUMP("start_index"), NUMP("end_index") }, false, { 0 }, NULL,
 	  f_slice },
 	{ "sort", 1, { { "list", &lh_t_list_string, 0 } }, false, { 0 }, &lh_t_list_string, f_sort },
 	{ "sum", 1, { ANY("list") }, false, { 0 }, &lh_type_number, f_sum },
 	{ "transpose", 1, { { "values", &lh_t_map_list_string, 0 } }, false, { 0 },
 	  &lh_t_map_list_string, f_transpose },
-	{ "values", 1, { ANY("mapping") }, false, { 0 }, NULL, f_values },
-	{ "zipmap", 2, { { "keys", &lh_t_list_string, 0 }, ANY("values") }, false, { 0 }, NULL,
+	{ "values", 1, { { "mapping", NULL, P_MARKED } }, false, { 0 }, NULL, f_values },
+	{ "zipmap", 2, { { "keys", &lh_t_list_string, 0 }, { "values", NULL, P_MARKED } }, false, { 0 }, NULL,
 	  f_zipmap },
 };
 const size_t lh_func_coll_n = sizeof lh_func_coll / sizeof lh_func_coll[0];

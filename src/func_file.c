@@ -215,7 +215,7 @@ f_templatefile(lh_func_ctx *c, lh_value **a, size_t n)
 const lh_fdef lh_func_file[] = {
 	{ "file", 1, { STR("path") }, false, { 0 }, &lh_type_string, f_file },
 	{ "fileexists", 1, { STR("path") }, false, { 0 }, &lh_type_bool, f_fileexists },
-	{ "templatefile", 2, { STR("path"), { "vars", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false,
+	{ "templatefile", 2, { STR("path"), { "vars", NULL, P_NULL | P_RAW } }, false,
 	  { 0 }, NULL, f_templatefile },
 	{ "abspath", 1, { STR("path") }, false, { 0 }, &lh_type_string, f_abspath },
 	{ "basename", 1, { STR("path") }, false, { 0 }, &lh_type_string, f_basename },

@@ -17,7 +17,9 @@
 enum {
 	P_NULL = 1,	/* the parameter accepts null */
 	P_UNKNOWN = 2,	/* the implementation handles (nested) unknown values itself */
-	P_MARKED = 4	/* the implementation handles sensitive marks itself */
+	P_MARKED = 4,	/* nested marks reach the implementation (structural functions keep
+			 * them per element); a mark on the argument itself marks the result */
+	P_RAW = 8	/* the argument is passed exactly as given, marks and all */
 };
 
 typedef struct {

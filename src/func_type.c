@@ -147,7 +147,7 @@ f_nonsensitive(lh_func_ctx *c, lh_value **a, size_t n)
 	return lh_val_unmark(c->a, a[0]);
 }
 
-#define V { "v", NULL, P_NULL | P_UNKNOWN | P_MARKED }
+#define V { "v", NULL, P_NULL | P_UNKNOWN | P_RAW }
 const lh_fdef lh_func_type[] = {
 	{ "tobool", 1, { V }, false, { 0 }, &lh_type_bool, f_tobool },
 	{ "tonumber", 1, { V }, false, { 0 }, &lh_type_number, f_tonumber },
@@ -155,10 +155,10 @@ const lh_fdef lh_func_type[] = {
 	{ "tolist", 1, { V }, false, { 0 }, NULL, f_tolist },
 	{ "toset", 1, { V }, false, { 0 }, NULL, f_toset },
 	{ "tomap", 1, { V }, false, { 0 }, NULL, f_tomap },
-	{ "type", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL, f_type },
-	{ "sensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL,
+	{ "type", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 }, NULL, f_type },
+	{ "sensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 }, NULL,
 	  f_sensitive },
-	{ "nonsensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_MARKED } }, false, { 0 }, NULL,
+	{ "nonsensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 }, NULL,
 	  f_nonsensitive },
 };
 const size_t lh_func_type_n = sizeof lh_func_type / sizeof lh_func_type[0];

@@ -142,7 +142,7 @@ main(int argc, char **argv)
 	check("sensitive-upper", show(a, call(a, "upper", &sec, 1)), "(sensitive value) string sensitive");
 	lh_value *nested[2] = { lh_val_cstr(a, "a"), sec };
 	lh_value *nt = lh_val_tuple(a, nested, 2);
-	check("sensitive-nested-length", show(a, call(a, "length", &nt, 1)), "(sensitive value) number sensitive");
+	check("sensitive-nested-length", show(a, call(a, "length", &nt, 1)), "2 number");
 	check("nonsensitive", show(a, call(a, "nonsensitive", &sec, 1)), "\"secret\" string");
 	lh_value *one = lh_val_int(a, 1);
 	check("sensitive", show(a, call(a, "sensitive", &one, 1)), "(sensitive value) number sensitive");
