@@ -425,6 +425,7 @@ struct lh_state {
 	bool jexists;		/* a journal file exists on disk */
 	bool jcreated_unsynced;	/* directory entry not yet fsynced */
 	bool jdirty;		/* records appended since the last sync */
+	double jlast_sync;	/* monotonic time of the last fdatasync */
 	off_t jgood;		/* recovery: length of the intact prefix */
 	lh_state_intent *intents;
 	size_t nintents;
@@ -1345,7 +1346,18 @@ lh_state_journal_sync(lh_state *st, lh_diags *d)
 		st->jcreated_unsynced = false;
 	}
 	st->jdirty = false;
+	st->jlast_sync = now_s();
 	return true;
+}
+
+bool
+lh_state_journal_flush(lh_state *st, lh_diags *d)
+{
+	if (st->jfd < 0 || !st->jdirty)
+		return true;
+	if (now_s() - st->jlast_sync < LH_STATE_GROUP_COMMIT_S && !st->jcreated_unsynced)
+		return true;	/* a later flush, sync, save or close covers these records */
+	return lh_state_journal_sync(st, d);
 }
 
 const lh_state_intent *
@@ -1647,14 +1659,30 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
     cJSON *sensitive)
 {
 	char *key = addr_key(addr);
-	inst *old = lookup(st, key);
-	const char *prov = st->provider;
-	char *prov_copy = NULL;
+	inst *in = lookup(st, key);
 	free(key);
-	if (old != NULL) {
-		prov = prov_copy = xstrdup(old->pub.provider);
-		del_inst(st, old);
+	if (!cJSON_IsObject(attributes)) {
+		cJSON_Delete(attributes);
+		attributes = cJSON_CreateObject();
+	}
+	if (!cJSON_IsArray(dependencies)) {
+		cJSON_Delete(dependencies);
+		dependencies = cJSON_CreateArray();
+	}
+	if (!cJSON_IsArray(sensitive)) {
+		cJSON_Delete(sensitive);
+		sensitive = cJSON_CreateArray();
+	}
+	if (in != NULL) {
+		/* Replace in place: same address, same provider; verbatim extras (tainted
+		 * status, provider private data) belonged to the old object. */
+		cJSON_Delete(in->pub.attributes);
+		cJSON_Delete(in->pub.dependencies);
+		cJSON_Delete(in->pub.sensitive_attributes);
+		cJSON_Delete(in->extra);
+		in->extra = NULL;
 	} else {
+		const char *prov = st->provider;
 		for (size_t i = 0; i < st->n; i++) {
 			if (strcmp(st->v[i]->pub.addr.type, addr->type) == 0 &&
 			    strcmp(st->v[i]->pub.addr.name, addr->name) == 0) {
@@ -1662,19 +1690,12 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 				break;
 			}
 		}
+		in = new_inst(addr, prov);
+		add_inst(st, in);
 	}
-	inst *in = new_inst(addr, prov);
-	free(prov_copy);
-	in->pub.attributes = cJSON_IsObject(attributes) ? attributes : cJSON_CreateObject();
-	if (attributes != in->pub.attributes)
-		cJSON_Delete(attributes);
-	in->pub.dependencies = cJSON_IsArray(dependencies) ? dependencies : cJSON_CreateArray();
-	if (dependencies != NULL && dependencies != in->pub.dependencies)
-		cJSON_Delete(dependencies);
-	in->pub.sensitive_attributes = cJSON_IsArray(sensitive) ? sensitive : cJSON_CreateArray();
-	if (sensitive != NULL && sensitive != in->pub.sensitive_attributes)
-		cJSON_Delete(sensitive);
-	add_inst(st, in);
+	in->pub.attributes = attributes;
+	in->pub.dependencies = dependencies;
+	in->pub.sensitive_attributes = sensitive;
 	return &in->pub;
 }
 
