@@ -1,13 +1,135 @@
-/* cmd_output.c - placeholder until its owner lands the command. */
+/* cmd_output.c - `output [-json|-raw] [NAME]`: root outputs from the state, in
+ * Terraform's layouts (sensitive values listed as <sensitive>). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "cmd_common.h"
+#include "render.h"
+#include "state.h"
 
 int
 lh_cmd_output(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl output is not available in this build\n", stderr);
-	return 1;
+	const char *state_path = NULL;
+	bool json = false, raw = false, no_color = false, help = false;
+	lh_opt opts[] = {
+		{"json", LH_OPT_BOOL, &json},
+		{"raw", LH_OPT_BOOL, &raw},
+		{"no-color", LH_OPT_BOOL, &no_color},
+		{"state", LH_OPT_STRING, &state_path},
+		{NULL, 0, NULL}
+	};
+	int npos = 0, rc = 1;
+	lh_arena *a = NULL;
+	lh_state *st = NULL;
+	lh_cmd_out o = {0};
+	lh_diags d;
+	if (!lh_cli_parse("output", opts, argc - 1, argv + 1, &npos, &help))
+		goto out;
+	if (help) {
+		puts("Usage: litehcl [global options] output [options] [NAME]\n\n"
+		    "  Reads an output variable from the state file.\n\n"
+		    "Options: -state=PATH -no-color -json -raw");
+		rc = 0;
+		goto out;
+	}
+	if (npos > 1 || (json && raw)) {
+		fprintf(stderr, "Error: %s\ntry 'litehcl output -help'\n", npos > 1 ?
+		    "output takes at most one NAME" : "-json and -raw cannot be used together");
+		goto out;
+	}
+	if (raw && npos == 0) {
+		fprintf(stderr, "Error: -raw needs an output NAME\ntry 'litehcl output -help'\n");
+		goto out;
+	}
+	a = lh_arena_new();
+	lh_diags_init(&d, a);
+	if (!lh_cmd_open_state(state_path, false, NULL, "OperationTypeInvalid", true, &st, &d))
+		goto fail;
+	const cJSON *outs = lh_state_outputs(st);
+	if (npos == 0) {
+		if (json) {
+			cJSON *j = cJSON_CreateObject();
+			const cJSON *e;
+			cJSON_ArrayForEach(e, outs) {
+				cJSON *x = cJSON_CreateObject();
+				bool sens = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sensitive"));
+				const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "value");
+				const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "type");
+				cJSON_AddBoolToObject(x, "sensitive", sens);
+				cJSON_AddItemToObject(x, "type", t ? cJSON_Duplicate(t, 1) :
+				    lh_render_json_type(v));
+				cJSON_AddItemToObject(x, "value", cJSON_Duplicate(v, 1));
+				cJSON_AddItemToObject(j, e->string, x);
+			}
+			char *s = cJSON_Print(j);
+			if (s)
+				puts(s);
+			free(s);
+			cJSON_Delete(j);
+			rc = 0;
+			goto out;
+		}
+		if (outs == NULL || outs->child == NULL) {
+			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "No outputs found",
+			    "The state file either has no outputs defined, or all the defined "
+			    "outputs are empty. Please define an output in your configuration with "
+			    "the `output` keyword and run `litehcl refresh` for it to become "
+			    "available. If you are using interpolation, please verify the "
+			    "interpolated value is not empty. You can use the `litehcl console` "
+			    "command to assist.");
+			lh_cmd_print_diags(&o, &d);
+			rc = 0;
+			goto out;
+		}
+		lh_render_outputs(stdout, outs, true);
+		rc = 0;
+		goto out;
+	}
+	const char *name = argv[1];
+	bool sens = false;
+	const cJSON *v = lh_state_output_get(st, name, &sens);
+	if (v == NULL) {
+		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Output not found",
+		    "The output variable requested could not be found in the state file. If you "
+		    "recently added this to your configuration, be sure to run `litehcl apply`, "
+		    "since the state won't be updated with new output variables until that "
+		    "command is run.");
+		goto fail;
+	}
+	if (json) {
+		char *s = cJSON_PrintUnformatted(v);
+		if (s)
+			puts(s);
+		free(s);
+	} else if (raw) {
+		if (cJSON_IsString(v))
+			fputs(v->valuestring, stdout);
+		else if (cJSON_IsNumber(v))
+			fputs(lh_render_number(v->valuedouble), stdout);
+		else if (cJSON_IsBool(v))
+			fputs(cJSON_IsTrue(v) ? "true" : "false", stdout);
+		else {
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Unsupported value for raw output",
+			    "The -raw option only supports strings, numbers, and boolean values, but "
+			    "output value \"%s\" is %s.\n\nUse the -json option for "
+			    "machine-readable representations of output values that have complex "
+			    "types.", name, cJSON_IsArray(v) ? "a tuple" : cJSON_IsObject(v) ?
+			    "an object" : "null");
+			goto fail;
+		}
+	} else {
+		lh_render_value(stdout, v);
+	}
+	rc = 0;
+	goto out;
+fail:
+	lh_cmd_print_diags(&o, &d);
+	rc = 1;
+out:
+	lh_state_close(st);
+	lh_arena_free(a);
+	return rc;
 }

@@ -1,39 +1,456 @@
-/* cmd_plan.c - placeholder until its owner lands the command. */
+/* cmd_plan.c - `plan`, `apply [PLANFILE]` and `destroy`: options, the run (apply.h),
+ * the plan text / -json stream, the confirmation prompt, saved plans, Ctrl-C handling
+ * and exit codes (0 ok, 1 error or cancelled, 2 plan -detailed-exitcode with changes). */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "apply.h"
 #include "cli.h"
+#include "cmd_common.h"
+#include "config.h"
+#include "render.h"
+#include "user_api.h"
+
+/* ---- shared helpers (cmd_common.h) ---- */
+
+void
+lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d)
+{
+	if (!o->json) {
+		if (d->head != NULL)
+			lh_diag_print(stderr, d, lh_cli_color(!o->color) && isatty(2));
+		return;
+	}
+	for (const lh_diag *g = d->head; g != NULL; g = g->next) {
+		cJSON *x = cJSON_CreateObject(), *dg = cJSON_CreateObject();
+		bool err = g->sev == LH_DIAG_ERROR;
+		cJSON_AddStringToObject(dg, "severity", err ? "error" : "warning");
+		cJSON_AddStringToObject(dg, "summary", g->summary ? g->summary : "");
+		cJSON_AddStringToObject(dg, "detail", g->detail ? g->detail : "");
+		cJSON_AddItemToObject(x, "diagnostic", dg);
+		lh_ui_emit(stdout, err ? "error" : "warn", "diagnostic", x, "%s: %s",
+		    err ? "Error" : "Warning", g->summary ? g->summary : "");
+	}
+}
+
+static const char *
+verb(const char *ev)
+{
+	if (strcmp(ev, "create") == 0) return "Creating...";
+	if (strcmp(ev, "update") == 0) return "Modifying...";
+	if (strcmp(ev, "delete") == 0) return "Destroying...";
+	if (strcmp(ev, "refresh") == 0) return "Refreshing state...";
+	if (strcmp(ev, "import_prepare") == 0) return "Preparing import...";
+	if (strcmp(ev, "import") == 0) return "Importing...";
+	if (strcmp(ev, "import_done") == 0) return "Import complete";
+	return NULL;
+}
+
+void
+lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
+    const cJSON *index, const char *ev, const char *id, double secs)
+{
+	const lh_cmd_out *o = ctx;
+	long s = (long)secs;
+	if (o->json) {
+		cJSON *x = cJSON_CreateObject(), *hook = cJSON_CreateObject();
+		cJSON_AddItemToObject(hook, "resource", lh_ui_resource(addr, type, name, index));
+		const char *t = NULL, *msg = NULL;
+		char buf[1024];
+		if (strcmp(ev, "refresh") == 0) {
+			t = "refresh_start";
+			msg = "Refreshing state...";
+		} else if (strcmp(ev, "create") == 0 || strcmp(ev, "update") == 0 ||
+		    strcmp(ev, "delete") == 0) {
+			t = "apply_start";
+			cJSON_AddStringToObject(hook, "action", strcmp(ev, "create") == 0 ? "create" :
+			    strcmp(ev, "update") == 0 ? "update" : "delete");
+			msg = verb(ev);
+		} else if (strcmp(ev, "errored") == 0) {
+			t = "apply_errored";
+			snprintf(buf, sizeof buf, "%s errored after %lds", "Operation", s);
+			msg = buf;
+			cJSON_AddNumberToObject(hook, "elapsed_seconds", s);
+		} else if (strstr(ev, "_done") != NULL && strncmp(ev, "import", 6) != 0) {
+			t = "apply_complete";
+			const char *a = strncmp(ev, "create", 6) == 0 ? "create" :
+			    strncmp(ev, "update", 6) == 0 ? "update" : "delete";
+			cJSON_AddStringToObject(hook, "action", a);
+			snprintf(buf, sizeof buf, "%s complete after %lds",
+			    a[0] == 'c' ? "Creation" : a[0] == 'u' ? "Modifications" : "Destruction", s);
+			msg = buf;
+			cJSON_AddNumberToObject(hook, "elapsed_seconds", s);
+		} else {
+			t = strcmp(ev, "import_done") == 0 ? "import_complete" : "import_start";
+			msg = verb(ev);
+		}
+		if (id != NULL) {
+			cJSON_AddStringToObject(hook, "id_key", "id");
+			cJSON_AddStringToObject(hook, "id_value", id);
+		}
+		cJSON_AddItemToObject(x, "hook", hook);
+		lh_ui_emit(stdout, "info", t, x, "%s: %s%s%s%s", addr, msg ? msg : ev,
+		    id ? " [id=" : "", id ? id : "", id ? "]" : "");
+		return;
+	}
+	const char *bold = o->color ? "\x1b[1m" : "", *reset = o->color ? "\x1b[0m" : "";
+	if (strcmp(ev, "errored") == 0)
+		return;
+	if (strcmp(ev, "create_done") == 0)
+		printf("%s%s: Creation complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);
+	else if (strcmp(ev, "update_done") == 0)
+		printf("%s%s: Modifications complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);
+	else if (strcmp(ev, "delete_done") == 0)
+		printf("%s%s: Destruction complete after %lds%s\n", bold, addr, s, reset);
+	else if (id != NULL && strcmp(ev, "create") != 0)
+		printf("%s%s: %s [id=%s]%s\n", bold, addr, verb(ev), id, reset);
+	else
+		printf("%s%s: %s%s\n", bold, addr, verb(ev) ? verb(ev) : ev, reset);
+}
+
+bool
+lh_cmd_open_state(const char *path, bool lock, const char *lock_timeout,
+    const char *operation, bool read_only, lh_state **st, lh_diags *d)
+{
+	lh_state_opts so = {.path = path, .no_lock = !lock, .operation = operation,
+	    .read_only = read_only};
+	if (lock_timeout != NULL && !lh_duration_parse(lock_timeout, &so.lock_timeout_s)) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid -lock-timeout",
+		    "\"%s\" is not a duration such as 10s or 2m.", lock_timeout);
+		return false;
+	}
+	return lh_state_open(&so, st, d);
+}
+
+/* ---- plan / apply / destroy ---- */
+
+enum { CMD_PLAN, CMD_APPLY, CMD_DESTROY };
+
+static lh_run *active_run;
+static volatile sig_atomic_t interrupts;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupts++;
+	if (interrupts >= 2) {
+		static const char m[] = "\nTwo interrupts received. Exiting immediately.\n";
+		ssize_t w = write(2, m, sizeof m - 1);
+		(void)w;
+		_exit(1);
+	}
+	static const char m[] = "\nInterrupt received.\nPlease wait for litehcl to exit or "
+	    "data loss may occur.\nGracefully shutting down...\n";
+	ssize_t w = write(2, m, sizeof m - 1);
+	(void)w;
+	if (active_run != NULL)
+		lh_apply_interrupt(active_run);
+}
+
+static bool
+confirm(int kind, bool input)
+{
+	if (kind == CMD_DESTROY)
+		fputs("\nDo you really want to destroy all resources?\n"
+		    "  litehcl will destroy all your managed infrastructure, as shown above.\n"
+		    "  There is no undo. Only 'yes' will be accepted to confirm.\n\n"
+		    "  Enter a value: ", stdout);
+	else
+		fputs("\nDo you want to perform these actions?\n"
+		    "  litehcl will perform the actions described above.\n"
+		    "  Only 'yes' will be accepted to approve.\n\n"
+		    "  Enter a value: ", stdout);
+	fflush(stdout);
+	if (!input) {
+		fputc('\n', stdout);
+		return false;
+	}
+	char line[64];
+	if (fgets(line, sizeof line, stdin) == NULL) {
+		fputc('\n', stdout);
+		return false;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return strcmp(line, "yes") == 0;
+}
+
+/* Records what refresh found in the state (apply writes it; plan does not). */
+static void
+store_refreshed(lh_run *r)
+{
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (!x->in_state || !x->refreshed)
+			continue;
+		if (x->have == NULL) {
+			lh_state_remove(r->st, &x->id);
+			continue;
+		}
+		lh_state_inst *si = lh_state_find(r->st, &x->id);
+		cJSON *deps = si && si->dependencies ? cJSON_Duplicate(si->dependencies, 1) : NULL;
+		lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), deps, NULL);
+	}
+}
+
+static void
+print_summary(const lh_run *r, int kind, const lh_cmd_out *o)
+{
+	char msg[256];
+	if (kind == CMD_DESTROY)
+		snprintf(msg, sizeof msg, "Destroy complete! Resources: %d destroyed.", r->destroyed);
+	else if (r->imported > 0)
+		snprintf(msg, sizeof msg, "Apply complete! Resources: %d imported, %d added, %d "
+		    "changed, %d destroyed.", r->imported, r->added, r->changed, r->destroyed);
+	else
+		snprintf(msg, sizeof msg, "Apply complete! Resources: %d added, %d changed, %d "
+		    "destroyed.", r->added, r->changed, r->destroyed);
+	if (o->json) {
+		cJSON *x = cJSON_CreateObject(), *ch = cJSON_CreateObject();
+		cJSON_AddNumberToObject(ch, "add", r->added);
+		cJSON_AddNumberToObject(ch, "change", r->changed);
+		cJSON_AddNumberToObject(ch, "import", r->imported);
+		cJSON_AddNumberToObject(ch, "remove", r->destroyed);
+		cJSON_AddStringToObject(ch, "operation", kind == CMD_DESTROY ? "destroy" : "apply");
+		cJSON_AddItemToObject(x, "changes", ch);
+		lh_ui_emit(stdout, "info", "change_summary", x, "%s", msg);
+		const cJSON *outs = lh_state_outputs(r->st);
+		cJSON *y = cJSON_CreateObject(), *os = cJSON_CreateObject();
+		const cJSON *e;
+		cJSON_ArrayForEach(e, outs) {
+			cJSON *v = cJSON_CreateObject();
+			bool sens = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sensitive"));
+			cJSON_AddBoolToObject(v, "sensitive", sens);
+			const cJSON *val = cJSON_GetObjectItemCaseSensitive(e, "value");
+			cJSON_AddItemToObject(v, "type", lh_render_json_type(val));
+			if (!sens)
+				cJSON_AddItemToObject(v, "value", cJSON_Duplicate(val, 1));
+			cJSON_AddItemToObject(os, e->string, v);
+		}
+		cJSON_AddItemToObject(y, "outputs", os);
+		lh_ui_emit(stdout, "info", "outputs", y, "Outputs: %d", cJSON_GetArraySize(outs));
+		return;
+	}
+	if (o->color)
+		printf("\n\x1b[1m\x1b[32m%s\x1b[0m\n", msg);
+	else
+		printf("\n%s\n", msg);
+	const cJSON *outs = lh_state_outputs(r->st);
+	if (kind != CMD_DESTROY && outs != NULL && outs->child != NULL) {
+		printf("%s\nOutputs:%s\n\n", o->color ? "\x1b[1m\x1b[32m" : "", o->color ? "\x1b[0m" : "");
+		fflush(stdout);
+		lh_render_outputs(stdout, outs, true);
+	}
+}
+
+static int
+run(int kind, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	const char *out = NULL, *lock_timeout = NULL, *state_path = NULL;
+	bool auto_approve = false, destroy = kind == CMD_DESTROY, refresh = true;
+	bool refresh_only = false, lock = true, input = true, no_color = false;
+	bool detailed = false, json = false, compact = false;
+	int parallelism = 10;
+	lh_strlist targets = {0}, replaces = {0}, vars = {0};
+	lh_opt opts[] = {
+		{"var", LH_OPT_LIST, &vars},
+		{"var-file", LH_OPT_LIST, &vars},
+		{"out", LH_OPT_STRING, &out},
+		{"auto-approve", LH_OPT_BOOL, &auto_approve},
+		{"destroy", LH_OPT_BOOL, &destroy},
+		{"refresh", LH_OPT_BOOL, &refresh},
+		{"refresh-only", LH_OPT_BOOL, &refresh_only},
+		{"target", LH_OPT_LIST, &targets},
+		{"replace", LH_OPT_LIST, &replaces},
+		{"parallelism", LH_OPT_INT, &parallelism},
+		{"lock", LH_OPT_BOOL, &lock},
+		{"lock-timeout", LH_OPT_STRING, &lock_timeout},
+		{"input", LH_OPT_BOOL, &input},
+		{"no-color", LH_OPT_BOOL, &no_color},
+		{"detailed-exitcode", LH_OPT_BOOL, &detailed},
+		{"json", LH_OPT_BOOL, &json},
+		{"state", LH_OPT_STRING, &state_path},
+		{"compact-warnings", LH_OPT_BOOL, &compact},
+		{NULL, 0, NULL}
+	};
+	int npos = 0;
+	bool help = false;
+	int rc = 1;
+	lh_arena *a = NULL;
+	lh_state *st = NULL;
+	lh_run r;
+	bool run_ready = false;
+	cJSON *saved = NULL;
+	if (!lh_cli_parse(cmd, opts, argc - 1, argv + 1, &npos, &help))
+		goto out;
+	if (help) {
+		printf("Usage: litehcl [global options] %s [options]%s\n\n", cmd,
+		    kind == CMD_APPLY ? " [PLANFILE]" : "");
+		puts(kind == CMD_PLAN ? "  Generates a speculative execution plan, showing what actions "
+		    "litehcl would take to apply the current configuration." :
+		    kind == CMD_APPLY ? "  Creates or updates LiteLLM users according to the "
+		    "configuration, or applies a saved plan." :
+		    "  Destroys every LiteLLM user this configuration manages.");
+		puts("\nOptions: -auto-approve -destroy -refresh=false -refresh-only -target=ADDR "
+		    "-replace=ADDR -var 'NAME=VALUE' -var-file=FILE -parallelism=N -lock=false "
+		    "-lock-timeout=DURATION -input=false -no-color -detailed-exitcode -json "
+		    "-state=PATH -out=FILE");
+		rc = 0;
+		goto out;
+	}
+	const char *planfile = NULL;
+	if (kind == CMD_APPLY && npos == 1)
+		planfile = argv[1];
+	else if (npos > 0) {
+		fprintf(stderr, "Error: unexpected argument: %s\ntry 'litehcl %s -help'\n",
+		    argv[1], cmd);
+		goto out;
+	}
+	if (parallelism < 1) {
+		fprintf(stderr, "Error: -parallelism must be at least 1\ntry 'litehcl %s -help'\n", cmd);
+		goto out;
+	}
+	if (refresh_only && (destroy || !refresh)) {
+		fprintf(stderr, "Error: Incompatible plan mode options: -refresh-only cannot be "
+		    "used with -destroy or -refresh=false\n");
+		goto out;
+	}
+	lh_cmd_out o = {.json = json, .color = !json && lh_cli_color(no_color)};
+	a = lh_arena_new();
+	lh_diags d;
+	lh_diags_init(&d, a);
+	if (json)
+		lh_ui_version(stdout);
+	size_t nvi = 0;
+	lh_var_input *vi = lh_config_var_inputs(a, &vars, 1, &nvi);
+	lh_config *cfg = lh_config_load(a, ".", vi, nvi, &d);
+	if (cfg == NULL || d.errors > 0)
+		goto fail;
+	if (planfile == NULL && !lh_config_validate(cfg, &d))
+		goto fail;
+	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";
+	if (!lh_cmd_open_state(state_path, lock, lock_timeout, op, kind == CMD_PLAN, &st, &d))
+		goto fail;
+	lh_run_opts ro = {.mode = destroy ? LH_PLAN_DESTROY : refresh_only ?
+	    LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL, .refresh = refresh,
+	    .targets = targets.v, .ntargets = targets.n, .replaces = replaces.v,
+	    .nreplaces = replaces.n, .parallelism = parallelism,
+	    .progress = lh_cmd_progress, .progress_ctx = &o};
+	lh_run_init(&r, a, &d, cfg, st, &ro);
+	run_ready = true;
+	lh_render_opts rop = {.color = o.color, .provider = cfg->provider_source};
+	if (planfile != NULL) {
+		if (!lh_planfile_read(planfile, st, &saved, &d))
+			goto fail;
+		/* state records without refresh, so references resolve */
+		r.o.refresh = false;
+		if (!lh_refresh(&r))
+			goto fail;
+		if (!lh_run_plan_from_json(&r, saved))
+			goto fail;
+		ro.mode = r.plan->mode;
+		kind = r.plan->mode == LH_PLAN_DESTROY ? CMD_DESTROY : CMD_APPLY;
+	} else {
+		if (!lh_refresh(&r))
+			goto fail;
+		if (!lh_run_plan(&r))
+			goto fail;
+		if (json)
+			lh_ui_plan(stdout, r.plan, kind == CMD_PLAN ? "plan" :
+			    destroy ? "destroy" : "apply");
+		else
+			lh_render_plan(stdout, r.plan, &rop);
+		if (r.plan->targeted && !json) {
+			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "Resource targeting is in effect",
+			    "You are creating a plan with the -target option, which means that the "
+			    "result of this plan may not represent all of the changes requested by "
+			    "the current configuration.");
+		}
+	}
+	bool changes = lh_plan_has_changes(r.plan);
+	if (kind == CMD_PLAN) {
+		if (out != NULL) {
+			cJSON *pj = lh_run_plan_to_json(&r);
+			bool ok = lh_planfile_write(out, st, pj, &d);
+			cJSON_Delete(pj);
+			if (!ok)
+				goto fail;
+		}
+		if (changes && !json)
+			lh_render_plan_epilogue(stdout, out);
+		rc = detailed && changes ? 2 : 0;
+		lh_cmd_print_diags(&o, &d);
+		goto out;
+	}
+	/* apply / destroy */
+	if (planfile == NULL && changes && !auto_approve && !json) {
+		if (!confirm(kind, input)) {
+			printf("\n%s cancelled.\n", kind == CMD_DESTROY ? "Destroy" : "Apply");
+			goto fail;
+		}
+		fputc('\n', stdout);
+	} else if (planfile == NULL && changes && !auto_approve && json) {
+		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "No configuration approval",
+		    "-json apply needs -auto-approve (or a saved plan).");
+		goto fail;
+	}
+	if (planfile == NULL)
+		store_refreshed(&r);
+	active_run = &r;
+	interrupts = 0;
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	sigaction(SIGTERM, &sa, NULL);
+	fflush(stdout);
+	bool ok = r.plan->mode == LH_PLAN_REFRESH_ONLY ? true : lh_apply(&r);
+	lh_run_outputs(&r);
+	bool saved_ok = lh_state_save(st, &d);
+	sigaction(SIGINT, &old, NULL);
+	signal(SIGTERM, SIG_DFL);
+	active_run = NULL;
+	if (ok && saved_ok) {
+		print_summary(&r, kind, &o);
+		rc = 0;
+		lh_cmd_print_diags(&o, &d);
+		goto out;
+	}
+fail:
+	fflush(stdout);
+	lh_cmd_print_diags(&o, &d);
+	rc = 1;
+out:
+	if (run_ready)
+		lh_run_free(&r);
+	cJSON_Delete(saved);
+	lh_state_close(st);
+	lh_strlist_free(&targets);
+	lh_strlist_free(&replaces);
+	lh_strlist_free(&vars);
+	lh_arena_free(a);
+	return rc;
+}
 
 int
 lh_cmd_plan(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl plan is not available in this build\n", stderr);
-	return 1;
+	return run(CMD_PLAN, argc, argv);
 }
-/* cmd_plan.c - placeholder until its owner lands the command. */
-#include <stdio.h>
-
-#include "cli.h"
 
 int
 lh_cmd_apply(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl apply is not available in this build\n", stderr);
-	return 1;
+	return run(CMD_APPLY, argc, argv);
 }
-/* cmd_plan.c - placeholder until its owner lands the command. */
-#include <stdio.h>
-
-#include "cli.h"
 
 int
 lh_cmd_destroy(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl destroy is not available in this build\n", stderr);
-	return 1;
+	return run(CMD_DESTROY, argc, argv);
 }

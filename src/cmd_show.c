@@ -1,13 +1,146 @@
-/* cmd_show.c - placeholder until its owner lands the command. */
+/* cmd_show.c - `show [-json] [PLANFILE]`: the state as resource blocks (or Terraform's
+ * JSON state representation), or a saved plan as plan text (or Terraform's JSON plan
+ * representation).  Reads only; takes no lock. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "apply.h"
 #include "cli.h"
+#include "cmd_common.h"
+#include "render.h"
+
+static void
+print_json(cJSON *j)
+{
+	char *s = cJSON_PrintUnformatted(j);
+	if (s != NULL) {
+		puts(s);
+		free(s);
+	}
+}
+
+/* The state's JSON document with sensitive output values removed. */
+static cJSON *
+state_doc(lh_state *st)
+{
+	char *t = lh_state_render(st);
+	cJSON *j = t ? cJSON_Parse(t) : NULL;
+	free(t);
+	return j;
+}
+
+static void
+show_state_text(lh_state *st, const lh_render_opts *ro)
+{
+	size_t n = lh_state_count(st);
+	const cJSON *outs = lh_state_outputs(st);
+	if (n == 0 && (outs == NULL || outs->child == NULL)) {
+		puts("No state.");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		lh_state_inst *si = lh_state_at(st, i);
+		char addr[1024];
+		lh_addr_snprint(addr, sizeof addr, &si->addr);
+		if (i > 0)
+			putchar('\n');
+		fflush(stdout);
+		lh_render_state_instance(stdout, addr, si->addr.type, si->addr.name,
+		    si->attributes, ro);
+	}
+	if (outs != NULL && outs->child != NULL) {
+		puts("\n\nOutputs:\n");
+		fflush(stdout);
+		lh_render_outputs(stdout, outs, true);
+	}
+}
 
 int
 lh_cmd_show(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("Error: litehcl show is not available in this build\n", stderr);
-	return 1;
+	bool json = false, no_color = false, help = false;
+	const char *state_path = NULL;
+	lh_opt opts[] = {
+		{"json", LH_OPT_BOOL, &json},
+		{"no-color", LH_OPT_BOOL, &no_color},
+		{"state", LH_OPT_STRING, &state_path},
+		{NULL, 0, NULL}
+	};
+	int npos = 0, rc = 1;
+	lh_arena *a = NULL;
+	lh_state *st = NULL;
+	cJSON *plan = NULL, *doc = NULL;
+	lh_run r;
+	bool run_ready = false;
+	lh_cmd_out o = {0};
+	lh_diags d;
+	if (!lh_cli_parse("show", opts, argc - 1, argv + 1, &npos, &help))
+		goto out;
+	if (help) {
+		puts("Usage: litehcl [global options] show [options] [PLANFILE]\n\n"
+		    "  Shows the state, or a saved plan, as text or (-json) as Terraform's JSON.");
+		rc = 0;
+		goto out;
+	}
+	if (npos > 1) {
+		fprintf(stderr, "Error: show takes at most one argument\ntry 'litehcl show -help'\n");
+		goto out;
+	}
+	o.color = !json && lh_cli_color(no_color);
+	a = lh_arena_new();
+	lh_diags_init(&d, a);
+	lh_render_opts ro = {.color = o.color};
+	if (!lh_cmd_open_state(state_path, false, NULL, "OperationTypeInvalid", true, &st, &d))
+		goto fail;
+	if (npos == 0) {
+		if (json) {
+			doc = state_doc(st);
+			cJSON *sj = lh_state_existed(st) || lh_state_count(st) > 0 ?
+			    lh_render_state_json(doc, &ro) : cJSON_CreateObject();
+			if (!lh_state_existed(st) && lh_state_count(st) == 0)
+				cJSON_AddStringToObject(sj, "format_version", "1.0");
+			/* sensitive output values stay out of any output */
+			cJSON *vals = cJSON_GetObjectItemCaseSensitive(sj, "values");
+			cJSON *os = cJSON_GetObjectItemCaseSensitive(vals, "outputs");
+			cJSON *e;
+			cJSON_ArrayForEach(e, os)
+				if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sensitive")))
+					cJSON_DeleteItemFromObjectCaseSensitive(e, "value");
+			print_json(sj);
+			cJSON_Delete(sj);
+		} else {
+			show_state_text(st, &ro);
+		}
+		rc = 0;
+		goto out;
+	}
+	if (!lh_planfile_read(argv[1], NULL, &plan, &d))
+		goto fail;
+	lh_run_init(&r, a, &d, NULL, st, NULL);
+	run_ready = true;
+	if (!lh_run_plan_from_json(&r, plan))
+		goto fail;
+	if (json) {
+		doc = state_doc(st);
+		cJSON *pj = lh_render_plan_json(r.plan, lh_state_existed(st) ? doc : NULL, &ro);
+		print_json(pj);
+		cJSON_Delete(pj);
+	} else {
+		fflush(stdout);
+		lh_render_plan(stdout, r.plan, &ro);
+	}
+	rc = 0;
+	goto out;
+fail:
+	lh_cmd_print_diags(&o, &d);
+	rc = 1;
+out:
+	if (run_ready)
+		lh_run_free(&r);
+	cJSON_Delete(plan);
+	cJSON_Delete(doc);
+	lh_state_close(st);
+	lh_arena_free(a);
+	return rc;
 }

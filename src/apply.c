@@ -1,0 +1,693 @@
+/* apply.c - carries out a plan: deletes first (dependents before what they depend on),
+ * then creates / updates / replacements / imports resource by resource in dependency
+ * order, every instance of a resource in parallel through http.h.  Each create's
+ * client-chosen user_id is journalled as an intent (and synced) before any request
+ * leaves; each completed change is recorded in the state and journalled at once, so a
+ * kill at any instant loses nothing (state.h).  A failed change does not stop
+ * independent ones; resources depending on a failed one are skipped. */
+#include "apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "user_api.h"
+#include "uuid.h"
+
+typedef struct job {
+	lh_run *r;
+	lh_rec *rec;
+	lh_change *c;
+	lh_user_op op;
+	int phase;		/* replace: 0 delete, 1 create */
+	char uid[LH_UUID_LEN + 1];
+	double t0;
+} job;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+report(lh_run *r, const lh_change *c, const char *ev, const char *id, double secs)
+{
+	if (r->o.progress != NULL)
+		r->o.progress(r->o.progress_ctx, c->addr, c->type, c->name, c->index, ev, id, secs);
+}
+
+static const char *
+sget(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+static cJSON *
+deps_json(const lh_rec *x)
+{
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; x->res != NULL && i < x->res->ndeps; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(x->res->deps[i]));
+	return a;
+}
+
+static unsigned syncs_pending;
+
+static void
+journal_tick(lh_run *r)
+{
+	if (++syncs_pending >= 64) {
+		lh_state_journal_sync(r->st, r->d);
+		syncs_pending = 0;
+	}
+}
+
+static void start_create(job *j);
+
+static void
+job_failed(job *j)
+{
+	lh_run *r = j->r;
+	j->rec->failed = true;
+	if (j->op.cancelled) {
+		if (j->op.kind == LH_USER_CREATE)
+			lh_state_journal_forget(r->st, &j->rec->id, r->d);
+		return;
+	}
+	if (j->op.kind == LH_USER_CREATE && !j->op.maybe_created)
+		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, j->op.summary, "%s",
+	    j->op.detail ? j->op.detail : "");
+	report(r, j->c, "errored", NULL, now_s() - j->t0);
+}
+
+static void
+job_done(lh_user_op *op, void *ctx)
+{
+	job *j = ctx;
+	lh_run *r = j->r;
+	if (!op->ok) {
+		job_failed(j);
+		return;
+	}
+	double secs = now_s() - j->t0;
+	switch (op->kind) {
+	case LH_USER_DELETE:
+		lh_state_remove(r->st, &j->rec->id);
+		lh_state_journal_done(r->st, &j->rec->id, r->d);
+		journal_tick(r);
+		j->rec->applied = NULL;
+		if (j->c->action == LH_ACT_REPLACE && j->phase == 0) {
+			report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
+			if (r->interrupted) {
+				j->rec->failed = true;
+				return;
+			}
+			j->phase = 1;
+			start_create(j);
+			return;
+		}
+		r->destroyed++;
+		j->rec->done = true;
+		report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
+		return;
+	case LH_USER_CREATE:
+	case LH_USER_UPDATE: {
+		cJSON *attrs = op->attrs;
+		op->attrs = NULL;
+		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec), NULL);
+		lh_state_journal_done(r->st, &j->rec->id, r->d);
+		journal_tick(r);
+		j->rec->applied = si ? si->attributes : NULL;
+		j->rec->done = true;
+		if (op->kind == LH_USER_CREATE) {
+			r->added++;
+			if (j->c->action == LH_ACT_REPLACE)
+				r->destroyed++;
+			report(r, j->c, "create_done", op->id, secs);
+		} else {
+			r->changed++;
+			if (j->c->import_id != NULL)
+				r->imported++;
+			report(r, j->c, "update_done", op->id, secs);
+		}
+		return;
+	}
+	case LH_USER_READ:
+		return;
+	}
+}
+
+static void
+start_create(job *j)
+{
+	lh_run *r = j->r;
+	const char *cfg_id = sget(j->c->after, "user_id");
+	if (cfg_id == NULL && j->uid[0] == '\0' && !lh_uuid_v4(j->uid)) {
+		j->rec->failed = true;
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot choose a user id",
+		    "The operating system's random source could not be read.");
+		return;
+	}
+	j->op.kind = LH_USER_CREATE;
+	j->op.id = cfg_id ? cfg_id : j->uid;
+	j->op.after = j->c->after;
+	j->t0 = now_s();
+	/* the intent of a replacement's create is journalled with the delete (below) */
+	report(r, j->c, "create", NULL, 0);
+	if (!lh_user_submit(r->http, &j->op))
+		j->rec->failed = true;
+}
+
+/* Starts one change; creates need their intent journalled before (see run_wave). */
+static void
+start_job(job *j)
+{
+	lh_run *r = j->r;
+	lh_change *c = j->c;
+	j->op.addr = c->addr;
+	j->op.done = job_done;
+	j->op.ctx = j;
+	j->t0 = now_s();
+	switch (c->action) {
+	case LH_ACT_CREATE:
+		start_create(j);
+		return;
+	case LH_ACT_UPDATE:
+		j->op.kind = LH_USER_UPDATE;
+		j->op.id = sget(c->before, "id");
+		j->op.before = c->before;
+		j->op.after = c->after;
+		report(r, c, "update", j->op.id, 0);
+		break;
+	case LH_ACT_REPLACE:
+	case LH_ACT_DELETE:
+		j->op.kind = LH_USER_DELETE;
+		j->op.id = sget(c->before, "id");
+		report(r, c, "delete", j->op.id, 0);
+		break;
+	case LH_ACT_NOOP:
+		return;
+	}
+	if (j->op.id == NULL) {
+		j->rec->failed = true;
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Missing id in state",
+		    "%s has no id in the state; remove it with \"litehcl state rm %s\".",
+		    c->addr, c->addr);
+		return;
+	}
+	if (!lh_user_submit(r->http, &j->op))
+		j->rec->failed = true;
+}
+
+/* Runs jobs[0..n) in parallel: journals create intents durably first. */
+static void
+run_wave(lh_run *r, job *jobs, size_t n)
+{
+	if (n == 0)
+		return;
+	bool intents = false;
+	for (size_t i = 0; i < n; i++) {
+		job *j = &jobs[i];
+		if (j->c->action != LH_ACT_CREATE && j->c->action != LH_ACT_REPLACE)
+			continue;
+		const char *cfg_id = sget(j->c->after, "user_id");
+		if (cfg_id == NULL) {
+			if (!lh_uuid_v4(j->uid))
+				continue;
+			/* start_create uses j->uid; keep it stable */
+		}
+		lh_state_journal_intent(r->st, &j->rec->id, cfg_id ? cfg_id : j->uid, "create",
+		    r->d);
+		intents = true;
+	}
+	if (intents && !lh_state_journal_sync(r->st, r->d)) {
+		for (size_t i = 0; i < n; i++)
+			jobs[i].rec->failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n && !r->interrupted; i++) {
+		job *j = &jobs[i];
+		start_job(j);
+	}
+	lh_http_run(r->http);
+	lh_state_journal_sync(r->st, r->d);
+	syncs_pending = 0;
+	for (size_t i = 0; i < n; i++)
+		lh_user_op_clear(&jobs[i].op);
+}
+
+static bool
+dep_failed(lh_run *r, const lh_rec *x)
+{
+	if (x->res == NULL)
+		return false;
+	for (size_t i = 0; i < x->res->ndeps; i++)
+		for (size_t k = 0; k < r->nrecs; k++) {
+			lh_rec *y = r->recs[k];
+			if (y->failed && y->res != NULL && strcmp(y->res->addr, x->res->deps[i]) == 0)
+				return true;
+		}
+	return false;
+}
+
+static bool
+has_unknown_args(const lh_change *c)
+{
+	if (c->after_unknown == NULL || c->rt == NULL)
+		return false;
+	for (size_t i = 0; i < c->rt->nattrs; i++) {
+		const lh_plan_attr *a = &c->rt->attrs[i];
+		if ((a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)) &&
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->after_unknown, a->name)) &&
+		    !(a->flags & LH_PA_COMPUTED))
+			return true;
+	}
+	return false;
+}
+
+/* Re-evaluates res's instances now that what they reference has been applied, and
+ * replans the changes in jobs[0..n) from the fresh arguments. */
+static bool
+reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
+{
+	size_t ni = 0;
+	lh_instance **in = lh_config_expand(r->cfg, res, lh_run_resolve, r, r->d, &ni);
+	if (in == NULL && ni == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		job *j = &jobs[i];
+		lh_instance *inst = NULL;
+		for (size_t k = 0; k < ni; k++)
+			if (lh_addr_equal(&in[k]->id, &j->rec->id))
+				inst = in[k];
+		if (inst == NULL)
+			continue;
+		j->rec->inst = inst;
+		/* recompute the arguments and the planned object */
+		cJSON *want = cJSON_CreateObject();
+		const lh_value *args = inst->args;
+		bool unknown = false;
+		for (size_t k = 0; args && k < args->u.map.n; k++) {
+			lh_value *v = args->u.map.vals[k];
+			if (lh_val_has_unknown(v)) {
+				unknown = true;
+				continue;
+			}
+			if (lh_val_is_null(v))
+				continue;
+			const char *err = NULL;
+			cJSON *jv = lh_val_to_cjson(v, &err);
+			if (jv)
+				cJSON_AddItemToObject(want, args->u.map.keys[k], jv);
+		}
+		if (unknown) {
+			cJSON_Delete(want);
+			continue;
+		}
+		lh_plan_slot s = {.addr = j->c->addr, .type = j->c->type, .name = j->c->name,
+		    .index = j->c->index, .rt = j->c->rt, .want = want,
+		    .have = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
+		    .prior = NULL, .refreshed = false, .targeted = true,
+		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED};
+		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
+		if (p->n == 1) {
+			lh_change *nc = &p->changes[0];
+			cJSON_Delete(j->c->after);
+			cJSON_Delete(j->c->after_unknown);
+			j->c->after = nc->after;
+			j->c->after_unknown = nc->after_unknown;
+			nc->after = NULL;
+			nc->after_unknown = NULL;
+			if (j->c->action == LH_ACT_UPDATE && nc->action == LH_ACT_NOOP)
+				j->c->action = LH_ACT_NOOP;
+		}
+		lh_plan_free(p);
+		cJSON_Delete(want);
+	}
+	return true;
+}
+
+static bool
+is_delete(const lh_change *c)
+{
+	return c->action == LH_ACT_DELETE;
+}
+
+bool
+lh_apply(lh_run *r)
+{
+	lh_plan *p = r->plan;
+	int errs = r->d->errors;
+	if (!lh_plan_has_changes(p) && p->mode != LH_PLAN_REFRESH_ONLY)
+		return true;
+	bool needs_http = false;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->changes[i].action != LH_ACT_NOOP)
+			needs_http = true;
+	if (needs_http && !lh_run_http(r))
+		return false;
+	job *jobs = calloc(p->n + 1, sizeof *jobs);
+	if (jobs == NULL)
+		abort();
+	for (size_t i = 0; i < p->n; i++) {
+		jobs[i].r = r;
+		jobs[i].c = &p->changes[i];
+		jobs[i].rec = r->slot_rec[p->changes[i].slot];
+	}
+	/* imports that need no change: just record the object */
+	for (size_t i = 0; i < p->n; i++) {
+		lh_change *c = &p->changes[i];
+		if (c->action != LH_ACT_NOOP || c->import_id == NULL)
+			continue;
+		lh_rec *x = jobs[i].rec;
+		report(r, c, "import", c->import_id, 0);
+		lh_state_inst *si = lh_state_set(r->st, &x->id, cJSON_Duplicate(c->before, 1),
+		    deps_json(x), NULL);
+		lh_state_journal_done(r->st, &x->id, r->d);
+		x->applied = si ? si->attributes : NULL;
+		x->done = true;
+		r->imported++;
+		report(r, c, "import_done", c->import_id, 0);
+	}
+	/* Phase 1: deletes, by resource, in reverse configuration order (resources no
+	 * longer configured first). */
+	size_t nres = r->cfg ? r->cfg->nresources : 0;
+	job *wave = calloc(p->n + 1, sizeof *wave);
+	job **wavep = calloc(p->n + 1, sizeof *wavep);
+	if (wave == NULL || wavep == NULL)
+		abort();
+	for (long level = (long)nres; level >= 0 && !r->interrupted; level--) {
+		size_t nw = 0;
+		for (size_t i = 0; i < p->n; i++) {
+			lh_change *c = &p->changes[i];
+			if (!is_delete(c))
+				continue;
+			lh_rec *x = jobs[i].rec;
+			long rl = (long)nres;
+			for (size_t k = 0; x->res != NULL && k < nres; k++)
+				if (r->cfg->resources[k] == x->res)
+					rl = (long)k;
+			if (rl != level)
+				continue;
+			wavep[nw] = &jobs[i];
+			wave[nw++] = jobs[i];
+		}
+		run_wave(r, wave, nw);
+		for (size_t k = 0; k < nw; k++)
+			*wavep[k] = wave[k];
+	}
+	/* Phase 2: everything else, resource by resource in dependency order. */
+	for (size_t level = 0; level < nres && !r->interrupted; level++) {
+		lh_resource *res = r->cfg->resources[level];
+		size_t nw = 0;
+		bool reeval = false;
+		for (size_t i = 0; i < p->n; i++) {
+			lh_change *c = &p->changes[i];
+			if (is_delete(c) || c->action == LH_ACT_NOOP || jobs[i].rec->res != res)
+				continue;
+			if (dep_failed(r, jobs[i].rec)) {
+				jobs[i].rec->failed = true;
+				continue;
+			}
+			if (has_unknown_args(c) || (cJSON_GetArraySize(jobs[i].rec->want_unknown) > 0))
+				reeval = true;
+			wavep[nw] = &jobs[i];
+			wave[nw++] = jobs[i];
+		}
+		if (nw == 0)
+			continue;
+		if (reeval && !reevaluate(r, res, wave, nw)) {
+			for (size_t k = 0; k < nw; k++)
+				wave[k].rec->failed = true;
+			continue;
+		}
+		/* drop what became a no-op, and what still cannot be known */
+		size_t m = 0;
+		for (size_t k = 0; k < nw; k++) {
+			if (wave[k].c->action == LH_ACT_NOOP)
+				continue;
+			if (has_unknown_args(wave[k].c)) {
+				wave[k].rec->failed = true;
+				lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
+				    "Argument value not known",
+				    "An argument of %s depends on a value that is still unknown after "
+				    "its dependencies were applied.", wave[k].c->addr);
+				continue;
+			}
+			wave[m] = wave[k];
+			wavep[m++] = wavep[k];
+		}
+		run_wave(r, wave, m);
+		for (size_t k = 0; k < m; k++)
+			*wavep[k] = wave[k];
+	}
+	free(wave);
+	free(wavep);
+	free(jobs);
+	if (r->interrupted)
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Operation cancelled",
+		    "litehcl was interrupted: changes in flight were finished and recorded in "
+		    "the state; nothing new was started.");
+	return r->d->errors == errs;
+}
+
+void
+lh_apply_interrupt(lh_run *r)
+{
+	r->interrupted = 1;
+	if (r->http != NULL)
+		lh_http_stop(r->http);
+}
+
+void
+lh_run_outputs(lh_run *r)
+{
+	if (r->o.mode == LH_PLAN_DESTROY) {
+		lh_state_outputs_clear(r->st);
+		return;
+	}
+	if (r->cfg == NULL || r->o.ntargets > 0)
+		return;
+	/* values from the state as it now is */
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		lh_state_inst *si = lh_state_find(r->st, &x->id);
+		x->applied = si ? si->attributes : NULL;
+		if (si == NULL) {
+			cJSON_Delete(x->planned);
+			cJSON_Delete(x->planned_unknown);
+			x->planned = NULL;
+			x->planned_unknown = NULL;
+		}
+	}
+	size_t no = 0;
+	lh_diags quiet;
+	lh_diags_init(&quiet, r->a);
+	lh_output **outs = lh_config_outputs(r->cfg, lh_run_resolve, r, &quiet, &no);
+	lh_state_outputs_clear(r->st);
+	for (size_t i = 0; i < no; i++) {
+		lh_output *o = outs[i];
+		if (o->value == NULL || lh_val_has_unknown(o->value))
+			continue;
+		const char *err = NULL;
+		cJSON *v = lh_val_to_cjson(o->value, &err);
+		if (v == NULL)
+			continue;
+		lh_state_output_set(r->st, o->name, v, NULL,
+		    o->sensitive || lh_val_has_sensitive(o->value));
+	}
+}
+
+/* ---- saved plans ---- */
+
+static void
+put(cJSON *o, const char *k, cJSON *v)
+{
+	if (v == NULL)
+		v = cJSON_CreateNull();
+	cJSON_AddItemToObject(o, k, v);
+}
+
+static cJSON *
+dupn(const cJSON *v)
+{
+	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+}
+
+cJSON *
+lh_run_plan_to_json(const lh_run *r)
+{
+	const lh_plan *p = r->plan;
+	cJSON *j = cJSON_CreateObject();
+	put(j, "mode", cJSON_CreateString(p->mode == LH_PLAN_DESTROY ? "destroy" :
+	    p->mode == LH_PLAN_REFRESH_ONLY ? "refresh-only" : "normal"));
+	cJSON *cs = cJSON_CreateArray();
+	for (size_t i = 0; i < p->n; i++) {
+		const lh_change *c = &p->changes[i];
+		if (c->action == LH_ACT_NOOP && c->import_id == NULL)
+			continue;
+		cJSON *x = cJSON_CreateObject();
+		put(x, "addr", cJSON_CreateString(c->addr));
+		put(x, "action", cJSON_CreateString(lh_action_name(c->action)));
+		put(x, "reason", cJSON_CreateNumber(c->reason));
+		put(x, "before", dupn(c->before));
+		put(x, "after", dupn(c->after));
+		put(x, "after_unknown", dupn(c->after_unknown));
+		if (c->replace_paths)
+			put(x, "replace_paths", dupn(c->replace_paths));
+		if (c->import_id)
+			put(x, "import_id", cJSON_CreateString(c->import_id));
+		cJSON_AddItemToArray(cs, x);
+	}
+	put(j, "changes", cs);
+	cJSON *ds = cJSON_CreateArray();
+	for (size_t i = 0; i < p->ndrift; i++) {
+		const lh_change *c = &p->drift[i];
+		cJSON *x = cJSON_CreateObject();
+		put(x, "addr", cJSON_CreateString(c->addr));
+		put(x, "action", cJSON_CreateString(lh_action_name(c->action)));
+		put(x, "before", dupn(c->before));
+		put(x, "after", dupn(c->after));
+		cJSON_AddItemToArray(ds, x);
+	}
+	put(j, "drift", ds);
+	cJSON *os = cJSON_CreateArray();
+	for (size_t i = 0; i < p->noutputs; i++) {
+		const lh_output_change *o = &p->outputs[i];
+		cJSON *x = cJSON_CreateObject();
+		put(x, "name", cJSON_CreateString(o->name));
+		put(x, "sensitive", cJSON_CreateBool(o->sensitive));
+		/* sensitive values are never written to a plan file */
+		put(x, "before", o->sensitive ? cJSON_CreateNull() : dupn(o->before));
+		put(x, "had_before", cJSON_CreateBool(o->before != NULL));
+		put(x, "after", o->sensitive ? cJSON_CreateNull() : dupn(o->after));
+		put(x, "has_after", cJSON_CreateBool(o->after != NULL));
+		put(x, "after_unknown", cJSON_CreateBool(o->after_unknown));
+		cJSON_AddItemToArray(os, x);
+	}
+	put(j, "outputs", os);
+	return j;
+}
+
+static lh_action
+action_of(const char *s)
+{
+	if (s == NULL) return LH_ACT_NOOP;
+	if (strcmp(s, "create") == 0) return LH_ACT_CREATE;
+	if (strcmp(s, "update") == 0) return LH_ACT_UPDATE;
+	if (strcmp(s, "replace") == 0) return LH_ACT_REPLACE;
+	if (strcmp(s, "delete") == 0) return LH_ACT_DELETE;
+	return LH_ACT_NOOP;
+}
+
+static cJSON *
+take(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (v == NULL || cJSON_IsNull(v))
+		return NULL;
+	return cJSON_Duplicate(v, 1);
+}
+
+static bool
+fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
+{
+	const char *addr = sget(x, "addr");
+	lh_addr id;
+	const char *err = NULL;
+	if (addr == NULL || !lh_addr_parse(r->a, addr, &id, &err))
+		return false;
+	lh_rec *rec = lh_run_rec(r, &id, true);
+	if (r->cfg != NULL && rec->res == NULL)
+		rec->res = lh_config_resource(r->cfg, id.type, id.name);
+	memset(c, 0, sizeof *c);
+	c->addr = rec->addr;
+	c->type = rec->id.type;
+	c->name = rec->id.name;
+	if (id.kind == LH_KEY_INT)
+		c->index = cJSON_CreateNumber((double)id.index);
+	else if (id.kind == LH_KEY_STR)
+		c->index = cJSON_CreateString(id.key);
+	c->rt = &lh_user_rtype;
+	c->action = action_of(sget(x, "action"));
+	c->reason = (lh_reason)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, "reason"));
+	c->before = take(x, "before");
+	c->after = take(x, "after");
+	c->after_unknown = take(x, "after_unknown");
+	if (c->after_unknown == NULL)
+		c->after_unknown = cJSON_CreateObject();
+	c->replace_paths = take(x, "replace_paths");
+	const char *imp = sget(x, "import_id");
+	c->import_id = imp ? lh_arena_strdup(r->a, imp) : NULL;
+	c->slot = slot;
+	r->slot_rec[slot] = rec;
+	if (rec->res != NULL) {
+		c->deps = rec->res->deps;
+		c->ndeps = rec->res->ndeps;
+	}
+	return true;
+}
+
+bool
+lh_run_plan_from_json(lh_run *r, const cJSON *j)
+{
+	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(j, "changes");
+	const cJSON *ds = cJSON_GetObjectItemCaseSensitive(j, "drift");
+	size_t n = (size_t)cJSON_GetArraySize(cs), nd = (size_t)cJSON_GetArraySize(ds);
+	lh_plan *p = calloc(1, sizeof *p);
+	if (p == NULL)
+		abort();
+	const char *mode = sget(j, "mode");
+	p->mode = mode && strcmp(mode, "destroy") == 0 ? LH_PLAN_DESTROY :
+	    mode && strcmp(mode, "refresh-only") == 0 ? LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL;
+	r->o.mode = p->mode;
+	p->changes = calloc(n + 1, sizeof *p->changes);
+	p->drift = calloc(nd + 1, sizeof *p->drift);
+	r->slot_rec = calloc(n + nd + 1, sizeof *r->slot_rec);
+	if (p->changes == NULL || p->drift == NULL || r->slot_rec == NULL)
+		abort();
+	r->plan = p;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, cs) {
+		if (!fill_change(r, &p->changes[p->n], x, p->n))
+			goto bad;
+		lh_change *c = &p->changes[p->n++];
+		switch (c->action) {
+		case LH_ACT_CREATE: p->add++; break;
+		case LH_ACT_UPDATE: p->change++; break;
+		case LH_ACT_REPLACE: p->add++; p->destroy++; break;
+		case LH_ACT_DELETE: p->destroy++; break;
+		default: break;
+		}
+		if (c->import_id)
+			p->import++;
+	}
+	cJSON_ArrayForEach(x, ds) {
+		if (!fill_change(r, &p->drift[p->ndrift], x, n + p->ndrift))
+			goto bad;
+		p->ndrift++;
+	}
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "outputs")) {
+		bool hb = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "had_before"));
+		bool ha = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "has_after"));
+		cJSON *b = take(x, "before"), *a = take(x, "after");
+		if (hb && b == NULL)
+			b = cJSON_CreateNull();
+		if (ha && a == NULL)
+			a = cJSON_CreateNull();
+		lh_plan_add_output(p, sget(x, "name") ? sget(x, "name") : "?", b, a,
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "after_unknown")),
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "sensitive")));
+	}
+	lh_plan_finish(p);
+	return true;
+bad:
+	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",
+	    "The plan file holds an invalid change.");
+	return false;
+}

@@ -1,0 +1,124 @@
+/* apply.h - the run of a plan/apply/destroy/import command between the command layer
+ * and the modules below: configuration (config.h), state (state.h), the LiteLLM API
+ * (http.h through user_api.h), the planner (plan.h).
+ *
+ * Flow (cmd_plan.c):  lh_run_init -> lh_refresh (refresh.c: journal intents, every
+ * managed instance, import blocks; in parallel) -> lh_run_plan (expand the
+ * configuration in dependency order, diff) -> render -> lh_apply (apply.c: changes in
+ * dependency order, in parallel, journalled as each completes) -> lh_run_outputs ->
+ * lh_state_save.
+ *
+ * Nothing here prints except through the progress callback (the command layer's). */
+#ifndef LH_APPLY_H
+#define LH_APPLY_H
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "addr.h"
+#include "arena.h"
+#include "config.h"
+#include "diag.h"
+#include "http.h"
+#include "plan.h"
+#include "state.h"
+
+/* One resource instance known to the run, from the configuration and/or the state. */
+typedef struct lh_rec {
+	char *addr;			/* canonical address (arena) */
+	lh_addr id;			/* parsed (arena) */
+	lh_resource *res;		/* configuration resource, or NULL */
+	lh_instance *inst;		/* configuration instance, or NULL */
+	cJSON *want;			/* configured arguments (owned), or NULL */
+	cJSON *want_unknown;		/* {arg:true} (owned), or NULL */
+	cJSON *prior;			/* state attributes before refresh (owned), or NULL */
+	cJSON *have;			/* after refresh / import read (owned), or NULL */
+	bool refreshed;			/* have is the server's view */
+	bool in_state;			/* the state holds it (before the run) */
+	const char *import_id;		/* from an import block (not yet in state) */
+	lh_reason gone_reason;		/* why it is no longer configured */
+	cJSON *planned;			/* planned after (owned) for references, or NULL */
+	cJSON *planned_unknown;		/* its unknown attributes (owned), or NULL */
+	cJSON *applied;			/* attributes after apply (borrowed from state), or NULL */
+	bool failed;			/* its change failed or was skipped */
+	bool done;			/* its change was applied */
+} lh_rec;
+
+typedef void (*lh_progress_fn)(void *ctx, const char *addr, const char *type,
+    const char *name, const cJSON *index, const char *event, const char *id,
+    double secs);
+
+typedef struct lh_run_opts {
+	lh_plan_mode mode;
+	bool refresh;			/* false with -refresh=false */
+	const char **targets;		/* -target addresses */
+	size_t ntargets;
+	const char **replaces;		/* -replace addresses */
+	size_t nreplaces;
+	int parallelism;		/* -parallelism (default 10) */
+	lh_progress_fn progress;	/* apply and refresh progress, or NULL */
+	void *progress_ctx;
+} lh_run_opts;
+
+typedef struct lh_run {
+	lh_arena *a;
+	lh_diags *d;
+	lh_config *cfg;			/* may be NULL (state-only commands) */
+	lh_state *st;
+	lh_http *http;			/* created on first need */
+	lh_run_opts o;
+	lh_rec **recs;			/* every instance, by address */
+	size_t nrecs, caprecs;
+	lh_plan *plan;
+	lh_plan_slot *slots;		/* parallel to the plan's slot indices */
+	size_t nslots;
+	lh_rec **slot_rec;		/* slot i's record */
+	void *slot_rec_index;		/* address -> record hash (refresh.c) */
+	volatile sig_atomic_t interrupted;	/* Ctrl-C seen */
+	int added, changed, destroyed, imported;	/* applied counts */
+} lh_run;
+
+/* Initialises r. */
+void lh_run_init(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, lh_state *st,
+    const lh_run_opts *o);
+void lh_run_free(lh_run *r);
+/* Makes the HTTP client from the configuration's provider settings (or the
+ * environment when cfg is NULL).  False after a diagnostic (no api_base ...). */
+bool lh_run_http(lh_run *r);
+/* The record of addr, created when create is true (NULL otherwise). */
+lh_rec *lh_run_rec(lh_run *r, const lh_addr *id, bool create);
+
+/* refresh.c: resolves unfinished journal intents (adopting users that exist), loads
+ * every state instance into records, refreshes them (unless -refresh=false) and reads
+ * the objects named by import blocks.  False after error diagnostics (nothing
+ * written). */
+bool lh_refresh(lh_run *r);
+/* Reads one user by id (import).  Returns its attributes or NULL: *gone tells "no such
+ * user" from an error (diagnostic added). */
+cJSON *lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone);
+
+/* Expands the configuration in dependency order and computes r->plan (with output
+ * changes).  False after error diagnostics. */
+bool lh_run_plan(lh_run *r);
+
+/* apply.c: applies r->plan.  Journals and records every completed change in the state;
+ * errors become diagnostics; returns false when any change failed or it was
+ * interrupted.  The caller then sets outputs and saves. */
+bool lh_apply(lh_run *r);
+/* Evaluates the outputs against the state and records them in it. */
+void lh_run_outputs(lh_run *r);
+/* Signal handler support: called from SIGINT handling to stop starting work. */
+void lh_apply_interrupt(lh_run *r);
+
+/* Builds an lh_value object for a resource's current value (used as resolver). */
+lh_value *lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res);
+
+/* The plan as stored in a saved plan file (no secrets) and back. */
+cJSON *lh_run_plan_to_json(const lh_run *r);
+/* Rebuilds r->plan from a saved plan's content (after the config was loaded and the
+ * records filled without refresh). */
+bool lh_run_plan_from_json(lh_run *r, const cJSON *j);
+
+#endif

@@ -1,0 +1,31 @@
+/* cmd_common.h - helpers the product commands share (cmd_plan.c defines them):
+ * printing diagnostics as text or as -json UI messages, the progress printer for
+ * refresh/apply, and opening the state with the usual flags. */
+#ifndef LH_CMD_COMMON_H
+#define LH_CMD_COMMON_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "diag.h"
+#include "state.h"
+
+typedef struct lh_cmd_out {
+	bool json;		/* -json UI stream on stdout */
+	bool color;		/* ANSI colour on stdout */
+} lh_cmd_out;
+
+/* Prints every diagnostic: to stderr in Terraform's layout, or as "diagnostic" JSON
+ * messages on stdout when o->json. */
+void lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d);
+/* The progress callback of apply.h: prints "ADDR: Creating..." lines (or JSON hooks).
+ * ctx is an lh_cmd_out. */
+void lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
+    const cJSON *index, const char *event, const char *id, double secs);
+/* Opens the state at path (NULL: terraform.tfstate) for operation, with -lock and
+ * -lock-timeout as given (lock_timeout may be NULL).  False after a diagnostic. */
+bool lh_cmd_open_state(const char *path, bool lock, const char *lock_timeout,
+    const char *operation, bool read_only, lh_state **st, lh_diags *d);
+
+#endif

@@ -1,0 +1,733 @@
+/* refresh.c - the run's records and the read side of plan/apply: recovery of journal
+ * intents, refresh of every managed instance (all in parallel through http.h), reads
+ * for import blocks, then the configuration expanded in dependency order and diffed
+ * (plan.h).  See apply.h for the flow. */
+#include "apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "user_api.h"
+
+/* ---- records ---- */
+
+static unsigned long
+hash(const char *s)
+{
+	unsigned long h = 5381;
+	for (; *s; s++)
+		h = h * 33 ^ (unsigned char)*s;
+	return h;
+}
+
+/* Open addressing over recs by address; the table has caprecs*2 slots. */
+typedef struct rec_index {
+	lh_rec **slots;
+	size_t cap;
+} rec_index;
+
+static rec_index *
+idx_of(lh_run *r)
+{
+	return (rec_index *)r->slot_rec_index;
+}
+
+static void
+idx_insert(rec_index *ix, lh_rec *rec)
+{
+	size_t i = hash(rec->addr) & (ix->cap - 1);
+	while (ix->slots[i] != NULL)
+		i = (i + 1) & (ix->cap - 1);
+	ix->slots[i] = rec;
+}
+
+static void
+idx_grow(lh_run *r)
+{
+	rec_index *ix = idx_of(r);
+	if (ix == NULL) {
+		ix = calloc(1, sizeof *ix);
+		if (ix == NULL)
+			abort();
+		r->slot_rec_index = ix;
+	}
+	if (ix->cap >= 2 * (r->nrecs + 1) + 16)
+		return;
+	size_t cap = ix->cap ? ix->cap * 4 : 64;
+	free(ix->slots);
+	ix->slots = calloc(cap, sizeof *ix->slots);
+	if (ix->slots == NULL)
+		abort();
+	ix->cap = cap;
+	for (size_t i = 0; i < r->nrecs; i++)
+		idx_insert(ix, r->recs[i]);
+}
+
+void
+lh_run_init(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, lh_state *st,
+    const lh_run_opts *o)
+{
+	memset(r, 0, sizeof *r);
+	r->a = a;
+	r->d = d;
+	r->cfg = cfg;
+	r->st = st;
+	if (o != NULL)
+		r->o = *o;
+	if (r->o.parallelism <= 0)
+		r->o.parallelism = 10;
+}
+
+void
+lh_run_free(lh_run *r)
+{
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		cJSON_Delete(x->want);
+		cJSON_Delete(x->want_unknown);
+		cJSON_Delete(x->prior);
+		cJSON_Delete(x->have);
+		cJSON_Delete(x->planned);
+		cJSON_Delete(x->planned_unknown);
+	}
+	free(r->recs);
+	rec_index *ix = idx_of(r);
+	if (ix != NULL) {
+		free(ix->slots);
+		free(ix);
+	}
+	lh_plan_free(r->plan);
+	free(r->slots);
+	free(r->slot_rec);
+	lh_http_free(r->http);
+	memset(r, 0, sizeof *r);
+}
+
+lh_rec *
+lh_run_rec(lh_run *r, const lh_addr *id, bool create)
+{
+	char buf[1024];
+	size_t need = lh_addr_snprint(buf, sizeof buf, id);
+	char *addr = need < sizeof buf ? buf : lh_addr_format(r->a, id);
+	rec_index *ix = idx_of(r);
+	if (ix != NULL && ix->cap > 0) {
+		size_t i = hash(addr) & (ix->cap - 1);
+		while (ix->slots[i] != NULL) {
+			if (strcmp(ix->slots[i]->addr, addr) == 0)
+				return ix->slots[i];
+			i = (i + 1) & (ix->cap - 1);
+		}
+	}
+	if (!create)
+		return NULL;
+	if (r->nrecs == r->caprecs) {
+		size_t cap = r->caprecs ? r->caprecs * 2 : 64;
+		lh_rec **n = realloc(r->recs, cap * sizeof *n);
+		if (n == NULL)
+			abort();
+		r->recs = n;
+		r->caprecs = cap;
+	}
+	lh_rec *x = lh_arena_alloc(r->a, sizeof *x);
+	x->addr = lh_arena_strdup(r->a, addr);
+	x->id = *id;
+	x->id.type = lh_arena_strdup(r->a, id->type);
+	x->id.name = lh_arena_strdup(r->a, id->name);
+	if (id->key != NULL)
+		x->id.key = lh_arena_strdup(r->a, id->key);
+	idx_grow(r);
+	r->recs[r->nrecs++] = x;
+	idx_insert(idx_of(r), x);
+	return x;
+}
+
+bool
+lh_run_http(lh_run *r)
+{
+	if (r->http != NULL)
+		return true;
+	const char *base = NULL, *key = NULL;
+	bool insecure = false;
+	double timeout = 0;
+	if (r->cfg != NULL) {
+		base = r->cfg->provider.api_base;
+		key = r->cfg->provider.api_key;
+		insecure = r->cfg->provider.insecure_skip_verify;
+		timeout = r->cfg->provider.timeout;
+	} else {
+		base = getenv("LITELLM_API_BASE");
+		key = getenv("LITELLM_API_KEY");
+	}
+	if (base == NULL || *base == '\0') {
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "No LiteLLM API address",
+		    "litehcl needs the address of the LiteLLM proxy: set api_base in the "
+		    "provider \"litellm\" block, or the LITELLM_API_BASE environment variable.");
+		return false;
+	}
+	lh_http_opts ho = {.base_url = base, .api_key = key,
+	    .insecure_skip_verify = insecure, .timeout_s = timeout,
+	    .parallelism = r->o.parallelism, .max_retries = -1};
+	const char *s = getenv("LITEHCL_HTTP_RETRIES");
+	if (s != NULL && *s)
+		ho.max_retries = atoi(s);
+	s = getenv("LITEHCL_HTTP_BACKOFF");
+	if (s != NULL && *s)
+		ho.backoff_base_s = atof(s);
+	const char *err = NULL;
+	r->http = lh_http_new(&ho, &err);
+	if (r->http == NULL) {
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid LiteLLM API address",
+		    "%s", err ? err : "the api_base cannot be used");
+		return false;
+	}
+	return true;
+}
+
+/* ---- refresh ---- */
+
+typedef struct rjob {
+	lh_run *r;
+	lh_rec *rec;
+	lh_user_op op;
+	int kind;		/* 0 refresh, 1 intent, 2 import */
+	const lh_state_intent *intent;
+} rjob;
+
+static void
+rjob_done(lh_user_op *op, void *ctx)
+{
+	rjob *j = ctx;
+	lh_run *r = j->r;
+	if (!op->ok) {
+		if (op->cancelled)
+			return;
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, op->summary, "%s", op->detail);
+		return;
+	}
+	if (j->kind == 1) {
+		/* an interrupted create: adopt the user if it exists, else forget it */
+		if (!op->gone && op->attrs != NULL) {
+			lh_state_set(r->st, &j->intent->addr, op->attrs, NULL, NULL);
+			op->attrs = NULL;
+			lh_state_journal_done(r->st, &j->intent->addr, r->d);
+		} else {
+			lh_state_journal_forget(r->st, &j->intent->addr, r->d);
+		}
+		return;
+	}
+	if (j->kind == 2) {
+		if (op->gone) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
+			    "Cannot import non-existent remote object",
+			    "While attempting to import an existing object to \"%s\", the "
+			    "provider detected that no object exists with the given id (\"%s\"). "
+			    "Only pre-existing objects can be imported; check that the id is "
+			    "correct and that it is associated with the provider's configured "
+			    "region or endpoint, or use \"litehcl apply\" to create a new remote "
+			    "object for this resource.", j->rec->addr, op->id);
+			return;
+		}
+		j->rec->have = op->attrs;
+		op->attrs = NULL;
+		j->rec->refreshed = true;
+		return;
+	}
+	j->rec->refreshed = true;
+	if (op->gone) {
+		j->rec->have = NULL;
+	} else {
+		j->rec->have = op->attrs;
+		op->attrs = NULL;
+	}
+}
+
+static void
+progress(lh_run *r, const char *addr, const lh_addr *id, const char *ev, const char *uid)
+{
+	if (r->o.progress == NULL)
+		return;
+	cJSON *idx = NULL;
+	if (id->kind == LH_KEY_INT)
+		idx = cJSON_CreateNumber((double)id->index);
+	else if (id->kind == LH_KEY_STR)
+		idx = cJSON_CreateString(id->key);
+	r->o.progress(r->o.progress_ctx, addr, id->type, id->name, idx, ev, uid, 0);
+	cJSON_Delete(idx);
+}
+
+cJSON *
+lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone)
+{
+	*gone = false;
+	if (!lh_run_http(r))
+		return NULL;
+	rjob j = {.r = r, .kind = 0};
+	lh_rec tmp = {.addr = (char *)addr};
+	j.rec = &tmp;
+	j.op.kind = LH_USER_READ;
+	j.op.addr = addr;
+	j.op.id = id;
+	j.op.done = rjob_done;
+	j.op.ctx = &j;
+	int before = r->d->errors;
+	if (!lh_user_submit(r->http, &j.op))
+		return NULL;
+	lh_http_run(r->http);
+	lh_user_op_clear(&j.op);
+	if (r->d->errors > before)
+		return NULL;
+	if (tmp.have == NULL)
+		*gone = true;
+	return tmp.have;
+}
+
+static const char *
+attr_str(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+bool
+lh_refresh(lh_run *r)
+{
+	int errs = r->d->errors;
+	size_t nint = 0;
+	const lh_state_intent *ints = lh_state_intents(r->st, &nint);
+	size_t nst = lh_state_count(r->st);
+	size_t nimp = r->cfg ? r->cfg->nimports : 0;
+	bool need = nint > 0 || nimp > 0 || (r->o.refresh && nst > 0);
+	if (need && !lh_run_http(r))
+		return false;
+	/* 1. intents left by an interrupted apply */
+	if (nint > 0) {
+		rjob *js = calloc(nint, sizeof *js);
+		if (js == NULL)
+			abort();
+		for (size_t i = 0; i < nint; i++) {
+			js[i].r = r;
+			js[i].kind = 1;
+			js[i].intent = &ints[i];
+			js[i].op.kind = LH_USER_READ;
+			js[i].op.addr = "litellm_user";
+			js[i].op.id = ints[i].id;
+			js[i].op.done = rjob_done;
+			js[i].op.ctx = &js[i];
+			lh_user_submit(r->http, &js[i].op);
+		}
+		lh_http_run(r->http);
+		for (size_t i = 0; i < nint; i++)
+			lh_user_op_clear(&js[i].op);
+		free(js);
+		if (r->d->errors > errs)
+			return false;
+		nst = lh_state_count(r->st);
+	}
+	/* 2. every instance in the state becomes a record */
+	rjob *js = calloc(nst + nimp + 1, sizeof *js);
+	if (js == NULL)
+		abort();
+	size_t nj = 0;
+	for (size_t i = 0; i < nst; i++) {
+		lh_state_inst *si = lh_state_at(r->st, i);
+		if (strcmp(si->addr.type, "litellm_user") != 0) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Unsupported resource type in state",
+			    "The state holds %s.%s of type \"%s\"; litehcl supports litellm_user.",
+			    si->addr.type, si->addr.name, si->addr.type);
+			continue;
+		}
+		lh_rec *rec = lh_run_rec(r, &si->addr, true);
+		rec->in_state = true;
+		rec->prior = cJSON_Duplicate(si->attributes, 1);
+		if (r->cfg != NULL)
+			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
+		const char *id = attr_str(si->attributes, "id");
+		if (id == NULL)
+			id = attr_str(si->attributes, "user_id");
+		if (!r->o.refresh || id == NULL) {
+			rec->have = cJSON_Duplicate(si->attributes, 1);
+			continue;
+		}
+		rjob *j = &js[nj++];
+		j->r = r;
+		j->rec = rec;
+		j->kind = 0;
+		j->op.kind = LH_USER_READ;
+		j->op.addr = rec->addr;
+		j->op.id = id;
+		j->op.ref = rec->prior;
+		j->op.done = rjob_done;
+		j->op.ctx = j;
+		progress(r, rec->addr, &rec->id, "refresh", id);
+		lh_user_submit(r->http, &j->op);
+	}
+	/* 3. import blocks whose target is not in the state yet */
+	for (size_t i = 0; i < nimp && r->o.mode == LH_PLAN_NORMAL; i++) {
+		lh_import *im = r->cfg->imports[i];
+		lh_rec *rec = lh_run_rec(r, &im->to_addr, true);
+		if (rec->in_state)
+			continue;
+		if (im->id == NULL || lh_val_is_unknown(im->id) || im->id->type->kind != LH_TY_STRING ||
+		    lh_val_is_null(im->id)) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid import id argument",
+			    "The import ID for %s must be a known string.", rec->addr);
+			continue;
+		}
+		rec->import_id = lh_arena_strndup(r->a, im->id->u.str.s, im->id->u.str.len);
+		rjob *j = &js[nj++];
+		j->r = r;
+		j->rec = rec;
+		j->kind = 2;
+		j->op.kind = LH_USER_READ;
+		j->op.addr = rec->addr;
+		j->op.id = rec->import_id;
+		j->op.done = rjob_done;
+		j->op.ctx = j;
+		progress(r, rec->addr, &rec->id, "import_prepare", rec->import_id);
+		lh_user_submit(r->http, &j->op);
+	}
+	if (nj > 0)
+		lh_http_run(r->http);
+	for (size_t i = 0; i < nj; i++)
+		lh_user_op_clear(&js[i].op);
+	free(js);
+	return r->d->errors == errs;
+}
+
+/* ---- values for references ---- */
+
+static lh_value *
+attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown)
+{
+	size_t n = (size_t)cJSON_GetArraySize(attrs) + (size_t)cJSON_GetArraySize(unknown);
+	const char **keys = lh_arena_alloc(a, (n + 1) * sizeof *keys);
+	lh_value **vals = lh_arena_alloc(a, (n + 1) * sizeof *vals);
+	size_t k = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, attrs) {
+		keys[k] = e->string;
+		vals[k++] = lh_val_from_cjson(a, e);
+	}
+	cJSON_ArrayForEach(e, unknown) {
+		if (cJSON_GetObjectItemCaseSensitive(attrs, e->string) != NULL)
+			continue;
+		keys[k] = e->string;
+		vals[k++] = lh_val_unknown(a, &lh_type_dynamic);
+	}
+	return lh_val_object(a, keys, vals, k);
+}
+
+static lh_value *
+rec_value(lh_arena *a, const lh_rec *x)
+{
+	if (x->applied != NULL)
+		return attrs_value(a, x->applied, NULL);
+	if (x->planned != NULL || x->planned_unknown != NULL)
+		return attrs_value(a, x->planned, x->planned_unknown);
+	return NULL;
+}
+
+static int
+rec_key_cmp(const void *p, const void *q)
+{
+	const lh_rec *x = *(lh_rec *const *)p, *y = *(lh_rec *const *)q;
+	return lh_addr_cmp(&x->id, &y->id);
+}
+
+lh_value *
+lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
+{
+	lh_run *r = ctx;
+	size_t n = 0;
+	lh_rec **xs = lh_arena_alloc(a, (r->nrecs + 1) * sizeof *xs);
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (x->res == res && x->inst != NULL)
+			xs[n++] = x;
+	}
+	if (n == 0)
+		return NULL;
+	qsort(xs, n, sizeof *xs, rec_key_cmp);
+	if (res->mode == LH_EXPAND_ONE) {
+		lh_value *v = rec_value(a, xs[0]);
+		return v;
+	}
+	lh_value **vals = lh_arena_alloc(a, n * sizeof *vals);
+	const char **keys = lh_arena_alloc(a, n * sizeof *keys);
+	for (size_t i = 0; i < n; i++) {
+		vals[i] = rec_value(a, xs[i]);
+		if (vals[i] == NULL)
+			vals[i] = lh_val_unknown(a, &lh_type_dynamic);
+		keys[i] = xs[i]->id.key ? xs[i]->id.key : "";
+	}
+	if (res->mode == LH_EXPAND_COUNT)
+		return lh_val_tuple(a, vals, n);
+	return lh_val_object(a, keys, vals, n);
+}
+
+/* ---- planning ---- */
+
+/* The instance's arguments as JSON, unknown ones listed apart. */
+static void
+want_of(lh_rec *x)
+{
+	cJSON_Delete(x->want);
+	cJSON_Delete(x->want_unknown);
+	x->want = cJSON_CreateObject();
+	x->want_unknown = cJSON_CreateObject();
+	const lh_value *args = x->inst->args;
+	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
+		return;
+	for (size_t i = 0; i < args->u.map.n; i++) {
+		const char *k = args->u.map.keys[i];
+		lh_value *v = args->u.map.vals[i];
+		if (lh_val_has_unknown(v)) {
+			cJSON_AddItemToObject(x->want_unknown, k, cJSON_CreateTrue());
+			continue;
+		}
+		if (lh_val_is_null(v))
+			continue;
+		const char *err = NULL;
+		cJSON *j = lh_val_to_cjson(v, &err);
+		if (j != NULL)
+			cJSON_AddItemToObject(x->want, k, j);
+	}
+}
+
+static void
+slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
+{
+	memset(s, 0, sizeof *s);
+	s->addr = x->addr;
+	s->type = x->id.type;
+	s->name = x->id.name;
+	s->rt = &lh_user_rtype;
+	s->want = x->inst ? x->want : NULL;
+	s->want_unknown = x->inst ? x->want_unknown : NULL;
+	s->gone_reason = x->gone_reason;
+	s->import_id = x->import_id;
+	s->prior = x->prior;
+	s->have = x->have;
+	s->refreshed = x->refreshed;
+	s->targeted = true;
+	if (x->res != NULL) {
+		s->deps = x->res->deps;
+		s->ndeps = x->res->ndeps;
+	}
+}
+
+static cJSON *
+index_json(const lh_addr *id)
+{
+	if (id->kind == LH_KEY_INT)
+		return cJSON_CreateNumber((double)id->index);
+	if (id->kind == LH_KEY_STR)
+		return cJSON_CreateString(id->key);
+	return NULL;
+}
+
+/* The planned value of one record alone (for references by later resources). */
+static void
+plan_one(lh_run *r, lh_rec *x)
+{
+	lh_plan_slot s;
+	slot_of(r, x, &s);
+	cJSON *idx = index_json(&x->id);
+	s.index = idx;
+	lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
+	cJSON_Delete(x->planned);
+	cJSON_Delete(x->planned_unknown);
+	x->planned = NULL;
+	x->planned_unknown = NULL;
+	if (p->n == 1) {
+		lh_change *c = &p->changes[0];
+		x->planned = c->after ? cJSON_Duplicate(c->after, 1) : NULL;
+		x->planned_unknown = cJSON_Duplicate(c->after_unknown, 1);
+	}
+	lh_plan_free(p);
+	cJSON_Delete(idx);
+}
+
+/* Resource addresses (TYPE.NAME) -targeted, plus everything they depend on. */
+static bool
+res_targeted(lh_run *r, const char *resaddr, const char **set, size_t nset)
+{
+	for (size_t i = 0; i < nset; i++)
+		if (strcmp(set[i], resaddr) == 0)
+			return true;
+	return false;
+}
+
+bool
+lh_run_plan(lh_run *r)
+{
+	int errs = r->d->errors;
+	lh_config *cfg = r->cfg;
+	/* expand in dependency order */
+	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
+		lh_resource *res = cfg->resources[i];
+		size_t n = 0;
+		lh_instance **in = lh_config_expand(cfg, res, lh_run_resolve, r, r->d, &n);
+		if (in == NULL && r->d->errors > errs)
+			return false;
+		for (size_t k = 0; k < n; k++) {
+			lh_rec *x = lh_run_rec(r, &in[k]->id, true);
+			x->res = res;
+			x->inst = in[k];
+			want_of(x);
+			plan_one(r, x);
+		}
+	}
+	/* parse -target / -replace */
+	size_t nt = r->o.ntargets, nr = r->o.nreplaces;
+	lh_addr *targets = lh_arena_alloc(r->a, (nt + 1) * sizeof *targets);
+	lh_addr *replaces = lh_arena_alloc(r->a, (nr + 1) * sizeof *replaces);
+	for (size_t i = 0; i < nt; i++) {
+		const char *err = NULL;
+		if (!lh_addr_parse(r->a, r->o.targets[i], &targets[i], &err)) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid target address",
+			    "%s: %s", r->o.targets[i], err);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const char *err = NULL;
+		if (!lh_addr_parse(r->a, r->o.replaces[i], &replaces[i], &err)) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid replace address",
+			    "%s: %s", r->o.replaces[i], err);
+			return false;
+		}
+	}
+	/* targeted resources and their dependencies (transitively) */
+	const char **tset = lh_arena_alloc(r->a, (r->nrecs + (cfg ? cfg->nresources : 0) + 1) *
+	    sizeof *tset);
+	size_t ntset = 0;
+	if (nt > 0) {
+		for (size_t i = 0; i < nt; i++) {
+			char *ra = lh_addr_resource(r->a, &targets[i]);
+			if (!res_targeted(r, ra, tset, ntset))
+				tset[ntset++] = ra;
+		}
+		for (size_t k = 0; k < ntset; k++) {
+			const char *ra = tset[k];
+			const char *dot = strchr(ra, '.');
+			if (dot == NULL || cfg == NULL)
+				continue;
+			char *type = lh_arena_strndup(r->a, ra, (size_t)(dot - ra));
+			lh_resource *res = lh_config_resource(cfg, type, dot + 1);
+			for (size_t j = 0; res != NULL && j < res->ndeps; j++)
+				if (!res_targeted(r, res->deps[j], tset, ntset))
+					tset[ntset++] = res->deps[j];
+		}
+	}
+	r->slots = calloc(r->nrecs + 1, sizeof *r->slots);
+	r->slot_rec = calloc(r->nrecs + 1, sizeof *r->slot_rec);
+	if (r->slots == NULL || r->slot_rec == NULL)
+		abort();
+	cJSON **idxs = calloc(r->nrecs + 1, sizeof *idxs);
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (x->inst == NULL && x->res != NULL && x->prior != NULL) {
+			bool is_int = x->id.kind == LH_KEY_INT, is_str = x->id.kind == LH_KEY_STR;
+			if (x->res->mode == LH_EXPAND_COUNT && is_int)
+				x->gone_reason = LH_REASON_COUNT_INDEX;
+			else if (x->res->mode == LH_EXPAND_FOR_EACH && is_str)
+				x->gone_reason = LH_REASON_EACH_KEY;
+			else
+				x->gone_reason = LH_REASON_WRONG_REPETITION;
+		} else if (x->inst == NULL) {
+			x->gone_reason = LH_REASON_NO_RESOURCE_CONFIG;
+		}
+		if (x->import_id != NULL && x->inst == NULL) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
+			    "Configuration for import target does not exist",
+			    "The configuration for the given import %s does not exist. All "
+			    "target instances must have an associated configuration to be imported.",
+			    x->addr);
+			continue;
+		}
+		lh_plan_slot *s = &r->slots[r->nslots];
+		slot_of(r, x, s);
+		idxs[r->nslots] = index_json(&x->id);
+		s->index = idxs[r->nslots];
+		if (nt > 0) {
+			bool hit = false;
+			for (size_t k = 0; k < nt && !hit; k++)
+				hit = lh_addr_match(&targets[k], &x->id);
+			if (!hit) {
+				char *ra = lh_addr_resource(r->a, &x->id);
+				hit = res_targeted(r, ra, tset, ntset) && x->inst != NULL &&
+				    r->o.mode != LH_PLAN_DESTROY;
+				/* dependencies of a target are included, not its siblings */
+				bool direct = false;
+				for (size_t k = 0; k < nt; k++)
+					if (strcmp(lh_addr_resource(r->a, &targets[k]), ra) == 0)
+						direct = true;
+				if (direct)
+					hit = false;
+			}
+			s->targeted = hit;
+		}
+		for (size_t k = 0; k < nr; k++)
+			if (lh_addr_match(&replaces[k], &x->id))
+				s->replace = true;
+		r->slot_rec[r->nslots] = x;
+		r->nslots++;
+	}
+	if (r->d->errors > errs) {
+		for (size_t i = 0; i < r->nslots; i++)
+			cJSON_Delete(idxs[i]);
+		free(idxs);
+		return false;
+	}
+	r->plan = lh_plan_make(r->o.mode, r->slots, r->nslots);
+	for (size_t i = 0; i < r->nslots; i++)
+		cJSON_Delete(idxs[i]);
+	free(idxs);
+	/* outputs */
+	const cJSON *souts = lh_state_outputs(r->st);
+	if (r->o.mode == LH_PLAN_DESTROY || cfg == NULL) {
+		const cJSON *e;
+		cJSON_ArrayForEach(e, souts) {
+			if (r->o.mode != LH_PLAN_DESTROY)
+				break;
+			lh_plan_add_output(r->plan, e->string,
+			    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "value"), 1), NULL,
+			    false, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sensitive")));
+		}
+	} else if (r->o.mode == LH_PLAN_NORMAL && nt == 0) {
+		size_t no = 0;
+		lh_output **outs = lh_config_outputs(cfg, lh_run_resolve, r, r->d, &no);
+		if (r->d->errors > errs)
+			return false;
+		for (size_t i = 0; i < no; i++) {
+			lh_output *o = outs[i];
+			bool sens = false;
+			const cJSON *before = lh_state_output_get(r->st, o->name, &sens);
+			cJSON *after = NULL;
+			bool unknown = o->value == NULL || lh_val_has_unknown(o->value);
+			if (!unknown) {
+				const char *err = NULL;
+				after = lh_val_to_cjson(o->value, &err);
+			}
+			bool sensitive = o->sensitive || (o->value && lh_val_has_sensitive(o->value));
+			lh_plan_add_output(r->plan, o->name,
+			    before ? cJSON_Duplicate(before, 1) : NULL, after, unknown, sensitive);
+		}
+		const cJSON *e;
+		cJSON_ArrayForEach(e, souts) {
+			bool found = false;
+			for (size_t i = 0; i < no; i++)
+				if (strcmp(outs[i]->name, e->string) == 0)
+					found = true;
+			if (!found)
+				lh_plan_add_output(r->plan, e->string,
+				    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "value"), 1),
+				    NULL, false,
+				    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "sensitive")));
+		}
+	}
+	lh_plan_finish(r->plan);
+	r->plan->targeted = nt > 0;
+	return r->d->errors == errs;
+}
