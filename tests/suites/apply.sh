@@ -1,0 +1,288 @@
+#!/bin/sh
+# apply.sh - plan/apply/import/destroy against the LiteLLM emulator over real HTTP:
+# apply then an empty plan, drift (changed and deleted outside litehcl), import, the 409
+# conflict hint, server errors leaving the state untouched, the key kept out of every
+# file and output, the state lock, state schema, and kill -9 during a 500-user apply.
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY"
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
+export LITEHCL_HTTP_BACKOFF=0.01
+
+admin() {	# admin METHOD ROUTE [BODY]
+	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+		${3:+-d "$3"} "$EMU_URL/__emu/$2"
+}
+# users the test created (not the emulator's system users), as "email id" lines
+server_users() {
+	admin GET dump | jq -r '.users[] | select(.user_email != null) | "\(.user_email|ascii_downcase) \(.user_id)"' | sort
+}
+state_users() {
+	jq -r '.resources[].instances[].attributes | "\(.user_email|ascii_downcase) \(.id)"' "${1:-terraform.tfstate}" | sort
+}
+
+new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+
+# ---- apply, then the plan is empty ----
+new_dir basic
+cat > main.tf <<'EOF'
+resource "litellm_user" "admin" {
+  user_email = "admin@example.com"
+  user_role  = "admin"
+  max_budget = 0
+}
+resource "litellm_user" "dev" {
+  for_each        = toset(["alice", "bob"])
+  user_email      = "${each.key}@example.com"
+  user_alias      = each.key
+  models          = ["gpt-4o"]
+  budget_duration = "monthly"
+  max_budget      = 10
+  metadata        = jsonencode({ team = "a", n = 1 })
+}
+resource "litellm_user" "ref" {
+  user_email = "ref@example.com"
+  user_alias = "boss-${litellm_user.admin.user_id}"
+}
+output "ids" { value = { for k, u in litellm_user.dev : k => u.id } }
+EOF
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+if [ $rc -eq 0 ] && grep -q 'Apply complete! Resources: 4 added, 0 changed, 0 destroyed.' out.txt &&
+    grep -q 'litellm_user.admin: Creation complete after' out.txt; then
+	ok "apply creates 4 users"
+else
+	fail "apply creates 4 users" "rc=$rc" "$(cat out.txt err.txt | tail -30)"
+fi
+if [ "$(server_users)" = "$(state_users)" ] && [ "$(state_users | wc -l)" -eq 4 ]; then
+	ok "state matches the server after apply"
+else
+	fail "state matches the server after apply" "server: $(server_users)" "state: $(state_users)"
+fi
+admin_id=$(jq -r '.resources[] | select(.name=="admin") | .instances[0].attributes.id' terraform.tfstate)
+ref_alias=$(admin GET dump | jq -r '.users[] | select(.user_email=="ref@example.com") | .user_alias')
+[ "$ref_alias" = "boss-$admin_id" ] && ok "dependent sees its dependency's id" ||
+	fail "dependent sees its dependency's id" "alias=$ref_alias admin=$admin_id"
+role=$(admin GET dump | jq -r '.users[] | select(.user_email=="admin@example.com") | "\(.user_role) \(.max_budget)"')
+[ "$role" = "proxy_admin null" ] && ok "admin -> proxy_admin, max_budget 0 -> null" ||
+	fail "admin -> proxy_admin, max_budget 0 -> null" "$role"
+grep -q '"auto_create_key":false' "$EMU_LOG" && ok "create sends auto_create_key false" ||
+	fail "create sends auto_create_key false"
+"$LITEHCL" plan -detailed-exitcode >plan.txt 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q 'No changes. Your infrastructure matches the configuration.' plan.txt; then
+	ok "plan after apply is empty (exit 0)"
+else
+	fail "plan after apply is empty (exit 0)" "rc=$rc" "$(tail -40 plan.txt)"
+fi
+"$LITEHCL" output -json ids | jq -e '.alice and .bob' >/dev/null && ok "output -json NAME" ||
+	fail "output -json NAME" "$("$LITEHCL" output -json ids 2>&1)"
+n=$("$LITEHCL" state list | wc -l)
+[ "$n" -eq 4 ] && ok "state list" || fail "state list" "$("$LITEHCL" state list 2>&1)"
+"$LITEHCL" show -json | jq -e '.values.root_module.resources | length == 4' >/dev/null &&
+	ok "show -json state" || fail "show -json state"
+if [ -n "$SHARED" ] || true; then
+	if [ -f "$TOP/tests/state_check.py" ]; then
+		if python3 "$TOP/tests/state_check.py" terraform.tfstate >check.txt 2>&1; then
+			ok "state file validates against state/schema.json"
+		else
+			fail "state file validates against state/schema.json" "$(cat check.txt)"
+		fi
+	fi
+fi
+mode=$(stat -c %a terraform.tfstate)
+[ "$mode" = 600 ] && ok "state file mode 0600" || fail "state file mode 0600" "$mode"
+
+# ---- changed outside litehcl ----
+alice=$(jq -r '.resources[] | select(.name=="dev") | .instances[] | select(.index_key=="alice") | .attributes.id' terraform.tfstate)
+admin POST user "{\"user_id\":\"$alice\",\"user_alias\":\"changed-outside\"}" >/dev/null
+"$LITEHCL" plan -detailed-exitcode -no-color >plan.txt 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'Note: Objects have changed outside of litehcl' plan.txt &&
+    grep -q '# litellm_user.dev\["alice"\] will be updated in-place' plan.txt &&
+    grep -q 'user_alias *= "changed-outside" -> "alice"' plan.txt; then
+	ok "drift: changed outside is shown and planned back"
+else
+	fail "drift: changed outside is shown and planned back" "rc=$rc" "$(cat plan.txt | head -60)"
+fi
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 && grep -q '0 added, 1 changed, 0 destroyed' out.txt &&
+	ok "apply fixes drift" || fail "apply fixes drift" "$(tail -20 out.txt)"
+alias=$(admin GET dump | jq -r ".users[] | select(.user_id==\"$alice\") | .user_alias")
+[ "$alias" = alice ] && ok "server holds the configured value again" || fail "server holds the configured value again" "$alias"
+
+# ---- deleted outside litehcl ----
+admin POST user/delete "{\"user_id\":\"$alice\"}" >/dev/null
+"$LITEHCL" plan -detailed-exitcode -no-color >plan.txt 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'litellm_user.dev\["alice"\] has been deleted' plan.txt &&
+    grep -q 'litellm_user.dev\["alice"\] will be created' plan.txt &&
+    grep -q 'deleted outside litehcl' plan.txt; then
+	ok "drift: deleted outside is planned anew with a note"
+else
+	fail "drift: deleted outside is planned anew with a note" "rc=$rc" "$(head -60 plan.txt)"
+fi
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
+	ok "re-created user, then no changes" || fail "re-created user, then no changes" "$(tail -20 out.txt)"
+
+# ---- saved plans ----
+sed -i 's/user_alias = "boss-/user_alias = "chief-/' main.tf
+"$LITEHCL" plan -out=tfplan >/dev/null 2>&1
+mode=$(stat -c %a tfplan 2>/dev/null)
+[ "$mode" = 600 ] && ok "saved plan mode 0600" || fail "saved plan mode 0600" "$mode"
+"$LITEHCL" show -json tfplan | jq -e '.resource_changes[] | select(.address=="litellm_user.ref") | .change.actions == ["update"]' >/dev/null &&
+	ok "show -json PLANFILE" || fail "show -json PLANFILE" "$("$LITEHCL" show -json tfplan 2>&1 | head -c 600)"
+cp tfplan tfplan.stale
+"$LITEHCL" apply tfplan >out.txt 2>&1 && grep -q '0 added, 1 changed' out.txt &&
+	ok "apply PLANFILE without asking" || fail "apply PLANFILE without asking" "$(tail -20 out.txt)"
+"$LITEHCL" apply tfplan.stale >out.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Saved plan is stale' out.txt && ok "stale plan refused" ||
+	fail "stale plan refused" "rc=$rc" "$(tail -10 out.txt)"
+
+# ---- confirmation ----
+sed -i 's/user_alias = "chief-/user_alias = "head-/' main.tf
+echo no | "$LITEHCL" apply >out.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Apply cancelled.' out.txt && grep -q 'Do you want to perform these actions?' out.txt &&
+	ok "apply asks and 'no' cancels" || fail "apply asks and 'no' cancels" "rc=$rc" "$(tail -10 out.txt)"
+"$LITEHCL" apply </dev/null >out.txt 2>&1
+[ $? -eq 1 ] && grep -q 'Apply cancelled.' out.txt && ok "end of input cancels" || fail "end of input cancels"
+echo yes | "$LITEHCL" apply >out.txt 2>&1 && grep -q '1 changed' out.txt && ok "'yes' applies" ||
+	fail "'yes' applies" "$(tail -10 out.txt)"
+
+# ---- the lock ----
+mkfifo fifo
+sed -i 's/user_alias = "head-/user_alias = "lead-/' main.tf
+"$LITEHCL" apply <fifo >lock1.txt 2>&1 &
+holder=$!
+exec 9>fifo
+i=0
+while ! grep -q 'Enter a value' lock1.txt && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+"$LITEHCL" plan >lock2.txt 2>&1
+rc=$?
+echo no >&9
+exec 9>&-
+wait $holder
+[ $rc -eq 1 ] && grep -q 'Error acquiring the state lock' lock2.txt && ok "second run on one state fails with the lock error" ||
+	fail "second run on one state fails with the lock error" "rc=$rc" "$(cat lock2.txt)"
+sed -i 's/user_alias = "lead-/user_alias = "head-/' main.tf
+
+# ---- server errors leave the state untouched ----
+cp terraform.tfstate before.tfstate
+LITELLM_API_BASE="http://127.0.0.1:1" "$LITEHCL" plan >err.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && cmp -s terraform.tfstate before.tfstate && grep -qi 'error' err.txt &&
+	ok "server down: clear error, state untouched" || fail "server down: clear error, state untouched" "rc=$rc" "$(cat err.txt | head)"
+LITELLM_API_KEY="sk-wrong" "$LITEHCL" apply -auto-approve >err.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && cmp -s terraform.tfstate before.tfstate && grep -q '401' err.txt &&
+	ok "wrong key: 401 error, state untouched" || fail "wrong key: 401 error, state untouched" "rc=$rc" "$(cat err.txt | head)"
+admin POST faults '{"path":"/user/info","kind":"503","count":0}' >/dev/null
+LITEHCL_HTTP_RETRIES=2 "$LITEHCL" apply -auto-approve >err.txt 2>&1
+rc=$?
+admin POST faults/clear '{}' >/dev/null
+[ $rc -eq 1 ] && cmp -s terraform.tfstate before.tfstate && grep -q '503' err.txt &&
+	ok "5xx beyond the retries: error, state untouched" || fail "5xx beyond the retries: error, state untouched" "rc=$rc" "$(cat err.txt | head)"
+
+# ---- 409: the user exists already ----
+new_dir conflict
+admin POST seed '{"users":[{"user_id":"existing-1","user_email":"taken@example.com"}]}' >/dev/null
+cat > main.tf <<'EOF'
+resource "litellm_user" "taken" {
+  user_email = "taken@example.com"
+}
+resource "litellm_user" "fine" {
+  user_email = "fine@example.com"
+}
+EOF
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'litehcl import litellm_user.taken existing-1' err.txt &&
+    grep -q 'litellm_user.fine: Creation complete' out.txt; then
+	ok "409: import hint, independent create still done"
+else
+	fail "409: import hint, independent create still done" "rc=$rc" "$(cat out.txt err.txt | tail -30)"
+fi
+# ---- import ----
+"$LITEHCL" import litellm_user.taken existing-1 >out.txt 2>&1 && grep -q 'Import successful!' out.txt &&
+	ok "import ADDR ID" || fail "import ADDR ID" "$(cat out.txt)"
+"$LITEHCL" plan -detailed-exitcode >plan.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok "import then no changes" || fail "import then no changes" "rc=$rc" "$(head -40 plan.txt)"
+admin POST seed '{"users":[{"user_id":"existing-2","user_email":"Other@Example.com","user_role":"internal_user"}]}' >/dev/null
+cat >> main.tf <<'EOF'
+resource "litellm_user" "other" {
+  user_email = "other@example.com"
+}
+EOF
+"$LITEHCL" import existing-2 >out.txt 2>&1 && grep -q 'litellm_user.other: Import prepared' out.txt &&
+	ok "import ID finds the block by email" || fail "import ID finds the block by email" "$(cat out.txt)"
+"$LITEHCL" import litellm_user.nope x >out.txt 2>&1
+[ $? -eq 1 ] && ok "import into an unknown address fails" || fail "import into an unknown address fails"
+admin POST seed '{"users":[{"user_id":"existing-3","user_email":"blk@example.com"}]}' >/dev/null
+cat >> main.tf <<'EOF'
+import {
+  to = litellm_user.blk
+  id = "existing-3"
+}
+resource "litellm_user" "blk" {
+  user_email = "blk@example.com"
+}
+EOF
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+grep -q 'litellm_user.blk will be imported' plan.txt && grep -q 'Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.' plan.txt &&
+	ok "import block is planned" || fail "import block is planned" "$(cat plan.txt | tail -30)"
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 && grep -q '1 imported' out.txt &&
+	"$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && ok "import block applied, then no changes" ||
+	fail "import block applied, then no changes" "$(tail -20 out.txt)"
+
+# ---- state rm, destroy ----
+"$LITEHCL" state rm litellm_user.other >out.txt 2>&1 && ! "$LITEHCL" state list | grep -q other &&
+	ok "state rm" || fail "state rm" "$(cat out.txt)"
+"$LITEHCL" destroy -auto-approve >out.txt 2>&1 && grep -q 'Destroy complete! Resources: 3 destroyed.' out.txt &&
+	ok "destroy" || fail "destroy" "$(tail -20 out.txt)"
+left=$(admin GET dump | jq '[.users[] | select(.user_id=="existing-1" or .user_id=="existing-3")] | length')
+[ "$left" = 0 ] && ok "destroy deleted the users on the server" || fail "destroy deleted the users on the server" "$left"
+
+# ---- the key is in no file and no output ----
+cd "$WORK" || exit 1
+if grep -rl -- "$KEY" "$WORK" --exclude='emu*' >found.txt 2>/dev/null; then
+	fail "the master key appears in no output, state or plan file" "$(cat found.txt)"
+else
+	ok "the master key appears in no output, state or plan file"
+fi
+
+# ---- kill -9 during a 500-user apply ----
+new_dir crash
+admin POST reset '{}' >/dev/null
+cat > main.tf <<'EOF'
+resource "litellm_user" "u" {
+  count      = 500
+  user_email = "crash${count.index}@example.com"
+}
+EOF
+admin POST faults '{"path":"/user/new","kind":"latency","ms":2,"count":0}' >/dev/null
+for round in 1 2 3 4; do
+	"$LITEHCL" apply -auto-approve -parallelism=20 >"apply$round.txt" 2>&1 &
+	p=$!
+	sleep "0.$(od -An -N1 -tu1 /dev/urandom | tr -d ' ' | cut -c1)"
+	kill -9 $p 2>/dev/null
+	wait $p 2>/dev/null
+	rm -f .terraform.tfstate.lock.info
+done
+admin POST faults/clear '{}' >/dev/null
+"$LITEHCL" apply -auto-approve -parallelism=20 >final.txt 2>&1
+rc=$?
+srv=$(server_users | grep crash)
+st=$(state_users | grep crash)
+dups=$(admin GET dump | jq -r '.users[].user_email' | grep crash | sort | uniq -d | wc -l)
+if [ $rc -eq 0 ] && [ "$(echo "$srv" | wc -l)" -eq 500 ] && [ "$srv" = "$st" ] && [ "$dups" -eq 0 ]; then
+	ok "kill -9 during a 500-user apply: no duplicate, no orphan, state matches the server"
+else
+	fail "kill -9 during a 500-user apply: no duplicate, no orphan, state matches the server" \
+		"rc=$rc server=$(echo "$srv" | wc -l) state=$(echo "$st" | wc -l) dups=$dups" "$(tail -15 final.txt)"
+fi
+"$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && ok "after the crashes the plan is empty" ||
+	fail "after the crashes the plan is empty"

@@ -1,0 +1,93 @@
+#!/bin/sh
+# cli.sh - the product commands' command-line contract without a server: flags, usage
+# errors, exit codes, plan text for a fresh configuration (compared with
+# tests/plan-cli/*/expected.txt), saved plans, the empty state and outputs.
+. "$TOP/tests/lib.sh"
+
+cd "$WORK" || exit 1
+unset LITELLM_API_BASE LITELLM_API_KEY
+export NO_COLOR=1
+
+expect_rc() {	# NAME RC CMD...
+	name=$1 want=$2
+	shift 2
+	"$@" >out.txt 2>err.txt
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name"; else fail "$name" "exit $got, want $want" "$(cat out.txt err.txt | head -20)"; fi
+}
+
+expect_rc "plan: unknown flag exits 1" 1 "$LITEHCL" plan -bogus
+grep -q "try 'litehcl plan -help'" err.txt && ok "unknown flag names the help" || fail "unknown flag names the help" "$(cat err.txt)"
+expect_rc "apply -help exits 0" 0 "$LITEHCL" apply -help
+expect_rc "plan: extra argument exits 1" 1 "$LITEHCL" plan extra
+expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
+expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
+expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
+expect_rc "show with no state" 0 "$LITEHCL" show
+grep -q '^No state.$' out.txt && ok "show says No state." || fail "show says No state." "$(cat out.txt)"
+expect_rc "output with no outputs exits 0" 0 "$LITEHCL" output
+grep -q 'No outputs found' err.txt && ok "output warns: No outputs found" || fail "output warns: No outputs found"
+expect_rc "output NAME missing exits 1" 1 "$LITEHCL" output nope
+expect_rc "state list on no state" 0 "$LITEHCL" state list
+expect_rc "state show missing exits 1" 1 "$LITEHCL" state show litellm_user.x
+expect_rc "state rm bad address exits 1" 1 "$LITEHCL" state rm 'not an address'
+
+# A fresh configuration plans without any server (nothing to refresh).
+mkdir fresh && cd fresh || exit 1
+cat > main.tf <<'EOF'
+variable "names" {
+  type    = list(string)
+  default = ["a", "b"]
+}
+resource "litellm_user" "admin" {
+  user_email = "admin@example.com"
+  user_role  = "admin"
+  max_budget = 0
+}
+resource "litellm_user" "team" {
+  count      = length(var.names)
+  user_email = "${var.names[count.index]}@example.com"
+  user_alias = litellm_user.admin.user_id
+  models     = ["gpt-4o"]
+  metadata   = jsonencode({ team = "x" })
+}
+output "admin" { value = litellm_user.admin.id }
+output "secret" {
+  value     = "s3cr3t-value"
+  sensitive = true
+}
+EOF
+expect_rc "plan -detailed-exitcode with changes exits 2" 2 "$LITEHCL" plan -detailed-exitcode
+same "plan text for a fresh configuration" "$TOP/tests/plan/cli-fresh/expected.txt" out.txt
+expect_rc "plan -out" 0 "$LITEHCL" plan -out=tfplan
+[ "$(stat -c %a tfplan)" = 600 ] && ok "plan file mode 0600" || fail "plan file mode 0600"
+grep -q 's3cr3t-value' tfplan && fail "no sensitive value in the plan file" || ok "no sensitive value in the plan file"
+expect_rc "show PLANFILE" 0 "$LITEHCL" show tfplan
+grep -q 'Plan: 3 to add, 0 to change, 0 to destroy.' out.txt && ok "show PLANFILE prints the plan" || fail "show PLANFILE prints the plan" "$(cat out.txt)"
+expect_rc "show -json PLANFILE" 0 "$LITEHCL" show -json tfplan
+jq -e '.format_version and (.resource_changes | length == 3) and (.resource_changes[0].change.actions == ["create"]) and .resource_changes[1].index == 0' out.txt >/dev/null &&
+	ok "show -json PLANFILE is Terraform's plan JSON" || fail "show -json PLANFILE is Terraform's plan JSON" "$(head -c 800 out.txt)"
+expect_rc "plan -json" 0 "$LITEHCL" plan -json
+first=$(head -1 out.txt | jq -r .type)
+summary=$(jq -r 'select(.type=="change_summary") | .changes.add' out.txt)
+[ "$first" = version ] && [ "$summary" = 3 ] && ok "plan -json stream" || fail "plan -json stream" "$(cat out.txt | head -5)"
+expect_rc "apply: 'no' cancels with exit 1" 1 sh -c "echo no | '$LITEHCL' apply"
+grep -q 'Apply cancelled.' out.txt && ok "Apply cancelled. printed" || fail "Apply cancelled. printed" "$(tail -5 out.txt)"
+[ ! -s terraform.tfstate ] && ok "cancelled apply wrote no state" || fail "cancelled apply wrote no state"
+expect_rc "plan -destroy on empty state" 0 "$LITEHCL" plan -destroy
+grep -q 'No changes. No objects need to be destroyed.' out.txt && ok "destroy plan: nothing to destroy" ||
+	fail "destroy plan: nothing to destroy" "$(cat out.txt)"
+expect_rc "bad -target address" 1 "$LITEHCL" plan -target='litellm_user.'
+expect_rc "apply without a server fails clearly" 1 "$LITEHCL" apply -auto-approve
+grep -q 'No LiteLLM API address' err.txt && ok "missing api_base is named" || fail "missing api_base is named" "$(cat err.txt)"
+
+# Invalid arguments are errors before any request.
+cd "$WORK" && mkdir invalid && cd invalid || exit 1
+cat > main.tf <<'EOF'
+resource "litellm_user" "x" {
+  user_email = "not-an-email"
+  user_role  = "boss"
+}
+EOF
+expect_rc "invalid arguments: exit 1" 1 "$LITEHCL" plan
+grep -q 'Error' err.txt && ok "invalid arguments: diagnostics" || fail "invalid arguments: diagnostics" "$(cat err.txt)"
