@@ -188,7 +188,7 @@ admin POST faults/clear '{}' >/dev/null
 
 # ---- 409: the user exists already ----
 new_dir conflict
-admin POST seed '{"users":[{"user_id":"existing-1","user_email":"taken@example.com"}]}' >/dev/null
+admin POST seed '{"users":[{"user_id":"existing-1","user_email":"taken@example.com","user_role":"internal_user"}]}' >/dev/null
 cat > main.tf <<'EOF'
 resource "litellm_user" "taken" {
   user_email = "taken@example.com"
@@ -221,7 +221,7 @@ EOF
 	ok "import ID finds the block by email" || fail "import ID finds the block by email" "$(cat out.txt)"
 "$LITEHCL" import litellm_user.nope x >out.txt 2>&1
 [ $? -eq 1 ] && ok "import into an unknown address fails" || fail "import into an unknown address fails"
-admin POST seed '{"users":[{"user_id":"existing-3","user_email":"blk@example.com"}]}' >/dev/null
+admin POST seed '{"users":[{"user_id":"existing-3","user_email":"blk@example.com","user_role":"internal_user"}]}' >/dev/null
 cat >> main.tf <<'EOF'
 import {
   to = litellm_user.blk
@@ -263,11 +263,11 @@ resource "litellm_user" "u" {
   user_email = "crash${count.index}@example.com"
 }
 EOF
-admin POST faults '{"path":"/user/new","kind":"latency","ms":2,"count":0}' >/dev/null
+admin POST faults '{"path":"/user/new","kind":"latency","ms":20,"count":0}' >/dev/null
 for round in 1 2 3 4; do
 	"$LITEHCL" apply -auto-approve -parallelism=20 >"apply$round.txt" 2>&1 &
 	p=$!
-	sleep "0.$(od -An -N1 -tu1 /dev/urandom | tr -d ' ' | cut -c1)"
+	sleep "0.$(( $(od -An -N1 -tu1 /dev/urandom) % 5 + 1 ))"
 	kill -9 $p 2>/dev/null
 	wait $p 2>/dev/null
 	rm -f .terraform.tfstate.lock.info
