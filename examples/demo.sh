@@ -18,7 +18,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" 2>/dev/null || printf '\n$ %s\n' "$*"; }
+step() {
+	if [ -t 1 ]; then printf '\n\033[1m$ %s\033[0m\n' "$*"; else printf '\n$ %s\n' "$*"; fi
+}
 
 # A master key made up for this run only.
 key="sk-demo-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"

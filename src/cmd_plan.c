@@ -21,7 +21,7 @@ lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d)
 {
 	if (!o->json) {
 		if (d->head != NULL)
-			lh_diag_print(stderr, d, lh_cli_color(!o->color) && isatty(2));
+			lh_diag_print(stderr, d, o->color && isatty(2));
 		return;
 	}
 	for (const lh_diag *g = d->head; g != NULL; g = g->next) {
@@ -398,6 +398,8 @@ run(int kind, int argc, char **argv)
 		    "-json apply needs -auto-approve (or a saved plan).");
 		goto fail;
 	}
+	if (planfile == NULL && changes && (auto_approve || json) && !json)
+		fputc('\n', stdout);
 	if (planfile == NULL)
 		store_refreshed(&r);
 	active_run = &r;

@@ -488,6 +488,11 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 	case ST_READBACK:
 		if (info_exists(r, &row)) {
 			readback(op, row);
+		} else if (op->kind == LH_USER_CREATE && op->attrs != NULL) {
+			/* The user was created (POST answered 200) but could not be read back
+			 * (interrupted, or the read failed): record what the create answered so
+			 * it is never lost; the next refresh completes it. */
+			succeed(op);
 		} else if (r->result == LH_HTTP_OK || r->status == 404) {
 			if (op->kind == LH_USER_READ) {
 				op->gone = true;
@@ -536,8 +541,20 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		return;
 	case LH_USER_CREATE:
 		if (r->result == LH_HTTP_OK) {
+			cJSON *row = cJSON_IsObject(r->json) ? cJSON_Duplicate(r->json, 1) :
+			    cJSON_CreateObject();
+			if (!cJSON_IsString(jget(row, "user_id"))) {
+				cJSON_DeleteItemFromObjectCaseSensitive(row, "user_id");
+				jput(row, "user_id", cJSON_CreateString(op->id));
+			}
+			/* the create answer's timestamps are the key's, not the user's */
+			cJSON_DeleteItemFromObjectCaseSensitive(row, "created_at");
+			cJSON_DeleteItemFromObjectCaseSensitive(row, "updated_at");
+			cJSON_Delete(op->attrs);
+			op->attrs = lh_user_from_api(row, op->after);
+			cJSON_Delete(row);
 			if (!send_info(h, op, ST_READBACK))
-				http_fail(op, r);
+				succeed(op);
 		} else if (r->result == LH_HTTP_UNCERTAIN) {
 			op->maybe_created = true;
 			if (!send_info(h, op, ST_UNCERTAIN))

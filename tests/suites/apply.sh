@@ -286,3 +286,31 @@ else
 fi
 "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && ok "after the crashes the plan is empty" ||
 	fail "after the crashes the plan is empty"
+
+# ---- Ctrl-C: finish what is in flight, save, exit 1; the next apply completes ----
+new_dir interrupt
+cat > main.tf <<'EOF2'
+resource "litellm_user" "i" {
+  count      = 300
+  user_email = "intr${count.index}@example.com"
+}
+EOF2
+admin POST faults '{"path":"/user/new","kind":"latency","ms":20,"count":0}' >/dev/null
+"$LITEHCL" apply -auto-approve -parallelism=10 >int.txt 2>&1 &
+p=$!
+sleep 0.4
+kill -INT $p
+wait $p
+rc=$?
+admin POST faults/clear '{}' >/dev/null
+srv=$(server_users | grep -c intr)
+st=$(state_users 2>/dev/null | grep -c intr)
+if [ $rc -eq 1 ] && grep -q 'Interrupt received' int.txt && [ "$srv" -eq "$st" ] && [ "$srv" -lt 300 ]; then
+	ok "first Ctrl-C: in-flight finished, state saved, exit 1"
+else
+	fail "first Ctrl-C: in-flight finished, state saved, exit 1" "rc=$rc server=$srv state=$st" "$(tail -5 int.txt)"
+fi
+"$LITEHCL" apply -auto-approve >int2.txt 2>&1
+srv=$(server_users | grep -c intr)
+[ $? -eq 0 ] && [ "$srv" -eq 300 ] && [ "$(state_users | grep -c intr)" -eq 300 ] &&
+	ok "apply after Ctrl-C completes the rest" || fail "apply after Ctrl-C completes the rest" "server=$srv" "$(tail -5 int2.txt)"
