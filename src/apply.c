@@ -119,7 +119,8 @@ job_done(lh_user_op *op, void *ctx)
 	case LH_USER_UPDATE: {
 		cJSON *attrs = op->attrs;
 		op->attrs = NULL;
-		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec), NULL);
+		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
+		    lh_run_sensitive_paths(j->c->after_sensitive));
 		lh_state_journal_done(r->st, &j->rec->id, r->d);
 		journal_tick(r);
 		j->rec->applied = si ? si->attributes : NULL;
@@ -289,11 +290,13 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 			continue;
 		j->rec->inst = inst;
 		/* recompute the arguments and the planned object */
-		cJSON *want = cJSON_CreateObject();
+		cJSON *want = cJSON_CreateObject(), *sens = cJSON_CreateObject();
 		const lh_value *args = inst->args;
 		bool unknown = false;
 		for (size_t k = 0; args && k < args->u.map.n; k++) {
 			lh_value *v = args->u.map.vals[k];
+			if (lh_val_has_sensitive(v))
+				cJSON_AddItemToObject(sens, args->u.map.keys[k], cJSON_CreateTrue());
 			if (lh_val_has_unknown(v)) {
 				unknown = true;
 				continue;
@@ -307,10 +310,11 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		}
 		if (unknown) {
 			cJSON_Delete(want);
+			cJSON_Delete(sens);
 			continue;
 		}
 		lh_plan_slot s = {.addr = j->c->addr, .type = j->c->type, .name = j->c->name,
-		    .index = j->c->index, .rt = j->c->rt, .want = want,
+		    .index = j->c->index, .rt = j->c->rt, .want = want, .want_sensitive = sens,
 		    .have = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
 		    .prior = NULL, .refreshed = false, .targeted = true,
 		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED};
@@ -323,11 +327,15 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 			j->c->after_unknown = nc->after_unknown;
 			nc->after = NULL;
 			nc->after_unknown = NULL;
+			cJSON_Delete(j->c->after_sensitive);
+			j->c->after_sensitive = nc->after_sensitive;
+			nc->after_sensitive = NULL;
 			if (j->c->action == LH_ACT_UPDATE && nc->action == LH_ACT_NOOP)
 				j->c->action = LH_ACT_NOOP;
 		}
 		lh_plan_free(p);
 		cJSON_Delete(want);
+		cJSON_Delete(sens);
 	}
 	return true;
 }
@@ -535,9 +543,27 @@ lh_run_plan_to_json(const lh_run *r)
 		put(x, "addr", cJSON_CreateString(c->addr));
 		put(x, "action", cJSON_CreateString(lh_action_name(c->action)));
 		put(x, "reason", cJSON_CreateNumber(c->reason));
-		put(x, "before", dupn(c->before));
-		put(x, "after", dupn(c->after));
-		put(x, "after_unknown", dupn(c->after_unknown));
+		/* sensitive values never go to a plan file: they are left unknown and
+		 * evaluated again from the configuration when the plan is applied */
+		cJSON *before = dupn(c->before), *after = dupn(c->after);
+		cJSON *unk = dupn(c->after_unknown);
+		const cJSON *e;
+		cJSON_ArrayForEach(e, c->before_sensitive)
+			if (cJSON_IsObject(before))
+				cJSON_ReplaceItemInObjectCaseSensitive(before, e->string,
+				    cJSON_CreateNull());
+		cJSON_ArrayForEach(e, c->after_sensitive) {
+			if (cJSON_IsObject(after) && cJSON_GetObjectItemCaseSensitive(after, e->string)) {
+				cJSON_DeleteItemFromObjectCaseSensitive(after, e->string);
+				if (cJSON_IsObject(unk) && !cJSON_GetObjectItemCaseSensitive(unk, e->string))
+					cJSON_AddItemToObject(unk, e->string, cJSON_CreateTrue());
+			}
+		}
+		put(x, "before", before);
+		put(x, "after", after);
+		put(x, "after_unknown", unk);
+		put(x, "before_sensitive", dupn(c->before_sensitive));
+		put(x, "after_sensitive", dupn(c->after_sensitive));
 		if (c->replace_paths)
 			put(x, "replace_paths", dupn(c->replace_paths));
 		if (c->import_id)
@@ -622,6 +648,12 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 	if (c->after_unknown == NULL)
 		c->after_unknown = cJSON_CreateObject();
 	c->replace_paths = take(x, "replace_paths");
+	c->before_sensitive = take(x, "before_sensitive");
+	if (c->before_sensitive == NULL)
+		c->before_sensitive = cJSON_CreateObject();
+	c->after_sensitive = take(x, "after_sensitive");
+	if (c->after_sensitive == NULL)
+		c->after_sensitive = cJSON_CreateObject();
 	const char *imp = sget(x, "import_id");
 	c->import_id = imp ? lh_arena_strdup(r->a, imp) : NULL;
 	c->slot = slot;

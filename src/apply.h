@@ -33,6 +33,8 @@ typedef struct lh_rec {
 	lh_instance *inst;		/* configuration instance, or NULL */
 	cJSON *want;			/* configured arguments (owned), or NULL */
 	cJSON *want_unknown;		/* {arg:true} (owned), or NULL */
+	cJSON *want_sensitive;		/* {arg:true} for sensitive arguments (owned), or NULL */
+	cJSON *prior_sensitive;		/* {attr:true} sensitive in the state (owned), or NULL */
 	cJSON *prior;			/* state attributes before refresh (owned), or NULL */
 	cJSON *have;			/* after refresh / import read (owned), or NULL */
 	bool refreshed;			/* have is the server's view */
@@ -111,6 +113,10 @@ bool lh_apply(lh_run *r);
 void lh_run_outputs(lh_run *r);
 /* Signal handler support: called from SIGINT handling to stop starting work. */
 void lh_apply_interrupt(lh_run *r);
+
+/* Terraform's sensitive_attributes paths <-> {attr:true} sets (new cJSON). */
+cJSON *lh_run_sensitive_set(const cJSON *paths);
+cJSON *lh_run_sensitive_paths(const cJSON *set);
 
 /* Builds an lh_value object for a resource's current value (used as resolver). */
 lh_value *lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res);

@@ -192,7 +192,9 @@ store_refreshed(lh_run *r)
 		}
 		lh_state_inst *si = lh_state_find(r->st, &x->id);
 		cJSON *deps = si && si->dependencies ? cJSON_Duplicate(si->dependencies, 1) : NULL;
-		lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), deps, NULL);
+		cJSON *sens = si && si->sensitive_attributes ?
+		    cJSON_Duplicate(si->sensitive_attributes, 1) : NULL;
+		lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), deps, sens);
 	}
 }
 

@@ -47,7 +47,7 @@ show_state_text(lh_state *st, const lh_render_opts *ro)
 			putchar('\n');
 		fflush(stdout);
 		lh_render_state_instance(stdout, addr, si->addr.type, si->addr.name,
-		    si->attributes, ro);
+		    si->attributes, si->sensitive_attributes, ro);
 	}
 	if (outs != NULL && outs->child != NULL) {
 		puts("\n\nOutputs:\n");

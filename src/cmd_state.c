@@ -110,7 +110,7 @@ lh_cmd_state(int argc, char **argv)
 		}
 		lh_render_opts ro = {.color = o.color};
 		lh_render_state_instance(stdout, pos[0], si->addr.type, si->addr.name,
-		    si->attributes, &ro);
+		    si->attributes, si->sensitive_attributes, &ro);
 		rc = 0;
 		goto out;
 	}

@@ -294,6 +294,8 @@ relevant_drift(const lh_plan_slot *s)
 	return false;
 }
 
+static void free_change(lh_change *c);
+
 static int
 change_cmp(const void *x, const void *y)
 {
@@ -310,6 +312,8 @@ init_change(lh_change *c, const lh_plan_slot *s, size_t i)
 	c->index = s->index ? dup(s->index) : NULL;
 	c->rt = s->rt;
 	c->after_unknown = cJSON_CreateObject();
+	c->before_sensitive = s->prior_sensitive ? dup(s->prior_sensitive) : cJSON_CreateObject();
+	c->after_sensitive = s->want_sensitive ? dup(s->want_sensitive) : cJSON_CreateObject();
 	c->deps = s->deps;
 	c->ndeps = s->ndeps;
 	c->slot = i;
@@ -332,6 +336,8 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 			lh_change *d = &p->drift[p->ndrift++];
 			init_change(d, s, i);
 			d->before = dup(s->prior);
+			cJSON_Delete(d->after_sensitive);
+			d->after_sensitive = dup(d->before_sensitive);
 			if (s->have == NULL) {
 				d->action = LH_ACT_DELETE;
 			} else {
@@ -348,8 +354,7 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 		init_change(c, s, i);
 		if (mode == LH_PLAN_DESTROY) {
 			if (base == NULL) {
-				cJSON_Delete(c->after_unknown);
-				cJSON_Delete(c->index);
+				free_change(c);
 				continue;
 			}
 			c->action = LH_ACT_DELETE;
@@ -358,8 +363,7 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 			continue;
 		}
 		if (s->want == NULL && base == NULL) {
-			cJSON_Delete(c->after_unknown);
-			cJSON_Delete(c->index);
+			free_change(c);
 			continue;
 		}
 		if (s->want == NULL) {
@@ -459,6 +463,8 @@ free_change(lh_change *c)
 	cJSON_Delete(c->before);
 	cJSON_Delete(c->after);
 	cJSON_Delete(c->after_unknown);
+	cJSON_Delete(c->before_sensitive);
+	cJSON_Delete(c->after_sensitive);
 	cJSON_Delete(c->replace_paths);
 }
 

@@ -71,6 +71,8 @@ typedef struct lh_plan_slot {
 	/* configuration side (want == NULL: no configuration for this instance) */
 	const cJSON *want;	/* arguments; absent or null = not set */
 	const cJSON *want_unknown;	/* {arg:true} for arguments unknown at plan time, or NULL */
+	const cJSON *want_sensitive;	/* {arg:true} for sensitive arguments, or NULL */
+	const cJSON *prior_sensitive;	/* {attr:true} marked sensitive in the state, or NULL */
 	lh_reason gone_reason;	/* when want == NULL and have != NULL: why */
 	const char *import_id;	/* import block for this address, or NULL */
 	/* state side */
@@ -93,6 +95,8 @@ typedef struct lh_change {
 	cJSON *before;		/* object or NULL (create) */
 	cJSON *after;		/* object or NULL (delete); unknown attributes absent */
 	cJSON *after_unknown;	/* object {attr:true}; never NULL */
+	cJSON *before_sensitive;	/* object {attr:true}; never NULL */
+	cJSON *after_sensitive;		/* object {attr:true}; never NULL */
 	cJSON *replace_paths;	/* array of ["attr"] paths, or NULL */
 	const char *import_id;	/* being imported (Terraform 1.5 import blocks) */
 	bool recreated;		/* created again: it was deleted outside litehcl */

@@ -86,6 +86,8 @@ lh_run_free(lh_run *r)
 		lh_rec *x = r->recs[i];
 		cJSON_Delete(x->want);
 		cJSON_Delete(x->want_unknown);
+		cJSON_Delete(x->want_sensitive);
+		cJSON_Delete(x->prior_sensitive);
 		cJSON_Delete(x->prior);
 		cJSON_Delete(x->have);
 		cJSON_Delete(x->planned);
@@ -182,6 +184,37 @@ lh_run_http(lh_run *r)
 		return false;
 	}
 	return true;
+}
+
+cJSON *
+lh_run_sensitive_set(const cJSON *paths)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *p;
+	cJSON_ArrayForEach(p, paths) {
+		const cJSON *step = cJSON_GetArrayItem(p, 0);
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(step, "value"));
+		if (v != NULL && cJSON_GetObjectItemCaseSensitive(o, v) == NULL)
+			cJSON_AddItemToObject(o, v, cJSON_CreateTrue());
+	}
+	return o;
+}
+
+cJSON *
+lh_run_sensitive_paths(const cJSON *set)
+{
+	cJSON *a = cJSON_CreateArray();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, set) {
+		if (!cJSON_IsTrue(e))
+			continue;
+		cJSON *path = cJSON_CreateArray(), *step = cJSON_CreateObject();
+		cJSON_AddStringToObject(step, "type", "get_attr");
+		cJSON_AddStringToObject(step, "value", e->string);
+		cJSON_AddItemToArray(path, step);
+		cJSON_AddItemToArray(a, path);
+	}
+	return a;
 }
 
 /* ---- refresh ---- */
@@ -339,6 +372,7 @@ lh_refresh(lh_run *r)
 		lh_rec *rec = lh_run_rec(r, &si->addr, true);
 		rec->in_state = true;
 		rec->prior = cJSON_Duplicate(si->attributes, 1);
+		rec->prior_sensitive = lh_run_sensitive_set(si->sensitive_attributes);
 		if (r->cfg != NULL)
 			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
 		const char *id = attr_str(si->attributes, "id");
@@ -473,14 +507,18 @@ want_of(lh_rec *x)
 {
 	cJSON_Delete(x->want);
 	cJSON_Delete(x->want_unknown);
+	cJSON_Delete(x->want_sensitive);
 	x->want = cJSON_CreateObject();
 	x->want_unknown = cJSON_CreateObject();
+	x->want_sensitive = cJSON_CreateObject();
 	const lh_value *args = x->inst->args;
 	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
 		return;
 	for (size_t i = 0; i < args->u.map.n; i++) {
 		const char *k = args->u.map.keys[i];
 		lh_value *v = args->u.map.vals[i];
+		if (lh_val_has_sensitive(v))
+			cJSON_AddItemToObject(x->want_sensitive, k, cJSON_CreateTrue());
 		if (lh_val_has_unknown(v)) {
 			cJSON_AddItemToObject(x->want_unknown, k, cJSON_CreateTrue());
 			continue;
@@ -504,6 +542,8 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->rt = &lh_user_rtype;
 	s->want = x->inst ? x->want : NULL;
 	s->want_unknown = x->inst ? x->want_unknown : NULL;
+	s->want_sensitive = x->inst ? x->want_sensitive : NULL;
+	s->prior_sensitive = x->prior_sensitive;
 	s->gone_reason = x->gone_reason;
 	s->import_id = x->import_id;
 	s->prior = x->prior;

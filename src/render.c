@@ -506,7 +506,8 @@ typedef enum { BLK_CREATE, BLK_UPDATE, BLK_DELETE, BLK_SHOW } blk_kind;
 /* The attribute lines of a block at symbol column 6 (plan) or 2 (show). */
 static void
 block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *after,
-    const cJSON *unknown, const cJSON *paths, const char *id_attr)
+    const cJSON *unknown, const cJSON *paths, const char *id_attr, const cJSON *bsens,
+    const cJSON *asens)
 {
 	keys ks = {0};
 	keys_add(&ks, before);
@@ -566,7 +567,19 @@ block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *aft
 		sb_puts(b, k);
 		sb_pad(b, width - (int)strlen(k));
 		sb_puts(b, " = ");
-		if (kind == BLK_SHOW || (kind == BLK_UPDATE && show[i] == ' '))
+		bool bs = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(bsens, k));
+		bool as = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(asens, k));
+		if (bs || as) {
+			/* never shown: Terraform's (sensitive value) */
+			if (kind == BLK_DELETE)
+				sb_puts(b, "(sensitive value) -> null");
+			else if (u && !isnull(o))
+				sb_puts(b, "(sensitive value) -> (known after apply)");
+			else if (u)
+				sb_puts(b, "(known after apply)");
+			else
+				sb_puts(b, "(sensitive value)");
+		} else if (kind == BLK_SHOW || (kind == BLK_UPDATE && show[i] == ' '))
 			plain(b, ind, ' ', o);
 		else if (kind == BLK_DELETE) {
 			plain(b, ind, '-', o);
@@ -680,10 +693,11 @@ change_block(sb *b, const lh_change *c, bool drift)
 	sb_printf(b, "resource \"%s\" \"%s\" {\n", c->type, c->name);
 	const char *id_attr = c->rt ? c->rt->id_attr : "id";
 	if (c->action == LH_ACT_NOOP)
-		block_attrs(b, 6, BLK_SHOW, c->before, NULL, NULL, NULL, NULL);
+		block_attrs(b, 6, BLK_SHOW, c->before, NULL, NULL, NULL, NULL,
+		    c->before_sensitive, NULL);
 	else
 		block_attrs(b, 6, kind, c->before, c->after, c->after_unknown, c->replace_paths,
-		    id_attr);
+		    id_attr, c->before_sensitive, c->after_sensitive);
 	sb_puts(b, "    }\n");
 }
 
@@ -925,12 +939,22 @@ lh_render_plan_epilogue(FILE *f, const char *out_path)
 
 void
 lh_render_state_instance(FILE *f, const char *addr, const char *type, const char *name,
-    const cJSON *attrs, const lh_render_opts *o)
+    const cJSON *attrs, const cJSON *sensitive, const lh_render_opts *o)
 {
 	sb b = {.color = o && o->color};
+	/* Terraform's sensitive_attributes paths -> {attr:true} */
+	cJSON *sens = cJSON_CreateObject();
+	const cJSON *path;
+	cJSON_ArrayForEach(path, sensitive) {
+		const cJSON *step = cJSON_GetArrayItem(path, 0);
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(step, "value"));
+		if (v != NULL && cJSON_GetObjectItemCaseSensitive(sens, v) == NULL)
+			cJSON_AddItemToObject(sens, v, cJSON_CreateTrue());
+	}
 	sb_printf(&b, "# %s:\n", addr);
 	sb_printf(&b, "resource \"%s\" \"%s\" {\n", type, name);
-	block_attrs(&b, 2, BLK_SHOW, attrs, NULL, NULL, NULL, NULL);
+	block_attrs(&b, 2, BLK_SHOW, attrs, NULL, NULL, NULL, NULL, sens, NULL);
+	cJSON_Delete(sens);
 	sb_puts(&b, "}\n");
 	sb_flush(&b, f);
 }
@@ -1096,8 +1120,8 @@ change_json(const lh_change *c, const lh_render_opts *o)
 	jadd(ch, "before", jdup(c->before));
 	jadd(ch, "after", jdup(c->after));
 	jadd(ch, "after_unknown", c->after ? jdup(c->after_unknown) : cJSON_CreateFalse());
-	jadd(ch, "before_sensitive", c->before ? cJSON_CreateObject() : cJSON_CreateFalse());
-	jadd(ch, "after_sensitive", c->after ? cJSON_CreateObject() : cJSON_CreateFalse());
+	jadd(ch, "before_sensitive", c->before ? jdup(c->before_sensitive) : cJSON_CreateFalse());
+	jadd(ch, "after_sensitive", c->after ? jdup(c->after_sensitive) : cJSON_CreateFalse());
 	if (c->replace_paths != NULL)
 		jadd(ch, "replace_paths", jdup(c->replace_paths));
 	if (c->import_id != NULL) {
@@ -1203,7 +1227,7 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 			continue;
 		cJSON *x = cJSON_CreateObject();
 		jadd(x, "sensitive", cJSON_CreateBool(oc->sensitive));
-		if (!oc->after_unknown && oc->after != NULL) {
+		if (!oc->after_unknown && oc->after != NULL && !oc->sensitive) {
 			jadd(x, "type", lh_render_json_type(oc->after));
 			jadd(x, "value", jdup(oc->after));
 		}
@@ -1240,8 +1264,10 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		const lh_output_change *x = &p->outputs[i];
 		cJSON *j = cJSON_CreateObject();
 		jadd(j, "actions", actions(x->action));
-		jadd(j, "before", x->sensitive && false ? cJSON_CreateNull() : jdup(x->before));
-		jadd(j, "after", jdup(x->after_unknown ? NULL : x->after));
+		/* sensitive values never leave litehcl */
+		jadd(j, "before", x->sensitive ? cJSON_CreateNull() : jdup(x->before));
+		jadd(j, "after", x->sensitive || x->after_unknown ? cJSON_CreateNull() :
+		    jdup(x->after));
 		jadd(j, "after_unknown", cJSON_CreateBool(x->after_unknown));
 		jadd(j, "before_sensitive", cJSON_CreateBool(x->sensitive));
 		jadd(j, "after_sensitive", cJSON_CreateBool(x->sensitive));

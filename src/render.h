@@ -35,9 +35,10 @@ void lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o);
 /* After a plan: how to apply it (saved to out_path) or the -out note. */
 void lh_render_plan_epilogue(FILE *f, const char *out_path);
 /* Prints one resource instance from the state in `show` layout ("# ADDR:" header,
- * resource block, no symbols).  attrs is the instance's attribute object. */
+ * resource block, no symbols).  attrs is the instance's attribute object; sensitive its
+ * sensitive_attributes (Terraform's paths; may be NULL), shown as (sensitive value). */
 void lh_render_state_instance(FILE *f, const char *addr, const char *type,
-    const char *name, const cJSON *attrs, const lh_render_opts *o);
+    const char *name, const cJSON *attrs, const cJSON *sensitive, const lh_render_opts *o);
 /* Prints "NAME = VALUE" lines (terraform output layout); sensitive values print as
  * <sensitive> when hide_sensitive.  outputs is the state's outputs object
  * ({name:{value,type,sensitive}}). */

@@ -51,6 +51,15 @@ resource "litellm_user" "team" {
   models     = ["gpt-4o"]
   metadata   = jsonencode({ team = "x" })
 }
+variable "alias" {
+  type      = string
+  default   = "hidden-alias-value"
+  sensitive = true
+}
+resource "litellm_user" "quiet" {
+  user_email = "quiet@example.com"
+  user_alias = var.alias
+}
 output "admin" { value = litellm_user.admin.id }
 output "secret" {
   value     = "s3cr3t-value"
@@ -61,16 +70,17 @@ expect_rc "plan -detailed-exitcode with changes exits 2" 2 "$LITEHCL" plan -deta
 same "plan text for a fresh configuration" "$TOP/tests/plan/cli-fresh/expected.txt" out.txt
 expect_rc "plan -out" 0 "$LITEHCL" plan -out=tfplan
 [ "$(stat -c %a tfplan)" = 600 ] && ok "plan file mode 0600" || fail "plan file mode 0600"
-grep -q 's3cr3t-value' tfplan && fail "no sensitive value in the plan file" || ok "no sensitive value in the plan file"
+grep -q -e 's3cr3t-value' -e 'hidden-alias-value' tfplan && fail "no sensitive value in the plan file" || ok "no sensitive value in the plan file"
+grep -q 'hidden-alias-value' out.txt && fail "no sensitive value in the plan text" || ok "no sensitive value in the plan text"
 expect_rc "show PLANFILE" 0 "$LITEHCL" show tfplan
-grep -q 'Plan: 3 to add, 0 to change, 0 to destroy.' out.txt && ok "show PLANFILE prints the plan" || fail "show PLANFILE prints the plan" "$(cat out.txt)"
+grep -q 'Plan: 4 to add, 0 to change, 0 to destroy.' out.txt && ok "show PLANFILE prints the plan" || fail "show PLANFILE prints the plan" "$(cat out.txt)"
 expect_rc "show -json PLANFILE" 0 "$LITEHCL" show -json tfplan
-jq -e '.format_version and (.resource_changes | length == 3) and (.resource_changes[0].change.actions == ["create"]) and .resource_changes[1].index == 0' out.txt >/dev/null &&
+jq -e '.format_version and (.resource_changes | length == 4) and (.resource_changes[0].change.actions == ["create"]) and (.resource_changes[] | select(.address == "litellm_user.team[0]") | .index == 0)' out.txt >/dev/null &&
 	ok "show -json PLANFILE is Terraform's plan JSON" || fail "show -json PLANFILE is Terraform's plan JSON" "$(head -c 800 out.txt)"
 expect_rc "plan -json" 0 "$LITEHCL" plan -json
 first=$(head -1 out.txt | jq -r .type)
 summary=$(jq -r 'select(.type=="change_summary") | .changes.add' out.txt)
-[ "$first" = version ] && [ "$summary" = 3 ] && ok "plan -json stream" || fail "plan -json stream" "$(cat out.txt | head -5)"
+[ "$first" = version ] && [ "$summary" = 4 ] && ok "plan -json stream" || fail "plan -json stream" "$(cat out.txt | head -5)"
 expect_rc "apply: 'no' cancels with exit 1" 1 sh -c "echo no | '$LITEHCL' apply"
 grep -q 'Apply cancelled.' out.txt && ok "Apply cancelled. printed" || fail "Apply cancelled. printed" "$(tail -5 out.txt)"
 [ ! -s terraform.tfstate ] && ok "cancelled apply wrote no state" || fail "cancelled apply wrote no state"
