@@ -60,6 +60,7 @@ typedef struct lh_run_opts {
 	const char **replaces;		/* -replace addresses */
 	size_t nreplaces;
 	int parallelism;		/* -parallelism (default 10) */
+	bool read_only;			/* the state was opened read-only (plan): no journal */
 	lh_progress_fn progress;	/* apply and refresh progress, or NULL */
 	void *progress_ctx;
 } lh_run_opts;

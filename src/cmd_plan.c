@@ -152,9 +152,16 @@ on_sigint(int sig)
 }
 
 static bool
-confirm(int kind, bool input)
+confirm(int kind, bool input, bool refresh_only)
 {
-	if (kind == CMD_DESTROY)
+	if (refresh_only)
+		fputs("\nWould you like to update the litehcl state to reflect these detected "
+		    "changes?\n"
+		    "  litehcl will write these changes to the state without modifying any real\n"
+		    "  infrastructure.\n"
+		    "  There is no undo. Only 'yes' will be accepted to confirm.\n\n"
+		    "  Enter a value: ", stdout);
+	else if (kind == CMD_DESTROY)
 		fputs("\nDo you really want to destroy all resources?\n"
 		    "  litehcl will destroy all your managed infrastructure, as shown above.\n"
 		    "  There is no undo. Only 'yes' will be accepted to confirm.\n\n"
@@ -340,7 +347,7 @@ run(int kind, int argc, char **argv)
 	lh_run_opts ro = {.mode = destroy ? LH_PLAN_DESTROY : refresh_only ?
 	    LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL, .refresh = refresh,
 	    .targets = targets.v, .ntargets = targets.n, .replaces = replaces.v,
-	    .nreplaces = replaces.n, .parallelism = parallelism,
+	    .nreplaces = replaces.n, .parallelism = parallelism, .read_only = kind == CMD_PLAN,
 	    .progress = lh_cmd_progress, .progress_ctx = &o};
 	lh_run_init(&r, a, &d, cfg, st, &ro);
 	run_ready = true;
@@ -390,7 +397,7 @@ run(int kind, int argc, char **argv)
 	}
 	/* apply / destroy */
 	if (planfile == NULL && changes && !auto_approve && !json) {
-		if (!confirm(kind, input)) {
+		if (!confirm(kind, input, r.plan->mode == LH_PLAN_REFRESH_ONLY)) {
 			printf("\n%s cancelled.\n", kind == CMD_DESTROY ? "Destroy" : "Apply");
 			goto fail;
 		}

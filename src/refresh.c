@@ -243,8 +243,9 @@ rjob_done(lh_user_op *op, void *ctx)
 		if (!op->gone && op->attrs != NULL) {
 			lh_state_set(r->st, &j->intent->addr, op->attrs, NULL, NULL);
 			op->attrs = NULL;
-			lh_state_journal_done(r->st, &j->intent->addr, r->d);
-		} else {
+			if (!r->o.read_only)
+				lh_state_journal_done(r->st, &j->intent->addr, r->d);
+		} else if (!r->o.read_only) {
 			lh_state_journal_forget(r->st, &j->intent->addr, r->d);
 		}
 		return;

@@ -112,6 +112,19 @@ fi
 alias=$(admin GET dump | jq -r ".users[] | select(.user_id==\"$alice\") | .user_alias")
 [ "$alias" = alice ] && ok "server holds the configured value again" || fail "server holds the configured value again" "$alias"
 
+# ---- -refresh-only ----
+admin POST user "{\"user_id\":\"$alice\",\"user_alias\":\"renamed\"}" >/dev/null
+"$LITEHCL" plan -refresh-only -detailed-exitcode -no-color >plan.txt 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q 'This is a refresh-only plan' plan.txt && grep -q 'user_alias *= "alice" -> "renamed"' plan.txt &&
+	ok "plan -refresh-only shows the drift only" || fail "plan -refresh-only shows the drift only" "rc=$rc" "$(head -30 plan.txt)"
+"$LITEHCL" apply -refresh-only -auto-approve >out.txt 2>&1
+st_alias=$(jq -r ".resources[].instances[].attributes | select(.id==\"$alice\") | .user_alias" terraform.tfstate)
+[ "$st_alias" = renamed ] && ok "apply -refresh-only records the drift in the state" ||
+	fail "apply -refresh-only records the drift in the state" "$st_alias" "$(tail -10 out.txt)"
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 && grep -q '0 added, 1 changed' out.txt &&
+	ok "then apply puts it back" || fail "then apply puts it back" "$(tail -10 out.txt)"
+
 # ---- deleted outside litehcl ----
 admin POST user/delete "{\"user_id\":\"$alice\"}" >/dev/null
 "$LITEHCL" plan -detailed-exitcode -no-color >plan.txt 2>&1
@@ -273,6 +286,9 @@ for round in 1 2 3 4; do
 	rm -f .terraform.tfstate.lock.info
 done
 admin POST faults/clear '{}' >/dev/null
+"$LITEHCL" plan >crashplan.txt 2>&1
+[ $? -eq 0 ] && ok "plan after kill -9 (pending journal) works read-only" ||
+	fail "plan after kill -9 (pending journal) works read-only" "$(tail -10 crashplan.txt)"
 "$LITEHCL" apply -auto-approve -parallelism=20 >final.txt 2>&1
 rc=$?
 srv=$(server_users | grep crash)
