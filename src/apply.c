@@ -78,8 +78,18 @@ job_failed(job *j)
 			lh_state_journal_forget(r->st, &j->rec->id, r->d);
 		return;
 	}
-	if (j->op.kind == LH_USER_CREATE && !j->op.maybe_created)
+	if (j->op.attrs != NULL && (j->op.kind == LH_USER_CREATE || j->op.kind == LH_USER_UPDATE)) {
+		/* The write reached the server but did not come out as asked: record what
+		 * the server holds (a created user must never be lost). */
+		cJSON *attrs = j->op.attrs;
+		j->op.attrs = NULL;
+		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
+		    lh_run_sensitive_paths(j->c->after_sensitive));
+		lh_state_journal_done(r->st, &j->rec->id, r->d);
+		j->rec->applied = si ? si->attributes : NULL;
+	} else if (j->op.kind == LH_USER_CREATE && !j->op.maybe_created) {
 		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+	}
 	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, j->op.summary, "%s",
 	    j->op.detail ? j->op.detail : "");
 	report(r, j->c, "errored", NULL, now_s() - j->t0);

@@ -199,6 +199,24 @@ admin POST faults/clear '{}' >/dev/null
 [ $rc -eq 1 ] && cmp -s terraform.tfstate before.tfstate && grep -q '503' err.txt &&
 	ok "5xx beyond the retries: error, state untouched" || fail "5xx beyond the retries: error, state untouched" "rc=$rc" "$(cat err.txt | head)"
 
+# ---- a value the server keeps although asked to change it ----
+new_dir kept
+cat > main.tf <<'EOF2'
+resource "litellm_user" "m" {
+  user_email = "kept@example.com"
+  models     = ["gpt-4o"]
+  max_budget = 5
+}
+EOF2
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1
+sed -i 's/\["gpt-4o"\]/[]/; s/max_budget = 5/max_budget = 0/' main.tf
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+kept_budget=$(jq -r '.resources[0].instances[0].attributes.max_budget' terraform.tfstate)
+[ $rc -eq 1 ] && grep -q 'did not apply models' err.txt && [ "$kept_budget" = 0 ] &&
+	ok "a value the server kept is an error naming the field; the rest is recorded" ||
+	fail "a value the server kept is an error naming the field; the rest is recorded" "rc=$rc budget=$kept_budget" "$(cat err.txt)"
+
 # ---- 409: the user exists already ----
 new_dir conflict
 admin POST seed '{"users":[{"user_id":"existing-1","user_email":"taken@example.com","user_role":"internal_user"}]}' >/dev/null
