@@ -105,6 +105,8 @@ run_case(const char *dir, const char *name)
 		x->rt = &lh_user_rtype;
 		x->want = field(e, "want");
 		x->want_unknown = field(e, "want_unknown");
+		x->want_sensitive = field(e, "want_sensitive");
+		x->prior_sensitive = field(e, "prior_sensitive");
 		x->prior = field(e, "prior");
 		x->have = field(e, "have");
 		x->refreshed = !cJSON_IsFalse(field(e, "refreshed"));
