@@ -155,8 +155,13 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				return;
 			case F_OBJ:
 			case F_FOR:
-				err(p, s, s, "Missing expression",
-				    "Expected the start of an expression, but found the end of the file.");
+				if (d->prev == TK_LBRACE || d->prev == TK_NEWLINE || d->prev == TK_COMMA ||
+				    o->kind == F_FOR)
+					err(p, s, s, "Missing expression",
+					    "Expected the start of an expression, but found the end of the file.");
+				else
+					err(p, o->open, o->open + 1, "Unterminated object constructor expression",
+					    "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.");
 				return;
 			case F_BRACK:
 				err(p, o->open, o->open + 1, "Unterminated tuple constructor expression",
@@ -419,7 +424,8 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 			}
 		}
 		if (t.code == 0) {
-			if (start == 0 && d.prev != TK_NEWLINE && d.prev != 0 && keep_newline(&d)) {
+			if (start == 0 && d.prev != TK_NEWLINE && d.prev != 0 && keep_newline(&d) &&
+			    is_body(&d.f[d.n - 1])) {
 				lh_tok eol = { TK_NEWLINE, t.off, 0 };
 				if (!feed(&d, &p, parser, eol))
 					goto out;
