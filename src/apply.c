@@ -55,15 +55,11 @@ deps_json(const lh_rec *x)
 	return a;
 }
 
-static unsigned syncs_pending;
-
+/* Group commit of completion records (state.h: cheap to call after each). */
 static void
 journal_tick(lh_run *r)
 {
-	if (++syncs_pending >= 64) {
-		lh_state_journal_sync(r->st, r->d);
-		syncs_pending = 0;
-	}
+	lh_state_journal_flush(r->st, r->d);
 }
 
 static void start_create(job *j);
@@ -247,7 +243,6 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	}
 	lh_http_run(r->http);
 	lh_state_journal_sync(r->st, r->d);
-	syncs_pending = 0;
 	for (size_t i = 0; i < n; i++)
 		lh_user_op_clear(&jobs[i].op);
 }
