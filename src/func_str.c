@@ -438,28 +438,212 @@ f_split(lh_func_ctx *c, lh_value **a, size_t n)
 
 /* ---------------------------------------------------------------- regex */
 
-/* Compiles an RE2 pattern; NULL with *err in Go's words where we know them. */
-static pcre2_code *
-re_compile(lh_func_ctx *c, const char *pat, size_t len, const char **err)
+/* Checks the parts of RE2 syntax that PCRE2 would accept with another meaning (or
+ * accept at all): lookaround, backreferences, possessive and nested repetition,
+ * unknown escapes, big repeat counts.  Returns false with Go's error code and the
+ * fragment Go names. */
+static bool
+re2_check(lh_arena *a, const char *p, size_t len, const char **code, const char **frag)
 {
-	int code;
+	int depth = 0;
+	bool can_repeat = false;	/* an operand precedes */
+	bool after_repeat = false;	/* the last item was a repetition */
+	for (size_t i = 0; i < len;) {
+		char ch = p[i];
+		if (ch == '\\') {
+			if (i + 1 >= len) {
+				*code = "trailing backslash at end of expression";
+				*frag = "";
+				return false;
+			}
+			char e = p[i + 1];
+			if (e == 'Q') {
+				const char *end = NULL;
+				for (size_t k = i + 2; k + 1 < len; k++)
+					if (p[k] == '\\' && p[k + 1] == 'E') {
+						end = p + k;
+						break;
+					}
+				i = end ? (size_t)(end - p) + 2 : len;
+				can_repeat = true;
+				after_repeat = false;
+				continue;
+			}
+			if (e >= '1' && e <= '7' && !(i + 2 < len && p[i + 2] >= '0' && p[i + 2] <= '7')) {
+				*code = "invalid escape sequence";
+				*frag = lh_arena_strndup(a, p + i, 2);
+				return false;
+			}
+			if (((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || e == '8' || e == '9') &&
+			    !strchr("aftnrvxpPdDsSwWbBAzE", e)) {
+				*code = "invalid escape sequence";
+				*frag = lh_arena_strndup(a, p + i, 2);
+				return false;
+			}
+			i += 2;
+			can_repeat = e != 'b' && e != 'B' && e != 'A' && e != 'z';
+			after_repeat = false;
+			continue;
+		}
+		if (ch == '[') {
+			size_t k = i + 1;
+			if (k < len && p[k] == '^')
+				k++;
+			if (k < len && p[k] == ']')
+				k++;
+			while (k < len && p[k] != ']') {
+				if (p[k] == '\\' && k + 1 < len)
+					k++;
+				else if (p[k] == '[' && k + 1 < len && p[k + 1] == ':') {
+					const char *close = NULL;
+					for (size_t q = k + 2; q + 1 < len; q++)
+						if (p[q] == ':' && p[q + 1] == ']') {
+							close = p + q;
+							break;
+						}
+					if (close)
+						k = (size_t)(close - p) + 1;
+				}
+				k++;
+			}
+			if (k >= len) {
+				*code = "missing closing ]";
+				*frag = lh_arena_strndup(a, p + i, len - i);
+				return false;
+			}
+			i = k + 1;
+			can_repeat = true;
+			after_repeat = false;
+			continue;
+		}
+		if (ch == '(') {
+			if (i + 1 < len && p[i + 1] == '?') {
+				size_t k = i + 2;
+				if (k < len && (p[k] == 'P' || p[k] == '<')) {
+					if (p[k] == 'P')
+						k++;
+					if (k >= len || p[k] != '<') {
+						*code = "invalid or unsupported Perl syntax";
+						*frag = lh_arena_strndup(a, p + i, k + 1 <= len ? k + 1 - i : len - i);
+						return false;
+					}
+				} else {
+					while (k < len && strchr("imsU-", p[k]))
+						k++;
+					if (k >= len || (p[k] != ':' && p[k] != ')')) {
+						*code = "invalid or unsupported Perl syntax";
+						*frag = lh_arena_strndup(a, p + i, k < len ? k + 1 - i : len - i);
+						return false;
+					}
+					if (p[k] == ')') {
+						i = k + 1;
+						after_repeat = false;
+						continue;
+					}
+				}
+			}
+			depth++;
+			i++;
+			can_repeat = false;
+			after_repeat = false;
+			continue;
+		}
+		if (ch == ')') {
+			if (depth == 0) {
+				*code = "unexpected )";
+				*frag = lh_arena_strndup(a, p, len);
+				return false;
+			}
+			depth--;
+			i++;
+			can_repeat = true;
+			after_repeat = false;
+			continue;
+		}
+		if (ch == '|') {
+			i++;
+			can_repeat = false;
+			after_repeat = false;
+			continue;
+		}
+		bool brace = false;
+		size_t rend = i + 1;
+		if (ch == '{') {
+			/* {n}, {n,}, {n,m} is a repetition; anything else a literal brace. */
+			size_t k = i + 1, d1 = 0, d2 = 0;
+			long n1 = 0, n2 = -1;
+			while (k < len && p[k] >= '0' && p[k] <= '9')
+				n1 = n1 * 10 + (p[k++] - '0'), d1++;
+			if (d1 && k < len && p[k] == ',') {
+				k++;
+				n2 = 0;
+				while (k < len && p[k] >= '0' && p[k] <= '9')
+					n2 = n2 * 10 + (p[k++] - '0'), d2++;
+				if (!d2)
+					n2 = -2;
+			}
+			if (d1 && k < len && p[k] == '}') {
+				brace = true;
+				rend = k + 1;
+				if (n1 > 1000 || n2 > 1000 || (n2 >= 0 && n2 < n1)) {
+					*code = "invalid repeat count";
+					*frag = lh_arena_strndup(a, p + i, rend - i);
+					return false;
+				}
+			}
+		}
+		if (ch == '*' || ch == '+' || ch == '?' || brace) {
+			if (after_repeat && ch == '?' && !brace) {
+				/* lazy modifier */
+				i++;
+				after_repeat = false;
+				continue;
+			}
+			if (after_repeat) {
+				*code = "invalid nested repetition operator";
+				size_t st = i - 1;
+				while (st > 0 && p[st] != '*' && p[st] != '+' && p[st] != '?' && p[st] != '}')
+					st--;
+				*frag = lh_arena_strndup(a, p + st, rend - st);
+				return false;
+			}
+			if (!can_repeat) {
+				*code = "missing argument to repetition operator";
+				*frag = lh_arena_strndup(a, p + i, rend - i);
+				return false;
+			}
+			i = rend;
+			after_repeat = true;
+			continue;
+		}
+		i++;
+		can_repeat = ch != '^' && ch != '$';
+		after_repeat = false;
+	}
+	if (depth > 0) {
+		*code = "missing closing )";
+		*frag = lh_arena_strndup(a, p, len);
+		return false;
+	}
+	return true;
+}
+
+/* Compiles an RE2 pattern; NULL with Go's error code and fragment. */
+static pcre2_code *
+re_compile(lh_func_ctx *c, const char *pat, size_t len, const char **code, const char **frag)
+{
+	if (!re2_check(c->a, pat, len, code, frag))
+		return NULL;
+	int ec;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len,
-	    PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_NO_UTF_CHECK * 0, &code, &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, len, PCRE2_UTF | PCRE2_DOLLAR_ENDONLY,
+	    &ec, &off, NULL);
 	if (re != NULL)
 		return re;
 	PCRE2_UCHAR msg[256];
-	pcre2_get_error_message(code, msg, sizeof msg);
-	const char *m = (const char *)msg;
-	if (strstr(m, "missing terminating ]"))
-		m = "missing closing ]";
-	else if (strstr(m, "missing closing parenthesis"))
-		m = "missing closing )";
-	else if (strstr(m, "unmatched closing parenthesis"))
-		m = "unexpected )";
-	else if (strstr(m, "quantifier does not follow"))
-		m = "missing argument to repetition operator";
-	*err = lh_arena_printf(c->a, "%s", m);
+	pcre2_get_error_message(ec, msg, sizeof msg);
+	*code = lh_arena_strdup(c->a, (const char *)msg);
+	*frag = lh_arena_strndup(c->a, pat, len);
 	return NULL;
 }
 
@@ -519,10 +703,10 @@ re_result(lh_func_ctx *c, rinfo *ri, const char *s, PCRE2_SIZE *ov, int rc)
 static lh_value *
 regex_common(lh_func_ctx *c, lh_value **a, bool all)
 {
-	const char *err = NULL;
-	pcre2_code *re = re_compile(c, S(a[0]), L(a[0]), &err);
+	const char *code = NULL, *frag = NULL;
+	pcre2_code *re = re_compile(c, S(a[0]), L(a[0]), &code, &frag);
 	if (re == NULL)
-		return lh_fn_argerr(c, 0, "invalid regexp pattern: %s in %.*s", err, (int)L(a[0]), S(a[0]));
+		return lh_fn_argerr(c, 0, "invalid regexp pattern: %s in %s", code, frag);
 	rinfo ri;
 	re_info(c, re, &ri);
 	lh_value *r = NULL;
@@ -652,10 +836,10 @@ f_replace(lh_func_ctx *c, lh_value **a, size_t n)
 	size_t len = L(a[0]), sl = L(a[1]), rl = L(a[2]);
 	buf b = { .a = c->a };
 	if (sl >= 2 && sub[0] == '/' && sub[sl - 1] == '/') {
-		const char *err = NULL;
-		pcre2_code *re = re_compile(c, sub + 1, sl - 2, &err);
+		const char *code = NULL, *frag = NULL;
+		pcre2_code *re = re_compile(c, sub + 1, sl - 2, &code, &frag);
 		if (re == NULL)
-			return lh_fn_fail(c, "error parsing regexp: %s: `%.*s`", err, (int)sl - 2, sub + 1);
+			return lh_fn_fail(c, "error parsing regexp: %s: `%s`", code, frag);
 		rinfo ri;
 		re_info(c, re, &ri);
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
