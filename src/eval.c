@@ -662,6 +662,12 @@ typedef struct {
 } iter;
 
 static bool
+iterable_type(const lh_type *t)
+{
+	return t->kind == LH_TY_DYNAMIC || is_seq(t) || is_map_like(t);
+}
+
+static bool
 iterate(lh_eval *ev, const lh_node *cn, lh_value *c, iter *it)
 {
 	bool sens = lh_val_is_sensitive(c);
@@ -703,8 +709,15 @@ eval_for(lh_eval *ev, const lh_node *e)
 		    "A null value cannot be used as the collection in a 'for' expression.");
 		return NULL;
 	}
-	if (lh_val_is_unknown(c))
+	if (lh_val_is_unknown(c)) {
+		if (!iterable_type(c->type)) {
+			ERR(ev, cn, "Iteration over non-iterable value",
+			    "A value of type %s cannot be used as the collection in a 'for' expression.",
+			    friendly(ev->a, c->type));
+			return NULL;
+		}
 		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
+	}
 	iter it;
 	if (!iterate(ev, cn, c, &it))
 		return NULL;
@@ -971,6 +984,13 @@ template_parts(lh_eval *ev, const lh_node *t, sbuf *b, bool *unknown, bool *sens
 				ok = false;
 				break;
 			}
+			if (lh_val_is_unknown(c) && !iterable_type(c->type)) {
+				ERR(ev, p->u.tfor.coll, "Iteration over non-iterable value",
+				    "A value of type %s cannot be used as the collection in a 'for' expression.",
+				    friendly(ev->a, c->type));
+				ok = false;
+				break;
+			}
 			if (lh_val_is_unknown(c)) {
 				*unknown = true;
 				break;
@@ -1130,6 +1150,14 @@ eval_call(lh_eval *ev, const lh_node *e)
 	const char *name = e->u.call.name;
 	if (strcmp(name, "try") == 0 || strcmp(name, "can") == 0)
 		return eval_try(ev, e, name[0] == 'c');
+	if (!lh_func_exists(name) && strncmp(name, "provider::", 10) == 0) {
+		const char *pn = name + 10, *fn = strstr(pn, "::");
+		int plen = fn ? (int)(fn - pn) : (int)strlen(pn);
+		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Unknown provider function",
+		    "There is no function named \"%s\". Ensure that provider name \"%.*s\" is declared in this module's required_providers block, and that this provider offers a function named \"%s\".",
+		    name, plen, pn, fn ? fn + 2 : "");
+		return NULL;
+	}
 	if (!lh_func_exists(name)) {
 		const char *sug = lh_eval_suggest(name, lh_func_names());
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Call to unknown function",
