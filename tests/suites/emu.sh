@@ -304,6 +304,12 @@ call POST /team/member_update '{"team_id":"t1","user_id":"late","role":"admin"}'
 expect "member_update to admin is premium" 400 '.detail.error|contains("premium")'
 call POST /team/member_update '{"team_id":"t1","user_id":"stranger","role":"user"}'
 expect "member_update not a member 400" 400 '.detail.error|type=="string"'
+call POST /team/member_update '{"team_id":"t1","user_email":"l3@example.com","max_budget_in_team":1}'
+expect "member_update by email" 200 '.user_email=="l3@example.com" and (.user_id|type)=="string" and .max_budget_in_team==1'
+call POST /team/member_update '{"team_id":"t1"}'
+expect "member_update without user 400" 400 '.detail.error|contains("user_id or user_email")'
+call POST /team/member_delete '{"team_id":"t1","user_email":"l3@example.com"}'
+expect "member_delete by email" 200 '[.members_with_roles[].user_email]|index("l3@example.com")==null'
 call POST /team/member_delete '{"team_id":"zz","user_id":"late"}'
 expect_body "member_delete unknown team 400" 400 '{"detail":{"error":"Team id=zz does not exist in db"}}'
 call POST /team/member_delete '{"team_id":"t1","user_id":"stranger"}'
@@ -312,6 +318,10 @@ call POST /team/member_delete '{"team_id":"t1","user_id":"late"}'
 expect "member_delete" 200 '[.members_with_roles[].user_id]|index("late")==null'
 call GET "/user/info?user_id=late"
 expect "member_delete updates the user's teams" 200 '.user_info.teams==[]'
+call POST /user/new '{"user_id":"joiner","teams":["t1"],"auto_create_key":false}'
+expect "/user/new with teams joins them" 200 '.user_id=="joiner"'
+call GET "/user/info?user_id=joiner"
+expect "joined team listed" 200 '.user_info.teams==["t1"] and .teams[0].team_id=="t1"'
 call GET /team/list
 expect "team/list is an array of rows" 200 'type=="array" and length==2 and ([.[].team_id]|index("t1")!=null)'
 call GET "/team/list?user_id=m1"
@@ -347,6 +357,14 @@ expect "seeded user" 200 '.user_info.spend==0.00000625 and (.keys|length)==2 and
 if grep -q '"spend":6.25e-06' "$B" && grep -q '"max_budget":5.0' "$B"; then ok "python float repr (6.25e-06, 5.0)"; else fail "python float repr" "$(head -c 400 "$B")"; fi
 call GET "/user/info?user_id=s2"
 expect "legacy role value kept" 200 '.user_info.user_role=="app_user"'
+admin seed '{"users":[{"user_id":"f1","spend":1e16},{"user_id":"f2","spend":0.1},{"user_id":"f3","spend":123456789},{"user_id":"f4","spend":0.000015},{"user_id":"f5","spend":-2},{"user_id":"f6","spend":0.0001},{"user_id":"f7","spend":1234567890123456789}]}'
+got=""
+for i in 1 2 3 4 5 6 7; do
+	call GET "/user/info?user_id=f$i"
+	got="$got$(grep -o '"spend":[^,]*' "$B" | head -1 | cut -d: -f2) "
+done
+[ "$got" = "1e+16 0.1 123456789.0 1.5e-05 -2.0 0.0001 1.2345678901234568e+18 " ] && ok "python float repr corner cases" || fail "python float repr corner cases" "$got"
+
 call POST /user/new '{"user_email":"S1@example.com"}'
 expect "seeded email indexed" 409
 admin user '{"user_id":"s1","user_alias":"changed outside","max_budget":null}'
@@ -559,12 +577,19 @@ if grep -q '"max_budget":2.0' "$B"; then ok "floats survive a restart"; else fai
 call POST /user/new '{"user_email":"KEEP@example.com"}'
 expect "email index rebuilt after restart" 409
 call POST /user/new '{"user_id":"second","auto_create_key":false}'
+"$EMU" --port "$(cat "$EMU_PORTFILE")" >/dev/null 2>&1; rc=$?
+[ $rc = 1 ] && ok "port in use refused" || fail "port in use refused" "rc $rc"
 kill -INT "$EMU_PID"; wait "$EMU_PID"; rc=$?; EMU_PID=""
 [ $rc = 0 ] && ok "SIGINT exits 0" || fail "SIGINT exits 0" "rc $rc"
 emu_start --master-key "$MK" --data "$DATA"
 call GET "/user/info?user_id=second"
 expect "state saved at SIGINT too" 200
-emu_stop
+call POST /user/new '{"user_id":"third","auto_create_key":false}'
+sleep 1.5
+jq -e '.users|map(.user_id)|index("third")!=null' "$DATA" >/dev/null 2>&1 && ok "changes reach --data within a second" || fail "changes reach --data within a second"
+kill -TERM "$EMU_PID"; wait "$EMU_PID"; rc=$?; EMU_PID=""
+[ $rc = 0 ] && ok "SIGTERM exits 0" || fail "SIGTERM exits 0" "rc $rc"
+
 
 # ---------------------------------------------------------------- --seed and scale
 SEED="$WORK/seed.json"
