@@ -52,7 +52,7 @@ show_state_text(lh_state *st, const lh_render_opts *ro)
 	if (outs != NULL && outs->child != NULL) {
 		puts("\n\nOutputs:\n");
 		fflush(stdout);
-		lh_render_outputs(stdout, outs, true);
+		lh_render_show_outputs(stdout, outs);
 	}
 }
 

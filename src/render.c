@@ -1010,6 +1010,27 @@ lh_render_value(FILE *f, const cJSON *v)
 }
 
 void
+lh_render_show_outputs(FILE *f, const cJSON *outputs)
+{
+	keys ks = {0};
+	keys_add(&ks, outputs);
+	if (ks.n > 0)
+		qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
+	sb b = {0};
+	for (size_t i = 0; i < ks.n; i++) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(outputs, ks.k[i]);
+		sb_printf(&b, "%s = ", ks.k[i]);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "sensitive")))
+			sb_puts(&b, "(sensitive value)");
+		else
+			plain(&b, -2, ' ', cJSON_GetObjectItemCaseSensitive(o, "value"));
+		sb_puts(&b, "\n");
+	}
+	free(ks.k);
+	sb_flush(&b, f);
+}
+
+void
 lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive)
 {
 	keys ks = {0};

@@ -43,6 +43,9 @@ void lh_render_state_instance(FILE *f, const char *addr, const char *type,
  * <sensitive> when hide_sensitive.  outputs is the state's outputs object
  * ({name:{value,type,sensitive}}). */
 void lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive);
+/* Prints the outputs as `terraform show` does after the resources (4-space nesting,
+ * aligned object keys, sensitive ones as (sensitive value)). */
+void lh_render_show_outputs(FILE *f, const cJSON *outputs);
 /* Prints one value the way `terraform output NAME` does (multi-line, indented). */
 void lh_render_value(FILE *f, const cJSON *v);
 

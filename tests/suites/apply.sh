@@ -81,6 +81,9 @@ fi
 	fail "output -json NAME" "$("$LITEHCL" output -json ids 2>&1)"
 n=$("$LITEHCL" state list | wc -l)
 [ "$n" -eq 4 ] && ok "state list" || fail "state list" "$("$LITEHCL" state list 2>&1)"
+"$LITEHCL" show -no-color >show.txt 2>&1
+grep -q '^# litellm_user.dev\["alice"\]:$' show.txt && grep -q '^Outputs:$' show.txt && grep -q '^    alice = ' show.txt &&
+	ok "show (state text)" || fail "show (state text)" "$(tail -20 show.txt)"
 "$LITEHCL" show -json | jq -e '.values.root_module.resources | length == 4' >/dev/null &&
 	ok "show -json state" || fail "show -json state"
 if [ -n "$SHARED" ] || true; then
