@@ -527,6 +527,17 @@ re2_check(lh_arena *a, const char *p, size_t len, const char **code, const char 
 						*frag = lh_arena_strndup(a, p + i, k + 1 <= len ? k + 1 - i : len - i);
 						return false;
 					}
+					const char *gt = memchr(p + k, '>', len - k);
+					if (gt == NULL) {
+						*code = "invalid named capture";
+						*frag = lh_arena_strndup(a, p + i, len - i);
+						return false;
+					}
+					depth++;
+					i = (size_t)(gt - p) + 1;
+					can_repeat = false;
+					after_repeat = false;
+					continue;
 				} else {
 					while (k < len && strchr("imsU-", p[k]))
 						k++;
@@ -540,6 +551,11 @@ re2_check(lh_arena *a, const char *p, size_t len, const char **code, const char 
 						after_repeat = false;
 						continue;
 					}
+					depth++;
+					i = k + 1;
+					can_repeat = false;
+					after_repeat = false;
+					continue;
 				}
 			}
 			depth++;
