@@ -1,0 +1,8 @@
+variable "needed" {
+  type = string
+}
+
+variable "not_null" {
+  type     = string
+  nullable = false
+}
