@@ -1402,7 +1402,8 @@ lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size
 	struct dirent *de;
 	while ((de = readdir(dh)) != NULL) {
 		const char *n = de->d_name;
-		if (n[0] == '.' || n[0] == '~' || n[0] == '#' || !has_suffix(n, ".tf"))
+		if (n[0] == '.' || n[0] == '~' || n[0] == '#' ||
+		    (!has_suffix(n, ".tf") && !has_suffix(n, ".tf.json")))
 			continue;
 		names = GROW1(a, names, nn, sizeof *names);
 		names[nn++] = lh_arena_strdup(a, n);
@@ -1434,7 +1435,8 @@ lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size
 		if (src == NULL)
 			continue;
 		cfg->files[cfg->nfiles++] = src;
-		bodies[i] = lh_parse_file(a, src, d);
+		bodies[i] = has_suffix(names[i], ".json") ? lh_config_json_parse(a, src, d) :
+		    lh_parse_file(a, src, d);
 	}
 	if (d->errors > before)
 		return NULL;

@@ -142,7 +142,7 @@ typedef struct lh_provider {
 typedef struct lh_config {
 	lh_arena *a;
 	const char *dir;		/* the configuration directory */
-	const lh_source **files;	/* *.tf files read, in name order */
+	const lh_source **files;	/* *.tf and *.tf.json files read, in name order */
 	size_t nfiles;
 	const char *provider_source;	/* required_providers litellm source, or default */
 	lh_provider provider;
@@ -196,6 +196,10 @@ bool lh_config_validate(lh_config *cfg, lh_diags *d);
  * local, path, terraform, resources through resolve).  NULL after diagnostics. */
 lh_value *lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve,
     void *ctx, lh_diags *d);
+
+/* Parses a *.tf.json file (Terraform's JSON configuration syntax) into the syntax tree
+ * a native *.tf file would give (config_json.c).  NULL after error diagnostics. */
+lh_node *lh_config_json_parse(lh_arena *a, const lh_source *src, lh_diags *d);
 
 /* The resource at address "litellm_user.NAME" (no index), or NULL. */
 lh_resource *lh_config_resource(lh_config *cfg, const char *type, const char *name);
