@@ -387,25 +387,41 @@ lh_apply(lh_run *r)
 		r->imported++;
 		report(r, c, "import_done", c->import_id, 0);
 	}
-	/* Phase 1: deletes, by resource, in reverse configuration order (resources no
-	 * longer configured first). */
+	/* Dependency depth of each configured resource: resources of equal depth are
+	 * independent of each other and run together. */
 	size_t nres = r->cfg ? r->cfg->nresources : 0;
+	size_t *depth = calloc(nres + 1, sizeof *depth);
+	size_t *rindex = calloc(p->n + 1, sizeof *rindex);	/* change -> resource index */
 	job *wave = calloc(p->n + 1, sizeof *wave);
 	job **wavep = calloc(p->n + 1, sizeof *wavep);
-	if (wave == NULL || wavep == NULL)
+	if (depth == NULL || rindex == NULL || wave == NULL || wavep == NULL)
 		abort();
-	for (long level = (long)nres; level >= 0 && !r->interrupted; level--) {
+	size_t maxd = 0;
+	for (size_t k = 0; k < nres; k++) {
+		lh_resource *res = r->cfg->resources[k];
+		for (size_t di = 0; di < res->ndeps; di++)
+			for (size_t j = 0; j < k; j++)
+				if (strcmp(r->cfg->resources[j]->addr, res->deps[di]) == 0 &&
+				    depth[j] + 1 > depth[k])
+					depth[k] = depth[j] + 1;
+		if (depth[k] > maxd)
+			maxd = depth[k];
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		rindex[i] = nres;	/* not configured */
+		for (size_t k = 0; jobs[i].rec->res != NULL && k < nres; k++)
+			if (r->cfg->resources[k] == jobs[i].rec->res)
+				rindex[i] = k;
+	}
+	/* Phase 1: deletes, dependents first: resources no longer configured, then by
+	 * decreasing depth. */
+	for (long d = (long)maxd + 1; d >= 0 && !r->interrupted; d--) {
 		size_t nw = 0;
 		for (size_t i = 0; i < p->n; i++) {
-			lh_change *c = &p->changes[i];
-			if (!is_delete(c))
+			if (!is_delete(&p->changes[i]))
 				continue;
-			lh_rec *x = jobs[i].rec;
-			long rl = (long)nres;
-			for (size_t k = 0; x->res != NULL && k < nres; k++)
-				if (r->cfg->resources[k] == x->res)
-					rl = (long)k;
-			if (rl != level)
+			long rd = rindex[i] == nres ? (long)maxd + 1 : (long)depth[rindex[i]];
+			if (rd != d)
 				continue;
 			wavep[nw] = &jobs[i];
 			wave[nw++] = jobs[i];
@@ -414,35 +430,40 @@ lh_apply(lh_run *r)
 		for (size_t k = 0; k < nw; k++)
 			*wavep[k] = wave[k];
 	}
-	/* Phase 2: everything else, resource by resource in dependency order. */
-	for (size_t level = 0; level < nres && !r->interrupted; level++) {
-		lh_resource *res = r->cfg->resources[level];
+	/* Phase 2: everything else, by increasing depth; each resource's arguments are
+	 * evaluated again when they waited for values of its dependencies. */
+	for (size_t d = 0; d <= maxd && nres > 0 && !r->interrupted; d++) {
 		size_t nw = 0;
-		bool reeval = false;
-		for (size_t i = 0; i < p->n; i++) {
-			lh_change *c = &p->changes[i];
-			if (is_delete(c) || c->action == LH_ACT_NOOP || jobs[i].rec->res != res)
+		for (size_t k = 0; k < nres; k++) {
+			if (depth[k] != d)
 				continue;
-			if (dep_failed(r, jobs[i].rec)) {
-				jobs[i].rec->failed = true;
-				continue;
+			lh_resource *res = r->cfg->resources[k];
+			size_t first = nw;
+			bool reeval = false;
+			for (size_t i = 0; i < p->n; i++) {
+				lh_change *c = &p->changes[i];
+				if (is_delete(c) || c->action == LH_ACT_NOOP || rindex[i] != k)
+					continue;
+				if (dep_failed(r, jobs[i].rec)) {
+					jobs[i].rec->failed = true;
+					continue;
+				}
+				if (has_unknown_args(c) ||
+				    cJSON_GetArraySize(jobs[i].rec->want_unknown) > 0)
+					reeval = true;
+				wavep[nw] = &jobs[i];
+				wave[nw++] = jobs[i];
 			}
-			if (has_unknown_args(c) || (cJSON_GetArraySize(jobs[i].rec->want_unknown) > 0))
-				reeval = true;
-			wavep[nw] = &jobs[i];
-			wave[nw++] = jobs[i];
-		}
-		if (nw == 0)
-			continue;
-		if (reeval && !reevaluate(r, res, wave, nw)) {
-			for (size_t k = 0; k < nw; k++)
-				wave[k].rec->failed = true;
-			continue;
+			if (reeval && !reevaluate(r, res, wave + first, nw - first)) {
+				for (size_t m = first; m < nw; m++)
+					wave[m].rec->failed = true;
+				nw = first;
+			}
 		}
 		/* drop what became a no-op, and what still cannot be known */
 		size_t m = 0;
 		for (size_t k = 0; k < nw; k++) {
-			if (wave[k].c->action == LH_ACT_NOOP)
+			if (wave[k].c->action == LH_ACT_NOOP || wave[k].rec->failed)
 				continue;
 			if (has_unknown_args(wave[k].c)) {
 				wave[k].rec->failed = true;
@@ -459,6 +480,8 @@ lh_apply(lh_run *r)
 		for (size_t k = 0; k < m; k++)
 			*wavep[k] = wave[k];
 	}
+	free(depth);
+	free(rindex);
 	free(wave);
 	free(wavep);
 	free(jobs);

@@ -239,6 +239,30 @@ if [ $rc -eq 1 ] && grep -q 'litehcl import litellm_user.taken existing-1' err.t
 else
 	fail "409: import hint, independent create still done" "rc=$rc" "$(cat out.txt err.txt | tail -30)"
 fi
+# ---- dependents of a failed change are skipped, independent ones done ----
+mkdir -p "$WORK/depfail" && cd "$WORK/depfail" || exit 1
+admin POST seed '{"users":[{"user_id":"existing-9","user_email":"dup9@example.com","user_role":"internal_user"}]}' >/dev/null
+cat > main.tf <<'EOF2'
+resource "litellm_user" "bad" {
+  user_email = "dup9@example.com"
+}
+resource "litellm_user" "child" {
+  user_email = "child9@example.com"
+  user_alias = litellm_user.bad.user_id
+}
+resource "litellm_user" "free" {
+  user_email = "free9@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+child=$(admin GET dump | jq '[.users[] | select(.user_email=="child9@example.com")] | length')
+free=$(admin GET dump | jq '[.users[] | select(.user_email=="free9@example.com")] | length')
+[ $rc -eq 1 ] && [ "$child" = 0 ] && [ "$free" = 1 ] &&
+	ok "a failed create skips its dependents, not independent ones" ||
+	fail "a failed create skips its dependents, not independent ones" "rc=$rc child=$child free=$free" "$(tail -20 err.txt)"
+cd "$WORK/conflict" || exit 1
+
 # ---- import ----
 "$LITEHCL" import litellm_user.taken existing-1 >out.txt 2>&1 && grep -q 'Import successful!' out.txt &&
 	ok "import ADDR ID" || fail "import ADDR ID" "$(cat out.txt)"
