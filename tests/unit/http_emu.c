@@ -1,0 +1,321 @@
+/* tests/unit/http_emu.c - the HTTP client against the LiteLLM emulator (build/litellm-emu,
+ * found next to this binary's directory): real error bodies of the three shapes, fault
+ * injection (503, 429 + Retry-After, reset after the work, malformed, hang), a path
+ * prefix, a wrong key, and the speed figure: 1,000 creates each followed by its read-back,
+ * at parallelism 10, with no duplicate create on the server. */
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "uuid.h"
+
+#define KEY "sk-emu-master-KEY-42"
+
+static int failures;
+
+static void
+check(const char *name, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+check(const char *name, int cond, const char *fmt, ...)
+{
+	if (cond) {
+		printf("ok %s\n", name);
+		return;
+	}
+	printf("FAIL %s\n", name);
+	if (fmt != NULL) {
+		va_list ap;
+		va_start(ap, fmt);
+		printf("    ");
+		vprintf(fmt, ap);
+		printf("\n");
+		va_end(ap);
+	}
+	failures++;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char emu_path[PATH_MAX], tmpdir[64];
+
+/* Starts the emulator with extra args; returns its pid and port. */
+static pid_t
+emu_start(int *port, const char *prefix)
+{
+	char pf[128];
+	snprintf(pf, sizeof pf, "%s/port%s", tmpdir, prefix ? "p" : "");
+	unlink(pf);
+	fflush(stdout);	/* or the child's freopen would write our buffer twice */
+	pid_t pid = fork();
+	if (pid == 0) {
+		char log[128];
+		snprintf(log, sizeof log, "%s/log%s", tmpdir, prefix ? "p" : "");
+		if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
+			_exit(127);
+		if (prefix)
+			execl(emu_path, emu_path, "--port", "0", "--port-file", pf, "--master-key", KEY,
+			    "--log", log, "--threads", "4", "--path-prefix", prefix, (char *)NULL);
+		else
+			execl(emu_path, emu_path, "--port", "0", "--port-file", pf, "--master-key", KEY,
+			    "--log", log, "--threads", "4", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(pf, "r");
+		if (f != NULL) {
+			int ok = fscanf(f, "%d", port) == 1;
+			fclose(f);
+			if (ok && *port > 0)
+				return pid;
+		}
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	return -1;
+}
+
+static lh_http *
+client(int port, const char *prefix, const char *key, double timeout, int par)
+{
+	char url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, prefix ? prefix : "");
+	lh_http_opts o = {.base_url = url, .api_key = key, .timeout_s = timeout, .parallelism = par,
+	    .max_retries = -1, .backoff_base_s = 0.02, .retry_budget_s = 20};
+	const char *err;
+	return lh_http_new(&o, &err);
+}
+
+static lh_http_result
+req(lh_http *h, const char *method, const char *path, const char *qname, const char *qval,
+    const char *body, bool create, lh_http_resp *r)
+{
+	lh_http_param q[] = {{qname, qval}};
+	lh_http_req rq = {.method = method, .path = path, .query = qname ? q : NULL,
+	    .nquery = qname ? 1 : 0, .body = body, .non_idempotent = create};
+	return lh_http_do(h, &rq, r);
+}
+
+static void
+fault(lh_http *h, const char *rule)
+{
+	lh_http_resp r;
+	req(h, "POST", "/__emu/faults", NULL, NULL, rule, false, &r);
+	if (r.result != LH_HTTP_OK)
+		printf("    (arming %s failed: %s)\n", rule, r.error);
+	lh_http_resp_clear(&r);
+}
+
+static const char *
+jstr(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+struct run {
+	int created, read_ok, failed;
+	char first_error[512];
+};
+
+static void
+on_read(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	struct run *x = ctx;
+	const cJSON *ui = cJSON_GetObjectItem(r->json, "user_info");
+	if (r->result == LH_HTTP_OK && *jstr(ui, "user_id"))
+		x->read_ok++;
+	else if (x->failed++ == 0)
+		snprintf(x->first_error, sizeof x->first_error, "%s", r->error ? r->error : r->body);
+}
+
+static void
+on_created(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	struct run *x = ctx;
+	if (r->result != LH_HTTP_OK) {
+		if (x->failed++ == 0)
+			snprintf(x->first_error, sizeof x->first_error, "%s", r->error);
+		return;
+	}
+	x->created++;
+	lh_http_param q[] = {{"user_id", jstr(r->json, "user_id")}};
+	lh_http_req rq = {.method = "GET", .path = "/user/info", .query = q, .nquery = 1,
+	    .done = on_read, .ctx = x};
+	lh_http_submit(h, &rq);
+}
+
+static int
+count_lines(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[8192];
+	int n = 0;
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	char self[PATH_MAX];
+	snprintf(self, sizeof self, "%s", argv[0]);
+	snprintf(emu_path, sizeof emu_path, "%s/../litellm-emu", dirname(self));
+	struct stat sb;
+	if (stat(emu_path, &sb) != 0) {
+		printf("FAIL emulator not built: %s\n", emu_path);
+		return 1;
+	}
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/lh-http-emu.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL)
+		return 1;
+	int port = 0;
+	pid_t emu = emu_start(&port, NULL);
+	if (emu < 0) {
+		printf("FAIL emulator did not start\n");
+		return 1;
+	}
+	lh_http *h = client(port, NULL, KEY, 10, 10);
+	lh_http_resp r;
+	char id[LH_UUID_LEN + 1], body[512];
+
+	/* The speed figure: 1,000 creates, each read back from its callback. */
+	struct run x = {0};
+	double t0 = now();
+	for (int i = 0; i < 1000; i++) {
+		lh_uuid_v4(id);
+		snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"user_email\":\"u%d@example.com\","
+		    "\"user_role\":\"internal_user\",\"max_budget\":10.0,\"auto_create_key\":false}", id, i);
+		lh_http_req rq = {.method = "POST", .path = "/user/new", .body = body,
+		    .non_idempotent = true, .done = on_created, .ctx = &x};
+		lh_http_submit(h, &rq);
+	}
+	lh_http_run(h);
+	double dt = now() - t0;
+	char name[128], logp[128];
+	snprintf(name, sizeof name, "1000 creates + read-backs against the emulator in %.2f s", dt);
+	check(name, x.created == 1000 && x.read_ok == 1000 && x.failed == 0, "created=%d read=%d: %s",
+	    x.created, x.read_ok, x.first_error);
+	snprintf(logp, sizeof logp, "%s/log", tmpdir);
+	int creates = count_lines(logp, "\"path\":\"/user/new\"");
+	check("server saw each create exactly once", creates == 1000, "%d", creates);
+
+	/* Real error bodies. */
+	req(h, "POST", "/user/new", NULL, NULL, "{\"user_id\":\"bob\",\"user_email\":\"bob@x.com\","
+	    "\"auto_create_key\":false}", true, &r);
+	lh_http_resp_clear(&r);
+	req(h, "POST", "/user/new", NULL, NULL, "{\"user_id\":\"bob\",\"user_email\":\"bob2@x.com\","
+	    "\"auto_create_key\":false}", true, &r);
+	check("409 duplicate id: inner message of the python repr", r.result == LH_HTTP_STATUS &&
+	    r.status == 409 && strncmp(r.error, "POST /user/new: 409 Conflict: ", 30) == 0 &&
+	    strstr(r.error, "bob") && !strchr(r.error, '{'), "%s", r.error);
+	lh_http_resp_clear(&r);
+	req(h, "POST", "/user/new", NULL, NULL, "{\"user_email\":\"r@x.com\",\"user_role\":\"boss\"}",
+	    true, &r);
+	check("422 validation: loc path and msg", r.result == LH_HTTP_STATUS && r.status == 422 &&
+	    strstr(r.error, "POST /user/new: 422 Unprocessable Entity: body.user_role: "), "%s", r.error);
+	lh_http_resp_clear(&r);
+	req(h, "POST", "/user/delete", NULL, NULL, "{\"user_ids\":[\"nobody\"]}", false, &r);
+	check("404 detail.error shape", r.result == LH_HTTP_STATUS && r.status == 404 &&
+	    strstr(r.error, "POST /user/delete: 404 Not Found: User not found, passed user_id=nobody"),
+	    "%s", r.error);
+	lh_http_resp_clear(&r);
+	req(h, "GET", "/user/info", "user_id", "ghost", NULL, false, &r);
+	check("404 error.message shape", r.result == LH_HTTP_STATUS && r.status == 404 &&
+	    strstr(r.error, "GET /user/info: 404 Not Found: ") && strstr(r.error, "ghost"), "%s", r.error);
+	lh_http_resp_clear(&r);
+	req(h, "GET", "/no/such/route", NULL, NULL, NULL, false, &r);
+	check("unknown route: detail string", r.result == LH_HTTP_STATUS &&
+	    strcmp(r.error, "GET /no/such/route: 404 Not Found: Not Found") == 0, "%s", r.error);
+	lh_http_resp_clear(&r);
+	lh_http *bad = client(port, NULL, "sk-wrong-key-987654", 10, 1);
+	req(bad, "GET", "/user/info", "user_id", "bob", NULL, false, &r);
+	check("401 with a wrong key: message without the key", r.result == LH_HTTP_STATUS &&
+	    r.status == 401 && strstr(r.error, "401 Unauthorized: ") &&
+	    !strstr(r.error, "sk-wrong-key-987654") && !strstr(r.error, KEY), "%s", r.error);
+	lh_http_resp_clear(&r);
+	lh_http_free(bad);
+
+	/* Faults. */
+	fault(h, "{\"path\":\"/user/info\",\"kind\":\"503\",\"count\":2}");
+	req(h, "GET", "/user/info", "user_id", "bob", NULL, false, &r);
+	check("503 x2 then ok (nginx HTML bodies)", r.result == LH_HTTP_OK && r.attempts == 3, "%s",
+	    r.error);
+	lh_http_resp_clear(&r);
+	fault(h, "{\"path\":\"/user/new\",\"kind\":\"429\",\"retry_after\":1}");
+	t0 = now();
+	req(h, "POST", "/user/new", NULL, NULL, "{\"user_id\":\"rl\",\"user_email\":\"rl@x.com\","
+	    "\"auto_create_key\":false}", true, &r);
+	dt = now() - t0;
+	check("429 Retry-After honoured for a create", r.result == LH_HTTP_OK && r.attempts == 2 &&
+	    dt >= 0.95, "%s %.2fs", r.error, dt);
+	lh_http_resp_clear(&r);
+	fault(h, "{\"path\":\"/user/new\",\"kind\":\"reset\",\"after\":true}");
+	req(h, "POST", "/user/new", NULL, NULL, "{\"user_id\":\"rs\",\"user_email\":\"rs@x.com\","
+	    "\"auto_create_key\":false}", true, &r);
+	check("reset after the work: uncertain, not repeated", r.result == LH_HTTP_UNCERTAIN &&
+	    r.attempts == 1, "%s", r.error);
+	lh_http_resp_clear(&r);
+	req(h, "GET", "/user/info", "user_id", "rs", NULL, false, &r);
+	check("... and the look-up finds the user to adopt", r.result == LH_HTTP_OK &&
+	    strcmp(jstr(cJSON_GetObjectItem(r.json, "user_info"), "user_id"), "rs") == 0, "%s", r.error);
+	lh_http_resp_clear(&r);
+	fault(h, "{\"path\":\"/user/info\",\"kind\":\"malformed\"}");
+	req(h, "GET", "/user/info", "user_id", "bob", NULL, false, &r);
+	check("malformed JSON answer", r.result == LH_HTTP_BADJSON && strstr(r.error, "not valid JSON"),
+	    "%s", r.error);
+	lh_http_resp_clear(&r);
+	lh_http *quick = client(port, NULL, KEY, 1, 2);
+	fault(h, "{\"path\":\"/user/info\",\"kind\":\"hang\"}");
+	t0 = now();
+	req(quick, "GET", "/user/info", "user_id", "bob", NULL, false, &r);
+	dt = now() - t0;
+	check("hang: timeout after 1 s", r.result == LH_HTTP_TRANSPORT && dt < 2.5 &&
+	    strstr(r.error, "timeout after 1 s"), "%s %.2fs", r.error, dt);
+	lh_http_resp_clear(&r);
+	lh_http_free(quick);
+	lh_http_free(h);
+	kill(emu, SIGTERM);
+	waitpid(emu, NULL, 0);
+
+	/* A base URL with a path. */
+	emu = emu_start(&port, "/litellm");
+	if (emu > 0) {
+		h = client(port, "/litellm/", KEY, 10, 2);
+		req(h, "POST", "/user/new", NULL, NULL, "{\"user_id\":\"p1\",\"user_email\":\"p1@x.com\","
+		    "\"auto_create_key\":false}", true, &r);
+		lh_http_resp_clear(&r);
+		req(h, "GET", "/user/info", "user_id", "p1", NULL, false, &r);
+		check("path prefix joined", r.result == LH_HTTP_OK, "%s", r.error);
+		lh_http_resp_clear(&r);
+		lh_http_free(h);
+		kill(emu, SIGTERM);
+		waitpid(emu, NULL, 0);
+	} else {
+		check("path prefix emulator started", 0, NULL);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		return 1;
+	return failures ? 1 : 0;
+}
