@@ -35,12 +35,20 @@ struct emu_config {
 	bool have_seed_random;       /* --seed-random given: deterministic ids/faults */
 	uint64_t seed_random;
 	int64_t fixed_now_ms;        /* --now: frozen clock (ms since epoch), 0 = real */
+	int time_format;             /* EMU_TIME_*: how stored timestamps are written */
 	/* server-side defaults applied to new users, as a proxy config would */
 	bool have_default_max_budget;
 	double default_max_budget;
 	const char *default_budget_duration;
 	cJSON *default_models;       /* array of strings, or NULL */
 	const char *default_user_role;
+};
+
+/* Timestamp spellings seen from real servers. */
+enum {
+	EMU_TIME_MICRO,   /* 2024-06-14T22:48:36.594000Z (default) */
+	EMU_TIME_OFFSET,  /* 2024-06-14T22:48:36.594000+00:00 */
+	EMU_TIME_SECONDS  /* 2024-06-14T22:48:36Z */
 };
 
 extern struct emu_config emu_cfg;
@@ -99,7 +107,7 @@ void emu_set(cJSON *obj, const char *name, cJSON *v);           /* replace or ad
 /* Copy of a string member, or NULL when absent/not a string. */
 const char *emu_get_str(const cJSON *obj, const char *name);
 /* Current time (ms since epoch; frozen by --now) and its ISO text
- * "2024-06-14T22:48:36.594000Z" (buf >= 32). */
+ * "2024-06-14T22:48:36.594000Z" or another EMU_TIME_* spelling (buf >= 40). */
 int64_t emu_now_ms(void);
 void emu_time_text(int64_t ms, char *buf, size_t n);
 /* Parse an ISO timestamp like the ones above; false when malformed. */

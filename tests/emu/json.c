@@ -314,9 +314,19 @@ emu_time_text(int64_t ms, char *buf, size_t n)
 	time_t s = (time_t)(ms / 1000);
 	struct tm tm;
 
+	static const char *const tails[] = {"Z", "+00:00"};
+	int len;
+
 	gmtime_r(&s, &tm);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03d000Z", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	len = snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	               tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (len < 0 || (size_t)len >= n)
+		return;
+	if (emu_cfg.time_format == EMU_TIME_SECONDS)
+		snprintf(buf + len, n - (size_t)len, "Z");
+	else
+		snprintf(buf + len, n - (size_t)len, ".%03d000%s", (int)(ms % 1000),
+		         tails[emu_cfg.time_format == EMU_TIME_OFFSET]);
 }
 
 bool

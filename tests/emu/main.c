@@ -29,6 +29,7 @@ static const char usage[] =
 	"  --seed FILE                 load users/teams from FILE at start (see README)\n"
 	"  --seed-random N             deterministic ids, keys and fault dice\n"
 	"  --now ISO                   freeze the clock (2024-06-14T22:48:36.594Z)\n"
+	"  --time-format F             micro (.594000Z), offset (.594000+00:00), seconds (Z)\n"
 	"  --fault SPEC                arm a fault: path=/user/info,kind=503,nth=2,count=1\n"
 	"  --default-max-budget N      server-side default for new users\n"
 	"  --default-budget-duration D server-side default for new users\n"
@@ -101,6 +102,15 @@ parse_valued(const char *flag, const char *v)
 	} else if (!strcmp(flag, "--now")) {
 		if (!emu_time_parse(v, &emu_cfg.fixed_now_ms))
 			return die("--now: expected an ISO time like 2024-06-14T22:48:36.594Z, got '%s'", v);
+	} else if (!strcmp(flag, "--time-format")) {
+		if (!strcmp(v, "micro"))
+			emu_cfg.time_format = EMU_TIME_MICRO;
+		else if (!strcmp(v, "offset"))
+			emu_cfg.time_format = EMU_TIME_OFFSET;
+		else if (!strcmp(v, "seconds"))
+			emu_cfg.time_format = EMU_TIME_SECONDS;
+		else
+			return die("--time-format: expected micro, offset or seconds, got '%s'", v);
 	} else if (!strcmp(flag, "--fault")) {
 		if (emu_fault_add_spec(v, &err) < 0) {
 			fprintf(stderr, "litellm-emu: --fault: %s\n", err);

@@ -145,6 +145,8 @@ call GET "/user/info"
 expect "info without user_id lists everything" 200 '.user_id==null and (.keys|length)>=1 and (.teams|type)=="array"'
 call GET "/user/info?user_id=a%40b%2Bc"
 expect "percent-decoded query" 404 '.error.message=="User a@b+c not found"'
+call GET "/user/info?user_id=a+b"
+expect "unencoded + is a space" 404 '.error.message=="User a b not found"'
 
 # budget reset rules with a frozen clock (Friday 2024-06-14 22:48:36.594 UTC)
 admin config '{"now":"2024-06-14T22:48:36.594Z"}'
@@ -541,6 +543,32 @@ emu_stop
 emu_start --default-user-role internal_user --default-max-budget 3
 ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"r1"}' "$EMU_URL/user/new")
 expect "--default-user-role" 200 '.user_role=="internal_user" and .max_budget==3'
+emu_stop
+
+for tf in offset=2024-06-14T22:48:36.594000+00:00 seconds=2024-06-14T22:48:36Z; do
+	emu_start --time-format "${tf%%=*}" --now 2024-06-14T22:48:36.594Z
+	ST=$(curl -s -o "$B" -w '%{http_code}' -H 'Content-Type: application/json' -d '{"user_id":"t","budget_duration":"1d"}' "$EMU_URL/user/new")
+	ST=$(curl -s -o "$B" -w '%{http_code}' "$EMU_URL/user/info?user_id=t")
+	expect "--time-format ${tf%%=*}" 200 ".user_info.created_at==\"${tf#*=}\" and (.user_info.budget_reset_at|startswith(\"2024-06-15T00:00:00\"))"
+	emu_stop
+done
+
+# the default order (created_at desc, ties in any order) skips and repeats rows
+jq -n '{users:[range(0;60)|{user_id:("same-\(.)"),created_at:"2024-01-01T00:00:00.000000Z"}]}' >"$WORK/ties.json"
+emu_start --seed "$WORK/ties.json" --seed-random 7
+seen=""
+for pg in 1 2 3 4 5 6 7; do
+	seen="$seen $(curl -s "$EMU_URL/user/list?page=$pg&page_size=10" | jq -r '.users[].user_id' | tr '\n' ' ')"
+done
+distinct=$(echo $seen | tr ' ' '\n' | grep -c '^same-' )
+uniq_n=$(echo $seen | tr ' ' '\n' | grep '^same-' | sort -u | wc -l)
+[ "$distinct" = 60 ] && [ "$uniq_n" -lt 60 ] && ok "default order pages skip and repeat rows" || fail "default order hazard" "$distinct rows, $uniq_n distinct"
+seen=""
+for pg in 1 2 3 4 5 6 7; do
+	seen="$seen $(curl -s "$EMU_URL/user/list?page=$pg&page_size=10&sort_by=user_id&sort_order=asc" | jq -r '.users[].user_id' | tr '\n' ' ')"
+done
+uniq_n=$(echo $seen | tr ' ' '\n' | grep '^same-' | sort -u | wc -l)
+[ "$uniq_n" = 60 ] && ok "user_id order pages cleanly" || fail "user_id order pages cleanly" "$uniq_n distinct"
 emu_stop
 
 # ---------------------------------------------------------------- base URL with a path
