@@ -64,10 +64,7 @@ lh_cmd_output(int argc, char **argv)
 				cJSON_AddItemToObject(x, "value", cJSON_Duplicate(v, 1));
 				cJSON_AddItemToObject(j, e->string, x);
 			}
-			char *s = cJSON_Print(j);
-			if (s)
-				puts(s);
-			free(s);
+			lh_render_json_pretty(stdout, j);
 			cJSON_Delete(j);
 			rc = 0;
 			goto out;

@@ -1051,6 +1051,45 @@ lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive)
 	sb_flush(&b, f);
 }
 
+/* ---- JSON text ---- */
+
+static void
+pretty(sb *b, const cJSON *v, int ind)
+{
+	if ((cJSON_IsArray(v) || cJSON_IsObject(v)) && v->child != NULL) {
+		bool obj = cJSON_IsObject(v);
+		sb_puts(b, obj ? "{\n" : "[\n");
+		for (const cJSON *e = v->child; e != NULL; e = e->next) {
+			sb_pad(b, ind + 2);
+			if (obj) {
+				cJSON *k = cJSON_CreateString(e->string);
+				char *ks = cJSON_PrintUnformatted(k);
+				sb_puts(b, ks ? ks : "\"\"");
+				sb_puts(b, ": ");
+				free(ks);
+				cJSON_Delete(k);
+			}
+			pretty(b, e, ind + 2);
+			sb_puts(b, e->next ? ",\n" : "\n");
+		}
+		sb_pad(b, ind);
+		sb_puts(b, obj ? "}" : "]");
+		return;
+	}
+	char *t = cJSON_PrintUnformatted(v);
+	sb_puts(b, t ? t : "null");
+	free(t);
+}
+
+void
+lh_render_json_pretty(FILE *f, const cJSON *v)
+{
+	sb b = {0};
+	pretty(&b, v, 0);
+	sb_puts(&b, "\n");
+	sb_flush(&b, f);
+}
+
 /* ---- JSON representations ---- */
 
 static cJSON *

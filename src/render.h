@@ -49,6 +49,9 @@ void lh_render_show_outputs(FILE *f, const cJSON *outputs);
 /* Prints one value the way `terraform output NAME` does (multi-line, indented). */
 void lh_render_value(FILE *f, const cJSON *v);
 
+/* Prints v as indented JSON (2 spaces, "key": value), as terraform output -json. */
+void lh_render_json_pretty(FILE *f, const cJSON *v);
+
 /* Terraform's JSON plan representation (show -json PLANFILE).  state is the prior state
  * file's JSON (v4 format) or NULL. */
 cJSON *lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *o);
