@@ -86,8 +86,7 @@ job_failed(job *j)
 	} else if (j->op.kind == LH_USER_CREATE && !j->op.maybe_created) {
 		lh_state_journal_forget(r->st, &j->rec->id, r->d);
 	}
-	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, j->op.summary, "%s",
-	    j->op.detail ? j->op.detail : "");
+	lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
 	report(r, j->c, "errored", NULL, now_s() - j->t0);
 }
 
@@ -242,6 +241,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		start_job(j);
 	}
 	lh_http_run(r->http);
+	lh_run_flush_errors(r);
 	lh_state_journal_sync(r->st, r->d);
 	for (size_t i = 0; i < n; i++)
 		lh_user_op_clear(&jobs[i].op);

@@ -79,6 +79,8 @@ typedef struct lh_run {
 	size_t nslots;
 	lh_rec **slot_rec;		/* slot i's record */
 	void *slot_rec_index;		/* address -> record hash (refresh.c) */
+	struct lh_run_err *errs;	/* per-instance errors, grouped by detail */
+	size_t nerrs;
 	volatile sig_atomic_t interrupted;	/* Ctrl-C seen */
 	int added, changed, destroyed, imported;	/* applied counts */
 } lh_run;
@@ -118,6 +120,12 @@ void lh_apply_interrupt(lh_run *r);
 /* Terraform's sensitive_attributes paths <-> {attr:true} sets (new cJSON). */
 cJSON *lh_run_sensitive_set(const cJSON *paths);
 cJSON *lh_run_sensitive_paths(const cJSON *set);
+
+/* Records a per-instance error; instances failing with the same detail (server down,
+ * wrong key) are reported as one diagnostic by lh_run_flush_errors. */
+void lh_run_error(lh_run *r, const char *addr, const char *summary, const char *detail);
+/* Turns the recorded errors into diagnostics (one per distinct detail). */
+void lh_run_flush_errors(lh_run *r);
 
 /* Builds an lh_value object for a resource's current value (used as resolver). */
 lh_value *lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res);

@@ -217,6 +217,71 @@ lh_run_sensitive_paths(const cJSON *set)
 	return a;
 }
 
+/* ---- errors, grouped ---- */
+
+struct lh_run_err {
+	char *summary, *detail;
+	char **addrs;
+	size_t n;
+};
+
+void
+lh_run_error(lh_run *r, const char *addr, const char *summary, const char *detail)
+{
+	detail = detail ? detail : "";
+	struct lh_run_err *e = NULL;
+	for (size_t i = 0; i < r->nerrs; i++)
+		if (strcmp(r->errs[i].detail, detail) == 0)
+			e = &r->errs[i];
+	if (e == NULL) {
+		struct lh_run_err *n = realloc(r->errs, (r->nerrs + 1) * sizeof *n);
+		if (n == NULL)
+			abort();
+		r->errs = n;
+		e = &r->errs[r->nerrs++];
+		memset(e, 0, sizeof *e);
+		e->summary = lh_arena_strdup(r->a, summary ? summary : "Error");
+		e->detail = lh_arena_strdup(r->a, detail);
+	}
+	char **na = realloc(e->addrs, (e->n + 1) * sizeof *na);
+	if (na == NULL)
+		abort();
+	e->addrs = na;
+	e->addrs[e->n++] = lh_arena_strdup(r->a, addr ? addr : "");
+}
+
+void
+lh_run_flush_errors(lh_run *r)
+{
+	for (size_t i = 0; i < r->nerrs; i++) {
+		struct lh_run_err *e = &r->errs[i];
+		if (e->n == 1) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, e->summary, "%s", e->detail);
+		} else {
+			char *list = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&list, &len);
+			for (size_t k = 0; k < e->n && k < 5; k++)
+				fprintf(m, "%s%s", k ? ", " : "", e->addrs[k]);
+			if (e->n > 5)
+				fprintf(m, " and %zu more", e->n - 5);
+			fclose(m);
+			/* "Error reading litellm_user.x" -> "Error reading 12 instances" */
+			const char *sp = strrchr(e->summary, ' ');
+			int keep = sp ? (int)(sp - e->summary) : (int)strlen(e->summary);
+			char sum[256];
+			snprintf(sum, sizeof sum, "%.*s %zu instances", keep, e->summary, e->n);
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, sum, "%s\n\nThe same error for: %s.",
+			    e->detail, list ? list : "");
+			free(list);
+		}
+		free(e->addrs);
+	}
+	free(r->errs);
+	r->errs = NULL;
+	r->nerrs = 0;
+}
+
 /* ---- refresh ---- */
 
 typedef struct rjob {
@@ -235,7 +300,7 @@ rjob_done(lh_user_op *op, void *ctx)
 	if (!op->ok) {
 		if (op->cancelled)
 			return;
-		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, op->summary, "%s", op->detail);
+		lh_run_error(r, op->addr, op->summary, op->detail);
 		return;
 	}
 	if (j->kind == 1) {
@@ -308,6 +373,7 @@ lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone)
 	if (!lh_user_submit(r->http, &j.op))
 		return NULL;
 	lh_http_run(r->http);
+	lh_run_flush_errors(r);
 	lh_user_op_clear(&j.op);
 	if (r->d->errors > before)
 		return NULL;
@@ -350,6 +416,7 @@ lh_refresh(lh_run *r)
 			lh_user_submit(r->http, &js[i].op);
 		}
 		lh_http_run(r->http);
+		lh_run_flush_errors(r);
 		for (size_t i = 0; i < nint; i++)
 			lh_user_op_clear(&js[i].op);
 		free(js);
@@ -423,6 +490,7 @@ lh_refresh(lh_run *r)
 	}
 	if (nj > 0)
 		lh_http_run(r->http);
+	lh_run_flush_errors(r);
 	for (size_t i = 0; i < nj; i++)
 		lh_user_op_clear(&js[i].op);
 	free(js);
