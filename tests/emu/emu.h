@@ -104,6 +104,7 @@ void emu_json_fix_floats(cJSON *obj, const char *const *keys);
 void emu_add(cJSON *obj, const char *name, cJSON *v);
 void emu_add_str(cJSON *obj, const char *name, const char *s);  /* NULL -> null */
 void emu_set(cJSON *obj, const char *name, cJSON *v);           /* replace or add */
+void emu_push(cJSON *arr, cJSON *v);                             /* append to an array */
 /* Copy of a string member, or NULL when absent/not a string. */
 const char *emu_get_str(const cJSON *obj, const char *name);
 /* Current time (ms since epoch; frozen by --now) and its ISO text

@@ -244,7 +244,7 @@ emu_fault_list(void)
 		emu_add(o, "count", cJSON_CreateNumber(r->count));
 		emu_add(o, "seen", cJSON_CreateNumber(r->seen));
 		emu_add(o, "fired", cJSON_CreateNumber(r->fired));
-		cJSON_AddItemToArray(arr, o);
+		emu_push(arr, o);
 	}
 	pthread_mutex_unlock(&mu);
 	return arr;

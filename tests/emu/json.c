@@ -69,6 +69,14 @@ emu_add(cJSON *obj, const char *name, cJSON *v)
 }
 
 void
+emu_push(cJSON *arr, cJSON *v)
+{
+	oom_check(v);
+	if (!cJSON_AddItemToArray(arr, v))
+		oom_check(NULL);
+}
+
+void
 emu_add_str(cJSON *obj, const char *name, const char *s)
 {
 	emu_add(obj, name, s ? cJSON_CreateString(s) : cJSON_CreateNull());
@@ -447,17 +455,17 @@ emu_verr(cJSON *detail, const char *type, const char *where, const char *field, 
 	oom_check(e);
 	oom_check(loc);
 	emu_add_str(e, "type", type);
-	cJSON_AddItemToArray(loc, cJSON_CreateString(where));
+	emu_push(loc, cJSON_CreateString(where));
 	if (field)
-		cJSON_AddItemToArray(loc, cJSON_CreateString(field));
+		emu_push(loc, cJSON_CreateString(field));
 	if (index >= 0)
-		cJSON_AddItemToArray(loc, cJSON_CreateNumber(index));
+		emu_push(loc, cJSON_CreateNumber(index));
 	emu_add(e, "loc", loc);
 	emu_add_str(e, "msg", msg);
 	emu_add(e, "input", input ? cJSON_Duplicate(input, true) : cJSON_CreateNull());
 	if (ctx)
 		emu_add(e, "ctx", ctx);
-	cJSON_AddItemToArray(detail, e);
+	emu_push(detail, e);
 }
 
 void
@@ -494,7 +502,7 @@ literal_err(cJSON *detail, const char *field, int index, const char *sub, const 
 		cJSON *e;
 		emu_verr(detail, "literal_error", "body", field, index, msg, v, ctx);
 		e = cJSON_GetArrayItem(detail, cJSON_GetArraySize(detail) - 1);
-		cJSON_AddItemToArray(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString(sub));
+		emu_push(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString(sub));
 	} else {
 		emu_verr(detail, "literal_error", "body", field, index, msg, v, ctx);
 	}
@@ -607,7 +615,7 @@ check_member(cJSON *detail, const char *f, int index, const cJSON *v)
 	if (!role) {
 		emu_verr(detail, "missing", "body", f, index, "Field required", v, NULL);
 		cJSON *e = cJSON_GetArrayItem(detail, cJSON_GetArraySize(detail) - 1);
-		cJSON_AddItemToArray(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString("role"));
+		emu_push(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString("role"));
 		cJSON_ReplaceItemInObject(e, "input", cJSON_Duplicate(v, true));
 		return;
 	}

@@ -64,7 +64,7 @@ split_models(const char *s)
 	char *copy = emu_strdup(s), *save = NULL;
 
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		cJSON_AddItemToArray(arr, cJSON_CreateString(t));
+		emu_push(arr, cJSON_CreateString(t));
 	free(copy);
 	return arr;
 }

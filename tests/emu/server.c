@@ -328,7 +328,7 @@ json_invalid(struct emu_resp *resp, long pos)
 	emu_verr(detail, "json_invalid", "body", NULL, -1, "JSON decode error", empty, ctx);
 	cJSON_Delete(empty);
 	e = cJSON_GetArrayItem(detail, 0);
-	cJSON_AddItemToArray(cJSON_GetObjectItem(e, "loc"), cJSON_CreateNumber((double)pos));
+	emu_push(cJSON_GetObjectItem(e, "loc"), cJSON_CreateNumber((double)pos));
 	emu_resp_422(resp, detail);
 }
 

@@ -471,7 +471,7 @@ emu_user_mint_key(struct emu_user *u, cJSON **key_row)
 		secret[3 + i] = alphabet[emu_rand64() & 63];
 	secret[25] = 0;
 	k = new_key_row(emu_get_str(u->row, "user_id"), secret);
-	cJSON_AddItemToArray(u->keys, k);
+	emu_push(u->keys, k);
 	if (key_row)
 		*key_row = k;
 	emu_store_dirty = true;
@@ -490,7 +490,7 @@ emu_user_add_team(struct emu_user *u, const char *team_id)
 	for (cJSON *e = t->child; e; e = e->next)
 		if (cJSON_IsString(e) && strcmp(e->valuestring, team_id) == 0)
 			return;
-	cJSON_AddItemToArray(t, cJSON_CreateString(team_id));
+	emu_push(t, cJSON_CreateString(team_id));
 	emu_store_dirty = true;
 }
 
@@ -614,12 +614,12 @@ emu_store_dump(void)
 	for (size_t i = 0; i < nusers; i++) {
 		cJSON *r = cJSON_Duplicate(users[i]->row, true);
 		emu_add(r, "keys", cJSON_Duplicate(users[i]->keys, true));
-		cJSON_AddItemToArray(ua, r);
+		emu_push(ua, r);
 	}
 	for (size_t i = 0; i < nteams; i++) {
 		cJSON *r = cJSON_Duplicate(teams[i]->row, true);
 		emu_add(r, "memberships", cJSON_Duplicate(teams[i]->memberships, true));
-		cJSON_AddItemToArray(ta, r);
+		emu_push(ta, r);
 	}
 	return doc;
 }
@@ -659,7 +659,7 @@ load_user(const cJSON *src, char **err)
 			if (cJSON_IsObject(k))
 				overlay(row, k, NULL);
 			emu_json_fix_floats(row, key_floats);
-			cJSON_AddItemToArray(u->keys, row);
+			emu_push(u->keys, row);
 		}
 	}
 	return true;

@@ -169,7 +169,7 @@ set_membership_budget(struct emu_team *t, const char *user_id, double budget)
 		emu_add_str(ms, "team_id", emu_get_str(t->row, "team_id"));
 		emu_add_str(ms, "budget_id", bid);
 		emu_add(ms, "spend", emu_json_float(0));
-		cJSON_AddItemToArray(t->memberships, ms);
+		emu_push(t->memberships, ms);
 	}
 	bt = cJSON_CreateObject();
 	emu_add_str(bt, "budget_id", emu_get_str(ms, "budget_id"));
@@ -199,7 +199,7 @@ add_member(struct emu_team *t, const cJSON *m)
 	emu_add_str(entry, "role", role ? role : "user");
 	emu_add_str(entry, "user_id", emu_get_str(u->row, "user_id"));
 	emu_add_str(entry, "user_email", mail);
-	cJSON_AddItemToArray(members_of(t), entry);
+	emu_push(members_of(t), entry);
 	emu_user_add_team(u, emu_get_str(t->row, "team_id"));
 	return u;
 }
@@ -361,7 +361,7 @@ emu_route_team_delete(struct emu_req *req, struct emu_resp *resp)
 		for (size_t i = 0; i < emu_user_count(); i++)
 			emu_user_remove_team(emu_user_at(i), e->valuestring);
 		emu_team_delete(t);
-		cJSON_AddItemToArray(gone, cJSON_CreateString(e->valuestring));
+		emu_push(gone, cJSON_CreateString(e->valuestring));
 	}
 	r = cJSON_CreateObject();
 	emu_add(r, "deleted_teams", gone);
@@ -440,7 +440,7 @@ emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp)
 	if (!cJSON_IsArray(list)) {
 		cJSON *one = list;
 		list = cJSON_CreateArray();
-		cJSON_AddItemToArray(list, one);
+		emu_push(list, one);
 	}
 	if (!member_add_check(t, list, resp)) {
 		cJSON_Delete(list);
@@ -456,10 +456,10 @@ emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp)
 				b = strtod(budget->valuestring, NULL);
 			set_membership_budget(t, emu_get_str(u->row, "user_id"), b);
 		}
-		cJSON_AddItemToArray(users, cJSON_Duplicate(u->row, true));
+		emu_push(users, cJSON_Duplicate(u->row, true));
 	}
 	for (cJSON *ms = t->memberships->child; ms; ms = ms->next)
-		cJSON_AddItemToArray(mships, cJSON_Duplicate(ms, true));
+		emu_push(mships, cJSON_Duplicate(ms, true));
 	cJSON_Delete(list);
 	emu_touch(t->row);
 	r = cJSON_Duplicate(t->row, true);
@@ -590,7 +590,7 @@ emu_route_team_list(struct emu_req *req, struct emu_resp *resp)
 	qsort(v, n, sizeof *v, team_seq_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (!uid || find_member(v[i], uid, NULL))
-			cJSON_AddItemToArray(arr, cJSON_Duplicate(v[i]->row, true));
+			emu_push(arr, cJSON_Duplicate(v[i]->row, true));
 	free(v);
 	emu_resp_json(resp, 200, arr);
 }

@@ -184,7 +184,7 @@ emu_user_team_rows(const struct emu_user *u)
 	for (const cJSON *e = cJSON_IsArray(ids) ? ids->child : NULL; e; e = e->next) {
 		struct emu_team *t = cJSON_IsString(e) ? emu_team_get(e->valuestring) : NULL;
 		if (t)
-			cJSON_AddItemToArray(out, cJSON_Duplicate(t->row, true));
+			emu_push(out, cJSON_Duplicate(t->row, true));
 	}
 	return out;
 }
@@ -273,7 +273,7 @@ join_teams(struct emu_user *u, const cJSON *list)
 		emu_add_str(m, "role", "user");
 		emu_add_str(m, "user_id", uid);
 		emu_add_str(m, "user_email", emu_get_str(u->row, "user_email"));
-		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(t->row, "members_with_roles"), m);
+		emu_push(cJSON_GetObjectItemCaseSensitive(t->row, "members_with_roles"), m);
 		emu_user_add_team(u, e->valuestring);
 	}
 }
@@ -348,9 +348,9 @@ info_everything(struct emu_resp *resp)
 		abort();
 	for (size_t i = 0; i < emu_user_count(); i++)
 		for (cJSON *k = emu_user_at(i)->keys->child; k; k = k->next)
-			cJSON_AddItemToArray(keys, cJSON_Duplicate(k, true));
+			emu_push(keys, cJSON_Duplicate(k, true));
 	for (size_t i = 0; i < emu_team_count(); i++)
-		cJSON_AddItemToArray(teams, cJSON_Duplicate(emu_team_at(i)->row, true));
+		emu_push(teams, cJSON_Duplicate(emu_team_at(i)->row, true));
 	emu_add(r, "user_id", cJSON_CreateNull());
 	emu_add(r, "user_info", cJSON_CreateNull());
 	emu_add(r, "keys", keys);
@@ -741,7 +741,7 @@ list_page(const struct list_query *q, struct list_item *items, size_t n)
 	for (size_t i = start; i < n && i < start + (size_t)q->page_size; i++) {
 		cJSON *row = cJSON_Duplicate(items[i].u->row, true);
 		emu_add(row, "key_count", cJSON_CreateNumber(cJSON_GetArraySize(items[i].u->keys)));
-		cJSON_AddItemToArray(arr, row);
+		emu_push(arr, row);
 	}
 	emu_add(r, "users", arr);
 	emu_add(r, "total", cJSON_CreateNumber((double)n));
