@@ -560,7 +560,60 @@ route_of(const char *url)
 	return NULL;
 }
 
-/* Handle a fully received request (maybe after a delay). */
+/* Suspend the request for its fault's delay the first time through; true if it did. */
+static bool
+delay_first(struct conn *c)
+{
+	if (c->fault.delay_ms <= 0 || c->delayed || atomic_load(&stopping))
+		return false;
+	c->delayed = c->waiting = true;
+	atomic_fetch_add(&n_suspended, 1);
+	MHD_suspend_connection(c->mc);
+	timer_add(c, c->fault.delay_ms);
+	return true;
+}
+
+static void
+build_req(struct conn *c, const char *url, const char *method, const char *route,
+          struct emu_req *req)
+{
+	req->method = method;
+	req->path = url;
+	req->route = route;
+	req->query = cJSON_CreateObject();
+	MHD_get_connection_values(c->mc, MHD_GET_ARGUMENT_KIND, collect_query, req->query);
+	req->body = c->body ? c->body : "";
+	req->body_len = c->len;
+	/* test controls take JSON whatever the Content-Type */
+	req->body_is_json = json_content_type(c->mc) ||
+	                    (route && strncmp(route, "/__emu/", 7) == 0);
+}
+
+/* Send resp the way the fault (if any) wants it mangled; log it first. */
+static enum MHD_Result
+send_answer(struct conn *c, const struct emu_req *req, struct emu_resp *resp)
+{
+	const struct emu_fault_hit *f = &c->fault;
+
+	if (!resp->status)
+		emu_resp_detail(resp, 500, false, "Internal Server Error");
+	log_request(req, f->kind == EMU_FAULT_RESET ? 0 : resp->status, f);
+	switch (f->kind) {
+	case EMU_FAULT_RESET:
+		return reset_connection(c->mc);
+	case EMU_FAULT_TRUNCATE:
+	case EMU_FAULT_HANG:
+		return queue_stream(c, resp);
+	case EMU_FAULT_MALFORMED:
+		if (resp->body)
+			resp->body[strlen(resp->body) / 2] = 0;
+		return queue_buffer(c->mc, resp);
+	default:
+		return queue_buffer(c->mc, resp);
+	}
+}
+
+/* Handle a fully received request (maybe again, after its delay). */
 static enum MHD_Result
 finish(struct conn *c, const char *url, const char *method)
 {
@@ -568,68 +621,27 @@ finish(struct conn *c, const char *url, const char *method)
 	struct emu_resp resp = {0};
 	enum MHD_Result ret;
 	const struct emu_fault_hit *f = &c->fault;
-	const char *route;
-	bool admin;
+	const char *route = route_of(url);
 
 	if (c->waiting) {
 		c->waiting = false;
 		atomic_fetch_sub(&n_suspended, 1);
 	}
-	route = route_of(url);
-	admin = route && strncmp(route, "/__emu/", 7) == 0;
 	if (!c->decided) {
 		c->decided = true;
-		if (!admin)
+		if (!route || strncmp(route, "/__emu/", 7) != 0)
 			emu_fault_decide(method, route ? route : url, &c->fault);
 	}
-	if (f->delay_ms > 0 && !c->delayed && !atomic_load(&stopping)) {
-		c->delayed = c->waiting = true;
-		atomic_fetch_add(&n_suspended, 1);
-		MHD_suspend_connection(c->mc);
-		timer_add(c, f->delay_ms);
+	if (delay_first(c))
 		return MHD_YES;
-	}
-	req.method = method;
-	req.path = url;
-	req.route = route;
-	req.query = cJSON_CreateObject();
-	MHD_get_connection_values(c->mc, MHD_GET_ARGUMENT_KIND, collect_query, req.query);
-	req.body = c->body ? c->body : "";
-	req.body_len = c->len;
-	/* test controls take JSON whatever the Content-Type */
-	req.body_is_json = json_content_type(c->mc) || admin;
-
-	if (c->too_big) {
+	build_req(c, url, method, route, &req);
+	if (c->too_big)
 		emu_resp_detail(&resp, 413, false, "Request body too large");
-	} else if (f->kind == EMU_FAULT_RESET && !f->after) {
-		log_request(&req, 0, f);
-		ret = reset_connection(c->mc);
-		goto out;
-	} else if (f->kind == EMU_FAULT_STATUS || f->kind == EMU_FAULT_RATELIMIT) {
+	else if (f->kind == EMU_FAULT_STATUS || f->kind == EMU_FAULT_RATELIMIT)
 		fault_response(f, &resp);
-	} else {
+	else if (f->kind != EMU_FAULT_RESET || f->after)
 		dispatch(&req, c->mc, &resp);
-	}
-	if (!resp.status)
-		emu_resp_detail(&resp, 500, false, "Internal Server Error");
-	log_request(&req, f->kind == EMU_FAULT_RESET ? 0 : resp.status, f);
-	switch (f->kind) {
-	case EMU_FAULT_RESET:
-		ret = reset_connection(c->mc);
-		break;
-	case EMU_FAULT_TRUNCATE:
-	case EMU_FAULT_HANG:
-		ret = queue_stream(c, &resp);
-		break;
-	case EMU_FAULT_MALFORMED:
-		if (resp.body)
-			resp.body[strlen(resp.body) / 2] = 0;
-		ret = queue_buffer(c->mc, &resp);
-		break;
-	default:
-		ret = queue_buffer(c->mc, &resp);
-	}
-out:
+	ret = send_answer(c, &req, &resp);
 	free(resp.body);
 	cJSON_Delete(req.query);
 	cJSON_Delete(req.json);
@@ -685,6 +697,8 @@ on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 
 	if (!c)
 		return;
+	if (c->waiting || c->hung)   /* closed while suspended: never came back to us */
+		atomic_fetch_sub(&n_suspended, 1);
 	free(c->body);
 	free(c->out);
 	free(c);
