@@ -37,6 +37,8 @@ badd(buf *b, const char *s, size_t n)
 }
 
 
+static void bstr(buf *b, const char *s) { badd(b, s, strlen(s)); }
+
 static lh_value *
 bval(buf *b)
 {
@@ -1038,6 +1040,14 @@ float_text(lh_arena *a, double d, char verb, spec *sp)
 			return lh_arena_printf(a, " %s", s);
 		return s;
 	}
+	if ((verb == 'f' || verb == 'F') && isfinite(d) && fabs(d) >= 1e17) {
+		lh_number n = lh_number_from_double(d);
+		char *s = lh_number_format(a, n);
+		int prec = sp->prec >= 0 ? sp->prec : 6;
+		char *r = lh_arena_printf(a, "%s%s%s%.*s", d >= 0 && sp->plus ? "+" : "", s,
+		    prec > 0 ? "." : "", prec, "000000000000000000000000000000000000000000000000000000000000");
+		return r;
+	}
 	if (sp->prec >= 0) {
 		q += sprintf(q, ".%d", sp->prec);
 	}
@@ -1083,6 +1093,8 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			long idx = 0;
 			while (j < fl && f[j] >= '0' && f[j] <= '9')
 				idx = idx * 10 + (f[j++] - '0');
+			if (j < fl && f[j] == ']' && idx == 0)
+				return lh_fn_fail(c, "unrecognized format character '%c' at offset %zu", f[j - 1], j - 1);
 			if (j >= fl || f[j] != ']' || idx < 1)
 				return lh_fn_fail(c, "invalid format string starting at offset %zu", start);
 			next = (size_t)idx - 1;
@@ -1125,7 +1137,10 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 				if (body == NULL)
 					return lh_val_unknown(c->a, &lh_type_string);
 			} else if (v->type->kind == LH_TY_NUMBER) {
-				body = lh_number_format(c->a, v->u.num);
+				/* big.Float's %v is its shortest %g. */
+				body = v->u.num.is_int && (v->u.num.i > -1000000 && v->u.num.i < 1000000) ?
+				    lh_number_format(c->a, v->u.num) :
+				    go_g_shortest(c->a, lh_number_double(v->u.num), false);
 				numeric = true;
 			} else if (v->type->kind == LH_TY_BOOL) {
 				body = v->u.b ? "true" : "false";
@@ -1137,8 +1152,9 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			lh_value *cv = lh_val_convert(c->a, v, &lh_type_bool, &err);
 			if (cv == NULL)
 				goto badval;
-			body = cv->u.b ? "true" : "false";
-			break;
+			/* cty writes booleans without width or flags. */
+			bstr(&b, cv->u.b ? "true" : "false");
+			continue;
 		}
 		case 's': case 'q': {
 			lh_value *cv = lh_val_convert(c->a, v, &lh_type_string, &err);
@@ -1148,7 +1164,7 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			if (sp.prec >= 0)
 				sl = lh_utf8_offset(S(cv), L(cv), (size_t)sp.prec);
 			if (verb == 'q')
-				lh_str_go_quote(c->a, S(cv), L(cv), &body);
+				body = lh_val_jsonencode(c->a, cv, &err);	/* cty quotes as JSON */
 			else
 				body = lh_arena_strndup(c->a, S(cv), sl);
 			break;
@@ -1158,6 +1174,14 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			if (cv == NULL)
 				goto badval;
 			if (!cv->u.num.is_int) {
+				double d = cv->u.num.d;
+				if (verb == 'd' && isfinite(d) && d == floor(d)) {
+					body = lh_number_format(c->a, cv->u.num);
+					if (d >= 0 && sp.plus)
+						body = lh_arena_printf(c->a, "+%s", body);
+					numeric = true;
+					break;
+				}
 				err = "an integer is required";
 				goto badval;
 			}
@@ -1170,7 +1194,15 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			lh_value *cv = lh_val_convert(c->a, v, &lh_type_number, &err);
 			if (cv == NULL)
 				goto badval;
-			body = float_text(c->a, lh_number_double(cv->u.num), (char)verb, &sp);
+			if (cv->u.num.is_int && (verb == 'f' || verb == 'F') &&
+			    (cv->u.num.i >= 1000000000000000LL || cv->u.num.i <= -1000000000000000LL)) {
+				int prec = sp.prec >= 0 ? sp.prec : 6;
+				body = lh_arena_printf(c->a, "%s%lld%s%.*s", sp.plus && cv->u.num.i > 0 ? "+" : "",
+				    (long long)cv->u.num.i, prec > 0 ? "." : "", prec,
+				    "000000000000000000000000000000000000000000000000000000000000");
+			} else {
+				body = float_text(c->a, lh_number_double(cv->u.num), (char)verb, &sp);
+			}
 			numeric = true;
 			break;
 		}

@@ -1045,8 +1045,13 @@ go_quote(sbuf *b, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		if ((cp >= 0x80 && cp < 0xa0) || cp == 0xad || (cp >= 0x2028 && cp <= 0x2029) ||
-		    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0x200b && cp <= 0x200f)) {
+		/* Not printable for Go's strconv.IsPrint: C1 controls, spaces other than
+		 * U+0020, format characters, private use, non-characters. */
+		if ((cp >= 0x80 && cp <= 0xa0) || cp == 0xad || cp == 0x1680 ||
+		    (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+		    (cp >= 0x205f && cp <= 0x206f) || cp == 0x3000 || cp == 0xfeff ||
+		    (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xfff0 && cp <= 0xfffb) ||
+		    cp == 0xfffe || cp == 0xffff || (cp >= 0xf0000)) {
 			if (cp < 0x10000)
 				snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)cp);
 			else
