@@ -324,14 +324,16 @@ f_strcontains(lh_func_ctx *c, lh_value **a, size_t n)
 static lh_value *
 f_strrev(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	size_t chars = lh_utf8_chars(S(a[0]), L(a[0]));
-	buf b = { .a = c->a };
-	for (size_t k = chars; k > 0; k--) {
-		size_t st = lh_utf8_offset(S(a[0]), L(a[0]), k - 1);
-		size_t en = lh_utf8_offset(S(a[0]), L(a[0]), k);
-		badd(&b, S(a[0]) + st, en - st);
+	const char *s = S(a[0]);
+	size_t len = L(a[0]);
+	char *out = lh_arena_alloc(c->a, len + 1);
+	/* Clusters are copied back to front; lh_utf8_offset(.., 1) is one cluster. */
+	for (size_t i = 0; i < len;) {
+		size_t k = lh_utf8_offset(s + i, len - i, 1);
+		memcpy(out + len - i - k, s + i, k);
+		i += k;
 	}
-	return bval(&b);
+	return lh_val_string(c->a, out, len);
 }
 
 static lh_value *
@@ -367,6 +369,8 @@ f_indent(lh_func_ctx *c, lh_value **a, size_t n)
 	int64_t k = sp.is_int ? sp.i : (int64_t)sp.d;
 	if (k < 0)
 		k = 0;
+	if (k > 1000000)
+		return lh_fn_argerr(c, 0, "too many spaces");
 	buf b = { .a = c->a };
 	for (size_t i = 0; i < L(a[1]); i++) {
 		badd(&b, S(a[1]) + i, 1);
@@ -665,6 +669,18 @@ re_compile(lh_func_ctx *c, const char *pat, size_t len, const char **code, const
 	return NULL;
 }
 
+/* One match attempt; the subject's UTF-8 is checked on the first call only.  Returns
+ * PCRE2's code; limits (catastrophic backtracking) come back as LIMIT. */
+#define LIMIT (-100000)
+static int
+rmatch(pcre2_code *re, const char *s, size_t len, size_t pos, pcre2_match_data *md)
+{
+	int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, pos ? PCRE2_NO_UTF_CHECK : 0, md, NULL);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+		return LIMIT;
+	return rc;
+}
+
 typedef struct {
 	pcre2_code *re;
 	uint32_t ncap;
@@ -736,8 +752,10 @@ regex_common(lh_func_ctx *c, lh_value **a, bool all)
 	const char *s = S(a[1]);
 	size_t len = L(a[1]);
 	if (!all) {
-		int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-		if (rc < 0)
+		int rc = rmatch(re, s, len, 0, md);
+		if (rc == LIMIT)
+			lh_fn_fail(c, "the regular expression is too complex for the given string");
+		else if (rc < 0)
 			lh_fn_fail(c, "pattern did not match any part of the given string");
 		else
 			r = re_result(c, &ri, s, pcre2_get_ovector_pointer(md), rc);
@@ -748,7 +766,12 @@ regex_common(lh_func_ctx *c, lh_value **a, bool all)
 	lh_value **items = lh_arena_alloc(c->a, cap * sizeof *items);
 	long prev_end = -1;
 	for (size_t pos = 0; pos <= len;) {
-		int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, NULL);
+		int rc = rmatch(re, s, len, pos, md);
+		if (rc == LIMIT) {
+			pcre2_match_data_free(md);
+			lh_fn_fail(c, "the regular expression is too complex for the given string");
+			goto out;
+		}
 		if (rc < 0)
 			break;
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -863,7 +886,12 @@ f_replace(lh_func_ctx *c, lh_value **a, size_t n)
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
 		size_t last = 0, pos = 0;
 		while (pos <= len) {
-			int rc = pcre2_match(re, (PCRE2_SPTR)s, len, pos, 0, md, NULL);
+			int rc = rmatch(re, s, len, pos, md);
+			if (rc == LIMIT) {
+				pcre2_match_data_free(md);
+				pcre2_code_free(re);
+				return lh_fn_fail(c, "the regular expression is too complex for the given string");
+			}
 			if (rc < 0)
 				break;
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -1091,8 +1119,11 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 		if (i < fl && f[i] == '[') {
 			size_t j = i + 1;
 			long idx = 0;
-			while (j < fl && f[j] >= '0' && f[j] <= '9')
-				idx = idx * 10 + (f[j++] - '0');
+			while (j < fl && f[j] >= '0' && f[j] <= '9') {
+				if (idx < 100000000)
+					idx = idx * 10 + (f[j] - '0');
+				j++;
+			}
 			if (j < fl && f[j] == ']' && idx == 0)
 				return lh_fn_fail(c, "unrecognized format character '%c' at offset %zu", f[j - 1], j - 1);
 			if (j >= fl || f[j] != ']' || idx < 1)
@@ -1104,14 +1135,18 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 		if (i < fl && f[i] >= '0' && f[i] <= '9') {
 			sp.width = 0;
 			while (i < fl && f[i] >= '0' && f[i] <= '9')
-				sp.width = sp.width * 10 + (f[i++] - '0');
+				sp.width = sp.width > 10000000 ? sp.width : sp.width * 10 + (f[i++] - '0'),
+				i += sp.width > 10000000 ? 1 : 0;
 		}
 		if (i < fl && f[i] == '.') {
 			i++;
 			sp.prec = 0;
 			while (i < fl && f[i] >= '0' && f[i] <= '9')
-				sp.prec = sp.prec * 10 + (f[i++] - '0');
+				sp.prec = sp.prec > 10000000 ? sp.prec : sp.prec * 10 + (f[i++] - '0'),
+				i += sp.prec > 10000000 ? 1 : 0;
 		}
+		if (sp.width > 1000000 || sp.prec > 1000000)
+			return lh_fn_fail(c, "width or precision too large at offset %zu", start);
 		if (i >= fl)
 			return lh_fn_fail(c, "invalid format string starting at offset %zu", i);
 		uint32_t verb;
