@@ -708,7 +708,7 @@ emu_validate_body(struct emu_req *req, const struct emu_field *fields, struct em
 	cJSON *input;
 
 	oom_check(detail);
-	if (req->body_len == 0) {
+	if (req->body_len == 0 || (req->body_is_json && cJSON_IsNull(req->json))) {
 		emu_verr(detail, "missing", "body", NULL, -1, "Field required", NULL, NULL);
 		emu_resp_422(resp, detail);
 		return false;

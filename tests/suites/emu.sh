@@ -94,6 +94,8 @@ ST=$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Bearer wrong" -H 'Cont
 expect "JSON decode error comes before auth" 422 '.detail[0].type=="json_invalid"'
 ST=$(curl -s -o "$B" -w '%{http_code}' -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' "$EMU_URL/user/new")
 expect_body "missing body 422" 422 '{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}'
+call POST /user/new 'null'
+expect_body "JSON null body is a missing body" 422 '{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}'
 call POST /user/new '[1,2]'
 expect "array body 422" 422 '.detail[0].type=="model_attributes_type" and .detail[0].input==[1,2]'
 
