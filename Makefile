@@ -102,6 +102,7 @@ test: check
 bench: bench-parse
 	sh tests/bench/eval.sh
 	sh tests/bench/plan.sh
+	sh tests/bench/emu.sh
 
 bench-parse: all
 	sh tests/bench/parse.sh
