@@ -264,8 +264,15 @@ f_csvdecode(lh_func_ctx *c, lh_value **a, size_t n)
 		}
 		if (header == NULL) {
 			header = lh_arena_alloc(c->a, nf * sizeof *header);
-			for (size_t k = 0; k < nf; k++)
+			for (size_t k = 0; k < nf; k++) {
 				header[k] = fields[k]->u.str.s;
+				for (size_t j = 0; j < k; j++)
+					if (strcmp(header[j], header[k]) == 0) {
+						char *q;
+						lh_str_go_quote(c->a, header[k], strlen(header[k]), &q);
+						return lh_fn_fail(c, "duplicate column name %s", q);
+					}
+			}
 			nh = nf;
 			continue;
 		}
@@ -394,7 +401,7 @@ y_literal(buf *b, const char *s, size_t len, size_t indent)
 		badd(b, "2", 1);
 	if (s[len - 1] != '\n')
 		badd(b, "-", 1);
-	else if (len >= 2 && s[len - 2] == '\n')
+	else if (len == 1 || s[len - 2] == '\n')
 		badd(b, "+", 1);
 	bool at_start = true;
 	badd(b, "\n", 1);
@@ -469,7 +476,14 @@ y_node(lh_func_ctx *c, buf *b, const lh_value *v, size_t indent, bool inline_fir
 			if (i > 0 || !inline_first)
 				bspaces(b, indent);
 			const char *k = v->u.map.keys[i];
-			y_quoted(b, k, strlen(k), false, indent);
+			if (y_literal_ok(k, strlen(k))) {
+				/* A multi-line key is a complex key: "? |-" block, then ":". */
+				badd(b, "? ", 2);
+				y_literal(b, k, strlen(k), indent + 2);
+				bspaces(b, indent);
+			} else {
+				y_quoted(b, k, strlen(k), false, indent);
+			}
 			badd(b, ":", 1);
 			lh_value *e = v->u.map.vals[i];
 			if (y_is_block(e)) {

@@ -55,77 +55,81 @@ digits(const char *s, size_t len, size_t *i, int n, int *out)
 	return 1;
 }
 
-/* Parses RFC 3339; NULL or the error text (cty's wording where known). */
+/* Parses RFC 3339; NULL or the error text in cty's words: a malformed field names
+ * the rest of the string from the field, an out-of-range one the rest after it. */
 static const char *
 parse_time(lh_arena *a, const char *s, size_t len, tstamp *t)
 {
 	size_t i = 0;
 	memset(t, 0, sizeof *t);
+#define REST(from) lh_arena_printf(a, "\"%.*s\"", (int)(len - (from)), s + (from))
 	if (!digits(s, len, &i, 4, &t->year))
-		return lh_arena_printf(a, "cannot use %s as year", lh_arena_printf(a, "\"%.*s\"", (int)len, s));
+		return lh_arena_printf(a, "cannot use %s as year", REST(0));
 	if (i >= len || s[i] != '-')
-		return lh_arena_printf(a, "cannot use \"%.*s\" as date separator", (int)(len - i), s + i);
+		return lh_arena_printf(a, "cannot use %s as date separator", REST(i));
 	i++;
-	size_t ms = i;
-	if (!digits(s, len, &i, 2, &t->mon) || t->mon < 1 || t->mon > 12)
-		return lh_arena_printf(a, "cannot use \"%.*s\" as month", (int)(len - ms - 2 > len ? 0 : len - ms - 2), s + ms + 2);
+	size_t fs = i;
+	if (!digits(s, len, &i, 2, &t->mon))
+		return lh_arena_printf(a, "cannot use %s as month", REST(fs));
+	if (t->mon < 1 || t->mon > 12)
+		return lh_arena_printf(a, "cannot use %s as month", REST(i));
 	if (i >= len || s[i] != '-')
-		return lh_arena_printf(a, "cannot use \"%.*s\" as date separator", (int)(len - i), s + i);
+		return lh_arena_printf(a, "cannot use %s as date separator", REST(i));
 	i++;
-	size_t ds = i;
+	fs = i;
 	if (!digits(s, len, &i, 2, &t->day))
-		return lh_arena_printf(a, "cannot use \"%.*s\" as day of month", (int)(len - ds), s + ds);
+		return lh_arena_printf(a, "cannot use %s as day", REST(fs));
 	if (t->day < 1 || t->day > mdays(t->year, t->mon))
 		return "day out of range";
-	if (i >= len || (s[i] != 'T' && s[i] != 't'))
+	if (i >= len || s[i] != 'T')
 		return "missing required time introducer 'T'";
 	i++;
-	size_t hs = i;
 	if (!digits(s, len, &i, 2, &t->hour))
-		return lh_arena_printf(a, "cannot use \"%.*s\" as hour", (int)(len - hs), s + hs);
+		return "hour must have exactly two digits";
 	if (t->hour > 23)
 		return "hour must be between 0 and 23 inclusive";
 	if (i >= len || s[i] != ':')
-		return lh_arena_printf(a, "cannot use \"%.*s\" as time separator", (int)(len - i), s + i);
+		return lh_arena_printf(a, "cannot use %s as time separator", REST(i));
 	i++;
-	size_t mis = i;
 	if (!digits(s, len, &i, 2, &t->min))
-		return lh_arena_printf(a, "cannot use \"%.*s\" as minute", (int)(len - mis), s + mis);
+		return "minute must have exactly two digits";
 	if (t->min > 59)
 		return "minute must be between 0 and 59 inclusive";
 	if (i >= len || s[i] != ':')
-		return lh_arena_printf(a, "cannot use \"%.*s\" as time separator", (int)(len - i), s + i);
+		return lh_arena_printf(a, "cannot use %s as time separator", REST(i));
 	i++;
-	size_t ss = i;
+	fs = i;
 	if (!digits(s, len, &i, 2, &t->sec))
-		return lh_arena_printf(a, "cannot use \"%.*s\" as second", (int)(len - ss), s + ss);
-	if (t->sec > 60)
-		return "second must be between 0 and 60 inclusive";
-	if (i < len && s[i] == '.') {
+		return "second must have exactly two digits";
+	if (t->sec > 59)
+		return lh_arena_printf(a, "cannot use %s as second", REST(i));
+	if (i + 1 < len && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
 		i++;
-		size_t fs = i;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
-		if (i == fs)
-			return lh_arena_printf(a, "cannot use \"%.*s\" as fractional seconds", (int)(len - fs + 1), s + fs - 1);
 	}
-	if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+	if (i >= len)
+		return "end of string before UTC offset";
+	if (s[i] == 'Z') {
 		t->utc = true;
 		i++;
-	} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+	} else if (s[i] == '+' || s[i] == '-') {
 		int sign = s[i] == '-' ? -1 : 1, oh, om;
 		size_t zs = i++;
 		if (!digits(s, len, &i, 2, &oh) || i >= len || s[i] != ':')
-			return lh_arena_printf(a, "cannot use \"%.*s\" as UTC offset", (int)(len - zs), s + zs);
+			return lh_arena_printf(a, "cannot use %s as UTC offset", REST(zs));
 		i++;
-		if (!digits(s, len, &i, 2, &om) || oh > 23 || om > 59)
-			return lh_arena_printf(a, "cannot use \"%.*s\" as UTC offset", (int)(len - zs), s + zs);
+		if (!digits(s, len, &i, 2, &om))
+			return lh_arena_printf(a, "cannot use %s as UTC offset", REST(zs));
+		if (oh > 23 || om > 59)
+			return "end of string before UTC offset";
 		t->off = sign * (oh * 60 + om);
 	} else {
-		return lh_arena_printf(a, "cannot use \"%.*s\" as UTC offset", (int)(len - i), s + i);
+		return lh_arena_printf(a, "cannot use %s as UTC offset", REST(i));
 	}
 	if (i != len)
-		return lh_arena_printf(a, "extra text after timestamp: \"%.*s\"", (int)(len - i), s + i);
+		return lh_arena_printf(a, "extra text after timestamp: %s", REST(i));
+#undef REST
 	return NULL;
 }
 
@@ -191,7 +195,7 @@ f_formatdate(lh_func_ctx *c, lh_value **a, size_t n)
 			else if (run == 3) PUT("%.3s", months[t.mon - 1]);
 			else if (run == 2) PUT("%02d", t.mon);
 			else if (run == 1) PUT("%d", t.mon);
-			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": month must either be \"M\", \"MM\", \"MMM\", or \"MMMM\"", verb);
+			else return lh_fn_argerr(c, 0, "invalid date format verb \"%s\": month must be \"M\", \"MM\", \"MMM\", or \"MMMM\"", verb);
 			break;
 		case 'D':
 			if (run == 2) PUT("%02d", t.day);

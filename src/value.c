@@ -1129,7 +1129,7 @@ console_mapping(sbuf *b, const lh_value *v, int indent)
 	for (size_t i = 0; i < v->u.map.n; i++) {
 		sb_ch(b, '\n');
 		sb_spaces(b, indent + 2);
-		go_quote(b, v->u.map.keys[i], strlen(v->u.map.keys[i]));
+		console_string(b, v->u.map.keys[i], strlen(v->u.map.keys[i]), indent + 2);
 		sb_str(b, " = ");
 		console(b, v->u.map.vals[i], indent + 2);
 	}
