@@ -117,9 +117,9 @@ lh_cmd_console(int argc, char **argv)
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		size_t k = 0;
-		while (line[k] == ' ' || line[k] == '\t')
+		while (k < (size_t)n && (line[k] == ' ' || line[k] == '\t'))
 			k++;
-		if (line[k] == '\0')
+		if (k == (size_t)n)
 			continue;
 		if (strcmp(line + k, "exit") == 0)
 			break;
