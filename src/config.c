@@ -889,7 +889,7 @@ load_locals(lh_config *cfg, const lh_node *b, lh_diags *d)
 		long prev = find_local(cfg, it->u.attr.name);
 		if (prev >= 0) {
 			const lh_node *pa = p->locals[prev].attr;
-			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, "locals", "Duplicate local value definition",
+			derr(d, it->src, it->start, it->end, "locals", "Duplicate local value definition",
 			    "A local value named \"%s\" was already defined at %s. Local value names must be unique within a module.",
 			    it->u.attr.name, pos_text(cfg->a, pa->src, pa->start, pa->end));
 			continue;

@@ -325,7 +325,7 @@ eval_cond(lh_eval *ev, const lh_node *e)
 	bool sens = lh_val_is_sensitive(c);
 	const lh_type *ut = lh_type_unify(ev->a, t->type, f->type);
 	if (ut == NULL) {
-		ERR(ev, e, "Inconsistent conditional result types",
+		err_at(ev, e->src, e->u.cond.t->start, e->u.cond.f->end, "Inconsistent conditional result types",
 		    "The true and false result expressions must have consistent types. The 'true' value is %s, but the 'false' value is %s.",
 		    friendly(ev->a, t->type), friendly(ev->a, f->type));
 		return NULL;
@@ -1044,6 +1044,48 @@ eval_template(lh_eval *ev, const lh_node *e)
 
 /* ---- function calls --------------------------------------------------------- */
 
+/* HCL's StartRange of an expression: where a diagnostic about an argument points. */
+static void
+start_range(const lh_node *n, uint32_t *s, uint32_t *e)
+{
+	for (;;) {
+		switch (n->kind) {
+		case LH_AST_TEMPLATE:
+			if (n->u.tmpl.n > 0) {
+				const lh_node *p = n->u.tmpl.parts[0];
+				n = p->kind == LH_AST_TINTERP ? p->u.interp.expr : p;
+				if (p->kind == LH_AST_TLIT) {
+					*s = p->start;
+					*e = p->end;
+					return;
+				}
+				continue;
+			}
+			break;
+		case LH_AST_BINARY:
+			n = n->u.binary.lhs;
+			continue;
+		case LH_AST_COND:
+			n = n->u.cond.cond;
+			continue;
+		case LH_AST_CALL:
+			*s = n->u.call.name_start;
+			*e = n->u.call.name_end;
+			return;
+		case LH_AST_TUPLE: case LH_AST_OBJECT: case LH_AST_FOR: case LH_AST_UNARY:
+			*s = n->start;
+			*e = n->start + 1;
+			return;
+		default:
+			break;
+		}
+		break;
+	}
+	*s = n->start;
+	*e = n->end;
+}
+
+
 static size_t
 edit_distance(const char *a, const char *b)
 {
@@ -1226,7 +1268,9 @@ eval_call(lh_eval *ev, const lh_node *e)
 		    few ? e->u.call.close + 1 : e->end,
 		    few ? "Not enough function arguments" : "Too many function arguments", "%s", msg);
 	} else if (c.err_arg >= 0 && (size_t)c.err_arg < na) {
-		ERR(ev, argn[c.err_arg], "Invalid function argument", "%s", msg);
+		uint32_t as, ae;
+		start_range(argn[c.err_arg], &as, &ae);
+		err_at(ev, e->src, as, ae, "Invalid function argument", "%s", msg);
 	} else if (strncmp(msg, "Call to function", 16) == 0) {
 		err_at(ev, e->src, e->start, e->end, "Error in function call", "%s", msg);
 	} else {
