@@ -1,8 +1,9 @@
 /* cmd_console.c - `litehcl console [-var ...] [-var-file ...]`: reads one expression
  * per line from stdin, evaluates it against the configuration in the working directory
- * (resources not applied are unknown) and prints the value as `terraform console`
- * does; errors are diagnostics on stderr.  Exits 0 at end of input when every line
- * evaluated, 1 otherwise. */
+ * (resource values come from terraform.tfstate; those not applied are unknown) and
+ * prints the value as `terraform console` does.  An expression that fails prints its
+ * diagnostics on stderr and the next line is read; end of input exits 0.  A
+ * configuration that does not load exits 1 before reading anything. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +135,6 @@ lh_cmd_console(int argc, char **argv)
 		if (v != NULL && ld.errors == 0) {
 			fputs(lh_val_console(la, v), stdout);
 			fputc('\n', stdout);
-		} else {
-			rc = 1;
 		}
 		fflush(stdout);
 		for (const lh_diag *g = ld.head; g != NULL; g = g->next) {

@@ -55,6 +55,10 @@ static const char config_text[] =
 	"  user_email = \"c${count.index}@example.com\"\n"
 	"  depends_on = [litellm_user.team]\n"
 	"}\n"
+	"resource \"litellm_user\" \"derived\" {\n"
+	"  for_each   = toset([litellm_user.base.user_id])\n"
+	"  user_email = \"d@example.com\"\n"
+	"}\n"
 	"output \"ids\" {\n"
 	"  value = litellm_user.counted[*].id\n"
 	"}\n"
@@ -114,7 +118,7 @@ test_config(void)
 	check("config: provider timeout", cfg->provider.timeout == 7, "timeout");
 	check("config: default provider source",
 	    strcmp(cfg->provider_source, LH_DEFAULT_PROVIDER_SOURCE) == 0, cfg->provider_source);
-	check("config: three resources", cfg->nresources == 3, "nresources");
+	check("config: four resources", cfg->nresources == 4, "nresources");
 	/* dependency order: base before team before counted */
 	int ib = -1, it = -1, ic = -1;
 	for (size_t i = 0; i < cfg->nresources; i++) {
@@ -158,7 +162,17 @@ test_config(void)
 	check("outputs: one, unknown ids", no == 1 && outs[0]->value && lh_val_has_unknown(outs[0]->value), "outputs");
 	check("imports: parsed", cfg->nimports == 1 && strcmp(cfg->imports[0]->to, "litellm_user.team[\"alice\"]") == 0 &&
 	    cfg->imports[0]->res == team && strcmp(cfg->imports[0]->id->u.str.s, "user-1") == 0, "import");
-	check("validate: clean", lh_config_validate(cfg, &d), d.head ? d.head->summary : "");
+	check("validate: clean (unknown for_each tolerated)", lh_config_validate(cfg, &d), d.head ? d.head->summary : "");
+	lh_resource *derived = lh_config_resource(cfg, "litellm_user", "derived");
+	lh_diags d2;
+	lh_diags_init(&d2, a);
+	in = lh_config_expand(cfg, derived, NULL, NULL, &d2, &n);
+	check("expand: unknown for_each keys are an error", n == 0 && d2.errors == 1 &&
+	    strcmp(d2.head->summary, "Invalid for_each argument") == 0, d2.head ? d2.head->summary : "no error");
+	lh_diags_init(&d2, a);
+	in = lh_config_expand(cfg, derived, resolve, NULL, &d2, &n);
+	check("expand: for_each known through the resolver", n == 1 && d2.errors == 0 &&
+	    strcmp(in[0]->addr, "litellm_user.derived[\"u-base\"]") == 0, n == 1 ? in[0]->addr : "n");
 out:
 	lh_arena_free(a);
 	unlink(path);
