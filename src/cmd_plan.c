@@ -63,6 +63,9 @@ lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
 		if (strcmp(ev, "refresh") == 0) {
 			t = "refresh_start";
 			msg = "Refreshing state...";
+		} else if (strcmp(ev, "refresh_done") == 0) {
+			t = "refresh_complete";
+			msg = "Refresh complete";
 		} else if (strcmp(ev, "create") == 0 || strcmp(ev, "update") == 0 ||
 		    strcmp(ev, "delete") == 0) {
 			t = "apply_start";
@@ -97,7 +100,7 @@ lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
 		return;
 	}
 	const char *bold = o->color ? "\x1b[1m" : "", *reset = o->color ? "\x1b[0m" : "";
-	if (strcmp(ev, "errored") == 0)
+	if (strcmp(ev, "errored") == 0 || strcmp(ev, "refresh_done") == 0)
 		return;
 	if (strcmp(ev, "create_done") == 0)
 		printf("%s%s: Creation complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);

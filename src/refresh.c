@@ -292,6 +292,9 @@ typedef struct rjob {
 	const lh_state_intent *intent;
 } rjob;
 
+static void progress(lh_run *r, const char *addr, const lh_addr *id, const char *ev,
+    const char *uid);
+
 static void
 rjob_done(lh_user_op *op, void *ctx)
 {
@@ -333,6 +336,7 @@ rjob_done(lh_user_op *op, void *ctx)
 		return;
 	}
 	j->rec->refreshed = true;
+	progress(r, j->rec->addr, &j->rec->id, "refresh_done", op->id);
 	if (op->gone) {
 		j->rec->have = NULL;
 	} else {

@@ -77,6 +77,12 @@ if [ $rc -eq 0 ] && grep -q 'No changes. Your infrastructure matches the configu
 else
 	fail "plan after apply is empty (exit 0)" "rc=$rc" "$(tail -40 plan.txt)"
 fi
+"$LITEHCL" plan -json >plan.json 2>&1
+types=$(jq -r .type plan.json | sort | uniq -c | awk '{printf "%s=%s ", $2, $1}')
+case "$types" in
+*"change_summary=1 "*"refresh_complete=4 refresh_start=4 version=1 "*) ok "plan -json: version, refresh hooks, summary" ;;
+*) fail "plan -json: version, refresh hooks, summary" "$types" ;;
+esac
 "$LITEHCL" output -json ids | jq -e '.alice and .bob' >/dev/null && ok "output -json NAME" ||
 	fail "output -json NAME" "$("$LITEHCL" output -json ids 2>&1)"
 n=$("$LITEHCL" state list | wc -l)
