@@ -208,6 +208,30 @@ store_refreshed(lh_run *r)
 	}
 }
 
+/* Applying a saved plan: what its refresh found goes into the state first. */
+static void
+store_drift(lh_run *r)
+{
+	for (size_t i = 0; i < r->plan->ndrift; i++) {
+		const lh_change *c = &r->plan->drift[i];
+		lh_addr id;
+		const char *err = NULL;
+		if (!lh_addr_parse(r->a, c->addr, &id, &err))
+			continue;
+		lh_state_inst *si = lh_state_find(r->st, &id);
+		if (si == NULL)
+			continue;
+		if (c->action == LH_ACT_DELETE || c->after == NULL) {
+			lh_state_remove(r->st, &id);
+			continue;
+		}
+		cJSON *deps = si->dependencies ? cJSON_Duplicate(si->dependencies, 1) : NULL;
+		cJSON *sens = si->sensitive_attributes ?
+		    cJSON_Duplicate(si->sensitive_attributes, 1) : NULL;
+		lh_state_set(r->st, &id, cJSON_Duplicate(c->after, 1), deps, sens);
+	}
+}
+
 static void
 print_summary(const lh_run *r, int kind, const lh_cmd_out *o)
 {
@@ -414,6 +438,8 @@ run(int kind, int argc, char **argv)
 		fputc('\n', stdout);
 	if (planfile == NULL)
 		store_refreshed(&r);
+	else
+		store_drift(&r);
 	active_run = &r;
 	interrupts = 0;
 	struct sigaction sa, old;

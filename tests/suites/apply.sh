@@ -127,9 +127,15 @@ admin POST user "{\"user_id\":\"$alice\",\"user_alias\":\"renamed\"}" >/dev/null
 rc=$?
 [ $rc -eq 2 ] && grep -q 'This is a refresh-only plan' plan.txt && grep -q 'user_alias *= "alice" -> "renamed"' plan.txt &&
 	ok "plan -refresh-only shows the drift only" || fail "plan -refresh-only shows the drift only" "rc=$rc" "$(head -30 plan.txt)"
+"$LITEHCL" plan -refresh-only -out=refresh.plan >/dev/null 2>&1
+"$LITEHCL" apply refresh.plan >out.txt 2>&1
+st_alias=$(jq -r ".resources[].instances[].attributes | select(.id==\"$alice\") | .user_alias" terraform.tfstate)
+[ "$st_alias" = renamed ] && ok "apply of a -refresh-only plan records the drift in the state" ||
+	fail "apply of a -refresh-only plan records the drift in the state" "$st_alias" "$(tail -10 out.txt)"
+admin POST user "{\"user_id\":\"$alice\",\"user_alias\":\"renamed2\"}" >/dev/null
 "$LITEHCL" apply -refresh-only -auto-approve >out.txt 2>&1
 st_alias=$(jq -r ".resources[].instances[].attributes | select(.id==\"$alice\") | .user_alias" terraform.tfstate)
-[ "$st_alias" = renamed ] && ok "apply -refresh-only records the drift in the state" ||
+[ "$st_alias" = renamed2 ] && ok "apply -refresh-only records the drift in the state" ||
 	fail "apply -refresh-only records the drift in the state" "$st_alias" "$(tail -10 out.txt)"
 "$LITEHCL" apply -auto-approve >out.txt 2>&1 && grep -q '0 added, 1 changed' out.txt &&
 	ok "then apply puts it back" || fail "then apply puts it back" "$(tail -10 out.txt)"
