@@ -669,7 +669,10 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 		c->index = cJSON_CreateString(id.key);
 	c->rt = &lh_user_rtype;
 	c->action = action_of(sget(x, "action"));
-	c->reason = (lh_reason)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(x, "reason"));
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(x, "reason");
+	c->reason = cJSON_IsNumber(reason) && reason->valueint >= 0 &&
+	    reason->valueint <= LH_REASON_WRONG_REPETITION ? (lh_reason)reason->valueint :
+	    LH_REASON_NONE;
 	c->before = take(x, "before");
 	c->after = take(x, "after");
 	c->after_unknown = take(x, "after_unknown");
