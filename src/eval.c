@@ -1135,6 +1135,112 @@ range_text(lh_arena *a, const lh_diag *g)
 	return lh_arena_printf(a, "%s:%d,%d-%d,%d", g->src->name, l1, c1, l2, c2);
 }
 
+/* ---- try/can: does an argument depend on unknown values? ----------------------- */
+
+/* True when n is a static traversal: a root name followed by attribute steps and
+ * indexes with literal keys (what HCL's Variables() reports as one traversal). */
+static bool
+static_traversal(const lh_node *n)
+{
+	for (;;) {
+		if (n->kind == LH_AST_VAR)
+			return true;
+		if (n->kind == LH_AST_GETATTR) {
+			n = n->u.getattr.obj;
+			continue;
+		}
+		if (n->kind == LH_AST_INDEX) {
+			const lh_node *k = n->u.index.key;
+			bool lit = k->kind == LH_AST_NUMBER || (k->kind == LH_AST_TEMPLATE &&
+			    (k->u.tmpl.n == 0 || (k->u.tmpl.n == 1 && k->u.tmpl.parts[0]->kind == LH_AST_TLIT)));
+			if (!lit)
+				return false;
+			n = n->u.index.obj;
+			continue;
+		}
+		return false;
+	}
+}
+
+/* Terraform's dependsOnUnknowns: some traversal in e evaluates without error to a
+ * value that is not wholly known. */
+static void
+unknown_refs(lh_eval *ev, const lh_node *e, bool *found, int depth)
+{
+	if (e == NULL || *found || depth > MAX_DEPTH)
+		return;
+	if ((e->kind == LH_AST_VAR || e->kind == LH_AST_GETATTR || e->kind == LH_AST_INDEX) &&
+	    static_traversal(e)) {
+		lh_diags *outer = ev->d;
+		lh_diags quiet;
+		lh_diags_init(&quiet, ev->a);
+		ev->d = &quiet;
+		lh_value *v = eval(ev, e);
+		ev->d = outer;
+		if (v != NULL && quiet.errors == 0 && lh_val_has_unknown(v))
+			*found = true;
+		return;
+	}
+	depth++;
+	switch (e->kind) {
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < e->u.tmpl.n; i++)
+			unknown_refs(ev, e->u.tmpl.parts[i], found, depth);
+		break;
+	case LH_AST_TINTERP: unknown_refs(ev, e->u.interp.expr, found, depth); break;
+	case LH_AST_TIF:
+		unknown_refs(ev, e->u.tif.cond, found, depth);
+		unknown_refs(ev, e->u.tif.then, found, depth);
+		unknown_refs(ev, e->u.tif.els, found, depth);
+		break;
+	case LH_AST_TFOR:
+		unknown_refs(ev, e->u.tfor.coll, found, depth);
+		unknown_refs(ev, e->u.tfor.body, found, depth);
+		break;
+	case LH_AST_TUPLE:
+		for (size_t i = 0; i < e->u.tuple.n; i++)
+			unknown_refs(ev, e->u.tuple.items[i], found, depth);
+		break;
+	case LH_AST_OBJECT:
+		for (size_t i = 0; i < e->u.object.n; i++) {
+			if (e->u.object.keys[i]->kind != LH_AST_VAR)
+				unknown_refs(ev, e->u.object.keys[i], found, depth);
+			unknown_refs(ev, e->u.object.values[i], found, depth);
+		}
+		break;
+	case LH_AST_GETATTR: unknown_refs(ev, e->u.getattr.obj, found, depth); break;
+	case LH_AST_INDEX:
+		unknown_refs(ev, e->u.index.obj, found, depth);
+		unknown_refs(ev, e->u.index.key, found, depth);
+		break;
+	case LH_AST_SPLAT:
+		unknown_refs(ev, e->u.splat.src, found, depth);
+		break;
+	case LH_AST_CALL:
+		for (size_t i = 0; i < e->u.call.n; i++)
+			unknown_refs(ev, e->u.call.args[i], found, depth);
+		break;
+	case LH_AST_FOR:
+		unknown_refs(ev, e->u.forx.coll, found, depth);
+		unknown_refs(ev, e->u.forx.key, found, depth);
+		unknown_refs(ev, e->u.forx.value, found, depth);
+		unknown_refs(ev, e->u.forx.cond, found, depth);
+		break;
+	case LH_AST_COND:
+		unknown_refs(ev, e->u.cond.cond, found, depth);
+		unknown_refs(ev, e->u.cond.t, found, depth);
+		unknown_refs(ev, e->u.cond.f, found, depth);
+		break;
+	case LH_AST_BINARY:
+		unknown_refs(ev, e->u.binary.lhs, found, depth);
+		unknown_refs(ev, e->u.binary.rhs, found, depth);
+		break;
+	case LH_AST_UNARY: unknown_refs(ev, e->u.unary.operand, found, depth); break;
+	case LH_AST_PAREN: unknown_refs(ev, e->u.paren.inner, found, depth); break;
+	default: break;
+	}
+}
+
 static lh_value *
 eval_try(lh_eval *ev, const lh_node *e, bool is_can)
 {
@@ -1154,6 +1260,12 @@ eval_try(lh_eval *ev, const lh_node *e, bool is_can)
 	sbuf fails = {.a = ev->a};
 	sb_put(&fails, "", 0);
 	for (size_t i = 0; i < n; i++) {
+		/* An argument that refers to unknown values might fail or succeed once they
+		 * are known: the result is unknown (Terraform's rule). */
+		bool unk = false;
+		unknown_refs(ev, e->u.call.args[i], &unk, 0);
+		if (unk)
+			return is_can ? lh_val_unknown(ev->a, &lh_type_bool) : lh_val_unknown(ev->a, &lh_type_dynamic);
 		lh_diags tmp;
 		lh_diags_init(&tmp, ev->a);
 		ev->d = &tmp;
@@ -1166,8 +1278,8 @@ eval_try(lh_eval *ev, const lh_node *e, bool is_can)
 				    g->detail ? "%s" : NULL, g->detail);
 				c->context = g->context;
 			}
-			if (lh_val_has_unknown(v))
-				return is_can ? lh_val_unknown(ev->a, &lh_type_bool) : lh_val_unknown(ev->a, &lh_type_dynamic);
+			if (is_can && lh_val_has_unknown(v))
+				return lh_val_unknown(ev->a, &lh_type_bool);
 			return is_can ? lh_val_bool(ev->a, true) : v;
 		}
 		if (is_can)
