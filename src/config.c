@@ -1182,6 +1182,7 @@ raw_value(lh_config *cfg, lh_variable *v, const lh_var_assign *as, lh_diags *d)
 	scope sc = {0};
 	scope_eval(&ev, cfg, &sc, d, NULL);
 	sc.tfvars = true;
+	ev.no_functions = true;
 	return lh_eval_expr(&ev, e);
 }
 

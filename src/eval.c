@@ -1302,6 +1302,10 @@ static lh_value *
 eval_call(lh_eval *ev, const lh_node *e)
 {
 	const char *name = e->u.call.name;
+	if (ev->no_functions) {
+		ERR(ev, e, "Function calls not allowed", "Functions may not be called here.");
+		return NULL;
+	}
 	if (strcmp(name, "try") == 0 || strcmp(name, "can") == 0)
 		return eval_try(ev, e, name[0] == 'c');
 	if (!lh_func_exists(name) && strncmp(name, "provider::", 10) == 0) {

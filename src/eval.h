@@ -46,6 +46,7 @@ struct lh_eval {
 	void (*on_ref)(lh_eval *ev, const lh_node *root, const lh_node *step);
 	const char *context;	/* diagnostic context ("resource \"litellm_user\" \"x\"") */
 	int depth;		/* recursion guard */
+	bool no_functions;	/* tfvars and -var values: calls are an error */
 };
 
 /* Initialises ev with no lookup and no bindings. */

@@ -164,6 +164,7 @@ read_file(alist *l, const char *path, const char *shown, bool must_exist,
 	lh_eval ev;
 	lh_eval_init(&ev, a, d, ".");
 	ev.lookup = no_refs;
+	ev.no_functions = true;
 	for (size_t i = 0; i < body->u.body.n; i++) {
 		const lh_node *it = body->u.body.items[i];
 		if (it->kind == LH_AST_BLOCK) {

@@ -1,0 +1,7 @@
+variable "x" {}
+variable "y" {
+  type = list(string)
+}
+variable "z" {
+  default = 1
+}

@@ -1,0 +1,3 @@
+x = upper("a")
+z = var.x
+block {}
