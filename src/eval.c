@@ -188,7 +188,7 @@ arith(lh_eval *ev, const lh_node *n, lh_op op, lh_number x, lh_number y)
 	}
 	/* Terraform computes with 512-bit decimals-ish floats, so 0.1 + 0.2 is 0.3: take
 	 * the 15-significant-digit rounding when it is within a few ulps. */
-	if (isfinite(v) && v != 0) {
+	if (isfinite(v) && v != 0 && v != floor(v) && fabs(v) < 1e15) {
 		char buf[40];
 		snprintf(buf, sizeof buf, "%.15g", v);
 		double r = strtod(buf, NULL);
