@@ -24,7 +24,9 @@ static lh_value *
 fail(cctx *c, const char *msg)
 {
 	if (c->err == NULL) {
-		if (c->plen && c->arg_style)
+		if (c->plen && c->arg_style && strncmp(msg, "a ", 2) == 0)
+			c->err = lh_arena_strdup(c->a, msg);	/* cty gives parse errors no path */
+		else if (c->plen && c->arg_style)
 			c->err = lh_arena_printf(c->a, "%.*s%s", (int)c->plen, c->path, msg);
 		else if (c->plen)
 			c->err = lh_arena_printf(c->a, "%.*s: %s", (int)c->plen, c->path, msg);

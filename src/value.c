@@ -238,6 +238,10 @@ lh_value *
 lh_val_string(lh_arena *a, const char *s, size_t len)
 {
 	lh_value *v = newval(a, &lh_type_string, 0);
+	if (s != NULL && lh_str_needs_nfc(s, len)) {
+		v->u.str.s = lh_str_nfc(a, s, len, &v->u.str.len);
+		return v;
+	}
 	v->u.str.s = lh_arena_strndup(a, s ? s : "", s ? len : 0);
 	v->u.str.len = s ? len : 0;
 	return v;
@@ -459,30 +463,46 @@ lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n)
 typedef struct {
 	const char *k;
 	lh_value *v;
+	size_t idx;		/* position in the input: the later duplicate wins */
 } kv;
 
 static int
 kv_cmp(const void *p, const void *q)
 {
-	return strcmp(((const kv *)p)->k, ((const kv *)q)->k);
+	const kv *x = p, *y = q;
+	int c = strcmp(x->k, y->k);
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static void
+/* Sorts keys bytewise (NFC-normalized, as cty does attribute names); returns the count
+ * left after dropping duplicates, keeping the last one given. */
+static size_t
 sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
     const char ***okeys, lh_value ***ovals)
 {
 	kv *tmp = lh_arena_alloc(a, (n ? n : 1) * sizeof *tmp);
 	for (size_t i = 0; i < n; i++) {
-		tmp[i].k = keys[i];
+		size_t kl = strlen(keys[i]);
+		tmp[i].k = lh_str_needs_nfc(keys[i], kl) ? lh_str_nfc(a, keys[i], kl, &kl) :
+		    lh_arena_strdup(a, keys[i]);
 		tmp[i].v = vals[i];
+		tmp[i].idx = i;
 	}
 	qsort(tmp, n, sizeof *tmp, kv_cmp);
 	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
 	*ovals = lh_arena_alloc(a, (n ? n : 1) * sizeof **ovals);
+	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
-		(*okeys)[i] = lh_arena_strdup(a, tmp[i].k);
-		(*ovals)[i] = tmp[i].v;
+		if (m > 0 && strcmp((*okeys)[m - 1], tmp[i].k) == 0) {
+			(*ovals)[m - 1] = tmp[i].v;
+			continue;
+		}
+		(*okeys)[m] = tmp[i].k;
+		(*ovals)[m++] = tmp[i].v;
 	}
+	return m;
 }
 
 lh_value *
@@ -490,7 +510,7 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 {
 	const char **k;
 	lh_value **v;
-	sorted_kv(a, keys, vals, n, &k, &v);
+	n = sorted_kv(a, keys, vals, n, &k, &v);
 	const lh_type **types = lh_arena_alloc(a, (n ? n : 1) * sizeof *types);
 	for (size_t i = 0; i < n; i++)
 		types[i] = v[i]->type;
@@ -511,8 +531,7 @@ lh_value *
 lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals, size_t n)
 {
 	lh_value *r = newval(a, lh_type_map(a, elem), 0);
-	sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals);
-	r->u.map.n = n;
+	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals);
 	return r;
 }
 
@@ -916,12 +935,9 @@ lh_val_equal(const lh_value *x, const lh_value *y)
 
 /* ---------------------------------------------------------------- numbers */
 
-/* Writes d's shortest decimal as "%.*e" into e.  Terraform keeps numbers as 512-bit
- * floats, so 0.1 + 0.2 is exactly 0.3 there; with doubles the sum carries float
- * noise.  To print what Terraform prints, a result within 2 ulp of a 15-digit
- * decimal is taken to be that decimal.  A power of two is judged with the
- * symmetric half-ulp interval Go's big.Float uses (pow(2, 64) prints
- * 18446744073709550000). */
+/* Writes d's shortest decimal as "%.*e" into e (what big.Float.Text('f', -1) prints
+ * for a float64 value).  A power of two is judged with the symmetric half-ulp
+ * interval Go's big.Float uses (pow(2, 64) prints 18446744073709550000). */
 static void
 shortest(double d, char *e, size_t cap)
 {
@@ -938,10 +954,6 @@ shortest(double d, char *e, size_t cap)
 		if (pow2 && fabsl(strtold(e, NULL) - (long double)d) <= (long double)ulp / 2)
 			return;
 	}
-	snprintf(e, cap, "%.14e", d);
-	double r = strtod(e, NULL);
-	if (isfinite(r) && fabs(r - d) <= 2 * ulp)
-		return;
 	snprintf(e, cap, "%.16e", d);
 }
 
@@ -1241,13 +1253,29 @@ lh_val_console(lh_arena *a, const lh_value *v)
 
 static double ndbl(lh_number n) { return n.is_int ? (double)n.i : n.d; }
 
+/* Terraform computes with 512-bit floats, so 0.1 + 0.2 is exactly 0.3 there; a double
+ * sum carries noise in the last bits.  A result within 4 ulp of its 15-significant-
+ * digit rounding is taken to be that decimal (the evaluator does the same). */
+static lh_number
+snap(double v)
+{
+	if (isfinite(v) && v != 0) {
+		char buf[40];
+		snprintf(buf, sizeof buf, "%.15g", v);
+		double r = strtod(buf, NULL);
+		if (fabs(r - v) <= 4 * fabs(v) * 2.220446049250313e-16)
+			v = r;
+	}
+	return lh_number_from_double(v);
+}
+
 lh_number
 lh_number_add(lh_number x, lh_number y)
 {
 	int64_t r;
 	if (x.is_int && y.is_int && !__builtin_add_overflow(x.i, y.i, &r))
 		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	return lh_number_from_double(ndbl(x) + ndbl(y));
+	return snap(ndbl(x) + ndbl(y));
 }
 
 lh_number
@@ -1256,7 +1284,7 @@ lh_number_sub(lh_number x, lh_number y)
 	int64_t r;
 	if (x.is_int && y.is_int && !__builtin_sub_overflow(x.i, y.i, &r))
 		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	return lh_number_from_double(ndbl(x) - ndbl(y));
+	return snap(ndbl(x) - ndbl(y));
 }
 
 lh_number
@@ -1265,7 +1293,7 @@ lh_number_mul(lh_number x, lh_number y)
 	int64_t r;
 	if (x.is_int && y.is_int && !__builtin_mul_overflow(x.i, y.i, &r))
 		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	return lh_number_from_double(ndbl(x) * ndbl(y));
+	return snap(ndbl(x) * ndbl(y));
 }
 
 bool
@@ -1279,7 +1307,7 @@ lh_number_div(lh_number x, lh_number y, lh_number *out)
 		*out = (lh_number){ .is_int = true, .i = x.i / y.i, .d = (double)(x.i / y.i) };
 		return true;
 	}
-	*out = lh_number_from_double(a / b);
+	*out = snap(a / b);
 	return true;
 }
 
@@ -1295,7 +1323,7 @@ lh_number_mod(lh_number x, lh_number y)
 	}
 	if (ndbl(y) == 0)
 		return x;
-	return lh_number_from_double(fmod(ndbl(x), ndbl(y)));
+	return snap(fmod(ndbl(x), ndbl(y)));
 }
 
 lh_number

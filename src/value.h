@@ -101,7 +101,8 @@ lh_value *lh_val_tuple(lh_arena *a, lh_value **items, size_t n);
 lh_value *lh_val_list(lh_arena *a, const lh_type *elem, lh_value **items, size_t n);
 lh_value *lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n);
 /* object / map from parallel arrays of keys and values (any order; duplicate keys are
- * a caller error).  Keys are copied. */
+ * a caller error - as implemented, the last one given wins).  Keys are copied (and
+ * NFC-normalized, as cty does). */
 lh_value *lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n);
 lh_value *lh_val_map(lh_arena *a, const lh_type *elem, const char **keys,
     lh_value **vals, size_t n);
@@ -180,6 +181,11 @@ void lh_str_go_quote(lh_arena *a, const char *s, size_t len, char **out);
  * set(T), map(T), tuple([T, ...]), object({name = T, name = optional(T, DEFAULT)})
  * where DEFAULT is JSON text.  For tests and tools; NULL with *err when invalid. */
 const lh_type *lh_type_parse(lh_arena *a, const char *s, const char **err);
+
+/* NFC (value_nfc.c): lh_val_string normalizes with these, as cty does.  True when s
+ * may change under NFC; the NFC form of s as an arena string (*outlen its length). */
+bool lh_str_needs_nfc(const char *s, size_t len);
+char *lh_str_nfc(lh_arena *a, const char *s, size_t len, size_t *outlen);
 
 /* JSON (json.c).  lh_val_to_cjson: the value as jsonencode sees it (objects and maps ->
  * JSON objects, lists/sets/tuples -> arrays, null -> null); returns NULL with *err set

@@ -5,7 +5,8 @@
  * `terraform console` (Terraform 1.11) printed it, or by "ERR <detail>" with the
  * diagnostic's detail text.  The expectations were produced by running each call
  * through `terraform console`; this test does not need Terraform.  Cases needing
- * unknown or sensitive arguments are built in C below.  Prints "ok NAME"/"FAIL NAME". */
+ * unknown or sensitive arguments are built in C below.  tests/unit/func_random.cases
+ * has the same layout: ~600 randomly generated calls, recorded the same way.  Prints "ok NAME"/"FAIL NAME". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ run_cases(lh_arena *a, const char *path)
 	size_t cap = 1 << 16;
 	char *want = malloc(cap);
 	size_t wl = 0;
-	int n = 0;
+	static int n;	/* numbers continue across files */
 	for (;;) {
 		char *l = fgets(line, sizeof line, f);
 		if (l == NULL || strncmp(line, "> ", 2) == 0) {
@@ -111,7 +112,14 @@ int
 main(int argc, char **argv)
 {
 	lh_arena *a = lh_arena_new();
-	run_cases(a, argc > 1 ? argv[1] : "tests/unit/func.cases");
+	if (argc > 1) {
+		run_cases(a, argv[1]);
+	} else {
+		run_cases(a, "tests/unit/func.cases");
+		/* Random calls (strings with combining marks, mixed lists, ...) generated
+		 * once and recorded with terraform console. */
+		run_cases(a, "tests/unit/func_random.cases");
+	}
 
 	/* Unknown arguments give unknown results of the right type. */
 	lh_value *us = lh_val_unknown(a, &lh_type_string);
