@@ -150,12 +150,15 @@ arith(lh_eval *ev, const lh_node *n, lh_op op, lh_number x, lh_number y)
 				return lh_val_int(ev->a, r);
 			break;
 		case LH_OP_MUL:
+			/* big.Float's signed zero: -1 * 0 is -0 */
 			if (!__builtin_mul_overflow(x.i, y.i, &r))
-				return lh_val_int(ev->a, r);
+				return r == 0 && ((x.i < 0) != (y.i < 0)) ? lh_val_double(ev->a, -0.0) : lh_val_int(ev->a, r);
 			break;
 		case LH_OP_DIV:
-			if (y.i != 0 && !(x.i == INT64_MIN && y.i == -1) && x.i % y.i == 0)
-				return lh_val_int(ev->a, x.i / y.i);
+			if (y.i != 0 && !(x.i == INT64_MIN && y.i == -1) && x.i % y.i == 0) {
+				r = x.i / y.i;
+				return r == 0 && ((x.i < 0) != (y.i < 0)) ? lh_val_double(ev->a, -0.0) : lh_val_int(ev->a, r);
+			}
 			break;
 		case LH_OP_MOD:
 			if (y.i == 0)
@@ -288,6 +291,10 @@ eval_unary(lh_eval *ev, const lh_node *e)
 	}
 	if (!neg)
 		return mark(ev, lh_val_bool(ev->a, !c->u.b), sens);
+	if (c->u.num.is_int && c->u.num.i == 0)
+		return mark(ev, lh_val_double(ev->a, -0.0), sens);	/* -0, as big.Float */
+	if (!c->u.num.is_int)
+		return mark(ev, lh_val_double(ev->a, -c->u.num.d), sens);
 	lh_number z = {.is_int = true, .i = 0};
 	return mark(ev, arith(ev, e, LH_OP_SUB, z, c->u.num), sens);
 }
@@ -324,6 +331,13 @@ eval_cond(lh_eval *ev, const lh_node *e)
 		return NULL;
 	bool sens = lh_val_is_sensitive(c);
 	const lh_type *ut = lh_type_unify(ev->a, t->type, f->type);
+	/* an untyped null takes the other result's type (true ? null : "x" is tostring(null)) */
+	if (ut != NULL && ut->kind == LH_TY_DYNAMIC) {
+		if (t->type->kind == LH_TY_DYNAMIC && lh_val_is_null(t) && !lh_val_is_unknown(t))
+			ut = f->type;
+		else if (f->type->kind == LH_TY_DYNAMIC && lh_val_is_null(f) && !lh_val_is_unknown(f))
+			ut = t->type;
+	}
 	if (ut == NULL) {
 		err_at(ev, e->src, e->u.cond.t->start, e->u.cond.f->end, "Inconsistent conditional result types",
 		    "The true and false result expressions must have consistent types. The 'true' value is %s, but the 'false' value is %s.",
@@ -334,6 +348,8 @@ eval_cond(lh_eval *ev, const lh_node *e)
 		return mark(ev, lh_val_unknown(ev->a, ut), sens);
 	lh_value *pick = b->u.b ? t : f;
 	const lh_node *pn = b->u.b ? e->u.cond.t : e->u.cond.f;
+	if (lh_val_is_null(pick) && !lh_val_is_unknown(pick))
+		return mark(ev, lh_val_null(ev->a, ut), sens || lh_val_is_sensitive(pick));
 	const char *err = NULL;
 	lh_value *r = lh_val_convert(ev->a, pick, ut, &err);
 	if (r == NULL) {
