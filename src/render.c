@@ -507,7 +507,7 @@ typedef enum { BLK_CREATE, BLK_UPDATE, BLK_DELETE, BLK_SHOW } blk_kind;
 static void
 block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *after,
     const cJSON *unknown, const cJSON *paths, const char *id_attr, const cJSON *bsens,
-    const cJSON *asens)
+    const cJSON *asens, bool show_all)
 {
 	keys ks = {0};
 	keys_add(&ks, before);
@@ -544,7 +544,9 @@ block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *aft
 			else if (isnull(o) && isnull(n))
 				s = 0;
 			else if (lh_json_equal(o, n)) {
-				if (id_attr != NULL && strcmp(k, id_attr) == 0)
+				/* id always shows; everything shows for an import (Terraform's
+				 * ShowUnchangedChildren) */
+				if ((id_attr != NULL && strcmp(k, id_attr) == 0) || show_all)
 					s = ' ';
 				else
 					unchanged++;
@@ -694,10 +696,10 @@ change_block(sb *b, const lh_change *c, bool drift)
 	const char *id_attr = c->rt ? c->rt->id_attr : "id";
 	if (c->action == LH_ACT_NOOP)
 		block_attrs(b, 6, BLK_SHOW, c->before, NULL, NULL, NULL, NULL,
-		    c->before_sensitive, NULL);
+		    c->before_sensitive, NULL, false);
 	else
 		block_attrs(b, 6, kind, c->before, c->after, c->after_unknown, c->replace_paths,
-		    id_attr, c->before_sensitive, c->after_sensitive);
+		    id_attr, c->before_sensitive, c->after_sensitive, c->import_id != NULL);
 	sb_puts(b, "    }\n");
 }
 
@@ -953,7 +955,7 @@ lh_render_state_instance(FILE *f, const char *addr, const char *type, const char
 	}
 	sb_printf(&b, "# %s:\n", addr);
 	sb_printf(&b, "resource \"%s\" \"%s\" {\n", type, name);
-	block_attrs(&b, 2, BLK_SHOW, attrs, NULL, NULL, NULL, NULL, sens, NULL);
+	block_attrs(&b, 2, BLK_SHOW, attrs, NULL, NULL, NULL, NULL, sens, NULL, false);
 	cJSON_Delete(sens);
 	sb_puts(&b, "}\n");
 	sb_flush(&b, f);
