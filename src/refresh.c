@@ -359,6 +359,119 @@ progress(lh_run *r, const char *addr, const lh_addr *id, const char *ev, const c
 	cJSON_Delete(idx);
 }
 
+/* Refresh reads users 100 at a time with GET /user/list?user_ids=a,b,... (several ids
+ * match exactly), so a no-op plan of 1,000 users is 10 requests, not 1,000.  A user the
+ * list does not return is confirmed with GET /user/info (the only proof of "gone"); a
+ * server without that filter (404/405/422) gets one /user/info per user. */
+static const char *attr_str(const cJSON *o, const char *k);
+
+typedef struct rbatch {
+	lh_run *r;
+	rjob **jobs;
+	size_t n;
+	char *ids;		/* comma-joined */
+	struct rbatch *next;
+} rbatch;
+
+#define REFRESH_BATCH 100
+
+static void
+batch_fallback(lh_http *h, rbatch *b, const bool *found)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (found == NULL || !found[i])
+			lh_user_submit(h, &b->jobs[i]->op);
+}
+
+static void
+batch_done(lh_http *h, lh_http_resp *resp, void *ctx)
+{
+	rbatch *b = ctx;
+	lh_run *r = b->r;
+	const cJSON *users = cJSON_GetObjectItemCaseSensitive(resp->json, "users");
+	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
+		bool *found = calloc(b->n + 1, sizeof *found);
+		if (found == NULL)
+			abort();
+		const cJSON *row;
+		cJSON_ArrayForEach(row, users) {
+			const char *id = attr_str(row, "user_id");
+			if (id == NULL)
+				continue;
+			for (size_t i = 0; i < b->n; i++) {
+				rjob *j = b->jobs[i];
+				if (found[i] || strcmp(j->op.id, id) != 0)
+					continue;
+				found[i] = true;
+				j->rec->refreshed = true;
+				j->rec->have = lh_user_from_api(row, j->rec->prior);
+				progress(r, j->rec->addr, &j->rec->id, "refresh_done", id);
+			}
+		}
+		batch_fallback(h, b, found);
+		free(found);
+		return;
+	}
+	if (resp->result == LH_HTTP_CANCELLED)
+		return;
+	if (resp->result == LH_HTTP_STATUS &&
+	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
+		batch_fallback(h, b, NULL);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		char sum[512];
+		snprintf(sum, sizeof sum, "Error reading %s", b->jobs[i]->rec->addr);
+		lh_run_error(r, b->jobs[i]->rec->addr, sum,
+		    resp->error ? resp->error : "GET /user/list failed");
+	}
+}
+
+static rbatch *
+refresh_batched(lh_run *r, rjob *js, size_t n)
+{
+	rbatch *head = NULL;
+	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
+	for (size_t start = 0; start < n; start += REFRESH_BATCH) {
+		size_t m = n - start < REFRESH_BATCH ? n - start : REFRESH_BATCH;
+		if (m < 2 || (off != NULL && *off != '\0' && *off != '0')) {
+			for (size_t i = 0; i < m; i++)
+				lh_user_submit(r->http, &js[start + i].op);
+			continue;
+		}
+		rbatch *b = calloc(1, sizeof *b);
+		if (b == NULL)
+			abort();
+		b->r = r;
+		b->n = m;
+		b->jobs = calloc(m, sizeof *b->jobs);
+		size_t len = 0;
+		for (size_t i = 0; i < m; i++)
+			len += strlen(js[start + i].op.id) + 1;
+		b->ids = calloc(len + 1, 1);
+		if (b->jobs == NULL || b->ids == NULL)
+			abort();
+		for (size_t i = 0; i < m; i++) {
+			b->jobs[i] = &js[start + i];
+			js[start + i].op.started = 0;
+			if (i > 0)
+				strcat(b->ids, ",");
+			strcat(b->ids, js[start + i].op.id);
+		}
+		char ps[16];
+		snprintf(ps, sizeof ps, "%d", REFRESH_BATCH);
+		lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
+		    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+		lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
+		    .done = batch_done, .ctx = b};
+		b->next = head;
+		head = b;
+		if (!lh_http_submit(r->http, &req))
+			batch_fallback(r->http, b, NULL);
+	}
+	return head;
+}
+
 cJSON *
 lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone)
 {
@@ -465,8 +578,9 @@ lh_refresh(lh_run *r)
 		j->op.done = rjob_done;
 		j->op.ctx = j;
 		progress(r, rec->addr, &rec->id, "refresh", id);
-		lh_user_submit(r->http, &j->op);
 	}
+	size_t nrefresh = nj;
+	rbatch *batches = refresh_batched(r, js, nrefresh);
 	/* 3. import blocks whose target is not in the state yet */
 	for (size_t i = 0; i < nimp && r->o.mode == LH_PLAN_NORMAL; i++) {
 		lh_import *im = r->cfg->imports[i];
@@ -497,6 +611,13 @@ lh_refresh(lh_run *r)
 	lh_run_flush_errors(r);
 	for (size_t i = 0; i < nj; i++)
 		lh_user_op_clear(&js[i].op);
+	for (rbatch *b = batches; b != NULL;) {
+		rbatch *next = b->next;
+		free(b->ids);
+		free(b->jobs);
+		free(b);
+		b = next;
+	}
 	free(js);
 	return r->d->errors == errs;
 }

@@ -207,7 +207,7 @@ LITELLM_API_KEY="sk-wrong" "$LITEHCL" apply -auto-approve >err.txt 2>&1
 rc=$?
 [ $rc -eq 1 ] && cmp -s terraform.tfstate before.tfstate && grep -q '401' err.txt &&
 	ok "wrong key: 401 error, state untouched" || fail "wrong key: 401 error, state untouched" "rc=$rc" "$(cat err.txt | head)"
-admin POST faults '{"path":"/user/info","kind":"503","count":0}' >/dev/null
+admin POST faults '{"path":"/user/*","kind":"503","count":0}' >/dev/null
 LITEHCL_HTTP_RETRIES=2 "$LITEHCL" apply -auto-approve >err.txt 2>&1
 rc=$?
 admin POST faults/clear '{}' >/dev/null

@@ -38,3 +38,11 @@ mkdir "$WORK/prefix" && cd "$WORK/prefix" || exit 1
 cp "$WORK/legacy/main.tf" .
 "$LITEHCL" apply -auto-approve >out.txt 2>&1 && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "base URL with a path prefix" || fail "base URL with a path prefix" "$(tail out.txt)"
+
+# A server without GET /user/list filtering: refresh falls back to one /user/info each.
+admin POST faults '{"path":"/user/list","kind":"status","status":404,"count":0}' >/dev/null
+"$LITEHCL" plan -detailed-exitcode >plan.txt 2>&1
+rc=$?
+infos=$(grep -c 'user/info' "$EMU_LOG")
+[ $rc -eq 0 ] && [ "$infos" -ge 2 ] && ok "refresh falls back to /user/info when /user/list is missing" ||
+	fail "refresh falls back to /user/info when /user/list is missing" "rc=$rc infos=$infos" "$(tail -10 plan.txt)"
