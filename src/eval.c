@@ -241,6 +241,8 @@ eval_binary(lh_eval *ev, const lh_node *e)
 		return NULL;
 	bool sens = lh_val_is_sensitive(l) || lh_val_is_sensitive(r);
 	if (op == LH_OP_EQ || op == LH_OP_NE) {
+		/* a mark anywhere inside either side marks the comparison */
+		sens = lh_val_has_sensitive(l) || lh_val_has_sensitive(r);
 		int eq = lh_val_equal(bare(ev, l), bare(ev, r));
 		if (eq < 0)
 			return mark(ev, lh_val_unknown(ev->a, &lh_type_bool), sens);
