@@ -130,10 +130,14 @@ f_coalescelist(lh_func_ctx *c, lh_value **a, size_t n)
 	if (n == 0)
 		return lh_fn_fail(c, "at least one argument is required");
 	for (size_t i = 0; i < n; i++) {
+		const lh_type *t = a[i]->type;
+		if (lh_val_is_null(a[i]) || (t->kind != LH_TY_LIST && t->kind != LH_TY_TUPLE &&
+		    !(lh_val_is_unknown(a[i]) && t->kind == LH_TY_DYNAMIC)))
+			return lh_fn_fail(c, "coalescelist arguments must be lists or tuples");
+	}
+	for (size_t i = 0; i < n; i++) {
 		if (lh_val_is_unknown(a[i]))
 			return lh_val_unknown(c->a, &lh_type_dynamic);
-		if (lh_val_is_null(a[i]) || !lh_is_seq(a[i]->type))
-			return lh_fn_fail(c, "coalescelist arguments must be lists or tuples");
 		if (SEQ(a[i]).n > 0)
 			return a[i];
 	}
@@ -232,7 +236,7 @@ f_element(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_value *l = a[0];
 	if (l->type->kind != LH_TY_LIST && l->type->kind != LH_TY_TUPLE)
-		return lh_fn_argerr(c, 0, "cannot read elements from %s", lh_type_friendly(c->a, l->type));
+		return lh_fn_fail(c, "cannot read elements from %s", lh_type_friendly(c->a, l->type));
 	int64_t idx;
 	if (!whole(a[1]->u.num, &idx))
 		return lh_fn_fail(c, "invalid index: " WHOLE_MSG);
@@ -287,7 +291,7 @@ f_index(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_value *l = a[0];
 	if (l->type->kind != LH_TY_LIST && l->type->kind != LH_TY_TUPLE)
-		return lh_fn_argerr(c, 0, "argument must be a list or tuple");
+		return lh_fn_fail(c, "argument must be a list or tuple");
 	for (size_t i = 0; i < SEQ(l).n; i++)
 		if (lh_val_equal(SEQ(l).items[i], a[1]) == 1)
 			return lh_val_int(c->a, (int64_t)i);
@@ -584,13 +588,13 @@ f_setproduct(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	if (n < 2)
 		return lh_fn_fail(c, "at least two arguments are required");
-	bool all_sets = true;
+	bool all_sets = false;	/* one set argument makes the product a set */
 	size_t total = 1;
 	for (size_t i = 0; i < n; i++) {
 		if (!lh_is_seq(a[i]->type))
 			return lh_fn_argerr(c, i, "a set or a list is required");
-		if (a[i]->type->kind != LH_TY_SET)
-			all_sets = false;
+		if (a[i]->type->kind == LH_TY_SET)
+			all_sets = true;
 		total *= SEQ(a[i]).n;
 		if (total > 1000000)
 			return lh_fn_fail(c, "product is too large");
@@ -628,6 +632,8 @@ static lh_value *
 f_slice(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_value *l = a[0];
+	if (l->type->kind == LH_TY_SET)
+		return lh_fn_argerr(c, 0, "cannot slice a set, because its elements do not have indices; explicitly convert to a list if the ordering of the result is not important");
 	if (l->type->kind != LH_TY_LIST && l->type->kind != LH_TY_TUPLE)
 		return lh_fn_argerr(c, 0, "must be a list or tuple value");
 	int64_t st, en;
@@ -740,8 +746,8 @@ static lh_value *
 f_zipmap(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_value *ks = a[0], *vs = a[1];
-	if (!lh_is_seq(vs->type))
-		return lh_fn_argerr(c, 1, "must be a list or tuple value");
+	if (vs->type->kind != LH_TY_LIST && vs->type->kind != LH_TY_TUPLE)
+		return lh_fn_fail(c, "values argument must be a list or tuple value");
 	if (SEQ(ks).n != SEQ(vs).n)
 		return lh_fn_fail(c, "number of keys (%zu) does not match number of values (%zu)",
 		    SEQ(ks).n, SEQ(vs).n);

@@ -44,21 +44,19 @@ run_expr(lh_arena *a, const char *expr)
 	return lh_val_console(a, v);
 }
 
-int
-main(int argc, char **argv)
+static void
+run_file(lh_arena *a, const char *path)
 {
-	const char *path = argc > 1 ? argv[1] : "tests/unit/func_expr.cases";
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
 		check("cases-file", "missing", path);
-		return 1;
+		return;
 	}
-	lh_arena *a = lh_arena_new();
 	char line[8192];
 	char *expr = NULL;
 	size_t cap = 1 << 16, wl = 0;
 	char *want = malloc(cap);
-	int n = 0;
+	static int n;	/* numbers continue across files */
 	for (;;) {
 		char *l = fgets(line, sizeof line, f);
 		if (l == NULL || strncmp(line, "> ", 2) == 0) {
@@ -87,6 +85,19 @@ main(int argc, char **argv)
 	}
 	free(want);
 	fclose(f);
+}
+
+int
+main(int argc, char **argv)
+{
+	lh_arena *a = lh_arena_new();
+	if (argc > 1) {
+		run_file(a, argv[1]);
+	} else {
+		run_file(a, "tests/unit/func_expr.cases");
+		/* Random typed calls, generated once and recorded with terraform console. */
+		run_file(a, "tests/unit/func_expr_random.cases");
+	}
 	lh_arena_free(a);
 	return failures != 0;
 }
