@@ -625,6 +625,7 @@ finish(struct conn *c, const char *url, const char *method)
 
 	if (c->waiting) {
 		c->waiting = false;
+		atomic_store(&c->released, false);   /* the delay is over; a hang comes next */
 		atomic_fetch_sub(&n_suspended, 1);
 	}
 	if (!c->decided) {

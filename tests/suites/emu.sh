@@ -460,6 +460,11 @@ call GET "/user/info?user_id=tr"
 [ "$ST" = 200 ] && [ ! -e "$WORK/hang.rc" ] && ok "a hung answer blocks nobody else" || fail "hang blocks others" "$ST"
 wait $hangpid
 [ "$(cat "$WORK/hang.rc")" = 28 ] && [ -s "$WORK/hang.out" ] && ok "hung body: partial then client timeout" || fail "hung body" "rc $(cat "$WORK/hang.rc") $(head -c 80 "$WORK/hang.out")"
+admin faults '{"path":"/user/info","kind":"hang","ms":200}'
+t0=$(date +%s%N)
+ST=$(curl -s -o "$B" -w '%{http_code}' --max-time 1 -H "Authorization: Bearer $MK" "$EMU_URL/user/info?user_id=tr"); CE=$?
+t1=$(date +%s%N)
+[ "$CE" = 28 ] && [ $(( (t1 - t0) / 1000000 )) -ge 900 ] && ok "delay then hang" || fail "delay then hang" "curl $CE after $(( (t1 - t0) / 1000000 )) ms"
 admin faults '{"path":"/health/liveliness","kind":"503","probability":0.5}'
 call GET /__emu/faults
 expect "fault list with counters" 200 '([.[]|select(.path=="/health/liveliness")][0]|.kind=="status" and .status==503 and .probability==0.5 and .seen==0) and ([.[]|select(.kind=="429")][0]|.fired==1 and .retry_after==7)'
