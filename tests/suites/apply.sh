@@ -387,3 +387,25 @@ fi
 srv=$(server_users | grep -c intr)
 [ $? -eq 0 ] && [ "$srv" -eq 300 ] && [ "$(state_users | grep -c intr)" -eq 300 ] &&
 	ok "apply after Ctrl-C completes the rest" || fail "apply after Ctrl-C completes the rest" "server=$srv" "$(tail -5 int2.txt)"
+
+# ---- a second Ctrl-C exits at once; the journal keeps what completed ----
+new_dir interrupt2
+sed 's/intr/twice/; s/"i"/"t"/' "$WORK/interrupt/main.tf" > main.tf
+admin POST faults '{"path":"/user/new","kind":"latency","ms":20,"count":0}' >/dev/null
+"$LITEHCL" apply -auto-approve -parallelism=10 >int.txt 2>&1 &
+p=$!
+sleep 0.4
+kill -INT $p
+sleep 0.05
+kill -INT $p
+wait $p
+rc=$?
+admin POST faults/clear '{}' >/dev/null
+rm -f .terraform.tfstate.lock.info
+"$LITEHCL" apply -auto-approve >int2.txt 2>&1
+rc2=$?
+srv=$(server_users | grep -c twice)
+dups=$(admin GET dump | jq -r '.users[].user_email' | grep twice | sort | uniq -d | wc -l)
+[ $rc -ne 0 ] && [ $rc2 -eq 0 ] && [ "$srv" -eq 300 ] && [ "$dups" -eq 0 ] && [ "$(state_users | grep -c twice)" -eq 300 ] &&
+	ok "second Ctrl-C exits at once; the next apply recovers, no duplicate" ||
+	fail "second Ctrl-C exits at once; the next apply recovers, no duplicate" "rc=$rc rc2=$rc2 server=$srv dups=$dups" "$(tail -5 int2.txt)"
