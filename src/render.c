@@ -1374,6 +1374,14 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 	jadd(crm, "resources", crs);
 	jadd(cfg, "root_module", crm);
 	jadd(r, "configuration", cfg);
+	char ts[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jadd(r, "timestamp", cJSON_CreateString(ts));
+	jadd(r, "applyable", cJSON_CreateBool(lh_plan_has_changes(p)));
+	jadd(r, "complete", cJSON_CreateBool(!p->targeted));
 	jadd(r, "errored", cJSON_CreateFalse());
 	return r;
 }
