@@ -70,6 +70,14 @@ role=$(admin GET dump | jq -r '.users[] | select(.user_email=="admin@example.com
 	fail "admin -> proxy_admin, max_budget 0 -> null" "$role"
 grep -q '"auto_create_key":false' "$EMU_LOG" && ok "create sends auto_create_key false" ||
 	fail "create sends auto_create_key false"
+body=$(jq -c 'select(.path=="/user/new" and .body.user_email=="alice@example.com") | .body' "$EMU_LOG")
+echo "$body" | jq -e '.budget_duration == "30d" and .max_budget == 10 and .models == ["gpt-4o"] and (.metadata | .team == "a" and .n == 1) and (.user_id | test("^[0-9a-f-]{36}$"))' >/dev/null &&
+	ok "create body: monthly -> 30d, metadata as an object, client-chosen UUID" ||
+	fail "create body: monthly -> 30d, metadata as an object, client-chosen UUID" "$body"
+abody=$(jq -c 'select(.path=="/user/new" and .body.user_email=="admin@example.com") | .body' "$EMU_LOG")
+echo "$abody" | jq -e '.user_role == "proxy_admin" and .max_budget == null' >/dev/null &&
+	ok "create body: admin -> proxy_admin, max_budget 0 -> null" ||
+	fail "create body: admin -> proxy_admin, max_budget 0 -> null" "$abody"
 "$LITEHCL" plan -detailed-exitcode >plan.txt 2>&1
 rc=$?
 if [ $rc -eq 0 ] && grep -q 'No changes. Your infrastructure matches the configuration.' plan.txt; then
@@ -118,6 +126,9 @@ else
 fi
 "$LITEHCL" apply -auto-approve >out.txt 2>&1 && grep -q '0 added, 1 changed, 0 destroyed' out.txt &&
 	ok "apply fixes drift" || fail "apply fixes drift" "$(tail -20 out.txt)"
+ubody=$(jq -c 'select(.path=="/user/update") | .body' "$EMU_LOG" | tail -1)
+[ "$(echo "$ubody" | jq -c 'keys')" = '["user_alias","user_id"]' ] &&
+	ok "update sends user_id and only the changed field" || fail "update sends user_id and only the changed field" "$ubody"
 alias=$(admin GET dump | jq -r ".users[] | select(.user_id==\"$alice\") | .user_alias")
 [ "$alias" = alice ] && ok "server holds the configured value again" || fail "server holds the configured value again" "$alias"
 
