@@ -322,7 +322,9 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		    .index = j->c->index, .rt = j->c->rt, .want = want, .want_sensitive = sens,
 		    .have = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
 		    .prior = NULL, .refreshed = false, .targeted = true,
-		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED};
+		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED,
+		    .ignore_all = res->lifecycle.ignore_all, .ignore = res->lifecycle.ignore,
+		    .nignore = res->lifecycle.nignore};
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
 		if (p->n == 1) {
 			lh_change *nc = &p->changes[0];

@@ -211,7 +211,12 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 		const cJSON *old = get(base, a->name);
 		bool configurable = (a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)) != 0;
 		bool diff = false;
-		if (configurable && unknown_in(s->want_unknown, a->name)) {
+		bool ignored = s->ignore_all;
+		for (size_t k = 0; k < s->nignore && !ignored; k++)
+			ignored = strcmp(s->ignore[k], a->name) == 0;
+		if (configurable && ignored) {
+			put(c->after, a->name, dup(old));	/* lifecycle ignore_changes */
+		} else if (configurable && unknown_in(s->want_unknown, a->name)) {
 			mark_unknown(c, a->name);
 			diff = true;
 		} else if (configurable && set_in(s->want, a->name)) {

@@ -80,6 +80,9 @@ typedef struct lh_plan_slot {
 	const cJSON *have;	/* attributes after refresh (or read for import), or NULL */
 	bool refreshed;		/* have is the server's view (false with -refresh=false) */
 	bool replace;		/* -replace named this instance */
+	bool ignore_all;	/* lifecycle ignore_changes = all */
+	const char **ignore;	/* lifecycle ignore_changes attribute names */
+	size_t nignore;
 	bool targeted;		/* included by -target (or no -target given) */
 	const char **deps;	/* addresses (resource or instance) this depends on */
 	size_t ndeps;

@@ -747,6 +747,9 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	if (x->res != NULL) {
 		s->deps = x->res->deps;
 		s->ndeps = x->res->ndeps;
+		s->ignore_all = x->res->lifecycle.ignore_all;
+		s->ignore = x->res->lifecycle.ignore;
+		s->nignore = x->res->lifecycle.nignore;
 	}
 }
 
@@ -918,6 +921,23 @@ lh_run_plan(lh_run *r)
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);
 	free(idxs);
+	/* lifecycle prevent_destroy: a configured instance may not be destroyed */
+	for (size_t i = 0; i < r->plan->n; i++) {
+		const lh_change *c = &r->plan->changes[i];
+		lh_rec *x = r->slot_rec[c->slot];
+		if ((c->action == LH_ACT_DELETE || c->action == LH_ACT_REPLACE) &&
+		    x->res != NULL && x->res->lifecycle.prevent_destroy) {
+			lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
+			    "Instance cannot be destroyed",
+			    "Resource %s has lifecycle.prevent_destroy set, but the plan calls for "
+			    "this resource to be either destroyed or replaced. To avoid this error "
+			    "and continue with the plan, either disable lifecycle.prevent_destroy "
+			    "or reduce the scope of the plan using the -target option.", c->addr);
+			(void)g;
+		}
+	}
+	if (r->d->errors > errs)
+		return false;
 	/* outputs */
 	const cJSON *souts = lh_state_outputs(r->st);
 	if (r->o.mode == LH_PLAN_DESTROY || cfg == NULL) {

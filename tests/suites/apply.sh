@@ -420,3 +420,25 @@ dups=$(admin GET dump | jq -r '.users[].user_email' | grep twice | sort | uniq -
 [ $rc -ne 0 ] && [ $rc2 -eq 0 ] && [ "$srv" -eq 300 ] && [ "$dups" -eq 0 ] && [ "$(state_users | grep -c twice)" -eq 300 ] &&
 	ok "second Ctrl-C exits at once; the next apply recovers, no duplicate" ||
 	fail "second Ctrl-C exits at once; the next apply recovers, no duplicate" "rc=$rc rc2=$rc2 server=$srv dups=$dups" "$(tail -5 int2.txt)"
+
+# ---- lifecycle: ignore_changes, prevent_destroy ----
+new_dir lifecycle
+cat > main.tf <<'EOF2'
+resource "litellm_user" "l" {
+  user_email = "life@example.com"
+  user_alias = "one"
+  lifecycle {
+    ignore_changes  = [user_alias]
+    prevent_destroy = true
+  }
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+sed -i 's/"one"/"two"/' main.tf
+"$LITEHCL" plan -detailed-exitcode >plan.txt 2>&1
+[ $? -eq 0 ] && ok "lifecycle ignore_changes: no diff for an ignored argument" ||
+	fail "lifecycle ignore_changes: no diff for an ignored argument" "$(tail -20 plan.txt)"
+"$LITEHCL" destroy -auto-approve >out.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Instance cannot be destroyed' out.txt && [ "$(server_users | grep -c life@)" -eq 1 ] &&
+	ok "lifecycle prevent_destroy stops destroy" || fail "lifecycle prevent_destroy stops destroy" "rc=$rc" "$(tail -10 out.txt)"
