@@ -5,8 +5,9 @@
  *   server.c (libmicrohttpd glue: body, auth, routing, faults, request log)
  *     -> users.c / teams.c / admin.c (one function per route, store lock held)
  *       -> store.c (users, teams, keys: hash tables, persistence)
- *   json.c holds the JSON helpers every layer shares (floats, timestamps, error bodies,
- *   pydantic-like validation); faults.c decides which injected fault a request gets.
+ *   json.c holds the JSON helpers every layer shares (floats, reprs, error bodies),
+ *   validate.c the pydantic-like 422 checks, clock.c times and budget resets;
+ *   faults.c decides which injected fault a request gets.
  * Everything a route needs arrives in an emu_req; everything it answers goes into an
  * emu_resp.  Routes never touch sockets.
  */
@@ -86,6 +87,8 @@ void emu_resp_error(struct emu_resp *resp, int status, const char *type, const c
 void emu_resp_error_repr(struct emu_resp *resp, int status, const char *type, const char *msg);
 /* Error shape 2: {"detail": MSG} (as_object: {"detail":{"error":MSG}}). */
 void emu_resp_detail(struct emu_resp *resp, int status, bool as_object, const char *msg);
+/* Abort with a message when p is NULL (a test server has no better answer to OOM). */
+void emu_oom_check(const void *p);
 /* printf into a malloc'd string; never returns NULL (aborts on OOM). */
 char *emu_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *emu_strdup(const char *s);
@@ -107,14 +110,20 @@ void emu_set(cJSON *obj, const char *name, cJSON *v);           /* replace or ad
 void emu_push(cJSON *arr, cJSON *v);                             /* append to an array */
 /* Copy of a string member, or NULL when absent/not a string. */
 const char *emu_get_str(const cJSON *obj, const char *name);
+
+/* ---- clock.c ---- */
 /* Current time (ms since epoch; frozen by --now) and its ISO text
  * "2024-06-14T22:48:36.594000Z" or another EMU_TIME_* spelling (buf >= 40). */
 int64_t emu_now_ms(void);
 void emu_time_text(int64_t ms, char *buf, size_t n);
 /* Parse an ISO timestamp like the ones above; false when malformed. */
 bool emu_time_parse(const char *s, int64_t *ms);
+/* The budget_duration grammar ^[1-9][0-9]*(s|m|h|d|w)$|^1mo$ */
+bool emu_duration_valid(const char *s);
+/* When a budget with this duration set at now_ms resets next (ms), or -1. */
+int64_t emu_duration_reset(const char *s, int64_t now_ms);
 
-/* ---- validation (json.c): pydantic-like field checks producing 422 bodies ---- */
+/* ---- validation (validate.c): pydantic-like field checks producing 422 bodies ---- */
 enum emu_ftype {
 	EMU_F_STR, EMU_F_FLOAT, EMU_F_INT, EMU_F_BOOL, EMU_F_LIST, EMU_F_STRLIST,
 	EMU_F_DICT, EMU_F_USER_ROLE, EMU_F_TEAM_ROLE, EMU_F_MEMBER, EMU_F_MEMBERS, EMU_F_ANY
@@ -133,10 +142,6 @@ void emu_verr(cJSON *detail, const char *type, const char *where, const char *fi
               const char *msg, const cJSON *input, cJSON *ctx);
 /* Answer 422 with detail (takes ownership). */
 void emu_resp_422(struct emu_resp *resp, cJSON *detail);
-/* The budget_duration grammar ^[1-9][0-9]*(s|m|h|d|w)$|^1mo$ */
-bool emu_duration_valid(const char *s);
-/* When a budget with this duration set at now_ms resets next (ms), or -1. */
-int64_t emu_duration_reset(const char *s, int64_t now_ms);
 
 /* ---- random (store.c; deterministic with --seed-random) ---- */
 uint64_t emu_rand64(void);
