@@ -311,9 +311,10 @@ udec(const char *s, size_t len, size_t i, uint32_t *cp)
 static bool
 y_printable(uint32_t cp)
 {
-	return cp == 0x0a || (cp >= 0x20 && cp <= 0x7e) || cp == 0x85 ||
-	    (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp != 0xfeff) ||
-	    (cp >= 0x10000 && cp <= 0x10ffff);
+	/* go-yaml's is_printable: nothing outside the BMP, no C1 controls (U+0085 is
+	 * escaped as \N). */
+	return cp == 0x0a || (cp >= 0x20 && cp <= 0x7e) ||
+	    (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd && cp != 0xfeff);
 }
 
 /* go-yaml's double-quoted scalar writer, folding at spaces past column 80. */
@@ -373,41 +374,71 @@ y_quoted(buf *b, const char *s, size_t len, bool allow_breaks, size_t indent)
 	badd(b, "\"", 1);
 }
 
-/* Can go-yaml write s as a literal block? */
+/* go-yaml's line breaks inside printable text: LF, U+2028, U+2029.  Returns the
+ * break's byte length at i, or 0. */
+static size_t
+y_break(const char *s, size_t len, size_t i)
+{
+	if (s[i] == '\n')
+		return 1;
+	if (i + 2 < len && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* Start of the last code point of s. */
+static size_t
+last_rune(const char *s, size_t len)
+{
+	size_t i = len - 1;
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+/* Can go-yaml write s as a literal block?  Only multi-line printable text without a
+ * space before a break or at the end. */
 static bool
 y_literal_ok(const char *s, size_t len)
 {
-	if (memchr(s, '\n', len) == NULL)
-		return false;
-	if (len && (s[len - 1] == ' '))
+	bool breaks = false;
+	/* Terraform asks for a literal block only when the text has a newline. */
+	if (len == 0 || s[len - 1] == ' ' || memchr(s, '\n', len) == NULL)
 		return false;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
 		size_t k = udec(s, len, i, &cp);
-		if (!y_printable(cp) || cp == 0xfeff || cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+		if (y_break(s, len, i)) {
+			breaks = true;
+		} else if (!y_printable(cp) || cp == 0xfeff) {
 			return false;
-		if (cp == ' ' && i + 1 < len && s[i + 1] == '\n')
-			return false;	/* space before a break */
+		}
+		if (cp == ' ' && i + 1 < len && y_break(s, len, i + 1))
+			return false;
 		i += k;
 	}
-	return true;
+	return breaks;
 }
 
 static void
 y_literal(buf *b, const char *s, size_t len, size_t indent)
 {
 	badd(b, "|", 1);
-	if (s[0] == ' ' || s[0] == '\n')
+	if (s[0] == ' ' || y_break(s, len, 0))
 		badd(b, "2", 1);
-	if (s[len - 1] != '\n')
+	size_t lr = last_rune(s, len);
+	if (!y_break(s, len, lr))
 		badd(b, "-", 1);
-	else if (len == 1 || s[len - 2] == '\n')
+	else if (lr == 0 || y_break(s, len, last_rune(s, lr)))
 		badd(b, "+", 1);
 	bool at_start = true;
 	badd(b, "\n", 1);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n') {
-			badd(b, "\n", 1);
+	for (size_t i = 0; i < len;) {
+		size_t k = y_break(s, len, i);
+		if (k) {
+			badd(b, s + i, k);	/* U+2028/U+2029 are written as they are */
+			i += k;
 			at_start = true;
 			continue;
 		}
@@ -415,8 +446,9 @@ y_literal(buf *b, const char *s, size_t len, size_t indent)
 			bspaces(b, indent);
 		at_start = false;
 		badd(b, s + i, 1);
+		i++;
 	}
-	if (s[len - 1] != '\n')
+	if (!y_break(s, len, lr))
 		badd(b, "\n", 1);
 }
 

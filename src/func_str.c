@@ -343,6 +343,9 @@ f_substr(lh_func_ctx *c, lh_value **a, size_t n)
 	if (!on.is_int || !ln.is_int)
 		return lh_fn_fail(c, "value must be a whole number, between -9223372036854775808 and 9223372036854775807");
 	int64_t off = on.i, len = ln.i;
+	/* cty: a zero length after a negative offset means "to the end". */
+	if (off < 0 && len == 0)
+		len = -1;
 	const char *s = S(a[0]);
 	int64_t total = (int64_t)lh_utf8_chars(s, L(a[0]));
 	if (off < 0) {
