@@ -622,7 +622,7 @@ parse_list_query(const struct emu_req *req, struct list_query *q, struct emu_res
 	const char *ids = emu_query(req, "user_ids");
 	bool known = false;
 
-	query_int(req, "page", 1, 1, 1L << 40, &q->page, detail);
+	query_int(req, "page", 1, 1, 1L << 53, &q->page, detail);   /* no real upper bound */
 	query_int(req, "page_size", 25, 1, 100, &q->page_size, detail);
 	if (cJSON_GetArraySize(detail) > 0) {
 		emu_resp_422(resp, detail);

@@ -43,6 +43,15 @@ emu_resp_422(struct emu_resp *resp, cJSON *detail)
 	emu_resp_json(resp, 422, root);
 }
 
+/* Extend the loc of the error just appended with a nested member name. */
+static void
+last_loc_push(cJSON *detail, const char *sub)
+{
+	cJSON *e = cJSON_GetArrayItem(detail, cJSON_GetArraySize(detail) - 1);
+
+	emu_push(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString(sub));
+}
+
 static const char *const user_roles_text =
 	"'proxy_admin', 'proxy_admin_viewer', 'internal_user' or 'internal_user_viewer'";
 
@@ -62,15 +71,9 @@ literal_err(cJSON *detail, const char *field, int index, const char *sub, const 
 
 	emu_oom_check(ctx);
 	emu_add_str(ctx, "expected", expected);
-	if (sub) {
-		/* nested: loc body, field, index, sub */
-		cJSON *e;
-		emu_verr(detail, "literal_error", "body", field, index, msg, v, ctx);
-		e = cJSON_GetArrayItem(detail, cJSON_GetArraySize(detail) - 1);
-		emu_push(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString(sub));
-	} else {
-		emu_verr(detail, "literal_error", "body", field, index, msg, v, ctx);
-	}
+	emu_verr(detail, "literal_error", "body", field, index, msg, v, ctx);
+	if (sub)   /* nested: loc body, field, index, sub */
+		last_loc_push(detail, sub);
 	free(msg);
 }
 
@@ -159,6 +162,7 @@ static void
 check_member(cJSON *detail, const char *f, int index, const cJSON *v)
 {
 	const cJSON *role, *uid, *mail;
+	static const char *const strs[] = {"user_id", "user_email", NULL};
 
 	if (!cJSON_IsObject(v)) {
 		emu_verr(detail, "model_attributes_type", "body", f, index,
@@ -179,11 +183,18 @@ check_member(cJSON *detail, const char *f, int index, const cJSON *v)
 	role = cJSON_GetObjectItemCaseSensitive(v, "role");
 	if (!role) {
 		emu_verr(detail, "missing", "body", f, index, "Field required", v, NULL);
-		cJSON *e = cJSON_GetArrayItem(detail, cJSON_GetArraySize(detail) - 1);
-		emu_push(cJSON_GetObjectItem(e, "loc"), cJSON_CreateString("role"));
-		cJSON_ReplaceItemInObject(e, "input", cJSON_Duplicate(v, true));
-		return;
+		last_loc_push(detail, "role");
 	}
+	for (int i = 0; strs[i]; i++) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(v, strs[i]);
+		if (s && !cJSON_IsNull(s) && !cJSON_IsString(s)) {
+			emu_verr(detail, "string_type", "body", f, index, "Input should be a valid string",
+			         s, NULL);
+			last_loc_push(detail, strs[i]);
+		}
+	}
+	if (!role)
+		return;
 	if (!cJSON_IsString(role) ||
 	    (strcmp(role->valuestring, "admin") && strcmp(role->valuestring, "user")))
 		literal_err(detail, f, index, "role", role, "'admin' or 'user'");

@@ -96,6 +96,10 @@ ST=$(curl -s -o "$B" -w '%{http_code}' -X POST -H "Authorization: Bearer $MK" -H
 expect_body "missing body 422" 422 '{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}'
 call POST /user/new 'null'
 expect_body "JSON null body is a missing body" 422 '{"detail":[{"type":"missing","loc":["body"],"msg":"Field required","input":null}]}'
+head -c 17000000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
+ST=$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' --data-binary @"$WORK/big.json" "$EMU_URL/user/new")
+expect "body over 16 MB -> 413" 413 '.detail=="Request body too large"'
+rm -f "$WORK/big.json"
 call POST /user/new '[1,2]'
 expect "array body 422" 422 '.detail[0].type=="model_attributes_type" and .detail[0].input==[1,2]'
 
@@ -223,6 +227,8 @@ call GET "/user/list?page_size=0"
 expect "page_size 0 -> 422" 422 '.detail[0].loc==["query","page_size"] and .detail[0].type=="greater_than_equal"'
 call GET "/user/list?page_size=101"
 expect_body "page_size 101 -> 422" 422 '{"detail":[{"type":"less_than_equal","loc":["query","page_size"],"msg":"Input should be less than or equal to 100","input":"101","ctx":{"le":100}}]}'
+call GET "/user/list?page=1000000000000&page_size=100"
+expect "huge page is just empty" 200 '.users==[] and .page==1000000000000'
 call GET "/user/list?page=x"
 expect "page not an int -> 422" 422 '.detail[0].type=="int_parsing" and .detail[0].loc==["query","page"]'
 call GET "/user/list?sort_by=password"
@@ -271,7 +277,9 @@ call POST /team/new '{"team_alias":"auto"}'
 expect "team id omitted -> UUID4" 200 '.team_id|test("^[0-9a-f]{8}-[0-9a-f]{4}-4")'
 auto_team=$(jq -r .team_id "$B")
 call POST /team/new '{"members_with_roles":[{"role":"owner","user_id":"x"}]}'
-expect "team/new bad member role 422" 422 '.detail[0].type=="literal_error"'
+expect "team/new bad member role 422" 422 '.detail[0].type=="literal_error" and .detail[0].loc==["body","members_with_roles",0,"role"]'
+call POST /team/new '{"members_with_roles":[{"user_id":7}]}'
+expect "team/new member errors (role missing, id not a string)" 422 '[.detail[]|.type+":"+(.loc|map(tostring)|join("."))]==["missing:body.members_with_roles.0.role","string_type:body.members_with_roles.0.user_id"]'
 call GET "/team/info?team_id=t1"
 expect "team/info" 200 '.team_id=="t1" and .team_info.team_id=="t1" and .keys==[] and .team_memberships==[]'
 call GET "/team/info?team_id=none"
