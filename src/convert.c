@@ -15,56 +15,77 @@ typedef struct {
 	const char *err;	/* first error, with path */
 	char path[512];		/* current path: .attr[0]["key"] */
 	size_t plen;
+	char desc[1024];	/* the same path in cty's words: element 0: attribute "a": */
+	size_t dlen;
 	bool arg_style;		/* function-argument wording: element 0: attribute "a": */
 } cctx;
 
 static lh_value *conv(cctx *c, lh_value *v, const lh_type *t);
 
+/* Records the first error.  cty words a type mismatch with the path inside the
+ * message ("element 0: attribute \"a\": string required"); a string that does not
+ * parse as a number or bool is a path error, which Terraform prefixes with the path
+ * (".y[0].z: a bool is required") for variables and shows bare for function
+ * arguments. */
 static lh_value *
 fail(cctx *c, const char *msg)
 {
-	if (c->err == NULL) {
-		if (c->plen && c->arg_style && strncmp(msg, "a ", 2) == 0)
-			c->err = lh_arena_strdup(c->a, msg);	/* cty gives parse errors no path */
-		else if (c->plen && c->arg_style)
-			c->err = lh_arena_printf(c->a, "%.*s%s", (int)c->plen, c->path, msg);
-		else if (c->plen)
+	if (c->err != NULL)
+		return NULL;
+	if (strncmp(msg, "a ", 2) == 0) {
+		if (c->plen && !c->arg_style)
 			c->err = lh_arena_printf(c->a, "%.*s: %s", (int)c->plen, c->path, msg);
 		else
 			c->err = lh_arena_strdup(c->a, msg);
+	} else {
+		c->err = lh_arena_printf(c->a, "%.*s%s", (int)c->dlen, c->desc, msg);
 	}
 	return NULL;
 }
 
+/* Appends a step to both paths; returns the old lengths packed for path_pop. */
 static size_t
-path_push(cctx *c, const char *text)
+path_push(cctx *c, const char *text, const char *desc)
 {
-	size_t old = c->plen, n = strlen(text);
+	size_t old = c->plen, n = strlen(text), dn = strlen(desc);
 	if (c->plen + n < sizeof c->path) {
 		memcpy(c->path + c->plen, text, n + 1);
 		c->plen += n;
 	}
-	return old;
+	size_t dold = c->dlen;
+	if (c->dlen + dn < sizeof c->desc) {
+		memcpy(c->desc + c->dlen, desc, dn + 1);
+		c->dlen += dn;
+	}
+	return old | dold << 16;
+}
+
+static void
+path_pop(cctx *c, size_t old)
+{
+	c->plen = old & 0xffff;
+	c->path[c->plen] = 0;
+	c->dlen = old >> 16;
+	c->desc[c->dlen] = 0;
 }
 
 static lh_value *
 conv_attr(cctx *c, lh_value *v, const lh_type *t, const char *name)
 {
-	size_t old = path_push(c, c->arg_style ? lh_arena_printf(c->a, "attribute \"%s\": ", name) :
-	    lh_arena_printf(c->a, ".%s", name));
+	size_t old = path_push(c, lh_arena_printf(c->a, ".%s", name),
+	    lh_arena_printf(c->a, "attribute \"%s\": ", name));
 	lh_value *r = conv(c, v, t);
-	c->plen = old;
-	c->path[old] = 0;
+	path_pop(c, old);
 	return r;
 }
 
 static lh_value *
 conv_index(cctx *c, lh_value *v, const lh_type *t, size_t i)
 {
-	size_t old = path_push(c, lh_arena_printf(c->a, c->arg_style ? "element %zu: " : "[%zu]", i));
+	size_t old = path_push(c, lh_arena_printf(c->a, "[%zu]", i),
+	    lh_arena_printf(c->a, "element %zu: ", i));
 	lh_value *r = conv(c, v, t);
-	c->plen = old;
-	c->path[old] = 0;
+	path_pop(c, old);
 	return r;
 }
 
@@ -73,10 +94,10 @@ conv_key(cctx *c, lh_value *v, const lh_type *t, const char *k)
 {
 	char *q;
 	lh_str_go_quote(c->a, k, strlen(k), &q);
-	size_t old = path_push(c, lh_arena_printf(c->a, c->arg_style ? "element %s: " : "[%s]", q));
+	size_t old = path_push(c, lh_arena_printf(c->a, "[%s]", q),
+	    lh_arena_printf(c->a, "element %s: ", q));
 	lh_value *r = conv(c, v, t);
-	c->plen = old;
-	c->path[old] = 0;
+	path_pop(c, old);
 	return r;
 }
 
@@ -290,7 +311,8 @@ conv_seq(cctx *c, lh_value *v, const lh_type *t)
 	const lh_type *chosen;
 	if (!conv_elems(c, v->u.seq.items, n, et, out, &chosen, NULL)) {
 		if (c->err == NULL)
-			return mismatch(c, t);
+			return fail(c, t->kind == LH_TY_LIST ? "all list elements must have the same type" :
+			    "all set elements must have the same type");
 		return NULL;
 	}
 	if (n == 0)
@@ -315,7 +337,7 @@ conv_map(cctx *c, lh_value *v, const lh_type *t)
 	const lh_type *chosen;
 	if (!conv_elems(c, v->u.map.vals, n, et, out, &chosen, v->u.map.keys)) {
 		if (c->err == NULL)
-			return mismatch(c, t);
+			return fail(c, "all map elements must have the same type");
 		return NULL;
 	}
 	if (n == 0)
@@ -331,6 +353,26 @@ conv_object(cctx *c, lh_value *v, const lh_type *t)
 	if (from != LH_TY_MAP && from != LH_TY_OBJECT)
 		return mismatch(c, t);
 	lh_value **out = lh_arena_alloc(a, (t->n ? t->n : 1) * sizeof *out);
+	/* cty names every missing attribute at once: attributes "a", "b", and "c". */
+	size_t nmiss = 0;
+	const char **miss = lh_arena_alloc(a, (t->n ? t->n : 1) * sizeof *miss);
+	for (size_t i = 0; i < t->n; i++) {
+		bool opt = t->optional && t->optional[i];
+		if (!opt && lh_val_get(v, t->names[i]) == NULL)
+			miss[nmiss++] = t->names[i];
+	}
+	if (nmiss == 1)
+		return fail(c, lh_arena_printf(a, "attribute \"%s\" is required", miss[0]));
+	if (nmiss == 2)
+		return fail(c, lh_arena_printf(a, "attributes \"%s\" and \"%s\" are required",
+		    miss[0], miss[1]));
+	if (nmiss > 2) {
+		char *list = lh_arena_strdup(a, "");
+		for (size_t i = 0; i < nmiss; i++)
+			list = lh_arena_printf(a, "%s%s%s\"%s\"", list, i ? ", " : "",
+			    i == nmiss - 1 ? "and " : "", miss[i]);
+		return fail(c, lh_arena_printf(a, "attributes %s are required", list));
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		lh_value *av = lh_val_get(v, t->names[i]);
 		bool opt = t->optional && t->optional[i];
@@ -361,9 +403,17 @@ conv_tuple(cctx *c, lh_value *v, const lh_type *t)
 	if (v->u.seq.n != t->n)
 		return mismatch(c, t);
 	lh_value **out = lh_arena_alloc(a, (t->n ? t->n : 1) * sizeof *out);
-	for (size_t i = 0; i < t->n; i++)
-		if ((out[i] = conv_index(c, v->u.seq.items[i], t->types[i], i)) == NULL)
+	for (size_t i = 0; i < t->n; i++) {
+		if ((out[i] = conv_index(c, v->u.seq.items[i], t->types[i], i)) == NULL) {
+			/* cty does not explain a tuple mismatch element by element. */
+			if (c->err != NULL && strstr(c->err, "a number is required") == NULL &&
+			    strstr(c->err, "a bool is required") == NULL) {
+				c->err = NULL;
+				return mismatch(c, t);
+			}
 			return NULL;
+		}
+	}
 	return keep_marks(c, v, lh_val_tuple(a, out, t->n));
 }
 
