@@ -2012,11 +2012,61 @@ check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 	}
 }
 
+/* Drops diagnostics after `from` that repeat an earlier one exactly (same place,
+ * summary and detail): the instances of one resource block with a constant mistake
+ * report it once, as Terraform's validate (which checks each block once) does. */
+static void
+dedupe_diags(lh_arena *a, lh_diags *d, lh_diag *from)
+{
+	size_t n = 0;
+	for (lh_diag *g = from; g != NULL; g = g->next)
+		n++;
+	if (n < 2)
+		return;
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	lh_diag **tab = lh_arena_alloc(a, cap * sizeof *tab);
+	lh_diag *prev = NULL;
+	for (lh_diag *g = from; g != NULL;) {
+		size_t h = hash_str(g->summary) ^ (hash_str(g->detail ? g->detail : "") * 31) ^
+		    ((size_t)g->start * 2654435761u) ^ ((size_t)g->end << 7) ^ (size_t)(uintptr_t)g->src;
+		h &= cap - 1;
+		bool dup = false;
+		while (tab[h] != NULL) {
+			lh_diag *o = tab[h];
+			if (o->src == g->src && o->start == g->start && o->end == g->end && o->sev == g->sev &&
+			    strcmp(o->summary, g->summary) == 0 &&
+			    strcmp(o->detail ? o->detail : "", g->detail ? g->detail : "") == 0) {
+				dup = true;
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+		lh_diag *next = g->next;
+		if (dup) {
+			if (prev != NULL)
+				prev->next = next;
+			if (d->tail == g)
+				d->tail = prev;
+			if (g->sev == LH_DIAG_ERROR)
+				d->errors--;
+			else
+				d->warnings--;
+		} else {
+			tab[h] = g;
+			prev = g;
+		}
+		g = next;
+	}
+}
+
 bool
 lh_config_validate(lh_config *cfg, lh_diags *d)
 {
 	struct lh_config_priv *p = cfg->priv;
 	int before = d->errors;
+	lh_diag *last = d->tail;
 	lh_diags *saved = p->d;
 	p->d = d;
 	/* every local, so that unused ones are checked too */
@@ -2047,6 +2097,9 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 	check_unique_emails(cfg, all, nall, d);
 	size_t no;
 	lh_config_outputs(cfg, NULL, NULL, d, &no);
+	lh_diag *first = last != NULL ? last->next : d->head;
+	if (first != NULL)
+		dedupe_diags(cfg->a, d, first);
 	return d->errors == before;
 }
 
