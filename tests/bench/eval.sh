@@ -40,13 +40,19 @@ for kind in foreach blocks; do
 	rc=$?
 	end=$(date +%s%N)
 	ms=$(( (end - start) / 1000000 ))
+	# CPU time too: on a loaded machine the wall time mostly measures the scheduler
+	cpu=""
+	if [ -x /usr/bin/time ]; then
+		cpu=$(cd "$work/$kind" && /usr/bin/time -f '%U %S' -o "$work/time" "$LITEHCL" validate -no-color >/dev/null 2>&1;
+		    awk '{printf "%d", ($1 + $2) * 1000}' "$work/time")
+	fi
 	size=$(wc -c <"$work/$kind/main.tf")
 	if [ $rc -ne 0 ]; then
 		echo "FAIL bench-eval/$kind: validate exited $rc"
 		echo "$out" | head -20
 		status=1
 	else
-		echo "ok bench-eval/$kind: $N instances ($size bytes) validated in ${ms} ms"
+		echo "ok bench-eval/$kind: $N instances ($size bytes) validated in ${ms} ms wall${cpu:+, ${cpu} ms CPU}"
 	fi
 done
 exit $status
