@@ -34,6 +34,21 @@ push(alist *l)
 	return x;
 }
 
+typedef struct {
+	const char *key;
+	size_t pos;
+} kpos;
+
+static int
+kpos_cmp(const void *x, const void *y)
+{
+	const kpos *p = x, *q = y;
+	int c = strcmp(p->key, q->key);
+	if (c != 0)
+		return c;
+	return p->pos < q->pos ? -1 : p->pos > q->pos;
+}
+
 static lh_value *
 from_json(lh_arena *a, const cJSON *j, int depth)
 {
@@ -60,18 +75,25 @@ from_json(lh_arena *a, const cJSON *j, int depth)
 	}
 	if (cJSON_IsArray(j))
 		return lh_val_tuple(a, vals, n);
-	/* JSON allows duplicate keys; the last one wins, as in Go's decoder */
+	/* JSON allows duplicate keys; the last one wins, as in Go's decoder: sort by key
+	 * then position, keep the last of each run. */
+	kpos *ord = lh_arena_alloc(a, (n ? n : 1) * sizeof *ord);
+	for (i = 0; i < n; i++) {
+		ord[i].key = keys[i];
+		ord[i].pos = i;
+	}
+	if (n > 1)
+		qsort(ord, n, sizeof *ord, kpos_cmp);
+	const char **uk = lh_arena_alloc(a, (n ? n : 1) * sizeof *uk);
+	lh_value **uv = lh_arena_alloc(a, (n ? n : 1) * sizeof *uv);
 	size_t m = 0;
 	for (i = 0; i < n; i++) {
-		size_t k = 0;
-		while (k < m && strcmp(keys[k], keys[i]) != 0)
-			k++;
-		keys[k] = keys[i];
-		vals[k] = vals[i];
-		if (k == m)
-			m++;
+		if (i + 1 < n && strcmp(ord[i].key, ord[i + 1].key) == 0)
+			continue;
+		uk[m] = ord[i].key;
+		uv[m++] = vals[ord[i].pos];
 	}
-	return lh_val_object(a, keys, vals, m);
+	return lh_val_object(a, uk, uv, m);
 }
 
 lh_value *
