@@ -1996,12 +1996,18 @@ check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 			if (strcmp(low[j], l) == 0) {
 				const lh_arg_range *ar = lh_instance_arg(all[i], "user_email");
 				const lh_arg_range *pr = lh_instance_arg(all[j], "user_email");
-				lh_diag *g = derr(d, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
-				    ar ? ar->end : all[i]->block->start, all[i]->res->context, "Duplicate user_email",
-				    "%s has user_email \"%s\", which %s already uses%s%s%s. LiteLLM user emails must be unique (compared case-insensitively).",
-				    all[i]->addr, lh_val_is_sensitive(e) ? "(sensitive value)" : e->u.str.s, all[j]->addr,
-				    pr ? " (at " : "", pr ? pos_text(a, pr->src, pr->start, pr->end) : "", pr ? ")" : "");
-				(void)g;
+				const char *where = pr ? lh_arena_printf(a, " (at %s)", pos_text(a, pr->src, pr->start, pr->end)) : "";
+				bool secret = lh_val_is_sensitive(e) || lh_val_is_sensitive(lh_val_get(all[j]->args, "user_email"));
+				if (secret)
+					derr(d, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+					    ar ? ar->end : all[i]->block->start, all[i]->res->context, "Duplicate user_email",
+					    "%s has the same user_email as %s%s (the value is sensitive, so it is not shown). LiteLLM user emails must be unique (compared case-insensitively).",
+					    all[i]->addr, all[j]->addr, where);
+				else
+					derr(d, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+					    ar ? ar->end : all[i]->block->start, all[i]->res->context, "Duplicate user_email",
+					    "%s has user_email \"%s\", which %s already uses%s. LiteLLM user emails must be unique (compared case-insensitively).",
+					    all[i]->addr, e->u.str.s, all[j]->addr, where);
 				dup = true;
 				break;
 			}
