@@ -110,6 +110,29 @@ if [ -f "$D/terraform.tfstate.backup" ]; then
 fi
 if grep -q "$MK" "$D"/terraform.tfstate* 2>/dev/null; then fail "no key in state files"; else ok "no key in state files"; fi
 
+# ---------------------------------------------------------------- Ctrl-C during apply
+admin reset '{"keep_faults":true}'
+rm -f "$D"/terraform.tfstate* "$D"/.terraform.tfstate*
+(cd "$D" && exec "$LITEHCL" apply -auto-approve -no-color -parallelism=2 >"$WORK/int.out" 2>&1) &
+pid=$!
+i=0	# interrupt once creates are under way
+while [ "$(server_users | wc -l)" -lt 5 ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i + 1)); done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+server_users >"$WORK/server.txt"
+if [ -f "$D/terraform.tfstate" ]; then state_users "$D/terraform.tfstate" >"$WORK/state.txt"; else : >"$WORK/state.txt"; fi
+ns=$(wc -l <"$WORK/server.txt")
+if [ $rc -eq 1 ] && [ "$ns" -gt 0 ] && [ "$ns" -lt $N ] && cmp -s "$WORK/server.txt" "$WORK/state.txt" \
+	&& [ ! -e "$D/terraform.tfstate.journal" ] && [ ! -e "$D/.terraform.tfstate.lock.info" ]; then
+	ok "SIGINT: in-flight creates finish and are saved ($ns of $N), exit 1, no journal or lock left"
+else
+	fail "SIGINT: in-flight creates finish and are saved" "rc=$rc server=$ns state=$(wc -l <"$WORK/state.txt")" "$(tail -5 "$WORK/int.out")"
+fi
+(cd "$D" && "$LITEHCL" apply -auto-approve -no-color >"$WORK/again.out" 2>&1)
+if [ $? -eq 0 ] && [ "$(server_users | wc -l)" -eq $N ]; then ok "apply after SIGINT completes the rest"
+else fail "apply after SIGINT completes the rest" "$(grep -m3 Error "$WORK/again.out")"; fi
+
 # ---------------------------------------------------------------- locking through the CLI
 # A long apply (destroy of N users with latency on deletes) holds the lock.
 admin faults '{"path":"/user/delete","kind":"latency","ms":60,"count":0}'
