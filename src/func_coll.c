@@ -248,16 +248,20 @@ f_element(lh_func_ctx *c, lh_value **a, size_t n)
 }
 
 static bool
-flatten_into(lh_func_ctx *c, lh_value *v, lh_value ***out, size_t *k, size_t *cap, bool *unknown)
+flatten_into(lh_func_ctx *c, lh_value *v, lh_value ***out, size_t *k, size_t *cap, bool *unknown,
+    bool *marked)
 {
 	for (size_t i = 0; i < SEQ(v).n; i++) {
 		lh_value *e = SEQ(v).items[i];
+		/* A marked list being flattened marks the whole result. */
+		if (lh_val_is_sensitive(e) && lh_is_seq(e->type))
+			*marked = true;
 		if (lh_val_is_unknown(e) && (e->type->kind == LH_TY_DYNAMIC || lh_is_seq(e->type))) {
 			*unknown = true;
 			return true;
 		}
 		if (!lh_val_is_null(e) && lh_is_seq(e->type)) {
-			if (!flatten_into(c, e, out, k, cap, unknown))
+			if (!flatten_into(c, e, out, k, cap, unknown, marked))
 				return false;
 			continue;
 		}
@@ -279,11 +283,12 @@ f_flatten(lh_func_ctx *c, lh_value **a, size_t n)
 		return lh_fn_fail(c, "can only flatten lists, sets and tuples");
 	size_t cap = 8, k = 0;
 	lh_value **out = alloc_items(c, cap);
-	bool unknown = false;
-	flatten_into(c, a[0], &out, &k, &cap, &unknown);
+	bool unknown = false, marked = false;
+	flatten_into(c, a[0], &out, &k, &cap, &unknown, &marked);
 	if (unknown)
 		return lh_val_unknown(c->a, &lh_type_dynamic);
-	return lh_val_tuple(c->a, out, k);
+	lh_value *r = lh_val_tuple(c->a, out, k);
+	return marked ? lh_val_mark_sensitive(c->a, r) : r;
 }
 
 static lh_value *
@@ -778,7 +783,7 @@ f_zipmap(lh_func_ctx *c, lh_value **a, size_t n)
 const lh_fdef lh_func_coll[] = {
 	{ "alltrue", 1, { { "list", &lh_t_list_bool, 0 } }, false, { 0 }, &lh_type_bool, f_alltrue },
 	{ "anytrue", 1, { { "list", &lh_t_list_bool, 0 } }, false, { 0 }, &lh_type_bool, f_anytrue },
-	{ "chunklist", 2, { LIST("list"), NUMP("size") }, false, { 0 }, NULL, f_chunklist },
+	{ "chunklist", 2, { { "list", &lh_t_list_any, P_MARKED }, NUMP("size") }, false, { 0 }, NULL, f_chunklist },
 	{ "coalesce", 0, { { 0 } }, true, { "vals", NULL, P_NULL | P_UNKNOWN }, NULL, f_coalesce },
 	{ "coalescelist", 0, { { 0 } }, true, { "vals", NULL, P_NULL | P_UNKNOWN }, NULL, f_coalescelist },
 	{ "compact", 1, { { "list", &lh_t_list_string, 0 } }, false, { 0 }, &lh_t_list_string, f_compact },

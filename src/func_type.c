@@ -144,7 +144,13 @@ f_sensitive(lh_func_ctx *c, lh_value **a, size_t n)
 static lh_value *
 f_nonsensitive(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	return lh_val_unmark(c->a, a[0]);
+	/* Only the value's own mark goes: marks inside collections stay (Terraform). */
+	if (!lh_val_is_sensitive(a[0]))
+		return a[0];
+	lh_value *v = lh_arena_alloc(c->a, sizeof *v);
+	*v = *a[0];
+	v->flags &= ~(unsigned)LH_VF_SENSITIVE;
+	return v;
 }
 
 #define V { "v", NULL, P_NULL | P_UNKNOWN | P_RAW }

@@ -433,6 +433,15 @@ lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n)
 	lh_value **copy = lh_arena_alloc(a, (n ? n : 1) * sizeof *copy);
 	if (n)
 		memcpy(copy, items, n * sizeof *copy);
+	/* Set elements cannot carry marks (cty): a mark anywhere inside an element moves
+	 * to the set itself. */
+	bool marked = false;
+	for (size_t i = 0; i < n; i++) {
+		if (lh_val_has_sensitive(copy[i])) {
+			marked = true;
+			copy[i] = lh_val_unmark(a, copy[i]);
+		}
+	}
 	lh_arena *scratch = lh_arena_new();
 	cmp_arena = scratch;
 	qsort(copy, n, sizeof *copy, qs_set_cmp);
@@ -454,7 +463,7 @@ lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n)
 		if (!dup)
 			copy[m++] = copy[i];
 	}
-	lh_value *v = newval(a, lh_type_set(a, elem), 0);
+	lh_value *v = newval(a, lh_type_set(a, elem), marked ? LH_VF_SENSITIVE : 0);
 	v->u.seq.items = copy;
 	v->u.seq.n = m;
 	return v;
