@@ -43,12 +43,24 @@ tokstr(lh_pctx *p, lh_tok t)
 	return lh_arena_strndup(p->a, p->src->text + t.off, t.len);
 }
 
-/* Appends x to an arena array of n pointers, growing at 0, 8, 16, 32 ... */
+/* Returns an array with room for n + 1 elements of size sz when an array of n
+ * elements is full: capacities go 1, 2, 4, 8 ... (most lists are short). */
+static void *
+grow(lh_pctx *p, void *old, size_t n, size_t sz)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return old;
+	void *v = lh_arena_alloc(p->a, (n ? 2 * n : 1) * sz);
+	if (n > 0)
+		memcpy(v, old, n * sz);
+	return v;
+}
+
+/* Appends x to an arena array of n pointers. */
 static lh_node **
 append(lh_pctx *p, lh_node **v, size_t n, lh_node *x)
 {
-	if (n == 0 || (n >= 8 && (n & (n - 1)) == 0))
-		v = lh_arena_grow(p->a, v, n, n + 1, sizeof *v);
+	v = grow(p, v, n, sizeof *v);
 	v[n] = x;
 	return v;
 }
@@ -124,10 +136,7 @@ plain_text(lh_pctx *p, lh_node *t)
 lh_labels
 lh_ast_labels_add(lh_pctx *p, lh_labels l, lh_tok ident, lh_node *quoted)
 {
-	if (l.n == l.cap) {
-		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
-		l.cap = l.n < 4 ? 8 : l.n * 2;
-	}
+	l.v = grow(p, l.v, l.n, sizeof *l.v);
 	lh_label *lab = &l.v[l.n++];
 	if (quoted == NULL) {
 		lab->text = tokstr(p, ident);
@@ -311,13 +320,9 @@ lh_ast_cond(lh_pctx *p, lh_node *c, lh_node *t, lh_node *f)
 lh_list
 lh_ast_list_add(lh_pctx *p, lh_list l, lh_node *item, lh_node *value)
 {
-	if (l.n == l.cap) {
-		size_t cap = l.n < 4 ? 8 : l.n * 2;
-		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
-		if (value != NULL)
-			l.w = lh_arena_grow(p->a, l.w, l.n, l.n + 1, sizeof *l.w);
-		l.cap = cap;
-	}
+	l.v = grow(p, l.v, l.n, sizeof *l.v);
+	if (value != NULL)
+		l.w = grow(p, l.w, l.n, sizeof *l.w);
 	l.v[l.n] = item;
 	if (value != NULL)
 		l.w[l.n] = value;
@@ -463,10 +468,7 @@ lh_ast_tparts_add(lh_pctx *p, lh_tparts l, lh_tpart part)
 		strip_later(p, part.n, 1);
 	if (part.strip_before && l.n > 0 && l.v[l.n - 1]->kind == LH_AST_TLIT)
 		strip_later(p, l.v[l.n - 1], 2);
-	if (l.n == l.cap) {
-		l.v = lh_arena_grow(p->a, l.v, l.n, l.n + 1, sizeof *l.v);
-		l.cap = l.n < 4 ? 8 : l.n * 2;
-	}
+	l.v = grow(p, l.v, l.n, sizeof *l.v);
 	l.v[l.n++] = part.n;
 	l.strip_next = part.strip_after;
 	if (l.n == 1)
@@ -511,6 +513,13 @@ lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 	const char *s = p->src->text + t.off, *e = s + t.len;
 	char *out = lh_arena_alloc(p->a, t.len + 1), *o = out;
 	lh_tpart r = { NULL, false, false };
+	/* most literals need no decoding: copy up to the first \\, $ or % at once */
+	const char *q = s;
+	while (q < e && *q != '\\' && *q != '$' && *q != '%')
+		q++;
+	memcpy(o, s, (size_t)(q - s));
+	o += q - s;
+	s = q;
 	while (s < e) {
 		if ((*s == '$' || *s == '%') && e - s >= 3 && s[1] == s[0] && s[2] == '{') {
 			*o++ = *s;

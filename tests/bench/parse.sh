@@ -1,0 +1,69 @@
+#!/bin/sh
+# parse.sh - front end benchmark (`make bench-parse`).  Builds a ~10 MB input from the
+# real-world corpus (each accepted file wrapped in a uniquely named block, so top-level
+# attributes never clash), then reports:
+#   - lex+parse throughput in MB/s (litehcl hcl2json -bench: times lh_parse_file only),
+#   - peak memory of a whole `litehcl hcl2json` run,
+#   - the whole-process time of `litehcl hcl2json` against @cdktf/hcl2json (HashiCorp's
+#     parser in WebAssembly, installed into build/node_modules with npm when node is
+#     available) on the same input, in the same run.
+# Targets: >= 100 MB/s parse; hcl2json >= 50x faster than @cdktf/hcl2json.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+: "${SHARED:=$top/../shared}"
+LITEHCL=${LITEHCL:-$top/build/litehcl}
+corpus=$SHARED/corpus/hcl
+if [ ! -d "$corpus/real" ]; then
+	echo "skip bench-parse: \$SHARED/corpus/hcl not available"
+	exit 0
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+input=$work/bench.hcl
+python3 - "$corpus" "$input" <<'PY'
+import json, os, sys
+corpus, out = sys.argv[1], sys.argv[2]
+ok = {v["file"] for v in json.load(open(os.path.join(corpus, "verdicts.json"))) if v["ok"]}
+files = sorted(f for f in os.listdir(os.path.join(corpus, "real")) if f in ok)
+texts = [open(os.path.join(corpus, "real", f), encoding="utf-8").read() for f in files]
+n, size = 0, 0
+with open(out, "w", encoding="utf-8") as o:
+    while size < 10 * 1000 * 1000:
+        for t in texts:
+            chunk = "wrap_%d {\n%s\n}\n" % (n, t)
+            o.write(chunk)
+            size += len(chunk.encode())
+            n += 1
+PY
+bytes=$(wc -c <"$input")
+echo "input: $bytes bytes ($(grep -c '^wrap_' "$input") wrapped corpus files)"
+"$LITEHCL" hcl2json -bench "$input" || exit 1
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v "$LITEHCL" hcl2json "$input" 2>"$work/time.txt" >/dev/null
+	echo "hcl2json peak RSS: $(awk -F': ' '/Maximum resident set size/ {printf "%.1f MB", $2/1024}' "$work/time.txt")"
+fi
+now() { python3 -c 'import time; print(time.time())'; }
+t0=$(now); "$LITEHCL" hcl2json "$input" >"$work/ours.json" || exit 1; t1=$(now)
+ours=$(python3 -c "print('%.3f' % ($t1 - $t0))")
+echo "litehcl hcl2json: ${ours} s"
+if command -v node >/dev/null 2>&1; then
+	nm=$top/build/node/node_modules
+	if [ ! -d "$nm/@cdktf/hcl2json" ]; then
+		mkdir -p "$top/build/node"
+		npm install --silent --prefix "$top/build/node" @cdktf/hcl2json >/dev/null 2>&1 ||
+			echo "npm install @cdktf/hcl2json failed; no comparison"
+	fi
+	if [ -d "$nm/@cdktf/hcl2json" ]; then
+		t0=$(now); NODE_PATH=$nm node tests/bench/oracle.js "$input" >"$work/theirs.json"; t1=$(now)
+		theirs=$(python3 -c "print('%.3f' % ($t1 - $t0))")
+		echo "@cdktf/hcl2json: ${theirs} s"
+		python3 -c "print('ratio: litehcl hcl2json is %.1fx faster' % ($theirs / $ours))"
+		if python3 tests/suites/jsoncmp.py "$work/theirs.json" "$work/ours.json" >"$work/diff.txt"; then
+			echo "outputs: identical as unordered JSON"
+		else
+			echo "outputs differ:"; head -5 "$work/diff.txt"
+		fi
+	fi
+else
+	echo "node not available: no comparison with @cdktf/hcl2json"
+fi

@@ -1,0 +1,60 @@
+/* fuzz_parse.c - libFuzzer target for the HCL front end: feeds arbitrary bytes to
+ * lh_parse_file, lh_parse_expr and lh_parse_template, converts every tree that parses
+ * to JSON (hcl2json) and prints every tree and diagnostic to /dev/null, so that ranges,
+ * decoded strings and the dump are exercised too.  Built by `make fuzz` with
+ * -fsanitize=fuzzer,address,undefined; tests/run.sh runs it for FUZZ_SECONDS. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hcl2json.h"
+#include "parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static FILE *sink;
+
+static void
+check(lh_node *(*parse)(lh_arena *, const lh_source *, lh_diags *), const uint8_t *data,
+    size_t size, int json)
+{
+	lh_arena *a = lh_arena_new();
+	lh_diags d;
+	lh_diags_init(&d, a);
+	lh_source *src = lh_source_from_mem(a, "fuzz.hcl", (const char *)data, size);
+	lh_node *n = parse(a, src, &d);
+	if (n != NULL) {
+		/* a tree comes with no errors, an error never comes with a tree */
+		if (d.errors != 0)
+			abort();
+		lh_ast_dump(sink, n);
+		if (json) {
+			cJSON *j = lh_hcl2json(n, &d);
+			if (j != NULL) {
+				char *s = cJSON_PrintUnformatted(j);
+				free(s);
+				cJSON_Delete(j);
+			}
+		}
+	} else if (d.errors == 0) {
+		abort();
+	}
+	for (const lh_diag *g = d.head; g != NULL; g = g->next)
+		if (g->start > g->end || g->end > size)
+			abort();
+	lh_diag_print(sink, &d, false);
+	/* source.c keeps the line map outside the arena for the process lifetime */
+	free(src->lines);
+	lh_arena_free(a);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (sink == NULL && (sink = fopen("/dev/null", "w")) == NULL)
+		abort();
+	check(lh_parse_file, data, size, 1);
+	check(lh_parse_expr, data, size, 0);
+	check(lh_parse_template, data, size, 0);
+	return 0;
+}
