@@ -336,6 +336,8 @@ heredoc_close(lh_lexer *lx, lh_lex_frame *f, const unsigned char *p, const unsig
 	    memcmp(p, lx->base + f->mark, f->marklen) != 0)
 		return false;
 	p += f->marklen;
+	while (*p == ' ' || *p == '\t')
+		p++;
 	if (*p == '\n' || (*p == '\r' && p[1] == '\n') || (size_t)(p - lx->base) == lx->len) {
 		*e = p;
 		return true;

@@ -1,0 +1,6 @@
+a = <<EOT
+  x
+  EOT   
+b = <<EOT
+  EOT y
+EOT
