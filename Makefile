@@ -14,6 +14,7 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 OPT     ?= -O2 -g
 SAN     ?=
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 STD      = -std=c11 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 DEPFLAGS = -MMD -MP
@@ -92,8 +93,9 @@ fuzz: $(BUILD)/fuzz/fuzz_parse
 
 # The sanitizer build uses clang, so every check also proves the code compiles
 # warning-free under both gcc (plain build) and clang.
-check: all
-	$(MAKE) CC=clang BUILD=build/san OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all
+check:
+	$(MAKE) -j$(JOBS) all
+	$(MAKE) -j$(JOBS) CC=clang BUILD=build/san OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all
 	@if [ -f tests/fuzz/fuzz_parse.c ]; then $(MAKE) fuzz; else echo "no fuzz target yet"; fi
 	sh tests/run.sh
 
