@@ -46,6 +46,7 @@ typedef struct lh_rec {
 	cJSON *applied;			/* attributes after apply (borrowed from state), or NULL */
 	bool failed;			/* its change failed or was skipped */
 	bool done;			/* its change was applied */
+	bool lazy;			/* planned not computed yet (see lh_run_resolve) */
 } lh_rec;
 
 typedef void (*lh_progress_fn)(void *ctx, const char *addr, const char *type,

@@ -624,6 +624,8 @@ lh_refresh(lh_run *r)
 
 /* ---- values for references ---- */
 
+static void plan_one(lh_run *r, lh_rec *x);
+
 static lh_value *
 attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown)
 {
@@ -670,8 +672,13 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 	lh_rec **xs = lh_arena_alloc(a, (r->nrecs + 1) * sizeof *xs);
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
-		if (x->res == res && x->inst != NULL)
+		if (x->res == res && x->inst != NULL) {
+			if (x->lazy && x->applied == NULL) {
+				plan_one(r, x);
+				x->lazy = false;
+			}
 			xs[n++] = x;
+		}
 	}
 	if (n == 0)
 		return NULL;
@@ -812,7 +819,11 @@ lh_run_plan(lh_run *r)
 			x->res = res;
 			x->inst = in[k];
 			want_of(x);
-			plan_one(r, x);
+			/* its planned value is computed when something refers to it */
+			cJSON_Delete(x->planned);
+			cJSON_Delete(x->planned_unknown);
+			x->planned = x->planned_unknown = NULL;
+			x->lazy = true;
 		}
 	}
 	/* parse -target / -replace */
