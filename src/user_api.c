@@ -232,16 +232,18 @@ api_field(cJSON *body, const char *k, const cJSON *v)
 		} else {
 			/* floats go out with a decimal point: 10.0 */
 			char buf[64];
-			snprintf(buf, sizeof buf, "%.17g", v->valuedouble);
-			if (strtod(buf, NULL) == v->valuedouble) {
+			double d = v->valuedouble;
+			if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
+				snprintf(buf, sizeof buf, "%.1f", d);
+			} else {
 				for (int p = 1; p <= 17; p++) {
-					snprintf(buf, sizeof buf, "%.*g", p, v->valuedouble);
-					if (strtod(buf, NULL) == v->valuedouble)
+					snprintf(buf, sizeof buf, "%.*g", p, d);
+					if (strtod(buf, NULL) == d)
 						break;
 				}
+				if (strpbrk(buf, ".eEn") == NULL)
+					strcat(buf, ".0");
 			}
-			if (strpbrk(buf, ".eEn") == NULL)
-				strcat(buf, ".0");
 			jput(body, k, cJSON_CreateRaw(buf));
 		}
 	} else if (strcmp(k, "metadata") == 0) {

@@ -1,0 +1,109 @@
+/* user_api.c - unit tests of the litellm_user mapping between state attributes and the
+ * LiteLLM API: create/update bodies, reading a server row back with the
+ * configuration's spelling, comparison by meaning, and the kept-value check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "user_api.h"
+
+static int fails;
+
+static void
+check(const char *name, bool ok, const char *got)
+{
+	if (ok) {
+		printf("ok user_api-%s\n", name);
+	} else {
+		printf("FAIL user_api-%s\n    got: %s\n", name, got ? got : "(null)");
+		fails++;
+	}
+}
+
+static bool
+same_json(const char *text, const char *want)
+{
+	cJSON *a = cJSON_Parse(text), *b = cJSON_Parse(want);
+	bool eq = a && b && cJSON_Compare(a, b, true);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	return eq;
+}
+
+int
+main(void)
+{
+	cJSON *after = cJSON_Parse("{\"user_email\":\"a@x.com\",\"user_role\":\"admin\","
+	    "\"max_budget\":0,\"budget_duration\":\"monthly\",\"models\":[\"m\"],"
+	    "\"metadata\":\"{\\\"b\\\":1,\\\"a\\\":2}\",\"tpm_limit\":5,\"user_alias\":null}");
+	char *body = lh_user_create_body(after, "id-1");
+	check("create-body", same_json(body, "{\"user_id\":\"id-1\",\"user_email\":\"a@x.com\","
+	    "\"user_role\":\"proxy_admin\",\"max_budget\":null,\"budget_duration\":\"30d\","
+	    "\"models\":[\"m\"],\"metadata\":{\"b\":1,\"a\":2},\"tpm_limit\":5,"
+	    "\"auto_create_key\":false}"), body);
+	check("create-body-int", strstr(body, "\"tpm_limit\":5,") != NULL, body);
+	free(body);
+
+	cJSON *budget = cJSON_Parse("{\"user_email\":\"a@x.com\",\"max_budget\":10}");
+	body = lh_user_create_body(budget, "id-2");
+	check("create-body-float", strstr(body, "\"max_budget\":10.0") != NULL, body);
+	free(body);
+
+	cJSON_ReplaceItemInObject(budget, "max_budget", cJSON_CreateNumber(0.25));
+	body = lh_user_create_body(budget, "id-2");
+	check("create-body-fraction", strstr(body, "\"max_budget\":0.25") != NULL, body);
+	free(body);
+
+	cJSON *row = cJSON_Parse("{\"user_id\":\"id-1\",\"user_email\":\"A@X.com\","
+	    "\"user_role\":\"proxy_admin\",\"max_budget\":null,\"budget_duration\":\"30d\","
+	    "\"models\":[\"m\"],\"metadata\":{\"a\":2,\"b\":1},\"tpm_limit\":5,"
+	    "\"rpm_limit\":null,\"spend\":6.25e-06,\"user_alias\":null,"
+	    "\"created_at\":\"t1\",\"updated_at\":\"t2\"}");
+	cJSON *st = lh_user_from_api(row, after);
+	char *t = cJSON_PrintUnformatted(st);
+	check("from-api-keeps-spelling", same_json(t, "{\"id\":\"id-1\",\"user_id\":\"id-1\","
+	    "\"created_at\":\"t1\",\"updated_at\":\"t2\",\"spend\":6.25e-06,"
+	    "\"user_email\":\"a@x.com\",\"user_alias\":null,\"user_role\":\"admin\","
+	    "\"max_budget\":0,\"budget_duration\":\"monthly\",\"tpm_limit\":5,"
+	    "\"rpm_limit\":null,\"models\":[\"m\"],\"metadata\":\"{\\\"b\\\":1,\\\"a\\\":2}\"}"), t);
+	free(t);
+	check("check-ok", lh_user_check(after, st, NULL) == NULL, NULL);
+
+	cJSON *fresh = lh_user_from_api(row, NULL);
+	t = cJSON_PrintUnformatted(fresh);
+	check("from-api-server-spelling",
+	    strstr(t, "\"user_role\":\"proxy_admin\"") && strstr(t, "\"metadata\":\"{\\\"a\\\":2,\\\"b\\\":1}\"") &&
+	    strstr(t, "\"budget_duration\":\"30d\""), t);
+	free(t);
+
+	cJSON *want = cJSON_Duplicate(st, 1);
+	cJSON_ReplaceItemInObject(want, "user_alias", cJSON_CreateString("new"));
+	cJSON_ReplaceItemInObject(want, "budget_duration", cJSON_CreateString("30d"));
+	int n = 0;
+	body = lh_user_update_body("id-1", st, want, &n);
+	check("update-body-changed-only", n == 1 && same_json(body,
+	    "{\"user_id\":\"id-1\",\"user_alias\":\"new\"}"), body);
+	free(body);
+	const char *bad = lh_user_check(want, st, st);
+	check("check-kept-value", bad != NULL && strcmp(bad, "user_alias") == 0, bad);
+
+	cJSON *w2 = cJSON_CreateString("weekly"), *s2 = cJSON_CreateString("1w");
+	check("same-duration", lh_user_same("budget_duration", w2, s2), NULL);
+	cJSON *w3 = cJSON_CreateString("user"), *s3 = cJSON_CreateString("internal_user");
+	check("same-role", lh_user_same("user_role", w3, s3), NULL);
+	cJSON *w4 = cJSON_CreateNumber(10), *s4 = cJSON_CreateNumber(10.0);
+	check("same-number", lh_user_same("max_budget", w4, s4), NULL);
+	cJSON *w5 = cJSON_CreateString("x"), *s5 = cJSON_CreateString("y");
+	check("differs", !lh_user_same("user_alias", w5, s5), NULL);
+	cJSON_Delete(w2); cJSON_Delete(s2); cJSON_Delete(w3); cJSON_Delete(s3);
+	cJSON_Delete(w4); cJSON_Delete(s4); cJSON_Delete(w5); cJSON_Delete(s5);
+	cJSON_Delete(want);
+	cJSON_Delete(fresh);
+	cJSON_Delete(st);
+	cJSON_Delete(row);
+	cJSON_Delete(budget);
+	cJSON_Delete(after);
+	return fails ? 1 : 0;
+}
