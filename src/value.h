@@ -97,7 +97,9 @@ bool lh_number_parse(const char *s, size_t len, lh_number *out);
 lh_value *lh_val_string(lh_arena *a, const char *s, size_t len);	/* copies s */
 lh_value *lh_val_cstr(lh_arena *a, const char *s);			/* copies s */
 lh_value *lh_val_tuple(lh_arena *a, lh_value **items, size_t n);
-/* list(elem) / set(elem): items must already be of elem (convert first). */
+/* list(elem) / set(elem): items must already be of elem (convert first).  A set sorts
+ * and de-duplicates its items, and a sensitive mark inside an item moves to the set
+ * (set elements cannot carry marks in Terraform). */
 lh_value *lh_val_list(lh_arena *a, const lh_type *elem, lh_value **items, size_t n);
 lh_value *lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t n);
 /* object / map from parallel arrays of keys and values (any order; duplicate keys are
@@ -130,8 +132,10 @@ lh_value *lh_val_get(const lh_value *v, const char *key);
 
 /* Conversion to a type or type constraint, with Terraform's rules (string <-> number
  * and bool, tuple -> list/set, object -> map, optional attributes and defaults ...).
- * On failure returns NULL and stores a message in *err ("a number is required"),
- * naming the path inside the value when relevant. */
+ * On failure returns NULL and stores a message in *err worded as Terraform words a
+ * variable's type-constraint error: ".y[0].z: a bool is required",
+ * "element 0: attribute \"a\": string required", "attributes \"b\" and \"c\" are
+ * required", "all list elements must have the same type". */
 lh_value *lh_val_convert(lh_arena *a, lh_value *v, const lh_type *t, const char **err);
 
 /* (added) The same conversion, with errors worded as Terraform words them for
@@ -139,11 +143,14 @@ lh_value *lh_val_convert(lh_arena *a, lh_value *v, const lh_type *t, const char 
 lh_value *lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err);
 
 /* Equality as `==` does it (no conversion; 1 == "1" is false).  When either side
- * is unknown the result is unknown: returns -1; else 0 or 1. */
+ * is unknown the result is unknown: returns -1; else 0 or 1.  (As in cty, a known
+ * non-null value and an unknown of a different, fully known type give 0.) */
 int lh_val_equal(const lh_value *x, const lh_value *y);
 
-/* Formats a number the shortest way that reads back the same (0.1 + 0.2 prints 0.3
- * where Terraform does).  Returns an arena string. */
+/* Formats a number the shortest way that reads back the same, without exponent, as
+ * Terraform prints it (1e21 -> 1000000000000000000000).  0.1 + 0.2 prints 0.3
+ * because the arithmetic (lh_number_add ..., and the evaluator's) snaps float noise.
+ * Returns an arena string. */
 char *lh_number_format(lh_arena *a, lh_number n);
 
 /* The value as `terraform console` prints it (multi-line, indented), with
@@ -159,7 +166,9 @@ lh_number lh_number_from_double(double d);
 double lh_number_double(lh_number n);
 /* Numeric comparison: <0, 0, >0. */
 int lh_number_cmp(lh_number x, lh_number y);
-/* Arithmetic as Terraform does it: exact while the result fits int64, else double.
+/* Arithmetic as Terraform does it: exact while the result fits int64, else double
+ * (a double result within 4 ulp of its 15-digit rounding is snapped to it, standing
+ * in for Terraform's 512-bit floats: 0.1 + 0.2 is 0.3).
  * lh_number_div returns false for 0/0 and inf/inf ("can't divide zero by zero or
  * infinity by infinity"); x/0 is +-Inf.  lh_number_mod truncates (sign of x) and
  * x % 0 is x, like Terraform. */
