@@ -685,6 +685,78 @@ test_fake(void)
 	lh_http_free(h);
 }
 
+/* TLS: a self-signed certificate from `openssl s_server`: refused by default with a TLS
+ * sentence, accepted with insecure_skip_verify; https to a plain HTTP port is a TLS error. */
+static void
+test_tls(void)
+{
+	char dir[] = "/tmp/lh-http-tls.XXXXXX", cmd[1024], cert[128], key[128];
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(cert, sizeof cert, "%s/c.pem", dir);
+	snprintf(key, sizeof key, "%s/k.pem", dir);
+	snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s "
+	    "-days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", key, cert);
+	if (system(cmd) != 0) {
+		check("openssl available for the TLS tests (tests/deps.sh)", 0, NULL);
+		return;
+	}
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof a;
+	bind(s, (struct sockaddr *)&a, sizeof a);
+	getsockname(s, (struct sockaddr *)&a, &al);
+	int port = ntohs(a.sin_port);
+	close(s);
+	char ps[16];
+	snprintf(ps, sizeof ps, "%d", port);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
+			_exit(127);
+		execlp("openssl", "openssl", "s_server", "-accept", ps, "-cert", cert, "-key", key,
+		    "-www", "-quiet", (char *)NULL);
+		_exit(127);
+	}
+	/* wait until it accepts */
+	for (int i = 0; i < 100; i++) {
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+		int r = connect(c, (struct sockaddr *)&a, sizeof a);
+		close(c);
+		if (r == 0)
+			break;
+		usleep(20000);
+	}
+	char url[128];
+	snprintf(url, sizeof url, "https://127.0.0.1:%d", port);
+	const char *err;
+	lh_http_opts o = {.base_url = url, .api_key = KEY, .timeout_s = 5, .max_retries = 2,
+	    .backoff_base_s = 0.01};
+	lh_http *h = lh_http_new(&o, &err);
+	lh_http_resp r;
+	do_req(h, "GET", "/ok", NULL, false, &r);
+	check("TLS: self-signed certificate refused by default", r.result == LH_HTTP_TRANSPORT &&
+	    r.attempts == 1 && r.error && strstr(r.error, "TLS error") &&
+	    strstr(r.error, "insecure_skip_verify") && no_key(&r), "%s", r.error);
+	lh_http_resp_clear(&r);
+	lh_http_free(h);
+	o.insecure_skip_verify = true;
+	h = lh_http_new(&o, &err);
+	do_req(h, "GET", "/ok", NULL, false, &r);
+	/* s_server -www answers with an HTML status page: TLS worked, the body is no JSON. */
+	check("TLS: insecure_skip_verify accepts it", r.status == 200 && r.result == LH_HTTP_BADJSON,
+	    "%s %s", lh_http_result_name(r.result), r.error ? r.error : "");
+	lh_http_resp_clear(&r);
+	lh_http_free(h);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		failures++;
+}
+
 int
 main(void)
 {
@@ -703,6 +775,7 @@ main(void)
 	test_batch(port);
 	test_speed(port);
 	test_fake();
+	test_tls();
 	kill(server_pid, SIGKILL);
 	waitpid(server_pid, NULL, 0);
 	return failures ? 1 : 0;

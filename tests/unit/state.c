@@ -403,6 +403,26 @@ test_journal(lh_arena *ar)
 	    lh_state_serial(st) == 1, "%s", first_detail(&d));
 	lh_state_close(st);
 
+	/* A damaged line in the middle: skipped with a warning, later records still count. */
+	lh_diags_init(&d, ar);
+	st = open_state(path, true, 0, &d);
+	snprintf(lineage, sizeof lineage, "%s", lh_state_lineage(st));
+	lh_state_close(st);
+	char jtext[512];
+	snprintf(jtext, sizeof jtext, "{\"journal\":1,\"lineage\":\"%s\"}\n"
+	    "{\"op\":\"remove\",\"addr\":\"litellm_user.a\"}\n"
+	    "#garbage\n"
+	    "{\"op\":\"remove\",\"addr\":\"litellm_user.b\"}\n", lineage);
+	spit(P("j.tfstate.journal"), jtext);
+	st = open_state(path, true, 0, &d);
+	int warns = 0;
+	for (const lh_diag *g = d.head; g; g = g->next)
+		warns += g->sev == LH_DIAG_WARNING && strstr(g->summary, "journal") != NULL;
+	check("damaged middle line skipped with a warning", st && !lh_state_find(st, &a) &&
+	    !lh_state_find(st, &b) && lh_state_find(st, &c) && warns == 1 &&
+	    !exists(P("j.tfstate.journal")), "warnings=%d %s", warns, first_detail(&d));
+	lh_state_close(st);
+
 	/* A journal of another lineage is refused, nothing touched. */
 	lh_diags_init(&d, ar);
 	spit(P("j.tfstate.journal"), "{\"journal\":1,\"lineage\":\"00000000-0000-4000-8000-000000000000\"}\n"
@@ -680,6 +700,14 @@ test_misc(lh_arena *ar)
 	lh_state_inst *in = st ? lh_state_set(st, &a, cJSON_CreateObject(), NULL, NULL) : NULL;
 	check("provider source configurable", in &&
 	    strcmp(in->provider, "provider[\"example.com/me/litellm\"]") == 0, "%s", in ? in->provider : "");
+	lh_state_close(st);
+	lh_state_opts o2 = {.path = P("prov2.tfstate"), .provider_source = "ncecere/litellm"};
+	st = NULL;
+	lh_state_open(&o2, &st, &d);
+	in = st ? lh_state_set(st, &a, cJSON_CreateObject(), NULL, NULL) : NULL;
+	check("short provider source gets the default registry", in &&
+	    strcmp(in->provider, "provider[\"registry.terraform.io/ncecere/litellm\"]") == 0, "%s",
+	    in ? in->provider : "");
 	lh_state_output_set(st, "m", cJSON_CreateString("1"), NULL, false);
 	lh_state_output_set(st, "b", cJSON_CreateString("1"), NULL, false);
 	lh_state_output_set(st, "x", cJSON_CreateString("1"), NULL, false);
