@@ -321,7 +321,8 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		lh_plan_slot s = {.addr = j->c->addr, .type = j->c->type, .name = j->c->name,
 		    .index = j->c->index, .rt = j->c->rt, .want = want, .want_sensitive = sens,
 		    .have = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
-		    .prior = NULL, .refreshed = false, .targeted = true,
+		    .prior = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
+		    .refreshed = false, .targeted = true,
 		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED,
 		    .ignore_all = res->lifecycle.ignore_all, .ignore = res->lifecycle.ignore,
 		    .nignore = res->lifecycle.nignore};

@@ -80,6 +80,8 @@ typedef struct lh_run {
 	size_t nslots;
 	lh_rec **slot_rec;		/* slot i's record */
 	void *slot_rec_index;		/* address -> record hash (refresh.c) */
+	lh_addr *replace_addrs;		/* parsed -replace addresses (arena) */
+	size_t nreplace_addrs;
 	struct lh_run_err *errs;	/* per-instance errors, grouped by detail */
 	size_t nerrs;
 	volatile sig_atomic_t interrupted;	/* Ctrl-C seen */

@@ -456,6 +456,14 @@ run(int kind, int argc, char **argv)
 	signal(SIGTERM, SIG_DFL);
 	active_run = NULL;
 	if (ok && saved_ok) {
+		if (targets.n > 0)
+			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "Applied changes may be incomplete",
+			    "The plan was created with the -target option in effect, so some changes "
+			    "requested in the configuration may have been ignored and the output "
+			    "values may not be fully updated. Run the following command to verify "
+			    "that no other changes are pending:\n    litehcl plan\n\nNote that the "
+			    "-target option is not suitable for routine use, and is provided only for "
+			    "exceptional situations such as recovering from errors or mistakes.");
 		print_summary(&r, kind, &o);
 		rc = 0;
 		lh_cmd_print_diags(&o, &d);

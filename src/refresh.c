@@ -751,6 +751,9 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->have = x->have;
 	s->refreshed = x->refreshed;
 	s->targeted = true;
+	for (size_t k = 0; k < r->nreplace_addrs; k++)
+		if (lh_addr_match(&r->replace_addrs[k], &x->id))
+			s->replace = true;
 	if (x->res != NULL) {
 		s->deps = x->res->deps;
 		s->ndeps = x->res->ndeps;
@@ -807,25 +810,6 @@ lh_run_plan(lh_run *r)
 {
 	int errs = r->d->errors;
 	lh_config *cfg = r->cfg;
-	/* expand in dependency order */
-	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
-		lh_resource *res = cfg->resources[i];
-		size_t n = 0;
-		lh_instance **in = lh_config_expand(cfg, res, lh_run_resolve, r, r->d, &n);
-		if (in == NULL && r->d->errors > errs)
-			return false;
-		for (size_t k = 0; k < n; k++) {
-			lh_rec *x = lh_run_rec(r, &in[k]->id, true);
-			x->res = res;
-			x->inst = in[k];
-			want_of(x);
-			/* its planned value is computed when something refers to it */
-			cJSON_Delete(x->planned);
-			cJSON_Delete(x->planned_unknown);
-			x->planned = x->planned_unknown = NULL;
-			x->lazy = true;
-		}
-	}
 	/* parse -target / -replace */
 	size_t nt = r->o.ntargets, nr = r->o.nreplaces;
 	lh_addr *targets = lh_arena_alloc(r->a, (nt + 1) * sizeof *targets);
@@ -844,6 +828,27 @@ lh_run_plan(lh_run *r)
 			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid replace address",
 			    "%s: %s", r->o.replaces[i], err);
 			return false;
+		}
+	}
+	r->replace_addrs = replaces;
+	r->nreplace_addrs = nr;
+	/* expand in dependency order */
+	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
+		lh_resource *res = cfg->resources[i];
+		size_t n = 0;
+		lh_instance **in = lh_config_expand(cfg, res, lh_run_resolve, r, r->d, &n);
+		if (in == NULL && r->d->errors > errs)
+			return false;
+		for (size_t k = 0; k < n; k++) {
+			lh_rec *x = lh_run_rec(r, &in[k]->id, true);
+			x->res = res;
+			x->inst = in[k];
+			want_of(x);
+			/* its planned value is computed when something refers to it */
+			cJSON_Delete(x->planned);
+			cJSON_Delete(x->planned_unknown);
+			x->planned = x->planned_unknown = NULL;
+			x->lazy = true;
 		}
 	}
 	/* targeted resources and their dependencies (transitively) */
@@ -916,9 +921,6 @@ lh_run_plan(lh_run *r)
 			}
 			s->targeted = hit;
 		}
-		for (size_t k = 0; k < nr; k++)
-			if (lh_addr_match(&replaces[k], &x->id))
-				s->replace = true;
 		r->slot_rec[r->nslots] = x;
 		r->nslots++;
 	}

@@ -442,3 +442,30 @@ sed -i 's/"one"/"two"/' main.tf
 rc=$?
 [ $rc -eq 1 ] && grep -q 'Instance cannot be destroyed' out.txt && [ "$(server_users | grep -c life@)" -eq 1 ] &&
 	ok "lifecycle prevent_destroy stops destroy" || fail "lifecycle prevent_destroy stops destroy" "rc=$rc" "$(tail -10 out.txt)"
+
+# ---- -target ----
+new_dir target
+cat > main.tf <<'EOF2'
+resource "litellm_user" "a" {
+  user_email = "ta@example.com"
+}
+resource "litellm_user" "b" {
+  user_email = "tb@example.com"
+  user_alias = litellm_user.a.user_id
+}
+resource "litellm_user" "c" {
+  user_email = "tc@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve -target=litellm_user.b >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 0 ] && grep -q '2 added' out.txt && [ "$(state_users | wc -l)" -eq 2 ] && grep -q 'Applied changes may be incomplete' err.txt &&
+	ok "-target applies the target and its dependencies only" || fail "-target applies the target and its dependencies only" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
+"$LITEHCL" plan -replace=litellm_user.a -no-color >plan.txt 2>&1
+grep -q 'litellm_user.a will be replaced, as requested' plan.txt && grep -q 'litellm_user.b will be updated in-place' plan.txt &&
+	ok "-replace plans a replacement (and the dependent's update)" || fail "-replace plans a replacement (and the dependent's update)" "$(grep '#' plan.txt)"
+"$LITEHCL" apply -auto-approve -replace=litellm_user.a -target=litellm_user.b >out.txt 2>&1
+new_a=$(jq -r '.resources[] | select(.name=="a") | .instances[0].attributes.id' terraform.tfstate)
+b_alias=$(admin GET dump | jq -r '.users[] | select(.user_email=="tb@example.com") | .user_alias')
+[ -n "$new_a" ] && [ "$b_alias" = "$new_a" ] && grep -q '1 added, 1 changed, 1 destroyed' out.txt &&
+	ok "-replace: the dependent is updated with the new id" || fail "-replace: the dependent is updated with the new id" "a=$new_a b.alias=$b_alias" "$(tail -8 out.txt)"
