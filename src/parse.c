@@ -54,11 +54,14 @@ typedef struct drv {
 	int prev;		/* code of the previous token fed to the parser */
 	lh_tok prevtok;
 	bool stop;		/* an error was reported */
-	/* the syntax error, reported after any lexical error later in the file (HashiCorp
+	/* syntax errors, reported after any lexical error later in the file (HashiCorp
 	 * scans the whole file before parsing, so its lexical errors come first) */
-	bool pending;
-	uint32_t es, ee;
-	const char *summary, *detail;
+	struct synerr {
+		uint32_t s, e;
+		const char *summary, *detail;
+	} *errs;
+	size_t nerr;
+	bool fatal;		/* no recovery after this error */
 	/* open %{if} / %{for} directives: offsets of their opening sequences */
 	uint32_t *dir_start, *dir_end;
 	bool *dir_for;
@@ -107,15 +110,26 @@ ends_operand(int code)
 	return false;
 }
 
+static struct synerr *
+grow_errs(lh_pctx *p, struct synerr *v, size_t n)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return v;
+	struct synerr *w = lh_arena_alloc(p->a, (n ? 2 * n : 1) * sizeof *w);
+	if (n > 0)
+		memcpy(w, v, n * sizeof *w);
+	return w;
+}
+
 static void
 err(lh_pctx *p, uint32_t s, uint32_t e, const char *summary, const char *detail)
 {
 	drv *d = p->drv;
-	d->pending = true;
-	d->es = s;
-	d->ee = e;
-	d->summary = summary;
-	d->detail = detail;
+	d->errs = grow_errs(p, d->errs, d->nerr);
+	d->errs[d->nerr].s = s;
+	d->errs[d->nerr].e = e;
+	d->errs[d->nerr].summary = summary;
+	d->errs[d->nerr++].detail = detail;
 	p->error = true;
 }
 
@@ -127,8 +141,6 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 	uint32_t s = tok.off, e = tok.off + tok.len;
 
 	d->stop = true;
-	if (p->error)
-		return;		/* one report per parse */
 	if ((tok.code == 0 || tok.code == TK_CQUOTE || tok.code == TK_CHEREDOC) && d->ndir > 0) {
 		size_t i = d->ndir - 1;
 		const char *name = d->dir_for[i] ? "for" : "if";
@@ -375,6 +387,38 @@ keep_newline(drv *d)
 
 static bool feed(drv *d, lh_pctx *p, void *parser, lh_tok t);
 
+#define MAX_ERRORS 50	/* syntax errors reported before giving up */
+
+/* After a syntax error in a file body the driver skips to the end of the top-level
+ * item (the newline after it, outside any bracket) and starts a fresh parser there,
+ * as HashiCorp's parser recovers; the tree is discarded but later items still get
+ * their diagnostics.  Returns true when t ends the skipped item. */
+static bool
+skip(drv *d, lh_pctx *p, lh_tok t)
+{
+	if (t.code == TK_NEWLINE && d->n == 1)
+		return true;
+	track(d, p, t);
+	d->prev = t.code;
+	return false;
+}
+
+/* Starts over at the beginning of a top-level item with a fresh parser. */
+static void *
+resync(drv *d, lh_pctx *p, void *parser)
+{
+	lhParseFree(parser, free);
+	parser = lhParseAlloc(malloc);
+	d->n = 1;
+	memset(&d->f[0], 0, sizeof d->f[0]);
+	d->f[0].kind = F_TOP;
+	d->chain = 0;
+	d->ndir = 0;
+	d->prev = TK_NEWLINE;
+	d->stop = false;
+	return parser;
+}
+
 static lh_node *
 run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 {
@@ -383,6 +427,8 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 	lh_node *result = NULL;
 	void *parser = NULL;
 	bool pending = false;	/* a NEWLINE waits in nl */
+	bool skipping = false;	/* recovering from a syntax error */
+	bool lexfail = false;
 	lh_tok nl = { 0, 0, 0 };
 
 	memset(&p, 0, sizeof p);
@@ -406,7 +452,17 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 		lh_tok t = lh_lex_next(&d.lx);
 		if (t.code == TK_ILLEGAL) {
 			p.error = true;
+			lexfail = true;
 			goto out;
+		}
+		if (skipping) {
+			if (t.code == 0)
+				goto out;
+			if (skip(&d, &p, t)) {
+				parser = resync(&d, &p, parser);
+				skipping = false;
+			}
+			continue;
 		}
 		if (t.code == TK_NEWLINE) {
 			/* held back one token: "{ NEWLINE for" is an object for */
@@ -418,9 +474,24 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 		}
 		if (pending) {
 			pending = false;
-			if (!(t.code == TK_FOR && d.prev == TK_LBRACE && d.f[d.n - 1].kind == F_OBJ)) {
-				if (!feed(&d, &p, parser, nl))
+			if (!(t.code == TK_FOR && d.prev == TK_LBRACE && d.f[d.n - 1].kind == F_OBJ) &&
+			    !feed(&d, &p, parser, nl)) {
+				if (start != 0 || d.fatal || d.nerr >= MAX_ERRORS)
 					goto out;
+				skipping = true;
+				if (skip(&d, &p, nl)) {
+					parser = resync(&d, &p, parser);
+					skipping = false;
+				}
+				if (t.code == 0)
+					goto out;
+				if (skipping) {
+					if (skip(&d, &p, t)) {
+						parser = resync(&d, &p, parser);
+						skipping = false;
+					}
+					continue;
+				}
 			}
 		}
 		if (t.code == 0) {
@@ -433,19 +504,29 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 			lhParse(parser, 0, t, &p);
 			break;
 		}
-		if (!feed(&d, &p, parser, t))
-			goto out;
+		if (!feed(&d, &p, parser, t)) {
+			if (start != 0 || d.fatal || d.nerr >= MAX_ERRORS)
+				goto out;
+			skipping = true;
+			if (skip(&d, &p, t)) {
+				parser = resync(&d, &p, parser);
+				skipping = false;
+			}
+		}
 	}
 	if (!p.error && !d.stop)
 		result = p.result;
 out:
-	if (d.pending) {
+	if (d.nerr > 0) {
 		/* a lexical error anywhere later in the file is reported first */
 		lh_tok t;
-		do
-			t = lh_lex_next(&d.lx);
-		while (t.code != 0 && t.code != TK_ILLEGAL);
-		lh_diag_add(diags, LH_DIAG_ERROR, src, d.es, d.ee, d.summary, "%s", d.detail);
+		if (!lexfail)
+			do
+				t = lh_lex_next(&d.lx);
+			while (t.code != 0 && t.code != TK_ILLEGAL);
+		for (size_t i = 0; i < d.nerr; i++)
+			lh_diag_add(diags, LH_DIAG_ERROR, src, d.errs[i].s, d.errs[i].e,
+			    d.errs[i].summary, "%s", d.errs[i].detail);
 	}
 	if (parser != NULL)
 		lhParseFree(parser, free);
@@ -458,7 +539,7 @@ feed(drv *d, lh_pctx *p, void *parser, lh_tok t)
 {
 	p->last = t;
 	lhParse(parser, t.code, t, p);
-	if (d->stop || p->error)
+	if (d->stop)
 		return false;
 	track(d, p, t);
 	d->prev = t.code;
@@ -466,6 +547,7 @@ feed(drv *d, lh_pctx *p, void *parser, lh_tok t)
 	if (d->chain > MAX_DEPTH) {
 		err(p, t.off, t.off + t.len, "Expression too complex",
 		    "This expression nests too deeply for litehcl to process.");
+		d->fatal = true;
 		return false;
 	}
 	return true;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # spec.sh - HashiCorp's hcl specsuite ($SHARED/corpus/hcl/specsuite/**/*.hcl).  Where the
-# .t file expects diagnostics, litehcl must reject the file and its (first) error must
-# have the byte range of the first expected error; otherwise the file must parse.
+# .t file expects diagnostics, litehcl must reject the file with exactly the expected
+# errors, in order, at the expected byte ranges; otherwise the file must parse.
 # Tests whose diagnostics come from decoding against the .hcldec schema, not from the
 # parser, are listed in SCHEMA_ERRORS and must parse.
 . "$TOP/tests/lib.sh"
@@ -36,12 +36,11 @@ PY
 		if [ $rc -eq 0 ]; then ok "$name"; else fail "$name" "expected to parse" "$(cat "$WORK/err.txt")"; fi
 		continue
 	fi
-	first=$(echo "$want" | head -1)
 	n=$(echo "$want" | wc -l)
-	got=$(grep '^error ' "$WORK/err.txt" | head -1 | awk '{print $2, $3}')
-	if [ $rc -eq 1 ] && [ "$got" = "$first" ]; then
-		ok "$name (first of $n expected errors, bytes $first)"
+	got=$(grep '^error ' "$WORK/err.txt" | awk '{print $2, $3}')
+	if [ $rc -eq 1 ] && [ "$got" = "$want" ]; then
+		ok "$name ($n errors at the expected byte ranges)"
 	else
-		fail "$name" "expected error at bytes $first, got exit $rc" "$(cat "$WORK/err.txt")"
+		fail "$name" "expected errors at bytes: $(echo $want)" "got exit $rc:" "$(cat "$WORK/err.txt")"
 	fi
 done
