@@ -190,6 +190,12 @@ keep_marks(cctx *c, lh_value *from, lh_value *r)
 static bool
 type_convertible(lh_arena *a, const lh_type *vt, const lh_type *t)
 {
+	return lh_type_convertible(vt, t);
+}
+
+bool
+lh_type_convertible(const lh_type *vt, const lh_type *t)
+{
 	if (t->kind == LH_TY_DYNAMIC || vt->kind == LH_TY_DYNAMIC)
 		return true;
 	switch (t->kind) {
@@ -199,20 +205,20 @@ type_convertible(lh_arena *a, const lh_type *vt, const lh_type *t)
 		return vt->kind == t->kind || vt->kind == LH_TY_STRING;
 	case LH_TY_LIST: case LH_TY_SET:
 		if (vt->kind == LH_TY_LIST || vt->kind == LH_TY_SET)
-			return type_convertible(a, vt->elem, t->elem);
+			return lh_type_convertible(vt->elem, t->elem);
 		if (vt->kind == LH_TY_TUPLE) {
 			for (size_t i = 0; i < vt->n; i++)
-				if (!type_convertible(a, vt->types[i], t->elem))
+				if (!lh_type_convertible(vt->types[i], t->elem))
 					return false;
 			return true;
 		}
 		return false;
 	case LH_TY_MAP:
 		if (vt->kind == LH_TY_MAP)
-			return type_convertible(a, vt->elem, t->elem);
+			return lh_type_convertible(vt->elem, t->elem);
 		if (vt->kind == LH_TY_OBJECT) {
 			for (size_t i = 0; i < vt->n; i++)
-				if (!type_convertible(a, vt->types[i], t->elem))
+				if (!lh_type_convertible(vt->types[i], t->elem))
 					return false;
 			return true;
 		}

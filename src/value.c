@@ -756,27 +756,60 @@ is_prim(const lh_type *t)
 	return t->kind == LH_TY_STRING || t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL;
 }
 
-/* Unifies all of types[0..n) to one type, as unify does for pairs. */
+/* Unifies all of types[0..n) (and start, when not NULL) to one type, as cty does for
+ * many types at once: "any" members do not take part, but make a collection or
+ * structural result "any". */
 static const lh_type *
 unify_all(lh_arena *a, const lh_type *const *types, size_t n, const lh_type *start)
 {
-	const lh_type *r = start;
-	for (size_t i = 0; i < n; i++) {
-		if (r == NULL) {
-			r = types[i];
+	const lh_type *r = NULL;
+	bool dyn = false;
+	for (size_t i = 0; i <= n; i++) {
+		const lh_type *t = i < n ? types[i] : start;
+		if (t == NULL)
+			continue;
+		if (t->kind == LH_TY_DYNAMIC) {
+			dyn = true;
 			continue;
 		}
-		r = lh_type_unify(a, r, types[i]);
+		r = r ? lh_type_unify(a, r, t) : t;
 		if (r == NULL)
 			return NULL;
 	}
-	return r ? r : &lh_type_dynamic;
+	if (r == NULL || (dyn && !is_prim(r)))
+		return &lh_type_dynamic;
+	return r;
 }
+
+static const lh_type *unify_kinds(lh_arena *a, const lh_type *x, const lh_type *y);
 
 const lh_type *
 lh_type_unify(lh_arena *a, const lh_type *x, const lh_type *y)
 {
+	const lh_type *r = unify_kinds(a, x, y);
+	if (r != NULL)
+		return r;
+	/* cty's last resort picks one of the types the other converts to; for a list and
+	 * a set that is the list (tolist([toset([1]), tolist([])]) is a list of lists). */
+	if ((x->kind == LH_TY_LIST && y->kind == LH_TY_SET) ||
+	    (x->kind == LH_TY_SET && y->kind == LH_TY_LIST)) {
+		const lh_type *l = x->kind == LH_TY_LIST ? x : y, *st = l == x ? y : x;
+		if (lh_type_convertible(st->elem, l->elem))
+			return l;
+	}
+	return NULL;
+}
+
+static const lh_type *
+unify_kinds(lh_arena *a, const lh_type *x, const lh_type *y)
+{
 	if (lh_type_equal(x, y))
+		return x;
+	/* cty: a primitive unifies with "any" to itself (any value can be converted to
+	 * it); a collection or structural type with "any" gives "any". */
+	if (x->kind == LH_TY_DYNAMIC && is_prim(y))
+		return y;
+	if (y->kind == LH_TY_DYNAMIC && is_prim(x))
 		return x;
 	if (x->kind == LH_TY_DYNAMIC || y->kind == LH_TY_DYNAMIC)
 		return &lh_type_dynamic;

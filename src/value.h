@@ -179,6 +179,9 @@ bool lh_number_div(lh_number x, lh_number y, lh_number *out);
 lh_number lh_number_mod(lh_number x, lh_number y);
 lh_number lh_number_neg(lh_number x);
 
+/* True when some value of type from can convert to type to (ignoring the values:
+ * string -> number counts). */
+bool lh_type_convertible(const lh_type *from, const lh_type *to);
 /* cty's friendly type name used in messages: "list of string", "object", "tuple". */
 char *lh_type_friendly(lh_arena *a, const lh_type *t);
 /* Terraform's set order for two elements of one set (<0, 0, >0). */

@@ -159,7 +159,9 @@ static const struct {
 	{ "tuple([number])", "tuple([string,string])", "list(string)" },
 	{ "tuple([number])", "list(string)", "list(string)" },
 	{ "map(number)", "object({a=bool})", "(none)" },
-	{ "any", "string", "any" },
+	{ "any", "string", "string" },
+	{ "any", "list(string)", "any" },
+	{ "list(any)", "set(number)", "list(any)" },
 };
 
 /* tests/unit/convert_random.cases: "> TYPE | JSON" lines, each followed by what
