@@ -261,21 +261,6 @@ dep_failed(lh_run *r, const lh_rec *x)
 	return false;
 }
 
-static bool
-has_unknown_args(const lh_change *c)
-{
-	if (c->after_unknown == NULL || c->rt == NULL)
-		return false;
-	for (size_t i = 0; i < c->rt->nattrs; i++) {
-		const lh_plan_attr *a = &c->rt->attrs[i];
-		if ((a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)) &&
-		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->after_unknown, a->name)) &&
-		    !(a->flags & LH_PA_COMPUTED))
-			return true;
-	}
-	return false;
-}
-
 /* Re-evaluates res's instances now that what they reference has been applied, and
  * replans the changes in jobs[0..n) from the fresh arguments. */
 static bool
@@ -314,10 +299,13 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 				cJSON_AddItemToObject(want, args->u.map.keys[k], jv);
 		}
 		if (unknown) {
+			/* still unknown: the check after reevaluate reports it */
 			cJSON_Delete(want);
 			cJSON_Delete(sens);
 			continue;
 		}
+		cJSON_Delete(j->rec->want_unknown);
+		j->rec->want_unknown = cJSON_CreateObject();
 		lh_plan_slot s = {.addr = j->c->addr, .type = j->c->type, .name = j->c->name,
 		    .index = j->c->index, .rt = j->c->rt, .want = want, .want_sensitive = sens,
 		    .have = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
@@ -451,8 +439,7 @@ lh_apply(lh_run *r)
 					jobs[i].rec->failed = true;
 					continue;
 				}
-				if (has_unknown_args(c) ||
-				    cJSON_GetArraySize(jobs[i].rec->want_unknown) > 0)
+				if (cJSON_GetArraySize(jobs[i].rec->want_unknown) > 0)
 					reeval = true;
 				wavep[nw] = &jobs[i];
 				wave[nw++] = jobs[i];
@@ -468,7 +455,7 @@ lh_apply(lh_run *r)
 		for (size_t k = 0; k < nw; k++) {
 			if (wave[k].c->action == LH_ACT_NOOP || wave[k].rec->failed)
 				continue;
-			if (has_unknown_args(wave[k].c)) {
+			if (cJSON_GetArraySize(wave[k].rec->want_unknown) > 0) {
 				wave[k].rec->failed = true;
 				lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
 				    "Argument value not known",
@@ -595,6 +582,13 @@ lh_run_plan_to_json(const lh_run *r)
 		put(x, "after_unknown", unk);
 		put(x, "before_sensitive", dupn(c->before_sensitive));
 		put(x, "after_sensitive", dupn(c->after_sensitive));
+		/* arguments to evaluate again at apply: unknown ones and sensitive ones */
+		const lh_rec *rec = r->slot_rec ? r->slot_rec[c->slot] : NULL;
+		cJSON *wu = rec && rec->want_unknown ? dupn(rec->want_unknown) : cJSON_CreateObject();
+		cJSON_ArrayForEach(e, c->after_sensitive)
+			if (!cJSON_GetObjectItemCaseSensitive(wu, e->string))
+				cJSON_AddItemToObject(wu, e->string, cJSON_CreateTrue());
+		put(x, "want_unknown", wu);
 		if (c->replace_paths)
 			put(x, "replace_paths", dupn(c->replace_paths));
 		if (c->import_id)
@@ -692,6 +686,11 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 	c->import_id = imp ? lh_arena_strdup(r->a, imp) : NULL;
 	c->slot = slot;
 	r->slot_rec[slot] = rec;
+	cJSON *wu = take(x, "want_unknown");
+	if (wu != NULL) {
+		cJSON_Delete(rec->want_unknown);
+		rec->want_unknown = wu;
+	}
 	if (rec->res != NULL) {
 		c->deps = rec->res->deps;
 		c->ndeps = rec->res->ndeps;
@@ -712,6 +711,7 @@ lh_run_plan_from_json(lh_run *r, const cJSON *j)
 	p->mode = mode && strcmp(mode, "destroy") == 0 ? LH_PLAN_DESTROY :
 	    mode && strcmp(mode, "refresh-only") == 0 ? LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL;
 	r->o.mode = p->mode;
+	r->from_plan = true;
 	p->changes = calloc(n + 1, sizeof *p->changes);
 	p->drift = calloc(nd + 1, sizeof *p->drift);
 	r->slot_rec = calloc(n + nd + 1, sizeof *r->slot_rec);

@@ -80,6 +80,7 @@ typedef struct lh_run {
 	size_t nslots;
 	lh_rec **slot_rec;		/* slot i's record */
 	void *slot_rec_index;		/* address -> record hash (refresh.c) */
+	bool from_plan;			/* applying a saved plan: no instances expanded */
 	lh_addr *replace_addrs;		/* parsed -replace addresses (arena) */
 	size_t nreplace_addrs;
 	struct lh_run_err *errs;	/* per-instance errors, grouped by detail */

@@ -380,8 +380,22 @@ run(int kind, int argc, char **argv)
 	run_ready = true;
 	lh_render_opts rop = {.color = o.color, .provider = cfg->provider_source};
 	if (planfile != NULL) {
-		if (!lh_planfile_read(planfile, st, &saved, &d))
+		if (!lh_planfile_read(planfile, NULL, &saved, &d))
 			goto fail;
+		bool existed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(saved, "state_existed"));
+		const char *lin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(saved,
+		    "lineage"));
+		const cJSON *ser = cJSON_GetObjectItemCaseSensitive(saved, "serial");
+		bool fresh_ok = !existed && !lh_state_existed(st);
+		bool same_ok = existed && lh_state_existed(st) && lin != NULL &&
+		    strcmp(lin, lh_state_lineage(st)) == 0 && cJSON_IsNumber(ser) &&
+		    (long long)ser->valuedouble == lh_state_serial(st);
+		if (!fresh_ok && !same_ok) {
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Saved plan is stale",
+			    "The given plan file can no longer be applied because the state was "
+			    "changed by another operation after the plan was created.");
+			goto fail;
+		}
 		/* state records without refresh, so references resolve */
 		r.o.refresh = false;
 		if (!lh_refresh(&r))
@@ -411,6 +425,11 @@ run(int kind, int argc, char **argv)
 	if (kind == CMD_PLAN) {
 		if (out != NULL) {
 			cJSON *pj = lh_run_plan_to_json(&r);
+			/* what the plan was made against, checked again by apply PLANFILE (a
+			 * state that did not exist yet has no lasting lineage) */
+			cJSON_AddBoolToObject(pj, "state_existed", lh_state_existed(st));
+			cJSON_AddStringToObject(pj, "lineage", lh_state_lineage(st));
+			cJSON_AddNumberToObject(pj, "serial", (double)lh_state_serial(st));
 			bool ok = lh_planfile_write(out, st, pj, &d);
 			cJSON_Delete(pj);
 			if (!ok)

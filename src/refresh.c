@@ -654,6 +654,8 @@ rec_value(lh_arena *a, const lh_rec *x)
 		return attrs_value(a, x->applied, NULL);
 	if (x->planned != NULL || x->planned_unknown != NULL)
 		return attrs_value(a, x->planned, x->planned_unknown);
+	if (x->have != NULL)
+		return attrs_value(a, x->have, NULL);
 	return NULL;
 }
 
@@ -672,7 +674,9 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 	lh_rec **xs = lh_arena_alloc(a, (r->nrecs + 1) * sizeof *xs);
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
-		if (x->res == res && x->inst != NULL) {
+		bool member = x->inst != NULL ||
+		    (r->from_plan && (x->applied != NULL || x->have != NULL));
+		if (x->res == res && member) {
 			if (x->lazy && x->applied == NULL) {
 				plan_one(r, x);
 				x->lazy = false;

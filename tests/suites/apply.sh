@@ -469,3 +469,24 @@ new_a=$(jq -r '.resources[] | select(.name=="a") | .instances[0].attributes.id' 
 b_alias=$(admin GET dump | jq -r '.users[] | select(.user_email=="tb@example.com") | .user_alias')
 [ -n "$new_a" ] && [ "$b_alias" = "$new_a" ] && grep -q '1 added, 1 changed, 1 destroyed' out.txt &&
 	ok "-replace: the dependent is updated with the new id" || fail "-replace: the dependent is updated with the new id" "a=$new_a b.alias=$b_alias" "$(tail -8 out.txt)"
+
+# ---- a saved plan with values known only after apply, on a fresh state ----
+new_dir planfile
+cat > main.tf <<'EOF2'
+resource "litellm_user" "a" {
+  user_email = "pa@example.com"
+}
+resource "litellm_user" "b" {
+  for_each   = toset(["x", "y"])
+  user_email = "pb${each.key}@example.com"
+  user_alias = "${each.key}-${litellm_user.a.user_id}"
+}
+EOF2
+"$LITEHCL" plan -out=tfplan >/dev/null 2>&1
+"$LITEHCL" apply tfplan >out.txt 2>&1
+rc=$?
+a_id=$(jq -r '.resources[] | select(.name=="a") | .instances[0].attributes.id' terraform.tfstate 2>/dev/null)
+bx=$(admin GET dump | jq -r '.users[] | select(.user_email=="pbx@example.com") | .user_alias')
+[ $rc -eq 0 ] && [ "$bx" = "x-$a_id" ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
+	ok "apply PLANFILE on a fresh state evaluates dependents after their dependencies" ||
+	fail "apply PLANFILE on a fresh state evaluates dependents after their dependencies" "rc=$rc bx=$bx a=$a_id" "$(tail -10 out.txt)"
