@@ -72,6 +72,7 @@ struct emu_resp {
 	char *body;                  /* malloc'd JSON text (or raw text for faults) */
 	const char *content_type;    /* default application/json */
 	int retry_after;             /* > 0: send a Retry-After header */
+	const char *allow;           /* 405: the Allow header */
 };
 
 /* Route handler: fills resp; called with the store lock held. */

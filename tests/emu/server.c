@@ -374,6 +374,7 @@ dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
 	for (const struct route *r = routes; r->path; r++)
 		if (strcmp(r->path, req->route) == 0) {
 			path_known = true;
+			resp->allow = r->method;   /* one method per path */
 			if (strcmp(r->method, req->method) == 0)
 				hit = r;
 		}
@@ -448,6 +449,8 @@ queue_buffer(struct MHD_Connection *mc, struct emu_resp *resp)
 	resp->body = NULL;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        resp->content_type ? resp->content_type : "application/json");
+	if (resp->status == 405 && resp->allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
 	if (resp->retry_after > 0) {
 		snprintf(ra, sizeof ra, "%d", resp->retry_after);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);

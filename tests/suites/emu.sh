@@ -84,6 +84,7 @@ call GET /nope
 expect_body "unknown route 404" 404 '{"detail":"Not Found"}'
 call GET /user/new
 expect_body "wrong method 405" 405 '{"detail":"Method Not Allowed"}'
+grep -qi '^allow: POST' "$HD" && ok "405 names the allowed method" || fail "405 names the allowed method" "$(cat "$HD")"
 call POST /user/info '{}'
 expect_body "POST on GET route 405" 405 '{"detail":"Method Not Allowed"}'
 ST=$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Bearer $MK" -d '{"user_id":"form"}' "$EMU_URL/user/new")
