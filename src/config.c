@@ -1707,6 +1707,8 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			ok = false;
 			continue;
 		}
+		if (at->accept != NULL)
+			v = at->accept(a, v);
 		const char *err = NULL;
 		lh_value *c = lh_val_convert(a, v, at->type, &err);
 		if (c == NULL) {

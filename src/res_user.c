@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "func.h"
 #include "schema.h"
 #include "vars.h"
 
@@ -247,6 +248,18 @@ api_metadata(lh_arena *a, const lh_value *v)
 	return o ? o : (lh_value *)v;
 }
 
+/* The public provider takes metadata as a map: accept it and keep the JSON string. */
+static lh_value *
+accept_metadata(lh_arena *a, lh_value *v)
+{
+	if (lh_val_is_null(v) || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
+		return v;
+	lh_func_ctx c = {.a = a, .err_arg = -1};
+	lh_value *args[] = {v};
+	lh_value *s = lh_func_call(&c, "jsonencode", args, 1);
+	return s ? s : v;
+}
+
 static const lh_attr user_attrs[] = {
 	{.name = "id", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
 	 .description = "The unique identifier for this user (= user_id)."},
@@ -271,7 +284,8 @@ static const lh_attr user_attrs[] = {
 	 .description = "Model names this user can access."},
 	{.name = "metadata", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
 	 .validate = check_metadata, .same = same_metadata, .to_api = api_metadata,
-	 .description = "JSON object string of additional metadata."},
+	 .accept = accept_metadata,
+	 .description = "JSON object string of additional metadata (a map is accepted too)."},
 	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
 	 .description = "The user id; chosen by litehcl when not set."},
 	{.name = "spend", .type = &lh_type_number, .mode = LH_ATTR_COMPUTED,

@@ -36,6 +36,10 @@ struct lh_attr {
 	 * daily -> 1d, max_budget 0 -> null).  NULL: v unchanged. */
 	lh_value *(*to_api)(lh_arena *a, const lh_value *v);
 	const char *description;
+	/* Turns another spelling accepted for compatibility (the public provider's) into
+	 * one of type, before conversion and validation; NULL: none.  Returns v itself
+	 * when it does not apply.  (metadata: a map or object becomes its JSON string.) */
+	lh_value *(*accept)(lh_arena *a, lh_value *v);
 };
 
 typedef struct lh_schema {
