@@ -210,6 +210,9 @@ load_state(void)
 		if (!emu_store_load_file(emu_cfg.seed_file, &err))
 			goto fail;
 	}
+	/* write --data once now, so an unwritable path fails at start, not at exit */
+	if (emu_cfg.data_file && !emu_store_save_file(emu_cfg.data_file, &err))
+		goto fail;
 	return true;
 fail:
 	fprintf(stderr, "litellm-emu: %s\n", err);

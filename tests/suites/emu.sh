@@ -678,6 +678,10 @@ PYEOF
 )
 [ "$churn" = "mismatches 0" ] && ok "id and email indexes stay right under churn" || fail "indexes under churn" "$churn"
 emu_stop
+for bad in "--data $WORK/no/such/dir/d.json" "--log $WORK/no/such/dir/l" "--port-file $WORK/no/such/dir/p"; do
+	"$EMU" --port 0 $bad >"$WORK/bad.out" 2>&1; rc=$?
+	[ $rc = 1 ] && grep -q 'no/such/dir' "$WORK/bad.out" && ok "unwritable ${bad%% *} refused at start" || fail "unwritable ${bad%% *}" "rc $rc $(cat "$WORK/bad.out")"
+done
 "$EMU" --port 0 --seed "$WORK/missing.json" >/dev/null 2>&1; rc=$?
 [ $rc = 1 ] && ok "missing --seed file refused" || fail "missing --seed file refused" "rc $rc"
 echo '{"users":' >"$WORK/bad.json"
