@@ -193,9 +193,11 @@ directive(lh_lexer *lx, const unsigned char *s, const unsigned char *e)
 	re2c:define:YYCURSOR = cur;
 	re2c:define:YYMARKER = mark;
 
-	id_start = L | Nl | [_];
-	id_cont = L | Nl | Mn | Mc | Nd | Pc | [-];
-	id = id_start id_cont*;
+	other_id_start = [\u1885\u1886\u2118\u212e\u309b\u309c];
+	other_id_cont = [\u00b7\u0387\u1369-\u1371\u19da];
+	id_start = L | Nl | other_id_start | [_];
+	id_cont = id_start | Mn | Mc | Nd | Pc | other_id_cont | [-];
+	id = id_start id_cont*;	/* UAX #31 ID_Start ID_Continue*, plus "-" */
 	nl = "\r"? "\n";
 */
 

@@ -11,6 +11,7 @@
 
 #include "ast.h"
 #include "parse_int.h"
+#include "value.h"
 
 static const char *const kind_names[] = {
 	"body", "attr", "block", "number", "bool", "null", "template", "tuple", "object",
@@ -579,6 +580,9 @@ lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 	r.n = mk(p, LH_AST_TLIT, t.off, t.off + t.len);
 	r.n->u.lit.text = out;
 	r.n->u.lit.len = (size_t)(o - out);
+	/* HashiCorp's parser normalizes literal text to NFC */
+	if (lh_str_needs_nfc(out, r.n->u.lit.len))
+		r.n->u.lit.text = lh_str_nfc(p->a, out, r.n->u.lit.len, &r.n->u.lit.len);
 	return r;
 }
 
