@@ -544,7 +544,7 @@ feed(drv *d, lh_pctx *p, void *parser, lh_tok t)
 	track(d, p, t);
 	d->prev = t.code;
 	d->prevtok = t;
-	if (d->chain > MAX_DEPTH) {
+	if (d->chain > MAX_DEPTH || d->ndir > MAX_DEPTH / 8) {
 		err(p, t.off, t.off + t.len, "Expression too complex",
 		    "This expression nests too deeply for litehcl to process.");
 		d->fatal = true;
