@@ -399,6 +399,8 @@ dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
 		hit->fn(req, resp);
 	else if (!emu_admin_dispatch(req, resp))
 		emu_resp_detail(resp, 404, false, "Not Found");
+	if (admin || strcmp(req->method, "GET") != 0)
+		emu_store_gen++;
 	emu_store_unlock();
 }
 

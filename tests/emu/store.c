@@ -146,6 +146,7 @@ static size_t nteams, capteams;
 static struct map users_by_id, users_by_email, teams_by_id;
 static uint64_t next_seq;
 bool emu_store_dirty;
+uint64_t emu_store_gen = 1;
 
 void emu_store_lock(void) { pthread_mutex_lock(&store_mu); }
 void emu_store_unlock(void) { pthread_mutex_unlock(&store_mu); }
@@ -439,6 +440,7 @@ user_free(struct emu_user *u)
 	cJSON_Delete(u->row);
 	cJSON_Delete(u->keys);
 	free(u->email_key);
+	free(u->info_cache);
 	free(u);
 }
 

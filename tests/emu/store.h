@@ -16,6 +16,8 @@ struct emu_user {
 	uint64_t seq;      /* creation order, ties in created_at broken by it */
 	size_t idx;        /* position in the store's user array */
 	char *email_key;   /* owned: normalised email as indexed, or NULL */
+	char *info_cache;  /* owned: printed /user/info answer, valid while info_gen is current */
+	uint64_t info_gen;
 };
 
 struct emu_team {
@@ -73,5 +75,8 @@ bool emu_store_load_file(const char *path, char **err);
 bool emu_store_save_file(const char *path, char **err);
 /* Set whenever a route changed something; the saver clears it. */
 extern bool emu_store_dirty;
+/* Bumped by the server after every request that may change the store (anything but a
+ * plain GET); answers cached under an older generation are stale. */
+extern uint64_t emu_store_gen;
 
 #endif
