@@ -25,3 +25,9 @@ emu_start() {
 	export EMU_URL EMU_LOG EMU_PID
 }
 emu_stop() { [ -n "$EMU_PID" ] && kill "$EMU_PID" 2>/dev/null && wait "$EMU_PID" 2>/dev/null; EMU_PID=""; }
+
+# state_valid NAME FILE: FILE is a valid litehcl/Terraform v4 state (state/schema.json,
+# checked offline by tests/state_check.py); prints ok/FAIL NAME.
+state_valid() {
+	if _sv=$(python3 "$TOP/tests/state_check.py" "$2" 2>&1); then ok "$1"; else fail "$1" "$_sv"; fi
+}
