@@ -78,7 +78,7 @@ struct shared {
 static struct shared *sh;
 
 enum { RT_OK, RT_ERR1, RT_ERR1B, RT_ERR2, RT_ERR2S, RT_ERR3, RT_HTML502, RT_FLAKY, RT_RATE, RT_CREATE503,
-	RT_SLOW, RT_DELAY, RT_BADJSON, RT_EMPTY, RT_DROP, RT_KEYECHO, RT_RATE_LONG, RT_NOTFOUND };
+	RT_SLOW, RT_DELAY, RT_BADJSON, RT_EMPTY, RT_DROP, RT_KEYECHO, RT_RATE_LONG, RT_RATEDATE, RT_NOTFOUND };
 
 static void
 reply(int fd, int status, const char *extra_headers, const char *body)
@@ -97,7 +97,7 @@ route_of(const char *path)
 {
 	static const char *names[] = {"/ok", "/err1", "/err1b", "/err2", "/err2s", "/err3", "/html502",
 	    "/flaky", "/rate", "/create503", "/slow", "/delay", "/badjson", "/empty", "/drop",
-	    "/keyecho", "/ratelong", NULL};
+	    "/keyecho", "/ratelong", "/ratedate", NULL};
 	if (strncmp(path, "/prefix/", 8) == 0)
 		path += 7;
 	size_t n = strcspn(path, "?");
@@ -201,6 +201,18 @@ serve(int fd)
 				reply(fd, 429, "Retry-After: 1\r\n", "{\"error\":{\"message\":\"slow down\"}}");
 			else
 				reply(fd, 200, NULL, "{\"ok\":true}");
+			break;
+		case RT_RATEDATE:
+			if (hit == 1) {
+				char hd[128];
+				time_t t = time(NULL) + 2;
+				struct tm tm;
+				gmtime_r(&t, &tm);
+				strftime(hd, sizeof hd, "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+				reply(fd, 429, hd, "{\"error\":{\"message\":\"slow down\"}}");
+			} else {
+				reply(fd, 200, NULL, "{\"ok\":true}");
+			}
 			break;
 		case RT_RATE_LONG:
 			reply(fd, 429, "Retry-After: 3600\r\n", "{\"error\":{\"message\":\"slow down\"}}");
@@ -430,6 +442,12 @@ test_retries(int port)
 	double dt = now() - t0;
 	check("429 honours Retry-After, even for creates", r.result == LH_HTTP_OK && r.attempts == 2 &&
 	    dt >= 0.95 && dt < 3, "%s attempts=%d %.2fs", lh_http_result_name(r.result), r.attempts, dt);
+	lh_http_resp_clear(&r);
+	t0 = now();
+	do_req(h, "GET", "/ratedate", NULL, false, &r);
+	dt = now() - t0;
+	check("429 with an HTTP-date Retry-After", r.result == LH_HTTP_OK && r.attempts == 2 &&
+	    dt >= 0.9 && dt < 3.5, "%s attempts=%d %.2fs", lh_http_result_name(r.result), r.attempts, dt);
 	lh_http_resp_clear(&r);
 	t0 = now();
 	do_req(h, "GET", "/ratelong", NULL, false, &r);
