@@ -198,7 +198,7 @@ sed -i 's/user_alias = "head-/user_alias = "lead-/' main.tf
 holder=$!
 exec 9>fifo
 i=0
-while ! grep -q 'Enter a value' lock1.txt && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+while ! grep -qs 'Enter a value' lock1.txt && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 "$LITEHCL" plan >lock2.txt 2>&1
 rc=$?
 echo no >&9
