@@ -27,5 +27,10 @@ void lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *
  * -lock-timeout as given (lock_timeout may be NULL).  False after a diagnostic. */
 bool lh_cmd_open_state(const char *path, bool lock, const char *lock_timeout,
     const char *operation, bool read_only, lh_state **st, lh_diags *d);
+/* The same, recording provider (the configuration's required_providers source, or NULL
+ * for the default) for resources new to the state. */
+bool lh_cmd_open_state_provider(const char *path, bool lock, const char *lock_timeout,
+    const char *operation, bool read_only, const char *provider, lh_state **st,
+    lh_diags *d);
 
 #endif

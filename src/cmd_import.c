@@ -142,8 +142,8 @@ lh_cmd_import(int argc, char **argv)
 	lh_config *cfg = lh_config_load(a, ".", vi, nvi, &d);
 	if (cfg == NULL || d.errors > 0)
 		goto fail;
-	if (!lh_cmd_open_state(state_path, lock, lock_timeout, "OperationTypeImport", false,
-	    &st, &d))
+	if (!lh_cmd_open_state_provider(state_path, lock, lock_timeout, "OperationTypeImport",
+	    false, cfg->provider_source, &st, &d))
 		goto fail;
 	lh_run_opts ro = {.parallelism = parallelism};
 	lh_run_init(&r, a, &d, cfg, st, &ro);

@@ -118,8 +118,17 @@ bool
 lh_cmd_open_state(const char *path, bool lock, const char *lock_timeout,
     const char *operation, bool read_only, lh_state **st, lh_diags *d)
 {
+	return lh_cmd_open_state_provider(path, lock, lock_timeout, operation, read_only,
+	    NULL, st, d);
+}
+
+bool
+lh_cmd_open_state_provider(const char *path, bool lock, const char *lock_timeout,
+    const char *operation, bool read_only, const char *provider, lh_state **st,
+    lh_diags *d)
+{
 	lh_state_opts so = {.path = path, .no_lock = !lock, .operation = operation,
-	    .read_only = read_only};
+	    .read_only = read_only, .provider_source = provider};
 	if (lock_timeout != NULL && !lh_duration_parse(lock_timeout, &so.lock_timeout_s)) {
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid -lock-timeout",
 		    "\"%s\" is not a duration such as 10s or 2m.", lock_timeout);
@@ -369,7 +378,8 @@ run(int kind, int argc, char **argv)
 	if (planfile == NULL && !lh_config_validate(cfg, &d))
 		goto fail;
 	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";
-	if (!lh_cmd_open_state(state_path, lock, lock_timeout, op, kind == CMD_PLAN, &st, &d))
+	if (!lh_cmd_open_state_provider(state_path, lock, lock_timeout, op, kind == CMD_PLAN,
+	    cfg->provider_source, &st, &d))
 		goto fail;
 	lh_run_opts ro = {.mode = destroy ? LH_PLAN_DESTROY : refresh_only ?
 	    LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL, .refresh = refresh,

@@ -490,3 +490,22 @@ bx=$(admin GET dump | jq -r '.users[] | select(.user_email=="pbx@example.com") |
 [ $rc -eq 0 ] && [ "$bx" = "x-$a_id" ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "apply PLANFILE on a fresh state evaluates dependents after their dependencies" ||
 	fail "apply PLANFILE on a fresh state evaluates dependents after their dependencies" "rc=$rc bx=$bx a=$a_id" "$(tail -10 out.txt)"
+
+# ---- required_providers source is the provider recorded in the state ----
+new_dir provider
+cat > main.tf <<'EOF2'
+terraform {
+  required_providers {
+    litellm = {
+      source = "acme/litellm"
+    }
+  }
+}
+resource "litellm_user" "p" {
+  user_email = "prov@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+prov=$(jq -r '.resources[0].provider' terraform.tfstate 2>/dev/null)
+[ "$prov" = 'provider["registry.terraform.io/acme/litellm"]' ] && ok "required_providers source recorded in the state" ||
+	fail "required_providers source recorded in the state" "$prov" "$(tail -5 out.txt)"
