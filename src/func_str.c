@@ -1052,6 +1052,24 @@ go_g_shortest(lh_arena *a, double d, bool upper)
 	return lh_arena_printf(a, "%.*f", decimals, d);
 }
 
+/* %g (shortest) of an exact integer, from its own digits (no rounding through a
+ * double: 9007199254740993 stays exact). */
+static char *
+int_g(lh_arena *a, int64_t v)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%llu", v < 0 ? (unsigned long long)0 - (unsigned long long)v :
+	    (unsigned long long)v);
+	size_t nd = strlen(digits);
+	int exp = (int)nd - 1;
+	if (exp < 6)
+		return lh_arena_printf(a, "%lld", (long long)v);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	return lh_arena_printf(a, "%s%c%s%.*se+%02d", v < 0 ? "-" : "", digits[0], nd > 1 ? "." : "",
+	    (int)nd - 1, digits + 1, exp);
+}
+
 static char *
 float_text(lh_arena *a, double d, char verb, spec *sp)
 {
@@ -1176,8 +1194,7 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 					return lh_val_unknown(c->a, &lh_type_string);
 			} else if (v->type->kind == LH_TY_NUMBER) {
 				/* big.Float's %v is its shortest %g. */
-				body = v->u.num.is_int && (v->u.num.i > -1000000 && v->u.num.i < 1000000) ?
-				    lh_number_format(c->a, v->u.num) :
+				body = v->u.num.is_int ? int_g(c->a, v->u.num.i) :
 				    go_g_shortest(c->a, lh_number_double(v->u.num), false);
 				numeric = true;
 			} else if (v->type->kind == LH_TY_BOOL) {
@@ -1214,7 +1231,7 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			if (!cv->u.num.is_int) {
 				double d = cv->u.num.d;
 				if (verb == 'd' && isfinite(d) && d == floor(d)) {
-					body = lh_number_format(c->a, cv->u.num);
+					body = lh_number_format(c->a, lh_number_from_double(d + 0.0));
 					if (d >= 0 && sp.plus)
 						body = lh_arena_printf(c->a, "+%s", body);
 					numeric = true;
@@ -1238,6 +1255,13 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 				body = lh_arena_printf(c->a, "%s%lld%s%.*s", sp.plus && cv->u.num.i > 0 ? "+" : "",
 				    (long long)cv->u.num.i, prec > 0 ? "." : "", prec,
 				    "000000000000000000000000000000000000000000000000000000000000");
+			} else if (cv->u.num.is_int && (verb == 'g' || verb == 'G') && sp.prec < 0 &&
+			    !sp.plus && !sp.space) {
+				body = int_g(c->a, cv->u.num.i);
+				if (verb == 'G')
+					for (char *q = body; *q; q++)
+						if (*q == 'e')
+							*q = 'E';
 			} else {
 				body = float_text(c->a, lh_number_double(cv->u.num), (char)verb, &sp);
 			}

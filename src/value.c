@@ -187,6 +187,14 @@ lh_number_parse(const char *s, size_t len, lh_number *out)
 {
 	size_t i = 0, digits = 0;
 	bool isint = true;
+	/* Go's big.Float parser also takes infinities ("inf", "+Inf", "-inf"). */
+	{
+		size_t k = len > 0 && (s[0] == '+' || s[0] == '-') ? 1 : 0;
+		if (len - k == 3 && (s[k] == 'i' || s[k] == 'I') && s[k + 1] == 'n' && s[k + 2] == 'f') {
+			*out = lh_number_from_double(k && s[0] == '-' ? -INFINITY : INFINITY);
+			return true;
+		}
+	}
 	if (i < len && (s[i] == '-' || s[i] == '+'))
 		i++;
 	while (i < len && s[i] >= '0' && s[i] <= '9')
@@ -224,6 +232,8 @@ lh_number_parse(const char *s, size_t len, lh_number *out)
 		long long ll = strtoll(tmp, NULL, 10);
 		if (errno == ERANGE)
 			*out = lh_number_from_double(strtod(tmp, NULL));
+		else if (ll == 0 && tmp[0] == '-')
+			*out = lh_number_from_double(-0.0);	/* "-0" stays negative zero */
 		else
 			*out = (lh_number){ .is_int = true, .i = ll, .d = (double)ll };
 	} else {
@@ -1296,16 +1306,18 @@ lh_val_console(lh_arena *a, const lh_value *v)
 static double ndbl(lh_number n) { return n.is_int ? (double)n.i : n.d; }
 
 /* Terraform computes with 512-bit floats, so 0.1 + 0.2 is exactly 0.3 there; a double
- * sum carries noise in the last bits.  A result within 4 ulp of its 15-significant-
- * digit rounding is taken to be that decimal (the evaluator does the same). */
+ * sum carries noise in the last bits.  A result below 1e15 within 2 ulp of its
+ * 15-significant-digit rounding is taken to be that decimal (the evaluator does
+ * likewise). */
 static lh_number
 snap(double v)
 {
-	if (isfinite(v) && v != 0) {
+	if (isfinite(v) && v != 0 && fabs(v) < 1e15) {
 		char buf[40];
 		snprintf(buf, sizeof buf, "%.15g", v);
 		double r = strtod(buf, NULL);
-		if (fabs(r - v) <= 4 * fabs(v) * 2.220446049250313e-16)
+		double ulp = nextafter(fabs(v), INFINITY) - fabs(v);
+		if (fabs(r - v) <= 2 * ulp)
 			v = r;
 	}
 	return lh_number_from_double(v);

@@ -167,8 +167,8 @@ double lh_number_double(lh_number n);
 /* Numeric comparison: <0, 0, >0. */
 int lh_number_cmp(lh_number x, lh_number y);
 /* Arithmetic as Terraform does it: exact while the result fits int64, else double
- * (a double result within 4 ulp of its 15-digit rounding is snapped to it, standing
- * in for Terraform's 512-bit floats: 0.1 + 0.2 is 0.3).
+ * (a double result below 1e15 within 2 ulp of its 15-digit rounding is snapped to
+ * it, standing in for Terraform's 512-bit floats: 0.1 + 0.2 is 0.3).
  * lh_number_div returns false for 0/0 and inf/inf ("can't divide zero by zero or
  * infinity by infinity"); x/0 is +-Inf.  lh_number_mod truncates (sign of x) and
  * x % 0 is x, like Terraform. */
