@@ -87,7 +87,9 @@ job_failed(job *j)
 		lh_state_journal_forget(r->st, &j->rec->id, r->d);
 	}
 	lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
-	report(r, j->c, "errored", NULL, now_s() - j->t0);
+	report(r, j->c, j->op.kind == LH_USER_CREATE ? "create_errored" :
+	    j->op.kind == LH_USER_UPDATE ? "update_errored" : "delete_errored", NULL,
+	    now_s() - j->t0);
 }
 
 static void

@@ -72,9 +72,12 @@ lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
 			cJSON_AddStringToObject(hook, "action", strcmp(ev, "create") == 0 ? "create" :
 			    strcmp(ev, "update") == 0 ? "update" : "delete");
 			msg = verb(ev);
-		} else if (strcmp(ev, "errored") == 0) {
+		} else if (strstr(ev, "_errored") != NULL) {
 			t = "apply_errored";
-			snprintf(buf, sizeof buf, "%s errored after %lds", "Operation", s);
+			const char *a = ev[0] == 'c' ? "create" : ev[0] == 'u' ? "update" : "delete";
+			cJSON_AddStringToObject(hook, "action", a);
+			snprintf(buf, sizeof buf, "%s errored after %lds", a[0] == 'c' ? "Creation" :
+			    a[0] == 'u' ? "Modifications" : "Destruction", s);
 			msg = buf;
 			cJSON_AddNumberToObject(hook, "elapsed_seconds", s);
 		} else if (strstr(ev, "_done") != NULL && strncmp(ev, "import", 6) != 0) {
@@ -100,7 +103,7 @@ lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
 		return;
 	}
 	const char *bold = o->color ? "\x1b[1m" : "", *reset = o->color ? "\x1b[0m" : "";
-	if (strcmp(ev, "errored") == 0 || strcmp(ev, "refresh_done") == 0)
+	if (strstr(ev, "_errored") != NULL || strcmp(ev, "refresh_done") == 0)
 		return;
 	if (strcmp(ev, "create_done") == 0)
 		printf("%s%s: Creation complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);

@@ -509,3 +509,17 @@ EOF2
 prov=$(jq -r '.resources[0].provider' terraform.tfstate 2>/dev/null)
 [ "$prov" = 'provider["registry.terraform.io/acme/litellm"]' ] && ok "required_providers source recorded in the state" ||
 	fail "required_providers source recorded in the state" "$prov" "$(tail -5 out.txt)"
+
+# ---- -json apply: apply_errored for a failed create ----
+new_dir jsonerr
+admin POST seed '{"users":[{"user_id":"existing-j","user_email":"jerr@example.com","user_role":"internal_user"}]}' >/dev/null
+cat > main.tf <<'EOF2'
+resource "litellm_user" "j" {
+  user_email = "jerr@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve -json >out.json 2>&1
+rc=$?
+[ $rc -eq 1 ] && jq -se 'any(.[]; .type=="apply_errored" and .hook.action == "create")' out.json >/dev/null &&
+    jq -se 'any(.[]; .type=="diagnostic" and (.diagnostic.detail | test("litehcl import litellm_user.j existing-j")))' out.json >/dev/null &&
+	ok "-json apply: apply_errored and the diagnostic" || fail "-json apply: apply_errored and the diagnostic" "rc=$rc" "$(tail -3 out.json)"
