@@ -11,6 +11,24 @@
 #include "parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Adds -print_final_stats=1 so that every run ends with its execution count (which
+ * tests/run.sh reports). */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	static char flag[] = "-print_final_stats=1";
+	static char *args[256];
+	int n = *argc < 254 ? *argc : 254;
+	for (int i = 0; i < n; i++)
+		args[i] = (*argv)[i];
+	args[n] = flag;
+	args[n + 1] = NULL;
+	*argc = n + 1;
+	*argv = args;
+	return 0;
+}
 
 static FILE *sink;
 
