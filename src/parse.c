@@ -7,7 +7,10 @@
  * newlines, as HashiCorp's parser does, (2) bound nesting so that no later recursive
  * walk can run out of stack, and (3) word syntax errors the way HashiCorp does
  * ("Argument or block definition required", "Missing newline after argument", ...)
- * with the range of the offending token.  Parsing stops at the first syntax error. */
+ * with the range of the offending token.  After a syntax error in a file the driver
+ * skips to the next top-level item and parses on with a fresh parser, so that later
+ * errors are reported too (the tree is then discarded); lexical errors stop the scan
+ * and are reported before syntax errors, in HashiCorp's order. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -56,8 +56,8 @@ lh_tok lh_lex_next(lh_lexer *lx);
 
 /* Template parts under construction: nodes plus the strip request of the last part. */
 typedef struct lh_tparts {
-	lh_node **v;
-	size_t n, cap;
+	lh_node **v;		/* capacity: n rounded up to a power of two */
+	size_t n;
 	bool strip_next;	/* the last part ended with ~}: strip the next literal */
 	uint32_t start, end;	/* range covered so far (end 0 when empty) */
 } lh_tparts;
@@ -71,8 +71,9 @@ typedef struct lh_tpart {
 
 /* A comma list of expressions (tuple items, call arguments) or object items. */
 typedef struct lh_list {
-	lh_node **v, **w;	/* items (object: keys in v, values in w) */
-	size_t n, cap;
+	lh_node **v, **w;	/* items (object: keys in v, values in w); capacity: n
+				 * rounded up to a power of two */
+	size_t n;
 	bool expand;		/* call: final argument followed by ... */
 } lh_list;
 
@@ -84,8 +85,8 @@ typedef struct lh_forhead {
 
 /* Block labels being collected. */
 typedef struct lh_labels {
-	lh_label *v;
-	size_t n, cap;
+	lh_label *v;		/* capacity: n rounded up to a power of two */
+	size_t n;
 } lh_labels;
 
 /* The parse context handed to every grammar action. */
