@@ -12,7 +12,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,78 +21,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "buf.h"
 
 #define MAX_BODY (256u * 1024 * 1024)	/* refuse absurd responses rather than run out of memory */
 #define BACKOFF_CAP_S 10.0
 
 /* ---- helpers ---- */
-
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (p == NULL) {
-		fputs("litehcl: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-typedef struct {
-	char *p;
-	size_t len, cap;
-	bool too_big;
-} buf;
-
-static void
-bput(buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (p == NULL) {
-			fputs("litehcl: out of memory\n", stderr);
-			abort();
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-bputs(buf *b, const char *s)
-{
-	bput(b, s, strlen(s));
-}
 
 static double
 mono(void)
@@ -123,7 +56,8 @@ struct job {
 	int attempts;
 	double t_first, due;		/* first attempt start; retry due time */
 	CURL *easy;			/* while in flight */
-	buf resp;			/* body of the current attempt */
+	lh_buf resp;			/* body of the current attempt */
+	bool resp_too_big;		/* resp hit MAX_BODY: the transfer was aborted */
 	int retry_after;		/* seconds from the current attempt's header, -1 none */
 	char errbuf[CURL_ERROR_SIZE];
 	/* last attempt's outcome */
@@ -208,14 +142,14 @@ scrub(const lh_http *h, char *s)
 	size_t kl = strlen(h->key);
 	if (strstr(s, h->key) == NULL)
 		return s;
-	buf b = {0};
+	lh_buf b = {0};
 	const char *p = s, *q;
 	while ((q = strstr(p, h->key)) != NULL) {
-		bput(&b, p, (size_t)(q - p));
-		bputs(&b, "(redacted)");
+		lh_buf_put(&b, p, (size_t)(q - p));
+		lh_buf_puts(&b, "(redacted)");
 		p = q + kl;
 	}
-	bputs(&b, p);
+	lh_buf_puts(&b, p);
 	free(s);
 	return b.p;
 }
@@ -251,14 +185,14 @@ lh_http_new(const lh_http_opts *o, const char **err)
 	curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
 	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
 
-	lh_http *h = xmalloc(sizeof *h);
+	lh_http *h = lh_xmalloc(sizeof *h);
 	memset(h, 0, sizeof *h);
-	h->base = xstrdup(o->base_url);
+	h->base = lh_xstrdup(o->base_url);
 	for (size_t n = strlen(h->base); n > 0 && h->base[n - 1] == '/'; n--)
 		h->base[n - 1] = '\0';
-	h->key = o->api_key && *o->api_key ? xstrdup(o->api_key) : NULL;
-	h->host = xstrdup(host);
-	h->hostport = xprintf("%s:%s", host, port ? port : (scheme && strcmp(scheme, "https") == 0 ? "443" : "80"));
+	h->key = o->api_key && *o->api_key ? lh_xstrdup(o->api_key) : NULL;
+	h->host = lh_xstrdup(host);
+	h->hostport = lh_xprintf("%s:%s", host, port ? port : (scheme && strcmp(scheme, "https") == 0 ? "443" : "80"));
 	curl_free(host);
 	curl_free(port);
 	curl_free(scheme);
@@ -280,7 +214,7 @@ lh_http_new(const lh_http_opts *o, const char **err)
 
 	h->hdr_get = curl_slist_append(NULL, "Accept: application/json");
 	if (h->key != NULL) {
-		char *a = xprintf("Authorization: Bearer %s", h->key);
+		char *a = lh_xprintf("Authorization: Bearer %s", h->key);
 		h->hdr_get = curl_slist_append(h->hdr_get, a);
 		memset(a, 0, strlen(a));
 		free(a);
@@ -377,31 +311,31 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	bool post = strcmp(req->method, "POST") == 0;
 	if (!post && strcmp(req->method, "GET") != 0)
 		return false;
-	job *j = xmalloc(sizeof *j);
+	job *j = lh_xmalloc(sizeof *j);
 	memset(j, 0, sizeof *j);
-	j->method = xstrdup(req->method);
+	j->method = lh_xstrdup(req->method);
 	j->post = post;
 	const char *p = req->path;
 	while (*p == '/')
 		p++;
-	j->path = xprintf("/%s", p);
-	buf u = {0};
-	bputs(&u, h->base);
-	bputs(&u, j->path);
+	j->path = lh_xprintf("/%s", p);
+	lh_buf u = {0};
+	lh_buf_puts(&u, h->base);
+	lh_buf_puts(&u, j->path);
 	for (size_t i = 0; i < req->nquery; i++) {
 		const lh_http_param *q = &req->query[i];
 		char *n = curl_easy_escape(NULL, q->name ? q->name : "", 0);
 		char *v = curl_easy_escape(NULL, q->value ? q->value : "", 0);
-		bputs(&u, i == 0 ? "?" : "&");
-		bputs(&u, n ? n : "");
-		bputs(&u, "=");
-		bputs(&u, v ? v : "");
+		lh_buf_puts(&u, i == 0 ? "?" : "&");
+		lh_buf_puts(&u, n ? n : "");
+		lh_buf_puts(&u, "=");
+		lh_buf_puts(&u, v ? v : "");
 		curl_free(n);
 		curl_free(v);
 	}
 	j->url = u.p;
 	if (post) {
-		j->body = xstrdup(req->body ? req->body : "{}");
+		j->body = lh_xstrdup(req->body ? req->body : "{}");
 		j->body_len = strlen(j->body);
 	}
 	j->non_idempotent = req->non_idempotent;
@@ -420,10 +354,10 @@ on_body(char *p, size_t sz, size_t n, void *ud)
 	job *j = ud;
 	size_t len = sz * n;
 	if (j->resp.len + len > MAX_BODY) {
-		j->resp.too_big = true;
+		j->resp_too_big = true;
 		return 0;	/* aborts the transfer */
 	}
-	bput(&j->resp, p, len);
+	lh_buf_put(&j->resp, p, len);
 	return len;
 }
 
@@ -498,7 +432,7 @@ start(lh_http *h, job *j)
 	j->resp.len = 0;
 	if (j->resp.p)
 		j->resp.p[0] = '\0';
-	j->resp.too_big = false;
+	j->resp_too_big = false;
 	j->retry_after = -1;
 	j->errbuf[0] = '\0';
 	j->status = 0;
@@ -515,7 +449,7 @@ start(lh_http *h, job *j)
 			j->connected = true;
 			j->retry_after = ra;
 			if (rb != NULL)
-				bputs(&j->resp, rb);
+				lh_buf_puts(&j->resp, rb);
 		} else {
 			j->cc = r == LH_HTTP_FAKE_REFUSED ? CURLE_COULDNT_CONNECT :
 			    r == LH_HTTP_FAKE_TIMEOUT ? CURLE_OPERATION_TIMEDOUT : CURLE_RECV_ERROR;
@@ -595,14 +529,14 @@ unwrap_repr(const char *s)
 			if (quote != '\'' && quote != '"')
 				continue;
 			q++;
-			buf b = {0};
+			lh_buf b = {0};
 			for (; *q && *q != quote; q++) {
 				if (*q == '\\' && q[1]) {
 					q++;
 					char c = *q == 'n' ? '\n' : *q == 't' ? '\t' : *q;
-					bput(&b, &c, 1);
+					lh_buf_put(&b, &c, 1);
 				} else {
-					bput(&b, q, 1);
+					lh_buf_put(&b, q, 1);
 				}
 			}
 			if (*q != quote) {
@@ -610,7 +544,7 @@ unwrap_repr(const char *s)
 				continue;
 			}
 			if (b.p == NULL)
-				bputs(&b, "");
+				lh_buf_puts(&b, "");
 			return b.p;
 		}
 	}
@@ -638,7 +572,7 @@ text_message(const char *s)
 		if (m != NULL)
 			return m;
 	}
-	return xstrdup(s);
+	return lh_xstrdup(s);
 }
 
 /* The most specific message in an error body's JSON, or NULL. */
@@ -672,28 +606,28 @@ message_of(const cJSON *v)
 	}
 	if (cJSON_IsArray(det)) {
 		/* FastAPI validation errors: "body.user_role: Input should be ..." */
-		buf b = {0};
+		lh_buf b = {0};
 		for (const cJSON *e = det->child; e; e = e->next) {
 			const cJSON *loc = cJSON_GetObjectItemCaseSensitive(e, "loc");
 			const cJSON *msg = cJSON_GetObjectItemCaseSensitive(e, "msg");
 			if (b.len > 0)
-				bputs(&b, "; ");
+				lh_buf_puts(&b, "; ");
 			bool any = false;
 			for (const cJSON *l = cJSON_IsArray(loc) ? loc->child : NULL; l; l = l->next) {
 				char num[32];
 				if (any)
-					bputs(&b, ".");
+					lh_buf_puts(&b, ".");
 				if (cJSON_IsString(l)) {
-					bputs(&b, l->valuestring);
+					lh_buf_puts(&b, l->valuestring);
 				} else if (cJSON_IsNumber(l)) {
 					snprintf(num, sizeof num, "%d", l->valueint);
-					bputs(&b, num);
+					lh_buf_puts(&b, num);
 				}
 				any = true;
 			}
 			if (any)
-				bputs(&b, ": ");
-			bputs(&b, cJSON_IsString(msg) ? msg->valuestring : "invalid value");
+				lh_buf_puts(&b, ": ");
+			lh_buf_puts(&b, cJSON_IsString(msg) ? msg->valuestring : "invalid value");
 		}
 		return b.p;
 	}
@@ -726,7 +660,7 @@ lh_http_body_message(const char *body, size_t len)
 	for (size_t i = s; i < e; i++)
 		if ((unsigned char)body[i] < 0x20)
 			return NULL;
-	char *r = xmalloc(e - s + 1);
+	char *r = lh_xmalloc(e - s + 1);
 	memcpy(r, body + s, e - s);
 	r[e - s] = '\0';
 	return r;
@@ -740,9 +674,9 @@ lh_http_error_message(const char *method, const char *path, int status, const ch
 	const char *rs = reason(status);
 	char *r;
 	if (m != NULL && *m)
-		r = xprintf("%s %s: %d%s%s: %s", method, path, status, *rs ? " " : "", rs, m);
+		r = lh_xprintf("%s %s: %d%s%s: %s", method, path, status, *rs ? " " : "", rs, m);
 	else
-		r = xprintf("%s %s: %d%s%s", method, path, status, *rs ? " " : "", rs);
+		r = lh_xprintf("%s %s: %d%s%s", method, path, status, *rs ? " " : "", rs);
 	free(m);
 	return r;
 }
@@ -754,45 +688,45 @@ transport_message(const lh_http *h, const job *j)
 	char t[32];
 	switch (j->cc) {
 	case CURLE_COULDNT_CONNECT:
-		return xprintf("%s %s: cannot connect to %s: %s", j->method, j->path, h->hostport,
+		return lh_xprintf("%s %s: cannot connect to %s: %s", j->method, j->path, h->hostport,
 		    j->oserr == ECONNREFUSED || j->oserr == 0 ? "connection refused" :
 		    j->oserr == EHOSTUNREACH || j->oserr == ENETUNREACH ? "host unreachable" :
 		    strerror((int)j->oserr));
 	case CURLE_COULDNT_RESOLVE_HOST:
-		return xprintf("%s %s: cannot resolve host name %s", j->method, j->path, h->host);
+		return lh_xprintf("%s %s: cannot resolve host name %s", j->method, j->path, h->host);
 	case CURLE_OPERATION_TIMEDOUT:
 		if (!j->connected) {
 			secs(t, sizeof t, h->connect_ms / 1000.0);
-			return xprintf("%s %s: cannot connect to %s: timeout after %s", j->method,
+			return lh_xprintf("%s %s: cannot connect to %s: timeout after %s", j->method,
 			    j->path, h->hostport, t);
 		}
 		secs(t, sizeof t, h->timeout_s);
-		return xprintf("%s %s: no complete answer from %s: timeout after %s", j->method,
+		return lh_xprintf("%s %s: no complete answer from %s: timeout after %s", j->method,
 		    j->path, h->hostport, t);
 	case CURLE_PEER_FAILED_VERIFICATION:
-		return xprintf("%s %s: TLS error: the certificate of %s could not be verified (%s); "
+		return lh_xprintf("%s %s: TLS error: the certificate of %s could not be verified (%s); "
 		    "fix the certificate or, for a test server only, set insecure_skip_verify = true",
 		    j->method, j->path, h->hostport, j->errbuf[0] ? j->errbuf : "untrusted");
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE:
-		return xprintf("%s %s: TLS error with %s: %s", j->method, j->path, h->hostport,
+		return lh_xprintf("%s %s: TLS error with %s: %s", j->method, j->path, h->hostport,
 		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc));
 	case CURLE_GOT_NOTHING:
-		return xprintf("%s %s: %s closed the connection without answering", j->method,
+		return lh_xprintf("%s %s: %s closed the connection without answering", j->method,
 		    j->path, h->hostport);
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
-		return xprintf("%s %s: the connection to %s broke (%s)", j->method, j->path,
+		return lh_xprintf("%s %s: the connection to %s broke (%s)", j->method, j->path,
 		    h->hostport, j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc));
 	case CURLE_WRITE_ERROR:
-		if (j->resp.too_big)
-			return xprintf("%s %s: the answer from %s is larger than %u MB", j->method,
+		if (j->resp_too_big)
+			return lh_xprintf("%s %s: the answer from %s is larger than %u MB", j->method,
 			    j->path, h->hostport, MAX_BODY >> 20);
 		/* fall through */
 	default:
-		return xprintf("%s %s: request to %s failed: %s", j->method, j->path, h->hostport,
+		return lh_xprintf("%s %s: request to %s failed: %s", j->method, j->path, h->hostport,
 		    j->errbuf[0] ? j->errbuf : curl_easy_strerror(j->cc));
 	}
 }
@@ -836,7 +770,7 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 		if (r.json == NULL && res == LH_HTTP_OK) {
 			res = r.result = LH_HTTP_BADJSON;
 			free(error);
-			error = xprintf("%s %s: %d: the answer is not valid JSON (error at byte %zu of %zu)",
+			error = lh_xprintf("%s %s: %d: the answer is not valid JSON (error at byte %zu of %zu)",
 			    j->method, j->path, j->status, end ? (size_t)(end - r.body) : 0, r.body_len);
 		}
 	}
@@ -884,7 +818,7 @@ finish_attempt(lh_http *h, job *j)
 			retryable = true;	/* refused before any work: safe even for creates */
 		} else if (s == 502 || s == 503 || s == 504) {
 			if (j->non_idempotent) {
-				char *m2 = xprintf("%s; it may or may not have been carried out, so it "
+				char *m2 = lh_xprintf("%s; it may or may not have been carried out, so it "
 				    "was not repeated automatically", msg);
 				free(msg);
 				complete(h, j, LH_HTTP_UNCERTAIN, m2);
@@ -905,7 +839,7 @@ finish_attempt(lh_http *h, job *j)
 		} else if (never_arrived) {
 			retryable = true;
 		} else if (j->non_idempotent) {
-			char *m2 = xprintf("%s; the request may or may not have been carried out, so "
+			char *m2 = lh_xprintf("%s; the request may or may not have been carried out, so "
 			    "it was not repeated automatically", msg);
 			free(msg);
 			complete(h, j, LH_HTTP_UNCERTAIN, m2);
@@ -933,7 +867,7 @@ finish_attempt(lh_http *h, job *j)
 		}
 	}
 	if (j->attempts > 1) {
-		char *m2 = xprintf("%s (after %d attempts)", msg, j->attempts);
+		char *m2 = lh_xprintf("%s (after %d attempts)", msg, j->attempts);
 		free(msg);
 		msg = m2;
 	}
@@ -945,9 +879,9 @@ cancel(lh_http *h, job *j)
 {
 	char *m;
 	if (j->attempts > 0 && j->last_error != NULL)
-		m = xprintf("%s; not retried: interrupted", j->last_error);
+		m = lh_xprintf("%s; not retried: interrupted", j->last_error);
 	else
-		m = xprintf("%s %s: not sent: interrupted", j->method, j->path);
+		m = lh_xprintf("%s %s: not sent: interrupted", j->method, j->path);
 	complete(h, j, LH_HTTP_CANCELLED, m);
 }
 
@@ -1063,13 +997,13 @@ capture(lh_http *h, lh_http_resp *r, void *ctx)
 	*out = *r;
 	out->ctx = user_ctx;
 	r->json = NULL;	/* taken */
-	char *b = xmalloc(r->body_len + 1);
+	char *b = lh_xmalloc(r->body_len + 1);
 	memcpy(b, r->body, r->body_len);
 	b[r->body_len] = '\0';
 	out->body = b;
-	out->error = r->error ? xstrdup(r->error) : NULL;
-	out->method = xstrdup(r->method);
-	out->path = xstrdup(r->path);
+	out->error = r->error ? lh_xstrdup(r->error) : NULL;
+	out->method = lh_xstrdup(r->method);
+	out->path = lh_xstrdup(r->path);
 }
 
 lh_http_result
@@ -1079,7 +1013,7 @@ lh_http_do(lh_http *h, const lh_http_req *req, lh_http_resp *out)
 	out->ctx = req ? req->ctx : NULL;
 	if (h->in_run) {
 		out->result = LH_HTTP_TRANSPORT;
-		out->error = xstrdup("internal error: lh_http_do called while lh_http_run is active");
+		out->error = lh_xstrdup("internal error: lh_http_do called while lh_http_run is active");
 		return out->result;
 	}
 	lh_http_req r = *req;
@@ -1087,7 +1021,7 @@ lh_http_do(lh_http *h, const lh_http_req *req, lh_http_resp *out)
 	r.ctx = out;
 	if (!lh_http_submit(h, &r)) {
 		out->result = LH_HTTP_TRANSPORT;
-		out->error = xstrdup("internal error: invalid request");
+		out->error = lh_xstrdup("internal error: invalid request");
 		return out->result;
 	}
 	lh_http_run(h);

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <math.h>
 #include <pwd.h>
 #include <stdint.h>
@@ -32,6 +31,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "buf.h"
 #include "uuid.h"
 
 #ifndef F_OFD_SETLK
@@ -39,79 +39,6 @@
 #endif
 
 /* ---- small helpers ---- */
-
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (p == NULL) {
-		fputs("litehcl: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(xmalloc(n), s, n);
-}
-
-static char *
-xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-/* Growable byte buffer for rendering. */
-typedef struct {
-	char *p;
-	size_t len, cap;
-} buf;
-
-static void
-bput(buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (p == NULL) {
-			fputs("litehcl: out of memory\n", stderr);
-			abort();
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-bputs(buf *b, const char *s)
-{
-	bput(b, s, strlen(s));
-}
-
-static void
-bputc(buf *b, char c)
-{
-	bput(b, &c, 1);
-}
 
 static int
 write_all(int fd, const char *p, size_t n)
@@ -133,7 +60,7 @@ write_all(int fd, const char *p, size_t n)
 static char *
 read_fd(int fd, size_t *len)
 {
-	buf b = {0};
+	lh_buf b = {0};
 	char tmp[65536];
 	off_t off = 0;
 	for (;;) {
@@ -146,11 +73,11 @@ read_fd(int fd, size_t *len)
 		}
 		if (r == 0)
 			break;
-		bput(&b, tmp, (size_t)r);
+		lh_buf_put(&b, tmp, (size_t)r);
 		off += r;
 	}
 	if (b.p == NULL)
-		bput(&b, "", 0);
+		lh_buf_put(&b, "", 0);
 	*len = b.len;
 	return b.p;
 }
@@ -160,10 +87,10 @@ dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	if (slash == NULL)
-		return xstrdup(".");
+		return lh_xstrdup(".");
 	if (slash == path)
-		return xstrdup("/");
-	char *d = xmalloc((size_t)(slash - path) + 1);
+		return lh_xstrdup("/");
+	char *d = lh_xmalloc((size_t)(slash - path) + 1);
 	memcpy(d, path, (size_t)(slash - path));
 	d[slash - path] = '\0';
 	return d;
@@ -194,7 +121,7 @@ static int
 atomic_write(const char *path, const char *data, size_t n, const char **what)
 {
 	char *dir = dir_of(path);
-	char *tmp = xprintf("%s/.%s.tmp.XXXXXX", dir, base_of(path));
+	char *tmp = lh_xprintf("%s/.%s.tmp.XXXXXX", dir, base_of(path));
 	int fd = -1, rc = -1, saved;
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
@@ -243,11 +170,11 @@ out:
 /* ---- JSON rendering in Terraform's layout (Go's json.MarshalIndent, 2 spaces) ---- */
 
 static void
-render_string(buf *b, const char *s)
+render_string(lh_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	bputc(b, '"');
+	lh_buf_putc(b, '"');
 	while (*p) {
 		unsigned char c = *p;
 		const char *esc = NULL;
@@ -267,37 +194,37 @@ render_string(buf *b, const char *s)
 				u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
 				esc = u;
 			} else if (c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-				bputs(b, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+				lh_buf_puts(b, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
 				p += 3;
 				continue;
 			}
 		}
 		if (esc != NULL)
-			bputs(b, esc);
+			lh_buf_puts(b, esc);
 		else
-			bput(b, (const char *)p, 1);
+			lh_buf_put(b, (const char *)p, 1);
 		p++;
 	}
-	bputc(b, '"');
+	lh_buf_putc(b, '"');
 }
 
 /* Numbers as Terraform writes cty numbers (big.Float Text('f', -1)): the shortest digits
  * that read back as the same double, always in plain decimal notation. */
 static void
-render_number(buf *b, double v)
+render_number(lh_buf *b, double v)
 {
 	char t[64];
 	if (!isfinite(v)) {
-		bputs(b, "null");
+		lh_buf_puts(b, "null");
 		return;
 	}
 	if (v == 0) {
-		bputs(b, "0");
+		lh_buf_puts(b, "0");
 		return;
 	}
 	if (v == floor(v) && fabs(v) < 1e15) {
 		snprintf(t, sizeof t, "%.0f", v);
-		bputs(b, t);
+		lh_buf_puts(b, t);
 		return;
 	}
 	int prec;
@@ -311,7 +238,7 @@ render_number(buf *b, double v)
 	size_t nd = 0;
 	const char *p = t;
 	if (*p == '-') {
-		bputc(b, '-');
+		lh_buf_putc(b, '-');
 		p++;
 	}
 	for (; *p && *p != 'e'; p++)
@@ -320,64 +247,64 @@ render_number(buf *b, double v)
 	digits[nd] = '\0';
 	int e = atoi(p + 1);
 	if (e < 0) {
-		bputs(b, "0.");
+		lh_buf_puts(b, "0.");
 		for (int i = -1; i > e; i--)
-			bputc(b, '0');
-		bputs(b, digits);
+			lh_buf_putc(b, '0');
+		lh_buf_puts(b, digits);
 		return;
 	}
 	for (int i = 0; i <= e || i < (int)nd; i++) {
 		if (i == e + 1)
-			bputc(b, '.');
-		bputc(b, i < (int)nd ? digits[i] : '0');
+			lh_buf_putc(b, '.');
+		lh_buf_putc(b, i < (int)nd ? digits[i] : '0');
 	}
 }
 
 static void
-indent(buf *b, int depth)
+indent(lh_buf *b, int depth)
 {
-	bputc(b, '\n');
+	lh_buf_putc(b, '\n');
 	for (int i = 0; i < depth; i++)
-		bput(b, "  ", 2);
+		lh_buf_put(b, "  ", 2);
 }
 
 static void
-render_json(buf *b, const cJSON *v, int depth)
+render_json(lh_buf *b, const cJSON *v, int depth)
 {
 	if (v == NULL || cJSON_IsNull(v)) {
-		bputs(b, "null");
+		lh_buf_puts(b, "null");
 	} else if (cJSON_IsTrue(v)) {
-		bputs(b, "true");
+		lh_buf_puts(b, "true");
 	} else if (cJSON_IsFalse(v)) {
-		bputs(b, "false");
+		lh_buf_puts(b, "false");
 	} else if (cJSON_IsNumber(v)) {
 		render_number(b, v->valuedouble);
 	} else if (cJSON_IsString(v)) {
 		render_string(b, v->valuestring);
 	} else if (cJSON_IsRaw(v)) {
-		bputs(b, v->valuestring);
+		lh_buf_puts(b, v->valuestring);
 	} else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
 		bool obj = cJSON_IsObject(v);
 		const cJSON *c = v->child;
-		bputc(b, obj ? '{' : '[');
+		lh_buf_putc(b, obj ? '{' : '[');
 		if (c == NULL) {
-			bputc(b, obj ? '}' : ']');
+			lh_buf_putc(b, obj ? '}' : ']');
 			return;
 		}
 		for (; c != NULL; c = c->next) {
 			indent(b, depth + 1);
 			if (obj) {
 				render_string(b, c->string ? c->string : "");
-				bput(b, ": ", 2);
+				lh_buf_put(b, ": ", 2);
 			}
 			render_json(b, c, depth + 1);
 			if (c->next != NULL)
-				bputc(b, ',');
+				lh_buf_putc(b, ',');
 		}
 		indent(b, depth);
-		bputc(b, obj ? '}' : ']');
+		lh_buf_putc(b, obj ? '}' : ']');
 	} else {
-		bputs(b, "null");
+		lh_buf_puts(b, "null");
 	}
 }
 
@@ -477,7 +404,7 @@ static char *
 addr_key(const lh_addr *a)
 {
 	size_t need = lh_addr_snprint(NULL, 0, a);
-	char *s = xmalloc(need + 1);
+	char *s = lh_xmalloc(need + 1);
 	lh_addr_snprint(s, need + 1, a);
 	return s;
 }
@@ -539,12 +466,12 @@ del_inst(lh_state *st, inst *in)
 static inst *
 new_inst(const lh_addr *a, const char *provider)
 {
-	inst *in = xmalloc(sizeof *in);
+	inst *in = lh_xmalloc(sizeof *in);
 	memset(in, 0, sizeof *in);
-	in->s_type = xstrdup(a->type);
-	in->s_name = xstrdup(a->name);
-	in->s_key = a->kind == LH_KEY_STR ? xstrdup(a->key) : NULL;
-	in->s_provider = xstrdup(provider);
+	in->s_type = lh_xstrdup(a->type);
+	in->s_name = lh_xstrdup(a->name);
+	in->s_key = a->kind == LH_KEY_STR ? lh_xstrdup(a->key) : NULL;
+	in->s_provider = lh_xstrdup(provider);
 	in->pub.addr.type = in->s_type;
 	in->pub.addr.name = in->s_name;
 	in->pub.addr.kind = a->kind;
@@ -568,7 +495,7 @@ sort_insts(lh_state *st)
 	if (st->sorted_ok)
 		return;
 	free(st->sorted);
-	st->sorted = xmalloc((st->n ? st->n : 1) * sizeof *st->sorted);
+	st->sorted = lh_xmalloc((st->n ? st->n : 1) * sizeof *st->sorted);
 	if (st->n > 0)
 		memcpy(st->sorted, st->v, st->n * sizeof *st->v);
 	qsort(st->sorted, st->n, sizeof *st->sorted, cmp_inst);
@@ -581,14 +508,14 @@ provider_string(const char *source)
 	if (source == NULL || *source == '\0')
 		source = LH_STATE_DEFAULT_PROVIDER;
 	if (strncmp(source, "provider[", 9) == 0)
-		return xstrdup(source);
+		return lh_xstrdup(source);
 	/* Short sources ("ncecere/litellm") get Terraform's default registry host. */
 	int slashes = 0;
 	for (const char *p = source; *p; p++)
 		slashes += *p == '/';
 	if (slashes == 1)
-		return xprintf("provider[\"registry.terraform.io/%s\"]", source);
-	return xprintf("provider[\"%s\"]", source);
+		return lh_xprintf("provider[\"registry.terraform.io/%s\"]", source);
+	return lh_xprintf("provider[\"%s\"]", source);
 }
 
 /* Renders the whole document; with_serial false renders serial as 0 (for comparing
@@ -596,21 +523,21 @@ provider_string(const char *source)
 static char *
 render(lh_state *st, bool with_serial)
 {
-	buf b = {0};
+	lh_buf b = {0};
 	char t[64];
 	sort_insts(st);
-	bputs(&b, "{\n  \"version\": 4,\n  \"terraform_version\": ");
+	lh_buf_puts(&b, "{\n  \"version\": 4,\n  \"terraform_version\": ");
 	render_string(&b, LH_STATE_TF_VERSION);
 	snprintf(t, sizeof t, ",\n  \"serial\": %lld,\n  \"lineage\": ", with_serial ? st->serial : 0LL);
-	bputs(&b, t);
+	lh_buf_puts(&b, t);
 	render_string(&b, st->lineage);
-	bputs(&b, ",\n  \"outputs\": ");
+	lh_buf_puts(&b, ",\n  \"outputs\": ");
 	render_json(&b, st->outputs, 1);
-	bputs(&b, ",\n  \"resources\": [");
+	lh_buf_puts(&b, ",\n  \"resources\": [");
 	bool first_res = true;
 	/* Verbatim resources of other kinds first (module/data), then ours grouped. */
 	for (const cJSON *r = st->extra_resources ? st->extra_resources->child : NULL; r; r = r->next) {
-		bputs(&b, first_res ? "\n    " : ",\n    ");
+		lh_buf_puts(&b, first_res ? "\n    " : ",\n    ");
 		render_json(&b, r, 2);
 		first_res = false;
 	}
@@ -620,47 +547,47 @@ render(lh_state *st, bool with_serial)
 		while (j < st->n && strcmp(st->sorted[j]->pub.addr.type, g->pub.addr.type) == 0 &&
 		    strcmp(st->sorted[j]->pub.addr.name, g->pub.addr.name) == 0)
 			j++;
-		bputs(&b, first_res ? "\n    {\n" : ",\n    {\n");
+		lh_buf_puts(&b, first_res ? "\n    {\n" : ",\n    {\n");
 		first_res = false;
-		bputs(&b, "      \"mode\": \"managed\",\n      \"type\": ");
+		lh_buf_puts(&b, "      \"mode\": \"managed\",\n      \"type\": ");
 		render_string(&b, g->pub.addr.type);
-		bputs(&b, ",\n      \"name\": ");
+		lh_buf_puts(&b, ",\n      \"name\": ");
 		render_string(&b, g->pub.addr.name);
-		bputs(&b, ",\n      \"provider\": ");
+		lh_buf_puts(&b, ",\n      \"provider\": ");
 		render_string(&b, g->pub.provider);
-		bputs(&b, ",\n      \"instances\": [");
+		lh_buf_puts(&b, ",\n      \"instances\": [");
 		for (size_t k = i; k < j; k++) {
 			const inst *in = st->sorted[k];
-			bputs(&b, k == i ? "\n        {\n" : ",\n        {\n");
+			lh_buf_puts(&b, k == i ? "\n        {\n" : ",\n        {\n");
 			if (in->pub.addr.kind == LH_KEY_INT) {
 				snprintf(t, sizeof t, "          \"index_key\": %lld,\n", in->pub.addr.index);
-				bputs(&b, t);
+				lh_buf_puts(&b, t);
 			} else if (in->pub.addr.kind == LH_KEY_STR) {
-				bputs(&b, "          \"index_key\": ");
+				lh_buf_puts(&b, "          \"index_key\": ");
 				render_string(&b, in->pub.addr.key);
-				bputs(&b, ",\n");
+				lh_buf_puts(&b, ",\n");
 			}
-			bputs(&b, "          \"schema_version\": 0,\n          \"attributes\": ");
+			lh_buf_puts(&b, "          \"schema_version\": 0,\n          \"attributes\": ");
 			render_json(&b, in->pub.attributes, 5);
-			bputs(&b, ",\n          \"sensitive_attributes\": ");
+			lh_buf_puts(&b, ",\n          \"sensitive_attributes\": ");
 			render_json(&b, in->pub.sensitive_attributes, 5);
 			if (cJSON_GetArraySize(in->pub.dependencies) > 0) {
-				bputs(&b, ",\n          \"dependencies\": ");
+				lh_buf_puts(&b, ",\n          \"dependencies\": ");
 				render_json(&b, in->pub.dependencies, 5);
 			}
 			for (const cJSON *x = in->extra ? in->extra->child : NULL; x; x = x->next) {
-				bputs(&b, ",\n          ");
+				lh_buf_puts(&b, ",\n          ");
 				render_string(&b, x->string);
-				bputs(&b, ": ");
+				lh_buf_puts(&b, ": ");
 				render_json(&b, x, 5);
 			}
-			bputs(&b, "\n        }");
+			lh_buf_puts(&b, "\n        }");
 		}
-		bputs(&b, "\n      ]\n    }");
+		lh_buf_puts(&b, "\n      ]\n    }");
 		i = j;
 	}
-	bputs(&b, first_res ? "]" : "\n  ]");
-	bputs(&b, ",\n  \"check_results\": null\n}\n");
+	lh_buf_puts(&b, first_res ? "]" : "\n  ]");
+	lh_buf_puts(&b, ",\n  \"check_results\": null\n}\n");
 	return b.p;
 }
 
@@ -675,14 +602,14 @@ lh_state_render(lh_state *st)
 static lh_state *
 state_alloc(const lh_state_opts *o)
 {
-	lh_state *st = xmalloc(sizeof *st);
+	lh_state *st = lh_xmalloc(sizeof *st);
 	memset(st, 0, sizeof *st);
 	const char *path = o->path && *o->path ? o->path : "terraform.tfstate";
-	st->path = xstrdup(path);
+	st->path = lh_xstrdup(path);
 	st->dir = dir_of(path);
-	st->info_path = xprintf("%s/.%s.lock.info", st->dir, base_of(path));
-	st->journal_path = xprintf("%s.journal", path);
-	st->backup_path = xprintf("%s.backup", path);
+	st->info_path = lh_xprintf("%s/.%s.lock.info", st->dir, base_of(path));
+	st->journal_path = lh_xprintf("%s.journal", path);
+	st->backup_path = lh_xprintf("%s.backup", path);
 	st->provider = provider_string(o->provider_source);
 	st->read_only = o->read_only;
 	st->operation = o->operation && *o->operation ? o->operation : "OperationTypeInvalid";
@@ -764,7 +691,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	*owned = NULL;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;
-		*owned = xprintf("it is not valid JSON (syntax error at byte %zu)", off);
+		*owned = lh_xprintf("it is not valid JSON (syntax error at byte %zu)", off);
 		return *owned;
 	}
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(doc, "version");
@@ -777,7 +704,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	} else if (!cJSON_IsNumber(ver)) {
 		why = "it has no \"version\" number";
 	} else if (ver->valuedouble != 4) {
-		*owned = xprintf("it is state format version %g; litehcl reads version 4 only "
+		*owned = lh_xprintf("it is state format version %g; litehcl reads version 4 only "
 		    "(written by Terraform 0.12 and later)", ver->valuedouble);
 		why = *owned;
 	} else if (!cJSON_IsString(lin) || !*lin->valuestring || strlen(lin->valuestring) > LH_UUID_LEN + 4) {
@@ -796,7 +723,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	if (outs != NULL) {
 		for (const cJSON *o = outs->child; o; o = o->next) {
 			if (!cJSON_IsObject(o) || !cJSON_GetObjectItemCaseSensitive(o, "value")) {
-				*owned = xprintf("output \"%s\" has no value", o->string ? o->string : "");
+				*owned = lh_xprintf("output \"%s\" has no value", o->string ? o->string : "");
 				why = *owned;
 				goto out;
 			}
@@ -813,7 +740,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		cJSON *insts = cJSON_GetObjectItemCaseSensitive(r, "instances");
 		if (!cJSON_IsObject(r) || !cJSON_IsString(mode) || !cJSON_IsString(type) ||
 		    !cJSON_IsString(name) || !cJSON_IsString(prov) || !cJSON_IsArray(insts)) {
-			*owned = xprintf("resources[%d] lacks one of mode, type, name, provider, "
+			*owned = lh_xprintf("resources[%d] lacks one of mode, type, name, provider, "
 			    "instances", ri);
 			why = *owned;
 			goto out;
@@ -830,7 +757,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 			inst *in = cJSON_IsObject(ij) ? load_instance(st, r, type->valuestring,
 			    name->valuestring, prov->valuestring, ij, &w) : NULL;
 			if (in == NULL) {
-				*owned = xprintf("resources[%d] (%s.%s) instances[%d]: %s", ri,
+				*owned = lh_xprintf("resources[%d] (%s.%s) instances[%d]: %s", ri,
 				    type->valuestring, name->valuestring, ii,
 				    w ? w : "not an object");
 				why = *owned;
@@ -903,13 +830,13 @@ static char *
 created_display(const char *c)
 {
 	if (c == NULL || strlen(c) < 20 || c[10] != 'T')
-		return xstrdup(c ? c : "");
-	char *s = xstrdup(c);
+		return lh_xstrdup(c ? c : "");
+	char *s = lh_xstrdup(c);
 	s[10] = ' ';
 	size_t n = strlen(s);
 	if (s[n - 1] == 'Z')
 		s[n - 1] = '\0';
-	char *r = xprintf("%s +0000 UTC", s);
+	char *r = lh_xprintf("%s +0000 UTC", s);
 	free(s);
 	return r;
 }
@@ -1221,7 +1148,7 @@ journal_open(lh_state *st, lh_diags *d)
 	if (lseek(fd, 0, SEEK_END) < 0)
 		goto fail_fd;
 	if (sb.st_size == 0) {
-		char *h = xprintf("{\"journal\":1,\"lineage\":\"%s\"}\n", st->lineage);
+		char *h = lh_xprintf("{\"journal\":1,\"lineage\":\"%s\"}\n", st->lineage);
 		int r = write_all(fd, h, strlen(h));
 		free(h);
 		if (r != 0)
@@ -1423,7 +1350,7 @@ replay_record(lh_state *st, cJSON *r)
 		inst *ip = (inst *)pi;
 		if (cJSON_IsString(prov)) {
 			free(ip->s_provider);
-			ip->s_provider = xstrdup(prov->valuestring);
+			ip->s_provider = lh_xstrdup(prov->valuestring);
 			ip->pub.provider = ip->s_provider;
 		}
 		if (cJSON_IsObject(extra))
