@@ -1105,9 +1105,9 @@ float_text(lh_arena *a, double d, char verb, spec *sp)
 	return lh_arena_printf(a, fmt, d);
 }
 
+/* Formats f with args (cty's format verbs, Go's fmt flags); NULL with c->err. */
 static lh_value *
-format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs,
-    int argbase)
+format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs)
 {
 	buf b = { .a = c->a };
 	size_t next = 0;
@@ -1275,7 +1275,6 @@ badval:
 		return lh_fn_fail(c, "unsupported value for \"%.*s\" at %zu: %s", (int)speclen,
 		    f + start, start, err);
 	}
-	(void)argbase;
 	if (!used_index && used_max < nargs) {
 		if (used_max == 0)
 			return lh_fn_argerr(c, 1 + used_max, "too many arguments; no verbs in format string");
@@ -1294,7 +1293,7 @@ f_format(lh_func_ctx *c, lh_value **a, size_t n)
 			return lh_val_unknown(c->a, &lh_type_string);
 	if (lh_val_is_unknown(a[0]))
 		return lh_val_unknown(c->a, &lh_type_string);
-	return format_one(c, S(a[0]), L(a[0]), a + 1, n - 1, 1);
+	return format_one(c, S(a[0]), L(a[0]), a + 1, n - 1);
 }
 
 static lh_value *
@@ -1305,7 +1304,8 @@ f_formatlist(lh_func_ctx *c, lh_value **a, size_t n)
 	size_t first = 0;
 	for (size_t i = 1; i < n; i++) {
 		lh_value *v = a[i];
-		if (lh_val_is_unknown(v))
+		/* cty: an unknown or null argument makes the whole list unknown. */
+		if (lh_val_is_unknown(v) || lh_val_is_null(v))
 			return lh_val_unknown(c->a, &lh_t_list_string);
 		if (lh_val_is_null(v) || !lh_is_seq(v->type))
 			continue;
@@ -1336,13 +1336,16 @@ f_formatlist(lh_func_ctx *c, lh_value **a, size_t n)
 			continue;
 		}
 		const char *saved_err;
-		out[it] = format_one(c, S(a[0]), L(a[0]), args, n - 1, 1);
+		out[it] = format_one(c, S(a[0]), L(a[0]), args, n - 1);
 		if (out[it] == NULL) {
 			/* Terraform reports the element: "error on format iteration N: ...". */
 			saved_err = c->err;
 			const char *p = strstr(saved_err, "failed: ");
+			const char *q = strstr(saved_err, "parameter: ");
+			const char *msg = p ? p + 8 : q ? q + 11 : saved_err;
+			c->err_arg = -1;
 			c->err = lh_arena_printf(c->a, "Call to function \"formatlist\" failed: error on format iteration %zu: %s",
-			    it, p ? p + 8 : saved_err);
+			    it, msg);
 			return NULL;
 		}
 	}
