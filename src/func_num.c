@@ -45,12 +45,77 @@ minmax(lh_func_ctx *c, lh_value **a, size_t n, int sign)
 static lh_value *f_max(lh_func_ctx *c, lh_value **a, size_t n) { return minmax(c, a, n, 1); }
 static lh_value *f_min(lh_func_ctx *c, lh_value **a, size_t n) { return minmax(c, a, n, -1); }
 
+/* Go's math.Pow, step for step, so results match Terraform's to the last bit: the
+ * fractional part of y through exp(yf * log(x)), the integral part by repeated
+ * squaring of the mantissa. */
+static double
+go_pow(double x, double y)
+{
+	if (y == 0 || x == 1)
+		return 1;
+	if (y == 1)
+		return x;
+	if (isnan(x) || isnan(y))
+		return NAN;
+	if (x == 0 || isinf(x) || isinf(y))
+		return pow(x, y);	/* the special cases agree with C's */
+	if (y == 0.5)
+		return sqrt(x);
+	if (y == -0.5)
+		return 1 / sqrt(x);
+	double yi, yf = modf(fabs(y), &yi);
+	if (yf != 0 && x < 0)
+		return NAN;
+	if (yi >= 9223372036854775808.0)
+		return pow(x, y);
+	double a1 = 1.0;
+	long ae = 0;
+	if (yf != 0) {
+		if (yf > 0.5) {
+			yf--;
+			yi++;
+		}
+		a1 = exp(yf * log(x));
+	}
+	int xe;
+	double x1 = frexp(x, &xe);
+	long xel = xe;
+	for (int64_t i = (int64_t)yi; i != 0; i >>= 1) {
+		if (xel < -(1L << 12) || (1L << 12) < xel) {
+			ae += xel;
+			break;
+		}
+		if (i & 1) {
+			a1 *= x1;
+			ae += xel;
+		}
+		x1 *= x1;
+		xel <<= 1;
+		if (x1 < .5) {
+			x1 += x1;
+			xel--;
+		}
+	}
+	if (y < 0) {
+		a1 = 1 / a1;
+		ae = -ae;
+	}
+	if (ae > 100000)
+		ae = 100000;
+	if (ae < -100000)
+		ae = -100000;
+	return ldexp(a1, (int)ae);
+}
+
 static lh_value *
 f_pow(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	lh_number x = a[0]->u.num, y = a[1]->u.num;
 	/* Terraform computes in float64 (math.Pow). */
-	return lh_val_double(c->a, pow(lh_number_double(x), lh_number_double(y)));
+	double r = go_pow(lh_number_double(x), lh_number_double(y));
+	if (isnan(r))	/* Terraform panics here ("Float.SetFloat64(NaN)") */
+		return lh_fn_fail(c, "the result is not a number");
+	return lh_val_double(c->a, r);
 }
 
 static lh_value *
