@@ -56,7 +56,7 @@ $(GEN_DIR)/parser.c $(GEN_DIR)/parser.h: grammar/parser.y
 
 # Generated code is compiled without -Werror: its warnings are not ours to fix.
 $(GEN_DIR)/%.o: $(GEN_DIR)/%.c
-	$(CC) $(CFLAGS_ALL) -Wall -Wno-unused-parameter -Wno-unused-variable -Wno-sign-compare -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -Wall -Wno-unused-parameter -Wno-unused-variable -Wno-sign-compare $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c $(GEN_H)
 	@mkdir -p $(BUILD)/obj
@@ -119,4 +119,4 @@ install: $(BUILD)/litehcl
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/emu/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/emu/*.d $(BUILD)/gen/*.d)

@@ -1626,7 +1626,7 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 		if (cfg->priv->validate_only)
 			return false;
 		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
-		    "The \"for_each\" %s includes keys derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
+		    "The \"for_each\" %s includes keys derived from resource attributes that cannot be determined until apply, and so litehcl cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
 		    t->kind == LH_TY_SET ? "set" : "map");
 		return false;
 	}
@@ -1641,7 +1641,7 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 				if (cfg->priv->validate_only)
 					return false;
 				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
-				    "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.");
+				    "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so litehcl cannot determine the full set of keys that will identify the instances of this resource.");
 				return false;
 			}
 			if (lh_val_is_null(x)) {
@@ -1716,6 +1716,27 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			    "Inappropriate value for attribute \"%s\": %s.", at->name, err ? err : "incorrect type");
 			ok = false;
 			continue;
+		}
+		/* A required argument set to null (literally, or through a variable that
+		 * defaults to null) is as missing as an absent one. */
+		if (at->mode == LH_ATTR_REQUIRED && lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+			derr(d, e->src, e->start, e->end, r->context, "Missing required argument",
+			    "The argument \"%s\" is required, but no definition was found.", at->name);
+			ok = false;
+			continue;
+		}
+		if (!lh_val_is_null(c) && !lh_val_is_unknown(c) &&
+		    (c->type->kind == LH_TY_LIST || c->type->kind == LH_TY_SET)) {
+			bool has_null = false;
+			for (size_t j = 0; j < c->u.seq.n; j++)
+				if (lh_val_is_null(c->u.seq.items[j]) && !lh_val_is_unknown(c->u.seq.items[j]))
+					has_null = true;
+			if (has_null) {
+				derr(d, e->src, e->start, e->end, r->context, "Null value found in list",
+				    "Null values are not allowed for this attribute value.");
+				ok = false;
+				continue;
+			}
 		}
 		if (at->validate != NULL && !lh_val_is_null(c) && !lh_val_is_unknown(c)) {
 			const char *msg = at->validate(a, c);
@@ -1807,7 +1828,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		}
 		if (lh_val_is_unknown(cn)) {
 			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
-			    "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.");
+			    "The \"count\" value depends on resource attributes that cannot be determined until apply, so litehcl cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.");
 			goto out;
 		}
 		if (lh_val_is_null(cn)) {
