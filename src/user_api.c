@@ -399,6 +399,26 @@ op_verb(const lh_user_op *op)
 	return "handling";
 }
 
+/* True when an answer says the user does not exist - and only then: a 404 from
+ * LiteLLM about a user carries {"error":{...}} (info) or {"detail":{"error":...}}
+ * (delete); an old server answers 200 with a user_info that has no user_id.  A 404
+ * {"detail":"Not Found"} is an unknown *route* (a wrong api_base or a proxy in
+ * front), and an HTML page is not LiteLLM at all: treating those as "gone" would drop
+ * every user from the state. */
+static bool
+user_absent(const lh_http_resp *r)
+{
+	if (!cJSON_IsObject(r->json))
+		return false;
+	if (r->result == LH_HTTP_OK) {
+		const cJSON *ui = jget(r->json, "user_info");
+		return cJSON_IsObject(ui) && !cJSON_IsString(jget(ui, "user_id"));
+	}
+	if (r->result != LH_HTTP_STATUS || r->status != 404)
+		return false;
+	return cJSON_IsObject(jget(r->json, "error")) || cJSON_IsObject(jget(r->json, "detail"));
+}
+
 static void
 http_fail(lh_user_op *op, const lh_http_resp *r)
 {
@@ -406,7 +426,12 @@ http_fail(lh_user_op *op, const lh_http_resp *r)
 		op->cancelled = true;
 	char s[256];
 	snprintf(s, sizeof s, "Error %s %s", op_verb(op), op->addr ? op->addr : "litellm_user");
-	fail(op, s, xstrdup(r->error ? r->error : "request failed"));
+	if (r->result == LH_HTTP_STATUS && r->status == 404 && !user_absent(r))
+		fail(op, s, xprintf("%s\nThe server does not know this route: check that "
+		    "api_base (LITELLM_API_BASE) is the LiteLLM proxy's base URL.",
+		    r->error ? r->error : "404 Not Found"));
+	else
+		fail(op, s, xstrdup(r->error ? r->error : "request failed"));
 }
 
 /* True when an info answer names an existing user; sets *row. */
@@ -495,7 +520,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			 * (interrupted, or the read failed): record what the create answered so
 			 * it is never lost; the next refresh completes it. */
 			succeed(op);
-		} else if (r->result == LH_HTTP_OK || r->status == 404) {
+		} else if (user_absent(r)) {
 			if (op->kind == LH_USER_READ) {
 				op->gone = true;
 				succeed(op);
@@ -513,7 +538,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		/* A create whose answer was lost: did it happen? */
 		if (info_exists(r, &row)) {
 			readback(op, row);
-		} else if (r->result != LH_HTTP_OK && r->status != 404) {
+		} else if (!user_absent(r)) {
 			http_fail(op, r);	/* still unknown: the journal intent stays */
 		} else {
 			op->maybe_created = false;
@@ -535,7 +560,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 	case LH_USER_READ:
 		if (info_exists(r, &row))
 			readback(op, row);
-		else if (r->result == LH_HTTP_OK || r->status == 404) {
+		else if (user_absent(r)) {
 			op->gone = true;
 			succeed(op);
 		} else
@@ -586,7 +611,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 	case LH_USER_DELETE:
 		if (r->result == LH_HTTP_OK) {
 			succeed(op);
-		} else if (r->result == LH_HTTP_STATUS && r->status == 404) {
+		} else if (user_absent(r)) {
 			op->gone = true;
 			succeed(op);
 		} else {
