@@ -324,7 +324,7 @@ lh_user_check(const cJSON *after, const cJSON *got, const cJSON *before)
 
 /* ---- the operations ---- */
 
-enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN };
+enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK };
 
 static double
 now_s(void)
@@ -385,6 +385,19 @@ send_info(lh_http *h, lh_user_op *op, int stage)
 	    .done = on_resp, .ctx = op};
 	op->stage = stage;
 	return lh_http_submit(h, &req);
+}
+
+static bool
+send_update(lh_http *h, lh_user_op *op)
+{
+	int n = 0;
+	char *body = lh_user_update_body(op->id, op->before, op->after, &n);
+	lh_http_req req = {.method = "POST", .path = "/user/update", .body = body,
+	    .done = on_resp, .ctx = op};
+	op->stage = ST_MAIN;
+	bool ok = lh_http_submit(h, &req);
+	free(body);
+	return ok;
 }
 
 static const char *
@@ -552,6 +565,21 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 	case ST_CONFLICT:
 		on_conflict_list(op, r);
 		return;
+	case ST_PRECHECK:
+		if (info_exists(r, &row)) {
+			if (!send_update(h, op))
+				http_fail(op, r);
+		} else if (user_absent(r)) {
+			char s[256];
+			snprintf(s, sizeof s, "Error updating %s", op->addr ? op->addr : "litellm_user");
+			fail(op, s, xprintf("User %s was deleted outside litehcl after the plan was "
+			    "made, so it was not updated (LiteLLM's update would re-create it "
+			    "without its email). Run plan again: it will plan to create the user.",
+			    op->id));
+		} else {
+			http_fail(op, r);
+		}
+		return;
 	default:
 		break;
 	}
@@ -638,15 +666,10 @@ lh_user_submit(lh_http *h, lh_user_op *op)
 		free(body);
 		return ok;
 	}
-	case LH_USER_UPDATE: {
-		int n = 0;
-		char *body = lh_user_update_body(op->id, op->before, op->after, &n);
-		lh_http_req req = {.method = "POST", .path = "/user/update", .body = body,
-		    .done = on_resp, .ctx = op};
-		bool ok = lh_http_submit(h, &req);
-		free(body);
-		return ok;
-	}
+	case LH_USER_UPDATE:
+		/* POST /user/update is an upsert: sent for a user deleted since the plan
+		 * was made it would create an email-less ghost.  Check first. */
+		return send_info(h, op, ST_PRECHECK);
 	case LH_USER_DELETE: {
 		cJSON *b = cJSON_CreateObject(), *ids = cJSON_CreateArray();
 		cJSON_AddItemToArray(ids, cJSON_CreateString(op->id));

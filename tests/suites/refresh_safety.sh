@@ -45,3 +45,27 @@ LITELLM_API_BASE="$EMU_URL" "$LITEHCL" plan -detailed-exitcode -no-color >ok.out
 rc=$?
 if [ $rc -eq 0 ]; then ok "right api_base again: no changes"; else fail "right api_base again: no changes" "exit $rc" "$(cat ok.out)"; fi
 emu_stop
+
+# A saved plan that updates a user deleted outside since the plan was made must not
+# re-create it through /user/update's upsert as an email-less ghost.
+emu_start --master-key sk-safety
+dir="$WORK/ghost"
+mkdir -p "$dir"
+cd "$dir" || exit 1
+export LITELLM_API_BASE="$EMU_URL"
+printf 'resource "litellm_user" "u" {\n  user_email = "u@safety.example"\n  user_alias = "one"\n}\n' >main.tf
+"$LITEHCL" apply -auto-approve -no-color >apply.out 2>&1 || fail "ghost: first apply" "$(cat apply.out)"
+id=$(jq -r '.resources[0].instances[0].attributes.user_id' terraform.tfstate)
+sed -i 's/"one"/"two"/' main.tf
+"$LITEHCL" plan -out=p.plan -no-color >plan.out 2>&1
+curl -s -X POST -H 'Authorization: Bearer sk-safety' -H 'Content-Type: application/json' "$EMU_URL/__emu/user/delete" -d "{\"user_id\":\"$id\"}" >/dev/null
+"$LITEHCL" apply -no-color p.plan >ghost.out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "deleted outside litehcl after the plan" ghost.out; then
+	ok "saved plan: update of a user deleted since the plan fails clearly"
+else
+	fail "saved plan: update of a user deleted since the plan fails clearly" "exit $rc" "$(cat ghost.out)"
+fi
+st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-safety' "$EMU_URL/user/info?user_id=$id")
+if [ "$st" = 404 ]; then ok "saved plan: no ghost user created"; else fail "saved plan: no ghost user created" "GET /user/info answered $st"; fi
+emu_stop
