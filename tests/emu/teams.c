@@ -17,49 +17,38 @@ static const char premium_msg[] =
 	"a 7 day trial key here: https://www.litellm.ai/#trial. \nPricing: "
 	"https://www.litellm.ai/#pricing";
 
+/* The team columns after team_alias, in the order pydantic reports them (the order of
+ * 422 details follows the table order, so the tables below splice this in place). */
+#define TEAM_COLUMNS \
+	{"metadata", EMU_F_DICT, false}, \
+	{"max_budget", EMU_F_FLOAT, false}, \
+	{"budget_duration", EMU_F_STR, false}, \
+	{"tpm_limit", EMU_F_INT, false}, \
+	{"rpm_limit", EMU_F_INT, false}, \
+	{"max_parallel_requests", EMU_F_INT, false}, \
+	{"models", EMU_F_LIST, false}, \
+	{"organization_id", EMU_F_STR, false}, \
+	{"blocked", EMU_F_BOOL, false}
+
 static const struct emu_field team_new_fields[] = {
 	{"team_id", EMU_F_STR, false},
 	{"team_alias", EMU_F_STR, false},
 	{"members_with_roles", EMU_F_MEMBERS, false},
-	{"metadata", EMU_F_DICT, false},
-	{"max_budget", EMU_F_FLOAT, false},
-	{"budget_duration", EMU_F_STR, false},
-	{"tpm_limit", EMU_F_INT, false},
-	{"rpm_limit", EMU_F_INT, false},
-	{"max_parallel_requests", EMU_F_INT, false},
-	{"models", EMU_F_LIST, false},
-	{"organization_id", EMU_F_STR, false},
-	{"blocked", EMU_F_BOOL, false},
+	TEAM_COLUMNS,
 	{NULL, EMU_F_ANY, false},
 };
 
 /* Columns /team/new and /team/update copy into the row. */
 static const struct emu_field team_row_fields[] = {
 	{"team_alias", EMU_F_STR, false},
-	{"metadata", EMU_F_DICT, false},
-	{"max_budget", EMU_F_FLOAT, false},
-	{"budget_duration", EMU_F_STR, false},
-	{"tpm_limit", EMU_F_INT, false},
-	{"rpm_limit", EMU_F_INT, false},
-	{"max_parallel_requests", EMU_F_INT, false},
-	{"models", EMU_F_LIST, false},
-	{"organization_id", EMU_F_STR, false},
-	{"blocked", EMU_F_BOOL, false},
+	TEAM_COLUMNS,
 	{NULL, EMU_F_ANY, false},
 };
 
 static const struct emu_field team_update_fields[] = {
 	{"team_id", EMU_F_STR, true},
 	{"team_alias", EMU_F_STR, false},
-	{"metadata", EMU_F_DICT, false},
-	{"max_budget", EMU_F_FLOAT, false},
-	{"budget_duration", EMU_F_STR, false},
-	{"tpm_limit", EMU_F_INT, false},
-	{"rpm_limit", EMU_F_INT, false},
-	{"max_parallel_requests", EMU_F_INT, false},
-	{"models", EMU_F_LIST, false},
-	{"organization_id", EMU_F_STR, false},
-	{"blocked", EMU_F_BOOL, false},
+	TEAM_COLUMNS,
 	{NULL, EMU_F_ANY, false},
 };
 

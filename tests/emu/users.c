@@ -36,41 +36,32 @@ static const struct emu_field new_fields[] = {
 	{NULL, EMU_F_ANY, false},
 };
 
-/* Columns a create or update copies from the request into the row. */
+/* Columns a create or update copies from the request into the row, in the order
+ * /user/update's 422 details list them (the tables below splice this in place). */
+#define USER_COLUMNS \
+	{"user_email", EMU_F_STR, false}, \
+	{"user_alias", EMU_F_STR, false}, \
+	{"user_role", EMU_F_USER_ROLE, false}, \
+	{"max_budget", EMU_F_FLOAT, false}, \
+	{"spend", EMU_F_FLOAT, false}, \
+	{"budget_duration", EMU_F_STR, false}, \
+	{"tpm_limit", EMU_F_INT, false}, \
+	{"rpm_limit", EMU_F_INT, false}, \
+	{"max_parallel_requests", EMU_F_INT, false}, \
+	{"models", EMU_F_LIST, false}, \
+	{"metadata", EMU_F_DICT, false}, \
+	{"sso_user_id", EMU_F_STR, false}, \
+	{"organization_id", EMU_F_STR, false}, \
+	{"model_max_budget", EMU_F_DICT, false}
+
 static const struct emu_field row_fields[] = {
-	{"user_email", EMU_F_STR, false},
-	{"user_alias", EMU_F_STR, false},
-	{"user_role", EMU_F_USER_ROLE, false},
-	{"max_budget", EMU_F_FLOAT, false},
-	{"spend", EMU_F_FLOAT, false},
-	{"budget_duration", EMU_F_STR, false},
-	{"tpm_limit", EMU_F_INT, false},
-	{"rpm_limit", EMU_F_INT, false},
-	{"max_parallel_requests", EMU_F_INT, false},
-	{"models", EMU_F_LIST, false},
-	{"metadata", EMU_F_DICT, false},
-	{"sso_user_id", EMU_F_STR, false},
-	{"organization_id", EMU_F_STR, false},
-	{"model_max_budget", EMU_F_DICT, false},
+	USER_COLUMNS,
 	{NULL, EMU_F_ANY, false},
 };
 
 static const struct emu_field update_fields[] = {
 	{"user_id", EMU_F_STR, false},
-	{"user_email", EMU_F_STR, false},
-	{"user_alias", EMU_F_STR, false},
-	{"user_role", EMU_F_USER_ROLE, false},
-	{"max_budget", EMU_F_FLOAT, false},
-	{"spend", EMU_F_FLOAT, false},
-	{"budget_duration", EMU_F_STR, false},
-	{"tpm_limit", EMU_F_INT, false},
-	{"rpm_limit", EMU_F_INT, false},
-	{"max_parallel_requests", EMU_F_INT, false},
-	{"models", EMU_F_LIST, false},
-	{"metadata", EMU_F_DICT, false},
-	{"sso_user_id", EMU_F_STR, false},
-	{"organization_id", EMU_F_STR, false},
-	{"model_max_budget", EMU_F_DICT, false},
+	USER_COLUMNS,
 	{"password", EMU_F_STR, false},
 	{NULL, EMU_F_ANY, false},
 };
