@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "func.h"
 #include "user_api.h"
 #include "uuid.h"
 
@@ -263,6 +264,52 @@ dep_failed(lh_run *r, const lh_rec *x)
 	return false;
 }
 
+/* A saved plan keeps no secret, so a sensitive argument is evaluated again when the
+ * plan is applied.  A salted digest of the value the plan showed catches a different
+ * value now (another -var, another TF_VAR_) instead of applying something that was
+ * never shown.  Returns "salt:hex" in the arena, or NULL. */
+static char *
+sens_digest(lh_arena *a, const char *salt, const cJSON *v)
+{
+	char *js = v != NULL ? cJSON_PrintUnformatted(v) : NULL;
+	char *msg = lh_arena_printf(a, "%s:%s", salt, js ? js : "null");
+	free(js);
+	lh_func_ctx fc = {.a = a};
+	lh_value *arg = lh_val_cstr(a, msg);
+	lh_value *h = lh_func_call(&fc, "sha256", &arg, 1);
+	if (h == NULL || h->type->kind != LH_TY_STRING)
+		return NULL;
+	return lh_arena_printf(a, "%s:%.*s", salt, (int)h->u.str.len, h->u.str.s);
+}
+
+/* Checks the re-evaluated sensitive values of a saved plan's change against the
+ * digests recorded at plan time; reports and returns false on a difference. */
+static bool
+sens_check(lh_run *r, lh_rec *rec, const cJSON *after)
+{
+	bool ok = true;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, rec->sens_digest) {
+		const char *want = cJSON_GetStringValue(e);
+		const char *colon = want ? strchr(want, ':') : NULL;
+		if (colon == NULL)
+			continue;
+		char *salt = lh_arena_strndup(r->a, want, (size_t)(colon - want));
+		const cJSON *v = cJSON_IsObject(after) ?
+		    cJSON_GetObjectItemCaseSensitive(after, e->string) : NULL;
+		char *got = sens_digest(r->a, salt, v);
+		if (got == NULL || strcmp(got, want) != 0) {
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Saved plan does not match the configuration",
+			    "The sensitive argument \"%s\" of %s now evaluates to a different value "
+			    "than when the plan was made (different -var, -var-file or TF_VAR_ "
+			    "values?). A saved plan applies exactly what it showed: give the same "
+			    "values again, or make a new plan.", e->string, rec->addr);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 /* Re-evaluates res's instances now that what they reference has been applied, and
  * replans the changes in jobs[0..n) from the fresh arguments. */
 static bool
@@ -330,6 +377,8 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 			nc->after_sensitive = NULL;
 			if (j->c->action == LH_ACT_UPDATE && nc->action == LH_ACT_NOOP)
 				j->c->action = LH_ACT_NOOP;
+			if (j->rec->sens_digest != NULL && !sens_check(r, j->rec, j->c->after))
+				j->rec->failed = true;
 		}
 		lh_plan_free(p);
 		cJSON_Delete(want);
@@ -591,6 +640,16 @@ lh_run_plan_to_json(const lh_run *r)
 			if (!cJSON_GetObjectItemCaseSensitive(wu, e->string))
 				cJSON_AddItemToObject(wu, e->string, cJSON_CreateTrue());
 		put(x, "want_unknown", wu);
+		cJSON *dg = cJSON_CreateObject();
+		cJSON_ArrayForEach(e, c->after_sensitive) {
+			const cJSON *v = cJSON_IsObject(c->after) ?
+			    cJSON_GetObjectItemCaseSensitive(c->after, e->string) : NULL;
+			char salt[LH_UUID_LEN + 1];
+			char *dig = v != NULL && lh_uuid_v4(salt) ? sens_digest(r->a, salt, v) : NULL;
+			if (dig != NULL)
+				cJSON_AddItemToObject(dg, e->string, cJSON_CreateString(dig));
+		}
+		put(x, "sensitive_digests", dg);
 		if (c->replace_paths)
 			put(x, "replace_paths", dupn(c->replace_paths));
 		if (c->import_id)
@@ -688,6 +747,8 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 	c->import_id = imp ? lh_arena_strdup(r->a, imp) : NULL;
 	c->slot = slot;
 	r->slot_rec[slot] = rec;
+	cJSON_Delete(rec->sens_digest);
+	rec->sens_digest = take(x, "sensitive_digests");
 	cJSON *wu = take(x, "want_unknown");
 	if (wu != NULL) {
 		cJSON_Delete(rec->want_unknown);

@@ -86,6 +86,7 @@ lh_run_free(lh_run *r)
 		lh_rec *x = r->recs[i];
 		cJSON_Delete(x->want);
 		cJSON_Delete(x->want_unknown);
+		cJSON_Delete(x->sens_digest);
 		cJSON_Delete(x->want_sensitive);
 		cJSON_Delete(x->prior_sensitive);
 		cJSON_Delete(x->prior);

@@ -69,3 +69,42 @@ fi
 st=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk-safety' "$EMU_URL/user/info?user_id=$id")
 if [ "$st" = 404 ]; then ok "saved plan: no ghost user created"; else fail "saved plan: no ghost user created" "GET /user/info answered $st"; fi
 emu_stop
+
+# A saved plan holds no secret, so sensitive arguments are evaluated again at apply;
+# a different value than the plan showed must be refused, never applied silently.
+emu_start --master-key sk-safety
+dir="$WORK/sensplan"
+mkdir -p "$dir"
+cd "$dir" || exit 1
+export LITELLM_API_BASE="$EMU_URL"
+cat >main.tf <<'TF'
+variable "secret_alias" {
+  type      = string
+  sensitive = true
+  default   = "hidden-alias"
+}
+resource "litellm_user" "s" {
+  user_email = "s@safety.example"
+  user_alias = var.secret_alias
+}
+TF
+"$LITEHCL" apply -auto-approve -no-color >apply.out 2>&1 || fail "sensitive plan: first apply" "$(cat apply.out)"
+"$LITEHCL" plan -var secret_alias=topsecret3 -out=s.plan -no-color >plan.out 2>&1
+if grep -q "topsecret3" s.plan; then fail "sensitive plan: no secret in the plan file"; else ok "sensitive plan: no secret in the plan file"; fi
+"$LITEHCL" apply -no-color s.plan >diff.out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "Saved plan does not match the configuration" diff.out; then
+	ok "sensitive plan: a different value at apply is refused"
+else
+	fail "sensitive plan: a different value at apply is refused" "exit $rc" "$(cat diff.out)"
+fi
+"$LITEHCL" plan -var secret_alias=topsecret3 -out=s2.plan -no-color >plan2.out 2>&1
+"$LITEHCL" apply -var secret_alias=topsecret3 -no-color s2.plan >same.out 2>&1
+rc=$?
+alias=$(curl -s -H 'Authorization: Bearer sk-safety' "$EMU_URL/user/info?user_id=$(jq -r '.resources[0].instances[0].attributes.user_id' terraform.tfstate)" | jq -r .user_info.user_alias)
+if [ $rc -eq 0 ] && [ "$alias" = topsecret3 ]; then
+	ok "sensitive plan: the same value at apply is applied"
+else
+	fail "sensitive plan: the same value at apply is applied" "exit $rc alias=$alias" "$(cat same.out)"
+fi
+emu_stop
