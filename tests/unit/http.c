@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "unit.h"
 
 #define KEY "sk-test-MASTER-key-0123456789"
 
@@ -35,38 +36,6 @@
 #ifndef SPEED_BOUND
 #define SPEED_BOUND 5.0
 #endif
-
-static int failures;
-
-static void
-check(const char *name, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-check(const char *name, int cond, const char *fmt, ...)
-{
-	if (cond) {
-		printf("ok %s\n", name);
-		return;
-	}
-	printf("FAIL %s\n", name);
-	if (fmt != NULL) {
-		va_list ap;
-		va_start(ap, fmt);
-		printf("    ");
-		vprintf(fmt, ap);
-		printf("\n");
-		va_end(ap);
-	}
-	failures++;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- the scripted server ---- */
 

@@ -17,40 +17,9 @@
 
 #include "http.h"
 #include "uuid.h"
+#include "unit.h"
 
 #define KEY "sk-emu-master-KEY-42"
-
-static int failures;
-
-static void
-check(const char *name, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-check(const char *name, int cond, const char *fmt, ...)
-{
-	if (cond) {
-		printf("ok %s\n", name);
-		return;
-	}
-	printf("FAIL %s\n", name);
-	if (fmt != NULL) {
-		va_list ap;
-		va_start(ap, fmt);
-		printf("    ");
-		vprintf(fmt, ap);
-		printf("\n");
-		va_end(ap);
-	}
-	failures++;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static char emu_path[PATH_MAX], tmpdir[64];
 

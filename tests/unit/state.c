@@ -17,31 +17,9 @@
 
 #include "state.h"
 #include "uuid.h"
+#include "unit.h"
 
-static int failures;
 static char dir[256];
-
-static void
-check(const char *name, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-check(const char *name, int cond, const char *fmt, ...)
-{
-	if (cond) {
-		printf("ok %s\n", name);
-		return;
-	}
-	printf("FAIL %s\n", name);
-	if (fmt != NULL) {
-		va_list ap;
-		va_start(ap, fmt);
-		printf("    ");
-		vprintf(fmt, ap);
-		printf("\n");
-		va_end(ap);
-	}
-	failures++;
-}
 
 static char *
 slurp(const char *path, size_t *len)
@@ -81,14 +59,6 @@ mode_of(const char *p)
 {
 	struct stat sb;
 	return stat(p, &sb) == 0 ? (int)(sb.st_mode & 0777) : -1;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Runs the schema checker on path; true when it passes (or the checker is missing). */
