@@ -274,6 +274,12 @@ lh_ast_index(lh_pctx *p, lh_node *obj, lh_node *key, lh_tok close)
 lh_node *
 lh_ast_splat(lh_pctx *p, lh_node *src, bool full, lh_tok last)
 {
+	if (!full && src->kind == LH_AST_SPLAT && !src->u.splat.full) {
+		lh_diag_add(p->d, LH_DIAG_ERROR, p->src, last.off, last.off + last.len,
+		    "Nested splat expression not allowed",
+		    "A splat expression (*) cannot be used inside another attribute-only splat expression.");
+		p->error = true;
+	}
 	lh_node *n = mk(p, LH_AST_SPLAT, src->start, last.off + last.len);
 	n->u.splat.src = src;
 	n->u.splat.full = full;

@@ -121,54 +121,80 @@ put_number(buf *b, double v)
 	puts_(b, out);
 }
 
-static void template_parts(buf *b, const lh_node *t);
+static const lh_node *template_parts(buf *b, const lh_node *t);
 
-/* An expression inside a template, as a string. */
-static void
+/* Renders a conditional's branch into its own buffer: the text, or NULL (with *fail
+ * set to the offending node) when the branch cannot be converted. */
+static char *
+branch(const lh_node *e, bool tmpl, size_t *len, const lh_node **fail);
+
+/* An expression inside a template, as a string.  Returns NULL, or the null literal
+ * that makes the conversion fail (the converter cannot put a null into a template
+ * whose only part it is). */
+static const lh_node *
 string_part(buf *b, const lh_node *e)
 {
+	const lh_node *fail = NULL;
 	switch (e->kind) {
 	case LH_AST_NUMBER:
 		put_number(b, e->u.number.value);
-		return;
+		return NULL;
 	case LH_AST_BOOL:
 		puts_(b, e->u.boolean ? "true" : "false");
-		return;
+		return NULL;
 	case LH_AST_NULL:
-		return;
+		puts_(b, "null");
+		return NULL;
 	case LH_AST_TEMPLATE:
 		if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
-			string_part(b, e->u.tmpl.parts[0]->u.interp.expr);
-		else
-			template_parts(b, e);
-		return;
-	case LH_AST_COND:
+			return string_part(b, e->u.tmpl.parts[0]->u.interp.expr);
+		return template_parts(b, e);
+	case LH_AST_COND: {
+		size_t tn, fn;
+		char *t = branch(e->u.cond.t, false, &tn, &fail), *f;
+		if (t == NULL)
+			return b->oom ? fail : NULL;	/* a failing true branch drops it all */
+		f = branch(e->u.cond.f, false, &fn, &fail);
 		puts_(b, "%{if ");
 		put_src(b, e->u.cond.cond);
 		puts_(b, "}");
-		string_part(b, e->u.cond.t);
-		{
-			buf f = { 0 };
-			string_part(&f, e->u.cond.f);
-			if (f.oom)
-				b->oom = true;
-			if (f.n > 0) {
-				puts_(b, "%{else}");
-				put(b, f.p, f.n);
-			}
-			free(f.p);
+		put(b, t, tn);
+		if (f != NULL && fn > 0) {
+			puts_(b, "%{else}");
+			put(b, f, fn);
 		}
 		puts_(b, "%{endif}");
-		return;
+		free(t);
+		free(f);
+		return NULL;
+	}
 	default:
 		put_wrapped(b, e);
-		return;
+		return NULL;
 	}
 }
 
-static void
+static char *
+branch(const lh_node *e, bool tmpl, size_t *len, const lh_node **fail)
+{
+	buf f = { 0 };
+	*fail = tmpl ? template_parts(&f, e) : string_part(&f, e);
+	if (*fail != NULL || f.oom) {
+		free(f.p);
+		return NULL;
+	}
+	*len = f.n;
+	return f.p != NULL ? f.p : calloc(1, 1);
+}
+
+static const lh_node *
 template_parts(buf *b, const lh_node *t)
 {
+	const lh_node *fail;
+	/* a template that is one literal interpolation is evaluated by the converter */
+	if (t->u.tmpl.n == 1 && t->u.tmpl.parts[0]->kind == LH_AST_TINTERP &&
+	    t->u.tmpl.parts[0]->u.interp.expr->kind == LH_AST_NULL)
+		return t->u.tmpl.parts[0]->u.interp.expr;
 	for (size_t i = 0; i < t->u.tmpl.n; i++) {
 		const lh_node *part = t->u.tmpl.parts[i];
 		switch (part->kind) {
@@ -176,25 +202,27 @@ template_parts(buf *b, const lh_node *t)
 			put_lit(b, part->u.lit.text, part->u.lit.len);
 			break;
 		case LH_AST_TINTERP:
-			string_part(b, part->u.interp.expr);
+			if ((fail = string_part(b, part->u.interp.expr)) != NULL)
+				return fail;
 			break;
 		case LH_AST_TIF: {
+			size_t tn, fn = 0;
+			char *th = branch(part->u.tif.then, true, &tn, &fail), *el = NULL;
+			if (th == NULL)
+				break;		/* a failing true branch drops it all */
+			if (part->u.tif.els != NULL)
+				el = branch(part->u.tif.els, true, &fn, &fail);
 			puts_(b, "%{if ");
 			put_src(b, part->u.tif.cond);
 			puts_(b, "}");
-			template_parts(b, part->u.tif.then);
-			if (part->u.tif.els != NULL) {
-				buf f = { 0 };
-				template_parts(&f, part->u.tif.els);
-				if (f.oom)
-					b->oom = true;
-				if (f.n > 0) {
-					puts_(b, "%{else}");
-					put(b, f.p, f.n);
-				}
-				free(f.p);
+			put(b, th, tn);
+			if (el != NULL && fn > 0) {
+				puts_(b, "%{else}");
+				put(b, el, fn);
 			}
 			puts_(b, "%{endif}");
+			free(th);
+			free(el);
 			break;
 		}
 		case LH_AST_TFOR:
@@ -207,13 +235,24 @@ template_parts(buf *b, const lh_node *t)
 			puts_(b, " in ");
 			put_src(b, part->u.tfor.coll);
 			puts_(b, "}");
-			template_parts(b, part->u.tfor.body);
+			if ((fail = template_parts(b, part->u.tfor.body)) != NULL)
+				return fail;
 			puts_(b, "%{endfor}");
 			break;
 		default:
 			break;
 		}
 	}
+	return NULL;
+}
+
+/* The converter's error for a null it had to put into a template. */
+static void
+null_error(lh_diags *d, const lh_node *n)
+{
+	lh_diag_add(d, LH_DIAG_ERROR, n->src, n->start, n->end,
+	    "Invalid template interpolation value",
+	    "The expression result is null. Cannot include a null value in a string template.");
 }
 
 /* A JSON string for text that may contain NUL bytes (cJSON strings stop at NUL). */
@@ -254,7 +293,7 @@ string_value(buf *b)
 	return j;
 }
 
-static cJSON *expression(const lh_node *e);
+static cJSON *expression(const lh_node *e, lh_diags *d);
 
 /* A literal value (or a unary operator applied to one). */
 static cJSON *
@@ -288,15 +327,18 @@ wrapped(const lh_node *e)
 
 /* An object key as a string. */
 static char *
-key_text(const lh_node *k)
+key_text(const lh_node *k, lh_diags *d)
 {
 	buf b = { 0 };
+	const lh_node *fail = NULL;
 	if (k->kind == LH_AST_VAR || k->kind == LH_AST_GETATTR ||
 	    (k->kind == LH_AST_INDEX && k->u.index.legacy))
 		put_src(&b, k);
 	else
-		string_part(&b, k);
-	if (b.oom) {
+		fail = string_part(&b, k);
+	if (fail != NULL)
+		null_error(d, fail);
+	if (b.oom || fail != NULL) {
 		free(b.p);
 		return NULL;
 	}
@@ -317,7 +359,7 @@ set(cJSON *obj, const char *key, cJSON *item)
 }
 
 static cJSON *
-expression(const lh_node *e)
+expression(const lh_node *e, lh_diags *d)
 {
 	cJSON *j = NULL;
 	switch (e->kind) {
@@ -333,13 +375,26 @@ expression(const lh_node *e)
 			return cJSON_CreateNumber(-x->u.number.value);
 		if (e->u.unary.op == LH_OP_NOT && x->kind == LH_AST_BOOL)
 			return cJSON_CreateBool(!x->u.boolean);
-		return wrapped(e);
+		/* the converter evaluates an operator on a literal, and fails as HCL does */
+		if (x->kind == LH_AST_NULL)
+			lh_diag_add(d, LH_DIAG_ERROR, e->src, e->start, e->end, "Operation failed",
+			    "Error during operation: argument must not be null.");
+		else
+			lh_diag_add(d, LH_DIAG_ERROR, e->src, x->start, x->end, "Invalid operand",
+			    "Unsuitable value for unary operand: %s required.",
+			    e->u.unary.op == LH_OP_NEG ? "number" : "bool");
+		return NULL;
 	}
 	case LH_AST_TEMPLATE: {
 		if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
-			return expression(e->u.tmpl.parts[0]->u.interp.expr);
+			return expression(e->u.tmpl.parts[0]->u.interp.expr, d);
 		buf b = { 0 };
-		template_parts(&b, e);
+		const lh_node *fail = template_parts(&b, e);
+		if (fail != NULL) {
+			null_error(d, fail);
+			free(b.p);
+			return NULL;
+		}
 		return string_value(&b);
 	}
 	case LH_AST_TUPLE:
@@ -347,7 +402,7 @@ expression(const lh_node *e)
 		if (j == NULL)
 			return NULL;
 		for (size_t i = 0; i < e->u.tuple.n; i++) {
-			cJSON *item = expression(e->u.tuple.items[i]);
+			cJSON *item = expression(e->u.tuple.items[i], d);
 			if (item == NULL || !cJSON_AddItemToArray(j, item)) {
 				cJSON_Delete(item);
 				goto fail;
@@ -359,8 +414,8 @@ expression(const lh_node *e)
 		if (j == NULL)
 			return NULL;
 		for (size_t i = 0; i < e->u.object.n; i++) {
-			char *key = key_text(e->u.object.keys[i]);
-			cJSON *v = key ? expression(e->u.object.values[i]) : NULL;
+			char *key = key_text(e->u.object.keys[i], d);
+			cJSON *v = key ? expression(e->u.object.values[i], d) : NULL;
 			bool ok = v != NULL && set(j, key, v);
 			free(key);
 			if (!ok) {
@@ -431,11 +486,13 @@ body(cJSON *out, const lh_node *b, lh_diags *d)
 		const lh_node *item = b->u.body.items[i];
 		if (item->kind != LH_AST_ATTR)
 			continue;
-		cJSON *v = expression(item->u.attr.expr);
+		int before = d->errors;
+		cJSON *v = expression(item->u.attr.expr, d);
 		if (!set(out, item->u.attr.name, v)) {
 			cJSON_Delete(v);
-			lh_diag_add(d, LH_DIAG_ERROR, item->src, item->start, item->end,
-			    "Unable to convert argument to JSON", NULL);
+			if (d->errors == before)
+				lh_diag_add(d, LH_DIAG_ERROR, item->src, item->start, item->end,
+				    "Unable to convert argument to JSON", "Out of memory.");
 			return false;
 		}
 	}
