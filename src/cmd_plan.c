@@ -378,6 +378,23 @@ run(int kind, int argc, char **argv)
 	lh_config *cfg = lh_config_load(a, ".", vi, nvi, &d);
 	if (cfg == NULL || d.errors > 0)
 		goto fail;
+	if (planfile == NULL && !destroy && cfg->nfiles == 0) {
+		/* Terraform refuses: an empty configuration would plan to destroy everything */
+		if (kind == CMD_PLAN)
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "No configuration files",
+			    "Plan requires configuration to be present. Planning without a "
+			    "configuration would mark everything for destruction, which is normally "
+			    "not what is desired. If you would like to destroy everything, run plan "
+			    "with the -destroy option. Otherwise, create a litehcl configuration file "
+			    "(.tf file) and try again.");
+		else
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "No configuration files",
+			    "Apply requires configuration to be present. Applying without a "
+			    "configuration would mark everything for destruction, which is normally "
+			    "not what is desired. If you would like to destroy everything, run "
+			    "'litehcl destroy' instead.");
+		goto fail;
+	}
 	if (planfile == NULL && !lh_config_validate(cfg, &d))
 		goto fail;
 	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";

@@ -523,3 +523,39 @@ rc=$?
 [ $rc -eq 1 ] && jq -se 'any(.[]; .type=="apply_errored" and .hook.action == "create")' out.json >/dev/null &&
     jq -se 'any(.[]; .type=="diagnostic" and (.diagnostic.detail | test("litehcl import litellm_user.j existing-j")))' out.json >/dev/null &&
 	ok "-json apply: apply_errored and the diagnostic" || fail "-json apply: apply_errored and the diagnostic" "rc=$rc" "$(tail -3 out.json)"
+
+# ---- no configuration files: plan/apply refuse (would destroy everything); destroy works (QA F31) ----
+new_dir noconfig
+cat > main.tf <<'EOF2'
+resource "litellm_user" "nc" {
+  user_email = "noconfig@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+mv main.tf main.tf.bak
+"$LITEHCL" plan >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Error: No configuration files' err.txt && grep -q 'run plan with the -destroy option' err.txt &&
+    ! grep -q 'destroyed' out.txt &&
+	ok "plan without configuration files: No configuration files" ||
+	fail "plan without configuration files: No configuration files" "rc=$rc" "$(cat out.txt err.txt | head -20)"
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Error: No configuration files' err.txt && [ "$(state_users | grep -c noconfig@)" -eq 1 ] &&
+    [ "$(server_users | grep -c noconfig@)" -eq 1 ] &&
+	ok "apply without configuration files refuses, user and state kept" ||
+	fail "apply without configuration files refuses, user and state kept" "rc=$rc" "$(cat out.txt err.txt | head -20)"
+"$LITEHCL" apply -refresh-only -auto-approve >out.txt 2>err.txt
+[ $? -eq 1 ] && grep -q 'No configuration files' err.txt && ok "apply -refresh-only without configuration refuses" ||
+	fail "apply -refresh-only without configuration refuses" "$(cat out.txt err.txt | head)"
+"$LITEHCL" plan -destroy >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 0 ] && grep -q 'litellm_user.nc will be destroyed' out.txt &&
+	ok "plan -destroy works without configuration" || fail "plan -destroy works without configuration" "rc=$rc" "$(cat out.txt err.txt | head)"
+"$LITEHCL" destroy -auto-approve >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 0 ] && [ "$(server_users | grep -c noconfig@)" -eq 0 ] &&
+	ok "destroy works without configuration" || fail "destroy works without configuration" "rc=$rc" "$(cat out.txt err.txt | head)"
+mkdir empty && cd empty && "$LITEHCL" plan >out.txt 2>err.txt
+[ $? -eq 1 ] && grep -q 'No configuration files' err.txt && ok "plan in an empty directory: No configuration files" ||
+	fail "plan in an empty directory: No configuration files" "$(cat out.txt err.txt | head)"
