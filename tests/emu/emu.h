@@ -88,6 +88,15 @@ void emu_resp_error(struct emu_resp *resp, int status, const char *type, const c
 void emu_resp_error_repr(struct emu_resp *resp, int status, const char *type, const char *msg);
 /* Error shape 2: {"detail": MSG} (as_object: {"detail":{"error":MSG}}). */
 void emu_resp_detail(struct emu_resp *resp, int status, bool as_object, const char *msg);
+/* The same three answers with a printf-formatted message (the usual way a route
+ * words an error: format, answer, free in one call). */
+void emu_resp_errorf(struct emu_resp *resp, int status, const char *type, const char *param,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void emu_resp_error_reprf(struct emu_resp *resp, int status, const char *type, const char *fmt,
+                          ...) __attribute__((format(printf, 4, 5)));
+/* {"detail":{"error":MSG}} with a formatted MSG. */
+void emu_resp_detail_errorf(struct emu_resp *resp, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Abort with a message when p is NULL (a test server has no better answer to OOM). */
 void emu_oom_check(const void *p);
 /* printf into a malloc'd string; never returns NULL (aborts on OOM). */

@@ -33,19 +33,29 @@ emu_strdup(const char *s)
 	return p;
 }
 
+static char *
+vstrf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	p = emu_xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
 char *
 emu_strf(const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	char *p;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	p = emu_xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	p = vstrf(fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -300,4 +310,44 @@ emu_resp_detail(struct emu_resp *resp, int status, bool as_object, const char *m
 		emu_add_str(root, "detail", msg);
 	}
 	emu_resp_json(resp, status, root);
+}
+
+void
+emu_resp_errorf(struct emu_resp *resp, int status, const char *type, const char *param,
+                const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = vstrf(fmt, ap);
+	va_end(ap);
+	emu_resp_error(resp, status, type, param, msg);
+	free(msg);
+}
+
+void
+emu_resp_error_reprf(struct emu_resp *resp, int status, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = vstrf(fmt, ap);
+	va_end(ap);
+	emu_resp_error_repr(resp, status, type, msg);
+	free(msg);
+}
+
+void
+emu_resp_detail_errorf(struct emu_resp *resp, int status, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = vstrf(fmt, ap);
+	va_end(ap);
+	emu_resp_detail(resp, status, true, msg);
+	free(msg);
 }

@@ -206,15 +206,6 @@ copy_team_fields(cJSON *row, const cJSON *body, bool update)
 	}
 }
 
-static void
-team_not_found_detail(struct emu_resp *resp, int status, const char *fmt, const char *id)
-{
-	char *msg = emu_strf(fmt, id);
-
-	emu_resp_detail(resp, status, true, msg);
-	free(msg);
-}
-
 /* ---- POST /team/new ---- */
 
 void
@@ -222,7 +213,7 @@ emu_route_team_new(struct emu_req *req, struct emu_resp *resp)
 {
 	const cJSON *body, *members;
 	const char *id;
-	char uuid[37], *msg;
+	char uuid[37];
 	struct emu_team *t;
 	cJSON *creator;
 
@@ -237,9 +228,8 @@ emu_route_team_new(struct emu_req *req, struct emu_resp *resp)
 		id = uuid;
 	}
 	if (emu_team_get(id)) {
-		msg = emu_strf("Team id = %s already exists. Please use a different team id.", id);
-		emu_resp_error_repr(resp, 400, "internal_server_error", msg);
-		free(msg);
+		emu_resp_error_reprf(resp, 400, "internal_server_error",
+		                     "Team id = %s already exists. Please use a different team id.", id);
 		return;
 	}
 	t = emu_team_insert(id);
@@ -266,7 +256,6 @@ emu_route_team_info(struct emu_req *req, struct emu_resp *resp)
 	const char *id = emu_query(req, "team_id");
 	struct emu_team *t;
 	cJSON *r, *detail;
-	char *msg;
 
 	if (!id) {
 		detail = cJSON_CreateArray();
@@ -276,9 +265,7 @@ emu_route_team_info(struct emu_req *req, struct emu_resp *resp)
 	}
 	t = emu_team_get(id);
 	if (!t) {
-		msg = emu_strf("Team not found, passed team_id=%s", id);
-		emu_resp_error_repr(resp, 404, "auth_error", msg);
-		free(msg);
+		emu_resp_error_reprf(resp, 404, "auth_error", "Team not found, passed team_id=%s", id);
 		return;
 	}
 	r = cJSON_CreateObject();
@@ -305,13 +292,13 @@ emu_route_team_update(struct emu_req *req, struct emu_resp *resp)
 	id = emu_get_str(body, "team_id");
 	t = emu_team_get(id);
 	if (!t) {
-		team_not_found_detail(resp, 404, "Team not found, passed team_id=%s", id);
+		emu_resp_detail_errorf(resp, 404, "Team not found, passed team_id=%s", id);
 		return;
 	}
 	dur = emu_get_str(body, "budget_duration");
 	if (dur && !emu_cfg.legacy && !emu_duration_valid(dur)) {
-		team_not_found_detail(resp, 400, "Invalid budget_duration '%s'. Use a format like "
-		                      "'1h', '24h', '7d', or '30d'.", dur);
+		emu_resp_detail_errorf(resp, 400, "Invalid budget_duration '%s'. Use a format like "
+		                       "'1h', '24h', '7d', or '30d'.", dur);
 		return;
 	}
 	copy_team_fields(t->row, body, true);
@@ -338,8 +325,8 @@ emu_route_team_delete(struct emu_req *req, struct emu_resp *resp)
 	ids = cJSON_GetObjectItemCaseSensitive(req->json, "team_ids");
 	for (const cJSON *e = ids->child; e; e = e->next)
 		if (!emu_team_get(e->valuestring)) {
-			team_not_found_detail(resp, 404, "Team not found, passed team_id=%s",
-			                      e->valuestring);
+			emu_resp_detail_errorf(resp, 404, "Team not found, passed team_id=%s",
+			                       e->valuestring);
 			return;
 		}
 	gone = cJSON_CreateArray();
@@ -421,8 +408,8 @@ emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp)
 	body = req->json;
 	t = emu_team_get(emu_get_str(body, "team_id"));
 	if (!t) {
-		team_not_found_detail(resp, 404, "Team not found for team_id=%s",
-		                      emu_get_str(body, "team_id"));
+		emu_resp_detail_errorf(resp, 404, "Team not found for team_id=%s",
+		                       emu_get_str(body, "team_id"));
 		return;
 	}
 	list = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(body, "member"), true);
@@ -466,7 +453,6 @@ member_lookup(struct emu_req *req, const struct emu_field *fields, struct emu_te
 {
 	const cJSON *body;
 	const char *tid, *uid, *mail;
-	char *msg;
 
 	if (!emu_validate_body(req, fields, resp))
 		return false;
@@ -480,16 +466,15 @@ member_lookup(struct emu_req *req, const struct emu_field *fields, struct emu_te
 	}
 	*tp = emu_team_get(tid);
 	if (!*tp) {
-		team_not_found_detail(resp, 400, "Team id=%s does not exist in db", tid);
+		emu_resp_detail_errorf(resp, 400, "Team id=%s does not exist in db", tid);
 		return false;
 	}
 	*mp = find_member(*tp, uid, mail);
 	if (!*mp && uid && mail)
 		*mp = find_member(*tp, NULL, mail);
 	if (!*mp) {
-		msg = emu_strf("User=%s not found in team=%s", uid ? uid : "None", tid);
-		emu_resp_detail(resp, 400, true, msg);
-		free(msg);
+		emu_resp_detail_errorf(resp, 400, "User=%s not found in team=%s", uid ? uid : "None",
+		                       tid);
 		return false;
 	}
 	return true;

@@ -109,14 +109,11 @@ bool
 emu_check_duration(const cJSON *body, const char *type, struct emu_resp *resp)
 {
 	const char *d = emu_get_str(body, "budget_duration");
-	char *msg;
 
 	if (!d || emu_cfg.legacy || emu_duration_valid(d))
 		return true;
-	msg = emu_strf("Invalid budget_duration '%s'. Use a format like '1h', '24h', '7d', or "
-	               "'30d'.", d);
-	emu_resp_error(resp, 400, type, "None", msg);
-	free(msg);
+	emu_resp_errorf(resp, 400, type, "None", "Invalid budget_duration '%s'. Use a format like "
+	                "'1h', '24h', '7d', or '30d'.", d);
 	return false;
 }
 
@@ -273,18 +270,15 @@ static bool
 duplicate_check(const char *id, const char *email, struct emu_resp *resp)
 {
 	struct emu_user *other;
-	char *msg;
 
 	if (emu_user_get(id)) {
-		msg = emu_strf("User with id %s already exists", id);
-		emu_resp_error_repr(resp, 409, "internal_server_error", msg);
-		free(msg);
+		emu_resp_error_reprf(resp, 409, "internal_server_error",
+		                     "User with id %s already exists", id);
 		return false;
 	}
 	if (email && (other = emu_user_by_email(email))) {
-		msg = emu_strf("User with email %s already exists", email);
-		emu_resp_error_repr(resp, 409, "internal_server_error", msg);
-		free(msg);
+		emu_resp_error_reprf(resp, 409, "internal_server_error",
+		                     "User with email %s already exists", email);
 		return false;
 	}
 	return true;
@@ -353,12 +347,9 @@ static void
 info_unknown(const char *id, struct emu_resp *resp)
 {
 	cJSON *r, *info;
-	char *msg;
 
 	if (!emu_cfg.legacy) {
-		msg = emu_strf("User %s not found", id);
-		emu_resp_error(resp, 404, "internal_server_error", "None", msg);
-		free(msg);
+		emu_resp_errorf(resp, 404, "internal_server_error", "None", "User %s not found", id);
 		return;
 	}
 	r = cJSON_CreateObject();
@@ -472,7 +463,6 @@ emu_route_user_update(struct emu_req *req, struct emu_resp *resp)
 	const char *id, *email;
 	struct emu_user *u;
 	cJSON *r;
-	char *msg;
 
 	if (!update_precheck(req, resp))
 		return;
@@ -483,9 +473,8 @@ emu_route_user_update(struct emu_req *req, struct emu_resp *resp)
 	email = emu_get_str(body, "user_email");
 	u = id ? emu_user_get(id) : emu_user_by_email(email);
 	if (!u && !id) {
-		msg = emu_strf("User not found, passed user_email=%s", email);
-		emu_resp_error_repr(resp, 400, "auth_error", msg);
-		free(msg);
+		emu_resp_error_reprf(resp, 400, "auth_error", "User not found, passed user_email=%s",
+		                     email);
 		return;
 	}
 	if (!u)
@@ -521,7 +510,6 @@ emu_route_user_delete(struct emu_req *req, struct emu_resp *resp)
 {
 	const cJSON *ids;
 	int n = 0;
-	char *msg;
 
 	if (!emu_validate_body(req, delete_fields, resp))
 		return;
@@ -529,9 +517,8 @@ emu_route_user_delete(struct emu_req *req, struct emu_resp *resp)
 	for (const cJSON *e = ids->child; e; e = e->next) {
 		struct emu_user *u = emu_user_get(e->valuestring);
 		if (!u) {
-			msg = emu_strf("User not found, passed user_id=%s", e->valuestring);
-			emu_resp_detail(resp, 404, true, msg);
-			free(msg);
+			emu_resp_detail_errorf(resp, 404, "User not found, passed user_id=%s",
+			                       e->valuestring);
 			return;
 		}
 		leave_teams(u);
@@ -636,18 +623,16 @@ parse_list_query(const struct emu_req *req, struct list_query *q, struct emu_res
 	if (ids)
 		split_ids(q, ids);
 	if (order && strcasecmp(order, "asc") && strcasecmp(order, "desc")) {
-		char *msg = emu_strf("Invalid sort order: %s. Must be 'asc' or 'desc'", order);
-		emu_resp_detail(resp, 400, true, msg);
-		free(msg);
+		emu_resp_detail_errorf(resp, 400, "Invalid sort order: %s. Must be 'asc' or 'desc'",
+		                       order);
 		return false;
 	}
 	for (int i = 0; q->sort_by && sort_columns[i]; i++)
 		known |= strcmp(q->sort_by, sort_columns[i]) == 0;
 	if (q->sort_by && !known) {
-		char *msg = emu_strf("Invalid sort column: %s. Must be one of user_id, user_email, "
-		                     "created_at, spend, user_alias, user_role", q->sort_by);
-		emu_resp_detail(resp, 400, true, msg);
-		free(msg);
+		emu_resp_detail_errorf(resp, 400, "Invalid sort column: %s. Must be one of user_id, "
+		                       "user_email, created_at, spend, user_alias, user_role",
+		                       q->sort_by);
 		return false;
 	}
 	q->desc = order ? strcasecmp(order, "desc") == 0 : !q->sort_by;
