@@ -3,6 +3,7 @@
  * checked without a server (syntax, blocks, references, types, litellm_user rules),
  * printing Terraform's validate output or its `validate -json` document. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -72,9 +73,10 @@ print_json(const lh_diags *d)
 			lh_source_pos(g->src, g->start, &line, &col);
 			size_t len;
 			uint32_t ls = lh_source_line(g->src, line, &len);
-			char *code = lh_arena_strndup(d->a, g->src->text + ls, len);
+			char *code = lh_diag_code_line(g->src, line, &len);
 			fputs(",\n        \"code\": ", f);
-			json_str(f, code);
+			json_str(f, code ? code : "");
+			free(code);
 			uint32_t hs = g->start - ls, he = g->end - ls;
 			if (he > len)
 				he = (uint32_t)len;

@@ -12,7 +12,9 @@
  */
 #include "diag.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -81,6 +83,49 @@ char_count(const char *s, size_t n)
 	return c;
 }
 
+/* True when the line is an assignment to api_key (HCL `api_key = ...` or JSON
+ * `"api_key": ...`). */
+static bool
+sets_api_key(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < n && s[i] == '"')
+		i++;
+	if (n - i < 7 || strncmp(s + i, "api_key", 7) != 0)
+		return false;
+	i += 7;
+	if (i < n && s[i] == '"')
+		i++;
+	while (i < n && isspace((unsigned char)s[i]))
+		i++;
+	return i < n && (s[i] == '=' || s[i] == ':');
+}
+
+char *
+lh_diag_code_line(const lh_source *src, int line, size_t *len)
+{
+	uint32_t ls = lh_source_line(src, line, len);
+	char *code = malloc(*len + 1);
+	if (code == NULL)
+		return NULL;
+	memcpy(code, src->text + ls, *len);
+	code[*len] = '\0';
+	if (!sets_api_key(code, *len))
+		return code;
+	bool in = false;
+	for (size_t i = 0; i < *len; i++) {
+		if (code[i] == '"' && (i == 0 || code[i - 1] != '\\')) {
+			in = !in;
+			continue;
+		}
+		if (in)
+			code[i] = '*';
+	}
+	return code;
+}
+
 void
 lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 {
@@ -107,7 +152,10 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 		size_t len;
 		uint32_t ls = lh_source_line(g->src, line, &len);
 		fprintf(f, "%s%4d: ", bar, line);
-		put_clean(f, g->src->text + ls, len);
+		char *code = lh_diag_code_line(g->src, line, &len);
+		if (code != NULL)
+			put_clean(f, code, len);
+		free(code);
 		fputc('\n', f);
 		/* Underline the span on its first line: ^ then ~ for the rest. */
 		size_t from = g->start - ls;

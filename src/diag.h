@@ -35,6 +35,11 @@ void lh_diags_init(lh_diags *d, lh_arena *a);
 lh_diag *lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src,
     uint32_t start, uint32_t end, const char *summary, const char *detail, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Returns a copy of 1-based line `line` of src for a snippet, with the content of
+ * quoted strings masked by '*' when the line sets api_key: a diagnostic about that
+ * line (a syntax error beside the key) must not print the key.  *len gets its
+ * length; the caller frees the copy (NULL when out of memory). */
+char *lh_diag_code_line(const lh_source *src, int line, size_t *len);
 /* Prints every diagnostic in Terraform's layout (summary, "on FILE line N", the
  * source line with the span underlined, detail).  color adds ANSI colour. */
 void lh_diag_print(FILE *f, const lh_diags *d, bool color);
