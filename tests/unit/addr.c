@@ -5,19 +5,7 @@
 
 #include "addr.h"
 #include "uuid.h"
-
-static int failures;
-
-static void
-check(const char *name, int cond, const char *detail)
-{
-	if (cond) {
-		printf("ok %s\n", name);
-	} else {
-		printf("FAIL %s\n    %s\n", name, detail ? detail : "");
-		failures++;
-	}
-}
+#include "unit.h"
 
 static const struct {
 	const char *in, *canon;	/* canon NULL: must fail to parse */
@@ -62,32 +50,29 @@ int
 main(void)
 {
 	lh_arena *a = lh_arena_new();
-	char name[160], detail[400];
+	char name[160];
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		lh_addr ad;
 		const char *err = NULL;
 		bool okp = lh_addr_parse(a, cases[i].in, &ad, &err);
 		snprintf(name, sizeof name, "parse %zu %s", i, cases[i].in);
 		if (cases[i].canon == NULL) {
-			snprintf(detail, sizeof detail, "parsed although invalid");
-			check(name, !okp && err != NULL && strlen(err) > 10, detail);
+			check(name, !okp && err != NULL && strlen(err) > 10, "parsed although invalid");
 			continue;
 		}
 		if (!okp) {
-			snprintf(detail, sizeof detail, "error: %s", err);
-			check(name, 0, detail);
+			check(name, 0, "error: %s", err);
 			continue;
 		}
 		char *f = lh_addr_format(a, &ad);
 		int good = strcmp(f, cases[i].canon) == 0 && (int)ad.kind == cases[i].kind &&
 		    (cases[i].key == NULL || strcmp(ad.key, cases[i].key) == 0);
-		snprintf(detail, sizeof detail, "formatted as %s", f);
-		check(name, good, detail);
+		check(name, good, "formatted as %s", f);
 		/* format(parse(format)) is stable */
 		lh_addr ad2;
 		good = lh_addr_parse(a, f, &ad2, &err) && lh_addr_equal(&ad, &ad2);
 		snprintf(name, sizeof name, "roundtrip %zu", i);
-		check(name, good, f);
+		check(name, good, "%s", f);
 	}
 
 	lh_addr r, i0, i1, ks, other;
@@ -111,11 +96,11 @@ main(void)
 	char small[8];
 	size_t need = lh_addr_snprint(small, sizeof small, &ks);
 	check("snprint truncates and reports length",
-	    need == strlen("litellm_user.dev[\"a\"]") && strlen(small) == 7, small);
+	    need == strlen("litellm_user.dev[\"a\"]") && strlen(small) == 7, "%s", small);
 
 	char u1[LH_UUID_LEN + 1], u2[LH_UUID_LEN + 1];
 	check("uuid v4 layout", lh_uuid_v4(u1) && lh_uuid_v4(u2) && lh_uuid_valid(u1) &&
-	    u1[14] == '4' && strchr("89ab", u1[19]) && strcmp(u1, u2) != 0, u1);
+	    u1[14] == '4' && strchr("89ab", u1[19]) && strcmp(u1, u2) != 0, "%s", u1);
 	check("uuid invalid", !lh_uuid_valid("bob") && !lh_uuid_valid(
 	    "0000000000000000000000000000000000000"), NULL);
 	lh_arena_free(a);
