@@ -16,6 +16,20 @@
 #include "state.h"
 #include "vars.h"
 
+/* Whether Terraform's sensitive_attributes paths mark the top-level attribute name. */
+static bool
+attr_sensitive(const cJSON *paths, const char *name)
+{
+	const cJSON *p;
+	cJSON_ArrayForEach(p, paths) {
+		const cJSON *step = cJSON_GetArrayItem(p, 0);
+		const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(step, "value"));
+		if (v != NULL && strcmp(v, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Resource values from the state file, as terraform console shows them: an object per
  * instance, a tuple for count, an object keyed by for_each key.  NULL (unknown) when
  * the resource has no instance in state. */
@@ -41,7 +55,10 @@ from_state(void *ctx, lh_arena *a, const lh_resource *r)
 			const char *err = NULL;
 			lh_value *c = at ? lh_val_convert(a, o->u.map.vals[j], at->type, &err) : NULL;
 			vals[j] = c ? c : o->u.map.vals[j];
-			if (at != NULL && at->sensitive)
+			/* a schema-sensitive attribute, or one the state records as sensitive
+			 * (its value came from a sensitive variable) keeps its mark */
+			if ((at != NULL && at->sensitive) || attr_sensitive(in->sensitive_attributes,
+			    o->u.map.keys[j]))
 				vals[j] = lh_val_mark_sensitive(a, vals[j]);
 		}
 		objs[k] = lh_val_object(a, (const char **)o->u.map.keys, vals, o->u.map.n);

@@ -627,8 +627,10 @@ lh_refresh(lh_run *r)
 
 static void plan_one(lh_run *r, lh_rec *x);
 
+/* An object value of attrs (unknown attributes added), each attribute named in sens
+ * ({attr:true}, may be NULL) marked sensitive. */
 static lh_value *
-attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown)
+attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown, const cJSON *sens)
 {
 	size_t n = (size_t)cJSON_GetArraySize(attrs) + (size_t)cJSON_GetArraySize(unknown);
 	const char **keys = lh_arena_alloc(a, (n + 1) * sizeof *keys);
@@ -645,18 +647,30 @@ attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown)
 		keys[k] = e->string;
 		vals[k++] = lh_val_unknown(a, &lh_type_dynamic);
 	}
+	for (size_t i = 0; i < k; i++)
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sens, keys[i])))
+			vals[i] = lh_val_mark_sensitive(a, vals[i]);
 	return lh_val_object(a, keys, vals, k);
 }
 
+/* The value references see, with the sensitive marks of where it comes from: the
+ * state's sensitive_attributes once applied, the configuration's for a planned value,
+ * the prior state's for a refreshed one (a secret never loses its mark on the way). */
 static lh_value *
-rec_value(lh_arena *a, const lh_rec *x)
+rec_value(lh_run *r, lh_arena *a, const lh_rec *x)
 {
-	if (x->applied != NULL)
-		return attrs_value(a, x->applied, NULL);
+	if (x->applied != NULL) {
+		lh_state_inst *si = lh_state_find(r->st, &x->id);
+		cJSON *set = lh_run_sensitive_set(si ? si->sensitive_attributes : NULL);
+		lh_value *v = attrs_value(a, x->applied, NULL, set);
+		cJSON_Delete(set);
+		return v;
+	}
 	if (x->planned != NULL || x->planned_unknown != NULL)
-		return attrs_value(a, x->planned, x->planned_unknown);
+		return attrs_value(a, x->planned, x->planned_unknown,
+		    x->inst != NULL ? x->want_sensitive : x->prior_sensitive);
 	if (x->have != NULL)
-		return attrs_value(a, x->have, NULL);
+		return attrs_value(a, x->have, NULL, x->prior_sensitive);
 	return NULL;
 }
 
@@ -689,13 +703,13 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 		return NULL;
 	qsort(xs, n, sizeof *xs, rec_key_cmp);
 	if (res->mode == LH_EXPAND_ONE) {
-		lh_value *v = rec_value(a, xs[0]);
+		lh_value *v = rec_value(r, a, xs[0]);
 		return v;
 	}
 	lh_value **vals = lh_arena_alloc(a, n * sizeof *vals);
 	const char **keys = lh_arena_alloc(a, n * sizeof *keys);
 	for (size_t i = 0; i < n; i++) {
-		vals[i] = rec_value(a, xs[i]);
+		vals[i] = rec_value(r, a, xs[i]);
 		if (vals[i] == NULL)
 			vals[i] = lh_val_unknown(a, &lh_type_dynamic);
 		keys[i] = xs[i]->id.key ? xs[i]->id.key : "";

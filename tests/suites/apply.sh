@@ -559,3 +559,60 @@ rc=$?
 mkdir empty && cd empty && "$LITEHCL" plan >out.txt 2>err.txt
 [ $? -eq 1 ] && grep -q 'No configuration files' err.txt && ok "plan in an empty directory: No configuration files" ||
 	fail "plan in an empty directory: No configuration files" "$(cat out.txt err.txt | head)"
+
+# ---- sensitive marks survive a read back from the plan or the state (QA F26) ----
+new_dir sensread
+cat > main.tf <<'EOF2'
+variable "secret_alias" {
+  type      = string
+  default   = "hidden-alias-f26"
+  sensitive = true
+}
+resource "litellm_user" "sec" {
+  user_email = "sec26@example.com"
+  user_alias = var.secret_alias
+}
+resource "litellm_user" "dep" {
+  user_email = "dep26@example.com"
+  user_alias = "x-${litellm_user.sec.user_alias}"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 || fail "sensitive: apply" "$(tail -5 out.txt)"
+printf 'litellm_user.sec.user_alias\nupper(litellm_user.sec.user_alias)\nlitellm_user.sec\nlitellm_user.dep.user_alias\n' |
+	"$LITEHCL" console >out.txt 2>&1
+if ! grep -q 'hidden-alias-f26\|HIDDEN-ALIAS-F26' out.txt && [ "$(grep -c '^(sensitive value)$' out.txt)" -eq 3 ] &&
+    grep -q '"user_alias" = (sensitive value)' out.txt; then
+	ok "console: state attributes recorded sensitive print (sensitive value)"
+else
+	fail "console: state attributes recorded sensitive print (sensitive value)" "$(cat out.txt)"
+fi
+cp main.tf main.tf.ok
+echo 'output "leak" { value = litellm_user.sec.user_alias }' >> main.tf
+"$LITEHCL" plan >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Output refers to sensitive values' err.txt && ! grep -q 'hidden-alias-f26' out.txt err.txt &&
+	ok "output referring to a sensitive state attribute is an error" ||
+	fail "output referring to a sensitive state attribute is an error" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
+cp main.tf.ok main.tf
+echo 'output "leak2" { value = "y-${litellm_user.dep.user_alias}" }' >> main.tf
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Output refers to sensitive values' err.txt && ! grep -q 'hidden-alias-f26' out.txt err.txt &&
+    [ "$(jq -r '.outputs | length' terraform.tfstate)" = 0 ] &&
+	ok "apply: output through a dependent's sensitive attribute is an error, secret not stored" ||
+	fail "apply: output through a dependent's sensitive attribute is an error, secret not stored" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
+# a fresh plan: the planned value keeps the variable's mark
+cp main.tf.ok main.tf
+echo 'output "leak3" { value = litellm_user.sec.user_alias }' >> main.tf
+rm -f terraform.tfstate
+"$LITEHCL" plan -refresh=false >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Output refers to sensitive values' err.txt && ! grep -q 'hidden-alias-f26' out.txt err.txt &&
+	ok "planned sensitive attribute in an output is an error" ||
+	fail "planned sensitive attribute in an output is an error" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
+sed -i 's/^output "leak3" { value = \(.*\) }$/output "leak3" {\n  value     = \1\n  sensitive = true\n}/' main.tf
+"$LITEHCL" plan -refresh=false >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 0 ] && grep -q 'leak3 = (sensitive value)' out.txt && ! grep -q 'hidden-alias-f26' out.txt err.txt &&
+	ok "sensitive output of a sensitive attribute plans as (sensitive value)" ||
+	fail "sensitive output of a sensitive attribute plans as (sensitive value)" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
