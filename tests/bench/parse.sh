@@ -3,7 +3,8 @@
 # real-world corpus (each accepted file wrapped in a uniquely named block, so top-level
 # attributes never clash), then reports:
 #   - lex+parse throughput in MB/s (litehcl hcl2json -bench: times lh_parse_file only),
-#   - peak memory of a whole `litehcl hcl2json` run,
+#   - peak memory of a whole `litehcl hcl2json` run (/usr/bin/time, from the time
+#     package, is required),
 #   - the whole-process time of `litehcl hcl2json` against @cdktf/hcl2json (HashiCorp's
 #     parser in WebAssembly, installed into build/node_modules with npm when node is
 #     available) on the same input, in the same run.
@@ -38,14 +39,18 @@ PY
 bytes=$(wc -c <"$input")
 echo "input: $bytes bytes ($(grep -c '^wrap_' "$input") wrapped corpus files)"
 "$LITEHCL" hcl2json -bench "$input" || exit 1
-if [ -x /usr/bin/time ]; then
-	/usr/bin/time -v "$LITEHCL" hcl2json "$input" 2>"$work/time.txt" >/dev/null
-	echo "hcl2json peak RSS: $(awk -F': ' '/Maximum resident set size/ {printf "%.1f MB", $2/1024}' "$work/time.txt")"
-fi
-now() { python3 -c 'import time; print(time.time())'; }
-t0=$(now); "$LITEHCL" hcl2json "$input" >"$work/ours.json" || exit 1; t1=$(now)
-ours=$(python3 -c "print('%.3f' % ($t1 - $t0))")
-echo "litehcl hcl2json: ${ours} s"
+/usr/bin/time -v "$LITEHCL" hcl2json "$input" 2>"$work/time.txt" >/dev/null
+echo "hcl2json peak RSS: $(awk -F': ' '/Maximum resident set size/ {printf "%.1f MB", $2/1024}' "$work/time.txt")"
+# timed OUT CMD...: runs CMD with stdout to OUT; prints "WALL CPU" (CPU = user + system)
+timed() {
+	out=$1
+	shift
+	/usr/bin/time -f '%e %U %S' -o "$work/t.txt" "$@" >"$out" || return 1
+	awk '{printf "%.3f %.3f", $1, $2 + $3}' "$work/t.txt"
+}
+set -- $(timed "$work/ours.json" "$LITEHCL" hcl2json "$input") || exit 1
+ours_wall=$1 ours_cpu=$2
+echo "litehcl hcl2json: ${ours_wall} s wall, ${ours_cpu} s CPU"
 if command -v node >/dev/null 2>&1; then
 	nm=$top/build/node/node_modules
 	if [ ! -d "$nm/@cdktf/hcl2json" ]; then
@@ -54,10 +59,9 @@ if command -v node >/dev/null 2>&1; then
 			echo "npm install @cdktf/hcl2json failed; no comparison"
 	fi
 	if [ -d "$nm/@cdktf/hcl2json" ]; then
-		t0=$(now); NODE_PATH=$nm node tests/bench/oracle.js "$input" >"$work/theirs.json"; t1=$(now)
-		theirs=$(python3 -c "print('%.3f' % ($t1 - $t0))")
-		echo "@cdktf/hcl2json: ${theirs} s"
-		python3 -c "print('ratio: litehcl hcl2json is %.1fx faster' % ($theirs / $ours))"
+		set -- $(NODE_PATH=$nm timed "$work/theirs.json" node tests/bench/oracle.js "$input")
+		echo "@cdktf/hcl2json: $1 s wall, $2 s CPU"
+		python3 -c "import sys; w, c, ow, oc = map(float, sys.argv[1:]); print('ratio: litehcl hcl2json is %.1fx faster by wall clock, %.1fx by CPU time' % (w / ow, c / oc))" "$1" "$2" "$ours_wall" "$ours_cpu"
 		if python3 tests/suites/jsoncmp.py "$work/theirs.json" "$work/ours.json" >"$work/diff.txt"; then
 			echo "outputs: identical as unordered JSON"
 		else
