@@ -76,6 +76,31 @@ route_of(const char *path)
 	return RT_NOTFOUND;
 }
 
+#define OK_BODY "{\"ok\":true}"
+#define SLOW_DOWN "{\"error\":{\"message\":\"slow down\"}}"
+
+/* Routes whose answer never changes (the others are computed in serve()). */
+static const struct {
+	int status;
+	const char *headers, *body;	/* extra header lines (each ending in CRLF), body */
+} canned[RT_NOTFOUND + 1] = {
+	[RT_ERR1] = {409, NULL, "{\"error\":{\"message\":\"{'error': 'User with id bob already exists'}\","
+	    "\"type\":\"internal_server_error\",\"param\":\"None\",\"code\":\"409\"}}"},
+	[RT_ERR1B] = {401, NULL, "{\"error\":{\"message\":\"Authentication Error, Invalid proxy server token passed.\","
+	    "\"type\":\"auth_error\",\"param\":\"None\",\"code\":\"401\"}}"},
+	[RT_ERR2] = {404, NULL, "{\"detail\":{\"error\":\"User not found, passed user_id=x\"}}"},
+	[RT_ERR2S] = {405, NULL, "{\"detail\":\"Method Not Allowed\"}"},
+	[RT_ERR3] = {422, NULL, "{\"detail\":[{\"type\":\"enum\",\"loc\":[\"body\",\"user_role\"],"
+	    "\"msg\":\"Input should be 'proxy_admin' or 'internal_user'\",\"input\":\"boss\"},"
+	    "{\"type\":\"x\",\"loc\":[\"body\",\"models\",0],\"msg\":\"Input should be a valid string\"}]}"},
+	[RT_RATE_LONG] = {429, "Retry-After: 3600\r\n", SLOW_DOWN},
+	[RT_CREATE503] = {503, NULL, "{\"detail\":\"upstream busy\"}"},
+	[RT_BADJSON] = {200, NULL, "{\"user_id\": \"x\", oops"},
+	[RT_EMPTY] = {200, NULL, ""},
+	[RT_KEYECHO] = {400, NULL, "{\"error\":{\"message\":\"Invalid key " KEY " passed\"}}"},
+	[RT_NOTFOUND] = {404, NULL, "{\"detail\":\"Not Found\"}"},
+};
+
 /* Serves one connection: requests until the client closes. */
 static void
 serve(int fd)
@@ -131,25 +156,6 @@ serve(int fd)
 			reply(fd, 200, NULL, out);
 			break;
 		}
-		case RT_ERR1:
-			reply(fd, 409, NULL, "{\"error\":{\"message\":\"{'error': 'User with id bob already exists'}\","
-			    "\"type\":\"internal_server_error\",\"param\":\"None\",\"code\":\"409\"}}");
-			break;
-		case RT_ERR1B:
-			reply(fd, 401, NULL, "{\"error\":{\"message\":\"Authentication Error, Invalid proxy server token passed.\","
-			    "\"type\":\"auth_error\",\"param\":\"None\",\"code\":\"401\"}}");
-			break;
-		case RT_ERR2:
-			reply(fd, 404, NULL, "{\"detail\":{\"error\":\"User not found, passed user_id=x\"}}");
-			break;
-		case RT_ERR2S:
-			reply(fd, 405, NULL, "{\"detail\":\"Method Not Allowed\"}");
-			break;
-		case RT_ERR3:
-			reply(fd, 422, NULL, "{\"detail\":[{\"type\":\"enum\",\"loc\":[\"body\",\"user_role\"],"
-			    "\"msg\":\"Input should be 'proxy_admin' or 'internal_user'\",\"input\":\"boss\"},"
-			    "{\"type\":\"x\",\"loc\":[\"body\",\"models\",0],\"msg\":\"Input should be a valid string\"}]}");
-			break;
 		case RT_HTML502: {
 			const char *h = "<html><body>Bad Gateway</body></html>";
 			char head[256];
@@ -163,13 +169,13 @@ serve(int fd)
 			if (hit <= 2)
 				reply(fd, 503, NULL, "{\"detail\":\"try later\"}");
 			else
-				reply(fd, 200, NULL, "{\"ok\":true}");
+				reply(fd, 200, NULL, OK_BODY);
 			break;
 		case RT_RATE:
 			if (hit == 1)
-				reply(fd, 429, "Retry-After: 1\r\n", "{\"error\":{\"message\":\"slow down\"}}");
+				reply(fd, 429, "Retry-After: 1\r\n", SLOW_DOWN);
 			else
-				reply(fd, 200, NULL, "{\"ok\":true}");
+				reply(fd, 200, NULL, OK_BODY);
 			break;
 		case RT_RATEDATE:
 			if (hit == 1) {
@@ -178,16 +184,10 @@ serve(int fd)
 				struct tm tm;
 				gmtime_r(&t, &tm);
 				strftime(hd, sizeof hd, "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
-				reply(fd, 429, hd, "{\"error\":{\"message\":\"slow down\"}}");
+				reply(fd, 429, hd, SLOW_DOWN);
 			} else {
-				reply(fd, 200, NULL, "{\"ok\":true}");
+				reply(fd, 200, NULL, OK_BODY);
 			}
-			break;
-		case RT_RATE_LONG:
-			reply(fd, 429, "Retry-After: 3600\r\n", "{\"error\":{\"message\":\"slow down\"}}");
-			break;
-		case RT_CREATE503:
-			reply(fd, 503, NULL, "{\"detail\":\"upstream busy\"}");
 			break;
 		case RT_SLOW:
 			sleep(3);
@@ -204,19 +204,10 @@ serve(int fd)
 			reply(fd, 200, NULL, out);
 			break;
 		}
-		case RT_BADJSON:
-			reply(fd, 200, NULL, "{\"user_id\": \"x\", oops");
-			break;
-		case RT_EMPTY:
-			reply(fd, 200, NULL, "");
-			break;
 		case RT_DROP:
 			_exit(0);
-		case RT_KEYECHO:
-			reply(fd, 400, NULL, "{\"error\":{\"message\":\"Invalid key " KEY " passed\"}}");
-			break;
 		default:
-			reply(fd, 404, NULL, "{\"detail\":\"Not Found\"}");
+			reply(fd, canned[route].status, canned[route].headers, canned[route].body);
 		}
 	}
 }
