@@ -541,15 +541,15 @@ lh_apply_interrupt(lh_run *r)
 		lh_http_stop(r->http);
 }
 
-void
+bool
 lh_run_outputs(lh_run *r)
 {
 	if (r->o.mode == LH_PLAN_DESTROY) {
 		lh_state_outputs_clear(r->st);
-		return;
+		return true;
 	}
 	if (r->cfg == NULL || r->o.ntargets > 0)
-		return;
+		return true;
 	/* values from the state as it now is */
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
@@ -563,9 +563,10 @@ lh_run_outputs(lh_run *r)
 		}
 	}
 	size_t no = 0;
-	lh_diags quiet;
-	lh_diags_init(&quiet, r->a);
-	lh_output **outs = lh_config_outputs(r->cfg, lh_run_resolve, r, &quiet, &no);
+	int errs = r->d->errors;
+	/* an output that fails now (it was unknown at plan time) is an error of the apply,
+	 * as in Terraform; the others are recorded */
+	lh_output **outs = lh_config_outputs(r->cfg, lh_run_resolve, r, r->d, &no);
 	lh_state_outputs_clear(r->st);
 	for (size_t i = 0; i < no; i++) {
 		lh_output *o = outs[i];
@@ -578,6 +579,7 @@ lh_run_outputs(lh_run *r)
 		lh_state_output_set(r->st, o->name, v, NULL,
 		    o->sensitive || lh_val_has_sensitive(o->value));
 	}
+	return r->d->errors == errs;
 }
 
 /* ---- saved plans ---- */

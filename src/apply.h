@@ -118,8 +118,9 @@ bool lh_run_plan(lh_run *r);
  * errors become diagnostics; returns false when any change failed or it was
  * interrupted.  The caller then sets outputs and saves. */
 bool lh_apply(lh_run *r);
-/* Evaluates the outputs against the state and records them in it. */
-void lh_run_outputs(lh_run *r);
+/* Evaluates the outputs against the state and records them in it.  False after error
+ * diagnostics (an output that fails to evaluate is not recorded). */
+bool lh_run_outputs(lh_run *r);
 /* Signal handler support: called from SIGINT handling to stop starting work. */
 void lh_apply_interrupt(lh_run *r);
 

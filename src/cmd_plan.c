@@ -499,12 +499,23 @@ run(int kind, int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	fflush(stdout);
 	bool ok = r.plan->mode == LH_PLAN_REFRESH_ONLY ? true : lh_apply(&r);
-	lh_run_outputs(&r);
+	/* an output failing after a successful apply is an error (exit 1, after saving);
+	 * after a failed one its errors would only repeat the failure: kept quiet */
+	bool outs_ok = true;
+	if (ok) {
+		outs_ok = lh_run_outputs(&r);
+	} else {
+		lh_diags quiet, *loud = r.d;
+		lh_diags_init(&quiet, a);
+		r.d = &quiet;
+		lh_run_outputs(&r);
+		r.d = loud;
+	}
 	bool saved_ok = lh_state_save(st, &d);
 	sigaction(SIGINT, &old, NULL);
 	signal(SIGTERM, SIG_DFL);
 	active_run = NULL;
-	if (ok && saved_ok) {
+	if (ok && saved_ok && outs_ok) {
 		if (targets.n > 0)
 			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "Applied changes may be incomplete",
 			    "The plan was created with the -target option in effect, so some changes "

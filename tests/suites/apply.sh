@@ -616,3 +616,20 @@ rc=$?
 [ $rc -eq 0 ] && grep -q 'leak3 = (sensitive value)' out.txt && ! grep -q 'hidden-alias-f26' out.txt err.txt &&
 	ok "sensitive output of a sensitive attribute plans as (sensitive value)" ||
 	fail "sensitive output of a sensitive attribute plans as (sensitive value)" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
+
+# ---- an output failing to evaluate after apply is an error; resources and good outputs recorded (QA F30) ----
+new_dir outerr
+cat > main.tf <<'EOF2'
+resource "litellm_user" "a" {
+  user_email = "oe30@example.com"
+}
+output "ok" { value = "fine" }
+output "x" { value = litellm_user.a.models[5] }
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Error: Invalid index' err.txt && grep -q 'in output "x"' err.txt &&
+    ! grep -q 'Apply complete!' out.txt && [ "$(state_users | grep -c oe30@)" -eq 1 ] &&
+    [ "$(jq -r '.outputs.ok.value' terraform.tfstate)" = fine ] && [ "$(jq -r '.outputs.x' terraform.tfstate)" = null ] &&
+	ok "apply: an output failing after apply exits 1, the user and other outputs are saved" ||
+	fail "apply: an output failing after apply exits 1, the user and other outputs are saved" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
