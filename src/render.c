@@ -1247,8 +1247,24 @@ state_values(const cJSON *state, const lh_render_opts *o)
 			}
 			addr_fields(r, a.s, type, name, idx, &po);
 			jadd(r, "schema_version", cJSON_CreateNumber(0));
-			jadd(r, "values", jdup(cJSON_GetObjectItemCaseSensitive(in, "attributes")));
-			jadd(r, "sensitive_values", cJSON_CreateObject());
+			/* attributes the state records as sensitive are marked in
+			 * sensitive_values as Terraform does, and (secrets never leave
+			 * litehcl) left out of values */
+			cJSON *vals = jdup(cJSON_GetObjectItemCaseSensitive(in, "attributes"));
+			cJSON *sv = cJSON_CreateObject();
+			const cJSON *path;
+			cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(in,
+			    "sensitive_attributes")) {
+				const cJSON *step = cJSON_GetArrayItem(path, 0);
+				const char *k = cJSON_GetStringValue(
+				    cJSON_GetObjectItemCaseSensitive(step, "value"));
+				if (k == NULL || cJSON_GetObjectItemCaseSensitive(sv, k) != NULL)
+					continue;
+				cJSON_DeleteItemFromObjectCaseSensitive(vals, k);
+				jadd(sv, k, cJSON_CreateTrue());
+			}
+			jadd(r, "values", vals);
+			jadd(r, "sensitive_values", sv);
 			const cJSON *deps = cJSON_GetObjectItemCaseSensitive(in, "dependencies");
 			if (cJSON_IsArray(deps) && deps->child != NULL)
 				jadd(r, "depends_on", jdup(deps));

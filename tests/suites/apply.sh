@@ -633,3 +633,37 @@ rc=$?
     [ "$(jq -r '.outputs.ok.value' terraform.tfstate)" = fine ] && [ "$(jq -r '.outputs.x' terraform.tfstate)" = null ] &&
 	ok "apply: an output failing after apply exits 1, the user and other outputs are saved" ||
 	fail "apply: an output failing after apply exits 1, the user and other outputs are saved" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
+
+# ---- show -json: sensitive_values marks what the state records as sensitive; no secret (QA F10) ----
+new_dir showsens
+cat > main.tf <<'EOF2'
+variable "secret_alias" {
+  type      = string
+  default   = "hidden-alias-f10"
+  sensitive = true
+}
+resource "litellm_user" "sec" {
+  user_email = "sec10@example.com"
+  user_alias = var.secret_alias
+}
+resource "litellm_user" "plain" {
+  user_email = "plain10@example.com"
+  user_alias = "visible"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 || fail "show -json sensitive: apply" "$(tail -5 out.txt)"
+"$LITEHCL" show -json >show.json 2>err.txt
+if jq -e '.values.root_module.resources[] | select(.address=="litellm_user.sec") |
+        .sensitive_values == {"user_alias": true} and (.values | has("user_alias") | not) and .values.user_email == "sec10@example.com"' show.json >/dev/null &&
+    jq -e '.values.root_module.resources[] | select(.address=="litellm_user.plain") | .sensitive_values == {} and .values.user_alias == "visible"' show.json >/dev/null &&
+    ! grep -q 'hidden-alias-f10' show.json err.txt; then
+	ok "show -json: sensitive_values marks sensitive attributes, the value is left out"
+else
+	fail "show -json: sensitive_values marks sensitive attributes, the value is left out" "$(cat show.json err.txt | head -c 2000)"
+fi
+"$LITEHCL" plan -out=p.bin >/dev/null 2>&1
+"$LITEHCL" show -json p.bin >plan.json 2>err.txt
+jq -e '.prior_state.values.root_module.resources[] | select(.address=="litellm_user.sec") | .sensitive_values == {"user_alias": true}' plan.json >/dev/null &&
+    ! grep -q 'hidden-alias-f10' plan.json err.txt &&
+	ok "show -json PLANFILE: prior_state marks sensitive attributes, no secret" ||
+	fail "show -json PLANFILE: prior_state marks sensitive attributes, no secret" "$(head -c 2000 plan.json)"
