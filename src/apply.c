@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "eval.h"
 #include "func.h"
 #include "user_api.h"
 #include "uuid.h"
@@ -598,6 +599,126 @@ dupn(const cJSON *v)
 	return v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
 }
 
+/* ---- the configuration and variables of a saved plan (for show -json) ---- */
+
+static void
+ref_add(void *ctx, const lh_node *root, const lh_node *step)
+{
+	cJSON *arr = ctx;
+	char buf[512];
+	if (step != NULL && step->kind == LH_AST_GETATTR)
+		snprintf(buf, sizeof buf, "%s.%s", root->u.var.name, step->u.getattr.name);
+	else
+		snprintf(buf, sizeof buf, "%s", root->u.var.name);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr)
+		if (strcmp(cJSON_GetStringValue(e), buf) == 0)
+			return;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
+}
+
+/* Terraform's expression representation: {"references": [...]} when e refers to
+ * anything, else {"constant_value": v} (never for a sensitive argument). */
+static cJSON *
+expr_json(lh_config *cfg, const lh_node *e, bool sensitive)
+{
+	cJSON *x = cJSON_CreateObject(), *refs = cJSON_CreateArray();
+	lh_eval_walk_refs(e, ref_add, refs);
+	if (refs->child != NULL) {
+		cJSON_AddItemToObject(x, "references", refs);
+		return x;
+	}
+	cJSON_Delete(refs);
+	if (sensitive)
+		return x;
+	lh_arena *a = lh_arena_new();
+	lh_diags qd;
+	lh_diags_init(&qd, a);
+	lh_value *v = lh_config_eval(cfg, e, NULL, NULL, &qd);
+	const char *err = NULL;
+	cJSON *j = v != NULL && qd.errors == 0 && !lh_val_has_sensitive(v) ?
+	    lh_val_to_cjson(v, &err) : NULL;
+	if (j != NULL)
+		cJSON_AddItemToObject(x, "constant_value", j);
+	lh_arena_free(a);
+	return x;
+}
+
+static cJSON *
+config_json(lh_config *cfg)
+{
+	cJSON *rm = cJSON_CreateObject(), *rs = cJSON_CreateArray();
+	for (size_t i = 0; i < cfg->nresources; i++) {
+		const lh_resource *res = cfg->resources[i];
+		cJSON *x = cJSON_CreateObject(), *ex = cJSON_CreateObject();
+		put(x, "address", cJSON_CreateString(res->addr));
+		put(x, "mode", cJSON_CreateString("managed"));
+		put(x, "type", cJSON_CreateString(res->type));
+		put(x, "name", cJSON_CreateString(res->name));
+		put(x, "provider_config_key", cJSON_CreateString("litellm"));
+		const lh_node *body = res->block ? res->block->u.block.body : NULL;
+		for (size_t k = 0; body != NULL && k < body->u.body.n; k++) {
+			const lh_node *it = body->u.body.items[k];
+			if (it->kind != LH_AST_ATTR)
+				continue;
+			const char *nm = it->u.attr.name;
+			if (strcmp(nm, "count") == 0 || strcmp(nm, "for_each") == 0 ||
+			    strcmp(nm, "depends_on") == 0 || strcmp(nm, "provider") == 0)
+				continue;
+			const lh_attr *at = res->schema ? lh_schema_attr(res->schema, nm) : NULL;
+			put(ex, nm, expr_json(cfg, it->u.attr.expr, at != NULL && at->sensitive));
+		}
+		put(x, "expressions", ex);
+		put(x, "schema_version", cJSON_CreateNumber(0));
+		if (res->count != NULL)
+			put(x, "count_expression", expr_json(cfg, res->count, false));
+		if (res->for_each != NULL)
+			put(x, "for_each_expression", expr_json(cfg, res->for_each, false));
+		cJSON_AddItemToArray(rs, x);
+	}
+	put(rm, "resources", rs);
+	cJSON *vs = cJSON_CreateObject();
+	for (size_t i = 0; i < cfg->nvariables; i++) {
+		const lh_variable *v = cfg->variables[i];
+		cJSON *x = cJSON_CreateObject();
+		const char *err = NULL;
+		cJSON *dj = v->def != NULL && !v->sensitive ? lh_val_to_cjson(v->def, &err) : NULL;
+		if (dj != NULL)
+			put(x, "default", dj);
+		if (v->description != NULL)
+			put(x, "description", cJSON_CreateString(v->description));
+		if (v->sensitive)
+			put(x, "sensitive", cJSON_CreateTrue());
+		put(vs, v->name, x);
+	}
+	if (cfg->nvariables > 0)
+		put(rm, "variables", vs);
+	else
+		cJSON_Delete(vs);
+	return rm;
+}
+
+/* The plan's input variable values; sensitive ones are left out (never written). */
+static cJSON *
+variables_json(lh_config *cfg)
+{
+	cJSON *vs = cJSON_CreateObject();
+	for (size_t i = 0; i < cfg->nvariables; i++) {
+		const lh_variable *v = cfg->variables[i];
+		if (v->sensitive || v->value == NULL || lh_val_has_sensitive(v->value) ||
+		    lh_val_has_unknown(v->value))
+			continue;
+		const char *err = NULL;
+		cJSON *j = lh_val_to_cjson(v->value, &err);
+		if (j == NULL)
+			continue;
+		cJSON *x = cJSON_CreateObject();
+		put(x, "value", j);
+		put(vs, v->name, x);
+	}
+	return vs;
+}
+
 cJSON *
 lh_run_plan_to_json(const lh_run *r)
 {
@@ -605,11 +726,11 @@ lh_run_plan_to_json(const lh_run *r)
 	cJSON *j = cJSON_CreateObject();
 	put(j, "mode", cJSON_CreateString(p->mode == LH_PLAN_DESTROY ? "destroy" :
 	    p->mode == LH_PLAN_REFRESH_ONLY ? "refresh-only" : "normal"));
-	cJSON *cs = cJSON_CreateArray();
+	cJSON *cs = cJSON_CreateArray(), *noops = cJSON_CreateArray();
 	for (size_t i = 0; i < p->n; i++) {
 		const lh_change *c = &p->changes[i];
-		if (c->action == LH_ACT_NOOP && c->import_id == NULL)
-			continue;
+		/* unchanged instances are listed apart: only show -json reads them */
+		bool noop = c->action == LH_ACT_NOOP && c->import_id == NULL;
 		cJSON *x = cJSON_CreateObject();
 		put(x, "addr", cJSON_CreateString(c->addr));
 		put(x, "action", cJSON_CreateString(lh_action_name(c->action)));
@@ -656,9 +777,14 @@ lh_run_plan_to_json(const lh_run *r)
 			put(x, "replace_paths", dupn(c->replace_paths));
 		if (c->import_id)
 			put(x, "import_id", cJSON_CreateString(c->import_id));
-		cJSON_AddItemToArray(cs, x);
+		cJSON_AddItemToArray(noop ? noops : cs, x);
 	}
 	put(j, "changes", cs);
+	put(j, "noops", noops);
+	if (r->cfg != NULL) {
+		put(j, "tf_configuration", config_json(r->cfg));
+		put(j, "tf_variables", variables_json(r->cfg));
+	}
 	cJSON *ds = cJSON_CreateArray();
 	for (size_t i = 0; i < p->ndrift; i++) {
 		const lh_change *c = &p->drift[i];
@@ -821,4 +947,38 @@ bad:
 	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",
 	    "The plan file holds an invalid change.");
 	return false;
+}
+
+static int
+change_cmp(const void *p, const void *q)
+{
+	const lh_change *a = p, *b = q;
+	return lh_plan_addr_cmp(a->addr, b->addr);
+}
+
+bool
+lh_run_plan_add_noops(lh_run *r, const cJSON *j)
+{
+	const cJSON *ns = cJSON_GetObjectItemCaseSensitive(j, "noops");
+	size_t nn = (size_t)cJSON_GetArraySize(ns);
+	if (nn == 0 || r->plan == NULL)
+		return true;
+	lh_plan *p = r->plan;
+	size_t nslot = p->n + p->ndrift;
+	lh_change *cs = realloc(p->changes, (p->n + nn + 1) * sizeof *cs);
+	lh_rec **sr = realloc(r->slot_rec, (nslot + nn + 1) * sizeof *sr);
+	if (cs == NULL || sr == NULL)
+		abort();
+	p->changes = cs;
+	r->slot_rec = sr;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, ns) {
+		if (!fill_change(r, &p->changes[p->n], x, nslot))
+			return false;
+		p->changes[p->n].action = LH_ACT_NOOP;
+		p->n++;
+		nslot++;
+	}
+	qsort(p->changes, p->n, sizeof *p->changes, change_cmp);
+	return true;
 }

@@ -142,5 +142,8 @@ cJSON *lh_run_plan_to_json(const lh_run *r);
 /* Rebuilds r->plan from a saved plan's content (after the config was loaded and the
  * records filled without refresh). */
 bool lh_run_plan_from_json(lh_run *r, const cJSON *j);
+/* Adds the saved plan's unchanged instances to r->plan as no-op changes (show -json
+ * only: apply never needs them).  False when the plan file is malformed. */
+bool lh_run_plan_add_noops(lh_run *r, const cJSON *j);
 
 #endif

@@ -122,8 +122,20 @@ lh_cmd_show(int argc, char **argv)
 	if (!lh_run_plan_from_json(&r, plan))
 		goto fail;
 	if (json) {
+		/* Terraform lists unchanged instances as no-op, the whole configuration
+		 * (with expressions) and the input variables */
+		if (!lh_run_plan_add_noops(&r, plan))
+			goto fail;
 		doc = state_doc(st);
 		cJSON *pj = lh_render_plan_json(r.plan, lh_state_existed(st) ? doc : NULL, &ro);
+		cJSON *tc = cJSON_GetObjectItemCaseSensitive(plan, "tf_configuration");
+		cJSON *cfg = cJSON_GetObjectItemCaseSensitive(pj, "configuration");
+		if (cJSON_IsObject(tc) && cJSON_IsObject(cfg))
+			cJSON_ReplaceItemInObjectCaseSensitive(cfg, "root_module",
+			    cJSON_Duplicate(tc, 1));
+		cJSON *tv = cJSON_GetObjectItemCaseSensitive(plan, "tf_variables");
+		if (cJSON_IsObject(tv) && tv->child != NULL)
+			cJSON_AddItemToObject(pj, "variables", cJSON_Duplicate(tv, 1));
 		print_json(pj);
 		cJSON_Delete(pj);
 	} else {

@@ -1159,6 +1159,48 @@ addr_fields(cJSON *r, const char *addr, const char *type, const char *name,
 	jadd(r, "provider_name", cJSON_CreateString(prov(o)));
 }
 
+static int
+key_cmp(const void *p, const void *q)
+{
+	const cJSON *a = *(cJSON *const *)p, *b = *(cJSON *const *)q;
+	return strcmp(a->string, b->string);
+}
+
+/* A copy of v with object keys in Terraform's (alphabetical) order, at every level. */
+static cJSON *
+jsorted(const cJSON *v)
+{
+	cJSON *c = jdup(v);
+	cJSON *stack[64];
+	size_t sp = 0;
+	stack[sp++] = c;
+	while (sp > 0) {
+		cJSON *o = stack[--sp];
+		size_t n = (size_t)cJSON_GetArraySize(o);
+		if (n == 0)
+			continue;
+		cJSON **kids = malloc(n * sizeof *kids);
+		if (kids == NULL)
+			abort();
+		size_t k = 0;
+		for (cJSON *e = o->child; e != NULL; e = e->next)
+			kids[k++] = e;
+		if (cJSON_IsObject(o)) {
+			qsort(kids, n, sizeof *kids, key_cmp);
+			for (size_t i = 0; i < n; i++) {
+				kids[i]->prev = i > 0 ? kids[i - 1] : kids[n - 1];
+				kids[i]->next = i + 1 < n ? kids[i + 1] : NULL;
+			}
+			o->child = kids[0];
+		}
+		for (size_t i = 0; i < n; i++)
+			if ((cJSON_IsObject(kids[i]) || cJSON_IsArray(kids[i])) && sp < 64)
+				stack[sp++] = kids[i];
+		free(kids);
+	}
+	return c;
+}
+
 static cJSON *
 actions(lh_action a)
 {
@@ -1179,9 +1221,9 @@ change_json(const lh_change *c, const lh_render_opts *o)
 	addr_fields(r, c->addr, c->type, c->name, c->index, o);
 	cJSON *ch = cJSON_CreateObject();
 	jadd(ch, "actions", actions(c->action));
-	jadd(ch, "before", jdup(c->before));
-	jadd(ch, "after", jdup(c->after));
-	jadd(ch, "after_unknown", c->after ? jdup(c->after_unknown) : cJSON_CreateFalse());
+	jadd(ch, "before", jsorted(c->before));
+	jadd(ch, "after", jsorted(c->after));
+	jadd(ch, "after_unknown", c->after ? jsorted(c->after_unknown) : cJSON_CreateFalse());
 	jadd(ch, "before_sensitive", c->before ? jdup(c->before_sensitive) : cJSON_CreateFalse());
 	jadd(ch, "after_sensitive", c->after ? jdup(c->after_sensitive) : cJSON_CreateFalse());
 	if (c->replace_paths != NULL)
@@ -1320,8 +1362,8 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		cJSON *x = cJSON_CreateObject();
 		addr_fields(x, c->addr, c->type, c->name, c->index, o);
 		jadd(x, "schema_version", cJSON_CreateNumber(0));
-		jadd(x, "values", jdup(c->after));
-		jadd(x, "sensitive_values", cJSON_CreateObject());
+		jadd(x, "values", jsorted(c->after));
+		jadd(x, "sensitive_values", jsorted(c->after_sensitive));
 		cJSON_AddItemToArray(rs, x);
 	}
 	jadd(rm, "resources", rs);

@@ -667,3 +667,50 @@ jq -e '.prior_state.values.root_module.resources[] | select(.address=="litellm_u
     ! grep -q 'hidden-alias-f10' plan.json err.txt &&
 	ok "show -json PLANFILE: prior_state marks sensitive attributes, no secret" ||
 	fail "show -json PLANFILE: prior_state marks sensitive attributes, no secret" "$(head -c 2000 plan.json)"
+
+# ---- show -json PLANFILE: no-op entries, every resource, expressions, variables (QA F1/F1b) ----
+new_dir showplan
+cat > main.tf <<'EOF2'
+variable "domain" {
+  type    = string
+  default = "example.com"
+}
+variable "hidden" {
+  type      = string
+  default   = "hidden-f1"
+  sensitive = true
+}
+resource "litellm_user" "a" {
+  user_email = "a1@${var.domain}"
+  max_budget = 5
+}
+resource "litellm_user" "b" {
+  user_email = "b1@example.com"
+  user_alias = "before"
+}
+resource "litellm_user" "c" {
+  user_email = "c1@example.com"
+  user_alias = var.hidden
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 || fail "show -json plan: apply" "$(tail -5 out.txt)"
+sed -i 's/"before"/"after"/' main.tf
+"$LITEHCL" plan -out=p.bin >out.txt 2>&1
+"$LITEHCL" show -json p.bin >plan.json 2>err.txt
+rc=$?
+if [ $rc -eq 0 ] &&
+    jq -e '[.resource_changes[] | "\(.address) \(.change.actions | join(","))"] == ["litellm_user.a no-op", "litellm_user.b update", "litellm_user.c no-op"]' plan.json >/dev/null &&
+    jq -e '[.planned_values.root_module.resources[].address] == ["litellm_user.a", "litellm_user.b", "litellm_user.c"]' plan.json >/dev/null &&
+    jq -e '[.configuration.root_module.resources[].address] | sort == ["litellm_user.a", "litellm_user.b", "litellm_user.c"]' plan.json >/dev/null &&
+    jq -e '.configuration.root_module.resources[] | select(.address=="litellm_user.b") | .expressions.user_alias == {"constant_value": "after"}' plan.json >/dev/null &&
+    jq -e '.configuration.root_module.resources[] | select(.address=="litellm_user.a") | (.expressions.user_email.references == ["var.domain"]) and .expressions.max_budget == {"constant_value": 5}' plan.json >/dev/null &&
+    jq -e '.variables == {"domain": {"value": "example.com"}}' plan.json >/dev/null &&
+    jq -e '.planned_values.root_module.resources[] | select(.address=="litellm_user.c") | .sensitive_values == {"user_alias": true}' plan.json >/dev/null &&
+    jq -e '.resource_changes[1].change.after | keys_unsorted == (keys_unsorted | sort)' plan.json >/dev/null &&
+    ! grep -q 'hidden-f1' plan.json p.bin err.txt; then
+	ok "show -json PLANFILE: no-op changes, all resources, expressions, variables, no secret"
+else
+	fail "show -json PLANFILE: no-op changes, all resources, expressions, variables, no secret" "rc=$rc" "$(head -c 3000 plan.json; cat err.txt)"
+fi
+"$LITEHCL" apply p.bin >out.txt 2>&1 && grep -q '0 added, 1 changed, 0 destroyed' out.txt &&
+	ok "a plan file with no-op entries applies only the change" || fail "a plan file with no-op entries applies only the change" "$(tail -5 out.txt)"
