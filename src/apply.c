@@ -165,6 +165,7 @@ start_create(job *j)
 	}
 	j->op.kind = LH_USER_CREATE;
 	j->op.id = cfg_id ? cfg_id : j->uid;
+	j->op.own_id = cfg_id == NULL;
 	j->op.after = j->c->after;
 	j->t0 = now_s();
 	/* the intent of a replacement's create is journalled with the delete (below) */
@@ -227,7 +228,11 @@ run_wave(lh_run *r, job *jobs, size_t n)
 			continue;
 		const char *cfg_id = sget(j->c->after, "user_id");
 		if (cfg_id == NULL) {
-			if (!lh_uuid_v4(j->uid))
+			const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			    r->retry_ids, j->rec->addr));
+			if (rid != NULL && strlen(rid) <= LH_UUID_LEN)
+				strcpy(j->uid, rid);
+			else if (!lh_uuid_v4(j->uid))
 				continue;
 			/* start_create uses j->uid; keep it stable */
 		}

@@ -74,6 +74,10 @@ typedef struct lh_run {
 	lh_config *cfg;			/* may be NULL (state-only commands) */
 	lh_state *st;
 	lh_http *http;			/* created on first need */
+	cJSON *retry_ids;		/* {address: user_id} of interrupted creates found
+					 * absent: a new create reuses the id, so an earlier
+					 * request the server finishes late cannot duplicate it
+					 * (owned, or NULL) */
 	lh_run_opts o;
 	lh_rec **recs;			/* every instance, by address */
 	size_t nrecs, caprecs;

@@ -95,6 +95,7 @@ lh_run_free(lh_run *r)
 		cJSON_Delete(x->planned_unknown);
 	}
 	free(r->recs);
+	cJSON_Delete(r->retry_ids);
 	rec_index *ix = idx_of(r);
 	if (ix != NULL) {
 		free(ix->slots);
@@ -316,6 +317,11 @@ rjob_done(lh_user_op *op, void *ctx)
 				lh_state_journal_done(r->st, &j->intent->addr, r->d);
 		} else if (!r->o.read_only) {
 			lh_state_journal_forget(r->st, &j->intent->addr, r->d);
+			if (r->retry_ids == NULL)
+				r->retry_ids = cJSON_CreateObject();
+			char *ad = lh_addr_format(r->a, &j->intent->addr);
+			cJSON_DeleteItemFromObjectCaseSensitive(r->retry_ids, ad);
+			cJSON_AddItemToObject(r->retry_ids, ad, cJSON_CreateString(j->intent->id));
 		}
 		return;
 	}

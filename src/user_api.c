@@ -324,7 +324,7 @@ lh_user_check(const cJSON *after, const cJSON *got, const cJSON *before)
 
 /* ---- the operations ---- */
 
-enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK };
+enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK, ST_DUPCHECK };
 
 static double
 now_s(void)
@@ -519,6 +519,21 @@ on_conflict_list(lh_user_op *op, const lh_http_resp *r)
 		    op->addr));
 }
 
+/* A create was refused because the email or id is taken: find who has it, for the
+ * message with the import command. */
+static void
+send_conflict_list(lh_http *h, lh_user_op *op, const lh_http_resp *r)
+{
+	const char *email = cJSON_GetStringValue(jget(op->after, "user_email"));
+	lh_http_param q[4] = {{"user_email", email ? email : ""},
+	    {"page_size", "100"}, {"sort_by", "user_id"}, {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q,
+	    .nquery = 4, .done = on_resp, .ctx = op};
+	op->stage = ST_CONFLICT;
+	if (!lh_http_submit(h, &req))
+		http_fail(op, r);
+}
+
 static void
 on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 {
@@ -564,6 +579,12 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		return;
 	case ST_CONFLICT:
 		on_conflict_list(op, r);
+		return;
+	case ST_DUPCHECK:
+		if (info_exists(r, &row))
+			readback(op, row);
+		else
+			send_conflict_list(h, op, r);
 		return;
 	case ST_PRECHECK:
 		if (info_exists(r, &row)) {
@@ -616,13 +637,13 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 				http_fail(op, r);
 		} else if (r->result == LH_HTTP_STATUS && (r->status == 409 ||
 		    (r->status == 400 && r->body != NULL && strstr(r->body, "already exists")))) {
-			const char *email = cJSON_GetStringValue(jget(op->after, "user_email"));
-			lh_http_param q[4] = {{"user_email", email ? email : ""},
-			    {"page_size", "100"}, {"sort_by", "user_id"}, {"sort_order", "asc"}};
-			lh_http_req req = {.method = "GET", .path = "/user/list", .query = q,
-			    .nquery = 4, .done = on_resp, .ctx = op};
-			op->stage = ST_CONFLICT;
-			if (!lh_http_submit(h, &req))
+			/* The id is ours (a UUID litehcl chose, or the configured one): if a user
+			 * with it exists, it is this create landing twice - an earlier run's
+			 * request the server finished after that run died, retried with the
+			 * same id.  Adopt it rather than report a conflict. */
+			if (!op->own_id)
+				send_conflict_list(h, op, r);
+			else if (!send_info(h, op, ST_DUPCHECK))
 				http_fail(op, r);
 		} else {
 			http_fail(op, r);

@@ -37,6 +37,8 @@ typedef struct lh_user_op {
 	lh_user_opkind kind;
 	const char *addr;	/* for messages: litellm_user.dev */
 	const char *id;		/* user_id (create: the id chosen by the client) */
+	bool own_id;		/* create: litehcl generated id (a UUID nobody else has),
+				 * so a 409 for it means an earlier attempt landed */
 	const cJSON *before;	/* update: the state's attributes */
 	const cJSON *after;	/* create/update: planned attributes (config spelling) */
 	const cJSON *ref;	/* read: attributes whose spelling to keep, or NULL */

@@ -108,3 +108,30 @@ else
 	fail "sensitive plan: the same value at apply is applied" "exit $rc alias=$alias" "$(cat same.out)"
 fi
 emu_stop
+
+# A create the server finishes after litehcl was killed: the next run looks the
+# journalled id up too early (absent), so it must retry with the SAME id and, when
+# the late request lands first, adopt that user instead of failing with a 409 (or
+# creating a duplicate).
+emu_start --master-key sk-safety --fault "path=/user/new,kind=latency,ms=1500,count=2"
+dir="$WORK/late"
+mkdir -p "$dir"
+cd "$dir" || exit 1
+export LITELLM_API_BASE="$EMU_URL"
+printf 'resource "litellm_user" "late" {\n  user_email = "late@safety.example"\n}\n' >main.tf
+("$LITEHCL" apply -auto-approve -no-color >first.out 2>&1) &
+pid=$!
+sleep 0.5
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+"$LITEHCL" apply -auto-approve -no-color >second.out 2>&1
+rc=$?
+n=$(curl -s -H 'Authorization: Bearer sk-safety' "$EMU_URL/user/list?user_email=late%40safety.example" | jq '.users | length')
+sid=$(jq -r '.resources[0].instances[0].attributes.user_id' terraform.tfstate 2>/dev/null)
+lid=$(curl -s -H 'Authorization: Bearer sk-safety' "$EMU_URL/user/list?user_email=late%40safety.example" | jq -r '.users[0].user_id')
+if [ $rc -eq 0 ] && [ "$n" = 1 ] && [ "$sid" = "$lid" ]; then
+	ok "create finished by the server after a kill: adopted, one user, no 409"
+else
+	fail "create finished by the server after a kill: adopted, one user, no 409" "exit $rc users=$n state=$sid server=$lid" "$(cat second.out | tail -8)"
+fi
+emu_stop
