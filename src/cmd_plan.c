@@ -146,6 +146,17 @@ enum { CMD_PLAN, CMD_APPLY, CMD_DESTROY };
 
 static lh_run *active_run;
 static volatile sig_atomic_t interrupts;
+static volatile sig_atomic_t reading;	/* refresh: only reads in flight */
+
+/* A read hung past the first Ctrl-C: nothing is lost by leaving (Terraform cancels
+ * in-flight reads); the journal and the state were not being written. */
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	if (reading)
+		_exit(1);
+}
 
 static void
 on_sigint(int sig)
@@ -164,6 +175,20 @@ on_sigint(int sig)
 	(void)w;
 	if (active_run != NULL)
 		lh_apply_interrupt(active_run);
+	if (reading)
+		alarm(1);
+}
+
+/* After a Ctrl-C during refresh: the run stops here (exit 1). */
+static bool
+interrupted(lh_diags *d)
+{
+	if (interrupts == 0)
+		return false;
+	lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Operation cancelled",
+	    "litehcl was interrupted while reading the current state of the users; nothing "
+	    "was changed.");
+	return true;
 }
 
 static bool
@@ -331,7 +356,7 @@ run(int kind, int argc, char **argv)
 	lh_arena *a = NULL;
 	lh_state *st = NULL;
 	lh_run r;
-	bool run_ready = false;
+	bool run_ready = false, handlers = false;
 	cJSON *saved = NULL;
 	if (!lh_cli_parse(cmd, opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
@@ -408,6 +433,19 @@ run(int kind, int argc, char **argv)
 	    .progress = lh_cmd_progress, .progress_ctx = &o};
 	lh_run_init(&r, a, &d, cfg, st, &ro);
 	run_ready = true;
+	/* Ctrl-C from here on: stop starting requests; while refreshing, leave promptly */
+	active_run = &r;
+	interrupts = 0;
+	reading = 1;
+	struct sigaction sa, old_int, old_term, old_alrm;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, &old_alrm);
+	handlers = true;
 	lh_render_opts rop = {.color = o.color, .provider = cfg->provider_source};
 	if (planfile != NULL) {
 		if (!lh_planfile_read(planfile, NULL, &saved, &d))
@@ -428,14 +466,14 @@ run(int kind, int argc, char **argv)
 		}
 		/* state records without refresh, so references resolve */
 		r.o.refresh = false;
-		if (!lh_refresh(&r))
+		if (!lh_refresh(&r) || interrupted(&d))
 			goto fail;
 		if (!lh_run_plan_from_json(&r, saved))
 			goto fail;
 		ro.mode = r.plan->mode;
 		kind = r.plan->mode == LH_PLAN_DESTROY ? CMD_DESTROY : CMD_APPLY;
 	} else {
-		if (!lh_refresh(&r))
+		if (!lh_refresh(&r) || interrupted(&d))
 			goto fail;
 		if (!lh_run_plan(&r))
 			goto fail;
@@ -451,6 +489,8 @@ run(int kind, int argc, char **argv)
 			    "the current configuration.");
 		}
 	}
+	reading = 0;
+	alarm(0);
 	bool changes = lh_plan_has_changes(r.plan);
 	if (kind == CMD_PLAN) {
 		if (out != NULL) {
@@ -489,14 +529,7 @@ run(int kind, int argc, char **argv)
 		store_refreshed(&r);
 	else
 		store_drift(&r);
-	active_run = &r;
 	interrupts = 0;
-	struct sigaction sa, old;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old);
-	sigaction(SIGTERM, &sa, NULL);
 	fflush(stdout);
 	bool ok = r.plan->mode == LH_PLAN_REFRESH_ONLY ? true : lh_apply(&r);
 	/* an output failing after a successful apply is an error (exit 1, after saving);
@@ -512,9 +545,6 @@ run(int kind, int argc, char **argv)
 		r.d = loud;
 	}
 	bool saved_ok = lh_state_save(st, &d);
-	sigaction(SIGINT, &old, NULL);
-	signal(SIGTERM, SIG_DFL);
-	active_run = NULL;
 	if (ok && saved_ok && outs_ok) {
 		if (targets.n > 0)
 			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "Applied changes may be incomplete",
@@ -534,6 +564,14 @@ fail:
 	lh_cmd_print_diags(&o, &d);
 	rc = 1;
 out:
+	if (handlers) {
+		reading = 0;
+		alarm(0);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGALRM, &old_alrm, NULL);
+		active_run = NULL;
+	}
 	if (run_ready)
 		lh_run_free(&r);
 	cJSON_Delete(saved);

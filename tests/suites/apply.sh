@@ -714,3 +714,42 @@ else
 fi
 "$LITEHCL" apply p.bin >out.txt 2>&1 && grep -q '0 added, 1 changed, 0 destroyed' out.txt &&
 	ok "a plan file with no-op entries applies only the change" || fail "a plan file with no-op entries applies only the change" "$(tail -5 out.txt)"
+
+# ---- Ctrl-C during a hung refresh: Terraform's message, exit 1 promptly; twice: at once (QA F24) ----
+new_dir intrefresh
+cat > main.tf <<'EOF2'
+resource "litellm_user" "r" {
+  user_email = "intref@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+admin POST faults '{"path":"/user/list","kind":"hang","count":0}' >/dev/null
+admin POST faults '{"path":"/user/info","kind":"hang","count":0}' >/dev/null
+for cmd in plan apply; do
+	start=$(date +%s)
+	aa=""; [ $cmd = apply ] && aa=-auto-approve
+	"$LITEHCL" $cmd $aa >int.txt 2>&1 &
+	p=$!
+	sleep 1
+	kill -INT $p
+	wait $p
+	rc=$?
+	el=$(( $(date +%s) - start ))
+	if [ $rc -eq 1 ] && [ $el -le 5 ] && grep -q '^Interrupt received.' int.txt && grep -q 'Gracefully shutting down' int.txt; then
+		ok "$cmd: Ctrl-C during a hung refresh exits 1 promptly"
+	else
+		fail "$cmd: Ctrl-C during a hung refresh exits 1 promptly" "rc=$rc elapsed=${el}s" "$(tail -8 int.txt)"
+	fi
+done
+"$LITEHCL" plan >int.txt 2>&1 &
+p=$!
+sleep 1
+kill -INT $p; sleep 0.1; kill -INT $p
+wait $p
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Two interrupts received. Exiting immediately.' int.txt &&
+	ok "plan: a second Ctrl-C during refresh exits at once" || fail "plan: a second Ctrl-C during refresh exits at once" "rc=$rc" "$(tail -5 int.txt)"
+admin POST faults/clear '{}' >/dev/null
+"$LITEHCL" plan -detailed-exitcode >int.txt 2>&1
+[ $? -eq 0 ] && [ "$(state_users | grep -c intref@)" -eq 1 ] && ok "after interrupted refreshes: state intact, no changes, not locked" ||
+	fail "after interrupted refreshes: state intact, no changes, not locked" "$(tail -8 int.txt)"
