@@ -33,4 +33,15 @@ bool lh_cmd_open_state_provider(const char *path, bool lock, const char *lock_ti
     const char *operation, bool read_only, const char *provider, lh_state **st,
     lh_diags *d);
 
+/* A run killed after sending a create leaves journal intents whose result is unknown:
+ * looks each up on the server (provider settings of the configuration in ".", else the
+ * environment) and adopts the users that exist into st, as plan and apply do, so that
+ * state list/show/rm and output see them.  read_only: in memory only.  Returns true
+ * when nothing is pending any more; else adds a warning (read_only) or an error. */
+struct lh_arena;
+bool lh_cmd_resolve_intents(struct lh_arena *a, lh_state *st, bool read_only, lh_diags *d);
+/* Prints d's diagnostics so far on stderr (never into a -json stdout) and empties it,
+ * unless it holds errors (left for the caller's failure path). */
+void lh_cmd_flush_warnings(lh_diags *d);
+
 #endif

@@ -48,6 +48,9 @@ lh_cmd_output(int argc, char **argv)
 	lh_diags_init(&d, a);
 	if (!lh_cmd_open_state(state_path, false, NULL, "OperationTypeInvalid", true, &st, &d))
 		goto fail;
+	/* an interrupted apply's unrecorded creates are looked up first (QA F4) */
+	lh_cmd_resolve_intents(a, st, true, &d);
+	lh_cmd_flush_warnings(&d);
 	const cJSON *outs = lh_state_outputs(st);
 	if (npos == 0) {
 		if (json) {

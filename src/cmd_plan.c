@@ -140,6 +140,52 @@ lh_cmd_open_state_provider(const char *path, bool lock, const char *lock_timeout
 	return lh_state_open(&so, st, d);
 }
 
+bool
+lh_cmd_resolve_intents(lh_arena *a, lh_state *st, bool read_only, lh_diags *d)
+{
+	size_t n = 0;
+	const lh_state_intent *ints = lh_state_intents(st, &n);
+	if (n == 0)
+		return true;
+	char *first = lh_addr_format(a, &ints[0].addr);
+	size_t nint = n;
+	/* the provider settings of the configuration here, else the environment */
+	lh_diags cd, rd;
+	lh_diags_init(&cd, a);
+	lh_diags_init(&rd, a);
+	lh_config *cfg = lh_config_load(a, ".", NULL, 0, &cd);
+	lh_run r;
+	lh_run_opts ro = {.mode = LH_PLAN_NORMAL, .refresh = false, .parallelism = 10,
+	    .read_only = read_only};
+	lh_run_init(&r, a, &rd, cfg != NULL && cd.errors == 0 ? cfg : NULL, st, &ro);
+	bool ok = lh_run_http(&r);
+	r.cfg = NULL;	/* only the interrupted run's changes are looked up */
+	if (ok)
+		ok = lh_refresh(&r);
+	lh_run_free(&r);
+	if (ok)
+		return true;
+	const char *why = rd.head && rd.head->summary ? rd.head->summary : "unknown error";
+	lh_diag_add(d, read_only ? LH_DIAG_WARNING : LH_DIAG_ERROR, NULL, 0, 0,
+	    "Unfinished changes of an interrupted run",
+	    "The state journal of %s holds %zu change(s) whose result was never recorded "
+	    "(%s%s), and they could not be looked up on the LiteLLM server (%s). %s Run "
+	    "litehcl plan or apply with the server reachable to recover them.",
+	    lh_state_path(st), nint, first, nint > 1 ? ", ..." : "", why,
+	    read_only ? "What is shown may miss them." : "Nothing was changed.");
+	return false;
+}
+
+void
+lh_cmd_flush_warnings(lh_diags *d)
+{
+	if (d->errors > 0 || d->head == NULL)
+		return;
+	lh_diag_print(stderr, d, false);
+	d->head = d->tail = NULL;
+	d->warnings = 0;
+}
+
 /* ---- plan / apply / destroy ---- */
 
 enum { CMD_PLAN, CMD_APPLY, CMD_DESTROY };

@@ -93,6 +93,9 @@ lh_cmd_show(int argc, char **argv)
 	lh_render_opts ro = {.color = o.color};
 	if (!lh_cmd_open_state(state_path, false, NULL, "OperationTypeInvalid", true, &st, &d))
 		goto fail;
+	/* an interrupted apply's unrecorded creates are looked up first (QA F4) */
+	lh_cmd_resolve_intents(a, st, true, &d);
+	lh_cmd_flush_warnings(&d);
 	if (npos == 0) {
 		if (json) {
 			doc = state_doc(st);

@@ -88,6 +88,11 @@ lh_cmd_state(int argc, char **argv)
 	if (!lh_cmd_open_state(state_path, rm && lock, lock_timeout, "OperationTypeInvalid",
 	    !rm || dry_run, &st, &d))
 		goto fail;
+	/* an interrupted apply's unrecorded creates are looked up first (QA F4); rm saves
+	 * the state, which must not drop them */
+	if (!lh_cmd_resolve_intents(a, st, !rm || dry_run, &d) && rm && !dry_run)
+		goto fail;
+	lh_cmd_flush_warnings(&d);
 	if (strcmp(sub, "list") == 0) {
 		for (size_t i = 0; i < lh_state_count(st); i++) {
 			lh_state_inst *si = lh_state_at(st, i);

@@ -753,3 +753,49 @@ admin POST faults/clear '{}' >/dev/null
 "$LITEHCL" plan -detailed-exitcode >int.txt 2>&1
 [ $? -eq 0 ] && [ "$(state_users | grep -c intref@)" -eq 1 ] && ok "after interrupted refreshes: state intact, no changes, not locked" ||
 	fail "after interrupted refreshes: state intact, no changes, not locked" "$(tail -8 int.txt)"
+
+# ---- after a crash, state list/show/output see the journaled create that plan adopts (QA F4) ----
+new_dir crashlist
+cat > main.tf <<'EOF2'
+resource "litellm_user" "f1" {
+  user_email = "f4one@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+cat >> main.tf <<'EOF2'
+resource "litellm_user" "f5" {
+  user_email = "f4five@example.com"
+}
+EOF2
+admin POST faults '{"path":"/user/info","kind":"latency","ms":3000,"count":1}' >/dev/null
+"$LITEHCL" apply -auto-approve -refresh=false >out.txt 2>&1 &
+p=$!
+sleep 1
+kill -9 $p
+wait $p 2>/dev/null
+admin POST faults/clear '{}' >/dev/null
+rm -f .terraform.tfstate.lock.info
+if [ -s terraform.tfstate.journal ] && [ "$(server_users | grep -c f4five@)" -eq 1 ]; then
+	"$LITEHCL" state list >list.txt 2>err.txt
+	"$LITEHCL" show -json >show.json 2>>err.txt
+	if grep -q '^litellm_user.f5$' list.txt && grep -q '^litellm_user.f1$' list.txt &&
+	    jq -e '[.values.root_module.resources[].address] == ["litellm_user.f1", "litellm_user.f5"]' show.json >/dev/null &&
+	    "$LITEHCL" state show litellm_user.f5 2>>err.txt | grep -q 'f4five@example.com'; then
+		ok "after a crash: state list/show see the journaled create"
+	else
+		fail "after a crash: state list/show see the journaled create" "$(cat list.txt err.txt; head -c 500 show.json)"
+	fi
+	LITELLM_API_BASE=http://127.0.0.1:9 "$LITEHCL" state list >list.txt 2>err.txt
+	rc=$?
+	[ $rc -eq 0 ] && grep -q 'Unfinished changes of an interrupted run' err.txt && grep -q 'litellm_user.f5' err.txt &&
+		ok "after a crash, server unreachable: state list warns about the unresolved create" ||
+		fail "after a crash, server unreachable: state list warns about the unresolved create" "rc=$rc" "$(cat list.txt err.txt)"
+	LITELLM_API_BASE=http://127.0.0.1:9 "$LITEHCL" state rm litellm_user.f1 >out.txt 2>err.txt
+	rc=$?
+	[ $rc -eq 1 ] && [ -s terraform.tfstate.journal ] && ok "state rm refuses while an unresolved create cannot be looked up" ||
+		fail "state rm refuses while an unresolved create cannot be looked up" "rc=$rc" "$(cat out.txt err.txt)"
+	"$LITEHCL" plan -detailed-exitcode >out.txt 2>&1
+	[ $? -eq 0 ] && ok "after a crash: plan adopts the create, no changes" || fail "after a crash: plan adopts the create, no changes" "$(tail -5 out.txt)"
+else
+	fail "after a crash: state list/show see the journaled create" "crash setup: no journal or user missing" "$(ls -la; server_users)"
+fi
