@@ -12,9 +12,55 @@
 #include "cmd_common.h"
 #include "config.h"
 #include "render.h"
+#include "source.h"
 #include "user_api.h"
 
 /* ---- shared helpers (cmd_common.h) ---- */
+
+static cJSON *
+pos_json(const lh_source *src, uint32_t off)
+{
+	int line, col;
+	lh_source_pos(src, off, &line, &col);
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "line", line);
+	cJSON_AddNumberToObject(p, "column", col);
+	cJSON_AddNumberToObject(p, "byte", off);
+	return p;
+}
+
+/* Terraform's "range" and "snippet" of a JSON diagnostic (as validate -json writes
+ * them); the code line is masked where it sets api_key (lh_diag_code_line). */
+static void
+diag_range_json(cJSON *dg, const lh_diag *g)
+{
+	cJSON *rg = cJSON_CreateObject(), *sn = cJSON_CreateObject();
+	cJSON_AddStringToObject(rg, "filename", g->src->name);
+	cJSON_AddItemToObject(rg, "start", pos_json(g->src, g->start));
+	cJSON_AddItemToObject(rg, "end", pos_json(g->src, g->end));
+	cJSON_AddItemToObject(dg, "range", rg);
+	if (g->context)
+		cJSON_AddStringToObject(sn, "context", g->context);
+	else
+		cJSON_AddNullToObject(sn, "context");
+	int line, col;
+	lh_source_pos(g->src, g->start, &line, &col);
+	size_t len = 0;
+	uint32_t ls = lh_source_line(g->src, line, &len);
+	char *code = lh_diag_code_line(g->src, line, &len);
+	cJSON_AddStringToObject(sn, "code", code ? code : "");
+	free(code);
+	uint32_t hs = g->start - ls, he = g->end - ls;
+	if (he > len)
+		he = (uint32_t)len;
+	if (he < hs)
+		he = hs;
+	cJSON_AddNumberToObject(sn, "start_line", line);
+	cJSON_AddNumberToObject(sn, "highlight_start_offset", hs);
+	cJSON_AddNumberToObject(sn, "highlight_end_offset", he);
+	cJSON_AddItemToObject(sn, "values", cJSON_CreateArray());
+	cJSON_AddItemToObject(dg, "snippet", sn);
+}
 
 void
 lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d)
@@ -30,6 +76,8 @@ lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d)
 		cJSON_AddStringToObject(dg, "severity", err ? "error" : "warning");
 		cJSON_AddStringToObject(dg, "summary", g->summary ? g->summary : "");
 		cJSON_AddStringToObject(dg, "detail", g->detail ? g->detail : "");
+		if (g->src != NULL)
+			diag_range_json(dg, g);
 		cJSON_AddItemToObject(x, "diagnostic", dg);
 		lh_ui_emit(stdout, err ? "error" : "warn", "diagnostic", x, "%s: %s",
 		    err ? "Error" : "Warning", g->summary ? g->summary : "");

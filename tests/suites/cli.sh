@@ -101,3 +101,18 @@ resource "litellm_user" "x" {
 EOF
 expect_rc "invalid arguments: exit 1" 1 "$LITEHCL" plan
 grep -q 'Error' err.txt && ok "invalid arguments: diagnostics" || fail "invalid arguments: diagnostics" "$(cat err.txt)"
+
+# plan -json / apply -json diagnostics carry range and snippet like validate -json (QA F22)
+cd "$WORK" && mkdir jsondiag && cd jsondiag || exit 1
+printf 'resource "litellm_user" "a" {\n  user_email = "a@example.com"\n  bogus = 1\n}\n' > main.tf
+for cmd in plan apply; do
+	expect_rc "$cmd -json: invalid argument exits 1" 1 "$LITEHCL" $cmd -json -auto-approve
+	if jq -se 'any(.[]; .type == "diagnostic" and .diagnostic.summary == "Unsupported argument" and
+	    .diagnostic.range == {"filename": "main.tf", "start": {"line": 3, "column": 3, "byte": 63}, "end": {"line": 3, "column": 8, "byte": 68}} and
+	    .diagnostic.snippet.context == "resource \"litellm_user\" \"a\"" and .diagnostic.snippet.code == "  bogus = 1" and
+	    .diagnostic.snippet.start_line == 3 and .diagnostic.snippet.highlight_start_offset == 2 and .diagnostic.snippet.highlight_end_offset == 7)' out.txt >/dev/null; then
+		ok "$cmd -json: diagnostic has range and snippet"
+	else
+		fail "$cmd -json: diagnostic has range and snippet" "$(cat out.txt)"
+	fi
+done
