@@ -373,12 +373,13 @@ diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
 			op[nops] = ' ';
 			ov[nops++] = x[p];
 			p++, q++;
-		} else if (q < na && (p >= nb || t[p * (na + 1) + q + 1] >= t[(p + 1) * (na + 1) + q])) {
-			op[nops] = '+';
-			ov[nops++] = y[q++];
-		} else {
+		} else if (p < nb && (q >= na || t[(p + 1) * (na + 1) + q] >= t[p * (na + 1) + q + 1])) {
+			/* on a tie the removal comes first, as in Terraform */
 			op[nops] = '-';
 			ov[nops++] = x[p++];
+		} else {
+			op[nops] = '+';
+			ov[nops++] = y[q++];
 		}
 	}
 	sb_puts(b, "[\n");

@@ -799,3 +799,18 @@ if [ -s terraform.tfstate.journal ] && [ "$(server_users | grep -c f4five@)" -eq
 else
 	fail "after a crash: state list/show see the journaled create" "crash setup: no journal or user missing" "$(ls -la; server_users)"
 fi
+
+# ---- list diffs: the removed element before the added one at the same position (QA F8) ----
+new_dir listorder
+cat > main.tf <<'EOF2'
+resource "litellm_user" "ls" {
+  user_email = "ls8@example.com"
+  models     = ["a", "b", "c"]
+}
+EOF2
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+sed -i 's/\["a", "b", "c"\]/["a", "x", "c", "d"]/' main.tf
+NO_COLOR=1 "$LITEHCL" plan -no-color >out.txt 2>&1
+got=$(sed -n '/models *= \[/,/\]/p' out.txt | sed 's/^ *//' | tr '\n' '|')
+[ "$(echo "$got" | tr -s ' ')" = '~ models = [|"a",|- "b",|+ "x",|"c",|+ "d",|]|' ] &&
+	ok "list diff: removal before addition (Terraform's order)" || fail "list diff: removal before addition (Terraform's order)" "$got" "$(cat out.txt)"
