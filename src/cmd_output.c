@@ -76,7 +76,7 @@ lh_cmd_output(int argc, char **argv)
 			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "No outputs found",
 			    "The state file either has no outputs defined, or all the defined "
 			    "outputs are empty. Please define an output in your configuration with "
-			    "the `output` keyword and run `litehcl refresh` for it to become "
+			    "the `output` keyword and run `litehcl apply -refresh-only` for it to become "
 			    "available. If you are using interpolation, please verify the "
 			    "interpolated value is not empty. You can use the `litehcl console` "
 			    "command to assist.");

@@ -27,6 +27,9 @@ expect_rc "show with no state" 0 "$LITEHCL" show
 grep -q '^No state.$' out.txt && ok "show says No state." || fail "show says No state." "$(cat out.txt)"
 expect_rc "output with no outputs exits 0" 0 "$LITEHCL" output
 grep -q 'No outputs found' err.txt && ok "output warns: No outputs found" || fail "output warns: No outputs found"
+grep -q 'litehcl apply -refresh-only' err.txt && ! grep -q 'litehcl refresh`' err.txt &&
+	ok "No outputs found suggests apply -refresh-only, not a refresh command" ||
+	fail "No outputs found suggests apply -refresh-only, not a refresh command" "$(cat err.txt)"
 expect_rc "output NAME missing exits 1" 1 "$LITEHCL" output nope
 expect_rc "state list on no state" 0 "$LITEHCL" state list
 expect_rc "state show missing exits 1" 1 "$LITEHCL" state show litellm_user.x
