@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "value.h"
 
 /* ---- a growable string ---- */
 
@@ -116,16 +117,18 @@ sym(sb *b, int ind, char s)
 const char *
 lh_render_number(double d)
 {
+	/* Terraform's number text (0.00000625, not 6.25e-06), from the value module's
+	 * formatter; its few bytes per call live in one arena for the process. */
 	static char buf[64];
-	if (isfinite(d) && d == floor(d) && fabs(d) < 1e15) {
-		snprintf(buf, sizeof buf, "%.0f", d);
-		return buf;
+	static lh_arena *a;
+	if (a == NULL)
+		a = lh_arena_new();
+	lh_number n = {.is_int = false, .d = d};
+	if (isfinite(d) && d == floor(d) && fabs(d) < 9.2e18) {
+		n.is_int = true;
+		n.i = (int64_t)d;
 	}
-	for (int p = 15; p <= 17; p++) {
-		snprintf(buf, sizeof buf, "%.*g", p, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
+	snprintf(buf, sizeof buf, "%s", lh_number_format(a, n));
 	return buf;
 }
 
