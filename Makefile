@@ -48,7 +48,12 @@ $(GEN_DIR)/lexer.c: grammar/lexer.re $(GEN_H)
 	@mkdir -p $(GEN_DIR)
 	re2c -W -Werror --utf8 -i -o $@ $<
 
-$(GEN_DIR)/parser.c $(GEN_DIR)/parser.h: grammar/parser.y
+# lemon writes parser.c and parser.h in one run: one rule makes both, so a parallel
+# build never runs lemon twice at once.
+$(GEN_DIR)/parser.h: $(GEN_DIR)/parser.c
+	@test -f $@ || { rm -f $<; $(MAKE) $<; }
+
+$(GEN_DIR)/parser.c: grammar/parser.y
 	@mkdir -p $(GEN_DIR)
 	cp grammar/parser.y $(GEN_DIR)/parser.y
 	cd $(GEN_DIR) && lemon -s -q parser.y > lemon.out 2>&1; st=$$?; cat lemon.out; \
