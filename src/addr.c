@@ -3,6 +3,7 @@
  * \n \r \t \" \\ escaped, "${" and "%{" doubled, other control characters as \uNNNN)
  * so that parse and format are exact inverses. */
 #include "addr.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -55,21 +56,7 @@ put_utf8(char *buf, size_t *n, uint32_t cp)
 {
 	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 		return false;
-	if (cp < 0x80) {
-		buf[(*n)++] = (char)cp;
-	} else if (cp < 0x800) {
-		buf[(*n)++] = (char)(0xC0 | (cp >> 6));
-		buf[(*n)++] = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		buf[(*n)++] = (char)(0xE0 | (cp >> 12));
-		buf[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		buf[(*n)++] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		buf[(*n)++] = (char)(0xF0 | (cp >> 18));
-		buf[(*n)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		buf[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		buf[(*n)++] = (char)(0x80 | (cp & 0x3F));
-	}
+	*n += lh_utf8_encode(cp, buf + *n);
 	return true;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "utf8.h"
 #include "parse.h"
 
 typedef enum { JV_OBJ, JV_ARR, JV_STR, JV_NUM, JV_TRUE, JV_FALSE, JV_NULL } jv_kind;
@@ -59,21 +60,7 @@ skip_ws(jp *p)
 static void
 put_utf8(char *out, size_t *k, unsigned cp)
 {
-	if (cp < 0x80) {
-		out[(*k)++] = (char)cp;
-	} else if (cp < 0x800) {
-		out[(*k)++] = (char)(0xC0 | (cp >> 6));
-		out[(*k)++] = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		out[(*k)++] = (char)(0xE0 | (cp >> 12));
-		out[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[(*k)++] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		out[(*k)++] = (char)(0xF0 | (cp >> 18));
-		out[(*k)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		out[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[(*k)++] = (char)(0x80 | (cp & 0x3F));
-	}
+	*k += lh_utf8_encode(cp, out + *k);
 }
 
 static int

@@ -7,6 +7,7 @@
  * regexp rules for empty matches. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "func_impl.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <pcre2.h>
@@ -68,27 +69,7 @@ static void
 enc(buf *b, uint32_t cp)
 {
 	char o[4];
-	size_t n;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		o[0] = (char)(0xf0 | cp >> 18);
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	badd(b, o, n);
+	badd(b, o, lh_utf8_encode(cp, o));
 }
 
 /* Simple case mapping for Latin, Greek, Cyrillic and fullwidth letters. */

@@ -3,6 +3,7 @@
  * objects, arrays tuples; Go's error wording), and cJSON bridges for modules that keep
  * JSON documents (state, HTTP bodies). */
 #include "value.h"
+#include "utf8.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -185,27 +186,7 @@ static void
 put_utf8(jbuf *b, unsigned cp)
 {
 	char o[4];
-	size_t n;
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		o[0] = (char)(0xf0 | cp >> 18);
-		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	jb_add(b, o, n);
+	jb_add(b, o, lh_utf8_encode(cp, o));
 }
 
 static int

@@ -5,6 +5,7 @@
  * singleton decompositions NFC replaces.  Composition here is pairwise and adjacent
  * (no canonical reordering of several marks), plus Hangul syllables. */
 #include "value.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -2047,26 +2048,7 @@ lh_str_needs_nfc(const char *s, size_t len)
 static size_t
 put(char *o, uint32_t cp)
 {
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return lh_utf8_encode(cp, o);
 }
 
 char *

@@ -1,0 +1,13 @@
+/* utf8.h - writing code points as UTF-8: the one encoder every module that builds text
+ * (escape decoding in the lexer and JSON readers, string functions, NFC, addresses)
+ * uses. */
+#ifndef LH_UTF8_H
+#define LH_UTF8_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes code point cp (at most 0x10FFFF; the caller rejects surrogates where it
+ * must) as UTF-8 into out and returns the number of bytes written, 1 to 4. */
+size_t lh_utf8_encode(uint32_t cp, char out[4]);
+
+#endif
