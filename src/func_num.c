@@ -90,7 +90,7 @@ go_pow(double x, double y)
 			ae += xel;
 		}
 		x1 *= x1;
-		xel <<= 1;
+		xel *= 2;	/* not <<: xel may be negative */
 		if (x1 < .5) {
 			x1 += x1;
 			xel--;

@@ -37,7 +37,17 @@ run_pass() {	# $1 = build dir, $2 = label
 		for u in "$build"/unit/*; do
 			[ -x "$u" ] || continue
 			name=$(basename "$u")
-			"$u" 2>&1 | sed -e "s/^ok /ok ${label}unit-$name: /" -e "s/^FAIL /FAIL ${label}unit-$name: /" | tee -a "$results" | grep -v '^ok '
+			out=$(mktemp)
+			"$u" >"$out" 2>&1
+			rc=$?
+			sed -e "s/^ok /ok ${label}unit-$name: /" -e "s/^FAIL /FAIL ${label}unit-$name: /" "$out" | tee -a "$results" | grep -v '^ok '
+			# a binary that dies (a sanitizer abort, a crash) fails even if every
+			# line it printed before was ok
+			if [ $rc -ne 0 ]; then
+				echo "FAIL ${label}unit-$name: exited with status $rc" | tee -a "$results"
+				tail -20 "$out" | sed 's/^/    /'
+			fi
+			rm -f "$out"
 		done
 	fi
 }
