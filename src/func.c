@@ -273,6 +273,28 @@ cluster_len(const char *s, size_t len, size_t i)
 	return j - i;
 }
 
+void
+lh_fbuf_add(lh_fbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			b->col = 0;
+		else if (((unsigned char)s[i] & 0xc0) != 0x80)
+			b->col++;
+	}
+}
+
 size_t
 lh_utf8_chars(const char *s, size_t len)
 {

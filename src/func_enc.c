@@ -7,42 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
-	lh_arena *a;
-	char *p;
-	size_t len, cap;
-	size_t col;		/* characters since the last newline (YAML folding) */
-} buf;
+typedef lh_fbuf buf;
 
-static void
-badd(buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			b->col = 0;
-		else if (((unsigned char)s[i] & 0xc0) != 0x80)
-			b->col++;
-	}
-}
-
-static void bstr(buf *b, const char *s) { badd(b, s, strlen(s)); }
+static void bstr(buf *b, const char *s) { lh_fbuf_add(b, s, strlen(s)); }
 
 static void
 bspaces(buf *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		badd(b, " ", 1);
+		lh_fbuf_add(b, " ", 1);
 }
 
 static lh_value *
@@ -91,7 +64,7 @@ f_base64encode(lh_func_ctx *c, lh_value **a, size_t n)
 			v |= s[i + 2];
 		char o[4] = { b64[v >> 18], b64[(v >> 12) & 63],
 			i + 1 < len ? b64[(v >> 6) & 63] : '=', i + 2 < len ? b64[v & 63] : '=' };
-		badd(&b, o, 4);
+		lh_fbuf_add(&b, o, 4);
 	}
 	return b.p ? bval(&b) : lh_val_cstr(c->a, "");
 }
@@ -133,7 +106,7 @@ f_base64decode(lh_func_ctx *c, lh_value **a, size_t n)
 		}
 		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
 		char o[3] = { (char)(w >> 16), (char)(w >> 8), (char)w };
-		badd(&b, o, (size_t)(3 - pad));
+		lh_fbuf_add(&b, o, (size_t)(3 - pad));
 	}
 	if (!valid_utf8((const unsigned char *)(b.p ? b.p : ""), b.len))
 		return lh_fn_fail(c, "the result of decoding the provided string is not valid UTF-8");
@@ -153,13 +126,13 @@ f_urlencode(lh_func_ctx *c, lh_value **a, size_t n)
 		unsigned char ch = s[i];
 		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
 		    ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-			badd(&b, (const char *)&ch, 1);
+			lh_fbuf_add(&b, (const char *)&ch, 1);
 		} else if (ch == ' ') {
-			badd(&b, "+", 1);
+			lh_fbuf_add(&b, "+", 1);
 		} else {
 			char t[4];
 			snprintf(t, sizeof t, "%%%02X", ch);
-			badd(&b, t, 3);
+			lh_fbuf_add(&b, t, 3);
 		}
 	}
 	return b.p ? bval(&b) : lh_val_cstr(c->a, "");
@@ -220,7 +193,7 @@ f_csvdecode(lh_func_ctx *c, lh_value **a, size_t n)
 						return lh_fn_fail(c, "CSV parse error on line %zu: extraneous or missing \" in quoted-field", recline);
 					if (s[i] == '"') {
 						if (i + 1 < len && s[i + 1] == '"') {
-							badd(&f, "\"", 1);
+							lh_fbuf_add(&f, "\"", 1);
 							i += 2;
 							continue;
 						}
@@ -233,7 +206,7 @@ f_csvdecode(lh_func_ctx *c, lh_value **a, size_t n)
 					}
 					if (s[i] == '\n')
 						line++;
-					badd(&f, s + i, 1);
+					lh_fbuf_add(&f, s + i, 1);
 					i++;
 				}
 				if (i < len && s[i] != ',' && s[i] != '\n' && !(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
@@ -243,7 +216,7 @@ f_csvdecode(lh_func_ctx *c, lh_value **a, size_t n)
 				    !(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')) {
 					if (s[i] == '"')
 						return lh_fn_fail(c, "CSV parse error on line %zu: bare \" in non-quoted-field", line);
-					badd(&f, s + i, 1);
+					lh_fbuf_add(&f, s + i, 1);
 					i++;
 				}
 			}
@@ -321,7 +294,7 @@ y_printable(uint32_t cp)
 static void
 y_quoted(buf *b, const char *s, size_t len, bool allow_breaks, size_t indent)
 {
-	badd(b, "\"", 1);
+	lh_fbuf_add(b, "\"", 1);
 	bool spaces = false;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
@@ -357,21 +330,21 @@ y_quoted(buf *b, const char *s, size_t len, bool allow_breaks, size_t indent)
 			spaces = false;
 		} else if (cp == ' ') {
 			if (allow_breaks && !spaces && b->col > 80 && i > 0 && i < len - 1) {
-				badd(b, "\n", 1);
+				lh_fbuf_add(b, "\n", 1);
 				bspaces(b, indent);
 				if (i + 1 < len && s[i + 1] == ' ')
-					badd(b, "\\", 1);
+					lh_fbuf_add(b, "\\", 1);
 			} else {
-				badd(b, " ", 1);
+				lh_fbuf_add(b, " ", 1);
 			}
 			spaces = true;
 		} else {
-			badd(b, s + i, k);
+			lh_fbuf_add(b, s + i, k);
 			spaces = false;
 		}
 		i += k;
 	}
-	badd(b, "\"", 1);
+	lh_fbuf_add(b, "\"", 1);
 }
 
 /* go-yaml's line breaks inside printable text: LF, U+2028, U+2029.  Returns the
@@ -424,20 +397,20 @@ y_literal_ok(const char *s, size_t len)
 static void
 y_literal(buf *b, const char *s, size_t len, size_t indent)
 {
-	badd(b, "|", 1);
+	lh_fbuf_add(b, "|", 1);
 	if (s[0] == ' ' || y_break(s, len, 0))
-		badd(b, "2", 1);
+		lh_fbuf_add(b, "2", 1);
 	size_t lr = last_rune(s, len);
 	if (!y_break(s, len, lr))
-		badd(b, "-", 1);
+		lh_fbuf_add(b, "-", 1);
 	else if (lr == 0 || y_break(s, len, last_rune(s, lr)))
-		badd(b, "+", 1);
+		lh_fbuf_add(b, "+", 1);
 	bool at_start = true;
-	badd(b, "\n", 1);
+	lh_fbuf_add(b, "\n", 1);
 	for (size_t i = 0; i < len;) {
 		size_t k = y_break(s, len, i);
 		if (k) {
-			badd(b, s + i, k);	/* U+2028/U+2029 are written as they are */
+			lh_fbuf_add(b, s + i, k);	/* U+2028/U+2029 are written as they are */
 			i += k;
 			at_start = true;
 			continue;
@@ -445,11 +418,11 @@ y_literal(buf *b, const char *s, size_t len, size_t indent)
 		if (at_start)
 			bspaces(b, indent);
 		at_start = false;
-		badd(b, s + i, 1);
+		lh_fbuf_add(b, s + i, 1);
 		i++;
 	}
 	if (!y_break(s, len, lr))
-		badd(b, "\n", 1);
+		lh_fbuf_add(b, "\n", 1);
 }
 
 static bool y_node(lh_func_ctx *c, buf *b, const lh_value *v, size_t indent, bool inline_first);
@@ -493,7 +466,7 @@ y_scalar(lh_func_ctx *c, buf *b, const lh_value *v, size_t indent)
 		bstr(b, lh_is_seq(v->type) ? "[]" : "{}");
 		break;
 	}
-	badd(b, "\n", 1);
+	lh_fbuf_add(b, "\n", 1);
 }
 
 static bool
@@ -510,19 +483,19 @@ y_node(lh_func_ctx *c, buf *b, const lh_value *v, size_t indent, bool inline_fir
 			const char *k = v->u.map.keys[i];
 			if (y_literal_ok(k, strlen(k))) {
 				/* A multi-line key is a complex key: "? |-" block, then ":". */
-				badd(b, "? ", 2);
+				lh_fbuf_add(b, "? ", 2);
 				y_literal(b, k, strlen(k), indent + 2);
 				bspaces(b, indent);
 			} else {
 				y_quoted(b, k, strlen(k), false, indent);
 			}
-			badd(b, ":", 1);
+			lh_fbuf_add(b, ":", 1);
 			lh_value *e = v->u.map.vals[i];
 			if (y_is_block(e)) {
-				badd(b, "\n", 1);
+				lh_fbuf_add(b, "\n", 1);
 				y_node(c, b, e, lh_is_seq(e->type) ? indent : indent + 2, false);
 			} else {
-				badd(b, " ", 1);
+				lh_fbuf_add(b, " ", 1);
 				y_scalar(c, b, e, indent + 2);
 			}
 		}
@@ -531,7 +504,7 @@ y_node(lh_func_ctx *c, buf *b, const lh_value *v, size_t indent, bool inline_fir
 	for (size_t i = 0; i < v->u.seq.n; i++) {
 		if (i > 0 || !inline_first)
 			bspaces(b, indent);
-		badd(b, "- ", 2);
+		lh_fbuf_add(b, "- ", 2);
 		lh_value *e = v->u.seq.items[i];
 		y_node(c, b, e, indent + 2, true);
 	}

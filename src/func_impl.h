@@ -67,6 +67,17 @@ lh_value *lh_fn_fail(lh_func_ctx *c, const char *fmt, ...)
 /* The name of the function being called. */
 const char *lh_fn_name(void);
 
+/* A string growing in an arena, always NUL-terminated; col counts the characters
+ * since the last newline (YAML folding).  Start with (lh_fbuf){ .a = arena }. */
+typedef struct lh_fbuf {
+	lh_arena *a;
+	char *p;
+	size_t len, cap;
+	size_t col;
+} lh_fbuf;
+/* Appends s[0..n) to b. */
+void lh_fbuf_add(lh_fbuf *b, const char *s, size_t n);
+
 /* Helpers. */
 static inline bool lh_is_seq(const lh_type *t)
 { return t->kind == LH_TY_LIST || t->kind == LH_TY_SET || t->kind == LH_TY_TUPLE; }

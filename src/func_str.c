@@ -15,30 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-	lh_arena *a;
-	char *p;
-	size_t len, cap;
-} buf;
-
-static void
-badd(buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
+typedef lh_fbuf buf;
 
 
-static void bstr(buf *b, const char *s) { badd(b, s, strlen(s)); }
+static void bstr(buf *b, const char *s) { lh_fbuf_add(b, s, strlen(s)); }
 
 static lh_value *
 bval(buf *b)
@@ -69,7 +49,7 @@ static void
 enc(buf *b, uint32_t cp)
 {
 	char o[4];
-	badd(b, o, lh_utf8_encode(cp, o));
+	lh_fbuf_add(b, o, lh_utf8_encode(cp, o));
 }
 
 /* Simple case mapping for Latin, Greek, Cyrillic and fullwidth letters. */
@@ -147,7 +127,7 @@ map_case(lh_func_ctx *c, lh_value *v, uint32_t (*fn)(uint32_t))
 		uint32_t cp;
 		size_t n = dec(S(v), L(v), i, &cp);
 		if (n == 1 && cp >= 0x80)
-			badd(&b, S(v) + i, 1);
+			lh_fbuf_add(&b, S(v) + i, 1);
 		else
 			enc(&b, fn(cp));
 		i += n;
@@ -176,7 +156,7 @@ f_title(lh_func_ctx *c, lh_value **a, size_t n)
 		if (sep && !(k == 1 && cp >= 0x80))
 			enc(&b, to_upper(cp));
 		else
-			badd(&b, S(a[0]) + i, k);
+			lh_fbuf_add(&b, S(a[0]) + i, k);
 		prev = cp;
 		i += k;
 	}
@@ -357,10 +337,10 @@ f_indent(lh_func_ctx *c, lh_value **a, size_t n)
 		return lh_fn_argerr(c, 0, "too many spaces");
 	buf b = { .a = c->a };
 	for (size_t i = 0; i < L(a[1]); i++) {
-		badd(&b, S(a[1]) + i, 1);
+		lh_fbuf_add(&b, S(a[1]) + i, 1);
 		if (S(a[1])[i] == '\n')
 			for (int64_t j = 0; j < k; j++)
-				badd(&b, " ", 1);
+				lh_fbuf_add(&b, " ", 1);
 	}
 	return bval(&b);
 }
@@ -379,9 +359,9 @@ f_join(lh_func_ctx *c, lh_value **a, size_t n)
 			if (lh_val_is_null(e))
 				return lh_fn_argerr(c, i, "element %zu is null; cannot concatenate null values", j);
 			if (!first)
-				badd(&b, S(a[0]), L(a[0]));
+				lh_fbuf_add(&b, S(a[0]), L(a[0]));
 			first = false;
-			badd(&b, S(e), L(e));
+			lh_fbuf_add(&b, S(e), L(e));
 		}
 	}
 	if (b.p == NULL)
@@ -813,11 +793,11 @@ expand(buf *b, rinfo *ri, const char *t, size_t tl, const char *s, PCRE2_SIZE *o
 {
 	for (size_t i = 0; i < tl; i++) {
 		if (t[i] != '$' || i + 1 >= tl) {
-			badd(b, t + i, 1);
+			lh_fbuf_add(b, t + i, 1);
 			continue;
 		}
 		if (t[i + 1] == '$') {
-			badd(b, "$", 1);
+			lh_fbuf_add(b, "$", 1);
 			i++;
 			continue;
 		}
@@ -829,7 +809,7 @@ expand(buf *b, rinfo *ri, const char *t, size_t tl, const char *s, PCRE2_SIZE *o
 		    (t[ne] >= '0' && t[ne] <= '9') || t[ne] == '_'))
 			ne++;
 		if (ne == ns || (brace && (ne >= tl || t[ne] != '}'))) {
-			badd(b, "$", 1);	/* malformed: Go copies the $ literally */
+			lh_fbuf_add(b, "$", 1);	/* malformed: Go copies the $ literally */
 			continue;
 		}
 		char name[128];
@@ -849,7 +829,7 @@ expand(buf *b, rinfo *ri, const char *t, size_t tl, const char *s, PCRE2_SIZE *o
 					g = (long)k;
 		}
 		if (g >= 0 && g <= (long)ri->ncap && g < rc && ov[2 * g] != PCRE2_UNSET)
-			badd(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+			lh_fbuf_add(b, s + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
 		i = brace ? ne : ne - 1;
 	}
 }
@@ -879,7 +859,7 @@ f_replace(lh_func_ctx *c, lh_value **a, size_t n)
 			if (rc < 0)
 				break;
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-			badd(&b, s + last, ov[0] - last);
+			lh_fbuf_add(&b, s + last, ov[0] - last);
 			if (ov[1] > last || ov[0] == 0)
 				expand(&b, &ri, rep, rl, s, ov, rc);
 			last = ov[1];
@@ -895,19 +875,19 @@ f_replace(lh_func_ctx *c, lh_value **a, size_t n)
 			else
 				pos = ov[1];
 		}
-		badd(&b, s + last, len - last);
+		lh_fbuf_add(&b, s + last, len - last);
 		pcre2_match_data_free(md);
 		pcre2_code_free(re);
 		return bval(&b);
 	}
 	if (sl == 0) {
 		/* Go's strings.Replace with an empty old string inserts at every rune. */
-		badd(&b, rep, rl);
+		lh_fbuf_add(&b, rep, rl);
 		for (size_t i = 0; i < len;) {
 			uint32_t cp;
 			size_t k = dec(s, len, i, &cp);
-			badd(&b, s + i, k);
-			badd(&b, rep, rl);
+			lh_fbuf_add(&b, s + i, k);
+			lh_fbuf_add(&b, rep, rl);
 			i += k;
 		}
 		return bval(&b);
@@ -915,11 +895,11 @@ f_replace(lh_func_ctx *c, lh_value **a, size_t n)
 	for (size_t i = 0; i < len;) {
 		const char *hit = find(s + i, len - i, sub, sl);
 		if (hit == NULL) {
-			badd(&b, s + i, len - i);
+			lh_fbuf_add(&b, s + i, len - i);
 			break;
 		}
-		badd(&b, s + i, (size_t)(hit - (s + i)));
-		badd(&b, rep, rl);
+		lh_fbuf_add(&b, s + i, (size_t)(hit - (s + i)));
+		lh_fbuf_add(&b, rep, rl);
 		i = (size_t)(hit - s) + sl;
 	}
 	if (b.p == NULL)
@@ -940,27 +920,27 @@ pad(buf *b, const char *body, size_t bl, spec *sp, bool numeric)
 	size_t chars = lh_utf8_chars(body, bl);
 	size_t w = sp->width > 0 ? (size_t)sp->width : 0;
 	if (chars >= w) {
-		badd(b, body, bl);
+		lh_fbuf_add(b, body, bl);
 		return;
 	}
 	size_t fill = w - chars;
 	if (sp->minus) {
-		badd(b, body, bl);
+		lh_fbuf_add(b, body, bl);
 		for (size_t i = 0; i < fill; i++)
-			badd(b, " ", 1);
+			lh_fbuf_add(b, " ", 1);
 		return;
 	}
 	if (sp->zero && numeric) {
 		size_t signlen = bl && (body[0] == '-' || body[0] == '+' || body[0] == ' ') ? 1 : 0;
-		badd(b, body, signlen);
+		lh_fbuf_add(b, body, signlen);
 		for (size_t i = 0; i < fill; i++)
-			badd(b, "0", 1);
-		badd(b, body + signlen, bl - signlen);
+			lh_fbuf_add(b, "0", 1);
+		lh_fbuf_add(b, body + signlen, bl - signlen);
 		return;
 	}
 	for (size_t i = 0; i < fill; i++)
-		badd(b, sp->zero ? "0" : " ", 1);
-	badd(b, body, bl);
+		lh_fbuf_add(b, sp->zero ? "0" : " ", 1);
+	lh_fbuf_add(b, body, bl);
 }
 
 static char *
@@ -1099,13 +1079,13 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			size_t j = i;
 			while (j < fl && f[j] != '%')
 				j++;
-			badd(&b, f + i, j - i);
+			lh_fbuf_add(&b, f + i, j - i);
 			i = j;
 			continue;
 		}
 		size_t start = i++;
 		if (i < fl && f[i] == '%') {
-			badd(&b, "%", 1);
+			lh_fbuf_add(&b, "%", 1);
 			i++;
 			continue;
 		}
