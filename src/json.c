@@ -594,3 +594,27 @@ lh_val_from_cjson(lh_arena *a, const struct cJSON *j)
 		return lh_val_object(a, keys, items, k);
 	return lh_val_tuple(a, items, k);
 }
+
+bool
+lh_json_too_deep(const char *s, size_t len)
+{
+	size_t depth = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = false;
+		} else if (c == '"') {
+			in_str = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > LH_JSON_MAX_DEPTH)
+				return true;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return false;
+}

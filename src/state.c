@@ -17,6 +17,7 @@
  * is closed, and they conflict with Terraform's classic fcntl locks. */
 #include "state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,6 +34,7 @@
 #include "cli.h"
 #include "buf.h"
 #include "uuid.h"
+#include "value.h"
 
 #ifndef F_OFD_SETLK
 #define F_OFD_SETLK F_SETLK	/* older systems: classic locks (see file comment) */
@@ -101,6 +103,44 @@ base_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
+}
+
+/* The file a write to path lands in: path itself, or the final target of the symbolic
+ * link(s) it names (Terraform writes a linked state through its link, so the link must
+ * stay).  A dangling link gives its target.  malloc'd. */
+static char *
+link_target(const char *path)
+{
+	char *p = lh_xstrdup(path);
+	for (int hops = 0; hops < 40; hops++) {
+		struct stat sb;
+		if (lstat(p, &sb) != 0 || !S_ISLNK(sb.st_mode))
+			return p;
+		char t[PATH_MAX];
+		ssize_t n = readlink(p, t, sizeof t - 1);
+		if (n <= 0)
+			return p;
+		t[n] = '\0';
+		char *next;
+		if (t[0] == '/') {
+			next = lh_xstrdup(t);
+		} else {
+			char *d = dir_of(p);
+			next = lh_xprintf("%s/%s", d, t);
+			free(d);
+		}
+		free(p);
+		p = next;
+	}
+	return p;
+}
+
+/* The kind of a non-regular file, for messages. */
+static const char *
+file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
+	    S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
 }
 
 static int
@@ -663,6 +703,14 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 		return NULL;
 	}
 	(void)res;
+	const cJSON *dep = cJSON_GetObjectItemCaseSensitive(ij, "deposed");
+	if (dep != NULL) {
+		*why = "it is a deposed object (left by a create_before_destroy replacement that "
+		    "did not finish); litehcl does not manage deposed objects: let Terraform finish "
+		    "that apply, or delete the object on the server and remove this instance from "
+		    "the file";
+		return NULL;
+	}
 	char *key = addr_key(&a);
 	bool dup = lookup(st, key) != NULL;
 	free(key);
@@ -681,6 +729,50 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 	return in;
 }
 
+static int
+cmp_type_id(const void *x, const void *y)
+{
+	const inst *a = *(inst *const *)x, *b = *(inst *const *)y;
+	int c = strcmp(a->pub.addr.type, b->pub.addr.type);
+	if (c != 0)
+		return c;
+	const cJSON *ia = cJSON_GetObjectItemCaseSensitive(a->pub.attributes, "id");
+	const cJSON *ib = cJSON_GetObjectItemCaseSensitive(b->pub.attributes, "id");
+	c = strcmp(ia->valuestring, ib->valuestring);
+	return c != 0 ? c : lh_addr_cmp(&a->pub.addr, &b->pub.addr);
+}
+
+/* One server object managed at two addresses (of the same type) would be created,
+ * updated or destroyed twice: refused.  Returns a malloc'd reason or NULL. */
+static char *
+duplicate_ids(lh_state *st)
+{
+	inst **v = lh_xmalloc((st->n + 1) * sizeof *v);
+	size_t n = 0;
+	char *why = NULL;
+	for (size_t i = 0; i < st->n; i++) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(st->v[i]->pub.attributes, "id");
+		if (cJSON_IsString(id) && *id->valuestring)
+			v[n++] = st->v[i];
+	}
+	qsort(v, n, sizeof *v, cmp_type_id);
+	for (size_t i = 1; i < n && why == NULL; i++) {
+		if (strcmp(v[i - 1]->pub.addr.type, v[i]->pub.addr.type) != 0)
+			continue;
+		const char *a = cJSON_GetObjectItemCaseSensitive(v[i - 1]->pub.attributes, "id")->valuestring;
+		const char *b = cJSON_GetObjectItemCaseSensitive(v[i]->pub.attributes, "id")->valuestring;
+		if (strcmp(a, b) != 0)
+			continue;
+		const char *x = lh_addr_format(st->arena, &v[i - 1]->pub.addr);
+		const char *y = lh_addr_format(st->arena, &v[i]->pub.addr);
+		why = lh_xprintf("%s and %s both hold the object with id \"%s\"; one object must be "
+		    "managed at one address (two would create, change or destroy it twice). Remove "
+		    "one of the two instances from the file (keep a copy)", x, y, a);
+	}
+	free(v);
+	return why;
+}
+
 /* Parses text into st.  Returns NULL on success, else a reason (static or malloc'd in
  * *owned). */
 static const char *
@@ -691,7 +783,11 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	*owned = NULL;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;
-		*owned = lh_xprintf("it is not valid JSON (syntax error at byte %zu)", off);
+		if (lh_json_too_deep(text, len))
+			*owned = lh_xprintf("its JSON is nested deeper than %d levels, the most litehcl "
+			    "reads (at byte %zu)", LH_JSON_MAX_DEPTH, off);
+		else
+			*owned = lh_xprintf("it is not valid JSON (syntax error at byte %zu)", off);
 		return *owned;
 	}
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(doc, "version");
@@ -711,6 +807,11 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		why = "its \"lineage\" is missing or not a UUID string";
 	} else if (!cJSON_IsNumber(ser) || ser->valuedouble < 0 || ser->valuedouble != floor(ser->valuedouble)) {
 		why = "its \"serial\" is missing or not a whole number";
+	} else if (ser->valuedouble >= 9007199254740991.0) {
+		/* A JSON number is a double here: beyond 2^53-1 the next serial cannot be
+		 * written exactly (and 2^63-1 would wrap negative). */
+		why = "its \"serial\" is too large to grow (litehcl counts serials up to "
+		    "9007199254740990); lower it by hand, it only has to grow";
 	} else if (outs != NULL && !cJSON_IsObject(outs)) {
 		why = "its \"outputs\" is not an object";
 	} else if (res != NULL && !cJSON_IsArray(res)) {
@@ -752,10 +853,19 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 			continue;
 		}
 		int ii = 0;
+		lh_key_kind kind0 = LH_KEY_NONE;
 		for (cJSON *ij = insts->child; ij; ij = ij->next, ii++) {
 			const char *w = NULL;
 			inst *in = cJSON_IsObject(ij) ? load_instance(st, r, type->valuestring,
 			    name->valuestring, prov->valuestring, ij, &w) : NULL;
+			if (in != NULL && ii == 0)
+				kind0 = in->pub.addr.kind;
+			if (in != NULL && in->pub.addr.kind != kind0) {
+				inst_free(in);
+				in = NULL;
+				w = "its index_key is not of the same kind as the first instance's (a resource "
+				    "uses count - numbers -, for_each - strings - or neither, never a mix)";
+			}
 			if (in == NULL) {
 				*owned = lh_xprintf("resources[%d] (%s.%s) instances[%d]: %s", ri,
 				    type->valuestring, name->valuestring, ii,
@@ -766,6 +876,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 			add_inst(st, in);
 		}
 	}
+	why = *owned = duplicate_ids(st);
 out:
 	cJSON_Delete(doc);
 	return why;
@@ -895,7 +1006,15 @@ try_lock(lh_state *st, int *busy_fd, lh_diags *d)
 {
 	*busy_fd = -1;
 	for (int tries = 0; tries < 100; tries++) {
-		int fd = open(st->info_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		/* Never through a symbolic link: the lock info would be written into (and
+		 * on unlock the link removed from) whatever file it points at. */
+		int fd = open(st->info_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno == ELOOP) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
+			    "The lock file %s is a symbolic link; litehcl does not open lock files "
+			    "through links. Remove it (no run holds a lock through it).", st->info_path);
+			return -1;
+		}
 		if (fd < 0) {
 			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Error acquiring the state lock",
 			    "Cannot create the lock file %s: %s.", st->info_path, strerror(errno));
@@ -1015,6 +1134,40 @@ release(lh_state *st)
 	st->locked = false;
 }
 
+/* Removes the temporary files a run killed in the middle of a save left beside the
+ * state and its backup (".NAME.tmp.XXXXXX", mkostemp's six characters).  Only while
+ * holding the lock: then no other (locking) run can be in the middle of a save. */
+static void
+remove_stale_temps(lh_state *st)
+{
+	char *target = link_target(st->path);
+	const char *files[2][2] = {{st->dir, base_of(st->backup_path)}, {NULL, base_of(target)}};
+	char *tdir = dir_of(target);
+	files[1][0] = tdir;
+	for (int f = 0; f < 2; f++) {
+		DIR *dh = opendir(files[f][0]);
+		if (dh == NULL)
+			continue;
+		char *prefix = lh_xprintf(".%s.tmp.", files[f][1]);
+		size_t pl = strlen(prefix);
+		struct dirent *e;
+		while ((e = readdir(dh)) != NULL) {
+			if (strncmp(e->d_name, prefix, pl) != 0 || strlen(e->d_name) != pl + 6)
+				continue;
+			bool ours = true;
+			for (const char *c = e->d_name + pl; *c; c++)
+				if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+					ours = false;
+			if (ours)
+				unlinkat(dirfd(dh), e->d_name, 0);
+		}
+		free(prefix);
+		closedir(dh);
+	}
+	free(tdir);
+	free(target);
+}
+
 /* ---- journal ---- */
 
 static bool journal_replay(lh_state *st, lh_diags *d, bool *had_records);
@@ -1027,8 +1180,19 @@ lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
 	size_t len = 0;
 	bool ok = false;
 	*out = NULL;
+	struct stat psb;
+	if (stat(st->path, &psb) == 0 && !S_ISREG(psb.st_mode)) {
+		/* Checked before anything locks, opens or reads it: reading a FIFO blocks,
+		 * and a save would replace a device node with a file. */
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
+		    "%s is %s, not a regular file; the state must be a file (or a link to one).",
+		    st->path, file_kind(psb.st_mode));
+		goto out;
+	}
 	if (!o->no_lock && !acquire(st, o->lock_timeout_s, d))
 		goto out;
+	if (st->locked && !st->read_only)
+		remove_stale_temps(st);
 	int fd = st->state_fd;
 	bool own_fd = false;
 	if (fd < 0) {
@@ -1483,14 +1647,27 @@ lh_state_save(lh_state *st, lh_diags *d)
 			}
 			st->backup_done = true;
 		}
-		st->serial++;
-		body = render(st, true);
-		if (atomic_write(st->path, body, strlen(body), &what) != 0) {
-			st->serial--;
+		/* Through a symbolic link to its target, and never over something that is not
+		 * a regular file (a -state naming a device must not be replaced). */
+		char *target = link_target(st->path);
+		struct stat tsb;
+		if (stat(target, &tsb) == 0 && !S_ISREG(tsb.st_mode)) {
 			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
-			    "Cannot write %s (%s: %s).", st->path, what, strerror(errno));
+			    "%s is %s, not a regular file; litehcl does not replace it.", st->path,
+			    file_kind(tsb.st_mode));
+			free(target);
 			goto out;
 		}
+		st->serial++;
+		body = render(st, true);
+		if (atomic_write(target, body, strlen(body), &what) != 0) {
+			st->serial--;
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
+			    "Cannot write %s (%s: %s).", target, what, strerror(errno));
+			free(target);
+			goto out;
+		}
+		free(target);
 		st->existed = true;
 		free(st->base);
 		st->base = cmp;

@@ -208,6 +208,10 @@ char *lh_str_nfc(lh_arena *a, const char *s, size_t len, size_t *outlen);
 struct cJSON;
 struct cJSON *lh_val_to_cjson(const lh_value *v, const char **err);
 lh_value *lh_val_from_cjson(lh_arena *a, const struct cJSON *j);
+/* True when the JSON text s[0..len) nests arrays/objects deeper than LH_JSON_MAX_DEPTH,
+ * cJSON's limit (strings are skipped): lets a caller whose parse failed say why. */
+#define LH_JSON_MAX_DEPTH 1000
+bool lh_json_too_deep(const char *s, size_t len);
 /* jsonencode(v) text (Terraform's escaping of < > & and U+2028/2029) into the arena;
  * NULL with *err when v contains unknowns. */
 char *lh_val_jsonencode(lh_arena *a, const lh_value *v, const char **err);
