@@ -53,5 +53,8 @@ int lh_cmd_import(int argc, char **argv);
 int lh_cmd_show(int argc, char **argv);
 int lh_cmd_state(int argc, char **argv);
 int lh_cmd_output(int argc, char **argv);
+int lh_cmd_taint(int argc, char **argv);
+int lh_cmd_untaint(int argc, char **argv);
+int lh_cmd_refresh(int argc, char **argv);
 
 #endif

@@ -379,6 +379,7 @@ struct lh_state {
 	size_t orig_len;
 	char *base;		/* render of the state as last loaded/saved (serial excluded) */
 	bool backup_done;
+	bool forced_meta;	/* state push: the next save writes lineage and serial as set */
 
 	/* lock */
 	bool locked;
@@ -1636,7 +1637,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 		return false;
 	}
 	cmp = render(st, false);
-	bool changed = strcmp(cmp, st->base) != 0;
+	bool changed = strcmp(cmp, st->base) != 0 || st->forced_meta;
 	if (changed) {
 		if (st->existed && st->orig != NULL && !st->backup_done) {
 			if (atomic_write(st->backup_path, st->orig, st->orig_len, &what) != 0) {
@@ -1658,10 +1659,12 @@ lh_state_save(lh_state *st, lh_diags *d)
 			free(target);
 			goto out;
 		}
-		st->serial++;
+		if (!st->forced_meta)
+			st->serial++;
 		body = render(st, true);
 		if (atomic_write(target, body, strlen(body), &what) != 0) {
-			st->serial--;
+			if (!st->forced_meta)
+				st->serial--;
 			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
 			    "Cannot write %s (%s: %s).", target, what, strerror(errno));
 			free(target);
@@ -1669,6 +1672,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 		}
 		free(target);
 		st->existed = true;
+		st->forced_meta = false;
 		free(st->base);
 		st->base = cmp;
 		cmp = NULL;
@@ -1813,6 +1817,144 @@ lh_state_remove(lh_state *st, const lh_addr *addr)
 		return false;
 	del_inst(st, in);
 	return true;
+}
+
+/* ---- state surgery (state mv, taint, untaint, replace-provider, push) ---- */
+
+bool
+lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to)
+{
+	char *fk = addr_key(from), *tk = addr_key(to);
+	inst *in = lookup(st, fk), *busy = lookup(st, tk);
+	free(fk);
+	if (in == NULL || busy != NULL) {
+		free(tk);
+		return false;
+	}
+	/* keep the object (attributes, provider, status, private); change its address */
+	inst *mv = new_inst(to, in->pub.provider);
+	mv->pub.attributes = in->pub.attributes;
+	mv->pub.sensitive_attributes = in->pub.sensitive_attributes;
+	mv->pub.dependencies = in->pub.dependencies;
+	mv->extra = in->extra;
+	in->pub.attributes = in->pub.sensitive_attributes = in->pub.dependencies = NULL;
+	in->extra = NULL;
+	free(tk);
+	del_inst(st, in);
+	add_inst(st, mv);
+	return true;
+}
+
+const char *
+lh_state_inst_status(const lh_state_inst *si)
+{
+	const inst *in = (const inst *)si;
+	const cJSON *s = in->extra ? cJSON_GetObjectItemCaseSensitive(in->extra, "status") : NULL;
+	return cJSON_IsString(s) ? s->valuestring : NULL;
+}
+
+void
+lh_state_set_status(lh_state *st, const lh_addr *addr, const char *status)
+{
+	char *key = addr_key(addr);
+	inst *in = lookup(st, key);
+	free(key);
+	if (in == NULL)
+		return;
+	if (in->extra != NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(in->extra, "status");
+	if (status != NULL) {
+		if (in->extra == NULL)
+			in->extra = cJSON_CreateObject();
+		/* Terraform writes "status" right after the index key */
+		cJSON *v = cJSON_CreateString(status);
+		if (in->extra->child == NULL)
+			cJSON_AddItemToObject(in->extra, "status", v);
+		else {
+			v->string = lh_xstrdup("status");
+			cJSON_InsertItemInArray(in->extra, 0, v);
+		}
+	} else if (in->extra != NULL && in->extra->child == NULL) {
+		cJSON_Delete(in->extra);
+		in->extra = NULL;
+	}
+}
+
+size_t
+lh_state_replace_provider(lh_state *st, const char *from, const char *to)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		inst *in = st->v[i];
+		if (strcmp(in->pub.provider, from) != 0)
+			continue;
+		free(in->s_provider);
+		in->s_provider = lh_xstrdup(to);
+		in->pub.provider = in->s_provider;
+		n++;
+	}
+	return n;
+}
+
+bool
+lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *d)
+{
+	lh_state_opts o = {.path = st->path};
+	lh_state *nw = state_alloc(&o);
+	char *owned = NULL;
+	bool ok = false;
+	const char *why = load_text(nw, text, len, &owned);
+	if (why != NULL) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read the state to push",
+		    "It cannot be used: %s.", why);
+		goto out;
+	}
+	if (!force && st->existed && (st->n > 0 || cJSON_GetArraySize(st->outputs) > 0 ||
+	    cJSON_GetArraySize(st->extra_resources) > 0)) {
+		char *a = render(nw, false), *b = render(st, false);
+		bool same = strcmp(a, b) == 0;
+		free(a);
+		free(b);
+		if (strcmp(nw->lineage, st->lineage) != 0)
+			why = owned = lh_xprintf("cannot import state with lineage \"%s\" over "
+			    "unrelated state with lineage \"%s\"", nw->lineage, st->lineage);
+		else if (nw->serial < st->serial)
+			why = owned = lh_xprintf("cannot import state with serial %lld over newer "
+			    "state with serial %lld", nw->serial, st->serial);
+		else if (nw->serial == st->serial && !same)
+			why = owned = lh_xprintf("cannot overwrite existing state with serial %lld "
+			    "with a different state that has the same serial", nw->serial);
+		if (why != NULL) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to write state", "%s.",
+			    why);
+			goto out;
+		}
+	}
+	/* take nw's content; st keeps its files, lock and journal */
+	free_contents(st);
+	st->v = nw->v;
+	st->n = nw->n;
+	st->cap = nw->cap;
+	st->slots = nw->slots;
+	st->nslots = nw->nslots;
+	st->sorted = nw->sorted;
+	st->sorted_ok = false;
+	nw->v = nw->slots = nw->sorted = NULL;
+	nw->n = nw->cap = nw->nslots = 0;
+	cJSON *t = st->outputs;
+	st->outputs = nw->outputs;
+	nw->outputs = t;
+	t = st->extra_resources;
+	st->extra_resources = nw->extra_resources;
+	nw->extra_resources = t;
+	memcpy(st->lineage, nw->lineage, sizeof st->lineage);
+	st->serial = nw->serial;
+	st->forced_meta = true;
+	ok = true;
+out:
+	free(owned);
+	lh_state_close(nw);
+	return ok;
 }
 
 /* Terraform's type JSON for a value, when the caller gives none. */

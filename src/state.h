@@ -126,6 +126,24 @@ const cJSON *lh_state_outputs(const lh_state *st);
  * malloc'd text the caller frees. */
 char *lh_state_render(lh_state *st);
 
+/* ---- State surgery ----
+ * state mv: moves the instance at from to the free address to (the object, its
+ * provider, status and private data are kept); false when from is absent or to taken. */
+bool lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to);
+/* The instance's Terraform status ("tainted"), or NULL for a normal object. */
+const char *lh_state_inst_status(const lh_state_inst *si);
+/* Sets (status "tainted") or clears (NULL) the status of the instance at addr. */
+void lh_state_set_status(lh_state *st, const lh_addr *addr, const char *status);
+/* state replace-provider: every instance whose provider string (`provider["..."]`)
+ * equals from gets to; returns how many. */
+size_t lh_state_replace_provider(lh_state *st, const char *from, const char *to);
+/* state push: replaces st's whole content (resources, outputs, lineage and serial) with
+ * the state document text; the next lh_state_save writes it with exactly that lineage
+ * and serial, as Terraform does.  Unless force, refuses (Terraform's texts) another
+ * lineage, an older serial, or the same serial with other content, over a non-empty
+ * state.  False after a diagnostic; st unchanged then. */
+bool lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *d);
+
 /* ---- Journal (apply's crash safety) ----
  * Protocol for apply:
  *   1. before sending creates: lh_state_journal_intent for each (address, chosen id),

@@ -1,0 +1,155 @@
+#!/bin/sh
+# state_cmds.sh - state surgery as Terraform does it, against the emulator: state mv
+# (rename, into for_each, whole resources, every refusal), state pull / push (lineage
+# and serial checks, -force, stdin), state replace-provider, taint / untaint, and
+# refresh.  After each edit the state still validates and plan sees no change where
+# Terraform would see none (a rename moves the object, it does not recreate it).
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY"
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
+export LITEHCL_HTTP_BACKOFF=0.01
+
+d="$WORK/mv"
+mkdir -p "$d" && cd "$d" || exit 1
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "mv-a@example.com"
+}
+resource "litellm_user" "m" {
+  for_each   = toset(["p", "q"])
+  user_email = "mv-${each.key}@example.com"
+}
+EOF
+"$LITEHCL" apply -auto-approve >/dev/null 2>err.txt || fail "setup apply" "$(cat err.txt)"
+id_a=$(jq -r '.resources[] | select(.name=="a") | .instances[0].attributes.id' terraform.tfstate)
+serial0=$(jq .serial terraform.tfstate)
+
+# ---- mv: rename into a for_each key; the configuration follows; plan is empty ----
+out=$("$LITEHCL" state mv litellm_user.a 'litellm_user.team["a"]' 2>&1)
+exp='Move "litellm_user.a" to "litellm_user.team["a"]"
+Successfully moved 1 object(s).'
+[ "$out" = "$exp" ] && ok "state mv prints Terraform's lines" || fail "state mv prints Terraform's lines" "$out"
+moved=$(jq -r '.resources[] | select(.name=="team") | .instances[0] | "\(.index_key) \(.attributes.id)"' terraform.tfstate)
+[ "$moved" = "a $id_a" ] && ok "state mv keeps the object under the new key" || fail "state mv keeps the object under the new key" "$moved"
+[ -f terraform.tfstate.backup ] && ok "state mv leaves a backup" || fail "state mv leaves a backup"
+[ "$(jq .serial terraform.tfstate)" -eq $((serial0 + 1)) ] && ok "state mv: serial + 1" || fail "state mv: serial + 1" "$(jq .serial terraform.tfstate)"
+state_valid "state mv: the state validates" terraform.tfstate
+cat > main.tf <<'EOF'
+resource "litellm_user" "team" {
+  for_each   = toset(["a"])
+  user_email = "mv-${each.key}@example.com"
+}
+resource "litellm_user" "m" {
+  for_each   = toset(["p", "q"])
+  user_email = "mv-${each.key}@example.com"
+}
+EOF
+"$LITEHCL" plan -detailed-exitcode >plan.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'No changes.' plan.txt && ok "after state mv and the rename in config: No changes" ||
+	fail "after state mv and the rename in config: No changes" "rc=$rc" "$(tail -20 plan.txt)"
+
+# whole resource, with -dry-run first
+out=$("$LITEHCL" state mv -dry-run litellm_user.m litellm_user.n 2>&1)
+[ "$out" = 'Would move "litellm_user.m" to "litellm_user.n"' ] && ok "state mv -dry-run" || fail "state mv -dry-run" "$out"
+cmp -s terraform.tfstate terraform.tfstate.backup 2>/dev/null && fail "state mv -dry-run writes nothing" || ok "state mv -dry-run writes nothing"
+"$LITEHCL" state mv litellm_user.m litellm_user.n >/dev/null 2>&1
+[ "$("$LITEHCL" state list | tr '\n' ' ')" = 'litellm_user.n["p"] litellm_user.n["q"] litellm_user.team["a"] ' ] &&
+	ok "state mv of a whole resource moves every instance" || fail "state mv of a whole resource moves every instance" "$("$LITEHCL" state list)"
+
+# refusals: exit 1, Terraform's summary, nothing written
+before=$(cat terraform.tfstate)
+chk() {	# NAME EXPECTED-TEXT ARGS...
+	name=$1 want=$2
+	shift 2
+	"$LITEHCL" state mv "$@" >o.txt 2>e.txt
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF "$want" e.txt && [ "$(cat terraform.tfstate)" = "$before" ]; then ok "$name"; else fail "$name" "rc=$rc" "$(cat o.txt e.txt)"; fi
+}
+chk "state mv: unknown source" "Cannot move litellm_user.zz: does not match anything in the current state." litellm_user.zz litellm_user.yy
+chk "state mv: taken target" 'Cannot move to litellm_user.n["q"]: there is already a resource instance at that address in the current state.' 'litellm_user.n["p"]' 'litellm_user.n["q"]'
+chk "state mv: whole resource to an instance" "the source is a whole resource (not a resource instance) so the target must also be a whole resource." litellm_user.n 'litellm_user.x[0]'
+chk "state mv: types differ" "resource types don't match." 'litellm_user.n["p"]' litellm_team.x
+chk "state mv: one argument" "Exactly two arguments expected." litellm_user.n
+
+# ---- taint / untaint; plan replaces a tainted instance ----
+out=$("$LITEHCL" taint 'litellm_user.n["q"]' 2>&1)
+[ "$out" = 'Resource instance litellm_user.n["q"] has been marked as tainted.' ] && ok "taint" || fail "taint" "$out"
+[ "$(jq -r '.resources[] | select(.name=="n") | .instances[] | select(.index_key=="q") | .status' terraform.tfstate)" = tainted ] &&
+	ok "taint writes status tainted" || fail "taint writes status tainted"
+"$LITEHCL" state show 'litellm_user.n["q"]' | head -1 | grep -qF '# litellm_user.n["q"]: (tainted)' &&
+	ok "state show marks a tainted instance" || fail "state show marks a tainted instance" "$("$LITEHCL" state show 'litellm_user.n["q"]' | head -2)"
+"$LITEHCL" taint litellm_user.nope >o.txt 2>e.txt
+[ $? -eq 1 ] && grep -q 'There is no resource instance in the state with the address litellm_user.nope' e.txt &&
+	ok "taint of a missing instance" || fail "taint of a missing instance" "$(cat e.txt)"
+"$LITEHCL" taint -allow-missing litellm_user.nope >o.txt 2>e.txt && ok "taint -allow-missing" || fail "taint -allow-missing" "$(cat e.txt)"
+out=$("$LITEHCL" untaint 'litellm_user.n["q"]' 2>&1)
+[ "$out" = 'Resource instance litellm_user.n["q"] has been successfully untainted.' ] && ok "untaint" || fail "untaint" "$out"
+"$LITEHCL" untaint 'litellm_user.n["q"]' >o.txt 2>e.txt
+[ $? -eq 1 ] && grep -q 'is not currently tainted, and so it cannot be untainted' e.txt && ok "untaint of an untainted instance" ||
+	fail "untaint of an untainted instance" "$(cat e.txt)"
+jq -e '[.resources[].instances[] | select(has("status"))] | length == 0' terraform.tfstate >/dev/null &&
+	ok "untaint removes status" || fail "untaint removes status"
+
+# ---- pull / push ----
+"$LITEHCL" state pull > pulled.json
+cmp -s pulled.json terraform.tfstate && ok "state pull prints the state" || fail "state pull prints the state" "$(diff pulled.json terraform.tfstate | head)"
+mkdir -p ../empty && (cd ../empty && "$LITEHCL" state pull >o.txt 2>&1 && [ ! -s o.txt ]) && ok "state pull without a state prints nothing" ||
+	fail "state pull without a state prints nothing"
+ser=$(jq .serial terraform.tfstate)
+jq ".serial = $((ser - 1))" pulled.json > older.json
+"$LITEHCL" state push older.json >o.txt 2>e.txt
+[ $? -eq 1 ] && grep -q "cannot import state with serial $((ser - 1)) over newer state with serial $ser" e.txt &&
+	ok "state push refuses an older serial" || fail "state push refuses an older serial" "$(cat e.txt)"
+jq '.lineage = "00000000-0000-4000-8000-000000000000" | .serial = 99' pulled.json > other.json
+"$LITEHCL" state push other.json >o.txt 2>e.txt
+[ $? -eq 1 ] && grep -q 'cannot import state with lineage "00000000-0000-4000-8000-000000000000" over unrelated state with lineage' e.txt &&
+	ok "state push refuses another lineage" || fail "state push refuses another lineage" "$(cat e.txt)"
+jq ".serial = $ser | .resources |= map(select(.name != \"team\"))" pulled.json > same.json
+"$LITEHCL" state push same.json >o.txt 2>e.txt
+[ $? -eq 1 ] && grep -q "cannot overwrite existing state with serial $ser with a different state that has the same serial" e.txt &&
+	ok "state push refuses other content at the same serial" || fail "state push refuses other content at the same serial" "$(cat e.txt)"
+jq ".serial = $((ser + 5)) | .resources |= map(select(.name != \"team\"))" pulled.json > newer.json
+"$LITEHCL" state push - < newer.json >o.txt 2>e.txt && [ "$(jq .serial terraform.tfstate)" -eq $((ser + 5)) ] &&
+	[ "$("$LITEHCL" state list | tr '\n' ' ')" = 'litellm_user.n["p"] litellm_user.n["q"] ' ] &&
+	ok "state push - of a newer serial writes it as is" || fail "state push - of a newer serial writes it as is" "$(cat e.txt)" "$(jq .serial terraform.tfstate)"
+"$LITEHCL" state push -force other.json >o.txt 2>e.txt && [ "$(jq -r .lineage terraform.tfstate)" = 00000000-0000-4000-8000-000000000000 ] &&
+	ok "state push -force overrides the lineage check" || fail "state push -force overrides the lineage check" "$(cat e.txt)"
+echo '{"version": 4, "serial": ' > broken.json
+"$LITEHCL" state push -force broken.json >o.txt 2>e.txt
+[ $? -eq 1 ] && [ "$(jq -r .lineage terraform.tfstate)" = 00000000-0000-4000-8000-000000000000 ] &&
+	ok "state push of a broken file fails and keeps the state" || fail "state push of a broken file fails and keeps the state" "$(cat e.txt)"
+state_valid "after push the state validates" terraform.tfstate
+
+# ---- replace-provider ----
+out=$("$LITEHCL" state replace-provider -auto-approve ncecere/litellm example.com/acme/litellm 2>&1)
+echo "$out" | grep -q '^Successfully replaced provider for 2 resources.$' &&
+	[ "$(jq -r '[.resources[].provider] | unique | .[0]' terraform.tfstate)" = 'provider["example.com/acme/litellm"]' ] &&
+	ok "state replace-provider" || fail "state replace-provider" "$out"
+out=$(echo no | "$LITEHCL" state replace-provider example.com/acme/litellm ncecere/litellm 2>&1)
+echo "$out" | grep -q 'Cancelled replacing providers.$' && ok "state replace-provider asks, and 'no' cancels" ||
+	fail "state replace-provider asks, and 'no' cancels" "$out"
+out=$("$LITEHCL" state replace-provider -auto-approve hashicorp/nothing ncecere/litellm 2>&1)
+[ "$out" = "No matching resources found." ] && ok "state replace-provider without a match" || fail "state replace-provider without a match" "$out"
+"$LITEHCL" state replace-provider -auto-approve example.com/acme/litellm ncecere/litellm >/dev/null 2>&1
+
+# ---- refresh: apply -refresh-only -auto-approve ----
+d="$WORK/refresh"
+mkdir -p "$d" && cd "$d" || exit 1
+cat > main.tf <<'EOF'
+resource "litellm_user" "r" {
+  user_email = "refresh-r@example.com"
+}
+EOF
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1
+id=$(jq -r '.resources[0].instances[0].attributes.id' terraform.tfstate)
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d "{\"user_id\":\"$id\",\"user_alias\":\"changed-outside\"}" "$EMU_URL/user/update" >/dev/null
+"$LITEHCL" refresh -no-color >o.txt 2>e.txt
+rc=$?
+[ $rc -eq 0 ] && [ "$(jq -r '.resources[0].instances[0].attributes.user_alias' terraform.tfstate)" = changed-outside ] &&
+	grep -q 'Apply complete!' o.txt && ok "refresh records drift in the state" || fail "refresh records drift in the state" "rc=$rc" "$(cat o.txt e.txt | tail)"
+"$LITEHCL" refresh -help | head -1 | grep -q 'Usage: litehcl \[global options\] refresh' && ok "refresh -help" || fail "refresh -help"
