@@ -86,6 +86,9 @@ void emu_resp_error(struct emu_resp *resp, int status, const char *type, const c
                     const char *message);
 /* Error shape 1 whose message is Python's repr of {'error': MSG}. */
 void emu_resp_error_repr(struct emu_resp *resp, int status, const char *type, const char *msg);
+/* The same with another dict key: {'message': MSG} (HTTPException details re-wrapped). */
+void emu_resp_error_repr_key(struct emu_resp *resp, int status, const char *type, const char *key,
+                             const char *msg);
 /* Error shape 2: {"detail": MSG} (as_object: {"detail":{"error":MSG}}). */
 void emu_resp_detail(struct emu_resp *resp, int status, bool as_object, const char *msg);
 /* The same three answers with a printf-formatted message (the usual way a route
@@ -147,6 +150,9 @@ struct emu_field {
  * resp with 422 and returns false; on success req->json is an object. */
 bool emu_validate_body(struct emu_req *req, const struct emu_field *fields,
                        struct emu_resp *resp);
+/* The model validator of requests naming a user (user update, team member update and
+ * delete): it runs before the field checks; neither user_id nor user_email -> 422. */
+bool emu_validate_id_or_email(struct emu_req *req, struct emu_resp *resp);
 /* Append one pydantic error to a detail array. input is borrowed and copied. */
 void emu_verr(cJSON *detail, const char *type, const char *where, const char *field, int index,
               const char *msg, const cJSON *input, cJSON *ctx);
@@ -172,6 +178,11 @@ void emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp);
 void emu_route_team_member_delete(struct emu_req *req, struct emu_resp *resp);
 void emu_route_team_member_update(struct emu_req *req, struct emu_resp *resp);
 void emu_route_team_list(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_list_v2(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_block(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_unblock(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_permissions_update(struct emu_req *req, struct emu_resp *resp);
+void emu_route_team_permissions_list(struct emu_req *req, struct emu_resp *resp);
 /* admin.c: dispatches every /__emu/ route; false when the path is unknown. */
 bool emu_admin_dispatch(struct emu_req *req, struct emu_resp *resp);
 

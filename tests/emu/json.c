@@ -287,8 +287,15 @@ emu_resp_error(struct emu_resp *resp, int status, const char *type, const char *
 void
 emu_resp_error_repr(struct emu_resp *resp, int status, const char *type, const char *msg)
 {
+	emu_resp_error_repr_key(resp, status, type, "error", msg);
+}
+
+void
+emu_resp_error_repr_key(struct emu_resp *resp, int status, const char *type, const char *key,
+                        const char *msg)
+{
 	char *r = emu_py_repr(msg);
-	char *m = emu_strf("{'error': %s}", r);
+	char *m = emu_strf("{'%s': %s}", key, r);
 
 	emu_resp_error(resp, status, type, "None", m);
 	free(r);

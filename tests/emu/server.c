@@ -274,6 +274,11 @@ static const struct route routes[] = {
 	{"POST", "/team/member_delete", emu_route_team_member_delete, false},
 	{"POST", "/team/member_update", emu_route_team_member_update, false},
 	{"GET", "/team/list", emu_route_team_list, false},
+	{"GET", "/v2/team/list", emu_route_team_list_v2, false},
+	{"POST", "/team/block", emu_route_team_block, false},
+	{"POST", "/team/unblock", emu_route_team_unblock, false},
+	{"POST", "/team/permissions_update", emu_route_team_permissions_update, false},
+	{"GET", "/team/permissions_list", emu_route_team_permissions_list, false},
 	{NULL, NULL, NULL, false},
 };
 

@@ -299,6 +299,7 @@ new_team_row(const char *team_id)
 	emu_add(r, "tpm_limit", cJSON_CreateNull());
 	emu_add(r, "rpm_limit", cJSON_CreateNull());
 	emu_add(r, "max_budget", cJSON_CreateNull());
+	emu_add(r, "soft_budget", cJSON_CreateNull());
 	emu_add_str(r, "budget_duration", NULL);
 	emu_add(r, "models", cJSON_CreateArray());
 	emu_add(r, "blocked", cJSON_CreateFalse());

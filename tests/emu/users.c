@@ -161,22 +161,6 @@ emu_users_create_default(const char *id, const char *email, const char *role)
 	return u;
 }
 
-cJSON *
-emu_user_team_rows(const struct emu_user *u)
-{
-	cJSON *out = cJSON_CreateArray();
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
-
-	if (!out)
-		abort();
-	for (const cJSON *e = cJSON_IsArray(ids) ? ids->child : NULL; e; e = e->next) {
-		struct emu_team *t = cJSON_IsString(e) ? emu_team_get(e->valuestring) : NULL;
-		if (t)
-			emu_push(out, cJSON_Duplicate(t->row, true));
-	}
-	return out;
-}
-
 /* Copy every row field present in body (nulls too) into row. */
 static void
 copy_fields(cJSON *row, const cJSON *body)
@@ -435,25 +419,7 @@ update_row(struct emu_user *u, const cJSON *body)
 static bool
 update_precheck(struct emu_req *req, struct emu_resp *resp)
 {
-	const cJSON *b = req->json;
-	cJSON *detail, *ctx;
-
-	if (cJSON_IsObject(b)) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(b, "user_id");
-		const cJSON *mail = cJSON_GetObjectItemCaseSensitive(b, "user_email");
-		if ((!id || cJSON_IsNull(id)) && (!mail || cJSON_IsNull(mail))) {
-			detail = cJSON_CreateArray();
-			ctx = cJSON_CreateObject();
-			if (!detail || !ctx)
-				abort();
-			emu_add(ctx, "error", cJSON_CreateObject());
-			emu_verr(detail, "value_error", "body", NULL, -1,
-			         "Value error, Either user id or user email must be provided", b, ctx);
-			emu_resp_422(resp, detail);
-			return false;
-		}
-	}
-	return emu_validate_body(req, update_fields, resp);
+	return emu_validate_id_or_email(req, resp) && emu_validate_body(req, update_fields, resp);
 }
 
 void
@@ -549,8 +515,8 @@ struct list_item {
 	uint64_t tie;
 };
 
-static bool
-query_int(const struct emu_req *req, const char *name, long def, long lo, long hi, long *out,
+bool
+emu_query_int(const struct emu_req *req, const char *name, long def, long lo, long hi, long *out,
           cJSON *detail)
 {
 	const char *s = emu_query(req, name);
@@ -609,8 +575,8 @@ parse_list_query(const struct emu_req *req, struct list_query *q, struct emu_res
 	const char *ids = emu_query(req, "user_ids");
 	bool known = false;
 
-	query_int(req, "page", 1, 1, 1L << 53, &q->page, detail);   /* no real upper bound */
-	query_int(req, "page_size", 25, 1, 100, &q->page_size, detail);
+	emu_query_int(req, "page", 1, 1, 1L << 53, &q->page, detail);   /* no real upper bound */
+	emu_query_int(req, "page_size", 25, 1, 100, &q->page_size, detail);
 	if (cJSON_GetArraySize(detail) > 0) {
 		emu_resp_422(resp, detail);
 		return false;
@@ -684,8 +650,8 @@ list_match(const struct list_query *q, const struct emu_user *u)
 }
 
 /* Compare one column; nulls sort last ascending and first descending, like Postgres. */
-static int
-column_cmp(const cJSON *a, const cJSON *b, bool numeric)
+int
+emu_column_cmp(const cJSON *a, const cJSON *b, bool numeric)
 {
 	bool an = !a || cJSON_IsNull(a), bn = !b || cJSON_IsNull(b);
 	double x, y;
@@ -706,7 +672,7 @@ list_cmp(const void *pa, const void *pb, void *ctx)
 	const struct list_item *a = pa, *b = pb;
 	const cJSON *va = cJSON_GetObjectItemCaseSensitive(a->u->row, q->sort_by);
 	const cJSON *vb = cJSON_GetObjectItemCaseSensitive(b->u->row, q->sort_by);
-	int c = column_cmp(va, vb, strcmp(q->sort_by, "spend") == 0);
+	int c = emu_column_cmp(va, vb, strcmp(q->sort_by, "spend") == 0);
 
 	if (c)
 		return q->desc ? -c : c;

@@ -323,3 +323,26 @@ emu_validate_body(struct emu_req *req, const struct emu_field *fields, struct em
 	cJSON_Delete(detail);
 	return true;
 }
+
+bool
+emu_validate_id_or_email(struct emu_req *req, struct emu_resp *resp)
+{
+	const cJSON *b = req->json, *id, *mail;
+	cJSON *detail, *ctx;
+
+	if (!cJSON_IsObject(b))
+		return true;   /* the body checks that follow answer it */
+	id = cJSON_GetObjectItemCaseSensitive(b, "user_id");
+	mail = cJSON_GetObjectItemCaseSensitive(b, "user_email");
+	if ((id && !cJSON_IsNull(id)) || (mail && !cJSON_IsNull(mail)))
+		return true;
+	detail = cJSON_CreateArray();
+	ctx = cJSON_CreateObject();
+	emu_oom_check(detail);
+	emu_oom_check(ctx);
+	emu_add(ctx, "error", cJSON_CreateObject());
+	emu_verr(detail, "value_error", "body", NULL, -1,
+	         "Value error, Either user id or user email must be provided", b, ctx);
+	emu_resp_422(resp, detail);
+	return false;
+}
