@@ -56,5 +56,6 @@ int lh_cmd_output(int argc, char **argv);
 int lh_cmd_taint(int argc, char **argv);
 int lh_cmd_untaint(int argc, char **argv);
 int lh_cmd_refresh(int argc, char **argv);
+int lh_cmd_fmt(int argc, char **argv);
 
 #endif

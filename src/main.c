@@ -27,6 +27,7 @@ static const command commands[] = {
 	{"untaint", lh_cmd_untaint, "Remove the 'tainted' state from a resource instance"},
 	{"output", lh_cmd_output, "Show output values from your root module"},
 	{"console", lh_cmd_console, "Try litehcl expressions at an interactive command prompt"},
+	{"fmt", lh_cmd_fmt, "Reformat your configuration in the standard style"},
 	{"hcl2json", lh_cmd_hcl2json, "Print the syntax of HCL files as JSON"},
 	{"version", lh_cmd_version, "Show the current litehcl version"},
 	{NULL, NULL, NULL}
