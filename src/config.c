@@ -703,7 +703,7 @@ node_addr(lh_arena *a, const lh_node *e, lh_addr *out, bool allow_key)
 		const lh_node *k = e->u.index.key;
 		if (k->kind == LH_AST_NUMBER) {
 			lh_number n;
-			if (!lh_number_parse(k->u.number.text, strlen(k->u.number.text), &n) || !n.is_int || n.i < 0)
+			if (!lh_number_parse(a, k->u.number.text, strlen(k->u.number.text), &n) || !n.is_int || n.i < 0)
 				return false;
 			out->kind = LH_KEY_INT;
 			out->index = n.i;

@@ -254,7 +254,7 @@ parse_value(jp *p)
 		    p->t[j] == 'E' || p->t[j] == '+' || p->t[j] == '-'))
 			j++;
 		lh_number num;
-		if (!lh_number_parse(p->t + p->i, j - p->i, &num)) {
+		if (!lh_number_parse(p->a, p->t + p->i, j - p->i, &num)) {
 			jerr(p, (uint32_t)p->i, (uint32_t)j, "Invalid JSON number.");
 			return NULL;
 		}

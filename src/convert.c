@@ -251,7 +251,7 @@ conv_prim(cctx *c, lh_value *v, const lh_type *t)
 			return v;
 		if (from == LH_TY_STRING) {
 			lh_number n;
-			if (!lh_number_parse(v->u.str.s, v->u.str.len, &n))
+			if (!lh_number_parse(a, v->u.str.s, v->u.str.len, &n))
 				return fail(c, "a number is required");
 			return keep_marks(c, v, lh_val_number(a, n));
 		}

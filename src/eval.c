@@ -129,85 +129,18 @@ bind(lh_eval *ev, lh_binding *b, const char *name, lh_value *v)
 
 /* ---- numbers ---------------------------------------------------------------- */
 
-static double
-num_d(lh_number n)
-{
-	return n.is_int ? (double)n.i : n.d;
-}
-
 static lh_value *
 arith(lh_eval *ev, const lh_node *n, lh_op op, lh_number x, lh_number y)
 {
-	int64_t r;
-	if (x.is_int && y.is_int) {
-		switch (op) {
-		case LH_OP_ADD:
-			if (!__builtin_add_overflow(x.i, y.i, &r))
-				return lh_val_int(ev->a, r);
-			break;
-		case LH_OP_SUB:
-			if (!__builtin_sub_overflow(x.i, y.i, &r))
-				return lh_val_int(ev->a, r);
-			break;
-		case LH_OP_MUL:
-			/* big.Float's signed zero: -1 * 0 is -0 */
-			if (!__builtin_mul_overflow(x.i, y.i, &r))
-				return r == 0 && ((x.i < 0) != (y.i < 0)) ? lh_val_double(ev->a, -0.0) : lh_val_int(ev->a, r);
-			break;
-		case LH_OP_DIV:
-			if (y.i != 0 && !(x.i == INT64_MIN && y.i == -1) && x.i % y.i == 0) {
-				r = x.i / y.i;
-				return r == 0 && ((x.i < 0) != (y.i < 0)) ? lh_val_double(ev->a, -0.0) : lh_val_int(ev->a, r);
-			}
-			break;
-		case LH_OP_MOD:
-			if (y.i == 0)
-				return lh_val_int(ev->a, x.i);
-			if (y.i == -1)
-				return lh_val_int(ev->a, 0);
-			return lh_val_int(ev->a, x.i % y.i);
-		default:
-			break;
-		}
+	char c = op == LH_OP_ADD ? '+' : op == LH_OP_SUB ? '-' : op == LH_OP_MUL ? '*' :
+	    op == LH_OP_DIV ? '/' : '%';
+	lh_number r;
+	const char *why;
+	if (!lh_number_arith(ev->a, c, x, y, &r, &why)) {
+		ERR(ev, n, "Operation failed", "Error during operation: %s.", why);
+		return NULL;
 	}
-	double a = num_d(x), b = num_d(y), v = 0;
-	switch (op) {
-	case LH_OP_ADD: v = a + b; break;
-	case LH_OP_SUB: v = a - b; break;
-	case LH_OP_MUL: v = a * b; break;
-	case LH_OP_DIV:
-		if ((a == 0 && b == 0) || (isinf(a) && isinf(b))) {
-			ERR(ev, n, "Operation failed", "Error during operation: can't divide zero by zero or infinity by infinity.");
-			return NULL;
-		}
-		v = a / b;
-		break;
-	case LH_OP_MOD:
-		if (b == 0)
-			return lh_val_number(ev->a, x);
-		v = fmod(a, b);
-		break;
-	default: break;
-	}
-	/* Terraform computes with 512-bit decimals-ish floats, so 0.1 + 0.2 is 0.3: take
-	 * the 15-significant-digit rounding when it is within a few ulps. */
-	if (isfinite(v) && v != 0 && v != floor(v) && fabs(v) < 1e15) {
-		char buf[40];
-		snprintf(buf, sizeof buf, "%.15g", v);
-		double r = strtod(buf, NULL);
-		if (fabs(r - v) <= 4 * fabs(v) * 2.220446049250313e-16)
-			v = r;
-	}
-	return lh_val_double(ev->a, v);
-}
-
-static int
-num_cmp(lh_number x, lh_number y)
-{
-	if (x.is_int && y.is_int)
-		return x.i < y.i ? -1 : x.i > y.i;
-	double a = num_d(x), b = num_d(y);
-	return a < b ? -1 : a > b;
+	return lh_val_number(ev->a, r);
 }
 
 /* ---- forward ---------------------------------------------------------------- */
@@ -264,10 +197,10 @@ eval_binary(lh_eval *ev, const lh_node *e)
 	switch (op) {
 	case LH_OP_AND: res = lh_val_bool(ev->a, lc->u.b && rc->u.b); break;
 	case LH_OP_OR: res = lh_val_bool(ev->a, lc->u.b || rc->u.b); break;
-	case LH_OP_LT: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) < 0); break;
-	case LH_OP_LE: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) <= 0); break;
-	case LH_OP_GT: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) > 0); break;
-	case LH_OP_GE: res = lh_val_bool(ev->a, num_cmp(lc->u.num, rc->u.num) >= 0); break;
+	case LH_OP_LT: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) < 0); break;
+	case LH_OP_LE: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) <= 0); break;
+	case LH_OP_GT: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) > 0); break;
+	case LH_OP_GE: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) >= 0); break;
 	default: res = arith(ev, e, op, lc->u.num, rc->u.num); break;
 	}
 	return mark(ev, res, sens);
@@ -293,12 +226,8 @@ eval_unary(lh_eval *ev, const lh_node *e)
 	}
 	if (!neg)
 		return mark(ev, lh_val_bool(ev->a, !c->u.b), sens);
-	if (c->u.num.is_int && c->u.num.i == 0)
-		return mark(ev, lh_val_double(ev->a, -0.0), sens);	/* -0, as big.Float */
-	if (!c->u.num.is_int)
-		return mark(ev, lh_val_double(ev->a, -c->u.num.d), sens);
-	lh_number z = {.is_int = true, .i = 0};
-	return mark(ev, arith(ev, e, LH_OP_SUB, z, c->u.num), sens);
+	/* -0 is negative zero, as big.Float */
+	return mark(ev, lh_val_number(ev->a, lh_number_neg(ev->a, c->u.num)), sens);
 }
 
 /* ---- conditional ------------------------------------------------------------ */
@@ -450,14 +379,19 @@ get_index(lh_eval *ev, lh_value *v, lh_value *k, const lh_source *src, uint32_t 
 			return mark(ev, lh_val_unknown(ev->a, rt), sens);
 		}
 		lh_number num = kn->u.num;
-		if (!num.is_int) {
-			if (num.d != floor(num.d)) {
-				err_at(ev, src, s, e, "Invalid index",
-				    "%s: indexing a sequence requires a whole number, but the given index has a fractional part.", what);
-				return NULL;
-			}
-			num.is_int = true;
-			num.i = (int64_t)num.d;
+		if (!lh_number_is_integer(num)) {
+			err_at(ev, src, s, e, "Invalid index",
+			    "%s: indexing a sequence requires a whole number, but the given index has a fractional part.", what);
+			return NULL;
+		}
+		if (lh_number_sign(num) < 0) {
+			err_at(ev, src, s, e, "Invalid index",
+			    "%s: a negative number is not a valid index for a sequence.", what);
+			return NULL;
+		}
+		if (!num.is_int) {	/* an integer beyond int64 */
+			err_at(ev, src, s, e, "Invalid index", "%s.", what);
+			return NULL;
 		}
 		if (num.i < 0) {
 			err_at(ev, src, s, e, "Invalid index",
@@ -1432,7 +1366,7 @@ eval(lh_eval *ev, const lh_node *e)
 	switch (e->kind) {
 	case LH_AST_NUMBER: {
 		lh_number num;
-		if (lh_number_parse(e->u.number.text, strlen(e->u.number.text), &num))
+		if (lh_number_parse(ev->a, e->u.number.text, strlen(e->u.number.text), &num))
 			r = lh_val_number(ev->a, num);
 		else
 			r = lh_val_double(ev->a, e->u.number.value);

@@ -486,7 +486,7 @@ f_range(lh_func_ctx *c, lh_value **a, size_t n)
 	size_t cap = 16, k = 0;
 	lh_value **out = alloc_items(c, cap);
 	for (lh_number v = start; neg ? lh_number_cmp(v, end) > 0 : lh_number_cmp(v, end) < 0;
-	    v = lh_number_add(v, step)) {
+	    v = lh_number_add(c->a, v, step)) {
 		if (k == 1024)
 			return lh_fn_fail(c, "more than 1024 values were generated; either decrease the difference between start and end or use a smaller step");
 		if (k == cap) {
@@ -702,7 +702,7 @@ f_sum(lh_func_ctx *c, lh_value **a, size_t n)
 		lh_value *v = lh_val_convert(c->a, e, &lh_type_number, &err);
 		if (v == NULL)
 			return lh_fn_argerr(c, 0, "argument must be list, set, or tuple of number values");
-		s = lh_number_add(s, v->u.num);
+		s = lh_number_add(c->a, s, v->u.num);
 	}
 	return lh_val_number(c->a, s);
 }

@@ -8,26 +8,19 @@
 static lh_value *
 f_abs(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	lh_number x = a[0]->u.num;
-	if (x.is_int && x.i < 0)
-		return lh_val_number(c->a, lh_number_neg(x));
-	if (!x.is_int)
-		return lh_val_double(c->a, fabs(x.d));
-	return a[0];
+	return lh_val_number(c->a, lh_number_abs(c->a, a[0]->u.num));
 }
 
 static lh_value *
 f_ceil(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	lh_number x = a[0]->u.num;
-	return x.is_int ? a[0] : lh_val_double(c->a, ceil(x.d) + 0.0);
+	return a[0]->u.num.is_int ? a[0] : lh_val_number(c->a, lh_number_ceil(c->a, a[0]->u.num));
 }
 
 static lh_value *
 f_floor(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	lh_number x = a[0]->u.num;
-	return x.is_int ? a[0] : lh_val_double(c->a, floor(x.d) + 0.0);
+	return a[0]->u.num.is_int ? a[0] : lh_val_number(c->a, lh_number_floor(c->a, a[0]->u.num));
 }
 
 static lh_value *
@@ -170,8 +163,23 @@ f_parseint(lh_func_ctx *c, lh_value **a, size_t n)
 			big = true;
 		dv = dv * base + d;
 	}
-	if (big)
+	if (big) {
+		/* beyond int64: exact, through GMP's digits (0-9 A-Z a-z for base > 36) */
+		char *g = lh_arena_alloc(c->a, len + 2), *q = g;
+		if (neg)
+			*q++ = '-';
+		for (i = s[0] == '-' || s[0] == '+' ? 1 : 0; i < len; i++) {
+			int d = digit_val(s[i]);
+			if (base > 36 && s[i] >= 'A' && s[i] <= 'Z')
+				d = s[i] - 'A' + 36;
+			*q++ = (char)(d < 10 ? '0' + d : d < 36 ? 'A' + d - 10 : 'a' + d - 36);
+		}
+		*q = 0;
+		lh_number r;
+		if (lh_number_from_text_base(c->a, g, base, &r))
+			return lh_val_number(c->a, r);
 		return lh_val_double(c->a, neg ? -dv : dv);
+	}
 	return lh_val_int(c->a, neg ? -v : v);
 bad:
 	return lh_fn_argerr(c, 0, "cannot parse \"%.*s\" as a base %d integer", (int)len, s, base);

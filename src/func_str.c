@@ -1015,6 +1015,17 @@ go_g_shortest(lh_arena *a, double d, bool upper)
 
 /* %g (shortest) of an exact integer, from its own digits (no rounding through a
  * double: 9007199254740993 stays exact). */
+/* A number beyond int64/float64 through big.Float.Text (value_num.c), with the sign
+ * flags big.Float.Format applies. */
+static char *
+big_text(lh_arena *a, lh_number n, char verb, int prec, const spec *sp)
+{
+	char *t = lh_number_text(a, n, verb, prec);
+	if (t[0] != '-' && (sp->plus || sp->space))
+		t = lh_arena_printf(a, "%c%s", sp->plus ? '+' : ' ', t);
+	return t;
+}
+
 static char *
 int_g(lh_arena *a, int64_t v)
 {
@@ -1153,6 +1164,9 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 				body = lh_val_jsonencode(c->a, v, &err);
 				if (body == NULL)
 					return lh_val_unknown(c->a, &lh_type_string);
+			} else if (v->type->kind == LH_TY_NUMBER && v->u.num.big != NULL) {
+				body = big_text(c->a, v->u.num, 'g', -1, &sp);
+				numeric = true;
 			} else if (v->type->kind == LH_TY_NUMBER) {
 				/* big.Float's %v is its shortest %g. */
 				body = v->u.num.is_int ? int_g(c->a, v->u.num.i) :
@@ -1189,6 +1203,19 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			lh_value *cv = lh_val_convert(c->a, v, &lh_type_number, &err);
 			if (cv == NULL)
 				goto badval;
+			if (cv->u.num.big != NULL) {
+				/* beyond int64: exact digits (value_num.c) */
+				int base = verb == 'b' ? 2 : verb == 'o' ? 8 : verb == 'd' ? 10 : 16;
+				body = lh_number_int_text(c->a, cv->u.num, base, verb == 'X');
+				if (body == NULL) {
+					err = "an integer is required";
+					goto badval;
+				}
+				if (body[0] != '-' && (sp.plus || sp.space))
+					body = lh_arena_printf(c->a, "%c%s", sp.plus ? '+' : ' ', body);
+				numeric = true;
+				break;
+			}
 			if (!cv->u.num.is_int) {
 				double d = cv->u.num.d;
 				if (verb == 'd' && isfinite(d) && d == floor(d)) {
@@ -1210,7 +1237,10 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			lh_value *cv = lh_val_convert(c->a, v, &lh_type_number, &err);
 			if (cv == NULL)
 				goto badval;
-			if (cv->u.num.is_int && (verb == 'f' || verb == 'F') &&
+			if (cv->u.num.big != NULL) {
+				body = big_text(c->a, cv->u.num, verb == 'F' ? 'f' : (char)verb,
+				    sp.prec >= 0 ? sp.prec : (verb == 'g' || verb == 'G') ? -1 : 6, &sp);
+			} else if (cv->u.num.is_int && (verb == 'f' || verb == 'F') &&
 			    (cv->u.num.i >= 1000000000000000LL || cv->u.num.i <= -1000000000000000LL)) {
 				int prec = sp.prec >= 0 ? sp.prec : 6;
 				body = lh_arena_printf(c->a, "%s%lld%s%.*s", sp.plus && cv->u.num.i > 0 ? "+" : "",

@@ -330,7 +330,7 @@ pnumber(jp *p)
 	}
 	p->tok = false;
 	lh_number n;
-	if (!lh_number_parse(p->s + st, p->i - st, &n))
+	if (!lh_number_parse(p->a, p->s + st, p->i - st, &n))
 		return perr(p, NULL);
 	return lh_val_number(p->a, n);
 }

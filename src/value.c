@@ -154,19 +154,6 @@ lh_val_int(lh_arena *a, int64_t i)
 	return v;
 }
 
-lh_number
-lh_number_from_double(double d)
-{
-	lh_number n = { .is_int = false, .i = 0, .d = d };
-	/* -0 stays a double so that it prints as Terraform prints it ("-0"). */
-	if (isfinite(d) && d == floor(d) && d >= -9223372036854775808.0 &&
-	    d < 9223372036854775808.0 && !(d == 0 && signbit(d))) {
-		n.is_int = true;
-		n.i = (int64_t)d;
-	}
-	return n;
-}
-
 lh_value *
 lh_val_double(lh_arena *a, double d)
 {
@@ -181,68 +168,6 @@ lh_val_number(lh_arena *a, lh_number n)
 		n.d = (double)n.i;
 	v->u.num = n;
 	return v;
-}
-
-bool
-lh_number_parse(const char *s, size_t len, lh_number *out)
-{
-	size_t i = 0, digits = 0;
-	bool isint = true;
-	/* Go's big.Float parser also takes infinities ("inf", "+Inf", "-inf"). */
-	{
-		size_t k = len > 0 && (s[0] == '+' || s[0] == '-') ? 1 : 0;
-		if (len - k == 3 && (s[k] == 'i' || s[k] == 'I') && s[k + 1] == 'n' && s[k + 2] == 'f') {
-			*out = lh_number_from_double(k && s[0] == '-' ? -INFINITY : INFINITY);
-			return true;
-		}
-	}
-	if (i < len && (s[i] == '-' || s[i] == '+'))
-		i++;
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-		i++, digits++;
-	if (i < len && s[i] == '.') {
-		isint = false;
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++, digits++;
-	}
-	if (digits == 0)
-		return false;
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		isint = false;
-		i++;
-		if (i < len && (s[i] == '-' || s[i] == '+'))
-			i++;
-		size_t ed = 0;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++, ed++;
-		if (ed == 0)
-			return false;
-	}
-	if (i != len)
-		return false;
-	char buf[128];
-	char *tmp = len < sizeof buf ? buf : malloc(len + 1);
-	if (tmp == NULL)
-		return false;
-	memcpy(tmp, s, len);
-	tmp[len] = 0;
-	bool ok = true;
-	if (isint) {
-		errno = 0;
-		long long ll = strtoll(tmp, NULL, 10);
-		if (errno == ERANGE)
-			*out = lh_number_from_double(strtod(tmp, NULL));
-		else if (ll == 0 && tmp[0] == '-')
-			*out = lh_number_from_double(-0.0);	/* "-0" stays negative zero */
-		else
-			*out = (lh_number){ .is_int = true, .i = ll, .d = (double)ll };
-	} else {
-		*out = lh_number_from_double(strtod(tmp, NULL));
-	}
-	if (tmp != buf)
-		free(tmp);
-	return ok;
 }
 
 lh_value *
@@ -306,12 +231,7 @@ hash_bytes(sbuf *b, const lh_value *v)
 	}
 	switch (v->type->kind) {
 	case LH_TY_NUMBER: {
-		char tmp[64];
-		if (v->u.num.is_int && (v->u.num.i < 10000000000LL && v->u.num.i > -10000000000LL))
-			snprintf(tmp, sizeof tmp, "%lld", (long long)v->u.num.i);
-		else
-			snprintf(tmp, sizeof tmp, "%.10g", v->u.num.d);
-		sb_str(b, tmp);
+		sb_str(b, lh_number_hash_text(b->a, v->u.num));
 		return;
 	}
 	case LH_TY_BOOL:
@@ -369,21 +289,6 @@ hash_bytes(sbuf *b, const lh_value *v)
 	}
 }
 
-static int
-num_cmp(lh_number x, lh_number y)
-{
-	if (x.is_int && y.is_int)
-		return x.i < y.i ? -1 : x.i > y.i;
-	double a = x.is_int ? (double)x.i : x.d, b = y.is_int ? (double)y.i : y.d;
-	return a < b ? -1 : a > b;
-}
-
-int
-lh_number_cmp(lh_number x, lh_number y)
-{
-	return num_cmp(x, y);
-}
-
 static lh_arena *cmp_arena;	/* scratch for hash bytes while sorting a set */
 
 /* cty's set order: known before unknown, non-null before null, then strings bytewise,
@@ -409,7 +314,7 @@ lh_val_set_cmp(const lh_value *x, const lh_value *y)
 		return x->u.str.len < y->u.str.len ? -1 : x->u.str.len > y->u.str.len;
 	}
 	if (x->type->kind == LH_TY_NUMBER && y->type->kind == LH_TY_NUMBER)
-		return num_cmp(x->u.num, y->u.num);
+		return lh_number_cmp(x->u.num, y->u.num);
 	if (x->type->kind == LH_TY_BOOL && y->type->kind == LH_TY_BOOL)
 		return (int)x->u.b - (int)y->u.b;
 	lh_arena *a = cmp_arena ? cmp_arena : lh_arena_new();
@@ -954,7 +859,7 @@ lh_val_equal(const lh_value *x, const lh_value *y)
 		return x->u.str.len == y->u.str.len &&
 		    memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
 	case LH_TY_NUMBER:
-		return num_cmp(x->u.num, y->u.num) == 0;
+		return lh_number_equal(x->u.num, y->u.num);
 	case LH_TY_BOOL:
 		return x->u.b == y->u.b;
 	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
@@ -984,82 +889,6 @@ lh_val_equal(const lh_value *x, const lh_value *y)
 	default:
 		return 0;
 	}
-}
-
-/* ---------------------------------------------------------------- numbers */
-
-/* Writes d's shortest decimal as "%.*e" into e (what big.Float.Text('f', -1) prints
- * for a float64 value).  A power of two is judged with the symmetric half-ulp
- * interval Go's big.Float uses (pow(2, 64) prints 18446744073709550000). */
-static void
-shortest(double d, char *e, size_t cap)
-{
-	double ad = fabs(d);
-	double ulp = nextafter(ad, INFINITY) - ad;
-	if (!isfinite(ulp))
-		ulp = ad - nextafter(ad, 0);
-	int ex;
-	bool pow2 = frexp(ad, &ex) == 0.5;
-	for (int p = 0; p <= 15; p++) {
-		snprintf(e, cap, "%.*e", p, d);
-		if (strtod(e, NULL) == d)
-			return;
-		if (pow2 && fabsl(strtold(e, NULL) - (long double)d) <= (long double)ulp / 2)
-			return;
-	}
-	snprintf(e, cap, "%.16e", d);
-}
-
-char *
-lh_number_format(lh_arena *a, lh_number n)
-{
-	if (n.is_int)
-		return lh_arena_printf(a, "%lld", (long long)n.i);
-	double d = n.d;
-	if (isnan(d))
-		return lh_arena_strdup(a, "NaN");
-	if (isinf(d))
-		return lh_arena_strdup(a, d < 0 ? "-Inf" : "+Inf");
-	if (d == 0)
-		return lh_arena_strdup(a, signbit(d) ? "-0" : "0");
-	/* Shortest digits that read back the same, then written out without exponent
-	 * (big.Float.Text('f', -1)). */
-	char e[64];
-	shortest(d, e, sizeof e);
-	char digits[32];
-	size_t nd = 0;
-	const char *s = e;
-	bool neg = false;
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	for (; *s && *s != 'e'; s++)
-		if (*s >= '0' && *s <= '9')
-			digits[nd++] = *s;
-	int exp = atoi(s + 1);
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	sbuf b = { .a = a };
-	if (neg)
-		sb_ch(&b, '-');
-	/* value = 0.d1d2d3... * 10^(exp+1) */
-	int point = exp + 1;
-	if (point <= 0) {
-		sb_str(&b, "0.");
-		for (int i = 0; i < -point; i++)
-			sb_ch(&b, '0');
-		sb_add(&b, digits, nd);
-	} else if ((size_t)point >= nd) {
-		sb_add(&b, digits, nd);
-		for (size_t i = nd; i < (size_t)point; i++)
-			sb_ch(&b, '0');
-	} else {
-		sb_add(&b, digits, (size_t)point);
-		sb_ch(&b, '.');
-		sb_add(&b, digits + point, nd - (size_t)point);
-	}
-	return sb_done(&b);
 }
 
 /* ---------------------------------------------------------------- console */
@@ -1300,97 +1129,4 @@ lh_val_console(lh_arena *a, const lh_value *v)
 	sbuf b = { .a = a };
 	console(&b, v, 0);
 	return sb_done(&b);
-}
-
-/* ---------------------------------------------------------------- arithmetic */
-
-static double ndbl(lh_number n) { return n.is_int ? (double)n.i : n.d; }
-
-/* Terraform computes with 512-bit floats, so 0.1 + 0.2 is exactly 0.3 there; a double
- * sum carries noise in the last bits.  A result below 1e15 within 2 ulp of its
- * 15-significant-digit rounding is taken to be that decimal (the evaluator does
- * likewise). */
-static lh_number
-snap(double v)
-{
-	if (isfinite(v) && v != 0 && fabs(v) < 1e15) {
-		char buf[40];
-		snprintf(buf, sizeof buf, "%.15g", v);
-		double r = strtod(buf, NULL);
-		double ulp = nextafter(fabs(v), INFINITY) - fabs(v);
-		if (fabs(r - v) <= 2 * ulp)
-			v = r;
-	}
-	return lh_number_from_double(v);
-}
-
-lh_number
-lh_number_add(lh_number x, lh_number y)
-{
-	int64_t r;
-	if (x.is_int && y.is_int && !__builtin_add_overflow(x.i, y.i, &r))
-		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	return snap(ndbl(x) + ndbl(y));
-}
-
-lh_number
-lh_number_sub(lh_number x, lh_number y)
-{
-	int64_t r;
-	if (x.is_int && y.is_int && !__builtin_sub_overflow(x.i, y.i, &r))
-		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	return snap(ndbl(x) - ndbl(y));
-}
-
-lh_number
-lh_number_mul(lh_number x, lh_number y)
-{
-	int64_t r;
-	if (x.is_int && y.is_int && !__builtin_mul_overflow(x.i, y.i, &r))
-		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	return snap(ndbl(x) * ndbl(y));
-}
-
-bool
-lh_number_div(lh_number x, lh_number y, lh_number *out)
-{
-	double a = ndbl(x), b = ndbl(y);
-	if ((a == 0 && b == 0) || (isinf(a) && isinf(b)))
-		return false;
-	if (x.is_int && y.is_int && y.i != 0 && !(x.i == INT64_MIN && y.i == -1) &&
-	    x.i % y.i == 0) {
-		*out = (lh_number){ .is_int = true, .i = x.i / y.i, .d = (double)(x.i / y.i) };
-		return true;
-	}
-	*out = snap(a / b);
-	return true;
-}
-
-lh_number
-lh_number_mod(lh_number x, lh_number y)
-{
-	/* Terraform truncates (sign of the dividend) and x % 0 is x. */
-	if (x.is_int && y.is_int) {
-		if (y.i == 0 || y.i == -1)
-			return y.i == 0 ? x : (lh_number){ .is_int = true };
-		int64_t r = x.i % y.i;
-		return (lh_number){ .is_int = true, .i = r, .d = (double)r };
-	}
-	if (ndbl(y) == 0)
-		return x;
-	return snap(fmod(ndbl(x), ndbl(y)));
-}
-
-lh_number
-lh_number_neg(lh_number x)
-{
-	if (x.is_int && x.i != INT64_MIN)
-		return (lh_number){ .is_int = true, .i = -x.i, .d = (double)-x.i };
-	return lh_number_from_double(-ndbl(x));
-}
-
-double
-lh_number_double(lh_number n)
-{
-	return ndbl(n);
 }

@@ -7,8 +7,10 @@
  * arena.  Object and map keys are kept sorted bytewise (Terraform's order); set
  * elements are kept in Terraform's set order with duplicates removed.
  *
- * Numbers: an integer that fits int64 is kept exactly (is_int); anything else is a
- * double.  Arithmetic keeps integers exact while they fit. */
+ * Numbers are exact as Terraform's (big.Float, 512-bit mantissa for parsed numbers):
+ * an integer that fits int64 is kept in i (is_int, the fast path); a float64 result
+ * (pow, log ...) in d; anything else in an MPFR value (big) with d its nearest double.
+ * See value_num.c. */
 #ifndef LH_VALUE_H
 #define LH_VALUE_H
 #include <stdbool.h>
@@ -40,10 +42,13 @@ struct lh_type {
 
 extern const lh_type lh_type_dynamic, lh_type_string, lh_type_number, lh_type_bool;
 
+typedef struct lh_bignum lh_bignum;	/* opaque (value_num.c): an MPFR value */
 typedef struct lh_number {
-	bool is_int;		/* exact integer in i; else the value is d */
+	bool is_int;		/* exact integer in i (and d = (double)i) */
 	int64_t i;
-	double d;
+	double d;		/* !is_int: the value, exactly when big is NULL, else the
+				 * nearest double (approximate: use the lh_number_* API) */
+	const lh_bignum *big;	/* exact value beyond int64/float64, else NULL */
 } lh_number;
 
 enum {
@@ -92,8 +97,9 @@ lh_value *lh_val_bool(lh_arena *a, bool b);
 lh_value *lh_val_int(lh_arena *a, int64_t i);
 lh_value *lh_val_double(lh_arena *a, double d);	/* normalises integral values to int */
 lh_value *lh_val_number(lh_arena *a, lh_number n);
-/* Parses a numeric literal (1, 1.5, 1e3, -2); false if s is not a number. */
-bool lh_number_parse(const char *s, size_t len, lh_number *out);
+/* Parses a numeric literal (1, 1.5, 1e3, -2, inf) exactly as cty.ParseNumberVal does
+ * (512-bit mantissa); false if s is not a number.  A big result lives in a. */
+bool lh_number_parse(lh_arena *a, const char *s, size_t len, lh_number *out);
 lh_value *lh_val_string(lh_arena *a, const char *s, size_t len);	/* copies s */
 lh_value *lh_val_cstr(lh_arena *a, const char *s);			/* copies s */
 lh_value *lh_val_tuple(lh_arena *a, lh_value **items, size_t n);
@@ -147,11 +153,19 @@ lh_value *lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const c
  * non-null value and an unknown of a different, fully known type give 0.) */
 int lh_val_equal(const lh_value *x, const lh_value *y);
 
-/* Formats a number the shortest way that reads back the same, without exponent, as
- * Terraform prints it (1e21 -> 1000000000000000000000).  0.1 + 0.2 prints 0.3
- * because the arithmetic (lh_number_add ..., and the evaluator's) snaps float noise.
- * Returns an arena string. */
+/* Formats a number as Terraform prints it everywhere (console, tostring, jsonencode,
+ * state, plan): big.Float.Text('f', -1), the shortest decimal that reads back to the
+ * same value at the number's precision, without exponent (10/3 prints 155 digits,
+ * 1e21 prints 1000000000000000000000).  Returns an arena string. */
 char *lh_number_format(lh_arena *a, lh_number n);
+/* big.Float.Text(fmt, prec) for fmt 'e', 'E', 'f', 'g', 'G' (prec < 0: the shortest
+ * form): what format()'s %e/%f/%g print.  NULL for another fmt. */
+char *lh_number_text(lh_arena *a, lh_number n, char fmt, int prec);
+/* An integer's digits in base 2..36 (any size, '-' for negatives); NULL when n is not
+ * an integer.  For format()'s %d %b %o %x %X. */
+char *lh_number_int_text(lh_arena *a, lh_number n, int base, bool upper);
+/* cty's set-hash text of a number (big.Float.String(): 'g' with 10 digits). */
+char *lh_number_hash_text(lh_arena *a, lh_number n);
 
 /* The value as `terraform console` prints it (multi-line, indented), with
  * (sensitive value) and (known after apply) where they apply.  Arena string. */
@@ -159,25 +173,46 @@ char *lh_val_console(lh_arena *a, const lh_value *v);
 
 /* ---- Additions (value teammate): helpers the evaluator and functions share. ---- */
 
-/* A number from a double: integral values that fit int64 become exact ints (but -0
- * stays a double so it prints "-0"). */
+/* A number from a float64 (a 53-bit value, as cty.NumberFloatVal): integral values
+ * that fit int64 become exact ints (but -0 stays a double so it prints "-0"). */
 lh_number lh_number_from_double(double d);
-/* The number as a double. */
+/* The number as a double (nearest; +-Inf beyond the double range). */
 double lh_number_double(lh_number n);
-/* Numeric comparison: <0, 0, >0. */
+/* True when n is a finite integer (of any size). */
+bool lh_number_is_integer(lh_number n);
+/* n as an int64 when it is an integer that fits; else false. */
+bool lh_number_to_int64(lh_number n, int64_t *out);
+/* -1, 0, 1 (0 for both zeros). */
+int lh_number_sign(lh_number n);
+/* Numeric comparison, exact: <0, 0, >0. */
 int lh_number_cmp(lh_number x, lh_number y);
-/* Arithmetic as Terraform does it: exact while the result fits int64, else double
- * (a double result below 1e15 within 2 ulp of its 15-digit rounding is snapped to
- * it, standing in for Terraform's 512-bit floats: 0.1 + 0.2 is 0.3).
- * lh_number_div returns false for 0/0 and inf/inf ("can't divide zero by zero or
- * infinity by infinity"); x/0 is +-Inf.  lh_number_mod truncates (sign of x) and
- * x % 0 is x, like Terraform. */
-lh_number lh_number_add(lh_number x, lh_number y);
-lh_number lh_number_sub(lh_number x, lh_number y);
-lh_number lh_number_mul(lh_number x, lh_number y);
-bool lh_number_div(lh_number x, lh_number y, lh_number *out);
-lh_number lh_number_mod(lh_number x, lh_number y);
-lh_number lh_number_neg(lh_number x);
+/* `==` on numbers as cty does it: integers exactly; an integer never equals a
+ * non-integer; others when their texts (lh_number_format) are equal. */
+bool lh_number_equal(lh_number x, lh_number y);
+/* Arithmetic as Terraform does it: exact in int64 while the result fits, else in MPFR
+ * at the larger precision of the operands (int64 counts as 512 bits, float64 as 53),
+ * rounded to nearest-even; big results live in a.  op is '+', '-', '*', '/' or '%'.
+ * False when the result is not a number, with *why worded as Terraform words it
+ * ("can't divide zero by zero or infinity by infinity", "can't subtract infinity from
+ * itself" ...).  x/0 is +-Inf; % truncates (sign of x), x % 0 is x, like cty. */
+bool lh_number_arith(lh_arena *a, char op, lh_number x, lh_number y, lh_number *out,
+    const char **why);
+/* Shorthands for lh_number_arith (a NaN double when it fails; div returns false). */
+lh_number lh_number_add(lh_arena *a, lh_number x, lh_number y);
+lh_number lh_number_sub(lh_arena *a, lh_number x, lh_number y);
+lh_number lh_number_mul(lh_arena *a, lh_number x, lh_number y);
+bool lh_number_div(lh_arena *a, lh_number x, lh_number y, lh_number *out);
+lh_number lh_number_mod(lh_arena *a, lh_number x, lh_number y);
+lh_number lh_number_neg(lh_arena *a, lh_number x);
+lh_number lh_number_abs(lh_arena *a, lh_number x);
+/* Integer rounding, exact at any size (floor(12345678901234567891.5) is
+ * 12345678901234567891). */
+lh_number lh_number_floor(lh_arena *a, lh_number x);
+lh_number lh_number_ceil(lh_arena *a, lh_number x);
+lh_number lh_number_trunc(lh_arena *a, lh_number x);
+/* An integer from its digits in base 2..36 (optional '-'), any size; false when s
+ * is not such digits. */
+bool lh_number_from_text_base(lh_arena *a, const char *s, int base, lh_number *out);
 
 /* True when some value of type from can convert to type to (ignoring the values:
  * string -> number counts). */

@@ -247,7 +247,7 @@ main(void)
 	for (size_t i = 0; i < sizeof num_cases / sizeof num_cases[0]; i++) {
 		snprintf(name, sizeof name, "number-%s", num_cases[i].lit);
 		lh_number n;
-		if (!lh_number_parse(num_cases[i].lit, strlen(num_cases[i].lit), &n)) {
+		if (!lh_number_parse(a, num_cases[i].lit, strlen(num_cases[i].lit), &n)) {
 			check(name, "parse failed", num_cases[i].want);
 			continue;
 		}
@@ -257,7 +257,7 @@ main(void)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		snprintf(name, sizeof name, "number-bad-%zu", i);
 		lh_number n;
-		check(name, lh_number_parse(bad[i], strlen(bad[i]), &n) ? "parsed" : "rejected",
+		check(name, lh_number_parse(a, bad[i], strlen(bad[i]), &n) ? "parsed" : "rejected",
 		    "rejected");
 	}
 	for (size_t i = 0; i < sizeof eq_cases / sizeof eq_cases[0]; i++) {
