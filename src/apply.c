@@ -14,16 +14,17 @@
 
 #include "eval.h"
 #include "func.h"
-#include "user_api.h"
+#include "schema.h"
 #include "uuid.h"
 
 typedef struct job {
 	lh_run *r;
 	lh_rec *rec;
 	lh_change *c;
-	lh_user_op op;
+	lh_rop op;
 	int phase;		/* replace: 0 delete, 1 create */
-	char uid[LH_UUID_LEN + 1];
+	char uid[LH_UUID_LEN + 1];	/* the id chosen for a create (own_id_attr types) */
+	char *wid;		/* the would-be id of a create (other types; malloc'd) */
 	double t0;
 } job;
 
@@ -72,11 +73,11 @@ job_failed(job *j)
 	lh_run *r = j->r;
 	j->rec->failed = true;
 	if (j->op.cancelled) {
-		if (j->op.kind == LH_USER_CREATE)
+		if (j->op.kind == LH_OP_CREATE)
 			lh_state_journal_forget(r->st, &j->rec->id, r->d);
 		return;
 	}
-	if (j->op.attrs != NULL && (j->op.kind == LH_USER_CREATE || j->op.kind == LH_USER_UPDATE)) {
+	if (j->op.attrs != NULL && (j->op.kind == LH_OP_CREATE || j->op.kind == LH_OP_UPDATE)) {
 		/* The write reached the server but did not come out as asked: record what
 		 * the server holds (a created user must never be lost). */
 		cJSON *attrs = j->op.attrs;
@@ -85,17 +86,17 @@ job_failed(job *j)
 		    lh_run_sensitive_paths(j->c->after_sensitive));
 		lh_state_journal_done(r->st, &j->rec->id, r->d);
 		j->rec->applied = si ? si->attributes : NULL;
-	} else if (j->op.kind == LH_USER_CREATE && !j->op.maybe_created) {
+	} else if (j->op.kind == LH_OP_CREATE && !j->op.maybe_created) {
 		lh_state_journal_forget(r->st, &j->rec->id, r->d);
 	}
 	lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
-	report(r, j->c, j->op.kind == LH_USER_CREATE ? "create_errored" :
-	    j->op.kind == LH_USER_UPDATE ? "update_errored" : "delete_errored", NULL,
+	report(r, j->c, j->op.kind == LH_OP_CREATE ? "create_errored" :
+	    j->op.kind == LH_OP_UPDATE ? "update_errored" : "delete_errored", NULL,
 	    now_s() - j->t0);
 }
 
 static void
-job_done(lh_user_op *op, void *ctx)
+job_done(lh_rop *op, void *ctx)
 {
 	job *j = ctx;
 	lh_run *r = j->r;
@@ -103,9 +104,11 @@ job_done(lh_user_op *op, void *ctx)
 		job_failed(j);
 		return;
 	}
+	if (op->note != NULL)
+		lh_diag_add(r->d, LH_DIAG_WARNING, NULL, 0, 0, op->note, "%s", j->c->addr);
 	double secs = now_s() - j->t0;
 	switch (op->kind) {
-	case LH_USER_DELETE:
+	case LH_OP_DELETE:
 		lh_state_remove(r->st, &j->rec->id);
 		lh_state_journal_done(r->st, &j->rec->id, r->d);
 		journal_tick(r);
@@ -124,8 +127,8 @@ job_done(lh_user_op *op, void *ctx)
 		j->rec->done = true;
 		report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
 		return;
-	case LH_USER_CREATE:
-	case LH_USER_UPDATE: {
+	case LH_OP_CREATE:
+	case LH_OP_UPDATE: {
 		cJSON *attrs = op->attrs;
 		op->attrs = NULL;
 		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
@@ -134,7 +137,7 @@ job_done(lh_user_op *op, void *ctx)
 		journal_tick(r);
 		j->rec->applied = si ? si->attributes : NULL;
 		j->rec->done = true;
-		if (op->kind == LH_USER_CREATE) {
+		if (op->kind == LH_OP_CREATE) {
 			r->added++;
 			if (j->c->action == LH_ACT_REPLACE)
 				r->destroyed++;
@@ -147,30 +150,46 @@ job_done(lh_user_op *op, void *ctx)
 		}
 		return;
 	}
-	case LH_USER_READ:
+	case LH_OP_READ:
 		return;
 	}
+}
+
+/* The id a create of j will use: the configured own id, the one chosen for it, or the
+ * type's would-be id; NULL when it cannot be known yet. */
+static const char *
+create_id(job *j)
+{
+	const lh_rtype *rt = j->c->rt;
+	if (rt->own_id_attr != NULL) {
+		const char *cfg_id = sget(j->c->after, rt->own_id_attr);
+		return cfg_id ? cfg_id : j->uid[0] ? j->uid : NULL;
+	}
+	if (j->wid == NULL && rt->would_be_id != NULL)
+		j->wid = rt->would_be_id(j->c->after);
+	return j->wid;
 }
 
 static void
 start_create(job *j)
 {
 	lh_run *r = j->r;
-	const char *cfg_id = sget(j->c->after, "user_id");
-	if (cfg_id == NULL && j->uid[0] == '\0' && !lh_uuid_v4(j->uid)) {
+	const lh_rtype *rt = j->c->rt;
+	const char *cfg_id = rt->own_id_attr ? sget(j->c->after, rt->own_id_attr) : NULL;
+	if (rt->own_id_attr != NULL && cfg_id == NULL && j->uid[0] == '\0' && !lh_uuid_v4(j->uid)) {
 		j->rec->failed = true;
-		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot choose a user id",
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot choose an id",
 		    "The operating system's random source could not be read.");
 		return;
 	}
-	j->op.kind = LH_USER_CREATE;
-	j->op.id = cfg_id ? cfg_id : j->uid;
-	j->op.own_id = cfg_id == NULL;
+	j->op.kind = LH_OP_CREATE;
+	j->op.id = create_id(j);
+	j->op.own_id = rt->own_id_attr != NULL && cfg_id == NULL;
 	j->op.after = j->c->after;
 	j->t0 = now_s();
 	/* the intent of a replacement's create is journalled with the delete (below) */
 	report(r, j->c, "create", NULL, 0);
-	if (!lh_user_submit(r->http, &j->op))
+	if (!lh_rop_submit(&r->rc, &j->op))
 		j->rec->failed = true;
 }
 
@@ -180,6 +199,7 @@ start_job(job *j)
 {
 	lh_run *r = j->r;
 	lh_change *c = j->c;
+	j->op.rt = c->rt;
 	j->op.addr = c->addr;
 	j->op.done = job_done;
 	j->op.ctx = j;
@@ -189,16 +209,16 @@ start_job(job *j)
 		start_create(j);
 		return;
 	case LH_ACT_UPDATE:
-		j->op.kind = LH_USER_UPDATE;
-		j->op.id = sget(c->before, "id");
+		j->op.kind = LH_OP_UPDATE;
+		j->op.id = sget(c->before, c->rt->id_attr);
 		j->op.before = c->before;
 		j->op.after = c->after;
 		report(r, c, "update", j->op.id, 0);
 		break;
 	case LH_ACT_REPLACE:
 	case LH_ACT_DELETE:
-		j->op.kind = LH_USER_DELETE;
-		j->op.id = sget(c->before, "id");
+		j->op.kind = LH_OP_DELETE;
+		j->op.id = sget(c->before, c->rt->id_attr);
 		report(r, c, "delete", j->op.id, 0);
 		break;
 	case LH_ACT_NOOP:
@@ -211,7 +231,7 @@ start_job(job *j)
 		    c->addr, c->addr);
 		return;
 	}
-	if (!lh_user_submit(r->http, &j->op))
+	if (!lh_rop_submit(&r->rc, &j->op))
 		j->rec->failed = true;
 }
 
@@ -226,8 +246,9 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		job *j = &jobs[i];
 		if (j->c->action != LH_ACT_CREATE && j->c->action != LH_ACT_REPLACE)
 			continue;
-		const char *cfg_id = sget(j->c->after, "user_id");
-		if (cfg_id == NULL) {
+		const lh_rtype *rt = j->c->rt;
+		const char *cfg_id = rt->own_id_attr ? sget(j->c->after, rt->own_id_attr) : NULL;
+		if (rt->own_id_attr != NULL && cfg_id == NULL) {
 			const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 			    r->retry_ids, j->rec->addr));
 			if (rid != NULL && strlen(rid) <= LH_UUID_LEN)
@@ -236,8 +257,10 @@ run_wave(lh_run *r, job *jobs, size_t n)
 				continue;
 			/* start_create uses j->uid; keep it stable */
 		}
-		lh_state_journal_intent(r->st, &j->rec->id, cfg_id ? cfg_id : j->uid, "create",
-		    r->d);
+		const char *id = create_id(j);
+		if (id == NULL)
+			continue;
+		lh_state_journal_intent(r->st, &j->rec->id, id, "create", r->d);
 		intents = true;
 	}
 	if (intents && !lh_state_journal_sync(r->st, r->d)) {
@@ -252,8 +275,11 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	lh_http_run(r->http);
 	lh_run_flush_errors(r);
 	lh_state_journal_sync(r->st, r->d);
-	for (size_t i = 0; i < n; i++)
-		lh_user_op_clear(&jobs[i].op);
+	for (size_t i = 0; i < n; i++) {
+		lh_rop_clear(&jobs[i].op);
+		free(jobs[i].wid);
+		jobs[i].wid = NULL;
+	}
 }
 
 static bool
@@ -858,7 +884,9 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 		c->index = cJSON_CreateNumber((double)id.index);
 	else if (id.kind == LH_KEY_STR)
 		c->index = cJSON_CreateString(id.key);
-	c->rt = &lh_user_rtype;
+	c->rt = lh_rtype_find(id.type);
+	if (c->rt == NULL)
+		return false;
 	c->action = action_of(sget(x, "action"));
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(x, "reason");
 	c->reason = cJSON_IsNumber(reason) && reason->valueint >= 0 &&

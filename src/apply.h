@@ -1,6 +1,6 @@
 /* apply.h - the run of a plan/apply/destroy/import command between the command layer
  * and the modules below: configuration (config.h), state (state.h), the LiteLLM API
- * (http.h through user_api.h), the planner (plan.h).
+ * (http.h through the resource types of resource.h), the planner (plan.h).
  *
  * Flow (cmd_plan.c):  lh_run_init -> lh_refresh (refresh.c: journal intents, every
  * managed instance, import blocks; in parallel) -> lh_run_plan (expand the
@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "http.h"
 #include "plan.h"
+#include "resource.h"
 #include "state.h"
 
 /* One resource instance known to the run, from the configuration and/or the state. */
@@ -74,6 +75,7 @@ typedef struct lh_run {
 	lh_config *cfg;			/* may be NULL (state-only commands) */
 	lh_state *st;
 	lh_http *http;			/* created on first need */
+	lh_rctx rc;			/* the resource types' shared context (resource.h) */
 	cJSON *retry_ids;		/* {address: user_id} of interrupted creates found
 					 * absent: a new create reuses the id, so an earlier
 					 * request the server finishes late cannot duplicate it
@@ -110,9 +112,11 @@ lh_rec *lh_run_rec(lh_run *r, const lh_addr *id, bool create);
  * the objects named by import blocks.  False after error diagnostics (nothing
  * written). */
 bool lh_refresh(lh_run *r);
-/* Reads one user by id (import).  Returns its attributes or NULL: *gone tells "no such
- * user" from an error (diagnostic added). */
-cJSON *lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone);
+/* Reads one object of type rt by id (import; lookup: id is an import id the type
+ * resolves - an alias, TEAM:USER ...).  Returns its attributes (caller frees) or NULL:
+ * *gone tells "no such object" from an error (diagnostic added). */
+cJSON *lh_refresh_read_one(lh_run *r, const lh_rtype *rt, const char *addr, const char *id,
+    bool lookup, bool *gone);
 
 /* Expands the configuration in dependency order and computes r->plan (with output
  * changes).  False after error diagnostics. */

@@ -1,6 +1,7 @@
-/* cmd_import.c - `import ADDR ID` and `import ID`: reads an existing LiteLLM user and
- * records it in the state at ADDR (or at the one configured instance whose user_email
- * matches the user's), keeping the configuration's spelling where it means the same. */
+/* cmd_import.c - `import ADDR ID` and `import ID`: reads an existing LiteLLM object
+ * through its resource type (resource.h) and records it in the state at ADDR (or at
+ * the one configured instance that designates it), keeping the configuration's
+ * spelling where it means the same. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "config.h"
-#include "user_api.h"
+#include "schema.h"
 
 /* The configured arguments of the instance at id (expanding its resource), or NULL. */
 static cJSON *
@@ -42,46 +43,95 @@ config_args(lh_run *r, const lh_addr *id, bool *found)
 	return NULL;
 }
 
-/* Finds the one configured instance whose user_email matches email. */
-static bool
-find_by_email(lh_run *r, const char *email, lh_addr *out)
+/* Configured instances of type rt that designate the object attrs (rt's
+ * import_matches: a user by email, a team by id or alias ...); their count, the first
+ * in *out, and their addresses listed in *list (arena). */
+static size_t
+find_matches(lh_run *r, const lh_rtype *rt, const cJSON *attrs, lh_addr *out, char **list)
 {
 	size_t hits = 0;
-	char *list = NULL;
-	size_t listn = 0;
-	FILE *m = open_memstream(&list, &listn);
-	for (size_t i = 0; i < r->cfg->nresources; i++) {
+	char *text = NULL;
+	size_t textn = 0;
+	FILE *m = open_memstream(&text, &textn);
+	for (size_t i = 0; rt->import_matches != NULL && i < r->cfg->nresources; i++) {
+		if (r->cfg->resources[i]->schema != rt)
+			continue;
 		size_t n = 0;
 		lh_instance **in = lh_config_expand(r->cfg, r->cfg->resources[i], NULL, NULL,
 		    r->d, &n);
 		for (size_t k = 0; in != NULL && k < n; k++) {
-			lh_value *e = lh_val_get(in[k]->args, "user_email");
-			if (e == NULL || lh_val_is_null(e) || lh_val_has_unknown(e) ||
-			    e->type->kind != LH_TY_STRING)
+			if (!rt->import_matches(in[k]->args, attrs))
 				continue;
-			if (strlen(email) == e->u.str.len &&
-			    strncasecmp(email, e->u.str.s, e->u.str.len) == 0) {
-				if (hits++ == 0)
-					*out = in[k]->id;
-				fprintf(m, "\n  %s", in[k]->addr);
-			}
+			if (hits++ == 0)
+				*out = in[k]->id;
+			fprintf(m, "\n  %s", in[k]->addr);
 		}
 	}
 	fclose(m);
-	if (hits == 1) {
-		free(list);
-		return true;
+	*list = lh_arena_strdup(r->a, text ? text : "");
+	free(text);
+	return hits;
+}
+
+/* `import ID`: reads ID as each configured type's import id and finds the one
+ * configuration block that designates what was found.  Sets *rt, *addr and returns
+ * the object's attributes, or NULL after a diagnostic. */
+static cJSON *
+find_by_id(lh_run *r, const char *id, const lh_rtype **rt, lh_addr *addr)
+{
+	const lh_rtype *const *ts = lh_rtypes();
+	cJSON *found = NULL;
+	size_t nfound = 0, nobj = 0;
+	char *lists = lh_arena_strdup(r->a, "");
+	for (size_t t = 0; ts[t] != NULL; t++) {
+		bool used = false;
+		for (size_t i = 0; i < r->cfg->nresources; i++)
+			if (r->cfg->resources[i]->schema == ts[t])
+				used = true;
+		if (!used || ts[t]->import_matches == NULL)
+			continue;
+		bool gone = false;
+		cJSON *attrs = lh_refresh_read_one(r, ts[t], id, id, true, &gone);
+		if (attrs == NULL) {
+			if (!gone)
+				return NULL;
+			continue;
+		}
+		nobj++;
+		lh_addr a = {0};
+		char *list = NULL;
+		size_t hits = find_matches(r, ts[t], attrs, &a, &list);
+		if (hits > 0) {
+			lists = lh_arena_printf(r->a, "%s%s", lists, list);
+			nfound += hits;
+			if (found == NULL) {
+				found = attrs;
+				*rt = ts[t];
+				*addr = a;
+				continue;
+			}
+		}
+		cJSON_Delete(attrs);
 	}
-	if (hits == 0)
-		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "No configuration for this user",
-		    "No litellm_user block in the configuration has user_email = \"%s\". Add one, "
-		    "or name the address: litehcl import litellm_user.NAME ID", email);
+	if (nfound == 1)
+		return found;
+	cJSON_Delete(found);
+	if (nobj == 0)
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
+		    "Cannot import non-existent remote object",
+		    "While attempting to import an existing object, nothing was found in LiteLLM "
+		    "with the given id (\"%s\"). Only pre-existing objects can be imported; check "
+		    "that the id is correct.", id);
+	else if (nfound == 0)
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "No configuration for this object",
+		    "No resource block in the configuration designates \"%s\" (see \"litehcl "
+		    "import -help\" for how each type is matched). Add one, or name the address: "
+		    "litehcl import ADDR %s", id, id);
 	else
 		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Several configuration blocks match",
-		    "More than one instance has user_email = \"%s\":%s\nName the address: "
-		    "litehcl import ADDR ID", email, list ? list : "");
-	free(list);
-	return false;
+		    "More than one instance designates \"%s\":%s\nName the address: "
+		    "litehcl import ADDR %s", id, lists, id);
+	return NULL;
 }
 
 int
@@ -115,8 +165,10 @@ lh_cmd_import(int argc, char **argv)
 	if (help) {
 		puts("Usage: litehcl [global options] import [options] ADDR ID\n"
 		    "       litehcl [global options] import [options] ID\n\n"
-		    "  Import an existing LiteLLM user into the state, at ADDR or at the one\n"
-		    "  litellm_user block whose user_email matches the user's.");
+		    "  Import an existing LiteLLM object into the state, at ADDR or at the one\n"
+		    "  resource block that designates it.  ID is, by type:");
+		for (const lh_rtype *const *t = lh_rtypes(); *t != NULL; t++)
+			printf("    %-20s %s\n", (*t)->type_name, (*t)->import_forms ? (*t)->import_forms : "ID");
 		rc = 0;
 		goto out;
 	}
@@ -156,31 +208,25 @@ lh_cmd_import(int argc, char **argv)
 	}
 	if (npos == 2)
 		printf("%s: Importing from ID \"%s\"...\n", argv[1], id);
-	bool gone = false;
-	cJSON *attrs = lh_refresh_read_one(&r, npos == 2 ? argv[1] : id, id, &gone);
-	if (attrs == NULL) {
-		if (gone)
-			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0,
-			    "Cannot import non-existent remote object",
-			    "While attempting to import an existing object, no LiteLLM user was "
-			    "found with the given id (\"%s\"). Only pre-existing objects can be "
-			    "imported; check that the id is correct.", id);
-		goto fail;
-	}
-	if (npos == 1) {
-		const char *email = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(attrs,
-		    "user_email"));
-		if (email == NULL) {
-			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "User has no email",
-			    "User %s has no user_email, so no configuration block can be matched "
-			    "to it; name the address: litehcl import ADDR %s", id, id);
-			cJSON_Delete(attrs);
+	const lh_rtype *rt = npos == 2 ? lh_rtype_find(addr.type) : NULL;
+	cJSON *attrs = NULL;
+	if (npos == 2) {
+		bool gone = false;
+		attrs = lh_refresh_read_one(&r, rt, argv[1], id, true, &gone);
+		if (attrs == NULL) {
+			if (gone)
+				lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0,
+				    "Cannot import non-existent remote object",
+				    "While attempting to import an existing object to %s, no %s "
+				    "was found with the given id (\"%s\"). Only pre-existing objects "
+				    "can be imported; check that the id is correct.", argv[1],
+				    rt->type_name, id);
 			goto fail;
 		}
-		if (!find_by_email(&r, email, &addr)) {
-			cJSON_Delete(attrs);
+	} else {
+		attrs = find_by_id(&r, id, &rt, &addr);
+		if (attrs == NULL)
 			goto fail;
-		}
 		printf("%s: Importing from ID \"%s\"...\n", lh_addr_format(a, &addr), id);
 	}
 	char *as = lh_addr_format(a, &addr);
@@ -205,19 +251,20 @@ lh_cmd_import(int argc, char **argv)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, want) {
 		cJSON *cur = cJSON_GetObjectItemCaseSensitive(attrs, e->string);
-		if (cur != NULL && lh_user_same(e->string, e, cur))
+		if (cur != NULL && lh_attr_same(lh_rtype_attr(rt, e->string), e, cur))
 			cJSON_ReplaceItemInObjectCaseSensitive(attrs, e->string,
 			    cJSON_Duplicate(e, 1));
 	}
-	printf("%s: Import prepared!\n  Prepared litellm_user for import\n", as);
+	printf("%s: Import prepared!\n  Prepared %s for import\n", as, rt->type_name);
 	lh_resource *res = lh_config_resource(cfg, addr.type, addr.name);
 	cJSON *deps = cJSON_CreateArray();
 	for (size_t i = 0; res && i < res->ndeps; i++)
 		cJSON_AddItemToArray(deps, cJSON_CreateString(res->deps[i]));
+	char *oid = lh_arena_strdup(a, lh_js(attrs, rt->id_attr) ? lh_js(attrs, rt->id_attr) : id);
 	lh_state_set(st, &addr, attrs, deps, NULL);
 	if (!lh_state_save(st, &d))
 		goto fail;
-	printf("%s: Refreshing state... [id=%s]\n", as, id);
+	printf("%s: Refreshing state... [id=%s]\n", as, oid);
 	printf("\n%sImport successful!%s\n\n", o.color ? "\x1b[1m\x1b[32m" : "",
 	    o.color ? "\x1b[0m" : "");
 	puts("The resources that were imported are shown above. These resources are now in\n"

@@ -13,7 +13,7 @@
 #include "config.h"
 #include "render.h"
 #include "source.h"
-#include "user_api.h"
+#include "schema.h"
 
 /* ---- shared helpers (cmd_common.h) ---- */
 
@@ -459,9 +459,9 @@ run(int kind, int argc, char **argv)
 		    kind == CMD_APPLY ? " [PLANFILE]" : "");
 		puts(kind == CMD_PLAN ? "  Generates a speculative execution plan, showing what actions "
 		    "litehcl would take to apply the current configuration." :
-		    kind == CMD_APPLY ? "  Creates or updates LiteLLM users according to the "
+		    kind == CMD_APPLY ? "  Creates or updates LiteLLM users, teams and team members according to the "
 		    "configuration, or applies a saved plan." :
-		    "  Destroys every LiteLLM user this configuration manages.");
+		    "  Destroys every LiteLLM object (user, team, membership) this configuration manages.");
 		puts("\nOptions: -auto-approve -destroy -refresh=false -refresh-only -target=ADDR "
 		    "-replace=ADDR -var 'NAME=VALUE' -var-file=FILE -parallelism=N -lock=false "
 		    "-lock-timeout=DURATION -input=false -no-color -detailed-exitcode -json "

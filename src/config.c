@@ -74,7 +74,6 @@ struct lh_config_priv {
 	const char *stack[64];		/* locals being evaluated, for cycle messages */
 	size_t nstack;
 	const char *cwd;
-	lh_value *unknown_user;		/* object of unknown attributes */
 };
 
 /* The evaluation scope of one expression. */
@@ -369,7 +368,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 	}
 	if (strcmp(name, "data") == 0) {
 		derr(ev->d, src, s, e, ev->context, "Reference to undeclared resource",
-		    "Data sources are not supported by litehcl; only managed resources of the supported types (litellm_user) can be referenced.");
+		    "Data sources are not supported by litehcl; only managed resources of the supported types (%s) can be referenced.", lh_rtype_list_text());
 		return NULL;
 	}
 	if (strcmp(name, "module") == 0) {
@@ -461,7 +460,7 @@ local_value(lh_config *cfg, size_t i, const lh_node *ref)
 	return v;
 }
 
-/* The object of unknown attributes standing for an unapplied litellm_user. */
+/* The object of unknown attributes standing for an unapplied resource instance. */
 static lh_value *
 unknown_object(lh_config *cfg, const lh_schema *s)
 {
@@ -495,9 +494,7 @@ resource_value(lh_config *cfg, lh_resource *r)
 	if (rp->busy)
 		return lh_val_unknown(a, &lh_type_dynamic);
 	rp->busy = true;
-	lh_value *one = p->unknown_user;
-	if (r->schema != &lh_res_user_schema)
-		one = unknown_object(cfg, r->schema);
+	lh_value *one = unknown_object(cfg, r->schema);
 	lh_value *v = lh_val_unknown(a, &lh_type_dynamic);
 	lh_diags quiet;
 	lh_diags_init(&quiet, a);
@@ -1073,8 +1070,9 @@ load_resource(lh_config *cfg, const lh_node *b, lh_diags *d)
 	const lh_schema *s = lh_schema_find(tl->text);
 	if (s == NULL) {
 		derr(d, b->src, tl->start, tl->end, NULL, "Invalid resource type",
-		    "The provider %s does not support resource type \"%s\". Supported resource types: litellm_user.",
-		    cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE, tl->text);
+		    "The provider %s does not support resource type \"%s\". Supported resource types: %s.",
+		    cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE, tl->text,
+		    lh_rtype_list_text());
 		return;
 	}
 	if (!is_ident(nl->text)) {
@@ -1426,7 +1424,6 @@ lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size
 		p->cwd = lh_arena_printf(a, "%s/%s", p->cwd, dir);
 	else if (dir[0] == '/')
 		p->cwd = cfg->dir;
-	p->unknown_user = unknown_object(cfg, &lh_res_user_schema);
 	int before = d->errors;
 	lh_node **bodies = lh_arena_alloc(a, (nn ? nn : 1) * sizeof *bodies);
 	cfg->files = lh_arena_alloc(a, (nn ? nn : 1) * sizeof *cfg->files);
@@ -1992,11 +1989,12 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 	return out;
 }
 
-/* The same user_email twice (case-insensitive) is an error at the later one. */
-static void
-check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
+/* Two instances whose argument arg has the same value (case-insensitively when ci):
+ * a diagnostic of severity sev at the later one, ending with the sentence why. */
+void
+lh_config_check_unique(lh_arena *a, lh_instance **all, size_t n, const char *arg, bool ci,
+    lh_severity sev, const char *summary, const char *why, lh_diags *d)
 {
-	lh_arena *a = cfg->a;
 	size_t cap = 64;
 	while (cap < n * 2)
 		cap *= 2;
@@ -2004,11 +2002,12 @@ check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 	char **low = lh_arena_alloc(a, (n ? n : 1) * sizeof *low);
 	for (size_t i = 0; i < n; i++) {
 		low[i] = NULL;
-		lh_value *e = lh_val_get(all[i]->args, "user_email");
-		if (e == NULL || lh_val_is_null(e) || lh_val_is_unknown(e))
+		lh_value *e = lh_val_get(all[i]->args, arg);
+		if (e == NULL || lh_val_is_null(e) || lh_val_is_unknown(e) ||
+		    e->type->kind != LH_TY_STRING)
 			continue;
 		char *l = lh_arena_strndup(a, e->u.str.s, e->u.str.len);
-		for (char *q = l; *q; q++)
+		for (char *q = l; ci && *q; q++)
 			if (*q >= 'A' && *q <= 'Z')
 				*q = (char)(*q - 'A' + 'a');
 		low[i] = l;
@@ -2017,20 +2016,22 @@ check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 		while (tab[h]) {
 			size_t j = tab[h] - 1;
 			if (strcmp(low[j], l) == 0) {
-				const lh_arg_range *ar = lh_instance_arg(all[i], "user_email");
-				const lh_arg_range *pr = lh_instance_arg(all[j], "user_email");
+				const lh_arg_range *ar = lh_instance_arg(all[i], arg);
+				const lh_arg_range *pr = lh_instance_arg(all[j], arg);
 				const char *where = pr ? lh_arena_printf(a, " (at %s)", pos_text(a, pr->src, pr->start, pr->end)) : "";
-				bool secret = lh_val_is_sensitive(e) || lh_val_is_sensitive(lh_val_get(all[j]->args, "user_email"));
+				bool secret = lh_val_is_sensitive(e) || lh_val_is_sensitive(lh_val_get(all[j]->args, arg));
+				lh_diag *g;
 				if (secret)
-					derr(d, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
-					    ar ? ar->end : all[i]->block->start, all[i]->res->context, "Duplicate user_email",
-					    "%s has the same user_email as %s%s (the value is sensitive, so it is not shown). LiteLLM user emails must be unique (compared case-insensitively).",
-					    all[i]->addr, all[j]->addr, where);
+					g = lh_diag_add(d, sev, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+					    ar ? ar->end : all[i]->block->start, summary,
+					    "%s has the same %s as %s%s (the value is sensitive, so it is not shown). %s",
+					    all[i]->addr, arg, all[j]->addr, where, why);
 				else
-					derr(d, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
-					    ar ? ar->end : all[i]->block->start, all[i]->res->context, "Duplicate user_email",
-					    "%s has user_email \"%s\", which %s already uses%s. LiteLLM user emails must be unique (compared case-insensitively).",
-					    all[i]->addr, e->u.str.s, all[j]->addr, where);
+					g = lh_diag_add(d, sev, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+					    ar ? ar->end : all[i]->block->start, summary,
+					    "%s has %s \"%s\", which %s already uses%s. %s",
+					    all[i]->addr, arg, e->u.str.s, all[j]->addr, where, why);
+				g->context = all[i]->res->context;
 				dup = true;
 				break;
 			}
@@ -2038,6 +2039,23 @@ check_unique_emails(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 		}
 		if (!dup)
 			tab[h] = i + 1;
+	}
+}
+
+/* Every type's configuration-wide checks over its instances. */
+static void
+check_types(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
+{
+	const lh_rtype *const *ts = lh_rtypes();
+	lh_instance **mine = lh_arena_alloc(cfg->a, (n ? n : 1) * sizeof *mine);
+	for (size_t t = 0; ts[t] != NULL; t++) {
+		if (ts[t]->check_config == NULL)
+			continue;
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (all[i]->res->schema == ts[t])
+				mine[k++] = all[i];
+		ts[t]->check_config(cfg->a, mine, k, d);
 	}
 }
 
@@ -2123,7 +2141,7 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 		nall += n;
 	}
 	p->validate_only = saved_vo;
-	check_unique_emails(cfg, all, nall, d);
+	check_types(cfg, all, nall, d);
 	size_t no;
 	lh_config_outputs(cfg, NULL, NULL, d, &no);
 	lh_diag *first = last != NULL ? last->next : d->head;

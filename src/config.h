@@ -96,6 +96,13 @@ typedef struct lh_instance {
 /* The range of argument name in inst, or NULL when it was not written. */
 const lh_arg_range *lh_instance_arg(const lh_instance *inst, const char *name);
 
+/* For the types' configuration-wide checks (resource.h check_config): two of the
+ * instances all[0..n) whose string argument arg has the same value (case-insensitively
+ * when ci) give a diagnostic of severity sev at the later one, naming both and ending
+ * with the sentence why.  Sensitive values are not shown. */
+void lh_config_check_unique(lh_arena *a, lh_instance **all, size_t n, const char *arg,
+    bool ci, lh_severity sev, const char *summary, const char *why, lh_diags *d);
+
 /* Gives the current value of a whole resource: an object (single instance), a tuple
  * of objects (count), or an object keyed by for_each key.  Objects carry every schema
  * attribute (unknown where not known yet).  Return NULL when the resource has no value

@@ -1,7 +1,7 @@
 /* http.h - the LiteLLM HTTP client: the only module that talks to the network (the only
  * libcurl user).
  *
- * Flow: user_api.c / refresh.c / apply.c build requests (method, path, query, JSON body)
+ * Flow: the resource types (res_*.c, resource.h) build requests (method, path, query, JSON body)
  * and submit them to one lh_http client; the client runs them over curl's multi
  * interface, at most `parallelism` at once, reusing keep-alive connections, retrying
  * what is safe to retry, and calls each request's completion callback with the status,

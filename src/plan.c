@@ -131,14 +131,35 @@ lh_plan_addr_cmp(const char *a, const char *b)
 	return strcmp(ka, kb);
 }
 
-static bool
-same(const lh_plan_rtype *rt, const char *attr, const cJSON *c, const cJSON *s)
+/* Planner flags of an attribute, from the type's table. */
+enum {
+	PA_REQUIRED = 1,	/* must be set in configuration */
+	PA_OPTIONAL = 2,	/* may be set; when absent and COMPUTED: unmanaged */
+	PA_COMPUTED = 4,	/* the server decides (when not configured) */
+	PA_FORCE_NEW = 8,	/* a change means replacement */
+	PA_CHANGES = 16		/* computed and moves on every update (updated_at) */
+};
+
+static unsigned
+flags_of(const lh_attr *a)
 {
-	if (lh_json_equal(c, s))
-		return true;
-	if (c == NULL || s == NULL || cJSON_IsNull(c) || cJSON_IsNull(s))
-		return rt->same ? rt->same(attr, c, s) : false;
-	return rt->same ? rt->same(attr, c, s) : false;
+	unsigned f = 0;
+	switch (a->mode) {
+	case LH_ATTR_REQUIRED: f = PA_REQUIRED; break;
+	case LH_ATTR_OPTIONAL: f = PA_OPTIONAL | (a->default_json ? 0 : PA_COMPUTED); break;
+	case LH_ATTR_COMPUTED: f = PA_COMPUTED; break;
+	}
+	if (a->force_new)
+		f |= PA_FORCE_NEW;
+	if (a->changes)
+		f |= PA_CHANGES;
+	return f;
+}
+
+static bool
+same(const lh_attr *a, const cJSON *c, const cJSON *s)
+{
+	return lh_attr_same(a, c, s);
 }
 
 static const cJSON *
@@ -182,17 +203,17 @@ mark_unknown(lh_change *c, const char *k)
 static void
 plan_create(const lh_plan_slot *s, lh_change *c)
 {
-	const lh_plan_rtype *rt = s->rt;
+	const lh_rtype *rt = s->rt;
 	c->after = cJSON_CreateObject();
-	for (size_t i = 0; i < rt->nattrs; i++) {
-		const lh_plan_attr *a = &rt->attrs[i];
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *a = &rt->attrs[i];
 		if (unknown_in(s->want_unknown, a->name))
 			mark_unknown(c, a->name);
 		else if (set_in(s->want, a->name))
 			put(c->after, a->name, dup(get(s->want, a->name)));
-		else if (a->dflt != NULL)
-			put(c->after, a->name, cJSON_Parse(a->dflt));
-		else if (a->flags & LH_PA_COMPUTED)
+		else if (a->default_json != NULL)
+			put(c->after, a->name, cJSON_Parse(a->default_json));
+		else if (flags_of(a) & PA_COMPUTED)
 			mark_unknown(c, a->name);
 		else
 			put(c->after, a->name, cJSON_CreateNull());
@@ -203,13 +224,14 @@ plan_create(const lh_plan_slot *s, lh_change *c)
 static void
 plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 {
-	const lh_plan_rtype *rt = s->rt;
+	const lh_rtype *rt = s->rt;
 	bool changed = false, force = false;
 	c->after = cJSON_CreateObject();
-	for (size_t i = 0; i < rt->nattrs; i++) {
-		const lh_plan_attr *a = &rt->attrs[i];
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *a = &rt->attrs[i];
+		unsigned fl = flags_of(a);
 		const cJSON *old = get(base, a->name);
-		bool configurable = (a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)) != 0;
+		bool configurable = (fl & (PA_REQUIRED | PA_OPTIONAL)) != 0;
 		bool diff = false;
 		bool ignored = s->ignore_all;
 		for (size_t k = 0; k < s->nignore && !ignored; k++)
@@ -221,22 +243,22 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 			diff = true;
 		} else if (configurable && set_in(s->want, a->name)) {
 			const cJSON *w = get(s->want, a->name);
-			if (same(rt, a->name, w, old)) {
+			if (same(a, w, old)) {
 				put(c->after, a->name, dup(old));
 			} else {
 				put(c->after, a->name, dup(w));
 				diff = true;
 			}
-		} else if (configurable && a->dflt != NULL) {
-			cJSON *d = cJSON_Parse(a->dflt);
-			if (same(rt, a->name, d, old)) {
+		} else if (configurable && a->default_json != NULL) {
+			cJSON *d = cJSON_Parse(a->default_json);
+			if (same(a, d, old)) {
 				cJSON_Delete(d);
 				put(c->after, a->name, dup(old));
 			} else {
 				put(c->after, a->name, d);
 				diff = true;
 			}
-		} else if (a->flags & LH_PA_COMPUTED) {
+		} else if (fl & PA_COMPUTED) {
 			put(c->after, a->name, dup(old));	/* unmanaged or computed */
 		} else {
 			put(c->after, a->name, cJSON_CreateNull());
@@ -244,7 +266,7 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 		}
 		if (diff) {
 			changed = true;
-			if (a->flags & LH_PA_FORCE_NEW) {
+			if ((fl & PA_FORCE_NEW) || (a->forces != NULL && a->forces(s->want))) {
 				force = true;
 				if (c->replace_paths == NULL)
 					c->replace_paths = cJSON_CreateArray();
@@ -269,9 +291,9 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 		return;
 	}
 	c->action = LH_ACT_UPDATE;
-	for (size_t i = 0; i < rt->nattrs; i++) {
-		const lh_plan_attr *a = &rt->attrs[i];
-		if (a->flags & LH_PA_CHANGES) {
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *a = &rt->attrs[i];
+		if (flags_of(a) & PA_CHANGES) {
 			cJSON_DeleteItemFromObjectCaseSensitive(c->after, a->name);
 			mark_unknown(c, a->name);
 		}
@@ -287,11 +309,11 @@ relevant_drift(const lh_plan_slot *s)
 		return true;
 	if (s->want == NULL)
 		return false;
-	for (size_t i = 0; i < s->rt->nattrs; i++) {
-		const lh_plan_attr *a = &s->rt->attrs[i];
-		if (!(a->flags & (LH_PA_REQUIRED | LH_PA_OPTIONAL)))
+	for (size_t i = 0; i < s->rt->n; i++) {
+		const lh_attr *a = &s->rt->attrs[i];
+		if (!(flags_of(a) & (PA_REQUIRED | PA_OPTIONAL)))
 			continue;
-		if (!set_in(s->want, a->name) && a->dflt == NULL)
+		if (!set_in(s->want, a->name) && a->default_json == NULL)
 			continue;
 		if (!lh_json_equal(get(s->prior, a->name), get(s->have, a->name)))
 			return true;

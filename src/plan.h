@@ -14,6 +14,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "resource.h"
+
 typedef enum {
 	LH_ACT_NOOP,
 	LH_ACT_CREATE,
@@ -33,33 +35,8 @@ typedef enum {
 	LH_REASON_WRONG_REPETITION	/* count <-> for_each <-> single changed */
 } lh_reason;
 
-/* Attribute flags for the planner. */
-enum {
-	LH_PA_REQUIRED = 1,	/* must be set in configuration */
-	LH_PA_OPTIONAL = 2,	/* may be set; when absent and COMPUTED: unmanaged */
-	LH_PA_COMPUTED = 4,	/* the server decides (when not configured) */
-	LH_PA_FORCE_NEW = 8,	/* a change means replacement */
-	LH_PA_SENSITIVE = 16,	/* never shown */
-	LH_PA_CHANGES = 32	/* computed and moves on every update (updated_at) */
-};
-
-typedef struct lh_plan_attr {
-	const char *name;	/* "user_email" */
-	unsigned flags;		/* LH_PA_* */
-	const char *dflt;	/* JSON text of the value meant when absent ("\"user\""), or NULL */
-} lh_plan_attr;
-
-/* A resource type as the planner sees it. */
-typedef struct lh_plan_rtype {
-	const char *type;		/* "litellm_user" */
-	const lh_plan_attr *attrs;	/* sorted by name */
-	size_t nattrs;
-	/* True when config value c and state value s mean the same (roles, durations,
-	 * numbers, JSON strings ...).  NULL: exact JSON equality. */
-	bool (*same)(const char *attr, const cJSON *c, const cJSON *s);
-	const char *id_attr;		/* "id" */
-} lh_plan_rtype;
-
+/* The planner reads a type's attribute table (resource.h): mode, force_new (and
+ * forces), default_json, changes, and compares by meaning with each attribute's same. */
 /* One resource instance: what the configuration wants and what the state holds.  The
  * caller matches them by address.  All pointers borrowed for the plan's lifetime. */
 typedef struct lh_plan_slot {
@@ -67,7 +44,7 @@ typedef struct lh_plan_slot {
 	const char *type;	/* litellm_user */
 	const char *name;	/* dev */
 	const cJSON *index;	/* NULL (no key), number (count) or string (for_each) */
-	const lh_plan_rtype *rt;
+	const lh_rtype *rt;
 	/* configuration side (want == NULL: no configuration for this instance) */
 	const cJSON *want;	/* arguments; absent or null = not set */
 	const cJSON *want_unknown;	/* {arg:true} for arguments unknown at plan time, or NULL */
@@ -92,7 +69,7 @@ typedef struct lh_plan_slot {
 typedef struct lh_change {
 	const char *addr, *type, *name;
 	cJSON *index;		/* copy of the slot's index, or NULL */
-	const lh_plan_rtype *rt;
+	const lh_rtype *rt;
 	lh_action action;
 	lh_reason reason;
 	cJSON *before;		/* object or NULL (create) */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "user_api.h"
+#include "schema.h"
 
 /* ---- records ---- */
 
@@ -104,6 +104,7 @@ lh_run_free(lh_run *r)
 	lh_plan_free(r->plan);
 	free(r->slots);
 	free(r->slot_rec);
+	lh_rctx_clear(&r->rc);
 	lh_http_free(r->http);
 	memset(r, 0, sizeof *r);
 }
@@ -185,6 +186,7 @@ lh_run_http(lh_run *r)
 		    "%s", err ? err : "the api_base cannot be used");
 		return false;
 	}
+	r->rc.http = r->http;
 	return true;
 }
 
@@ -289,7 +291,7 @@ lh_run_flush_errors(lh_run *r)
 typedef struct rjob {
 	lh_run *r;
 	lh_rec *rec;
-	lh_user_op op;
+	lh_rop op;
 	int kind;		/* 0 refresh, 1 intent, 2 import */
 	const lh_state_intent *intent;
 } rjob;
@@ -298,7 +300,7 @@ static void progress(lh_run *r, const char *addr, const lh_addr *id, const char 
     const char *uid);
 
 static void
-rjob_done(lh_user_op *op, void *ctx)
+rjob_done(lh_rop *op, void *ctx)
 {
 	rjob *j = ctx;
 	lh_run *r = j->r;
@@ -309,7 +311,7 @@ rjob_done(lh_user_op *op, void *ctx)
 		return;
 	}
 	if (j->kind == 1) {
-		/* an interrupted create: adopt the user if it exists, else forget it */
+		/* an interrupted create: adopt the object if it exists, else forget it */
 		if (!op->gone && op->attrs != NULL) {
 			lh_state_set(r->st, &j->intent->addr, op->attrs, NULL, NULL);
 			op->attrs = NULL;
@@ -366,121 +368,38 @@ progress(lh_run *r, const char *addr, const lh_addr *id, const char *ev, const c
 	cJSON_Delete(idx);
 }
 
-/* Refresh reads users 100 at a time with GET /user/list?user_ids=a,b,... (several ids
- * match exactly), so a no-op plan of 1,000 users is 10 requests, not 1,000.  A user the
- * list does not return is confirmed with GET /user/info (the only proof of "gone"); a
- * server without that filter (404/405/422) gets one /user/info per user. */
-static const char *attr_str(const cJSON *o, const char *k);
-
-typedef struct rbatch {
-	lh_run *r;
-	rjob **jobs;
-	size_t n;
-	char *ids;		/* comma-joined */
-	struct rbatch *next;
-} rbatch;
-
-#define REFRESH_BATCH 100
-
+/* Refreshes js[0..n) (all reads): each type's read_many gets its ops together (one
+ * /user/list per 100 users, one /team/info per team ...); types without one read
+ * object by object. */
 static void
-batch_fallback(lh_http *h, rbatch *b, const bool *found)
+submit_reads(lh_run *r, rjob *js, size_t n)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (found == NULL || !found[i])
-			lh_user_submit(h, &b->jobs[i]->op);
-}
-
-static void
-batch_done(lh_http *h, lh_http_resp *resp, void *ctx)
-{
-	rbatch *b = ctx;
-	lh_run *r = b->r;
-	const cJSON *users = cJSON_GetObjectItemCaseSensitive(resp->json, "users");
-	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
-		bool *found = calloc(b->n + 1, sizeof *found);
-		if (found == NULL)
-			abort();
-		const cJSON *row;
-		cJSON_ArrayForEach(row, users) {
-			const char *id = attr_str(row, "user_id");
-			if (id == NULL)
-				continue;
-			for (size_t i = 0; i < b->n; i++) {
-				rjob *j = b->jobs[i];
-				if (found[i] || strcmp(j->op.id, id) != 0)
-					continue;
-				found[i] = true;
-				j->rec->refreshed = true;
-				j->rec->have = lh_user_from_api(row, j->rec->prior);
-				progress(r, j->rec->addr, &j->rec->id, "refresh_done", id);
-			}
-		}
-		batch_fallback(h, b, found);
-		free(found);
+	if (n == 0)
 		return;
-	}
-	if (resp->result == LH_HTTP_CANCELLED)
-		return;
-	if (resp->result == LH_HTTP_STATUS &&
-	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
-		batch_fallback(h, b, NULL);
-		return;
-	}
-	for (size_t i = 0; i < b->n; i++) {
-		char sum[512];
-		snprintf(sum, sizeof sum, "Error reading %s", b->jobs[i]->rec->addr);
-		lh_run_error(r, b->jobs[i]->rec->addr, sum,
-		    resp->error ? resp->error : "GET /user/list failed");
-	}
-}
-
-static rbatch *
-refresh_batched(lh_run *r, rjob *js, size_t n)
-{
-	rbatch *head = NULL;
-	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
-	for (size_t start = 0; start < n; start += REFRESH_BATCH) {
-		size_t m = n - start < REFRESH_BATCH ? n - start : REFRESH_BATCH;
-		if (m < 2 || (off != NULL && *off != '\0' && *off != '0')) {
-			for (size_t i = 0; i < m; i++)
-				lh_user_submit(r->http, &js[start + i].op);
+	lh_rop **ops = calloc(n, sizeof *ops);
+	if (ops == NULL)
+		abort();
+	const lh_rtype *const *ts = lh_rtypes();
+	for (size_t t = 0; ts[t] != NULL; t++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (js[i].op.rt == ts[t])
+				ops[k++] = &js[i].op;
+		if (k == 0)
+			continue;
+		if (ts[t]->read_many != NULL) {
+			ts[t]->read_many(&r->rc, ops, k);
 			continue;
 		}
-		rbatch *b = calloc(1, sizeof *b);
-		if (b == NULL)
-			abort();
-		b->r = r;
-		b->n = m;
-		b->jobs = calloc(m, sizeof *b->jobs);
-		size_t len = 0;
-		for (size_t i = 0; i < m; i++)
-			len += strlen(js[start + i].op.id) + 1;
-		b->ids = calloc(len + 1, 1);
-		if (b->jobs == NULL || b->ids == NULL)
-			abort();
-		for (size_t i = 0; i < m; i++) {
-			b->jobs[i] = &js[start + i];
-			js[start + i].op.started = 0;
-			if (i > 0)
-				strcat(b->ids, ",");
-			strcat(b->ids, js[start + i].op.id);
-		}
-		char ps[16];
-		snprintf(ps, sizeof ps, "%d", REFRESH_BATCH);
-		lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
-		    {"sort_by", "user_id"}, {"sort_order", "asc"}};
-		lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
-		    .done = batch_done, .ctx = b};
-		b->next = head;
-		head = b;
-		if (!lh_http_submit(r->http, &req))
-			batch_fallback(r->http, b, NULL);
+		for (size_t i = 0; i < k; i++)
+			lh_rop_submit(&r->rc, ops[i]);
 	}
-	return head;
+	free(ops);
 }
 
 cJSON *
-lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone)
+lh_refresh_read_one(lh_run *r, const lh_rtype *rt, const char *addr, const char *id,
+    bool lookup, bool *gone)
 {
 	*gone = false;
 	if (!lh_run_http(r))
@@ -488,19 +407,23 @@ lh_refresh_read_one(lh_run *r, const char *addr, const char *id, bool *gone)
 	rjob j = {.r = r, .kind = 0};
 	lh_rec tmp = {.addr = (char *)addr};
 	j.rec = &tmp;
-	j.op.kind = LH_USER_READ;
+	j.op.kind = LH_OP_READ;
+	j.op.rt = rt;
 	j.op.addr = addr;
 	j.op.id = id;
+	j.op.lookup = lookup;
 	j.op.done = rjob_done;
 	j.op.ctx = &j;
 	int before = r->d->errors;
-	if (!lh_user_submit(r->http, &j.op))
+	if (!lh_rop_submit(&r->rc, &j.op))
 		return NULL;
 	lh_http_run(r->http);
 	lh_run_flush_errors(r);
-	lh_user_op_clear(&j.op);
-	if (r->d->errors > before)
+	lh_rop_clear(&j.op);
+	if (r->d->errors > before) {
+		cJSON_Delete(tmp.have);
 		return NULL;
+	}
 	if (tmp.have == NULL)
 		*gone = true;
 	return tmp.have;
@@ -510,6 +433,24 @@ static const char *
 attr_str(const cJSON *o, const char *k)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, k));
+}
+
+/* The object id of state attributes of type rt. */
+static const char *
+state_id(const lh_rtype *rt, const cJSON *attrs)
+{
+	const char *id = attr_str(attrs, rt->id_attr);
+	if (id == NULL && rt->own_id_attr != NULL)
+		id = attr_str(attrs, rt->own_id_attr);
+	return id;
+}
+
+static void
+unsupported_type(lh_run *r, const lh_addr *a)
+{
+	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Unsupported resource type in state",
+	    "The state holds %s.%s of type \"%s\"; litehcl supports %s.", a->type, a->name,
+	    a->type, lh_rtype_list_text());
 }
 
 bool
@@ -528,21 +469,29 @@ lh_refresh(lh_run *r)
 		rjob *js = calloc(nint, sizeof *js);
 		if (js == NULL)
 			abort();
+		size_t nj = 0;
 		for (size_t i = 0; i < nint; i++) {
-			js[i].r = r;
-			js[i].kind = 1;
-			js[i].intent = &ints[i];
-			js[i].op.kind = LH_USER_READ;
-			js[i].op.addr = "litellm_user";
-			js[i].op.id = ints[i].id;
-			js[i].op.done = rjob_done;
-			js[i].op.ctx = &js[i];
-			lh_user_submit(r->http, &js[i].op);
+			const lh_rtype *rt = lh_rtype_find(ints[i].addr.type);
+			if (rt == NULL) {
+				unsupported_type(r, &ints[i].addr);
+				continue;
+			}
+			rjob *j = &js[nj++];
+			j->r = r;
+			j->kind = 1;
+			j->intent = &ints[i];
+			j->op.kind = LH_OP_READ;
+			j->op.rt = rt;
+			j->op.addr = lh_addr_format(r->a, &ints[i].addr);
+			j->op.id = ints[i].id;
+			j->op.done = rjob_done;
+			j->op.ctx = j;
 		}
+		submit_reads(r, js, nj);
 		lh_http_run(r->http);
 		lh_run_flush_errors(r);
-		for (size_t i = 0; i < nint; i++)
-			lh_user_op_clear(&js[i].op);
+		for (size_t i = 0; i < nj; i++)
+			lh_rop_clear(&js[i].op);
 		free(js);
 		if (r->d->errors > errs)
 			return false;
@@ -555,10 +504,9 @@ lh_refresh(lh_run *r)
 	size_t nj = 0;
 	for (size_t i = 0; i < nst; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
-		if (strcmp(si->addr.type, "litellm_user") != 0) {
-			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Unsupported resource type in state",
-			    "The state holds %s.%s of type \"%s\"; litehcl supports litellm_user.",
-			    si->addr.type, si->addr.name, si->addr.type);
+		const lh_rtype *rt = lh_rtype_find(si->addr.type);
+		if (rt == NULL) {
+			unsupported_type(r, &si->addr);
 			continue;
 		}
 		lh_rec *rec = lh_run_rec(r, &si->addr, true);
@@ -567,9 +515,7 @@ lh_refresh(lh_run *r)
 		rec->prior_sensitive = lh_run_sensitive_set(si->sensitive_attributes);
 		if (r->cfg != NULL)
 			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
-		const char *id = attr_str(si->attributes, "id");
-		if (id == NULL)
-			id = attr_str(si->attributes, "user_id");
+		const char *id = state_id(rt, si->attributes);
 		if (!r->o.refresh || id == NULL) {
 			rec->have = cJSON_Duplicate(si->attributes, 1);
 			continue;
@@ -578,7 +524,8 @@ lh_refresh(lh_run *r)
 		j->r = r;
 		j->rec = rec;
 		j->kind = 0;
-		j->op.kind = LH_USER_READ;
+		j->op.kind = LH_OP_READ;
+		j->op.rt = rt;
 		j->op.addr = rec->addr;
 		j->op.id = id;
 		j->op.ref = rec->prior;
@@ -586,11 +533,14 @@ lh_refresh(lh_run *r)
 		j->op.ctx = j;
 		progress(r, rec->addr, &rec->id, "refresh", id);
 	}
-	size_t nrefresh = nj;
-	rbatch *batches = refresh_batched(r, js, nrefresh);
+	submit_reads(r, js, nj);
+	size_t nread = nj;
 	/* 3. import blocks whose target is not in the state yet */
 	for (size_t i = 0; i < nimp && r->o.mode == LH_PLAN_NORMAL; i++) {
 		lh_import *im = r->cfg->imports[i];
+		const lh_rtype *rt = lh_rtype_find(im->to_addr.type);
+		if (rt == NULL)
+			continue;	/* the configuration check reported it */
 		lh_rec *rec = lh_run_rec(r, &im->to_addr, true);
 		if (rec->in_state)
 			continue;
@@ -605,26 +555,22 @@ lh_refresh(lh_run *r)
 		j->r = r;
 		j->rec = rec;
 		j->kind = 2;
-		j->op.kind = LH_USER_READ;
+		j->op.kind = LH_OP_READ;
+		j->op.rt = rt;
+		j->op.lookup = true;
 		j->op.addr = rec->addr;
 		j->op.id = rec->import_id;
 		j->op.done = rjob_done;
 		j->op.ctx = j;
 		progress(r, rec->addr, &rec->id, "import_prepare", rec->import_id);
-		lh_user_submit(r->http, &j->op);
+		lh_rop_submit(&r->rc, &j->op);
 	}
+	(void)nread;
 	if (nj > 0)
 		lh_http_run(r->http);
 	lh_run_flush_errors(r);
 	for (size_t i = 0; i < nj; i++)
-		lh_user_op_clear(&js[i].op);
-	for (rbatch *b = batches; b != NULL;) {
-		rbatch *next = b->next;
-		free(b->ids);
-		free(b->jobs);
-		free(b);
-		b = next;
-	}
+		lh_rop_clear(&js[i].op);
 	free(js);
 	return r->d->errors == errs;
 }
@@ -765,7 +711,7 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->addr = x->addr;
 	s->type = x->id.type;
 	s->name = x->id.name;
-	s->rt = &lh_user_rtype;
+	s->rt = lh_rtype_find(x->id.type);
 	s->want = x->inst ? x->want : NULL;
 	s->want_unknown = x->inst ? x->want_unknown : NULL;
 	s->want_sensitive = x->inst ? x->want_sensitive : NULL;

@@ -1,93 +1,38 @@
-/* res_user.c - the litellm_user resource type as data (shared/spec/litellm_user.md):
- * its attribute table, the validators behind each argument's rules, the
- * compare-by-meaning functions (admin == proxy_admin, daily == 1d, max_budget 0 ==
- * null, metadata as JSON objects, emails case-insensitively) and the mapping of
- * configuration spellings to what the LiteLLM API expects.  The API hooks (create,
- * read, update, delete) live in user_api.c. */
-#include <cjson/cJSON.h>
-#include <ctype.h>
-#include <math.h>
+/* res_user.c - the litellm_user resource type (shared/spec/litellm_user.md), whole:
+ * its attribute table (validators, compare-by-meaning: admin == proxy_admin, daily ==
+ * 1d, max_budget 0 == null, metadata as JSON, emails case-insensitively; API
+ * spellings), its lifecycle over the LiteLLM API (POST /user/new with a client-chosen
+ * id and a read-back, /user/update after an existence check, /user/delete one id per
+ * call, GET /user/info as the only proof of existence), the batched refresh through
+ * GET /user/list?user_ids=..., import by email, and the configuration-wide check that
+ * emails are unique. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "func.h"
+#include "config.h"
+#include "diag.h"
+#include "http.h"
 #include "schema.h"
-#include "vars.h"
+
+extern const lh_rtype lh_res_user;
 
 static const lh_type list_string = {.kind = LH_TY_LIST, .elem = &lh_type_string};
+
+/* ---- roles ---- */
 
 static const char *const roles[] = {"admin", "user", "proxy_admin", "proxy_admin_viewer",
     "internal_user", "internal_user_viewer", NULL};
 
-const char *
-lh_user_role_api(const char *role)
+static const char *
+role_api(const char *role)
 {
 	if (strcmp(role, "admin") == 0)
 		return "proxy_admin";
 	if (strcmp(role, "user") == 0)
 		return "internal_user";
 	return role;
-}
-
-const char *
-lh_user_duration_api(const char *dur)
-{
-	if (strcmp(dur, "daily") == 0)
-		return "1d";
-	if (strcmp(dur, "weekly") == 0)
-		return "7d";
-	if (strcmp(dur, "monthly") == 0)
-		return "30d";
-	return dur;
-}
-
-long long
-lh_user_duration_seconds(const char *dur)
-{
-	dur = lh_user_duration_api(dur);
-	if (strcmp(dur, "1mo") == 0)
-		return 30LL * 86400;
-	if (dur[0] < '1' || dur[0] > '9')
-		return -1;
-	long long n = 0;
-	const char *p = dur;
-	while (*p >= '0' && *p <= '9') {
-		if (n > 1000000000000LL)
-			return -1;
-		n = n * 10 + (*p++ - '0');
-	}
-	if (p[0] == '\0' || p[1] != '\0')
-		return -1;
-	switch (p[0]) {
-	case 's': return n;
-	case 'm': return n * 60;
-	case 'h': return n * 3600;
-	case 'd': return n * 86400;
-	case 'w': return n * 7 * 86400;
-	default: return -1;
-	}
-}
-
-/* ---- validators: NULL when fine, else the detail sentence ---------------------- */
-
-static const char *
-check_email(lh_arena *a, const lh_value *v)
-{
-	const char *s = v->u.str.s;
-	size_t n = v->u.str.len;
-	const char *at = memchr(s, '@', n);
-	bool ok = at != NULL && at > s && memchr(at + 1, '@', n - (size_t)(at - s) - 1) == NULL;
-	if (ok) {
-		const char *dot = strrchr(at + 1, '.');
-		ok = dot != NULL && dot > at + 1 && dot[1] != '\0';
-		for (size_t i = 0; ok && i < n; i++)
-			if (isspace((unsigned char)s[i]) || s[i] == '\0')
-				ok = false;
-	}
-	if (ok)
-		return NULL;
-	return lh_arena_printf(a, "\"%s\" is not a valid email address: it must look like name@example.com.", s);
 }
 
 static const char *
@@ -99,205 +44,612 @@ check_role(lh_arena *a, const lh_value *v)
 	return lh_arena_printf(a, "The role \"%s\" is not supported. Valid values: \"admin\", \"user\", \"proxy_admin\", \"proxy_admin_viewer\", \"internal_user\", \"internal_user_viewer\".", v->u.str.s);
 }
 
-static const char *
-check_duration(lh_arena *a, const lh_value *v)
+static bool
+same_role(const cJSON *c, const cJSON *s)
 {
-	const char *s = v->u.str.s;
-	if (strcmp(s, "daily") == 0 || strcmp(s, "weekly") == 0 || strcmp(s, "monthly") == 0 ||
-	    lh_user_duration_seconds(s) > 0)
-		return NULL;
-	return lh_arena_printf(a, "The budget duration \"%s\" is not valid. Use \"daily\", \"weekly\", \"monthly\", or a number followed by s, m, h, d or w (\"30s\", \"12h\", \"7d\", \"2w\"), or \"1mo\".", s);
+	if (!cJSON_IsString(c) || !cJSON_IsString(s))
+		return false;
+	return strcmp(role_api(c->valuestring), role_api(s->valuestring)) == 0;
 }
 
-static const char *
-check_budget(lh_arena *a, const lh_value *v)
+static cJSON *
+api_role(const cJSON *v)
 {
-	double d = lh_number_double(v->u.num);
-	if (d >= 0 && !isnan(d))
-		return NULL;
-	return lh_arena_printf(a, "The budget must be zero or more (0 means unlimited), not %s.",
-	    lh_number_format(a, v->u.num));
+	return cJSON_IsString(v) ? cJSON_CreateString(role_api(v->valuestring)) : lh_jcopy(v);
 }
 
-static const char *
-check_limit(lh_arena *a, const lh_value *v)
+/* ---- the table (sorted by name) ---- */
+
+static const lh_attr user_attrs[] = {
+	{.name = "budget_duration", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_duration, .same = lh_same_duration, .to_api = lh_api_duration,
+	 .description = "Budget reset period: `daily`, `weekly`, `monthly`, or a native duration (`30s`, `12h`, `7d`, `2w`, `1mo`)."},
+	{.name = "created_at", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
+	 .description = "When the user was created."},
+	{.name = "id", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
+	 .description = "The user's id (= `user_id`)."},
+	{.name = "max_budget", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_budget, .same = lh_same_zero_null, .to_api = lh_api_zero_null,
+	 .description = "Maximum budget in dollars; `0` means unlimited."},
+	{.name = "metadata", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
+	 .accept = lh_accept_json_object, .validate = lh_check_json_object,
+	 .same = lh_same_json_text, .to_api = lh_api_json_object,
+	 .description = "A JSON object encoded as a string (`jsonencode({...})`); a map is accepted too."},
+	{.name = "models", .type = &list_string, .mode = LH_ATTR_OPTIONAL,
+	 .description = "Model names the user may use (order kept; `[]` means all)."},
+	{.name = "rpm_limit", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_limit, .to_api = lh_api_whole,
+	 .description = "Requests per minute limit (whole, >= 0)."},
+	{.name = "spend", .type = &lh_type_number, .mode = LH_ATTR_COMPUTED,
+	 .description = "The user's spend so far, in dollars."},
+	{.name = "tpm_limit", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_limit, .to_api = lh_api_whole,
+	 .description = "Tokens per minute limit (whole, >= 0)."},
+	{.name = "updated_at", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED, .changes = true,
+	 .description = "When the user was last updated."},
+	{.name = "user_alias", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
+	 .description = "A human-readable alias."},
+	{.name = "user_email", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED,
+	 .validate = lh_check_email, .same = lh_same_ci,
+	 .description = "The user's email address; unique per configuration and server (case-insensitively)."},
+	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
+	 .description = "The user id; litehcl chooses a UUID when it is not set. Changing it replaces the user."},
+	{.name = "user_role", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
+	 .default_json = "\"user\"", .validate = check_role, .same = same_role, .to_api = api_role,
+	 .description = "`admin`, `user` (default), or a native role: `proxy_admin`, `proxy_admin_viewer`, `internal_user`, `internal_user_viewer`."},
+};
+
+/* The arguments sent to the API, in the order they are sent. */
+static const char *const user_args[] = {
+	"user_email", "user_alias", "user_role", "max_budget", "budget_duration",
+	"tpm_limit", "rpm_limit", "models", "metadata", NULL
+};
+
+/* ---- the server's row as state attributes ---- */
+
+static cJSON *
+from_row(const cJSON *row, const cJSON *ref)
 {
-	double d = lh_number_double(v->u.num);
-	if (!v->u.num.is_int && (d != floor(d) || isinf(d)))
-		return lh_arena_printf(a, "The limit must be a whole number, not %s.", lh_number_format(a, v->u.num));
-	if (d < 0)
-		return lh_arena_printf(a, "The limit must be zero or more, not %s.", lh_number_format(a, v->u.num));
-	return NULL;
+	cJSON *n = cJSON_CreateObject();
+	const cJSON *id = lh_j(row, "user_id");
+	lh_jput(n, "id", lh_jcopy(id));
+	lh_jput(n, "user_id", lh_jcopy(id));
+	lh_jput(n, "created_at", lh_jcopy(lh_j(row, "created_at")));
+	lh_jput(n, "updated_at", lh_jcopy(lh_j(row, "updated_at")));
+	const cJSON *spend = lh_j(row, "spend");
+	lh_jput(n, "spend", cJSON_IsNumber(spend) ? lh_jcopy(spend) : cJSON_CreateNumber(0));
+	for (const char *const *k = user_args; *k; k++) {
+		const cJSON *s = lh_j(row, *k);
+		cJSON *v;
+		if (strcmp(*k, "metadata") == 0) {
+			v = lh_metadata_state(s);
+			/* an empty object is "no metadata" unless the configuration has some */
+			if (cJSON_IsString(v) && strcmp(v->valuestring, "{}") == 0 &&
+			    lh_jnull(lh_j(ref, *k))) {
+				cJSON_Delete(v);
+				v = cJSON_CreateNull();
+			}
+		} else if (strcmp(*k, "models") == 0) {
+			v = cJSON_IsArray(s) ? lh_jcopy(s) : cJSON_CreateArray();
+		} else {
+			v = lh_jcopy(s);
+		}
+		lh_jput(n, *k, v);
+	}
+	cJSON *o = lh_rtype_from_row(&lh_res_user, n, ref);
+	cJSON_Delete(n);
+	return o;
 }
 
-static const char *
-check_metadata(lh_arena *a, const lh_value *v)
+/* ---- request bodies ---- */
+
+static char *
+print_body(cJSON *b)
 {
-	cJSON *j = cJSON_ParseWithLength(v->u.str.s, v->u.str.len);
-	bool obj = j != NULL && cJSON_IsObject(j);
-	cJSON_Delete(j);
-	if (obj)
-		return NULL;
-	return "The metadata must be a JSON object encoded as a string, for example jsonencode({ team = \"backend\" }).";
+	char *s = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	if (s == NULL)
+		abort();
+	return s;
 }
 
-/* ---- comparisons by meaning -------------------------------------------------------- */
+char *lh_user_create_body(const cJSON *after, const char *user_id);
+char *lh_user_update_body(const char *user_id, const cJSON *before, const cJSON *after,
+    int *nchanged);
+cJSON *lh_user_from_api(const cJSON *row, const cJSON *ref);
+
+/* Exposed for tests/unit/user_api.c. */
+cJSON *
+lh_user_from_api(const cJSON *row, const cJSON *ref)
+{
+	return from_row(row, ref);
+}
+
+char *
+lh_user_create_body(const cJSON *after, const char *user_id)
+{
+	cJSON *b = cJSON_CreateObject();
+	lh_jput(b, "user_id", cJSON_CreateString(user_id));
+	for (const char *const *k = user_args; *k; k++) {
+		const cJSON *v = lh_j(after, *k);
+		if (!lh_jnull(v))
+			lh_rtype_put_api(&lh_res_user, b, *k, v);
+	}
+	lh_jput(b, "auto_create_key", cJSON_CreateFalse());
+	return print_body(b);
+}
+
+char *
+lh_user_update_body(const char *user_id, const cJSON *before, const cJSON *after,
+    int *nchanged)
+{
+	cJSON *b = cJSON_CreateObject();
+	int n = 0;
+	lh_jput(b, "user_id", cJSON_CreateString(user_id));
+	for (const char *const *k = user_args; *k; k++) {
+		const cJSON *v = lh_j(after, *k), *o = lh_j(before, *k);
+		if (lh_attr_same(lh_rtype_attr(&lh_res_user, *k), v, o))
+			continue;
+		if (lh_jnull(v) && strcmp(*k, "max_budget") != 0)
+			continue;	/* the API cannot clear it; the read-back reports that */
+		if (lh_jnull(v))
+			lh_jput(b, *k, cJSON_CreateNull());
+		else
+			lh_rtype_put_api(&lh_res_user, b, *k, v);
+		n++;
+	}
+	if (nchanged)
+		*nchanged = n;
+	return print_body(b);
+}
+
+/* ---- the operations ---- */
+
+enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK, ST_DUPCHECK };
+
+static void on_resp(lh_http *h, lh_http_resp *r, void *ctx);
 
 static bool
-both_null(const lh_value *c, const lh_value *s, bool *res)
+send_info(lh_rop *op, int stage)
 {
-	bool cn = lh_val_is_null(c), sn = lh_val_is_null(s);
-	if (cn || sn) {
-		*res = cn && sn;
-		return true;
+	lh_http_param q = {"user_id", op->id};
+	lh_http_req req = {.method = "GET", .path = "/user/info", .query = &q, .nquery = 1,
+	    .done = on_resp, .ctx = op};
+	op->stage = stage;
+	return lh_http_submit(op->rc->http, &req);
+}
+
+static bool
+send_update(lh_rop *op)
+{
+	int n = 0;
+	char *body = lh_user_update_body(op->id, op->before, op->after, &n);
+	lh_http_req req = {.method = "POST", .path = "/user/update", .body = body,
+	    .done = on_resp, .ctx = op};
+	op->stage = ST_MAIN;
+	bool ok = lh_http_submit(op->rc->http, &req);
+	free(body);
+	return ok;
+}
+
+/* True when an answer says the user does not exist - and only then: a 404 from
+ * LiteLLM about a user carries {"error":{...}} (info) or {"detail":{"error":...}}
+ * (delete); an old server answers 200 with a user_info that has no user_id.  A 404
+ * {"detail":"Not Found"} is an unknown *route* (a wrong api_base or a proxy in
+ * front), and an HTML page is not LiteLLM at all: treating those as "gone" would drop
+ * every user from the state. */
+static bool
+user_absent(const lh_http_resp *r)
+{
+	if (!cJSON_IsObject(r->json))
+		return false;
+	if (r->result == LH_HTTP_OK) {
+		const cJSON *ui = lh_j(r->json, "user_info");
+		return cJSON_IsObject(ui) && !cJSON_IsString(lh_j(ui, "user_id"));
+	}
+	if (r->result != LH_HTTP_STATUS || r->status != 404)
+		return false;
+	return cJSON_IsObject(lh_j(r->json, "error")) || cJSON_IsObject(lh_j(r->json, "detail"));
+}
+
+/* True when an info answer names an existing user; sets *row. */
+static bool
+info_exists(const lh_http_resp *r, const cJSON **row)
+{
+	if (r->result != LH_HTTP_OK)
+		return false;
+	const cJSON *ui = lh_j(r->json, "user_info");
+	const cJSON *id = lh_j(ui, "user_id");
+	if (!cJSON_IsString(id) || id->valuestring[0] == '\0')
+		return false;
+	*row = ui;
+	return true;
+}
+
+static void
+readback(lh_rop *op, const cJSON *row)
+{
+	const cJSON *ref = op->kind == LH_OP_READ ? op->ref : op->after;
+	cJSON_Delete(op->attrs);
+	op->attrs = from_row(row, ref);
+	if (op->kind == LH_OP_CREATE || op->kind == LH_OP_UPDATE) {
+		const char *bad = lh_rtype_check(&lh_res_user, op->after, op->attrs,
+		    op->kind == LH_OP_UPDATE ? op->before : NULL);
+		if (bad != NULL) {
+			lh_rop_fail_kept(op, "user", bad);
+			return;
+		}
+	}
+	lh_rop_succeed(op);
+}
+
+static void
+on_conflict_list(lh_rop *op, const lh_http_resp *r)
+{
+	const char *email = lh_js(op->after, "user_email");
+	const char *found = NULL;
+	const cJSON *u;
+	cJSON_ArrayForEach(u, lh_j(r->json, "users")) {
+		const char *e = lh_js(u, "user_email");
+		if (e != NULL && email != NULL && strcasecmp(e, email) == 0) {
+			found = lh_js(u, "user_id");
+			break;
+		}
+	}
+	const char *cfg_id = lh_js(op->after, "user_id");
+	if (found == NULL && cfg_id != NULL)
+		found = cfg_id;
+	char s[512];
+	snprintf(s, sizeof s, "Error creating %s: user already exists", op->addr);
+	if (found != NULL)
+		lh_rop_fail(op, s, lh_xprintf("LiteLLM already has a user with %s%s (user_id \"%s\"). "
+		    "To manage that user with litehcl, import it:\n  litehcl import %s %s",
+		    email ? "email " : "this id", email ? email : "", found, op->addr, found));
+	else
+		lh_rop_fail(op, s, lh_xprintf("LiteLLM refused the new user as a duplicate of an "
+		    "existing one (email %s), which could not be found with GET /user/list. Find "
+		    "its user_id and import it: litehcl import %s USER_ID", email ? email : "?",
+		    op->addr));
+}
+
+/* A create was refused because the email or id is taken: find who has it, for the
+ * message with the import command. */
+static void
+send_conflict_list(lh_rop *op, const lh_http_resp *r)
+{
+	const char *email = lh_js(op->after, "user_email");
+	lh_http_param q[4] = {{"user_email", email ? email : ""},
+	    {"page_size", "100"}, {"sort_by", "user_id"}, {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q,
+	    .nquery = 4, .done = on_resp, .ctx = op};
+	op->stage = ST_CONFLICT;
+	if (!lh_http_submit(op->rc->http, &req))
+		lh_rop_http_fail(op, r);
+}
+
+static void
+on_resp(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	(void)h;
+	lh_rop *op = ctx;
+	const cJSON *row = NULL;
+	switch (op->stage) {
+	case ST_READBACK:
+		if (info_exists(r, &row)) {
+			readback(op, row);
+		} else if (op->kind == LH_OP_CREATE && op->attrs != NULL) {
+			/* The user was created (POST answered 200) but could not be read back
+			 * (interrupted, or the read failed): record what the create answered so
+			 * it is never lost; the next refresh completes it. */
+			lh_rop_succeed(op);
+		} else if (user_absent(r)) {
+			if (op->kind == LH_OP_READ) {
+				op->gone = true;
+				lh_rop_succeed(op);
+			} else {
+				char s[512];
+				snprintf(s, sizeof s, "Error %s %s", lh_rop_verb(op), op->addr);
+				lh_rop_fail(op, s, lh_xprintf("The server accepted the change but GET "
+				    "/user/info does not find user %s afterwards.", op->id));
+			}
+		} else {
+			lh_rop_http_fail(op, r);
+		}
+		return;
+	case ST_UNCERTAIN:
+		/* A create whose answer was lost: did it happen? */
+		if (info_exists(r, &row)) {
+			readback(op, row);
+		} else if (!user_absent(r)) {
+			lh_rop_http_fail(op, r);	/* still unknown: the journal intent stays */
+		} else {
+			op->maybe_created = false;
+			char s[512];
+			snprintf(s, sizeof s, "Error creating %s", op->addr);
+			lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that may or "
+			    "may not have reached the server, and user %s does not exist now. Run "
+			    "apply again.", op->id));
+		}
+		return;
+	case ST_CONFLICT:
+		on_conflict_list(op, r);
+		return;
+	case ST_DUPCHECK:
+		if (info_exists(r, &row))
+			readback(op, row);
+		else
+			send_conflict_list(op, r);
+		return;
+	case ST_PRECHECK:
+		if (info_exists(r, &row)) {
+			if (!send_update(op))
+				lh_rop_http_fail(op, r);
+		} else if (user_absent(r)) {
+			char s[512];
+			snprintf(s, sizeof s, "Error updating %s", op->addr ? op->addr : "litellm_user");
+			lh_rop_fail(op, s, lh_xprintf("User %s was deleted outside litehcl after the plan "
+			    "was made, so it was not updated (LiteLLM's update would re-create it "
+			    "without its email). Run plan again: it will plan to create the user.",
+			    op->id));
+		} else {
+			lh_rop_http_fail(op, r);
+		}
+		return;
+	default:
+		break;
+	}
+	/* ST_MAIN */
+	switch (op->kind) {
+	case LH_OP_READ:
+		if (info_exists(r, &row))
+			readback(op, row);
+		else if (user_absent(r)) {
+			op->gone = true;
+			lh_rop_succeed(op);
+		} else
+			lh_rop_http_fail(op, r);
+		return;
+	case LH_OP_CREATE:
+		if (r->result == LH_HTTP_OK) {
+			cJSON *nrow = cJSON_IsObject(r->json) ? cJSON_Duplicate(r->json, 1) :
+			    cJSON_CreateObject();
+			if (!cJSON_IsString(lh_j(nrow, "user_id"))) {
+				cJSON_DeleteItemFromObjectCaseSensitive(nrow, "user_id");
+				lh_jput(nrow, "user_id", cJSON_CreateString(op->id));
+			}
+			/* the create answer's timestamps are the key's, not the user's */
+			cJSON_DeleteItemFromObjectCaseSensitive(nrow, "created_at");
+			cJSON_DeleteItemFromObjectCaseSensitive(nrow, "updated_at");
+			cJSON_Delete(op->attrs);
+			op->attrs = from_row(nrow, op->after);
+			cJSON_Delete(nrow);
+			if (!send_info(op, ST_READBACK))
+				lh_rop_succeed(op);
+		} else if (r->result == LH_HTTP_UNCERTAIN) {
+			op->maybe_created = true;
+			if (!send_info(op, ST_UNCERTAIN))
+				lh_rop_http_fail(op, r);
+		} else if (r->result == LH_HTTP_STATUS && (r->status == 409 ||
+		    (r->status == 400 && r->body != NULL && strstr(r->body, "already exists")))) {
+			/* The id is ours (a UUID litehcl chose, or the configured one): if a user
+			 * with it exists, it is this create landing twice - an earlier run's
+			 * request the server finished after that run died, retried with the
+			 * same id.  Adopt it rather than report a conflict. */
+			if (!op->own_id)
+				send_conflict_list(op, r);
+			else if (!send_info(op, ST_DUPCHECK))
+				lh_rop_http_fail(op, r);
+		} else {
+			lh_rop_http_fail(op, r);
+		}
+		return;
+	case LH_OP_UPDATE:
+		if (r->result == LH_HTTP_OK) {
+			if (!send_info(op, ST_READBACK))
+				lh_rop_http_fail(op, r);
+		} else {
+			lh_rop_http_fail(op, r);
+		}
+		return;
+	case LH_OP_DELETE:
+		if (r->result == LH_HTTP_OK) {
+			lh_rop_succeed(op);
+		} else if (user_absent(r)) {
+			op->gone = true;
+			lh_rop_succeed(op);
+		} else {
+			lh_rop_http_fail(op, r);
+		}
+		return;
+	}
+}
+
+static bool
+user_submit(lh_rop *op)
+{
+	switch (op->kind) {
+	case LH_OP_READ:
+		return send_info(op, ST_MAIN);
+	case LH_OP_CREATE: {
+		char *body = lh_user_create_body(op->after, op->id);
+		lh_http_req req = {.method = "POST", .path = "/user/new", .body = body,
+		    .non_idempotent = true, .done = on_resp, .ctx = op};
+		bool ok = lh_http_submit(op->rc->http, &req);
+		free(body);
+		return ok;
+	}
+	case LH_OP_UPDATE:
+		/* POST /user/update is an upsert: sent for a user deleted since the plan
+		 * was made it would create an email-less ghost.  Check first. */
+		return send_info(op, ST_PRECHECK);
+	case LH_OP_DELETE: {
+		cJSON *b = cJSON_CreateObject(), *ids = cJSON_CreateArray();
+		cJSON_AddItemToArray(ids, cJSON_CreateString(op->id));
+		lh_jput(b, "user_ids", ids);
+		char *body = print_body(b);
+		lh_http_req req = {.method = "POST", .path = "/user/delete", .body = body,
+		    .done = on_resp, .ctx = op};
+		bool ok = lh_http_submit(op->rc->http, &req);
+		free(body);
+		return ok;
+	}
 	}
 	return false;
 }
 
+/* ---- batched refresh ----
+ * Users are read 100 at a time with GET /user/list?user_ids=a,b,... (several ids
+ * match exactly), so a no-op plan of 1,000 users is 10 requests, not 1,000.  A user
+ * the list does not return is confirmed with GET /user/info (the only proof of
+ * "gone"); a server without that filter (404/405/422) gets one /user/info per user. */
+
+#define REFRESH_BATCH 100
+
+typedef struct rbatch {
+	lh_rctx *rc;
+	lh_rop **ops;
+	size_t n;
+	char *ids;		/* comma-joined */
+} rbatch;
+
+static void
+batch_free(rbatch *b)
+{
+	free(b->ids);
+	free(b->ops);
+	free(b);
+}
+
+static void
+batch_done(lh_http *h, lh_http_resp *resp, void *ctx)
+{
+	(void)h;
+	rbatch *b = ctx;
+	const cJSON *users = lh_j(resp->json, "users");
+	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
+		bool *found = calloc(b->n + 1, sizeof *found);
+		if (found == NULL)
+			abort();
+		const cJSON *row;
+		cJSON_ArrayForEach(row, users) {
+			const char *id = lh_js(row, "user_id");
+			if (id == NULL)
+				continue;
+			for (size_t i = 0; i < b->n; i++) {
+				lh_rop *op = b->ops[i];
+				if (found[i] || strcmp(op->id, id) != 0)
+					continue;
+				found[i] = true;
+				op->attrs = from_row(row, op->ref);
+				lh_rop_succeed(op);
+			}
+		}
+		for (size_t i = 0; i < b->n; i++)
+			if (!found[i])
+				lh_rop_submit(b->rc, b->ops[i]);
+		free(found);
+	} else if (resp->result == LH_HTTP_CANCELLED) {
+		for (size_t i = 0; i < b->n; i++) {
+			b->ops[i]->cancelled = true;
+			lh_rop_fail(b->ops[i], "Interrupted", lh_xstrdup("interrupted"));
+		}
+	} else if (resp->result == LH_HTTP_STATUS &&
+	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
+		for (size_t i = 0; i < b->n; i++)
+			lh_rop_submit(b->rc, b->ops[i]);
+	} else {
+		for (size_t i = 0; i < b->n; i++) {
+			char sum[512];
+			snprintf(sum, sizeof sum, "Error reading %s", b->ops[i]->addr);
+			lh_rop_fail(b->ops[i], sum, lh_xstrdup(resp->error ? resp->error :
+			    "GET /user/list failed"));
+		}
+	}
+	batch_free(b);
+}
+
+static void
+user_read_many(lh_rctx *rc, lh_rop **ops, size_t n)
+{
+	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
+	bool one = off != NULL && *off != '\0' && *off != '0';
+	for (size_t start = 0; start < n; start += REFRESH_BATCH) {
+		size_t m = n - start < REFRESH_BATCH ? n - start : REFRESH_BATCH;
+		if (m < 2 || one) {
+			for (size_t i = 0; i < m; i++)
+				lh_rop_submit(rc, ops[start + i]);
+			continue;
+		}
+		rbatch *b = calloc(1, sizeof *b);
+		if (b == NULL)
+			abort();
+		b->rc = rc;
+		b->n = m;
+		b->ops = calloc(m, sizeof *b->ops);
+		size_t len = 0;
+		for (size_t i = 0; i < m; i++)
+			len += strlen(ops[start + i]->id) + 1;
+		b->ids = calloc(len + 1, 1);
+		if (b->ops == NULL || b->ids == NULL)
+			abort();
+		char *p = b->ids;
+		for (size_t i = 0; i < m; i++) {
+			lh_rop *op = ops[start + i];
+			b->ops[i] = op;
+			op->rc = rc;
+			op->ok = op->gone = op->cancelled = false;
+			size_t l = strlen(op->id);
+			if (i > 0)
+				*p++ = ',';
+			memcpy(p, op->id, l);
+			p += l;
+		}
+		*p = '\0';
+		char ps[16];
+		snprintf(ps, sizeof ps, "%d", REFRESH_BATCH);
+		lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
+		    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+		lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
+		    .done = batch_done, .ctx = b};
+		if (!lh_http_submit(rc->http, &req)) {
+			for (size_t i = 0; i < m; i++)
+				lh_rop_submit(rc, b->ops[i]);
+			batch_free(b);
+		}
+	}
+}
+
+/* ---- import and configuration checks ---- */
+
 static bool
-same_role(const lh_value *c, const lh_value *s)
+user_import_matches(const lh_value *args, const cJSON *attrs)
 {
-	bool r;
-	if (both_null(c, s, &r))
-		return r;
-	return strcmp(lh_user_role_api(c->u.str.s), lh_user_role_api(s->u.str.s)) == 0;
+	const char *email = lh_js(attrs, "user_email");
+	lh_value *e = lh_val_get(args, "user_email");
+	if (email == NULL || e == NULL || lh_val_is_null(e) || lh_val_has_unknown(e) ||
+	    e->type->kind != LH_TY_STRING)
+		return false;
+	return strlen(email) == e->u.str.len && strncasecmp(email, e->u.str.s, e->u.str.len) == 0;
 }
 
-static bool
-same_duration(const lh_value *c, const lh_value *s)
+/* The same user_email twice (case-insensitive) is an error at the later one. */
+static void
+user_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 {
-	bool r;
-	if (both_null(c, s, &r))
-		return r;
-	long long x = lh_user_duration_seconds(c->u.str.s), y = lh_user_duration_seconds(s->u.str.s);
-	if (x > 0 && y > 0)
-		return x == y;
-	return strcmp(c->u.str.s, s->u.str.s) == 0;
+	lh_config_check_unique(a, all, n, "user_email", true, LH_DIAG_ERROR, "Duplicate user_email",
+	    "LiteLLM user emails must be unique (compared case-insensitively).", d);
 }
 
-static bool
-zero_or_null(const lh_value *v)
-{
-	return lh_val_is_null(v) || lh_number_double(v->u.num) == 0;
-}
-
-static bool
-same_budget(const lh_value *c, const lh_value *s)
-{
-	if (zero_or_null(c) || zero_or_null(s))
-		return zero_or_null(c) && zero_or_null(s);
-	return lh_number_double(c->u.num) == lh_number_double(s->u.num);
-}
-
-static bool
-same_metadata(const lh_value *c, const lh_value *s)
-{
-	bool r;
-	if (both_null(c, s, &r))
-		return r;
-	cJSON *x = cJSON_ParseWithLength(c->u.str.s, c->u.str.len);
-	cJSON *y = cJSON_ParseWithLength(s->u.str.s, s->u.str.len);
-	bool same = x != NULL && y != NULL ? cJSON_Compare(x, y, true) : strcmp(c->u.str.s, s->u.str.s) == 0;
-	cJSON_Delete(x);
-	cJSON_Delete(y);
-	return same;
-}
-
-static bool
-same_email(const lh_value *c, const lh_value *s)
-{
-	bool r;
-	if (both_null(c, s, &r))
-		return r;
-	return c->u.str.len == s->u.str.len && strcasecmp(c->u.str.s, s->u.str.s) == 0;
-}
-
-/* ---- configuration spelling -> API value ------------------------------------------ */
-
-static lh_value *
-api_role(lh_arena *a, const lh_value *v)
-{
-	if (lh_val_is_null(v) || lh_val_is_unknown(v))
-		return (lh_value *)v;
-	return lh_val_cstr(a, lh_user_role_api(v->u.str.s));
-}
-
-static lh_value *
-api_duration(lh_arena *a, const lh_value *v)
-{
-	if (lh_val_is_null(v) || lh_val_is_unknown(v))
-		return (lh_value *)v;
-	return lh_val_cstr(a, lh_user_duration_api(v->u.str.s));
-}
-
-static lh_value *
-api_budget(lh_arena *a, const lh_value *v)
-{
-	if (!lh_val_is_unknown(v) && !lh_val_is_null(v) && lh_number_double(v->u.num) == 0)
-		return lh_val_null(a, &lh_type_number);
-	return (lh_value *)v;
-}
-
-static lh_value *
-api_metadata(lh_arena *a, const lh_value *v)
-{
-	if (lh_val_is_null(v) || lh_val_is_unknown(v))
-		return (lh_value *)v;
-	const char *err = NULL;
-	lh_value *o = lh_vars_json_value(a, v->u.str.s, v->u.str.len, &err);
-	return o ? o : (lh_value *)v;
-}
-
-/* The public provider takes metadata as a map: accept it and keep the JSON string. */
-static lh_value *
-accept_metadata(lh_arena *a, lh_value *v)
-{
-	if (lh_val_is_null(v) || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
-		return v;
-	lh_func_ctx c = {.a = a, .err_arg = -1};
-	lh_value *args[] = {v};
-	lh_value *s = lh_func_call(&c, "jsonencode", args, 1);
-	return s ? s : v;
-}
-
-static const lh_attr user_attrs[] = {
-	{.name = "id", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
-	 .description = "The unique identifier for this user (= user_id)."},
-	{.name = "user_email", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED,
-	 .validate = check_email, .same = same_email, .description = "Email address of the user."},
-	{.name = "user_alias", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
-	 .description = "A human-readable alias for the user."},
-	{.name = "user_role", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
-	 .default_str = "user", .validate = check_role, .same = same_role, .to_api = api_role,
-	 .description = "The role of the user: admin, user, or a native LiteLLM role."},
-	{.name = "max_budget", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
-	 .validate = check_budget, .same = same_budget, .to_api = api_budget,
-	 .description = "Maximum budget in dollars; 0 means unlimited."},
-	{.name = "budget_duration", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
-	 .validate = check_duration, .same = same_duration, .to_api = api_duration,
-	 .description = "Budget reset period: daily, weekly, monthly or a native duration."},
-	{.name = "tpm_limit", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
-	 .validate = check_limit, .description = "Tokens per minute limit."},
-	{.name = "rpm_limit", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
-	 .validate = check_limit, .description = "Requests per minute limit."},
-	{.name = "models", .type = &list_string, .mode = LH_ATTR_OPTIONAL,
-	 .description = "Model names this user can access."},
-	{.name = "metadata", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
-	 .validate = check_metadata, .same = same_metadata, .to_api = api_metadata,
-	 .accept = accept_metadata,
-	 .description = "JSON object string of additional metadata (a map is accepted too)."},
-	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
-	 .description = "The user id; chosen by litehcl when not set."},
-	{.name = "spend", .type = &lh_type_number, .mode = LH_ATTR_COMPUTED,
-	 .description = "Current spend of the user."},
-	{.name = "created_at", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
-	 .description = "When the user was created."},
-	{.name = "updated_at", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
-	 .description = "When the user was last updated."},
-};
-
-const lh_schema lh_res_user_schema = {
+const lh_rtype lh_res_user = {
 	.type_name = "litellm_user",
 	.attrs = user_attrs,
 	.n = sizeof user_attrs / sizeof user_attrs[0],
+	.id_attr = "id",
+	.own_id_attr = "user_id",
+	.summary = "A LiteLLM user (email, role, budget, rate limits, models).",
+	.import_forms = "USER_ID (without ADDR: the block with that user's user_email)",
+	.submit = user_submit,
+	.read_many = user_read_many,
+	.import_matches = user_import_matches,
+	.check_config = user_check_config,
 };

@@ -1,34 +1,102 @@
-/* schema.c - lookups over resource schemas (schema.h) and the default comparison.
- * The tables themselves live in one file per resource type (res_user.c). */
+/* schema.c - the registry of resource types (resource.h) and what the types share:
+ * lookups, the generic read-back and kept-value check, the comparisons, API
+ * spellings and validators several types use (budgets, limits, durations, emails,
+ * JSON metadata).  Adding a resource type: one file res_NAME.c that defines an
+ * lh_rtype, and its name in RESOURCE_TYPES below. */
 #include "schema.h"
 
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
-static const lh_schema *const all[] = {&lh_res_user_schema, NULL};
-static const char *const type_names[] = {"litellm_user", NULL};
+#include "func.h"
+#include "http.h"
+#include "plan.h"
+#include "vars.h"
+
+/* ---- the registry: one line per type ---- */
+#define RESOURCE_TYPES(X) X(lh_res_user)
+
+#define DECLARE(t) extern const lh_rtype t;
+RESOURCE_TYPES(DECLARE)
+#define ENTRY(t) &t,
+static const lh_rtype *const all[] = {RESOURCE_TYPES(ENTRY) NULL};
+#define NAME(t) NULL,
+static const char *type_names[] = {RESOURCE_TYPES(NAME) NULL};
+
+const lh_rtype *const *
+lh_rtypes(void)
+{
+	return all;
+}
+
+const lh_rtype *
+lh_rtype_find(const char *name)
+{
+	for (size_t i = 0; all[i] != NULL; i++)
+		if (strcmp(all[i]->type_name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+size_t
+lh_rtype_index(const lh_rtype *rt)
+{
+	for (size_t i = 0; all[i] != NULL; i++)
+		if (all[i] == rt)
+			return i;
+	return 0;
+}
+
+const char *
+lh_rtype_list_text(void)
+{
+	static char text[512];
+	if (text[0] == '\0') {
+		size_t n = 0;
+		while (all[n] != NULL)
+			n++;
+		for (size_t i = 0; i < n; i++) {
+			const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+			size_t len = strlen(text);
+			snprintf(text + len, sizeof text - len, "%s%s", sep, all[i]->type_name);
+		}
+	}
+	return text;
+}
 
 const lh_schema *
 lh_schema_find(const char *type_name)
 {
-	for (size_t i = 0; all[i] != NULL; i++)
-		if (strcmp(all[i]->type_name, type_name) == 0)
-			return all[i];
-	return NULL;
+	return lh_rtype_find(type_name);
 }
 
 const char *const *
 lh_schema_types(void)
 {
+	for (size_t i = 0; all[i] != NULL; i++)
+		type_names[i] = all[i]->type_name;
 	return type_names;
+}
+
+const lh_attr *
+lh_rtype_attr(const lh_rtype *rt, const char *name)
+{
+	for (size_t i = 0; i < rt->n; i++)
+		if (strcmp(rt->attrs[i].name, name) == 0)
+			return &rt->attrs[i];
+	return NULL;
 }
 
 const lh_attr *
 lh_schema_attr(const lh_schema *s, const char *name)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->attrs[i].name, name) == 0)
-			return &s->attrs[i];
-	return NULL;
+	return lh_rtype_attr(s, name);
 }
 
 const char *const *
@@ -44,28 +112,527 @@ lh_schema_arg_names(lh_arena *a, const lh_schema *s)
 }
 
 bool
-lh_schema_same_default(const lh_value *c, const lh_value *s)
+lh_attr_same(const lh_attr *at, const cJSON *c, const cJSON *s)
 {
-	bool cn = lh_val_is_null(c), sn = lh_val_is_null(s);
-	if (cn || sn)
-		return cn && sn;
-	if (c->type->kind == LH_TY_NUMBER && s->type->kind == LH_TY_NUMBER)
-		return lh_number_double(c->u.num) == lh_number_double(s->u.num);
-	return lh_val_equal(c, s) == 1;
+	if (lh_json_equal(c, s))
+		return true;
+	return at != NULL && at->same != NULL && at->same(c, s);
+}
+
+cJSON *
+lh_attr_to_api(const lh_attr *at, const cJSON *v)
+{
+	if (at != NULL && at->to_api != NULL && !lh_jnull(v))
+		return at->to_api(v);
+	return lh_jcopy(v);
+}
+
+/* ---- cJSON helpers ---- */
+
+const cJSON *
+lh_j(const cJSON *o, const char *k)
+{
+	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+const char *
+lh_js(const cJSON *o, const char *k)
+{
+	return cJSON_GetStringValue(lh_j(o, k));
 }
 
 bool
-lh_schema_same(const lh_attr *at, const lh_value *c, const lh_value *s)
+lh_jnull(const cJSON *v)
 {
-	if (at != NULL && at->same != NULL)
-		return at->same(c, s);
-	return lh_schema_same_default(c, s);
+	return v == NULL || cJSON_IsNull(v);
 }
 
-lh_value *
-lh_schema_to_api(lh_arena *a, const lh_attr *at, lh_value *v)
+void
+lh_jput(cJSON *o, const char *k, cJSON *v)
 {
-	if (at != NULL && at->to_api != NULL && v != NULL)
-		return at->to_api(a, v);
+	if (v == NULL || !cJSON_AddItemToObject(o, k, v)) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+}
+
+cJSON *
+lh_jcopy(const cJSON *v)
+{
+	cJSON *c = v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull();
+	if (c == NULL)
+		abort();
+	return c;
+}
+
+void
+lh_json_sort_keys(cJSON *v)
+{
+	if (cJSON_IsArray(v)) {
+		for (cJSON *e = v->child; e; e = e->next)
+			lh_json_sort_keys(e);
+		return;
+	}
+	if (!cJSON_IsObject(v))
+		return;
+	cJSON *sorted = NULL;	/* insertion sort of the child list */
+	cJSON *e = v->child;
+	while (e != NULL) {
+		cJSON *next = e->next;
+		lh_json_sort_keys(e);
+		cJSON **pp = &sorted;
+		while (*pp != NULL && strcmp((*pp)->string, e->string) < 0)
+			pp = &(*pp)->next;
+		e->next = *pp;
+		*pp = e;
+		e = next;
+	}
+	cJSON *prev = NULL;
+	for (e = sorted; e; e = e->next) {
+		e->prev = prev;
+		prev = e;
+	}
+	if (sorted != NULL)
+		sorted->prev = prev;	/* cJSON keeps the tail in child->prev */
+	v->child = sorted;
+}
+
+cJSON *
+lh_metadata_state(const cJSON *s)
+{
+	cJSON *obj = NULL;
+	if (cJSON_IsObject(s))
+		obj = lh_jcopy(s);
+	else if (cJSON_IsString(s))	/* defensively: JSON held as a string */
+		obj = cJSON_Parse(s->valuestring);
+	if (obj == NULL || !cJSON_IsObject(obj)) {
+		cJSON_Delete(obj);
+		return cJSON_CreateNull();
+	}
+	lh_json_sort_keys(obj);
+	char *t = cJSON_PrintUnformatted(obj);
+	cJSON_Delete(obj);
+	cJSON *v = cJSON_CreateString(t ? t : "{}");
+	free(t);
 	return v;
+}
+
+/* ---- operations ---- */
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+bool
+lh_rop_submit(lh_rctx *rc, lh_rop *op)
+{
+	op->rc = rc;
+	op->started = now_s();
+	op->ok = op->gone = op->cancelled = op->maybe_created = false;
+	op->stage = 0;
+	return op->rt->submit(op);
+}
+
+void
+lh_rop_clear(lh_rop *op)
+{
+	if (op->rt != NULL && op->rt->clear != NULL)
+		op->rt->clear(op);
+	op->priv = NULL;
+	cJSON_Delete(op->attrs);
+	free(op->summary);
+	free(op->detail);
+	free(op->note);
+	op->attrs = NULL;
+	op->summary = op->detail = op->note = NULL;
+}
+
+void
+lh_rctx_clear(lh_rctx *rc)
+{
+	for (size_t i = 0; all[i] != NULL && i < LH_RTYPE_MAX; i++) {
+		if (rc->priv[i] != NULL && all[i]->ctx_free != NULL)
+			all[i]->ctx_free(rc->priv[i]);
+		rc->priv[i] = NULL;
+	}
+}
+
+void
+lh_rop_fail(lh_rop *op, const char *summary, char *detail)
+{
+	op->ok = false;
+	free(op->summary);
+	free(op->detail);
+	op->summary = lh_xstrdup(summary);
+	op->detail = detail;
+	op->done(op, op->ctx);
+}
+
+void
+lh_rop_succeed(lh_rop *op)
+{
+	op->ok = true;
+	op->done(op, op->ctx);
+}
+
+const char *
+lh_rop_verb(const lh_rop *op)
+{
+	switch (op->kind) {
+	case LH_OP_READ: return "reading";
+	case LH_OP_CREATE: return "creating";
+	case LH_OP_UPDATE: return "updating";
+	case LH_OP_DELETE: return "deleting";
+	}
+	return "handling";
+}
+
+void
+lh_rop_http_fail(lh_rop *op, const lh_http_resp *r)
+{
+	if (r->result == LH_HTTP_CANCELLED)
+		op->cancelled = true;
+	char s[512];
+	snprintf(s, sizeof s, "Error %s %s", lh_rop_verb(op), op->addr ? op->addr : op->rt->type_name);
+	/* LiteLLM's own 404s carry {"error":{...}} or {"detail":{...}}; {"detail":"Not
+	 * Found"} or an HTML page is an unknown route: a wrong api_base or a proxy */
+	bool api404 = cJSON_IsObject(r->json) && (cJSON_IsObject(lh_j(r->json, "error")) ||
+	    cJSON_IsObject(lh_j(r->json, "detail")));
+	if (r->result == LH_HTTP_STATUS && r->status == 404 && !api404)
+		lh_rop_fail(op, s, lh_xprintf("%s\nThe server does not know this route: check that "
+		    "api_base (LITELLM_API_BASE) is the LiteLLM proxy's base URL.",
+		    r->error ? r->error : "404 Not Found"));
+	else
+		lh_rop_fail(op, s, lh_xstrdup(r->error ? r->error : "request failed"));
+}
+
+cJSON *
+lh_rtype_from_row(const lh_rtype *rt, const cJSON *row, const cJSON *ref)
+{
+	cJSON *o = cJSON_CreateObject();
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *at = &rt->attrs[i];
+		cJSON *v = lh_jcopy(lh_j(row, at->name));
+		const cJSON *r = lh_j(ref, at->name);
+		if (r != NULL && at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, r, v)) {
+			cJSON_Delete(v);
+			v = lh_jcopy(r);
+		}
+		lh_jput(o, at->name, v);
+	}
+	return o;
+}
+
+const char *
+lh_rtype_check(const lh_rtype *rt, const cJSON *after, const cJSON *got, const cJSON *before)
+{
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *at = &rt->attrs[i];
+		if (at->mode == LH_ATTR_COMPUTED)
+			continue;
+		const cJSON *v = lh_j(after, at->name);
+		if (v == NULL)
+			continue;	/* unknown at plan time, or not part of the plan */
+		if (before == NULL && lh_jnull(v))
+			continue;
+		if (before != NULL && lh_attr_same(at, v, lh_j(before, at->name)))
+			continue;
+		if (!lh_attr_same(at, v, lh_j(got, at->name)))
+			return at->name;
+	}
+	return NULL;
+}
+
+void
+lh_rop_fail_kept(lh_rop *op, const char *what, const char *field)
+{
+	const cJSON *want = lh_j(op->after, field), *got = lh_j(op->attrs, field);
+	char *w = want ? cJSON_PrintUnformatted(want) : NULL;
+	char *g = got ? cJSON_PrintUnformatted(got) : NULL;
+	char s[512];
+	snprintf(s, sizeof s, "Error %s %s: the server did not apply %s", lh_rop_verb(op),
+	    op->addr, field);
+	lh_rop_fail(op, s, lh_xprintf("After %s %s %s, LiteLLM holds %s = %s although %s "
+	    "was requested. LiteLLM cannot change or clear this field this way; the state "
+	    "records what the server holds.", op->kind == LH_OP_CREATE ? "creating" : "updating",
+	    what, op->id, field, g ? g : "null", w ? w : "null"));
+	free(w);
+	free(g);
+}
+
+void
+lh_rtype_put_api(const lh_rtype *rt, cJSON *body, const char *name, const cJSON *v)
+{
+	lh_jput(body, name, lh_attr_to_api(lh_rtype_attr(rt, name), v));
+}
+
+/* ---- comparisons ---- */
+
+bool
+lh_same_zero_null(const cJSON *c, const cJSON *s)
+{
+	bool cz = lh_jnull(c) || (cJSON_IsNumber(c) && c->valuedouble == 0);
+	bool sz = lh_jnull(s) || (cJSON_IsNumber(s) && s->valuedouble == 0);
+	if (cz || sz)
+		return cz && sz;
+	return lh_json_equal(c, s);
+}
+
+bool
+lh_same_ci(const cJSON *c, const cJSON *s)
+{
+	if (!cJSON_IsString(c) || !cJSON_IsString(s))
+		return lh_json_equal(c, s);
+	return strcasecmp(c->valuestring, s->valuestring) == 0;
+}
+
+bool
+lh_same_json_text(const cJSON *c, const cJSON *s)
+{
+	if (!cJSON_IsString(c) || !cJSON_IsString(s))
+		return lh_json_equal(c, s);
+	cJSON *a = cJSON_Parse(c->valuestring), *b = cJSON_Parse(s->valuestring);
+	bool eq = a != NULL && b != NULL && lh_json_equal(a, b);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	return eq;
+}
+
+static bool
+in_list(const cJSON *x, const cJSON *list)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list)
+		if (lh_json_equal(x, e))
+			return true;
+	return false;
+}
+
+bool
+lh_same_set(const cJSON *c, const cJSON *s)
+{
+	/* an absent list and an empty one are the same set */
+	bool ce = lh_jnull(c) || (cJSON_IsArray(c) && c->child == NULL);
+	bool se = lh_jnull(s) || (cJSON_IsArray(s) && s->child == NULL);
+	if (ce || se)
+		return ce && se;
+	if (!cJSON_IsArray(c) || !cJSON_IsArray(s))
+		return lh_json_equal(c, s);
+	const cJSON *e;
+	cJSON_ArrayForEach(e, c)
+		if (!in_list(e, s))
+			return false;
+	cJSON_ArrayForEach(e, s)
+		if (!in_list(e, c))
+			return false;
+	return true;
+}
+
+/* ---- API spellings ---- */
+
+cJSON *
+lh_api_zero_null(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v))
+		return lh_jcopy(v);
+	double d = v->valuedouble;
+	if (d == 0)
+		return cJSON_CreateNull();
+	/* floats go out with a decimal point: 10.0 */
+	char buf[64];
+	if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
+		snprintf(buf, sizeof buf, "%.1f", d);
+	} else {
+		for (int p = 1; p <= 17; p++) {
+			snprintf(buf, sizeof buf, "%.*g", p, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
+		if (strpbrk(buf, ".eEn") == NULL)
+			strcat(buf, ".0");
+	}
+	return cJSON_CreateRaw(buf);
+}
+
+cJSON *
+lh_api_whole(const cJSON *v)
+{
+	if (!cJSON_IsNumber(v))
+		return lh_jcopy(v);
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+	return cJSON_CreateRaw(buf);
+}
+
+cJSON *
+lh_api_json_object(const cJSON *v)
+{
+	cJSON *obj = cJSON_IsString(v) ? cJSON_Parse(v->valuestring) : NULL;
+	if (obj != NULL && cJSON_IsObject(obj))
+		return obj;
+	cJSON_Delete(obj);
+	return cJSON_CreateObject();
+}
+
+/* ---- durations ---- */
+
+const char *
+lh_duration_api(const char *dur)
+{
+	if (strcmp(dur, "daily") == 0)
+		return "1d";
+	if (strcmp(dur, "weekly") == 0)
+		return "7d";
+	if (strcmp(dur, "monthly") == 0)
+		return "30d";
+	if (strcmp(dur, "yearly") == 0)
+		return "365d";
+	return dur;
+}
+
+const char *
+lh_duration_canon(const char *dur)
+{
+	dur = lh_duration_api(dur);
+	if (strcmp(dur, "1w") == 0)
+		return "7d";
+	if (strcmp(dur, "1mo") == 0)
+		return "30d";
+	return dur;
+}
+
+long long
+lh_duration_seconds(const char *dur)
+{
+	dur = lh_duration_api(dur);
+	if (strcmp(dur, "1mo") == 0)
+		return 30LL * 86400;
+	if (dur[0] < '1' || dur[0] > '9')
+		return -1;
+	long long n = 0;
+	const char *p = dur;
+	while (*p >= '0' && *p <= '9') {
+		if (n > 1000000000000LL)
+			return -1;
+		n = n * 10 + (*p++ - '0');
+	}
+	if (p[0] == '\0' || p[1] != '\0')
+		return -1;
+	switch (p[0]) {
+	case 's': return n;
+	case 'm': return n * 60;
+	case 'h': return n * 3600;
+	case 'd': return n * 86400;
+	case 'w': return n * 7 * 86400;
+	default: return -1;
+	}
+}
+
+static const char *
+check_duration_common(lh_arena *a, const lh_value *v, bool yearly)
+{
+	const char *s = v->u.str.s;
+	if (strcmp(s, "daily") == 0 || strcmp(s, "weekly") == 0 || strcmp(s, "monthly") == 0 ||
+	    (yearly && strcmp(s, "yearly") == 0) ||
+	    (strcmp(s, "yearly") != 0 && lh_duration_seconds(s) > 0))
+		return NULL;
+	return lh_arena_printf(a, "The budget duration \"%s\" is not valid. Use \"daily\", \"weekly\", \"monthly\"%s, or a number followed by s, m, h, d or w (\"30s\", \"12h\", \"7d\", \"2w\"), or \"1mo\".",
+	    s, yearly ? ", \"yearly\"" : "");
+}
+
+const char *
+lh_check_duration(lh_arena *a, const lh_value *v)
+{
+	return check_duration_common(a, v, false);
+}
+
+const char *
+lh_check_duration_yearly(lh_arena *a, const lh_value *v)
+{
+	return check_duration_common(a, v, true);
+}
+
+bool
+lh_same_duration(const cJSON *c, const cJSON *s)
+{
+	if (!cJSON_IsString(c) || !cJSON_IsString(s))
+		return lh_json_equal(c, s);
+	return strcmp(lh_duration_canon(c->valuestring), lh_duration_canon(s->valuestring)) == 0;
+}
+
+cJSON *
+lh_api_duration(const cJSON *v)
+{
+	if (!cJSON_IsString(v))
+		return lh_jcopy(v);
+	return cJSON_CreateString(lh_duration_api(v->valuestring));
+}
+
+/* ---- validators ---- */
+
+const char *
+lh_check_email(lh_arena *a, const lh_value *v)
+{
+	const char *s = v->u.str.s;
+	size_t n = v->u.str.len;
+	const char *at = memchr(s, '@', n);
+	bool ok = at != NULL && at > s && memchr(at + 1, '@', n - (size_t)(at - s) - 1) == NULL;
+	if (ok) {
+		const char *dot = strrchr(at + 1, '.');
+		ok = dot != NULL && dot > at + 1 && dot[1] != '\0';
+		for (size_t i = 0; ok && i < n; i++)
+			if (isspace((unsigned char)s[i]) || s[i] == '\0')
+				ok = false;
+	}
+	if (ok)
+		return NULL;
+	return lh_arena_printf(a, "\"%s\" is not a valid email address: it must look like name@example.com.", s);
+}
+
+const char *
+lh_check_budget(lh_arena *a, const lh_value *v)
+{
+	double d = lh_number_double(v->u.num);
+	if (d >= 0 && !isnan(d))
+		return NULL;
+	return lh_arena_printf(a, "The budget must be zero or more (0 means unlimited), not %s.",
+	    lh_number_format(a, v->u.num));
+}
+
+const char *
+lh_check_limit(lh_arena *a, const lh_value *v)
+{
+	double d = lh_number_double(v->u.num);
+	if (!v->u.num.is_int && (d != floor(d) || isinf(d)))
+		return lh_arena_printf(a, "The limit must be a whole number, not %s.", lh_number_format(a, v->u.num));
+	if (d < 0)
+		return lh_arena_printf(a, "The limit must be zero or more, not %s.", lh_number_format(a, v->u.num));
+	return NULL;
+}
+
+const char *
+lh_check_json_object(lh_arena *a, const lh_value *v)
+{
+	cJSON *j = cJSON_ParseWithLength(v->u.str.s, v->u.str.len);
+	bool obj = j != NULL && cJSON_IsObject(j);
+	cJSON_Delete(j);
+	if (obj)
+		return NULL;
+	return "The metadata must be a JSON object encoded as a string, for example jsonencode({ team = \"backend\" }).";
+}
+
+/* The public provider takes metadata as a map: accept it and keep the JSON string. */
+lh_value *
+lh_accept_json_object(lh_arena *a, lh_value *v)
+{
+	if (lh_val_is_null(v) || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
+		return v;
+	lh_func_ctx c = {.a = a, .err_arg = -1};
+	lh_value *args[] = {v};
+	lh_value *s = lh_func_call(&c, "jsonencode", args, 1);
+	return s ? s : v;
 }

@@ -179,52 +179,100 @@ out:
 	rmdir(dir);
 }
 
+/* cJSON from text, kept until the end of the test. */
+static cJSON *kept[64];
+static size_t nkept;
+
+static cJSON *
+J(const char *text)
+{
+	cJSON *v = cJSON_Parse(text);
+	if (v != NULL && nkept < sizeof kept / sizeof kept[0])
+		kept[nkept++] = v;
+	return v;
+}
+
+static bool
+api_is(const lh_attr *at, const char *v, const char *want)
+{
+	cJSON *x = lh_attr_to_api(at, J(v));
+	char *t = cJSON_PrintUnformatted(x);
+	bool ok = t != NULL && strcmp(t, want) == 0;
+	if (!ok)
+		printf("    %s -> %s (want %s)\n", v, t ? t : "?", want);
+	free(t);
+	cJSON_Delete(x);
+	return ok;
+}
+
+/* The litellm_user table: one description drives validation, comparison by meaning
+ * and the API spelling. */
 static void
 test_user_schema(void)
 {
-	lh_arena *a = lh_arena_new();
-	const lh_schema *s = lh_schema_find("litellm_user");
-	check("schema: litellm_user found", s == &lh_res_user_schema, "find");
-	check("schema: unknown type", lh_schema_find("litellm_team") == NULL, "find");
+	const lh_rtype *s = lh_rtype_find("litellm_user");
+	check("schema: litellm_user found", s != NULL && lh_schema_find("litellm_user") == s, "find");
+	check("schema: unknown type", lh_schema_find("litellm_nope") == NULL, "find");
+	bool sorted = true;
+	for (size_t i = 1; s != NULL && i < s->n; i++)
+		if (strcmp(s->attrs[i - 1].name, s->attrs[i].name) >= 0)
+			sorted = false;
+	check("schema: every table sorted by name", sorted, "order");
+	for (const lh_rtype *const *t = lh_rtypes(); *t != NULL; t++) {
+		bool ok = lh_rtype_attr(*t, (*t)->id_attr) != NULL &&
+		    ((*t)->own_id_attr == NULL || lh_rtype_attr(*t, (*t)->own_id_attr) != NULL);
+		for (size_t i = 1; i < (*t)->n; i++)
+			if (strcmp((*t)->attrs[i - 1].name, (*t)->attrs[i].name) >= 0)
+				ok = false;
+		char nm[128];
+		snprintf(nm, sizeof nm, "schema: %s table sorted, ids present", (*t)->type_name);
+		check(nm, ok, (*t)->type_name);
+	}
 	const lh_attr *role = lh_schema_attr(s, "user_role");
 	const lh_attr *dur = lh_schema_attr(s, "budget_duration");
 	const lh_attr *bud = lh_schema_attr(s, "max_budget");
 	const lh_attr *meta = lh_schema_attr(s, "metadata");
 	const lh_attr *mail = lh_schema_attr(s, "user_email");
-	check("same: admin == proxy_admin", lh_schema_same(role, lh_val_cstr(a, "admin"), lh_val_cstr(a, "proxy_admin")), "");
-	check("same: user == internal_user", lh_schema_same(role, lh_val_cstr(a, "user"), lh_val_cstr(a, "internal_user")), "");
-	check("same: admin != internal_user", !lh_schema_same(role, lh_val_cstr(a, "admin"), lh_val_cstr(a, "internal_user")), "");
-	check("same: daily == 1d", lh_schema_same(dur, lh_val_cstr(a, "daily"), lh_val_cstr(a, "1d")), "");
-	check("same: weekly == 1w == 7d", lh_schema_same(dur, lh_val_cstr(a, "weekly"), lh_val_cstr(a, "1w")) &&
-	    lh_schema_same(dur, lh_val_cstr(a, "7d"), lh_val_cstr(a, "1w")), "");
-	check("same: monthly == 1mo == 30d", lh_schema_same(dur, lh_val_cstr(a, "monthly"), lh_val_cstr(a, "1mo")) &&
-	    lh_schema_same(dur, lh_val_cstr(a, "30d"), lh_val_cstr(a, "monthly")), "");
-	check("same: 24h == 1d", lh_schema_same(dur, lh_val_cstr(a, "24h"), lh_val_cstr(a, "daily")), "");
-	check("same: 1d != 2d", !lh_schema_same(dur, lh_val_cstr(a, "1d"), lh_val_cstr(a, "2d")), "");
-	check("same: max_budget 0 == null", lh_schema_same(bud, lh_val_int(a, 0), lh_val_null(a, &lh_type_number)), "");
-	check("same: 10 == 10.0", lh_schema_same(bud, lh_val_int(a, 10), lh_val_double(a, 10.0)), "");
-	check("same: 10 != 11", !lh_schema_same(bud, lh_val_int(a, 10), lh_val_int(a, 11)), "");
-	check("same: metadata JSON objects", lh_schema_same(meta, lh_val_cstr(a, "{\"a\":1,\"b\":[1,2]}"),
-	    lh_val_cstr(a, "{ \"b\": [1, 2],\n \"a\": 1 }")), "");
-	check("same: metadata differs", !lh_schema_same(meta, lh_val_cstr(a, "{\"a\":1}"), lh_val_cstr(a, "{\"a\":2}")), "");
-	check("same: email case-insensitive", lh_schema_same(mail, lh_val_cstr(a, "A@B.com"), lh_val_cstr(a, "a@b.COM")), "");
-	check("same: null == null", lh_schema_same(lh_schema_attr(s, "user_alias"), lh_val_null(a, &lh_type_string),
-	    lh_val_null(a, &lh_type_string)), "");
-	lh_value *v = lh_schema_to_api(a, role, lh_val_cstr(a, "admin"));
-	check("api: admin -> proxy_admin", strcmp(v->u.str.s, "proxy_admin") == 0, v->u.str.s);
-	v = lh_schema_to_api(a, role, lh_val_cstr(a, "internal_user_viewer"));
-	check("api: native role unchanged", strcmp(v->u.str.s, "internal_user_viewer") == 0, v->u.str.s);
-	v = lh_schema_to_api(a, dur, lh_val_cstr(a, "monthly"));
-	check("api: monthly -> 30d", strcmp(v->u.str.s, "30d") == 0, v->u.str.s);
-	v = lh_schema_to_api(a, bud, lh_val_int(a, 0));
-	check("api: max_budget 0 -> null", lh_val_is_null(v), "");
-	v = lh_schema_to_api(a, bud, lh_val_double(a, 2.5));
-	check("api: max_budget 2.5 kept", !lh_val_is_null(v) && lh_number_double(v->u.num) == 2.5, "");
-	v = lh_schema_to_api(a, meta, lh_val_cstr(a, "{\"team\":\"x\"}"));
-	check("api: metadata decoded", v->type->kind == LH_TY_OBJECT && lh_val_get(v, "team") != NULL, "");
-	check("duration: seconds", lh_user_duration_seconds("2h") == 7200 && lh_user_duration_seconds("0d") == -1 &&
-	    lh_user_duration_seconds("1mo") == 2592000 && lh_user_duration_seconds("2mo") == -1, "");
-	lh_arena_free(a);
+	const lh_attr *lim = lh_schema_attr(s, "tpm_limit");
+	check("same: admin == proxy_admin", lh_attr_same(role, J("\"admin\""), J("\"proxy_admin\"")), "");
+	check("same: user == internal_user", lh_attr_same(role, J("\"user\""), J("\"internal_user\"")), "");
+	check("same: admin != internal_user", !lh_attr_same(role, J("\"admin\""), J("\"internal_user\"")), "");
+	check("same: daily == 1d", lh_attr_same(dur, J("\"daily\""), J("\"1d\"")), "");
+	check("same: weekly == 1w == 7d", lh_attr_same(dur, J("\"weekly\""), J("\"1w\"")) &&
+	    lh_attr_same(dur, J("\"7d\""), J("\"1w\"")), "");
+	check("same: monthly == 1mo == 30d", lh_attr_same(dur, J("\"monthly\""), J("\"1mo\"")) &&
+	    lh_attr_same(dur, J("\"30d\""), J("\"monthly\"")), "");
+	/* litellm_user.md lists the equal spellings; LiteLLM resets a 1d budget at
+	 * midnight and a 24h one 24 hours after the last reset: they differ */
+	check("same: 24h != 1d (resets differ)", !lh_attr_same(dur, J("\"24h\""), J("\"1d\"")) &&
+	    !lh_attr_same(dur, J("\"24h\""), J("\"daily\"")), "");
+	check("same: 1d != 2d", !lh_attr_same(dur, J("\"1d\""), J("\"2d\"")), "");
+	check("same: max_budget 0 == null", lh_attr_same(bud, J("0"), J("null")) &&
+	    lh_attr_same(bud, J("0"), NULL), "");
+	check("same: 10 == 10.0", lh_attr_same(bud, J("10"), J("10.0")), "");
+	check("same: 10 != 11", !lh_attr_same(bud, J("10"), J("11")), "");
+	check("same: metadata JSON objects", lh_attr_same(meta, J("\"{\\\"a\\\":1,\\\"b\\\":[1,2]}\""),
+	    J("\"{ \\\"b\\\": [1, 2],\\n \\\"a\\\": 1 }\"")), "");
+	check("same: metadata differs", !lh_attr_same(meta, J("\"{\\\"a\\\":1}\""), J("\"{\\\"a\\\":2}\"")), "");
+	check("same: email case-insensitive", lh_attr_same(mail, J("\"A@B.com\""), J("\"a@b.COM\"")), "");
+	check("same: null == null", lh_attr_same(lh_schema_attr(s, "user_alias"), J("null"), NULL), "");
+	check("api: admin -> proxy_admin", api_is(role, "\"admin\"", "\"proxy_admin\""), "");
+	check("api: native role unchanged", api_is(role, "\"internal_user_viewer\"", "\"internal_user_viewer\""), "");
+	check("api: monthly -> 30d", api_is(dur, "\"monthly\"", "\"30d\""), "");
+	check("api: 24h unchanged", api_is(dur, "\"24h\"", "\"24h\""), "");
+	check("api: max_budget 0 -> null", api_is(bud, "0", "null"), "");
+	check("api: max_budget 2.5 kept", api_is(bud, "2.5", "2.5"), "");
+	check("api: max_budget 10 as a float", api_is(bud, "10", "10.0"), "");
+	check("api: limits whole", api_is(lim, "5", "5"), "");
+	check("api: metadata decoded", api_is(meta, "\"{\\\"team\\\":\\\"x\\\"}\"", "{\"team\":\"x\"}"), "");
+	check("duration: seconds", lh_duration_seconds("2h") == 7200 && lh_duration_seconds("0d") == -1 &&
+	    lh_duration_seconds("1mo") == 2592000 && lh_duration_seconds("2mo") == -1, "");
+	const lh_attr *idat = lh_schema_attr(s, "user_id");
+	check("table: user_id forces replacement, role defaults to user", idat && idat->force_new &&
+	    role && role->default_json && strcmp(role->default_json, "\"user\"") == 0, "");
+	for (size_t i = 0; i < nkept; i++)
+		cJSON_Delete(kept[i]);
+	nkept = 0;
 }
 
 int

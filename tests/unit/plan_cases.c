@@ -11,7 +11,7 @@
 
 #include "plan.h"
 #include "render.h"
-#include "user_api.h"
+#include "schema.h"
 
 static char *
 slurp(const char *path, size_t *n)
@@ -102,7 +102,11 @@ run_case(const char *dir, const char *name)
 			snprintf(buf, sizeof buf, "%s.%s", x->type, x->name);
 		addrs[i] = strdup(buf);
 		x->addr = addrs[i];
-		x->rt = &lh_user_rtype;
+		x->rt = lh_rtype_find(x->type);
+		if (x->rt == NULL) {
+			printf("FAIL %s\n    unknown resource type %s\n", name, x->type);
+			return 1;
+		}
 		x->want = field(e, "want");
 		x->want_unknown = field(e, "want_unknown");
 		x->want_sensitive = field(e, "want_sensitive");

@@ -1,0 +1,246 @@
+/* resource.h - a LiteLLM resource type as one description: a table of attributes and a
+ * few hooks.  Adding a type is one file (res_NAME.c) that fills an lh_rtype, plus one
+ * line in the registry (schema.c).  Everything generic - configuration checks
+ * (config.c), the planner (plan.c), refresh and journal recovery (refresh.c), apply
+ * (apply.c), import (cmd_import.c), rendering and show -json - goes through this and
+ * never names a type.
+ *
+ * Values.  Configuration checks work over lh_value (validate, accept: they run while
+ * the configuration is evaluated).  Everything after that works over cJSON objects
+ * holding every attribute of the table in the state's spelling (what the configuration
+ * wrote where it means the same as the server's value): plan, state, API bodies.
+ *
+ * Operations.  The generic code never builds a request: it fills an lh_rop (read,
+ * create, update or delete of one object), hands it to the type's submit hook and
+ * gets done() called once, from inside lh_http_run, with the results.  The hooks may
+ * issue any number of requests (read-back after every write, existence checks,
+ * serialization per team) as long as done() is called exactly once per op.  Hooks
+ * share run-wide data (a cache of /team/info answers, per-team write queues) through
+ * the lh_rctx of the run. */
+#ifndef LH_RESOURCE_H
+#define LH_RESOURCE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "value.h"
+
+struct lh_http;
+struct lh_diags;
+struct lh_instance;
+
+/* ---- the attribute table ---- */
+
+typedef enum {
+	LH_ATTR_REQUIRED,	/* must be set in configuration */
+	LH_ATTR_OPTIONAL,	/* may be set; absent means "not managed" (optional+computed),
+				 * or the default when default_json is set */
+	LH_ATTR_COMPUTED	/* set by the server only; an error in configuration */
+} lh_attr_mode;
+
+typedef struct lh_attr {
+	const char *name;
+	const lh_type *type;	/* string, number, bool, list(string) ... */
+	lh_attr_mode mode;
+	bool force_new;		/* a change means replacement */
+	bool sensitive;		/* never shown */
+	bool changes;		/* computed and moves on every update (updated_at) */
+	/* JSON text of the value meant when the argument is absent ("\"user\"", "false"):
+	 * then absent is managed, not "unmanaged".  NULL: none. */
+	const char *default_json;
+	/* Configuration time.  Turns another accepted spelling (the public provider's)
+	 * into one of type before conversion; returns v when it does not apply. */
+	lh_value *(*accept)(lh_arena *a, lh_value *v);
+	/* Checks a known, non-null value already converted to type.  NULL when valid,
+	 * else the detail of an "Invalid value for ..." error (arena). */
+	const char *(*validate)(lh_arena *a, const lh_value *v);
+	/* Plan time: true when configured value c and state/server value s mean the same
+	 * (either may be NULL or null).  NULL: lh_json_equal (numbers as numbers). */
+	bool (*same)(const cJSON *c, const cJSON *s);
+	/* Given the other configured arguments, true when a change of this attribute
+	 * forces replacement although force_new is false (a membership's user_email is
+	 * its identity only when user_id is not set).  NULL: never. */
+	bool (*forces)(const cJSON *want);
+	/* The value to send to the API for state value v (not null): a new item
+	 * (admin -> proxy_admin, max_budget 0 -> null, metadata string -> object).
+	 * NULL: a copy of v. */
+	cJSON *(*to_api)(const cJSON *v);
+	const char *description;	/* one sentence, for the README and help */
+} lh_attr;
+
+/* ---- operations ---- */
+
+typedef enum {
+	LH_OP_READ,		/* refresh, recovery, import: the object or "gone" */
+	LH_OP_CREATE,		/* create, then read back */
+	LH_OP_UPDATE,		/* write the changed arguments, then read back */
+	LH_OP_DELETE		/* delete; already gone counts as done */
+} lh_opkind;
+
+typedef struct lh_rctx lh_rctx;
+typedef struct lh_rtype lh_rtype;
+
+/* One operation on one object.  The caller fills the inputs, submits it with
+ * lh_rop_submit, and gets done() called once from inside lh_http_run. */
+typedef struct lh_rop {
+	lh_opkind kind;
+	const lh_rtype *rt;
+	lh_rctx *rc;		/* the run's shared context (set by lh_rop_submit) */
+	const char *addr;	/* for messages: litellm_user.dev */
+	const char *id;		/* the object's id (create: the id the client chose, or
+				 * the type's would-be id, e.g. "TEAM:USER") */
+	bool own_id;		/* create: litehcl generated the id (a UUID nobody else
+				 * has), so finding it taken means an earlier attempt landed */
+	bool lookup;		/* read: id is an import id (alias, email ...), resolved
+				 * by the type's import rules, not necessarily an id */
+	const cJSON *before;	/* update: the state's attributes */
+	const cJSON *after;	/* create/update: planned attributes (state spelling) */
+	const cJSON *ref;	/* read: attributes whose spelling to keep, or NULL */
+	void (*done)(struct lh_rop *op, void *ctx);
+	void *ctx;
+	/* results */
+	bool ok;		/* succeeded (delete: also when already gone) */
+	bool gone;		/* read: no such object; delete: was already gone */
+	bool cancelled;		/* never sent: the run was interrupted (lh_http_stop) */
+	bool maybe_created;	/* create failed after the request may have arrived */
+	cJSON *attrs;		/* read/create/update: the object as state attributes
+				 * (owned: take it and set NULL to keep it) */
+	char *summary;		/* on failure: one-line summary (malloc'd) */
+	char *detail;		/* on failure: details, never holding a secret (malloc'd) */
+	char *note;		/* on success: a warning worth showing ("already a member;
+				 * adopted"), or NULL (malloc'd) */
+	double started;		/* monotonic seconds at submit */
+	int stage;		/* the type's own progress through the op */
+	void *priv;		/* the type's own data (freed by its clear hook) */
+	struct lh_rop *next_wait;	/* the type's own queues */
+} lh_rop;
+
+/* A resource type. */
+struct lh_rtype {
+	const char *type_name;		/* "litellm_user" */
+	const lh_attr *attrs;		/* sorted by name */
+	size_t n;
+	const char *id_attr;		/* "id": the object's id in the state */
+	/* The argument holding an id the client may choose ("user_id", "team_id"); when
+	 * the configuration leaves it unset, apply picks a UUID v4, journals it before
+	 * the create and sends it.  NULL: the id is made of the arguments (memberships:
+	 * "TEAM:USER", see would_be_id). */
+	const char *own_id_attr;
+	const char *summary;		/* one line for help and README */
+	const char *import_forms;	/* the IDs `litehcl import` takes, for its help */
+
+	/* Lifecycle: issues the requests of op (any kind), calling op->done once.
+	 * Returns false when nothing could be queued (then done is not called). */
+	bool (*submit)(lh_rop *op);
+	/* Batched refresh of ops[0..n) (all LH_OP_READ): calls done for every op.  NULL:
+	 * each op is submitted alone. */
+	void (*read_many)(lh_rctx *rc, lh_rop **ops, size_t n);
+	/* The id an object created from after will have when own_id_attr is NULL
+	 * (malloc'd), or NULL when not known yet. */
+	char *(*would_be_id)(const cJSON *after);
+	/* `litehcl import ID` without an address: true when the configured arguments args
+	 * (an object value; unknown values possible) designate the object attrs. */
+	bool (*import_matches)(const lh_value *args, const cJSON *attrs);
+	/* Configuration-wide checks over every instance of this type (unique emails,
+	 * shared aliases): adds diagnostics to d.  NULL: none. */
+	void (*check_config)(lh_arena *a, struct lh_instance **all, size_t n,
+	    struct lh_diags *d);
+	/* A warning for the plan when the object before is deleted (what LiteLLM cascades),
+	 * or NULL (malloc'd).  NULL hook: none. */
+	char *(*delete_warning)(const cJSON *before);
+	/* Frees op->priv (may be NULL). */
+	void (*clear)(lh_rop *op);
+	/* Frees the type's slot of rc (rc->priv[i]); NULL: nothing to free. */
+	void (*ctx_free)(void *priv);
+};
+
+/* ---- the run's shared context ---- */
+
+#define LH_RTYPE_MAX 8
+
+struct lh_rctx {
+	struct lh_http *http;
+	void *priv[LH_RTYPE_MAX];	/* per type, by registry index (lh_rtype_index) */
+};
+
+/* ---- the registry (schema.c) ---- */
+
+/* The type called name, or NULL when unsupported. */
+const lh_rtype *lh_rtype_find(const char *name);
+/* The registered types, NULL-terminated. */
+const lh_rtype *const *lh_rtypes(void);
+/* Its position in the registry (for rc->priv). */
+size_t lh_rtype_index(const lh_rtype *rt);
+/* "litellm_user, litellm_team and litellm_team_member" (static text). */
+const char *lh_rtype_list_text(void);
+
+/* The attribute called name, or NULL. */
+const lh_attr *lh_rtype_attr(const lh_rtype *rt, const char *name);
+/* Compares c and s by meaning with at's same (default lh_json_equal). */
+bool lh_attr_same(const lh_attr *at, const cJSON *c, const cJSON *s);
+/* at's API spelling of v (a new item). */
+cJSON *lh_attr_to_api(const lh_attr *at, const cJSON *v);
+
+/* Submits op through op->rt (sets op->rc, started, clears results). */
+bool lh_rop_submit(lh_rctx *rc, lh_rop *op);
+/* Frees the results inside op (attrs, summary, detail, note, priv). */
+void lh_rop_clear(lh_rop *op);
+/* Frees the types' slots of rc (not rc itself, not its http). */
+void lh_rctx_clear(lh_rctx *rc);
+
+/* ---- helpers for the types' files ---- */
+
+/* op failed: sets summary/detail (takes detail, malloc'd) and calls done. */
+void lh_rop_fail(lh_rop *op, const char *summary, char *detail);
+/* op succeeded: calls done. */
+void lh_rop_succeed(lh_rop *op);
+/* "reading", "creating", "updating", "deleting". */
+const char *lh_rop_verb(const lh_rop *op);
+/* Fails op with the transport error of an answer (cancelled, status, message); a 404
+ * that is not LiteLLM's (an unknown route) says to check api_base. */
+struct lh_http_resp;
+void lh_rop_http_fail(lh_rop *op, const struct lh_http_resp *r);
+/* The state attributes of an object read from the server: every attribute of the
+ * table from row (under the same name; absent = null), where ref (state or
+ * configuration) holds a value meaning the same, ref's spelling is kept.  Returns a
+ * new object. */
+cJSON *lh_rtype_from_row(const lh_rtype *rt, const cJSON *row, const cJSON *ref);
+/* After a write: the first configured argument of after whose value the server did
+ * not take (by meaning with got), skipping those equal to before (update), or NULL. */
+const char *lh_rtype_check(const lh_rtype *rt, const cJSON *after, const cJSON *got,
+    const cJSON *before);
+/* The fail message for lh_rtype_check's answer: "the server did not apply X". */
+void lh_rop_fail_kept(lh_rop *op, const char *what, const char *field);
+/* Body fields: adds at's API spelling of after[name] to body for each name. */
+void lh_rtype_put_api(const lh_rtype *rt, cJSON *body, const char *name, const cJSON *v);
+
+/* Small cJSON helpers every type uses. */
+const cJSON *lh_j(const cJSON *o, const char *k);	/* member or NULL */
+const char *lh_js(const cJSON *o, const char *k);	/* string member or NULL */
+bool lh_jnull(const cJSON *v);				/* NULL or null */
+void lh_jput(cJSON *o, const char *k, cJSON *v);	/* add or abort */
+cJSON *lh_jcopy(const cJSON *v);			/* copy (NULL -> null) */
+/* Objects' keys sorted, compact: the spelling jsonencode produces. */
+void lh_json_sort_keys(cJSON *v);
+
+/* ---- shared comparisons and validators (res_common in schema.c) ---- */
+bool lh_same_zero_null(const cJSON *c, const cJSON *s);	/* 0 == null, numbers */
+bool lh_same_ci(const cJSON *c, const cJSON *s);	/* strings case-insensitively */
+bool lh_same_json_text(const cJSON *c, const cJSON *s);	/* JSON texts as values */
+bool lh_same_set(const cJSON *c, const cJSON *s);	/* lists as sets */
+cJSON *lh_api_zero_null(const cJSON *v);		/* 0 -> null, floats as 10.0 */
+cJSON *lh_api_whole(const cJSON *v);			/* integers without a point */
+cJSON *lh_api_json_object(const cJSON *v);		/* JSON text -> object */
+const char *lh_check_email(lh_arena *a, const lh_value *v);
+const char *lh_check_budget(lh_arena *a, const lh_value *v);
+const char *lh_check_limit(lh_arena *a, const lh_value *v);
+const char *lh_check_json_object(lh_arena *a, const lh_value *v);
+lh_value *lh_accept_json_object(lh_arena *a, lh_value *v);
+/* metadata from the server (object, or JSON text) as the state's string: keys
+ * sorted, compact; NULL/non-object -> null. */
+cJSON *lh_metadata_state(const cJSON *server);
+
+#endif
