@@ -157,8 +157,14 @@ fsync_dir(const char *dir)
 /* Writes data to path atomically: temp file in the same directory, mode 0600, fsync,
  * rename, fsync of the directory.  Returns 0, or -1 with *what naming the failed step
  * (errno set). */
+static int ofd_lock(int fd);
+
+/* As atomic_write; when locked_fd is not NULL the new file is OFD-locked before it is
+ * renamed into place and its descriptor returned in *locked_fd, so that the path never
+ * names an unlocked state while we hold the lock (Terraform locks the state file). */
 static int
-atomic_write(const char *path, const char *data, size_t n, const char **what)
+atomic_write_fd(const char *path, const char *data, size_t n, const char **what,
+    int *locked_fd)
 {
 	char *dir = dir_of(path);
 	char *tmp = lh_xprintf("%s/.%s.tmp.XXXXXX", dir, base_of(path));
@@ -176,11 +182,18 @@ atomic_write(const char *path, const char *data, size_t n, const char **what)
 		*what = "fsync";
 		goto out;
 	}
-	int c = close(fd);
-	fd = -1;
-	if (c != 0) {
-		*what = "close";
-		goto out;
+	if (locked_fd != NULL) {
+		if (ofd_lock(fd) != 0) {
+			*what = "lock";
+			goto out;
+		}
+	} else {
+		int c = close(fd);
+		fd = -1;
+		if (c != 0) {
+			*what = "close";
+			goto out;
+		}
 	}
 	if (rename(tmp, path) != 0) {
 		*what = "rename";
@@ -197,6 +210,13 @@ atomic_write(const char *path, const char *data, size_t n, const char **what)
 	rc = 0;
 out:
 	saved = errno;
+	if (rc == 0 && locked_fd != NULL) {
+		*locked_fd = fd;
+		fd = -1;
+	} else if (rc != 0 && tmp == NULL && locked_fd != NULL) {
+		*locked_fd = fd;	/* renamed (only the directory fsync failed): keep it */
+		fd = -1;
+	}
 	if (fd >= 0)
 		close(fd);
 	if (rc != 0 && tmp != NULL)
@@ -205,6 +225,12 @@ out:
 	free(dir);
 	errno = saved;
 	return rc;
+}
+
+static int
+atomic_write(const char *path, const char *data, size_t n, const char **what)
+{
+	return atomic_write_fd(path, data, n, what, NULL);
 }
 
 /* ---- JSON rendering in Terraform's layout (Go's json.MarshalIndent, 2 spaces) ---- */
@@ -383,6 +409,7 @@ struct lh_state {
 
 	/* lock */
 	bool locked;
+	bool created_empty;	/* we created the (empty) state file to lock it */
 	int info_fd;		/* lock-info file, OFD-locked */
 	int state_fd;		/* state file, OFD-locked (Terraform compatibility), or -1 */
 	char lock_id[LH_UUID_LEN + 1];
@@ -1039,8 +1066,18 @@ try_lock(lh_state *st, int *busy_fd, lh_diags *d)
 			close(fd);
 			continue;
 		}
-		/* Terraform compatibility: lock the state file itself when it exists. */
+		/* Terraform compatibility: Terraform's lock is an fcntl lock on the state file
+		 * itself, which it creates (empty) when missing.  Do the same, so that the two
+		 * exclude each other in every starting condition (no file, empty, a state);
+		 * an empty file we created is removed again on unlock if nothing was saved. */
 		int sfd = open(st->path, O_RDWR | O_CLOEXEC);
+		if (sfd < 0 && errno == ENOENT) {
+			sfd = open(st->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			if (sfd >= 0)
+				st->created_empty = true;
+			else if (errno == EEXIST)
+				sfd = open(st->path, O_RDWR | O_CLOEXEC);
+		}
 		if (sfd >= 0 && ofd_lock(sfd) != 0) {
 			int e = errno;
 			close(sfd);
@@ -1128,6 +1165,14 @@ release(lh_state *st)
 	/* Unlink while still holding the lock, so whoever locks next checks the inode and
 	 * never shares one with us. */
 	unlink(st->info_path);
+	/* The empty state file created only to lock it goes too (Terraform does the same),
+	 * still under the lock, and only if it is still the empty file we created. */
+	if (st->created_empty && st->state_fd >= 0) {
+		struct stat a, b;
+		if (fstat(st->state_fd, &a) == 0 && a.st_size == 0 && lstat(st->path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			unlink(st->path);
+	}
 	if (st->state_fd >= 0)
 		close(st->state_fd);
 	close(st->info_fd);
@@ -1662,7 +1707,13 @@ lh_state_save(lh_state *st, lh_diags *d)
 		if (!st->forced_meta)
 			st->serial++;
 		body = render(st, true);
-		if (atomic_write(target, body, strlen(body), &what) != 0) {
+		int nfd = -1;
+		if (atomic_write_fd(target, body, strlen(body), &what, st->locked ? &nfd : NULL) != 0) {
+			if (nfd >= 0) {
+				if (st->state_fd >= 0)
+					close(st->state_fd);
+				st->state_fd = nfd;
+			}
 			if (!st->forced_meta)
 				st->serial--;
 			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
@@ -1676,17 +1727,14 @@ lh_state_save(lh_state *st, lh_diags *d)
 		free(st->base);
 		st->base = cmp;
 		cmp = NULL;
-		/* The path now names a new inode: lock it too, then let go of the old one. */
+		/* The path now names a new inode, locked before it got there: keep its lock,
+		 * let go of the old one. */
 		if (st->locked) {
-			int sfd = open(st->path, O_RDWR | O_CLOEXEC);
-			if (sfd >= 0 && ofd_lock(sfd) != 0) {
-				close(sfd);
-				sfd = -1;
-			}
 			if (st->state_fd >= 0)
 				close(st->state_fd);
-			st->state_fd = sfd;
+			st->state_fd = nfd;
 		}
+		st->created_empty = false;
 	}
 	/* The state on disk now holds everything the journal recorded. */
 	if (st->jfd >= 0) {

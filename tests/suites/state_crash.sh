@@ -67,7 +67,7 @@ while [ $i -lt $rounds ]; do
 	mid=$(server_users | wc -l)
 	[ "$mid" -gt 0 ] && [ "$mid" -lt $N ] && partial=$((partial + 1))
 	[ -e "$D/terraform.tfstate.journal" ] && journals=$((journals + 1))
-	if [ -f "$D/terraform.tfstate" ] && ! python3 "$TOP/tests/state_check.py" "$D/terraform.tfstate" >/dev/null; then
+	if [ -s "$D/terraform.tfstate" ] && ! python3 "$TOP/tests/state_check.py" "$D/terraform.tfstate" >/dev/null; then
 		bad="$bad round $i: state left by the kill is invalid;"
 	fi
 	# second run (twice killed in odd rounds: recovery itself interrupted)
