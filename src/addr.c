@@ -327,3 +327,36 @@ lh_addr_cmp(const lh_addr *a, const lh_addr *b)
 		return strcmp(a->key, b->key);
 	return 0;
 }
+
+char *
+lh_shell_word(char *buf, size_t n, const char *s)
+{
+	if (n == 0)
+		return buf;
+	bool plain = *s != '\0';
+	for (const char *p = s; *p && plain; p++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		    "_-.,:/@%+=", *p) != NULL;
+	size_t o = 0;
+#define PUT(c) do { if (o + 1 < n) buf[o++] = (c); } while (0)
+	if (plain) {
+		for (const char *p = s; *p; p++)
+			PUT(*p);
+	} else {
+		PUT('\'');
+		for (const char *p = s; *p; p++) {
+			if (*p == '\'') {
+				PUT('\'');
+				PUT('\\');
+				PUT('\'');
+				PUT('\'');
+			} else {
+				PUT(*p);
+			}
+		}
+		PUT('\'');
+	}
+#undef PUT
+	buf[o] = '\0';
+	return buf;
+}

@@ -46,6 +46,12 @@ size_t lh_addr_snprint(char *buf, size_t n, const lh_addr *ad);
 /* Returns the spelling of the resource part only (TYPE.NAME), in a. */
 char *lh_addr_resource(lh_arena *a, const lh_addr *ad);
 
+/* Writes s as one shell word into buf (size n, NUL-terminated, truncated if it does not
+ * fit): unchanged when it holds only characters no POSIX shell treats specially, else in
+ * single quotes with each ' written as '\''.  For commands printed for pasting, such as
+ * `litehcl import 'litellm_user.dev["alice"]' ID`.  Returns buf. */
+char *lh_shell_word(char *buf, size_t n, const char *s);
+
 /* True when a and b name the same instance (type, name, key kind and key). */
 bool lh_addr_equal(const lh_addr *a, const lh_addr *b);
 

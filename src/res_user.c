@@ -299,17 +299,20 @@ on_conflict_list(lh_rop *op, const lh_http_resp *r)
 	const char *cfg_id = lh_js(op->after, "user_id");
 	if (found == NULL && cfg_id != NULL)
 		found = cfg_id;
-	char s[512];
+	char s[512], qa[600], qi[600];
 	snprintf(s, sizeof s, "Error creating %s: user already exists", op->addr);
+	/* the command as it must be typed: the address quoted for the shell */
+	lh_shell_word(qa, sizeof qa, op->addr);
 	if (found != NULL)
 		lh_rop_fail(op, s, lh_xprintf("LiteLLM already has a user with %s%s (user_id \"%s\"). "
 		    "To manage that user with litehcl, import it:\n  litehcl import %s %s",
-		    email ? "email " : "this id", email ? email : "", found, op->addr, found));
+		    email ? "email " : "this id", email ? email : "", found, qa,
+		    lh_shell_word(qi, sizeof qi, found)));
 	else
 		lh_rop_fail(op, s, lh_xprintf("LiteLLM refused the new user as a duplicate of an "
 		    "existing one (email %s), which could not be found with GET /user/list. Find "
 		    "its user_id and import it: litehcl import %s USER_ID", email ? email : "?",
-		    op->addr));
+		    qa));
 }
 
 /* A create was refused because the email or id is taken: find who has it, for the

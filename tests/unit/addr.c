@@ -103,6 +103,16 @@ main(void)
 	    u1[14] == '4' && strchr("89ab", u1[19]) && strcmp(u1, u2) != 0, "%s", u1);
 	check("uuid invalid", !lh_uuid_valid("bob") && !lh_uuid_valid(
 	    "0000000000000000000000000000000000000"), NULL);
+	char w[64];
+	check("shell word: plain", strcmp(lh_shell_word(w, sizeof w, "litellm_user.dev"),
+	    "litellm_user.dev") == 0, "%s", w);
+	check("shell word: brackets and quotes",
+	    strcmp(lh_shell_word(w, sizeof w, "litellm_user.dev[\"alice\"]"),
+	    "'litellm_user.dev[\"alice\"]'") == 0, "%s", w);
+	check("shell word: a single quote", strcmp(lh_shell_word(w, sizeof w, "it's"),
+	    "'it'\\''s'") == 0, "%s", w);
+	check("shell word: empty", strcmp(lh_shell_word(w, sizeof w, ""), "''") == 0, "%s", w);
+	check("shell word: truncates", strlen(lh_shell_word(w, 5, "a b c d e f")) == 4, "%s", w);
 	lh_arena_free(a);
 	return failures ? 1 : 0;
 }
