@@ -7,7 +7,8 @@
 #                      then a bounded fuzz run); ends with "N passed, N failed"
 #   make demo          start the emulator, apply examples/quickstart, plan again, stop
 #   make bench         benchmarks (parse, evaluate, plan/apply)
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   the binary, its man page (litehcl.1) and bash
+#                      completion (contrib/litehcl.bash)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -120,6 +121,10 @@ demo: all
 install: $(BUILD)/litehcl
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/litehcl $(DESTDIR)$(PREFIX)/bin/litehcl
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 litehcl.1 $(DESTDIR)$(PREFIX)/share/man/man1/litehcl.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 contrib/litehcl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/litehcl
 
 clean:
 	rm -rf build

@@ -3,10 +3,14 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "diag.h"
+#include "help.h"
 
 static bool
 parse_bool(const char *s, bool *out)
@@ -39,13 +43,42 @@ list_push(lh_strlist *l, const char *v, int kind)
 	return true;
 }
 
+/* Terraform's answer to a command line it cannot parse:
+ *
+ *   Error: Failed to parse command-line flags
+ *
+ *   flag provided but not defined: -bogus
+ *
+ *   For more help on using this command, run:
+ *     litehcl plan -help
+ */
 static bool
-bad(const char *cmd, const char *fmt, const char *arg)
+bad(const char *cmd, const char *fmt, ...)
 {
-	fputs("Error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\ntry 'litehcl %s%s-help'\n", cmd ? cmd : "", cmd ? " " : "");
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	lh_cli_usage_error(cmd, "Failed to parse command-line flags", msg);
 	return false;
+}
+
+void
+lh_cli_usage_error(const char *cmd, const char *summary, const char *detail)
+{
+	lh_diag g = {.sev = LH_DIAG_ERROR, .summary = summary, .detail = detail};
+	lh_diag_print_one(stderr, &g, false);
+	fprintf(stderr, "\nFor more help on using this command, run:\n  litehcl %s%s-help\n",
+	    cmd ? cmd : "", cmd ? " " : "");
+}
+
+/* "-name" of a flag as given ("--out=x" -> "-out"), as Go's flag package names it. */
+static const char *
+flag_label(const char *name, size_t nlen, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "-%.*s", (int)nlen, name);
+	return buf;
 }
 
 bool
@@ -53,7 +86,17 @@ lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos, bo
 {
 	int pos = 0;
 	bool flags_done = false;
+	const lh_help *h = cmd ? lh_help_find(cmd) : NULL;
+	char label[80];
 	*help = false;
+	/* Terraform takes -no-color out before parsing: it holds for errors about any
+	 * flag, wherever it stands */
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-no-color") == 0 || strcmp(argv[i], "--no-color") == 0)
+			lh_diag_set_plain(true);
+	}
 	for (int i = 0; i < argc; i++) {
 		char *arg = argv[i];
 		if (flags_done || arg[0] != '-' || arg[1] == '\0') {
@@ -74,25 +117,31 @@ lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos, bo
 			*help = true;
 			continue;
 		}
+		flag_label(name, nlen, label, sizeof label);
 		lh_opt *o = NULL;
 		for (lh_opt *p = opts; p != NULL && p->name != NULL; p++)
 			if (strlen(p->name) == nlen && strncmp(p->name, name, nlen) == 0) {
 				o = p;
 				break;
 			}
-		if (o == NULL)
-			return bad(cmd, "unknown flag: %s", arg);
+		/* the help table says which flags this command takes (plan, apply and
+		 * destroy share one option table but not one set of flags) */
+		if (o == NULL || (h != NULL && !lh_help_allows(h, name, nlen)))
+			return bad(cmd, "flag provided but not defined: %s", label);
 		const char *val = eq ? eq + 1 : NULL;
 		if (o->kind == LH_OPT_BOOL) {
 			bool b = true;
 			if (val != NULL && !parse_bool(val, &b))
-				return bad(cmd, "invalid boolean value in %s", arg);
+				return bad(cmd, "invalid boolean value \"%s\" for %s: parse error",
+				    val, label);
 			*(bool *)o->dest = b;
+			if (nlen == 8 && strncmp(name, "no-color", 8) == 0)
+				lh_diag_set_plain(b);
 			continue;
 		}
 		if (val == NULL) {
 			if (i + 1 >= argc)
-				return bad(cmd, "flag needs an argument: %s", arg);
+				return bad(cmd, "flag needs an argument: %s", label);
 			val = argv[++i];
 		}
 		switch (o->kind) {
@@ -101,14 +150,15 @@ lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos, bo
 			break;
 		case LH_OPT_LIST:
 			if (!list_push(o->dest, val, (int)(o - opts)))
-				return bad(cmd, "out of memory at %s", arg);
+				return bad(cmd, "out of memory at %s", label);
 			break;
 		case LH_OPT_INT: {
 			char *end;
 			errno = 0;
 			long n = strtol(val, &end, 10);
 			if (errno != 0 || *end != '\0' || end == val || n < 0 || n > 1000000)
-				return bad(cmd, "invalid number in %s", arg);
+				return bad(cmd, "invalid value \"%s\" for flag %s: parse error",
+				    val, label);
 			*(int *)o->dest = (int)n;
 			break;
 		}
@@ -117,6 +167,8 @@ lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos, bo
 		}
 	}
 	*npos = pos;
+	if (*help && h != NULL && h->usage != NULL)
+		lh_help_print(stdout, h);
 	return true;
 }
 

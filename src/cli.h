@@ -31,11 +31,17 @@ typedef struct lh_strlist {
 
 /* Parses argv[0..argc) against opts ({NULL} terminated).  Flags take one or two
  * dashes; "--" ends the flags.  Positional arguments are moved to the front of argv
- * and their count stored in *npos.  "-help"/"-h" sets *help.  On an unknown flag or a
- * bad value prints the one-line error plus "try 'litehcl CMD -help'" to stderr and
- * returns false. */
+ * and their count stored in *npos.  "-help"/"-h" sets *help and prints the command's
+ * help (help.h) on stdout.  A flag that opts lacks or that the command's help entry
+ * does not list is refused as Terraform does ("flag provided but not defined: -X");
+ * on that or a bad value prints the error and "For more help on using this command,
+ * run: litehcl CMD -help" to stderr and returns false.  -no-color switches
+ * diagnostics to Terraform's plain form (lh_diag_set_plain). */
 bool lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npos,
     bool *help);
+/* Prints a usage error of command cmd (NULL: the global command line) to stderr:
+ * the diagnostic, then where to find help. */
+void lh_cli_usage_error(const char *cmd, const char *summary, const char *detail);
 /* Frees the arrays inside a list filled by lh_cli_parse. */
 void lh_strlist_free(lh_strlist *l);
 /* True when stdout should get colour: a terminal, NO_COLOR unset, and not disabled. */

@@ -95,16 +95,7 @@ lh_cmd_console(int argc, char **argv)
 	size_t cap = 0;
 	if (!lh_cli_parse("console", opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
-	if (help) {
-		fputs("Usage: litehcl [global options] console [options]\n\n"
-		    "  Reads expressions from standard input, one per line, and prints each\n"
-		    "  value the way terraform console does, using the configuration in the\n"
-		    "  working directory.\n\n"
-		    "Options:\n\n"
-		    "  -var 'foo=bar'        Set a value for one of the input variables.\n"
-		    "  -var-file=filename    Load variable values from the given file.\n"
-		    "  -state=path           Read resource values from this state file\n"
-		    "                        (default terraform.tfstate).\n", stdout);
+	if (help) {	/* lh_cli_parse printed it */
 		rc = 0;
 		goto out;
 	}
@@ -122,7 +113,8 @@ lh_cmd_console(int argc, char **argv)
 			st = NULL;
 	}
 	for (const lh_diag *g = d.head; g != NULL; g = g->next) {
-		fputc('\n', stderr);
+		if (!lh_diag_plain())	/* the plain form starts with its blank line */
+			fputc('\n', stderr);
 		lh_diag_print_one(stderr, g, color);
 	}
 	if (cfg == NULL || d.errors > 0) {
@@ -155,7 +147,8 @@ lh_cmd_console(int argc, char **argv)
 		}
 		fflush(stdout);
 		for (const lh_diag *g = ld.head; g != NULL; g = g->next) {
-			fputc('\n', stderr);
+			if (!lh_diag_plain())
+				fputc('\n', stderr);
 			lh_diag_print_one(stderr, g, color);
 		}
 		fflush(stderr);

@@ -17,15 +17,6 @@
 #include "hcl2json.h"
 #include "parse.h"
 
-static const char usage[] =
-	"Usage: litehcl hcl2json FILE...\n"
-	"\n"
-	"  Prints the syntax of each HCL file as JSON, in the layout of the hcl2json\n"
-	"  converter: blocks nest by type and labels, literals become JSON values and\n"
-	"  every other expression becomes \"${SOURCE}\".  With one file the document is\n"
-	"  indented; with several, each file's document is printed compactly on its own\n"
-	"  line.  Exits 1 if a file cannot be read or parsed.\n";
-
 static double
 now(void)
 {
@@ -105,10 +96,8 @@ lh_cmd_hcl2json(int argc, char **argv)
 
 	if (!lh_cli_parse("hcl2json", opts, argc - 1, argv + 1, &npos, &help))
 		return 1;
-	if (help) {
-		fputs(usage, stdout);
+	if (help)	/* lh_cli_parse printed it */
 		return 0;
-	}
 	if (npos == 0) {
 		fputs("Error: no input files\ntry 'litehcl hcl2json -help'\n", stderr);
 		return 1;

@@ -162,13 +162,7 @@ lh_cmd_import(int argc, char **argv)
 	lh_diags d;
 	if (!lh_cli_parse("import", opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
-	if (help) {
-		puts("Usage: litehcl [global options] import [options] ADDR ID\n"
-		    "       litehcl [global options] import [options] ID\n\n"
-		    "  Import an existing LiteLLM object into the state, at ADDR or at the one\n"
-		    "  resource block that designates it.  ID is, by type:");
-		for (const lh_rtype *const *t = lh_rtypes(); *t != NULL; t++)
-			printf("    %-20s %s\n", (*t)->type_name, (*t)->import_forms ? (*t)->import_forms : "ID");
+	if (help) {	/* lh_cli_parse printed it */
 		rc = 0;
 		goto out;
 	}

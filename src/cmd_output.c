@@ -28,10 +28,7 @@ lh_cmd_output(int argc, char **argv)
 	lh_diags d;
 	if (!lh_cli_parse("output", opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
-	if (help) {
-		puts("Usage: litehcl [global options] output [options] [NAME]\n\n"
-		    "  Reads an output variable from the state file.\n\n"
-		    "Options: -state=PATH -no-color -json -raw");
+	if (help) {	/* lh_cli_parse printed it */
 		rc = 0;
 		goto out;
 	}

@@ -454,18 +454,7 @@ run(int kind, int argc, char **argv)
 	cJSON *saved = NULL;
 	if (!lh_cli_parse(cmd, opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
-	if (help) {
-		printf("Usage: litehcl [global options] %s [options]%s\n\n", cmd,
-		    kind == CMD_APPLY ? " [PLANFILE]" : "");
-		puts(kind == CMD_PLAN ? "  Generates a speculative execution plan, showing what actions "
-		    "litehcl would take to apply the current configuration." :
-		    kind == CMD_APPLY ? "  Creates or updates LiteLLM users, teams and team members according to the "
-		    "configuration, or applies a saved plan." :
-		    "  Destroys every LiteLLM object (user, team, membership) this configuration manages.");
-		puts("\nOptions: -auto-approve -destroy -refresh=false -refresh-only -target=ADDR "
-		    "-replace=ADDR -var 'NAME=VALUE' -var-file=FILE -parallelism=N -lock=false "
-		    "-lock-timeout=DURATION -input=false -no-color -detailed-exitcode -json "
-		    "-state=PATH -out=FILE");
+	if (help) {	/* lh_cli_parse printed it */
 		rc = 0;
 		goto out;
 	}

@@ -77,9 +77,7 @@ lh_cmd_show(int argc, char **argv)
 	lh_diags d;
 	if (!lh_cli_parse("show", opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
-	if (help) {
-		puts("Usage: litehcl [global options] show [options] [PLANFILE]\n\n"
-		    "  Shows the state, or a saved plan, as text or (-json) as Terraform's JSON.");
+	if (help) {	/* lh_cli_parse printed it */
 		rc = 0;
 		goto out;
 	}

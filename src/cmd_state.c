@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "help.h"
 #include "cmd_common.h"
 #include "render.h"
 #include "state.h"
@@ -637,6 +638,9 @@ lh_cmd_state(int argc, char **argv)
 		if (strcmp(argv[1], s->name) == 0)
 			return run_sub(s, argc - 1, argv + 1);
 	fprintf(stderr, "Error: unknown state subcommand: %s\n\n", argv[1]);
+	const char *like = lh_help_suggest("state", argv[1]);
+	if (like != NULL)
+		fprintf(stderr, "Did you mean \"state %s\"?\n\n", like);
 	state_usage(stderr);
 	return 1;
 }

@@ -106,15 +106,7 @@ lh_cmd_validate(int argc, char **argv)
 	lh_arena *a = NULL;
 	if (!lh_cli_parse("validate", opts, argc - 1, argv + 1, &npos, &help))
 		goto out;
-	if (help) {
-		fputs("Usage: litehcl [global options] validate [options]\n\n"
-		    "  Validate the configuration files in the working directory without\n"
-		    "  contacting any server: syntax, references, types and litellm_user rules.\n\n"
-		    "Options:\n\n"
-		    "  -json                 Produce output in a machine-readable JSON format.\n"
-		    "  -no-color             If specified, output won't contain any color.\n"
-		    "  -var 'foo=bar'        Set a value for one of the input variables.\n"
-		    "  -var-file=filename    Load variable values from the given file.\n", stdout);
+	if (help) {	/* lh_cli_parse printed it */
 		rc = 0;
 		goto out;
 	}
@@ -136,7 +128,8 @@ lh_cmd_validate(int argc, char **argv)
 	} else {
 		for (const lh_diag *g = d.head; g != NULL; g = g->next) {
 			FILE *f = g->sev == LH_DIAG_ERROR ? stderr : stdout;
-			fputc('\n', f);
+			if (!lh_diag_plain())	/* the plain form starts with its blank line */
+				fputc('\n', f);
 			lh_diag_print_one(f, g, color);
 		}
 		if (d.errors == 0) {

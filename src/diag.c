@@ -126,9 +126,117 @@ lh_diag_code_line(const lh_source *src, int line, size_t *len)
 	return code;
 }
 
+static bool plain_mode;
+
+void
+lh_diag_set_plain(bool on)
+{
+	plain_mode = on;
+}
+
+bool
+lh_diag_plain(void)
+{
+	return plain_mode;
+}
+
+void
+lh_diag_wrap_line(FILE *f, const char *s, size_t n, int indent, int width, int first_col)
+{
+	int col = first_col;
+	bool line_empty = true;
+	size_t i = 0;
+	/* keep the line's own leading spaces (an indented example) */
+	while (i < n && s[i] == ' ') {
+		fputc(' ', f);
+		col++;
+		i++;
+	}
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != ' ')
+			j++;
+		int w = (int)char_count(s + i, j - i);
+		if (!line_empty && col + 1 + w > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			line_empty = true;
+		}
+		if (!line_empty) {
+			fputc(' ', f);
+			col++;
+		}
+		put_clean(f, s + i, j - i);
+		col += w;
+		line_empty = false;
+		i = j;
+		while (i < n && s[i] == ' ')
+			i++;
+	}
+	fputc('\n', f);
+}
+
+void
+lh_diag_wrap(FILE *f, const char *s, int indent, int width)
+{
+	while (*s != '\0') {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		if (n == 0)
+			fputc('\n', f);
+		else {
+			fprintf(f, "%*s", indent, "");
+			lh_diag_wrap_line(f, s, n, indent, width, indent);
+		}
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+}
+
+/* Terraform's -no-color form:
+ *
+ *   (blank line)
+ *   Error: Reference to undeclared input variable
+ *
+ *     on main.tf line 2, in resource "litellm_user" "x":
+ *      2:   user_alias = var.nope
+ *
+ *   An input variable with the name "nope" has not been declared. This variable
+ *   can be declared with a variable "nope" {} block.
+ */
+static void
+print_plain(FILE *f, const lh_diag *g)
+{
+	fprintf(f, "\n%s: ", g->sev == LH_DIAG_ERROR ? "Error" : "Warning");
+	put_clean(f, g->summary, strlen(g->summary));
+	fputs("\n\n", f);
+	if (g->src != NULL) {
+		int line, col;
+		lh_source_pos(g->src, g->start, &line, &col);
+		fprintf(f, "  on %s line %d", g->src->name, line);
+		if (g->context != NULL)
+			fprintf(f, ", in %s", g->context);
+		fputs(":\n", f);
+		size_t len;
+		fprintf(f, "%4d: ", line);
+		char *code = lh_diag_code_line(g->src, line, &len);
+		if (code != NULL)
+			put_clean(f, code, len);
+		free(code);
+		fputs("\n\n", f);
+	}
+	if (g->detail != NULL && g->detail[0] != '\0')
+		lh_diag_wrap(f, g->detail, 0, 78);
+}
+
 void
 lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 {
+	if (plain_mode) {
+		print_plain(f, g);
+		return;
+	}
 	const char *bar = color ? (g->sev == LH_DIAG_ERROR ? "\033[31m│\033[0m " : "\033[33m│\033[0m ") : "│ ";
 	if (color)
 		fprintf(f, g->sev == LH_DIAG_ERROR ? "\033[31m╷\033[0m\n" : "\033[33m╷\033[0m\n");

@@ -43,7 +43,20 @@ char *lh_diag_code_line(const lh_source *src, int line, size_t *len);
 /* Prints every diagnostic in Terraform's layout (summary, "on FILE line N", the
  * source line with the span underlined, detail).  color adds ANSI colour. */
 void lh_diag_print(FILE *f, const lh_diags *d, bool color);
-/* Prints one diagnostic (see lh_diag_print). */
+/* Prints one diagnostic (see lh_diag_print).  In plain mode (lh_diag_set_plain) the
+ * form is Terraform's -no-color one: a blank line, no border, no underline line, the
+ * detail wrapped at 78 columns. */
 void lh_diag_print_one(FILE *f, const lh_diag *g, bool color);
+
+/* Prints s[0..n) (one line) wrapped at width columns: words are never split, and
+ * continuation lines are indented by indent; the caller has printed up to column
+ * first_col.  Ends with a newline.  Control bytes print as spaces. */
+void lh_diag_wrap_line(FILE *f, const char *s, size_t n, int indent, int width, int first_col);
+/* Prints s wrapped at width, every line indented by indent; hard newlines are kept. */
+void lh_diag_wrap(FILE *f, const char *s, int indent, int width);
+/* Plain mode on or off for the whole process (the -no-color flag). */
+void lh_diag_set_plain(bool on);
+/* True in plain mode. */
+bool lh_diag_plain(void);
 
 #endif

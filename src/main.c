@@ -1,59 +1,326 @@
-/* main.c - argv to command: global flags (-chdir, -help, -version), then dispatch to
- * the command's lh_cmd_* function (cmd_*.c). */
+/* main.c - argv to command: global flags (-chdir, -help, -version), `help [CMD]`, then
+ * dispatch to the command's lh_cmd_* function (cmd_*.c).  A mistyped command gets
+ * Terraform's "Did you mean" answer.  When bash asks for completions (COMP_LINE set,
+ * see contrib/litehcl.bash) it prints the candidates instead.
+ *
+ * Adding a command: one line in `commands` below, and its help entry in help.c (the
+ * help table also says which flags the command takes). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "addr.h"
+#include "arena.h"
 #include "cli.h"
+#include "diag.h"
+#include "help.h"
+#include "render.h"
+#include "state.h"
 
 typedef struct {
 	const char *name;
 	int (*fn)(int, char **);
-	const char *help;	/* one line for the command list */
 } command;
 
 static const command commands[] = {
-	{"validate", lh_cmd_validate, "Check whether the configuration is valid"},
-	{"plan", lh_cmd_plan, "Show changes required by the current configuration"},
-	{"apply", lh_cmd_apply, "Create or update LiteLLM users"},
-	{"destroy", lh_cmd_destroy, "Destroy previously-created users"},
-	{"import", lh_cmd_import, "Associate existing LiteLLM users with litehcl resources"},
-	{"show", lh_cmd_show, "Show the current state or a saved plan"},
-	{"state", lh_cmd_state, "Advanced state management"},
-	{"refresh", lh_cmd_refresh, "Update the state to match remote systems"},
-	{"taint", lh_cmd_taint, "Mark a resource instance as not fully functional"},
-	{"untaint", lh_cmd_untaint, "Remove the 'tainted' state from a resource instance"},
-	{"output", lh_cmd_output, "Show output values from your root module"},
-	{"console", lh_cmd_console, "Try litehcl expressions at an interactive command prompt"},
-	{"fmt", lh_cmd_fmt, "Reformat your configuration in the standard style"},
-	{"hcl2json", lh_cmd_hcl2json, "Print the syntax of HCL files as JSON"},
-	{"version", lh_cmd_version, "Show the current litehcl version"},
-	{NULL, NULL, NULL}
+	{"validate", lh_cmd_validate},
+	{"plan", lh_cmd_plan},
+	{"apply", lh_cmd_apply},
+	{"destroy", lh_cmd_destroy},
+	{"console", lh_cmd_console},
+	{"fmt", lh_cmd_fmt},
+	{"hcl2json", lh_cmd_hcl2json},
+	{"import", lh_cmd_import},
+	{"output", lh_cmd_output},
+	{"refresh", lh_cmd_refresh},
+	{"show", lh_cmd_show},
+	{"state", lh_cmd_state},
+	{"taint", lh_cmd_taint},
+	{"untaint", lh_cmd_untaint},
+	{"version", lh_cmd_version},
+	{NULL, NULL}
 };
 
+/* "linux_amd64" as Go names the platform. */
 static void
-usage(FILE *f)
+platform(char *buf, size_t cap)
 {
-	fputs("Usage: litehcl [global options] <subcommand> [args]\n\n"
-	    "litehcl manages LiteLLM users the Terraform way: plan, apply, import.\n\n"
-	    "Main commands:\n", f);
-	for (const command *c = commands; c->name != NULL; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->help);
-	fputs("\nGlobal options (use these before the subcommand, if any):\n"
-	    "  -chdir=DIR    Switch to a different working directory before executing the\n"
-	    "                given subcommand.\n"
-	    "  -help         Show this help output, or the help for a specified subcommand.\n"
-	    "  -version      An alias for the \"version\" subcommand.\n", f);
+	struct utsname u;
+	const char *os = "linux", *arch = "amd64";
+	char osl[32];
+	if (uname(&u) == 0) {
+		size_t i = 0;
+		for (; u.sysname[i] != '\0' && i + 1 < sizeof osl; i++)
+			osl[i] = (char)(u.sysname[i] >= 'A' && u.sysname[i] <= 'Z' ?
+			    u.sysname[i] + 32 : u.sysname[i]);
+		osl[i] = '\0';
+		os = osl;
+		if (strcmp(u.machine, "x86_64") == 0)
+			arch = "amd64";
+		else if (strcmp(u.machine, "aarch64") == 0)
+			arch = "arm64";
+		else if (strncmp(u.machine, "arm", 3) == 0)
+			arch = "arm";
+		else if (strcmp(u.machine, "i686") == 0 || strcmp(u.machine, "i386") == 0)
+			arch = "386";
+		else
+			arch = u.machine;
+	}
+	snprintf(buf, cap, "%s_%s", os, arch);
 }
 
 int
 lh_cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("litehcl v%s\non linux_amd64\n", LH_VERSION);
+	bool json = false, help = false;
+	lh_opt opts[] = {
+		{"json", LH_OPT_BOOL, &json},
+		{NULL, 0, NULL}
+	};
+	int npos = 0;
+	if (argc > 1 && !lh_cli_parse("version", opts, argc - 1, argv + 1, &npos, &help))
+		return 1;
+	if (help)
+		return 0;
+	char plat[160];
+	platform(plat, sizeof plat);
+	if (!json) {
+		printf("litehcl v%s\non %s\n", LH_VERSION, plat);
+		return 0;
+	}
+	/* Terraform's version -json fields, plus litehcl's own version */
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		return 1;
+	cJSON_AddStringToObject(o, "litehcl_version", LH_VERSION);
+	cJSON_AddStringToObject(o, "terraform_version", LH_TF_COMPAT_VERSION);
+	cJSON_AddStringToObject(o, "platform", plat);
+	cJSON_AddItemToObject(o, "provider_selections", cJSON_CreateObject());
+	cJSON_AddBoolToObject(o, "terraform_outdated", false);
+	lh_render_json_pretty(stdout, o);
+	cJSON_Delete(o);
+	return 0;
+}
+
+static const command *
+find(const char *name)
+{
+	for (const command *c = commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static int
+no_command(const char *name)
+{
+	const char *s = lh_help_suggest(NULL, name);
+	fprintf(stderr, "litehcl has no command named \"%s\".", name);
+	if (s != NULL)
+		fprintf(stderr, " Did you mean \"%s\"?", s);
+	fputs("\n\nTo see all of litehcl's top-level commands, run:\n  litehcl -help\n\n",
+	    stderr);
+	return 1;
+}
+
+/* `litehcl help [CMD [SUB]]` and `litehcl -help CMD [SUB]`. */
+static int
+help_for(int argc, char **argv)
+{
+	if (argc == 0) {
+		lh_help_global(stdout);
+		return 0;
+	}
+	char name[128];
+	snprintf(name, sizeof name, "%s", argv[0]);
+	if (argc > 1 && argv[1][0] != '-') {
+		char sub[128];
+		snprintf(sub, sizeof sub, "%s %s", argv[0], argv[1]);
+		if (lh_help_find(sub) != NULL)
+			snprintf(name, sizeof name, "%s", sub);
+	}
+	const lh_help *h = lh_help_find(name);
+	const command *c = find(argv[0]);
+	if (h == NULL || c == NULL)
+		return no_command(argv[0]);
+	if (h->usage != NULL) {
+		lh_help_print(stdout, h);
+		return 0;
+	}
+	/* a command that prints its own help: ask it */
+	char *v[4] = {argv[0], NULL, NULL, NULL};
+	int n = 1;
+	if (h->group == LH_HELP_SUB)
+		v[n++] = argv[1];
+	v[n++] = (char *)"-help";
+	return c->fn(n, v);
+}
+
+/* ---- completion (bash: complete -C / COMP_LINE) ---- */
+
+static void
+cand(const char *word, const char *prefix, const char *s)
+{
+	size_t n = strlen(word);
+	size_t pn = prefix ? strlen(prefix) : 0;
+	/* word is compared with prefix+s */
+	if (pn > 0) {
+		if (strncmp(word, prefix, n < pn ? n : pn) != 0)
+			return;
+		if (n > pn && strncmp(word + pn, s, n - pn) != 0)
+			return;
+		printf("%s%s\n", prefix, s);
+		return;
+	}
+	if (strncmp(word, s, n) == 0)
+		printf("%s\n", s);
+}
+
+/* Resource addresses in the state at path (NULL: terraform.tfstate), as state list
+ * prints them, completing word (after prefix, e.g. "-target="). */
+static void
+complete_addrs(const char *path, const char *word, const char *prefix)
+{
+	lh_arena *a = lh_arena_new();
+	if (a == NULL)
+		return;
+	lh_diags d;
+	lh_diags_init(&d, a);
+	lh_state_opts so = {.path = path, .no_lock = true, .read_only = true,
+	    .operation = "OperationTypeInvalid"};
+	lh_state *st = NULL;
+	if (lh_state_open(&so, &st, &d)) {
+		for (size_t i = 0; i < lh_state_count(st); i++)
+			cand(word, prefix, lh_addr_format(a, &lh_state_at(st, i)->addr));
+		lh_state_close(st);
+	}
+	lh_arena_free(a);
+}
+
+static void
+complete_flags(const lh_help *h, const char *word)
+{
+	if (h == NULL || h->opts == NULL)
+		return;
+	for (const lh_help_opt *o = h->opts; o->flag != NULL || o->text != NULL; o++) {
+		if (o->flag == NULL)
+			continue;
+		char buf[64], full[80];
+		lh_help_flag_name(o, buf, sizeof buf);
+		/* a flag that takes a value completes with its "=" */
+		bool val = strchr(o->flag, '=') != NULL && strstr(o->flag, "=false") == NULL &&
+		    strstr(o->flag, "=true") == NULL;
+		snprintf(full, sizeof full, "-%s%s", buf, val ? "=" : "");
+		cand(word, NULL, full);
+	}
+	cand(word, NULL, "-help");
+	if (!lh_help_allows(h, "no-color", 8) || h->any_flags)
+		return;
+	bool listed = false;
+	for (const lh_help_opt *o = h->opts; o->flag != NULL || o->text != NULL; o++)
+		if (o->flag != NULL && strcmp(o->flag, "-no-color") == 0)
+			listed = true;
+	if (!listed)
+		cand(word, NULL, "-no-color");
+}
+
+static bool
+has_subs(const char *name)
+{
+	size_t n, plen = strlen(name);
+	const lh_help *all = lh_help_all(&n);
+	for (size_t k = 0; k < n; k++)
+		if (all[k].group == LH_HELP_SUB && strncmp(all[k].name, name, plen) == 0 &&
+		    all[k].name[plen] == ' ')
+			return true;
+	return false;
+}
+
+static int
+complete(const char *line, const char *point)
+{
+	size_t len = strlen(line);
+	long p = point ? strtol(point, NULL, 10) : (long)len;
+	if (p < 0 || (size_t)p > len)
+		p = (long)len;
+	char *buf = strndup(line, (size_t)p);
+	if (buf == NULL)
+		return 0;
+	char *words[64];
+	int nw = 0;
+	for (char *t = strtok(buf, " \t"); t != NULL && nw < 63; t = strtok(NULL, " \t"))
+		words[nw++] = t;
+	/* the word being completed: empty after a space */
+	const char *cur = "";
+	if (p > 0 && line[p - 1] != ' ' && line[p - 1] != '\t' && nw > 0)
+		cur = words[--nw];
+	int i = 1;
+	const char *state_path = NULL;
+	while (i < nw && words[i][0] == '-')
+		i++;
+	if (i >= nw) {
+		if (cur[0] == '-') {
+			cand(cur, NULL, "-chdir=");
+			cand(cur, NULL, "-help");
+			cand(cur, NULL, "-version");
+		} else {
+			for (const command *c = commands; c->name != NULL; c++)
+				cand(cur, NULL, c->name);
+			cand(cur, NULL, "help");
+		}
+		free(buf);
+		return 0;
+	}
+	char name[128];
+	snprintf(name, sizeof name, "%s", words[i]);
+	const lh_help *h = lh_help_find(name);
+	int args = i + 1;
+	if (has_subs(name)) {
+		/* a command made of subcommands */
+		if (args >= nw) {
+			size_t n, plen = strlen(name);
+			const lh_help *all = lh_help_all(&n);
+			for (size_t k = 0; k < n; k++)
+				if (all[k].group == LH_HELP_SUB &&
+				    strncmp(all[k].name, name, plen) == 0 && all[k].name[plen] == ' ')
+					cand(cur, NULL, all[k].name + plen + 1);
+			free(buf);
+			return 0;
+		}
+		snprintf(name, sizeof name, "%s %s", words[i], words[args]);
+		h = lh_help_find(name);
+		args++;
+	}
+	int npos = 0;
+	for (int k = args; k < nw; k++) {
+		if (strncmp(words[k], "-state=", 7) == 0)
+			state_path = words[k] + 7;
+		else if (words[k][0] != '-')
+			npos++;
+	}
+	if (strcmp(name, "help") == 0) {
+		if (npos == 0)
+			for (const command *c = commands; c->name != NULL; c++)
+				cand(cur, NULL, c->name);
+	} else if (strncmp(cur, "-target=", 8) == 0 || strncmp(cur, "-replace=", 9) == 0) {
+		char pre[16];
+		size_t pl = (size_t)(strchr(cur, '=') - cur) + 1;
+		snprintf(pre, sizeof pre, "%.*s", (int)pl, cur);
+		complete_addrs(state_path, cur, pre);
+	} else if (cur[0] == '-') {
+		complete_flags(h, cur);
+	} else if (strcmp(name, "state show") == 0 || strcmp(name, "state rm") == 0 ||
+	    strcmp(name, "state list") == 0 || strcmp(name, "taint") == 0 ||
+	    strcmp(name, "untaint") == 0) {
+		complete_addrs(state_path, cur, NULL);
+	}
+	free(buf);
 	return 0;
 }
 
@@ -62,6 +329,9 @@ main(int argc, char **argv)
 {
 	/* A closed pipe (litehcl plan | head) must not kill us mid-write of the state. */
 	signal(SIGPIPE, SIG_IGN);
+	const char *comp = getenv("COMP_LINE");
+	if (comp != NULL && getenv("COMP_POINT") != NULL && argc <= 4)
+		return complete(comp, getenv("COMP_POINT"));
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i] + 1;
@@ -70,7 +340,8 @@ main(int argc, char **argv)
 		if (strncmp(a, "chdir=", 6) == 0 || strcmp(a, "chdir") == 0) {
 			const char *dir = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
 			if (dir == NULL || *dir == '\0') {
-				fputs("Error: -chdir needs a directory\ntry 'litehcl -help'\n", stderr);
+				lh_cli_usage_error(NULL, "Invalid -chdir option",
+				    "The -chdir option needs a directory.");
 				return 1;
 			}
 			if (chdir(dir) != 0) {
@@ -79,22 +350,24 @@ main(int argc, char **argv)
 				return 1;
 			}
 		} else if (strcmp(a, "help") == 0 || strcmp(a, "h") == 0) {
-			usage(stdout);
-			return 0;
+			return help_for(argc - i - 1, argv + i + 1);
 		} else if (strcmp(a, "version") == 0 || strcmp(a, "v") == 0) {
-			return lh_cmd_version(0, NULL);
+			return lh_cmd_version(argc - i, argv + i);
 		} else {
-			fprintf(stderr, "Error: unknown global flag: %s\ntry 'litehcl -help'\n", argv[i]);
+			char msg[256];
+			snprintf(msg, sizeof msg, "flag provided but not defined: %.200s", argv[i]);
+			lh_cli_usage_error(NULL, "Failed to parse command-line flags", msg);
 			return 1;
 		}
 	}
 	if (i >= argc) {
-		usage(stderr);
+		lh_help_global(stderr);
 		return 1;
 	}
-	for (const command *c = commands; c->name != NULL; c++)
-		if (strcmp(c->name, argv[i]) == 0)
-			return c->fn(argc - i, argv + i);
-	fprintf(stderr, "Error: unknown command: %s\ntry 'litehcl -help'\n", argv[i]);
-	return 1;
+	if (strcmp(argv[i], "help") == 0)
+		return help_for(argc - i - 1, argv + i + 1);
+	const command *c = find(argv[i]);
+	if (c == NULL)
+		return no_command(argv[i]);
+	return c->fn(argc - i, argv + i);
 }

@@ -1,0 +1,27 @@
+#!/bin/sh
+# record.sh - records the Terraform 1.11 answers that tests/suites/help.sh and ux.sh
+# compare litehcl with (tests/ux/tf/*.txt), with "terraform"/"Terraform" written as
+# "litehcl".  Needs terraform on PATH; the tests themselves never run it.
+#   sh tests/ux/record.sh
+set -e
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/tests/ux/tf
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export TF_CLI_CONFIG_FILE="$tmp/tfrc" CHECKPOINT_DISABLE=1
+: >"$TF_CLI_CONFIG_FILE"
+cd "$tmp"
+as_litehcl() { sed -e 's/Terraform/litehcl/g' -e 's/terraform/litehcl/g'; }
+rec() {	# NAME ARGS...: stderr of terraform ARGS
+	name=$1; shift
+	terraform "$@" 2>&1 >/dev/null </dev/null | as_litehcl >"$out/$name.txt" || true
+}
+rec flag-apply-detailed-exitcode apply -detailed-exitcode -no-color
+rec flag-plan-auto-approve plan -auto-approve -no-color
+rec flag-output-bogus output -bogus -no-color
+rec no-command-palan palan
+rec no-command-xyzzy xyzzy
+mkdir diag && cd diag
+printf 'locals {\n  a = var.nope\n}\n' >main.tf
+terraform validate -no-color 2>&1 >/dev/null | as_litehcl >"$out/diag-plain.txt" || true
+terraform version -json >"$out/version.json"
