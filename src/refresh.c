@@ -922,6 +922,34 @@ lh_run_plan(lh_run *r)
 	}
 	if (r->d->errors > errs)
 		return false;
+	/* what LiteLLM deletes along with an object (keys, memberships): one warning per
+	 * type, naming the instances */
+	for (const lh_rtype *const *t = lh_rtypes(); *t != NULL; t++) {
+		if ((*t)->delete_warning == NULL)
+			continue;
+		size_t n = 0;
+		char *why = NULL;
+		char *list = lh_arena_strdup(r->a, "");
+		for (size_t i = 0; i < r->plan->n; i++) {
+			const lh_change *c = &r->plan->changes[i];
+			if (c->rt != *t || (c->action != LH_ACT_DELETE && c->action != LH_ACT_REPLACE))
+				continue;
+			if (why == NULL)
+				why = (*t)->delete_warning(c->before);
+			if (n < 5)
+				list = lh_arena_printf(r->a, "%s%s%s", list, n ? ", " : "", c->addr);
+			n++;
+		}
+		if (n == 0) {
+			free(why);
+			continue;
+		}
+		lh_diag_add(r->d, LH_DIAG_WARNING, NULL, 0, 0,
+		    lh_arena_printf(r->a, "Deleting %zu %s", n, (*t)->type_name),
+		    "%s\n\nThis plan deletes %s%s.", why ? why : "", list,
+		    n > 5 ? lh_arena_printf(r->a, " and %zu more", n - 5) : "");
+		free(why);
+	}
 	/* outputs */
 	const cJSON *souts = lh_state_outputs(r->st);
 	if (r->o.mode == LH_PLAN_DESTROY || cfg == NULL) {

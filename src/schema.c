@@ -20,7 +20,7 @@
 #include "vars.h"
 
 /* ---- the registry: one line per type ---- */
-#define RESOURCE_TYPES(X) X(lh_res_user)
+#define RESOURCE_TYPES(X) X(lh_res_user) X(lh_res_team) X(lh_res_team_member)
 
 #define DECLARE(t) extern const lh_rtype t;
 RESOURCE_TYPES(DECLARE)

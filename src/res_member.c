@@ -1,0 +1,825 @@
+/* res_member.c - the litellm_team_member resource type (shared/spec/litellm_team.md
+ * part 3), whole: one (team, user) pair, its team role and its per-member budget.
+ *
+ * A membership exists when the team's roster (members_with_roles of GET /team/info,
+ * read once per team per refresh through res_team.c's cache) has an entry with its
+ * user_id.  Writes on one team run one at a time (the server rewrites the whole roster
+ * per call and loses concurrent edits): each op takes its team's lock in the run's
+ * context, re-reads the roster, writes, reads back, and releases.  The user must exist
+ * before /team/member_add (which would silently create it); an existing membership is
+ * adopted; the budget is set with member_update, always with the role, and the current
+ * budget is resent on a role-only change (mid servers drop it otherwise). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "diag.h"
+#include "http.h"
+#include "plan.h"
+#include "schema.h"
+
+extern const lh_rtype lh_res_team_member;
+
+/* res_team.c's /team/info cache: memberships read their team's roster through it. */
+typedef void (*lh_team_info_fn)(void *ctx, const lh_http_resp *r, const cJSON *info);
+void lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn fn, void *ctx);
+bool lh_team_absent(const lh_http_resp *r);
+
+/* ---- the table ---- */
+
+static const char *
+check_member_role(lh_arena *a, const lh_value *v)
+{
+	if (strcmp(v->u.str.s, "admin") == 0 || strcmp(v->u.str.s, "user") == 0)
+		return NULL;
+	return lh_arena_printf(a, "The team role \"%s\" is not supported: LiteLLM's team roles are \"admin\" and \"user\".", v->u.str.s);
+}
+
+/* user_email is the identity only when user_id is not set. */
+static bool
+email_forces(const cJSON *want)
+{
+	return lh_jnull(lh_j(want, "user_id"));
+}
+
+static const lh_attr member_attrs[] = {
+	{.name = "id", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED,
+	 .description = "`TEAM_ID:USER_ID`."},
+	{.name = "max_budget_in_team", .type = &lh_type_number, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_budget, .same = lh_same_zero_null, .to_api = lh_api_zero_null,
+	 .description = "The member's budget inside the team, in dollars; `0` means none."},
+	{.name = "role", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED,
+	 .validate = check_member_role,
+	 .description = "`admin` or `user` (`admin` needs a licensed LiteLLM)."},
+	{.name = "spend", .type = &lh_type_number, .mode = LH_ATTR_COMPUTED,
+	 .description = "The member's spend inside the team."},
+	{.name = "team_id", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED, .force_new = true,
+	 .description = "The team (`litellm_team.NAME.team_id`). Changing it replaces the membership."},
+	{.name = "user_email", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_email, .same = lh_same_ci, .forces = email_forces,
+	 .description = "The user's email: the identity when `user_id` is not set (then changing it replaces the membership); with `user_id` it must name the same user and is recorded only."},
+	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
+	 .description = "The user (`litellm_user.NAME.user_id`); found from `user_email` when not set. Changing it replaces the membership."},
+};
+
+/* ---- the roster ---- */
+
+static const cJSON *
+roster_entry(const cJSON *row, const char *user_id)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach(m, lh_j(row, "members_with_roles")) {
+		const char *u = lh_js(m, "user_id");
+		if (u != NULL && strcmp(u, user_id) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static const cJSON *
+membership_row(const cJSON *body, const char *user_id)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach(m, lh_j(body, "team_memberships")) {
+		const char *u = lh_js(m, "user_id");
+		if (u != NULL && strcmp(u, user_id) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* The membership of user_id in the /team/info answer body as state attributes, or
+ * NULL when the roster does not list it. */
+static cJSON *
+from_info(const cJSON *body, const char *team_id, const char *user_id, const cJSON *ref)
+{
+	const cJSON *row = lh_j(body, "team_info");
+	const cJSON *e = roster_entry(row, user_id);
+	if (e == NULL)
+		return NULL;
+	const cJSON *ms = membership_row(body, user_id);
+	const cJSON *bt = lh_j(ms, "litellm_budget_table");
+	cJSON *n = cJSON_CreateObject();
+	char *id = lh_xprintf("%s:%s", team_id, user_id);
+	lh_jput(n, "id", cJSON_CreateString(id));
+	free(id);
+	lh_jput(n, "team_id", cJSON_CreateString(team_id));
+	lh_jput(n, "user_id", cJSON_CreateString(user_id));
+	lh_jput(n, "role", lh_jcopy(lh_j(e, "role")));
+	const cJSON *email = lh_j(e, "user_email");
+	/* the roster's email is informational (what member_add was given): when it
+	 * has none, the configuration's stands */
+	lh_jput(n, "user_email", lh_jnull(email) && ref != NULL ? lh_jcopy(lh_j(ref, "user_email")) :
+	    lh_jcopy(email));
+	const cJSON *mb = lh_j(bt, "max_budget");
+	lh_jput(n, "max_budget_in_team", cJSON_IsNumber(mb) ? lh_jcopy(mb) : cJSON_CreateNull());
+	const cJSON *spend = lh_j(ms, "spend");
+	lh_jput(n, "spend", cJSON_IsNumber(spend) ? lh_jcopy(spend) : cJSON_CreateNumber(0));
+	cJSON *o = lh_rtype_from_row(&lh_res_team_member, n, ref);
+	cJSON_Delete(n);
+	return o;
+}
+
+/* ---- per-team locks ---- */
+
+typedef struct tlock {
+	char *team_id;
+	bool busy;
+	lh_rop *head, *tail;	/* waiting ops */
+	struct tlock *next;
+} tlock;
+
+typedef struct mctx {
+	tlock *locks;
+} mctx;
+
+static mctx *
+ctx_of(lh_rctx *rc)
+{
+	size_t i = lh_rtype_index(&lh_res_team_member);
+	if (rc->priv[i] == NULL) {
+		rc->priv[i] = calloc(1, sizeof(mctx));
+		if (rc->priv[i] == NULL)
+			abort();
+	}
+	return rc->priv[i];
+}
+
+static void
+ctx_free(void *p)
+{
+	mctx *c = p;
+	for (tlock *l = c->locks; l != NULL;) {
+		tlock *next = l->next;
+		free(l->team_id);
+		free(l);
+		l = next;
+	}
+	free(c);
+}
+
+/* ---- the op's own data ---- */
+
+enum { ST_USER, ST_USERLIST, ST_LOCKED_INFO, ST_ADD, ST_ADD_CHECK, ST_UPDATE, ST_READBACK,
+    ST_DELETE, ST_DELETE_CHECK, ST_READ, ST_LOOKUP_USER, ST_LOOKUP_ALIAS };
+
+typedef struct mpriv {
+	char *team_id, *user_id;	/* resolved */
+	tlock *lock;		/* held */
+	bool adopted;
+	bool want_update;	/* a member_update is still to be sent */
+	char *email;		/* read of TEAM:EMAIL: the email to find */
+} mpriv;
+
+static mpriv *
+priv(lh_rop *op)
+{
+	if (op->priv == NULL) {
+		op->priv = calloc(1, sizeof(mpriv));
+		if (op->priv == NULL)
+			abort();
+	}
+	return op->priv;
+}
+
+static void
+member_clear(lh_rop *op)
+{
+	mpriv *p = op->priv;
+	if (p != NULL) {
+		free(p->team_id);
+		free(p->user_id);
+		free(p->email);
+	}
+	free(p);
+}
+
+static void start_locked(lh_rop *op);
+
+static void
+lock_take(lh_rop *op)
+{
+	mpriv *p = priv(op);
+	mctx *c = ctx_of(op->rc);
+	tlock *l = c->locks;
+	while (l != NULL && strcmp(l->team_id, p->team_id) != 0)
+		l = l->next;
+	if (l == NULL) {
+		l = calloc(1, sizeof *l);
+		if (l == NULL)
+			abort();
+		l->team_id = lh_xstrdup(p->team_id);
+		l->next = c->locks;
+		c->locks = l;
+	}
+	if (l->busy) {
+		op->next_wait = NULL;
+		if (l->tail != NULL)
+			l->tail->next_wait = op;
+		else
+			l->head = op;
+		l->tail = op;
+		return;
+	}
+	l->busy = true;
+	p->lock = l;
+	start_locked(op);
+}
+
+/* Hands l to its next waiting op, or frees it. */
+static void
+lock_release(tlock *l)
+{
+	if (l == NULL)
+		return;
+	lh_rop *next = l->head;
+	if (next == NULL) {
+		l->busy = false;
+		return;
+	}
+	l->head = next->next_wait;
+	if (l->head == NULL)
+		l->tail = NULL;
+	priv(next)->lock = l;
+	start_locked(next);
+}
+
+/* Detaches the op's lock (released after its done() ran). */
+static tlock *
+unlock(lh_rop *op)
+{
+	mpriv *p = op->priv;
+	tlock *l = p ? p->lock : NULL;
+	if (p != NULL)
+		p->lock = NULL;
+	return l;
+}
+
+/* Every end of an op releases its team's lock (the next op of the team starts). */
+static void
+mfail(lh_rop *op, const char *summary, char *detail)
+{
+	tlock *l = unlock(op);
+	lh_rop_fail(op, summary, detail);
+	lock_release(l);
+}
+
+static void
+msucceed(lh_rop *op)
+{
+	tlock *l = unlock(op);
+	lh_rop_succeed(op);
+	lock_release(l);
+}
+
+static void
+mhttp_fail(lh_rop *op, const lh_http_resp *r)
+{
+	tlock *l = unlock(op);
+	lh_rop_http_fail(op, r);
+	lock_release(l);
+}
+
+static char *
+summary(lh_rop *op)
+{
+	return lh_xprintf("Error %s %s", lh_rop_verb(op), op->addr);
+}
+
+static void
+fail_msg(lh_rop *op, char *detail)
+{
+	char *s = summary(op);
+	mfail(op, s, detail);
+	free(s);
+}
+
+/* ---- requests ---- */
+
+static void on_resp(lh_http *h, lh_http_resp *r, void *ctx);
+static void on_info(void *ctx, const lh_http_resp *r, const cJSON *row);
+
+static char *
+print_body(cJSON *b)
+{
+	char *s = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
+static void
+post(lh_rop *op, const char *path, cJSON *body, int stage)
+{
+	char *b = print_body(body);
+	lh_http_req req = {.method = "POST", .path = path, .body = b, .done = on_resp, .ctx = op};
+	op->stage = stage;
+	lh_http_submit(op->rc->http, &req);
+	free(b);
+}
+
+static void
+get(lh_rop *op, const char *path, const lh_http_param *q, size_t nq, int stage)
+{
+	lh_http_req req = {.method = "GET", .path = path, .query = q, .nquery = nq,
+	    .done = on_resp, .ctx = op};
+	op->stage = stage;
+	lh_http_submit(op->rc->http, &req);
+}
+
+static void
+read_team(lh_rop *op, int stage, bool fresh)
+{
+	op->stage = stage;
+	lh_team_info(op->rc, priv(op)->team_id, fresh, on_info, op);
+}
+
+/* member_update: always the role; the budget as configured, else the server's
+ * current one (mid servers drop a budget an update does not carry). */
+static void
+send_update(lh_rop *op, const cJSON *body)
+{
+	mpriv *p = priv(op);
+	cJSON *b = cJSON_CreateObject();
+	lh_jput(b, "team_id", cJSON_CreateString(p->team_id));
+	lh_jput(b, "user_id", cJSON_CreateString(p->user_id));
+	lh_jput(b, "role", lh_jcopy(lh_j(op->after, "role")));
+	const cJSON *want = lh_j(op->after, "max_budget_in_team");
+	if (want != NULL && !lh_jnull(want)) {
+		lh_rtype_put_api(&lh_res_team_member, b, "max_budget_in_team", want);
+	} else if (want != NULL && op->before != NULL &&
+	    !lh_jnull(lh_j(op->before, "max_budget_in_team"))) {
+		lh_jput(b, "max_budget_in_team", cJSON_CreateNull());	/* clearing it */
+	} else {
+		const cJSON *ms = membership_row(body, p->user_id);
+		const cJSON *bt = lh_j(ms, "litellm_budget_table");
+		static const char *const keep[] = {"max_budget", "tpm_limit", "rpm_limit", NULL};
+		for (const char *const *k = keep; *k; k++) {
+			const cJSON *v = lh_j(bt, *k);
+			if (cJSON_IsNumber(v))
+				lh_jput(b, strcmp(*k, "max_budget") == 0 ? "max_budget_in_team" : *k,
+				    strcmp(*k, "max_budget") == 0 ? lh_api_zero_null(v) : lh_api_whole(v));
+		}
+	}
+	post(op, "/team/member_update", b, ST_UPDATE);
+}
+
+static const char *
+http_message(const lh_http_resp *r)
+{
+	return r->error ? r->error : "request failed";
+}
+
+/* The state attributes after a write: from the fresh roster; role and managed budget
+ * must be what was asked. */
+static void
+verify(lh_rop *op, const cJSON *body)
+{
+	mpriv *p = priv(op);
+	cJSON_Delete(op->attrs);
+	op->attrs = from_info(body, p->team_id, p->user_id, op->after);
+	if (op->attrs == NULL) {
+		fail_msg(op, lh_xprintf("LiteLLM answered the write, but team %s's roster does not "
+		    "list user %s afterwards.", p->team_id, p->user_id));
+		return;
+	}
+	const char *bad = lh_rtype_check(&lh_res_team_member, op->after, op->attrs,
+	    op->kind == LH_OP_UPDATE ? op->before : NULL);
+	if (bad != NULL) {
+		tlock *l = unlock(op);
+		lh_rop_fail_kept(op, "membership", bad);
+		lock_release(l);
+		return;
+	}
+	if (p->adopted && op->note == NULL)
+		op->note = lh_xprintf("User %s was already a member of team %s; adopted",
+		    p->user_id, p->team_id);
+	msucceed(op);
+}
+
+/* The write steps, under the team's lock, starting from a fresh roster. */
+static void
+start_locked(lh_rop *op)
+{
+	switch (op->kind) {
+	case LH_OP_CREATE:
+	case LH_OP_UPDATE:
+		read_team(op, ST_LOCKED_INFO, true);
+		return;
+	case LH_OP_DELETE: {
+		mpriv *p = priv(op);
+		cJSON *b = cJSON_CreateObject();
+		lh_jput(b, "team_id", cJSON_CreateString(p->team_id));
+		lh_jput(b, "user_id", cJSON_CreateString(p->user_id));
+		post(op, "/team/member_delete", b, ST_DELETE);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+/* Does the existing entry need a member_update to match after? */
+static bool
+needs_update(lh_rop *op, const cJSON *body)
+{
+	mpriv *p = priv(op);
+	cJSON *have = from_info(body, p->team_id, p->user_id, NULL);
+	bool diff = have == NULL;
+	if (have != NULL) {
+		const cJSON *role = lh_j(op->after, "role");
+		diff = !lh_json_equal(role, lh_j(have, "role"));
+		const cJSON *b = lh_j(op->after, "max_budget_in_team");
+		if (b != NULL && !lh_same_zero_null(b, lh_j(have, "max_budget_in_team")))
+			diff = true;
+	}
+	cJSON_Delete(have);
+	return diff;
+}
+
+static void
+admin_hint(lh_rop *op, const lh_http_resp *r)
+{
+	const char *role = lh_js(op->after, "role");
+	bool admin = role != NULL && strcmp(role, "admin") == 0;
+	fail_msg(op, lh_xprintf("%s%s", http_message(r), admin && r->result == LH_HTTP_STATUS &&
+	    r->status == 400 ? "\nThe admin team role needs a licensed (Enterprise) LiteLLM: use "
+	    "role = \"user\", or a licensed LiteLLM." : ""));
+}
+
+static void
+on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
+{
+	lh_rop *op = ctx;
+	mpriv *p = priv(op);
+	const cJSON *body = r->json;
+	if (row == NULL) {
+		if (lh_team_absent(r)) {
+			if (op->kind == LH_OP_READ) {
+				op->gone = true;
+				msucceed(op);
+			} else if (op->kind == LH_OP_DELETE) {
+				op->gone = true;
+				msucceed(op);
+			} else {
+				fail_msg(op, lh_xprintf("Team %s does not exist in LiteLLM.", p->team_id));
+			}
+		} else {
+			mhttp_fail(op, r);
+		}
+		return;
+	}
+	switch (op->stage) {
+	case ST_READ:
+		op->attrs = from_info(body, p->team_id, p->user_id, op->ref);
+		if (op->attrs == NULL)
+			op->gone = true;
+		msucceed(op);
+		return;
+	case ST_LOCKED_INFO:
+		if (op->kind == LH_OP_CREATE) {
+			if (roster_entry(row, p->user_id) != NULL) {
+				p->adopted = true;
+				if (needs_update(op, body))
+					send_update(op, body);
+				else
+					verify(op, body);
+				return;
+			}
+			cJSON *b = cJSON_CreateObject(), *m = cJSON_CreateObject();
+			lh_jput(b, "team_id", cJSON_CreateString(p->team_id));
+			lh_jput(m, "role", lh_jcopy(lh_j(op->after, "role")));
+			lh_jput(m, "user_id", cJSON_CreateString(p->user_id));
+			lh_jput(b, "member", m);
+			post(op, "/team/member_add", b, ST_ADD);
+			return;
+		}
+		/* update */
+		if (roster_entry(row, p->user_id) == NULL) {
+			fail_msg(op, lh_xprintf("User %s is no longer a member of team %s (removed "
+			    "outside litehcl after the plan was made). Run plan again: it will plan "
+			    "to add the membership.", p->user_id, p->team_id));
+			return;
+		}
+		if (needs_update(op, body))
+			send_update(op, body);
+		else
+			verify(op, body);	/* only the recorded user_email changed */
+		return;
+	case ST_ADD_CHECK:	/* member_add answered 400: is it there anyway? */
+		if (roster_entry(row, p->user_id) != NULL) {
+			p->adopted = true;
+			if (needs_update(op, body))
+				send_update(op, body);
+			else
+				verify(op, body);
+		} else {
+			fail_msg(op, lh_xstrdup(op->detail ? op->detail : "member_add failed"));
+		}
+		return;
+	case ST_READBACK:
+		if (p->want_update && needs_update(op, body)) {
+			p->want_update = false;
+			send_update(op, body);
+			return;
+		}
+		verify(op, body);
+		return;
+	case ST_DELETE_CHECK:
+		if (roster_entry(row, p->user_id) == NULL) {
+			op->gone = true;
+			msucceed(op);
+		} else {
+			fail_msg(op, lh_xstrdup(op->detail ? op->detail : "member_delete failed"));
+		}
+		return;
+	default:
+		mhttp_fail(op, r);
+		return;
+	}
+}
+
+/* ---- user resolution (before any write) ---- */
+
+static void
+resolved_user(lh_rop *op)
+{
+	if (op->kind == LH_OP_READ) {
+		read_team(op, ST_READ, true);
+		return;
+	}
+	lock_take(op);
+}
+
+static void
+on_resp(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	(void)h;
+	lh_rop *op = ctx;
+	mpriv *p = priv(op);
+	switch (op->stage) {
+	case ST_USER: {
+		const cJSON *ui = lh_j(r->json, "user_info");
+		const char *uid = lh_js(ui, "user_id");
+		if (r->result == LH_HTTP_OK && uid != NULL && uid[0] != '\0') {
+			const char *want = lh_js(op->after, "user_email");
+			const char *have = lh_js(ui, "user_email");
+			if (want != NULL && (have == NULL || strcasecmp(want, have) != 0)) {
+				fail_msg(op, lh_xprintf("user_id \"%s\" and user_email \"%s\" name different "
+				    "users: LiteLLM's user %s has email %s.", p->user_id, want, p->user_id,
+				    have ? have : "(none)"));
+				return;
+			}
+			resolved_user(op);
+		} else if ((r->result == LH_HTTP_OK && cJSON_IsObject(ui)) ||
+		    (r->result == LH_HTTP_STATUS && r->status == 404 && cJSON_IsObject(r->json) &&
+		    (cJSON_IsObject(lh_j(r->json, "error")) || cJSON_IsObject(lh_j(r->json, "detail"))))) {
+			fail_msg(op, lh_xprintf("user \"%s\" does not exist in LiteLLM; manage it with a "
+			    "litellm_user resource and reference its user_id "
+			    "(litellm_user.NAME.user_id), or add depends_on when it is created in the "
+			    "same apply. litehcl does not add it: LiteLLM would silently create it as "
+			    "an internal_user.", p->user_id));
+		} else {
+			mhttp_fail(op, r);
+		}
+		return;
+	}
+	case ST_USERLIST: {
+		if (r->result != LH_HTTP_OK) {
+			mhttp_fail(op, r);
+			return;
+		}
+		const char *email = p->email ? p->email : lh_js(op->after, "user_email");
+		char *ids = NULL;
+		size_t hits = 0;
+		const cJSON *u;
+		cJSON_ArrayForEach(u, lh_j(r->json, "users")) {
+			const char *e = lh_js(u, "user_email"), *id = lh_js(u, "user_id");
+			if (e == NULL || id == NULL || email == NULL || strcasecmp(e, email) != 0)
+				continue;
+			char *n = lh_xprintf("%s%s%s", ids ? ids : "", ids ? ", " : "", id);
+			free(ids);
+			ids = n;
+			if (hits++ == 0) {
+				free(p->user_id);
+				p->user_id = lh_xstrdup(id);
+			}
+		}
+		if (hits == 1) {
+			free(ids);
+			resolved_user(op);
+		} else if (hits == 0 && op->kind == LH_OP_READ) {
+			op->gone = true;
+			msucceed(op);
+		} else if (hits == 0) {
+			fail_msg(op, lh_xprintf("No LiteLLM user has the email %s; manage the user with a "
+			    "litellm_user resource and reference its user_id.", email ? email : "?"));
+		} else {
+			fail_msg(op, lh_xprintf("Several LiteLLM users have the email %s (%s): set "
+			    "user_id to choose one.", email ? email : "?", ids));
+			free(ids);
+		}
+		return;
+	}
+	case ST_ADD:
+		if (r->result == LH_HTTP_OK) {
+			p->want_update = true;
+			read_team(op, ST_READBACK, true);
+		} else if (r->result == LH_HTTP_STATUS && r->status == 400) {
+			/* a duplicate (body shapes differ by version) or a refusal: the roster
+			 * tells which */
+			free(op->detail);
+			const char *role = lh_js(op->after, "role");
+			op->detail = lh_xprintf("%s%s", http_message(r), role && strcmp(role, "admin") == 0 ?
+			    "\nThe admin team role needs a licensed (Enterprise) LiteLLM: use role = "
+			    "\"user\", or a licensed LiteLLM." : "");
+			read_team(op, ST_ADD_CHECK, true);
+		} else if (lh_team_absent(r)) {
+			fail_msg(op, lh_xprintf("Team %s does not exist in LiteLLM.", p->team_id));
+		} else {
+			admin_hint(op, r);
+		}
+		return;
+	case ST_UPDATE:
+		if (r->result == LH_HTTP_OK)
+			read_team(op, ST_READBACK, true);
+		else
+			admin_hint(op, r);
+		return;
+	case ST_DELETE:
+		if (r->result == LH_HTTP_OK) {
+			msucceed(op);
+		} else if (r->result == LH_HTTP_STATUS && (r->status == 400 || r->status == 404)) {
+			free(op->detail);
+			op->detail = lh_xstrdup(http_message(r));
+			read_team(op, ST_DELETE_CHECK, true);
+		} else {
+			mhttp_fail(op, r);
+		}
+		return;
+	default:
+		mhttp_fail(op, r);
+		return;
+	}
+}
+
+/* ---- ids ---- */
+
+/* Splits "TEAM:USER" at the first ':' (team ids litehcl makes have none). */
+static bool
+split_id(const char *id, size_t at, char **team, char **user)
+{
+	const char *c = strchr(id + at, ':');
+	if (c == NULL)
+		return false;
+	*team = strndup(id, (size_t)(c - id));
+	*user = lh_xstrdup(c + 1);
+	if (*team == NULL)
+		abort();
+	return true;
+}
+
+static char *
+member_would_be_id(const cJSON *after)
+{
+	const char *t = lh_js(after, "team_id"), *u = lh_js(after, "user_id");
+	if (u == NULL)
+		u = lh_js(after, "user_email");
+	if (t == NULL || u == NULL)
+		return NULL;
+	return lh_xprintf("%s:%s", t, u);
+}
+
+/* ---- submit ---- */
+
+static bool
+member_submit(lh_rop *op)
+{
+	mpriv *p = priv(op);
+	const cJSON *src = op->kind == LH_OP_CREATE ? op->after : op->before ? op->before : op->ref;
+	const char *t = lh_js(src, "team_id"), *u = lh_js(src, "user_id");
+	free(p->team_id);
+	free(p->user_id);
+	p->team_id = p->user_id = NULL;
+	if (t != NULL && u != NULL) {
+		p->team_id = lh_xstrdup(t);
+		p->user_id = lh_xstrdup(u);
+	} else if (!split_id(op->id ? op->id : "", 0, &p->team_id, &p->user_id)) {
+		if (op->kind == LH_OP_READ) {
+			op->gone = true;
+			lh_rop_succeed(op);
+			return true;
+		}
+		fail_msg(op, lh_xprintf("\"%s\" is not a membership id: it must be TEAM_ID:USER_ID.",
+		    op->id ? op->id : ""));
+		return true;
+	}
+	if (op->kind == LH_OP_READ) {
+		if (strchr(p->user_id, '@') != NULL && lh_j(src, "user_id") == NULL) {
+			/* TEAM:EMAIL (import, or a journalled create by email) */
+			lh_http_param q[4] = {{"user_email", p->user_id}, {"page_size", "100"},
+			    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+			p->email = lh_xstrdup(p->user_id);
+			get(op, "/user/list", q, 4, ST_USERLIST);
+			return true;
+		}
+		read_team(op, ST_READ, op->lookup);
+		return true;
+	}
+	switch (op->kind) {
+	case LH_OP_CREATE:
+		if (lh_js(op->after, "user_id") == NULL) {
+			/* only user_email: find the one user with it */
+			lh_http_param q[4] = {{"user_email", lh_js(op->after, "user_email")},
+			    {"page_size", "100"}, {"sort_by", "user_id"}, {"sort_order", "asc"}};
+			get(op, "/user/list", q, 4, ST_USERLIST);
+			return true;
+		} else {
+			lh_http_param q = {"user_id", p->user_id};
+			get(op, "/user/info", &q, 1, ST_USER);
+			return true;
+		}
+	case LH_OP_UPDATE:
+	case LH_OP_DELETE:
+		lock_take(op);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Refresh: every membership of a team shares one /team/info (the cache does it). */
+static void
+member_read_many(lh_rctx *rc, lh_rop **ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		lh_rop_submit(rc, ops[i]);
+}
+
+/* ---- import matching, configuration checks, plan warnings ---- */
+
+static bool
+val_is(const lh_value *args, const char *k, const char *want, bool ci)
+{
+	lh_value *v = lh_val_get(args, k);
+	if (v == NULL || lh_val_is_null(v) || lh_val_has_unknown(v) || v->type->kind != LH_TY_STRING ||
+	    want == NULL)
+		return false;
+	return ci ? strcasecmp(v->u.str.s, want) == 0 : strcmp(v->u.str.s, want) == 0;
+}
+
+static bool
+member_import_matches(const lh_value *args, const cJSON *attrs)
+{
+	if (!val_is(args, "team_id", lh_js(attrs, "team_id"), false))
+		return false;
+	return val_is(args, "user_id", lh_js(attrs, "user_id"), false) ||
+	    val_is(args, "user_email", lh_js(attrs, "user_email"), true);
+}
+
+static void
+member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		lh_value *u = lh_val_get(all[i]->args, "user_id");
+		lh_value *e = lh_val_get(all[i]->args, "user_email");
+		bool has_u = u != NULL && (!lh_val_is_null(u) || lh_val_is_unknown(u));
+		bool has_e = e != NULL && (!lh_val_is_null(e) || lh_val_is_unknown(e));
+		if (has_u || has_e)
+			continue;
+		lh_diag *g = lh_diag_add(d, LH_DIAG_ERROR, all[i]->block->src,
+		    all[i]->block->u.block.open, all[i]->block->u.block.open + 1,
+		    "Missing required argument",
+		    "%s needs user_id (litellm_user.NAME.user_id) or user_email to name its user.",
+		    all[i]->addr);
+		g->context = all[i]->res->context;
+	}
+}
+
+static char *
+member_delete_warning(const cJSON *before)
+{
+	return lh_xstrdup("LiteLLM (v1.80 and later) also deletes the member's virtual keys "
+	    "that belong to the team.");
+}
+
+const lh_rtype lh_res_team_member = {
+	.type_name = "litellm_team_member",
+	.attrs = member_attrs,
+	.n = sizeof member_attrs / sizeof member_attrs[0],
+	.id_attr = "id",
+	.own_id_attr = NULL,
+	.summary = "One user's membership of one team: its team role and per-member budget.",
+	.import_forms = "TEAM:USER - TEAM a team id or unique alias, USER a user id or email (without ADDR: the block with that team_id and user)",
+	.submit = member_submit,
+	.read_many = member_read_many,
+	.would_be_id = member_would_be_id,
+	.import_matches = member_import_matches,
+	.check_config = member_check_config,
+	.delete_warning = member_delete_warning,
+	.clear = member_clear,
+	.ctx_free = ctx_free,
+};
