@@ -171,6 +171,7 @@ typedef struct mpriv {
 	bool adopted;
 	bool want_update;	/* a member_update is still to be sent */
 	char *email;		/* read of TEAM:EMAIL: the email to find */
+	lh_rop *team_op;	/* import: the team looked up by alias */
 } mpriv;
 
 static mpriv *
@@ -192,6 +193,10 @@ member_clear(lh_rop *op)
 		free(p->team_id);
 		free(p->user_id);
 		free(p->email);
+		if (p->team_op != NULL) {
+			lh_rop_clear(p->team_op);
+			free(p->team_op);
+		}
 	}
 	free(p);
 }
@@ -450,12 +455,49 @@ admin_hint(lh_rop *op, const lh_http_resp *r)
 	    "role = \"user\", or a licensed LiteLLM." : ""));
 }
 
+extern const lh_rtype lh_res_team;
+
+/* Import of ALIAS:USER: the team found by its alias (res_team's lookup). */
+static void
+alias_done(lh_rop *t, void *ctx)
+{
+	lh_rop *op = ctx;
+	mpriv *p = priv(op);
+	const char *id = lh_js(t->attrs, "team_id");
+	if (!t->ok) {
+		fail_msg(op, lh_xstrdup(t->detail ? t->detail : "team lookup failed"));
+	} else if (t->gone || id == NULL) {
+		op->gone = true;
+		msucceed(op);
+	} else {
+		free(p->team_id);
+		p->team_id = lh_xstrdup(id);
+		read_team(op, ST_READ, true);
+	}
+}
+
 static void
 on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 {
 	lh_rop *op = ctx;
 	mpriv *p = priv(op);
 	const cJSON *body = r->json;
+	if (row == NULL && op->kind == LH_OP_READ && op->lookup && p->team_op == NULL &&
+	    lh_team_absent(r)) {
+		/* TEAM may be an alias */
+		p->team_op = calloc(1, sizeof *p->team_op);
+		if (p->team_op == NULL)
+			abort();
+		p->team_op->kind = LH_OP_READ;
+		p->team_op->rt = &lh_res_team;
+		p->team_op->addr = op->addr;
+		p->team_op->id = p->team_id;
+		p->team_op->lookup = true;
+		p->team_op->done = alias_done;
+		p->team_op->ctx = op;
+		lh_rop_submit(op->rc, p->team_op);
+		return;
+	}
 	if (row == NULL) {
 		if (lh_team_absent(r)) {
 			if (op->kind == LH_OP_READ) {

@@ -1,0 +1,350 @@
+#!/bin/sh
+# teams.sh - litellm_team and litellm_team_member against the emulator over real HTTP,
+# one case per check of shared/spec/litellm_team.md part 10, plus drift, import, the
+# unknown-user rule, the admin licence, server-managed metadata keys, percent-encoding,
+# server faults, validation and delete warnings.  The kill -9 crash test is teams_crash.sh.
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY" --premium
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
+export LITEHCL_HTTP_BACKOFF=0.01
+
+api() {		# api METHOD PATH [BODY]: the LiteLLM API itself (changes "outside litehcl")
+	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+		${3:+-d "$3"} "$EMU_URL$2"
+}
+admin() { api "$1" "/__emu/$2" "$3"; }
+dump() { admin GET dump; }
+new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+sattr() {	# sattr ADDR ATTR: an attribute of the state
+	jq -r --arg a "$1" --arg k "$2" '.resources[] | select((.type + "." + .name) == $a) |
+		.instances[0].attributes[$k]' terraform.tfstate
+}
+roster() {	# roster TEAM_ID: "user_id role" lines
+	dump | jq -r --arg t "$1" '.teams[] | select(.team_id == $t) | .members_with_roles[] |
+		"\(.user_id) \(.role)"' | sort
+}
+check() {	# check NAME COMMAND... | check NAME 'SHELL TEXT': ok when it succeeds
+	_n=$1; shift
+	if [ $# -eq 1 ]; then eval "$1" >/dev/null 2>&1; else "$@" >/dev/null 2>&1; fi
+	if [ $? -eq 0 ]; then ok "$_n"; else fail "$_n" "$(tail -25 out.txt 2>/dev/null)"; fi
+}
+run() { "$LITEHCL" "$@" >out.txt 2>&1; }
+nochange() { run plan -detailed-exitcode; }
+
+seed_tf() {
+	cat > main.tf <<'EOF'
+resource "litellm_team" "backend" {
+  team_alias = "backend-team"
+}
+resource "litellm_user" "backend_dev" {
+  user_email = "backend-dev@company.com"
+  user_alias = "backend-developer"
+}
+resource "litellm_team_member" "dev_membership" {
+  team_id = litellm_team.backend.team_id
+  user_id = litellm_user.backend_dev.user_id
+  role    = "user"
+}
+output "members" { value = litellm_team_member.dev_membership }
+EOF
+}
+
+# ---- 1. the seed example: apply, no changes, destroy membership first ----
+new_dir seed
+seed_tf
+run apply -auto-approve
+check "seed example applies (3 added)" grep -q 'Resources: 3 added, 0 changed, 0 destroyed' out.txt
+TEAM=$(sattr litellm_team.backend team_id); USER=$(sattr litellm_user.backend_dev user_id)
+check "membership in the roster as user" test "$(roster "$TEAM" | grep "$USER")" = "$USER user"
+check "membership id is TEAM:USER" test "$(sattr litellm_team_member.dev_membership id)" = "$TEAM:$USER"
+check "team created with only the alias (no members sent)" "grep '\"/team/new\"' '$EMU_LOG' | jq -e '.body | has(\"members_with_roles\") | not' >/dev/null"
+check "membership added by user_id, one member object" "grep '\"/team/member_add\"' '$EMU_LOG' | tail -1 | jq -e '.body.member == {\"role\":\"user\",\"user_id\":\"$USER\"}' >/dev/null"
+nochange
+check "second plan: No changes" test $? -eq 0
+check "output of a membership" "$LITEHCL output -json members | jq -e '.role == \"user\" and .team_id == \"$TEAM\"'"
+run show -json
+check "show -json lists the three types" "jq -e '[.values.root_module.resources[].type] | sort == [\"litellm_team\",\"litellm_team_member\",\"litellm_user\"]' out.txt"
+run state show litellm_team_member.dev_membership
+check "state show of a membership" grep -q 'role *= "user"' out.txt
+
+# ---- 2. team deleted outside: team and membership planned again ----
+api POST /team/delete "{\"team_ids\":[\"$TEAM\"]}" >/dev/null
+run plan -no-color
+check "team deleted outside: plan recreates team and membership" "grep -q 'litellm_team.backend will be created' out.txt && grep -q 'litellm_team_member.dev_membership will be created' out.txt && grep -q 'Plan: 2 to add, 0 to change, 0 to destroy' out.txt"
+run apply -auto-approve
+TEAM=$(sattr litellm_team.backend team_id)
+check "recreated team under a new id, membership back" test "$(roster "$TEAM" | grep "$USER")" = "$USER user"
+nochange; check "no changes after recreating" test $? -eq 0
+
+# ---- 3. member removed outside: only the membership ----
+api POST /team/member_delete "{\"team_id\":\"$TEAM\",\"user_id\":\"$USER\"}" >/dev/null
+run plan -no-color
+check "member removed outside: plan adds only the membership" "grep -q 'Plan: 1 to add, 0 to change, 0 to destroy' out.txt && grep -q 'dev_membership will be created' out.txt"
+run apply -auto-approve
+check "membership restored" test "$(roster "$TEAM" | grep "$USER")" = "$USER user"
+
+# ---- 4. role changed outside: ~ role, apply restores it ----
+api POST /team/member_update "{\"team_id\":\"$TEAM\",\"user_id\":\"$USER\",\"role\":\"admin\"}" >/dev/null
+run plan -no-color
+check "role changed outside: plan shows ~ role" "grep -q '~ role *= \"admin\" -> \"user\"' out.txt && grep -q '0 to add, 1 to change, 0 to destroy' out.txt"
+run apply -auto-approve
+check "apply restores the role" test "$(roster "$TEAM" | grep "$USER")" = "$USER user"
+check "role update sends role (member_update)" "grep '\"/team/member_update\"' '$EMU_LOG' | tail -1 | jq -e '.body.role == \"user\"' >/dev/null"
+
+# ---- 7. max_budget_in_team survives a role change ----
+sed -i 's/role    = "user"/role    = "user"\n  max_budget_in_team = 5/' main.tf
+run apply -auto-approve
+check "max_budget_in_team set" "dump | jq -e --arg t '$TEAM' --arg u '$USER' '.teams[] | select(.team_id==\$t) | .memberships[] | select(.user_id==\$u) | .litellm_budget_table.max_budget == 5'"
+sed -i 's/role    = "user"/role    = "admin"/' main.tf
+run apply -auto-approve
+check "role change keeps the member budget" "dump | jq -e --arg t '$TEAM' --arg u '$USER' '.teams[] | select(.team_id==\$t) | .memberships[] | select(.user_id==\$u) | .litellm_budget_table.max_budget == 5'"
+check "role is admin now" test "$(roster "$TEAM" | grep "$USER")" = "$USER admin"
+nochange; check "no changes after the role change" test $? -eq 0
+
+# ---- 8. server-written metadata keys ----
+cat >> main.tf <<'EOF'
+resource "litellm_team" "meta" {
+  team_alias = "meta"
+  metadata   = { owner = "ops" }
+  models     = ["b", "a"]
+  team_member_permissions = ["create_key", "/key/info"]
+}
+EOF
+run apply -auto-approve
+MT=$(sattr litellm_team.meta team_id)
+admin POST team "{\"team_id\":\"$MT\",\"metadata\":{\"owner\":\"ops\",\"team_member_budget_id\":\"b-1\"},\"models\":[\"a\",\"b\"]}" >/dev/null
+nochange; check "server-managed metadata key and model order: no diff" test $? -eq 0
+sed -i 's/owner = "ops"/owner = "dev"/' main.tf
+run apply -auto-approve
+check "metadata update keeps team_member_budget_id" "dump | jq -e --arg t '$MT' '.teams[] | select(.team_id==\$t) | .metadata == {\"owner\":\"dev\",\"team_member_budget_id\":\"b-1\"}'"
+check "permissions stored as routes" "dump | jq -e --arg t '$MT' '.teams[] | select(.team_id==\$t) | .team_member_permissions == [\"/key/generate\",\"/key/info\"]'"
+sed -i 's|team_member_permissions = \["create_key", "/key/info"\]|team_member_permissions = ["list_keys"]|' main.tf
+run apply -auto-approve
+check "permissions changed with /team/permissions_update" "dump | jq -e --arg t '$MT' '.teams[] | select(.team_id==\$t) | .team_member_permissions == [\"/key/list\"]' && grep -q '/team/permissions_update' '$EMU_LOG'"
+admin POST team "{\"team_id\":\"$MT\",\"blocked\":true}" >/dev/null
+run plan -no-color
+check "team blocked outside: drift planned back to false" grep -q '~ blocked *= true -> false' out.txt
+run apply -auto-approve
+check "apply unblocks" "dump | jq -e --arg t '$MT' '.teams[] | select(.team_id==\$t) | .blocked == false'"
+
+# ---- 10. admin role without a licence ----
+admin POST config '{"premium":false}' >/dev/null
+cat >> main.tf <<'EOF'
+resource "litellm_user" "boss" {
+  user_email = "boss@company.com"
+}
+resource "litellm_team_member" "boss" {
+  team_id = litellm_team.meta.team_id
+  user_id = litellm_user.boss.user_id
+  role    = "admin"
+}
+resource "litellm_team_member" "meta_dev" {
+  team_id = litellm_team.meta.team_id
+  user_id = litellm_user.backend_dev.user_id
+  role    = "user"
+}
+EOF
+run apply -auto-approve
+rc=$?
+check "admin role without a licence: exit 1" test $rc -eq 1
+check "the error names the licence" grep -q 'licensed (Enterprise) LiteLLM' out.txt
+check "the independent membership was still added" "roster '$MT' | grep -q '$USER user'"
+admin POST config '{"premium":true}' >/dev/null
+run apply -auto-approve
+check "with a licence the admin membership applies" grep -q 'Resources: 1 added' out.txt
+
+# ---- 5. an existing membership is adopted ----
+cat >> main.tf <<'EOF'
+resource "litellm_team_member" "creator" {
+  team_id = litellm_team.meta.team_id
+  user_id = "default_user_id"
+  role    = "admin"
+}
+EOF
+run apply -auto-approve
+check "default_user_id (the creator) is adopted, not added" "grep -q 'already a member' out.txt && grep -q 'Resources: 1 added' out.txt"
+check "no member_add for the adopted member" "! grep '\"/team/member_add\"' '$EMU_LOG' | jq -e 'select(.body.member.user_id == \"default_user_id\")' >/dev/null"
+
+# ---- 9. many memberships of one team at -parallelism=10: all in the roster ----
+new_dir parallel
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "par" }
+resource "litellm_user" "u" {
+  for_each   = toset([for i in range(12) : "u${i}"])
+  user_email = "${each.key}@par.example"
+}
+resource "litellm_team_member" "m" {
+  for_each = litellm_user.u
+  team_id  = litellm_team.t.team_id
+  user_id  = each.value.user_id
+  role     = "user"
+}
+EOF
+run apply -auto-approve -parallelism=10
+PT=$(sattr litellm_team.t team_id)
+check "12 memberships of one team in parallel: all in the roster" test "$(roster "$PT" | grep -c ' user$')" -eq 12
+nochange; check "no changes after the parallel apply" test $? -eq 0
+run destroy -auto-approve
+check "destroy: memberships deleted before the team and users" "
+	grep -n '\"/team/member_delete\"\\|\"/team/delete\"\\|\"/user/delete\"' '$EMU_LOG' | tail -14 > order.txt
+	last_member=\$(grep -n member_delete order.txt | tail -1 | cut -d: -f1)
+	first_other=\$(grep -n '/team/delete\\|/user/delete' order.txt | head -1 | cut -d: -f1)
+	[ \"\$last_member\" -lt \"\$first_other\" ]"
+
+# ---- unknown user: no silent creation ----
+new_dir unknown
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "unk" }
+resource "litellm_team_member" "ghost" {
+  team_id = litellm_team.t.team_id
+  user_id = "no-such-user"
+  role    = "user"
+}
+EOF
+run apply -auto-approve
+rc=$?
+check "unknown user: exit 1 with a clear error" "[ $rc -eq 1 ] && grep -q 'user \"no-such-user\" does not exist in LiteLLM' out.txt"
+check "unknown user: LiteLLM was not asked to create it" "! dump | jq -e '.users[] | select(.user_id == \"no-such-user\")' >/dev/null"
+
+# ---- membership by email only ----
+new_dir byemail
+api POST /user/new '{"user_id":"mail-user","user_email":"Mail.User@Example.com","auto_create_key":false}' >/dev/null
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "mail" }
+resource "litellm_team_member" "m" {
+  team_id    = litellm_team.t.team_id
+  user_email = "mail.user@example.com"
+  role       = "user"
+}
+EOF
+run apply -auto-approve
+check "membership by email finds the user (case-insensitively)" test "$(sattr litellm_team_member.m user_id)" = "mail-user"
+nochange; check "no changes for a membership by email" test $? -eq 0
+
+# ---- 11. import ----
+new_dir import
+api POST /team/new '{"team_id":"imp-t","team_alias":"Import Me"}' >/dev/null
+api POST /user/new '{"user_id":"imp-u","user_email":"imp@example.com","auto_create_key":false}' >/dev/null
+api POST /team/member_add '{"team_id":"imp-t","member":{"role":"user","user_id":"imp-u"}}' >/dev/null
+api POST /team/new '{"team_id":"dup-1","team_alias":"Twice"}' >/dev/null
+api POST /team/new '{"team_id":"dup-2","team_alias":"Twice"}' >/dev/null
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "Import Me" }
+resource "litellm_team_member" "m" {
+  team_id = litellm_team.t.team_id
+  user_id = "imp-u"
+  role    = "user"
+}
+resource "litellm_team" "twice" { team_alias = "Twice" }
+EOF
+run import litellm_team.t imp-t
+check "import a team by id" "grep -q 'Import successful' out.txt && [ \"\$(jq -r '.resources[0].instances[0].attributes.team_alias' terraform.tfstate)\" = 'Import Me' ]"
+run import litellm_team_member.m imp-t:imp-u
+check "import TEAM:USER reads role and ids" test "$(sattr litellm_team_member.m role):$(sattr litellm_team_member.m id)" = "user:imp-t:imp-u"
+nochange; rc=$?
+check "plan after importing team and membership: no changes except the new team" "grep -q 'litellm_team.twice will be created' out.txt && grep -q '1 to add, 0 to change, 0 to destroy' out.txt"
+rm -f terraform.tfstate
+run import litellm_team.t "Import Me"
+check "import a team by its alias" test "$(sattr litellm_team.t team_id)" = "imp-t"
+run import litellm_team_member.m "Import Me:imp@example.com"
+check "import TEAM_ALIAS:email" test "$(sattr litellm_team_member.m id)" = "imp-t:imp-u"
+run import litellm_team.twice Twice
+check "ambiguous alias: error listing the ids" "grep -q 'dup-1' out.txt && grep -q 'dup-2' out.txt && grep -q 'several teams' out.txt"
+rm -f terraform.tfstate
+run import imp-t
+check "import ID without address finds the block by alias" test "$(sattr litellm_team.t team_id)" = "imp-t"
+cat > imp.tf <<'EOF'
+import {
+  to = litellm_team.twice
+  id = "dup-2"
+}
+EOF
+run apply -auto-approve
+check "import block for a team" "grep -q '1 imported' out.txt && [ \"\$(jq -r '.resources[] | select(.name==\"twice\") | .instances[0].attributes.team_id' terraform.tfstate)\" = dup-2 ]"
+
+# ---- 12. a team id with / # & space round-trips ----
+new_dir weird
+cat > main.tf <<'EOF'
+resource "litellm_team" "w" {
+  team_id    = "a/b #c&d e"
+  team_alias = "weird"
+}
+EOF
+run apply -auto-approve
+check "team id with / # & space created" "dump | jq -e '.teams[] | select(.team_id == \"a/b #c&d e\")' >/dev/null"
+nochange; check "and refreshed through /team/info (percent-encoded)" test $? -eq 0
+
+# ---- 6. a /team/new whose answer is lost: adopted, not duplicated ----
+new_dir lost
+cat > main.tf <<'EOF'
+resource "litellm_team" "l" { team_alias = "lost-answer" }
+EOF
+admin POST faults '{"path":"/team/new","kind":"reset","after":true}' >/dev/null
+run apply -auto-approve
+check "lost /team/new answer: applied once" "[ \$(dump | jq '[.teams[] | select(.team_alias == \"lost-answer\")] | length') -eq 1 ] && grep -q 'Resources: 1 added' out.txt"
+nochange; check "lost /team/new answer: no changes after" test $? -eq 0
+
+# ---- faults: a 500 on member_add fails that membership only, state stays right ----
+new_dir fault
+cat > main.tf <<'EOF'
+resource "litellm_team" "f" { team_alias = "fault" }
+resource "litellm_user" "a" { user_email = "fa@example.com" }
+resource "litellm_user" "b" { user_email = "fb@example.com" }
+resource "litellm_team_member" "a" {
+  team_id = litellm_team.f.team_id
+  user_id = litellm_user.a.user_id
+  role    = "user"
+}
+resource "litellm_team_member" "b" {
+  team_id = litellm_team.f.team_id
+  user_id = litellm_user.b.user_id
+  role    = "user"
+}
+EOF
+admin POST faults '{"path":"/team/member_add","kind":"500","count":1}' >/dev/null
+run apply -auto-approve
+rc=$?
+check "a 500 on member_add: exit 1, the other membership added" "[ $rc -eq 1 ] && grep -q 'member.*500 Internal Server Error' out.txt && [ \$(grep -c 'litellm_team_member.*Creation complete' out.txt) -eq 1 ]"
+run apply -auto-approve
+check "the next apply adds the failed membership" "grep -q 'Resources: 1 added' out.txt && [ \$(roster \$(jq -r '.resources[] | select(.type==\"litellm_team\") | .instances[0].attributes.team_id' terraform.tfstate) | grep -c ' user\$') -eq 2 ]"
+admin POST faults '{"path":"/team/info","kind":"503","count":0}' >/dev/null
+run plan
+rc=$?
+check "a server error on refresh: error, state untouched" "[ $rc -eq 1 ] && [ \$(jq '[.resources[].instances[]] | length' terraform.tfstate) -eq 5 ]"
+admin POST faults/clear '{}' >/dev/null
+
+# ---- validation: at the attribute, every problem at once ----
+new_dir invalid
+cat > main.tf <<'EOF'
+resource "litellm_team" "bad" {
+  team_alias      = ""
+  budget_duration = "fortnightly"
+  tpm_limit       = -1
+}
+resource "litellm_team" "perm" {
+  team_alias              = "perm"
+  team_member_permissions = ["view_spend", "create_key"]
+}
+resource "litellm_team_member" "bad" {
+  team_id = "t"
+  user_id = "u"
+  role    = "internal_user"
+}
+resource "litellm_team_member" "nouser" {
+  team_id = "t"
+  role    = "user"
+}
+EOF
+run validate -no-color
+check "validation: every problem at once" "grep -q 'team alias must not be empty' out.txt && grep -q 'fortnightly' out.txt && grep -q 'zero or more' out.txt && grep -q 'internal_user' out.txt && grep -q 'needs user_id' out.txt && grep -q 'grants nothing' out.txt"
+cat > main.tf <<'EOF'
+resource "litellm_team" "ok" {
+  team_alias      = "fine"
+  budget_duration = "yearly"
+}
+EOF
+run validate
+check "yearly is a team budget duration" grep -q 'Success' out.txt
