@@ -1,4 +1,4 @@
-resource "litellm_team" "t" {}
+resource "litellm_key" "t" {}
 
 data "litellm_user" "y" {}
 
