@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -444,11 +446,69 @@ process_dir(fctx *c, const char *path)
 	}
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time (user + system) this process has used, in seconds. */
+static double
+cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* -bench FILE (hidden, for tests/bench/fmt.sh): formats the file in memory repeatedly
+ * for about a second of CPU time and prints the throughput by CPU time and by wall
+ * clock, and how many bytes the formatting changed. */
+static int
+bench(const char *path)
+{
+	lh_arena *a = lh_arena_new();
+	lh_diags d;
+	int rc = 1;
+	lh_diags_init(&d, a);
+	lh_source *s = lh_source_load(a, path, NULL, &d);
+	if (s == NULL) {
+		lh_diag_print(stderr, &d, false);
+		goto out;
+	}
+	double t0 = now(), c0 = cpu(), t, c;
+	size_t runs = 0, outlen = 0;
+	do {
+		lh_arena *fa = lh_arena_new();
+		lh_diags fd;
+		lh_diags_init(&fd, fa);
+		if (lh_fmt_file(fa, s, &fd, &outlen) == NULL) {
+			lh_diag_print(stderr, &fd, false);
+			lh_arena_free(fa);
+			goto out;
+		}
+		lh_arena_free(fa);
+		runs++;
+		t = now() - t0;
+		c = cpu() - c0;
+	} while (c < 1.0 || runs < 3);
+	printf("fmt: %zu bytes (%zu formatted) x %zu runs: %.1f MB/s by CPU time (%.3f s), %.1f MB/s by wall clock (%.3f s)\n",
+	    s->len, outlen, runs, (double)s->len * (double)runs / c / 1e6, c,
+	    (double)s->len * (double)runs / t / 1e6, t);
+	rc = 0;
+out:
+	lh_arena_free(a);
+	return rc;
+}
+
 int
 lh_cmd_fmt(int argc, char **argv)
 {
 	bool list = true, write = true, diff = false, check = false, recursive = false,
-	    no_color = false, help = false;
+	    no_color = false, help = false, benchf = false;
 	lh_opt opts[] = {
 		{ "list", LH_OPT_BOOL, &list },
 		{ "write", LH_OPT_BOOL, &write },
@@ -456,6 +516,7 @@ lh_cmd_fmt(int argc, char **argv)
 		{ "check", LH_OPT_BOOL, &check },
 		{ "recursive", LH_OPT_BOOL, &recursive },
 		{ "no-color", LH_OPT_BOOL, &no_color },
+		{ "bench", LH_OPT_BOOL, &benchf },
 		{ NULL, 0, NULL },
 	};
 	int npos = 0;
@@ -466,6 +527,8 @@ lh_cmd_fmt(int argc, char **argv)
 		return 0;
 	}
 	char **paths = argv + 1;
+	if (benchf && npos == 1)
+		return bench(paths[0]);
 	bool use_stdin = npos > 0 && strcmp(paths[0], "-") == 0;
 	if (use_stdin) {
 		list = false;

@@ -22,8 +22,11 @@
  * (and the rewrites above); the token texts - comments, string and heredoc
  * contents, CR LF line endings - are copied unchanged. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "fmt.h"
 #include "func_impl.h"		/* lh_utf8_chars: grapheme clusters, for column widths */
 #include "parse.h"
@@ -44,32 +47,75 @@ enum {
 };
 
 typedef struct ftok {
-	const char *p;		/* the token's bytes (source or arena) */
+	uint32_t off;		/* text: source offset, or XBASE + offset in the extra text */
 	uint32_t len;
-	uint32_t off;		/* source offset (replacement tokens: of what they replace) */
 	int32_t sp;		/* spaces before it in the output */
 	uint8_t kind;		/* K_* */
 } ftok;
 
-typedef struct tokv {
-	ftok *v;
+/* Offsets at or above this are in fctx.extra (text the rewrites made up). */
+#define XBASE 0x80000000u
+
+/* One structural rewrite, found in the syntax tree: a source range whose tokens are
+ * replaced when the stream passes its end. */
+typedef struct edit {
+	uint32_t start, end;
+	enum { E_VALUE, E_TYPE, E_LABELS } kind;
+	const lh_node *block;	/* E_LABELS */
+} edit;
+
+typedef struct fctx {
+	lh_arena *a;
+	const char *text;	/* the source */
+	uint32_t textlen;
+	lh_buf extra;		/* made-up token texts */
+	ftok *v;		/* the output tokens (malloc'd) */
 	size_t n, cap;
-} tokv;
+	edit *e;		/* rewrites in source order */
+	size_t ne, cape;
+	size_t ei;		/* next rewrite */
+	size_t rs;		/* index in v where the current rewrite's tokens start */
+	bool active;		/* the stream is inside rewrite e[ei] */
+} fctx;
+
+static inline const char *
+tok_text(const fctx *c, const ftok *t)
+{
+	return t->off >= XBASE ? c->extra.p + (t->off - XBASE) : c->text + t->off;
+}
 
 static void
-tpush(lh_arena *a, tokv *t, uint8_t kind, const char *p, uint32_t len, uint32_t off)
+grow(fctx *c)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap < 64 ? 128 : t->cap * 2;
-		t->v = lh_arena_grow(a, t->v, t->n, cap, sizeof *t->v);
-		t->cap = cap;
+	size_t cap = c->cap * 2 + 1024;
+	ftok *v = realloc(c->v, cap * sizeof *v);
+	if (v == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
 	}
-	ftok *k = &t->v[t->n++];
-	k->p = p;
-	k->len = len;
+	c->v = v;
+	c->cap = cap;
+}
+
+static inline void
+raw_push(fctx *c, uint8_t kind, uint32_t off, uint32_t len)
+{
+	if (c->n == c->cap)
+		grow(c);
+	ftok *k = &c->v[c->n++];
 	k->off = off;
+	k->len = len;
 	k->sp = 0;
 	k->kind = kind;
+}
+
+/* Pushes a made-up token with text s[0..n). */
+static void
+made(fctx *c, uint8_t kind, const char *s, size_t n)
+{
+	uint32_t off = XBASE + (uint32_t)c->extra.len;
+	lh_buf_put(&c->extra, s, n);
+	raw_push(c, kind, off, (uint32_t)n);
 }
 
 static uint8_t
@@ -120,109 +166,25 @@ kind_of(int code, const char *p)
 	return K_NIL;
 }
 
-/* Lexes the whole source into t.  The lexer skips spaces, tabs and block comments
- * between tokens: the block comments are recovered from those gaps.  The last token
- * is K_EOF, whose sp is the width of the trailing gap (Terraform keeps it). */
-static void
-lex_all(lh_arena *a, const lh_source *src, tokv *t)
+static bool
+tok_is(const fctx *c, const ftok *t, const char *s)
 {
-	lh_lexer lx;
-	lh_diags d;
-	const char *text = src->text;
-	uint32_t prev = 0;
-
-	lh_diags_init(&d, a);
-	lh_lex_init(&lx, a, src, &d, LH_LEX_EXPR);
-	for (;;) {
-		lh_tok k = lh_lex_next(&lx);
-		/* block comments in the gap before this token */
-		for (uint32_t i = prev; i + 1 < k.off; i++) {
-			if (text[i] != '/' || text[i + 1] != '*')
-				continue;
-			const char *e = strstr(text + i + 2, "*/");
-			uint32_t end = e ? (uint32_t)(e - text) + 2 : k.off;
-			tpush(a, t, K_COMMENT, text + i, end - i, i);
-			i = end - 1;
-		}
-		if (k.code == 0 || k.code == TK_ILLEGAL) {
-			tpush(a, t, K_EOF, text + src->len, 0, (uint32_t)src->len);
-			t->v[t->n - 1].sp = (int32_t)(src->len - prev);
-			return;
-		}
-		const char *p = text + k.off;
-		switch (k.code) {
-		case TK_TIF: case TK_TELSE: case TK_TENDIF: case TK_TFOR: case TK_TENDFOR: {
-			/* "%{ if": the control opener and the keyword are two tokens */
-			uint32_t n = p[2] == '~' ? 3 : 2, w = n;
-			while (p[w] == ' ' || p[w] == '\t')
-				w++;
-			tpush(a, t, K_TCONTROL, p, n, k.off);
-			tpush(a, t, K_IDENT, p + w, k.len - w, k.off + w);
-			break;
-		}
-		default:
-			tpush(a, t, kind_of(k.code, p), p, k.len, k.off);
-		}
-		prev = k.off + k.len;
-	}
+	size_t n = strlen(s);
+	return t->len == n && memcmp(tok_text(c, t), s, n) == 0;
 }
 
 /* ---- the structural rewrites ---- */
 
-typedef struct rw {
-	lh_arena *a;
-	const tokv *in;
-	tokv *out;
-	size_t cur;		/* next input token to copy */
-} rw;
-
-/* Index of the first input token at or after offset off (from the cursor on). */
-static size_t
-seek(const rw *r, size_t from, uint32_t off)
-{
-	size_t i = from;
-	while (i < r->in->n && r->in->v[i].kind != K_EOF && r->in->v[i].off < off)
-		i++;
-	return i;
-}
-
-static void
-copy_to(rw *r, size_t end)
-{
-	for (; r->cur < end; r->cur++) {
-		if (r->out->n == r->out->cap) {
-			size_t cap = r->out->cap * 2 + 128;
-			r->out->v = lh_arena_grow(r->a, r->out->v, r->out->n, cap, sizeof *r->out->v);
-			r->out->cap = cap;
-		}
-		r->out->v[r->out->n++] = r->in->v[r->cur];
-	}
-}
-
-static void
-emit(rw *r, const ftok *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		tpush(r->a, r->out, v[i].kind, v[i].p, v[i].len, v[i].off);
-}
-
-static bool
-tok_is(const ftok *t, const char *s)
-{
-	size_t n = strlen(s);
-	return t->len == n && memcmp(t->p, s, n) == 0;
-}
-
 /* An argument value "${ x }" becomes x, as Terraform's fmt unwraps legacy
- * interpolation-only strings; v[0..n) are the value's tokens. */
+ * interpolation-only strings: v[rs..n) are the value's tokens. */
 static void
-value_expr(rw *r, const ftok *v, size_t n)
+value_expr(fctx *c, size_t rs)
 {
+	ftok *v = c->v + rs;
+	size_t n = c->n - rs;
 	if (n < 5 || v[0].kind != K_OQUOTE || v[1].kind != K_TINTERP ||
-	    v[n - 2].kind != K_TSEQEND || v[n - 1].kind != K_CQUOTE) {
-		emit(r, v, n);
+	    v[n - 2].kind != K_TSEQEND || v[n - 1].kind != K_CQUOTE)
 		return;
-	}
 	const ftok *in = v + 2;
 	size_t m = n - 4;
 	int quotes = 0;
@@ -238,10 +200,8 @@ value_expr(rw *r, const ftok *v, size_t n)
 		}
 		if (quotes > 0)
 			continue;
-		if (k == K_TINTERP || k == K_TSEQEND || k == K_QLIT) {
-			emit(r, v, n);
+		if (k == K_TINTERP || k == K_TSEQEND || k == K_QLIT)
 			return;
-		}
 	}
 	while (m > 0 && in[0].kind == K_NL) {
 		in++;
@@ -258,62 +218,75 @@ value_expr(rw *r, const ftok *v, size_t n)
 		else if (i == m - 1 && in[i].kind == K_CPAREN)
 			trail = true;
 	}
-	if (multi && !(lead && trail)) {
-		tpush(r->a, r->out, K_OPAREN, "(", 1, v[0].off);
-		emit(r, in, m);
-		tpush(r->a, r->out, K_CPAREN, ")", 1, v[n - 1].off);
-		return;
+	/* the quotes and the interpolation markers give room for the parentheses */
+	bool wrap = multi && !(lead && trail);
+	memmove(v + wrap, in, m * sizeof *v);
+	c->n = rs + wrap + m;
+	if (wrap) {
+		uint32_t o = XBASE + (uint32_t)c->extra.len;
+		lh_buf_put(&c->extra, "()", 2);
+		v[0] = (ftok){ o, 1, 0, K_OPAREN };
+		raw_push(c, K_CPAREN, o + 1, 1);
 	}
-	emit(r, in, m);
 }
 
 /* type = "string" and friends in a variable block (Terraform 0.11 syntax). */
 static void
-type_expr(rw *r, const ftok *v, size_t n)
+type_expr(fctx *c, size_t rs)
 {
-	const char *elem = NULL;
-	const ftok *name = v;
-	if (n == 1 && v[0].kind == K_IDENT &&
-	    (tok_is(v, "list") || tok_is(v, "map") || tok_is(v, "set"))) {
+	const ftok *v = c->v + rs;
+	size_t n = c->n - rs;
+	const char *name, *elem;
+	if (n == 1 && v[0].kind == K_IDENT && tok_is(c, v, "list")) {
+		name = "list";
+		elem = "any";
+	} else if (n == 1 && v[0].kind == K_IDENT && tok_is(c, v, "map")) {
+		name = "map";
+		elem = "any";
+	} else if (n == 1 && v[0].kind == K_IDENT && tok_is(c, v, "set")) {
+		name = "set";
 		elem = "any";
 	} else if (n == 3 && v[0].kind == K_OQUOTE && v[1].kind == K_QLIT &&
 	    v[2].kind == K_CQUOTE) {
-		if (tok_is(&v[1], "string")) {
-			tpush(r->a, r->out, K_IDENT, "string", 6, v[0].off);
+		if (tok_is(c, &v[1], "string")) {
+			c->n = rs;
+			made(c, K_IDENT, "string", 6);
 			return;
 		}
-		if (tok_is(&v[1], "list") || tok_is(&v[1], "map")) {
-			elem = "string";
-			name = &v[1];
-		}
-	}
-	if (elem == NULL) {
-		emit(r, v, n);
+		if (tok_is(c, &v[1], "list"))
+			name = "list";
+		else if (tok_is(c, &v[1], "map"))
+			name = "map";
+		else
+			return;
+		elem = "string";
+	} else {
 		return;
 	}
-	tpush(r->a, r->out, K_IDENT, name->p, name->len, v[0].off);
-	tpush(r->a, r->out, K_OPAREN, "(", 1, v[0].off);
-	tpush(r->a, r->out, K_IDENT, elem, (uint32_t)strlen(elem), v[0].off);
-	tpush(r->a, r->out, K_CPAREN, ")", 1, v[0].off);
+	c->n = rs;
+	made(c, K_IDENT, name, strlen(name));
+	made(c, K_OPAREN, "(", 1);
+	made(c, K_IDENT, elem, strlen(elem));
+	made(c, K_CPAREN, ")", 1);
 }
 
-/* Is rune c printable in Go's sense (unicode.IsPrint: letters, marks, numbers,
+/* Is rune r printable in Go's sense (unicode.IsPrint: letters, marks, numbers,
  * punctuation, symbols and the ASCII space)?  Non-ASCII: the separators, controls,
  * format characters, surrogates, private use and noncharacters are not;
  * unassigned code points are taken as printable. */
 static bool
-printable(uint32_t c)
+printable(uint32_t r)
 {
-	if (c < 0x80)
-		return c >= 0x20 && c < 0x7f;
-	if (c < 0xa0 || c == 0xa0 || c == 0xad || c == 0x1680 || (c >= 0x2000 && c <= 0x200f) ||
-	    (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x206f) || c == 0x3000 ||
-	    c == 0xfeff || (c >= 0xfff9 && c <= 0xfffb) || (c >= 0xd800 && c <= 0xf8ff) ||
-	    (c >= 0x600 && c <= 0x605) || c == 0x61c || c == 0x6dd || c == 0x70f ||
-	    c == 0x890 || c == 0x891 || c == 0x8e2 || c == 0x180e || c == 0x110bd ||
-	    c == 0x110cd || (c >= 0x13430 && c <= 0x1343f) || (c >= 0x1bca0 && c <= 0x1bca3) ||
-	    (c >= 0x1d173 && c <= 0x1d17a) || c == 0xe0001 || (c >= 0xe0020 && c <= 0xe007f) ||
-	    c >= 0xf0000 || (c & 0xfffe) == 0xfffe || (c >= 0xfdd0 && c <= 0xfdef))
+	if (r < 0x80)
+		return r >= 0x20 && r < 0x7f;
+	if (r <= 0xa0 || r == 0xad || r == 0x1680 || (r >= 0x2000 && r <= 0x200f) ||
+	    (r >= 0x2028 && r <= 0x202f) || (r >= 0x205f && r <= 0x206f) || r == 0x3000 ||
+	    r == 0xfeff || (r >= 0xfff9 && r <= 0xfffb) || (r >= 0xd800 && r <= 0xf8ff) ||
+	    (r >= 0x600 && r <= 0x605) || r == 0x61c || r == 0x6dd || r == 0x70f ||
+	    r == 0x890 || r == 0x891 || r == 0x8e2 || r == 0x180e || r == 0x110bd ||
+	    r == 0x110cd || (r >= 0x13430 && r <= 0x1343f) || (r >= 0x1bca0 && r <= 0x1bca3) ||
+	    (r >= 0x1d173 && r <= 0x1d17a) || r == 0xe0001 || (r >= 0xe0020 && r <= 0xe007f) ||
+	    r >= 0xf0000 || (r & 0xfffe) == 0xfffe || (r >= 0xfdd0 && r <= 0xfdef))
 		return false;
 	return true;
 }
@@ -333,46 +306,44 @@ rune(const unsigned char *s, size_t *n)
 	    (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
 }
 
-/* A label's decoded text as the quoted literal hclwrite writes for it. */
+/* Pushes a label's decoded text as the quoted literal hclwrite writes for it. */
 static void
-label_tokens(rw *r, const char *s, uint32_t off)
+label_tokens(fctx *c, const char *s)
 {
-	size_t n = strlen(s), cap = n * 10 + 1, o = 0;
-	char *b = lh_arena_alloc(r->a, cap);
+	size_t n = strlen(s);
+	made(c, K_OQUOTE, "\"", 1);
+	uint32_t off = XBASE + (uint32_t)c->extra.len;
 	for (size_t i = 0; i < n;) {
 		size_t k;
-		uint32_t c = rune((const unsigned char *)s + i, &k);
-		switch (c) {
-		case '\n': b[o++] = '\\'; b[o++] = 'n'; break;
-		case '\r': b[o++] = '\\'; b[o++] = 'r'; break;
-		case '\t': b[o++] = '\\'; b[o++] = 't'; break;
-		case '"': b[o++] = '\\'; b[o++] = '"'; break;
-		case '\\': b[o++] = '\\'; b[o++] = '\\'; break;
+		char esc[16];
+		uint32_t r = rune((const unsigned char *)s + i, &k);
+		switch (r) {
+		case '\n': lh_buf_put(&c->extra, "\\n", 2); break;
+		case '\r': lh_buf_put(&c->extra, "\\r", 2); break;
+		case '\t': lh_buf_put(&c->extra, "\\t", 2); break;
+		case '"': lh_buf_put(&c->extra, "\\\"", 2); break;
+		case '\\': lh_buf_put(&c->extra, "\\\\", 2); break;
 		case '$': case '%':
-			b[o++] = (char)c;
+			lh_buf_putc(&c->extra, (char)r);
 			if (s[i + 1] == '{')
-				b[o++] = (char)c;
+				lh_buf_putc(&c->extra, (char)r);
 			break;
 		default:
-			if (printable(c)) {
-				memcpy(b + o, s + i, k);
-				o += k;
-			} else if (c < 0x10000) {
-				o += (size_t)snprintf(b + o, cap - o, "\\u%04x", c);
-			} else {
-				o += (size_t)snprintf(b + o, cap - o, "\\U%08x", c);
-			}
+			if (printable(r))
+				lh_buf_put(&c->extra, s + i, k);
+			else
+				lh_buf_put(&c->extra, esc, (size_t)snprintf(esc, sizeof esc,
+				    r < 0x10000 ? "\\u%04x" : "\\U%08x", r));
 		}
 		i += k;
 	}
-	tpush(r->a, r->out, K_OQUOTE, "\"", 1, off);
-	tpush(r->a, r->out, K_QLIT, b, (uint32_t)o, off);
-	tpush(r->a, r->out, K_CQUOTE, "\"", 1, off);
+	raw_push(c, K_QLIT, off, (uint32_t)(XBASE + c->extra.len - off));
+	made(c, K_CQUOTE, "\"", 1);
 }
 
-/* Would HashiCorp's scanner make the quoted label [s, e) (quotes included) a single
- * literal token?  It splits a literal at every $ and %, and hclwrite silently drops a
- * label it cannot read back as one literal; Terraform's fmt inherits that. */
+/* Would HashiCorp's scanner make the quoted label s[0..len) (quotes included) one
+ * literal token?  It splits a literal at every $ and %, and hclwrite drops a label
+ * it cannot read back as one literal; Terraform's fmt inherits that. */
 static bool
 label_kept(const char *s, uint32_t len)
 {
@@ -394,36 +365,129 @@ label_kept(const char *s, uint32_t len)
 	return pieces <= 1;
 }
 
+/* Replaces the tokens of the finished rewrite e[ei] (v[rs..n)). */
 static void
-walk_body(rw *r, const lh_node *body, int depth, bool in_variable)
+finish_edit(fctx *c)
+{
+	const edit *e = &c->e[c->ei];
+	switch (e->kind) {
+	case E_VALUE:
+		value_expr(c, c->rs);
+		break;
+	case E_TYPE:
+		type_expr(c, c->rs);
+		break;
+	case E_LABELS: {
+		const lh_label *L = e->block->u.block.labels;
+		c->n = c->rs;
+		for (size_t l = 0; l < e->block->u.block.nlabels; l++)
+			if (label_kept(c->text + L[l].start, L[l].end - L[l].start))
+				label_tokens(c, L[l].text);
+		break;
+	}
+	}
+	c->active = false;
+	c->ei++;
+}
+
+/* Pushes a source token, opening and closing rewrites as the stream passes them. */
+static inline void
+put(fctx *c, uint8_t kind, uint32_t off, uint32_t len)
+{
+	while (c->ei < c->ne) {
+		const edit *e = &c->e[c->ei];
+		if (c->active && off >= e->end) {
+			finish_edit(c);
+			continue;
+		}
+		if (!c->active && off >= e->start) {
+			c->active = true;
+			c->rs = c->n;
+		}
+		break;
+	}
+	raw_push(c, kind, off, len);
+}
+
+static void
+add_edit(fctx *c, uint32_t start, uint32_t end, int kind, const lh_node *block)
+{
+	if (c->ne == c->cape) {
+		size_t cap = c->cape * 2 + 64;
+		c->e = lh_arena_grow(c->a, c->e, c->ne, cap, sizeof *c->e);
+		c->cape = cap;
+	}
+	c->e[c->ne++] = (edit){ start, end, kind, block };
+}
+
+/* Collects the rewrites of a body, in source order. */
+static void
+walk_body(fctx *c, const lh_node *body, int depth, bool in_variable)
 {
 	for (size_t k = 0; k < body->u.body.n; k++) {
 		const lh_node *it = body->u.body.items[k];
 		if (it->kind == LH_AST_ATTR) {
-			const lh_node *e = it->u.attr.expr;
-			size_t i = seek(r, r->cur, e->start), j = seek(r, i, e->end);
-			copy_to(r, i);
-			if (in_variable && depth == 1 && strcmp(it->u.attr.name, "type") == 0)
-				type_expr(r, r->in->v + i, j - i);
-			else
-				value_expr(r, r->in->v + i, j - i);
-			r->cur = j;
+			const lh_node *x = it->u.attr.expr;
+			bool type = in_variable && depth == 1 && strcmp(it->u.attr.name, "type") == 0;
+			/* a value can only unwrap when it is a quoted template */
+			if (type || (x->kind == LH_AST_TEMPLATE && c->text[x->start] == '"'))
+				add_edit(c, x->start, x->end, type ? E_TYPE : E_VALUE, NULL);
 		} else if (it->kind == LH_AST_BLOCK) {
 			size_t nl = it->u.block.nlabels;
-			if (nl > 0) {
-				const lh_label *L = it->u.block.labels;
-				size_t i = seek(r, r->cur, it->u.block.type_end),
-				    j = seek(r, i, L[nl - 1].end);
-				copy_to(r, i);
-				for (size_t l = 0; l < nl; l++)
-					if (label_kept(r->in->v[0].p - r->in->v[0].off + L[l].start,
-					    L[l].end - L[l].start))
-						label_tokens(r, L[l].text, L[l].start);
-				r->cur = j;
-			}
-			walk_body(r, it->u.block.body, depth + 1,
+			if (nl > 0)
+				add_edit(c, it->u.block.type_end, it->u.block.labels[nl - 1].end,
+				    E_LABELS, it);
+			walk_body(c, it->u.block.body, depth + 1,
 			    depth == 0 ? strcmp(it->u.block.type, "variable") == 0 : in_variable);
 		}
+	}
+}
+
+/* Lexes the whole source into c->v, applying the rewrites.  The lexer skips spaces,
+ * tabs and block comments between tokens: the block comments are recovered from
+ * those gaps.  The last token is K_EOF, whose sp is the width of the trailing gap
+ * (Terraform keeps it). */
+static void
+lex_all(fctx *c, const lh_source *src)
+{
+	lh_lexer lx;
+	lh_diags d;
+	const char *text = src->text;
+	uint32_t prev = 0;
+
+	lh_diags_init(&d, c->a);
+	lh_lex_init(&lx, c->a, src, &d, LH_LEX_EXPR);
+	for (;;) {
+		lh_tok k = lh_lex_next(&lx);
+		/* block comments in the gap before this token */
+		for (uint32_t i = prev; i + 1 < k.off; i++) {
+			if (text[i] != '/' || text[i + 1] != '*')
+				continue;
+			const char *e = strstr(text + i + 2, "*/");
+			uint32_t end = e ? (uint32_t)(e - text) + 2 : k.off;
+			put(c, K_COMMENT, i, end - i);
+			i = end - 1;
+		}
+		if (k.code == 0 || k.code == TK_ILLEGAL) {
+			put(c, K_EOF, (uint32_t)src->len, 0);
+			c->v[c->n - 1].sp = (int32_t)(src->len - prev);
+			return;
+		}
+		const char *p = text + k.off;
+		switch (k.code) {
+		case TK_TIF: case TK_TELSE: case TK_TENDIF: case TK_TFOR: case TK_TENDFOR: {
+			/* "%{ if": the control opener and the keyword are two tokens */
+			uint32_t n = p[2] == '~' ? 3 : 2, w = n;
+			while (p[w] == ' ' || p[w] == '\t')
+				w++;
+			put(c, K_TCONTROL, k.off, n);
+			put(c, K_IDENT, k.off + w, k.len - w);
+			break;
+		}
+		default:
+			put(c, kind_of(k.code, p), k.off, k.len);
+		}
+		prev = k.off + k.len;
 	}
 }
 
@@ -433,9 +497,10 @@ typedef struct fline {
 	uint32_t lead, lead_end;	/* token index range of the lead cell */
 	uint32_t assign, assign_end;	/* assignment cell, empty when assign == assign_end */
 	uint32_t comment;		/* trailing comment token, UINT32_MAX when none */
+	int cols;			/* columns of the cells before the one being aligned */
 } fline;
 
-static int
+static inline int
 bracket(uint8_t k)
 {
 	switch (k) {
@@ -447,15 +512,16 @@ bracket(uint8_t k)
 	return 0;
 }
 
-static bool
-ends_line(const ftok *t)
+static inline bool
+ends_line(const fctx *c, const ftok *t)
 {
-	return t->kind == K_NL || (t->kind == K_COMMENT && t->len > 0 && t->p[t->len - 1] == '\n');
+	return t->kind == K_NL ||
+	    (t->kind == K_COMMENT && t->len > 0 && tok_text(c, t)[t->len - 1] == '\n');
 }
 
 /* hclwrite's spaceAfterToken: is there a space between subject and after? */
 static bool
-space_after(const ftok *subject, uint8_t before, const ftok *after)
+space_after(const fctx *c, const ftok *subject, uint8_t before, const ftok *after)
 {
 	uint8_t s = subject->kind, a = after->kind;
 	if (a == K_NL || a == K_NIL || a == K_EOF)
@@ -471,13 +537,14 @@ space_after(const ftok *subject, uint8_t before, const ftok *after)
 	if (s == K_QLIT || s == K_SLIT || s == K_OQUOTE || s == K_OHEREDOC ||
 	    a == K_QLIT || a == K_SLIT || a == K_CQUOTE || a == K_CHEREDOC)
 		return false;
-	if (s == K_IDENT && before == K_IDENT && tok_is(subject, "in"))
+	if (s == K_IDENT && before == K_IDENT && tok_is(c, subject, "in"))
 		return true;
 	if (a == K_OBRACK && (s == K_IDENT || s == K_NUMBER || bracket(s) < 0))
 		return false;
 	if (s == K_BANG)
 		return false;
 	if (s == K_MINUS) {
+		/* negation when what comes before cannot end an operand */
 		switch (before) {
 		case K_NIL: case K_OPAREN: case K_OBRACE: case K_OBRACK: case K_EQUAL:
 		case K_COLON: case K_COMMA: case K_QUESTION: case K_PLUS: case K_STAR:
@@ -504,59 +571,61 @@ space_after(const ftok *subject, uint8_t before, const ftok *after)
 
 /* Columns a token's text takes: grapheme clusters (CR LF is one). */
 static int
-columns(const ftok *t)
+columns(const fctx *c, const ftok *t)
 {
+	const char *p = tok_text(c, t);
 	int n = 0;
 	for (uint32_t i = 0; i < t->len; i++) {
-		unsigned char c = (unsigned char)t->p[i];
-		if (c >= 0x80)
-			return (int)lh_utf8_chars(t->p, t->len);
-		if (!(c == '\r' && i + 1 < t->len && t->p[i + 1] == '\n'))
+		unsigned char b = (unsigned char)p[i];
+		if (b >= 0x80)
+			return (int)lh_utf8_chars(p, t->len);
+		if (!(b == '\r' && i + 1 < t->len && p[i + 1] == '\n'))
 			n++;
 	}
 	return n;
 }
 
 static int
-cell_columns(const ftok *v, uint32_t s, uint32_t e)
+cell_columns(const fctx *c, uint32_t s, uint32_t e)
 {
 	int n = 0;
 	for (uint32_t i = s; i < e; i++)
-		n += v[i].sp + columns(&v[i]);
+		n += c->v[i].sp + columns(c, &c->v[i]);
 	return n;
 }
 
 static void
-space_cell(ftok *v, uint32_t s, uint32_t e)
+space_cell(fctx *c, uint32_t s, uint32_t e)
 {
+	ftok *v = c->v;
 	for (uint32_t i = s; i + 1 < e; i++)
-		v[i + 1].sp = space_after(&v[i], i > s ? v[i - 1].kind : K_NIL, &v[i + 1]) ? 1 : 0;
+		v[i + 1].sp = space_after(c, &v[i], i > s ? v[i - 1].kind : K_NIL, &v[i + 1]);
 }
 
-static void
-layout(lh_arena *a, ftok *v, size_t n)
+/* Splits the tokens into lines and each line into its cells. */
+static fline *
+split_lines(fctx *c, size_t *count)
 {
-	/* lines: every token but the final EOF belongs to one */
-	size_t nlines = 1;
+	ftok *v = c->v;
+	size_t n = c->n, nlines = 1;
 	for (size_t i = 0; i < n; i++)
-		if (ends_line(&v[i]))
+		if (ends_line(c, &v[i]))
 			nlines++;
-	fline *L = lh_arena_alloc(a, nlines * sizeof *L);
+	fline *L = malloc(nlines * sizeof *L);
+	if (L == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
 	size_t li = 0;
 	uint32_t start = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		if (v[i].kind == K_EOF) {
-			L[li].lead = start;
-			L[li].lead_end = i;
-			li++;
+		if (v[i].kind == K_EOF || ends_line(c, &v[i])) {
+			fline *f = &L[li++];
+			f->lead = start;
+			f->lead_end = v[i].kind == K_EOF ? i : i + 1;
 			start = i + 1;
-			break;
-		}
-		if (ends_line(&v[i])) {
-			L[li].lead = start;
-			L[li].lead_end = i + 1;
-			li++;
-			start = i + 1;
+			if (v[i].kind == K_EOF)
+				break;
 		}
 	}
 	nlines = li;
@@ -571,6 +640,8 @@ layout(lh_arena *a, ftok *v, size_t n)
 			f->lead_end--;
 			f->assign = f->assign_end = f->lead_end;
 		}
+		/* the first = starts the assignment cell if the rest of the line is
+		 * bracket-balanced (else it opens a multi-line value) */
 		for (uint32_t i = f->lead + 1; i < f->lead_end; i++) {
 			if (v[i].kind != K_EQUAL)
 				continue;
@@ -585,10 +656,19 @@ layout(lh_arena *a, ftok *v, size_t n)
 			break;
 		}
 	}
+	*count = nlines;
+	return L;
+}
 
-	/* indentation */
-	int *stack = NULL;
-	size_t depth = 0, cap = 0;
+/* Indentation: two spaces per open bracket level, counted per line the way hclwrite
+ * does (a line's net opening brackets push one level; closing ones pop as many
+ * levels as they close, so unbalanced lines do not drift). */
+static void
+indent(fctx *c, fline *L, size_t nlines)
+{
+	ftok *v = c->v;
+	int stack[64], *st = stack;
+	size_t depth = 0, cap = 64;
 	for (size_t l = 0; l < nlines; l++) {
 		fline *f = &L[l];
 		if (f->lead == f->lead_end)
@@ -605,21 +685,29 @@ layout(lh_arena *a, ftok *v, size_t n)
 		}
 		for (uint32_t i = f->assign; i < f->assign_end; i++)
 			net += bracket(v[i].kind);
+		v[f->lead].sp = (int32_t)(2 * depth);
 		if (net > 0) {
-			v[f->lead].sp = (int32_t)(2 * depth);
 			if (depth == cap) {
-				stack = lh_arena_grow(a, stack, depth, cap * 2 + 16, sizeof *stack);
-				cap = cap * 2 + 16;
+				int *ns = malloc(2 * cap * sizeof *ns);
+				if (ns == NULL) {
+					fputs("litehcl: out of memory\n", stderr);
+					abort();
+				}
+				memcpy(ns, st, depth * sizeof *ns);
+				if (st != stack)
+					free(st);
+				st = ns;
+				cap *= 2;
 			}
-			stack[depth++] = net;
+			st[depth++] = net;
 		} else if (net < 0) {
 			int closed = -net;
 			while (closed > 0 && depth > 0) {
-				if (closed > stack[depth - 1]) {
-					closed -= stack[depth - 1];
+				if (closed > st[depth - 1]) {
+					closed -= st[depth - 1];
 					depth--;
-				} else if (closed < stack[depth - 1]) {
-					stack[depth - 1] -= closed;
+				} else if (closed < st[depth - 1]) {
+					st[depth - 1] -= closed;
 					closed = 0;
 				} else {
 					depth--;
@@ -627,56 +715,58 @@ layout(lh_arena *a, ftok *v, size_t n)
 				}
 			}
 			v[f->lead].sp = (int32_t)(2 * depth);
-		} else {
-			v[f->lead].sp = (int32_t)(2 * depth);
 		}
 	}
+	if (st != stack)
+		free(st);
+}
 
-	/* spaces inside the cells */
-	for (size_t l = 0; l < nlines; l++) {
-		fline *f = &L[l];
-		space_cell(v, f->lead, f->lead_end);
-		if (f->assign < f->assign_end) {
-			v[f->assign].sp = 1;
-			space_cell(v, f->assign, f->assign_end);
-		}
-	}
-
-	/* alignment of = in runs of assignment lines, then of trailing comments */
+/* Aligns, in each run of consecutive lines that have one, the assignment cells
+ * (which = 0) or the trailing comments (which = 1) one column after the widest
+ * preceding cells of the run. */
+static void
+align(fctx *c, fline *L, size_t nlines, int which)
+{
 	size_t chain = SIZE_MAX;
 	int maxc = 0;
 	for (size_t l = 0; l <= nlines; l++) {
-		bool has = l < nlines && L[l].assign < L[l].assign_end;
+		bool has = l < nlines && (which == 0 ? L[l].assign < L[l].assign_end
+		    : L[l].comment != UINT32_MAX);
 		if (has) {
+			fline *f = &L[l];
 			if (chain == SIZE_MAX)
 				chain = l;
-			int c = cell_columns(v, L[l].lead, L[l].lead_end);
-			if (c > maxc)
-				maxc = c;
+			f->cols = cell_columns(c, f->lead, f->lead_end);
+			if (which == 1)
+				f->cols += cell_columns(c, f->assign, f->assign_end);
+			if (f->cols > maxc)
+				maxc = f->cols;
 		} else if (chain != SIZE_MAX) {
 			for (size_t m = chain; m < l; m++)
-				v[L[m].assign].sp = maxc - cell_columns(v, L[m].lead, L[m].lead_end) + 1;
+				c->v[which == 0 ? L[m].assign : L[m].comment].sp = maxc - L[m].cols + 1;
 			chain = SIZE_MAX;
 			maxc = 0;
 		}
 	}
-	for (size_t l = 0; l <= nlines; l++) {
-		bool has = l < nlines && L[l].comment != UINT32_MAX;
-		if (has) {
-			if (chain == SIZE_MAX)
-				chain = l;
-			int c = cell_columns(v, L[l].lead, L[l].lead_end) +
-			    cell_columns(v, L[l].assign, L[l].assign_end);
-			if (c > maxc)
-				maxc = c;
-		} else if (chain != SIZE_MAX) {
-			for (size_t m = chain; m < l; m++)
-				v[L[m].comment].sp = maxc - (cell_columns(v, L[m].lead, L[m].lead_end) +
-				    cell_columns(v, L[m].assign, L[m].assign_end)) + 1;
-			chain = SIZE_MAX;
-			maxc = 0;
+}
+
+static void
+layout(fctx *c)
+{
+	size_t nlines;
+	fline *L = split_lines(c, &nlines);
+	indent(c, L, nlines);
+	for (size_t l = 0; l < nlines; l++) {
+		fline *f = &L[l];
+		space_cell(c, f->lead, f->lead_end);
+		if (f->assign < f->assign_end) {
+			c->v[f->assign].sp = 1;
+			space_cell(c, f->assign, f->assign_end);
 		}
 	}
+	align(c, L, nlines, 0);
+	align(c, L, nlines, 1);
+	free(L);
 }
 
 const char *
@@ -685,28 +775,36 @@ lh_fmt_file(lh_arena *a, const lh_source *src, lh_diags *d, size_t *len)
 	const lh_node *root = lh_parse_file(a, src, d);
 	if (root == NULL)
 		return NULL;
-	tokv in = { 0 }, out = { 0 };
-	lex_all(a, src, &in);
-	out.cap = in.n + in.n / 8 + 16;
-	out.v = lh_arena_alloc(a, out.cap * sizeof *out.v);
-	rw r = { a, &in, &out, 0 };
-	walk_body(&r, root, 0, false);
-	copy_to(&r, in.n);
-	layout(a, out.v, out.n);
+	fctx c;
+	memset(&c, 0, sizeof c);
+	c.a = a;
+	c.text = src->text;
+	c.textlen = (uint32_t)src->len;
+	lh_buf_put(&c.extra, "", 0);
+	walk_body(&c, root, 0, false);
+	c.cap = src->len / 3 + 1024;
+	c.v = malloc(c.cap * sizeof *c.v);
+	if (c.v == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	lex_all(&c, src);
+	layout(&c);
 
 	size_t total = 0;
-	for (size_t i = 0; i < out.n; i++)
-		total += (size_t)(out.v[i].sp > 0 ? out.v[i].sp : 0) + out.v[i].len;
+	for (size_t i = 0; i < c.n; i++)
+		total += (size_t)c.v[i].sp + c.v[i].len;
 	char *buf = lh_arena_alloc(a, total + 1), *o = buf;
-	for (size_t i = 0; i < out.n; i++) {
-		if (out.v[i].sp > 0) {
-			memset(o, ' ', (size_t)out.v[i].sp);
-			o += out.v[i].sp;
-		}
-		memcpy(o, out.v[i].p, out.v[i].len);
-		o += out.v[i].len;
+	for (size_t i = 0; i < c.n; i++) {
+		const ftok *t = &c.v[i];
+		for (int32_t k = 0; k < t->sp; k++)
+			*o++ = ' ';
+		memcpy(o, tok_text(&c, t), t->len);
+		o += t->len;
 	}
 	*o = '\0';
 	*len = total;
+	free(c.v);
+	lh_buf_free(&c.extra);
 	return buf;
 }
