@@ -69,6 +69,10 @@ typedef struct fctx {
 	const char *text;	/* the source */
 	uint32_t textlen;
 	lh_buf extra;		/* made-up token texts */
+	ftok *s;		/* the source's tokens, as lexed (malloc'd) */
+	size_t sn, scap;
+	uint32_t prev;		/* end of the last token lexed */
+	bool done;		/* end of input seen */
 	ftok *v;		/* the output tokens (malloc'd) */
 	size_t n, cap;
 	edit *e;		/* rewrites in source order */
@@ -84,24 +88,31 @@ tok_text(const fctx *c, const ftok *t)
 	return t->off >= XBASE ? c->extra.p + (t->off - XBASE) : c->text + t->off;
 }
 
-static void
-grow(fctx *c)
+static ftok *
+grow(ftok *v, size_t *cap)
 {
-	size_t cap = c->cap * 2 + 1024;
-	ftok *v = realloc(c->v, cap * sizeof *v);
+	*cap = *cap * 2 + 1024;
+	v = realloc(v, *cap * sizeof *v);
 	if (v == NULL) {
 		fputs("litehcl: out of memory\n", stderr);
 		abort();
 	}
-	c->v = v;
-	c->cap = cap;
+	return v;
+}
+
+static inline void
+stream_push(fctx *c, uint8_t kind, uint32_t off, uint32_t len)
+{
+	if (c->sn == c->scap)
+		c->s = grow(c->s, &c->scap);
+	c->s[c->sn++] = (ftok){ off, len, 0, kind };
 }
 
 static inline void
 raw_push(fctx *c, uint8_t kind, uint32_t off, uint32_t len)
 {
 	if (c->n == c->cap)
-		grow(c);
+		c->v = grow(c->v, &c->cap);
 	ftok *k = &c->v[c->n++];
 	k->off = off;
 	k->len = len;
@@ -443,52 +454,45 @@ walk_body(fctx *c, const lh_node *body, int depth, bool in_variable)
 	}
 }
 
-/* Lexes the whole source into c->v, applying the rewrites.  The lexer skips spaces,
- * tabs and block comments between tokens: the block comments are recovered from
- * those gaps.  The last token is K_EOF, whose sp is the width of the trailing gap
- * (Terraform keeps it). */
+/* The parser's token callback: records the stream in c->s, block comments (which
+ * the lexer skips) recovered from the gaps between tokens.  The last token is K_EOF,
+ * whose sp is the width of the trailing gap (Terraform keeps it). */
 static void
-lex_all(fctx *c, const lh_source *src)
+on_token(void *ctx, int code, uint32_t off, uint32_t len)
 {
-	lh_lexer lx;
-	lh_diags d;
-	const char *text = src->text;
-	uint32_t prev = 0;
-
-	lh_diags_init(&d, c->a);
-	lh_lex_init(&lx, c->a, src, &d, LH_LEX_EXPR);
-	for (;;) {
-		lh_tok k = lh_lex_next(&lx);
-		/* block comments in the gap before this token */
-		for (uint32_t i = prev; i + 1 < k.off; i++) {
-			if (text[i] != '/' || text[i + 1] != '*')
-				continue;
-			const char *e = strstr(text + i + 2, "*/");
-			uint32_t end = e ? (uint32_t)(e - text) + 2 : k.off;
-			put(c, K_COMMENT, i, end - i);
-			i = end - 1;
-		}
-		if (k.code == 0 || k.code == TK_ILLEGAL) {
-			put(c, K_EOF, (uint32_t)src->len, 0);
-			c->v[c->n - 1].sp = (int32_t)(src->len - prev);
-			return;
-		}
-		const char *p = text + k.off;
-		switch (k.code) {
-		case TK_TIF: case TK_TELSE: case TK_TENDIF: case TK_TFOR: case TK_TENDFOR: {
-			/* "%{ if": the control opener and the keyword are two tokens */
-			uint32_t n = p[2] == '~' ? 3 : 2, w = n;
-			while (p[w] == ' ' || p[w] == '\t')
-				w++;
-			put(c, K_TCONTROL, k.off, n);
-			put(c, K_IDENT, k.off + w, k.len - w);
-			break;
-		}
-		default:
-			put(c, kind_of(k.code, p), k.off, k.len);
-		}
-		prev = k.off + k.len;
+	fctx *c = ctx;
+	const char *text = c->text;
+	if (c->done)
+		return;
+	for (uint32_t i = c->prev; i + 1 < off; i++) {
+		if (text[i] != '/' || text[i + 1] != '*')
+			continue;
+		const char *e = strstr(text + i + 2, "*/");
+		uint32_t end = e ? (uint32_t)(e - text) + 2 : off;
+		stream_push(c, K_COMMENT, i, end - i);
+		i = end - 1;
 	}
+	if (code == 0 || code == TK_ILLEGAL) {
+		stream_push(c, K_EOF, c->textlen, 0);
+		c->s[c->sn - 1].sp = (int32_t)(c->textlen - c->prev);
+		c->done = true;
+		return;
+	}
+	const char *p = text + off;
+	switch (code) {
+	case TK_TIF: case TK_TELSE: case TK_TENDIF: case TK_TFOR: case TK_TENDFOR: {
+		/* "%{ if": the control opener and the keyword are two tokens */
+		uint32_t n = p[2] == '~' ? 3 : 2, w = n;
+		while (p[w] == ' ' || p[w] == '\t')
+			w++;
+		stream_push(c, K_TCONTROL, off, n);
+		stream_push(c, K_IDENT, off + w, len - w);
+		break;
+	}
+	default:
+		stream_push(c, kind_of(code, p), off, len);
+	}
+	c->prev = off + len;
 }
 
 /* ---- layout ---- */
@@ -772,23 +776,30 @@ layout(fctx *c)
 const char *
 lh_fmt_file(lh_arena *a, const lh_source *src, lh_diags *d, size_t *len)
 {
-	const lh_node *root = lh_parse_file(a, src, d);
-	if (root == NULL)
-		return NULL;
 	fctx c;
 	memset(&c, 0, sizeof c);
 	c.a = a;
 	c.text = src->text;
 	c.textlen = (uint32_t)src->len;
+	c.s = grow(NULL, &c.scap);
+	const lh_node *root = lh_parse_file_tokens(a, src, d, on_token, &c);
+	if (root == NULL || !c.done) {
+		free(c.s);
+		return NULL;
+	}
 	lh_buf_put(&c.extra, "", 0);
 	walk_body(&c, root, 0, false);
-	c.cap = src->len / 3 + 1024;
+	/* the rewrites, as the stream passes them */
+	c.cap = c.sn + c.sn / 16 + 64;
 	c.v = malloc(c.cap * sizeof *c.v);
 	if (c.v == NULL) {
 		fputs("litehcl: out of memory\n", stderr);
 		abort();
 	}
-	lex_all(&c, src);
+	for (size_t i = 0; i < c.sn; i++)
+		put(&c, c.s[i].kind, c.s[i].off, c.s[i].len);
+	c.v[c.n - 1].sp = c.s[c.sn - 1].sp;
+	free(c.s);
 	layout(&c);
 
 	size_t total = 0;

@@ -423,7 +423,7 @@ resync(drv *d, lh_pctx *p, void *parser)
 }
 
 static lh_node *
-run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
+run(lh_arena *a, const lh_source *src, lh_diags *diags, int start, lh_tok_fn *fn, void *ctx)
 {
 	lh_pctx p;
 	drv d;
@@ -453,6 +453,8 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start)
 	}
 	for (;;) {
 		lh_tok t = lh_lex_next(&d.lx);
+		if (fn != NULL)
+			fn(ctx, t.code, t.off, t.len);
 		if (t.code == TK_ILLEGAL) {
 			p.error = true;
 			lexfail = true;
@@ -559,17 +561,24 @@ feed(drv *d, lh_pctx *p, void *parser, lh_tok t)
 lh_node *
 lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d)
 {
-	return run(a, src, d, 0);
+	return run(a, src, d, 0, NULL, NULL);
+}
+
+lh_node *
+lh_parse_file_tokens(lh_arena *a, const lh_source *src, lh_diags *d, lh_tok_fn *fn,
+    void *ctx)
+{
+	return run(a, src, d, 0, fn, ctx);
 }
 
 lh_node *
 lh_parse_expr(lh_arena *a, const lh_source *src, lh_diags *d)
 {
-	return run(a, src, d, TK_XEXPR);
+	return run(a, src, d, TK_XEXPR, NULL, NULL);
 }
 
 lh_node *
 lh_parse_template(lh_arena *a, const lh_source *src, lh_diags *d)
 {
-	return run(a, src, d, TK_XTMPL);
+	return run(a, src, d, TK_XTMPL, NULL, NULL);
 }

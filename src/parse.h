@@ -13,6 +13,16 @@
 /* Parses a whole file (a body).  Returns its LH_AST_BODY, or NULL when there were
  * syntax errors (appended to d).  Nodes live in a. */
 lh_node *lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d);
+/* Receives each token the lexer makes while a file is parsed, in source order:
+ * code (a TK_* value of the generated parser.h; 0 at the end of input) and byte
+ * range.  A # or // comment comes as TK_NEWLINE; spaces, tabs and block comments are
+ * not tokens (they lie in the gaps between ranges).  Used by the formatter, which
+ * needs the whole stream and not only the tree. */
+typedef void lh_tok_fn(void *ctx, int code, uint32_t off, uint32_t len);
+/* lh_parse_file that also hands every token to fn (tokens after a syntax error are
+ * of no use: the result is NULL then). */
+lh_node *lh_parse_file_tokens(lh_arena *a, const lh_source *src, lh_diags *d,
+    lh_tok_fn *fn, void *ctx);
 /* Parses src as a single expression (console, -var values).  NULL on error. */
 lh_node *lh_parse_expr(lh_arena *a, const lh_source *src, lh_diags *d);
 /* Parses src as a bare template (templatefile): the whole text is template content,
