@@ -2,13 +2,20 @@
 # The test runner.  Runs every suite in tests/suites/*.sh and every unit binary in
 # build/unit/, first against the plain build, then against the ASan/UBSan build
 # (build/san) when it exists, then a bounded libFuzzer run when the target was built.
-# A suite prints one line per case: "ok NAME" or "FAIL NAME" (details indented below).
-# The run ends with the line "N passed, N failed" and exits 1 if anything failed.
+# A suite prints one line per case: "ok NAME" or "FAIL NAME" (details indented below),
+# or "skip NAME: why" when it cannot run here (said in plain words: what is missing and
+# how to get it).
+#
+# What you see: a heading as each pass starts, the FAIL lines (with their details) as
+# they happen, and one line per suite as it finishes - its name, how many cases passed
+# and failed (or why it was skipped), and its time.  The run ends with the line
+# "N passed, N failed" and exits 1 if anything failed.
 #
 #   sh tests/run.sh                 everything
 #   SUITES="parse eval" sh tests/run.sh   only these suites (names without .sh)
 #   NOSAN=1 / NOFUZZ=1             skip the sanitizer pass / the fuzz run
 #   UPDATE=1                        suites that compare with expected files rewrite them
+#   VERBOSE=1                       also print every "ok" line
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -16,7 +23,39 @@ cd "$top" || exit 1
 [ -d "$SHARED" ] || SHARED=""
 export SHARED
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+one=$(mktemp)
+trap 'rm -f "$results" "$one"' EXIT
+t_start=$(date +%s.%N)
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# summary LABEL NAME START: the one line for a finished suite, from the cases in $one
+summary() {
+	p=$(grep -c '^ok ' "$one")
+	f=$(grep -c '^FAIL ' "$one")
+	sk=$(sed -n 's/^skip [^:]*: [^ :]*: //p' "$one" | head -1)
+	t=$(since "$3")
+	if [ -n "$sk" ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		printf '  %-28s skipped: %s\n' "$1$2" "$sk"
+	elif [ "$f" -gt 0 ]; then
+		printf '  %-28s %5d passed, %d FAILED  %6ss\n' "$1$2" "$p" "$f" "$t"
+	else
+		printf '  %-28s %5d passed           %6ss\n' "$1$2" "$p" "$t"
+	fi
+	[ -n "$sk" ] && [ "$p" -gt 0 ] && printf '  %-28s (part skipped: %s)\n' "" "$sk"
+	return 0
+}
+
+# filter LABEL NAME: prefixes case lines with the pass and suite, keeps them in $one and
+# $results, and shows FAIL lines with their details at once (ok lines with VERBOSE=1)
+filter() {
+	sed -e "s/^ok /ok $1$2: /" -e "s/^FAIL /FAIL $1$2: /" -e "s/^skip /skip $1$2: /" |
+		tee -a "$results" | tee "$one" |
+		if [ -n "$VERBOSE" ]; then cat; else
+			awk '/^FAIL /{show=1; print; next} /^(ok|skip) /{show=0; next} show{print}'
+		fi
+}
 
 run_pass() {	# $1 = build dir, $2 = label
 	build=$1; label=$2
@@ -28,48 +67,70 @@ run_pass() {	# $1 = build dir, $2 = label
 			case " $SUITES " in *" $name "*) ;; *) continue ;; esac
 		fi
 		work=$(mktemp -d)
+		t0=$(now)
 		BUILD="$build" LITEHCL="$top/$build/litehcl" EMU="$top/$build/litellm-emu" \
 		WORK="$work" TOP="$top" \
-			sh "$s" 2>&1 | sed -e "s/^ok /ok $label$name: /" -e "s/^FAIL /FAIL $label$name: /" | tee -a "$results" | grep -v '^ok ' 
+			sh "$s" 2>&1 | filter "$label" "$name"
+		summary "$label" "$name" "$t0"
 		rm -rf "$work"
 	done
 	if [ -z "$SUITES" ] && [ -d "$build/unit" ]; then
 		for u in "$build"/unit/*; do
 			[ -x "$u" ] || continue
-			name=$(basename "$u")
+			name=unit-$(basename "$u")
 			out=$(mktemp)
+			t0=$(now)
 			"$u" >"$out" 2>&1
 			rc=$?
-			sed -e "s/^ok /ok ${label}unit-$name: /" -e "s/^FAIL /FAIL ${label}unit-$name: /" "$out" | tee -a "$results" | grep -v '^ok '
+			filter "$label" "$name" <"$out"
 			# a binary that dies (a sanitizer abort, a crash) fails even if every
 			# line it printed before was ok
 			if [ $rc -ne 0 ]; then
-				echo "FAIL ${label}unit-$name: exited with status $rc" | tee -a "$results"
+				echo "FAIL ${label}$name: exited with status $rc" | tee -a "$results" >>"$one"
+				echo "FAIL ${label}$name: exited with status $rc"
 				tail -20 "$out" | sed 's/^/    /'
 			fi
+			summary "$label" "$name" "$t0"
 			rm -f "$out"
 		done
 	fi
 }
 
+nsuites=$(ls tests/suites/*.sh | wc -l)
+if [ -n "$SUITES" ]; then
+	echo "== plain build (build/): suites $SUITES"
+else
+	echo "== plain build (build/): $nsuites suites and the unit tests"
+fi
 run_pass build ""
 if [ -z "$NOSAN" ] && [ -x build/san/litehcl ]; then
+	echo "== sanitizer pass (build/san, clang ASan/UBSan): the same suites again, about 2-3 times slower"
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_pass build/san "[san] "
+elif [ -z "$NOSAN" ]; then
+	echo "== sanitizer pass skipped: build/san/litehcl is not built (make check builds it with clang)"
 fi
 if [ -z "$NOFUZZ" ] && [ -z "$SUITES" ] && [ -x build/fuzz/fuzz_parse ]; then
 	secs=${FUZZ_SECONDS:-20}
+	echo "== fuzz run: libFuzzer on the parser for ${secs}s"
 	corpus=$(mktemp -d)
 	for f in tests/parse/*/input.hcl tests/parse-err/*/input.hcl; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done
 	if build/fuzz/fuzz_parse -max_total_time="$secs" -max_len=4096 -timeout=10 "$corpus" >build/fuzz/last.log 2>&1; then
-		echo "ok fuzz: parser survived $(grep -o 'stat::number_of_executed_units: [0-9]*' build/fuzz/last.log | awk '{print $2}') executions in ${secs}s" >>"$results"
+		line="ok fuzz: parser survived $(grep -o 'stat::number_of_executed_units: [0-9]*' build/fuzz/last.log | awk '{print $2}') executions in ${secs}s"
+		echo "$line" >>"$results"
+		echo "  ${line#ok }"
 	else
 		echo "FAIL fuzz: parser crashed, see build/fuzz/last.log" | tee -a "$results"
 		tail -40 build/fuzz/last.log
 	fi
 	rm -rf "$corpus"
+elif [ -z "$NOFUZZ" ] && [ -z "$SUITES" ]; then
+	echo "== fuzz run skipped: build/fuzz/fuzz_parse is not built (make check builds it; it needs clang's libFuzzer)"
 fi
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
+skipped=$(grep -c '^skip ' "$results")
+[ "$skipped" -gt 0 ] && echo "($skipped skipped; the lines above say why)"
+echo "== done in $(since "$t_start")s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

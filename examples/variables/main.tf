@@ -1,5 +1,7 @@
 # Users from a variable: one litellm_user per entry, with defaults from locals and
-# values from terraform.tfvars.
+# values from terraform.tfvars.  The provider reads LITELLM_API_BASE and
+# LITELLM_API_KEY from the environment; -var 'api_base=...' points this one
+# configuration elsewhere.
 terraform {
   required_providers {
     litellm = {
@@ -9,13 +11,14 @@ terraform {
 }
 
 provider "litellm" {
+  # null (the default) leaves the URL to LITELLM_API_BASE
   api_base = var.api_base
 }
 
 variable "api_base" {
   type        = string
-  description = "LiteLLM proxy URL"
-  default     = "http://127.0.0.1:4000"
+  description = "LiteLLM proxy URL; null: LITELLM_API_BASE"
+  default     = null
 }
 
 variable "team" {

@@ -2,12 +2,12 @@ team = "backend"
 
 users = {
   alice = {
-    email      = "alice@example.com"
+    email      = "alice@backend.example.com"
     role       = "admin"
     max_budget = 50
   }
   bob = {
-    email  = "bob@example.com"
+    email  = "bob@backend.example.com"
     models = ["gpt-4o", "gpt-4o-mini"]
   }
 }

@@ -5,7 +5,7 @@
 # rejected (exit 1, a diagnostic on stderr).
 . "$TOP/tests/lib.sh"
 if [ -z "$SHARED" ] || [ ! -d "$SHARED/corpus/hcl/real" ]; then
-	echo "skip corpus: \$SHARED/corpus/hcl not available"
+	echo "skip corpus: the real-world HCL files it compares with HashiCorp's parser are not on this machine (they live in the team's shared folder, ../shared/corpus/hcl next to the repository; set SHARED=DIR if yours is elsewhere)"
 	exit 0
 fi
 corpus=$SHARED/corpus/hcl

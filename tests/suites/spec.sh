@@ -6,7 +6,7 @@
 # parser, are listed in SCHEMA_ERRORS and must parse.
 . "$TOP/tests/lib.sh"
 if [ -z "$SHARED" ] || [ ! -d "$SHARED/corpus/hcl/specsuite" ]; then
-	echo "skip spec: \$SHARED/corpus/hcl/specsuite not available"
+	echo "skip spec: HashiCorp's HCL specification tests are not on this machine (they live in the team's shared folder, ../shared/corpus/hcl/specsuite next to the repository; set SHARED=DIR if yours is elsewhere)"
 	exit 0
 fi
 SCHEMA_ERRORS="structure/attributes/unexpected"
