@@ -5,7 +5,7 @@
 #   make               build the tool and the emulator
 #   make check         run the whole test suite (plain build, then ASan/UBSan build,
 #                      then a bounded fuzz run); ends with "N passed, N failed"
-#   make demo          start the emulator, apply examples/quickstart, plan again, stop
+#   make demo          start the emulator, apply examples/quickstart and examples/teams, plan again, stop
 #   make bench         benchmarks (parse, evaluate, plan/apply)
 #   make install PREFIX=/usr/local   the binary, its man page (litehcl.1) and bash
 #                      completion (contrib/litehcl.bash)

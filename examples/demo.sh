@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh - the README's main job, run by `make demo`: start the LiteLLM emulator on a
-# free 127.0.0.1 port with a master key, apply examples/quickstart (in a scratch copy),
-# then plan again and show "No changes".  Builds nothing itself (make demo builds
+# free 127.0.0.1 port with a master key, apply examples/quickstart and examples/teams
+# (in scratch copies), each followed by a plan that shows "No changes".  Builds nothing itself (make demo builds
 # first); exits non-zero when any step fails.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,5 +53,21 @@ if [ $rc -ne 0 ]; then
 	echo "demo: plan after apply was not empty (exit $rc)" >&2
 	exit 1
 fi
+
+# Teams and their members (examples/teams): teams and users first, then memberships.
+mkdir "$work/teams"
+cp -R "$top/examples/teams/." "$work/teams/" || exit 1
+cd "$work/teams" || exit 1
+
+step litehcl apply -auto-approve '(examples/teams)'
+"$LITEHCL" apply -auto-approve || { echo "demo: apply of the teams failed" >&2; exit 1; }
+
+step litehcl plan -detailed-exitcode '(examples/teams)'
+"$LITEHCL" plan -detailed-exitcode
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "demo: plan after applying the teams was not empty (exit $rc)" >&2
+	exit 1
+fi
 echo
-echo "demo: OK - applied, and the plan after apply is empty."
+echo "demo: OK - users, teams and memberships applied, and the plan after apply is empty."

@@ -86,6 +86,7 @@ job_failed(job *j)
 		    lh_run_sensitive_paths(j->c->after_sensitive));
 		lh_state_journal_done(r->st, &j->rec->id, r->d);
 		j->rec->applied = si ? si->attributes : NULL;
+		r->gen++;
 	} else if (j->op.kind == LH_OP_CREATE && !j->op.maybe_created) {
 		lh_state_journal_forget(r->st, &j->rec->id, r->d);
 	}
@@ -113,6 +114,7 @@ job_done(lh_rop *op, void *ctx)
 		lh_state_journal_done(r->st, &j->rec->id, r->d);
 		journal_tick(r);
 		j->rec->applied = NULL;
+		r->gen++;
 		if (j->c->action == LH_ACT_REPLACE && j->phase == 0) {
 			report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
 			if (r->interrupted) {
@@ -136,6 +138,7 @@ job_done(lh_rop *op, void *ctx)
 		lh_state_journal_done(r->st, &j->rec->id, r->d);
 		journal_tick(r);
 		j->rec->applied = si ? si->attributes : NULL;
+		r->gen++;
 		j->rec->done = true;
 		if (op->kind == LH_OP_CREATE) {
 			r->added++;
@@ -360,6 +363,7 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		if (inst == NULL)
 			continue;
 		j->rec->inst = inst;
+		r->gen++;
 		/* recompute the arguments and the planned object */
 		cJSON *want = cJSON_CreateObject(), *sens = cJSON_CreateObject();
 		const lh_value *args = inst->args;
@@ -457,6 +461,7 @@ lh_apply(lh_run *r)
 		    deps_json(x), NULL);
 		lh_state_journal_done(r->st, &x->id, r->d);
 		x->applied = si ? si->attributes : NULL;
+		r->gen++;
 		x->done = true;
 		r->imported++;
 		report(r, c, "import_done", c->import_id, 0);
@@ -587,6 +592,7 @@ lh_run_outputs(lh_run *r)
 		lh_rec *x = r->recs[i];
 		lh_state_inst *si = lh_state_find(r->st, &x->id);
 		x->applied = si ? si->attributes : NULL;
+		r->gen++;
 		if (si == NULL) {
 			cJSON_Delete(x->planned);
 			cJSON_Delete(x->planned_unknown);

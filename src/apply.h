@@ -76,6 +76,9 @@ typedef struct lh_run {
 	lh_state *st;
 	lh_http *http;			/* created on first need */
 	lh_rctx rc;			/* the resource types' shared context (resource.h) */
+	unsigned long gen;		/* bumped at every change of a record's values */
+	void *resolve_cache;		/* resource values by gen (refresh.c) */
+	size_t nresolve_cache;
 	cJSON *retry_ids;		/* {address: user_id} of interrupted creates found
 					 * absent: a new create reuses the id, so an earlier
 					 * request the server finishes late cannot duplicate it

@@ -104,6 +104,7 @@ lh_run_free(lh_run *r)
 	lh_plan_free(r->plan);
 	free(r->slots);
 	free(r->slot_rec);
+	free(r->resolve_cache);
 	lh_rctx_clear(&r->rc);
 	lh_http_free(r->http);
 	memset(r, 0, sizeof *r);
@@ -342,9 +343,11 @@ rjob_done(lh_rop *op, void *ctx)
 		j->rec->have = op->attrs;
 		op->attrs = NULL;
 		j->rec->refreshed = true;
+		r->gen++;
 		return;
 	}
 	j->rec->refreshed = true;
+	r->gen++;
 	progress(r, j->rec->addr, &j->rec->id, "refresh_done", op->id);
 	if (op->gone) {
 		j->rec->have = NULL;
@@ -633,42 +636,74 @@ rec_key_cmp(const void *p, const void *q)
 	return lh_addr_cmp(&x->id, &y->id);
 }
 
+/* The value of a whole resource is built once per state of the run's records: every
+ * change to a record bumps r->gen, and 2,000 memberships referring to a resource of 100
+ * teams reuse one value instead of building it 2,000 times. */
+typedef struct resolve_cache {
+	const lh_resource *res;
+	lh_arena *a;
+	unsigned long gen;
+	lh_value *v;
+} resolve_cache;
+
 lh_value *
 lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 {
 	lh_run *r = ctx;
+	/* planned values computed on first need */
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (x->res == res && x->inst != NULL && x->lazy && x->applied == NULL) {
+			plan_one(r, x);
+			x->lazy = false;
+		}
+	}
+	resolve_cache *rc = r->resolve_cache;
+	for (size_t i = 0; i < r->nresolve_cache; i++)
+		if (rc[i].res == res && rc[i].a == a && rc[i].gen == r->gen)
+			return rc[i].v;
 	size_t n = 0;
 	lh_rec **xs = lh_arena_alloc(a, (r->nrecs + 1) * sizeof *xs);
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
 		bool member = x->inst != NULL ||
 		    (r->from_plan && (x->applied != NULL || x->have != NULL));
-		if (x->res == res && member) {
-			if (x->lazy && x->applied == NULL) {
-				plan_one(r, x);
-				x->lazy = false;
-			}
+		if (x->res == res && member)
 			xs[n++] = x;
+	}
+	lh_value *v = NULL;
+	if (n == 0) {
+		v = NULL;
+	} else {
+		qsort(xs, n, sizeof *xs, rec_key_cmp);
+		if (res->mode == LH_EXPAND_ONE) {
+			v = rec_value(r, a, xs[0]);
+		} else {
+			lh_value **vals = lh_arena_alloc(a, n * sizeof *vals);
+			const char **keys = lh_arena_alloc(a, n * sizeof *keys);
+			for (size_t i = 0; i < n; i++) {
+				vals[i] = rec_value(r, a, xs[i]);
+				if (vals[i] == NULL)
+					vals[i] = lh_val_unknown(a, &lh_type_dynamic);
+				keys[i] = xs[i]->id.key ? xs[i]->id.key : "";
+			}
+			v = res->mode == LH_EXPAND_COUNT ? lh_val_tuple(a, vals, n) :
+			    lh_val_object(a, keys, vals, n);
 		}
 	}
-	if (n == 0)
-		return NULL;
-	qsort(xs, n, sizeof *xs, rec_key_cmp);
-	if (res->mode == LH_EXPAND_ONE) {
-		lh_value *v = rec_value(r, a, xs[0]);
-		return v;
+	size_t slot = r->nresolve_cache;
+	for (size_t i = 0; i < r->nresolve_cache; i++)
+		if (rc[i].res == res && rc[i].a == a)
+			slot = i;
+	if (slot == r->nresolve_cache) {
+		rc = realloc(rc, (r->nresolve_cache + 1) * sizeof *rc);
+		if (rc == NULL)
+			abort();
+		r->resolve_cache = rc;
+		r->nresolve_cache++;
 	}
-	lh_value **vals = lh_arena_alloc(a, n * sizeof *vals);
-	const char **keys = lh_arena_alloc(a, n * sizeof *keys);
-	for (size_t i = 0; i < n; i++) {
-		vals[i] = rec_value(r, a, xs[i]);
-		if (vals[i] == NULL)
-			vals[i] = lh_val_unknown(a, &lh_type_dynamic);
-		keys[i] = xs[i]->id.key ? xs[i]->id.key : "";
-	}
-	if (res->mode == LH_EXPAND_COUNT)
-		return lh_val_tuple(a, vals, n);
-	return lh_val_object(a, keys, vals, n);
+	rc[slot] = (resolve_cache){.res = res, .a = a, .gen = r->gen, .v = v};
+	return v;
 }
 
 /* ---- planning ---- */
@@ -757,6 +792,7 @@ plan_one(lh_run *r, lh_rec *x)
 	cJSON_Delete(x->planned_unknown);
 	x->planned = NULL;
 	x->planned_unknown = NULL;
+	r->gen++;
 	if (p->n == 1) {
 		lh_change *c = &p->changes[0];
 		x->planned = c->after ? cJSON_Duplicate(c->after, 1) : NULL;
@@ -814,6 +850,7 @@ lh_run_plan(lh_run *r)
 			lh_rec *x = lh_run_rec(r, &in[k]->id, true);
 			x->res = res;
 			x->inst = in[k];
+			r->gen++;
 			want_of(x);
 			/* its planned value is computed when something refers to it */
 			cJSON_Delete(x->planned);

@@ -1,0 +1,98 @@
+#!/bin/sh
+# teams.sh - benchmark: 100 litellm_team x 20 litellm_team_member (2,000 memberships of
+# 200 litellm_user) against the emulator, compared with raw `curl --parallel` sending
+# the same requests in the same run.
+#
+#   1. `litehcl apply` from an empty state (teams and users, then memberships: each
+#      membership checks its user, re-reads its team's roster under the team's lock,
+#      adds, reads back), with the emulator's request log on;
+#   2. a no-op `litehcl plan` (refresh: users in batches of 100, one /team/info per
+#      team shared by its 20 memberships);
+#   3. the logged requests of each replayed by curl --parallel --parallel-max PAR
+#      against a fresh emulator (the apply's in two waves split at the first
+#      /team/member_add, as its dependency order requires), the raw limit.
+# Goal: litehcl within 1.5x of curl.  Prints apply_seconds, curl_apply_seconds,
+# noop_plan_seconds, curl_plan_seconds and the ratios.  PAR (default 10, litehcl's
+# default -parallelism), TEAMS, MEMBERS, USERS change the sizes.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+LITEHCL=${LITEHCL:-$top/build/litehcl}
+EMU=${EMU:-$top/build/litellm-emu}
+TEAMS=${TEAMS:-100}
+MEMBERS=${MEMBERS:-20}
+USERS=${USERS:-200}
+PAR=${PAR:-10}
+WORK=${KEEP:-$(mktemp -d)}
+trap 'emu_stop; [ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
+. "$top/tests/lib.sh"
+emu_start --threads 8
+export LITELLM_API_BASE="$EMU_URL"
+cd "$WORK" || exit 1
+cat > main.tf <<EOT
+locals {
+  pairs = merge([for t in range($TEAMS) : {
+    for k in range($MEMBERS) : format("t%03d/u%03d", t, (t * 7 + k) % $USERS) => {
+      team = format("t%03d", t), user = format("u%03d", (t * 7 + k) % $USERS)
+    }
+  }]...)
+}
+resource "litellm_team" "t" {
+  for_each   = toset([for i in range($TEAMS) : format("t%03d", i)])
+  team_alias = each.key
+  max_budget = 100
+}
+resource "litellm_user" "u" {
+  for_each   = toset([for i in range($USERS) : format("u%03d", i)])
+  user_email = "\${each.key}@bench.example.com"
+}
+resource "litellm_team_member" "m" {
+  for_each = local.pairs
+  team_id  = litellm_team.t[each.value.team].team_id
+  user_id  = litellm_user.u[each.value.user].user_id
+  role     = "user"
+}
+EOT
+now() { date +%s.%N; }
+t0=$(now)
+"$LITEHCL" apply -auto-approve -parallelism=$PAR >apply.txt 2>&1 || { tail apply.txt; exit 1; }
+t1=$(now)
+cp "$EMU_LOG" apply.log
+: >"$EMU_LOG"
+"$LITEHCL" plan -detailed-exitcode -parallelism=$PAR >plan.txt 2>&1
+rc=$?
+t2=$(now)
+[ $rc -eq 0 ] || { echo "no-op plan was not empty (exit $rc)"; tail plan.txt; exit 1; }
+cp "$EMU_LOG" plan.log
+members=$(jq '[.resources[] | select(.type == "litellm_team_member") | .instances[]] | length' terraform.tfstate)
+
+# curl config files: one request per logged line, in log order
+to_curl() {	# to_curl LOG BASE > CONFIG
+	jq -r --arg base "$2" '
+		"url = \"" + $base + .path +
+		  (if (.query | length) > 0 then "?" + ([.query | to_entries[] | "\(.key)=\(.value | @uri)"] | join("&")) else "" end) + "\"",
+		"request = \"" + .method + "\"",
+		(if .method == "POST" then "header = \"Content-Type: application/json\"\ndata = " + ((.body | tojson) | tojson) else empty end),
+		"output = \"/dev/null\"",
+		"next"' "$1" | sed '$d'
+}
+first_member=$(grep -n '"/team/member_add"' apply.log | head -1 | cut -d: -f1)
+head -n $((first_member - 1)) apply.log >wave1.log
+tail -n +"$first_member" apply.log >wave2.log
+emu_stop
+emu_start --threads 8
+to_curl wave1.log "$EMU_URL" >wave1.cfg
+to_curl wave2.log "$EMU_URL" >wave2.cfg
+to_curl plan.log "$EMU_URL" >plan.cfg
+c0=$(now)
+curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave1.cfg || exit 1
+curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave2.cfg || exit 1
+c1=$(now)
+curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg || exit 1
+c2=$(now)
+apply_s=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
+plan_s=$(awk "BEGIN{printf \"%.3f\", $t2 - $t1}")
+capply_s=$(awk "BEGIN{printf \"%.3f\", $c1 - $c0}")
+cplan_s=$(awk "BEGIN{printf \"%.3f\", $c2 - $c1}")
+echo "teams=$TEAMS memberships=$members users=$USERS parallelism=$PAR"
+echo "apply_requests=$(wc -l <apply.log) noop_plan_requests=$(wc -l <plan.log)"
+echo "apply_seconds=$apply_s curl_apply_seconds=$capply_s ratio=$(awk "BEGIN{printf \"%.2f\", $apply_s / $capply_s}") (goal <= 1.5)"
+echo "noop_plan_seconds=$plan_s curl_plan_seconds=$cplan_s ratio=$(awk "BEGIN{printf \"%.2f\", $plan_s / $cplan_s}") (goal <= 1.5)"
