@@ -650,6 +650,12 @@ lh_value *
 lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 {
 	lh_run *r = ctx;
+	/* nothing changed since the value was built (which planned every lazy record of
+	 * res): reuse it */
+	resolve_cache *rc = r->resolve_cache;
+	for (size_t i = 0; i < r->nresolve_cache; i++)
+		if (rc[i].res == res && rc[i].a == a && rc[i].gen == r->gen)
+			return rc[i].v;
 	/* planned values computed on first need */
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
@@ -658,10 +664,7 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 			x->lazy = false;
 		}
 	}
-	resolve_cache *rc = r->resolve_cache;
-	for (size_t i = 0; i < r->nresolve_cache; i++)
-		if (rc[i].res == res && rc[i].a == a && rc[i].gen == r->gen)
-			return rc[i].v;
+	rc = r->resolve_cache;
 	size_t n = 0;
 	lh_rec **xs = lh_arena_alloc(a, (r->nrecs + 1) * sizeof *xs);
 	for (size_t i = 0; i < r->nrecs; i++) {
