@@ -21,7 +21,7 @@ WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 DEPFLAGS = -MMD -MP
 INC      = -Isrc -I$(BUILD)/gen
 CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(INC) $(CFLAGS)
-LIBS     = -lcjson -lcurl -lpcre2-8 -lmpfr -lgmp -lm
+LIBS     = -lcjson -lcurl -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -lm
 EMU_LIBS = -lmicrohttpd -lcjson -lpthread -lm
 
 ifeq ($(origin CC),default)

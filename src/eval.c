@@ -1250,6 +1250,49 @@ eval_try(lh_eval *ev, const lh_node *e, bool is_can)
 	return NULL;
 }
 
+/* templatestring's first argument must be a direct reference (a traversal with
+ * literal indexes) to a template from elsewhere; Terraform rejects anything else
+ * before evaluating it. */
+static bool
+templatestring_arg(lh_eval *ev, const lh_node *x)
+{
+	const char *why = NULL;
+	if (x->kind == LH_AST_TEMPLATE) {
+		bool literal = true;
+		for (size_t i = 0; i < x->u.tmpl.n; i++)
+			if (x->u.tmpl.parts[i]->kind != LH_AST_TLIT)
+				literal = false;
+		if (x->u.tmpl.quoted && x->u.tmpl.n == 1 && x->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
+			why = "templatestring is only for rendering templates retrieved dynamically from elsewhere; to treat the inner expression as template syntax, write the reference expression directly without any template interpolation syntax";
+		else if (!literal)
+			why = "templatestring is only for rendering templates retrieved dynamically from elsewhere; to render an inline template, consider using a plain template string expression";
+		else
+			why = "templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead";
+	} else {
+		const lh_node *p = x;
+		for (;;) {
+			if (p->kind == LH_AST_GETATTR) {
+				p = p->u.getattr.obj;
+			} else if (p->kind == LH_AST_INDEX && (p->u.index.key->kind == LH_AST_NUMBER ||
+			    (p->u.index.key->kind == LH_AST_TEMPLATE && p->u.index.key->u.tmpl.n <= 1 &&
+			    (p->u.index.key->u.tmpl.n == 0 || p->u.index.key->u.tmpl.parts[0]->kind == LH_AST_TLIT)))) {
+				p = p->u.index.obj;
+			} else {
+				break;
+			}
+		}
+		if (p->kind != LH_AST_VAR)
+			why = "must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax";
+	}
+	if (why == NULL)
+		return true;
+	uint32_t as, ae;
+	start_range(x, &as, &ae);
+	err_at(ev, x->src, as, ae, "Invalid function argument",
+	    "Invalid value for \"template\" parameter: invalid template expression: %s.", why);
+	return false;
+}
+
 static lh_value *
 eval_call(lh_eval *ev, const lh_node *e)
 {
@@ -1258,8 +1301,18 @@ eval_call(lh_eval *ev, const lh_node *e)
 		ERR(ev, e, "Function calls not allowed", "Functions may not be called here.");
 		return NULL;
 	}
-	if (strcmp(name, "try") == 0 || strcmp(name, "can") == 0)
-		return eval_try(ev, e, name[0] == 'c');
+	const char *bare = strncmp(name, "core::", 6) == 0 ? name + 6 : name;
+	if (strcmp(bare, "try") == 0 || strcmp(bare, "can") == 0)
+		return eval_try(ev, e, bare[0] == 'c');
+	const char *ns_end = strstr(name, "::");
+	if (ns_end != NULL && strncmp(name, "provider::", 10) != 0 && !lh_func_exists(name)) {
+		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Unknown provider function",
+		    "The function namespace \"%.*s\" is not valid. Provider function calls must use the \"provider::\" namespace prefix.",
+		    (int)(ns_end - name), name);
+		return NULL;
+	}
+	if (strcmp(bare, "templatestring") == 0 && e->u.call.n > 0 && !templatestring_arg(ev, e->u.call.args[0]))
+		return NULL;
 	if (!lh_func_exists(name) && strncmp(name, "provider::", 10) == 0) {
 		const char *pn = name + 10, *fn = strstr(pn, "::");
 		int plen = fn ? (int)(fn - pn) : (int)strlen(pn);
@@ -1340,9 +1393,10 @@ eval_call(lh_eval *ev, const lh_node *e)
 		start_range(argn[c.err_arg], &as, &ae);
 		err_at(ev, e->src, as, ae, "Invalid function argument", "%s", msg);
 	} else if (strncmp(msg, "Call to function", 16) == 0) {
-		err_at(ev, e->src, e->start, e->end, "Error in function call", "%s", msg);
+		/* HCL's subject for a failed call: the name through the opening parenthesis */
+		err_at(ev, e->src, e->u.call.name_start, e->u.call.open + 1, "Error in function call", "%s", msg);
 	} else {
-		err_at(ev, e->src, e->start, e->end, "Error in function call",
+		err_at(ev, e->src, e->u.call.name_start, e->u.call.open + 1, "Error in function call",
 		    "Call to function \"%s\" failed: %s", name, msg);
 	}
 	return NULL;
@@ -1765,38 +1819,61 @@ tpl_ref(void *ctx, const lh_node *root, const lh_node *step)
 	    root->u.var.name, range_text(c->a, &g));
 }
 
+/* HCL's ValidIdentifier: a letter or underscore, then letters, digits, underscores
+ * and dashes. */
+static bool
+tpl_ident(const char *k)
+{
+	unsigned char c0 = (unsigned char)k[0];
+	if (!(c0 >= 0x80 || (c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_'))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)k + 1; *p; p++)
+		if (!(*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
 lh_value *
-lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars, const char **err)
+lh_eval_render_template(lh_func_ctx *c, const char *name, const char *text, size_t len,
+    lh_value *vars, const char **err, int *err_arg)
 {
 	lh_eval *outer = c->eval;
 	lh_arena *a = c->a;
-	char *full = path[0] == '/' ? (char *)path : lh_arena_printf(a, "%s/%s", c->basedir ? c->basedir : ".", path);
 	lh_diags d;
 	lh_diags_init(&d, a);
-	lh_source *src = lh_source_load(a, full, path, &d);
-	if (src == NULL) {
-		*err = lh_arena_printf(a, "no file exists at \"%s\"; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", path);
-		return NULL;
-	}
-	lh_node *t = lh_parse_template(a, src, &d);
+	*err_arg = -1;
+	lh_source *src = lh_source_from_mem(a, name, text, len);
+	lh_node *t = src ? lh_parse_template(a, src, &d) : NULL;
 	if (t == NULL || d.errors > 0) {
 		const lh_diag *g = d.head;
 		*err = g ? lh_arena_printf(a, "%s: %s; %s", range_text(a, g), g->summary,
 		    g->detail ? g->detail : "") : "failed to parse the template";
+		*err_arg = 0;
 		return NULL;
 	}
 	if (vars == NULL || lh_val_is_null(vars) || !is_map_like(vars->type)) {
 		*err = "invalid vars value: must be a map";
+		*err_arg = 1;
 		return NULL;
 	}
 	if (lh_val_is_unknown(vars))
 		return lh_val_unknown(a, &lh_type_dynamic);
+	for (size_t i = 0; i < vars->u.map.n; i++)
+		if (!tpl_ident(vars->u.map.keys[i])) {
+			char *q;
+			lh_str_go_quote(a, vars->u.map.keys[i], strlen(vars->u.map.keys[i]), &q);
+			*err = lh_arena_printf(a, "invalid template variable name %s: must start with a letter, followed by zero or more letters, digits, and underscores", q);
+			*err_arg = 1;
+			return NULL;
+		}
 	/* Every name the template uses must be a key of vars (checked before evaluating,
 	 * as Terraform does). */
 	tpl_check chk = {.vars = vars, .a = a};
 	lh_eval_walk_refs(t, tpl_ref, &chk);
 	if (chk.err != NULL) {
 		*err = chk.err;
+		*err_arg = 1;
 		return NULL;
 	}
 	lh_eval sub;

@@ -71,11 +71,13 @@ void lh_eval_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_node *ro
  * optional(T, default), any ...).  Returns the type or NULL after a diagnostic. */
 const lh_type *lh_eval_type_expr(lh_eval *ev, const lh_node *e);
 
-/* The templatefile() renderer for lh_func_ctx.render_template: parses the file at
- * path (relative to c->basedir) with lh_parse_template and evaluates it with vars as
- * its only names.  c->eval must point at an lh_eval. */
-lh_value *lh_eval_render_template(lh_func_ctx *c, const char *path, lh_value *vars,
-    const char **err);
+/* The template renderer for lh_func_ctx.render_template (templatefile, templatestring):
+ * parses text[0..len) as a template whose ranges name `name`, and evaluates it with
+ * vars as its only names.  c->eval must point at an lh_eval.  NULL on failure with *err
+ * (Terraform's text) and *err_arg: 0 the template does not parse, 1 vars is unfit,
+ * -1 the evaluation failed. */
+lh_value *lh_eval_render_template(lh_func_ctx *c, const char *name, const char *text,
+    size_t len, lh_value *vars, const char **err, int *err_arg);
 
 /* Returns the closest of names (NULL-terminated) to s within a small edit distance,
  * or NULL ("Did you mean ...?" hints). */

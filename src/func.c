@@ -4,6 +4,7 @@
  * use Terraform's wording (see func_impl.h for the split of duties). */
 #include "func_impl.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static const struct {
 	{ lh_func_coll, &lh_func_coll_n }, { lh_func_enc, &lh_func_enc_n },
 	{ lh_func_file, &lh_func_file_n }, { lh_func_hash, &lh_func_hash_n },
 	{ lh_func_type, &lh_func_type_n }, { lh_func_time, &lh_func_time_n },
+	{ lh_func_net, &lh_func_net_n },
 };
 
 /* The call in progress (saved and restored around nested calls from templatefile). */
@@ -228,51 +230,6 @@ lh_fn_make_list(lh_arena *a, lh_value **items, size_t n, const lh_type *empty_el
 	return l;
 }
 
-/* Combining marks (and a few joiners) extend the previous character: a cheap
- * approximation of Unicode grapheme clusters, which Terraform counts. */
-static bool
-is_extend(uint32_t cp)
-{
-	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
-	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xfe20 && cp <= 0xfe2f) ||
-	    cp == 0x200d || (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0100 && cp <= 0xe01ef);
-}
-
-static size_t
-decode(const char *s, size_t len, size_t i, uint32_t *cp)
-{
-	unsigned char c = (unsigned char)s[i];
-	size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	if (i + n > len)
-		n = 1;
-	uint32_t v = n == 1 ? c : n == 2 ? c & 31 : n == 3 ? c & 15 : c & 7;
-	for (size_t k = 1; k < n; k++)
-		v = v << 6 | ((unsigned char)s[i + k] & 0x3f);
-	*cp = v;
-	return n;
-}
-
-/* Byte length of the character (cluster) starting at i. */
-static size_t
-cluster_len(const char *s, size_t len, size_t i)
-{
-	uint32_t cp;
-	size_t j = i + decode(s, len, i, &cp);
-	bool joiner = cp == 0x200d;
-	/* CR LF is one cluster. */
-	if (cp == '\r' && j < len && s[j] == '\n')
-		return j + 1 - i;
-	while (j < len) {
-		size_t k = decode(s, len, j, &cp);
-		if (!is_extend(cp) && !joiner)
-			break;
-		joiner = cp == 0x200d;
-		j += k;
-	}
-	return j - i;
-}
-
 void
 lh_fbuf_add(lh_fbuf *b, const char *s, size_t n)
 {
@@ -295,30 +252,31 @@ lh_fbuf_add(lh_fbuf *b, const char *s, size_t n)
 	}
 }
 
-size_t
-lh_utf8_chars(const char *s, size_t len)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < len; i += cluster_len(s, len, i))
-		n++;
-	return n;
-}
-
-size_t
-lh_utf8_offset(const char *s, size_t len, size_t idx)
-{
-	size_t i = 0;
-	while (idx > 0 && i < len) {
-		i += cluster_len(s, len, i);
-		idx--;
-	}
-	return i;
-}
-
 char *
 lh_fn_path(lh_func_ctx *c, const char *path)
 {
 	if (path[0] == '/' || c->basedir == NULL || c->basedir[0] == 0)
 		return lh_arena_strdup(c->a, path);
 	return lh_arena_printf(c->a, "%s/%s", c->basedir, path);
+}
+
+bool
+lh_fn_int(const lh_value *v, int64_t *out)
+{
+	double d = lh_number_double(v->u.num);
+	if (d != trunc(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+		return false;
+	lh_number x = lh_number_from_double(d);
+	if (lh_number_cmp(x, v->u.num) != 0)
+		return false;
+	*out = (int64_t)d;
+	return true;
+}
+
+char *
+lh_fn_quote(lh_arena *a, const lh_value *v)
+{
+	char *q;
+	lh_str_go_quote(a, v->u.str.s, v->u.str.len, &q);
+	return q;
 }

@@ -17,11 +17,12 @@ typedef struct lh_func_ctx lh_func_ctx;
 struct lh_func_ctx {
 	lh_arena *a;		/* where results live */
 	const char *basedir;	/* directory that relative paths (file, templatefile) use */
-	/* templatefile: parse the file at path as a template and evaluate it with vars (an
-	 * object) as its only variables.  Provided by the evaluator.  Returns NULL and sets
-	 * *err on failure. */
-	lh_value *(*render_template)(lh_func_ctx *c, const char *path, lh_value *vars,
-	    const char **err);
+	/* templatefile, templatestring: parse text[0..len) as a template named name (for
+	 * ranges in messages) and evaluate it with vars (an object or map) as its only
+	 * variables.  Provided by the evaluator.  Returns NULL on failure with *err and
+	 * *err_arg (0: the template does not parse, 1: vars is unfit, -1: evaluation). */
+	lh_value *(*render_template)(lh_func_ctx *c, const char *name, const char *text,
+	    size_t len, lh_value *vars, const char **err, int *err_arg);
 	void *eval;		/* the evaluator's own context for render_template */
 	/* Out, on failure: */
 	int err_arg;		/* index of the offending argument, or -1 for the whole call */

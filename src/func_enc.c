@@ -4,8 +4,13 @@
  * multi-line text, 2-space indentation, "..." after a bare top-level scalar. */
 #include "func_impl.h"
 
+#include <iconv.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+
+#include <zlib.h>
 
 typedef lh_fbuf buf;
 
@@ -24,9 +29,10 @@ bval(buf *b)
 	return lh_val_string(b->a, b->p ? b->p : "", b->len);
 }
 
-static bool
-valid_utf8(const unsigned char *s, size_t len)
+bool
+lh_fn_valid_utf8(const char *str, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
 		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
@@ -50,69 +56,324 @@ valid_utf8(const unsigned char *s, size_t len)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static lh_value *
-f_base64encode(lh_func_ctx *c, lh_value **a, size_t n)
+lh_value *
+lh_fn_base64(lh_arena *a, const unsigned char *s, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)a[0]->u.str.s;
-	size_t len = a[0]->u.str.len;
-	buf b = { .a = c->a };
+	char *o = lh_arena_alloc(a, (len + 2) / 3 * 4 + 1);
+	size_t w = 0;
 	for (size_t i = 0; i < len; i += 3) {
 		uint32_t v = (uint32_t)s[i] << 16;
 		if (i + 1 < len)
 			v |= (uint32_t)s[i + 1] << 8;
 		if (i + 2 < len)
 			v |= s[i + 2];
-		char o[4] = { b64[v >> 18], b64[(v >> 12) & 63],
-			i + 1 < len ? b64[(v >> 6) & 63] : '=', i + 2 < len ? b64[v & 63] : '=' };
-		lh_fbuf_add(&b, o, 4);
+		o[w++] = b64[v >> 18];
+		o[w++] = b64[(v >> 12) & 63];
+		o[w++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		o[w++] = i + 2 < len ? b64[v & 63] : '=';
 	}
-	return b.p ? bval(&b) : lh_val_cstr(c->a, "");
+	return lh_val_string(a, o, w);
 }
 
 static int
-b64val(char ch)
+b64val(unsigned char ch)
 {
 	const char *p = ch ? strchr(b64, ch) : NULL;
 	return p ? (int)(p - b64) : -1;
 }
 
+/* Go's encoding/base64 decodeQuantum, error offsets included. */
+bool
+lh_fn_base64_decode(lh_arena *a, const char *str, size_t len, unsigned char **out,
+    size_t *outlen, size_t *bad)
+{
+	const unsigned char *src = (const unsigned char *)str;
+	unsigned char *dst = lh_arena_alloc(a, len / 4 * 3 + 4);
+	size_t si = 0, n = 0;
+	*bad = 0;
+	while (si < len) {
+		int dbuf[4] = { 0, 0, 0, 0 };
+		size_t dlen = 4;
+		bool trailing = false;
+		for (size_t j = 0; j < 4; j++) {
+			if (si == len) {
+				if (j == 0)
+					goto done;
+				*bad = si - j;
+				return false;
+			}
+			unsigned char in = src[si++];
+			int v = b64val(in);
+			if (v >= 0) {
+				dbuf[j] = v;
+				continue;
+			}
+			if (in == '\n' || in == '\r') {
+				j--;
+				continue;
+			}
+			if (in != '=' || j < 2) {
+				*bad = si - 1;
+				return false;
+			}
+			if (j == 2) {
+				while (si < len && (src[si] == '\n' || src[si] == '\r'))
+					si++;
+				if (si == len) {
+					*bad = len;
+					return false;
+				}
+				if (src[si] != '=') {
+					*bad = si - 1;
+					return false;
+				}
+				si++;
+			}
+			while (si < len && (src[si] == '\n' || src[si] == '\r'))
+				si++;
+			if (si < len)
+				trailing = true;
+			dlen = j;
+			break;
+		}
+		uint32_t val = (uint32_t)dbuf[0] << 18 | (uint32_t)dbuf[1] << 12 |
+		    (uint32_t)dbuf[2] << 6 | (uint32_t)dbuf[3];
+		unsigned char q[3] = { (unsigned char)(val >> 16), (unsigned char)(val >> 8),
+			(unsigned char)val };
+		memcpy(dst + n, q, dlen - 1);
+		n += dlen - 1;
+		if (trailing) {
+			*bad = si;
+			return false;
+		}
+	}
+done:
+	dst[n] = 0;
+	*out = dst;
+	*outlen = n;
+	return true;
+}
+
+static lh_value *
+f_base64encode(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	return lh_fn_base64(c->a, (const unsigned char *)a[0]->u.str.s, a[0]->u.str.len);
+}
+
 static lh_value *
 f_base64decode(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	const char *s = a[0]->u.str.s;
-	size_t len = a[0]->u.str.len;
-	buf b = { .a = c->a };
-	/* Go's StdEncoding ignores \r and \n; padding is required. */
-	char *clean = lh_arena_alloc(c->a, len + 1);
-	size_t cl = 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != '\r' && s[i] != '\n')
-			clean[cl++] = s[i];
-	if (cl % 4 != 0)
-		goto bad;
-	for (size_t i = 0; i < cl; i += 4) {
-		int v[4];
-		int pad = 0;
-		for (int k = 0; k < 4; k++) {
-			if (clean[i + k] == '=' && i + 4 == cl && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad)
-				goto bad;
-			if ((v[k] = b64val(clean[i + k])) < 0)
-				goto bad;
-		}
-		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
-		char o[3] = { (char)(w >> 16), (char)(w >> 8), (char)w };
-		lh_fbuf_add(&b, o, (size_t)(3 - pad));
-	}
-	if (!valid_utf8((const unsigned char *)(b.p ? b.p : ""), b.len))
+	unsigned char *d;
+	size_t dl, bad;
+	if (!lh_fn_base64_decode(c->a, a[0]->u.str.s, a[0]->u.str.len, &d, &dl, &bad))
+		return lh_fn_fail(c, "failed to decode base64 data %s", lh_fn_quote(c->a, a[0]));
+	if (!lh_fn_valid_utf8((const char *)d, dl))
 		return lh_fn_fail(c, "the result of decoding the provided string is not valid UTF-8");
-	return b.p ? bval(&b) : lh_val_cstr(c->a, "");
-bad:
-	return lh_fn_fail(c, "failed to decode base64 data \"%.*s\"", (int)len, s);
+	return lh_val_string(c->a, (const char *)d, dl);
+}
+
+/* base64gzip: a gzip member as Go's compress/gzip writes it (no name, mtime 0, OS
+ * "unknown"), the deflate stream ending, as Go's Close does, with a sync marker and
+ * an empty final stored block. */
+static lh_value *
+f_base64gzip(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)a[0]->u.str.s;
+	size_t len = a[0]->u.str.len;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return lh_fn_fail(c, "failed to write gzip raw data: out of memory");
+	size_t cap = deflateBound(&z, len) + 32;
+	unsigned char *o = lh_arena_alloc(c->a, cap);
+	static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+	memcpy(o, hdr, 10);
+	z.next_in = (unsigned char *)s;
+	z.avail_in = (uInt)len;
+	z.next_out = o + 10;
+	z.avail_out = (uInt)(cap - 10 - 13);
+	int st = deflate(&z, Z_SYNC_FLUSH);
+	size_t w = 10 + z.total_out;
+	deflateEnd(&z);
+	if (st != Z_OK || z.avail_in != 0)
+		return lh_fn_fail(c, "failed to write gzip raw data: compression failed");
+	static const unsigned char fin[5] = { 1, 0, 0, 0xff, 0xff };
+	memcpy(o + w, fin, 5);
+	w += 5;
+	uLong crc = crc32(crc32(0, Z_NULL, 0), s, (uInt)len);
+	for (int i = 0; i < 4; i++)
+		o[w++] = (unsigned char)(crc >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		o[w++] = (unsigned char)((uint64_t)len >> (8 * i));
+	return lh_fn_base64(c->a, o, w);
+}
+
+/* ---------------------------------------------------------------- text encodings */
+
+/* The IANA character sets Terraform's textencodebase64/textdecodebase64 accept (those
+ * golang.org/x/text implements): the IANA name first (used in messages), then its
+ * registered aliases, then the iconv name after "=". */
+static const char *const charsets[] = {
+	"UTF-8|csUTF8=UTF-8",
+	"UTF-16|csUTF16=UTF-16",
+	"UTF-16BE|csUTF16BE=UTF-16BE",
+	"UTF-16LE|csUTF16LE=UTF-16LE",
+	"US-ASCII|iso-ir-6|ANSI_X3.4-1968|ANSI_X3.4-1986|ISO_646.irv:1991|ISO646-US|us|IBM367|cp367|csASCII=ASCII",
+	"ISO_8859-1:1987|iso-ir-100|ISO_8859-1|ISO-8859-1|latin1|l1|IBM819|CP819|csISOLatin1=ISO-8859-1",
+	"ISO_8859-2:1987|iso-ir-101|ISO_8859-2|ISO-8859-2|latin2|l2|csISOLatin2=ISO-8859-2",
+	"ISO_8859-3:1988|iso-ir-109|ISO_8859-3|ISO-8859-3|latin3|l3|csISOLatin3=ISO-8859-3",
+	"ISO_8859-4:1988|iso-ir-110|ISO_8859-4|ISO-8859-4|latin4|l4|csISOLatin4=ISO-8859-4",
+	"ISO_8859-5:1988|iso-ir-144|ISO_8859-5|ISO-8859-5|cyrillic|csISOLatinCyrillic=ISO-8859-5",
+	"ISO_8859-6:1987|iso-ir-127|ISO_8859-6|ISO-8859-6|ECMA-114|ASMO-708|arabic|csISOLatinArabic=ISO-8859-6",
+	"ISO_8859-7:1987|iso-ir-126|ISO_8859-7|ISO-8859-7|ELOT_928|ECMA-118|greek|greek8|csISOLatinGreek=ISO-8859-7",
+	"ISO_8859-8:1988|iso-ir-138|ISO_8859-8|ISO-8859-8|hebrew|csISOLatinHebrew=ISO-8859-8",
+	"ISO_8859-9:1989|iso-ir-148|ISO_8859-9|ISO-8859-9|latin5|l5|csISOLatin5=ISO-8859-9",
+	"ISO-8859-10|iso-ir-157|l6|ISO_8859-10:1992|csISOLatin6|latin6=ISO-8859-10",
+	"ISO-8859-13|csISO885913=ISO-8859-13",
+	"ISO-8859-14|iso-ir-199|ISO_8859-14:1998|ISO_8859-14|latin8|iso-celtic|l8|csISO885914=ISO-8859-14",
+	"ISO-8859-15|ISO_8859-15|Latin-9|csISO885915=ISO-8859-15",
+	"ISO-8859-16|iso-ir-226|ISO_8859-16:2001|ISO_8859-16|latin10|l10|csISO885916=ISO-8859-16",
+	"Shift_JIS|MS_Kanji|csShiftJIS=SHIFT_JIS",
+	"EUC-JP|Extended_UNIX_Code_Packed_Format_for_Japanese|csEUCPkdFmtJapanese=EUC-JP",
+	"ISO-2022-JP|csISO2022JP=ISO-2022-JP",
+	"EUC-KR|csEUCKR=EUC-KR",
+	"GBK|CP936|MS936|windows-936|csGBK=GBK",
+	"GB18030|csGB18030=GB18030",
+	"Big5|csBig5=BIG5",
+	"KOI8-R|csKOI8R=KOI8-R",
+	"KOI8-U|csKOI8U=KOI8-U",
+	"IBM037|cp037|ebcdic-cp-us|ebcdic-cp-ca|ebcdic-cp-wt|ebcdic-cp-nl|csIBM037=IBM037",
+	"IBM437|cp437|437|csPC8CodePage437=IBM437",
+	"IBM850|cp850|850|csPC850Multilingual=IBM850",
+	"IBM852|cp852|852|csPCp852=IBM852",
+	"IBM855|cp855|855|csIBM855=IBM855",
+	"IBM860|cp860|860|csIBM860=IBM860",
+	"IBM862|cp862|862|csPC862LatinHebrew=IBM862",
+	"IBM863|cp863|863|csIBM863=IBM863",
+	"IBM865|cp865|865|csIBM865=IBM865",
+	"IBM866|cp866|866|csIBM866=IBM866",
+	"IBM1047|IBM-1047=IBM1047",
+	"IBM01140|CCSID01140|CP01140|ebcdic-us-37+euro|csIBM01140=IBM01140",
+	"macintosh|mac|csMacintosh=MACINTOSH",
+	"windows-874|cswindows874=WINDOWS-874",
+	"windows-1250|cswindows1250=WINDOWS-1250",
+	"windows-1251|cswindows1251=WINDOWS-1251",
+	"windows-1252|cswindows1252=WINDOWS-1252",
+	"windows-1253|cswindows1253=WINDOWS-1253",
+	"windows-1254|cswindows1254=WINDOWS-1254",
+	"windows-1255|cswindows1255=WINDOWS-1255",
+	"windows-1256|cswindows1256=WINDOWS-1256",
+	"windows-1257|cswindows1257=WINDOWS-1257",
+	"windows-1258|cswindows1258=WINDOWS-1258",
+};
+
+/* Finds the character set named (case-insensitively, surrounding spaces ignored) by
+ * name: its IANA name and iconv name as arena strings; false when not supported. */
+static bool
+charset(lh_arena *a, const char *name, size_t len, char **iana, char **conv)
+{
+	while (len > 0 && (*name == ' ' || *name == '\t' || *name == '\n' || *name == '\r')) {
+		name++;
+		len--;
+	}
+	while (len > 0 && strchr(" \t\n\r", name[len - 1]) != NULL)
+		len--;
+	for (size_t i = 0; i < sizeof charsets / sizeof charsets[0]; i++) {
+		const char *row = charsets[i], *eq = strchr(row, '=');
+		for (const char *p = row; p < eq;) {
+			size_t k = strcspn(p, "|=");
+			if (k == len && strncasecmp(p, name, len) == 0) {
+				*iana = lh_arena_strndup(a, row, strcspn(row, "|="));
+				*conv = lh_arena_strdup(a, eq + 1);
+				return true;
+			}
+			p += k + 1;
+		}
+	}
+	return false;
+}
+
+/* Converts in[0..len) from one iconv character set to another, strictly; false on an
+ * unrepresentable or invalid sequence. */
+static bool
+transcode(lh_arena *a, const char *to, const char *from, const char *in, size_t len,
+    char **out, size_t *outlen)
+{
+	iconv_t cd = iconv_open(to, from);
+	if (cd == (iconv_t)-1)
+		return false;
+	size_t cap = len * 4 + 16;
+	char *o = lh_arena_alloc(a, cap);
+	char *ip = (char *)in, *op = o;
+	size_t il = len, ol = cap;
+	size_t r = iconv(cd, &ip, &il, &op, &ol);
+	if (r != (size_t)-1)
+		r = iconv(cd, NULL, NULL, &op, &ol);	/* shift back to the initial state */
+	iconv_close(cd);
+	if (r == (size_t)-1 || il != 0)
+		return false;
+	*out = o;
+	*outlen = cap - ol;
+	return true;
+}
+
+static lh_value *
+f_textencodebase64(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	char *iana, *conv, *o;
+	size_t ol;
+	if (!charset(c->a, a[1]->u.str.s, a[1]->u.str.len, &iana, &conv))
+		return lh_fn_argerr(c, 1, "%s is not a supported IANA encoding name or alias in this Terraform version",
+		    lh_fn_quote(c->a, a[1]));
+	/* IANA's UTF-16 is big-endian with a byte order mark (x/text's UseBOM). */
+	bool bom = strcmp(conv, "UTF-16") == 0;
+	if (!transcode(c->a, bom ? "UTF-16BE" : conv, "UTF-8", a[0]->u.str.s, a[0]->u.str.len, &o, &ol))
+		return lh_fn_argerr(c, 0, "the given string contains characters that cannot be represented in %s", iana);
+	if (bom) {
+		char *b = lh_arena_alloc(c->a, ol + 2);
+		b[0] = (char)0xfe;
+		b[1] = (char)0xff;
+		memcpy(b + 2, o, ol);
+		o = b;
+		ol += 2;
+	}
+	return lh_fn_base64(c->a, (const unsigned char *)o, ol);
+}
+
+static lh_value *
+f_textdecodebase64(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	char *iana, *conv, *o;
+	size_t ol;
+	if (!charset(c->a, a[1]->u.str.s, a[1]->u.str.len, &iana, &conv))
+		return lh_fn_argerr(c, 1, "%s is not a supported IANA encoding name or alias in this Terraform version",
+		    lh_fn_quote(c->a, a[1]));
+	unsigned char *d;
+	size_t dl, bad;
+	if (!lh_fn_base64_decode(c->a, a[0]->u.str.s, a[0]->u.str.len, &d, &dl, &bad))
+		return lh_fn_argerr(c, 0, "the given value is has an invalid base64 symbol at offset %zu", bad);
+	const char *from = conv;
+	if (strcmp(conv, "UTF-16") == 0) {
+		from = "UTF-16BE";
+		if (dl >= 2 && d[0] == 0xff && d[1] == 0xfe)
+			from = "UTF-16LE";
+		if (dl >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))) {
+			d += 2;
+			dl -= 2;
+		}
+	}
+	bool ok = strcmp(from, "UTF-8") == 0 ? lh_fn_valid_utf8((const char *)d, dl) : true;
+	if (ok && strcmp(from, "UTF-8") == 0) {
+		o = (char *)d;
+		ol = dl;
+	} else if (ok) {
+		ok = transcode(c->a, "UTF-8", from, (const char *)d, dl, &o, &ol);
+	}
+	/* x/text decoders replace what they cannot map with U+FFFD, which Terraform
+	 * reports as an error, whether or not the source meant it. */
+	if (!ok || (ol >= 3 && memmem(o, ol, "\xef\xbf\xbd", 3) != NULL))
+		return lh_fn_argerr(c, 0, "the given string contains symbols that are not defined for %s", iana);
+	return lh_val_string(c->a, o, ol);
 }
 
 /* ---------------------------------------------------------------- urlencode */
@@ -140,11 +401,37 @@ f_urlencode(lh_func_ctx *c, lh_value **a, size_t n)
 
 /* ---------------------------------------------------------------- json */
 
+/* True when v holds an infinite number anywhere (JSON has no spelling for one). */
+static bool
+has_infinity(const lh_value *v)
+{
+	if (lh_val_is_null(v) || lh_val_is_unknown(v))
+		return false;
+	switch (v->type->kind) {
+	case LH_TY_NUMBER:
+		return isinf(lh_number_double(v->u.num));
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		for (size_t i = 0; i < v->u.seq.n; i++)
+			if (has_infinity(v->u.seq.items[i]))
+				return true;
+		return false;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		for (size_t i = 0; i < v->u.map.n; i++)
+			if (has_infinity(v->u.map.vals[i]))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 static lh_value *
 f_jsonencode(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	if (lh_val_has_unknown(a[0]))
 		return lh_val_unknown(c->a, &lh_type_string);
+	if (has_infinity(a[0]))
+		return lh_fn_fail(c, "cannot serialize infinity as JSON");
 	const char *err = NULL;
 	char *s = lh_val_jsonencode(c->a, a[0], &err);
 	if (s == NULL)
@@ -531,10 +818,15 @@ f_yamlencode(lh_func_ctx *c, lh_value **a, size_t n)
 const lh_fdef lh_func_enc[] = {
 	{ "base64encode", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_base64encode },
 	{ "base64decode", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_base64decode },
+	{ "base64gzip", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_base64gzip },
 	{ "csvdecode", 1, { STR("str") }, false, { 0 }, NULL, f_csvdecode },
 	{ "jsonencode", 1, { { "val", NULL, P_NULL | P_UNKNOWN } }, false, { 0 }, &lh_type_string,
 	  f_jsonencode },
 	{ "jsondecode", 1, { STR("str") }, false, { 0 }, NULL, f_jsondecode },
+	{ "textencodebase64", 2, { STR("string"), STR("encoding") }, false, { 0 }, &lh_type_string,
+	  f_textencodebase64 },
+	{ "textdecodebase64", 2, { STR("source"), STR("encoding") }, false, { 0 }, &lh_type_string,
+	  f_textdecodebase64 },
 	{ "urlencode", 1, { STR("str") }, false, { 0 }, &lh_type_string, f_urlencode },
 	{ "yamlencode", 1, { { "value", NULL, P_NULL | P_UNKNOWN } }, false, { 0 }, &lh_type_string,
 	  f_yamlencode },

@@ -51,6 +51,7 @@ LH_FAMILY(file)
 LH_FAMILY(hash)
 LH_FAMILY(type)
 LH_FAMILY(time)
+LH_FAMILY(net)
 #undef LH_FAMILY
 
 /* Common types for parameter tables. */
@@ -88,12 +89,33 @@ const lh_type *lh_seq_elem_type(const lh_type *t, size_t i);
 /* A list of items after unifying their types (tuples of mixed types that cannot be
  * unified become... NULL). */
 lh_value *lh_fn_make_list(lh_arena *a, lh_value **items, size_t n, const lh_type *empty_elem);
-/* Number of Unicode characters (grapheme-ish: combining marks join the preceding
- * character) in s. */
+/* Number of grapheme clusters (UAX #29, as Terraform counts characters) in s
+ * (func_text.c). */
 size_t lh_utf8_chars(const char *s, size_t len);
-/* Byte offset of character index idx (clamped to len). */
+/* Byte offset of grapheme cluster index idx (clamped to len). */
 size_t lh_utf8_offset(const char *s, size_t len, size_t idx);
 /* Resolves path against c->basedir unless absolute; arena string. */
 char *lh_fn_path(lh_func_ctx *c, const char *path);
+/* The whole number in v (a known number) as int64: false when it has a fraction or
+ * does not fit. */
+bool lh_fn_int(const lh_value *v, int64_t *out);
+/* Go's strconv.Quote of the string value v (for messages); arena string. */
+char *lh_fn_quote(lh_arena *a, const lh_value *v);
+
+/* Encodings shared by the families (func_enc.c): standard base64 of d[0..n) as a string
+ * value; Go's base64.StdEncoding decoding of s (\r and \n ignored, padding required):
+ * true with the bytes in *out (arena, NUL-terminated), or false with *bad the offset
+ * Go's CorruptInputError reports. */
+lh_value *lh_fn_base64(lh_arena *a, const unsigned char *d, size_t n);
+bool lh_fn_base64_decode(lh_arena *a, const char *s, size_t len, unsigned char **out,
+    size_t *outlen, size_t *bad);
+/* Digests (func_hash.c, OpenSSL): alg is OpenSSL's name ("MD5", "SHA1", "SHA256",
+ * "SHA512"); returns the digest length, 0 when unavailable.  lh_fn_hex: lowercase
+ * hex of d[0..n) as a string value. */
+size_t lh_fn_digest(const char *alg, const void *msg, size_t len, unsigned char out[64]);
+lh_value *lh_fn_hex(lh_arena *a, const unsigned char *d, size_t n);
+/* True when s[0..len) is valid UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF). */
+bool lh_fn_valid_utf8(const char *s, size_t len);
 
 #endif

@@ -106,8 +106,18 @@ f_pow(lh_func_ctx *c, lh_value **a, size_t n)
 	lh_number x = a[0]->u.num, y = a[1]->u.num;
 	/* Terraform computes in float64 (math.Pow). */
 	double r = go_pow(lh_number_double(x), lh_number_double(y));
-	if (isnan(r))	/* Terraform panics here ("Float.SetFloat64(NaN)") */
-		return lh_fn_fail(c, "the result is not a number");
+	if (isnan(r))	/* Terraform panics: cty cannot hold a NaN */
+		return lh_fn_fail(c, "panic in function implementation: Float.SetFloat64(NaN)");
+	return lh_val_double(c->a, r);
+}
+
+/* log(num, base): float64, as Terraform (math.Log(num) / math.Log(base)). */
+static lh_value *
+f_log(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	double r = log(lh_number_double(a[0]->u.num)) / log(lh_number_double(a[1]->u.num));
+	if (isnan(r))	/* Terraform panics: cty cannot hold a NaN */
+		return lh_fn_fail(c, "panic in function implementation: Float.SetFloat64(NaN)");
 	return lh_val_double(c->a, r);
 }
 
@@ -192,6 +202,7 @@ const lh_fdef lh_func_num[] = {
 	{ "floor", 1, { NUM("num") }, false, { 0 }, &lh_type_number, f_floor },
 	{ "max", 0, { { 0 } }, true, NUM("numbers"), &lh_type_number, f_max },
 	{ "min", 0, { { 0 } }, true, NUM("numbers"), &lh_type_number, f_min },
+	{ "log", 2, { NUM("num"), NUM("base") }, false, { 0 }, &lh_type_number, f_log },
 	{ "pow", 2, { NUM("num"), NUM("power") }, false, { 0 }, &lh_type_number, f_pow },
 	{ "signum", 1, { NUM("num") }, false, { 0 }, &lh_type_number, f_signum },
 	{ "parseint", 2, { { "number", NULL, 0 }, NUM("base") }, false, { 0 }, &lh_type_number,

@@ -329,10 +329,13 @@ f_substr(lh_func_ctx *c, lh_value **a, size_t n)
 static lh_value *
 f_indent(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	lh_number sp = a[0]->u.num;
-	int64_t k = sp.is_int ? sp.i : (int64_t)sp.d;
+	int64_t k;
+	if (!lh_fn_int(a[0], &k))
+		return lh_fn_fail(c, "value must be a whole number, between -9223372036854775808 and 9223372036854775807");
+	/* Terraform's strings.Repeat panics on a negative count; the message is the first
+	 * line of what it prints. */
 	if (k < 0)
-		k = 0;
+		return lh_fn_fail(c, "panic in function implementation: strings: negative Repeat count");
 	if (k > 1000000)
 		return lh_fn_argerr(c, 0, "too many spaces");
 	buf b = { .a = c->a };

@@ -4,11 +4,13 @@
 #include "func_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 typedef struct {
 	int year, mon, day, hour, min, sec;
+	int nsec;		/* fraction of the second, in nanoseconds */
 	int off;		/* offset from UTC in minutes */
 	bool utc;		/* written as Z */
 } tstamp;
@@ -105,8 +107,14 @@ parse_time(lh_arena *a, const char *s, size_t len, tstamp *t)
 		return lh_arena_printf(a, "cannot use %s as second", REST(i));
 	if (i + 1 < len && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
 		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
+		int digs = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			if (digs++ < 9)
+				t->nsec = t->nsec * 10 + (s[i] - '0');
 			i++;
+		}
+		for (; digs < 9; digs++)
+			t->nsec *= 10;
 	}
 	if (i >= len)
 		return "end of string before UTC offset";
@@ -267,8 +275,204 @@ f_timestamp(lh_func_ctx *c, lh_value **a, size_t n)
 	return lh_val_cstr(c->a, s);
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The instant t denotes, in seconds since the epoch (UTC) and nanoseconds. */
+static int64_t
+unix_secs(const tstamp *t)
+{
+	return days_from_civil(t->year, t->mon, t->day) * 86400 + t->hour * 3600 + t->min * 60 +
+	    t->sec - (int64_t)t->off * 60;
+}
+
+/* Go's time.ParseDuration, in nanoseconds; NULL or Go's error text. */
+static const char *
+parse_duration(lh_func_ctx *c, lh_value *v, int64_t *out)
+{
+	const char *s = v->u.str.s, *end = s + v->u.str.len;
+	char *q = lh_fn_quote(c->a, v);
+	const char *invalid = lh_arena_printf(c->a, "time: invalid duration %s", q);
+	bool neg = false;
+	uint64_t d = 0;
+	if (s < end && (*s == '-' || *s == '+')) {
+		neg = *s == '-';
+		s++;
+	}
+	if (end - s == 1 && *s == '0') {
+		*out = 0;
+		return NULL;
+	}
+	if (s == end)
+		return invalid;
+	static const struct {
+		const char *u;
+		uint64_t ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "\xc2\xb5s", 1000 }, { "\xce\xbcs", 1000 },
+		{ "ms", 1000000 }, { "s", 1000000000ULL }, { "m", 60000000000ULL },
+		{ "h", 3600000000000ULL } };
+	const uint64_t lim = 1ULL << 63;
+	while (s < end) {
+		uint64_t iv = 0, f = 0;
+		double scale = 1;
+		if (!(*s == '.' || (*s >= '0' && *s <= '9')))
+			return invalid;
+		const char *st = s;
+		for (; s < end && *s >= '0' && *s <= '9'; s++) {
+			if (iv > lim / 10)
+				return invalid;
+			iv = iv * 10 + (uint64_t)(*s - '0');
+			if (iv > lim)
+				return invalid;
+		}
+		bool pre = s != st, post = false;
+		if (s < end && *s == '.') {
+			s++;
+			st = s;
+			bool overflow = false;
+			for (; s < end && *s >= '0' && *s <= '9'; s++) {
+				if (overflow)
+					continue;
+				if (f > (lim - 1) / 10) {
+					overflow = true;
+					continue;
+				}
+				uint64_t y = f * 10 + (uint64_t)(*s - '0');
+				if (y > lim) {
+					overflow = true;
+					continue;
+				}
+				f = y;
+				scale *= 10;
+			}
+			post = s != st;
+		}
+		if (!pre && !post)
+			return invalid;
+		st = s;
+		while (s < end && *s != '.' && !(*s >= '0' && *s <= '9'))
+			s++;
+		if (s == st)
+			return lh_arena_printf(c->a, "time: missing unit in duration %s", q);
+		uint64_t unit = 0;
+		for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+			if (strlen(units[k].u) == (size_t)(s - st) && memcmp(units[k].u, st, (size_t)(s - st)) == 0)
+				unit = units[k].ns;
+		if (unit == 0) {
+			lh_value *u = lh_val_string(c->a, st, (size_t)(s - st));
+			return lh_arena_printf(c->a, "time: unknown unit %s in duration %s", lh_fn_quote(c->a, u), q);
+		}
+		if (iv > lim / unit)
+			return invalid;
+		iv *= unit;
+		if (f > 0) {
+			iv += (uint64_t)((double)f * ((double)unit / scale));
+			if (iv > lim)
+				return invalid;
+		}
+		d += iv;
+		if (d > lim)
+			return invalid;
+	}
+	if (neg) {
+		*out = d == lim ? INT64_MIN : -(int64_t)d;
+		return NULL;
+	}
+	if (d > lim - 1)
+		return invalid;
+	*out = (int64_t)d;
+	return NULL;
+}
+
+/* timeadd(timestamp, duration): the result keeps the timestamp's UTC offset and, as
+ * Go's RFC 3339 layout, drops any fraction of a second. */
+static lh_value *
+f_timeadd(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	tstamp t;
+	const char *err = parse_time(c->a, a[0]->u.str.s, a[0]->u.str.len, &t);
+	if (err)
+		return lh_fn_fail(c, "not a valid RFC3339 timestamp: %s", err);
+	int64_t dur = 0;
+	if ((err = parse_duration(c, a[1], &dur)) != NULL)
+		return lh_fn_fail(c, "%s", err);
+	/* local wall clock in seconds + nanoseconds, then the duration */
+	int64_t secs = unix_secs(&t) + (int64_t)t.off * 60;
+	int64_t ns = t.nsec + dur % 1000000000;
+	secs += dur / 1000000000 + (ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000);
+	int64_t day = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+	int64_t sod = secs - day * 86400, y;
+	int m, d;
+	civil_from_days(day, &y, &m, &d);
+	char zone[16];
+	if (t.off == 0)
+		snprintf(zone, sizeof zone, "Z");
+	else
+		snprintf(zone, sizeof zone, "%c%02d:%02d", t.off < 0 ? '-' : '+', abs(t.off) / 60, abs(t.off) % 60);
+	char *out = lh_arena_printf(c->a, "%04lld-%02d-%02dT%02d:%02d:%02d%s", (long long)y, m, d,
+	    (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), zone);
+	return lh_val_cstr(c->a, out);
+}
+
+/* timecmp(a, b): -1, 0 or 1 comparing the instants. */
+static lh_value *
+f_timecmp(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	tstamp t[2];
+	for (int i = 0; i < 2; i++) {
+		const char *err = parse_time(c->a, a[i]->u.str.s, a[i]->u.str.len, &t[i]);
+		if (err)
+			return lh_fn_argerr(c, (size_t)i, "not a valid RFC3339 timestamp: %s", err);
+	}
+	int64_t x = unix_secs(&t[0]), y = unix_secs(&t[1]);
+	int r = x < y ? -1 : x > y ? 1 : t[0].nsec < t[1].nsec ? -1 : t[0].nsec > t[1].nsec;
+	return lh_val_int(c->a, r);
+}
+
+/* plantimestamp(): the time this run started (one value for the whole run, as a plan's
+ * is), in UTC. */
+static lh_value *
+f_plantimestamp(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	static time_t start;
+	if (start == 0)
+		start = time(NULL);
+	struct tm tm;
+	gmtime_r(&start, &tm);
+	char s[64];
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return lh_val_cstr(c->a, s);
+}
+
 #define STR(nm) { .name = nm, .type = &lh_type_string }
 const lh_fdef lh_func_time[] = {
+	{ "timeadd", 2, { STR("timestamp"), STR("duration") }, false, { 0 }, &lh_type_string, f_timeadd },
+	{ "timecmp", 2, { STR("timestamp_a"), STR("timestamp_b") }, false, { 0 }, &lh_type_number,
+	  f_timecmp },
+	{ "plantimestamp", 0, { { 0 } }, false, { 0 }, &lh_type_string, f_plantimestamp },
 	{ "formatdate", 2, { STR("format"), STR("time") }, false, { 0 }, &lh_type_string, f_formatdate },
 	{ "timestamp", 0, { { 0 } }, false, { 0 }, &lh_type_string, f_timestamp },
 };

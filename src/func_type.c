@@ -153,6 +153,22 @@ f_nonsensitive(lh_func_ctx *c, lh_value **a, size_t n)
 	return v;
 }
 
+/* issensitive(v): whether v itself carries the sensitive mark (marks inside it do not
+ * count, as in Terraform). */
+static lh_value *
+f_issensitive(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	return lh_val_bool(c->a, lh_val_is_sensitive(a[0]));
+}
+
+/* ephemeralasnull(v): ephemeral parts become null.  litehcl has no ephemeral values
+ * (no ephemeral resources or variables), so v comes back unchanged. */
+static lh_value *
+f_ephemeralasnull(lh_func_ctx *c, lh_value **a, size_t n)
+{
+	return a[0];
+}
+
 #define V { "v", NULL, P_NULL | P_UNKNOWN | P_RAW }
 const lh_fdef lh_func_type[] = {
 	{ "tobool", 1, { V }, false, { 0 }, &lh_type_bool, f_tobool },
@@ -164,6 +180,10 @@ const lh_fdef lh_func_type[] = {
 	{ "type", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 }, NULL, f_type },
 	{ "sensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 }, NULL,
 	  f_sensitive },
+	{ "issensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 },
+	  &lh_type_bool, f_issensitive },
+	{ "ephemeralasnull", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 },
+	  NULL, f_ephemeralasnull },
 	{ "nonsensitive", 1, { { "value", NULL, P_NULL | P_UNKNOWN | P_RAW } }, false, { 0 }, NULL,
 	  f_nonsensitive },
 };

@@ -97,6 +97,9 @@ main(int argc, char **argv)
 		run_file(a, "tests/unit/func_expr.cases");
 		/* Random typed calls, generated once and recorded with terraform console. */
 		run_file(a, "tests/unit/func_expr_random.cases");
+		/* The functions and behaviours Terraform 1.11 added or litehcl lacked
+		 * (issue 12), recorded with terraform console. */
+		run_file(a, "tests/unit/func_more.cases");
 	}
 	lh_arena_free(a);
 	return failures != 0;
