@@ -4,7 +4,6 @@
  * use Terraform's wording (see func_impl.h for the split of duties). */
 #include "func_impl.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,14 +262,7 @@ lh_fn_path(lh_func_ctx *c, const char *path)
 bool
 lh_fn_int(const lh_value *v, int64_t *out)
 {
-	double d = lh_number_double(v->u.num);
-	if (d != trunc(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
-		return false;
-	lh_number x = lh_number_from_double(d);
-	if (lh_number_cmp(x, v->u.num) != 0)
-		return false;
-	*out = (int64_t)d;
-	return true;
+	return lh_number_to_int64(v->u.num, out);
 }
 
 char *
