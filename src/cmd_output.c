@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cmd_common.h"
+#include "value.h"
 #include "render.h"
 #include "state.h"
 
@@ -97,14 +98,18 @@ lh_cmd_output(int argc, char **argv)
 		goto fail;
 	}
 	if (json) {
-		char *s = cJSON_PrintUnformatted(v);
+		char *s = lh_cjson_print(v);	/* numbers exact */
 		if (s)
 			puts(s);
 		free(s);
 	} else if (raw) {
 		if (cJSON_IsString(v))
 			fputs(v->valuestring, stdout);
-		else if (cJSON_IsNumber(v))
+		else if (cJSON_IsNumber(v) && v->valuestring != NULL) {
+			lh_arena *ta = lh_arena_new();	/* beyond double, exact (json.c) */
+			fputs(lh_cjson_number_text(ta, v), stdout);
+			lh_arena_free(ta);
+		} else if (cJSON_IsNumber(v))
 			fputs(lh_render_number(v->valuedouble), stdout);
 		else if (cJSON_IsBool(v))
 			fputs(cJSON_IsTrue(v) ? "true" : "false", stdout);

@@ -13,7 +13,7 @@
 static void
 print_json(cJSON *j)
 {
-	char *s = cJSON_PrintUnformatted(j);
+	char *s = lh_cjson_print(j);	/* numbers exact */
 	if (s != NULL) {
 		puts(s);
 		free(s);
@@ -25,7 +25,7 @@ static cJSON *
 state_doc(lh_state *st)
 {
 	char *t = lh_state_render(st);
-	cJSON *j = t ? cJSON_Parse(t) : NULL;
+	cJSON *j = t ? lh_cjson_parse(t, strlen(t), NULL) : NULL;	/* numbers exact */
 	free(t);
 	return j;
 }

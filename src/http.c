@@ -8,6 +8,7 @@
  * Errors become one sentence here, in the one place that knows method, path, status
  * and body; the api key is only ever put in a header and scrubbed from every message. */
 #include "http.h"
+#include "value.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -755,7 +756,7 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	r.body_len = j->resp.len;
 	if (r.body_len > 0) {
 		const char *end = NULL;
-		r.json = cJSON_ParseWithLengthOpts(r.body, r.body_len, &end, false);
+		r.json = lh_cjson_parse(r.body, r.body_len, &end);	/* numbers exact */
 		if (r.json != NULL) {
 			/* Trailing garbage makes the whole body invalid. */
 			for (const char *p = end; p < r.body + r.body_len; p++) {

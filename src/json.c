@@ -515,9 +515,20 @@ lh_val_to_cjson(const lh_value *v, const char **err)
 		j = cJSON_CreateString(v->u.str.s);
 		break;
 	}
-	case LH_TY_NUMBER:
-		j = cJSON_CreateNumber(lh_number_double(v->u.num));
+	case LH_TY_NUMBER: {
+		lh_number n = v->u.num;
+		j = cJSON_CreateNumber(lh_number_double(n));
+		/* the exact text when the double cannot carry it (see lh_cjson_parse) */
+		if (j != NULL && (n.big != NULL || (n.is_int && (n.i > (1LL << 53) || n.i < -(1LL << 53))))) {
+			lh_arena *ta = lh_arena_new();
+			const char *t = lh_number_format(ta, n);
+			j->valuestring = malloc(strlen(t) + 1);
+			if (j->valuestring != NULL)
+				strcpy(j->valuestring, t);
+			lh_arena_free(ta);
+		}
 		break;
+	}
 	case LH_TY_BOOL:
 		j = cJSON_CreateBool(v->u.b);
 		break;
@@ -561,8 +572,11 @@ lh_val_from_cjson(lh_arena *a, const struct cJSON *j)
 		return lh_val_null(a, &lh_type_dynamic);
 	if (cJSON_IsBool(j))
 		return lh_val_bool(a, cJSON_IsTrue(j));
-	if (cJSON_IsNumber(j))
-		return lh_val_double(a, j->valuedouble);
+	if (cJSON_IsNumber(j)) {
+		lh_number n;
+		lh_cjson_number(a, j, &n);
+		return lh_val_number(a, n);
+	}
 	if (cJSON_IsString(j))
 		return lh_val_cstr(a, j->valuestring);
 	if (cJSON_IsRaw(j)) {
@@ -617,4 +631,171 @@ lh_json_too_deep(const char *s, size_t len)
 		}
 	}
 	return false;
+}
+
+/* ---------------------------------------------------------------- exact numbers in cJSON */
+
+/* cJSON keeps a number only as a double.  Trees made here carry a number's exact
+ * decimal text in its valuestring (cJSON frees and duplicates valuestring whatever the
+ * node's type, and prints numbers from valuedouble, which stays the nearest double):
+ * lh_cjson_parse attaches the text as written, lh_val_to_cjson the value's text. */
+
+/* True when the double cannot carry text exactly: anything but a plain integer of at
+ * most 15 digits. */
+static bool
+needs_text(const char *s, size_t n)
+{
+	size_t digits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (!(i == 0 && s[i] == '-'))
+			return true;
+	}
+	return digits > 15;
+}
+
+/* Finds the next number token in [*pp, end), skipping strings. */
+static bool
+next_number(const char **pp, const char *end, const char **s, size_t *n)
+{
+	const char *p = *pp;
+	while (p < end) {
+		char c = *p;
+		if (c == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			p++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			const char *q = p + 1;
+			while (q < end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' ||
+			    *q == 'E' || *q == '+' || *q == '-'))
+				q++;
+			*s = p;
+			*n = (size_t)(q - p);
+			*pp = q;
+			return true;
+		} else {
+			p++;
+		}
+	}
+	*pp = p;
+	return false;
+}
+
+/* Walks j in document order beside the text, attaching number texts. */
+static void
+attach_texts(cJSON *j, const char **pp, const char *end)
+{
+	for (; j != NULL; j = j->next) {
+		if (cJSON_IsNumber(j)) {
+			const char *s;
+			size_t n;
+			if (!next_number(pp, end, &s, &n))
+				return;
+			if (j->valuestring == NULL && needs_text(s, n)) {
+				j->valuestring = malloc(n + 1);
+				if (j->valuestring != NULL) {
+					memcpy(j->valuestring, s, n);
+					j->valuestring[n] = 0;
+				}
+			}
+		} else if (cJSON_IsArray(j) || cJSON_IsObject(j)) {
+			attach_texts(j->child, pp, end);
+		}
+	}
+}
+
+struct cJSON *
+lh_cjson_parse(const char *text, size_t len, const char **end)
+{
+	const char *e = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(text, len, &e, false);
+	if (end != NULL)
+		*end = e;
+	if (j != NULL) {
+		const char *p = text;
+		/* the document is one value: its first token starts the walk */
+		cJSON *next = j->next;
+		j->next = NULL;
+		attach_texts(j, &p, e ? e : text + len);
+		j->next = next;
+	}
+	return j;
+}
+
+bool
+lh_cjson_number(lh_arena *a, const struct cJSON *j, lh_number *out)
+{
+	if (!cJSON_IsNumber(j))
+		return false;
+	if (j->valuestring != NULL && lh_number_parse(a, j->valuestring, strlen(j->valuestring), out))
+		return true;
+	*out = lh_number_from_double(j->valuedouble);
+	return true;
+}
+
+bool
+lh_cjson_number_equal(const struct cJSON *x, const struct cJSON *y)
+{
+	if (x->valuestring == NULL && y->valuestring == NULL)
+		return x->valuedouble == y->valuedouble;
+	if (x->valuestring != NULL && y->valuestring != NULL &&
+	    strcmp(x->valuestring, y->valuestring) == 0)
+		return true;
+	lh_arena *a = lh_arena_new();
+	lh_number p, q;
+	lh_cjson_number(a, x, &p);
+	lh_cjson_number(a, y, &q);
+	bool eq = lh_number_cmp(p, q) == 0;
+	lh_arena_free(a);
+	return eq;
+}
+
+const char *
+lh_cjson_number_text(lh_arena *a, const struct cJSON *j)
+{
+	lh_number n;
+	if (!lh_cjson_number(a, j, &n))
+		return NULL;
+	if (j->valuestring != NULL && !needs_text(j->valuestring, strlen(j->valuestring)))
+		return j->valuestring;
+	return lh_number_format(a, n);
+}
+
+/* A copy of j in which each number with an exact text is a raw node holding it. */
+static cJSON *
+exact_copy(const cJSON *j)
+{
+	if (cJSON_IsNumber(j) && j->valuestring != NULL) {
+		lh_arena *a = lh_arena_new();
+		cJSON *r = cJSON_CreateRaw(lh_cjson_number_text(a, j));
+		lh_arena_free(a);
+		return r;
+	}
+	if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
+		return cJSON_Duplicate(j, false);
+	cJSON *r = cJSON_IsArray(j) ? cJSON_CreateArray() : cJSON_CreateObject();
+	for (const cJSON *c = j->child; r != NULL && c != NULL; c = c->next) {
+		cJSON *e = exact_copy(c);
+		if (e == NULL) {
+			cJSON_Delete(r);
+			return NULL;
+		}
+		if (cJSON_IsArray(j))
+			cJSON_AddItemToArray(r, e);
+		else
+			cJSON_AddItemToObject(r, c->string ? c->string : "", e);
+	}
+	return r;
+}
+
+char *
+lh_cjson_print(const struct cJSON *j)
+{
+	cJSON *c = exact_copy(j);
+	char *s = c ? cJSON_PrintUnformatted(c) : NULL;
+	cJSON_Delete(c);
+	return s;
 }

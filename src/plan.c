@@ -2,6 +2,7 @@
  * create / update / replace / delete / no-op, drift (objects changed outside), output
  * changes and the summary counts.  Pure data in, data out (see plan.h): no I/O. */
 #include "plan.h"
+#include "value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ lh_json_equal(const cJSON *a, const cJSON *b)
 	if (an || bn)
 		return an && bn;
 	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
-		return a->valuedouble == b->valuedouble;
+		return lh_cjson_number_equal(a, b);
 	if (cJSON_IsBool(a) && cJSON_IsBool(b))
 		return cJSON_IsTrue(a) == cJSON_IsTrue(b);
 	if ((a->type & 0xff) != (b->type & 0xff))

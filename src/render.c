@@ -269,6 +269,10 @@ plain_inner(sb *b, int ind, char s, const cJSON *v)
 		sb_puts(b, "null");
 	} else if (cJSON_IsBool(v)) {
 		sb_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v) && v->valuestring != NULL) {
+		lh_arena *ta = lh_arena_new();	/* a number beyond double, exact (json.c) */
+		sb_puts(b, lh_cjson_number_text(ta, v));
+		lh_arena_free(ta);
 	} else if (cJSON_IsNumber(v)) {
 		sb_puts(b, lh_render_number(v->valuedouble));
 	} else if (cJSON_IsString(v)) {
@@ -1082,7 +1086,7 @@ pretty(sb *b, const cJSON *v, int ind)
 		sb_puts(b, obj ? "}" : "]");
 		return;
 	}
-	char *t = cJSON_PrintUnformatted(v);
+	char *t = lh_cjson_print(v);	/* numbers exact */
 	sb_puts(b, t ? t : "null");
 	free(t);
 }

@@ -343,6 +343,10 @@ render_json(lh_buf *b, const cJSON *v, int depth)
 		lh_buf_puts(b, "true");
 	} else if (cJSON_IsFalse(v)) {
 		lh_buf_puts(b, "false");
+	} else if (cJSON_IsNumber(v) && v->valuestring != NULL) {
+		lh_arena *ta = lh_arena_new();	/* a number beyond double, exact (json.c) */
+		lh_buf_puts(b, lh_cjson_number_text(ta, v));
+		lh_arena_free(ta);
 	} else if (cJSON_IsNumber(v)) {
 		render_number(b, v->valuedouble);
 	} else if (cJSON_IsString(v)) {
@@ -807,7 +811,7 @@ static const char *
 load_text(lh_state *st, const char *text, size_t len, char **owned)
 {
 	const char *end = NULL, *why = NULL;
-	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	cJSON *doc = lh_cjson_parse(text, len, &end);	/* numbers exact */
 	*owned = NULL;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;

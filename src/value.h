@@ -253,4 +253,20 @@ char *lh_val_jsonencode(lh_arena *a, const lh_value *v, const char **err);
 /* jsondecode(text); NULL with *err (Terraform's wording) on invalid JSON. */
 lh_value *lh_val_jsondecode(lh_arena *a, const char *s, size_t len, const char **err);
 
+/* Exact numbers in cJSON trees (json.c).  cJSON keeps numbers as doubles; a number
+ * node made here may also carry its exact decimal text in valuestring (valuedouble
+ * stays the nearest double; cJSON frees and duplicates valuestring for any node).
+ * lh_cjson_parse parses as cJSON_ParseWithLengthOpts(text, len, end, false) does and
+ * attaches each number's text as written when a double cannot hold it;
+ * lh_val_to_cjson attaches the value's text likewise.  Readers of number nodes use: */
+struct cJSON *lh_cjson_parse(const char *text, size_t len, const char **end);
+/* The node's number, exact (false when j is not a number). */
+bool lh_cjson_number(lh_arena *a, const struct cJSON *j, lh_number *out);
+/* Numeric equality of two number nodes, exact. */
+bool lh_cjson_number_equal(const struct cJSON *x, const struct cJSON *y);
+/* The number as Terraform writes it in state and plans (lh_number_format). */
+const char *lh_cjson_number_text(lh_arena *a, const struct cJSON *j);
+/* cJSON_PrintUnformatted with exact numbers (malloc'd; NULL when out of memory). */
+char *lh_cjson_print(const struct cJSON *j);
+
 #endif

@@ -58,8 +58,11 @@ from_json(lh_arena *a, const cJSON *j, int depth)
 		return lh_val_null(a, &lh_type_dynamic);
 	if (cJSON_IsBool(j))
 		return lh_val_bool(a, cJSON_IsTrue(j));
-	if (cJSON_IsNumber(j))
-		return lh_val_double(a, j->valuedouble);
+	if (cJSON_IsNumber(j)) {
+		lh_number n;
+		lh_cjson_number(a, j, &n);
+		return lh_val_number(a, n);
+	}
 	if (cJSON_IsString(j))
 		return lh_val_cstr(a, j->valuestring);
 	size_t n = 0;
@@ -106,7 +109,7 @@ lh_value *
 lh_vars_json_value(lh_arena *a, const char *text, size_t len, const char **err)
 {
 	const char *end = NULL;
-	cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	cJSON *j = lh_cjson_parse(text, len, &end);
 	if (j == NULL) {
 		*err = lh_arena_printf(a, "invalid JSON near byte %zu", end ? (size_t)(end - text) : (size_t)0);
 		return NULL;

@@ -23,3 +23,29 @@ for in in "$TOP"/tests/eval/*.in; do
 	[ -f "$TOP/tests/eval/$name.out" ] || touch "$TOP/tests/eval/$name.out"
 	same "eval/$name" "$TOP/tests/eval/$name.out" "$out"
 done
+
+# Numbers through the state, exact (recorded from Terraform 1.11: its state's outputs
+# block, `output -json`, `output -raw`): apply, then a plan sees no change, and the
+# last digit of a 20-digit variable is a change.
+ns="$WORK/numstate"
+mkdir -p "$ns"
+cp "$TOP/tests/eval/numstate/main.tf" "$ns/"
+(cd "$ns" && "$LITEHCL" apply -auto-approve -no-color >"$ns/apply.out" 2>&1)
+sed -n '/"outputs"/,/"resources"/p' "$ns/terraform.tfstate" >"$ns/outputs.got"
+same "eval/numstate-outputs" "$TOP/tests/eval/numstate/outputs.want" "$ns/outputs.got"
+(cd "$ns" && "$LITEHCL" output -json) >"$ns/json.got" 2>&1
+same "eval/numstate-output-json" "$TOP/tests/eval/numstate/output-json.want" "$ns/json.got"
+(cd "$ns" && "$LITEHCL" output -raw d) >"$ns/raw.got" 2>&1
+same "eval/numstate-output-raw" "$TOP/tests/eval/numstate/output-raw-d.want" "$ns/raw.got"
+if (cd "$ns" && "$LITEHCL" plan -no-color -detailed-exitcode >"$ns/plan1.out" 2>&1); then
+	ok "eval/numstate-replan-no-change"
+else
+	fail "eval/numstate-replan-no-change" "$(cat "$ns/plan1.out")"
+fi
+(cd "$ns" && "$LITEHCL" plan -no-color -detailed-exitcode -var big=12345678901234567892 >"$ns/plan2.out" 2>&1)
+rc=$?
+if [ $rc -eq 2 ] && grep -q '12345678901234567891 -> 12345678901234567892' "$ns/plan2.out"; then
+	ok "eval/numstate-last-digit-change"
+else
+	fail "eval/numstate-last-digit-change" "exit $rc" "$(cat "$ns/plan2.out")"
+fi
