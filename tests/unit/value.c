@@ -7,6 +7,9 @@
 
 #include "value.h"
 
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
 static int failures;
 
 static void
@@ -328,6 +331,77 @@ main(void)
 		err = NULL;
 		lh_value *v = lh_val_jsondecode(a, jd[i].in, strlen(jd[i].in), &err);
 		check(name, v ? lh_val_console(a, v) : err, jd[i].want);
+	}
+
+	/* The number API the function library uses (expected texts from Terraform's
+	 * format(): big.Float.Text and big.Int digits). */
+	static const struct {
+		const char *lit;
+		char fmt;
+		int prec;
+		const char *want;
+	} texts[] = {
+		{ "12345678901234567891", 'e', 2, "1.23e+19" },
+		{ "12345678901234567891", 'f', 6, "12345678901234567891.000000" },
+		{ "1e400", 'e', 6, "1.000000e+400" },
+		{ "1e-400", 'f', 6, "0.000000" },
+		{ "1e21", 'g', -1, "1e+21" },
+		{ "0.5", 'f', 0, "0" }, { "1.5", 'f', 0, "2" }, { "2.5", 'f', 0, "2" },
+		{ "0.000012345", 'g', 3, "1.23e-05" }, { "123456", 'G', 2, "1.2E+05" },
+		{ "-0.1", 'g', -1, "-0.1" },
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		lh_number n;
+		snprintf(name, sizeof name, "number-text-%s-%c%d", texts[i].lit, texts[i].fmt, texts[i].prec);
+		lh_number_parse(a, texts[i].lit, strlen(texts[i].lit), &n);
+		check(name, lh_number_text(a, n, texts[i].fmt, texts[i].prec), texts[i].want);
+	}
+	{
+		lh_number n;
+		lh_number_parse(a, "-12345678901234567891", 21, &n);
+		check("number-int-text-x", lh_number_int_text(a, n, 16, false), "-ab54a98ceb1f0ad3");
+		check("number-int-text-o", lh_number_int_text(a, n, 8, false), "-1255245230635307605323");
+		lh_number_parse(a, "2.5", 3, &n);
+		check("number-int-text-frac", lh_number_int_text(a, n, 10, false) ? "text" : "NULL", "NULL");
+		lh_number x, y, r;
+		const char *why;
+		lh_number_parse(a, "10", 2, &x);
+		lh_number_parse(a, "3", 1, &y);
+		check("number-div", lh_number_arith(a, '/', x, y, &r, &why) ? lh_number_format(a, r) : why,
+		    "3.3333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333332");
+		check("number-div-back", lh_number_arith(a, '*', r, y, &r, &why) ? lh_number_format(a, r) : why, "10");
+		lh_number_parse(a, "inf", 3, &x);
+		check("number-inf-minus-inf", lh_number_arith(a, '-', x, x, &r, &why) ? "ok" : why,
+		    "can't subtract infinity from itself");
+		lh_number_parse(a, "9223372036854775807", 19, &x);
+		lh_number_parse(a, "1", 1, &y);
+		r = lh_number_add(a, x, y);
+		check("number-int64-overflow", lh_number_format(a, r), "9223372036854775808");
+		check("number-int64-overflow-cmp", lh_number_cmp(r, x) > 0 ? "gt" : "not gt", "gt");
+		lh_number_parse(a, "12345678901234567891.5", 22, &x);
+		check("number-floor", lh_number_format(a, lh_number_floor(a, x)), "12345678901234567891");
+		check("number-ceil", lh_number_format(a, lh_number_ceil(a, x)), "12345678901234567892");
+	}
+
+	/* Exact numbers through cJSON trees (state, API answers). */
+	{
+		const char *doc = "{\"a\": 12345678901234567891, \"s\": \"1e400 \\\" 7\", \"b\": [0.1, 5, -1e400, 1.50]}";
+		cJSON *j = lh_cjson_parse(doc, strlen(doc), NULL);
+		lh_value *v = j ? lh_val_from_cjson(a, j) : NULL;
+		check("cjson-parse-exact", v ? lh_val_jsonencode(a, v, &err) : "parse failed",
+		    "{\"a\":12345678901234567891,\"b\":[0.1,5,-10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,1.5],\"s\":\"1e400 \\\" 7\"}");
+		char *p = j ? lh_cjson_print(j) : NULL;
+		check("cjson-print-exact", p, "{\"a\":12345678901234567891,\"s\":\"1e400 \\\" 7\",\"b\":[0.1,5,-10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,1.5]}");
+		free(p);
+		cJSON *x = cJSON_GetObjectItem(j, "a");
+		cJSON *y = cJSON_CreateNumber(12345678901234567890.0);
+		check("cjson-number-equal-last-digit", lh_cjson_number_equal(x, y) ? "equal" : "differ", "differ");
+		cJSON_Delete(y);
+		lh_value *big = lh_val_get(v, "a");
+		y = lh_val_to_cjson(big, &err);
+		check("cjson-number-equal-roundtrip", lh_cjson_number_equal(x, y) ? "equal" : "differ", "equal");
+		cJSON_Delete(y);
+		cJSON_Delete(j);
 	}
 	lh_arena_free(a);
 	return failures != 0;
