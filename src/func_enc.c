@@ -409,7 +409,7 @@ has_infinity(const lh_value *v)
 		return false;
 	switch (v->type->kind) {
 	case LH_TY_NUMBER:
-		return isinf(lh_number_double(v->u.num));
+		return lh_number_is_inf(v->u.num);	/* 1e400 is finite (value_num.c) */
 	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
 		for (size_t i = 0; i < v->u.seq.n; i++)
 			if (has_infinity(v->u.seq.items[i]))

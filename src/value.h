@@ -178,6 +178,9 @@ char *lh_val_console(lh_arena *a, const lh_value *v);
 lh_number lh_number_from_double(double d);
 /* The number as a double (nearest; +-Inf beyond the double range). */
 double lh_number_double(lh_number n);
+/* True when n is +-Inf (a number beyond the double range such as 1e400 is finite,
+ * though lh_number_double gives Inf for it). */
+bool lh_number_is_inf(lh_number n);
 /* True when n is a finite integer (of any size). */
 bool lh_number_is_integer(lh_number n);
 /* n as an int64 when it is an integer that fits; else false. */

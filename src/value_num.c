@@ -136,6 +136,12 @@ lh_number_double(lh_number n)
 }
 
 bool
+lh_number_is_inf(lh_number n)
+{
+	return !n.is_int && n.big == NULL && isinf(n.d);
+}
+
+bool
 lh_number_is_integer(lh_number n)
 {
 	if (n.is_int)
