@@ -236,6 +236,23 @@ lh_cmd_flush_warnings(lh_diags *d)
 
 /* ---- plan / apply / destroy ---- */
 
+/* Checks the provider settings every request needs (address and key), naming the
+ * provider argument and the environment variable; creates the HTTP client. */
+static bool
+provider_ready(lh_run *r, const lh_config *cfg, lh_diags *d)
+{
+	if (!lh_run_http(r))
+		return false;
+	if (cfg->provider.api_key == NULL || *cfg->provider.api_key == '\0') {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "No LiteLLM API key",
+		    "litehcl needs an API key (the proxy's master key or an admin key) to talk to "
+		    "the LiteLLM proxy at %s: set api_key in the provider \"litellm\" block, or "
+		    "the LITELLM_API_KEY environment variable.", cfg->provider.api_base);
+		return false;
+	}
+	return true;
+}
+
 enum { CMD_PLAN, CMD_APPLY, CMD_DESTROY };
 
 static lh_run *active_run;
@@ -516,6 +533,10 @@ run(int kind, int argc, char **argv)
 	    .progress = lh_cmd_progress, .progress_ctx = &o};
 	lh_run_init(&r, a, &d, cfg, st, &ro);
 	run_ready = true;
+	/* The provider is configured before anything is planned, as Terraform does: a
+	 * missing address or key is reported now, not after the approval prompt. */
+	if ((cfg->nresources > 0 || lh_state_count(st) > 0) && !provider_ready(&r, cfg, &d))
+		goto fail;
 	/* Ctrl-C from here on: stop starting requests; while refreshing, leave promptly */
 	active_run = &r;
 	interrupts = 0;

@@ -1013,8 +1013,12 @@ eval_provider(lh_config *cfg, lh_diags *d)
 	const char *eb = getenv("LITELLM_API_BASE"), *ek = getenv("LITELLM_API_KEY");
 	if (pv->api_base == NULL && eb != NULL && *eb)
 		pv->api_base = lh_arena_strdup(cfg->a, eb);
-	if (pv->api_key == NULL && ek != NULL && *ek)
+	if (pv->api_key != NULL)
+		pv->api_key_from = "the api_key argument of the provider \"litellm\" block";
+	else if (ek != NULL && *ek) {
 		pv->api_key = lh_arena_strdup(cfg->a, ek);
+		pv->api_key_from = "the LITELLM_API_KEY environment variable";
+	}
 }
 
 static void

@@ -141,6 +141,9 @@ typedef struct lh_import {
 typedef struct lh_provider {
 	const char *api_base;		/* block, else LITELLM_API_BASE, else NULL */
 	const char *api_key;		/* block, else LITELLM_API_KEY, else NULL: SECRET */
+	const char *api_key_from;	/* where api_key came from, for messages (never the
+					 * value): "the provider's api_key argument",
+					 * "LITELLM_API_KEY", or NULL */
 	bool insecure_skip_verify;
 	double timeout;			/* seconds; 0 when not set */
 	const lh_node *block;		/* provider "litellm" block, or NULL */

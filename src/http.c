@@ -73,6 +73,7 @@ struct job {
 struct lh_http {
 	char *base;			/* base URL without trailing '/' */
 	char *key;			/* api key or NULL */
+	char *key_source;		/* where it came from, for 401 messages */
 	char *hostport;			/* "host:port" for messages */
 	char *host;
 	bool insecure;
@@ -191,6 +192,7 @@ lh_http_new(const lh_http_opts *o, const char **err)
 	h->base = lh_xstrdup(o->base_url);
 	for (size_t n = strlen(h->base); n > 0 && h->base[n - 1] == '/'; n--)
 		h->base[n - 1] = '\0';
+	h->key_source = o->key_source ? lh_xstrdup(o->key_source) : NULL;
 	h->key = o->api_key && *o->api_key ? lh_xstrdup(o->api_key) : NULL;
 	h->host = lh_xstrdup(host);
 	h->hostport = lh_xprintf("%s:%s", host, port ? port : (scheme && strcmp(scheme, "https") == 0 ? "443" : "80"));
@@ -264,6 +266,7 @@ lh_http_free(lh_http *h)
 	if (h->key != NULL) {
 		memset(h->key, 0, strlen(h->key));
 		free(h->key);
+		free(h->key_source);
 	}
 	free(h->base);
 	free(h->host);
@@ -815,6 +818,16 @@ finish_attempt(lh_http *h, job *j)
 		}
 		msg = lh_http_error_message(j->method, j->path, s, j->resp.p, j->resp.len);
 		res = LH_HTTP_STATUS;
+		if (s == 401) {
+			/* say which key was refused (never its value) */
+			char *m2 = h->key == NULL ? lh_xprintf("%s\nThe request was sent without an "
+			    "API key: set api_key in the provider \"litellm\" block or the "
+			    "LITELLM_API_KEY environment variable.", msg) : lh_xprintf("%s\nThe request "
+			    "was sent with the API key from %s.", msg, h->key_source != NULL ?
+			    h->key_source : "the configuration");
+			free(msg);
+			msg = m2;
+		}
 		if (s == 429) {
 			retryable = true;	/* refused before any work: safe even for creates */
 		} else if (s == 502 || s == 503 || s == 504) {

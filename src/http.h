@@ -62,6 +62,8 @@ typedef int (*lh_http_fake_fn)(void *ctx, const char *method, const char *url_pa
 typedef struct lh_http_opts {
 	const char *base_url;		/* "http://host:4000" or "https://host/litellm"; required */
 	const char *api_key;		/* master key, or NULL/"" for an open API; copied */
+	const char *key_source;		/* where the key came from, named in 401 messages
+					 * (never the key); NULL: not named */
 	bool insecure_skip_verify;	/* false (default): verify TLS peer and host name */
 	double connect_timeout_s;	/* <= 0: 10 s */
 	double timeout_s;		/* whole request; <= 0: 60 s (the spec: < 30 s is too short) */

@@ -153,17 +153,19 @@ lh_run_http(lh_run *r)
 {
 	if (r->http != NULL)
 		return true;
-	const char *base = NULL, *key = NULL;
+	const char *base = NULL, *key = NULL, *key_from = NULL;
 	bool insecure = false;
 	double timeout = 0;
 	if (r->cfg != NULL) {
 		base = r->cfg->provider.api_base;
 		key = r->cfg->provider.api_key;
+		key_from = r->cfg->provider.api_key_from;
 		insecure = r->cfg->provider.insecure_skip_verify;
 		timeout = r->cfg->provider.timeout;
 	} else {
 		base = getenv("LITELLM_API_BASE");
 		key = getenv("LITELLM_API_KEY");
+		key_from = "the LITELLM_API_KEY environment variable";
 	}
 	if (base == NULL || *base == '\0') {
 		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "No LiteLLM API address",
@@ -171,7 +173,7 @@ lh_run_http(lh_run *r)
 		    "provider \"litellm\" block, or the LITELLM_API_BASE environment variable.");
 		return false;
 	}
-	lh_http_opts ho = {.base_url = base, .api_key = key,
+	lh_http_opts ho = {.base_url = base, .api_key = key, .key_source = key_from,
 	    .insecure_skip_verify = insecure, .timeout_s = timeout,
 	    .parallelism = r->o.parallelism, .max_retries = -1};
 	const char *s = getenv("LITEHCL_HTTP_RETRIES");

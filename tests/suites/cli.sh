@@ -7,6 +7,9 @@
 cd "$WORK" || exit 1
 unset LITELLM_API_BASE LITELLM_API_KEY
 export NO_COLOR=1
+# plans of a fresh configuration send no request, but the provider must be configured
+# (as in Terraform): an address where nothing listens, and a key
+export LITELLM_API_BASE=http://127.0.0.1:9 LITELLM_API_KEY=sk-cli-unused
 
 expect_rc() {	# NAME RC CMD...
 	name=$1 want=$2
@@ -91,8 +94,19 @@ expect_rc "plan -destroy on empty state" 0 "$LITEHCL" plan -destroy
 grep -q 'No changes. No objects need to be destroyed.' out.txt && ok "destroy plan: nothing to destroy" ||
 	fail "destroy plan: nothing to destroy" "$(cat out.txt)"
 expect_rc "bad -target address" 1 "$LITEHCL" plan -target='litellm_user.'
-expect_rc "apply without a server fails clearly" 1 "$LITEHCL" apply -auto-approve
-grep -q 'No LiteLLM API address' err.txt && ok "missing api_base is named" || fail "missing api_base is named" "$(cat err.txt)"
+expect_rc "apply without a server fails clearly" 1 env -u LITELLM_API_BASE "$LITEHCL" apply -auto-approve
+grep -q 'No LiteLLM API address' err.txt && grep -q 'LITELLM_API_BASE' err.txt && grep -q 'api_base in the provider "litellm" block' err.txt &&
+	ok "missing api_base is named" || fail "missing api_base is named" "$(cat err.txt)"
+# before any prompt, and by plan too (Terraform configures the provider while planning)
+expect_rc "apply without an address fails before the prompt" 1 sh -c "echo yes | env -u LITELLM_API_BASE '$LITEHCL' apply"
+! grep -q 'Enter a value' out.txt && ! grep -q 'Plan:' out.txt && grep -q 'No LiteLLM API address' err.txt &&
+	ok "no address: no plan, no prompt" || fail "no address: no plan, no prompt" "$(cat out.txt err.txt)"
+expect_rc "plan without an address fails" 1 env -u LITELLM_API_BASE "$LITEHCL" plan
+expect_rc "apply without a key fails before the prompt" 1 sh -c "echo yes | env -u LITELLM_API_KEY '$LITEHCL' apply"
+! grep -q 'Enter a value' out.txt && grep -q 'No LiteLLM API key' err.txt && grep -q 'LITELLM_API_KEY' err.txt &&
+	grep -q 'api_key in the provider "litellm" block' err.txt &&
+	ok "no key: named before any prompt" || fail "no key: named before any prompt" "$(cat out.txt err.txt)"
+! grep -q 'sk-cli-unused' out.txt err.txt && ok "the key is never printed" || fail "the key is never printed"
 
 # Invalid arguments are errors before any request.
 cd "$WORK" && mkdir invalid && cd invalid || exit 1

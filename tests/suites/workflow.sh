@@ -36,3 +36,27 @@ if [ -n "$cmd" ] && eval "\"\$LITEHCL\" ${cmd#litehcl }" >imp.txt 2>&1 &&
 else
 	fail "409 hint: pasted into a shell, it imports" "$(cat imp.txt)"
 fi
+
+# ---- a 401 names where the refused key came from, never the key ----
+new_dir k401
+cat > main.tf <<'EOF2'
+resource "litellm_user" "u" {
+  user_email = "k401@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1	# a user in the state: plan refreshes it
+LITELLM_API_KEY=sk-wrong-env-key "$LITEHCL" plan -no-color >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'The request was sent with the API key from the LITELLM_API_KEY environment variable.' err.txt &&
+	! grep -q 'sk-wrong-env-key' out.txt err.txt && ok "401: names LITELLM_API_KEY, not the key" ||
+	fail "401: names LITELLM_API_KEY, not the key" "rc=$rc" "$(cat err.txt)"
+cat > provider.tf <<'EOF2'
+provider "litellm" {
+  api_key = "sk-wrong-block-key"
+}
+EOF2
+"$LITEHCL" plan -no-color >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 1 ] && grep -q 'The request was sent with the API key from the api_key argument of the provider "litellm" block.' err.txt &&
+	! grep -q 'sk-wrong-block-key' out.txt err.txt && ok "401: names the provider block's api_key" ||
+	fail "401: names the provider block's api_key" "rc=$rc" "$(cat err.txt)"

@@ -340,7 +340,8 @@ test_errors(int port)
 		const char *path, *want;
 	} cases[] = {
 		{"/err1", "POST /err1: 409 Conflict: User with id bob already exists"},
-		{"/err1b", "POST /err1b: 401 Unauthorized: Authentication Error, Invalid proxy server token passed."},
+		{"/err1b", "POST /err1b: 401 Unauthorized: Authentication Error, Invalid proxy server token passed.\n"
+		    "The request was sent with the API key from the configuration."},
 		{"/err2", "POST /err2: 404 Not Found: User not found, passed user_id=x"},
 		{"/err2s", "POST /err2s: 405 Method Not Allowed: Method Not Allowed"},
 		{"/err3", "POST /err3: 422 Unprocessable Entity: body.user_role: Input should be "
