@@ -47,7 +47,8 @@ EOF2
 "$LITEHCL" apply -auto-approve >/dev/null 2>&1	# a user in the state: plan refreshes it
 LITELLM_API_KEY=sk-wrong-env-key "$LITEHCL" plan -no-color >out.txt 2>err.txt
 rc=$?
-[ $rc -eq 1 ] && grep -q 'The request was sent with the API key from the LITELLM_API_KEY environment variable.' err.txt &&
+flat() { tr '\n' ' ' < "$1" | tr -s ' '; }	# diagnostics are wrapped at 78 columns
+[ $rc -eq 1 ] && flat err.txt | grep -q 'The request was sent with the API key from the LITELLM_API_KEY environment variable.' &&
 	! grep -q 'sk-wrong-env-key' out.txt err.txt && ok "401: names LITELLM_API_KEY, not the key" ||
 	fail "401: names LITELLM_API_KEY, not the key" "rc=$rc" "$(cat err.txt)"
 cat > provider.tf <<'EOF2'
@@ -57,6 +58,6 @@ provider "litellm" {
 EOF2
 "$LITEHCL" plan -no-color >out.txt 2>err.txt
 rc=$?
-[ $rc -eq 1 ] && grep -q 'The request was sent with the API key from the api_key argument of the provider "litellm" block.' err.txt &&
+[ $rc -eq 1 ] && flat err.txt | grep -q 'The request was sent with the API key from the api_key argument of the provider "litellm" block.' &&
 	! grep -q 'sk-wrong-block-key' out.txt err.txt && ok "401: names the provider block's api_key" ||
 	fail "401: names the provider block's api_key" "rc=$rc" "$(cat err.txt)"
