@@ -23,6 +23,12 @@ void lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d);
  * ctx is an lh_cmd_out. */
 void lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
     const cJSON *index, const char *event, const char *id, double secs);
+/* The "Still creating... [10s elapsed]" ticker (cmd_progress.c): lh_cmd_progress
+ * reports each event with the lock held; starts are followed, ends forgotten. */
+void lh_cmd_progress_track(const lh_cmd_out *o, const char *addr, const char *type,
+    const char *name, const cJSON *index, const char *ev, const char *id);
+void lh_cmd_progress_lock(void);
+void lh_cmd_progress_unlock(void);
 /* Opens the state at path (NULL: terraform.tfstate) for operation, with -lock and
  * -lock-timeout as given (lock_timeout may be NULL).  False after a diagnostic. */
 bool lh_cmd_open_state(const char *path, bool lock, const char *lock_timeout,

@@ -97,11 +97,24 @@ verb(const char *ev)
 	return NULL;
 }
 
+static void progress_print(const lh_cmd_out *o, const char *addr, const char *type,
+    const char *name, const cJSON *index, const char *ev, const char *id, double secs);
+
 void
 lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
     const cJSON *index, const char *ev, const char *id, double secs)
 {
-	const lh_cmd_out *o = ctx;
+	/* one lock with the "Still creating..." ticker (cmd_progress.c) */
+	lh_cmd_progress_lock();
+	lh_cmd_progress_track(ctx, addr, type, name, index, ev, id);
+	progress_print(ctx, addr, type, name, index, ev, id, secs);
+	lh_cmd_progress_unlock();
+}
+
+static void
+progress_print(const lh_cmd_out *o, const char *addr, const char *type, const char *name,
+    const cJSON *index, const char *ev, const char *id, double secs)
+{
 	long s = (long)secs;
 	if (o->json) {
 		cJSON *x = cJSON_CreateObject(), *hook = cJSON_CreateObject();

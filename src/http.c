@@ -793,6 +793,28 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	job_free(j);
 }
 
+static lh_http_retry_fn retry_fn;
+static void *retry_ctx;
+
+void
+lh_http_on_retry(lh_http_retry_fn fn, void *ctx)
+{
+	retry_fn = fn;
+	retry_ctx = ctx;
+}
+
+/* A refused connection to this machine means nothing listens there: a server starting
+ * up takes well under a second, so a few quick tries are enough (a remote host that
+ * refuses may be restarting behind a load balancer, and gets the full retries). */
+#define LOOPBACK_REFUSED_ATTEMPTS 3
+
+static bool
+is_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "localhost") == 0 ||
+	    strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0;
+}
+
 static void
 schedule_retry(lh_http *h, job *j, double delay)
 {
@@ -864,7 +886,11 @@ finish_attempt(lh_http *h, job *j)
 			retryable = j->cc != CURLE_OPERATION_TIMEDOUT;
 		}
 	}
-	if (retryable && j->attempts <= h->max_retries && !h->stop) {
+	int max_attempts = h->max_retries + 1;
+	if (j->cc == CURLE_COULDNT_CONNECT && (j->oserr == ECONNREFUSED || j->oserr == 0) &&
+	    is_loopback(h->host) && max_attempts > LOOPBACK_REFUSED_ATTEMPTS)
+		max_attempts = LOOPBACK_REFUSED_ATTEMPTS;
+	if (retryable && j->attempts < max_attempts && !h->stop) {
 		double delay = h->backoff_s * pow(2, j->attempts - 1);
 		if (delay > BACKOFF_CAP_S)
 			delay = BACKOFF_CAP_S;
@@ -873,6 +899,8 @@ finish_attempt(lh_http *h, job *j)
 			delay = j->retry_after;
 		double spent = mono() - j->t_first;
 		if (spent + delay <= h->budget_s) {
+			if (retry_fn != NULL)
+				retry_fn(retry_ctx, msg, j->attempts, max_attempts, delay);
 			free(j->last_error);
 			j->last_error = msg;
 			j->pending = res;

@@ -142,6 +142,15 @@ void lh_http_stop(lh_http *h);
 bool lh_http_stopped(const lh_http *h);
 void lh_http_resume(lh_http *h);
 
+/* Told before each automatic retry: what failed (message), which attempt it was
+ * (attempt of max_attempts) and when the next one starts (delay_s).  Called from inside
+ * lh_http_run on the calling thread. */
+typedef void (*lh_http_retry_fn)(void *ctx, const char *message, int attempt,
+    int max_attempts, double delay_s);
+/* Sets the process-wide retry notice (NULL: none), so the command layer can say on
+ * stderr that a request is being retried.  Set it before any lh_http_run. */
+void lh_http_on_retry(lh_http_retry_fn fn, void *ctx);
+
 /* Synchronous convenience: runs req alone (not while lh_http_run is active) and fills
  * *out; req->done is ignored.  Free with lh_http_resp_clear.  Returns out->result. */
 lh_http_result lh_http_do(lh_http *h, const lh_http_req *req, lh_http_resp *out);

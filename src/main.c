@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "help.h"
+#include "http.h"
 #include "render.h"
 #include "state.h"
 
@@ -160,6 +161,26 @@ help_for(int argc, char **argv)
 		v[n++] = argv[1];
 	v[n++] = (char *)"-help";
 	return c->fn(n, v);
+}
+
+/* Before an automatic retry: what failed, which attempt, when the next one starts
+ * (stderr; stdout may be a -json stream).  Requests failing alike in parallel (a
+ * refused connection) are announced once per attempt number. */
+static void
+retry_notice(void *ctx, const char *msg, int attempt, int max, double delay)
+{
+	static char last[512];
+	static int last_attempt;
+	(void)ctx;
+	/* "POST /user/new: cannot connect ..." -> the reason after the request */
+	const char *reason = strstr(msg, ": ");
+	reason = reason ? reason + 2 : msg;
+	if (attempt == last_attempt && strcmp(reason, last) == 0)
+		return;
+	snprintf(last, sizeof last, "%s", reason);
+	last_attempt = attempt;
+	fprintf(stderr, "Retrying: %s (attempt %d of %d failed; next try in %.1f s)\n", msg,
+	    attempt, max, delay);
 }
 
 /* ---- completion (bash: complete -C / COMP_LINE) ---- */
@@ -332,6 +353,7 @@ main(int argc, char **argv)
 	const char *comp = getenv("COMP_LINE");
 	if (comp != NULL && getenv("COMP_POINT") != NULL && argc <= 4)
 		return complete(comp, getenv("COMP_POINT"));
+	lh_http_on_retry(retry_notice, NULL);
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i] + 1;

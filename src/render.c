@@ -1515,8 +1515,8 @@ void
 lh_ui_version(FILE *f)
 {
 	cJSON *x = cJSON_CreateObject();
+	/* exactly Terraform's fields: the litehcl version is in the message */
 	jadd(x, "terraform", cJSON_CreateString(LH_TF_COMPAT_VERSION));
-	jadd(x, "litehcl", cJSON_CreateString(LH_VERSION));
 	jadd(x, "ui", cJSON_CreateString("1.2"));
 	lh_ui_emit(f, "info", "version", x, "litehcl %s", LH_VERSION);
 }

@@ -457,6 +457,21 @@ test_retries(int port)
 	lh_http_free(h);
 }
 
+static int retry_notices, retry_last_attempt, retry_last_max;
+static double retry_last_delay;
+static char retry_last_msg[256];
+
+static void
+on_retry(void *ctx, const char *msg, int attempt, int max, double delay)
+{
+	(void)ctx;
+	retry_notices++;
+	retry_last_attempt = attempt;
+	retry_last_max = max;
+	retry_last_delay = delay;
+	snprintf(retry_last_msg, sizeof retry_last_msg, "%s", msg);
+}
+
 static void
 test_refused(void)
 {
@@ -470,12 +485,22 @@ test_refused(void)
 	lh_http *h = client(port, NULL, 5, 2);
 	lh_http_resp r;
 	char want[128];
+	/* on a loopback address a refusal means nothing listens: 3 attempts, not 6 */
 	snprintf(want, sizeof want, "POST /user/new: cannot connect to 127.0.0.1:%d: connection refused "
-	    "(after 6 attempts)", port);
+	    "(after 3 attempts)", port);
+	retry_notices = 0;
+	lh_http_on_retry(on_retry, NULL);
 	double t0 = now();
 	do_req(h, "POST", "/user/new", "{}", true, &r);
+	lh_http_on_retry(NULL, NULL);
 	check("connection refused: retried (never arrived), plain message", r.result == LH_HTTP_TRANSPORT &&
 	    r.error && strcmp(r.error, want) == 0 && now() - t0 < 5, "%s", r.error);
+	check("connection refused: each retry announced (attempt N of 3, next try in S s)",
+	    retry_notices == 2 && retry_last_attempt == 2 && retry_last_max == 3 &&
+	    retry_last_delay > 0 && strcmp(retry_last_msg, want) != 0 &&
+	    strstr(retry_last_msg, "connection refused") != NULL,
+	    "%d notices, last %d of %d in %.3f: %s", retry_notices, retry_last_attempt,
+	    retry_last_max, retry_last_delay, retry_last_msg);
 	lh_http_resp_clear(&r);
 	lh_http_free(h);
 }

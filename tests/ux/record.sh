@@ -25,3 +25,22 @@ mkdir diag && cd diag
 printf 'locals {\n  a = var.nope\n}\n' >main.tf
 terraform validate -no-color 2>&1 >/dev/null | as_litehcl >"$out/diag-plain.txt" || true
 terraform version -json >"$out/version.json"
+# a resource that takes 11 s to create and to destroy: Still creating / destroying
+cd "$tmp" && mkdir slow && cd slow
+cat >main.tf <<'TF'
+resource "terraform_data" "slow" {
+  input = "x"
+  provisioner "local-exec" {
+    command = "sleep 11"
+  }
+  provisioner "local-exec" {
+    when    = destroy
+    command = "sleep 11"
+  }
+}
+TF
+terraform init >/dev/null 2>&1
+terraform apply -auto-approve -no-color >"$out/slow-apply.txt" 2>&1
+terraform destroy -auto-approve -no-color >"$out/slow-destroy.txt" 2>&1
+terraform apply -auto-approve -json >"$out/slow-apply.jsonl" 2>&1
+terraform destroy -auto-approve -json >"$out/slow-destroy.jsonl" 2>&1
