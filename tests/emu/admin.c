@@ -72,6 +72,10 @@ config_json(void)
 	emu_add(c, "premium", cJSON_CreateBool(emu_cfg.premium));
 	emu_add(c, "db_connected", cJSON_CreateBool(emu_db_connected));
 	emu_add(c, "open_api", cJSON_CreateBool(emu_cfg.master_key == NULL));
+	emu_add(c, "tls", cJSON_CreateBool(emu_cfg.tls_dir != NULL));
+	emu_add(c, "latency_ms", cJSON_CreateNumber(emu_cfg.latency_ms));
+	emu_add(c, "conn_latency_ms", cJSON_CreateNumber(emu_cfg.conn_latency_ms));
+	emu_add(c, "write_latency_ms", cJSON_CreateNumber(emu_cfg.write_latency_ms));
 	if (emu_cfg.fixed_now_ms) {
 		emu_time_text(emu_cfg.fixed_now_ms, ts, sizeof ts);
 		emu_add_str(c, "now", ts);
@@ -84,11 +88,19 @@ config_json(void)
 static void
 admin_dump(struct emu_req *req, struct emu_resp *resp)
 {
-	cJSON *d = emu_store_dump();
+	cJSON *fl = emu_fault_list(), *cj = config_json();
+	char *f = cJSON_PrintUnformatted(fl), *c = cJSON_PrintUnformatted(cj), *extra;
 
-	emu_add(d, "faults", emu_fault_list());
-	emu_add(d, "config", config_json());
-	emu_resp_json(resp, 200, d);
+	cJSON_Delete(fl);
+	cJSON_Delete(cj);
+	emu_oom_check(f);
+	emu_oom_check(c);
+	extra = emu_strf(",\"faults\":%s,\"config\":%s", f, c);
+	resp->status = 200;
+	resp->body = emu_store_dump_text(extra);
+	free(extra);
+	free(f);
+	free(c);
 }
 
 /* Set columns of an existing row verbatim; user_id/team_id select the row. */
@@ -112,13 +124,15 @@ admin_patch(struct emu_req *req, struct emu_resp *resp, bool team)
 		emu_resp_detail(resp, 404, false, team ? "no such team" : "no such user");
 		return;
 	}
-	row = team ? t->row : u->row;
+	row = team ? t->row : emu_user_row(u);
 	for (const cJSON *m = req->json->child; m; m = m->next)
 		if (strcmp(m->string, idname) != 0)
 			emu_set(row, m->string, cJSON_Duplicate(m, true));
 	emu_json_fix_floats(row, float_cols);
-	if (u)
+	if (u) {
 		emu_user_reindex_email(u);
+		emu_users_reordered();   /* created_at may have changed */
+	}
 	emu_store_dirty = true;
 	emu_resp_json(resp, 200, cJSON_Duplicate(row, true));
 }
@@ -172,6 +186,11 @@ admin_fault_clear(struct emu_req *req, struct emu_resp *resp)
 static void
 admin_config(struct emu_req *req, struct emu_resp *resp)
 {
+	const struct {
+		const char *name;
+		int *ms;
+	} lat[] = {{"latency_ms", &emu_cfg.latency_ms}, {"conn_latency_ms", &emu_cfg.conn_latency_ms},
+	           {"write_latency_ms", &emu_cfg.write_latency_ms}, {NULL, NULL}};
 	const cJSON *b = req->json, *v;
 	int64_t ms;
 
@@ -183,6 +202,16 @@ admin_config(struct emu_req *req, struct emu_resp *resp)
 		emu_cfg.premium = cJSON_IsTrue(v);
 	if (cJSON_IsBool(v = cJSON_GetObjectItemCaseSensitive(b, "db_connected")))
 		emu_db_connected = cJSON_IsTrue(v);
+	for (int i = 0; lat[i].name; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(b, lat[i].name);
+		if (!v)
+			continue;
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 600000) {
+			emu_resp_detail(resp, 400, false, "latencies: expected 0..600000 ms");
+			return;
+		}
+		*lat[i].ms = (int)v->valuedouble;
+	}
 	v = cJSON_GetObjectItemCaseSensitive(b, "now");
 	if (cJSON_IsNull(v))
 		emu_cfg.fixed_now_ms = 0;
@@ -221,6 +250,8 @@ emu_admin_dispatch(struct emu_req *req, struct emu_resp *resp)
 
 	if (get && strcmp(p, "/dump") == 0)
 		admin_dump(req, resp);
+	else if (get && strcmp(p, "/stats") == 0)
+		emu_resp_json(resp, 200, emu_server_stats(false));
 	else if (get && strcmp(p, "/faults") == 0)
 		emu_resp_json(resp, 200, emu_fault_list());
 	else if (get && strcmp(p, "/config") == 0)
@@ -247,6 +278,8 @@ emu_admin_dispatch(struct emu_req *req, struct emu_resp *resp)
 		admin_config(req, resp);
 	else if (strcmp(p, "/save") == 0)
 		admin_save(req, resp);
+	else if (strcmp(p, "/stats/reset") == 0)
+		emu_resp_json(resp, 200, emu_server_stats(true));
 	else
 		return false;
 	return true;

@@ -33,6 +33,10 @@ struct emu_config {
 	const char *seed_file;       /* state loaded at start, or NULL */
 	int threads;                 /* MHD thread pool size */
 	int hang_max_ms;             /* a hung response is cut after this long */
+	const char *tls_dir;         /* --tls: serve HTTPS with DIR/cert.pem + DIR/key.pem */
+	int latency_ms;              /* the network model: added to every answer, */
+	int conn_latency_ms;         /* ... to the first answer on a new connection, */
+	int write_latency_ms;        /* ... to every write (non-GET) */
 	bool have_seed_random;       /* --seed-random given: deterministic ids/faults */
 	uint64_t seed_random;
 	int64_t fixed_now_ms;        /* --now: frozen clock (ms since epoch), 0 = real */
@@ -124,6 +128,29 @@ void emu_push(cJSON *arr, cJSON *v);                             /* append to an
 /* Copy of a string member, or NULL when absent/not a string. */
 const char *emu_get_str(const cJSON *obj, const char *name);
 
+/* A growable string (p NUL-terminated once anything was put; free(p) when done). */
+struct emu_buf {
+	char *p;
+	size_t n, cap;
+};
+void emu_buf_put(struct emu_buf *b, const char *s, size_t k);
+void emu_buf_str(struct emu_buf *b, const char *s);
+
+/* Walk compact JSON text without building a tree: the members of an object (fn gets the
+ * raw name, unescaped only if it had no escapes, and the value's text) or the elements of
+ * an array; fn returns false to stop.  False when the text is malformed (or fn stopped). */
+bool emu_text_members(const char *p, const char *end,
+                      bool (*fn)(const char *name, size_t nlen, const char *v, const char *vend,
+                                 void *arg),
+                      void *arg);
+bool emu_text_elements(const char *p, const char *end,
+                       bool (*fn)(const char *e, const char *eend, void *arg), void *arg);
+/* The top-level member name of an object's text, parsed (caller deletes); NULL if absent. */
+cJSON *emu_text_member(const char *text, const char *name);
+/* Order two column values like Postgres: nulls last ascending; numbers (when numeric) or
+ * strings by byte value. */
+int emu_value_cmp(const cJSON *a, const cJSON *b, bool numeric);
+
 /* ---- clock.c ---- */
 /* Current time (ms since epoch; frozen by --now) and its ISO text
  * "2024-06-14T22:48:36.594000Z" or another EMU_TIME_* spelling (buf >= 40). */
@@ -191,6 +218,9 @@ bool emu_admin_dispatch(struct emu_req *req, struct emu_resp *resp);
 int emu_server_start(void);
 /* Release hung/delayed connections and stop the daemon. */
 void emu_server_stop(void);
+/* {"connections","requests","writes","faults","routes":{"METHOD /route":N}} since start
+ * or the last reset (reset: zero them after reading).  Caller deletes. */
+cJSON *emu_server_stats(bool reset);
 /* Readiness toggle (admin): false makes /health/readiness answer 503. */
 extern volatile bool emu_db_connected;
 

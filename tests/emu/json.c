@@ -358,3 +358,171 @@ emu_resp_detail_errorf(struct emu_resp *resp, int status, const char *fmt, ...)
 	emu_resp_detail(resp, status, true, msg);
 	free(msg);
 }
+
+/* ---- walking compact JSON text without building trees ---- */
+
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p at the opening quote; returns just past the closing one, or NULL. */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* p at a value; returns just past it, or NULL when the text ends first. */
+static const char *
+skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	do {
+		if (p >= end)
+			return NULL;
+		if (*p == '"') {
+			if (!(p = skip_string(p, end)))
+				return NULL;
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']')
+			depth--;
+		else if (depth == 0) {   /* a scalar: up to the next delimiter */
+			while (p < end && !strchr(",}] \t\r\n", *p))
+				p++;
+			return p;
+		}
+		p++;
+	} while (depth > 0);
+	return p;
+}
+
+bool
+emu_text_members(const char *p, const char *end,
+                 bool (*fn)(const char *name, size_t nlen, const char *v, const char *vend,
+                            void *arg),
+                 void *arg)
+{
+	p = skip_ws(p, end);
+	if (p >= end || *p != '{')
+		return false;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}')
+		return true;
+	for (;;) {
+		const char *name, *nend, *v;
+		if (p >= end || *p != '"' || !(nend = skip_string(p, end)))
+			return false;
+		name = p + 1;
+		p = skip_ws(nend, end);
+		if (p >= end || *p != ':')
+			return false;
+		v = skip_ws(p + 1, end);
+		if (!(p = skip_value(v, end)))
+			return false;
+		if (!fn(name, (size_t)(nend - 1 - name), v, p, arg))
+			return false;
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		return p < end && *p == '}';
+	}
+}
+
+bool
+emu_text_elements(const char *p, const char *end,
+                  bool (*fn)(const char *e, const char *eend, void *arg), void *arg)
+{
+	p = skip_ws(p, end);
+	if (p >= end || *p != '[')
+		return false;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == ']')
+		return true;
+	for (;;) {
+		const char *e = p;
+		if (!(p = skip_value(e, end)) || !fn(e, p, arg))
+			return false;
+		p = skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = skip_ws(p + 1, end);
+			continue;
+		}
+		return p < end && *p == ']';
+	}
+}
+
+struct member_find {
+	const char *name;
+	cJSON *found;
+};
+
+static bool
+member_find_cb(const char *name, size_t nlen, const char *v, const char *vend, void *arg)
+{
+	struct member_find *f = arg;
+
+	if (strlen(f->name) != nlen || memcmp(f->name, name, nlen) != 0)
+		return true;
+	f->found = cJSON_ParseWithLength(v, (size_t)(vend - v));
+	emu_oom_check(f->found);
+	return false;   /* stop */
+}
+
+cJSON *
+emu_text_member(const char *text, const char *name)
+{
+	struct member_find f = {name, NULL};
+
+	emu_text_members(text, text + strlen(text), member_find_cb, &f);
+	return f.found;
+}
+
+int
+emu_value_cmp(const cJSON *a, const cJSON *b, bool numeric)
+{
+	bool an = !a || cJSON_IsNull(a), bn = !b || cJSON_IsNull(b);
+	double x, y;
+
+	if (an || bn)
+		return an == bn ? 0 : (an ? 1 : -1);
+	if (numeric && emu_json_number(a, &x) && emu_json_number(b, &y))
+		return (x > y) - (x < y);
+	if (cJSON_IsString(a) && cJSON_IsString(b))
+		return strcmp(a->valuestring, b->valuestring);
+	return 0;
+}
+
+void
+emu_buf_put(struct emu_buf *b, const char *s, size_t k)
+{
+	if (b->n + k + 1 > b->cap) {
+		b->cap = (b->n + k + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		emu_oom_check(b->p);
+	}
+	memcpy(b->p + b->n, s, k);
+	b->n += k;
+	b->p[b->n] = 0;
+}
+
+void
+emu_buf_str(struct emu_buf *b, const char *s)
+{
+	emu_buf_put(b, s, strlen(s));
+}

@@ -36,7 +36,11 @@ static const char usage[] =
 	"  --default-models a,b        server-side default for new users\n"
 	"  --default-user-role R       server-side default for new users\n"
 	"  --threads N                 HTTP thread pool size (default 2)\n"
-	"  --hang-max-ms N             cut a hung answer after N ms (default 300000)\n";
+	"  --hang-max-ms N             cut a hung answer after N ms (default 300000)\n"
+	"  --tls DIR                   HTTPS with DIR/cert.pem and DIR/key.pem (made when missing)\n"
+	"  --latency-ms N              every answer waits N ms (a network round trip)\n"
+	"  --conn-latency-ms N         the first answer on a new connection waits N ms more\n"
+	"  --write-latency-ms N        every write (non-GET) waits N ms more (a database commit)\n";
 
 static int
 die(const char *fmt, const char *arg)
@@ -133,6 +137,16 @@ parse_valued(const char *flag, const char *v)
 		if (!parse_long(v, 1, 64, &n))
 			return die("--threads: expected 1..64, got '%s'", v);
 		emu_cfg.threads = (int)n;
+	} else if (!strcmp(flag, "--tls")) {
+		if (!*v)
+			return die("--tls: expected a directory, got '%s'", v);
+		emu_cfg.tls_dir = v;
+	} else if (!strcmp(flag, "--latency-ms") || !strcmp(flag, "--conn-latency-ms") ||
+	           !strcmp(flag, "--write-latency-ms")) {
+		if (!parse_long(v, 0, 600000, &n))
+			return die("expected 0..600000 ms, got '%s'", v);
+		*(flag[2] == 'l' ? &emu_cfg.latency_ms : flag[2] == 'c' ? &emu_cfg.conn_latency_ms
+		                                                        : &emu_cfg.write_latency_ms) = (int)n;
 	} else if (!strcmp(flag, "--hang-max-ms")) {
 		if (!parse_long(v, 1, 86400000, &n))
 			return die("--hang-max-ms: expected a positive number, got '%s'", v);

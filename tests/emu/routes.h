@@ -17,15 +17,13 @@ bool emu_team_drop_member(struct emu_team *t, const char *user_id);
 /* /user/info's "teams": the teams whose roster lists the user (as /team/list?user_id= shows
  * them: with team_memberships and keys, sorted by alias), then the other teams named in
  * the user's "teams" column, as raw rows. */
-cJSON *emu_user_team_rows(const struct emu_user *u);
+cJSON *emu_user_team_rows(struct emu_user *u);
 /* Query parameter or NULL. */
 const char *emu_query(const struct emu_req *req, const char *name);
 /* Integer query parameter lo..hi (def when absent); a bad value appends FastAPI's 422
  * detail to detail and leaves *out = def. */
 bool emu_query_int(const struct emu_req *req, const char *name, long def, long lo, long hi,
                    long *out, cJSON *detail);
-/* Order two column values like Postgres: nulls last ascending (first descending). */
-int emu_column_cmp(const cJSON *a, const cJSON *b, bool numeric);
 /* The budget_duration check of new servers: false (resp filled) when invalid. */
 bool emu_check_duration(const cJSON *body, const char *type, struct emu_resp *resp);
 

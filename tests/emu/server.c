@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
@@ -36,6 +39,9 @@ struct conn {
 	bool too_big;
 	bool decided;                /* fault chosen */
 	struct emu_fault_hit fault;
+	int delay_ms;                /* fault delay + the network model's latencies */
+	uint64_t conn_serial;        /* which connection (1, 2, ... since start) */
+	bool new_conn;               /* the first request on its connection */
 	bool waiting;                /* suspended for a delay, counted in n_suspended */
 	bool delayed;                /* the delay has been served */
 	char *out;                   /* TRUNCATE/HANG: the full answer */
@@ -44,7 +50,20 @@ struct conn {
 	atomic_bool released;        /* hang over: end the body with an error */
 };
 
+/* One per TCP connection (MHD's socket context). */
+struct sock {
+	uint64_t serial;
+	long nreq;
+};
+
 static struct MHD_Daemon *daemon_;
+static char *tls_key, *tls_cert;
+
+/* ---- counters for benchmarks (GET /__emu/stats) ---- */
+static pthread_mutex_t stats_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t st_connections, st_requests, st_writes, st_faults;
+static uint64_t conn_serials;
+static cJSON *st_routes;         /* "METHOD /route" -> count */
 static atomic_bool stopping;
 static atomic_int n_suspended;
 static int log_fd = -1;
@@ -193,7 +212,8 @@ log_body(const struct emu_req *req)
 
 /* One JSON line per request; never headers (the key travels there). */
 static void
-log_request(const struct emu_req *req, int status, const struct emu_fault_hit *f)
+log_request(const struct emu_req *req, int status, const struct emu_fault_hit *f,
+            const struct conn *c)
 {
 	cJSON *o;
 	char *line, ts[40];
@@ -208,6 +228,9 @@ log_request(const struct emu_req *req, int status, const struct emu_fault_hit *f
 	emu_add(o, "query", cJSON_Duplicate(req->query, true));
 	emu_add(o, "body", log_body(req));
 	emu_add(o, "status", cJSON_CreateNumber(status));
+	emu_add(o, "conn", cJSON_CreateNumber((double)c->conn_serial));
+	if (c->new_conn)
+		emu_add(o, "new_conn", cJSON_CreateTrue());
 	if (f && f->kind != EMU_FAULT_NONE)
 		emu_add_str(o, "fault", emu_fault_kind_name(f->kind));
 	line = cJSON_PrintUnformatted(o);
@@ -406,6 +429,7 @@ dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
 		emu_resp_detail(resp, 404, false, "Not Found");
 	if (admin || strcmp(req->method, "GET") != 0)
 		emu_store_gen++;
+	emu_store_cool();   /* users the route parsed go back to their compact text */
 	emu_store_unlock();
 }
 
@@ -574,12 +598,12 @@ route_of(const char *url)
 static bool
 delay_first(struct conn *c)
 {
-	if (c->fault.delay_ms <= 0 || c->delayed || atomic_load(&stopping))
+	if (c->delay_ms <= 0 || c->delayed || atomic_load(&stopping))
 		return false;
 	c->delayed = c->waiting = true;
 	atomic_fetch_add(&n_suspended, 1);
 	MHD_suspend_connection(c->mc);
-	timer_add(c, c->fault.delay_ms);
+	timer_add(c, c->delay_ms);
 	return true;
 }
 
@@ -599,6 +623,53 @@ build_req(struct conn *c, const char *url, const char *method, const char *route
 	                    (route && strncmp(route, "/__emu/", 7) == 0);
 }
 
+/* Count an API request (not the /__emu/ ones) for GET /__emu/stats. */
+static void
+count_request(const struct emu_req *req, const struct conn *c)
+{
+	const char *route = req->route ? req->route : req->path;
+	char *name;
+	cJSON *n;
+
+	if (req->route && strncmp(req->route, "/__emu/", 7) == 0)
+		return;
+	name = emu_strf("%s %s", req->method, route);
+	pthread_mutex_lock(&stats_mu);
+	st_requests++;
+	st_writes += strcmp(req->method, "GET") != 0;
+	st_faults += c->fault.kind != EMU_FAULT_NONE;
+	if (!st_routes)
+		st_routes = cJSON_CreateObject();
+	n = cJSON_GetObjectItemCaseSensitive(st_routes, name);
+	if (n)
+		cJSON_SetNumberValue(n, n->valuedouble + 1);
+	else
+		emu_add(st_routes, name, cJSON_CreateNumber(1));
+	pthread_mutex_unlock(&stats_mu);
+	free(name);
+}
+
+cJSON *
+emu_server_stats(bool reset)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	emu_oom_check(r);
+	pthread_mutex_lock(&stats_mu);
+	emu_add(r, "connections", cJSON_CreateNumber((double)st_connections));
+	emu_add(r, "requests", cJSON_CreateNumber((double)st_requests));
+	emu_add(r, "writes", cJSON_CreateNumber((double)st_writes));
+	emu_add(r, "faults", cJSON_CreateNumber((double)st_faults));
+	emu_add(r, "routes", st_routes ? cJSON_Duplicate(st_routes, true) : cJSON_CreateObject());
+	if (reset) {
+		st_connections = st_requests = st_writes = st_faults = 0;
+		cJSON_Delete(st_routes);
+		st_routes = NULL;
+	}
+	pthread_mutex_unlock(&stats_mu);
+	return r;
+}
+
 /* Send resp the way the fault (if any) wants it mangled; log it first. */
 static enum MHD_Result
 send_answer(struct conn *c, const struct emu_req *req, struct emu_resp *resp)
@@ -607,7 +678,8 @@ send_answer(struct conn *c, const struct emu_req *req, struct emu_resp *resp)
 
 	if (!resp->status)
 		emu_resp_detail(resp, 500, false, "Internal Server Error");
-	log_request(req, f->kind == EMU_FAULT_RESET ? 0 : resp->status, f);
+	count_request(req, c);
+	log_request(req, f->kind == EMU_FAULT_RESET ? 0 : resp->status, f, c);
 	switch (f->kind) {
 	case EMU_FAULT_RESET:
 		return reset_connection(c->mc);
@@ -640,8 +712,15 @@ finish(struct conn *c, const char *url, const char *method)
 	}
 	if (!c->decided) {
 		c->decided = true;
-		if (!route || strncmp(route, "/__emu/", 7) != 0)
+		if (!route || strncmp(route, "/__emu/", 7) != 0) {
 			emu_fault_decide(method, route ? route : url, &c->fault);
+			/* the network model: every answer waits latency_ms, the first one on a new
+			 * connection also conn_latency_ms (TCP and TLS handshakes), a write also
+			 * write_latency_ms (the database commit) */
+			c->delay_ms = c->fault.delay_ms + emu_cfg.latency_ms +
+			              (c->new_conn ? emu_cfg.conn_latency_ms : 0) +
+			              (strcmp(method, "GET") != 0 ? emu_cfg.write_latency_ms : 0);
+		}
 	}
 	if (delay_first(c))
 		return MHD_YES;
@@ -685,10 +764,17 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *me
 	struct conn *c = *con_cls;
 
 	if (!c) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		struct sock *sk = ci ? ci->socket_context : NULL;
 		c = calloc(1, sizeof *c);
 		if (!c)
 			return MHD_NO;
 		c->mc = mc;
+		if (sk) {
+			c->conn_serial = sk->serial;
+			c->new_conn = ++sk->nreq == 1;
+		}
 		*con_cls = c;
 		return MHD_YES;
 	}
@@ -714,6 +800,104 @@ on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 	free(c->out);
 	free(c);
 	*con_cls = NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+	struct sock *sk;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		sk = calloc(1, sizeof *sk);
+		if (!sk)
+			return;
+		pthread_mutex_lock(&stats_mu);
+		sk->serial = ++conn_serials;
+		st_connections++;
+		pthread_mutex_unlock(&stats_mu);
+		*socket_context = sk;
+	} else {
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
+/* ---- TLS ---- */
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct emu_buf b = {0};
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		emu_buf_put(&b, chunk, n);
+	fclose(f);
+	return b.p;
+}
+
+/* A self-signed certificate for 127.0.0.1 and localhost (EC P-256, 2 days), made with the
+ * openssl command into DIR/cert.pem and DIR/key.pem (each written under a temporary name
+ * and renamed, so a concurrent start never reads half a file). */
+static bool
+tls_generate(const char *dir, const char *cert, const char *key)
+{
+	char *tcert = emu_strf("%s.%d.tmp", cert, (int)getpid());
+	char *tkey = emu_strf("%s.%d.tmp", key, (int)getpid());
+	char *argv[] = {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+	                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", tkey, "-out", tcert,
+	                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+	                "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL};
+	posix_spawn_file_actions_t fa;
+	extern char **environ;
+	pid_t pid;
+	int st = -1;
+	bool ok = false;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "litellm-emu: --tls %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, "openssl", &fa, NULL, argv, environ) == 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	posix_spawn_file_actions_destroy(&fa);
+	ok = st == 0 && rename(tkey, key) == 0 && rename(tcert, cert) == 0;
+	if (!ok)
+		fprintf(stderr, "litellm-emu: --tls: cannot make a certificate with openssl in %s\n",
+		        dir);
+out:
+	unlink(tkey);
+	unlink(tcert);
+	free(tcert);
+	free(tkey);
+	return ok;
+}
+
+static bool
+tls_load(void)
+{
+	const char *dir = emu_cfg.tls_dir;
+	char *cert = emu_strf("%s/cert.pem", dir), *key = emu_strf("%s/key.pem", dir);
+	bool ok = true;
+
+	if ((access(cert, R_OK) != 0 || access(key, R_OK) != 0) && !tls_generate(dir, cert, key))
+		ok = false;
+	if (ok && (!(tls_cert = slurp(cert)) || !(tls_key = slurp(key)))) {
+		fprintf(stderr, "litellm-emu: --tls: cannot read %s or %s\n", cert, key);
+		ok = false;
+	}
+	free(cert);
+	free(key);
+	return ok;
 }
 
 /* ---- start / stop ---- */
@@ -756,6 +940,25 @@ emu_server_start(void)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 
+	struct MHD_OptionItem tls[] = {
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, NULL},
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
+
+	if (emu_cfg.tls_dir) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+			fputs("litellm-emu: --tls: this libmicrohttpd has no TLS\n", stderr);
+			return -1;
+		}
+		if (!tls_load())
+			return -1;
+		flags |= MHD_USE_TLS;
+		tls[0].ptr_value = tls_key;
+		tls[1].ptr_value = tls_cert;
+	} else {
+		tls[0].option = MHD_OPTION_END;
+	}
 	if (!open_log() || !start_timer())
 		return -1;
 	memset(&sa, 0, sizeof sa);
@@ -766,8 +969,10 @@ emu_server_start(void)
 	                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned)emu_cfg.threads,
 	                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	                           MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 	                           MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+	                           MHD_OPTION_ARRAY, tls,
 	                           MHD_OPTION_END);
 	if (!daemon_) {
 		fprintf(stderr, "litellm-emu: cannot listen on 127.0.0.1:%d\n", emu_cfg.port);
@@ -800,4 +1005,9 @@ emu_server_stop(void)
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = -1;
+	free(tls_key);
+	free(tls_cert);
+	tls_key = tls_cert = NULL;
+	cJSON_Delete(st_routes);
+	st_routes = NULL;
 }

@@ -36,7 +36,13 @@ hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
-	return h ^ (h >> 29);
+	/* FNV's low bits are weak for keys that differ only at the end ("user-1234"):
+	 * mix every bit into the low ones the table uses (murmur3's finalizer) */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 static void map_put(struct map *m, const char *key, void *val);
@@ -361,6 +367,129 @@ new_key_row(const char *user_id, const char *secret)
 
 /* ---- users ---- */
 
+static struct emu_user **hot;        /* users whose row or keys are parsed */
+static size_t nhot, caphot;
+static size_t dup_emails;            /* users indexed under an email another user holds */
+static uint64_t users_gen = 1;       /* bumped when users come, go or change created_at */
+
+static void
+make_hot(struct emu_user *u)
+{
+	if (u->hot)
+		return;
+	if (nhot == caphot) {
+		caphot = caphot ? caphot * 2 : 64;
+		hot = realloc(hot, caphot * sizeof *hot);
+		if (!hot)
+			abort();
+	}
+	hot[nhot++] = u;
+	u->hot = true;
+}
+
+cJSON *
+emu_user_row(struct emu_user *u)
+{
+	if (!u->row) {
+		u->row = cJSON_Parse(u->text);
+		emu_oom_check(u->row);
+		free(u->text);
+		u->text = NULL;
+		make_hot(u);
+	}
+	return u->row;
+}
+
+cJSON *
+emu_user_keys(struct emu_user *u)
+{
+	if (!u->keys) {
+		u->keys = u->keys_text ? cJSON_Parse(u->keys_text) : cJSON_CreateArray();
+		emu_oom_check(u->keys);
+		free(u->keys_text);
+		u->keys_text = NULL;
+		make_hot(u);
+	}
+	return u->keys;
+}
+
+/* Print a hot user back to text and drop its trees. */
+static void
+freeze(struct emu_user *u)
+{
+	if (u->row) {
+		const char *c = emu_get_str(u->row, "created_at");
+		snprintf(u->created_at, sizeof u->created_at, "%s", c ? c : "");
+		u->text = cJSON_PrintUnformatted(u->row);
+		emu_oom_check(u->text);
+		cJSON_Delete(u->row);
+		u->row = NULL;
+	}
+	if (u->keys) {
+		u->nkeys = cJSON_GetArraySize(u->keys);
+		u->keys_text = u->nkeys ? cJSON_PrintUnformatted(u->keys) : NULL;
+		if (u->nkeys)
+			emu_oom_check(u->keys_text);
+		cJSON_Delete(u->keys);
+		u->keys = NULL;
+	}
+	u->hot = false;
+}
+
+void
+emu_store_cool(void)
+{
+	for (size_t i = 0; i < nhot; i++)
+		freeze(hot[i]);
+	nhot = 0;
+}
+
+static void
+unhot(struct emu_user *u)
+{
+	for (size_t i = 0; u->hot && i < nhot; i++)
+		if (hot[i] == u) {
+			hot[i] = hot[--nhot];
+			u->hot = false;
+		}
+}
+
+const char *
+emu_user_text(struct emu_user *u)
+{
+	if (u->row) {
+		unhot(u);
+		freeze(u);
+	}
+	return u->text;
+}
+
+const char *
+emu_user_keys_text(struct emu_user *u)
+{
+	if (u->keys) {
+		unhot(u);
+		freeze(u);
+	}
+	return u->keys_text ? u->keys_text : "[]";
+}
+
+cJSON *
+emu_user_field(struct emu_user *u, const char *name)
+{
+	if (u->row) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(u->row, name);
+		return v ? cJSON_Duplicate(v, true) : NULL;
+	}
+	return emu_text_member(u->text, name);
+}
+
+void
+emu_users_reordered(void)
+{
+	users_gen++;
+}
+
 struct emu_user *
 emu_user_get(const char *user_id)
 {
@@ -385,12 +514,15 @@ unindex_email(struct emu_user *u)
 	if (!k)
 		return;
 	u->email_key = NULL;
-	if (map_get(&users_by_email, k) == u) {
+	if (map_get(&users_by_email, k) != u) {
+		dup_emails--;   /* it was a shadowed duplicate */
+	} else {
 		map_del(&users_by_email, k);
 		/* another user may share the address (old servers allowed it) */
-		for (size_t i = 0; i < nusers; i++)
-			if (users[i]->email_key && strcmp(users[i]->email_key, k) == 0) {
+		for (size_t i = 0; dup_emails && i < nusers; i++)
+			if (users[i] != u && users[i]->email_key && strcmp(users[i]->email_key, k) == 0) {
 				map_put(&users_by_email, k, users[i]);
+				dup_emails--;
 				break;
 			}
 	}
@@ -400,14 +532,18 @@ unindex_email(struct emu_user *u)
 void
 emu_user_reindex_email(struct emu_user *u)
 {
-	const char *mail = emu_get_str(u->row, "user_email");
+	const char *mail = emu_get_str(emu_user_row(u), "user_email");
 
 	unindex_email(u);
+	free(u->email);
+	u->email = mail ? emu_strdup(mail) : NULL;
 	if (!mail)
 		return;
 	u->email_key = emu_email_norm(mail);
 	if (!map_get(&users_by_email, u->email_key))
 		map_put(&users_by_email, u->email_key, u);
+	else
+		dup_emails++;
 }
 
 struct emu_user *
@@ -417,10 +553,9 @@ emu_user_insert(const char *user_id)
 
 	if (!u)
 		abort();
+	u->id = emu_strdup(user_id);
 	u->row = new_user_row(user_id);
-	u->keys = cJSON_CreateArray();
-	if (!u->keys)
-		abort();
+	make_hot(u);
 	u->seq = ++next_seq;
 	if (nusers == capusers) {
 		capusers = capusers ? capusers * 2 : 64;
@@ -431,6 +566,7 @@ emu_user_insert(const char *user_id)
 	u->idx = nusers;
 	users[nusers++] = u;
 	map_put(&users_by_id, user_id, u);
+	users_gen++;
 	emu_store_dirty = true;
 	return u;
 }
@@ -440,22 +576,25 @@ user_free(struct emu_user *u)
 {
 	cJSON_Delete(u->row);
 	cJSON_Delete(u->keys);
+	free(u->id);
+	free(u->text);
+	free(u->keys_text);
+	free(u->email);
 	free(u->email_key);
-	free(u->info_cache);
 	free(u);
 }
 
 void
 emu_user_delete(struct emu_user *u)
 {
-	const char *id = emu_get_str(u->row, "user_id");
-
 	unindex_email(u);
-	if (id && map_get(&users_by_id, id) == u)
-		map_del(&users_by_id, id);
+	unhot(u);
+	if (map_get(&users_by_id, u->id) == u)
+		map_del(&users_by_id, u->id);
 	users[u->idx] = users[--nusers];
 	users[u->idx]->idx = u->idx;
 	user_free(u);
+	users_gen++;
 	emu_store_dirty = true;
 }
 
@@ -473,8 +612,8 @@ emu_user_mint_key(struct emu_user *u, cJSON **key_row)
 	for (int i = 0; i < 22; i++)
 		secret[3 + i] = alphabet[emu_rand64() & 63];
 	secret[25] = 0;
-	k = new_key_row(emu_get_str(u->row, "user_id"), secret);
-	emu_push(u->keys, k);
+	k = new_key_row(u->id, secret);
+	emu_push(emu_user_keys(u), k);
 	if (key_row)
 		*key_row = k;
 	emu_store_dirty = true;
@@ -484,11 +623,11 @@ emu_user_mint_key(struct emu_user *u, cJSON **key_row)
 void
 emu_user_add_team(struct emu_user *u, const char *team_id)
 {
-	cJSON *t = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
+	cJSON *row = emu_user_row(u), *t = cJSON_GetObjectItemCaseSensitive(row, "teams");
 
 	if (!cJSON_IsArray(t)) {
 		t = cJSON_CreateArray();
-		emu_set(u->row, "teams", t);
+		emu_set(row, "teams", t);
 	}
 	for (cJSON *e = t->child; e; e = e->next)
 		if (cJSON_IsString(e) && strcmp(e->valuestring, team_id) == 0)
@@ -500,7 +639,7 @@ emu_user_add_team(struct emu_user *u, const char *team_id)
 void
 emu_user_remove_team(struct emu_user *u, const char *team_id)
 {
-	cJSON *t = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(emu_user_row(u), "teams");
 	int i = 0;
 
 	if (!cJSON_IsArray(t))
@@ -511,6 +650,98 @@ emu_user_remove_team(struct emu_user *u, const char *team_id)
 			emu_store_dirty = true;
 			return;
 		}
+}
+
+/* ---- sorted indexes ---- */
+
+static const char *const sort_cols[] = {"user_id", "user_email", "created_at", "spend",
+                                        "user_alias", "user_role", NULL};
+struct sorted {
+	uint64_t gen;           /* users_gen (id, created_at) or emu_store_gen it was built at */
+	struct emu_user **v;
+	cJSON **vals;
+	size_t n;
+};
+static struct sorted sorted_by[6];
+static int sorting_col;
+static cJSON **sorting_vals;
+
+static int
+sorted_cmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = emu_value_cmp(sorting_vals[a], sorting_vals[b], sorting_col == 3);
+
+	if (c)
+		return c;
+	return (users[a]->seq > users[b]->seq) - (users[a]->seq < users[b]->seq);
+}
+
+static void
+sorted_clear(struct sorted *s)
+{
+	for (size_t i = 0; s->vals && i < s->n; i++)
+		cJSON_Delete(s->vals[i]);
+	free(s->v);
+	free(s->vals);
+	memset(s, 0, sizeof *s);
+}
+
+size_t
+emu_users_sorted(const char *column, struct emu_user ***out, cJSON ***vals)
+{
+	int col = 0;
+	struct sorted *s;
+	uint64_t gen;
+	size_t *ix;
+	cJSON **tmp;
+
+	while (sort_cols[col] && strcmp(sort_cols[col], column))
+		col++;
+	if (!sort_cols[col])
+		col = 0;
+	/* user_id and created_at only change when users come and go (or a seed rewrites
+	 * created_at); every other column may change with any write */
+	gen = (col == 0 || col == 2) ? users_gen : users_gen * 1000003u + emu_store_gen;
+	s = &sorted_by[col];
+	if (s->v && s->gen == gen) {
+		*out = s->v;
+		*vals = s->vals;
+		return s->n;
+	}
+	sorted_clear(s);
+	emu_store_cool();
+	tmp = emu_xmalloc(sizeof *tmp * (nusers + 1));
+	ix = emu_xmalloc(sizeof *ix * (nusers + 1));
+	for (size_t i = 0; i < nusers; i++) {
+		ix[i] = i;
+		if (col == 0)
+			tmp[i] = cJSON_CreateString(users[i]->id);
+		else if (col == 2)
+			tmp[i] = users[i]->created_at[0] ? cJSON_CreateString(users[i]->created_at) : NULL;
+		else
+			tmp[i] = emu_user_field(users[i], sort_cols[col]);
+		if (tmp[i] && cJSON_IsNull(tmp[i])) {
+			cJSON_Delete(tmp[i]);
+			tmp[i] = NULL;
+		}
+	}
+	sorting_col = col;
+	sorting_vals = tmp;
+	qsort(ix, nusers, sizeof *ix, sorted_cmp);
+	s->v = emu_xmalloc(sizeof *s->v * (nusers + 1));
+	s->vals = emu_xmalloc(sizeof *s->vals * (nusers + 1));
+	for (size_t i = 0; i < nusers; i++) {
+		s->v[i] = users[ix[i]];
+		s->vals[i] = tmp[ix[i]];
+	}
+	s->n = nusers;
+	s->gen = gen;
+	free(tmp);
+	free(ix);
+	*out = s->v;
+	*vals = s->vals;
+	return s->n;
 }
 
 /* ---- teams ---- */
@@ -574,6 +805,13 @@ emu_store_free(void)
 	map_clear(&teams_by_id);
 	for (size_t i = 0; i < nusers; i++)
 		user_free(users[i]);
+	for (int i = 0; i < 6; i++)
+		sorted_clear(&sorted_by[i]);
+	free(hot);
+	hot = NULL;
+	nhot = caphot = 0;
+	dup_emails = 0;
+	users_gen++;
 	for (size_t i = 0; i < nteams; i++) {
 		cJSON_Delete(teams[i]->row);
 		cJSON_Delete(teams[i]->memberships);
@@ -595,8 +833,9 @@ emu_store_reset(void)
 	emu_store_free();
 	next_seq = 0;
 	u = emu_user_insert("default_user_id");
-	emu_set(u->row, "user_role", cJSON_CreateString("proxy_admin"));
+	emu_set(emu_user_row(u), "user_role", cJSON_CreateString("proxy_admin"));
 	emu_user_insert("litellm-proxy-budget");
+	emu_store_cool();
 	emu_store_dirty = true;
 }
 
@@ -604,27 +843,43 @@ emu_store_reset(void)
 
 static const char *const user_floats[] = {"max_budget", "spend", NULL};
 static const char *const key_floats[] = {"max_budget", "spend", NULL};
+static const char *const team_floats[] = {"max_budget", "soft_budget", "spend", NULL};
 
-cJSON *
-emu_store_dump(void)
+
+
+char *
+emu_store_dump_text(const char *extra)
 {
-	cJSON *doc = cJSON_CreateObject(), *ua = cJSON_CreateArray(), *ta = cJSON_CreateArray();
+	struct emu_buf b = {0};
 
-	if (!doc || !ua || !ta)
-		abort();
-	emu_add(doc, "users", ua);
-	emu_add(doc, "teams", ta);
+	emu_store_cool();
+	emu_buf_str(&b, "{\"users\":[");
 	for (size_t i = 0; i < nusers; i++) {
-		cJSON *r = cJSON_Duplicate(users[i]->row, true);
-		emu_add(r, "keys", cJSON_Duplicate(users[i]->keys, true));
-		emu_push(ua, r);
+		const char *t = users[i]->text;
+		if (i)
+			emu_buf_str(&b, ",");
+		emu_buf_put(&b, t, strlen(t) - 1);   /* without the closing brace */
+		emu_buf_str(&b, ",\"keys\":");
+		emu_buf_str(&b, users[i]->keys_text ? users[i]->keys_text : "[]");
+		emu_buf_str(&b, "}");
 	}
+	emu_buf_str(&b, "],\"teams\":[");
 	for (size_t i = 0; i < nteams; i++) {
 		cJSON *r = cJSON_Duplicate(teams[i]->row, true);
+		char *t;
 		emu_add(r, "memberships", cJSON_Duplicate(teams[i]->memberships, true));
-		emu_push(ta, r);
+		t = cJSON_PrintUnformatted(r);
+		emu_oom_check(t);
+		if (i)
+			emu_buf_str(&b, ",");
+		emu_buf_str(&b, t);
+		free(t);
+		cJSON_Delete(r);
 	}
-	return doc;
+	emu_buf_str(&b, "]");
+	emu_buf_str(&b, extra ? extra : "");
+	emu_buf_str(&b, "}");
+	return b.p;
 }
 
 /* Overlay every member of src onto row (replacing), skipping the named one. */
@@ -650,8 +905,8 @@ load_user(const cJSON *src, char **err)
 	if ((u = emu_user_get(id)))
 		emu_user_delete(u);
 	u = emu_user_insert(id);
-	overlay(u->row, src, "keys");
-	emu_json_fix_floats(u->row, user_floats);
+	overlay(emu_user_row(u), src, "keys");
+	emu_json_fix_floats(emu_user_row(u), user_floats);
 	emu_user_reindex_email(u);
 	if (cJSON_IsNumber(keys)) {
 		for (int i = 0; i < keys->valueint && i < 10000; i++)
@@ -662,9 +917,11 @@ load_user(const cJSON *src, char **err)
 			if (cJSON_IsObject(k))
 				overlay(row, k, NULL);
 			emu_json_fix_floats(row, key_floats);
-			emu_push(u->keys, row);
+			emu_push(emu_user_keys(u), row);
 		}
 	}
+	unhot(u);
+	freeze(u);   /* a big seed stays small */
 	return true;
 }
 
@@ -683,7 +940,7 @@ load_team(const cJSON *src, char **err)
 		emu_team_delete(t);
 	t = emu_team_insert(id);
 	overlay(t->row, src, "memberships");
-	emu_json_fix_floats(t->row, user_floats);
+	emu_json_fix_floats(t->row, team_floats);
 	if (cJSON_IsArray(ms)) {
 		cJSON_Delete(t->memberships);
 		t->memberships = cJSON_Duplicate(ms, true);
@@ -747,13 +1004,51 @@ read_file(const char *path, size_t *len, char **err)
 	return buf;
 }
 
+/* A --seed/--data file is read one row at a time, so a file of 100,000 users never becomes
+ * one big tree. */
+struct load_ctx {
+	char **err;
+	bool (*one)(const cJSON *src, char **err);
+};
+
+static bool
+load_element(const char *e, const char *eend, void *arg)
+{
+	struct load_ctx *c = arg;
+	cJSON *v = cJSON_ParseWithLength(e, (size_t)(eend - e));
+	bool ok;
+
+	if (!v) {
+		*c->err = emu_strdup("invalid JSON");
+		return false;
+	}
+	ok = c->one(v, c->err);
+	cJSON_Delete(v);
+	return ok;
+}
+
+static bool
+load_member(const char *name, size_t nlen, const char *v, const char *vend, void *arg)
+{
+	struct load_ctx *c = arg;
+	bool users_ = nlen == 5 && memcmp(name, "users", 5) == 0;
+
+	if (!users_ && !(nlen == 5 && memcmp(name, "teams", 5) == 0))
+		return true;   /* faults, config: a dump's extras */
+	c->one = users_ ? load_user : load_team;
+	if (emu_text_elements(v, vend, load_element, c))
+		return true;
+	if (!*c->err)
+		*c->err = emu_strdup("expected an object {\"users\":[...],\"teams\":[...]}");
+	return false;
+}
+
 bool
 emu_store_load_file(const char *path, char **err)
 {
 	size_t len = 0;
 	char *text;
-	cJSON *doc;
-	const char *end = NULL;
+	struct load_ctx c = {err, NULL};
 	bool ok;
 
 	if (access(path, F_OK) != 0)
@@ -761,14 +1056,14 @@ emu_store_load_file(const char *path, char **err)
 	text = read_file(path, &len, err);
 	if (!text)
 		return false;
-	doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (!doc) {
-		*err = emu_strf("%s: invalid JSON near byte %ld", path, end ? (long)(end - text) : 0L);
-		free(text);
-		return false;
+	*err = NULL;
+	ok = emu_text_members(text, text + len, load_member, &c);
+	if (!ok) {
+		char *why = *err;
+		*err = emu_strf("%s: %s", path, why ? why : "invalid JSON, or not an object "
+		                "{\"users\":[...],\"teams\":[...]}");
+		free(why);
 	}
-	ok = emu_store_load_json(doc, err);
-	cJSON_Delete(doc);
 	free(text);
 	return ok;
 }
@@ -776,16 +1071,12 @@ emu_store_load_file(const char *path, char **err)
 bool
 emu_store_save_file(const char *path, char **err)
 {
-	cJSON *doc = emu_store_dump();
-	char *text = cJSON_Print(doc);
+	char *text = emu_store_dump_text(NULL);
 	char *tmp = emu_strf("%s.tmp.%d", path, (int)getpid());
-	size_t len = text ? strlen(text) : 0;
+	size_t len = strlen(text);
 	bool ok = false;
 	int fd = -1;
 
-	cJSON_Delete(doc);
-	if (!text)
-		abort();
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		goto out;

@@ -1,9 +1,14 @@
 /* store.h - the emulator's database: users, their keys, teams and team memberships.
  *
- * Rows are cJSON objects shaped exactly like the JSON the proxy returns (floats held as
- * raw numbers so they print with a decimal point).  Users are found by id through a hash
- * table and by normalised email (trimmed, lower case) through a second one, so 10,000+
- * users stay fast.  All functions require emu_store_lock() held by the caller.
+ * Rows are shaped exactly like the JSON the proxy returns (floats held as raw numbers so
+ * they print with a decimal point).  A user at rest is kept as its compact JSON text (about
+ * 700 bytes, so 100,000 users cost tens of MB, not the GB a cJSON tree each would); a route
+ * that needs the tree calls emu_user_row()/emu_user_keys(), which parse it and mark the user
+ * "hot", and the server folds every hot user back to text after each request
+ * (emu_store_cool).  Users are found by id through a hash table and by normalised email
+ * (trimmed, lower case) through a second one; pages in a sort order come from sorted
+ * indexes kept until the data they depend on changes.  All functions require
+ * emu_store_lock() held by the caller.
  */
 #ifndef EMU_STORE_H
 #define EMU_STORE_H
@@ -11,13 +16,18 @@
 #include "emu.h"
 
 struct emu_user {
-	cJSON *row;        /* owned: the LiteLLM_UserTable row */
-	cJSON *keys;       /* owned: array of key rows (never the secret itself) */
+	char *id;          /* owned: user_id */
+	char *text;        /* owned: the LiteLLM_UserTable row as compact JSON, NULL while hot */
+	cJSON *row;        /* hot: the parsed row, or NULL */
+	char *keys_text;   /* owned: the key rows array as compact JSON, NULL when none/hot */
+	cJSON *keys;       /* hot: the parsed key rows (never the secret itself), or NULL */
+	int nkeys;
 	uint64_t seq;      /* creation order, ties in created_at broken by it */
 	size_t idx;        /* position in the store's user array */
+	char *email;       /* owned: user_email as stored, or NULL */
 	char *email_key;   /* owned: normalised email as indexed, or NULL */
-	char *info_cache;  /* owned: printed /user/info answer, valid while info_gen is current */
-	uint64_t info_gen;
+	char created_at[40];
+	bool hot;
 };
 
 struct emu_team {
@@ -34,6 +44,23 @@ void emu_store_unlock(void);
  * litellm-proxy-budget.  Also used at start. */
 void emu_store_reset(void);
 void emu_store_free(void);
+
+/* The parsed row / key rows of u, to read or change (valid until emu_store_cool). */
+cJSON *emu_user_row(struct emu_user *u);
+cJSON *emu_user_keys(struct emu_user *u);
+/* The row / key rows as compact JSON text (folds a hot user back first). */
+const char *emu_user_text(struct emu_user *u);
+const char *emu_user_keys_text(struct emu_user *u);
+/* One top-level column of the row, parsed (caller deletes); NULL when absent. */
+cJSON *emu_user_field(struct emu_user *u, const char *name);
+/* Fold every hot user back to text (the server calls it after each request). */
+void emu_store_cool(void);
+/* created_at of some users changed outside the routes (seed, admin patch). */
+void emu_users_reordered(void);
+/* Users sorted by column (user_id, user_email, created_at, spend, user_alias, user_role),
+ * ascending, nulls last, ties by creation order; vals[i] is users[i]'s value (NULL = null).
+ * Cached until the data changes; borrowed.  Returns the count. */
+size_t emu_users_sorted(const char *column, struct emu_user ***users, cJSON ***vals);
 
 /* Lookup; NULL when absent.  Borrowed pointers valid until the row is deleted. */
 struct emu_user *emu_user_get(const char *user_id);
@@ -65,10 +92,11 @@ struct emu_team *emu_team_at(size_t i);
 /* Normalised email for comparisons (trim + lower case); caller frees; NULL for NULL. */
 char *emu_email_norm(const char *email);
 
-/* Whole-state JSON {"users":[row+"keys"...],"teams":[row+"memberships"...]}: caller
- * deletes.  Load merges such a document (missing columns filled); returns false and a
- * message in err (caller frees) when it is malformed. */
-cJSON *emu_store_dump(void);
+/* Whole-state JSON text {"users":[row+"keys"...],"teams":[row+"memberships"...]EXTRA}
+ * (EXTRA: more members, ",\"faults\":..." or NULL): caller frees.  Load merges such a
+ * document (missing columns filled); returns false and a message in err (caller frees)
+ * when it is malformed. */
+char *emu_store_dump_text(const char *extra);
 bool emu_store_load_json(const cJSON *doc, char **err);
 /* File persistence: load (missing file is fine) and atomic save (tmp + fsync + rename). */
 bool emu_store_load_file(const char *path, char **err);

@@ -118,60 +118,41 @@ static const struct emu_field member_update_fields[] = {
 
 /* ---- a growable string for Python-style messages ---- */
 
-struct sb {
-	char *p;
-	size_t n, cap;
-};
-
 static void
-sb_add(struct sb *b, const char *s)
+sb_take(struct emu_buf *b, char *s)
 {
-	size_t k = strlen(s);
-
-	if (b->n + k + 1 > b->cap) {
-		b->cap = (b->n + k + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		emu_oom_check(b->p);
-	}
-	memcpy(b->p + b->n, s, k + 1);
-	b->n += k;
-}
-
-static void
-sb_take(struct sb *b, char *s)
-{
-	sb_add(b, s);
+	emu_buf_str(b, s);
 	free(s);
 }
 
 /* Python's repr() of a JSON value as pydantic prints a field: 'text', None, 7.5, True. */
 static void
-sb_pyval(struct sb *b, const cJSON *v)
+sb_pyval(struct emu_buf *b, const cJSON *v)
 {
 	char buf[64];
 
 	if (cJSON_IsString(v))
 		sb_take(b, emu_py_repr(v->valuestring));
 	else if (cJSON_IsBool(v))
-		sb_add(b, cJSON_IsTrue(v) ? "True" : "False");
+		emu_buf_str(b, cJSON_IsTrue(v) ? "True" : "False");
 	else if (cJSON_IsRaw(v) && v->valuestring)
-		sb_add(b, v->valuestring);
+		emu_buf_str(b, v->valuestring);
 	else if (cJSON_IsNumber(v)) {
 		snprintf(buf, sizeof buf, "%.17g", v->valuedouble);
-		sb_add(b, buf);
+		emu_buf_str(b, buf);
 	} else
-		sb_add(b, "None");
+		emu_buf_str(b, "None");
 }
 
 /* str() of a pydantic model: name=repr(value) pairs, space separated. */
 static void
-sb_model_fields(struct sb *b, const cJSON *obj, const char *const *names, const char *sep)
+sb_model_fields(struct emu_buf *b, const cJSON *obj, const char *const *names, const char *sep)
 {
 	for (int i = 0; names[i]; i++) {
 		if (i)
-			sb_add(b, sep);
-		sb_add(b, names[i]);
-		sb_add(b, "=");
+			emu_buf_str(b, sep);
+		emu_buf_str(b, names[i]);
+		emu_buf_str(b, "=");
 		sb_pyval(b, cJSON_GetObjectItemCaseSensitive(obj, names[i]));
 	}
 }
@@ -189,15 +170,15 @@ member_field_order(void)
 
 /* [Member(user_id='u', user_email=None, role='admin'), ...]: the roster as Python prints it. */
 static void
-sb_roster(struct sb *b, const cJSON *roster)
+sb_roster(struct emu_buf *b, const cJSON *roster)
 {
-	sb_add(b, "[");
+	emu_buf_str(b, "[");
 	for (const cJSON *m = roster->child; m; m = m->next) {
-		sb_add(b, m == roster->child ? "Member(" : ", Member(");
+		emu_buf_str(b, m == roster->child ? "Member(" : ", Member(");
 		sb_model_fields(b, m, member_field_order(), ", ");
-		sb_add(b, ")");
+		emu_buf_str(b, ")");
 	}
-	sb_add(b, "]");
+	emu_buf_str(b, "]");
 }
 
 /* ---- helpers ---- */
@@ -351,13 +332,13 @@ users_named(const char *user_id, const char *user_email, void (*fn)(struct emu_u
 		return;
 	if (!emu_cfg.legacy) {   /* emails are unique: the index finds the one candidate */
 		u = emu_user_by_email(user_email);
-		if (u && str_eq(emu_get_str(u->row, "user_email"), user_email))
+		if (u && str_eq(u->email, user_email))
 			fn(u, arg);
 		return;
 	}
 	for (size_t i = 0; i < emu_user_count(); i++) {
 		u = emu_user_at(i);
-		if (str_eq(emu_get_str(u->row, "user_email"), user_email))
+		if (str_eq(u->email, user_email))
 			fn(u, arg);
 	}
 }
@@ -374,7 +355,7 @@ leave_team(struct emu_user *u, void *arg)
 
 	emu_user_remove_team(u, emu_get_str(c->t->row, "team_id"));
 	if (c->drop_rows)
-		drop_memberships(c->t, emu_get_str(u->row, "user_id"));
+		drop_memberships(c->t, u->id);
 }
 
 /* team_member_delete's work once the team is known: roster entries matching the id or the
@@ -476,7 +457,7 @@ emu_route_team_new(struct emu_req *req, struct emu_resp *resp)
 		if (!u)
 			u = emu_users_create_default(mid, mail, NULL);
 		emu_user_add_team(u, id);
-		emu_add_str(e, "user_id", emu_get_str(u->row, "user_id"));
+		emu_add_str(e, "user_id", u->id);
 		emu_add_str(e, "user_email", mail);
 		emu_add_str(e, "role", emu_get_str(m, "role"));
 		emu_push(members_of(t), e);
@@ -706,7 +687,7 @@ static bool
 member_add_premium(const cJSON *list, bool is_list, struct emu_resp *resp)
 {
 	static const char *const str_order[] = {"user_id", "user_email", "role", NULL};
-	struct sb b = {0};
+	struct emu_buf b = {0};
 
 	if (emu_cfg.premium)
 		return true;
@@ -718,9 +699,9 @@ member_add_premium(const cJSON *list, bool is_list, struct emu_resp *resp)
 			                "Assigning team admins is a premium feature. " NOT_PREMIUM);
 			return false;
 		}
-		sb_add(&b, "Assigning team admins is a premium feature. Got=");
+		emu_buf_str(&b, "Assigning team admins is a premium feature. Got=");
 		sb_model_fields(&b, m, emu_cfg.legacy ? member_field_order() : str_order, " ");
-		sb_add(&b, ". " NOT_PREMIUM ". ");
+		emu_buf_str(&b, ". " NOT_PREMIUM ". ");
 		emu_resp_detail(resp, 400, true, b.p);
 		free(b.p);
 		return false;
@@ -737,7 +718,7 @@ member_add_duplicates(struct emu_team *t, const cJSON *list, bool is_list,
                       struct emu_resp *resp)
 {
 	cJSON *roster = members_of(t);
-	struct sb b = {0};
+	struct emu_buf b = {0};
 	int hits = 0, n = 0;
 
 	for (const cJSON *m = list->child; m; m = m->next, n++) {
@@ -745,9 +726,9 @@ member_add_duplicates(struct emu_team *t, const cJSON *list, bool is_list,
 		for (const cJSON *e = roster->child; e; e = e->next) {
 			const char *eid = emu_get_str(e, "user_id");
 			if (emu_cfg.legacy && (id ? str_eq(eid, id) : !eid)) {
-				sb_add(&b, "User=");
-				sb_add(&b, id ? id : "None");
-				sb_add(&b, " already in team. Existing members=");
+				emu_buf_str(&b, "User=");
+				emu_buf_str(&b, id ? id : "None");
+				emu_buf_str(&b, " already in team. Existing members=");
 				sb_roster(&b, roster);
 				emu_resp_detail(resp, 400, true, b.p);
 				free(b.p);
@@ -760,14 +741,14 @@ member_add_duplicates(struct emu_team *t, const cJSON *list, bool is_list,
 	if (emu_cfg.legacy || !((is_list && hits == n) || (!is_list && hits == 1)))
 		return true;
 	if (is_list) {
-		sb_add(&b, "All users are already in team. Existing members=");
+		emu_buf_str(&b, "All users are already in team. Existing members=");
 	} else {
 		const cJSON *m = list->child;
-		sb_add(&b, "User already in team. Member: user_id=");
-		sb_add(&b, emu_get_str(m, "user_id") ? emu_get_str(m, "user_id") : "None");
-		sb_add(&b, ", user_email=");
-		sb_add(&b, emu_get_str(m, "user_email") ? emu_get_str(m, "user_email") : "None");
-		sb_add(&b, ". Existing members=");
+		emu_buf_str(&b, "User already in team. Member: user_id=");
+		emu_buf_str(&b, emu_get_str(m, "user_id") ? emu_get_str(m, "user_id") : "None");
+		emu_buf_str(&b, ", user_email=");
+		emu_buf_str(&b, emu_get_str(m, "user_email") ? emu_get_str(m, "user_email") : "None");
+		emu_buf_str(&b, ". Existing members=");
 	}
 	sb_roster(&b, roster);
 	emu_resp_error(resp, 400, "team_member_already_in_team", "member", b.p);
@@ -793,7 +774,7 @@ member_user(const cJSON *m, bool *many)
 		return emu_user_by_email(mail);
 	for (size_t i = 0; i < emu_user_count(); i++) {
 		struct emu_user *u = emu_user_at(i);
-		if (!str_eq(emu_get_str(u->row, "user_email"), mail))
+		if (!str_eq(u->email, mail))
 			continue;
 		if (found)
 			*many = true;
@@ -808,11 +789,11 @@ static void
 roster_append(struct emu_team *t, const cJSON *m, struct emu_user *u)
 {
 	const char *mail = emu_get_str(m, "user_email");
-	const char *uid = emu_get_str(u->row, "user_id");
+	const char *uid = u->id;
 	cJSON *e;
 
 	if (!emu_get_str(m, "user_id") && emu_cfg.legacy &&
-	    !str_eq(emu_get_str(u->row, "user_email"), mail))
+	    !str_eq(u->email, mail))
 		uid = NULL;   /* old servers resolve the id by exact email only */
 	if (!emu_cfg.legacy)
 		for (const cJSON *x = members_of(t)->child; x; x = x->next)
@@ -860,12 +841,12 @@ emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp)
 	for (const cJSON *m = list->child; m; m = m->next) {
 		member_user(m, &many);
 		if (many) {
-			struct sb b = {0};
-			sb_add(&b, "Unable to add user - ");
+			struct emu_buf b = {0};
+			emu_buf_str(&b, "Unable to add user - ");
 			sb_model_fields(&b, m, member_field_order(), " ");
-			sb_add(&b, ", to team - ");
-			sb_add(&b, tid);
-			sb_add(&b, ", for reason - Multiple users with this email found in db. Please use "
+			emu_buf_str(&b, ", to team - ");
+			emu_buf_str(&b, tid);
+			emu_buf_str(&b, ", for reason - Multiple users with this email found in db. Please use "
 			           "'user_id' instead.");
 			emu_resp_detail(resp, 500, true, b.p);
 			free(b.p);
@@ -882,9 +863,9 @@ emu_route_team_member_add(struct emu_req *req, struct emu_resp *resp)
 			                             emu_get_str(m, "user_email"), NULL);
 		emu_user_add_team(u, tid);
 		if (is_float_or_number(budget))
-			emu_push(mships, cJSON_Duplicate(link_new_budget(t, emu_get_str(u->row, "user_id"),
+			emu_push(mships, cJSON_Duplicate(link_new_budget(t, u->id,
 			                                                 budget, NULL, NULL), true));
-		emu_push(users, cJSON_Duplicate(u->row, true));
+		emu_push(users, cJSON_Duplicate(emu_user_row(u), true));
 		roster_append(t, m, u);
 	}
 	emu_touch(t->row);
@@ -934,7 +915,7 @@ update_request_text(const cJSON *body)
 	                                  "max_budget_in_team", "tpm_limit", "rpm_limit", NULL};
 	static const char *const old[] = {"user_id", "user_email", "team_id", "role",
 	                                  "max_budget_in_team", NULL};
-	struct sb b = {0};
+	struct emu_buf b = {0};
 
 	sb_model_fields(&b, body, emu_cfg.legacy ? old : mid, " ");
 	return b.p;
@@ -1112,17 +1093,19 @@ emu_route_team_list(struct emu_req *req, struct emu_resp *resp)
 }
 
 cJSON *
-emu_user_team_rows(const struct emu_user *u)
+emu_user_team_rows(struct emu_user *u)
 {
-	const char *uid = emu_get_str(u->row, "user_id");
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
-	cJSON *out = cJSON_CreateArray();
+	cJSON *out = cJSON_CreateArray(), *ids;
 	size_t n = 0;
-	struct emu_team **v = emu_team_count() ? teams_of_user(uid, &n) : NULL;
+	struct emu_team **v;
 
 	emu_oom_check(out);
+	if (!emu_team_count())
+		return out;   /* nothing to find (the hot path of a refresh without teams) */
+	v = teams_of_user(u->id, &n);
+	ids = emu_user_field(u, "teams");
 	for (size_t i = 0; i < n; i++)
-		emu_push(out, list_row(v[i], uid));
+		emu_push(out, list_row(v[i], u->id));
 	for (const cJSON *e = cJSON_IsArray(ids) ? ids->child : NULL; e; e = e->next) {
 		struct emu_team *t = cJSON_IsString(e) ? emu_team_get(e->valuestring) : NULL;
 		bool listed = false;
@@ -1133,6 +1116,7 @@ emu_user_team_rows(const struct emu_user *u)
 		if (t && !listed)
 			emu_push(out, cJSON_Duplicate(t->row, true));
 	}
+	cJSON_Delete(ids);
 	free(v);
 	return out;
 }
@@ -1152,7 +1136,7 @@ v2_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct v2_sort *s = ctx;
 	const struct v2_item *a = pa, *b = pb;
-	int c = emu_column_cmp(cJSON_GetObjectItemCaseSensitive(a->t->row, s->by),
+	int c = emu_value_cmp(cJSON_GetObjectItemCaseSensitive(a->t->row, s->by),
 	                       cJSON_GetObjectItemCaseSensitive(b->t->row, s->by), false);
 
 	if (c)
@@ -1197,7 +1181,7 @@ emu_route_team_list_v2(struct emu_req *req, struct emu_resp *resp)
 			emu_resp_detail_errorf(resp, 404, "User not found, passed user_id=%s", uid);
 			return;
 		}
-		user_teams = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
+		user_teams = cJSON_GetObjectItemCaseSensitive(emu_user_row(u), "teams");
 		if (tid && *tid && !v2_in_user_teams(user_teams, tid)) {
 			emu_resp_detail_errorf(resp, 404, "User is not a member of team_id=%s", tid);
 			return;

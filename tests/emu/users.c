@@ -152,12 +152,12 @@ emu_users_create_default(const char *id, const char *email, const char *role)
 	}
 	u = emu_user_insert(id);
 	if (email) {
-		emu_set(u->row, "user_email", cJSON_CreateString(email));
+		emu_set(emu_user_row(u), "user_email", cJSON_CreateString(email));
 		emu_user_reindex_email(u);
 	}
-	emu_set(u->row, "user_role", cJSON_CreateString(role ? role : "internal_user"));
-	apply_defaults(u->row);
-	emu_reset_budget_time(u->row);
+	emu_set(emu_user_row(u), "user_role", cJSON_CreateString(role ? role : "internal_user"));
+	apply_defaults(emu_user_row(u));
+	emu_reset_budget_time(emu_user_row(u));
 	return u;
 }
 
@@ -221,7 +221,7 @@ new_user_response(const cJSON *row, const char *secret, const cJSON *key)
 static void
 new_user_legacy_duplicate(struct emu_user *u, const cJSON *body, struct emu_resp *resp)
 {
-	cJSON *echo = cJSON_Duplicate(u->row, true), *key = NULL;
+	cJSON *echo = cJSON_Duplicate(emu_user_row(u), true), *key = NULL;
 	char *secret = emu_user_mint_key(u, &key);
 
 	copy_fields(echo, body);
@@ -234,7 +234,7 @@ new_user_legacy_duplicate(struct emu_user *u, const cJSON *body, struct emu_resp
 static void
 join_teams(struct emu_user *u, const cJSON *list)
 {
-	const char *uid = emu_get_str(u->row, "user_id");
+	const char *uid = u->id;
 
 	for (const cJSON *e = cJSON_IsArray(list) ? list->child : NULL; e; e = e->next) {
 		struct emu_team *t = cJSON_IsString(e) ? emu_team_get(e->valuestring) : NULL;
@@ -244,7 +244,7 @@ join_teams(struct emu_user *u, const cJSON *list)
 		m = cJSON_CreateObject();
 		emu_add_str(m, "role", "user");
 		emu_add_str(m, "user_id", uid);
-		emu_add_str(m, "user_email", emu_get_str(u->row, "user_email"));
+		emu_add_str(m, "user_email", emu_get_str(emu_user_row(u), "user_email"));
 		emu_push(cJSON_GetObjectItemCaseSensitive(t->row, "members_with_roles"), m);
 		emu_user_add_team(u, e->valuestring);
 	}
@@ -295,14 +295,14 @@ emu_route_user_new(struct emu_req *req, struct emu_resp *resp)
 	if (!emu_cfg.legacy && !duplicate_check(id, email, resp))
 		return;
 	u = emu_user_insert(id);
-	copy_fields(u->row, body);
-	apply_defaults(u->row);
-	emu_reset_budget_time(u->row);
+	copy_fields(emu_user_row(u), body);
+	apply_defaults(emu_user_row(u));
+	emu_reset_budget_time(emu_user_row(u));
 	emu_user_reindex_email(u);
 	join_teams(u, cJSON_GetObjectItemCaseSensitive(body, "teams"));
 	if (want_key(body))
 		secret = emu_user_mint_key(u, &key);
-	emu_resp_json(resp, 200, new_user_response(u->row, secret, key));
+	emu_resp_json(resp, 200, new_user_response(emu_user_row(u), secret, key));
 	free(secret);
 }
 
@@ -315,9 +315,13 @@ info_everything(struct emu_resp *resp)
 
 	if (!r || !keys || !teams)
 		abort();
-	for (size_t i = 0; i < emu_user_count(); i++)
-		for (cJSON *k = emu_user_at(i)->keys->child; k; k = k->next)
-			emu_push(keys, cJSON_Duplicate(k, true));
+	for (size_t i = 0; i < emu_user_count(); i++) {
+		cJSON *ks = cJSON_Parse(emu_user_keys_text(emu_user_at(i))), *k;
+		emu_oom_check(ks);
+		while ((k = cJSON_DetachItemFromArray(ks, 0)))
+			emu_push(keys, k);
+		cJSON_Delete(ks);
+	}
 	for (size_t i = 0; i < emu_team_count(); i++)
 		emu_push(teams, cJSON_Duplicate(emu_team_at(i)->row, true));
 	emu_add(r, "user_id", cJSON_CreateNull());
@@ -353,7 +357,8 @@ emu_route_user_info(struct emu_req *req, struct emu_resp *resp)
 {
 	const char *id = emu_query(req, "user_id");
 	struct emu_user *u;
-	cJSON *r;
+	cJSON *idj, *teams;
+	char *idt, *tt;
 
 	if (!id) {
 		info_everything(resp);
@@ -364,24 +369,20 @@ emu_route_user_info(struct emu_req *req, struct emu_resp *resp)
 		info_unknown(id, resp);
 		return;
 	}
-	/* the hot path of every refresh: reuse the printed answer while nothing changed */
-	if (!u->info_cache || u->info_gen != emu_store_gen) {
-		r = cJSON_CreateObject();
-		if (!r)
-			abort();
-		/* references, not copies: printed before the store lock is released */
-		emu_add_str(r, "user_id", id);
-		emu_add(r, "user_info", cJSON_CreateObjectReference(u->row->child));
-		emu_add(r, "keys", cJSON_CreateArrayReference(u->keys->child));
-		emu_add(r, "teams", emu_user_team_rows(u));
-		emu_resp_json(resp, 200, r);
-		free(u->info_cache);
-		u->info_cache = emu_strdup(resp->body);
-		u->info_gen = emu_store_gen;
-		return;
-	}
+	/* the hot path of every refresh: the stored texts spliced, no tree built */
+	idj = cJSON_CreateString(id);
+	teams = emu_user_team_rows(u);
+	idt = cJSON_PrintUnformatted(idj);
+	tt = cJSON_PrintUnformatted(teams);
+	emu_oom_check(idt);
+	emu_oom_check(tt);
 	resp->status = 200;
-	resp->body = emu_strdup(u->info_cache);
+	resp->body = emu_strf("{\"user_id\":%s,\"user_info\":%s,\"keys\":%s,\"teams\":%s}", idt,
+	                      emu_user_text(u), emu_user_keys_text(u), tt);
+	cJSON_Delete(idj);
+	cJSON_Delete(teams);
+	free(idt);
+	free(tt);
 }
 
 /* ---- POST /user/update ---- */
@@ -404,15 +405,15 @@ update_row(struct emu_user *u, const cJSON *body)
 		if (ignored_value(v) && !(cJSON_IsNull(v) && !emu_cfg.legacy &&
 		                          strcmp(f->name, "max_budget") == 0))
 			continue;
-		emu_row_set(u->row, f->name, f->type, v);
+		emu_row_set(emu_user_row(u), f->name, f->type, v);
 		email_changed |= strcmp(f->name, "user_email") == 0;
 		duration_changed |= strcmp(f->name, "budget_duration") == 0;
 	}
 	if (email_changed)
 		emu_user_reindex_email(u);
 	if (duration_changed)
-		emu_reset_budget_time(u->row);
-	emu_touch(u->row);
+		emu_reset_budget_time(emu_user_row(u));
+	emu_touch(emu_user_row(u));
 	emu_store_dirty = true;
 }
 
@@ -449,8 +450,8 @@ emu_route_user_update(struct emu_req *req, struct emu_resp *resp)
 	r = cJSON_CreateObject();
 	if (!r)
 		abort();
-	emu_add_str(r, "user_id", emu_get_str(u->row, "user_id"));
-	emu_add(r, "data", cJSON_Duplicate(u->row, true));
+	emu_add_str(r, "user_id", u->id);
+	emu_add(r, "data", cJSON_Duplicate(emu_user_row(u), true));
 	emu_resp_json(resp, 200, r);
 }
 
@@ -461,8 +462,8 @@ emu_route_user_update(struct emu_req *req, struct emu_resp *resp)
 static void
 leave_teams(struct emu_user *u)
 {
-	const char *uid = emu_get_str(u->row, "user_id");
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
+	const char *uid = u->id;
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(emu_user_row(u), "teams");
 
 	for (const cJSON *e = cJSON_IsArray(ids) ? ids->child : NULL; e; e = e->next) {
 		struct emu_team *t = cJSON_IsString(e) ? emu_team_get(e->valuestring) : NULL;
@@ -512,8 +513,10 @@ struct list_query {
 
 struct list_item {
 	struct emu_user *u;
+	cJSON *val;          /* the sort column's value; NULL = null */
 	uint64_t tie;
 };
+
 
 bool
 emu_query_int(const struct emu_req *req, const char *name, long def, long lo, long hi, long *out,
@@ -615,54 +618,52 @@ icontains(const char *hay, const char *needle)
 }
 
 static bool
-in_team(const struct emu_user *u, const char *team)
+in_team(struct emu_user *u, const char *team)
 {
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(u->row, "teams");
+	cJSON *t = emu_user_field(u, "teams");
+	bool hit = false;
 
-	for (const cJSON *e = cJSON_IsArray(t) ? t->child : NULL; e; e = e->next)
-		if (cJSON_IsString(e) && strcmp(e->valuestring, team) == 0)
-			return true;
-	return false;
+	for (const cJSON *e = cJSON_IsArray(t) ? t->child : NULL; e && !hit; e = e->next)
+		hit = cJSON_IsString(e) && strcmp(e->valuestring, team) == 0;
+	cJSON_Delete(t);
+	return hit;
 }
 
+/* The filters other than several exact user_ids (those are looked up, not matched). */
 static bool
-list_match(const struct list_query *q, const struct emu_user *u)
+list_match(const struct list_query *q, struct emu_user *u)
 {
-	const char *id = emu_get_str(u->row, "user_id");
-	const char *role = emu_get_str(u->row, "user_role");
-
-	if (q->nids == 1 && !icontains(id, q->ids[0]))
+	if (q->nids == 1 && !icontains(u->id, q->ids[0]))
 		return false;
-	if (q->nids > 1) {
-		bool hit = false;
-		for (int i = 0; i < q->nids && !hit; i++)
-			hit = id && strcmp(id, q->ids[i]) == 0;
-		if (!hit)
+	if (q->email && !icontains(u->email, q->email))
+		return false;
+	if (q->role) {
+		cJSON *r = emu_user_field(u, "user_role");
+		bool same = cJSON_IsString(r) && strcmp(r->valuestring, q->role) == 0;
+		cJSON_Delete(r);
+		if (!same)
 			return false;
 	}
-	if (q->email && !icontains(emu_get_str(u->row, "user_email"), q->email))
-		return false;
-	if (q->role && (!role || strcmp(role, q->role)))
-		return false;
 	if (q->team && !in_team(u, q->team))
 		return false;
 	return true;
 }
 
-/* Compare one column; nulls sort last ascending and first descending, like Postgres. */
-int
-emu_column_cmp(const cJSON *a, const cJSON *b, bool numeric)
+static cJSON *
+sort_value(struct emu_user *u, const char *col)
 {
-	bool an = !a || cJSON_IsNull(a), bn = !b || cJSON_IsNull(b);
-	double x, y;
+	cJSON *v;
 
-	if (an || bn)
-		return an == bn ? 0 : (an ? 1 : -1);
-	if (numeric && emu_json_number(a, &x) && emu_json_number(b, &y))
-		return (x > y) - (x < y);
-	if (cJSON_IsString(a) && cJSON_IsString(b))
-		return strcmp(a->valuestring, b->valuestring);
-	return 0;
+	if (strcmp(col, "user_id") == 0)
+		return cJSON_CreateString(u->id);
+	if (strcmp(col, "created_at") == 0)
+		return u->created_at[0] ? cJSON_CreateString(u->created_at) : NULL;
+	v = emu_user_field(u, col);
+	if (cJSON_IsNull(v)) {
+		cJSON_Delete(v);
+		v = NULL;
+	}
+	return v;
 }
 
 static int
@@ -670,9 +671,7 @@ list_cmp(const void *pa, const void *pb, void *ctx)
 {
 	const struct list_query *q = ctx;
 	const struct list_item *a = pa, *b = pb;
-	const cJSON *va = cJSON_GetObjectItemCaseSensitive(a->u->row, q->sort_by);
-	const cJSON *vb = cJSON_GetObjectItemCaseSensitive(b->u->row, q->sort_by);
-	int c = emu_column_cmp(va, vb, strcmp(q->sort_by, "spend") == 0);
+	int c = emu_value_cmp(a->val, b->val, strcmp(q->sort_by, "spend") == 0);
 
 	if (c)
 		return q->desc ? -c : c;
@@ -681,26 +680,87 @@ list_cmp(const void *pa, const void *pb, void *ctx)
 	return (a->u->seq > b->u->seq) - (a->u->seq < b->u->seq);
 }
 
-static cJSON *
-list_page(const struct list_query *q, struct list_item *items, size_t n)
+/* One /user/list row: the stored text plus key_count, spliced without a tree. */
+static void
+page_row(struct emu_buf *b, struct emu_user *u, bool first)
 {
-	cJSON *r = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-	size_t start = (size_t)((q->page - 1) * q->page_size);
+	const char *t = emu_user_text(u);
+	char kc[40];
 
-	if (!r || !arr)
-		abort();
-	for (size_t i = start; i < n && i < start + (size_t)q->page_size; i++) {
-		cJSON *row = cJSON_Duplicate(items[i].u->row, true);
-		emu_add(row, "key_count", cJSON_CreateNumber(cJSON_GetArraySize(items[i].u->keys)));
-		emu_push(arr, row);
+	snprintf(kc, sizeof kc, ",\"key_count\":%d}", u->nkeys);
+	if (!first)
+		emu_buf_put(b, ",", 1);
+	emu_buf_put(b, t, strlen(t) - 1);
+	emu_buf_put(b, kc, strlen(kc));
+}
+
+static void
+page_answer(struct emu_resp *resp, const struct list_query *q, struct emu_buf *rows, size_t total)
+{
+	resp->status = 200;
+	resp->body = emu_strf("{\"users\":[%s],\"total\":%zu,\"page\":%ld,\"page_size\":%ld,"
+	                      "\"total_pages\":%zu}", rows->p ? rows->p : "", total, q->page,
+	                      q->page_size, (total + (size_t)q->page_size - 1) / (size_t)q->page_size);
+	free(rows->p);
+}
+
+/* First index in v[lo..hi) whose value is not below x (upper: not at or below x). */
+static size_t
+bound(cJSON **vals, size_t n, const cJSON *x, bool numeric, bool upper)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = emu_value_cmp(vals[mid], x, numeric);
+		if (c < 0 || (upper && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	emu_add(r, "users", arr);
-	emu_add(r, "total", cJSON_CreateNumber((double)n));
-	emu_add(r, "page", cJSON_CreateNumber((double)q->page));
-	emu_add(r, "page_size", cJSON_CreateNumber((double)q->page_size));
-	emu_add(r, "total_pages",
-	        cJSON_CreateNumber((double)((n + (size_t)q->page_size - 1) / (size_t)q->page_size)));
-	return r;
+	return lo;
+}
+
+/* A page straight from a sorted index: binary searches find the groups of equal values
+ * the page crosses; descending walks the groups backwards (ties stay in creation order, or
+ * come out in a fresh random order for the default sort).  Cost: the page, plus the size
+ * of a tie group when ties are random. */
+static void
+page_from_index(const struct list_query *q, struct emu_user **v, cJSON **vals, size_t n,
+                struct emu_buf *rows)
+{
+	size_t start = (size_t)((q->page - 1) * q->page_size), end = start + (size_t)q->page_size;
+	bool numeric = strcmp(q->sort_by, "spend") == 0, first = true;
+	struct emu_user **perm = NULL;
+	size_t p = start;
+
+	if (q->page - 1 > (long)(n / (size_t)q->page_size))
+		return;   /* past the end (and no overflow on absurd pages) */
+	while (p < end && p < n) {
+		size_t j = q->desc ? n - 1 - p : p;
+		size_t gs = bound(vals, n, vals[j], numeric, false);
+		size_t ge = bound(vals, n, vals[j], numeric, true);
+		size_t g = ge - gs, lstart = q->desc ? n - ge : gs;
+		size_t o1 = p - lstart, o2 = (end < lstart + g ? end : lstart + g) - lstart;
+		if (q->random_ties && g > 1) {
+			perm = realloc(perm, g * sizeof *perm);
+			emu_oom_check(perm);
+			memcpy(perm, v + gs, g * sizeof *perm);
+			for (size_t k = 0; k < o2; k++) {   /* partial Fisher-Yates */
+				size_t r = k + (size_t)(emu_rand64() % (g - k));
+				struct emu_user *tmp = perm[k];
+				perm[k] = perm[r];
+				perm[r] = tmp;
+			}
+			for (size_t k = o1; k < o2; k++, first = false)
+				page_row(rows, perm[k], first);
+		} else {
+			for (size_t k = o1; k < o2; k++, first = false)
+				page_row(rows, v[gs + k], first);
+		}
+		p = lstart + o2;
+	}
+	free(perm);
 }
 
 void
@@ -708,21 +768,55 @@ emu_route_user_list(struct emu_req *req, struct emu_resp *resp)
 {
 	struct list_query q = {0};
 	struct list_item *items = NULL;
-	size_t n = 0;
+	struct emu_buf rows = {0};
+	size_t n = 0, start;
 
 	if (!parse_list_query(req, &q, resp))
 		goto out;
-	items = emu_xmalloc(sizeof *items * (emu_user_count() + 1));
-	for (size_t i = 0; i < emu_user_count(); i++) {
-		struct emu_user *u = emu_user_at(i);
-		if (list_match(&q, u)) {
-			items[n].u = u;
-			items[n].tie = q.random_ties ? emu_rand64() : 0;
-			n++;
+	emu_store_cool();
+	if (q.nids <= 1 && !q.email && !q.role && !q.team) {
+		/* the whole table in one order: an index */
+		struct emu_user **v;
+		cJSON **vals;
+		n = emu_users_sorted(q.sort_by, &v, &vals);
+		page_from_index(&q, v, vals, n, &rows);
+		if (q.nids == 0)
+			goto answer;
+		/* one user_id is a substring filter: scan below */
+		free(rows.p);
+		rows = (struct emu_buf){0};
+		n = 0;
+	}
+	if (q.nids > 1) {
+		/* several ids match exactly: look each up */
+		items = emu_xmalloc(sizeof *items * (size_t)q.nids);
+		for (int i = 0; i < q.nids; i++) {
+			struct emu_user *u = emu_user_get(q.ids[i]);
+			bool seen = false;
+			for (size_t k = 0; u && k < n && !seen; k++)
+				seen = items[k].u == u;
+			if (u && !seen && list_match(&q, u))
+				items[n++].u = u;
 		}
+	} else {
+		items = emu_xmalloc(sizeof *items * (emu_user_count() + 1));
+		for (size_t i = 0; i < emu_user_count(); i++)
+			if (list_match(&q, emu_user_at(i)))
+				items[n++].u = emu_user_at(i);
+	}
+	for (size_t i = 0; i < n; i++) {
+		items[i].val = sort_value(items[i].u, q.sort_by);
+		items[i].tie = q.random_ties ? emu_rand64() : 0;
 	}
 	qsort_r(items, n, sizeof *items, list_cmp, &q);
-	emu_resp_json(resp, 200, list_page(&q, items, n));
+	start = (size_t)((q.page - 1) * q.page_size);
+	for (size_t i = start; q.page - 1 <= (long)(n / (size_t)q.page_size) && i < n &&
+	                       i < start + (size_t)q.page_size; i++)
+		page_row(&rows, items[i].u, i == start);
+	for (size_t i = 0; i < n; i++)
+		cJSON_Delete(items[i].val);
+answer:
+	page_answer(resp, &q, &rows, n);
 out:
 	for (int i = 0; i < q.nids; i++)
 		free(q.ids[i]);
