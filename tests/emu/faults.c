@@ -13,6 +13,7 @@ struct rule {
 	char *path;          /* exact, "PREFIX*" or "*" */
 	char *method;        /* NULL = any */
 	enum emu_fault_kind kind;
+	enum emu_fault_body body;
 	int status, ms, retry_after;
 	double probability;  /* < 0: counting mode */
 	long nth, count;     /* counting: fire on matches nth..nth+count-1; count 0 = forever */
@@ -25,7 +26,9 @@ static struct rule *rules;
 static int nrules, caprules, next_id = 1;
 
 static const char *const kind_names[] = {
-	"none", "latency", "status", "429", "reset", "truncate", "malformed", "hang"};
+	"none", "latency", "status", "429", "reset", "truncate", "malformed", "hang", "html",
+	"empty", "close"};
+static const char *const body_names[] = {"auto", "json", "html", "text", "empty", NULL};
 
 const char *
 emu_fault_kind_name(enum emu_fault_kind k)
@@ -36,7 +39,7 @@ emu_fault_kind_name(enum emu_fault_kind k)
 static bool
 parse_kind(const char *s, struct rule *r)
 {
-	for (int k = 1; k <= EMU_FAULT_HANG; k++)
+	for (int k = 1; k <= EMU_FAULT_CLOSE; k++)
 		if (strcasecmp(s, kind_names[k]) == 0) {
 			r->kind = (enum emu_fault_kind)k;
 			return true;
@@ -49,9 +52,17 @@ parse_kind(const char *s, struct rule *r)
 		r->kind = EMU_FAULT_TRUNCATE;
 		return true;
 	}
-	if (strcmp(s, "500") == 0 || strcmp(s, "502") == 0 || strcmp(s, "503") == 0 ||
-	    strcmp(s, "504") == 0) {
+	if (strcasecmp(s, "drop") == 0 || strcasecmp(s, "disconnect") == 0) {
+		r->kind = EMU_FAULT_CLOSE;
+		return true;
+	}
+	if (strcasecmp(s, "gateway_timeout") == 0) {   /* the gateway gave up: 504, its page */
 		r->kind = EMU_FAULT_STATUS;
+		r->status = 504;
+		return true;
+	}
+	if (strlen(s) == 3 && s[0] >= '4' && s[0] <= '5' && strspn(s, "0123456789") == 3) {
+		r->kind = strcmp(s, "429") == 0 ? EMU_FAULT_RATELIMIT : EMU_FAULT_STATUS;
 		r->status = atoi(s);
 		return true;
 	}
@@ -65,6 +76,9 @@ num_member(const cJSON *o, const char *name, long def)
 
 	if (cJSON_IsNumber(v))
 		return (long)v->valuedouble;
+	if (cJSON_IsString(v) && (strcasecmp(v->valuestring, "true") == 0 ||
+	                          strcasecmp(v->valuestring, "yes") == 0))
+		return 1;
 	if (cJSON_IsString(v))
 		return strtol(v->valuestring, NULL, 10);
 	if (cJSON_IsBool(v))
@@ -76,7 +90,7 @@ static bool
 rule_from_json(const cJSON *o, struct rule *r, char **err)
 {
 	const char *path = emu_get_str(o, "path"), *method = emu_get_str(o, "method");
-	const char *kind = emu_get_str(o, "kind");
+	const char *kind = emu_get_str(o, "kind"), *body = emu_get_str(o, "body");
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "probability");
 	const cJSON *knum = cJSON_GetObjectItemCaseSensitive(o, "kind");
 	char kbuf[16];
@@ -87,15 +101,33 @@ rule_from_json(const cJSON *o, struct rule *r, char **err)
 		kind = kbuf;
 	}
 	if (!cJSON_IsObject(o) || !kind || !parse_kind(kind, r)) {
-		*err = emu_strdup("a fault needs kind: latency, status, 429, reset, truncate, "
-		                  "malformed or hang");
+		*err = emu_strdup("a fault needs kind: latency, status (or a status number 400..599, "
+		                  "gateway_timeout), 429, reset, close, truncate, malformed, hang, "
+		                  "html or empty");
 		return false;
 	}
 	if (r->kind == EMU_FAULT_STATUS)
 		r->status = (int)num_member(o, "status", r->status ? r->status : 500);
+	if (r->kind == EMU_FAULT_HTML || r->kind == EMU_FAULT_EMPTY)
+		r->status = (int)num_member(o, "status", 200);
 	if (r->kind == EMU_FAULT_STATUS && (r->status < 400 || r->status > 599)) {
 		*err = emu_strdup("status must be 400..599");
 		return false;
+	}
+	if ((r->kind == EMU_FAULT_HTML || r->kind == EMU_FAULT_EMPTY) &&
+	    (r->status < 200 || r->status > 599)) {
+		*err = emu_strdup("status must be 200..599");
+		return false;
+	}
+	if (body) {
+		int b = 0;
+		while (body_names[b] && strcasecmp(body_names[b], body))
+			b++;
+		if (!body_names[b] || r->kind != EMU_FAULT_STATUS) {
+			*err = emu_strdup("body (status faults only) must be auto, json, html, text or empty");
+			return false;
+		}
+		r->body = (enum emu_fault_body)b;
 	}
 	r->ms = (int)num_member(o, "ms", 0);
 	r->retry_after = (int)num_member(o, "retry_after", 1);
@@ -162,7 +194,8 @@ emu_fault_add_spec(const char *spec, char **err)
 		}
 		*eq++ = 0;
 		d = strtod(eq, &end);
-		if (*eq && !*end && strcmp(kv, "path") && strcmp(kv, "method") && strcmp(kv, "kind"))
+		if (*eq && !*end && strcmp(kv, "path") && strcmp(kv, "method") && strcmp(kv, "kind") &&
+		    strcmp(kv, "body"))
 			emu_set(o, kv, cJSON_CreateNumber(d));
 		else
 			emu_set(o, kv, cJSON_CreateString(eq));
@@ -212,6 +245,7 @@ emu_fault_decide(const char *method, const char *path, struct emu_fault_hit *hit
 		hit->kind = r->kind;
 		hit->id = r->id;
 		hit->status = r->kind == EMU_FAULT_RATELIMIT ? 429 : r->status;
+		hit->body = r->body;
 		hit->delay_ms = r->ms;
 		hit->retry_after = r->retry_after;
 		hit->after = r->after;
@@ -232,8 +266,14 @@ emu_fault_list(void)
 		emu_add_str(o, "path", r->path);
 		emu_add_str(o, "method", r->method);
 		emu_add_str(o, "kind", kind_names[r->kind]);
-		if (r->kind == EMU_FAULT_STATUS)
+		if (r->kind == EMU_FAULT_STATUS || r->kind == EMU_FAULT_HTML ||
+		    r->kind == EMU_FAULT_EMPTY)
 			emu_add(o, "status", cJSON_CreateNumber(r->status));
+		if (r->kind == EMU_FAULT_STATUS)
+			emu_add_str(o, "body", body_names[r->body]);
+		emu_add(o, "after", cJSON_CreateBool(r->after || r->kind == EMU_FAULT_TRUNCATE ||
+		                                     r->kind == EMU_FAULT_MALFORMED ||
+		                                     r->kind == EMU_FAULT_HANG));
 		emu_add(o, "ms", cJSON_CreateNumber(r->ms));
 		if (r->kind == EMU_FAULT_RATELIMIT)
 			emu_add(o, "retry_after", cJSON_CreateNumber(r->retry_after));

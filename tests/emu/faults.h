@@ -10,30 +10,46 @@
 
 #include "emu.h"
 
+/* The kinds marked "after" may do the work first ("after":true: the route runs and
+ * commits, then its answer is replaced); the others always do it (TRUNCATE, MALFORMED,
+ * HANG) or never (LATENCY just waits). */
 enum emu_fault_kind {
 	EMU_FAULT_NONE,
 	EMU_FAULT_LATENCY,   /* wait ms, then answer normally */
-	EMU_FAULT_STATUS,    /* answer status (500/502/503/504...) without doing the work */
-	EMU_FAULT_RATELIMIT, /* 429 with Retry-After, without doing the work */
-	EMU_FAULT_RESET,     /* close the socket (RST) without any answer */
+	EMU_FAULT_STATUS,    /* answer status with a body of its own ("after") */
+	EMU_FAULT_RATELIMIT, /* 429 with Retry-After ("after") */
+	EMU_FAULT_RESET,     /* abort the connection with a TCP RST, no answer ("after") */
 	EMU_FAULT_TRUNCATE,  /* do the work, send half the body, close the connection */
 	EMU_FAULT_MALFORMED, /* do the work, answer a complete but invalid JSON body */
-	EMU_FAULT_HANG       /* do the work, send half the body, never finish */
+	EMU_FAULT_HANG,      /* do the work, send half the body, never finish */
+	EMU_FAULT_HTML,      /* an HTML page (status default 200) instead of JSON ("after") */
+	EMU_FAULT_EMPTY,     /* an empty body (status default 200) ("after") */
+	EMU_FAULT_CLOSE      /* close the connection cleanly (FIN), no answer ("after") */
+};
+
+/* The body a STATUS answer carries. */
+enum emu_fault_body {
+	EMU_BODY_AUTO,       /* 500: LiteLLM's JSON error; anything else: the gateway's HTML */
+	EMU_BODY_JSON,       /* {"error":{"message","type","param","code"}} */
+	EMU_BODY_HTML,       /* nginx's error page */
+	EMU_BODY_TEXT,       /* text/plain "Internal Server Error" style, as FastAPI's 500 */
+	EMU_BODY_EMPTY       /* nothing (Content-Length: 0) */
 };
 
 struct emu_fault_hit {
 	enum emu_fault_kind kind;
 	int id;              /* rule id */
-	int status;          /* for STATUS */
+	int status;          /* STATUS, HTML, EMPTY */
+	enum emu_fault_body body;
 	int delay_ms;        /* wait before acting (LATENCY, or "ms" on any rule) */
 	int retry_after;     /* for RATELIMIT, seconds */
-	bool after;          /* RESET: do the work first */
+	bool after;          /* do the work first, then answer the fault */
 };
 
 /* Add a rule from "key=value,key=value" (same keys as the JSON form).  Returns the rule
  * id, or -1 with *err set (caller frees). */
 int emu_fault_add_spec(const char *spec, char **err);
-/* Add a rule from {"path","method","kind","status","ms","retry_after","probability",
+/* Add a rule from {"path","method","kind","status","body","ms","retry_after","probability",
  * "nth","count","after"}.  Returns the id or -1 with *err set. */
 int emu_fault_add_json(const cJSON *rule, char **err);
 /* Decide the fault for one request; counts the request for every matching rule. */

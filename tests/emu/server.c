@@ -42,6 +42,7 @@ struct conn {
 	int delay_ms;                /* fault delay + the network model's latencies */
 	uint64_t conn_serial;        /* which connection (1, 2, ... since start) */
 	bool new_conn;               /* the first request on its connection */
+	int route_status;            /* what the route answered when a fault replaced it */
 	bool waiting;                /* suspended for a delay, counted in n_suspended */
 	bool delayed;                /* the delay has been served */
 	char *out;                   /* TRUNCATE/HANG: the full answer */
@@ -231,8 +232,12 @@ log_request(const struct emu_req *req, int status, const struct emu_fault_hit *f
 	emu_add(o, "conn", cJSON_CreateNumber((double)c->conn_serial));
 	if (c->new_conn)
 		emu_add(o, "new_conn", cJSON_CreateTrue());
-	if (f && f->kind != EMU_FAULT_NONE)
+	if (f && f->kind != EMU_FAULT_NONE) {
 		emu_add_str(o, "fault", emu_fault_kind_name(f->kind));
+		/* the route ran (and committed) before the fault replaced its answer */
+		if (c->route_status)
+			emu_add(o, "route_status", cJSON_CreateNumber(c->route_status));
+	}
 	line = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!line)
@@ -550,33 +555,85 @@ reset_connection(struct MHD_Connection *mc)
 	return MHD_NO;
 }
 
+/* Reason phrases nginx prints on its error pages. */
+static const char *
+reason_of(int status)
+{
+	static const struct {
+		int status;
+		const char *text;
+	} r[] = {{200, "OK"}, {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"},
+	         {404, "Not Found"}, {408, "Request Time-out"}, {409, "Conflict"},
+	         {413, "Request Entity Too Large"}, {429, "Too Many Requests"},
+	         {500, "Internal Server Error"}, {502, "Bad Gateway"},
+	         {503, "Service Temporarily Unavailable"}, {504, "Gateway Time-out"},
+	         {520, "Web Server Returned an Unknown Error"}, {522, "Connection Timed Out"},
+	         {524, "A Timeout Occurred"}, {0, NULL}};
+
+	for (int i = 0; r[i].text; i++)
+		if (r[i].status == status)
+			return r[i].text;
+	return "Error";
+}
+
+static void
+html_page(struct emu_resp *resp, int status, const char *title, const char *text)
+{
+	resp->status = status;
+	resp->body = emu_strf("<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s"
+	                      "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+	                      title, text);
+	resp->content_type = "text/html";
+}
+
+/* The answer a fault gives in place of the route's. */
 static void
 fault_response(const struct emu_fault_hit *f, struct emu_resp *resp)
 {
-	static const char *const reasons[] = {
-		[0] = "Error", [2] = "Bad Gateway", [3] = "Service Temporarily Unavailable",
-		[4] = "Gateway Time-out"};
-	const char *reason;
-	char *msg;
+	enum emu_fault_body body = f->body;
+	char *t;
 
-	if (f->kind == EMU_FAULT_RATELIMIT) {
+	free(resp->body);
+	memset(resp, 0, sizeof *resp);
+	switch (f->kind) {
+	case EMU_FAULT_RATELIMIT:
 		emu_resp_error(resp, 429, "throttling_error", "None",
 		               "Rate limit exceeded (injected fault)");
 		resp->retry_after = f->retry_after;
 		return;
-	}
-	if (f->status == 500) {
-		emu_resp_error(resp, 500, "internal_server_error", "None",
-		               "Internal Server Error (injected fault)");
+	case EMU_FAULT_HTML:   /* a page that is not the API: a login portal, a proxy's notice */
+		html_page(resp, f->status, "Sign in", "Please sign in to continue (injected fault)");
 		return;
+	case EMU_FAULT_EMPTY:
+		resp->status = f->status;
+		resp->body = emu_strdup("");
+		return;
+	default:
+		break;
 	}
-	reason = (f->status >= 502 && f->status <= 504) ? reasons[f->status - 500] : "Error";
-	msg = emu_strf("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d "
-	               "%s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
-	               f->status, reason, f->status, reason);
-	resp->status = f->status;
-	resp->body = msg;
-	resp->content_type = "text/html";
+	if (body == EMU_BODY_AUTO)
+		body = f->status == 500 ? EMU_BODY_JSON : EMU_BODY_HTML;
+	switch (body) {
+	case EMU_BODY_JSON:
+		t = emu_strf("%s (injected fault)", reason_of(f->status));
+		emu_resp_error(resp, f->status, "internal_server_error", "None", t);
+		free(t);
+		break;
+	case EMU_BODY_TEXT:
+		resp->status = f->status;
+		resp->body = emu_strdup(reason_of(f->status));
+		resp->content_type = "text/plain; charset=utf-8";
+		break;
+	case EMU_BODY_EMPTY:
+		resp->status = f->status;
+		resp->body = emu_strdup("");
+		break;
+	default:
+		t = emu_strf("%d %s", f->status, reason_of(f->status));
+		html_page(resp, f->status, t, t);
+		free(t);
+		break;
+	}
 }
 
 /* The route a path names: --path-prefix removed (test controls also work without it);
@@ -636,6 +693,7 @@ count_request(const struct emu_req *req, const struct conn *c)
 	name = emu_strf("%s %s", req->method, route);
 	pthread_mutex_lock(&stats_mu);
 	st_requests++;
+	st_connections += c->new_conn;
 	st_writes += strcmp(req->method, "GET") != 0;
 	st_faults += c->fault.kind != EMU_FAULT_NONE;
 	if (!st_routes)
@@ -679,10 +737,13 @@ send_answer(struct conn *c, const struct emu_req *req, struct emu_resp *resp)
 	if (!resp->status)
 		emu_resp_detail(resp, 500, false, "Internal Server Error");
 	count_request(req, c);
-	log_request(req, f->kind == EMU_FAULT_RESET ? 0 : resp->status, f, c);
+	log_request(req, f->kind == EMU_FAULT_RESET || f->kind == EMU_FAULT_CLOSE ? 0 : resp->status,
+	            f, c);
 	switch (f->kind) {
 	case EMU_FAULT_RESET:
 		return reset_connection(c->mc);
+	case EMU_FAULT_CLOSE:
+		return MHD_NO;   /* MHD closes the socket: a FIN, no answer */
 	case EMU_FAULT_TRUNCATE:
 	case EMU_FAULT_HANG:
 		return queue_stream(c, resp);
@@ -725,12 +786,20 @@ finish(struct conn *c, const char *url, const char *method)
 	if (delay_first(c))
 		return MHD_YES;
 	build_req(c, url, method, route, &req);
-	if (c->too_big)
+	if (c->too_big) {
 		emu_resp_detail(&resp, 413, false, "Request body too large");
-	else if (f->kind == EMU_FAULT_STATUS || f->kind == EMU_FAULT_RATELIMIT)
-		fault_response(f, &resp);
-	else if (f->kind != EMU_FAULT_RESET || f->after)
-		dispatch(&req, c->mc, &resp);
+	} else {
+		/* the kinds that replace the answer do the work only with "after" */
+		bool replaces = f->kind == EMU_FAULT_STATUS || f->kind == EMU_FAULT_RATELIMIT ||
+		                f->kind == EMU_FAULT_HTML || f->kind == EMU_FAULT_EMPTY ||
+		                f->kind == EMU_FAULT_RESET || f->kind == EMU_FAULT_CLOSE;
+		if (!replaces || f->after) {
+			dispatch(&req, c->mc, &resp);
+			c->route_status = resp.status;
+		}
+		if (replaces && f->kind != EMU_FAULT_RESET && f->kind != EMU_FAULT_CLOSE)
+			fault_response(f, &resp);
+	}
 	ret = send_answer(c, &req, &resp);
 	free(resp.body);
 	cJSON_Delete(req.query);
@@ -814,7 +883,6 @@ on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
 			return;
 		pthread_mutex_lock(&stats_mu);
 		sk->serial = ++conn_serials;
-		st_connections++;
 		pthread_mutex_unlock(&stats_mu);
 		*socket_context = sk;
 	} else {
