@@ -277,7 +277,7 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 			}
 		}
 	}
-	if (force || s->replace) {
+	if (force || s->replace || s->replace_dep) {
 		c->action = LH_ACT_REPLACE;
 		c->reason = s->replace ? LH_REASON_REPLACE_REQUESTED : LH_REASON_CANNOT_UPDATE;
 		/* The new object is created afresh: what the config does not fix is unknown. */

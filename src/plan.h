@@ -57,6 +57,8 @@ typedef struct lh_plan_slot {
 	const cJSON *have;	/* attributes after refresh (or read for import), or NULL */
 	bool refreshed;		/* have is the server's view (false with -refresh=false) */
 	bool replace;		/* -replace named this instance */
+	bool replace_dep;	/* replaced because an object it belongs to is (a membership
+				 * of a replaced team: LiteLLM deletes it with the team) */
 	bool ignore_all;	/* lifecycle ignore_changes = all */
 	const char **ignore;	/* lifecycle ignore_changes attribute names */
 	size_t nignore;

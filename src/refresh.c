@@ -944,6 +944,39 @@ lh_run_plan(lh_run *r)
 		return false;
 	}
 	r->plan = lh_plan_make(r->o.mode, r->slots, r->nslots);
+	/* objects that die with what they refer to (memberships of a replaced team or
+	 * user) are replaced with it; repeated while that adds replacements */
+	for (int round = 0; round < 8 && r->o.mode == LH_PLAN_NORMAL; round++) {
+		bool again = false;
+		for (size_t i = 0; i < r->plan->n; i++) {
+			const lh_change *c = &r->plan->changes[i];
+			lh_plan_slot *s = &r->slots[c->slot];
+			if (!c->rt->dies_with_deps || c->before == NULL || s->replace ||
+			    s->replace_dep || (c->action != LH_ACT_NOOP && c->action != LH_ACT_UPDATE))
+				continue;
+			for (size_t k = 0; k < r->plan->n && !s->replace_dep; k++) {
+				const lh_change *d = &r->plan->changes[k];
+				if (d->action != LH_ACT_REPLACE || d == c)
+					continue;
+				const char *did = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				    d->before, d->rt->id_attr));
+				char *dres = lh_addr_resource(r->a, &r->slot_rec[d->slot]->id);
+				bool dep = false;
+				for (size_t m = 0; m < s->ndeps && !dep; m++)
+					dep = strcmp(s->deps[m], dres) == 0;
+				const cJSON *e;
+				cJSON_ArrayForEach(e, c->before)
+					if (dep && did != NULL && cJSON_IsString(e) &&
+					    strcmp(e->valuestring, did) == 0 && strcmp(e->string, c->rt->id_attr) != 0)
+						s->replace_dep = true;
+			}
+			again = again || s->replace_dep;
+		}
+		if (!again)
+			break;
+		lh_plan_free(r->plan);
+		r->plan = lh_plan_make(r->o.mode, r->slots, r->nslots);
+	}
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);
 	free(idxs);

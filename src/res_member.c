@@ -854,6 +854,7 @@ const lh_rtype lh_res_team_member = {
 	.n = sizeof member_attrs / sizeof member_attrs[0],
 	.id_attr = "id",
 	.own_id_attr = NULL,
+	.dies_with_deps = true,
 	.summary = "One user's membership of one team: its team role and per-member budget.",
 	.import_forms = "TEAM:USER - TEAM a team id or unique alias, USER a user id or email (without ADDR: the block with that team_id and user)",
 	.submit = member_submit,

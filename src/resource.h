@@ -129,6 +129,10 @@ struct lh_rtype {
 	 * the create and sends it.  NULL: the id is made of the arguments (memberships:
 	 * "TEAM:USER", see would_be_id). */
 	const char *own_id_attr;
+	/* Its objects die with the objects they refer to (LiteLLM deletes a team's or a
+	 * user's memberships with it): when an object this one depends on is replaced
+	 * and one of its attributes holds that object's id, it is replaced too. */
+	bool dies_with_deps;
 	const char *summary;		/* one line for help and README */
 	const char *import_forms;	/* the IDs `litehcl import` takes, for its help */
 

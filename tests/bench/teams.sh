@@ -24,8 +24,8 @@ PAR=${PAR:-10}
 WORK=${KEEP:-$(mktemp -d)}
 trap 'emu_stop; [ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
 . "$top/tests/lib.sh"
-emu_start --threads 8
-export LITELLM_API_BASE="$EMU_URL"
+emu_start --threads 8 --master-key bench-key
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY=bench-key
 cd "$WORK" || exit 1
 cat > main.tf <<EOT
 locals {
@@ -70,6 +70,7 @@ to_curl() {	# to_curl LOG BASE > CONFIG
 		"url = \"" + $base + .path +
 		  (if (.query | length) > 0 then "?" + ([.query | to_entries[] | "\(.key)=\(.value | @uri)"] | join("&")) else "" end) + "\"",
 		"request = \"" + .method + "\"",
+		"header = \"Authorization: Bearer bench-key\"",
 		(if .method == "POST" then "header = \"Content-Type: application/json\"\ndata = " + ((.body | tojson) | tojson) else empty end),
 		"output = \"/dev/null\"",
 		"next"' "$1" | sed '$d'
@@ -78,7 +79,7 @@ first_member=$(grep -n '"/team/member_add"' apply.log | head -1 | cut -d: -f1)
 head -n $((first_member - 1)) apply.log >wave1.log
 tail -n +"$first_member" apply.log >wave2.log
 emu_stop
-emu_start --threads 8
+emu_start --threads 8 --master-key bench-key
 to_curl wave1.log "$EMU_URL" >wave1.cfg
 to_curl wave2.log "$EMU_URL" >wave2.cfg
 to_curl plan.log "$EMU_URL" >plan.cfg

@@ -348,3 +348,30 @@ resource "litellm_team" "ok" {
 EOF
 run validate
 check "yearly is a team budget duration" grep -q 'Success' out.txt
+
+# ---- replacing a team under a pinned id replaces its memberships (LiteLLM deletes them) ----
+new_dir pinned
+cat > main.tf <<'EOF2'
+resource "litellm_team" "p" {
+  team_id    = "pinned-team"
+  team_alias = "pinned"
+}
+resource "litellm_team" "q" { team_alias = "other" }
+resource "litellm_user" "u" { user_email = "pin@example.com" }
+resource "litellm_team_member" "m" {
+  team_id = litellm_team.p.team_id
+  user_id = litellm_user.u.user_id
+  role    = "user"
+}
+resource "litellm_team_member" "n" {
+  team_id = litellm_team.q.team_id
+  user_id = litellm_user.u.user_id
+  role    = "user"
+}
+EOF2
+run apply -auto-approve
+run plan -no-color -replace=litellm_team.p
+check "-replace of a pinned team: its membership must be replaced, the other team's not" "grep -q 'litellm_team_member.m must be replaced' out.txt && ! grep -q 'litellm_team_member.n \(must\|will\)' out.txt && grep -q '2 to add, 0 to change, 2 to destroy' out.txt"
+run apply -auto-approve -replace=litellm_team.p
+check "after the replacement the member is in the new team" test "$(roster pinned-team | grep -c ' user$')" -eq 1
+nochange; check "no changes after replacing a pinned team" test $? -eq 0

@@ -7,13 +7,14 @@
 # seconds each.
 . "$TOP/tests/lib.sh"
 
-emu_start
+KEY="sk-crash-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY"
 trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL"
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
 export LITEHCL_HTTP_BACKOFF=0.01
 ROUNDS=${ROUNDS:-3}
 
-dump() { curl -s "$EMU_URL/__emu/dump"; }
+dump() { curl -s -H "Authorization: Bearer $KEY" "$EMU_URL/__emu/dump"; }
 d="$WORK/crash"; mkdir -p "$d"; cd "$d" || exit 1
 cat > main.tf <<'EOF'
 locals {
@@ -72,7 +73,7 @@ check_round() {		# check_round N: the server and the state after round N
 i=0
 while [ $i -lt "$ROUNDS" ]; do
 	i=$((i + 1))
-	curl -s -X POST -d '{}' "$EMU_URL/__emu/reset" >/dev/null
+	curl -s -X POST -H "Authorization: Bearer $KEY" -d '{}' "$EMU_URL/__emu/reset" >/dev/null
 	rm -f terraform.tfstate terraform.tfstate.backup terraform.tfstate.journal
 	killed_apply "kill$i-a.txt"
 	killed_apply "kill$i-b.txt"
