@@ -43,6 +43,31 @@ config_args(lh_run *r, const lh_addr *id, bool *found)
 	return NULL;
 }
 
+/* References resolve to what the state holds (import ID without an address: a
+ * membership's team_id = litellm_team.x.team_id is known once the team is imported). */
+static lh_value *
+state_resolve(void *ctx, lh_arena *a, const lh_resource *res)
+{
+	lh_run *r = ctx;
+	size_t n = lh_state_count(r->st), k = 0;
+	const char **keys = lh_arena_alloc(a, (n + 1) * sizeof *keys);
+	lh_value **vals = lh_arena_alloc(a, (n + 1) * sizeof *vals);
+	for (size_t i = 0; i < n; i++) {
+		lh_state_inst *si = lh_state_at(r->st, i);
+		if (strcmp(si->addr.type, res->type) != 0 || strcmp(si->addr.name, res->name) != 0)
+			continue;
+		if (res->mode == LH_EXPAND_ONE)
+			return lh_val_from_cjson(a, si->attributes);
+		keys[k] = si->addr.key ? si->addr.key : "";
+		vals[k++] = lh_val_from_cjson(a, si->attributes);
+	}
+	if (k == 0 || res->mode == LH_EXPAND_ONE)
+		return NULL;
+	if (res->mode == LH_EXPAND_COUNT)
+		return lh_val_tuple(a, vals, k);
+	return lh_val_object(a, keys, vals, k);
+}
+
 /* Configured instances of type rt that designate the object attrs (rt's
  * import_matches: a user by email, a team by id or alias ...); their count, the first
  * in *out, and their addresses listed in *list (arena). */
@@ -57,7 +82,7 @@ find_matches(lh_run *r, const lh_rtype *rt, const cJSON *attrs, lh_addr *out, ch
 		if (r->cfg->resources[i]->schema != rt)
 			continue;
 		size_t n = 0;
-		lh_instance **in = lh_config_expand(r->cfg, r->cfg->resources[i], NULL, NULL,
+		lh_instance **in = lh_config_expand(r->cfg, r->cfg->resources[i], state_resolve, r,
 		    r->d, &n);
 		for (size_t k = 0; in != NULL && k < n; k++) {
 			if (!rt->import_matches(in[k]->args, attrs))

@@ -69,6 +69,10 @@ run show -json
 check "show -json lists the three types" "jq -e '[.values.root_module.resources[].type] | sort == [\"litellm_team\",\"litellm_team_member\",\"litellm_user\"]' out.txt"
 run state show litellm_team_member.dev_membership
 check "state show of a membership" grep -q 'role *= "user"' out.txt
+echo 'litellm_team_member.dev_membership.team_id == litellm_team.backend.team_id' | "$LITEHCL" console >out.txt 2>&1
+check "console sees teams and memberships" grep -qx 'true' out.txt
+run state list
+check "state list has the three types" "[ \$(grep -c '^litellm_' out.txt) -eq 3 ]"
 
 # ---- 2. team deleted outside: team and membership planned again ----
 api POST /team/delete "{\"team_ids\":[\"$TEAM\"]}" >/dev/null
@@ -251,6 +255,10 @@ run import litellm_team.t "Import Me"
 check "import a team by its alias" test "$(sattr litellm_team.t team_id)" = "imp-t"
 run import litellm_team_member.m "Import Me:imp@example.com"
 check "import TEAM_ALIAS:email" test "$(sattr litellm_team_member.m id)" = "imp-t:imp-u"
+rm -f terraform.tfstate
+run import litellm_team.t imp-t
+run import imp-t:imp-u
+check "import TEAM:USER without an address finds the membership block" test "$(sattr litellm_team_member.m id)" = "imp-t:imp-u"
 run import litellm_team.twice Twice
 check "ambiguous alias: error listing the ids" "grep -q 'dup-1' out.txt && grep -q 'dup-2' out.txt && grep -q 'several teams' out.txt"
 rm -f terraform.tfstate

@@ -275,10 +275,90 @@ test_user_schema(void)
 	nkept = 0;
 }
 
+char *lh_team_create_body(const cJSON *after, const char *team_id);
+
+/* The litellm_team and litellm_team_member tables. */
+static void
+test_team_tables(void)
+{
+	lh_arena *a = lh_arena_new();
+	const lh_rtype *t = lh_rtype_find("litellm_team"), *m = lh_rtype_find("litellm_team_member");
+	check("team: types registered", t != NULL && m != NULL, "find");
+	if (t == NULL || m == NULL)
+		goto out;
+	const lh_attr *perms = lh_rtype_attr(t, "team_member_permissions");
+	const lh_attr *md = lh_rtype_attr(t, "metadata");
+	const lh_attr *org = lh_rtype_attr(t, "organization_id");
+	const lh_attr *models = lh_rtype_attr(t, "models");
+	const lh_attr *dur = lh_rtype_attr(t, "budget_duration");
+	const lh_attr *blocked = lh_rtype_attr(t, "blocked");
+	check("team: own id is team_id, force-new", t->own_id_attr && strcmp(t->own_id_attr, "team_id") == 0 &&
+	    lh_rtype_attr(t, "team_id")->force_new, "");
+	check("team: blocked defaults to false", blocked && blocked->default_json && strcmp(blocked->default_json, "false") == 0, "");
+	check("team: permissions by meaning and as a set", lh_attr_same(perms,
+	    J("[\"create_key\",\"/key/info\"]"), J("[\"/key/info\",\"/key/generate\"]")), "");
+	check("team: permissions differ", !lh_attr_same(perms, J("[\"create_key\"]"), J("[\"/key/update\"]")), "");
+	check("team: permissions null == []", lh_attr_same(perms, J("[]"), J("null")), "");
+	check("team: permissions to routes", api_is(perms, "[\"edit_key\",\"update_key\",\"list_keys\"]",
+	    "[\"/key/update\",\"/key/list\"]"), "");
+	check("team: models as a set", lh_attr_same(models, J("[\"a\",\"b\"]"), J("[\"b\",\"a\",\"a\"]")) &&
+	    !lh_attr_same(models, J("[\"a\"]"), J("[\"a\",\"b\"]")), "");
+	check("team: organization \"\" == null", lh_attr_same(org, J("\"\""), J("null")) &&
+	    !lh_attr_same(org, J("\"\""), J("\"o1\"")), "");
+	check("team: metadata ignores server keys", lh_attr_same(md, J("\"{\\\"a\\\":1}\""),
+	    J("\"{\\\"a\\\":1,\\\"team_member_budget_id\\\":\\\"b\\\",\\\"tags\\\":[\\\"x\\\"]}\"")), "");
+	check("team: metadata key added outside is drift", !lh_attr_same(md, J("\"{\\\"a\\\":1}\""),
+	    J("\"{\\\"a\\\":1,\\\"owner\\\":\\\"x\\\"}\"")), "");
+	check("team: a server key the configuration sets is compared", !lh_attr_same(md,
+	    J("\"{\\\"tags\\\":[\\\"y\\\"]}\""), J("\"{\\\"tags\\\":[\\\"x\\\"]}\"")), "");
+	check("team: yearly == 365d", lh_attr_same(dur, J("\"yearly\""), J("\"365d\"")) &&
+	    api_is(dur, "\"yearly\"", "\"365d\""), "");
+	lh_value *v = lh_val_cstr(a, "yearly");
+	check("team: yearly valid for teams, not users", dur->validate(a, v) == NULL &&
+	    lh_rtype_attr(lh_rtype_find("litellm_user"), "budget_duration")->validate(a, v) != NULL, "");
+	check("team: empty alias invalid", lh_rtype_attr(t, "team_alias")->validate(a, lh_val_cstr(a, "")) != NULL, "");
+	check("team: team_id with a control character invalid",
+	    lh_rtype_attr(t, "team_id")->validate(a, lh_val_cstr(a, "a\tb")) != NULL &&
+	    lh_rtype_attr(t, "team_id")->validate(a, lh_val_cstr(a, "a/b #c&d e")) == NULL, "");
+	cJSON *after = J("{\"team_alias\":\"x\",\"max_budget\":0,\"models\":[\"m\"],\"blocked\":false,"
+	    "\"metadata\":\"{\\\"k\\\":1}\",\"team_member_permissions\":[\"create_key\"],\"tpm_limit\":5}");
+	char *body = lh_team_create_body(after, "tid");
+	cJSON *bj = body ? cJSON_Parse(body) : NULL;
+	cJSON *want = J("{\"team_id\":\"tid\",\"team_alias\":\"x\",\"max_budget\":null,\"models\":[\"m\"],"
+	    "\"blocked\":false,\"metadata\":{\"k\":1},\"team_member_permissions\":[\"/key/generate\"],\"tpm_limit\":5}");
+	check("team: create body (0 budget as null, routes, metadata object, no members)",
+	    bj != NULL && cJSON_Compare(bj, want, true), body ? body : "null");
+	cJSON_Delete(bj);
+	free(body);
+	/* memberships */
+	const lh_attr *role = lh_rtype_attr(m, "role"), *email = lh_rtype_attr(m, "user_email");
+	check("member: no client id; id made of team and user", m->own_id_attr == NULL && m->would_be_id != NULL &&
+	    m->dies_with_deps, "");
+	char *wid = m->would_be_id(J("{\"team_id\":\"T\",\"user_id\":\"U\"}"));
+	check("member: would-be id TEAM:USER", wid && strcmp(wid, "T:U") == 0, wid ? wid : "null");
+	free(wid);
+	check("member: roles admin and user only", role->validate(a, lh_val_cstr(a, "admin")) == NULL &&
+	    role->validate(a, lh_val_cstr(a, "user")) == NULL &&
+	    role->validate(a, lh_val_cstr(a, "internal_user")) != NULL &&
+	    role->validate(a, lh_val_cstr(a, "org_admin")) != NULL, "");
+	check("member: user_email is the identity only without user_id",
+	    email->forces(J("{\"team_id\":\"T\",\"user_email\":\"a@b.c\"}")) &&
+	    !email->forces(J("{\"team_id\":\"T\",\"user_id\":\"U\",\"user_email\":\"a@b.c\"}")), "");
+	check("member: team_id and user_id force replacement", lh_rtype_attr(m, "team_id")->force_new &&
+	    lh_rtype_attr(m, "user_id")->force_new, "");
+	check("member: budget 0 == null", lh_attr_same(lh_rtype_attr(m, "max_budget_in_team"), J("0"), J("null")), "");
+out:
+	for (size_t i = 0; i < nkept; i++)
+		cJSON_Delete(kept[i]);
+	nkept = 0;
+	lh_arena_free(a);
+}
+
 int
 main(void)
 {
 	test_config();
 	test_user_schema();
+	test_team_tables();
 	return failures ? 1 : 0;
 }
