@@ -303,8 +303,8 @@ dep_failed(lh_run *r, const lh_rec *x)
  * plan is applied.  A salted digest of the value the plan showed catches a different
  * value now (another -var, another TF_VAR_) instead of applying something that was
  * never shown.  Returns "salt:hex" in the arena, or NULL. */
-static char *
-sens_digest(lh_arena *a, const char *salt, const cJSON *v)
+char *
+lh_sens_digest(lh_arena *a, const char *salt, const cJSON *v)
 {
 	char *js = v != NULL ? cJSON_PrintUnformatted(v) : NULL;
 	char *msg = lh_arena_printf(a, "%s:%s", salt, js ? js : "null");
@@ -332,7 +332,7 @@ sens_check(lh_run *r, lh_rec *rec, const cJSON *after)
 		char *salt = lh_arena_strndup(r->a, want, (size_t)(colon - want));
 		const cJSON *v = cJSON_IsObject(after) ?
 		    cJSON_GetObjectItemCaseSensitive(after, e->string) : NULL;
-		char *got = sens_digest(r->a, salt, v);
+		char *got = lh_sens_digest(r->a, salt, v);
 		if (got == NULL || strcmp(got, want) != 0) {
 			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Saved plan does not match the configuration",
 			    "The sensitive argument \"%s\" of %s now evaluates to a different value "
@@ -735,14 +735,15 @@ config_json(lh_config *cfg)
 	return rm;
 }
 
-/* The plan's input variable values; sensitive ones are left out (never written). */
+/* The plan's input variable values; secret ones (sensitive, ephemeral, or reaching a
+ * sensitive argument such as the provider's api_key) are left out (never written). */
 static cJSON *
 variables_json(lh_config *cfg)
 {
 	cJSON *vs = cJSON_CreateObject();
 	for (size_t i = 0; i < cfg->nvariables; i++) {
 		const lh_variable *v = cfg->variables[i];
-		if (v->sensitive || v->value == NULL || lh_val_has_sensitive(v->value) ||
+		if (lh_config_var_secret(cfg, v) || v->value == NULL || lh_val_has_sensitive(v->value) ||
 		    lh_val_has_unknown(v->value))
 			continue;
 		const char *err = NULL;
@@ -805,7 +806,7 @@ lh_run_plan_to_json(const lh_run *r)
 			const cJSON *v = cJSON_IsObject(c->after) ?
 			    cJSON_GetObjectItemCaseSensitive(c->after, e->string) : NULL;
 			char salt[LH_UUID_LEN + 1];
-			char *dig = v != NULL && lh_uuid_v4(salt) ? sens_digest(r->a, salt, v) : NULL;
+			char *dig = v != NULL && lh_uuid_v4(salt) ? lh_sens_digest(r->a, salt, v) : NULL;
 			if (dig != NULL)
 				cJSON_AddItemToObject(dg, e->string, cJSON_CreateString(dig));
 		}

@@ -150,6 +150,9 @@ lh_value *lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res);
 
 /* The plan as stored in a saved plan file (no secrets) and back. */
 cJSON *lh_run_plan_to_json(const lh_run *r);
+/* "salt:hex": a salted SHA-256 of v's JSON, how a saved plan records a value it must
+ * not hold (a sensitive argument, a secret variable) to recognise it later.  In a. */
+char *lh_sens_digest(lh_arena *a, const char *salt, const cJSON *v);
 /* Rebuilds r->plan from a saved plan's content (after the config was loaded and the
  * records filled without refresh). */
 bool lh_run_plan_from_json(lh_run *r, const cJSON *j);

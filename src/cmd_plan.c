@@ -14,6 +14,7 @@
 #include "render.h"
 #include "source.h"
 #include "schema.h"
+#include "uuid.h"
 
 /* ---- shared helpers (cmd_common.h) ---- */
 
@@ -248,6 +249,97 @@ lh_cmd_flush_warnings(lh_diags *d)
 }
 
 /* ---- plan / apply / destroy ---- */
+
+/* Saved plans and variables.  plan -out records every variable's value as
+ * "variables": {name: {"value", "type"}}, except the secret ones (sensitive, ephemeral,
+ * or reaching a sensitive argument: lh_config_var_secret), which are recorded as a
+ * salted digest in "secret_variables" and must be given again to apply the plan. */
+static void
+add_plan_variables(lh_arena *a, const lh_config *cfg, cJSON *pj)
+{
+	cJSON *vars = cJSON_AddObjectToObject(pj, "variables");
+	cJSON *secret = cJSON_AddObjectToObject(pj, "secret_variables");
+	for (size_t i = 0; i < cfg->nvariables; i++) {
+		const lh_variable *v = cfg->variables[i];
+		if (v->value == NULL || lh_val_is_unknown(v->value))
+			continue;
+		const char *err = NULL;
+		cJSON *j = lh_val_to_cjson(v->value, &err);
+		if (j == NULL)
+			continue;
+		if (lh_config_var_secret(cfg, v)) {
+			char salt[LH_UUID_LEN + 1];
+			char *dig = lh_uuid_v4(salt) ? lh_sens_digest(a, salt, j) : NULL;
+			cJSON_AddItemToObject(secret, v->name, dig ? cJSON_CreateString(dig) :
+			    cJSON_CreateNull());
+			cJSON_Delete(j);
+			continue;
+		}
+		cJSON *e = cJSON_AddObjectToObject(vars, v->name);
+		cJSON_AddItemToObject(e, "value", j);
+		cJSON_AddStringToObject(e, "type", lh_type_name(a, v->value->type));
+	}
+}
+
+/* -var NAME=... for a variable the saved plan holds is refused, as Terraform does
+ * ("a saved plan includes the variable values that were set when it was created"). */
+static bool
+planned_var_flags(lh_arena *a, const cJSON *pvars, const lh_var_input *vi, size_t nvi,
+    lh_diags *d)
+{
+	for (size_t i = 0; i < nvi; i++) {
+		if (vi[i].file)
+			continue;
+		const char *eq = strchr(vi[i].text, '=');
+		char *name = lh_arena_strndup(a, vi[i].text, eq ? (size_t)(eq - vi[i].text) :
+		    strlen(vi[i].text));
+		if (cJSON_GetObjectItemCaseSensitive(pvars, name) != NULL) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Can't change variable when "
+			    "applying a saved plan", "The variable %s cannot be set using the -var "
+			    "and -var-file options when applying a saved plan file, because it is "
+			    "neither ephemeral nor sensitive: its value is in the plan. To declare "
+			    "an ephemeral variable which is not saved in the plan file, use "
+			    "ephemeral = true.", name);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Every secret variable must be given again at apply PLANFILE with the value the plan
+ * was made with (its digest), or the plan is refused before any request. */
+static bool
+secret_vars_match(lh_arena *a, const lh_config *cfg, const cJSON *saved, lh_diags *d)
+{
+	const cJSON *sec = cJSON_GetObjectItemCaseSensitive(saved, "secret_variables");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, sec) {
+		const lh_variable *v = NULL;
+		for (size_t i = 0; i < cfg->nvariables && v == NULL; i++)
+			if (strcmp(cfg->variables[i]->name, e->string) == 0)
+				v = cfg->variables[i];
+		const char *want = cJSON_GetStringValue(e);
+		const char *colon = want ? strchr(want, ':') : NULL;
+		if (v == NULL || colon == NULL)
+			continue;	/* the configuration changed: the plan's checks catch it */
+		const char *err = NULL;
+		cJSON *j = v->value != NULL && !lh_val_is_unknown(v->value) ?
+		    lh_val_to_cjson(v->value, &err) : NULL;
+		char *salt = lh_arena_strndup(a, want, (size_t)(colon - want));
+		char *got = j != NULL ? lh_sens_digest(a, salt, j) : NULL;
+		cJSON_Delete(j);
+		if (got == NULL || strcmp(got, want) != 0) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Mismatching variable value",
+			    "The value of var.%s is not the value the saved plan was made with. "
+			    "The plan file does not store it (it is %s): give it the same value as "
+			    "when the plan was created (-var, -var-file or TF_VAR_%s), or create a "
+			    "new plan. Nothing was changed.", v->name, v->ephemeral ? "ephemeral" :
+			    v->sensitive ? "sensitive" : "used by a sensitive argument", v->name);
+			return false;
+		}
+	}
+	return true;
+}
 
 /* Checks the provider settings every request needs (address and key), naming the
  * provider argument and the environment variable; creates the HTTP client. */
@@ -513,7 +605,20 @@ run(int kind, int argc, char **argv)
 		lh_ui_version(stdout);
 	size_t nvi = 0;
 	lh_var_input *vi = lh_config_var_inputs(a, &vars, 1, &nvi);
-	lh_config *cfg = lh_config_load(a, ".", vi, nvi, &d);
+	lh_config *cfg;
+	if (planfile != NULL) {
+		/* a saved plan carries the variable values it was made with */
+		if (!lh_planfile_read(planfile, NULL, &saved, &d))
+			goto fail;
+		const cJSON *pvars = cJSON_GetObjectItemCaseSensitive(saved, "variables");
+		if (!planned_var_flags(a, pvars, vi, nvi, &d))
+			goto fail;
+		cfg = lh_config_load_planned(a, ".", vi, nvi, pvars, &d);
+		if (cfg == NULL || d.errors > 0 || !secret_vars_match(a, cfg, saved, &d))
+			goto fail;
+	} else {
+		cfg = lh_config_load(a, ".", vi, nvi, &d);
+	}
 	if (cfg == NULL || d.errors > 0)
 		goto fail;
 	if (planfile == NULL && !destroy && cfg->nfiles == 0) {
@@ -565,8 +670,6 @@ run(int kind, int argc, char **argv)
 	handlers = true;
 	lh_render_opts rop = {.color = o.color, .provider = cfg->provider_source};
 	if (planfile != NULL) {
-		if (!lh_planfile_read(planfile, NULL, &saved, &d))
-			goto fail;
 		bool existed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(saved, "state_existed"));
 		const char *lin = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(saved,
 		    "lineage"));
@@ -617,6 +720,7 @@ run(int kind, int argc, char **argv)
 			cJSON_AddBoolToObject(pj, "state_existed", lh_state_existed(st));
 			cJSON_AddStringToObject(pj, "lineage", lh_state_lineage(st));
 			cJSON_AddNumberToObject(pj, "serial", (double)lh_state_serial(st));
+			add_plan_variables(a, cfg, pj);
 			bool ok = lh_planfile_write(out, st, pj, &d);
 			cJSON_Delete(pj);
 			if (!ok)

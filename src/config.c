@@ -69,6 +69,7 @@ struct lh_config_priv {
 	size_t hcap;
 	unsigned epoch;
 	bool validate_only;		/* see lh_config_load_opts */
+	const cJSON *planned;		/* see lh_config_load_planned */
 	lh_resolver resolve;
 	void *rctx;
 	const char *stack[64];		/* locals being evaluated, for cycle messages */
@@ -846,6 +847,8 @@ load_variable(lh_config *cfg, const lh_node *b, lh_diags *d)
 		literal_bool(cfg, at, ctx, d, &v->sensitive);
 	if ((at = body_attr(body, "nullable")) != NULL)
 		literal_bool(cfg, at, ctx, d, &v->nullable);
+	if ((at = body_attr(body, "ephemeral")) != NULL)
+		literal_bool(cfg, at, ctx, d, &v->ephemeral);
 	if ((at = body_attr(body, "default")) != NULL) {
 		lh_value *dv = lh_eval_expr(&ev, at->u.attr.expr);
 		if (dv != NULL) {
@@ -1201,6 +1204,28 @@ eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 				last = &as[k];
 		const lh_node *b = v->block;
 		lh_value *val = NULL;
+		const cJSON *pv = cfg->priv->planned != NULL ?
+		    cJSON_GetObjectItemCaseSensitive(cfg->priv->planned, v->name) : NULL;
+		if (pv != NULL) {
+			/* apply PLANFILE: the value the plan was made with, whatever the
+			 * environment or tfvars say now (as Terraform) */
+			const char *err = NULL;
+			const char *ts = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pv, "type"));
+			const lh_type *pt = ts != NULL ? lh_type_parse(cfg->a, ts, &err) : NULL;
+			lh_value *raw = lh_val_from_cjson(cfg->a, cJSON_GetObjectItemCaseSensitive(pv, "value"));
+			lh_value *c = raw != NULL && pt != NULL ? lh_val_convert(cfg->a, raw, pt, &err) : NULL;
+			if (c != NULL)
+				c = lh_val_convert(cfg->a, c, v->type, &err);
+			if (c == NULL) {
+				derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
+				    "Invalid plan file", "The saved plan's value for var.%s cannot be used "
+				    "with this configuration: %s.", v->name, err ? err : "incorrect type");
+				v->value = lh_val_unknown(cfg->a, v->type);
+				continue;
+			}
+			v->value = c;
+			continue;
+		}
 		if (last != NULL) {
 			val = last->value ? last->value : raw_value(cfg, v, last, d);
 			if (val == NULL) {
@@ -1390,9 +1415,26 @@ lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nv
 	return lh_config_load_opts(a, dir, vars, nvars, false, d);
 }
 
+static lh_config *config_load(lh_arena *a, const char *dir, const lh_var_input *vars,
+    size_t nvars, bool validate_only, const cJSON *planned, lh_diags *d);
+
 lh_config *
 lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
     bool validate_only, lh_diags *d)
+{
+	return config_load(a, dir, vars, nvars, validate_only, NULL, d);
+}
+
+lh_config *
+lh_config_load_planned(lh_arena *a, const char *dir, const lh_var_input *vars,
+    size_t nvars, const cJSON *planned, lh_diags *d)
+{
+	return config_load(a, dir, vars, nvars, false, planned, d);
+}
+
+static lh_config *
+config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
+    bool validate_only, const cJSON *planned, lh_diags *d)
 {
 	DIR *dh = opendir(dir);
 	if (dh == NULL) {
@@ -1422,6 +1464,7 @@ lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars, size
 	p->d = d;
 	p->epoch = 1;
 	p->validate_only = validate_only;
+	p->planned = planned;
 	char cwd[4096];
 	p->cwd = lh_arena_strdup(a, getcwd(cwd, sizeof cwd) ? cwd : ".");
 	if (strcmp(dir, ".") != 0 && dir[0] != '/')
@@ -2171,4 +2214,63 @@ lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve, void *ctx,
 	p->resolve = NULL;
 	p->rctx = NULL;
 	return v;
+}
+
+/* ---- variables whose values stay out of saved plans ---- */
+
+typedef struct secret_walk {
+	const lh_config *cfg;
+	const char *var;	/* the variable looked for */
+	bool found;
+	int depth;		/* locals followed, against cycles */
+} secret_walk;
+
+static void secret_expr(secret_walk *w, const lh_node *e);
+
+static void
+secret_ref(void *ctx, const lh_node *root, const lh_node *step)
+{
+	secret_walk *w = ctx;
+	if (w->found || step == NULL || step->kind != LH_AST_GETATTR)
+		return;
+	if (strcmp(root->u.var.name, "var") == 0) {
+		if (strcmp(step->u.getattr.name, w->var) == 0)
+			w->found = true;
+	} else if (strcmp(root->u.var.name, "local") == 0 && w->depth < 32) {
+		const struct lh_config_priv *p = w->cfg->priv;
+		for (size_t i = 0; i < p->nlocals; i++) {
+			if (strcmp(p->locals[i].name, step->u.getattr.name) == 0) {
+				w->depth++;
+				secret_expr(w, p->locals[i].attr->u.attr.expr);
+				w->depth--;
+				break;
+			}
+		}
+	}
+}
+
+static void
+secret_expr(secret_walk *w, const lh_node *e)
+{
+	if (e != NULL && !w->found)
+		lh_eval_walk_refs(e, secret_ref, w);
+}
+
+bool
+lh_config_var_secret(const lh_config *cfg, const lh_variable *v)
+{
+	if (v->sensitive || v->ephemeral)
+		return true;
+	secret_walk w = {.cfg = cfg, .var = v->name};
+	const lh_node *pb = cfg->provider.block;
+	if (pb != NULL)
+		secret_expr(&w, body_attr(pb->u.block.body, "api_key"));
+	for (size_t i = 0; i < cfg->nresources && !w.found; i++) {
+		const lh_resource *r = cfg->resources[i];
+		const lh_schema *s = r->schema;
+		for (size_t k = 0; s != NULL && k < s->n && !w.found; k++)
+			if (s->attrs[k].sensitive)
+				secret_expr(&w, body_attr(r->block->u.block.body, s->attrs[k].name));
+	}
+	return w.found;
 }

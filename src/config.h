@@ -117,6 +117,7 @@ typedef struct lh_variable {
 	lh_value *def;			/* default, or NULL */
 	const char *description;
 	bool sensitive, nullable;
+	bool ephemeral;			/* ephemeral = true (Terraform 1.10) */
 	const lh_node *block;
 } lh_variable;
 
@@ -182,6 +183,20 @@ lh_config *lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars
  * failing (what Terraform's validate does). */
 lh_config *lh_config_load_opts(lh_arena *a, const char *dir, const lh_var_input *vars,
     size_t nvars, bool validate_only, lh_diags *d);
+
+/* lh_config_load for `apply PLANFILE`: planned (borrowed, an object name -> {"value":
+ * JSON, "type": type constraint text}) gives the values the plan was made with; those
+ * variables take them and ignore every other source (environment, tfvars, -var).  The
+ * others (secret variables, kept out of plan files) are read as lh_config_load does. */
+struct cJSON;
+lh_config *lh_config_load_planned(lh_arena *a, const char *dir, const lh_var_input *vars,
+    size_t nvars, const struct cJSON *planned, lh_diags *d);
+
+/* True when variable v's value must never be written into a saved plan: it is
+ * sensitive or ephemeral, or its value reaches a sensitive argument (the provider's
+ * api_key, a resource argument the schema marks sensitive) directly or through
+ * locals - Terraform would write such an unmarked variable into its plan file. */
+bool lh_config_var_secret(const lh_config *cfg, const lh_variable *v);
 
 /* Expands resource r into its instances (count / for_each / one), evaluating its
  * arguments with references to other resources answered by resolve(ctx, ...) (resolve

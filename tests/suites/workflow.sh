@@ -61,3 +61,77 @@ rc=$?
 [ $rc -eq 1 ] && flat err.txt | grep -q 'The request was sent with the API key from the api_key argument of the provider "litellm" block.' &&
 	! grep -q 'sk-wrong-block-key' out.txt err.txt && ok "401: names the provider block's api_key" ||
 	fail "401: names the provider block's api_key" "rc=$rc" "$(cat err.txt)"
+
+# ---- saved plans carry their variables (all sources); secret ones stay out ----
+new_dir saved
+cat > main.tf <<'EOF2'
+variable "alias" { type = string }
+variable "models" {
+  type    = list(string)
+  default = []
+}
+variable "budget" { type = number }
+variable "team" {
+  type    = string
+  default = "none"
+}
+variable "note" {
+  type      = string
+  sensitive = true
+}
+variable "eph" {
+  type      = string
+  ephemeral = true
+  default   = "e"
+}
+variable "litellm_key" { type = string }
+provider "litellm" {
+  api_key = var.litellm_key
+}
+resource "litellm_user" "u" {
+  user_email = "saved@example.com"
+  user_alias = var.alias
+  models     = var.models
+  max_budget = var.budget
+  metadata   = jsonencode({ team = var.team, note = var.note })
+}
+output "alias" { value = litellm_user.u.user_alias }
+output "team" { value = var.team }
+EOF2
+echo 'budget = 7' > terraform.tfvars
+echo 'models = ["gpt-4o"]' > extra.tfvars
+unset LITELLM_API_KEY
+TF_VAR_alias=p3 TF_VAR_note=n1 TF_VAR_litellm_key="$KEY" "$LITEHCL" plan -no-color -var team=blue -var-file=extra.tfvars -out=p.plan >plan.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok "saved plan: plan -out with variables from TF_VAR_, -var, -var-file, tfvars" || fail "saved plan: plan -out with variables from TF_VAR_, -var, -var-file, tfvars" "$(cat plan.txt)"
+if grep -q "$KEY" p.plan || grep -q 'n1' p.plan; then fail "saved plan: no secret in the plan file (sensitive var, unmarked api_key var)" "$(grep -o ".\{40\}$KEY.\{10\}" p.plan)"
+else ok "saved plan: no secret in the plan file (sensitive var, unmarked api_key var)"; fi
+TF_VAR_note=n1 TF_VAR_litellm_key="$KEY" "$LITEHCL" show -json p.plan >show.json 2>show.err
+! grep -q "$KEY" show.json && jq -e '.variables.alias.value == "p3" and (.variables | has("litellm_key") | not) and (.variables | has("note") | not)' show.json >/dev/null &&
+	ok "saved plan: show -json lists the plain variables only" || fail "saved plan: show -json lists the plain variables only" "$(jq -c .variables show.json) $(cat show.err)"
+# apply without any of the plain variables (and with other values in the environment and tfvars)
+echo 'budget = 99' > terraform.tfvars
+TF_VAR_alias=other TF_VAR_team=red "$LITEHCL" apply -no-color p.plan >ap.txt 2>&1
+rc=$?
+grep -q 'No value for required variable' ap.txt && grep -q 'litellm_key' ap.txt && [ $rc -eq 1 ] &&
+	ok "saved plan: a secret variable must be given again" || fail "saved plan: a secret variable must be given again" "rc=$rc" "$(cat ap.txt)"
+TF_VAR_alias=other TF_VAR_note=n2 TF_VAR_litellm_key="$KEY" "$LITEHCL" apply -no-color p.plan >ap.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && tr '\n' ' ' < ap.txt | tr -s ' ' | grep -q 'The value of var.note is not the value the saved plan was made with' &&
+	! grep -q 'Creating' ap.txt && ok "saved plan: another value of a sensitive variable refuses the plan, before any request" ||
+	fail "saved plan: another value of a sensitive variable refuses the plan, before any request" "rc=$rc" "$(cat ap.txt)"
+"$LITEHCL" apply -no-color -var alias=x p.plan >ap.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "Can't change variable when applying a saved plan" ap.txt && ok "saved plan: -var of a planned variable is refused" ||
+	fail "saved plan: -var of a planned variable is refused" "rc=$rc" "$(cat ap.txt)"
+TF_VAR_alias=other TF_VAR_team=red TF_VAR_note=n1 TF_VAR_litellm_key="$KEY" "$LITEHCL" apply -no-color p.plan >ap.txt 2>&1
+rc=$?
+body=$(jq -c 'select(.path=="/user/new" and .body.user_email=="saved@example.com") | .body' "$EMU_LOG")
+if [ $rc -eq 0 ] && echo "$body" | jq -e '.user_alias == "p3" and .max_budget == 7 and .models == ["gpt-4o"] and (.metadata.team == "blue")' >/dev/null &&
+    grep -q 'alias = "p3"' ap.txt && grep -q 'team = "blue"' ap.txt; then
+	ok "saved plan: apply uses the planned values and outputs, not the environment's"
+else
+	fail "saved plan: apply uses the planned values and outputs, not the environment's" "rc=$rc" "$body" "$(cat ap.txt)"
+fi
+[ "$(jq -r '.outputs.team.value' terraform.tfstate)" = blue ] && ok "saved plan: the state's outputs are the planned ones" ||
+	fail "saved plan: the state's outputs are the planned ones" "$(jq -c .outputs terraform.tfstate)"
