@@ -26,7 +26,7 @@ static const struct {
 	{ lh_func_coll, &lh_func_coll_n }, { lh_func_enc, &lh_func_enc_n },
 	{ lh_func_file, &lh_func_file_n }, { lh_func_hash, &lh_func_hash_n },
 	{ lh_func_type, &lh_func_type_n }, { lh_func_time, &lh_func_time_n },
-	{ lh_func_net, &lh_func_net_n },
+	{ lh_func_net, &lh_func_net_n }, { lh_func_yaml, &lh_func_yaml_n },
 };
 
 /* The call in progress (saved and restored around nested calls from templatefile). */

@@ -52,6 +52,7 @@ LH_FAMILY(hash)
 LH_FAMILY(type)
 LH_FAMILY(time)
 LH_FAMILY(net)
+LH_FAMILY(yaml)
 #undef LH_FAMILY
 
 /* Common types for parameter tables. */

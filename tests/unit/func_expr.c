@@ -100,6 +100,7 @@ main(int argc, char **argv)
 		/* The functions and behaviours Terraform 1.11 added or litehcl lacked
 		 * (issue 12), recorded with terraform console. */
 		run_file(a, "tests/unit/func_more.cases");
+		run_file(a, "tests/unit/func_yaml.cases");
 	}
 	lh_arena_free(a);
 	return failures != 0;
