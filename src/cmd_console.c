@@ -2,11 +2,16 @@
  * per line from stdin, evaluates it against the configuration in the working directory
  * (resource values come from terraform.tfstate; those not applied are unknown) and
  * prints the value as `terraform console` does.  An expression that fails prints its
- * diagnostics on stderr and the next line is read; end of input exits 0.  A
- * configuration that does not load exits 1 before reading anything. */
+ * diagnostics on stderr and the next line is read.  On a terminal each line is
+ * prompted with "> " and the end of input exits 0 (Terraform's interactive mode); with
+ * input from a pipe or file the exit status is 1 when any line failed (Terraform's
+ * piped mode exits 1 at the first error; litehcl goes on and prints every line's
+ * value, where Terraform prints only the last).  A configuration that does not load
+ * exits 1 before reading anything. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "cli.h"
@@ -76,6 +81,90 @@ from_state(void *ctx, lh_arena *a, const lh_resource *r)
 	return lh_val_tuple(a, objs, k);
 }
 
+static bool
+is_type_call(const lh_node *e)
+{
+	return e->kind == LH_AST_CALL && (strcmp(e->u.call.name, "type") == 0 ||
+	    strcmp(e->u.call.name, "core::type") == 0);
+}
+
+/* True when e contains a call to type() anywhere. */
+static bool
+has_type_call(const lh_node *e, int depth)
+{
+	if (e == NULL || depth > 200)
+		return false;
+	if (is_type_call(e))
+		return true;
+	depth++;
+	switch (e->kind) {
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < e->u.tmpl.n; i++)
+			if (has_type_call(e->u.tmpl.parts[i], depth))
+				return true;
+		return false;
+	case LH_AST_TINTERP: return has_type_call(e->u.interp.expr, depth);
+	case LH_AST_TIF:
+		return has_type_call(e->u.tif.cond, depth) || has_type_call(e->u.tif.then, depth) ||
+		    has_type_call(e->u.tif.els, depth);
+	case LH_AST_TFOR:
+		return has_type_call(e->u.tfor.coll, depth) || has_type_call(e->u.tfor.body, depth);
+	case LH_AST_TUPLE:
+		for (size_t i = 0; i < e->u.tuple.n; i++)
+			if (has_type_call(e->u.tuple.items[i], depth))
+				return true;
+		return false;
+	case LH_AST_OBJECT:
+		for (size_t i = 0; i < e->u.object.n; i++)
+			if (has_type_call(e->u.object.keys[i], depth) || has_type_call(e->u.object.values[i], depth))
+				return true;
+		return false;
+	case LH_AST_GETATTR: return has_type_call(e->u.getattr.obj, depth);
+	case LH_AST_INDEX:
+		return has_type_call(e->u.index.obj, depth) || has_type_call(e->u.index.key, depth);
+	case LH_AST_SPLAT:
+		return has_type_call(e->u.splat.src, depth) || has_type_call(e->u.splat.each, depth);
+	case LH_AST_CALL:
+		for (size_t i = 0; i < e->u.call.n; i++)
+			if (has_type_call(e->u.call.args[i], depth))
+				return true;
+		return false;
+	case LH_AST_FOR:
+		return has_type_call(e->u.forx.coll, depth) || has_type_call(e->u.forx.key, depth) ||
+		    has_type_call(e->u.forx.value, depth) || has_type_call(e->u.forx.cond, depth);
+	case LH_AST_COND:
+		return has_type_call(e->u.cond.cond, depth) || has_type_call(e->u.cond.t, depth) ||
+		    has_type_call(e->u.cond.f, depth);
+	case LH_AST_BINARY:
+		return has_type_call(e->u.binary.lhs, depth) || has_type_call(e->u.binary.rhs, depth);
+	case LH_AST_UNARY: return has_type_call(e->u.unary.operand, depth);
+	case LH_AST_PAREN: return has_type_call(e->u.paren.inner, depth);
+	default: return false;
+	}
+}
+
+/* Terraform's console-only type() gives a value of its own kind that only the console
+ * prints: the call must be the whole expression (or what try() or a lone template
+ * interpolation passes through).  True when e uses it anywhere else. */
+static bool
+type_misused(const lh_node *e)
+{
+	while (e->kind == LH_AST_PAREN)
+		e = e->u.paren.inner;
+	if (is_type_call(e))
+		return false;
+	if (e->kind == LH_AST_CALL && (strcmp(e->u.call.name, "try") == 0 ||
+	    strcmp(e->u.call.name, "core::try") == 0)) {
+		for (size_t i = 0; i < e->u.call.n; i++)
+			if (type_misused(e->u.call.args[i]))
+				return true;
+		return false;
+	}
+	if (e->kind == LH_AST_TEMPLATE && e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
+		return type_misused(e->u.tmpl.parts[0]->u.interp.expr);
+	return has_type_call(e, 0);
+}
+
 int
 lh_cmd_console(int argc, char **argv)
 {
@@ -122,8 +211,18 @@ lh_cmd_console(int argc, char **argv)
 		goto out;
 	}
 	rc = 0;
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), failed = false;
 	ssize_t n;
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
+	for (;;) {
+		if (tty) {
+			fputs("> ", stdout);
+			fflush(stdout);
+		}
+		if ((n = getline(&line, &cap, stdin)) < 0) {
+			if (tty)
+				fputc('\n', stdout);
+			break;
+		}
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		size_t k = 0;
@@ -139,7 +238,10 @@ lh_cmd_console(int argc, char **argv)
 		lh_source *src = lh_source_from_mem(la, "<console-input>", line, (size_t)n);
 		lh_node *e = lh_parse_expr(la, src, &ld);
 		lh_value *v = NULL;
-		if (e != NULL && ld.errors == 0)
+		if (e != NULL && ld.errors == 0 && type_misused(e))
+			lh_diag_add(&ld, LH_DIAG_ERROR, NULL, 0, 0, "Invalid use of type function",
+			    "The console-only \"type\" function cannot be used as part of an expression.");
+		else if (e != NULL && ld.errors == 0)
 			v = lh_config_eval(cfg, e, st ? from_state : NULL, st, &ld);
 		if (v != NULL && ld.errors == 0) {
 			fputs(lh_val_console(la, v), stdout);
@@ -152,8 +254,12 @@ lh_cmd_console(int argc, char **argv)
 			lh_diag_print_one(stderr, g, color);
 		}
 		fflush(stderr);
+		if (ld.errors > 0)
+			failed = true;
 		lh_arena_free(la);
 	}
+	if (failed && !tty)
+		rc = 1;
 	lh_state_close(st);
 out:
 	free(line);

@@ -315,7 +315,9 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		return local_value(cfg, (size_t)i, step);
 	}
 	if (strcmp(name, "each") == 0) {
-		if (!sc->in_each) {
+		/* Terraform checks the attribute before the context */
+		bool known = attr != NULL && (strcmp(attr, "key") == 0 || strcmp(attr, "value") == 0);
+		if (known && !sc->in_each) {
 			derr(ev->d, src, s, e, ev->context, "Reference to \"each\" in context without for_each",
 			    "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.");
 			return NULL;
@@ -330,7 +332,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		return NULL;
 	}
 	if (strcmp(name, "count") == 0) {
-		if (!sc->in_count) {
+		if (attr != NULL && strcmp(attr, "index") == 0 && !sc->in_count) {
 			derr(ev->d, src, s, e, ev->context, "Reference to \"count\" in non-counted context",
 			    "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.");
 			return NULL;
@@ -343,13 +345,17 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		return NULL;
 	}
 	if (strcmp(name, "path") == 0) {
-		if (attr != NULL && (strcmp(attr, "module") == 0 || strcmp(attr, "root") == 0))
+		if (attr == NULL) {
+			derr(ev->d, src, s, e, ev->context, "Invalid reference",
+			    "The \"path\" object cannot be accessed directly. Instead, access one of its attributes.");
+			return NULL;
+		}
+		if (strcmp(attr, "module") == 0 || strcmp(attr, "root") == 0)
 			return lh_val_cstr(a, ".");
-		if (attr != NULL && strcmp(attr, "cwd") == 0)
+		if (strcmp(attr, "cwd") == 0)
 			return lh_val_cstr(a, cfg->priv->cwd);
 		derr(ev->d, src, s, e, ev->context, "Invalid \"path\" attribute",
-		    "The \"path\" object does not have an attribute named \"%s\". The supported attributes are path.cwd, the current working directory; path.module, the path of the current module; and path.root, the path of the root module.",
-		    attr ? attr : "");
+		    "The \"path\" object does not have an attribute named \"%s\".", attr);
 		return NULL;
 	}
 	if (strcmp(name, "terraform") == 0) {

@@ -249,17 +249,56 @@ condition(lh_eval *ev, const lh_node *n, lh_value *c)
 	return b;
 }
 
+/* Evaluates e with its diagnostics collected in *into (initialised here). */
+static lh_value *
+eval_aside(lh_eval *ev, const lh_node *e, lh_diags *into)
+{
+	lh_diags *outer = ev->d;
+	lh_diags_init(into, ev->a);
+	ev->d = into;
+	lh_value *v = eval(ev, e);
+	ev->d = outer;
+	if (into->errors > 0)
+		v = NULL;
+	return v;
+}
+
+/* Adds the diagnostics of from to ev's. */
+static void
+diags_take(lh_eval *ev, const lh_diags *from)
+{
+	for (lh_diag *g = from->head; g != NULL; g = g->next) {
+		lh_diag *c = lh_diag_add(ev->d, g->sev, g->src, g->start, g->end, g->summary,
+		    g->detail ? "%s" : NULL, g->detail);
+		c->context = g->context;
+	}
+}
+
+/* HCL evaluates both results (their types decide the result type) but reports only
+ * the diagnostics of the one the condition picks (both when it is unknown); a result
+ * that failed counts as of any type. */
 static lh_value *
 eval_cond(lh_eval *ev, const lh_node *e)
 {
+	lh_diags td, fd;
+	lh_value *t = eval_aside(ev, e->u.cond.t, &td);
+	lh_value *f = eval_aside(ev, e->u.cond.f, &fd);
 	lh_value *c = eval(ev, e->u.cond.cond);
-	lh_value *t = eval(ev, e->u.cond.t);
-	lh_value *f = eval(ev, e->u.cond.f);
-	if (c == NULL || t == NULL || f == NULL)
+	if (c == NULL)
 		return NULL;
 	lh_value *b = condition(ev, e->u.cond.cond, c);
 	if (b == NULL)
 		return NULL;
+	if (lh_val_is_unknown(b) || b->u.b)
+		diags_take(ev, &td);
+	if (lh_val_is_unknown(b) || !b->u.b)
+		diags_take(ev, &fd);
+	if (lh_val_is_unknown(b) ? (t == NULL || f == NULL) : (b->u.b ? t == NULL : f == NULL))
+		return NULL;
+	if (t == NULL)
+		t = lh_val_unknown(ev->a, &lh_type_dynamic);
+	if (f == NULL)
+		f = lh_val_unknown(ev->a, &lh_type_dynamic);
 	bool sens = lh_val_is_sensitive(c);
 	const lh_type *ut = lh_type_unify(ev->a, t->type, f->type);
 	/* an untyped null takes the other result's type (true ? null : "x" is tostring(null)) */
@@ -555,6 +594,8 @@ object_key(lh_eval *ev, const lh_node *kn, bool *unknown, bool *sens)
 {
 	if (kn->kind == LH_AST_VAR)
 		return kn->u.var.name;
+	if (kn->kind == LH_AST_NULL)
+		return "null";	/* a bare keyword is its name, as HCL's ExprAsKeyword */
 	lh_value *k = eval(ev, kn);
 	if (k == NULL)
 		return NULL;
@@ -642,9 +683,10 @@ iterate(lh_eval *ev, const lh_node *cn, lh_value *c, iter *it)
 			it->vals[i] = c->u.map.vals[i];
 			it->keys[i] = lh_val_cstr(ev->a, c->u.map.keys[i]);
 		}
-		it->keys[i] = mark(ev, it->keys[i], sens);
-		it->vals[i] = mark(ev, it->vals[i], sens);
 	}
+	/* HCL unmarks the collection and marks the result instead (the caller does):
+	 * the elements bound to the names carry only their own marks */
+	(void)sens;
 	return true;
 }
 
@@ -792,11 +834,39 @@ eval_for(lh_eval *ev, const lh_node *e)
 }
 
 static lh_value *
+splat_run(lh_eval *ev, lh_value *src, const lh_node **chain, size_t nchain);
+
+/* A full splat after a full splat (x[*][*].name) applies to each element of the first,
+ * as HCL parses it: x[*] with each = (that element)[*].name. */
+static lh_value *
 eval_splat(lh_eval *ev, const lh_node *e)
 {
-	lh_value *src = eval(ev, e->u.splat.src);
+	const lh_node *chain[64];
+	size_t k = 0;
+	const lh_node *root = e;
+	chain[k++] = e;
+	while (k < 64 && root->u.splat.full && root->u.splat.src->kind == LH_AST_SPLAT &&
+	    root->u.splat.src->u.splat.full) {
+		root = root->u.splat.src;
+		chain[k++] = root;
+	}
+	/* innermost first */
+	for (size_t i = 0; i < k / 2; i++) {
+		const lh_node *t = chain[i];
+		chain[i] = chain[k - 1 - i];
+		chain[k - 1 - i] = t;
+	}
+	lh_value *src = eval(ev, root->u.splat.src);
 	if (src == NULL)
 		return NULL;
+	return splat_run(ev, src, chain, k);
+}
+
+/* Applies chain[0]'s each to src's elements, then chain[1..] to each result. */
+static lh_value *
+splat_run(lh_eval *ev, lh_value *src, const lh_node **chain, size_t nchain)
+{
+	const lh_node *e = chain[0];
 	bool sens = lh_val_is_sensitive(src);
 	if (lh_val_is_unknown(src))
 		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
@@ -821,6 +891,10 @@ eval_splat(lh_eval *ev, const lh_node *e)
 		ev->scope = saved;
 		bind(ev, &ab, NULL, mark(ev, items[i], sens));
 		out[i] = eval(ev, e->u.splat.each);
+		if (out[i] != NULL && nchain > 1) {
+			ev->scope = saved;
+			out[i] = splat_run(ev, out[i], chain + 1, nchain - 1);
+		}
 		if (out[i] == NULL)
 			ok = false;
 	}
@@ -988,9 +1062,16 @@ template_string(lh_eval *ev, const lh_node *t)
 static lh_value *
 eval_template(lh_eval *ev, const lh_node *e)
 {
-	/* A template that is exactly one interpolation yields the value itself. */
-	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP)
-		return eval(ev, e->u.tmpl.parts[0]->u.interp.expr);
+	/* A template that is exactly one interpolation yields the value itself - only
+	 * when nothing else was written: text that strip markers removed ("${~ x ~} ")
+	 * still makes it a string, as in HCL. */
+	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP) {
+		const lh_node *p = e->u.tmpl.parts[0];
+		bool alone = e->u.tmpl.heredoc ? false : e->u.tmpl.quoted ?
+		    p->start == e->start + 1 && p->end + 1 == e->end : p->start == e->start && p->end == e->end;
+		if (alone)
+			return eval(ev, p->u.interp.expr);
+	}
 	return template_string(ev, e);
 }
 
@@ -1193,9 +1274,57 @@ unknown_refs(lh_eval *ev, const lh_node *e, bool *found, int depth)
 	}
 }
 
+/* Terraform resolves every reference of an expression before evaluating it, so a
+ * reference to something undeclared is an error even inside try() and can(): the
+ * errors the lookup gives for a reference itself (not for evaluating what it refers
+ * to) are kept. */
+typedef struct {
+	lh_eval *ev;
+	int errors;
+} refcheck;
+
+static bool
+static_ref_error(const char *summary)
+{
+	return strncmp(summary, "Reference to ", 13) == 0 || strcmp(summary, "Invalid reference") == 0 ||
+	    strncmp(summary, "Invalid \"", 9) == 0 || strcmp(summary, "Self-referential block") == 0 ||
+	    strcmp(summary, "Variables not allowed") == 0;
+}
+
+static void
+check_ref(void *ctx, const lh_node *root, const lh_node *step)
+{
+	refcheck *rc = ctx;
+	lh_eval *ev = rc->ev;
+	for (lh_binding *b = ev->scope; b != NULL; b = b->next)
+		if (strcmp(b->name, root->u.var.name) == 0)
+			return;
+	if (ev->lookup == NULL)
+		return;
+	lh_diags *outer = ev->d, quiet;
+	lh_diags_init(&quiet, ev->a);
+	ev->d = &quiet;
+	bool consumed = false;
+	ev->lookup(ev, root, step, &consumed);
+	ev->d = outer;
+	for (lh_diag *g = quiet.head; g != NULL; g = g->next) {
+		if (g->sev != LH_DIAG_ERROR || !static_ref_error(g->summary))
+			continue;
+		lh_diag *c = lh_diag_add(outer, g->sev, g->src, g->start, g->end, g->summary,
+		    g->detail ? "%s" : NULL, g->detail);
+		c->context = g->context;
+		rc->errors++;
+	}
+}
+
 static lh_value *
 eval_try(lh_eval *ev, const lh_node *e, bool is_can)
 {
+	refcheck rc = { .ev = ev };
+	for (size_t i = 0; i < e->u.call.n; i++)
+		lh_eval_walk_refs(e->u.call.args[i], check_ref, &rc);
+	if (rc.errors > 0)
+		return NULL;
 	size_t n = e->u.call.n;
 	if (is_can && n != 1) {
 		err_at(ev, e->src, e->start, e->end, n == 0 ? "Not enough function arguments" : "Too many function arguments",
