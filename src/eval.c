@@ -1067,7 +1067,9 @@ eval_template(lh_eval *ev, const lh_node *e)
 	 * still makes it a string, as in HCL. */
 	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TINTERP) {
 		const lh_node *p = e->u.tmpl.parts[0];
-		bool alone = e->u.tmpl.heredoc ? false : e->u.tmpl.quoted ?
+		/* only strip markers can have removed text; then the ranges tell */
+		bool alone = !p->u.interp.strip_left && !p->u.interp.strip_right ? true :
+		    e->u.tmpl.heredoc ? false : e->u.tmpl.quoted ?
 		    p->start == e->start + 1 && p->end + 1 == e->end : p->start == e->start && p->end == e->end;
 		if (alone)
 			return eval(ev, p->u.interp.expr);
