@@ -23,6 +23,10 @@ void lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d);
  * ctx is an lh_cmd_out. */
 void lh_cmd_progress(void *ctx, const char *addr, const char *type, const char *name,
     const cJSON *index, const char *event, const char *id, double secs);
+/* Prints d's warnings on stdout as Terraform places them (after the plan, or after the
+ * apply), in the diagnostic layout or, with compact and no errors, as a summary list
+ * (cmd_warn.c); they are taken out of d.  Nothing for -json. */
+void lh_cmd_print_warnings(const lh_cmd_out *o, lh_diags *d, bool compact);
 /* The "Still creating... [10s elapsed]" ticker (cmd_progress.c): lh_cmd_progress
  * reports each event with the lock held; starts are followed, ends forgotten. */
 void lh_cmd_progress_track(const lh_cmd_out *o, const char *addr, const char *type,

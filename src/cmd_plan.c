@@ -702,11 +702,14 @@ run(int kind, int argc, char **argv)
 			    destroy ? "destroy" : "apply");
 		else
 			lh_render_plan(stdout, r.plan, &rop);
-		if (r.plan->targeted && !json) {
+		if (r.plan->targeted) {
 			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "Resource targeting is in effect",
 			    "You are creating a plan with the -target option, which means that the "
 			    "result of this plan may not represent all of the changes requested by "
-			    "the current configuration.");
+			    "the current configuration.\n\nThe -target option is not for routine use, "
+			    "and is provided only for exceptional situations such as recovering from "
+			    "errors or mistakes, or when litehcl specifically suggests to use it as "
+			    "part of an error message.");
 		}
 	}
 	reading = 0;
@@ -726,6 +729,8 @@ run(int kind, int argc, char **argv)
 			if (!ok)
 				goto fail;
 		}
+		/* warnings on stdout after the plan, before its epilogue (Terraform) */
+		lh_cmd_print_warnings(&o, &d, compact);
 		if (changes && !json)
 			lh_render_plan_epilogue(stdout, out);
 		rc = detailed && changes ? 2 : 0;
@@ -734,6 +739,7 @@ run(int kind, int argc, char **argv)
 	}
 	/* apply / destroy */
 	if (planfile == NULL && changes && !auto_approve && !json) {
+		lh_cmd_print_warnings(&o, &d, compact);	/* before the question */
 		if (!confirm(kind, input, r.plan->mode == LH_PLAN_REFRESH_ONLY)) {
 			printf("\n%s cancelled.\n", kind == CMD_DESTROY ? "Destroy" : "Apply");
 			goto fail;
@@ -774,7 +780,9 @@ run(int kind, int argc, char **argv)
 			    "values may not be fully updated. Run the following command to verify "
 			    "that no other changes are pending:\n    litehcl plan\n\nNote that the "
 			    "-target option is not suitable for routine use, and is provided only for "
-			    "exceptional situations such as recovering from errors or mistakes.");
+			    "exceptional situations such as recovering from errors or mistakes, or when "
+			    "litehcl specifically suggests to use it as part of an error message.");
+		lh_cmd_print_warnings(&o, &d, compact);
 		print_summary(&r, kind, &o);
 		rc = 0;
 		lh_cmd_print_diags(&o, &d);

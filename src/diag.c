@@ -227,7 +227,7 @@ print_plain(FILE *f, const lh_diag *g)
 		fputs("\n\n", f);
 	}
 	if (g->detail != NULL && g->detail[0] != '\0')
-		lh_diag_wrap(f, g->detail, 0, 78);
+		lh_diag_wrap(f, g->detail, 0, 77);	/* Terraform: width 78, less one */
 }
 
 void

@@ -45,7 +45,7 @@ char *lh_diag_code_line(const lh_source *src, int line, size_t *len);
 void lh_diag_print(FILE *f, const lh_diags *d, bool color);
 /* Prints one diagnostic (see lh_diag_print).  In plain mode (lh_diag_set_plain) the
  * form is Terraform's -no-color one: a blank line, no border, no underline line, the
- * detail wrapped at 78 columns. */
+ * detail wrapped at 77 columns (Terraform: its width 78, less one). */
 void lh_diag_print_one(FILE *f, const lh_diag *g, bool color);
 
 /* Prints s[0..n) (one line) wrapped at width columns: words are never split, and

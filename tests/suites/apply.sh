@@ -459,7 +459,7 @@ resource "litellm_user" "c" {
 EOF2
 "$LITEHCL" apply -auto-approve -target=litellm_user.b >out.txt 2>err.txt
 rc=$?
-[ $rc -eq 0 ] && grep -q '2 added' out.txt && [ "$(state_users | wc -l)" -eq 2 ] && grep -q 'Applied changes may be incomplete' err.txt &&
+[ $rc -eq 0 ] && grep -q '2 added' out.txt && [ "$(state_users | wc -l)" -eq 2 ] && grep -q 'Applied changes may be incomplete' out.txt &&
 	ok "-target applies the target and its dependencies only" || fail "-target applies the target and its dependencies only" "rc=$rc" "$(cat out.txt err.txt | tail -20)"
 "$LITEHCL" plan -replace=litellm_user.a -no-color >plan.txt 2>&1
 grep -q 'litellm_user.a will be replaced, as requested' plan.txt && grep -q 'litellm_user.b will be updated in-place' plan.txt &&

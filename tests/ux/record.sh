@@ -44,3 +44,13 @@ terraform apply -auto-approve -no-color >"$out/slow-apply.txt" 2>&1
 terraform destroy -auto-approve -no-color >"$out/slow-destroy.txt" 2>&1
 terraform apply -auto-approve -json >"$out/slow-apply.jsonl" 2>&1
 terraform destroy -auto-approve -json >"$out/slow-destroy.jsonl" 2>&1
+# warnings: after the plan on stdout, the -target warning, -compact-warnings
+cd "$tmp" && mkdir warn && cd warn
+printf 'resource "terraform_data" "a" {\n  input = "x"\n}\nresource "terraform_data" "b" {\n  input = "y"\n}\n' >main.tf
+terraform init >/dev/null 2>&1
+terraform plan -no-color -target=terraform_data.a 2>&1 | as_litehcl >"$out/warn-plan.txt"
+terraform plan -no-color -compact-warnings -target=terraform_data.a 2>&1 | as_litehcl >"$out/warn-plan-compact.txt"
+terraform apply -no-color -auto-approve -target=terraform_data.a 2>&1 | as_litehcl >"$out/warn-apply.txt"
+terraform destroy -auto-approve >/dev/null 2>&1
+terraform apply -no-color -auto-approve -compact-warnings -target=terraform_data.a 2>&1 | as_litehcl >"$out/warn-apply-compact.txt"
+terraform destroy -auto-approve >/dev/null 2>&1
