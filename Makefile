@@ -19,9 +19,9 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 STD      = -std=c11 -D_GNU_SOURCE
 WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 DEPFLAGS = -MMD -MP
-INC      = -Isrc -I$(BUILD)/gen
+INC      = -Isrc -I$(BUILD)/gen -I/usr/include/postgresql
 CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(INC) $(CFLAGS)
-LIBS     = -lcjson -lcurl -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -lm
+LIBS     = -lcjson -lcurl -lpq -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -lm
 EMU_LIBS = -lmicrohttpd -lcjson -lpthread -lm
 
 ifeq ($(origin CC),default)

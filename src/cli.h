@@ -63,5 +63,7 @@ int lh_cmd_taint(int argc, char **argv);
 int lh_cmd_untaint(int argc, char **argv);
 int lh_cmd_refresh(int argc, char **argv);
 int lh_cmd_fmt(int argc, char **argv);
+int lh_cmd_init(int argc, char **argv);
+int lh_cmd_workspace(int argc, char **argv);
 
 #endif

@@ -43,6 +43,11 @@ bool lh_cmd_open_state_provider(const char *path, bool lock, const char *lock_ti
     const char *operation, bool read_only, const char *provider, lh_state **st,
     lh_diags *d);
 
+/* Opens the state as so says; when so->path is NULL, in the current workspace of the
+ * backend the working directory was initialised with (backend.h).  so->path and
+ * so->store are reset on return. */
+bool lh_cmd_open_backend_state(lh_state_opts *so, lh_state **st, lh_diags *d);
+
 /* A run killed after sending a create leaves journal intents whose result is unknown:
  * looks each up on the server (provider settings of the configuration in ".", else the
  * environment) and adopts the users that exist into st, as plan and apply do, so that

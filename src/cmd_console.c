@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "cli.h"
+#include "cmd_common.h"
 #include "config.h"
 #include "diag.h"
 #include "parse.h"
@@ -198,7 +199,7 @@ lh_cmd_console(int argc, char **argv)
 	lh_state *st = NULL;
 	if (cfg != NULL && d.errors == 0) {
 		lh_state_opts so = {.path = state, .no_lock = true, .read_only = true};
-		if (!lh_state_open(&so, &st, &d))
+		if (!lh_cmd_open_backend_state(&so, &st, &d))
 			st = NULL;
 	}
 	for (const lh_diag *g = d.head; g != NULL; g = g->next) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "backend.h"
 #include "cli.h"
 #include "cmd_common.h"
 #include "config.h"
@@ -199,7 +200,29 @@ lh_cmd_open_state_provider(const char *path, bool lock, const char *lock_timeout
 		    "\"%s\" is not a duration such as 10s or 2m.", lock_timeout);
 		return false;
 	}
-	return lh_state_open(&so, st, d);
+	return lh_cmd_open_backend_state(&so, st, d);
+}
+
+bool
+lh_cmd_open_backend_state(lh_state_opts *so, lh_state **st, lh_diags *d)
+{
+	char *bpath = NULL;
+	if (so->path == NULL) {
+		/* No -state: the configured backend's current workspace. */
+		lh_backend *b = NULL;
+		if (!lh_backend_current(&b, d))
+			return false;
+		bool ok = lh_backend_open(b, lh_backend_workspace(), true, &so->store, &bpath, d);
+		lh_backend_free(b);
+		if (!ok)
+			return false;
+		so->path = bpath;
+	}
+	bool ok = lh_state_open(so, st, d);
+	free(bpath);
+	so->path = NULL;
+	so->store = NULL;
+	return ok;
 }
 
 bool

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "eval.h"
 #include "parse.h"
@@ -360,8 +361,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 	}
 	if (strcmp(name, "terraform") == 0) {
 		if (attr != NULL && strcmp(attr, "workspace") == 0) {
-			const char *w = getenv("TF_WORKSPACE");
-			return lh_val_cstr(a, w && *w ? w : "default");
+			return lh_val_cstr(a, lh_backend_workspace());
 		}
 		derr(ev->d, src, s, e, ev->context, "Invalid \"terraform\" attribute",
 		    "The \"terraform\" object does not have an attribute named \"%s\". The only supported attribute is terraform.workspace, the name of the currently-selected workspace.",

@@ -177,6 +177,32 @@ static const lh_help_opt version_opts[] = {
 	OPT_END
 };
 
+static const lh_help_opt init_opts[] = {
+	{"-backend=false", "Disable backend initialization for this configuration and use what "
+	    "was previously initialized instead."},
+	{"-backend-config=path", "Configuration to be merged with what is in the configuration "
+	    "file's 'backend' block. This can be either a path to an HCL file with key/value "
+	    "assignments (same format as terraform.tfvars) or a 'key=value' format, and can be "
+	    "specified multiple times. The backend type must be in the configuration itself. "
+	    "Prefer the environment variables (PG_CONN_STR, TF_HTTP_PASSWORD) for credentials: "
+	    "what is given here is recorded in .terraform/terraform.tfstate."},
+	{"-force-copy", "Suppress prompts about copying state data when initializing a new "
+	    "state backend. This is equivalent to providing a \"yes\" to all confirmation "
+	    "prompts."},
+	{"-get=false", "Accepted for Terraform compatibility; litehcl has no modules to "
+	    "download."},
+	{"-input=false", "Disable interactive prompts."},
+	{"-lock=false", "Don't hold a state lock during backend migration. This is dangerous "
+	    "if others might concurrently run commands against the same workspace."},
+	{"-lock-timeout=0s", "Duration to retry a state lock."},
+	{"-migrate-state", "Reconfigure a backend, and attempt to migrate any existing state."},
+	{"-no-color", "If specified, output won't contain any color."},
+	{"-plugin-dir", "Accepted for Terraform compatibility; litehcl installs no plugins."},
+	{"-reconfigure", "Reconfigure a backend, ignoring any saved configuration."},
+	{"-upgrade", "Accepted for Terraform compatibility; there is nothing to upgrade."},
+	OPT_END
+};
+
 /* import: the ID each resource type takes (resource.h's registry) */
 static void
 import_forms(FILE *f)
@@ -190,6 +216,16 @@ import_forms(FILE *f)
 }
 
 static const lh_help table[] = {
+	{"init", LH_HELP_MAIN, "Prepare your working directory for other commands",
+	    "init [options]",
+	    "Initialize a new or existing litehcl working directory: check the configuration "
+	    "and set up the backend that stores the state (\"local\", \"pg\" or \"http\", "
+	    "from the terraform block's backend block, completed by -backend-config and the "
+	    "backend's environment variables).\n\n"
+	    "This is the first command that should be run for any new or existing litehcl "
+	    "configuration per machine. It is safe to run it multiple times. litehcl has no "
+	    "providers or modules to install: init never downloads anything.",
+	    init_opts, NULL, false, NULL},
 	{"validate", LH_HELP_MAIN, "Check whether the configuration is valid",
 	    "validate [options]",
 	    "Validate the configuration files in the working directory, referring only to the "
@@ -279,6 +315,13 @@ static const lh_help table[] = {
 	    NULL, NULL, false, NULL},
 	{"untaint", LH_HELP_OTHER, "Remove the 'tainted' state from a resource instance", NULL,
 	    NULL, NULL, NULL, false, NULL},
+	{"workspace", LH_HELP_OTHER, "Workspace management", NULL, NULL, NULL, NULL, false, NULL},
+	{"workspace delete", LH_HELP_SUB, "Delete a workspace", NULL, NULL, NULL, NULL, false, NULL},
+	{"workspace list", LH_HELP_SUB, "List Workspaces", NULL, NULL, NULL, NULL, false, NULL},
+	{"workspace new", LH_HELP_SUB, "Create a new workspace", NULL, NULL, NULL, NULL, false, NULL},
+	{"workspace select", LH_HELP_SUB, "Select a workspace", NULL, NULL, NULL, NULL, false, NULL},
+	{"workspace show", LH_HELP_SUB, "Show the name of the current workspace", NULL, NULL,
+	    NULL, NULL, false, NULL},
 	{"state list", LH_HELP_SUB, "List resources in the state", NULL, NULL, NULL, NULL, false, NULL},
 	{"state mv", LH_HELP_SUB, "Move an item in the state", NULL, NULL, NULL, NULL, false, NULL},
 	{"state pull", LH_HELP_SUB, "Pull current state and output to stdout", NULL, NULL, NULL,

@@ -30,6 +30,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+	{"init", lh_cmd_init},
 	{"validate", lh_cmd_validate},
 	{"plan", lh_cmd_plan},
 	{"apply", lh_cmd_apply},
@@ -45,6 +46,7 @@ static const command commands[] = {
 	{"taint", lh_cmd_taint},
 	{"untaint", lh_cmd_untaint},
 	{"version", lh_cmd_version},
+	{"workspace", lh_cmd_workspace},
 	{NULL, NULL}
 };
 

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "buf.h"
 #include "uuid.h"
@@ -429,6 +430,9 @@ struct lh_state {
 	lh_state_intent *intents;
 	size_t nintents;
 	lh_arena *arena;	/* intents' strings */
+
+	lh_store *store;	/* remote backend storage, or NULL for the local file */
+	bool store_locked;
 };
 
 static uint64_t
@@ -677,6 +681,9 @@ state_alloc(const lh_state_opts *o)
 	lh_state *st = lh_xmalloc(sizeof *st);
 	memset(st, 0, sizeof *st);
 	const char *path = o->path && *o->path ? o->path : "terraform.tfstate";
+	st->store = o->store;
+	if (st->store != NULL)
+		path = st->store->desc;
 	st->path = lh_xstrdup(path);
 	st->dir = dir_of(path);
 	st->info_path = lh_xprintf("%s/.%s.lock.info", st->dir, base_of(path));
@@ -984,6 +991,9 @@ created_display(const char *c)
 	return r;
 }
 
+static void lock_error_info(lh_state *st, lh_diags *d, const cJSON *info,
+    const char *errmsg);
+
 static void
 lock_error(lh_state *st, lh_diags *d, int fd, const char *errmsg)
 {
@@ -1000,6 +1010,17 @@ lock_error(lh_state *st, lh_diags *d, int fd, const char *errmsg)
 	}
 	if (text != NULL && len > 0)
 		info = cJSON_ParseWithLength(text, len);
+	lock_error_info(st, d, info, errmsg);
+	cJSON_Delete(info);
+	free(text);
+}
+
+/* The lock error in Terraform's layout, with the lock information info (the holder's
+ * for the local backend; for remote backends, as Terraform does, the information this
+ * run tried to lock with). */
+static void
+lock_error_info(lh_state *st, lh_diags *d, const cJSON *info, const char *errmsg)
+{
 	const char *f[6] = {"ID", "Path", "Operation", "Who", "Version", "Created"};
 	const char *v[6];
 	for (int i = 0; i < 6; i++) {
@@ -1019,8 +1040,6 @@ lock_error(lh_state *st, lh_diags *d, int fd, const char *errmsg)
 	    errmsg, v[0], v[1][0] ? v[1] : st->path, v[2], v[3], v[4], created,
 	    cJSON_IsString(ix) ? ix->valuestring : "");
 	free(created);
-	cJSON_Delete(info);
-	free(text);
 }
 
 static double
@@ -1104,8 +1123,9 @@ try_lock(lh_state *st, int *busy_fd, lh_diags *d)
 	return -1;
 }
 
-static bool
-write_lock_info(lh_state *st, lh_diags *d)
+/* Terraform's lock information for this run (a fresh ID), as a cJSON object. */
+static cJSON *
+lock_info(lh_state *st, const char *path)
 {
 	char w[300], created[64];
 	who(w, sizeof w);
@@ -1119,7 +1139,14 @@ write_lock_info(lh_state *st, lh_diags *d)
 	cJSON_AddStringToObject(o, "Who", w);
 	cJSON_AddStringToObject(o, "Version", LH_STATE_TF_VERSION);
 	cJSON_AddStringToObject(o, "Created", created);
-	cJSON_AddStringToObject(o, "Path", st->path);
+	cJSON_AddStringToObject(o, "Path", path);
+	return o;
+}
+
+static bool
+write_lock_info(lh_state *st, lh_diags *d)
+{
+	cJSON *o = lock_info(st, st->path);
 	char *text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	bool ok = text != NULL && ftruncate(st->info_fd, 0) == 0 &&
@@ -1161,9 +1188,54 @@ acquire(lh_state *st, double timeout_s, lh_diags *d)
 	}
 }
 
+/* Locking through a remote backend's store: the same retry schedule as the local lock;
+ * the store names the reason (and the holder, where the backend knows it). */
+static bool
+store_acquire(lh_state *st, double timeout_s, lh_diags *d)
+{
+	double deadline = now_s() + (timeout_s > 0 ? timeout_s : 0);
+	double delay = 0.05;
+	cJSON *info = lock_info(st, "");
+	char *text = cJSON_PrintUnformatted(info);
+	bool ok = false;
+	for (;;) {
+		char *why = NULL;
+		int r = st->store->ops->lock(st->store, text, &why, d);
+		if (r < 0)
+			break;
+		if (r == 1) {
+			st->store_locked = true;
+			ok = true;
+			break;
+		}
+		if (now_s() >= deadline) {
+			lock_error_info(st, d, info, why ? why : "the state is locked");
+			free(why);
+			break;
+		}
+		free(why);
+		double left = deadline - now_s();
+		double s = delay < left ? delay : left;
+		if (s > 0)
+			usleep((useconds_t)(s * 1e6));
+		delay = delay * 2 > 1.0 ? 1.0 : delay * 2;
+	}
+	free(text);
+	cJSON_Delete(info);
+	return ok;
+}
+
 static void
 release(lh_state *st)
 {
+	if (st->store_locked) {
+		lh_diags tmp;
+		lh_arena *a = lh_arena_new();
+		lh_diags_init(&tmp, a);
+		st->store->ops->unlock(st->store, &tmp);
+		lh_arena_free(a);
+		st->store_locked = false;
+	}
 	if (!st->locked)
 		return;
 	/* Unlink while still holding the lock, so whoever locks next checks the inode and
@@ -1231,13 +1303,21 @@ lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
 	bool ok = false;
 	*out = NULL;
 	struct stat psb;
-	if (stat(st->path, &psb) == 0 && !S_ISREG(psb.st_mode)) {
+	if (st->store == NULL && stat(st->path, &psb) == 0 && !S_ISREG(psb.st_mode)) {
 		/* Checked before anything locks, opens or reads it: reading a FIFO blocks,
 		 * and a save would replace a device node with a file. */
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
 		    "%s is %s, not a regular file; the state must be a file (or a link to one).",
 		    st->path, file_kind(psb.st_mode));
 		goto out;
+	}
+	if (st->store != NULL) {
+		if (!o->no_lock && !store_acquire(st, o->lock_timeout_s, d))
+			goto out;
+		int r = st->store->ops->read(st->store, &text, &len, d);
+		if (r < 0)
+			goto out;
+		goto loaded;
 	}
 	if (!o->no_lock && !acquire(st, o->lock_timeout_s, d))
 		goto out;
@@ -1265,16 +1345,22 @@ lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
 			goto out;
 		}
 	}
+loaded:;
 	size_t i = 0;
 	while (text != NULL && i < len && strchr(" \t\r\n", text[i]))
 		i++;
 	if (text != NULL && i < len) {
 		const char *why = load_text(st, text, len, &why_owned);
 		if (why != NULL) {
-			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
-			    "The state file %s cannot be used: %s. litehcl has left it untouched; "
-			    "restore it (for example from %s) or move it away.", st->path, why,
-			    st->backup_path);
+			if (st->store != NULL)
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
+				    "The state stored in %s cannot be used: %s. litehcl has left it "
+				    "untouched.", st->path, why);
+			else
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
+				    "The state file %s cannot be used: %s. litehcl has left it untouched; "
+				    "restore it (for example from %s) or move it away.", st->path, why,
+				    st->backup_path);
 			goto out;
 		}
 		st->existed = true;
@@ -1319,7 +1405,15 @@ lh_state_close(lh_state *st)
 			fdatasync(st->jfd);
 		close(st->jfd);
 	}
+	if (st->store != NULL && st->jdirty) {
+		lh_diags tmp;
+		lh_arena *a = lh_arena_new();
+		lh_diags_init(&tmp, a);
+		st->store->ops->journal_sync(st->store, &tmp);
+		lh_arena_free(a);
+	}
 	release(st);
+	lh_store_free(st->store);
 	free_contents(st);
 	cJSON_Delete(st->outputs);
 	cJSON_Delete(st->extra_resources);
@@ -1346,6 +1440,16 @@ journal_open(lh_state *st, lh_diags *d)
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
 		    "The state was opened read-only.");
 		return false;
+	}
+	if (st->store != NULL) {
+		if (st->jexists)
+			return true;
+		char *h = lh_xprintf("{\"journal\":1,\"lineage\":\"%s\"}", st->lineage);
+		bool ok = st->store->ops->journal_append(st->store, h, d);
+		free(h);
+		st->jexists = ok;
+		st->jdirty |= ok;
+		return ok;
 	}
 	int fd = open(st->journal_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -1394,6 +1498,11 @@ journal_append(lh_state *st, cJSON *rec, lh_diags *d)
 	line = cJSON_PrintUnformatted(rec);
 	if (line == NULL)
 		goto out;
+	if (st->store != NULL) {
+		ok = st->store->ops->journal_append(st->store, line, d);
+		st->jdirty |= ok;
+		goto out;
+	}
 	size_t n = strlen(line);
 	/* One write() of the line and its newline: a crash tears at most this line. */
 	char *l2 = realloc(line, n + 2);
@@ -1471,6 +1580,13 @@ lh_state_journal_forget(lh_state *st, const lh_addr *addr, lh_diags *d)
 bool
 lh_state_journal_sync(lh_state *st, lh_diags *d)
 {
+	if (st->store != NULL && st->jdirty) {
+		if (!st->store->ops->journal_sync(st->store, d))
+			return false;
+		st->jdirty = false;
+		st->jlast_sync = now_s();
+		return true;
+	}
 	if (st->jfd < 0 || !st->jdirty)
 		return true;
 	if (fdatasync(st->jfd) != 0) {
@@ -1494,7 +1610,7 @@ lh_state_journal_sync(lh_state *st, lh_diags *d)
 bool
 lh_state_journal_flush(lh_state *st, lh_diags *d)
 {
-	if (st->jfd < 0 || !st->jdirty)
+	if ((st->jfd < 0 && st->store == NULL) || !st->jdirty)
 		return true;
 	if (now_s() - st->jlast_sync < LH_STATE_GROUP_COMMIT_S && !st->jcreated_unsynced)
 		return true;	/* a later flush, sync, save or close covers these records */
@@ -1590,6 +1706,13 @@ journal_replay(lh_state *st, lh_diags *d, bool *had_records)
 	bool ok = false;
 	char *text = NULL;
 	*had_records = false;
+	if (st->store != NULL) {
+		if (!st->store->ops->journal_read(st->store, &text, &len, d))
+			return false;
+		if (text == NULL)
+			return true;
+		goto parse;
+	}
 	int fd = open(st->journal_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -1605,6 +1728,7 @@ journal_replay(lh_state *st, lh_diags *d, bool *had_records)
 		    "Cannot read %s.", st->journal_path);
 		return false;
 	}
+parse:
 	st->jexists = true;
 	st->jgood = 0;
 	size_t pos = 0;
@@ -1662,7 +1786,12 @@ journal_replay(lh_state *st, lh_diags *d, bool *had_records)
 	}
 	if (!*had_records && st->nintents == 0 && !st->read_only) {
 		/* Nothing worth keeping (empty, header only, or torn header). */
-		unlink(st->journal_path);
+		if (st->store != NULL) {
+			if (!st->store->ops->journal_clear(st->store, d))
+				goto out;
+		} else {
+			unlink(st->journal_path);
+		}
 		st->jexists = false;
 		st->jgood = 0;
 	}
@@ -1687,6 +1816,33 @@ lh_state_save(lh_state *st, lh_diags *d)
 	}
 	cmp = render(st, false);
 	bool changed = strcmp(cmp, st->base) != 0 || st->forced_meta;
+	if (st->store != NULL) {
+		/* One write stores the state and empties the journal (one transaction in pg);
+		 * when nothing changed, the stored state already holds what the journal
+		 * recorded and only the journal goes. */
+		if (changed) {
+			if (!st->forced_meta)
+				st->serial++;
+			body = render(st, true);
+			if (!st->store->ops->write(st->store, body, strlen(body), d)) {
+				if (!st->forced_meta)
+					st->serial--;
+				goto out;
+			}
+			st->existed = true;
+			st->forced_meta = false;
+			free(st->base);
+			st->base = cmp;
+			cmp = NULL;
+		} else if (st->jexists && !st->store->ops->journal_clear(st->store, d)) {
+			goto out;
+		}
+		st->jexists = false;
+		st->jdirty = false;
+		st->nintents = 0;
+		ok = true;
+		goto out;
+	}
 	if (changed) {
 		if (st->existed && st->orig != NULL && !st->backup_done) {
 			if (atomic_write(st->backup_path, st->orig, st->orig_len, &what) != 0) {
@@ -1761,6 +1917,15 @@ lh_state_save(lh_state *st, lh_diags *d)
 out:
 	free(body);
 	free(cmp);
+	return ok;
+}
+
+bool
+lh_state_copy_from(lh_state *st, lh_state *src, lh_diags *d)
+{
+	char *text = render(src, true);
+	bool ok = lh_state_push(st, text, strlen(text), true, d) && lh_state_save(st, d);
+	free(text);
 	return ok;
 }
 

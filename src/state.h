@@ -34,6 +34,8 @@
 #include "addr.h"
 #include "diag.h"
 
+struct lh_store;
+
 #define LH_STATE_TF_VERSION "1.11.0"	/* terraform_version written to the state */
 #define LH_STATE_DEFAULT_PROVIDER "registry.terraform.io/ncecere/litellm"
 
@@ -65,6 +67,10 @@ typedef struct lh_state_opts {
 	const char *provider_source;	/* provider for new resources; NULL: LH_STATE_DEFAULT_PROVIDER */
 	bool read_only;			/* never write anything (not even journal recovery); the
 					 * lock is still taken unless no_lock */
+	struct lh_store *store;		/* a remote backend's storage (backend.h) instead of the
+					 * file at path: state, lock and journal go through it (no
+					 * backup file).  Owned by the state from lh_state_open on,
+					 * even when it fails. */
 } lh_state_opts;
 
 /* Locks (unless o->no_lock) and loads the state at o->path, then replays its journal if
@@ -85,6 +91,10 @@ void lh_state_close(lh_state *st);
  * journal is removed.  Returns false and appends an error to d on failure (the old file
  * is then intact).  Not allowed on a read_only state. */
 bool lh_state_save(lh_state *st, lh_diags *d);
+
+/* Replaces st's whole content by src's (lineage, serial, instances, outputs) and saves
+ * it, as init -migrate-state does between backends.  st must be writable. */
+bool lh_state_copy_from(lh_state *st, lh_state *src, lh_diags *d);
 
 /* Accessors. lineage and path are borrowed. */
 const char *lh_state_lineage(const lh_state *st);
