@@ -180,7 +180,7 @@ else fail "workspace delete refusals" "rc1=$rc1 rc2=$rc2" "$(cat "$WORK/o" "$WOR
 rc=$?
 rows=$(psql_c "select string_agg(name, ',' order by name) from terraform_remote_state.states")
 if [ $rc -eq 0 ] && [ "$rows" = default ] && [ "$(server_users -staging@pg.test | wc -l)" -eq 0 ]; then ok "destroy then workspace delete removes the row"
-else fail "destroy + workspace delete" "rc=$rc rows=$rows" "$(tail -3 "$WORK/o" "$WORK/o2")"; fi
+else fail "destroy + workspace delete" "rc=$rc rows=$rows" "$(tail -n 3 "$WORK/o" "$WORK/o2")"; fi
 
 # ---------------------------------------------------------------- locking
 # A session holding Terraform's advisory lock on the default row (what a terraform run does)
@@ -265,7 +265,7 @@ rc3=$?
 if [ $rc1 -eq 1 ] && grep -q 'Unsetting the previously set backend "pg"' "$WORK/o" && [ $rc2 -eq 0 ] &&
 	grep -q 'Successfully unset the backend "pg"' "$WORK/o2" && [ $rc3 -eq 0 ] && [ ! -e "$C/.terraform/terraform.tfstate" ]; then
 	ok "backend block removed: plan asks for init, init -migrate-state brings the state back to local"
-else fail "init -migrate-state pg -> local" "rc1=$rc1 rc2=$rc2 rc3=$rc3" "$(tail -5 "$WORK/o" "$WORK/o2" "$WORK/o3")"; fi
+else fail "init -migrate-state pg -> local" "rc1=$rc1 rc2=$rc2 rc3=$rc3" "$(tail -n 5 "$WORK/o" "$WORK/o2" "$WORK/o3")"; fi
 
 # ---------------------------------------------------------------- kill -9, recovery elsewhere
 N=300
