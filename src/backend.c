@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "arena.h"
 #include "ast.h"
 #include "buf.h"
@@ -128,18 +130,6 @@ lh_backend_free(lh_backend *b)
 
 /* ---- Terraform's hash: crc32 of cty's set-hash bytes of ["TYPE", {config}] ---- */
 
-static uint32_t
-crc32_ieee(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xFFFFFFFFu;
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
-	}
-	return c ^ 0xFFFFFFFFu;
-}
-
 /* Go's %q for a string (printable UTF-8 kept). */
 static void
 go_quote(lh_buf *b, const char *s)
@@ -185,7 +175,7 @@ config_hash(const char *type, const cJSON *config)
 		lh_buf_putc(&b, ';');
 	}
 	lh_buf_puts(&b, ">;>");
-	unsigned long h = crc32_ieee((const unsigned char *)b.p, b.len);
+	unsigned long h = crc32(crc32(0, Z_NULL, 0), (const Bytef *)b.p, (uInt)b.len);
 	free(b.p);
 	return h;
 }
