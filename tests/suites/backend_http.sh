@@ -219,7 +219,10 @@ while [ $i -lt $rounds ]; do
 	rm -f "$K/.terraform/litehcl-http.journal"
 	(cd "$K" && exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/kill.out" 2>&1) &
 	pid=$!
-	sleep "$(python3 -c 'import random; print(round(random.uniform(0.15, 0.5), 3))')"
+	# a random instant after the first create landed
+	w=0
+	while [ "$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | grep -c kill.http.test)" -eq 0 ] && [ $w -lt 300 ]; do sleep 0.01; w=$((w + 1)); done
+	sleep "$(python3 -c 'import random; print(round(random.uniform(0, 0.25), 3))')"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	mid=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | python3 -c 'import json,sys; print(sum(1 for u in json.load(sys.stdin)["users"] if (u.get("user_email") or "").endswith("@kill.http.test")))')

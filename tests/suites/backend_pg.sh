@@ -8,7 +8,7 @@
 # random instants of a 300-user apply recovered from another directory, passwords
 # never shown or stored, and - when terraform is installed - Terraform 1.11 reading what
 # litehcl wrote, litehcl reading what Terraform wrote, and each locked out by the other.
-# BACKEND_KILL_TRIALS (default 3) sets the number of kill -9 rounds.
+# BACKEND_KILL_TRIALS (default 4) sets the number of kill -9 rounds.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/pg_lib.sh"
 
@@ -269,7 +269,7 @@ else fail "init -migrate-state pg -> local" "rc1=$rc1 rc2=$rc2 rc3=$rc3" "$(tail
 
 # ---------------------------------------------------------------- kill -9, recovery elsewhere
 N=300
-trials=${BACKEND_KILL_TRIALS:-3}
+trials=${BACKEND_KILL_TRIALS:-4}
 K1="$WORK/k1"; K2="$WORK/k2"
 mkdir -p "$K1" "$K2"
 for k in "$K1" "$K2"; do
@@ -295,9 +295,15 @@ while [ $i -lt "$trials" ]; do
 	i=$((i + 1))
 	admin reset '{"keep_faults":true}'
 	psql_c "delete from crash.states; delete from crash.litehcl_journal" >/dev/null
-	delay=$(python3 -c "import random; print(round(random.uniform(0.1, 0.9), 3))")
+	# odd rounds: a random instant from the start (lock, refresh, journal writes
+	# included); even rounds: a random instant after the first create landed
+	delay=$(python3 -c "import random; print(round(random.uniform(0.05, 0.7 if $i % 2 else 0.35), 3))")
 	(cd "$K1" && PG_CONN_STR="$URL" exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/kill.out" 2>&1) &
 	pid=$!
+	if [ $((i % 2)) -eq 0 ]; then
+		w=0
+		while [ "$(server_users @kill.test | wc -l)" -eq 0 ] && [ $w -lt 300 ]; do sleep 0.01; w=$((w + 1)); done
+	fi
 	sleep "$delay"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
