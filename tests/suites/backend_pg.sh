@@ -290,7 +290,7 @@ EOF
 	(cd "$k" && PG_CONN_STR="$URL" lh init -no-color >/dev/null 2>&1)
 done
 admin faults '{"path":"/user/new","kind":"latency","ms":15,"count":0}'
-bad=""; partial=0; journals=0; i=0
+bad=""; partial=0; journals=0; i=0; seen=""
 while [ $i -lt "$trials" ]; do
 	i=$((i + 1))
 	admin reset '{"keep_faults":true}'
@@ -309,6 +309,7 @@ while [ $i -lt "$trials" ]; do
 	wait "$pid" 2>/dev/null
 	mid=$(server_users @kill.test | wc -l)
 	[ "$mid" -gt 0 ] && [ "$mid" -lt $N ] && partial=$((partial + 1))
+	seen="$seen ${delay}s:$mid"
 	[ "$(psql_c 'select count(*) from crash.litehcl_journal')" -gt 0 ] && journals=$((journals + 1))
 	(cd "$K2" && PG_CONN_STR="$URL" "$LITEHCL" apply -auto-approve -no-color >"$WORK/again.out" 2>&1)
 	rc=$?
@@ -328,7 +329,7 @@ for r in d["resources"]:
 	(cd "$K1" && PG_CONN_STR="$URL" "$LITEHCL" plan -no-color -detailed-exitcode >"$WORK/plan.out" 2>&1) ||
 		bad="$bad round $i: plan after recovery not empty: $(grep -m2 -E 'Plan:|Error' "$WORK/plan.out" | tr '\n' ' ');"
 done
-[ "$partial" -eq 0 ] && bad="$bad no kill landed mid-apply, the test proved nothing;"
+[ "$partial" -eq 0 ] && bad="$bad no kill landed mid-apply, the test proved nothing (delay:users created$seen);"
 if [ -z "$bad" ]; then ok "kill -9 during a $N-user apply into pg, recovered from another directory: $trials rounds, $partial mid-apply, $journals journals replayed, no duplicate, no orphan, plan empty"
 else fail "kill -9 during a $N-user apply into pg" "$bad"; fi
 admin faults/clear '{}'
