@@ -383,3 +383,26 @@ check "-replace of a pinned team: its membership must be replaced, the other tea
 run apply -auto-approve -replace=litellm_team.p
 check "after the replacement the member is in the new team" test "$(roster pinned-team | grep -c ' user$')" -eq 1
 nochange; check "no changes after replacing a pinned team" test $? -eq 0
+
+# ---- a user deleted outside: user re-created under a new id, its membership with it ----
+new_dir userdrift
+cat > main.tf <<'EOF2'
+resource "litellm_team" "t" { team_alias = "udrift" }
+resource "litellm_user" "u" { user_email = "udrift@example.com" }
+resource "litellm_team_member" "m" {
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.u.user_id
+  role    = "user"
+}
+EOF2
+run apply -auto-approve
+UT=$(sattr litellm_team.t team_id); UU=$(sattr litellm_user.u user_id)
+api POST /user/delete "{\"user_ids\":[\"$UU\"]}" >/dev/null
+run plan -no-color
+check "user deleted outside: user and membership planned again" "grep -q 'litellm_user.u will be created' out.txt && grep -q 'litellm_team_member.m' out.txt && grep -q '2 to add' out.txt"
+run apply -auto-approve
+NU=$(sattr litellm_user.u user_id)
+check "the new user is the team's member" "[ '$NU' != '$UU' ] && roster '$UT' | grep -q '$NU user'"
+nochange; check "no changes after the user came back" test $? -eq 0
+run destroy -auto-approve -no-color
+check "destroy warns what LiteLLM deletes with a team and a membership" "grep -q 'Deleting 1 litellm_team' out.txt && grep -q 'virtual keys' out.txt && grep -q 'Deleting 1 litellm_team_member' out.txt"
