@@ -354,12 +354,18 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 	lh_instance **in = lh_config_expand(r->cfg, res, lh_run_resolve, r, r->d, &ni);
 	if (in == NULL && ni == 0)
 		return false;
+	/* each fresh instance to its record (by address: no n x n search) */
+	for (size_t i = 0; i < n; i++)
+		jobs[i].rec->reeval = NULL;
+	for (size_t k = 0; k < ni; k++) {
+		lh_rec *x = lh_run_rec(r, &in[k]->id, false);
+		if (x != NULL)
+			x->reeval = in[k];
+	}
 	for (size_t i = 0; i < n; i++) {
 		job *j = &jobs[i];
-		lh_instance *inst = NULL;
-		for (size_t k = 0; k < ni; k++)
-			if (lh_addr_equal(&in[k]->id, &j->rec->id))
-				inst = in[k];
+		lh_instance *inst = j->rec->reeval;
+		j->rec->reeval = NULL;
 		if (inst == NULL)
 			continue;
 		j->rec->inst = inst;

@@ -48,6 +48,7 @@ typedef struct lh_rec {
 	bool failed;			/* its change failed or was skipped */
 	bool done;			/* its change was applied */
 	bool lazy;			/* planned not computed yet (see lh_run_resolve) */
+	lh_instance *reeval;		/* apply: its instance evaluated again (apply.c) */
 	cJSON *sens_digest;		/* saved plan: {arg:"salt:sha256"} of sensitive planned
 					 * values, checked when they are evaluated again (owned) */
 } lh_rec;
