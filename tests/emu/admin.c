@@ -76,6 +76,7 @@ config_json(void)
 	emu_add(c, "latency_ms", cJSON_CreateNumber(emu_cfg.latency_ms));
 	emu_add(c, "conn_latency_ms", cJSON_CreateNumber(emu_cfg.conn_latency_ms));
 	emu_add(c, "write_latency_ms", cJSON_CreateNumber(emu_cfg.write_latency_ms));
+	emu_add(c, "roster_race_ms", cJSON_CreateNumber(emu_cfg.roster_race_ms));
 	if (emu_cfg.fixed_now_ms) {
 		emu_time_text(emu_cfg.fixed_now_ms, ts, sizeof ts);
 		emu_add_str(c, "now", ts);
@@ -190,7 +191,8 @@ admin_config(struct emu_req *req, struct emu_resp *resp)
 		const char *name;
 		int *ms;
 	} lat[] = {{"latency_ms", &emu_cfg.latency_ms}, {"conn_latency_ms", &emu_cfg.conn_latency_ms},
-	           {"write_latency_ms", &emu_cfg.write_latency_ms}, {NULL, NULL}};
+	           {"write_latency_ms", &emu_cfg.write_latency_ms},
+	           {"roster_race_ms", &emu_cfg.roster_race_ms}, {NULL, NULL}};
 	const cJSON *b = req->json, *v;
 	int64_t ms;
 

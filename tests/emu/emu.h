@@ -37,6 +37,7 @@ struct emu_config {
 	int latency_ms;              /* the network model: added to every answer, */
 	int conn_latency_ms;         /* ... to the first answer on a new connection, */
 	int write_latency_ms;        /* ... to every write (non-GET) */
+	int roster_race_ms;          /* member routes read the roster, wait this long, write it */
 	bool have_seed_random;       /* --seed-random given: deterministic ids/faults */
 	uint64_t seed_random;
 	int64_t fixed_now_ms;        /* --now: frozen clock (ms since epoch), 0 = real */
@@ -69,6 +70,8 @@ struct emu_req {
 	bool body_is_json;           /* Content-Type is application/json (or +json) */
 	cJSON *json;                 /* parsed body when body_is_json and valid, else NULL */
 	bool is_admin;               /* authenticated with the master key (or open API) */
+	const char *race_team;       /* --roster-race-ms: the team whose roster was read ... */
+	cJSON *race_roster;          /* ... when the request arrived (written back with its edit) */
 };
 
 struct emu_resp {

@@ -40,7 +40,9 @@ static const char usage[] =
 	"  --tls DIR                   HTTPS with DIR/cert.pem and DIR/key.pem (made when missing)\n"
 	"  --latency-ms N              every answer waits N ms (a network round trip)\n"
 	"  --conn-latency-ms N         the first answer on a new connection waits N ms more\n"
-	"  --write-latency-ms N        every write (non-GET) waits N ms more (a database commit)\n";
+	"  --write-latency-ms N        every write (non-GET) waits N ms more (a database commit)\n"
+	"  --roster-race-ms N          team member routes read the roster, wait N ms, write it\n"
+	"                              back: concurrent edits of one team are lost (mid/old)\n";
 
 static int
 die(const char *fmt, const char *arg)
@@ -141,6 +143,10 @@ parse_valued(const char *flag, const char *v)
 		if (!*v)
 			return die("--tls: expected a directory, got '%s'", v);
 		emu_cfg.tls_dir = v;
+	} else if (!strcmp(flag, "--roster-race-ms")) {
+		if (!parse_long(v, 0, 600000, &n))
+			return die("--roster-race-ms: expected 0..600000 ms, got '%s'", v);
+		emu_cfg.roster_race_ms = (int)n;
 	} else if (!strcmp(flag, "--latency-ms") || !strcmp(flag, "--conn-latency-ms") ||
 	           !strcmp(flag, "--write-latency-ms")) {
 		if (!parse_long(v, 0, 600000, &n))

@@ -43,6 +43,8 @@ struct conn {
 	uint64_t conn_serial;        /* which connection (1, 2, ... since start) */
 	bool new_conn;               /* the first request on its connection */
 	int route_status;            /* what the route answered when a fault replaced it */
+	char *race_team;             /* --roster-race-ms: the roster read on arrival */
+	cJSON *race_roster;
 	bool waiting;                /* suspended for a delay, counted in n_suspended */
 	bool delayed;                /* the delay has been served */
 	char *out;                   /* TRUNCATE/HANG: the full answer */
@@ -428,6 +430,13 @@ dispatch(struct emu_req *req, struct MHD_Connection *mc, struct emu_resp *resp)
 		return;
 	}
 	emu_store_lock();
+	if (hit && req->race_roster) {
+		/* a mid/old server edits the roster it read when the request arrived and writes
+		 * the whole column back: edits other requests made meanwhile are lost */
+		struct emu_team *t = emu_team_get(req->race_team);
+		if (t)
+			emu_set(t->row, "members_with_roles", cJSON_Duplicate(req->race_roster, true));
+	}
 	if (hit)
 		hit->fn(req, resp);
 	else if (!emu_admin_dispatch(req, resp))
@@ -756,6 +765,41 @@ send_answer(struct conn *c, const struct emu_req *req, struct emu_resp *resp)
 	}
 }
 
+static bool
+is_member_route(const char *route)
+{
+	return route && (strcmp(route, "/team/member_add") == 0 ||
+	                 strcmp(route, "/team/member_delete") == 0 ||
+	                 strcmp(route, "/team/member_update") == 0);
+}
+
+/* --roster-race-ms: a member route reads its team's roster when it arrives and writes it
+ * back (with its own edit) roster_race_ms later, as mid/old servers do without a lock. */
+static void
+read_roster_early(struct conn *c, const char *route, const char *method)
+{
+	cJSON *body;
+	const char *tid;
+	struct emu_team *t;
+
+	if (emu_cfg.roster_race_ms <= 0 || strcmp(method, "POST") != 0 || !is_member_route(route) ||
+	    !c->body)
+		return;
+	body = cJSON_ParseWithLength(c->body, c->len);
+	tid = emu_get_str(body, "team_id");
+	if (tid) {
+		emu_store_lock();
+		t = emu_team_get(tid);
+		if (t) {
+			c->race_team = emu_strdup(tid);
+			c->race_roster = cJSON_Duplicate(
+				cJSON_GetObjectItemCaseSensitive(t->row, "members_with_roles"), true);
+		}
+		emu_store_unlock();
+	}
+	cJSON_Delete(body);
+}
+
 /* Handle a fully received request (maybe again, after its delay). */
 static enum MHD_Result
 finish(struct conn *c, const char *url, const char *method)
@@ -773,12 +817,14 @@ finish(struct conn *c, const char *url, const char *method)
 	}
 	if (!c->decided) {
 		c->decided = true;
+		read_roster_early(c, route, method);
 		if (!route || strncmp(route, "/__emu/", 7) != 0) {
 			emu_fault_decide(method, route ? route : url, &c->fault);
 			/* the network model: every answer waits latency_ms, the first one on a new
 			 * connection also conn_latency_ms (TCP and TLS handshakes), a write also
 			 * write_latency_ms (the database commit) */
 			c->delay_ms = c->fault.delay_ms + emu_cfg.latency_ms +
+			              (c->race_roster ? emu_cfg.roster_race_ms : 0) +
 			              (c->new_conn ? emu_cfg.conn_latency_ms : 0) +
 			              (strcmp(method, "GET") != 0 ? emu_cfg.write_latency_ms : 0);
 		}
@@ -786,6 +832,8 @@ finish(struct conn *c, const char *url, const char *method)
 	if (delay_first(c))
 		return MHD_YES;
 	build_req(c, url, method, route, &req);
+	req.race_team = c->race_team;
+	req.race_roster = c->race_roster;
 	if (c->too_big) {
 		emu_resp_detail(&resp, 413, false, "Request body too large");
 	} else {
@@ -867,6 +915,8 @@ on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 		atomic_fetch_sub(&n_suspended, 1);
 	free(c->body);
 	free(c->out);
+	free(c->race_team);
+	cJSON_Delete(c->race_roster);
 	free(c);
 	*con_cls = NULL;
 }

@@ -260,3 +260,31 @@ call POST /user/update '{"user_id":"e1","user_email":"e1@example.com"}'
 call POST /team/member_add '{"team_id":"t","member":{"role":"user","user_email":"e1@example.com"}}'
 expect "legacy: by email of a member present by id adds a second entry" 200 '[.members_with_roles[]|select(.user_id=="e1")]|length==2'
 emu_stop
+
+# ---------------------------------------------------------------- --roster-race-ms (lost updates)
+emu_start --master-key "$MK" --roster-race-ms 400
+call POST /team/new '{"team_id":"r"}'
+for u in r1 r2 r3 r4; do
+	curl -s -o /dev/null -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
+		-d "{\"team_id\":\"r\",\"member\":{\"role\":\"user\",\"user_id\":\"$u\"}}" "$EMU_URL/team/member_add" &
+	pids="$pids $!"
+done
+wait $pids; pids=""
+call GET "/team/info?team_id=r"
+expect "concurrent member_adds on one team lose updates" 200 '([.team_info.members_with_roles[].user_id]|length) < 5 and ([.team_info.members_with_roles[].user_id]|index("default_user_id")==0)'
+call GET "/user/info?user_id=r3"
+expect "... while every user's teams column was written" 200 '.user_info.teams==["r"]'
+for u in s1 s2 s3; do call POST /team/member_add "{\"team_id\":\"r\",\"member\":{\"role\":\"user\",\"user_id\":\"$u\"}}"; done
+call GET "/team/info?team_id=r"
+expect "one at a time, none is lost" 200 '[.team_info.members_with_roles[].user_id]|(index("s1")!=null and index("s2")!=null and index("s3")!=null)'
+admin config '{"roster_race_ms":0}'
+expect "roster_race_ms at run time" 200 '.roster_race_ms==0'
+for u in q1 q2 q3; do
+	curl -s -o /dev/null -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
+		-d "{\"team_id\":\"r\",\"member\":{\"role\":\"user\",\"user_id\":\"$u\"}}" "$EMU_URL/team/member_add" &
+	pids="$pids $!"
+done
+wait $pids; pids=""
+call GET "/team/info?team_id=r"
+expect "without it concurrent adds all land (new servers lock)" 200 '[.team_info.members_with_roles[].user_id]|(index("q1")!=null and index("q2")!=null and index("q3")!=null)'
+emu_stop
