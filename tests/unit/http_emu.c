@@ -23,26 +23,28 @@
 
 static char emu_path[PATH_MAX], tmpdir[64];
 
-/* Starts the emulator with extra args; returns its pid and port. */
+/* Starts the emulator with extra args (NULL-terminated, up to 8); returns its pid and
+ * port.  tag names its port and log files. */
 static pid_t
-emu_start(int *port, const char *prefix)
+emu_start_args(int *port, const char *tag, const char *const *extra)
 {
 	char pf[128];
-	snprintf(pf, sizeof pf, "%s/port%s", tmpdir, prefix ? "p" : "");
+	snprintf(pf, sizeof pf, "%s/port%s", tmpdir, tag);
 	unlink(pf);
 	fflush(stdout);	/* or the child's freopen would write our buffer twice */
 	pid_t pid = fork();
 	if (pid == 0) {
 		char log[128];
-		snprintf(log, sizeof log, "%s/log%s", tmpdir, prefix ? "p" : "");
+		const char *argv[24] = {emu_path, "--port", "0", "--port-file", pf, "--master-key", KEY,
+		    "--log", log, "--threads", "4"};
+		int n = 11;
+		snprintf(log, sizeof log, "%s/log%s", tmpdir, tag);
+		for (int i = 0; extra && extra[i] && n < 22; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
 		if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
 			_exit(127);
-		if (prefix)
-			execl(emu_path, emu_path, "--port", "0", "--port-file", pf, "--master-key", KEY,
-			    "--log", log, "--threads", "4", "--path-prefix", prefix, (char *)NULL);
-		else
-			execl(emu_path, emu_path, "--port", "0", "--port-file", pf, "--master-key", KEY,
-			    "--log", log, "--threads", "4", (char *)NULL);
+		execv(emu_path, (char *const *)argv);
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) {
@@ -59,15 +61,30 @@ emu_start(int *port, const char *prefix)
 	return -1;
 }
 
+static pid_t
+emu_start(int *port, const char *prefix)
+{
+	const char *extra[] = {"--path-prefix", prefix, NULL};
+	return emu_start_args(port, prefix ? "p" : "", prefix ? extra : NULL);
+}
+
+static lh_http *
+client_url(const char *scheme, int port, const char *prefix, const char *key, double timeout,
+    int par, bool insecure)
+{
+	char url[128];
+	snprintf(url, sizeof url, "%s://127.0.0.1:%d%s", scheme, port, prefix ? prefix : "");
+	lh_http_opts o = {.base_url = url, .api_key = key, .timeout_s = timeout, .parallelism = par,
+	    .max_retries = -1, .backoff_base_s = 0.02, .retry_budget_s = 20,
+	    .insecure_skip_verify = insecure};
+	const char *err;
+	return lh_http_new(&o, &err);
+}
+
 static lh_http *
 client(int port, const char *prefix, const char *key, double timeout, int par)
 {
-	char url[128];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, prefix ? prefix : "");
-	lh_http_opts o = {.base_url = url, .api_key = key, .timeout_s = timeout, .parallelism = par,
-	    .max_retries = -1, .backoff_base_s = 0.02, .retry_budget_s = 20};
-	const char *err;
-	return lh_http_new(&o, &err);
+	return client_url("http", port, prefix, key, timeout, par, false);
 }
 
 static lh_http_result
@@ -282,6 +299,68 @@ main(int argc, char **argv)
 	} else {
 		check("path prefix emulator started", 0, NULL);
 	}
+	/* TLS with the network model: reads reuse connections; the figures for creates. */
+	char tlsdir[128];
+	snprintf(tlsdir, sizeof tlsdir, "%s/tls", tmpdir);
+	const char *tls_args[] = {"--tls", tlsdir, "--latency-ms", "5", "--conn-latency-ms", "20",
+	    "--write-latency-ms", "10", NULL};
+	emu = emu_start_args(&port, "t", tls_args);
+	if (emu > 0) {
+		lh_http *strict = client_url("https", port, NULL, KEY, 10, 1, false);
+		req(strict, "GET", "/user/info", "user_id", "default_user_id", NULL, false, &r);
+		check("TLS: a self-signed certificate is refused by default", r.result != LH_HTTP_OK &&
+		    r.error && strstr(r.error, "certificate"), "%s", r.error ? r.error : "ok");
+		lh_http_resp_clear(&r);
+		lh_http_free(strict);
+		h = client_url("https", port, NULL, KEY, 10, 10, true);
+		req(h, "POST", "/__emu/stats/reset", NULL, NULL, "{}", false, &r);
+		lh_http_resp_clear(&r);
+		struct run y = {0};
+		t0 = now();
+		for (int i = 0; i < 100; i++) {
+			lh_uuid_v4(id);
+			snprintf(body, sizeof body, "{\"user_id\":\"%s\",\"auto_create_key\":false}", id);
+			lh_http_req rq = {.method = "POST", .path = "/user/new", .body = body,
+			    .non_idempotent = true, .done = on_created, .ctx = &y};
+			lh_http_submit(h, &rq);
+		}
+		lh_http_run(h);
+		dt = now() - t0;
+		req(h, "GET", "/__emu/stats", NULL, NULL, NULL, false, &r);
+		const cJSON *routes = cJSON_GetObjectItem(r.json, "routes");
+		int conns = cJSON_GetObjectItem(r.json, "connections") ?
+		    cJSON_GetObjectItem(r.json, "connections")->valueint : -1;
+		int news = cJSON_GetObjectItem(routes, "POST /user/new") ?
+		    cJSON_GetObjectItem(routes, "POST /user/new")->valueint : -1;
+		int infos = cJSON_GetObjectItem(routes, "GET /user/info") ?
+		    cJSON_GetObjectItem(routes, "GET /user/info")->valueint : -1;
+		snprintf(name, sizeof name, "TLS, 5/20/10 ms latencies: 100 creates + read-backs at "
+		    "parallelism 10 in %.2f s over %d new connections", dt, conns);
+		check(name, y.created == 100 && y.read_ok == 100 && news == 100 && infos == 100 &&
+		    conns >= 1, "created=%d read=%d server: %d creates %d reads %d connections: %s",
+		    y.created, y.read_ok, news, infos, conns, y.first_error);
+		lh_http_resp_clear(&r);
+		req(h, "POST", "/__emu/stats/reset", NULL, NULL, "{}", false, &r);
+		lh_http_resp_clear(&r);
+		int reads_ok = 0;
+		for (int i = 0; i < 50; i++) {
+			req(h, "GET", "/user/info", "user_id", "default_user_id", NULL, false, &r);
+			reads_ok += r.result == LH_HTTP_OK;
+			lh_http_resp_clear(&r);
+		}
+		req(h, "GET", "/__emu/stats", NULL, NULL, NULL, false, &r);
+		conns = cJSON_GetObjectItem(r.json, "connections") ?
+		    cJSON_GetObjectItem(r.json, "connections")->valueint : -1;
+		check("TLS: 50 reads one after another reuse one connection", reads_ok == 50 &&
+		    conns >= 0 && conns <= 1, "%d ok, %d new connections", reads_ok, conns);
+		lh_http_resp_clear(&r);
+		lh_http_free(h);
+		kill(emu, SIGTERM);
+		waitpid(emu, NULL, 0);
+	} else {
+		check("TLS emulator started (openssl needed)", 0, NULL);
+	}
+
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
