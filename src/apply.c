@@ -222,6 +222,7 @@ start_job(job *j)
 	case LH_ACT_DELETE:
 		j->op.kind = LH_OP_DELETE;
 		j->op.id = sget(c->before, c->rt->id_attr);
+		j->op.before = c->before;
 		report(r, c, "delete", j->op.id, 0);
 		break;
 	case LH_ACT_NOOP:

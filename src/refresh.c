@@ -350,6 +350,8 @@ rjob_done(lh_rop *op, void *ctx)
 	}
 	j->rec->refreshed = true;
 	r->gen++;
+	if (op->note != NULL)
+		lh_diag_add(r->d, LH_DIAG_WARNING, NULL, 0, 0, op->note, "%s", j->rec->addr);
 	progress(r, j->rec->addr, &j->rec->id, "refresh_done", op->id);
 	if (op->gone) {
 		j->rec->have = NULL;

@@ -78,6 +78,33 @@ roster_entry(const cJSON *row, const char *user_id)
 	return NULL;
 }
 
+/* How many roster entries have user_id (lost-update races on old servers add twice). */
+static int
+roster_count(const cJSON *row, const char *user_id)
+{
+	int n = 0;
+	const cJSON *m;
+	cJSON_ArrayForEach(m, lh_j(row, "members_with_roles")) {
+		const char *u = lh_js(m, "user_id");
+		if (u != NULL && strcmp(u, user_id) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* An email-only roster entry (old servers wrote them) for email. */
+static const cJSON *
+legacy_entry(const cJSON *row, const char *email)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach(m, lh_j(row, "members_with_roles")) {
+		const char *e = lh_js(m, "user_email");
+		if (lh_jnull(lh_j(m, "user_id")) && e != NULL && email != NULL && strcasecmp(e, email) == 0)
+			return m;
+	}
+	return NULL;
+}
+
 static const cJSON *
 membership_row(const cJSON *body, const char *user_id)
 {
@@ -171,6 +198,7 @@ typedef struct mpriv {
 	bool adopted;
 	bool want_update;	/* a member_update is still to be sent */
 	char *email;		/* read of TEAM:EMAIL: the email to find */
+	bool legacy_tried;	/* delete: the email-only entry was deleted by email */
 	lh_rop *team_op;	/* import: the team looked up by alias */
 } mpriv;
 
@@ -515,12 +543,25 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 		return;
 	}
 	switch (op->stage) {
-	case ST_READ:
+	case ST_READ: {
 		op->attrs = from_info(body, p->team_id, p->user_id, op->ref);
-		if (op->attrs == NULL)
+		const char *email = lh_js(op->ref, "user_email");
+		const cJSON *legacy = op->attrs == NULL ? legacy_entry(row, email) : NULL;
+		if (legacy != NULL && op->ref != NULL) {
+			/* kept by its email: the state's values with the roster's role */
+			op->attrs = cJSON_Duplicate(op->ref, 1);
+			cJSON_ReplaceItemInObjectCaseSensitive(op->attrs, "role", lh_jcopy(lh_j(legacy, "role")));
+			op->note = lh_xprintf("Team %s lists %s by email only (an entry an old LiteLLM "
+			    "wrote), not by user id %s", p->team_id, email, p->user_id);
+		} else if (op->attrs == NULL) {
 			op->gone = true;
+		} else if (roster_count(row, p->user_id) > 1) {
+			op->note = lh_xprintf("Team %s lists user %s more than once (concurrent roster "
+			    "writes on an old LiteLLM); the first entry is used", p->team_id, p->user_id);
+		}
 		msucceed(op);
 		return;
+	}
 	case ST_LOCKED_INFO:
 		if (op->kind == LH_OP_CREATE) {
 			if (roster_entry(row, p->user_id) != NULL) {
@@ -571,7 +612,17 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 		verify(op, body);
 		return;
 	case ST_DELETE_CHECK:
-		if (roster_entry(row, p->user_id) == NULL) {
+		if (roster_entry(row, p->user_id) == NULL && !p->legacy_tried &&
+		    legacy_entry(row, lh_js(op->before, "user_email")) != NULL) {
+			/* an email-only entry is the one case deleted by email, spelled as
+			 * the roster has it (old servers match it exactly) */
+			p->legacy_tried = true;
+			const cJSON *le = legacy_entry(row, lh_js(op->before, "user_email"));
+			cJSON *b = cJSON_CreateObject();
+			lh_jput(b, "team_id", cJSON_CreateString(p->team_id));
+			lh_jput(b, "user_email", lh_jcopy(lh_j(le, "user_email")));
+			post(op, "/team/member_delete", b, ST_DELETE);
+		} else if (roster_entry(row, p->user_id) == NULL) {
 			op->gone = true;
 			msucceed(op);
 		} else {

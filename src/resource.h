@@ -96,7 +96,7 @@ typedef struct lh_rop {
 				 * has), so finding it taken means an earlier attempt landed */
 	bool lookup;		/* read: id is an import id (alias, email ...), resolved
 				 * by the type's import rules, not necessarily an id */
-	const cJSON *before;	/* update: the state's attributes */
+	const cJSON *before;	/* update, delete: the state's attributes */
 	const cJSON *after;	/* create/update: planned attributes (state spelling) */
 	const cJSON *ref;	/* read: attributes whose spelling to keep, or NULL */
 	void (*done)(struct lh_rop *op, void *ctx);

@@ -406,3 +406,30 @@ check "the new user is the team's member" "[ '$NU' != '$UU' ] && roster '$UT' | 
 nochange; check "no changes after the user came back" test $? -eq 0
 run destroy -auto-approve -no-color
 check "destroy warns what LiteLLM deletes with a team and a membership" "grep -q 'Deleting 1 litellm_team' out.txt && grep -q 'virtual keys' out.txt && grep -q 'Deleting 1 litellm_team_member' out.txt"
+
+# ---- old servers' rosters: a member listed twice, an email-only entry ----
+new_dir oldroster
+api POST /user/new '{"user_id":"old-u","user_email":"old@example.com","auto_create_key":false}' >/dev/null
+api POST /team/new '{"team_id":"old-t","team_alias":"old"}' >/dev/null
+api POST /team/member_add '{"team_id":"old-t","member":{"role":"user","user_id":"old-u"}}' >/dev/null
+cat > main.tf <<'EOF2'
+resource "litellm_team_member" "m" {
+  team_id    = "old-t"
+  user_id    = "old-u"
+  user_email = "old@example.com"
+  role       = "user"
+}
+EOF2
+run import litellm_team_member.m old-t:old-u
+run apply -auto-approve
+check "the configured user_email is recorded (state only, nothing sent)" "grep -q '0 added, 1 changed' out.txt && ! grep '\"/team/member_update\"' '$EMU_LOG' | grep -q old-u"
+admin POST team '{"team_id":"old-t","members_with_roles":[{"user_id":"old-u","user_email":null,"role":"user"},{"user_id":"old-u","user_email":null,"role":"user"}]}' >/dev/null
+run plan -no-color -detailed-exitcode
+rc=$?
+check "a member listed twice: warning, no change" "[ $rc -eq 0 ] && grep -q 'more than once' out.txt"
+admin POST team '{"team_id":"old-t","members_with_roles":[{"user_id":null,"user_email":"OLD@example.com","role":"user"}]}' >/dev/null
+run plan -no-color -detailed-exitcode
+rc=$?
+check "an email-only roster entry: kept, with a warning" "[ $rc -eq 0 ] && grep -q 'by email only' out.txt"
+run destroy -auto-approve
+check "destroying an email-only membership deletes it by email" "[ \$(dump | jq '[.teams[] | select(.team_id == \"old-t\") | .members_with_roles[]] | length') -eq 0 ]"
