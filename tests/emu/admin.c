@@ -47,6 +47,7 @@ admin_seed(struct emu_req *req, struct emu_resp *resp)
 	r = cJSON_CreateObject();
 	emu_add(r, "users", cJSON_CreateNumber((double)emu_user_count()));
 	emu_add(r, "teams", cJSON_CreateNumber((double)emu_team_count()));
+	emu_store_cool();
 	emu_resp_json(resp, 200, r);
 }
 

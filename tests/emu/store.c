@@ -149,7 +149,7 @@ static struct emu_user **users;
 static size_t nusers, capusers;
 static struct emu_team **teams;
 static size_t nteams, capteams;
-static struct map users_by_id, users_by_email, teams_by_id;
+static struct map users_by_id, users_by_email, teams_by_id, orgs;
 static uint64_t next_seq;
 bool emu_store_dirty;
 uint64_t emu_store_gen = 1;
@@ -795,6 +795,34 @@ emu_team_delete(struct emu_team *t)
 size_t emu_team_count(void) { return nteams; }
 struct emu_team *emu_team_at(size_t i) { return i < nteams ? teams[i] : NULL; }
 
+/* ---- organizations (only their ids: teams must name an existing one) ---- */
+
+bool
+emu_org_exists(const char *id)
+{
+	return id && map_get(&orgs, id) != NULL;
+}
+
+void
+emu_org_add(const char *id)
+{
+	map_put(&orgs, id, (void *)&orgs);
+	emu_store_dirty = true;
+}
+
+static bool
+load_org(const cJSON *src, char **err)
+{
+	const char *id = emu_get_str(src, "organization_id");
+
+	if (!id) {
+		*err = emu_strdup("every organization needs a string organization_id");
+		return false;
+	}
+	emu_org_add(id);
+	return true;
+}
+
 /* ---- lifecycle ---- */
 
 void
@@ -803,6 +831,7 @@ emu_store_free(void)
 	map_clear(&users_by_id);
 	map_clear(&users_by_email);
 	map_clear(&teams_by_id);
+	map_clear(&orgs);
 	for (size_t i = 0; i < nusers; i++)
 		user_free(users[i]);
 	for (int i = 0; i < 6; i++)
@@ -875,6 +904,21 @@ emu_store_dump_text(const char *extra)
 		emu_buf_str(&b, t);
 		free(t);
 		cJSON_Delete(r);
+	}
+	emu_buf_str(&b, "],\"organizations\":[");
+	for (size_t i = 0, k = 0; i < orgs.cap; i++) {
+		cJSON *o;
+		char *t;
+		if (!orgs.slots[i].key)
+			continue;
+		o = cJSON_CreateObject();
+		emu_add_str(o, "organization_id", orgs.slots[i].key);
+		t = cJSON_PrintUnformatted(o);
+		emu_oom_check(t);
+		emu_buf_str(&b, k++ ? "," : "");
+		emu_buf_str(&b, t);
+		free(t);
+		cJSON_Delete(o);
 	}
 	emu_buf_str(&b, "]");
 	emu_buf_str(&b, extra ? extra : "");
@@ -955,11 +999,17 @@ emu_store_load_json(const cJSON *doc, char **err)
 {
 	const cJSON *ua = cJSON_GetObjectItemCaseSensitive(doc, "users");
 	const cJSON *ta = cJSON_GetObjectItemCaseSensitive(doc, "teams");
+	const cJSON *oa = cJSON_GetObjectItemCaseSensitive(doc, "organizations");
 
-	if (!cJSON_IsObject(doc) || (ua && !cJSON_IsArray(ua)) || (ta && !cJSON_IsArray(ta))) {
-		*err = emu_strdup("expected an object {\"users\":[...],\"teams\":[...]}");
+	if (!cJSON_IsObject(doc) || (ua && !cJSON_IsArray(ua)) || (ta && !cJSON_IsArray(ta)) ||
+	    (oa && !cJSON_IsArray(oa))) {
+		*err = emu_strdup("expected an object {\"users\":[...],\"teams\":[...],"
+		                  "\"organizations\":[...]}");
 		return false;
 	}
+	for (const cJSON *o = oa ? oa->child : NULL; o; o = o->next)
+		if (!load_org(o, err))
+			return false;
 	for (const cJSON *u = ua ? ua->child : NULL; u; u = u->next)
 		if (!load_user(u, err))
 			return false;
@@ -1032,10 +1082,11 @@ load_member(const char *name, size_t nlen, const char *v, const char *vend, void
 {
 	struct load_ctx *c = arg;
 	bool users_ = nlen == 5 && memcmp(name, "users", 5) == 0;
+	bool orgs_ = nlen == 13 && memcmp(name, "organizations", 13) == 0;
 
-	if (!users_ && !(nlen == 5 && memcmp(name, "teams", 5) == 0))
+	if (!users_ && !orgs_ && !(nlen == 5 && memcmp(name, "teams", 5) == 0))
 		return true;   /* faults, config: a dump's extras */
-	c->one = users_ ? load_user : load_team;
+	c->one = users_ ? load_user : orgs_ ? load_org : load_team;
 	if (emu_text_elements(v, vend, load_element, c))
 		return true;
 	if (!*c->err)

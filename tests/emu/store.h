@@ -83,6 +83,11 @@ void emu_touch(cJSON *row);
 /* Recompute budget_reset_at from budget_duration (null when none or invalid). */
 void emu_reset_budget_time(cJSON *row);
 
+/* Organizations exist by id only (seeded; LiteLLM's /organization routes are not
+ * emulated). */
+bool emu_org_exists(const char *id);
+void emu_org_add(const char *id);
+
 struct emu_team *emu_team_get(const char *team_id);
 struct emu_team *emu_team_insert(const char *team_id);
 void emu_team_delete(struct emu_team *t);

@@ -424,7 +424,7 @@ void
 emu_route_team_new(struct emu_req *req, struct emu_resp *resp)
 {
 	const cJSON *body, *members, *perms;
-	const char *id;
+	const char *id, *org;
 	char uuid[37];
 	struct emu_team *t;
 
@@ -441,6 +441,12 @@ emu_route_team_new(struct emu_req *req, struct emu_resp *resp)
 	if (emu_team_get(id)) {
 		emu_resp_error_reprf(resp, 400, "internal_server_error",
 		                     "Team id = %s already exists. Please use a different team id.", id);
+		return;
+	}
+	org = emu_get_str(body, "organization_id");
+	if (org && !emu_org_exists(org)) {   /* "" too: it is looked up like any id */
+		emu_resp_errorf(resp, 400, "internal_server_error", "None",
+		                "Organization not found for organization_id=%s", org);
 		return;
 	}
 	t = emu_team_insert(id);
@@ -519,7 +525,7 @@ emu_route_team_update(struct emu_req *req, struct emu_resp *resp)
 {
 	static const char *const not_null[] = {"models", "metadata", "blocked", NULL};
 	const cJSON *body;
-	const char *id, *dur;
+	const char *id, *dur, *org;
 	struct emu_team *t;
 	cJSON *r;
 
@@ -536,6 +542,12 @@ emu_route_team_update(struct emu_req *req, struct emu_resp *resp)
 	if (dur && !emu_cfg.legacy && !emu_duration_valid(dur)) {
 		emu_resp_detail_errorf(resp, 400, "Invalid budget_duration '%s'. Use a format like "
 		                       "'1h', '24h', '7d', or '30d'.", dur);
+		return;
+	}
+	org = emu_get_str(body, "organization_id");
+	if (org && (*org || emu_cfg.legacy) && !emu_org_exists(org)) {
+		emu_resp_detail_errorf(resp, 404, "Organization not found, passed organization_id=%s",
+		                       org);
 		return;
 	}
 	/* null is written as is; these columns are not nullable, so the database refuses the

@@ -9,6 +9,22 @@
 q="'"   # a single quote inside the expected Python reprs
 
 emu_start --master-key "$MK"
+admin seed '{"organizations":[{"organization_id":"org-1"},{"organization_id":"org-2"},{"organization_id":"org-9"}]}'
+
+# ---------------------------------------------------------------- organizations
+call POST /team/new '{"team_id":"o0","organization_id":"org-x"}'
+expect_body "team/new with an unknown organization 400" 400 '{"error":{"message":"Organization not found for organization_id=org-x","type":"internal_server_error","param":"None","code":"400"}}'
+call POST /team/new '{"team_id":"o0","organization_id":""}'
+expect "team/new organization_id \"\" is looked up like any id" 400 '.error.message=="Organization not found for organization_id="'
+call GET "/team/info?team_id=o0"
+expect "refused team/new created nothing" 404
+call POST /team/new '{"team_id":"o0","organization_id":"org-1"}'
+expect "team/new with a seeded organization" 200 '.organization_id=="org-1"'
+call POST /team/update '{"team_id":"o0","organization_id":"org-x"}'
+expect_body "team/update with an unknown organization 404" 404 '{"detail":{"error":"Organization not found, passed organization_id=org-x"}}'
+call GET /__emu/dump
+expect "dump lists the organizations" 200 '[.organizations[].organization_id]|sort==["org-1","org-2","org-9"]'
+call POST /team/delete '{"team_ids":["o0"]}'
 
 # ---------------------------------------------------------------- /team/new, /team/info
 call POST /team/new '{"team_id":"p1","team_alias":"Perm","team_member_permissions":["/key/generate","/key/update"]}'
@@ -176,6 +192,7 @@ expect "/user/info teams: roster teams by alias, then the teams column" 200 '[.t
 
 # ---------------------------------------------------------------- /v2/team/list
 admin reset
+admin seed '{"organizations":[{"organization_id":"org-9"}]}'
 call POST /user/new '{"user_id":"lu","auto_create_key":false}'
 for i in 1 2 3 4 5; do
 	call POST /team/new "{\"team_id\":\"v$i\",\"team_alias\":\"Group-$i\"}"
