@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <zlib.h>
 
 typedef lh_fbuf buf;
 
@@ -172,40 +171,15 @@ f_base64decode(lh_func_ctx *c, lh_value **a, size_t n)
 	return lh_val_string(c->a, (const char *)d, dl);
 }
 
-/* base64gzip: a gzip member as Go's compress/gzip writes it (no name, mtime 0, OS
- * "unknown"), the deflate stream ending, as Go's Close does, with a sync marker and
- * an empty final stored block. */
+/* base64gzip: the gzip member Terraform's Go code writes (func_deflate.c), in base64. */
 static lh_value *
 f_base64gzip(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)a[0]->u.str.s;
-	size_t len = a[0]->u.str.len;
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	size_t len;
+	unsigned char *gz = lh_fn_go_gzip(c->a, (const unsigned char *)a[0]->u.str.s, a[0]->u.str.len, &len);
+	if (gz == NULL)
 		return lh_fn_fail(c, "failed to write gzip raw data: out of memory");
-	size_t cap = deflateBound(&z, len) + 32;
-	unsigned char *o = lh_arena_alloc(c->a, cap);
-	static const unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
-	memcpy(o, hdr, 10);
-	z.next_in = (unsigned char *)s;
-	z.avail_in = (uInt)len;
-	z.next_out = o + 10;
-	z.avail_out = (uInt)(cap - 10 - 13);
-	int st = deflate(&z, Z_SYNC_FLUSH);
-	size_t w = 10 + z.total_out;
-	deflateEnd(&z);
-	if (st != Z_OK || z.avail_in != 0)
-		return lh_fn_fail(c, "failed to write gzip raw data: compression failed");
-	static const unsigned char fin[5] = { 1, 0, 0, 0xff, 0xff };
-	memcpy(o + w, fin, 5);
-	w += 5;
-	uLong crc = crc32(crc32(0, Z_NULL, 0), s, (uInt)len);
-	for (int i = 0; i < 4; i++)
-		o[w++] = (unsigned char)(crc >> (8 * i));
-	for (int i = 0; i < 4; i++)
-		o[w++] = (unsigned char)((uint64_t)len >> (8 * i));
-	return lh_fn_base64(c->a, o, w);
+	return lh_fn_base64(c->a, gz, len);
 }
 
 /* ---------------------------------------------------------------- text encodings */

@@ -115,6 +115,10 @@ bool lh_fn_base64_decode(lh_arena *a, const char *s, size_t len, unsigned char *
  * hex of d[0..n) as a string value. */
 size_t lh_fn_digest(const char *alg, const void *msg, size_t len, unsigned char out[64]);
 lh_value *lh_fn_hex(lh_arena *a, const unsigned char *d, size_t n);
+/* The gzip member Go's compress/gzip writes for in[0..len) at the default level with
+ * Write, Flush and Close, as Terraform's base64gzip does (func_deflate.c); arena bytes,
+ * NULL when out of memory. */
+unsigned char *lh_fn_go_gzip(lh_arena *a, const unsigned char *in, size_t len, size_t *outlen);
 /* True when s[0..len) is valid UTF-8 (no overlongs, surrogates or values past
  * U+10FFFF). */
 bool lh_fn_valid_utf8(const char *s, size_t len);
