@@ -49,6 +49,8 @@ for r in d["resources"]:
         print(a["user_id"], a["user_email"])' | sort
 }
 lh() { "$LITEHCL" "$@"; }
+# has FILE TEXT: TEXT is in FILE, even when the message was wrapped across lines
+has() { tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2"; }
 
 A="$WORK/a"; B="$WORK/b"
 mkdir -p "$A" "$B"
@@ -76,15 +78,15 @@ write_cfg "$B" 3
 # ---------------------------------------------------------------- init
 (cd "$A" && lh plan -no-color >"$WORK/o" 2>&1)
 rc=$?
-if [ $rc -eq 1 ] && grep -q 'Backend initialization required, please run "litehcl init"' "$WORK/o" &&
-	grep -q 'Initial configuration of the requested backend "pg"' "$WORK/o"; then
+if [ $rc -eq 1 ] && has "$WORK/o" 'Backend initialization required, please run "litehcl init"' &&
+	has "$WORK/o" 'Initial configuration of the requested backend "pg"'; then
 	ok "plan before init: Terraform's Backend initialization required"
 else fail "plan before init: Terraform's Backend initialization required" "rc=$rc" "$(head -5 "$WORK/o")"; fi
 
 (cd "$A" && lh init -no-color -backend-config="conn_str=$URL" >"$WORK/o" 2>&1)
 rc=$?
-if [ $rc -eq 0 ] && grep -q 'Successfully configured the backend "pg"!' "$WORK/o" &&
-	grep -q 'litehcl has been successfully initialized!' "$WORK/o"; then ok "init -backend-config=conn_str=...: success text, exit 0"
+if [ $rc -eq 0 ] && has "$WORK/o" 'Successfully configured the backend "pg"!' &&
+	has "$WORK/o" 'litehcl has been successfully initialized!'; then ok "init -backend-config=conn_str=...: success text, exit 0"
 else fail "init -backend-config=conn_str=...: success text, exit 0" "rc=$rc" "$(cat "$WORK/o")"; fi
 mode=$(stat -c %a "$A/.terraform/terraform.tfstate" 2>/dev/null)
 hash=$(python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["backend"]; print(b["type"], b["hash"], b["config"]["schema_name"])' "$A/.terraform/terraform.tfstate" 2>&1)
@@ -98,7 +100,7 @@ if [ "$tables" = "litehcl_journal,states" ] && [ "$seq" = 1 ]; then ok "schema t
 else fail "schema created as Terraform does" "tables=$tables seq=$seq"; fi
 
 (cd "$A" && lh init -no-color >"$WORK/o" 2>&1)
-if [ $? -eq 0 ] && ! grep -q "Successfully configured" "$WORK/o"; then ok "init again: unchanged backend, nothing to do"
+if [ $? -eq 0 ] && ! has "$WORK/o" "Successfully configured"; then ok "init again: unchanged backend, nothing to do"
 else fail "init again: unchanged backend" "$(cat "$WORK/o")"; fi
 
 # B: the same backend from the environment (what the README recommends for credentials)
@@ -120,7 +122,7 @@ if [ "$jr" = 0 ]; then ok "no journal rows left after a complete apply"; else fa
 
 (cd "$B" && PG_CONN_STR="$URL" lh plan -no-color -detailed-exitcode >"$WORK/o" 2>&1)
 rc=$?
-if [ $rc -eq 0 ] && grep -q "No changes." "$WORK/o"; then ok "another working directory sees the same state: No changes"
+if [ $rc -eq 0 ] && has "$WORK/o" "No changes."; then ok "another working directory sees the same state: No changes"
 else fail "another working directory sees the same state" "rc=$rc" "$(tail -5 "$WORK/o")"; fi
 (cd "$B" && PG_CONN_STR="$URL" lh state list >"$WORK/o" 2>&1)
 if [ "$(cat "$WORK/o")" = "$(printf 'litellm_user.u[0]\nlitellm_user.u[1]\nlitellm_user.u[2]')" ]; then ok "state list from the other directory"
@@ -144,7 +146,7 @@ else ok "no password in plan files, output or the stored state"; fi
 # ---------------------------------------------------------------- errors name no password
 (cd "$B" && PG_CONN_STR="postgres://postgres:$PW@127.0.0.1:1/postgres?sslmode=disable" lh plan -no-color >"$WORK/o" 2>&1)
 rc=$?
-if [ $rc -eq 1 ] && grep -q "Failed to connect to the pg backend" "$WORK/o" && ! grep -q "$PW" "$WORK/o"; then ok "connection refused: clear error without the password"
+if [ $rc -eq 1 ] && has "$WORK/o" "Failed to connect to the pg backend" && ! grep -q "$PW" "$WORK/o"; then ok "connection refused: clear error without the password"
 else fail "connection refused: clear error without the password" "rc=$rc" "$(cat "$WORK/o")"; fi
 (cd "$B" && PG_CONN_STR="postgres://postgres:$PW@127.0.0.1:$PG_PORT/postgres" lh plan -no-color >"$WORK/o" 2>&1)
 rc=$?
@@ -155,7 +157,7 @@ else fail "sslmode defaults to require" "rc=$rc" "$(cat "$WORK/o")"; fi
 (cd "$A" && lh workspace new staging -no-color >"$WORK/o" 2>&1)
 rc=$?
 rows=$(psql_c "select string_agg(name, ',' order by name) from terraform_remote_state.states")
-if [ $rc -eq 0 ] && grep -q 'Created and switched to workspace "staging"!' "$WORK/o" && [ "$rows" = "default,staging" ] &&
+if [ $rc -eq 0 ] && has "$WORK/o" 'Created and switched to workspace "staging"!' && [ "$rows" = "default,staging" ] &&
 	[ "$(cat "$A/.terraform/environment")" = staging ]; then ok "workspace new: a row per workspace, selected in .terraform/environment"
 else fail "workspace new" "rc=$rc rows=$rows" "$(cat "$WORK/o")"; fi
 (cd "$A" && lh workspace list >"$WORK/o" 2>&1)
@@ -164,7 +166,7 @@ else fail "workspace list" "$(cat "$WORK/o")"; fi
 (cd "$A" && lh apply -auto-approve -no-color >"$WORK/o" 2>&1)
 rc=$?
 if [ $rc -eq 0 ] && [ "$(row_users staging | grep -c -- '-staging@pg.test')" -eq 3 ] && [ "$(row_users default | wc -l)" -eq 3 ] &&
-	grep -q 'where = "staging"' "$WORK/o"; then ok "apply in workspace staging: its own row, terraform.workspace = \"staging\""
+	has "$WORK/o" 'where = "staging"'; then ok "apply in workspace staging: its own row, terraform.workspace = \"staging\""
 else fail "apply in workspace staging" "rc=$rc" "$(tail -5 "$WORK/o")"; fi
 (cd "$B" && TF_WORKSPACE=staging PG_CONN_STR="$URL" lh output -raw where >"$WORK/o" 2>&1)
 if [ "$(cat "$WORK/o")" = staging ]; then ok "TF_WORKSPACE selects the workspace in another directory"
@@ -173,7 +175,7 @@ else fail "TF_WORKSPACE selects the workspace" "$(cat "$WORK/o")"; fi
 rc1=$?
 (cd "$A" && lh workspace select default -no-color >/dev/null 2>&1 && lh workspace delete staging -no-color >"$WORK/o2" 2>&1)
 rc2=$?
-if [ $rc1 -eq 1 ] && grep -q "is your active workspace" "$WORK/o" && [ $rc2 -eq 1 ] && grep -q "Workspace is not empty" "$WORK/o2"; then
+if [ $rc1 -eq 1 ] && has "$WORK/o" "is your active workspace" && [ $rc2 -eq 1 ] && has "$WORK/o2" "Workspace is not empty"; then
 	ok "workspace delete refuses the active and a non-empty workspace"
 else fail "workspace delete refusals" "rc1=$rc1 rc2=$rc2" "$(cat "$WORK/o" "$WORK/o2")"; fi
 (cd "$A" && TF_WORKSPACE=staging lh destroy -auto-approve -no-color >"$WORK/o" 2>&1 && lh workspace delete staging -no-color >"$WORK/o2" 2>&1)
@@ -190,7 +192,7 @@ holder=$!
 sleep 0.7
 (cd "$A" && lh plan -no-color >"$WORK/o" 2>&1)
 rc=$?
-if [ $rc -eq 1 ] && grep -q "Error acquiring the state lock" "$WORK/o" && grep -q "Workspace is already locked: default" "$WORK/o"; then
+if [ $rc -eq 1 ] && has "$WORK/o" "Error acquiring the state lock" && has "$WORK/o" "Workspace is already locked: default"; then
 	ok "advisory lock held by another session: Terraform's error text, exit 1"
 else fail "advisory lock held by another session" "rc=$rc" "$(head -12 "$WORK/o")"; fi
 t0=$(date +%s)
@@ -214,7 +216,7 @@ rc=$?
 rc2=$?
 wait $holder
 hrc=$?
-if [ $rc -eq 1 ] && grep -q "Workspace is already locked: default" "$WORK/o" && [ $hrc -eq 0 ] && [ $rc2 -eq 0 ]; then
+if [ $rc -eq 1 ] && has "$WORK/o" "Workspace is already locked: default" && [ $hrc -eq 0 ] && [ $rc2 -eq 0 ]; then
 	ok "second litehcl run refused while the first applies; with -lock-timeout it waits and sees the result"
 else fail "two litehcl runs on one pg state" "rc=$rc rc2=$rc2 holder=$hrc" "$(head -8 "$WORK/o")" "$(tail -4 "$WORK/o2")" "$(tail -4 "$WORK/holder.out")"; fi
 locks=$(psql_c "select count(*) from pg_locks where locktype = 'advisory'")
@@ -227,7 +229,7 @@ sleep 0.7
 (cd "$A" && TF_WORKSPACE=fresh lh plan -no-color >"$WORK/o" 2>&1)
 rc=$?
 wait $holder
-if [ $rc -eq 1 ] && grep -q "Already locked for workspace creation: fresh" "$WORK/o"; then ok "creation lock -1 held: a new workspace waits for it"
+if [ $rc -eq 1 ] && has "$WORK/o" "Already locked for workspace creation: fresh"; then ok "creation lock -1 held: a new workspace waits for it"
 else fail "creation lock -1" "rc=$rc" "$(head -8 "$WORK/o")"; fi
 
 # ---------------------------------------------------------------- -migrate-state local <-> pg
@@ -252,7 +254,7 @@ rc2=$?
 mlin=$(psql_c "select data from migrated.states where name = 'default'" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lineage"])' 2>&1)
 (cd "$C" && PG_CONN_STR="$URL" lh plan -no-color -detailed-exitcode >"$WORK/o3" 2>&1)
 rc3=$?
-if [ $rc1 -eq 1 ] && grep -q "migrate-state" "$WORK/o" && [ $rc2 -eq 0 ] && [ "$mlin" = "$lin" ] && [ $rc3 -eq 0 ] && [ ! -s "$C/terraform.tfstate" ]; then
+if [ $rc1 -eq 1 ] && has "$WORK/o" "migrate-state" && [ $rc2 -eq 0 ] && [ "$mlin" = "$lin" ] && [ $rc3 -eq 0 ] && [ ! -s "$C/terraform.tfstate" ]; then
 	ok "init -migrate-state: the local state moves into pg (same lineage), local emptied, plan empty"
 else fail "init -migrate-state local -> pg" "rc1=$rc1 rc2=$rc2 rc3=$rc3 lin=$lin mlin=$mlin" "$(cat "$WORK/o" "$WORK/o2" | tail -8)" "$(tail -4 "$WORK/o3")"; fi
 sed -i '1,5d' "$C/main.tf"
@@ -262,8 +264,8 @@ rc1=$?
 rc2=$?
 (cd "$C" && lh plan -no-color -detailed-exitcode >"$WORK/o3" 2>&1)
 rc3=$?
-if [ $rc1 -eq 1 ] && grep -q 'Unsetting the previously set backend "pg"' "$WORK/o" && [ $rc2 -eq 0 ] &&
-	grep -q 'Successfully unset the backend "pg"' "$WORK/o2" && [ $rc3 -eq 0 ] && [ ! -e "$C/.terraform/terraform.tfstate" ]; then
+if [ $rc1 -eq 1 ] && has "$WORK/o" 'Unsetting the previously set backend "pg"' && [ $rc2 -eq 0 ] &&
+	has "$WORK/o2" 'Successfully unset the backend "pg"' && [ $rc3 -eq 0 ] && [ ! -e "$C/.terraform/terraform.tfstate" ]; then
 	ok "backend block removed: plan asks for init, init -migrate-state brings the state back to local"
 else fail "init -migrate-state pg -> local" "rc1=$rc1 rc2=$rc2 rc3=$rc3" "$(tail -n 5 "$WORK/o" "$WORK/o2" "$WORK/o3")"; fi
 
@@ -378,7 +380,7 @@ while ! grep -q "Enter a value" "$WORK/tfhold.out" 2>/dev/null && [ $i -lt 100 ]
 (cd "$B" && TF_WORKSPACE=tfws PG_CONN_STR="$URL" lh plan -no-color >"$WORK/o" 2>&1)
 rc=$?
 wait $holder
-if [ $rc -eq 1 ] && grep -q "Workspace is already locked: tfws" "$WORK/o"; then ok "terraform apply at its prompt holds the lock: litehcl is refused"
+if [ $rc -eq 1 ] && has "$WORK/o" "Workspace is already locked: tfws"; then ok "terraform apply at its prompt holds the lock: litehcl is refused"
 else fail "terraform holds the lock: litehcl is refused" "rc=$rc" "$(head -8 "$WORK/o")" "$(tail -3 "$WORK/tfhold.out")"; fi
 admin faults '{"path":"/user/new","kind":"latency","ms":3000,"count":1}'
 write_cfg "$A" 5
@@ -387,8 +389,8 @@ holder=$!
 sleep 1
 (cd "$T" && terraform state pull -no-color >/dev/null 2>&1; terraform plan -no-color -input=false -lock-timeout=0s >"$WORK/o" 2>&1)
 wait $holder
-if grep -q "Error acquiring the state lock" "$WORK/o" && grep -q "Workspace is already locked: default" "$WORK/o"; then ok "litehcl apply holds the lock: terraform plan is refused"
+if has "$WORK/o" "Error acquiring the state lock" && has "$WORK/o" "Workspace is already locked: default"; then ok "litehcl apply holds the lock: terraform plan is refused"
 else fail "litehcl holds the lock: terraform is refused" "$(head -12 "$WORK/o")"; fi
 (cd "$T" && terraform plan -no-color -input=false -lock-timeout=0s >"$WORK/o" 2>&1)
-if ! grep -q "Error acquiring the state lock" "$WORK/o"; then ok "lock released for terraform after litehcl finished"
+if ! has "$WORK/o" "Error acquiring the state lock"; then ok "lock released for terraform after litehcl finished"
 else fail "lock released for terraform after litehcl finished" "$(head -8 "$WORK/o")"; fi
