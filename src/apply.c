@@ -226,6 +226,7 @@ start_job(job *j)
 		report(r, c, "delete", j->op.id, 0);
 		break;
 	case LH_ACT_NOOP:
+	case LH_ACT_FORGET:
 		return;
 	}
 	if (j->op.id == NULL) {
@@ -445,7 +446,7 @@ lh_apply(lh_run *r)
 		return true;
 	bool needs_http = false;
 	for (size_t i = 0; i < p->n; i++)
-		if (p->changes[i].action != LH_ACT_NOOP)
+		if (p->changes[i].action != LH_ACT_NOOP && p->changes[i].action != LH_ACT_FORGET)
 			needs_http = true;
 	if (needs_http && !lh_run_http(r))
 		return false;
@@ -472,6 +473,18 @@ lh_apply(lh_run *r)
 		x->done = true;
 		r->imported++;
 		report(r, c, "import_done", c->import_id, 0);
+	}
+	/* removed blocks with destroy = false: out of the state, nothing sent */
+	for (size_t i = 0; i < p->n; i++) {
+		lh_change *c = &p->changes[i];
+		if (c->action != LH_ACT_FORGET)
+			continue;
+		lh_rec *x = jobs[i].rec;
+		lh_state_remove(r->st, &x->id);
+		lh_state_journal_done(r->st, &x->id, r->d);
+		x->applied = NULL;
+		r->gen++;
+		x->done = true;
 	}
 	/* Dependency depth of each configured resource: resources of equal depth are
 	 * independent of each other and run together. */
@@ -528,7 +541,8 @@ lh_apply(lh_run *r)
 			bool reeval = false;
 			for (size_t i = 0; i < p->n; i++) {
 				lh_change *c = &p->changes[i];
-				if (is_delete(c) || c->action == LH_ACT_NOOP || rindex[i] != k)
+				if (is_delete(c) || c->action == LH_ACT_NOOP ||
+				    c->action == LH_ACT_FORGET || rindex[i] != k)
 					continue;
 				if (dep_failed(r, jobs[i].rec)) {
 					jobs[i].rec->failed = true;
@@ -775,7 +789,7 @@ lh_run_plan_to_json(const lh_run *r)
 	for (size_t i = 0; i < p->n; i++) {
 		const lh_change *c = &p->changes[i];
 		/* unchanged instances are listed apart: only show -json reads them */
-		bool noop = c->action == LH_ACT_NOOP && c->import_id == NULL;
+		bool noop = c->action == LH_ACT_NOOP && c->import_id == NULL && c->moved_from == NULL;
 		cJSON *x = cJSON_CreateObject();
 		put(x, "addr", cJSON_CreateString(c->addr));
 		put(x, "action", cJSON_CreateString(lh_action_name(c->action)));
@@ -822,6 +836,8 @@ lh_run_plan_to_json(const lh_run *r)
 			put(x, "replace_paths", dupn(c->replace_paths));
 		if (c->import_id)
 			put(x, "import_id", cJSON_CreateString(c->import_id));
+		if (c->moved_from)
+			put(x, "moved_from", cJSON_CreateString(c->moved_from));
 		cJSON_AddItemToArray(noop ? noops : cs, x);
 	}
 	put(j, "changes", cs);
@@ -867,6 +883,7 @@ action_of(const char *s)
 	if (strcmp(s, "update") == 0) return LH_ACT_UPDATE;
 	if (strcmp(s, "replace") == 0) return LH_ACT_REPLACE;
 	if (strcmp(s, "delete") == 0) return LH_ACT_DELETE;
+	if (strcmp(s, "forget") == 0) return LH_ACT_FORGET;
 	return LH_ACT_NOOP;
 }
 
@@ -920,6 +937,8 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 		c->after_sensitive = cJSON_CreateObject();
 	const char *imp = sget(x, "import_id");
 	c->import_id = imp ? lh_arena_strdup(r->a, imp) : NULL;
+	const char *mf = sget(x, "moved_from");
+	c->moved_from = mf ? lh_arena_strdup(r->a, mf) : NULL;
 	c->slot = slot;
 	r->slot_rec[slot] = rec;
 	cJSON_Delete(rec->sens_digest);

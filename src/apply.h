@@ -47,6 +47,8 @@ typedef struct lh_rec {
 	cJSON *applied;			/* attributes after apply (borrowed from state), or NULL */
 	bool failed;			/* its change failed or was skipped */
 	bool done;			/* its change was applied */
+	const char *moved_from;		/* a moved block brought it here from this address */
+	bool forget;			/* a removed block with destroy = false names it */
 	bool lazy;			/* planned not computed yet (see lh_run_resolve) */
 	lh_instance *reeval;		/* apply: its instance evaluated again (apply.c) */
 	cJSON *sens_digest;		/* saved plan: {arg:"salt:sha256"} of sensitive planned
@@ -85,6 +87,8 @@ typedef struct lh_run {
 					 * request the server finishes late cannot duplicate it
 					 * (owned, or NULL) */
 	lh_run_opts o;
+	cJSON *moved;			/* moved blocks applied: {new address: old address}
+					 * (owned, or NULL) */
 	lh_rec **recs;			/* every instance, by address */
 	size_t nrecs, caprecs;
 	lh_plan *plan;
@@ -121,6 +125,14 @@ bool lh_refresh(lh_run *r);
  * *gone tells "no such object" from an error (diagnostic added). */
 cJSON *lh_refresh_read_one(lh_run *r, const lh_rtype *rt, const char *addr, const char *id,
     bool lookup, bool *gone);
+
+/* moves.c: applies the configuration's moved blocks to r->st in memory (*moved_any
+ * tells whether anything moved); lh_refresh calls it before reading. */
+bool lh_run_moves(lh_run *r, bool *moved_any);
+/* The address addr was moved from by a moved block in this run, or NULL. */
+const char *lh_run_moved_from(const lh_run *r, const char *addr);
+/* True when a removed block with destroy = false names addr's resource. */
+bool lh_run_forgets(const lh_run *r, const lh_addr *addr);
 
 /* Expands the configuration in dependency order and computes r->plan (with output
  * changes).  False after error diagnostics. */

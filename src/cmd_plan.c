@@ -273,6 +273,23 @@ lh_cmd_flush_warnings(lh_diags *d)
 
 /* ---- plan / apply / destroy ---- */
 
+/* Terraform's warning for removed blocks with destroy = false. */
+static void
+forget_warning(lh_arena *a, const lh_plan *p, lh_diags *d)
+{
+	char *list = NULL;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->changes[i].action == LH_ACT_FORGET)
+			list = lh_arena_printf(a, "%s - %s\n", list ? list : "", p->changes[i].addr);
+	if (list == NULL)
+		return;
+	lh_diag_add(d, LH_DIAG_WARNING, NULL, 0, 0, "Some objects will no longer be managed by "
+	    "litehcl", "If you apply this plan, litehcl will discard its tracking information "
+	    "for the following objects, but it will not delete them:\n%s\nAfter applying this "
+	    "plan, litehcl will no longer manage these objects. You will need to import them "
+	    "into litehcl to manage them again.", list);
+}
+
 /* Saved plans and variables.  plan -out records every variable's value as
  * "variables": {name: {"value", "type"}}, except the secret ones (sensitive, ephemeral,
  * or reaching a sensitive argument: lh_config_var_secret), which are recorded as a
@@ -720,6 +737,7 @@ run(int kind, int argc, char **argv)
 			goto fail;
 		if (!lh_run_plan(&r))
 			goto fail;
+		forget_warning(a, r.plan, &d);
 		if (json)
 			lh_ui_plan(stdout, r.plan, kind == CMD_PLAN ? "plan" :
 			    destroy ? "destroy" : "apply");

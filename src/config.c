@@ -772,6 +772,8 @@ static const char *const validation_attrs[] = {"condition", "error_message", NUL
 static const char *const out_attrs[] = {"value", "description", "sensitive", "depends_on", "ephemeral", NULL};
 static const char *const provider_attrs[] = {"api_base", "api_key", "insecure_skip_verify", "timeout", "alias", NULL};
 static const char *const import_attrs[] = {"to", "id", "provider", NULL};
+static const char *const moved_attrs[] = {"from", "to", NULL};
+static const char *const removed_attrs[] = {"from", NULL};
 static const char *const lifecycle_attrs[] = {"prevent_destroy", "ignore_changes", "create_before_destroy", "replace_triggered_by", NULL};
 static const char *const resource_blocks[] = {"lifecycle", NULL};
 
@@ -1169,6 +1171,110 @@ load_import(lh_config *cfg, const lh_node *b, lh_diags *d)
 	cfg->imports[cfg->nimports++] = im;
 }
 
+/* moved { from = ADDR  to = ADDR } */
+static void
+load_moved(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	if (b->u.block.nlabels > 0) {
+		derr(d, b->src, b->u.block.labels[0].start, header_end(b), NULL, "Extraneous label for moved",
+		    "No labels are expected for moved blocks.");
+		return;
+	}
+	check_body(cfg, b->u.block.body, moved_attrs, NULL, "moved", d);
+	const lh_node *fa = body_attr(b->u.block.body, "from"), *ta = body_attr(b->u.block.body, "to");
+	if (fa == NULL || ta == NULL) {
+		derr(d, b->src, b->u.block.open, b->u.block.open + 1, "moved", "Missing required argument",
+		    "The argument \"%s\" is required, but no definition was found.", fa == NULL ? "from" : "to");
+		return;
+	}
+	lh_moved *m = lh_arena_alloc(cfg->a, sizeof *m);
+	m->block = b;
+	const lh_node *fe = fa->u.attr.expr, *te = ta->u.attr.expr;
+	if (!node_addr(cfg->a, fe, &m->from, true) || !node_addr(cfg->a, te, &m->to, true)) {
+		const lh_node *e = !node_addr(cfg->a, fe, &m->from, true) ? fe : te;
+		derr(d, e->src, e->start, e->end, "moved", "Invalid address",
+		    "A moved block's from and to must be resource addresses like litellm_user.NAME or "
+		    "resource instance addresses like litellm_user.NAME[\"KEY\"].");
+		return;
+	}
+	if (strcmp(m->from.type, m->to.type) != 0) {
+		derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Resource type mismatch",
+		    "This statement declares a move from %s to %s, which is a resource of a "
+		    "different type.", lh_addr_format(cfg->a, &m->from), lh_addr_format(cfg->a, &m->to));
+		return;
+	}
+	for (size_t i = 0; i < cfg->nmoved; i++) {
+		const lh_moved *o = cfg->moved[i];
+		if (lh_addr_equal(&o->to, &m->to) && !lh_addr_equal(&o->from, &m->from)) {
+			derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Ambiguous move statements",
+			    "A statement at %s declared that %s moved to %s, but this statement instead "
+			    "declares that %s moved there.\n\nEach resource can have moved from only one "
+			    "source resource.", pos_text(cfg->a, o->block->src, o->block->u.block.type_start,
+			    header_end(o->block)), lh_addr_format(cfg->a, &o->from),
+			    lh_addr_format(cfg->a, &o->to), lh_addr_format(cfg->a, &m->from));
+			return;
+		}
+		if (lh_addr_equal(&o->from, &m->from) && !lh_addr_equal(&o->to, &m->to)) {
+			derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Ambiguous move statements",
+			    "A statement at %s declared that %s moved to %s, but this statement instead "
+			    "declares that it moved to %s.\n\nEach resource can move to only one "
+			    "destination resource.", pos_text(cfg->a, o->block->src,
+			    o->block->u.block.type_start, header_end(o->block)),
+			    lh_addr_format(cfg->a, &o->from), lh_addr_format(cfg->a, &o->to),
+			    lh_addr_format(cfg->a, &m->to));
+			return;
+		}
+	}
+	cfg->moved = GROW1(cfg->a, cfg->moved, cfg->nmoved, sizeof *cfg->moved);
+	cfg->moved[cfg->nmoved++] = m;
+}
+
+/* removed { from = ADDR  lifecycle { destroy = BOOL } } */
+static void
+load_removed(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	if (b->u.block.nlabels > 0) {
+		derr(d, b->src, b->u.block.labels[0].start, header_end(b), NULL, "Extraneous label for removed",
+		    "No labels are expected for removed blocks.");
+		return;
+	}
+	static const char *const blocks[] = {"lifecycle", NULL};
+	check_body(cfg, b->u.block.body, removed_attrs, blocks, "removed", d);
+	const lh_node *fa = body_attr(b->u.block.body, "from");
+	if (fa == NULL) {
+		derr(d, b->src, b->u.block.open, b->u.block.open + 1, "removed", "Missing required argument",
+		    "The argument \"from\" is required, but no definition was found.");
+		return;
+	}
+	lh_removed *rm = lh_arena_alloc(cfg->a, sizeof *rm);
+	rm->block = b;
+	rm->destroy = true;
+	const lh_node *fe = fa->u.attr.expr;
+	if (!node_addr(cfg->a, fe, &rm->from, true)) {
+		derr(d, fe->src, fe->start, fe->end, "removed", "Invalid address",
+		    "The removed block's from must be a resource address like litellm_user.NAME.");
+		return;
+	}
+	if (rm->from.kind != LH_KEY_NONE) {
+		derr(d, fe->src, fe->start, fe->end, "removed", "Resource instance keys not allowed",
+		    "Resource address must be a resource (e.g. \"test.name\"), not a resource instance "
+		    "(e.g. \"test.name[1]\").");
+		return;
+	}
+	for (size_t i = 0; i < b->u.block.body->u.body.n; i++) {
+		const lh_node *lb = b->u.block.body->u.body.items[i];
+		if (lb->kind != LH_AST_BLOCK || strcmp(lb->u.block.type, "lifecycle") != 0)
+			continue;
+		static const char *const la[] = {"destroy", NULL};
+		check_body(cfg, lb->u.block.body, la, NULL, "removed", d);
+		const lh_node *at = body_attr(lb->u.block.body, "destroy");
+		if (at != NULL)
+			literal_bool(cfg, at, "removed", d, &rm->destroy);
+	}
+	cfg->removed = GROW1(cfg->a, cfg->removed, cfg->nremoved, sizeof *cfg->removed);
+	cfg->removed[cfg->nremoved++] = rm;
+}
+
 static bool
 var_declared(const char *name, void *ctx)
 {
@@ -1412,7 +1518,7 @@ order_resources(lh_config *cfg, lh_diags *d)
 }
 
 static const char *const top_blocks[] = {"terraform", "provider", "variable", "locals",
-	"output", "resource", "import", NULL};
+	"output", "resource", "import", "moved", "removed", NULL};
 
 lh_config *
 lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
@@ -1523,10 +1629,14 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 				load_resource(cfg, it, d);
 			else if (strcmp(t, "import") == 0)
 				load_import(cfg, it, d);
+			else if (strcmp(t, "moved") == 0)
+				load_moved(cfg, it, d);
+			else if (strcmp(t, "removed") == 0)
+				load_removed(cfg, it, d);
 			else {
 				const char *sug = lh_eval_suggest(t, top_blocks);
 				derr(d, it->src, it->u.block.type_start, it->u.block.type_end, NULL, "Unsupported block type",
-				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, import.",
+				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, import, moved, removed.",
 				    t, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 			}
 		}
@@ -1538,6 +1648,28 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 	check_validations(cfg, d);
 	eval_provider(cfg, d);
 	order_resources(cfg, d);
+	/* moved and removed blocks name objects the configuration no longer declares */
+	for (size_t i = 0; i < cfg->nmoved; i++) {
+		const lh_moved *m = cfg->moved[i];
+		const lh_resource *r = lh_config_resource(cfg, m->from.type, m->from.name);
+		if (r != NULL && m->from.kind == LH_KEY_NONE && !(m->to.type && strcmp(m->to.name, m->from.name) == 0))
+			derr(d, m->block->src, m->block->u.block.type_start, header_end(m->block), NULL,
+			    "Moved object still exists", "This statement declares a move from %s, but "
+			    "that resource is still declared at %s.\n\nChange your configuration so that "
+			    "this resource will be declared as %s instead.",
+			    lh_addr_format(a, &m->from), pos_text(a, r->block->src,
+			    r->block->u.block.type_start, header_end(r->block)), lh_addr_format(a, &m->to));
+	}
+	for (size_t i = 0; i < cfg->nremoved; i++) {
+		const lh_removed *rm = cfg->removed[i];
+		const lh_resource *r = lh_config_resource(cfg, rm->from.type, rm->from.name);
+		if (r != NULL)
+			derr(d, rm->block->src, rm->block->u.block.type_start, header_end(rm->block), NULL,
+			    "Removed resource still exists", "This statement declares that %s was "
+			    "removed, but it is still declared in configuration at %s.",
+			    lh_addr_format(a, &rm->from), pos_text(a, r->block->src,
+			    r->block->u.block.type_start, header_end(r->block)));
+	}
 	/* imports: the target must exist; the id is evaluated now */
 	for (size_t i = 0; i < cfg->nimports; i++) {
 		lh_import *im = cfg->imports[i];

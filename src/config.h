@@ -139,6 +139,20 @@ typedef struct lh_import {
 	const lh_node *block;
 } lh_import;
 
+/* A moved block: the object(s) at from (a resource, or one instance) now live at to. */
+typedef struct lh_moved {
+	lh_addr from, to;
+	const lh_node *block;
+} lh_moved;
+
+/* A removed block: resource from is no longer configured; destroy = false (lifecycle)
+ * forgets its objects without deleting them from LiteLLM. */
+typedef struct lh_removed {
+	lh_addr from;
+	bool destroy;			/* lifecycle destroy; default true */
+	const lh_node *block;
+} lh_removed;
+
 typedef struct lh_provider {
 	const char *api_base;		/* block, else LITELLM_API_BASE, else NULL */
 	const char *api_key;		/* block, else LITELLM_API_KEY, else NULL: SECRET */
@@ -163,6 +177,10 @@ typedef struct lh_config {
 	size_t nresources;
 	lh_import **imports;
 	size_t nimports;
+	lh_moved **moved;		/* moved blocks, in file order */
+	size_t nmoved;
+	lh_removed **removed;		/* removed blocks, in file order */
+	size_t nremoved;
 	struct lh_config_priv *priv;	/* locals, outputs, evaluation state */
 } lh_config;
 

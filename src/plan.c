@@ -74,6 +74,7 @@ lh_action_name(lh_action a)
 	case LH_ACT_UPDATE: return "update";
 	case LH_ACT_REPLACE: return "replace";
 	case LH_ACT_DELETE: return "delete";
+	case LH_ACT_FORGET: return "forget";
 	}
 	return "no-op";
 }
@@ -345,6 +346,7 @@ init_change(lh_change *c, const lh_plan_slot *s, size_t i)
 	c->deps = s->deps;
 	c->ndeps = s->ndeps;
 	c->slot = i;
+	c->moved_from = s->moved_from;
 }
 
 lh_plan *
@@ -394,7 +396,10 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 			free_change(c);
 			continue;
 		}
-		if (s->want == NULL) {
+		if (s->want == NULL && s->forget) {
+			c->action = LH_ACT_FORGET;
+			c->before = dup(base);
+		} else if (s->want == NULL) {
 			c->action = LH_ACT_DELETE;
 			c->reason = s->gone_reason ? s->gone_reason : LH_REASON_NO_RESOURCE_CONFIG;
 			c->before = dup(base);
@@ -419,6 +424,7 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 		case LH_ACT_REPLACE: p->add++; p->destroy++; break;
 		case LH_ACT_DELETE: p->destroy++; break;
 		case LH_ACT_NOOP: break;
+		case LH_ACT_FORGET: break;	/* Terraform counts no forget in "Plan:" */
 		}
 		if (p->changes[i].import_id != NULL)
 			p->import++;
@@ -476,7 +482,8 @@ lh_plan_has_changes(const lh_plan *p)
 	if (p->mode == LH_PLAN_REFRESH_ONLY)
 		return p->ndrift > 0;
 	for (size_t i = 0; i < p->n; i++)
-		if (p->changes[i].action != LH_ACT_NOOP || p->changes[i].import_id != NULL)
+		if (p->changes[i].action != LH_ACT_NOOP || p->changes[i].import_id != NULL ||
+		    p->changes[i].moved_from != NULL)
 			return true;
 	for (size_t i = 0; i < p->noutputs; i++)
 		if (p->outputs[i].action != LH_ACT_NOOP)

@@ -21,7 +21,8 @@ typedef enum {
 	LH_ACT_CREATE,
 	LH_ACT_UPDATE,
 	LH_ACT_REPLACE,		/* delete, then create */
-	LH_ACT_DELETE
+	LH_ACT_DELETE,
+	LH_ACT_FORGET		/* removed block, destroy = false: out of the state only */
 } lh_action;
 
 /* Why an instance is replaced or deleted (Terraform's action_reason). */
@@ -63,6 +64,8 @@ typedef struct lh_plan_slot {
 	const char **ignore;	/* lifecycle ignore_changes attribute names */
 	size_t nignore;
 	bool targeted;		/* included by -target (or no -target given) */
+	const char *moved_from;	/* a moved block brought it here from this address */
+	bool forget;		/* removed block with destroy = false: forget, never delete */
 	const char **deps;	/* addresses (resource or instance) this depends on */
 	size_t ndeps;
 } lh_plan_slot;
@@ -82,6 +85,8 @@ typedef struct lh_change {
 	cJSON *replace_paths;	/* array of ["attr"] paths, or NULL */
 	const char *import_id;	/* being imported (Terraform 1.5 import blocks) */
 	bool recreated;		/* created again: it was deleted outside litehcl */
+	const char *moved_from;	/* moved here by a moved block from this address, or NULL
+				 * (a no-op with moved_from is a change: "has moved to") */
 	const char **deps;	/* from the slot */
 	size_t ndeps;
 	size_t slot;		/* index of the slot it came from */

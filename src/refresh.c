@@ -82,6 +82,8 @@ lh_run_init(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, lh_state *st,
 void
 lh_run_free(lh_run *r)
 {
+	cJSON_Delete(r->moved);
+	r->moved = NULL;
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
 		cJSON_Delete(x->want);
@@ -504,7 +506,14 @@ lh_refresh(lh_run *r)
 			return false;
 		nst = lh_state_count(r->st);
 	}
-	/* 2. every instance in the state becomes a record */
+	/* 2. moved blocks rename objects in the state (apply saves that first) */
+	bool moved_any = false;
+	if (!lh_run_moves(r, &moved_any))
+		return false;
+	if (moved_any && !r->o.read_only && !lh_state_save(r->st, r->d))
+		return false;
+	nst = lh_state_count(r->st);
+	/* 3. every instance in the state becomes a record */
 	rjob *js = calloc(nst + nimp + 1, sizeof *js);
 	if (js == NULL)
 		abort();
@@ -522,8 +531,11 @@ lh_refresh(lh_run *r)
 		rec->prior_sensitive = lh_run_sensitive_set(si->sensitive_attributes);
 		if (r->cfg != NULL)
 			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
+		rec->moved_from = lh_run_moved_from(r, rec->addr);
+		rec->forget = rec->res == NULL && lh_run_forgets(r, &si->addr);
 		const char *id = state_id(rt, si->attributes);
-		if (!r->o.refresh || id == NULL) {
+		/* a forgotten object is not read (Terraform does not refresh it either) */
+		if (!r->o.refresh || id == NULL || rec->forget) {
 			rec->have = cJSON_Duplicate(si->attributes, 1);
 			continue;
 		}
@@ -542,7 +554,7 @@ lh_refresh(lh_run *r)
 	}
 	submit_reads(r, js, nj);
 	size_t nread = nj;
-	/* 3. import blocks whose target is not in the state yet */
+	/* 4. import blocks whose target is not in the state yet */
 	for (size_t i = 0; i < nimp && r->o.mode == LH_PLAN_NORMAL; i++) {
 		lh_import *im = r->cfg->imports[i];
 		const lh_rtype *rt = lh_rtype_find(im->to_addr.type);
@@ -763,6 +775,8 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->prior = x->prior;
 	s->have = x->have;
 	s->refreshed = x->refreshed;
+	s->moved_from = x->moved_from;
+	s->forget = x->forget;
 	s->targeted = true;
 	for (size_t k = 0; k < r->nreplace_addrs; k++)
 		if (lh_addr_match(&r->replace_addrs[k], &x->id))

@@ -665,8 +665,38 @@ change_block(sb *b, const lh_change *c, bool drift)
 		what = " will be imported";
 		hs = ' ';
 		break;
+	case LH_ACT_FORGET:
+		/* Terraform's layout: one space before '#' and '.' */
+		bold_line(b, " # ", c->addr, " will no longer be managed by litehcl, but will not "
+		    "be destroyed");
+		sb_puts(b, " # (destroy = false is set in the configuration)\n");
+		sb_printf(b, " . resource \"%s\" \"%s\" {\n", c->type, c->name);
+		block_attrs(b, 6, BLK_UPDATE, c->before, c->before, NULL, NULL,
+		    c->rt ? c->rt->id_attr : "id", c->before_sensitive, c->before_sensitive, false);
+		sb_puts(b, "    }\n");
+		return;
+	}
+	if (c->action == LH_ACT_NOOP && c->moved_from != NULL && c->import_id == NULL) {
+		/* `# A has moved to B`, the object with its unchanged attributes hidden */
+		char *line = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&line, &len);
+		if (m != NULL) {
+			fprintf(m, " has moved to %s", c->addr);
+			fclose(m);
+			bold_line(b, "  # ", c->moved_from, line);
+			free(line);
+		}
+		sb_printf(b, "    resource \"%s\" \"%s\" {\n", c->type, c->name);
+		const cJSON *now = c->after ? c->after : c->before;
+		block_attrs(b, 6, BLK_UPDATE, c->before, now, NULL, NULL,
+		    c->rt ? c->rt->id_attr : "id", c->before_sensitive, c->after_sensitive, false);
+		sb_puts(b, "    }\n");
+		return;
 	}
 	bold_line(b, "  # ", c->addr, what);
+	if (c->moved_from != NULL && !drift)
+		sb_printf(b, "  # (moved from %s)\n", c->moved_from);
 	if (c->import_id != NULL && c->action != LH_ACT_NOOP) {
 		sb_puts(b, "    # (imported from ");
 		quote(b, c->import_id);
@@ -839,10 +869,10 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 		sb_flush(&b, f);
 		return;
 	}
-	bool any = false, used[5] = {0};
+	bool any = false, used[LH_ACT_FORGET + 1] = {0};
 	for (size_t i = 0; i < p->n; i++) {
 		const lh_change *c = &p->changes[i];
-		if (c->action != LH_ACT_NOOP || c->import_id != NULL)
+		if (c->action != LH_ACT_NOOP || c->import_id != NULL || c->moved_from != NULL)
 			any = true;
 		used[c->action] = true;
 	}
@@ -896,7 +926,7 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 		sb_puts(&b, "litehcl will perform the following actions:\n\n");
 		for (size_t i = 0; i < p->n; i++) {
 			const lh_change *c = &p->changes[i];
-			if (c->action == LH_ACT_NOOP && c->import_id == NULL)
+			if (c->action == LH_ACT_NOOP && c->import_id == NULL && c->moved_from == NULL)
 				continue;
 			change_block(&b, c, false);
 			sb_puts(&b, "\n");
@@ -1227,6 +1257,19 @@ change_json(const lh_change *c, const lh_render_opts *o)
 {
 	cJSON *r = cJSON_CreateObject();
 	addr_fields(r, c->addr, c->type, c->name, c->index, o);
+	if (c->moved_from != NULL) {
+		/* Terraform's key order: right after "address" */
+		cJSON *rest = r;
+		r = cJSON_CreateObject();
+		cJSON *ad = cJSON_DetachItemFromObjectCaseSensitive(rest, "address");
+		jadd(r, "address", ad);
+		jadd(r, "previous_address", cJSON_CreateString(c->moved_from));
+		while (rest->child != NULL) {
+			cJSON *it = cJSON_DetachItemViaPointer(rest, rest->child);
+			cJSON_AddItemToObject(r, it->string, it);
+		}
+		cJSON_Delete(rest);
+	}
 	cJSON *ch = cJSON_CreateObject();
 	jadd(ch, "actions", actions(c->action));
 	jadd(ch, "before", jsorted(c->before));
@@ -1529,7 +1572,8 @@ ui_action(const lh_change *c)
 	case LH_ACT_UPDATE: return "update";
 	case LH_ACT_REPLACE: return "replace";
 	case LH_ACT_DELETE: return "delete";
-	case LH_ACT_NOOP: return c->import_id ? "import" : "noop";
+	case LH_ACT_NOOP: return c->import_id ? "import" : c->moved_from ? "move" : "noop";
+	case LH_ACT_FORGET: return "forget";
 	}
 	return "noop";
 }
@@ -1541,6 +1585,8 @@ ui_verb(const char *a)
 	if (strcmp(a, "update") == 0) return "Plan to update";
 	if (strcmp(a, "replace") == 0) return "Plan to replace";
 	if (strcmp(a, "delete") == 0) return "Plan to delete";
+	if (strcmp(a, "move") == 0) return "Plan to move";
+	if (strcmp(a, "forget") == 0) return "Plan to forget";
 	return "Plan to import";
 }
 
@@ -1558,7 +1604,7 @@ lh_ui_plan(FILE *f, const lh_plan *p, const char *operation)
 	}
 	for (size_t i = 0; i < p->n && p->mode != LH_PLAN_REFRESH_ONLY; i++) {
 		const lh_change *c = &p->changes[i];
-		if (c->action == LH_ACT_NOOP && c->import_id == NULL)
+		if (c->action == LH_ACT_NOOP && c->import_id == NULL && c->moved_from == NULL)
 			continue;
 		const char *a = ui_action(c);
 		cJSON *x = cJSON_CreateObject(), *ch = cJSON_CreateObject();

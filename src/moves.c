@@ -1,0 +1,94 @@
+/* moves.c - moved and removed blocks (Terraform 1.1 / 1.7) in a run.
+ *
+ * moved { from to }: before anything is read, every object the state holds at a from
+ * address (a resource: all its instances, keys kept; or one instance) and that is not
+ * already at its to address is moved there, in memory; the plan shows it as moved
+ * (`# A has moved to B`, or `(moved from A)` above another change) and no request is
+ * made for the move.  Chained blocks (a -> b, b -> c) are followed in order.  apply
+ * saves the moved state before its first request, so that the journal of the
+ * changes that follow always names the new addresses.
+ *
+ * removed { from  lifecycle { destroy = false } }: the resource's objects are
+ * forgotten - removed from the state, never deleted from LiteLLM, not read. */
+#include <string.h>
+
+#include "apply.h"
+
+/* The object at from moves to to when to is free. */
+static bool
+move_one(lh_run *r, const lh_addr *from, const lh_addr *to)
+{
+	if (lh_state_find(r->st, to) != NULL || !lh_state_move(r->st, from, to))
+		return false;
+	char *ts = lh_addr_format(r->a, to), *fs = lh_addr_format(r->a, from);
+	/* a chain keeps the first address (a -> b -> c: c moved from a) */
+	const cJSON *prev = cJSON_GetObjectItemCaseSensitive(r->moved, fs);
+	const char *orig = prev != NULL ? lh_arena_strdup(r->a, cJSON_GetStringValue(prev)) : fs;
+	if (prev != NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(r->moved, fs);
+	cJSON_DeleteItemFromObjectCaseSensitive(r->moved, ts);
+	cJSON_AddStringToObject(r->moved, ts, orig);
+	return true;
+}
+
+bool
+lh_run_moves(lh_run *r, bool *moved_any)
+{
+	*moved_any = false;
+	if (r->cfg == NULL || r->cfg->nmoved == 0)
+		return true;
+	if (r->moved == NULL)
+		r->moved = cJSON_CreateObject();
+	for (size_t i = 0; i < r->cfg->nmoved; i++) {
+		const lh_moved *m = r->cfg->moved[i];
+		bool whole = m->from.kind == LH_KEY_NONE && lh_state_find(r->st, &m->from) == NULL;
+		if (!whole) {
+			lh_addr to = m->to;
+			*moved_any |= move_one(r, &m->from, &to);
+			continue;
+		}
+		/* every instance of the resource, keys kept (collected first: moving
+		 * invalidates the state's indices) */
+		size_t n = lh_state_count(r->st), k = 0;
+		lh_addr *src = lh_arena_alloc(r->a, (n + 1) * sizeof *src);
+		for (size_t j = 0; j < n; j++) {
+			lh_state_inst *si = lh_state_at(r->st, j);
+			if (lh_addr_match(&m->from, &si->addr)) {
+				const char *err = NULL;
+				if (lh_addr_parse(r->a, lh_addr_format(r->a, &si->addr), &src[k], &err))
+					k++;
+			}
+		}
+		for (size_t j = 0; j < k; j++) {
+			lh_addr to = m->to;
+			if (to.kind == LH_KEY_NONE) {
+				to.kind = src[j].kind;
+				to.index = src[j].index;
+				to.key = src[j].key;
+			}
+			*moved_any |= move_one(r, &src[j], &to);
+		}
+	}
+	return true;
+}
+
+const char *
+lh_run_moved_from(const lh_run *r, const char *addr)
+{
+	if (r->moved == NULL)
+		return NULL;
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->moved, addr));
+}
+
+bool
+lh_run_forgets(const lh_run *r, const lh_addr *addr)
+{
+	if (r->cfg == NULL)
+		return false;
+	for (size_t i = 0; i < r->cfg->nremoved; i++) {
+		const lh_removed *rm = r->cfg->removed[i];
+		if (!rm->destroy && lh_addr_match(&rm->from, addr))
+			return true;
+	}
+	return false;
+}

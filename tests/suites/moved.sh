@@ -1,0 +1,204 @@
+#!/bin/sh
+# moved.sh - moved and removed blocks as Terraform 1.11 handles them (texts recorded
+# from Terraform with terraform_data): a rename without destroy and create, a move
+# into for_each keys, a chain, a move with an update, removed with destroy = false
+# (forgotten, still on the server) and without (destroyed), saved plans, and every
+# configuration error.
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY"
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" NO_COLOR=1
+export LITEHCL_HTTP_BACKOFF=0.01
+server_emails() {
+	curl -s -H "Authorization: Bearer $KEY" "$EMU_URL/user/list?page_size=100" |
+		jq -r '.users[].user_email // empty' | grep "^$1" | sort | tr '\n' ' '
+}
+new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+
+new_dir rename
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "mv1-a@example.com"
+}
+resource "litellm_user" "gone" {
+  user_email = "mv1-gone@example.com"
+}
+resource "litellm_user" "del" {
+  user_email = "mv1-del@example.com"
+}
+EOF
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1 || fail "setup apply"
+id_a=$(jq -r '.resources[] | select(.name=="a") | .instances[0].attributes.id' terraform.tfstate)
+id_gone=$(jq -r '.resources[] | select(.name=="gone") | .instances[0].attributes.id' terraform.tfstate)
+cat > main.tf <<'EOF'
+resource "litellm_user" "b" {
+  user_email = "mv1-a@example.com"
+}
+moved {
+  from = litellm_user.a
+  to   = litellm_user.b
+}
+removed {
+  from = litellm_user.gone
+  lifecycle {
+    destroy = false
+  }
+}
+removed {
+  from = litellm_user.del
+}
+EOF
+n0=$(wc -l < "$EMU_LOG")
+"$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
+rc=$?
+sed -n '/will perform the following actions/,/^Plan:/p' plan.txt | grep -v -e created_at -e updated_at -e '  - id ' -e user_id > got.txt
+cat > want.txt <<EOF
+litehcl will perform the following actions:
+
+  # litellm_user.a has moved to litellm_user.b
+    resource "litellm_user" "b" {
+        id = "$id_a"
+        # (7 unchanged attributes hidden)
+    }
+
+  # litellm_user.del will be destroyed
+  # (because litellm_user.del is not in configuration)
+  - resource "litellm_user" "del" {
+      - models     = [] -> null
+      - spend      = 0 -> null
+      - user_email = "mv1-del@example.com" -> null
+      - user_role  = "user" -> null
+    }
+
+ # litellm_user.gone will no longer be managed by litehcl, but will not be destroyed
+ # (destroy = false is set in the configuration)
+ . resource "litellm_user" "gone" {
+        id = "$id_gone"
+        # (7 unchanged attributes hidden)
+    }
+
+Plan: 0 to add, 0 to change, 1 to destroy.
+EOF
+[ $rc -eq 2 ] && ok "moved/removed: plan -detailed-exitcode is 2" || fail "moved/removed: plan -detailed-exitcode is 2" "rc=$rc" "$(cat plan.txt)"
+same "moved/removed: the plan text is Terraform's" want.txt got.txt
+tr '\n' ' ' < plan.txt | tr -s ' ' | grep -q 'Warning: Some objects will no longer be managed by litehcl.*- litellm_user.gone' &&
+	ok "removed: the no-longer-managed warning lists the object" || fail "removed: the no-longer-managed warning lists the object" "$(cat plan.txt)"
+! tail -n +"$((n0 + 1))" "$EMU_LOG" | grep -q "$id_gone" && ok "removed (destroy = false): the object is not read" ||
+	fail "removed (destroy = false): the object is not read"
+[ "$(jq -r '[.resources[].name] | sort | join(" ")' terraform.tfstate)" = "a del gone" ] &&
+	ok "plan moves nothing in the state file" || fail "plan moves nothing in the state file" "$(jq -c '[.resources[].name]' terraform.tfstate)"
+"$LITEHCL" plan -no-color -out=p.plan >/dev/null 2>&1
+"$LITEHCL" show -json p.plan > show.json 2>&1
+jq -e '[.resource_changes[] | select(.address=="litellm_user.gone") | .change.actions[0]] == ["forget"]' show.json >/dev/null &&
+	ok "show -json: removed with destroy = false is a forget" || fail "show -json: removed with destroy = false is a forget" "$(jq -c '[.resource_changes[] | {address, a: .change.actions}]' show.json)"
+jq -e '[.resource_changes[] | select(.address=="litellm_user.b") | .previous_address] == ["litellm_user.a"]' show.json >/dev/null &&
+	ok "show -json: a moved object carries previous_address" || fail "show -json: a moved object carries previous_address" "$(jq -c '[.resource_changes[] | {address, previous_address}]' show.json)"
+"$LITEHCL" apply -no-color p.plan >apply.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'Apply complete! Resources: 0 added, 0 changed, 1 destroyed.' apply.txt &&
+	ok "moved/removed: apply of the saved plan" || fail "moved/removed: apply of the saved plan" "rc=$rc" "$(cat apply.txt)"
+[ "$("$LITEHCL" state list)" = "litellm_user.b" ] && [ "$(jq -r '.resources[0].instances[0].attributes.id' terraform.tfstate)" = "$id_a" ] &&
+	ok "after apply: the state holds b with a's object" || fail "after apply: the state holds b with a's object" "$("$LITEHCL" state list)"
+[ "$(server_emails mv1-)" = "mv1-a@example.com mv1-gone@example.com " ] &&
+	ok "after apply: a kept, gone kept on the server, del deleted" || fail "after apply: a kept, gone kept on the server, del deleted" "$(server_emails mv1-)"
+"$LITEHCL" plan -no-color -detailed-exitcode >plan2.txt 2>&1
+[ $? -eq 0 ] && grep -q 'No changes.' plan2.txt && ok "after apply: No changes (the moved block is now a no-op)" ||
+	fail "after apply: No changes (the moved block is now a no-op)" "$(cat plan2.txt)"
+
+# ---- into for_each keys, with a chain and an update: "(moved from ...)" ----
+new_dir foreach
+cat > main.tf <<'EOF'
+resource "litellm_user" "alice" {
+  user_email = "mv2-alice@example.com"
+}
+resource "litellm_user" "bob" {
+  user_email = "mv2-bob@example.com"
+}
+EOF
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1 || fail "setup apply (foreach)"
+cat > main.tf <<'EOF'
+resource "litellm_user" "team" {
+  for_each   = { alice = "a", bob = "b" }
+  user_email = "mv2-${each.key}@example.com"
+  user_alias = each.key == "bob" ? "bobby" : null
+}
+moved {
+  from = litellm_user.alice
+  to   = litellm_user.tmp
+}
+moved {
+  from = litellm_user.tmp
+  to   = litellm_user.team["alice"]
+}
+moved {
+  from = litellm_user.bob
+  to   = litellm_user.team["bob"]
+}
+EOF
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+grep -q '# litellm_user.alice has moved to litellm_user.team\["alice"\]' plan.txt &&
+	grep -A1 '# litellm_user.team\["bob"\] will be updated in-place' plan.txt | grep -q '# (moved from litellm_user.bob)' &&
+	grep -q 'Plan: 0 to add, 1 to change, 0 to destroy.' plan.txt &&
+	ok "moved: into for_each keys, through a chain, with an update" || fail "moved: into for_each keys, through a chain, with an update" "$(cat plan.txt)"
+"$LITEHCL" apply -auto-approve -no-color >apply.txt 2>&1 && [ "$("$LITEHCL" state list | tr '\n' ' ')" = 'litellm_user.team["alice"] litellm_user.team["bob"] ' ] &&
+	ok "moved: apply, no create, no delete" || fail "moved: apply, no create, no delete" "$(cat apply.txt)"
+! grep -q -e 'Creating' -e 'Destroying' apply.txt && ok "moved: nothing created or destroyed" || fail "moved: nothing created or destroyed" "$(cat apply.txt)"
+
+# ---- configuration errors ----
+new_dir errors
+chk() {	# NAME SUMMARY
+	"$LITEHCL" validate -no-color >o.txt 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "$2" o.txt; then ok "$1"; else fail "$1" "rc=$rc" "$(cat o.txt)"; fi
+}
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "e@example.com"
+}
+resource "litellm_user" "b" {
+  user_email = "f@example.com"
+}
+moved {
+  from = litellm_user.a
+  to   = litellm_user.b
+}
+EOF
+chk "moved: the source is still declared" "Moved object still exists"
+cat > main.tf <<'EOF'
+resource "litellm_user" "c" {
+  user_email = "e@example.com"
+}
+moved {
+  from = litellm_user.a
+  to   = litellm_user.c
+}
+moved {
+  from = litellm_user.b
+  to   = litellm_user.c
+}
+EOF
+chk "moved: two sources for one target" "Ambiguous move statements"
+cat > main.tf <<'EOF'
+moved {
+  from = litellm_user.a
+  to   = litellm_team.c
+}
+EOF
+chk "moved: resource types differ" "Resource type mismatch"
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "e@example.com"
+}
+removed {
+  from = litellm_user.a
+}
+EOF
+chk "removed: the resource is still declared" "Removed resource still exists"
+cat > main.tf <<'EOF'
+removed {
+  from = litellm_user.a[0]
+}
+EOF
+chk "removed: an instance address is refused" "Resource instance keys not allowed"
