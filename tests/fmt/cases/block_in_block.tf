@@ -1,0 +1,8 @@
+terraform {
+required_providers {
+litellm = {
+source = "x/litellm"
+version = ">= 1.0"
+}
+}
+}

@@ -1,0 +1,5 @@
+a = <<EOT
+line
+EOT
+bb = 1 # x
+c = 2 # y

@@ -1,0 +1,4 @@
+a = "x ${~ var.y ~} z"
+b = <<EOT
+  ${~var.x~}
+EOT
