@@ -6,7 +6,7 @@
 #   make check         run the whole test suite (plain build, then ASan/UBSan build,
 #                      then a bounded fuzz run); ends with "N passed, N failed"
 #   make demo          start the emulator, apply examples/quickstart and examples/teams, plan again, stop
-#   make bench         benchmarks (parse, evaluate, plan/apply)
+#   make bench         benchmarks (parse, fmt, evaluate, plan/apply)
 #   make install PREFIX=/usr/local   the binary, its man page (litehcl.1) and bash
 #                      completion (contrib/litehcl.bash)
 
@@ -89,25 +89,36 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/liblitehcl.a
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS_ALL) $(WARN) -o $@ $< $(BUILD)/liblitehcl.a $(LIBS)
 
-# The fuzz target needs clang's libFuzzer.
-$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(SRC) $(GEN_C) $(wildcard src/*.h)
-	@mkdir -p $(BUILD)/fuzz
-	clang $(STD) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	  -Isrc -I$(GEN_DIR) -o $@ tests/fuzz/fuzz_parse.c $(SRC) $(GEN_C) $(LIBS)
+# The fuzz targets need clang's libFuzzer.  The sources are compiled once with the
+# fuzzer's instrumentation and linked into each target.
+FUZZ_CFLAGS = $(STD) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ = $(SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(GEN_C:$(GEN_DIR)/%.c=$(BUILD)/fuzz/obj/%.o)
 
-fuzz: $(BUILD)/fuzz/fuzz_parse
+$(BUILD)/fuzz/obj/%.o: src/%.c $(GEN_H) $(wildcard src/*.h)
+	@mkdir -p $(BUILD)/fuzz/obj
+	clang $(FUZZ_CFLAGS) -Isrc -I$(GEN_DIR) -c -o $@ $<
+
+$(BUILD)/fuzz/obj/%.o: $(GEN_DIR)/%.c $(GEN_H)
+	@mkdir -p $(BUILD)/fuzz/obj
+	clang $(FUZZ_CFLAGS) -Isrc -I$(GEN_DIR) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -I$(GEN_DIR) -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/fuzz_fmt
 
 # The sanitizer build uses clang, so every check also proves the code compiles
 # warning-free under both gcc (plain build) and clang.
 check:
 	$(MAKE) -j$(JOBS) all
 	$(MAKE) -j$(JOBS) CC=clang BUILD=build/san OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all
-	$(MAKE) fuzz
+	$(MAKE) -j$(JOBS) fuzz
 	sh tests/run.sh
 
 test: check
 
 bench: bench-parse
+	sh tests/bench/fmt.sh
 	sh tests/bench/eval.sh
 	sh tests/bench/plan.sh
 	sh tests/bench/emu.sh

@@ -110,20 +110,35 @@ if [ -z "$NOSAN" ] && [ -x build/san/litehcl ]; then
 elif [ -z "$NOSAN" ]; then
 	echo "== sanitizer pass skipped: build/san/litehcl is not built (make check builds it with clang)"
 fi
-if [ -z "$NOFUZZ" ] && [ -z "$SUITES" ] && [ -x build/fuzz/fuzz_parse ]; then
-	secs=${FUZZ_SECONDS:-20}
-	echo "== fuzz run: libFuzzer on the parser for ${secs}s"
+# fuzz NAME WHAT SECONDS SEED_FILES...: a bounded libFuzzer run of build/fuzz/fuzz_NAME
+fuzz() {
+	name=$1 what=$2 fsecs=$3
+	shift 3
 	corpus=$(mktemp -d)
-	for f in tests/parse/*/input.hcl tests/parse-err/*/input.hcl; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done
-	if build/fuzz/fuzz_parse -max_total_time="$secs" -max_len=4096 -timeout=10 "$corpus" >build/fuzz/last.log 2>&1; then
-		line="ok fuzz: parser survived $(grep -o 'stat::number_of_executed_units: [0-9]*' build/fuzz/last.log | awk '{print $2}') executions in ${secs}s"
+	for f in "$@"; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done
+	if build/fuzz/fuzz_$name -max_total_time="$fsecs" -max_len=4096 -timeout=10 "$corpus" >build/fuzz/$name.log 2>&1; then
+		line="ok fuzz $name: $what survived $(grep -o 'stat::number_of_executed_units: [0-9]*' build/fuzz/$name.log | awk '{print $2}') executions in ${fsecs}s"
 		echo "$line" >>"$results"
 		echo "  ${line#ok }"
 	else
-		echo "FAIL fuzz: parser crashed, see build/fuzz/last.log" | tee -a "$results"
-		tail -40 build/fuzz/last.log
+		echo "FAIL fuzz $name: $what failed, see build/fuzz/$name.log" | tee -a "$results"
+		tail -40 build/fuzz/$name.log
 	fi
 	rm -rf "$corpus"
+}
+if [ -z "$NOFUZZ" ] && [ -z "$SUITES" ] && [ -x build/fuzz/fuzz_parse ]; then
+	# FUZZ_SECONDS is the whole budget: the parser gets 60 %, the formatter (whose
+	# target parses too, and checks idempotence) 40 %
+	secs=${FUZZ_SECONDS:-20}
+	fsecs=$((secs * 2 / 5))
+	[ "$fsecs" -ge 1 ] || fsecs=1
+	echo "== fuzz run: libFuzzer on the parser for $((secs - fsecs))s, on the formatter for ${fsecs}s"
+	fuzz parse parser $((secs - fsecs)) tests/parse/*/input.hcl tests/parse-err/*/input.hcl
+	if [ -x build/fuzz/fuzz_fmt ]; then
+		fuzz fmt "formatter (idempotence)" "$fsecs" tests/fmt/cases/*.tf tests/parse/*/input.hcl
+	else
+		echo "skip fuzz fmt: build/fuzz/fuzz_fmt is not built (make fuzz builds it)" | tee -a "$results"
+	fi
 elif [ -z "$NOFUZZ" ] && [ -z "$SUITES" ]; then
 	echo "== fuzz run skipped: build/fuzz/fuzz_parse is not built (make check builds it; it needs clang's libFuzzer)"
 fi
