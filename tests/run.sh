@@ -112,17 +112,17 @@ elif [ -z "$NOSAN" ]; then
 fi
 # fuzz NAME WHAT SECONDS SEED_FILES...: a bounded libFuzzer run of build/fuzz/fuzz_NAME
 fuzz() {
-	name=$1 what=$2 fsecs=$3
+	fz_name=$1 fz_what=$2 fz_secs=$3
 	shift 3
 	corpus=$(mktemp -d)
 	for f in "$@"; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done
-	if build/fuzz/fuzz_$name -max_total_time="$fsecs" -max_len=4096 -timeout=10 "$corpus" >build/fuzz/$name.log 2>&1; then
-		line="ok fuzz $name: $what survived $(grep -o 'stat::number_of_executed_units: [0-9]*' build/fuzz/$name.log | awk '{print $2}') executions in ${fsecs}s"
+	if build/fuzz/fuzz_$fz_name -max_total_time="$fz_secs" -max_len=4096 -timeout=10 "$corpus" >build/fuzz/$fz_name.log 2>&1; then
+		line="ok fuzz $fz_name: $fz_what survived $(grep -o 'stat::number_of_executed_units: [0-9]*' build/fuzz/$fz_name.log | awk '{print $2}') executions in ${fz_secs}s"
 		echo "$line" >>"$results"
 		echo "  ${line#ok }"
 	else
-		echo "FAIL fuzz $name: $what failed, see build/fuzz/$name.log" | tee -a "$results"
-		tail -40 build/fuzz/$name.log
+		echo "FAIL fuzz $fz_name: $fz_what failed, see build/fuzz/$fz_name.log" | tee -a "$results"
+		tail -40 build/fuzz/$fz_name.log
 	fi
 	rm -rf "$corpus"
 }
