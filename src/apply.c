@@ -14,6 +14,7 @@
 
 #include "eval.h"
 #include "func.h"
+#include "render.h"
 #include "schema.h"
 #include "uuid.h"
 
@@ -629,13 +630,15 @@ lh_run_outputs(lh_run *r)
 	lh_state_outputs_clear(r->st);
 	for (size_t i = 0; i < no; i++) {
 		lh_output *o = outs[i];
-		if (o->value == NULL || lh_val_has_unknown(o->value))
+		/* a null output is left out of the state, as Terraform does */
+		if (o->value == NULL || lh_val_has_unknown(o->value) || lh_val_is_null(o->value))
 			continue;
 		const char *err = NULL;
 		cJSON *v = lh_val_to_cjson(o->value, &err);
 		if (v == NULL)
 			continue;
-		lh_state_output_set(r->st, o->name, v, NULL,
+		/* the value's own type (list, set, map ...), which output and show render */
+		lh_state_output_set(r->st, o->name, v, lh_render_type_json(o->value->type),
 		    o->sensitive || lh_val_has_sensitive(o->value));
 	}
 	return r->d->errors == errs;

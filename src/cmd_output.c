@@ -123,7 +123,8 @@ lh_cmd_output(int argc, char **argv)
 			goto fail;
 		}
 	} else {
-		lh_render_value(stdout, v);
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(lh_state_outputs(st), name);
+		lh_render_value(stdout, v, cJSON_GetObjectItemCaseSensitive(e, "type"));
 	}
 	rc = 0;
 	goto out;

@@ -791,8 +791,8 @@ run(int kind, int argc, char **argv)
 		    "-json apply needs -auto-approve (or a saved plan).");
 		goto fail;
 	}
-	if (planfile == NULL && changes && (auto_approve || json) && !json)
-		fputc('\n', stdout);
+	/* with -auto-approve Terraform goes straight from "Plan: ..." to the first
+	 * "Creating..." line */
 	if (planfile == NULL)
 		store_refreshed(&r);
 	else

@@ -464,6 +464,15 @@ lh_plan_finish(lh_plan *p)
 		qsort(p->outputs, p->noutputs, sizeof *p->outputs, out_cmp);
 	for (size_t i = 0; i < p->noutputs; i++) {
 		lh_output_change *o = &p->outputs[i];
+		/* a null output is no output (Terraform keeps none in the state) */
+		if (o->after != NULL && cJSON_IsNull(o->after) && !o->after_unknown) {
+			cJSON_Delete(o->after);
+			o->after = NULL;
+		}
+		if (o->before != NULL && cJSON_IsNull(o->before)) {
+			cJSON_Delete(o->before);
+			o->before = NULL;
+		}
 		bool has_after = o->after != NULL || o->after_unknown;
 		if (o->before == NULL && has_after)
 			o->action = LH_ACT_CREATE;

@@ -262,6 +262,54 @@ put_key(sb *b, const char *k, int width)
 /* Renders v (no diff) after "= "; nested lines carry symbol s at ind+4. */
 static void plain(sb *b, int ind, char s, const cJSON *v);
 
+/* The lines of a multi-line string (one final newline dropped), as Terraform's plan
+ * and show print them: n lines in *n, each a [start, end) pair in out (malloc'd). */
+static const char **
+str_lines(const char *s, size_t *n)
+{
+	size_t len = strlen(s);
+	if (len > 0 && s[len - 1] == '\n')
+		len--;
+	size_t cap = 1;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n')
+			cap++;
+	const char **l = malloc(2 * cap * sizeof *l);
+	if (l == NULL)
+		abort();
+	size_t k = 0;
+	const char *p = s, *end = s + len;
+	for (;;) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		l[2 * k] = p;
+		l[2 * k + 1] = e ? e : end;
+		k++;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	*n = k;
+	return l;
+}
+
+/* A multi-line string in plan / show layout: "<<-EOT", the lines at ind+6, "EOT" at
+ * ind+2 (the column of a closing bracket). */
+static void
+heredoc_plain(sb *b, int ind, const char *s)
+{
+	size_t n;
+	const char **l = str_lines(s, &n);
+	sb_puts(b, "<<-EOT\n");
+	for (size_t i = 0; i < n; i++) {
+		sb_pad(b, ind + 6);
+		sb_putn(b, l[2 * i], (size_t)(l[2 * i + 1] - l[2 * i]));
+		sb_puts(b, "\n");
+	}
+	sb_pad(b, ind + 2);
+	sb_puts(b, "EOT");
+	free(l);
+}
+
 static void
 plain_inner(sb *b, int ind, char s, const cJSON *v)
 {
@@ -275,6 +323,8 @@ plain_inner(sb *b, int ind, char s, const cJSON *v)
 		lh_arena_free(ta);
 	} else if (cJSON_IsNumber(v)) {
 		sb_puts(b, lh_render_number(v->valuedouble));
+	} else if (cJSON_IsString(v) && strchr(v->valuestring, '\n') != NULL) {
+		heredoc_plain(b, ind, v->valuestring);
 	} else if (cJSON_IsString(v)) {
 		quote(b, v->valuestring);
 	} else if (cJSON_IsArray(v)) {
@@ -416,6 +466,112 @@ diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
 	free(ov);
 }
 
+/* Lists of equal length holding more than strings: element by element, as Terraform
+ * shows them ("~ 2 -> 5"); unchanged elements next to changes only. */
+static bool
+pairwise(const cJSON *bv, const cJSON *av)
+{
+	if (cJSON_GetArraySize(bv) != cJSON_GetArraySize(av))
+		return false;
+	bool other = false;
+	for (const cJSON *e = bv->child; e; e = e->next)
+		other = other || !cJSON_IsString(e);
+	for (const cJSON *e = av->child; e; e = e->next)
+		other = other || !cJSON_IsString(e);
+	return other;
+}
+
+static void
+diff_pairwise(sb *b, int ind, const cJSON *bv, const cJSON *av)
+{
+	int n = cJSON_GetArraySize(bv);
+	bool *same = calloc((size_t)n + 1, sizeof *same);
+	if (same == NULL)
+		abort();
+	const cJSON *x = bv->child, *y = av->child;
+	for (int k = 0; k < n; k++, x = x->next, y = y->next)
+		same[k] = lh_json_equal(x, y);
+	sb_puts(b, "[\n");
+	int skipped = 0;
+	x = bv->child, y = av->child;
+	for (int k = 0; k < n; k++, x = x->next, y = y->next) {
+		bool show = !same[k] || (k > 0 && !same[k - 1]) || (k + 1 < n && !same[k + 1]);
+		if (!show) {
+			skipped++;
+			continue;
+		}
+		hidden(b, ind + 6, skipped, "element");
+		skipped = 0;
+		if (same[k]) {
+			sym(b, ind + 4, ' ');
+			plain(b, ind + 4, ' ', x);
+		} else if (is_coll(x) && is_coll(y) && (x->type & 0xff) == (y->type & 0xff)) {
+			sym(b, ind + 4, '~');
+			diff(b, ind + 4, x, y, false);
+		} else {
+			sym(b, ind + 4, '~');
+			plain(b, ind + 4, '-', x);
+			sb_puts(b, " -> ");
+			plain(b, ind + 4, '+', y);
+		}
+		sb_puts(b, ",\n");
+	}
+	hidden(b, ind + 6, skipped, "element");
+	sb_pad(b, ind + 2);
+	sb_puts(b, "]");
+	free(same);
+}
+
+/* A change of a string that has (or gets) several lines: a heredoc whose lines are
+ * compared as a list (Terraform). */
+static void
+diff_lines(sb *b, int ind, const char *bs, const char *as)
+{
+	size_t nb, na;
+	const char **x = str_lines(bs, &nb), **y = str_lines(as, &na);
+#define LINE_EQ(i, j) (x[2 * (i) + 1] - x[2 * (i)] == y[2 * (j) + 1] - y[2 * (j)] && \
+	memcmp(x[2 * (i)], y[2 * (j)], (size_t)(x[2 * (i) + 1] - x[2 * (i)])) == 0)
+	int *t = calloc((nb + 1) * (na + 1), sizeof *t);
+	if (t == NULL)
+		abort();
+	for (size_t p = nb; p-- > 0;)
+		for (size_t q = na; q-- > 0;)
+			t[p * (na + 1) + q] = LINE_EQ(p, q) ? t[(p + 1) * (na + 1) + q + 1] + 1 :
+			    (t[(p + 1) * (na + 1) + q] > t[p * (na + 1) + q + 1] ?
+			    t[(p + 1) * (na + 1) + q] : t[p * (na + 1) + q + 1]);
+	sb_puts(b, "<<-EOT\n");
+	size_t p = 0, q = 0;
+	while (p < nb || q < na) {
+		const char *ls, *le;
+		char op;
+		if (p < nb && q < na && LINE_EQ(p, q)) {
+			op = ' ';
+			ls = x[2 * p], le = x[2 * p + 1];
+			p++, q++;
+		} else if (p < nb && (q >= na || t[(p + 1) * (na + 1) + q] >= t[p * (na + 1) + q + 1])) {
+			op = '-';
+			ls = x[2 * p], le = x[2 * p + 1];
+			p++;
+		} else {
+			op = '+';
+			ls = y[2 * q], le = y[2 * q + 1];
+			q++;
+		}
+		if (op == ' ')
+			sb_pad(b, ind + 6);
+		else
+			sym(b, ind + 4, op);
+		sb_putn(b, ls, (size_t)(le - ls));
+		sb_puts(b, "\n");
+	}
+#undef LINE_EQ
+	sb_pad(b, ind + 2);
+	sb_puts(b, "EOT");
+	free(t);
+	free(x);
+	free(y);
+}
+
 static void
 diff_object(sb *b, int ind, const cJSON *bv, const cJSON *av)
 {
@@ -482,8 +638,13 @@ diff(sb *b, int ind, const cJSON *bv, const cJSON *av, bool unknown)
 		sb_puts(b, "\n");
 		sb_pad(b, ind + 2);
 		sb_puts(b, ")");
+	} else if (cJSON_IsArray(bv) && cJSON_IsArray(av) && pairwise(bv, av)) {
+		diff_pairwise(b, ind, bv, av);
 	} else if (cJSON_IsArray(bv) && cJSON_IsArray(av)) {
 		diff_list(b, ind, bv, av);
+	} else if (cJSON_IsString(bv) && cJSON_IsString(av) &&
+	    (strchr(bv->valuestring, '\n') != NULL || strchr(av->valuestring, '\n') != NULL)) {
+		diff_lines(b, ind, bv->valuestring, av->valuestring);
 	} else if (cJSON_IsObject(bv) && cJSON_IsObject(av)) {
 		diff_object(b, ind, bv, av);
 	} else {
@@ -829,8 +990,8 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 		if (b.color)
 			sb_puts(&b, C_RESET);
 		sb_puts(&b, "\n\n");
-		wrapped_sb(&b, "litehcl detected the following changes made outside of litehcl "
-		    "since the last \"litehcl apply\" which may have affected this plan:");
+		wrapped_sb(&b, "litehcl detected the following changes made outside of litehcl since the\n"
+		    "last \"litehcl apply\" which may have affected this plan:");
 		sb_puts(&b, "\n");
 		for (size_t i = 0; i < p->ndrift; i++) {
 			change_block(&b, &p->drift[i], true);
@@ -838,10 +999,10 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 		}
 		if (p->mode == LH_PLAN_REFRESH_ONLY) {
 			sb_puts(&b, "\n");
-			wrapped_sb(&b, "This is a refresh-only plan, so litehcl will not take any "
-			    "actions to undo these. If you were expecting these changes then you "
-			    "can apply this plan to record the updated values in the litehcl "
-			    "state without changing any remote objects.");
+			wrapped_sb(&b, "This is a refresh-only plan, so litehcl will not take any actions to undo\n"
+			    "these. If you were expecting these changes then you can apply this plan to\n"
+			    "record the updated values in the litehcl state without changing any remote\n"
+			    "objects.");
 		} else {
 			sb_puts(&b, "\n");
 			wrapped_sb(&b, "Unless you have made equivalent changes to your configuration, "
@@ -862,9 +1023,8 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 			if (b.color)
 				sb_puts(&b, C_RESET);
 			sb_puts(&b, " Your infrastructure still matches the configuration.\n\n");
-			wrapped_sb(&b, "litehcl has checked that the real remote objects still "
-			    "match the result of your most recent changes, and found no "
-			    "differences.");
+			wrapped_sb(&b, "litehcl has checked that the real remote objects still match the result of\n"
+			    "your most recent changes, and found no differences.");
 		}
 		sb_flush(&b, f);
 		return;
@@ -888,12 +1048,12 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 			sb_puts(&b, C_RESET);
 		if (p->mode == LH_PLAN_DESTROY) {
 			sb_puts(&b, " No objects need to be destroyed.\n\n");
-			wrapped_sb(&b, "Either you have not created any objects yet or the existing "
-			    "objects were already deleted outside of litehcl.");
+			wrapped_sb(&b, "Either you have not created any objects yet or the existing objects were\n"
+			    "already deleted outside of litehcl.");
 		} else {
 			sb_puts(&b, " Your infrastructure matches the configuration.\n\n");
-			wrapped_sb(&b, "litehcl has compared your real infrastructure against your "
-			    "configuration and found no differences, so no changes are needed.");
+			wrapped_sb(&b, "litehcl has compared your real infrastructure against your configuration\n"
+			    "and found no differences, so no changes are needed.");
 		}
 		sb_flush(&b, f);
 		return;
@@ -901,9 +1061,8 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 	if (any) {
 		if (used[LH_ACT_CREATE] || used[LH_ACT_UPDATE] || used[LH_ACT_DELETE] ||
 		    used[LH_ACT_REPLACE]) {
-			wrapped_sb(&b, "litehcl used the selected providers to generate the following "
-			    "execution plan. Resource actions are indicated with the following "
-			    "symbols:");
+			wrapped_sb(&b, "litehcl used the selected providers to generate the following execution\n"
+			    "plan. Resource actions are indicated with the following symbols:");
 			if (used[LH_ACT_CREATE]) {
 				sym(&b, 2, '+');
 				sb_puts(&b, "create\n");
@@ -947,14 +1106,14 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 			if (p->outputs[i].action != LH_ACT_NOOP &&
 			    (int)strlen(p->outputs[i].name) > width)
 				width = (int)strlen(p->outputs[i].name);
-		sb_puts(&b, "\nChanges to Outputs:\n");
+		sb_puts(&b, any ? "\nChanges to Outputs:\n" : "Changes to Outputs:\n");
 		for (size_t i = 0; i < p->noutputs; i++)
 			if (p->outputs[i].action != LH_ACT_NOOP)
 				output_line(&b, &p->outputs[i], width);
 		if (!any) {
 			sb_puts(&b, "\n");
-			wrapped_sb(&b, "You can apply this plan to save these new output values to "
-			    "the litehcl state, without changing any real infrastructure.");
+			wrapped_sb(&b, "You can apply this plan to save these new output values to the litehcl\n"
+			    "state, without changing any real infrastructure.");
 		}
 	}
 	sb_flush(&b, f);
@@ -971,9 +1130,9 @@ lh_render_plan_epilogue(FILE *f, const char *out_path)
 		fputs("To perform exactly these actions, run the following command to apply:\n", f);
 		fprintf(f, "    litehcl apply \"%s\"\n", out_path);
 	} else {
-		lh_render_wrapped(f, "Note: You didn't use the -out option to save this plan, so "
-		    "litehcl can't guarantee to take exactly these actions if you run \"litehcl "
-		    "apply\" now.");
+		/* Terraform's line breaks, so the text lines up with Terraform's */
+		lh_render_wrapped(f, "Note: You didn't use the -out option to save this plan, so litehcl can't\n"
+		    "guarantee to take exactly these actions if you run \"litehcl apply\" now.");
 	}
 }
 
@@ -999,54 +1158,188 @@ lh_render_state_instance(FILE *f, const char *addr, const char *type, const char
 	sb_flush(&b, f);
 }
 
-/* `terraform output` layout: 2-space nesting, quoted object keys, commas in lists. */
-static void
-out_value(sb *b, int ind, const cJSON *v)
+/* A multi-line string as Terraform's console and output print it: "<<EOT" at the top,
+ * "<<-EOT" nested, every line (and the delimiter) indented by ind; the delimiter grows
+ * an "_" while a line would end it early. */
+static bool
+heredoc_out(sb *b, int ind, const char *s)
 {
+	if (strchr(s, '\n') == NULL)
+		return false;
+	char delim[64] = "EOT";
+	for (bool clash = true; clash && strlen(delim) < sizeof delim - 2;) {
+		clash = false;
+		for (const char *p = s; *p;) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			while (n > 0 && (*p == ' ' || *p == '\t'))
+				p++, n--;
+			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+				n--;
+			if (n == strlen(delim) && strncmp(p, delim, n) == 0)
+				clash = true;
+			if (e == NULL)
+				break;
+			p = e + 1;
+		}
+		if (clash)
+			strcat(delim, "_");
+	}
+	sb_puts(b, ind > 0 ? "<<-" : "<<");
+	sb_puts(b, delim);
+	for (const char *p = s;;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		sb_puts(b, "\n");
+		sb_pad(b, ind);
+		sb_putn(b, p, n);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	sb_puts(b, "\n");
+	sb_pad(b, ind);
+	sb_puts(b, delim);
+	return true;
+}
+
+/* The kind of Terraform type JSON t ("list", "set", "map", "tuple", "object"), or
+ * NULL for a primitive or unknown type. */
+static const char *
+type_kind(const cJSON *t)
+{
+	return cJSON_IsArray(t) ? cJSON_GetStringValue(cJSON_GetArrayItem(t, 0)) : NULL;
+}
+
+/* The type of element i (key k) inside a value of type t, or NULL. */
+static const cJSON *
+type_elem(const cJSON *t, int i, const char *k)
+{
+	const char *kind = type_kind(t);
+	if (kind == NULL)
+		return NULL;
+	const cJSON *arg = cJSON_GetArrayItem(t, 1);
+	if (strcmp(kind, "tuple") == 0)
+		return cJSON_GetArrayItem(arg, i);
+	if (strcmp(kind, "object") == 0)
+		return k ? cJSON_GetObjectItemCaseSensitive(arg, k) : NULL;
+	return arg;
+}
+
+/* `terraform output` layout (Terraform's console format): 2-space nesting, quoted
+ * keys, commas in lists, tolist/toset/tomap around collections whose type (t, the
+ * output's type JSON; NULL: unknown) says so, heredocs for multi-line strings. */
+static void
+out_value(sb *b, int ind, const cJSON *v, const cJSON *t)
+{
+	const char *kind = type_kind(t);
+	const char *wrap = kind == NULL ? NULL : strcmp(kind, "list") == 0 ? "tolist" :
+	    strcmp(kind, "set") == 0 ? "toset" : strcmp(kind, "map") == 0 ? "tomap" : NULL;
 	if (cJSON_IsArray(v)) {
+		if (wrap)
+			sb_printf(b, "%s(", wrap);
 		if (v->child == NULL) {
 			sb_puts(b, "[]");
-			return;
+		} else {
+			sb_puts(b, "[\n");
+			int i = 0;
+			for (const cJSON *e = v->child; e; e = e->next, i++) {
+				sb_pad(b, ind + 2);
+				out_value(b, ind + 2, e, type_elem(t, i, NULL));
+				sb_puts(b, ",\n");
+			}
+			sb_pad(b, ind);
+			sb_puts(b, "]");
 		}
-		sb_puts(b, "[\n");
-		for (const cJSON *e = v->child; e; e = e->next) {
-			sb_pad(b, ind + 2);
-			out_value(b, ind + 2, e);
-			sb_puts(b, ",\n");
-		}
-		sb_pad(b, ind);
-		sb_puts(b, "]");
+		if (wrap)
+			sb_puts(b, ")");
 	} else if (cJSON_IsObject(v)) {
+		if (wrap)
+			sb_printf(b, "%s(", wrap);
 		if (v->child == NULL) {
 			sb_puts(b, "{}");
-			return;
+		} else {
+			keys ks = {0};
+			keys_add(&ks, v);
+			qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
+			sb_puts(b, "{\n");
+			for (size_t i = 0; i < ks.n; i++) {
+				sb_pad(b, ind + 2);
+				quote(b, ks.k[i]);
+				sb_puts(b, " = ");
+				out_value(b, ind + 2, cJSON_GetObjectItemCaseSensitive(v, ks.k[i]),
+				    type_elem(t, (int)i, ks.k[i]));
+				sb_puts(b, "\n");
+			}
+			free(ks.k);
+			sb_pad(b, ind);
+			sb_puts(b, "}");
 		}
-		keys ks = {0};
-		keys_add(&ks, v);
-		qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
-		sb_puts(b, "{\n");
-		for (size_t i = 0; i < ks.n; i++) {
-			sb_pad(b, ind + 2);
-			quote(b, ks.k[i]);
-			sb_puts(b, " = ");
-			out_value(b, ind + 2, cJSON_GetObjectItemCaseSensitive(v, ks.k[i]));
-			sb_puts(b, "\n");
-		}
-		free(ks.k);
-		sb_pad(b, ind);
-		sb_puts(b, "}");
+		if (wrap)
+			sb_puts(b, ")");
+	} else if (cJSON_IsString(v) && heredoc_out(b, ind, v->valuestring)) {
+		/* printed */
 	} else {
 		plain_inner(b, ind, ' ', v);
 	}
 }
 
 void
-lh_render_value(FILE *f, const cJSON *v)
+lh_render_value(FILE *f, const cJSON *v, const cJSON *type)
 {
 	sb b = {0};
-	out_value(&b, 0, v);
+	out_value(&b, 0, v, type);
 	sb_puts(&b, "\n");
 	sb_flush(&b, f);
+}
+
+/* `show`'s outputs: plain() with the type's word on keys - a map's keys are always
+ * quoted, an object's only where they are not identifiers (Terraform). */
+static void
+show_value(sb *b, int ind, const cJSON *v, const cJSON *t)
+{
+	const char *kind = type_kind(t);
+	if (cJSON_IsArray(v) && v->child != NULL && kind != NULL) {
+		sb_puts(b, "[\n");
+		int i = 0;
+		for (const cJSON *e = v->child; e != NULL; e = e->next, i++) {
+			sym(b, ind + 4, ' ');
+			show_value(b, ind + 4, e, type_elem(t, i, NULL));
+			sb_puts(b, ",\n");
+		}
+		sb_pad(b, ind + 2);
+		sb_puts(b, "]");
+	} else if (cJSON_IsObject(v) && v->child != NULL && kind != NULL) {
+		bool map = strcmp(kind, "map") == 0;
+		keys ks = {0};
+		keys_add(&ks, v);
+		keys_sort(&ks, true);
+		if (map) {
+			ks.width = 0;
+			for (size_t i = 0; i < ks.n; i++)
+				if ((int)strlen(ks.k[i]) + 2 > ks.width)
+					ks.width = (int)strlen(ks.k[i]) + 2;
+		}
+		sb_puts(b, "{\n");
+		for (size_t i = 0; i < ks.n; i++) {
+			sym(b, ind + 4, ' ');
+			if (map) {
+				quote(b, ks.k[i]);
+				sb_pad(b, ks.width - (int)strlen(ks.k[i]) - 2);
+				sb_puts(b, " = ");
+			} else {
+				put_key(b, ks.k[i], ks.width);
+			}
+			show_value(b, ind + 4, cJSON_GetObjectItemCaseSensitive(v, ks.k[i]),
+			    type_elem(t, (int)i, ks.k[i]));
+			sb_puts(b, "\n");
+		}
+		free(ks.k);
+		sb_pad(b, ind + 2);
+		sb_puts(b, "}");
+	} else {
+		plain(b, ind, ' ', v);
+	}
 }
 
 void
@@ -1063,7 +1356,8 @@ lh_render_show_outputs(FILE *f, const cJSON *outputs)
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "sensitive")))
 			sb_puts(&b, "(sensitive value)");
 		else
-			plain(&b, -2, ' ', cJSON_GetObjectItemCaseSensitive(o, "value"));
+			show_value(&b, -2, cJSON_GetObjectItemCaseSensitive(o, "value"),
+			    cJSON_GetObjectItemCaseSensitive(o, "type"));
 		sb_puts(&b, "\n");
 	}
 	free(ks.k);
@@ -1084,7 +1378,8 @@ lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive)
 		if (hide_sensitive && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "sensitive")))
 			sb_puts(&b, "<sensitive>");
 		else
-			out_value(&b, 0, cJSON_GetObjectItemCaseSensitive(o, "value"));
+			out_value(&b, 0, cJSON_GetObjectItemCaseSensitive(o, "value"),
+			    cJSON_GetObjectItemCaseSensitive(o, "type"));
 		sb_puts(&b, "\n");
 	}
 	free(ks.k);
@@ -1147,6 +1442,43 @@ jadd(cJSON *o, const char *k, cJSON *v)
 	if (v == NULL || !cJSON_AddItemToObject(o, k, v)) {
 		fputs("litehcl: out of memory\n", stderr);
 		abort();
+	}
+}
+
+cJSON *
+lh_render_type_json(const lh_type *t)
+{
+	static const char *const names[] = {"dynamic", "string", "number", "bool", "list",
+	    "set", "map", "tuple", "object"};
+	if (t == NULL)
+		return cJSON_CreateString("dynamic");
+	switch (t->kind) {
+	case LH_TY_LIST:
+	case LH_TY_SET:
+	case LH_TY_MAP: {
+		cJSON *a = cJSON_CreateArray();
+		cJSON_AddItemToArray(a, cJSON_CreateString(names[t->kind]));
+		cJSON_AddItemToArray(a, lh_render_type_json(t->elem));
+		return a;
+	}
+	case LH_TY_TUPLE: {
+		cJSON *a = cJSON_CreateArray(), *el = cJSON_CreateArray();
+		cJSON_AddItemToArray(a, cJSON_CreateString("tuple"));
+		for (size_t i = 0; i < t->n; i++)
+			cJSON_AddItemToArray(el, lh_render_type_json(t->types[i]));
+		cJSON_AddItemToArray(a, el);
+		return a;
+	}
+	case LH_TY_OBJECT: {
+		cJSON *a = cJSON_CreateArray(), *at = cJSON_CreateObject();
+		cJSON_AddItemToArray(a, cJSON_CreateString("object"));
+		for (size_t i = 0; i < t->n; i++)
+			jadd(at, t->names[i], lh_render_type_json(t->types[i]));
+		cJSON_AddItemToArray(a, at);
+		return a;
+	}
+	default:
+		return cJSON_CreateString(names[t->kind]);
 	}
 }
 

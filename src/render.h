@@ -46,8 +46,9 @@ void lh_render_outputs(FILE *f, const cJSON *outputs, bool hide_sensitive);
 /* Prints the outputs as `terraform show` does after the resources (4-space nesting,
  * aligned object keys, sensitive ones as (sensitive value)). */
 void lh_render_show_outputs(FILE *f, const cJSON *outputs);
-/* Prints one value the way `terraform output NAME` does (multi-line, indented). */
-void lh_render_value(FILE *f, const cJSON *v);
+/* Prints one value the way `terraform output NAME` does (multi-line, indented;
+ * tolist/toset/tomap and heredocs as type - Terraform's type JSON, or NULL - says). */
+void lh_render_value(FILE *f, const cJSON *v, const cJSON *type);
 
 /* Prints v as indented JSON (2 spaces, "key": value), as terraform output -json. */
 void lh_render_json_pretty(FILE *f, const cJSON *v);
@@ -57,6 +58,9 @@ void lh_render_json_pretty(FILE *f, const cJSON *v);
 cJSON *lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *o);
 /* Terraform's JSON state representation (show -json) from a v4 state file's JSON. */
 cJSON *lh_render_state_json(const cJSON *state, const lh_render_opts *o);
+/* Terraform's type JSON of a language type ("string", ["list","string"], ...). */
+struct lh_type;
+cJSON *lh_render_type_json(const struct lh_type *t);
 /* Terraform's type of a JSON value as it appears in output "type" ("string",
  * ["tuple",[...]] ...). */
 cJSON *lh_render_json_type(const cJSON *v);

@@ -54,3 +54,21 @@ terraform apply -no-color -auto-approve -target=terraform_data.a 2>&1 | as_liteh
 terraform destroy -auto-approve >/dev/null 2>&1
 terraform apply -no-color -auto-approve -compact-warnings -target=terraform_data.a 2>&1 | as_litehcl >"$out/warn-apply-compact.txt"
 terraform destroy -auto-approve >/dev/null 2>&1
+# output changes in a plan (tests/ux/outchanges): the same outputs changed between two
+# runs, one of them unknown (a resource created by the second run), one removed
+cd "$tmp" && mkdir outchanges && cd outchanges
+sed 's/UNKNOWN/terraform_data.y[0].id/' "$top/tests/ux/outchanges/common.tf.in" >main.tf
+printf 'resource "terraform_data" "y" {\n  count = local.one ? 0 : 1\n}\n' >>main.tf
+cp "$top/tests/ux/outchanges/gone.tf" .
+terraform init >/dev/null 2>&1
+terraform apply -auto-approve >/dev/null 2>&1
+terraform plan -destroy -no-color 2>&1 | sed -n '/^Changes to Outputs:/,/^$/p' >"$out/outchanges-destroy.txt"
+rm gone.tf
+terraform plan -no-color -var v=2 2>&1 | sed -n '/^Changes to Outputs:/,/^You can apply/p' | as_litehcl >"$out/outchanges-plan.txt"
+terraform apply -auto-approve -var v=2 >/dev/null 2>&1
+terraform output -no-color >"$out/outchanges-output-v2.txt"
+# outputs of every type after apply, in output and in show (tests/ux/outputs)
+cd "$tmp" && mkdir outputs && cd outputs && cp "$top/tests/ux/outputs/main.tf" .
+terraform apply -auto-approve -no-color 2>&1 | as_litehcl >"$out/outputs-apply.txt"
+terraform output -no-color >"$out/outputs-output.txt"
+terraform show -no-color >"$out/outputs-show.txt"

@@ -1,0 +1,1 @@
+output "e_gone" { value = "3" }
