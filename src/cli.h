@@ -60,6 +60,7 @@ int lh_cmd_show(int argc, char **argv);
 int lh_cmd_state(int argc, char **argv);
 int lh_cmd_output(int argc, char **argv);
 int lh_cmd_taint(int argc, char **argv);
+int lh_cmd_adopt(int argc, char **argv);
 int lh_cmd_untaint(int argc, char **argv);
 int lh_cmd_refresh(int argc, char **argv);
 int lh_cmd_fmt(int argc, char **argv);

@@ -30,6 +30,7 @@ typedef struct {
 } command;
 
 static const command commands[] = {
+	{"adopt", lh_cmd_adopt},
 	{"init", lh_cmd_init},
 	{"validate", lh_cmd_validate},
 	{"plan", lh_cmd_plan},

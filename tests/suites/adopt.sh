@@ -1,0 +1,73 @@
+#!/bin/sh
+# adopt.sh - taking over an existing proxy in one step (issue 9 part 3): against the
+# emulator seeded with 1,000 users, 20 teams and 200 memberships (plus the proxy's own
+# users and the teams' creator memberships), `litehcl adopt` writes import and resource
+# blocks, `plan` then shows 1,220 imports and no other change, `apply` records them and
+# the next plan says No changes; objects the state manages are skipped, names avoid
+# the configuration's, the file is fmt-clean, and an existing file is not overwritten.
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY"
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" NO_COLOR=1
+export LITEHCL_HTTP_BACKOFF=0.01
+d="$WORK/adopt"
+mkdir -p "$d" && cd "$d" || exit 1
+python3 - > seed.json <<'PY'
+import json
+users = []
+for i in range(1000):
+    u = {"user_id": "u%04d" % i, "user_email": "user%04d@example.com" % i,
+         "user_role": "internal_user" if i % 4 else "proxy_admin", "models": ["gpt-4o"] if i % 2 else []}
+    if i % 3 == 0: u["user_alias"] = "User %d" % i
+    if i % 5: u["max_budget"] = (i % 5) * 10
+    if i % 7 == 0: u["metadata"] = {"dept": "eng ${x}", "n": i}
+    users.append(u)
+teams = []
+for t in range(20):
+    mem = [{"user_id": "default_user_id", "role": "admin", "user_email": None}]
+    mem += [{"user_id": "u%04d" % (t * 10 + k), "role": "admin" if k == 0 else "user",
+             "user_email": "user%04d@example.com" % (t * 10 + k)} for k in range(10)]
+    teams.append({"team_id": "t%02d" % t, "team_alias": "Team %d" % t, "members_with_roles": mem,
+                  "models": ["gpt-4o"] if t % 2 else [], "max_budget": 100 if t % 3 == 0 else None})
+print(json.dumps({"users": users, "teams": teams}))
+PY
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data @seed.json "$EMU_URL/__emu/seed" >/dev/null
+# already managed: one user (with a name adopt must not reuse)
+cat > main.tf <<'EOF2'
+resource "litellm_user" "user0001" {
+  user_email = "managed@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1 || fail "setup apply"
+"$LITEHCL" adopt >out.txt 2>err.txt
+rc=$?
+[ $rc -eq 0 ] && grep -q 'Wrote 1220 import blocks with their resource blocks to adopted.tf: 1000 users, 20 teams, 200 team memberships.' out.txt &&
+	ok "adopt writes 1,220 objects" || fail "adopt writes 1,220 objects" "rc=$rc" "$(cat out.txt err.txt)"
+! grep -q -e default_user_id -e litellm-proxy-budget -e managed@example.com adopted.tf &&
+	ok "adopt skips the proxy's own users and what the state manages" || fail "adopt skips the proxy's own users and what the state manages"
+grep -q 'resource "litellm_user" "user0001_2"' adopted.tf && ok "adopt keeps clear of the configuration's names" ||
+	fail "adopt keeps clear of the configuration's names" "$(grep -n 'user0001' adopted.tf | head -3)"
+cp adopted.tf fmt.tf && "$LITEHCL" fmt -check fmt.tf >/dev/null 2>&1 && ok "the written file is fmt-clean" || fail "the written file is fmt-clean" "$("$LITEHCL" fmt -diff fmt.tf | head -20)"
+rm -f fmt.tf
+grep -q 'dept = "eng $${x}"' adopted.tf && ok "template sequences in values are escaped" || fail "template sequences in values are escaped" "$(grep -n dept adopted.tf | head -2)"
+"$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
+rc=$?
+n=$(grep -c 'will be imported' plan.txt)
+if [ $rc -eq 2 ] && [ "$n" -eq 1220 ] && grep -q '^Plan: 1220 to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt &&
+    ! grep -E -q '^ +[-+~] ' plan.txt; then
+	ok "plan after adopt: 1220 imports and no other change"
+else
+	fail "plan after adopt: 1220 imports and no other change" "rc=$rc imports=$n" "$(grep -E '^ +[-+~] |^Plan|Error' plan.txt | head -20)"
+fi
+"$LITEHCL" apply -auto-approve -no-color >apply.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'Apply complete! Resources: 1220 imported, 0 added, 0 changed, 0 destroyed.' apply.txt &&
+	ok "apply records the 1220 imports" || fail "apply records the 1220 imports" "rc=$rc" "$(tail -5 apply.txt)"
+"$LITEHCL" plan -no-color -detailed-exitcode >plan2.txt 2>&1
+[ $? -eq 0 ] && grep -q 'No changes.' plan2.txt && ok "then plan: No changes" || fail "then plan: No changes" "$(grep -E '^ +[-+~] |^Plan|Error' plan2.txt | head)"
+"$LITEHCL" adopt again.tf >out.txt 2>&1
+[ $? -eq 0 ] && grep -q 'Nothing to adopt' out.txt && [ ! -e again.tf ] && ok "adopt again: nothing left" || fail "adopt again: nothing left" "$(cat out.txt)"
+"$LITEHCL" adopt >out.txt 2>err.txt
+[ $? -eq 1 ] && grep -q 'Target generated file already exists' err.txt && ok "adopt refuses to overwrite a file" || fail "adopt refuses to overwrite a file" "$(cat out.txt err.txt)"
