@@ -154,6 +154,8 @@ from_info(const cJSON *body, const char *team_id, const char *user_id, const cJS
 typedef struct tlock {
 	char *team_id;
 	bool busy;
+	bool fresh;		/* the cached roster is the read-back its last holder made
+				 * after writing: the next holder starts from it */
 	lh_rop *head, *tail;	/* waiting ops */
 	struct tlock *next;
 } tlock;
@@ -270,6 +272,7 @@ lock_release(tlock *l)
 	lh_rop *next = l->head;
 	if (next == NULL) {
 		l->busy = false;
+		l->fresh = false;
 		return;
 	}
 	l->head = next->next_wait;
@@ -430,6 +433,8 @@ verify(lh_rop *op, const cJSON *body)
 	if (p->adopted && op->note == NULL)
 		op->note = lh_xprintf("User %s was already a member of team %s; adopted",
 		    p->user_id, p->team_id);
+	if (p->lock != NULL)
+		p->lock->fresh = true;
 	msucceed(op);
 }
 
@@ -437,10 +442,15 @@ verify(lh_rop *op, const cJSON *body)
 static void
 start_locked(lh_rop *op)
 {
+	mpriv *p = priv(op);
+	bool fresh = !(p->lock != NULL && p->lock->fresh);
+	if (p->lock != NULL)
+		p->lock->fresh = false;
 	switch (op->kind) {
 	case LH_OP_CREATE:
 	case LH_OP_UPDATE:
-		read_team(op, ST_LOCKED_INFO, true);
+		/* the roster as the previous write on this team left it, or a fresh read */
+		read_team(op, ST_LOCKED_INFO, fresh);
 		return;
 	case LH_OP_DELETE: {
 		mpriv *p = priv(op);
