@@ -49,3 +49,17 @@ if [ $rc -eq 2 ] && grep -q '12345678901234567891 -> 12345678901234567892' "$ns/
 else
 	fail "eval/numstate-last-digit-change" "exit $rc" "$(cat "$ns/plan2.out")"
 fi
+
+# Output types in the state (recorded from Terraform 1.11): tolist/tomap/toset values
+# keep list/map/set types, null outputs are not stored, and `output` prints them as
+# Terraform does.
+ot="$WORK/outtypes"
+mkdir -p "$ot"
+cp "$TOP/tests/eval/outtypes/main.tf" "$ot/"
+(cd "$ot" && "$LITEHCL" apply -auto-approve -no-color >"$ot/apply.out" 2>&1)
+sed -n '/"outputs"/,/"resources"/p' "$ot/terraform.tfstate" >"$ot/outputs.got"
+same "eval/outtypes-state" "$TOP/tests/eval/outtypes/outputs.want" "$ot/outputs.got"
+(cd "$ot" && "$LITEHCL" output -no-color) >"$ot/output.got" 2>&1
+same "eval/outtypes-output" "$TOP/tests/eval/outtypes/output.want" "$ot/output.got"
+(cd "$ot" && "$LITEHCL" output -no-color s) >"$ot/output-s.got" 2>&1
+same "eval/outtypes-output-s" "$TOP/tests/eval/outtypes/output-s.want" "$ot/output-s.got"
