@@ -154,11 +154,16 @@ f_nonsensitive(lh_func_ctx *c, lh_value **a, size_t n)
 }
 
 /* issensitive(v): whether v itself carries the sensitive mark (marks inside it do not
- * count, as in Terraform). */
+ * count, as in Terraform); an unmarked unknown value may still become sensitive, so
+ * the answer is unknown then. */
 static lh_value *
 f_issensitive(lh_func_ctx *c, lh_value **a, size_t n)
 {
-	return lh_val_bool(c->a, lh_val_is_sensitive(a[0]));
+	if (lh_val_is_sensitive(a[0]))
+		return lh_val_bool(c->a, true);
+	if (lh_val_is_unknown(a[0]))
+		return lh_val_unknown(c->a, &lh_type_bool);
+	return lh_val_bool(c->a, false);
 }
 
 /* ephemeralasnull(v): ephemeral parts become null.  litehcl has no ephemeral values

@@ -145,6 +145,20 @@ main(int argc, char **argv)
 	args[2] = us;
 	check("unknown-format", show(a, call(a, "format", args, 3)), "(known after apply) string");
 
+	/* issensitive of an unknown is unknown unless the unknown is marked (recorded with
+	 * terraform console -plan and a terraform_data id); the functions added for
+	 * Terraform 1.11 give unknown results of their types. */
+	check("issensitive-unknown", show(a, call(a, "issensitive", &us, 1)), "(known after apply) bool");
+	lh_value *sus = lh_val_mark_sensitive(a, us);
+	check("issensitive-sensitive-unknown", show(a, call(a, "issensitive", &sus, 1)), "true bool");
+	check("ephemeralasnull-unknown", show(a, call(a, "ephemeralasnull", &us, 1)), "(known after apply) string");
+	check("yamldecode-unknown", show(a, call(a, "yamldecode", &us, 1)), "(known after apply) any");
+	args[0] = us;
+	args[1] = lh_val_int(a, 1);
+	check("cidrsubnets-unknown", show(a, call(a, "cidrsubnets", args, 2)), "(known after apply) list(string)");
+	args[1] = lh_val_cstr(a, "*");
+	check("fileset-unknown", show(a, call(a, "fileset", args, 2)), "(known after apply) set(string)");
+
 	/* Sensitive arguments give sensitive results. */
 	lh_value *sec = lh_val_mark_sensitive(a, lh_val_cstr(a, "secret"));
 	check("sensitive-upper", show(a, call(a, "upper", &sec, 1)), "(sensitive value) string sensitive");
