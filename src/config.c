@@ -8,6 +8,8 @@
  * resource are computed once, the others once per expansion (their value depends on
  * what the resolver knows at that point). */
 #include "config.h"
+#include "cli.h"
+#include "render.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -726,9 +728,167 @@ node_addr(lh_arena *a, const lh_node *e, lh_addr *out, bool allow_key)
 	return true;
 }
 
+/* ---- required_version (go-version constraints, as Terraform reads them) ---- */
+
+typedef struct semver {
+	long n[3];
+	const char *pre;	/* pre-release text after '-', or NULL */
+	size_t npre;
+	int parts;		/* how many numbers were written */
+} semver;
+
+static bool
+parse_semver(const char *s, size_t len, semver *v)
+{
+	memset(v, 0, sizeof *v);
+	size_t i = 0;
+	if (i < len && s[i] == 'v')
+		i++;
+	for (int k = 0; k < 3; k++) {
+		if (i >= len || s[i] < '0' || s[i] > '9')
+			return false;
+		long x = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9' && x < 100000000)
+			x = x * 10 + (s[i++] - '0');
+		v->n[k] = x;
+		v->parts = k + 1;
+		if (i < len && s[i] == '.' && k < 2) {
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (i < len && s[i] == '-') {
+		v->pre = s + i + 1;
+		i++;
+		while (i < len && s[i] != '+')
+			i++;
+		v->npre = (size_t)(s + i - v->pre);
+	}
+	if (i < len && s[i] == '+')	/* build metadata: ignored */
+		i = len;
+	return i == len;
+}
+
+static int
+semver_cmp(const semver *a, const semver *b)
+{
+	for (int k = 0; k < 3; k++)
+		if (a->n[k] != b->n[k])
+			return a->n[k] < b->n[k] ? -1 : 1;
+	if ((a->pre == NULL) != (b->pre == NULL))
+		return a->pre == NULL ? 1 : -1;	/* a release is newer than its pre-releases */
+	if (a->pre == NULL)
+		return 0;
+	size_t n = a->npre < b->npre ? a->npre : b->npre;
+	int c = strncmp(a->pre, b->pre, n);
+	return c != 0 ? c : a->npre == b->npre ? 0 : a->npre < b->npre ? -1 : 1;
+}
+
+/* True when version v satisfies the one constraint text c ("~> 1.5", ">=1.0, <2"),
+ * false when not; -1 when c is not a constraint. */
+static int
+version_ok(const char *c, const semver *v)
+{
+	bool all = true;
+	const char *p = c;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		const char *q = end;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		char op[3] = "=";
+		if (q - p >= 2 && (strncmp(p, ">=", 2) == 0 || strncmp(p, "<=", 2) == 0 ||
+		    strncmp(p, "!=", 2) == 0 || strncmp(p, "~>", 2) == 0)) {
+			op[0] = p[0];
+			op[1] = p[1];
+			op[2] = '\0';
+			p += 2;
+		} else if (p < q && (*p == '>' || *p == '<' || *p == '=')) {
+			op[0] = *p;
+			op[1] = '\0';
+			p++;
+		}
+		while (p < q && (*p == ' ' || *p == '\t'))
+			p++;
+		semver w;
+		if (p >= q || !parse_semver(p, (size_t)(q - p), &w))
+			return -1;
+		int cmp = semver_cmp(v, &w);
+		/* a pre-release satisfies only constraints naming pre-releases (go-version) */
+		if (v->pre != NULL && w.pre == NULL)
+			all = false;
+		if (strcmp(op, "=") == 0)
+			all = all && cmp == 0;
+		else if (strcmp(op, "!=") == 0)
+			all = all && cmp != 0;
+		else if (strcmp(op, ">") == 0)
+			all = all && cmp > 0;
+		else if (strcmp(op, "<") == 0)
+			all = all && cmp < 0;
+		else if (strcmp(op, ">=") == 0)
+			all = all && cmp >= 0;
+		else if (strcmp(op, "<=") == 0)
+			all = all && cmp <= 0;
+		else {	/* ~>: at least w, below the next release of its next-to-last part */
+			semver top = w;
+			top.pre = NULL;
+			int last = w.parts > 1 ? w.parts - 2 : 0;
+			top.n[last]++;
+			for (int k = last + 1; k < 3; k++)
+				top.n[k] = 0;
+			all = all && cmp >= 0 && semver_cmp(v, &top) < 0;
+		}
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return all ? 1 : 0;
+}
+
+/* terraform { required_version = "..." } against the Terraform language version litehcl
+ * implements (LH_TF_COMPAT_VERSION: what it writes as terraform_version in the state). */
+static void
+check_required_version(lh_config *cfg, const lh_node *at, lh_diags *d)
+{
+	const lh_node *e = at->u.attr.expr;
+	const char *c = const_string(e);
+	if (c == NULL) {
+		derr(d, e->src, e->start, e->end, "terraform", "Invalid required_version constraint",
+		    "The required_version argument must be a string literal, such as \">= 1.5\".");
+		return;
+	}
+	semver v;
+	parse_semver(LH_TF_COMPAT_VERSION, strlen(LH_TF_COMPAT_VERSION), &v);
+	int ok = version_ok(c, &v);
+	if (ok < 0)
+		derr(d, e->src, e->start, e->end, "terraform", "Invalid version constraint",
+		    "This string does not use correct version constraint syntax.");
+	else if (strchr(c, '-') != NULL)
+		derr(d, e->src, e->start, e->end, "terraform", "Invalid required_version constraint",
+		    "Prerelease version constraints are not supported: %s. Remove the prerelease "
+		    "information from the constraint. Prerelease versions of terraform will match "
+		    "constraints using their version core only.", c);
+	else if (ok == 0)
+		derr(d, e->src, e->start, e->end, "terraform", "Unsupported Terraform Core version",
+		    "This configuration does not support Terraform version %s (the Terraform "
+		    "language litehcl %s implements). To proceed, either choose another supported "
+		    "Terraform version or update this version constraint. Version constraints are "
+		    "normally set for good reason, so updating the constraint may lead to other "
+		    "errors or unexpected behavior.", LH_TF_COMPAT_VERSION, LH_VERSION);
+	(void)cfg;
+}
+
 static void
 load_terraform(lh_config *cfg, const lh_node *b, lh_diags *d)
 {
+	const lh_node *rv = body_attr(b->u.block.body, "required_version");
+	if (rv != NULL)
+		check_required_version(cfg, rv, d);
 	for (size_t i = 0; i < b->u.block.body->u.body.n; i++) {
 		const lh_node *it = b->u.block.body->u.body.items[i];
 		if (it->kind != LH_AST_BLOCK || strcmp(it->u.block.type, "required_providers") != 0)
