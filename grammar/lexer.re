@@ -340,7 +340,9 @@ heredoc_close(lh_lexer *lx, lh_lex_frame *f, const unsigned char *p, const unsig
 	p += f->marklen;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (*p == '\n' || (*p == '\r' && p[1] == '\n') || (size_t)(p - lx->base) == lx->len) {
+	/* HashiCorp's scanner only sees a marker that a newline ends: one at the very
+	 * end of the file leaves the heredoc unterminated */
+	if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
 		*e = p;
 		return true;
 	}
