@@ -473,8 +473,9 @@ on_token(void *ctx, int code, uint32_t off, uint32_t len)
 		i = end - 1;
 	}
 	if (code == 0 || code == TK_ILLEGAL) {
+		uint32_t last = c->sn > 0 ? c->s[c->sn - 1].off + c->s[c->sn - 1].len : 0;
 		stream_push(c, K_EOF, c->textlen, 0);
-		c->s[c->sn - 1].sp = (int32_t)(c->textlen - c->prev);
+		c->s[c->sn - 1].sp = (int32_t)(c->textlen - last);
 		c->done = true;
 		return;
 	}
