@@ -1,5 +1,7 @@
-/* func_enc.c - encoding functions: base64encode base64decode csvdecode jsonencode
- * jsondecode urlencode yamlencode.  yamlencode reproduces the block style Terraform's
+/* func_enc.c - encoding functions: base64encode base64decode base64gzip csvdecode
+ * jsonencode jsondecode textencodebase64 textdecodebase64 urlencode yamlencode
+ * (yamldecode is func_yaml.c, the gzip writer func_deflate.c).  The text encodings are
+ * the IANA character sets Terraform's golang.org/x/text knows, converted with iconv.  yamlencode reproduces the block style Terraform's
  * YAML encoder (go-yaml) writes: quoted keys and strings, literal blocks for
  * multi-line text, 2-space indentation, "..." after a bare top-level scalar. */
 #include "func_impl.h"
@@ -217,6 +219,7 @@ static const char *const charsets[] = {
 	"EUC-KR|csEUCKR=EUC-KR",
 	"GBK|CP936|MS936|windows-936|csGBK=GBK",
 	"GB18030|csGB18030=GB18030",
+	"HZ-GB-2312=HZ",
 	"Big5|csBig5=BIG5",
 	"KOI8-R|csKOI8R=KOI8-R",
 	"KOI8-U|csKOI8U=KOI8-U",
@@ -296,6 +299,95 @@ transcode(lh_arena *a, const char *to, const char *from, const char *in, size_t 
 	return true;
 }
 
+/* HZ-GB-2312 (RFC 1843) as golang.org/x/text writes it: ASCII as is ("~" as "~~"),
+ * GB2312-area GBK characters as 7-bit byte pairs after "~{" (and "~}" before the next
+ * ASCII character). */
+static bool
+hz_encode(lh_arena *a, const char *in, size_t len, char **out, size_t *outlen)
+{
+	lh_fbuf b = { .a = a };
+	bool gb = false;
+	for (size_t i = 0; i < len;) {
+		unsigned char ch = (unsigned char)in[i];
+		if (ch < 0x80) {
+			if (ch == '~') {
+				lh_fbuf_add(&b, "~~", 2);
+			} else {
+				if (gb)
+					lh_fbuf_add(&b, "~}", 2);
+				gb = false;
+				lh_fbuf_add(&b, (const char *)&ch, 1);
+			}
+			i++;
+			continue;
+		}
+		size_t k = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;
+		char *g;
+		size_t gl;
+		if (i + k > len || !transcode(a, "GBK", "UTF-8", in + i, k, &g, &gl) || gl != 2)
+			return false;
+		unsigned char c0 = (unsigned char)(g[0] - 0x80), c1 = (unsigned char)(g[1] - 0x80);
+		if (c0 < 0x21 || c0 >= 0x7e || c1 < 0x21 || c1 >= 0x7f)
+			return false;
+		if (!gb)
+			lh_fbuf_add(&b, "~{", 2);
+		gb = true;
+		char pair[2] = { (char)c0, (char)c1 };
+		lh_fbuf_add(&b, pair, 2);
+		i += k;
+	}
+	/* x/text leaves a final GB run open (no "~}" at the end); so does Terraform */
+	*out = b.p ? b.p : (char *)"";
+	*outlen = b.len;
+	return true;
+}
+
+static bool
+hz_decode(lh_arena *a, const unsigned char *in, size_t len, char **out, size_t *outlen)
+{
+	lh_fbuf b = { .a = a };
+	bool gb = false;
+	for (size_t i = 0; i < len;) {
+		unsigned char c0 = in[i];
+		if (c0 >= 0x80)
+			return false;
+		if (c0 == '~') {
+			if (i + 1 >= len)
+				return false;
+			unsigned char nx = in[i + 1];
+			i += 2;
+			if (nx == '{')
+				gb = true;
+			else if (nx == '}')
+				gb = false;
+			else if (nx == '~')
+				lh_fbuf_add(&b, "~", 1);
+			else if (nx != '\n')
+				return false;
+			continue;
+		}
+		if (!gb) {
+			lh_fbuf_add(&b, (const char *)&c0, 1);
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			return false;
+		unsigned char c1 = in[i + 1];
+		if (c0 < 0x21 || c0 >= 0x7e || c1 < 0x21 || c1 >= 0x7f)
+			return false;
+		char pair[2] = { (char)(c0 + 0x80), (char)(c1 + 0x80) }, *u;
+		size_t ul;
+		if (!transcode(a, "UTF-8", "GBK", pair, 2, &u, &ul))
+			return false;
+		lh_fbuf_add(&b, u, ul);
+		i += 2;
+	}
+	*out = b.p ? b.p : (char *)"";
+	*outlen = b.len;
+	return true;
+}
+
 static lh_value *
 f_textencodebase64(lh_func_ctx *c, lh_value **a, size_t n)
 {
@@ -306,7 +398,9 @@ f_textencodebase64(lh_func_ctx *c, lh_value **a, size_t n)
 		    lh_fn_quote(c->a, a[1]));
 	/* IANA's UTF-16 is big-endian with a byte order mark (x/text's UseBOM). */
 	bool bom = strcmp(conv, "UTF-16") == 0;
-	if (!transcode(c->a, bom ? "UTF-16BE" : conv, "UTF-8", a[0]->u.str.s, a[0]->u.str.len, &o, &ol))
+	bool ok = strcmp(conv, "HZ") == 0 ? hz_encode(c->a, a[0]->u.str.s, a[0]->u.str.len, &o, &ol) :
+	    transcode(c->a, bom ? "UTF-16BE" : conv, "UTF-8", a[0]->u.str.s, a[0]->u.str.len, &o, &ol);
+	if (!ok)
 		return lh_fn_argerr(c, 0, "the given string contains characters that cannot be represented in %s", iana);
 	if (bom) {
 		char *b = lh_arena_alloc(c->a, ol + 2);
@@ -345,6 +439,8 @@ f_textdecodebase64(lh_func_ctx *c, lh_value **a, size_t n)
 	if (ok && strcmp(from, "UTF-8") == 0) {
 		o = (char *)d;
 		ol = dl;
+	} else if (ok && strcmp(from, "HZ") == 0) {
+		ok = hz_decode(c->a, d, dl, &o, &ol);
 	} else if (ok) {
 		ok = transcode(c->a, "UTF-8", from, (const char *)d, dl, &o, &ol);
 	}

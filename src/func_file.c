@@ -1,5 +1,6 @@
-/* func_file.c - filesystem functions: file fileexists templatefile abspath basename
- * dirname pathexpand.  Relative paths are resolved against c->basedir (the module
+/* func_file.c - filesystem functions: file filebase64 filemd5 filesha1 filesha256
+ * filesha512 filebase64sha256 filebase64sha512 fileexists fileset templatefile
+ * templatestring abspath basename dirname pathexpand.  Relative paths are resolved against c->basedir (the module
  * directory), except abspath, which like Terraform's uses the process directory.
  * Path manipulation follows Go's path/filepath (Clean, Base, Dir). */
 #include "func_impl.h"

@@ -1,5 +1,5 @@
-/* func_num.c - numeric functions: abs ceil floor max min pow signum parseint.
- * Integers stay exact (int64); other values are doubles, as in value.h. */
+/* func_num.c - numeric functions: abs ceil floor log max min pow signum parseint.
+ * log and pow compute in float64, as Terraform's do. */
 #include "func_impl.h"
 
 #include <math.h>

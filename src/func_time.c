@@ -1,4 +1,5 @@
-/* func_time.c - timestamp and formatdate.  formatdate parses an RFC 3339 timestamp
+/* func_time.c - timestamp, plantimestamp, timeadd, timecmp and formatdate.  timeadd
+ * takes Go's duration syntax (time.ParseDuration).  formatdate parses an RFC 3339 timestamp
  * and writes it with Terraform's format language (YYYY YY MMMM MMM MM M DD D EEEE EEE
  * hh h HH H mm m ss s AA aa ZZZZZ ZZZZ ZZZ Z, 'literal text', '' for a quote). */
 #include "func_impl.h"

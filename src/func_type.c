@@ -1,5 +1,5 @@
 /* func_type.c - type conversion and mark functions: tobool tolist tomap tonumber toset
- * tostring type sensitive nonsensitive.  The to* functions are lh_val_convert with
+ * tostring type sensitive nonsensitive issensitive ephemeralasnull.  The to* functions are lh_val_convert with
  * Terraform's own messages; type() returns its rendering marked LH_VF_TYPEVAL so the
  * console prints it bare, as `terraform console` does. */
 #include "func_impl.h"
