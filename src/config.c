@@ -1466,8 +1466,12 @@ raw_value(lh_config *cfg, lh_variable *v, const lh_var_assign *as, lh_diags *d)
 static void
 eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 {
+	/* Terraform's validate reads no tfvars files and no TF_VAR_ environment: a
+	 * variable without a default (or a -var, which litehcl's validate takes) is
+	 * unknown then.  (Terraform makes defaults unknown too; litehcl checks them.) */
 	size_t n = 0;
-	lh_var_assign *as = lh_vars_collect(cfg->a, cfg->dir, vin, nin, var_declared, cfg, d, &n);
+	lh_var_assign *as = lh_vars_collect(cfg->a, cfg->priv->validate_only ? NULL : cfg->dir,
+	    vin, nin, var_declared, cfg, d, &n);
 	for (size_t i = 0; i < cfg->nvariables; i++) {
 		lh_variable *v = cfg->variables[i];
 		const lh_var_assign *last = NULL;

@@ -235,8 +235,8 @@ lh_vars_collect(lh_arena *a, const char *dir, const lh_var_input *in, size_t nin
     bool (*declared)(const char *, void *), void *ctx, lh_diags *d, size_t *n)
 {
 	alist l = {.a = a};
-	/* 1. environment */
-	for (char **e = environ; e != NULL && *e != NULL; e++) {
+	/* 1. environment (not without dir: validate reads only the command line) */
+	for (char **e = dir ? environ : NULL; e != NULL && *e != NULL; e++) {
 		if (strncmp(*e, "TF_VAR_", 7) != 0)
 			continue;
 		const char *eq = strchr(*e, '=');
@@ -252,10 +252,10 @@ lh_vars_collect(lh_arena *a, const char *dir, const lh_var_input *in, size_t nin
 	}
 	/* 2. terraform.tfvars, terraform.tfvars.json */
 	const char *std[] = {"terraform.tfvars", "terraform.tfvars.json"};
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; dir != NULL && i < 2; i++)
 		read_file(&l, lh_arena_printf(a, "%s/%s", dir, std[i]), std[i], false, declared, ctx, d);
 	/* 3. *.auto.tfvars, *.auto.tfvars.json in name order */
-	DIR *dh = opendir(dir);
+	DIR *dh = dir ? opendir(dir) : NULL;
 	if (dh != NULL) {
 		const char **names = NULL;
 		size_t nn = 0;
@@ -276,7 +276,8 @@ lh_vars_collect(lh_arena *a, const char *dir, const lh_var_input *in, size_t nin
 	for (size_t i = 0; i < nin; i++) {
 		if (in[i].file) {
 			const char *p = in[i].text;
-			const char *full = p[0] == '/' || strcmp(dir, ".") == 0 ? p : lh_arena_printf(a, "%s/%s", dir, p);
+			const char *full = p[0] == '/' || dir == NULL || strcmp(dir, ".") == 0 ? p :
+			    lh_arena_printf(a, "%s/%s", dir, p);
 			read_file(&l, full, p, true, declared, ctx, d);
 			continue;
 		}
