@@ -443,8 +443,8 @@ saved_path(void)
 	return lh_xprintf("%s/terraform.tfstate", lh_backend_data_dir());
 }
 
-static char *
-slurp(const char *path, size_t *len)
+char *
+lh_backend_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
@@ -473,7 +473,7 @@ lh_backend_saved(lh_backend **out, lh_diags *d)
 {
 	*out = NULL;
 	char *path = saved_path();
-	char *text = slurp(path, NULL);
+	char *text = lh_backend_slurp(path, NULL);
 	bool ok = false;
 	cJSON *doc = NULL;
 	if (text == NULL) {
@@ -720,7 +720,7 @@ lh_backend_workspace(void)
 		return e;
 	char *path = lh_xprintf("%s/environment", lh_backend_data_dir());
 	size_t len = 0;
-	char *text = slurp(path, &len);
+	char *text = lh_backend_slurp(path, &len);
 	free(path);
 	snprintf(current_ws, sizeof current_ws, "default");
 	if (text != NULL) {

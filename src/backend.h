@@ -144,6 +144,10 @@ bool lh_backend_pg_workspaces(const lh_backend *b, char ***names, size_t *n, lh_
 bool lh_backend_pg_delete(const lh_backend *b, const char *ws, lh_diags *d);
 bool lh_backend_http_open(const lh_backend *b, lh_store **out, lh_diags *d);
 
+/* The bytes of the file at path (malloc'd, NUL-terminated; *len set when not NULL), or
+ * NULL with errno set. */
+char *lh_backend_slurp(const char *path, size_t *len);
+
 /* Replaces every occurrence of secret in s (in place, keeping the length bound) by
  * "***"; helper for drivers scrubbing library messages.  Returns s. */
 char *lh_backend_scrub(char *s, const char *secret);

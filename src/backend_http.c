@@ -384,20 +384,15 @@ http_journal_read(lh_store *s, char **text, size_t *len, lh_diags *d)
 	httpstore *h = (httpstore *)s;
 	*text = NULL;
 	*len = 0;
-	FILE *f = fopen(h->jpath, "rb");
-	if (f == NULL) {
+	lh_buf b = {0};
+	b.p = lh_backend_slurp(h->jpath, &b.len);
+	if (b.p == NULL) {
 		if (errno == ENOENT)
 			return true;
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to recover the state journal",
-		    "Cannot open %s: %s.", h->jpath, strerror(errno));
+		    "Cannot read %s: %s.", h->jpath, strerror(errno));
 		return false;
 	}
-	lh_buf b = {0};
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		lh_buf_put(&b, tmp, n);
-	fclose(f);
 	if (b.len == 0) {
 		free(b.p);
 		return true;

@@ -145,6 +145,14 @@ migrate(const lh_backend *from, const lh_backend *to, const mig *m, bool empty_s
 	return ok;
 }
 
+static void
+print_configured(const lh_backend *c)
+{
+	printf("\n%s%sSuccessfully configured the backend \"%s\"! litehcl will automatically\n"
+	    "use this backend unless the backend configuration changes.%s\n", G, B,
+	    c->type_name, R);
+}
+
 static const char *const migrate_or_reconfigure =
     "A change in the backend configuration has been detected, which may require migrating existing state.\n\n"
     "If you wish to attempt automatic migration of the state, use \"litehcl init -migrate-state\".\n"
@@ -310,9 +318,7 @@ lh_cmd_init(int argc, char **argv)
 				goto fail;
 			if (!lh_backend_save(c, &d))
 				goto fail;
-			printf("\n%s%sSuccessfully configured the backend \"%s\"! litehcl will automatically\n"
-			    "use this backend unless the backend configuration changes.%s\n", G, B,
-			    c->type_name, R);
+			print_configured(c);
 		} else if ((c->hash == s->hash && bc.n == 0) || lh_backend_same(c, s)) {
 			/* Unchanged: check it still works; refresh the recorded hash. */
 			if (!check_backend(s, &d))
@@ -338,9 +344,7 @@ lh_cmd_init(int argc, char **argv)
 				goto fail;
 			if (!lh_backend_save(c, &d))
 				goto fail;
-			printf("\n%s%sSuccessfully configured the backend \"%s\"! litehcl will automatically\n"
-			    "use this backend unless the backend configuration changes.%s\n", G, B,
-			    c->type_name, R);
+			print_configured(c);
 		}
 	}
 	lh_cmd_flush_warnings(&d);
