@@ -291,7 +291,7 @@ resource "litellm_user" "k" {
 EOF
 	(cd "$k" && PG_CONN_STR="$URL" lh init -no-color >/dev/null 2>&1)
 done
-admin faults '{"path":"/user/new","kind":"latency","ms":15,"count":0}'
+admin faults '{"path":"/user/new","kind":"latency","ms":40,"count":0}'
 bad=""; partial=0; journals=0; i=0; seen=""
 while [ $i -lt "$trials" ]; do
 	i=$((i + 1))
@@ -299,12 +299,12 @@ while [ $i -lt "$trials" ]; do
 	psql_c "delete from crash.states; delete from crash.litehcl_journal" >/dev/null
 	# odd rounds: a random instant from the start (lock, refresh, journal writes
 	# included); even rounds: a random instant after the first create landed
-	delay=$(python3 -c "import random; print(round(random.uniform(0.05, 0.7 if $i % 2 else 0.35), 3))")
+	delay=$(python3 -c "import random; print(round(random.uniform(0.05, 1.2 if $i % 2 else 0.6), 3))")
 	(cd "$K1" && PG_CONN_STR="$URL" exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/kill.out" 2>&1) &
 	pid=$!
 	if [ $((i % 2)) -eq 0 ]; then
 		w=0
-		while [ "$(server_users @kill.test | wc -l)" -eq 0 ] && [ $w -lt 300 ]; do sleep 0.01; w=$((w + 1)); done
+		while ! curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | grep -q "@kill.test" && [ $w -lt 500 ]; do sleep 0.01; w=$((w + 1)); done
 	fi
 	sleep "$delay"
 	kill -9 "$pid" 2>/dev/null
