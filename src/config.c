@@ -1708,6 +1708,204 @@ lh_config_load_planned(lh_arena *a, const char *dir, const lh_var_input *vars,
 	return config_load(a, dir, vars, nvars, false, planned, d);
 }
 
+/* ---- override files ---------------------------------------------------------- */
+
+/* override.tf, override.tf.json, *_override.tf, *_override.tf.json */
+static bool
+is_override_file(const char *n)
+{
+	return strcmp(n, "override.tf") == 0 || strcmp(n, "override.tf.json") == 0 ||
+	    has_suffix(n, "_override.tf") || has_suffix(n, "_override.tf.json");
+}
+
+static bool
+same_header(const lh_node *x, const lh_node *y)
+{
+	if (strcmp(x->u.block.type, y->u.block.type) != 0 || x->u.block.nlabels != y->u.block.nlabels)
+		return false;
+	for (size_t i = 0; i < x->u.block.nlabels; i++)
+		if (strcmp(x->u.block.labels[i].text, y->u.block.labels[i].text) != 0)
+			return false;
+	return true;
+}
+
+/* The provider block's alias, or NULL. */
+static const char *
+provider_alias(const lh_node *b)
+{
+	const lh_node *body = b->u.block.body;
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind == LH_AST_ATTR && strcmp(it->u.attr.name, "alias") == 0)
+			return const_string(it->u.attr.expr);
+	}
+	return NULL;
+}
+
+/* A copy of body with ov merged in as Terraform merges an override block: each
+ * argument replaces the one of the same name (or is added); each nested block type
+ * replaces all the base's blocks of that type - except a resource's lifecycle, merged
+ * argument by argument. */
+static lh_node *
+merge_body(lh_arena *a, const lh_node *base, const lh_node *ov, bool merge_lifecycle)
+{
+	size_t cap = base->u.body.n + ov->u.body.n, n = 0;
+	lh_node **items = lh_arena_alloc(a, (cap ? cap : 1) * sizeof *items);
+	for (size_t i = 0; i < base->u.body.n; i++) {
+		lh_node *it = base->u.body.items[i];
+		bool replaced = false;
+		for (size_t k = 0; k < ov->u.body.n && !replaced; k++) {
+			const lh_node *o = ov->u.body.items[k];
+			if (it->kind == LH_AST_BLOCK && o->kind == LH_AST_BLOCK &&
+			    strcmp(it->u.block.type, o->u.block.type) == 0 &&
+			    !(merge_lifecycle && strcmp(o->u.block.type, "lifecycle") == 0))
+				replaced = true;	/* dropped: the override's blocks follow */
+		}
+		if (!replaced)
+			items[n++] = it;
+	}
+	for (size_t k = 0; k < ov->u.body.n; k++) {
+		lh_node *o = ov->u.body.items[k];
+		size_t j;
+		if (o->kind == LH_AST_ATTR) {
+			for (j = 0; j < n; j++)
+				if (items[j]->kind == LH_AST_ATTR && strcmp(items[j]->u.attr.name, o->u.attr.name) == 0)
+					break;
+			items[j == n ? n++ : j] = o;
+			continue;
+		}
+		if (merge_lifecycle && strcmp(o->u.block.type, "lifecycle") == 0) {
+			for (j = 0; j < n; j++)
+				if (items[j]->kind == LH_AST_BLOCK && strcmp(items[j]->u.block.type, "lifecycle") == 0)
+					break;
+			if (j < n) {
+				lh_node *m = lh_arena_alloc(a, sizeof *m);
+				*m = *items[j];
+				m->u.block.body = merge_body(a, items[j]->u.block.body, o->u.block.body, false);
+				items[j] = m;
+				continue;
+			}
+		}
+		items[n++] = o;
+	}
+	lh_node *b = lh_arena_alloc(a, sizeof *b);
+	*b = *base;
+	b->u.body.items = items;
+	b->u.body.n = n;
+	return b;
+}
+
+/* Merges the override file bodies (bodies[f] for override files, in name order) into
+ * the primary ones, as Terraform does; the override bodies are then set to NULL. */
+static void
+apply_overrides(lh_arena *a, const char **names, lh_node **bodies, size_t nn, lh_diags *d)
+{
+	/* primary files first, whatever the names' order; overrides only apply to them */
+	lh_node **ovs = lh_arena_alloc(a, (nn ? nn : 1) * sizeof *ovs);
+	for (size_t f = 0; f < nn; f++) {
+		ovs[f] = bodies[f] != NULL && is_override_file(names[f]) ? bodies[f] : NULL;
+		if (ovs[f] != NULL)
+			bodies[f] = NULL;
+	}
+	for (size_t f = 0; f < nn; f++) {
+		lh_node *ob = ovs[f];
+		if (ob == NULL)
+			continue;
+		for (size_t i = 0; i < ob->u.body.n; i++) {
+			lh_node *o = ob->u.body.items[i];
+			if (o->kind != LH_AST_BLOCK) {
+				derr(d, o->src, o->u.attr.name_start, o->u.attr.name_end, NULL, "Unsupported argument",
+				    "An argument named \"%s\" is not expected here.", o->u.attr.name);
+				continue;
+			}
+			const char *t = o->u.block.type;
+			bool found = false;
+			if (strcmp(t, "locals") == 0) {
+				/* each local value is overridden by name, wherever it is defined */
+				const lh_node *obody = o->u.block.body;
+				for (size_t k = 0; k < obody->u.body.n; k++) {
+					lh_node *oa = obody->u.body.items[k];
+					if (oa->kind != LH_AST_ATTR)
+						continue;
+					bool hit = false;
+					for (size_t g = 0; g < nn && !hit; g++)
+						for (size_t j = 0; bodies[g] && j < bodies[g]->u.body.n && !hit; j++) {
+							lh_node *bl = bodies[g]->u.body.items[j];
+							if (bl->kind != LH_AST_BLOCK || strcmp(bl->u.block.type, "locals") != 0)
+								continue;
+							const lh_node *bb = bl->u.block.body;
+							for (size_t q = 0; q < bb->u.body.n; q++)
+								if (bb->u.body.items[q]->kind == LH_AST_ATTR &&
+								    strcmp(bb->u.body.items[q]->u.attr.name, oa->u.attr.name) == 0) {
+									lh_node *one = lh_arena_alloc(a, sizeof *one);
+									*one = *bb;
+									one->u.body.items = &obody->u.body.items[k];
+									one->u.body.n = 1;
+									lh_node *m = lh_arena_alloc(a, sizeof *m);
+									*m = *bl;
+									m->u.block.body = merge_body(a, bb, one, false);
+									bodies[g]->u.body.items[j] = m;
+									hit = true;
+									break;
+								}
+						}
+					if (!hit)
+						derr(d, oa->src, oa->u.attr.name_start, oa->u.attr.name_end, "locals",
+						    "Missing base local value definition to override",
+						    "There is no local value named \"%s\". An override file can only override a local value that was already defined in a primary configuration file.",
+						    oa->u.attr.name);
+				}
+				continue;
+			}
+			for (size_t g = 0; g < nn && !found; g++)
+				for (size_t j = 0; bodies[g] && j < bodies[g]->u.body.n && !found; j++) {
+					lh_node *bl = bodies[g]->u.body.items[j];
+					if (bl->kind != LH_AST_BLOCK || !same_header(bl, o))
+						continue;
+					if (strcmp(t, "provider") == 0) {
+						const char *x = provider_alias(bl), *y = provider_alias(o);
+						if ((x == NULL) != (y == NULL) || (x && y && strcmp(x, y) != 0))
+							continue;
+					}
+					lh_node *m = lh_arena_alloc(a, sizeof *m);
+					*m = *bl;
+					m->u.block.body = merge_body(a, bl->u.block.body, o->u.block.body,
+					    strcmp(t, "resource") == 0);
+					bodies[g]->u.body.items[j] = m;
+					found = true;
+				}
+			if (found)
+				continue;
+			const char *l0 = o->u.block.nlabels > 0 ? o->u.block.labels[0].text : "";
+			const char *l1 = o->u.block.nlabels > 1 ? o->u.block.labels[1].text : "";
+			uint32_t hs = o->u.block.type_start, he = header_end(o);
+			if (strcmp(t, "resource") == 0)
+				derr(d, o->src, hs, he, NULL, "Missing resource to override",
+				    "There is no %s resource named \"%s\". An override file can only override a resource block defined in a primary configuration file.", l0, l1);
+			else if (strcmp(t, "variable") == 0)
+				derr(d, o->src, hs, he, NULL, "Missing base variable declaration to override",
+				    "There is no variable named \"%s\". An override file can only override a variable that was already declared in a primary configuration file.", l0);
+			else if (strcmp(t, "output") == 0)
+				derr(d, o->src, hs, he, NULL, "Missing base output definition to override",
+				    "There is no output named \"%s\". An override file can only override an output that was already defined in a primary configuration file.", l0);
+			else if (strcmp(t, "provider") == 0)
+				derr(d, o->src, hs, he, NULL, "Missing base provider configuration for override",
+				    "There is no %s provider configuration with the alias \"%s\". An override file can only override an aliased provider configuration that was already defined in a primary configuration file.",
+				    l0, provider_alias(o) ? provider_alias(o) : "");
+			else if (strcmp(t, "terraform") == 0) {
+				/* no base terraform block: the override's stands alone */
+				lh_node *nb = lh_arena_alloc(a, sizeof *nb);
+				*nb = *ob;
+				nb->u.body.items = &ob->u.body.items[i];
+				nb->u.body.n = 1;
+				bodies[f] = nb;
+			} else
+				derr(d, o->src, hs, he, NULL, "Unsupported block type",
+				    "Blocks of type \"%s\" are not expected here.", t);
+		}
+	}
+}
+
 static lh_config *
 config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
     bool validate_only, const cJSON *planned, lh_diags *d)
@@ -1759,6 +1957,9 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 		bodies[i] = has_suffix(names[i], ".json") ? lh_config_json_parse(a, src, d) :
 		    lh_parse_file(a, src, d);
 	}
+	if (d->errors > before)
+		return NULL;
+	apply_overrides(a, names, bodies, nn, d);
 	if (d->errors > before)
 		return NULL;
 	/* terraform blocks first: the provider source appears in messages */

@@ -1,0 +1,9 @@
+output "nope" {
+  value = 1
+}
+variable "nv" {
+  default = 1
+}
+locals {
+  zz = 1
+}
