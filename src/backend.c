@@ -297,7 +297,9 @@ parse_any(const char *path, const char *name, lh_diags *d, bool only_if_backend)
 	lh_source *src = lh_source_load(d->a, path, name, d);
 	if (src == NULL)
 		return NULL;
-	if (only_if_backend && memmem(src->text, src->len, "backend", 7) == NULL)
+	/* Most files (thousands of resources) have no backend block: skip parsing them. */
+	if (only_if_backend && (memmem(src->text, src->len, "backend", 7) == NULL ||
+	    memmem(src->text, src->len, "terraform", 9) == NULL))
 		return NULL;
 	if (has_suffix(path, ".json"))
 		return lh_config_json_parse(d->a, src, d);

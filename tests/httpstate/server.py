@@ -4,7 +4,7 @@ backend_http suite (and for Terraform itself in the same suite).  Listens on 127
 only.
 
   GET    /state/NAME            200 + the state, 404 when there is none
-  POST   /state/NAME[?ID=lock]  stores the body (Content-MD5 checked when sent); while the
+  POST   /state/NAME[?ID=lock]  (or PUT) stores the body (Content-MD5 checked when sent); while the
                                 state is locked, the lock's ID is required (409 otherwise)
   DELETE /state/NAME            forgets the state
   LOCK   /state/NAME            Terraform's default lock method: body = lock info JSON;
@@ -125,7 +125,7 @@ class Handler(BaseHTTPRequestHandler):
                 if name not in states:
                     return self.answer(404, entry=entry)
                 return self.answer(200, states[name], entry=entry)
-            if m == "POST":
+            if m in ("POST", "PUT"):
                 if held is not None and query.get("ID", [None])[0] != held.get("ID"):
                     return self.answer(409, json.dumps(held).encode(), entry=entry)
                 states[name] = data

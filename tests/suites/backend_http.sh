@@ -148,6 +148,18 @@ curl -s -u "$HU:$HP" -X DELETE --data '{"ID":"gitlab-holder-9"}' "$S/state/gl/lo
 if [ $rc -eq 1 ] && has "$WORK/o" "HTTP remote state already locked: ID=gitlab-holder-9"; then ok "409 from a GitLab-style lock: a conflict naming the holder"
 else fail "409 conflict" "rc=$rc" "$(head -8 "$WORK/o")"; fi
 
+# update_method = "PUT"
+P="$WORK/put"
+cfg "$P" 1 "    address       = \"$S/state/put\"
+    update_method = \"PUT\""
+(cd "$P" && lh init -no-color >/dev/null 2>&1 && lh apply -auto-approve -no-color >"$WORK/o" 2>&1)
+rc=$?
+pm=$(srvlog "$S" | python3 -c '
+import json, sys
+print(" ".join(sorted({e["method"] for e in map(json.loads, sys.stdin) if e["path"] == "/state/put"})))')
+if [ $rc -eq 0 ] && [ "$pm" = "GET PUT" ]; then ok "update_method = \"PUT\" uploads with PUT"
+else fail "update_method PUT" "rc=$rc methods=$pm" "$(tail -3 "$WORK/o")"; fi
+
 # no lock_address: no locking
 N="$WORK/nolock"
 cfg "$N" 1 "    address = \"$S/state/nolock\""

@@ -8,7 +8,7 @@
 # random instants of a 300-user apply recovered from another directory, passwords
 # never shown or stored, and - when terraform is installed - Terraform 1.11 reading what
 # litehcl wrote, litehcl reading what Terraform wrote, and each locked out by the other.
-# BACKEND_KILL_TRIALS (default 4) sets the number of kill -9 rounds.
+# BACKEND_KILL_TRIALS (default 3) sets the number of kill -9 rounds.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/pg_lib.sh"
 
@@ -187,7 +187,7 @@ else fail "destroy + workspace delete" "rc=$rc rows=$rows" "$(tail -n 3 "$WORK/o
 # ---------------------------------------------------------------- locking
 # A session holding Terraform's advisory lock on the default row (what a terraform run does)
 rowid=$(psql_c "select id from terraform_remote_state.states where name = 'default'")
-("$PG_BIN/psql" -X -q -d "$PG_URL" -c "select pg_advisory_lock($rowid)" -c "select pg_sleep(3)" >/dev/null 2>&1) &
+("$PG_BIN/psql" -X -q -d "$PG_URL" -c "select pg_advisory_lock($rowid)" -c "select pg_sleep(2)" >/dev/null 2>&1) &
 holder=$!
 sleep 0.7
 (cd "$A" && lh plan -no-color >"$WORK/o" 2>&1)
@@ -206,7 +206,7 @@ else fail "-lock-timeout waits then succeeds" "rc=$rc waited=$((t1 - t0))s" "$(t
 # two litehcl runs: a slow apply (latency on /user/new) holds the lock
 write_cfg "$A" 4
 write_cfg "$B" 4
-admin faults '{"path":"/user/new","kind":"latency","ms":2500,"count":1}'
+admin faults '{"path":"/user/new","kind":"latency","ms":2000,"count":1}'
 (cd "$A" && exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/holder.out" 2>&1) &
 holder=$!
 sleep 1
@@ -271,7 +271,7 @@ else fail "init -migrate-state pg -> local" "rc1=$rc1 rc2=$rc2 rc3=$rc3" "$(tail
 
 # ---------------------------------------------------------------- kill -9, recovery elsewhere
 N=300
-trials=${BACKEND_KILL_TRIALS:-4}
+trials=${BACKEND_KILL_TRIALS:-3}
 K1="$WORK/k1"; K2="$WORK/k2"
 mkdir -p "$K1" "$K2"
 for k in "$K1" "$K2"; do
@@ -373,7 +373,7 @@ else fail "litehcl reads what Terraform wrote" "rc=$rc" "$(cat "$WORK/o" "$WORK/
 
 # lock exclusion both ways, in workspace tfws
 printf 'terraform {\n  backend "pg" {}\n}\noutput "from" {\n  value = "terraform again"\n}\n' >"$TW/main.tf"
-( (sleep 4; echo no) | (cd "$TW" && exec terraform apply -no-color >"$WORK/tfhold.out" 2>&1) ) &
+( (sleep 3; echo no) | (cd "$TW" && exec terraform apply -no-color >"$WORK/tfhold.out" 2>&1) ) &
 holder=$!
 i=0
 while ! grep -q "Enter a value" "$WORK/tfhold.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
@@ -382,7 +382,7 @@ rc=$?
 wait $holder
 if [ $rc -eq 1 ] && has "$WORK/o" "Workspace is already locked: tfws"; then ok "terraform apply at its prompt holds the lock: litehcl is refused"
 else fail "terraform holds the lock: litehcl is refused" "rc=$rc" "$(head -8 "$WORK/o")" "$(tail -3 "$WORK/tfhold.out")"; fi
-admin faults '{"path":"/user/new","kind":"latency","ms":3000,"count":1}'
+admin faults '{"path":"/user/new","kind":"latency","ms":2500,"count":1}'
 write_cfg "$A" 5
 (cd "$A" && exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/holder.out" 2>&1) &
 holder=$!
