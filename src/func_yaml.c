@@ -518,22 +518,61 @@ scalar(ydec *d, yaml_event_t *ev)
 	return v;
 }
 
+/* A mapping's entries so far: a later key replaces an earlier one. */
+typedef struct {
+	const char **keys;
+	lh_value **vals;
+	size_t n, cap;
+} entries;
+
+static void
+put_entry(lh_arena *a, entries *e, const char *key, lh_value *v)
+{
+	size_t j = 0;
+	while (j < e->n && strcmp(e->keys[j], key) != 0)
+		j++;
+	if (j == e->n) {
+		if (e->n == e->cap) {
+			size_t nc = e->cap ? 2 * e->cap : 8;
+			e->keys = lh_arena_grow(a, e->keys, e->n * sizeof *e->keys, nc * sizeof *e->keys,
+			    sizeof(void *));
+			e->vals = lh_arena_grow(a, e->vals, e->n * sizeof *e->vals, nc * sizeof *e->vals,
+			    sizeof(void *));
+			e->cap = nc;
+		}
+		e->n++;
+	}
+	e->keys[j] = key;
+	e->vals[j] = v;
+}
+
+/* The start of a mapping or sequence: its tag must be absent or want ("map", "seq");
+ * its anchor (if any) begins.  Returns false after an error; *name is the anchor. */
+static bool
+collection_start(ydec *d, yaml_event_t *ev, const char *tag, const char *anc, const char *want,
+    const char *what, char **name)
+{
+	lh_arena *a = d->c->a;
+	if (tag != NULL && (strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) != 0 ||
+	    strcmp(tag + strlen(TAG_PREFIX), want) != 0)) {
+		event_error(d, ev, lh_arena_printf(a, "can't interpret %s as %s", what, tag));
+		return false;
+	}
+	*name = anc ? lh_arena_strdup(a, anc) : NULL;
+	if (*name)
+		begin_anchor(d, *name);
+	return true;
+}
+
 static lh_value *
 mapping(ydec *d, yaml_event_t *ev)
 {
 	lh_arena *a = d->c->a;
-	const char *tag = (const char *)ev->data.mapping_start.tag;
-	if (tag != NULL && strcmp(tag, TAG_PREFIX "map") != 0) {
-		event_error(d, ev, lh_arena_printf(a, "can't interpret mapping as %s", tag));
+	char *name;
+	if (!collection_start(d, ev, (const char *)ev->data.mapping_start.tag,
+	    (const char *)ev->data.mapping_start.anchor, "map", "mapping", &name))
 		return NULL;
-	}
-	const char *anc = (const char *)ev->data.mapping_start.anchor;
-	char *name = anc ? lh_arena_strdup(a, anc) : NULL;
-	if (name)
-		begin_anchor(d, name);
-	size_t n = 0, cap = 8;
-	const char **keys = lh_arena_alloc(a, cap * sizeof *keys);
-	lh_value **vals = lh_arena_alloc(a, cap * sizeof *vals);
+	entries e = { 0 };
 	for (;;) {
 		yaml_event_t k;
 		if (!next(d, &k))
@@ -542,81 +581,54 @@ mapping(ydec *d, yaml_event_t *ev)
 			yaml_event_delete(&k);
 			break;
 		}
+		const char *fail = NULL;
+		lh_value *kv = NULL, *m = NULL;
+		bool merge = false;
 		if (k.type != YAML_SCALAR_EVENT) {
-			event_error(d, &k, "only strings are allowed as mapping keys");
-			yaml_event_delete(&k);
-			return NULL;
-		}
-		bool merge;
-		const char *err = NULL;
-		lh_value *kv = resolve(d, (const char *)k.data.scalar.tag, (const char *)k.data.scalar.value,
-		    k.data.scalar.length, k.data.scalar.style, &merge, &err);
-		if (kv == NULL) {
-			d->err = err;	/* go-cty-yaml does not position key errors */
-			yaml_event_delete(&k);
-			return NULL;
-		}
-		if (merge) {
-			lh_value *m = next_node(d);
-			if (m == NULL) {
+			fail = "only strings are allowed as mapping keys";
+		} else {
+			const char *err = NULL;
+			kv = resolve(d, (const char *)k.data.scalar.tag, (const char *)k.data.scalar.value,
+			    k.data.scalar.length, k.data.scalar.style, &merge, &err);
+			if (kv == NULL) {
+				d->err = err;	/* go-cty-yaml does not position key errors */
 				yaml_event_delete(&k);
 				return NULL;
 			}
-			if (!lh_is_mapping(m->type) || lh_val_is_null(m)) {
-				event_error(d, &k, lh_arena_printf(a, "cannot merge %s into mapping",
-				    lh_val_is_null(m) ? "dynamic" : lh_type_friendly(a, m->type)));
+		}
+		if (fail == NULL && merge) {
+			/* "<<": the entries of a mapping (an alias, usually) join this one */
+			if ((m = next_node(d)) == NULL) {
 				yaml_event_delete(&k);
 				return NULL;
 			}
-			yaml_event_delete(&k);
-			for (size_t i = 0; i < m->u.map.n; i++) {
-				size_t j = 0;
-				while (j < n && strcmp(keys[j], m->u.map.keys[i]) != 0)
-					j++;
-				if (j == n) {
-					if (n == cap) {
-						keys = lh_arena_grow(a, keys, n * sizeof *keys, 2 * cap * sizeof *keys, sizeof(void *));
-						vals = lh_arena_grow(a, vals, n * sizeof *vals, 2 * cap * sizeof *vals, sizeof(void *));
-						cap *= 2;
-					}
-					n++;
-				}
-				keys[j] = m->u.map.keys[i];
-				vals[j] = m->u.map.vals[i];
-			}
-			continue;
+			if (!lh_is_mapping(m->type) || lh_val_is_null(m))
+				fail = lh_arena_printf(a, "cannot merge %s into mapping",
+				    lh_val_is_null(m) ? "dynamic" : lh_type_friendly(a, m->type));
+		} else if (fail == NULL) {
+			const char *cerr = NULL;
+			if (!lh_val_is_null(kv) && (kv = lh_val_convert(a, kv, &lh_type_string, &cerr)) == NULL)
+				fail = "only strings are allowed as mapping keys";
+			else if (lh_val_is_null(kv))
+				fail = "mapping key cannot be null";
 		}
-		const char *cerr = NULL;
-		lh_value *ks = lh_val_is_null(kv) ? kv : lh_val_convert(a, kv, &lh_type_string, &cerr);
-		if (ks == NULL) {
-			event_error(d, &k, "only strings are allowed as mapping keys");
-			yaml_event_delete(&k);
-			return NULL;
-		}
-		if (lh_val_is_null(ks)) {
-			event_error(d, &k, "mapping key cannot be null");
+		if (fail != NULL) {
+			event_error(d, &k, fail);
 			yaml_event_delete(&k);
 			return NULL;
 		}
 		yaml_event_delete(&k);
+		if (merge) {
+			for (size_t i = 0; i < m->u.map.n; i++)
+				put_entry(a, &e, m->u.map.keys[i], m->u.map.vals[i]);
+			continue;
+		}
 		lh_value *v = next_node(d);
 		if (v == NULL)
 			return NULL;
-		size_t j = 0;
-		while (j < n && strcmp(keys[j], ks->u.str.s) != 0)
-			j++;
-		if (j == n) {
-			if (n == cap) {
-				keys = lh_arena_grow(a, keys, n * sizeof *keys, 2 * cap * sizeof *keys, sizeof(void *));
-				vals = lh_arena_grow(a, vals, n * sizeof *vals, 2 * cap * sizeof *vals, sizeof(void *));
-				cap *= 2;
-			}
-			n++;
-		}
-		keys[j] = ks->u.str.s;
-		vals[j] = v;
+		put_entry(a, &e, kv->u.str.s, v);
 	}
-	lh_value *obj = lh_val_object(a, keys, vals, n);
+	lh_value *obj = lh_val_object(a, e.keys, e.vals, e.n);
 	if (name)
 		complete_anchor(d, name, obj);
 	return obj;
@@ -626,15 +638,10 @@ static lh_value *
 sequence(ydec *d, yaml_event_t *ev)
 {
 	lh_arena *a = d->c->a;
-	const char *tag = (const char *)ev->data.sequence_start.tag;
-	if (tag != NULL && strcmp(tag, TAG_PREFIX "seq") != 0) {
-		event_error(d, ev, lh_arena_printf(a, "can't interpret sequence as %s", tag));
+	char *name;
+	if (!collection_start(d, ev, (const char *)ev->data.sequence_start.tag,
+	    (const char *)ev->data.sequence_start.anchor, "seq", "sequence", &name))
 		return NULL;
-	}
-	const char *anc = (const char *)ev->data.sequence_start.anchor;
-	char *name = anc ? lh_arena_strdup(a, anc) : NULL;
-	if (name)
-		begin_anchor(d, name);
 	size_t n = 0, cap = 8;
 	lh_value **items = lh_arena_alloc(a, cap * sizeof *items);
 	for (;;) {
