@@ -8,8 +8,9 @@
  * nested block types (lifecycle, validation, required_providers ...).  Strings are
  * templates ("${var.x}"), except where Terraform reads an expression (a variable's
  * type, depends_on, ignore_changes, import's to) where the string is parsed as one.
- * Expression nodes parsed from a string carry exact byte ranges in the .tf.json file
- * when the string has no JSON escapes; otherwise the whole string's range. */
+ * Expression nodes parsed from a string carry byte ranges in the .tf.json file: the
+ * string's start plus the offset in its decoded text, as HCL computes them (so after
+ * an escape they lie a few bytes early, exactly where Terraform points too). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,7 +361,7 @@ string_expr(jp *p, const jv *v, bool expr_mode)
 	lh_node *n = expr_mode ? lh_parse_expr(p->a, sub, &d) : lh_parse_template(p->a, sub, &d);
 	uint32_t off = v->start + 1;
 	for (lh_diag *g = d.head; g != NULL; g = g->next) {
-		uint32_t s = v->escaped ? v->start : g->start + off, e = v->escaped ? v->end : g->end + off;
+		uint32_t s = g->start + off, e = g->end + off;	/* decoded offsets, as HCL */
 		lh_diag_add(p->d, g->sev, p->src, s, e, g->summary, g->detail ? "%s" : NULL, g->detail);
 	}
 	if (n == NULL || d.errors > 0) {
@@ -368,7 +369,7 @@ string_expr(jp *p, const jv *v, bool expr_mode)
 		return NULL;
 	}
 	/* the template tree's own range is the string's, quotes included */
-	remap(n, p->src, off, v->escaped, v->start, v->end);
+	remap(n, p->src, off, false, v->start, v->end);
 	if (!expr_mode) {
 		n->start = v->start;
 		n->end = v->end;
