@@ -167,13 +167,7 @@ typedef struct mctx {
 static mctx *
 ctx_of(lh_rctx *rc)
 {
-	size_t i = lh_rtype_index(&lh_res_team_member);
-	if (rc->priv[i] == NULL) {
-		rc->priv[i] = calloc(1, sizeof(mctx));
-		if (rc->priv[i] == NULL)
-			abort();
-	}
-	return rc->priv[i];
+	return lh_rctx_slot(rc, &lh_res_team_member, sizeof(mctx));
 }
 
 static void

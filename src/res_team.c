@@ -268,13 +268,7 @@ typedef struct tcache {
 static tcache *
 cache_of(lh_rctx *rc)
 {
-	size_t i = lh_rtype_index(&lh_res_team);
-	if (rc->priv[i] == NULL) {
-		rc->priv[i] = calloc(1, sizeof(tcache));
-		if (rc->priv[i] == NULL)
-			abort();
-	}
-	return rc->priv[i];
+	return lh_rctx_slot(rc, &lh_res_team, sizeof(tcache));
 }
 
 static void

@@ -192,6 +192,9 @@ cJSON *lh_attr_to_api(const lh_attr *at, const cJSON *v);
 bool lh_rop_submit(lh_rctx *rc, lh_rop *op);
 /* Frees the results inside op (attrs, summary, detail, note, priv). */
 void lh_rop_clear(lh_rop *op);
+/* rt's slot of rc: size zeroed bytes allocated on first use, freed by rt's ctx_free
+ * (lh_rctx_clear). */
+void *lh_rctx_slot(lh_rctx *rc, const lh_rtype *rt, size_t size);
 /* Frees the types' slots of rc (not rc itself, not its http). */
 void lh_rctx_clear(lh_rctx *rc);
 

@@ -251,6 +251,18 @@ lh_rop_clear(lh_rop *op)
 	op->summary = op->detail = op->note = NULL;
 }
 
+void *
+lh_rctx_slot(lh_rctx *rc, const lh_rtype *rt, size_t size)
+{
+	size_t i = lh_rtype_index(rt);
+	if (rc->priv[i] == NULL) {
+		rc->priv[i] = calloc(1, size);
+		if (rc->priv[i] == NULL)
+			abort();
+	}
+	return rc->priv[i];
+}
+
 void
 lh_rctx_clear(lh_rctx *rc)
 {
