@@ -159,9 +159,35 @@ keyword(const unsigned char *s, size_t n)
 static lh_tok
 directive(lh_lexer *lx, const unsigned char *s, const unsigned char *e)
 {
-	const unsigned char *p = e, *w;
-	while (*p == ' ' || *p == '\t')
-		p++;
+	const unsigned char *p = e, *w, *end = lx->base + lx->len, *bad;
+	/* HashiCorp's scanner makes "%{" and the keyword two tokens: spaces, newlines
+	 * and comments may come between them (the formatter keeps them) */
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\n') {
+			p++;
+		} else if (*p == '\r' && p[1] == '\n') {
+			p += 2;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const unsigned char *c = p + 2;
+			while (c + 1 < end && !(c[0] == '*' && c[1] == '/'))
+				c++;
+			if (c + 1 >= end)
+				return fail(lx, p, p + 2, "Unterminated comment",
+				    "There is no closing marker \"*/\" for this comment before the end of the file.");
+			if ((bad = check_text(lx, p + 2, c)) != NULL)
+				return bad_byte(lx, bad);
+			p = c + 2;
+		} else if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+			const unsigned char *c = p;
+			while (c < end && *c != '\n')
+				c++;
+			if ((bad = check_text(lx, p, c)) != NULL)
+				return bad_byte(lx, bad);
+			p = c;
+		} else {
+			break;
+		}
+	}
 	w = p;
 	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
 	    *p == '_' || *p == '-')

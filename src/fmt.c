@@ -482,11 +482,34 @@ on_token(void *ctx, int code, uint32_t off, uint32_t len)
 	const char *p = text + off;
 	switch (code) {
 	case TK_TIF: case TK_TELSE: case TK_TENDIF: case TK_TFOR: case TK_TENDFOR: {
-		/* "%{ if": the control opener and the keyword are two tokens */
+		/* "%{ if": the control opener and the keyword are two tokens, with any
+		 * newlines and comments between them */
 		uint32_t n = p[2] == '~' ? 3 : 2, w = n;
-		while (p[w] == ' ' || p[w] == '\t')
-			w++;
 		stream_push(c, K_TCONTROL, off, n);
+		while (w < len) {
+			uint32_t e = w;
+			if (p[w] == ' ' || p[w] == '\t') {
+				w++;
+				continue;
+			}
+			if (p[w] == '\n' || (p[w] == '\r' && p[w + 1] == '\n')) {
+				e = w + (p[w] == '\n' ? 1 : 2);
+				stream_push(c, K_NL, off + w, e - w);
+			} else if (p[w] == '/' && p[w + 1] == '*') {
+				for (e = w + 2; e + 1 < len && !(p[e] == '*' && p[e + 1] == '/'); e++)
+					;
+				e += 2;
+				stream_push(c, K_COMMENT, off + w, e - w);
+			} else if (p[w] == '#' || (p[w] == '/' && p[w + 1] == '/')) {
+				while (e < len && p[e] != '\n')
+					e++;
+				e += e < len;
+				stream_push(c, K_COMMENT, off + w, e - w);
+			} else {
+				break;
+			}
+			w = e;
+		}
 		stream_push(c, K_IDENT, off + w, len - w);
 		break;
 	}
