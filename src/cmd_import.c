@@ -210,7 +210,9 @@ lh_cmd_import(int argc, char **argv)
 	}
 	size_t nvi = 0;
 	lh_var_input *vi = lh_config_var_inputs(a, &vars, 1, &nvi);
+	lh_config_set_input(input);
 	lh_config *cfg = lh_config_load(a, ".", vi, nvi, &d);
+	lh_config_set_input(false);
 	if (cfg == NULL || d.errors > 0)
 		goto fail;
 	if (!lh_cmd_open_state_provider(state_path, lock, lock_timeout, "OperationTypeImport",

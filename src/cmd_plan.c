@@ -657,7 +657,10 @@ run(int kind, int argc, char **argv)
 		if (cfg == NULL || d.errors > 0 || !secret_vars_match(a, cfg, saved, &d))
 			goto fail;
 	} else {
+		/* a required variable without a value is asked for on a terminal */
+		lh_config_set_input(input && !json);
 		cfg = lh_config_load(a, ".", vi, nvi, &d);
+		lh_config_set_input(false);
 	}
 	if (cfg == NULL || d.errors > 0)
 		goto fail;

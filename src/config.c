@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -1441,6 +1442,49 @@ var_declared(const char *name, void *ctx)
 	return find_var(ctx, name) >= 0;
 }
 
+/* ---- asking for a required variable on a terminal (Terraform's -input) ---- */
+
+static bool s_input = false;
+
+void
+lh_config_set_input(bool on)
+{
+	s_input = on;
+}
+
+/* Asks for var.NAME as Terraform does ("var.NAME", its description, "Enter a value:")
+ * when input is allowed and stdin and stdout are terminals; the answer, or NULL. */
+static const char *
+prompt_var(lh_config *cfg, const lh_variable *v)
+{
+	if (!s_input || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return NULL;
+	printf("var.%s\n", v->name);
+	if (v->description != NULL && *v->description)
+		printf("  %s\n\n", v->description);
+	printf("  Enter a value: ");
+	fflush(stdout);
+	/* a secret is not echoed */
+	struct termios old, quiet;
+	bool hide = (v->sensitive || v->ephemeral) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (hide) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char line[8192];
+	char *got = fgets(line, sizeof line, stdin);
+	if (hide) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stdout);
+	}
+	fputc('\n', stdout);
+	if (got == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return lh_arena_strdup(cfg->a, line);
+}
+
 /* The value of a variable given as raw text (environment, -var). */
 static lh_value *
 raw_value(lh_config *cfg, lh_variable *v, const lh_var_assign *as, lh_diags *d)
@@ -1482,6 +1526,18 @@ eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 		lh_value *val = NULL;
 		const cJSON *pv = cfg->priv->planned != NULL ?
 		    cJSON_GetObjectItemCaseSensitive(cfg->priv->planned, v->name) : NULL;
+		lh_var_assign asked;
+		if (pv == NULL && last == NULL && v->def == NULL && !cfg->priv->validate_only &&
+		    body_attr(b->u.block.body, "default") == NULL) {
+			const char *ans = prompt_var(cfg, v);
+			if (ans != NULL) {
+				memset(&asked, 0, sizeof asked);
+				asked.name = v->name;
+				asked.from = LH_VSRC_CLI;
+				asked.raw = ans;
+				last = &asked;
+			}
+		}
 		if (pv != NULL) {
 			/* apply PLANFILE: the value the plan was made with, whatever the
 			 * environment or tfvars say now (as Terraform) */

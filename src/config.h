@@ -210,6 +210,11 @@ struct cJSON;
 lh_config *lh_config_load_planned(lh_arena *a, const char *dir, const lh_var_input *vars,
     size_t nvars, const struct cJSON *planned, lh_diags *d);
 
+/* Allows asking for required variables without a value on a terminal (plan, apply,
+ * destroy, import, console: Terraform's -input, default true there); off by default,
+ * and never when stdin or stdout is not a terminal. */
+void lh_config_set_input(bool on);
+
 /* True when variable v's value must never be written into a saved plan: it is
  * sensitive or ephemeral, or its value reaches a sensitive argument (the provider's
  * api_key, a resource argument the schema marks sensitive) directly or through

@@ -135,3 +135,60 @@ else
 fi
 [ "$(jq -r '.outputs.team.value' terraform.tfstate)" = blue ] && ok "saved plan: the state's outputs are the planned ones" ||
 	fail "saved plan: the state's outputs are the planned ones" "$(jq -c .outputs terraform.tfstate)"
+
+# ---- a required variable without a value is asked for on a terminal ----
+export LITELLM_API_KEY="$KEY"
+new_dir prompt
+cat > main.tf <<'EOF2'
+variable "alias" {
+  type        = string
+  description = "The user's alias"
+}
+resource "litellm_user" "u" {
+  user_email = "prompt@example.com"
+  user_alias = var.alias
+}
+EOF2
+cat > ptyrun.py <<'EOF2'
+import os, pty, sys, select, time
+args = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(args[0], args)
+out = b""
+sent = False
+deadline = time.time() + 20
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not sent and b"Enter a value:" in out:
+            os.write(fd, b"typed-alias\n")
+            sent = True
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.WEXITSTATUS(st))
+EOF2
+python3 ptyrun.py "$LITEHCL" plan -no-color >pty.out 2>&1
+rc=$?
+tr -d '\r' < pty.out > pty.txt
+if [ $rc -eq 0 ] && grep -q '^var.alias$' pty.txt && grep -q "^  The user's alias$" pty.txt && grep -q 'Enter a value:' pty.txt &&
+    grep -q 'user_alias *= "typed-alias"' pty.txt; then
+	ok "prompt: var.NAME, its description, Enter a value: - and the answer is used"
+else
+	fail "prompt: var.NAME, its description, Enter a value: - and the answer is used" "rc=$rc" "$(head -30 pty.txt)"
+fi
+python3 ptyrun.py "$LITEHCL" plan -no-color -input=false >pty.out 2>&1
+rc=$?
+[ $rc -eq 1 ] && ! grep -q 'Enter a value' pty.out && grep -q 'No value for required variable' pty.out &&
+	ok "prompt: -input=false does not ask" || fail "prompt: -input=false does not ask" "rc=$rc" "$(head -20 pty.out)"
+"$LITEHCL" plan -no-color </dev/null >out.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && ! grep -q 'Enter a value' out.txt && grep -q 'No value for required variable' out.txt &&
+	ok "prompt: not when stdin is not a terminal" || fail "prompt: not when stdin is not a terminal" "rc=$rc" "$(cat out.txt)"
