@@ -330,7 +330,8 @@ lh_backend_from_config(const char *dir, const char *const *overrides, size_t nov
 		files[nf++] = lh_xstrdup(n);
 	}
 	closedir(dp);
-	qsort(files, nf, sizeof *files, cmp_str);
+	if (nf > 1)	/* never qsort(NULL, 0, ...): undefined (UBSan) */
+		qsort(files, nf, sizeof *files, cmp_str);
 	lh_backend *b = NULL;
 	const lh_node *first = NULL;
 	int errs = d->errors;
@@ -823,7 +824,8 @@ lh_backend_workspaces(const lh_backend *b, char ***names, size_t *n, lh_diags *d
 		}
 		closedir(dp);
 	}
-	qsort(v + 1, k - 1, sizeof *v, cmp_str);
+	if (k > 2)
+		qsort(v + 1, k - 1, sizeof *v, cmp_str);
 	*names = v;
 	*n = k;
 	return true;
