@@ -96,11 +96,11 @@ FUZZ_OBJ = $(SRC:src/%.c=$(BUILD)/fuzz/obj/%.o) $(GEN_C:$(GEN_DIR)/%.c=$(BUILD)/
 
 $(BUILD)/fuzz/obj/%.o: src/%.c $(GEN_H) $(wildcard src/*.h)
 	@mkdir -p $(BUILD)/fuzz/obj
-	clang $(FUZZ_CFLAGS) -Isrc -I$(GEN_DIR) -c -o $@ $<
+	clang $(FUZZ_CFLAGS) $(INC) -c -o $@ $<
 
 $(BUILD)/fuzz/obj/%.o: $(GEN_DIR)/%.c $(GEN_H)
 	@mkdir -p $(BUILD)/fuzz/obj
-	clang $(FUZZ_CFLAGS) -Isrc -I$(GEN_DIR) -c -o $@ $<
+	clang $(FUZZ_CFLAGS) $(INC) -c -o $@ $<
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -I$(GEN_DIR) -o $@ $< $(FUZZ_OBJ) $(LIBS)
