@@ -7,6 +7,8 @@
  * independent ones; resources depending on a failed one are skipped. */
 #include "apply.h"
 
+#include "config_refs.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -662,47 +664,11 @@ dupn(const cJSON *v)
 
 /* ---- the configuration and variables of a saved plan (for show -json) ---- */
 
-static void
-ref_add(void *ctx, const lh_node *root, const lh_node *step)
-{
-	cJSON *arr = ctx;
-	char buf[512];
-	if (step != NULL && step->kind == LH_AST_GETATTR)
-		snprintf(buf, sizeof buf, "%s.%s", root->u.var.name, step->u.getattr.name);
-	else
-		snprintf(buf, sizeof buf, "%s", root->u.var.name);
-	const cJSON *e;
-	cJSON_ArrayForEach(e, arr)
-		if (strcmp(cJSON_GetStringValue(e), buf) == 0)
-			return;
-	cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
-}
-
-/* Terraform's expression representation: {"references": [...]} when e refers to
- * anything, else {"constant_value": v} (never for a sensitive argument). */
+/* Terraform's expression representation (config_refs.c) */
 static cJSON *
 expr_json(lh_config *cfg, const lh_node *e, bool sensitive)
 {
-	cJSON *x = cJSON_CreateObject(), *refs = cJSON_CreateArray();
-	lh_eval_walk_refs(e, ref_add, refs);
-	if (refs->child != NULL) {
-		cJSON_AddItemToObject(x, "references", refs);
-		return x;
-	}
-	cJSON_Delete(refs);
-	if (sensitive)
-		return x;
-	lh_arena *a = lh_arena_new();
-	lh_diags qd;
-	lh_diags_init(&qd, a);
-	lh_value *v = lh_config_eval(cfg, e, NULL, NULL, &qd);
-	const char *err = NULL;
-	cJSON *j = v != NULL && qd.errors == 0 && !lh_val_has_sensitive(v) ?
-	    lh_val_to_cjson(v, &err) : NULL;
-	if (j != NULL)
-		cJSON_AddItemToObject(x, "constant_value", j);
-	lh_arena_free(a);
-	return x;
+	return lh_refs_expr_json(cfg, e, sensitive);
 }
 
 static cJSON *
@@ -738,6 +704,11 @@ config_json(lh_config *cfg)
 		cJSON_AddItemToArray(rs, x);
 	}
 	put(rm, "resources", rs);
+	cJSON *os = lh_refs_outputs_json(cfg);
+	if (os->child != NULL)
+		put(rm, "outputs", os);
+	else
+		cJSON_Delete(os);
 	cJSON *vs = cJSON_CreateObject();
 	for (size_t i = 0; i < cfg->nvariables; i++) {
 		const lh_variable *v = cfg->variables[i];
@@ -848,6 +819,7 @@ lh_run_plan_to_json(const lh_run *r)
 	if (r->cfg != NULL) {
 		put(j, "tf_configuration", config_json(r->cfg));
 		put(j, "tf_variables", variables_json(r->cfg));
+		put(j, "tf_relevant_attributes", lh_refs_relevant_json(r->cfg, r->plan));
 	}
 	cJSON *ds = cJSON_CreateArray();
 	for (size_t i = 0; i < p->ndrift; i++) {

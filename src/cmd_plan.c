@@ -156,6 +156,9 @@ progress_print(const lh_cmd_out *o, const char *addr, const char *type, const ch
 			t = strcmp(ev, "import_done") == 0 ? "import_complete" : "import_start";
 			msg = verb(ev);
 		}
+		/* a finished delete has no id any more (Terraform) */
+		if (strcmp(ev, "delete_done") == 0)
+			id = NULL;
 		if (id != NULL) {
 			cJSON_AddStringToObject(hook, "id_key", "id");
 			cJSON_AddStringToObject(hook, "id_value", id);
@@ -742,8 +745,9 @@ run(int kind, int argc, char **argv)
 			goto fail;
 		forget_warning(a, r.plan, &d);
 		if (json)
-			lh_ui_plan(stdout, r.plan, kind == CMD_PLAN ? "plan" :
-			    destroy ? "destroy" : "apply");
+			/* before anything is applied the summary is the plan's: Terraform
+			 * says "plan" here and "apply"/"destroy" after the apply */
+			lh_ui_plan(stdout, r.plan, "plan");
 		else
 			lh_render_plan(stdout, r.plan, &rop);
 		if (r.plan->targeted) {

@@ -134,6 +134,9 @@ lh_cmd_show(int argc, char **argv)
 		if (cJSON_IsObject(tc) && cJSON_IsObject(cfg))
 			cJSON_ReplaceItemInObjectCaseSensitive(cfg, "root_module",
 			    cJSON_Duplicate(tc, 1));
+		cJSON *ra = cJSON_GetObjectItemCaseSensitive(plan, "tf_relevant_attributes");
+		if (cJSON_IsArray(ra) && ra->child != NULL)
+			cJSON_AddItemToObject(pj, "relevant_attributes", cJSON_Duplicate(ra, 1));
 		cJSON *tv = cJSON_GetObjectItemCaseSensitive(plan, "tf_variables");
 		if (cJSON_IsObject(tv) && tv->child != NULL)
 			cJSON_AddItemToObject(pj, "variables", cJSON_Duplicate(tv, 1));

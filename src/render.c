@@ -1584,6 +1584,55 @@ actions(lh_action a)
 	return arr;
 }
 
+/* Terraform's unknownAsBool / sensitiveAsBool shape of value v given litehcl's marks m
+ * (true where unknown or sensitive): true where marked, a list has one entry per
+ * element, a map or object keeps only its non-false members, anything else is false.
+ * So a list attribute appears as [false, false], a plain one is left out. */
+static cJSON *
+mask_json(const cJSON *v, const cJSON *m)
+{
+	if (cJSON_IsTrue(m))
+		return cJSON_CreateTrue();
+	if (cJSON_IsArray(v)) {
+		cJSON *a = cJSON_CreateArray();
+		int i = 0;
+		for (const cJSON *e = v->child; e != NULL; e = e->next, i++)
+			cJSON_AddItemToArray(a, mask_json(e, cJSON_IsArray(m) ?
+			    cJSON_GetArrayItem(m, i) : NULL));
+		return a;
+	}
+	if (cJSON_IsObject(v) || (v == NULL && cJSON_IsObject(m))) {
+		cJSON *o = cJSON_CreateObject();
+		keys ks = {0};
+		keys_add(&ks, v);
+		keys_add(&ks, m);
+		keys_sort(&ks, false);
+		for (size_t i = 0; i < ks.n; i++) {
+			cJSON *x = mask_json(cJSON_GetObjectItemCaseSensitive(v, ks.k[i]),
+			    cJSON_IsObject(m) ? cJSON_GetObjectItemCaseSensitive(m, ks.k[i]) : NULL);
+			if (cJSON_IsFalse(x))
+				cJSON_Delete(x);
+			else
+				jadd(o, ks.k[i], x);
+		}
+		free(ks.k);
+		return o;
+	}
+	return cJSON_CreateFalse();
+}
+
+/* True when m marks anything (a true leaf). */
+static bool
+any_true(const cJSON *m)
+{
+	if (cJSON_IsTrue(m))
+		return true;
+	for (const cJSON *e = m ? m->child : NULL; e != NULL; e = e->next)
+		if (any_true(e))
+			return true;
+	return false;
+}
+
 static cJSON *
 change_json(const lh_change *c, const lh_render_opts *o)
 {
@@ -1606,9 +1655,13 @@ change_json(const lh_change *c, const lh_render_opts *o)
 	jadd(ch, "actions", actions(c->action));
 	jadd(ch, "before", jsorted(c->before));
 	jadd(ch, "after", jsorted(c->after));
-	jadd(ch, "after_unknown", c->after ? jsorted(c->after_unknown) : cJSON_CreateFalse());
-	jadd(ch, "before_sensitive", c->before ? jdup(c->before_sensitive) : cJSON_CreateFalse());
-	jadd(ch, "after_sensitive", c->after ? jdup(c->after_sensitive) : cJSON_CreateFalse());
+	/* a delete has nothing unknown: {} (Terraform); lists element by element */
+	jadd(ch, "after_unknown", c->after && any_true(c->after_unknown) ?
+	    mask_json(c->after, c->after_unknown) : cJSON_CreateObject());
+	jadd(ch, "before_sensitive", c->before ? mask_json(c->before, c->before_sensitive) :
+	    cJSON_CreateFalse());
+	jadd(ch, "after_sensitive", c->after ? mask_json(c->after, c->after_sensitive) :
+	    cJSON_CreateFalse());
 	if (c->replace_paths != NULL)
 		jadd(ch, "replace_paths", jdup(c->replace_paths));
 	if (c->import_id != NULL) {
@@ -1688,8 +1741,10 @@ state_values(const cJSON *state, const lh_render_opts *o)
 				cJSON_DeleteItemFromObjectCaseSensitive(vals, k);
 				jadd(sv, k, cJSON_CreateTrue());
 			}
+			cJSON *svm = mask_json(vals, sv);
+			cJSON_Delete(sv);
 			jadd(r, "values", vals);
-			jadd(r, "sensitive_values", sv);
+			jadd(r, "sensitive_values", svm);
 			const cJSON *deps = cJSON_GetObjectItemCaseSensitive(in, "dependencies");
 			if (cJSON_IsArray(deps) && deps->child != NULL)
 				jadd(r, "depends_on", jdup(deps));
@@ -1746,7 +1801,7 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		addr_fields(x, c->addr, c->type, c->name, c->index, o);
 		jadd(x, "schema_version", cJSON_CreateNumber(0));
 		jadd(x, "values", jsorted(c->after));
-		jadd(x, "sensitive_values", jsorted(c->after_sensitive));
+		jadd(x, "sensitive_values", mask_json(c->after, c->after_sensitive));
 		cJSON_AddItemToArray(rs, x);
 	}
 	jadd(rm, "resources", rs);
@@ -1769,8 +1824,9 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		jadd(j, "actions", actions(x->action));
 		/* sensitive values never leave litehcl */
 		jadd(j, "before", x->sensitive ? cJSON_CreateNull() : jdup(x->before));
-		jadd(j, "after", x->sensitive || x->after_unknown ? cJSON_CreateNull() :
-		    jdup(x->after));
+		/* an unknown output has no "after" (Terraform) */
+		if (!x->after_unknown)
+			jadd(j, "after", x->sensitive ? cJSON_CreateNull() : jdup(x->after));
 		jadd(j, "after_unknown", cJSON_CreateBool(x->after_unknown));
 		jadd(j, "before_sensitive", cJSON_CreateBool(x->sensitive));
 		jadd(j, "after_sensitive", cJSON_CreateBool(x->sensitive));

@@ -72,3 +72,11 @@ cd "$tmp" && mkdir outputs && cd outputs && cp "$top/tests/ux/outputs/main.tf" .
 terraform apply -auto-approve -no-color 2>&1 | as_litehcl >"$out/outputs-apply.txt"
 terraform output -no-color >"$out/outputs-output.txt"
 terraform show -no-color >"$out/outputs-show.txt"
+# show -json of a plan and the -json stream of an apply (tests/ux/json/tf.tf; litehcl
+# runs the same shape with litellm_user in lh.tf)
+cd "$tmp" && mkdir json && cd json && cp "$top/tests/ux/json/tf.tf" main.tf
+terraform init >/dev/null 2>&1
+terraform apply -auto-approve >/dev/null 2>&1
+terraform plan -var n=2 -out=p.plan >/dev/null 2>&1
+terraform show -json p.plan | jq -S . >"$out/json-plan.json"
+terraform apply -auto-approve -json -var n=2 >"$out/json-apply.jsonl" 2>&1
