@@ -654,8 +654,8 @@ EOF2
 "$LITEHCL" apply -auto-approve >out.txt 2>&1 || fail "show -json sensitive: apply" "$(tail -5 out.txt)"
 "$LITEHCL" show -json >show.json 2>err.txt
 if jq -e '.values.root_module.resources[] | select(.address=="litellm_user.sec") |
-        .sensitive_values == {"user_alias": true} and (.values | has("user_alias") | not) and .values.user_email == "sec10@example.com"' show.json >/dev/null &&
-    jq -e '.values.root_module.resources[] | select(.address=="litellm_user.plain") | .sensitive_values == {} and .values.user_alias == "visible"' show.json >/dev/null &&
+        .sensitive_values == {"models": [], "user_alias": true} and (.values | has("user_alias") | not) and .values.user_email == "sec10@example.com"' show.json >/dev/null &&
+    jq -e '.values.root_module.resources[] | select(.address=="litellm_user.plain") | .sensitive_values == {"models": []} and .values.user_alias == "visible"' show.json >/dev/null &&
     ! grep -q 'hidden-alias-f10' show.json err.txt; then
 	ok "show -json: sensitive_values marks sensitive attributes, the value is left out"
 else
@@ -663,7 +663,7 @@ else
 fi
 "$LITEHCL" plan -out=p.bin >/dev/null 2>&1
 "$LITEHCL" show -json p.bin >plan.json 2>err.txt
-jq -e '.prior_state.values.root_module.resources[] | select(.address=="litellm_user.sec") | .sensitive_values == {"user_alias": true}' plan.json >/dev/null &&
+jq -e '.prior_state.values.root_module.resources[] | select(.address=="litellm_user.sec") | .sensitive_values == {"models": [], "user_alias": true}' plan.json >/dev/null &&
     ! grep -q 'hidden-alias-f10' plan.json err.txt &&
 	ok "show -json PLANFILE: prior_state marks sensitive attributes, no secret" ||
 	fail "show -json PLANFILE: prior_state marks sensitive attributes, no secret" "$(head -c 2000 plan.json)"
@@ -705,7 +705,7 @@ if [ $rc -eq 0 ] &&
     jq -e '.configuration.root_module.resources[] | select(.address=="litellm_user.b") | .expressions.user_alias == {"constant_value": "after"}' plan.json >/dev/null &&
     jq -e '.configuration.root_module.resources[] | select(.address=="litellm_user.a") | (.expressions.user_email.references == ["var.domain"]) and .expressions.max_budget == {"constant_value": 5}' plan.json >/dev/null &&
     jq -e '.variables == {"domain": {"value": "example.com"}}' plan.json >/dev/null &&
-    jq -e '.planned_values.root_module.resources[] | select(.address=="litellm_user.c") | .sensitive_values == {"user_alias": true}' plan.json >/dev/null &&
+    jq -e '.planned_values.root_module.resources[] | select(.address=="litellm_user.c") | .sensitive_values == {"models": [], "user_alias": true}' plan.json >/dev/null &&
     jq -e '.resource_changes[1].change.after | keys_unsorted == (keys_unsorted | sort)' plan.json >/dev/null &&
     ! grep -q 'hidden-f1' plan.json p.bin err.txt; then
 	ok "show -json PLANFILE: no-op changes, all resources, expressions, variables, no secret"
