@@ -7,6 +7,7 @@
  * through `terraform console`; this test does not need Terraform.  Cases needing
  * unknown or sensitive arguments are built in C below.  tests/unit/func_random.cases
  * has the same layout: ~600 randomly generated calls, recorded the same way.  Prints "ok NAME"/"FAIL NAME". */
+#include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,16 @@ main(int argc, char **argv)
 	lh_value *ts = call(a, "timestamp", NULL, 0);
 	check("timestamp-shape", ts && ts->u.str.len == 20 && ts->u.str.s[10] == 'T' &&
 	    ts->u.str.s[19] == 'Z' ? "ok" : show(a, ts), "ok");
+	/* bcrypt salts at random: the hash has Go's "$2a$" form and verifies. */
+	lh_value *bargs[2] = { lh_val_cstr(a, "hello"), lh_val_int(a, 5) };
+	lh_value *bh = call(a, "bcrypt", bargs, 2);
+	struct crypt_data *cd = calloc(1, sizeof *cd);
+	const char *again = bh && cd ? crypt_r("hello", bh->u.str.s, cd) : NULL;
+	check("bcrypt-verifies", bh && bh->u.str.len == 60 && strncmp(bh->u.str.s, "$2a$05$", 7) == 0 &&
+	    again && strcmp(again, bh->u.str.s) == 0 ? "ok" : show(a, bh), "ok");
+	const char *wrong = bh && cd ? crypt_r("hellO", bh->u.str.s, cd) : NULL;
+	check("bcrypt-rejects-other", wrong && strcmp(wrong, bh->u.str.s) != 0 ? "ok" : "same", "ok");
+	free(cd);
 	check("exists", lh_func_exists("formatdate") && !lh_func_exists("nosuch") ? "ok" : "no", "ok");
 	size_t nn = 0;
 	for (const char *const *p = lh_func_names(); *p; p++)
