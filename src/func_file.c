@@ -244,6 +244,47 @@ static lh_value *f_fileb64sha512(lh_func_ctx *c, lh_value **a, size_t n) { retur
 
 /* ---- fileset: doublestar globbing (bmatcuk/doublestar, as Terraform uses it) ---- */
 
+/* Go's filepath.Match getEsc: one class character at pat[*p] (an escape taken), which
+ * must be followed by more pattern; -1 on a syntax error. */
+static int
+class_char(const char *pat, size_t pl, size_t *p)
+{
+	if (*p >= pl || pat[*p] == '-' || pat[*p] == ']')
+		return -1;
+	if (pat[*p] == '\\' && ++*p >= pl)
+		return -1;
+	unsigned char ch = (unsigned char)pat[(*p)++];
+	return *p >= pl ? -1 : ch;
+}
+
+/* A character class starting after its '[' at *p: 1 when b is in it, 0 when not, -1 on
+ * a syntax error; *p ends after the ']'. */
+static int
+class_match(const char *pat, size_t pl, size_t *p, unsigned char b)
+{
+	bool neg = *p < pl && pat[*p] == '^';
+	if (neg)
+		++*p;
+	bool hit = false;
+	for (int nrange = 0;; nrange++) {
+		if (*p < pl && pat[*p] == ']' && nrange > 0) {
+			++*p;
+			break;
+		}
+		int lo = class_char(pat, pl, p), hi = lo;
+		if (lo < 0)
+			return -1;
+		if (pat[*p] == '-') {
+			++*p;
+			if ((hi = class_char(pat, pl, p)) < 0)
+				return -1;
+		}
+		if (b >= lo && b <= hi)
+			hit = true;
+	}
+	return hit != neg;
+}
+
 /* Matches one path segment name against one pattern segment pat[0..pl): * ? [...]
  * ([^...] negates) {a,b} and \ escapes.  Returns 1 on a match, 0 on none, -1 when the
  * pattern is malformed. */
@@ -306,10 +347,17 @@ seg_match(const char *pat, size_t pl, const char *name, size_t nl)
 			return 0;
 		}
 		if (i >= nl) {
-			/* a malformed class later in the pattern is still an error */
-			for (size_t k = p; k < pl; k++)
-				if (pat[k] == '[' && memchr(pat + k, ']', pl - k) == NULL)
-					return -1;
+			/* no more name: the rest must still be well formed */
+			for (size_t k = p; k < pl; k++) {
+				if (pat[k] == '\\') {
+					k++;
+				} else if (pat[k] == '[') {
+					size_t q = k + 1;
+					if (class_match(pat, pl, &q, 0) < 0)
+						return -1;
+					k = q - 1;
+				}
+			}
 			return 0;
 		}
 		if (ch == '?') {
@@ -321,32 +369,9 @@ seg_match(const char *pat, size_t pl, const char *name, size_t nl)
 		}
 		if (ch == '[') {
 			p++;
-			bool neg = p < pl && pat[p] == '^';
-			if (neg)
-				p++;
-			bool hit = false, first = true;
-			unsigned char b = (unsigned char)name[i];
-			while (p < pl && (first || pat[p] != ']')) {
-				first = false;
-				unsigned char lo = (unsigned char)pat[p];
-				if (lo == '\\' && p + 1 < pl)
-					lo = (unsigned char)pat[++p];
-				p++;
-				unsigned char hi = lo;
-				if (p + 1 < pl && pat[p] == '-' && pat[p + 1] != ']') {
-					hi = (unsigned char)pat[p + 1];
-					if (hi == '\\' && p + 2 < pl)
-						hi = (unsigned char)pat[++p + 1];
-					p += 2;
-				}
-				if (b >= lo && b <= hi)
-					hit = true;
-			}
-			if (p >= pl)
-				return -1;
-			p++;
-			if (hit == neg)
-				return 0;
+			int m = class_match(pat, pl, &p, (unsigned char)name[i]);
+			if (m <= 0)
+				return m;
 			i++;
 			continue;
 		}
@@ -451,8 +476,13 @@ f_fileset(lh_func_ctx *c, lh_value **a, size_t n)
 {
 	const char *root = resolve(c, a[0]->u.str.s);
 	/* Terraform globs filepath.Join(path, pattern) and makes the matches relative to
-	 * path again: the pattern is cleaned the same way. */
-	char *pat = clean(c->a, a[1]->u.str.s);
+	 * path again: the pattern is what the join leaves below the root. */
+	char *joinpat = clean(c->a, lh_arena_printf(c->a, "%s/%s", root, a[1]->u.str.s));
+	size_t rl = strlen(root);
+	char *pat = strcmp(root, ".") == 0 ? joinpat : strcmp(root, "/") == 0 ?
+	    (joinpat[1] ? joinpat + 1 : (char *)".") :
+	    strncmp(joinpat, root, rl) == 0 && joinpat[rl] == '/' ? joinpat + rl + 1 :
+	    strcmp(joinpat, root) == 0 ? (char *)"." : (char *)"..";
 	glob_state g = { .c = c };
 	size_t cap = 8;
 	g.segs = lh_arena_alloc(c->a, cap * sizeof *g.segs);
