@@ -715,12 +715,18 @@ lh_backend_workspace_overridden(void)
 	return e != NULL && *e;
 }
 
+static bool current_read;	/* current_ws holds the environment file's name */
+
 const char *
 lh_backend_workspace(void)
 {
 	const char *e = getenv("TF_WORKSPACE");
 	if (e != NULL && *e)
 		return e;
+	/* Read once: terraform.workspace may be evaluated for every resource instance. */
+	if (current_read)
+		return current_ws;
+	current_read = true;
 	char *path = lh_xprintf("%s/environment", lh_backend_data_dir());
 	size_t len = 0;
 	char *text = lh_backend_slurp(path, &len);
@@ -761,6 +767,7 @@ lh_backend_workspace_select(const char *name, lh_diags *d)
 	bool ok = write_file_0600(path, name, strlen(name), d);
 	if (ok)
 		chmod(path, 0644);	/* not a secret; Terraform writes it 0644 */
+	current_read = false;
 	free(path);
 	return ok;
 }

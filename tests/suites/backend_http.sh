@@ -323,3 +323,27 @@ rc=$?
 wait $holder
 if [ $rc -ne 0 ] && has "$WORK/o" "HTTP remote state already locked"; then ok "litehcl holds the lock: terraform is refused"
 else fail "litehcl holds the lock: terraform is refused" "rc=$rc" "$(head -10 "$WORK/o")"; fi
+# lock exclusion the other way: terraform apply waiting at its prompt holds the lock
+TH="$WORK/tfhold"
+mkdir -p "$TH"
+hold_cfg() { printf 'terraform {\n  backend "http" {\n    address = "%s/state/th"\n    lock_address = "%s/state/th"\n    unlock_address = "%s/state/th"\n  }\n}\noutput "v" {\n  value = "%s"\n}\n' "$S" "$S" "$S" "$1" >"$TH/main.tf"; }
+hold_cfg one
+(cd "$TH" && terraform init -no-color -input=false >/dev/null 2>&1 && terraform apply -auto-approve -no-color -input=false >/dev/null 2>&1)
+hold_cfg two
+( (sleep 3; echo no) | (cd "$TH" && exec terraform apply -no-color >"$WORK/tfhold.out" 2>&1) ) &
+holder=$!
+i=0
+while ! grep -q "Enter a value" "$WORK/tfhold.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+LH2="$WORK/lhhold"
+cfg "$LH2" 1 "    address        = \"$S/state/th\"
+    lock_address   = \"$S/state/th\"
+    unlock_address = \"$S/state/th\""
+(cd "$LH2" && lh init -no-color >/dev/null 2>&1; lh plan -no-color >"$WORK/o" 2>&1)
+rc=$?
+wait $holder
+tfid=$(srvlog "$S" | python3 -c '
+import json, sys
+ids = [e for e in map(json.loads, sys.stdin) if e["path"] == "/state/th" and e["method"] == "LOCK" and e["status"] == 200]
+print(len(ids))')
+if [ $rc -eq 1 ] && has "$WORK/o" "HTTP remote state already locked: ID=" && [ "$tfid" -ge 2 ]; then ok "terraform apply at its prompt holds the lock: litehcl is refused with its lock ID"
+else fail "terraform holds the http lock: litehcl is refused" "rc=$rc locks=$tfid" "$(head -8 "$WORK/o")" "$(tail -3 "$WORK/tfhold.out")"; fi
