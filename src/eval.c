@@ -1553,8 +1553,8 @@ eval(lh_eval *ev, const lh_node *e)
 		lh_number num;
 		if (lh_number_parse(ev->a, e->u.number.text, strlen(e->u.number.text), &num))
 			r = lh_val_number(ev->a, num);
-		else
-			r = lh_val_double(ev->a, e->u.number.value);
+		else	/* an exponent beyond Go's int32 */
+			ERR(ev, e, "Invalid number literal", "Failed to recognize the value of this number literal.");
 		break;
 	}
 	case LH_AST_BOOL:

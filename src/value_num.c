@@ -35,9 +35,9 @@ num_init(void)
 {
 	static bool done;
 	if (!done) {
-		/* big.Float's exponent range is int32; MPFR's default is narrower */
-		mpfr_set_emin(mpfr_get_emin_min());
-		mpfr_set_emax(mpfr_get_emax_max());
+		/* big.Float's binary exponent is an int32 (beyond it: +-Inf, or 0) */
+		mpfr_set_emin(-2147483647L - 1);
+		mpfr_set_emax(2147483647L);
 		done = true;
 	}
 }
@@ -200,10 +200,15 @@ lh_number_parse(lh_arena *a, const char *s, size_t len, lh_number *out)
 		i++;
 		if (i < len && (s[i] == '-' || s[i] == '+'))
 			i++;
-		size_t ed = 0;
+		size_t ed = 0, e0 = i;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++, ed++;
 		if (ed == 0)
+			return false;
+		/* Go's parser refuses a decimal exponent beyond int32 */
+		while (e0 < i && s[e0] == '0')
+			e0++;
+		if (i - e0 > 10 || (i - e0 == 10 && memcmp(s + e0, "2147483647", 10) >= 0))
 			return false;
 	}
 	if (i != len)
