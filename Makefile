@@ -105,7 +105,7 @@ $(BUILD)/fuzz/obj/%.o: $(GEN_DIR)/%.c $(GEN_H)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -I$(GEN_DIR) -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
-fuzz: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/fuzz_fmt
+fuzz: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/fuzz_fmt $(BUILD)/fuzz/fuzz_state
 
 # The sanitizer build uses clang, so every check also proves the code compiles
 # warning-free under both gcc (plain build) and clang.

@@ -12,12 +12,15 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +63,10 @@ struct job {
 	lh_buf resp;			/* body of the current attempt */
 	bool resp_too_big;		/* resp hit MAX_BODY: the transfer was aborted */
 	int retry_after;		/* seconds from the current attempt's header, -1 none */
+	char location[512];		/* Location header of the current attempt, "" none */
+	cJSON *json;			/* the current attempt's body, parsed (or NULL) */
+	bool parsed;			/* json / bad_at are set for the current attempt */
+	size_t bad_at;			/* body not valid JSON: offset of the error, else SIZE_MAX */
 	char errbuf[CURL_ERROR_SIZE];
 	/* last attempt's outcome */
 	int status;
@@ -116,6 +123,13 @@ static const char *
 reason(int status)
 {
 	switch (status) {
+	case 300: return "Multiple Choices";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -205,8 +219,13 @@ lh_http_new(const lh_http_opts *o, const char **err)
 	h->timeout_s = o->timeout_s > 0 ? o->timeout_s : 60;
 	h->total_ms = (long)(h->timeout_s * 1000);
 	h->parallelism = o->parallelism > 0 ? o->parallelism : 10;
-	h->max_retries = o->max_retries >= 0 ? o->max_retries : 5;
-	h->budget_s = o->retry_budget_s > 0 ? o->retry_budget_s : 120;
+	/* Attempts are bounded by time, not by a small count: with a third of the answers
+	 * failing, six attempts still lose one request in a thousand, one apply in ten. */
+	h->max_retries = o->max_retries >= 0 ? o->max_retries : INT_MAX - 1;
+	h->budget_s = o->retry_budget_s > 0 ? o->retry_budget_s : 60;
+	const char *eb = getenv("LITEHCL_HTTP_RETRY_BUDGET");
+	if (o->retry_budget_s <= 0 && eb != NULL && atof(eb) > 0)
+		h->budget_s = atof(eb);
 	h->backoff_s = o->backoff_base_s > 0 ? o->backoff_base_s : 0.5;
 	h->fake = o->fake;
 	h->fake_ctx = o->fake_ctx;
@@ -241,6 +260,7 @@ job_free(job *j)
 	free(j->body);
 	free(j->resp.p);
 	free(j->last_error);
+	cJSON_Delete(j->json);
 	free(j);
 }
 
@@ -379,6 +399,8 @@ parse_retry_after(const char *v)
 	memset(&tm, 0, sizeof tm);
 	if (strptime(v, "%a, %d %b %Y %H:%M:%S", &tm) != NULL) {
 		time_t t = timegm(&tm), now = time(NULL);
+		if (t == (time_t)-1 || t > now + 86400)
+			return 86400;	/* far future (or beyond time_t): "not today" */
 		return t > now ? (int)(t - now) : 0;
 	}
 	return -1;
@@ -396,9 +418,24 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 		v[k] = '\0';
 		j->retry_after = parse_retry_after(v);
 	}
+	if (len > 9 && strncasecmp(p, "Location:", 9) == 0) {
+		size_t s = 9, e = len;
+		while (s < e && (p[s] == ' ' || p[s] == '\t'))
+			s++;
+		while (e > s && strchr(" \t\r\n", p[e - 1]))
+			e--;
+		size_t k = e - s < sizeof j->location - 1 ? e - s : sizeof j->location - 1;
+		memcpy(j->location, p + s, k);
+		j->location[k] = '\0';
+		for (size_t i = 0; i < k; i++)
+			if ((unsigned char)j->location[i] < 0x20)
+				j->location[i] = '?';
+	}
 	/* A new response (after a redirect or 100) starts afresh. */
-	if (len > 5 && strncmp(p, "HTTP/", 5) == 0)
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
 		j->retry_after = -1;
+		j->location[0] = '\0';
+	}
 	return len;
 }
 
@@ -438,6 +475,8 @@ start(lh_http *h, job *j)
 		j->resp.p[0] = '\0';
 	j->resp_too_big = false;
 	j->retry_after = -1;
+	j->location[0] = '\0';
+	j->parsed = false;
 	j->errbuf[0] = '\0';
 	j->status = 0;
 	j->cc = CURLE_OK;
@@ -692,6 +731,13 @@ transport_message(const lh_http *h, const job *j)
 	char t[32];
 	switch (j->cc) {
 	case CURLE_COULDNT_CONNECT:
+		if (j->oserr == EMFILE || j->oserr == ENFILE)
+			return lh_xprintf("%s %s: cannot open a connection to %s: %s (raise the limit "
+			    "with ulimit -n, or lower -parallelism)", j->method, j->path, h->hostport,
+			    strerror((int)j->oserr));
+		if (j->oserr == 0 && j->errbuf[0] && !strstr(j->errbuf, "refused"))
+			return lh_xprintf("%s %s: cannot connect to %s: %s", j->method, j->path,
+			    h->hostport, j->errbuf);
 		return lh_xprintf("%s %s: cannot connect to %s: %s", j->method, j->path, h->hostport,
 		    j->oserr == ECONNREFUSED || j->oserr == 0 ? "connection refused" :
 		    j->oserr == EHOSTUNREACH || j->oserr == ENETUNREACH ? "host unreachable" :
@@ -748,6 +794,53 @@ jitter(lh_http *h)
 	return (double)(r >> 11) / (double)(1ULL << 53);
 }
 
+/* Parses the current attempt's body into j->json (NULL when empty or invalid; trailing
+ * garbage makes the whole body invalid) and sets j->bad_at. */
+static void
+parse_body(job *j)
+{
+	const char *body = j->resp.p ? j->resp.p : "";
+	size_t len = j->resp.len;
+	cJSON_Delete(j->json);
+	j->json = NULL;
+	j->bad_at = SIZE_MAX;
+	j->parsed = true;
+	if (len == 0)
+		return;
+	const char *end = NULL;
+	j->json = lh_cjson_parse(body, len, &end);	/* numbers exact */
+	if (j->json != NULL) {
+		for (const char *p = end; p < body + len; p++) {
+			if (!strchr(" \t\r\n", *p)) {
+				cJSON_Delete(j->json);
+				j->json = NULL;
+				end = p;
+				break;
+			}
+		}
+	}
+	if (j->json == NULL)
+		j->bad_at = end ? (size_t)(end - body) : 0;
+}
+
+/* The message for a 2xx whose body is not JSON litehcl can read. */
+static char *
+badjson_message(const job *j)
+{
+	const char *body = j->resp.p ? j->resp.p : "";
+	if (lh_json_too_deep(body, j->resp.len))
+		return lh_xprintf("%s %s: %d: the answer is JSON nested deeper than %d levels, the "
+		    "most litehcl reads", j->method, j->path, j->status, LH_JSON_MAX_DEPTH);
+	size_t s = 0;
+	while (s < j->resp.len && strchr(" \t\r\n", body[s]))
+		s++;
+	if (s < j->resp.len && body[s] == '<')
+		return lh_xprintf("%s %s: %d: the answer is an HTML page, not JSON (a proxy or "
+		    "login page in front of LiteLLM?)", j->method, j->path, j->status);
+	return lh_xprintf("%s %s: %d: the answer is not valid JSON (error at byte %zu of %zu)",
+	    j->method, j->path, j->status, j->bad_at, j->resp.len);
+}
+
 static void
 complete(lh_http *h, job *j, lh_http_result res, char *error)
 {
@@ -757,26 +850,14 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	r.status = j->status;
 	r.body = j->resp.p ? j->resp.p : "";
 	r.body_len = j->resp.len;
-	if (r.body_len > 0) {
-		const char *end = NULL;
-		r.json = lh_cjson_parse(r.body, r.body_len, &end);	/* numbers exact */
-		if (r.json != NULL) {
-			/* Trailing garbage makes the whole body invalid. */
-			for (const char *p = end; p < r.body + r.body_len; p++) {
-				if (!strchr(" \t\r\n", *p)) {
-					cJSON_Delete(r.json);
-					r.json = NULL;
-					end = p;
-					break;
-				}
-			}
-		}
-		if (r.json == NULL && res == LH_HTTP_OK) {
-			res = r.result = LH_HTTP_BADJSON;
-			free(error);
-			error = lh_xprintf("%s %s: %d: the answer is not valid JSON (error at byte %zu of %zu)",
-			    j->method, j->path, j->status, end ? (size_t)(end - r.body) : 0, r.body_len);
-		}
+	if (!j->parsed)
+		parse_body(j);
+	r.json = j->json;
+	j->json = NULL;
+	if (r.body_len > 0 && r.json == NULL && res == LH_HTTP_OK) {
+		res = r.result = LH_HTTP_BADJSON;
+		free(error);
+		error = badjson_message(j);
 	}
 	r.error = error = scrub(h, error);
 	r.method = j->method;
@@ -834,9 +915,25 @@ finish_attempt(lh_http *h, job *j)
 	char *msg = NULL;
 	if (j->cc == CURLE_OK) {
 		int s = j->status;
+		parse_body(j);
 		if (s >= 200 && s < 300) {
-			complete(h, j, LH_HTTP_OK, NULL);
-			return;
+			if (j->resp.len == 0 || j->json != NULL) {
+				complete(h, j, LH_HTTP_OK, NULL);
+				return;
+			}
+			/* A 2xx that cannot be read: a gateway's page, a cut or garbled body.  A
+			 * read or an update is asked again; a create may have happened. */
+			msg = badjson_message(j);
+			res = LH_HTTP_BADJSON;
+			if (j->non_idempotent) {
+				char *m2 = lh_xprintf("%s; the create may or may not have been carried "
+				    "out, so it was not repeated automatically", msg);
+				free(msg);
+				complete(h, j, LH_HTTP_UNCERTAIN, m2);
+				return;
+			}
+			retryable = true;
+			goto decide;
 		}
 		msg = lh_http_error_message(j->method, j->path, s, j->resp.p, j->resp.len);
 		res = LH_HTTP_STATUS;
@@ -850,9 +947,23 @@ finish_attempt(lh_http *h, job *j)
 			free(msg);
 			msg = m2;
 		}
-		if (s == 429) {
+		if (s >= 300 && s < 400) {
+			/* Redirects are not followed (the key would travel to wherever they
+			 * point); say where it pointed so api_base can be corrected. */
+			char *m2 = j->location[0]
+			    ? lh_xprintf("%s %s: %d %s: the server redirects to %s; litehcl does not "
+				"follow redirects: set api_base to the address it should use", j->method,
+				j->path, s, reason(s), j->location)
+			    : lh_xprintf("%s %s: %d %s without a Location: the server redirects "
+				"nowhere; check api_base", j->method, j->path, s, reason(s));
+			free(msg);
+			msg = m2;
+		} else if (s == 429) {
 			retryable = true;	/* refused before any work: safe even for creates */
-		} else if (s == 502 || s == 503 || s == 504) {
+		} else if (s == 408 || s == 500 || s == 502 || s == 503 || s == 504 ||
+		    (s >= 520 && s <= 524)) {
+			/* Transient, and possibly after the work was done (a gateway timing out
+			 * on a slow server, a server failing after its commit). */
 			if (j->non_idempotent) {
 				char *m2 = lh_xprintf("%s; it may or may not have been carried out, so it "
 				    "was not repeated automatically", msg);
@@ -863,6 +974,15 @@ finish_attempt(lh_http *h, job *j)
 			retryable = true;
 		}
 	} else {
+		if (j->cc == CURLE_COULDNT_CONNECT && j->oserr == 0) {
+			/* libcurl does not report why it could not open a socket; ask the
+			 * system, so running out of descriptors is not called "refused". */
+			int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (probe >= 0)
+				close(probe);
+			else if (errno == EMFILE || errno == ENFILE)
+				j->oserr = errno;
+		}
 		msg = transport_message(h, j);
 		res = LH_HTTP_TRANSPORT;
 		bool never_arrived = !j->connected || j->cc == CURLE_COULDNT_CONNECT ||
@@ -886,6 +1006,7 @@ finish_attempt(lh_http *h, job *j)
 			retryable = j->cc != CURLE_OPERATION_TIMEDOUT;
 		}
 	}
+decide:
 	int max_attempts = h->max_retries + 1;
 	if (j->cc == CURLE_COULDNT_CONNECT && (j->oserr == ECONNREFUSED || j->oserr == 0) &&
 	    is_loopback(h->host) && max_attempts > LOOPBACK_REFUSED_ATTEMPTS)
@@ -900,7 +1021,8 @@ finish_attempt(lh_http *h, job *j)
 		double spent = mono() - j->t_first;
 		if (spent + delay <= h->budget_s) {
 			if (retry_fn != NULL)
-				retry_fn(retry_ctx, msg, j->attempts, max_attempts, delay);
+				retry_fn(retry_ctx, msg, j->attempts,
+				    max_attempts >= INT_MAX - 1 ? 0 : max_attempts, delay);
 			free(j->last_error);
 			j->last_error = msg;
 			j->pending = res;
@@ -909,7 +1031,9 @@ finish_attempt(lh_http *h, job *j)
 		}
 	}
 	if (j->attempts > 1) {
-		char *m2 = lh_xprintf("%s (after %d attempts)", msg, j->attempts);
+		char t[32];
+		snprintf(t, sizeof t, "%.1f s", mono() - j->t_first);
+		char *m2 = lh_xprintf("%s (after %d attempts in %s)", msg, j->attempts, t);
 		free(msg);
 		msg = m2;
 	}

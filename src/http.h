@@ -12,9 +12,11 @@
  *   message this module produces (messages are also scrubbed of the key in case a
  *   server echoes it).
  * - base URL + path are joined with exactly one '/'; query values are percent-encoded.
- * - Retries: connection errors, 429 (Retry-After seconds honoured), 502, 503, 504, with
- *   exponential backoff and jitter, bounded in count (max_retries) and total time
- *   (retry_budget_s).  A request marked non_idempotent is retried only when it surely
+ * - Retries: connection errors, 429 (Retry-After seconds or date honoured, capped at a
+ *   day), 502, 503, 504, with exponential backoff and jitter, bounded by total time
+ *   (retry_budget_s, default 60 s, or LITEHCL_HTTP_RETRY_BUDGET seconds) and, only when
+ *   asked, by count (max_retries).  3xx answers are not followed; their message names
+ *   the Location they point to.  A request marked non_idempotent is retried only when it surely
  *   never reached the application (connection refused / DNS / TLS handshake failure, or
  *   429); every other failure of it is reported as LH_HTTP_UNCERTAIN so the caller looks
  *   the object up before trying again.
@@ -68,9 +70,10 @@ typedef struct lh_http_opts {
 	double connect_timeout_s;	/* <= 0: 10 s */
 	double timeout_s;		/* whole request; <= 0: 60 s (the spec: < 30 s is too short) */
 	int parallelism;		/* requests in flight at once; <= 0: 10 */
-	int max_retries;		/* extra attempts after the first; < 0: 5 (0 = no retries) */
+	int max_retries;		/* extra attempts after the first; < 0: no count limit, only
+					 * the time budget (0 = no retries) */
 	double retry_budget_s;		/* give up retrying after this long since the first attempt;
-					 * <= 0: 120 s */
+					 * <= 0: $LITEHCL_HTTP_RETRY_BUDGET, else 60 s */
 	double backoff_base_s;		/* first backoff delay before jitter; <= 0: 0.5 s (tests use
 					 * less); doubles each retry, capped at 10 s */
 	lh_http_fake_fn fake;		/* tests: replaces the network; NULL: real HTTP */
@@ -143,7 +146,8 @@ bool lh_http_stopped(const lh_http *h);
 void lh_http_resume(lh_http *h);
 
 /* Told before each automatic retry: what failed (message), which attempt it was
- * (attempt of max_attempts) and when the next one starts (delay_s).  Called from inside
+ * (attempt of max_attempts; 0 when only the time budget bounds them) and when the next
+ * one starts (delay_s).  Called from inside
  * lh_http_run on the calling thread. */
 typedef void (*lh_http_retry_fn)(void *ctx, const char *message, int attempt,
     int max_attempts, double delay_s);

@@ -182,8 +182,12 @@ retry_notice(void *ctx, const char *msg, int attempt, int max, double delay)
 		return;
 	snprintf(last, sizeof last, "%s", reason);
 	last_attempt = attempt;
-	fprintf(stderr, "Retrying: %s (attempt %d of %d failed; next try in %.1f s)\n", msg,
-	    attempt, max, delay);
+	if (max > 0)
+		fprintf(stderr, "Retrying: %s (attempt %d of %d failed; next try in %.1f s)\n", msg,
+		    attempt, max, delay);
+	else
+		fprintf(stderr, "Retrying: %s (attempt %d failed; next try in %.1f s)\n", msg,
+		    attempt, delay);
 }
 
 /* ---- completion (bash: complete -C / COMP_LINE) ---- */

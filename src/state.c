@@ -824,6 +824,18 @@ duplicate_ids(lh_state *st)
 	return why;
 }
 
+/* A lineage litehcl can carry: 1..LH_UUID_LEN+4 printable ASCII characters (Terraform
+ * writes a UUID). */
+static bool
+lineage_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
+			return false;
+	return n > 0 && n <= LH_UUID_LEN + 4;
+}
+
 /* Parses text into st.  Returns NULL on success, else a reason (static or malloc'd in
  * *owned). */
 static const char *
@@ -854,7 +866,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		*owned = lh_xprintf("it is state format version %g; litehcl reads version 4 only "
 		    "(written by Terraform 0.12 and later)", ver->valuedouble);
 		why = *owned;
-	} else if (!cJSON_IsString(lin) || !*lin->valuestring || strlen(lin->valuestring) > LH_UUID_LEN + 4) {
+	} else if (!cJSON_IsString(lin) || !lineage_ok(lin->valuestring)) {
 		why = "its \"lineage\" is missing or not a UUID string";
 	} else if (!cJSON_IsNumber(ser) || ser->valuedouble < 0 || ser->valuedouble != floor(ser->valuedouble)) {
 		why = "its \"serial\" is missing or not a whole number";
@@ -1359,7 +1371,9 @@ lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
 	}
 loaded:;
 	size_t i = 0;
-	while (text != NULL && i < len && strchr(" \t\r\n", text[i]))
+	/* (a NUL is not white space: a file of zero bytes left by a crash is corrupt, not
+	 * an empty state to be overwritten) */
+	while (text != NULL && i < len && text[i] != '\0' && strchr(" \t\r\n", text[i]))
 		i++;
 	if (text != NULL && i < len) {
 		const char *why = load_text(st, text, len, &why_owned);
@@ -1765,7 +1779,8 @@ parse:
 		}
 		if (!header) {
 			const cJSON *lin = cJSON_GetObjectItemCaseSensitive(r, "lineage");
-			if (!cJSON_IsString(lin) || cJSON_GetObjectItemCaseSensitive(r, "journal") == NULL) {
+			if (!cJSON_IsString(lin) || !lineage_ok(lin->valuestring) ||
+			    cJSON_GetObjectItemCaseSensitive(r, "journal") == NULL) {
 				cJSON_Delete(r);
 				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to recover the state journal",
 				    "%s does not start with a journal header; move it away if it is "

@@ -2,6 +2,11 @@
 # followed by indented details.  Environment from tests/run.sh: LITEHCL, EMU, BUILD,
 # WORK (a scratch directory removed afterwards), TOP, SHARED (may be empty).
 
+# Requests are retried for up to 60 s by default (bounded by time, not count); a suite
+# that provokes failures on purpose should not wait that long for each one.
+: "${LITEHCL_HTTP_RETRY_BUDGET:=3}"
+export LITEHCL_HTTP_RETRY_BUDGET
+
 ok()   { echo "ok $1"; }
 fail() { echo "FAIL $1"; shift; [ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/    /'; return 0; }
 

@@ -127,17 +127,27 @@ fuzz() {
 	rm -rf "$corpus"
 }
 if [ -z "$NOFUZZ" ] && [ -z "$SUITES" ] && [ -x build/fuzz/fuzz_parse ]; then
-	# FUZZ_SECONDS is the whole budget: the parser gets 60 %, the formatter (whose
-	# target parses too, and checks idempotence) 40 %
+	# FUZZ_SECONDS is the whole budget: the parser gets 40 %, the formatter (whose
+	# target parses too, and checks idempotence) 30 %, the state/journal/HTTP/variables
+	# target 30 %
 	secs=${FUZZ_SECONDS:-20}
-	fsecs=$((secs * 2 / 5))
+	fsecs=$((secs * 3 / 10))
 	[ "$fsecs" -ge 1 ] || fsecs=1
-	echo "== fuzz run: libFuzzer on the parser for $((secs - fsecs))s, on the formatter for ${fsecs}s"
-	fuzz parse parser $((secs - fsecs)) tests/parse/*/input.hcl tests/parse-err/*/input.hcl
+	ssecs=$fsecs
+	echo "== fuzz run: libFuzzer on the parser for $((secs - fsecs - ssecs))s, on the formatter for ${fsecs}s, on state/journal/HTTP/variables for ${ssecs}s"
+	fuzz parse parser $((secs - fsecs - ssecs)) tests/parse/*/input.hcl tests/parse-err/*/input.hcl
 	if [ -x build/fuzz/fuzz_fmt ]; then
 		fuzz fmt "formatter (idempotence)" "$fsecs" tests/fmt/cases/*.tf tests/parse/*/input.hcl
 	else
 		echo "skip fuzz fmt: build/fuzz/fuzz_fmt is not built (make fuzz builds it)" | tee -a "$results"
+	fi
+	if [ -x build/fuzz/fuzz_state ]; then
+		seeds=$(mktemp -d)
+		sh tests/fuzz/state_seeds.sh "$seeds"
+		fuzz state "state, journal, HTTP answers, variable values" "$ssecs" "$seeds"/*
+		rm -rf "$seeds"
+	else
+		echo "skip fuzz state: build/fuzz/fuzz_state is not built (make fuzz builds it)" | tee -a "$results"
 	fi
 elif [ -z "$NOFUZZ" ] && [ -z "$SUITES" ]; then
 	echo "== fuzz run skipped: build/fuzz/fuzz_parse is not built (make check builds it; it needs clang's libFuzzer)"

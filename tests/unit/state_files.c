@@ -215,6 +215,29 @@ test_content(void)
 	    STATE_HEAD "\"resources\": [" RES("a", INST("", "cur") ", "
 	    "{\"deposed\": \"00000001\", \"schema_version\": 0, \"attributes\": {\"id\": \"old\", \"user_id\": \"old\"}}") "]}",
 	    "deposed");
+	{
+		FILE *f = fopen(P("nul.tfstate"), "wb");
+		static const char zeros[64];
+		fwrite(zeros, 1, sizeof zeros, f);
+		fclose(f);
+		lh_diags d;
+		lh_state *st = open_at(P("nul.tfstate"), true, &d);
+		struct stat sb;
+		check("a file of NUL bytes (crash debris) is refused, not taken for an empty state",
+		    st == NULL && stat(P("nul.tfstate"), &sb) == 0 && sb.st_size == 64,
+		    "%s", err_text(&d));
+		lh_state_close(st);
+	}
+	{	/* a journal whose header carries a lineage no state can hold (fuzz_state) */
+		lh_diags d;
+		unlink(P("jl.tfstate"));
+		spit(P("jl.tfstate.journal"), "{\"journal\":1,\"lineage\":\"0123456789012345678901234567890123456789-too-long\"}\n"
+		    "{\"op\":\"set\",\"addr\":\"litellm_user.a\",\"instance\":{\"attributes\":{\"id\":\"a\"}}}\n");
+		lh_state *st = open_at(P("jl.tfstate"), true, &d);
+		check("journal header with an impossible lineage: refused, nothing saved", st == NULL &&
+		    strstr(err_text(&d), "journal header") && !exists(P("jl.tfstate")), "%s", err_text(&d));
+		lh_state_close(st);
+	}
 	/* JSON nested deeper than the parser's limit. */
 	size_t depth = 3000;
 	char *deep = malloc(depth * 2 + 200);
