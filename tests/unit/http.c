@@ -495,6 +495,7 @@ test_retries(int port)
 	/* issue 14 item 3: a create answered with an error that may follow the work is
 	 * uncertain (the caller looks it up), never a plain failure; reads and updates are
 	 * asked again. */
+	h = client(port, NULL, 10, 2);
 	const char *unsure[] = {"/create500", "/html200", "/gw524", "/badjson"};
 	for (int i = 0; i < 4; i++) {
 		int route = route_of(unsure[i]);

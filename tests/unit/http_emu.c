@@ -265,10 +265,17 @@ main(int argc, char **argv)
 	check("... and the look-up finds the user to adopt", r.result == LH_HTTP_OK &&
 	    strcmp(jstr(cJSON_GetObjectItem(r.json, "user_info"), "user_id"), "rs") == 0, "%s", r.error);
 	lh_http_resp_clear(&r);
+	fault(h, "{\"path\":\"/user/info\",\"kind\":\"malformed\",\"count\":0}");
+	req(h, "GET", "/user/info", "user_id", "bob", NULL, false, &r);
+	check("malformed JSON answer (every time: retried, then reported)", r.result == LH_HTTP_BADJSON &&
+	    r.attempts > 1 && strstr(r.error, "not valid JSON"), "%s", r.error);
+	lh_http_resp_clear(&r);
+	req(h, "POST", "/__emu/faults/clear", NULL, NULL, "{}", false, &r);
+	lh_http_resp_clear(&r);
 	fault(h, "{\"path\":\"/user/info\",\"kind\":\"malformed\"}");
 	req(h, "GET", "/user/info", "user_id", "bob", NULL, false, &r);
-	check("malformed JSON answer", r.result == LH_HTTP_BADJSON && strstr(r.error, "not valid JSON"),
-	    "%s", r.error);
+	check("malformed JSON answer once: the read is asked again", r.result == LH_HTTP_OK &&
+	    r.attempts == 2, "%s", r.error);
 	lh_http_resp_clear(&r);
 	lh_http *quick = client(port, NULL, KEY, 1, 2);
 	fault(h, "{\"path\":\"/user/info\",\"kind\":\"hang\"}");
