@@ -29,7 +29,31 @@ typedef struct job {
 	char uid[LH_UUID_LEN + 1];	/* the id chosen for a create (own_id_attr types) */
 	char *wid;		/* the would-be id of a create (other types; malloc'd) */
 	double t0;
+	double tcreate;		/* when its first create was sent (0: not yet) */
+	bool want_resend;	/* create found absent after an uncertain answer: send again */
+	bool unresolved;	/* create that may have happened, its look-up cancelled */
 } job;
+
+/* How long an uncertain create found absent is sent again (issue 14: bounded by time,
+ * not by a count): the HTTP retry budget. */
+static double
+resend_budget(void)
+{
+	const char *e = getenv("LITEHCL_HTTP_RETRY_BUDGET");
+	return e != NULL && atof(e) > 0 ? atof(e) : 60;
+}
+
+/* A journal record that cannot be written: the write-ahead rule is absolute, so no
+ * further request starts (those in flight finish and are recorded where they can). */
+static void
+journal_failed(lh_run *r)
+{
+	if (!r->journal_broken) {
+		r->journal_broken = true;
+		if (r->http != NULL)
+			lh_http_stop(r->http);
+	}
+}
 
 static double
 now_s(void)
@@ -65,7 +89,15 @@ deps_json(const lh_rec *x)
 static void
 journal_tick(lh_run *r)
 {
-	lh_state_journal_flush(r->st, r->d);
+	if (!lh_state_journal_flush(r->st, r->d))
+		journal_failed(r);
+}
+
+static void
+journal_done(lh_run *r, const lh_addr *a)
+{
+	if (!lh_state_journal_done(r->st, a, r->d))
+		journal_failed(r);
 }
 
 static void start_create(job *j);
@@ -74,9 +106,18 @@ static void
 job_failed(job *j)
 {
 	lh_run *r = j->r;
+	if (j->op.kind == LH_OP_CREATE && j->op.resend && !r->interrupted && !r->journal_broken &&
+	    now_s() - j->tcreate < resend_budget()) {
+		/* Found absent after an uncertain answer: the id is ours and unused, so the
+		 * same create goes out again (after this wave's requests, run_wave). */
+		j->want_resend = true;
+		return;
+	}
 	j->rec->failed = true;
 	if (j->op.cancelled) {
-		if (j->op.kind == LH_OP_CREATE)
+		if (j->op.kind == LH_OP_CREATE && j->op.maybe_created)
+			j->unresolved = true;	/* looked up before the run ends (run_wave) */
+		else if (j->op.kind == LH_OP_CREATE)
 			lh_state_journal_forget(r->st, &j->rec->id, r->d);
 		return;
 	}
@@ -87,7 +128,7 @@ job_failed(job *j)
 		j->op.attrs = NULL;
 		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
 		    lh_run_sensitive_paths(j->c->after_sensitive));
-		lh_state_journal_done(r->st, &j->rec->id, r->d);
+		journal_done(r, &j->rec->id);
 		j->rec->applied = si ? si->attributes : NULL;
 		r->gen++;
 	} else if (j->op.kind == LH_OP_CREATE && !j->op.maybe_created) {
@@ -114,13 +155,13 @@ job_done(lh_rop *op, void *ctx)
 	switch (op->kind) {
 	case LH_OP_DELETE:
 		lh_state_remove(r->st, &j->rec->id);
-		lh_state_journal_done(r->st, &j->rec->id, r->d);
+		journal_done(r, &j->rec->id);
 		journal_tick(r);
 		j->rec->applied = NULL;
 		r->gen++;
 		if (j->c->action == LH_ACT_REPLACE && j->phase == 0) {
 			report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
-			if (r->interrupted) {
+			if (r->interrupted || r->journal_broken) {
 				j->rec->failed = true;
 				return;
 			}
@@ -138,7 +179,7 @@ job_done(lh_rop *op, void *ctx)
 		op->attrs = NULL;
 		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
 		    lh_run_sensitive_paths(j->c->after_sensitive));
-		lh_state_journal_done(r->st, &j->rec->id, r->d);
+		journal_done(r, &j->rec->id);
 		journal_tick(r);
 		j->rec->applied = si ? si->attributes : NULL;
 		r->gen++;
@@ -193,6 +234,8 @@ start_create(job *j)
 	j->op.own_id = rt->own_id_attr != NULL && cfg_id == NULL;
 	j->op.after = j->c->after;
 	j->t0 = now_s();
+	if (j->tcreate == 0)
+		j->tcreate = j->t0;
 	/* the intent of a replacement's create is journalled with the delete (below) */
 	report(r, j->c, "create", NULL, 0);
 	if (!lh_rop_submit(&r->rc, &j->op))
@@ -243,6 +286,62 @@ start_job(job *j)
 		j->rec->failed = true;
 }
 
+static void
+resolve_done(lh_rop *op, void *ctx)
+{
+	job *j = ctx;
+	lh_run *r = j->r;
+	if (op->ok && !op->gone && op->attrs != NULL) {
+		/* it happened: adopt it, as the next run's recovery would */
+		cJSON *attrs = op->attrs;
+		op->attrs = NULL;
+		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
+		    lh_run_sensitive_paths(j->c->after_sensitive));
+		journal_done(r, &j->rec->id);
+		j->rec->applied = si ? si->attributes : NULL;
+		r->gen++;
+		r->added++;
+		report(r, j->c, "create_done", op->id, now_s() - j->t0);
+	} else if (op->ok && op->gone) {
+		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+	}
+	/* else: still unknown; the intent stays journalled and the next run resolves it */
+	j->unresolved = false;
+}
+
+/* Ctrl-C while creates were uncertain: their look-ups were cancelled with everything
+ * else, but a create that may have happened must be resolved (adopted or forgotten)
+ * or stay journalled - never dropped.  The look-ups run now, past the stop. */
+static void
+resolve_uncertain(lh_run *r, job *jobs, size_t n)
+{
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any = any || jobs[i].unresolved;
+	if (!any)
+		return;
+	lh_http_resume(r->http);
+	for (size_t i = 0; i < n; i++) {
+		job *j = &jobs[i];
+		if (!j->unresolved)
+			continue;
+		const char *id = j->op.id;
+		lh_rop_clear(&j->op);
+		memset(&j->op, 0, sizeof j->op);
+		j->op.kind = LH_OP_READ;
+		j->op.rt = j->c->rt;
+		j->op.addr = j->c->addr;
+		j->op.id = id;
+		j->op.ref = j->c->after;
+		j->op.done = resolve_done;
+		j->op.ctx = j;
+		if (!lh_rop_submit(&r->rc, &j->op))
+			j->unresolved = false;
+	}
+	lh_http_run(r->http);
+	lh_http_stop(r->http);
+}
+
 /* Runs jobs[0..n) in parallel: journals create intents durably first. */
 static void
 run_wave(lh_run *r, job *jobs, size_t n)
@@ -268,21 +367,60 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		const char *id = create_id(j);
 		if (id == NULL)
 			continue;
-		lh_state_journal_intent(r->st, &j->rec->id, id, "create", r->d);
+		if (!lh_state_journal_intent(r->st, &j->rec->id, id, "create", r->d)) {
+			journal_failed(r);
+			break;
+		}
 		intents = true;
 	}
-	if (intents && !lh_state_journal_sync(r->st, r->d)) {
+	/* The write-ahead rule: no create leaves unless its intent is durable. */
+	if (r->journal_broken || (intents && !lh_state_journal_sync(r->st, r->d))) {
+		journal_failed(r);
 		for (size_t i = 0; i < n; i++)
 			jobs[i].rec->failed = true;
 		return;
 	}
-	for (size_t i = 0; i < n && !r->interrupted; i++) {
+	for (size_t i = 0; i < n && !r->interrupted && !r->journal_broken; i++) {
 		job *j = &jobs[i];
 		start_job(j);
 	}
 	lh_http_run(r->http);
+	/* Creates found absent after an uncertain answer go out again with the same id,
+	 * until they succeed or the time budget is spent (job_failed). */
+	for (double delay = 0.05;;) {
+		bool any = false;
+		for (size_t i = 0; i < n; i++)
+			any = any || jobs[i].want_resend;
+		if (!any || r->interrupted || r->journal_broken)
+			break;
+		struct timespec ts = {.tv_sec = (time_t)delay,
+		    .tv_nsec = (long)((delay - (double)(time_t)delay) * 1e9)};
+		nanosleep(&ts, NULL);
+		delay = delay * 2 > 2 ? 2 : delay * 2;
+		for (size_t i = 0; i < n; i++) {
+			job *j = &jobs[i];
+			if (!j->want_resend)
+				continue;
+			j->want_resend = false;
+			lh_rop_clear(&j->op);
+			start_create(j);
+		}
+		lh_http_run(r->http);
+	}
+	for (size_t i = 0; i < n; i++) {
+		job *j = &jobs[i];
+		if (!j->want_resend)
+			continue;
+		/* interrupted meanwhile: it surely did not happen */
+		j->want_resend = false;
+		j->rec->failed = true;
+		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+		lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
+	}
+	resolve_uncertain(r, jobs, n);
 	lh_run_flush_errors(r);
-	lh_state_journal_sync(r->st, r->d);
+	if (!lh_state_journal_sync(r->st, r->d))
+		journal_failed(r);
 	for (size_t i = 0; i < n; i++) {
 		lh_rop_clear(&jobs[i].op);
 		free(jobs[i].wid);
@@ -517,7 +655,7 @@ lh_apply(lh_run *r)
 	}
 	/* Phase 1: deletes, dependents first: resources no longer configured, then by
 	 * decreasing depth. */
-	for (long d = (long)maxd + 1; d >= 0 && !r->interrupted; d--) {
+	for (long d = (long)maxd + 1; d >= 0 && !r->interrupted && !r->journal_broken; d--) {
 		size_t nw = 0;
 		for (size_t i = 0; i < p->n; i++) {
 			if (!is_delete(&p->changes[i]))
@@ -534,7 +672,7 @@ lh_apply(lh_run *r)
 	}
 	/* Phase 2: everything else, by increasing depth; each resource's arguments are
 	 * evaluated again when they waited for values of its dependencies. */
-	for (size_t d = 0; d <= maxd && nres > 0 && !r->interrupted; d++) {
+	for (size_t d = 0; d <= maxd && nres > 0 && !r->interrupted && !r->journal_broken; d++) {
 		size_t nw = 0;
 		for (size_t k = 0; k < nres; k++) {
 			if (depth[k] != d)
@@ -587,7 +725,13 @@ lh_apply(lh_run *r)
 	free(wave);
 	free(wavep);
 	free(jobs);
-	if (r->interrupted)
+	if (r->journal_broken)
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Apply stopped",
+		    "The state journal could not be written, so no further request was sent (a "
+		    "create goes out only once its intent is on disk). Changes already made are "
+		    "in the journal or the state; free the space (or fix the permissions) and run "
+		    "apply again to finish.");
+	else if (r->interrupted)
 		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Operation cancelled",
 		    "litehcl was interrupted: changes in flight were finished and recorded in "
 		    "the state; nothing new was started.");

@@ -102,6 +102,8 @@ typedef struct lh_run {
 	struct lh_run_err *errs;	/* per-instance errors, grouped by detail */
 	size_t nerrs;
 	volatile sig_atomic_t interrupted;	/* Ctrl-C seen */
+	bool journal_broken;		/* a journal record could not be written: no new
+					 * request starts (the write-ahead rule) */
 	int added, changed, destroyed, imported;	/* applied counts */
 } lh_run;
 

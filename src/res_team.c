@@ -656,6 +656,7 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 			readback(op, row);
 		} else if (op->stage == ST_UNCERTAIN && lh_team_absent(r)) {
 			op->maybe_created = false;
+			op->resend = true;	/* apply sends it again with the same id */
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
 			lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that may or "

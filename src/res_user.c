@@ -367,6 +367,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			lh_rop_http_fail(op, r);	/* still unknown: the journal intent stays */
 		} else {
 			op->maybe_created = false;
+			op->resend = true;	/* apply sends it again with the same id */
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
 			lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that may or "

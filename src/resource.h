@@ -106,6 +106,8 @@ typedef struct lh_rop {
 	bool gone;		/* read: no such object; delete: was already gone */
 	bool cancelled;		/* never sent: the run was interrupted (lh_http_stop) */
 	bool maybe_created;	/* create failed after the request may have arrived */
+	bool resend;		/* create: its outcome was uncertain and the object was then
+				 * found absent, so it may be sent again with the same id */
 	cJSON *attrs;		/* read/create/update: the object as state attributes
 				 * (owned: take it and set NULL to keep it) */
 	char *summary;		/* on failure: one-line summary (malloc'd) */

@@ -232,7 +232,7 @@ lh_rop_submit(lh_rctx *rc, lh_rop *op)
 {
 	op->rc = rc;
 	op->started = now_s();
-	op->ok = op->gone = op->cancelled = op->maybe_created = false;
+	op->ok = op->gone = op->cancelled = op->maybe_created = op->resend = false;
 	op->stage = 0;
 	return op->rt->submit(op);
 }

@@ -1713,8 +1713,10 @@ replay_record(lh_state *st, cJSON *r)
 			ip->extra = cJSON_DetachItemViaPointer(in, extra);
 		intent_drop(st, key);
 	} else if (strcmp(op->valuestring, "remove") == 0) {
+		/* A replacement journals its create's intent, then the old object's
+		 * removal, then the new one's set: the removal must not cancel the intent,
+		 * or a kill between the create and its record orphans the new object. */
 		lh_state_remove(st, &a);
-		intent_drop(st, key);
 	} else if (strcmp(op->valuestring, "forget") == 0) {
 		intent_drop(st, key);
 	} else {

@@ -13,13 +13,18 @@
 MK=sk-crash-kill-master-key
 export LITELLM_API_KEY="$MK"
 export LITEHCL_HTTP_BACKOFF=0.01
-N=${KILL_USERS:-30}
+N=${KILL_USERS:-20}
 TRIALS=${KILL_TRIALS:-1}
 OPS=${KILL_OPS:-"create update replace delete import sigint"}
+# the sanitizer pass (2-3x slower) takes the two that found bugs
+[ -z "$KILL_OPS" ] && [ "${BUILD#*san}" != "$BUILD" ] && OPS="replace sigint"
 MODES=${KILL_MODES:-"normal legacy"}
 
-# cfg DIR VERSION ALIAS [EXTRA]: N users with configured ids u<i>-vVERSION
+# cfg DIR VERSION ALIAS [EXTRA]: N users with configured ids u<i>-vVERSION (VERSION
+# "own": no user_id, litehcl chooses a UUID)
 cfg() {
+	_uid="user_id    = \"u\${count.index}-v$2\""
+	[ "$2" = own ] && _uid=""
 	mkdir -p "$1"
 	cat >"$1/main.tf" <<EOF
 provider "litellm" {
@@ -28,7 +33,7 @@ provider "litellm" {
 }
 resource "litellm_user" "u" {
   count      = $N
-  user_id    = "u\${count.index}-v$2"
+  $_uid
   user_email = "u\${count.index}@$dom"
   user_alias = "$3"
 }
@@ -65,12 +70,19 @@ for mode in $MODES; do
 			emu_admin faults '{"path":"/user/new","kind":"latency","ms":15,"count":0}'
 			emu_admin faults '{"path":"/user/update","kind":"latency","ms":15,"count":0}'
 			emu_admin faults '{"path":"/user/delete","kind":"latency","ms":15,"count":0}'
-			[ $op != create ] && [ $op != sigint ] && [ $op != import ] && run apply
+			[ $op != create ] && [ $op != sigint ] && [ $op != import ] && [ $op != replace ] && run apply
 			before=$(server_users "$dom" | wc -l)
 			case $op in
 			create) killed "$(rand 0.03 0.35)" apply ;;
 			update) cfg "$D" 1 two; killed "$(rand 0.03 0.35)" apply ;;
-			replace) cfg "$D" 2 one; killed "$(rand 0.03 0.6)" apply ;;
+			replace)
+				# -replace of users whose ids litehcl chose: a lost create intent
+				# means a second user per email (legacy) or a 409 forever
+				cfg "$D" own one
+				run apply
+				before=$(server_users "$dom" | wc -l)
+				reps=$(i=0; while [ $i -lt $N ]; do printf ' -replace=litellm_user.u[%d]' $i; i=$((i + 1)); done)
+				killed "$(rand 0.05 0.6)" apply $reps ;;
 			delete) want=0 pf=-destroy recover=destroy; killed "$(rand 0.03 0.3)" destroy ;;
 			import)
 				# users made outside, imported one by one; kill one import mid-way
@@ -124,10 +136,6 @@ for mode in $MODES; do
 			fi
 			why=$(converged "$D" "$dom" $want $pf)
 			[ -n "$why" ] && bad="$bad trial $t:$why"
-			# after a replacement only the new ids may remain
-			if [ $op = replace ] && server_users "$dom" | grep -q -- '-v1 '; then
-				bad="$bad trial $t: old users left after the replacement;"
-			fi
 		done
 		name="$mode: $op killed at random instants ($TRIALS trials, recovery killed too in odd ones)"
 		[ $op = sigint ] && name="$mode: SIGINT while slow creates are uncertain ($TRIALS trials)"

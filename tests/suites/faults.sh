@@ -47,12 +47,6 @@ for mode in $MODES; do
 			delete) path=/user/delete ;;
 			esac
 			name="$mode: $op through '$spec' answers"
-			# a create refused before the work with 503: found absent, it must be sent
-			# again with the same id (issue 14 item 1) - enabled with that change
-			if [ "$kind" = before ] && [ $op = create ] && [ -z "$FAULT_ALL_CASES" ]; then
-				(cd "$D" && "$LITEHCL" apply -auto-approve -no-color >"$WORK/f.out" 2>&1)
-				continue
-			fi
 			want=$N pf=""
 			# the first requests on the path are answered badly, then 30% of the rest
 			proxy_fault "{\"path\":\"$path\",\"kind\":\"$kind\"$st,\"nth\":1,\"count\":2,\"ms\":1500}"
