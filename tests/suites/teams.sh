@@ -315,9 +315,10 @@ EOF
 admin POST faults '{"path":"/team/member_add","kind":"500","count":1}' >/dev/null
 run apply -auto-approve
 rc=$?
-check "a 500 on member_add: exit 1, the other membership added" "[ $rc -eq 1 ] && grep -q 'member.*500 Internal Server Error' out.txt && [ \$(grep -c 'litellm_team_member.*Creation complete' out.txt) -eq 1 ]"
+# a 500 may come after the work: member_add (idempotent) is asked again (issue 14)
+check "a 500 on member_add: retried, both memberships added in one run" "[ $rc -eq 0 ] && grep -q 'Retrying: POST /team/member_add: 500' out.txt && [ \$(grep -c 'litellm_team_member.*Creation complete' out.txt) -eq 2 ]"
 run apply -auto-approve
-check "the next apply adds the failed membership" "grep -q 'Resources: 1 added' out.txt && [ \$(roster \$(jq -r '.resources[] | select(.type==\"litellm_team\") | .instances[0].attributes.team_id' terraform.tfstate) | grep -c ' user\$') -eq 2 ]"
+check "the next apply has nothing to add" "grep -q 'Resources: 0 added' out.txt && [ \$(roster \$(jq -r '.resources[] | select(.type==\"litellm_team\") | .instances[0].attributes.team_id' terraform.tfstate) | grep -c ' user\$') -eq 2 ]"
 admin POST faults '{"path":"/team/info","kind":"503","count":0}' >/dev/null
 run plan
 rc=$?
