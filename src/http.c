@@ -1006,7 +1006,7 @@ finish_attempt(lh_http *h, job *j)
 			retryable = j->cc != CURLE_OPERATION_TIMEDOUT;
 		}
 	}
-decide:
+decide:;
 	int max_attempts = h->max_retries + 1;
 	if (j->cc == CURLE_COULDNT_CONNECT && (j->oserr == ECONNREFUSED || j->oserr == 0) &&
 	    is_loopback(h->host) && max_attempts > LOOPBACK_REFUSED_ATTEMPTS)
