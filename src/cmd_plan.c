@@ -744,6 +744,10 @@ run(int kind, int argc, char **argv)
 		if (!lh_run_plan(&r))
 			goto fail;
 		forget_warning(a, r.plan, &d);
+		/* check blocks after the plan; apply evaluates them after applying instead
+		 * (Terraform shows only those) */
+		if (kind == CMD_PLAN && r.plan->mode == LH_PLAN_NORMAL && !r.plan->targeted)
+			lh_config_checks(cfg, LH_CHECK_PLAN, lh_run_resolve, &r, &d);
 		if (json)
 			/* before anything is applied the summary is the plan's: Terraform
 			 * says "plan" here and "apply"/"destroy" after the apply */
@@ -812,6 +816,8 @@ run(int kind, int argc, char **argv)
 	bool outs_ok = true;
 	if (ok) {
 		outs_ok = lh_run_outputs(&r);
+		if (r.plan->mode == LH_PLAN_NORMAL && targets.n == 0)
+			lh_config_checks(cfg, LH_CHECK_APPLY, lh_run_resolve, &r, &d);
 	} else {
 		lh_diags quiet, *loud = r.d;
 		lh_diags_init(&quiet, a);

@@ -65,6 +65,8 @@ struct lh_config_priv {
 	size_t nlocals;
 	const lh_node **outputs;	/* output blocks */
 	size_t noutputs;
+	const lh_node **checks;		/* check blocks, in file order */
+	size_t nchecks;
 	res_priv *rp;			/* parallel to the declaration-order resource list */
 	lh_resource **decl;		/* resources in declaration order */
 	size_t ndecl;
@@ -1390,6 +1392,87 @@ load_moved(lh_config *cfg, const lh_node *b, lh_diags *d)
 	cfg->moved[cfg->nmoved++] = m;
 }
 
+static void
+count_ref(void *ctx, const lh_node *root, const lh_node *step)
+{
+	(void)root;
+	(void)step;
+	(*(size_t *)ctx)++;
+}
+
+/* The condition and error_message of an assert, precondition or postcondition block
+ * cb (in the block described by ctx): both are required; the condition must refer to
+ * something (a constant condition checks nothing).  False after diagnostics. */
+static bool
+load_condition(lh_config *cfg, const lh_node *cb, const char *ctx, const char *what, lh_diags *d)
+{
+	if (cb->u.block.nlabels > 0) {
+		derr(d, cb->src, cb->u.block.labels[0].start, header_end(cb), ctx,
+		    lh_arena_printf(cfg->a, "Extraneous label for %s", cb->u.block.type),
+		    "No labels are expected for %s blocks.", cb->u.block.type);
+		return false;
+	}
+	if (!check_body(cfg, cb->u.block.body, validation_attrs, NULL, ctx, d))
+		return false;
+	const lh_node *ca = body_attr(cb->u.block.body, "condition");
+	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
+	if (ca == NULL || ma == NULL) {
+		derr(d, cb->src, cb->u.block.open, cb->u.block.open + 1, ctx, "Missing required argument",
+		    "The argument \"%s\" is required, but no definition was found.",
+		    ca == NULL ? "condition" : "error_message");
+		return false;
+	}
+	size_t nref = 0;
+	lh_eval_walk_refs(ca->u.attr.expr, count_ref, &nref);
+	if (nref == 0) {
+		const lh_node *e = ca->u.attr.expr;
+		derr(d, e->src, e->start, e->end, ctx, lh_arena_printf(cfg->a, "Invalid %s expression", what),
+		    "The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.");
+		return false;
+	}
+	return true;
+}
+
+/* check "NAME" { assert { condition = ...  error_message = ... } ... } */
+static void
+load_check(lh_config *cfg, const lh_node *b, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (!want_labels(b, 1, "check", d))
+		return;
+	const char *name = b->u.block.labels[0].text;
+	const char *ctx = block_context(cfg->a, b);
+	for (size_t i = 0; i < p->nchecks; i++)
+		if (strcmp(p->checks[i]->u.block.labels[0].text, name) == 0) {
+			derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
+			    lh_arena_printf(cfg->a, "Duplicate check \"%s\" configuration", name),
+			    "A check block named \"%s\" was already declared at %s. Check blocks must be unique within each module.",
+			    name, decl_pos(cfg->a, p->checks[i]));
+			return;
+		}
+	static const char *const blocks[] = {"assert", NULL};
+	const lh_node *body = b->u.block.body;
+	bool ok = check_body(cfg, body, NULL, blocks, ctx, d);
+	size_t nassert = 0;
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *it = body->u.body.items[i];
+		if (it->kind != LH_AST_BLOCK || strcmp(it->u.block.type, "assert") != 0)
+			continue;
+		nassert++;
+		if (!load_condition(cfg, it, ctx, "assert", d))
+			ok = false;
+	}
+	if (nassert == 0) {
+		derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Zero assert blocks",
+		    "Check blocks must have at least one assert block.");
+		ok = false;
+	}
+	if (!ok)
+		return;
+	p->checks = GROW1(cfg->a, p->checks, p->nchecks, sizeof *p->checks);
+	p->checks[p->nchecks++] = b;
+}
+
 /* removed { from = ADDR  lifecycle { destroy = BOOL } } */
 static void
 load_removed(lh_config *cfg, const lh_node *b, lh_diags *d)
@@ -1738,7 +1821,7 @@ order_resources(lh_config *cfg, lh_diags *d)
 }
 
 static const char *const top_blocks[] = {"terraform", "provider", "variable", "locals",
-	"output", "resource", "import", "moved", "removed", NULL};
+	"output", "resource", "import", "moved", "removed", "check", NULL};
 
 lh_config *
 lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
@@ -2054,10 +2137,12 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 				load_moved(cfg, it, d);
 			else if (strcmp(t, "removed") == 0)
 				load_removed(cfg, it, d);
+			else if (strcmp(t, "check") == 0)
+				load_check(cfg, it, d);
 			else {
 				const char *sug = lh_eval_suggest(t, top_blocks);
 				derr(d, it->src, it->u.block.type_start, it->u.block.type_end, NULL, "Unsupported block type",
-				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, import, moved, removed.",
+				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, import, moved, removed, check.",
 				    t, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 			}
 		}
@@ -2595,6 +2680,86 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 	return out;
 }
 
+/* The outcome of one condition (assert, precondition, postcondition) evaluated in sc:
+ * COND_FAIL sets *msg to its error_message (a placeholder when that cannot be shown).
+ * Evaluation errors go to d. */
+enum { COND_PASS, COND_FAIL, COND_UNKNOWN, COND_ERROR };
+
+static int
+eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh_diags *d,
+    const char **msg)
+{
+	const lh_node *ca = body_attr(cb->u.block.body, "condition");
+	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
+	lh_eval ev;
+	scope_eval(&ev, cfg, sc, d, ctx);
+	lh_value *c = lh_eval_expr(&ev, ca->u.attr.expr);
+	if (c == NULL)
+		return COND_ERROR;
+	const char *err = NULL;
+	lh_value *bv = lh_val_convert(cfg->a, c, &lh_type_bool, &err);
+	const lh_node *e = ca->u.attr.expr;
+	if (bv == NULL) {
+		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
+		    "Invalid condition result value: %s.", err ? err : "a bool is required");
+		return COND_ERROR;
+	}
+	if (lh_val_is_unknown(bv))
+		return COND_UNKNOWN;
+	if (lh_val_is_null(bv)) {
+		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
+		    "Condition expression must return either true or false, not null.");
+		return COND_ERROR;
+	}
+	if (bv->u.b)
+		return COND_PASS;
+	lh_value *m = lh_eval_expr_as(&ev, ma->u.attr.expr, &lh_type_string);
+	*msg = "(error message could not be evaluated)";
+	if (m != NULL && !lh_val_is_null(m) && !lh_val_is_unknown(m))
+		*msg = lh_val_is_sensitive(m) ? "The error message included a sensitive value, so it will not be displayed." : m->u.str.s;
+	return COND_FAIL;
+}
+
+void
+lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *ctx, lh_diags *d)
+{
+	struct lh_config_priv *p = cfg->priv;
+	lh_arena *a = cfg->a;
+	p->epoch++;
+	p->resolve = resolve;
+	p->rctx = ctx;
+	lh_diags *saved = p->d;
+	for (size_t i = 0; i < p->nchecks; i++) {
+		const lh_node *b = p->checks[i];
+		const lh_node *body = b->u.block.body;
+		const char *ctx2 = block_context(a, b);
+		for (size_t k = 0; k < body->u.body.n; k++) {
+			const lh_node *ab = body->u.body.items[k];
+			if (ab->kind != LH_AST_BLOCK || strcmp(ab->u.block.type, "assert") != 0)
+				continue;
+			/* a false or unknown condition is a warning; an expression that
+			 * cannot be evaluated is an error, as in Terraform */
+			p->d = d;
+			const char *msg = NULL;
+			scope sc = {0};
+			int r = eval_condition(cfg, &sc, ab, ctx2, d, &msg);
+			const lh_node *e = body_attr(ab->u.block.body, "condition")->u.attr.expr;
+			lh_diag *w = NULL;
+			if (r == COND_FAIL && ph != LH_CHECK_VALIDATE)
+				w = lh_diag_add(d, LH_DIAG_WARNING, e->src, e->start, e->end,
+				    "Check block assertion failed", "%s", msg);
+			else if (r == COND_UNKNOWN && ph == LH_CHECK_PLAN)
+				w = lh_diag_add(d, LH_DIAG_WARNING, e->src, e->start, e->end,
+				    "Check block assertion known after apply", "The condition could not be evaluated at this time, a result will be known when this plan is applied.");
+			if (w != NULL)
+				w->context = ctx2;
+		}
+	}
+	p->d = saved;
+	p->resolve = NULL;
+	p->rctx = NULL;
+}
+
 /* Two instances whose argument arg has the same value (case-insensitively when ci):
  * a diagnostic of severity sev at the later one, ending with the sentence why. */
 void
@@ -2750,6 +2915,7 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 	check_types(cfg, all, nall, d);
 	size_t no;
 	lh_config_outputs(cfg, NULL, NULL, d, &no);
+	lh_config_checks(cfg, LH_CHECK_VALIDATE, NULL, NULL, d);
 	lh_diag *first = last != NULL ? last->next : d->head;
 	if (first != NULL)
 		dedupe_diags(cfg->a, d, first);

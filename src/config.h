@@ -233,6 +233,17 @@ lh_instance **lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resol
 lh_output **lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx,
     lh_diags *d, size_t *n);
 
+/* When lh_config_checks runs: validate (only the expressions' own errors), plan (a
+ * condition not known yet warns that it is known after apply), after apply. */
+typedef enum { LH_CHECK_VALIDATE, LH_CHECK_PLAN, LH_CHECK_APPLY } lh_check_phase;
+
+/* Evaluates the assertions of every check block, as Terraform does after a plan and
+ * after an apply: a false condition adds the warning "Check block assertion failed"
+ * with its error_message; nothing in a check block is an error of the run (except the
+ * expression errors validate reports).  References resolve through resolve. */
+void lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *ctx,
+    lh_diags *d);
+
 /* What `validate` does: expands every resource with resolve = NULL, checks
  * cross-instance rules (the same user_email twice), evaluates outputs and locals.
  * A count or for_each not known without resource values is not an error here (the

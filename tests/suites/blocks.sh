@@ -1,0 +1,192 @@
+#!/bin/sh
+# blocks.sh - check blocks (assertions: warnings, never errors), as Terraform 1.11
+# reports them (texts recorded from Terraform with terraform_data resources in the same
+# layout): after a plan (a condition not known yet warns "known after apply"), after an
+# apply (only the post-apply results), on a plan without changes, and the
+# configuration errors of a check block.
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY"
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" NO_COLOR=1
+export LITEHCL_HTTP_BACKOFF=0.01
+new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+# warnings FILE: the diagnostics of an output, from the first Warning/Error line to
+# the separator or the final summary
+warnings() {
+	awk '/^(Warning|Error): /{on=1} /^(─|Apply complete|Note: )/{on=0} on' "$1" |
+		awk 'NF{for(;b>0;b--)print "";print;next}{b++}'
+}
+
+new_dir check
+cat > main.tf <<'EOF'
+variable "n" {
+  default = 3
+}
+resource "litellm_user" "a" {
+  user_email = "chk-a@example.com"
+  max_budget = var.n
+}
+check "small" {
+  assert {
+    condition     = var.n < 2
+    error_message = "n is too big: ${var.n}."
+  }
+  assert {
+    condition     = litellm_user.a.user_id == "nobody"
+    error_message = "user_id is not nobody."
+  }
+}
+check "fine" {
+  assert {
+    condition     = var.n > 2
+    error_message = "never shown."
+  }
+}
+EOF
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+rc=$?
+warnings plan.txt >got.txt
+cat >want.txt <<'EOF'
+Warning: Check block assertion failed
+
+  on main.tf line 10, in check "small":
+  10:     condition     = var.n < 2
+
+n is too big: 3.
+
+Warning: Check block assertion known after apply
+
+  on main.tf line 14, in check "small":
+  14:     condition     = litellm_user.a.user_id == "nobody"
+
+The condition could not be evaluated at this time, a result will be known
+when this plan is applied.
+EOF
+if [ $rc -eq 0 ] && grep -q '^Plan: 1 to add' plan.txt && cmp -s want.txt got.txt; then
+	ok "check: failed and unknown assertions warn after the plan (exit 0)"
+else
+	fail "check: failed and unknown assertions warn after the plan (exit 0)" "rc=$rc" "$(diff want.txt got.txt)"
+fi
+"$LITEHCL" apply -auto-approve -no-color >apply.txt 2>&1
+rc=$?
+warnings apply.txt >got.txt
+cat >want.txt <<'EOF'
+Warning: Check block assertion failed
+
+  on main.tf line 10, in check "small":
+  10:     condition     = var.n < 2
+
+n is too big: 3.
+
+Warning: Check block assertion failed
+
+  on main.tf line 14, in check "small":
+  14:     condition     = litellm_user.a.user_id == "nobody"
+
+user_id is not nobody.
+EOF
+if [ $rc -eq 0 ] && grep -q '^Apply complete! Resources: 1 added' apply.txt && cmp -s want.txt got.txt; then
+	ok "check: apply shows only the results after applying, and succeeds"
+else
+	fail "check: apply shows only the results after applying, and succeeds" "rc=$rc" "$(diff want.txt got.txt)" "$(cat apply.txt)"
+fi
+"$LITEHCL" plan -no-color -detailed-exitcode >plan2.txt 2>&1
+rc=$?
+warnings plan2.txt >got.txt
+if [ $rc -eq 0 ] && grep -q '^No changes' plan2.txt && cmp -s want.txt got.txt; then
+	ok "check: a plan without changes still evaluates the assertions"
+else
+	fail "check: a plan without changes still evaluates the assertions" "rc=$rc" "$(diff want.txt got.txt)"
+fi
+sed -i 's/var.n < 2/var.n < 5/; s/max_budget = var.n/max_budget = 4/; s/== "nobody"/!= "nobody"/' main.tf
+"$LITEHCL" apply -auto-approve -no-color >apply2.txt 2>&1
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q 'Warning' apply2.txt && grep -q '1 changed' apply2.txt; then
+	ok "check: passing assertions print nothing"
+else
+	fail "check: passing assertions print nothing" "rc=$rc" "$(cat apply2.txt)"
+fi
+"$LITEHCL" validate -no-color >val.txt 2>&1 && grep -q '^Success!' val.txt &&
+	ok "check: validate accepts check blocks" || fail "check: validate accepts check blocks" "$(cat val.txt)"
+
+# configuration errors (texts as terraform validate prints them)
+new_dir check_errors
+chk() {	# NAME WANT: plan fails (exit 1) with summary WANT, before any request
+	n0=$(wc -l < "$EMU_LOG")
+	"$LITEHCL" validate -no-color >out.txt 2>&1
+	rc=$?
+	n1=$(wc -l < "$EMU_LOG")
+	if [ $rc -eq 1 ] && grep -qF "$2" out.txt && [ "$n0" -eq "$n1" ]; then ok "$1"; else fail "$1" "rc=$rc" "$(cat out.txt)"; fi
+}
+printf 'check "a" {\n}\n' > main.tf
+chk "check: no assert block" "Check blocks must have at least one assert block."
+cat > main.tf <<'EOF'
+variable "v" {
+  default = 1
+}
+check "a" {
+  assert {
+    condition     = var.v == 1
+    error_message = "x"
+  }
+}
+check "a" {
+  assert {
+    condition     = var.v == 1
+    error_message = "x"
+  }
+}
+EOF
+chk "check: duplicate name" 'Error: Duplicate check "a" configuration'
+grep -qF 'A check block named "a" was already declared at main.tf:4,1-10. Check blocks' out.txt &&
+	ok "check: duplicate names the first" || fail "check: duplicate names the first" "$(cat out.txt)"
+cat > main.tf <<'EOF'
+check "a" {
+  assert {
+    condition     = true
+    error_message = "x"
+  }
+}
+EOF
+chk "check: a condition that refers to nothing" "Error: Invalid assert expression"
+cat > main.tf <<'EOF'
+variable "v" {
+  default = 1
+}
+check "a" {
+  assert {
+    error_message = "x"
+  }
+}
+EOF
+chk "check: condition is required" 'The argument "condition" is required'
+cat > main.tf <<'EOF'
+check "a" {
+  assert {
+    condition     = litellm_user.nope.user_role == "x"
+    error_message = "x"
+  }
+}
+EOF
+chk "check: an undeclared resource is an error of validate" "Reference to undeclared resource"
+cat > main.tf <<'EOF'
+variable "v" {
+  default = "text"
+}
+check "a" {
+  assert {
+    condition     = var.v
+    error_message = "x"
+  }
+}
+EOF
+"$LITEHCL" plan -no-color >out.txt 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^Error: Invalid condition result' out.txt &&
+    grep -q '^Invalid condition result value: a bool is required.' out.txt; then
+	ok "check: a condition that is not a bool is an error (as Terraform's plan)"
+else
+	fail "check: a condition that is not a bool is an error (as Terraform's plan)" "rc=$rc" "$(cat out.txt)"
+fi
