@@ -160,6 +160,10 @@ void lh_run_error(lh_run *r, const char *addr, const char *summary, const char *
 /* Turns the recorded errors into diagnostics (one per distinct detail). */
 void lh_run_flush_errors(lh_run *r);
 
+/* After apply (lh_run_outputs has set the applied values): the postconditions of
+ * every configured object in the state, with self = its new value; false after a
+ * "Resource postcondition failed" error. */
+bool lh_run_postconditions(lh_run *r);
 /* Builds an lh_value object for a resource's current value (used as resolver). */
 lh_value *lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res);
 

@@ -816,6 +816,8 @@ run(int kind, int argc, char **argv)
 	bool outs_ok = true;
 	if (ok) {
 		outs_ok = lh_run_outputs(&r);
+		if (!lh_run_postconditions(&r))
+			outs_ok = false;
 		if (r.plan->mode == LH_PLAN_NORMAL && targets.n == 0)
 			lh_config_checks(cfg, LH_CHECK_APPLY, lh_run_resolve, &r, &d);
 	} else {

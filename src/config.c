@@ -91,6 +91,7 @@ typedef struct scope {
 	lh_value *count_index;
 	lh_value *each_key, *each_value;
 	bool tfvars;			/* no references allowed */
+	lh_value *self;			/* postconditions: the object, or NULL */
 } scope;
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -372,6 +373,15 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    "The \"terraform\" object does not have an attribute named \"%s\". The only supported attribute is terraform.workspace, the name of the currently-selected workspace.",
 		    attr ? attr : "");
 		return NULL;
+	}
+	if (strcmp(name, "self") == 0 && sc->self != NULL) {
+		if (attr == NULL)
+			return sc->self;
+		lh_value *v = lh_val_get(sc->self, attr);
+		if (v == NULL)
+			derr(ev->d, src, s, e, ev->context, "Unsupported attribute",
+			    "This object has no argument, nested block, or exported attribute named \"%s\".", attr);
+		return v;
 	}
 	if (strcmp(name, "self") == 0) {
 		derr(ev->d, src, s, e, ev->context, "Invalid \"self\" reference",
@@ -1074,6 +1084,47 @@ load_locals(lh_config *cfg, const lh_node *b, lh_diags *d)
 }
 
 static void
+count_ref(void *ctx, const lh_node *root, const lh_node *step)
+{
+	(void)root;
+	(void)step;
+	(*(size_t *)ctx)++;
+}
+
+/* The condition and error_message of an assert, precondition or postcondition block
+ * cb (in the block described by ctx): both are required; the condition must refer to
+ * something (a constant condition checks nothing).  False after diagnostics. */
+static bool
+load_condition(lh_config *cfg, const lh_node *cb, const char *ctx, const char *what, lh_diags *d)
+{
+	if (cb->u.block.nlabels > 0) {
+		derr(d, cb->src, cb->u.block.labels[0].start, header_end(cb), ctx,
+		    lh_arena_printf(cfg->a, "Extraneous label for %s", cb->u.block.type),
+		    "No labels are expected for %s blocks.", cb->u.block.type);
+		return false;
+	}
+	if (!check_body(cfg, cb->u.block.body, validation_attrs, NULL, ctx, d))
+		return false;
+	const lh_node *ca = body_attr(cb->u.block.body, "condition");
+	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
+	if (ca == NULL || ma == NULL) {
+		derr(d, cb->src, cb->u.block.open, cb->u.block.open + 1, ctx, "Missing required argument",
+		    "The argument \"%s\" is required, but no definition was found.",
+		    ca == NULL ? "condition" : "error_message");
+		return false;
+	}
+	size_t nref = 0;
+	lh_eval_walk_refs(ca->u.attr.expr, count_ref, &nref);
+	if (nref == 0) {
+		const lh_node *e = ca->u.attr.expr;
+		derr(d, e->src, e->start, e->end, ctx, lh_arena_printf(cfg->a, "Invalid %s expression", what),
+		    "The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.");
+		return false;
+	}
+	return true;
+}
+
+static void
 load_output(lh_config *cfg, const lh_node *b, lh_diags *d)
 {
 	struct lh_config_priv *p = cfg->priv;
@@ -1088,7 +1139,13 @@ load_output(lh_config *cfg, const lh_node *b, lh_diags *d)
 			    name, decl_pos(cfg->a, p->outputs[i]));
 			return;
 		}
-	check_body(cfg, b->u.block.body, out_attrs, NULL, ctx, d);
+	static const char *const blocks[] = {"precondition", NULL};
+	check_body(cfg, b->u.block.body, out_attrs, blocks, ctx, d);
+	for (size_t i = 0; i < b->u.block.body->u.body.n; i++) {
+		const lh_node *cb = b->u.block.body->u.body.items[i];
+		if (cb->kind == LH_AST_BLOCK && strcmp(cb->u.block.type, "precondition") == 0)
+			load_condition(cfg, cb, ctx, "precondition", d);
+	}
 	if (body_attr(b->u.block.body, "value") == NULL)
 		derr(d, b->src, b->u.block.open, b->u.block.open + 1, ctx, "Missing required argument",
 		    "The argument \"value\" is required, but no definition was found.");
@@ -1198,7 +1255,26 @@ eval_provider(lh_config *cfg, lh_diags *d)
 static void
 parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 {
-	check_body(cfg, lb->u.block.body, lifecycle_attrs, NULL, r->context, d);
+	static const char *const blocks[] = {"precondition", "postcondition", NULL};
+	check_body(cfg, lb->u.block.body, lifecycle_attrs, blocks, r->context, d);
+	for (size_t i = 0; i < lb->u.block.body->u.body.n; i++) {
+		const lh_node *cb = lb->u.block.body->u.body.items[i];
+		if (cb->kind != LH_AST_BLOCK)
+			continue;
+		bool pre = strcmp(cb->u.block.type, "precondition") == 0;
+		if (!pre && strcmp(cb->u.block.type, "postcondition") != 0)
+			continue;
+		if (!load_condition(cfg, cb, r->context, cb->u.block.type, d))
+			continue;
+		lh_lifecycle *l = &r->lifecycle;
+		if (pre) {
+			l->pre = GROW1(cfg->a, l->pre, l->npre, sizeof *l->pre);
+			l->pre[l->npre++] = cb;
+		} else {
+			l->post = GROW1(cfg->a, l->post, l->npost, sizeof *l->post);
+			l->post[l->npost++] = cb;
+		}
+	}
 	const lh_node *at;
 	if ((at = body_attr(lb->u.block.body, "prevent_destroy")) != NULL)
 		literal_bool(cfg, at, r->context, d, &r->lifecycle.prevent_destroy);
@@ -1390,47 +1466,6 @@ load_moved(lh_config *cfg, const lh_node *b, lh_diags *d)
 	}
 	cfg->moved = GROW1(cfg->a, cfg->moved, cfg->nmoved, sizeof *cfg->moved);
 	cfg->moved[cfg->nmoved++] = m;
-}
-
-static void
-count_ref(void *ctx, const lh_node *root, const lh_node *step)
-{
-	(void)root;
-	(void)step;
-	(*(size_t *)ctx)++;
-}
-
-/* The condition and error_message of an assert, precondition or postcondition block
- * cb (in the block described by ctx): both are required; the condition must refer to
- * something (a constant condition checks nothing).  False after diagnostics. */
-static bool
-load_condition(lh_config *cfg, const lh_node *cb, const char *ctx, const char *what, lh_diags *d)
-{
-	if (cb->u.block.nlabels > 0) {
-		derr(d, cb->src, cb->u.block.labels[0].start, header_end(cb), ctx,
-		    lh_arena_printf(cfg->a, "Extraneous label for %s", cb->u.block.type),
-		    "No labels are expected for %s blocks.", cb->u.block.type);
-		return false;
-	}
-	if (!check_body(cfg, cb->u.block.body, validation_attrs, NULL, ctx, d))
-		return false;
-	const lh_node *ca = body_attr(cb->u.block.body, "condition");
-	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
-	if (ca == NULL || ma == NULL) {
-		derr(d, cb->src, cb->u.block.open, cb->u.block.open + 1, ctx, "Missing required argument",
-		    "The argument \"%s\" is required, but no definition was found.",
-		    ca == NULL ? "condition" : "error_message");
-		return false;
-	}
-	size_t nref = 0;
-	lh_eval_walk_refs(ca->u.attr.expr, count_ref, &nref);
-	if (nref == 0) {
-		const lh_node *e = ca->u.attr.expr;
-		derr(d, e->src, e->start, e->end, ctx, lh_arena_printf(cfg->a, "Invalid %s expression", what),
-		    "The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.");
-		return false;
-	}
-	return true;
 }
 
 /* check "NAME" { assert { condition = ...  error_message = ... } ... } */
@@ -2373,6 +2408,46 @@ lh_instance_arg(const lh_instance *inst, const char *name)
 }
 
 /* Evaluates one instance's arguments. */
+/* The outcome of one condition (assert, precondition, postcondition) evaluated in sc:
+ * COND_FAIL sets *msg to its error_message (a placeholder when that cannot be shown).
+ * Evaluation errors go to d. */
+enum { COND_PASS, COND_FAIL, COND_UNKNOWN, COND_ERROR };
+
+static int
+eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh_diags *d,
+    const char **msg)
+{
+	const lh_node *ca = body_attr(cb->u.block.body, "condition");
+	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
+	lh_eval ev;
+	scope_eval(&ev, cfg, sc, d, ctx);
+	lh_value *c = lh_eval_expr(&ev, ca->u.attr.expr);
+	if (c == NULL)
+		return COND_ERROR;
+	const char *err = NULL;
+	lh_value *bv = lh_val_convert(cfg->a, c, &lh_type_bool, &err);
+	const lh_node *e = ca->u.attr.expr;
+	if (bv == NULL) {
+		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
+		    "Invalid condition result value: %s.", err ? err : "a bool is required");
+		return COND_ERROR;
+	}
+	if (lh_val_is_unknown(bv))
+		return COND_UNKNOWN;
+	if (lh_val_is_null(bv)) {
+		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
+		    "Condition expression must return either true or false, not null.");
+		return COND_ERROR;
+	}
+	if (bv->u.b)
+		return COND_PASS;
+	lh_value *m = lh_eval_expr_as(&ev, ma->u.attr.expr, &lh_type_string);
+	*msg = "(error message could not be evaluated)";
+	if (m != NULL && !lh_val_is_null(m) && !lh_val_is_unknown(m))
+		*msg = lh_val_is_sensitive(m) ? "The error message included a sensitive value, so it will not be displayed." : m->u.str.s;
+	return COND_FAIL;
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -2455,7 +2530,24 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	in->id.type = r->type;
 	in->id.name = r->name;
 	in->id.kind = LH_KEY_NONE;
-	return in;
+	scope *sc = ev->ctx;
+	in->count_index = sc->count_index;
+	in->each_key = sc->each_key;
+	in->each_value = sc->each_value;
+	/* preconditions, before the change is planned (not in validate: its values
+	 * are not the run's) */
+	for (size_t i = 0; cfg->priv->resolve != NULL && i < r->lifecycle.npre; i++) {
+		const char *msg = NULL;
+		const lh_node *cb = r->lifecycle.pre[i];
+		int res = eval_condition(cfg, sc, cb, r->context, d, &msg);
+		if (res == COND_FAIL) {
+			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
+			derr(d, e->src, e->start, e->end, r->context, "Resource precondition failed", "%s", msg);
+		}
+		if (res == COND_FAIL || res == COND_ERROR)
+			ok = false;
+	}
+	return ok ? in : NULL;
 }
 
 lh_instance **
@@ -2661,7 +2753,24 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 				derr(d, e->src, e->start, e->end, ctx2, "Invalid depends_on reference",
 				    "The depends_on argument must be a list of references to resources.");
 		}
-		if ((at = body_attr(body, "value")) == NULL)
+		/* preconditions (not in validate: its values are not the run's) */
+		bool pre_ok = true;
+		for (size_t k = 0; resolve != NULL && k < body->u.body.n; k++) {
+			const lh_node *cb = body->u.body.items[k];
+			if (cb->kind != LH_AST_BLOCK || strcmp(cb->u.block.type, "precondition") != 0 ||
+			    body_attr(cb->u.block.body, "condition") == NULL ||
+			    body_attr(cb->u.block.body, "error_message") == NULL)
+				continue;
+			const char *msg = NULL;
+			int res = eval_condition(cfg, &sc, cb, ctx2, d, &msg);
+			if (res == COND_FAIL) {
+				const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
+				derr(d, e->src, e->start, e->end, ctx2, "Module output value precondition failed", "%s", msg);
+			}
+			if (res == COND_FAIL || res == COND_ERROR)
+				pre_ok = false;
+		}
+		if (!pre_ok || (at = body_attr(body, "value")) == NULL)
 			continue;
 		lh_value *v = lh_eval_expr(&ev, at->u.attr.expr);
 		if (v == NULL)
@@ -2680,44 +2789,41 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 	return out;
 }
 
-/* The outcome of one condition (assert, precondition, postcondition) evaluated in sc:
- * COND_FAIL sets *msg to its error_message (a placeholder when that cannot be shown).
- * Evaluation errors go to d. */
-enum { COND_PASS, COND_FAIL, COND_UNKNOWN, COND_ERROR };
-
-static int
-eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh_diags *d,
-    const char **msg)
+bool
+lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self,
+    lh_resolver resolve, void *ctx, lh_diags *d)
 {
-	const lh_node *ca = body_attr(cb->u.block.body, "condition");
-	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
-	lh_eval ev;
-	scope_eval(&ev, cfg, sc, d, ctx);
-	lh_value *c = lh_eval_expr(&ev, ca->u.attr.expr);
-	if (c == NULL)
-		return COND_ERROR;
-	const char *err = NULL;
-	lh_value *bv = lh_val_convert(cfg->a, c, &lh_type_bool, &err);
-	const lh_node *e = ca->u.attr.expr;
-	if (bv == NULL) {
-		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
-		    "Invalid condition result value: %s.", err ? err : "a bool is required");
-		return COND_ERROR;
+	struct lh_config_priv *p = cfg->priv;
+	const lh_resource *r = inst->res;
+	if (r->lifecycle.npost == 0 || self == NULL)
+		return true;
+	int before = d->errors;
+	p->epoch++;
+	p->resolve = resolve;
+	p->rctx = ctx;
+	lh_diags *saved = p->d;
+	p->d = d;
+	scope sc = {0};
+	sc.cfg = cfg;
+	sc.res = (lh_resource *)r;
+	sc.self = self;
+	sc.count_index = inst->count_index;
+	sc.each_key = inst->each_key;
+	sc.each_value = inst->each_value;
+	sc.in_count = r->mode == LH_EXPAND_COUNT;
+	sc.in_each = r->mode == LH_EXPAND_FOR_EACH;
+	for (size_t i = 0; i < r->lifecycle.npost; i++) {
+		const char *msg = NULL;
+		const lh_node *cb = r->lifecycle.post[i];
+		if (eval_condition(cfg, &sc, cb, r->context, d, &msg) == COND_FAIL) {
+			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
+			derr(d, e->src, e->start, e->end, r->context, "Resource postcondition failed", "%s", msg);
+		}
 	}
-	if (lh_val_is_unknown(bv))
-		return COND_UNKNOWN;
-	if (lh_val_is_null(bv)) {
-		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
-		    "Condition expression must return either true or false, not null.");
-		return COND_ERROR;
-	}
-	if (bv->u.b)
-		return COND_PASS;
-	lh_value *m = lh_eval_expr_as(&ev, ma->u.attr.expr, &lh_type_string);
-	*msg = "(error message could not be evaluated)";
-	if (m != NULL && !lh_val_is_null(m) && !lh_val_is_unknown(m))
-		*msg = lh_val_is_sensitive(m) ? "The error message included a sensitive value, so it will not be displayed." : m->u.str.s;
-	return COND_FAIL;
+	p->d = saved;
+	p->resolve = NULL;
+	p->rctx = NULL;
+	return d->errors == before;
 }
 
 void

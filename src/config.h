@@ -48,6 +48,8 @@ typedef struct lh_lifecycle {
 	bool ignore_all;		/* ignore_changes = all */
 	const char **ignore;		/* ignore_changes attribute names */
 	size_t nignore;
+	const lh_node **pre, **post;	/* precondition / postcondition blocks */
+	size_t npre, npost;
 } lh_lifecycle;
 
 /* Where an argument was written (for diagnostics at plan/apply time). */
@@ -91,6 +93,8 @@ typedef struct lh_instance {
 	size_t ndeps;
 	const lh_lifecycle *lifecycle;	/* &res->lifecycle */
 	const lh_node *block;		/* res->block */
+	lh_value *count_index;		/* count.index, each.key, each.value (or NULL) */
+	lh_value *each_key, *each_value;
 } lh_instance;
 
 /* The range of argument name in inst, or NULL when it was not written. */
@@ -228,6 +232,14 @@ bool lh_config_var_secret(const lh_config *cfg, const lh_variable *v);
  * with *n = 0 after errors. */
 lh_instance **lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve,
     void *ctx, lh_diags *d, size_t *n);
+
+/* Evaluates the postcondition blocks of inst's lifecycle with self = the object
+ * (planned, applied or refreshed; attributes may be unknown: such a condition is
+ * skipped until it is known).  A false one adds the error "Resource postcondition
+ * failed".  Returns false after errors.  (Preconditions are checked by
+ * lh_config_expand when it has a resolver, before the instance is returned.) */
+bool lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self,
+    lh_resolver resolve, void *ctx, lh_diags *d);
 
 /* Evaluates every output (declaration order).  Returns the array (*n entries). */
 lh_output **lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx,

@@ -1011,6 +1011,17 @@ lh_run_plan(lh_run *r)
 			(void)g;
 		}
 	}
+	/* postconditions on the planned (or unchanged) objects, where already known */
+	for (size_t i = 0; r->o.mode == LH_PLAN_NORMAL && i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (x->inst == NULL || x->res->lifecycle.npost == 0)
+			continue;
+		if (x->lazy && x->applied == NULL) {
+			plan_one(r, x);
+			x->lazy = false;
+		}
+		lh_config_postconditions(cfg, x->inst, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
+	}
 	if (r->d->errors > errs)
 		return false;
 	/* what LiteLLM deletes along with an object (keys, memberships): one warning per
@@ -1086,5 +1097,21 @@ lh_run_plan(lh_run *r)
 	}
 	lh_plan_finish(r->plan);
 	r->plan->targeted = nt > 0;
+	return r->d->errors == errs;
+}
+
+bool
+lh_run_postconditions(lh_run *r)
+{
+	if (r->cfg == NULL || r->o.mode != LH_PLAN_NORMAL)
+		return true;
+	int errs = r->d->errors;
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		const lh_instance *in = x->reeval ? x->reeval : x->inst;
+		if (in == NULL || x->applied == NULL || in->res->lifecycle.npost == 0)
+			continue;
+		lh_config_postconditions(r->cfg, in, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
+	}
 	return r->d->errors == errs;
 }

@@ -190,3 +190,160 @@ if [ $rc -eq 1 ] && grep -q '^Error: Invalid condition result' out.txt &&
 else
 	fail "check: a condition that is not a bool is an error (as Terraform's plan)" "rc=$rc" "$(cat out.txt)"
 fi
+
+# preconditions and postconditions (texts as Terraform 1.11 prints them for
+# terraform_data): a failed precondition stops the plan before any change
+new_dir conditions
+cat > main.tf <<'EOF'
+variable "n" {
+  default = 3
+}
+resource "litellm_user" "a" {
+  user_email = "pre-a@example.com"
+  max_budget = var.n
+  lifecycle {
+    precondition {
+      condition     = var.n < 2
+      error_message = "n is too big."
+    }
+  }
+}
+EOF
+n0=$(wc -l < "$EMU_LOG")
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+n1=$(wc -l < "$EMU_LOG")
+warnings out.txt >got.txt
+cat >want.txt <<'EOF'
+Error: Resource precondition failed
+
+  on main.tf line 9, in resource "litellm_user" "a":
+   9:       condition     = var.n < 2
+
+n is too big.
+EOF
+if [ $rc -eq 1 ] && cmp -s want.txt got.txt && ! grep -q Creating out.txt && [ "$n0" -eq "$n1" ]; then
+	ok "precondition: a false one is an error before the change is planned"
+else
+	fail "precondition: a false one is an error before the change is planned" "rc=$rc" "$(diff want.txt got.txt)"
+fi
+sed -i 's/var.n < 2/var.n < 5/' main.tf
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1 && grep -q '^Apply complete! Resources: 1 added' out.txt &&
+	ok "precondition: a true one lets the apply through" || fail "precondition: a true one lets the apply through" "$(cat out.txt)"
+
+# a postcondition on a value known only after apply: the object is created and
+# saved, then the apply fails; the next plan fails on the refreshed object
+cat > main.tf <<'EOF'
+variable "n" {
+  default = 3
+}
+resource "litellm_user" "b" {
+  for_each   = toset(["x"])
+  user_email = "post-${each.key}@example.com"
+  max_budget = var.n
+  lifecycle {
+    postcondition {
+      condition     = self.user_role == "proxy_admin" && each.key == "x"
+      error_message = "${each.key} is a ${self.user_role}."
+    }
+  }
+}
+EOF
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+rc_plan=$?
+sed -i 's/self.user_role == "proxy_admin"/self.user_id == "nobody"/' main.tf
+"$LITEHCL" plan -no-color >plan2.txt 2>&1
+rc_plan2=$?
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+warnings out.txt >got.txt
+cat >want.txt <<'EOF'
+Error: Resource postcondition failed
+
+  on main.tf line 10, in resource "litellm_user" "b":
+  10:       condition     = self.user_id == "nobody" && each.key == "x"
+
+x is a user.
+EOF
+if [ $rc_plan -eq 1 ] && grep -q '^Error: Resource postcondition failed' plan.txt && grep -q '^x is a user.$' plan.txt; then
+	ok "postcondition: a planned value that is known fails the plan"
+else
+	fail "postcondition: a planned value that is known fails the plan" "rc=$rc_plan" "$(cat plan.txt)"
+fi
+if [ $rc_plan2 -eq 0 ] && ! grep -q Error plan2.txt; then
+	ok "postcondition: a condition on a value known after apply waits"
+else
+	fail "postcondition: a condition on a value known after apply waits" "rc=$rc_plan2" "$(cat plan2.txt)"
+fi
+if [ $rc -eq 1 ] && grep -q 'Creation complete' out.txt && cmp -s want.txt got.txt &&
+    [ "$(jq '[.resources[] | select(.name=="b")] | length' terraform.tfstate)" = 1 ]; then
+	ok "postcondition: fails the apply after the change, which is saved"
+else
+	fail "postcondition: fails the apply after the change, which is saved" "rc=$rc" "$(diff want.txt got.txt)"
+fi
+"$LITEHCL" plan -no-color >out.txt 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^Error: Resource postcondition failed' out.txt; then
+	ok "postcondition: checked again on the refreshed object"
+else
+	fail "postcondition: checked again on the refreshed object" "rc=$rc" "$(cat out.txt)"
+fi
+
+new_dir output_pre
+cat > main.tf <<'EOF'
+variable "n" {
+  default = 3
+}
+output "o" {
+  value = var.n
+  precondition {
+    condition     = var.n == 1
+    error_message = "out pre."
+  }
+}
+EOF
+"$LITEHCL" plan -no-color >out.txt 2>&1
+rc=$?
+warnings out.txt >got.txt
+cat >want.txt <<'EOF'
+Error: Module output value precondition failed
+
+  on main.tf line 7, in output "o":
+   7:     condition     = var.n == 1
+
+out pre.
+EOF
+if [ $rc -eq 1 ] && cmp -s want.txt got.txt; then
+	ok "precondition: in an output"
+else
+	fail "precondition: in an output" "rc=$rc" "$(diff want.txt got.txt)" "$(cat out.txt)"
+fi
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "e@example.com"
+  lifecycle {
+    precondition {
+      condition     = self.user_role == "user"
+      error_message = "x"
+    }
+  }
+}
+EOF
+"$LITEHCL" plan -no-color >out.txt 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q '^Error: Invalid "self" reference' out.txt; then
+	ok "precondition: self is not available"
+else
+	fail "precondition: self is not available" "rc=$rc" "$(cat out.txt)"
+fi
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "e@example.com"
+  lifecycle {
+    postcondition {
+      condition = self.user_role == "user"
+    }
+  }
+}
+EOF
+chk "postcondition: error_message is required" 'The argument "error_message" is required'
