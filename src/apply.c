@@ -988,6 +988,8 @@ lh_run_plan_to_json(const lh_run *r)
 		put(x, "after", o->sensitive ? cJSON_CreateNull() : dupn(o->after));
 		put(x, "has_after", cJSON_CreateBool(o->after != NULL));
 		put(x, "after_unknown", cJSON_CreateBool(o->after_unknown));
+		if (o->unknown_mask != NULL && !o->sensitive)
+			put(x, "unknown_mask", cJSON_Duplicate(o->unknown_mask, 1));
 		cJSON_AddItemToArray(os, x);
 	}
 	put(j, "outputs", os);
@@ -1125,6 +1127,9 @@ lh_run_plan_from_json(lh_run *r, const cJSON *j)
 		lh_plan_add_output(p, sget(x, "name") ? sget(x, "name") : "?", b, a,
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "after_unknown")),
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "sensitive")));
+		cJSON *um = take(x, "unknown_mask");	/* a partly unknown output */
+		if (um != NULL)
+			lh_plan_output_partial(p, um);
 	}
 	lh_plan_finish(p);
 	return true;

@@ -451,6 +451,18 @@ lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
 	o->sensitive = sensitive;
 }
 
+void
+lh_plan_output_partial(lh_plan *p, cJSON *mask)
+{
+	if (p->noutputs == 0) {
+		cJSON_Delete(mask);
+		return;
+	}
+	lh_output_change *o = &p->outputs[p->noutputs - 1];
+	cJSON_Delete(o->unknown_mask);
+	o->unknown_mask = mask;
+}
+
 static int
 out_cmp(const void *x, const void *y)
 {
@@ -525,6 +537,7 @@ lh_plan_free(lh_plan *p)
 		free((char *)p->outputs[i].name);
 		cJSON_Delete(p->outputs[i].before);
 		cJSON_Delete(p->outputs[i].after);
+		cJSON_Delete(p->outputs[i].unknown_mask);
 	}
 	free(p->outputs);
 	free(p->changes);

@@ -100,6 +100,8 @@ typedef struct lh_output_change {
 	cJSON *after;		/* NULL when absent or unknown */
 	bool after_unknown;
 	bool sensitive;
+	cJSON *unknown_mask;	/* partly known after: Terraform's after_unknown shape (true
+				 * where unknown; after holds null there), else NULL */
 } lh_output_change;
 
 typedef enum { LH_PLAN_NORMAL, LH_PLAN_DESTROY, LH_PLAN_REFRESH_ONLY } lh_plan_mode;
@@ -122,6 +124,9 @@ lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
 /* Adds an output change (takes ownership of before/after); call before lh_plan_finish. */
 void lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
     bool after_unknown, bool sensitive);
+/* Marks the output just added as partly known: after holds null where mask (Terraform's
+ * after_unknown shape) holds true.  Takes ownership of mask. */
+void lh_plan_output_partial(lh_plan *p, cJSON *mask);
 /* Sorts outputs and computes output actions.  Call once after the last add. */
 void lh_plan_finish(lh_plan *p);
 void lh_plan_free(lh_plan *p);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render.h"
 #include "schema.h"
 
 /* ---- records ---- */
@@ -1072,15 +1073,21 @@ lh_run_plan(lh_run *r)
 			lh_output *o = outs[i];
 			bool sens = false;
 			const cJSON *before = lh_state_output_get(r->st, o->name, &sens);
-			cJSON *after = NULL;
+			cJSON *after = NULL, *mask = NULL;
 			bool unknown = o->value == NULL || lh_val_has_unknown(o->value);
 			if (!unknown) {
 				const char *err = NULL;
 				after = lh_val_to_cjson(o->value, &err);
+			} else if (o->value != NULL && !lh_val_is_unknown(o->value)) {
+				/* partly known: Terraform shows the known part (render.h) */
+				after = lh_render_partial_json(o->value, &mask);
+				unknown = after == NULL;
 			}
 			bool sensitive = o->sensitive || (o->value && lh_val_has_sensitive(o->value));
 			lh_plan_add_output(r->plan, o->name,
 			    before ? cJSON_Duplicate(before, 1) : NULL, after, unknown, sensitive);
+			if (mask != NULL)
+				lh_plan_output_partial(r->plan, mask);
 		}
 		const cJSON *e;
 		cJSON_ArrayForEach(e, souts) {

@@ -954,6 +954,85 @@ wrapped_sb(sb *b, const char *text)
 	free(buf);
 }
 
+/* The change of a partly unknown value: where mask says unknown, "(known after
+ * apply)" (Terraform shows a map key or list element that way). */
+static void
+diff_masked(sb *b, int ind, const cJSON *bv, const cJSON *av, const cJSON *mask)
+{
+	if (cJSON_IsTrue(mask)) {
+		diff(b, ind, bv, NULL, true);
+		return;
+	}
+	if (cJSON_IsObject(av) && cJSON_IsObject(mask) && cJSON_IsObject(bv)) {
+		keys ks = {0};
+		keys_add(&ks, bv);
+		keys_add(&ks, av);
+		keys_sort(&ks, true);
+		sb_puts(b, "{\n");
+		int unchanged = 0;
+		for (size_t i = 0; i < ks.n; i++) {
+			const cJSON *o = cJSON_GetObjectItemCaseSensitive(bv, ks.k[i]);
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(av, ks.k[i]);
+			const cJSON *m = cJSON_GetObjectItemCaseSensitive(mask, ks.k[i]);
+			bool unk = m != NULL && !cJSON_IsFalse(m);
+			if (!unk && o != NULL && n != NULL && lh_json_equal(o, n)) {
+				unchanged++;
+				continue;
+			}
+			char sy = o == NULL ? '+' : n == NULL ? '-' : '~';
+			sym(b, ind + 4, sy);
+			put_key(b, ks.k[i], ks.width);
+			if (unk)
+				diff_masked(b, ind + 4, o, n, m);
+			else if (o == NULL)
+				plain(b, ind + 4, '+', n);
+			else if (n == NULL) {
+				plain(b, ind + 4, '-', o);
+				sb_puts(b, " -> null");
+			} else
+				diff(b, ind + 4, o, n, false);
+			sb_puts(b, "\n");
+		}
+		hidden(b, ind + 6, unchanged, "attribute");
+		free(ks.k);
+		sb_pad(b, ind + 2);
+		sb_puts(b, "}");
+		return;
+	}
+	if (cJSON_IsArray(av) && cJSON_IsArray(mask)) {
+		int nb = cJSON_IsArray(bv) ? cJSON_GetArraySize(bv) : 0;
+		int na = cJSON_GetArraySize(av), n = nb > na ? nb : na;
+		sb_puts(b, "[\n");
+		for (int i = 0; i < n; i++) {
+			const cJSON *o = i < nb ? cJSON_GetArrayItem(bv, i) : NULL;
+			const cJSON *x = i < na ? cJSON_GetArrayItem(av, i) : NULL;
+			const cJSON *m = cJSON_GetArrayItem(mask, i);
+			bool unk = m != NULL && !cJSON_IsFalse(m);
+			if (o != NULL && x != NULL && !unk && lh_json_equal(o, x)) {
+				sym(b, ind + 4, ' ');
+				plain(b, ind + 4, ' ', o);
+			} else if (o == NULL) {
+				sym(b, ind + 4, '+');
+				if (unk)
+					sb_puts(b, "(known after apply)");
+				else
+					plain(b, ind + 4, '+', x);
+			} else if (x == NULL) {
+				sym(b, ind + 4, '-');
+				plain(b, ind + 4, '-', o);
+			} else {
+				sym(b, ind + 4, '~');
+				diff_masked(b, ind + 4, o, x, m);
+			}
+			sb_puts(b, ",\n");
+		}
+		sb_pad(b, ind + 2);
+		sb_puts(b, "]");
+		return;
+	}
+	diff(b, ind, bv, av, false);
+}
+
 static void
 output_line(sb *b, const lh_output_change *o, int width)
 {
@@ -972,6 +1051,8 @@ output_line(sb *b, const lh_output_change *o, int width)
 	} else if (o->action == LH_ACT_DELETE) {
 		plain(b, 2, '-', o->before);
 		sb_puts(b, " -> null");
+	} else if (o->unknown_mask != NULL && !o->after_unknown) {
+		diff_masked(b, 2, o->before, o->after, o->unknown_mask);
 	} else {
 		diff(b, 2, o->before, o->after, o->after_unknown);
 	}
@@ -1102,9 +1183,10 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 	}
 	if (outs) {
 		int width = 0;
+		/* names line up over every output, unchanged ones included (Terraform) */
 		for (size_t i = 0; i < p->noutputs; i++)
-			if (p->outputs[i].action != LH_ACT_NOOP &&
-			    (int)strlen(p->outputs[i].name) > width)
+			if ((p->outputs[i].before != NULL || p->outputs[i].after != NULL ||
+			    p->outputs[i].after_unknown) && (int)strlen(p->outputs[i].name) > width)
 				width = (int)strlen(p->outputs[i].name);
 		sb_puts(&b, any ? "\nChanges to Outputs:\n" : "Changes to Outputs:\n");
 		for (size_t i = 0; i < p->noutputs; i++)
@@ -1443,6 +1525,60 @@ jadd(cJSON *o, const char *k, cJSON *v)
 		fputs("litehcl: out of memory\n", stderr);
 		abort();
 	}
+}
+
+cJSON *
+lh_render_partial_json(const lh_value *v, cJSON **mask)
+{
+	*mask = NULL;
+	if (v == NULL)
+		return NULL;
+	if (lh_val_is_unknown(v)) {
+		*mask = cJSON_CreateTrue();
+		return cJSON_CreateNull();
+	}
+	if (lh_val_is_null(v) || !lh_val_has_unknown(v)) {
+		const char *err = NULL;
+		*mask = cJSON_CreateFalse();
+		return lh_val_to_cjson(v, &err);
+	}
+	lh_type_kind k = v->type->kind;
+	if (k == LH_TY_LIST || k == LH_TY_SET || k == LH_TY_TUPLE) {
+		cJSON *a = cJSON_CreateArray(), *m = cJSON_CreateArray();
+		for (size_t i = 0; i < v->u.seq.n; i++) {
+			cJSON *em = NULL, *e = lh_render_partial_json(v->u.seq.items[i], &em);
+			if (e == NULL) {
+				cJSON_Delete(a);
+				cJSON_Delete(m);
+				cJSON_Delete(em);
+				return NULL;
+			}
+			cJSON_AddItemToArray(a, e);
+			cJSON_AddItemToArray(m, em);
+		}
+		*mask = m;
+		return a;
+	}
+	if (k == LH_TY_MAP || k == LH_TY_OBJECT) {
+		cJSON *o = cJSON_CreateObject(), *m = cJSON_CreateObject();
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			cJSON *em = NULL, *e = lh_render_partial_json(v->u.map.vals[i], &em);
+			if (e == NULL) {
+				cJSON_Delete(o);
+				cJSON_Delete(m);
+				cJSON_Delete(em);
+				return NULL;
+			}
+			jadd(o, v->u.map.keys[i], e);
+			if (cJSON_IsFalse(em))	/* Terraform leaves known members out */
+				cJSON_Delete(em);
+			else
+				jadd(m, v->u.map.keys[i], em);
+		}
+		*mask = m;
+		return o;
+	}
+	return NULL;
 }
 
 cJSON *
@@ -1824,10 +1960,12 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		jadd(j, "actions", actions(x->action));
 		/* sensitive values never leave litehcl */
 		jadd(j, "before", x->sensitive ? cJSON_CreateNull() : jdup(x->before));
-		/* an unknown output has no "after" (Terraform) */
+		/* an unknown output has no "after" (Terraform); a partly unknown one has
+		 * null where unknown, and after_unknown says where */
 		if (!x->after_unknown)
 			jadd(j, "after", x->sensitive ? cJSON_CreateNull() : jdup(x->after));
-		jadd(j, "after_unknown", cJSON_CreateBool(x->after_unknown));
+		jadd(j, "after_unknown", x->unknown_mask != NULL && !x->sensitive ?
+		    jdup(x->unknown_mask) : cJSON_CreateBool(x->after_unknown));
 		jadd(j, "before_sensitive", cJSON_CreateBool(x->sensitive));
 		jadd(j, "after_sensitive", cJSON_CreateBool(x->sensitive));
 		jadd(oc, x->name, j);

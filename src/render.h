@@ -58,6 +58,11 @@ void lh_render_json_pretty(FILE *f, const cJSON *v);
 cJSON *lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *o);
 /* Terraform's JSON state representation (show -json) from a v4 state file's JSON. */
 cJSON *lh_render_state_json(const cJSON *state, const lh_render_opts *o);
+/* A partly unknown value as Terraform's plan JSON holds it: the value with null where
+ * unknown, and in *mask the after_unknown shape (true where unknown, false / lists /
+ * objects elsewhere).  NULL (and *mask NULL) when v cannot be represented. */
+struct lh_value;
+cJSON *lh_render_partial_json(const struct lh_value *v, cJSON **mask);
 /* Terraform's type JSON of a language type ("string", ["list","string"], ...). */
 struct lh_type;
 cJSON *lh_render_type_json(const struct lh_type *t);

@@ -29,6 +29,10 @@ export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY=sk-json
 "$LITEHCL" apply -auto-approve >/dev/null 2>err.txt || fail "json: first apply" "$(cat err.txt)"
 "$LITEHCL" plan -var n=2 -out=p.plan >/dev/null 2>err.txt || fail "json: plan -out" "$(cat err.txt)"
 "$LITEHCL" show -json p.plan | jq -S . >plan.json
+"$LITEHCL" plan -var n=2 -no-color 2>&1 | sed -n '/^Changes to Outputs:/,/^$/p' |
+	sed 's/"[0-9a-f-]\{36\}"/"ID"/' >outs.txt
+sed 's/"[0-9a-f-]\{36\}"/"ID"/' "$TF/json-plan-outputs.txt" >want.txt
+same "plan text: a list output growing by an unknown element; names aligned over all outputs" want.txt outs.txt
 jq -e . plan.json >/dev/null && ok "show -json is JSON" || fail "show -json is JSON"
 
 check "relevant_attributes" '.relevant_attributes | map(.attribute |= map(if . == "id" then "user_id" else . end))'
@@ -43,6 +47,7 @@ check "list attributes element by element in after_unknown" '.resource_changes[]
 check "list attributes element by element in before_sensitive" '.resource_changes[] | select(.address | endswith(".b[0]")) | .change.before_sensitive | (.input // .models)'
 check "list attributes element by element in sensitive_values" '.planned_values.root_module.resources[] | select(.address | endswith(".b[0]")) | .sensitive_values | (.input // .models)'
 check "an unknown output has no after" '.output_changes.last_b | keys'
+check "a partly unknown output: null where unknown, after_unknown element by element" '.output_changes.ids | {a: (.after | map(type)), u: .after_unknown}'
 check "output_changes of a constant output" '.output_changes.const'
 check "top-level keys" 'keys - ["checks", "prior_state"]'
 

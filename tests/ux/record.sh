@@ -78,5 +78,6 @@ cd "$tmp" && mkdir json && cd json && cp "$top/tests/ux/json/tf.tf" main.tf
 terraform init >/dev/null 2>&1
 terraform apply -auto-approve >/dev/null 2>&1
 terraform plan -var n=2 -out=p.plan >/dev/null 2>&1
+terraform plan -var n=2 -no-color 2>&1 | sed -n '/^Changes to Outputs:/,/^$/p' >"$out/json-plan-outputs.txt"
 terraform show -json p.plan | jq -S . >"$out/json-plan.json"
 terraform apply -auto-approve -json -var n=2 >"$out/json-apply.jsonl" 2>&1
