@@ -192,6 +192,10 @@ conn_open(const lh_backend *b, pgconn *pc, lh_diags *d)
 	pc->schema = quote_ident(sname);
 	char *sql = NULL;
 	bool ok = exec_ok(pc, "SET synchronous_commit TO off", 0, NULL, "configure", d);
+	/* A state is megabytes of JSON: lz4 compresses it several times faster than the
+	 * default pglz.  Per value, so any reader (Terraform included) decompresses it; a
+	 * server without lz4 (or before 14) refuses the setting and keeps pglz. */
+	PQclear(PQexec(pc->c, "SET default_toast_compression TO lz4"));
 	if (ok && strcmp(lh_backend_get(b, "skip_schema_creation"), "true") != 0) {
 		const char *p[1] = {sname};
 		PGresult *r = q(pc, "select count(1) from information_schema.schemata where schema_name = $1",
