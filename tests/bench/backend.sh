@@ -18,6 +18,7 @@ RUNS=${RUNS:-3}
 WORK=$(mktemp -d)
 . "$top/tests/pg_lib.sh"
 trap 'pg_stop; rm -rf "$WORK"' EXIT
+trap 'exit 1' INT TERM HUP PIPE	# killed, or output piped into head: still stop the server
 pg_start || { echo "cannot start PostgreSQL (binaries: $(pg_bin_dir))"; exit 1; }
 export PG_CONN_STR="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
 

@@ -15,6 +15,7 @@ HP=Http-secret-pw-77
 export LITELLM_API_KEY="$MK"
 SRV_PIDS=""
 trap 'for p in $SRV_PIDS; do kill $p 2>/dev/null; done; emu_stop' EXIT
+trap 'exit 1' INT TERM HUP PIPE
 emu_start --master-key "$MK"
 admin() { curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' --data-binary "$2" "$EMU_URL/__emu/$1" >/dev/null; }
 

@@ -17,6 +17,8 @@ if [ -z "$(pg_bin_dir)" ]; then
 	exit 0
 fi
 trap 'pg_stop; emu_stop' EXIT
+# a suite killed by a signal (a timeout, a closed pipe) still stops its server
+trap 'exit 1' INT TERM HUP PIPE
 if ! pg_start 2>"$WORK/pg.err"; then
 	fail "private PostgreSQL starts" "$(cat "$WORK/pg.err")"
 	exit 0
