@@ -546,6 +546,7 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		    .prior = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,
 		    .refreshed = false, .targeted = true,
 		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED,
+		    .tainted = j->c->reason == LH_REASON_TAINTED,
 		    .ignore_all = res->lifecycle.ignore_all, .ignore = res->lifecycle.ignore,
 		    .nignore = res->lifecycle.nignore};
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
@@ -1042,7 +1043,7 @@ fill_change(lh_run *r, lh_change *c, const cJSON *x, size_t slot)
 	c->action = action_of(sget(x, "action"));
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(x, "reason");
 	c->reason = cJSON_IsNumber(reason) && reason->valueint >= 0 &&
-	    reason->valueint <= LH_REASON_WRONG_REPETITION ? (lh_reason)reason->valueint :
+	    reason->valueint <= LH_REASON_TAINTED ? (lh_reason)reason->valueint :
 	    LH_REASON_NONE;
 	c->before = take(x, "before");
 	c->after = take(x, "after");

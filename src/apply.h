@@ -49,6 +49,7 @@ typedef struct lh_rec {
 	bool done;			/* its change was applied */
 	const char *moved_from;		/* a moved block brought it here from this address */
 	bool forget;			/* a removed block with destroy = false names it */
+	bool tainted;			/* the state marks it tainted */
 	bool lazy;			/* planned not computed yet (see lh_run_resolve) */
 	lh_instance *reeval;		/* apply: its instance evaluated again (apply.c) */
 	cJSON *sens_digest;		/* saved plan: {arg:"salt:sha256"} of sensitive planned

@@ -90,6 +90,7 @@ lh_reason_name(lh_reason r)
 	case LH_REASON_COUNT_INDEX: return "delete_because_count_index";
 	case LH_REASON_EACH_KEY: return "delete_because_each_key";
 	case LH_REASON_WRONG_REPETITION: return "delete_because_wrong_repetition";
+	case LH_REASON_TAINTED: return "replace_because_tainted";
 	}
 	return NULL;
 }
@@ -278,9 +279,10 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 			}
 		}
 	}
-	if (force || s->replace || s->replace_dep) {
+	if (force || s->replace || s->replace_dep || s->tainted) {
 		c->action = LH_ACT_REPLACE;
-		c->reason = s->replace ? LH_REASON_REPLACE_REQUESTED : LH_REASON_CANNOT_UPDATE;
+		c->reason = s->replace ? LH_REASON_REPLACE_REQUESTED : s->tainted ?
+		    LH_REASON_TAINTED : LH_REASON_CANNOT_UPDATE;
 		/* The new object is created afresh: what the config does not fix is unknown. */
 		cJSON_Delete(c->after);
 		cJSON_Delete(c->after_unknown);

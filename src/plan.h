@@ -33,7 +33,8 @@ typedef enum {
 	LH_REASON_NO_RESOURCE_CONFIG,	/* the resource block is gone */
 	LH_REASON_COUNT_INDEX,		/* index beyond count */
 	LH_REASON_EACH_KEY,		/* key not in for_each */
-	LH_REASON_WRONG_REPETITION	/* count <-> for_each <-> single changed */
+	LH_REASON_WRONG_REPETITION,	/* count <-> for_each <-> single changed */
+	LH_REASON_TAINTED		/* the state marks it tainted (taint, failed create) */
 } lh_reason;
 
 /* The planner reads a type's attribute table (resource.h): mode, force_new (and
@@ -66,6 +67,7 @@ typedef struct lh_plan_slot {
 	bool targeted;		/* included by -target (or no -target given) */
 	const char *moved_from;	/* a moved block brought it here from this address */
 	bool forget;		/* removed block with destroy = false: forget, never delete */
+	bool tainted;		/* the state marks it tainted: replaced */
 	const char **deps;	/* addresses (resource or instance) this depends on */
 	size_t ndeps;
 } lh_plan_slot;

@@ -534,6 +534,8 @@ lh_refresh(lh_run *r)
 			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
 		rec->moved_from = lh_run_moved_from(r, rec->addr);
 		rec->forget = rec->res == NULL && lh_run_forgets(r, &si->addr);
+		const char *status = lh_state_inst_status(si);
+		rec->tainted = status != NULL && strcmp(status, "tainted") == 0;
 		const char *id = state_id(rt, si->attributes);
 		/* a forgotten object is not read (Terraform does not refresh it either) */
 		if (!r->o.refresh || id == NULL || rec->forget) {
@@ -778,6 +780,7 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->refreshed = x->refreshed;
 	s->moved_from = x->moved_from;
 	s->forget = x->forget;
+	s->tainted = x->tainted;
 	s->targeted = true;
 	for (size_t k = 0; k < r->nreplace_addrs; k++)
 		if (lh_addr_match(&r->replace_addrs[k], &x->id))

@@ -815,7 +815,8 @@ change_block(sb *b, const lh_change *c, bool drift)
 		break;
 	case LH_ACT_REPLACE:
 		what = c->reason == LH_REASON_REPLACE_REQUESTED ?
-		    " will be replaced, as requested" : " must be replaced";
+		    " will be replaced, as requested" : c->reason == LH_REASON_TAINTED ?
+		    " is tainted, so must be replaced" : " must be replaced";
 		break;
 	case LH_ACT_DELETE:
 		what = drift ? " has been deleted" : " will be destroyed";
@@ -2144,6 +2145,7 @@ lh_ui_plan(FILE *f, const lh_plan *p, const char *operation)
 		case LH_REASON_COUNT_INDEX: reason = "delete_because_count_index"; break;
 		case LH_REASON_EACH_KEY: reason = "delete_because_each_key"; break;
 		case LH_REASON_WRONG_REPETITION: reason = "delete_because_wrong_repetition"; break;
+		case LH_REASON_TAINTED: reason = "tainted"; break;
 		default: break;
 		}
 		if (reason != NULL)

@@ -86,13 +86,39 @@ out=$("$LITEHCL" taint 'litellm_user.n["q"]' 2>&1)
 [ $? -eq 1 ] && grep -q 'There is no resource instance in the state with the address litellm_user.nope' e.txt &&
 	ok "taint of a missing instance" || fail "taint of a missing instance" "$(cat e.txt)"
 "$LITEHCL" taint -allow-missing litellm_user.nope >o.txt 2>e.txt && ok "taint -allow-missing" || fail "taint -allow-missing" "$(cat e.txt)"
-out=$("$LITEHCL" untaint 'litellm_user.n["q"]' 2>&1)
-[ "$out" = 'Resource instance litellm_user.n["q"] has been successfully untainted.' ] && ok "untaint" || fail "untaint" "$out"
-"$LITEHCL" untaint 'litellm_user.n["q"]' >o.txt 2>e.txt
+# the next plan replaces a tainted instance, as Terraform does
+cat > main.tf <<'EOF'
+resource "litellm_user" "team" {
+  for_each   = toset(["a"])
+  user_email = "mv-${each.key}@example.com"
+}
+resource "litellm_user" "n" {
+  for_each   = toset(["p", "q"])
+  user_email = "mv-${each.key}@example.com"
+}
+EOF
+"$LITEHCL" plan -no-color >tp.txt 2>&1
+grep -q '# litellm_user.n\["q"\] is tainted, so must be replaced' tp.txt && grep -q 'Plan: 1 to add, 0 to change, 1 to destroy.' tp.txt &&
+	ok "plan: a tainted instance is tainted, so must be replaced" || fail "plan: a tainted instance is tainted, so must be replaced" "$(cat tp.txt)"
+"$LITEHCL" plan -no-color -out=t.plan >/dev/null 2>&1
+"$LITEHCL" show -json t.plan | jq -e '[.resource_changes[] | select(.index=="q") | .action_reason] == ["replace_because_tainted"]' >/dev/null &&
+	ok "show -json: action_reason replace_because_tainted" || fail "show -json: action_reason replace_because_tainted" "$("$LITEHCL" show -json t.plan | jq -c '[.resource_changes[] | {address, action_reason}]')"
+rm -f t.plan
+"$LITEHCL" taint 'litellm_user.n["p"]' >/dev/null 2>&1
+out=$("$LITEHCL" untaint 'litellm_user.n["p"]' 2>&1)
+[ "$out" = 'Resource instance litellm_user.n["p"] has been successfully untainted.' ] && ok "untaint" || fail "untaint" "$out"
+"$LITEHCL" untaint 'litellm_user.n["p"]' >o.txt 2>e.txt
 [ $? -eq 1 ] && grep -q 'is not currently tainted, and so it cannot be untainted' e.txt && ok "untaint of an untainted instance" ||
 	fail "untaint of an untainted instance" "$(cat e.txt)"
+old_q=$(jq -r '.resources[] | select(.name=="n") | .instances[] | select(.index_key=="q") | .attributes.id' terraform.tfstate)
+"$LITEHCL" apply -auto-approve -no-color >ta.txt 2>&1
+rc=$?
+new_q=$(jq -r '.resources[] | select(.name=="n") | .instances[] | select(.index_key=="q") | .attributes.id' terraform.tfstate)
+[ $rc -eq 0 ] && [ -n "$new_q" ] && [ "$new_q" != "$old_q" ] && grep -q 'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.' ta.txt &&
+	ok "apply replaces the tainted instance" || fail "apply replaces the tainted instance" "old=$old_q new=$new_q" "$(tail -5 ta.txt)"
 jq -e '[.resources[].instances[] | select(has("status"))] | length == 0' terraform.tfstate >/dev/null &&
-	ok "untaint removes status" || fail "untaint removes status"
+	ok "untaint and replacement leave no status" || fail "untaint and replacement leave no status"
+"$LITEHCL" plan -no-color -detailed-exitcode >/dev/null 2>&1 && ok "after the replacement: No changes" || fail "after the replacement: No changes"
 
 # ---- pull / push ----
 "$LITEHCL" state pull > pulled.json
