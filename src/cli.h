@@ -61,6 +61,14 @@ int lh_cmd_state(int argc, char **argv);
 int lh_cmd_output(int argc, char **argv);
 int lh_cmd_taint(int argc, char **argv);
 int lh_cmd_adopt(int argc, char **argv);
+/* Appends a resource block for an object read as state attributes (cmd_adopt.c; used
+ * by adopt and plan -generate-config-out): every configurable argument with a value,
+ * metadata as jsonencode({...}), template sequences escaped.  Not formatted. */
+struct lh_buf;
+struct lh_rtype;
+struct cJSON;
+void lh_adopt_resource_block(struct lh_buf *b, const struct lh_rtype *rt, const char *name,
+    const struct cJSON *attrs);
 int lh_cmd_untaint(int argc, char **argv);
 int lh_cmd_refresh(int argc, char **argv);
 int lh_cmd_fmt(int argc, char **argv);

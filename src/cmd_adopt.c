@@ -372,10 +372,16 @@ write_obj(lh_buf *b, const obj *o)
 		lh_buf_puts(b, o->hint);
 		lh_buf_putc(b, '\n');
 	}
+	lh_adopt_resource_block(b, rt, o->name, o->attrs);
+}
+
+void
+lh_adopt_resource_block(lh_buf *b, const lh_rtype *rt, const char *name, const cJSON *attrs)
+{
 	lh_buf_puts(b, "resource \"");
 	lh_buf_puts(b, rt->type_name);
 	lh_buf_puts(b, "\" \"");
-	lh_buf_puts(b, o->name);
+	lh_buf_puts(b, name);
 	lh_buf_puts(b, "\" {\n");
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *at = &rt->attrs[i];
@@ -384,7 +390,7 @@ write_obj(lh_buf *b, const obj *o)
 		/* the id litehcl would otherwise choose stays the server's without pinning */
 		if (rt->own_id_attr != NULL && strcmp(at->name, rt->own_id_attr) == 0)
 			continue;
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o->attrs, at->name);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(attrs, at->name);
 		if (v == NULL || cJSON_IsNull(v))
 			continue;
 		lh_buf_puts(b, at->name);

@@ -9,9 +9,11 @@
 
 #include "apply.h"
 #include "backend.h"
+#include "buf.h"
 #include "cli.h"
 #include "cmd_common.h"
 #include "config.h"
+#include "fmt.h"
 #include "render.h"
 #include "source.h"
 #include "schema.h"
@@ -275,6 +277,102 @@ lh_cmd_flush_warnings(lh_diags *d)
 }
 
 /* ---- plan / apply / destroy ---- */
+
+/* plan -generate-config-out=FILE (Terraform 1.5): for each import block whose target
+ * has no resource block, reads the object and writes a resource block for it into the
+ * new file FILE, laid out by fmt; the plan then reads the configuration with it. */
+static bool
+generate_config(lh_arena *a, const char *path, const lh_var_input *vi, size_t nvi,
+    lh_diags *d)
+{
+	if (access(path, F_OK) == 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Target generated file already exists",
+		    "litehcl can only write generated config into a new file. Either choose a "
+		    "different target location or move all existing configuration out of the "
+		    "target file, delete it and try again.");
+		return false;
+	}
+	lh_config_set_missing_imports_ok(true);
+	lh_config *cfg = lh_config_load(a, ".", vi, nvi, d);
+	lh_config_set_missing_imports_ok(false);
+	if (cfg == NULL || d->errors > 0)
+		return false;
+	lh_buf text = {0};
+	lh_run r;
+	lh_run_opts ro = {.mode = LH_PLAN_NORMAL, .parallelism = 10, .read_only = true};
+	lh_run_init(&r, a, d, cfg, NULL, &ro);
+	size_t n = 0;
+	bool ok = true;
+	for (size_t i = 0; i < cfg->nimports && ok; i++) {
+		const lh_import *im = cfg->imports[i];
+		if (im->res != NULL)
+			continue;
+		const lh_rtype *rt = lh_rtype_find(im->to_addr.type);
+		if (rt == NULL) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid resource type",
+			    "Cannot generate configuration for %s: litehcl supports %s.", im->to,
+			    lh_rtype_list_text());
+			ok = false;
+			break;
+		}
+		if (im->to_addr.kind != LH_KEY_NONE) {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot generate configuration",
+			    "The given import block is not compatible with config generation. The "
+			    "-generate-config-out option cannot be used with import blocks which "
+			    "target resource instances with keys (%s): declare the resource with its "
+			    "count or for_each first.", im->to);
+			ok = false;
+			break;
+		}
+		if (im->id == NULL || lh_val_is_unknown(im->id) || lh_val_is_null(im->id)) {
+			ok = false;
+			break;
+		}
+		const char *id = lh_arena_strndup(a, im->id->u.str.s, im->id->u.str.len);
+		if (!lh_run_http(&r)) {
+			ok = false;
+			break;
+		}
+		bool gone = false;
+		cJSON *attrs = lh_refresh_read_one(&r, rt, im->to, id, true, &gone);
+		if (attrs == NULL) {
+			if (gone)
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot import non-existent "
+				    "remote object", "While attempting to import an existing object to "
+				    "\"%s\", the provider detected that no object exists with the given "
+				    "id. Only pre-existing objects can be imported; check that the id is "
+				    "correct and that it is associated with the provider's configured "
+				    "region or endpoint, or use \"litehcl apply\" to create a new remote "
+				    "object for this resource.", im->to);
+			ok = false;
+			break;
+		}
+		if (n++ == 0)
+			lh_buf_puts(&text, "# __generated__ by litehcl\n# Please review these "
+			    "resources and move them into your main configuration files.\n\n");
+		lh_buf_puts(&text, "# __generated__ by litehcl from ");
+		char *q = lh_arena_printf(a, "\"%s\"", id);
+		lh_buf_puts(&text, q);
+		lh_buf_putc(&text, '\n');
+		lh_adopt_resource_block(&text, rt, im->to_addr.name, attrs);
+		cJSON_Delete(attrs);
+	}
+	lh_run_free(&r);
+	if (ok && n > 0) {
+		lh_source *src = lh_source_from_mem(a, path, text.p, text.len);
+		size_t flen = 0;
+		const char *f = lh_fmt_file(a, src, d, &flen);
+		FILE *fp = f != NULL ? fopen(path, "wx") : NULL;
+		if (f == NULL || fp == NULL || fwrite(f, 1, flen, fp) != flen || fclose(fp) != 0) {
+			if (f != NULL)
+				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to write generated "
+				    "config", "Cannot write %s.", path);
+			ok = false;
+		}
+	}
+	free(text.p);
+	return ok;
+}
 
 /* Terraform's warning for removed blocks with destroy = false. */
 static void
@@ -582,7 +680,7 @@ static int
 run(int kind, int argc, char **argv)
 {
 	const char *cmd = argv[0];
-	const char *out = NULL, *lock_timeout = NULL, *state_path = NULL;
+	const char *out = NULL, *lock_timeout = NULL, *state_path = NULL, *gen_out = NULL;
 	bool auto_approve = false, destroy = kind == CMD_DESTROY, refresh = true;
 	bool refresh_only = false, lock = true, input = true, no_color = false;
 	bool detailed = false, json = false, compact = false;
@@ -607,6 +705,7 @@ run(int kind, int argc, char **argv)
 		{"json", LH_OPT_BOOL, &json},
 		{"state", LH_OPT_STRING, &state_path},
 		{"compact-warnings", LH_OPT_BOOL, &compact},
+		{"generate-config-out", LH_OPT_STRING, &gen_out},
 		{NULL, 0, NULL}
 	};
 	int npos = 0;
@@ -660,6 +759,9 @@ run(int kind, int argc, char **argv)
 		if (cfg == NULL || d.errors > 0 || !secret_vars_match(a, cfg, saved, &d))
 			goto fail;
 	} else {
+		if (gen_out != NULL && (kind != CMD_PLAN ||
+		    !generate_config(a, gen_out, vi, nvi, &d)))
+			goto fail;
 		/* a required variable without a value is asked for on a terminal */
 		lh_config_set_input(input && !json);
 		cfg = lh_config_load(a, ".", vi, nvi, &d);

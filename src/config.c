@@ -1563,6 +1563,13 @@ var_declared(const char *name, void *ctx)
 /* ---- asking for a required variable on a terminal (Terraform's -input) ---- */
 
 static bool s_input = false;
+static bool s_missing_imports_ok = false;
+
+void
+lh_config_set_missing_imports_ok(bool on)
+{
+	s_missing_imports_ok = on;
+}
 
 void
 lh_config_set_input(bool on)
@@ -2216,7 +2223,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 		lh_import *im = cfg->imports[i];
 		const lh_node *te = body_attr(im->block->u.block.body, "to")->u.attr.expr;
 		im->res = lh_config_resource(cfg, im->to_addr.type, im->to_addr.name);
-		if (im->res == NULL)
+		if (im->res == NULL && !s_missing_imports_ok)
 			derr(d, te->src, te->start, te->end, "import", "Configuration for import target does not exist",
 			    "The configuration for the given import %s does not exist. All target instances must have an associated configuration to be imported.", im->to);
 		lh_eval ev;

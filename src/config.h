@@ -218,6 +218,9 @@ lh_config *lh_config_load_planned(lh_arena *a, const char *dir, const lh_var_inp
  * destroy, import, console: Terraform's -input, default true there); off by default,
  * and never when stdin or stdout is not a terminal. */
 void lh_config_set_input(bool on);
+/* plan -generate-config-out: an import block whose target has no resource block is not
+ * an error (its lh_import has res == NULL); off by default. */
+void lh_config_set_missing_imports_ok(bool on);
 
 /* True when variable v's value must never be written into a saved plan: it is
  * sensitive or ephemeral, or its value reaches a sensitive argument (the provider's

@@ -72,6 +72,10 @@ static const lh_help_opt plan_opts[] = {
 	    "1 - Errored\n"
 	    "2 - Succeeded, there is a diff"},
 	OPT_INPUT, OPT_LOCK, OPT_LOCK_TIMEOUT, OPT_NO_COLOR,
+	{"-generate-config-out=path", "(Experimental) If import blocks are present in "
+	    "configuration, instructs litehcl to generate HCL for any imported resources not "
+	    "already present. The configuration is written to a new file at PATH, which must "
+	    "not already exist."},
 	{"-out=path", "Write a plan file to the given path. This can be used as input to the "
 	    "\"apply\" command."},
 	OPT_PARALLELISM,

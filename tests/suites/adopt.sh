@@ -71,3 +71,35 @@ rc=$?
 [ $? -eq 0 ] && grep -q 'Nothing to adopt' out.txt && [ ! -e again.tf ] && ok "adopt again: nothing left" || fail "adopt again: nothing left" "$(cat out.txt)"
 "$LITEHCL" adopt >out.txt 2>err.txt
 [ $? -eq 1 ] && grep -q 'Target generated file already exists' err.txt && ok "adopt refuses to overwrite a file" || fail "adopt refuses to overwrite a file" "$(cat out.txt err.txt)"
+
+# ---- plan -generate-config-out (Terraform 1.5's import blocks + generated config) ----
+g="$WORK/genout"
+mkdir -p "$g" && cd "$g" || exit 1
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d '{"users":[{"user_id":"gen-1","user_email":"gen-1@example.com","user_role":"internal_user","max_budget":5,"metadata":{"a":"b"}}],"teams":[{"team_id":"gen-t","team_alias":"Gen Team","members_with_roles":[{"user_id":"gen-1","role":"user"}]}]}' \
+	"$EMU_URL/__emu/seed" >/dev/null
+cat > main.tf <<'EOF2'
+import {
+  to = litellm_user.g1
+  id = "gen-1"
+}
+import {
+  to = litellm_team.gen
+  id = "Gen Team"
+}
+import {
+  to = litellm_team_member.m
+  id = "gen-t:gen-1"
+}
+EOF2
+"$LITEHCL" plan -no-color -generate-config-out=generated.tf >plan.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '^Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt &&
+	grep -q '^# __generated__ by litehcl from "gen-1"$' generated.tf && grep -q 'team_alias *= "Gen Team"' generated.tf &&
+	ok "plan -generate-config-out writes the missing resource blocks and plans the imports" ||
+	fail "plan -generate-config-out writes the missing resource blocks and plans the imports" "rc=$rc" "$(cat plan.txt generated.tf 2>&1 | tail -30)"
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1 && "$LITEHCL" plan -no-color -detailed-exitcode >/dev/null 2>&1 &&
+	ok "generated config: apply, then No changes" || fail "generated config: apply, then No changes"
+"$LITEHCL" plan -no-color -generate-config-out=generated.tf >o.txt 2>&1
+[ $? -eq 1 ] && grep -q 'Target generated file already exists' o.txt && ok "plan -generate-config-out refuses an existing file" ||
+	fail "plan -generate-config-out refuses an existing file" "$(cat o.txt)"
