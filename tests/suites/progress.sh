@@ -83,7 +83,7 @@ else
 	fail "refused: each retry said on stderr (what, attempt N of M, next try)" "$(cat err.txt)"
 fi
 grep -q 'Retrying' out.txt && fail "refused: retry notices stay off stdout" || ok "refused: retry notices stay off stdout"
-tr '\n' ' ' <err.txt | grep -q 'connection refused (after 3 attempts)' && ok "refused: error says after 3 attempts" ||
+tr '\n' ' ' <err.txt | grep -q 'connection refused (after 3 attempts' && ok "refused: error says after 3 attempts" ||
 	fail "refused: error says after 3 attempts" "$(cat err.txt)"
 awk -v t="$t" 'BEGIN { exit !(t < 5) }' && ok "refused on loopback: gives up in ${t}s (< 5 s)" ||
 	fail "refused on loopback: gives up quickly" "${t}s"
