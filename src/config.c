@@ -377,6 +377,9 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 	if (strcmp(name, "self") == 0 && sc->self != NULL) {
 		if (attr == NULL)
 			return sc->self;
+		/* validate: an object not known yet; the attribute must still exist */
+		if (lh_val_is_unknown(sc->self) && sc->res != NULL && lh_schema_attr(sc->res->schema, attr) != NULL)
+			return lh_val_unknown(a, &lh_type_dynamic);
 		lh_value *v = lh_val_get(sc->self, attr);
 		if (v == NULL)
 			derr(ev->d, src, s, e, ev->context, "Unsupported attribute",
@@ -2541,12 +2544,23 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	in->count_index = sc->count_index;
 	in->each_key = sc->each_key;
 	in->each_value = sc->each_value;
-	/* preconditions, before the change is planned (not in validate: its values
-	 * are not the run's) */
-	for (size_t i = 0; cfg->priv->resolve != NULL && i < r->lifecycle.npre; i++) {
+	/* preconditions, before the change is planned; validate (no resolver) reports
+	 * only the errors of the expressions (its values are not the run's), and of
+	 * the postconditions' with self not known */
+	bool run = cfg->priv->resolve != NULL;
+	for (size_t i = 0; !run && i < r->lifecycle.npost; i++) {
+		const char *msg = NULL;
+		sc->self = lh_val_unknown(a, &lh_type_dynamic);
+		if (eval_condition(cfg, sc, r->lifecycle.post[i], r->context, d, &msg) == COND_ERROR)
+			ok = false;
+		sc->self = NULL;
+	}
+	for (size_t i = 0; i < r->lifecycle.npre; i++) {
 		const char *msg = NULL;
 		const lh_node *cb = r->lifecycle.pre[i];
 		int res = eval_condition(cfg, sc, cb, r->context, d, &msg);
+		if (!run && res == COND_FAIL)
+			continue;
 		if (res == COND_FAIL) {
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 			derr(d, e->src, e->start, e->end, r->context, "Resource precondition failed", "%s", msg);
@@ -2762,7 +2776,7 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 		}
 		/* preconditions (not in validate: its values are not the run's) */
 		bool pre_ok = true;
-		for (size_t k = 0; resolve != NULL && k < body->u.body.n; k++) {
+		for (size_t k = 0; k < body->u.body.n; k++) {
 			const lh_node *cb = body->u.body.items[k];
 			if (cb->kind != LH_AST_BLOCK || strcmp(cb->u.block.type, "precondition") != 0 ||
 			    body_attr(cb->u.block.body, "condition") == NULL ||
@@ -2770,6 +2784,8 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 				continue;
 			const char *msg = NULL;
 			int res = eval_condition(cfg, &sc, cb, ctx2, d, &msg);
+			if (res == COND_FAIL && resolve == NULL)	/* validate: errors only */
+				continue;
 			if (res == COND_FAIL) {
 				const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 				derr(d, e->src, e->start, e->end, ctx2, "Module output value precondition failed", "%s", msg);

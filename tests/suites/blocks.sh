@@ -329,13 +329,54 @@ resource "litellm_user" "a" {
   }
 }
 EOF
-"$LITEHCL" plan -no-color >out.txt 2>&1
-rc=$?
-if [ $rc -eq 1 ] && grep -q '^Error: Invalid "self" reference' out.txt; then
-	ok "precondition: self is not available"
-else
-	fail "precondition: self is not available" "rc=$rc" "$(cat out.txt)"
-fi
+chk "precondition: self is not available (validate)" 'Error: Invalid "self" reference'
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "e@example.com"
+  lifecycle {
+    postcondition {
+      condition     = self.nope == "user"
+      error_message = "x"
+    }
+    precondition {
+      condition     = litellm_team.none.team_id != ""
+      error_message = "x"
+    }
+  }
+}
+EOF
+chk "postcondition: an attribute self does not have (validate)" 'Error: Unsupported attribute'
+grep -q '^Error: Reference to undeclared resource' out.txt &&
+	ok "precondition: an undeclared resource (validate)" ||
+	fail "precondition: an undeclared resource (validate)" "$(cat out.txt)"
+cat > main.tf <<'EOF'
+variable "n" {
+  default = 3
+}
+resource "litellm_user" "a" {
+  user_email = "e@example.com"
+  lifecycle {
+    precondition {
+      condition     = var.n < 2
+      error_message = "x"
+    }
+    postcondition {
+      condition     = self.user_role == "user" && var.n < 2
+      error_message = "x"
+    }
+  }
+}
+output "o" {
+  value = 1
+  precondition {
+    condition     = var.n < 2
+    error_message = "x"
+  }
+}
+EOF
+"$LITEHCL" validate -no-color >out.txt 2>&1 && grep -q '^Success!' out.txt &&
+	ok "conditions: validate does not evaluate them against the values" ||
+	fail "conditions: validate does not evaluate them against the values" "$(cat out.txt)"
 cat > main.tf <<'EOF'
 resource "litellm_user" "a" {
   user_email = "e@example.com"
