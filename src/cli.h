@@ -61,6 +61,7 @@ int lh_cmd_state(int argc, char **argv);
 int lh_cmd_output(int argc, char **argv);
 int lh_cmd_taint(int argc, char **argv);
 int lh_cmd_adopt(int argc, char **argv);
+int lh_cmd_force_unlock(int argc, char **argv);
 /* Appends a resource block for an object read as state attributes (cmd_adopt.c; used
  * by adopt and plan -generate-config-out): every configurable argument with a value,
  * metadata as jsonencode({...}), template sequences escaped.  Not formatted. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "cli.h"
 #include "help.h"
 #include "cmd_common.h"
@@ -774,6 +775,92 @@ int
 lh_cmd_untaint(int argc, char **argv)
 {
 	return taint_cmd(argc, argv, false);
+}
+
+/* ---- force-unlock ---- */
+
+int
+lh_cmd_force_unlock(int argc, char **argv)
+{
+	bool force = false, no_color = false, help = false;
+	const char *state_path = NULL;
+	lh_opt opts[] = {
+		{"force", LH_OPT_BOOL, &force},
+		{"no-color", LH_OPT_BOOL, &no_color},
+		{"state", LH_OPT_STRING, &state_path},
+		{NULL, 0, NULL}
+	};
+	int npos = 0;
+	if (!lh_cli_parse("force-unlock", opts, argc - 1, argv + 1, &npos, &help))
+		return 1;
+	if (help) {
+		fputs("Usage: litehcl [global options] force-unlock LOCK_ID\n\n"
+		    "  Manually unlock the state for the defined configuration.\n\n"
+		    "  This will not modify your infrastructure. This command removes the lock on\n"
+		    "  the state for the current workspace. The behavior of this lock is dependent\n"
+		    "  on the backend being used. A local state lock held by a running process\n"
+		    "  cannot be broken (it is released when that process ends); a lock left by a\n"
+		    "  process that died is removed.\n\n"
+		    "Options:\n\n"
+		    "  -force              Don't ask for input for unlock confirmation.\n", stdout);
+		return 0;
+	}
+	if (npos != 1) {
+		fputs("Expected a single argument: LOCK_ID\n", stderr);
+		return 1;
+	}
+	lh_cmd_out o = {.color = lh_cli_color(no_color)};
+	lh_arena *a = lh_arena_new();
+	lh_diags d;
+	lh_diags_init(&d, a);
+	int rc = 1;
+	const char *path = state_path;
+	if (path == NULL) {
+		lh_backend *b = NULL;
+		if (!lh_backend_current(&b, &d))
+			goto out;
+		bool local = b->type == LH_BACKEND_LOCAL;
+		char *bpath = NULL;
+		lh_store *store = NULL;
+		if (local && lh_backend_open(b, lh_backend_workspace(), false, &store, &bpath, &d))
+			path = lh_arena_strdup(a, bpath ? bpath : "terraform.tfstate");
+		free(bpath);
+		lh_store_free(store);
+		if (!local)
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+			    "force-unlock is not supported for the \"%s\" backend by litehcl: a pg "
+			    "lock is a session advisory lock released when its holder disconnects, "
+			    "and an http lock is released with the server's own tools.", b->type_name);
+		lh_backend_free(b);
+		if (path == NULL)
+			goto out;
+	}
+	if (!force) {
+		fputs("Do you really want to force-unlock?\n"
+		    "  litehcl will remove the lock on the remote state.\n"
+		    "  This will allow local litehcl commands to modify this state, even though it\n"
+		    "  may still be in use. Only 'yes' will be accepted to confirm.\n\n"
+		    "  Enter a value: ", stdout);
+		fflush(stdout);
+		char line[64];
+		if (fgets(line, sizeof line, stdin) == NULL || (line[strcspn(line, "\r\n")] = '\0',
+		    strcmp(line, "yes") != 0)) {
+			printf("\nforce-unlock cancelled.\n");
+			goto out;
+		}
+		fputc('\n', stdout);
+	}
+	if (lh_state_force_unlock(path, argv[1], &d) != 0)
+		goto out;
+	printf("litehcl state has been successfully unlocked!\n\n"
+	    "The state has been unlocked, and litehcl commands should now be able to\n"
+	    "obtain a new lock on the remote state.\n");
+	rc = 0;
+out:
+	if (d.head != NULL)
+		lh_cmd_print_diags(&o, &d);
+	lh_arena_free(a);
+	return rc;
 }
 
 /* ---- refresh ---- */

@@ -312,6 +312,8 @@ static const lh_help table[] = {
 	/* Commands that print their own help (cmd_fmt.c, cmd_state.c): usage NULL. */
 	{"refresh", LH_HELP_OTHER, "Update the state to match remote systems", NULL, NULL, NULL,
 	    NULL, false, NULL},
+	{"force-unlock", LH_HELP_OTHER, "Release a stuck lock on the current workspace", NULL,
+	    NULL, NULL, NULL, false, NULL},
 	{"adopt", LH_HELP_OTHER, "Write import and resource blocks for a proxy's unmanaged objects",
 	    NULL, NULL, NULL, NULL, false, NULL},
 	{"fmt", LH_HELP_OTHER, "Reformat your configuration in the standard style", NULL, NULL,

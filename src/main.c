@@ -38,6 +38,7 @@ static const command commands[] = {
 	{"destroy", lh_cmd_destroy},
 	{"console", lh_cmd_console},
 	{"fmt", lh_cmd_fmt},
+	{"force-unlock", lh_cmd_force_unlock},
 	{"hcl2json", lh_cmd_hcl2json},
 	{"import", lh_cmd_import},
 	{"output", lh_cmd_output},

@@ -2409,3 +2409,53 @@ lh_duration_parse(const char *s, double *secs)
 	*secs = total;
 	return true;
 }
+
+/* ---- force-unlock ---- */
+
+int
+lh_state_force_unlock(const char *path, const char *id, lh_diags *d)
+{
+	lh_state_opts o = {.path = path};
+	lh_state *st = state_alloc(&o);
+	int rc = -1;
+	int fd = open(st->info_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+		    "%s: the state %s is not locked.", errno == ENOENT ? "LocalState not locked" :
+		    strerror(errno), st->path);
+		goto out;
+	}
+	size_t len = 0;
+	char *text = read_fd(fd, &len);
+	cJSON *info = text ? cJSON_ParseWithLength(text, len) : NULL;
+	free(text);
+	const char *held = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(info, "ID"));
+	if (held == NULL || strcmp(held, id) != 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+		    "lock ID \"%s\" does not match existing lock ID \"%s\".", id,
+		    held ? held : "(unreadable lock info)");
+		cJSON_Delete(info);
+		close(fd);
+		goto out;
+	}
+	cJSON_Delete(info);
+	/* a lock whose holder is alive cannot be broken: its fcntl lock is the lock (a
+	 * holder that died released it, leaving only the info file behind) */
+	int sfd = open(st->path, O_RDWR | O_CLOEXEC);
+	bool busy = ofd_lock(fd) != 0 || (sfd >= 0 && ofd_lock(sfd) != 0);
+	if (sfd >= 0)
+		close(sfd);
+	if (busy) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+		    "The lock %s is held by a running process; it is released when that process "
+		    "ends (a killed process releases it too). Stop that run instead.", id);
+		close(fd);
+		goto out;
+	}
+	unlink(st->info_path);
+	close(fd);
+	rc = 0;
+out:
+	lh_state_close(st);
+	return rc;
+}

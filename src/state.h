@@ -154,6 +154,11 @@ size_t lh_state_replace_provider(lh_state *st, const char *from, const char *to)
  * state.  False after a diagnostic; st unchanged then. */
 bool lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *d);
 
+/* force-unlock of a local state: removes the lock info left at path's lock file when its
+ * ID is id and no live process holds the lock (litehcl's and Terraform's locks are fcntl
+ * locks, released when their process dies).  0 when removed, -1 after a diagnostic. */
+int lh_state_force_unlock(const char *path, const char *id, lh_diags *d);
+
 /* ---- Journal (apply's crash safety) ----
  * Protocol for apply:
  *   1. before sending creates: lh_state_journal_intent for each (address, chosen id),

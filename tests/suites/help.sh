@@ -142,7 +142,8 @@ else
 fi
 "$LITEHCL" -help | sed -n 's/^  \([a-z][a-z0-9-]*\)  .*/\1/p' >cmds.txt
 while read -r c; do
-	grep -q "^\\.SS \"\\{0,1\\}$c" "$MAN" && ok "man page documents $c" ||
+	cm=$(printf '%s' "$c" | sed 's/-/\\\\-/g')	# roff writes - as \-
+	grep -q "^\\.SS \"\\{0,1\\}$cm" "$MAN" && ok "man page documents $c" ||
 		fail "man page documents $c" "regenerate it: python3 contrib/mkman.py build/litehcl > litehcl.1"
 	# shellcheck disable=SC2086
 	for flag in $("$LITEHCL" $c -help | sed -n 's/^  \(-[a-z-]*\).*/\1/p'); do

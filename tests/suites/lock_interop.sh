@@ -131,3 +131,25 @@ if [ -n "$TF" ]; then
 		fail "[terraform holds] litehcl left terraform's lock info alone"
 	release
 fi
+
+# ---- force-unlock: refused while the holder lives, removes what a killed one left ----
+D="$WORK/force"
+mkdir -p "$D"
+echo 'resource "litellm_user" "u" { user_email = "force@example.com" }' > "$D/main.tf"
+hold
+id=$(jq -r .ID "$D/.terraform.tfstate.lock.info" 2>/dev/null)
+(cd "$D" && "$LITEHCL" force-unlock -force "$id" >fu.out 2>&1)
+[ $? -eq 1 ] && grep -q 'held by a running process' "$D/fu.out" && [ -e "$D/.terraform.tfstate.lock.info" ] &&
+	ok "force-unlock: refused while the holder runs" || fail "force-unlock: refused while the holder runs" "$(cat "$D/fu.out")"
+kill -9 "$HOLDER" 2>/dev/null
+release
+[ -e "$D/.terraform.tfstate.lock.info" ] && ok "kill -9 leaves the lock info behind" || fail "kill -9 leaves the lock info behind"
+(cd "$D" && "$LITEHCL" force-unlock -force wrong-id >fu.out 2>&1)
+[ $? -eq 1 ] && grep -q 'does not match existing lock ID' "$D/fu.out" && ok "force-unlock: a wrong ID is refused" ||
+	fail "force-unlock: a wrong ID is refused" "$(cat "$D/fu.out")"
+(cd "$D" && echo no | "$LITEHCL" force-unlock "$id" >fu.out 2>&1)
+[ $? -eq 1 ] && [ -e "$D/.terraform.tfstate.lock.info" ] && ok "force-unlock: 'no' at the prompt keeps the lock" ||
+	fail "force-unlock: 'no' at the prompt keeps the lock" "$(cat "$D/fu.out")"
+(cd "$D" && echo yes | "$LITEHCL" force-unlock "$id" >fu.out 2>&1)
+[ $? -eq 0 ] && grep -q 'litehcl state has been successfully unlocked!' "$D/fu.out" && [ ! -e "$D/.terraform.tfstate.lock.info" ] &&
+	ok "force-unlock: removes the lock a killed run left" || fail "force-unlock: removes the lock a killed run left" "$(cat "$D/fu.out")"
