@@ -259,6 +259,23 @@ lh_cmd_import(int argc, char **argv)
 		cJSON_Delete(attrs);
 		goto fail;
 	}
+	/* One object at one address: a second address would update, replace or destroy
+	 * it behind the first one's back (and the state would no longer load). */
+	const char *new_id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(attrs, rt->id_attr));
+	for (size_t i = 0; new_id != NULL && i < lh_state_count(st); i++) {
+		lh_state_inst *o = lh_state_at(st, i);
+		const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o->attributes,
+		    rt->id_attr));
+		if (strcmp(o->addr.type, addr.type) == 0 && sid != NULL && strcmp(sid, new_id) == 0) {
+			const char *other = lh_addr_format(a, &o->addr);
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Resource already managed by litehcl",
+			    "The remote object with id \"%s\" is already managed at %s. One object is "
+			    "managed at one address: to manage it at %s instead, move it (litehcl state "
+			    "mv %s %s).", new_id, other, as, other, as);
+			cJSON_Delete(attrs);
+			goto fail;
+		}
+	}
 	bool found = false;
 	want = config_args(&r, &addr, &found);
 	if (!found) {

@@ -165,3 +165,35 @@ if [ $rc -eq 0 ] && [ $hrc -eq 0 ] && grep -q "Destroy complete" "$WORK/holder.o
 else fail "-lock-timeout waits for the holder to finish" "rc=$rc holder=$hrc" "$(tail -5 "$WORK/wait.out")" "$(tail -3 "$WORK/holder.out")"; fi
 if [ ! -e "$D/.terraform.tfstate.lock.info" ]; then ok "lock info removed after the run"; else fail "lock info removed after the run"; fi
 emu_stop
+
+# ---------------------------------------------------------------- one id, one address
+# import of an id another address already manages is refused (issue 14): the two would
+# fight, and a state holding one id twice no longer loads
+emu_start --master-key "$MK"
+D="$WORK/twice"
+mkdir -p "$D"
+cat >"$D/main.tf" <<EOF2
+provider "litellm" {
+  api_base = "$EMU_URL"
+}
+resource "litellm_user" "a" {
+  user_email = "twice@crash.test"
+}
+resource "litellm_user" "b" {
+  user_email = "twice@crash.test"
+}
+EOF2
+curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
+	-d '{"user_id":"twice-1","user_email":"twice@crash.test"}' "$EMU_URL/user/new" >/dev/null
+(cd "$D" && "$LITEHCL" import -no-color litellm_user.a twice-1 >"$WORK/imp1.out" 2>&1)
+rc1=$?
+(cd "$D" && "$LITEHCL" import -no-color litellm_user.b twice-1 >"$WORK/imp2.out" 2>&1)
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 1 ] && grep -q "already managed at litellm_user.a" "$WORK/imp2.out" &&
+	(cd "$D" && "$LITEHCL" state list >"$WORK/list.out" 2>&1) && [ "$(cat "$WORK/list.out")" = litellm_user.a ]; then
+	ok "import of an id another address manages: refused, naming it; the state still loads"
+else
+	fail "import of an id another address manages: refused, naming it; the state still loads" \
+		"first import exit $rc1, second exit $rc2" "$(grep -A3 Error "$WORK/imp2.out" | head -6)" "$(cat "$WORK/list.out" 2>/dev/null | head -3)"
+fi
+emu_stop
