@@ -1220,6 +1220,10 @@ eval_provider(lh_config *cfg, lh_diags *d)
 					derr(d, at->u.attr.expr->src, at->u.attr.expr->start, at->u.attr.expr->end, ctx,
 					    "Incorrect attribute value type", "Inappropriate value for attribute \"%s\": %s.",
 					    names[i], err ? err : "string required");
+				} else if (lh_val_is_unknown(s) && cfg->priv->validate_only) {
+					/* validate: a variable without a value is unknown, and
+					 * Terraform validates such a provider block (CI steps run
+					 * validate without secrets) */
 				} else if (lh_val_is_unknown(s)) {
 					derr(d, at->u.attr.expr->src, at->u.attr.expr->start, at->u.attr.expr->end, ctx,
 					    "Invalid provider configuration", "The value of \"%s\" must be known before any resource is planned.", names[i]);

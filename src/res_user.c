@@ -60,6 +60,23 @@ api_role(const cJSON *v)
 
 /* ---- the table (sorted by name) ---- */
 
+/* A chosen user id: not empty (LiteLLM would make an id-less user), no surrounding
+ * space, no control characters. */
+static const char *
+check_user_id(lh_arena *a, const lh_value *v)
+{
+	const char *s = v->u.str.s;
+	size_t n = v->u.str.len;
+	if (n == 0)
+		return "The user id must not be empty; leave user_id out and litehcl chooses one.";
+	if (s[0] == ' ' || s[n - 1] == ' ')
+		return "The user id must not start or end with a space.";
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return "The user id must not contain control characters.";
+	return NULL;
+}
+
 static const lh_attr user_attrs[] = {
 	{.name = "budget_duration", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
 	 .validate = lh_check_duration, .same = lh_same_duration, .to_api = lh_api_duration,
@@ -93,6 +110,7 @@ static const lh_attr user_attrs[] = {
 	 .validate = lh_check_email, .same = lh_same_ci,
 	 .description = "The user's email address; unique per configuration and server (case-insensitively)."},
 	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
+	 .validate = check_user_id,
 	 .description = "The user id; litehcl chooses a UUID when it is not set. Changing it replaces the user."},
 	{.name = "user_role", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
 	 .default_json = "\"user\"", .validate = check_role, .same = same_role, .to_api = api_role,
