@@ -909,6 +909,8 @@ team_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 	lh_config_check_unique(a, all, n, "team_alias", false, LH_DIAG_WARNING,
 	    "Duplicate team_alias",
 	    "LiteLLM allows it, but the UI and import by alias cannot tell such teams apart.", d);
+	lh_config_check_unique(a, all, n, "team_id", false, LH_DIAG_ERROR, "Duplicate team_id",
+	    "Both would manage the same LiteLLM team; give each block its own team_id.", d);
 	for (size_t i = 0; i < n; i++) {
 		lh_value *ps = lh_val_get(all[i]->args, "team_member_permissions");
 		if (ps == NULL || lh_val_is_null(ps) || lh_val_has_unknown(ps))

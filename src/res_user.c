@@ -654,12 +654,15 @@ user_import_matches(const lh_value *args, const cJSON *attrs)
 	return strlen(email) == e->u.str.len && strncasecmp(email, e->u.str.s, e->u.str.len) == 0;
 }
 
-/* The same user_email twice (case-insensitive) is an error at the later one. */
+/* The same user_email twice (case-insensitive), or the same chosen user_id twice, is
+ * an error at the later one: the two blocks would be one LiteLLM user and fight. */
 static void
 user_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 {
 	lh_config_check_unique(a, all, n, "user_email", true, LH_DIAG_ERROR, "Duplicate user_email",
 	    "LiteLLM user emails must be unique (compared case-insensitively).", d);
+	lh_config_check_unique(a, all, n, "user_id", false, LH_DIAG_ERROR, "Duplicate user_id",
+	    "Both would manage the same LiteLLM user; give each block its own user_id.", d);
 }
 
 const lh_rtype lh_res_user = {
