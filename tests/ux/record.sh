@@ -77,6 +77,8 @@ terraform show -no-color >"$out/outputs-show.txt"
 cd "$tmp" && mkdir json && cd json && cp "$top/tests/ux/json/tf.tf" main.tf
 terraform init >/dev/null 2>&1
 terraform apply -auto-approve >/dev/null 2>&1
+cp terraform.tfstate "$out/json-state.json"
+terraform show -json | jq -S . >"$out/json-state-show.json"
 terraform plan -var n=2 -out=p.plan >/dev/null 2>&1
 terraform plan -var n=2 -no-color 2>&1 | sed -n '/^Changes to Outputs:/,/^$/p' >"$out/json-plan-outputs.txt"
 terraform show -json p.plan | jq -S . >"$out/json-plan.json"
