@@ -2030,13 +2030,21 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 		sensitive = cJSON_CreateArray();
 	}
 	if (in != NULL) {
-		/* Replace in place: same address, same provider; verbatim extras (tainted
-		 * status, provider private data) belonged to the old object. */
+		/* Replace in place: same address, same provider.  The verbatim extras
+		 * (status, private, create_before_destroy) belong to the object: an update
+		 * or refresh of the same object (same id) keeps them, as Terraform does; a
+		 * new object at the address (a replacement) starts without them. */
+		const char *oid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    in->pub.attributes, "id"));
+		const char *nid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    attributes, "id"));
+		if (oid == NULL || nid == NULL || strcmp(oid, nid) != 0) {
+			cJSON_Delete(in->extra);
+			in->extra = NULL;
+		}
 		cJSON_Delete(in->pub.attributes);
 		cJSON_Delete(in->pub.dependencies);
 		cJSON_Delete(in->pub.sensitive_attributes);
-		cJSON_Delete(in->extra);
-		in->extra = NULL;
 	} else {
 		const char *prov = st->provider;
 		for (size_t i = 0; i < st->n; i++) {

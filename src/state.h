@@ -114,7 +114,9 @@ lh_state_inst *lh_state_find(lh_state *st, const lh_addr *addr);
 /* Creates or replaces the instance at addr.  Takes ownership of attributes (an object,
  * required), dependencies and sensitive (arrays, or NULL for []), even on failure.
  * The provider is kept from the replaced instance or a sibling of the same resource,
- * else the state's default.  Returns the instance. */
+ * else the state's default; the replaced instance's other fields (status, private,
+ * create_before_destroy) are kept when the object is the same (same "id" attribute:
+ * a refresh or an update), dropped for a new object.  Returns the instance. */
 lh_state_inst *lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes,
     cJSON *dependencies, cJSON *sensitive);
 
