@@ -312,6 +312,8 @@ lh_http_resume(lh_http *h)
 	h->stop = 0;
 }
 
+static void schedule_retry(lh_http *h, job *j, double delay);
+
 static void
 enqueue(lh_http *h, job *j, bool front)
 {
@@ -366,7 +368,10 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	j->done = req->done;
 	j->ctx = req->ctx;
 	j->retry_after = -1;
-	enqueue(h, j, false);
+	if (req->delay_s > 0)
+		schedule_retry(h, j, req->delay_s);
+	else
+		enqueue(h, j, false);
 	return true;
 }
 

@@ -101,6 +101,10 @@ typedef struct lh_http_req {
 	size_t nquery;
 	const char *body;		/* POST: JSON text (NULL = "{}"); copied at submit */
 	bool non_idempotent;		/* creates: never blindly repeated, see LH_HTTP_UNCERTAIN */
+	double delay_s;			/* > 0: start no sooner than this long after submit (a
+					 * re-read that waits for a lagging read replica); the
+					 * wait holds no connection slot and ends early on
+					 * lh_http_stop (cancelled) */
 	lh_http_done_fn done;		/* completion callback (may be NULL) */
 	void *ctx;			/* passed to done */
 } lh_http_req;

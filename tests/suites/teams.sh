@@ -295,6 +295,39 @@ run apply -auto-approve
 check "lost /team/new answer: applied once" "[ \$(dump | jq '[.teams[] | select(.team_alias == \"lost-answer\")] | length') -eq 1 ] && grep -q 'Resources: 1 added' out.txt"
 nochange; check "lost /team/new answer: no changes after" test $? -eq 0
 
+# ---- a read replica lagging behind /team/new: the read-back waits (0.2, 0.4, 0.8 s ...) ----
+tsec() {	# tsec: seconds (fractional) of the emulator log's /team/info lines, one a line
+	grep '"/team/info"' "$EMU_LOG" | jq -r '.time | (.[0:19] + "Z" | fromdate) +
+		(.[19:] | ltrimstr(".") | rtrimstr("Z") | if . == "" then 0 else ("0." + .) | tonumber end)'
+}
+new_dir lag
+cat > main.tf <<'EOF'
+resource "litellm_team" "l" {
+  team_alias = "lagging"
+  max_budget = 5
+}
+EOF
+: >"$EMU_LOG"
+admin POST faults '{"path":"/team/info","kind":"404","body":"json","count":3}' >/dev/null
+run apply -auto-approve
+rc=$?
+check "replica lag: the create succeeds after three 404 read-backs" "[ $rc -eq 0 ] && grep -q 'Resources: 1 added' out.txt && [ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 4 ]"
+tsec >times.txt
+check "replica lag: re-reads wait 0.2, 0.4, 0.8 s (a backoff, not at once)" "awk 'NR > 1 { d = \$1 - p; w = 0.2 * 2 ^ (NR - 2); if (d < w - 0.02 || d > w + 1.5) exit 1 } { p = \$1 } END { exit NR != 4 }' times.txt"
+nochange; check "replica lag: no changes after" test $? -eq 0
+cat >> main.tf <<'EOF'
+resource "litellm_team" "never" { team_alias = "never-readable" }
+EOF
+: >"$EMU_LOG"
+admin POST faults '{"path":"/team/info","kind":"404","body":"json","count":0}' >/dev/null
+start=$(date +%s.%N)
+run apply -auto-approve -refresh=false -no-color
+rc=$?
+took=$(awk "BEGIN { print $(date +%s.%N) - $start }")
+admin POST faults/clear '{}' >/dev/null
+check "replica lag that does not end: bounded by time (4 re-reads in about 3 s), the team kept in state with a warning" "[ $rc -eq 0 ] && [ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 5 ] && awk 'BEGIN { exit !($took >= 2.9 && $took < 15) }' && grep -q 'still answered 404' out.txt && [ \"\$(sattr litellm_team.never team_alias)\" = never-readable ]"
+nochange; check "replica lag that does not end: the next plan reads it, no changes" test $? -eq 0
+
 # ---- faults: a 500 on member_add fails that membership only, state stays right ----
 new_dir fault
 cat > main.tf <<'EOF'

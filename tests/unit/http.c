@@ -753,6 +753,19 @@ fake(void *ctx, const char *method, const char *url_path, const char *body, int 
 	return 0;
 }
 
+static double delay_at[2];
+static lh_http_result delay_result;
+
+static void
+delay_done(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	(void)h;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	*(double *)ctx = ts.tv_sec + ts.tv_nsec / 1e9;
+	delay_result = r->result;
+}
+
 static void
 test_fake(void)
 {
@@ -784,6 +797,34 @@ test_fake(void)
 	lh_http_resp_clear(&r);
 	lh_http_req bad = {.method = "DELETE", .path = "/x"};
 	check("only GET and POST", !lh_http_submit(h, &bad), NULL);
+	/* delay_s: the request starts that long after submit, and a request submitted
+	 * after it without a delay is not held up */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	lh_http_req late = {.method = "GET", .path = "/user/info", .query = q, .nquery = 1,
+	    .delay_s = 0.25, .done = delay_done, .ctx = &delay_at[0]};
+	lh_http_req soon = late;
+	soon.delay_s = 0;
+	soon.ctx = &delay_at[1];
+	lh_http_submit(h, &late);
+	lh_http_submit(h, &soon);
+	lh_http_run(h);
+	check("delay_s: started after the delay", delay_at[0] - t0 >= 0.25 && delay_at[0] - t0 < 2,
+	    "%.3f s", delay_at[0] - t0);
+	check("delay_s: undelayed request not held up", delay_at[1] - t0 < 0.2, "%.3f s",
+	    delay_at[1] - t0);
+	late.delay_s = 30;
+	late.ctx = &delay_at[0];
+	delay_result = LH_HTTP_OK;
+	lh_http_submit(h, &late);
+	lh_http_stop(h);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	lh_http_run(h);
+	check("delay_s: a waiting request is cancelled at once by lh_http_stop",
+	    delay_result == LH_HTTP_CANCELLED && delay_at[0] - t0 < 1, "%s %.3f s",
+	    lh_http_result_name(delay_result), delay_at[0] - t0);
 	lh_http_free(h);
 }
 
