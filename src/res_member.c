@@ -196,6 +196,10 @@ typedef struct mpriv {
 	char *email;		/* read of TEAM:EMAIL: the email to find */
 	bool legacy_tried;	/* delete: the email-only entry was deleted by email */
 	lh_rop *team_op;	/* import: the team looked up by alias */
+	size_t colon;		/* import: 1 + the offset of the ':' to split the id at
+				 * (0: the first) */
+	lh_rop **splits;	/* import of an id with several ':': one read per split */
+	size_t nsplits, pending;
 } mpriv;
 
 static mpriv *
@@ -221,6 +225,11 @@ member_clear(lh_rop *op)
 			lh_rop_clear(p->team_op);
 			free(p->team_op);
 		}
+		for (size_t i = 0; i < p->nsplits; i++) {
+			lh_rop_clear(p->splits[i]);
+			free(p->splits[i]);
+		}
+		free(p->splits);
 	}
 	free(p);
 }
@@ -549,6 +558,11 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 	switch (op->stage) {
 	case ST_READ: {
 		op->attrs = from_info(body, p->team_id, p->user_id, op->ref);
+		if (op->attrs != NULL && p->email != NULL && lh_jnull(lh_j(op->attrs, "user_email")))
+			/* found by its email (TEAM:EMAIL): the user's email, so a block that
+			 * names the user by email plans no replacement */
+			cJSON_ReplaceItemInObjectCaseSensitive(op->attrs, "user_email",
+			    cJSON_CreateString(p->email));
 		const char *email = lh_js(op->ref, "user_email");
 		const cJSON *legacy = op->attrs == NULL ? legacy_entry(row, email) : NULL;
 		if (legacy != NULL && op->ref != NULL) {
@@ -703,6 +717,10 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			if (hits++ == 0) {
 				free(p->user_id);
 				p->user_id = lh_xstrdup(id);
+				if (p->email != NULL) {	/* as LiteLLM spells it */
+					free(p->email);
+					p->email = lh_xstrdup(e);
+				}
 			}
 		}
 		if (hits == 1) {
@@ -765,12 +783,14 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 
 /* ---- ids ---- */
 
-/* Splits "TEAM:USER" at the first ':' (team ids litehcl makes have none). */
+/* Splits "TEAM:USER" at the ':' at offset colon - 1, or at the first when colon is 0
+ * (team ids litehcl makes have none; an id with several is read once per split,
+ * import_splits). */
 static bool
-split_id(const char *id, size_t at, char **team, char **user)
+split_id(const char *id, size_t colon, char **team, char **user)
 {
-	const char *c = strchr(id + at, ':');
-	if (c == NULL)
+	const char *c = colon > 0 ? id + colon - 1 : strchr(id, ':');
+	if (c == NULL || *c != ':')
 		return false;
 	*team = strndup(id, (size_t)(c - id));
 	*user = lh_xstrdup(c + 1);
@@ -790,6 +810,116 @@ member_would_be_id(const cJSON *after)
 	return lh_xprintf("%s:%s", t, u);
 }
 
+/* ---- import of an id with several ':' ----
+ * Team ids may contain ':' (user ids too; emails cannot), so "a:b:c" is team "a" with
+ * user "b:c", or team "a:b" with user "c".  Every split is read (each TEAM an id or a
+ * unique alias, each USER an id or an email); the one that names a membership is
+ * imported; none: no such membership; several: an error listing them
+ * (shared/spec/litellm_team.md 3.5). */
+
+/* "\"a\" : \"b:c\"": the split of id at colon, for messages (malloc'd). */
+static char *
+split_show(const char *id, size_t colon)
+{
+	return lh_xprintf("\"%.*s\" : \"%s\"", (int)(colon - 1), id, id + colon);
+}
+
+static void
+split_done(lh_rop *child, void *ctx)
+{
+	lh_rop *op = ctx;
+	mpriv *p = priv(op);
+	(void)child;
+	if (--p->pending > 0)
+		return;
+	lh_rop *found = NULL, *failed = NULL;
+	size_t nfound = 0;
+	lh_buf list = {0};
+	for (size_t i = 0; i < p->nsplits; i++) {
+		lh_rop *c = p->splits[i];
+		if (!c->ok) {
+			if (failed == NULL)
+				failed = c;
+			continue;
+		}
+		if (c->gone || c->attrs == NULL)
+			continue;
+		/* the same membership reached through an alias counts once; "amb" + "x:y"
+		 * and "amb:x" + "y" are two (with the same id text) */
+		const char *tid = lh_js(c->attrs, "team_id"), *uid = lh_js(c->attrs, "user_id");
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const lh_rop *o = p->splits[j];
+			const char *ot = o->ok && !o->gone ? lh_js(o->attrs, "team_id") : NULL;
+			const char *ou = o->ok && !o->gone ? lh_js(o->attrs, "user_id") : NULL;
+			seen = tid != NULL && uid != NULL && ot != NULL && ou != NULL &&
+			    strcmp(tid, ot) == 0 && strcmp(uid, ou) == 0;
+		}
+		if (seen)
+			continue;
+		if (found == NULL)
+			found = c;
+		nfound++;
+		lh_buf_printf(&list, "\n  - team %s, user %s", lh_js(c->attrs, "team_id"),
+		    lh_js(c->attrs, "user_id"));
+	}
+	if (nfound > 1) {
+		fail_msg(op, lh_xprintf("The import ID \"%s\" can be split at more than one ':', and "
+		    "%zu of the splits name a membership:%s\nImport it as TEAM_ALIAS:USER or "
+		    "TEAM:EMAIL instead, which only one split can match.", op->id, nfound, list.p));
+	} else if (failed != NULL && (nfound == 0 || failed->cancelled)) {
+		/* a split that could not be read may be the one meant */
+		op->cancelled = failed->cancelled;
+		lh_rop_fail(op, failed->summary ? failed->summary : "Error reading", failed->detail ?
+		    lh_xstrdup(failed->detail) : NULL);
+	} else if (failed != NULL) {
+		char *c = split_show(op->id, priv(failed)->colon);
+		fail_msg(op, lh_xprintf("The import ID \"%s\" names team %s, user %s, but the split "
+		    "%s could not be checked: %s", op->id, lh_js(found->attrs, "team_id"),
+		    lh_js(found->attrs, "user_id"), c, failed->detail ? failed->detail : "failed"));
+		free(c);
+	} else if (found == NULL) {
+		op->gone = true;
+		lh_rop_succeed(op);
+	} else {
+		op->attrs = found->attrs;
+		found->attrs = NULL;
+		op->note = found->note;
+		found->note = NULL;
+		lh_rop_succeed(op);
+	}
+	lh_buf_free(&list);
+}
+
+static void
+import_splits(lh_rop *op, const char *id)
+{
+	mpriv *p = priv(op);
+	for (const char *c = strchr(id, ':'); c != NULL; c = strchr(c + 1, ':'))
+		p->nsplits++;
+	p->splits = calloc(p->nsplits, sizeof *p->splits);
+	if (p->splits == NULL)
+		abort();
+	p->pending = p->nsplits;
+	size_t i = 0;
+	for (const char *c = strchr(id, ':'); c != NULL; c = strchr(c + 1, ':'), i++) {
+		lh_rop *s = calloc(1, sizeof *s);
+		if (s == NULL)
+			abort();
+		s->kind = LH_OP_READ;
+		s->rt = op->rt;
+		s->addr = op->addr;
+		s->id = op->id;
+		s->lookup = true;
+		s->done = split_done;
+		s->ctx = op;
+		priv(s)->colon = (size_t)(c - id) + 1;
+		p->splits[i] = s;
+	}
+	for (i = 0; i < p->nsplits; i++)
+		lh_rop_submit(op->rc, p->splits[i]);
+}
+
 /* ---- submit ---- */
 
 static bool
@@ -801,10 +931,19 @@ member_submit(lh_rop *op)
 	free(p->team_id);
 	free(p->user_id);
 	p->team_id = p->user_id = NULL;
+	size_t tl = t != NULL ? strlen(t) : 0;
 	if (t != NULL && u != NULL) {
 		p->team_id = lh_xstrdup(t);
 		p->user_id = lh_xstrdup(u);
-	} else if (!split_id(op->id ? op->id : "", 0, &p->team_id, &p->user_id)) {
+	} else if (op->kind == LH_OP_READ && op->lookup && p->colon == 0 && op->id != NULL &&
+	    strchr(op->id, ':') != NULL && strchr(op->id, ':') != strrchr(op->id, ':')) {
+		import_splits(op, op->id);
+		return true;
+	} else if (t != NULL && op->id != NULL && strncmp(op->id, t, tl) == 0 && op->id[tl] == ':') {
+		/* the journalled id of a membership by email: the team id may hold ':' */
+		p->team_id = lh_xstrdup(t);
+		p->user_id = lh_xstrdup(op->id + tl + 1);
+	} else if (!split_id(op->id ? op->id : "", p->colon, &p->team_id, &p->user_id)) {
 		if (op->kind == LH_OP_READ) {
 			op->gone = true;
 			lh_rop_succeed(op);

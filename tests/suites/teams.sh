@@ -273,6 +273,63 @@ EOF
 run apply -auto-approve
 check "import block for a team" "grep -q '1 imported' out.txt && [ \"\$(jq -r '.resources[] | select(.name==\"twice\") | .instances[0].attributes.team_id' terraform.tfstate)\" = dup-2 ]"
 
+# ---- import TEAM:USER when ids contain ':' (team ids may; emails cannot): every split ----
+new_dir colon
+api POST /team/new '{"team_id":"ns:team-1","team_alias":"Colon Team"}' >/dev/null
+api POST /user/new '{"user_id":"cu-1","user_email":"cu1@example.com","auto_create_key":false}' >/dev/null
+api POST /user/new '{"user_id":"cu-2","user_email":"cu2@example.com","auto_create_key":false}' >/dev/null
+api POST /user/new '{"user_id":"svc:bot","auto_create_key":false}' >/dev/null
+api POST /team/member_add '{"team_id":"ns:team-1","member":{"role":"user","user_id":"cu-1"}}' >/dev/null
+api POST /team/member_add '{"team_id":"ns:team-1","member":{"role":"user","user_id":"cu-2"}}' >/dev/null
+api POST /team/member_add '{"team_id":"imp-t","member":{"role":"user","user_id":"svc:bot"}}' >/dev/null
+# two splits that both name a membership: team "amb" + user "x:y", team "amb:x" + user "y"
+api POST /team/new '{"team_id":"amb","team_alias":"amb-1"}' >/dev/null
+api POST /team/new '{"team_id":"amb:x","team_alias":"amb-2"}' >/dev/null
+api POST /user/new '{"user_id":"x:y","auto_create_key":false}' >/dev/null
+api POST /user/new '{"user_id":"y","auto_create_key":false}' >/dev/null
+api POST /team/member_add '{"team_id":"amb","member":{"role":"user","user_id":"x:y"}}' >/dev/null
+api POST /team/member_add '{"team_id":"amb:x","member":{"role":"admin","user_id":"y"}}' >/dev/null
+cat > main.tf <<'EOF'
+resource "litellm_team_member" "c" {
+  team_id = "ns:team-1"
+  user_id = "cu-1"
+  role    = "user"
+}
+resource "litellm_team_member" "e" {
+  team_id    = "ns:team-1"
+  user_email = "cu2@example.com"
+  role       = "user"
+}
+resource "litellm_team_member" "u" {
+  team_id = "imp-t"
+  user_id = "svc:bot"
+  role    = "user"
+}
+resource "litellm_team_member" "a" {
+  team_id = "amb"
+  user_id = "x:y"
+  role    = "user"
+}
+EOF
+run import litellm_team_member.c ns:team-1:cu-1
+check "import: a team id with ':' (the second split names the membership)" "[ \"\$(sattr litellm_team_member.c team_id) \$(sattr litellm_team_member.c user_id) \$(sattr litellm_team_member.c id)\" = 'ns:team-1 cu-1 ns:team-1:cu-1' ]"
+run import litellm_team_member.e ns:team-1:CU2@example.com
+check "import: a team id with ':' and an email" "[ \"\$(sattr litellm_team_member.e id)\" = 'ns:team-1:cu-2' ]"
+run import litellm_team_member.u imp-t:svc:bot
+check "import: a user id with ':' (the first split names the membership)" "[ \"\$(sattr litellm_team_member.u id)\" = 'imp-t:svc:bot' ]"
+run import litellm_team_member.u "Colon Team:svc:bot"
+rc=$?
+check "import: no split names a membership: not found, state unchanged" "[ $rc -eq 1 ] && grep -qi 'cannot import non-existent\|does not exist\|no such\|not found' out.txt && [ \"\$(sattr litellm_team_member.u id)\" = 'imp-t:svc:bot' ]"
+run import litellm_team_member.a amb:x:y
+rc=$?
+check "import: two splits name memberships: an error listing both, nothing imported" "[ $rc -eq 1 ] && grep -q 'more than one' out.txt && grep -q 'team amb, user x:y' out.txt && grep -q 'team amb:x, user y' out.txt && [ -z \"\$(sattr litellm_team_member.a id)\" ]"
+run import litellm_team_member.a amb-1:x:y
+check "import: the ambiguity resolved by the team's alias" "[ \"\$(sattr litellm_team_member.a id)\" = 'amb:x:y' ] && [ \"\$(sattr litellm_team_member.a user_id)\" = 'x:y' ]"
+nochange; check "imported memberships with ':' in their ids: no changes" test $? -eq 0
+rm -f terraform.tfstate
+run import ns:team-1:cu-1
+check "import without an address: the block whose team_id and user_id match" "[ \"\$(sattr litellm_team_member.c id)\" = 'ns:team-1:cu-1' ]"
+
 # ---- 12. a team id with / # & space round-trips ----
 new_dir weird
 cat > main.tf <<'EOF'
