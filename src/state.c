@@ -31,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "backend.h"
 #include "cli.h"
 #include "buf.h"
@@ -163,8 +165,10 @@ static int ofd_lock(int fd);
 /* As atomic_write; when locked_fd is not NULL the new file is OFD-locked before it is
  * renamed into place and its descriptor returned in *locked_fd, so that the path never
  * names an unlocked state while we hold the lock (Terraform locks the state file). */
+typedef int (*fill_fn)(int fd, void *ctx);	/* writes the content; 0, or -1 with errno */
+
 static int
-atomic_write_fd(const char *path, const char *data, size_t n, const char **what,
+atomic_write_with(const char *path, fill_fn fill, void *ctx, const char **what,
     int *locked_fd)
 {
 	char *dir = dir_of(path);
@@ -175,7 +179,7 @@ atomic_write_fd(const char *path, const char *data, size_t n, const char **what,
 		*what = "create a temporary file";
 		goto out;
 	}
-	if (fchmod(fd, 0600) != 0 || write_all(fd, data, n) != 0) {
+	if (fchmod(fd, 0600) != 0 || fill(fd, ctx) != 0) {
 		*what = "write";
 		goto out;
 	}
@@ -228,10 +232,51 @@ out:
 	return rc;
 }
 
+struct bytes {
+	const char *p;
+	size_t n;
+};
+
+static int
+fill_bytes(int fd, void *ctx)
+{
+	const struct bytes *b = ctx;
+	return write_all(fd, b->p, b->n);
+}
+
+static int
+atomic_write_fd(const char *path, const char *data, size_t n, const char **what,
+    int *locked_fd)
+{
+	struct bytes b = {data, n};
+	return atomic_write_with(path, fill_bytes, &b, what, locked_fd);
+}
+
 static int
 atomic_write(const char *path, const char *data, size_t n, const char **what)
 {
 	return atomic_write_fd(path, data, n, what, NULL);
+}
+
+/* Copies all of the file open at ctx (an int *, read from offset 0) to fd. */
+static int
+fill_copy(int fd, void *ctx)
+{
+	int src = *(int *)ctx;
+	char tmp[65536];
+	off_t off = 0;
+	for (;;) {
+		ssize_t r = pread(src, tmp, sizeof tmp, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		if (write_all(fd, tmp, (size_t)r) != 0)
+			return -1;
+		off += r;
+	}
 }
 
 /* ---- JSON rendering in Terraform's layout (Go's json.MarshalIndent, 2 spaces) ---- */
@@ -406,9 +451,10 @@ struct lh_state {
 	cJSON *outputs;		/* object name -> {value, type, sensitive?} */
 	cJSON *extra_resources;	/* array: resources kept verbatim (modules, data ...) */
 
-	char *orig;		/* the file's bytes as loaded (for the backup), or NULL */
-	size_t orig_len;
-	char *base;		/* render of the state as last loaded/saved (serial excluded) */
+	bool has_orig;		/* the file held a state when loaded: the first save backs
+				 * it up (copied from the file then, not kept in memory) */
+	unsigned char base[32];	/* SHA-256 of the render of the state as last loaded or
+				 * saved (serial excluded); not kept for a read-only state */
 	bool backup_done;
 	bool forced_meta;	/* state push: the next save writes lineage and serial as set */
 
@@ -594,28 +640,62 @@ provider_string(const char *source)
 	return lh_xprintf("provider[\"%s\"]", source);
 }
 
-/* Renders the whole document; with_serial false renders serial as 0 (for comparing
- * content independent of the serial). */
-static char *
-render(lh_state *st, bool with_serial)
+/* Where a render goes: into memory (fd < 0, md NULL: the caller takes b.p), into a
+ * SHA-256 digest (md), or into a file (fd), in pieces of about SINK_CHUNK bytes, so that
+ * saving or comparing a state of 100,000 instances never builds its text (~80 MB). */
+#define SINK_CHUNK (256 * 1024)
+typedef struct sink {
+	lh_buf b;
+	int fd;			/* write the text here, or -1 */
+	EVP_MD_CTX *md;		/* digest the text, or NULL */
+	int err;		/* errno of the first failed write, or 0 */
+} sink;
+
+static void
+sink_flush(sink *k)
 {
-	lh_buf b = {0};
+	if (k->b.len == 0 || (k->fd < 0 && k->md == NULL))
+		return;
+	if (k->md != NULL && EVP_DigestUpdate(k->md, k->b.p, k->b.len) != 1) {
+		fputs("litehcl: SHA-256 failed\n", stderr);
+		abort();
+	}
+	if (k->fd >= 0 && k->err == 0 && write_all(k->fd, k->b.p, k->b.len) != 0)
+		k->err = errno ? errno : EIO;
+	k->b.len = 0;
+	k->b.p[0] = '\0';
+}
+
+static void
+sink_maybe_flush(sink *k)
+{
+	if (k->b.len >= SINK_CHUNK)
+		sink_flush(k);
+}
+
+/* Renders the whole document into k; with_serial false renders serial as 0 (for
+ * comparing content independent of the serial). */
+static void
+render_to(lh_state *st, bool with_serial, sink *k)
+{
+	lh_buf *b = &k->b;
 	char t[64];
 	sort_insts(st);
-	lh_buf_puts(&b, "{\n  \"version\": 4,\n  \"terraform_version\": ");
-	render_string(&b, LH_STATE_TF_VERSION);
+	lh_buf_puts(b, "{\n  \"version\": 4,\n  \"terraform_version\": ");
+	render_string(b, LH_STATE_TF_VERSION);
 	snprintf(t, sizeof t, ",\n  \"serial\": %lld,\n  \"lineage\": ", with_serial ? st->serial : 0LL);
-	lh_buf_puts(&b, t);
-	render_string(&b, st->lineage);
-	lh_buf_puts(&b, ",\n  \"outputs\": ");
-	render_json(&b, st->outputs, 1);
-	lh_buf_puts(&b, ",\n  \"resources\": [");
+	lh_buf_puts(b, t);
+	render_string(b, st->lineage);
+	lh_buf_puts(b, ",\n  \"outputs\": ");
+	render_json(b, st->outputs, 1);
+	lh_buf_puts(b, ",\n  \"resources\": [");
 	bool first_res = true;
 	/* Verbatim resources of other kinds first (module/data), then ours grouped. */
 	for (const cJSON *r = st->extra_resources ? st->extra_resources->child : NULL; r; r = r->next) {
-		lh_buf_puts(&b, first_res ? "\n    " : ",\n    ");
-		render_json(&b, r, 2);
+		lh_buf_puts(b, first_res ? "\n    " : ",\n    ");
+		render_json(b, r, 2);
 		first_res = false;
+		sink_maybe_flush(k);
 	}
 	for (size_t i = 0; i < st->n;) {
 		const inst *g = st->sorted[i];
@@ -623,60 +703,74 @@ render(lh_state *st, bool with_serial)
 		while (j < st->n && strcmp(st->sorted[j]->pub.addr.type, g->pub.addr.type) == 0 &&
 		    strcmp(st->sorted[j]->pub.addr.name, g->pub.addr.name) == 0)
 			j++;
-		lh_buf_puts(&b, first_res ? "\n    {\n" : ",\n    {\n");
+		lh_buf_puts(b, first_res ? "\n    {\n" : ",\n    {\n");
 		first_res = false;
-		lh_buf_puts(&b, "      \"mode\": \"managed\",\n      \"type\": ");
-		render_string(&b, g->pub.addr.type);
-		lh_buf_puts(&b, ",\n      \"name\": ");
-		render_string(&b, g->pub.addr.name);
-		lh_buf_puts(&b, ",\n      \"provider\": ");
-		render_string(&b, g->pub.provider);
-		lh_buf_puts(&b, ",\n      \"instances\": [");
-		for (size_t k = i; k < j; k++) {
-			const inst *in = st->sorted[k];
-			lh_buf_puts(&b, k == i ? "\n        {\n" : ",\n        {\n");
+		lh_buf_puts(b, "      \"mode\": \"managed\",\n      \"type\": ");
+		render_string(b, g->pub.addr.type);
+		lh_buf_puts(b, ",\n      \"name\": ");
+		render_string(b, g->pub.addr.name);
+		lh_buf_puts(b, ",\n      \"provider\": ");
+		render_string(b, g->pub.provider);
+		lh_buf_puts(b, ",\n      \"instances\": [");
+		for (size_t m = i; m < j; m++) {
+			const inst *in = st->sorted[m];
+			lh_buf_puts(b, m == i ? "\n        {\n" : ",\n        {\n");
 			if (in->pub.addr.kind == LH_KEY_INT) {
 				snprintf(t, sizeof t, "          \"index_key\": %lld,\n", in->pub.addr.index);
-				lh_buf_puts(&b, t);
+				lh_buf_puts(b, t);
 			} else if (in->pub.addr.kind == LH_KEY_STR) {
-				lh_buf_puts(&b, "          \"index_key\": ");
-				render_string(&b, in->pub.addr.key);
-				lh_buf_puts(&b, ",\n");
+				lh_buf_puts(b, "          \"index_key\": ");
+				render_string(b, in->pub.addr.key);
+				lh_buf_puts(b, ",\n");
 			}
-			lh_buf_puts(&b, "          \"schema_version\": 0,\n          \"attributes\": ");
-			render_json(&b, in->pub.attributes, 5);
-			lh_buf_puts(&b, ",\n          \"sensitive_attributes\": ");
-			render_json(&b, in->pub.sensitive_attributes, 5);
+			lh_buf_puts(b, "          \"schema_version\": 0,\n          \"attributes\": ");
+			render_json(b, in->pub.attributes, 5);
+			lh_buf_puts(b, ",\n          \"sensitive_attributes\": ");
+			render_json(b, in->pub.sensitive_attributes, 5);
 			if (cJSON_GetArraySize(in->pub.dependencies) > 0) {
-				lh_buf_puts(&b, ",\n          \"dependencies\": ");
-				render_json(&b, in->pub.dependencies, 5);
+				lh_buf_puts(b, ",\n          \"dependencies\": ");
+				render_json(b, in->pub.dependencies, 5);
 			}
 			for (const cJSON *x = in->extra ? in->extra->child : NULL; x; x = x->next) {
-				lh_buf_puts(&b, ",\n          ");
-				render_string(&b, x->string);
-				lh_buf_puts(&b, ": ");
-				render_json(&b, x, 5);
+				lh_buf_puts(b, ",\n          ");
+				render_string(b, x->string);
+				lh_buf_puts(b, ": ");
+				render_json(b, x, 5);
 			}
-			lh_buf_puts(&b, "\n        }");
+			lh_buf_puts(b, "\n        }");
+			sink_maybe_flush(k);
 		}
-		lh_buf_puts(&b, "\n      ]\n    }");
+		lh_buf_puts(b, "\n      ]\n    }");
 		i = j;
 	}
-	lh_buf_puts(&b, first_res ? "]" : "\n  ]");
-	lh_buf_puts(&b, ",\n  \"check_results\": null\n}\n");
-	return b.p;
+	lh_buf_puts(b, first_res ? "]" : "\n  ]");
+	lh_buf_puts(b, ",\n  \"check_results\": null\n}\n");
+	sink_flush(k);
 }
 
-/* render(st, true) from render(st, false)'s text: the two differ only in the serial,
- * so a splice spares rendering a large state twice per save. */
+/* The whole document as one malloc'd string. */
 static char *
-serial_splice(const char *cmp, long long serial)
+render(lh_state *st, bool with_serial)
 {
-	const char *p = strstr(cmp, "\n  \"serial\": 0,\n");
-	if (p == NULL)
-		return NULL;
-	p += strlen("\n  \"serial\": ");
-	return lh_xprintf("%.*s%lld%s", (int)(p - cmp), cmp, serial, p + 1);
+	sink k = {.fd = -1};
+	render_to(st, with_serial, &k);
+	return k.b.p;
+}
+
+/* The SHA-256 of render(st, false), without building the text. */
+static void
+render_digest(lh_state *st, unsigned char out[32])
+{
+	sink k = {.fd = -1, .md = EVP_MD_CTX_new()};
+	if (k.md == NULL || EVP_DigestInit_ex(k.md, EVP_sha256(), NULL) != 1) {
+		fputs("litehcl: SHA-256 is not available\n", stderr);
+		abort();
+	}
+	render_to(st, false, &k);
+	unsigned int n = 0;
+	EVP_DigestFinal_ex(k.md, out, &n);
+	EVP_MD_CTX_free(k.md);
+	lh_buf_free(&k.b);
 }
 
 char *
@@ -1390,9 +1484,7 @@ loaded:;
 			goto out;
 		}
 		st->existed = true;
-		st->orig = text;
-		st->orig_len = len;
-		text = NULL;
+		st->has_orig = true;
 	} else {
 		if (!lh_uuid_v4(st->lineage)) {
 			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to create state",
@@ -1401,7 +1493,11 @@ loaded:;
 		}
 		st->serial = 0;
 	}
-	st->base = render(st, false);
+	/* the text and its parse are gone: what is kept is the instances */
+	free(text);
+	text = NULL;
+	if (!st->read_only)
+		render_digest(st, st->base);
 	bool had = false;
 	if (!journal_replay(st, d, &had))
 		goto out;
@@ -1449,8 +1545,6 @@ lh_state_close(lh_state *st)
 	free(st->backup_path);
 	free(st->dir);
 	free(st->provider);
-	free(st->orig);
-	free(st->base);
 	free(st->intents);
 	lh_arena_free(st->arena);
 	free(st);
@@ -1832,19 +1926,62 @@ out:
 
 /* ---- saving ---- */
 
+/* Streams the state (with its serial) to fd. */
+static int
+fill_render(int fd, void *ctx)
+{
+	sink k = {.fd = fd};
+	render_to(ctx, true, &k);
+	lh_buf_free(&k.b);
+	errno = k.err;
+	return k.err != 0 ? -1 : 0;
+}
+
+/* Backs up the state file as loaded (before this run's first write), copying it from
+ * the file: its bytes are not kept in memory.  The file is ours (locked) and unchanged
+ * until this first write. */
+static bool
+write_backup(lh_state *st, lh_diags *d)
+{
+	const char *what = NULL;
+	int src = st->state_fd;
+	bool own = false;
+	if (src < 0) {
+		src = open(st->path, O_RDONLY | O_CLOEXEC);
+		own = true;
+	}
+	int rc = -1;
+	if (src < 0)
+		what = "read the state file";
+	else
+		rc = atomic_write_with(st->backup_path, fill_copy, &src, &what, NULL);
+	int e = errno;
+	if (own && src >= 0)
+		close(src);
+	if (rc != 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
+		    "Cannot write the backup %s (%s: %s); the state was not changed.",
+		    st->backup_path, what, strerror(e));
+		return false;
+	}
+	st->backup_done = true;
+	return true;
+}
+
 bool
 lh_state_save(lh_state *st, lh_diags *d)
 {
 	const char *what = NULL;
-	char *body = NULL, *cmp = NULL;
+	char *body = NULL;
 	bool ok = false;
 	if (st->read_only) {
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
 		    "The state %s was opened read-only.", st->path);
 		return false;
 	}
-	cmp = render(st, false);
-	bool changed = strcmp(cmp, st->base) != 0 || st->forced_meta;
+	unsigned char cmp[32];
+	render_digest(st, cmp);
+	bool changed = memcmp(cmp, st->base, sizeof cmp) != 0 || st->forced_meta;
 	if (st->store != NULL) {
 		/* One write stores the state and empties the journal (one transaction in pg);
 		 * when nothing changed, the stored state already holds what the journal
@@ -1852,9 +1989,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 		if (changed) {
 			if (!st->forced_meta)
 				st->serial++;
-			body = serial_splice(cmp, st->serial);
-			if (body == NULL)
-				body = render(st, true);
+			body = render(st, true);
 			if (!st->store->ops->write(st->store, body, strlen(body), d)) {
 				if (!st->forced_meta)
 					st->serial--;
@@ -1862,9 +1997,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 			}
 			st->existed = true;
 			st->forced_meta = false;
-			free(st->base);
-			st->base = cmp;
-			cmp = NULL;
+			memcpy(st->base, cmp, sizeof cmp);
 		} else if (st->jexists && !st->store->ops->journal_clear(st->store, d)) {
 			goto out;
 		}
@@ -1875,15 +2008,8 @@ lh_state_save(lh_state *st, lh_diags *d)
 		goto out;
 	}
 	if (changed) {
-		if (st->existed && st->orig != NULL && !st->backup_done) {
-			if (atomic_write(st->backup_path, st->orig, st->orig_len, &what) != 0) {
-				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to save state",
-				    "Cannot write the backup %s (%s: %s); the state was not changed.",
-				    st->backup_path, what, strerror(errno));
-				goto out;
-			}
-			st->backup_done = true;
-		}
+		if (st->has_orig && !st->backup_done && !write_backup(st, d))
+			goto out;
 		/* Through a symbolic link to its target, and never over something that is not
 		 * a regular file (a -state naming a device must not be replaced). */
 		char *target = link_target(st->path);
@@ -1897,9 +2023,9 @@ lh_state_save(lh_state *st, lh_diags *d)
 		}
 		if (!st->forced_meta)
 			st->serial++;
-		body = render(st, true);
 		int nfd = -1;
-		if (atomic_write_fd(target, body, strlen(body), &what, st->locked ? &nfd : NULL) != 0) {
+		/* streamed: the text of a large state is never held whole */
+		if (atomic_write_with(target, fill_render, st, &what, st->locked ? &nfd : NULL) != 0) {
 			if (nfd >= 0) {
 				if (st->state_fd >= 0)
 					close(st->state_fd);
@@ -1915,9 +2041,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 		free(target);
 		st->existed = true;
 		st->forced_meta = false;
-		free(st->base);
-		st->base = cmp;
-		cmp = NULL;
+		memcpy(st->base, cmp, sizeof cmp);
 		/* The path now names a new inode, locked before it got there: keep its lock,
 		 * let go of the old one. */
 		if (st->locked) {
@@ -1947,7 +2071,6 @@ lh_state_save(lh_state *st, lh_diags *d)
 	ok = true;
 out:
 	free(body);
-	free(cmp);
 	return ok;
 }
 
