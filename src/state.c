@@ -426,11 +426,26 @@ render_json(lh_buf *b, const cJSON *v, int depth)
 
 /* ---- the state object ---- */
 
+/* A resource (type and name): its instances share its strings, and a new instance
+ * takes the provider of its siblings from here without a scan of every instance.
+ * Groups live until the state is freed (count 0: no instance left). */
+typedef struct grp {
+	char *type, *name;
+	char *provider;		/* the provider of the first instance added while count
+				 * was 0; instances with this provider share the string */
+	size_t count;		/* instances */
+	uint64_t h;
+} grp;
+
 typedef struct inst {
 	lh_state_inst pub;	/* must be first: lh_state_inst * and inst * convert */
 	char *key;		/* canonical address, the hash key */
+	uint64_t h;		/* hash_str(key) */
+	size_t vi;		/* index in lh_state.v */
+	grp *g;			/* its resource (pub.addr.type and .name are g's strings) */
 	cJSON *extra;		/* other instance fields kept verbatim (status, private ...) */
-	char *s_type, *s_name, *s_key, *s_provider;	/* storage for pub's strings */
+	char *s_key;		/* storage for pub.addr.key */
+	char *s_provider;	/* storage for pub.provider when it is not g->provider */
 } inst;
 
 struct lh_state {
@@ -447,6 +462,8 @@ struct lh_state {
 	size_t nslots;
 	inst **sorted;		/* v sorted by address, rebuilt when dirty */
 	bool sorted_ok;
+	grp **gslots;		/* open-addressing hash of the resources (NULL empty) */
+	size_t ngslots, ngrp;
 
 	cJSON *outputs;		/* object name -> {value, type, sensitive?} */
 	cJSON *extra_resources;	/* array: resources kept verbatim (modules, data ...) */
@@ -501,7 +518,7 @@ rehash(lh_state *st, size_t nslots)
 	}
 	st->nslots = nslots;
 	for (size_t i = 0; i < st->n; i++) {
-		size_t j = hash_str(st->v[i]->key) & (nslots - 1);
+		size_t j = st->v[i]->h & (nslots - 1);
 		while (st->slots[j] != NULL)
 			j = (j + 1) & (nslots - 1);
 		st->slots[j] = st->v[i];
@@ -513,9 +530,10 @@ lookup(const lh_state *st, const char *key)
 {
 	if (st->nslots == 0)
 		return NULL;
-	size_t j = hash_str(key) & (st->nslots - 1);
+	uint64_t h = hash_str(key);
+	size_t j = h & (st->nslots - 1);
 	while (st->slots[j] != NULL) {
-		if (strcmp(st->slots[j]->key, key) == 0)
+		if (st->slots[j]->h == h && strcmp(st->slots[j]->key, key) == 0)
 			return st->slots[j];
 		j = (j + 1) & (st->nslots - 1);
 	}
@@ -531,6 +549,75 @@ addr_key(const lh_addr *a)
 	return s;
 }
 
+static uint64_t
+grp_hash(const char *type, const char *name)
+{
+	return hash_str(type) * 31 ^ hash_str(name);
+}
+
+/* The group of type.name; created (count 0, provider NULL) when create is set. */
+static grp *
+grp_get(lh_state *st, const char *type, const char *name, bool create)
+{
+	uint64_t h = grp_hash(type, name);
+	if (st->ngslots > 0) {
+		size_t j = h & (st->ngslots - 1);
+		for (grp *g; (g = st->gslots[j]) != NULL; j = (j + 1) & (st->ngslots - 1))
+			if (g->h == h && strcmp(g->type, type) == 0 && strcmp(g->name, name) == 0)
+				return g;
+	}
+	if (!create)
+		return NULL;
+	if ((st->ngrp + 1) * 2 > st->ngslots) {
+		size_t nn = st->ngslots ? st->ngslots * 2 : 16;
+		grp **ns = calloc(nn, sizeof *ns);
+		if (ns == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < st->ngslots; i++) {
+			grp *g = st->gslots[i];
+			if (g == NULL)
+				continue;
+			size_t j = g->h & (nn - 1);
+			while (ns[j] != NULL)
+				j = (j + 1) & (nn - 1);
+			ns[j] = g;
+		}
+		free(st->gslots);
+		st->gslots = ns;
+		st->ngslots = nn;
+	}
+	grp *g = lh_xmalloc(sizeof *g);
+	memset(g, 0, sizeof *g);
+	g->type = lh_xstrdup(type);
+	g->name = lh_xstrdup(name);
+	g->h = h;
+	size_t j = h & (st->ngslots - 1);
+	while (st->gslots[j] != NULL)
+		j = (j + 1) & (st->ngslots - 1);
+	st->gslots[j] = g;
+	st->ngrp++;
+	return g;
+}
+
+static void
+grps_free(lh_state *st)
+{
+	for (size_t i = 0; i < st->ngslots; i++) {
+		grp *g = st->gslots[i];
+		if (g == NULL)
+			continue;
+		free(g->type);
+		free(g->name);
+		free(g->provider);
+		free(g);
+	}
+	free(st->gslots);
+	st->gslots = NULL;
+	st->ngslots = st->ngrp = 0;
+}
+
 static void
 inst_free(inst *in)
 {
@@ -541,11 +628,28 @@ inst_free(inst *in)
 	cJSON_Delete(in->pub.dependencies);
 	cJSON_Delete(in->extra);
 	free(in->key);
-	free(in->s_type);
-	free(in->s_name);
 	free(in->s_key);
 	free(in->s_provider);
 	free(in);
+}
+
+/* Sets in's provider: the group's string when equal (or when the group has none yet). */
+static void
+inst_set_provider(inst *in, const char *provider)
+{
+	grp *g = in->g;
+	free(in->s_provider);
+	in->s_provider = NULL;
+	if (g->provider == NULL || (g->count == 0 && strcmp(g->provider, provider) != 0)) {
+		free(g->provider);
+		g->provider = lh_xstrdup(provider);
+	}
+	if (strcmp(g->provider, provider) == 0) {
+		in->pub.provider = g->provider;
+	} else {
+		in->s_provider = lh_xstrdup(provider);
+		in->pub.provider = in->s_provider;
+	}
 }
 
 static void
@@ -559,11 +663,13 @@ add_inst(lh_state *st, inst *in)
 			abort();
 		}
 	}
+	in->vi = st->n;
 	st->v[st->n++] = in;
+	in->g->count++;
 	if ((st->n) * 2 > st->nslots)
 		rehash(st, st->nslots ? st->nslots * 2 : 128);
 	else {
-		size_t j = hash_str(in->key) & (st->nslots - 1);
+		size_t j = in->h & (st->nslots - 1);
 		while (st->slots[j] != NULL)
 			j = (j + 1) & (st->nslots - 1);
 		st->slots[j] = in;
@@ -571,36 +677,49 @@ add_inst(lh_state *st, inst *in)
 	st->sorted_ok = false;
 }
 
+/* Removes in from v and from the hash (linear probing: the entries after it move back
+ * where their probe sequence allows) in O(1), and frees it. */
 static void
 del_inst(lh_state *st, inst *in)
 {
-	for (size_t i = 0; i < st->n; i++) {
-		if (st->v[i] == in) {
-			st->v[i] = st->v[--st->n];
-			break;
-		}
+	size_t vi = in->vi;
+	st->v[vi] = st->v[--st->n];
+	st->v[vi]->vi = vi;
+	in->g->count--;
+	size_t mask = st->nslots - 1, i = in->h & mask;
+	while (st->slots[i] != in)
+		i = (i + 1) & mask;
+	st->slots[i] = NULL;
+	for (size_t j = (i + 1) & mask; st->slots[j] != NULL; j = (j + 1) & mask) {
+		size_t k = st->slots[j]->h & mask;
+		/* the entry at j may move to the hole at i unless its home k lies
+		 * cyclically in (i, j] */
+		bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+		if (stays)
+			continue;
+		st->slots[i] = st->slots[j];
+		st->slots[j] = NULL;
+		i = j;
 	}
-	rehash(st, st->nslots);
 	st->sorted_ok = false;
 	inst_free(in);
 }
 
 static inst *
-new_inst(const lh_addr *a, const char *provider)
+new_inst(lh_state *st, const lh_addr *a, const char *provider)
 {
 	inst *in = lh_xmalloc(sizeof *in);
 	memset(in, 0, sizeof *in);
-	in->s_type = lh_xstrdup(a->type);
-	in->s_name = lh_xstrdup(a->name);
+	in->g = grp_get(st, a->type, a->name, true);
 	in->s_key = a->kind == LH_KEY_STR ? lh_xstrdup(a->key) : NULL;
-	in->s_provider = lh_xstrdup(provider);
-	in->pub.addr.type = in->s_type;
-	in->pub.addr.name = in->s_name;
+	in->pub.addr.type = in->g->type;
+	in->pub.addr.name = in->g->name;
 	in->pub.addr.kind = a->kind;
 	in->pub.addr.index = a->kind == LH_KEY_INT ? a->index : 0;
 	in->pub.addr.key = in->s_key;
-	in->pub.provider = in->s_provider;
+	inst_set_provider(in, provider);
 	in->key = addr_key(&in->pub.addr);
+	in->h = hash_str(in->key);
 	return in;
 }
 
@@ -863,7 +982,7 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 		*why = "the same instance is listed twice";
 		return NULL;
 	}
-	inst *in = new_inst(&a, provider);
+	inst *in = new_inst(st, &a, provider);
 	in->pub.attributes = cJSON_DetachItemViaPointer(ij, attrs);
 	in->pub.sensitive_attributes = sens ? cJSON_DetachItemViaPointer(ij, sens) : cJSON_CreateArray();
 	in->pub.dependencies = deps ? cJSON_DetachItemViaPointer(ij, deps) : cJSON_CreateArray();
@@ -1050,6 +1169,7 @@ free_contents(lh_state *st)
 	free(st->sorted);
 	st->v = st->slots = st->sorted = NULL;
 	st->nslots = st->cap = 0;
+	grps_free(st);
 }
 
 /* ---- locking ---- */
@@ -2169,15 +2289,10 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 		cJSON_Delete(in->pub.dependencies);
 		cJSON_Delete(in->pub.sensitive_attributes);
 	} else {
-		const char *prov = st->provider;
-		for (size_t i = 0; i < st->n; i++) {
-			if (strcmp(st->v[i]->pub.addr.type, addr->type) == 0 &&
-			    strcmp(st->v[i]->pub.addr.name, addr->name) == 0) {
-				prov = st->v[i]->pub.provider;
-				break;
-			}
-		}
-		in = new_inst(addr, prov);
+		/* a sibling's provider, else the state's default */
+		const grp *g = grp_get(st, addr->type, addr->name, false);
+		const char *prov = g != NULL && g->count > 0 ? g->provider : st->provider;
+		in = new_inst(st, addr, prov);
 		add_inst(st, in);
 	}
 	in->pub.attributes = attributes;
@@ -2211,7 +2326,7 @@ lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to)
 		return false;
 	}
 	/* keep the object (attributes, provider, status, private); change its address */
-	inst *mv = new_inst(to, in->pub.provider);
+	inst *mv = new_inst(st, to, in->pub.provider);
 	mv->pub.attributes = in->pub.attributes;
 	mv->pub.sensitive_attributes = in->pub.sensitive_attributes;
 	mv->pub.dependencies = in->pub.dependencies;
@@ -2272,6 +2387,23 @@ lh_state_replace_provider(lh_state *st, const char *from, const char *to)
 		in->pub.provider = in->s_provider;
 		n++;
 	}
+	/* every instance sharing a group's string `from` has its own copy of `to` now:
+	 * the group takes `to`, and they share it again */
+	for (size_t i = 0; n > 0 && i < st->ngslots; i++) {
+		grp *g = st->gslots[i];
+		if (g == NULL || g->provider == NULL || strcmp(g->provider, from) != 0)
+			continue;
+		free(g->provider);
+		g->provider = lh_xstrdup(to);
+	}
+	for (size_t i = 0; n > 0 && i < st->n; i++) {
+		inst *in = st->v[i];
+		if (in->s_provider != NULL && strcmp(in->s_provider, in->g->provider) == 0) {
+			free(in->s_provider);
+			in->s_provider = NULL;
+			in->pub.provider = in->g->provider;
+		}
+	}
 	return n;
 }
 
@@ -2318,8 +2450,13 @@ lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *
 	st->nslots = nw->nslots;
 	st->sorted = nw->sorted;
 	st->sorted_ok = false;
+	st->gslots = nw->gslots;
+	st->ngslots = nw->ngslots;
+	st->ngrp = nw->ngrp;
 	nw->v = nw->slots = nw->sorted = NULL;
 	nw->n = nw->cap = nw->nslots = 0;
+	nw->gslots = NULL;
+	nw->ngslots = nw->ngrp = 0;
 	cJSON *t = st->outputs;
 	st->outputs = nw->outputs;
 	nw->outputs = t;
