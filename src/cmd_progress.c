@@ -24,13 +24,100 @@ typedef struct flight {
 	const char *action;	/* "create", "update", "delete" */
 	double t0, next;	/* start; when the next line is due */
 	bool json, color;
-	struct flight *next_f;
+	struct flight *prev_f, *next_f;	/* the queue, in order of next */
+	struct flight *hnext;		/* hash chain */
+	unsigned long h;
 } flight;
 
+/* Flights in flight form a queue ordered by when their next line is due (every line
+ * comes interval_s after the previous one, so a flight goes to the tail when it
+ * starts and after each line), and a hash by address: with 100,000 creates in flight
+ * a start, an end and a tick cost O(1), not a walk of every flight. */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static flight *flights;
+static flight *head, *tail;
+static flight **htab;
+static size_t hcap, hcount;
 static bool ticker_started;
 static double interval_s = 10;
+
+static unsigned long
+hash_addr(const char *s)
+{
+	unsigned long h = 5381;
+	for (; *s; s++)
+		h = h * 33 ^ (unsigned char)*s;
+	return h;
+}
+
+static void
+q_unlink(flight *f)
+{
+	if (f->prev_f != NULL)
+		f->prev_f->next_f = f->next_f;
+	else
+		head = f->next_f;
+	if (f->next_f != NULL)
+		f->next_f->prev_f = f->prev_f;
+	else
+		tail = f->prev_f;
+	f->prev_f = f->next_f = NULL;
+}
+
+static void
+q_append(flight *f)
+{
+	f->prev_f = tail;
+	f->next_f = NULL;
+	if (tail != NULL)
+		tail->next_f = f;
+	else
+		head = f;
+	tail = f;
+}
+
+/* The flight of addr, unlinked from the hash; NULL when none. */
+static flight *
+h_take(const char *addr)
+{
+	if (hcap == 0)
+		return NULL;
+	unsigned long h = hash_addr(addr);
+	for (flight **p = &htab[h & (hcap - 1)]; *p != NULL; p = &(*p)->hnext) {
+		if ((*p)->h == h && strcmp((*p)->addr, addr) == 0) {
+			flight *f = *p;
+			*p = f->hnext;
+			hcount--;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static bool
+h_put(flight *f)
+{
+	if ((hcount + 1) * 2 > hcap) {
+		size_t nc = hcap ? hcap * 2 : 64;
+		flight **nt = calloc(nc, sizeof *nt);
+		if (nt == NULL)
+			return false;
+		for (size_t i = 0; i < hcap; i++) {
+			for (flight *g = htab[i], *nx; g != NULL; g = nx) {
+				nx = g->hnext;
+				g->hnext = nt[g->h & (nc - 1)];
+				nt[g->h & (nc - 1)] = g;
+			}
+		}
+		free(htab);
+		htab = nt;
+		hcap = nc;
+	}
+	f->h = hash_addr(f->addr);
+	f->hnext = htab[f->h & (hcap - 1)];
+	htab[f->h & (hcap - 1)] = f;
+	hcount++;
+	return true;
+}
 
 static double
 mono(void)
@@ -86,12 +173,16 @@ tick(void *arg)
 		nanosleep(&ts, NULL);
 		pthread_mutex_lock(&mu);
 		double now = mono();
-		for (flight *f = flights; f != NULL; f = f->next_f) {
-			if (now < f->next)
-				continue;
+		/* the due ones are at the head; each goes to the tail, due again later */
+		for (flight *f = head, *stop = NULL; f != NULL && f != stop && now >= f->next;
+		    f = head) {
 			long secs = (long)(f->next - f->t0 + 0.5);
 			say(f, secs);
 			f->next += interval_s;
+			q_unlink(f);
+			q_append(f);
+			if (stop == NULL)
+				stop = f;	/* once round the queue at most */
 		}
 		pthread_mutex_unlock(&mu);
 	}
@@ -120,13 +211,10 @@ lh_cmd_progress_track(const lh_cmd_out *o, const char *addr, const char *type,
 	if (!start && !end)
 		return;
 	/* called with the lock held (lh_cmd_progress) */
-	for (flight **p = &flights; *p != NULL; p = &(*p)->next_f) {
-		if (strcmp((*p)->addr, addr) == 0) {
-			flight *f = *p;
-			*p = f->next_f;
-			drop(f);
-			break;
-		}
+	flight *old = h_take(addr);
+	if (old != NULL) {
+		q_unlink(old);
+		drop(old);
 	}
 	if (!start)
 		return;
@@ -161,6 +249,9 @@ lh_cmd_progress_track(const lh_cmd_out *o, const char *addr, const char *type,
 		drop(f);
 		return;
 	}
-	f->next_f = flights;
-	flights = f;
+	if (!h_put(f)) {
+		drop(f);
+		return;
+	}
+	q_append(f);
 }
