@@ -48,6 +48,10 @@ struct emu_config {
 	const char *default_budget_duration;
 	cJSON *default_models;       /* array of strings, or NULL */
 	const char *default_user_role;
+	/* ... and to new teams (litellm.default_team_settings) */
+	bool have_default_team_max_budget;
+	double default_team_max_budget;
+	const char *default_team_budget_duration;
 };
 
 /* Timestamp spellings seen from real servers. */

@@ -35,6 +35,8 @@ static const char usage[] =
 	"  --default-budget-duration D server-side default for new users\n"
 	"  --default-models a,b        server-side default for new users\n"
 	"  --default-user-role R       server-side default for new users\n"
+	"  --default-team-max-budget N, --default-team-budget-duration D\n"
+	"                              server-side defaults for new teams\n"
 	"  --threads N                 HTTP thread pool size (default 2)\n"
 	"  --hang-max-ms N             cut a hung answer after N ms (default 300000)\n"
 	"  --tls DIR                   HTTPS with DIR/cert.pem and DIR/key.pem (made when missing)\n"
@@ -133,6 +135,13 @@ parse_valued(const char *flag, const char *v)
 	} else if (!strcmp(flag, "--default-models")) {
 		cJSON_Delete(emu_cfg.default_models);
 		emu_cfg.default_models = split_models(v);
+	} else if (!strcmp(flag, "--default-team-max-budget")) {
+		emu_cfg.default_team_max_budget = strtod(v, &end);
+		if (!*v || *end)
+			return die("--default-team-max-budget: expected a number, got '%s'", v);
+		emu_cfg.have_default_team_max_budget = true;
+	} else if (!strcmp(flag, "--default-team-budget-duration")) {
+		emu_cfg.default_team_budget_duration = v;
 	} else if (!strcmp(flag, "--default-user-role")) {
 		emu_cfg.default_user_role = v;
 	} else if (!strcmp(flag, "--threads")) {

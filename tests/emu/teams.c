@@ -454,6 +454,15 @@ emu_route_team_new(struct emu_req *req, struct emu_resp *resp)
 	perms = cJSON_GetObjectItemCaseSensitive(body, "team_member_permissions");
 	if (cJSON_IsArray(perms))
 		emu_set(t->row, "team_member_permissions", cJSON_Duplicate(perms, true));
+	/* the proxy's default team settings: max_budget when the request has none (null
+	 * included, mid), budget_duration unless the request sends it, even as null (new) */
+	if (emu_cfg.have_default_team_max_budget &&
+	    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(t->row, "max_budget")))
+		emu_set(t->row, "max_budget", emu_json_float(emu_cfg.default_team_max_budget));
+	if (emu_cfg.default_team_budget_duration &&
+	    !cJSON_GetObjectItemCaseSensitive(body, "budget_duration"))
+		emu_set(t->row, "budget_duration",
+		        cJSON_CreateString(emu_cfg.default_team_budget_duration));
 	emu_reset_budget_time(t->row);
 	members = cJSON_GetObjectItemCaseSensitive(body, "members_with_roles");
 	for (const cJSON *m = cJSON_IsArray(members) ? members->child : NULL; m; m = m->next) {

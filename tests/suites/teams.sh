@@ -524,3 +524,48 @@ rc=$?
 check "an email-only roster entry: kept, with a warning" "[ $rc -eq 0 ] && grep -q 'by email only' out.txt"
 run destroy -auto-approve
 check "destroying an email-only membership deletes it by email" "[ \$(dump | jq '[.teams[] | select(.team_id == \"old-t\") | .members_with_roles[]] | length') -eq 0 ]"
+
+# ---- server team defaults (litellm.default_team_settings): recorded when the argument is
+# absent, fixed by one corrective /team/update when the configuration says otherwise ----
+emu_stop
+emu_start --master-key "$KEY" --premium --default-team-max-budget 100 --default-team-budget-duration 30d
+export LITELLM_API_BASE="$EMU_URL"
+new_dir defaults
+cat > main.tf <<'EOF'
+resource "litellm_team" "nobudget" {
+  team_alias = "no-budget"
+  max_budget = 0
+}
+resource "litellm_team" "plain" { team_alias = "plain" }
+resource "litellm_team" "monthly" {
+  team_alias      = "monthly"
+  budget_duration = "monthly"
+  max_budget      = 7
+}
+EOF
+run plan -no-color
+check "defaults: the plan shows the configured max_budget = 0, the rest known after apply" "grep -q 'max_budget *= 0\$' out.txt && grep -q 'Plan: 3 to add'  out.txt"
+run apply -auto-approve
+rc=$?
+NB=$(sattr litellm_team.nobudget team_id)
+check "defaults: max_budget = 0 is sent as null on create" "[ $rc -eq 0 ] && grep '\"/team/new\"' '$EMU_LOG' | jq -s -e 'map(select(.body.team_alias == \"no-budget\")) | length == 1 and (.[0].body | has(\"max_budget\") and .max_budget == null)' >/dev/null"
+check "defaults: one corrective /team/update clears the budget the server filled in, for that team only" "[ \$(grep -c '\"/team/update\"' '$EMU_LOG') -eq 1 ] && grep '\"/team/update\"' '$EMU_LOG' | jq -e '.body == {\"team_id\":\"$NB\",\"max_budget\":null}' >/dev/null"
+check "defaults: the server holds no budget, the state 0" "[ \"\$(dump | jq -r '.teams[] | select(.team_id == \"$NB\") | .max_budget')\" = null ] && [ \"\$(sattr litellm_team.nobudget max_budget)\" = 0 ]"
+check "defaults: absent arguments record the server's defaults" "[ \"\$(sattr litellm_team.plain max_budget) \$(sattr litellm_team.plain budget_duration)\" = '100 30d' ]"
+check "defaults: a default meaning the configured value is kept in the configuration's spelling" "[ \"\$(sattr litellm_team.monthly budget_duration) \$(sattr litellm_team.monthly max_budget)\" = 'monthly 7' ]"
+nochange; check "defaults: no changes after" test $? -eq 0
+# a server that answers the corrective update but does not apply it: an error naming the field
+cat >> main.tf <<'EOF'
+resource "litellm_team" "stuck" {
+  team_alias = "stuck"
+  max_budget = 0
+}
+EOF
+admin POST faults '{"path":"/team/update","kind":"empty","status":200,"count":1}' >/dev/null
+run apply -auto-approve -no-color
+rc=$?
+check "defaults: a corrective update the server ignores is an error naming max_budget, the team kept in state" "[ $rc -eq 1 ] && grep -q 'Error creating litellm_team.stuck: the server did not apply max_budget' out.txt && tr '\n' ' ' <out.txt | grep -q 'holds *max_budget = 100 although 0 was requested' && [ -n \"\$(sattr litellm_team.stuck team_id)\" ] && [ \$(dump | jq '[.teams[] | select(.team_alias == \"stuck\")] | length') -eq 1 ]"
+run plan -no-color
+check "defaults: the next plan updates max_budget in place (100 -> 0)" "grep -q 'litellm_team.stuck will be updated in-place' out.txt && grep -q 'max_budget *= 100 -> 0' out.txt && grep -q 'Plan: 0 to add, 1 to change, 0 to destroy' out.txt"
+run apply -auto-approve
+nochange; check "defaults: after apply, no changes" test $? -eq 0
