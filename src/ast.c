@@ -5,6 +5,7 @@
  * escapes, template strip markers (~), heredoc flush indentation, splat traversals
  * gathered under their LH_AST_SPLAT, duplicate attribute detection.  Every node lives
  * in the parse arena.  lh_ast_dump prints a tree for the data-driven parser tests. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,23 +76,58 @@ lh_ast_body_new(lh_pctx *p)
 	return mk(p, LH_AST_BODY, 0, 0);
 }
 
+static size_t
+seen_hash(const lh_node *body, const char *name)
+{
+	size_t h = 1469598103934665603ULL ^ (size_t)(uintptr_t)body;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return h;
+}
+
+/* The attribute already named like item in body, else NULL; records item. */
+static const lh_node *
+seen_attr(lh_pctx *p, const lh_node *body, const lh_node *item)
+{
+	if ((p->nseen + 1) * 2 > p->capseen) {
+		size_t ncap = p->capseen ? p->capseen * 2 : 64;
+		struct lh_attr_seen *nt = lh_arena_alloc(p->a, ncap * sizeof *nt);
+		memset(nt, 0, ncap * sizeof *nt);
+		for (size_t i = 0; i < p->capseen; i++) {
+			if (p->seen[i].item == NULL)
+				continue;
+			size_t h = seen_hash(p->seen[i].body, p->seen[i].item->u.attr.name) & (ncap - 1);
+			while (nt[h].item != NULL)
+				h = (h + 1) & (ncap - 1);
+			nt[h] = p->seen[i];
+		}
+		p->seen = nt;
+		p->capseen = ncap;
+	}
+	size_t h = seen_hash(body, item->u.attr.name) & (p->capseen - 1);
+	while (p->seen[h].item != NULL) {
+		if (p->seen[h].body == body && strcmp(p->seen[h].item->u.attr.name, item->u.attr.name) == 0)
+			return p->seen[h].item;
+		h = (h + 1) & (p->capseen - 1);
+	}
+	p->seen[h].body = body;
+	p->seen[h].item = item;
+	p->nseen++;
+	return NULL;
+}
+
 lh_node *
 lh_ast_body_add(lh_pctx *p, lh_node *body, lh_node *item)
 {
-	if (item->kind == LH_AST_ATTR) {
-		for (size_t i = 0; i < body->u.body.n; i++) {
-			lh_node *o = body->u.body.items[i];
-			if (o->kind != LH_AST_ATTR || strcmp(o->u.attr.name, item->u.attr.name) != 0)
-				continue;
-			int line, col;
-			lh_source_pos(p->src, o->u.attr.name_start, &line, &col);
-			lh_diag_add(p->d, LH_DIAG_ERROR, p->src, item->u.attr.name_start,
-			    item->u.attr.name_end, "Attribute redefined",
-			    "The argument \"%s\" was already set at %s:%d,%d. Each argument may be set only once.",
-			    item->u.attr.name, p->src->name, line, col);
-			p->error = true;
-			break;
-		}
+	const lh_node *o = item->kind == LH_AST_ATTR ? seen_attr(p, body, item) : NULL;
+	if (o != NULL) {
+		int line, col;
+		lh_source_pos(p->src, o->u.attr.name_start, &line, &col);
+		lh_diag_add(p->d, LH_DIAG_ERROR, p->src, item->u.attr.name_start,
+		    item->u.attr.name_end, "Attribute redefined",
+		    "The argument \"%s\" was already set at %s:%d,%d. Each argument may be set only once.",
+		    item->u.attr.name, p->src->name, line, col);
+		p->error = true;
 	}
 	body->u.body.items = append(p, body->u.body.items, body->u.body.n, item);
 	body->u.body.n++;

@@ -42,6 +42,7 @@ typedef struct local_def {
 	bool dep_res;			/* depends (transitively) on a resource */
 	const char **deps;		/* resource addresses */
 	size_t ndeps;
+	unsigned visit;			/* local_prepare's walk that reached it */
 } local_def;
 
 typedef struct res_priv {
@@ -63,6 +64,8 @@ struct lh_config_priv {
 	lh_diags *d;
 	local_def *locals;
 	size_t nlocals;
+	size_t *ltab;			/* local name -> index + 1 (0 empty), open addressing */
+	size_t lcap;
 	const lh_node **outputs;	/* output blocks */
 	size_t noutputs;
 	const lh_node **checks;		/* check blocks, in file order */
@@ -80,6 +83,7 @@ struct lh_config_priv {
 	void *rctx;
 	const char *stack[64];		/* locals being evaluated, for cycle messages */
 	size_t nstack;
+	unsigned visit;			/* local_prepare's walks so far */
 	const char *cwd;
 };
 
@@ -253,14 +257,47 @@ find_var(const lh_config *cfg, const char *name)
 	return -1;
 }
 
+/* Local names are hashed: a lookup per reference and per definition stays constant
+ * time with tens of thousands of locals. */
 static long
 find_local(const lh_config *cfg, const char *name)
 {
 	const struct lh_config_priv *p = cfg->priv;
-	for (size_t i = 0; i < p->nlocals; i++)
+	if (p->lcap == 0)
+		return -1;
+	size_t h = hash_str(name) & (p->lcap - 1);
+	while (p->ltab[h]) {
+		size_t i = p->ltab[h] - 1;
 		if (strcmp(p->locals[i].name, name) == 0)
 			return (long)i;
+		h = (h + 1) & (p->lcap - 1);
+	}
 	return -1;
+}
+
+/* Adds locals[idx] (already stored) to the name table. */
+static void
+ltab_put(struct lh_config_priv *p, lh_arena *a, size_t idx)
+{
+	if (p->nlocals * 2 > p->lcap) {
+		size_t ncap = p->lcap ? p->lcap * 2 : 64;
+		while (ncap < p->nlocals * 2)
+			ncap *= 2;
+		size_t *nt = lh_arena_alloc(a, ncap * sizeof *nt);
+		for (size_t i = 0; i < p->lcap; i++)
+			if (p->ltab[i]) {
+				size_t h = hash_str(p->locals[p->ltab[i] - 1].name) & (ncap - 1);
+				while (nt[h])
+					h = (h + 1) & (ncap - 1);
+				nt[h] = p->ltab[i];
+			}
+		p->ltab = nt;
+		p->lcap = ncap;
+	}
+	size_t h = hash_str(p->locals[idx].name) & (p->lcap - 1);
+	while (p->ltab[h])
+		h = (h + 1) & (p->lcap - 1);
+	p->ltab[h] = idx + 1;
 }
 
 static lh_value *
@@ -431,6 +468,153 @@ scope_eval(lh_eval *ev, lh_config *cfg, scope *sc, lh_diags *d, const char *cont
 	sc->cfg = cfg;
 }
 
+/* Locals evaluated inside each other deeper than this are evaluated from the bottom
+ * up first (local_prepare); deeper still than LOCALS_MAX_DEPTH (a cycle that long)
+ * is an error rather than a stack overflow. */
+#define LOCALS_RECURSE_DEPTH 32
+#define LOCALS_MAX_DEPTH 2000
+
+/* "Cycle: ..." for local l, reached again through ref (NULL: its definition) after
+ * the locals path[0..n) (path[0] is l), each referring to the next. */
+static void
+report_cycle(lh_config *cfg, const char *const *path, size_t n, const local_def *l,
+    const lh_node *ref)
+{
+	struct lh_config_priv *p = cfg->priv;
+	char chain[1024] = "", names[1024] = "";
+	for (size_t k = 0; k < n; k++) {
+		strncat(chain, "local.", sizeof chain - strlen(chain) - 1);
+		strncat(chain, path[k], sizeof chain - strlen(chain) - 1);
+		strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
+		if (k > 0)
+			strncat(names, ", ", sizeof names - strlen(names) - 1);
+		strncat(names, "local.", sizeof names - strlen(names) - 1);
+		strncat(names, path[k], sizeof names - strlen(names) - 1);
+	}
+	strncat(chain, "local.", sizeof chain - strlen(chain) - 1);
+	strncat(chain, l->name, sizeof chain - strlen(chain) - 1);
+	const lh_node *nd = ref ? ref : l->attr;
+	derr(p->d, nd->src, ref ? ref->u.getattr.obj->start : nd->start, nd->end, "locals",
+	    lh_arena_printf(cfg->a, "Cycle: %s", names),
+	    "The local value local.%s depends on itself: %s.", l->name, chain);
+}
+
+static bool
+local_pending(const struct lh_config_priv *p, const local_def *l)
+{
+	if (l->state == ST_FAILED || l->state == ST_BUSY)
+		return false;
+	return !(l->state == ST_DONE && (!l->dep_res || l->epoch == p->epoch));
+}
+
+typedef struct lref_frame {
+	size_t idx;
+	size_t *refs;
+	const lh_node **steps;		/* the reference to each */
+	size_t n, pos;
+} lref_frame;
+
+typedef struct lref_col {
+	lh_config *cfg;
+	size_t *v;
+	const lh_node **steps;
+	size_t n;
+} lref_col;
+
+static void
+lref_add(void *ctx, const lh_node *root, const lh_node *step)
+{
+	lref_col *c = ctx;
+	if (step == NULL || step->kind != LH_AST_GETATTR || strcmp(root->u.var.name, "local") != 0)
+		return;
+	long i = find_local(c->cfg, step->u.getattr.name);
+	if (i < 0)
+		return;
+	c->v = GROW1(c->cfg->a, c->v, c->n, sizeof *c->v);
+	c->steps = GROW1(c->cfg->a, c->steps, c->n, sizeof *c->steps);
+	c->v[c->n] = (size_t)i;
+	c->steps[c->n++] = step;
+}
+
+/* Evaluates the pending locals that local i refers to, transitively, deepest first
+ * and without recursion, so that a chain of 100,000 locals referring to each other
+ * is evaluated at a constant stack depth.  A reference back into the walk's path is
+ * a cycle: reported, and the locals on it fail (local i among them, maybe). */
+static void
+local_prepare(lh_config *cfg, size_t i)
+{
+	struct lh_config_priv *p = cfg->priv;
+	unsigned visit = ++p->visit;
+	lref_frame *st = NULL;
+	size_t n = 0, cap = 0;
+	p->locals[i].visit = visit;
+	size_t idx = i;
+	for (;;) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			lref_frame *ns = lh_arena_alloc(cfg->a, ncap * sizeof *ns);
+			if (n > 0)
+				memcpy(ns, st, n * sizeof *ns);
+			st = ns;
+			cap = ncap;
+		}
+		lref_col c = {.cfg = cfg};
+		lh_eval_walk_refs(p->locals[idx].attr->u.attr.expr, lref_add, &c);
+		st[n++] = (lref_frame){.idx = idx, .refs = c.v, .steps = c.steps, .n = c.n};
+		/* descend to the next pending, unvisited reference; finish frames without one */
+		for (;;) {
+			lref_frame *f = &st[n - 1];
+			bool down = false;
+			while (!down && f->pos < f->n) {
+				size_t j = f->refs[f->pos++];
+				local_def *l = &p->locals[j];
+				if (l->state == ST_BUSY && p->locals[f->idx].state != ST_FAILED) {
+					/* back into the evaluation that called us: a cycle through
+					 * the locals being evaluated and this walk's path */
+					size_t top = p->nstack < sizeof p->stack / sizeof p->stack[0] ?
+					    p->nstack : sizeof p->stack / sizeof p->stack[0];
+					size_t from = 0;
+					for (size_t k = 0; k < top; k++)
+						if (strcmp(p->stack[k], l->name) == 0)
+							from = k;
+					const char **path = lh_arena_alloc(cfg->a, (top - from + n) * sizeof *path);
+					for (size_t k = from; k < top; k++)
+						path[k - from] = p->stack[k];
+					for (size_t k = 0; k < n; k++) {
+						path[top - from + k] = p->locals[st[k].idx].name;
+						p->locals[st[k].idx].state = ST_FAILED;
+					}
+					report_cycle(cfg, path, top - from + n, l, f->steps[f->pos - 1]);
+					continue;
+				}
+				if (!local_pending(p, l))
+					continue;
+				if (l->visit != visit) {
+					l->visit = visit;
+					idx = j;
+					down = true;
+				} else if (p->locals[f->idx].state != ST_FAILED) {
+					/* visited and still pending: on the path, a cycle */
+					size_t from = n - 1;
+					while (st[from].idx != j)
+						from--;
+					const char **path = lh_arena_alloc(cfg->a, (n - from) * sizeof *path);
+					for (size_t k = from; k < n; k++) {
+						path[k - from] = p->locals[st[k].idx].name;
+						p->locals[st[k].idx].state = ST_FAILED;
+					}
+					report_cycle(cfg, path, n - from, l, f->steps[f->pos - 1]);
+				}
+			}
+			if (down)
+				break;
+			if (--n == 0)
+				return;		/* local i itself: its caller evaluates it */
+			local_value(cfg, f->idx, NULL);
+		}
+	}
+}
+
 static lh_value *
 local_value(lh_config *cfg, size_t i, const lh_node *ref)
 {
@@ -440,30 +624,28 @@ local_value(lh_config *cfg, size_t i, const lh_node *ref)
 		return l->value;
 	if (l->state == ST_FAILED)
 		return lh_val_unknown(cfg->a, &lh_type_dynamic);
-	if (l->state == ST_BUSY) {
-		char chain[1024] = "";
-		size_t from = 0;
-		for (size_t k = 0; k < p->nstack; k++)
-			if (strcmp(p->stack[k], l->name) == 0)
-				from = k;
-		for (size_t k = from; k < p->nstack; k++) {
-			strncat(chain, "local.", sizeof chain - strlen(chain) - 1);
-			strncat(chain, p->stack[k], sizeof chain - strlen(chain) - 1);
-			strncat(chain, " -> ", sizeof chain - strlen(chain) - 1);
-		}
-		strncat(chain, "local.", sizeof chain - strlen(chain) - 1);
-		strncat(chain, l->name, sizeof chain - strlen(chain) - 1);
-		char names[1024] = "";
-		for (size_t k = from; k < p->nstack; k++) {
-			if (k > from)
-				strncat(names, ", ", sizeof names - strlen(names) - 1);
-			strncat(names, "local.", sizeof names - strlen(names) - 1);
-			strncat(names, p->stack[k], sizeof names - strlen(names) - 1);
-		}
+	if (l->state != ST_BUSY && p->nstack >= LOCALS_RECURSE_DEPTH) {
+		local_prepare(cfg, i);
+		if (l->state == ST_FAILED)
+			return NULL;	/* on a cycle, reported */
+	}
+	if (l->state != ST_BUSY && p->nstack >= LOCALS_MAX_DEPTH) {
 		const lh_node *n = ref ? ref : l->attr;
 		derr(p->d, n->src, ref ? ref->u.getattr.obj->start : n->start, n->end, "locals",
-		    lh_arena_printf(cfg->a, "Cycle: %s", names),
-		    "The local value local.%s depends on itself: %s.", l->name, chain);
+		    "Local values nested too deeply",
+		    "Evaluating local.%s needs more than %d local values inside each other "
+		    "(a cycle through that many locals?).", l->name, LOCALS_MAX_DEPTH);
+		l->state = ST_FAILED;
+		return NULL;
+	}
+	if (l->state == ST_BUSY) {
+		size_t top = p->nstack < sizeof p->stack / sizeof p->stack[0] ? p->nstack :
+		    sizeof p->stack / sizeof p->stack[0];
+		size_t from = 0;
+		for (size_t k = 0; k < top; k++)
+			if (strcmp(p->stack[k], l->name) == 0)
+				from = k;
+		report_cycle(cfg, p->stack + from, top - from, l, ref);
 		return NULL;
 	}
 	l->state = ST_BUSY;
@@ -1083,6 +1265,7 @@ load_locals(lh_config *cfg, const lh_node *b, lh_diags *d)
 		memset(l, 0, sizeof *l);
 		l->name = it->u.attr.name;
 		l->attr = it;
+		ltab_put(p, cfg->a, p->nlocals - 1);
 	}
 }
 
@@ -3096,13 +3279,11 @@ secret_ref(void *ctx, const lh_node *root, const lh_node *step)
 			w->found = true;
 	} else if (strcmp(root->u.var.name, "local") == 0 && w->depth < 32) {
 		const struct lh_config_priv *p = w->cfg->priv;
-		for (size_t i = 0; i < p->nlocals; i++) {
-			if (strcmp(p->locals[i].name, step->u.getattr.name) == 0) {
-				w->depth++;
-				secret_expr(w, p->locals[i].attr->u.attr.expr);
-				w->depth--;
-				break;
-			}
+		long i = find_local(w->cfg, step->u.getattr.name);
+		if (i >= 0) {
+			w->depth++;
+			secret_expr(w, p->locals[i].attr->u.attr.expr);
+			w->depth--;
 		}
 	}
 }

@@ -107,6 +107,10 @@ typedef struct lh_pctx {
 	lh_node **strip;
 	unsigned char *strip_side;	/* 1 trim the start, 2 trim the end */
 	size_t nstrip, capstrip;
+	/* Every attribute added to a body so far, hashed by (body, name), so that the
+	 * "Attribute redefined" check is constant time per attribute (ast.c). */
+	struct lh_attr_seen { const lh_node *body, *item; } *seen;
+	size_t nseen, capseen;
 } lh_pctx;
 
 /* Called by the grammar's %syntax_error: reports the error at tok (parse.c). */

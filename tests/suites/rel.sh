@@ -4,6 +4,29 @@
 # answers that are not what LiteLLM sends, reported for what they are.
 . "$TOP/tests/lib.sh"
 
+# ---- scale of bad (or just big) input: locals ----
+# 100,000 locals, half of them referring to the next one (a chain written bottom-up,
+# which evaluated recursively overflowed the stack), then a cycle through 5,000 locals:
+# each must be answered in seconds (the name checks were quadratic: 20,000 locals took
+# 2.2 s of CPU, 100,000 took 2.7 minutes).
+L="$WORK/locals"
+mkdir -p "$L/big" "$L/cycle"
+awk 'BEGIN { n = 100000; print "locals {"; for (i = 0; i < n - 1; i++) printf "  l%d = %s\n", i, (i % 2 ? i : "local.l" (i + 1) " + 1"); print "  l" n - 1 " = 0"; print "}"; print "output \"o\" {\n  value = local.l0\n}" }' >"$L/big/main.tf"
+awk 'BEGIN { n = 5000; print "locals {"; for (i = 0; i < n - 1; i++) printf "  c%d = local.c%d\n", i, i + 1; print "  c" n - 1 " = local.c0"; print "}" }' >"$L/cycle/main.tf"
+t0=$(date +%s)
+out=$(cd "$L/big" && timeout 60 "$LITEHCL" validate -no-color 2>&1)
+rc=$? t=$(($(date +%s) - t0))
+if [ $rc -eq 0 ] && [ $t -le 20 ]; then ok "locals: 100,000 (a chain among them) validate in ${t}s"; else fail "locals: 100,000 (a chain among them) validate in ${t}s" "exit $rc" "$(echo "$out" | head -5)"; fi
+t0=$(date +%s)
+out=$(cd "$L/cycle" && timeout 60 "$LITEHCL" validate -no-color 2>&1)
+rc=$? t=$(($(date +%s) - t0))
+if [ $rc -eq 1 ] && [ $t -le 20 ] && [ "$(echo "$out" | grep -c '^Error: Cycle: local.c0, local.c1, ')" = 1 ] &&
+    echo "$out" | grep -q 'on main.tf line 5001, in locals'; then
+	ok "locals: a cycle through 5,000 is one error at the reference that closes it"
+else
+	fail "locals: a cycle through 5,000 is one error at the reference that closes it" "exit $rc, ${t}s" "$(echo "$out" | head -8)"
+fi
+
 MK=sk-rel-master-key
 export LITELLM_API_KEY="$MK"
 export LITEHCL_HTTP_BACKOFF=0.01
