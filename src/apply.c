@@ -262,6 +262,8 @@ start_job(job *j)
 		j->op.id = sget(c->before, c->rt->id_attr);
 		j->op.before = c->before;
 		j->op.after = c->after;
+		/* refreshed in this run: the type need not read it again before writing */
+		j->op.checked = j->rec->refreshed;
 		report(r, c, "update", j->op.id, 0);
 		break;
 	case LH_ACT_REPLACE:
@@ -338,7 +340,7 @@ resolve_uncertain(lh_run *r, job *jobs, size_t n)
 		if (!lh_rop_submit(&r->rc, &j->op))
 			j->unresolved = false;
 	}
-	lh_http_run(r->http);
+	lh_rctx_run(&r->rc);
 	lh_http_stop(r->http);
 }
 
@@ -384,7 +386,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		job *j = &jobs[i];
 		start_job(j);
 	}
-	lh_http_run(r->http);
+	lh_rctx_run(&r->rc);
 	/* Creates found absent after an uncertain answer go out again with the same id,
 	 * until they succeed or the time budget is spent (job_failed). */
 	for (double delay = 0.05;;) {
@@ -405,7 +407,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 			lh_rop_clear(&j->op);
 			start_create(j);
 		}
-		lh_http_run(r->http);
+		lh_rctx_run(&r->rc);
 	}
 	for (size_t i = 0; i < n; i++) {
 		job *j = &jobs[i];

@@ -427,7 +427,7 @@ lh_refresh_read_one(lh_run *r, const lh_rtype *rt, const char *addr, const char 
 	int before = r->d->errors;
 	if (!lh_rop_submit(&r->rc, &j.op))
 		return NULL;
-	lh_http_run(r->http);
+	lh_rctx_run(&r->rc);
 	lh_run_flush_errors(r);
 	lh_rop_clear(&j.op);
 	if (r->d->errors > before) {
@@ -498,7 +498,7 @@ lh_refresh(lh_run *r)
 			j->op.ctx = j;
 		}
 		submit_reads(r, js, nj);
-		lh_http_run(r->http);
+		lh_rctx_run(&r->rc);
 		lh_run_flush_errors(r);
 		for (size_t i = 0; i < nj; i++)
 			lh_rop_clear(&js[i].op);
@@ -589,7 +589,7 @@ lh_refresh(lh_run *r)
 	}
 	(void)nread;
 	if (nj > 0)
-		lh_http_run(r->http);
+		lh_rctx_run(&r->rc);
 	lh_run_flush_errors(r);
 	for (size_t i = 0; i < nj; i++)
 		lh_rop_clear(&js[i].op);

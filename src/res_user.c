@@ -2,10 +2,11 @@
  * its attribute table (validators, compare-by-meaning: admin == proxy_admin, daily ==
  * 1d, max_budget 0 == null, metadata as JSON, emails case-insensitively; API
  * spellings), its lifecycle over the LiteLLM API (POST /user/new with a client-chosen
- * id and a read-back, /user/update after an existence check, /user/delete one id per
- * call, GET /user/info as the only proof of existence), the batched refresh through
- * GET /user/list?user_ids=..., import by email, and the configuration-wide check that
- * emails are unique. */
+ * id, POST /user/update, /user/delete one id per call, GET /user/info as the only proof
+ * of existence), reads in batches of 100 through GET /user/list?user_ids=... (refresh,
+ * the confirmation of finished writes, existence checks before updates that refresh
+ * did not read), import by email, and the configuration-wide check that emails are
+ * unique. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,9 +224,12 @@ lh_user_update_body(const char *user_id, const cJSON *before, const cJSON *after
 
 /* ---- the operations ---- */
 
-enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK, ST_DUPCHECK };
+enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK, ST_DUPCHECK,
+    /* waiting for a batched GET /user/list?user_ids=... (below) */
+    ST_LISTED_READ, ST_LISTED_CHECK, ST_LISTED_CONFIRM };
 
 static void on_resp(lh_http *h, lh_http_resp *r, void *ctx);
+static void hold(lh_rop *op, int stage);
 
 static bool
 send_info(lh_rop *op, int stage)
@@ -284,12 +288,39 @@ info_exists(const lh_http_resp *r, const cJSON **row)
 	return true;
 }
 
+/* After an update: true when the user read back is not the one updated but a new one
+ * the update made (POST /user/update creates a missing user: the user was deleted
+ * outside litehcl after refresh read it).  Its creation time moved, or it lost the
+ * email every litehcl user has. */
+static bool
+recreated(const cJSON *before, const cJSON *got)
+{
+	const char *b = lh_js(before, "created_at"), *g = lh_js(got, "created_at");
+	if (b != NULL && g != NULL && strcmp(b, g) != 0)
+		return true;
+	return !lh_jnull(lh_j(before, "user_email")) && lh_jnull(lh_j(got, "user_email"));
+}
+
 static void
 readback(lh_rop *op, const cJSON *row)
 {
 	const cJSON *ref = op->kind == LH_OP_READ ? op->ref : op->after;
 	cJSON_Delete(op->attrs);
 	op->attrs = from_row(row, ref);
+	if (op->kind == LH_OP_UPDATE && recreated(op->before, op->attrs)) {
+		/* the state records the user the server now holds (never an orphan) */
+		char s[512];
+		snprintf(s, sizeof s, "Error updating %s: the user was deleted outside litehcl",
+		    op->addr);
+		lh_rop_fail(op, s, lh_xprintf("User %s was deleted outside litehcl after refresh "
+		    "read it, and LiteLLM's /user/update, which creates a user it does not find, "
+		    "made a new one holding only the changed arguments (created_at %s, "
+		    "user_email %s). The state records that user; run apply again to set the "
+		    "rest of its arguments, or remove it.", op->id,
+		    lh_js(op->attrs, "created_at") ? lh_js(op->attrs, "created_at") : "null",
+		    lh_js(op->attrs, "user_email") ? lh_js(op->attrs, "user_email") : "null"));
+		return;
+	}
 	if (op->kind == LH_OP_CREATE || op->kind == LH_OP_UPDATE) {
 		const char *bad = lh_rtype_check(&lh_res_user, op->after, op->attrs,
 		    op->kind == LH_OP_UPDATE ? op->before : NULL);
@@ -445,8 +476,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			cJSON_Delete(op->attrs);
 			op->attrs = from_row(nrow, op->after);
 			cJSON_Delete(nrow);
-			if (!send_info(op, ST_READBACK))
-				lh_rop_succeed(op);
+			hold(op, ST_LISTED_CONFIRM);
 		} else if (r->result == LH_HTTP_UNCERTAIN) {
 			op->maybe_created = true;
 			if (!send_info(op, ST_UNCERTAIN))
@@ -467,8 +497,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		return;
 	case LH_OP_UPDATE:
 		if (r->result == LH_HTTP_OK) {
-			if (!send_info(op, ST_READBACK))
-				lh_rop_http_fail(op, r);
+			hold(op, ST_LISTED_CONFIRM);
 		} else {
 			lh_rop_http_fail(op, r);
 		}
@@ -501,9 +530,15 @@ user_submit(lh_rop *op)
 		return ok;
 	}
 	case LH_OP_UPDATE:
-		/* POST /user/update is an upsert: sent for a user deleted since the plan
-		 * was made it would create an email-less ghost.  Check first. */
-		return send_info(op, ST_PRECHECK);
+		/* POST /user/update is an upsert: sent for a user deleted since it was
+		 * read it would create an email-less ghost.  Refresh read it moments ago
+		 * (checked); otherwise (a saved plan, -refresh=false) it is read first, in
+		 * batches.  Either way the confirmation after the write notices a user the
+		 * update re-created (readback). */
+		if (op->checked)
+			return send_update(op);
+		hold(op, ST_LISTED_CHECK);
+		return true;
 	case LH_OP_DELETE: {
 		cJSON *b = cJSON_CreateObject(), *ids = cJSON_CreateArray();
 		cJSON_AddItemToArray(ids, cJSON_CreateString(op->id));
@@ -519,34 +554,125 @@ user_submit(lh_rop *op)
 	return false;
 }
 
-/* ---- batched refresh ----
- * Users are read 100 at a time with GET /user/list?user_ids=a,b,... (several ids
- * match exactly), so a no-op plan of 1,000 users is 10 requests, not 1,000.  A user
- * the list does not return is confirmed with GET /user/info (the only proof of
- * "gone"); a server without that filter (404/405/422) gets one /user/info per user. */
+/* ---- reads in batches ----
+ * Users are read 100 at a time with GET /user/list?user_ids=a,b,... (several ids match
+ * exactly), for three purposes: refresh (read_many: a no-op plan of 1,000 users is 10
+ * requests), the confirmation of finished creates and updates (so 1,000 creates are
+ * 1,000 writes and 10 reads), and the existence check before an update refresh did not
+ * read.  A user the list does not return is asked for with GET /user/info (the only
+ * proof of "gone"); a server without the filter (404/405/422) gets one /user/info per
+ * user from then on.  Writes finish one by one, so their confirmations are held until
+ * 100 are waiting or nothing else is in flight (user_flush). */
 
-#define REFRESH_BATCH 100
+#define BATCH 100
 
-typedef struct rbatch {
+typedef struct uctx {
+	lh_rop **held;		/* ops waiting for a batched read (stage ST_LISTED_*) */
+	size_t n, cap;
+	bool no_filter;		/* /user/list has no user_ids filter here */
+} uctx;
+
+static uctx *
+ctx_of(lh_rctx *rc)
+{
+	return lh_rctx_slot(rc, &lh_res_user, sizeof(uctx));
+}
+
+static void
+user_ctx_free(void *p)
+{
+	uctx *c = p;
+	free(c->held);
+	free(c);
+}
+
+static bool
+one_by_one(lh_rctx *rc)
+{
+	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
+	return ctx_of(rc)->no_filter || (off != NULL && *off != '\0' && *off != '0');
+}
+
+typedef struct ubatch {
 	lh_rctx *rc;
 	lh_rop **ops;
 	size_t n;
 	char *ids;		/* comma-joined */
-} rbatch;
+} ubatch;
 
 static void
-batch_free(rbatch *b)
+batch_free(ubatch *b)
 {
 	free(b->ids);
 	free(b->ops);
 	free(b);
 }
 
+/* The request a held op makes on its own: the list did not return it, or the server
+ * cannot list by ids. */
 static void
-batch_done(lh_http *h, lh_http_resp *resp, void *ctx)
+listed_alone(lh_rop *op)
+{
+	bool ok;
+	switch (op->stage) {
+	case ST_LISTED_CHECK: ok = send_info(op, ST_PRECHECK); break;
+	case ST_LISTED_CONFIRM: ok = send_info(op, ST_READBACK); break;
+	default: ok = lh_rop_submit(op->rc, op); break;	/* a read */
+	}
+	if (!ok) {
+		char s[512];
+		snprintf(s, sizeof s, "Error %s %s", lh_rop_verb(op), op->addr);
+		lh_rop_fail(op, s, lh_xstrdup("GET /user/info could not be sent"));
+	}
+}
+
+/* A held op whose row the list returned. */
+static void
+listed_found(lh_rop *op, const cJSON *row)
+{
+	switch (op->stage) {
+	case ST_LISTED_CHECK:
+		if (!send_update(op)) {
+			char s[512];
+			snprintf(s, sizeof s, "Error updating %s", op->addr);
+			lh_rop_fail(op, s, lh_xstrdup("POST /user/update could not be sent"));
+		}
+		return;
+	case ST_LISTED_CONFIRM:
+		readback(op, row);
+		return;
+	default:
+		op->attrs = from_row(row, op->ref);
+		lh_rop_succeed(op);
+		return;
+	}
+}
+
+/* The list failed and per-user reads will not help (interrupted; or a refresh read,
+ * which fails as it always did). */
+static void
+listed_failed(lh_rop *op, lh_http_resp *resp)
+{
+	if (op->stage == ST_LISTED_CONFIRM && op->kind == LH_OP_CREATE && op->attrs != NULL) {
+		/* created (POST answered 200), not confirmed: record what the create
+		 * answered so it is never lost; the next refresh completes it */
+		lh_rop_succeed(op);
+		return;
+	}
+	if (resp->result == LH_HTTP_CANCELLED || op->stage != ST_LISTED_READ) {
+		lh_rop_http_fail(op, resp);
+		return;
+	}
+	char sum[512];
+	snprintf(sum, sizeof sum, "Error reading %s", op->addr);
+	lh_rop_fail(op, sum, lh_xstrdup(resp->error ? resp->error : "GET /user/list failed"));
+}
+
+static void
+list_done(lh_http *h, lh_http_resp *resp, void *ctx)
 {
 	(void)h;
-	rbatch *b = ctx;
+	ubatch *b = ctx;
 	const cJSON *users = lh_j(resp->json, "users");
 	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
 		bool *found = calloc(b->n + 1, sizeof *found);
@@ -555,89 +681,133 @@ batch_done(lh_http *h, lh_http_resp *resp, void *ctx)
 		const cJSON *row;
 		cJSON_ArrayForEach(row, users) {
 			const char *id = lh_js(row, "user_id");
-			if (id == NULL)
-				continue;
-			for (size_t i = 0; i < b->n; i++) {
-				lh_rop *op = b->ops[i];
-				if (found[i] || strcmp(op->id, id) != 0)
+			for (size_t i = 0; id != NULL && i < b->n; i++) {
+				if (found[i] || strcmp(b->ops[i]->id, id) != 0)
 					continue;
 				found[i] = true;
-				op->attrs = from_row(row, op->ref);
-				lh_rop_succeed(op);
+				listed_found(b->ops[i], row);
 			}
 		}
 		for (size_t i = 0; i < b->n; i++)
 			if (!found[i])
-				lh_rop_submit(b->rc, b->ops[i]);
+				listed_alone(b->ops[i]);
 		free(found);
-	} else if (resp->result == LH_HTTP_CANCELLED) {
-		for (size_t i = 0; i < b->n; i++) {
-			b->ops[i]->cancelled = true;
-			lh_rop_fail(b->ops[i], "Interrupted", lh_xstrdup("interrupted"));
-		}
 	} else if (resp->result == LH_HTTP_STATUS &&
 	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
+		ctx_of(b->rc)->no_filter = true;	/* an old server */
 		for (size_t i = 0; i < b->n; i++)
-			lh_rop_submit(b->rc, b->ops[i]);
+			listed_alone(b->ops[i]);
 	} else {
+		/* A failed confirmation or check is asked again user by user (each with
+		 * its own retries, and /user/info tells "gone" apart); a refresh read
+		 * fails, and an interrupted run sends nothing more. */
 		for (size_t i = 0; i < b->n; i++) {
-			char sum[512];
-			snprintf(sum, sizeof sum, "Error reading %s", b->ops[i]->addr);
-			lh_rop_fail(b->ops[i], sum, lh_xstrdup(resp->error ? resp->error :
-			    "GET /user/list failed"));
+			lh_rop *op = b->ops[i];
+			if (resp->result != LH_HTTP_CANCELLED && op->stage != ST_LISTED_READ)
+				listed_alone(op);
+			else
+				listed_failed(op, resp);
 		}
 	}
 	batch_free(b);
 }
 
+/* Reads ops[0..n) (n <= BATCH, all in a ST_LISTED_* stage) with one list request;
+ * one op alone is read with /user/info (a single id would be a substring match). */
+static void
+send_list(lh_rctx *rc, lh_rop **ops, size_t n)
+{
+	if (n < 2 || one_by_one(rc)) {
+		for (size_t i = 0; i < n; i++)
+			listed_alone(ops[i]);
+		return;
+	}
+	ubatch *b = calloc(1, sizeof *b);
+	if (b == NULL)
+		abort();
+	b->rc = rc;
+	b->n = n;
+	b->ops = calloc(n, sizeof *b->ops);
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(ops[i]->id) + 1;
+	b->ids = calloc(len + 1, 1);
+	if (b->ops == NULL || b->ids == NULL)
+		abort();
+	char *p = b->ids;
+	for (size_t i = 0; i < n; i++) {
+		b->ops[i] = ops[i];
+		size_t l = strlen(ops[i]->id);
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, ops[i]->id, l);
+		p += l;
+	}
+	*p = '\0';
+	char ps[16];
+	snprintf(ps, sizeof ps, "%d", BATCH);
+	lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
+	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
+	    .done = list_done, .ctx = b};
+	if (!lh_http_submit(rc->http, &req)) {
+		for (size_t i = 0; i < n; i++)
+			listed_alone(b->ops[i]);
+		batch_free(b);
+	}
+}
+
+/* Holds op (stage ST_LISTED_CHECK or ST_LISTED_CONFIRM) for the next batched read:
+ * sent when 100 are held, else by user_flush. */
+static void
+hold(lh_rop *op, int stage)
+{
+	op->stage = stage;
+	if (one_by_one(op->rc)) {
+		listed_alone(op);
+		return;
+	}
+	uctx *c = ctx_of(op->rc);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : BATCH;
+		c->held = realloc(c->held, c->cap * sizeof *c->held);
+		if (c->held == NULL)
+			abort();
+	}
+	c->held[c->n++] = op;
+	if (c->n >= BATCH) {
+		c->n = 0;
+		send_list(op->rc, c->held, BATCH);
+	}
+}
+
+/* Nothing else is in flight: the held ops are read now. */
+static bool
+user_flush(lh_rctx *rc)
+{
+	uctx *c = ctx_of(rc);
+	if (c->n == 0)
+		return false;
+	while (c->n > 0) {
+		size_t m = c->n < BATCH ? c->n : BATCH;
+		c->n -= m;
+		send_list(rc, c->held + c->n, m);
+	}
+	return true;
+}
+
 static void
 user_read_many(lh_rctx *rc, lh_rop **ops, size_t n)
 {
-	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
-	bool one = off != NULL && *off != '\0' && *off != '0';
-	for (size_t start = 0; start < n; start += REFRESH_BATCH) {
-		size_t m = n - start < REFRESH_BATCH ? n - start : REFRESH_BATCH;
-		if (m < 2 || one) {
-			for (size_t i = 0; i < m; i++)
-				lh_rop_submit(rc, ops[start + i]);
-			continue;
-		}
-		rbatch *b = calloc(1, sizeof *b);
-		if (b == NULL)
-			abort();
-		b->rc = rc;
-		b->n = m;
-		b->ops = calloc(m, sizeof *b->ops);
-		size_t len = 0;
-		for (size_t i = 0; i < m; i++)
-			len += strlen(ops[start + i]->id) + 1;
-		b->ids = calloc(len + 1, 1);
-		if (b->ops == NULL || b->ids == NULL)
-			abort();
-		char *p = b->ids;
+	for (size_t start = 0; start < n; start += BATCH) {
+		size_t m = n - start < BATCH ? n - start : BATCH;
 		for (size_t i = 0; i < m; i++) {
 			lh_rop *op = ops[start + i];
-			b->ops[i] = op;
 			op->rc = rc;
 			op->ok = op->gone = op->cancelled = false;
-			size_t l = strlen(op->id);
-			if (i > 0)
-				*p++ = ',';
-			memcpy(p, op->id, l);
-			p += l;
+			op->stage = ST_LISTED_READ;
 		}
-		*p = '\0';
-		char ps[16];
-		snprintf(ps, sizeof ps, "%d", REFRESH_BATCH);
-		lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
-		    {"sort_by", "user_id"}, {"sort_order", "asc"}};
-		lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
-		    .done = batch_done, .ctx = b};
-		if (!lh_http_submit(rc->http, &req)) {
-			for (size_t i = 0; i < m; i++)
-				lh_rop_submit(rc, b->ops[i]);
-			batch_free(b);
-		}
+		send_list(rc, ops + start, m);
 	}
 }
 
@@ -677,4 +847,6 @@ const lh_rtype lh_res_user = {
 	.read_many = user_read_many,
 	.import_matches = user_import_matches,
 	.check_config = user_check_config,
+	.flush = user_flush,
+	.ctx_free = user_ctx_free,
 };

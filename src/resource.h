@@ -16,7 +16,15 @@
  * issue any number of requests (read-back after every write, existence checks,
  * serialization per team) as long as done() is called exactly once per op.  Hooks
  * share run-wide data (a cache of /team/info answers, per-team write queues) through
- * the lh_rctx of the run. */
+ * the lh_rctx of the run.
+ *
+ * Confirmation in batches.  A write is done only once the server's object has been
+ * read back and compared with what was asked (a value the server did not take is an
+ * error naming the field).  A type may hold finished writes back and confirm many with
+ * one read (users: 100 per GET /user/list?user_ids=...; memberships: one GET /team/info
+ * per team): it sends a full batch at once and the rest from its flush hook, which
+ * lh_rctx_run calls whenever nothing else is in flight.  So a batch never waits for
+ * work that is not coming, and the reads of full batches overlap the later writes. */
 #ifndef LH_RESOURCE_H
 #define LH_RESOURCE_H
 #include <stdbool.h>
@@ -99,6 +107,9 @@ typedef struct lh_rop {
 	const cJSON *before;	/* update, delete: the state's attributes */
 	const cJSON *after;	/* create/update: planned attributes (state spelling) */
 	const cJSON *ref;	/* read: attributes whose spelling to keep, or NULL */
+	bool checked;		/* update: `before` was read from the server in this run
+				 * (refresh), so a type need not read it again to know the
+				 * object exists before writing */
 	void (*done)(struct lh_rop *op, void *ctx);
 	void *ctx;
 	/* results */
@@ -157,6 +168,11 @@ struct lh_rtype {
 	/* A warning for the plan when the object before is deleted (what LiteLLM cascades),
 	 * or NULL (malloc'd).  NULL hook: none. */
 	char *(*delete_warning)(const cJSON *before);
+	/* Sends the requests the type holds back to batch them (confirmations of finished
+	 * writes short of a full batch, existence checks): called by lh_rctx_run when
+	 * nothing is in flight.  Returns true when it submitted anything.  NULL: the type
+	 * holds nothing back. */
+	bool (*flush)(lh_rctx *rc);
 	/* Frees op->priv (may be NULL). */
 	void (*clear)(lh_rop *op);
 	/* Frees the type's slot of rc (rc->priv[i]); NULL: nothing to free. */
@@ -199,6 +215,10 @@ void lh_rop_clear(lh_rop *op);
 void *lh_rctx_slot(lh_rctx *rc, const lh_rtype *rt, size_t size);
 /* Frees the types' slots of rc (not rc itself, not its http). */
 void lh_rctx_clear(lh_rctx *rc);
+/* Runs the submitted ops to their end: lh_http_run, then the types' flush hooks
+ * (batches held back), again until no type holds anything back.  Every place that
+ * runs ops runs them with this, never with lh_http_run alone. */
+void lh_rctx_run(lh_rctx *rc);
 
 /* ---- helpers for the types' files ---- */
 

@@ -274,6 +274,20 @@ lh_rctx_clear(lh_rctx *rc)
 }
 
 void
+lh_rctx_run(lh_rctx *rc)
+{
+	for (;;) {
+		lh_http_run(rc->http);
+		bool more = false;
+		for (size_t i = 0; all[i] != NULL && i < LH_RTYPE_MAX; i++)
+			if (all[i]->flush != NULL && all[i]->flush(rc))
+				more = true;
+		if (!more)
+			return;
+	}
+}
+
+void
 lh_rop_fail(lh_rop *op, const char *summary, char *detail)
 {
 	op->ok = false;

@@ -1,0 +1,177 @@
+#!/bin/sh
+# readback.sh - one request per change (issue 11, deliverable 1), counted by the
+# emulator (GET /__emu/stats): creates and updates are written once each and confirmed
+# 100 at a time through GET /user/list?user_ids=..., so N changes cost N writes and at
+# most ceil(N/100) confirmation reads (plus ceil(N/100) refresh reads before updates);
+# a value the server did not take is still an error naming the field; an update refresh
+# did not read (saved plan) is checked in batches first, and one of a user deleted
+# outside litehcl creates nothing; a server without the user_ids filter gets one
+# /user/info per user; memberships cost one /team/info per team per phase.
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/faultproxy/lib.sh"
+
+MK=sk-readback-key
+export LITELLM_API_KEY="$MK" LITEHCL_HTTP_BACKOFF=0.01
+N=250
+emu_start --master-key "$MK"
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL"
+
+stats_reset() { curl -s -X POST -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats/reset" >/dev/null; }
+# route METHOD PATH: requests of that route since the last reset
+route() {
+	curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" |
+		jq -r --arg r "$1 $2" '.routes[$r] // 0'
+}
+gets() { curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" | jq -r '.requests - .writes'; }
+counts() { curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" | jq -c .routes; }
+new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+users_tf() {	# users_tf COUNT MAX_BUDGET [EXTRA ARGUMENT LINE]
+	cat >main.tf <<EOF
+resource "litellm_user" "u" {
+  count      = $1
+  user_email = "u\${count.index}@$(basename "$PWD").test"
+  max_budget = $2
+  $3
+}
+EOF
+}
+
+# ---- N creates: N writes, ceil(N/100) confirmation reads ----
+new_dir creates
+users_tf $N 10
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+w=$(route POST /user/new); g=$(gets); info=$(route GET /user/info)
+if [ $rc -eq 0 ] && [ "$w" -eq $N ] && [ "$g" -le 3 ] && [ "$info" -eq 0 ]; then
+	ok "$N creates: $w writes, $g reads"
+else
+	fail "$N creates: $N writes, at most 3 reads" "rc=$rc $(counts)" "$(tail -5 out.txt)"
+fi
+why=$(converged "$PWD" creates.test $N)
+[ -z "$why" ] && ok "$N creates: state and server agree, plan clean" || fail "$N creates: state and server agree, plan clean" "$why"
+jq -e '[.resources[].instances[].attributes | select(.created_at == null or .spend == null)] | length == 0' terraform.tfstate >/dev/null &&
+	ok "confirmed creates record the server's created_at" || fail "confirmed creates record the server's created_at"
+
+# ---- N updates: N writes, refresh + confirmation reads ----
+users_tf $N 20
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+w=$(route POST /user/update); g=$(gets); info=$(route GET /user/info)
+if [ $rc -eq 0 ] && [ "$w" -eq $N ] && [ "$g" -le 6 ] && [ "$info" -eq 0 ]; then
+	ok "$N updates: $w writes, $g reads (refresh and confirmation)"
+else
+	fail "$N updates: $N writes, at most 6 reads" "rc=$rc $(counts)" "$(tail -5 out.txt)"
+fi
+n20=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq '[.users[] | select(.max_budget == 20)] | length')
+[ "$n20" -eq $N ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
+	ok "$N updates applied, plan clean" || fail "$N updates applied, plan clean" "$n20 at 20"
+
+# ---- a saved plan: its updates are checked in batches before they are written ----
+users_tf $N 30
+"$LITEHCL" plan -out=p.bin >/dev/null 2>&1
+gone=$(jq -r '.resources[].instances[] | select(.index_key == 7) | .attributes.id' terraform.tfstate)
+emu_admin user/delete "{\"user_id\":\"$gone\"}"
+stats_reset
+"$LITEHCL" apply -no-color p.bin >out.txt 2>&1
+rc=$?
+w=$(route POST /user/update); g=$(gets)
+ghost=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
+if [ $rc -eq 1 ] && [ "$w" -eq $((N - 1)) ] && [ "$g" -le 7 ] && [ "$ghost" -eq 0 ] &&
+    grep -q "u\[7\]" out.txt && grep -q 'was deleted outside litehcl' out.txt; then
+	ok "saved plan: updates checked in batches ($g reads), the deleted user not re-created"
+else
+	fail "saved plan: updates checked in batches, the deleted user not re-created" \
+		"rc=$rc ghost=$ghost $(counts)" "$(grep -A4 Error out.txt | head -12)"
+fi
+
+# ---- a user deleted after refresh: the update re-creates it; the confirmation says so ----
+new_dir ghost
+users_tf 3 10
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1
+users_tf 3 11
+gone=$(jq -r '.resources[].instances[] | select(.index_key == 1) | .attributes.id' terraform.tfstate)
+mkfifo answer
+"$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
+p=$!
+exec 7>answer
+i=0
+while ! grep -q 'Enter a value' out.txt && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+emu_admin user/delete "{\"user_id\":\"$gone\"}"
+echo yes >&7
+exec 7>&-
+wait $p
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'the user was deleted outside litehcl' out.txt &&
+    jq -e --arg id "$gone" '.resources[].instances[].attributes | select(.id == $id) | .user_email == null' terraform.tfstate >/dev/null; then
+	ok "an update that re-created a user deleted after refresh is an error; the state records that user"
+else
+	fail "an update that re-created a user deleted after refresh is an error" "rc=$rc" "$(grep -A6 Error out.txt | head -12)"
+fi
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
+	jq -e --arg id "$gone" '.users[] | select(.user_id == $id) | .user_email == "u1@ghost.test"' >/dev/null &&
+	ok "the next apply completes the re-created user" || fail "the next apply completes the re-created user" "rc=$rc" "$(tail -5 out.txt)"
+
+# ---- a value the server does not take: an error naming the field, per user, batched ----
+new_dir kept
+users_tf 150 10 'models = ["m1"]'
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1
+users_tf 150 10 'models = []'
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+errs=$(grep -c 'the server did not apply models' out.txt)
+g=$(gets)
+if [ $rc -eq 1 ] && [ "$errs" -eq 150 ] && [ "$g" -le 4 ] && [ "$(route GET /user/info)" -eq 0 ]; then
+	ok "150 updates the server ignores: 150 errors naming models, $g reads"
+else
+	fail "150 updates the server ignores: 150 errors naming models" "rc=$rc errors=$errs $(counts)" "$(head -20 out.txt)"
+fi
+emu_stop
+
+# server defaults on create: models = [] filled by the server
+emu_start --master-key "$MK" --default-models d1,d2
+export LITELLM_API_BASE="$EMU_URL"
+new_dir kept_create
+users_tf 120 10 'models = []'
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+errs=$(grep -c 'Error creating .*: the server did not apply models' out.txt)
+kept=$(jq '[.resources[].instances[].attributes | select(.models == ["d1","d2"])] | length' terraform.tfstate 2>/dev/null)
+if [ $rc -eq 1 ] && [ "$errs" -eq 120 ] && [ "$kept" = 120 ] && [ "$(gets)" -le 2 ]; then
+	ok "120 creates the server fills with defaults: 120 errors naming models, all recorded"
+else
+	fail "120 creates the server fills with defaults: errors naming models, all recorded" \
+		"rc=$rc errors=$errs recorded=$kept $(counts)" "$(head -20 out.txt)"
+fi
+
+# ---- a server without GET /user/list?user_ids: one /user/info per user ----
+new_dir nofilter
+users_tf 120 10
+curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"status","status":404,"count":0}' "$EMU_URL/__emu/faults" >/dev/null
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+l=$(route GET /user/list); info=$(route GET /user/info)
+if [ $rc -eq 0 ] && [ "$l" -le 1 ] && [ "$info" -eq 120 ] && [ -z "$(converged "$PWD" nofilter.test 120)" ]; then
+	ok "no user_ids filter (404): one /user/info per create ($l list tried)"
+else
+	fail "no user_ids filter (404): one /user/info per create" "rc=$rc $(counts)" "$(tail -5 out.txt)"
+fi
+emu_admin faults/clear '{}'
+
+# ---- a list answer that is not JSON: the users are confirmed one by one ----
+new_dir badlist
+users_tf 50 10
+curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"html","count":0}' "$EMU_URL/__emu/faults" >/dev/null
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+emu_admin faults/clear '{}'
+why=$(converged "$PWD" badlist.test 50)
+[ $rc -eq 0 ] && [ -z "$why" ] && ok "an unreadable list answer: confirmed user by user" ||
+	fail "an unreadable list answer: confirmed user by user" "rc=$rc $why" "$(grep -A3 Error out.txt | head)"
