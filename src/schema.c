@@ -377,8 +377,8 @@ void
 lh_rop_fail_kept(lh_rop *op, const char *what, const char *field)
 {
 	const cJSON *want = lh_j(op->after, field), *got = lh_j(op->attrs, field);
-	char *w = want ? cJSON_PrintUnformatted(want) : NULL;
-	char *g = got ? cJSON_PrintUnformatted(got) : NULL;
+	char *w = want ? lh_cjson_print(want) : NULL;
+	char *g = got ? lh_cjson_print(got) : NULL;
 	char s[512];
 	snprintf(s, sizeof s, "Error %s %s: the server did not apply %s", lh_rop_verb(op),
 	    op->addr, field);
@@ -470,7 +470,7 @@ lh_api_zero_null(const cJSON *v)
 		return cJSON_CreateNull();
 	/* floats go out with a decimal point: 10.0 */
 	char buf[64];
-	if (d == (double)(long long)d && d > -1e15 && d < 1e15) {
+	if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
 		snprintf(buf, sizeof buf, "%.1f", d);
 	} else {
 		for (int p = 1; p <= 17; p++) {
@@ -484,13 +484,22 @@ lh_api_zero_null(const cJSON *v)
 	return cJSON_CreateRaw(buf);
 }
 
+/* A whole number exactly (9007199254740993 is not rounded to a float64's
+ * 9007199254740992; -0 goes out as 0). */
 cJSON *
 lh_api_whole(const cJSON *v)
 {
 	if (!cJSON_IsNumber(v))
 		return lh_jcopy(v);
 	char buf[32];
-	snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+	lh_arena *a = lh_arena_new();
+	lh_number n;
+	int64_t i;
+	if (lh_cjson_number(a, v, &n) && lh_number_to_int64(n, &i))
+		snprintf(buf, sizeof buf, "%lld", (long long)i);
+	else
+		snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+	lh_arena_free(a);
 	return cJSON_CreateRaw(buf);
 }
 
@@ -619,24 +628,57 @@ lh_check_email(lh_arena *a, const lh_value *v)
 	return lh_arena_printf(a, "\"%s\" is not a valid email address: it must look like name@example.com.", s);
 }
 
+/* A number for a message: as Terraform prints it when short, else in e-notation
+ * (1e400 is not 401 digits). */
+static const char *
+num_text(lh_arena *a, lh_number n)
+{
+	const char *s = lh_number_format(a, n);
+	if (strlen(s) <= 24)
+		return s;
+	return lh_number_text(a, n, 'g', 6);
+}
+
+/* Budgets are Python floats and PostgreSQL DOUBLE PRECISION columns in LiteLLM: a
+ * number that is not a finite, non-negative float64 - infinite, beyond 1.8e308, or so
+ * small that it rounds to 0 (which LiteLLM reads as "no budget") - is refused here
+ * rather than sent as inf or 0. */
 const char *
 lh_check_budget(lh_arena *a, const lh_value *v)
 {
-	double d = lh_number_double(v->u.num);
-	if (d >= 0 && !isnan(d))
-		return NULL;
-	return lh_arena_printf(a, "The budget must be zero or more (0 means unlimited), not %s.",
-	    lh_number_format(a, v->u.num));
+	lh_number n = v->u.num;
+	double d = lh_number_double(n);
+	if (lh_number_is_inf(n) || (n.big == NULL && !n.is_int && isnan(n.d)))
+		return lh_arena_printf(a, "The budget must be a finite number, not %s.",
+		    lh_number_is_inf(n) ? (d < 0 ? "-infinity" : "infinity") : "NaN");
+	if (lh_number_sign(n) < 0)
+		return lh_arena_printf(a, "The budget must be zero or more (0 means unlimited), not %s.",
+		    num_text(a, n));
+	if (isinf(d))
+		return lh_arena_printf(a, "The budget %s is too large: LiteLLM keeps budgets as 64-bit floating-point numbers, at most about 1.8e308.",
+		    num_text(a, n));
+	if (d == 0 && lh_number_sign(n) > 0)
+		return lh_arena_printf(a, "The budget %s is too small: as a 64-bit floating-point number (what LiteLLM keeps) it is 0, which means unlimited.",
+		    num_text(a, n));
+	return NULL;
 }
 
+/* tpm/rpm limits are whole numbers in BIGINT columns: 0 to 2^63-1. */
 const char *
 lh_check_limit(lh_arena *a, const lh_value *v)
 {
-	double d = lh_number_double(v->u.num);
-	if (!v->u.num.is_int && (d != floor(d) || isinf(d)))
-		return lh_arena_printf(a, "The limit must be a whole number, not %s.", lh_number_format(a, v->u.num));
-	if (d < 0)
-		return lh_arena_printf(a, "The limit must be zero or more, not %s.", lh_number_format(a, v->u.num));
+	lh_number n = v->u.num;
+	if (lh_number_is_inf(n) || (n.big == NULL && !n.is_int && isnan(n.d)))
+		return lh_arena_printf(a, "The limit must be a whole number, not %s.",
+		    lh_number_is_inf(n) ? (lh_number_double(n) < 0 ? "-infinity" : "infinity") : "NaN");
+	if (!lh_number_is_integer(n))
+		return lh_arena_printf(a, "The limit must be a whole number, not %s.", num_text(a, n));
+	if (lh_number_sign(n) < 0)
+		return lh_arena_printf(a, "The limit must be zero or more, not %s.", num_text(a, n));
+	int64_t i;
+	if (!lh_number_to_int64(n, &i))
+		return lh_arena_printf(a, "The limit %s is too large: LiteLLM keeps limits as 64-bit integers, at most 9223372036854775807.",
+		    num_text(a, n));
 	return NULL;
 }
 

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "schema.h"
+#include "value.h"
 
 /* res_user.c's body builders and row reader (not in a header: only this test uses them
  * by name; the product goes through the type's hooks). */
@@ -71,6 +72,17 @@ main(void)
 	body = lh_user_create_body(budget, "id-2");
 	check("create-body-fraction", strstr(body, "\"max_budget\":0.25") != NULL, body);
 	free(body);
+
+	/* limits go out exactly (a float64 would round 2^53+1), -0 as 0; a budget of -0
+	 * is no budget */
+	cJSON *big = lh_cjson_parse("{\"user_email\":\"a@x.com\",\"rpm_limit\":9007199254740993,"
+	    "\"tpm_limit\":-0,\"max_budget\":-0.0}", 86, NULL);
+	body = lh_user_create_body(big, "id-3");
+	check("create-body-exact-int", strstr(body, "\"rpm_limit\":9007199254740993") != NULL &&
+	    strstr(body, "\"tpm_limit\":0,") != NULL && strstr(body, "\"max_budget\":null") != NULL,
+	    body);
+	free(body);
+	cJSON_Delete(big);
 
 	cJSON *row = cJSON_Parse("{\"user_id\":\"id-1\",\"user_email\":\"A@X.com\","
 	    "\"user_role\":\"proxy_admin\",\"max_budget\":null,\"budget_duration\":\"30d\","
