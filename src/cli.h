@@ -64,12 +64,14 @@ int lh_cmd_adopt(int argc, char **argv);
 int lh_cmd_force_unlock(int argc, char **argv);
 /* Appends a resource block for an object read as state attributes (cmd_adopt.c; used
  * by adopt and plan -generate-config-out): every configurable argument with a value,
- * metadata as jsonencode({...}), template sequences escaped.  Not formatted. */
+ * JSON object text as jsonencode({...}), template sequences escaped.  An attribute
+ * holding the id of a ref_type object named in refs ({type: {id: resource name}};
+ * may be NULL) is written as a reference to that resource.  Not formatted. */
 struct lh_buf;
 struct lh_rtype;
 struct cJSON;
 void lh_adopt_resource_block(struct lh_buf *b, const struct lh_rtype *rt, const char *name,
-    const struct cJSON *attrs);
+    const struct cJSON *attrs, const struct cJSON *refs);
 int lh_cmd_untaint(int argc, char **argv);
 int lh_cmd_refresh(int argc, char **argv);
 int lh_cmd_fmt(int argc, char **argv);

@@ -1,18 +1,20 @@
 /* cmd_adopt.c - `litehcl adopt [FILE]`: take over an existing LiteLLM proxy in one step.
  *
- * Lists every user (GET /user/list, all pages), team (GET /v2/team/list, or /team/list
- * on servers without it) and team membership (the teams' members_with_roles) on the
- * server that the state does not manage, reads each through its resource type exactly
- * as refresh does (so the values are in the state's spelling), and writes an `import`
- * block and a `resource` block for each into FILE (default adopted.tf), laid out as
- * `litehcl fmt` lays it out.  The next `plan` shows only imports; `apply` records them.
- * Terraform's nearest equivalent is import blocks plus `plan -generate-config-out`,
- * which still needs every id typed by hand.
+ * Asks every resource type for the objects on the server (its list_all hook: users,
+ * teams and their memberships today) and keeps those the state does not manage, reads
+ * each through its type exactly as refresh does (so the values are in the state's
+ * spelling), and writes an `import` block and a `resource` block for each into FILE
+ * (default adopted.tf), laid out as `litehcl fmt` lays it out.  The next `plan` shows
+ * only imports; `apply` records them.  Terraform's nearest equivalent is import
+ * blocks plus `plan -generate-config-out`, which still needs every id typed by hand.
  *
- * The proxy's own users (default_user_id, litellm-proxy-budget) and their memberships
- * are left out.  Resource names come from e-mail local parts and team aliases, made
- * into identifiers and kept unique against the configuration.  Nothing is written to
- * the state and no object on the server changes. */
+ * What the proxy made for itself is left out by the types' listings.  Resource names
+ * come from the names the listings suggest (e-mail local parts, team aliases), or from
+ * the resources an object refers to (a membership: its team's and its user's), made
+ * into identifiers and kept unique against the configuration.  An attribute that
+ * holds the id of another type's object (lh_attr.ref_type) is written as a reference
+ * to that object's resource when it is written too, or managed under a plain address.
+ * Nothing is written to the state and no object on the server changes. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "fmt.h"
+#include "render.h"
 #include "source.h"
 #include "value.h"
 
@@ -33,8 +36,9 @@
 typedef struct obj {
 	const lh_rtype *rt;
 	char *id;		/* import id */
+	char *key;		/* what its referrers hold: its own_id_attr value, else the id */
 	char *name;		/* resource name */
-	char *hint;		/* a comment line (the membership's team and user), or NULL */
+	char *comment;		/* a comment line above its block, or NULL */
 	lh_rop op;		/* the read */
 	cJSON *attrs;		/* the object as state attributes, after the read */
 	struct adopt *ad;
@@ -46,23 +50,39 @@ typedef struct adopt {
 	lh_http *http;
 	obj *v;
 	size_t n, cap;
-	cJSON *managed;		/* {id: true} of every object the state holds */
+	cJSON *managed;		/* {type: {id: true}} of every object the state holds */
 	cJSON *names;		/* {"type.name": true} taken */
-	cJSON *user_names;	/* {user_id: resource name} of adopted or managed users */
-	cJSON *team_names;	/* {team_id: resource name} */
+	cJSON *named;		/* {type: {key: resource name}} of adopted or managed objects */
+	cJSON *refs;		/* {type: {key: resource name}} a reference may point at */
 	int failed;
 } adopt;
 
-static const char *const internal_users[] = {"default_user_id", "litellm-proxy-budget",
-	NULL};
+/* o[type][key], or NULL. */
+static const char *
+map_get(const cJSON *o, const char *type, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(o, type), key));
+}
 
 static bool
-internal_user(const char *id)
+map_has(const cJSON *o, const char *type, const char *key)
 {
-	for (const char *const *p = internal_users; *p; p++)
-		if (strcmp(id, *p) == 0)
-			return true;
-	return false;
+	return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(o, type),
+	    key) != NULL;
+}
+
+/* Sets o[type][key] = val unless it has one (val NULL: true). */
+static void
+map_put(cJSON *o, const char *type, const char *key, const char *val)
+{
+	cJSON *t = cJSON_GetObjectItemCaseSensitive(o, type);
+	if (t == NULL)
+		t = cJSON_AddObjectToObject(o, type);
+	if (t == NULL || cJSON_GetObjectItemCaseSensitive(t, key) != NULL)
+		return;
+	if ((val ? cJSON_AddStringToObject(t, key, val) : cJSON_AddTrueToObject(t, key)) == NULL)
+		abort();
 }
 
 /* ---- names ---- */
@@ -111,8 +131,40 @@ unique(adopt *ad, const char *type, const char *base)
 	}
 }
 
-static obj *
-add_obj(adopt *ad, const char *type, const char *id, const char *name)
+/* The prefix of a name that must start with a letter: "user_" for litellm_user. */
+static const char *
+prefix(lh_arena *a, const lh_rtype *rt)
+{
+	const char *u = strchr(rt->type_name, '_');
+	return lh_arena_printf(a, "%s_", u != NULL ? u + 1 : rt->type_name);
+}
+
+/* A name for f when its type suggests none: the names of the objects its ref_type
+ * attributes refer to ("team_0_alice" for a membership), else its id. */
+static char *
+ref_name(adopt *ad, const lh_rtype *rt, const lh_found *f)
+{
+	lh_buf b = {0};
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *at = &rt->attrs[i];
+		const char *v = at->ref_type ? cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(f->attrs, at->name)) : NULL;
+		const lh_rtype *to = at->ref_type ? lh_rtype_find(at->ref_type) : NULL;
+		if (v == NULL || to == NULL)
+			continue;
+		const char *nm = map_get(ad->named, to->type_name, v);
+		if (b.len > 0)
+			lh_buf_putc(&b, '_');
+		lh_buf_puts(&b, nm ? nm : ident(ad->a, v, prefix(ad->a, to)));
+	}
+	char *out = ident(ad->a, b.len > 0 ? b.p : f->id, prefix(ad->a, rt));
+	free(b.p);
+	return out;
+}
+
+/* Adds f as an object of rt to adopt. */
+static void
+add_obj(adopt *ad, const lh_rtype *rt, const lh_found *f)
 {
 	if (ad->n == ad->cap) {
 		ad->cap = ad->cap ? ad->cap * 2 : 256;
@@ -122,99 +174,17 @@ add_obj(adopt *ad, const char *type, const char *id, const char *name)
 	}
 	obj *o = &ad->v[ad->n++];
 	memset(o, 0, sizeof *o);
-	o->rt = lh_rtype_find(type);
-	o->id = lh_arena_strdup(ad->a, id);
-	o->name = unique(ad, type, name);
+	o->rt = rt;
+	o->id = lh_arena_strdup(ad->a, f->id);
+	const char *key = rt->own_id_attr ? cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(f->attrs, rt->own_id_attr)) : NULL;
+	o->key = lh_arena_strdup(ad->a, key ? key : f->id);
+	const char *base = f->name ? ident(ad->a, f->name, prefix(ad->a, rt)) : ref_name(ad, rt, f);
+	o->name = unique(ad, rt->type_name, base);
+	o->comment = f->comment ? lh_arena_strdup(ad->a, f->comment) : NULL;
 	o->ad = ad;
-	return o;
-}
-
-/* ---- listing ---- */
-
-typedef struct page {
-	adopt *ad;
-	cJSON *rows;		/* where the rows go (array) */
-	const char *key;	/* "users" / "teams" */
-} page;
-
-static void
-page_done(lh_http *h, lh_http_resp *r, void *ctx)
-{
-	page *pg = ctx;
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(r->json, pg->key);
-	if (r->result != LH_HTTP_OK || !cJSON_IsArray(arr)) {
-		lh_diag_add(pg->ad->d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot list the server's objects",
-		    "%s", r->error ? r->error : "the answer has no list of objects");
-		return;
-	}
-	const cJSON *e;
-	cJSON_ArrayForEach(e, arr)
-		cJSON_AddItemToArray(pg->rows, cJSON_Duplicate(e, 1));
-}
-
-/* GET path?page=N&page_size=100 for every page (the first alone, to learn how many
- * there are, then the rest in parallel).  Returns the rows, or NULL after an error;
- * *missing is set when the route does not exist (404 Not Found of the router). */
-static cJSON *
-list_all(adopt *ad, const char *path, const char *key, bool *missing)
-{
-	*missing = false;
-	cJSON *rows = cJSON_CreateArray();
-	/* a stable order (by id), so that pages neither overlap nor skip rows */
-	const char *sort = strcmp(key, "users") == 0 ? "user_id" : "team_id";
-	lh_http_param q[4] = {{"page", "1"}, {"page_size", "100"}, {"sort_by", sort},
-	    {"sort_order", "asc"}};
-	lh_http_req req = {.method = "GET", .path = path, .query = q, .nquery = 4};
-	lh_http_resp r;
-	int errs = ad->d->errors;
-	lh_http_do(ad->http, &req, &r);
-	if (r.result == LH_HTTP_STATUS && r.status == 404) {
-		*missing = true;
-		lh_http_resp_clear(&r);
-		cJSON_Delete(rows);
-		return NULL;
-	}
-	page first = {ad, rows, key};
-	page_done(ad->http, &r, &first);
-	const cJSON *tp = cJSON_GetObjectItemCaseSensitive(r.json, "total_pages");
-	int pages = cJSON_IsNumber(tp) ? tp->valueint : 1;
-	lh_http_resp_clear(&r);
-	if (ad->d->errors > errs) {
-		cJSON_Delete(rows);
-		return NULL;
-	}
-	/* later pages: each into its own array, appended in page order */
-	cJSON **parts = calloc((size_t)(pages > 1 ? pages : 1), sizeof *parts);
-	page *pgs = calloc((size_t)(pages > 1 ? pages : 1), sizeof *pgs);
-	char **nums = calloc((size_t)(pages > 1 ? pages : 1), sizeof *nums);
-	if (parts == NULL || pgs == NULL || nums == NULL)
-		abort();
-	for (int p = 2; p <= pages; p++) {
-		parts[p - 1] = cJSON_CreateArray();
-		pgs[p - 1] = (page){ad, parts[p - 1], key};
-		nums[p - 1] = lh_arena_printf(ad->a, "%d", p);
-		lh_http_param pq[4] = {{"page", nums[p - 1]}, {"page_size", "100"},
-		    {"sort_by", sort}, {"sort_order", "asc"}};
-		lh_http_req pr = {.method = "GET", .path = path, .query = pq, .nquery = 4,
-		    .done = page_done, .ctx = &pgs[p - 1]};
-		lh_http_submit(ad->http, &pr);
-	}
-	if (pages > 1)
-		lh_http_run(ad->http);
-	for (int p = 2; p <= pages; p++) {
-		while (parts[p - 1]->child != NULL)
-			cJSON_AddItemToArray(rows, cJSON_DetachItemViaPointer(parts[p - 1],
-			    parts[p - 1]->child));
-		cJSON_Delete(parts[p - 1]);
-	}
-	free(parts);
-	free(pgs);
-	free(nums);
-	if (ad->d->errors > errs) {
-		cJSON_Delete(rows);
-		return NULL;
-	}
-	return rows;
+	map_put(ad->named, rt->type_name, o->key, o->name);
+	map_put(ad->managed, rt->type_name, o->id, NULL);	/* listed twice: adopted once */
 }
 
 /* ---- reading each object through its type ---- */
@@ -274,88 +244,6 @@ read_all(adopt *ad, lh_rctx *rc)
 /* ---- writing HCL ---- */
 
 static void
-hcl_string(lh_buf *b, const char *s)
-{
-	lh_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': lh_buf_puts(b, "\\\""); break;
-		case '\\': lh_buf_puts(b, "\\\\"); break;
-		case '\n': lh_buf_puts(b, "\\n"); break;
-		case '\r': lh_buf_puts(b, "\\r"); break;
-		case '\t': lh_buf_puts(b, "\\t"); break;
-		case '$': case '%':
-			/* ${ and %{ would start a template sequence: double the sign */
-			lh_buf_putc(b, (char)*p);
-			if (p[1] == '{')
-				lh_buf_putc(b, (char)*p);
-			break;
-		default:
-			if (*p < 0x20) {
-				char u[8];
-				snprintf(u, sizeof u, "\\u%04x", *p);
-				lh_buf_puts(b, u);
-			} else {
-				lh_buf_putc(b, (char)*p);
-			}
-		}
-	}
-	lh_buf_putc(b, '"');
-}
-
-static bool
-is_ident(const char *s)
-{
-	if (!(isalpha((unsigned char)*s) || *s == '_'))
-		return false;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
-/* A JSON value as an HCL expression (objects one key per line). */
-static void
-hcl_value(lh_buf *b, const cJSON *v)
-{
-	if (cJSON_IsString(v)) {
-		hcl_string(b, v->valuestring);
-	} else if (cJSON_IsNumber(v)) {
-		char *s = lh_cjson_print(v);	/* the exact number */
-		lh_buf_puts(b, s ? s : "0");
-		free(s);
-	} else if (cJSON_IsBool(v)) {
-		lh_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
-	} else if (cJSON_IsArray(v)) {
-		lh_buf_putc(b, '[');
-		for (const cJSON *e = v->child; e; e = e->next) {
-			hcl_value(b, e);
-			if (e->next)
-				lh_buf_puts(b, ", ");
-		}
-		lh_buf_putc(b, ']');
-	} else if (cJSON_IsObject(v)) {
-		if (v->child == NULL) {
-			lh_buf_puts(b, "{}");
-			return;
-		}
-		lh_buf_puts(b, "{\n");
-		for (const cJSON *e = v->child; e; e = e->next) {
-			if (is_ident(e->string))
-				lh_buf_puts(b, e->string);
-			else
-				hcl_string(b, e->string);
-			lh_buf_puts(b, " = ");
-			hcl_value(b, e);
-			lh_buf_putc(b, '\n');
-		}
-		lh_buf_putc(b, '}');
-	} else {
-		lh_buf_puts(b, "null");
-	}
-}
-
-static void
 write_obj(lh_buf *b, const obj *o)
 {
 	const lh_rtype *rt = o->rt;
@@ -365,18 +253,19 @@ write_obj(lh_buf *b, const obj *o)
 	lh_buf_putc(b, '.');
 	lh_buf_puts(b, o->name);
 	lh_buf_puts(b, "\nid = ");
-	hcl_string(b, o->id);
+	lh_render_hcl_string(b, o->id);
 	lh_buf_puts(b, "\n}\n\n");
-	if (o->hint != NULL) {
+	if (o->comment != NULL) {
 		lh_buf_puts(b, "# ");
-		lh_buf_puts(b, o->hint);
+		lh_buf_puts(b, o->comment);
 		lh_buf_putc(b, '\n');
 	}
-	lh_adopt_resource_block(b, rt, o->name, o->attrs);
+	lh_adopt_resource_block(b, rt, o->name, o->attrs, o->ad->refs);
 }
 
 void
-lh_adopt_resource_block(lh_buf *b, const lh_rtype *rt, const char *name, const cJSON *attrs)
+lh_adopt_resource_block(lh_buf *b, const lh_rtype *rt, const char *name, const cJSON *attrs,
+    const cJSON *refs)
 {
 	lh_buf_puts(b, "resource \"");
 	lh_buf_puts(b, rt->type_name);
@@ -395,26 +284,30 @@ lh_adopt_resource_block(lh_buf *b, const lh_rtype *rt, const char *name, const c
 			continue;
 		lh_buf_puts(b, at->name);
 		lh_buf_puts(b, " = ");
-		if (strcmp(at->name, "metadata") == 0 && cJSON_IsString(v)) {
-			/* the JSON text as the object it encodes */
-			cJSON *m = lh_cjson_parse(v->valuestring, strlen(v->valuestring), NULL);
-			if (cJSON_IsObject(m)) {
-				lh_buf_puts(b, "jsonencode(");
-				hcl_value(b, m);
-				lh_buf_putc(b, ')');
-			} else {
-				hcl_value(b, v);
-			}
-			cJSON_Delete(m);
+		const lh_rtype *to = at->ref_type ? lh_rtype_find(at->ref_type) : NULL;
+		const char *ref = to && cJSON_IsString(v) ? map_get(refs, to->type_name,
+		    v->valuestring) : NULL;
+		cJSON *m = NULL;
+		if (ref != NULL) {
+			/* the object it refers to is written or managed: say so */
+			lh_buf_printf(b, "%s.%s.%s", to->type_name, ref,
+			    to->own_id_attr ? to->own_id_attr : to->id_attr);
+		} else if (at->validate == lh_check_json_object && cJSON_IsString(v) &&
+		    cJSON_IsObject(m = lh_cjson_parse(v->valuestring, strlen(v->valuestring), NULL))) {
+			/* JSON object text as the object it encodes */
+			lh_buf_puts(b, "jsonencode(");
+			lh_render_hcl(b, m);
+			lh_buf_putc(b, ')');
 		} else {
-			hcl_value(b, v);
+			lh_render_hcl(b, v);
 		}
+		cJSON_Delete(m);
 		lh_buf_putc(b, '\n');
 	}
 	lh_buf_puts(b, "}\n\n");
 }
 
-/* users, then teams, then memberships; by name within each */
+/* in the registry's order of types (users, teams, memberships); by name within each */
 static int
 obj_cmp(const void *x, const void *y)
 {
@@ -475,14 +368,15 @@ lh_cmd_adopt(int argc, char **argv)
 	lh_diags d;
 	lh_diags_init(&d, a);
 	adopt ad = {.a = a, .d = &d, .managed = cJSON_CreateObject(),
-	    .names = cJSON_CreateObject(), .user_names = cJSON_CreateObject(),
-	    .team_names = cJSON_CreateObject()};
+	    .names = cJSON_CreateObject(), .named = cJSON_CreateObject(),
+	    .refs = cJSON_CreateObject()};
 	lh_state *st = NULL;
 	lh_run r;
 	bool run_ready = false;
 	int rc = 1;
-	cJSON *users = NULL, *teams = NULL;
 	lh_buf text = {0};
+	const lh_rtype *const *types = lh_rtypes();
+	size_t counts[LH_RTYPE_MAX] = {0};
 	if (!force && access(out, F_OK) == 0) {
 		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Target generated file already exists",
 		    "adopt will not overwrite %s: name another file, or add -force.", out);
@@ -499,21 +393,22 @@ lh_cmd_adopt(int argc, char **argv)
 	for (size_t i = 0; i < lh_state_count(st); i++) {
 		lh_state_inst *si = lh_state_at(st, i);
 		const lh_rtype *rt = lh_rtype_find(si->addr.type);
-		const char *id = rt ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		    si->attributes, rt->id_attr)) : NULL;
-		if (id != NULL && cJSON_GetObjectItemCaseSensitive(ad.managed, id) == NULL)
-			cJSON_AddTrueToObject(ad.managed, id);
-		/* memberships of a managed user or team are named after it */
-		const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		    si->attributes, "user_id"));
-		const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		    si->attributes, "team_id"));
-		if (strcmp(si->addr.type, "litellm_user") == 0 && uid != NULL &&
-		    cJSON_GetObjectItemCaseSensitive(ad.user_names, uid) == NULL)
-			cJSON_AddStringToObject(ad.user_names, uid, si->addr.name);
-		if (strcmp(si->addr.type, "litellm_team") == 0 && tid != NULL &&
-		    cJSON_GetObjectItemCaseSensitive(ad.team_names, tid) == NULL)
-			cJSON_AddStringToObject(ad.team_names, tid, si->addr.name);
+		if (rt == NULL)
+			continue;
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    si->attributes, rt->id_attr));
+		if (id != NULL)
+			map_put(ad.managed, rt->type_name, id, NULL);
+		/* objects referring to a managed one are named after it, and refer to it
+		 * when its resource is one plain block of the configuration */
+		const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    si->attributes, rt->own_id_attr ? rt->own_id_attr : rt->id_attr));
+		if (key == NULL)
+			continue;
+		map_put(ad.named, rt->type_name, key, si->addr.name);
+		const lh_resource *res = lh_config_resource(cfg, rt->type_name, si->addr.name);
+		if (si->addr.kind == LH_KEY_NONE && res != NULL && res->mode == LH_EXPAND_ONE)
+			map_put(ad.refs, rt->type_name, key, si->addr.name);
 	}
 	lh_run_opts ro = {.mode = LH_PLAN_NORMAL, .parallelism = 10, .read_only = true};
 	lh_run_init(&r, a, &d, cfg, st, &ro);
@@ -521,90 +416,43 @@ lh_cmd_adopt(int argc, char **argv)
 	if (!lh_run_http(&r))
 		goto done;
 	ad.http = r.http;
-	bool missing = false;
-	users = list_all(&ad, "/user/list", "users", &missing);
-	if (users == NULL) {
-		if (missing)
-			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot list the server's users",
-			    "GET /user/list: 404 Not Found: check that api_base (LITELLM_API_BASE) is "
-			    "the LiteLLM proxy's base URL.");
-		goto done;
-	}
-	teams = list_all(&ad, "/v2/team/list", "teams", &missing);
-	if (teams == NULL && missing) {
-		/* servers before /v2/team/list: one array of every team */
-		lh_http_req req = {.method = "GET", .path = "/team/list"};
-		lh_http_resp resp;
-		lh_http_do(ad.http, &req, &resp);
-		if (resp.result == LH_HTTP_OK && cJSON_IsArray(resp.json)) {
-			teams = resp.json;
-			resp.json = NULL;
-		} else {
-			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot list the server's teams",
-			    "%s", resp.error ? resp.error : "GET /team/list: not a list of teams");
-		}
-		lh_http_resp_clear(&resp);
-	}
-	if (teams == NULL)
-		goto done;
-	/* users */
-	size_t nu = 0, nt = 0, nm = 0;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, users) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "user_id"));
-		if (id == NULL || internal_user(id) || cJSON_GetObjectItemCaseSensitive(ad.managed, id))
+	/* type by type in the registry's order: an object is named after those it refers
+	 * to, which come first */
+	for (size_t t = 0; types[t] != NULL; t++) {
+		if (types[t]->list_all == NULL)
 			continue;
-		const char *email = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "user_email"));
-		char *base;
-		if (email != NULL && strchr(email, '@') != NULL)
-			base = ident(a, lh_arena_strndup(a, email, (size_t)(strchr(email, '@') - email)), "user_");
-		else
-			base = ident(a, id, "user_");
-		obj *ob = add_obj(&ad, "litellm_user", id, base);
-		cJSON_AddStringToObject(ad.user_names, id, ob->name);
-		cJSON_AddTrueToObject(ad.managed, id);	/* listed twice: adopted once */
-		nu++;
-	}
-	/* teams, then their members */
-	cJSON_ArrayForEach(e, teams) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "team_id"));
-		if (id == NULL || cJSON_GetObjectItemCaseSensitive(ad.managed, id))
-			continue;
-		const char *alias = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "team_alias"));
-		obj *ob = add_obj(&ad, "litellm_team", id, ident(a, alias ? alias : id, "team_"));
-		cJSON_AddStringToObject(ad.team_names, id, ob->name);
-		cJSON_AddTrueToObject(ad.managed, id);
-		nt++;
-	}
-	cJSON_ArrayForEach(e, teams) {
-		const char *tid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "team_id"));
-		const cJSON *mem = cJSON_GetObjectItemCaseSensitive(e, "members_with_roles");
-		if (tid == NULL || !cJSON_IsArray(mem))
-			continue;
-		const char *tname = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ad.team_names, tid));
-		const char *alias = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "team_alias"));
-		const cJSON *m;
-		cJSON_ArrayForEach(m, mem) {
-			const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "user_id"));
-			if (uid == NULL || internal_user(uid))
-				continue;	/* legacy email-only entries cannot be imported */
-			char *id = lh_arena_printf(a, "%s:%s", tid, uid);
-			if (cJSON_GetObjectItemCaseSensitive(ad.managed, id))
+		size_t nf = 0;
+		lh_found *found = types[t]->list_all(&r.rc, &d, &nf);
+		if (found == NULL)
+			goto done;
+		for (size_t i = 0; i < nf; i++) {
+			if (map_has(ad.managed, types[t]->type_name, found[i].id))
 				continue;
-			const char *uname = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ad.user_names, uid));
-			char *base = ident(a, lh_arena_printf(a, "%s_%s", tname ? tname : ident(a, tid, "team_"),
-			    uname ? uname : ident(a, uid, "user_")), "member_");
-			cJSON_AddTrueToObject(ad.managed, id);
-			obj *ob = add_obj(&ad, "litellm_team_member", id, base);
-			const char *email = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "user_email"));
-			ob->hint = lh_arena_printf(a, "team \"%s\", user %s", alias ? alias : tid,
-			    email ? email : uid);
-			nm++;
+			add_obj(&ad, types[t], &found[i]);
+			counts[t]++;
 		}
+		lh_found_free(found, nf);
 	}
+	/* "users, teams and team memberships" */
+	lh_buf kinds = {0}, tally = {0};
+	size_t nkinds = 0, k = 0;
+	for (size_t t = 0; types[t] != NULL; t++)
+		nkinds += types[t]->list_all != NULL;
+	for (size_t t = 0; types[t] != NULL; t++) {
+		if (types[t]->list_all == NULL)
+			continue;
+		const char *sep = k == 0 ? "" : k + 1 == nkinds ? " and " : ", ";
+		lh_buf_printf(&kinds, "%s%s", sep, types[t]->plural);
+		lh_buf_printf(&tally, "%s%zu %s", k == 0 ? "" : ", ", counts[t], types[t]->plural);
+		k++;
+	}
+	const char *kinds_text = lh_arena_strdup(a, kinds.p ? kinds.p : "");
+	const char *tally_text = lh_arena_strdup(a, tally.p ? tally.p : "");
+	free(kinds.p);
+	free(tally.p);
 	if (ad.n == 0) {
-		printf("Nothing to adopt: every user, team and membership on the server is "
-		    "managed by this state already.\n");
+		printf("Nothing to adopt: every one of the server's %s is managed by this state "
+		    "already.\n", kinds_text);
 		rc = 0;
 		goto done;
 	}
@@ -615,6 +463,10 @@ lh_cmd_adopt(int argc, char **argv)
 	    "# manage yet. Review, then run litehcl plan (imports only) and litehcl apply.\n\n");
 	size_t written = 0;
 	qsort(ad.v, ad.n, sizeof *ad.v, obj_cmp);
+	/* references point only at resources this file or the configuration has */
+	for (size_t i = 0; i < ad.n; i++)
+		if (ad.v[i].attrs != NULL)
+			map_put(ad.refs, ad.v[i].rt->type_name, ad.v[i].key, ad.v[i].name);
 	for (size_t i = 0; i < ad.n; i++) {
 		if (ad.v[i].attrs == NULL)
 			continue;	/* gone between the listing and the read */
@@ -638,9 +490,9 @@ lh_cmd_adopt(int argc, char **argv)
 		    "%s: %s.", out, strerror(e2));
 		goto done;
 	}
-	printf("Wrote %zu import blocks with their resource blocks to %s: %zu users, %zu "
-	    "teams, %zu team memberships.\n\nRun \"litehcl plan\" to review them (it should "
-	    "show only imports), then \"litehcl apply\".\n", written, out, nu, nt, nm);
+	printf("Wrote %zu import blocks with their resource blocks to %s: %s.\n\nRun "
+	    "\"litehcl plan\" to review them (it should show only imports), then \"litehcl "
+	    "apply\".\n", written, out, tally_text);
 	rc = 0;
 done:
 	if (d.head != NULL)
@@ -651,12 +503,10 @@ done:
 		cJSON_Delete(ad.v[i].attrs);
 	free(ad.v);
 	free(text.p);
-	cJSON_Delete(users);
-	cJSON_Delete(teams);
 	cJSON_Delete(ad.managed);
 	cJSON_Delete(ad.names);
-	cJSON_Delete(ad.user_names);
-	cJSON_Delete(ad.team_names);
+	cJSON_Delete(ad.named);
+	cJSON_Delete(ad.refs);
 	if (run_ready)
 		lh_run_free(&r);
 	lh_state_close(st);

@@ -354,7 +354,7 @@ generate_config(lh_arena *a, const char *path, const lh_var_input *vi, size_t nv
 		char *q = lh_arena_printf(a, "\"%s\"", id);
 		lh_buf_puts(&text, q);
 		lh_buf_putc(&text, '\n');
-		lh_adopt_resource_block(&text, rt, im->to_addr.name, attrs);
+		lh_adopt_resource_block(&text, rt, im->to_addr.name, attrs, NULL);
 		cJSON_Delete(attrs);
 	}
 	lh_run_free(&r);

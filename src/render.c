@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "value.h"
 
@@ -310,8 +311,9 @@ heredoc_plain(sb *b, int ind, const char *s)
 	free(l);
 }
 
-static void
-plain_inner(sb *b, int ind, char s, const cJSON *v)
+/* null, a bool or a number as Terraform writes it; false for other values. */
+static bool
+scalar(sb *b, const cJSON *v)
 {
 	if (isnull(v)) {
 		sb_puts(b, "null");
@@ -323,6 +325,17 @@ plain_inner(sb *b, int ind, char s, const cJSON *v)
 		lh_arena_free(ta);
 	} else if (cJSON_IsNumber(v)) {
 		sb_puts(b, lh_render_number(v->valuedouble));
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void
+plain_inner(sb *b, int ind, char s, const cJSON *v)
+{
+	if (scalar(b, v)) {
+		return;
 	} else if (cJSON_IsString(v) && strchr(v->valuestring, '\n') != NULL) {
 		heredoc_plain(b, ind, v->valuestring);
 	} else if (cJSON_IsString(v)) {
@@ -2183,4 +2196,60 @@ lh_ui_plan(FILE *f, const lh_plan *p, const char *operation)
 		jadd(y, "outputs", os);
 		lh_ui_emit(f, "info", "outputs", y, "Outputs: %zu", p->noutputs);
 	}
+}
+
+/* ---- configuration text (adopt, plan -generate-config-out) ---- */
+
+/* v as an expression that evaluates to it exactly: strings on one line (escapes, no
+ * heredocs), lists on one line, objects one key per line. */
+static void
+hcl_expr(sb *b, const cJSON *v)
+{
+	if (scalar(b, v)) {
+		return;
+	} else if (cJSON_IsString(v)) {
+		quote(b, v->valuestring);
+	} else if (cJSON_IsArray(v)) {
+		sb_puts(b, "[");
+		for (const cJSON *e = v->child; e != NULL; e = e->next) {
+			hcl_expr(b, e);
+			if (e->next != NULL)
+				sb_puts(b, ", ");
+		}
+		sb_puts(b, "]");
+	} else if (cJSON_IsObject(v)) {
+		if (v->child == NULL) {
+			sb_puts(b, "{}");
+			return;
+		}
+		sb_puts(b, "{\n");
+		for (const cJSON *e = v->child; e != NULL; e = e->next) {
+			if (is_ident(e->string))
+				sb_puts(b, e->string);
+			else
+				quote(b, e->string);
+			sb_puts(b, " = ");
+			hcl_expr(b, e);
+			sb_puts(b, "\n");
+		}
+		sb_puts(b, "}");
+	}
+}
+
+void
+lh_render_hcl(lh_buf *out, const cJSON *v)
+{
+	sb b = {0};
+	hcl_expr(&b, v);
+	lh_buf_put(out, b.s, b.n);
+	free(b.s);
+}
+
+void
+lh_render_hcl_string(lh_buf *out, const char *s)
+{
+	sb b = {0};
+	quote(&b, s);
+	lh_buf_put(out, b.s, b.n);
+	free(b.s);
 }

@@ -81,6 +81,15 @@ cJSON *lh_ui_resource(const char *addr, const char *type, const char *name,
 void lh_ui_plan(FILE *f, const lh_plan *p, const char *operation);
 void lh_ui_version(FILE *f);
 
+/* Configuration text for generated files (adopt, plan -generate-config-out): appends
+ * to out an HCL expression that evaluates to v exactly (strings quoted with
+ * escapes and template sequences doubled, exact numbers, lists on one line, objects
+ * one key per line - not aligned: lh_fmt_file lays it out), or the quoted literal of
+ * s. */
+struct lh_buf;
+void lh_render_hcl(struct lh_buf *out, const cJSON *v);
+void lh_render_hcl_string(struct lh_buf *out, const char *s);
+
 /* Formats a number the way Terraform prints it (10, 10.5, 1e+21).  Returns a static
  * buffer overwritten by the next call. */
 const char *lh_render_number(double d);

@@ -56,12 +56,14 @@ static const lh_attr member_attrs[] = {
 	{.name = "spend", .type = &lh_type_number, .mode = LH_ATTR_COMPUTED,
 	 .description = "The member's spend inside the team."},
 	{.name = "team_id", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED, .force_new = true,
-	 .description = "The team (`litellm_team.NAME.team_id`). Changing it replaces the membership."},
+	 .description = "The team (`litellm_team.NAME.team_id`). Changing it replaces the membership.",
+	 .ref_type = "litellm_team"},
 	{.name = "user_email", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
 	 .validate = lh_check_email, .same = lh_same_ci, .forces = email_forces,
 	 .description = "The user's email: the identity when `user_id` is not set (then changing it replaces the membership); with `user_id` it must name the same user and is recorded only."},
 	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
-	 .description = "The user (`litellm_user.NAME.user_id`); found from `user_email` when not set. Changing it replaces the membership."},
+	 .description = "The user (`litellm_user.NAME.user_id`); found from `user_email` when not set. Changing it replaces the membership.",
+	 .ref_type = "litellm_user"},
 };
 
 /* ---- the roster ---- */
@@ -1042,6 +1044,47 @@ member_delete_warning(const cJSON *before)
 	    "that belong to the team.");
 }
 
+/* ---- adopt ---- */
+
+const cJSON *lh_team_list(lh_rctx *rc, lh_diags *d);	/* res_team.c */
+bool lh_user_internal(const char *user_id);		/* res_user.c */
+
+/* Every membership in the teams' rosters (members_with_roles of the team listing),
+ * except the proxy's own users' and the email-only entries of old servers, which
+ * cannot be imported.  Named after their team's and user's resources. */
+static lh_found *
+member_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
+{
+	const cJSON *teams = lh_team_list(rc, d);
+	*n = 0;
+	if (teams == NULL)
+		return NULL;
+	size_t cap = 0;
+	const cJSON *t, *m;
+	cJSON_ArrayForEach(t, teams)
+		cap += (size_t)cJSON_GetArraySize(lh_j(t, "members_with_roles"));
+	lh_found *v = lh_found_alloc(cap);
+	cJSON_ArrayForEach(t, teams) {
+		const char *tid = lh_js(t, "team_id"), *alias = lh_js(t, "team_alias");
+		const cJSON *roster = lh_j(t, "members_with_roles");
+		if (tid == NULL || !cJSON_IsArray(roster))
+			continue;
+		cJSON_ArrayForEach(m, roster) {
+			const char *uid = lh_js(m, "user_id"), *email = lh_js(m, "user_email");
+			if (uid == NULL || lh_user_internal(uid))
+				continue;
+			lh_found *f = &v[(*n)++];
+			f->id = lh_xprintf("%s:%s", tid, uid);
+			f->comment = lh_xprintf("team \"%s\", user %s", alias ? alias : tid,
+			    email ? email : uid);
+			f->attrs = cJSON_CreateObject();
+			lh_jput(f->attrs, "team_id", cJSON_CreateString(tid));
+			lh_jput(f->attrs, "user_id", cJSON_CreateString(uid));
+		}
+	}
+	return v;
+}
+
 const lh_rtype lh_res_team_member = {
 	.type_name = "litellm_team_member",
 	.attrs = member_attrs,
@@ -1059,4 +1102,6 @@ const lh_rtype lh_res_team_member = {
 	.delete_warning = member_delete_warning,
 	.clear = member_clear,
 	.ctx_free = ctx_free,
+	.plural = "team memberships",
+	.list_all = member_list_all,
 };

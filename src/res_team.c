@@ -36,16 +36,7 @@ check_alias(lh_arena *a, const lh_value *v)
 static const char *
 check_team_id(lh_arena *a, const lh_value *v)
 {
-	const char *s = v->u.str.s;
-	size_t n = v->u.str.len;
-	if (n == 0)
-		return "The team id must not be empty.";
-	if (s[0] == ' ' || s[n - 1] == ' ')
-		return "The team id must not start or end with a space.";
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "The team id must not contain control characters.";
-	return NULL;
+	return lh_check_chosen_id(a, v, "team", "The team id must not be empty.");
 }
 
 /* LiteLLM's team member permissions are key-management routes; the friendly names
@@ -264,6 +255,7 @@ typedef struct tinfo {
 
 typedef struct tcache {
 	tinfo *head;
+	cJSON *listed;		/* every team's row (lh_team_list), or NULL */
 } tcache;
 
 static tcache *
@@ -291,6 +283,7 @@ cache_free(void *p)
 		free(t);
 		t = next;
 	}
+	cJSON_Delete(c->listed);
 	free(c);
 }
 
@@ -987,6 +980,60 @@ team_delete_warning(const cJSON *before)
 	    "of the team with it.");
 }
 
+/* ---- adopt ---- */
+
+/* Every team's row (GET /v2/team/list, all pages; /team/list on servers without it),
+ * read once per run (memberships are listed from the rows' members_with_roles), or
+ * NULL after an error added to d.  Borrowed: valid until rc is cleared. */
+const cJSON *lh_team_list(lh_rctx *rc, lh_diags *d);
+const cJSON *
+lh_team_list(lh_rctx *rc, lh_diags *d)
+{
+	tcache *c = cache_of(rc);
+	if (c->listed != NULL)
+		return c->listed;
+	bool missing = false;
+	c->listed = lh_list_pages(rc, d, "/v2/team/list", "teams", "team_id", &missing);
+	if (c->listed == NULL && missing) {
+		/* servers before /v2/team/list: one array of every team */
+		lh_http_req req = {.method = "GET", .path = "/team/list"};
+		lh_http_resp resp;
+		lh_http_do(rc->http, &req, &resp);
+		if (resp.result == LH_HTTP_OK && cJSON_IsArray(resp.json)) {
+			c->listed = resp.json;
+			resp.json = NULL;
+		} else {
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot list the server's teams",
+			    "%s", resp.error ? resp.error : "GET /team/list: not a list of teams");
+		}
+		lh_http_resp_clear(&resp);
+	}
+	return c->listed;
+}
+
+/* Every team, named after its alias. */
+static lh_found *
+team_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
+{
+	const cJSON *rows = lh_team_list(rc, d);
+	*n = 0;
+	if (rows == NULL)
+		return NULL;
+	lh_found *v = lh_found_alloc((size_t)cJSON_GetArraySize(rows));
+	const cJSON *row;
+	cJSON_ArrayForEach(row, rows) {
+		const char *id = lh_js(row, "team_id"), *alias = lh_js(row, "team_alias");
+		if (id == NULL)
+			continue;
+		lh_found *f = &v[(*n)++];
+		f->id = lh_xstrdup(id);
+		f->name = lh_xstrdup(alias != NULL ? alias : id);
+		f->attrs = cJSON_CreateObject();
+		lh_jput(f->attrs, "team_id", cJSON_CreateString(id));
+	}
+	return v;
+}
+
 const lh_rtype lh_res_team = {
 	.type_name = "litellm_team",
 	.attrs = team_attrs,
@@ -1001,4 +1048,6 @@ const lh_rtype lh_res_team = {
 	.delete_warning = team_delete_warning,
 	.clear = team_clear,
 	.ctx_free = cache_free,
+	.plural = "teams",
+	.list_all = team_list_all,
 };

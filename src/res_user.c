@@ -61,21 +61,11 @@ api_role(const cJSON *v)
 
 /* ---- the table (sorted by name) ---- */
 
-/* A chosen user id: not empty (LiteLLM would make an id-less user), no surrounding
- * space, no control characters. */
 static const char *
 check_user_id(lh_arena *a, const lh_value *v)
 {
-	const char *s = v->u.str.s;
-	size_t n = v->u.str.len;
-	if (n == 0)
-		return "The user id must not be empty; leave user_id out and litehcl chooses one.";
-	if (s[0] == ' ' || s[n - 1] == ' ')
-		return "The user id must not start or end with a space.";
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "The user id must not contain control characters.";
-	return NULL;
+	return lh_check_chosen_id(a, v, "user", "The user id must not be empty; leave user_id "
+	    "out and litehcl chooses one.");
 }
 
 static const lh_attr user_attrs[] = {
@@ -835,6 +825,54 @@ user_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 	    "Both would manage the same LiteLLM user; give each block its own user_id.", d);
 }
 
+/* ---- adopt ---- */
+
+/* The users the proxy makes for itself (its default user, the budget of the proxy's
+ * own spend): never adopted, nor their memberships. */
+bool lh_user_internal(const char *user_id);
+bool
+lh_user_internal(const char *user_id)
+{
+	static const char *const internal[] = {"default_user_id", "litellm-proxy-budget", NULL};
+	for (const char *const *p = internal; *p; p++)
+		if (strcmp(user_id, *p) == 0)
+			return true;
+	return false;
+}
+
+/* Every user (GET /user/list, all pages), named after its e-mail's local part. */
+static lh_found *
+user_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
+{
+	bool missing = false;
+	cJSON *rows = lh_list_pages(rc, d, "/user/list", "users", "user_id", &missing);
+	*n = 0;
+	if (rows == NULL) {
+		if (missing)
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot list the server's users",
+			    "GET /user/list: 404 Not Found: check that api_base (LITELLM_API_BASE) is "
+			    "the LiteLLM proxy's base URL.");
+		return NULL;
+	}
+	lh_found *v = lh_found_alloc((size_t)cJSON_GetArraySize(rows));
+	const cJSON *row;
+	cJSON_ArrayForEach(row, rows) {
+		const char *id = lh_js(row, "user_id"), *email = lh_js(row, "user_email");
+		if (id == NULL || lh_user_internal(id))
+			continue;
+		lh_found *f = &v[(*n)++];
+		f->id = lh_xstrdup(id);
+		const char *at = email != NULL ? strchr(email, '@') : NULL;
+		f->name = at != NULL ? strndup(email, (size_t)(at - email)) : lh_xstrdup(id);
+		if (f->name == NULL)
+			abort();
+		f->attrs = cJSON_CreateObject();
+		lh_jput(f->attrs, "user_id", cJSON_CreateString(id));
+	}
+	cJSON_Delete(rows);
+	return v;
+}
+
 const lh_rtype lh_res_user = {
 	.type_name = "litellm_user",
 	.attrs = user_attrs,
@@ -849,4 +887,6 @@ const lh_rtype lh_res_user = {
 	.check_config = user_check_config,
 	.flush = user_flush,
 	.ctx_free = user_ctx_free,
+	.plural = "users",
+	.list_all = user_list_all,
 };

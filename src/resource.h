@@ -77,6 +77,10 @@ typedef struct lh_attr {
 	 * NULL: a copy of v. */
 	cJSON *(*to_api)(const cJSON *v);
 	const char *description;	/* one sentence, for the README and help */
+	/* The attribute holds the id of an object of this type ("litellm_team"): adopt
+	 * writes it as a reference to that object's resource (TYPE.NAME.ATTR, ATTR its
+	 * own_id_attr) when it writes both, and names this object after it.  NULL: none. */
+	const char *ref_type;
 } lh_attr;
 
 /* ---- operations ---- */
@@ -177,7 +181,31 @@ struct lh_rtype {
 	void (*clear)(lh_rop *op);
 	/* Frees the type's slot of rc (rc->priv[i]); NULL: nothing to free. */
 	void (*ctx_free)(void *priv);
+	/* Counts in messages: "users", "team memberships". */
+	const char *plural;
+	/* adopt: every object of this type on the server that a configuration may manage
+	 * (what the proxy made for itself left out), all pages.  Requests go through
+	 * rc->http with lh_http_do / lh_http_run (not from inside a run).  Sets *n and
+	 * returns the objects (free with lh_found_free), or NULL after an error added to
+	 * d.  NULL hook: the type is not adopted. */
+	struct lh_found *(*list_all)(lh_rctx *rc, struct lh_diags *d, size_t *n);
 };
+
+/* An object list_all found on the server. */
+typedef struct lh_found {
+	char *id;		/* its import id */
+	char *name;		/* what to name its resource after (an e-mail's local part,
+				 * an alias; adopt makes an identifier of it), or NULL: after
+				 * the objects its ref_type attributes refer to */
+	char *comment;		/* a line written above its resource block, or NULL */
+	cJSON *attrs;		/* what the listing says of it, in the state's names: at
+				 * least its ref_type attributes (may be NULL) */
+} lh_found;
+
+/* Room for n found objects, zeroed (aborts when out of memory). */
+lh_found *lh_found_alloc(size_t n);
+/* Frees v[0..n) and v. */
+void lh_found_free(lh_found *v, size_t n);
 
 /* ---- the run's shared context ---- */
 
@@ -245,6 +273,20 @@ const char *lh_rtype_check(const lh_rtype *rt, const cJSON *after, const cJSON *
 void lh_rop_fail_kept(lh_rop *op, const char *what, const char *field);
 /* Body fields: adds at's API spelling of after[name] to body for each name. */
 void lh_rtype_put_api(const lh_rtype *rt, cJSON *body, const char *name, const cJSON *v);
+
+/* GET path?page=N&page_size=100&sort_by=sort_by&sort_order=asc for every page (the
+ * first alone, to learn total_pages, then the rest in parallel), collecting the
+ * arrays under key: the rows in page order (caller deletes), or NULL after an error
+ * added to d.  *missing (may be NULL) is set, and nothing added to d, when the answer
+ * is 404 (a route an older server does not have). */
+cJSON *lh_list_pages(lh_rctx *rc, struct lh_diags *d, const char *path, const char *key,
+    const char *sort_by, bool *missing);
+
+/* A client-chosen id (user_id, team_id): not empty, no surrounding space, no control
+ * characters.  NULL when valid, else the detail naming it "The WHAT id"; empty is
+ * the detail for an empty id. */
+const char *lh_check_chosen_id(lh_arena *a, const lh_value *v, const char *what,
+    const char *empty);
 
 /* Small cJSON helpers every type uses. */
 const cJSON *lh_j(const cJSON *o, const char *k);	/* member or NULL */

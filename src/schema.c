@@ -704,3 +704,124 @@ lh_accept_json_object(lh_arena *a, lh_value *v)
 	lh_value *s = lh_func_call(&c, "jsonencode", args, 1);
 	return s ? s : v;
 }
+
+/* A client-chosen id: LiteLLM would make an id-less object of an empty one, and
+ * surrounding spaces or control characters are never what was meant. */
+const char *
+lh_check_chosen_id(lh_arena *a, const lh_value *v, const char *what, const char *empty)
+{
+	const char *s = v->u.str.s;
+	size_t n = v->u.str.len;
+	if (n == 0)
+		return empty;
+	if (s[0] == ' ' || s[n - 1] == ' ')
+		return lh_arena_printf(a, "The %s id must not start or end with a space.", what);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return lh_arena_printf(a, "The %s id must not contain control characters.", what);
+	return NULL;
+}
+
+/* ---- listing every object (adopt) ---- */
+
+lh_found *
+lh_found_alloc(size_t n)
+{
+	lh_found *v = calloc(n + 1, sizeof *v);
+	if (v == NULL)
+		abort();
+	return v;
+}
+
+void
+lh_found_free(lh_found *v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++) {
+		free(v[i].id);
+		free(v[i].name);
+		free(v[i].comment);
+		cJSON_Delete(v[i].attrs);
+	}
+	free(v);
+}
+
+typedef struct page {
+	lh_diags *d;
+	cJSON *rows;		/* where this page's rows go (array) */
+	const char *key;	/* "users" / "teams" */
+	int total;		/* total_pages of the answer (1 when absent) */
+} page;
+
+static void
+page_done(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	(void)h;
+	page *pg = ctx;
+	const cJSON *arr = lh_j(r->json, pg->key);
+	if (r->result != LH_HTTP_OK || !cJSON_IsArray(arr)) {
+		lh_diag_add(pg->d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot list the server's objects",
+		    "%s", r->error ? r->error : "the answer has no list of objects");
+		return;
+	}
+	const cJSON *tp = lh_j(r->json, "total_pages");
+	pg->total = cJSON_IsNumber(tp) ? tp->valueint : 1;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr)
+		cJSON_AddItemToArray(pg->rows, cJSON_Duplicate(e, 1));
+}
+
+cJSON *
+lh_list_pages(lh_rctx *rc, lh_diags *d, const char *path, const char *key,
+    const char *sort_by, bool *missing)
+{
+	if (missing != NULL)
+		*missing = false;
+	int errs = d->errors;
+	/* a stable order (by id), so that pages neither overlap nor skip rows */
+	lh_http_param q[4] = {{"page", "1"}, {"page_size", "100"}, {"sort_by", sort_by},
+	    {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = path, .query = q, .nquery = 4};
+	lh_http_resp r;
+	lh_http_do(rc->http, &req, &r);
+	if (missing != NULL && r.result == LH_HTTP_STATUS && r.status == 404) {
+		*missing = true;
+		lh_http_resp_clear(&r);
+		return NULL;
+	}
+	page first = {d, cJSON_CreateArray(), key, 1};
+	page_done(rc->http, &r, &first);
+	lh_http_resp_clear(&r);
+	cJSON *rows = first.rows;
+	int pages = first.total;
+	if (d->errors > errs || pages < 2)
+		goto out;
+	/* later pages: each into its own array, appended in page order */
+	page *pgs = calloc((size_t)pages, sizeof *pgs);
+	char (*nums)[16] = calloc((size_t)pages, sizeof *nums);
+	if (pgs == NULL || nums == NULL)
+		abort();
+	for (int p = 2; p <= pages; p++) {
+		pgs[p - 1] = (page){d, cJSON_CreateArray(), key, 1};
+		snprintf(nums[p - 1], sizeof nums[p - 1], "%d", p);
+		lh_http_param pq[4] = {{"page", nums[p - 1]}, {"page_size", "100"},
+		    {"sort_by", sort_by}, {"sort_order", "asc"}};
+		lh_http_req pr = {.method = "GET", .path = path, .query = pq, .nquery = 4,
+		    .done = page_done, .ctx = &pgs[p - 1]};
+		lh_http_submit(rc->http, &pr);
+	}
+	lh_http_run(rc->http);
+	for (int p = 2; p <= pages; p++) {
+		cJSON *part = pgs[p - 1].rows;
+		while (part->child != NULL)
+			cJSON_AddItemToArray(rows, cJSON_DetachItemViaPointer(part, part->child));
+		cJSON_Delete(part);
+	}
+	free(pgs);
+	free(nums);
+out:
+	if (d->errors > errs) {
+		cJSON_Delete(rows);
+		return NULL;
+	}
+	return rows;
+}

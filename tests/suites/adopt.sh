@@ -2,7 +2,8 @@
 # adopt.sh - taking over an existing proxy in one step (issue 9 part 3): against the
 # emulator seeded with 1,000 users, 20 teams and 200 memberships (plus the proxy's own
 # users and the teams' creator memberships), `litehcl adopt` writes import and resource
-# blocks, `plan` then shows 1,220 imports and no other change, `apply` records them and
+# blocks (a membership's team_id and user_id as references to the adopted team and
+# user), `plan` then shows 1,220 imports and no other change, `apply` records them and
 # the next plan says No changes; objects the state manages are skipped, names avoid
 # the configuration's, the file is fmt-clean, and an existing file is not overwritten.
 . "$TOP/tests/lib.sh"
@@ -51,6 +52,10 @@ grep -q 'resource "litellm_user" "user0001_2"' adopted.tf && ok "adopt keeps cle
 	fail "adopt keeps clear of the configuration's names" "$(grep -n 'user0001' adopted.tf | head -3)"
 cp adopted.tf fmt.tf && "$LITEHCL" fmt -check fmt.tf >/dev/null 2>&1 && ok "the written file is fmt-clean" || fail "the written file is fmt-clean" "$("$LITEHCL" fmt -diff fmt.tf | head -20)"
 rm -f fmt.tf
+grep -A5 '^resource "litellm_team_member" "team_0_user0000"' adopted.tf | grep -q 'team_id *= litellm_team.team_0.team_id$' &&
+	grep -A5 '^resource "litellm_team_member" "team_0_user0000"' adopted.tf | grep -q 'user_id *= litellm_user.user0000.user_id$' &&
+	ok "a membership refers to its team's and user's resources" ||
+	fail "a membership refers to its team's and user's resources" "$(grep -A5 '^resource "litellm_team_member"' adopted.tf | head -8)"
 grep -q 'dept = "eng $${x}"' adopted.tf && ok "template sequences in values are escaped" || fail "template sequences in values are escaped" "$(grep -n dept adopted.tf | head -2)"
 "$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
 rc=$?
