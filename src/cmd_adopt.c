@@ -235,7 +235,7 @@ read_all(adopt *ad, lh_rctx *rc)
 				lh_rop_submit(rc, ops[i]);
 		}
 	}
-	lh_http_run(ad->http);
+	lh_rctx_run(rc);
 	for (size_t i = 0; i < ad->n; i++)
 		lh_rop_clear(&ad->v[i].op);
 	free(ops);
