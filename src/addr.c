@@ -132,8 +132,22 @@ parse_key(lh_arena *a, const char *p, const char **end, const char **err)
 	return buf;
 }
 
+static bool parse(lh_arena *a, const char *s, lh_addr *out, const char **err, bool data_ok);
+
 bool
 lh_addr_parse(lh_arena *a, const char *s, lh_addr *out, const char **err)
+{
+	return parse(a, s, out, err, false);
+}
+
+bool
+lh_addr_parse_any(lh_arena *a, const char *s, lh_addr *out, const char **err)
+{
+	return parse(a, s, out, err, true);
+}
+
+static bool
+parse(lh_arena *a, const char *s, lh_addr *out, const char **err, bool data_ok)
 {
 	const char *p = s;
 	size_t n;
@@ -150,9 +164,14 @@ lh_addr_parse(lh_arena *a, const char *s, lh_addr *out, const char **err)
 		return false;
 	}
 	if (n == 4 && strncmp(p, "data", 4) == 0 && p[4] == '.') {
-		*err = "Data resources are not supported: litehcl manages managed resources "
-		    "only.";
-		return false;
+		if (!data_ok) {
+			*err = "A data resource cannot be used here: only managed resources "
+			    "(TYPE.NAME) can.";
+			return false;
+		}
+		out->data = true;
+		p += 5;
+		n = ident(p);
 	}
 	if (n == 0 || p[n] != '.') {
 		*err = "Invalid resource address. " ADDR_SYNTAX;
@@ -234,6 +253,8 @@ static void
 format_into(sbuf *b, const lh_addr *ad)
 {
 	char tmp[32];
+	if (ad->data)
+		sputs(b, "data.");
 	sputs(b, ad->type);
 	sput(b, ".", 1);
 	sputs(b, ad->name);
@@ -291,7 +312,7 @@ lh_addr_format(lh_arena *a, const lh_addr *ad)
 char *
 lh_addr_resource(lh_arena *a, const lh_addr *ad)
 {
-	return lh_arena_printf(a, "%s.%s", ad->type, ad->name);
+	return lh_arena_printf(a, "%s%s.%s", ad->data ? "data." : "", ad->type, ad->name);
 }
 
 bool
@@ -303,7 +324,8 @@ lh_addr_equal(const lh_addr *a, const lh_addr *b)
 bool
 lh_addr_match(const lh_addr *target, const lh_addr *inst)
 {
-	if (strcmp(target->type, inst->type) != 0 || strcmp(target->name, inst->name) != 0)
+	if (target->data != inst->data || strcmp(target->type, inst->type) != 0 ||
+	    strcmp(target->name, inst->name) != 0)
 		return false;
 	if (target->kind == LH_KEY_NONE)
 		return true;
@@ -313,6 +335,8 @@ lh_addr_match(const lh_addr *target, const lh_addr *inst)
 int
 lh_addr_cmp(const lh_addr *a, const lh_addr *b)
 {
+	if (a->data != b->data)
+		return a->data ? -1 : 1;
 	int c = strcmp(a->type, b->type);
 	if (c != 0)
 		return c;

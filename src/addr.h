@@ -26,6 +26,8 @@ typedef struct lh_addr {
 	lh_key_kind kind;	/* which of the index fields is meaningful */
 	long long index;	/* LH_KEY_INT: the index, >= 0 */
 	const char *key;	/* LH_KEY_STR: the key, unescaped (may contain any byte but NUL) */
+	bool data;		/* a data resource: `data.litellm_user.x` (Terraform's mode
+				 * "data"); false for managed resources */
 } lh_addr;
 
 /* Parses s (the whole string, no surrounding space) into *out, strings copied into a.
@@ -34,9 +36,13 @@ typedef struct lh_addr {
  * [INDEX] or ["KEY"]`.  `module.` and `data.` addresses are rejected with a reason
  * saying only root-module managed resources are supported. */
 bool lh_addr_parse(lh_arena *a, const char *s, lh_addr *out, const char **err);
+/* lh_addr_parse that also takes `data.TYPE.NAME[KEY]` (out->data set): for the commands
+ * that read or edit any state entry (state list/show/rm/mv, -target). */
+bool lh_addr_parse_any(lh_arena *a, const char *s, lh_addr *out, const char **err);
 
 /* Returns the canonical spelling of ad (in a): TYPE.NAME, TYPE.NAME[N] or
- * TYPE.NAME["KEY"] with Terraform's escaping of the key. */
+ * TYPE.NAME["KEY"] with Terraform's escaping of the key (a data resource's prefixed
+ * with `data.`). */
 char *lh_addr_format(lh_arena *a, const lh_addr *ad);
 
 /* Writes the canonical spelling into buf (size n, NUL-terminated, truncated if it does
@@ -60,8 +66,9 @@ bool lh_addr_equal(const lh_addr *a, const lh_addr *b);
  * instances). */
 bool lh_addr_match(const lh_addr *target, const lh_addr *inst);
 
-/* Orders instances as Terraform lists them: by type, then name, then key (no key
- * first, then numbers ascending, then strings by byte order).  Returns <0, 0, >0. */
+/* Orders instances as Terraform lists them: data resources first (mode "data" sorts
+ * before "managed"), then by type, then name, then key (no key first, then numbers
+ * ascending, then strings by byte order).  Returns <0, 0, >0. */
 int lh_addr_cmp(const lh_addr *a, const lh_addr *b);
 
 #endif

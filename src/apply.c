@@ -681,6 +681,11 @@ lh_apply(lh_run *r)
 			if (depth[k] != d)
 				continue;
 			lh_resource *res = r->cfg->resources[k];
+			if (res->data) {
+				/* read what could not be read during plan (refresh.c) */
+				lh_run_read_data(r, res);
+				continue;
+			}
 			size_t first = nw;
 			bool reeval = false;
 			for (size_t i = 0; i < p->n; i++) {
@@ -826,7 +831,7 @@ config_json(lh_config *cfg)
 		const lh_resource *res = cfg->resources[i];
 		cJSON *x = cJSON_CreateObject(), *ex = cJSON_CreateObject();
 		put(x, "address", cJSON_CreateString(res->addr));
-		put(x, "mode", cJSON_CreateString("managed"));
+		put(x, "mode", cJSON_CreateString(res->data ? "data" : "managed"));
 		put(x, "type", cJSON_CreateString(res->type));
 		put(x, "name", cJSON_CreateString(res->name));
 		put(x, "provider_config_key", cJSON_CreateString("litellm"));
@@ -963,6 +968,7 @@ lh_run_plan_to_json(const lh_run *r)
 	}
 	put(j, "changes", cs);
 	put(j, "noops", noops);
+	put(j, "data_sources", lh_run_data_to_json(r));
 	if (r->cfg != NULL) {
 		put(j, "tf_configuration", config_json(r->cfg));
 		put(j, "tf_variables", variables_json(r->cfg));
@@ -1135,6 +1141,8 @@ lh_run_plan_from_json(lh_run *r, const cJSON *j)
 			lh_plan_output_partial(p, um);
 	}
 	lh_plan_finish(p);
+	if (!lh_run_data_from_json(r, cJSON_GetObjectItemCaseSensitive(j, "data_sources")))
+		goto bad;
 	return true;
 bad:
 	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",

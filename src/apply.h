@@ -26,6 +26,14 @@
 #include "resource.h"
 #include "state.h"
 
+/* Why a data source is read during apply instead of during plan (Terraform's
+ * action_reason for "read" changes). */
+typedef enum {
+	LH_READ_NOW,			/* read during plan (or not a data source) */
+	LH_READ_CONFIG_UNKNOWN,		/* read_because_config_unknown */
+	LH_READ_DEPENDENCY_PENDING	/* read_because_dependency_pending */
+} lh_data_read;
+
 /* One resource instance known to the run, from the configuration and/or the state. */
 typedef struct lh_rec {
 	char *addr;			/* canonical address (arena) */
@@ -54,6 +62,7 @@ typedef struct lh_rec {
 	lh_instance *reeval;		/* apply: its instance evaluated again (apply.c) */
 	cJSON *sens_digest;		/* saved plan: {arg:"salt:sha256"} of sensitive planned
 					 * values, checked when they are evaluated again (owned) */
+	lh_data_read deferred;		/* a data source read during apply, and why */
 } lh_rec;
 
 typedef void (*lh_progress_fn)(void *ctx, const char *addr, const char *type,
@@ -128,6 +137,24 @@ bool lh_refresh(lh_run *r);
  * *gone tells "no such object" from an error (diagnostic added). */
 cJSON *lh_refresh_read_one(lh_run *r, const lh_rtype *rt, const char *addr, const char *id,
     bool lookup, bool *gone);
+
+/* Data sources (refresh.c).  lh_run_plan reads each data block's instances as it
+ * reaches them in dependency order, or marks them deferred (rec->deferred) when their
+ * arguments are not known yet or what they depend on has changes pending; apply reads
+ * the deferred ones of res with this once res's dependencies are applied, recording
+ * them in the state.  False after error diagnostics (the records are marked failed). */
+bool lh_run_read_data(lh_run *r, lh_resource *res);
+/* The deferred data reads of the plan (sorted by address), for rendering. */
+lh_rec **lh_run_deferred_reads(const lh_run *r, size_t *n);
+/* Records the data sources read during the run in the state, and drops those no longer
+ * configured (what Terraform's refreshed state holds).  Apply calls it before applying. */
+void lh_run_store_data(lh_run *r);
+/* The data sources of a saved plan: those read during plan with their values, those to
+ * read during apply with their known arguments ({"read": [...], "deferred": [...]}). */
+cJSON *lh_run_data_to_json(const lh_run *r);
+/* Back from a saved plan (after lh_run_plan_from_json made r->plan): records and
+ * r->plan->reads.  False when the entry is malformed. */
+bool lh_run_data_from_json(lh_run *r, const cJSON *j);
 
 /* moves.c: applies the configuration's moved blocks to r->st in memory (*moved_any
  * tells whether anything moved); lh_refresh calls it before reading. */

@@ -95,6 +95,7 @@ verb(const char *ev)
 	if (strcmp(ev, "update") == 0) return "Modifying...";
 	if (strcmp(ev, "delete") == 0) return "Destroying...";
 	if (strcmp(ev, "refresh") == 0) return "Refreshing state...";
+	if (strcmp(ev, "read") == 0) return "Reading...";
 	if (strcmp(ev, "import_prepare") == 0) return "Preparing import...";
 	if (strcmp(ev, "import") == 0) return "Importing...";
 	if (strcmp(ev, "import_done") == 0) return "Import complete";
@@ -132,11 +133,17 @@ progress_print(const lh_cmd_out *o, const char *addr, const char *type, const ch
 			t = "refresh_complete";
 			msg = "Refresh complete";
 		} else if (strcmp(ev, "create") == 0 || strcmp(ev, "update") == 0 ||
-		    strcmp(ev, "delete") == 0) {
+		    strcmp(ev, "delete") == 0 || strcmp(ev, "read") == 0) {
 			t = "apply_start";
 			cJSON_AddStringToObject(hook, "action", strcmp(ev, "create") == 0 ? "create" :
-			    strcmp(ev, "update") == 0 ? "update" : "delete");
+			    strcmp(ev, "update") == 0 ? "update" : ev[0] == 'r' ? "read" : "delete");
 			msg = verb(ev);
+		} else if (strcmp(ev, "read_done") == 0) {
+			t = "apply_complete";
+			cJSON_AddStringToObject(hook, "action", "read");
+			snprintf(buf, sizeof buf, "Read complete after %lds", s);
+			msg = buf;
+			cJSON_AddNumberToObject(hook, "elapsed_seconds", s);
 		} else if (strstr(ev, "_errored") != NULL) {
 			t = "apply_errored";
 			const char *a = ev[0] == 'c' ? "create" : ev[0] == 'u' ? "update" : "delete";
@@ -179,6 +186,9 @@ progress_print(const lh_cmd_out *o, const char *addr, const char *type, const ch
 		printf("%s%s: Modifications complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);
 	else if (strcmp(ev, "delete_done") == 0)
 		printf("%s%s: Destruction complete after %lds%s\n", bold, addr, s, reset);
+	else if (strcmp(ev, "read_done") == 0)
+		printf("%s%s: Read complete after %lds%s%s%s%s\n", bold, addr, s, id ? " [id=" : "",
+		    id ? id : "", id ? "]" : "", reset);
 	else if (id != NULL && strcmp(ev, "create") != 0)
 		printf("%s%s: %s [id=%s]%s\n", bold, addr, verb(ev), id, reset);
 	else
@@ -586,9 +596,10 @@ confirm(int kind, bool input, bool refresh_only)
 static void
 store_refreshed(lh_run *r)
 {
+	lh_run_store_data(r);
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
-		if (!x->in_state || !x->refreshed)
+		if (!x->in_state || !x->refreshed || x->id.data)
 			continue;
 		if (x->have == NULL) {
 			lh_state_remove(r->st, &x->id);
@@ -906,10 +917,12 @@ run(int kind, int argc, char **argv)
 	}
 	/* with -auto-approve Terraform goes straight from "Plan: ..." to the first
 	 * "Creating..." line */
-	if (planfile == NULL)
+	if (planfile == NULL) {
 		store_refreshed(&r);
-	else
+	} else {
 		store_drift(&r);
+		lh_run_store_data(&r);
+	}
 	interrupts = 0;
 	fflush(stdout);
 	bool ok = r.plan->mode == LH_PLAN_REFRESH_ONLY ? true : lh_apply(&r);

@@ -127,8 +127,16 @@ lh_cmd_show(int argc, char **argv)
 		 * (with expressions) and the input variables */
 		if (!lh_run_plan_add_noops(&r, plan))
 			goto fail;
+		/* the data sources read during plan are part of its prior state (Terraform),
+		 * in this read-only copy only */
+		for (size_t i = 0; i < r.nrecs; i++) {
+			lh_rec *x = r.recs[i];
+			if (x->id.data && x->refreshed && x->have != NULL)
+				lh_state_set(st, &x->id, cJSON_Duplicate(x->have, 1), NULL, NULL);
+		}
 		doc = state_doc(st);
-		cJSON *pj = lh_render_plan_json(r.plan, lh_state_existed(st) ? doc : NULL, &ro);
+		cJSON *pj = lh_render_plan_json(r.plan, lh_state_existed(st) ||
+		    lh_state_count(st) > 0 ? doc : NULL, &ro);
 		cJSON *tc = cJSON_GetObjectItemCaseSensitive(plan, "tf_configuration");
 		cJSON *cfg = cJSON_GetObjectItemCaseSensitive(pj, "configuration");
 		if (cJSON_IsObject(tc) && cJSON_IsObject(cfg))

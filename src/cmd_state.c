@@ -36,7 +36,7 @@ static bool
 parse_addr(lh_arena *a, const char *s, lh_addr *out, lh_diags *d)
 {
 	const char *err = NULL;
-	if (lh_addr_parse(a, s, out, &err))
+	if (lh_addr_parse_any(a, s, out, &err))
 		return true;
 	lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid address", "%s: %s", s, err);
 	return false;
@@ -201,6 +201,13 @@ do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 	lh_addr from, to;
 	if (!parse_addr(a, pos[0], &from, d) || !parse_addr(a, pos[1], &to, d))
 		return 1;
+	if (from.data != to.data) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid state move request",
+		    "Cannot move %s to %s: a managed resource can be moved only to a managed "
+		    "resource address, and a data resource only to a data resource address.",
+		    pos[0], pos[1]);
+		return 1;
+	}
 	char *from_res = lh_addr_resource(a, &from), *to_res = lh_addr_resource(a, &to);
 	/* the instances the source names: `a.b` with a no-key instance is that instance
 	 * (so `state mv a.b a.c[1]` works); otherwise every instance of the resource */

@@ -228,6 +228,15 @@ lh_config_resource(lh_config *cfg, const char *type, const char *name)
 	return i < 0 ? NULL : cfg->priv->decl[i];
 }
 
+lh_resource *
+lh_config_data(lh_config *cfg, const char *type, const char *name)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "data.%s.%s", type, name);
+	long i = find_res_idx(cfg, buf);
+	return i < 0 ? NULL : cfg->priv->decl[i];
+}
+
 lh_var_input *
 lh_config_var_inputs(lh_arena *a, const struct lh_strlist *l, int var_file_opt, size_t *n)
 {
@@ -429,9 +438,29 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		return NULL;
 	}
 	if (strcmp(name, "data") == 0) {
-		derr(ev->d, src, s, e, ev->context, "Reference to undeclared resource",
-		    "Data sources are not supported by litehcl; only managed resources of the supported types (%s) can be referenced.", lh_rtype_list_text());
-		return NULL;
+		/* data.TYPE.NAME: the evaluator hands over the step naming the block (its
+		 * object is data.TYPE), see lh_eval_walk_refs */
+		const lh_node *ts = step != NULL && step->kind == LH_AST_GETATTR &&
+		    step->u.getattr.obj->kind == LH_AST_GETATTR ? step->u.getattr.obj : NULL;
+		if (ts == NULL || ts->u.getattr.obj != root) {
+			derr(ev->d, src, s, e, ev->context, "Invalid reference",
+			    "A reference to a data source must be followed by at least two attribute access operations, specifying the data source type and name.");
+			return NULL;
+		}
+		const char *dtype = ts->u.getattr.name, *dname = step->u.getattr.name;
+		lh_resource *r = lh_config_data(cfg, dtype, dname);
+		if (r == NULL) {
+			derr(ev->d, src, s, step->end, ev->context, "Reference to undeclared resource",
+			    "A data resource \"%s\" \"%s\" has not been declared in the root module.", dtype, dname);
+			return NULL;
+		}
+		*consumed = true;
+		if (sc->res == r) {
+			derr(ev->d, src, s, step->end, ev->context, "Self-referential block",
+			    "Configuration for %s may not refer to itself.", r->addr);
+			return NULL;
+		}
+		return resource_value(cfg, r);
 	}
 	if (strcmp(name, "module") == 0) {
 		derr(ev->d, src, s, e, ev->context, "Reference to undeclared module",
@@ -774,6 +803,18 @@ dep_ref(void *ctx, const lh_node *root, const lh_node *step)
 	if (step == NULL || step->kind != LH_AST_GETATTR)
 		return;
 	const char *attr = step->u.getattr.name;
+	if (strcmp(name, "data") == 0) {
+		const lh_node *ts = step->u.getattr.obj;
+		if (ts->kind != LH_AST_GETATTR || ts->u.getattr.obj != root)
+			return;
+		lh_resource *r = lh_config_data(c->cfg, ts->u.getattr.name, attr);
+		if (r == NULL)
+			return;
+		c->any_res = true;
+		if (r != c->self)
+			dep_add(c, r->addr);
+		return;
+	}
 	if (strcmp(name, "local") == 0) {
 		long i = find_local(c->cfg, attr);
 		if (i < 0)
@@ -1446,7 +1487,38 @@ static void
 parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 {
 	static const char *const blocks[] = {"precondition", "postcondition", NULL};
-	check_body(cfg, lb->u.block.body, lifecycle_attrs, blocks, r->context, d);
+	if (r->data) {
+		/* Terraform: only the conditions apply to data resources */
+		for (size_t i = 0; i < lb->u.block.body->u.body.n; i++) {
+			const lh_node *it = lb->u.block.body->u.body.items[i];
+			if (it->kind != LH_AST_ATTR)
+				continue;
+			bool known = false;
+			for (size_t k = 0; lifecycle_attrs[k] != NULL; k++)
+				known = known || strcmp(lifecycle_attrs[k], it->u.attr.name) == 0;
+			if (known)
+				derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, r->context,
+				    "Invalid data resource lifecycle argument",
+				    "The lifecycle argument \"%s\" is defined only for managed resources (\"resource\" blocks), and is not valid for data resources.",
+				    it->u.attr.name);
+			else
+				derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, r->context,
+				    "Unsupported argument", "An argument named \"%s\" is not expected here.",
+				    it->u.attr.name);
+		}
+		static const char *const no_attrs[] = {NULL};
+		lh_node blocks_only = *lb->u.block.body;
+		blocks_only.u.body.n = 0;
+		blocks_only.u.body.items = lh_arena_alloc(cfg->a, (lb->u.block.body->u.body.n + 1) *
+		    sizeof *blocks_only.u.body.items);
+		for (size_t i = 0; i < lb->u.block.body->u.body.n; i++)
+			if (lb->u.block.body->u.body.items[i]->kind != LH_AST_ATTR)
+				blocks_only.u.body.items[blocks_only.u.body.n++] =
+				    lb->u.block.body->u.body.items[i];
+		check_body(cfg, &blocks_only, no_attrs, blocks, r->context, d);
+	} else {
+		check_body(cfg, lb->u.block.body, lifecycle_attrs, blocks, r->context, d);
+	}
 	for (size_t i = 0; i < lb->u.block.body->u.body.n; i++) {
 		const lh_node *cb = lb->u.block.body->u.body.items[i];
 		if (cb->kind != LH_AST_BLOCK)
@@ -1465,6 +1537,8 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 			l->post[l->npost++] = cb;
 		}
 	}
+	if (r->data)
+		return;
 	const lh_node *at;
 	if ((at = body_attr(lb->u.block.body, "prevent_destroy")) != NULL)
 		literal_bool(cfg, at, r->context, d, &r->lifecycle.prevent_destroy);
@@ -1505,13 +1579,20 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 }
 
 static void
-load_resource(lh_config *cfg, const lh_node *b, lh_diags *d)
+load_resource(lh_config *cfg, const lh_node *b, bool data, lh_diags *d)
 {
 	struct lh_config_priv *p = cfg->priv;
-	if (!want_labels(b, 2, "resource", d))
+	if (!want_labels(b, 2, data ? "data" : "resource", d))
 		return;
 	const lh_label *tl = &b->u.block.labels[0], *nl = &b->u.block.labels[1];
 	const lh_schema *s = lh_schema_find(tl->text);
+	if (data && (s == NULL || s->data_keys == NULL)) {
+		derr(d, b->src, tl->start, tl->end, NULL, "Invalid data source",
+		    "The provider %s does not support data source \"%s\". Supported data sources: %s.",
+		    cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE, tl->text,
+		    lh_rtype_data_list_text());
+		return;
+	}
 	if (s == NULL) {
 		derr(d, b->src, tl->start, tl->end, NULL, "Invalid resource type",
 		    "The provider %s does not support resource type \"%s\". Supported resource types: %s.",
@@ -1527,16 +1608,17 @@ load_resource(lh_config *cfg, const lh_node *b, lh_diags *d)
 	lh_resource *r = lh_arena_alloc(cfg->a, sizeof *r);
 	r->type = tl->text;
 	r->name = nl->text;
-	r->addr = lh_arena_printf(cfg->a, "%s.%s", r->type, r->name);
+	r->data = data;
+	r->addr = lh_arena_printf(cfg->a, "%s%s.%s", data ? "data." : "", r->type, r->name);
 	r->schema = s;
 	r->block = b;
 	r->context = block_context(cfg->a, b);
 	long prev = find_res_idx(cfg, r->addr);
 	if (prev >= 0) {
 		derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
-		    lh_arena_printf(cfg->a, "Duplicate resource \"%s\" configuration", r->type),
-		    "A %s resource named \"%s\" was already declared at %s. Resource names must be unique per type in each module.",
-		    r->type, r->name, decl_pos(cfg->a, p->decl[prev]->block));
+		    lh_arena_printf(cfg->a, "Duplicate %s \"%s\" configuration", data ? "data" : "resource", r->type),
+		    "A %s %s named \"%s\" was already declared at %s. Resource names must be unique per type in each module.",
+		    r->type, data ? "data resource" : "resource", r->name, decl_pos(cfg->a, p->decl[prev]->block));
 		return;
 	}
 	const lh_node *body = b->u.block.body;
@@ -1982,15 +2064,25 @@ order_resources(lh_config *cfg, lh_diags *d)
 					const lh_node *x = e->u.tuple.items[k];
 					lh_addr ad;
 					lh_resource *t = NULL;
-					if (node_addr(cfg->a, x, &ad, true))
+					const lh_node *dx = x->kind == LH_AST_INDEX ? x->u.index.obj : x;
+					if (dx->kind == LH_AST_GETATTR && dx->u.getattr.obj->kind == LH_AST_GETATTR &&
+					    dx->u.getattr.obj->u.getattr.obj->kind == LH_AST_VAR &&
+					    strcmp(dx->u.getattr.obj->u.getattr.obj->u.var.name, "data") == 0)
+						t = lh_config_data(cfg, dx->u.getattr.obj->u.getattr.name,
+						    dx->u.getattr.name);
+					else if (node_addr(cfg->a, x, &ad, true))
 						t = lh_config_resource(cfg, ad.type, ad.name);
 					if (t == NULL) {
 						derr(d, x->src, x->start, x->end, r->context, "Invalid depends_on reference",
 						    "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object, and the object must be declared in this configuration.");
 						continue;
 					}
-					if (t != r)
+					if (t != r) {
 						dep_add(&c, t->addr);
+						r->depends_on = GROW1(cfg->a, r->depends_on, r->ndepends_on,
+						    sizeof *r->depends_on);
+						r->depends_on[r->ndepends_on++] = t->addr;
+					}
 				}
 			}
 		}
@@ -2053,7 +2145,7 @@ order_resources(lh_config *cfg, lh_diags *d)
 }
 
 static const char *const top_blocks[] = {"terraform", "provider", "variable", "locals",
-	"output", "resource", "import", "moved", "removed", "check", NULL};
+	"output", "resource", "data", "import", "moved", "removed", "check", NULL};
 
 lh_config *
 lh_config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars,
@@ -2361,8 +2453,8 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 				load_output(cfg, it, d);
 			else if (strcmp(t, "provider") == 0)
 				load_provider(cfg, it, d);
-			else if (strcmp(t, "resource") == 0)
-				load_resource(cfg, it, d);
+			else if (strcmp(t, "resource") == 0 || strcmp(t, "data") == 0)
+				load_resource(cfg, it, t[0] == 'd', d);
 			else if (strcmp(t, "import") == 0)
 				load_import(cfg, it, d);
 			else if (strcmp(t, "moved") == 0)
@@ -2374,7 +2466,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			else {
 				const char *sug = lh_eval_suggest(t, top_blocks);
 				derr(d, it->src, it->u.block.type_start, it->u.block.type_end, NULL, "Unsupported block type",
-				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, import, moved, removed, check.",
+				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, data, import, moved, removed, check.",
 				    t, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 			}
 		}
@@ -2439,6 +2531,63 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 
 static const char *const meta_args[] = {"count", "for_each", "depends_on", "provider", NULL};
 
+static bool
+is_data_key(const lh_schema *s, const char *name)
+{
+	for (size_t i = 0; s->data_keys != NULL && s->data_keys[i] != NULL; i++)
+		if (strcmp(s->data_keys[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* `user_id, user_email` as the SDK's ExactlyOneOf messages list them: sorted. */
+static const char *
+data_keys_text(lh_arena *a, const lh_schema *s)
+{
+	size_t n = 0;
+	while (s->data_keys[n] != NULL)
+		n++;
+	const char **v = lh_arena_alloc(a, (n + 1) * sizeof *v);
+	memcpy(v, s->data_keys, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_str);
+	char *t = lh_arena_strdup(a, "");
+	for (size_t i = 0; i < n; i++)
+		t = lh_arena_printf(a, "%s%s%s", t, i ? "," : "", v[i]);
+	return t;
+}
+
+/* A data block looks its object up by exactly one of the type's data_keys: two
+ * written is an error at the second, none at the block. */
+static bool
+check_data_keys(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
+{
+	const lh_arg_range *first = NULL;
+	bool ok = true;
+	for (size_t i = 0; i < rp->nranges; i++) {
+		if (!is_data_key(r->schema, rp->ranges[i].name))
+			continue;
+		if (first == NULL) {
+			first = &rp->ranges[i];
+			continue;
+		}
+		const lh_arg_range *ar = &rp->ranges[i];
+		bool order = strcmp(first->name, ar->name) < 0;
+		derr(d, ar->src, ar->name_start, ar->name_end, r->context, "Invalid combination of arguments",
+		    "\"%s\": only one of `%s` can be specified, but `%s,%s` were specified: %s looks its object up by one of them.",
+		    ar->name, data_keys_text(cfg->a, r->schema), order ? first->name : ar->name,
+		    order ? ar->name : first->name, r->addr);
+		ok = false;
+	}
+	if (first == NULL) {
+		derr(d, r->block->src, r->block->u.block.open, r->block->u.block.open + 1, r->context,
+		    "Invalid combination of arguments",
+		    "\"%s\": one of `%s` must be specified: %s looks its object up by one of them.",
+		    r->schema->data_keys[0], data_keys_text(cfg->a, r->schema), r->addr);
+		ok = false;
+	}
+	return ok;
+}
+
 /* Checks the arguments written in r's body against the schema, once. */
 static bool
 check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
@@ -2454,7 +2603,7 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 	rp->kattr = lh_arena_alloc(a, s->n * sizeof *rp->kattr);
 	rp->arg_expr = lh_arena_alloc(a, s->n * sizeof *rp->arg_expr);
 	for (size_t i = 0; i < s->n; i++)
-		if (s->attrs[i].mode != LH_ATTR_COMPUTED) {
+		if (r->data ? is_data_key(s, s->attrs[i].name) : s->attrs[i].mode != LH_ATTR_COMPUTED) {
 			rp->kattr[rp->nkeys] = &s->attrs[i];
 			rp->keys[rp->nkeys++] = s->attrs[i].name;
 		}
@@ -2472,14 +2621,15 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 			continue;
 		const lh_attr *at = lh_schema_attr(s, nm);
 		if (at == NULL) {
-			const char *sug = lh_eval_suggest(nm, lh_schema_arg_names(a, s));
+			const char *sug = lh_eval_suggest(nm, r->data ? (const char *const *)s->data_keys :
+			    lh_schema_arg_names(a, s));
 			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, r->context, "Unsupported argument",
 			    "An argument named \"%s\" is not expected here.%s%s%s", nm,
 			    sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 			ok = false;
 			continue;
 		}
-		if (at->mode == LH_ATTR_COMPUTED) {
+		if (r->data ? !is_data_key(s, nm) : at->mode == LH_ATTR_COMPUTED) {
 			derr(d, it->src, it->u.attr.name_start, it->u.attr.name_end, r->context, "Value for unconfigurable attribute",
 			    "Can't configure a value for \"%s\": its value will be decided automatically based on the result of applying this configuration.", nm);
 			ok = false;
@@ -2496,7 +2646,9 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		ar->start = it->u.attr.expr->start;
 		ar->end = it->u.attr.expr->end;
 	}
-	for (size_t k = 0; k < rp->nkeys; k++)
+	if (r->data)
+		ok = check_data_keys(cfg, r, rp, d) && ok;
+	for (size_t k = 0; k < rp->nkeys && !r->data; k++)
 		if (rp->kattr[k]->mode == LH_ATTR_REQUIRED && rp->arg_expr[k] == NULL) {
 			derr(d, r->block->src, r->block->u.block.open, r->block->u.block.open + 1, r->context,
 			    "Missing required argument",
@@ -2679,7 +2831,7 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 		}
 		/* A required argument set to null (literally, or through a variable that
 		 * defaults to null) is as missing as an absent one. */
-		if (at->mode == LH_ATTR_REQUIRED && lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+		if (at->mode == LH_ATTR_REQUIRED && !r->data && lh_val_is_null(c) && !lh_val_is_unknown(c)) {
 			derr(d, e->src, e->start, e->end, r->context, "Missing required argument",
 			    "The argument \"%s\" is required, but no definition was found.", at->name);
 			ok = false;
@@ -2711,6 +2863,26 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 		}
 		vals[k] = c;
 	}
+	if (ok && r->data) {
+		/* an argument written but null (a variable without a value) counts as unset */
+		size_t set = 0;
+		for (size_t k = 0; k < rp->nkeys; k++)
+			if (!lh_val_is_null(vals[k]) || lh_val_is_unknown(vals[k]))
+				set++;
+		const lh_arg_range *ar = NULL;
+		for (size_t i = 0; i < rp->nranges && ar == NULL; i++)
+			if (is_data_key(r->schema, rp->ranges[i].name))
+				ar = &rp->ranges[i];
+		/* none written at all was reported by check_data_keys */
+		if (set == 0 && ar != NULL) {
+			derr(d, ar ? ar->src : r->block->src, ar ? ar->start : r->block->u.block.open,
+			    ar ? ar->end : r->block->u.block.open + 1, r->context, "Invalid combination of arguments",
+			    "\"%s\": one of `%s` must be specified: %s looks its object up by one of them, and %s is null.",
+			    ar ? ar->name : r->schema->data_keys[0], data_keys_text(a, r->schema), r->addr,
+			    ar ? ar->name : r->schema->data_keys[0]);
+			ok = false;
+		}
+	}
 	if (!ok)
 		return NULL;
 	lh_instance *in = lh_arena_alloc(a, sizeof *in);
@@ -2727,6 +2899,7 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	in->id.type = r->type;
 	in->id.name = r->name;
 	in->id.kind = LH_KEY_NONE;
+	in->id.data = r->data;
 	scope *sc = ev->ctx;
 	in->count_index = sc->count_index;
 	in->each_key = sc->each_key;
@@ -3140,7 +3313,7 @@ check_types(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 			continue;
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++)
-			if (all[i]->res->schema == ts[t])
+			if (all[i]->res->schema == ts[t] && !all[i]->res->data)
 				mine[k++] = all[i];
 		ts[t]->check_config(cfg->a, mine, k, d);
 	}

@@ -62,10 +62,12 @@ typedef struct lh_arg_range {
 
 typedef enum { LH_EXPAND_ONE, LH_EXPAND_COUNT, LH_EXPAND_FOR_EACH } lh_expand_mode;
 
-/* One resource block. */
+/* One resource block, or one data block (data: Terraform's data resource, read and
+ * never changed; its arguments are the type's data_keys, resource.h). */
 typedef struct lh_resource {
 	const char *type, *name;	/* "litellm_user", "dev" */
-	const char *addr;		/* "litellm_user.dev" */
+	const char *addr;		/* "litellm_user.dev", "data.litellm_user.dev" */
+	bool data;			/* a data block */
 	const lh_schema *schema;
 	const lh_node *block;		/* the LH_AST_BLOCK */
 	const char *context;		/* `resource "litellm_user" "dev"` for diagnostics */
@@ -75,6 +77,8 @@ typedef struct lh_resource {
 	const char **deps;		/* resource addresses it depends on (references and
 					 * depends_on), sorted, no duplicates */
 	size_t ndeps;
+	const char **depends_on;	/* those named by depends_on, in order */
+	size_t ndepends_on;
 } lh_resource;
 
 /* One expanded resource instance. */
@@ -277,5 +281,7 @@ lh_node *lh_config_json_parse(lh_arena *a, const lh_source *src, lh_diags *d);
 
 /* The resource at address "litellm_user.NAME" (no index), or NULL. */
 lh_resource *lh_config_resource(lh_config *cfg, const char *type, const char *name);
+/* The data block at address "data.TYPE.NAME", or NULL. */
+lh_resource *lh_config_data(lh_config *cfg, const char *type, const char *name);
 
 #endif

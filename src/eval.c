@@ -510,11 +510,32 @@ eval_root(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 	return NULL;
 }
 
+/* e is data.TYPE.NAME: a GETATTR over a GETATTR over the root "data". */
+static bool
+is_data_ref(const lh_node *e)
+{
+	if (e->kind != LH_AST_GETATTR)
+		return false;
+	const lh_node *t = e->u.getattr.obj;
+	return t->kind == LH_AST_GETATTR && t->u.getattr.obj->kind == LH_AST_VAR &&
+	    strcmp(t->u.getattr.obj->u.var.name, "data") == 0;
+}
+
 static lh_value *
 eval_step(lh_eval *ev, const lh_node *e)
 {
 	const lh_node *obj = e->kind == LH_AST_GETATTR ? e->u.getattr.obj : e->u.index.obj;
 	lh_value *v;
+	if (is_data_ref(e)) {
+		/* data.TYPE.NAME: the lookup answers the two steps at once (a data
+		 * resource is named by both), see lh_eval_walk_refs */
+		bool consumed;
+		v = eval_root(ev, obj->u.getattr.obj, e, &consumed);
+		if (v == NULL || consumed)
+			return v;
+		v = apply_step(ev, obj, v);
+		return v == NULL ? NULL : apply_step(ev, e, v);
+	}
 	if (obj->kind == LH_AST_VAR) {
 		bool consumed;
 		v = eval_root(ev, obj, e, &consumed);
@@ -1701,7 +1722,11 @@ walk(const lh_node *e, const walk_names *bound,
 			fn(ctx, e, NULL);
 		break;
 	case LH_AST_GETATTR:
-		if (e->u.getattr.obj->kind == LH_AST_VAR) {
+		if (is_data_ref(e)) {
+			const lh_node *root = e->u.getattr.obj->u.getattr.obj;
+			if (!walk_bound(bound, root->u.var.name))
+				fn(ctx, root, e);
+		} else if (e->u.getattr.obj->kind == LH_AST_VAR) {
 			if (!walk_bound(bound, e->u.getattr.obj->u.var.name))
 				fn(ctx, e->u.getattr.obj, e);
 		} else {

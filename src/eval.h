@@ -32,6 +32,8 @@ typedef struct lh_binding {
  * after adding an error diagnostic.  *consumed is set to true when the value returned
  * is the value of step, false when it is the value of root alone (the evaluator then
  * applies step itself). */
+/* The root "data" is the exception: for data.TYPE.NAME, step is the NAME step (its
+ * object is the TYPE step over root), and consumed means the value of that. */
 typedef lh_value *(*lh_eval_lookup_fn)(lh_eval *ev, const lh_node *root,
     const lh_node *step, bool *consumed);
 
@@ -63,7 +65,9 @@ lh_value *lh_eval_expr_as(lh_eval *ev, const lh_node *e, const lh_type *t);
 
 /* Calls fn(ev_ctx, root, step) for every reference root in e (without evaluating
  * anything), including inside templates, for expressions and calls.  Names bound by
- * for expressions inside e are skipped. */
+ * for expressions inside e are skipped.  A data resource reference data.TYPE.NAME
+ * comes with step = the NAME step (whose object is the TYPE step), as the evaluator
+ * hands it to the lookup too: the two together name the block. */
 void lh_eval_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_node *root,
     const lh_node *step), void *ctx);
 

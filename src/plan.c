@@ -535,6 +535,9 @@ lh_plan_free(lh_plan *p)
 		free_change(&p->changes[i]);
 	for (size_t i = 0; i < p->ndrift; i++)
 		free_change(&p->drift[i]);
+	for (size_t i = 0; i < p->nreads; i++)
+		free_change(&p->reads[i]);
+	free(p->reads);
 	for (size_t i = 0; i < p->noutputs; i++) {
 		free((char *)p->outputs[i].name);
 		cJSON_Delete(p->outputs[i].before);

@@ -92,6 +92,10 @@ typedef struct lh_change {
 	const char **deps;	/* from the slot */
 	size_t ndeps;
 	size_t slot;		/* index of the slot it came from */
+	int read;		/* lh_plan.reads only: a data source read during apply because
+				 * its configuration is not known yet (1) or what it depends on
+				 * has changes pending (2); action is LH_ACT_NOOP, before NULL,
+				 * after its known arguments */
 } lh_change;
 
 /* A change to a root output value. */
@@ -114,6 +118,9 @@ typedef struct lh_plan {
 	size_t n;
 	lh_change *drift;	/* objects changed outside: update or delete, sorted */
 	size_t ndrift;
+	lh_change *reads;	/* data sources read during apply (Terraform's "<= read"),
+				 * sorted; filled by the run (refresh.c), freed here */
+	size_t nreads;
 	lh_output_change *outputs;	/* sorted by name */
 	size_t noutputs;
 	int add, change, destroy, import;	/* Plan: summary counts */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "render.h"
 #include "schema.h"
@@ -530,6 +531,12 @@ lh_refresh(lh_run *r)
 		rec->in_state = true;
 		rec->prior = cJSON_Duplicate(si->attributes, 1);
 		rec->prior_sensitive = lh_run_sensitive_set(si->sensitive_attributes);
+		if (si->addr.data) {
+			/* a data source is read when the plan reaches it (lh_run_plan) */
+			rec->res = r->cfg ? lh_config_data(r->cfg, si->addr.type, si->addr.name) : NULL;
+			rec->have = cJSON_Duplicate(si->attributes, 1);
+			continue;
+		}
 		if (r->cfg != NULL)
 			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
 		rec->moved_from = lh_run_moved_from(r, rec->addr);
@@ -837,6 +844,390 @@ res_targeted(lh_run *r, const char *resaddr, const char **set, size_t nset)
 	return false;
 }
 
+/* ---- data sources ----
+ * A data block's instances are read when the plan reaches them in dependency order, so
+ * that what refers to them sees the server's values.  A read waits for apply (Terraform's
+ * "<= read") when an argument is not known yet, or when what it depends on has changes
+ * pending: anything named by depends_on (transitively, as Terraform), and - beyond
+ * Terraform, which would read now and fail - a referenced resource about to be created
+ * or replaced, whose object does not exist yet. */
+
+/* The resource (or data block) at address "TYPE.NAME" / "data.TYPE.NAME", or NULL. */
+static lh_resource *
+res_by_addr(lh_config *cfg, const char *addr)
+{
+	bool data = strncmp(addr, "data.", 5) == 0;
+	const char *t = data ? addr + 5 : addr;
+	const char *dot = strchr(t, '.');
+	if (dot == NULL)
+		return NULL;
+	char type[256];
+	snprintf(type, sizeof type, "%.*s", (int)(dot - t), t);
+	return data ? lh_config_data(cfg, type, dot + 1) : lh_config_resource(cfg, type, dot + 1);
+}
+
+/* True when an instance of res has a change planned: any change (strict), or only a
+ * create, replacement or deletion (its object is not the one there now). */
+static bool
+res_pending(lh_run *r, const lh_resource *res, bool strict)
+{
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (x->res != res)
+			continue;
+		if (res->data) {
+			if (x->inst != NULL && x->deferred != LH_READ_NOW)
+				return true;
+			continue;
+		}
+		if (x->inst == NULL) {
+			if (x->prior != NULL && !x->forget)
+				return true;	/* to be deleted */
+			continue;
+		}
+		lh_plan_slot s;
+		slot_of(r, x, &s);
+		cJSON *idx = index_json(&x->id);
+		s.index = idx;
+		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
+		lh_action act = p->n == 1 ? p->changes[0].action : LH_ACT_NOOP;
+		bool imp = p->n == 1 && p->changes[0].import_id != NULL;
+		lh_plan_free(p);
+		cJSON_Delete(idx);
+		if (act == LH_ACT_CREATE || act == LH_ACT_REPLACE || act == LH_ACT_DELETE || imp ||
+		    (strict && act != LH_ACT_NOOP))
+			return true;
+	}
+	return false;
+}
+
+/* depends_on of res, transitively through what those depend on (Terraform). */
+static bool
+depends_on_pending(lh_run *r, const lh_resource *res, int depth)
+{
+	for (size_t i = 0; i < res->ndepends_on && depth < 64; i++) {
+		lh_resource *t = res_by_addr(r->cfg, res->depends_on[i]);
+		if (t == NULL)
+			continue;
+		if (res_pending(r, t, true))
+			return true;
+		for (size_t k = 0; k < t->ndeps; k++) {
+			lh_resource *u = res_by_addr(r->cfg, t->deps[k]);
+			if (u != NULL && res_pending(r, u, true))
+				return true;
+			if (u != NULL && depends_on_pending(r, u, depth + 1))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool
+data_deps_pending(lh_run *r, const lh_resource *res)
+{
+	if (depends_on_pending(r, res, 0))
+		return true;
+	for (size_t i = 0; i < res->ndeps; i++) {
+		lh_resource *t = res_by_addr(r->cfg, res->deps[i]);
+		if (t != NULL && res_pending(r, t, false))
+			return true;
+	}
+	return false;
+}
+
+typedef struct djob {
+	lh_run *r;
+	lh_rec *rec;
+	lh_rop op;
+	const char *key;	/* the argument it is looked up by */
+	double t0;
+} djob;
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+data_progress(lh_run *r, const lh_rec *x, const char *ev, const char *id, double secs)
+{
+	if (r->o.progress == NULL)
+		return;
+	cJSON *idx = index_json(&x->id);
+	r->o.progress(r->o.progress_ctx, x->addr, x->id.type, x->id.name, idx, ev, id, secs);
+	cJSON_Delete(idx);
+}
+
+static void
+djob_done(lh_rop *op, void *ctx)
+{
+	djob *j = ctx;
+	lh_run *r = j->r;
+	lh_rec *x = j->rec;
+	if (!op->ok) {
+		x->failed = true;
+		if (!op->cancelled)
+			lh_run_error(r, op->addr, op->summary, op->detail);
+		return;
+	}
+	if (op->gone) {
+		x->failed = true;
+		const lh_arg_range *ar = x->inst ? lh_instance_arg(x->inst, j->key) : NULL;
+		lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, ar ? ar->src : NULL, ar ? ar->start : 0,
+		    ar ? ar->end : 0, "Data source object not found",
+		    "%s: LiteLLM has no %s object with %s \"%s\".", x->addr, x->id.type, j->key,
+		    op->id);
+		g->context = x->res ? x->res->context : NULL;
+		return;
+	}
+	cJSON_Delete(x->have);
+	x->have = op->attrs;
+	op->attrs = NULL;
+	cJSON_Delete(x->planned);
+	cJSON_Delete(x->planned_unknown);
+	x->planned = cJSON_Duplicate(x->have, 1);
+	x->planned_unknown = NULL;
+	x->refreshed = true;
+	x->deferred = LH_READ_NOW;
+	r->gen++;
+	const lh_rtype *rt = op->rt;
+	data_progress(r, x, "read_done", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x->have,
+	    rt->id_attr)), mono_now() - j->t0);
+}
+
+/* Reads xs[0..n) (instances of one data block, arguments known) in parallel. */
+static bool
+read_data(lh_run *r, lh_rec **xs, size_t n)
+{
+	int errs = r->d->errors;
+	if (n == 0)
+		return true;
+	if (!lh_run_http(r))
+		return false;
+	djob *js = calloc(n, sizeof *js);
+	if (js == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		lh_rec *x = xs[i];
+		const lh_rtype *rt = lh_rtype_find(x->id.type);
+		djob *j = &js[i];
+		j->r = r;
+		j->rec = x;
+		for (size_t k = 0; rt->data_keys[k] != NULL && j->key == NULL; k++)
+			if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x->want, rt->data_keys[k])))
+				j->key = rt->data_keys[k];
+		if (j->key == NULL) {
+			x->failed = true;	/* the configuration check reported it */
+			continue;
+		}
+		j->op.kind = LH_OP_READ;
+		j->op.rt = rt;
+		j->op.addr = x->addr;
+		j->op.id = cJSON_GetObjectItemCaseSensitive(x->want, j->key)->valuestring;
+		j->op.by = strcmp(j->key, rt->data_keys[0]) == 0 ? NULL : j->key;
+		j->op.ref = x->prior;
+		j->op.done = djob_done;
+		j->op.ctx = j;
+		j->t0 = mono_now();
+		data_progress(r, x, "read", NULL, 0);
+		if (!lh_rop_submit(&r->rc, &j->op)) {
+			x->failed = true;
+			lh_run_error(r, x->addr, "Error reading data source", "The request could not be queued.");
+		}
+	}
+	lh_http_run(r->http);
+	lh_run_flush_errors(r);
+	for (size_t i = 0; i < n; i++)
+		lh_rop_clear(&js[i].op);
+	free(js);
+	/* postconditions on what was read */
+	for (size_t i = 0; i < n; i++) {
+		lh_rec *x = xs[i];
+		if (x->failed || x->inst == NULL || x->res->lifecycle.npost == 0)
+			continue;
+		lh_config_postconditions(r->cfg, x->inst, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
+	}
+	return r->d->errors == errs;
+}
+
+/* {attr:true} for every attribute of rt that want does not give. */
+static cJSON *
+unknown_attrs(const lh_rtype *rt, const cJSON *want)
+{
+	cJSON *u = cJSON_CreateObject();
+	for (size_t i = 0; i < rt->n; i++)
+		if (cJSON_GetObjectItemCaseSensitive(want, rt->attrs[i].name) == NULL)
+			cJSON_AddItemToObject(u, rt->attrs[i].name, cJSON_CreateTrue());
+	return u;
+}
+
+/* Expands data block res and reads its instances now, or marks them for apply. */
+static bool
+plan_data(lh_run *r, lh_resource *res)
+{
+	int errs = r->d->errors;
+	size_t n = 0;
+	lh_instance **in = lh_config_expand(r->cfg, res, lh_run_resolve, r, r->d, &n);
+	if (in == NULL && r->d->errors > errs)
+		return false;
+	bool pending = r->o.mode == LH_PLAN_NORMAL && data_deps_pending(r, res);
+	lh_rec **now = lh_arena_alloc(r->a, (n + 1) * sizeof *now);
+	size_t nn = 0;
+	for (size_t k = 0; k < n; k++) {
+		lh_rec *x = lh_run_rec(r, &in[k]->id, true);
+		x->res = res;
+		x->inst = in[k];
+		x->lazy = false;
+		r->gen++;
+		want_of(x);
+		cJSON_Delete(x->planned);
+		cJSON_Delete(x->planned_unknown);
+		x->planned = x->planned_unknown = NULL;
+		if (cJSON_GetArraySize(x->want_unknown) > 0)
+			x->deferred = LH_READ_CONFIG_UNKNOWN;
+		else if (pending)
+			x->deferred = LH_READ_DEPENDENCY_PENDING;
+		else
+			x->deferred = LH_READ_NOW;
+		if (x->deferred == LH_READ_NOW) {
+			now[nn++] = x;
+			continue;
+		}
+		/* known after apply: the known arguments, everything else unknown */
+		x->planned = cJSON_Duplicate(x->want, 1);
+		x->planned_unknown = unknown_attrs(lh_rtype_find(x->id.type), x->want);
+	}
+	return read_data(r, now, nn) && r->d->errors == errs;
+}
+
+/* r->plan->reads from the deferred data sources. */
+static void
+plan_reads(lh_run *r)
+{
+	size_t n = 0;
+	lh_rec **xs = lh_run_deferred_reads(r, &n);
+	if (n == 0) {
+		free(xs);
+		return;
+	}
+	lh_plan *p = r->plan;
+	p->reads = calloc(n, sizeof *p->reads);
+	if (p->reads == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		lh_rec *x = xs[i];
+		lh_change *c = &p->reads[p->nreads++];
+		c->addr = x->addr;
+		c->type = x->id.type;
+		c->name = x->id.name;
+		c->index = index_json(&x->id);
+		c->rt = lh_rtype_find(x->id.type);
+		c->action = LH_ACT_NOOP;
+		c->read = x->deferred == LH_READ_CONFIG_UNKNOWN ? 1 : 2;
+		c->after = cJSON_Duplicate(x->want, 1);
+		/* unknown arguments are absent from want and listed in want_unknown */
+		c->after_unknown = unknown_attrs(c->rt, x->want);
+		c->before_sensitive = cJSON_CreateObject();
+		c->after_sensitive = x->want_sensitive ? cJSON_Duplicate(x->want_sensitive, 1) :
+		    cJSON_CreateObject();
+		c->deps = x->res ? x->res->deps : NULL;
+		c->ndeps = x->res ? x->res->ndeps : 0;
+	}
+	free(xs);
+}
+
+static int
+rec_addr_cmp(const void *p, const void *q)
+{
+	return lh_addr_cmp(&(*(lh_rec *const *)p)->id, &(*(lh_rec *const *)q)->id);
+}
+
+lh_rec **
+lh_run_deferred_reads(const lh_run *r, size_t *n)
+{
+	lh_rec **xs = calloc(r->nrecs + 1, sizeof *xs);
+	if (xs == NULL)
+		abort();
+	*n = 0;
+	for (size_t i = 0; i < r->nrecs; i++)
+		if (r->recs[i]->id.data && r->recs[i]->inst != NULL &&
+		    r->recs[i]->deferred != LH_READ_NOW)
+			xs[(*n)++] = r->recs[i];
+	qsort(xs, *n, sizeof *xs, rec_addr_cmp);
+	return xs;
+}
+
+bool
+lh_run_read_data(lh_run *r, lh_resource *res)
+{
+	int errs = r->d->errors;
+	size_t nd = 0;
+	for (size_t i = 0; i < r->nrecs; i++)
+		if (r->recs[i]->res == res && r->recs[i]->deferred != LH_READ_NOW)
+			nd++;
+	if (nd == 0)
+		return true;
+	/* its arguments again, now that what they refer to is applied */
+	size_t n = 0;
+	lh_instance **in = lh_config_expand(r->cfg, res, lh_run_resolve, r, r->d, &n);
+	lh_rec **xs = lh_arena_alloc(r->a, (n + 1) * sizeof *xs);
+	size_t m = 0;
+	for (size_t k = 0; in != NULL && k < n; k++) {
+		lh_rec *x = lh_run_rec(r, &in[k]->id, false);
+		if (x == NULL || x->deferred == LH_READ_NOW)
+			continue;
+		x->inst = in[k];
+		want_of(x);
+		if (cJSON_GetArraySize(x->want_unknown) > 0) {
+			x->failed = true;
+			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Argument value not known",
+			    "An argument of %s depends on a value that is still unknown after its "
+			    "dependencies were applied.", x->addr);
+			continue;
+		}
+		xs[m++] = x;
+	}
+	if (in == NULL || r->d->errors > errs) {
+		for (size_t i = 0; i < r->nrecs; i++)
+			if (r->recs[i]->res == res)
+				r->recs[i]->failed = true;
+		return false;
+	}
+	bool ok = read_data(r, xs, m);
+	for (size_t i = 0; i < m; i++) {
+		lh_rec *x = xs[i];
+		if (x->failed || x->have == NULL)
+			continue;
+		lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL, NULL);
+	}
+	return ok && r->d->errors == errs;
+}
+
+void
+lh_run_store_data(lh_run *r)
+{
+	for (size_t i = 0; i < r->nrecs; i++) {
+		lh_rec *x = r->recs[i];
+		if (!x->id.data)
+			continue;
+		if (x->refreshed && x->have != NULL) {
+			lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL, NULL);
+			continue;
+		}
+		if (x->deferred != LH_READ_NOW)
+			continue;	/* read during apply, recorded then */
+		/* not configured any more (or destroyed with everything else); one left out
+		 * of a -target run, or of a saved plan's, keeps its value */
+		bool kept = x->inst != NULL || ((r->o.ntargets > 0 || r->from_plan) &&
+		    x->res != NULL && r->o.mode != LH_PLAN_DESTROY);
+		if (!kept && x->in_state)
+			lh_state_remove(r->st, &x->id);
+	}
+}
+
 bool
 lh_run_plan(lh_run *r)
 {
@@ -848,7 +1239,7 @@ lh_run_plan(lh_run *r)
 	lh_addr *replaces = lh_arena_alloc(r->a, (nr + 1) * sizeof *replaces);
 	for (size_t i = 0; i < nt; i++) {
 		const char *err = NULL;
-		if (!lh_addr_parse(r->a, r->o.targets[i], &targets[i], &err)) {
+		if (!lh_addr_parse_any(r->a, r->o.targets[i], &targets[i], &err)) {
 			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid target address",
 			    "%s: %s", r->o.targets[i], err);
 			return false;
@@ -864,9 +1255,36 @@ lh_run_plan(lh_run *r)
 	}
 	r->replace_addrs = replaces;
 	r->nreplace_addrs = nr;
-	/* expand in dependency order */
+	/* targeted resources and their dependencies (transitively) */
+	const char **tset = lh_arena_alloc(r->a, (r->nrecs + (cfg ? cfg->nresources : 0) + nt + 1) *
+	    sizeof *tset);
+	size_t ntset = 0;
+	if (nt > 0) {
+		for (size_t i = 0; i < nt; i++) {
+			char *ra = lh_addr_resource(r->a, &targets[i]);
+			if (!res_targeted(r, ra, tset, ntset))
+				tset[ntset++] = ra;
+		}
+		for (size_t k = 0; k < ntset; k++) {
+			lh_resource *res = cfg ? res_by_addr(cfg, tset[k]) : NULL;
+			for (size_t j = 0; res != NULL && j < res->ndeps; j++)
+				if (!res_targeted(r, res->deps[j], tset, ntset))
+					tset[ntset++] = res->deps[j];
+		}
+	}
+	/* expand in dependency order; data sources are read as they are reached */
+	bool data_failed = false;
 	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
 		lh_resource *res = cfg->resources[i];
+		if (res->data) {
+			if (r->o.mode == LH_PLAN_DESTROY || (nt > 0 && !res_targeted(r, res->addr, tset, ntset)))
+				continue;
+			/* every data source's problem at once; what depends on a failed one
+			 * sees it unknown until the run stops below */
+			if (!plan_data(r, res))
+				data_failed = true;
+			continue;
+		}
 		size_t n = 0;
 		lh_instance **in = lh_config_expand(cfg, res, lh_run_resolve, r, r->d, &n);
 		if (in == NULL && r->d->errors > errs)
@@ -884,28 +1302,8 @@ lh_run_plan(lh_run *r)
 			x->lazy = true;
 		}
 	}
-	/* targeted resources and their dependencies (transitively) */
-	const char **tset = lh_arena_alloc(r->a, (r->nrecs + (cfg ? cfg->nresources : 0) + 1) *
-	    sizeof *tset);
-	size_t ntset = 0;
-	if (nt > 0) {
-		for (size_t i = 0; i < nt; i++) {
-			char *ra = lh_addr_resource(r->a, &targets[i]);
-			if (!res_targeted(r, ra, tset, ntset))
-				tset[ntset++] = ra;
-		}
-		for (size_t k = 0; k < ntset; k++) {
-			const char *ra = tset[k];
-			const char *dot = strchr(ra, '.');
-			if (dot == NULL || cfg == NULL)
-				continue;
-			char *type = lh_arena_strndup(r->a, ra, (size_t)(dot - ra));
-			lh_resource *res = lh_config_resource(cfg, type, dot + 1);
-			for (size_t j = 0; res != NULL && j < res->ndeps; j++)
-				if (!res_targeted(r, res->deps[j], tset, ntset))
-					tset[ntset++] = res->deps[j];
-		}
-	}
+	if (data_failed)
+		return false;
 	r->slots = calloc(r->nrecs + 1, sizeof *r->slots);
 	r->slot_rec = calloc(r->nrecs + 1, sizeof *r->slot_rec);
 	if (r->slots == NULL || r->slot_rec == NULL)
@@ -913,6 +1311,8 @@ lh_run_plan(lh_run *r)
 	cJSON **idxs = calloc(r->nrecs + 1, sizeof *idxs);
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
+		if (x->id.data)
+			continue;	/* read, never changed: see plan_data */
 		if (x->inst == NULL && x->res != NULL && x->prior != NULL) {
 			bool is_int = x->id.kind == LH_KEY_INT, is_str = x->id.kind == LH_KEY_STR;
 			if (x->res->mode == LH_EXPAND_COUNT && is_int)
@@ -1000,6 +1400,7 @@ lh_run_plan(lh_run *r)
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);
 	free(idxs);
+	plan_reads(r);
 	/* lifecycle prevent_destroy: a configured instance may not be destroyed */
 	for (size_t i = 0; i < r->plan->n; i++) {
 		const lh_change *c = &r->plan->changes[i];
@@ -1124,4 +1525,100 @@ lh_run_postconditions(lh_run *r)
 		lh_config_postconditions(r->cfg, in, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
 	}
 	return r->d->errors == errs;
+}
+
+/* ---- data sources in saved plans ---- */
+
+cJSON *
+lh_run_data_to_json(const lh_run *r)
+{
+	cJSON *j = cJSON_CreateObject(), *read = cJSON_CreateArray(), *later = cJSON_CreateArray();
+	for (size_t i = 0; i < r->nrecs; i++) {
+		const lh_rec *x = r->recs[i];
+		if (!x->id.data || x->inst == NULL || x->deferred != LH_READ_NOW || !x->refreshed ||
+		    x->have == NULL)
+			continue;
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddItemToObject(e, "addr", cJSON_CreateString(x->addr));
+		cJSON_AddItemToObject(e, "attrs", cJSON_Duplicate(x->have, 1));
+		cJSON_AddItemToArray(read, e);
+	}
+	size_t n = 0;
+	lh_rec **xs = lh_run_deferred_reads(r, &n);	/* in address order */
+	for (size_t i = 0; i < n; i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddItemToObject(e, "addr", cJSON_CreateString(xs[i]->addr));
+		cJSON_AddItemToObject(e, "read", cJSON_CreateNumber(xs[i]->deferred));
+		cJSON_AddItemToObject(e, "after", cJSON_Duplicate(xs[i]->want, 1));
+		cJSON_AddItemToArray(later, e);
+	}
+	free(xs);
+	cJSON_AddItemToObject(j, "read", read);
+	cJSON_AddItemToObject(j, "deferred", later);
+	return j;
+}
+
+bool
+lh_run_data_from_json(lh_run *r, const cJSON *j)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "read")) {
+		const char *addr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "addr"));
+		const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(e, "attrs");
+		lh_addr id;
+		const char *err = NULL;
+		if (addr == NULL || !cJSON_IsObject(attrs) || !lh_addr_parse_any(r->a, addr, &id, &err) ||
+		    !id.data)
+			return false;
+		lh_rec *x = lh_run_rec(r, &id, true);
+		x->res = r->cfg ? lh_config_data(r->cfg, id.type, id.name) : NULL;
+		cJSON_Delete(x->have);
+		x->have = cJSON_Duplicate(attrs, 1);
+		x->refreshed = true;
+		x->deferred = LH_READ_NOW;
+		r->gen++;
+	}
+	size_t n = 0;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "deferred"))
+		n++;
+	lh_plan *p = r->plan;
+	if (n > 0 && p != NULL) {
+		p->reads = calloc(n, sizeof *p->reads);
+		if (p->reads == NULL)
+			abort();
+	}
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "deferred")) {
+		const char *addr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "addr"));
+		const cJSON *rd = cJSON_GetObjectItemCaseSensitive(e, "read");
+		const cJSON *after = cJSON_GetObjectItemCaseSensitive(e, "after");
+		lh_addr id;
+		const char *err = NULL;
+		if (addr == NULL || !cJSON_IsNumber(rd) || !lh_addr_parse_any(r->a, addr, &id, &err) ||
+		    !id.data || lh_rtype_find(id.type) == NULL)
+			return false;
+		lh_rec *x = lh_run_rec(r, &id, true);
+		x->res = r->cfg ? lh_config_data(r->cfg, id.type, id.name) : NULL;
+		x->deferred = rd->valueint == LH_READ_CONFIG_UNKNOWN ? LH_READ_CONFIG_UNKNOWN :
+		    LH_READ_DEPENDENCY_PENDING;
+		cJSON_Delete(x->have);
+		x->have = NULL;
+		r->gen++;
+		if (p == NULL)
+			continue;
+		lh_change *c = &p->reads[p->nreads++];
+		c->addr = x->addr;
+		c->type = x->id.type;
+		c->name = x->id.name;
+		c->index = index_json(&x->id);
+		c->rt = lh_rtype_find(id.type);
+		c->action = LH_ACT_NOOP;
+		c->read = x->deferred == LH_READ_CONFIG_UNKNOWN ? 1 : 2;
+		c->after = cJSON_IsObject(after) ? cJSON_Duplicate(after, 1) : cJSON_CreateObject();
+		c->after_unknown = unknown_attrs(c->rt, c->after);
+		c->before_sensitive = cJSON_CreateObject();
+		c->after_sensitive = cJSON_CreateObject();
+		c->deps = x->res ? x->res->deps : NULL;
+		c->ndeps = x->res ? x->res->ndeps : 0;
+	}
+	return true;
 }

@@ -94,6 +94,7 @@ sb_flush(sb *b, FILE *f)
 #define C_GREEN "\x1b[32m"
 #define C_RED "\x1b[31m"
 #define C_YELLOW "\x1b[33m"
+#define C_CYAN "\x1b[36m"
 
 /* symbol: '+', '-', '~', or ' ' for none.  Writes pad + "S " */
 static void
@@ -916,6 +917,20 @@ change_block(sb *b, const lh_change *c, bool drift)
 	sb_puts(b, "    }\n");
 }
 
+/* A data source read during apply: Terraform's "<= read" block. */
+static void
+read_block(sb *b, const lh_change *c)
+{
+	bold_line(b, "  # ", c->addr, " will be read during apply");
+	sb_puts(b, c->read == 1 ? "  # (config refers to values not yet known)\n" :
+	    "  # (depends on a resource or a module with changes pending)\n");
+	sb_puts(b, b->color ? " " C_CYAN "<=" C_RESET " " : " <= ");
+	sb_printf(b, "data \"%s\" \"%s\" {\n", c->type, c->name);
+	block_attrs(b, 6, BLK_CREATE, NULL, c->after, c->after_unknown, NULL, NULL, NULL,
+	    c->after_sensitive, false);
+	sb_puts(b, "    }\n");
+}
+
 void
 lh_render_wrapped(FILE *f, const char *text)
 {
@@ -1124,7 +1139,7 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 		sb_flush(&b, f);
 		return;
 	}
-	bool any = false, used[LH_ACT_FORGET + 1] = {0};
+	bool any = p->nreads > 0, used[LH_ACT_FORGET + 1] = {0};
 	for (size_t i = 0; i < p->n; i++) {
 		const lh_change *c = &p->changes[i];
 		if (c->action != LH_ACT_NOOP || c->import_id != NULL || c->moved_from != NULL)
@@ -1155,7 +1170,7 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 	}
 	if (any) {
 		if (used[LH_ACT_CREATE] || used[LH_ACT_UPDATE] || used[LH_ACT_DELETE] ||
-		    used[LH_ACT_REPLACE]) {
+		    used[LH_ACT_REPLACE] || p->nreads > 0) {
 			wrapped_sb(&b, "litehcl used the selected providers to generate the following execution\n"
 			    "plan. Resource actions are indicated with the following symbols:");
 			if (used[LH_ACT_CREATE]) {
@@ -1175,9 +1190,17 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 				    "-/+");
 				sb_puts(&b, " destroy and then create replacement\n");
 			}
+			if (p->nreads > 0)
+				sb_puts(&b, b.color ? " " C_CYAN "<=" C_RESET " read (data resources)\n" :
+				    " <= read (data resources)\n");
 			sb_puts(&b, "\n");
 		}
 		sb_puts(&b, "litehcl will perform the following actions:\n\n");
+		/* data.* addresses sort before every managed one */
+		for (size_t i = 0; i < p->nreads; i++) {
+			read_block(&b, &p->reads[i]);
+			sb_puts(&b, "\n");
+		}
 		for (size_t i = 0; i < p->n; i++) {
 			const lh_change *c = &p->changes[i];
 			if (c->action == LH_ACT_NOOP && c->import_id == NULL && c->moved_from == NULL)
@@ -1247,7 +1270,8 @@ lh_render_state_instance(FILE *f, const char *addr, const char *type, const char
 			cJSON_AddItemToObject(sens, v, cJSON_CreateTrue());
 	}
 	sb_printf(&b, "# %s:\n", addr);
-	sb_printf(&b, "resource \"%s\" \"%s\" {\n", type, name);
+	sb_printf(&b, "%s \"%s\" \"%s\" {\n", strncmp(addr, "data.", 5) == 0 ? "data" : "resource",
+	    type, name);
 	block_attrs(&b, 2, BLK_SHOW, attrs, NULL, NULL, NULL, NULL, sens, NULL, false);
 	cJSON_Delete(sens);
 	sb_puts(&b, "}\n");
@@ -1671,7 +1695,7 @@ addr_fields(cJSON *r, const char *addr, const char *type, const char *name,
     const cJSON *index, const lh_render_opts *o)
 {
 	jadd(r, "address", cJSON_CreateString(addr));
-	jadd(r, "mode", cJSON_CreateString("managed"));
+	jadd(r, "mode", cJSON_CreateString(strncmp(addr, "data.", 5) == 0 ? "data" : "managed"));
 	jadd(r, "type", cJSON_CreateString(type));
 	jadd(r, "name", cJSON_CreateString(name));
 	if (index != NULL && !cJSON_IsNull(index))
@@ -1802,7 +1826,14 @@ change_json(const lh_change *c, const lh_render_opts *o)
 		cJSON_Delete(rest);
 	}
 	cJSON *ch = cJSON_CreateObject();
-	jadd(ch, "actions", actions(c->action));
+	if (c->read) {
+		/* a data source read during apply (Terraform's "read" change) */
+		cJSON *ra = cJSON_CreateArray();
+		cJSON_AddItemToArray(ra, cJSON_CreateString("read"));
+		jadd(ch, "actions", ra);
+	} else {
+		jadd(ch, "actions", actions(c->action));
+	}
 	jadd(ch, "before", jsorted(c->before));
 	jadd(ch, "after", jsorted(c->after));
 	/* a delete has nothing unknown: {} (Terraform); lists element by element */
@@ -1820,7 +1851,8 @@ change_json(const lh_change *c, const lh_render_opts *o)
 		jadd(ch, "importing", im);
 	}
 	jadd(r, "change", ch);
-	const char *reason = lh_reason_name(c->reason);
+	const char *reason = c->read == 1 ? "read_because_config_unknown" :
+	    c->read == 2 ? "read_because_dependency_pending" : lh_reason_name(c->reason);
 	if (reason != NULL)
 		jadd(r, "action_reason", cJSON_CreateString(reason));
 	return r;
@@ -1854,13 +1886,15 @@ state_values(const cJSON *state, const lh_render_opts *o)
 		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "name"));
 		const char *provider = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(res, "provider"));
-		if (mode == NULL || type == NULL || name == NULL || strcmp(mode, "managed") != 0)
+		bool data = mode != NULL && strcmp(mode, "data") == 0;
+		if (mode == NULL || type == NULL || name == NULL || (!data && strcmp(mode, "managed") != 0) ||
+		    cJSON_GetObjectItemCaseSensitive(res, "module") != NULL)
 			continue;
 		const cJSON *in;
 		cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(res, "instances")) {
 			const cJSON *idx = cJSON_GetObjectItemCaseSensitive(in, "index_key");
 			sb a = {0};
-			sb_printf(&a, "%s.%s", type, name);
+			sb_printf(&a, "%s%s.%s", data ? "data." : "", type, name);
 			index_text(&a, idx);
 			cJSON *r = cJSON_CreateObject();
 			lh_render_opts po = o ? *o : (lh_render_opts){0};
@@ -1943,8 +1977,8 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 	}
 	jadd(pv, "outputs", pouts);
 	cJSON *rm = cJSON_CreateObject(), *rs = cJSON_CreateArray();
-	for (size_t i = 0; i < p->n; i++) {
-		const lh_change *c = &p->changes[i];
+	for (size_t i = 0; i < p->nreads + p->n; i++) {
+		const lh_change *c = i < p->nreads ? &p->reads[i] : &p->changes[i - p->nreads];
 		if (c->after == NULL)
 			continue;
 		cJSON *x = cJSON_CreateObject();
@@ -1964,6 +1998,8 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		jadd(r, "resource_drift", d);
 	}
 	cJSON *rc = cJSON_CreateArray();
+	for (size_t i = 0; i < p->nreads; i++)
+		cJSON_AddItemToArray(rc, change_json(&p->reads[i], o));
 	for (size_t i = 0; i < p->n; i++)
 		cJSON_AddItemToArray(rc, change_json(&p->changes[i], o));
 	jadd(r, "resource_changes", rc);
@@ -2141,6 +2177,16 @@ lh_ui_plan(FILE *f, const lh_plan *p, const char *operation)
 		jadd(x, "change", ch);
 		lh_ui_emit(f, "info", "resource_drift", x, "%s: Drift detected (%s)", c->addr,
 		    c->action == LH_ACT_DELETE ? "delete" : "update");
+	}
+	for (size_t i = 0; i < p->nreads; i++) {
+		const lh_change *c = &p->reads[i];
+		cJSON *x = cJSON_CreateObject(), *ch = cJSON_CreateObject();
+		jadd(ch, "resource", lh_ui_resource(c->addr, c->type, c->name, c->index));
+		jadd(ch, "action", cJSON_CreateString("read"));
+		jadd(ch, "reason", cJSON_CreateString(c->read == 1 ? "read_because_config_unknown" :
+		    "read_because_dependency_pending"));
+		jadd(x, "change", ch);
+		lh_ui_emit(f, "info", "planned_change", x, "%s: Plan to read", c->addr);
 	}
 	for (size_t i = 0; i < p->n && p->mode != LH_PLAN_REFRESH_ONLY; i++) {
 		const lh_change *c = &p->changes[i];

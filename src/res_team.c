@@ -778,10 +778,11 @@ alias_matches(lh_rop *op, const cJSON *rows, bool last_page)
 		lh_rop_succeed(op);
 	} else if (strchr(p->found_id, ',') != NULL) {
 		char s[512];
-		snprintf(s, sizeof s, "Error importing %s: several teams have the alias \"%s\"",
-		    op->addr, op->id);
+		snprintf(s, sizeof s, "Error %s %s: several teams have the alias \"%s\"",
+		    op->by != NULL ? "reading" : "importing", op->addr, op->id);
 		lh_rop_fail(op, s, lh_xprintf("LiteLLM has several teams with team_alias \"%s\": "
-		    "%s. Import one of them by its team id.", op->id, p->found_id));
+		    "%s. %s", op->id, p->found_id, op->by != NULL ? "Look the team up by team_id "
+		    "instead." : "Import one of them by its team id."));
 	} else {
 		read_info(op, ST_LOOKUP_INFO, true);
 	}
@@ -912,7 +913,10 @@ team_submit(lh_rop *op)
 {
 	switch (op->kind) {
 	case LH_OP_READ:
-		read_info(op, ST_MAIN, op->lookup);
+		if (op->by != NULL && strcmp(op->by, "team_alias") == 0)
+			lookup_alias(op);	/* a data source by alias: never an id */
+		else
+			read_info(op, ST_MAIN, op->lookup);
 		return true;
 	case LH_OP_CREATE:
 		return post(op, "/team/new", lh_team_create_body(op->after, op->id), ST_MAIN, true);
@@ -1033,6 +1037,7 @@ team_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
 	}
 	return v;
 }
+static const char *const team_data_keys[] = {"team_id", "team_alias", NULL};
 
 const lh_rtype lh_res_team = {
 	.type_name = "litellm_team",
@@ -1046,6 +1051,7 @@ const lh_rtype lh_res_team = {
 	.import_matches = team_import_matches,
 	.check_config = team_check_config,
 	.delete_warning = team_delete_warning,
+	.data_keys = team_data_keys,
 	.clear = team_clear,
 	.ctx_free = cache_free,
 	.plural = "teams",

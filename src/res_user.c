@@ -216,7 +216,29 @@ lh_user_update_body(const char *user_id, const cJSON *before, const cJSON *after
 
 enum { ST_MAIN, ST_READBACK, ST_CONFLICT, ST_UNCERTAIN, ST_PRECHECK, ST_DUPCHECK,
     /* waiting for a batched GET /user/list?user_ids=... (below) */
-    ST_LISTED_READ, ST_LISTED_CHECK, ST_LISTED_CONFIRM };
+    ST_LISTED_READ, ST_LISTED_CHECK, ST_LISTED_CONFIRM,
+    ST_BYEMAIL };
+
+/* A read by user_email (op->by, a data source): the pages of GET /user/list's
+ * substring filter, kept to exact case-insensitive matches. */
+typedef struct upriv {
+	int page;
+	cJSON *row;		/* the first exact match */
+	char *ids;		/* every match's id, comma-separated (malloc'd) */
+	int hits;
+} upriv;
+
+static void
+user_clear(lh_rop *op)
+{
+	upriv *p = op->priv;
+	if (p != NULL) {
+		cJSON_Delete(p->row);
+		free(p->ids);
+	}
+	free(p);
+	op->priv = NULL;
+}
 
 static void on_resp(lh_http *h, lh_http_resp *r, void *ctx);
 static void hold(lh_rop *op, int stage);
@@ -322,6 +344,74 @@ readback(lh_rop *op, const cJSON *row)
 	lh_rop_succeed(op);
 }
 
+static bool
+send_by_email(lh_rop *op)
+{
+	upriv *p = op->priv;
+	if (p == NULL) {
+		p = calloc(1, sizeof *p);
+		if (p == NULL)
+			abort();
+		p->page = 1;
+		op->priv = p;
+	}
+	char page[16];
+	snprintf(page, sizeof page, "%d", p->page);
+	lh_http_param q[5] = {{"user_email", op->id}, {"page", page}, {"page_size", "100"},
+	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
+	    .done = on_resp, .ctx = op};
+	op->stage = ST_BYEMAIL;
+	return lh_http_submit(op->rc->http, &req);
+}
+
+/* One page of the email look-up: exact matches kept; after the last page, one match is
+ * the object, none is "gone", several fail naming them (LiteLLM does not enforce
+ * unique emails on every version). */
+static void
+on_by_email(lh_rop *op, const lh_http_resp *r)
+{
+	upriv *p = op->priv;
+	const cJSON *users = lh_j(r->json, "users");
+	if (r->result != LH_HTTP_OK || !cJSON_IsArray(users)) {
+		lh_rop_http_fail(op, r);
+		return;
+	}
+	const cJSON *u;
+	cJSON_ArrayForEach(u, users) {
+		const char *e = lh_js(u, "user_email"), *id = lh_js(u, "user_id");
+		if (e == NULL || id == NULL || strcasecmp(e, op->id) != 0)
+			continue;
+		if (p->hits++ == 0)
+			p->row = cJSON_Duplicate(u, 1);
+		char *n = lh_xprintf("%s%s%s", p->ids ? p->ids : "", p->ids ? ", " : "", id);
+		free(p->ids);
+		p->ids = n;
+	}
+	const cJSON *tp = lh_j(r->json, "total_pages");
+	if (cJSON_IsNumber(tp) && p->page < tp->valueint && p->page < 1000) {
+		p->page++;
+		if (!send_by_email(op))
+			lh_rop_http_fail(op, r);
+		return;
+	}
+	if (p->hits == 0) {
+		op->gone = true;
+		lh_rop_succeed(op);
+	} else if (p->hits > 1) {
+		char s[512];
+		snprintf(s, sizeof s, "Error reading %s: several users have the email %s", op->addr,
+		    op->id);
+		lh_rop_fail(op, s, lh_xprintf("LiteLLM has %d users with user_email \"%s\" "
+		    "(compared case-insensitively): %s. Look the user up by user_id instead.",
+		    p->hits, op->id, p->ids));
+	} else {
+		cJSON_Delete(op->attrs);
+		op->attrs = from_row(p->row, op->ref);
+		lh_rop_succeed(op);
+	}
+}
+
 static void
 on_conflict_list(lh_rop *op, const lh_http_resp *r)
 {
@@ -417,6 +507,9 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 	case ST_CONFLICT:
 		on_conflict_list(op, r);
 		return;
+	case ST_BYEMAIL:
+		on_by_email(op, r);
+		return;
 	case ST_DUPCHECK:
 		if (info_exists(r, &row))
 			readback(op, row);
@@ -510,6 +603,8 @@ user_submit(lh_rop *op)
 {
 	switch (op->kind) {
 	case LH_OP_READ:
+		if (op->by != NULL && strcmp(op->by, "user_email") == 0)
+			return send_by_email(op);
 		return send_info(op, ST_MAIN);
 	case LH_OP_CREATE: {
 		char *body = lh_user_create_body(op->after, op->id);
@@ -872,6 +967,7 @@ user_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
 	cJSON_Delete(rows);
 	return v;
 }
+static const char *const user_data_keys[] = {"user_id", "user_email", NULL};
 
 const lh_rtype lh_res_user = {
 	.type_name = "litellm_user",
@@ -889,4 +985,6 @@ const lh_rtype lh_res_user = {
 	.ctx_free = user_ctx_free,
 	.plural = "users",
 	.list_all = user_list_all,
+	.data_keys = user_data_keys,
+	.clear = user_clear,
 };

@@ -108,6 +108,10 @@ typedef struct lh_rop {
 				 * has), so finding it taken means an earlier attempt landed */
 	bool lookup;		/* read: id is an import id (alias, email ...), resolved
 				 * by the type's import rules, not necessarily an id */
+	const char *by;		/* read: id is the value of this argument, one of the
+				 * type's data_keys other than its id (a data source's
+				 * "user_email", "team_alias"): exactly one object must
+				 * have it (several fail, naming them); NULL: id is the id */
 	const cJSON *before;	/* update, delete: the state's attributes */
 	const cJSON *after;	/* create/update: planned attributes (state spelling) */
 	const cJSON *ref;	/* read: attributes whose spelling to keep, or NULL */
@@ -150,6 +154,10 @@ struct lh_rtype {
 	 * user's memberships with it): when an object this one depends on is replaced
 	 * and one of its attributes holds that object's id, it is replaced too. */
 	bool dies_with_deps;
+	/* The arguments a `data` block of this type looks its object up by (exactly one
+	 * of them is set), NULL-terminated, the id argument first ("user_id",
+	 * "user_email").  Reads by another one set lh_rop.by.  NULL: no data source. */
+	const char *const *data_keys;
 	const char *summary;		/* one line for help and README */
 	const char *import_forms;	/* the IDs `litehcl import` takes, for its help */
 
@@ -226,6 +234,8 @@ const lh_rtype *const *lh_rtypes(void);
 size_t lh_rtype_index(const lh_rtype *rt);
 /* "litellm_user, litellm_team and litellm_team_member" (static text). */
 const char *lh_rtype_list_text(void);
+/* The same for the types with a data source ("litellm_user and litellm_team"). */
+const char *lh_rtype_data_list_text(void);
 
 /* The attribute called name, or NULL. */
 const lh_attr *lh_rtype_attr(const lh_rtype *rt, const char *name);

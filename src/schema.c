@@ -70,6 +70,25 @@ lh_rtype_list_text(void)
 	return text;
 }
 
+const char *
+lh_rtype_data_list_text(void)
+{
+	static char text[512];
+	if (text[0] == '\0') {
+		size_t n = 0;
+		const lh_rtype *ds[LH_RTYPE_MAX];
+		for (size_t i = 0; all[i] != NULL; i++)
+			if (all[i]->data_keys != NULL && n < LH_RTYPE_MAX)
+				ds[n++] = all[i];
+		for (size_t i = 0; i < n; i++) {
+			const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+			size_t len = strlen(text);
+			snprintf(text + len, sizeof text - len, "%s%s", sep, ds[i]->type_name);
+		}
+	}
+	return text;
+}
+
 const lh_schema *
 lh_schema_find(const char *type_name)
 {

@@ -717,6 +717,7 @@ new_inst(lh_state *st, const lh_addr *a, const char *provider)
 	in->pub.addr.kind = a->kind;
 	in->pub.addr.index = a->kind == LH_KEY_INT ? a->index : 0;
 	in->pub.addr.key = in->s_key;
+	in->pub.addr.data = a->data;
 	inst_set_provider(in, provider);
 	in->key = addr_key(&in->pub.addr);
 	in->h = hash_str(in->key);
@@ -819,12 +820,14 @@ render_to(lh_state *st, bool with_serial, sink *k)
 	for (size_t i = 0; i < st->n;) {
 		const inst *g = st->sorted[i];
 		size_t j = i;
-		while (j < st->n && strcmp(st->sorted[j]->pub.addr.type, g->pub.addr.type) == 0 &&
+		while (j < st->n && st->sorted[j]->pub.addr.data == g->pub.addr.data &&
+		    strcmp(st->sorted[j]->pub.addr.type, g->pub.addr.type) == 0 &&
 		    strcmp(st->sorted[j]->pub.addr.name, g->pub.addr.name) == 0)
 			j++;
 		lh_buf_puts(b, first_res ? "\n    {\n" : ",\n    {\n");
 		first_res = false;
-		lh_buf_puts(b, "      \"mode\": \"managed\",\n      \"type\": ");
+		lh_buf_puts(b, g->pub.addr.data ? "      \"mode\": \"data\",\n      \"type\": " :
+		    "      \"mode\": \"managed\",\n      \"type\": ");
 		render_string(b, g->pub.addr.type);
 		lh_buf_puts(b, ",\n      \"name\": ");
 		render_string(b, g->pub.addr.name);
@@ -927,9 +930,9 @@ state_alloc(const lh_state_opts *o)
 /* Validates and takes one instance object; returns NULL with *why set. */
 static inst *
 load_instance(lh_state *st, const cJSON *res, const char *type, const char *name,
-    const char *provider, cJSON *ij, const char **why)
+    const char *provider, bool data, cJSON *ij, const char **why)
 {
-	lh_addr a = {.type = type, .name = name, .kind = LH_KEY_NONE};
+	lh_addr a = {.type = type, .name = name, .kind = LH_KEY_NONE, .data = data};
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(ij, "index_key");
 	if (k != NULL) {
 		if (cJSON_IsString(k)) {
@@ -1016,7 +1019,8 @@ duplicate_ids(lh_state *st)
 	char *why = NULL;
 	for (size_t i = 0; i < st->n; i++) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(st->v[i]->pub.attributes, "id");
-		if (cJSON_IsString(id) && *id->valuestring)
+		/* data sources read objects others manage: any number may read one */
+		if (cJSON_IsString(id) && *id->valuestring && !st->v[i]->pub.addr.data)
 			v[n++] = st->v[i];
 	}
 	qsort(v, n, sizeof *v, cmp_type_id);
@@ -1122,7 +1126,8 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 			why = *owned;
 			goto out;
 		}
-		if (strcmp(mode->valuestring, "managed") != 0 ||
+		bool data = strcmp(mode->valuestring, "data") == 0;
+		if ((!data && strcmp(mode->valuestring, "managed") != 0) ||
 		    cJSON_GetObjectItemCaseSensitive(r, "module") != NULL) {
 			/* Not ours to interpret: carried over unchanged. */
 			cJSON_AddItemToArray(st->extra_resources, cJSON_Duplicate(r, true));
@@ -1133,7 +1138,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		for (cJSON *ij = insts->child; ij; ij = ij->next, ii++) {
 			const char *w = NULL;
 			inst *in = cJSON_IsObject(ij) ? load_instance(st, r, type->valuestring,
-			    name->valuestring, prov->valuestring, ij, &w) : NULL;
+			    name->valuestring, prov->valuestring, data, ij, &w) : NULL;
 			if (in != NULL && ii == 0)
 				kind0 = in->pub.addr.kind;
 			if (in != NULL && in->pub.addr.kind != kind0) {
@@ -1888,7 +1893,7 @@ replay_record(lh_state *st, cJSON *r)
 	const char *err;
 	if (!cJSON_IsString(op) || !cJSON_IsString(as))
 		return "record without op or addr";
-	if (!lh_addr_parse(st->arena, as->valuestring, &a, &err))
+	if (!lh_addr_parse_any(st->arena, as->valuestring, &a, &err))
 		return err;
 	char *key = addr_key(&a);
 	const char *why = NULL;

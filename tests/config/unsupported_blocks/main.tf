@@ -1,6 +1,6 @@
 resource "litellm_key" "t" {}
 
-data "litellm_user" "y" {}
+data "litellm_key" "y" {}
 
 module "m" {
   source = "./m"
