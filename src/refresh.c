@@ -1038,7 +1038,7 @@ read_data(lh_run *r, lh_rec **xs, size_t n)
 			lh_run_error(r, x->addr, "Error reading data source", "The request could not be queued.");
 		}
 	}
-	lh_http_run(r->http);
+	lh_rctx_run(&r->rc);
 	lh_run_flush_errors(r);
 	for (size_t i = 0; i < n; i++)
 		lh_rop_clear(&js[i].op);
