@@ -427,6 +427,8 @@ f_merge(lh_func_ctx *c, lh_value **a, size_t n)
 		if (!lh_val_is_null(a[i]))
 			total += MAP(a[i]).n;
 	}
+	/* every pair in argument order: lh_val_map/lh_val_object sort them and keep the
+	 * last value given for a key (a later argument wins), O(n log n) in all */
 	const char **keys = lh_arena_alloc(c->a, (total ? total : 1) * sizeof *keys);
 	lh_value **vals = alloc_items(c, total);
 	size_t k = 0;
@@ -434,13 +436,8 @@ f_merge(lh_func_ctx *c, lh_value **a, size_t n)
 		if (lh_val_is_null(a[i]))
 			continue;
 		for (size_t j = 0; j < MAP(a[i]).n; j++) {
-			size_t m;
-			for (m = 0; m < k; m++)
-				if (strcmp(keys[m], MAP(a[i]).keys[j]) == 0)
-					break;
-			if (m == k)
-				keys[k++] = MAP(a[i]).keys[j];
-			vals[m] = MAP(a[i]).vals[j];
+			keys[k] = MAP(a[i]).keys[j];
+			vals[k++] = MAP(a[i]).vals[j];
 		}
 	}
 	if (all_maps && et != NULL && same_elem)
