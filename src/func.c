@@ -38,6 +38,31 @@ lh_fn_name(void)
 	return cur ? cur->name : "?";
 }
 
+/* Every function, sorted by name, built on first use: a call finds its function by
+ * binary search, not by comparing ~120 names.  A name two families define resolves as
+ * the in-order scan of families did: to the earlier one. */
+typedef struct {
+	const lh_fdef *def;
+	size_t ord;		/* position in the scan of families */
+} named_def;
+
+static named_def *by_name;
+static size_t nby_name;
+
+static int
+def_cmp(const void *p, const void *q)
+{
+	const named_def *x = p, *y = q;
+	int c = strcmp(x->def->name, y->def->name);
+	return c ? c : (x->ord < y->ord ? -1 : x->ord > y->ord);
+}
+
+static int
+key_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const named_def *)e)->def->name);
+}
+
 static const lh_fdef *
 lookup(const char *name)
 {
@@ -45,11 +70,29 @@ lookup(const char *name)
 		return NULL;
 	if (strncmp(name, "core::", 6) == 0)
 		name += 6;
-	for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
-		for (size_t i = 0; i < *families[f].n; i++)
-			if (strcmp(families[f].defs[i].name, name) == 0)
-				return &families[f].defs[i];
-	return NULL;
+	if (by_name == NULL) {
+		size_t total = 0;
+		for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+			total += *families[f].n;
+		named_def *v = malloc((total ? total : 1) * sizeof *v);
+		if (v == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		size_t k = 0;
+		for (size_t f = 0; f < sizeof families / sizeof families[0]; f++)
+			for (size_t i = 0; i < *families[f].n; i++, k++)
+				v[k] = (named_def){&families[f].defs[i], k};
+		qsort(v, k, sizeof *v, def_cmp);
+		size_t m = 0;
+		for (size_t i = 0; i < k; i++)
+			if (m == 0 || strcmp(v[m - 1].def->name, v[i].def->name) != 0)
+				v[m++] = v[i];	/* the first of equal names: the earliest */
+		nby_name = m;
+		by_name = v;
+	}
+	const named_def *hit = bsearch(name, by_name, nby_name, sizeof *by_name, key_cmp);
+	return hit != NULL ? hit->def : NULL;
 }
 
 bool
