@@ -1368,15 +1368,22 @@ lh_run_plan(lh_run *r)
 	 * user) are replaced with it; repeated while that adds replacements */
 	for (int round = 0; round < 8 && r->o.mode == LH_PLAN_NORMAL; round++) {
 		bool again = false;
-		for (size_t i = 0; i < r->plan->n; i++) {
+		/* the replacements, listed once: most plans have none (a no-op plan of
+		 * thousands of memberships must not compare every pair) */
+		size_t nrep = 0;
+		size_t *reps = lh_xmalloc((r->plan->n ? r->plan->n : 1) * sizeof *reps);
+		for (size_t k = 0; k < r->plan->n; k++)
+			if (r->plan->changes[k].action == LH_ACT_REPLACE)
+				reps[nrep++] = k;
+		for (size_t i = 0; i < r->plan->n && nrep > 0; i++) {
 			const lh_change *c = &r->plan->changes[i];
 			lh_plan_slot *s = &r->slots[c->slot];
 			if (!c->rt->dies_with_deps || c->before == NULL || s->replace ||
 			    s->replace_dep || (c->action != LH_ACT_NOOP && c->action != LH_ACT_UPDATE))
 				continue;
-			for (size_t k = 0; k < r->plan->n && !s->replace_dep; k++) {
-				const lh_change *d = &r->plan->changes[k];
-				if (d->action != LH_ACT_REPLACE || d == c)
+			for (size_t ri = 0; ri < nrep && !s->replace_dep; ri++) {
+				const lh_change *d = &r->plan->changes[reps[ri]];
+				if (d == c)
 					continue;
 				const char *did = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 				    d->before, d->rt->id_attr));
@@ -1392,6 +1399,7 @@ lh_run_plan(lh_run *r)
 			}
 			again = again || s->replace_dep;
 		}
+		free(reps);
 		if (!again)
 			break;
 		lh_plan_free(r->plan);
