@@ -52,12 +52,23 @@ resource "litellm_team_member" "m" {
 }
 EOT
 now() { date +%s.%N; }
+# timed FILE CMD...: runs CMD, writing "user sys" CPU seconds to FILE (GNU time when
+# present, else "? ?"): on a shared machine wall time alone says little
+timed() {
+	_f=$1; shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%U %S' -o "$_f" "$@"
+	else
+		echo '? ?' >"$_f"; "$@"
+	fi
+}
+cpu() { awk '{ if ($1 == "?") print "?"; else printf "%.3f", $1 + $2 }' "$1"; }
 t0=$(now)
-"$LITEHCL" apply -auto-approve -parallelism=$PAR >apply.txt 2>&1 || { tail apply.txt; exit 1; }
+timed apply.cpu "$LITEHCL" apply -auto-approve -parallelism=$PAR >apply.txt 2>&1 || { tail apply.txt; exit 1; }
 t1=$(now)
 cp "$EMU_LOG" apply.log
 : >"$EMU_LOG"
-"$LITEHCL" plan -detailed-exitcode -parallelism=$PAR >plan.txt 2>&1
+timed plan.cpu "$LITEHCL" plan -detailed-exitcode -parallelism=$PAR >plan.txt 2>&1
 rc=$?
 t2=$(now)
 [ $rc -eq 0 ] || { echo "no-op plan was not empty (exit $rc)"; tail plan.txt; exit 1; }
@@ -84,10 +95,10 @@ to_curl wave1.log "$EMU_URL" >wave1.cfg
 to_curl wave2.log "$EMU_URL" >wave2.cfg
 to_curl plan.log "$EMU_URL" >plan.cfg
 c0=$(now)
-curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave1.cfg || exit 1
-curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave2.cfg || exit 1
+timed capply1.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave1.cfg || exit 1
+timed capply2.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave2.cfg || exit 1
 c1=$(now)
-curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg || exit 1
+timed cplan.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg || exit 1
 c2=$(now)
 apply_s=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
 plan_s=$(awk "BEGIN{printf \"%.3f\", $t2 - $t1}")
@@ -97,3 +108,5 @@ echo "teams=$TEAMS memberships=$members users=$USERS parallelism=$PAR"
 echo "apply_requests=$(wc -l <apply.log) noop_plan_requests=$(wc -l <plan.log)"
 echo "apply_seconds=$apply_s curl_apply_seconds=$capply_s ratio=$(awk "BEGIN{printf \"%.2f\", $apply_s / $capply_s}") (goal <= 1.5)"
 echo "noop_plan_seconds=$plan_s curl_plan_seconds=$cplan_s ratio=$(awk "BEGIN{printf \"%.2f\", $plan_s / $cplan_s}") (goal <= 1.5)"
+echo "cpu_seconds (user+sys): apply=$(cpu apply.cpu) curl_apply=$(cat capply1.cpu capply2.cpu | awk '{ if ($1 == "?") q = 1; t += $1 + $2 } END { if (q) print "?"; else printf "%.3f", t }') noop_plan=$(cpu plan.cpu) curl_plan=$(cpu cplan.cpu)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
