@@ -2797,6 +2797,39 @@ eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh
 	return COND_FAIL;
 }
 
+/* True when a string in v (at any depth) holds a NUL; *at is its 1-based character
+ * position in that string. */
+static bool
+has_nul(const lh_value *v, size_t *at)
+{
+	if (lh_val_is_null(v) || lh_val_is_unknown(v))
+		return false;
+	switch (v->type->kind) {
+	case LH_TY_STRING: {
+		const char *z = memchr(v->u.str.s, '\0', v->u.str.len);
+		if (z == NULL)
+			return false;
+		*at = 1;
+		for (const char *q = v->u.str.s; q < z; q++)
+			if (((unsigned char)*q & 0xC0) != 0x80)
+				(*at)++;
+		return true;
+	}
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		for (size_t i = 0; i < v->u.seq.n; i++)
+			if (has_nul(v->u.seq.items[i], at))
+				return true;
+		return false;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		for (size_t i = 0; i < v->u.map.n; i++)
+			if (has_nul(v->u.map.vals[i], at))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -2860,6 +2893,16 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 				ok = false;
 				continue;
 			}
+		}
+		size_t nul_at = 0;
+		if (!lh_val_is_null(c) && !lh_val_is_unknown(c) && has_nul(c, &nul_at)) {
+			derr(d, e->src, e->start, e->end, r->context,
+			    lh_arena_printf(a, "Invalid value for \"%s\"", at->name),
+			    "A string in the value contains U+0000 NULL (a NUL character)%s: it would "
+			    "cut the text short in LiteLLM and in the state. Remove it.",
+			    lh_val_has_sensitive(c) ? "" : lh_arena_printf(a, " at character %zu", nul_at));
+			ok = false;
+			continue;
 		}
 		vals[k] = c;
 	}

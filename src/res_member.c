@@ -37,6 +37,12 @@ check_member_role(lh_arena *a, const lh_value *v)
 	return lh_arena_printf(a, "The team role \"%s\" is not supported: LiteLLM's team roles are \"admin\" and \"user\".", v->u.str.s);
 }
 
+static const char *
+check_member_id(lh_arena *a, const lh_value *v)
+{
+	return lh_check_text(a, "The id", v->u.str.s, v->u.str.len, LH_TEXT_STRICT);
+}
+
 /* user_email is the identity only when user_id is not set. */
 static bool
 email_forces(const cJSON *want)
@@ -56,12 +62,14 @@ static const lh_attr member_attrs[] = {
 	{.name = "spend", .type = &lh_type_number, .mode = LH_ATTR_COMPUTED,
 	 .description = "The member's spend inside the team."},
 	{.name = "team_id", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED, .force_new = true,
+	 .validate = check_member_id,
 	 .description = "The team (`litellm_team.NAME.team_id`). Changing it replaces the membership.",
 	 .ref_type = "litellm_team"},
 	{.name = "user_email", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
 	 .validate = lh_check_email, .same = lh_same_ci, .forces = email_forces,
 	 .description = "The user's email: the identity when `user_id` is not set (then changing it replaces the membership); with `user_id` it must name the same user and is recorded only."},
 	{.name = "user_id", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL, .force_new = true,
+	 .validate = check_member_id,
 	 .description = "The user (`litellm_user.NAME.user_id`); found from `user_email` when not set. Changing it replaces the membership.",
 	 .ref_type = "litellm_user"},
 };

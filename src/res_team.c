@@ -28,9 +28,9 @@ static const lh_type list_string = {.kind = LH_TY_LIST, .elem = &lh_type_string}
 static const char *
 check_alias(lh_arena *a, const lh_value *v)
 {
-	if (v->u.str.len > 0)
-		return NULL;
-	return "The team alias must not be empty.";
+	if (v->u.str.len == 0)
+		return "The team alias must not be empty.";
+	return lh_check_text(a, "The team alias", v->u.str.s, v->u.str.len, LH_TEXT_NAME);
 }
 
 static const char *

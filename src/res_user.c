@@ -96,6 +96,7 @@ static const lh_attr user_attrs[] = {
 	{.name = "updated_at", .type = &lh_type_string, .mode = LH_ATTR_COMPUTED, .changes = true,
 	 .description = "When the user was last updated."},
 	{.name = "user_alias", .type = &lh_type_string, .mode = LH_ATTR_OPTIONAL,
+	 .validate = lh_check_name,
 	 .description = "A human-readable alias."},
 	{.name = "user_email", .type = &lh_type_string, .mode = LH_ATTR_REQUIRED,
 	 .validate = lh_check_email, .same = lh_same_ci,

@@ -315,6 +315,16 @@ bool lh_same_set(const cJSON *c, const cJSON *s);	/* lists as sets */
 cJSON *lh_api_zero_null(const cJSON *v);		/* 0 -> null, floats as 10.0 */
 cJSON *lh_api_whole(const cJSON *v);			/* integers without a point */
 cJSON *lh_api_json_object(const cJSON *v);		/* JSON text -> object */
+/* Text checks: NUL, control characters, bytes that are not UTF-8, surrogate halves
+ * and bidirectional controls are refused in every kind; invisible characters and
+ * bidirectional marks too in LH_TEXT_STRICT (ids, email addresses), not in
+ * LH_TEXT_NAME (aliases: some scripts and emoji need joiners and marks).  The message
+ * starts with what ("The email address") and names the character and its 1-based
+ * position. */
+typedef enum { LH_TEXT_STRICT, LH_TEXT_NAME } lh_text_kind;
+const char *lh_check_text(lh_arena *a, const char *what, const char *s, size_t n,
+    lh_text_kind kind);
+const char *lh_check_name(lh_arena *a, const lh_value *v);	/* an alias */
 const char *lh_check_email(lh_arena *a, const lh_value *v);
 const char *lh_check_budget(lh_arena *a, const lh_value *v);
 const char *lh_check_limit(lh_arena *a, const lh_value *v);

@@ -628,18 +628,134 @@ lh_api_duration(const cJSON *v)
 
 /* ---- validators ---- */
 
+/* ---- text: characters that have no place in an id, an address or a name ---- */
+
+/* The code point at s[0..n) and its length in *len; -1 (length 1) for a byte that
+ * does not start valid UTF-8.  UTF-8-encoded surrogates (ED A0 80 ...) decode to the
+ * surrogate, so that they can be named. */
+static long
+utf8_next(const unsigned char *s, size_t n, size_t *len)
+{
+	unsigned c = s[0];
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	size_t need;
+	uint32_t cp, min;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1, cp = c & 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2, cp = c & 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3, cp = c & 0x07, min = 0x10000;
+	else
+		return -1;
+	if (need >= n)
+		return -1;
+	for (size_t i = 1; i <= need; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF)
+		return -1;
+	*len = need + 1;
+	return (long)cp;
+}
+
+static const char *
+char_name(uint32_t cp)
+{
+	switch (cp) {
+	case 0x00: return " NULL";
+	case 0x09: return " CHARACTER TABULATION (a tab)";
+	case 0x0A: return " LINE FEED (a newline)";
+	case 0x0D: return " CARRIAGE RETURN";
+	case 0x7F: return " DELETE";
+	case 0x061C: return " ARABIC LETTER MARK";
+	case 0x200B: return " ZERO WIDTH SPACE";
+	case 0x200C: return " ZERO WIDTH NON-JOINER";
+	case 0x200D: return " ZERO WIDTH JOINER";
+	case 0x200E: return " LEFT-TO-RIGHT MARK";
+	case 0x200F: return " RIGHT-TO-LEFT MARK";
+	case 0x202A: return " LEFT-TO-RIGHT EMBEDDING";
+	case 0x202B: return " RIGHT-TO-LEFT EMBEDDING";
+	case 0x202C: return " POP DIRECTIONAL FORMATTING";
+	case 0x202D: return " LEFT-TO-RIGHT OVERRIDE";
+	case 0x202E: return " RIGHT-TO-LEFT OVERRIDE";
+	case 0x2060: return " WORD JOINER";
+	case 0x2066: return " LEFT-TO-RIGHT ISOLATE";
+	case 0x2067: return " RIGHT-TO-LEFT ISOLATE";
+	case 0x2068: return " FIRST STRONG ISOLATE";
+	case 0x2069: return " POP DIRECTIONAL ISOLATE";
+	case 0xFEFF: return " ZERO WIDTH NO-BREAK SPACE (a byte order mark)";
+	default: return "";
+	}
+}
+
+/* Why code point cp has no place in text of this kind, or NULL.  Names (aliases)
+ * may hold the invisible joiners and bidirectional marks that some scripts and emoji
+ * need; ids and email addresses may not. */
+static const char *
+char_problem(uint32_t cp, lh_text_kind kind)
+{
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return "half of a UTF-16 surrogate pair, which is not a character (text converted badly from UTF-16)";
+	if (cp == 0)
+		return "a NUL character, which ends text in LiteLLM's database and would cut it short";
+	if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		return "a control character";
+	if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+		return "a bidirectional control character, which makes the text display in another order than it has";
+	if (kind == LH_TEXT_NAME)
+		return NULL;
+	if (cp == 0x200E || cp == 0x200F || cp == 0x061C)
+		return "an invisible bidirectional mark";
+	if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+		return "an invisible character";
+	return NULL;
+}
+
+const char *
+lh_check_text(lh_arena *a, const char *what, const char *s, size_t n, lh_text_kind kind)
+{
+	size_t pos = 1;
+	for (size_t i = 0; i < n; pos++) {
+		size_t len;
+		long cp = utf8_next((const unsigned char *)s + i, n - i, &len);
+		if (cp < 0)
+			return lh_arena_printf(a, "%s contains the byte 0x%02X at character %zu, which is not UTF-8 text.",
+			    what, (unsigned char)s[i], pos);
+		const char *why = char_problem((uint32_t)cp, kind);
+		if (why != NULL)
+			return lh_arena_printf(a, "%s contains U+%04lX%s at character %zu: %s. Remove it.",
+			    what, cp, char_name((uint32_t)cp), pos, why);
+		i += len;
+	}
+	return NULL;
+}
+
+const char *
+lh_check_name(lh_arena *a, const lh_value *v)
+{
+	return lh_check_text(a, "The alias", v->u.str.s, v->u.str.len, LH_TEXT_NAME);
+}
+
 const char *
 lh_check_email(lh_arena *a, const lh_value *v)
 {
 	const char *s = v->u.str.s;
 	size_t n = v->u.str.len;
+	const char *bad = lh_check_text(a, "The email address", s, n, LH_TEXT_STRICT);
+	if (bad != NULL)
+		return bad;
 	const char *at = memchr(s, '@', n);
 	bool ok = at != NULL && at > s && memchr(at + 1, '@', n - (size_t)(at - s) - 1) == NULL;
 	if (ok) {
 		const char *dot = strrchr(at + 1, '.');
 		ok = dot != NULL && dot > at + 1 && dot[1] != '\0';
 		for (size_t i = 0; ok && i < n; i++)
-			if (isspace((unsigned char)s[i]) || s[i] == '\0')
+			if (isspace((unsigned char)s[i]))
 				ok = false;
 	}
 	if (ok)
@@ -701,15 +817,162 @@ lh_check_limit(lh_arena *a, const lh_value *v)
 	return NULL;
 }
 
+/* 1-based character position of byte offset off in s. */
+static size_t
+char_pos(const char *s, size_t off)
+{
+	size_t pos = 1;
+	for (size_t i = 0; i < off; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			pos++;
+	return pos;
+}
+
+/* Up to 20 characters of s from byte off, quoted for a message. */
+static const char *
+excerpt(lh_arena *a, const char *s, size_t n, size_t off)
+{
+	size_t e = off, k = 0;
+	while (e < n && k < 20) {
+		e++;
+		while (e < n && ((unsigned char)s[e] & 0xC0) == 0x80)
+			e++;
+		k++;
+	}
+	char *q = NULL;
+	lh_str_go_quote(a, s + off, e - off, &q);
+	return e < n ? lh_arena_printf(a, "%s...", q) : q;
+}
+
+/* The first \u0000 escape inside a JSON string of s (cJSON would cut the string
+ * there), as a byte offset, or -1. */
+static long
+json_nul_escape(const char *s, size_t n)
+{
+	bool in = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!in) {
+			in = s[i] == '"';
+			continue;
+		}
+		if (s[i] == '"') {
+			in = false;
+		} else if (s[i] == '\\' && i + 1 < n) {
+			if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
+				return (long)i;
+			i++;
+		}
+	}
+	return -1;
+}
+
+/* True when s ends inside a string or with an array or object still open. */
+static bool
+json_unclosed(const char *s, size_t n)
+{
+	bool in = false;
+	long depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (in) {
+			if (s[i] == '"')
+				in = false;
+			else if (s[i] == '\\')
+				i++;
+		} else if (s[i] == '"') {
+			in = true;
+		} else if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if (s[i] == '}' || s[i] == ']') {
+			depth--;
+		}
+	}
+	return in || depth > 0;
+}
+
+static int
+cmp_key(const void *x, const void *y)
+{
+	return strcmp((*(const cJSON *const *)x)->string, (*(const cJSON *const *)y)->string);
+}
+
+/* A key twice in an object of j (at any depth), or a number JSON cannot carry to
+ * LiteLLM's database (1e400 reads as infinity): the message, else NULL.  path names
+ * where j is ("metadata", "metadata.a", "metadata.list[2]"). */
+static const char *
+json_problem(lh_arena *a, const cJSON *j, const char *path)
+{
+	if (cJSON_IsNumber(j) && !isfinite(j->valuedouble))
+		return lh_arena_printf(a, "The number at %s is too large for JSON that LiteLLM stores (it reads as infinity).", path);
+	if (!cJSON_IsObject(j) && !cJSON_IsArray(j))
+		return NULL;
+	size_t n = (size_t)cJSON_GetArraySize(j), k = 0;
+	if (cJSON_IsObject(j) && n > 1) {
+		const cJSON **keys = lh_arena_alloc(a, n * sizeof *keys);
+		for (const cJSON *c = j->child; c != NULL; c = c->next)
+			keys[k++] = c;
+		qsort(keys, k, sizeof *keys, cmp_key);
+		for (size_t i = 1; i < k; i++)
+			if (strcmp(keys[i - 1]->string, keys[i]->string) == 0) {
+				char *q = NULL;
+				lh_str_go_quote(a, keys[i]->string, strlen(keys[i]->string), &q);
+				return lh_arena_printf(a, "The metadata has the key %s twice%s%s: programs reading it disagree on which value counts (LiteLLM would keep the last). Keep one.",
+				    q, strcmp(path, "metadata") == 0 ? "" : " in ", strcmp(path, "metadata") == 0 ? "" : path);
+			}
+	}
+	size_t i = 0;
+	for (const cJSON *c = j->child; c != NULL; c = c->next, i++) {
+		const char *sub = cJSON_IsObject(j) ? lh_arena_printf(a, "%s.%s", path, c->string) :
+		    lh_arena_printf(a, "%s[%zu]", path, i);
+		const char *bad = json_problem(a, c, sub);
+		if (bad != NULL)
+			return bad;
+	}
+	return NULL;
+}
+
+/* metadata: exactly one JSON object - no text after it, no key twice, no NUL - or a
+ * message that says what is wrong and where (character positions in the string). */
 const char *
 lh_check_json_object(lh_arena *a, const lh_value *v)
 {
-	cJSON *j = cJSON_ParseWithLength(v->u.str.s, v->u.str.len);
-	bool obj = j != NULL && cJSON_IsObject(j);
+	static const char hint[] = "It must be a JSON object encoded as a string, for example jsonencode({ team = \"backend\" }).";
+	const char *s = v->u.str.s;
+	size_t n = v->u.str.len;
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
+	if (j == NULL) {
+		if (lh_json_too_deep(s, n))
+			return lh_arena_printf(a, "The metadata nests arrays and objects deeper than %d levels. %s",
+			    LH_JSON_MAX_DEPTH, hint);
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at != NULL && at >= s && at <= s + n ? (size_t)(at - s) : 0;
+		while (off < n && isspace((unsigned char)s[off]))
+			off++;
+		if (off >= n || json_unclosed(s, n))
+			return lh_arena_printf(a, "The metadata is not valid JSON: it ends before its %s. %s",
+			    n == 0 || off >= n ? "value (it is empty)" : "strings, arrays and objects are closed", hint);
+		return lh_arena_printf(a, "The metadata is not valid JSON: it goes wrong at character %zu (%s). %s",
+		    char_pos(s, off), excerpt(a, s, n, off), hint);
+	}
+	const char *msg = NULL;
+	size_t off = (size_t)(end - s);
+	while (off < n && isspace((unsigned char)s[off]))
+		off++;
+	long nul = json_nul_escape(s, n);
+	if (!cJSON_IsObject(j))
+		msg = lh_arena_printf(a, "The metadata is JSON but not an object (it is %s). %s",
+		    cJSON_IsArray(j) ? "an array" : cJSON_IsString(j) ? "a string" :
+		    cJSON_IsNumber(j) ? "a number" : cJSON_IsBool(j) ? "a bool" : "null", hint);
+	else if (off < n)
+		msg = lh_arena_printf(a, "The metadata has text after its JSON object ends, at character %zu (%s). %s",
+		    char_pos(s, off), excerpt(a, s, n, off), hint);
+	else if (nul >= 0)
+		msg = lh_arena_printf(a, "The metadata contains \\u0000 (NULL) in a string at character %zu: LiteLLM's database cannot store it. Remove it.",
+		    char_pos(s, (size_t)nul));
+	else
+		msg = json_problem(a, j, "metadata");
 	cJSON_Delete(j);
-	if (obj)
-		return NULL;
-	return "The metadata must be a JSON object encoded as a string, for example jsonencode({ team = \"backend\" }).";
+	return msg;
 }
 
 /* The public provider takes metadata as a map: accept it and keep the JSON string. */
@@ -735,10 +998,7 @@ lh_check_chosen_id(lh_arena *a, const lh_value *v, const char *what, const char 
 		return empty;
 	if (s[0] == ' ' || s[n - 1] == ' ')
 		return lh_arena_printf(a, "The %s id must not start or end with a space.", what);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return lh_arena_printf(a, "The %s id must not contain control characters.", what);
-	return NULL;
+	return lh_check_text(a, lh_arena_printf(a, "The %s id", what), s, n, LH_TEXT_STRICT);
 }
 
 /* ---- listing every object (adopt) ---- */

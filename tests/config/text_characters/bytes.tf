@@ -1,0 +1,3 @@
+resource "litellm_user" "surrogate" {
+  user_email = "sí €@example.com"
+}
