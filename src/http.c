@@ -55,6 +55,8 @@ struct job {
 	char *method, *path, *url, *body;	/* path without query, url complete */
 	size_t body_len;
 	bool post, non_idempotent;
+	int sends;			/* times libcurl started this attempt's request */
+	bool resent;			/* it wanted to send a create a second time (refused) */
 	lh_http_done_fn done;
 	void *ctx;
 	int attempts;
@@ -469,6 +471,21 @@ put_easy(lh_http *h, CURL *e)
 
 static void finish_attempt(lh_http *h, job *j);
 
+/* Called by libcurl each time it is about to send the request on a connection. */
+static int
+send_once(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+	(void)ip;
+	(void)local_ip;
+	(void)port;
+	(void)local_port;
+	job *j = ud;
+	if (j->sends++ == 0)
+		return CURL_PREREQFUNC_OK;
+	j->resent = true;
+	return CURL_PREREQFUNC_ABORT;
+}
+
 static void
 start(lh_http *h, job *j)
 {
@@ -535,11 +552,19 @@ start(lh_http *h, job *j)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->insecure ? 0L : 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->insecure ? 0L : 2L);
-	/* libcurl silently re-sends a request whose reused keep-alive connection died before
-	 * any answer - harmless for reads, a duplicate for a create that did arrive.  A fresh
-	 * connection is never re-sent that way; it is cached for the reads that follow. */
-	if (j->non_idempotent)
-		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	/* Creates travel on kept-alive connections like everything else.  libcurl silently
+	 * sends a request again on a new connection when the reused one closes before any
+	 * answer - harmless for reads and updates, but a create the server committed before
+	 * closing would arrive twice, and the second one's "already exists" would read as
+	 * someone else's user.  So libcurl may start a create's request only once per
+	 * attempt: the second start is aborted, and the attempt is uncertain - looked up by
+	 * its id, adopted when it landed, sent again when it did not. */
+	j->sends = 0;
+	j->resent = false;
+	if (j->non_idempotent) {
+		curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, send_once);
+		curl_easy_setopt(e, CURLOPT_PREREQDATA, j);
+	}
 	if (j->post) {
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_post);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->body);
@@ -734,6 +759,9 @@ static char *
 transport_message(const lh_http *h, const job *j)
 {
 	char t[32];
+	if (j->resent)	/* see send_once */
+		return lh_xprintf("%s %s: %s closed the kept-alive connection without answering",
+		    j->method, j->path, h->hostport);
 	switch (j->cc) {
 	case CURLE_COULDNT_CONNECT:
 		if (j->oserr == EMFILE || j->oserr == ENFILE)
@@ -1134,7 +1162,7 @@ lh_http_run(lh_http *h)
 			j->status = cc == CURLE_OK ? (int)code : 0;
 			/* Bytes of the request left us: it may have arrived (a reused connection
 			 * has no connect time, so that is no guide). */
-			j->connected = sent > 0 || code > 0;
+			j->connected = sent > 0 || code > 0 || j->resent;
 			j->oserr = oserr;
 			h->running--;
 			finish_attempt(h, j);

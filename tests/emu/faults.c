@@ -19,7 +19,11 @@ struct rule {
 	long nth, count;     /* counting: fire on matches nth..nth+count-1; count 0 = forever */
 	long seen, fired;
 	bool after;
+	int conn;            /* CONN_ANY, CONN_NEW, CONN_REUSED */
 };
+
+enum { CONN_ANY, CONN_NEW, CONN_REUSED };
+static const char *const conn_names[] = {"any", "new", "reused", NULL};
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct rule *rules;
@@ -54,6 +58,11 @@ parse_kind(const char *s, struct rule *r)
 	}
 	if (strcasecmp(s, "drop") == 0 || strcasecmp(s, "disconnect") == 0) {
 		r->kind = EMU_FAULT_CLOSE;
+		return true;
+	}
+	if (strcasecmp(s, "commit_close") == 0) {   /* close after committing: "after" implied */
+		r->kind = EMU_FAULT_CLOSE;
+		r->after = true;
 		return true;
 	}
 	if (strcasecmp(s, "gateway_timeout") == 0) {   /* the gateway gave up: 504, its page */
@@ -91,6 +100,7 @@ rule_from_json(const cJSON *o, struct rule *r, char **err)
 {
 	const char *path = emu_get_str(o, "path"), *method = emu_get_str(o, "method");
 	const char *kind = emu_get_str(o, "kind"), *body = emu_get_str(o, "body");
+	const char *conn = emu_get_str(o, "conn");
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "probability");
 	const cJSON *knum = cJSON_GetObjectItemCaseSensitive(o, "kind");
 	char kbuf[16];
@@ -102,8 +112,8 @@ rule_from_json(const cJSON *o, struct rule *r, char **err)
 	}
 	if (!cJSON_IsObject(o) || !kind || !parse_kind(kind, r)) {
 		*err = emu_strdup("a fault needs kind: latency, status (or a status number 400..599, "
-		                  "gateway_timeout), 429, reset, close, truncate, malformed, hang, "
-		                  "html or empty");
+		                  "gateway_timeout), 429, reset, close, commit_close, truncate, "
+		                  "malformed, hang, html or empty");
 		return false;
 	}
 	if (r->kind == EMU_FAULT_STATUS)
@@ -133,7 +143,17 @@ rule_from_json(const cJSON *o, struct rule *r, char **err)
 	r->retry_after = (int)num_member(o, "retry_after", 1);
 	r->nth = num_member(o, "nth", 1);
 	r->count = num_member(o, "count", 1);
-	r->after = num_member(o, "after", 0) != 0;
+	r->after = num_member(o, "after", r->after) != 0;
+	if (conn) {
+		int c = 0;
+		while (conn_names[c] && strcasecmp(conn_names[c], conn))
+			c++;
+		if (!conn_names[c]) {
+			*err = emu_strdup("conn must be any, new or reused");
+			return false;
+		}
+		r->conn = c;
+	}
 	r->probability = -1;
 	if (p)
 		r->probability = cJSON_IsNumber(p) ? p->valuedouble
@@ -208,11 +228,13 @@ out:
 }
 
 static bool
-rule_matches(const struct rule *r, const char *method, const char *path)
+rule_matches(const struct rule *r, const char *method, const char *path, bool new_conn)
 {
 	size_t n = strlen(r->path);
 
 	if (r->method && strcasecmp(r->method, method) != 0)
+		return false;
+	if ((r->conn == CONN_NEW && !new_conn) || (r->conn == CONN_REUSED && new_conn))
 		return false;
 	if (n && r->path[n - 1] == '*')
 		return strncmp(r->path, path, n - 1) == 0;
@@ -230,13 +252,13 @@ rule_fires(struct rule *r)
 }
 
 void
-emu_fault_decide(const char *method, const char *path, struct emu_fault_hit *hit)
+emu_fault_decide(const char *method, const char *path, bool new_conn, struct emu_fault_hit *hit)
 {
 	memset(hit, 0, sizeof *hit);
 	pthread_mutex_lock(&mu);
 	for (int i = 0; i < nrules; i++) {
 		struct rule *r = &rules[i];
-		if (!rule_matches(r, method, path))
+		if (!rule_matches(r, method, path, new_conn))
 			continue;
 		r->seen++;
 		if (hit->kind != EMU_FAULT_NONE || !rule_fires(r))
@@ -275,6 +297,7 @@ emu_fault_list(void)
 		                                     r->kind == EMU_FAULT_MALFORMED ||
 		                                     r->kind == EMU_FAULT_HANG));
 		emu_add(o, "ms", cJSON_CreateNumber(r->ms));
+		emu_add_str(o, "conn", conn_names[r->conn]);
 		if (r->kind == EMU_FAULT_RATELIMIT)
 			emu_add(o, "retry_after", cJSON_CreateNumber(r->retry_after));
 		if (r->probability >= 0)

@@ -50,10 +50,15 @@ struct emu_fault_hit {
  * id, or -1 with *err set (caller frees). */
 int emu_fault_add_spec(const char *spec, char **err);
 /* Add a rule from {"path","method","kind","status","body","ms","retry_after","probability",
- * "nth","count","after"}.  Returns the id or -1 with *err set. */
+ * "nth","count","after","conn"}.  Returns the id or -1 with *err set.  "conn":"reused"
+ * matches only requests that are not the first on their TCP connection (a kept-alive one,
+ * where an HTTP client may silently send a request again when the connection dies),
+ * "new" only the first; absent or "any": both. */
 int emu_fault_add_json(const cJSON *rule, char **err);
-/* Decide the fault for one request; counts the request for every matching rule. */
-void emu_fault_decide(const char *method, const char *path, struct emu_fault_hit *hit);
+/* Decide the fault for one request (new_conn: the first on its connection); counts the
+ * request for every matching rule. */
+void emu_fault_decide(const char *method, const char *path, bool new_conn,
+                      struct emu_fault_hit *hit);
 /* All rules with their counters (caller deletes). */
 cJSON *emu_fault_list(void);
 /* Remove one rule (id >= 0) or all (id < 0); returns how many were removed. */

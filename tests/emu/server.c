@@ -819,7 +819,7 @@ finish(struct conn *c, const char *url, const char *method)
 		c->decided = true;
 		read_roster_early(c, route, method);
 		if (!route || strncmp(route, "/__emu/", 7) != 0) {
-			emu_fault_decide(method, route ? route : url, &c->fault);
+			emu_fault_decide(method, route ? route : url, c->new_conn, &c->fault);
 			/* the network model: every answer waits latency_ms, the first one on a new
 			 * connection also conn_latency_ms (TCP and TLS handshakes), a write also
 			 * write_latency_ms (the database commit) */

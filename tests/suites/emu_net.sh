@@ -89,6 +89,30 @@ expect "stats zeroed (control routes are not counted)" 200 '.requests==0 and .ro
 sleep 0.1
 tail -4 "$EMU_LOG" | jq -e -s '[.[].new_conn]==[true,null,null,true] and (.[0].conn==.[1].conn) and (.[0].conn!=.[3].conn)' >/dev/null &&
 	ok "log: conn serial and new_conn" || fail "log: conn serial and new_conn" "$(tail -4 "$EMU_LOG")"
+# faults on kept-alive connections only: a create committed, then its connection closed
+admin faults '{"path":"/user/new","kind":"commit_close","conn":"reused"}'
+expect "commit_close with conn=reused armed" 200 '.id>0'
+call POST /user/new '{"user_id":"kc1","auto_create_key":false}'
+expect "conn=reused: the first request on a connection is not faulted" 200 '.user_id=="kc1"'
+out=$(curl -s -o /dev/null -w '%{http_code} ' "$EMU_URL/health/liveliness" --next -o /dev/null -w '%{http_code}' \
+	-H "Authorization: Bearer $MK" -H 'Content-Type: application/json' -d '{"user_id":"kc2","auto_create_key":false}' "$EMU_URL/user/new" 2>&1)
+call GET /__emu/faults
+expect "conn=reused: the second request on a connection is faulted; commit_close = close after the work" 200 '.[0].fired==1 and .[0].seen==1 and .[0].after==true and .[0].conn=="reused" and .[0].kind=="close"'
+call GET "/user/info?user_id=kc2"
+expect "commit_close: the user was created, the answer never sent (curl's statuses: $out)" 200 '.user_info.user_id=="kc2"'
+sleep 0.1
+# (curl then sends the create again by itself on a new connection, answered 409: the
+# silent repeat litehcl refuses for its creates)
+grep '"/user/new".*"kc2"' "$EMU_LOG" | head -1 | jq -e '.path=="/user/new" and .status==0 and .fault=="close" and .route_status==200 and .new_conn==null' >/dev/null &&
+	ok "log: the closed create, its route's 200" || fail "log: the closed create" "$(tail -3 "$EMU_LOG")"
+admin faults/clear
+admin faults '{"path":"/user/new","kind":"close","conn":"new"}'
+call POST /user/new '{"user_id":"kc3","auto_create_key":false}'
+[ "$CE" = 52 ] && ok "conn=new, close: no answer (curl 52)" || fail "conn=new, close" "$ST curl $CE"
+call GET "/user/info?user_id=kc3"
+expect "close without after: nothing created" 404
+admin faults '{"kind":"close","conn":"old"}'
+expect "an unknown conn refused" 400 '.detail|test("conn must be")'
 emu_stop
 
 # ---------------------------------------------------------------- indexes agree with a scan

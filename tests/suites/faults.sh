@@ -79,3 +79,129 @@ for mode in $MODES; do
 	proxy_stop
 	emu_stop
 done
+
+# ---------------------------------------------------------------- kept-alive connections
+# Every request, creates included, travels on kept-alive connections.  The emulator closes
+# connections that were already used (conn=reused: where an HTTP client may silently send
+# a request again) right after committing a write, before answering (commit_close), or
+# before doing anything (close).  Users with configured ids (whose "already exists" would
+# read as someone else's user), users with ids litehcl chose, teams and memberships are
+# created, updated and destroyed through them: nothing duplicated, orphaned or lost, each
+# run converges, and the connections are reused (a few new ones per run, not one per write).
+KA_N=${KA_N:-8} KA_T=3 KA_PAR=3
+ka_tf() {	# ka_tf DIR ALIAS BUDGET
+	mkdir -p "$1"
+	cat >"$1/main.tf" <<TF
+provider "litellm" {
+  api_base = "$EMU_URL"
+}
+resource "litellm_user" "cfg" {
+  count      = $KA_N
+  user_id    = "ka-cfg-\${count.index}"
+  user_email = "c\${count.index}@ka.test"
+  user_alias = "$2"
+}
+resource "litellm_user" "gen" {
+  count      = $KA_N
+  user_email = "g\${count.index}@ka.test"
+  user_alias = "$2"
+}
+resource "litellm_team" "t" {
+  count      = $KA_T
+  team_alias = "ka-team-\${count.index}"
+  max_budget = $3
+}
+resource "litellm_team_member" "m" {
+  count              = $KA_N
+  team_id            = litellm_team.t[count.index % $KA_T].team_id
+  user_id            = litellm_user.gen[count.index].user_id
+  role               = "user"
+  max_budget_in_team = $3
+}
+TF
+}
+# ka_check DIR USERS TEAMS MEMBERS ALIAS: prints what is wrong, nothing when all holds
+ka_check() {
+	curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" >"$WORK/ka.dump"
+	jq -r --arg a "$5" '
+		[.users[] | select((.user_email // "") | endswith("@ka.test"))] as $u |
+		[.teams[] | select((.team_alias // "") | startswith("ka-team-"))] as $t |
+		[$t[] | .team_id as $id | .members_with_roles[] | select(.user_id != "default_user_id") | "\($id)/\(.user_id)"] as $m |
+		(if ($u | length) != '"$2"' then "server holds \($u | length) users, want '"$2"';" else empty end),
+		(if ([$u[].user_email] | unique | length) != ($u | length) then "a user email twice on the server;" else empty end),
+		(if ([$u[] | select(.user_alias != $a)] | length) > 0 and '"$2"' > 0 then "a user alias is not \($a);" else empty end),
+		(if ($t | length) != '"$3"' then "server holds \($t | length) teams, want '"$3"';" else empty end),
+		(if ([$t[].team_alias] | unique | length) != ($t | length) then "a team alias twice on the server;" else empty end),
+		(if ($m | length) != '"$4"' or ($m | unique | length) != ($m | length) then "server holds \($m | length) memberships (\($m | unique | length) distinct), want '"$4"';" else empty end),
+		([$u[].user_id] | sort | join(" ")), ([$t[].team_id] | sort | join(" ")), ($m | sort | join(" "))
+	' "$WORK/ka.dump" >"$WORK/ka.server"
+	grep ';$' "$WORK/ka.server" | tr '\n' ' '
+	grep -v ';$' "$WORK/ka.server" >"$WORK/ka.srv.ids"
+	if [ -f "$1/terraform.tfstate" ]; then
+		jq -r '
+			([.resources[] | select(.type == "litellm_user") | .instances[].attributes.user_id] | sort | join(" ")),
+			([.resources[] | select(.type == "litellm_team") | .instances[].attributes.team_id] | sort | join(" ")),
+			([.resources[] | select(.type == "litellm_team_member") | .instances[].attributes | "\(.team_id)/\(.user_id)"] | sort | join(" "))
+		' "$1/terraform.tfstate" >"$WORK/ka.st.ids"
+	else printf '\n\n\n' >"$WORK/ka.st.ids"; fi
+	_i=1
+	for _what in users teams memberships; do
+		[ "$(sed -n ${_i}p "$WORK/ka.srv.ids")" = "$(sed -n ${_i}p "$WORK/ka.st.ids")" ] ||
+			printf 'state and server differ in their %s (orphans or lost); ' "$_what"
+		_i=$((_i + 1))
+	done
+	[ -e "$1/terraform.tfstate.journal" ] && printf 'journal left behind; '
+	(cd "$1" && "$LITEHCL" plan -no-color -detailed-exitcode -lock=false $6 >"$WORK/ka.plan" 2>&1) ||
+		printf 'plan not clean: %s' "$(grep -m2 -E 'Plan:|Error' "$WORK/ka.plan" | tr '\n' ' ')"
+}
+# ka_fired PATH...: the paths (of those given) on which no fault fired in the log since the mark
+ka_fired() {
+	for _p in "$@"; do
+		tail -n +"$KA_MARK" "$EMU_LOG" | jq -s -e --arg p "$_p" 'any(.[]; .path == $p and .fault != null)' >/dev/null ||
+			printf '%s ' "$_p"
+	done
+}
+for mode in ${KA_MODES:-normal legacy}; do
+	if [ "$mode" = legacy ]; then emu_start --master-key "$MK" --legacy --seed-random 11; else emu_start --master-key "$MK" --seed-random 11; fi
+	D="$WORK/ka-$mode"
+	for op in create update destroy; do
+		case $op in
+		create) paths="/user/new /team/new /team/member_add"; ka_tf "$D" one 10 ;;
+		update) paths="/user/update /team/update /team/member_update"; ka_tf "$D" two 20 ;;
+		destroy) paths="/user/delete /team/delete /team/member_delete" ;;
+		esac
+		emu_admin faults/clear '{}'
+		# the first write of each kind on a reused connection: committed, then closed;
+		# then a third of the writes on reused connections, a tenth closed before the work
+		for p in $paths; do emu_admin faults "{\"path\":\"$p\",\"kind\":\"commit_close\",\"conn\":\"reused\"}"; done
+		emu_admin faults '{"method":"POST","kind":"commit_close","conn":"reused","probability":0.3}'
+		emu_admin faults '{"method":"POST","kind":"close","conn":"reused","probability":0.1}'
+		emu_admin stats/reset '{}'
+		KA_MARK=$(($(wc -l <"$EMU_LOG") + 1))
+		if [ $op = destroy ]; then
+			(cd "$D" && "$LITEHCL" destroy -auto-approve -no-color -parallelism=$KA_PAR >"$WORK/ka.out" 2>&1)
+		else
+			(cd "$D" && "$LITEHCL" apply -auto-approve -no-color -parallelism=$KA_PAR >"$WORK/ka.out" 2>&1)
+		fi
+		rc=$?
+		stats=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats")
+		emu_admin faults/clear '{}'
+		sleep 0.1	# the log line of the last request
+		unfired=$(ka_fired $paths)
+		case $op in destroy) why=$(ka_check "$D" 0 0 0 - -destroy) ;; create) why=$(ka_check "$D" $((2 * KA_N)) $KA_T $KA_N one) ;;
+		*) why=$(ka_check "$D" $((2 * KA_N)) $KA_T $KA_N two) ;; esac
+		name="$mode: $op of users (configured and chosen ids), teams, memberships through connections closed after the commit"
+		if [ $rc -eq 0 ] && [ -z "$why" ] && [ -z "$unfired" ]; then
+			ok "$name: converged in one run, nothing duplicated or lost"
+		else
+			fail "$name: converged in one run, nothing duplicated or lost" "exit $rc; ${why:-state and server agree}" \
+				"${unfired:+no fault fired on: $unfired}" "$(grep -m2 -A3 'Error' "$WORK/ka.out" | head -6)"
+		fi
+		# connections: the ones -parallelism opens, plus one per closed connection and
+		# one for each create libcurl wanted to send again (refused)
+		echo "$stats" | jq -e --argjson par $KA_PAR '.connections <= $par + 2 * .faults + 1' >/dev/null &&
+			ok "$mode: $op: connections reused ($(echo "$stats" | jq -r '"\(.connections) new connections for \(.requests) requests, \(.faults) closed by faults"'))" ||
+			fail "$mode: $op: connections reused" "$stats"
+	done
+	emu_stop
+done
