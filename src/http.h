@@ -19,7 +19,10 @@
  *   the Location they point to.  A request marked non_idempotent is retried only when it surely
  *   never reached the application (connection refused / DNS / TLS handshake failure, or
  *   429); every other failure of it is reported as LH_HTTP_UNCERTAIN so the caller looks
- *   the object up before trying again.
+ *   the object up before trying again.  It travels on kept-alive connections like every
+ *   request, and libcurl never sends it a second time by itself: when a reused connection
+ *   closes before the answer (perhaps after the server committed it), that attempt is
+ *   uncertain too.
  * - lh_http_stop is async-signal-safe: after it, no new request starts; requests in
  *   flight finish and report normally; queued ones complete with LH_HTTP_CANCELLED.
  *
