@@ -410,6 +410,70 @@ main(int argc, char **argv)
 		check("TLS emulator started (openssl needed)", 0, NULL);
 	}
 
+	/* TLS sessions are shared by the client's connections: `openssl s_server -www`
+	 * (which resumes sessions and closes the connection after each answer) counts
+	 * session cache hits.  One request, then three at once (on three easy handles, two
+	 * of which never connected before), then the count. */
+	char cert[192], key[192];
+	snprintf(cert, sizeof cert, "%s/cert.pem", tlsdir);
+	snprintf(key, sizeof key, "%s/key.pem", tlsdir);
+	pid_t srv = -1;
+	int sport = 0;
+	for (int attempt = 0; attempt < 5 && srv < 0 && access(cert, R_OK) == 0; attempt++) {
+		sport = 20000 + (int)((getpid() * 7919 + attempt * 104729) % 30000);
+		char acc[32];
+		snprintf(acc, sizeof acc, "127.0.0.1:%d", sport);
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
+				_exit(127);
+			execlp("openssl", "openssl", "s_server", "-accept", acc, "-cert", cert, "-key", key,
+			    "-www", "-quiet", (char *)NULL);
+			_exit(127);
+		}
+		usleep(400000);
+		if (waitpid(pid, NULL, WNOHANG) == 0)
+			srv = pid;
+	}
+	if (srv > 0) {
+		char url[64];
+		snprintf(url, sizeof url, "https://127.0.0.1:%d", sport);
+		/* its answers are HTML pages: not asked again */
+		lh_http_opts o = {.base_url = url, .timeout_s = 10, .parallelism = 3,
+		    .max_retries = 0, .insecure_skip_verify = true};
+		const char *err;
+		h = lh_http_new(&o, &err);
+		req(h, "GET", "/", NULL, NULL, NULL, false, &r);
+		lh_http_resp_clear(&r);
+		struct run z = {0};
+		for (int i = 0; i < 3; i++) {
+			lh_http_req rq = {.method = "GET", .path = "/", .done = on_read, .ctx = &z};
+			lh_http_submit(h, &rq);
+		}
+		lh_http_run(h);
+		req(h, "GET", "/", NULL, NULL, NULL, false, &r);
+		const char *hits = r.body ? strstr(r.body, "session cache hits") : NULL;
+		int nhits = -1;
+		if (hits != NULL) {
+			const char *p = hits;
+			while (p > r.body && p[-1] == ' ')
+				p--;
+			while (p > r.body && p[-1] >= '0' && p[-1] <= '9')
+				p--;
+			nhits = atoi(p);
+		}
+		check("TLS sessions shared by every connection of a client (openssl s_server: 4 of 5 "
+		    "handshakes resumed)", nhits >= 4, "%d session cache hits; %s", nhits,
+		    r.body ? r.body : "");
+		lh_http_resp_clear(&r);
+		lh_http_free(h);
+		kill(srv, SIGTERM);
+		waitpid(srv, NULL, 0);
+	} else {
+		printf("ok TLS session sharing not checked: openssl s_server did not start\n");
+	}
+
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
