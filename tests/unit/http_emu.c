@@ -413,7 +413,8 @@ main(int argc, char **argv)
 	/* TLS sessions are shared by the client's connections: `openssl s_server -www`
 	 * (which resumes sessions and closes the connection after each answer) counts
 	 * session cache hits.  One request, then three at once (on three easy handles, two
-	 * of which never connected before), then the count. */
+	 * of which never connected before), then the count.  TLS 1.2: OpenSSL's server makes
+	 * each TLS 1.3 ticket single-use, so concurrent resumptions of one would not count. */
 	char cert[192], key[192];
 	snprintf(cert, sizeof cert, "%s/cert.pem", tlsdir);
 	snprintf(key, sizeof key, "%s/key.pem", tlsdir);
@@ -429,7 +430,7 @@ main(int argc, char **argv)
 			if (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)
 				_exit(127);
 			execlp("openssl", "openssl", "s_server", "-accept", acc, "-cert", cert, "-key", key,
-			    "-www", "-quiet", (char *)NULL);
+			    "-www", "-quiet", "-no_tls1_3", (char *)NULL);
 			_exit(127);
 		}
 		usleep(400000);
@@ -464,8 +465,7 @@ main(int argc, char **argv)
 			nhits = atoi(p);
 		}
 		check("TLS sessions shared by every connection of a client (openssl s_server: 4 of 5 "
-		    "handshakes resumed)", nhits >= 4, "%d session cache hits; %s", nhits,
-		    r.body ? r.body : "");
+		    "handshakes resumed)", nhits >= 4, "%d session cache hits", nhits);
 		lh_http_resp_clear(&r);
 		lh_http_free(h);
 		kill(srv, SIGTERM);
