@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "help.h"
+#include "source.h"
 
 static bool
 parse_bool(const char *s, bool *out)
@@ -191,4 +194,61 @@ lh_cli_color(bool no_color_flag)
 	if (nc != NULL && nc[0] != '\0')
 		return false;
 	return isatty(STDOUT_FILENO) != 0;
+}
+
+/* ---- -bench ---- */
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time (user + system) this process has used, in seconds. */
+static double
+cpu(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* By CPU time, what the measured code costs whatever else the machine is doing; by
+ * wall clock, what a user waits. */
+bool
+lh_cli_bench(const char *path, bool (*once)(lh_arena *a, const lh_source *src,
+    lh_diags *d, void *ctx), void *ctx, lh_bench *out)
+{
+	lh_arena *a = lh_arena_new();
+	lh_diags d;
+	bool ok = false;
+	lh_diags_init(&d, a);
+	lh_source *s = lh_source_load(a, path, NULL, &d);
+	if (s == NULL) {
+		lh_diag_print(stderr, &d, false);
+		goto out;
+	}
+	double t0 = now(), c0 = cpu();
+	*out = (lh_bench){.bytes = s->len};
+	do {
+		lh_arena *ra = lh_arena_new();
+		lh_diags rd;
+		lh_diags_init(&rd, ra);
+		bool done = once(ra, s, &rd, ctx);
+		if (!done)
+			lh_diag_print(stderr, &rd, false);
+		lh_arena_free(ra);
+		if (!done)
+			goto out;
+		out->runs++;
+		out->wall = now() - t0;
+		out->cpu = cpu() - c0;
+	} while (out->cpu < 1.0 || out->runs < 3);
+	ok = true;
+out:
+	lh_arena_free(a);
+	return ok;
 }

@@ -60,6 +60,21 @@ int lh_cmd_show(int argc, char **argv);
 int lh_cmd_state(int argc, char **argv);
 int lh_cmd_output(int argc, char **argv);
 int lh_cmd_taint(int argc, char **argv);
+/* The hidden -bench FILE of hcl2json and fmt: what one run over the file measured. */
+struct lh_arena;
+struct lh_source;
+struct lh_diags;
+typedef struct lh_bench {
+	size_t bytes;		/* the file's size */
+	size_t runs;
+	double cpu, wall;	/* seconds over all runs: CPU (user + system), wall clock */
+} lh_bench;
+/* Loads path and calls once(a, src, d, ctx) on it, each run with a fresh arena and
+ * diagnostics, until about a second of CPU time has passed (3 runs at least).  False
+ * when the file cannot be read or a run returns false (its diagnostics printed on
+ * stderr); else fills out. */
+bool lh_cli_bench(const char *path, bool (*once)(struct lh_arena *a,
+    const struct lh_source *src, struct lh_diags *d, void *ctx), void *ctx, lh_bench *out);
 int lh_cmd_adopt(int argc, char **argv);
 int lh_cmd_force_unlock(int argc, char **argv);
 /* Appends a resource block for an object read as state attributes (cmd_adopt.c; used

@@ -18,10 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -446,22 +444,11 @@ process_dir(fctx *c, const char *path)
 	}
 }
 
-static double
-now(void)
+/* -bench: one formatting; notes the length of its output. */
+static bool
+fmt_once(lh_arena *a, const lh_source *s, lh_diags *d, void *ctx)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time (user + system) this process has used, in seconds. */
-static double
-cpu(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	return lh_fmt_file(a, s, d, (size_t *)ctx) != NULL;
 }
 
 /* -bench FILE (hidden, for tests/bench/fmt.sh): formats the file in memory repeatedly
@@ -470,38 +457,14 @@ cpu(void)
 static int
 bench(const char *path)
 {
-	lh_arena *a = lh_arena_new();
-	lh_diags d;
-	int rc = 1;
-	lh_diags_init(&d, a);
-	lh_source *s = lh_source_load(a, path, NULL, &d);
-	if (s == NULL) {
-		lh_diag_print(stderr, &d, false);
-		goto out;
-	}
-	double t0 = now(), c0 = cpu(), t, c;
-	size_t runs = 0, outlen = 0;
-	do {
-		lh_arena *fa = lh_arena_new();
-		lh_diags fd;
-		lh_diags_init(&fd, fa);
-		if (lh_fmt_file(fa, s, &fd, &outlen) == NULL) {
-			lh_diag_print(stderr, &fd, false);
-			lh_arena_free(fa);
-			goto out;
-		}
-		lh_arena_free(fa);
-		runs++;
-		t = now() - t0;
-		c = cpu() - c0;
-	} while (c < 1.0 || runs < 3);
+	size_t outlen = 0;
+	lh_bench b;
+	if (!lh_cli_bench(path, fmt_once, &outlen, &b))
+		return 1;
 	printf("fmt: %zu bytes (%zu formatted) x %zu runs: %.1f MB/s by CPU time (%.3f s), %.1f MB/s by wall clock (%.3f s)\n",
-	    s->len, outlen, runs, (double)s->len * (double)runs / c / 1e6, c,
-	    (double)s->len * (double)runs / t / 1e6, t);
-	rc = 0;
-out:
-	lh_arena_free(a);
-	return rc;
+	    b.bytes, outlen, b.runs, (double)b.bytes * (double)b.runs / b.cpu / 1e6, b.cpu,
+	    (double)b.bytes * (double)b.runs / b.wall / 1e6, b.wall);
+	return 0;
 }
 
 int

@@ -10,29 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
 #include "cli.h"
 #include "hcl2json.h"
 #include "parse.h"
 
-static double
-now(void)
+/* -bench: one parse; notes the arena it used. */
+static bool
+parse_once(lh_arena *a, const lh_source *s, lh_diags *d, void *ctx)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time (user + system) this process has used, in seconds. */
-static double
-cpu(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	if (lh_parse_file(a, s, d) == NULL)
+		return false;
+	*(size_t *)ctx = lh_arena_used(a);
+	return true;
 }
 
 /* -bench: parses the file repeatedly for about a second of CPU time; prints MB/s by
@@ -41,40 +31,14 @@ cpu(void)
 static int
 bench(const char *path)
 {
-	lh_arena *a = lh_arena_new();
-	lh_diags d;
-	int rc = 1;
-	lh_diags_init(&d, a);
-	lh_source *s = lh_source_load(a, path, NULL, &d);
-	if (s == NULL) {
-		lh_diag_print(stderr, &d, false);
-		goto out;
-	}
-	double t0 = now(), c0 = cpu(), t, c;
-	size_t runs = 0, used = 0;
-	do {
-		lh_arena *pa = lh_arena_new();
-		lh_diags pd;
-		lh_diags_init(&pd, pa);
-		lh_node *n = lh_parse_file(pa, s, &pd);
-		if (n == NULL) {
-			lh_diag_print(stderr, &pd, false);
-			lh_arena_free(pa);
-			goto out;
-		}
-		used = lh_arena_used(pa);
-		lh_arena_free(pa);
-		runs++;
-		t = now() - t0;
-		c = cpu() - c0;
-	} while (c < 1.0 || runs < 3);
+	size_t used = 0;
+	lh_bench b;
+	if (!lh_cli_bench(path, parse_once, &used, &b))
+		return 1;
 	printf("parse: %zu bytes x %zu runs: %.1f MB/s by CPU time (%.3f s), %.1f MB/s by wall clock (%.3f s); arena %.1f MB per parse\n",
-	    s->len, runs, (double)s->len * (double)runs / c / 1e6, c,
-	    (double)s->len * (double)runs / t / 1e6, t, (double)used / 1e6);
-	rc = 0;
-out:
-	lh_arena_free(a);
-	return rc;
+	    b.bytes, b.runs, (double)b.bytes * (double)b.runs / b.cpu / 1e6, b.cpu,
+	    (double)b.bytes * (double)b.runs / b.wall / 1e6, b.wall, (double)used / 1e6);
+	return 0;
 }
 
 int
