@@ -63,6 +63,7 @@ typedef struct lh_rec {
 	cJSON *sens_digest;		/* saved plan: {arg:"salt:sha256"} of sensitive planned
 					 * values, checked when they are evaluated again (owned) */
 	lh_data_read deferred;		/* a data source read during apply, and why */
+	bool untargeted;		/* a -target leaves it out of the plan */
 } lh_rec;
 
 typedef void (*lh_progress_fn)(void *ctx, const char *addr, const char *type,

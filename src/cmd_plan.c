@@ -859,7 +859,8 @@ run(int kind, int argc, char **argv)
 		forget_warning(a, r.plan, &d);
 		/* check blocks after the plan; apply evaluates them after applying instead
 		 * (Terraform shows only those) */
-		if (kind == CMD_PLAN && r.plan->mode == LH_PLAN_NORMAL && !r.plan->targeted)
+		if (((kind == CMD_PLAN && r.plan->mode == LH_PLAN_NORMAL) ||
+		    r.plan->mode == LH_PLAN_REFRESH_ONLY) && !r.plan->targeted)
 			lh_config_checks(cfg, LH_CHECK_PLAN, lh_run_resolve, &r, &d);
 		if (json)
 			/* before anything is applied the summary is the plan's: Terraform

@@ -78,6 +78,7 @@ struct lh_config_priv {
 	size_t hcap;
 	unsigned epoch;
 	bool validate_only;		/* see lh_config_load_opts */
+	lh_cond_mode cond;		/* see lh_config_set_conditions */
 	const cJSON *planned;		/* see lh_config_load_planned */
 	lh_resolver resolve;
 	void *rctx;
@@ -2958,7 +2959,8 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			ok = false;
 		sc->self = NULL;
 	}
-	for (size_t i = 0; i < r->lifecycle.npre; i++) {
+	lh_cond_mode cm = cfg->priv->cond;
+	for (size_t i = 0; i < r->lifecycle.npre && !(run && cm == LH_COND_OFF); i++) {
 		const char *msg = NULL;
 		const lh_node *cb = r->lifecycle.pre[i];
 		int res = eval_condition(cfg, sc, cb, r->context, d, &msg);
@@ -2966,7 +2968,14 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			continue;
 		if (res == COND_FAIL) {
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
-			derr(d, e->src, e->start, e->end, r->context, "Resource precondition failed", "%s", msg);
+			lh_diag *g = derr(d, e->src, e->start, e->end, r->context,
+			    "Resource precondition failed", "%s", msg);
+			if (cm == LH_COND_WARN) {
+				g->sev = LH_DIAG_WARNING;	/* -refresh-only: reported, not fatal */
+				d->errors--;
+				d->warnings++;
+				continue;
+			}
 		}
 		if (res == COND_FAIL || res == COND_ERROR)
 			ok = false;
@@ -3191,7 +3200,14 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 				continue;
 			if (res == COND_FAIL) {
 				const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
-				derr(d, e->src, e->start, e->end, ctx2, "Module output value precondition failed", "%s", msg);
+				lh_diag *g = derr(d, e->src, e->start, e->end, ctx2,
+				    "Module output value precondition failed", "%s", msg);
+				if (p->cond == LH_COND_WARN) {
+					g->sev = LH_DIAG_WARNING;	/* -refresh-only */
+					d->errors--;
+					d->warnings++;
+					continue;
+				}
 			}
 			if (res == COND_FAIL || res == COND_ERROR)
 				pre_ok = false;
@@ -3215,13 +3231,19 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 	return out;
 }
 
+void
+lh_config_set_conditions(lh_config *cfg, lh_cond_mode m)
+{
+	cfg->priv->cond = m;
+}
+
 bool
 lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self,
     lh_resolver resolve, void *ctx, lh_diags *d)
 {
 	struct lh_config_priv *p = cfg->priv;
 	const lh_resource *r = inst->res;
-	if (r->lifecycle.npost == 0 || self == NULL)
+	if (r->lifecycle.npost == 0 || self == NULL || p->cond == LH_COND_OFF)
 		return true;
 	int before = d->errors;
 	p->epoch++;
@@ -3243,7 +3265,13 @@ lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self
 		const lh_node *cb = r->lifecycle.post[i];
 		if (eval_condition(cfg, &sc, cb, r->context, d, &msg) == COND_FAIL) {
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
-			derr(d, e->src, e->start, e->end, r->context, "Resource postcondition failed", "%s", msg);
+			lh_diag *g = derr(d, e->src, e->start, e->end, r->context,
+			    "Resource postcondition failed", "%s", msg);
+			if (p->cond == LH_COND_WARN) {
+				g->sev = LH_DIAG_WARNING;	/* -refresh-only: reported, not fatal */
+				d->errors--;
+				d->warnings++;
+			}
 		}
 	}
 	p->d = saved;

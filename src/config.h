@@ -240,6 +240,13 @@ bool lh_config_var_secret(const lh_config *cfg, const lh_variable *v);
 lh_instance **lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve,
     void *ctx, lh_diags *d, size_t *n);
 
+/* How the lifecycle preconditions and postconditions of the resources expanded next are
+ * treated (lh_config_expand, lh_config_postconditions), as Terraform 1.11 does: errors in
+ * a normal plan and apply (the default), warnings in a -refresh-only run, and not
+ * evaluated at all for a destroy or for resources a -target leaves out. */
+typedef enum { LH_COND_ERROR, LH_COND_WARN, LH_COND_OFF } lh_cond_mode;
+void lh_config_set_conditions(lh_config *cfg, lh_cond_mode m);
+
 /* Evaluates the postcondition blocks of inst's lifecycle with self = the object
  * (planned, applied or refreshed; attributes may be unknown: such a condition is
  * skipped until it is known).  A false one adds the error "Resource postcondition

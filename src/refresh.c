@@ -1276,6 +1276,11 @@ lh_run_plan(lh_run *r)
 	bool data_failed = false;
 	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
 		lh_resource *res = cfg->resources[i];
+		/* conditions as Terraform evaluates them: not for a destroy nor for what a
+		 * -target leaves out, as warnings in a refresh-only run */
+		lh_config_set_conditions(cfg, r->o.mode == LH_PLAN_DESTROY ||
+		    (nt > 0 && !res_targeted(r, res->addr, tset, ntset)) ? LH_COND_OFF :
+		    r->o.mode == LH_PLAN_REFRESH_ONLY ? LH_COND_WARN : LH_COND_ERROR);
 		if (res->data) {
 			if (r->o.mode == LH_PLAN_DESTROY || (nt > 0 && !res_targeted(r, res->addr, tset, ntset)))
 				continue;
@@ -1302,6 +1307,8 @@ lh_run_plan(lh_run *r)
 			x->lazy = true;
 		}
 	}
+	if (cfg != NULL)
+		lh_config_set_conditions(cfg, LH_COND_ERROR);
 	if (data_failed)
 		return false;
 	r->slots = calloc(r->nrecs + 1, sizeof *r->slots);
@@ -1354,6 +1361,7 @@ lh_run_plan(lh_run *r)
 			}
 			s->targeted = hit;
 		}
+		x->untargeted = !s->targeted;
 		r->slot_rec[r->nslots] = x;
 		r->nslots++;
 	}
@@ -1424,17 +1432,44 @@ lh_run_plan(lh_run *r)
 			(void)g;
 		}
 	}
-	/* postconditions on the planned (or unchanged) objects, where already known */
-	for (size_t i = 0; r->o.mode == LH_PLAN_NORMAL && i < r->nrecs; i++) {
+	/* postconditions on the planned (or unchanged) objects, where already known; on
+	 * the refreshed ones as warnings in a refresh-only run (Terraform); none for a
+	 * destroy or for what a -target leaves out */
+	bool refresh_only = r->o.mode == LH_PLAN_REFRESH_ONLY;
+	if (refresh_only)
+		lh_config_set_conditions(cfg, LH_COND_WARN);
+	for (size_t i = 0; (r->o.mode == LH_PLAN_NORMAL || refresh_only) && i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
-		if (x->inst == NULL || x->res->lifecycle.npost == 0)
+		if (x->inst == NULL || x->res->lifecycle.npost == 0 || x->untargeted || x->id.data)
 			continue;
+		if (refresh_only) {
+			if (x->have != NULL)
+				lh_config_postconditions(cfg, x->inst, attrs_value(r->a, x->have, NULL,
+				    x->prior_sensitive), lh_run_resolve, r, r->d);
+			continue;
+		}
 		if (x->lazy && x->applied == NULL) {
 			plan_one(r, x);
 			x->lazy = false;
 		}
 		lh_config_postconditions(cfg, x->inst, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
 	}
+	if (refresh_only && nt == 0) {
+		/* the outputs' preconditions warn too (their values are not planned here) */
+		size_t no = 0;
+		lh_diags quiet;
+		lh_diags_init(&quiet, r->a);
+		lh_config_outputs(cfg, lh_run_resolve, r, &quiet, &no);
+		for (lh_diag *g = quiet.head; g != NULL; g = g->next)
+			if (g->sev == LH_DIAG_WARNING && strcmp(g->summary,
+			    "Module output value precondition failed") == 0) {
+				lh_diag *c = lh_diag_add(r->d, LH_DIAG_WARNING, g->src, g->start, g->end,
+				    g->summary, g->detail ? "%s" : NULL, g->detail);
+				c->context = g->context;
+			}
+	}
+	if (refresh_only)
+		lh_config_set_conditions(cfg, LH_COND_ERROR);
 	if (r->d->errors > errs)
 		return false;
 	/* what LiteLLM deletes along with an object (keys, memberships): one warning per
@@ -1528,7 +1563,8 @@ lh_run_postconditions(lh_run *r)
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
 		const lh_instance *in = x->reeval ? x->reeval : x->inst;
-		if (in == NULL || x->applied == NULL || in->res->lifecycle.npost == 0)
+		if (in == NULL || x->applied == NULL || in->res->lifecycle.npost == 0 ||
+		    x->untargeted || x->id.data)
 			continue;
 		lh_config_postconditions(r->cfg, in, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
 	}
