@@ -2,6 +2,10 @@
 # state show/rm/list, -target= and -replace=, the resource addresses in the state.
 # litehcl itself answers (it reads COMP_LINE and COMP_POINT, as Terraform's
 # `complete -C terraform terraform` does); file names are completed when it has none.
+# The flags come from the help: the table in src/help.c, or for a command that prints
+# its own help (fmt, state mv, taint, ...) the option lines of `litehcl CMD -help`, so
+# the completion cannot drift from what -help says (tests/suites/help.sh checks every
+# command and subcommand).
 #
 # Installed by `make install` into share/bash-completion/completions/litehcl; to try it
 # without installing:  . contrib/litehcl.bash

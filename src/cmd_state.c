@@ -880,17 +880,7 @@ lh_cmd_refresh(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-help") == 0 || strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
-			fputs("Usage: litehcl [global options] refresh [options]\n\n"
-			    "  Update the state file of your infrastructure with metadata that matches\n"
-			    "  the LiteLLM proxy.\n\n"
-			    "  This will not modify the proxy, but can modify the state file to\n"
-			    "  update metadata. This metadata might cause new changes to occur when\n"
-			    "  you generate a plan or call apply next.\n\n"
-			    "  This command is the same as \"litehcl apply -refresh-only\n"
-			    "  -auto-approve\"; prefer that spelling, which lets you review the\n"
-			    "  changes first when you leave out -auto-approve.\n\n"
-			    "Options: those of apply (-target, -var, -var-file, -lock, -lock-timeout,\n"
-			    "-input, -no-color, -parallelism, -state, -json).\n", stdout);
+			lh_help_print(stdout, lh_help_find("refresh"));	/* help.c */
 			return 0;
 		}
 	}

@@ -128,10 +128,8 @@ lh_cmd_workspace(int argc, char **argv)
 	free(cmdname);
 	if (!parsed)
 		return 1;
-	if (help) {
-		usage();
+	if (help)	/* lh_cli_parse printed the subcommand's help (help.c) */
 		return 0;
-	}
 	if (lh_cli_color(no_color)) {
 		G = "\033[32m";
 		B = "\033[1m";

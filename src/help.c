@@ -122,6 +122,36 @@ static const lh_help_opt validate_opts[] = {
 	OPT_END
 };
 
+static const lh_help_opt refresh_opts[] = {
+	OPT_COMPACT, OPT_INPUT, OPT_LOCK, OPT_LOCK_TIMEOUT, OPT_NO_COLOR, OPT_PARALLELISM,
+	OPT_STATE_RW,
+	{"-target=resource", "Resource to target. Operation will be limited to this resource "
+	    "and its dependencies. This flag can be used multiple times."},
+	OPT_VAR, OPT_VAR_FILE, OPT_JSON_UI,
+	OPT_END
+};
+
+#define OPT_WS_LOCK {"-lock=false", "Don't hold a state lock during the operation. This is " \
+	"dangerous if others might concurrently run commands against the same workspace."}
+
+static const lh_help_opt ws_new_opts[] = {
+	OPT_WS_LOCK, OPT_LOCK_TIMEOUT,
+	{"-state=path", "Copy an existing state file into the new workspace."},
+	OPT_END
+};
+
+static const lh_help_opt ws_delete_opts[] = {
+	{"-force", "Remove a workspace even if it is managing resources. litehcl can no "
+	    "longer track or manage the workspace's LiteLLM objects."},
+	OPT_WS_LOCK, OPT_LOCK_TIMEOUT,
+	OPT_END
+};
+
+static const lh_help_opt ws_select_opts[] = {
+	{"-or-create=false", "Create the litehcl workspace if it doesn't exist."},
+	OPT_END
+};
+
 static const lh_help_opt import_opts[] = {
 	{"-input=false", "Disable interactive input prompts (litehcl never prompts; "
 	    "accepted for scripts written for Terraform)."},
@@ -309,9 +339,33 @@ static const lh_help table[] = {
 	    "version [options]",
 	    "Displays the version of litehcl and the platform it runs on.",
 	    version_opts, NULL, false, NULL},
+	{"refresh", LH_HELP_OTHER, "Update the state to match remote systems",
+	    "refresh [options]",
+	    "Update the state file of your infrastructure with metadata that matches the "
+	    "LiteLLM proxy.\n\n"
+	    "This will not modify the proxy, but can modify the state file to update metadata. "
+	    "This metadata might cause new changes to occur when you generate a plan or call "
+	    "apply next.\n\n"
+	    "This command is the same as \"litehcl apply -refresh-only -auto-approve\"; prefer "
+	    "that spelling, which lets you review the changes first when you leave out "
+	    "-auto-approve.",
+	    refresh_opts, NULL, false, NULL},
+	{"workspace delete", LH_HELP_SUB, "Delete a workspace",
+	    "workspace delete [OPTIONS] NAME",
+	    "Delete a litehcl workspace.", ws_delete_opts, NULL, false, NULL},
+	{"workspace list", LH_HELP_SUB, "List Workspaces",
+	    "workspace list",
+	    "List litehcl workspaces.", NULL, NULL, false, NULL},
+	{"workspace new", LH_HELP_SUB, "Create a new workspace",
+	    "workspace new [OPTIONS] NAME",
+	    "Create a new litehcl workspace.", ws_new_opts, NULL, false, NULL},
+	{"workspace select", LH_HELP_SUB, "Select a workspace",
+	    "workspace select NAME",
+	    "Select a different litehcl workspace.", ws_select_opts, NULL, false, NULL},
+	{"workspace show", LH_HELP_SUB, "Show the name of the current workspace",
+	    "workspace show",
+	    "Show the name of the current workspace.", NULL, NULL, false, NULL},
 	/* Commands that print their own help (cmd_fmt.c, cmd_state.c): usage NULL. */
-	{"refresh", LH_HELP_OTHER, "Update the state to match remote systems", NULL, NULL, NULL,
-	    NULL, false, NULL},
 	{"force-unlock", LH_HELP_OTHER, "Release a stuck lock on the current workspace", NULL,
 	    NULL, NULL, NULL, false, NULL},
 	{"adopt", LH_HELP_OTHER, "Write import and resource blocks for a proxy's unmanaged objects",
@@ -324,12 +378,6 @@ static const lh_help table[] = {
 	{"untaint", LH_HELP_OTHER, "Remove the 'tainted' state from a resource instance", NULL,
 	    NULL, NULL, NULL, false, NULL},
 	{"workspace", LH_HELP_OTHER, "Workspace management", NULL, NULL, NULL, NULL, false, NULL},
-	{"workspace delete", LH_HELP_SUB, "Delete a workspace", NULL, NULL, NULL, NULL, false, NULL},
-	{"workspace list", LH_HELP_SUB, "List Workspaces", NULL, NULL, NULL, NULL, false, NULL},
-	{"workspace new", LH_HELP_SUB, "Create a new workspace", NULL, NULL, NULL, NULL, false, NULL},
-	{"workspace select", LH_HELP_SUB, "Select a workspace", NULL, NULL, NULL, NULL, false, NULL},
-	{"workspace show", LH_HELP_SUB, "Show the name of the current workspace", NULL, NULL,
-	    NULL, NULL, false, NULL},
 	{"state list", LH_HELP_SUB, "List resources in the state", NULL, NULL, NULL, NULL, false, NULL},
 	{"state mv", LH_HELP_SUB, "Move an item in the state", NULL, NULL, NULL, NULL, false, NULL},
 	{"state pull", LH_HELP_SUB, "Pull current state and output to stdout", NULL, NULL, NULL,

@@ -5,12 +5,15 @@
  *
  * Adding a command: one line in `commands` below, and its help entry in help.c (the
  * help table also says which flags the command takes). */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -232,11 +235,93 @@ complete_addrs(const char *path, const char *word, const char *prefix)
 	lh_arena_free(a);
 }
 
+/* The flags of a command that prints its own help (fmt, state mv, taint...; usage NULL
+ * in help.c), read from that help as the user sees it: the command runs with -help in a
+ * child whose output comes back through a pipe, and every option line ("  -flag..."
+ * at the options' indentation) gives one candidate.  Taken from the help itself, the
+ * list cannot drift from it. */
 static void
-complete_flags(const lh_help *h, const char *word)
+complete_own_help(const char *name, const char *word)
 {
-	if (h == NULL || h->opts == NULL)
+	char cmd[128], *sub;
+	snprintf(cmd, sizeof cmd, "%s", name);
+	sub = strchr(cmd, ' ');
+	if (sub != NULL)
+		*sub++ = '\0';
+	const command *c = find(cmd);
+	int fd[2];
+	if (c == NULL || pipe(fd) != 0)
 		return;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(fd[1], 1);
+		dup2(fd[1], 2);
+		close(fd[0]);
+		char *argv[] = {cmd, sub != NULL ? sub : "-help", sub != NULL ? "-help" : NULL, NULL};
+		int rc = c->fn(sub != NULL ? 3 : 2, argv);
+		fflush(NULL);
+		_exit(rc & 0xff);
+	}
+	close(fd[1]);
+	FILE *f = fdopen(fd[0], "r");
+	if (f == NULL) {
+		close(fd[0]);
+		waitpid(pid, NULL, 0);
+		return;
+	}
+	char line[512], seen[2048] = " ";
+	bool saw_help = false;
+	while (fgets(line, sizeof line, f) != NULL) {
+		/* an option line: two to four spaces, then the flag */
+		size_t ind = strspn(line, " ");
+		if (ind < 2 || ind > 4 || line[ind] != '-' || !islower((unsigned char)line[ind + 1]))
+			continue;
+		const char *fl = line + ind;
+		size_t n = strcspn(fl, "= \t\n");
+		char full[80];
+		bool val = fl[n] == '=' && strncmp(fl + n, "=false", 6) != 0 &&
+		    strncmp(fl + n, "=true", 5) != 0;
+		if (n + 2 >= sizeof full)
+			continue;
+		snprintf(full, sizeof full, "%.*s%s", (int)n, fl, val ? "=" : "");
+		if (strcmp(full, "-help") == 0)
+			saw_help = true;
+		/* a flag the help names twice is one candidate */
+		char key[84];
+		snprintf(key, sizeof key, " %s ", full);
+		if (strstr(seen, key) != NULL)
+			continue;
+		if (strlen(seen) + strlen(full) + 2 < sizeof seen)
+			strcat(strcat(seen, full), " ");
+		cand(word, NULL, full);
+	}
+	fclose(f);
+	waitpid(pid, NULL, 0);
+	if (!saw_help)
+		cand(word, NULL, "-help");
+}
+
+static void
+complete_flags(const lh_help *h, const char *name, const char *word)
+{
+	if (h != NULL && h->usage == NULL) {
+		complete_own_help(name, word);
+		return;
+	}
+	if (h == NULL || h->opts == NULL) {
+		if (h != NULL)
+			cand(word, NULL, "-help");
+		return;
+	}
 	for (const lh_help_opt *o = h->opts; o->flag != NULL || o->text != NULL; o++) {
 		if (o->flag == NULL)
 			continue;
@@ -312,6 +397,11 @@ complete(const char *line, const char *point)
 	int args = i + 1;
 	if (has_subs(name)) {
 		/* a command made of subcommands */
+		if (args >= nw && cur[0] == '-') {
+			cand(cur, NULL, "-help");
+			free(buf);
+			return 0;
+		}
 		if (args >= nw) {
 			size_t n, plen = strlen(name);
 			const lh_help *all = lh_help_all(&n);
@@ -343,7 +433,7 @@ complete(const char *line, const char *point)
 		snprintf(pre, sizeof pre, "%.*s", (int)pl, cur);
 		complete_addrs(state_path, cur, pre);
 	} else if (cur[0] == '-') {
-		complete_flags(h, cur);
+		complete_flags(h, name, cur);
 	} else if (strcmp(name, "state show") == 0 || strcmp(name, "state rm") == 0 ||
 	    strcmp(name, "state list") == 0 || strcmp(name, "taint") == 0 ||
 	    strcmp(name, "untaint") == 0) {

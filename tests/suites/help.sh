@@ -186,11 +186,42 @@ want "complete: state rm address prefix" "$(comp 'litehcl state rm litellm_user.
 want "complete: -target= addresses" "$(comp 'litehcl plan -target=litellm_user.a')" '-target=litellm_user.alice '
 want "complete: -replace= addresses" "$(comp 'litehcl apply -replace=')" '-replace=litellm_user.alice -replace=litellm_user.team["bob"] '
 cd "$WORK" || exit 1
+# every flag every command's help lists is completed - commands with a help.c entry and
+# those printing their own help (fmt, state mv, taint, ...) alike, subcommands included
+{ cat cmds.txt; for p in state workspace; do
+	"$LITEHCL" $p -help | sed -n "s/^    \([a-z][a-z-]*\)  .*/$p \1/p"; done; } >allcmds.txt
+[ "$(wc -l <allcmds.txt)" -ge 30 ] && ok "complete: $(wc -l <allcmds.txt) commands and subcommands to check" ||
+	fail "complete: commands and subcommands to check" "$(cat allcmds.txt)"
+while read -r c; do
+	# shellcheck disable=SC2086
+	flags=$("$LITEHCL" $c -help 2>&1 | sed -n 's/^ \{2,4\}\(-[a-z][a-z-]*\).*/\1/p' | sort -u)
+	got=" $(comp "litehcl $c -")"
+	missing=""
+	for flag in $flags -help; do
+		case $got in *" $flag "*|*" $flag= "*) ;; *) missing="$missing $flag" ;; esac
+	done
+	[ -z "$missing" ] && ok "complete: the flags of $c ($(echo $flags | wc -w))" ||
+		fail "complete: the flags of $c" "missing:$missing" "got:$got"
+done <allcmds.txt
+want "complete: fmt flags" "$(comp 'litehcl fmt -r')" "-recursive "
+want "complete: state mv flags" "$(comp 'litehcl state mv -')" "-dry-run -help -lock -lock-timeout= -state= "
+want "complete: workspace new flags" "$(comp 'litehcl workspace new -')" "-help -lock -lock-timeout= -no-color -state= "
+want "complete: refresh takes -target=" "$(comp 'litehcl refresh -ta')" "-target= "
+# refresh and the workspace subcommands: help in the table, flags checked against it
+"$LITEHCL" refresh -help >out.txt && grep -q '^  -target=resource  ' out.txt && grep -q '^  -var-file=filename' out.txt &&
+	ok "refresh -help lists its options one per line" || fail "refresh -help lists its options one per line" "$(cat out.txt)"
+"$LITEHCL" workspace new -help >out.txt && grep -q '^Usage: litehcl \[global options\] workspace new \[OPTIONS\] NAME' out.txt &&
+	grep -q '^  -state=path  ' out.txt && ok "workspace new -help: its own help" || fail "workspace new -help: its own help" "$(cat out.txt)"
+"$LITEHCL" workspace new -force x >out.txt 2>err.txt; rc=$?
+[ $rc -eq 1 ] && grep -q 'flag provided but not defined: -force' err.txt && ok "workspace new -force refused, as Terraform" ||
+	fail "workspace new -force refused, as Terraform" "exit $rc" "$(cat err.txt)"
 # the script bash loads
 BC=$TOP/contrib/litehcl.bash
 if command -v bash >/dev/null 2>&1 && [ -f "$BC" ]; then
 	got=$(PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl pla); COMP_CWORD=1; COMP_LINE="litehcl pla"; COMP_POINT=11; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
 	want "contrib/litehcl.bash completes through litehcl" "$got" "plan"
+	got=$(PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl state mv -d); COMP_CWORD=3; COMP_LINE="litehcl state mv -d"; COMP_POINT=19; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
+	want "contrib/litehcl.bash completes the flags of a command with its own help" "$got" "-dry-run"
 	got=$(bash -c '. "$1"; complete -p litehcl' _ "$BC")
 	case $got in *"-F _litehcl"*" litehcl") ok "contrib/litehcl.bash registers the completion" ;; *) fail "contrib/litehcl.bash registers the completion" "$got" ;; esac
 else
