@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "cli.h"
+#include "cmd_common.h"
 #include "config.h"
 #include "diag.h"
 
@@ -93,13 +94,14 @@ print_json(const lh_diags *d)
 int
 lh_cmd_validate(int argc, char **argv)
 {
-	bool json = false, no_color = false, help = false;
+	bool json = false, no_color = false, help = false, compact = false;
 	lh_strlist vars = {0};
 	lh_opt opts[] = {
 		{"json", LH_OPT_BOOL, &json},
 		{"no-color", LH_OPT_BOOL, &no_color},
 		{"var", LH_OPT_LIST, &vars},
 		{"var-file", LH_OPT_LIST, &vars},
+		{"compact-warnings", LH_OPT_BOOL, &compact},	/* accepted, unlisted, as Terraform */
 		{NULL, 0, NULL},
 	};
 	int npos = 0, rc = 1;
@@ -126,16 +128,26 @@ lh_cmd_validate(int argc, char **argv)
 	if (json) {
 		print_json(&d);
 	} else {
+		bool warned = d.warnings > 0;
+		if (compact && d.errors == 0) {
+			lh_cmd_out o = {.json = false, .color = color};
+			lh_cmd_print_warnings(&o, &d, true);
+		}
+		lh_diags_consolidate(&d);	/* repeated warnings folded, as Terraform does */
 		for (const lh_diag *g = d.head; g != NULL; g = g->next) {
+			if (g->folded)
+				continue;
 			FILE *f = g->sev == LH_DIAG_ERROR ? stderr : stdout;
 			if (!lh_diag_plain())	/* the plain form starts with its blank line */
 				fputc('\n', f);
 			lh_diag_print_one(f, g, color);
 		}
 		if (d.errors == 0) {
-			if (d.warnings)
-				printf("%sSuccess!%s The configuration is valid, but there were some\nvalidation warnings as shown above.\n\n",
-				    color ? "\033[32m\033[1m" : "", color ? "\033[0m" : "");
+			/* Terraform wraps the sentence at 78 columns counting the colour codes */
+			if (warned && color)
+				printf("\033[32m\033[1mSuccess!\033[0m The configuration is valid, but there were some\nvalidation warnings as shown above.\n\033[0m\n");
+			else if (warned)
+				printf("Success! The configuration is valid, but there were some validation warnings\nas shown above.\n\n");
 			else
 				printf("%sSuccess!%s The configuration is valid.\n%s", color ? "\033[32m\033[1m" : "",
 				    color ? "\033[0m" : "", "");

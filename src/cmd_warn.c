@@ -9,6 +9,10 @@
  *
  *   To see the full warning notes, run litehcl without -compact-warnings.
  *
+ * Repeated warnings about places in the configuration are folded into the first, as
+ * Terraform folds them (lh_diags_consolidate): "(and 2 more similar warnings
+ * elsewhere)" after its detail, "on main.tf line 4 (and 2 more)" in the summary list.
+ *
  * Errors stay on stderr (lh_cmd_print_diags); -json streams are left to it too. */
 #include <stdio.h>
 #include <unistd.h>
@@ -25,6 +29,7 @@ lh_cmd_print_warnings(const lh_cmd_out *o, lh_diags *d, bool compact)
 	if (short_form)
 		printf("\n%sWarnings:%s\n\n", o->color ? "\x1b[1m\x1b[33m" : "",
 		    o->color ? "\x1b[0m" : "");
+	lh_diags_consolidate(d);	/* repeated warnings folded, as Terraform does */
 	lh_diag **pp = &d->head, *prev = NULL;
 	while (*pp != NULL) {
 		lh_diag *g = *pp;
@@ -33,12 +38,17 @@ lh_cmd_print_warnings(const lh_cmd_out *o, lh_diags *d, bool compact)
 			pp = &g->next;
 			continue;
 		}
-		if (short_form) {
+		if (g->folded) {
+			/* stood for by an earlier one: printed there */
+		} else if (short_form) {
 			printf("- %s\n", g->summary);
 			if (g->src != NULL) {
 				int line, col;
 				lh_source_pos(g->src, g->start, &line, &col);
-				printf("  on %s line %d\n", g->src->name, line);
+				printf("  on %s line %d", g->src->name, line);
+				if (g->similar > 0)
+					printf(" (and %d more)", g->similar);
+				putchar('\n');
 			}
 		} else {
 			if (!lh_diag_plain())	/* the plain form starts with its blank line */

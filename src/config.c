@@ -1564,6 +1564,12 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 				    "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.");
 				continue;
 			}
+			if (x->kind != LH_AST_VAR) {
+				lh_diag *w = lh_diag_add(d, LH_DIAG_WARNING, x->src, x->start, x->end,
+				    "Quoted references are deprecated",
+				    "In this context, references are expected literally rather than in quotes. Terraform 0.11 and earlier required quotes, but quoted references are now deprecated and will be removed in a future version of litehcl. Remove the quotes surrounding this reference to silence this warning.");
+				w->context = r->context;
+			}
 			const lh_attr *a = r->schema ? lh_schema_attr(r->schema, nm) : NULL;
 			if (r->schema != NULL && a == NULL) {
 				const char *sug = lh_eval_suggest(nm, lh_schema_arg_names(cfg->a, r->schema));
@@ -3311,8 +3317,10 @@ lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *c
 			else if (r == COND_UNKNOWN && ph == LH_CHECK_PLAN)
 				w = lh_diag_add(d, LH_DIAG_WARNING, e->src, e->start, e->end,
 				    "Check block assertion known after apply", "The condition could not be evaluated at this time, a result will be known when this plan is applied.");
-			if (w != NULL)
+			if (w != NULL) {
 				w->context = ctx2;
+				w->keep_apart = true;	/* Terraform never folds check results */
+			}
 		}
 	}
 	p->d = saved;

@@ -34,6 +34,12 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 	g->start = start;
 	g->end = end < start ? start : end;
 	g->summary = lh_arena_strdup(d->a, summary);
+	g->detail = NULL;
+	g->context = NULL;
+	g->keep_apart = false;
+	g->folded = false;
+	g->similar = 0;
+	g->next = NULL;
 	if (detail != NULL) {
 		va_list ap;
 		char small[512];
@@ -124,6 +130,60 @@ lh_diag_code_line(const lh_source *src, int line, size_t *len)
 			code[i] = '*';
 	}
 	return code;
+}
+
+void
+lh_diags_consolidate(const lh_diags *d)
+{
+	/* the first warning of each summary seen so far (few distinct summaries) */
+	lh_diag **lead = NULL;
+	size_t nlead = 0, cap = 0;
+	for (lh_diag *g = d->head; g != NULL; g = g->next) {
+		g->folded = false;
+		g->similar = 0;
+		if (g->sev != LH_DIAG_WARNING || g->src == NULL || g->keep_apart)
+			continue;
+		size_t i = 0;
+		while (i < nlead && strcmp(lead[i]->summary, g->summary) != 0)
+			i++;
+		if (i < nlead) {
+			lead[i]->similar++;
+			g->folded = true;
+			continue;
+		}
+		if (nlead == cap) {
+			cap = cap ? 2 * cap : 8;
+			lh_diag **n = realloc(lead, cap * sizeof *lead);
+			if (n == NULL)
+				break;	/* out of memory: the rest printed in full */
+			lead = n;
+		}
+		lead[nlead++] = g;
+	}
+	free(lead);
+}
+
+/* The detail to print: g's own, or with Terraform's sentence about the similar
+ * warnings it stands for; *owned is set to what the caller frees. */
+static const char *
+detail_text(const lh_diag *g, char **owned)
+{
+	*owned = NULL;
+	if (g->similar == 0)
+		return g->detail;
+	char more[64];
+	if (g->similar == 1)
+		snprintf(more, sizeof more, "(and one more similar warning elsewhere)");
+	else
+		snprintf(more, sizeof more, "(and %d more similar warnings elsewhere)", g->similar);
+	const char *det = g->detail != NULL ? g->detail : "";
+	size_t n = strlen(det) + strlen(more) + 3;
+	char *s = malloc(n);
+	if (s == NULL)
+		return g->detail;
+	snprintf(s, n, "%s%s%s", det, det[0] ? "\n\n" : "", more);
+	*owned = s;
+	return s;
 }
 
 static bool plain_mode;
@@ -226,8 +286,11 @@ print_plain(FILE *f, const lh_diag *g)
 		free(code);
 		fputs("\n\n", f);
 	}
-	if (g->detail != NULL && g->detail[0] != '\0')
-		lh_diag_wrap(f, g->detail, 0, 77);	/* Terraform: width 78, less one */
+	char *owned;
+	const char *detail = detail_text(g, &owned);
+	if (detail != NULL && detail[0] != '\0')
+		lh_diag_wrap(f, detail, 0, 77);	/* Terraform: width 78, less one */
+	free(owned);
 }
 
 void
@@ -284,9 +347,11 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 			fputs("\033[0m", f);
 		fputc('\n', f);
 	}
-	if (g->detail != NULL && g->detail[0] != '\0') {
+	char *owned;
+	const char *detail = detail_text(g, &owned);
+	if (detail != NULL && detail[0] != '\0') {
 		fprintf(f, "%s\n", bar);
-		const char *p = g->detail;
+		const char *p = detail;
 		while (*p) {
 			const char *nl = strchr(p, '\n');
 			size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -298,12 +363,15 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 				p++;
 		}
 	}
+	free(owned);
 	fputs(color ? (g->sev == LH_DIAG_ERROR ? "\033[31m╵\033[0m\n" : "\033[33m╵\033[0m\n") : "╵\n", f);
 }
 
 void
 lh_diag_print(FILE *f, const lh_diags *d, bool color)
 {
+	lh_diags_consolidate(d);
 	for (const lh_diag *g = d->head; g != NULL; g = g->next)
-		lh_diag_print_one(f, g, color);
+		if (!g->folded)
+			lh_diag_print_one(f, g, color);
 }

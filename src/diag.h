@@ -19,6 +19,9 @@ typedef struct lh_diag {
 	const char *summary;	/* one line, no final period: "Unsupported argument" */
 	const char *detail;	/* full sentences, or NULL */
 	const char *context;	/* enclosing block, `resource "litellm_user" "dev"`, or NULL */
+	bool keep_apart;	/* never folded into a similar warning (check block results) */
+	bool folded;		/* set by lh_diags_consolidate: stands in an earlier warning */
+	int similar;		/* set by lh_diags_consolidate: how many it stands for */
 	struct lh_diag *next;
 } lh_diag;
 
@@ -40,10 +43,18 @@ lh_diag *lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src,
  * line (a syntax error beside the key) must not print the key.  *len gets its
  * length; the caller frees the copy (NULL when out of memory). */
 char *lh_diag_code_line(const lh_source *src, int line, size_t *len);
+/* Terraform's consolidation of repeated warnings for people (ConsolidateWarnings(1); not
+ * for -json): a warning about a place in the configuration whose summary an earlier such
+ * warning has is folded into that one, which then ends its detail with "(and N more
+ * similar warnings elsewhere)" (-compact-warnings: "on FILE line L (and N more)").
+ * Sets folded and similar on the list's diagnostics; may be called again after more
+ * are added.  lh_diag_print calls it. */
+void lh_diags_consolidate(const lh_diags *d);
 /* Prints every diagnostic in Terraform's layout (summary, "on FILE line N", the
  * source line with the span underlined, detail).  color adds ANSI colour. */
 void lh_diag_print(FILE *f, const lh_diags *d, bool color);
-/* Prints one diagnostic (see lh_diag_print).  In plain mode (lh_diag_set_plain) the
+/* Prints one diagnostic (see lh_diag_print), with the sentence about the similar
+ * warnings it stands for when it has any.  In plain mode (lh_diag_set_plain) the
  * form is Terraform's -no-color one: a blank line, no border, no underline line, the
  * detail wrapped at 77 columns (Terraform: its width 78, less one). */
 void lh_diag_print_one(FILE *f, const lh_diag *g, bool color);

@@ -119,6 +119,7 @@ static const lh_help_opt validate_opts[] = {
 	    "editor integrations and other automated systems. Always disables color."},
 	OPT_NO_COLOR,
 	OPT_VAR, OPT_VAR_FILE,
+	{"-compact-warnings", NULL},	/* accepted, not listed: Terraform's validate */
 	OPT_END
 };
 
@@ -428,10 +429,16 @@ print_opts(FILE *f, const lh_help_opt *o)
 	int w = 0;
 	for (const lh_help_opt *p = o; p->flag != NULL; p++) {
 		int c = cols(p->flag, strlen(p->flag));
-		if (c > w)
+		if (c > w && p->text != NULL)
 			w = c;
 	}
+	bool any = false;
 	for (const lh_help_opt *p = o; p->flag != NULL; p++) {
+		if (p->text == NULL)	/* accepted, not listed */
+			continue;
+		if (any)
+			fputc('\n', f);
+		any = true;
 		fprintf(f, "  %-*s  ", w, p->flag);
 		int indent = 2 + w + 2;
 		/* the meaning: its first line beside the flag, hard lines below it */
@@ -448,8 +455,6 @@ print_opts(FILE *f, const lh_help_opt *o)
 			if (*s == '\n')
 				s++;
 		}
-		if (p[1].flag != NULL)
-			fputc('\n', f);
 	}
 }
 

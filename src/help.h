@@ -15,7 +15,9 @@
 typedef struct lh_help_opt {
 	const char *flag;	/* as shown: "-out=path", "-var 'foo=bar'"; NULL: text is a
 				 * section heading ("Plan Customization Options") */
-	const char *text;	/* what it does; wrapped at 78 columns when printed */
+	const char *text;	/* what it does; wrapped at 78 columns when printed; NULL
+				 * (with a flag): accepted but not listed, as Terraform
+				 * accepts validate -compact-warnings */
 } lh_help_opt;
 
 typedef enum {

@@ -323,7 +323,7 @@ complete_flags(const lh_help *h, const char *name, const char *word)
 		return;
 	}
 	for (const lh_help_opt *o = h->opts; o->flag != NULL || o->text != NULL; o++) {
-		if (o->flag == NULL)
+		if (o->flag == NULL || o->text == NULL)	/* a heading; a flag not listed */
 			continue;
 		char buf[64], full[80];
 		lh_help_flag_name(o, buf, sizeof buf);

@@ -57,4 +57,34 @@ rm bad.tf terraform.tfvars
 "$LITEHCL" plan -json -target=litellm_user.a >out.json 2>err.txt
 jq -s -e 'any(.[]; .type == "diagnostic" and .diagnostic.severity == "warning" and .diagnostic.summary == "Resource targeting is in effect")' out.json >/dev/null &&
 	ok "-json: warnings are diagnostic messages" || fail "-json: warnings are diagnostic messages" "$(cat out.json)"
+
+# the same warning three times: folded into the first, as Terraform folds them
+# ("(and 2 more similar warnings elsewhere)"; -compact-warnings: "(and 2 more)"), but
+# not in -json (recorded: tests/ux/tf/warn-similar-*.txt)
+mkdir ../similar && cd ../similar || exit 1
+for r in a b c; do
+	printf 'resource "litellm_user" "%s" {\n  user_email = "%s@similar.example"\n  lifecycle {\n    ignore_changes = ["user_email"]\n  }\n}\n' $r $r
+done >main.tf
+as_tf() { sed -e 's/litellm_user/litehcl_data/g' -e 's/"user_email"\]/"input"]/' -e 's/Terraform 0\.11/litehcl 0.11/'; }
+"$LITEHCL" validate -no-color 2>&1 | as_tf | unwrap >got.txt
+unwrap <"$TF/warn-similar-validate.txt" >want.txt
+same "validate: a repeated warning folded into the first" want.txt got.txt
+"$LITEHCL" validate -no-color -compact-warnings 2>&1 | as_tf >got.txt
+same "validate -compact-warnings: on main.tf line 4 (and 2 more)" "$TF/warn-similar-validate-compact.txt" got.txt
+"$LITEHCL" plan -no-color >out.txt 2>err.txt
+after_plan "$TF/warn-similar-plan.txt" | unwrap >want.txt; after_plan out.txt | as_tf | unwrap >got.txt
+same "plan: a repeated warning folded into the first" want.txt got.txt
+"$LITEHCL" plan -no-color -compact-warnings >out.txt 2>err.txt
+after_plan "$TF/warn-similar-plan-compact.txt" >want.txt; after_plan out.txt | as_tf >got.txt
+same "plan -compact-warnings: (and 2 more)" want.txt got.txt
+"$LITEHCL" plan >out.txt 2>err.txt
+[ "$(grep -c 'Quoted references are deprecated' out.txt)" = 1 ] && grep -q '(and 2 more similar warnings elsewhere)' out.txt &&
+	ok "plan with the bordered form: folded too" || fail "plan with the bordered form: folded too" "$(cat out.txt)"
+"$LITEHCL" plan -json >out.json 2>err.txt
+[ "$(jq -s '[.[] | select(.type == "diagnostic" and .diagnostic.summary == "Quoted references are deprecated")] | length' out.json)" = 3 ] &&
+	ok "-json: every warning, none folded" || fail "-json: every warning, none folded" "$(cat out.json)"
+awk '/ignore_changes/ { n++; if (n == 3) sub(/"user_email"/, "user_email") } { print }' main.tf >m && mv m main.tf
+"$LITEHCL" validate -no-color >out.txt 2>&1
+grep -q '(and one more similar warning elsewhere)' out.txt && [ "$(grep -c '^Warning:' out.txt)" = 1 ] &&
+	ok "two warnings: (and one more similar warning elsewhere)" || fail "two warnings: (and one more similar warning elsewhere)" "$(cat out.txt)"
 emu_stop

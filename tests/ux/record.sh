@@ -54,6 +54,16 @@ terraform apply -no-color -auto-approve -target=terraform_data.a 2>&1 | as_liteh
 terraform destroy -auto-approve >/dev/null 2>&1
 terraform apply -no-color -auto-approve -compact-warnings -target=terraform_data.a 2>&1 | as_litehcl >"$out/warn-apply-compact.txt"
 terraform destroy -auto-approve >/dev/null 2>&1
+# the same warning three times: folded into the first ("and 2 more similar warnings")
+cd "$tmp" && mkdir similar && cd similar
+for r in a b c; do
+	printf 'resource "terraform_data" "%s" {\n  input = "x"\n  lifecycle {\n    ignore_changes = ["input"]\n  }\n}\n' $r
+done >main.tf
+terraform init >/dev/null 2>&1
+terraform validate -no-color 2>&1 | as_litehcl >"$out/warn-similar-validate.txt"
+terraform validate -no-color -compact-warnings 2>&1 | as_litehcl >"$out/warn-similar-validate-compact.txt"
+terraform plan -no-color 2>&1 | as_litehcl >"$out/warn-similar-plan.txt"
+terraform plan -no-color -compact-warnings 2>&1 | as_litehcl >"$out/warn-similar-plan-compact.txt"
 # output changes in a plan (tests/ux/outchanges): the same outputs changed between two
 # runs, one of them unknown (a resource created by the second run), one removed
 cd "$tmp" && mkdir outchanges && cd outchanges
