@@ -310,6 +310,13 @@ ltab_put(struct lh_config_priv *p, lh_arena *a, size_t idx)
 	p->ltab[h] = idx + 1;
 }
 
+const lh_node *
+lh_config_local_expr(const lh_config *cfg, const char *name)
+{
+	long i = find_local(cfg, name);
+	return i < 0 ? NULL : ((const struct lh_config_priv *)cfg->priv)->locals[i].attr->u.attr.expr;
+}
+
 static lh_value *
 lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 {

@@ -291,4 +291,7 @@ lh_resource *lh_config_resource(lh_config *cfg, const char *type, const char *na
 /* The data block at address "data.TYPE.NAME", or NULL. */
 lh_resource *lh_config_data(lh_config *cfg, const char *type, const char *name);
 
+/* The expression of local value name, or NULL when there is none. */
+const lh_node *lh_config_local_expr(const lh_config *cfg, const char *name);
+
 #endif

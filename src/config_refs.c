@@ -390,12 +390,47 @@ typedef struct rel {
 
 static void walk_resource(rel *rl, const char *type, const char *name);
 
+/* True the first time (type, name) is seen: its expressions are walked once. */
+static bool
+first_visit(rel *rl, const char *type, const char *name)
+{
+	for (size_t i = 0; i + 1 < rl->nseen; i += 2)	/* (type, name) pairs */
+		if (strcmp(rl->seen[i], type) == 0 && strcmp(rl->seen[i + 1], name) == 0)
+			return false;
+	const char **ns = realloc(rl->seen, (rl->nseen + 2) * sizeof *ns);
+	if (ns == NULL)
+		return false;
+	rl->seen = ns;
+	rl->seen[rl->nseen++] = type;
+	rl->seen[rl->nseen++] = name;
+	return true;
+}
+
+static void relevant(void *ctx, const ref *r);
+
+static void
+walk_local(rel *rl, const char *name)
+{
+	const lh_node *e = lh_config_local_expr(rl->cfg, name);
+	if (e != NULL && first_visit(rl, "local", name))	/* "local" is no resource type */
+		walk(e, NULL, relevant, rl, 0);
+}
+
 static void
 relevant(void *ctx, const ref *r)
 {
 	rel *rl = ctx;
 	bool res, data;
 	int subj = subject_steps(r, &res, &data);
+	if (!res && !data && strcmp(r->root->u.var.name, "local") == 0 && r->nsteps >= 1 &&
+	    r->steps[0]->kind == LH_AST_GETATTR) {
+		/* through a local value: what its expression refers to contributes, with
+		 * that expression's own attribute paths - the steps after local.NAME are
+		 * not carried over (Terraform 1.11: local.l.x with l = a resource gives
+		 * the resource with an empty path) */
+		walk_local(rl, r->steps[0]->u.getattr.name);
+		return;
+	}
 	if (!res || data)
 		return;
 	char *addr = ref_text(r, subj);
@@ -438,15 +473,8 @@ relevant(void *ctx, const ref *r)
 static void
 walk_resource(rel *rl, const char *type, const char *name)
 {
-	for (size_t i = 0; i + 1 < rl->nseen; i += 2)	/* (type, name) pairs */
-		if (strcmp(rl->seen[i], type) == 0 && strcmp(rl->seen[i + 1], name) == 0)
-			return;
-	const char **ns = realloc(rl->seen, (rl->nseen + 2) * sizeof *ns);
-	if (ns == NULL)
+	if (!first_visit(rl, type, name))
 		return;
-	rl->seen = ns;
-	rl->seen[rl->nseen++] = type;
-	rl->seen[rl->nseen++] = name;
 	for (size_t i = 0; i < rl->cfg->nresources; i++) {
 		const lh_resource *res = rl->cfg->resources[i];
 		if (strcmp(res->type, type) != 0 || strcmp(res->name, name) != 0)

@@ -62,4 +62,15 @@ vkeys() { grep '"type":"version"' "$1" | jq -c 'keys'; }
 del() { grep '"type":"apply_complete"' "$1" | jq -c 'select(.hook.action == "delete") | {k: (.hook | keys), m: (."@message" | sub("^[^:]+: "; ""))}'; }
 [ -n "$(del apply.jsonl)" ] && [ "$(del apply.jsonl)" = "$(del "$TF/json-apply.jsonl")" ] && ok "-json: apply_complete of a delete has no id" ||
 	fail "-json: apply_complete of a delete has no id" "got:  $(del apply.jsonl)" "want: $(del "$TF/json-apply.jsonl")"
+
+# ---- relevant_attributes through local values, as Terraform 1.11 (recorded from
+# tests/ux/json/rel-tf.tf): local -> local -> resource, a resource argument through a
+# local, local.NAME.attr of a whole resource (the resource, empty path); a check
+# block's references are not counted
+mkdir ../rel && cd ../rel && cp "$TOP/tests/ux/json/rel.tf" main.tf || exit 1
+"$LITEHCL" apply -auto-approve >/dev/null 2>err.txt || fail "json: rel apply" "$(cat err.txt)"
+"$LITEHCL" plan -var v=2 -out=p.plan >/dev/null 2>err.txt || fail "json: rel plan" "$(cat err.txt)"
+got=$("$LITEHCL" show -json p.plan | jq -cS .relevant_attributes)
+want=$(jq -cS 'map(.resource |= sub("terraform_data"; "litellm_user") | .attribute |= map({"id": "user_id", "output": "user_id", "input": "user_email"}[.] // .))' "$TF/json-relevant.json")
+[ "$got" = "$want" ] && ok "relevant_attributes follow local values" || fail "relevant_attributes follow local values" "got:  $got" "want: $want"
 emu_stop

@@ -93,3 +93,9 @@ terraform plan -var n=2 -out=p.plan >/dev/null 2>&1
 terraform plan -var n=2 -no-color 2>&1 | sed -n '/^Changes to Outputs:/,/^$/p' >"$out/json-plan-outputs.txt"
 terraform show -json p.plan | jq -S . >"$out/json-plan.json"
 terraform apply -auto-approve -json -var n=2 >"$out/json-apply.jsonl" 2>&1
+# relevant_attributes through local values (tests/ux/json/rel-tf.tf; litehcl: rel.tf)
+cd "$tmp" && mkdir rel && cd rel && cp "$top/tests/ux/json/rel-tf.tf" main.tf
+terraform init >/dev/null 2>&1
+terraform apply -auto-approve >/dev/null 2>&1
+terraform plan -var v=2 -out=p >/dev/null 2>&1
+terraform show -json p | jq -S .relevant_attributes >"$out/json-relevant.json"
