@@ -188,10 +188,11 @@ lh_strlist_free(lh_strlist *l)
 bool
 lh_cli_color(bool no_color_flag)
 {
+	/* Only -no-color turns colour off, as in Terraform 1.11, which never reads the
+	 * NO_COLOR environment variable (TF_CLI_ARGS=-no-color is its way to say it once
+	 * for every command, and litehcl's); litehcl adds one rule of its own: colour only
+	 * on a terminal. */
 	if (no_color_flag)
-		return false;
-	const char *nc = getenv("NO_COLOR");
-	if (nc != NULL && nc[0] != '\0')
 		return false;
 	return isatty(STDOUT_FILENO) != 0;
 }

@@ -44,7 +44,8 @@ bool lh_cli_parse(const char *cmd, lh_opt *opts, int argc, char **argv, int *npo
 void lh_cli_usage_error(const char *cmd, const char *summary, const char *detail);
 /* Frees the arrays inside a list filled by lh_cli_parse. */
 void lh_strlist_free(lh_strlist *l);
-/* True when stdout should get colour: a terminal, NO_COLOR unset, and not disabled. */
+/* True when stdout should get colour: a terminal, and no -no-color (NO_COLOR is not
+ * read, as Terraform 1.11 does not read it). */
 bool lh_cli_color(bool no_color_flag);
 
 /* Commands: argv[0] is the command name; return the process exit code. */

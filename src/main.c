@@ -194,6 +194,94 @@ retry_notice(void *ctx, const char *msg, int attempt, int max, double delay)
 		    attempt, delay);
 }
 
+/* ---- TF_CLI_ARGS ---- */
+
+/* Splits s into words as a POSIX shell would without expansions (Terraform uses
+ * go-shellwords with environment and backtick parsing off): blanks separate words,
+ * '...' is literal, "..." keeps blanks and takes \\ \" \$ \` escapes, a backslash
+ * outside quotes escapes the next character.  Returns the count, -1 on an unclosed
+ * quote; *out (NULL terminated) and its strings live in one allocation. */
+static int
+shell_words(const char *s, char ***out)
+{
+	size_t len = strlen(s);
+	size_t maxw = len / 2 + 2;
+	char **w = malloc(maxw * sizeof *w + 2 * len + 2);
+	if (w == NULL)
+		return -1;
+	char *buf = (char *)(w + maxw), *o = buf;
+	int n = 0;
+	const char *p = s;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		w[n++] = o;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n') {
+			if (*p == '\'') {
+				const char *e = strchr(p + 1, '\'');
+				if (e == NULL)
+					goto bad;
+				memcpy(o, p + 1, (size_t)(e - p - 1));
+				o += e - p - 1;
+				p = e + 1;
+			} else if (*p == '"') {
+				p++;
+				while (*p != '"') {
+					if (*p == '\0')
+						goto bad;
+					if (*p == '\\' && strchr("\\\"$`", p[1]) != NULL && p[1] != '\0')
+						p++;
+					*o++ = *p++;
+				}
+				p++;
+			} else if (*p == '\\' && p[1] != '\0') {
+				*o++ = p[1];
+				p += 2;
+			} else {
+				*o++ = *p++;
+			}
+		}
+		*o++ = '\0';
+	}
+	w[n] = NULL;
+	*out = w;
+	return n;
+bad:
+	free(w);
+	return -1;
+}
+
+/* Inserts the words of environment variable name into the argument vector *v (*n
+ * entries) at index at.  The new vector is never freed (it lives as long as the
+ * process).  False, after saying why, when the value cannot be split. */
+static bool
+env_args(const char *name, int *n, char ***v, int at)
+{
+	const char *val = getenv(name);
+	if (val == NULL || val[0] == '\0')
+		return true;
+	char **words;
+	int k = shell_words(val, &words);
+	if (k < 0) {
+		fprintf(stderr, "Error parsing extra CLI args from %s: invalid command line string\n", name);
+		return false;
+	}
+	if (k == 0)
+		return true;
+	char **nv = malloc(((size_t)*n + (size_t)k + 1) * sizeof *nv);
+	if (nv == NULL)
+		return false;
+	memcpy(nv, *v, (size_t)at * sizeof *nv);
+	memcpy(nv + at, words, (size_t)k * sizeof *nv);
+	memcpy(nv + at + k, *v + at, (size_t)(*n - at) * sizeof *nv);
+	*n += k;
+	nv[*n] = NULL;
+	*v = nv;
+	return true;
+}
+
 /* ---- completion (bash: complete -C / COMP_LINE) ---- */
 
 static void
@@ -489,5 +577,28 @@ main(int argc, char **argv)
 	const command *c = find(argv[i]);
 	if (c == NULL)
 		return no_command(argv[i]);
-	return c->fn(argc - i, argv + i);
+	/* TF_CLI_ARGS, then TF_CLI_ARGS_plan / TF_CLI_ARGS_state_list: inserted right after
+	 * the (sub)command's name, as Terraform does */
+	char sub[128];
+	int at = i + 1;
+	snprintf(sub, sizeof sub, "%s", argv[i]);
+	if (i + 1 < argc) {
+		char two[128];
+		snprintf(two, sizeof two, "%s %s", argv[i], argv[i + 1]);
+		const lh_help *h = lh_help_find(two);
+		if (h != NULL && h->group == LH_HELP_SUB) {
+			snprintf(sub, sizeof sub, "%s", two);
+			at = i + 2;
+		}
+	}
+	char env[160];
+	snprintf(env, sizeof env, "TF_CLI_ARGS_%s", sub);
+	for (char *p = env + 12; *p != '\0'; p++)
+		if (*p == '-' || *p == ' ')
+			*p = '_';
+	int n = argc - i;
+	char **v = argv + i;
+	if (!env_args("TF_CLI_ARGS", &n, &v, at - i) || !env_args(env, &n, &v, at - i))
+		return 1;
+	return c->fn(n, v);
 }

@@ -107,6 +107,38 @@ same "validate -no-color: plain diagnostic" "$UX/tf/diag-plain.txt" err.txt
 "$LITEHCL" validate >out.txt 2>err.txt
 grep -q '^│ Error: Reference to undeclared input variable' err.txt && grep -q '\^~~~' err.txt &&
 	ok "validate without -no-color keeps the bordered form" || fail "validate without -no-color keeps the bordered form" "$(cat err.txt)"
+# NO_COLOR: Terraform 1.11 never reads it (its source has no NO_COLOR), so neither does
+# litehcl: on a terminal the colours and the bordered form stay.  TF_CLI_ARGS is
+# Terraform's way to give -no-color (or any flag) to every command, TF_CLI_ARGS_NAME to
+# one: the words are inserted right after the (sub)command's name.
+unset NO_COLOR
+"$LITEHCL" validate >bordered.txt 2>&1
+TF_CLI_ARGS=-no-color "$LITEHCL" validate >out.txt 2>err.txt
+same "TF_CLI_ARGS=-no-color: the plain form" "$UX/tf/diag-plain.txt" err.txt
+TF_CLI_ARGS_validate="-no-color" "$LITEHCL" validate >out.txt 2>err.txt
+same "TF_CLI_ARGS_validate=-no-color: the plain form" "$UX/tf/diag-plain.txt" err.txt
+TF_CLI_ARGS_plan=-no-color "$LITEHCL" validate >out.txt 2>&1
+cmp -s out.txt bordered.txt && ok "TF_CLI_ARGS_plan does not reach validate" || fail "TF_CLI_ARGS_plan does not reach validate" "$(cat out.txt)"
+TF_CLI_ARGS='-var "a=b' "$LITEHCL" validate >out.txt 2>err.txt; rc=$?
+[ $rc -eq 1 ] && grep -q '^Error parsing extra CLI args from TF_CLI_ARGS' err.txt && ok "TF_CLI_ARGS with an open quote: an error" ||
+	fail "TF_CLI_ARGS with an open quote: an error" "exit $rc" "$(cat err.txt)"
+TF_CLI_ARGS='-var "nope=a b"' "$LITEHCL" validate -no-color >out.txt 2>err.txt; rc=$?
+[ $rc -eq 1 ] && grep -q 'variable named "nope" was assigned on the command line' err.txt && ok "TF_CLI_ARGS: quoted words" ||
+	fail "TF_CLI_ARGS: quoted words" "exit $rc" "$(cat err.txt)"
+printf '%s\n' 'import os, pty, sys' 'pid, fd = pty.fork()' 'if pid == 0: os.execv(sys.argv[1], sys.argv[1:])' \
+	'out = b""' 'while True:' '    try: c = os.read(fd, 65536)' '    except OSError: break' '    if not c: break' '    out += c' \
+	'os.waitpid(pid, 0); sys.stdout.write(out.decode("utf-8", "replace"))' >ptyrun.py
+NO_COLOR=1 python3 ptyrun.py "$LITEHCL" validate >pty.txt 2>&1
+grep -q "$(printf '\033')\[31m" pty.txt && grep -q '│' pty.txt && ok "NO_COLOR on a terminal: colours and border stay, as Terraform" ||
+	fail "NO_COLOR on a terminal: colours and border stay, as Terraform" "$(cat -v pty.txt)"
+TF_CLI_ARGS=-no-color python3 ptyrun.py "$LITEHCL" validate >pty.txt 2>&1
+grep -q 'Error: Reference to undeclared input variable' pty.txt && ! grep -q "$(printf '\033')" pty.txt && ! grep -q '│' pty.txt && ok "TF_CLI_ARGS=-no-color on a terminal: plain" ||
+	fail "TF_CLI_ARGS=-no-color on a terminal: plain" "$(cat -v pty.txt)"
+export NO_COLOR=1
+cd "$WORK" || exit 1
+mkdir tfargs && cd tfargs && printf '{"version":4,"terraform_version":"1.11.0","serial":1,"lineage":"5b1e9c2a-0000-4000-8000-000000000002","outputs":{},"resources":[{"mode":"managed","type":"litellm_user","name":"x","provider":"provider[\\"registry.terraform.io/ncecere/litellm\\"]","instances":[{"schema_version":0,"attributes":{"id":"u1","user_id":"u1"},"sensitive_attributes":[]}]}]}\n' >other.tfstate
+TF_CLI_ARGS_state_list=-state=other.tfstate "$LITEHCL" state list >out.txt 2>&1
+[ "$(cat out.txt)" = "litellm_user.x" ] && ok "TF_CLI_ARGS_state_list reaches state list" || fail "TF_CLI_ARGS_state_list reaches state list" "$(cat out.txt)"
 cd "$WORK" || exit 1
 
 # ---- version -json: Terraform's fields (recorded) plus litehcl_version
