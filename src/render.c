@@ -411,14 +411,78 @@ hidden(sb *b, int ind, int n, const char *what)
 	sb_printf(b, "# (%d unchanged %s%s hidden)\n", n, what, n == 1 ? "" : "s");
 }
 
-/* Lists: longest common subsequence, unchanged elements shown next to changes only. */
+/* Lists (and tuples, and arrays inside jsonencode), paired as Terraform's jsonformat
+ * pairs them (collections.ProcessSlice): of equal length and not a mere reordering,
+ * element by element ("~ "b" -> "x""); otherwise along the longest common subsequence
+ * (objchange.LongestCommonSubsequence, whose walk back prefers the diagonal on any
+ * equal pair, so its choice among equally long subsequences is Terraform's), before
+ * each common element first the removals and then the additions, except that an
+ * object removed opposite an object added is shown as one changed object.  Unchanged
+ * elements show only next to a change (the list renderer's context). */
+
+static bool
+slice_reorder(const cJSON **x, int nx, const cJSON **y, int ny)
+{
+	if (nx != ny)
+		return false;
+	for (int p = 0; p < nx; p++) {
+		bool found = false;
+		for (int q = 0; q < ny && !found; q++)
+			found = lh_json_equal(x[p], y[q]);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* The longest common subsequence as Terraform computes it; seq gets elements of x. */
+static int
+slice_lcs(const cJSON **x, int nx, const cJSON **y, int ny, const cJSON **seq)
+{
+	if (nx == 0 || ny == 0)
+		return 0;
+	int w = nx;
+	int *c = calloc((size_t)nx * (size_t)ny, sizeof *c);
+	bool *eq = calloc((size_t)nx * (size_t)ny, sizeof *eq);
+	if (c == NULL || eq == NULL)
+		abort();
+	for (int q = 0; q < ny; q++)
+		for (int p = 0; p < nx; p++) {
+			if (lh_json_equal(x[p], y[q])) {
+				eq[w * q + p] = true;
+				c[w * q + p] = p == 0 || q == 0 ? 1 : c[w * (q - 1) + p - 1] + 1;
+			} else {
+				int l = p > 0 ? c[w * q + p - 1] : 0, u = q > 0 ? c[w * (q - 1) + p] : 0;
+				c[w * q + p] = l > u ? l : u;
+			}
+		}
+	int n = c[nx * ny - 1], i = n - 1, p = nx - 1, q = ny - 1;
+	while (p > -1 && q > -1 && i > -1) {
+		if (eq[w * q + p]) {
+			seq[i--] = x[p];
+			p--, q--;
+		} else {
+			int l = p > 0 ? c[w * q + p - 1] : 0, u = q > 0 ? c[w * (q - 1) + p] : 0;
+			if (l > u)
+				p--;
+			else
+				q--;
+		}
+	}
+	free(c);
+	free(eq);
+	return n - (i + 1);	/* i is -1 when the table was consistent */
+}
+
 static void
 diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
 {
 	int nb = cJSON_GetArraySize(bv), na = cJSON_GetArraySize(av);
 	const cJSON **x = calloc((size_t)nb + 1, sizeof *x), **y = calloc((size_t)na + 1, sizeof *y);
-	int *t = calloc(((size_t)nb + 1) * ((size_t)na + 1), sizeof *t);
-	if (x == NULL || y == NULL || t == NULL)
+	const cJSON **seq = calloc((size_t)(nb < na ? nb : na) + 1, sizeof *seq);
+	/* the pairs in order: before index (-1: added), after index (-1: removed) */
+	int *pb = calloc((size_t)(nb + na) + 1, sizeof *pb), *pa = calloc((size_t)(nb + na) + 1, sizeof *pa);
+	if (x == NULL || y == NULL || seq == NULL || pb == NULL || pa == NULL)
 		abort();
 	int i = 0;
 	for (const cJSON *e = bv->child; e; e = e->next)
@@ -426,38 +490,44 @@ diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
 	i = 0;
 	for (const cJSON *e = av->child; e; e = e->next)
 		y[i++] = e;
-	for (int p = nb - 1; p >= 0; p--)
-		for (int q = na - 1; q >= 0; q--)
-			t[p * (na + 1) + q] = lh_json_equal(x[p], y[q]) ?
-			    t[(p + 1) * (na + 1) + q + 1] + 1 :
-			    (t[(p + 1) * (na + 1) + q] > t[p * (na + 1) + q + 1] ?
-			    t[(p + 1) * (na + 1) + q] : t[p * (na + 1) + q + 1]);
-	/* Walk into an op list: 0 same, '-' removed, '+' added. */
-	int nops = 0;
-	char *op = calloc((size_t)(nb + na) + 1, 1);
-	const cJSON **ov = calloc((size_t)(nb + na) + 1, sizeof *ov);
-	if (op == NULL || ov == NULL)
-		abort();
-	int p = 0, q = 0;
-	while (p < nb || q < na) {
-		if (p < nb && q < na && lh_json_equal(x[p], y[q])) {
-			op[nops] = ' ';
-			ov[nops++] = x[p];
-			p++, q++;
-		} else if (p < nb && (q >= na || t[(p + 1) * (na + 1) + q] >= t[p * (na + 1) + q + 1])) {
-			/* on a tie the removal comes first, as in Terraform */
-			op[nops] = '-';
-			ov[nops++] = x[p++];
-		} else {
-			op[nops] = '+';
-			ov[nops++] = y[q++];
+	int n = 0;
+	if (nb == na && !slice_reorder(x, nb, y, na)) {
+		for (int k = 0; k < nb; k++, n++)
+			pb[n] = pa[n] = k;
+	} else {
+		int nl = slice_lcs(x, nb, y, na, seq), p = 0, q = 0, l = 0;
+		while (p < nb || q < na || l < nl) {
+			while (p < nb && (l >= nl || !lh_json_equal(x[p], seq[l]))) {
+				if (cJSON_IsObject(x[p]) && q < na && cJSON_IsObject(y[q]) &&
+				    (l >= nl || !lh_json_equal(y[q], seq[l]))) {
+					pb[n] = p++, pa[n++] = q++;	/* one object changed */
+					continue;
+				}
+				pb[n] = p++, pa[n++] = -1;
+			}
+			while (q < na && (l >= nl || !lh_json_equal(y[q], seq[l])))
+				pb[n] = -1, pa[n++] = q++;
+			if (l < nl) {
+				if (p >= nb || q >= na)
+					break;	/* cannot happen with a consistent subsequence */
+				pb[n] = p++, pa[n++] = q++;
+				l++;
+			}
 		}
 	}
+	/* what each pair shows: ' ' unchanged, '-', '+', '~' */
+	char *op = calloc((size_t)n + 1, 1);
+	if (op == NULL)
+		abort();
+	for (int k = 0; k < n; k++)
+		op[k] = pa[k] < 0 ? '-' : pb[k] < 0 ? '+' :
+		    lh_json_equal(x[pb[k]], y[pa[k]]) ? ' ' : '~';
 	sb_puts(b, "[\n");
 	int skipped = 0;
-	for (int k = 0; k < nops; k++) {
-		bool show = op[k] != ' ' || (k > 0 && op[k - 1] != ' ') ||
-		    (k + 1 < nops && op[k + 1] != ' ');
+	for (int k = 0; k < n; k++) {
+		bool show = op[k] != ' ' || (k > 0 && op[k - 1] != ' ');
+		if (!show && k + 1 < n && op[k + 1] != ' ')
+			show = true;
 		if (!show) {
 			skipped++;
 			continue;
@@ -465,9 +535,22 @@ diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
 		hidden(b, ind + 6, skipped, "element");
 		skipped = 0;
 		sym(b, ind + 4, op[k]);
-		plain(b, ind + 4, op[k] == ' ' ? ' ' : op[k], ov[k]);
-		if (op[k] == '-' && is_coll(ov[k]))
-			sb_puts(b, " -> null");
+		if (op[k] == '-') {
+			plain(b, ind + 4, '-', x[pb[k]]);
+			if (is_coll(x[pb[k]]))
+				sb_puts(b, " -> null");
+		} else if (op[k] == '+') {
+			plain(b, ind + 4, '+', y[pa[k]]);
+		} else if (op[k] == ' ') {
+			plain(b, ind + 4, ' ', x[pb[k]]);
+		} else if (is_coll(x[pb[k]]) && is_coll(y[pa[k]]) &&
+		    (x[pb[k]]->type & 0xff) == (y[pa[k]]->type & 0xff)) {
+			diff(b, ind + 4, x[pb[k]], y[pa[k]], false);
+		} else {
+			plain(b, ind + 4, '-', x[pb[k]]);
+			sb_puts(b, " -> ");
+			plain(b, ind + 4, '+', y[pa[k]]);
+		}
 		sb_puts(b, ",\n");
 	}
 	hidden(b, ind + 6, skipped, "element");
@@ -475,65 +558,10 @@ diff_list(sb *b, int ind, const cJSON *bv, const cJSON *av)
 	sb_puts(b, "]");
 	free(x);
 	free(y);
-	free(t);
+	free(seq);
+	free(pb);
+	free(pa);
 	free(op);
-	free(ov);
-}
-
-/* Lists of equal length holding more than strings: element by element, as Terraform
- * shows them ("~ 2 -> 5"); unchanged elements next to changes only. */
-static bool
-pairwise(const cJSON *bv, const cJSON *av)
-{
-	if (cJSON_GetArraySize(bv) != cJSON_GetArraySize(av))
-		return false;
-	bool other = false;
-	for (const cJSON *e = bv->child; e; e = e->next)
-		other = other || !cJSON_IsString(e);
-	for (const cJSON *e = av->child; e; e = e->next)
-		other = other || !cJSON_IsString(e);
-	return other;
-}
-
-static void
-diff_pairwise(sb *b, int ind, const cJSON *bv, const cJSON *av)
-{
-	int n = cJSON_GetArraySize(bv);
-	bool *same = calloc((size_t)n + 1, sizeof *same);
-	if (same == NULL)
-		abort();
-	const cJSON *x = bv->child, *y = av->child;
-	for (int k = 0; k < n; k++, x = x->next, y = y->next)
-		same[k] = lh_json_equal(x, y);
-	sb_puts(b, "[\n");
-	int skipped = 0;
-	x = bv->child, y = av->child;
-	for (int k = 0; k < n; k++, x = x->next, y = y->next) {
-		bool show = !same[k] || (k > 0 && !same[k - 1]) || (k + 1 < n && !same[k + 1]);
-		if (!show) {
-			skipped++;
-			continue;
-		}
-		hidden(b, ind + 6, skipped, "element");
-		skipped = 0;
-		if (same[k]) {
-			sym(b, ind + 4, ' ');
-			plain(b, ind + 4, ' ', x);
-		} else if (is_coll(x) && is_coll(y) && (x->type & 0xff) == (y->type & 0xff)) {
-			sym(b, ind + 4, '~');
-			diff(b, ind + 4, x, y, false);
-		} else {
-			sym(b, ind + 4, '~');
-			plain(b, ind + 4, '-', x);
-			sb_puts(b, " -> ");
-			plain(b, ind + 4, '+', y);
-		}
-		sb_puts(b, ",\n");
-	}
-	hidden(b, ind + 6, skipped, "element");
-	sb_pad(b, ind + 2);
-	sb_puts(b, "]");
-	free(same);
 }
 
 /* A change of a string that has (or gets) several lines: a heredoc whose lines are
@@ -652,8 +680,6 @@ diff(sb *b, int ind, const cJSON *bv, const cJSON *av, bool unknown)
 		sb_puts(b, "\n");
 		sb_pad(b, ind + 2);
 		sb_puts(b, ")");
-	} else if (cJSON_IsArray(bv) && cJSON_IsArray(av) && pairwise(bv, av)) {
-		diff_pairwise(b, ind, bv, av);
 	} else if (cJSON_IsArray(bv) && cJSON_IsArray(av)) {
 		diff_list(b, ind, bv, av);
 	} else if (cJSON_IsString(bv) && cJSON_IsString(av) &&
