@@ -5,10 +5,15 @@
  * read once per team per refresh through res_team.c's cache) has an entry with its
  * user_id.  Writes on one team run one at a time (the server rewrites the whole roster
  * per call and loses concurrent edits): each op takes its team's lock in the run's
- * context, re-reads the roster, writes, reads back, and releases.  The user must exist
- * before /team/member_add (which would silently create it); an existing membership is
- * adopted; the budget is set with member_update, always with the role, and the current
- * budget is resent on a role-only change (mid servers drop it otherwise). */
+ * context, decides from the roster the run last read (refresh's, or the last
+ * confirmation; a fresh read when this run already wrote that user's entry), writes,
+ * and releases.  Finished writes are confirmed together: one GET /team/info per team
+ * once nothing else is in flight (the flush hook), however many memberships of the
+ * team changed.  The user must exist before /team/member_add (which would silently
+ * create it): checked 100 users per GET /user/list?user_ids=...; an existing
+ * membership is adopted; the budget is set with member_update, always with the role,
+ * and the current budget is resent on a role-only change (mid servers drop it
+ * otherwise). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,14 +169,20 @@ from_info(const cJSON *body, const char *team_id, const char *user_id, const cJS
 typedef struct tlock {
 	char *team_id;
 	bool busy;
-	bool fresh;		/* the cached roster is the read-back its last holder made
-				 * after writing: the next holder starts from it */
 	lh_rop *head, *tail;	/* waiting ops */
+	char **written;		/* users whose entry this run wrote since the roster was
+				 * last read: their next write reads it fresh */
+	size_t nwritten, capwritten;
+	lh_rop **held;		/* finished writes waiting for the team's confirmation */
+	size_t nheld, capheld;
 	struct tlock *next;
 } tlock;
 
 typedef struct mctx {
 	tlock *locks;
+	lh_rop **checks;	/* creates waiting for the batched check of their user */
+	size_t nchecks, capchecks;
+	bool no_filter;		/* /user/list has no user_ids filter here */
 } mctx;
 
 static mctx *
@@ -186,23 +197,30 @@ ctx_free(void *p)
 	mctx *c = p;
 	for (tlock *l = c->locks; l != NULL;) {
 		tlock *next = l->next;
+		for (size_t i = 0; i < l->nwritten; i++)
+			free(l->written[i]);
+		free(l->written);
+		free(l->held);
 		free(l->team_id);
 		free(l);
 		l = next;
 	}
+	free(c->checks);
 	free(c);
 }
 
 /* ---- the op's own data ---- */
 
 enum { ST_USER, ST_USERLIST, ST_LOCKED_INFO, ST_ADD, ST_ADD_CHECK, ST_UPDATE, ST_READBACK,
-    ST_DELETE, ST_DELETE_CHECK, ST_READ, ST_LOOKUP_USER, ST_LOOKUP_ALIAS };
+    ST_DELETE, ST_DELETE_CHECK, ST_READ, ST_LOOKUP_USER, ST_LOOKUP_ALIAS, ST_USER_HELD,
+    ST_CONFIRM_HELD };
 
 typedef struct mpriv {
 	char *team_id, *user_id;	/* resolved */
 	tlock *lock;		/* held */
 	bool adopted;
-	bool want_update;	/* a member_update is still to be sent */
+	bool want_update;	/* a member_update may still be needed (after member_add) */
+	bool followup;		/* the confirmation asked for that member_update */
 	char *email;		/* read of TEAM:EMAIL: the email to find */
 	bool legacy_tried;	/* delete: the email-only entry was deleted by email */
 	lh_rop *team_op;	/* import: the team looked up by alias */
@@ -246,22 +264,66 @@ member_clear(lh_rop *op)
 
 static void start_locked(lh_rop *op);
 
-static void
-lock_take(lh_rop *op)
+/* The team's lock (and write bookkeeping) in the run's context, made on first use. */
+static tlock *
+team_of(lh_rctx *rc, const char *team_id)
 {
-	mpriv *p = priv(op);
-	mctx *c = ctx_of(op->rc);
+	mctx *c = ctx_of(rc);
 	tlock *l = c->locks;
-	while (l != NULL && strcmp(l->team_id, p->team_id) != 0)
+	while (l != NULL && strcmp(l->team_id, team_id) != 0)
 		l = l->next;
 	if (l == NULL) {
 		l = calloc(1, sizeof *l);
 		if (l == NULL)
 			abort();
-		l->team_id = lh_xstrdup(p->team_id);
+		l->team_id = lh_xstrdup(team_id);
 		l->next = c->locks;
 		c->locks = l;
 	}
+	return l;
+}
+
+static bool
+written_has(const tlock *l, const char *user_id)
+{
+	for (size_t i = 0; i < l->nwritten; i++)
+		if (strcmp(l->written[i], user_id) == 0)
+			return true;
+	return false;
+}
+
+/* A write on user_id's entry is going out: the roster read before it is stale for it. */
+static void
+written_add(tlock *l, const char *user_id)
+{
+	if (written_has(l, user_id))
+		return;
+	if (l->nwritten == l->capwritten) {
+		l->capwritten = l->capwritten ? l->capwritten * 2 : 8;
+		l->written = realloc(l->written, l->capwritten * sizeof *l->written);
+		if (l->written == NULL)
+			abort();
+	}
+	l->written[l->nwritten++] = lh_xstrdup(user_id);
+}
+
+static void
+push_op(lh_rop ***v, size_t *n, size_t *cap, lh_rop *op)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = realloc(*v, *cap * sizeof **v);
+		if (*v == NULL)
+			abort();
+	}
+	(*v)[(*n)++] = op;
+}
+
+static void
+lock_take(lh_rop *op)
+{
+	mpriv *p = priv(op);
+	tlock *l = team_of(op->rc, p->team_id);
 	if (l->busy) {
 		op->next_wait = NULL;
 		if (l->tail != NULL)
@@ -285,7 +347,6 @@ lock_release(tlock *l)
 	lh_rop *next = l->head;
 	if (next == NULL) {
 		l->busy = false;
-		l->fresh = false;
 		return;
 	}
 	l->head = next->next_wait;
@@ -360,12 +421,14 @@ print_body(cJSON *b)
 	return s;
 }
 
+/* A roster write (member_add, member_update, member_delete). */
 static void
 post(lh_rop *op, const char *path, cJSON *body, int stage)
 {
 	char *b = print_body(body);
 	lh_http_req req = {.method = "POST", .path = path, .body = b, .done = on_resp, .ctx = op};
 	op->stage = stage;
+	written_add(team_of(op->rc, priv(op)->team_id), priv(op)->user_id);
 	lh_http_submit(op->rc->http, &req);
 	free(b);
 }
@@ -446,24 +509,32 @@ verify(lh_rop *op, const cJSON *body)
 	if (p->adopted && op->note == NULL)
 		op->note = lh_xprintf("User %s was already a member of team %s; adopted",
 		    p->user_id, p->team_id);
-	if (p->lock != NULL)
-		p->lock->fresh = true;
 	msucceed(op);
 }
 
-/* The write steps, under the team's lock, starting from a fresh roster. */
+/* The op's writes are done: the team's lock goes to its next op, and the op waits for
+ * the team's confirmation read (sent by member_flush once nothing is in flight). */
+static void
+confirm_hold(lh_rop *op)
+{
+	mpriv *p = priv(op);
+	tlock *l = team_of(op->rc, p->team_id);
+	op->stage = ST_CONFIRM_HELD;
+	push_op(&l->held, &l->nheld, &l->capheld, op);
+	lock_release(unlock(op));
+}
+
+/* The write steps, under the team's lock: from the roster the run last read (refresh's
+ * or a confirmation's; the writes since touched other users' entries), or a fresh read
+ * when this run already wrote this user's entry on the team (a replacement). */
 static void
 start_locked(lh_rop *op)
 {
 	mpriv *p = priv(op);
-	bool fresh = !(p->lock != NULL && p->lock->fresh);
-	if (p->lock != NULL)
-		p->lock->fresh = false;
 	switch (op->kind) {
 	case LH_OP_CREATE:
 	case LH_OP_UPDATE:
-		/* the roster as the previous write on this team left it, or a fresh read */
-		read_team(op, ST_LOCKED_INFO, fresh);
+		read_team(op, ST_LOCKED_INFO, written_has(team_of(op->rc, p->team_id), p->user_id));
 		return;
 	case LH_OP_DELETE: {
 		mpriv *p = priv(op);
@@ -591,6 +662,13 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 		return;
 	}
 	case ST_LOCKED_INFO:
+		if (p->followup) {
+			/* the confirmation showed the entry differs after member_add (an old
+			 * server's leftover budget): one member_update */
+			p->followup = false;
+			send_update(op, body);
+			return;
+		}
 		if (op->kind == LH_OP_CREATE) {
 			if (roster_entry(row, p->user_id) != NULL) {
 				p->adopted = true;
@@ -634,7 +712,8 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 	case ST_READBACK:
 		if (p->want_update && needs_update(op, body)) {
 			p->want_update = false;
-			send_update(op, body);
+			p->followup = true;
+			lock_take(op);
 			return;
 		}
 		verify(op, body);
@@ -675,6 +754,185 @@ resolved_user(lh_rop *op)
 	lock_take(op);
 }
 
+/* The user row of a create's user_id: with user_email set too, both must name it. */
+static void
+user_exists(lh_rop *op, const cJSON *row)
+{
+	mpriv *p = priv(op);
+	const char *want = lh_js(op->after, "user_email");
+	const char *have = lh_js(row, "user_email");
+	if (want != NULL && (have == NULL || strcasecmp(want, have) != 0)) {
+		fail_msg(op, lh_xprintf("user_id \"%s\" and user_email \"%s\" name different "
+		    "users: LiteLLM's user %s has email %s.", p->user_id, want, p->user_id,
+		    have ? have : "(none)"));
+		return;
+	}
+	resolved_user(op);
+}
+
+/* ---- the users of creates, checked 100 per GET /user/list?user_ids=... ----
+ * A user the list does not return is asked for with GET /user/info (its answer tells
+ * "does not exist" apart from a failure), as is every user on a server without the
+ * filter (404/405/422). */
+
+#define CHECK_BATCH 100
+
+static void
+check_alone(lh_rop *op)
+{
+	lh_http_param q = {"user_id", priv(op)->user_id};
+	get(op, "/user/info", &q, 1, ST_USER);
+}
+
+typedef struct cbatch {
+	lh_rctx *rc;
+	lh_rop **ops;
+	size_t n;
+	char *ids;
+} cbatch;
+
+static void
+checks_done(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	(void)h;
+	cbatch *b = ctx;
+	const cJSON *users = lh_j(r->json, "users");
+	if (r->result == LH_HTTP_OK && cJSON_IsArray(users)) {
+		bool *found = calloc(b->n + 1, sizeof *found);
+		if (found == NULL)
+			abort();
+		const cJSON *row;
+		cJSON_ArrayForEach(row, users) {
+			const char *id = lh_js(row, "user_id");
+			for (size_t i = 0; id != NULL && i < b->n; i++) {
+				if (!found[i] && strcmp(priv(b->ops[i])->user_id, id) == 0) {
+					found[i] = true;
+					user_exists(b->ops[i], row);
+				}
+			}
+		}
+		for (size_t i = 0; i < b->n; i++)
+			if (!found[i])
+				check_alone(b->ops[i]);
+		free(found);
+	} else if (r->result == LH_HTTP_CANCELLED) {
+		for (size_t i = 0; i < b->n; i++)
+			mhttp_fail(b->ops[i], r);
+	} else {
+		if (r->result == LH_HTTP_STATUS && (r->status == 404 || r->status == 405 ||
+		    r->status == 422))
+			ctx_of(b->rc)->no_filter = true;	/* an old server */
+		for (size_t i = 0; i < b->n; i++)
+			check_alone(b->ops[i]);
+	}
+	free(b->ids);
+	free(b->ops);
+	free(b);
+}
+
+/* Checks the users of ops[0..n) with one list request (one op alone: /user/info, as a
+ * single id would be a substring match). */
+static void
+send_checks(lh_rctx *rc, lh_rop **ops, size_t n)
+{
+	if (n < 2 || ctx_of(rc)->no_filter) {
+		for (size_t i = 0; i < n; i++)
+			check_alone(ops[i]);
+		return;
+	}
+	cbatch *b = calloc(1, sizeof *b);
+	if (b == NULL)
+		abort();
+	b->rc = rc;
+	b->n = n;
+	b->ops = calloc(n, sizeof *b->ops);
+	if (b->ops == NULL)
+		abort();
+	lh_buf ids = {0};
+	for (size_t i = 0; i < n; i++) {
+		b->ops[i] = ops[i];
+		lh_buf_printf(&ids, "%s%s", i > 0 ? "," : "", priv(ops[i])->user_id);
+	}
+	b->ids = ids.p;
+	char ps[16];
+	snprintf(ps, sizeof ps, "%d", CHECK_BATCH);
+	lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
+	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
+	    .done = checks_done, .ctx = b};
+	if (!lh_http_submit(rc->http, &req)) {
+		for (size_t i = 0; i < n; i++)
+			check_alone(ops[i]);
+		free(b->ids);
+		free(b->ops);
+		free(b);
+	}
+}
+
+/* A create's user, checked with the next batch. */
+static void
+check_hold(lh_rop *op)
+{
+	mctx *c = ctx_of(op->rc);
+	op->stage = ST_USER_HELD;
+	push_op(&c->checks, &c->nchecks, &c->capchecks, op);
+	if (c->nchecks >= CHECK_BATCH) {
+		c->nchecks = 0;
+		send_checks(op->rc, c->checks, CHECK_BATCH);
+	}
+}
+
+/* ---- the confirmation: one GET /team/info per team for its finished writes ---- */
+
+typedef struct confirm {
+	lh_rop **ops;
+	size_t n;
+} confirm;
+
+static void
+confirm_done(void *ctx, const lh_http_resp *r, const cJSON *row)
+{
+	confirm *b = ctx;
+	for (size_t i = 0; i < b->n; i++) {
+		b->ops[i]->stage = ST_READBACK;
+		on_info(b->ops[i], r, row);
+	}
+	free(b->ops);
+	free(b);
+}
+
+/* Nothing is in flight: the held user checks and each team's confirmation go out. */
+static bool
+member_flush(lh_rctx *rc)
+{
+	mctx *c = ctx_of(rc);
+	bool sent = false;
+	while (c->nchecks > 0) {
+		size_t m = c->nchecks < CHECK_BATCH ? c->nchecks : CHECK_BATCH;
+		c->nchecks -= m;
+		send_checks(rc, c->checks + c->nchecks, m);
+		sent = true;
+	}
+	for (tlock *l = c->locks; l != NULL; l = l->next) {
+		if (l->nheld == 0)
+			continue;
+		confirm *b = calloc(1, sizeof *b);
+		if (b == NULL)
+			abort();
+		b->ops = l->held;
+		b->n = l->nheld;
+		l->held = NULL;
+		l->nheld = l->capheld = 0;
+		/* the read covers every write made so far (none is in flight) */
+		for (size_t i = 0; i < l->nwritten; i++)
+			free(l->written[i]);
+		l->nwritten = 0;
+		lh_team_info(rc, l->team_id, true, confirm_done, b);
+		sent = true;
+	}
+	return sent;
+}
+
 static void
 on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 {
@@ -686,15 +944,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		const cJSON *ui = lh_j(r->json, "user_info");
 		const char *uid = lh_js(ui, "user_id");
 		if (r->result == LH_HTTP_OK && uid != NULL && uid[0] != '\0') {
-			const char *want = lh_js(op->after, "user_email");
-			const char *have = lh_js(ui, "user_email");
-			if (want != NULL && (have == NULL || strcasecmp(want, have) != 0)) {
-				fail_msg(op, lh_xprintf("user_id \"%s\" and user_email \"%s\" name different "
-				    "users: LiteLLM's user %s has email %s.", p->user_id, want, p->user_id,
-				    have ? have : "(none)"));
-				return;
-			}
-			resolved_user(op);
+			user_exists(op, ui);
 		} else if ((r->result == LH_HTTP_OK && cJSON_IsObject(ui)) ||
 		    (r->result == LH_HTTP_STATUS && r->status == 404 && cJSON_IsObject(r->json) &&
 		    (cJSON_IsObject(lh_j(r->json, "error")) || cJSON_IsObject(lh_j(r->json, "detail"))))) {
@@ -751,8 +1001,16 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 	}
 	case ST_ADD:
 		if (r->result == LH_HTTP_OK) {
-			p->want_update = true;
-			read_team(op, ST_READBACK, true);
+			/* added: should its confirmation not come (interrupted), apply looks
+			 * it up rather than forgetting it */
+			op->maybe_created = true;
+			const cJSON *b = lh_j(op->after, "max_budget_in_team");
+			if (cJSON_IsNumber(b) && b->valuedouble != 0) {
+				send_update(op, NULL);	/* the budget, at once */
+			} else {
+				p->want_update = true;	/* if the confirmation shows a need */
+				confirm_hold(op);
+			}
 		} else if (r->result == LH_HTTP_STATUS && r->status == 400) {
 			/* a duplicate (body shapes differ by version) or a refusal: the roster
 			 * tells which */
@@ -770,7 +1028,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		return;
 	case ST_UPDATE:
 		if (r->result == LH_HTTP_OK)
-			read_team(op, ST_READBACK, true);
+			confirm_hold(op);
 		else
 			admin_hint(op, r);
 		return;
@@ -984,8 +1242,7 @@ member_submit(lh_rop *op)
 			get(op, "/user/list", q, 4, ST_USERLIST);
 			return true;
 		} else {
-			lh_http_param q = {"user_id", p->user_id};
-			get(op, "/user/info", &q, 1, ST_USER);
+			check_hold(op);
 			return true;
 		}
 	case LH_OP_UPDATE:
@@ -1108,6 +1365,7 @@ const lh_rtype lh_res_team_member = {
 	.import_matches = member_import_matches,
 	.check_config = member_check_config,
 	.delete_warning = member_delete_warning,
+	.flush = member_flush,
 	.clear = member_clear,
 	.ctx_free = ctx_free,
 	.plural = "team memberships",

@@ -3,10 +3,11 @@
  * compared as sets, metadata compared without the keys LiteLLM writes itself,
  * organization "" == null, blocked defaulting to false), its lifecycle (POST /team/new
  * with a client-chosen team_id and a read-back plus one corrective update for server
- * defaults, /team/update with the metadata merged from a fresh read,
- * /team/permissions_update, /team/delete one id per call), import by id or by a
- * unique alias, and the run's cache of GET /team/info answers that memberships
- * (res_member.c) share: one read per team per refresh. */
+ * defaults, /team/update decided from the row refresh read - a metadata change merged
+ * with the server-managed keys of a fresh read -, /team/permissions_update,
+ * /team/delete one id per call), import by id or by a unique alias, and the run's
+ * cache of GET /team/info answers that memberships (res_member.c) share: one read per
+ * team per refresh, and one per team to confirm its memberships' writes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,7 +393,8 @@ team_info_after(lh_rctx *rc, const char *team_id, bool fresh, double delay, lh_t
 		abort();
 	w->fn = fn;
 	w->ctx = ctx;
-	if (t->done && !fresh && !t->pending) {
+	if (t->done && !fresh && !t->pending &&
+	    (t->resp.result == LH_HTTP_OK || lh_team_absent(&t->resp))) {
 		/* answered already in this run */
 		free(w);
 		fn(ctx, &t->resp, lh_team_row(&t->resp, t->team_id));
@@ -921,7 +923,11 @@ team_submit(lh_rop *op)
 	case LH_OP_CREATE:
 		return post(op, "/team/new", lh_team_create_body(op->after, op->id), ST_MAIN, true);
 	case LH_OP_UPDATE:
-		read_info(op, ST_PREREAD, true);
+		/* the row refresh read (cached) tells what to send; a metadata change is
+		 * merged with the server-managed keys of a fresh read (LiteLLM replaces
+		 * the whole column) */
+		read_info(op, ST_PREREAD, !op->checked || !lh_attr_same(lh_rtype_attr(&lh_res_team,
+		    "metadata"), lh_j(op->after, "metadata"), lh_j(op->before, "metadata")));
 		return true;
 	case LH_OP_DELETE: {
 		cJSON *b = cJSON_CreateObject(), *ids = cJSON_CreateArray();

@@ -175,3 +175,52 @@ emu_admin faults/clear '{}'
 why=$(converged "$PWD" badlist.test 50)
 [ $rc -eq 0 ] && [ -z "$why" ] && ok "an unreadable list answer: confirmed user by user" ||
 	fail "an unreadable list answer: confirmed user by user" "rc=$rc $why" "$(grep -A3 Error out.txt | head)"
+
+# ---- memberships: one GET /team/info per team per phase, users checked in batches ----
+new_dir members
+team_tf() {	# team_tf BUDGET
+	cat >main.tf <<EOF
+locals { pairs = { for p in setproduct(range(3), range(20)) : "\${p[0]}-\${p[1]}" => p } }
+resource "litellm_team" "t" {
+  count      = 3
+  team_alias = "rb-team-\${count.index}"
+}
+resource "litellm_user" "u" {
+  count      = 60
+  user_email = "m\${count.index}@members.test"
+}
+resource "litellm_team_member" "m" {
+  for_each           = local.pairs
+  team_id            = litellm_team.t[each.value[0]].team_id
+  user_id            = litellm_user.u[each.value[0] * 20 + each.value[1]].user_id
+  role               = "user"
+  max_budget_in_team = $1
+}
+EOF
+}
+team_tf 5
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+ti=$(route GET /team/info); ui=$(route GET /user/info); ul=$(route GET /user/list)
+if [ $rc -eq 0 ] && [ "$ti" -eq 6 ] && [ "$ui" -eq 0 ] && [ "$ul" -le 2 ] &&
+    [ "$(route POST /team/member_add)" -eq 60 ] && [ "$(route POST /team/member_update)" -eq 60 ]; then
+	ok "3 teams x 20 members created: $ti /team/info (3 team creates + 3 confirmations), $ul user lists"
+else
+	fail "3 teams x 20 members created: one /team/info per team per phase" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -20)"
+fi
+"$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && ok "memberships created, plan clean" || fail "memberships created, plan clean"
+team_tf 7
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+ti=$(route GET /team/info); w=$(route POST /team/member_update)
+if [ $rc -eq 0 ] && [ "$ti" -eq 6 ] && [ "$w" -eq 60 ] && [ "$(route GET /user/info)" -eq 0 ]; then
+	ok "60 membership updates: 60 writes, $ti /team/info (3 refresh + 3 confirmation)"
+else
+	fail "60 membership updates: one /team/info per team per phase" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -20)"
+fi
+b7=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
+	jq '[.teams[] | select(.team_alias | startswith("rb-team-")) | .memberships[] | select(.litellm_budget_table.max_budget == 7)] | length')
+[ "$b7" = 60 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
+	ok "membership updates applied, plan clean" || fail "membership updates applied, plan clean" "$b7 budgets at 7"
