@@ -969,6 +969,8 @@ lh_run_plan_to_json(const lh_run *r)
 	put(j, "changes", cs);
 	put(j, "noops", noops);
 	put(j, "data_sources", lh_run_data_to_json(r));
+	if (p->checks != NULL)
+		put(j, "checks", cJSON_Duplicate(p->checks, 1));
 	if (r->cfg != NULL) {
 		put(j, "tf_configuration", config_json(r->cfg));
 		put(j, "tf_variables", variables_json(r->cfg));
@@ -1143,6 +1145,7 @@ lh_run_plan_from_json(lh_run *r, const cJSON *j)
 	lh_plan_finish(p);
 	if (!lh_run_data_from_json(r, cJSON_GetObjectItemCaseSensitive(j, "data_sources")))
 		goto bad;
+	p->checks = take(j, "checks");
 	return true;
 bad:
 	lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read plan from plan file",

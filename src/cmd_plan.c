@@ -862,6 +862,8 @@ run(int kind, int argc, char **argv)
 		if (((kind == CMD_PLAN && r.plan->mode == LH_PLAN_NORMAL) ||
 		    r.plan->mode == LH_PLAN_REFRESH_ONLY) && !r.plan->targeted)
 			lh_config_checks(cfg, LH_CHECK_PLAN, lh_run_resolve, &r, &d);
+		/* what the conditions gave, for the plan's JSON (show -json PLANFILE) */
+		r.plan->checks = lh_config_check_results(cfg);
 		if (json)
 			/* before anything is applied the summary is the plan's: Terraform
 			 * says "plan" here and "apply"/"destroy" after the apply */

@@ -79,6 +79,11 @@ struct lh_config_priv {
 	unsigned epoch;
 	bool validate_only;		/* see lh_config_load_opts */
 	lh_cond_mode cond;		/* see lh_config_set_conditions */
+	struct cond_rec *crec;		/* the last result of each condition of each object
+					 * (lh_config_check_results) */
+	size_t ncrec, capcrec;
+	size_t *ctab;			/* (condition, instance) -> crec index + 1 */
+	size_t capctab;
 	const cJSON *planned;		/* see lh_config_load_planned */
 	lh_resolver resolve;
 	void *rctx;
@@ -2776,6 +2781,212 @@ lh_instance_arg(const lh_instance *inst, const char *name)
  * Evaluation errors go to d. */
 enum { COND_PASS, COND_FAIL, COND_UNKNOWN, COND_ERROR };
 
+/* ---- check results: what Terraform's plan JSON reports under "checks" ---- */
+
+/* One condition of one checkable object (a resource instance with pre/postconditions,
+ * an output with preconditions, a check block) and its last result. */
+typedef struct cond_rec {
+	char kind;			/* 'r' resource, 'o' output value, 'c' check */
+	bool data;			/* a data resource */
+	const char *type, *name;	/* type: resources only */
+	lh_key_kind kk;			/* the instance (resources) */
+	long long idx;
+	const char *key;
+	const lh_node *cb;		/* the condition's block */
+	int status;			/* COND_* */
+	const char *msg;		/* a failure's message, or NULL */
+} cond_rec;
+
+static size_t
+crec_hash(const cond_rec *c)
+{
+	size_t h = (size_t)(uintptr_t)c->cb * 2654435761u;
+	h ^= (size_t)c->idx * 40503u;
+	if (c->key != NULL)
+		h ^= hash_str(c->key);
+	return h;
+}
+
+static bool
+crec_same(const cond_rec *x, const cond_rec *y)
+{
+	return x->cb == y->cb && x->kk == y->kk && x->idx == y->idx &&
+	    (x->key == NULL) == (y->key == NULL) && (x->key == NULL || strcmp(x->key, y->key) == 0);
+}
+
+/* Records the result of condition c (its cb, object and instance set) for the run. */
+static void
+crec_put(lh_config *cfg, const cond_rec *c)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (p->capctab == 0 || (p->ncrec + 1) * 2 > p->capctab) {
+		size_t ncap = p->capctab ? p->capctab * 2 : 64;
+		size_t *nt = lh_arena_alloc(cfg->a, ncap * sizeof *nt);
+		for (size_t i = 0; i < p->ncrec; i++) {
+			size_t h = crec_hash(&p->crec[i]) & (ncap - 1);
+			while (nt[h])
+				h = (h + 1) & (ncap - 1);
+			nt[h] = i + 1;
+		}
+		p->ctab = nt;
+		p->capctab = ncap;
+	}
+	size_t h = crec_hash(c) & (p->capctab - 1);
+	while (p->ctab[h]) {
+		cond_rec *o = &p->crec[p->ctab[h] - 1];
+		if (crec_same(o, c)) {
+			o->status = c->status;
+			o->msg = c->msg;
+			return;
+		}
+		h = (h + 1) & (p->capctab - 1);
+	}
+	if (p->ncrec == p->capcrec) {
+		size_t ncap = p->capcrec ? p->capcrec * 2 : 16;
+		p->crec = lh_arena_grow(cfg->a, p->crec, p->ncrec, ncap, sizeof *p->crec);
+		p->capcrec = ncap;
+	}
+	p->crec[p->ncrec] = *c;
+	if (c->key != NULL)
+		p->crec[p->ncrec].key = lh_arena_strdup(cfg->a, c->key);
+	if (c->msg != NULL)
+		p->crec[p->ncrec].msg = lh_arena_strdup(cfg->a, c->msg);
+	p->ctab[h] = ++p->ncrec;
+}
+
+/* A resource instance's condition result (the instance from count.index / each.key). */
+static void
+crec_resource(lh_config *cfg, const lh_resource *r, lh_key_kind kk, long long idx,
+    const char *key, const lh_node *cb, int status, const char *msg)
+{
+	cond_rec c = {.kind = 'r', .data = r->data, .type = r->type, .name = r->name, .kk = kk,
+	    .idx = idx, .key = key, .cb = cb, .status = status,
+	    .msg = status == COND_FAIL ? msg : NULL};
+	crec_put(cfg, &c);
+}
+
+static const char *
+crec_status(int s)
+{
+	return s == COND_PASS ? "pass" : s == COND_FAIL ? "fail" : s == COND_ERROR ? "error" :
+	    "unknown";
+}
+
+/* Worse of two statuses: fail, then error, then unknown, then pass (Terraform). */
+static int
+crec_worse(int a, int b)
+{
+	static const int rank[] = {[COND_PASS] = 0, [COND_UNKNOWN] = 1, [COND_ERROR] = 2,
+	    [COND_FAIL] = 3};
+	return rank[b] > rank[a] ? b : a;
+}
+
+static int
+crec_cmp(const void *x, const void *y)
+{
+	const cond_rec *a = *(const cond_rec *const *)x, *b = *(const cond_rec *const *)y;
+	int c;
+	/* objects by their display address (Terraform's order), instances by key */
+	char sa[512], sb[512];
+	snprintf(sa, sizeof sa, "%s%s%s%s", a->kind == 'c' ? "check." : a->kind == 'o' ?
+	    "output." : a->data ? "data." : "", a->type ? a->type : "", a->type ? "." : "", a->name);
+	snprintf(sb, sizeof sb, "%s%s%s%s", b->kind == 'c' ? "check." : b->kind == 'o' ?
+	    "output." : b->data ? "data." : "", b->type ? b->type : "", b->type ? "." : "", b->name);
+	c = strcmp(sa, sb);
+	if (c != 0)
+		return c;
+	if (a->kk != b->kk)
+		return a->kk < b->kk ? -1 : 1;
+	if (a->kk == LH_KEY_INT && a->idx != b->idx)
+		return a->idx < b->idx ? -1 : 1;
+	if (a->kk == LH_KEY_STR)
+		return strcmp(a->key, b->key);
+	return 0;
+}
+
+cJSON *
+lh_config_check_results(const lh_config *cfg)
+{
+	const struct lh_config_priv *p = cfg->priv;
+	cJSON *out = cJSON_CreateArray();
+	if (p->ncrec == 0)
+		return out;
+	const cond_rec **v = malloc(p->ncrec * sizeof *v);
+	if (v == NULL)
+		abort();
+	for (size_t i = 0; i < p->ncrec; i++)
+		v[i] = &p->crec[i];
+	qsort(v, p->ncrec, sizeof *v, crec_cmp);
+	for (size_t i = 0; i < p->ncrec;) {
+		/* one configuration object: v[i..j) */
+		size_t j = i;
+		while (j < p->ncrec && v[j]->kind == v[i]->kind && v[j]->data == v[i]->data &&
+		    strcmp(v[j]->name, v[i]->name) == 0 &&
+		    (v[i]->type == NULL) == (v[j]->type == NULL) &&
+		    (v[i]->type == NULL || strcmp(v[j]->type, v[i]->type) == 0))
+			j++;
+		const cond_rec *c = v[i];
+		cJSON *o = cJSON_CreateObject(), *ad = cJSON_CreateObject(), *ins = cJSON_CreateArray();
+		const char *kind = c->kind == 'c' ? "check" : c->kind == 'o' ? "output_value" : "resource";
+		char disp[600];
+		snprintf(disp, sizeof disp, "%s%s%s%s", c->kind == 'c' ? "check." : c->kind == 'o' ?
+		    "output." : c->data ? "data." : "", c->type ? c->type : "", c->type ? "." : "", c->name);
+		cJSON_AddStringToObject(ad, "kind", kind);
+		if (c->kind == 'r')
+			cJSON_AddStringToObject(ad, "mode", c->data ? "data" : "managed");
+		cJSON_AddStringToObject(ad, "name", c->name);
+		cJSON_AddStringToObject(ad, "to_display", disp);
+		if (c->kind == 'r')
+			cJSON_AddStringToObject(ad, "type", c->type);
+		int all = COND_PASS;
+		for (size_t k = i; k < j;) {
+			/* one instance: v[k..m) */
+			size_t m = k;
+			while (m < j && v[m]->kk == v[k]->kk && v[m]->idx == v[k]->idx &&
+			    (v[k]->kk != LH_KEY_STR || strcmp(v[m]->key, v[k]->key) == 0))
+				m++;
+			cJSON *in = cJSON_CreateObject(), *ia = cJSON_CreateObject(), *probs = NULL;
+			lh_addr id = {.type = c->type ? c->type : "", .name = c->name, .kind = v[k]->kk,
+			    .index = v[k]->idx, .key = v[k]->key, .data = c->data};
+			char ib[700];
+			if (v[k]->kk == LH_KEY_INT)
+				cJSON_AddNumberToObject(ia, "instance_key", (double)v[k]->idx);
+			else if (v[k]->kk == LH_KEY_STR)
+				cJSON_AddStringToObject(ia, "instance_key", v[k]->key);
+			if (c->kind == 'r')
+				lh_addr_snprint(ib, sizeof ib, &id);
+			else
+				snprintf(ib, sizeof ib, "%s", disp);
+			cJSON_AddStringToObject(ia, "to_display", ib);
+			cJSON_AddItemToObject(in, "address", ia);
+			int st = COND_PASS;
+			for (size_t q = k; q < m; q++) {
+				st = crec_worse(st, v[q]->status);
+				if (v[q]->status == COND_FAIL && v[q]->msg != NULL) {
+					if (probs == NULL)
+						probs = cJSON_CreateArray();
+					cJSON *pr = cJSON_CreateObject();
+					cJSON_AddStringToObject(pr, "message", v[q]->msg);
+					cJSON_AddItemToArray(probs, pr);
+				}
+			}
+			cJSON_AddStringToObject(in, "status", crec_status(st));
+			if (probs != NULL)
+				cJSON_AddItemToObject(in, "problems", probs);
+			cJSON_AddItemToArray(ins, in);
+			all = crec_worse(all, st);
+			k = m;
+		}
+		cJSON_AddItemToObject(o, "address", ad);
+		cJSON_AddStringToObject(o, "status", crec_status(all));
+		cJSON_AddItemToObject(o, "instances", ins);
+		cJSON_AddItemToArray(out, o);
+		i = j;
+	}
+	free(v);
+	return out;
+}
+
 static int
 eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh_diags *d,
     const char **msg)
@@ -2979,6 +3190,13 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 		int res = eval_condition(cfg, sc, cb, r->context, d, &msg);
 		if (!run && res == COND_FAIL)
 			continue;
+		if (run) {
+			bool ki = sc->in_count && sc->count_index != NULL && !lh_val_is_unknown(sc->count_index);
+			bool ks = sc->in_each && sc->each_key != NULL && !lh_val_is_unknown(sc->each_key);
+			crec_resource(cfg, r, ki ? LH_KEY_INT : ks ? LH_KEY_STR : LH_KEY_NONE,
+			    ki ? (long long)lh_number_double(sc->count_index->u.num) : 0,
+			    ks ? sc->each_key->u.str.s : NULL, cb, res, msg);
+		}
 		if (res == COND_FAIL) {
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 			lh_diag *g = derr(d, e->src, e->start, e->end, r->context,
@@ -3211,6 +3429,11 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 			int res = eval_condition(cfg, &sc, cb, ctx2, d, &msg);
 			if (res == COND_FAIL && resolve == NULL)	/* validate: errors only */
 				continue;
+			if (resolve != NULL) {
+				cond_rec c = {.kind = 'o', .name = o->name, .cb = cb, .status = res,
+				    .msg = res == COND_FAIL ? msg : NULL};
+				crec_put(cfg, &c);
+			}
 			if (res == COND_FAIL) {
 				const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 				lh_diag *g = derr(d, e->src, e->start, e->end, ctx2,
@@ -3276,7 +3499,9 @@ lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self
 	for (size_t i = 0; i < r->lifecycle.npost; i++) {
 		const char *msg = NULL;
 		const lh_node *cb = r->lifecycle.post[i];
-		if (eval_condition(cfg, &sc, cb, r->context, d, &msg) == COND_FAIL) {
+		int res = eval_condition(cfg, &sc, cb, r->context, d, &msg);
+		crec_resource(cfg, r, inst->id.kind, inst->id.index, inst->id.key, cb, res, msg);
+		if (res == COND_FAIL) {
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 			lh_diag *g = derr(d, e->src, e->start, e->end, r->context,
 			    "Resource postcondition failed", "%s", msg);
@@ -3317,6 +3542,11 @@ lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *c
 			scope sc = {0};
 			int r = eval_condition(cfg, &sc, ab, ctx2, d, &msg);
 			const lh_node *e = body_attr(ab->u.block.body, "condition")->u.attr.expr;
+			if (ph != LH_CHECK_VALIDATE) {
+				cond_rec c = {.kind = 'c', .name = b->u.block.labels[0].text, .cb = ab,
+				    .status = r, .msg = r == COND_FAIL ? msg : NULL};
+				crec_put(cfg, &c);
+			}
 			lh_diag *w = NULL;
 			if (r == COND_FAIL && ph != LH_CHECK_VALIDATE)
 				w = lh_diag_add(d, LH_DIAG_WARNING, e->src, e->start, e->end,

@@ -270,6 +270,13 @@ typedef enum { LH_CHECK_VALIDATE, LH_CHECK_PLAN, LH_CHECK_APPLY } lh_check_phase
 void lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *ctx,
     lh_diags *d);
 
+/* Terraform's "checks" of a plan's JSON (show -json): one entry per object with
+ * conditions evaluated in this run - resources with pre/postconditions (per instance),
+ * outputs with preconditions, check blocks - each with its status (pass, fail, error,
+ * unknown: the worst of its conditions' last results) and the failed ones' messages,
+ * ordered by address.  A new array (empty when nothing was evaluated). */
+struct cJSON *lh_config_check_results(const lh_config *cfg);
+
 /* What `validate` does: expands every resource with resolve = NULL, checks
  * cross-instance rules (the same user_email twice), evaluates outputs and locals.
  * A count or for_each not known without resource values is not an error here (the

@@ -538,6 +538,7 @@ lh_plan_free(lh_plan *p)
 	for (size_t i = 0; i < p->nreads; i++)
 		free_change(&p->reads[i]);
 	free(p->reads);
+	cJSON_Delete(p->checks);
 	for (size_t i = 0; i < p->noutputs; i++) {
 		free((char *)p->outputs[i].name);
 		cJSON_Delete(p->outputs[i].before);

@@ -121,6 +121,8 @@ typedef struct lh_plan {
 	lh_change *reads;	/* data sources read during apply (Terraform's "<= read"),
 				 * sorted; filled by the run (refresh.c), freed here */
 	size_t nreads;
+	cJSON *checks;		/* Terraform's "checks" (lh_config_check_results) for the plan
+				 * JSON, or NULL; freed here */
 	lh_output_change *outputs;	/* sorted by name */
 	size_t noutputs;
 	int add, change, destroy, import;	/* Plan: summary counts */

@@ -2090,6 +2090,8 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (cJSON_GetArraySize(p->checks) > 0)
+		jadd(r, "checks", jdup(p->checks));
 	jadd(r, "timestamp", cJSON_CreateString(ts));
 	jadd(r, "applyable", cJSON_CreateBool(lh_plan_has_changes(p)));
 	jadd(r, "complete", cJSON_CreateBool(!p->targeted));

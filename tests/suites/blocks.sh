@@ -478,3 +478,83 @@ rc=$?
 	! grep -qE '(precondition|postcondition|assertion) failed' out.txt &&
 	ok "conditions: destroy with failing conditions destroys" ||
 	fail "conditions: destroy with failing conditions destroys" "rc=$rc" "$(cat out.txt)"
+
+# ---- "checks" in the plan's JSON, in Terraform 1.11's layout (recorded from
+# terraform show -json with terraform_data resources and the same conditions): one entry
+# per object with conditions, ordered by address, instances keyed, problems of failures
+new_dir checks_json
+cat > main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "ckj-a@example.com"
+  lifecycle {
+    postcondition {
+      condition     = self.user_id == "x"
+      error_message = "post failed"
+    }
+  }
+}
+variable "ok" { default = true }
+check "c" {
+  assert {
+    condition     = !var.ok
+    error_message = "check failed"
+  }
+  assert {
+    condition     = litellm_user.a.user_id == "x"
+    error_message = "unknown yet"
+  }
+}
+check "ok" {
+  assert {
+    condition     = var.ok
+    error_message = "fine"
+  }
+}
+output "o" {
+  value = litellm_user.a.user_id
+  precondition {
+    condition     = var.ok
+    error_message = "out pre failed"
+  }
+}
+resource "litellm_user" "c" {
+  count      = 2
+  user_email = "ckj-c${count.index}@example.com"
+  lifecycle {
+    precondition {
+      condition     = count.index < 5
+      error_message = "idx"
+    }
+  }
+}
+resource "litellm_user" "e" {
+  for_each   = toset(["k1"])
+  user_email = "ckj-e@example.com"
+  lifecycle {
+    postcondition {
+      condition     = self.user_email == "ckj-e@example.com"
+      error_message = "in"
+    }
+  }
+}
+EOF
+cat > want.txt <<'EOF'
+{"address":{"kind":"check","name":"c","to_display":"check.c"},"status":"fail","instances":[{"address":{"to_display":"check.c"},"status":"fail","problems":[{"message":"check failed"}]}]}
+{"address":{"kind":"check","name":"ok","to_display":"check.ok"},"status":"pass","instances":[{"address":{"to_display":"check.ok"},"status":"pass"}]}
+{"address":{"kind":"resource","mode":"managed","name":"a","to_display":"litellm_user.a","type":"litellm_user"},"status":"unknown","instances":[{"address":{"to_display":"litellm_user.a"},"status":"unknown"}]}
+{"address":{"kind":"resource","mode":"managed","name":"c","to_display":"litellm_user.c","type":"litellm_user"},"status":"pass","instances":[{"address":{"instance_key":0,"to_display":"litellm_user.c[0]"},"status":"pass"},{"address":{"instance_key":1,"to_display":"litellm_user.c[1]"},"status":"pass"}]}
+{"address":{"kind":"resource","mode":"managed","name":"e","to_display":"litellm_user.e","type":"litellm_user"},"status":"pass","instances":[{"address":{"instance_key":"k1","to_display":"litellm_user.e[\"k1\"]"},"status":"pass"}]}
+{"address":{"kind":"output_value","name":"o","to_display":"output.o"},"status":"pass","instances":[{"address":{"to_display":"output.o"},"status":"pass"}]}
+EOF
+"$LITEHCL" plan -out=p.plan -no-color >out.txt 2>&1
+"$LITEHCL" show -json p.plan 2>>out.txt | jq -c '.checks[]' >got.txt
+if cmp -s want.txt got.txt; then ok "checks: plan JSON lists every checkable object as Terraform"
+else fail "checks: plan JSON lists every checkable object as Terraform" "$(diff want.txt got.txt)" "$(cat out.txt)"; fi
+"$LITEHCL" show -json p.plan | jq -e 'keys_unsorted | index("checks") == index("timestamp") - 1 and index("checks") > index("configuration")' >/dev/null &&
+	ok "checks: placed after configuration, before timestamp, as Terraform" ||
+	fail "checks: placed after configuration, before timestamp, as Terraform" "$("$LITEHCL" show -json p.plan | jq -c keys_unsorted)"
+printf 'resource "litellm_user" "x" {\n  user_email = "ckj-x@example.com"\n}\n' > main.tf
+"$LITEHCL" plan -out=p2.plan -no-color >out.txt 2>&1
+"$LITEHCL" show -json p2.plan | jq -e 'has("checks") | not' >/dev/null &&
+	ok "checks: absent when nothing has conditions (Terraform)" ||
+	fail "checks: absent when nothing has conditions (Terraform)" "$(cat out.txt)"
