@@ -636,6 +636,13 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 		}
 		return;
 	}
+	if (!cJSON_IsArray(lh_j(row, "members_with_roles"))) {
+		/* without its roster the answer cannot tell a membership from none: never
+		 * "gone" (that would drop it from the state and add it again) */
+		fail_msg(op, lh_answer_unexpected(r, "an object whose \"team_info\" has a "
+		    "\"members_with_roles\" list (the team's roster)", "team_info"));
+		return;
+	}
 	switch (op->stage) {
 	case ST_READ: {
 		op->attrs = from_info(body, p->team_id, p->user_id, op->ref);

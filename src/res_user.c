@@ -751,7 +751,8 @@ listed_failed(lh_rop *op, lh_http_resp *resp)
 	}
 	char sum[512];
 	snprintf(sum, sizeof sum, "Error reading %s", op->addr);
-	lh_rop_fail(op, sum, lh_xstrdup(resp->error ? resp->error : "GET /user/list failed"));
+	lh_rop_fail(op, sum, resp->error ? lh_xstrdup(resp->error) :
+	    lh_answer_unexpected(resp, NULL, NULL));
 }
 
 static void

@@ -266,9 +266,18 @@ void lh_rop_fail(lh_rop *op, const char *summary, char *detail);
 void lh_rop_succeed(lh_rop *op);
 /* "reading", "creating", "updating", "deleting". */
 const char *lh_rop_verb(const lh_rop *op);
-/* Fails op with the transport error of an answer (cancelled, status, message); a 404
- * that is not LiteLLM's (an unknown route) says to check api_base. */
 struct lh_http_resp;
+/* A 2xx answer whose JSON is not what LiteLLM sends (a list without "users", an info
+ * without "user_info", a roster without "members_with_roles"): "METHOD PATH answered
+ * STATUS, but not as LiteLLM does: it should be WANT (NULL: the route's usual answer),
+ * and <what it is>", naming the JSON kind and an object's keys - never values.  With
+ * member, what is described is that member of the answer object when present.
+ * malloc'd. */
+char *lh_answer_unexpected(const struct lh_http_resp *r, const char *want, const char *member);
+char *lh_answer_shape(const struct lh_http_resp *r, const char *member);
+/* Fails op with the transport error of an answer (cancelled, status, message); a 404
+ * that is not LiteLLM's (an unknown route) says to check api_base; a 2xx the caller
+ * could not use, with lh_answer_unexpected. */
 void lh_rop_http_fail(lh_rop *op, const struct lh_http_resp *r);
 /* The state attributes of an object read from the server: every attribute of the
  * table from row (under the same name; absent = null), where ref (state or

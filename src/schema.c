@@ -336,6 +336,79 @@ lh_rop_verb(const lh_rop *op)
 	return "handling";
 }
 
+/* What LiteLLM answers each route with, for messages about answers that are not it. */
+static const char *
+route_want(const char *path)
+{
+	static const char *const routes[][2] = {
+		{"/user/list", "an object with a \"users\" list"},
+		{"/user/get_users", "an object with a \"users\" list"},
+		{"/user/info", "an object with a \"user_info\" object"},
+		{"/user/new", "an object with the new user's \"user_id\""},
+		{"/team/info", "an object with a \"team_info\" object for the team asked for"},
+		{"/v2/team/list", "an object with a \"teams\" list"},
+		{"/team/list", "a list of teams"},
+		{NULL, NULL}
+	};
+	for (size_t i = 0; path != NULL && routes[i][0] != NULL; i++)
+		if (strcmp(path, routes[i][0]) == 0)
+			return routes[i][1];
+	return "the JSON LiteLLM sends for it";
+}
+
+char *
+lh_answer_shape(const lh_http_resp *r, const char *member)
+{
+	const cJSON *j = r->json;
+	const char *in = "";
+	char *owned = NULL;
+	if (member != NULL && cJSON_IsObject(j) && lh_j(j, member) != NULL) {
+		j = lh_j(j, member);
+		in = owned = lh_xprintf("its \"%s\" is ", member);
+	}
+	char *out;
+	if (r->json == NULL)
+		out = lh_xstrdup(r->body_len == 0 ? "the answer is empty" : "the answer is not JSON");
+	else if (cJSON_IsArray(j))
+		out = lh_xprintf("%sa JSON array of %d item%s", in, cJSON_GetArraySize(j),
+		    cJSON_GetArraySize(j) == 1 ? "" : "s");
+	else if (!cJSON_IsObject(j))
+		out = lh_xprintf("%sa JSON %s", in, cJSON_IsString(j) ? "string" : cJSON_IsNumber(j) ?
+		    "number" : cJSON_IsBool(j) ? "bool" : "null");
+	else if (j->child == NULL)
+		out = lh_xprintf("%san empty JSON object", in);
+	else {
+		/* the keys only: values may hold keys, emails or other personal data */
+		lh_arena *a = lh_arena_new();
+		char buf[400] = "";
+		int k = 0, n = cJSON_GetArraySize(j);
+		for (const cJSON *c = j->child; c != NULL && k < 8; c = c->next, k++) {
+			char *q = NULL;
+			size_t len = strlen(c->string);
+			lh_str_go_quote(a, c->string, len > 40 ? 40 : len, &q);
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s%s", k ? ", " : "", q,
+			    len > 40 ? "..." : "");
+		}
+		out = lh_xprintf("%sa JSON object with the key%s %s%s", in, n == 1 ? "" : "s", buf,
+		    n > 8 ? lh_arena_printf(a, " and %d more", n - 8) : "");
+		lh_arena_free(a);
+	}
+	free(owned);
+	return out;
+}
+
+char *
+lh_answer_unexpected(const lh_http_resp *r, const char *want, const char *member)
+{
+	char *shape = lh_answer_shape(r, member);
+	char *m = lh_xprintf("%s %s answered %d, but not as LiteLLM does: it should be %s, and %s. "
+	    "Check that api_base is the LiteLLM proxy's address and that nothing in between "
+	    "rewrites its answers.", r->method ? r->method : "?", r->path ? r->path : "?",
+	    r->status ? r->status : 200, want ? want : route_want(r->path), shape);
+	free(shape);
+	return m;
+}
+
 void
 lh_rop_http_fail(lh_rop *op, const lh_http_resp *r)
 {
@@ -351,6 +424,8 @@ lh_rop_http_fail(lh_rop *op, const lh_http_resp *r)
 		lh_rop_fail(op, s, lh_xprintf("%s\nThe server does not know this route: check that "
 		    "api_base (LITELLM_API_BASE) is the LiteLLM proxy's base URL.",
 		    r->error ? r->error : "404 Not Found"));
+	else if (r->error == NULL && r->result == LH_HTTP_OK)
+		lh_rop_fail(op, s, lh_answer_unexpected(r, NULL, NULL));
 	else
 		lh_rop_fail(op, s, lh_xstrdup(r->error ? r->error : "request failed"));
 }

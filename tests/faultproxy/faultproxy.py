@@ -15,6 +15,9 @@ the work) do not cover:
   empty      forward, then the real status with an empty body
   malformed  forward, then the real status with the JSON cut in half (complete HTTP)
   drop       forward, then close the connection without any answer
+  strip      forward, then the real status and JSON without `key` (a dotted path:
+             "users", "team_info.members_with_roles") - a well-formed answer that is
+             not LiteLLM's
   before     answer `status` (default 503) WITHOUT forwarding (the request never arrived)
 
 Usage:
@@ -24,7 +27,8 @@ Usage:
 
 Control (never faulted, never forwarded):
   POST /__proxy/faults   {"path": "/user/new", "method": "POST", "kind": "...",
-                          "status": N, "probability": p, "count": K, "nth": N, "ms": N}
+                          "status": N, "probability": p, "count": K, "nth": N, "ms": N,
+                          "key": "users"}
                          path may be exact, "PREFIX*" or "*"; count 0 = forever (default
                          1 with nth, forever with probability)
   POST /__proxy/clear    remove every rule
@@ -44,7 +48,8 @@ import threading
 import time
 import urllib.parse
 
-KINDS = ("status", "gateway", "timeout", "html", "truncated", "empty", "malformed", "drop", "before")
+KINDS = ("status", "gateway", "timeout", "html", "truncated", "empty", "malformed", "drop", "before",
+         "strip")
 
 lock = threading.Lock()
 rules = []
@@ -64,6 +69,7 @@ def parse_rule(d):
         "nth": int(d.get("nth", 1)),
         "count": int(d["count"]) if "count" in d else None,
         "ms": int(d.get("ms", 30000)),
+        "key": d.get("key", ""),
         "seen": 0,
         "fired": 0,
     }
@@ -227,6 +233,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(200, HTML_PAGE, "text/html; charset=utf-8")
         if kind == "empty":
             return self._send(status, b"")
+        if kind == "strip":
+            try:
+                doc = json.loads(data)
+                obj, parts = doc, rule["key"].split(".")
+                for k in parts[:-1]:
+                    obj = obj.get(k, {}) if isinstance(obj, dict) else {}
+                if isinstance(obj, dict):
+                    obj.pop(parts[-1], None)
+                data = json.dumps(doc).encode()
+            except ValueError:
+                pass
+            return self._send(status, data)
         if kind == "malformed":
             return self._send(status, data[: max(1, len(data) // 2)])
         if kind == "truncated":

@@ -3,6 +3,7 @@
 # refresh keeps of a state instance (private, create_before_destroy, status), and
 # answers that are not what LiteLLM sends, reported for what they are.
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/faultproxy/lib.sh"
 
 # ---- scale of bad (or just big) input: locals ----
 # 100,000 locals, half of them referring to the next one (a chain written bottom-up,
@@ -94,4 +95,54 @@ else
 fi
 if out=$(python3 "$TOP/tests/state_check.py" terraform.tfstate 2>&1); then ok "extras: state valid"; else fail "extras: state valid" "$out"; fi
 
+# ---- answers that are well-formed JSON but not LiteLLM's: the error says what was wrong
+# with the answer (never "failed"), prints no secret, and the state is left as it was ----
+proxy_start
+if [ ! -s "$PROXY_PORTFILE" ]; then fail "fault proxy started" "$(cat "$WORK/proxy.out")"; emu_stop; exit 0; fi
+M="$WORK/malformed"
+mkdir -p "$M"
+cd "$M" || exit 1
+cat >main.tf <<EOF2
+provider "litellm" {
+  api_base = "$PROXY_URL"
+}
+resource "litellm_user" "u" {
+  count      = 2
+  user_email = "m\${count.index}@rel.test"
+}
+resource "litellm_team" "t" {
+  team_alias = "rel-team"
+}
+resource "litellm_team_member" "m" {
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.u[0].user_id
+  role    = "user"
+}
+EOF2
+if apply; then ok "answers: setup applied"; else fail "answers: setup applied" "$(cat "$WORK/apply.out")"; fi
+serial=$(jq .serial terraform.tfstate)
+# planrun NAME FAULT_JSON WANT_TEXT: plan through the fault must fail with WANT_TEXT
+planrun() {
+	proxy_clear
+	proxy_fault "$2"
+	"$LITEHCL" plan -no-color >"$WORK/plan.out" 2>&1
+	rc=$?
+	proxy_clear
+	out=$(tr '\n' ' ' <"$WORK/plan.out" | tr -s ' ')
+	if [ $rc -eq 1 ] && echo "$out" | grep -qF "$3" && ! grep -q "$MK" "$WORK/plan.out" &&
+	    ! grep -q "will be created" "$WORK/plan.out" && [ "$(jq .serial terraform.tfstate)" = "$serial" ]; then
+		ok "answers: $1"
+	else
+		fail "answers: $1" "exit $rc, serial $(jq .serial terraform.tfstate) (was $serial)" "$(grep -A6 Error "$WORK/plan.out" | head -12)"
+	fi
+}
+planrun "a /user/list answer without users is described" '{"path":"/user/list","kind":"strip","key":"users"}' \
+	'GET /user/list answered 200, but not as LiteLLM does: it should be an object with a "users" list, and a JSON object with the keys "total", "page"'
+planrun "an empty /user/list answer is described" '{"path":"/user/list","kind":"empty"}' \
+	'GET /user/list answered 200, but not as LiteLLM does: it should be an object with a "users" list, and the answer is empty'
+LITEHCL_REFRESH_ONE_BY_ONE=1 planrun "a /user/info answer without user_info is described" '{"path":"/user/info","kind":"strip","key":"user_info"}' \
+	'GET /user/info answered 200, but not as LiteLLM does: it should be an object with a "user_info" object, and a JSON object with the keys "user_id", "keys", "teams"'
+planrun "a /team/info answer without the roster fails the membership (never planned again)" '{"path":"/team/info","kind":"strip","key":"team_info.members_with_roles"}' \
+	'GET /team/info answered 200, but not as LiteLLM does: it should be an object whose "team_info" has a "members_with_roles" list (the team'"'"'s roster), and its "team_info" is a JSON object with the keys "team_id", "team_alias"'
+proxy_stop
 emu_stop
