@@ -49,7 +49,8 @@ from_state(void *ctx, lh_arena *a, const lh_resource *r)
 
 	for (size_t i = 0; i < n; i++) {
 		lh_state_inst *in = lh_state_at(st, i);
-		if (strcmp(in->addr.type, r->type) != 0 || strcmp(in->addr.name, r->name) != 0)
+		if (in->addr.data != r->data || strcmp(in->addr.type, r->type) != 0 ||
+		    strcmp(in->addr.name, r->name) != 0)
 			continue;
 		lh_value *o = lh_vars_cjson_value(a, in->attributes);
 		if (o == NULL || o->type->kind != LH_TY_OBJECT)

@@ -54,7 +54,8 @@ state_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 	lh_value **vals = lh_arena_alloc(a, (n + 1) * sizeof *vals);
 	for (size_t i = 0; i < n; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
-		if (strcmp(si->addr.type, res->type) != 0 || strcmp(si->addr.name, res->name) != 0)
+		if (si->addr.data != res->data || strcmp(si->addr.type, res->type) != 0 ||
+		    strcmp(si->addr.name, res->name) != 0)
 			continue;
 		if (res->mode == LH_EXPAND_ONE)
 			return lh_val_from_cjson(a, si->attributes);
@@ -79,8 +80,8 @@ find_matches(lh_run *r, const lh_rtype *rt, const cJSON *attrs, lh_addr *out, ch
 	size_t textn = 0;
 	FILE *m = open_memstream(&text, &textn);
 	for (size_t i = 0; rt->import_matches != NULL && i < r->cfg->nresources; i++) {
-		if (r->cfg->resources[i]->schema != rt)
-			continue;
+		if (r->cfg->resources[i]->schema != rt || r->cfg->resources[i]->data)
+			continue;	/* a data block reads an object, it never imports one */
 		size_t n = 0;
 		lh_instance **in = lh_config_expand(r->cfg, r->cfg->resources[i], state_resolve, r,
 		    r->d, &n);
@@ -111,7 +112,7 @@ find_by_id(lh_run *r, const char *id, const lh_rtype **rt, lh_addr *addr)
 	for (size_t t = 0; ts[t] != NULL; t++) {
 		bool used = false;
 		for (size_t i = 0; i < r->cfg->nresources; i++)
-			if (r->cfg->resources[i]->schema == ts[t])
+			if (r->cfg->resources[i]->schema == ts[t] && !r->cfg->resources[i]->data)
 				used = true;
 		if (!used || ts[t]->import_matches == NULL)
 			continue;
@@ -266,7 +267,8 @@ lh_cmd_import(int argc, char **argv)
 		lh_state_inst *o = lh_state_at(st, i);
 		const char *sid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o->attributes,
 		    rt->id_attr));
-		if (strcmp(o->addr.type, addr.type) == 0 && sid != NULL && strcmp(sid, new_id) == 0) {
+		if (!o->addr.data && strcmp(o->addr.type, addr.type) == 0 && sid != NULL &&
+		    strcmp(sid, new_id) == 0) {
 			const char *other = lh_addr_format(a, &o->addr);
 			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Resource already managed by litehcl",
 			    "The remote object with id \"%s\" is already managed at %s. One object is "

@@ -277,7 +277,8 @@ do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 	bool still = false;
 	for (size_t i = 0; i < lh_state_count(cur) && !still; i++) {
 		lh_state_inst *si = lh_state_at(cur, i);
-		still = strcmp(si->addr.type, from.type) == 0 && strcmp(si->addr.name, from.name) == 0;
+		still = si->addr.data == from.data && strcmp(si->addr.type, from.type) == 0 &&
+		    strcmp(si->addr.name, from.name) == 0;
 	}
 	if (!still || whole)
 		forget_dependents(from_res);

@@ -243,3 +243,31 @@ run plan -target=data.litellm_user.dan
 check "-target accepts a data source address" "grep -q 'data.litellm_user.dan: Read complete' out.txt"
 run apply -refresh-only -auto-approve
 check "-refresh-only records every data source" "[ \"\$(dattr data.litellm_user.dan user_email)\" = dan@example.com ]"
+
+# ---- 6. state commands, console and import around data sources ----
+new_dir cmds
+cat > main.tf <<'EOF'
+data "litellm_user" "dan" {
+  user_email = "dan@example.com"
+}
+
+resource "litellm_user" "dan" {
+  user_email = "dan@example.com"
+}
+EOF
+run import u-dan
+check "import ID: the resource block, never the data block with the same email" "grep -q 'Import successful' out.txt && [ \"\$(jq -r '.resources[] | select(.mode == \"managed\") | .name' terraform.tfstate)\" = dan ]"
+run apply -auto-approve
+check "a data source may read an object the state manages" "[ \"\$(dattr data.litellm_user.dan user_id)\" = u-dan ] && grep -q 'Resources: 0 added' out.txt"
+echo 'data.litellm_user.dan.user_id == litellm_user.dan.user_id' | "$LITEHCL" console >out.txt 2>&1
+check "console: data sources from the state" grep -qx 'true' out.txt
+run import data.litellm_user.dan u-dan
+check "import into a data address is refused" "grep -q 'A data resource cannot be used here' out.txt"
+run taint data.litellm_user.dan
+check "taint of a data source is refused" "grep -q 'A data resource cannot be used here' out.txt"
+run state mv data.litellm_user.dan litellm_user.other
+check "state mv between a data and a managed address is refused" "grep -q 'Invalid state move request' out.txt"
+run state rm data.litellm_user.dan
+check "state rm of a data source" "grep -q 'Removed data.litellm_user.dan' out.txt && [ \$(jq '[.resources[] | select(.mode == \"data\")] | length' terraform.tfstate) -eq 0 ]"
+run plan -detailed-exitcode
+check "after state rm: read again, No changes" "grep -q 'No changes.' out.txt && grep -q 'data.litellm_user.dan: Read complete' out.txt"
