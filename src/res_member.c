@@ -1307,6 +1307,62 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		    all[i]->addr);
 		g->context = all[i]->res->context;
 	}
+	/* Two memberships of one user in one team (both known) would fight over its role
+	 * and budget: an error at the later one. */
+	size_t cap = 64;
+	while (cap < n * 2)
+		cap *= 2;
+	size_t *tab = lh_arena_alloc(a, cap * sizeof *tab);
+	const char **keys = lh_arena_alloc(a, (n ? n : 1) * sizeof *keys);
+	for (size_t i = 0; i < n; i++) {
+		lh_value *t = lh_val_get(all[i]->args, "team_id");
+		lh_value *u = lh_val_get(all[i]->args, "user_id");
+		lh_value *e = lh_val_get(all[i]->args, "user_email");
+		keys[i] = NULL;
+		if (t == NULL || lh_val_is_null(t) || lh_val_has_unknown(t) || lh_val_has_sensitive(t))
+			continue;
+		const char *who = NULL, *what = "user_id";
+		if (u != NULL && !lh_val_is_null(u)) {
+			if (lh_val_has_unknown(u) || lh_val_has_sensitive(u))
+				continue;
+			who = u->u.str.s;
+		} else if (e != NULL && !lh_val_is_null(e) && !lh_val_has_unknown(e) &&
+		    !lh_val_has_sensitive(e)) {
+			char *l = lh_arena_strdup(a, e->u.str.s);
+			for (char *q = l; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q - 'A' + 'a');
+			who = l;
+			what = "user_email";
+		} else {
+			continue;
+		}
+		keys[i] = lh_arena_printf(a, "%s\n%s\n%s", t->u.str.s, what, who);
+		size_t h = 1469598103934665603ULL;
+		for (const char *q = keys[i]; *q; q++)
+			h = (h ^ (unsigned char)*q) * 1099511628211ULL;
+		h &= cap - 1;
+		while (tab[h] && strcmp(keys[tab[h] - 1], keys[i]) != 0)
+			h = (h + 1) & (cap - 1);
+		if (!tab[h]) {
+			tab[h] = i + 1;
+			continue;
+		}
+		size_t j = tab[h] - 1;
+		const lh_arg_range *ar = lh_instance_arg(all[i], what);
+		const lh_arg_range *pr = lh_instance_arg(all[j], what);
+		int line = 0, col = 0;
+		if (pr != NULL)
+			lh_source_pos(pr->src, pr->start, &line, &col);
+		lh_diag *g = lh_diag_add(d, LH_DIAG_ERROR, ar ? ar->src : all[i]->block->src,
+		    ar ? ar->start : all[i]->block->start, ar ? ar->end : all[i]->block->start,
+		    "Duplicate team membership",
+		    "%s makes %s \"%s\" a member of team \"%s\", which %s%s%s%s already does. "
+		    "Both would manage one membership (its role and budget); keep one.",
+		    all[i]->addr, what, who, t->u.str.s, all[j]->addr, pr ? " (at " : "",
+		    pr ? lh_arena_printf(a, "%s:%d", pr->src->name, line) : "", pr ? ")" : "");
+		g->context = all[i]->res->context;
+	}
 }
 
 static char *

@@ -41,3 +41,29 @@ resource "litellm_team" "tc" {
   team_alias = "c${count.index}"
   team_id    = "team-c"
 }
+
+resource "litellm_team_member" "m1" {
+  team_id = "team-x"
+  user_id = "user-1"
+  role    = "user"
+}
+
+resource "litellm_team_member" "m2" {
+  team_id = "team-x"
+  user_id = "user-1"
+  role    = "admin"
+}
+
+# another team, or another user: no conflict
+resource "litellm_team_member" "m3" {
+  team_id = "team-y"
+  user_id = "user-1"
+  role    = "user"
+}
+
+resource "litellm_team_member" "by_email" {
+  for_each   = toset(["Dev@Example.com", "dev@example.com"])
+  team_id    = "team-x"
+  user_email = each.key
+  role       = "user"
+}
