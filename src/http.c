@@ -385,7 +385,7 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	if (req->delay_s > 0)
 		schedule_retry(h, j, req->delay_s);
 	else
-		enqueue(h, j, false);
+		enqueue(h, j, req->urgent);
 	return true;
 }
 

@@ -104,6 +104,9 @@ typedef struct lh_http_req {
 	size_t nquery;
 	const char *body;		/* POST: JSON text (NULL = "{}"); copied at submit */
 	bool non_idempotent;		/* creates: never blindly repeated, see LH_HTTP_UNCERTAIN */
+	bool urgent;			/* queued ahead of the requests not started yet (a read
+					 * confirming 100 finished writes goes before the next
+					 * writes, so they complete as the apply goes) */
 	double delay_s;			/* > 0: start no sooner than this long after submit (a
 					 * re-read that waits for a lagging read replica); the
 					 * wait holds no connection slot and ends early on

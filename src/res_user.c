@@ -836,7 +836,7 @@ send_list(lh_rctx *rc, lh_rop **ops, size_t n)
 	lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
 	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
 	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
-	    .done = list_done, .ctx = b};
+	    .urgent = true, .done = list_done, .ctx = b};
 	if (!lh_http_submit(rc->http, &req)) {
 		for (size_t i = 0; i < n; i++)
 			listed_alone(b->ops[i]);

@@ -49,6 +49,13 @@ if [ $rc -eq 0 ] && [ "$w" -eq $N ] && [ "$g" -le 3 ] && [ "$info" -eq 0 ]; then
 else
 	fail "$N creates: $N writes, at most 3 reads" "rc=$rc $(counts)" "$(tail -5 out.txt)"
 fi
+# a full batch is confirmed ahead of the writes still queued: completions are recorded
+# as the apply goes, not all at its end
+first_list=$(grep -n '"path":"/user/list"' "$EMU_LOG" | head -1 | cut -d: -f1)
+last_new=$(grep -n '"path":"/user/new"' "$EMU_LOG" | tail -1 | cut -d: -f1)
+[ -n "$first_list" ] && [ -n "$last_new" ] && [ "$first_list" -lt "$last_new" ] &&
+	ok "a full batch is confirmed before the last writes" ||
+	fail "a full batch is confirmed before the last writes" "first list at log line $first_list, last create at $last_new"
 why=$(converged "$PWD" creates.test $N)
 [ -z "$why" ] && ok "$N creates: state and server agree, plan clean" || fail "$N creates: state and server agree, plan clean" "$why"
 jq -e '[.resources[].instances[].attributes | select(.created_at == null or .spend == null)] | length == 0' terraform.tfstate >/dev/null &&
