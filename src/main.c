@@ -8,10 +8,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -531,9 +534,46 @@ complete(const char *line, const char *point)
 	return 0;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define LH_OWN_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define LH_OWN_MALLOC 1
+#endif
+#endif
+
+/* A plan of thousands of objects allocates tens of megabytes in small pieces (cJSON
+ * nodes, values); with 4 KiB pages the kernel's page faults were a quarter of a no-op
+ * plan's CPU time.  So the heap grows in 64 MiB steps, is never trimmed during a run,
+ * and its first step is offered to transparent huge pages (what glibc's
+ * glibc.malloc.hugetlb=1 tunable does; the kernel's "madvise" mode, the usual
+ * default, honours it, "never" ignores it).  Nothing of this changes what a command
+ * does; LITEHCL_MALLOC_DEFAULTS=1 leaves malloc as it is. */
+static void
+heap_setup(void)
+{
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE) && !defined(LH_OWN_MALLOC)
+	const size_t pad = (size_t)64 << 20, huge = (size_t)2 << 20;
+	const char *off = getenv("LITEHCL_MALLOC_DEFAULTS");
+	if (off != NULL && *off != '\0' && strcmp(off, "0") != 0)
+		return;
+	if (mallopt(M_TOP_PAD, (int)pad) != 1 || mallopt(M_TRIM_THRESHOLD, (int)(2 * pad)) != 1)
+		return;
+	/* below the mmap threshold, so it comes from the heap and makes it grow by pad */
+	void *p = malloc(120 * 1024);
+	char *top = sbrk(0);
+	uintptr_t start = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+	if (p != NULL && top != (char *)-1 && (uintptr_t)top > start + huge)
+		(void)madvise((void *)start, ((uintptr_t)top - start) & ~(uintptr_t)(huge - 1),
+		    MADV_HUGEPAGE);
+	free(p);
+#endif
+}
+
 int
 main(int argc, char **argv)
 {
+	heap_setup();
 	/* A closed pipe (litehcl plan | head) must not kill us mid-write of the state. */
 	signal(SIGPIPE, SIG_IGN);
 	const char *comp = getenv("COMP_LINE");
