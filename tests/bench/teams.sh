@@ -95,10 +95,10 @@ to_curl wave1.log "$EMU_URL" >wave1.cfg
 to_curl wave2.log "$EMU_URL" >wave2.cfg
 to_curl plan.log "$EMU_URL" >plan.cfg
 c0=$(now)
-timed capply1.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave1.cfg || exit 1
-timed capply2.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave2.cfg || exit 1
+timed capply1.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave1.cfg 2>curl.err || { cat curl.err; exit 1; }
+timed capply2.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave2.cfg 2>curl.err || { cat curl.err; exit 1; }
 c1=$(now)
-timed cplan.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg || exit 1
+timed cplan.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg 2>curl.err || { cat curl.err; exit 1; }
 c2=$(now)
 apply_s=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
 plan_s=$(awk "BEGIN{printf \"%.3f\", $t2 - $t1}")
