@@ -573,12 +573,12 @@ heap_setup(void)
 int
 main(int argc, char **argv)
 {
-	heap_setup();
 	/* A closed pipe (litehcl plan | head) must not kill us mid-write of the state. */
 	signal(SIGPIPE, SIG_IGN);
 	const char *comp = getenv("COMP_LINE");
 	if (comp != NULL && getenv("COMP_POINT") != NULL && argc <= 4)
-		return complete(comp, getenv("COMP_POINT"));
+		return complete(comp, getenv("COMP_POINT"));	/* small, and it forks */
+	heap_setup();
 	lh_http_on_retry(retry_notice, NULL);
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
