@@ -1018,7 +1018,9 @@ diff_masked(sb *b, int ind, const cJSON *bv, const cJSON *av, const cJSON *mask)
 		diff(b, ind, bv, NULL, true);
 		return;
 	}
-	if (cJSON_IsObject(av) && cJSON_IsObject(mask) && cJSON_IsObject(bv)) {
+	if (cJSON_IsObject(av) && cJSON_IsObject(mask) && (isnull(bv) || cJSON_IsObject(bv))) {
+		if (isnull(bv))
+			bv = NULL;	/* created: every key is new */
 		keys ks = {0};
 		keys_add(&ks, bv);
 		keys_add(&ks, av);
@@ -1833,6 +1835,35 @@ any_true(const cJSON *m)
 	return false;
 }
 
+/* A copy of v without what mask marks unknown, as Terraform writes a partly unknown
+ * value: an unknown object attribute or map key is left out, an unknown list element
+ * stays as null (after_unknown says which). */
+static cJSON *
+known_part(const cJSON *v, const cJSON *mask)
+{
+	if (mask == NULL || cJSON_IsFalse(mask))
+		return jdup(v);
+	if (cJSON_IsTrue(mask))
+		return cJSON_CreateNull();
+	if (cJSON_IsObject(v)) {
+		cJSON *r = cJSON_CreateObject();
+		for (const cJSON *e = v->child; e != NULL; e = e->next) {
+			const cJSON *m = cJSON_GetObjectItemCaseSensitive(mask, e->string);
+			if (!cJSON_IsTrue(m))
+				jadd(r, e->string, known_part(e, m));
+		}
+		return r;
+	}
+	if (cJSON_IsArray(v)) {
+		cJSON *r = cJSON_CreateArray();
+		const cJSON *m = cJSON_IsArray(mask) ? mask->child : NULL;
+		for (const cJSON *e = v->child; e != NULL; e = e->next, m = m ? m->next : NULL)
+			cJSON_AddItemToArray(r, known_part(e, m));
+		return r;
+	}
+	return jdup(v);
+}
+
 static cJSON *
 change_json(const lh_change *c, const lh_render_opts *o)
 {
@@ -1995,7 +2026,9 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 			continue;
 		cJSON *x = cJSON_CreateObject();
 		jadd(x, "sensitive", cJSON_CreateBool(oc->sensitive));
-		if (!oc->after_unknown && oc->after != NULL && !oc->sensitive) {
+		/* a partly unknown output has no value yet (Terraform) */
+		if (!oc->after_unknown && oc->after != NULL && !oc->sensitive &&
+		    !any_true(oc->unknown_mask)) {
 			jadd(x, "type", lh_render_json_type(oc->after));
 			jadd(x, "value", jdup(oc->after));
 		}
@@ -2037,9 +2070,11 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 		/* sensitive values never leave litehcl */
 		jadd(j, "before", x->sensitive ? cJSON_CreateNull() : jdup(x->before));
 		/* an unknown output has no "after" (Terraform); a partly unknown one has
-		 * null where unknown, and after_unknown says where */
+		 * its known part (no unknown map key, null for an unknown list element),
+		 * and after_unknown says where */
 		if (!x->after_unknown)
-			jadd(j, "after", x->sensitive ? cJSON_CreateNull() : jdup(x->after));
+			jadd(j, "after", x->sensitive ? cJSON_CreateNull() :
+			    known_part(x->after, x->unknown_mask));
 		jadd(j, "after_unknown", x->unknown_mask != NULL && !x->sensitive ?
 		    jdup(x->unknown_mask) : cJSON_CreateBool(x->after_unknown));
 		jadd(j, "before_sensitive", cJSON_CreateBool(x->sensitive));

@@ -99,3 +99,8 @@ terraform init >/dev/null 2>&1
 terraform apply -auto-approve >/dev/null 2>&1
 terraform plan -var v=2 -out=p >/dev/null 2>&1
 terraform show -json p | jq -S .relevant_attributes >"$out/json-relevant.json"
+# outputs partly unknown at creation (tests/ux/json/unknown-tf.tf; litehcl: unknown.tf)
+cd "$tmp" && mkdir unknown && cd unknown && cp "$top/tests/ux/json/unknown-tf.tf" main.tf
+terraform init >/dev/null 2>&1
+terraform plan -no-color -out=p 2>/dev/null | sed -n '/^Changes to Outputs:/,/^$/p' >"$out/json-unknown-outputs.txt"
+terraform show -json p | jq -S '{output_changes, outputs: .planned_values.outputs}' >"$out/json-unknown.json"
