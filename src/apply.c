@@ -100,6 +100,14 @@ journal_done(lh_run *r, const lh_addr *a)
 		journal_failed(r);
 }
 
+/* A create that surely did not happen: its intent is dropped. */
+static void
+journal_forget(lh_run *r, const lh_addr *a)
+{
+	if (!lh_state_journal_forget(r->st, a, r->d))
+		journal_failed(r);
+}
+
 static void start_create(job *j);
 
 static void
@@ -118,7 +126,7 @@ job_failed(job *j)
 		if (j->op.kind == LH_OP_CREATE && j->op.maybe_created)
 			j->unresolved = true;	/* looked up before the run ends (run_wave) */
 		else if (j->op.kind == LH_OP_CREATE)
-			lh_state_journal_forget(r->st, &j->rec->id, r->d);
+			journal_forget(r, &j->rec->id);
 		return;
 	}
 	if (j->op.attrs != NULL && (j->op.kind == LH_OP_CREATE || j->op.kind == LH_OP_UPDATE)) {
@@ -132,7 +140,7 @@ job_failed(job *j)
 		j->rec->applied = si ? si->attributes : NULL;
 		r->gen++;
 	} else if (j->op.kind == LH_OP_CREATE && !j->op.maybe_created) {
-		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+		journal_forget(r, &j->rec->id);
 	}
 	lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
 	report(r, j->c, j->op.kind == LH_OP_CREATE ? "create_errored" :
@@ -305,7 +313,7 @@ resolve_done(lh_rop *op, void *ctx)
 		r->added++;
 		report(r, j->c, "create_done", op->id, now_s() - j->t0);
 	} else if (op->ok && op->gone) {
-		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+		journal_forget(r, &j->rec->id);
 	}
 	/* else: still unknown; the intent stays journalled and the next run resolves it */
 	j->unresolved = false;
@@ -416,7 +424,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		/* interrupted meanwhile: it surely did not happen */
 		j->want_resend = false;
 		j->rec->failed = true;
-		lh_state_journal_forget(r->st, &j->rec->id, r->d);
+		journal_forget(r, &j->rec->id);
 		lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
 	}
 	resolve_uncertain(r, jobs, n);
@@ -611,7 +619,7 @@ lh_apply(lh_run *r)
 		report(r, c, "import", c->import_id, 0);
 		lh_state_inst *si = lh_state_set(r->st, &x->id, cJSON_Duplicate(c->before, 1),
 		    deps_json(x), NULL);
-		lh_state_journal_done(r->st, &x->id, r->d);
+		journal_done(r, &x->id);
 		x->applied = si ? si->attributes : NULL;
 		r->gen++;
 		x->done = true;
@@ -625,7 +633,7 @@ lh_apply(lh_run *r)
 			continue;
 		lh_rec *x = jobs[i].rec;
 		lh_state_remove(r->st, &x->id);
-		lh_state_journal_done(r->st, &x->id, r->d);
+		journal_done(r, &x->id);
 		x->applied = NULL;
 		r->gen++;
 		x->done = true;

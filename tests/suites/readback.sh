@@ -105,7 +105,7 @@ mkfifo answer
 p=$!
 exec 7>answer
 i=0
-while ! grep -q 'Enter a value' out.txt && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 emu_admin user/delete "{\"user_id\":\"$gone\"}"
 echo yes >&7
 exec 7>&-
@@ -122,6 +122,58 @@ rc=$?
 [ $rc -eq 0 ] && curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
 	jq -e --arg id "$gone" '.users[] | select(.user_id == $id) | .user_email == "u1@ghost.test"' >/dev/null &&
 	ok "the next apply completes the re-created user" || fail "the next apply completes the re-created user" "rc=$rc" "$(tail -5 out.txt)"
+
+# ---- a user the batch does not return is asked for alone (an id holding a comma cannot
+# be listed by ids) ----
+new_dir comma
+cat >main.tf <<'EOF'
+resource "litellm_user" "plain" {
+  count      = 3
+  user_email = "p${count.index}@comma.test"
+}
+resource "litellm_user" "comma" {
+  user_id    = "rb,comma"
+  user_email = "c@comma.test"
+}
+EOF
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ "$(route GET /user/list)" -eq 1 ] && [ "$(route GET /user/info)" -eq 1 ] &&
+    [ -z "$(converged "$PWD" comma.test 4)" ]; then
+	ok "a user the batch does not return is confirmed with /user/info"
+else
+	fail "a user the batch does not return is confirmed with /user/info" "rc=$rc $(counts)" "$(tail -5 out.txt)"
+fi
+
+# ---- a user deleted outside litehcl between its update and the confirmation ----
+new_dir vanish
+users_tf 3 10
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1
+users_tf 3 11
+gone=$(jq -r '.resources[].instances[] | select(.index_key == 2) | .attributes.id' terraform.tfstate)
+rm -f answer; mkfifo answer
+"$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
+p=$!
+exec 7>answer
+i=0
+while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+# the confirmation waits 1.5 s: the user goes meanwhile
+curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"latency","ms":1500}' "$EMU_URL/__emu/faults" >/dev/null
+stats_reset
+echo yes >&7
+exec 7>&-
+i=0
+while [ "$(route POST /user/update)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+emu_admin user/delete "{\"user_id\":\"$gone\"}"
+wait $p
+rc=$?
+emu_admin faults/clear '{}'
+if [ $rc -eq 1 ] && grep -q "does not find user" out.txt && grep -q "$gone" out.txt && [ "$(route GET /user/info)" -eq 1 ]; then
+	ok "a user gone before its confirmation: /user/info proves it, an error names it"
+else
+	fail "a user gone before its confirmation: /user/info proves it, an error names it" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -12)"
+fi
 
 # ---- a value the server does not take: an error naming the field, per user, batched ----
 new_dir kept
@@ -231,3 +283,21 @@ b7=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
 	jq '[.teams[] | select(.team_alias | startswith("rb-team-")) | .memberships[] | select(.litellm_budget_table.max_budget == 7)] | length')
 [ "$b7" = 60 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "membership updates applied, plan clean" || fail "membership updates applied, plan clean" "$b7 budgets at 7"
+
+# ---- team updates: decided from the row refresh read; a metadata change reads fresh ----
+sed -i 's/team_alias = "rb-team-/team_alias = "rb-renamed-/' main.tf
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+ti=$(route GET /team/info)
+[ $rc -eq 0 ] && [ "$ti" -eq 6 ] && [ "$(route POST /team/update)" -eq 3 ] &&
+	ok "3 team updates: $ti /team/info (refresh and confirmation)" ||
+	fail "3 team updates: one /team/info per team per phase" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head)"
+sed -i 's/^  team_alias = \(.*\)$/  team_alias = \1\n  metadata   = jsonencode({ owner = "rb" })/' main.tf
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+ti=$(route GET /team/info)
+[ $rc -eq 0 ] && [ "$ti" -eq 9 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
+	ok "3 team metadata updates: a fresh read each to merge the server's keys ($ti /team/info)" ||
+	fail "3 team metadata updates: a fresh read each to merge the server's keys" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head)"
