@@ -1597,6 +1597,45 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 	}
 }
 
+/* Terraform's error for a resource or data source type the provider lacks: the
+ * provider as Terraform displays it (no registry.terraform.io/), then "Did you mean"
+ * a close name, or the other kind of block when the type is one, or else (litehcl's
+ * addition) the types there are. */
+static void
+unknown_type(lh_config *cfg, const lh_node *b, const lh_label *tl, bool data, lh_diags *d)
+{
+	const char *prov = cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE;
+	if (strncmp(prov, "registry.terraform.io/", 22) == 0)
+		prov += 22;
+	const char *names[32];
+	size_t n = 0;
+	for (const lh_rtype *const *rt = lh_rtypes(); *rt != NULL && n + 1 < 32; rt++) {
+		const lh_schema *sc = lh_schema_find((*rt)->type_name);
+		if (!data || (sc != NULL && sc->data_keys != NULL))
+			names[n++] = (*rt)->type_name;
+	}
+	names[n] = NULL;
+	const lh_schema *other = data ? lh_schema_find(tl->text) : NULL;
+	const char *sug = lh_eval_suggest(tl->text, names);
+	lh_diag *g;
+	if (other != NULL)
+		g = derr(d, b->src, tl->start, tl->end, NULL, "Invalid data source",
+		    "The provider %s does not support data source \"%s\".\n\nDid you intend to use the managed resource type \"%s\"? If so, declare this using a \"resource\" block instead of a \"data\" block.",
+		    prov, tl->text, tl->text);
+	else if (sug != NULL)
+		g = derr(d, b->src, tl->start, tl->end, NULL, data ? "Invalid data source" : "Invalid resource type",
+		    "The provider %s does not support %s \"%s\". Did you mean \"%s\"?",
+		    prov, data ? "data source" : "resource type", tl->text, sug);
+	else
+		g = derr(d, b->src, tl->start, tl->end, NULL, data ? "Invalid data source" : "Invalid resource type",
+		    "The provider %s does not support %s \"%s\". Supported %s: %s.",
+		    prov, data ? "data source" : "resource type", tl->text,
+		    data ? "data sources" : "resource types",
+		    data ? lh_rtype_data_list_text() : lh_rtype_list_text());
+	if (g != NULL)
+		g->context = block_context(cfg->a, b);
+}
+
 static void
 load_resource(lh_config *cfg, const lh_node *b, bool data, lh_diags *d)
 {
@@ -1606,17 +1645,11 @@ load_resource(lh_config *cfg, const lh_node *b, bool data, lh_diags *d)
 	const lh_label *tl = &b->u.block.labels[0], *nl = &b->u.block.labels[1];
 	const lh_schema *s = lh_schema_find(tl->text);
 	if (data && (s == NULL || s->data_keys == NULL)) {
-		derr(d, b->src, tl->start, tl->end, NULL, "Invalid data source",
-		    "The provider %s does not support data source \"%s\". Supported data sources: %s.",
-		    cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE, tl->text,
-		    lh_rtype_data_list_text());
+		unknown_type(cfg, b, tl, true, d);
 		return;
 	}
 	if (s == NULL) {
-		derr(d, b->src, tl->start, tl->end, NULL, "Invalid resource type",
-		    "The provider %s does not support resource type \"%s\". Supported resource types: %s.",
-		    cfg->provider_source ? cfg->provider_source : LH_DEFAULT_PROVIDER_SOURCE, tl->text,
-		    lh_rtype_list_text());
+		unknown_type(cfg, b, tl, false, d);
 		return;
 	}
 	if (!is_ident(nl->text)) {
