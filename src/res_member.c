@@ -966,8 +966,8 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		return;
 	}
 	case ST_USERLIST: {
-		if (r->result != LH_HTTP_OK) {
-			mhttp_fail(op, r);
+		if (r->result != LH_HTTP_OK || !cJSON_IsArray(lh_j(r->json, "users"))) {
+			mhttp_fail(op, r);	/* an answer without its list is no "not found" */
 			return;
 		}
 		const char *email = p->email ? p->email : lh_js(op->after, "user_email");

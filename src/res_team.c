@@ -840,8 +840,8 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			send_list(op, ST_LOOKUP_OLDLIST);	/* an old server: no /v2 */
 			return;
 		}
-		if (r->result != LH_HTTP_OK) {
-			lh_rop_http_fail(op, r);
+		if (r->result != LH_HTTP_OK || !cJSON_IsArray(lh_j(r->json, "teams"))) {
+			lh_rop_http_fail(op, r);	/* no list is no "not found" */
 			return;
 		}
 		{
@@ -855,7 +855,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		}
 		return;
 	case ST_LOOKUP_OLDLIST:
-		if (r->result != LH_HTTP_OK)
+		if (r->result != LH_HTTP_OK || !cJSON_IsArray(r->json))
 			lh_rop_http_fail(op, r);
 		else
 			alias_matches(op, r->json, true);

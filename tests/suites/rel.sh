@@ -167,5 +167,40 @@ LITEHCL_REFRESH_ONE_BY_ONE=1 planrun "a /user/info answer without user_info is d
 	'GET /user/info answered 200, but not as LiteLLM does: it should be an object with a "user_info" object, and a JSON object with the keys "user_id", "keys", "teams"'
 planrun "a /team/info answer without the roster fails the membership (never planned again)" '{"path":"/team/info","kind":"strip","key":"team_info.members_with_roles"}' \
 	'GET /team/info answered 200, but not as LiteLLM does: it should be an object whose "team_info" has a "members_with_roles" list (the team'"'"'s roster), and its "team_info" is a JSON object with the keys "team_id", "team_alias"'
+# imports that look a name up in a list: a list answer without its list is not "no such
+# object" (which would say the object does not exist)
+cat >imp.tf <<EOF2
+resource "litellm_team" "again" {
+  team_alias = "rel-team"
+}
+resource "litellm_team_member" "by_email" {
+  team_id    = litellm_team.t.team_id
+  user_email = "m1@rel.test"
+  role       = "user"
+}
+EOF2
+team=$(jq -r '.resources[] | select(.type == "litellm_team") | .instances[0].attributes.team_id' terraform.tfstate)
+# importrun NAME FAULT_JSON WANT_TEXT ADDR ID
+importrun() {
+	proxy_clear
+	proxy_fault "$2"
+	"$LITEHCL" import -no-color "$4" "$5" >"$WORK/imp.out" 2>&1
+	rc=$?
+	proxy_clear
+	out=$(tr '\n' ' ' <"$WORK/imp.out" | tr -s ' ')
+	if [ $rc -eq 1 ] && echo "$out" | grep -qF "$3" && ! grep -qi "non-existent\|does not exist" "$WORK/imp.out" &&
+	    [ "$(jq .serial terraform.tfstate)" = "$serial" ]; then
+		ok "answers: $1"
+	else
+		fail "answers: $1" "exit $rc" "$(cat "$WORK/imp.out" | head -12)"
+	fi
+}
+importrun "import by team alias: a team list without teams is described" '{"path":"/v2/team/list","kind":"strip","key":"teams"}' \
+	'GET /v2/team/list answered 200, but not as LiteLLM does: it should be an object with a "teams" list' \
+	litellm_team.again rel-team
+importrun "import of a membership by email: a user list without users is described" '{"path":"/user/list","kind":"strip","key":"users"}' \
+	'GET /user/list answered 200, but not as LiteLLM does: it should be an object with a "users" list' \
+	litellm_team_member.by_email "$team:m1@rel.test"
+rm -f imp.tf
 proxy_stop
 emu_stop
