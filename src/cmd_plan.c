@@ -938,6 +938,12 @@ run(int kind, int argc, char **argv)
 			outs_ok = false;
 		if (r.plan->mode == LH_PLAN_NORMAL && targets.n == 0)
 			lh_config_checks(cfg, LH_CHECK_APPLY, lh_run_resolve, &r, &d);
+		/* the state's check_results, as Terraform records them (none after a
+		 * destroy; a -target run leaves them as they were) */
+		if (r.plan->mode == LH_PLAN_DESTROY)
+			lh_state_set_check_results(st, NULL);
+		else if (targets.n == 0)
+			lh_state_set_check_results(st, lh_config_check_results_state(cfg));
 	} else {
 		lh_diags quiet, *loud = r.d;
 		lh_diags_init(&quiet, a);

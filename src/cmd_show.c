@@ -30,6 +30,76 @@ state_doc(lh_state *st)
 	return j;
 }
 
+/* Terraform's "checks" of show -json, from the state's check_results: the same
+ * objects in the plan JSON's layout (kind, mode, type, name, to_display; instances with
+ * their instance_key, status and problems).  NULL when there are none. */
+static cJSON *
+state_checks(lh_arena *a, const cJSON *results)
+{
+	if (cJSON_GetArraySize(results) == 0)
+		return NULL;
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, results) {
+		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "object_kind"));
+		const char *cfg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "config_addr"));
+		if (kind == NULL || cfg == NULL)
+			continue;
+		cJSON *o = cJSON_CreateObject(), *ad = cJSON_CreateObject(), *ins = cJSON_CreateArray();
+		bool res = strcmp(kind, "resource") == 0;
+		lh_addr ca;
+		const char *err = NULL;
+		if (res && !lh_addr_parse_any(a, cfg, &ca, &err)) {
+			cJSON_Delete(o);
+			cJSON_Delete(ad);
+			cJSON_Delete(ins);
+			continue;
+		}
+		const char *dot = strchr(cfg, '.');
+		cJSON_AddStringToObject(ad, "kind", strcmp(kind, "output") == 0 ? "output_value" : kind);
+		if (res)
+			cJSON_AddStringToObject(ad, "mode", ca.data ? "data" : "managed");
+		cJSON_AddStringToObject(ad, "name", res ? ca.name : dot ? dot + 1 : cfg);
+		cJSON_AddStringToObject(ad, "to_display", cfg);
+		if (res)
+			cJSON_AddStringToObject(ad, "type", ca.type);
+		const cJSON *x;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "objects")) {
+			const char *oa = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "object_addr"));
+			cJSON *in = cJSON_CreateObject(), *ia = cJSON_CreateObject();
+			lh_addr id;
+			if (res && oa != NULL && lh_addr_parse_any(a, oa, &id, &err)) {
+				if (id.kind == LH_KEY_INT)
+					cJSON_AddNumberToObject(ia, "instance_key", (double)id.index);
+				else if (id.kind == LH_KEY_STR)
+					cJSON_AddStringToObject(ia, "instance_key", id.key);
+			}
+			cJSON_AddStringToObject(ia, "to_display", oa ? oa : cfg);
+			cJSON_AddItemToObject(in, "address", ia);
+			cJSON_AddItemToObject(in, "status", cJSON_Duplicate(
+			    cJSON_GetObjectItemCaseSensitive(x, "status"), 1));
+			const cJSON *fm = cJSON_GetObjectItemCaseSensitive(x, "failure_messages");
+			if (cJSON_GetArraySize(fm) > 0) {
+				cJSON *probs = cJSON_CreateArray();
+				const cJSON *m;
+				cJSON_ArrayForEach(m, fm) {
+					cJSON *p = cJSON_CreateObject();
+					cJSON_AddItemToObject(p, "message", cJSON_Duplicate(m, 1));
+					cJSON_AddItemToArray(probs, p);
+				}
+				cJSON_AddItemToObject(in, "problems", probs);
+			}
+			cJSON_AddItemToArray(ins, in);
+		}
+		cJSON_AddItemToObject(o, "address", ad);
+		cJSON_AddItemToObject(o, "status", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(e, "status"), 1));
+		cJSON_AddItemToObject(o, "instances", ins);
+		cJSON_AddItemToArray(out, o);
+	}
+	return out;
+}
+
 static void
 show_state_text(lh_state *st, const lh_render_opts *ro)
 {
@@ -101,6 +171,10 @@ lh_cmd_show(int argc, char **argv)
 			    lh_render_state_json(doc, &ro) : cJSON_CreateObject();
 			if (!lh_state_existed(st) && lh_state_count(st) == 0)
 				cJSON_AddStringToObject(sj, "format_version", "1.0");
+			/* Terraform: "checks" (from check_results) after "values" */
+			cJSON *ck = state_checks(a, lh_state_check_results(st));
+			if (ck != NULL)
+				cJSON_AddItemToObject(sj, "checks", ck);
 			/* sensitive output values stay out of any output */
 			cJSON *vals = cJSON_GetObjectItemCaseSensitive(sj, "values");
 			cJSON *os = cJSON_GetObjectItemCaseSensitive(vals, "outputs");

@@ -2938,6 +2938,46 @@ crec_cmp(const void *x, const void *y)
 }
 
 cJSON *
+lh_config_check_results_state(const lh_config *cfg)
+{
+	cJSON *plan = lh_config_check_results(cfg), *out = cJSON_CreateArray();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, plan) {
+		const cJSON *ad = cJSON_GetObjectItemCaseSensitive(e, "address");
+		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ad, "kind"));
+		cJSON *o = cJSON_CreateObject(), *objs = cJSON_CreateArray();
+		cJSON_AddStringToObject(o, "object_kind", kind && strcmp(kind, "output_value") == 0 ?
+		    "output" : kind ? kind : "resource");
+		cJSON_AddItemToObject(o, "config_addr", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(ad, "to_display"), 1));
+		cJSON_AddItemToObject(o, "status", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(e, "status"), 1));
+		const cJSON *in;
+		cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(e, "instances")) {
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddItemToObject(x, "object_addr", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(in, "address"), "to_display"), 1));
+			cJSON_AddItemToObject(x, "status", cJSON_Duplicate(
+			    cJSON_GetObjectItemCaseSensitive(in, "status"), 1));
+			const cJSON *probs = cJSON_GetObjectItemCaseSensitive(in, "problems");
+			if (cJSON_GetArraySize(probs) > 0) {
+				cJSON *fm = cJSON_CreateArray();
+				const cJSON *pr;
+				cJSON_ArrayForEach(pr, probs)
+					cJSON_AddItemToArray(fm, cJSON_Duplicate(
+					    cJSON_GetObjectItemCaseSensitive(pr, "message"), 1));
+				cJSON_AddItemToObject(x, "failure_messages", fm);
+			}
+			cJSON_AddItemToArray(objs, x);
+		}
+		cJSON_AddItemToObject(o, "objects", objs);
+		cJSON_AddItemToArray(out, o);
+	}
+	cJSON_Delete(plan);
+	return out;
+}
+
+cJSON *
 lh_config_check_results(const lh_config *cfg)
 {
 	const struct lh_config_priv *p = cfg->priv;

@@ -276,6 +276,9 @@ void lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, vo
  * unknown: the worst of its conditions' last results) and the failed ones' messages,
  * ordered by address.  A new array (empty when nothing was evaluated). */
 struct cJSON *lh_config_check_results(const lh_config *cfg);
+/* The same in the state's check_results layout (object_kind, config_addr, status,
+ * objects with object_addr, status, failure_messages). */
+struct cJSON *lh_config_check_results_state(const lh_config *cfg);
 
 /* What `validate` does: expands every resource with resolve = NULL, checks
  * cross-instance rules (the same user_email twice), evaluates outputs and locals.

@@ -467,6 +467,7 @@ struct lh_state {
 
 	cJSON *outputs;		/* object name -> {value, type, sensitive?} */
 	cJSON *extra_resources;	/* array: resources kept verbatim (modules, data ...) */
+	cJSON *check_results;	/* Terraform's check_results array, or NULL (null) */
 
 	bool has_orig;		/* the file held a state when loaded: the first save backs
 				 * it up (copied from the file then, not kept in memory) */
@@ -866,7 +867,13 @@ render_to(lh_state *st, bool with_serial, sink *k)
 		i = j;
 	}
 	lh_buf_puts(b, first_res ? "]" : "\n  ]");
-	lh_buf_puts(b, ",\n  \"check_results\": null\n}\n");
+	if (cJSON_IsArray(st->check_results)) {
+		lh_buf_puts(b, ",\n  \"check_results\": ");
+		render_json(b, st->check_results, 1);
+		lh_buf_puts(b, "\n}\n");
+	} else {
+		lh_buf_puts(b, ",\n  \"check_results\": null\n}\n");
+	}
 	sink_flush(k);
 }
 
@@ -1101,6 +1108,11 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		goto out;
 	snprintf(st->lineage, sizeof st->lineage, "%s", lin->valuestring);
 	st->serial = (long long)ser->valuedouble;
+	{
+		const cJSON *cr = cJSON_GetObjectItemCaseSensitive(doc, "check_results");
+		cJSON_Delete(st->check_results);
+		st->check_results = cJSON_IsArray(cr) ? cJSON_Duplicate(cr, 1) : NULL;
+	}
 	if (outs != NULL) {
 		for (const cJSON *o = outs->child; o; o = o->next) {
 			if (!cJSON_IsObject(o) || !cJSON_GetObjectItemCaseSensitive(o, "value")) {
@@ -1664,6 +1676,7 @@ lh_state_close(lh_state *st)
 	free_contents(st);
 	cJSON_Delete(st->outputs);
 	cJSON_Delete(st->extra_resources);
+	cJSON_Delete(st->check_results);
 	free(st->path);
 	free(st->info_path);
 	free(st->journal_path);
@@ -2210,6 +2223,22 @@ lh_state_copy_from(lh_state *st, lh_state *src, lh_diags *d)
 
 /* ---- accessors and edits ---- */
 
+void
+lh_state_set_check_results(lh_state *st, cJSON *results)
+{
+	cJSON_Delete(st->check_results);
+	/* nothing checkable is null, as Terraform writes it */
+	st->check_results = cJSON_GetArraySize(results) > 0 ? results : NULL;
+	if (results != NULL && st->check_results == NULL)
+		cJSON_Delete(results);
+}
+
+const cJSON *
+lh_state_check_results(const lh_state *st)
+{
+	return st->check_results;
+}
+
 const char *
 lh_state_lineage(const lh_state *st)
 {
@@ -2468,6 +2497,9 @@ lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *
 	t = st->extra_resources;
 	st->extra_resources = nw->extra_resources;
 	nw->extra_resources = t;
+	t = st->check_results;
+	st->check_results = nw->check_results;
+	nw->check_results = t;
 	memcpy(st->lineage, nw->lineage, sizeof st->lineage);
 	st->serial = nw->serial;
 	st->forced_meta = true;

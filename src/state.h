@@ -134,6 +134,12 @@ bool lh_state_output_remove(lh_state *st, const char *name);
 void lh_state_outputs_clear(lh_state *st);
 const cJSON *lh_state_outputs(const lh_state *st);
 
+/* Terraform's check_results (the checkable objects' statuses after the last apply:
+ * [{object_kind, config_addr, status, objects: [{object_addr, status,
+ * failure_messages?}]}]).  set takes ownership (NULL, [] or a non-array: null). */
+void lh_state_set_check_results(lh_state *st, cJSON *results);
+const cJSON *lh_state_check_results(const lh_state *st);
+
 /* The state as Terraform's JSON document (what save writes, with the current serial);
  * malloc'd text the caller frees. */
 char *lh_state_render(lh_state *st);

@@ -558,3 +558,48 @@ printf 'resource "litellm_user" "x" {\n  user_email = "ckj-x@example.com"\n}\n' 
 "$LITEHCL" show -json p2.plan | jq -e 'has("checks") | not' >/dev/null &&
 	ok "checks: absent when nothing has conditions (Terraform)" ||
 	fail "checks: absent when nothing has conditions (Terraform)" "$(cat out.txt)"
+
+# ---- check_results in the state after apply, and "checks" in show -json (Terraform's
+# layouts, recorded from terraform_data runs); a destroy clears them
+new_dir check_results
+cat > main.tf <<'EOF'
+resource "litellm_user" "r" {
+  count      = 2
+  user_email = "cr-${count.index}@example.com"
+  lifecycle {
+    postcondition {
+      condition     = self.user_role == "user"
+      error_message = "not a user"
+    }
+  }
+}
+check "c" {
+  assert {
+    condition     = length(litellm_user.r) == 3
+    error_message = "expected three"
+  }
+}
+EOF
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+jq -c '.check_results[]' terraform.tfstate >got.txt 2>&1
+cat >want.txt <<'EOF'
+{"object_kind":"check","config_addr":"check.c","status":"fail","objects":[{"object_addr":"check.c","status":"fail","failure_messages":["expected three"]}]}
+{"object_kind":"resource","config_addr":"litellm_user.r","status":"pass","objects":[{"object_addr":"litellm_user.r[0]","status":"pass"},{"object_addr":"litellm_user.r[1]","status":"pass"}]}
+EOF
+cmp -s want.txt got.txt && ok "check_results: recorded in the state after apply" ||
+	fail "check_results: recorded in the state after apply" "$(diff want.txt got.txt)" "$(cat out.txt)"
+state_valid "check_results: the state stays valid" terraform.tfstate
+"$LITEHCL" show -json | jq -c '.checks[]' >got.txt 2>&1
+cat >want.txt <<'EOF'
+{"address":{"kind":"check","name":"c","to_display":"check.c"},"status":"fail","instances":[{"address":{"to_display":"check.c"},"status":"fail","problems":[{"message":"expected three"}]}]}
+{"address":{"kind":"resource","mode":"managed","name":"r","to_display":"litellm_user.r","type":"litellm_user"},"status":"pass","instances":[{"address":{"instance_key":0,"to_display":"litellm_user.r[0]"},"status":"pass"},{"address":{"instance_key":1,"to_display":"litellm_user.r[1]"},"status":"pass"}]}
+EOF
+cmp -s want.txt got.txt && "$LITEHCL" show -json | jq -e 'keys_unsorted[-1] == "checks"' >/dev/null &&
+	ok "check_results: show -json lists them as checks, last" ||
+	fail "check_results: show -json lists them as checks, last" "$(diff want.txt got.txt)"
+"$LITEHCL" plan -detailed-exitcode -no-color >out.txt 2>&1
+[ $? -eq 0 ] && ok "check_results: the next plan has no changes" ||
+	fail "check_results: the next plan has no changes" "$(cat out.txt)"
+"$LITEHCL" destroy -auto-approve -no-color >out.txt 2>&1
+jq -e '.check_results == null' terraform.tfstate >/dev/null &&
+	ok "check_results: null after destroy" || fail "check_results: null after destroy" "$(cat out.txt)"
