@@ -175,6 +175,33 @@ else
 	fail "a user gone before its confirmation: /user/info proves it, an error names it" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -12)"
 fi
 
+# ---- kill -9 while finished creates wait for their confirmation: recovery reads them by
+# id and adopts every one (0 lost, 0 duplicated) ----
+new_dir killheld
+users_tf 150 10
+curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"latency","ms":5000,"count":0}' "$EMU_URL/__emu/faults" >/dev/null
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1 &
+p=$!
+i=0
+while [ "$(route POST /user/new)" -lt 150 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.2
+kill -9 $p
+wait $p 2>/dev/null
+emu_admin faults/clear '{}'
+rm -f .terraform.tfstate.lock.info
+held=$(grep -c '"op":"intent"' terraform.tfstate.journal 2>/dev/null)
+dones=$(grep -c '"op":"set"' terraform.tfstate.journal 2>/dev/null)
+"$LITEHCL" apply -auto-approve -no-color >out2.txt 2>&1
+rc=$?
+why=$(converged "$PWD" killheld.test 150)
+if [ "$held" -eq 150 ] && [ "$dones" -eq 0 ] && [ $rc -eq 0 ] && [ -z "$why" ] &&
+    grep -q '0 added' out2.txt; then
+	ok "kill -9 with 150 creates awaiting confirmation: the next run adopts them all"
+else
+	fail "kill -9 with 150 creates awaiting confirmation: the next run adopts them all" "intents=$held done=$dones rc=$rc $why" "$(tail -5 out2.txt)"
+fi
+
 # ---- a value the server does not take: an error naming the field, per user, batched ----
 new_dir kept
 users_tf 150 10 'models = ["m1"]'
