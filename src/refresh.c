@@ -1040,9 +1040,17 @@ read_data(lh_run *r, lh_rec **xs, size_t n)
 	}
 	lh_rctx_run(&r->rc);
 	lh_run_flush_errors(r);
-	for (size_t i = 0; i < n; i++)
+	bool cancelled = false;
+	for (size_t i = 0; i < n; i++) {
+		cancelled = cancelled || js[i].op.cancelled;
 		lh_rop_clear(&js[i].op);
+	}
 	free(js);
+	if (cancelled) {
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Operation cancelled",
+		    "litehcl was interrupted while reading data sources.");
+		return false;
+	}
 	/* postconditions on what was read */
 	for (size_t i = 0; i < n; i++) {
 		lh_rec *x = xs[i];
@@ -1064,9 +1072,51 @@ unknown_attrs(const lh_rtype *rt, const cJSON *want)
 	return u;
 }
 
-/* Expands data block res and reads its instances now, or marks them for apply. */
+/* The data reads the plan has collected but not sent yet: independent data blocks are
+ * read together (in parallel), before anything that refers to one of them. */
+typedef struct dpend {
+	lh_rec **v;
+	size_t n, cap;
+	const lh_resource **res;	/* the blocks they belong to */
+	size_t nres, capres;
+} dpend;
+
+/* True when res refers to (or depends on) a data block with reads not sent yet. */
 static bool
-plan_data(lh_run *r, lh_resource *res)
+dpend_needed(const dpend *p, const lh_resource *res)
+{
+	for (size_t i = 0; i < res->ndeps; i++)
+		for (size_t k = 0; k < p->nres; k++)
+			if (strcmp(res->deps[i], p->res[k]->addr) == 0)
+				return true;
+	return false;
+}
+
+/* Sends the collected reads; false after errors (every one's reported). */
+static bool
+dpend_flush(lh_run *r, dpend *p)
+{
+	if (p->n == 0 && p->nres == 0)
+		return true;
+	/* their postconditions as the run treats conditions (targeted blocks only) */
+	lh_config_set_conditions(r->cfg, r->o.mode == LH_PLAN_REFRESH_ONLY ? LH_COND_WARN :
+	    LH_COND_ERROR);
+	bool ok = read_data(r, p->v, p->n);
+	p->n = p->nres = 0;
+	return ok;
+}
+
+static void
+dpend_free(dpend *p)
+{
+	free(p->v);
+	free(p->res);
+}
+
+/* Expands data block res; its instances are read with the next dpend_flush (added to
+ * p), or marked for apply. */
+static bool
+plan_data(lh_run *r, lh_resource *res, dpend *pd)
 {
 	int errs = r->d->errors;
 	size_t n = 0;
@@ -1100,7 +1150,22 @@ plan_data(lh_run *r, lh_resource *res)
 		x->planned = cJSON_Duplicate(x->want, 1);
 		x->planned_unknown = unknown_attrs(lh_rtype_find(x->id.type), x->want);
 	}
-	return read_data(r, now, nn) && r->d->errors == errs;
+	if (nn > 0) {
+		if (pd->n + nn > pd->cap) {
+			pd->cap = (pd->n + nn) * 2;
+			pd->v = realloc(pd->v, pd->cap * sizeof *pd->v);
+		}
+		if (pd->nres + 1 > pd->capres) {
+			pd->capres = (pd->nres + 1) * 2;
+			pd->res = realloc(pd->res, pd->capres * sizeof *pd->res);
+		}
+		if (pd->v == NULL || pd->res == NULL)
+			abort();
+		memcpy(pd->v + pd->n, now, nn * sizeof *now);
+		pd->n += nn;
+		pd->res[pd->nres++] = res;
+	}
+	return r->d->errors == errs;
 }
 
 /* r->plan->reads from the deferred data sources. */
@@ -1274,8 +1339,11 @@ lh_run_plan(lh_run *r)
 	}
 	/* expand in dependency order; data sources are read as they are reached */
 	bool data_failed = false;
+	dpend pd = {0};
 	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
 		lh_resource *res = cfg->resources[i];
+		if (dpend_needed(&pd, res) && !dpend_flush(r, &pd))
+			data_failed = true;
 		/* conditions as Terraform evaluates them: not for a destroy nor for what a
 		 * -target leaves out, as warnings in a refresh-only run */
 		lh_config_set_conditions(cfg, r->o.mode == LH_PLAN_DESTROY ||
@@ -1286,7 +1354,7 @@ lh_run_plan(lh_run *r)
 				continue;
 			/* every data source's problem at once; what depends on a failed one
 			 * sees it unknown until the run stops below */
-			if (!plan_data(r, res))
+			if (!plan_data(r, res, &pd))
 				data_failed = true;
 			continue;
 		}
@@ -1307,6 +1375,9 @@ lh_run_plan(lh_run *r)
 			x->lazy = true;
 		}
 	}
+	if (cfg != NULL && !dpend_flush(r, &pd))
+		data_failed = true;
+	dpend_free(&pd);
 	if (cfg != NULL)
 		lh_config_set_conditions(cfg, LH_COND_ERROR);
 	if (data_failed)

@@ -72,6 +72,7 @@ EOF
 W0=$(writes)
 run plan
 check "plan reads data sources first" "grep -q 'data.litellm_user.by_email: Reading...' out.txt && grep -q 'data.litellm_user.by_email: Read complete after 0s \[id=u-carol\]' out.txt"
+check "independent data sources are read together" "[ \$(grep -n 'Read complete' out.txt | head -1 | cut -d: -f1) -gt \$(grep -n 'Reading\.\.\.' out.txt | sed -n 4p | cut -d: -f1) ]"
 check "plan: only the membership changes (data read at plan time, not shown)" "grep -q 'Plan: 1 to add, 0 to change, 0 to destroy' out.txt && ! grep -q '<= ' out.txt"
 check "references to data values are known at plan time" "grep -q 'team_id *= \"t-ops\"' out.txt && grep -q 'user_id *= \"u-carol\"' out.txt"
 check "plan writes nothing" test "$(writes)" -eq "$W0"
@@ -101,6 +102,22 @@ run plan -refresh=false
 check "-refresh=false still reads data sources" "grep -q 'data.litellm_user.by_id: Reading...' out.txt && grep -q 'budget *= 25 -> 40' out.txt"
 run apply -auto-approve
 check "apply records the new value" test "$(dattr data.litellm_user.by_id max_budget)" = 40
+
+# a data source whose lookup comes from another: read after it
+new_dir chain
+cat > main.tf <<'EOF'
+data "litellm_user" "first" {
+  user_email = "carol@example.com"
+}
+
+data "litellm_user" "second" {
+  user_id = data.litellm_user.first.user_id
+}
+
+output "alias" { value = data.litellm_user.second.user_alias }
+EOF
+run plan
+check "a data source reading another's value waits for it" "[ \$(grep -n 'data.litellm_user.first: Read complete' out.txt | cut -d: -f1) -lt \$(grep -n 'data.litellm_user.second: Reading' out.txt | cut -d: -f1) ] && grep -q 'alias = \"carol\"' out.txt"
 
 # ---- 2. not found and ambiguous: the block, the line and the value ----
 new_dir missing
