@@ -43,6 +43,16 @@ resend_budget(void)
 	return e != NULL && atof(e) > 0 ? atof(e) : 60;
 }
 
+/* How long a refresh read proves that an object exists, for an update (LiteLLM's user
+ * update creates a user it does not find): beyond it (an apply that waited at its
+ * prompt, a saved plan) the objects are read again first, in batches. */
+static double
+refresh_trust(void)
+{
+	const char *e = getenv("LITEHCL_REFRESH_TRUST_S");
+	return e != NULL && *e != '\0' && atof(e) >= 0 ? atof(e) : 10;
+}
+
 /* A journal record that cannot be written: the write-ahead rule is absolute, so no
  * further request starts (those in flight finish and are recorded where they can). */
 static void
@@ -270,8 +280,10 @@ start_job(job *j)
 		j->op.id = sget(c->before, c->rt->id_attr);
 		j->op.before = c->before;
 		j->op.after = c->after;
-		/* refreshed in this run: the type need not read it again before writing */
-		j->op.checked = j->rec->refreshed;
+		/* read by this run's refresh moments ago: the type need not read it again
+		 * before writing (after a long wait at the prompt it does) */
+		j->op.checked = j->rec->refreshed && r->refreshed_at > 0 &&
+		    now_s() - r->refreshed_at < refresh_trust();
 		report(r, c, "update", j->op.id, 0);
 		break;
 	case LH_ACT_REPLACE:

@@ -115,6 +115,8 @@ typedef struct lh_run {
 	volatile sig_atomic_t interrupted;	/* Ctrl-C seen */
 	bool journal_broken;		/* a journal record could not be written: no new
 					 * request starts (the write-ahead rule) */
+	double refreshed_at;		/* monotonic seconds when refresh started reading the
+					 * state's objects (0: no refresh in this run) */
 	int added, changed, destroyed, imported;	/* applied counts */
 } lh_run;
 

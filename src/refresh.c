@@ -515,7 +515,13 @@ lh_refresh(lh_run *r)
 	if (moved_any && !r->o.read_only && !lh_state_save(r->st, r->d))
 		return false;
 	nst = lh_state_count(r->st);
-	/* 3. every instance in the state becomes a record */
+	/* 3. every instance in the state becomes a record (read from now: how old the
+	 * reads are decides whether an update trusts them, apply.c) */
+	{
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		r->refreshed_at = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
 	rjob *js = calloc(nst + nimp + 1, sizeof *js);
 	if (js == NULL)
 		abort();

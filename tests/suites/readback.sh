@@ -123,6 +123,30 @@ rc=$?
 	jq -e --arg id "$gone" '.users[] | select(.user_id == $id) | .user_email == "u1@ghost.test"' >/dev/null &&
 	ok "the next apply completes the re-created user" || fail "the next apply completes the re-created user" "rc=$rc" "$(tail -5 out.txt)"
 
+# after a long wait at the prompt (here: any wait, LITEHCL_REFRESH_TRUST_S=0) refresh's
+# read no longer proves the user exists: the updates are checked first, nothing is re-created
+users_tf 3 12
+gone=$(jq -r '.resources[].instances[] | select(.index_key == 0) | .attributes.id' terraform.tfstate)
+rm -f answer; mkfifo answer
+LITEHCL_REFRESH_TRUST_S=0 "$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
+p=$!
+exec 7>answer
+i=0
+while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+emu_admin user/delete "{\"user_id\":\"$gone\"}"
+stats_reset
+echo yes >&7
+exec 7>&-
+wait $p
+rc=$?
+left=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
+if [ $rc -eq 1 ] && [ "$left" -eq 0 ] && [ "$(route POST /user/update)" -eq 2 ] && grep -q 'was deleted outside litehcl' out.txt &&
+    grep -q "u\[0\]" out.txt; then
+	ok "after a wait at the prompt the updates are checked first: a deleted user is not re-created"
+else
+	fail "after a wait at the prompt the updates are checked first: a deleted user is not re-created" "rc=$rc left=$left $(counts)" "$(grep -A5 Error out.txt | head -12)"
+fi
+
 # ---- a user the batch does not return is asked for alone (an id holding a comma cannot
 # be listed by ids) ----
 new_dir comma
