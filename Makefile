@@ -6,7 +6,8 @@
 #   make check         run the whole test suite (plain build, then ASan/UBSan build,
 #                      then a bounded fuzz run); ends with "N passed, N failed"
 #   make demo          start the emulator, apply examples/quickstart and examples/teams, plan again, stop
-#   make bench         benchmarks (parse, fmt, evaluate, plan/apply)
+#   make bench         benchmarks (parse, fmt, evaluate, plan/apply, the network limit,
+#                      teams, the emulator, Terraform where installed); not part of check
 #   make install PREFIX=/usr/local   the binary, its man page (litehcl.1) and bash
 #                      completion (contrib/litehcl.bash)
 
@@ -121,7 +122,10 @@ bench: bench-parse
 	sh tests/bench/fmt.sh
 	sh tests/bench/eval.sh
 	sh tests/bench/plan.sh
+	sh tests/bench/network.sh
+	sh tests/bench/teams.sh
 	sh tests/bench/emu.sh
+	sh tests/bench/terraform_peer.sh
 
 bench-parse: all
 	sh tests/bench/parse.sh

@@ -98,7 +98,9 @@ struct lh_http {
 	struct curl_slist *hdr_get, *hdr_post;
 	CURL **idle;			/* easy handles kept for reuse */
 	size_t nidle, capidle;
-	job *qhead, *qtail;		/* ready to start, FIFO */
+	job *qhead, *qtail;		/* ready to start, FIFO (follow-ups first, see enqueue) */
+	job *qprio;			/* the last follow-up in the queue, or NULL */
+	int in_callback;		/* a completion callback is running */
 	job *waiting;			/* retries, sorted by due */
 	job *donelist;			/* fake transport completions to process */
 	int running;
@@ -328,19 +330,45 @@ lh_http_resume(lh_http *h)
 
 static void schedule_retry(lh_http *h, job *j, double delay);
 
+/* Queues j: at the end, or - a follow-up: urgent, or submitted by a callback for an
+ * operation already under way (a read-back, a batch of confirmations, a look-up) - after
+ * the follow-ups already waiting (in their order) but before every request not yet
+ * started.  So an apply that
+ * queued 1,000 writes confirms the first hundred while the rest are still going out,
+ * instead of all confirmations waiting behind the last write. */
 static void
-enqueue(lh_http *h, job *j, bool front)
+enqueue(lh_http *h, job *j, bool followup)
 {
 	j->next = NULL;
-	if (h->qhead == NULL) {
+	if (followup) {
+		job **at = h->qprio != NULL ? &h->qprio->next : &h->qhead;
+		j->next = *at;
+		*at = j;
+		h->qprio = j;
+		if (j->next == NULL)
+			h->qtail = j;
+	} else if (h->qhead == NULL) {
 		h->qhead = h->qtail = j;
-	} else if (front) {
-		j->next = h->qhead;
-		h->qhead = j;
 	} else {
 		h->qtail->next = j;
 		h->qtail = j;
 	}
+}
+
+/* The next request to start (NULL: none). */
+static job *
+dequeue(lh_http *h)
+{
+	job *j = h->qhead;
+	if (j == NULL)
+		return NULL;
+	h->qhead = j->next;
+	if (h->qhead == NULL)
+		h->qtail = NULL;
+	if (h->qprio == j)
+		h->qprio = NULL;
+	j->next = NULL;
+	return j;
 }
 
 bool
@@ -385,7 +413,7 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	if (req->delay_s > 0)
 		schedule_retry(h, j, req->delay_s);
 	else
-		enqueue(h, j, req->urgent);
+		enqueue(h, j, req->urgent || h->in_callback > 0);
 	return true;
 }
 
@@ -914,8 +942,11 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	r.ctx = j->ctx;
 	if (res == LH_HTTP_OK)
 		h->ok++;
-	if (j->done != NULL)
+	if (j->done != NULL) {
+		h->in_callback++;
 		j->done(h, &r, j->ctx);
+		h->in_callback--;
+	}
 	cJSON_Delete(r.json);
 	free(error);
 	job_free(j);
@@ -1112,13 +1143,8 @@ lh_http_run(lh_http *h)
 			finish_attempt(h, j);
 		}
 		if (h->stop) {
-			while (h->qhead != NULL) {
-				job *j = h->qhead;
-				h->qhead = j->next;
-				if (h->qhead == NULL)
-					h->qtail = NULL;
+			for (job *j; (j = dequeue(h)) != NULL;)
 				cancel(h, j);
-			}
 			while (h->waiting != NULL) {
 				job *j = h->waiting;
 				h->waiting = j->next;
@@ -1142,13 +1168,8 @@ lh_http_run(lh_http *h)
 				for (h->qtail = due_list; h->qtail->next; h->qtail = h->qtail->next)
 					;
 		}
-		while (h->running < h->parallelism && h->qhead != NULL && !h->stop) {
-			job *j = h->qhead;
-			h->qhead = j->next;
-			if (h->qhead == NULL)
-				h->qtail = NULL;
-			start(h, j);
-		}
+		while (h->running < h->parallelism && h->qhead != NULL && !h->stop)
+			start(h, dequeue(h));
 		if (h->donelist != NULL)
 			continue;
 		if (h->running == 0 && h->qhead == NULL && h->waiting == NULL)

@@ -106,7 +106,8 @@ typedef struct lh_http_req {
 	bool non_idempotent;		/* creates: never blindly repeated, see LH_HTTP_UNCERTAIN */
 	bool urgent;			/* queued ahead of the requests not started yet (a read
 					 * confirming 100 finished writes goes before the next
-					 * writes, so they complete as the apply goes) */
+					 * writes, so they complete as the apply goes); every
+					 * request submitted by a completion callback is too */
 	double delay_s;			/* > 0: start no sooner than this long after submit (a
 					 * re-read that waits for a lagging read replica); the
 					 * wait holds no connection slot and ends early on
