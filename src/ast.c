@@ -4,7 +4,9 @@
  * the tree needs beyond the bare syntax happens here: number values, decoded string
  * escapes, template strip markers (~), heredoc flush indentation, splat traversals
  * gathered under their LH_AST_SPLAT, duplicate attribute detection.  Every node lives
- * in the parse arena.  lh_ast_dump prints a tree for the data-driven parser tests. */
+ * in the parse arena.  lh_ast_dump prints a tree for the data-driven parser tests;
+ * lh_ast_walk_refs finds the references of an expression (the one walk the evaluator's
+ * dependency order and the JSON plan's expressions share). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1017,4 +1019,166 @@ void
 lh_ast_dump(FILE *f, const lh_node *n)
 {
 	dump(f, n, 0, NULL);
+}
+
+/* ---- references ---- */
+
+#define WALK_DEPTH 256
+
+/* Names bound by the enclosing for expressions. */
+typedef struct bound {
+	const char *a, *b;
+	const struct bound *next;
+} bound;
+
+typedef void (*ref_fn)(void *ctx, const lh_ref *r);
+
+static bool
+is_bound(const bound *w, const char *name)
+{
+	for (; w != NULL; w = w->next)
+		if ((w->a && strcmp(w->a, name) == 0) || (w->b && strcmp(w->b, name) == 0))
+			return true;
+	return false;
+}
+
+/* A literal index key: a number, or a string without interpolation. */
+static bool
+static_key(const lh_node *k)
+{
+	if (k->kind == LH_AST_NUMBER)
+		return true;
+	return k->kind == LH_AST_TEMPLATE && (k->u.tmpl.n == 0 ||
+	    (k->u.tmpl.n == 1 && k->u.tmpl.parts[0]->kind == LH_AST_TLIT));
+}
+
+static void walk(const lh_node *e, const bound *bd, ref_fn fn, void *ctx, int depth);
+
+/* A GETATTR / INDEX chain: down to its root; a name is reported with the longest
+ * static prefix of the steps, and what is not static is walked. */
+static void
+walk_chain(const lh_node *e, const bound *bd, ref_fn fn, void *ctx, int depth)
+{
+	const lh_node *chain[LH_REF_STEPS * 2];
+	int n = 0;
+	const lh_node *x = e;
+	while ((x->kind == LH_AST_GETATTR || x->kind == LH_AST_INDEX) && n < LH_REF_STEPS * 2) {
+		chain[n++] = x;
+		x = x->kind == LH_AST_GETATTR ? x->u.getattr.obj : x->u.index.obj;
+	}
+	/* x is the base: a name, or something else (a call, a splat, a longer chain) */
+	if (x->kind != LH_AST_VAR || is_bound(bd, x->u.var.name)) {
+		if (x->kind != LH_AST_VAR)
+			walk(x, bd, fn, ctx, depth);
+		for (int i = n - 1; i >= 0; i--)
+			if (chain[i]->kind == LH_AST_INDEX)
+				walk(chain[i]->u.index.key, bd, fn, ctx, depth);
+		return;
+	}
+	lh_ref r = {.root = x, .first = n > 0 ? chain[n - 1] : NULL};
+	bool stat = true;
+	for (int i = n - 1; i >= 0 && stat; i--) {
+		const lh_node *s = chain[i];
+		if (s->kind == LH_AST_INDEX && !static_key(s->u.index.key))
+			stat = false;
+		else if (r.nsteps < LH_REF_STEPS)
+			r.steps[r.nsteps++] = s;
+	}
+	fn(ctx, &r);
+	for (int i = n - 1; i >= 0; i--)
+		if (chain[i]->kind == LH_AST_INDEX && !static_key(chain[i]->u.index.key))
+			walk(chain[i]->u.index.key, bd, fn, ctx, depth);
+}
+
+static void
+walk(const lh_node *e, const bound *bd, ref_fn fn, void *ctx, int depth)
+{
+	if (e == NULL || depth > WALK_DEPTH)
+		return;
+	depth++;
+	switch (e->kind) {
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < e->u.tmpl.n; i++)
+			walk(e->u.tmpl.parts[i], bd, fn, ctx, depth);
+		break;
+	case LH_AST_TINTERP:
+		walk(e->u.interp.expr, bd, fn, ctx, depth);
+		break;
+	case LH_AST_TIF:
+		walk(e->u.tif.cond, bd, fn, ctx, depth);
+		walk(e->u.tif.then, bd, fn, ctx, depth);
+		walk(e->u.tif.els, bd, fn, ctx, depth);
+		break;
+	case LH_AST_TFOR: {
+		walk(e->u.tfor.coll, bd, fn, ctx, depth);
+		bound w = {e->u.tfor.key_var, e->u.tfor.val_var, bd};
+		walk(e->u.tfor.body, &w, fn, ctx, depth);
+		break;
+	}
+	case LH_AST_TUPLE:
+		for (size_t i = 0; i < e->u.tuple.n; i++)
+			walk(e->u.tuple.items[i], bd, fn, ctx, depth);
+		break;
+	case LH_AST_OBJECT:
+		for (size_t i = 0; i < e->u.object.n; i++) {
+			if (e->u.object.keys[i]->kind != LH_AST_VAR)
+				walk(e->u.object.keys[i], bd, fn, ctx, depth);
+			walk(e->u.object.values[i], bd, fn, ctx, depth);
+		}
+		break;
+	case LH_AST_VAR:
+	case LH_AST_GETATTR:
+	case LH_AST_INDEX:
+		walk_chain(e, bd, fn, ctx, depth);
+		break;
+	case LH_AST_SPLAT:
+		walk(e->u.splat.src, bd, fn, ctx, depth);
+		walk(e->u.splat.each, bd, fn, ctx, depth);
+		break;
+	case LH_AST_CALL:
+		for (size_t i = 0; i < e->u.call.n; i++)
+			walk(e->u.call.args[i], bd, fn, ctx, depth);
+		break;
+	case LH_AST_FOR: {
+		walk(e->u.forx.coll, bd, fn, ctx, depth);
+		bound w = {e->u.forx.key_var, e->u.forx.val_var, bd};
+		walk(e->u.forx.key, &w, fn, ctx, depth);
+		walk(e->u.forx.value, &w, fn, ctx, depth);
+		walk(e->u.forx.cond, &w, fn, ctx, depth);
+		break;
+	}
+	case LH_AST_COND:
+		walk(e->u.cond.cond, bd, fn, ctx, depth);
+		walk(e->u.cond.t, bd, fn, ctx, depth);
+		walk(e->u.cond.f, bd, fn, ctx, depth);
+		break;
+	case LH_AST_BINARY:
+		walk(e->u.binary.lhs, bd, fn, ctx, depth);
+		walk(e->u.binary.rhs, bd, fn, ctx, depth);
+		break;
+	case LH_AST_UNARY:
+		walk(e->u.unary.operand, bd, fn, ctx, depth);
+		break;
+	case LH_AST_PAREN:
+		walk(e->u.paren.inner, bd, fn, ctx, depth);
+		break;
+	case LH_AST_BODY:
+		for (size_t i = 0; i < e->u.body.n; i++)
+			walk(e->u.body.items[i], bd, fn, ctx, depth);
+		break;
+	case LH_AST_ATTR:
+		walk(e->u.attr.expr, bd, fn, ctx, depth);
+		break;
+	case LH_AST_BLOCK:
+		walk(e->u.block.body, bd, fn, ctx, depth);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+lh_ast_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_ref *r), void *ctx)
+{
+	walk(e, NULL, fn, ctx, 0);
 }

@@ -186,6 +186,24 @@ struct lh_node {
 	} u;
 };
 
+/* A reference: a traversal rooted at a name (var.x, local.x, each.key, TYPE.NAME[KEY],
+ * data.TYPE.NAME ...), as far as its steps are static. */
+#define LH_REF_STEPS 32
+typedef struct lh_ref {
+	const lh_node *root;			/* the LH_AST_VAR it starts at */
+	const lh_node *steps[LH_REF_STEPS];	/* its static GETATTR / INDEX steps
+						 * (.attr, [0], ["k"]), innermost first; a
+						 * dynamic index or a splat ends them */
+	int nsteps;
+	const lh_node *first;			/* the step right after root, static or
+						 * not, or NULL for a bare name */
+} lh_ref;
+/* Calls fn for every reference in e without evaluating anything - inside templates,
+ * for expressions, calls and the bodies and attributes of blocks too - in source
+ * order, a traversal before the references in its dynamic index keys (Terraform's
+ * order).  Names bound by for expressions inside e are not references. */
+void lh_ast_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_ref *r), void *ctx);
+
 /* Returns a stable lowercase name for a kind ("body", "getattr", ...), for dumps. */
 const char *lh_ast_kind_name(lh_ast_kind k);
 /* Prints the tree under n, one node a line with its kind, byte range and details

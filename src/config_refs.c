@@ -14,165 +14,9 @@
 #include "value.h"
 
 #define MAX_DEPTH 200
-#define MAX_STEPS 32
 
-typedef struct bound {
-	const char *a, *b;
-	const struct bound *next;
-} bound;
-
-/* One reference: the root and its static steps, outermost last. */
-typedef struct ref {
-	const lh_node *root;
-	const lh_node *steps[MAX_STEPS];	/* GETATTR / INDEX nodes, innermost first */
-	int nsteps;
-} ref;
-
-typedef void (*ref_fn)(void *ctx, const ref *r);
-
-static bool
-is_bound(const bound *w, const char *name)
-{
-	for (; w != NULL; w = w->next)
-		if ((w->a && strcmp(w->a, name) == 0) || (w->b && strcmp(w->b, name) == 0))
-			return true;
-	return false;
-}
-
-/* A literal index key: a number, or a string without interpolation. */
-static bool
-static_key(const lh_node *k)
-{
-	if (k->kind == LH_AST_NUMBER)
-		return true;
-	return k->kind == LH_AST_TEMPLATE && (k->u.tmpl.n == 0 ||
-	    (k->u.tmpl.n == 1 && k->u.tmpl.parts[0]->kind == LH_AST_TLIT));
-}
-
-static void walk(const lh_node *e, const bound *bd, ref_fn fn, void *ctx, int depth);
-
-/* A GETATTR / INDEX chain: down to its root if every step is static; the reference
- * is reported with the longest static prefix, and what is not static is walked. */
-static void
-walk_chain(const lh_node *e, const bound *bd, ref_fn fn, void *ctx, int depth)
-{
-	const lh_node *chain[MAX_STEPS * 2];
-	int n = 0;
-	const lh_node *x = e;
-	while ((x->kind == LH_AST_GETATTR || x->kind == LH_AST_INDEX) && n < MAX_STEPS * 2) {
-		chain[n++] = x;
-		x = x->kind == LH_AST_GETATTR ? x->u.getattr.obj : x->u.index.obj;
-	}
-	/* x is the base: a name, or something else (a call, a splat ...) */
-	if (x->kind != LH_AST_VAR || is_bound(bd, x->u.var.name)) {
-		walk(x, bd, fn, ctx, depth);
-		for (int i = n - 1; i >= 0; i--)
-			if (chain[i]->kind == LH_AST_INDEX)
-				walk(chain[i]->u.index.key, bd, fn, ctx, depth);
-		return;
-	}
-	ref r = {.root = x};
-	bool stat = true;
-	for (int i = n - 1; i >= 0 && stat; i--) {
-		const lh_node *s = chain[i];
-		if (s->kind == LH_AST_INDEX && !static_key(s->u.index.key))
-			stat = false;
-		else if (r.nsteps < MAX_STEPS)
-			r.steps[r.nsteps++] = s;
-	}
-	/* the traversal first, then what its dynamic keys refer to (Terraform's order) */
-	fn(ctx, &r);
-	for (int i = n - 1; i >= 0; i--)
-		if (chain[i]->kind == LH_AST_INDEX && !static_key(chain[i]->u.index.key))
-			walk(chain[i]->u.index.key, bd, fn, ctx, depth);
-}
-
-static void
-walk(const lh_node *e, const bound *bd, ref_fn fn, void *ctx, int depth)
-{
-	if (e == NULL || depth > MAX_DEPTH)
-		return;
-	depth++;
-	switch (e->kind) {
-	case LH_AST_TEMPLATE:
-		for (size_t i = 0; i < e->u.tmpl.n; i++)
-			walk(e->u.tmpl.parts[i], bd, fn, ctx, depth);
-		break;
-	case LH_AST_TINTERP:
-		walk(e->u.interp.expr, bd, fn, ctx, depth);
-		break;
-	case LH_AST_TIF:
-		walk(e->u.tif.cond, bd, fn, ctx, depth);
-		walk(e->u.tif.then, bd, fn, ctx, depth);
-		walk(e->u.tif.els, bd, fn, ctx, depth);
-		break;
-	case LH_AST_TFOR: {
-		walk(e->u.tfor.coll, bd, fn, ctx, depth);
-		bound w = {e->u.tfor.key_var, e->u.tfor.val_var, bd};
-		walk(e->u.tfor.body, &w, fn, ctx, depth);
-		break;
-	}
-	case LH_AST_TUPLE:
-		for (size_t i = 0; i < e->u.tuple.n; i++)
-			walk(e->u.tuple.items[i], bd, fn, ctx, depth);
-		break;
-	case LH_AST_OBJECT:
-		for (size_t i = 0; i < e->u.object.n; i++) {
-			if (e->u.object.keys[i]->kind != LH_AST_VAR)
-				walk(e->u.object.keys[i], bd, fn, ctx, depth);
-			walk(e->u.object.values[i], bd, fn, ctx, depth);
-		}
-		break;
-	case LH_AST_VAR:
-	case LH_AST_GETATTR:
-	case LH_AST_INDEX:
-		walk_chain(e, bd, fn, ctx, depth);
-		break;
-	case LH_AST_SPLAT:
-		walk(e->u.splat.src, bd, fn, ctx, depth);
-		walk(e->u.splat.each, bd, fn, ctx, depth);
-		break;
-	case LH_AST_CALL:
-		for (size_t i = 0; i < e->u.call.n; i++)
-			walk(e->u.call.args[i], bd, fn, ctx, depth);
-		break;
-	case LH_AST_FOR: {
-		walk(e->u.forx.coll, bd, fn, ctx, depth);
-		bound w = {e->u.forx.key_var, e->u.forx.val_var, bd};
-		walk(e->u.forx.key, &w, fn, ctx, depth);
-		walk(e->u.forx.value, &w, fn, ctx, depth);
-		walk(e->u.forx.cond, &w, fn, ctx, depth);
-		break;
-	}
-	case LH_AST_COND:
-		walk(e->u.cond.cond, bd, fn, ctx, depth);
-		walk(e->u.cond.t, bd, fn, ctx, depth);
-		walk(e->u.cond.f, bd, fn, ctx, depth);
-		break;
-	case LH_AST_BINARY:
-		walk(e->u.binary.lhs, bd, fn, ctx, depth);
-		walk(e->u.binary.rhs, bd, fn, ctx, depth);
-		break;
-	case LH_AST_UNARY:
-		walk(e->u.unary.operand, bd, fn, ctx, depth);
-		break;
-	case LH_AST_PAREN:
-		walk(e->u.paren.inner, bd, fn, ctx, depth);
-		break;
-	case LH_AST_BODY:
-		for (size_t i = 0; i < e->u.body.n; i++)
-			walk(e->u.body.items[i], bd, fn, ctx, depth);
-		break;
-	case LH_AST_ATTR:
-		walk(e->u.attr.expr, bd, fn, ctx, depth);
-		break;
-	case LH_AST_BLOCK:
-		walk(e->u.block.body, bd, fn, ctx, depth);
-		break;
-	default:
-		break;
-	}
-}
+/* One reference (ast.c's walk). */
+typedef lh_ref ref;
 
 /* True when e holds a function call (Terraform cannot evaluate it without a context,
  * so it is not a constant). */
@@ -320,7 +164,7 @@ cJSON *
 lh_refs_expr_json(lh_config *cfg, const lh_node *e, bool sensitive)
 {
 	cJSON *x = cJSON_CreateObject(), *refs = cJSON_CreateArray();
-	walk(e, NULL, collect, refs, 0);
+	lh_ast_walk_refs(e, collect, refs);
 	if (refs->child != NULL) {
 		cJSON_AddItemToObject(x, "references", refs);
 		return x;
@@ -413,7 +257,7 @@ walk_local(rel *rl, const char *name)
 {
 	const lh_node *e = lh_config_local_expr(rl->cfg, name);
 	if (e != NULL && first_visit(rl, "local", name))	/* "local" is no resource type */
-		walk(e, NULL, relevant, rl, 0);
+		lh_ast_walk_refs(e, relevant, rl);
 }
 
 static void
@@ -479,9 +323,9 @@ walk_resource(rel *rl, const char *type, const char *name)
 		const lh_resource *res = rl->cfg->resources[i];
 		if (strcmp(res->type, type) != 0 || strcmp(res->name, name) != 0)
 			continue;
-		walk(res->block ? res->block->u.block.body : NULL, NULL, relevant, rl, 0);
-		walk(res->count, NULL, relevant, rl, 0);
-		walk(res->for_each, NULL, relevant, rl, 0);
+		lh_ast_walk_refs(res->block ? res->block->u.block.body : NULL, relevant, rl);
+		lh_ast_walk_refs(res->count, relevant, rl);
+		lh_ast_walk_refs(res->for_each, relevant, rl);
 	}
 }
 
@@ -514,9 +358,9 @@ lh_refs_relevant_json(lh_config *cfg, const lh_plan *p)
 			const lh_resource *res = cfg->resources[k];
 			if (strcmp(res->type, c->type) != 0 || strcmp(res->name, c->name) != 0)
 				continue;
-			walk(res->block ? res->block->u.block.body : NULL, NULL, relevant, &rl, 0);
-			walk(res->count, NULL, relevant, &rl, 0);
-			walk(res->for_each, NULL, relevant, &rl, 0);
+			lh_ast_walk_refs(res->block ? res->block->u.block.body : NULL, relevant, &rl);
+			lh_ast_walk_refs(res->count, relevant, &rl);
+			lh_ast_walk_refs(res->for_each, relevant, &rl);
 		}
 	}
 	lh_arena *a = lh_arena_new();
@@ -531,7 +375,7 @@ lh_refs_relevant_json(lh_config *cfg, const lh_plan *p)
 			    p->outputs[k].action != LH_ACT_NOOP)
 				changed = true;
 		if (changed)
-			walk(attr_expr(outs[i]->block, "value"), NULL, relevant, &rl, 0);
+			lh_ast_walk_refs(attr_expr(outs[i]->block, "value"), relevant, &rl);
 	}
 	lh_arena_free(a);
 	free(rl.seen);

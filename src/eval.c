@@ -1666,133 +1666,29 @@ lh_eval_expr_as(lh_eval *ev, const lh_node *e, const lh_type *t)
 
 /* ---- static reference walk -------------------------------------------------- */
 
-typedef struct walk_names {
-	const char *a, *b;
-	const struct walk_names *next;
-} walk_names;
+typedef struct walk_ctx {
+	void (*fn)(void *ctx, const lh_node *root, const lh_node *step);
+	void *ctx;
+} walk_ctx;
 
-static bool
-walk_bound(const walk_names *w, const char *name)
-{
-	for (; w != NULL; w = w->next)
-		if ((w->a && strcmp(w->a, name) == 0) || (w->b && strcmp(w->b, name) == 0))
-			return true;
-	return false;
-}
-
+/* ast.c's reference as the evaluator's lookups take it: the root and its first step,
+ * or for data.TYPE.NAME the NAME step (see is_data_ref). */
 static void
-walk(const lh_node *e, const walk_names *bound,
-    void (*fn)(void *, const lh_node *, const lh_node *), void *ctx, int depth)
+walk_ref(void *ctx, const lh_ref *r)
 {
-	if (e == NULL || depth > MAX_DEPTH)
-		return;
-	depth++;
-	switch (e->kind) {
-	case LH_AST_TEMPLATE:
-		for (size_t i = 0; i < e->u.tmpl.n; i++)
-			walk(e->u.tmpl.parts[i], bound, fn, ctx, depth);
-		break;
-	case LH_AST_TINTERP:
-		walk(e->u.interp.expr, bound, fn, ctx, depth);
-		break;
-	case LH_AST_TIF:
-		walk(e->u.tif.cond, bound, fn, ctx, depth);
-		walk(e->u.tif.then, bound, fn, ctx, depth);
-		walk(e->u.tif.els, bound, fn, ctx, depth);
-		break;
-	case LH_AST_TFOR: {
-		walk(e->u.tfor.coll, bound, fn, ctx, depth);
-		walk_names w = {e->u.tfor.key_var, e->u.tfor.val_var, bound};
-		walk(e->u.tfor.body, &w, fn, ctx, depth);
-		break;
-	}
-	case LH_AST_TUPLE:
-		for (size_t i = 0; i < e->u.tuple.n; i++)
-			walk(e->u.tuple.items[i], bound, fn, ctx, depth);
-		break;
-	case LH_AST_OBJECT:
-		for (size_t i = 0; i < e->u.object.n; i++) {
-			if (e->u.object.keys[i]->kind != LH_AST_VAR)
-				walk(e->u.object.keys[i], bound, fn, ctx, depth);
-			walk(e->u.object.values[i], bound, fn, ctx, depth);
-		}
-		break;
-	case LH_AST_VAR:
-		if (!walk_bound(bound, e->u.var.name))
-			fn(ctx, e, NULL);
-		break;
-	case LH_AST_GETATTR:
-		if (is_data_ref(e)) {
-			const lh_node *root = e->u.getattr.obj->u.getattr.obj;
-			if (!walk_bound(bound, root->u.var.name))
-				fn(ctx, root, e);
-		} else if (e->u.getattr.obj->kind == LH_AST_VAR) {
-			if (!walk_bound(bound, e->u.getattr.obj->u.var.name))
-				fn(ctx, e->u.getattr.obj, e);
-		} else {
-			walk(e->u.getattr.obj, bound, fn, ctx, depth);
-		}
-		break;
-	case LH_AST_INDEX:
-		if (e->u.index.obj->kind == LH_AST_VAR) {
-			if (!walk_bound(bound, e->u.index.obj->u.var.name))
-				fn(ctx, e->u.index.obj, e);
-		} else {
-			walk(e->u.index.obj, bound, fn, ctx, depth);
-		}
-		walk(e->u.index.key, bound, fn, ctx, depth);
-		break;
-	case LH_AST_SPLAT:
-		walk(e->u.splat.src, bound, fn, ctx, depth);
-		walk(e->u.splat.each, bound, fn, ctx, depth);
-		break;
-	case LH_AST_CALL:
-		for (size_t i = 0; i < e->u.call.n; i++)
-			walk(e->u.call.args[i], bound, fn, ctx, depth);
-		break;
-	case LH_AST_FOR: {
-		walk(e->u.forx.coll, bound, fn, ctx, depth);
-		walk_names w = {e->u.forx.key_var, e->u.forx.val_var, bound};
-		walk(e->u.forx.key, &w, fn, ctx, depth);
-		walk(e->u.forx.value, &w, fn, ctx, depth);
-		walk(e->u.forx.cond, &w, fn, ctx, depth);
-		break;
-	}
-	case LH_AST_COND:
-		walk(e->u.cond.cond, bound, fn, ctx, depth);
-		walk(e->u.cond.t, bound, fn, ctx, depth);
-		walk(e->u.cond.f, bound, fn, ctx, depth);
-		break;
-	case LH_AST_BINARY:
-		walk(e->u.binary.lhs, bound, fn, ctx, depth);
-		walk(e->u.binary.rhs, bound, fn, ctx, depth);
-		break;
-	case LH_AST_UNARY:
-		walk(e->u.unary.operand, bound, fn, ctx, depth);
-		break;
-	case LH_AST_PAREN:
-		walk(e->u.paren.inner, bound, fn, ctx, depth);
-		break;
-	case LH_AST_BODY:
-		for (size_t i = 0; i < e->u.body.n; i++)
-			walk(e->u.body.items[i], bound, fn, ctx, depth);
-		break;
-	case LH_AST_ATTR:
-		walk(e->u.attr.expr, bound, fn, ctx, depth);
-		break;
-	case LH_AST_BLOCK:
-		walk(e->u.block.body, bound, fn, ctx, depth);
-		break;
-	default:
-		break;
-	}
+	walk_ctx *w = ctx;
+	const lh_node *step = r->first;
+	if (r->nsteps >= 2 && is_data_ref(r->steps[1]))
+		step = r->steps[1];
+	w->fn(w->ctx, r->root, step);
 }
 
 void
 lh_eval_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_node *root,
     const lh_node *step), void *ctx)
 {
-	walk(e, NULL, fn, ctx, 0);
+	walk_ctx w = {fn, ctx};
+	lh_ast_walk_refs(e, walk_ref, &w);
 }
 
 /* ---- type constraints ------------------------------------------------------- */
