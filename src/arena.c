@@ -36,6 +36,21 @@ xmalloc(size_t n)
 	return p;
 }
 
+bool
+lh_free_at_exit(void)
+{
+#ifdef LH_SANITIZED_MALLOC
+	return true;
+#else
+	static int on = -1;
+	if (on < 0) {
+		const char *e = getenv("LITEHCL_FREE_AT_EXIT");
+		on = e != NULL && *e != '\0' && strcmp(e, "0") != 0;
+	}
+	return on;
+#endif
+}
+
 lh_arena *
 lh_arena_new(void)
 {

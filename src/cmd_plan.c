@@ -981,8 +981,12 @@ out:
 		sigaction(SIGALRM, &old_alrm, NULL);
 		active_run = NULL;
 	}
-	if (run_ready)
+	/* the command ends here: its run's memory is left to the exit (lh_free_at_exit),
+	 * what holds a connection or a lock is closed */
+	if (run_ready && lh_free_at_exit())
 		lh_run_free(&r);
+	else if (run_ready)
+		lh_http_free(r.http);
 	cJSON_Delete(saved);
 	lh_state_close(st);
 	lh_strlist_free(&targets);

@@ -534,14 +534,6 @@ complete(const char *line, const char *point)
 	return 0;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LH_OWN_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define LH_OWN_MALLOC 1
-#endif
-#endif
-
 /* A plan of thousands of objects allocates tens of megabytes in small pieces (cJSON
  * nodes, values); with 4 KiB pages the kernel's page faults were a quarter of a no-op
  * plan's CPU time.  So the heap grows in 64 MiB steps, is never trimmed during a run,
@@ -552,7 +544,7 @@ complete(const char *line, const char *point)
 static void
 heap_setup(void)
 {
-#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE) && !defined(LH_OWN_MALLOC)
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE) && !defined(LH_SANITIZED_MALLOC)
 	const size_t pad = (size_t)64 << 20, huge = (size_t)2 << 20;
 	const char *off = getenv("LITEHCL_MALLOC_DEFAULTS");
 	if (off != NULL && *off != '\0' && strcmp(off, "0") != 0)
