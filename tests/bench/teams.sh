@@ -13,7 +13,9 @@
 #      /team/member_add, as its dependency order requires), the raw limit.
 # Goal: litehcl within 1.5x of curl.  Prints apply_seconds, curl_apply_seconds,
 # noop_plan_seconds, curl_plan_seconds and the ratios.  PAR (default 10, litehcl's
-# default -parallelism), TEAMS, MEMBERS, USERS change the sizes.
+# default -parallelism), TEAMS, MEMBERS, USERS change the sizes.  The no-op plan and its
+# replay are repeated REPS times (default 5), alternating, and reported as the
+# minimum and the median: on a shared machine one run says little.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 LITEHCL=${LITEHCL:-$top/build/litehcl}
 EMU=${EMU:-$top/build/litellm-emu}
@@ -21,12 +23,14 @@ TEAMS=${TEAMS:-100}
 MEMBERS=${MEMBERS:-20}
 USERS=${USERS:-200}
 PAR=${PAR:-10}
+REPS=${REPS:-5}
 WORK=${KEEP:-$(mktemp -d)}
 trap 'emu_stop; [ -n "$KEEP" ] || rm -rf "$WORK"' EXIT
 . "$top/tests/lib.sh"
 emu_start --threads 8 --master-key bench-key
 export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY=bench-key
 cd "$WORK" || exit 1
+rm -f terraform.tfstate terraform.tfstate.* .terraform.tfstate.lock.info	# KEEP: a fresh start
 cat > main.tf <<EOT
 locals {
   pairs = merge([for t in range($TEAMS) : {
@@ -91,6 +95,7 @@ head -n $((first_member - 1)) apply.log >wave1.log
 tail -n +"$first_member" apply.log >wave2.log
 emu_stop
 emu_start --threads 8 --master-key bench-key
+export LITELLM_API_BASE="$EMU_URL"
 to_curl wave1.log "$EMU_URL" >wave1.cfg
 to_curl wave2.log "$EMU_URL" >wave2.cfg
 to_curl plan.log "$EMU_URL" >plan.cfg
@@ -100,6 +105,24 @@ timed capply2.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" 
 c1=$(now)
 timed cplan.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg 2>curl.err || { cat curl.err; exit 1; }
 c2=$(now)
+# the no-op plan again against this emulator (the replay made the same objects under the
+# same ids; litehcl's state names them), alternating with its replay
+: >reps.txt
+r=0
+while [ $r -lt "$REPS" ]; do
+	a0=$(now)
+	timed rep.cpu "$LITEHCL" plan -detailed-exitcode -parallelism=$PAR >rep.txt 2>&1 ||
+		{ echo "repeated no-op plan was not empty"; tail rep.txt; exit 1; }
+	a1=$(now)
+	lcpu=$(cpu rep.cpu)
+	timed rep.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg 2>curl.err || { cat curl.err; exit 1; }
+	a2=$(now)
+	echo "$(awk "BEGIN{printf \"%.3f\", $a1 - $a0}") $lcpu $(awk "BEGIN{printf \"%.3f\", $a2 - $a1}") $(cpu rep.cpu)" >>reps.txt
+	r=$((r + 1))
+done
+stat_col() {	# stat_col N: "min median" of column N of reps.txt
+	cut -d' ' -f"$1" reps.txt | sort -n | awk '{ v[NR] = $1 } END { printf "%s %s", v[1], v[int((NR + 1) / 2)] }'
+}
 apply_s=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
 plan_s=$(awk "BEGIN{printf \"%.3f\", $t2 - $t1}")
 capply_s=$(awk "BEGIN{printf \"%.3f\", $c1 - $c0}")
@@ -109,4 +132,8 @@ echo "apply_requests=$(wc -l <apply.log) noop_plan_requests=$(wc -l <plan.log)"
 echo "apply_seconds=$apply_s curl_apply_seconds=$capply_s ratio=$(awk "BEGIN{printf \"%.2f\", $apply_s / $capply_s}") (goal <= 1.5)"
 echo "noop_plan_seconds=$plan_s curl_plan_seconds=$cplan_s ratio=$(awk "BEGIN{printf \"%.2f\", $plan_s / $cplan_s}") (goal <= 1.5)"
 echo "cpu_seconds (user+sys): apply=$(cpu apply.cpu) curl_apply=$(cat capply1.cpu capply2.cpu | awk '{ if ($1 == "?") q = 1; t += $1 + $2 } END { if (q) print "?"; else printf "%.3f", t }') noop_plan=$(cpu plan.cpu) curl_plan=$(cpu cplan.cpu)"
+if [ "$REPS" -gt 0 ]; then
+	set -- $(stat_col 1) $(stat_col 2) $(stat_col 3) $(stat_col 4)
+	echo "noop_plan x$REPS: wall min=$1 median=$2 cpu min=$3 median=$4; curl: wall min=$5 median=$6 cpu min=$7 median=$8; ratio of min walls=$(awk "BEGIN{printf \"%.2f\", $1 / $5}")"
+fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
