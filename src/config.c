@@ -66,6 +66,8 @@ struct lh_config_priv {
 	size_t nlocals;
 	size_t *ltab;			/* local name -> index + 1 (0 empty), open addressing */
 	size_t lcap;
+	size_t *vtab;			/* variable name -> index + 1, likewise */
+	size_t vcap;
 	const lh_node **outputs;	/* output blocks */
 	size_t noutputs;
 	const lh_node **checks;		/* check blocks, in file order */
@@ -263,13 +265,48 @@ static lh_value *resource_value(lh_config *cfg, lh_resource *r);
 static const char *const reserved_roots[] = {"var", "local", "each", "count", "path",
 	"terraform", "self", "data", "module", NULL};
 
+/* Variable names are hashed like local names (below): 20,000 variables referenced
+ * once each took 1.6 s of comparisons. */
 static long
 find_var(const lh_config *cfg, const char *name)
 {
-	for (size_t i = 0; i < cfg->nvariables; i++)
+	const struct lh_config_priv *p = cfg->priv;
+	if (p->vcap == 0)
+		return -1;
+	size_t h = hash_str(name) & (p->vcap - 1);
+	while (p->vtab[h]) {
+		size_t i = p->vtab[h] - 1;
 		if (strcmp(cfg->variables[i]->name, name) == 0)
 			return (long)i;
+		h = (h + 1) & (p->vcap - 1);
+	}
 	return -1;
+}
+
+/* Adds cfg->variables[idx] (already stored) to the name table. */
+static void
+vtab_put(lh_config *cfg, size_t idx)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (cfg->nvariables * 2 > p->vcap) {
+		size_t ncap = p->vcap ? p->vcap * 2 : 64;
+		while (ncap < cfg->nvariables * 2)
+			ncap *= 2;
+		size_t *nt = lh_arena_alloc(cfg->a, ncap * sizeof *nt);
+		for (size_t i = 0; i < p->vcap; i++)
+			if (p->vtab[i]) {
+				size_t h = hash_str(cfg->variables[p->vtab[i] - 1]->name) & (ncap - 1);
+				while (nt[h])
+					h = (h + 1) & (ncap - 1);
+				nt[h] = p->vtab[i];
+			}
+		p->vtab = nt;
+		p->vcap = ncap;
+	}
+	size_t h = hash_str(cfg->variables[idx]->name) & (p->vcap - 1);
+	while (p->vtab[h])
+		h = (h + 1) & (p->vcap - 1);
+	p->vtab[h] = idx + 1;
 }
 
 /* Local names are hashed: a lookup per reference and per definition stays constant
@@ -1287,6 +1324,7 @@ load_variable(lh_config *cfg, const lh_node *b, lh_diags *d)
 	}
 	cfg->variables = GROW1(cfg->a, cfg->variables, cfg->nvariables, sizeof *cfg->variables);
 	cfg->variables[cfg->nvariables++] = v;
+	vtab_put(cfg, cfg->nvariables - 1);
 }
 
 static void

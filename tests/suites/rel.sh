@@ -27,6 +27,12 @@ if [ $rc -eq 1 ] && [ $t -le 20 ] && [ "$(echo "$out" | grep -c '^Error: Cycle: 
 else
 	fail "locals: a cycle through 5,000 is one error at the reference that closes it" "exit $rc, ${t}s" "$(echo "$out" | head -8)"
 fi
+mkdir -p "$L/vars"
+awk 'BEGIN { n = 50000; for (i = 0; i < n; i++) printf "variable \"v%d\" {\n  default = %d\n}\n", i, i; print "locals {"; for (i = 0; i < n; i++) printf "  l%d = var.v%d\n", i, i; print "}" }' >"$L/vars/main.tf"
+t0=$(date +%s)
+out=$(cd "$L/vars" && timeout 60 "$LITEHCL" validate -no-color 2>&1)
+rc=$? t=$(($(date +%s) - t0))
+if [ $rc -eq 0 ] && [ $t -le 20 ]; then ok "variables: 50,000, each referenced, validate in ${t}s"; else fail "variables: 50,000, each referenced, validate in ${t}s" "exit $rc" "$(echo "$out" | head -5)"; fi
 
 MK=sk-rel-master-key
 export LITELLM_API_KEY="$MK"
