@@ -663,10 +663,21 @@ next_number(const char **pp, const char *end, const char **s, size_t *n)
 	while (p < end) {
 		char c = *p;
 		if (c == '"') {
-			for (p++; p < end && *p != '"'; p++)
-				if (*p == '\\')
-					p++;
-			p++;
+			/* to the closing quote by memchr: one not preceded by an odd number of
+			 * backslashes (strings are most of a state file's text) */
+			for (p++;;) {
+				const char *q = memchr(p, '"', (size_t)(end - p));
+				if (q == NULL) {
+					p = end;
+					break;
+				}
+				size_t bs = 0;
+				for (const char *b = q; b > p && b[-1] == '\\'; b--)
+					bs++;
+				p = q + 1;
+				if (bs % 2 == 0)
+					break;
+			}
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
 			const char *q = p + 1;
 			while (q < end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' ||

@@ -402,6 +402,14 @@ main(void)
 		check("cjson-number-equal-roundtrip", lh_cjson_number_equal(x, y) ? "equal" : "differ", "equal");
 		cJSON_Delete(y);
 		cJSON_Delete(j);
+		/* strings ending in escaped backslashes, quotes after backslashes, digits
+		 * inside strings: the number texts still go to the right nodes */
+		doc = "[\"a\\\\\", 12345678901234567891, \"9\\\\\\\"8\", \"\\\\\\\\\", 0.30000000000000001]";
+		j = lh_cjson_parse(doc, strlen(doc), NULL);
+		p = j ? lh_cjson_print(j) : NULL;
+		check("cjson-parse-exact-escapes", p, "[\"a\\\\\",12345678901234567891,\"9\\\\\\\"8\",\"\\\\\\\\\",0.30000000000000001]");
+		free(p);
+		cJSON_Delete(j);
 	}
 	lh_arena_free(a);
 	return failures != 0;
