@@ -233,12 +233,7 @@ typedef struct mpriv {
 static mpriv *
 priv(lh_rop *op)
 {
-	if (op->priv == NULL) {
-		op->priv = calloc(1, sizeof(mpriv));
-		if (op->priv == NULL)
-			abort();
-	}
-	return op->priv;
+	return lh_rop_priv(op, sizeof(mpriv));
 }
 
 static void
@@ -411,21 +406,11 @@ fail_msg(lh_rop *op, char *detail)
 static void on_resp(lh_http *h, lh_http_resp *r, void *ctx);
 static void on_info(void *ctx, const lh_http_resp *r, const cJSON *row);
 
-static char *
-print_body(cJSON *b)
-{
-	char *s = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	if (s == NULL)
-		abort();
-	return s;
-}
-
 /* A roster write (member_add, member_update, member_delete). */
 static void
 post(lh_rop *op, const char *path, cJSON *body, int stage)
 {
-	char *b = print_body(body);
+	char *b = lh_jtext(body);
 	lh_http_req req = {.method = "POST", .path = path, .body = b, .done = on_resp, .ctx = op};
 	op->stage = stage;
 	written_add(team_of(op->rc, priv(op)->team_id), priv(op)->user_id);

@@ -420,16 +420,6 @@ lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn fn, v
 
 /* ---- request bodies ---- */
 
-static char *
-print_body(cJSON *b)
-{
-	char *s = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	if (s == NULL)
-		abort();
-	return s;
-}
-
 /* metadata to send: the desired object plus the server-managed keys of cur (the
  * server's current metadata object), which LiteLLM would otherwise lose. */
 static cJSON *
@@ -458,7 +448,7 @@ lh_team_create_body(const cJSON *after, const char *team_id)
 	const cJSON *p = lh_j(after, "team_member_permissions");
 	if (!lh_jnull(p))
 		lh_rtype_put_api(&lh_res_team, b, "team_member_permissions", p);
-	return print_body(b);
+	return lh_jtext(b);
 }
 
 /* POST /team/update: team_id plus every argument of after that differs by meaning
@@ -491,7 +481,7 @@ update_body(const char *team_id, const cJSON *have, const cJSON *after, const cJ
 		cJSON_Delete(b);
 		return NULL;
 	}
-	return print_body(b);
+	return lh_jtext(b);
 }
 
 static bool
@@ -519,12 +509,7 @@ typedef struct tpriv {
 static tpriv *
 priv(lh_rop *op)
 {
-	if (op->priv == NULL) {
-		op->priv = calloc(1, sizeof(tpriv));
-		if (op->priv == NULL)
-			abort();
-	}
-	return op->priv;
+	return lh_rop_priv(op, sizeof(tpriv));
 }
 
 static void
@@ -571,7 +556,7 @@ send_perms(lh_rop *op, const cJSON *after)
 	cJSON *b = cJSON_CreateObject();
 	lh_jput(b, "team_id", cJSON_CreateString(op->id));
 	lh_jput(b, "team_member_permissions", perms_api(lh_j(after, "team_member_permissions")));
-	post(op, "/team/permissions_update", print_body(b), ST_PERMS, false);
+	post(op, "/team/permissions_update", lh_jtext(b), ST_PERMS, false);
 }
 
 /* After create: configured arguments the server holds differently (defaults it
@@ -933,7 +918,7 @@ team_submit(lh_rop *op)
 		cJSON *b = cJSON_CreateObject(), *ids = cJSON_CreateArray();
 		cJSON_AddItemToArray(ids, cJSON_CreateString(op->id));
 		lh_jput(b, "team_ids", ids);
-		return post(op, "/team/delete", print_body(b), ST_MAIN, false);
+		return post(op, "/team/delete", lh_jtext(b), ST_MAIN, false);
 	}
 	}
 	return false;
@@ -1043,6 +1028,7 @@ team_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
 	}
 	return v;
 }
+
 static const char *const team_data_keys[] = {"team_id", "team_alias", NULL};
 
 const lh_rtype lh_res_team = {

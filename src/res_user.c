@@ -153,16 +153,6 @@ from_row(const cJSON *row, const cJSON *ref)
 
 /* ---- request bodies ---- */
 
-static char *
-print_body(cJSON *b)
-{
-	char *s = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	if (s == NULL)
-		abort();
-	return s;
-}
-
 char *lh_user_create_body(const cJSON *after, const char *user_id);
 char *lh_user_update_body(const char *user_id, const cJSON *before, const cJSON *after,
     int *nchanged);
@@ -186,7 +176,7 @@ lh_user_create_body(const cJSON *after, const char *user_id)
 			lh_rtype_put_api(&lh_res_user, b, *k, v);
 	}
 	lh_jput(b, "auto_create_key", cJSON_CreateFalse());
-	return print_body(b);
+	return lh_jtext(b);
 }
 
 char *
@@ -210,7 +200,7 @@ lh_user_update_body(const char *user_id, const cJSON *before, const cJSON *after
 	}
 	if (nchanged)
 		*nchanged = n;
-	return print_body(b);
+	return lh_jtext(b);
 }
 
 /* ---- the operations ---- */
@@ -629,7 +619,7 @@ user_submit(lh_rop *op)
 		cJSON *b = cJSON_CreateObject(), *ids = cJSON_CreateArray();
 		cJSON_AddItemToArray(ids, cJSON_CreateString(op->id));
 		lh_jput(b, "user_ids", ids);
-		char *body = print_body(b);
+		char *body = lh_jtext(b);
 		lh_http_req req = {.method = "POST", .path = "/user/delete", .body = body,
 		    .done = on_resp, .ctx = op};
 		bool ok = lh_http_submit(op->rc->http, &req);
@@ -969,6 +959,7 @@ user_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
 	cJSON_Delete(rows);
 	return v;
 }
+
 static const char *const user_data_keys[] = {"user_id", "user_email", NULL};
 
 const lh_rtype lh_res_user = {

@@ -248,6 +248,9 @@ cJSON *lh_attr_to_api(const lh_attr *at, const cJSON *v);
 bool lh_rop_submit(lh_rctx *rc, lh_rop *op);
 /* Frees the results inside op (attrs, summary, detail, note, priv). */
 void lh_rop_clear(lh_rop *op);
+/* op's own data (op->priv): size zeroed bytes allocated on first use, freed by the
+ * type's clear hook. */
+void *lh_rop_priv(lh_rop *op, size_t size);
 /* rt's slot of rc: size zeroed bytes allocated on first use, freed by rt's ctx_free
  * (lh_rctx_clear). */
 void *lh_rctx_slot(lh_rctx *rc, const lh_rtype *rt, size_t size);
@@ -313,6 +316,7 @@ const char *lh_js(const cJSON *o, const char *k);	/* string member or NULL */
 bool lh_jnull(const cJSON *v);				/* NULL or null */
 void lh_jput(cJSON *o, const char *k, cJSON *v);	/* add or abort */
 cJSON *lh_jcopy(const cJSON *v);			/* copy (NULL -> null) */
+char *lh_jtext(cJSON *o);	/* o as compact JSON text (malloc'd); deletes o */
 /* Objects' keys sorted, compact: the spelling jsonencode produces. */
 void lh_json_sort_keys(cJSON *v);
 

@@ -184,6 +184,16 @@ lh_jcopy(const cJSON *v)
 	return c;
 }
 
+char *
+lh_jtext(cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL)
+		abort();
+	return s;
+}
+
 void
 lh_json_sort_keys(cJSON *v)
 {
@@ -268,6 +278,17 @@ lh_rop_clear(lh_rop *op)
 	free(op->note);
 	op->attrs = NULL;
 	op->summary = op->detail = op->note = NULL;
+}
+
+void *
+lh_rop_priv(lh_rop *op, size_t size)
+{
+	if (op->priv == NULL) {
+		op->priv = calloc(1, size);
+		if (op->priv == NULL)
+			abort();
+	}
+	return op->priv;
 }
 
 void *
