@@ -967,16 +967,34 @@ data_progress(lh_run *r, const lh_rec *x, const char *ev, const char *id, double
 	cJSON_Delete(idx);
 }
 
+/* s with every occurrence of secret replaced by "(sensitive value)" (arena). */
+static const char *
+redact(lh_arena *a, const char *s, const char *secret)
+{
+	if (s == NULL || secret == NULL || *secret == '\0')
+		return s;
+	char *out = lh_arena_strdup(a, "");
+	const char *p;
+	while ((p = strstr(s, secret)) != NULL) {
+		out = lh_arena_printf(a, "%s%.*s(sensitive value)", out, (int)(p - s), s);
+		s = p + strlen(secret);
+	}
+	return lh_arena_printf(a, "%s%s", out, s);
+}
+
 static void
 djob_done(lh_rop *op, void *ctx)
 {
 	djob *j = ctx;
 	lh_run *r = j->r;
 	lh_rec *x = j->rec;
+	/* a lookup value from a sensitive variable never appears in a message */
+	bool sens = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x->want_sensitive, j->key));
 	if (!op->ok) {
 		x->failed = true;
 		if (!op->cancelled)
-			lh_run_error(r, op->addr, op->summary, op->detail);
+			lh_run_error(r, op->addr, sens ? redact(r->a, op->summary, op->id) : op->summary,
+			    sens ? redact(r->a, op->detail, op->id) : op->detail);
 		return;
 	}
 	if (op->gone) {
@@ -984,8 +1002,8 @@ djob_done(lh_rop *op, void *ctx)
 		const lh_arg_range *ar = x->inst ? lh_instance_arg(x->inst, j->key) : NULL;
 		lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, ar ? ar->src : NULL, ar ? ar->start : 0,
 		    ar ? ar->end : 0, "Data source object not found",
-		    "%s: LiteLLM has no %s object with %s \"%s\".", x->addr, x->id.type, j->key,
-		    op->id);
+		    "%s: LiteLLM has no %s object with %s %s%s%s.", x->addr, x->id.type, j->key,
+		    sens ? "" : "\"", sens ? "(sensitive value)" : op->id, sens ? "" : "\"");
 		g->context = x->res ? x->res->context : NULL;
 		return;
 	}
@@ -1272,7 +1290,8 @@ lh_run_read_data(lh_run *r, lh_resource *res)
 		lh_rec *x = xs[i];
 		if (x->failed || x->have == NULL)
 			continue;
-		lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL, NULL);
+		lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL,
+		    lh_run_sensitive_paths(x->want_sensitive));
 	}
 	return ok && r->d->errors == errs;
 }
@@ -1285,7 +1304,8 @@ lh_run_store_data(lh_run *r)
 		if (!x->id.data)
 			continue;
 		if (x->refreshed && x->have != NULL) {
-			lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL, NULL);
+			lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL,
+			    lh_run_sensitive_paths(x->inst != NULL ? x->want_sensitive : x->prior_sensitive));
 			continue;
 		}
 		if (x->deferred != LH_READ_NOW)
@@ -1661,7 +1681,12 @@ lh_run_data_to_json(const lh_run *r)
 			continue;
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddItemToObject(e, "addr", cJSON_CreateString(x->addr));
-		cJSON_AddItemToObject(e, "attrs", cJSON_Duplicate(x->have, 1));
+		/* a plan file holds no secret: looked up by a sensitive value, it is read
+		 * again when the plan is applied */
+		if (x->want_sensitive != NULL && x->want_sensitive->child != NULL)
+			cJSON_AddItemToObject(e, "reread", cJSON_CreateTrue());
+		else
+			cJSON_AddItemToObject(e, "attrs", cJSON_Duplicate(x->have, 1));
 		cJSON_AddItemToArray(read, e);
 	}
 	size_t n = 0;
@@ -1686,13 +1711,21 @@ lh_run_data_from_json(lh_run *r, const cJSON *j)
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "read")) {
 		const char *addr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "addr"));
 		const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(e, "attrs");
+		bool reread = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "reread"));
 		lh_addr id;
 		const char *err = NULL;
-		if (addr == NULL || !cJSON_IsObject(attrs) || !lh_addr_parse_any(r->a, addr, &id, &err) ||
-		    !id.data)
+		if (addr == NULL || (!reread && !cJSON_IsObject(attrs)) ||
+		    !lh_addr_parse_any(r->a, addr, &id, &err) || !id.data)
 			return false;
 		lh_rec *x = lh_run_rec(r, &id, true);
 		x->res = r->cfg ? lh_config_data(r->cfg, id.type, id.name) : NULL;
+		if (reread) {
+			/* read during apply, without being shown as a "<= read" */
+			x->deferred = LH_READ_CONFIG_UNKNOWN;
+			cJSON_Delete(x->have);
+			x->have = NULL;
+			continue;
+		}
 		cJSON_Delete(x->have);
 		x->have = cJSON_Duplicate(attrs, 1);
 		x->refreshed = true;

@@ -288,3 +288,26 @@ run state rm data.litellm_user.dan
 check "state rm of a data source" "grep -q 'Removed data.litellm_user.dan' out.txt && [ \$(jq '[.resources[] | select(.mode == \"data\")] | length' terraform.tfstate) -eq 0 ]"
 run plan -detailed-exitcode
 check "after state rm: read again, No changes" "grep -q 'No changes.' out.txt && grep -q 'data.litellm_user.dan: Read complete' out.txt"
+
+# ---- 7. a lookup value from a sensitive variable: never printed, never in a plan file
+new_dir sensitive
+cat > main.tf <<'EOF'
+variable "who" {
+  type      = string
+  sensitive = true
+}
+
+data "litellm_user" "secret" {
+  user_email = var.who
+}
+
+output "uid" { value = data.litellm_user.secret.user_id }
+EOF
+TF_VAR_who=hidden-nobody@example.com "$LITEHCL" plan -no-color >out.txt 2>&1
+check "not found by a sensitive value: the value is not shown" "grep -q 'Data source object not found' out.txt && grep -q '(sensitive value)' out.txt && ! grep -q 'hidden-nobody' out.txt"
+TF_VAR_who=dan@example.com "$LITEHCL" plan -out=s.plan -no-color >out.txt 2>&1
+check "found by a sensitive value: only that argument stays sensitive" "grep -q 'uid = \"u-dan\"' out.txt && ! grep -q 'dan@example.com' out.txt"
+check "the saved plan holds no sensitive lookup value" "! grep -q 'dan@example.com' s.plan"
+TF_VAR_who=dan@example.com "$LITEHCL" apply -no-color s.plan >out.txt 2>&1
+check "apply PLANFILE reads it again" "grep -q 'data.litellm_user.secret: Read complete' out.txt && [ \"\$(dattr data.litellm_user.secret user_id)\" = u-dan ]"
+check "the state marks the lookup argument sensitive" "jq -e '.resources[] | select(.mode == \"data\") | .instances[0].sensitive_attributes == [[{\"type\":\"get_attr\",\"value\":\"user_email\"}]]' terraform.tfstate"
