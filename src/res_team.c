@@ -126,7 +126,8 @@ same_metadata(const cJSON *c, const cJSON *s)
 {
 	if (!cJSON_IsString(c) || !cJSON_IsString(s))
 		return lh_json_equal(c, s);
-	cJSON *x = cJSON_Parse(c->valuestring), *y = cJSON_Parse(s->valuestring);
+	cJSON *x = lh_cjson_parse(c->valuestring, strlen(c->valuestring), NULL);
+	cJSON *y = lh_cjson_parse(s->valuestring, strlen(s->valuestring), NULL);
 	bool eq = false;
 	if (cJSON_IsObject(x) && cJSON_IsObject(y)) {
 		for (const char *const *k = server_keys; *k; k++)

@@ -233,13 +233,13 @@ lh_metadata_state(const cJSON *s)
 	if (cJSON_IsObject(s))
 		obj = lh_jcopy(s);
 	else if (cJSON_IsString(s))	/* defensively: JSON held as a string */
-		obj = cJSON_Parse(s->valuestring);
+		obj = lh_cjson_parse(s->valuestring, strlen(s->valuestring), NULL);
 	if (obj == NULL || !cJSON_IsObject(obj)) {
 		cJSON_Delete(obj);
 		return cJSON_CreateNull();
 	}
 	lh_json_sort_keys(obj);
-	char *t = cJSON_PrintUnformatted(obj);
+	char *t = lh_cjson_print(obj);	/* numbers exactly */
 	cJSON_Delete(obj);
 	cJSON *v = cJSON_CreateString(t ? t : "{}");
 	free(t);
@@ -536,7 +536,9 @@ lh_same_json_text(const cJSON *c, const cJSON *s)
 {
 	if (!cJSON_IsString(c) || !cJSON_IsString(s))
 		return lh_json_equal(c, s);
-	cJSON *a = cJSON_Parse(c->valuestring), *b = cJSON_Parse(s->valuestring);
+	/* numbers exactly: an id 12345678901234567890 is not ...891 */
+	cJSON *a = lh_cjson_parse(c->valuestring, strlen(c->valuestring), NULL);
+	cJSON *b = lh_cjson_parse(s->valuestring, strlen(s->valuestring), NULL);
 	bool eq = a != NULL && b != NULL && lh_json_equal(a, b);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
@@ -618,12 +620,38 @@ lh_api_whole(const cJSON *v)
 	return cJSON_CreateRaw(buf);
 }
 
+/* Number nodes of j that carry an exact text (lh_cjson_parse) become raw nodes holding
+ * it, so that a request body prints 12345678901234567890, not 1.2345678901234567e+19. */
+static void
+exact_numbers(cJSON *j)
+{
+	for (cJSON *c = j != NULL ? j->child : NULL; c != NULL; c = c->next) {
+		if (cJSON_IsNumber(c) && c->valuestring != NULL) {
+			lh_arena *a = lh_arena_new();
+			cJSON *r = cJSON_CreateRaw(lh_cjson_number_text(a, c));
+			lh_arena_free(a);
+			if (r == NULL)
+				abort();
+			if (c->string != NULL)
+				r->string = lh_xstrdup(c->string);	/* the member's name */
+			if (!cJSON_ReplaceItemViaPointer(j, c, r))
+				abort();
+			c = r;
+		} else {
+			exact_numbers(c);
+		}
+	}
+}
+
 cJSON *
 lh_api_json_object(const cJSON *v)
 {
-	cJSON *obj = cJSON_IsString(v) ? cJSON_Parse(v->valuestring) : NULL;
-	if (obj != NULL && cJSON_IsObject(obj))
+	cJSON *obj = cJSON_IsString(v) ?
+	    lh_cjson_parse(v->valuestring, strlen(v->valuestring), NULL) : NULL;
+	if (obj != NULL && cJSON_IsObject(obj)) {
+		exact_numbers(obj);
 		return obj;
+	}
 	cJSON_Delete(obj);
 	return cJSON_CreateObject();
 }

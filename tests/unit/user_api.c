@@ -84,6 +84,29 @@ main(void)
 	free(body);
 	cJSON_Delete(big);
 
+	/* metadata numbers exactly: sent, compared and recorded as written */
+	cJSON *md = cJSON_CreateObject();
+	cJSON_AddStringToObject(md, "user_email", "a@x.com");
+	cJSON_AddStringToObject(md, "metadata", "{\"id\":12345678901234567890,\"n\":[1,0.1]}");
+	body = lh_user_create_body(md, "id-4");
+	check("create-body-metadata-exact", strstr(body, "\"metadata\":{\"id\":12345678901234567890,") != NULL,
+	    body);
+	free(body);
+	cJSON *m1 = cJSON_CreateString("{\"id\":12345678901234567890}");
+	cJSON *m2 = cJSON_CreateString("{\"id\":12345678901234567891}");
+	cJSON *m3 = cJSON_CreateString("{ \"id\": 12345678901234567890.0 }");
+	check("metadata-compare-exact", !same("metadata", m1, m2) && same("metadata", m1, m3), NULL);
+	cJSON *srow = lh_cjson_parse("{\"user_id\":\"id-5\",\"metadata\":{\"id\":12345678901234567890}}", 57, NULL);
+	cJSON *sst = lh_user_from_api(srow, NULL);
+	const char *mt = cJSON_GetStringValue(cJSON_GetObjectItem(sst, "metadata"));
+	check("metadata-state-exact", mt != NULL && strcmp(mt, "{\"id\":12345678901234567890}") == 0, mt);
+	cJSON_Delete(md);
+	cJSON_Delete(m1);
+	cJSON_Delete(m2);
+	cJSON_Delete(m3);
+	cJSON_Delete(srow);
+	cJSON_Delete(sst);
+
 	cJSON *row = cJSON_Parse("{\"user_id\":\"id-1\",\"user_email\":\"A@X.com\","
 	    "\"user_role\":\"proxy_admin\",\"max_budget\":null,\"budget_duration\":\"30d\","
 	    "\"models\":[\"m\"],\"metadata\":{\"a\":2,\"b\":1},\"tpm_limit\":5,"
