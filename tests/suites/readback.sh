@@ -352,3 +352,33 @@ ti=$(route GET /team/info)
 [ $rc -eq 0 ] && [ "$ti" -eq 9 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "3 team metadata updates: a fresh read each to merge the server's keys ($ti /team/info)" ||
 	fail "3 team metadata updates: a fresh read each to merge the server's keys" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head)"
+
+# ---- members on a server without the user_ids filter: each user checked with /user/info ----
+new_dir members_nofilter
+cat >main.tf <<'EOF'
+resource "litellm_team" "t" {
+  team_alias = "rb-nofilter"
+}
+resource "litellm_user" "u" {
+  count      = 5
+  user_email = "n${count.index}@members-nofilter.test"
+}
+resource "litellm_team_member" "m" {
+  count   = 5
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.u[count.index].user_id
+  role    = "user"
+}
+EOF
+curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"status","status":404,"count":0}' "$EMU_URL/__emu/faults" >/dev/null
+stats_reset
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
+rc=$?
+emu_admin faults/clear '{}'
+# 5 user confirmations and 5 member checks, one /user/info each (each kind tries the list once)
+if [ $rc -eq 0 ] && [ "$(route GET /user/info)" -eq 10 ] && [ "$(route GET /user/list)" -le 2 ] &&
+    [ "$(route GET /team/info)" -eq 2 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1; then
+	ok "memberships without the user_ids filter: users checked one by one"
+else
+	fail "memberships without the user_ids filter: users checked one by one" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head)"
+fi
