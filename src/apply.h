@@ -44,7 +44,9 @@ typedef struct lh_rec {
 	cJSON *want_unknown;		/* {arg:true} (owned), or NULL */
 	cJSON *want_sensitive;		/* {arg:true} for sensitive arguments (owned), or NULL */
 	cJSON *prior_sensitive;		/* {attr:true} sensitive in the state (owned), or NULL */
-	cJSON *prior;			/* state attributes before refresh (owned), or NULL */
+	cJSON *prior;			/* state attributes before refresh (borrowed from the
+					 * state when prior_borrowed, else owned), or NULL */
+	bool prior_borrowed;		/* prior is the state's tree (valid until it closes) */
 	cJSON *have;			/* after refresh / import read (owned), or NULL */
 	bool refreshed;			/* have is the server's view */
 	bool in_state;			/* the state holds it (before the run) */

@@ -19,6 +19,14 @@ xcalloc(size_t n, size_t sz)
 	return p;
 }
 
+/* Shrinks an array; keeps it when realloc fails or n is 0. */
+static void *
+realloc_or_keep(void *p, size_t n)
+{
+	void *q = n ? realloc(p, n) : NULL;
+	return q ? q : p;
+}
+
 static cJSON *
 dup(const cJSON *v)
 {
@@ -351,8 +359,44 @@ init_change(lh_change *c, const lh_plan_slot *s, size_t i)
 	c->moved_from = s->moved_from;
 }
 
+/* x and y hold the same attributes in the same order with equal values. */
+static bool
+same_layout(const cJSON *x, const cJSON *y)
+{
+	const cJSON *a = x->child, *b = y->child;
+	for (; a != NULL && b != NULL; a = a->next, b = b->next)
+		if (a->string == NULL || b->string == NULL || strcmp(a->string, b->string) != 0 ||
+		    (a->type & 0xff) != (b->type & 0xff) || !lh_json_equal(a, b))
+			return false;
+	return a == NULL && b == NULL;
+}
+
+/* The change's before: base itself when sharing, else a copy. */
+static cJSON *
+before_of(lh_change *c, const cJSON *base, bool share)
+{
+	if (!share)
+		return dup(base);
+	c->shared |= LH_CH_BEFORE_BORROWED;
+	return (cJSON *)base;
+}
+
+static lh_plan *plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share);
+
 lh_plan *
 lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
+{
+	return plan_make(mode, slots, n, false);
+}
+
+lh_plan *
+lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
+{
+	return plan_make(mode, slots, n, true);
+}
+
+static lh_plan *
+plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 {
 	lh_plan *p = xcalloc(1, sizeof *p);
 	p->mode = mode;
@@ -367,11 +411,15 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 		    (mode == LH_PLAN_REFRESH_ONLY || relevant_drift(s))) {
 			lh_change *d = &p->drift[p->ndrift++];
 			init_change(d, s, i);
-			d->before = dup(s->prior);
+			d->before = before_of(d, s->prior, share);
 			cJSON_Delete(d->after_sensitive);
 			d->after_sensitive = dup(d->before_sensitive);
 			if (s->have == NULL) {
 				d->action = LH_ACT_DELETE;
+			} else if (share) {
+				d->action = LH_ACT_UPDATE;
+				d->after = (cJSON *)s->have;
+				d->shared |= LH_CH_AFTER_BORROWED;
 			} else {
 				d->action = LH_ACT_UPDATE;
 				d->after = dup(s->have);
@@ -390,7 +438,7 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 				continue;
 			}
 			c->action = LH_ACT_DELETE;
-			c->before = dup(base);
+			c->before = before_of(c, base, share);
 			p->n++;
 			continue;
 		}
@@ -400,23 +448,34 @@ lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 		}
 		if (s->want == NULL && s->forget) {
 			c->action = LH_ACT_FORGET;
-			c->before = dup(base);
+			c->before = before_of(c, base, share);
 		} else if (s->want == NULL) {
 			c->action = LH_ACT_DELETE;
 			c->reason = s->gone_reason ? s->gone_reason : LH_REASON_NO_RESOURCE_CONFIG;
-			c->before = dup(base);
+			c->before = before_of(c, base, share);
 		} else if (base == NULL) {
 			c->action = LH_ACT_CREATE;
 			c->recreated = s->prior != NULL && s->refreshed;
 			plan_create(s, c);
 		} else {
-			c->before = dup(base);
+			c->before = before_of(c, base, share);
 			if (s->import_id != NULL && s->prior == NULL)
 				c->import_id = s->import_id;
 			plan_update(s, base, c);
+			if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
+			    same_layout(c->after, c->before)) {
+				cJSON_Delete(c->after);
+				c->after = c->before;
+				c->shared |= LH_CH_AFTER_BORROWED;
+			}
 		}
 		p->n++;
 	}
+	/* the arrays were sized for every slot */
+	if (p->n < n)
+		p->changes = realloc_or_keep(p->changes, p->n * sizeof *p->changes);
+	if (p->ndrift < n)
+		p->drift = realloc_or_keep(p->drift, p->ndrift * sizeof *p->drift);
 	qsort(p->changes, p->n, sizeof *p->changes, change_cmp);
 	qsort(p->drift, p->ndrift, sizeof *p->drift, change_cmp);
 	for (size_t i = 0; i < p->n; i++) {
@@ -518,8 +577,10 @@ static void
 free_change(lh_change *c)
 {
 	cJSON_Delete(c->index);
-	cJSON_Delete(c->before);
-	cJSON_Delete(c->after);
+	if (!(c->shared & LH_CH_AFTER_BORROWED))
+		cJSON_Delete(c->after);
+	if (!(c->shared & LH_CH_BEFORE_BORROWED))
+		cJSON_Delete(c->before);
 	cJSON_Delete(c->after_unknown);
 	cJSON_Delete(c->before_sensitive);
 	cJSON_Delete(c->after_sensitive);

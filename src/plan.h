@@ -96,7 +96,14 @@ typedef struct lh_change {
 				 * its configuration is not known yet (1) or what it depends on
 				 * has changes pending (2); action is LH_ACT_NOOP, before NULL,
 				 * after its known arguments */
+	unsigned shared;	/* LH_CH_*: what the change does not own (lh_plan_make_shared) */
 } lh_change;
+
+enum {
+	LH_CH_BEFORE_BORROWED = 1,	/* before is the slot's have/prior, not a copy */
+	LH_CH_AFTER_BORROWED = 2,	/* after is the slot's have (drift) or before (a
+					 * no-op whose planned object is the prior one) */
+};
 
 /* A change to a root output value. */
 typedef struct lh_output_change {
@@ -132,6 +139,13 @@ typedef struct lh_plan {
 /* Computes the plan for slots[0..n).  Returns a plan the caller frees with
  * lh_plan_free.  Never fails (out of memory aborts). */
 lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
+/* As lh_plan_make, but the changes borrow the slots' prior and have objects as their
+ * before (and a drift's after) instead of copying them, and a no-op whose planned
+ * object equals its before (same attributes in the same order) uses before as its
+ * after: the plan of 100,000 unchanged users holds no copy of them.  The slots'
+ * prior and have must outlive the plan and stay unchanged; nobody may modify or free
+ * a change's before or after (lh_change.shared says which are borrowed). */
+lh_plan *lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
 /* Adds an output change (takes ownership of before/after); call before lh_plan_finish. */
 void lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
     bool after_unknown, bool sensitive);

@@ -93,7 +93,8 @@ lh_run_free(lh_run *r)
 		cJSON_Delete(x->sens_digest);
 		cJSON_Delete(x->want_sensitive);
 		cJSON_Delete(x->prior_sensitive);
-		cJSON_Delete(x->prior);
+		if (!x->prior_borrowed)
+			cJSON_Delete(x->prior);
 		cJSON_Delete(x->have);
 		cJSON_Delete(x->planned);
 		cJSON_Delete(x->planned_unknown);
@@ -535,7 +536,9 @@ lh_refresh(lh_run *r)
 		}
 		lh_rec *rec = lh_run_rec(r, &si->addr, true);
 		rec->in_state = true;
-		rec->prior = cJSON_Duplicate(si->attributes, 1);
+		/* not a copy: the state keeps the tree until it closes (state.h) */
+		rec->prior = si->attributes;
+		rec->prior_borrowed = true;
 		rec->prior_sensitive = lh_run_sensitive_set(si->sensitive_attributes);
 		if (si->addr.data) {
 			/* a data source is read when the plan reaches it (lh_run_plan) */
@@ -1468,7 +1471,7 @@ lh_run_plan(lh_run *r)
 		free(idxs);
 		return false;
 	}
-	r->plan = lh_plan_make(r->o.mode, r->slots, r->nslots);
+	r->plan = lh_plan_make_shared(r->o.mode, r->slots, r->nslots);
 	/* objects that die with what they refer to (memberships of a replaced team or
 	 * user) are replaced with it; repeated while that adds replacements */
 	for (int round = 0; round < 8 && r->o.mode == LH_PLAN_NORMAL; round++) {
@@ -1508,7 +1511,7 @@ lh_run_plan(lh_run *r)
 		if (!again)
 			break;
 		lh_plan_free(r->plan);
-		r->plan = lh_plan_make(r->o.mode, r->slots, r->nslots);
+		r->plan = lh_plan_make_shared(r->o.mode, r->slots, r->nslots);
 	}
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);

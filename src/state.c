@@ -464,6 +464,9 @@ struct lh_state {
 	bool sorted_ok;
 	grp **gslots;		/* open-addressing hash of the resources (NULL empty) */
 	size_t ngslots, ngrp;
+	cJSON **graves;		/* attributes of replaced or removed instances, kept
+				 * until close (state.h: borrowed trees stay valid) */
+	size_t ngraves, capgraves;
 
 	cJSON *outputs;		/* object name -> {value, type, sensitive?} */
 	cJSON *extra_resources;	/* array: resources kept verbatim (modules, data ...) */
@@ -634,6 +637,25 @@ inst_free(inst *in)
 	free(in);
 }
 
+/* Keeps a replaced attributes tree until the state closes. */
+static void
+bury(lh_state *st, cJSON *attrs)
+{
+	if (attrs == NULL)
+		return;
+	if (st->ngraves == st->capgraves) {
+		size_t nc = st->capgraves ? st->capgraves * 2 : 64;
+		cJSON **g = realloc(st->graves, nc * sizeof *g);
+		if (g == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		st->graves = g;
+		st->capgraves = nc;
+	}
+	st->graves[st->ngraves++] = attrs;
+}
+
 /* Sets in's provider: the group's string when equal (or when the group has none yet). */
 static void
 inst_set_provider(inst *in, const char *provider)
@@ -703,6 +725,8 @@ del_inst(lh_state *st, inst *in)
 		i = j;
 	}
 	st->sorted_ok = false;
+	bury(st, in->pub.attributes);
+	in->pub.attributes = NULL;
 	inst_free(in);
 }
 
@@ -1674,6 +1698,9 @@ lh_state_close(lh_state *st)
 	release(st);
 	lh_store_free(st->store);
 	free_contents(st);
+	for (size_t i = 0; i < st->ngraves; i++)
+		cJSON_Delete(st->graves[i]);
+	free(st->graves);
 	cJSON_Delete(st->outputs);
 	cJSON_Delete(st->extra_resources);
 	cJSON_Delete(st->check_results);
@@ -2319,7 +2346,7 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 			cJSON_Delete(in->extra);
 			in->extra = NULL;
 		}
-		cJSON_Delete(in->pub.attributes);
+		bury(st, in->pub.attributes);
 		cJSON_Delete(in->pub.dependencies);
 		cJSON_Delete(in->pub.sensitive_attributes);
 	} else {

@@ -22,8 +22,10 @@
  *   last line is ignored.
  *
  * Memory: the state owns every cJSON it holds and every string of every lh_addr it
- * hands out; pointers returned are borrowed and valid until the instance is replaced or
- * removed, or the state is closed. */
+ * hands out; pointers returned are borrowed.  An instance's attributes object stays
+ * valid (unchanged) until the state is closed, even after the instance is replaced or
+ * removed (a run's records refer to the state's trees instead of copying them); other
+ * pointers are valid until the instance is replaced or removed, or the state closed. */
 #ifndef LH_STATE_H
 #define LH_STATE_H
 #include <stdbool.h>
