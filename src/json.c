@@ -6,6 +6,7 @@
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -809,4 +810,76 @@ lh_cjson_print(const struct cJSON *j)
 	char *s = c ? cJSON_PrintUnformatted(c) : NULL;
 	cJSON_Delete(c);
 	return s;
+}
+
+/* ---- shared keys ---- */
+
+#define INTERN_MAX_LEN 48
+#define INTERN_MAX 4096
+#define INTERN_SLOTS (INTERN_MAX * 2)
+
+static const char *intern_slots[INTERN_SLOTS];
+static size_t intern_count;
+static char *intern_block;	/* current block of key bytes (blocks are never freed) */
+static size_t intern_left;
+
+static const char *intern_upto(const char *s, size_t limit);
+
+const char *
+lh_intern(const char *s)
+{
+	return intern_upto(s, INTERN_MAX);
+}
+
+const char *
+lh_intern_value_key(const char *s)
+{
+	return intern_upto(s, INTERN_MAX / 2);
+}
+
+static const char *
+intern_upto(const char *s, size_t limit)
+{
+	size_t n = strlen(s);
+	if (n > INTERN_MAX_LEN)
+		return NULL;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	size_t j = (size_t)h & (INTERN_SLOTS - 1);
+	for (; intern_slots[j] != NULL; j = (j + 1) & (INTERN_SLOTS - 1))
+		if (strcmp(intern_slots[j], s) == 0)
+			return intern_slots[j];
+	if (intern_count >= limit)
+		return NULL;
+	if (intern_left < n + 1) {
+		intern_block = malloc(16384);
+		if (intern_block == NULL)
+			return NULL;
+		intern_left = 16384;
+	}
+	char *p = intern_block;
+	memcpy(p, s, n + 1);
+	intern_block += n + 1;
+	intern_left -= n + 1;
+	intern_slots[j] = p;
+	intern_count++;
+	return p;
+}
+
+void
+lh_cjson_intern_keys(cJSON *j)
+{
+	for (cJSON *c = j ? j->child : NULL; c != NULL; c = c->next) {
+		if (c->string != NULL && !(c->type & cJSON_StringIsConst)) {
+			const char *k = lh_intern(c->string);
+			if (k != NULL) {
+				cJSON_free(c->string);
+				c->string = (char *)k;
+				c->type |= cJSON_StringIsConst;
+			}
+		}
+		if (c->child != NULL)
+			lh_cjson_intern_keys(c);
+	}
 }

@@ -198,7 +198,8 @@ unknown_in(const cJSON *o, const char *k)
 static void
 put(cJSON *o, const char *k, cJSON *v)
 {
-	if (!cJSON_AddItemToObject(o, k, v)) {
+	const char *ik = lh_intern(k);	/* the name shared, not copied (json.c) */
+	if (!(ik != NULL ? cJSON_AddItemToObjectCS(o, ik, v) : cJSON_AddItemToObject(o, k, v))) {
 		fputs("litehcl: out of memory\n", stderr);
 		abort();
 	}

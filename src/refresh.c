@@ -361,6 +361,7 @@ rjob_done(lh_rop *op, void *ctx)
 	if (op->gone) {
 		j->rec->have = NULL;
 	} else {
+		lh_cjson_intern_keys(op->attrs);	/* shares the names with the state's */
 		j->rec->have = op->attrs;
 		op->attrs = NULL;
 	}
@@ -772,7 +773,10 @@ want_of(lh_rec *x)
 			continue;
 		const char *err = NULL;
 		cJSON *j = lh_val_to_cjson(v, &err);
-		if (j != NULL)
+		const char *ik = lh_intern(k);
+		if (j != NULL && ik != NULL)
+			cJSON_AddItemToObjectCS(x->want, ik, j);
+		else if (j != NULL)
 			cJSON_AddItemToObject(x->want, k, j);
 	}
 }

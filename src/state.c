@@ -1018,6 +1018,7 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 	}
 	inst *in = new_inst(st, &a, provider);
 	in->pub.attributes = cJSON_DetachItemViaPointer(ij, attrs);
+	lh_cjson_intern_keys(in->pub.attributes);	/* one copy of each name */
 	in->pub.sensitive_attributes = sens ? cJSON_DetachItemViaPointer(ij, sens) : cJSON_CreateArray();
 	in->pub.dependencies = deps ? cJSON_DetachItemViaPointer(ij, deps) : cJSON_CreateArray();
 	cJSON_DeleteItemFromObjectCaseSensitive(ij, "index_key");
@@ -2356,6 +2357,7 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 		in = new_inst(st, addr, prov);
 		add_inst(st, in);
 	}
+	lh_cjson_intern_keys(attributes);
 	in->pub.attributes = attributes;
 	in->pub.dependencies = dependencies;
 	in->pub.sensitive_attributes = sensitive;

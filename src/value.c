@@ -124,24 +124,57 @@ newval(lh_arena *a, const lh_type *t, unsigned flags)
 	return v;
 }
 
+/* Values are never changed once made (every operation makes a new one), so the
+ * nulls and unknowns of the primitive types and the two bools are shared: a
+ * configuration of 100,000 instances makes millions of them. */
+static lh_value shared_vals[] = {
+	{.type = &lh_type_dynamic, .flags = LH_VF_NULL},
+	{.type = &lh_type_string, .flags = LH_VF_NULL},
+	{.type = &lh_type_number, .flags = LH_VF_NULL},
+	{.type = &lh_type_bool, .flags = LH_VF_NULL},
+	{.type = &lh_type_dynamic, .flags = LH_VF_UNKNOWN},
+	{.type = &lh_type_string, .flags = LH_VF_UNKNOWN},
+	{.type = &lh_type_number, .flags = LH_VF_UNKNOWN},
+	{.type = &lh_type_bool, .flags = LH_VF_UNKNOWN},
+	{.type = &lh_type_bool, .u.b = false},
+	{.type = &lh_type_bool, .u.b = true},
+};
+
+/* The shared value of primitive type t with flags, or NULL. */
+static lh_value *
+shared_val(const lh_type *t, unsigned flags)
+{
+	size_t base = flags == LH_VF_NULL ? 0 : 4;
+	if (t == &lh_type_dynamic)
+		return &shared_vals[base];
+	if (t == &lh_type_string)
+		return &shared_vals[base + 1];
+	if (t == &lh_type_number)
+		return &shared_vals[base + 2];
+	if (t == &lh_type_bool)
+		return &shared_vals[base + 3];
+	return NULL;
+}
+
 lh_value *
 lh_val_null(lh_arena *a, const lh_type *t)
 {
-	return newval(a, t ? t : &lh_type_dynamic, LH_VF_NULL);
+	lh_value *v = shared_val(t ? t : &lh_type_dynamic, LH_VF_NULL);
+	return v ? v : newval(a, t, LH_VF_NULL);
 }
 
 lh_value *
 lh_val_unknown(lh_arena *a, const lh_type *t)
 {
-	return newval(a, t ? t : &lh_type_dynamic, LH_VF_UNKNOWN);
+	lh_value *v = shared_val(t ? t : &lh_type_dynamic, LH_VF_UNKNOWN);
+	return v ? v : newval(a, t, LH_VF_UNKNOWN);
 }
 
 lh_value *
 lh_val_bool(lh_arena *a, bool b)
 {
-	lh_value *v = newval(a, &lh_type_bool, 0);
-	v->u.b = b;
-	return v;
+	(void)a;
+	return &shared_vals[b ? 9 : 8];
 }
 
 lh_value *
@@ -401,23 +434,50 @@ kv_cmp(const void *p, const void *q)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+#define SHARE_KEYS_MAX 64	/* objects up to this many keys share them (lh_intern) */
+
 /* Sorts keys bytewise (NFC-normalized, as cty does attribute names); returns the count
- * left after dropping duplicates, keeping the last one given. */
+ * left after dropping duplicates, keeping the last one given.  Keys already in strictly
+ * increasing order (the usual case: a schema's names, a map being rebuilt) are copied
+ * without sorting; the sort's scratch space is not taken from the arena. */
 static size_t
 sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
     const char ***okeys, lh_value ***ovals)
 {
-	kv *tmp = lh_arena_alloc(a, (n ? n : 1) * sizeof *tmp);
+	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
+	*ovals = lh_arena_alloc(a, (n ? n : 1) * sizeof **ovals);
+	bool sorted = true;
+	for (size_t i = 0; i < n && sorted; i++) {
+		size_t kl = strlen(keys[i]);
+		if (lh_str_needs_nfc(keys[i], kl) || (i > 0 && strcmp(keys[i - 1], keys[i]) >= 0))
+			sorted = false;
+	}
+	/* the keys of small objects (attribute names, mostly) are shared, not copied */
+	bool share = n <= SHARE_KEYS_MAX;
+	if (sorted) {
+		for (size_t i = 0; i < n; i++) {
+			const char *k = share ? lh_intern_value_key(keys[i]) : NULL;
+			(*okeys)[i] = k ? k : lh_arena_strdup(a, keys[i]);
+			(*ovals)[i] = vals[i];
+		}
+		return n;
+	}
+	kv small[32];
+	kv *tmp = n <= 32 ? small : malloc(n * sizeof *tmp);
+	if (tmp == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t kl = strlen(keys[i]);
-		tmp[i].k = lh_str_needs_nfc(keys[i], kl) ? lh_str_nfc(a, keys[i], kl, &kl) :
+		const char *k = share && !lh_str_needs_nfc(keys[i], kl) ?
+		    lh_intern_value_key(keys[i]) : NULL;
+		tmp[i].k = k ? k : lh_str_needs_nfc(keys[i], kl) ? lh_str_nfc(a, keys[i], kl, &kl) :
 		    lh_arena_strdup(a, keys[i]);
 		tmp[i].v = vals[i];
 		tmp[i].idx = i;
 	}
 	qsort(tmp, n, sizeof *tmp, kv_cmp);
-	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
-	*ovals = lh_arena_alloc(a, (n ? n : 1) * sizeof **ovals);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (m > 0 && strcmp((*okeys)[m - 1], tmp[i].k) == 0) {
@@ -427,6 +487,8 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 		(*okeys)[m] = tmp[i].k;
 		(*ovals)[m++] = tmp[i].v;
 	}
+	if (tmp != small)
+		free(tmp);
 	return m;
 }
 

@@ -272,4 +272,18 @@ const char *lh_cjson_number_text(lh_arena *a, const struct cJSON *j);
 /* cJSON_PrintUnformatted with exact numbers (malloc'd; NULL when out of memory). */
 char *lh_cjson_print(const struct cJSON *j);
 
+/* Shared object keys (json.c).  A state holds the same attribute names in every
+ * instance, and a run holds several trees per instance: their keys are stored once
+ * (process lifetime) and marked cJSON_StringIsConst, which cJSON_Duplicate shares and
+ * cJSON_Delete leaves alone.  lh_cjson_intern_keys does it for every key in j (deeply);
+ * keys longer than 48 bytes, and any once 4,096 distinct keys are held, stay as they
+ * are.  lh_intern returns the shared copy of s, or NULL when it is not kept.  Use from
+ * the main thread. */
+const char *lh_intern(const char *s);
+void lh_cjson_intern_keys(struct cJSON *j);
+/* As lh_intern, for the keys of small objects (value.c): these may take at most half of
+ * the table, so that data with many distinct small objects cannot crowd out the
+ * attribute names of states. */
+const char *lh_intern_value_key(const char *s);
+
 #endif
