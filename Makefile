@@ -126,6 +126,7 @@ bench: bench-parse
 	sh tests/bench/teams.sh
 	sh tests/bench/emu.sh
 	sh tests/bench/terraform_peer.sh
+	sh tests/bench/scale.sh
 
 bench-parse: all
 	sh tests/bench/parse.sh

@@ -47,7 +47,10 @@ typedef struct lh_rec {
 	cJSON *prior;			/* state attributes before refresh (borrowed from the
 					 * state when prior_borrowed, else owned), or NULL */
 	bool prior_borrowed;		/* prior is the state's tree (valid until it closes) */
-	cJSON *have;			/* after refresh / import read (owned), or NULL */
+	cJSON *have;			/* after refresh / import read (owned unless
+					 * have_borrowed), or NULL */
+	bool have_borrowed;		/* have is prior (the server's view equals it, or
+					 * no refresh): not a copy */
 	bool refreshed;			/* have is the server's view */
 	bool in_state;			/* the state holds it (before the run) */
 	const char *import_id;		/* from an import block (not yet in state) */

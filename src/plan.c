@@ -360,9 +360,8 @@ init_change(lh_change *c, const lh_plan_slot *s, size_t i)
 	c->moved_from = s->moved_from;
 }
 
-/* x and y hold the same attributes in the same order with equal values. */
-static bool
-same_layout(const cJSON *x, const cJSON *y)
+bool
+lh_json_identical(const cJSON *x, const cJSON *y)
 {
 	const cJSON *a = x->child, *b = y->child;
 	for (; a != NULL && b != NULL; a = a->next, b = b->next)
@@ -464,7 +463,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 				c->import_id = s->import_id;
 			plan_update(s, base, c);
 			if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
-			    same_layout(c->after, c->before)) {
+			    lh_json_identical(c->after, c->before)) {
 				cJSON_Delete(c->after);
 				c->after = c->before;
 				c->shared |= LH_CH_AFTER_BORROWED;

@@ -145,6 +145,9 @@ lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
  * after: the plan of 100,000 unchanged users holds no copy of them.  The slots'
  * prior and have must outlive the plan and stay unchanged; nobody may modify or free
  * a change's before or after (lh_change.shared says which are borrowed). */
+/* True when x and y hold the same attributes in the same order with equal values
+ * (lh_json_equal): one can stand for the other, in the state file too. */
+bool lh_json_identical(const cJSON *x, const cJSON *y);
 lh_plan *lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
 /* Adds an output change (takes ownership of before/after); call before lh_plan_finish. */
 void lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,

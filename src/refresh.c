@@ -95,7 +95,8 @@ lh_run_free(lh_run *r)
 		cJSON_Delete(x->prior_sensitive);
 		if (!x->prior_borrowed)
 			cJSON_Delete(x->prior);
-		cJSON_Delete(x->have);
+		if (!x->have_borrowed)
+			cJSON_Delete(x->have);
 		cJSON_Delete(x->planned);
 		cJSON_Delete(x->planned_unknown);
 	}
@@ -362,8 +363,16 @@ rjob_done(lh_rop *op, void *ctx)
 		j->rec->have = NULL;
 	} else {
 		lh_cjson_intern_keys(op->attrs);	/* shares the names with the state's */
-		j->rec->have = op->attrs;
-		op->attrs = NULL;
+		if (j->rec->prior != NULL && lh_json_identical(op->attrs, j->rec->prior)) {
+			/* unchanged on the server (the usual case): the state's tree serves */
+			j->rec->have = j->rec->prior;
+			j->rec->have_borrowed = true;
+			cJSON_Delete(op->attrs);
+			op->attrs = NULL;
+		} else {
+			j->rec->have = op->attrs;
+			op->attrs = NULL;
+		}
 	}
 }
 
@@ -556,7 +565,8 @@ lh_refresh(lh_run *r)
 		const char *id = state_id(rt, si->attributes);
 		/* a forgotten object is not read (Terraform does not refresh it either) */
 		if (!r->o.refresh || id == NULL || rec->forget) {
-			rec->have = cJSON_Duplicate(si->attributes, 1);
+			rec->have = rec->prior;		/* the state's tree, not a copy */
+			rec->have_borrowed = true;
 			continue;
 		}
 		rjob *j = &js[nj++];
