@@ -3813,13 +3813,24 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 	 * known yet: check the body once instead of failing (plan expands it for real). */
 	bool saved_vo = p->validate_only;
 	p->validate_only = true;
+	/* The instances are checked, then dropped: their values live in a scratch arena
+	 * freed below (plan expands again with the run's values), so that validating
+	 * 100,000 instances does not hold them for the rest of the run.  What expanding
+	 * keeps for later (each block's argument table, check_resource_body) is made in
+	 * cfg->a first; caches filled meanwhile (resource-dependent locals, resource
+	 * values) are tied to p->epoch, which moves on after. */
+	lh_arena *keep = cfg->a, *scratch = lh_arena_new();
 	for (size_t i = 0; i < cfg->nresources; i++) {
+		lh_resource *r = cfg->resources[i];
+		check_resource_body(cfg, r, &p->rp[find_res_idx(cfg, r->addr)], d);
 		size_t n = 0;
-		lh_instance **in = lh_config_expand(cfg, cfg->resources[i], NULL, NULL, d, &n);
+		cfg->a = scratch;
+		lh_instance **in = lh_config_expand(cfg, r, NULL, NULL, d, &n);
+		cfg->a = keep;
 		if (n == 0)
 			continue;
 		if (nall + n > cap) {
-			all = lh_arena_grow(cfg->a, all, nall, nall + n, sizeof *all);
+			all = lh_arena_grow(scratch, all, nall, nall + n, sizeof *all);
 			cap = nall < 4 ? 8 : nall * 2;
 			while (cap < nall + n)
 				cap *= 2;
@@ -3828,7 +3839,11 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 		nall += n;
 	}
 	p->validate_only = saved_vo;
+	cfg->a = scratch;
 	check_types(cfg, all, nall, d);
+	cfg->a = keep;
+	lh_arena_free(scratch);
+	p->epoch++;
 	size_t no;
 	lh_config_outputs(cfg, NULL, NULL, d, &no);
 	lh_config_checks(cfg, LH_CHECK_VALIDATE, NULL, NULL, d);
