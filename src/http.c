@@ -333,9 +333,9 @@ static void schedule_retry(lh_http *h, job *j, double delay);
 /* Queues j: at the end, or - a follow-up: urgent, or submitted by a callback for an
  * operation already under way (a read-back, a batch of confirmations, a look-up) - after
  * the follow-ups already waiting (in their order) but before every request not yet
- * started.  So an apply that
- * queued 1,000 writes confirms the first hundred while the rest are still going out,
- * instead of all confirmations waiting behind the last write. */
+ * started.  So an apply that queued 1,000 writes confirms the first hundred while the
+ * rest are still going out, instead of all confirmations waiting behind the last write,
+ * and an operation under way finishes before new ones begin. */
 static void
 enqueue(lh_http *h, job *j, bool followup)
 {
