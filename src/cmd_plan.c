@@ -137,11 +137,12 @@ progress_print(const lh_cmd_out *o, const char *addr, const char *type, const ch
 			t = "apply_start";
 			cJSON_AddStringToObject(hook, "action", strcmp(ev, "create") == 0 ? "create" :
 			    strcmp(ev, "update") == 0 ? "update" : ev[0] == 'r' ? "read" : "delete");
-			msg = verb(ev);
+			/* Terraform's JSON words a data source read as a refresh */
+			msg = ev[0] == 'r' ? "Refreshing..." : verb(ev);
 		} else if (strcmp(ev, "read_done") == 0) {
 			t = "apply_complete";
 			cJSON_AddStringToObject(hook, "action", "read");
-			snprintf(buf, sizeof buf, "Read complete after %lds", s);
+			snprintf(buf, sizeof buf, "Refresh complete after %lds", s);
 			msg = buf;
 			cJSON_AddNumberToObject(hook, "elapsed_seconds", s);
 		} else if (strstr(ev, "_errored") != NULL) {

@@ -90,6 +90,8 @@ run state show data.litellm_user.by_id
 check "state show of a data source" "grep -q '^data \"litellm_user\" \"by_id\" {' out.txt && grep -q 'user_email *= \"Carol@Example.com\"' out.txt"
 run show -json
 check "show -json: data resources with mode data" "jq -e '[.values.root_module.resources[] | select(.mode == \"data\") | .address] == [\"data.litellm_team.by_alias\",\"data.litellm_team.by_id\",\"data.litellm_user.by_email\",\"data.litellm_user.by_id\"]' out.txt"
+"$LITEHCL" plan -json >ui.json 2>out.txt
+check "plan -json: a read at plan time is Terraform's refresh hook pair" "jq -e -s '[.[] | select(.hook.resource.addr == \"data.litellm_user.by_id\") | [.type, .hook.action, .\"@message\"]] == [[\"apply_start\",\"read\",\"data.litellm_user.by_id: Refreshing...\"],[\"apply_complete\",\"read\",\"data.litellm_user.by_id: Refresh complete after 0s [id=u-carol]\"]]' ui.json"
 run plan -detailed-exitcode
 check "second plan: No changes" "[ \$? -eq 0 ] || grep -q 'No changes.' out.txt"
 run plan -detailed-exitcode
@@ -178,6 +180,8 @@ check "plan: <= read block and legend" "grep -q '^ <= data \"litellm_team\" \"de
 check "plan: known argument shown, the rest known after apply" "grep -q 'team_alias *= \"dev\"' out.txt && grep -q 'budget_reset_at *= (known after apply)' out.txt"
 check "plan: reads are not counted" grep -q 'Plan: 3 to add, 0 to change, 0 to destroy' out.txt
 check "plan: no read was sent for them" "! grep -q 'data.litellm_team.dev: Reading' out.txt"
+"$LITEHCL" plan -json >ui.json 2>out.txt
+check "plan -json: read changes with Terraform's reasons" "jq -e -s '[.[] | select(.type == \"planned_change\" and .change.action == \"read\") | [.change.resource.addr, .change.reason, .\"@message\"]] == [[\"data.litellm_team.dev\",\"read_because_dependency_pending\",\"data.litellm_team.dev: Plan to read\"],[\"data.litellm_user.erin\",\"read_because_config_unknown\",\"data.litellm_user.erin: Plan to read\"]]' ui.json"
 run plan -out=dev.plan
 "$LITEHCL" show -json dev.plan >plan.json 2>out.txt
 check "show -json PLANFILE: read changes with Terraform's reasons" "jq -e '[.resource_changes[] | select(.mode == \"data\") | [.address, .change.actions[0], .action_reason]] == [[\"data.litellm_team.dev\",\"read\",\"read_because_dependency_pending\"],[\"data.litellm_user.erin\",\"read\",\"read_because_config_unknown\"]]' plan.json"
