@@ -540,7 +540,7 @@ lh_refresh(lh_run *r)
 	for (size_t i = 0; i < nst; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
 		const lh_rtype *rt = lh_rtype_find(si->addr.type);
-		if (rt == NULL) {
+		if (rt == NULL && !si->addr.data) {
 			unsupported_type(r, &si->addr);
 			continue;
 		}

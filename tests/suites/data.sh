@@ -315,3 +315,16 @@ check "the saved plan holds no sensitive lookup value" "! grep -q 'dan@example.c
 TF_VAR_who=dan@example.com "$LITEHCL" apply -no-color s.plan >out.txt 2>&1
 check "apply PLANFILE reads it again" "grep -q 'data.litellm_user.secret: Read complete' out.txt && [ \"\$(dattr data.litellm_user.secret user_id)\" = u-dan ]"
 check "the state marks the lookup argument sensitive" "jq -e '.resources[] | select(.mode == \"data\") | .instances[0].sensitive_attributes == [[{\"type\":\"get_attr\",\"value\":\"user_email\"}]]' terraform.tfstate"
+
+# ---- 8. a state written by Terraform with a data source of another provider: loaded,
+# and dropped by the next apply as Terraform drops data sources no longer configured
+new_dir foreign
+cat > terraform.tfstate <<'EOF'
+{"version":4,"terraform_version":"1.11.4","serial":3,"lineage":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","outputs":{},"resources":[{"mode":"data","type":"terraform_remote_state","name":"known","provider":"provider[\"terraform.io/builtin/terraform\"]","instances":[{"schema_version":0,"attributes":{"backend":"local","outputs":{"value":{},"type":["object",{}]},"workspace":null},"sensitive_attributes":[]}]}],"check_results":null}
+EOF
+printf 'data "litellm_user" "dan" {\n  user_id = "u-dan"\n}\n' > main.tf
+run plan
+check "a foreign data source in the state is no error" "grep -q 'No changes.' out.txt"
+run apply -auto-approve
+run state list
+check "apply drops the foreign data source, keeps ours" "[ \"\$(cat out.txt)\" = data.litellm_user.dan ]"
