@@ -1183,6 +1183,12 @@ plan_data(lh_run *r, lh_resource *res, dpend *pd)
 			x->deferred = LH_READ_DEPENDENCY_PENDING;
 		else
 			x->deferred = LH_READ_NOW;
+		if (x->deferred != LH_READ_NOW && r->o.mode != LH_PLAN_NORMAL) {
+			/* nothing is applied after a destroy or refresh-only plan: not read,
+			 * references see what the state holds */
+			x->deferred = LH_READ_NOW;
+			continue;
+		}
 		if (x->deferred == LH_READ_NOW) {
 			now[nn++] = x;
 			continue;
@@ -1320,6 +1326,12 @@ lh_run_store_data(lh_run *r)
 		lh_rec *x = r->recs[i];
 		if (!x->id.data)
 			continue;
+		if (r->o.mode == LH_PLAN_DESTROY) {
+			/* a destroy leaves no data source behind (Terraform) */
+			if (lh_state_find(r->st, &x->id) != NULL)
+				lh_state_remove(r->st, &x->id);
+			continue;
+		}
 		if (x->refreshed && x->have != NULL) {
 			lh_state_set(r->st, &x->id, cJSON_Duplicate(x->have, 1), NULL,
 			    lh_run_sensitive_paths(x->inst != NULL ? x->want_sensitive : x->prior_sensitive));
@@ -1393,7 +1405,9 @@ lh_run_plan(lh_run *r)
 		    (nt > 0 && !res_targeted(r, res->addr, tset, ntset)) ? LH_COND_OFF :
 		    r->o.mode == LH_PLAN_REFRESH_ONLY ? LH_COND_WARN : LH_COND_ERROR);
 		if (res->data) {
-			if (r->o.mode == LH_PLAN_DESTROY || (nt > 0 && !res_targeted(r, res->addr, tset, ntset)))
+			/* a destroy reads them too (Terraform refreshes first): what is
+			 * destroyed may be keyed by their values */
+			if (nt > 0 && !res_targeted(r, res->addr, tset, ntset))
 				continue;
 			/* every data source's problem at once; what depends on a failed one
 			 * sees it unknown until the run stops below */

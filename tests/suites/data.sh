@@ -328,3 +328,23 @@ check "a foreign data source in the state is no error" "grep -q 'No changes.' ou
 run apply -auto-approve
 run state list
 check "apply drops the foreign data source, keeps ours" "[ \"\$(cat out.txt)\" = data.litellm_user.dan ]"
+
+# ---- 9. destroy reads data sources first (Terraform refreshes them): what is destroyed
+# may be keyed by their values
+new_dir destroy_keys
+cat > main.tf <<'EOF'
+data "litellm_team" "ops" {
+  team_id = "t-ops"
+}
+
+resource "litellm_team_member" "m" {
+  for_each = toset([data.litellm_team.ops.team_id])
+  team_id  = each.key
+  user_id  = "u-carol"
+  role     = "user"
+}
+EOF
+run apply -auto-approve
+check "for_each keyed by a data source: applied" grep -q 'Resources: 1 added' out.txt
+run destroy -auto-approve
+check "destroy keyed by a data source reads it and destroys" "grep -q 'data.litellm_team.ops: Read complete' out.txt && grep -q 'Destroy complete! Resources: 1 destroyed.' out.txt && [ \$(jq '.resources | length' terraform.tfstate) -eq 0 ]"
