@@ -5,17 +5,21 @@
  *   │
  *   │   on main.tf line 3, in resource "litellm_user" "dev":
  *   │    3:   user_emial = "x"
- *   │          ^~~~~~~~~~
  *   │
  *   │ An argument named "user_emial" is not expected here.
  *   ╵
- */
+ *
+ * as Terraform 1.11 prints it: the subject underlined in colour (no marker line
+ * without), the detail wrapped at the output's width (the terminal's, else 78) less
+ * the rule.  With -no-color, Terraform's plain form (print_plain). */
 #include "diag.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 void
 lh_diags_init(lh_diags *d, lh_arena *a)
@@ -186,6 +190,18 @@ detail_text(const lh_diag *g, char **owned)
 	return s;
 }
 
+/* The width Terraform lays diagnostics out for: the terminal's columns when f is one,
+ * else 78 (its default). */
+static int
+out_width(FILE *f)
+{
+	struct winsize ws;
+	int fd = fileno(f);
+	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10)
+		return ws.ws_col;
+	return 78;
+}
+
 static bool plain_mode;
 
 void
@@ -289,7 +305,7 @@ print_plain(FILE *f, const lh_diag *g)
 	char *owned;
 	const char *detail = detail_text(g, &owned);
 	if (detail != NULL && detail[0] != '\0')
-		lh_diag_wrap(f, detail, 0, 77);	/* Terraform: width 78, less one */
+		lh_diag_wrap(f, detail, 0, out_width(f) - 1);	/* Terraform: its width, less one */
 	free(owned);
 }
 
@@ -300,7 +316,11 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 		print_plain(f, g);
 		return;
 	}
+	/* the rule before each line, blank ones too: Terraform's colour codes make its
+	 * blank lines non-empty, so they keep the rule's space (litehcl without colour
+	 * prints Terraform's coloured text without the codes) */
 	const char *bar = color ? (g->sev == LH_DIAG_ERROR ? "\033[31m│\033[0m " : "\033[33m│\033[0m ") : "│ ";
+	const char *bare = bar;
 	if (color)
 		fprintf(f, g->sev == LH_DIAG_ERROR ? "\033[31m╷\033[0m\n" : "\033[33m╷\033[0m\n");
 	else
@@ -316,7 +336,7 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 		int line, col, eline, ecol;
 		lh_source_pos(g->src, g->start, &line, &col);
 		lh_source_pos(g->src, g->end, &eline, &ecol);
-		fprintf(f, "%s\n%s  on %s line %d", bar, bar, g->src->name, line);
+		fprintf(f, "%s\n%s  on %s line %d", bare, bar, g->src->name, line);
 		if (g->context != NULL)
 			fprintf(f, ", in %s", g->context);
 		fputs(":\n", f);
@@ -324,44 +344,66 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 		uint32_t ls = lh_source_line(g->src, line, &len);
 		fprintf(f, "%s%4d: ", bar, line);
 		char *code = lh_diag_code_line(g->src, line, &len);
-		if (code != NULL)
-			put_clean(f, code, len);
+		if (code != NULL) {
+			/* Terraform underlines the subject in colour and marks nothing
+			 * without it (no "^~~" line) */
+			size_t from = g->start - ls;
+			size_t to = (eline == line) ? g->end - ls : len;
+			if (from > len)
+				from = len;
+			if (to > len)
+				to = len;
+			if (to < from)
+				to = from;
+			put_clean(f, code, from);
+			if (color)
+				fputs("\033[4m", f);
+			put_clean(f, code + from, to - from);
+			if (color)
+				fputs("\033[0m", f);
+			put_clean(f, code + to, len - to);
+		}
 		free(code);
-		fputc('\n', f);
-		/* Underline the span on its first line: ^ then ~ for the rest. */
-		size_t from = g->start - ls;
-		size_t to = (eline == line) ? g->end - ls : len;
-		if (to > len)
-			to = len;
-		size_t pad = char_count(g->src->text + ls, from);
-		size_t width = to > from ? char_count(g->src->text + ls + from, to - from) : 1;
-		fprintf(f, "%s      ", bar);
-		for (size_t i = 0; i < pad; i++)
-			fputc(g->src->text[ls + i] == '\t' ? '\t' : ' ', f);
-		if (color)
-			fputs("\033[1m", f);
-		fputc('^', f);
-		for (size_t i = 1; i < width; i++)
-			fputc('~', f);
-		if (color)
-			fputs("\033[0m", f);
 		fputc('\n', f);
 	}
 	char *owned;
 	const char *detail = detail_text(g, &owned);
 	if (detail != NULL && detail[0] != '\0') {
-		fprintf(f, "%s\n", bar);
+		fprintf(f, "%s\n", bare);
+		/* wrapped as Terraform wraps it: its width less the rule and one; a
+		 * line starting with a space is kept as it is */
+		int para = out_width(f) - 3;
+		char *w = NULL;
+		size_t wn = 0;
+		FILE *m = open_memstream(&w, &wn);
 		const char *p = detail;
-		while (*p) {
+		while (m != NULL && *p) {
 			const char *nl = strchr(p, '\n');
 			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-			fputs(bar, f);
-			fwrite(p, 1, n, f);
-			fputc('\n', f);
+			if (n == 0)
+				fputc('\n', m);
+			else if (p[0] == ' ') {
+				put_clean(m, p, n);
+				fputc('\n', m);
+			} else
+				lh_diag_wrap_line(m, p, n, 0, para, 0);
 			p += n;
 			if (*p == '\n')
 				p++;
 		}
+		if (m != NULL)
+			fclose(m);
+		for (const char *q = w ? w : ""; *q != '\0';) {
+			const char *nl = strchr(q, '\n');
+			size_t n = nl ? (size_t)(nl - q) : strlen(q);
+			fputs(n == 0 ? bare : bar, f);
+			fwrite(q, 1, n, f);
+			fputc('\n', f);
+			q += n;
+			if (*q == '\n')
+				q++;
+		}
+		free(w);
 	}
 	free(owned);
 	fputs(color ? (g->sev == LH_DIAG_ERROR ? "\033[31m╵\033[0m\n" : "\033[33m╵\033[0m\n") : "╵\n", f);

@@ -8,6 +8,9 @@
 export LITEHCL_HTTP_RETRY_BUDGET
 
 ok()   { echo "ok $1"; }
+# flat FILE: FILE as one line, diagnostics' wrapped lines joined and their rules (│ ╷ ╵)
+# and indentation gone - to grep a sentence wherever the diagnostic wrapped it
+flat() { tr '\n' ' ' <"$1" | sed -e 's/[│╷╵]/ /g' -e 's/  */ /g'; }
 fail() { echo "FAIL $1"; shift; [ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/    /'; return 0; }
 
 # same NAME EXPECTED_FILE ACTUAL_FILE: compare files; with UPDATE=1 rewrite EXPECTED.

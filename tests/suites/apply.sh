@@ -535,7 +535,7 @@ EOF2
 mv main.tf main.tf.bak
 "$LITEHCL" plan >out.txt 2>err.txt
 rc=$?
-[ $rc -eq 1 ] && grep -q 'Error: No configuration files' err.txt && grep -q 'run plan with the -destroy option' err.txt &&
+[ $rc -eq 1 ] && grep -q 'Error: No configuration files' err.txt && flat err.txt | grep -q 'run plan with the -destroy option' &&
     ! grep -q 'destroyed' out.txt &&
 	ok "plan without configuration files: No configuration files" ||
 	fail "plan without configuration files: No configuration files" "rc=$rc" "$(cat out.txt err.txt | head -20)"

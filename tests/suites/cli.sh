@@ -95,7 +95,7 @@ grep -q 'No changes. No objects need to be destroyed.' out.txt && ok "destroy pl
 	fail "destroy plan: nothing to destroy" "$(cat out.txt)"
 expect_rc "bad -target address" 1 "$LITEHCL" plan -target='litellm_user.'
 expect_rc "apply without a server fails clearly" 1 env -u LITELLM_API_BASE "$LITEHCL" apply -auto-approve
-grep -q 'No LiteLLM API address' err.txt && grep -q 'LITELLM_API_BASE' err.txt && grep -q 'api_base in the provider "litellm" block' err.txt &&
+grep -q 'No LiteLLM API address' err.txt && grep -q 'LITELLM_API_BASE' err.txt && flat err.txt | grep -q 'api_base in the provider "litellm" block' &&
 	ok "missing api_base is named" || fail "missing api_base is named" "$(cat err.txt)"
 # before any prompt, and by plan too (Terraform configures the provider while planning)
 expect_rc "apply without an address fails before the prompt" 1 sh -c "echo yes | env -u LITELLM_API_BASE '$LITEHCL' apply"
@@ -104,7 +104,7 @@ expect_rc "apply without an address fails before the prompt" 1 sh -c "echo yes |
 expect_rc "plan without an address fails" 1 env -u LITELLM_API_BASE "$LITEHCL" plan
 expect_rc "apply without a key fails before the prompt" 1 sh -c "echo yes | env -u LITELLM_API_KEY '$LITEHCL' apply"
 ! grep -q 'Enter a value' out.txt && grep -q 'No LiteLLM API key' err.txt && grep -q 'LITELLM_API_KEY' err.txt &&
-	grep -q 'api_key in the provider "litellm" block' err.txt &&
+	flat err.txt | grep -q 'api_key in the provider "litellm" block' &&
 	ok "no key: named before any prompt" || fail "no key: named before any prompt" "$(cat out.txt err.txt)"
 ! grep -q 'sk-cli-unused' out.txt err.txt && ok "the key is never printed" || fail "the key is never printed"
 

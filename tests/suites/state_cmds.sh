@@ -67,7 +67,7 @@ chk() {	# NAME EXPECTED-TEXT ARGS...
 	shift 2
 	"$LITEHCL" state mv "$@" >o.txt 2>e.txt
 	rc=$?
-	if [ $rc -eq 1 ] && grep -qF "$want" e.txt && [ "$(cat terraform.tfstate)" = "$before" ]; then ok "$name"; else fail "$name" "rc=$rc" "$(cat o.txt e.txt)"; fi
+	if [ $rc -eq 1 ] && flat e.txt | grep -qF "$want" && [ "$(cat terraform.tfstate)" = "$before" ]; then ok "$name"; else fail "$name" "rc=$rc" "$(cat o.txt e.txt)"; fi
 }
 chk "state mv: unknown source" "Cannot move litellm_user.zz: does not match anything in the current state." litellm_user.zz litellm_user.yy
 chk "state mv: taken target" 'Cannot move to litellm_user.n["q"]: there is already a resource instance at that address in the current state.' 'litellm_user.n["p"]' 'litellm_user.n["q"]'
@@ -83,7 +83,7 @@ out=$("$LITEHCL" taint 'litellm_user.n["q"]' 2>&1)
 "$LITEHCL" state show 'litellm_user.n["q"]' | head -1 | grep -qF '# litellm_user.n["q"]: (tainted)' &&
 	ok "state show marks a tainted instance" || fail "state show marks a tainted instance" "$("$LITEHCL" state show 'litellm_user.n["q"]' | head -2)"
 "$LITEHCL" taint litellm_user.nope >o.txt 2>e.txt
-[ $? -eq 1 ] && grep -q 'There is no resource instance in the state with the address litellm_user.nope' e.txt &&
+[ $? -eq 1 ] && flat e.txt | grep -q 'There is no resource instance in the state with the address litellm_user.nope' &&
 	ok "taint of a missing instance" || fail "taint of a missing instance" "$(cat e.txt)"
 "$LITEHCL" taint -allow-missing litellm_user.nope >o.txt 2>e.txt && ok "taint -allow-missing" || fail "taint -allow-missing" "$(cat e.txt)"
 # the next plan replaces a tainted instance, as Terraform does
@@ -108,7 +108,7 @@ rm -f t.plan
 out=$("$LITEHCL" untaint 'litellm_user.n["p"]' 2>&1)
 [ "$out" = 'Resource instance litellm_user.n["p"] has been successfully untainted.' ] && ok "untaint" || fail "untaint" "$out"
 "$LITEHCL" untaint 'litellm_user.n["p"]' >o.txt 2>e.txt
-[ $? -eq 1 ] && grep -q 'is not currently tainted, and so it cannot be untainted' e.txt && ok "untaint of an untainted instance" ||
+[ $? -eq 1 ] && flat e.txt | grep -q 'is not currently tainted, and so it cannot be untainted' && ok "untaint of an untainted instance" ||
 	fail "untaint of an untainted instance" "$(cat e.txt)"
 old_q=$(jq -r '.resources[] | select(.name=="n") | .instances[] | select(.index_key=="q") | .attributes.id' terraform.tfstate)
 "$LITEHCL" apply -auto-approve -no-color >ta.txt 2>&1
@@ -128,15 +128,15 @@ mkdir -p ../empty && (cd ../empty && "$LITEHCL" state pull >o.txt 2>&1 && [ ! -s
 ser=$(jq .serial terraform.tfstate)
 jq ".serial = $((ser - 1))" pulled.json > older.json
 "$LITEHCL" state push older.json >o.txt 2>e.txt
-[ $? -eq 1 ] && grep -q "cannot import state with serial $((ser - 1)) over newer state with serial $ser" e.txt &&
+[ $? -eq 1 ] && flat e.txt | grep -q "cannot import state with serial $((ser - 1)) over newer state with serial $ser" &&
 	ok "state push refuses an older serial" || fail "state push refuses an older serial" "$(cat e.txt)"
 jq '.lineage = "00000000-0000-4000-8000-000000000000" | .serial = 99' pulled.json > other.json
 "$LITEHCL" state push other.json >o.txt 2>e.txt
-[ $? -eq 1 ] && grep -q 'cannot import state with lineage "00000000-0000-4000-8000-000000000000" over unrelated state with lineage' e.txt &&
+[ $? -eq 1 ] && flat e.txt | grep -q 'cannot import state with lineage "00000000-0000-4000-8000-000000000000" over unrelated state with lineage' &&
 	ok "state push refuses another lineage" || fail "state push refuses another lineage" "$(cat e.txt)"
 jq ".serial = $ser | .resources |= map(select(.name != \"team\"))" pulled.json > same.json
 "$LITEHCL" state push same.json >o.txt 2>e.txt
-[ $? -eq 1 ] && grep -q "cannot overwrite existing state with serial $ser with a different state that has the same serial" e.txt &&
+[ $? -eq 1 ] && flat e.txt | grep -q "cannot overwrite existing state with serial $ser with a different state that has the same serial" &&
 	ok "state push refuses other content at the same serial" || fail "state push refuses other content at the same serial" "$(cat e.txt)"
 jq ".serial = $((ser + 5)) | .resources |= map(select(.name != \"team\"))" pulled.json > newer.json
 "$LITEHCL" state push - < newer.json >o.txt 2>e.txt && [ "$(jq .serial terraform.tfstate)" -eq $((ser + 5)) ] &&
