@@ -513,6 +513,9 @@ lh_rtype_put_api(const lh_rtype *rt, cJSON *body, const char *name, const cJSON 
 
 /* ---- comparisons ---- */
 
+/* Budgets: 0 == null, and numbers as the float64 LiteLLM keeps them (a budget of
+ * 0.30000000000000000001 is stored, and read back, as 0.3: the same budget, not a
+ * change the server refused). */
 bool
 lh_same_zero_null(const cJSON *c, const cJSON *s)
 {
@@ -520,6 +523,8 @@ lh_same_zero_null(const cJSON *c, const cJSON *s)
 	bool sz = lh_jnull(s) || (cJSON_IsNumber(s) && s->valuedouble == 0);
 	if (cz || sz)
 		return cz && sz;
+	if (cJSON_IsNumber(c) && cJSON_IsNumber(s))
+		return c->valuedouble == s->valuedouble;
 	return lh_json_equal(c, s);
 }
 

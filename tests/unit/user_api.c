@@ -84,6 +84,14 @@ main(void)
 	free(body);
 	cJSON_Delete(big);
 
+	/* budgets compare as the float64 LiteLLM keeps: more digits than it holds are the
+	 * same budget, a different float64 is not */
+	cJSON *bj = lh_cjson_parse("[0.30000000000000000001,0.3,0.30000000000000004]", 48, NULL);
+	check("budget-float64-compare", bj != NULL &&
+	    same("max_budget", cJSON_GetArrayItem(bj, 0), cJSON_GetArrayItem(bj, 1)) &&
+	    !same("max_budget", cJSON_GetArrayItem(bj, 1), cJSON_GetArrayItem(bj, 2)), NULL);
+	cJSON_Delete(bj);
+
 	/* metadata numbers exactly: sent, compared and recorded as written */
 	cJSON *md = cJSON_CreateObject();
 	cJSON_AddStringToObject(md, "user_email", "a@x.com");
