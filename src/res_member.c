@@ -32,6 +32,12 @@ typedef void (*lh_team_info_fn)(void *ctx, const lh_http_resp *r, const cJSON *i
 void lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn fn, void *ctx);
 bool lh_team_absent(const lh_http_resp *r);
 
+/* res_user.c's batched user lookup: memberships check their users through it. */
+typedef void (*lh_user_rows_fn)(void *ctx, lh_http_resp *r, const cJSON *const *rows);
+bool lh_user_batched(lh_rctx *rc);
+bool lh_user_list_ids(lh_rctx *rc, const char *const *ids, size_t n, lh_user_rows_fn fn,
+    void *ctx);
+
 /* ---- the table ---- */
 
 static const char *
@@ -182,7 +188,6 @@ typedef struct mctx {
 	tlock *locks;
 	lh_rop **checks;	/* creates waiting for the batched check of their user */
 	size_t nchecks, capchecks;
-	bool no_filter;		/* /user/list has no user_ids filter here */
 } mctx;
 
 static mctx *
@@ -777,47 +782,22 @@ check_alone(lh_rop *op)
 }
 
 typedef struct cbatch {
-	lh_rctx *rc;
 	lh_rop **ops;
 	size_t n;
-	char *ids;
 } cbatch;
 
 static void
-checks_done(lh_http *h, lh_http_resp *r, void *ctx)
+checks_done(void *ctx, lh_http_resp *r, const cJSON *const *rows)
 {
-	(void)h;
 	cbatch *b = ctx;
-	const cJSON *users = lh_j(r->json, "users");
-	if (r->result == LH_HTTP_OK && cJSON_IsArray(users)) {
-		bool *found = calloc(b->n + 1, sizeof *found);
-		if (found == NULL)
-			abort();
-		const cJSON *row;
-		cJSON_ArrayForEach(row, users) {
-			const char *id = lh_js(row, "user_id");
-			for (size_t i = 0; id != NULL && i < b->n; i++) {
-				if (!found[i] && strcmp(priv(b->ops[i])->user_id, id) == 0) {
-					found[i] = true;
-					user_exists(b->ops[i], row);
-				}
-			}
-		}
-		for (size_t i = 0; i < b->n; i++)
-			if (!found[i])
-				check_alone(b->ops[i]);
-		free(found);
-	} else if (r->result == LH_HTTP_CANCELLED) {
-		for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
+		if (rows != NULL && rows[i] != NULL)
+			user_exists(b->ops[i], rows[i]);
+		else if (rows == NULL && r->result == LH_HTTP_CANCELLED)
 			mhttp_fail(b->ops[i], r);
-	} else {
-		if (r->result == LH_HTTP_STATUS && (r->status == 404 || r->status == 405 ||
-		    r->status == 422))
-			ctx_of(b->rc)->no_filter = true;	/* an old server */
-		for (size_t i = 0; i < b->n; i++)
+		else
 			check_alone(b->ops[i]);
 	}
-	free(b->ids);
 	free(b->ops);
 	free(b);
 }
@@ -827,35 +807,25 @@ checks_done(lh_http *h, lh_http_resp *r, void *ctx)
 static void
 send_checks(lh_rctx *rc, lh_rop **ops, size_t n)
 {
-	if (n < 2 || ctx_of(rc)->no_filter) {
+	if (n < 2 || !lh_user_batched(rc)) {
 		for (size_t i = 0; i < n; i++)
 			check_alone(ops[i]);
 		return;
 	}
 	cbatch *b = calloc(1, sizeof *b);
-	if (b == NULL)
+	const char **ids = calloc(n, sizeof *ids);
+	if (b == NULL || ids == NULL || (b->ops = calloc(n, sizeof *b->ops)) == NULL)
 		abort();
-	b->rc = rc;
 	b->n = n;
-	b->ops = calloc(n, sizeof *b->ops);
-	if (b->ops == NULL)
-		abort();
-	lh_buf ids = {0};
 	for (size_t i = 0; i < n; i++) {
 		b->ops[i] = ops[i];
-		lh_buf_printf(&ids, "%s%s", i > 0 ? "," : "", priv(ops[i])->user_id);
+		ids[i] = priv(ops[i])->user_id;
 	}
-	b->ids = ids.p;
-	char ps[16];
-	snprintf(ps, sizeof ps, "%d", CHECK_BATCH);
-	lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
-	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
-	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
-	    .urgent = true, .done = checks_done, .ctx = b};
-	if (!lh_http_submit(rc->http, &req)) {
+	bool sent = lh_user_list_ids(rc, ids, n, checks_done, b);
+	free(ids);
+	if (!sent) {
 		for (size_t i = 0; i < n; i++)
 			check_alone(ops[i]);
-		free(b->ids);
 		free(b->ops);
 		free(b);
 	}

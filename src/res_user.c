@@ -662,26 +662,94 @@ user_ctx_free(void *p)
 	free(c);
 }
 
-static bool
-one_by_one(lh_rctx *rc)
-{
-	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
-	return ctx_of(rc)->no_filter || (off != NULL && *off != '\0' && *off != '0');
-}
+/* ---- GET /user/list?user_ids=a,b,... (shared with res_member.c) ---- */
 
-typedef struct ubatch {
+typedef void (*lh_user_rows_fn)(void *ctx, lh_http_resp *r, const cJSON *const *rows);
+
+typedef struct idlist {
 	lh_rctx *rc;
-	lh_rop **ops;
+	char **ids;
 	size_t n;
-	char *ids;		/* comma-joined */
-} ubatch;
+	lh_user_rows_fn fn;
+	void *ctx;
+} idlist;
 
 static void
-batch_free(ubatch *b)
+idlist_done(lh_http *h, lh_http_resp *resp, void *ctx)
 {
-	free(b->ids);
-	free(b->ops);
-	free(b);
+	(void)h;
+	idlist *l = ctx;
+	const cJSON *users = lh_j(resp->json, "users");
+	const cJSON **rows = NULL;
+	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
+		rows = calloc(l->n + 1, sizeof *rows);
+		if (rows == NULL)
+			abort();
+		const cJSON *row;
+		cJSON_ArrayForEach(row, users) {
+			const char *id = lh_js(row, "user_id");
+			for (size_t i = 0; id != NULL && i < l->n; i++)
+				if (rows[i] == NULL && strcmp(l->ids[i], id) == 0)
+					rows[i] = row;
+		}
+	} else if (resp->result == LH_HTTP_STATUS &&
+	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
+		ctx_of(l->rc)->no_filter = true;	/* an old server */
+	}
+	l->fn(l->ctx, resp, rows);
+	free(rows);
+	for (size_t i = 0; i < l->n; i++)
+		free(l->ids[i]);
+	free(l->ids);
+	free(l);
+}
+
+/* Whether users are read in batches in this run: not on a server without the
+ * user_ids filter, nor with LITEHCL_REFRESH_ONE_BY_ONE set. */
+bool lh_user_batched(lh_rctx *rc);
+bool
+lh_user_batched(lh_rctx *rc)
+{
+	const char *off = getenv("LITEHCL_REFRESH_ONE_BY_ONE");
+	return !ctx_of(rc)->no_filter && !(off != NULL && *off != '\0' && *off != '0');
+}
+
+/* The users ids[0..n) (2 <= n <= 100) with one GET /user/list?user_ids=...: calls
+ * fn(ctx, answer, rows) from inside lh_http_run, rows[i] the row of ids[i] or NULL
+ * when the list did not return it (only GET /user/info tells "gone" apart), rows NULL
+ * when the list failed (a server without the filter - 404, 405, 422 - is remembered:
+ * lh_user_batched is false from then on).  Sent ahead of queued requests (its ops
+ * wait on it).  False when it could not be sent (fn is not called). */
+bool lh_user_list_ids(lh_rctx *rc, const char *const *ids, size_t n, lh_user_rows_fn fn,
+    void *ctx);
+bool
+lh_user_list_ids(lh_rctx *rc, const char *const *ids, size_t n, lh_user_rows_fn fn, void *ctx)
+{
+	idlist *l = calloc(1, sizeof *l);
+	char **copies = calloc(n + 1, sizeof *copies);
+	if (l == NULL || copies == NULL)
+		abort();
+	*l = (idlist){rc, copies, n, fn, ctx};
+	lh_buf joined = {0};
+	for (size_t i = 0; i < n; i++) {
+		l->ids[i] = lh_xstrdup(ids[i]);
+		lh_buf_printf(&joined, "%s%s", i > 0 ? "," : "", ids[i]);
+	}
+	char ps[16];
+	snprintf(ps, sizeof ps, "%d", BATCH);
+	lh_http_param q[5] = {{"user_ids", joined.p}, {"page", "1"}, {"page_size", ps},
+	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
+	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
+	    .urgent = true, .done = idlist_done, .ctx = l};
+	bool ok = lh_http_submit(rc->http, &req);
+	free(joined.p);
+	if (!ok) {
+		for (size_t i = 0; i < n; i++)
+			free(l->ids[i]);
+		free(l->ids);
+		free(l);
+	}
+	return ok;
 }
 
 /* The request a held op makes on its own: the list did not return it, or the server
@@ -745,33 +813,24 @@ listed_failed(lh_rop *op, lh_http_resp *resp)
 	    lh_answer_unexpected(resp, NULL, NULL));
 }
 
+typedef struct ubatch {
+	lh_rop **ops;
+	size_t n;
+} ubatch;
+
 static void
-list_done(lh_http *h, lh_http_resp *resp, void *ctx)
+list_done(void *ctx, lh_http_resp *resp, const cJSON *const *rows)
 {
-	(void)h;
 	ubatch *b = ctx;
-	const cJSON *users = lh_j(resp->json, "users");
-	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
-		bool *found = calloc(b->n + 1, sizeof *found);
-		if (found == NULL)
-			abort();
-		const cJSON *row;
-		cJSON_ArrayForEach(row, users) {
-			const char *id = lh_js(row, "user_id");
-			for (size_t i = 0; id != NULL && i < b->n; i++) {
-				if (found[i] || strcmp(b->ops[i]->id, id) != 0)
-					continue;
-				found[i] = true;
-				listed_found(b->ops[i], row);
-			}
-		}
-		for (size_t i = 0; i < b->n; i++)
-			if (!found[i])
+	if (rows != NULL) {
+		for (size_t i = 0; i < b->n; i++) {
+			if (rows[i] != NULL)
+				listed_found(b->ops[i], rows[i]);
+			else
 				listed_alone(b->ops[i]);
-		free(found);
+		}
 	} else if (resp->result == LH_HTTP_STATUS &&
 	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
-		ctx_of(b->rc)->no_filter = true;	/* an old server */
 		for (size_t i = 0; i < b->n; i++)
 			listed_alone(b->ops[i]);
 	} else {
@@ -786,7 +845,8 @@ list_done(lh_http *h, lh_http_resp *resp, void *ctx)
 				listed_failed(op, resp);
 		}
 	}
-	batch_free(b);
+	free(b->ops);
+	free(b);
 }
 
 /* Reads ops[0..n) (n <= BATCH, all in a ST_LISTED_* stage) with one list request;
@@ -794,43 +854,27 @@ list_done(lh_http *h, lh_http_resp *resp, void *ctx)
 static void
 send_list(lh_rctx *rc, lh_rop **ops, size_t n)
 {
-	if (n < 2 || one_by_one(rc)) {
+	if (n < 2 || !lh_user_batched(rc)) {
 		for (size_t i = 0; i < n; i++)
 			listed_alone(ops[i]);
 		return;
 	}
 	ubatch *b = calloc(1, sizeof *b);
-	if (b == NULL)
+	const char **ids = calloc(n, sizeof *ids);
+	if (b == NULL || ids == NULL || (b->ops = calloc(n, sizeof *b->ops)) == NULL)
 		abort();
-	b->rc = rc;
 	b->n = n;
-	b->ops = calloc(n, sizeof *b->ops);
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++)
-		len += strlen(ops[i]->id) + 1;
-	b->ids = calloc(len + 1, 1);
-	if (b->ops == NULL || b->ids == NULL)
-		abort();
-	char *p = b->ids;
 	for (size_t i = 0; i < n; i++) {
 		b->ops[i] = ops[i];
-		size_t l = strlen(ops[i]->id);
-		if (i > 0)
-			*p++ = ',';
-		memcpy(p, ops[i]->id, l);
-		p += l;
+		ids[i] = ops[i]->id;
 	}
-	*p = '\0';
-	char ps[16];
-	snprintf(ps, sizeof ps, "%d", BATCH);
-	lh_http_param q[5] = {{"user_ids", b->ids}, {"page", "1"}, {"page_size", ps},
-	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
-	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
-	    .urgent = true, .done = list_done, .ctx = b};
-	if (!lh_http_submit(rc->http, &req)) {
+	bool sent = lh_user_list_ids(rc, ids, n, list_done, b);
+	free(ids);
+	if (!sent) {
 		for (size_t i = 0; i < n; i++)
 			listed_alone(b->ops[i]);
-		batch_free(b);
+		free(b->ops);
+		free(b);
 	}
 }
 
@@ -840,7 +884,7 @@ static void
 hold(lh_rop *op, int stage)
 {
 	op->stage = stage;
-	if (one_by_one(op->rc)) {
+	if (!lh_user_batched(op->rc)) {
 		listed_alone(op);
 		return;
 	}
