@@ -87,29 +87,38 @@ static const lh_attr member_attrs[] = {
 
 /* ---- the roster ---- */
 
+/* The first element of arr with user_id; *n (may be NULL) counts them all. */
+static const cJSON *
+by_user(const cJSON *arr, const char *user_id, int *n)
+{
+	const cJSON *first = NULL, *m;
+	int k = 0;
+	cJSON_ArrayForEach(m, arr) {
+		const char *u = lh_js(m, "user_id");
+		if (u == NULL || strcmp(u, user_id) != 0)
+			continue;
+		if (n == NULL)
+			return m;
+		if (k++ == 0)
+			first = m;
+	}
+	if (n != NULL)
+		*n = k;
+	return first;
+}
+
 static const cJSON *
 roster_entry(const cJSON *row, const char *user_id)
 {
-	const cJSON *m;
-	cJSON_ArrayForEach(m, lh_j(row, "members_with_roles")) {
-		const char *u = lh_js(m, "user_id");
-		if (u != NULL && strcmp(u, user_id) == 0)
-			return m;
-	}
-	return NULL;
+	return by_user(lh_j(row, "members_with_roles"), user_id, NULL);
 }
 
 /* How many roster entries have user_id (lost-update races on old servers add twice). */
 static int
 roster_count(const cJSON *row, const char *user_id)
 {
-	int n = 0;
-	const cJSON *m;
-	cJSON_ArrayForEach(m, lh_j(row, "members_with_roles")) {
-		const char *u = lh_js(m, "user_id");
-		if (u != NULL && strcmp(u, user_id) == 0)
-			n++;
-	}
+	int n;
+	by_user(lh_j(row, "members_with_roles"), user_id, &n);
 	return n;
 }
 
@@ -129,13 +138,7 @@ legacy_entry(const cJSON *row, const char *email)
 static const cJSON *
 membership_row(const cJSON *body, const char *user_id)
 {
-	const cJSON *m;
-	cJSON_ArrayForEach(m, lh_j(body, "team_memberships")) {
-		const char *u = lh_js(m, "user_id");
-		if (u != NULL && strcmp(u, user_id) == 0)
-			return m;
-	}
-	return NULL;
+	return by_user(lh_j(body, "team_memberships"), user_id, NULL);
 }
 
 /* The membership of user_id in the /team/info answer body as state attributes, or
