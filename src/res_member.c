@@ -184,6 +184,7 @@ typedef struct tlock {
 	size_t nwritten, capwritten;
 	lh_rop **held;		/* finished writes waiting for the team's confirmation */
 	size_t nheld, capheld;
+	bool reread;		/* this apply read the roster itself (not only refresh) */
 	struct tlock *next;
 } tlock;
 
@@ -524,11 +525,19 @@ static void
 start_locked(lh_rop *op)
 {
 	mpriv *p = priv(op);
+	tlock *l = team_of(op->rc, p->team_id);
 	switch (op->kind) {
 	case LH_OP_CREATE:
-	case LH_OP_UPDATE:
-		read_team(op, ST_LOCKED_INFO, written_has(team_of(op->rc, p->team_id), p->user_id));
+	case LH_OP_UPDATE: {
+		/* an update refresh did not read moments ago (a saved plan, a long wait at
+		 * the prompt) starts from a roster read now, once per team: member_update
+		 * of a member removed meanwhile would leave a budget row behind */
+		bool fresh = written_has(l, p->user_id) ||
+		    (op->kind == LH_OP_UPDATE && !op->checked && !l->reread);
+		l->reread |= fresh;
+		read_team(op, ST_LOCKED_INFO, fresh);
 		return;
+	}
 	case LH_OP_DELETE: {
 		mpriv *p = priv(op);
 		cJSON *b = cJSON_CreateObject();
@@ -892,6 +901,7 @@ member_flush(lh_rctx *rc)
 		for (size_t i = 0; i < l->nwritten; i++)
 			free(l->written[i]);
 		l->nwritten = 0;
+		l->reread = true;
 		lh_team_info(rc, l->team_id, true, confirm_done, b);
 		sent = true;
 	}

@@ -335,6 +335,50 @@ b7=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
 [ "$b7" = 60 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "membership updates applied, plan clean" || fail "membership updates applied, plan clean" "$b7 budgets at 7"
 
+# ---- a saved plan's membership updates: one fresh roster read per team first, so a
+# member removed outside litehcl since the plan is reported, not written ----
+sed -i 's/max_budget_in_team = 7/max_budget_in_team = 8/' main.tf
+"$LITEHCL" plan -out=m.bin >/dev/null 2>&1
+tid=$(jq -r '.resources[] | select(.type == "litellm_team") | .instances[] | select(.index_key == 0) | .attributes.id' terraform.tfstate)
+uid=$(jq -r '.resources[] | select(.type == "litellm_team_member") | .instances[] | select(.index_key == "0-3") | .attributes.user_id' terraform.tfstate)
+curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
+	-d "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" "$EMU_URL/team/member_delete" >/dev/null
+stats_reset
+"$LITEHCL" apply -no-color m.bin >out.txt 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ "$(route POST /team/member_update)" -eq 59 ] && [ "$(route GET /team/info)" -eq 6 ] &&
+    grep -q 'is no longer a member' out.txt && grep -q 'm\["0-3"\]' out.txt; then
+	ok "saved plan: membership updates start from one fresh roster per team; a removed member is not written"
+else
+	fail "saved plan: membership updates start from one fresh roster per team" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -12)"
+fi
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1	# the member back
+
+# the same after a wait at the prompt (LITEHCL_REFRESH_TRUST_S=0): refresh's roster is
+# not trusted, one fresh read per team
+sed -i 's/max_budget_in_team = 8/max_budget_in_team = 9/' main.tf
+uid=$(jq -r '.resources[] | select(.type == "litellm_team_member") | .instances[] | select(.index_key == "0-4") | .attributes.user_id' terraform.tfstate)
+rm -f answer; mkfifo answer
+LITEHCL_REFRESH_TRUST_S=0 "$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
+p=$!
+exec 7>answer
+i=0
+while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
+	-d "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" "$EMU_URL/team/member_delete" >/dev/null
+stats_reset
+echo yes >&7
+exec 7>&-
+wait $p
+rc=$?
+if [ $rc -eq 1 ] && [ "$(route POST /team/member_update)" -eq 59 ] && [ "$(route GET /team/info)" -eq 6 ] &&
+    grep -q 'is no longer a member' out.txt && grep -q 'm\["0-4"\]' out.txt; then
+	ok "after a wait at the prompt: one fresh roster per team; a removed member is not written"
+else
+	fail "after a wait at the prompt: one fresh roster per team; a removed member is not written" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -12)"
+fi
+"$LITEHCL" apply -auto-approve >/dev/null 2>&1	# the member back
+
 # ---- team updates: decided from the row refresh read; a metadata change reads fresh ----
 sed -i 's/team_alias = "rb-team-/team_alias = "rb-renamed-/' main.tf
 stats_reset
