@@ -25,6 +25,24 @@ route() {
 }
 gets() { curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" | jq -r '.requests - .writes'; }
 counts() { curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" | jq -c .routes; }
+# at_prompt BEFORE AFTER [VAR=VALUE]: runs `litehcl apply` (with VAR=VALUE in its
+# environment), evaluates BEFORE while it waits at its prompt, answers yes, evaluates
+# AFTER, and sets rc to its exit status (its output in out.txt)
+at_prompt() {
+	rm -f answer
+	mkfifo answer
+	env $3 "$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
+	_p=$!
+	exec 7>answer
+	_i=0
+	while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	eval "$1"
+	echo yes >&7
+	exec 7>&-
+	eval "$2"
+	wait $_p
+	rc=$?
+}
 new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
 users_tf() {	# users_tf COUNT MAX_BUDGET [EXTRA ARGUMENT LINE]
 	cat >main.tf <<EOF
@@ -100,17 +118,7 @@ users_tf 3 10
 "$LITEHCL" apply -auto-approve >/dev/null 2>&1
 users_tf 3 11
 gone=$(jq -r '.resources[].instances[] | select(.index_key == 1) | .attributes.id' terraform.tfstate)
-mkfifo answer
-"$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
-p=$!
-exec 7>answer
-i=0
-while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-emu_admin user/delete "{\"user_id\":\"$gone\"}"
-echo yes >&7
-exec 7>&-
-wait $p
-rc=$?
+at_prompt 'emu_admin user/delete "{\"user_id\":\"$gone\"}"' ''
 if [ $rc -eq 1 ] && grep -q 'the user was deleted outside litehcl' out.txt &&
     jq -e --arg id "$gone" '.resources[].instances[].attributes | select(.id == $id) | .user_email == null' terraform.tfstate >/dev/null; then
 	ok "an update that re-created a user deleted after refresh is an error; the state records that user"
@@ -127,18 +135,7 @@ rc=$?
 # read no longer proves the user exists: the updates are checked first, nothing is re-created
 users_tf 3 12
 gone=$(jq -r '.resources[].instances[] | select(.index_key == 0) | .attributes.id' terraform.tfstate)
-rm -f answer; mkfifo answer
-LITEHCL_REFRESH_TRUST_S=0 "$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
-p=$!
-exec 7>answer
-i=0
-while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-emu_admin user/delete "{\"user_id\":\"$gone\"}"
-stats_reset
-echo yes >&7
-exec 7>&-
-wait $p
-rc=$?
+at_prompt 'emu_admin user/delete "{\"user_id\":\"$gone\"}"; stats_reset' '' LITEHCL_REFRESH_TRUST_S=0
 left=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
 if [ $rc -eq 1 ] && [ "$left" -eq 0 ] && [ "$(route POST /user/update)" -eq 2 ] && grep -q 'was deleted outside litehcl' out.txt &&
     grep -q "u\[0\]" out.txt; then
@@ -176,22 +173,17 @@ users_tf 3 10
 "$LITEHCL" apply -auto-approve >/dev/null 2>&1
 users_tf 3 11
 gone=$(jq -r '.resources[].instances[] | select(.index_key == 2) | .attributes.id' terraform.tfstate)
-rm -f answer; mkfifo answer
-"$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
-p=$!
-exec 7>answer
-i=0
-while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 # the confirmation waits 1.5 s: the user goes meanwhile
-curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"latency","ms":1500}' "$EMU_URL/__emu/faults" >/dev/null
-stats_reset
-echo yes >&7
-exec 7>&-
-i=0
-while [ "$(route POST /user/update)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-emu_admin user/delete "{\"user_id\":\"$gone\"}"
-wait $p
-rc=$?
+slow_list() {
+	curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"latency","ms":1500}' "$EMU_URL/__emu/faults" >/dev/null
+	stats_reset
+}
+gone_after_updates() {
+	i=0
+	while [ "$(route POST /user/update)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	emu_admin user/delete "{\"user_id\":\"$gone\"}"
+}
+at_prompt slow_list gone_after_updates
 emu_admin faults/clear '{}'
 if [ $rc -eq 1 ] && grep -q "does not find user" out.txt && grep -q "$gone" out.txt && [ "$(route GET /user/info)" -eq 1 ]; then
 	ok "a user gone before its confirmation: /user/info proves it, an error names it"
@@ -358,19 +350,12 @@ fi
 # not trusted, one fresh read per team
 sed -i 's/max_budget_in_team = 8/max_budget_in_team = 9/' main.tf
 uid=$(jq -r '.resources[] | select(.type == "litellm_team_member") | .instances[] | select(.index_key == "0-4") | .attributes.user_id' terraform.tfstate)
-rm -f answer; mkfifo answer
-LITEHCL_REFRESH_TRUST_S=0 "$LITEHCL" apply -no-color <answer >out.txt 2>&1 &
-p=$!
-exec 7>answer
-i=0
-while ! grep -q 'Enter a value' out.txt 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
-	-d "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" "$EMU_URL/team/member_delete" >/dev/null
-stats_reset
-echo yes >&7
-exec 7>&-
-wait $p
-rc=$?
+member_gone() {
+	curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
+		-d "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" "$EMU_URL/team/member_delete" >/dev/null
+	stats_reset
+}
+at_prompt member_gone '' LITEHCL_REFRESH_TRUST_S=0
 if [ $rc -eq 1 ] && [ "$(route POST /team/member_update)" -eq 59 ] && [ "$(route GET /team/info)" -eq 6 ] &&
     grep -q 'is no longer a member' out.txt && grep -q 'm\["0-4"\]' out.txt; then
 	ok "after a wait at the prompt: one fresh roster per team; a removed member is not written"
