@@ -329,8 +329,14 @@ cluster_len(const char *s, size_t len, size_t i)
 size_t
 lh_utf8_chars(const char *s, size_t len)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < len; i += cluster_len(s, len, i))
+	/* ASCII only (most strings): every byte is a cluster except the LF of a CR LF */
+	size_t n = 0, i = 0;
+	for (; i < len && (unsigned char)s[i] < 0x80; i++)
+		n += !(s[i] == '\n' && i > 0 && s[i - 1] == '\r');
+	if (i == len)
+		return n;
+	n = 0;
+	for (i = 0; i < len; i += cluster_len(s, len, i))
 		n++;
 	return n;
 }
