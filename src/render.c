@@ -1134,6 +1134,8 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 		for (size_t i = 0; i < p->ndrift; i++) {
 			change_block(&b, &p->drift[i], true);
 			sb_puts(&b, "\n");
+			if (b.n >= 65536)
+				sb_flush(&b, f);
 		}
 		if (p->mode == LH_PLAN_REFRESH_ONLY) {
 			sb_puts(&b, "\n");
@@ -1235,6 +1237,8 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 				continue;
 			change_block(&b, c, false);
 			sb_puts(&b, "\n");
+			if (b.n >= 65536)
+				sb_flush(&b, f);	/* 100,000 creates: not one 100 MB text */
 		}
 		if (b.color)
 			sb_puts(&b, C_BOLD);
