@@ -1847,12 +1847,21 @@ load_check(lh_config *cfg, const lh_node *b, lh_diags *d)
 			    name, decl_pos(cfg->a, p->checks[i]));
 			return;
 		}
-	static const char *const blocks[] = {"assert", NULL};
+	static const char *const blocks[] = {"assert", "data", NULL};
 	const lh_node *body = b->u.block.body;
 	bool ok = check_body(cfg, body, NULL, blocks, ctx, d);
 	size_t nassert = 0;
 	for (size_t i = 0; i < body->u.body.n; i++) {
 		const lh_node *it = body->u.body.items[i];
+		if (it->kind == LH_AST_BLOCK && strcmp(it->u.block.type, "data") == 0) {
+			/* a scoped data source (Terraform 1.5): read like any other, its
+			 * problems reported as warnings of the check */
+			size_t before = p->ndecl;
+			load_resource(cfg, it, true, d);
+			if (p->ndecl > before)
+				p->decl[p->ndecl - 1]->check = name;
+			continue;
+		}
 		if (it->kind != LH_AST_BLOCK || strcmp(it->u.block.type, "assert") != 0)
 			continue;
 		nassert++;

@@ -68,6 +68,9 @@ typedef struct lh_resource {
 	const char *type, *name;	/* "litellm_user", "dev" */
 	const char *addr;		/* "litellm_user.dev", "data.litellm_user.dev" */
 	bool data;			/* a data block */
+	const char *check;		/* a data block nested in this check block (Terraform
+					 * 1.5's scoped data source: its problems are warnings),
+					 * or NULL */
 	const lh_schema *schema;
 	const lh_node *block;		/* the LH_AST_BLOCK */
 	const char *context;		/* `resource "litellm_user" "dev"` for diagnostics */

@@ -1007,18 +1007,25 @@ djob_done(lh_rop *op, void *ctx)
 	lh_rec *x = j->rec;
 	/* a lookup value from a sensitive variable never appears in a message */
 	bool sens = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x->want_sensitive, j->key));
+	bool scoped = x->res != NULL && x->res->check != NULL;
 	if (!op->ok) {
 		x->failed = true;
-		if (!op->cancelled)
-			lh_run_error(r, op->addr, sens ? redact(r->a, op->summary, op->id) : op->summary,
-			    sens ? redact(r->a, op->detail, op->id) : op->detail);
+		const char *sum = sens ? redact(r->a, op->summary, op->id) : op->summary;
+		const char *det = sens ? redact(r->a, op->detail, op->id) : op->detail;
+		if (op->cancelled)
+			return;
+		if (scoped)	/* inside a check block: a warning, as Terraform */
+			lh_diag_add(r->d, LH_DIAG_WARNING, NULL, 0, 0, sum ? sum : "Error reading data source",
+			    det ? "%s" : NULL, det);
+		else
+			lh_run_error(r, op->addr, sum, det);
 		return;
 	}
 	if (op->gone) {
 		x->failed = true;
 		const lh_arg_range *ar = x->inst ? lh_instance_arg(x->inst, j->key) : NULL;
-		lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, ar ? ar->src : NULL, ar ? ar->start : 0,
-		    ar ? ar->end : 0, "Data source object not found",
+		lh_diag *g = lh_diag_add(r->d, scoped ? LH_DIAG_WARNING : LH_DIAG_ERROR,
+		    ar ? ar->src : NULL, ar ? ar->start : 0, ar ? ar->end : 0, "Data source object not found",
 		    "%s: LiteLLM has no %s object with %s %s%s%s.", x->addr, x->id.type, j->key,
 		    sens ? "" : "\"", sens ? "(sensitive value)" : op->id, sens ? "" : "\"");
 		g->context = x->res ? x->res->context : NULL;

@@ -348,3 +348,36 @@ run apply -auto-approve
 check "for_each keyed by a data source: applied" grep -q 'Resources: 1 added' out.txt
 run destroy -auto-approve
 check "destroy keyed by a data source reads it and destroys" "grep -q 'data.litellm_team.ops: Read complete' out.txt && grep -q 'Destroy complete! Resources: 1 destroyed.' out.txt && [ \$(jq '.resources | length' terraform.tfstate) -eq 0 ]"
+
+# ---- 10. a data source scoped to a check block (Terraform 1.5): read like any other,
+# its problems are warnings of the check, never errors of the run
+new_dir scoped
+cat > main.tf <<'EOF'
+check "dan_exists" {
+  data "litellm_user" "probe" {
+    user_id = "u-dan"
+  }
+
+  assert {
+    condition     = data.litellm_user.probe.user_email == "dan@example.com"
+    error_message = "dan's email changed"
+  }
+}
+
+check "ghost_exists" {
+  data "litellm_user" "ghost" {
+    user_email = "scoped-ghost@example.com"
+  }
+
+  assert {
+    condition     = data.litellm_user.ghost.user_id != ""
+    error_message = "no ghost"
+  }
+}
+EOF
+run plan
+RC=$?
+check "scoped data source: read during plan, its assertion passes" "grep -q 'data.litellm_user.probe: Read complete' out.txt && ! grep -q 'dan.s email changed' out.txt"
+check "scoped data source not found: a warning, exit 0" "[ $RC -eq 0 ] && grep -q '^Warning: Data source object not found' out.txt && ! grep -q '^Error' out.txt"
+run apply -auto-approve
+check "scoped data sources are recorded in the state" "[ \"\$(dattr data.litellm_user.probe user_id)\" = u-dan ]"
