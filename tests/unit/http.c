@@ -518,7 +518,6 @@ test_retries(int port)
 	    r.attempts > 1 && strstr(r.error, "HTML page"), "%s", r.error);
 	lh_http_resp_clear(&r);
 	lh_http_free(h);
-	h = client(port, NULL, 5, 2);
 
 	/* Out of file descriptors: not "connection refused". */
 	h = client(port, NULL, 5, 2);
