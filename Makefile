@@ -9,7 +9,7 @@
 #   make bench         benchmarks (parse, fmt, evaluate, plan/apply, the network limit,
 #                      teams, the emulator, Terraform where installed); not part of check
 #   make install PREFIX=/usr/local   the binary, its man page (litehcl.1) and bash
-#                      completion (contrib/litehcl.bash)
+#                      completion (src/litehcl.bash)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -140,7 +140,7 @@ install: $(BUILD)/litehcl
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 litehcl.1 $(DESTDIR)$(PREFIX)/share/man/man1/litehcl.1
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0644 contrib/litehcl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/litehcl
+	install -m 0644 src/litehcl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/litehcl
 
 clean:
 	rm -rf build

@@ -1,7 +1,7 @@
 /* main.c - argv to command: global flags (-chdir, -help, -version), `help [CMD]`, then
  * dispatch to the command's lh_cmd_* function (cmd_*.c).  A mistyped command gets
  * Terraform's "Did you mean" answer.  When bash asks for completions (COMP_LINE set,
- * see contrib/litehcl.bash) it prints the candidates instead.
+ * see src/litehcl.bash) it prints the candidates instead.
  *
  * Adding a command: one line in `commands` below, and its help entry in help.c (the
  * help table also says which flags the command takes). */

@@ -177,7 +177,7 @@ fi
 while read -r c; do
 	cm=$(printf '%s' "$c" | sed 's/-/\\\\-/g')	# roff writes - as \-
 	grep -q "^\\.SS \"\\{0,1\\}$cm" "$MAN" && ok "man page documents $c" ||
-		fail "man page documents $c" "regenerate it: python3 contrib/mkman.py build/litehcl > litehcl.1"
+		fail "man page documents $c" "regenerate it: python3 src/mkman.py build/litehcl > litehcl.1"
 	# shellcheck disable=SC2086
 	for flag in $("$LITEHCL" $c -help | sed -n 's/^  \(-[a-z-]*\).*/\1/p'); do
 		esc=$(printf '%s' "$flag" | sed 's/-/\\\\-/g')
@@ -249,16 +249,16 @@ want "complete: refresh takes -target=" "$(comp 'litehcl refresh -ta')" "-target
 [ $rc -eq 1 ] && grep -q 'flag provided but not defined: -force' err.txt && ok "workspace new -force refused, as Terraform" ||
 	fail "workspace new -force refused, as Terraform" "exit $rc" "$(cat err.txt)"
 # the script bash loads
-BC=$TOP/contrib/litehcl.bash
+BC=$TOP/src/litehcl.bash
 if command -v bash >/dev/null 2>&1 && [ -f "$BC" ]; then
 	got=$(PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl pla); COMP_CWORD=1; COMP_LINE="litehcl pla"; COMP_POINT=11; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
-	want "contrib/litehcl.bash completes through litehcl" "$got" "plan"
+	want "src/litehcl.bash completes through litehcl" "$got" "plan"
 	got=$(PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl state mv -d); COMP_CWORD=3; COMP_LINE="litehcl state mv -d"; COMP_POINT=19; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
-	want "contrib/litehcl.bash completes the flags of a command with its own help" "$got" "-dry-run"
+	want "src/litehcl.bash completes the flags of a command with its own help" "$got" "-dry-run"
 	got=$(bash -c '. "$1"; complete -p litehcl' _ "$BC")
-	case $got in *"-F _litehcl"*" litehcl") ok "contrib/litehcl.bash registers the completion" ;; *) fail "contrib/litehcl.bash registers the completion" "$got" ;; esac
+	case $got in *"-F _litehcl"*" litehcl") ok "src/litehcl.bash registers the completion" ;; *) fail "src/litehcl.bash registers the completion" "$got" ;; esac
 else
-	fail "contrib/litehcl.bash exists" "$BC"
+	fail "src/litehcl.bash exists" "$BC"
 fi
 
 # ---- make install puts the binary, the man page and the completion in place

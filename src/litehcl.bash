@@ -8,7 +8,7 @@
 # command and subcommand).
 #
 # Installed by `make install` into share/bash-completion/completions/litehcl; to try it
-# without installing:  . contrib/litehcl.bash
+# without installing:  . src/litehcl.bash
 _litehcl() {
 	local IFS=$'\n'
 	# shellcheck disable=SC2207
