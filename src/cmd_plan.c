@@ -989,6 +989,8 @@ out:
 	else if (run_ready)
 		lh_http_free(r.http);
 	cJSON_Delete(saved);
+	if (!lh_free_at_exit())
+		lh_state_leave_memory(st);
 	lh_state_close(st);
 	lh_strlist_free(&targets);
 	lh_strlist_free(&replaces);

@@ -464,6 +464,7 @@ struct lh_state {
 	bool sorted_ok;
 	grp **gslots;		/* open-addressing hash of the resources (NULL empty) */
 	size_t ngslots, ngrp;
+	bool leave_memory;	/* lh_state_leave_memory: close leaves the instances */
 	cJSON **graves;		/* attributes of replaced or removed instances, kept
 				 * until close (state.h: borrowed trees stay valid) */
 	size_t ngraves, capgraves;
@@ -1698,6 +1699,8 @@ lh_state_close(lh_state *st)
 	}
 	release(st);
 	lh_store_free(st->store);
+	if (st->leave_memory)
+		st->n = st->ngraves = 0;	/* the instances go with the process */
 	free_contents(st);
 	for (size_t i = 0; i < st->ngraves; i++)
 		cJSON_Delete(st->graves[i]);
@@ -2132,6 +2135,13 @@ write_backup(lh_state *st, lh_diags *d)
 	}
 	st->backup_done = true;
 	return true;
+}
+
+void
+lh_state_leave_memory(lh_state *st)
+{
+	if (st != NULL)
+		st->leave_memory = true;
 }
 
 bool

@@ -87,6 +87,10 @@ bool lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d);
 
 /* Unlocks (removing the lock-info file) and frees.  Does not save.  NULL is ignored. */
 void lh_state_close(lh_state *st);
+/* Makes lh_state_close leave the instances' memory (100,000 cJSON trees) to the
+ * process exit, as a command about to end does when !lh_free_at_exit() (arena.h);
+ * files and locks are still closed. */
+void lh_state_leave_memory(lh_state *st);
 
 /* Writes the state if its content changed since it was loaded or last saved: serial+1,
  * backup of the original file on the first write of this run, atomic replace, then the
