@@ -39,6 +39,9 @@ typedef struct obj {
 	char *key;		/* what its referrers hold: its own_id_attr value, else the id */
 	char *name;		/* resource name */
 	char *comment;		/* a comment line above its block, or NULL */
+	cJSON *found;		/* what the listing said of it (its read's ref: a membership's
+				 * team_id and user_id, which its id cannot tell apart when the
+				 * team id holds ':') */
 	lh_rop op;		/* the read */
 	cJSON *attrs;		/* the object as state attributes, after the read */
 	struct adopt *ad;
@@ -182,6 +185,7 @@ add_obj(adopt *ad, const lh_rtype *rt, const lh_found *f)
 	const char *base = f->name ? ident(ad->a, f->name, prefix(ad->a, rt)) : ref_name(ad, rt, f);
 	o->name = unique(ad, rt->type_name, base);
 	o->comment = f->comment ? lh_arena_strdup(ad->a, f->comment) : NULL;
+	o->found = f->attrs ? cJSON_Duplicate(f->attrs, 1) : NULL;
 	o->ad = ad;
 	map_put(ad->named, rt->type_name, o->key, o->name);
 	map_put(ad->managed, rt->type_name, o->id, NULL);	/* listed twice: adopted once */
@@ -215,6 +219,7 @@ read_all(adopt *ad, lh_rctx *rc)
 		o->op.rt = o->rt;
 		o->op.addr = lh_arena_printf(ad->a, "%s.%s", o->rt->type_name, o->name);
 		o->op.id = o->id;
+		o->op.ref = o->found;
 		o->op.done = read_done;
 		o->op.ctx = o;
 	}
@@ -429,10 +434,20 @@ lh_cmd_adopt(int argc, char **argv)
 			if (map_has(ad.managed, types[t]->type_name, found[i].id))
 				continue;
 			add_obj(&ad, types[t], &found[i]);
-			counts[t]++;
 		}
 		lh_found_free(found, nf);
 	}
+	if (ad.n > 0)
+		read_all(&ad, &r.rc);
+	if (d.errors > 0)
+		goto done;
+	/* what is written: not what was gone between the listing and the read */
+	size_t live = 0;
+	for (size_t i = 0; i < ad.n; i++)
+		if (ad.v[i].attrs != NULL) {
+			counts[lh_rtype_index(ad.v[i].rt)]++;
+			live++;
+		}
 	/* "users, teams and team memberships" */
 	lh_buf kinds = {0}, tally = {0};
 	size_t nkinds = 0, k = 0;
@@ -450,15 +465,12 @@ lh_cmd_adopt(int argc, char **argv)
 	const char *tally_text = lh_arena_strdup(a, tally.p ? tally.p : "");
 	free(kinds.p);
 	free(tally.p);
-	if (ad.n == 0) {
+	if (live == 0) {
 		printf("Nothing to adopt: every one of the server's %s is managed by this state "
 		    "already.\n", kinds_text);
 		rc = 0;
 		goto done;
 	}
-	read_all(&ad, &r.rc);
-	if (d.errors > 0)
-		goto done;
 	lh_buf_puts(&text, "# Written by litehcl adopt: the LiteLLM objects this state did not\n"
 	    "# manage yet. Review, then run litehcl plan (imports only) and litehcl apply.\n\n");
 	size_t written = 0;
@@ -499,8 +511,10 @@ done:
 		lh_cmd_print_diags(&o, &d);
 	if (d.errors > 0)
 		rc = 1;
-	for (size_t i = 0; i < ad.n; i++)
+	for (size_t i = 0; i < ad.n; i++) {
 		cJSON_Delete(ad.v[i].attrs);
+		cJSON_Delete(ad.v[i].found);
+	}
 	free(ad.v);
 	free(text.p);
 	cJSON_Delete(ad.managed);

@@ -108,3 +108,24 @@ rc=$?
 "$LITEHCL" plan -no-color -generate-config-out=generated.tf >o.txt 2>&1
 [ $? -eq 1 ] && grep -q 'Target generated file already exists' o.txt && ok "plan -generate-config-out refuses an existing file" ||
 	fail "plan -generate-config-out refuses an existing file" "$(cat o.txt)"
+
+# ---- a team id holding ':' (the membership id TEAM:USER splits more than one way) ----
+emu_stop
+emu_start --master-key "$KEY"
+export LITELLM_API_BASE="$EMU_URL"
+c="$WORK/colon"
+mkdir -p "$c" && cd "$c" || exit 1
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d '{"users":[{"user_id":"c1","user_email":"c1@example.com","user_role":"internal_user"}],"teams":[{"team_id":"t:c","team_alias":"a:b","members_with_roles":[{"user_id":"c1","role":"user"}]}]}' \
+	"$EMU_URL/__emu/seed" >/dev/null
+"$LITEHCL" adopt >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'Wrote 3 import blocks with their resource blocks to adopted.tf: 1 users, 1 teams, 1 team memberships.' out.txt &&
+	grep -q 'id = "t:c:c1"' adopted.tf &&
+	ok "adopt writes the membership of a team whose id holds ':'" ||
+	fail "adopt writes the membership of a team whose id holds ':'" "rc=$rc" "$(cat out.txt adopted.tf 2>&1 | tail -30)"
+"$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q '^Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt &&
+	ok "plan after adopt of a team id with ':': 3 imports" ||
+	fail "plan after adopt of a team id with ':': 3 imports" "rc=$rc" "$(grep -E '^ +[-+~] |^Plan|Error' plan.txt | head)"
