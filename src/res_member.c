@@ -33,10 +33,13 @@ void lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn 
 bool lh_team_absent(const lh_http_resp *r);
 
 /* res_user.c's batched user lookup: memberships check their users through it. */
-typedef void (*lh_user_rows_fn)(void *ctx, lh_http_resp *r, const cJSON *const *rows);
-bool lh_user_batched(lh_rctx *rc);
-bool lh_user_list_ids(lh_rctx *rc, const char *const *ids, size_t n, lh_user_rows_fn fn,
-    void *ctx);
+typedef struct lh_user_batch {
+	const char *(*user_id)(lh_rop *op);
+	void (*found)(lh_rop *op, const cJSON *row);
+	void (*alone)(lh_rop *op);
+	void (*failed)(lh_rop *op, lh_http_resp *r);
+} lh_user_batch;
+void lh_user_list_ops(lh_rctx *rc, lh_rop **ops, size_t n, const lh_user_batch *f);
 
 /* ---- the table ---- */
 
@@ -793,54 +796,30 @@ check_alone(lh_rop *op)
 	get(op, "/user/info", &q, 1, ST_USER);
 }
 
-typedef struct cbatch {
-	lh_rop **ops;
-	size_t n;
-} cbatch;
-
+/* The list failed: an interrupted run sends nothing more; else each user is asked
+ * alone. */
 static void
-checks_done(void *ctx, lh_http_resp *r, const cJSON *const *rows)
+check_failed(lh_rop *op, lh_http_resp *r)
 {
-	cbatch *b = ctx;
-	for (size_t i = 0; i < b->n; i++) {
-		if (rows != NULL && rows[i] != NULL)
-			user_exists(b->ops[i], rows[i]);
-		else if (rows == NULL && r->result == LH_HTTP_CANCELLED)
-			mhttp_fail(b->ops[i], r);
-		else
-			check_alone(b->ops[i]);
-	}
-	free(b->ops);
-	free(b);
+	if (r->result == LH_HTTP_CANCELLED)
+		mhttp_fail(op, r);
+	else
+		check_alone(op);
 }
 
-/* Checks the users of ops[0..n) with one list request (one op alone: /user/info, as a
- * single id would be a substring match). */
+static const char *
+op_user_id(lh_rop *op)
+{
+	return priv(op)->user_id;
+}
+
+static const lh_user_batch checks = {op_user_id, user_exists, check_alone, check_failed};
+
+/* Checks the users of ops[0..n) with one list request. */
 static void
 send_checks(lh_rctx *rc, lh_rop **ops, size_t n)
 {
-	if (n < 2 || !lh_user_batched(rc)) {
-		for (size_t i = 0; i < n; i++)
-			check_alone(ops[i]);
-		return;
-	}
-	cbatch *b = calloc(1, sizeof *b);
-	const char **ids = calloc(n, sizeof *ids);
-	if (b == NULL || ids == NULL || (b->ops = calloc(n, sizeof *b->ops)) == NULL)
-		abort();
-	b->n = n;
-	for (size_t i = 0; i < n; i++) {
-		b->ops[i] = ops[i];
-		ids[i] = priv(ops[i])->user_id;
-	}
-	bool sent = lh_user_list_ids(rc, ids, n, checks_done, b);
-	free(ids);
-	if (!sent) {
-		for (size_t i = 0; i < n; i++)
-			check_alone(ops[i]);
-		free(b->ops);
-		free(b);
-	}
+	lh_user_list_ops(rc, ops, n, &checks);
 }
 
 /* A create's user, checked with the next batch. */

@@ -664,15 +664,28 @@ user_ctx_free(void *p)
 
 /* ---- GET /user/list?user_ids=a,b,... (shared with res_member.c) ---- */
 
-typedef void (*lh_user_rows_fn)(void *ctx, lh_http_resp *r, const cJSON *const *rows);
+/* What a type does with the ops of a batched user lookup (lh_user_list_ops). */
+typedef struct lh_user_batch {
+	const char *(*user_id)(lh_rop *op);		/* the user op asks for */
+	void (*found)(lh_rop *op, const cJSON *row);	/* the list returned it */
+	void (*alone)(lh_rop *op);	/* ask alone (GET /user/info): the list did not
+					 * return it, or cannot be used */
+	void (*failed)(lh_rop *op, lh_http_resp *r);	/* the list failed otherwise */
+} lh_user_batch;
 
 typedef struct idlist {
 	lh_rctx *rc;
-	char **ids;
+	lh_rop **ops;
 	size_t n;
-	lh_user_rows_fn fn;
-	void *ctx;
+	const lh_user_batch *f;
 } idlist;
+
+static void
+idlist_free(idlist *l)
+{
+	free(l->ops);
+	free(l);
+}
 
 static void
 idlist_done(lh_http *h, lh_http_resp *resp, void *ctx)
@@ -680,28 +693,34 @@ idlist_done(lh_http *h, lh_http_resp *resp, void *ctx)
 	(void)h;
 	idlist *l = ctx;
 	const cJSON *users = lh_j(resp->json, "users");
-	const cJSON **rows = NULL;
 	if (resp->result == LH_HTTP_OK && cJSON_IsArray(users)) {
-		rows = calloc(l->n + 1, sizeof *rows);
+		const cJSON **rows = calloc(l->n + 1, sizeof *rows);
 		if (rows == NULL)
 			abort();
 		const cJSON *row;
 		cJSON_ArrayForEach(row, users) {
 			const char *id = lh_js(row, "user_id");
 			for (size_t i = 0; id != NULL && i < l->n; i++)
-				if (rows[i] == NULL && strcmp(l->ids[i], id) == 0)
+				if (rows[i] == NULL && strcmp(l->f->user_id(l->ops[i]), id) == 0)
 					rows[i] = row;
 		}
+		for (size_t i = 0; i < l->n; i++) {
+			if (rows[i] != NULL)
+				l->f->found(l->ops[i], rows[i]);
+			else
+				l->f->alone(l->ops[i]);
+		}
+		free(rows);
 	} else if (resp->result == LH_HTTP_STATUS &&
 	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
 		ctx_of(l->rc)->no_filter = true;	/* an old server */
+		for (size_t i = 0; i < l->n; i++)
+			l->f->alone(l->ops[i]);
+	} else {
+		for (size_t i = 0; i < l->n; i++)
+			l->f->failed(l->ops[i], resp);
 	}
-	l->fn(l->ctx, resp, rows);
-	free(rows);
-	for (size_t i = 0; i < l->n; i++)
-		free(l->ids[i]);
-	free(l->ids);
-	free(l);
+	idlist_free(l);
 }
 
 /* Whether users are read in batches in this run: not on a server without the
@@ -714,42 +733,44 @@ lh_user_batched(lh_rctx *rc)
 	return !ctx_of(rc)->no_filter && !(off != NULL && *off != '\0' && *off != '0');
 }
 
-/* The users ids[0..n) (2 <= n <= 100) with one GET /user/list?user_ids=...: calls
- * fn(ctx, answer, rows) from inside lh_http_run, rows[i] the row of ids[i] or NULL
- * when the list did not return it (only GET /user/info tells "gone" apart), rows NULL
- * when the list failed (a server without the filter - 404, 405, 422 - is remembered:
- * lh_user_batched is false from then on).  Sent ahead of queued requests (its ops
- * wait on it).  False when it could not be sent (fn is not called). */
-bool lh_user_list_ids(lh_rctx *rc, const char *const *ids, size_t n, lh_user_rows_fn fn,
-    void *ctx);
-bool
-lh_user_list_ids(lh_rctx *rc, const char *const *ids, size_t n, lh_user_rows_fn fn, void *ctx)
+/* The users of ops[0..n) (n <= 100) with one GET /user/list?user_ids=..., sent ahead
+ * of queued requests (the ops wait on it): f->found for each user listed, f->alone for
+ * the others (only GET /user/info tells "gone" apart) and for all of them when the
+ * server has no such filter (404, 405, 422: remembered, lh_user_batched is false from
+ * then on), when the list could not be sent, when fewer than 2 (one id would be a
+ * substring match) or when not batched; f->failed for each when the list failed
+ * otherwise.  Called from inside lh_http_run, or at once. */
+void lh_user_list_ops(lh_rctx *rc, lh_rop **ops, size_t n, const lh_user_batch *f);
+void
+lh_user_list_ops(lh_rctx *rc, lh_rop **ops, size_t n, const lh_user_batch *f)
 {
-	idlist *l = calloc(1, sizeof *l);
-	char **copies = calloc(n + 1, sizeof *copies);
-	if (l == NULL || copies == NULL)
-		abort();
-	*l = (idlist){rc, copies, n, fn, ctx};
-	lh_buf joined = {0};
-	for (size_t i = 0; i < n; i++) {
-		l->ids[i] = lh_xstrdup(ids[i]);
-		lh_buf_printf(&joined, "%s%s", i > 0 ? "," : "", ids[i]);
+	if (n < 2 || !lh_user_batched(rc)) {
+		for (size_t i = 0; i < n; i++)
+			f->alone(ops[i]);
+		return;
 	}
+	idlist *l = calloc(1, sizeof *l);
+	lh_rop **copy = calloc(n, sizeof *copy);
+	if (l == NULL || copy == NULL)
+		abort();
+	memcpy(copy, ops, n * sizeof *copy);
+	*l = (idlist){rc, copy, n, f};
+	lh_buf ids = {0};
+	for (size_t i = 0; i < n; i++)
+		lh_buf_printf(&ids, "%s%s", i > 0 ? "," : "", f->user_id(ops[i]));
 	char ps[16];
 	snprintf(ps, sizeof ps, "%d", BATCH);
-	lh_http_param q[5] = {{"user_ids", joined.p}, {"page", "1"}, {"page_size", ps},
+	lh_http_param q[5] = {{"user_ids", ids.p}, {"page", "1"}, {"page_size", ps},
 	    {"sort_by", "user_id"}, {"sort_order", "asc"}};
 	lh_http_req req = {.method = "GET", .path = "/user/list", .query = q, .nquery = 5,
 	    .urgent = true, .done = idlist_done, .ctx = l};
-	bool ok = lh_http_submit(rc->http, &req);
-	free(joined.p);
-	if (!ok) {
+	bool sent = lh_http_submit(rc->http, &req);
+	free(ids.p);
+	if (!sent) {
 		for (size_t i = 0; i < n; i++)
-			free(l->ids[i]);
-		free(l->ids);
-		free(l);
+			f->alone(ops[i]);
+		idlist_free(l);
 	}
-	return ok;
 }
 
 /* The request a held op makes on its own: the list did not return it, or the server
@@ -813,69 +834,31 @@ listed_failed(lh_rop *op, lh_http_resp *resp)
 	    lh_answer_unexpected(resp, NULL, NULL));
 }
 
-typedef struct ubatch {
-	lh_rop **ops;
-	size_t n;
-} ubatch;
-
+/* The list failed and per-user reads may help: a failed confirmation or check is
+ * asked again user by user (each with its own retries, and /user/info tells "gone"
+ * apart); a refresh read fails, and an interrupted run sends nothing more. */
 static void
-list_done(void *ctx, lh_http_resp *resp, const cJSON *const *rows)
+list_failed(lh_rop *op, lh_http_resp *resp)
 {
-	ubatch *b = ctx;
-	if (rows != NULL) {
-		for (size_t i = 0; i < b->n; i++) {
-			if (rows[i] != NULL)
-				listed_found(b->ops[i], rows[i]);
-			else
-				listed_alone(b->ops[i]);
-		}
-	} else if (resp->result == LH_HTTP_STATUS &&
-	    (resp->status == 404 || resp->status == 405 || resp->status == 422)) {
-		for (size_t i = 0; i < b->n; i++)
-			listed_alone(b->ops[i]);
-	} else {
-		/* A failed confirmation or check is asked again user by user (each with
-		 * its own retries, and /user/info tells "gone" apart); a refresh read
-		 * fails, and an interrupted run sends nothing more. */
-		for (size_t i = 0; i < b->n; i++) {
-			lh_rop *op = b->ops[i];
-			if (resp->result != LH_HTTP_CANCELLED && op->stage != ST_LISTED_READ)
-				listed_alone(op);
-			else
-				listed_failed(op, resp);
-		}
-	}
-	free(b->ops);
-	free(b);
+	if (resp->result != LH_HTTP_CANCELLED && op->stage != ST_LISTED_READ)
+		listed_alone(op);
+	else
+		listed_failed(op, resp);
 }
 
-/* Reads ops[0..n) (n <= BATCH, all in a ST_LISTED_* stage) with one list request;
- * one op alone is read with /user/info (a single id would be a substring match). */
+static const char *
+op_user_id(lh_rop *op)
+{
+	return op->id;
+}
+
+static const lh_user_batch listed = {op_user_id, listed_found, listed_alone, list_failed};
+
+/* Reads ops[0..n) (n <= BATCH, all in a ST_LISTED_* stage) with one list request. */
 static void
 send_list(lh_rctx *rc, lh_rop **ops, size_t n)
 {
-	if (n < 2 || !lh_user_batched(rc)) {
-		for (size_t i = 0; i < n; i++)
-			listed_alone(ops[i]);
-		return;
-	}
-	ubatch *b = calloc(1, sizeof *b);
-	const char **ids = calloc(n, sizeof *ids);
-	if (b == NULL || ids == NULL || (b->ops = calloc(n, sizeof *b->ops)) == NULL)
-		abort();
-	b->n = n;
-	for (size_t i = 0; i < n; i++) {
-		b->ops[i] = ops[i];
-		ids[i] = ops[i]->id;
-	}
-	bool sent = lh_user_list_ids(rc, ids, n, list_done, b);
-	free(ids);
-	if (!sent) {
-		for (size_t i = 0; i < n; i++)
-			listed_alone(b->ops[i]);
-		free(b->ops);
-		free(b);
-	}
+	lh_user_list_ops(rc, ops, n, &listed);
 }
 
 /* Holds op (stage ST_LISTED_CHECK or ST_LISTED_CONFIRM) for the next batched read:
