@@ -207,7 +207,9 @@ typedef struct lh_found {
 				 * the objects its ref_type attributes refer to */
 	char *comment;		/* a line written above its resource block, or NULL */
 	cJSON *attrs;		/* what the listing says of it, in the state's names: at
-				 * least its ref_type attributes (may be NULL) */
+				 * least its ref_type attributes (may be NULL); adopt reads
+				 * the object with it as the read's ref, so the type need not
+				 * parse the id again */
 } lh_found;
 
 /* Room for n found objects, zeroed (aborts when out of memory). */
