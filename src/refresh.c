@@ -238,13 +238,32 @@ struct lh_run_err {
 	size_t n;
 };
 
+/* The length of detail without the " (after N attempts in T s)" the client adds
+ * (http.c): the same failure retried for different times is one error. */
+static size_t
+err_core(const char *detail)
+{
+	size_t len = strlen(detail);
+	const char *p = NULL;
+	for (const char *q = strstr(detail, " (after "); q != NULL; q = strstr(q + 1, " (after "))
+		p = q;
+	int n = 0, end = -1;
+	double t = 0;
+	if (p != NULL && sscanf(p, " (after %d attempts in %lf s)%n", &n, &t, &end) == 2 &&
+	    end > 0 && p[end] == '\0')
+		return (size_t)(p - detail);
+	return len;
+}
+
 void
 lh_run_error(lh_run *r, const char *addr, const char *summary, const char *detail)
 {
 	detail = detail ? detail : "";
 	struct lh_run_err *e = NULL;
-	for (size_t i = 0; i < r->nerrs; i++)
-		if (strcmp(r->errs[i].detail, detail) == 0)
+	size_t core = err_core(detail);
+	for (size_t i = 0; i < r->nerrs && e == NULL; i++)
+		if (err_core(r->errs[i].detail) == core &&
+		    strncmp(r->errs[i].detail, detail, core) == 0)
 			e = &r->errs[i];
 	if (e == NULL) {
 		struct lh_run_err *n = realloc(r->errs, (r->nerrs + 1) * sizeof *n);
