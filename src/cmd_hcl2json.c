@@ -45,8 +45,9 @@ int
 lh_cmd_hcl2json(int argc, char **argv)
 {
 	bool ast = false, expr = false, tmpl = false, benchf = false, ranges = false,
-	    help = false;
+	    help = false, no_color = false;
 	lh_opt opts[] = {
+		{ "no-color", LH_OPT_BOOL, &no_color },	/* TF_CLI_ARGS=-no-color: nothing to do */
 		{ "ast", LH_OPT_BOOL, &ast },
 		{ "expr", LH_OPT_BOOL, &expr },
 		{ "template", LH_OPT_BOOL, &tmpl },

@@ -89,9 +89,12 @@ platform(char *buf, size_t cap)
 int
 lh_cmd_version(int argc, char **argv)
 {
-	bool json = false, help = false;
+	bool json = false, help = false, no_color = false;
+	/* -no-color: nothing here is coloured, but TF_CLI_ARGS=-no-color reaches every
+	 * command, and Terraform's version takes it too */
 	lh_opt opts[] = {
 		{"json", LH_OPT_BOOL, &json},
+		{"no-color", LH_OPT_BOOL, &no_color},
 		{NULL, 0, NULL}
 	};
 	int npos = 0;

@@ -140,6 +140,15 @@ cd "$WORK" || exit 1
 mkdir tfargs && cd tfargs && printf '{"version":4,"terraform_version":"1.11.0","serial":1,"lineage":"5b1e9c2a-0000-4000-8000-000000000002","outputs":{},"resources":[{"mode":"managed","type":"litellm_user","name":"x","provider":"provider[\\"registry.terraform.io/ncecere/litellm\\"]","instances":[{"schema_version":0,"attributes":{"id":"u1","user_id":"u1"},"sensitive_attributes":[]}]}]}\n' >other.tfstate
 TF_CLI_ARGS_state_list=-state=other.tfstate "$LITEHCL" state list >out.txt 2>&1
 [ "$(cat out.txt)" = "litellm_user.x" ] && ok "TF_CLI_ARGS_state_list reaches state list" || fail "TF_CLI_ARGS_state_list reaches state list" "$(cat out.txt)"
+# README: "export TF_CLI_ARGS=-no-color" leaves colour out of every command - every one
+# must take the flag (Terraform's version does)
+printf 'locals {\n  a = 1\n}\n' >c.tf
+bad=""
+for c in "version" "version -json" "hcl2json c.tf" "fmt -check" "validate" "state list" "output" "workspace show" "show"; do
+	# shellcheck disable=SC2086
+	TF_CLI_ARGS=-no-color "$LITEHCL" $c >out.txt 2>&1 || bad="$bad [$c: $(head -c 200 out.txt)]"
+done
+[ -z "$bad" ] && ok "TF_CLI_ARGS=-no-color: every command takes it" || fail "TF_CLI_ARGS=-no-color: every command takes it" "$bad"
 cd "$WORK" || exit 1
 
 # ---- version -json: Terraform's fields (recorded) plus litehcl_version
