@@ -804,9 +804,14 @@ run(int kind, int argc, char **argv)
 	if (!lh_cmd_open_state_provider(state_path, lock, lock_timeout, op, kind == CMD_PLAN,
 	    cfg->provider_source, &st, &d))
 		goto fail;
+	/* a saved plan says whether it was made with -target (apply's own -target does
+	 * not change a saved plan, as in Terraform) */
+	bool targeted = planfile != NULL ? cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(saved,
+	    "targeted")) : targets.n > 0;
 	lh_run_opts ro = {.mode = destroy ? LH_PLAN_DESTROY : refresh_only ?
 	    LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL, .refresh = refresh,
-	    .targets = targets.v, .ntargets = targets.n, .replaces = replaces.v,
+	    .targets = targets.v, .ntargets = planfile != NULL ? 0 : targets.n,
+	    .replaces = replaces.v,
 	    .nreplaces = replaces.n, .parallelism = parallelism, .read_only = kind == CMD_PLAN,
 	    .progress = lh_cmd_progress, .progress_ctx = &o};
 	lh_run_init(&r, a, &d, cfg, st, &ro);
@@ -892,6 +897,7 @@ run(int kind, int argc, char **argv)
 			cJSON_AddBoolToObject(pj, "state_existed", lh_state_existed(st));
 			cJSON_AddStringToObject(pj, "lineage", lh_state_lineage(st));
 			cJSON_AddNumberToObject(pj, "serial", (double)lh_state_serial(st));
+			cJSON_AddBoolToObject(pj, "targeted", targeted);
 			add_plan_variables(a, cfg, pj);
 			bool ok = lh_planfile_write(out, st, pj, &d);
 			cJSON_Delete(pj);
@@ -937,13 +943,13 @@ run(int kind, int argc, char **argv)
 		outs_ok = lh_run_outputs(&r);
 		if (!lh_run_postconditions(&r))
 			outs_ok = false;
-		if (r.plan->mode == LH_PLAN_NORMAL && targets.n == 0)
+		if (r.plan->mode == LH_PLAN_NORMAL && !targeted)
 			lh_config_checks(cfg, LH_CHECK_APPLY, lh_run_resolve, &r, &d);
 		/* the state's check_results, as Terraform records them (none after a
 		 * destroy; a -target run leaves them as they were) */
 		if (r.plan->mode == LH_PLAN_DESTROY)
 			lh_state_set_check_results(st, NULL);
-		else if (targets.n == 0)
+		else if (!targeted)
 			lh_state_set_check_results(st, lh_config_check_results_state(cfg));
 	} else {
 		lh_diags quiet, *loud = r.d;
@@ -954,7 +960,7 @@ run(int kind, int argc, char **argv)
 	}
 	bool saved_ok = lh_state_save(st, &d);
 	if (ok && saved_ok && outs_ok) {
-		if (targets.n > 0)
+		if (targeted)
 			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "Applied changes may be incomplete",
 			    "The plan was created with the -target option in effect, so some changes "
 			    "requested in the configuration may have been ignored and the output "

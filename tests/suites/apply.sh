@@ -469,6 +469,20 @@ new_a=$(jq -r '.resources[] | select(.name=="a") | .instances[0].attributes.id' 
 b_alias=$(admin GET dump | jq -r '.users[] | select(.user_email=="tb@example.com") | .user_alias')
 [ -n "$new_a" ] && [ "$b_alias" = "$new_a" ] && grep -q '1 added, 1 changed, 1 destroyed' out.txt &&
 	ok "-replace: the dependent is updated with the new id" || fail "-replace: the dependent is updated with the new id" "a=$new_a b.alias=$b_alias" "$(tail -8 out.txt)"
+# a saved plan says whether it was targeted (Terraform): its apply warns then, and only then
+"$LITEHCL" plan -target=litellm_user.c -out=t.plan >/dev/null 2>&1
+"$LITEHCL" apply -no-color t.plan >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '1 added' out.txt && grep -q 'Applied changes may be incomplete' out.txt &&
+	ok "apply of a targeted saved plan warns that changes may be incomplete" ||
+	fail "apply of a targeted saved plan warns that changes may be incomplete" "rc=$rc" "$(tail -12 out.txt)"
+sed -i 's/tc@example.com/tc2@example.com/' main.tf
+"$LITEHCL" plan -out=u.plan >/dev/null 2>&1
+"$LITEHCL" apply -no-color -target=litellm_user.a u.plan >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '1 changed' out.txt && ! grep -q 'Applied changes may be incomplete' out.txt &&
+	ok "apply's -target with an untargeted saved plan: the whole plan, no targeting warning" ||
+	fail "apply's -target with an untargeted saved plan: the whole plan, no targeting warning" "rc=$rc" "$(tail -12 out.txt)"
 
 # ---- a saved plan with values known only after apply, on a fresh state ----
 new_dir planfile
