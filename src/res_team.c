@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "addr.h"
 #include "config.h"
 #include "diag.h"
 #include "http.h"
@@ -1021,9 +1022,21 @@ team_list_all(lh_rctx *rc, lh_diags *d, size_t *n)
 		const char *id = lh_js(row, "team_id"), *alias = lh_js(row, "team_alias");
 		if (id == NULL)
 			continue;
+		if (alias == NULL || alias[0] == '\0') {
+			char word[512];
+			/* team_alias is required: a block without it would not plan, and any
+			 * alias written for it would rename the team */
+			lh_diag_add(d, LH_DIAG_WARNING, NULL, 0, 0, "Team without an alias left out",
+			    "The team \"%s\" has no team_alias, which a litellm_team block requires, "
+			    "so it is not adopted (its memberships are, with its id written out). Give "
+			    "the team an alias in LiteLLM and run adopt again, or write its block by "
+			    "hand with the alias it should have and import it: "
+			    "litehcl import litellm_team.NAME %s", id, lh_shell_word(word, sizeof word, id));
+			continue;
+		}
 		lh_found *f = &v[(*n)++];
 		f->id = lh_xstrdup(id);
-		f->name = lh_xstrdup(alias != NULL ? alias : id);
+		f->name = lh_xstrdup(alias);
 		f->attrs = cJSON_CreateObject();
 		lh_jput(f->attrs, "team_id", cJSON_CreateString(id));
 	}

@@ -129,3 +129,22 @@ rc=$?
 [ $rc -eq 2 ] && grep -q '^Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt &&
 	ok "plan after adopt of a team id with ':': 3 imports" ||
 	fail "plan after adopt of a team id with ':': 3 imports" "rc=$rc" "$(grep -E '^ +[-+~] |^Plan|Error' plan.txt | head)"
+
+# ---- a team without an alias (LiteLLM allows it; team_alias is required here) ----
+n="$WORK/noalias"
+mkdir -p "$n" && cd "$n" || exit 1
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d '{"users":[{"user_id":"n1","user_email":"n1@example.com","user_role":"internal_user"}],"teams":[{"team_id":"no alias","members_with_roles":[{"user_id":"n1","role":"user"}]}]}' \
+	"$EMU_URL/__emu/seed" >/dev/null
+"$LITEHCL" adopt >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q 'Team without an alias left out' out.txt &&
+	flat out.txt | grep -q "litehcl import litellm_team.NAME 'no alias'" &&
+	! grep -q '^  id = "no alias"$' adopted.tf && grep -q '^  team_id = "no alias"$' adopted.tf &&
+	ok "adopt leaves out a team without an alias, saying how to take it over" ||
+	fail "adopt leaves out a team without an alias, saying how to take it over" "rc=$rc" "$(cat out.txt adopted.tf 2>&1 | tail -30)"
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && ! grep -q 'Error' plan.txt && grep -q ' to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt &&
+	ok "plan after adopt with an alias-less team: imports only, no error" ||
+	fail "plan after adopt with an alias-less team: imports only, no error" "rc=$rc" "$(grep -E '^ +[-+~] |^Plan|Error|│' plan.txt | head -20)"
