@@ -158,6 +158,25 @@ job_failed(job *j)
 	    now_s() - j->t0);
 }
 
+/* The address of another instance in the state holding the object attrs describes, or
+ * NULL.  Only types whose ids are made of their arguments (memberships): a create of
+ * one adopts an existing object, so two blocks naming one membership, unknown at plan,
+ * would both record it, and a state with one object at two addresses is refused. */
+static const char *
+held_elsewhere(lh_run *r, const job *j, const cJSON *attrs)
+{
+	const lh_rtype *rt = j->c->rt;
+	const char *id = rt->own_id_attr == NULL ? sget(attrs, rt->id_attr) : NULL;
+	for (size_t i = 0; id != NULL && i < lh_state_count(r->st); i++) {
+		lh_state_inst *si = lh_state_at(r->st, i);
+		const char *sid = sget(si->attributes, rt->id_attr);
+		if (!si->addr.data && sid != NULL && strcmp(sid, id) == 0 &&
+		    strcmp(si->addr.type, rt->type_name) == 0 && !lh_addr_equal(&si->addr, &j->rec->id))
+			return lh_addr_format(r->a, &si->addr);
+	}
+	return NULL;
+}
+
 static void
 job_done(lh_rop *op, void *ctx)
 {
@@ -195,6 +214,20 @@ job_done(lh_rop *op, void *ctx)
 	case LH_OP_UPDATE: {
 		cJSON *attrs = op->attrs;
 		op->attrs = NULL;
+		const char *other = op->kind == LH_OP_CREATE ? held_elsewhere(r, j, attrs) : NULL;
+		if (other != NULL) {
+			char *det = lh_xprintf("%s and %s are the same object (id \"%s\"): it stays "
+			    "%s's, and nothing is recorded for %s. Keep one of the two blocks.",
+			    j->c->addr, other, sget(attrs, j->c->rt->id_attr), other, j->c->addr);
+			cJSON_Delete(attrs);
+			journal_forget(r, &j->rec->id);
+			j->rec->failed = true;
+			lh_run_error(r, j->c->addr, lh_arena_printf(r->a, "Error creating %s",
+			    j->c->addr), det);
+			free(det);
+			report(r, j->c, "create_errored", NULL, secs);
+			return;
+		}
 		lh_state_inst *si = lh_state_set(r->st, &j->rec->id, attrs, deps_json(j->rec),
 		    lh_run_sensitive_paths(j->c->after_sensitive));
 		journal_done(r, &j->rec->id);

@@ -569,3 +569,30 @@ run plan -no-color
 check "defaults: the next plan updates max_budget in place (100 -> 0)" "grep -q 'litellm_team.stuck will be updated in-place' out.txt && grep -q 'max_budget *= 100 -> 0' out.txt && grep -q 'Plan: 0 to add, 1 to change, 0 to destroy' out.txt"
 run apply -auto-approve
 nochange; check "defaults: after apply, no changes" test $? -eq 0
+
+# ---- two blocks naming one membership, known only at apply: the second is refused, and
+# the state stays loadable (it once recorded both, and every later command refused it)
+new_dir dupmember
+cat > main.tf <<'EOF2'
+resource "litellm_user" "a" {
+  user_email = "dupmember@example.com"
+}
+resource "litellm_team" "t" {
+  team_alias = "dupmember"
+}
+resource "litellm_team_member" "m1" {
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.a.user_id
+  role    = "user"
+}
+resource "litellm_team_member" "m2" {
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.a.user_id
+  role    = "user"
+}
+EOF2
+run apply -auto-approve -no-color
+rc=$?
+check "duplicate membership blocks: apply fails naming both, one of them recorded" "[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -Eq 'litellm_team_member.m[12] and litellm_team_member.m[12] are the same object' && [ \$(jq '[.resources[] | select(.type == \"litellm_team_member\")] | length' terraform.tfstate) -eq 1 ]"
+"$LITEHCL" state list >out.txt 2>&1
+check "duplicate membership blocks: the state still loads" "[ \$(grep -c litellm_team_member out.txt) -eq 1 ]"
