@@ -738,8 +738,12 @@ run(int kind, int argc, char **argv)
 	if (kind == CMD_APPLY && npos == 1)
 		planfile = argv[1];
 	else if (npos > 0) {
-		fprintf(stderr, "Error: unexpected argument: %s\ntry 'litehcl %s -help'\n",
-		    argv[1], cmd);
+		/* Terraform's words (apply: at most the plan file) */
+		lh_cli_usage_error(cmd, "Too many command line arguments", kind == CMD_PLAN ?
+		    "To specify a working directory for the plan, use the global -chdir flag." :
+		    kind == CMD_APPLY ? "Expected at most one positional argument." :
+		    "destroy takes no arguments: to apply a saved destroy plan, run \"litehcl "
+		    "apply PLANFILE\"; to work in another directory, use the global -chdir flag.");
 		goto out;
 	}
 	if (parallelism < 1) {

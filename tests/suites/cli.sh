@@ -23,6 +23,12 @@ expect_rc "plan: unknown flag exits 1" 1 "$LITEHCL" plan -bogus
 grep -q '^  litehcl plan -help$' err.txt && ok "unknown flag names the help" || fail "unknown flag names the help" "$(cat err.txt)"
 expect_rc "apply -help exits 0" 0 "$LITEHCL" apply -help
 expect_rc "plan: extra argument exits 1" 1 "$LITEHCL" plan extra
+grep -q 'Error: Too many command line arguments$' err.txt && grep -q 'use the global -chdir flag' err.txt &&
+	grep -q '^  litehcl plan -help$' err.txt && ok "plan: extra argument, in Terraform's words" ||
+	fail "plan: extra argument, in Terraform's words" "$(cat err.txt)"
+expect_rc "apply: two arguments exit 1" 1 "$LITEHCL" apply a b
+grep -q 'Error: Too many command line arguments$' err.txt && grep -q 'Expected at most one positional argument.$' err.txt &&
+	ok "apply: two arguments, in Terraform's words" || fail "apply: two arguments, in Terraform's words" "$(cat err.txt)"
 expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
 expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
 expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
