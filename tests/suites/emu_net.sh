@@ -5,6 +5,8 @@
 # indexes (same rows as a scan would give), and the memory a large store costs.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/emu/calls.sh"
+trap 'emu_stop' EXIT
+trap 'exit 1' INT TERM HUP PIPE
 
 # ms_of CURL-TIME: seconds with a fraction -> whole ms
 ms_of() { awk -v t="$1" 'BEGIN { printf "%d", t * 1000 }'; }

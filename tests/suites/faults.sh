@@ -7,6 +7,9 @@
 # apply must leave nothing duplicated, orphaned or lost, and converge in that one run.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/faultproxy/lib.sh"
+# the servers stop however the suite ends (dash runs an EXIT trap on exit only)
+trap 'proxy_stop; emu_stop' EXIT
+trap 'exit 1' INT TERM HUP PIPE
 
 MK=sk-faults-master-key
 export LITELLM_API_KEY="$MK"
