@@ -124,6 +124,8 @@ static void
 job_failed(job *j)
 {
 	lh_run *r = j->r;
+	if (!j->op.cancelled)
+		lh_rop_started(&j->op);
 	if (j->op.kind == LH_OP_CREATE && j->op.resend && !r->interrupted && !r->journal_broken &&
 	    now_s() - j->tcreate < resend_budget()) {
 		/* Found absent after an uncertain answer: the id is ours and unused, so the
@@ -186,6 +188,7 @@ job_done(lh_rop *op, void *ctx)
 		job_failed(j);
 		return;
 	}
+	lh_rop_started(op);
 	if (op->note != NULL)
 		lh_diag_add(r->d, LH_DIAG_WARNING, NULL, 0, 0, op->note, "%s", j->c->addr);
 	double secs = now_s() - j->t0;
@@ -287,10 +290,28 @@ start_create(job *j)
 	j->t0 = now_s();
 	if (j->tcreate == 0)
 		j->tcreate = j->t0;
-	/* the intent of a replacement's create is journalled with the delete (below) */
-	report(r, j->c, "create", NULL, 0);
-	if (!lh_rop_submit(&r->rc, &j->op))
+	/* the intent of a replacement's create is journalled with the delete (below);
+	 * "Creating..." when its request starts (job_started) */
+	if (!lh_rop_submit(&r->rc, &j->op)) {
+		lh_rop_started(&j->op);
 		j->rec->failed = true;
+	}
+}
+
+/* The op's first request starts (not when it is queued behind -parallelism others,
+ * as Terraform prints "Creating..." when the resource's turn comes): reported, and
+ * its elapsed time counts from here. */
+static void
+job_started(lh_rop *op)
+{
+	job *j = op->ctx;
+	j->t0 = now_s();
+	switch (op->kind) {
+	case LH_OP_CREATE: report(j->r, j->c, "create", NULL, 0); break;
+	case LH_OP_UPDATE: report(j->r, j->c, "update", op->id, 0); break;
+	case LH_OP_DELETE: report(j->r, j->c, "delete", op->id, 0); break;
+	case LH_OP_READ: break;
+	}
 }
 
 /* Starts one change; creates need their intent journalled before (see run_wave). */
@@ -303,6 +324,7 @@ start_job(job *j)
 	j->op.addr = c->addr;
 	j->op.done = job_done;
 	j->op.ctx = j;
+	j->op.on_start = job_started;
 	j->t0 = now_s();
 	switch (c->action) {
 	case LH_ACT_CREATE:
@@ -317,14 +339,12 @@ start_job(job *j)
 		 * before writing (after a long wait at the prompt it does) */
 		j->op.checked = j->rec->refreshed && r->refreshed_at > 0 &&
 		    now_s() - r->refreshed_at < refresh_trust();
-		report(r, c, "update", j->op.id, 0);
 		break;
 	case LH_ACT_REPLACE:
 	case LH_ACT_DELETE:
 		j->op.kind = LH_OP_DELETE;
 		j->op.id = sget(c->before, c->rt->id_attr);
 		j->op.before = c->before;
-		report(r, c, "delete", j->op.id, 0);
 		break;
 	case LH_ACT_NOOP:
 	case LH_ACT_FORGET:
@@ -337,8 +357,10 @@ start_job(job *j)
 		    c->addr, c->addr);
 		return;
 	}
-	if (!lh_rop_submit(&r->rc, &j->op))
+	if (!lh_rop_submit(&r->rc, &j->op)) {
+		lh_rop_started(&j->op);
 		j->rec->failed = true;
+	}
 }
 
 static void

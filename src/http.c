@@ -56,6 +56,8 @@ struct job {
 	size_t body_len;
 	bool post, non_idempotent;
 	int sends;			/* times libcurl started this attempt's request */
+	void *owner;			/* see lh_http_owner_begin */
+	void (*on_start)(void *owner);	/* called at the first attempt's start, then NULL */
 	bool resent;			/* it wanted to send a create a second time (refused) */
 	lh_http_done_fn done;
 	void *ctx;
@@ -102,6 +104,7 @@ struct lh_http {
 	job *qprio;			/* the last follow-up in the queue, or NULL */
 	int in_callback;		/* a completion callback is running */
 	job *waiting;			/* retries, sorted by due */
+	lh_http_owner own;		/* the current owner of submitted requests */
 	job *donelist;			/* fake transport completions to process */
 	int running;
 	bool in_run;
@@ -407,6 +410,11 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 		j->body_len = strlen(j->body);
 	}
 	j->non_idempotent = req->non_idempotent;
+	if (h->own.on_start != NULL) {
+		j->owner = h->own.owner;
+		j->on_start = h->own.on_start;
+		h->own.n++;
+	}
 	j->done = req->done;
 	j->ctx = req->ctx;
 	j->retry_after = -1;
@@ -526,11 +534,36 @@ send_once(void *ud, char *ip, char *local_ip, int port, int local_port)
 	return CURL_PREREQFUNC_ABORT;
 }
 
+void
+lh_http_owner_begin(lh_http *h, lh_http_owner *save, void *owner, void (*on_start)(void *owner))
+{
+	*save = h->own;
+	h->own.owner = owner;
+	h->own.on_start = on_start;
+	h->own.n = 0;
+}
+
+size_t
+lh_http_owner_end(lh_http *h, const lh_http_owner *save)
+{
+	size_t n = h->own.n;
+	h->own = *save;
+	if (h->own.on_start != NULL)
+		h->own.n += n;
+	return n;
+}
+
 static void
 start(lh_http *h, job *j)
 {
-	if (j->attempts == 0)
+	if (j->attempts == 0) {
 		j->t_first = mono();
+		if (j->on_start != NULL) {
+			void (*fn)(void *) = j->on_start;
+			j->on_start = NULL;
+			fn(j->owner);
+		}
+	}
 	j->attempts++;
 	j->resp.len = 0;
 	if (j->resp.p)

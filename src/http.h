@@ -133,6 +133,22 @@ struct lh_http_resp {
 	void *ctx;			/* the request's ctx */
 };
 
+/* Owner of requests (for "Creating..." when the work really starts, not when it is
+ * queued): between lh_http_owner_begin and lh_http_owner_end every request submitted
+ * carries owner, and on_start(owner) is called when such a request starts its first
+ * attempt (once per request; the receiver keeps the first).  Nests: save holds the
+ * enclosing owner, restored by end, which also counts the inner requests as the
+ * enclosing owner's. */
+typedef struct lh_http_owner {
+	void *owner;
+	void (*on_start)(void *owner);
+	size_t n;			/* requests submitted with it */
+} lh_http_owner;
+void lh_http_owner_begin(lh_http *h, lh_http_owner *save, void *owner,
+    void (*on_start)(void *owner));
+/* Ends it; returns how many requests were submitted with the owner. */
+size_t lh_http_owner_end(lh_http *h, const lh_http_owner *save);
+
 /* Creates a client.  Returns NULL and sets *err (a static string, do not free) when opts
  * are unusable (missing base_url, not http:// or https://). */
 lh_http *lh_http_new(const lh_http_opts *opts, const char **err);

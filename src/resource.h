@@ -137,6 +137,11 @@ typedef struct lh_rop {
 	int stage;		/* the type's own progress through the op */
 	void *priv;		/* the type's own data (freed by its clear hook) */
 	struct lh_rop *next_wait;	/* the type's own queues */
+	/* Called once when the op's work really starts - its first request's first
+	 * attempt, not its place in the queue - or at submit when it queued no request
+	 * of its own (apply's "Creating...").  NULL: none.  See lh_rop_started. */
+	void (*on_start)(struct lh_rop *op);
+	bool start_seen;		/* on_start was called */
 } lh_rop;
 
 /* A resource type. */
@@ -250,6 +255,9 @@ cJSON *lh_attr_to_api(const lh_attr *at, const cJSON *v);
 bool lh_rop_submit(lh_rctx *rc, lh_rop *op);
 /* Frees the results inside op (attrs, summary, detail, note, priv). */
 void lh_rop_clear(lh_rop *op);
+/* Calls op->on_start unless it was called already (a completion reports the start
+ * first when no request of the op was seen starting). */
+void lh_rop_started(lh_rop *op);
 /* op's own data (op->priv): size zeroed bytes allocated on first use, freed by the
  * type's clear hook. */
 void *lh_rop_priv(lh_rop *op, size_t size);

@@ -256,6 +256,12 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void
+rop_start(void *p)
+{
+	lh_rop_started(p);
+}
+
 bool
 lh_rop_submit(lh_rctx *rc, lh_rop *op)
 {
@@ -263,7 +269,25 @@ lh_rop_submit(lh_rctx *rc, lh_rop *op)
 	op->started = now_s();
 	op->ok = op->gone = op->cancelled = op->maybe_created = op->resend = false;
 	op->stage = 0;
-	return op->rt->submit(op);
+	if (op->on_start == NULL || rc->http == NULL)
+		return op->rt->submit(op);
+	op->start_seen = false;
+	lh_http_owner save;
+	lh_http_owner_begin(rc->http, &save, op, rop_start);
+	bool ok = op->rt->submit(op);
+	if (lh_http_owner_end(rc->http, &save) == 0)
+		lh_rop_started(op);	/* nothing of its own queued (it waits in the type's
+					 * queue, or is already done): started now */
+	return ok;
+}
+
+void
+lh_rop_started(lh_rop *op)
+{
+	if (op->on_start != NULL && !op->start_seen) {
+		op->start_seen = true;
+		op->on_start(op);
+	}
 }
 
 void

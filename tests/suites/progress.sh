@@ -61,6 +61,27 @@ n=$(grep -c 'Still creating' out.json)
 sleep 1.2
 [ "$n" -le 3 ] && ok "no progress line after completion" || fail "no progress line after completion" "$n lines"
 emu_stop
+
+# "Creating..." when a create's turn comes (-parallelism), not when it is queued: with
+# one at a time, the first is still creating before the second starts, and a queued
+# one gets no Still line before its Creating line (at scale that was one line per
+# queued user every interval).  A create whose write is answered stays "creating"
+# until its batched confirmation.
+mkdir "$WORK/turn" && cd "$WORK/turn" || exit 1
+printf 'resource "litellm_user" "q" {\n  for_each   = toset(["a", "b", "c"])\n  user_email = "${each.key}@turn.example"\n}\n' >main.tf
+emu_start --master-key "$KEY" --fault 'method=POST,path=/user/new,kind=latency,ms=1400,count=10'
+export LITELLM_API_BASE="$EMU_URL"
+"$LITEHCL" apply -auto-approve -parallelism=1 >out.txt 2>err.txt; rc=$?
+grep -E ': (Creating|Still creating)' out.txt >lines.txt
+first=$(sed -n 1p lines.txt) second=$(sed -n 2p lines.txt)
+[ $rc -eq 0 ] && [ "$first" = 'litellm_user.q["a"]: Creating...' ] &&
+	[ "$second" = 'litellm_user.q["a"]: Still creating... [1s elapsed]' ] &&
+	[ "$(grep -c ': Creating' lines.txt)" -eq 3 ] &&
+	awk '/: Creating/ { s[$1] = 1 } /Still creating/ && !s[$1] { bad = 1 } END { exit bad }' lines.txt &&
+	ok "Creating... when the create's turn comes, not when it is queued" ||
+	fail "Creating... when the create's turn comes, not when it is queued" "rc=$rc" "$(cat lines.txt err.txt)"
+emu_stop
+cd "$WORK/p" || exit 1
 unset LITEHCL_PROGRESS_INTERVAL
 
 # ---- a refused connection: announced, and given up after 3 tries on loopback
