@@ -58,6 +58,9 @@ typedef struct lh_store_ops {
 	bool (*journal_clear)(lh_store *s, lh_diags *d);
 	/* Releases everything (unlocks first when still locked). */
 	void (*free)(lh_store *s);
+	/* force-unlock: releases the lock another run holds, given its ID.  False after a
+	 * diagnostic.  NULL: the backend cannot (its locks die with their holder). */
+	bool (*force_unlock)(lh_store *s, const char *id, lh_diags *d);
 } lh_store_ops;
 
 struct lh_store {

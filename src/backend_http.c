@@ -482,6 +482,45 @@ http_free(lh_store *s)
 	free(h);
 }
 
+/* force-unlock LOCK_ID: the unlock request another run would send, with the lock's ID
+ * (Terraform sends an empty body, which a server that checks the holder's ID - as
+ * GitLab's and the test server do - refuses); without an unlock address there is no
+ * lock to release, as in Terraform. */
+static bool
+http_force_unlock(lh_store *s, const char *id, lh_diags *d)
+{
+	httpstore *h = (httpstore *)s;
+	if (h->unlock_address == NULL)
+		return true;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "ID", id);
+	char *body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	resp r = {0};
+	char *err = NULL;
+	bool ok = true;
+	if (body == NULL || !request(h, h->unlock_method, h->unlock_address, body, strlen(body), &r, &err)) {
+		req_error(d, "Failed to unlock state", "unlock", err ? err : "out of memory");
+		ok = false;
+	} else if (r.status != 200) {
+		cJSON *held = r.body.p ? cJSON_Parse(r.body.p) : NULL;
+		const char *hid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(held, "ID"));
+		if (hid != NULL && strcmp(hid, id) != 0)
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+			    "The state server refused to unlock (HTTP %ld): the lock is held with ID %s, "
+			    "not %s.", r.status, hid, id);
+		else
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+			    "Unexpected HTTP response code %ld", r.status);
+		cJSON_Delete(held);
+		ok = false;
+	}
+	free(err);
+	free(body);
+	lh_buf_free(&r.body);
+	return ok;
+}
+
 static const lh_store_ops http_ops = {
 	.lock = http_lock,
 	.unlock = http_unlock,
@@ -492,6 +531,7 @@ static const lh_store_ops http_ops = {
 	.journal_sync = http_journal_sync,
 	.journal_clear = http_journal_clear,
 	.free = http_free,
+	.force_unlock = http_force_unlock,
 };
 
 static char *

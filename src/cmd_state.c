@@ -823,24 +823,25 @@ lh_cmd_force_unlock(int argc, char **argv)
 	lh_diags_init(&d, a);
 	int rc = 1;
 	const char *path = state_path;
+	lh_store *store = NULL;	/* a remote backend's (http) */
 	if (path == NULL) {
 		lh_backend *b = NULL;
 		if (!lh_backend_current(&b, &d))
 			goto out;
-		bool local = b->type == LH_BACKEND_LOCAL;
 		char *bpath = NULL;
-		lh_store *store = NULL;
-		if (local && lh_backend_open(b, lh_backend_workspace(), false, &store, &bpath, &d))
-			path = lh_arena_strdup(a, bpath ? bpath : "terraform.tfstate");
+		if (lh_backend_open(b, lh_backend_workspace(), false, &store, &bpath, &d)) {
+			if (b->type == LH_BACKEND_LOCAL)
+				path = lh_arena_strdup(a, bpath ? bpath : "terraform.tfstate");
+			else if (store != NULL && store->ops->force_unlock == NULL)
+				lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
+				    "force-unlock is not supported for the \"%s\" backend: its lock is a "
+				    "session advisory lock, released by PostgreSQL when the run holding it "
+				    "ends or its connection is closed (a killed run's lock is gone already; "
+				    "a hung one can be ended with pg_terminate_backend).", b->type_name);
+		}
 		free(bpath);
-		lh_store_free(store);
-		if (!local)
-			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to unlock state",
-			    "force-unlock is not supported for the \"%s\" backend by litehcl: a pg "
-			    "lock is a session advisory lock released when its holder disconnects, "
-			    "and an http lock is released with the server's own tools.", b->type_name);
 		lh_backend_free(b);
-		if (path == NULL)
+		if (path == NULL && (store == NULL || store->ops->force_unlock == NULL))
 			goto out;
 	}
 	if (!force) {
@@ -858,13 +859,15 @@ lh_cmd_force_unlock(int argc, char **argv)
 		}
 		fputc('\n', stdout);
 	}
-	if (lh_state_force_unlock(path, argv[1], &d) != 0)
+	if (path != NULL ? lh_state_force_unlock(path, argv[1], &d) != 0 :
+	    !store->ops->force_unlock(store, argv[1], &d))
 		goto out;
 	printf("litehcl state has been successfully unlocked!\n\n"
 	    "The state has been unlocked, and litehcl commands should now be able to\n"
 	    "obtain a new lock on the remote state.\n");
 	rc = 0;
 out:
+	lh_store_free(store);
 	if (d.head != NULL)
 		lh_cmd_print_diags(&o, &d);
 	lh_arena_free(a);

@@ -256,6 +256,28 @@ admin faults/clear '{}'
 if [ -z "$bad" ]; then ok "kill -9 during an apply to the http backend: the local journal recovers ($rounds rounds, $partial mid-apply)"
 else fail "kill -9 with the http backend" "$bad"; fi
 
+# ---------------------------------------------------------------- force-unlock LOCK_ID
+# a lock another run holds (a Terraform or litehcl run that died): plan names it,
+# force-unlock with a wrong ID is refused naming the holder's, 'no' keeps it, the
+# right ID releases it (sent in the unlock body, which this server checks)
+curl -s -u "$HU:$HP" -X LOCK -H 'Content-Type: application/json' \
+	-d '{"ID":"5c0ffee0-dead-beef-0000-000000000042","Operation":"OperationTypeApply","Who":"ci@runner","Version":"1.11.4","Created":"2026-12-07T10:00:00Z","Path":"","Info":""}' \
+	"$S/state/kill" >/dev/null
+(cd "$K" && "$LITEHCL" plan -no-color >"$WORK/fu.plan" 2>&1); rc=$?
+[ $rc -eq 1 ] && grep -q 'Error acquiring the state lock' "$WORK/fu.plan" && grep -q '5c0ffee0-dead-beef-0000-000000000042' "$WORK/fu.plan" &&
+	ok "http lock held by another run: plan names its ID" || fail "http lock held by another run: plan names its ID" "rc=$rc" "$(cat "$WORK/fu.plan")"
+(cd "$K" && "$LITEHCL" force-unlock -force -no-color wrong-id >"$WORK/fu.out" 2>&1); rc=$?
+[ $rc -eq 1 ] && flat "$WORK/fu.out" | grep -q 'held with ID 5c0ffee0-dead-beef-0000-000000000042, not wrong-id' &&
+	ok "force-unlock (http): a wrong ID is refused, naming the holder's" || fail "force-unlock (http): a wrong ID is refused, naming the holder's" "rc=$rc" "$(cat "$WORK/fu.out")"
+(cd "$K" && echo no | "$LITEHCL" force-unlock -no-color 5c0ffee0-dead-beef-0000-000000000042 >"$WORK/fu.out" 2>&1); rc=$?
+(cd "$K" && "$LITEHCL" plan -no-color >/dev/null 2>&1); rc2=$?
+[ $rc -eq 1 ] && grep -q 'force-unlock cancelled' "$WORK/fu.out" && [ $rc2 -eq 1 ] &&
+	ok "force-unlock (http): 'no' at the prompt keeps the lock" || fail "force-unlock (http): 'no' at the prompt keeps the lock" "rc=$rc plan=$rc2" "$(cat "$WORK/fu.out")"
+(cd "$K" && "$LITEHCL" force-unlock -force -no-color 5c0ffee0-dead-beef-0000-000000000042 >"$WORK/fu.out" 2>&1); rc=$?
+(cd "$K" && "$LITEHCL" plan -no-color -detailed-exitcode >/dev/null 2>&1); rc2=$?
+[ $rc -eq 0 ] && grep -q 'litehcl state has been successfully unlocked!' "$WORK/fu.out" && [ $rc2 -eq 0 ] &&
+	ok "force-unlock (http): the lock's ID releases it, and plan runs again" || fail "force-unlock (http): the lock's ID releases it, and plan runs again" "rc=$rc plan=$rc2" "$(cat "$WORK/fu.out")"
+
 # ---------------------------------------------------------------- TLS: CA and client certificate as PEM
 if command -v openssl >/dev/null 2>&1; then
 	T="$WORK/tls"

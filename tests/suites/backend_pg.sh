@@ -129,6 +129,11 @@ else fail "another working directory sees the same state" "rc=$rc" "$(tail -5 "$
 (cd "$B" && PG_CONN_STR="$URL" lh state list >"$WORK/o" 2>&1)
 if [ "$(cat "$WORK/o")" = "$(printf 'litellm_user.u[0]\nlitellm_user.u[1]\nlitellm_user.u[2]')" ]; then ok "state list from the other directory"
 else fail "state list from the other directory" "$(cat "$WORK/o")"; fi
+(cd "$B" && PG_CONN_STR="$URL" lh force-unlock -force -no-color 1234 >"$WORK/o" 2>&1)
+rc=$?
+if [ $rc -eq 1 ] && flat "$WORK/o" | grep -q 'session advisory lock, released by PostgreSQL when the run holding it ends'; then
+	ok "force-unlock (pg): refused, saying the lock dies with its holder"
+else fail "force-unlock (pg): refused, saying the lock dies with its holder" "rc=$rc" "$(cat "$WORK/o")"; fi
 
 # import: forget u[2] in A, import it again from B
 id2=$(row_users default | grep "u2-default" | cut -d' ' -f1)
