@@ -494,6 +494,39 @@ unsupported_type(lh_run *r, const lh_addr *a)
 	    a->type, lh_rtype_list_text());
 }
 
+static bool res_targeted(lh_run *r, const char *resaddr, const char **set, size_t nset);
+static lh_resource *res_by_addr(lh_config *cfg, const char *addr);
+
+/* -target: the resources (TYPE.NAME) the refresh reads - the targets and what they
+ * depend on, transitively; Terraform refreshes nothing else, so an object that cannot
+ * be read does not stop a targeted run.  NULL without -target, and for a destroy (it
+ * reaches the targets' dependents too). */
+static const char **
+refresh_targets(lh_run *r, size_t *n)
+{
+	*n = 0;
+	if (r->o.ntargets == 0 || r->o.mode == LH_PLAN_DESTROY || r->cfg == NULL)
+		return NULL;
+	const char **set = lh_arena_alloc(r->a, (r->cfg->nresources + r->o.ntargets + 1) *
+	    sizeof *set);
+	for (size_t i = 0; i < r->o.ntargets; i++) {
+		lh_addr t;
+		const char *err = NULL;
+		if (!lh_addr_parse_any(r->a, r->o.targets[i], &t, &err))
+			return NULL;	/* lh_run_plan reports it */
+		char *ra = lh_addr_resource(r->a, &t);
+		if (!res_targeted(r, ra, set, *n))
+			set[(*n)++] = ra;
+	}
+	for (size_t k = 0; k < *n; k++) {
+		lh_resource *res = res_by_addr(r->cfg, set[k]);
+		for (size_t j = 0; res != NULL && j < res->ndeps; j++)
+			if (!res_targeted(r, res->deps[j], set, *n))
+				set[(*n)++] = res->deps[j];
+	}
+	return set;
+}
+
 bool
 lh_refresh(lh_run *r)
 {
@@ -555,7 +588,8 @@ lh_refresh(lh_run *r)
 	rjob *js = calloc(nst + nimp + 1, sizeof *js);
 	if (js == NULL)
 		abort();
-	size_t nj = 0;
+	size_t nj = 0, ntset = 0;
+	const char **tset = refresh_targets(r, &ntset);
 	for (size_t i = 0; i < nst; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
 		const lh_rtype *rt = lh_rtype_find(si->addr.type);
@@ -583,7 +617,8 @@ lh_refresh(lh_run *r)
 		rec->tainted = status != NULL && strcmp(status, "tainted") == 0;
 		const char *id = state_id(rt, si->attributes);
 		/* a forgotten object is not read (Terraform does not refresh it either) */
-		if (!r->o.refresh || id == NULL || rec->forget) {
+		if (!r->o.refresh || id == NULL || rec->forget || (tset != NULL &&
+		    !res_targeted(r, lh_addr_resource(r->a, &si->addr), tset, ntset))) {
 			rec->have = rec->prior;		/* the state's tree, not a copy */
 			rec->have_borrowed = true;
 			continue;

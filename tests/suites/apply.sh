@@ -483,6 +483,13 @@ rc=$?
 [ $rc -eq 0 ] && grep -q '1 changed' out.txt && ! grep -q 'Applied changes may be incomplete' out.txt &&
 	ok "apply's -target with an untargeted saved plan: the whole plan, no targeting warning" ||
 	fail "apply's -target with an untargeted saved plan: the whole plan, no targeting warning" "rc=$rc" "$(tail -12 out.txt)"
+# -target refreshes the targets and what they depend on, nothing else (Terraform)
+"$LITEHCL" plan -no-color -target=litellm_user.b >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '^litellm_user.a: Refreshing state' out.txt && grep -q '^litellm_user.b: Refreshing state' out.txt &&
+	! grep -q '^litellm_user.c: Refreshing state' out.txt &&
+	ok "-target refreshes only the target and its dependencies" ||
+	fail "-target refreshes only the target and its dependencies" "rc=$rc" "$(grep -E 'Refreshing|Error' out.txt)"
 
 # ---- a saved plan with values known only after apply, on a fresh state ----
 new_dir planfile
