@@ -32,6 +32,10 @@ typedef struct job {
 	double tcreate;		/* when its first create was sent (0: not yet) */
 	bool want_resend;	/* create found absent after an uncertain answer: send again */
 	bool unresolved;	/* create that may have happened, its look-up cancelled */
+	bool uncertain;		/* an attempt of its create had an uncertain outcome: "absent
+				 * now" is no proof it will not land (a slow server commits
+				 * after our timeout), so its intent is never forgotten and
+				 * the id found taken later is this create's */
 } job;
 
 /* How long an uncertain create found absent is sent again (issue 14: bounded by time,
@@ -126,6 +130,8 @@ job_failed(job *j)
 	lh_run *r = j->r;
 	if (!j->op.cancelled)
 		lh_rop_started(&j->op);
+	if (j->op.kind == LH_OP_CREATE && (j->op.resend || j->op.maybe_created))
+		j->uncertain = true;
 	if (j->op.kind == LH_OP_CREATE && j->op.resend && !r->interrupted && !r->journal_broken &&
 	    now_s() - j->tcreate < resend_budget()) {
 		/* Found absent after an uncertain answer: the id is ours and unused, so the
@@ -137,7 +143,7 @@ job_failed(job *j)
 	if (j->op.cancelled) {
 		if (j->op.kind == LH_OP_CREATE && j->op.maybe_created)
 			j->unresolved = true;	/* looked up before the run ends (run_wave) */
-		else if (j->op.kind == LH_OP_CREATE)
+		else if (j->op.kind == LH_OP_CREATE && !j->uncertain)
 			journal_forget(r, &j->rec->id);
 		return;
 	}
@@ -151,7 +157,7 @@ job_failed(job *j)
 		journal_done(r, &j->rec->id);
 		j->rec->applied = si ? si->attributes : NULL;
 		r->gen++;
-	} else if (j->op.kind == LH_OP_CREATE && !j->op.maybe_created) {
+	} else if (j->op.kind == LH_OP_CREATE && !j->op.maybe_created && !j->uncertain) {
 		journal_forget(r, &j->rec->id);
 	}
 	lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
@@ -285,7 +291,8 @@ start_create(job *j)
 	}
 	j->op.kind = LH_OP_CREATE;
 	j->op.id = create_id(j);
-	j->op.own_id = rt->own_id_attr != NULL && cfg_id == NULL;
+	/* a resend after an uncertain attempt finds the id taken by that attempt */
+	j->op.own_id = rt->own_id_attr != NULL && (cfg_id == NULL || j->uncertain);
 	j->op.after = j->c->after;
 	j->t0 = now_s();
 	if (j->tcreate == 0)
@@ -379,10 +386,10 @@ resolve_done(lh_rop *op, void *ctx)
 		r->gen++;
 		r->added++;
 		report(r, j->c, "create_done", op->id, now_s() - j->t0);
-	} else if (op->ok && op->gone) {
-		journal_forget(r, &j->rec->id);
 	}
-	/* else: still unknown; the intent stays journalled and the next run resolves it */
+	/* else (absent now, or still unknown): the intent stays journalled and the next
+	 * run resolves it - absent moments after an uncertain create is no proof, as a
+	 * slow server may commit it after our timeout (SIGINT trials found that orphan) */
 	j->unresolved = false;
 }
 
@@ -432,9 +439,13 @@ run_wave(lh_run *r, job *jobs, size_t n)
 			continue;
 		const lh_rtype *rt = j->c->rt;
 		const char *cfg_id = rt->own_id_attr ? sget(j->c->after, rt->own_id_attr) : NULL;
+		const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    r->retry_ids, j->rec->addr));
+		/* an earlier run's create of this id was found absent at recovery, but a slow
+		 * server may still commit it: finding the id taken then is that create */
+		if (cfg_id != NULL && rid != NULL && strcmp(rid, cfg_id) == 0)
+			j->uncertain = true;
 		if (rt->own_id_attr != NULL && cfg_id == NULL) {
-			const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-			    r->retry_ids, j->rec->addr));
 			if (rid != NULL && strlen(rid) <= LH_UUID_LEN)
 				strcpy(j->uid, rid);
 			else if (!lh_uuid_v4(j->uid))
@@ -488,10 +499,11 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		job *j = &jobs[i];
 		if (!j->want_resend)
 			continue;
-		/* interrupted meanwhile: it surely did not happen */
+		/* interrupted meanwhile: absent when looked up, but a slow server may still
+		 * commit the uncertain attempt, so the intent stays for the next run's
+		 * recovery (forgetting it orphaned such users: SIGINT trials) */
 		j->want_resend = false;
 		j->rec->failed = true;
-		journal_forget(r, &j->rec->id);
 		lh_run_error(r, j->c->addr, j->op.summary, j->op.detail);
 	}
 	resolve_uncertain(r, jobs, n);

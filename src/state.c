@@ -498,6 +498,9 @@ struct lh_state {
 	lh_state_intent *intents;
 	size_t nintents;
 	lh_arena *arena;	/* intents' strings */
+	/* intents journalled by this run and not yet done or forgotten: {addr: record};
+	 * a save keeps them journalled (an uncertain create's may land later) */
+	cJSON *live_intents;
 
 	lh_store *store;	/* remote backend storage, or NULL for the local file */
 	bool store_locked;
@@ -1715,6 +1718,7 @@ lh_state_close(lh_state *st)
 	free(st->dir);
 	free(st->provider);
 	free(st->intents);
+	cJSON_Delete(st->live_intents);
 	lh_arena_free(st->arena);
 	free(st);
 }
@@ -1823,6 +1827,10 @@ lh_state_journal_intent(lh_state *st, const lh_addr *addr, const char *id,
 	cJSON_AddStringToObject(r, "addr", key);
 	cJSON_AddStringToObject(r, "id", id ? id : "");
 	cJSON_AddStringToObject(r, "action", op ? op : "create");
+	if (st->live_intents == NULL)
+		st->live_intents = cJSON_CreateObject();
+	cJSON_DeleteItemFromObjectCaseSensitive(st->live_intents, key);
+	cJSON_AddItemToObject(st->live_intents, key, cJSON_Duplicate(r, true));
 	free(key);
 	return journal_append(st, r, d);
 }
@@ -1849,6 +1857,7 @@ lh_state_journal_done(lh_state *st, const lh_addr *addr, lh_diags *d)
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "op", in ? "set" : "remove");
 	cJSON_AddStringToObject(r, "addr", key);
+	cJSON_DeleteItemFromObjectCaseSensitive(st->live_intents, key);
 	if (in != NULL)
 		cJSON_AddItemToObject(r, "instance", inst_json(in));
 	free(key);
@@ -1862,6 +1871,7 @@ lh_state_journal_forget(lh_state *st, const lh_addr *addr, lh_diags *d)
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "op", "forget");
 	cJSON_AddStringToObject(r, "addr", key);
+	cJSON_DeleteItemFromObjectCaseSensitive(st->live_intents, key);
 	free(key);
 	return journal_append(st, r, d);
 }
@@ -2144,6 +2154,23 @@ lh_state_leave_memory(lh_state *st)
 		st->leave_memory = true;
 }
 
+/* After a save emptied the journal: the intents of this run still open (a create whose
+ * outcome is unknown - it may land after a timeout or an interrupt) are journalled
+ * again, so the next run's recovery looks them up instead of creating a second
+ * object or meeting its id as someone else's. */
+static bool
+rejournal(lh_state *st, lh_diags *d)
+{
+	if (cJSON_GetArraySize(st->live_intents) == 0)
+		return true;
+	const cJSON *rec;
+	cJSON_ArrayForEach(rec, st->live_intents) {
+		if (!journal_append(st, cJSON_Duplicate(rec, true), d))
+			return false;
+	}
+	return lh_state_journal_sync(st, d);
+}
+
 bool
 lh_state_save(lh_state *st, lh_diags *d)
 {
@@ -2180,7 +2207,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 		st->jexists = false;
 		st->jdirty = false;
 		st->nintents = 0;
-		ok = true;
+		ok = rejournal(st, d);
 		goto out;
 	}
 	if (changed) {
@@ -2244,7 +2271,7 @@ lh_state_save(lh_state *st, lh_diags *d)
 		st->jgood = 0;
 	}
 	st->nintents = 0;
-	ok = true;
+	ok = rejournal(st, d);
 out:
 	free(body);
 	return ok;
