@@ -32,6 +32,7 @@ typedef struct job {
 	double tcreate;		/* when its first create was sent (0: not yet) */
 	bool want_resend;	/* create found absent after an uncertain answer: send again */
 	bool unresolved;	/* create that may have happened, its look-up cancelled */
+	bool create_shown;	/* "Creating..." was reported (a resend is the same create) */
 	bool uncertain;		/* an attempt of its create had an uncertain outcome: "absent
 				 * now" is no proof it will not land (a slow server commits
 				 * after our timeout), so its intent is never forgotten and
@@ -312,9 +313,14 @@ static void
 job_started(lh_rop *op)
 {
 	job *j = op->ctx;
+	if (op->kind == LH_OP_CREATE && j->create_shown)
+		return;		/* a resend: the create started already, its time runs on */
 	j->t0 = now_s();
 	switch (op->kind) {
-	case LH_OP_CREATE: report(j->r, j->c, "create", NULL, 0); break;
+	case LH_OP_CREATE:
+		j->create_shown = true;
+		report(j->r, j->c, "create", NULL, 0);
+		break;
 	case LH_OP_UPDATE: report(j->r, j->c, "update", op->id, 0); break;
 	case LH_OP_DELETE: report(j->r, j->c, "delete", op->id, 0); break;
 	case LH_OP_READ: break;
