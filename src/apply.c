@@ -1,6 +1,7 @@
-/* apply.c - carries out a plan: deletes first (dependents before what they depend on),
- * then creates / updates / replacements / imports resource by resource in dependency
- * order, every instance of a resource in parallel through http.h.  Each create's
+/* apply.c - carries out a plan: deletes first, the delete half of replacements
+ * included, dependents before what they depend on (destroy_phase), then creates /
+ * updates / replacements' creates / imports resource by resource in dependency order,
+ * every instance of a resource in parallel through http.h.  Each create's
  * client-chosen user_id is journalled as an intent (and synced) before any request
  * leaves; each completed change is recorded in the state and journalled at once, so a
  * kill at any instant loses nothing (state.h).  A failed change does not stop
@@ -9,6 +10,7 @@
 
 #include "config_refs.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,18 +208,13 @@ job_done(lh_rop *op, void *ctx)
 		journal_tick(r);
 		j->rec->applied = NULL;
 		r->gen++;
-		if (j->c->action == LH_ACT_REPLACE && j->phase == 0) {
-			report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
-			if (r->interrupted || r->journal_broken) {
-				j->rec->failed = true;
-				return;
-			}
-			j->phase = 1;
-			start_create(j);
-			return;
-		}
 		r->destroyed++;
-		j->rec->done = true;
+		if (j->c->action == LH_ACT_REPLACE) {
+			/* its create runs in its resource's turn of phase 2 (lh_apply) */
+			j->phase = 1;
+		} else {
+			j->rec->done = true;
+		}
 		report(r, j->c, "delete_done", sget(j->c->before, "id"), secs);
 		return;
 	case LH_OP_CREATE:
@@ -247,8 +244,6 @@ job_done(lh_rop *op, void *ctx)
 		j->rec->done = true;
 		if (op->kind == LH_OP_CREATE) {
 			r->added++;
-			if (j->c->action == LH_ACT_REPLACE)
-				r->destroyed++;
 			report(r, j->c, "create_done", op->id, secs);
 		} else {
 			r->changed++;
@@ -298,8 +293,8 @@ start_create(job *j)
 	j->t0 = now_s();
 	if (j->tcreate == 0)
 		j->tcreate = j->t0;
-	/* the intent of a replacement's create is journalled with the delete (below);
-	 * "Creating..." when its request starts (job_started) */
+	/* its intent was journalled by run_wave; "Creating..." when its request starts
+	 * (job_started) */
 	if (!lh_rop_submit(&r->rc, &j->op)) {
 		lh_rop_started(&j->op);
 		j->rec->failed = true;
@@ -354,6 +349,11 @@ start_job(job *j)
 		    now_s() - r->refreshed_at < refresh_trust();
 		break;
 	case LH_ACT_REPLACE:
+		if (j->phase == 1) {	/* deleted in phase 1: now the create */
+			start_create(j);
+			return;
+		}
+		/* fall through */
 	case LH_ACT_DELETE:
 		j->op.kind = LH_OP_DELETE;
 		j->op.id = sget(c->before, c->rt->id_attr);
@@ -441,7 +441,8 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	bool intents = false;
 	for (size_t i = 0; i < n; i++) {
 		job *j = &jobs[i];
-		if (j->c->action != LH_ACT_CREATE && j->c->action != LH_ACT_REPLACE)
+		if (j->c->action != LH_ACT_CREATE &&
+		    (j->c->action != LH_ACT_REPLACE || j->phase != 1))
 			continue;
 		const lh_rtype *rt = j->c->rt;
 		const char *cfg_id = rt->own_id_attr ? sget(j->c->after, rt->own_id_attr) : NULL;
@@ -674,6 +675,131 @@ is_delete(const lh_change *c)
 	return c->action == LH_ACT_DELETE;
 }
 
+/* A resource (TYPE.NAME) with objects to delete in phase 1. */
+typedef struct dres {
+	const char *addr;
+	const char **deps;	/* what its objects depend on: the configuration's
+				 * references and the dependencies the state recorded */
+	size_t ndeps, cap;
+	bool done;
+	bool blocked;		/* a delete of an object depending on it failed */
+} dres;
+
+static void
+dres_add_dep(dres *d, const char *dep)
+{
+	for (size_t i = 0; i < d->ndeps; i++)
+		if (strcmp(d->deps[i], dep) == 0)
+			return;
+	if (d->ndeps == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 4;
+		d->deps = realloc(d->deps, d->cap * sizeof *d->deps);
+		if (d->deps == NULL)
+			abort();
+	}
+	d->deps[d->ndeps++] = dep;
+}
+
+static bool
+dres_needs(const dres *d, const char *addr)
+{
+	for (size_t i = 0; i < d->ndeps; i++)
+		if (strcmp(d->deps[i], addr) == 0)
+			return true;
+	return false;
+}
+
+/* Phase 1 of an apply: the deletes - pure ones and the delete half of destroy-then-
+ * create replacements - in Terraform's destroy order: an object goes only after every
+ * object that depends on it, by the configuration's references or, for the object
+ * being destroyed, the dependencies the state recorded (a membership before its team,
+ * also when both are replaced; an object no longer configured after what referenced
+ * it).  Resource by resource in waves, each wave's objects in parallel; when a delete
+ * fails, what it depends on is kept (Terraform skips it too) and, for a replacement,
+ * not created again.  The creates follow in phase 2.  wave/wavep: scratch of n. */
+static void
+destroy_phase(lh_run *r, job *jobs, size_t n, job *wave, job **wavep)
+{
+	size_t nd = 0;
+	dres *ds = calloc(n + 1, sizeof *ds);
+	size_t *di = calloc(n + 1, sizeof *di);	/* change -> its dres */
+	if (ds == NULL || di == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const lh_change *c = jobs[i].c;
+		di[i] = SIZE_MAX;
+		if (!is_delete(c) && c->action != LH_ACT_REPLACE)
+			continue;
+		const lh_rec *x = jobs[i].rec;
+		const char *ra = lh_addr_resource(r->a, &x->id);
+		size_t k = 0;
+		while (k < nd && strcmp(ds[k].addr, ra) != 0)
+			k++;
+		if (k == nd)
+			ds[nd++].addr = ra;
+		di[i] = k;
+		for (size_t e = 0; x->res != NULL && e < x->res->ndeps; e++)
+			dres_add_dep(&ds[k], x->res->deps[e]);
+		const lh_state_inst *si = lh_state_find(r->st, &x->id);
+		const cJSON *sdeps = si != NULL ? si->dependencies : NULL, *dep;
+		cJSON_ArrayForEach(dep, sdeps)
+			if (cJSON_IsString(dep))
+				dres_add_dep(&ds[k], dep->valuestring);
+	}
+	for (size_t left = nd; left > 0 && !r->interrupted && !r->journal_broken;) {
+		/* ready: no resource still to delete depends on it (on a cycle, which the
+		 * configuration cannot have but a state may, all that are left) */
+		bool *ready = calloc(nd, sizeof *ready);
+		if (ready == NULL)
+			abort();
+		size_t nready = 0;
+		for (size_t k = 0; k < nd; k++) {
+			if (ds[k].done)
+				continue;
+			bool wait = false;
+			for (size_t m = 0; m < nd && !wait; m++)
+				wait = m != k && !ds[m].done && dres_needs(&ds[m], ds[k].addr);
+			ready[k] = !wait;
+			nready += !wait;
+		}
+		for (size_t k = 0; nready == 0 && k < nd; k++)
+			ready[k] = !ds[k].done;
+		size_t nw = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (di[i] == SIZE_MAX || !ready[di[i]])
+				continue;
+			if (ds[di[i]].blocked) {
+				jobs[i].rec->failed = true;
+				continue;
+			}
+			wavep[nw] = &jobs[i];
+			wave[nw++] = jobs[i];
+		}
+		run_wave(r, wave, nw);
+		for (size_t k = 0; k < nw; k++)
+			*wavep[k] = wave[k];
+		for (size_t k = 0; k < nd; k++)
+			if (ready[k]) {
+				ds[k].done = true;
+				left--;
+			}
+		/* a failed delete keeps what its resource depends on */
+		for (size_t i = 0; i < n; i++) {
+			if (di[i] == SIZE_MAX || !ready[di[i]] || !jobs[i].rec->failed)
+				continue;
+			const dres *f = &ds[di[i]];
+			for (size_t k = 0; k < nd; k++)
+				if (!ds[k].done && dres_needs(f, ds[k].addr))
+					ds[k].blocked = true;
+		}
+		free(ready);
+	}
+	for (size_t k = 0; k < nd; k++)
+		free(ds[k].deps);
+	free(ds);
+	free(di);
+}
+
 bool
 lh_apply(lh_run *r)
 {
@@ -749,23 +875,9 @@ lh_apply(lh_run *r)
 			if (r->cfg->resources[k] == jobs[i].rec->res)
 				rindex[i] = k;
 	}
-	/* Phase 1: deletes, dependents first: resources no longer configured, then by
-	 * decreasing depth. */
-	for (long d = (long)maxd + 1; d >= 0 && !r->interrupted && !r->journal_broken; d--) {
-		size_t nw = 0;
-		for (size_t i = 0; i < p->n; i++) {
-			if (!is_delete(&p->changes[i]))
-				continue;
-			long rd = rindex[i] == nres ? (long)maxd + 1 : (long)depth[rindex[i]];
-			if (rd != d)
-				continue;
-			wavep[nw] = &jobs[i];
-			wave[nw++] = jobs[i];
-		}
-		run_wave(r, wave, nw);
-		for (size_t k = 0; k < nw; k++)
-			*wavep[k] = wave[k];
-	}
+	/* Phase 1: every delete, the delete half of replacements included, dependents
+	 * first. */
+	destroy_phase(r, jobs, p->n, wave, wavep);
 	/* Phase 2: everything else, by increasing depth; each resource's arguments are
 	 * evaluated again when they waited for values of its dependencies. */
 	for (size_t d = 0; d <= maxd && nres > 0 && !r->interrupted && !r->journal_broken; d++) {
@@ -786,6 +898,11 @@ lh_apply(lh_run *r)
 				if (is_delete(c) || c->action == LH_ACT_NOOP ||
 				    c->action == LH_ACT_FORGET || rindex[i] != k)
 					continue;
+				/* a replacement whose delete did not happen is not created */
+				if (c->action == LH_ACT_REPLACE && jobs[i].phase != 1) {
+					jobs[i].rec->failed = true;
+					continue;
+				}
 				if (dep_failed(r, jobs[i].rec)) {
 					jobs[i].rec->failed = true;
 					continue;
