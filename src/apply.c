@@ -432,17 +432,74 @@ resolve_uncertain(lh_run *r, job *jobs, size_t n)
 	lh_http_stop(r->http);
 }
 
+typedef struct wid_ent {
+	const char *type, *id;
+	size_t i;
+} wid_ent;
+
+static int
+wid_cmp(const void *pa, const void *pb)
+{
+	const wid_ent *a = pa, *b = pb;
+	int c = strcmp(a->type, b->type);
+	if (c == 0)
+		c = strcmp(a->id, b->id);
+	return c != 0 ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/* Two creates in jobs[0..n) of one object whose id is made of its arguments (two
+ * membership blocks for one team and user, known only now that the team and user
+ * exist): the later is refused before anything is sent - a create adopts an existing
+ * object, so both would record it (held_elsewhere is the check at completion). */
+static void
+refuse_same_object(lh_run *r, job *jobs, size_t n)
+{
+	wid_ent *e = malloc((n + 1) * sizeof *e);
+	if (e == NULL)
+		abort();
+	size_t ne = 0;
+	for (size_t i = 0; i < n; i++) {
+		job *j = &jobs[i];
+		if (j->c->rt->own_id_attr != NULL || j->rec->failed ||
+		    (j->c->action != LH_ACT_CREATE &&
+		    (j->c->action != LH_ACT_REPLACE || j->phase != 1)))
+			continue;
+		const char *id = create_id(j);
+		if (id != NULL)
+			e[ne++] = (wid_ent){j->c->rt->type_name, id, i};
+	}
+	qsort(e, ne, sizeof *e, wid_cmp);
+	for (size_t k = 1; k < ne; k++) {
+		if (strcmp(e[k].type, e[k - 1].type) != 0 || strcmp(e[k].id, e[k - 1].id) != 0)
+			continue;
+		size_t f = k - 1;
+		while (f > 0 && strcmp(e[f - 1].type, e[k].type) == 0 &&
+		    strcmp(e[f - 1].id, e[k].id) == 0)
+			f--;
+		job *first = &jobs[e[f].i], *j = &jobs[e[k].i];
+		j->rec->failed = true;
+		char *det = lh_xprintf("%s and %s are the same object (id \"%s\"): only %s is "
+		    "created, and nothing is recorded for %s. Keep one of the two blocks.",
+		    j->c->addr, first->c->addr, e[k].id, first->c->addr, j->c->addr);
+		lh_run_error(r, j->c->addr, lh_arena_printf(r->a, "Error creating %s",
+		    j->c->addr), det);
+		free(det);
+	}
+	free(e);
+}
+
 /* Runs jobs[0..n) in parallel: journals create intents durably first. */
 static void
 run_wave(lh_run *r, job *jobs, size_t n)
 {
 	if (n == 0)
 		return;
+	refuse_same_object(r, jobs, n);
 	bool intents = false;
 	for (size_t i = 0; i < n; i++) {
 		job *j = &jobs[i];
-		if (j->c->action != LH_ACT_CREATE &&
-		    (j->c->action != LH_ACT_REPLACE || j->phase != 1))
+		if (j->rec->failed || (j->c->action != LH_ACT_CREATE &&
+		    (j->c->action != LH_ACT_REPLACE || j->phase != 1)))
 			continue;
 		const lh_rtype *rt = j->c->rt;
 		const char *cfg_id = rt->own_id_attr ? sget(j->c->after, rt->own_id_attr) : NULL;
@@ -477,7 +534,8 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	}
 	for (size_t i = 0; i < n && !r->interrupted && !r->journal_broken; i++) {
 		job *j = &jobs[i];
-		start_job(j);
+		if (!j->rec->failed)	/* refuse_same_object */
+			start_job(j);
 	}
 	lh_rctx_run(&r->rc);
 	/* Creates found absent after an uncertain answer go out again with the same id,

@@ -3755,6 +3755,32 @@ check_types(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 	}
 }
 
+void
+lh_config_check_known(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
+{
+	lh_diags all_d;
+	lh_diags_init(&all_d, d->a);
+	/* the checks' scratch (key tables) in an arena of their own, as in validate;
+	 * diagnostics copy what they keep into d's */
+	lh_arena *keep = cfg->a, *scratch = lh_arena_new();
+	cfg->a = scratch;
+	check_types(cfg, all, n, &all_d);
+	cfg->a = keep;
+	lh_arena_free(scratch);
+	for (lh_diag *g = all_d.head, *next; g != NULL; g = next) {
+		next = g->next;
+		if (g->sev != LH_DIAG_ERROR)
+			continue;
+		g->next = NULL;
+		if (d->tail != NULL)
+			d->tail->next = g;
+		else
+			d->head = g;
+		d->tail = g;
+		d->errors++;
+	}
+}
+
 /* Drops diagnostics after `from` that repeat an earlier one exactly (same place,
  * summary and detail): the instances of one resource block with a constant mistake
  * report it once, as Terraform's validate (which checks each block once) does. */

@@ -290,6 +290,13 @@ struct cJSON *lh_config_check_results_state(const lh_config *cfg);
  * resolver reports it if it is still unknown.  Returns false when errors were added. */
 bool lh_config_validate(lh_config *cfg, lh_diags *d);
 
+/* The types' cross-instance rules (as lh_config_validate) over all[0..n), instances a
+ * plan expanded with the values known from the state, which validate could not see:
+ * two membership blocks whose team_id and user_id both come from objects in the
+ * state name one membership.  Only errors are added: the plan runs after a validate
+ * without errors, so an error is new, while a warning repeats one validate gave. */
+void lh_config_check_known(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d);
+
 /* Evaluates expression e as the console does, in the configuration's scope (var,
  * local, path, terraform, resources through resolve).  NULL after diagnostics. */
 lh_value *lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve,

@@ -1496,6 +1496,17 @@ lh_run_plan(lh_run *r)
 	if (cfg != NULL && !dpend_flush(r, &pd))
 		data_failed = true;
 	dpend_free(&pd);
+	if (cfg != NULL) {
+		/* cross-instance rules over values validate could not know (from the state) */
+		lh_instance **all = lh_arena_alloc(r->a, (r->nrecs + 1) * sizeof *all);
+		size_t nall = 0;
+		for (size_t i = 0; i < r->nrecs; i++)
+			if (r->recs[i]->inst != NULL && !r->recs[i]->id.data)
+				all[nall++] = r->recs[i]->inst;
+		lh_config_check_known(cfg, all, nall, r->d);
+		if (r->d->errors > errs)
+			return false;
+	}
 	if (cfg != NULL)
 		lh_config_set_conditions(cfg, LH_COND_ERROR);
 	if (data_failed)

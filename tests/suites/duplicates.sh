@@ -1,0 +1,80 @@
+#!/bin/sh
+# duplicates.sh - two membership blocks for one team and user whose ids are known only
+# at apply (the team and user created in the same run): the first apply creates one and
+# refuses the other before sending anything for it, naming both; every later plan
+# refuses the configuration naming both (validate cannot see values from the state).
+. "$TOP/tests/lib.sh"
+
+KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY" --premium
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
+export LITEHCL_HTTP_BACKOFF=0.01
+
+new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+run() { "$LITEHCL" "$@" >out.txt 2>&1; }
+check() {	# check NAME 'SHELL TEXT' [DETAIL]: ok when it succeeds
+	if eval "$2" >/dev/null 2>&1; then ok "$1"; else fail "$1" "$(tail -25 out.txt 2>/dev/null)" "${3:-}"; fi
+}
+mark() { wc -l <"$EMU_LOG"; }
+writes() { tail -n +"$(($1 + 1))" "$EMU_LOG" | jq -c 'select(.method != "GET") | [.path, .body]'; }
+
+new_dir dup
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "dup-team" }
+resource "litellm_user" "u" { user_email = "dup@example.com" }
+resource "litellm_team_member" "a" {
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.u.user_id
+  role    = "user"
+}
+resource "litellm_team_member" "b" {
+  team_id = litellm_team.t.team_id
+  user_id = litellm_user.u.user_id
+  role    = "admin"
+}
+EOF
+run validate
+check "validate cannot know the ids: Success" "grep -q Success out.txt"
+m=$(mark)
+run apply -auto-approve -no-color; rc=$?
+writes "$m" >w.txt
+check "first apply: exit 1, the later block refused naming both" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'Error: Error creating litellm_team_member.b' && flat out.txt | grep -q 'litellm_team_member.b and litellm_team_member.a are the same object'"
+check "first apply: one member_add, as the first block asked (role user)" \
+	"test \$(grep -c member_add w.txt) -eq 1 && grep member_add w.txt | grep -q '\"role\":\"user\"'" "$(cat w.txt)"
+check "first apply: the state holds the first block only" \
+	"jq -e '[.resources[] | select(.type == \"litellm_team_member\") | .name] == [\"a\"]' terraform.tfstate"
+check "first apply: no adoption warning" "! grep -q 'already a member' out.txt"
+run plan -no-color; rc=$?
+check "next plan: exit 1, Duplicate team membership naming both" \
+	"test $rc -eq 1 && grep -q 'Error: Duplicate team membership' out.txt && flat out.txt | grep -q 'litellm_team_member.b makes user_id \"[^\"]*\" a member of team \"[^\"]*\", which litellm_team_member.a (at main.tf:5) already does'"
+check "next plan: points at the later block" "grep -q 'on main.tf line 10, in resource \"litellm_team_member\" \"b\"' out.txt"
+m=$(mark)
+run apply -auto-approve; rc=$?
+check "next apply: refused before any write" "test $rc -eq 1 && test -z \"\$(writes $m)\""
+# one block left: a clean plan
+sed -i '/resource "litellm_team_member" "b"/,$d' main.tf
+run plan -detailed-exitcode; rc=$?
+check "the duplicate removed: no changes" "test $rc -eq 0"
+
+# the same through for_each, the key unknown until the users exist
+new_dir each
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "dup-each" }
+resource "litellm_user" "u" { user_email = "dup-each@example.com" }
+resource "litellm_team_member" "m" {
+  for_each = toset(["x", "y"])
+  team_id  = litellm_team.t.team_id
+  user_id  = litellm_user.u.user_id
+  role     = "user"
+}
+EOF
+run apply -auto-approve -no-color; rc=$?
+check "for_each instances naming one membership: exit 1 naming both" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.m\[\"y\"\] and litellm_team_member.m\[\"x\"\] are the same object'"
+run plan -no-color; rc=$?
+check "for_each: next plan refuses naming both" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.m\[\"y\"\] makes user_id .* which litellm_team_member.m\[\"x\"\]'"
+run destroy -auto-approve; rc=$?
+check "destroy is refused too (configuration error), nothing deleted" "test $rc -eq 1"
