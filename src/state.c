@@ -501,6 +501,11 @@ struct lh_state {
 	/* intents journalled by this run and not yet done or forgotten: {addr: record};
 	 * a save keeps them journalled (an uncertain create's may land later) */
 	cJSON *live_intents;
+	/* recovery: which address holds each (type, id), so a set record giving an id
+	 * another address holds is skipped (built at the first set record; entries are
+	 * checked against the instances when found, so stale ones do no harm) */
+	struct idslot *ids;
+	size_t nidslots, nids;
 
 	lh_store *store;	/* remote backend storage, or NULL for the local file */
 	bool store_locked;
@@ -514,6 +519,12 @@ hash_str(const char *s)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
 }
+
+/* One (type, id) -> address entry of lh_state.ids. */
+struct idslot {
+	uint64_t h;
+	char *type, *id, *addr;	/* malloc'd; type NULL: empty slot */
+};
 
 static void
 rehash(lh_state *st, size_t nslots)
@@ -1937,9 +1948,101 @@ intent_drop(lh_state *st, const char *key)
 	}
 }
 
-/* Applies one journal record.  Returns NULL, or why it is unusable. */
+/* The managed object id an instance holds ("" for none or a data source's). */
 static const char *
-replay_record(lh_state *st, cJSON *r)
+managed_id(const inst *in)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    in->pub.attributes, "id"));
+	return id != NULL && !in->pub.addr.data ? id : "";
+}
+
+/* The slot of (type, id) in st->ids: its entry or the empty slot where it belongs. */
+static struct idslot *
+ids_slot(lh_state *st, const char *type, const char *id)
+{
+	uint64_t h = hash_str(type) * 31 ^ hash_str(id);
+	size_t mask = st->nidslots - 1;
+	for (size_t j = h & mask;; j = (j + 1) & mask) {
+		struct idslot *e = &st->ids[j];
+		if (e->type == NULL || (e->h == h && strcmp(e->type, type) == 0 &&
+		    strcmp(e->id, id) == 0)) {
+			e->h = h;
+			return e;
+		}
+	}
+}
+
+/* Records that the instance at key holds (type, id). */
+static void
+ids_put(lh_state *st, const char *type, const char *id, const char *key)
+{
+	if ((st->nids + 1) * 2 > st->nidslots) {
+		struct idslot *old = st->ids;
+		size_t nold = st->nidslots;
+		st->nidslots = nold ? nold * 2 : 64;
+		while (st->nidslots < (st->nids + 1) * 2)
+			st->nidslots *= 2;
+		st->ids = calloc(st->nidslots, sizeof *st->ids);
+		if (st->ids == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < nold; i++)
+			if (old[i].type != NULL)
+				*ids_slot(st, old[i].type, old[i].id) = old[i];
+		free(old);
+	}
+	struct idslot *e = ids_slot(st, type, id);
+	if (e->type == NULL) {
+		e->type = lh_xstrdup(type);
+		e->id = lh_xstrdup(id);
+		st->nids++;
+	} else {
+		free(e->addr);
+	}
+	e->addr = lh_xstrdup(key);
+}
+
+static void
+ids_free(lh_state *st)
+{
+	for (size_t i = 0; i < st->nidslots; i++) {
+		free(st->ids[i].type);
+		free(st->ids[i].id);
+		free(st->ids[i].addr);
+	}
+	free(st->ids);
+	st->ids = NULL;
+	st->nidslots = st->nids = 0;
+}
+
+/* The address other than key that holds the managed object (type, id) now, or NULL.
+ * Indexes the instances at the first call. */
+static const char *
+ids_holder(lh_state *st, const char *type, const char *id, const char *key)
+{
+	if (st->nidslots == 0) {
+		for (size_t i = 0; i < st->n; i++)
+			if (*managed_id(st->v[i]))
+				ids_put(st, st->v[i]->pub.addr.type, managed_id(st->v[i]),
+				    st->v[i]->key);
+		if (st->nidslots == 0)
+			return NULL;
+	}
+	struct idslot *e = ids_slot(st, type, id);
+	if (e->type == NULL || strcmp(e->addr, key) == 0)
+		return NULL;
+	const inst *in = lookup(st, e->addr);
+	if (in == NULL || strcmp(in->pub.addr.type, type) != 0 || strcmp(managed_id(in), id) != 0)
+		return NULL;	/* stale: removed, or holding another object now */
+	return e->addr;
+}
+
+/* Applies one journal record.  Returns NULL, or why it is unusable (*owned: a
+ * malloc'd reason to free). */
+static const char *
+replay_record(lh_state *st, cJSON *r, char **owned)
 {
 	const cJSON *op = cJSON_GetObjectItemCaseSensitive(r, "op");
 	const cJSON *as = cJSON_GetObjectItemCaseSensitive(r, "addr");
@@ -1970,6 +2073,16 @@ replay_record(lh_state *st, cJSON *r)
 			why = "set record without attributes";
 			goto out;
 		}
+		/* One object at two addresses: the state would not load again (duplicate_ids);
+		 * litehcl never journals that (apply refuses it), so the record is damaged. */
+		const char *nid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(attrs, "id"));
+		const char *holder = nid != NULL && *nid && !a.data ?
+		    ids_holder(st, a.type, nid, key) : NULL;
+		if (holder != NULL) {
+			why = *owned = lh_xprintf("it gives the object with id \"%s\" to %s, which "
+			    "%s holds already", nid, as->valuestring, holder);
+			goto out;
+		}
 		cJSON *deps = cJSON_GetObjectItemCaseSensitive(in, "dependencies");
 		cJSON *sens = cJSON_GetObjectItemCaseSensitive(in, "sensitive_attributes");
 		cJSON *extra = cJSON_GetObjectItemCaseSensitive(in, "extra");
@@ -1984,6 +2097,8 @@ replay_record(lh_state *st, cJSON *r)
 		}
 		if (cJSON_IsObject(extra))
 			ip->extra = cJSON_DetachItemViaPointer(in, extra);
+		if (st->nidslots > 0 && *managed_id(ip))
+			ids_put(st, a.type, managed_id(ip), key);
 		intent_drop(st, key);
 	} else if (strcmp(op->valuestring, "remove") == 0) {
 		/* A replacement journals its create's intent, then the old object's
@@ -2075,11 +2190,13 @@ parse:
 			}
 			header = true;
 		} else {
-			const char *why = replay_record(st, r);
+			char *owned = NULL;
+			const char *why = replay_record(st, r, &owned);
 			if (why != NULL)
 				lh_diag_add(d, LH_DIAG_WARNING, NULL, 0, 0,
 				    "Damaged state journal line skipped",
 				    "Line %d of %s: %s.", lineno, st->journal_path, why);
+			free(owned);
 			*had_records = true;
 		}
 		cJSON_Delete(r);
@@ -2099,6 +2216,7 @@ parse:
 	}
 	ok = true;
 out:
+	ids_free(st);
 	free(text);
 	return ok;
 }
