@@ -36,6 +36,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "buf.h"
+#include "json_arena.h"
 #include "uuid.h"
 #include "value.h"
 
@@ -446,7 +447,13 @@ typedef struct inst {
 	cJSON *extra;		/* other instance fields kept verbatim (status, private ...) */
 	char *s_key;		/* storage for pub.addr.key */
 	char *s_provider;	/* storage for pub.provider when it is not g->provider */
+	unsigned char held;	/* IN_ARENA_*: which trees live in a tree arena (loaded
+				 * from the file: never deleted one by one) */
 } inst;
+
+#define IN_ARENA_ATTRS 1
+#define IN_ARENA_SENS 2
+#define IN_ARENA_DEPS 4
 
 struct lh_state {
 	char *path, *info_path, *journal_path, *backup_path, *dir;
@@ -468,6 +475,8 @@ struct lh_state {
 	cJSON **graves;		/* attributes of replaced or removed instances, kept
 				 * until close (state.h: borrowed trees stay valid) */
 	size_t ngraves, capgraves;
+	lh_arena **tarenas;	/* arenas holding loaded trees (json_arena.h), freed at close */
+	size_t ntarenas;
 
 	cJSON *outputs;		/* object name -> {value, type, sensitive?} */
 	cJSON *extra_resources;	/* array: resources kept verbatim (modules, data ...) */
@@ -642,9 +651,12 @@ inst_free(inst *in)
 {
 	if (in == NULL)
 		return;
-	cJSON_Delete(in->pub.attributes);
-	cJSON_Delete(in->pub.sensitive_attributes);
-	cJSON_Delete(in->pub.dependencies);
+	if (!(in->held & IN_ARENA_ATTRS))
+		cJSON_Delete(in->pub.attributes);
+	if (!(in->held & IN_ARENA_SENS))
+		cJSON_Delete(in->pub.sensitive_attributes);
+	if (!(in->held & IN_ARENA_DEPS))
+		cJSON_Delete(in->pub.dependencies);
 	cJSON_Delete(in->extra);
 	free(in->key);
 	free(in->s_key);
@@ -740,7 +752,8 @@ del_inst(lh_state *st, inst *in)
 		i = j;
 	}
 	st->sorted_ok = false;
-	bury(st, in->pub.attributes);
+	if (!(in->held & IN_ARENA_ATTRS))
+		bury(st, in->pub.attributes);	/* an arena's lives until close anyway */
 	in->pub.attributes = NULL;
 	inst_free(in);
 }
@@ -1032,14 +1045,30 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 		return NULL;
 	}
 	inst *in = new_inst(st, &a, provider);
+	/* the trees stay in the load's arena (keys shared, nodes without malloc headers):
+	 * the state never changes a tree it holds, it replaces it */
 	in->pub.attributes = cJSON_DetachItemViaPointer(ij, attrs);
-	lh_cjson_intern_keys(in->pub.attributes);	/* one copy of each name */
-	in->pub.sensitive_attributes = sens ? cJSON_DetachItemViaPointer(ij, sens) : cJSON_CreateArray();
-	in->pub.dependencies = deps ? cJSON_DetachItemViaPointer(ij, deps) : cJSON_CreateArray();
-	cJSON_DeleteItemFromObjectCaseSensitive(ij, "index_key");
-	cJSON_DeleteItemFromObjectCaseSensitive(ij, "schema_version");
-	if (ij->child != NULL)
-		in->extra = cJSON_Duplicate(ij, true);
+	in->held = IN_ARENA_ATTRS;
+	if (sens != NULL) {
+		in->pub.sensitive_attributes = cJSON_DetachItemViaPointer(ij, sens);
+		in->held |= IN_ARENA_SENS;
+	} else {
+		in->pub.sensitive_attributes = cJSON_CreateArray();
+	}
+	if (deps != NULL) {
+		in->pub.dependencies = cJSON_DetachItemViaPointer(ij, deps);
+		in->held |= IN_ARENA_DEPS;
+	} else {
+		in->pub.dependencies = cJSON_CreateArray();
+	}
+	/* the other fields (status, private ...) verbatim, in a tree of their own */
+	for (const cJSON *f = ij->child; f != NULL; f = f->next) {
+		if (strcmp(f->string, "index_key") == 0 || strcmp(f->string, "schema_version") == 0)
+			continue;
+		if (in->extra == NULL)
+			in->extra = cJSON_CreateObject();
+		cJSON_AddItemToObject(in->extra, f->string, cJSON_Duplicate(f, true));
+	}
 	return in;
 }
 
@@ -1106,7 +1135,14 @@ static const char *
 load_text(lh_state *st, const char *text, size_t len, char **owned)
 {
 	const char *end = NULL, *why = NULL;
-	cJSON *doc = lh_cjson_parse(text, len, &end);	/* numbers exact */
+	lh_arena *ta = lh_arena_new();
+	st->tarenas = realloc(st->tarenas, (st->ntarenas + 1) * sizeof *st->tarenas);
+	if (st->tarenas == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	st->tarenas[st->ntarenas++] = ta;
+	cJSON *doc = lh_json_parse_arena(ta, text, len, &end);	/* numbers exact */
 	*owned = NULL;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;
@@ -1162,7 +1198,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 			}
 		}
 		cJSON_Delete(st->outputs);
-		st->outputs = cJSON_DetachItemViaPointer(doc, outs);
+		st->outputs = cJSON_Duplicate(outs, true);	/* changed by the run */
 	}
 	int ri = 0;
 	for (cJSON *r = res ? res->child : NULL; r; r = r->next, ri++) {
@@ -1211,8 +1247,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	}
 	why = *owned = duplicate_ids(st);
 out:
-	cJSON_Delete(doc);
-	return why;
+	return why;	/* doc's nodes go with the arena (instances' trees are in it) */
 }
 
 static void
@@ -1714,11 +1749,14 @@ lh_state_close(lh_state *st)
 	release(st);
 	lh_store_free(st->store);
 	if (st->leave_memory)
-		st->n = st->ngraves = 0;	/* the instances go with the process */
+		st->n = st->ngraves = st->ntarenas = 0;	/* the instances go with the process */
 	free_contents(st);
 	for (size_t i = 0; i < st->ngraves; i++)
 		cJSON_Delete(st->graves[i]);
 	free(st->graves);
+	for (size_t i = 0; i < st->ntarenas; i++)
+		lh_arena_free(st->tarenas[i]);
+	free(st->tarenas);
 	cJSON_Delete(st->outputs);
 	cJSON_Delete(st->extra_resources);
 	cJSON_Delete(st->check_results);
@@ -2502,9 +2540,13 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 			cJSON_Delete(in->extra);
 			in->extra = NULL;
 		}
-		bury(st, in->pub.attributes);
-		cJSON_Delete(in->pub.dependencies);
-		cJSON_Delete(in->pub.sensitive_attributes);
+		if (!(in->held & IN_ARENA_ATTRS))
+			bury(st, in->pub.attributes);
+		if (!(in->held & IN_ARENA_DEPS))
+			cJSON_Delete(in->pub.dependencies);
+		if (!(in->held & IN_ARENA_SENS))
+			cJSON_Delete(in->pub.sensitive_attributes);
+		in->held = 0;
 	} else {
 		/* a sibling's provider, else the state's default */
 		const grp *g = grp_get(st, addr->type, addr->name, false);
@@ -2549,8 +2591,10 @@ lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to)
 	mv->pub.sensitive_attributes = in->pub.sensitive_attributes;
 	mv->pub.dependencies = in->pub.dependencies;
 	mv->extra = in->extra;
+	mv->held = in->held;
 	in->pub.attributes = in->pub.sensitive_attributes = in->pub.dependencies = NULL;
 	in->extra = NULL;
+	in->held = 0;
 	free(tk);
 	del_inst(st, in);
 	add_inst(st, mv);
@@ -2675,6 +2719,16 @@ lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *
 	nw->n = nw->cap = nw->nslots = 0;
 	nw->gslots = NULL;
 	nw->ngslots = nw->ngrp = 0;
+	/* the trees loaded into nw's arenas: st's until it closes (with its own, which
+	 * its records may still borrow) */
+	st->tarenas = realloc(st->tarenas, (st->ntarenas + nw->ntarenas) * sizeof *st->tarenas);
+	if (st->tarenas == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(st->tarenas + st->ntarenas, nw->tarenas, nw->ntarenas * sizeof *st->tarenas);
+	st->ntarenas += nw->ntarenas;
+	nw->ntarenas = 0;
 	cJSON *t = st->outputs;
 	st->outputs = nw->outputs;
 	nw->outputs = t;

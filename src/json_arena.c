@@ -1,0 +1,367 @@
+/* json_arena.c - JSON into arena-held cJSON trees (json_arena.h).
+ *
+ * The grammar is cJSON 1.7's, so that a file reads the same as through
+ * cJSON_ParseWithLengthOpts: whitespace is any byte <= 0x20, a UTF-8 BOM is skipped,
+ * escapes \b \f \n \r \t \" \\ \/ \uXXXX (surrogates paired), raw control characters
+ * allowed in strings, numbers are the longest run of [0-9+-.eE] (at most 63 bytes)
+ * read by strtod, nesting at most CJSON_NESTING_LIMIT.  A text this parser refuses is
+ * parsed again by cJSON, whose tree (copied) or error position is the answer: both
+ * parsers agree on every document, and errors read as before. */
+#include "json_arena.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+
+typedef struct {
+	const char *p, *end;
+	lh_arena *a;
+	char *str;		/* string space: the text's length, so never short */
+	int depth;
+} ap;
+
+static cJSON *
+new_node(ap *s)
+{
+	return lh_arena_alloc(s->a, sizeof(cJSON));	/* zeroed */
+}
+
+static void
+skip_ws(ap *s)
+{
+	while (s->p < s->end && (unsigned char)*s->p <= 32)
+		s->p++;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool
+hex4(const char *p, const char *end, unsigned *out)
+{
+	if (end - p < 4)
+		return false;
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return false;
+		v = v << 4 | (unsigned)h;
+	}
+	*out = v;
+	return true;
+}
+
+/* A string at s->p (on its opening quote): returns its bytes (NUL-terminated) in the
+ * string space, or NULL. */
+static char *
+pstring(ap *s)
+{
+	if (s->p >= s->end || *s->p != '"')
+		return NULL;
+	const char *b = s->p + 1, *q = b;
+	bool esc = false;
+	for (;;) {
+		const char *quote = memchr(q, '"', (size_t)(s->end - q));
+		if (quote == NULL)
+			return NULL;
+		const char *bs = memchr(q, '\\', (size_t)(quote - q));
+		if (bs == NULL) {
+			q = quote;
+			break;
+		}
+		esc = true;
+		if (bs + 1 >= s->end)
+			return NULL;
+		q = bs + 2;
+	}
+	char *out = s->str, *o = out;
+	if (!esc) {
+		memcpy(o, b, (size_t)(q - b));
+		o += q - b;
+	} else {
+		for (const char *i = b; i < q;) {
+			if (*i != '\\') {
+				*o++ = *i++;
+				continue;
+			}
+			switch (i[1]) {
+			case 'b': *o++ = '\b'; i += 2; break;
+			case 'f': *o++ = '\f'; i += 2; break;
+			case 'n': *o++ = '\n'; i += 2; break;
+			case 'r': *o++ = '\r'; i += 2; break;
+			case 't': *o++ = '\t'; i += 2; break;
+			case '"': case '\\': case '/': *o++ = i[1]; i += 2; break;
+			case 'u': {
+				unsigned c1, c2, cp;
+				if (!hex4(i + 2, q, &c1) || (c1 >= 0xDC00 && c1 <= 0xDFFF))
+					return NULL;
+				i += 6;
+				if (c1 >= 0xD800 && c1 <= 0xDBFF) {
+					if (q - i < 6 || i[0] != '\\' || i[1] != 'u' ||
+					    !hex4(i + 2, q, &c2) || c2 < 0xDC00 || c2 > 0xDFFF)
+						return NULL;
+					i += 6;
+					cp = 0x10000 + (((c1 & 0x3FF) << 10) | (c2 & 0x3FF));
+				} else {
+					cp = c1;
+				}
+				if (cp < 0x80) {
+					*o++ = (char)cp;
+				} else if (cp < 0x800) {
+					*o++ = (char)(0xC0 | cp >> 6);
+					*o++ = (char)(0x80 | (cp & 0x3F));
+				} else if (cp < 0x10000) {
+					*o++ = (char)(0xE0 | cp >> 12);
+					*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+					*o++ = (char)(0x80 | (cp & 0x3F));
+				} else {
+					*o++ = (char)(0xF0 | cp >> 18);
+					*o++ = (char)(0x80 | (cp >> 12 & 0x3F));
+					*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+					*o++ = (char)(0x80 | (cp & 0x3F));
+				}
+				break;
+			}
+			default:
+				return NULL;
+			}
+		}
+	}
+	*o++ = '\0';
+	s->str = o;
+	s->p = q + 1;
+	return out;
+}
+
+/* Whether a number's double cannot carry its text (json.c's needs_text). */
+static bool
+needs_text(const char *t, size_t n)
+{
+	size_t digits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] >= '0' && t[i] <= '9')
+			digits++;
+		else if (!(i == 0 && t[i] == '-'))
+			return true;
+	}
+	return digits > 15;
+}
+
+static bool
+pnumber(ap *s, cJSON *n)
+{
+	char buf[64];
+	size_t k = 0;
+	while (k < sizeof buf - 1 && s->p + k < s->end) {
+		char c = s->p[k];
+		if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' ||
+		    c == '.'))
+			break;
+		buf[k++] = c;
+	}
+	buf[k] = '\0';
+	char *after = NULL;
+	double d = strtod(buf, &after);
+	if (after == buf)
+		return false;
+	size_t used = (size_t)(after - buf);
+	n->type = cJSON_Number;
+	n->valuedouble = d;
+	n->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+	if (needs_text(buf, used)) {
+		char *t = s->str;
+		memcpy(t, buf, used);
+		t[used] = '\0';
+		s->str += used + 1;
+		n->valuestring = t;
+	}
+	s->p += used;
+	return true;
+}
+
+static bool pvalue(ap *s, cJSON *v);
+
+/* The elements of an array or the members of an object (s->p after the bracket). */
+static bool
+pitems(ap *s, cJSON *parent, bool object)
+{
+	char close = object ? '}' : ']';
+	if (++s->depth > CJSON_NESTING_LIMIT)
+		return false;
+	parent->type = object ? cJSON_Object : cJSON_Array;
+	skip_ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		s->depth--;
+		return true;
+	}
+	cJSON *head = NULL, *tail = NULL;
+	for (;;) {
+		cJSON *item = new_node(s);
+		skip_ws(s);
+		if (object) {
+			char *k = pstring(s);
+			if (k == NULL)
+				return false;
+			const char *shared = lh_intern(k);
+			if (shared != NULL) {
+				s->str = k;	/* the bytes are not needed */
+				item->string = (char *)shared;
+				item->type |= cJSON_StringIsConst;
+			} else {
+				item->string = k;
+			}
+			skip_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return false;
+			s->p++;
+			skip_ws(s);
+		}
+		int flags = item->type;
+		if (!pvalue(s, item))
+			return false;
+		item->type |= flags;
+		if (head == NULL) {
+			head = item;
+		} else {
+			tail->next = item;
+			item->prev = tail;
+		}
+		tail = item;
+		skip_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == close) {
+			s->p++;
+			break;
+		}
+		return false;
+	}
+	head->prev = tail;
+	parent->child = head;
+	s->depth--;
+	return true;
+}
+
+/* The value at s->p (after whitespace) into v. */
+static bool
+pvalue(ap *s, cJSON *v)
+{
+	if (s->p >= s->end)
+		return false;
+	size_t left = (size_t)(s->end - s->p);
+	switch (*s->p) {
+	case '"':
+		v->valuestring = pstring(s);
+		v->type = cJSON_String;
+		return v->valuestring != NULL;
+	case '{':
+	case '[':
+		s->p++;
+		return pitems(s, v, s->p[-1] == '{');
+	case 'n':
+		if (left >= 4 && memcmp(s->p, "null", 4) == 0) {
+			v->type = cJSON_NULL;
+			s->p += 4;
+			return true;
+		}
+		return false;
+	case 't':
+		if (left >= 4 && memcmp(s->p, "true", 4) == 0) {
+			v->type = cJSON_True;
+			v->valueint = 1;
+			s->p += 4;
+			return true;
+		}
+		return false;
+	case 'f':
+		if (left >= 5 && memcmp(s->p, "false", 5) == 0) {
+			v->type = cJSON_False;
+			s->p += 5;
+			return true;
+		}
+		return false;
+	default:
+		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
+			return pnumber(s, v);
+		return false;
+	}
+}
+
+cJSON *
+lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char **end)
+{
+	ap s = {.p = text, .end = text + len, .a = a};
+	if (len >= 5 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)	/* as cJSON: 5 bytes at least */
+		s.p += 3;
+	/* strings and number texts never take more bytes than the text has, plus their
+	 * NULs (one per two bytes of text at most); pages not written are never touched */
+	s.str = lh_arena_alloc(a, len + len / 2 + 2);
+	cJSON *v = new_node(&s);
+	skip_ws(&s);
+	if (len > 0 && pvalue(&s, v)) {
+		if (end != NULL)
+			*end = s.p;
+		return v;
+	}
+	/* refused: cJSON says where (or, should it accept what this parser does not,
+	 * its tree is the answer) */
+	const char *e = NULL;
+	cJSON *j = lh_cjson_parse(text, len, &e);
+	if (end != NULL)
+		*end = e;
+	if (j == NULL)
+		return NULL;
+	v = lh_json_copy_arena(a, j);
+	cJSON_Delete(j);
+	return v;
+}
+
+cJSON *
+lh_json_copy_arena(lh_arena *a, const cJSON *j)
+{
+	cJSON *n = lh_arena_alloc(a, sizeof *n);
+	n->type = j->type & ~(cJSON_IsReference | cJSON_StringIsConst);
+	n->valueint = j->valueint;
+	n->valuedouble = j->valuedouble;
+	if (j->valuestring != NULL)
+		n->valuestring = lh_arena_strdup(a, j->valuestring);
+	if (j->string != NULL) {
+		const char *k = lh_intern(j->string);
+		if (k != NULL) {
+			n->string = (char *)k;
+			n->type |= cJSON_StringIsConst;
+		} else {
+			n->string = lh_arena_strdup(a, j->string);
+		}
+	}
+	cJSON *tail = NULL;
+	for (const cJSON *c = j->child; c != NULL; c = c->next) {
+		cJSON *k = lh_json_copy_arena(a, c);
+		if (tail == NULL) {
+			n->child = k;
+		} else {
+			tail->next = k;
+			k->prev = tail;
+		}
+		tail = k;
+	}
+	if (n->child != NULL)
+		n->child->prev = tail;
+	return n;
+}

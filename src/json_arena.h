@@ -1,0 +1,27 @@
+/* json_arena.h - JSON parsed into cJSON nodes that live in an arena.
+ *
+ * A state of 100,000 instances holds millions of small cJSON nodes; malloc'd one by
+ * one they cost a header each and a free each.  Trees made here take their nodes and
+ * strings from an lh_arena instead (64 bytes a node, strings packed), object keys
+ * shared (lh_intern, flagged cJSON_StringIsConst).  Such a tree is read-only: it must
+ * never be given to cJSON_Delete (nor any of its nodes), nor changed; it lives until
+ * its arena is freed.  cJSON_Duplicate of it makes an ordinary malloc'd tree.  Numbers
+ * carry their exact text as lh_cjson_parse's do (value.h). */
+#ifndef LH_JSON_ARENA_H
+#define LH_JSON_ARENA_H
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "arena.h"
+
+/* Parses text[0..len) as lh_cjson_parse does (cJSON's grammar and limits, a leading
+ * UTF-8 BOM skipped, text after the first value ignored), into a.  NULL on a syntax
+ * error, *end (may be NULL) then set to where cJSON reports it; on success *end is
+ * just after the value. */
+cJSON *lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char **end);
+
+/* A copy of j (deeply) in a. */
+cJSON *lh_json_copy_arena(lh_arena *a, const cJSON *j);
+
+#endif

@@ -1,0 +1,175 @@
+/* tests/unit/json_arena.c - the arena JSON parser (src/json_arena.c) reads every text
+ * exactly as cJSON through lh_cjson_parse does: the same tree (types, keys, strings,
+ * numbers with their exact texts) or the same refusal at the same position.  Inputs:
+ * the state examples, hand-written edge cases, and thousands of random mutations of
+ * them (fixed seed).  Run from the repository top. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_arena.h"
+#include "value.h"
+#include "unit.h"
+
+static char why[512];
+
+/* Whether x and y are the same tree; why says where not. */
+static int
+same(const cJSON *x, const cJSON *y, const char *path)
+{
+	for (; x != NULL || y != NULL; x = x->next, y = y->next) {
+		if (x == NULL || y == NULL) {
+			snprintf(why, sizeof why, "%s: lengths differ", path);
+			return 0;
+		}
+		if ((x->type & 0xFF) != (y->type & 0xFF) || x->valueint != y->valueint ||
+		    !(x->valuedouble == y->valuedouble ||
+		    (isnan(x->valuedouble) && isnan(y->valuedouble)))) {
+			snprintf(why, sizeof why, "%s: type/number %d/%d %g/%g", path, x->type & 0xFF,
+			    y->type & 0xFF, x->valuedouble, y->valuedouble);
+			return 0;
+		}
+		if ((x->string == NULL) != (y->string == NULL) ||
+		    (x->string && strcmp(x->string, y->string) != 0)) {
+			snprintf(why, sizeof why, "%s: keys differ", path);
+			return 0;
+		}
+		if ((x->valuestring == NULL) != (y->valuestring == NULL) ||
+		    (x->valuestring && strcmp(x->valuestring, y->valuestring) != 0)) {
+			snprintf(why, sizeof why, "%s: strings differ (%s / %s)", path,
+			    x->valuestring ? x->valuestring : "NULL", y->valuestring ? y->valuestring : "NULL");
+			return 0;
+		}
+		if (!same(x->child, y->child, x->string ? x->string : path))
+			return 0;
+		if (x->child != NULL && x->child->prev == NULL) {
+			snprintf(why, sizeof why, "%s: first child without prev", path);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Parses text both ways; 1 when they agree. */
+static int
+agree(const char *text, size_t len)
+{
+	lh_arena *a = lh_arena_new();
+	const char *e1 = NULL, *e2 = NULL;
+	cJSON *x = lh_json_parse_arena(a, text, len, &e1);
+	cJSON *y = lh_cjson_parse(text, len, &e2);
+	int ok;
+	if (x == NULL || y == NULL) {
+		ok = x == NULL && y == NULL && e1 == e2;
+		snprintf(why, sizeof why, "accepted %d/%d, end %td/%td", x != NULL, y != NULL,
+		    e1 ? e1 - text : -1, e2 ? e2 - text : -1);
+	} else {
+		ok = same(x, y, "$") && e1 == e2;
+		if (ok == 0 && e1 != e2)
+			snprintf(why, sizeof why, "end %td/%td", e1 - text, e2 - text);
+	}
+	cJSON_Delete(y);
+	lh_arena_free(a);
+	return ok;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *p = malloc((size_t)n + 1);
+	*len = fread(p, 1, (size_t)n, f);
+	fclose(f);
+	return p;
+}
+
+static unsigned long long rng = 88172645463325252ULL;
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+int
+main(void)
+{
+	static const char *const cases[] = {
+		"{}", "[]", "null", "true", "false", "0", "-0", "1.5", "1e400", "-1e-400",
+		"12345678901234567890", "0.30000000000000000001", "01", "+1", "-", "1e", ".5",
+		"\"a\\u0000b\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\uZZZZ\"",
+		"\"\\x\"", "\"tab\tin\"", "{\"a\":1,\"a\":2}", "[1,]", "{\"a\":1,}", "{\"a\" 1}",
+		"  {\"k\" : [ 1 , 2 ] }  trailing", "\xEF\xBB\xBF" "{}", "\xEF\xBB\xBF" "1", "", " ",
+		"[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", "{\"key-longer-than-forty-eight-bytes-is-not-shared-at-all\":1}",
+		"[1e-5,-12.25E+3,2147483648,-2147483649]", "nul", "tru", "[", "{\"a\"", "\"abc",
+		"\"abc\\", "{\"a\":[{\"b\":{}}]}",
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		if (!agree(cases[i], strlen(cases[i]))) {
+			printf("    case %zu (%s): %s\n", i, cases[i], why);
+			bad++;
+		}
+	check("json_arena: edge cases read as cJSON reads them", bad == 0, "%d differ", bad);
+	/* nesting at the limit and one beyond */
+	for (int depth = 999; depth <= 1001; depth++) {
+		char *t = malloc(2 * (size_t)depth + 1);
+		memset(t, '[', (size_t)depth);
+		memset(t + depth, ']', (size_t)depth);
+		t[2 * depth] = 0;
+		if (!agree(t, 2 * (size_t)depth))
+			bad++;
+		free(t);
+	}
+	check("json_arena: nesting limit as cJSON's", bad == 0, "%s", why);
+	static const char *const files[] = {"state/examples/users.tfstate",
+		"state/examples/for_each.tfstate", "state/examples/empty.tfstate",
+		"tests/eval/state.d/terraform.tfstate"};
+	int runs = 0;
+	bad = 0;
+	for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+		size_t len = 0;
+		char *text = slurp(files[f], &len);
+		if (text == NULL) {
+			check("json_arena: example present", 0, "%s", files[f]);
+			continue;
+		}
+		if (!agree(text, len)) {
+			printf("    %s: %s\n", files[f], why);
+			bad++;
+		}
+		static const char alphabet[] = "{}[]\",:\\u0123456789eE.+-ntfal \t\xEF\xBB\xBF";
+		char *m = malloc(len + 64);
+		for (int k = 0; k < 3000; k++) {
+			memcpy(m, text, len);
+			size_t n = len;
+			for (int e = 0, ne = 1 + (int)rnd(4); e < ne && n > 0; e++) {
+				size_t at = rnd((unsigned)n);
+				char c = alphabet[rnd(sizeof alphabet - 1)];
+				switch (rnd(3)) {
+				case 0: m[at] = c; break;
+				case 1: memmove(m + at, m + at + 1, n - at - 1); n--; break;
+				default: memmove(m + at + 1, m + at, n - at); m[at] = c; n++; break;
+				}
+			}
+			runs++;
+			if (!agree(m, n)) {
+				if (bad++ < 5)
+					printf("    %s mutation %d: %s\n", files[f], k, why);
+			}
+		}
+		free(m);
+		free(text);
+	}
+	check("json_arena: examples and their mutations read as cJSON reads them", bad == 0,
+	    "%d of %d differ", bad, runs);
+	return failures ? 1 : 0;
+}
