@@ -17,6 +17,25 @@
  * builds take them from calloc, which the sanitizer checks. */
 #define CHUNK_MIN (1024 * 1024)
 #define ALIGN 16
+#define SPARE_MAX 4		/* released chunks a scratch arena keeps for reuse */
+
+/* AddressSanitizer: a scratch arena's released memory is poisoned (and unpoisoned
+ * again as it is handed out), so that a pointer kept into it is reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LH_ASAN 1
+#endif
+#endif
+#ifdef LH_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
 
 struct chunk {
 	struct chunk *next;	/* older chunk */
@@ -28,6 +47,9 @@ struct chunk {
 struct lh_arena {
 	struct chunk *head;	/* current chunk, newest first */
 	size_t total;		/* bytes handed out */
+	bool scratch;		/* lh_arena_new_scratch: chunks strictly newest first */
+	struct chunk *spare;	/* released CHUNK_MIN chunks, zeroed (scratch only) */
+	size_t nspare;
 };
 
 static void *
@@ -90,6 +112,14 @@ lh_arena_new(void)
 	return a;
 }
 
+lh_arena *
+lh_arena_new_scratch(void)
+{
+	lh_arena *a = lh_arena_new();
+	a->scratch = true;
+	return a;
+}
+
 void
 lh_arena_free(lh_arena *a)
 {
@@ -99,7 +129,63 @@ lh_arena_free(lh_arena *a)
 		next = c->next;
 		chunk_free(c);
 	}
+	for (struct chunk *c = a->spare, *next; c != NULL; c = next) {
+		next = c->next;
+		chunk_free(c);
+	}
 	free(a);
+}
+
+lh_arena_mark
+lh_arena_get_mark(const lh_arena *a)
+{
+	lh_arena_mark m = {.chunk = a->head, .used = a->head ? a->head->used : 0,
+	    .total = a->total};
+	return m;
+}
+
+void
+lh_arena_release(lh_arena *a, lh_arena_mark m)
+{
+	struct chunk *c = a->head;
+	while (c != NULL && c != m.chunk) {
+		struct chunk *next = c->next;
+#ifndef LH_SANITIZED_MALLOC
+		if (a->scratch && c->size == CHUNK_MIN && a->nspare < SPARE_MAX) {
+			/* cleared while it is still in the cache: cheaper than fresh pages */
+			memset(c->data, 0, c->used);
+			c->used = 0;
+			c->next = a->spare;
+			a->spare = c;
+			a->nspare++;
+			c = next;
+			continue;
+		}
+#endif
+		chunk_free(c);
+		c = next;
+	}
+	a->head = c;
+	if (c != NULL && c->used > m.used) {
+		memset(c->data + m.used, 0, c->used - m.used);
+		POISON(c->data + m.used, c->size - m.used);
+		c->used = m.used;
+	}
+	a->total = m.total;
+}
+
+bool
+lh_arena_since(const lh_arena *a, lh_arena_mark m, const void *p)
+{
+	const unsigned char *q = p;
+	for (const struct chunk *c = a->head; c != NULL; c = c->next) {
+		bool mark = c == m.chunk;
+		if (q >= c->data + (mark ? m.used : 0) && q < c->data + c->used)
+			return true;
+		if (mark)
+			break;
+	}
+	return false;
 }
 
 void *
@@ -111,7 +197,19 @@ lh_arena_alloc(lh_arena *a, size_t n)
 	struct chunk *c = a->head;
 	if (c == NULL || c->size - c->used < n) {
 		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
-		if (n > CHUNK_MIN / 4 && c != NULL) {
+		if (a->spare != NULL && size == CHUNK_MIN) {
+			c = a->spare;
+			a->spare = c->next;
+			a->nspare--;
+			c->next = a->head;
+			a->head = c;
+			void *p = c->data;
+			UNPOISON(p, n);
+			c->used = n;
+			a->total += n;
+			return p;
+		}
+		if (n > CHUNK_MIN / 4 && c != NULL && !a->scratch) {
 			/* A big block gets its own chunk behind the current one, so the
 			 * space left in the current chunk is not wasted. */
 			struct chunk *big = chunk_new(n);
@@ -129,6 +227,8 @@ lh_arena_alloc(lh_arena *a, size_t n)
 		a->head = c;
 	}
 	void *p = c->data + c->used;
+	if (a->scratch)
+		UNPOISON(p, n);
 	c->used += n;
 	a->total += n;
 	return p;

@@ -29,6 +29,34 @@ void *lh_arena_grow(lh_arena *a, void *old, size_t n, size_t need, size_t sz);
 /* Total bytes handed out (for benchmarks). */
 size_t lh_arena_used(const lh_arena *a);
 
+/* ---- scratch arenas: marks and release (stack discipline) ----
+ *
+ * An evaluation makes many intermediate values (the lists a for expression walks, the
+ * strings a function builds on the way) of which only the result is kept.  It takes a
+ * mark of a scratch arena, evaluates there, copies the result out (lh_val_keep) and
+ * releases the mark: everything allocated since is freed (or kept for reuse) at once.
+ * Marks nest: releases must come in the reverse order of the marks.  A released
+ * region is zero-filled again, so allocations stay zeroed.  In AddressSanitizer
+ * builds the released memory is freed or poisoned, so a pointer kept into it is
+ * caught at its first use. */
+typedef struct lh_arena_mark {
+	void *chunk;		/* the current chunk when marked (NULL: none yet) */
+	size_t used;		/* its bytes used then */
+	size_t total;		/* lh_arena_used then */
+} lh_arena_mark;
+
+/* A new scratch arena: as lh_arena_new, except that big blocks do not go behind the
+ * current chunk (so that every allocation after a mark is in chunks newer than the
+ * mark's), and released chunks are kept for reuse. */
+lh_arena *lh_arena_new_scratch(void);
+/* The arena's current position.  (Only for scratch arenas.) */
+lh_arena_mark lh_arena_get_mark(const lh_arena *a);
+/* Frees everything allocated in a since mark m (made by lh_arena_get_mark on a, not
+ * released yet, and no mark made after it still open). */
+void lh_arena_release(lh_arena *a, lh_arena_mark m);
+/* True when p points into memory a handed out after mark m (still not released). */
+bool lh_arena_since(const lh_arena *a, lh_arena_mark m, const void *p);
+
 /* Builds whose malloc is a sanitizer's (which also checks for leaks at exit). */
 #if defined(__SANITIZE_ADDRESS__)
 #define LH_SANITIZED_MALLOC 1

@@ -93,6 +93,11 @@ struct lh_config_priv {
 	size_t nstack;
 	unsigned visit;			/* local_prepare's walks so far */
 	const char *cwd;
+	/* Where evaluations make their intermediate values (scratch_begin): released
+	 * when each is done, only results copied into cfg->a (lh_val_keep).  Exists
+	 * while an evaluation is under way (depth > 0). */
+	lh_arena *scratch;
+	unsigned scratch_depth;
 };
 
 /* The evaluation scope of one expression. */
@@ -547,6 +552,43 @@ scope_eval(lh_eval *ev, lh_config *cfg, scope *sc, lh_diags *d, const char *cont
 	sc->cfg = cfg;
 }
 
+/* Starts an evaluation whose intermediate values go to the scratch arena (returned):
+ * *m is where it started.  What the evaluation keeps - a local's value, an instance's
+ * arguments, an output's value, a condition's message - is copied into cfg->a with
+ * lh_val_keep (relative to the outermost mark whose values it may hold) before
+ * scratch_end(cfg, *m) frees the rest.  Nests (a local evaluated while another one
+ * is); nothing kept for later (caches, records, instances) may point into scratch. */
+static lh_arena *
+scratch_begin(lh_config *cfg, lh_arena_mark *m)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (p->scratch == NULL)
+		p->scratch = lh_arena_new_scratch();
+	p->scratch_depth++;
+	*m = lh_arena_get_mark(p->scratch);
+	return p->scratch;
+}
+
+static void
+scratch_end(lh_config *cfg, lh_arena_mark m)
+{
+	struct lh_config_priv *p = cfg->priv;
+	lh_arena_release(p->scratch, m);
+	if (--p->scratch_depth == 0) {
+		lh_arena_free(p->scratch);
+		p->scratch = NULL;
+	}
+}
+
+/* s copied into cfg->a when it lives in the scratch arena after m. */
+static const char *
+scratch_keep_str(lh_config *cfg, lh_arena_mark m, const char *s)
+{
+	if (s != NULL && lh_arena_since(cfg->priv->scratch, m, s))
+		return lh_arena_strdup(cfg->a, s);
+	return s;
+}
+
 /* Locals evaluated inside each other deeper than this are evaluated from the bottom
  * up first (local_prepare); deeper still than LOCALS_MAX_DEPTH (a cycle that long)
  * is an error rather than a stack overflow. */
@@ -734,7 +776,11 @@ local_value(lh_config *cfg, size_t i, const lh_node *ref)
 	scope sc = {0};
 	lh_eval ev;
 	scope_eval(&ev, cfg, &sc, p->d, "locals");
+	lh_arena_mark m;
+	ev.a = scratch_begin(cfg, &m);
 	lh_value *v = lh_eval_expr(&ev, l->attr->u.attr.expr);
+	v = lh_val_keep(cfg->a, v, ev.a, m);
+	scratch_end(cfg, m);
 	p->nstack--;
 	if (v == NULL) {
 		l->state = ST_FAILED;
@@ -2764,7 +2810,7 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 {
 	const lh_node *e = r->for_each;
 	lh_diags *d = ev->d;
-	lh_arena *a = cfg->a;
+	lh_arena *a = ev->a;
 	*unknown = false;
 	*n = 0;
 	const char *pre = "The given \"for_each\" argument value is unsuitable";
@@ -2916,7 +2962,8 @@ crec_put(lh_config *cfg, const cond_rec *c)
 		cond_rec *o = &p->crec[p->ctab[h] - 1];
 		if (crec_same(o, c)) {
 			o->status = c->status;
-			o->msg = c->msg;
+			/* its own copy: the message may be an evaluation's scratch value */
+			o->msg = c->msg != NULL ? lh_arena_strdup(cfg->a, c->msg) : NULL;
 			return;
 		}
 		h = (h + 1) & (p->capctab - 1);
@@ -3107,19 +3154,18 @@ lh_config_check_results(const lh_config *cfg)
 	return out;
 }
 
+/* eval_condition's work, with ev set up (its arena a scratch one). */
 static int
-eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh_diags *d,
-    const char **msg)
+eval_condition_in(lh_config *cfg, lh_eval *ev, const lh_node *cb, const char *ctx,
+    lh_diags *d, const char **msg)
 {
 	const lh_node *ca = body_attr(cb->u.block.body, "condition");
 	const lh_node *ma = body_attr(cb->u.block.body, "error_message");
-	lh_eval ev;
-	scope_eval(&ev, cfg, sc, d, ctx);
-	lh_value *c = lh_eval_expr(&ev, ca->u.attr.expr);
+	lh_value *c = lh_eval_expr(ev, ca->u.attr.expr);
 	if (c == NULL)
 		return COND_ERROR;
 	const char *err = NULL;
-	lh_value *bv = lh_val_convert(cfg->a, c, &lh_type_bool, &err);
+	lh_value *bv = lh_val_convert(ev->a, c, &lh_type_bool, &err);
 	const lh_node *e = ca->u.attr.expr;
 	if (bv == NULL) {
 		derr(d, e->src, e->start, e->end, ctx, "Invalid condition result",
@@ -3135,11 +3181,28 @@ eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh
 	}
 	if (bv->u.b)
 		return COND_PASS;
-	lh_value *m = lh_eval_expr_as(&ev, ma->u.attr.expr, &lh_type_string);
+	lh_value *m = lh_eval_expr_as(ev, ma->u.attr.expr, &lh_type_string);
 	*msg = "(error message could not be evaluated)";
 	if (m != NULL && !lh_val_is_null(m) && !lh_val_is_unknown(m))
 		*msg = lh_val_is_sensitive(m) ? "The error message included a sensitive value, so it will not be displayed." : m->u.str.s;
 	return COND_FAIL;
+}
+
+/* Evaluates condition block cb in scope sc: COND_*; a failure's message in *msg
+ * (kept in cfg->a).  Its intermediate values are freed before it returns. */
+static int
+eval_condition(lh_config *cfg, scope *sc, const lh_node *cb, const char *ctx, lh_diags *d,
+    const char **msg)
+{
+	lh_arena_mark mk;
+	lh_eval ev;
+	scope_eval(&ev, cfg, sc, d, ctx);
+	ev.a = scratch_begin(cfg, &mk);
+	int r = eval_condition_in(cfg, &ev, cb, ctx, d, msg);
+	if (r == COND_FAIL)
+		*msg = scratch_keep_str(cfg, mk, *msg);
+	scratch_end(cfg, mk);
+	return r;
 }
 
 /* True when a string in v (at any depth) holds a NUL; *at is its 1-based character
@@ -3175,10 +3238,13 @@ has_nul(const lh_value *v, size_t *at)
 	}
 }
 
+/* An instance of r from the scope of ev: its arguments evaluated and checked, its
+ * preconditions evaluated.  Everything it makes, the instance included, lives in
+ * ev->a (scratch): instance_keep copies what lasts.  NULL after errors. */
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
-	lh_arena *a = cfg->a;
+	lh_arena *a = ev->a;
 	lh_value **vals = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *vals);
 	bool ok = true;
 	for (size_t k = 0; k < rp->nkeys; k++)
@@ -3334,6 +3400,27 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	return ok ? in : NULL;
 }
 
+/* in (made by expand_one in the scratch arena) as an instance of cfg->a: what it
+ * holds from the scratch arena after m (the expansion's start) copied, the rest
+ * shared; its address formatted (addr: as given). */
+static lh_instance *
+instance_keep(lh_config *cfg, lh_instance *in, lh_arena_mark m, const char *addr)
+{
+	lh_arena *s = cfg->priv->scratch;
+	lh_instance *k = lh_arena_alloc(cfg->a, sizeof *k);
+	*k = *in;
+	/* one copy for all four: each.value's parts inside the arguments are shared */
+	lh_value *parts[4] = {in->args, in->count_index, in->each_key, in->each_value};
+	lh_val_keep_n(cfg->a, parts, 4, s, m);
+	k->args = parts[0];
+	k->count_index = parts[1];
+	k->each_key = parts[2];
+	k->each_value = parts[3];
+	k->id.key = scratch_keep_str(cfg, m, in->id.key);
+	k->addr = addr != NULL ? addr : lh_addr_format(cfg->a, &k->id);
+	return k;
+}
+
 lh_instance **
 lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
     lh_diags *d, size_t *n)
@@ -3356,13 +3443,17 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	lh_eval ev;
 	scope_eval(&ev, cfg, &sc, d, r->context);
 	sc.res = r;
+	/* count / for_each and each instance's evaluation in the scratch arena (from
+	 * m0); each instance's own intermediate values freed after it (from mi) */
+	lh_arena_mark m0, mi;
+	lh_arena *s = scratch_begin(cfg, &m0);
+	ev.a = s;
 	if (r->mode == LH_EXPAND_ONE) {
 		lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 		if (in == NULL)
 			goto out;
-		in->addr = r->addr;
 		out = lh_arena_alloc(a, sizeof *out);
-		out[0] = in;
+		out[0] = instance_keep(cfg, in, m0, r->addr);
 		*n = 1;
 		goto out;
 	}
@@ -3372,7 +3463,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		if (c == NULL)
 			goto out;
 		const char *err = NULL;
-		lh_value *cn = lh_val_convert(a, c, &lh_type_number, &err);
+		lh_value *cn = lh_val_convert(s, c, &lh_type_number, &err);
 		if (cn == NULL) {
 			derr(d, e->src, e->start, e->end, r->context, "Invalid count argument",
 			    "The given \"count\" argument value is unsuitable: %s.", err ? err : "a number is required");
@@ -3380,12 +3471,11 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		}
 		if (lh_val_is_unknown(cn) && p->validate_only) {
 			sc.in_count = true;
-			sc.count_index = lh_val_unknown(a, &lh_type_number);
+			sc.count_index = lh_val_unknown(s, &lh_type_number);
 			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 			if (in != NULL) {
-				in->addr = lh_arena_printf(a, "%s[*]", r->addr);
 				out = lh_arena_alloc(a, sizeof *out);
-				out[0] = in;
+				out[0] = instance_keep(cfg, in, m0, lh_arena_printf(a, "%s[*]", r->addr));
 				*n = 1;
 			}
 			goto out;
@@ -3421,17 +3511,20 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		sc.in_count = true;
 		bool ok = true;
 		for (size_t i = 0; i < k; i++) {
-			sc.count_index = lh_val_int(a, (int64_t)i);
+			mi = lh_arena_get_mark(s);
+			sc.count_index = lh_val_int(s, (int64_t)i);
 			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 			if (in == NULL) {
 				ok = false;
+				lh_arena_release(s, mi);
 				continue;
 			}
 			in->id.kind = LH_KEY_INT;
 			in->id.index = (long long)i;
-			in->addr = lh_addr_format(a, &in->id);
-			out[(*n)++] = in;
+			out[(*n)++] = instance_keep(cfg, in, m0, NULL);
+			lh_arena_release(s, mi);
 		}
+		sc.count_index = NULL;
 		if (!ok)
 			*n = 0;
 		goto out;
@@ -3446,13 +3539,12 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	if (!for_each_keys(cfg, r, &ev, fe, &keys, &vals, &m, &unk)) {
 		if (unk && p->validate_only) {
 			sc.in_each = true;
-			sc.each_key = lh_val_unknown(a, &lh_type_string);
-			sc.each_value = lh_val_unknown(a, &lh_type_dynamic);
+			sc.each_key = lh_val_unknown(s, &lh_type_string);
+			sc.each_value = lh_val_unknown(s, &lh_type_dynamic);
 			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 			if (in != NULL) {
-				in->addr = lh_arena_printf(a, "%s[*]", r->addr);
 				out = lh_arena_alloc(a, sizeof *out);
-				out[0] = in;
+				out[0] = instance_keep(cfg, in, m0, lh_arena_printf(a, "%s[*]", r->addr));
 				*n = 1;
 			}
 		}
@@ -3462,21 +3554,24 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	sc.in_each = true;
 	bool ok = true;
 	for (size_t i = 0; i < m; i++) {
-		sc.each_key = lh_val_cstr(a, keys[i]);
+		mi = lh_arena_get_mark(s);
+		sc.each_key = lh_val_cstr(s, keys[i]);
 		sc.each_value = vals[i];
 		lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 		if (in == NULL) {
 			ok = false;
+			lh_arena_release(s, mi);
 			continue;
 		}
 		in->id.kind = LH_KEY_STR;
 		in->id.key = keys[i];
-		in->addr = lh_addr_format(a, &in->id);
-		out[(*n)++] = in;
+		out[(*n)++] = instance_keep(cfg, in, m0, NULL);
+		lh_arena_release(s, mi);
 	}
 	if (!ok)
 		*n = 0;
 out:
+	scratch_end(cfg, m0);
 	p->d = saved;
 	p->resolve = NULL;
 	p->rctx = NULL;
@@ -3512,10 +3607,13 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 		lh_eval ev;
 		scope sc = {0};
 		scope_eval(&ev, cfg, &sc, d, ctx2);
+		/* evaluated in the scratch arena: only the value and description kept */
+		lh_arena_mark m;
+		ev.a = scratch_begin(cfg, &m);
 		if ((at = body_attr(body, "description")) != NULL) {
 			lh_value *s = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_string);
 			if (s != NULL && !lh_val_is_null(s) && !lh_val_is_unknown(s))
-				o->description = s->u.str.s;
+				o->description = scratch_keep_str(cfg, m, s->u.str.s);
 		}
 		if ((at = body_attr(body, "depends_on")) != NULL) {
 			const lh_node *e = at->u.attr.expr;
@@ -3568,17 +3666,18 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 			if (res == COND_FAIL || res == COND_ERROR)
 				pre_ok = false;
 		}
-		if (!pre_ok || (at = body_attr(body, "value")) == NULL)
-			continue;
-		lh_value *v = lh_eval_expr(&ev, at->u.attr.expr);
-		if (v == NULL)
-			continue;
-		if (!o->sensitive && lh_val_has_sensitive(v)) {
+		lh_value *v = NULL;
+		if (pre_ok && (at = body_attr(body, "value")) != NULL)
+			v = lh_eval_expr(&ev, at->u.attr.expr);
+		if (v != NULL && !o->sensitive && lh_val_has_sensitive(v)) {
 			derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Output refers to sensitive values",
 			    "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true");
-			continue;
+			v = NULL;
 		}
-		o->value = o->sensitive ? lh_val_mark_sensitive(a, v) : v;
+		if (v != NULL)
+			o->value = lh_val_keep(a, o->sensitive ? lh_val_mark_sensitive(ev.a, v) : v,
+			    ev.a, m);
+		scratch_end(cfg, m);
 	}
 	*n = p->noutputs;
 	p->d = saved;

@@ -522,6 +522,223 @@ lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals,
 	return r;
 }
 
+/* ---- copying out of a scratch arena (lh_val_keep) ---- */
+
+typedef struct keep_ctx {
+	lh_arena *dst;
+	const lh_arena *src;
+	lh_arena_mark m;
+	/* what was copied already: old pointer -> copy (open addressing, malloc'd) */
+	const void **from;
+	void **to;
+	size_t n, cap;
+} keep_ctx;
+
+static bool
+keep_in(const keep_ctx *k, const void *p)
+{
+	return p != NULL && lh_arena_since(k->src, k->m, p);
+}
+
+static size_t
+keep_hash(const void *p, size_t cap)
+{
+	uintptr_t x = (uintptr_t)p >> 4;
+	x ^= x >> 17;
+	x *= 0x9E3779B97F4A7C15u;
+	return (size_t)(x >> 20) & (cap - 1);
+}
+
+static void *
+keep_seen(const keep_ctx *k, const void *p)
+{
+	if (k->cap == 0)
+		return NULL;
+	for (size_t h = keep_hash(p, k->cap); k->from[h] != NULL; h = (h + 1) & (k->cap - 1))
+		if (k->from[h] == p)
+			return k->to[h];
+	return NULL;
+}
+
+static void
+keep_note(keep_ctx *k, const void *p, void *copy)
+{
+	if ((k->n + 1) * 2 > k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 64;
+		const void **nf = calloc(ncap, sizeof *nf);
+		void **nt = calloc(ncap, sizeof *nt);
+		if (nf == NULL || nt == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < k->cap; i++) {
+			if (k->from[i] == NULL)
+				continue;
+			size_t h = keep_hash(k->from[i], ncap);
+			while (nf[h] != NULL)
+				h = (h + 1) & (ncap - 1);
+			nf[h] = k->from[i];
+			nt[h] = k->to[i];
+		}
+		free(k->from);
+		free(k->to);
+		k->from = nf;
+		k->to = nt;
+		k->cap = ncap;
+	}
+	size_t h = keep_hash(p, k->cap);
+	while (k->from[h] != NULL)
+		h = (h + 1) & (k->cap - 1);
+	k->from[h] = p;
+	k->to[h] = copy;
+	k->n++;
+}
+
+static const char *
+keep_cstr(keep_ctx *k, const char *s)
+{
+	return keep_in(k, s) ? lh_arena_strdup(k->dst, s) : s;
+}
+
+static lh_value *keep_val(keep_ctx *k, lh_value *v);
+
+static const lh_type *
+keep_type(keep_ctx *k, const lh_type *t)
+{
+	if (!keep_in(k, t))
+		return t;	/* made before the mark: so is everything it points to */
+	lh_type *c = keep_seen(k, t);
+	if (c != NULL)
+		return c;
+	c = lh_arena_alloc(k->dst, sizeof *c);
+	*c = *t;
+	keep_note(k, t, c);
+	c->elem = t->elem ? keep_type(k, t->elem) : NULL;
+	size_t n = t->kind == LH_TY_TUPLE || t->kind == LH_TY_OBJECT ? t->n : 0;
+	if (t->types != NULL) {
+		const lh_type **ty = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *ty);
+		for (size_t i = 0; i < n; i++)
+			ty[i] = keep_type(k, t->types[i]);
+		c->types = ty;
+	}
+	if (t->names != NULL) {
+		const char **nm = keep_seen(k, t->names);
+		if (nm == NULL && keep_in(k, t->names)) {
+			nm = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *nm);
+			for (size_t i = 0; i < n; i++)
+				nm[i] = keep_cstr(k, t->names[i]);
+			keep_note(k, t->names, nm);
+		}
+		c->names = nm ? nm : t->names;
+	}
+	if (t->optional != NULL && keep_in(k, t->optional)) {
+		bool *o = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *o);
+		if (n)
+			memcpy(o, t->optional, n * sizeof *o);
+		c->optional = o;
+	}
+	if (t->defaults != NULL && keep_in(k, t->defaults)) {
+		lh_value **dv = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *dv);
+		for (size_t i = 0; i < n; i++)
+			dv[i] = t->defaults[i] ? keep_val(k, t->defaults[i]) : NULL;
+		c->defaults = dv;
+	} else if (t->defaults != NULL) {
+		/* defaults made before the mark are shared; so is each one */
+		c->defaults = t->defaults;
+	}
+	return c;
+}
+
+static lh_value *
+keep_val(keep_ctx *k, lh_value *v)
+{
+	if (!keep_in(k, v))
+		return v;
+	lh_value *c = keep_seen(k, v);
+	if (c != NULL)
+		return c;
+	c = lh_arena_alloc(k->dst, sizeof *c);
+	*c = *v;
+	keep_note(k, v, c);
+	c->type = keep_type(k, v->type);
+	if (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN))
+		return c;
+	switch (v->type->kind) {
+	case LH_TY_STRING:
+		if (keep_in(k, v->u.str.s))
+			c->u.str.s = lh_arena_strndup(k->dst, v->u.str.s, v->u.str.len);
+		break;
+	case LH_TY_NUMBER:
+		if (v->u.num.big != NULL && keep_in(k, v->u.num.big))
+			c->u.num = lh_number_copy(k->dst, v->u.num);
+		break;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE: {
+		size_t n = v->u.seq.n;
+		lh_value **items = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *items);
+		for (size_t i = 0; i < n; i++)
+			items[i] = keep_val(k, v->u.seq.items[i]);
+		c->u.seq.items = items;
+		break;
+	}
+	case LH_TY_MAP: case LH_TY_OBJECT: {
+		size_t n = v->u.map.n;
+		/* an object's keys are its type's names (lh_val_object): one copy */
+		const char **keys = keep_seen(k, v->u.map.keys);
+		if (keys == NULL && keep_in(k, v->u.map.keys)) {
+			const char **nk = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *nk);
+			for (size_t i = 0; i < n; i++)
+				nk[i] = keep_cstr(k, v->u.map.keys[i]);
+			keep_note(k, v->u.map.keys, nk);
+			keys = nk;
+		}
+		c->u.map.keys = keys ? keys : v->u.map.keys;
+		lh_value **vals = lh_arena_alloc(k->dst, (n ? n : 1) * sizeof *vals);
+		for (size_t i = 0; i < n; i++)
+			vals[i] = keep_val(k, v->u.map.vals[i]);
+		c->u.map.vals = vals;
+		break;
+	}
+	default:
+		break;
+	}
+	return c;
+}
+
+lh_value *
+lh_val_keep(lh_arena *dst, lh_value *v, const lh_arena *src, lh_arena_mark m)
+{
+	if (v == NULL)
+		return NULL;
+	keep_ctx k = {.dst = dst, .src = src, .m = m};
+	lh_value *r = keep_val(&k, v);
+	free(k.from);
+	free(k.to);
+	return r;
+}
+
+void
+lh_val_keep_n(lh_arena *dst, lh_value **vs, size_t n, const lh_arena *src, lh_arena_mark m)
+{
+	keep_ctx k = {.dst = dst, .src = src, .m = m};
+	for (size_t i = 0; i < n; i++)
+		if (vs[i] != NULL)
+			vs[i] = keep_val(&k, vs[i]);
+	free(k.from);
+	free(k.to);
+}
+
+const lh_type *
+lh_type_keep(lh_arena *dst, const lh_type *t, const lh_arena *src, lh_arena_mark m)
+{
+	if (t == NULL)
+		return NULL;
+	keep_ctx k = {.dst = dst, .src = src, .m = m};
+	const lh_type *r = keep_type(&k, t);
+	free(k.from);
+	free(k.to);
+	return r;
+}
+
 lh_value *
 lh_val_mark_sensitive(lh_arena *a, lh_value *v)
 {

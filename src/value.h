@@ -133,6 +133,17 @@ char *lh_type_name(lh_arena *a, const lh_type *t);
  * NULL when there is none. */
 const lh_type *lh_type_unify(lh_arena *a, const lh_type *x, const lh_type *y);
 
+/* Copies out of a scratch arena (arena.h marks): returns v with every part of it that
+ * lives in src after mark m (values, types, strings, exact numbers) copied into dst,
+ * and every other part shared, as it is.  A part reached twice is copied once.
+ * lh_type_keep does the same for a type. */
+lh_value *lh_val_keep(lh_arena *dst, lh_value *v, const lh_arena *src, lh_arena_mark m);
+const lh_type *lh_type_keep(lh_arena *dst, const lh_type *t, const lh_arena *src,
+    lh_arena_mark m);
+/* lh_val_keep of each non-NULL vs[i] (in place), sharing what they share. */
+void lh_val_keep_n(lh_arena *dst, lh_value **vs, size_t n, const lh_arena *src,
+    lh_arena_mark m);
+
 /* Lookup helpers; NULL when absent.  For objects and maps. */
 lh_value *lh_val_get(const lh_value *v, const char *key);
 
@@ -176,6 +187,8 @@ char *lh_val_console(lh_arena *a, const lh_value *v);
 /* A number from a float64 (a 53-bit value, as cty.NumberFloatVal): integral values
  * that fit int64 become exact ints (but -0 stays a double so it prints "-0"). */
 lh_number lh_number_from_double(double d);
+/* n with its exact value (when beyond int64/float64) copied into a. */
+lh_number lh_number_copy(lh_arena *a, lh_number n);
 /* The number as a double (nearest; +-Inf beyond the double range). */
 double lh_number_double(lh_number n);
 /* True when n is +-Inf (a number beyond the double range such as 1e400 is finite,

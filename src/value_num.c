@@ -117,6 +117,14 @@ num_make(lh_arena *a, mpfr_srcptr r)
 }
 
 lh_number
+lh_number_copy(lh_arena *a, lh_number n)
+{
+	if (n.big == NULL)
+		return n;
+	return num_make(a, n.big->m);
+}
+
+lh_number
 lh_number_from_double(double d)
 {
 	lh_number n = { .is_int = false, .i = 0, .d = d };

@@ -1,0 +1,127 @@
+/* tests/unit/scratch.c - scratch arenas (arena.h marks) and copying values out of them
+ * (lh_val_keep): nested marks and releases, zeroed memory after a release, big blocks,
+ * lh_arena_since, and copies that share what was made before the mark, copy each part
+ * reached twice once, and keep exact numbers, types and keys intact.  Under
+ * AddressSanitizer a released region is poisoned: reading a value left in it would
+ * abort this binary. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "value.h"
+#include "unit.h"
+
+static bool
+all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+static void
+arena_marks(void)
+{
+	lh_arena *s = lh_arena_new_scratch();
+	lh_arena_mark m0 = lh_arena_get_mark(s);
+	char *a = lh_arena_strdup(s, "before");
+	lh_arena_mark m1 = lh_arena_get_mark(s);
+	check("arena: a block made before a mark is not since it", !lh_arena_since(s, m1, a) &&
+	    lh_arena_since(s, m0, a), NULL);
+	unsigned char *b = lh_arena_alloc(s, 100);
+	memset(b, 0xAB, 100);
+	/* several chunks and a big block after the mark */
+	void *big = lh_arena_alloc(s, 3 * 1024 * 1024);
+	memset(big, 0xCD, 3 * 1024 * 1024);
+	void *last = NULL;
+	for (int i = 0; i < 3000; i++) {
+		last = lh_arena_alloc(s, 1000);
+		memset(last, 0xEF, 1000);
+	}
+	check("arena: blocks after the mark are since it", lh_arena_since(s, m1, b) &&
+	    lh_arena_since(s, m1, big) && lh_arena_since(s, m1, last) &&
+	    lh_arena_since(s, m1, (char *)big + 3 * 1024 * 1024 - 1), NULL);
+	check("arena: a pointer from elsewhere is not", !lh_arena_since(s, m0, &m0), NULL);
+	lh_arena_mark m2 = lh_arena_get_mark(s);
+	char *c = lh_arena_strdup(s, "inner");
+	lh_arena_release(s, m2);
+	check("arena: an inner release keeps what came before it", lh_arena_since(s, m1, last) &&
+	    !lh_arena_since(s, m2, c) && b[0] == 0xAB, NULL);
+	size_t used = lh_arena_used(s);
+	lh_arena_release(s, m1);
+	check("arena: released memory is handed out again, zeroed", lh_arena_used(s) < used &&
+	    strcmp(a, "before") == 0, "used %zu -> %zu", used, lh_arena_used(s));
+	bool zero = true;
+	for (int i = 0; i < 3000 && zero; i++)
+		zero = all_zero(lh_arena_alloc(s, 1000), 1000);
+	zero = zero && all_zero(lh_arena_alloc(s, 3 * 1024 * 1024), 3 * 1024 * 1024);
+	check("arena: every allocation after a release is zeroed", zero, NULL);
+	lh_arena_release(s, m0);
+	check("arena: back to empty", lh_arena_used(s) == 0, "%zu", lh_arena_used(s));
+	lh_arena_free(s);
+}
+
+static void
+keep_values(void)
+{
+	lh_arena *dst = lh_arena_new(), *s = lh_arena_new_scratch();
+	lh_value *old = lh_val_cstr(dst, "shared string, made before");
+	lh_arena_mark m = lh_arena_get_mark(s);
+	/* an object with a nested list, a repeated part, an exact number and the old value */
+	lh_number big;
+	bool parsed = lh_number_parse(s, "1e400", 5, &big);
+	lh_value *num = lh_val_number(s, big);
+	lh_value *str = lh_val_cstr(s, "scratch string");
+	lh_value *items[3] = {str, str, lh_val_int(s, 7)};
+	lh_value *tup = lh_val_tuple(s, items, 3);
+	const char *keys[4] = {"tuple", "big", "old", "again"};
+	lh_value *vals[4] = {tup, num, old, tup};
+	lh_value *obj = lh_val_object(s, keys, vals, 4);
+	lh_value *kept = lh_val_keep(dst, obj, s, m);
+	char *before = lh_val_console(dst, obj);
+	lh_arena_mark m2 = lh_arena_get_mark(s);
+	char *after = lh_val_console(dst, kept);
+	check("keep: the copy prints as the original", parsed && strcmp(before, after) == 0,
+	    "%s\nvs\n%s", before, after);
+	check("keep: the copy holds nothing of the scratch arena",
+	    !lh_arena_since(s, m, kept) && !lh_arena_since(s, m, kept->type) &&
+	    !lh_arena_since(s, m, kept->u.map.keys) &&
+	    !lh_arena_since(s, m, lh_val_get(kept, "tuple")->u.seq.items[0]->u.str.s) &&
+	    !lh_arena_since(s, m, lh_val_get(kept, "big")->u.num.big), NULL);
+	check("keep: a value made before the mark is shared", lh_val_get(kept, "old") == old, NULL);
+	lh_value *kt = lh_val_get(kept, "tuple");
+	check("keep: a part reached twice is copied once", lh_val_get(kept, "again") == kt &&
+	    kt->u.seq.items[0] == kt->u.seq.items[1], NULL);
+	lh_arena_release(s, m2);
+	lh_arena_release(s, m);
+	/* the original's memory is released (poisoned under ASan): the copy still reads */
+	char *late = lh_val_console(dst, kept);
+	check("keep: the copy outlives the release", strcmp(late, before) == 0, "%s", late);
+	check("keep: a value outside the scratch arena is returned as it is",
+	    lh_val_keep(dst, old, s, lh_arena_get_mark(s)) == old, NULL);
+	/* a DAG that would be 2^40 values as a tree */
+	lh_arena_mark m3 = lh_arena_get_mark(s);
+	lh_value *v = lh_val_cstr(s, "leaf");
+	for (int i = 0; i < 40; i++) {
+		lh_value *two[2] = {v, v};
+		v = lh_val_tuple(s, two, 2);
+	}
+	size_t used = lh_arena_used(dst);
+	lh_value *kv = lh_val_keep(dst, v, s, m3);
+	check("keep: a shared structure stays shared (40 levels of [x, x])",
+	    lh_arena_used(dst) - used < 64 * 1024 && kv->u.seq.items[0] == kv->u.seq.items[1],
+	    "%zu bytes", lh_arena_used(dst) - used);
+	lh_arena_release(s, m3);
+	lh_arena_free(s);
+	lh_arena_free(dst);
+}
+
+int
+main(void)
+{
+	arena_marks();
+	keep_values();
+	return failures ? 1 : 0;
+}
