@@ -45,12 +45,22 @@ check_role(lh_arena *a, const lh_value *v)
 	return lh_arena_printf(a, "The role \"%s\" is not supported. Valid values: \"admin\", \"user\", \"proxy_admin\", \"proxy_admin_viewer\", \"internal_user\", \"internal_user_viewer\".", v->u.str.s);
 }
 
+/* A role in the API's spelling; no role (null) is internal_user, as LiteLLM's auth
+ * reads it (_get_user_role: a role it cannot parse, null included, is INTERNAL_USER),
+ * so such a user matches "user" and is not rewritten. */
+static const char *
+role_meaning(const cJSON *v)
+{
+	if (v == NULL || cJSON_IsNull(v))
+		return "internal_user";
+	return cJSON_IsString(v) ? role_api(v->valuestring) : NULL;
+}
+
 static bool
 same_role(const cJSON *c, const cJSON *s)
 {
-	if (!cJSON_IsString(c) || !cJSON_IsString(s))
-		return false;
-	return strcmp(role_api(c->valuestring), role_api(s->valuestring)) == 0;
+	const char *a = role_meaning(c), *b = role_meaning(s);
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
 static cJSON *

@@ -148,3 +148,44 @@ rc=$?
 [ $rc -eq 0 ] && ! grep -q 'Error' plan.txt && grep -q ' to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt &&
 	ok "plan after adopt with an alias-less team: imports only, no error" ||
 	fail "plan after adopt with an alias-less team: imports only, no error" "rc=$rc" "$(grep -E '^ +[-+~] |^Plan|Error|│' plan.txt | head -20)"
+
+# ---- a user whose server role is null (LiteLLM's auth reads it as internal_user) ----
+r="$WORK/nullrole"
+mkdir -p "$r" && cd "$r" || exit 1
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d '{"users":[{"user_id":"nr1","user_email":"nr1@example.com","user_role":null},{"user_id":"nr2","user_email":"nr2@example.com","user_role":"proxy_admin"}]}' \
+	"$EMU_URL/__emu/seed" >/dev/null
+"$LITEHCL" adopt >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && awk '/user_email *= "nr1@example.com"/ { on = 1 } on && /^}/ { exit } on' adopted.tf >nr1.txt &&
+	grep -q 'nr1@example.com' nr1.txt && ! grep -q 'user_role' nr1.txt &&
+	awk '/user_email *= "nr2@example.com"/ { on = 1 } on && /^}/ { exit } on' adopted.tf | grep -q 'user_role *= "proxy_admin"' &&
+	ok "adopt of a user with a null role writes no user_role (absent means \"user\")" ||
+	fail "adopt of a user with a null role writes no user_role (absent means \"user\")" "rc=$rc" "$(cat out.txt adopted.tf 2>&1 | tail -30)"
+"$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -q ' to import, 0 to add, 0 to change, 0 to destroy.$' plan.txt && ! grep -q 'user_role.*->\|+ *user_role' plan.txt &&
+	ok "plan after adopt of a null-role user: imports only, no user_role change" ||
+	fail "plan after adopt of a null-role user: imports only, no user_role change" "rc=$rc" "$(grep -E '^ +[-+~#] |^Plan|Error' plan.txt | head -20)"
+m=$(wc -l <"$EMU_LOG")
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 && "$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(jq -r '.resources[] | select(.instances[0].attributes.user_id == "nr1") | .instances[0].attributes.user_role' terraform.tfstate)" = null ] &&
+	! tail -n +"$((m + 1))" "$EMU_LOG" | grep -q '"/user/update"' &&
+	ok "null role: imported as the server holds it, without a write, then No changes" ||
+	fail "null role: imported as the server holds it, without a write, then No changes" "rc=$rc" "$(tail -20 plan.txt)"
+# "admin" in the configuration for that user is a change the plan shows
+sed -i '/user_email *= "nr1@example.com"/a\  user_role = "admin"' adopted.tf
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+grep -q '+ user_role *= "admin"' plan.txt && grep -q '0 to add, 1 to change' plan.txt && ok "null role vs admin: a change" ||
+	fail "null role vs admin: a change" "$(grep -E '^ +[-+~] |^Plan|Error' plan.txt | head -20)"
+# a role cleared to null outside, where the configuration says proxy_admin: a change
+curl -s -X POST -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
+	-d '{"user_id":"nr2","user_role":null}' "$EMU_URL/__emu/user" >/dev/null
+sed -i '/user_role = "admin"/d' adopted.tf
+"$LITEHCL" apply -auto-approve >out.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '0 added, 1 changed, 0 destroyed' out.txt &&
+	[ "$(curl -s -H "Authorization: Bearer $KEY" "$EMU_URL/user/info?user_id=nr2" | jq -r .user_info.user_role)" = proxy_admin ] &&
+	ok "null role where proxy_admin is configured: restored" ||
+	fail "null role where proxy_admin is configured: restored" "rc=$rc" "$(tail -20 out.txt)"
