@@ -1130,7 +1130,9 @@ read_data(lh_run *r, lh_rec **xs, size_t n)
 		j->op.addr = x->addr;
 		j->op.id = cJSON_GetObjectItemCaseSensitive(x->want, j->key)->valuestring;
 		j->op.by = strcmp(j->key, rt->data_keys[0]) == 0 ? NULL : j->key;
-		j->op.ref = x->prior;
+		/* the server's values as they are now (a provider's data source): the last
+		 * read's spelling is not kept for a value of the same meaning */
+		j->op.ref = NULL;
 		j->op.done = djob_done;
 		j->op.ctx = j;
 		j->t0 = mono_now();

@@ -381,3 +381,38 @@ check "scoped data source: read during plan, its assertion passes" "grep -q 'dat
 check "scoped data source not found: a warning, exit 0" "[ $RC -eq 0 ] && grep -q '^Warning: Data source object not found' out.txt && ! grep -q '^Error' out.txt"
 run apply -auto-approve
 check "scoped data sources are recorded in the state" "[ \"\$(dattr data.litellm_user.probe user_id)\" = u-dan ]"
+
+# ---- a data source gives the server's values in LiteLLM's spelling (as a provider's
+# data source reads them), where a managed resource's state keeps the configuration's ----
+new_dir spelling
+cat > main.tf <<'EOF'
+resource "litellm_user" "m" {
+  user_email      = "spell@example.com"
+  user_role       = "user"
+  budget_duration = "monthly"
+  max_budget      = 10
+}
+resource "litellm_team" "t" {
+  team_alias      = "spell-team"
+  budget_duration = "daily"
+}
+data "litellm_user" "d" {
+  user_id = litellm_user.m.user_id
+}
+data "litellm_team" "d" {
+  team_id = litellm_team.t.team_id
+}
+output "roles" { value = [litellm_user.m.user_role, data.litellm_user.d.user_role] }
+EOF
+run apply -auto-approve
+SUID=$(jq -r '.resources[] | select(.type == "litellm_user" and .mode == "managed") | .instances[0].attributes.user_id' terraform.tfstate)
+SDUR=$(api GET "/user/info?user_id=$SUID" | jq -r .user_info.budget_duration)
+STDUR=$(api GET "/team/info?team_id=$(dattr data.litellm_team.d team_id)" | jq -r .team_info.budget_duration)
+check "managed user keeps the configuration's spelling, the data source the server's" \
+	"[ \"\$(\"$LITEHCL\" output -json roles)\" = '[\"user\",\"internal_user\"]' ] && [ \"\$(dattr data.litellm_user.d budget_duration)\" = '$SDUR' ] && [ -n '$SDUR' ]"
+check "data source of a team: the server's budget_duration" "[ \"\$(dattr data.litellm_team.d budget_duration)\" = '$STDUR' ] && [ -n '$STDUR' ]"
+# the server's spelling changes to one of the same meaning: the data source follows it
+api POST /__emu/user "{\"user_id\":\"$SUID\",\"budget_duration\":\"1mo\"}" >/dev/null
+run apply -auto-approve
+check "an equal-meaning spelling on the server: the data source reads it, the resource has no change" \
+	"[ \"\$(dattr data.litellm_user.d budget_duration)\" = 1mo ] && grep -q '0 added, 0 changed, 0 destroyed' out.txt"
