@@ -380,6 +380,10 @@ rjob_done(lh_rop *op, void *ctx)
 	progress(r, j->rec->addr, &j->rec->id, "refresh_done", op->id);
 	if (op->gone) {
 		j->rec->have = NULL;
+	} else if (op->same && j->rec->prior != NULL) {
+		/* unchanged, said without building the tree: the state's tree serves */
+		j->rec->have = j->rec->prior;
+		j->rec->have_borrowed = true;
 	} else {
 		lh_cjson_intern_keys(op->attrs);	/* shares the names with the state's */
 		if (j->rec->prior != NULL && lh_json_identical(op->attrs, j->rec->prior)) {
@@ -632,6 +636,7 @@ lh_refresh(lh_run *r)
 		j->op.addr = rec->addr;
 		j->op.id = id;
 		j->op.ref = rec->prior;
+		j->op.same_ok = true;
 		j->op.done = rjob_done;
 		j->op.ctx = j;
 		progress(r, rec->addr, &rec->id, "refresh", id);

@@ -31,6 +31,8 @@ extern const lh_rtype lh_res_team_member;
 typedef void (*lh_team_info_fn)(void *ctx, const lh_http_resp *r, const cJSON *info);
 void lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn fn, void *ctx);
 bool lh_team_absent(const lh_http_resp *r);
+void *lh_team_info_memo(const lh_http_resp *r, void *(*make)(const cJSON *body),
+    void (*drop)(void *));
 
 /* res_user.c's batched user lookup: memberships check their users through it. */
 typedef struct lh_user_batch {
@@ -90,39 +92,23 @@ static const lh_attr member_attrs[] = {
 
 /* ---- the roster ---- */
 
-/* The first element of arr with user_id; *n (may be NULL) counts them all. */
+/* The first element of arr with user_id. */
 static const cJSON *
-by_user(const cJSON *arr, const char *user_id, int *n)
+by_user(const cJSON *arr, const char *user_id)
 {
-	const cJSON *first = NULL, *m;
-	int k = 0;
+	const cJSON *m;
 	cJSON_ArrayForEach(m, arr) {
 		const char *u = lh_js(m, "user_id");
-		if (u == NULL || strcmp(u, user_id) != 0)
-			continue;
-		if (n == NULL)
+		if (u != NULL && strcmp(u, user_id) == 0)
 			return m;
-		if (k++ == 0)
-			first = m;
 	}
-	if (n != NULL)
-		*n = k;
-	return first;
+	return NULL;
 }
 
 static const cJSON *
 roster_entry(const cJSON *row, const char *user_id)
 {
-	return by_user(lh_j(row, "members_with_roles"), user_id, NULL);
-}
-
-/* How many roster entries have user_id (lost-update races on old servers add twice). */
-static int
-roster_count(const cJSON *row, const char *user_id)
-{
-	int n;
-	by_user(lh_j(row, "members_with_roles"), user_id, &n);
-	return n;
+	return by_user(lh_j(row, "members_with_roles"), user_id);
 }
 
 /* An email-only roster entry (old servers wrote them) for email. */
@@ -141,19 +127,15 @@ legacy_entry(const cJSON *row, const char *email)
 static const cJSON *
 membership_row(const cJSON *body, const char *user_id)
 {
-	return by_user(lh_j(body, "team_memberships"), user_id, NULL);
+	return by_user(lh_j(body, "team_memberships"), user_id);
 }
 
-/* The membership of user_id in the /team/info answer body as state attributes, or
- * NULL when the roster does not list it. */
+/* The membership of roster entry e (with membership row ms, or NULL) as state
+ * attributes. */
 static cJSON *
-from_info(const cJSON *body, const char *team_id, const char *user_id, const cJSON *ref)
+from_entry(const cJSON *e, const cJSON *ms, const char *team_id, const char *user_id,
+    const cJSON *ref)
 {
-	const cJSON *row = lh_j(body, "team_info");
-	const cJSON *e = roster_entry(row, user_id);
-	if (e == NULL)
-		return NULL;
-	const cJSON *ms = membership_row(body, user_id);
 	const cJSON *bt = lh_j(ms, "litellm_budget_table");
 	cJSON *n = cJSON_CreateObject();
 	char *id = lh_xprintf("%s:%s", team_id, user_id);
@@ -174,6 +156,160 @@ from_info(const cJSON *body, const char *team_id, const char *user_id, const cJS
 	cJSON *o = lh_rtype_from_row(&lh_res_team_member, n, ref);
 	cJSON_Delete(n);
 	return o;
+}
+
+/* The membership of user_id in the /team/info answer body as state attributes, or
+ * NULL when the roster does not list it. */
+static cJSON *
+from_info(const cJSON *body, const char *team_id, const char *user_id, const cJSON *ref)
+{
+	const cJSON *e = roster_entry(lh_j(body, "team_info"), user_id);
+	if (e == NULL)
+		return NULL;
+	return from_entry(e, membership_row(body, user_id), team_id, user_id, ref);
+}
+
+/* True when from_entry(e, ms, team_id, user_id, ref) would give exactly ref (the tree
+ * refresh keeps when nothing changed: every attribute in the table's order, each the
+ * same as ref's where from_row keeps ref's spelling, identical where it does not) -
+ * decided without building it.  Refresh of 2,000 unchanged memberships builds none. */
+static bool
+same_as_ref(const cJSON *e, const cJSON *ms, const char *team_id, const char *user_id,
+    const cJSON *ref)
+{
+	if (!cJSON_IsObject(ref))
+		return false;
+	cJSON zero = {.type = cJSON_Number};	/* what a missing spend reads as */
+	const cJSON *r = ref->child;
+	const lh_rtype *rt = &lh_res_team_member;
+	for (size_t i = 0; i < rt->n; i++, r = r->next) {
+		const lh_attr *at = &rt->attrs[i];
+		if (r == NULL || r->string == NULL || strcmp(r->string, at->name) != 0)
+			return false;
+		const char *s = cJSON_IsString(r) ? r->valuestring : NULL;
+		const cJSON *v;
+		if (strcmp(at->name, "id") == 0) {
+			size_t tl = strlen(team_id);
+			if (s == NULL || strncmp(s, team_id, tl) != 0 || s[tl] != ':' ||
+			    strcmp(s + tl + 1, user_id) != 0)
+				return false;
+			continue;
+		} else if (strcmp(at->name, "team_id") == 0 || strcmp(at->name, "user_id") == 0) {
+			if (s == NULL || strcmp(s, at->name[0] == 't' ? team_id : user_id) != 0)
+				return false;
+			continue;
+		} else if (strcmp(at->name, "role") == 0) {
+			v = lh_j(e, "role");
+		} else if (strcmp(at->name, "user_email") == 0) {
+			v = lh_j(e, "user_email");
+			if (lh_jnull(v))
+				continue;	/* the state's email stands */
+		} else if (strcmp(at->name, "max_budget_in_team") == 0) {
+			v = lh_j(lh_j(ms, "litellm_budget_table"), "max_budget");
+			if (!cJSON_IsNumber(v))
+				v = NULL;
+		} else if (strcmp(at->name, "spend") == 0) {
+			v = lh_j(ms, "spend");
+			if (!cJSON_IsNumber(v))
+				v = &zero;
+		} else {
+			return false;	/* an attribute this check does not know */
+		}
+		if (at->mode == LH_ATTR_COMPUTED) {
+			if (v == NULL || (v->type & 0xff) != (r->type & 0xff) || !lh_json_equal(v, r))
+				return false;
+		} else if (!lh_attr_same(at, r, v)) {
+			return false;
+		}
+	}
+	return r == NULL;
+}
+
+/* ---- a roster indexed by user id (one per /team/info answer) ---- */
+
+typedef struct rentry {
+	const char *user_id;
+	const cJSON *e;		/* the first members_with_roles entry */
+	const cJSON *ms;	/* the first team_memberships row, or NULL */
+	int count;		/* members_with_roles entries with the id */
+} rentry;
+
+typedef struct roster_ix {
+	rentry *v;		/* sorted by user_id, one per id */
+	size_t n;
+} roster_ix;
+
+static int
+rentry_cmp(const void *a, const void *b)
+{
+	const rentry *x = a, *y = b;
+	int c = strcmp(x->user_id, y->user_id);
+	if (c != 0)
+		return c;
+	return x->count < y->count ? -1 : x->count > y->count;	/* roster order */
+}
+
+static rentry *
+ix_find(const roster_ix *ix, const char *user_id)
+{
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ix->v[mid].user_id, user_id);
+		if (c == 0)
+			return &ix->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void
+ix_drop(void *p)
+{
+	roster_ix *ix = p;
+	free(ix->v);
+	free(ix);
+}
+
+static void *
+ix_make(const cJSON *body)
+{
+	roster_ix *ix = calloc(1, sizeof *ix);
+	if (ix == NULL)
+		abort();
+	const cJSON *roster = lh_j(lh_j(body, "team_info"), "members_with_roles"), *m;
+	size_t cap = (size_t)cJSON_GetArraySize(roster);
+	ix->v = calloc(cap > 0 ? cap : 1, sizeof *ix->v);
+	if (ix->v == NULL)
+		abort();
+	int pos = 0;
+	cJSON_ArrayForEach(m, roster) {
+		const char *u = lh_js(m, "user_id");
+		if (u != NULL && ix->n < cap)
+			ix->v[ix->n++] = (rentry){.user_id = u, .e = m, .count = pos++};
+	}
+	qsort(ix->v, ix->n, sizeof *ix->v, rentry_cmp);
+	/* one entry per id: the first in roster order, with how many there are */
+	size_t k = 0;
+	for (size_t i = 0; i < ix->n; k++) {
+		size_t j = i + 1;
+		while (j < ix->n && strcmp(ix->v[j].user_id, ix->v[i].user_id) == 0)
+			j++;
+		ix->v[k] = ix->v[i];
+		ix->v[k].count = (int)(j - i);
+		i = j;
+	}
+	ix->n = k;
+	cJSON_ArrayForEach(m, lh_j(body, "team_memberships")) {
+		const char *u = lh_js(m, "user_id");
+		rentry *x = u != NULL ? ix_find(ix, u) : NULL;
+		if (x != NULL && x->ms == NULL)
+			x->ms = m;
+	}
+	return ix;
 }
 
 /* ---- per-team locks ---- */
@@ -650,7 +786,19 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 	}
 	switch (op->stage) {
 	case ST_READ: {
-		op->attrs = from_info(body, p->team_id, p->user_id, op->ref);
+		const rentry *x = ix_find(lh_team_info_memo(r, ix_make, ix_drop), p->user_id);
+		if (x != NULL && op->same_ok && p->email == NULL &&
+		    same_as_ref(x->e, x->ms, p->team_id, p->user_id, op->ref)) {
+			/* unchanged (the usual case): nothing to build */
+			op->same = true;
+			if (x->count > 1)
+				op->note = lh_xprintf("Team %s lists user %s more than once (concurrent "
+				    "roster writes on an old LiteLLM); the first entry is used",
+				    p->team_id, p->user_id);
+			msucceed(op);
+			return;
+		}
+		op->attrs = x == NULL ? NULL : from_entry(x->e, x->ms, p->team_id, p->user_id, op->ref);
 		if (op->attrs != NULL && p->email != NULL && lh_jnull(lh_j(op->attrs, "user_email")))
 			/* found by its email (TEAM:EMAIL): the user's email, so a block that
 			 * names the user by email plans no replacement */
@@ -666,7 +814,7 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 			    "wrote), not by user id %s", p->team_id, email, p->user_id);
 		} else if (op->attrs == NULL) {
 			op->gone = true;
-		} else if (roster_count(row, p->user_id) > 1) {
+		} else if (x->count > 1) {
 			op->note = lh_xprintf("Team %s lists user %s more than once (concurrent roster "
 			    "writes on an old LiteLLM); the first entry is used", p->team_id, p->user_id);
 		}

@@ -8,6 +8,7 @@
  * /team/delete one id per call), import by id or by a unique alias, and the run's
  * cache of GET /team/info answers that memberships (res_member.c) share: one read per
  * team per refresh, and one per team to confirm its memberships' writes. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,8 @@ typedef struct tinfo {
 	bool pending, done;
 	int tries;		/* 404s seen: a 404 is confirmed once before "gone" */
 	lh_http_resp resp;	/* the answer (json, error owned here) */
+	void *memo;		/* a reader's digest of the answer (lh_team_info_memo) */
+	void (*memo_drop)(void *);
 	waiter *waiters;
 	struct tinfo *next;
 } tinfo;
@@ -275,13 +278,23 @@ resp_free(lh_http_resp *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Forgets t's answer and what was derived from it. */
+static void
+answer_free(tinfo *t)
+{
+	if (t->memo != NULL)
+		t->memo_drop(t->memo);
+	t->memo = NULL;
+	resp_free(&t->resp);
+}
+
 static void
 cache_free(void *p)
 {
 	tcache *c = p;
 	for (tinfo *t = c->head; t != NULL;) {
 		tinfo *next = t->next;
-		resp_free(&t->resp);
+		answer_free(t);
 		free(t->team_id);
 		free(t);
 		t = next;
@@ -341,7 +354,7 @@ info_done(lh_http *h, lh_http_resp *r, void *ctx)
 		info_send(t, CONFIRM_404_S);
 		return;
 	}
-	resp_free(&t->resp);
+	answer_free(t);
 	t->resp.result = r->result;
 	t->resp.status = r->status;
 	t->resp.json = r->json;
@@ -418,6 +431,22 @@ void
 lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn fn, void *ctx)
 {
 	team_info_after(rc, team_id, fresh, 0, fn, ctx);
+}
+
+/* What make(answer body) returns for the /team/info answer r (one a lh_team_info
+ * callback was given), made on the first call and kept - and dropped with drop - as long
+ * as the answer is: the memberships of a team index its roster once, not once each. */
+void *lh_team_info_memo(const lh_http_resp *r, void *(*make)(const cJSON *body),
+    void (*drop)(void *));
+void *
+lh_team_info_memo(const lh_http_resp *r, void *(*make)(const cJSON *body), void (*drop)(void *))
+{
+	tinfo *t = (tinfo *)((char *)r - offsetof(tinfo, resp));
+	if (t->memo == NULL) {
+		t->memo = make(r->json);
+		t->memo_drop = drop;
+	}
+	return t->memo;
 }
 
 /* ---- request bodies ---- */

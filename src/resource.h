@@ -115,6 +115,8 @@ typedef struct lh_rop {
 	const cJSON *before;	/* update, delete: the state's attributes */
 	const cJSON *after;	/* create/update: planned attributes (state spelling) */
 	const cJSON *ref;	/* read: attributes whose spelling to keep, or NULL */
+	bool same_ok;		/* read: the caller takes `same` for an object that reads
+				 * back exactly as ref (refresh of an unchanged object) */
 	bool checked;		/* update: `before` was read from the server in this run
 				 * (refresh), so a type need not read it again to know the
 				 * object exists before writing */
@@ -123,6 +125,8 @@ typedef struct lh_rop {
 	/* results */
 	bool ok;		/* succeeded (delete: also when already gone) */
 	bool gone;		/* read: no such object; delete: was already gone */
+	bool same;		/* read with same_ok: the object is exactly ref (the
+				 * attributes ref's tree would be built anew); attrs NULL */
 	bool cancelled;		/* never sent: the run was interrupted (lh_http_stop) */
 	bool maybe_created;	/* create failed after the request may have arrived */
 	bool resend;		/* create: its outcome was uncertain and the object was then

@@ -267,7 +267,7 @@ lh_rop_submit(lh_rctx *rc, lh_rop *op)
 {
 	op->rc = rc;
 	op->started = now_s();
-	op->ok = op->gone = op->cancelled = op->maybe_created = op->resend = false;
+	op->ok = op->gone = op->same = op->cancelled = op->maybe_created = op->resend = false;
 	op->stage = 0;
 	if (op->on_start == NULL || rc->http == NULL)
 		return op->rt->submit(op);

@@ -19,6 +19,9 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 LITEHCL=${LITEHCL:-$top/build/litehcl}
 EMU=${EMU:-$top/build/litellm-emu}
+# the run happens in a scratch directory: relative paths are taken from where we started
+case $LITEHCL in /*) ;; *) LITEHCL=$(pwd)/$LITEHCL ;; esac
+case $EMU in /*) ;; *) EMU=$(pwd)/$EMU ;; esac
 TEAMS=${TEAMS:-100}
 MEMBERS=${MEMBERS:-20}
 USERS=${USERS:-200}
