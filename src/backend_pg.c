@@ -29,11 +29,75 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include "buf.h"
 #include "state.h"
 #include "uuid.h"
+
+/* libpq is loaded when a pg backend is first used, not linked: every other run (the
+ * local and http backends, plan, fmt ...) would otherwise pay for loading it and its
+ * dependencies at each start.  The header gives the types; calls go through this table. */
+#define PQ_FUNCS(X) X(PQclear) X(PQconnectdbParams) X(PQconninfoFree) X(PQconninfoParse) \
+	X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish) X(PQfreemem) X(PQgetisnull) \
+	X(PQgetlength) X(PQgetvalue) X(PQntuples) X(PQresultErrorField) X(PQresultErrorMessage) \
+	X(PQresultStatus) X(PQsetNoticeProcessor) X(PQstatus)
+#define PQ_MEMBER(f) __typeof__(f) *f;
+static struct {
+	PQ_FUNCS(PQ_MEMBER)
+} pq;
+#undef PQ_MEMBER
+
+#define PQ_LIB "libpq.so.5"
+
+/* Loads libpq (once); false with an error saying what is missing. */
+static bool
+pq_load(lh_diags *d)
+{
+	static void *lib;
+	if (lib != NULL)
+		return true;
+	void *h = dlopen(PQ_LIB, RTLD_NOW | RTLD_LOCAL);
+	const char *missing = NULL;
+#define PQ_RESOLVE(f) if (h != NULL && missing == NULL && (*(void **)&pq.f = dlsym(h, #f)) == NULL) \
+	missing = #f;
+	PQ_FUNCS(PQ_RESOLVE)
+#undef PQ_RESOLVE
+	if (h == NULL || missing != NULL) {
+		const char *why = dlerror();
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "PostgreSQL client library not available",
+		    "The pg backend needs libpq (%s, Debian's libpq5 package): %s.", PQ_LIB,
+		    missing != NULL ? "a function it should have is missing" :
+		    why != NULL ? why : "it could not be loaded");
+		if (h != NULL)
+			dlclose(h);
+		memset(&pq, 0, sizeof pq);
+		return false;
+	}
+	lib = h;
+	return true;
+}
+
+#define PQ_CALL(f) pq.f
+#define PQclear PQ_CALL(PQclear)
+#define PQconnectdbParams PQ_CALL(PQconnectdbParams)
+#define PQconninfoFree PQ_CALL(PQconninfoFree)
+#define PQconninfoParse PQ_CALL(PQconninfoParse)
+#define PQerrorMessage PQ_CALL(PQerrorMessage)
+#define PQexec PQ_CALL(PQexec)
+#define PQexecParams PQ_CALL(PQexecParams)
+#define PQfinish PQ_CALL(PQfinish)
+#define PQfreemem PQ_CALL(PQfreemem)
+#define PQgetisnull PQ_CALL(PQgetisnull)
+#define PQgetlength PQ_CALL(PQgetlength)
+#define PQgetvalue PQ_CALL(PQgetvalue)
+#define PQntuples PQ_CALL(PQntuples)
+#define PQresultErrorField PQ_CALL(PQresultErrorField)
+#define PQresultErrorMessage PQ_CALL(PQresultErrorMessage)
+#define PQresultStatus PQ_CALL(PQresultStatus)
+#define PQsetNoticeProcessor PQ_CALL(PQsetNoticeProcessor)
+#define PQstatus PQ_CALL(PQstatus)
 
 typedef struct pgstore {
 	lh_store pub;
@@ -144,6 +208,8 @@ static bool
 conn_open(const lh_backend *b, pgconn *pc, lh_diags *d)
 {
 	memset(pc, 0, sizeof *pc);
+	if (!pq_load(d))
+		return false;
 	const char *cs = lh_backend_get(b, "conn_str");
 	if (cs == NULL)
 		cs = "";
