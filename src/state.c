@@ -1729,6 +1729,8 @@ out:
 	return true;
 }
 
+static void ids_free(lh_state *st);
+
 void
 lh_state_close(lh_state *st)
 {
@@ -1750,6 +1752,8 @@ lh_state_close(lh_state *st)
 	lh_store_free(st->store);
 	if (st->leave_memory)
 		st->n = st->ngraves = st->ntarenas = 0;	/* the instances go with the process */
+	else
+		ids_free(st);
 	free_contents(st);
 	for (size_t i = 0; i < st->ngraves; i++)
 		cJSON_Delete(st->graves[i]);
@@ -2509,6 +2513,16 @@ lh_state_find(lh_state *st, const lh_addr *addr)
 }
 
 lh_state_inst *
+lh_state_id_holder(lh_state *st, const char *type, const char *id, const lh_addr *except)
+{
+	char *key = addr_key(except);
+	const char *h = ids_holder(st, type, id, key);
+	free(key);
+	inst *in = h != NULL ? lookup(st, h) : NULL;
+	return in != NULL ? &in->pub : NULL;
+}
+
+lh_state_inst *
 lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *dependencies,
     cJSON *sensitive)
 {
@@ -2556,6 +2570,8 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 	}
 	lh_cjson_intern_keys(attributes);
 	in->pub.attributes = attributes;
+	if (st->nidslots > 0 && *managed_id(in))
+		ids_put(st, in->pub.addr.type, managed_id(in), in->key);
 	in->pub.dependencies = dependencies;
 	in->pub.sensitive_attributes = sensitive;
 	return &in->pub;
@@ -2598,6 +2614,8 @@ lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to)
 	free(tk);
 	del_inst(st, in);
 	add_inst(st, mv);
+	if (st->nidslots > 0 && *managed_id(mv))
+		ids_put(st, mv->pub.addr.type, managed_id(mv), mv->key);
 	return true;
 }
 
@@ -2705,6 +2723,7 @@ lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *
 	}
 	/* take nw's content; st keeps its files, lock and journal */
 	free_contents(st);
+	ids_free(st);
 	st->v = nw->v;
 	st->n = nw->n;
 	st->cap = nw->cap;

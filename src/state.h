@@ -116,6 +116,11 @@ lh_state_inst *lh_state_at(lh_state *st, size_t i);
 
 /* The instance at addr, or NULL. */
 lh_state_inst *lh_state_find(lh_state *st, const lh_addr *addr);
+/* The instance other than the one at except that holds the managed object (type, id)
+ * (its "id" attribute; data sources hold none), or NULL.  Indexed at the first call
+ * and kept up to date by lh_state_set and lh_state_move. */
+lh_state_inst *lh_state_id_holder(lh_state *st, const char *type, const char *id,
+    const lh_addr *except);
 
 /* Creates or replaces the instance at addr.  Takes ownership of attributes (an object,
  * required), dependencies and sensitive (arrays, or NULL for []), even on failure.

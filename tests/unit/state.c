@@ -822,6 +822,50 @@ test_scale(lh_arena *ar)
 	lh_state_close(st);
 }
 
+/* lh_state_id_holder: which other instance holds an object id (apply's check that a
+ * membership create did not adopt an object another address holds), through sets,
+ * moves, removals and replaced attributes, data sources never counted. */
+static void
+test_id_holder(lh_arena *ar)
+{
+	lh_diags d;
+	lh_diags_init(&d, ar);
+	lh_state *st = open_state(P("holder.tfstate"), true, 0, &d);
+	if (st == NULL) {
+		check("id holder: open", 0, "%s", first_detail(&d));
+		return;
+	}
+	lh_addr a = A(ar, "litellm_user.a"), b = A(ar, "litellm_user.b"), c = A(ar, "litellm_user.c"),
+	    m = A(ar, "litellm_team.a"), ds = A(ar, "litellm_user.d");
+	ds.data = true;
+	lh_state_set(st, &a, user_attrs("X", "a@x.com"), NULL, NULL);
+	lh_state_set(st, &ds, user_attrs("Y", "d@x.com"), NULL, NULL);
+	lh_state_inst *h = lh_state_id_holder(st, "litellm_user", "X", &b);
+	check("id holder: another address holds it", h != NULL && lh_addr_equal(&h->addr, &a), NULL);
+	check("id holder: not the asking address itself", lh_state_id_holder(st, "litellm_user",
+	    "X", &a) == NULL, NULL);
+	check("id holder: another type's object is not it", lh_state_id_holder(st, "litellm_team",
+	    "X", &m) == NULL, NULL);
+	check("id holder: a data source holds no object", lh_state_id_holder(st, "litellm_user",
+	    "Y", &b) == NULL, NULL);
+	lh_state_set(st, &b, user_attrs("Z", "b@x.com"), NULL, NULL);
+	h = lh_state_id_holder(st, "litellm_user", "Z", &c);
+	check("id holder: set after the index was built", h != NULL && lh_addr_equal(&h->addr, &b),
+	    NULL);
+	lh_state_move(st, &a, &c);
+	h = lh_state_id_holder(st, "litellm_user", "X", &b);
+	check("id holder: follows a move", h != NULL && lh_addr_equal(&h->addr, &c), NULL);
+	lh_state_set(st, &c, user_attrs("W", "c@x.com"), NULL, NULL);
+	check("id holder: an instance now holding another object no longer holds it",
+	    lh_state_id_holder(st, "litellm_user", "X", &b) == NULL, NULL);
+	h = lh_state_id_holder(st, "litellm_user", "W", &b);
+	check("id holder: its new object", h != NULL && lh_addr_equal(&h->addr, &c), NULL);
+	lh_state_remove(st, &c);
+	check("id holder: a removed instance holds nothing", lh_state_id_holder(st, "litellm_user",
+	    "W", &b) == NULL, NULL);
+	lh_state_close(st);
+}
+
 int
 main(void)
 {
@@ -841,6 +885,7 @@ main(void)
 	test_misc(ar);
 	test_kill(ar);
 	test_scale(ar);
+	test_id_holder(ar);
 	lh_arena_free(ar);
 	char cmd[300];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
