@@ -648,7 +648,8 @@ user_submit(lh_rop *op)
  * read.  A user the list does not return is asked for with GET /user/info (the only
  * proof of "gone"); a server without the filter (404/405/422) gets one /user/info per
  * user from then on.  Writes finish one by one, so their confirmations are held until
- * 100 are waiting or nothing else is in flight (user_flush). */
+ * 100 are waiting, every user op still running is waiting (hold), or nothing else is
+ * in flight (user_flush). */
 
 #define BATCH 100
 
@@ -892,6 +893,13 @@ hold(lh_rop *op, int stage)
 	if (c->n >= BATCH) {
 		c->n = 0;
 		send_list(op->rc, c->held, BATCH);
+	} else if (stage == ST_LISTED_CONFIRM && c->n >= lh_rctx_active(op->rc, &lh_res_user)) {
+		/* every user op still running waits here: none can join, so the batch goes
+		 * now rather than when other types' requests are done too (an existence
+		 * check is held at submit, before the others are submitted: not then) */
+		size_t m = c->n;
+		c->n = 0;
+		send_list(op->rc, c->held, m);
 	}
 }
 

@@ -146,6 +146,7 @@ typedef struct lh_rop {
 	 * of its own (apply's "Creating...").  NULL: none.  See lh_rop_started. */
 	void (*on_start)(struct lh_rop *op);
 	bool start_seen;		/* on_start was called */
+	bool active;			/* counted in rc->active (lh_rop_submit until done) */
 } lh_rop;
 
 /* A resource type. */
@@ -233,6 +234,7 @@ void lh_found_free(lh_found *v, size_t n);
 struct lh_rctx {
 	struct lh_http *http;
 	void *priv[LH_RTYPE_MAX];	/* per type, by registry index (lh_rtype_index) */
+	size_t active[LH_RTYPE_MAX];	/* per type: ops submitted and not done yet */
 };
 
 /* ---- the registry (schema.c) ---- */
@@ -268,6 +270,11 @@ void *lh_rop_priv(lh_rop *op, size_t size);
 /* rt's slot of rc: size zeroed bytes allocated on first use, freed by rt's ctx_free
  * (lh_rctx_clear). */
 void *lh_rctx_slot(lh_rctx *rc, const lh_rtype *rt, size_t size);
+/* How many ops of rt were submitted to rc and are not done yet.  A type holding
+ * finished writes back for one batched read may send the batch as soon as every one
+ * of its ops still running is held (no other can join it: sending then costs no
+ * extra request, and finished writes do not wait for other types' requests). */
+size_t lh_rctx_active(const lh_rctx *rc, const lh_rtype *rt);
 /* Frees the types' slots of rc (not rc itself, not its http). */
 void lh_rctx_clear(lh_rctx *rc);
 /* Runs the submitted ops to their end: lh_http_run, then the types' flush hooks

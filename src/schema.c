@@ -262,6 +262,22 @@ rop_start(void *p)
 	lh_rop_started(p);
 }
 
+/* op is done (or was never queued): no longer counted as running. */
+static void
+rop_inactive(lh_rop *op)
+{
+	if (op->active && op->rc != NULL) {
+		op->active = false;
+		op->rc->active[lh_rtype_index(op->rt)]--;
+	}
+}
+
+size_t
+lh_rctx_active(const lh_rctx *rc, const lh_rtype *rt)
+{
+	return rc->active[lh_rtype_index(rt)];
+}
+
 bool
 lh_rop_submit(lh_rctx *rc, lh_rop *op)
 {
@@ -269,15 +285,24 @@ lh_rop_submit(lh_rctx *rc, lh_rop *op)
 	op->started = now_s();
 	op->ok = op->gone = op->same = op->cancelled = op->maybe_created = op->resend = false;
 	op->stage = 0;
-	if (op->on_start == NULL || rc->http == NULL)
-		return op->rt->submit(op);
-	op->start_seen = false;
-	lh_http_owner save;
-	lh_http_owner_begin(rc->http, &save, op, rop_start);
-	bool ok = op->rt->submit(op);
-	if (lh_http_owner_end(rc->http, &save) == 0)
-		lh_rop_started(op);	/* nothing of its own queued (it waits in the type's
-					 * queue, or is already done): started now */
+	rop_inactive(op);
+	op->active = true;
+	rc->active[lh_rtype_index(op->rt)]++;
+	bool ok;
+	if (op->on_start == NULL || rc->http == NULL) {
+		ok = op->rt->submit(op);
+	} else {
+		op->start_seen = false;
+		lh_http_owner save;
+		lh_http_owner_begin(rc->http, &save, op, rop_start);
+		ok = op->rt->submit(op);
+		if (lh_http_owner_end(rc->http, &save) == 0)
+			lh_rop_started(op);	/* nothing of its own queued (it waits in
+						 * the type's queue, or is already done):
+						 * started now */
+	}
+	if (!ok)
+		rop_inactive(op);	/* done is not called */
 	return ok;
 }
 
@@ -359,6 +384,7 @@ lh_rop_fail(lh_rop *op, const char *summary, char *detail)
 	free(op->detail);
 	op->summary = lh_xstrdup(summary);
 	op->detail = detail;
+	rop_inactive(op);
 	op->done(op, op->ctx);
 }
 
@@ -366,6 +392,7 @@ void
 lh_rop_succeed(lh_rop *op)
 {
 	op->ok = true;
+	rop_inactive(op);
 	op->done(op, op->ctx);
 }
 

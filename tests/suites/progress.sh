@@ -81,6 +81,23 @@ first=$(sed -n 1p lines.txt) second=$(sed -n 2p lines.txt)
 	ok "Creating... when the create's turn comes, not when it is queued" ||
 	fail "Creating... when the create's turn comes, not when it is queued" "rc=$rc" "$(cat lines.txt err.txt)"
 emu_stop
+
+# Users whose writes are done are confirmed (one batched read) and reported complete
+# as soon as no other user create can join their batch - not when a slow team created
+# in the same wave is done too (they used to show "Still creating..." meanwhile).
+mkdir "$WORK/mixed" && cd "$WORK/mixed" || exit 1
+printf 'resource "litellm_user" "u" {\n  count      = 20\n  user_email = "u${count.index}@mixed.example"\n}\nresource "litellm_team" "slow" {\n  team_alias = "slow"\n}\n' >main.tf
+emu_start --master-key "$KEY" --fault 'method=POST,path=/team/new,kind=latency,ms=2600,count=10'
+export LITELLM_API_BASE="$EMU_URL"
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt; rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c '^litellm_user.u\[[0-9]*\]: Creation complete' out.txt)" -eq 20 ] &&
+	! grep -q '^litellm_user.*Still creating' out.txt && grep -q '^litellm_team.slow: Still creating' out.txt &&
+	awk '/^litellm_user.*Creation complete/ { u = NR } /^litellm_team.slow: Creation complete/ { t = NR } END { exit !(u && t && u < t) }' out.txt &&
+	[ "$(grep -c '"path":"/user/list"' "$EMU_LOG")" -eq 1 ] &&
+	ok "finished user creates complete before a slow team of the same wave, one batched read" ||
+	fail "finished user creates complete before a slow team of the same wave, one batched read" "rc=$rc" \
+		"$(grep -E 'Still|complete' out.txt | head -30)" "$(grep -c '"path":"/user/list"' "$EMU_LOG") /user/list"
+emu_stop
 cd "$WORK/p" || exit 1
 unset LITEHCL_PROGRESS_INTERVAL
 
