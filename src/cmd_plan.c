@@ -802,6 +802,8 @@ run(int kind, int argc, char **argv)
 			    "'litehcl destroy' instead.");
 		goto fail;
 	}
+	/* the run takes validate's instances where they are the same (evaluated once) */
+	lh_config_keep_validated(cfg, true);
 	if (planfile == NULL && !lh_config_validate(cfg, &d))
 		goto fail;
 	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";

@@ -58,6 +58,11 @@ typedef struct res_priv {
 	const lh_attr **kattr;
 	size_t nkeys;
 	bool checked, ok;
+	/* lh_config_validate's instances, when the run may take them as they are
+	 * (lh_config_keep_validated) */
+	bool validated;
+	lh_instance **vinst;
+	size_t nvinst;
 } res_priv;
 
 struct lh_config_priv {
@@ -98,6 +103,8 @@ struct lh_config_priv {
 	 * while an evaluation is under way (depth > 0). */
 	lh_arena *scratch;
 	unsigned scratch_depth;
+	bool keep_validated;		/* see lh_config_keep_validated */
+	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
 };
 
 /* The evaluation scope of one expression. */
@@ -3436,6 +3443,15 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	lh_instance **out = NULL;
 	long idx = find_res_idx(cfg, r->addr);
 	res_priv *rp = &p->rp[idx];
+	if (resolve != NULL && rp->validated) {
+		/* validate expanded it already, with the values a run has (it refers to no
+		 * resource): the same instances, evaluated once */
+		p->d = saved;
+		p->resolve = NULL;
+		p->rctx = NULL;
+		*n = rp->nvinst;
+		return *n > 0 ? rp->vinst : NULL;
+	}
 	/* A body with structural errors is still evaluated, so that every problem is
 	 * reported at once; it yields no instances. */
 	bool body_ok = check_resource_body(cfg, r, rp, d);
@@ -3470,6 +3486,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 			goto out;
 		}
 		if (lh_val_is_unknown(cn) && p->validate_only) {
+			p->expanded_unknown = true;
 			sc.in_count = true;
 			sc.count_index = lh_val_unknown(s, &lh_type_number);
 			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
@@ -3538,6 +3555,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	bool unk;
 	if (!for_each_keys(cfg, r, &ev, fe, &keys, &vals, &m, &unk)) {
 		if (unk && p->validate_only) {
+			p->expanded_unknown = true;
 			sc.in_each = true;
 			sc.each_key = lh_val_unknown(s, &lh_type_string);
 			sc.each_value = lh_val_unknown(s, &lh_type_dynamic);
@@ -3956,11 +3974,26 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 	lh_arena *keep = cfg->a, *scratch = lh_arena_new();
 	for (size_t i = 0; i < cfg->nresources; i++) {
 		lh_resource *r = cfg->resources[i];
-		check_resource_body(cfg, r, &p->rp[find_res_idx(cfg, r->addr)], d);
+		res_priv *rp = &p->rp[find_res_idx(cfg, r->addr)];
+		check_resource_body(cfg, r, rp, d);
+		/* A resource that refers to no other resource (directly, through locals, or
+		 * depends_on) evaluates here to what the run would evaluate: its instances
+		 * are kept for the run's lh_config_expand instead of evaluating them again.
+		 * Not with conditions (the run evaluates and records those itself), nor
+		 * data blocks (read by the run). */
+		bool reuse = p->keep_validated && !r->data && r->ndeps == 0 &&
+		    r->lifecycle.npre == 0 && r->lifecycle.npost == 0;
+		int errs = d->errors;
 		size_t n = 0;
-		cfg->a = scratch;
+		cfg->a = reuse ? keep : scratch;
+		p->expanded_unknown = false;
 		lh_instance **in = lh_config_expand(cfg, r, NULL, NULL, d, &n);
 		cfg->a = keep;
+		if (reuse && d->errors == errs && !p->expanded_unknown) {
+			rp->validated = true;
+			rp->vinst = in;
+			rp->nvinst = n;
+		}
 		if (n == 0)
 			continue;
 		if (nall + n > cap) {
@@ -3985,6 +4018,12 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 	if (first != NULL)
 		dedupe_diags(cfg->a, d, first);
 	return d->errors == before;
+}
+
+void
+lh_config_keep_validated(lh_config *cfg, bool on)
+{
+	cfg->priv->keep_validated = on;
 }
 
 lh_value *

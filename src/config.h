@@ -297,6 +297,12 @@ bool lh_config_validate(lh_config *cfg, lh_diags *d);
  * without errors, so an error is new, while a warning repeats one validate gave. */
 void lh_config_check_known(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d);
 
+/* For plan and apply, before lh_config_validate: the instances validate expands of
+ * resources that refer to no other resource (nor have conditions) are kept, and
+ * lh_config_expand with a resolver returns them instead of evaluating the
+ * configuration a second time.  Off by default (validate drops its instances). */
+void lh_config_keep_validated(lh_config *cfg, bool on);
+
 /* Evaluates expression e as the console does, in the configuration's scope (var,
  * local, path, terraform, resources through resolve).  NULL after diagnostics. */
 lh_value *lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve,
