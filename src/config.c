@@ -63,6 +63,9 @@ typedef struct res_priv {
 	bool validated;
 	lh_instance **vinst;
 	size_t nvinst;
+	/* the arguments of the instance expanded last (in cfg->a), during one
+	 * expansion: a value identical to its argument is shared, not kept again */
+	lh_value *prev_args;
 } res_priv;
 
 struct lh_config_priv {
@@ -103,6 +106,11 @@ struct lh_config_priv {
 	 * while an evaluation is under way (depth > 0). */
 	lh_arena *scratch;
 	unsigned scratch_depth;
+	lh_arena *long_a;		/* the arena given to lh_config_load (cfg->a may be
+					 * a scratch arena for a while, in validate) */
+	/* per resource type, the arguments of its instance kept last in long_a: what
+	 * instances of other blocks share with it (expand_one) */
+	struct { const lh_schema *s; lh_value *args; } last_args[8];
 	bool keep_validated;		/* see lh_config_keep_validated */
 	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
 };
@@ -2553,6 +2561,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 	p->d = d;
 	p->epoch = 1;
 	p->validate_only = validate_only;
+	p->long_a = a;
 	p->planned = planned;
 	char cwd[4096];
 	p->cwd = lh_arena_strdup(a, getcwd(cwd, sizeof cwd) ? cwd : ".");
@@ -3253,6 +3262,11 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 {
 	lh_arena *a = ev->a;
 	lh_value **vals = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *vals);
+	/* the arguments of the last instance of this block, or of this type's */
+	lh_value *prev = rp->prev_args;
+	for (size_t i = 0; prev == NULL && i < sizeof cfg->priv->last_args / sizeof cfg->priv->last_args[0]; i++)
+		if (cfg->priv->last_args[i].s == r->schema)
+			prev = cfg->priv->last_args[i].args;
 	bool ok = true;
 	for (size_t k = 0; k < rp->nkeys; k++)
 		vals[k] = lh_val_null(a, rp->kattr[k]->type);
@@ -3322,7 +3336,10 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			ok = false;
 			continue;
 		}
-		vals[k] = c;
+		/* instances of one block often have the same value (a constant, a value
+		 * from a local): the last instance's kept one is shared */
+		lh_value *pv = prev != NULL ? lh_val_get(prev, at->name) : NULL;
+		vals[k] = pv != NULL && lh_val_identical(c, pv) ? pv : c;
 	}
 	if (ok && r->data) {
 		/* an argument written but null (a variable without a value) counts as unset */
@@ -3351,6 +3368,11 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	in->type = r->type;
 	in->name = r->name;
 	in->args = lh_val_object(a, rp->keys, vals, rp->nkeys);
+	if (prev != NULL && lh_type_equal(in->args->type, prev->type)) {
+		/* one object type (and key list) for the type's instances */
+		in->args->type = prev->type;
+		in->args->u.map.keys = prev->u.map.keys;
+	}
 	in->ranges = rp->ranges;
 	in->nranges = rp->nranges;
 	in->deps = r->deps;
@@ -3411,7 +3433,8 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
  * holds from the scratch arena after m (the expansion's start) copied, the rest
  * shared; its address formatted (addr: as given). */
 static lh_instance *
-instance_keep(lh_config *cfg, lh_instance *in, lh_arena_mark m, const char *addr)
+instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
+    const char *addr)
 {
 	lh_arena *s = cfg->priv->scratch;
 	lh_instance *k = lh_arena_alloc(cfg->a, sizeof *k);
@@ -3425,6 +3448,15 @@ instance_keep(lh_config *cfg, lh_instance *in, lh_arena_mark m, const char *addr
 	k->each_value = parts[3];
 	k->id.key = scratch_keep_str(cfg, m, in->id.key);
 	k->addr = addr != NULL ? addr : lh_addr_format(cfg->a, &k->id);
+	rp->prev_args = k->args;
+	struct lh_config_priv *p = cfg->priv;
+	size_t nl = sizeof p->last_args / sizeof p->last_args[0], i = 0;
+	while (i < nl && p->last_args[i].s != NULL && p->last_args[i].s != in->res->schema)
+		i++;
+	if (cfg->a == p->long_a && i < nl) {
+		p->last_args[i].s = in->res->schema;
+		p->last_args[i].args = k->args;
+	}
 	return k;
 }
 
@@ -3455,6 +3487,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	/* A body with structural errors is still evaluated, so that every problem is
 	 * reported at once; it yields no instances. */
 	bool body_ok = check_resource_body(cfg, r, rp, d);
+	rp->prev_args = NULL;	/* (an earlier expansion's may be in a freed arena) */
 	scope sc = {0};
 	lh_eval ev;
 	scope_eval(&ev, cfg, &sc, d, r->context);
@@ -3469,7 +3502,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		if (in == NULL)
 			goto out;
 		out = lh_arena_alloc(a, sizeof *out);
-		out[0] = instance_keep(cfg, in, m0, r->addr);
+		out[0] = instance_keep(cfg, rp, in, m0, r->addr);
 		*n = 1;
 		goto out;
 	}
@@ -3492,7 +3525,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 			if (in != NULL) {
 				out = lh_arena_alloc(a, sizeof *out);
-				out[0] = instance_keep(cfg, in, m0, lh_arena_printf(a, "%s[*]", r->addr));
+				out[0] = instance_keep(cfg, rp, in, m0, lh_arena_printf(a, "%s[*]", r->addr));
 				*n = 1;
 			}
 			goto out;
@@ -3538,7 +3571,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 			}
 			in->id.kind = LH_KEY_INT;
 			in->id.index = (long long)i;
-			out[(*n)++] = instance_keep(cfg, in, m0, NULL);
+			out[(*n)++] = instance_keep(cfg, rp, in, m0, NULL);
 			lh_arena_release(s, mi);
 		}
 		sc.count_index = NULL;
@@ -3562,7 +3595,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 			lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 			if (in != NULL) {
 				out = lh_arena_alloc(a, sizeof *out);
-				out[0] = instance_keep(cfg, in, m0, lh_arena_printf(a, "%s[*]", r->addr));
+				out[0] = instance_keep(cfg, rp, in, m0, lh_arena_printf(a, "%s[*]", r->addr));
 				*n = 1;
 			}
 		}
@@ -3583,13 +3616,14 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		}
 		in->id.kind = LH_KEY_STR;
 		in->id.key = keys[i];
-		out[(*n)++] = instance_keep(cfg, in, m0, NULL);
+		out[(*n)++] = instance_keep(cfg, rp, in, m0, NULL);
 		lh_arena_release(s, mi);
 	}
 	if (!ok)
 		*n = 0;
 out:
 	scratch_end(cfg, m0);
+	rp->prev_args = NULL;
 	p->d = saved;
 	p->resolve = NULL;
 	p->rctx = NULL;

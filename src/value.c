@@ -704,6 +704,49 @@ keep_val(keep_ctx *k, lh_value *v)
 	return c;
 }
 
+bool
+lh_val_identical(const lh_value *x, const lh_value *y)
+{
+	if (x == y)
+		return true;
+	if (x == NULL || y == NULL || x->flags != y->flags || !lh_type_equal(x->type, y->type))
+		return false;
+	if (x->flags & (LH_VF_NULL | LH_VF_UNKNOWN))
+		return true;
+	switch (x->type->kind) {
+	case LH_TY_STRING:
+		return x->u.str.len == y->u.str.len &&
+		    memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
+	case LH_TY_NUMBER:
+		/* the same representation, bit for bit (0 and -0 differ; exact ones never
+		 * count as identical) */
+		if (x->u.num.big != NULL || y->u.num.big != NULL || x->u.num.is_int != y->u.num.is_int)
+			return false;
+		if (x->u.num.is_int)
+			return x->u.num.i == y->u.num.i;
+		return memcmp(&x->u.num.d, &y->u.num.d, sizeof x->u.num.d) == 0;
+	case LH_TY_BOOL:
+		return x->u.b == y->u.b;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		if (x->u.seq.n != y->u.seq.n)
+			return false;
+		for (size_t i = 0; i < x->u.seq.n; i++)
+			if (!lh_val_identical(x->u.seq.items[i], y->u.seq.items[i]))
+				return false;
+		return true;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		if (x->u.map.n != y->u.map.n)
+			return false;
+		for (size_t i = 0; i < x->u.map.n; i++)
+			if (strcmp(x->u.map.keys[i], y->u.map.keys[i]) != 0 ||
+			    !lh_val_identical(x->u.map.vals[i], y->u.map.vals[i]))
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
 lh_value *
 lh_val_keep(lh_arena *dst, lh_value *v, const lh_arena *src, lh_arena_mark m)
 {
@@ -783,9 +826,31 @@ lh_val_unmark(lh_arena *a, lh_value *v)
 
 /* ---------------------------------------------------------------- types */
 
+/* list, set and map of the primitive types (and of any): shared, as types are never
+ * changed once made - every string list of 100,000 instances has the same type. */
+static const lh_type prim_colls[3][4] = {
+	{{.kind = LH_TY_LIST, .elem = &lh_type_dynamic}, {.kind = LH_TY_LIST, .elem = &lh_type_string},
+	 {.kind = LH_TY_LIST, .elem = &lh_type_number}, {.kind = LH_TY_LIST, .elem = &lh_type_bool}},
+	{{.kind = LH_TY_SET, .elem = &lh_type_dynamic}, {.kind = LH_TY_SET, .elem = &lh_type_string},
+	 {.kind = LH_TY_SET, .elem = &lh_type_number}, {.kind = LH_TY_SET, .elem = &lh_type_bool}},
+	{{.kind = LH_TY_MAP, .elem = &lh_type_dynamic}, {.kind = LH_TY_MAP, .elem = &lh_type_string},
+	 {.kind = LH_TY_MAP, .elem = &lh_type_number}, {.kind = LH_TY_MAP, .elem = &lh_type_bool}},
+};
+
 static const lh_type *
 coll_type(lh_arena *a, lh_type_kind k, const lh_type *elem)
 {
+	if (elem == NULL)
+		elem = &lh_type_dynamic;
+	int row = k == LH_TY_LIST ? 0 : k == LH_TY_SET ? 1 : 2;
+	if (elem == &lh_type_dynamic)
+		return &prim_colls[row][0];
+	if (elem == &lh_type_string)
+		return &prim_colls[row][1];
+	if (elem == &lh_type_number)
+		return &prim_colls[row][2];
+	if (elem == &lh_type_bool)
+		return &prim_colls[row][3];
 	lh_type *t = lh_arena_alloc(a, sizeof *t);
 	t->kind = k;
 	t->elem = elem ? elem : &lh_type_dynamic;

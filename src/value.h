@@ -140,6 +140,9 @@ const lh_type *lh_type_unify(lh_arena *a, const lh_type *x, const lh_type *y);
 lh_value *lh_val_keep(lh_arena *dst, lh_value *v, const lh_arena *src, lh_arena_mark m);
 const lh_type *lh_type_keep(lh_arena *dst, const lh_type *t, const lh_arena *src,
     lh_arena_mark m);
+/* True when x and y are the same value in every respect (type, marks, null/unknown,
+ * contents, a number's representation): either may stand for the other. */
+bool lh_val_identical(const lh_value *x, const lh_value *y);
 /* lh_val_keep of each non-NULL vs[i] (in place), sharing what they share. */
 void lh_val_keep_n(lh_arena *dst, lh_value **vs, size_t n, const lh_arena *src,
     lh_arena_mark m);

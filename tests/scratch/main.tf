@@ -79,3 +79,33 @@ output "chain" {
     error_message = "no chain: ${jsonencode(local.chain)}"
   }
 }
+
+# Instances of several blocks share identical argument values (and object types):
+# a value differing only by its sensitive mark, or a number's representation, is not
+# identical and must not be shared.
+variable "secret" {
+  type      = string
+  default   = "same"
+  sensitive = true
+}
+
+resource "litellm_user" "s1" {
+  user_email = "s1@scratch.example"
+  user_alias = "same"
+  max_budget = 1
+  models     = ["a", "b"]
+}
+
+resource "litellm_user" "s2" {
+  user_email = "s2@scratch.example"
+  user_alias = var.secret
+  max_budget = 1.0
+  models     = ["a", "b"]
+}
+
+resource "litellm_user" "s3" {
+  user_email = "s3@scratch.example"
+  user_alias = "same"
+  max_budget = 1.5
+  models     = toset(["b", "a"])
+}

@@ -118,10 +118,43 @@ keep_values(void)
 	lh_arena_free(dst);
 }
 
+static void
+identical(void)
+{
+	lh_arena *a = lh_arena_new();
+	lh_value *s1 = lh_val_cstr(a, "x"), *s2 = lh_val_cstr(a, "x");
+	lh_value *one = lh_val_int(a, 1), *onef = lh_val_double(a, 1.0);
+	lh_value *z = lh_val_double(a, 0.0), *nz = lh_val_double(a, -0.0);
+	lh_value *items1[2] = {s1, one}, *items2[2] = {s2, onef};
+	check("identical: equal strings, ints, tuples",
+	    lh_val_identical(s1, s2) && lh_val_identical(one, onef) &&
+	    lh_val_identical(lh_val_tuple(a, items1, 2), lh_val_tuple(a, items2, 2)), NULL);
+	check("identical: a sensitive mark makes a difference",
+	    !lh_val_identical(s1, lh_val_mark_sensitive(a, s2)), NULL);
+	check("identical: 0 and -0 differ", !lh_val_identical(z, nz), NULL);
+	check("identical: a null and an unknown differ, as do their types",
+	    !lh_val_identical(lh_val_null(a, &lh_type_string), lh_val_unknown(a, &lh_type_string)) &&
+	    !lh_val_identical(lh_val_null(a, &lh_type_string), lh_val_null(a, &lh_type_number)), NULL);
+	lh_value *l1 = lh_val_list(a, &lh_type_string, items1, 1);
+	lh_value *st = lh_val_set(a, &lh_type_string, items1, 1);
+	check("identical: a list and a set of the same strings differ", !lh_val_identical(l1, st), NULL);
+	check("identical: collections of primitive types share their type",
+	    l1->type == lh_type_list(a, &lh_type_string) && st->type == lh_type_set(a, &lh_type_string) &&
+	    lh_type_map(a, &lh_type_number) == lh_type_map(a, &lh_type_number), NULL);
+	const char *k1[2] = {"a", "b"}, *k2[2] = {"b", "a"};
+	lh_value *v1[2] = {s1, one}, *v2[2] = {onef, s2};
+	lh_value *o1 = lh_val_object(a, k1, v1, 2), *o2 = lh_val_object(a, k2, v2, 2);
+	lh_value *v3[2] = {s1, z};
+	check("identical: objects by keys and values", lh_val_identical(o1, o2) &&
+	    !lh_val_identical(o1, lh_val_object(a, k1, v3, 2)), NULL);
+	lh_arena_free(a);
+}
+
 int
 main(void)
 {
 	arena_marks();
 	keep_values();
+	identical();
 	return failures ? 1 : 0;
 }
