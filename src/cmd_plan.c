@@ -43,25 +43,20 @@ diag_range_json(cJSON *dg, const lh_diag *g)
 	cJSON_AddItemToObject(rg, "start", pos_json(g->src, g->start));
 	cJSON_AddItemToObject(rg, "end", pos_json(g->src, g->end));
 	cJSON_AddItemToObject(dg, "range", rg);
-	if (g->context)
-		cJSON_AddStringToObject(sn, "context", g->context);
+	lh_snippet sp;
+	if (!lh_diag_snippet(g, &sp)) {
+		fputs("litehcl: out of memory\n", stderr);
+		exit(1);
+	}
+	if (sp.context)
+		cJSON_AddStringToObject(sn, "context", sp.context);
 	else
 		cJSON_AddNullToObject(sn, "context");
-	int line, col;
-	lh_source_pos(g->src, g->start, &line, &col);
-	size_t len = 0;
-	uint32_t ls = lh_source_line(g->src, line, &len);
-	char *code = lh_diag_code_line(g->src, line, &len);
-	cJSON_AddStringToObject(sn, "code", code ? code : "");
-	free(code);
-	uint32_t hs = g->start - ls, he = g->end - ls;
-	if (he > len)
-		he = (uint32_t)len;
-	if (he < hs)
-		he = hs;
-	cJSON_AddNumberToObject(sn, "start_line", line);
-	cJSON_AddNumberToObject(sn, "highlight_start_offset", hs);
-	cJSON_AddNumberToObject(sn, "highlight_end_offset", he);
+	cJSON_AddStringToObject(sn, "code", sp.code);
+	free(sp.code);
+	cJSON_AddNumberToObject(sn, "start_line", sp.start_line);
+	cJSON_AddNumberToObject(sn, "highlight_start_offset", (double)sp.hs);
+	cJSON_AddNumberToObject(sn, "highlight_end_offset", (double)sp.he);
 	cJSON_AddItemToObject(sn, "values", cJSON_CreateArray());
 	cJSON_AddItemToObject(dg, "snippet", sn);
 }

@@ -66,25 +66,20 @@ print_json(const lh_diags *d)
 			fputs(",\n        \"end\": ", f);
 			json_pos(f, g->src, g->end, "        ");
 			fputs("\n      },\n      \"snippet\": {\n        \"context\": ", f);
-			if (g->context)
-				json_str(f, g->context);
+			lh_snippet sn;
+			if (!lh_diag_snippet(g, &sn)) {
+				fputs("litehcl: out of memory\n", stderr);
+				exit(1);
+			}
+			if (sn.context)
+				json_str(f, sn.context);
 			else
 				fputs("null", f);
-			int line, col;
-			lh_source_pos(g->src, g->start, &line, &col);
-			size_t len;
-			uint32_t ls = lh_source_line(g->src, line, &len);
-			char *code = lh_diag_code_line(g->src, line, &len);
 			fputs(",\n        \"code\": ", f);
-			json_str(f, code ? code : "");
-			free(code);
-			uint32_t hs = g->start - ls, he = g->end - ls;
-			if (he > len)
-				he = (uint32_t)len;
-			if (he < hs)
-				he = hs;
-			fprintf(f, ",\n        \"start_line\": %d,\n        \"highlight_start_offset\": %u,\n        \"highlight_end_offset\": %u,\n        \"values\": []\n      }",
-			    line, hs, he);
+			json_str(f, sn.code);
+			free(sn.code);
+			fprintf(f, ",\n        \"start_line\": %d,\n        \"highlight_start_offset\": %zu,\n        \"highlight_end_offset\": %zu,\n        \"values\": []\n      }",
+			    sn.start_line, sn.hs, sn.he);
 		}
 		fputs("\n    }", f);
 	}
@@ -133,6 +128,7 @@ lh_cmd_validate(int argc, char **argv)
 			lh_cmd_out o = {.json = false, .color = color};
 			lh_cmd_print_warnings(&o, &d, true);
 		}
+		lh_diags_sort(&d);	/* in Terraform's order */
 		lh_diags_consolidate(&d);	/* repeated warnings folded, as Terraform does */
 		for (const lh_diag *g = d.head; g != NULL; g = g->next) {
 			if (g->folded)

@@ -29,6 +29,7 @@ lh_cmd_print_warnings(const lh_cmd_out *o, lh_diags *d, bool compact)
 	if (short_form)
 		printf("\n%sWarnings:%s\n\n", o->color ? "\x1b[1m\x1b[33m" : "",
 		    o->color ? "\x1b[0m" : "");
+	lh_diags_sort(d);	/* in Terraform's order */
 	lh_diags_consolidate(d);	/* repeated warnings folded, as Terraform does */
 	lh_diag **pp = &d->head, *prev = NULL;
 	while (*pp != NULL) {

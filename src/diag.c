@@ -40,6 +40,7 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 	g->summary = lh_arena_strdup(d->a, summary);
 	g->detail = NULL;
 	g->context = NULL;
+	g->cstart = g->cend = 0;
 	g->keep_apart = false;
 	g->folded = false;
 	g->similar = 0;
@@ -136,35 +137,211 @@ lh_diag_code_line(const lh_source *src, int line, size_t *len)
 	return code;
 }
 
+/* The top-level block holding the byte before the subject, as Terraform's
+ * hcled.ContextString names it; g->context for a source without a block map. */
+static const char *
+context_of(const lh_diag *g)
+{
+	const lh_source *s = g->src;
+	if (!s->has_blocks)
+		return g->context;
+	if (g->start == 0)
+		return NULL;
+	uint32_t off = g->start - 1;
+	size_t lo = 0, hi = s->nblocks;	/* first block starting after off */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->blocks[mid].start <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && off < s->blocks[lo - 1].end)
+		return s->blocks[lo - 1].header;
+	return NULL;
+}
+
+/* HCL's Range.Overlaps for non-empty [a0,a1) and [b0,b1): either holds a bound of
+ * the other, the end bound included (so a subject ending where a line starts shows
+ * that line, as Terraform's snippets do). */
+static bool
+overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
+{
+	if (a0 == a1 || b0 == b1)
+		return false;
+	return (b0 >= a0 && b0 < a1) || (b1 >= a0 && b1 < a1) ||
+	    (a0 >= b0 && a0 < b1) || (a1 >= b0 && a1 < b1);
+}
+
+bool
+lh_diag_snippet(const lh_diag *g, lh_snippet *sn)
+{
+	const lh_source *s = g->src;
+	memset(sn, 0, sizeof *sn);
+	uint32_t hs = g->start, he = g->end;
+	uint32_t ss = hs, se = he;	/* the snippet's range: context and subject */
+	if (g->cend > 0) {
+		ss = g->cstart < hs ? g->cstart : hs;
+		se = g->cend > he ? g->cend : he;
+	}
+	if (se == ss)
+		se++;
+	if (he == hs)
+		he++;
+	int first, last, col;
+	lh_source_pos(s, ss, &first, &col);
+	lh_source_pos(s, se, &last, &col);
+	sn->start_line = first;
+	sn->context = context_of(g);
+	char *code = NULL;
+	size_t clen = 0;
+	FILE *m = open_memstream(&code, &clen);
+	if (m == NULL)
+		return false;
+	bool any = false;
+	uint32_t code_start = 0;
+	/* a line before the snippet's first can only overlap when empty (never) */
+	for (int l = first; l <= last; l++) {
+		size_t len;
+		uint32_t ls = lh_source_line(s, l, &len);
+		if ((size_t)ls > s->len || !overlaps(ls, ls + (uint32_t)len, ss, se))
+			continue;
+		char *line = lh_diag_code_line(s, l, &len);
+		if (line == NULL)
+			continue;
+		if (!any)
+			code_start = ls;
+		else
+			fputc('\n', m);
+		fwrite(line, 1, len, m);
+		free(line);
+		any = true;
+	}
+	if (fclose(m) != 0 || code == NULL) {
+		free(code);
+		return false;
+	}
+	size_t a = hs >= code_start ? hs - code_start : 0;
+	size_t b = a + (he - hs);
+	sn->hs = a > clen ? clen : a;
+	sn->he = b > clen ? clen : b;
+	sn->code = code;
+	sn->len = clen;
+	return true;
+}
+
+/* Terraform's order of diagnostics (tfdiags sortDiagnostics): is x before y? */
+static bool
+diag_before(const lh_diag *x, const lh_diag *y)
+{
+	if (x->sev != y->sev)
+		return x->sev == LH_DIAG_WARNING;
+	if ((x->src == NULL) != (y->src == NULL))
+		return x->src == NULL;
+	if (x->src == NULL)
+		return false;
+	if (x->src != y->src && strcmp(x->src->name, y->src->name) != 0) {
+		int cx = 0, cy = 0;
+		for (const char *p = x->src->name; *p; p++)
+			cx += *p == '/';
+		for (const char *p = y->src->name; *p; p++)
+			cy += *p == '/';
+		if (cx != cy)
+			return cx < cy;
+		return strcmp(x->src->name, y->src->name) < 0;
+	}
+	if (x->start != y->start)
+		return x->start < y->start;
+	return x->end < y->end;
+}
+
+/* The diagnostics of d in Terraform's order (a stable merge sort by diag_before), as
+ * a malloc'd array of *n; NULL when d is empty or out of memory. */
+static lh_diag **
+sorted(const lh_diags *d, size_t *n)
+{
+	*n = 0;
+	for (lh_diag *g = d->head; g != NULL; g = g->next)
+		(*n)++;
+	lh_diag **v = *n ? malloc(*n * sizeof *v) : NULL;
+	lh_diag **t = *n ? malloc(*n * sizeof *t) : NULL;
+	if (v == NULL || t == NULL) {
+		free(v);
+		free(t);
+		return NULL;
+	}
+	size_t i = 0;
+	for (lh_diag *g = d->head; g != NULL; g = g->next)
+		v[i++] = g;
+	for (size_t w = 1; w < *n; w *= 2) {
+		for (size_t lo = 0; lo < *n; lo += 2 * w) {
+			size_t mid = lo + w < *n ? lo + w : *n;
+			size_t hi = mid + w < *n ? mid + w : *n;
+			size_t x = lo, y = mid, k = lo;
+			while (x < mid && y < hi)
+				t[k++] = diag_before(v[y], v[x]) ? v[y++] : v[x++];
+			while (x < mid)
+				t[k++] = v[x++];
+			while (y < hi)
+				t[k++] = v[y++];
+		}
+		lh_diag **sw = v;
+		v = t;
+		t = sw;
+	}
+	free(t);
+	return v;
+}
+
+void
+lh_diags_sort(lh_diags *d)
+{
+	size_t n;
+	lh_diag **v = sorted(d, &n);
+	if (v == NULL)
+		return;	/* empty, or out of memory: left in the order found */
+	for (size_t i = 0; i + 1 < n; i++)
+		v[i]->next = v[i + 1];
+	v[n - 1]->next = NULL;
+	d->head = v[0];
+	d->tail = v[n - 1];
+	free(v);
+}
+
 void
 lh_diags_consolidate(const lh_diags *d)
 {
+	size_t n;
+	lh_diag **v = sorted(d, &n);	/* the first in Terraform's order leads */
 	/* the first warning of each summary seen so far (few distinct summaries) */
 	lh_diag **lead = NULL;
 	size_t nlead = 0, cap = 0;
-	for (lh_diag *g = d->head; g != NULL; g = g->next) {
+	size_t i = 0;
+	for (lh_diag *g0 = d->head; g0 != NULL; g0 = g0->next, i++) {
+		lh_diag *g = v != NULL ? v[i] : g0;
 		g->folded = false;
 		g->similar = 0;
 		if (g->sev != LH_DIAG_WARNING || g->src == NULL || g->keep_apart)
 			continue;
-		size_t i = 0;
-		while (i < nlead && strcmp(lead[i]->summary, g->summary) != 0)
-			i++;
-		if (i < nlead) {
-			lead[i]->similar++;
+		size_t k = 0;
+		while (k < nlead && strcmp(lead[k]->summary, g->summary) != 0)
+			k++;
+		if (k < nlead) {
+			lead[k]->similar++;
 			g->folded = true;
 			continue;
 		}
 		if (nlead == cap) {
 			cap = cap ? 2 * cap : 8;
-			lh_diag **n = realloc(lead, cap * sizeof *lead);
-			if (n == NULL)
+			lh_diag **nl = realloc(lead, cap * sizeof *lead);
+			if (nl == NULL)
 				break;	/* out of memory: the rest printed in full */
-			lead = n;
+			lead = nl;
 		}
 		lead[nlead++] = g;
 	}
 	free(lead);
+	free(v);
 }
 
 /* The detail to print: g's own, or with Terraform's sentence about the similar
@@ -270,6 +447,62 @@ lh_diag_wrap(FILE *f, const char *s, int indent, int width)
 	}
 }
 
+/* Prints "  on FILE line N, in CONTEXT:" and the snippet's numbered lines (Terraform's
+ * snippetFormatter), each line after the rule `bar`; in colour the subject is
+ * underlined (its codes may span lines, as Terraform's do). */
+static void
+print_snippet(FILE *f, const lh_diag *g, bool color, const char *bar)
+{
+	int line, col;
+	lh_source_pos(g->src, g->start, &line, &col);
+	lh_snippet sn;
+	if (!lh_diag_snippet(g, &sn)) {
+		fprintf(f, "%s  on %s line %d:\n%s  (source code not available)\n", bar,
+		    g->src->name, line, bar);
+		return;
+	}
+	fprintf(f, "%s  on %s line %d", bar, g->src->name, line);
+	if (sn.context != NULL)
+		fprintf(f, ", in %s", sn.context);
+	fputs(":\n", f);
+	/* Terraform's way: the codes put around the subject, then split into lines */
+	char *w = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&w, &n);
+	if (m != NULL) {
+		size_t len = sn.len;
+		for (size_t k = 0; k < len; k++)	/* no raw control bytes from a file */
+			if ((unsigned char)sn.code[k] < 0x20 && sn.code[k] != '\t' &&
+			    sn.code[k] != '\n')
+				sn.code[k] = ' ';
+		fwrite(sn.code, 1, sn.hs, m);
+		if (color)
+			fputs("\033[4m", m);
+		fwrite(sn.code + sn.hs, 1, sn.he - sn.hs, m);
+		if (color)
+			fputs("\033[0m", m);
+		fwrite(sn.code + sn.he, 1, len - sn.he, m);
+		if (fclose(m) != 0) {
+			free(w);
+			w = NULL;
+		}
+	}
+	const char *c = w != NULL ? w : sn.code;
+	n = strlen(c);
+	int l = sn.start_line;
+	for (size_t i = 0;; l++) {
+		size_t e = i;
+		while (e < n && c[e] != '\n')
+			e++;
+		fprintf(f, "%s%4d: %.*s\n", bar, l, (int)(e - i), c + i);
+		if (e >= n)
+			break;
+		i = e + 1;
+	}
+	free(w);
+	free(sn.code);
+}
+
 /* Terraform's -no-color form:
  *
  *   (blank line)
@@ -288,19 +521,8 @@ print_plain(FILE *f, const lh_diag *g)
 	put_clean(f, g->summary, strlen(g->summary));
 	fputs("\n\n", f);
 	if (g->src != NULL) {
-		int line, col;
-		lh_source_pos(g->src, g->start, &line, &col);
-		fprintf(f, "  on %s line %d", g->src->name, line);
-		if (g->context != NULL)
-			fprintf(f, ", in %s", g->context);
-		fputs(":\n", f);
-		size_t len;
-		fprintf(f, "%4d: ", line);
-		char *code = lh_diag_code_line(g->src, line, &len);
-		if (code != NULL)
-			put_clean(f, code, len);
-		free(code);
-		fputs("\n\n", f);
+		print_snippet(f, g, false, "");
+		fputc('\n', f);
 	}
 	char *owned;
 	const char *detail = detail_text(g, &owned);
@@ -333,38 +555,8 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 		fprintf(f, "%s%s: %s\n", bar, g->sev == LH_DIAG_ERROR ? "Error" : "Warning",
 		    g->summary);
 	if (g->src != NULL) {
-		int line, col, eline, ecol;
-		lh_source_pos(g->src, g->start, &line, &col);
-		lh_source_pos(g->src, g->end, &eline, &ecol);
-		fprintf(f, "%s\n%s  on %s line %d", bare, bar, g->src->name, line);
-		if (g->context != NULL)
-			fprintf(f, ", in %s", g->context);
-		fputs(":\n", f);
-		size_t len;
-		uint32_t ls = lh_source_line(g->src, line, &len);
-		fprintf(f, "%s%4d: ", bar, line);
-		char *code = lh_diag_code_line(g->src, line, &len);
-		if (code != NULL) {
-			/* Terraform underlines the subject in colour and marks nothing
-			 * without it (no "^~~" line) */
-			size_t from = g->start - ls;
-			size_t to = (eline == line) ? g->end - ls : len;
-			if (from > len)
-				from = len;
-			if (to > len)
-				to = len;
-			if (to < from)
-				to = from;
-			put_clean(f, code, from);
-			if (color)
-				fputs("\033[4m", f);
-			put_clean(f, code + from, to - from);
-			if (color)
-				fputs("\033[0m", f);
-			put_clean(f, code + to, len - to);
-		}
-		free(code);
-		fputc('\n', f);
+		fprintf(f, "%s\n", bare);
+		print_snippet(f, g, color, bar);
 	}
 	char *owned;
 	const char *detail = detail_text(g, &owned);
@@ -413,7 +605,16 @@ void
 lh_diag_print(FILE *f, const lh_diags *d, bool color)
 {
 	lh_diags_consolidate(d);
-	for (const lh_diag *g = d->head; g != NULL; g = g->next)
-		if (!g->folded)
-			lh_diag_print_one(f, g, color);
+	size_t n;
+	lh_diag **v = sorted(d, &n);
+	if (v == NULL) {	/* out of memory: in the order found */
+		for (const lh_diag *g = d->head; g != NULL; g = g->next)
+			if (!g->folded)
+				lh_diag_print_one(f, g, color);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!v[i]->folded)
+			lh_diag_print_one(f, v[i], color);
+	free(v);
 }

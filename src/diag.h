@@ -18,7 +18,11 @@ typedef struct lh_diag {
 	uint32_t start, end;	/* subject byte range in src (end exclusive) */
 	const char *summary;	/* one line, no final period: "Unsupported argument" */
 	const char *detail;	/* full sentences, or NULL */
-	const char *context;	/* enclosing block, `resource "litellm_user" "dev"`, or NULL */
+	const char *context;	/* enclosing block, `resource "litellm_user" "dev"`, or NULL:
+				 * printed only for a source without block map (see
+				 * lh_source_blocks), else the map decides, as Terraform's */
+	uint32_t cstart, cend;	/* Terraform's context range: the snippet shows every line
+				 * of it and of the subject (cend 0: the subject alone) */
 	bool keep_apart;	/* never folded into a similar warning (check block results) */
 	bool folded;		/* set by lh_diags_consolidate: stands in an earlier warning */
 	int similar;		/* set by lh_diags_consolidate: how many it stands for */
@@ -50,8 +54,27 @@ char *lh_diag_code_line(const lh_source *src, int line, size_t *len);
  * Sets folded and similar on the list's diagnostics; may be called again after more
  * are added.  lh_diag_print calls it. */
 void lh_diags_consolidate(const lh_diags *d);
+/* Terraform's source snippet of a diagnostic with a source: the lines overlapping
+ * its subject and context ranges (HCL's Range.Overlaps: an empty line never shows),
+ * joined by '\n' and masked as lh_diag_code_line masks, the 1-based line of the
+ * first, the subject's offsets in code, and the context string - the top-level block
+ * holding the byte before the subject (Terraform's hcled.ContextString), or NULL. */
+typedef struct lh_snippet {
+	char *code;		/* malloc'd; the caller frees it */
+	size_t len;		/* bytes in code (a NUL in the file stays in it) */
+	int start_line;
+	size_t hs, he;		/* highlighted part: code[hs..he) */
+	const char *context;
+} lh_snippet;
+/* Fills sn for g (which has a source); false when out of memory. */
+bool lh_diag_snippet(const lh_diag *g, lh_snippet *sn);
+/* Puts the list in the order Terraform prints diagnostics in (tfdiags' Sort, stable):
+ * warnings before errors, those without a source first, then by file (fewer path
+ * separators first, then by name), start and end of the subject. */
+void lh_diags_sort(lh_diags *d);
 /* Prints every diagnostic in Terraform's layout (summary, "on FILE line N", the
- * source line with the span underlined, detail).  color adds ANSI colour. */
+ * source lines with the span underlined, detail), in Terraform's order (as
+ * lh_diags_sort, without changing the list).  color adds ANSI colour. */
 void lh_diag_print(FILE *f, const lh_diags *d, bool color);
 /* Prints one diagnostic (see lh_diag_print), with the sentence about the similar
  * warnings it stands for when it has any.  In plain mode (lh_diag_set_plain) the

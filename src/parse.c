@@ -44,6 +44,7 @@ typedef struct frame {
 				 * 3 after a nested block */
 	bool oneline;		/* block: a single-line block */
 	bool assign;		/* object: = or : seen in the current item */
+	bool call;		/* parenthesis: a function call's (not a grouping) */
 	uint32_t open;		/* offset of the opening token */
 	uint32_t item, item_end;	/* bodies: the first token of the current item */
 	uint32_t count;		/* tokens in the current item (nesting bound) */
@@ -61,6 +62,7 @@ typedef struct drv {
 	 * scans the whole file before parsing, so its lexical errors come first) */
 	struct synerr {
 		uint32_t s, e;
+		uint32_t cs;	/* start of HashiCorp's context range (it ends at e), or NOCTX */
 		const char *summary, *detail;
 	} *errs;
 	size_t nerr;
@@ -69,6 +71,11 @@ typedef struct drv {
 	uint32_t *dir_start, *dir_end;
 	bool *dir_for;
 	size_t ndir, capdir;
+	/* top-level blocks of a file (the source's block map, lh_srcblock) */
+	bool map;		/* making the map: a file body */
+	lh_srcblock *blk;
+	size_t nblk, capblk;
+	size_t open_blk;	/* index + 1 of the top-level block open, 0 none */
 } drv;
 
 static void
@@ -124,11 +131,29 @@ grow_errs(lh_pctx *p, struct synerr *v, size_t n)
 	return w;
 }
 
+#define NOCTX UINT32_MAX
+
+/* A syntax error whose snippet also shows the lines from cs on (HashiCorp's context
+ * range: the construct the error is in, such as the list missing a comma). */
+static void
+errc(lh_pctx *p, uint32_t cs, uint32_t s, uint32_t e, const char *summary, const char *detail)
+{
+	drv *d = p->drv;
+	d->errs = grow_errs(p, d->errs, d->nerr);
+	d->errs[d->nerr].s = s;
+	d->errs[d->nerr].e = e;
+	d->errs[d->nerr].cs = cs;
+	d->errs[d->nerr].summary = summary;
+	d->errs[d->nerr++].detail = detail;
+	p->error = true;
+}
+
 static void
 err(lh_pctx *p, uint32_t s, uint32_t e, const char *summary, const char *detail)
 {
 	drv *d = p->drv;
 	d->errs = grow_errs(p, d->errs, d->nerr);
+	d->errs[d->nerr].cs = NOCTX;
 	d->errs[d->nerr].s = s;
 	d->errs[d->nerr].e = e;
 	d->errs[d->nerr].summary = summary;
@@ -165,7 +190,7 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 			frame *o = &d->f[i];
 			switch (o->kind) {
 			case F_BLOCK:
-				err(p, o->open, o->open + 1, "Unclosed configuration block",
+				errc(p, d->f[i - 1].item, o->open, o->open + 1, "Unclosed configuration block",
 				    "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.");
 				return;
 			case F_OBJ:
@@ -183,7 +208,7 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				    "There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.");
 				return;
 			case F_PAREN:
-				err(p, s, s, "Unbalanced parentheses",
+				errc(p, o->open, s, s, "Unbalanced parentheses",
 				    "Expected a closing parenthesis to terminate the expression.");
 				return;
 			case F_INTERP:
@@ -213,7 +238,7 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				err(p, f->item, f->item_end, "Argument or block definition required",
 				    "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.");
 			} else {
-				err(p, s, e, "Invalid block definition",
+				errc(p, f->item, s, e, "Invalid block definition",
 				    "Either a quoted string block label or an opening brace (\"{\") is expected here.");
 			}
 			return;
@@ -227,14 +252,14 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				err(p, s, e, "Invalid single-argument block definition",
 				    "Single-line block syntax can include only one argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.");
 			else if (tok.code == TK_COMMA)
-				err(p, s, e, "Unexpected comma after argument",
+				errc(p, f->item, s, e, "Unexpected comma after argument",
 				    "Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.");
 			else
-				err(p, s, e, "Missing newline after argument",
+				errc(p, f->item, s, e, "Missing newline after argument",
 				    "An argument definition must end with a newline.");
 			return;
 		case 3:
-			err(p, s, e, "Missing newline after block definition",
+			errc(p, f->item, s, e, "Missing newline after block definition",
 			    "A block definition must end with a newline.");
 			return;
 		}
@@ -242,18 +267,23 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 		switch (f->kind) {
 		case F_OBJ:
 			if (!f->assign)
-				err(p, s, e, "Missing key/value separator",
+				errc(p, f->open, s, e, "Missing key/value separator",
 				    "Expected an equals sign (\"=\") to mark the beginning of the attribute value.");
 			else
-				err(p, s, e, "Missing attribute separator",
+				errc(p, f->open, s, e, "Missing attribute separator",
 				    "Expected a newline or comma to mark the beginning of the next attribute.");
 			return;
 		case F_BRACK:
-			err(p, s, e, "Missing item separator",
+			errc(p, f->open, s, e, "Missing item separator",
 			    "Expected a comma to mark the beginning of the next item.");
 			return;
 		case F_PAREN:
-			err(p, s, e, "Missing argument separator",
+			if (!f->call) {
+				errc(p, f->open, s, e, "Unbalanced parentheses",
+				    "Expected a closing parenthesis to terminate the expression.");
+				return;
+			}
+			errc(p, f->open, s, e, "Missing argument separator",
 			    "A comma is required to separate each function argument from the next.");
 			return;
 		case F_INTERP:
@@ -264,6 +294,61 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 	}
 	err(p, s, e, "Invalid expression",
 	    "Expected the start of an expression, but found an invalid expression token.");
+}
+
+/* The header of a top-level block as Terraform names it: its type and labels, the
+ * labels quoted (`resource "litellm_user" "dev"`), from the text s[0..n) before the
+ * opening brace. */
+static const char *
+block_header(lh_arena *a, const char *s, size_t n)
+{
+	char *out = lh_arena_alloc(a, 8 * n + 3);	/* "${ ... }" for "${}" */
+	size_t o = 0, i = 0;
+	while (i < n) {
+		char c = s[i];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			i++;
+			continue;
+		}
+		size_t j = i + 1;
+		if (c == '"') {
+			while (j < n && s[j] != '"')
+				j += s[j] == '\\' && j + 1 < n ? 2 : 1;
+			if (j < n)
+				j++;
+		} else {
+			while (j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '"' &&
+			    s[j] != '\r' && s[j] != '\n')
+				j++;
+		}
+		bool quote = o > 0 && c != '"';	/* a label given as a name */
+		if (o > 0)
+			out[o++] = ' ';
+		if (quote)
+			out[o++] = '"';
+		for (size_t k = i; k < j; k++) {
+			/* a template sequence in a label: HCL's placeholder "${ ... }" */
+			if (c == '"' && (s[k] == '$' || s[k] == '%') && k + 1 < j && s[k + 1] == '{' &&
+			    !(k > i && s[k - 1] == s[k])) {
+				memcpy(out + o, s[k] == '$' ? "${ ... }" : "%{ ... }", 8);
+				o += 8;
+				int nest = 0;
+				for (k += 2; k < j - 1; k++) {
+					if (s[k] == '{')
+						nest++;
+					else if (s[k] == '}' && nest-- == 0)
+						break;
+				}
+				continue;
+			}
+			out[o++] = s[k];
+		}
+		if (quote)
+			out[o++] = '"';
+		i = j;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* Updates the bracket stack and body states for a token just fed to the parser. */
@@ -289,6 +374,19 @@ track(drv *d, lh_pctx *p, lh_tok t)
 		case TK_LBRACE:
 			if (f->state == 1) {
 				f->state = 3;
+				if (d->map && d->n == 1) {
+					if (d->nblk == d->capblk) {
+						d->blk = lh_arena_grow(p->a, d->blk, d->nblk,
+						    d->nblk + 1, sizeof *d->blk);
+						d->capblk = d->nblk < 4 ? 8 : d->nblk * 2;
+					}
+					lh_srcblock *b = &d->blk[d->nblk++];
+					b->start = f->item;
+					b->end = (uint32_t)p->src->len;	/* until its brace is seen */
+					b->header = block_header(p->a, p->src->text + f->item,
+					    t.off - f->item);
+					d->open_blk = d->nblk;
+				}
 				push(d, p, F_BLOCK, t.off);
 				return;
 			}
@@ -338,6 +436,7 @@ track(drv *d, lh_pctx *p, lh_tok t)
 		break;
 	case TK_LPAREN:
 		push(d, p, F_PAREN, t.off);
+		d->f[d->n - 1].call = d->prev == TK_IDENT;
 		break;
 	case TK_LBRACKET:
 		push(d, p, F_BRACK, t.off);
@@ -350,6 +449,10 @@ track(drv *d, lh_pctx *p, lh_tok t)
 		push(d, p, F_QUOTE, t.off);
 		break;
 	case TK_RBRACE:
+		if (f->kind == F_BLOCK && d->n == 2 && d->open_blk > 0) {
+			d->blk[d->open_blk - 1].end = t.off + t.len;
+			d->open_blk = 0;
+		}
 		if (f->kind == F_OBJ || f->kind == F_FOR || f->kind == F_BLOCK)
 			pop(d);
 		break;
@@ -441,6 +544,7 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start, lh_tok_fn *fn
 	p.d = diags;
 	p.drv = &d;
 	lh_lex_init(&d.lx, a, src, diags, start == TK_XTMPL ? LH_LEX_BARE : LH_LEX_EXPR);
+	d.map = start == 0;
 	push(&d, &p, start == TK_XEXPR ? F_EXPR : start == TK_XTMPL ? F_TMPL : F_TOP, 0);
 
 	parser = lhParseAlloc(malloc);
@@ -529,12 +633,25 @@ out:
 			do
 				t = lh_lex_next(&d.lx);
 			while (t.code != 0 && t.code != TK_ILLEGAL);
-		for (size_t i = 0; i < d.nerr; i++)
-			lh_diag_add(diags, LH_DIAG_ERROR, src, d.errs[i].s, d.errs[i].e,
-			    d.errs[i].summary, "%s", d.errs[i].detail);
+		for (size_t i = 0; i < d.nerr; i++) {
+			lh_diag *g = lh_diag_add(diags, LH_DIAG_ERROR, src, d.errs[i].s,
+			    d.errs[i].e, d.errs[i].summary, "%s", d.errs[i].detail);
+			if (d.errs[i].cs != NOCTX) {
+				g->cstart = d.errs[i].cs;
+				g->cend = d.errs[i].e > d.errs[i].cs ? d.errs[i].e : d.errs[i].cs + 1;
+			}
+		}
 	}
 	if (parser != NULL)
 		lhParseFree(parser, free);
+	if (d.map) {
+		/* the source's block map: filled in here once, when its file is parsed
+		 * (the source is otherwise read-only to the parser) */
+		lh_source *w = (lh_source *)src;
+		w->blocks = d.blk;
+		w->nblocks = d.nblk;
+		w->has_blocks = true;
+	}
 	return p.error ? NULL : result;
 }
 

@@ -2,6 +2,7 @@
  * offsets into 1-based line and column (columns counted in characters). */
 #ifndef LH_SOURCE_H
 #define LH_SOURCE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,12 +10,26 @@
 
 struct lh_diags;
 
+/* A top-level block of a native-syntax file, as diagnostics name it ("in resource
+ * "litellm_user" "dev""): its byte range, from the type keyword to past the closing
+ * brace (the end of the file when it has none). */
+typedef struct lh_srcblock {
+	uint32_t start, end;
+	const char *header;	/* type and quoted labels: resource "litellm_user" "dev" */
+} lh_srcblock;
+
 typedef struct lh_source {
 	const char *name;	/* display name, as the user would write it (main.tf) */
 	const char *text;	/* the bytes, followed by a NUL sentinel (not counted) */
 	size_t len;		/* length of text without the sentinel */
 	uint32_t *lines;	/* byte offset of each line start; built lazily */
 	size_t nlines;		/* entries in lines, 0 until built */
+	/* top-level blocks in source order, recorded by lh_parse_file (syntax errors
+	 * too, as HashiCorp's recovering parser keeps them); has_blocks is false for a
+	 * source never parsed as a native-syntax body (JSON, an expression) */
+	const lh_srcblock *blocks;
+	size_t nblocks;
+	bool has_blocks;
 } lh_source;
 
 /* Reads the file at path; name is what diagnostics show (path when NULL).
