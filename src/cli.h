@@ -55,6 +55,8 @@ int lh_cmd_validate(int argc, char **argv);
 int lh_cmd_console(int argc, char **argv);
 int lh_cmd_plan(int argc, char **argv);
 int lh_cmd_apply(int argc, char **argv);
+/* apply -refresh-only -auto-approve for `refresh`: no plan file argument. */
+int lh_cmd_apply_as_refresh(int argc, char **argv);
 int lh_cmd_destroy(int argc, char **argv);
 int lh_cmd_import(int argc, char **argv);
 int lh_cmd_show(int argc, char **argv);

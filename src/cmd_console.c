@@ -213,7 +213,11 @@ lh_cmd_console(int argc, char **argv)
 		goto out;
 	}
 	rc = 0;
-	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), failed = false;
+	/* Piped input as Terraform's console takes it (modePiped): every line is
+	 * evaluated, the first error ends the session with exit 1 and prints nothing
+	 * else, "exit" ends it quietly, and only the last line's result is printed. */
+	bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	char *last = NULL;	/* the last result; none (an empty line) prints "" */
 	ssize_t n;
 	for (;;) {
 		if (tty) {
@@ -223,6 +227,8 @@ lh_cmd_console(int argc, char **argv)
 		if ((n = getline(&line, &cap, stdin)) < 0) {
 			if (tty)
 				fputc('\n', stdout);
+			else
+				printf("%s\n", last ? last : "");
 			break;
 		}
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -230,38 +236,53 @@ lh_cmd_console(int argc, char **argv)
 		size_t k = 0;
 		while (k < (size_t)n && (line[k] == ' ' || line[k] == '\t'))
 			k++;
-		if (k == (size_t)n)
+		size_t e = (size_t)n;
+		while (e > k && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+			e--;
+		if (k == e) {	/* an empty line: an empty result */
+			free(last);
+			last = NULL;
 			continue;
-		if (strcmp(line + k, "exit") == 0)
+		}
+		if (e - k == 4 && strncmp(line + k, "exit", 4) == 0)
 			break;
 		lh_arena *la = lh_arena_new();
 		lh_diags ld;
 		lh_diags_init(&ld, la);
 		lh_source *src = lh_source_from_mem(la, "<console-input>", line, (size_t)n);
-		lh_node *e = lh_parse_expr(la, src, &ld);
+		lh_node *e_ = lh_parse_expr(la, src, &ld);
 		lh_value *v = NULL;
-		if (e != NULL && ld.errors == 0 && type_misused(e))
+		if (e_ != NULL && ld.errors == 0 && type_misused(e_))
 			lh_diag_add(&ld, LH_DIAG_ERROR, NULL, 0, 0, "Invalid use of type function",
 			    "The console-only \"type\" function cannot be used as part of an expression.");
-		else if (e != NULL && ld.errors == 0)
-			v = lh_config_eval(cfg, e, st ? from_state : NULL, st, &ld);
+		else if (e_ != NULL && ld.errors == 0)
+			v = lh_config_eval(cfg, e_, st ? from_state : NULL, st, &ld);
 		if (v != NULL && ld.errors == 0) {
-			fputs(lh_val_console(la, v), stdout);
-			fputc('\n', stdout);
+			const char *txt = lh_val_console(la, v);
+			if (tty) {
+				fputs(txt, stdout);
+				fputc('\n', stdout);
+			} else {
+				free(last);
+				last = strdup(txt);
+			}
 		}
 		fflush(stdout);
+		lh_diags_sort(&ld);
 		for (const lh_diag *g = ld.head; g != NULL; g = g->next) {
 			if (!lh_diag_plain())
 				fputc('\n', stderr);
 			lh_diag_print_one(stderr, g, color);
 		}
 		fflush(stderr);
-		if (ld.errors > 0)
-			failed = true;
+		bool failed = ld.errors > 0;
 		lh_arena_free(la);
+		if (failed && !tty) {
+			rc = 1;
+			break;
+		}
 	}
-	if (failed && !tty)
-		rc = 1;
+	free(last);
 	lh_state_close(st);
 out:
 	free(line);

@@ -554,8 +554,10 @@ interrupted(lh_diags *d)
 	return true;
 }
 
-static bool
-confirm(int kind, bool input, bool refresh_only)
+/* Asks for approval; 1 for "yes", 0 for any other answer, -1 when stdin ends first
+ * (Terraform reads the answer even with -input=false, and fails on EOF). */
+static int
+confirm(int kind, bool refresh_only)
 {
 	if (refresh_only)
 		fputs("\nWould you like to update the litehcl state to reflect these detected "
@@ -575,15 +577,9 @@ confirm(int kind, bool input, bool refresh_only)
 		    "  Only 'yes' will be accepted to approve.\n\n"
 		    "  Enter a value: ", stdout);
 	fflush(stdout);
-	if (!input) {
-		fputc('\n', stdout);
-		return false;
-	}
 	char line[64];
-	if (fgets(line, sizeof line, stdin) == NULL) {
-		fputc('\n', stdout);
-		return false;
-	}
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return -1;
 	line[strcspn(line, "\r\n")] = '\0';
 	return strcmp(line, "yes") == 0;
 }
@@ -683,6 +679,10 @@ print_summary(const lh_run *r, int kind, const lh_cmd_out *o)
 	}
 }
 
+/* Set while `refresh` runs as `apply -refresh-only -auto-approve`: a positional
+ * argument is then an error (not a plan file), in refresh's words. */
+static bool as_refresh;
+
 static int
 run(int kind, int argc, char **argv)
 {
@@ -730,6 +730,11 @@ run(int kind, int argc, char **argv)
 		goto out;
 	}
 	const char *planfile = NULL;
+	if (as_refresh && npos > 0) {	/* Terraform's words for `refresh x` */
+		lh_cli_usage_error("refresh", "Too many command line arguments",
+		    "Expected at most one positional argument.");
+		goto out;
+	}
 	if (kind == CMD_APPLY && npos == 1)
 		planfile = argv[1];
 	else if (npos > 0) {
@@ -916,7 +921,14 @@ run(int kind, int argc, char **argv)
 	/* apply / destroy */
 	if (planfile == NULL && changes && !auto_approve && !json) {
 		lh_cmd_print_warnings(&o, &d, compact);	/* before the question */
-		if (!confirm(kind, input, r.plan->mode == LH_PLAN_REFRESH_ONLY)) {
+		int yes = confirm(kind, r.plan->mode == LH_PLAN_REFRESH_ONLY);
+		if (yes < 0) {	/* Terraform's words, on stderr, exit 1 */
+			fflush(stdout);
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0,
+			    "error asking for approval: EOF", NULL);
+			goto fail;
+		}
+		if (yes == 0) {
 			printf("\n%s cancelled.\n", kind == CMD_DESTROY ? "Destroy" : "Apply");
 			goto fail;
 		}
@@ -1016,6 +1028,15 @@ int
 lh_cmd_apply(int argc, char **argv)
 {
 	return run(CMD_APPLY, argc, argv);
+}
+
+int
+lh_cmd_apply_as_refresh(int argc, char **argv)
+{
+	as_refresh = true;
+	int rc = run(CMD_APPLY, argc, argv);
+	as_refresh = false;
+	return rc;
 }
 
 int

@@ -898,7 +898,7 @@ lh_cmd_refresh(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		v[n++] = argv[i];
 	v[n] = NULL;
-	int rc = lh_cmd_apply(n, v);
+	int rc = lh_cmd_apply_as_refresh(n, v);
 	free(v);
 	return rc;
 }

@@ -560,6 +560,10 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 	}
 	char *owned;
 	const char *detail = detail_text(g, &owned);
+	if (g->src == NULL && (detail == NULL || detail[0] == '\0'))
+		/* nothing after the summary: Terraform's blank line and the line its
+		 * closing colour reset makes ("error asking for approval: EOF") */
+		fprintf(f, "%s\n%s\n", bare, bare);
 	if (detail != NULL && detail[0] != '\0') {
 		fprintf(f, "%s\n", bare);
 		/* wrapped as Terraform wraps it: its width less the rule and one; a

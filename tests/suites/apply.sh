@@ -186,8 +186,30 @@ echo no | "$LITEHCL" apply >out.txt 2>&1
 rc=$?
 [ $rc -eq 1 ] && grep -q 'Apply cancelled.' out.txt && grep -q 'Do you want to perform these actions?' out.txt &&
 	ok "apply asks and 'no' cancels" || fail "apply asks and 'no' cancels" "rc=$rc" "$(tail -10 out.txt)"
-"$LITEHCL" apply </dev/null >out.txt 2>&1
-[ $? -eq 1 ] && grep -q 'Apply cancelled.' out.txt && ok "end of input cancels" || fail "end of input cancels"
+# end of input at the question: Terraform 1.11's error (stdout ends at the prompt), also
+# with -input=false (Terraform asks for approval whatever -input says), and for destroy
+for args in "" "-input=false"; do
+	# shellcheck disable=SC2086
+	"$LITEHCL" apply -no-color $args </dev/null >out.txt 2>err.txt
+	rc=$?
+	printf '\nError: error asking for approval: EOF\n\n' >want.txt
+	[ $rc -eq 1 ] && cmp -s err.txt want.txt && [ "$(tail -c 17 out.txt)" = "  Enter a value: " ] &&
+		! grep -q cancelled out.txt && ok "end of input: error asking for approval ($args)" ||
+		fail "end of input: error asking for approval ($args)" "rc=$rc" "$(cat err.txt)" "$(tail -3 out.txt)"
+done
+"$LITEHCL" apply </dev/null >out.txt 2>err.txt
+printf '\342\225\267\n\342\224\202 Error: error asking for approval: EOF\n\342\224\202 \n\342\224\202 \n\342\225\265\n' >want.txt
+cmp -s err.txt want.txt && ok "end of input: bordered form" || fail "end of input: bordered form" "$(od -c err.txt | head)"
+"$LITEHCL" destroy -input=false -no-color </dev/null >out.txt 2>err.txt
+rc=$?
+printf '\nError: error asking for approval: EOF\n\n' >want.txt
+[ $rc -eq 1 ] && cmp -s err.txt want.txt && grep -q 'Do you really want to destroy all resources?' out.txt &&
+	ok "destroy: end of input" || fail "destroy: end of input" "rc=$rc" "$(cat err.txt)"
+echo no | "$LITEHCL" apply -input=false >out.txt 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q 'Apply cancelled.' out.txt &&
+	ok "-input=false still reads the approval (as Terraform)" ||
+	fail "-input=false still reads the approval (as Terraform)" "rc=$rc" "$(tail -10 out.txt)"
 echo yes | "$LITEHCL" apply >out.txt 2>&1 && grep -q '1 changed' out.txt && ok "'yes' applies" ||
 	fail "'yes' applies" "$(tail -10 out.txt)"
 
@@ -599,8 +621,10 @@ resource "litellm_user" "dep" {
 }
 EOF2
 "$LITEHCL" apply -auto-approve >out.txt 2>&1 || fail "sensitive: apply" "$(tail -5 out.txt)"
-printf 'litellm_user.sec.user_alias\nupper(litellm_user.sec.user_alias)\nlitellm_user.sec\nlitellm_user.dep.user_alias\n' |
-	"$LITEHCL" console >out.txt 2>&1
+for x in litellm_user.sec.user_alias 'upper(litellm_user.sec.user_alias)' litellm_user.sec \
+    litellm_user.dep.user_alias; do	# one session each: piped, only the last result prints
+	echo "$x" | "$LITEHCL" console 2>&1
+done >out.txt
 if ! grep -q 'hidden-alias-f26\|HIDDEN-ALIAS-F26' out.txt && [ "$(grep -c '^(sensitive value)$' out.txt)" -eq 3 ] &&
     grep -q '"user_alias" = (sensitive value)' out.txt; then
 	ok "console: state attributes recorded sensitive print (sensitive value)"

@@ -29,6 +29,11 @@ grep -q 'Error: Too many command line arguments$' err.txt && grep -q 'use the gl
 expect_rc "apply: two arguments exit 1" 1 "$LITEHCL" apply a b
 grep -q 'Error: Too many command line arguments$' err.txt && grep -q 'Expected at most one positional argument.$' err.txt &&
 	ok "apply: two arguments, in Terraform's words" || fail "apply: two arguments, in Terraform's words" "$(cat err.txt)"
+# refresh takes no plan file: Terraform 1.11's `terraform refresh -no-color x`, byte for byte
+expect_rc "refresh: an argument exits 1" 1 "$LITEHCL" refresh -no-color x
+printf '\nError: Too many command line arguments\n\nExpected at most one positional argument.\n\nFor more help on using this command, run:\n  litehcl refresh -help\n' >want.txt
+cmp -s err.txt want.txt && ok "refresh: an argument, in Terraform's words" ||
+	fail "refresh: an argument, in Terraform's words" "$(cat err.txt)"
 expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
 expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
 expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus

@@ -19,7 +19,17 @@ for in in "$TOP"/tests/eval/*.in; do
 	[ -f "$TOP/tests/eval/$name.env" ] && envs=$(cat "$TOP/tests/eval/$name.env")
 	out="$WORK/$name.out"
 	# shellcheck disable=SC2086
-	(cd "$dir" && env NO_COLOR=1 TF_WORKSPACE= $envs "$LITEHCL" console $args <"$in" >"$out" 2>&1; echo "exit: $?" >>"$out")
+	# each line through its own console, as Terraform's piped console stops at the
+	# first error and prints only its last result; exit 1 when any line failed
+	# shellcheck disable=SC2086
+	# (sed, not read: a line may hold a NUL byte)
+	n=$(awk 'END { print NR }' "$in")
+	(cd "$dir" && rc=0 && i=0 && while [ $i -lt "$n" ]; do
+		i=$((i + 1))
+		sed -n "${i}p" "$in" >"$WORK/line"
+		grep -aq '[^[:space:]]' "$WORK/line" || continue
+		env NO_COLOR=1 TF_WORKSPACE= $envs "$LITEHCL" console $args <"$WORK/line" 2>&1 || rc=1
+	done >"$out"; echo "exit: $rc" >>"$out")
 	[ -f "$TOP/tests/eval/$name.out" ] || touch "$TOP/tests/eval/$name.out"
 	same "eval/$name" "$TOP/tests/eval/$name.out" "$out"
 done
@@ -63,3 +73,27 @@ same "eval/outtypes-state" "$TOP/tests/eval/outtypes/outputs.want" "$ot/outputs.
 same "eval/outtypes-output" "$TOP/tests/eval/outtypes/output.want" "$ot/output.got"
 (cd "$ot" && "$LITEHCL" output -no-color s) >"$ot/output-s.got" 2>&1
 same "eval/outtypes-output-s" "$TOP/tests/eval/outtypes/output-s.want" "$ot/output-s.got"
+
+# The console session on piped input, as Terraform 1.11's (its modePiped, recorded
+# with terraform console): only the last line's result is printed; the first error
+# prints its diagnostic, nothing else, and exits 1; "exit" ends quietly; empty input
+# prints an empty line.
+cs="$WORK/console-session"
+mkdir -p "$cs"
+chk_console() { # name input want-stdout want-rc
+	printf '%b' "$2" | (cd "$cs" && "$LITEHCL" console -no-color >"$cs/out" 2>"$cs/err")
+	rc=$?
+	printf '%b' "$3" >"$cs/want"
+	if [ $rc -eq "$4" ] && cmp -s "$cs/out" "$cs/want"; then
+		ok "eval/console-$1"
+	else
+		fail "eval/console-$1" "rc=$rc" "$(od -c "$cs/out" | head -3)" "$(cat "$cs/err")"
+	fi
+}
+chk_console last-result '1+1\n2+2\n' '4\n' 0
+chk_console trailing-empty-line '1+1\n\n' '\n' 0
+chk_console exit-quietly '1+1\nexit\n3\n' '' 0
+chk_console empty-input '' '\n' 0
+chk_console stops-at-error '1+1\nnope.x\n"ok"\n' '' 1
+grep -q 'Reference to undeclared resource' "$cs/err" && ! grep -q ok "$cs/err" &&
+	ok "eval/console-error-diagnostic" || fail "eval/console-error-diagnostic" "$(cat "$cs/err")"

@@ -14,6 +14,15 @@ for in in "$TOP"/tests/func/*.in; do
 		mkdir -p "$dir"
 	fi
 	out="$WORK/$name.out"
-	(cd "$dir" && env NO_COLOR=1 TF_WORKSPACE= "$LITEHCL" console <"$in" >"$out" 2>&1; echo "exit: $?" >>"$out")
+	# each line through its own console (Terraform's piped console stops at the first
+	# error and prints only its last result); exit 1 when any line failed
+	# (sed, not read: a line may hold a NUL byte)
+	n=$(awk 'END { print NR }' "$in")
+	(cd "$dir" && rc=0 && i=0 && while [ $i -lt "$n" ]; do
+		i=$((i + 1))
+		sed -n "${i}p" "$in" >"$WORK/line"
+		grep -aq '[^[:space:]]' "$WORK/line" || continue
+		env NO_COLOR=1 TF_WORKSPACE= "$LITEHCL" console <"$WORK/line" 2>&1 || rc=1
+	done >"$out"; echo "exit: $rc" >>"$out")
 	same "func/$name" "$TOP/tests/func/$name.out" "$out"
 done
