@@ -1,5 +1,7 @@
 # bash completion for litehcl: commands, subcommands, each command's flags and, for
-# state show/rm/list, -target= and -replace=, the resource addresses in the state.
+# state show/rm/list/mv, taint, untaint, -target= and -replace=, the resource addresses
+# in the state; for import and state mv's destination, the configuration's addresses
+# not in the state yet.
 # litehcl itself answers (it reads COMP_LINE and COMP_POINT, as Terraform's
 # `complete -C terraform terraform` does); file names are completed when it has none.
 # The flags come from the help: the table in src/help.c, or for a command that prints
@@ -23,6 +25,16 @@ _litehcl() {
 			esac
 		done
 	fi
+	# an address with a key in quotes (litellm_user.team["bob"]) goes in single
+	# quotes, so that the shell passes it on as written
+	case $cur in
+	\'* | \"*) ;;
+	*)
+		for i in "${!COMPREPLY[@]}"; do
+			case ${COMPREPLY[i]} in *\"*) COMPREPLY[i]="'${COMPREPLY[i]}'" ;; esac
+		done
+		;;
+	esac
 	# a flag that takes a value ("-out=") waits for it: no space after
 	if [ ${#COMPREPLY[@]} -eq 1 ] && [ "${COMPREPLY[0]%=}" != "${COMPREPLY[0]}" ]; then
 		compopt -o nospace 2>/dev/null

@@ -24,6 +24,7 @@
 #include "addr.h"
 #include "arena.h"
 #include "cli.h"
+#include "config.h"
 #include "diag.h"
 #include "help.h"
 #include "http.h"
@@ -329,6 +330,60 @@ complete_addrs(const char *path, const char *word, const char *prefix)
 	lh_arena_free(a);
 }
 
+/* The addresses of the resource instances the configuration in the current directory
+ * declares (an instance each for a count or for_each that can be known now, else the
+ * resource with "[" to go on), those already in the state at path left out: where
+ * `import ADDR` and the destination of `state mv` go.  With none, and fall_back, the
+ * state's own addresses other than skip (state mv's source). */
+static void
+complete_config_addrs(const char *path, const char *word, bool fall_back, const char *skip)
+{
+	lh_arena *a = lh_arena_new();
+	if (a == NULL)
+		return;
+	lh_diags d;
+	lh_diags_init(&d, a);
+	const char **have = NULL;
+	size_t nhave = 0;
+	lh_state_opts so = {.path = path, .no_lock = true, .read_only = true,
+	    .operation = "OperationTypeInvalid"};
+	lh_state *st = NULL;
+	if (lh_state_open(&so, &st, &d)) {
+		nhave = lh_state_count(st);
+		have = lh_arena_alloc(a, (nhave + 1) * sizeof *have);
+		for (size_t i = 0; i < nhave; i++)
+			have[i] = lh_addr_format(a, &lh_state_at(st, i)->addr);
+		lh_state_close(st);
+	}
+	size_t offered = 0;
+	lh_config *cfg = lh_config_load(a, ".", NULL, 0, &d);
+	for (size_t r = 0; cfg != NULL && r < cfg->nresources; r++) {
+		lh_resource *res = cfg->resources[r];
+		if (res->data)
+			continue;
+		size_t n = 0;
+		lh_instance **in = NULL;
+		if (res->mode != LH_EXPAND_ONE)
+			in = lh_config_expand(cfg, res, NULL, NULL, &d, &n);
+		const char *one = res->mode == LH_EXPAND_ONE ? res->addr :
+		    in == NULL ? lh_arena_printf(a, "%s[", res->addr) : NULL;
+		for (size_t i = 0; i < (one != NULL ? 1 : n); i++) {
+			const char *ad = one != NULL ? one : in[i]->addr;
+			size_t k = 0;
+			while (k < nhave && strcmp(have[k], ad) != 0)
+				k++;
+			if (k < nhave)
+				continue;
+			cand(word, NULL, ad);
+			offered++;
+		}
+	}
+	for (size_t k = 0; fall_back && offered == 0 && k < nhave; k++)
+		if (skip == NULL || strcmp(have[k], skip) != 0)
+			cand(word, NULL, have[k]);
+	lh_arena_free(a);
+}
+
 /* The flags of a command that prints its own help (fmt, state mv, taint...; usage NULL
  * in help.c), read from that help as the user sees it: the command runs with -help in a
  * child whose output comes back through a pipe, and every option line ("  -flag..."
@@ -530,8 +585,16 @@ complete(const char *line, const char *point)
 		complete_flags(h, name, cur);
 	} else if (strcmp(name, "state show") == 0 || strcmp(name, "state rm") == 0 ||
 	    strcmp(name, "state list") == 0 || strcmp(name, "taint") == 0 ||
-	    strcmp(name, "untaint") == 0) {
+	    strcmp(name, "untaint") == 0 || (strcmp(name, "state mv") == 0 && npos == 0)) {
 		complete_addrs(state_path, cur, NULL);
+	} else if (strcmp(name, "state mv") == 0 && npos == 1) {
+		const char *src = NULL;
+		for (int k = args; k < nw && src == NULL; k++)
+			if (words[k][0] != '-')
+				src = words[k];
+		complete_config_addrs(state_path, cur, true, src);
+	} else if (strcmp(name, "import") == 0 && npos == 0) {
+		complete_config_addrs(state_path, cur, false, NULL);
 	}
 	free(buf);
 	return 0;

@@ -227,6 +227,45 @@ want "complete: state show addresses" "$(comp 'litehcl state show ')" 'litellm_u
 want "complete: state rm address prefix" "$(comp 'litehcl state rm litellm_user.t')" 'litellm_user.team["bob"] '
 want "complete: -target= addresses" "$(comp 'litehcl plan -target=litellm_user.a')" '-target=litellm_user.alice '
 want "complete: -replace= addresses" "$(comp 'litehcl apply -replace=')" '-replace=litellm_user.alice -replace=litellm_user.team["bob"] '
+# import's address: the configuration's instances not yet in the state (a count or
+# for_each known now is expanded, else "[" follows); state mv: the source from the
+# state, the destination from the configuration
+cat >main.tf <<'EOF'
+variable "n" {
+  default = 2
+}
+resource "litellm_user" "alice" {
+  user_email = "alice@example.com"
+}
+resource "litellm_user" "carol" {
+  user_email = "carol@example.com"
+}
+resource "litellm_user" "team" {
+  for_each   = toset(["bob", "dan"])
+  user_email = "${each.key}@example.com"
+}
+resource "litellm_user" "many" {
+  count      = var.n
+  user_email = "m${count.index}@example.com"
+}
+resource "litellm_user" "later" {
+  count      = length(litellm_user.alice.user_id)
+  user_email = "later@example.com"
+}
+data "litellm_user" "d" {
+  user_id = "x"
+}
+EOF
+want "complete: import addresses from the configuration" "$(comp 'litehcl import ')" \
+	'litellm_user.carol litellm_user.later[ litellm_user.many[0] litellm_user.many[1] litellm_user.team["dan"] '
+want "complete: import address prefix" "$(comp 'litehcl import litellm_user.m')" 'litellm_user.many[0] litellm_user.many[1] '
+want "complete: import ID: nothing" "$(comp 'litehcl import litellm_user.carol ')" ''
+want "complete: state mv source from the state" "$(comp 'litehcl state mv ')" 'litellm_user.alice litellm_user.team["bob"] '
+want "complete: state mv destination from the configuration" "$(comp 'litehcl state mv -dry-run litellm_user.alice litellm_user.c')" \
+	'litellm_user.carol '
+rm main.tf
+want "complete: state mv destination without a configuration: the state" "$(comp 'litehcl state mv litellm_user.alice ')" \
+	'litellm_user.team["bob"] '
 cd "$WORK" || exit 1
 # every flag every command's help lists is completed - commands with a help.c entry and
 # those printing their own help (fmt, state mv, taint, ...) alike, subcommands included
@@ -264,6 +303,11 @@ if command -v bash >/dev/null 2>&1 && [ -f "$BC" ]; then
 	want "src/litehcl.bash completes through litehcl" "$got" "plan"
 	got=$(PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl state mv -d); COMP_CWORD=3; COMP_LINE="litehcl state mv -d"; COMP_POINT=19; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
 	want "src/litehcl.bash completes the flags of a command with its own help" "$got" "-dry-run"
+	# a key in quotes comes back in single quotes, ready for the shell (the state in compl/)
+	got=$(cd compl && PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl state show litellm_user.t); COMP_CWORD=3; COMP_LINE="litehcl state show litellm_user.t"; COMP_POINT=33; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
+	want "src/litehcl.bash quotes an address with a quoted key" "$got" "'litellm_user.team[\"bob\"]'"
+	got=$(cd compl && PATH="$(dirname "$LITEHCL"):$PATH" bash -c '. "$1"; COMP_WORDS=(litehcl plan -target = litellm_user.t); COMP_CWORD=4; COMP_LINE="litehcl plan -target=litellm_user.t"; COMP_POINT=35; _litehcl; echo "${COMPREPLY[*]}"' _ "$BC")
+	want "src/litehcl.bash quotes a -target= address with a quoted key" "$got" "'litellm_user.team[\"bob\"]'"
 	got=$(bash -c '. "$1"; complete -p litehcl' _ "$BC")
 	case $got in *"-F _litehcl"*" litehcl") ok "src/litehcl.bash registers the completion" ;; *) fail "src/litehcl.bash registers the completion" "$got" ;; esac
 else
