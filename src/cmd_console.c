@@ -190,6 +190,10 @@ lh_cmd_console(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
+	if (npos > 0) {	/* Terraform's words */
+		fputs("Too many command line arguments. Did you mean to use -chdir?\n", stderr);
+		goto out;
+	}
 	a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);

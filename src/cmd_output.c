@@ -33,13 +33,20 @@ lh_cmd_output(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	if (npos > 1 || (json && raw)) {
-		fprintf(stderr, "Error: %s\ntry 'litehcl output -help'\n", npos > 1 ?
-		    "output takes at most one NAME" : "-json and -raw cannot be used together");
+	if (npos > 1) {	/* Terraform's words */
+		lh_cli_usage_error("output", "Unexpected argument",
+		    "The output command expects exactly one argument with the name of an output "
+		    "variable or no arguments to show all outputs.");
+		goto out;
+	}
+	if (json && raw) {
+		lh_cli_usage_error("output", "Invalid output format",
+		    "The -raw and -json options are mutually-exclusive.");
 		goto out;
 	}
 	if (raw && npos == 0) {
-		fprintf(stderr, "Error: -raw needs an output NAME\ntry 'litehcl output -help'\n");
+		lh_cli_usage_error("output", "Output name required",
+		    "You must give the name of a single output value when using the -raw option.");
 		goto out;
 	}
 	a = lh_arena_new();

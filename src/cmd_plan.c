@@ -53,7 +53,7 @@ diag_range_json(cJSON *dg, const lh_diag *g)
 	else
 		cJSON_AddNullToObject(sn, "context");
 	cJSON_AddStringToObject(sn, "code", sp.code);
-	free(sp.code);
+	lh_snippet_free(&sp);
 	cJSON_AddNumberToObject(sn, "start_line", sp.start_line);
 	cJSON_AddNumberToObject(sn, "highlight_start_offset", (double)sp.hs);
 	cJSON_AddNumberToObject(sn, "highlight_end_offset", (double)sp.he);

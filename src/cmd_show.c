@@ -152,7 +152,8 @@ lh_cmd_show(int argc, char **argv)
 		goto out;
 	}
 	if (npos > 1) {
-		fprintf(stderr, "Error: show takes at most one argument\ntry 'litehcl show -help'\n");
+		lh_cli_usage_error("show", "Too many command line arguments",	/* Terraform's words */
+		    "Expected at most one positional argument.");
 		goto out;
 	}
 	o.color = !json && lh_cli_color(no_color);

@@ -77,7 +77,7 @@ print_json(const lh_diags *d)
 				fputs("null", f);
 			fputs(",\n        \"code\": ", f);
 			json_str(f, sn.code);
-			free(sn.code);
+			lh_snippet_free(&sn);
 			fprintf(f, ",\n        \"start_line\": %d,\n        \"highlight_start_offset\": %zu,\n        \"highlight_end_offset\": %zu,\n        \"values\": []\n      }",
 			    sn.start_line, sn.hs, sn.he);
 		}

@@ -2626,9 +2626,11 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 				load_check(cfg, it, d);
 			else {
 				const char *sug = lh_eval_suggest(t, top_blocks);
+				/* a likely typo: Terraform's words; else the blocks there are */
 				derr(d, it->src, it->u.block.type_start, it->u.block.type_end, NULL, "Unsupported block type",
-				    "Blocks of type \"%s\" are not expected here.%s%s%s litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, data, import, moved, removed, check.",
-				    t, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+				    "Blocks of type \"%s\" are not expected here.%s%s%s",
+				    t, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" :
+				    " litehcl supports these top-level blocks: terraform, provider, variable, locals, output, resource, data, import, moved, removed, check.");
 			}
 		}
 	}

@@ -137,12 +137,161 @@ lh_diag_code_line(const lh_source *src, int line, size_t *len)
 	return code;
 }
 
+/* ---- the context of a position in a JSON file (HCL's json navigation) ---- */
+
+typedef struct jnav {
+	const char *t;
+	size_t n, i;
+	uint32_t off;
+	char *path;		/* the steps so far, ".key" and "[i]" */
+	size_t plen, pcap;
+	int depth;
+} jnav;
+
+static void
+jn_ws(jnav *j)
+{
+	while (j->i < j->n && (j->t[j->i] == ' ' || j->t[j->i] == '\t' || j->t[j->i] == '\n' ||
+	    j->t[j->i] == '\r'))
+		j->i++;
+}
+
+/* Skips a JSON string at j->i (its opening quote); *ks and *kn get its raw content. */
+static void
+jn_string(jnav *j, size_t *ks, size_t *kn)
+{
+	size_t s = ++j->i;
+	while (j->i < j->n && j->t[j->i] != '"')
+		j->i += j->t[j->i] == '\\' ? 2 : 1;
+	if (j->i > j->n)
+		j->i = j->n;
+	*ks = s;
+	*kn = j->i - s;
+	if (j->i < j->n)
+		j->i++;
+}
+
+static void
+jn_push(jnav *j, const char *s, size_t n)
+{
+	if (j->plen + n + 1 > j->pcap) {
+		size_t cap = (j->plen + n + 1) * 2;
+		char *p = realloc(j->path, cap);
+		if (p == NULL)
+			return;
+		j->path = p;
+		j->pcap = cap;
+	}
+	memcpy(j->path + j->plen, s, n);
+	j->plen += n;
+	j->path[j->plen] = '\0';
+}
+
+/* Skips one value; when it is an object or array holding j->off (HCL's ContainsOffset:
+ * from its opening bracket to past its closing one), the steps into it are kept. */
+static void
+jn_value(jnav *j)
+{
+	jn_ws(j);
+	if (j->i >= j->n)
+		return;
+	char c = j->t[j->i];
+	if (c == '"') {
+		size_t ks, kn;
+		jn_string(j, &ks, &kn);
+		return;
+	}
+	if ((c != '{' && c != '[') || j->depth > 200) {
+		while (j->i < j->n && !strchr(",]}", j->t[j->i]))
+			j->i++;
+		return;
+	}
+	j->depth++;
+	j->i++;
+	for (size_t idx = 0;; idx++) {
+		jn_ws(j);
+		if (j->i >= j->n)
+			break;
+		if (j->t[j->i] == (c == '{' ? '}' : ']')) {
+			j->i++;
+			break;
+		}
+		if (j->t[j->i] == ',') {
+			j->i++;
+			jn_ws(j);
+		}
+		size_t ks = 0, kn = 0;
+		if (c == '{') {
+			if (j->i >= j->n || j->t[j->i] != '"')
+				break;	/* not JSON: as far as it goes */
+			jn_string(j, &ks, &kn);
+			jn_ws(j);
+			if (j->i < j->n && j->t[j->i] == ':')
+				j->i++;
+			jn_ws(j);
+		}
+		size_t vs = j->i, mark = j->plen;
+		bool nested = vs < j->n && (j->t[vs] == '{' || j->t[vs] == '[');
+		if (nested) {
+			char num[32];
+			if (c == '{') {
+				jn_push(j, ".", 1);
+				jn_push(j, j->t + ks, kn);
+			} else {
+				snprintf(num, sizeof num, "[%zu]", idx);
+				jn_push(j, num, strlen(num));
+			}
+		}
+		size_t before = j->i;
+		jn_value(j);
+		if (nested && j->off >= vs && j->off < j->i)
+			break;	/* found: keep the steps, stop scanning */
+		j->plen = mark;
+		if (j->path != NULL)
+			j->path[mark] = '\0';
+		if (j->i == before)
+			j->i++;	/* no progress on broken input */
+	}
+	j->depth--;
+}
+
+/* HCL's json ContextString: the keys and indexes of the objects and arrays holding
+ * offset off (output.o), or NULL. */
+static char *
+json_context(const lh_source *s, uint32_t off)
+{
+	jnav j = {.t = s->text, .n = s->len, .off = off};
+	jn_value(&j);
+	if (j.path == NULL || j.plen == 0) {
+		free(j.path);
+		return NULL;
+	}
+	if (j.path[0] == '.')
+		memmove(j.path, j.path + 1, j.plen);
+	return j.path;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 /* The top-level block holding the byte before the subject, as Terraform's
- * hcled.ContextString names it; g->context for a source without a block map. */
+ * hcled.ContextString names it (in a JSON file, the path of the objects holding it);
+ * g->context for a source without a block map.  *owned is what the caller frees. */
 static const char *
-context_of(const lh_diag *g)
+context_of(const lh_diag *g, char **owned)
 {
 	const lh_source *s = g->src;
+	*owned = NULL;
+	if (ends_with(s->name, ".json")) {
+		if (g->start == 0)
+			return NULL;
+		*owned = json_context(s, g->start - 1);
+		return *owned;
+	}
 	if (!s->has_blocks)
 		return g->context;
 	if (g->start == 0)
@@ -192,7 +341,7 @@ lh_diag_snippet(const lh_diag *g, lh_snippet *sn)
 	lh_source_pos(s, ss, &first, &col);
 	lh_source_pos(s, se, &last, &col);
 	sn->start_line = first;
-	sn->context = context_of(g);
+	sn->context = context_of(g, &sn->owned);
 	char *code = NULL;
 	size_t clen = 0;
 	FILE *m = open_memstream(&code, &clen);
@@ -219,6 +368,7 @@ lh_diag_snippet(const lh_diag *g, lh_snippet *sn)
 	}
 	if (fclose(m) != 0 || code == NULL) {
 		free(code);
+		free(sn->owned);
 		return false;
 	}
 	size_t a = hs >= code_start ? hs - code_start : 0;
@@ -500,7 +650,7 @@ print_snippet(FILE *f, const lh_diag *g, bool color, const char *bar)
 		i = e + 1;
 	}
 	free(w);
-	free(sn.code);
+	lh_snippet_free(&sn);
 }
 
 /* Terraform's -no-color form:
@@ -621,4 +771,12 @@ lh_diag_print(FILE *f, const lh_diags *d, bool color)
 		if (!v[i]->folded)
 			lh_diag_print_one(f, v[i], color);
 	free(v);
+}
+
+void
+lh_snippet_free(lh_snippet *sn)
+{
+	free(sn->code);
+	free(sn->owned);
+	sn->code = sn->owned = NULL;
 }

@@ -65,9 +65,13 @@ typedef struct lh_snippet {
 	int start_line;
 	size_t hs, he;		/* highlighted part: code[hs..he) */
 	const char *context;
+	char *owned;		/* what context points to when made for it, or NULL */
 } lh_snippet;
-/* Fills sn for g (which has a source); false when out of memory. */
+/* Fills sn for g (which has a source); false when out of memory.  Release it with
+ * lh_snippet_free. */
 bool lh_diag_snippet(const lh_diag *g, lh_snippet *sn);
+/* Frees what lh_diag_snippet allocated. */
+void lh_snippet_free(lh_snippet *sn);
 /* Puts the list in the order Terraform prints diagnostics in (tfdiags' Sort, stable):
  * warnings before errors, those without a source first, then by file (fewer path
  * separators first, then by name), start and end of the subject. */

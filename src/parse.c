@@ -232,11 +232,16 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 				err(p, f->item, e, "Argument definition required", lh_arena_printf(p->a,
 				    "A single-line block definition can contain only a single argument. If you meant to define argument \"%.*s\", use an equals sign to assign it a value. To define a nested block, place it on a line of its own within its parent block.",
 				    (int)(f->item_end - f->item), p->src->text + f->item));
-			} else if (d->prev == TK_IDENT || d->prev == TK_FOR || d->prev == TK_IN ||
-			    d->prev == TK_IF || d->prev == TK_TRUE || d->prev == TK_FALSE ||
-			    d->prev == TK_NULL || tok.code == TK_NEWLINE || tok.code == 0) {
+			} else if (d->prevtok.off == f->item) {
+				/* right after the name: not "=", a label or "{" */
 				err(p, f->item, f->item_end, "Argument or block definition required",
 				    "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.");
+			} else if (tok.code == TK_NEWLINE && tok.len > 0) {
+				errc(p, f->item, s, e, "Invalid block definition",
+				    "A block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header.");
+			} else if (tok.code == TK_EQUALS) {
+				errc(p, f->item, s, e, "Invalid block definition",
+				    "The equals sign \"=\" indicates an argument definition, and must not be used when defining a block.");
 			} else {
 				errc(p, f->item, s, e, "Invalid block definition",
 				    "Either a quoted string block label or an opening brace (\"{\") is expected here.");

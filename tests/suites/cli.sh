@@ -34,6 +34,26 @@ expect_rc "refresh: an argument exits 1" 1 "$LITEHCL" refresh -no-color x
 printf '\nError: Too many command line arguments\n\nExpected at most one positional argument.\n\nFor more help on using this command, run:\n  litehcl refresh -help\n' >want.txt
 cmp -s err.txt want.txt && ok "refresh: an argument, in Terraform's words" ||
 	fail "refresh: an argument, in Terraform's words" "$(cat err.txt)"
+# wrong arguments to output, show and console: Terraform 1.11's words (-no-color), byte for byte
+chk_words() { # name want-stderr command...
+	name=$1 w=$2
+	shift 2
+	"$@" >out.txt 2>err.txt
+	rc=$?
+	printf '%b' "$w" >want.txt
+	[ $rc -eq 1 ] && cmp -s err.txt want.txt && ok "$name, in Terraform's words" ||
+		fail "$name, in Terraform's words" "rc=$rc" "$(cat err.txt)"
+}
+chk_words "output: two names" '\nError: Unexpected argument\n\nThe output command expects exactly one argument with the name of an output\nvariable or no arguments to show all outputs.\n\nFor more help on using this command, run:\n  litehcl output -help\n' \
+	"$LITEHCL" output -no-color a b
+chk_words "output: -json with -raw" '\nError: Invalid output format\n\nThe -raw and -json options are mutually-exclusive.\n\nFor more help on using this command, run:\n  litehcl output -help\n' \
+	"$LITEHCL" output -no-color -json -raw
+chk_words "output: -raw without a name" '\nError: Output name required\n\nYou must give the name of a single output value when using the -raw option.\n\nFor more help on using this command, run:\n  litehcl output -help\n' \
+	"$LITEHCL" output -no-color -raw
+chk_words "show: two arguments" '\nError: Too many command line arguments\n\nExpected at most one positional argument.\n\nFor more help on using this command, run:\n  litehcl show -help\n' \
+	"$LITEHCL" show -no-color a b
+chk_words "console: an argument" 'Too many command line arguments. Did you mean to use -chdir?\n' \
+	"$LITEHCL" console x
 expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
 expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
 expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
