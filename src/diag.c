@@ -322,6 +322,61 @@ overlaps(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
 	    (a0 >= b0 && a0 < b1) || (a1 >= b0 && a1 < b1);
 }
 
+/* True when the line starts an argument or a block ("name =", "name {", "name \"l\"",
+ * "\"key\":") or closes one: what ends the value of the argument above it. */
+static bool
+starts_item(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < n && (s[i] == '}' || s[i] == ']'))
+		return true;
+	bool q = i < n && s[i] == '"';
+	i += q;
+	size_t b = i;
+	while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
+		i++;
+	if (i == b)
+		return false;
+	if (q) {
+		if (i >= n || s[i] != '"')
+			return false;
+		i++;
+	}
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && (s[i] == '=' || s[i] == ':' || s[i] == '{' || s[i] == '"');
+}
+
+/* Whether line l of s lies in the value of an api_key argument that an earlier line
+ * started (a heredoc or a multi-line expression): the lines from the top-level block
+ * holding l (or the file's start) are followed, an api_key line starting such a value
+ * and the next argument, block or closing bracket ending it.  Such a line is shown
+ * masked whole, so that a snippet of several lines never prints the key. */
+static bool
+in_api_key_value(const lh_source *s, int l)
+{
+	size_t len;
+	uint32_t ls = lh_source_line(s, l, &len);
+	int from = 1;
+	for (size_t k = 0; s->has_blocks && k < s->nblocks; k++)
+		if (s->blocks[k].start <= ls && ls < s->blocks[k].end) {
+			int col;
+			lh_source_pos(s, s->blocks[k].start, &from, &col);
+		}
+	bool in = false;
+	for (int k = from; k < l; k++) {
+		uint32_t o = lh_source_line(s, k, &len);
+		if (sets_api_key(s->text + o, len))
+			in = true;
+		else if (starts_item(s->text + o, len))
+			in = false;
+	}
+	uint32_t o = lh_source_line(s, l, &len);
+	return in && !sets_api_key(s->text + o, len) && !starts_item(s->text + o, len);
+}
+
 bool
 lh_diag_snippet(const lh_diag *g, lh_snippet *sn)
 {
@@ -358,6 +413,10 @@ lh_diag_snippet(const lh_diag *g, lh_snippet *sn)
 		char *line = lh_diag_code_line(s, l, &len);
 		if (line == NULL)
 			continue;
+		if (first != last && in_api_key_value(s, l))
+			for (size_t k = 0; k < len; k++)
+				if (line[k] != ' ' && line[k] != '\t')
+					line[k] = '*';
 		if (!any)
 			code_start = ls;
 		else

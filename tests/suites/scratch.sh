@@ -32,12 +32,16 @@ run() {
 
 run validate 0 validate -no-color
 run validate-json 0 validate -json
-run console 0 console -no-color <<'EOI'
-local.again
-local.chain[2]
-local.names
-local.big
-EOI
+# console: a session per expression (piped input prints only its last result, as
+# Terraform's console), their outputs one after the other
+rc=0
+: >cout.txt
+: >cerr.txt
+for x in local.again 'local.chain[2]' local.names local.big; do
+	echo "$x" | "$LITEHCL" console -no-color >>cout.txt 2>>cerr.txt || rc=$?
+done
+{ norm cout.txt; echo "--- stderr"; norm cerr.txt; echo "--- exit $rc"; } >console.txt
+same "scratch: console (console -no-color)" "$X/console.txt" console.txt
 emu_start --master-key sk-scratch --now 2024-06-14T22:48:36.594Z
 export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY=sk-scratch
 # n = 3: k2 has three tags, its precondition fails with a message from each.value
