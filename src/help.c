@@ -304,6 +304,9 @@ static const lh_help table[] = {
 	    "Reads expressions from standard input, one per line, and prints each value the "
 	    "way terraform console does. Expressions can refer to the configuration's "
 	    "variables, locals and resources (as recorded in the state).\n\n"
+	    "With piped input, as terraform console: every line is evaluated, only the "
+	    "last line's value is printed, and the first error stops the command with exit "
+	    "status 1.\n\n"
 	    "This command will never modify your state.",
 	    console_opts, NULL, false, NULL},
 	{"hcl2json", LH_HELP_OTHER, "Print the syntax of HCL files as JSON",
