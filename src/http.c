@@ -24,8 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "cli.h"
 #include "buf.h"
+#include "json_arena.h"
 
 #define MAX_BODY (256u * 1024 * 1024)	/* refuse absurd responses rather than run out of memory */
 #define BACKOFF_CAP_S 10.0
@@ -55,6 +57,7 @@ struct job {
 	char *method, *path, *url, *body;	/* path without query, url complete */
 	size_t body_len;
 	bool post, non_idempotent;
+	bool no_json;			/* see lh_http_req */
 	int sends;			/* times libcurl started this attempt's request */
 	void *owner;			/* see lh_http_owner_begin */
 	void (*on_start)(void *owner);	/* called at the first attempt's start, then NULL */
@@ -69,7 +72,8 @@ struct job {
 	int retry_after;		/* seconds from the current attempt's header, -1 none */
 	char location[512];		/* Location header of the current attempt, "" none */
 	cJSON *json;			/* the current attempt's body, parsed (or NULL) */
-	bool parsed;			/* json / bad_at are set for the current attempt */
+	bool parsed;			/* json / json_ok / bad_at are set for the current attempt */
+	bool json_ok;			/* the body is JSON (json may still be NULL: no_json) */
 	size_t bad_at;			/* body not valid JSON: offset of the error, else SIZE_MAX */
 	char errbuf[CURL_ERROR_SIZE];
 	/* last attempt's outcome */
@@ -95,6 +99,7 @@ struct lh_http {
 	lh_http_fake_fn fake;
 	void *fake_ctx;
 
+	lh_arena *scratch;		/* checking no_json answers */
 	CURLM *multi;
 	CURLSH *share;			/* TLS sessions shared by every easy handle */
 	struct curl_slist *hdr_get, *hdr_post;
@@ -298,6 +303,8 @@ lh_http_free(lh_http *h)
 		curl_easy_cleanup(h->idle[i]);
 	free(h->idle);
 	curl_multi_cleanup(h->multi);
+	if (h->scratch != NULL)
+		lh_arena_free(h->scratch);
 	if (h->share != NULL)
 		curl_share_cleanup(h->share);
 	curl_slist_free_all(h->hdr_get);
@@ -410,6 +417,7 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 		j->body_len = strlen(j->body);
 	}
 	j->non_idempotent = req->non_idempotent;
+	j->no_json = req->no_json;
 	if (h->own.on_start != NULL) {
 		j->owner = h->own.owner;
 		j->on_start = h->own.on_start;
@@ -903,31 +911,46 @@ jitter(lh_http *h)
 }
 
 /* Parses the current attempt's body into j->json (NULL when empty or invalid; trailing
- * garbage makes the whole body invalid) and sets j->bad_at. */
+ * garbage makes the whole body invalid) and sets j->json_ok and j->bad_at.  A 2xx
+ * answer nobody reads (no_json) is only checked: parsed into the scratch arena, which
+ * is emptied again (no tree built and freed node by node). */
 static void
-parse_body(job *j)
+parse_body(lh_http *h, job *j)
 {
 	const char *body = j->resp.p ? j->resp.p : "";
 	size_t len = j->resp.len;
 	cJSON_Delete(j->json);
 	j->json = NULL;
+	j->json_ok = false;
 	j->bad_at = SIZE_MAX;
 	j->parsed = true;
 	if (len == 0)
 		return;
 	const char *end = NULL;
-	j->json = lh_cjson_parse(body, len, &end);	/* numbers exact */
-	if (j->json != NULL) {
+	bool ok;
+	if (j->no_json && j->status >= 200 && j->status < 300) {
+		if (h->scratch == NULL)
+			h->scratch = lh_arena_new_scratch();
+		lh_arena_mark m = lh_arena_get_mark(h->scratch);
+		ok = lh_json_parse_arena(h->scratch, body, len, &end) != NULL;
+		lh_arena_release(h->scratch, m);
+	} else {
+		j->json = lh_cjson_parse(body, len, &end);	/* numbers exact */
+		ok = j->json != NULL;
+	}
+	if (ok) {
 		for (const char *p = end; p < body + len; p++) {
 			if (!strchr(" \t\r\n", *p)) {
 				cJSON_Delete(j->json);
 				j->json = NULL;
+				ok = false;
 				end = p;
 				break;
 			}
 		}
 	}
-	if (j->json == NULL)
+	j->json_ok = ok;
+	if (!ok)
 		j->bad_at = end ? (size_t)(end - body) : 0;
 }
 
@@ -959,10 +982,10 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	r.body = j->resp.p ? j->resp.p : "";
 	r.body_len = j->resp.len;
 	if (!j->parsed)
-		parse_body(j);
+		parse_body(h, j);
 	r.json = j->json;
 	j->json = NULL;
-	if (r.body_len > 0 && r.json == NULL && res == LH_HTTP_OK) {
+	if (r.body_len > 0 && !j->json_ok && res == LH_HTTP_OK) {
 		res = r.result = LH_HTTP_BADJSON;
 		free(error);
 		error = badjson_message(j);
@@ -1026,9 +1049,9 @@ finish_attempt(lh_http *h, job *j)
 	char *msg = NULL;
 	if (j->cc == CURLE_OK) {
 		int s = j->status;
-		parse_body(j);
+		parse_body(h, j);
 		if (s >= 200 && s < 300) {
-			if (j->resp.len == 0 || j->json != NULL) {
+			if (j->resp.len == 0 || j->json_ok) {
 				complete(h, j, LH_HTTP_OK, NULL);
 				return;
 			}

@@ -112,6 +112,10 @@ typedef struct lh_http_req {
 					 * re-read that waits for a lagging read replica); the
 					 * wait holds no connection slot and ends early on
 					 * lh_http_stop (cancelled) */
+	bool no_json;			/* done reads nothing of a 2xx answer but that it is one:
+					 * its body is checked to be JSON (a garbled 2xx is
+					 * still BADJSON or UNCERTAIN) but not kept, json NULL;
+					 * other answers are parsed as always */
 	lh_http_done_fn done;		/* completion callback (may be NULL) */
 	void *ctx;			/* passed to done */
 } lh_http_req;

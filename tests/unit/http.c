@@ -348,6 +348,35 @@ test_basics(int port)
 	do_req(h, "GET", "/badjson", NULL, false, &r);
 	check("invalid JSON reported", r.result == LH_HTTP_BADJSON && r.error &&
 	    strstr(r.error, "not valid JSON") && strstr(r.error, "GET /badjson"), "%s", r.error);
+	char bad_msg[256];
+	snprintf(bad_msg, sizeof bad_msg, "%s", r.error ? r.error : "");
+	*(strstr(bad_msg, " (after ") ? strstr(bad_msg, " (after ") : bad_msg + strlen(bad_msg)) = '\0';
+	lh_http_resp_clear(&r);
+	/* no_json: a 2xx answer is checked, not kept; others are parsed as always */
+	lh_http_req nj = {.method = "GET", .path = "/ok", .no_json = true};
+	lh_http_do(h, &nj, &r);
+	check("no_json: a JSON 2xx is OK, its tree not kept", r.result == LH_HTTP_OK &&
+	    r.json == NULL && r.body_len > 0 && strstr(r.body, "\"path\""), "%s %s",
+	    lh_http_result_name(r.result), r.body);
+	lh_http_resp_clear(&r);
+	nj.path = "/badjson";
+	lh_http_do(h, &nj, &r);
+	check("no_json: invalid JSON in a 2xx still reported, at the same byte", r.result ==
+	    LH_HTTP_BADJSON && r.error && bad_msg[0] != '\0' &&
+	    strncmp(r.error, bad_msg, strlen(bad_msg)) == 0, "%s / %s",
+	    r.error ? r.error : lh_http_result_name(r.result), bad_msg);
+	lh_http_resp_clear(&r);
+	nj.path = "/deep";
+	lh_http_do(h, &nj, &r);
+	check("no_json: JSON too deep in a 2xx still reported", r.result == LH_HTTP_BADJSON &&
+	    r.error && strstr(r.error, "nested deeper than 1000"), "%s",
+	    r.error ? r.error : lh_http_result_name(r.result));
+	lh_http_resp_clear(&r);
+	nj.path = "/notfound";
+	lh_http_do(h, &nj, &r);
+	check("no_json: an error answer's JSON is parsed", r.result == LH_HTTP_STATUS &&
+	    r.status == 404 && cJSON_IsObject(r.json), "%s %d %s", lh_http_result_name(r.result),
+	    r.status, r.body);
 	lh_http_resp_clear(&r);
 	lh_http_free(h);
 
