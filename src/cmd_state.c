@@ -501,8 +501,7 @@ static const sub subs[] = {
 	{"show", "state show [options] ADDRESS",
 	    "  Shows the attributes of a resource instance in the state.\n\n"
 	    "Options:\n\n" STATE_OPT,
-	    do_show, false, 1, 1, "Exactly one argument expected: the address of a resource "
-	    "instance."},
+	    do_show, false, 1, 1, "Exactly one argument expected."},
 	{"rm", "state rm [options] ADDRESS...",
 	    "  Remove one or more items from the state, so that litehcl no longer manages\n"
 	    "  them. The LiteLLM objects themselves are left alone.\n\n"
@@ -511,7 +510,7 @@ static const sub subs[] = {
 	    "                      doesn't actually remove anything.\n\n"
 	    "  -backup=PATH        Accepted for compatibility; the backup is always\n"
 	    "                      STATE.backup.\n\n" LOCK_OPTS STATE_OPT,
-	    do_rm, true, 1, -1, "At least one address is required."},
+	    do_rm, true, 1, -1, "At least one address is required.\n"},
 	{"mv", "state mv [options] SOURCE DESTINATION",
 	    "  This command will move an item matched by the address given to the\n"
 	    "  destination address. This command can also move to a destination address\n"
@@ -522,7 +521,7 @@ static const sub subs[] = {
 	    "Options:\n\n"
 	    "  -dry-run            If set, prints out what would've been moved but doesn't\n"
 	    "                      actually move anything.\n\n" LOCK_OPTS STATE_OPT,
-	    do_mv, true, 2, 2, "Exactly two arguments expected."},
+	    do_mv, true, 2, 2, "Exactly two arguments expected.\n"},
 	{"pull", "state pull [options]",
 	    "  Pull the state from its location, upgrade the local copy, and output it\n"
 	    "  to stdout.\n\n"
@@ -546,12 +545,12 @@ static const sub subs[] = {
 	    "Options:\n\n"
 	    "  -force              Write the state even if lineages don't match or the\n"
 	    "                      remote serial is higher.\n\n" LOCK_OPTS,
-	    do_push, true, 1, 1, "Exactly one argument expected: path to state to push"},
+	    do_push, true, 1, 1, "Exactly one argument expected.\n"},
 	{"replace-provider", "state replace-provider [options] FROM_PROVIDER_FQN TO_PROVIDER_FQN",
 	    "  Replace provider for resources in the state.\n\n"
 	    "Options:\n\n"
 	    "  -auto-approve       Skip interactive approval.\n\n" LOCK_OPTS STATE_OPT,
-	    do_replace_provider, true, 2, 2, "Exactly two arguments expected."},
+	    do_replace_provider, true, 2, 2, "Exactly two arguments expected.\n"},
 	{NULL, NULL, NULL, NULL, false, 0, 0, NULL}
 };
 
@@ -608,7 +607,9 @@ run_sub(const sub *s, int argc, char **argv)
 	}
 	char **pos = argv + 1;
 	if (npos < s->min || (s->max >= 0 && npos > s->max)) {
-		fprintf(stderr, "%s\n\nUsage: litehcl [global options] %s\n", s->argmsg, s->usage);
+		/* Terraform's sentence, then the whole help */
+		fprintf(stderr, "%s\nUsage: litehcl [global options] %s\n\n%s", s->argmsg, s->usage,
+		    s->help);
 		return 1;
 	}
 	if (so.state_out != NULL && so.state_path != NULL &&
@@ -675,7 +676,11 @@ taint_cmd(int argc, char **argv, bool taint)
 	int npos = 0;
 	if (!lh_cli_parse(name, opts, argc - 1, argv + 1, &npos, &so.help))
 		return 1;
-	if (so.help) {
+	/* a wrong number of arguments: Terraform's sentence, then the help (on stderr) */
+	if (!so.help && npos != 1)
+		fprintf(stderr, "The %s command expects exactly one argument.\n", name);
+	if (so.help || npos != 1) {
+		FILE *hf = so.help ? stdout : stderr;
 		if (taint)
 			fputs("Usage: litehcl [global options] taint [options] <address>\n\n"
 			    "  litehcl uses the term \"tainted\" to describe a resource instance\n"
@@ -687,7 +692,7 @@ taint_cmd(int argc, char **argv, bool taint)
 			    "Options:\n\n"
 			    "  -allow-missing      If specified, the command will succeed (exit code 0)\n"
 			    "                      even if the resource is missing.\n\n" LOCK_OPTS STATE_OPT,
-			    stdout);
+			    hf);
 		else
 			fputs("Usage: litehcl [global options] untaint [options] name\n\n"
 			    "  litehcl uses the term \"tainted\" to describe a resource instance\n"
@@ -702,12 +707,8 @@ taint_cmd(int argc, char **argv, bool taint)
 			    "Options:\n\n"
 			    "  -allow-missing      If specified, the command will succeed (exit code 0)\n"
 			    "                      even if the resource is missing.\n\n" LOCK_OPTS STATE_OPT,
-			    stdout);
-		return 0;
-	}
-	if (npos != 1) {
-		fprintf(stderr, "The %s command expects exactly one argument.\n", name);
-		return 1;
+			    hf);
+		return so.help ? 0 : 1;
 	}
 	lh_cmd_out o = {.color = lh_cli_color(so.no_color)};
 	lh_arena *a = lh_arena_new();
@@ -801,7 +802,9 @@ lh_cmd_force_unlock(int argc, char **argv)
 	int npos = 0;
 	if (!lh_cli_parse("force-unlock", opts, argc - 1, argv + 1, &npos, &help))
 		return 1;
-	if (help) {
+	if (!help && npos != 1)	/* Terraform's sentence, then the help (on stderr) */
+		fputs("Expected a single argument: LOCK_ID\n", stderr);
+	if (help || npos != 1) {
 		fputs("Usage: litehcl [global options] force-unlock LOCK_ID\n\n"
 		    "  Manually unlock the state for the defined configuration.\n\n"
 		    "  This will not modify your infrastructure. This command removes the lock on\n"
@@ -810,12 +813,9 @@ lh_cmd_force_unlock(int argc, char **argv)
 		    "  cannot be broken (it is released when that process ends); a lock left by a\n"
 		    "  process that died is removed.\n\n"
 		    "Options:\n\n"
-		    "  -force              Don't ask for input for unlock confirmation.\n", stdout);
-		return 0;
-	}
-	if (npos != 1) {
-		fputs("Expected a single argument: LOCK_ID\n", stderr);
-		return 1;
+		    "  -force              Don't ask for input for unlock confirmation.\n",
+		    help ? stdout : stderr);
+		return help ? 0 : 1;
 	}
 	lh_cmd_out o = {.color = lh_cli_color(no_color)};
 	lh_arena *a = lh_arena_new();

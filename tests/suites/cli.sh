@@ -54,6 +54,24 @@ chk_words "show: two arguments" '\nError: Too many command line arguments\n\nExp
 	"$LITEHCL" show -no-color a b
 chk_words "console: an argument" 'Too many command line arguments. Did you mean to use -chdir?\n' \
 	"$LITEHCL" console x
+# a wrong number of arguments: Terraform 1.11's sentence, then the command's help on stderr
+for c in "taint:The taint command expects exactly one argument.\nUsage: litehcl [global options] taint [options] <address>\n" \
+    "untaint:The untaint command expects exactly one argument.\nUsage: litehcl [global options] untaint [options] name\n" \
+    "force-unlock:Expected a single argument: LOCK_ID\nUsage: litehcl [global options] force-unlock LOCK_ID\n" \
+    "state show:Exactly one argument expected.\nUsage: litehcl [global options] state show [options] ADDRESS\n" \
+    "state rm:At least one address is required.\n\nUsage: litehcl [global options] state rm [options] ADDRESS...\n" \
+    "state mv:Exactly two arguments expected.\n\nUsage: litehcl [global options] state mv [options] SOURCE DESTINATION\n"; do
+	cmd=${c%%:*}
+	# shellcheck disable=SC2086
+	"$LITEHCL" $cmd >out.txt 2>err.txt
+	rc=$?
+	printf '%b' "${c#*:}" >want.txt
+	n=$(wc -l <want.txt)
+	head -n "$n" err.txt >got.txt
+	[ $rc -eq 1 ] && cmp -s got.txt want.txt && [ "$(wc -l <err.txt)" -gt $((n + 3)) ] &&
+		ok "$cmd without arguments: Terraform's sentence and the help" ||
+		fail "$cmd without arguments: Terraform's sentence and the help" "rc=$rc" "$(head -5 err.txt)"
+done
 expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
 expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
 expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
