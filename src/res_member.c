@@ -323,6 +323,8 @@ typedef struct tlock {
 	size_t nwritten, capwritten;
 	lh_rop **held;		/* finished writes waiting for the team's confirmation */
 	size_t nheld, capheld;
+	size_t running;		/* its writing ops neither held nor done: while none is,
+				 * the confirmation goes (confirm_if_ready) */
 	bool reread;		/* this apply read the roster itself (not only refresh) */
 	struct tlock *next;
 } tlock;
@@ -376,6 +378,7 @@ typedef struct mpriv {
 				 * (0: the first) */
 	lh_rop **splits;	/* import of an id with several ':': one read per split */
 	size_t nsplits, pending;
+	struct tlock *counted;	/* the team whose running ops count it */
 } mpriv;
 
 static mpriv *
@@ -650,6 +653,8 @@ verify(lh_rop *op, const cJSON *body)
 
 /* The op's writes are done: the team's lock goes to its next op, and the op waits for
  * the team's confirmation read (sent by member_flush once nothing is in flight). */
+static void uncount(lh_rop *op);
+
 static void
 confirm_hold(lh_rop *op)
 {
@@ -658,6 +663,7 @@ confirm_hold(lh_rop *op)
 	op->stage = ST_CONFIRM_HELD;
 	push_op(&l->held, &l->nheld, &l->capheld, op);
 	lock_release(unlock(op));
+	uncount(op);
 }
 
 /* The write steps, under the team's lock: from the roster the run last read (refresh's
@@ -1005,6 +1011,25 @@ confirm_done(void *ctx, const lh_http_resp *r, const cJSON *row)
 	free(b);
 }
 
+/* The team's held writes, confirmed with one read. */
+static void
+confirm_team(lh_rctx *rc, tlock *l)
+{
+	confirm *b = calloc(1, sizeof *b);
+	if (b == NULL)
+		abort();
+	b->ops = l->held;
+	b->n = l->nheld;
+	l->held = NULL;
+	l->nheld = l->capheld = 0;
+	/* the read covers every write made so far (none of the team is in flight) */
+	for (size_t i = 0; i < l->nwritten; i++)
+		free(l->written[i]);
+	l->nwritten = 0;
+	l->reread = true;
+	lh_team_info(rc, l->team_id, true, confirm_done, b);
+}
+
 /* Nothing is in flight: the held user checks and each team's confirmation go out. */
 static bool
 member_flush(lh_rctx *rc)
@@ -1020,22 +1045,25 @@ member_flush(lh_rctx *rc)
 	for (tlock *l = c->locks; l != NULL; l = l->next) {
 		if (l->nheld == 0)
 			continue;
-		confirm *b = calloc(1, sizeof *b);
-		if (b == NULL)
-			abort();
-		b->ops = l->held;
-		b->n = l->nheld;
-		l->held = NULL;
-		l->nheld = l->capheld = 0;
-		/* the read covers every write made so far (none is in flight) */
-		for (size_t i = 0; i < l->nwritten; i++)
-			free(l->written[i]);
-		l->nwritten = 0;
-		l->reread = true;
-		lh_team_info(rc, l->team_id, true, confirm_done, b);
+		confirm_team(rc, l);
 		sent = true;
 	}
 	return sent;
+}
+
+/* An op of the team no longer runs: when none does, its finished writes are
+ * confirmed now - none of this wave can join the read (so it costs nothing more), and
+ * they need not wait for other teams' writes. */
+static void
+uncount(lh_rop *op)
+{
+	mpriv *p = op->priv;
+	tlock *l = p != NULL ? p->counted : NULL;
+	if (l == NULL)
+		return;
+	p->counted = NULL;
+	if (--l->running == 0 && l->nheld > 0 && !l->busy)
+		confirm_team(op->rc, l);
 }
 
 static void
@@ -1301,6 +1329,11 @@ member_submit(lh_rop *op)
 	mpriv *p = priv(op);
 	const cJSON *src = op->kind == LH_OP_CREATE ? op->after : op->before ? op->before : op->ref;
 	const char *t = lh_js(src, "team_id"), *u = lh_js(src, "user_id");
+	if (t != NULL && p->counted == NULL && (op->kind == LH_OP_CREATE ||
+	    op->kind == LH_OP_UPDATE || op->kind == LH_OP_DELETE)) {
+		p->counted = team_of(op->rc, t);
+		p->counted->running++;
+	}
 	free(p->team_id);
 	free(p->user_id);
 	p->team_id = p->user_id = NULL;
@@ -1527,6 +1560,7 @@ const lh_rtype lh_res_team_member = {
 	.check_config = member_check_config,
 	.delete_warning = member_delete_warning,
 	.flush = member_flush,
+	.finished = uncount,
 	.clear = member_clear,
 	.ctx_free = ctx_free,
 	.plural = "team memberships",

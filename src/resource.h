@@ -197,6 +197,9 @@ struct lh_rtype {
 	bool (*flush)(lh_rctx *rc);
 	/* Frees op->priv (may be NULL). */
 	void (*clear)(lh_rop *op);
+	/* Called when an op of the type ends, just before its done() (or when its submit
+	 * queued nothing).  NULL: none. */
+	void (*finished)(lh_rop *op);
 	/* Frees the type's slot of rc (rc->priv[i]); NULL: nothing to free. */
 	void (*ctx_free)(void *priv);
 	/* Counts in messages: "users", "team memberships". */

@@ -269,6 +269,8 @@ rop_inactive(lh_rop *op)
 	if (op->active && op->rc != NULL) {
 		op->active = false;
 		op->rc->active[lh_rtype_index(op->rt)]--;
+		if (op->rt->finished != NULL)
+			op->rt->finished(op);
 	}
 }
 

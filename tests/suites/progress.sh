@@ -98,6 +98,48 @@ export LITELLM_API_BASE="$EMU_URL"
 	fail "finished user creates complete before a slow team of the same wave, one batched read" "rc=$rc" \
 		"$(grep -E 'Still|complete' out.txt | head -30)" "$(grep -c '"path":"/user/list"' "$EMU_LOG") /user/list"
 emu_stop
+
+# The same for memberships: a team's finished membership writes are confirmed (one
+# /team/info) once none of the team's is running, not when a big team's serialized
+# writes are all done too.
+mkdir "$WORK/teams" && cd "$WORK/teams" || exit 1
+cat >main.tf <<'EOF'
+resource "litellm_team" "big" { team_alias = "big" }
+resource "litellm_team" "small" { team_alias = "small" }
+resource "litellm_user" "u" {
+  count      = 30
+  user_email = "u${count.index}@teams.example"
+}
+resource "litellm_team_member" "big" {
+  count   = 30
+  team_id = litellm_team.big.team_id
+  user_id = litellm_user.u[count.index].user_id
+  role    = "user"
+}
+resource "litellm_team_member" "small" {
+  count   = 2
+  team_id = litellm_team.small.team_id
+  user_id = litellm_user.u[count.index].user_id
+  role    = "user"
+}
+EOF
+emu_start --master-key "$KEY" --latency-ms 40
+export LITELLM_API_BASE="$EMU_URL"
+"$LITEHCL" apply -auto-approve >out.txt 2>err.txt; rc=$?
+SMALL=$(jq -r '.resources[] | select(.type == "litellm_team" and .name == "small") | .instances[0].attributes.team_id' terraform.tfstate)
+BIG=$(jq -r '.resources[] | select(.type == "litellm_team" and .name == "big") | .instances[0].attributes.team_id' terraform.tfstate)
+# the log: the small team's confirmation read comes before the big team's last write
+jq -r '"\(.path) \(.query.team_id // .body.team_id // "")"' "$EMU_LOG" >order.txt
+[ $rc -eq 0 ] && grep -q '64 added' out.txt &&
+	awk -v s="/team/info $SMALL" -v b="/team/member_add $BIG" '$0 == s { si = NR } $0 == b { bi = NR }
+		END { exit !(si && bi && si < bi) }' order.txt &&
+	awk '/^litellm_team_member.small.*Creation complete/ { s = NR } /^litellm_team_member.big.*Creation complete/ && !b { b = NR }
+		END { exit !(s && b && s < b) }' out.txt &&
+	[ "$(grep -c '"path":"/team/info"' "$EMU_LOG")" -eq 4 ] &&
+	ok "a small team's memberships complete before a big team's, one confirmation read per team" ||
+	fail "a small team's memberships complete before a big team's, one confirmation read per team" "rc=$rc" \
+		"$(grep -E 'complete' out.txt | head -40)" "$(grep -c '"path":"/team/info"' "$EMU_LOG") /team/info"
+emu_stop
 cd "$WORK/p" || exit 1
 unset LITEHCL_PROGRESS_INTERVAL
 
