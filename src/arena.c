@@ -50,6 +50,7 @@ struct lh_arena {
 	bool scratch;		/* lh_arena_new_scratch: chunks strictly newest first */
 	struct chunk *spare;	/* released CHUNK_MIN chunks, zeroed (scratch only) */
 	size_t nspare;
+	size_t held;		/* bytes of the chunks in the list (scratch only) */
 };
 
 static void *
@@ -150,6 +151,8 @@ lh_arena_release(lh_arena *a, lh_arena_mark m)
 	struct chunk *c = a->head;
 	while (c != NULL && c != m.chunk) {
 		struct chunk *next = c->next;
+		if (a->scratch)
+			a->held -= c->size;
 #ifndef LH_SANITIZED_MALLOC
 		if (a->scratch && c->size == CHUNK_MIN && a->nspare < SPARE_MAX) {
 			/* cleared while it is still in the cache: cheaper than fresh pages */
@@ -197,12 +200,17 @@ lh_arena_alloc(lh_arena *a, size_t n)
 	struct chunk *c = a->head;
 	if (c == NULL || c->size - c->used < n) {
 		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+		/* A scratch arena's chunks grow with it (half of what it holds), so that
+		 * lh_arena_since walks a few chunks however big the evaluation is. */
+		if (a->scratch && size < a->held / 2)
+			size = (a->held / 2 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
 		if (a->spare != NULL && size == CHUNK_MIN) {
 			c = a->spare;
 			a->spare = c->next;
 			a->nspare--;
 			c->next = a->head;
 			a->head = c;
+			a->held += c->size;
 			void *p = c->data;
 			UNPOISON(p, n);
 			c->used = n;
@@ -225,6 +233,8 @@ lh_arena_alloc(lh_arena *a, size_t n)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		if (a->scratch)
+			a->held += size;
 	}
 	void *p = c->data + c->used;
 	if (a->scratch)

@@ -177,9 +177,35 @@ lh_val_bool(lh_arena *a, bool b)
 	return &shared_vals[b ? 9 : 8];
 }
 
+/* Small integers are shared too (counts, indexes, budgets): -16 .. 1023. */
+#define SMALL_MIN (-16)
+#define SMALL_MAX 1023
+static lh_value small_ints[SMALL_MAX - SMALL_MIN + 1];
+
+/* Filled before main (values are also made on other threads: no lazy set-up). */
+__attribute__((constructor)) static void
+small_ints_init(void)
+{
+	for (int64_t i = SMALL_MIN; i <= SMALL_MAX; i++) {
+		lh_value *v = &small_ints[i - SMALL_MIN];
+		v->type = &lh_type_number;
+		v->u.num.is_int = true;
+		v->u.num.i = i;
+		v->u.num.d = (double)i;
+	}
+}
+
+static lh_value *
+small_int(int64_t i)
+{
+	return &small_ints[i - SMALL_MIN];
+}
+
 lh_value *
 lh_val_int(lh_arena *a, int64_t i)
 {
+	if (i >= SMALL_MIN && i <= SMALL_MAX)
+		return small_int(i);
 	lh_value *v = newval(a, &lh_type_number, 0);
 	v->u.num.is_int = true;
 	v->u.num.i = i;
@@ -196,6 +222,8 @@ lh_val_double(lh_arena *a, double d)
 lh_value *
 lh_val_number(lh_arena *a, lh_number n)
 {
+	if (n.is_int && n.i >= SMALL_MIN && n.i <= SMALL_MAX)
+		return small_int(n.i);
 	lh_value *v = newval(a, &lh_type_number, 0);
 	if (n.is_int)
 		n.d = (double)n.i;
@@ -528,11 +556,109 @@ typedef struct keep_ctx {
 	lh_arena *dst;
 	const lh_arena *src;
 	lh_arena_mark m;
-	/* what was copied already: old pointer -> copy (open addressing, malloc'd) */
+	/* what was copied already: old pointer -> copy (open addressing; the small
+	 * table first, malloc'd ones when it fills).  Only containers, types and key
+	 * lists: a string or number reached twice is copied twice (no sharing lost
+	 * that could grow: a leaf holds nothing). */
 	const void **from;
 	void **to;
 	size_t n, cap;
+	const void *sfrom[32];
+	void *sto[32];
+	bool memo_leaves;	/* strings, numbers ... too (lh_val_keep_n: each.key is
+				 * often an argument's value twice over) */
+	/* object types copied, by shape (attribute name pointers and copied attribute
+	 * types): the objects of a collection made by a for expression have one type
+	 * each, all alike - their copies share one (malloc'd, grows) */
+	lh_type **shapes;
+	size_t nshapes, capshapes;
 } keep_ctx;
+
+#define SHAPE_MAX 64	/* objects with more attributes are not looked up by shape */
+
+static size_t
+shape_hash(size_t n, const char *const *names, const lh_type *const *types)
+{
+	uintptr_t h = n * 0x9E3779B97F4A7C15u;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ (uintptr_t)names[i]) * 0x100000001B3u;
+		h = (h ^ (uintptr_t)types[i]) * 0x100000001B3u;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static lh_type *
+shape_find(const keep_ctx *k, size_t n, const char *const *names, const lh_type *const *types)
+{
+	if (k->capshapes == 0)
+		return NULL;
+	for (size_t h = shape_hash(n, names, types) & (k->capshapes - 1); k->shapes[h] != NULL;
+	    h = (h + 1) & (k->capshapes - 1)) {
+		lh_type *t = k->shapes[h];
+		bool same = t->n == n;
+		for (size_t i = 0; same && i < n; i++)
+			same = t->names[i] == names[i] && t->types[i] == types[i];
+		if (same)
+			return t;
+	}
+	return NULL;
+}
+
+static void
+shape_add(keep_ctx *k, lh_type *t)
+{
+	if ((k->nshapes + 1) * 2 > k->capshapes) {
+		size_t ncap = k->capshapes ? k->capshapes * 2 : 64;
+		lh_type **ns = calloc(ncap, sizeof *ns);
+		if (ns == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < k->capshapes; i++) {
+			lh_type *o = k->shapes[i];
+			if (o == NULL)
+				continue;
+			size_t h = shape_hash(o->n, o->names, o->types) & (ncap - 1);
+			while (ns[h] != NULL)
+				h = (h + 1) & (ncap - 1);
+			ns[h] = o;
+		}
+		free(k->shapes);
+		k->shapes = ns;
+		k->capshapes = ncap;
+	}
+	size_t h = shape_hash(t->n, t->names, t->types) & (k->capshapes - 1);
+	while (k->shapes[h] != NULL)
+		h = (h + 1) & (k->capshapes - 1);
+	k->shapes[h] = t;
+	k->nshapes++;
+}
+
+static void
+keep_init(keep_ctx *k, lh_arena *dst, const lh_arena *src, lh_arena_mark m)
+{
+	k->dst = dst;
+	k->src = src;
+	k->m = m;
+	k->n = 0;
+	k->cap = sizeof k->sfrom / sizeof k->sfrom[0];
+	memset(k->sfrom, 0, sizeof k->sfrom);
+	k->from = k->sfrom;
+	k->to = k->sto;
+	k->memo_leaves = false;
+	k->shapes = NULL;
+	k->nshapes = k->capshapes = 0;
+}
+
+static void
+keep_done(keep_ctx *k)
+{
+	free(k->shapes);
+	if (k->from != k->sfrom) {
+		free(k->from);
+		free(k->to);
+	}
+}
 
 static bool
 keep_in(const keep_ctx *k, const void *p)
@@ -552,8 +678,6 @@ keep_hash(const void *p, size_t cap)
 static void *
 keep_seen(const keep_ctx *k, const void *p)
 {
-	if (k->cap == 0)
-		return NULL;
 	for (size_t h = keep_hash(p, k->cap); k->from[h] != NULL; h = (h + 1) & (k->cap - 1))
 		if (k->from[h] == p)
 			return k->to[h];
@@ -580,8 +704,10 @@ keep_note(keep_ctx *k, const void *p, void *copy)
 			nf[h] = k->from[i];
 			nt[h] = k->to[i];
 		}
-		free(k->from);
-		free(k->to);
+		if (k->from != k->sfrom) {
+			free(k->from);
+			free(k->to);
+		}
 		k->from = nf;
 		k->to = nt;
 		k->cap = ncap;
@@ -610,6 +736,37 @@ keep_type(keep_ctx *k, const lh_type *t)
 	lh_type *c = keep_seen(k, t);
 	if (c != NULL)
 		return c;
+	if (t->kind == LH_TY_OBJECT && t->optional == NULL && t->defaults == NULL &&
+	    t->n <= SHAPE_MAX) {
+		/* an object type whose names are kept as they are (shared keys): one
+		 * copy per shape */
+		bool shared = true;
+		for (size_t i = 0; shared && i < t->n; i++)
+			shared = !keep_in(k, t->names[i]);
+		if (shared) {
+			const lh_type *tys[SHAPE_MAX];
+			for (size_t i = 0; i < t->n; i++)
+				tys[i] = keep_type(k, t->types[i]);
+			c = shape_find(k, t->n, t->names, tys);
+			if (c == NULL) {
+				c = lh_arena_alloc(k->dst, sizeof *c);
+				*c = *t;
+				const lh_type **ty = lh_arena_alloc(k->dst, (t->n ? t->n : 1) * sizeof *ty);
+				const char **nm = lh_arena_alloc(k->dst, (t->n ? t->n : 1) * sizeof *nm);
+				for (size_t i = 0; i < t->n; i++) {
+					ty[i] = tys[i];
+					nm[i] = t->names[i];
+				}
+				c->types = ty;
+				c->names = nm;
+				shape_add(k, c);
+			}
+			keep_note(k, t, c);
+			if (keep_in(k, t->names) && keep_seen(k, t->names) == NULL)
+				keep_note(k, t->names, (void *)c->names);
+			return c;
+		}
+	}
 	c = lh_arena_alloc(k->dst, sizeof *c);
 	*c = *t;
 	keep_note(k, t, c);
@@ -654,12 +811,16 @@ keep_val(keep_ctx *k, lh_value *v)
 {
 	if (!keep_in(k, v))
 		return v;
-	lh_value *c = keep_seen(k, v);
+	bool leaf = !k->memo_leaves && ((v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) ||
+	    v->type->kind == LH_TY_STRING || v->type->kind == LH_TY_NUMBER ||
+	    v->type->kind == LH_TY_BOOL);
+	lh_value *c = leaf ? NULL : keep_seen(k, v);
 	if (c != NULL)
 		return c;
 	c = lh_arena_alloc(k->dst, sizeof *c);
 	*c = *v;
-	keep_note(k, v, c);
+	if (!leaf)
+		keep_note(k, v, c);
 	c->type = keep_type(k, v->type);
 	if (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN))
 		return c;
@@ -752,22 +913,23 @@ lh_val_keep(lh_arena *dst, lh_value *v, const lh_arena *src, lh_arena_mark m)
 {
 	if (v == NULL)
 		return NULL;
-	keep_ctx k = {.dst = dst, .src = src, .m = m};
+	keep_ctx k;
+	keep_init(&k, dst, src, m);
 	lh_value *r = keep_val(&k, v);
-	free(k.from);
-	free(k.to);
+	keep_done(&k);
 	return r;
 }
 
 void
 lh_val_keep_n(lh_arena *dst, lh_value **vs, size_t n, const lh_arena *src, lh_arena_mark m)
 {
-	keep_ctx k = {.dst = dst, .src = src, .m = m};
+	keep_ctx k;
+	keep_init(&k, dst, src, m);
+	k.memo_leaves = true;
 	for (size_t i = 0; i < n; i++)
 		if (vs[i] != NULL)
 			vs[i] = keep_val(&k, vs[i]);
-	free(k.from);
-	free(k.to);
+	keep_done(&k);
 }
 
 const lh_type *
@@ -775,10 +937,10 @@ lh_type_keep(lh_arena *dst, const lh_type *t, const lh_arena *src, lh_arena_mark
 {
 	if (t == NULL)
 		return NULL;
-	keep_ctx k = {.dst = dst, .src = src, .m = m};
+	keep_ctx k;
+	keep_init(&k, dst, src, m);
 	const lh_type *r = keep_type(&k, t);
-	free(k.from);
-	free(k.to);
+	keep_done(&k);
 	return r;
 }
 
