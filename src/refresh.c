@@ -1503,7 +1503,10 @@ lh_run_plan(lh_run *r)
 	if (cfg != NULL && !dpend_flush(r, &pd))
 		data_failed = true;
 	dpend_free(&pd);
-	if (cfg != NULL) {
+	bool refs = false;	/* validate saw every value unless a resource refers to another */
+	for (size_t i = 0; cfg != NULL && i < cfg->nresources && !refs; i++)
+		refs = !cfg->resources[i]->data && cfg->resources[i]->ndeps > 0;
+	if (refs) {
 		/* cross-instance rules over values validate could not know (from the state) */
 		lh_instance **all = lh_arena_alloc(r->a, (r->nrecs + 1) * sizeof *all);
 		size_t nall = 0;

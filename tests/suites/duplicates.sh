@@ -78,3 +78,30 @@ check "for_each: next plan refuses naming both" \
 	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.m\[\"y\"\] makes user_id .* which litellm_team_member.m\[\"x\"\]'"
 run destroy -auto-approve; rc=$?
 check "destroy is refused too (configuration error), nothing deleted" "test $rc -eq 1"
+
+# the ids reach the blocks through locals
+new_dir locals
+cat > main.tf <<'EOF'
+locals {
+  team = litellm_team.t.team_id
+  user = litellm_user.u.user_id
+}
+resource "litellm_team" "t" { team_alias = "dup-locals" }
+resource "litellm_user" "u" { user_email = "dup-locals@example.com" }
+resource "litellm_team_member" "a" {
+  team_id = local.team
+  user_id = local.user
+  role    = "user"
+}
+resource "litellm_team_member" "b" {
+  team_id = local.team
+  user_id = local.user
+  role    = "user"
+}
+EOF
+run apply -auto-approve -no-color; rc=$?
+check "through locals: the first apply refuses the later block" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b and litellm_team_member.a are the same object'"
+run plan -no-color; rc=$?
+check "through locals: the next plan refuses naming both" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b makes user_id .* which litellm_team_member.a'"
