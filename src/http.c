@@ -51,6 +51,8 @@ secs(char *out, size_t n, double s)
 
 /* ---- the client ---- */
 
+static void capture(lh_http *h, lh_http_resp *r, void *ctx);
+
 typedef struct job job;
 struct job {
 	job *next;			/* queue / wait list link */
@@ -72,6 +74,8 @@ struct job {
 	int retry_after;		/* seconds from the current attempt's header, -1 none */
 	char location[512];		/* Location header of the current attempt, "" none */
 	cJSON *json;			/* the current attempt's body, parsed (or NULL) */
+	lh_jscratch *jsc;		/* json's memory when json_scratch (else NULL) */
+	bool json_scratch;
 	bool parsed;			/* json / json_ok / bad_at are set for the current attempt */
 	bool json_ok;			/* the body is JSON (json may still be NULL: no_json) */
 	size_t bad_at;			/* body not valid JSON: offset of the error, else SIZE_MAX */
@@ -282,7 +286,9 @@ job_free(job *j)
 	free(j->body);
 	free(j->resp.p);
 	free(j->last_error);
-	cJSON_Delete(j->json);
+	if (!j->json_scratch)
+		cJSON_Delete(j->json);
+	lh_jscratch_free(j->jsc);
 	free(j);
 }
 
@@ -418,6 +424,7 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	}
 	j->non_idempotent = req->non_idempotent;
 	j->no_json = req->no_json;
+	j->json_scratch = req->json_scratch && req->done != capture;
 	if (h->own.on_start != NULL) {
 		j->owner = h->own.owner;
 		j->on_start = h->own.on_start;
@@ -919,7 +926,10 @@ parse_body(lh_http *h, job *j)
 {
 	const char *body = j->resp.p ? j->resp.p : "";
 	size_t len = j->resp.len;
-	cJSON_Delete(j->json);
+	if (j->json_scratch)
+		lh_jscratch_reset(j->jsc);
+	else
+		cJSON_Delete(j->json);
 	j->json = NULL;
 	j->json_ok = false;
 	j->bad_at = SIZE_MAX;
@@ -934,6 +944,11 @@ parse_body(lh_http *h, job *j)
 		lh_arena_mark m = lh_arena_get_mark(h->scratch);
 		ok = lh_json_parse_arena(h->scratch, body, len, &end) != NULL;
 		lh_arena_release(h->scratch, m);
+	} else if (j->json_scratch) {
+		if (j->jsc == NULL)
+			j->jsc = lh_jscratch_new();
+		j->json = lh_json_parse_scratch(j->jsc, body, len, &end);
+		ok = j->json != NULL;
 	} else {
 		j->json = lh_cjson_parse(body, len, &end);	/* numbers exact */
 		ok = j->json != NULL;
@@ -941,7 +956,8 @@ parse_body(lh_http *h, job *j)
 	if (ok) {
 		for (const char *p = end; p < body + len; p++) {
 			if (!strchr(" \t\r\n", *p)) {
-				cJSON_Delete(j->json);
+				if (!j->json_scratch)
+					cJSON_Delete(j->json);
 				j->json = NULL;
 				ok = false;
 				end = p;
@@ -1003,7 +1019,8 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 		j->done(h, &r, j->ctx);
 		h->in_callback--;
 	}
-	cJSON_Delete(r.json);
+	if (!j->json_scratch)
+		cJSON_Delete(r.json);
 	free(error);
 	job_free(j);
 }

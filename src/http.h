@@ -118,6 +118,10 @@ typedef struct lh_http_req {
 					 * other answers are parsed as always */
 	lh_http_done_fn done;		/* completion callback (may be NULL) */
 	void *ctx;			/* passed to done */
+	bool json_scratch;		/* done only reads resp->json during the call (never
+					 * keeps, changes or frees it): the body is parsed into
+					 * scratch memory (json_arena.h), not malloc'd nodes -
+					 * 100 users' rows at a time, page after page */
 } lh_http_req;
 
 struct lh_http_resp {

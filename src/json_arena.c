@@ -11,14 +11,108 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "value.h"
 
+/* Scratch memory: blocks kept for the next parse (lh_jscratch_reset). */
+typedef struct sblock {
+	struct sblock *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+} sblock;
+
+struct lh_jscratch {
+	sblock *head;		/* blocks in use, newest first */
+	sblock *spare;		/* blocks given back by a reset */
+};
+
+#define SBLOCK_MIN (64 * 1024 - 64)	/* below malloc's mmap threshold: reused */
+
+lh_jscratch *
+lh_jscratch_new(void)
+{
+	lh_jscratch *sc = calloc(1, sizeof *sc);
+	if (sc == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	return sc;
+}
+
+static void
+sblocks_free(sblock *b)
+{
+	while (b != NULL) {
+		sblock *n = b->next;
+		free(b);
+		b = n;
+	}
+}
+
+void
+lh_jscratch_reset(lh_jscratch *sc)
+{
+	if (sc == NULL)
+		return;
+	while (sc->head != NULL) {
+		sblock *b = sc->head;
+		sc->head = b->next;
+		if (b->size == SBLOCK_MIN) {
+			b->next = sc->spare;
+			sc->spare = b;
+		} else {
+			free(b);	/* a big one-off */
+		}
+	}
+}
+
+void
+lh_jscratch_free(lh_jscratch *sc)
+{
+	if (sc == NULL)
+		return;
+	sblocks_free(sc->head);
+	sblocks_free(sc->spare);
+	free(sc);
+}
+
+/* n bytes (16-aligned; zeroed when zero) from sc. */
+static void *
+scratch_alloc(lh_jscratch *sc, size_t n, bool zero)
+{
+	n = (n + 15) & ~(size_t)15;
+	sblock *b = sc->head;
+	if (b == NULL || b->size - b->used < n) {
+		if (n <= SBLOCK_MIN && sc->spare != NULL) {
+			b = sc->spare;
+			sc->spare = b->next;
+		} else {
+			size_t size = n > SBLOCK_MIN ? n : SBLOCK_MIN;
+			b = malloc(sizeof *b + size);
+			if (b == NULL) {
+				fputs("litehcl: out of memory\n", stderr);
+				abort();
+			}
+			b->size = size;
+		}
+		b->used = 0;
+		b->next = sc->head;
+		sc->head = b;
+	}
+	void *p = b->data + b->used;
+	b->used += n;
+	if (zero)
+		memset(p, 0, n);
+	return p;
+}
+
 typedef struct {
 	const char *p, *end;
-	lh_arena *a;
+	lh_arena *a;		/* where the tree goes: a, or sc when a is NULL */
+	lh_jscratch *sc;
 	char *str;		/* string space: the text's length, so never short */
 	int depth;
 } ap;
@@ -26,6 +120,8 @@ typedef struct {
 static cJSON *
 new_node(ap *s)
 {
+	if (s->a == NULL)
+		return scratch_alloc(s->sc, sizeof(cJSON), true);
 	return lh_arena_alloc(s->a, sizeof(cJSON));	/* zeroed */
 }
 
@@ -193,6 +289,7 @@ pnumber(ap *s, cJSON *n)
 }
 
 static bool pvalue(ap *s, cJSON *v);
+static cJSON *copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j);
 
 /* The elements of an array or the members of an object (s->p after the bracket). */
 static bool
@@ -303,15 +400,31 @@ pvalue(ap *s, cJSON *v)
 	}
 }
 
+static cJSON *parse(lh_arena *a, lh_jscratch *sc, const char *text, size_t len,
+    const char **end);
+
 cJSON *
 lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char **end)
 {
-	ap s = {.p = text, .end = text + len, .a = a};
+	return parse(a, NULL, text, len, end);
+}
+
+cJSON *
+lh_json_parse_scratch(lh_jscratch *sc, const char *text, size_t len, const char **end)
+{
+	return parse(NULL, sc, text, len, end);
+}
+
+static cJSON *
+parse(lh_arena *a, lh_jscratch *sc, const char *text, size_t len, const char **end)
+{
+	ap s = {.p = text, .end = text + len, .a = a, .sc = sc};
 	if (len >= 5 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)	/* as cJSON: 5 bytes at least */
 		s.p += 3;
 	/* strings and number texts never take more bytes than the text has, plus their
 	 * NULs (one per two bytes of text at most); pages not written are never touched */
-	s.str = lh_arena_alloc(a, len + len / 2 + 2);
+	size_t room = len + len / 2 + 2;
+	s.str = a != NULL ? lh_arena_alloc(a, room) : scratch_alloc(sc, room, false);
 	cJSON *v = new_node(&s);
 	skip_ws(&s);
 	if (len > 0 && pvalue(&s, v)) {
@@ -327,32 +440,65 @@ lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char **end)
 		*end = e;
 	if (j == NULL)
 		return NULL;
-	v = lh_json_copy_arena(a, j);
+	v = copy(a, sc, NULL, j);
 	cJSON_Delete(j);
 	return v;
+}
+
+static char *
+sdup(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const char *t)
+{
+	size_t n = strlen(t) + 1;
+	if (pk != NULL) {
+		if (pk->left < n) {
+			if (n > 1024)
+				return lh_arena_strdup(a, t);
+			pk->blk = lh_arena_alloc(a, 16384);
+			pk->left = 16384;
+		}
+		char *p = memcpy(pk->blk, t, n);
+		pk->blk += n;
+		pk->left -= n;
+		return p;
+	}
+	if (a != NULL)
+		return lh_arena_strdup(a, t);
+	return memcpy(scratch_alloc(sc, n, false), t, n);
 }
 
 cJSON *
 lh_json_copy_arena(lh_arena *a, const cJSON *j)
 {
-	cJSON *n = lh_arena_alloc(a, sizeof *n);
+	return copy(a, NULL, NULL, j);
+}
+
+cJSON *
+lh_json_copy_packed(lh_jpack *pk, const cJSON *j)
+{
+	return copy(pk->a, NULL, pk, j);
+}
+
+static cJSON *
+copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j)
+{
+	cJSON *n = a != NULL ? lh_arena_alloc(a, sizeof *n) : scratch_alloc(sc, sizeof *n, true);
 	n->type = j->type & ~(cJSON_IsReference | cJSON_StringIsConst);
 	n->valueint = j->valueint;
 	n->valuedouble = j->valuedouble;
 	if (j->valuestring != NULL)
-		n->valuestring = lh_arena_strdup(a, j->valuestring);
+		n->valuestring = sdup(a, sc, pk, j->valuestring);
 	if (j->string != NULL) {
 		const char *k = lh_intern(j->string);
 		if (k != NULL) {
 			n->string = (char *)k;
 			n->type |= cJSON_StringIsConst;
 		} else {
-			n->string = lh_arena_strdup(a, j->string);
+			n->string = sdup(a, sc, pk, j->string);
 		}
 	}
 	cJSON *tail = NULL;
 	for (const cJSON *c = j->child; c != NULL; c = c->next) {
-		cJSON *k = lh_json_copy_arena(a, c);
+		cJSON *k = copy(a, sc, pk, c);
 		if (tail == NULL) {
 			n->child = k;
 		} else {

@@ -23,5 +23,23 @@ cJSON *lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char
 
 /* A copy of j (deeply) in a. */
 cJSON *lh_json_copy_arena(lh_arena *a, const cJSON *j);
+/* The same, strings packed end to end in blocks that pk keeps between copies (for
+ * many small trees; pk = {arena} to start, and only ever with that arena). */
+typedef struct lh_jpack {
+	lh_arena *a;
+	char *blk;
+	size_t left;
+} lh_jpack;
+cJSON *lh_json_copy_packed(lh_jpack *pk, const cJSON *j);
+
+/* Scratch memory for trees read once and dropped (an HTTP answer): as an arena, but
+ * lh_jscratch_reset gives everything back at once and keeps the memory for the next
+ * parse, so answer after answer reuses the same pages. */
+typedef struct lh_jscratch lh_jscratch;
+lh_jscratch *lh_jscratch_new(void);
+void lh_jscratch_reset(lh_jscratch *sc);
+void lh_jscratch_free(lh_jscratch *sc);	/* NULL is ignored */
+/* As lh_json_parse_arena, into sc (valid until its next reset or free). */
+cJSON *lh_json_parse_scratch(lh_jscratch *sc, const char *text, size_t len, const char **end);
 
 #endif
