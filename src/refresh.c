@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_arena.h"
 #include "render.h"
 #include "schema.h"
 
@@ -27,6 +28,8 @@ hash(const char *s)
 typedef struct rec_index {
 	lh_rec **slots;
 	size_t cap;
+	lh_jpack pack;		/* the records' want and want_sensitive trees (read-only;
+				 * never deleted one by one) */
 } rec_index;
 
 static rec_index *
@@ -88,10 +91,8 @@ lh_run_free(lh_run *r)
 	r->moved = NULL;
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
-		cJSON_Delete(x->want);
-		cJSON_Delete(x->want_unknown);
+		cJSON_Delete(x->want_unknown);	/* want and want_sensitive: ix->pack's */
 		cJSON_Delete(x->sens_digest);
-		cJSON_Delete(x->want_sensitive);
 		cJSON_Delete(x->prior_sensitive);
 		if (!x->prior_borrowed)
 			cJSON_Delete(x->prior);
@@ -105,6 +106,7 @@ lh_run_free(lh_run *r)
 	rec_index *ix = idx_of(r);
 	if (ix != NULL) {
 		free(ix->slots);
+		lh_arena_free(ix->pack.a);
 		free(ix);
 	}
 	lh_plan_free(r->plan);
@@ -817,15 +819,39 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 /* ---- planning ---- */
 
 /* The instance's arguments as JSON, unknown ones listed apart. */
-static void
-want_of(lh_rec *x)
+static void want_build(lh_rec *x, cJSON *want, cJSON *sens);
+
+/* t (taken) in the run's arena for the records' trees. */
+static cJSON *
+packed(lh_run *r, cJSON *t)
 {
-	cJSON_Delete(x->want);
+	if (idx_of(r) == NULL)
+		idx_grow(r);
+	lh_jpack *pk = &idx_of(r)->pack;
+	if (pk->a == NULL)
+		pk->a = lh_arena_new();
+	cJSON *c = lh_json_copy_packed(pk, t);
+	cJSON_Delete(t);
+	return c;
+}
+
+static void
+want_of(lh_run *r, lh_rec *x)
+{
+	/* an earlier want and want_sensitive stay in the arena (records keep theirs
+	 * from one evaluation: 10,000 configured users' arguments without malloc
+	 * headers) */
 	cJSON_Delete(x->want_unknown);
-	cJSON_Delete(x->want_sensitive);
-	x->want = cJSON_CreateObject();
+	cJSON *want = cJSON_CreateObject(), *sens = cJSON_CreateObject();
 	x->want_unknown = cJSON_CreateObject();
-	x->want_sensitive = cJSON_CreateObject();
+	want_build(x, want, sens);
+	x->want = packed(r, want);
+	x->want_sensitive = packed(r, sens);
+}
+
+static void
+want_build(lh_rec *x, cJSON *want, cJSON *sens)
+{
 	const lh_value *args = x->inst->args;
 	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
 		return;
@@ -833,7 +859,7 @@ want_of(lh_rec *x)
 		const char *k = args->u.map.keys[i];
 		lh_value *v = args->u.map.vals[i];
 		if (lh_val_has_sensitive(v))
-			cJSON_AddItemToObject(x->want_sensitive, k, cJSON_CreateTrue());
+			cJSON_AddItemToObject(sens, k, cJSON_CreateTrue());
 		if (lh_val_has_unknown(v)) {
 			cJSON_AddItemToObject(x->want_unknown, k, cJSON_CreateTrue());
 			continue;
@@ -844,9 +870,9 @@ want_of(lh_rec *x)
 		cJSON *j = lh_val_to_cjson(v, &err);
 		const char *ik = lh_intern(k);
 		if (j != NULL && ik != NULL)
-			cJSON_AddItemToObjectCS(x->want, ik, j);
+			cJSON_AddItemToObjectCS(want, ik, j);
 		else if (j != NULL)
-			cJSON_AddItemToObject(x->want, k, j);
+			cJSON_AddItemToObject(want, k, j);
 	}
 }
 
@@ -1241,7 +1267,7 @@ plan_data(lh_run *r, lh_resource *res, dpend *pd)
 		x->inst = in[k];
 		x->lazy = false;
 		r->gen++;
-		want_of(x);
+		want_of(r, x);
 		cJSON_Delete(x->planned);
 		cJSON_Delete(x->planned_unknown);
 		x->planned = x->planned_unknown = NULL;
@@ -1360,7 +1386,7 @@ lh_run_read_data(lh_run *r, lh_resource *res)
 		if (x == NULL || x->deferred == LH_READ_NOW)
 			continue;
 		x->inst = in[k];
-		want_of(x);
+		want_of(r, x);
 		if (cJSON_GetArraySize(x->want_unknown) > 0) {
 			x->failed = true;
 			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Argument value not known",
@@ -1492,7 +1518,7 @@ lh_run_plan(lh_run *r)
 			x->res = res;
 			x->inst = in[k];
 			r->gen++;
-			want_of(x);
+			want_of(r, x);
 			/* its planned value is computed when something refers to it */
 			cJSON_Delete(x->planned);
 			cJSON_Delete(x->planned_unknown);
