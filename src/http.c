@@ -53,6 +53,8 @@ secs(char *out, size_t n, double s)
 
 static void capture(lh_http *h, lh_http_resp *r, void *ctx);
 
+#define LOCATION_MAX 512
+
 typedef struct job job;
 struct job {
 	job *next;			/* queue / wait list link */
@@ -72,14 +74,17 @@ struct job {
 	lh_buf resp;			/* body of the current attempt */
 	bool resp_too_big;		/* resp hit MAX_BODY: the transfer was aborted */
 	int retry_after;		/* seconds from the current attempt's header, -1 none */
-	char location[512];		/* Location header of the current attempt, "" none */
+	char *location;			/* Location header of the current attempt, "" none
+					 * (LOCATION_MAX bytes in xbuf once started) */
 	cJSON *json;			/* the current attempt's body, parsed (or NULL) */
 	lh_jscratch *jsc;		/* json's memory when json_scratch (else NULL) */
 	bool json_scratch;
 	bool parsed;			/* json / json_ok / bad_at are set for the current attempt */
 	bool json_ok;			/* the body is JSON (json may still be NULL: no_json) */
 	size_t bad_at;			/* body not valid JSON: offset of the error, else SIZE_MAX */
-	char errbuf[CURL_ERROR_SIZE];
+	char *errbuf;			/* CURL_ERROR_SIZE bytes in xbuf once started */
+	char *xbuf;			/* location and errbuf, allocated at the first attempt:
+					 * 100,000 queued creates do not carry them */
 	/* last attempt's outcome */
 	int status;
 	CURLcode cc;
@@ -286,6 +291,7 @@ job_free(job *j)
 	free(j->body);
 	free(j->resp.p);
 	free(j->last_error);
+	free(j->xbuf);
 	if (!j->json_scratch)
 		cJSON_Delete(j->json);
 	lh_jscratch_free(j->jsc);
@@ -417,7 +423,9 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 		curl_free(n);
 		curl_free(v);
 	}
-	j->url = u.p;
+	j->url = lh_xstrdup(u.p);	/* not the buffer's 1 KB and more */
+	free(u.p);
+	j->location = j->errbuf = (char *)"";	/* read-only until the first attempt */
 	if (post) {
 		j->body = lh_xstrdup(req->body ? req->body : "{}");
 		j->body_len = strlen(j->body);
@@ -494,7 +502,7 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 			s++;
 		while (e > s && strchr(" \t\r\n", p[e - 1]))
 			e--;
-		size_t k = e - s < sizeof j->location - 1 ? e - s : sizeof j->location - 1;
+		size_t k = e - s < LOCATION_MAX - 1 ? e - s : LOCATION_MAX - 1;
 		memcpy(j->location, p + s, k);
 		j->location[k] = '\0';
 		for (size_t i = 0; i < k; i++)
@@ -585,6 +593,11 @@ start(lh_http *h, job *j)
 		j->resp.p[0] = '\0';
 	j->resp_too_big = false;
 	j->retry_after = -1;
+	if (j->xbuf == NULL) {
+		j->xbuf = lh_xmalloc(LOCATION_MAX + CURL_ERROR_SIZE);
+		j->location = j->xbuf;
+		j->errbuf = j->xbuf + LOCATION_MAX;
+	}
 	j->location[0] = '\0';
 	j->parsed = false;
 	j->errbuf[0] = '\0';

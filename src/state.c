@@ -391,9 +391,15 @@ render_json(lh_buf *b, const cJSON *v, int depth)
 	} else if (cJSON_IsFalse(v)) {
 		lh_buf_puts(b, "false");
 	} else if (cJSON_IsNumber(v) && v->valuestring != NULL) {
-		lh_arena *ta = lh_arena_new();	/* a number beyond double, exact (json.c) */
+		/* a number beyond double, exact (json.c); a scratch arena renewed every
+		 * 4,096 numbers (one per number was a mapping each: 100,000 per save) */
+		static lh_arena *ta;
+		static unsigned nta;
+		if (ta == NULL || ++nta % 4096 == 0) {
+			lh_arena_free(ta);
+			ta = lh_arena_new();
+		}
 		lh_buf_puts(b, lh_cjson_number_text(ta, v));
-		lh_arena_free(ta);
 	} else if (cJSON_IsNumber(v)) {
 		render_number(b, v->valuedouble);
 	} else if (cJSON_IsString(v)) {
@@ -509,9 +515,12 @@ struct lh_state {
 	lh_state_intent *intents;
 	size_t nintents;
 	lh_arena *arena;	/* intents' strings */
-	/* intents journalled by this run and not yet done or forgotten: {addr: record};
-	 * a save keeps them journalled (an uncertain create's may land later) */
-	cJSON *live_intents;
+	/* intents journalled by this run and not yet done or forgotten (their journal
+	 * lines); a save keeps them journalled (an uncertain create's may land later) */
+	struct lent **lb;	/* by address (chained hash): a run of 100,000 creates
+				 * must not scan them per record */
+	size_t nlb, nlive;
+	struct lent *lfirst, *llast;	/* in the order journalled */
 	/* recovery: which address holds each (type, id), so a set record giving an id
 	 * another address holds is skipped (built at the first set record; entries are
 	 * checked against the instances when found, so stale ones do no harm) */
@@ -532,6 +541,17 @@ hash_str(const char *s)
 }
 
 static void add_tarena(lh_state *st, lh_arena *a);
+
+/* One live intent: its address and journal line, hashed by the address and listed in
+ * the order journalled. */
+typedef struct lent {
+	struct lent *next;	/* hash chain */
+	struct lent *prev_o, *next_o;	/* order */
+	uint64_t h;
+	char *key, *line;
+} lent;
+
+static void live_free(lh_state *st);
 
 /* One (type, id) -> address entry of lh_state.ids. */
 struct idslot {
@@ -1772,7 +1792,7 @@ lh_state_close(lh_state *st)
 	free(st->dir);
 	free(st->provider);
 	free(st->intents);
-	cJSON_Delete(st->live_intents);
+	live_free(st);
 	lh_arena_free(st->arena);
 	free(st);
 }
@@ -1835,15 +1855,41 @@ fail:
 	return false;
 }
 
+/* Whether j or what follows it holds a number with an exact text (json.c). */
+static bool
+has_exact(const cJSON *j)
+{
+	for (; j != NULL; j = j->next)
+		if ((cJSON_IsNumber(j) && j->valuestring != NULL) || has_exact(j->child))
+			return true;
+	return false;
+}
+
+/* The record's journal line (malloc'd; NULL when out of memory); rec is freed.
+ * Numbers keep their exact text: a limit of 2^53+1 replays as written. */
+static char *
+journal_line(cJSON *rec)
+{
+	char *line = has_exact(rec->child) ? lh_cjson_print(rec) : cJSON_PrintUnformatted(rec);
+	cJSON_Delete(rec);
+	return line;
+}
+
+static bool journal_append_line(lh_state *st, char *line, lh_diags *d);
+
 static bool
 journal_append(lh_state *st, cJSON *rec, lh_diags *d)
 {
+	char *line = journal_line(rec);
+	return journal_append_line(st, line, d);
+}
+
+/* Appends the record's text line (taken; NULL: out of memory). */
+static bool
+journal_append_line(lh_state *st, char *line, lh_diags *d)
+{
 	bool ok = false;
-	char *line = NULL;
-	if (!journal_open(st, d))
-		goto out;
-	line = cJSON_PrintUnformatted(rec);
-	if (line == NULL)
+	if (line == NULL || !journal_open(st, d))
 		goto out;
 	if (st->store != NULL) {
 		ok = st->store->ops->journal_append(st->store, line, d);
@@ -1867,8 +1913,88 @@ journal_append(lh_state *st, cJSON *rec, lh_diags *d)
 	ok = true;
 out:
 	free(line);
-	cJSON_Delete(rec);
 	return ok;
+}
+
+/* Drops the live intent of the address key, if any. */
+static void
+live_drop(lh_state *st, const char *key)
+{
+	if (st->nlb == 0)
+		return;
+	uint64_t h = hash_str(key);
+	for (lent **pp = &st->lb[h & (st->nlb - 1)]; *pp != NULL; pp = &(*pp)->next) {
+		lent *e = *pp;
+		if (e->h == h && strcmp(e->key, key) == 0) {
+			*pp = e->next;
+			if (e->prev_o != NULL)
+				e->prev_o->next_o = e->next_o;
+			else
+				st->lfirst = e->next_o;
+			if (e->next_o != NULL)
+				e->next_o->prev_o = e->prev_o;
+			else
+				st->llast = e->prev_o;
+			free(e->key);
+			free(e->line);
+			free(e);
+			st->nlive--;
+			return;
+		}
+	}
+}
+
+/* Makes line (its journal line, taken) the live intent of key, after the others. */
+static void
+live_add(lh_state *st, const char *key, char *line)
+{
+	live_drop(st, key);
+	if (st->nlive + 1 > st->nlb) {
+		size_t nb = st->nlb ? st->nlb * 2 : 64;
+		lent **b = calloc(nb, sizeof *b);
+		if (b == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < st->nlb; i++)
+			for (lent *e = st->lb[i], *n; e != NULL; e = n) {
+				n = e->next;
+				e->next = b[e->h & (nb - 1)];
+				b[e->h & (nb - 1)] = e;
+			}
+		free(st->lb);
+		st->lb = b;
+		st->nlb = nb;
+	}
+	lent *e = lh_xmalloc(sizeof *e);
+	e->h = hash_str(key);
+	e->key = lh_xstrdup(key);
+	e->line = line;
+	e->next = st->lb[e->h & (st->nlb - 1)];
+	st->lb[e->h & (st->nlb - 1)] = e;
+	e->next_o = NULL;
+	e->prev_o = st->llast;
+	if (st->llast != NULL)
+		st->llast->next_o = e;
+	else
+		st->lfirst = e;
+	st->llast = e;
+	st->nlive++;
+}
+
+static void
+live_free(lh_state *st)
+{
+	for (lent *e = st->lfirst, *n; e != NULL; e = n) {
+		n = e->next_o;
+		free(e->key);
+		free(e->line);
+		free(e);
+	}
+	free(st->lb);
+	st->lb = NULL;
+	st->lfirst = st->llast = NULL;
+	st->nlb = st->nlive = 0;
 }
 
 bool
@@ -1881,12 +2007,10 @@ lh_state_journal_intent(lh_state *st, const lh_addr *addr, const char *id,
 	cJSON_AddStringToObject(r, "addr", key);
 	cJSON_AddStringToObject(r, "id", id ? id : "");
 	cJSON_AddStringToObject(r, "action", op ? op : "create");
-	if (st->live_intents == NULL)
-		st->live_intents = cJSON_CreateObject();
-	cJSON_DeleteItemFromObjectCaseSensitive(st->live_intents, key);
-	cJSON_AddItemToObject(st->live_intents, key, cJSON_Duplicate(r, true));
+	char *line = journal_line(r);
+	live_add(st, key, lh_xstrdup(line));
 	free(key);
-	return journal_append(st, r, d);
+	return journal_append_line(st, line, d);
 }
 
 static cJSON *
@@ -1911,7 +2035,7 @@ lh_state_journal_done(lh_state *st, const lh_addr *addr, lh_diags *d)
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "op", in ? "set" : "remove");
 	cJSON_AddStringToObject(r, "addr", key);
-	cJSON_DeleteItemFromObjectCaseSensitive(st->live_intents, key);
+	live_drop(st, key);
 	if (in != NULL)
 		cJSON_AddItemToObject(r, "instance", inst_json(in));
 	free(key);
@@ -1925,7 +2049,7 @@ lh_state_journal_forget(lh_state *st, const lh_addr *addr, lh_diags *d)
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "op", "forget");
 	cJSON_AddStringToObject(r, "addr", key);
-	cJSON_DeleteItemFromObjectCaseSensitive(st->live_intents, key);
+	live_drop(st, key);
 	free(key);
 	return journal_append(st, r, d);
 }
@@ -2199,7 +2323,7 @@ parse:
 		if (nl == NULL)	/* torn last line: the write never completed */
 			break;
 		size_t n = (size_t)(nl - (text + pos));
-		cJSON *r = cJSON_ParseWithLength(text + pos, n);
+		cJSON *r = lh_cjson_parse(text + pos, n, NULL);	/* numbers exact */
 		if (r == NULL) {
 			if (nl + 1 == text + len)
 				break;	/* torn (garbage) last line */
@@ -2322,13 +2446,11 @@ lh_state_leave_memory(lh_state *st)
 static bool
 rejournal(lh_state *st, lh_diags *d)
 {
-	if (cJSON_GetArraySize(st->live_intents) == 0)
+	if (st->lfirst == NULL)
 		return true;
-	const cJSON *rec;
-	cJSON_ArrayForEach(rec, st->live_intents) {
-		if (!journal_append(st, cJSON_Duplicate(rec, true), d))
+	for (const lent *e = st->lfirst; e != NULL; e = e->next_o)
+		if (!journal_append_line(st, lh_xstrdup(e->line), d))
 			return false;
-	}
 	return lh_state_journal_sync(st, d);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "value.h"
 #include "uuid.h"
 #include "unit.h"
 
@@ -437,6 +438,26 @@ test_journal(lh_arena *ar)
 	st = open_state(path, true, 0, &d);
 	check("journal: recovered state loads again", st != NULL && !exists(P("j.tfstate.journal")),
 	    "%s", first_detail(&d));
+	lh_state_close(st);
+
+	/* A number a double cannot hold replays exactly (journal lines keep its text). */
+	lh_diags_init(&d, ar);
+	st = open_state(path, true, 0, &d);
+	lh_addr nb = A(ar, "litellm_user.big");
+	const char *bigj = "{\"id\":\"id-big\",\"rpm_limit\":9007199254740993}";
+	lh_state_set(st, &nb, lh_cjson_parse(bigj, strlen(bigj), NULL), NULL, NULL);
+	lh_state_journal_done(st, &nb, &d);
+	lh_state_journal_sync(st, &d);
+	lh_state_close(st);	/* "crash" */
+	st = open_state(path, true, 0, &d);	/* recovery saves */
+	lh_state_close(st);
+	char *saved = slurp(path, NULL);
+	check("journal: exact numbers replayed", saved != NULL &&
+	    strstr(saved, "\"rpm_limit\": 9007199254740993") != NULL, "%s", first_detail(&d));
+	free(saved);
+	st = open_state(path, true, 0, &d);
+	lh_state_remove(st, &nb);
+	lh_state_save(st, &d);
 	lh_state_close(st);
 
 	/* A journal of another lineage is refused, nothing touched. */
