@@ -62,6 +62,7 @@ struct job {
 	size_t body_len;
 	bool post, non_idempotent;
 	bool no_json;			/* see lh_http_req */
+	lh_arena *json_arena;		/* see lh_http_req: json is the arena's */
 	int sends;			/* times libcurl started this attempt's request */
 	void *owner;			/* see lh_http_owner_begin */
 	void (*on_start)(void *owner);	/* called at the first attempt's start, then NULL */
@@ -280,6 +281,14 @@ lh_http_new(const lh_http_opts *o, const char **err)
 	return h;
 }
 
+/* Lets go of a parsed answer (a tree in scratch memory or a caller's arena is theirs). */
+static void
+drop_json(const job *j, cJSON *json)
+{
+	if (!j->json_scratch && j->json_arena == NULL)
+		cJSON_Delete(json);
+}
+
 static void
 job_free(job *j)
 {
@@ -292,8 +301,7 @@ job_free(job *j)
 	free(j->resp.p);
 	free(j->last_error);
 	free(j->xbuf);
-	if (!j->json_scratch)
-		cJSON_Delete(j->json);
+	drop_json(j, j->json);
 	lh_jscratch_free(j->jsc);
 	free(j);
 }
@@ -433,6 +441,7 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	j->non_idempotent = req->non_idempotent;
 	j->no_json = req->no_json;
 	j->json_scratch = req->json_scratch && req->done != capture;
+	j->json_arena = req->done != capture ? req->json_arena : NULL;	/* lh_http_do's caller frees the tree */
 	if (h->own.on_start != NULL) {
 		j->owner = h->own.owner;
 		j->on_start = h->own.on_start;
@@ -942,7 +951,7 @@ parse_body(lh_http *h, job *j)
 	if (j->json_scratch)
 		lh_jscratch_reset(j->jsc);
 	else
-		cJSON_Delete(j->json);
+		drop_json(j, j->json);
 	j->json = NULL;
 	j->json_ok = false;
 	j->bad_at = SIZE_MAX;
@@ -963,14 +972,15 @@ parse_body(lh_http *h, job *j)
 		j->json = lh_json_parse_scratch(j->jsc, body, len, &end);
 		ok = j->json != NULL;
 	} else {
-		j->json = lh_cjson_parse(body, len, &end);	/* numbers exact */
+		/* numbers exact either way */
+		j->json = j->json_arena != NULL ? lh_json_parse_arena(j->json_arena, body, len, &end) :
+		    lh_cjson_parse(body, len, &end);
 		ok = j->json != NULL;
 	}
 	if (ok) {
 		for (const char *p = end; p < body + len; p++) {
 			if (!strchr(" \t\r\n", *p)) {
-				if (!j->json_scratch)
-					cJSON_Delete(j->json);
+				drop_json(j, j->json);
 				j->json = NULL;
 				ok = false;
 				end = p;
@@ -1032,8 +1042,7 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 		j->done(h, &r, j->ctx);
 		h->in_callback--;
 	}
-	if (!j->json_scratch)
-		cJSON_Delete(r.json);
+	drop_json(j, r.json);
 	free(error);
 	job_free(j);
 }

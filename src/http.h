@@ -116,6 +116,10 @@ typedef struct lh_http_req {
 					 * its body is checked to be JSON (a garbled 2xx is
 					 * still BADJSON or UNCERTAIN) but not kept, json NULL;
 					 * other answers are parsed as always */
+	struct lh_arena *json_arena;	/* non-NULL: answers are parsed into this arena
+					 * (json_arena.h): r->json is then read-only, lives as
+					 * long as the arena, and done may keep it but must
+					 * neither change nor delete it */
 	lh_http_done_fn done;		/* completion callback (may be NULL) */
 	void *ctx;			/* passed to done */
 	bool json_scratch;		/* done only reads resp->json during the call (never

@@ -261,6 +261,8 @@ typedef struct tinfo {
 
 typedef struct tcache {
 	tinfo *head;
+	lh_arena *answers;	/* the answers' trees (json_arena.h: parsed without a malloc
+				 * per node, read-only), freed with the cache */
 	cJSON *listed;		/* every team's row (lh_team_list), or NULL */
 } tcache;
 
@@ -270,10 +272,10 @@ cache_of(lh_rctx *rc)
 	return lh_rctx_slot(rc, &lh_res_team, sizeof(tcache));
 }
 
+/* Frees an answer kept by the cache (its tree is the cache's arena's). */
 static void
 resp_free(lh_http_resp *r)
 {
-	cJSON_Delete(r->json);
 	free((char *)r->error);
 	memset(r, 0, sizeof *r);
 }
@@ -300,6 +302,8 @@ cache_free(void *p)
 		t = next;
 	}
 	cJSON_Delete(c->listed);
+	if (c->answers != NULL)
+		lh_arena_free(c->answers);
 	free(c);
 }
 
@@ -378,8 +382,11 @@ static void
 info_send(tinfo *t, double delay)
 {
 	lh_http_param q = {"team_id", t->team_id};
+	tcache *c = cache_of(t->rc);
+	if (c->answers == NULL)
+		c->answers = lh_arena_new();
 	lh_http_req req = {.method = "GET", .path = "/team/info", .query = &q, .nquery = 1,
-	    .delay_s = delay, .done = info_done, .ctx = t};
+	    .delay_s = delay, .json_arena = c->answers, .done = info_done, .ctx = t};
 	t->pending = true;
 	lh_http_submit(t->rc->http, &req);
 }
