@@ -10,7 +10,9 @@
 #      team shared by its 20 memberships);
 #   3. the logged requests of each replayed by curl --parallel --parallel-max PAR
 #      against a fresh emulator (the apply's in two waves split at the first
-#      /team/member_add, as its dependency order requires), the raw limit.
+#      /team/member_add, as its dependency order requires), the raw limit; the
+#      emulator's log of the replays is compared with litehcl's (method, path, query,
+#      body of every request) and the result printed.
 # Goal: litehcl within 1.5x of curl.  Prints apply_seconds, curl_apply_seconds,
 # noop_plan_seconds, curl_plan_seconds and the ratios.  PAR (default 10, litehcl's
 # default -parallelism), TEAMS, MEMBERS, USERS change the sizes.  The no-op plan and its
@@ -108,6 +110,19 @@ timed capply2.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" 
 c1=$(now)
 timed cplan.cpu curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K plan.cfg 2>curl.err || { cat curl.err; exit 1; }
 c2=$(now)
+# an honest comparison: the replays sent what litehcl sent (method, path, query and
+# body of every request, as the emulator logged them; the order may differ)
+sleep 0.2
+same_requests() {	# same_requests LOG_A LOG_B: yes or no
+	jq -c '[.method, .path, .query, .body]' "$1" | sort >sr.a
+	jq -c '[.method, .path, .query, .body]' "$2" | sort >sr.b
+	if cmp -s sr.a sr.b; then echo yes; else echo "no ($(diff sr.a sr.b | grep -c '^[<>]') lines differ)"; fi
+}
+napply=$(wc -l <apply.log)
+head -n "$napply" "$EMU_LOG" >capply.log
+tail -n +"$((napply + 1))" "$EMU_LOG" >cplan.log
+same_apply=$(same_requests apply.log capply.log)
+same_plan=$(same_requests plan.log cplan.log)
 # the no-op plan again against this emulator (the replay made the same objects under the
 # same ids; litehcl's state names them), alternating with its replay
 : >reps.txt
@@ -132,6 +147,7 @@ capply_s=$(awk "BEGIN{printf \"%.3f\", $c1 - $c0}")
 cplan_s=$(awk "BEGIN{printf \"%.3f\", $c2 - $c1}")
 echo "teams=$TEAMS memberships=$members users=$USERS parallelism=$PAR"
 echo "apply_requests=$(wc -l <apply.log) noop_plan_requests=$(wc -l <plan.log)"
+echo "curl replays sent the same requests (emulator logs): apply=$same_apply noop_plan=$same_plan"
 echo "apply_seconds=$apply_s curl_apply_seconds=$capply_s ratio=$(awk "BEGIN{printf \"%.2f\", $apply_s / $capply_s}") (goal <= 1.5)"
 echo "noop_plan_seconds=$plan_s curl_plan_seconds=$cplan_s ratio=$(awk "BEGIN{printf \"%.2f\", $plan_s / $cplan_s}") (goal <= 1.5)"
 echo "cpu_seconds (user+sys): apply=$(cpu apply.cpu) curl_apply=$(cat capply1.cpu capply2.cpu | awk '{ if ($1 == "?") q = 1; t += $1 + $2 } END { if (q) print "?"; else printf "%.3f", t }') noop_plan=$(cpu plan.cpu) curl_plan=$(cpu cplan.cpu)"
