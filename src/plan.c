@@ -401,14 +401,25 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 	lh_plan *p = xcalloc(1, sizeof *p);
 	p->mode = mode;
 	p->changes = xcalloc(n, sizeof *p->changes);
-	p->drift = xcalloc(n, sizeof *p->drift);
+	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
+	size_t capdrift = 1;
+	p->drift = xcalloc(capdrift, sizeof *p->drift);
 	for (size_t i = 0; i < n; i++) {
 		const lh_plan_slot *s = &slots[i];
 		if (!s->targeted)
 			p->targeted = true;
 		/* Drift: the state before refresh against the server's view. */
-		if (s->refreshed && s->prior != NULL && !lh_json_equal(s->prior, s->have) &&
+		if (s->refreshed && s->prior != NULL && s->have != s->prior &&
+		    !lh_json_equal(s->prior, s->have) &&
 		    (mode == LH_PLAN_REFRESH_ONLY || relevant_drift(s))) {
+			if (p->ndrift == capdrift) {
+				capdrift *= 2;
+				p->drift = realloc(p->drift, capdrift * sizeof *p->drift);
+				if (p->drift == NULL) {
+					fputs("litehcl: out of memory\n", stderr);
+					abort();
+				}
+			}
 			lh_change *d = &p->drift[p->ndrift++];
 			init_change(d, s, i);
 			d->before = before_of(d, s->prior, share);
@@ -474,7 +485,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 	/* the arrays were sized for every slot */
 	if (p->n < n)
 		p->changes = realloc_or_keep(p->changes, p->n * sizeof *p->changes);
-	if (p->ndrift < n)
+	if (p->ndrift < capdrift)
 		p->drift = realloc_or_keep(p->drift, p->ndrift * sizeof *p->drift);
 	qsort(p->changes, p->n, sizeof *p->changes, change_cmp);
 	qsort(p->drift, p->ndrift, sizeof *p->drift, change_cmp);
