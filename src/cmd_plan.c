@@ -598,6 +598,8 @@ store_refreshed(lh_run *r)
 			continue;
 		}
 		lh_state_inst *si = lh_state_find(r->st, &x->id);
+		if (si != NULL && si->attributes == x->have)
+			continue;	/* unchanged: refresh borrowed the state's own tree */
 		cJSON *deps = si && si->dependencies ? cJSON_Duplicate(si->dependencies, 1) : NULL;
 		cJSON *sens = si && si->sensitive_attributes ?
 		    cJSON_Duplicate(si->sensitive_attributes, 1) : NULL;
