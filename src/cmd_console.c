@@ -207,10 +207,11 @@ lh_cmd_console(int argc, char **argv)
 		if (!lh_cmd_open_backend_state(&so, &st, &d))
 			st = NULL;
 	}
+	/* each diagnostic and a newline, as Terraform's console prints them (its Ui.Error) */
+	lh_diags_sort(&d);
 	for (const lh_diag *g = d.head; g != NULL; g = g->next) {
-		if (!lh_diag_plain())	/* the plain form starts with its blank line */
-			fputc('\n', stderr);
 		lh_diag_print_one(stderr, g, color);
+		fputc('\n', stderr);
 	}
 	if (cfg == NULL || d.errors > 0) {
 		lh_state_close(st);
@@ -274,9 +275,8 @@ lh_cmd_console(int argc, char **argv)
 		fflush(stdout);
 		lh_diags_sort(&ld);
 		for (const lh_diag *g = ld.head; g != NULL; g = g->next) {
-			if (!lh_diag_plain())
-				fputc('\n', stderr);
 			lh_diag_print_one(stderr, g, color);
+			fputc('\n', stderr);
 		}
 		fflush(stderr);
 		bool failed = ld.errors > 0;

@@ -133,15 +133,16 @@ lh_cmd_validate(int argc, char **argv)
 		for (const lh_diag *g = d.head; g != NULL; g = g->next) {
 			if (g->folded)
 				continue;
-			FILE *f = g->sev == LH_DIAG_ERROR ? stderr : stdout;
-			if (!lh_diag_plain())	/* the plain form starts with its blank line */
-				fputc('\n', f);
-			lh_diag_print_one(f, g, color);
+			/* Terraform's View.Diagnostics: boxes one after the other (the plain
+			 * form starts with its blank line) */
+			lh_diag_print_one(g->sev == LH_DIAG_ERROR ? stderr : stdout, g, color);
 		}
 		if (d.errors == 0) {
 			/* Terraform wraps the sentence at 78 columns counting the colour codes */
 			if (warned && color)
 				printf("\033[32m\033[1mSuccess!\033[0m The configuration is valid, but there were some\nvalidation warnings as shown above.\n\033[0m\n");
+			else if (warned && !lh_diag_plain())	/* the coloured text, without codes */
+				printf("Success! The configuration is valid, but there were some\nvalidation warnings as shown above.\n\n");
 			else if (warned)
 				printf("Success! The configuration is valid, but there were some validation warnings\nas shown above.\n\n");
 			else
