@@ -253,7 +253,10 @@ lh_cmd_init(int argc, char **argv)
 		goto out;
 	}
 	if (npos > 0) {
-		fprintf(stderr, "Error: Too many command line arguments\n\ntry 'litehcl init -help'\n");
+		/* Terraform's words: a summary alone */
+		lh_diag g = {.sev = LH_DIAG_ERROR,
+		    .summary = "Too many command line arguments. Did you mean to use -chdir?"};
+		lh_diag_print_one(stderr, &g, false);
 		goto out;
 	}
 	bool color = lh_cli_color(no_color);

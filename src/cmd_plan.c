@@ -1,6 +1,7 @@
 /* cmd_plan.c - `plan`, `apply [PLANFILE]` and `destroy`: options, the run (apply.h),
  * the plan text / -json stream, the confirmation prompt, saved plans, Ctrl-C handling
  * and exit codes (0 ok, 1 error or cancelled, 2 plan -detailed-exitcode with changes). */
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -685,6 +686,62 @@ print_summary(const lh_run *r, int kind, const lh_cmd_out *o)
  * argument is then an error (not a plan file), in refresh's words. */
 static bool as_refresh;
 
+/* What Terraform 1.11 says of a -target or -replace address it cannot parse (HCL's
+ * traversal errors, then addrs' resource checks), or NULL when the text parses as a
+ * traversal of a resource (litehcl's own check then decides). */
+static const char *
+target_problem(const char *s)
+{
+	size_t i = 0, steps = 0, keys = 0;
+	bool key_last = false, data = strncmp(s, "data.", 5) == 0;
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return "Must begin with a variable name.";
+	while (s[i] != '\0') {
+		if (steps == 0 || s[i] == '.') {
+			if (steps > 0)
+				i++;
+			if (!(isalpha((unsigned char)s[i]) || s[i] == '_'))
+				return steps > 0 ? "Dot must be followed by attribute name." :
+				    "Must begin with a variable name.";
+			while (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-')
+				i++;
+			if (key_last)
+				return "Unexpected extra operators after address.";
+			steps++;
+		} else if (s[i] == '[') {
+			i++;
+			if (s[i] == '"') {
+				for (i++; s[i] != '\0' && s[i] != '"'; i++)
+					if (s[i] == '\\' && s[i + 1] != '\0')
+						i++;
+				if (s[i] != '"')
+					return "Index brackets must contain either a literal number or a literal string.";
+				i++;
+			} else if (isdigit((unsigned char)s[i])) {
+				while (isdigit((unsigned char)s[i]))
+					i++;
+			} else {
+				return "Index brackets must contain either a literal number or a literal string.";
+			}
+			if (s[i] != ']')
+				return "Index key must be followed by a closing bracket.";
+			i++;
+			keys++;
+			key_last = true;
+			if (keys > 1)
+				return "Unexpected extra operators after address.";
+		} else {
+			return NULL;	/* something else: litehcl's check words it */
+		}
+	}
+	size_t names = steps - (data ? 1 : 0);
+	if (names < 2)
+		return "Resource specification must include a resource type and name.";
+	if (names > 2 && strncmp(s, "module.", 7) != 0)
+		return "Resource instance key must be given in square brackets.";
+	return NULL;
+}
+
 static int
 run(int kind, int argc, char **argv)
 {
@@ -747,6 +804,29 @@ run(int kind, int argc, char **argv)
 		    "destroy takes no arguments: to apply a saved destroy plan, run \"litehcl "
 		    "apply PLANFILE\"; to work in another directory, use the global -chdir flag.");
 		goto out;
+	}
+	/* addresses checked before anything is read, in Terraform's words */
+	for (int w = 0; w < 2; w++) {
+		const lh_strlist *l = w == 0 ? &targets : &replaces;
+		for (size_t i = 0; i < l->n; i++) {
+			const char *why = target_problem(l->v[i]);
+			if (why == NULL && w == 1 && strncmp(l->v[i], "data.", 5) == 0)
+				why = "Only managed resources can be used with the -replace=... option.";
+			if (why == NULL)
+				continue;
+			char q[520], summary[600];	/* the address quoted as Go's %q */
+			size_t k = 0;
+			for (const char *c = l->v[i]; *c != '\0' && k < sizeof q - 3; c++) {
+				if (*c == '"' || *c == '\\')
+					q[k++] = '\\';
+				q[k++] = *c;
+			}
+			q[k] = '\0';
+			snprintf(summary, sizeof summary, "Invalid %s \"%s\"",
+			    w == 0 ? "target" : "force-replace address", q);
+			lh_cli_usage_error(cmd, summary, why);
+			goto out;
+		}
 	}
 	if (parallelism < 1) {
 		fprintf(stderr, "Error: -parallelism must be at least 1\ntry 'litehcl %s -help'\n", cmd);

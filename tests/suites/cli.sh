@@ -72,6 +72,19 @@ for c in "taint:The taint command expects exactly one argument.\nUsage: litehcl 
 		ok "$cmd without arguments: Terraform's sentence and the help" ||
 		fail "$cmd without arguments: Terraform's sentence and the help" "rc=$rc" "$(head -5 err.txt)"
 done
+# -target / -replace addresses checked first, in Terraform 1.11's words (recorded)
+chk_words "plan -target=foo" '\nError: Invalid target "foo"\n\nResource specification must include a resource type and name.\n\nFor more help on using this command, run:\n  litehcl plan -help\n' \
+	"$LITEHCL" plan -no-color -target=foo
+chk_words "apply -target=a.b.c" '\nError: Invalid target "a.b.c"\n\nResource instance key must be given in square brackets.\n\nFor more help on using this command, run:\n  litehcl apply -help\n' \
+	"$LITEHCL" apply -no-color -target=a.b.c
+chk_words "plan -target=a.b[\"x\"" '\nError: Invalid target "a.b[\\"x\\""\n\nIndex key must be followed by a closing bracket.\n\nFor more help on using this command, run:\n  litehcl plan -help\n' \
+	"$LITEHCL" plan -no-color '-target=a.b["x"'
+chk_words "plan -replace=data.a.b" '\nError: Invalid force-replace address "data.a.b"\n\nOnly managed resources can be used with the -replace=... option.\n\nFor more help on using this command, run:\n  litehcl plan -help\n' \
+	"$LITEHCL" plan -no-color -replace=data.a.b
+chk_words "plan -replace=a." '\nError: Invalid force-replace address "a."\n\nDot must be followed by attribute name.\n\nFor more help on using this command, run:\n  litehcl plan -help\n' \
+	"$LITEHCL" plan -no-color -replace=a.
+chk_words "init with an argument" '\nError: Too many command line arguments. Did you mean to use -chdir?\n\n' \
+	"$LITEHCL" init -no-color x
 expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
 expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
 expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
