@@ -14,6 +14,8 @@
 typedef struct lh_cmd_out {
 	bool json;		/* -json UI stream on stdout */
 	bool color;		/* ANSI colour on stdout */
+	bool ui;		/* a newline after each diagnostic (lh_diag_print_ui): the
+				 * commands Terraform prints through its cli.Ui */
 } lh_cmd_out;
 
 /* Prints every diagnostic: to stderr in Terraform's layout, or as "diagnostic" JSON

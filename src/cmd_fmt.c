@@ -532,7 +532,7 @@ lh_cmd_fmt(int argc, char **argv)
 		}
 	}
 
-	lh_diag_print(stderr, &c.d, lh_cli_color(no_color) && isatty(2));
+	lh_diag_print_ui(stderr, &c.d, lh_cli_color(no_color) && isatty(2));	/* Terraform's cli.Ui */
 	int rc = 0;
 	if (c.d.errors > 0) {
 		rc = 2;

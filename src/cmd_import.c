@@ -184,7 +184,7 @@ lh_cmd_import(int argc, char **argv)
 	lh_state *st = NULL;
 	lh_run r;
 	cJSON *want = NULL;
-	lh_cmd_out o = {.color = false};
+	lh_cmd_out o = {.color = false, .ui = true};
 	lh_diags d;
 	if (!lh_cli_parse("import", opts, argc - 1, argv + 1, &npos, &help))
 		goto out;

@@ -66,7 +66,9 @@ void
 lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d)
 {
 	if (!o->json) {
-		if (d->head != NULL)
+		if (d->head != NULL && o->ui)
+			lh_diag_print_ui(stderr, d, o->color && isatty(2));
+		else if (d->head != NULL)
 			lh_diag_print(stderr, d, o->color && isatty(2));
 		return;
 	}

@@ -618,7 +618,7 @@ run_sub(const sub *s, int argc, char **argv)
 		    "state, then use state pull/push to copy between states.\n", stderr);
 		return 1;
 	}
-	lh_cmd_out o = {.color = lh_cli_color(so.no_color)};
+	lh_cmd_out o = {.color = lh_cli_color(so.no_color), .ui = true};
 	lh_arena *a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);
@@ -710,7 +710,7 @@ taint_cmd(int argc, char **argv, bool taint)
 			    hf);
 		return so.help ? 0 : 1;
 	}
-	lh_cmd_out o = {.color = lh_cli_color(so.no_color)};
+	lh_cmd_out o = {.color = lh_cli_color(so.no_color), .ui = true};
 	lh_arena *a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);
@@ -817,7 +817,7 @@ lh_cmd_force_unlock(int argc, char **argv)
 		    help ? stdout : stderr);
 		return help ? 0 : 1;
 	}
-	lh_cmd_out o = {.color = lh_cli_color(no_color)};
+	lh_cmd_out o = {.color = lh_cli_color(no_color), .ui = true};
 	lh_arena *a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);

@@ -166,7 +166,7 @@ lh_cmd_workspace(int argc, char **argv)
 	lh_arena *a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);
-	lh_cmd_out o = {.color = *G != '\0'};
+	lh_cmd_out o = {.color = *G != '\0', .ui = true};
 	lh_backend *b = NULL;
 	char **names = NULL;
 	size_t n = 0;

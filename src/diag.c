@@ -814,22 +814,40 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 	fputs(color ? (g->sev == LH_DIAG_ERROR ? "\033[31m╵\033[0m\n" : "\033[33m╵\033[0m\n") : "╵\n", f);
 }
 
-void
-lh_diag_print(FILE *f, const lh_diags *d, bool color)
+static void
+print_all(FILE *f, const lh_diags *d, bool color, bool ui)
 {
 	lh_diags_consolidate(d);
 	size_t n;
 	lh_diag **v = sorted(d, &n);
 	if (v == NULL) {	/* out of memory: in the order found */
 		for (const lh_diag *g = d->head; g != NULL; g = g->next)
-			if (!g->folded)
+			if (!g->folded) {
 				lh_diag_print_one(f, g, color);
+				if (ui)
+					fputc('\n', f);
+			}
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!v[i]->folded)
+		if (!v[i]->folded) {
 			lh_diag_print_one(f, v[i], color);
+			if (ui)
+				fputc('\n', f);
+		}
 	free(v);
+}
+
+void
+lh_diag_print(FILE *f, const lh_diags *d, bool color)
+{
+	print_all(f, d, color, false);
+}
+
+void
+lh_diag_print_ui(FILE *f, const lh_diags *d, bool color)
+{
+	print_all(f, d, color, true);
 }
 
 void

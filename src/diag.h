@@ -80,6 +80,10 @@ void lh_diags_sort(lh_diags *d);
  * source lines with the span underlined, detail), in Terraform's order (as
  * lh_diags_sort, without changing the list).  color adds ANSI colour. */
 void lh_diag_print(FILE *f, const lh_diags *d, bool color);
+/* lh_diag_print with a newline after each diagnostic, as Terraform's older commands
+ * (import, state, taint, untaint, force-unlock, workspace, fmt, console) print them:
+ * through its cli.Ui, whose Error adds one. */
+void lh_diag_print_ui(FILE *f, const lh_diags *d, bool color);
 /* Prints one diagnostic (see lh_diag_print), with the sentence about the similar
  * warnings it stands for when it has any.  In plain mode (lh_diag_set_plain) the
  * form is Terraform's -no-color one: a blank line, no border, no underline line, the

@@ -85,6 +85,13 @@ chk_words "plan -replace=a." '\nError: Invalid force-replace address "a."\n\nDot
 	"$LITEHCL" plan -no-color -replace=a.
 chk_words "init with an argument" '\nError: Too many command line arguments. Did you mean to use -chdir?\n\n' \
 	"$LITEHCL" init -no-color x
+# the commands Terraform prints through its cli.Ui end each diagnostic with a newline
+# (recorded: terraform fmt -no-color nope.tf, exit 2)
+"$LITEHCL" fmt -no-color nope.tf >out.txt 2>err.txt
+rc=$?
+printf '\nError: No file or directory at nope.tf\n\n\n' >want.txt
+[ $rc -eq 2 ] && cmp -s err.txt want.txt && ok "fmt: a diagnostic and the newline after it, as Terraform" ||
+	fail "fmt: a diagnostic and the newline after it, as Terraform" "rc=$rc" "$(od -c err.txt | tail -3)"
 expect_rc "plan: -parallelism=0 exits 1" 1 "$LITEHCL" plan -parallelism=0
 expect_rc "state without subcommand exits 1" 1 "$LITEHCL" state
 expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
