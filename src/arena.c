@@ -40,6 +40,8 @@
 struct chunk {
 	struct chunk *next;	/* older chunk */
 	size_t used, size;	/* bytes used / usable in data */
+	size_t dirty;		/* scratch: data[used..dirty) was handed out before a
+				 * release and is cleared when handed out again */
 	size_t mapped;		/* bytes mapped (0: from calloc) */
 	_Alignas(16) unsigned char data[];
 };
@@ -155,8 +157,9 @@ lh_arena_release(lh_arena *a, lh_arena_mark m)
 			a->held -= c->size;
 #ifndef LH_SANITIZED_MALLOC
 		if (a->scratch && c->size == CHUNK_MIN && a->nspare < SPARE_MAX) {
-			/* cleared while it is still in the cache: cheaper than fresh pages */
-			memset(c->data, 0, c->used);
+			/* cleared when it is handed out again (what is) */
+			if (c->used > c->dirty)
+				c->dirty = c->used;
 			c->used = 0;
 			c->next = a->spare;
 			a->spare = c;
@@ -170,7 +173,8 @@ lh_arena_release(lh_arena *a, lh_arena_mark m)
 	}
 	a->head = c;
 	if (c != NULL && c->used > m.used) {
-		memset(c->data + m.used, 0, c->used - m.used);
+		if (c->used > c->dirty)
+			c->dirty = c->used;
 		POISON(c->data + m.used, c->size - m.used);
 		c->used = m.used;
 	}
@@ -213,6 +217,7 @@ lh_arena_alloc(lh_arena *a, size_t n)
 			a->held += c->size;
 			void *p = c->data;
 			UNPOISON(p, n);
+			memset(p, 0, n < c->dirty ? n : c->dirty);
 			c->used = n;
 			a->total += n;
 			return p;
@@ -237,8 +242,11 @@ lh_arena_alloc(lh_arena *a, size_t n)
 			a->held += size;
 	}
 	void *p = c->data + c->used;
-	if (a->scratch)
+	if (a->scratch) {
 		UNPOISON(p, n);
+		if (c->used < c->dirty)
+			memset(p, 0, n < c->dirty - c->used ? n : c->dirty - c->used);
+	}
 	c->used += n;
 	a->total += n;
 	return p;

@@ -35,8 +35,9 @@ size_t lh_arena_used(const lh_arena *a);
  * strings a function builds on the way) of which only the result is kept.  It takes a
  * mark of a scratch arena, evaluates there, copies the result out (lh_val_keep) and
  * releases the mark: everything allocated since is freed (or kept for reuse) at once.
- * Marks nest: releases must come in the reverse order of the marks.  A released
- * region is zero-filled again, so allocations stay zeroed.  In AddressSanitizer
+ * Marks nest: releases must come in the reverse order of the marks.  Memory handed
+ * out again after a release is cleared then (only what is reused), so allocations
+ * stay zeroed.  In AddressSanitizer
  * builds the released memory is freed or poisoned, so a pointer kept into it is
  * caught at its first use. */
 typedef struct lh_arena_mark {
