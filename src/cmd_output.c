@@ -1,6 +1,7 @@
 /* cmd_output.c - `output [-json|-raw] [NAME]`: root outputs from the state, in
  * Terraform's layouts (sensitive values listed as <sensitive>). */
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,19 @@
 #include "value.h"
 #include "render.h"
 #include "state.h"
+
+/* Terraform's warning for a state without outputs (also when one is asked for). */
+static void
+no_outputs(lh_diags *d)
+{
+	lh_diag_add(d, LH_DIAG_WARNING, NULL, 0, 0, "No outputs found",
+	    "The state file either has no outputs defined, or all the defined "
+	    "outputs are empty. Please define an output in your configuration with "
+	    "the `output` keyword and run `litehcl apply -refresh-only` for it to become "
+	    "available. If you are using interpolation, please verify the "
+	    "interpolated value is not empty. You can use the `litehcl console` "
+	    "command to assist.");
+}
 
 int
 lh_cmd_output(int argc, char **argv)
@@ -78,14 +92,8 @@ lh_cmd_output(int argc, char **argv)
 			goto out;
 		}
 		if (outs == NULL || outs->child == NULL) {
-			lh_diag_add(&d, LH_DIAG_WARNING, NULL, 0, 0, "No outputs found",
-			    "The state file either has no outputs defined, or all the defined "
-			    "outputs are empty. Please define an output in your configuration with "
-			    "the `output` keyword and run `litehcl apply -refresh-only` for it to become "
-			    "available. If you are using interpolation, please verify the "
-			    "interpolated value is not empty. You can use the `litehcl console` "
-			    "command to assist.");
-			lh_cmd_print_diags(&o, &d);
+			no_outputs(&d);
+			lh_diag_print(stdout, &d, o.color && isatty(1));	/* a warning: stdout */
 			rc = 0;
 			goto out;
 		}
@@ -95,9 +103,16 @@ lh_cmd_output(int argc, char **argv)
 	}
 	const char *name = argv[1];
 	bool sens = false;
+	if (!json && (outs == NULL || outs->child == NULL)) {	/* Terraform: a warning */
+		no_outputs(&d);
+		lh_diag_print(stdout, &d, o.color && isatty(1));	/* a warning: stdout */
+		rc = 0;
+		goto out;
+	}
 	const cJSON *v = lh_state_output_get(st, name, &sens);
 	if (v == NULL) {
-		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Output not found",
+		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0,
+		    lh_arena_printf(a, "Output \"%s\" not found", name),
 		    "The output variable requested could not be found in the state file. If you "
 		    "recently added this to your configuration, be sure to run `litehcl apply`, "
 		    "since the state won't be updated with new output variables until that "

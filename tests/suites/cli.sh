@@ -98,11 +98,21 @@ expect_rc "state bogus exits 1" 1 "$LITEHCL" state bogus
 expect_rc "show with no state" 0 "$LITEHCL" show
 grep -q '^No state.$' out.txt && ok "show says No state." || fail "show says No state." "$(cat out.txt)"
 expect_rc "output with no outputs exits 0" 0 "$LITEHCL" output
-grep -q 'No outputs found' err.txt && ok "output warns: No outputs found" || fail "output warns: No outputs found"
-grep -q 'litehcl apply -refresh-only' err.txt && ! grep -q 'litehcl refresh`' err.txt &&
+# a warning, on stdout as Terraform's output view prints warnings
+grep -q 'No outputs found' out.txt && ok "output warns: No outputs found" || fail "output warns: No outputs found"
+grep -q 'litehcl apply -refresh-only' out.txt && ! grep -q 'litehcl refresh`' out.txt &&
 	ok "No outputs found suggests apply -refresh-only, not a refresh command" ||
-	fail "No outputs found suggests apply -refresh-only, not a refresh command" "$(cat err.txt)"
-expect_rc "output NAME missing exits 1" 1 "$LITEHCL" output nope
+	fail "No outputs found suggests apply -refresh-only, not a refresh command" "$(cat out.txt)"
+# a name asked of a state without outputs: the same warning and exit 0 (Terraform 1.11)
+expect_rc "output NAME with no outputs exits 0" 0 "$LITEHCL" output nope
+grep -q 'No outputs found' out.txt && [ ! -s err.txt ] && ok "output NAME with no outputs: the warning" ||
+	fail "output NAME with no outputs: the warning" "$(cat out.txt err.txt)"
+# a name the state's outputs do not have: Terraform 1.11's words (recorded), exit 1
+mkdir outnames && (cd outnames && printf '{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"5b1e9c2a-0000-4000-8000-00000000000a","outputs":{"a":{"value":1,"type":"number"}},"resources":[],"check_results":null}\n' >terraform.tfstate &&
+	"$LITEHCL" output -no-color nope >../out.txt 2>../err.txt; echo $? >../rc.txt)
+printf '\nError: Output "nope" not found\n\nThe output variable requested could not be found in the state file. If you\nrecently added this to your configuration, be sure to run `litehcl apply`,\nsince the state won'"'"'t be updated with new output variables until that command\nis run.\n' >want.txt
+[ "$(cat rc.txt)" = 1 ] && cmp -s err.txt want.txt && ok "output NAME not in the state, in Terraform's words" ||
+	fail "output NAME not in the state, in Terraform's words" "$(cat rc.txt)" "$(cat err.txt)"
 expect_rc "state list on no state" 0 "$LITEHCL" state list
 expect_rc "state show missing exits 1" 1 "$LITEHCL" state show litellm_user.x
 expect_rc "state rm bad address exits 1" 1 "$LITEHCL" state rm 'not an address'
