@@ -573,12 +573,19 @@ scope_eval(lh_eval *ev, lh_config *cfg, scope *sc, lh_diags *d, const char *cont
  * lh_val_keep (relative to the outermost mark whose values it may hold) before
  * scratch_end(cfg, *m) frees the rest.  Nests (a local evaluated while another one
  * is); nothing kept for later (caches, records, instances) may point into scratch. */
+/* The scratch arena between evaluations (empty, its spare chunks kept): the next
+ * evaluation takes it, so that 10,000 resource blocks do not map and unmap a chunk
+ * each.  Evaluation happens on the main thread only. */
+static lh_arena *idle_scratch;
+
 static lh_arena *
 scratch_begin(lh_config *cfg, lh_arena_mark *m)
 {
 	struct lh_config_priv *p = cfg->priv;
-	if (p->scratch == NULL)
-		p->scratch = lh_arena_new_scratch();
+	if (p->scratch == NULL) {
+		p->scratch = idle_scratch != NULL ? idle_scratch : lh_arena_new_scratch();
+		idle_scratch = NULL;
+	}
 	p->scratch_depth++;
 	*m = lh_arena_get_mark(p->scratch);
 	return p->scratch;
@@ -590,7 +597,10 @@ scratch_end(lh_config *cfg, lh_arena_mark m)
 	struct lh_config_priv *p = cfg->priv;
 	lh_arena_release(p->scratch, m);
 	if (--p->scratch_depth == 0) {
-		lh_arena_free(p->scratch);
+		if (idle_scratch == NULL && lh_arena_used(p->scratch) == 0)
+			idle_scratch = p->scratch;
+		else
+			lh_arena_free(p->scratch);
 		p->scratch = NULL;
 	}
 }
