@@ -683,11 +683,17 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 			team_info_after(op->rc, op_team_id(op), true, p->lag_delay, on_info, op);
 		} else if (op->kind == LH_OP_CREATE && op->attrs != NULL) {
 			/* created: never lose it; the next refresh reads it and plans what differs */
-			if (op->note == NULL)
+			if (op->note != NULL)
+				;
+			else if (lh_team_absent(r))
 				op->note = lh_xprintf("Team %s was created, but GET /team/info still "
 				    "answered 404 %.1f s later (a lagging read replica?), so its values "
 				    "were not verified; the next plan reads it again.", op->id,
 				    mono_s() - p->lag_since);
+			else	/* the read-back failed or was interrupted: no 404 was seen */
+				op->note = lh_xprintf("Team %s was created, but reading it back failed "
+				    "(%s), so its values were not verified; the next plan reads it "
+				    "again.", op->id, r->error != NULL ? r->error : "no answer");
 			lh_rop_succeed(op);
 		} else if (lh_team_absent(r)) {
 			fail_missing(op);

@@ -596,3 +596,24 @@ rc=$?
 check "duplicate membership blocks: apply fails naming both, one of them recorded" "[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -Eq 'litellm_team_member.m[12] and litellm_team_member.m[12] are the same object' && [ \$(jq '[.resources[] | select(.type == \"litellm_team_member\")] | length' terraform.tfstate) -eq 1 ]"
 "$LITEHCL" state list >out.txt 2>&1
 check "duplicate membership blocks: the state still loads" "[ \$(grep -c litellm_team_member out.txt) -eq 1 ]"
+
+# ---- Ctrl-C while a team is being created: the team is kept in the state and the note
+# says its read-back was not made (it used to say "GET /team/info still answered 404
+# 27238.6 s later" - no 404 was seen, and the time was counted from zero)
+new_dir intreadback
+cat > main.tf <<'EOF2'
+resource "litellm_team" "t" {
+  team_alias = "intreadback"
+}
+EOF2
+admin POST faults '{"path":"/team/new","kind":"latency","ms":3000,"count":0}' >/dev/null
+"$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1 &
+p=$!
+sleep 1
+kill -INT $p
+wait $p
+rc=$?
+admin POST faults/clear '{}' >/dev/null
+check "Ctrl-C during a team's create: exit 1, the team kept, the note says its read-back was interrupted" \
+	"[ $rc -eq 1 ] && [ \"\$(sattr litellm_team.t team_alias)\" = intreadback ] && ! grep -q 'answered 404' out.txt && tr '\n' ' ' <out.txt | grep -q 'was created, but reading it back failed (GET /team/info.*interrupted)'"
+nochange; check "Ctrl-C during a team's create: the next plan has no changes" test $? -eq 0
