@@ -1155,35 +1155,6 @@ lineage_ok(const char *s)
 	return n > 0 && n <= LH_UUID_LEN + 4;
 }
 
-/* The loaded instances' trees copied into an arena of their own, and the document's
- * arena freed: the instance objects with their index_key and schema_version nodes, and
- * the resources' fields, were a sixth of it or more; empty arrays (sensitive_attributes,
- * dependencies) become one shared node.  Every instance of st is from this load. */
-static void
-compact_loaded(lh_state *st)
-{
-	lh_arena *doc = st->tarenas[st->ntarenas - 1];
-	lh_jpack pk = {.a = lh_arena_new()};
-	cJSON *empty = lh_arena_alloc(pk.a, sizeof(cJSON));
-	empty->type = cJSON_Array;
-	for (size_t i = 0; i < st->n; i++) {
-		inst *in = st->v[i];
-		cJSON **t[3] = {&in->pub.attributes, &in->pub.sensitive_attributes,
-		    &in->pub.dependencies};
-		int bit[3] = {IN_ARENA_ATTRS, IN_ARENA_SENS, IN_ARENA_DEPS};
-		for (int k = 0; k < 3; k++) {
-			if (!(in->held & bit[k]) || *t[k] == NULL)
-				continue;
-			if (k > 0 && cJSON_IsArray(*t[k]) && (*t[k])->child == NULL)
-				*t[k] = empty;
-			else
-				*t[k] = lh_json_copy_packed(&pk, *t[k]);
-		}
-	}
-	st->tarenas[st->ntarenas - 1] = pk.a;
-	lh_arena_free(doc);
-}
-
 /* Parses text into st.  Returns NULL on success, else a reason (static or malloc'd in
  * *owned). */
 static const char *
@@ -1296,8 +1267,6 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		}
 	}
 	why = *owned = duplicate_ids(st);
-	if (why == NULL)
-		compact_loaded(st);
 out:
 	return why;	/* doc's nodes go with the arena (instances' trees are in it) */
 }
