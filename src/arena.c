@@ -155,11 +155,13 @@ lh_arena_release(lh_arena *a, lh_arena_mark m)
 		struct chunk *next = c->next;
 		if (a->scratch)
 			a->held -= c->size;
-#ifndef LH_SANITIZED_MALLOC
 		if (a->scratch && c->size == CHUNK_MIN && a->nspare < SPARE_MAX) {
-			/* cleared when it is handed out again (what is) */
+			/* cleared when it is handed out again (what is); poisoned under
+			 * ASan meanwhile, so a pointer kept into it is still caught (a
+			 * fresh chunk per evaluation made 100,000 locals take 20 s there) */
 			if (c->used > c->dirty)
 				c->dirty = c->used;
+			POISON(c->data, c->size);
 			c->used = 0;
 			c->next = a->spare;
 			a->spare = c;
@@ -167,7 +169,6 @@ lh_arena_release(lh_arena *a, lh_arena_mark m)
 			c = next;
 			continue;
 		}
-#endif
 		chunk_free(c);
 		c = next;
 	}
