@@ -236,13 +236,20 @@ lh_cmd_import(int argc, char **argv)
 		bool gone = false;
 		attrs = lh_refresh_read_one(&r, rt, argv[1], id, true, &gone);
 		if (attrs == NULL) {
-			if (gone)
+			if (gone) {
+				/* the type's import forms, without the address-less part: a
+				 * membership imported by a bare team id says it needs TEAM:USER */
+				const char *f = rt->import_forms != NULL ? rt->import_forms : "";
+				const char *end = strstr(f, " (without ADDR");
+				int flen = (int)(end != NULL ? (size_t)(end - f) : strlen(f));
 				lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0,
 				    "Cannot import non-existent remote object",
 				    "While attempting to import an existing object to %s, no %s "
 				    "was found with the given id (\"%s\"). Only pre-existing objects "
-				    "can be imported; check that the id is correct.", argv[1],
-				    rt->type_name, id);
+				    "can be imported; check that the id is correct.%s%s%s%.*s.",
+				    argv[1], rt->type_name, id, flen > 0 ? " The import ID of a " : "",
+				    flen > 0 ? rt->type_name : "", flen > 0 ? " is " : "", flen, f);
+			}
 			goto fail;
 		}
 	} else {

@@ -617,3 +617,16 @@ admin POST faults/clear '{}' >/dev/null
 check "Ctrl-C during a team's create: exit 1, the team kept, the note says its read-back was interrupted" \
 	"[ $rc -eq 1 ] && [ \"\$(sattr litellm_team.t team_alias)\" = intreadback ] && ! grep -q 'answered 404' out.txt && tr '\n' ' ' <out.txt | grep -q 'was created, but reading it back failed (GET /team/info.*interrupted)'"
 nochange; check "Ctrl-C during a team's create: the next plan has no changes" test $? -eq 0
+
+# ---- import of a membership by a bare team id: the error says the ID is TEAM:USER
+new_dir importform
+seed_tf
+run apply -auto-approve
+TEAM=$(sattr litellm_team.backend team_id)
+"$LITEHCL" state rm litellm_team_member.dev_membership >/dev/null 2>&1
+run import -no-color litellm_team_member.dev_membership "$TEAM"
+rc=$?
+check "import of a membership by a team id alone: exit 1, the error names the TEAM:USER form" \
+	"[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -q 'The import ID of a litellm_team_member is TEAM:USER - TEAM a team id or unique alias, USER a user id or email\.'"
+run import -no-color litellm_team_member.dev_membership "$TEAM:backend-dev@company.com"
+check "import of a membership by TEAM:EMAIL then works" test $? -eq 0
