@@ -49,6 +49,9 @@ grep -q 'Apply complete! Resources: 4 added' out.txt && ok "try-it: quickstart a
 grep -q 'No changes' out.txt && ok "try-it: second plan has no changes" || fail "try-it: second plan has no changes"
 grep -q 'Destroy complete! Resources: 4 destroyed' out.txt && ok "try-it: quickstart destroyed" ||
 	fail "try-it: quickstart destroyed" "$(grep -n Destroy out.txt)"
+grep -q 'Apply complete! Resources: 14 added' out.txt && grep -q 'resource "litellm_team_member" "dev_membership"' out.txt &&
+	grep -q 'Destroy complete! Resources: 14 destroyed' out.txt && ok "try-it: teams applied, a membership shown, destroyed" ||
+	fail "try-it: teams applied, a membership shown, destroyed" "$(grep -n -e Apply -e Destroy out.txt)"
 # the emulator is gone when the block ends
 if python3 -c "import socket,sys; s=socket.socket(); sys.exit(0 if s.connect_ex(('127.0.0.1', $port)) != 0 else 1)"; then
 	ok "try-it: the emulator is stopped at the end"
