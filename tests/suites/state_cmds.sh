@@ -179,3 +179,27 @@ rc=$?
 [ $rc -eq 0 ] && [ "$(jq -r '.resources[0].instances[0].attributes.user_alias' terraform.tfstate)" = changed-outside ] &&
 	grep -q 'Apply complete!' o.txt && ok "refresh records drift in the state" || fail "refresh records drift in the state" "rc=$rc" "$(cat o.txt e.txt | tail)"
 "$LITEHCL" refresh -help | head -1 | grep -q 'Usage: litehcl \[global options\] refresh' && ok "refresh -help" || fail "refresh -help"
+
+# ---- the backup "state -help" promises: state rm keeps the previous state in
+# terraform.tfstate.backup (the help used to promise a timestamped backup, which
+# litehcl never wrote)
+d="$WORK/rmbackup"
+mkdir -p "$d" && cd "$d" || exit 1
+cat > main.tf <<'EOF2'
+resource "litellm_user" "b" {
+  user_email = "rm-backup@example.com"
+}
+EOF2
+"$LITEHCL" apply -auto-approve >/dev/null 2>err.txt || fail "rmbackup: setup apply" "$(cat err.txt)"
+rm -f terraform.tfstate.backup
+"$LITEHCL" state rm litellm_user.b >out.txt 2>&1
+if [ "$(jq '.resources | length' terraform.tfstate.backup 2>/dev/null)" = 1 ] &&
+	[ "$(jq '.resources | length' terraform.tfstate)" = 0 ] &&
+	"$LITEHCL" state -help 2>&1 | grep -q 'as a backup (terraform.tfstate.backup)' &&
+	! "$LITEHCL" state -help 2>&1 | grep -q timestamped; then
+	ok "state rm keeps the previous state in terraform.tfstate.backup, as state -help says"
+else
+	fail "state rm keeps the previous state in terraform.tfstate.backup, as state -help says" "$(cat out.txt; ls)"
+fi
+"$LITEHCL" import litellm_user.b "$(jq -r '.resources[0].instances[0].attributes.id' terraform.tfstate.backup)" >/dev/null 2>&1 &&
+	"$LITEHCL" destroy -auto-approve >/dev/null 2>&1 || fail "rmbackup: clean-up"
