@@ -544,6 +544,20 @@ summary(lh_rop *op)
 	return lh_xprintf("Error %s %s", lh_rop_verb(op), op->addr);
 }
 
+/* A membership's team that LiteLLM does not have: for a create, often an alias written
+ * as team_id; otherwise the team was deleted outside litehcl. */
+static char *
+team_missing(const lh_rop *op, const char *team_id)
+{
+	if (op->kind != LH_OP_CREATE)
+		return lh_xprintf("team \"%s\" does not exist in LiteLLM (it was deleted outside "
+		    "litehcl). Run plan again.", team_id);
+	return lh_xprintf("team \"%s\" does not exist in LiteLLM. team_id takes a team's id, "
+	    "not its alias: refer to a litellm_team resource (litellm_team.NAME.team_id), or "
+	    "read a team litehcl does not manage with a data \"litellm_team\" block "
+	    "(data.litellm_team.NAME.team_id).", team_id);
+}
+
 static void
 fail_msg(lh_rop *op, char *detail)
 {
@@ -779,7 +793,7 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 				op->gone = true;
 				msucceed(op);
 			} else {
-				fail_msg(op, lh_xprintf("Team %s does not exist in LiteLLM.", p->team_id));
+				fail_msg(op, team_missing(op, p->team_id));
 			}
 		} else {
 			mhttp_fail(op, r);
@@ -1154,7 +1168,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			    "\"user\", or a licensed LiteLLM." : "");
 			read_team(op, ST_ADD_CHECK, true);
 		} else if (lh_team_absent(r)) {
-			fail_msg(op, lh_xprintf("Team %s does not exist in LiteLLM.", p->team_id));
+			fail_msg(op, team_missing(op, p->team_id));
 		} else {
 			admin_hint(op, r);
 		}

@@ -630,3 +630,22 @@ check "import of a membership by a team id alone: exit 1, the error names the TE
 	"[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -q 'The import ID of a litellm_team_member is TEAM:USER - TEAM a team id or unique alias, USER a user id or email\.'"
 run import -no-color litellm_team_member.dev_membership "$TEAM:backend-dev@company.com"
 check "import of a membership by TEAM:EMAIL then works" test $? -eq 0
+
+# ---- a membership whose team_id is a team's alias (a common slip): the error says
+# team_id takes an id and how to refer to one
+new_dir aliasasid
+cat > main.tf <<'EOF2'
+resource "litellm_user" "u" {
+  user_email = "aliasasid@example.com"
+}
+resource "litellm_team_member" "m" {
+  team_id = "no-such-team-alias"
+  user_id = litellm_user.u.user_id
+  role    = "user"
+}
+EOF2
+run apply -auto-approve -no-color
+rc=$?
+check "membership of a team_id LiteLLM does not have: exit 1, the error says team_id takes an id, not an alias" \
+	"[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -q 'team \"no-such-team-alias\" does not exist in LiteLLM. team_id takes a team.s id, not its alias: refer to a litellm_team resource'"
+run destroy -auto-approve
