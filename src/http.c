@@ -627,8 +627,9 @@ start(lh_http *h, job *j)
 				lh_buf_puts(&j->resp, rb);
 		} else {
 			j->cc = r == LH_HTTP_FAKE_REFUSED ? CURLE_COULDNT_CONNECT :
+			    r == LH_HTTP_FAKE_UNRESOLVED ? CURLE_COULDNT_RESOLVE_HOST :
 			    r == LH_HTTP_FAKE_TIMEOUT ? CURLE_OPERATION_TIMEDOUT : CURLE_RECV_ERROR;
-			j->connected = r != LH_HTTP_FAKE_REFUSED;
+			j->connected = r != LH_HTTP_FAKE_REFUSED && r != LH_HTTP_FAKE_UNRESOLVED;
 		}
 		free(rb);
 		j->next = h->donelist;
@@ -1061,6 +1062,10 @@ lh_http_on_retry(lh_http_retry_fn fn, void *ctx)
  * up takes well under a second, so a few quick tries are enough (a remote host that
  * refuses may be restarting behind a load balancer, and gets the full retries). */
 #define LOOPBACK_REFUSED_ATTEMPTS 3
+/* A host name that does not resolve is nearly always a typo in api_base, which more
+ * waiting does not fix (the full retries took about a minute); a resolver's passing
+ * hiccup is covered by a few quick tries. */
+#define UNRESOLVED_ATTEMPTS 3
 
 static bool
 is_loopback(const char *host)
@@ -1184,6 +1189,8 @@ decide:;
 	if (j->cc == CURLE_COULDNT_CONNECT && (j->oserr == ECONNREFUSED || j->oserr == 0) &&
 	    is_loopback(h->host) && max_attempts > LOOPBACK_REFUSED_ATTEMPTS)
 		max_attempts = LOOPBACK_REFUSED_ATTEMPTS;
+	if (j->cc == CURLE_COULDNT_RESOLVE_HOST && max_attempts > UNRESOLVED_ATTEMPTS)
+		max_attempts = UNRESOLVED_ATTEMPTS;
 	if (retryable && j->attempts < max_attempts && !h->stop) {
 		double delay = h->backoff_s * pow(2, j->attempts - 1);
 		if (delay > BACKOFF_CAP_S)

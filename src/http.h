@@ -58,9 +58,10 @@ const char *lh_http_result_name(lh_http_result r);
  * with its percent-encoded query ("/user/info?user_id=bob"), body the request body or
  * NULL.  Return 0 and set *status and *resp_body (malloc'd, the client frees it; may be
  * NULL for an empty body) and optionally *retry_after (seconds, -1 none); or return a
- * CURLcode-like transport failure: LH_HTTP_FAKE_REFUSED, LH_HTTP_FAKE_TIMEOUT or
- * LH_HTTP_FAKE_RESET. */
-enum { LH_HTTP_FAKE_REFUSED = 1, LH_HTTP_FAKE_TIMEOUT, LH_HTTP_FAKE_RESET };
+ * CURLcode-like transport failure: LH_HTTP_FAKE_REFUSED, LH_HTTP_FAKE_TIMEOUT,
+ * LH_HTTP_FAKE_RESET or LH_HTTP_FAKE_UNRESOLVED (the host name does not resolve). */
+enum { LH_HTTP_FAKE_REFUSED = 1, LH_HTTP_FAKE_TIMEOUT, LH_HTTP_FAKE_RESET,
+	LH_HTTP_FAKE_UNRESOLVED };
 typedef int (*lh_http_fake_fn)(void *ctx, const char *method, const char *url_path,
     const char *body, int *status, char **resp_body, int *retry_after);
 

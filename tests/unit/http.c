@@ -771,6 +771,8 @@ fake(void *ctx, const char *method, const char *url_path, const char *body, int 
 		return LH_HTTP_FAKE_REFUSED;
 	if (strncmp(url_path, "/reset", 6) == 0)
 		return LH_HTTP_FAKE_RESET;
+	if (strncmp(url_path, "/unresolved", 11) == 0)
+		return LH_HTTP_FAKE_UNRESOLVED;
 	if (strncmp(url_path, "/user/info?user_id=a%40b", 24) == 0) {
 		*status = 200;
 		*resp = strdup("{\"user_id\":\"a@b\",\"user_info\":{\"user_id\":\"a@b\"}}");
@@ -818,6 +820,17 @@ test_fake(void)
 	do_req(h, "POST", "/refused", "{}", true, &r);
 	check("fake refused: retried to the bound", r.result == LH_HTTP_TRANSPORT && fake_calls == 3 &&
 	    strstr(r.error, "cannot connect to litellm.example:443"), "%s calls=%d", r.error, fake_calls);
+	lh_http_resp_clear(&r);
+	lh_http_free(h);
+	/* a host name that does not resolve (a typo in api_base) gets three quick tries,
+	 * not the whole retry budget (the default retries took about a minute) */
+	o.max_retries = 11;
+	h = lh_http_new(&o, &err);
+	fake_calls = 0;
+	do_req(h, "GET", "/unresolved", NULL, false, &r);
+	check("fake unresolved host: three tries, not the whole budget", r.result == LH_HTTP_TRANSPORT &&
+	    fake_calls == 3 && strstr(r.error, "cannot resolve host name litellm.example"),
+	    "%s calls=%d", r.error, fake_calls);
 	lh_http_resp_clear(&r);
 	fake_calls = 0;
 	do_req(h, "POST", "/reset", "{}", true, &r);
