@@ -78,6 +78,8 @@ lh_cmd_print_diags(const lh_cmd_out *o, const lh_diags *d)
 		cJSON_AddStringToObject(dg, "severity", err ? "error" : "warning");
 		cJSON_AddStringToObject(dg, "summary", g->summary ? g->summary : "");
 		cJSON_AddStringToObject(dg, "detail", g->detail ? g->detail : "");
+		if (g->address != NULL)
+			cJSON_AddStringToObject(dg, "address", g->address);
 		if (g->src != NULL)
 			diag_range_json(dg, g);
 		cJSON_AddItemToObject(x, "diagnostic", dg);

@@ -41,6 +41,7 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 	g->detail = NULL;
 	g->context = NULL;
 	g->cstart = g->cend = 0;
+	g->address = NULL;
 	g->keep_apart = false;
 	g->folded = false;
 	g->similar = 0;
@@ -730,6 +731,8 @@ print_plain(FILE *f, const lh_diag *g)
 	put_clean(f, g->summary, strlen(g->summary));
 	fputs("\n\n", f);
 	if (g->src != NULL) {
+		if (g->address != NULL)
+			fprintf(f, "  with %s,\n", g->address);
 		print_snippet(f, g, false, "");
 		fputc('\n', f);
 	}
@@ -765,6 +768,8 @@ lh_diag_print_one(FILE *f, const lh_diag *g, bool color)
 		    g->summary);
 	if (g->src != NULL) {
 		fprintf(f, "%s\n", bare);
+		if (g->address != NULL)
+			fprintf(f, "%s  with %s,\n", bar, g->address);
 		print_snippet(f, g, color, bar);
 	}
 	char *owned;

@@ -23,6 +23,10 @@ typedef struct lh_diag {
 				 * lh_source_blocks), else the map decides, as Terraform's */
 	uint32_t cstart, cend;	/* Terraform's context range: the snippet shows every line
 				 * of it and of the subject (cend 0: the subject alone) */
+	const char *address;	/* the resource instance it is about, `litellm_user.u["x"]`,
+				 * or NULL: printed "with ADDR," before the snippet and as
+				 * -json's "address" (Terraform's InConfigBody; set with
+				 * the resource block's "{" as subject) */
 	bool keep_apart;	/* never folded into a similar warning (check block results) */
 	bool folded;		/* set by lh_diags_consolidate: stands in an earlier warning */
 	int similar;		/* set by lh_diags_consolidate: how many it stands for */

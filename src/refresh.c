@@ -284,13 +284,40 @@ lh_run_error(lh_run *r, const char *addr, const char *summary, const char *detai
 	e->addrs[e->n++] = lh_arena_strdup(r->a, addr ? addr : "");
 }
 
+/* Places g about instance addr as Terraform's InConfigBody places a provider's error:
+ * "with ADDR" and the subject its resource block's "{" (the body's MissingItemRange,
+ * widened to one byte as Terraform's views widen an empty range).  An instance whose
+ * block is no longer in the configuration (a destroy of a removed block, a refresh of
+ * an orphan) gets neither, as Terraform gives it none. */
+static void
+in_config_block(lh_run *r, lh_diag *g, const char *addr)
+{
+	lh_addr id;
+	const char *err;
+	if (r->cfg == NULL || addr == NULL || addr[0] == '\0' ||
+	    !lh_addr_parse_any(r->a, addr, &id, &err))
+		return;
+	const lh_resource *res = id.data ? lh_config_data(r->cfg, id.type, id.name) :
+	    lh_config_resource(r->cfg, id.type, id.name);
+	if (res == NULL || res->block == NULL || res->block->src == NULL)
+		return;
+	const lh_node *b = res->block;
+	g->src = b->src;
+	g->start = b->u.block.open;
+	g->end = g->start + 1;
+	g->context = res->context;
+	g->address = lh_arena_strdup(r->d->a, addr);
+}
+
 void
 lh_run_flush_errors(lh_run *r)
 {
 	for (size_t i = 0; i < r->nerrs; i++) {
 		struct lh_run_err *e = &r->errs[i];
 		if (e->n == 1) {
-			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, e->summary, "%s", e->detail);
+			lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, e->summary, "%s",
+			    e->detail);
+			in_config_block(r, g, e->addrs[0]);
 		} else {
 			char *list = NULL;
 			size_t len = 0;

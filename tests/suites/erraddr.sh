@@ -1,0 +1,109 @@
+#!/bin/sh
+# erraddr.sh - an error the LiteLLM API gives during apply, refresh or plan carries
+# Terraform's location as Terraform 1.11 prints a provider's error (tfdiags'
+# InConfigBody): "with ADDR," (the instance, for_each key included) and "on FILE line N,
+# in resource ..." with the block's header line, the subject its "{"; -json's diagnostic
+# gets "address", "range" and "snippet"; an object whose block was removed from the
+# configuration gets neither (Terraform has no configuration to place it in).  The
+# faults are armed in the emulator (a 400 the client does not retry).
+. "$TOP/tests/lib.sh"
+
+KEY="sk-erraddr-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+emu_start --master-key "$KEY" --fault 'path=/user/new,kind=400'
+trap 'emu_stop' EXIT
+export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" LITEHCL_HTTP_BACKOFF=0.01
+
+cd "$WORK" || exit 1
+run() { "$LITEHCL" "$@" >out.txt 2>&1; }
+arm() { curl -s -X POST -H "Authorization: Bearer $KEY" -d "$1" "$EMU_URL/__emu/faults" >/dev/null; }
+check() {	# check NAME 'SHELL TEXT': ok when it succeeds
+	if eval "$2" >/dev/null 2>&1; then ok "$1"; else fail "$1" "$(tail -25 out.txt 2>/dev/null)"; fi
+}
+# expect NAME: out.txt's diagnostic block (from its "╷" to its "╵") is exp.txt
+expect() {
+	sed -n '/^╷/,/^╵/p' out.txt >got.txt
+	same "$1" exp.txt got.txt
+}
+
+cat > main.tf <<'EOF'
+resource "litellm_team" "t" { team_alias = "erraddr-team" }
+
+resource "litellm_user" "u" {
+  for_each   = toset(["x"])
+  user_email = "${each.key}@erraddr.test"
+}
+EOF
+
+# create: the fault given at startup (--fault) answers the user's POST /user/new
+run apply -auto-approve; rc=$?
+cat > exp.txt <<'EOF'
+╷
+│ Error: Error creating litellm_user.u["x"]
+│ 
+│   with litellm_user.u["x"],
+│   on main.tf line 3, in resource "litellm_user" "u":
+│    3: resource "litellm_user" "u" {
+│ 
+│ POST /user/new: 400 Bad Request
+╵
+EOF
+check "create failed: exit 1" "[ $rc -eq 1 ]"
+expect "create: with the for_each instance, on the block's header line"
+check "the key is not printed" "! grep -q '$KEY' out.txt"
+
+run apply -auto-approve; rc=$?
+check "the next apply converges" "[ $rc -eq 0 ]"
+
+# update, plain (-no-color: Terraform's form without the rule)
+sed -i 's/erraddr-team"/erraddr-team2"/' main.tf
+arm '{"path":"/team/update","kind":"400","count":1}'
+run apply -auto-approve -no-color; rc=$?
+printf '\nError: Error updating litellm_team.t\n\n  with litellm_team.t,\n  on main.tf line 1, in resource "litellm_team" "t":\n   1: resource "litellm_team" "t" { team_alias = "erraddr-team2" }\n\nPOST /team/update: 400 Bad Request\n' >exp.txt
+tail -n 8 out.txt >got.txt
+same "update, -no-color: the with and on lines" exp.txt got.txt
+
+# -json: address, range (the "{", one byte as Terraform widens an empty range), snippet
+arm '{"path":"/team/update","kind":"400","count":1}'
+run apply -auto-approve -json; rc=$?
+grep '"type":"diagnostic"' out.txt | jq -c .diagnostic >got.txt
+cat > exp.txt <<'EOF'
+{"severity":"error","summary":"Error updating litellm_team.t","detail":"POST /team/update: 400 Bad Request","address":"litellm_team.t","range":{"filename":"main.tf","start":{"line":1,"column":29,"byte":28},"end":{"line":1,"column":30,"byte":29}},"snippet":{"context":"resource \"litellm_team\" \"t\"","code":"resource \"litellm_team\" \"t\" { team_alias = \"erraddr-team2\" }","start_line":1,"highlight_start_offset":28,"highlight_end_offset":29,"values":[]}}
+EOF
+same "-json: address, range and snippet as Terraform's" exp.txt got.txt
+run apply -auto-approve; rc=$?
+check "the update converges" "[ $rc -eq 0 ]"
+
+# refresh (plan): the read's error
+arm '{"path":"/user/info","kind":"400","count":1}'
+arm '{"path":"/user/list","kind":"400","count":1}'
+run plan; rc=$?
+cat > exp.txt <<'EOF'
+╷
+│ Error: Error reading litellm_user.u["x"]
+│ 
+│   with litellm_user.u["x"],
+│   on main.tf line 3, in resource "litellm_user" "u":
+│    3: resource "litellm_user" "u" {
+│ 
+EOF
+sed -n '/^╷/,$p' out.txt | head -n 7 >got.txt
+check "plan: the read failed, exit 1" "[ $rc -eq 1 ]"
+same "refresh: with and on lines" exp.txt got.txt
+curl -s -X POST -H "Authorization: Bearer $KEY" -d '{}' "$EMU_URL/__emu/faults/clear" >/dev/null
+
+# delete of a removed block: no configuration, so neither "with" nor "on"
+sed -i '1d' main.tf
+arm '{"path":"/team/delete","kind":"400","count":1}'
+run apply -auto-approve; rc=$?
+cat > exp.txt <<'EOF'
+╷
+│ Error: Error deleting litellm_team.t
+│ 
+│ POST /team/delete: 400 Bad Request
+╵
+EOF
+check "delete failed: exit 1" "[ $rc -eq 1 ]"
+sed -n '/^│ Error: Error deleting/,/^╵/p' out.txt | sed '1i╷' >got.txt
+same "delete of a removed block: no location" exp.txt got.txt
+run apply -auto-approve; rc=$?
+check "the delete converges" "[ $rc -eq 0 ]"
