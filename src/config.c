@@ -124,6 +124,9 @@ typedef struct scope {
 	lh_value *each_key, *each_value;
 	bool tfvars;			/* no references allowed */
 	lh_value *self;			/* postconditions: the object, or NULL */
+	/* the values the last references to resources gave (res_attrs) */
+	struct { const lh_value *v; const lh_resource *r; } refs[8];
+	unsigned nrefs;
 } scope;
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -379,6 +382,10 @@ lh_config_local_expr(const lh_config *cfg, const char *name)
 	return i < 0 ? NULL : ((const struct lh_config_priv *)cfg->priv)->locals[i].attr->u.attr.expr;
 }
 
+static const char *const *schema_names_sorted(lh_arena *a, const lh_schema *s);
+static int cmp_str(const void *x, const void *y);
+static lh_value *scope_ref(scope *sc, lh_resource *r, lh_value *v);
+
 static lh_value *
 lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 {
@@ -497,9 +504,13 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		if (lh_val_is_unknown(sc->self) && sc->res != NULL && lh_schema_attr(sc->res->schema, attr) != NULL)
 			return lh_val_unknown(a, &lh_type_dynamic);
 		lh_value *v = lh_val_get(sc->self, attr);
-		if (v == NULL)
+		if (v == NULL) {
+			const char *sug = sc->res != NULL ?
+			    lh_eval_suggest(attr, schema_names_sorted(a, sc->res->schema)) : NULL;
 			derr(ev->d, src, s, e, ev->context, "Unsupported attribute",
-			    "This object has no argument, nested block, or exported attribute named \"%s\".", attr);
+			    "This object has no argument, nested block, or exported attribute named \"%s\".%s%s%s",
+			    attr, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+		}
 		return v;
 	}
 	if (strcmp(name, "self") == 0) {
@@ -530,7 +541,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 			    "Configuration for %s may not refer to itself.", r->addr);
 			return NULL;
 		}
-		return resource_value(cfg, r);
+		return scope_ref(sc, r, resource_value(cfg, r));
 	}
 	if (strcmp(name, "module") == 0) {
 		derr(ev->d, src, s, e, ev->context, "Reference to undeclared module",
@@ -554,7 +565,56 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    "Configuration for %s may not refer to itself.", r->addr);
 		return NULL;
 	}
-	return resource_value(cfg, r);
+	return scope_ref(sc, r, resource_value(cfg, r));
+}
+
+/* The names of a resource's attributes, sorted as Terraform offers them for "Did you
+ * mean" (lives in a). */
+static const char *const *
+schema_names_sorted(lh_arena *a, const lh_schema *s)
+{
+	const char **names = lh_arena_alloc(a, (s->n + 1) * sizeof *names);
+	for (size_t i = 0; i < s->n; i++)
+		names[i] = s->attrs[i].name;
+	names[s->n] = NULL;
+	qsort(names, s->n, sizeof *names, cmp_str);
+	return names;
+}
+
+/* lh_eval's res_attrs: obj is what a recent reference to a resource gave, or one of
+ * its instances (count, for_each). */
+static const char *const *
+res_attrs(lh_eval *ev, const lh_value *obj)
+{
+	const scope *sc = ev->ctx;
+	unsigned n = sc->nrefs < 8 ? sc->nrefs : 8;
+	for (unsigned i = 0; i < n; i++) {
+		const lh_value *v = sc->refs[i].v;
+		bool hit = v == obj;
+		if (!hit && (v->type->kind == LH_TY_TUPLE || v->type->kind == LH_TY_LIST) &&
+		    !lh_val_is_unknown(v) && !lh_val_is_null(v))
+			for (size_t k = 0; k < v->u.seq.n && !hit; k++)
+				hit = v->u.seq.items[k] == obj;
+		if (!hit && (v->type->kind == LH_TY_OBJECT || v->type->kind == LH_TY_MAP) &&
+		    !lh_val_is_unknown(v) && !lh_val_is_null(v) && sc->refs[i].r->mode != LH_EXPAND_ONE)
+			for (size_t k = 0; k < v->u.map.n && !hit; k++)
+				hit = v->u.map.vals[k] == obj;
+		if (hit)
+			return schema_names_sorted(ev->a, sc->refs[i].r->schema);
+	}
+	return NULL;
+}
+
+/* Records that a reference to r gave v (see res_attrs). */
+static lh_value *
+scope_ref(scope *sc, lh_resource *r, lh_value *v)
+{
+	if (v != NULL) {
+		sc->refs[sc->nrefs % 8].v = v;
+		sc->refs[sc->nrefs % 8].r = r;
+		sc->nrefs++;
+	}
+	return v;
 }
 
 static void
@@ -562,6 +622,7 @@ scope_eval(lh_eval *ev, lh_config *cfg, scope *sc, lh_diags *d, const char *cont
 {
 	lh_eval_init(ev, cfg->a, d, cfg->dir);
 	ev->lookup = lookup;
+	ev->res_attrs = res_attrs;
 	ev->ctx = sc;
 	ev->context = context;
 	sc->cfg = cfg;

@@ -333,9 +333,40 @@ eval_cond(lh_eval *ev, const lh_node *e)
 
 /* ---- attribute and index access --------------------------------------------- */
 
+/* obj names a resource or one of its instances as a static traversal (TYPE.NAME,
+ * data.TYPE.NAME, either with a literal [key]): what Terraform checks against the
+ * resource's schema before evaluating. */
+static bool
+is_resource_traversal(const lh_node *obj)
+{
+	if (obj->kind == LH_AST_INDEX) {
+		const lh_node *k = obj->u.index.key;
+		bool lit = k->kind == LH_AST_NUMBER || (k->kind == LH_AST_TEMPLATE &&
+		    k->u.tmpl.quoted && (k->u.tmpl.n == 0 ||
+		    (k->u.tmpl.n == 1 && k->u.tmpl.parts[0]->kind == LH_AST_TLIT)));
+		if (!lit)
+			return false;
+		obj = obj->u.index.obj;
+	}
+	if (obj->kind != LH_AST_GETATTR)
+		return false;
+	const lh_node *r = obj->u.getattr.obj;
+	if (r->kind == LH_AST_GETATTR && r->u.getattr.obj->kind == LH_AST_VAR)
+		return strcmp(r->u.getattr.obj->u.var.name, "data") == 0;
+	if (r->kind != LH_AST_VAR)
+		return false;
+	static const char *const other[] = {"var", "local", "each", "count", "path",
+		"terraform", "self", "module", "data"};
+	for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+		if (strcmp(r->u.var.name, other[i]) == 0)
+			return false;
+	return true;
+}
+
+/* ref: the step is applied to a reference to a resource (is_resource_traversal). */
 static lh_value *
-get_attr(lh_eval *ev, lh_value *v, const char *name, const lh_source *src, uint32_t s,
-    uint32_t e)
+get_attr(lh_eval *ev, lh_value *v, const char *name, bool ref, const lh_source *src,
+    uint32_t s, uint32_t e)
 {
 	bool sens = lh_val_is_sensitive(v);
 	const lh_type *t = v->type;
@@ -355,6 +386,17 @@ get_attr(lh_eval *ev, lh_value *v, const char *name, const lh_source *src, uint3
 				lh_value *r = lh_val_get(v, name);
 				return r ? mark(ev, r, sens) : lh_val_null(ev->a, t->types[i]);
 			}
+		{
+			const char *const *names = ref && ev->res_attrs ? ev->res_attrs(ev, v) : NULL;
+			if (names != NULL) {
+				/* Terraform checks a reference to a resource against its schema */
+				const char *sug = lh_eval_suggest(name, names);
+				err_at(ev, src, s, e, "Unsupported attribute",
+				    "This object has no argument, nested block, or exported attribute named \"%s\".%s%s%s",
+				    name, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+				return NULL;
+			}
+		}
 		err_at(ev, src, s, e, "Unsupported attribute",
 		    "This object does not have an attribute named \"%s\".", name);
 		return NULL;
@@ -487,7 +529,8 @@ apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
 	uint32_t s, e;
 	step_range(step, &s, &e);
 	if (step->kind == LH_AST_GETATTR)
-		return get_attr(ev, v, step->u.getattr.name, step->src, s, e);
+		return get_attr(ev, v, step->u.getattr.name,
+		    is_resource_traversal(step->u.getattr.obj), step->src, s, e);
 	lh_value *k = eval(ev, step->u.index.key);
 	if (k == NULL)
 		return NULL;
