@@ -140,6 +140,10 @@ lh_rec *lh_run_rec(lh_run *r, const lh_addr *id, bool create);
  * the objects named by import blocks.  False after error diagnostics (nothing
  * written). */
 bool lh_refresh(lh_run *r);
+/* The form of rt's import ID ("TEAM:USER - TEAM a team id ...", without the part about
+ * `litehcl import` without ADDR), for "Cannot import non-existent remote object": sets
+ * *form and returns its length, 0 when rt documents none. */
+int lh_import_id_form(const lh_rtype *rt, const char **form);
 /* Reads one object of type rt by id (import; lookup: id is an import id the type
  * resolves - an alias, TEAM:USER ...).  Returns its attributes (caller frees) or NULL:
  * *gone tells "no such object" from an error (diagnostic added). */

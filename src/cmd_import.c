@@ -239,9 +239,8 @@ lh_cmd_import(int argc, char **argv)
 			if (gone) {
 				/* the type's import forms, without the address-less part: a
 				 * membership imported by a bare team id says it needs TEAM:USER */
-				const char *f = rt->import_forms != NULL ? rt->import_forms : "";
-				const char *end = strstr(f, " (without ADDR");
-				int flen = (int)(end != NULL ? (size_t)(end - f) : strlen(f));
+				const char *f;
+				int flen = lh_import_id_form(rt, &f);
 				lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0,
 				    "Cannot import non-existent remote object",
 				    "While attempting to import an existing object to %s, no %s "

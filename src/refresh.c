@@ -345,6 +345,15 @@ lh_run_flush_errors(lh_run *r)
 
 /* ---- refresh ---- */
 
+int
+lh_import_id_form(const lh_rtype *rt, const char **form)
+{
+	const char *f = rt != NULL && rt->import_forms != NULL ? rt->import_forms : "";
+	const char *end = strstr(f, " (without ADDR");
+	*form = f;
+	return (int)(end != NULL ? (size_t)(end - f) : strlen(f));
+}
+
 typedef struct rjob {
 	lh_run *r;
 	lh_rec *rec;
@@ -386,6 +395,9 @@ rjob_done(lh_rop *op, void *ctx)
 	}
 	if (j->kind == 2) {
 		if (op->gone) {
+			/* the type's import ID form, as `litehcl import ADDR ID` says it */
+			const char *f;
+			int flen = lh_import_id_form(op->rt, &f);
 			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
 			    "Cannot import non-existent remote object",
 			    "While attempting to import an existing object to \"%s\", the "
@@ -393,7 +405,9 @@ rjob_done(lh_rop *op, void *ctx)
 			    "Only pre-existing objects can be imported; check that the id is "
 			    "correct and that it is associated with the provider's configured "
 			    "region or endpoint, or use \"litehcl apply\" to create a new remote "
-			    "object for this resource.", j->rec->addr, op->id);
+			    "object for this resource.%s%s%s%.*s%s", j->rec->addr, op->id,
+			    flen > 0 ? " The import ID of a " : "", flen > 0 ? op->rt->type_name : "",
+			    flen > 0 ? " is " : "", flen, f, flen > 0 ? "." : "");
 			return;
 		}
 		j->rec->have = op->attrs;

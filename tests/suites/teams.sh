@@ -628,6 +628,19 @@ run import -no-color litellm_team_member.dev_membership "$TEAM"
 rc=$?
 check "import of a membership by a team id alone: exit 1, the error names the TEAM:USER form" \
 	"[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -q 'The import ID of a litellm_team_member is TEAM:USER - TEAM a team id or unique alias, USER a user id or email\.'"
+# the same slip in an import block: plan's error names the form too
+"$LITEHCL" state rm litellm_team_member.dev_membership >/dev/null 2>&1
+cat > imp.tf <<EOF
+import {
+  to = litellm_team_member.dev_membership
+  id = "$TEAM"
+}
+EOF
+run plan -no-color
+rc=$?
+check "import block of a membership by a team id alone: exit 1, the error names the TEAM:USER form" \
+	"[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -q 'Cannot import non-existent remote object' && tr '\n' ' ' <out.txt | grep -q 'The import ID of a litellm_team_member is TEAM:USER - TEAM a team id or unique alias, USER a user id or email\.'"
+rm -f imp.tf
 run import -no-color litellm_team_member.dev_membership "$TEAM:backend-dev@company.com"
 check "import of a membership by TEAM:EMAIL then works" test $? -eq 0
 
