@@ -124,8 +124,8 @@ typedef struct scope {
 	lh_value *each_key, *each_value;
 	bool tfvars;			/* no references allowed */
 	lh_value *self;			/* postconditions: the object, or NULL */
-	/* the values the last references to resources gave (res_attrs) */
-	struct { const lh_value *v; const lh_resource *r; } refs[8];
+	/* the last references to resources: the step naming each (res_attrs) */
+	struct { const lh_node *step; const lh_resource *r; } refs[8];
 	unsigned nrefs;
 } scope;
 
@@ -384,7 +384,7 @@ lh_config_local_expr(const lh_config *cfg, const char *name)
 
 static const char *const *schema_names_sorted(lh_arena *a, const lh_schema *s);
 static int cmp_str(const void *x, const void *y);
-static lh_value *scope_ref(scope *sc, lh_resource *r, lh_value *v);
+static lh_value *scope_ref(scope *sc, const lh_node *step, lh_resource *r, lh_value *v);
 
 static lh_value *
 lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
@@ -541,7 +541,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 			    "Configuration for %s may not refer to itself.", r->addr);
 			return NULL;
 		}
-		return scope_ref(sc, r, resource_value(cfg, r));
+		return scope_ref(sc, step, r, resource_value(cfg, r));
 	}
 	if (strcmp(name, "module") == 0) {
 		derr(ev->d, src, s, e, ev->context, "Reference to undeclared module",
@@ -565,7 +565,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    "Configuration for %s may not refer to itself.", r->addr);
 		return NULL;
 	}
-	return scope_ref(sc, r, resource_value(cfg, r));
+	return scope_ref(sc, step, r, resource_value(cfg, r));
 }
 
 /* The names of a resource's attributes, sorted as Terraform offers them for "Did you
@@ -581,36 +581,26 @@ schema_names_sorted(lh_arena *a, const lh_schema *s)
 	return names;
 }
 
-/* lh_eval's res_attrs: obj is what a recent reference to a resource gave, or one of
- * its instances (count, for_each). */
+/* lh_eval's res_attrs: ref is the step of a recent reference to a resource. */
 static const char *const *
-res_attrs(lh_eval *ev, const lh_value *obj)
+res_attrs(lh_eval *ev, const lh_node *ref)
 {
 	const scope *sc = ev->ctx;
 	unsigned n = sc->nrefs < 8 ? sc->nrefs : 8;
-	for (unsigned i = 0; i < n; i++) {
-		const lh_value *v = sc->refs[i].v;
-		bool hit = v == obj;
-		if (!hit && (v->type->kind == LH_TY_TUPLE || v->type->kind == LH_TY_LIST) &&
-		    !lh_val_is_unknown(v) && !lh_val_is_null(v))
-			for (size_t k = 0; k < v->u.seq.n && !hit; k++)
-				hit = v->u.seq.items[k] == obj;
-		if (!hit && (v->type->kind == LH_TY_OBJECT || v->type->kind == LH_TY_MAP) &&
-		    !lh_val_is_unknown(v) && !lh_val_is_null(v) && sc->refs[i].r->mode != LH_EXPAND_ONE)
-			for (size_t k = 0; k < v->u.map.n && !hit; k++)
-				hit = v->u.map.vals[k] == obj;
-		if (hit)
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = (sc->nrefs - 1 - k) % 8;	/* the newest first */
+		if (sc->refs[i].step == ref)
 			return schema_names_sorted(ev->a, sc->refs[i].r->schema);
 	}
 	return NULL;
 }
 
-/* Records that a reference to r gave v (see res_attrs). */
+/* Records that step named r (see res_attrs); returns v. */
 static lh_value *
-scope_ref(scope *sc, lh_resource *r, lh_value *v)
+scope_ref(scope *sc, const lh_node *step, lh_resource *r, lh_value *v)
 {
-	if (v != NULL) {
-		sc->refs[sc->nrefs % 8].v = v;
+	if (v != NULL && step != NULL) {
+		sc->refs[sc->nrefs % 8].step = step;
 		sc->refs[sc->nrefs % 8].r = r;
 		sc->nrefs++;
 	}

@@ -333,11 +333,11 @@ eval_cond(lh_eval *ev, const lh_node *e)
 
 /* ---- attribute and index access --------------------------------------------- */
 
-/* obj names a resource or one of its instances as a static traversal (TYPE.NAME,
- * data.TYPE.NAME, either with a literal [key]): what Terraform checks against the
- * resource's schema before evaluating. */
-static bool
-is_resource_traversal(const lh_node *obj)
+/* When obj names a resource or one of its instances as a static traversal (TYPE.NAME,
+ * data.TYPE.NAME, either with a literal [key]) - what Terraform checks against the
+ * resource's schema before evaluating - the step naming the resource, else NULL. */
+static const lh_node *
+resource_traversal(const lh_node *obj)
 {
 	if (obj->kind == LH_AST_INDEX) {
 		const lh_node *k = obj->u.index.key;
@@ -345,27 +345,28 @@ is_resource_traversal(const lh_node *obj)
 		    k->u.tmpl.quoted && (k->u.tmpl.n == 0 ||
 		    (k->u.tmpl.n == 1 && k->u.tmpl.parts[0]->kind == LH_AST_TLIT)));
 		if (!lit)
-			return false;
+			return NULL;
 		obj = obj->u.index.obj;
 	}
 	if (obj->kind != LH_AST_GETATTR)
-		return false;
+		return NULL;
 	const lh_node *r = obj->u.getattr.obj;
 	if (r->kind == LH_AST_GETATTR && r->u.getattr.obj->kind == LH_AST_VAR)
-		return strcmp(r->u.getattr.obj->u.var.name, "data") == 0;
+		return strcmp(r->u.getattr.obj->u.var.name, "data") == 0 ? obj : NULL;
 	if (r->kind != LH_AST_VAR)
-		return false;
+		return NULL;
 	static const char *const other[] = {"var", "local", "each", "count", "path",
 		"terraform", "self", "module", "data"};
 	for (size_t i = 0; i < sizeof other / sizeof *other; i++)
 		if (strcmp(r->u.var.name, other[i]) == 0)
-			return false;
-	return true;
+			return NULL;
+	return obj;
 }
 
-/* ref: the step is applied to a reference to a resource (is_resource_traversal). */
+/* ref: the step naming the resource the attribute is taken from (resource_traversal),
+ * or NULL. */
 static lh_value *
-get_attr(lh_eval *ev, lh_value *v, const char *name, bool ref, const lh_source *src,
+get_attr(lh_eval *ev, lh_value *v, const char *name, const lh_node *ref, const lh_source *src,
     uint32_t s, uint32_t e)
 {
 	bool sens = lh_val_is_sensitive(v);
@@ -387,7 +388,7 @@ get_attr(lh_eval *ev, lh_value *v, const char *name, bool ref, const lh_source *
 				return r ? mark(ev, r, sens) : lh_val_null(ev->a, t->types[i]);
 			}
 		{
-			const char *const *names = ref && ev->res_attrs ? ev->res_attrs(ev, v) : NULL;
+			const char *const *names = ref && ev->res_attrs ? ev->res_attrs(ev, ref) : NULL;
 			if (names != NULL) {
 				/* Terraform checks a reference to a resource against its schema */
 				const char *sug = lh_eval_suggest(name, names);
@@ -530,7 +531,7 @@ apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
 	step_range(step, &s, &e);
 	if (step->kind == LH_AST_GETATTR)
 		return get_attr(ev, v, step->u.getattr.name,
-		    is_resource_traversal(step->u.getattr.obj), step->src, s, e);
+		    resource_traversal(step->u.getattr.obj), step->src, s, e);
 	lh_value *k = eval(ev, step->u.index.key);
 	if (k == NULL)
 		return NULL;

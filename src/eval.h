@@ -47,10 +47,11 @@ struct lh_eval {
 	/* Called for every reference root evaluated (dependency collection); may be NULL. */
 	void (*on_ref)(lh_eval *ev, const lh_node *root, const lh_node *step);
 	const char *context;	/* diagnostic context ("resource \"litellm_user\" \"x\"") */
-	/* When obj is the object of a resource (or of one of its instances) that a
-	 * reference gave, the names it has, sorted (Terraform's "Unsupported attribute"
-	 * wording for resources and its "Did you mean"); NULL otherwise.  May be NULL. */
-	const char *const *(*res_attrs)(lh_eval *ev, const lh_value *obj);
+	/* When ref (TYPE.NAME or data.TYPE.NAME, the step the lookup was handed) named
+	 * a resource in this evaluation, the names its objects have, sorted (Terraform's
+	 * "Unsupported attribute" wording for resources and its "Did you mean"); NULL
+	 * otherwise.  May be NULL. */
+	const char *const *(*res_attrs)(lh_eval *ev, const lh_node *ref);
 	int depth;		/* recursion guard */
 	bool no_functions;	/* tfvars and -var values: calls are an error */
 };
