@@ -38,18 +38,6 @@ ident(const char *p)
 	return n;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends code point cp as UTF-8 to buf at *n. */
 static bool
 put_utf8(char *buf, size_t *n, uint32_t cp)
@@ -107,7 +95,7 @@ parse_key(lh_arena *a, const char *p, const char **end, const char **err)
 			int digits = c == 'u' ? 4 : 8;
 			uint32_t cp = 0;
 			for (int i = 0; i < digits; i++) {
-				int h = hexval(p[i]);
+				int h = lh_hexval(p[i]);
 				if (h < 0) {
 					*err = "Invalid \\u escape in the index key: it needs hex digits.";
 					return NULL;

@@ -523,15 +523,6 @@ lh_ast_tparts_add(lh_pctx *p, lh_tparts l, lh_tpart part)
 	return l;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 static size_t
 put_utf8(char *o, uint32_t cp)
 {
@@ -582,8 +573,8 @@ lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 		case 'U': {
 			int nd = c == 'u' ? 4 : 8, i;
 			uint32_t cp = 0;
-			for (i = 0; i < nd && s + i < e && hexval((unsigned char)s[i]) >= 0; i++)
-				cp = cp << 4 | (uint32_t)hexval((unsigned char)s[i]);
+			for (i = 0; i < nd && s + i < e && lh_hexval((unsigned char)s[i]) >= 0; i++)
+				cp = cp << 4 | (uint32_t)lh_hexval((unsigned char)s[i]);
 			if (i < nd) {
 				bad_escape(p, at, (uint32_t)(s + i - p->src->text),
 				    c == 'u' ? "The \\u escape sequence must be followed by four hexadecimal digits."

@@ -4,6 +4,7 @@
  * x/crypto/bcrypt writes); nothing cryptographic is implemented here.  The file*
  * variants (filemd5 ...) are in func_file.c and use lh_fn_digest. */
 #include "func_impl.h"
+#include "utf8.h"
 
 #include <crypt.h>
 #include <string.h>
@@ -62,18 +63,6 @@ f_uuid(lh_func_ctx *c, lh_value **a, size_t n)
 	return lh_val_cstr(c->a, u);
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* google/uuid's Parse: 36 characters (8-4-4-4-12), 38 in braces, 45 with "urn:uuid:",
  * or 32 hex digits.  NULL, or the error text. */
 static const char *
@@ -91,7 +80,7 @@ uuid_parse(lh_arena *a, const char *s, size_t len, unsigned char out[16])
 		len = 36;
 	} else if (len == 32) {
 		for (size_t i = 0; i < 16; i++) {
-			int h = hexval(s[2 * i]), l = hexval(s[2 * i + 1]);
+			int h = lh_hexval(s[2 * i]), l = lh_hexval(s[2 * i + 1]);
 			if (h < 0 || l < 0)
 				return "invalid UUID format";
 			out[i] = (unsigned char)(h << 4 | l);
@@ -104,7 +93,7 @@ uuid_parse(lh_arena *a, const char *s, size_t len, unsigned char out[16])
 		return "invalid UUID format";
 	static const int pos[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34 };
 	for (int i = 0; i < 16; i++) {
-		int h = hexval(s[pos[i]]), l = hexval(s[pos[i] + 1]);
+		int h = lh_hexval(s[pos[i]]), l = lh_hexval(s[pos[i] + 1]);
 		if (h < 0 || l < 0)
 			return "invalid UUID format";
 		out[i] = (unsigned char)(h << 4 | l);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "value.h"
 
 /* Scratch memory: blocks kept for the next parse (lh_jscratch_reset). */
@@ -132,18 +133,6 @@ skip_ws(ap *s)
 		s->p++;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 hex4(const char *p, const char *end, unsigned *out)
 {
@@ -151,7 +140,7 @@ hex4(const char *p, const char *end, unsigned *out)
 		return false;
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
+		int h = lh_hexval(p[i]);
 		if (h < 0)
 			return false;
 		v = v << 4 | (unsigned)h;

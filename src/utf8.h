@@ -10,4 +10,17 @@
  * must) as UTF-8 into out and returns the number of bytes written, 1 to 4. */
 size_t lh_utf8_encode(uint32_t cp, char out[4]);
 
+/* The value of hexadecimal digit c (either case), or -1 when c is not one. */
+static inline int
+lh_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif
