@@ -176,24 +176,6 @@ do_rm(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 
 /* ---- mv ---- */
 
-/* Empties the dependencies of every instance that depends on resource res (Terraform
- * does the same: they are rebuilt by the next apply). */
-static void
-forget_dependents(const char *res)
-{
-	for (size_t i = 0; i < lh_state_count(cur); i++) {
-		lh_state_inst *si = lh_state_at(cur, i);
-		const cJSON *dep;
-		cJSON_ArrayForEach(dep, si->dependencies) {
-			if (cJSON_IsString(dep) && strcmp(dep->valuestring, res) == 0) {
-				while (si->dependencies->child != NULL)
-					cJSON_DeleteItemFromArray(si->dependencies, 0);
-				break;
-			}
-		}
-	}
-}
-
 static int
 do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 {
@@ -281,7 +263,7 @@ do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 		    strcmp(si->addr.name, from.name) == 0;
 	}
 	if (!still || whole)
-		forget_dependents(from_res);
+		(void)lh_state_forget_dependents(cur, from_res);
 	if (!save(cur, d))
 		return 1;
 	printf("Successfully moved 1 object(s).\n");

@@ -2739,6 +2739,29 @@ lh_state_remove(lh_state *st, const lh_addr *addr)
 
 /* ---- state surgery (state mv, taint, untaint, replace-provider, push) ---- */
 
+size_t
+lh_state_forget_dependents(lh_state *st, const char *res)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		inst *in = st->v[i];
+		const cJSON *dep;
+		cJSON_ArrayForEach(dep, in->pub.dependencies) {
+			if (cJSON_IsString(dep) && strcmp(dep->valuestring, res) == 0)
+				break;
+		}
+		if (dep == NULL)
+			continue;
+		/* replaced, not emptied: a loaded tree's nodes are an arena's */
+		if (!(in->held & IN_ARENA_DEPS))
+			cJSON_Delete(in->pub.dependencies);
+		in->pub.dependencies = cJSON_CreateArray();
+		in->held &= (unsigned char)~IN_ARENA_DEPS;
+		n++;
+	}
+	return n;
+}
+
 bool
 lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to)
 {

@@ -159,6 +159,11 @@ char *lh_state_render(lh_state *st);
  * state mv: moves the instance at from to the free address to (the object, its
  * provider, status and private data are kept); false when from is absent or to taken. */
 bool lh_state_move(lh_state *st, const lh_addr *from, const lh_addr *to);
+/* Empties the dependencies of every instance that records resource res ("TYPE.NAME")
+ * among them (state mv of res: Terraform forgets them, the next apply records them
+ * again); returns how many.  The state's trees are never changed in place: loaded ones
+ * live in an arena. */
+size_t lh_state_forget_dependents(lh_state *st, const char *res);
 /* The instance's Terraform status ("tainted"), or NULL for a normal object. */
 const char *lh_state_inst_status(const lh_state_inst *si);
 /* Sets (status "tainted") or clears (NULL) the status of the instance at addr. */

@@ -75,6 +75,32 @@ chk "state mv: whole resource to an instance" "the source is a whole resource (n
 chk "state mv: types differ" "resource types don't match." 'litellm_user.n["p"]' litellm_team.x
 chk "state mv: one argument" "Exactly two arguments expected." litellm_user.n
 
+# a dependent's recorded dependency on the moved resource is forgotten, as Terraform
+# does (the loaded trees are never edited in place: this crashed with SIGSEGV)
+dm="$WORK/mvdeps"
+mkdir -p "$dm"
+cat > "$dm/terraform.tfstate" <<'EOF'
+{"version": 4, "terraform_version": "1.11.0", "serial": 3, "lineage": "7a21d911-2e68-4cac-8b13-d71059c5b2aa",
+ "outputs": {}, "resources": [
+  {"mode": "managed", "type": "litellm_team", "name": "t",
+   "provider": "provider[\"registry.terraform.io/ncecere/litellm\"]",
+   "instances": [{"schema_version": 0, "attributes": {"id": "t1", "team_id": "t1"}, "sensitive_attributes": []}]},
+  {"mode": "managed", "type": "litellm_user", "name": "u",
+   "provider": "provider[\"registry.terraform.io/ncecere/litellm\"]",
+   "instances": [{"index_key": 0, "schema_version": 0, "attributes": {"id": "u1", "user_id": "u1"},
+     "sensitive_attributes": [], "dependencies": ["litellm_team.t"]},
+    {"index_key": 1, "schema_version": 0, "attributes": {"id": "u2", "user_id": "u2"},
+     "sensitive_attributes": [], "dependencies": ["litellm_user.other"]}]}]}
+EOF
+out=$(cd "$dm" && "$LITEHCL" state mv litellm_team.t litellm_team.t2 2>&1)
+rc=$?
+deps=$(jq -c '[.resources[] | select(.name=="u") | .instances[] | .dependencies]' "$dm/terraform.tfstate" 2>&1)
+[ $rc -eq 0 ] && [ "$deps" = '[null,["litellm_user.other"]]' ] &&
+	ok "state mv: dependents forget the moved resource" || fail "state mv: dependents forget the moved resource" "rc=$rc deps=$deps" "$out"
+out=$(cd "$dm" && "$LITEHCL" state list 2>&1 | tr '\n' ' ')
+[ "$out" = 'litellm_team.t2 litellm_user.u[0] litellm_user.u[1] ' ] &&
+	ok "state mv: dependents forgotten, the state reads back" || fail "state mv: dependents forgotten, the state reads back" "$out"
+
 # ---- taint / untaint; plan replaces a tainted instance ----
 out=$("$LITEHCL" taint 'litellm_user.n["q"]' 2>&1)
 [ "$out" = 'Resource instance litellm_user.n["q"] has been marked as tainted.' ] && ok "taint" || fail "taint" "$out"
