@@ -607,12 +607,138 @@ scope_ref(scope *sc, const lh_node *step, lh_resource *r, lh_value *v)
 	return v;
 }
 
+/* ---- Terraform's static check of references ---------------------------------- */
+
+static const char *const_string(const lh_node *e);
+
+/* hclsyntax.ValidIdentifier for ASCII names (a non-ASCII byte counts as a letter). */
+static bool
+ident_like(const char *s)
+{
+	unsigned char ch = (unsigned char)*s;
+	if (!(ch == '_' || (unsigned)((ch | 32) - 'a') < 26u || ch >= 0x80))
+		return false;
+	for (s++; (ch = (unsigned char)*s) != 0; s++)
+		if (!(ch == '_' || ch == '-' || (unsigned)((ch | 32) - 'a') < 26u ||
+		    (unsigned)(ch - '0') < 10u || ch >= 0x80))
+			return false;
+	return true;
+}
+
+typedef struct refcheck {
+	lh_eval *ev;
+	bool failed;
+} refcheck;
+
+/* One reference of the expression being checked (see check_refs). */
+static void
+check_ref(void *ctx, const lh_ref *ref)
+{
+	refcheck *c = ctx;
+	lh_eval *ev = c->ev;
+	scope *sc = ev->ctx;
+	const char *name = ref->root->u.var.name;
+	for (const lh_binding *b = ev->scope; b != NULL; b = b->next)
+		if (b->name != NULL && strcmp(b->name, name) == 0)
+			return;
+	static const char *const other[] = {"var", "local", "each", "count", "path",
+		"terraform", "self", "module"};
+	for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+		if (strcmp(name, other[i]) == 0)
+			return;
+	bool data = strcmp(name, "data") == 0;
+	int k = data ? 2 : 1;		/* steps naming the block */
+	if (ref->nsteps < k)
+		return;
+	for (int i = 0; i < k; i++)
+		if (ref->steps[i]->kind != LH_AST_GETATTR)
+			return;
+	const char *type = data ? ref->steps[0]->u.getattr.name : name;
+	const char *rname = ref->steps[k - 1]->u.getattr.name;
+	lh_resource *r = data ? lh_config_data(sc->cfg, type, rname) :
+	    lh_config_resource(sc->cfg, type, rname);
+	if (r == NULL || r == sc->res || r->schema == NULL)
+		return;		/* the lookup's errors */
+	const lh_source *src = ref->root->src;
+	uint32_t s = ref->root->start, e = ref->steps[k - 1]->end;
+	bool key = ref->nsteps > k && ref->steps[k]->kind == LH_AST_INDEX;
+	if (key)
+		e = ref->steps[k++]->end;
+	const lh_node *const *rest = ref->steps + k;
+	int nrest = ref->nsteps - k;
+	if (key && r->mode == LH_EXPAND_ONE) {
+		derr(ev->d, src, s, e, ev->context, "Unexpected resource instance key",
+		    "Because %s does not have \"count\" or \"for_each\" set, references to it must not include an index key. Remove the bracketed index to refer to the single instance of this resource.",
+		    r->addr);
+		c->failed = true;
+	} else if (!key && nrest > 0 && r->mode != LH_EXPAND_ONE) {
+		bool cnt = r->mode == LH_EXPAND_COUNT;
+		derr(ev->d, src, s, e, ev->context, "Missing resource instance key",
+		    "Because %s has \"%s\" set, its attributes must be accessed on specific instances.\n\nFor example, to correlate with indices of a referring resource, use:\n    %s[%s]",
+		    r->addr, cnt ? "count" : "for_each", r->addr, cnt ? "count.index" : "each.key");
+		c->failed = true;
+	}
+	if (nrest == 0)
+		return;
+	const lh_node *st = rest[0];
+	uint32_t ss, se;
+	lh_eval_step_range(st, &ss, &se);
+	if (st->kind == LH_AST_INDEX) {
+		const char *kn = const_string(st->u.index.key);
+		if (kn != NULL && ident_like(kn))
+			derr(ev->d, src, ss, se, ev->context, "Invalid index operation",
+			    "Only attribute access is allowed here. Did you mean to access attribute \"%s\" using the dot operator?", kn);
+		else
+			derr(ev->d, src, ss, se, ev->context, "Invalid index operation",
+			    "Only attribute access is allowed here, using the dot operator.");
+		c->failed = true;
+		return;
+	}
+	const char *an = st->u.getattr.name;
+	if (strcmp(an, "count") == 0) {
+		derr(ev->d, src, s, e, ev->context, "Invalid resource count attribute",
+		    "The special \"count\" attribute is no longer supported after Terraform v0.12. Instead, use length(%s) to count resource instances.",
+		    r->addr);
+		c->failed = true;
+		return;
+	}
+	const lh_attr *at = lh_schema_attr(r->schema, an);
+	if (at == NULL) {
+		const char *sug = lh_eval_suggest(an, schema_names_sorted(ev->a, r->schema));
+		derr(ev->d, src, ss, se, ev->context, "Unsupported attribute",
+		    "This object has no argument, nested block, or exported attribute named \"%s\".%s%s%s",
+		    an, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
+		c->failed = true;
+		return;
+	}
+	/* the rest applied to an unknown value of the attribute's type, HCL's errors */
+	if (nrest > 1 && lh_eval_steps(ev, lh_val_unknown(ev->a, at->type), rest + 1, nrest - 1) == NULL)
+		c->failed = true;
+}
+
+/* lh_eval's check_refs: Terraform's StaticValidateReferences over the references to
+ * resources and data sources in e - an instance key where the block has no count or
+ * for_each, none where it has, the attribute named against the schema (and the steps
+ * after it against its type) - whatever the values; a reference behind a dynamic index
+ * or a splat is not static, so evaluation alone checks it. */
+static bool
+check_refs(lh_eval *ev, const lh_node *e)
+{
+	const scope *sc = ev->ctx;
+	if (sc->tfvars)
+		return true;
+	refcheck c = {ev, false};
+	lh_ast_walk_refs(e, check_ref, &c);
+	return !c.failed;
+}
+
 static void
 scope_eval(lh_eval *ev, lh_config *cfg, scope *sc, lh_diags *d, const char *context)
 {
 	lh_eval_init(ev, cfg->a, d, cfg->dir);
 	ev->lookup = lookup;
 	ev->res_attrs = res_attrs;
+	ev->check_refs = check_refs;
 	ev->ctx = sc;
 	ev->context = context;
 	sc->cfg = cfg;
@@ -912,6 +1038,10 @@ resource_value(lh_config *cfg, lh_resource *r)
 	sc.res = r;
 	if (r->mode == LH_EXPAND_ONE) {
 		v = one;
+	} else if (p->resolve == NULL) {
+		/* validate: Terraform's validate knows no instances of a resource with count
+		 * or for_each (cty.DynamicVal); the static check (check_refs) has already
+		 * checked what can be checked whatever the keys */
 	} else if (r->mode == LH_EXPAND_COUNT) {
 		lh_value *c = lh_eval_expr_as(&ev, r->count, &lh_type_number);
 		if (c != NULL && !lh_val_is_unknown(c) && !lh_val_is_null(c)) {

@@ -509,8 +509,8 @@ get_index(lh_eval *ev, lh_value *v, lh_value *k, const lh_source *src, uint32_t 
 }
 
 /* Range of a traversal step: ".name" for an attribute, "[key]" for an index. */
-static void
-step_range(const lh_node *n, uint32_t *s, uint32_t *e)
+void
+lh_eval_step_range(const lh_node *n, uint32_t *s, uint32_t *e)
 {
 	if (n->kind == LH_AST_GETATTR) {
 		*s = n->u.getattr.name_start > n->u.getattr.obj->end ? n->u.getattr.name_start - 1 : n->u.getattr.obj->end;
@@ -528,7 +528,7 @@ static lh_value *
 apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
 {
 	uint32_t s, e;
-	step_range(step, &s, &e);
+	lh_eval_step_range(step, &s, &e);
 	if (step->kind == LH_AST_GETATTR)
 		return get_attr(ev, v, step->u.getattr.name,
 		    resource_traversal(step->u.getattr.obj), step->src, s, e);
@@ -536,6 +536,14 @@ apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
 	if (k == NULL)
 		return NULL;
 	return get_index(ev, v, k, step->src, s, e);
+}
+
+lh_value *
+lh_eval_steps(lh_eval *ev, lh_value *v, const lh_node *const *steps, int n)
+{
+	for (int i = 0; i < n && v != NULL; i++)
+		v = apply_step(ev, steps[i], v);
+	return v;
 }
 
 /* A root name: a for/templatefile binding, or the caller's lookup. */
@@ -1687,6 +1695,8 @@ lh_value *
 lh_eval_expr(lh_eval *ev, const lh_node *e)
 {
 	int before = ev->d->errors;
+	if (ev->check_refs != NULL && ev->depth == 0 && e != NULL && !ev->check_refs(ev, e))
+		return NULL;
 	lh_value *v = eval(ev, e);
 	if (v == NULL && ev->d->errors == before)
 		ERR(ev, e, "Invalid expression", "The expression could not be evaluated.");

@@ -52,6 +52,13 @@ struct lh_eval {
 	 * "Unsupported attribute" wording for resources and its "Did you mean"); NULL
 	 * otherwise.  May be NULL. */
 	const char *const *(*res_attrs)(lh_eval *ev, const lh_node *ref);
+	/* Terraform's static check of the references in e before e is evaluated
+	 * (StaticValidateReferences: resource instance keys, attribute names against the
+	 * schema): adds its errors to d and returns false when there are any, and then
+	 * lh_eval_expr returns NULL without evaluating e (the evaluation would repeat
+	 * them), as Terraform stops.  Called by lh_eval_expr at the top level only.  May
+	 * be NULL. */
+	bool (*check_refs)(lh_eval *ev, const lh_node *e);
 	int depth;		/* recursion guard */
 	bool no_functions;	/* tfvars and -var values: calls are an error */
 };
@@ -67,6 +74,14 @@ lh_value *lh_eval_expr(lh_eval *ev, const lh_node *e);
  * "Incorrect value type"-style diagnostic naming what (e.g. "the \"count\" argument")
  * on failure. */
 lh_value *lh_eval_expr_as(lh_eval *ev, const lh_node *e, const lh_type *t);
+
+/* Applies steps[0..n) (GETATTR, or INDEX with a constant key) to v as the evaluator
+ * applies them; NULL after an error diagnostic. */
+lh_value *lh_eval_steps(lh_eval *ev, lh_value *v, const lh_node *const *steps, int n);
+
+/* The range Terraform gives step n (GETATTR or INDEX) of a traversal: ".name" with its
+ * dot, "[key]" with its brackets. */
+void lh_eval_step_range(const lh_node *n, uint32_t *s, uint32_t *e);
 
 /* Calls fn(ev_ctx, root, step) for every reference root in e (without evaluating
  * anything), including inside templates, for expressions and calls.  Names bound by
