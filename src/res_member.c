@@ -1218,11 +1218,17 @@ static char *
 member_would_be_id(const cJSON *after)
 {
 	const char *t = lh_js(after, "team_id"), *u = lh_js(after, "user_id");
-	if (u == NULL)
+	bool email = u == NULL;
+	if (email)
 		u = lh_js(after, "user_email");
 	if (t == NULL || u == NULL)
 		return NULL;
-	return lh_xprintf("%s:%s", t, u);
+	char *id = lh_xprintf("%s:%s", t, u);
+	if (email)	/* LiteLLM's emails are one user whatever their case: one id */
+		for (char *q = id + strlen(t) + 1; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q - 'A' + 'a');
+	return id;
 }
 
 /* ---- import of an id with several ':' ----

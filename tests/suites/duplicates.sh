@@ -105,3 +105,49 @@ check "through locals: the first apply refuses the later block" \
 run plan -no-color; rc=$?
 check "through locals: the next plan refuses naming both" \
 	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b makes user_id .* which litellm_team_member.a'"
+
+# the user named by emails differing only in case: LiteLLM's emails are one user
+# whatever their case (shared/spec/litellm_team.md 3.2), so the two blocks are one
+# membership - refused before anything is sent for the later one, as for ids
+new_dir email_case
+cat > main.tf <<'EOF2'
+resource "litellm_team" "t" { team_alias = "dup-case" }
+resource "litellm_user" "u" { user_email = "Dup.Case@example.com" }
+resource "litellm_team_member" "a" {
+  team_id    = litellm_team.t.team_id
+  user_email = litellm_user.u.user_email
+  role       = "user"
+}
+resource "litellm_team_member" "b" {
+  team_id    = litellm_team.t.team_id
+  user_email = lower(litellm_user.u.user_email)
+  role       = "admin"
+}
+EOF2
+m=$(mark)
+run apply -auto-approve -no-color; rc=$?
+writes "$m" >w.txt
+check "emails differing in case: the first apply refuses the later block" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b and litellm_team_member.a are the same object'"
+check "emails differing in case: one member_add, the first block's (role user)" \
+	"test \$(grep -c member_add w.txt) -eq 1 && grep member_add w.txt | grep -q '\"role\":\"user\"'" "$(cat w.txt)"
+run plan -no-color; rc=$?
+check "emails differing in case: the next plan refuses naming both" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b makes user_email \"dup.case@example.com\" a member of team \"[^\"]*\", which litellm_team_member.a (at main.tf:5) already does'"
+# the team known: validate sees it
+new_dir email_case_known
+cat > main.tf <<'EOF2'
+resource "litellm_team_member" "a" {
+  team_id    = "known-team"
+  user_email = "Dup.Case@example.com"
+  role       = "user"
+}
+resource "litellm_team_member" "b" {
+  team_id    = "known-team"
+  user_email = "dup.case@EXAMPLE.com"
+  role       = "user"
+}
+EOF2
+run validate -no-color; rc=$?
+check "emails differing in case, team known: validate refuses naming both" \
+	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b makes user_email \"dup.case@example.com\" a member of team \"known-team\", which litellm_team_member.a (at main.tf:3) already does'"
