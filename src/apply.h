@@ -115,8 +115,8 @@ typedef struct lh_run {
 	bool from_plan;			/* applying a saved plan: no instances expanded */
 	lh_addr *replace_addrs;		/* parsed -replace addresses (arena) */
 	size_t nreplace_addrs;
-	struct lh_run_err *errs;	/* per-instance errors, grouped by detail */
-	size_t nerrs;
+	struct lh_run_err *errs;	/* per-instance errors (lh_run_error) */
+	size_t nerrs, caperrs;
 	volatile sig_atomic_t interrupted;	/* Ctrl-C seen */
 	bool journal_broken;		/* a journal record could not be written: no new
 					 * request starts (the write-ahead rule) */
@@ -194,10 +194,11 @@ void lh_apply_interrupt(lh_run *r);
 cJSON *lh_run_sensitive_set(const cJSON *paths);
 cJSON *lh_run_sensitive_paths(const cJSON *set);
 
-/* Records a per-instance error; instances failing with the same detail (server down,
- * wrong key) are reported as one diagnostic by lh_run_flush_errors. */
+/* Records a per-instance error (addr "" or NULL: about no instance). */
 void lh_run_error(lh_run *r, const char *addr, const char *summary, const char *detail);
-/* Turns the recorded errors into diagnostics (one per distinct detail). */
+/* Turns the recorded errors into diagnostics, as Terraform: one per instance (placed
+ * at its block, see erraddr.sh), ordered by instance address (lh_addr_cmp), an error
+ * recorded twice for one instance once. */
 void lh_run_flush_errors(lh_run *r);
 
 /* After apply (lh_run_outputs has set the applied values): the postconditions of

@@ -232,56 +232,48 @@ lh_run_sensitive_paths(const cJSON *set)
 	return a;
 }
 
-/* ---- errors, grouped ---- */
+/* ---- errors, one per instance ---- */
 
 struct lh_run_err {
-	char *summary, *detail;
-	char **addrs;
-	size_t n;
+	char *summary, *detail, *addr;
+	lh_addr id;		/* addr parsed (ok), for the order */
+	bool ok;
+	size_t seq;		/* order of arrival */
 };
-
-/* The length of detail without the " (after N attempts in T s)" the client adds
- * (http.c): the same failure retried for different times is one error. */
-static size_t
-err_core(const char *detail)
-{
-	size_t len = strlen(detail);
-	const char *p = NULL;
-	for (const char *q = strstr(detail, " (after "); q != NULL; q = strstr(q + 1, " (after "))
-		p = q;
-	int n = 0, end = -1;
-	double t = 0;
-	if (p != NULL && sscanf(p, " (after %d attempts in %lf s)%n", &n, &t, &end) == 2 &&
-	    end > 0 && p[end] == '\0')
-		return (size_t)(p - detail);
-	return len;
-}
 
 void
 lh_run_error(lh_run *r, const char *addr, const char *summary, const char *detail)
 {
-	detail = detail ? detail : "";
-	struct lh_run_err *e = NULL;
-	size_t core = err_core(detail);
-	for (size_t i = 0; i < r->nerrs && e == NULL; i++)
-		if (err_core(r->errs[i].detail) == core &&
-		    strncmp(r->errs[i].detail, detail, core) == 0)
-			e = &r->errs[i];
-	if (e == NULL) {
-		struct lh_run_err *n = realloc(r->errs, (r->nerrs + 1) * sizeof *n);
+	if (r->nerrs == r->caperrs) {
+		size_t cap = r->caperrs ? r->caperrs * 2 : 16;
+		struct lh_run_err *n = realloc(r->errs, cap * sizeof *n);
 		if (n == NULL)
 			abort();
 		r->errs = n;
-		e = &r->errs[r->nerrs++];
-		memset(e, 0, sizeof *e);
-		e->summary = lh_arena_strdup(r->a, summary ? summary : "Error");
-		e->detail = lh_arena_strdup(r->a, detail);
+		r->caperrs = cap;
 	}
-	char **na = realloc(e->addrs, (e->n + 1) * sizeof *na);
-	if (na == NULL)
-		abort();
-	e->addrs = na;
-	e->addrs[e->n++] = lh_arena_strdup(r->a, addr ? addr : "");
+	struct lh_run_err *e = &r->errs[r->nerrs];
+	memset(e, 0, sizeof *e);
+	e->summary = lh_arena_strdup(r->a, summary ? summary : "Error");
+	e->detail = lh_arena_strdup(r->a, detail ? detail : "");
+	e->addr = lh_arena_strdup(r->a, addr ? addr : "");
+	const char *err;
+	e->ok = e->addr[0] != '\0' && lh_addr_parse_any(r->a, e->addr, &e->id, &err);
+	e->seq = r->nerrs++;
+}
+
+/* Errors without an instance first (in arrival order), then by instance as Terraform
+ * lists them (lh_addr_cmp: numeric keys as numbers), each instance's in arrival order. */
+static int
+err_cmp(const void *pa, const void *pb)
+{
+	const struct lh_run_err *a = pa, *b = pb;
+	int c = (int)a->ok - (int)b->ok;
+	if (c == 0 && a->ok)
+		c = lh_addr_cmp(&a->id, &b->id);
+	if (c == 0 && !a->ok)
+		c = strcmp(a->addr, b->addr);
+	return c != 0 ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 /* Places g about instance addr as Terraform's InConfigBody places a provider's error:
@@ -312,35 +304,23 @@ in_config_block(lh_run *r, lh_diag *g, const char *addr)
 void
 lh_run_flush_errors(lh_run *r)
 {
+	/* One diagnostic per instance, as Terraform reports each instance's failure (a
+	 * thousand creates refused alike are a thousand errors, each placed at its
+	 * instance), in a stable order whatever order the answers came in. */
+	if (r->nerrs > 1)
+		qsort(r->errs, r->nerrs, sizeof *r->errs, err_cmp);
 	for (size_t i = 0; i < r->nerrs; i++) {
 		struct lh_run_err *e = &r->errs[i];
-		if (e->n == 1) {
-			lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, e->summary, "%s",
-			    e->detail);
-			in_config_block(r, g, e->addrs[0]);
-		} else {
-			char *list = NULL;
-			size_t len = 0;
-			FILE *m = open_memstream(&list, &len);
-			for (size_t k = 0; k < e->n && k < 5; k++)
-				fprintf(m, "%s%s", k ? ", " : "", e->addrs[k]);
-			if (e->n > 5)
-				fprintf(m, " and %zu more", e->n - 5);
-			fclose(m);
-			/* "Error reading litellm_user.x" -> "Error reading 12 instances" */
-			const char *sp = strrchr(e->summary, ' ');
-			int keep = sp ? (int)(sp - e->summary) : (int)strlen(e->summary);
-			char sum[256];
-			snprintf(sum, sizeof sum, "%.*s %zu instances", keep, e->summary, e->n);
-			lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, sum, "%s\n\nThe same error for: %s.",
-			    e->detail, list ? list : "");
-			free(list);
-		}
-		free(e->addrs);
+		if (i > 0 && strcmp(e->addr, e[-1].addr) == 0 &&
+		    strcmp(e->summary, e[-1].summary) == 0 && strcmp(e->detail, e[-1].detail) == 0)
+			continue;	/* said twice of one instance */
+		lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, e->summary, "%s",
+		    e->detail);
+		in_config_block(r, g, e->addr);
 	}
 	free(r->errs);
 	r->errs = NULL;
-	r->nerrs = 0;
+	r->nerrs = r->caperrs = 0;
 }
 
 /* ---- refresh ---- */

@@ -107,3 +107,43 @@ sed -n '/^│ Error: Error deleting/,/^╵/p' out.txt | sed '1i╷' >got.txt
 same "delete of a removed block: no location" exp.txt got.txt
 run apply -auto-approve; rc=$?
 check "the delete converges" "[ $rc -eq 0 ]"
+
+# several instances failing alike (the same 400 for every create): one error each, as
+# Terraform prints them, each with its instance and block, in Terraform's order of
+# instances (numbers as numbers) whatever order the answers came in
+mkdir -p "$WORK/many" && cd "$WORK/many" || exit 1
+cat > main.tf <<'EOF2'
+resource "litellm_user" "u" {
+  count      = 11
+  user_email = "many${count.index}@erraddr.test"
+}
+
+resource "litellm_user" "f" {
+  for_each   = toset(["b", "a"])
+  user_email = "${each.key}@erraddr.test"
+}
+EOF2
+arm '{"path":"/user/new","kind":"400","count":13}'
+run apply -auto-approve -no-color; rc=$?
+check "13 creates refused alike: exit 1" "[ $rc -eq 1 ]"
+grep '^  with ' out.txt >got.txt
+cat > exp.txt <<'EOF2'
+  with litellm_user.u[0],
+  with litellm_user.u[1],
+  with litellm_user.u[2],
+  with litellm_user.u[3],
+  with litellm_user.u[4],
+  with litellm_user.u[5],
+  with litellm_user.u[6],
+  with litellm_user.u[7],
+  with litellm_user.u[8],
+  with litellm_user.u[9],
+  with litellm_user.u[10],
+  with litellm_user.f["a"],
+  with litellm_user.f["b"],
+EOF2
+same "13 creates refused alike: 13 errors, each with its instance, in order" exp.txt got.txt
+printf '\nError: Error creating litellm_user.f["a"]\n\n  with litellm_user.f["a"],\n  on main.tf line 6, in resource "litellm_user" "f":\n   6: resource "litellm_user" "f" {\n\nPOST /user/new: 400 Bad Request\n' >exp.txt
+grep -B1 -A6 '^Error: Error creating litellm_user.f\["a"\]' out.txt >got.txt
+same "each error placed at its block" exp.txt got.txt
+check "no merged error" "! grep -q 'instances' out.txt"

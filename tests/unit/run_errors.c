@@ -1,23 +1,28 @@
-/* run_errors.c - unit tests of the grouping of apply/refresh errors (refresh.c,
- * lh_run_error / lh_run_flush_errors): the same failure of many instances is one
- * diagnostic, also when the client's retries gave up after different times. */
+/* run_errors.c - unit tests of apply/refresh errors (refresh.c, lh_run_error /
+ * lh_run_flush_errors): as Terraform, every failing instance is its own diagnostic -
+ * also when many fail alike - in the order Terraform lists instances whatever order
+ * the answers came in, an error recorded twice for one instance once. */
 #include <stdio.h>
 #include <string.h>
 
 #include "apply.h"
 #include "unit.h"
 
-static int
-count_errors(const lh_diags *d, const char **summary, const char **detail)
+/* The errors' summaries joined by '|' (static buffer). */
+static const char *
+summaries(const lh_diags *d, int *n)
 {
-	int n = 0;
+	static char out[1024];
+	out[0] = '\0';
+	*n = 0;
 	for (const lh_diag *g = d->head; g != NULL; g = g->next)
 		if (g->sev == LH_DIAG_ERROR) {
-			*summary = g->summary;
-			*detail = g->detail;
-			n++;
+			if (*n > 0)
+				strncat(out, "|", sizeof out - strlen(out) - 1);
+			strncat(out, g->summary, sizeof out - strlen(out) - 1);
+			(*n)++;
 		}
-	return n;
+	return out;
 }
 
 int
@@ -30,31 +35,61 @@ main(void)
 	memset(&r, 0, sizeof r);
 	r.a = a;
 	r.d = &d;
-	const char *s = NULL, *det = NULL;
+	int n;
 
+	lh_run_error(&r, "u.c", "Error creating u.c", "POST /user/new: cannot connect "
+	    "(after 4 attempts in 12.0 s)");
 	lh_run_error(&r, "u.a", "Error creating u.a", "POST /user/new: cannot connect "
 	    "(after 3 attempts in 0.8 s)");
 	lh_run_error(&r, "u.b", "Error creating u.b", "POST /user/new: cannot connect "
 	    "(after 3 attempts in 1.3 s)");
-	lh_run_error(&r, "u.c", "Error creating u.c", "POST /user/new: cannot connect "
-	    "(after 4 attempts in 12.0 s)");
 	lh_run_flush_errors(&r);
-	int n = count_errors(&d, &s, &det);
-	check("retried alike, given up after different times: one error", n == 1 &&
-	    strcmp(s, "Error creating 3 instances") == 0 && strstr(det, "u.a, u.b, u.c") != NULL,
-	    "%d errors, last %s: %s", n, s ? s : "-", det ? det : "-");
+	const char *s = summaries(&d, &n);
+	check("three instances failing alike: three errors, by address",
+	    n == 3 && strcmp(s, "Error creating u.a|Error creating u.b|Error creating u.c") == 0,
+	    "%d: %s", n, s);
+	check("each keeps its own detail", d.head != NULL &&
+	    strcmp(d.head->detail, "POST /user/new: cannot connect (after 3 attempts in 0.8 s)") == 0,
+	    "%s", d.head ? d.head->detail : "-");
+
+	/* keys in Terraform's order: numbers as numbers, then strings; no instance first */
+	lh_diags_init(&d, a);
+	lh_run_error(&r, "litellm_user.u[10]", "E10", "x");
+	lh_run_error(&r, "litellm_user.u[2]", "E2", "x");
+	lh_run_error(&r, "litellm_user.f[\"b\"]", "Fb", "x");
+	lh_run_error(&r, "", "none", "x");
+	lh_run_error(&r, "litellm_user.f[\"a\"]", "Fa", "x");
+	lh_run_error(&r, "litellm_user.u[0]", "E0", "x");
+	lh_run_error(&r, "data.litellm_user.d", "D", "x");
+	lh_run_error(&r, "litellm_team.t", "T", "x");
+	lh_run_flush_errors(&r);
+	s = summaries(&d, &n);
+	check("ordered as Terraform lists instances", n == 8 &&
+	    strcmp(s, "none|D|T|Fa|Fb|E0|E2|E10") == 0, "%d: %s", n, s);
 
 	lh_diags_init(&d, a);
-	lh_run_error(&r, "u.a", "Error creating u.a", "POST /user/new: 400 bad email "
-	    "(after 3 attempts in 0.8 s)");
-	lh_run_error(&r, "u.b", "Error creating u.b", "POST /user/new: cannot connect "
-	    "(after 3 attempts in 0.8 s)");
-	lh_run_error(&r, "u.c", "Error creating u.c", "POST /user/new: cannot connect");
-	lh_run_error(&r, "u.d", "Error creating u.d", "text (after many attempts in 1 s)");
-	lh_run_error(&r, "u.e", "Error creating u.e", "text (after 2 attempts in 1 s) more");
+	lh_run_error(&r, "u.a", "Error reading u.a", "GET: 500");
+	lh_run_error(&r, "u.a", "Error reading u.a", "GET: 500");
+	lh_run_error(&r, "u.a", "Error reading u.a", "GET: 502");
 	lh_run_flush_errors(&r);
-	n = count_errors(&d, &s, &det);
-	check("different failures stay apart (a retried one and an unretried one alike join)", n == 4, "%d errors", n);
+	s = summaries(&d, &n);
+	check("the same error twice for one instance: once; a different one stays", n == 2, "%d: %s", n, s);
+
+	/* a thousand alike: a thousand errors, in order, quickly */
+	lh_diags_init(&d, a);
+	for (int i = 999; i >= 0; i--) {
+		char addr[64];
+		snprintf(addr, sizeof addr, "litellm_user.u[%d]", i);
+		lh_run_error(&r, addr, addr, "POST /user/new: 401 Unauthorized");
+	}
+	lh_run_flush_errors(&r);
+	int k = 0, inorder = 1;
+	for (const lh_diag *g = d.head; g != NULL; g = g->next, k++) {
+		char want[64];
+		snprintf(want, sizeof want, "litellm_user.u[%d]", k);
+		inorder &= strcmp(g->summary, want) == 0;
+	}
+	check("1,000 instances failing alike: 1,000 errors, u[0] to u[999]", k == 1000 && inorder, "%d", k);
 
 	lh_arena_free(a);
 	return failures ? 1 : 0;
