@@ -250,11 +250,24 @@ find_res_idx(const lh_config *cfg, const char *addr)
 	return -1;
 }
 
+/* Writes PREFIX TYPE "." NAME into buf[n], cut short as snprintf would: a lookup per
+ * resource reference, where snprintf's parsing of the format was most of the cost. */
+static void
+res_key(char *buf, size_t n, const char *prefix, const char *type, const char *name)
+{
+	const char *parts[4] = {prefix, type, ".", name};
+	size_t len = 0;
+	for (size_t k = 0; k < 4; k++)
+		for (const char *p = parts[k]; *p && len + 1 < n; p++)
+			buf[len++] = *p;
+	buf[len] = 0;
+}
+
 lh_resource *
 lh_config_resource(lh_config *cfg, const char *type, const char *name)
 {
 	char buf[512];
-	snprintf(buf, sizeof buf, "%s.%s", type, name);
+	res_key(buf, sizeof buf, "", type, name);
 	long i = find_res_idx(cfg, buf);
 	return i < 0 ? NULL : cfg->priv->decl[i];
 }
@@ -263,7 +276,7 @@ lh_resource *
 lh_config_data(lh_config *cfg, const char *type, const char *name)
 {
 	char buf[512];
-	snprintf(buf, sizeof buf, "data.%s.%s", type, name);
+	res_key(buf, sizeof buf, "data.", type, name);
 	long i = find_res_idx(cfg, buf);
 	return i < 0 ? NULL : cfg->priv->decl[i];
 }

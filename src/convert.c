@@ -458,10 +458,26 @@ conv(cctx *c, lh_value *v, const lh_type *t)
 	}
 }
 
+/* The context of one conversion.  Its paths are used only up to plen/dlen, so they
+ * are not cleared: zeroing 1.5 KB per conversion was most of the cost of converting
+ * a value that already has the type asked for. */
+static void
+cctx_init(cctx *c, lh_arena *a, bool arg_style)
+{
+	c->a = a;
+	c->err = NULL;
+	c->path[0] = 0;
+	c->plen = 0;
+	c->desc[0] = 0;
+	c->dlen = 0;
+	c->arg_style = arg_style;
+}
+
 lh_value *
 lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
 {
-	cctx c = { .a = a, .arg_style = true };
+	cctx c;
+	cctx_init(&c, a, true);
 	lh_value *r = conv(&c, v, t);
 	if (r == NULL && err != NULL)
 		*err = c.err ? c.err : "value cannot be converted";
@@ -471,7 +487,8 @@ lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
 lh_value *
 lh_val_convert(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
 {
-	cctx c = { .a = a };
+	cctx c;
+	cctx_init(&c, a, false);
 	lh_value *r = conv(&c, v, t);
 	if (r == NULL && err != NULL)
 		*err = c.err ? c.err : "value cannot be converted";

@@ -232,49 +232,92 @@ plan_create(const lh_plan_slot *s, lh_change *c)
 	}
 }
 
-/* The planned object when the instance exists: config over state, by meaning. */
+/* Finds key k in object o, starting at *cur: the attributes of the objects a plan
+ * reads (state, refreshed, configured) are usually in the schema's order, so the
+ * attribute asked for is usually the one after the last found.  The shortcut gives
+ * cJSON_GetObjectItemCaseSensitive's answer (the first of equal keys) as long as
+ * every key before *cur was found for an earlier, different name: once a key is
+ * found elsewhere, *cur becomes NULL and every later search is a full one. */
+static const cJSON *
+seek(const cJSON *o, const cJSON **cur, const char *k)
+{
+	if (o == NULL)
+		return NULL;
+	const cJSON *c = *cur;
+	if (c != NULL && c->string != NULL && strcmp(c->string, k) == 0) {
+		*cur = c->next;
+		return c;
+	}
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (v != NULL)
+		*cur = NULL;
+	return v;
+}
+
+/* A cursor for seek at the start of o. */
+static const cJSON *
+first(const cJSON *o)
+{
+	return o != NULL ? o->child : NULL;
+}
+
+/* One attribute of the object plan_update plans: base's own item (old, possibly
+ * NULL when base lacks it) or a new value (made), or none (unknown). */
+typedef struct {
+	const cJSON *old;
+	cJSON *made;
+	bool unknown;
+} planned_attr;
+
+/* The planned object when the instance exists: config over state, by meaning.  The
+ * attributes are decided first; a no-op whose planned object would be base itself
+ * (every attribute base's own item, in base's order) borrows base when share is set
+ * instead of building a copy to compare and drop. */
 static void
-plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
+plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c, bool share)
 {
 	const lh_rtype *rt = s->rt;
 	bool changed = false, force = false;
-	c->after = cJSON_CreateObject();
+	planned_attr small[64], *pa = small;
+	if (rt->n > sizeof small / sizeof small[0])
+		pa = xcalloc(rt->n, sizeof *pa);
+	const cJSON *bcur = first(base), *wcur = first(s->want), *ucur = first(s->want_unknown);
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
 		unsigned fl = flags_of(a);
-		const cJSON *old = get(base, a->name);
+		const cJSON *old = seek(base, &bcur, a->name);
+		const cJSON *w = seek(s->want, &wcur, a->name);
+		bool unknown = cJSON_IsTrue(seek(s->want_unknown, &ucur, a->name));
 		bool configurable = (fl & (PA_REQUIRED | PA_OPTIONAL)) != 0;
 		bool diff = false;
 		bool ignored = s->ignore_all;
 		for (size_t k = 0; k < s->nignore && !ignored; k++)
 			ignored = strcmp(s->ignore[k], a->name) == 0;
+		pa[i] = (planned_attr){.old = old};
 		if (configurable && ignored) {
-			put(c->after, a->name, dup(old));	/* lifecycle ignore_changes */
-		} else if (configurable && unknown_in(s->want_unknown, a->name)) {
+			/* lifecycle ignore_changes: base's */
+		} else if (configurable && unknown) {
 			mark_unknown(c, a->name);
+			pa[i].unknown = true;
 			diff = true;
-		} else if (configurable && set_in(s->want, a->name)) {
-			const cJSON *w = get(s->want, a->name);
-			if (same(a, w, old)) {
-				put(c->after, a->name, dup(old));
-			} else {
-				put(c->after, a->name, dup(w));
+		} else if (configurable && w != NULL && !cJSON_IsNull(w)) {
+			if (!same(a, w, old)) {
+				pa[i].made = dup(w);
 				diff = true;
 			}
 		} else if (configurable && a->default_json != NULL) {
 			cJSON *d = cJSON_Parse(a->default_json);
 			if (same(a, d, old)) {
 				cJSON_Delete(d);
-				put(c->after, a->name, dup(old));
 			} else {
-				put(c->after, a->name, d);
+				pa[i].made = d;
 				diff = true;
 			}
 		} else if (fl & PA_COMPUTED) {
-			put(c->after, a->name, dup(old));	/* unmanaged or computed */
-		} else {
-			put(c->after, a->name, cJSON_CreateNull());
-			diff = old != NULL && !cJSON_IsNull(old);
+			/* unmanaged or computed: base's */
+		} else if (old == NULL || !cJSON_IsNull(old)) {
+			pa[i].made = cJSON_CreateNull();
+			diff = old != NULL;
 		}
 		if (diff) {
 			changed = true;
@@ -288,12 +331,36 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c)
 			}
 		}
 	}
-	if (force || s->replace || s->replace_dep || s->tainted) {
+	bool replace = force || s->replace || s->replace_dep || s->tainted;
+	/* a no-op planning base's own items in base's order plans base itself */
+	bool is_base = share && !replace && !changed && base != NULL;
+	const cJSON *bc = is_base ? base->child : NULL;
+	for (size_t i = 0; is_base && i < rt->n; i++) {
+		is_base = !pa[i].unknown && pa[i].made == NULL && bc != NULL && pa[i].old == bc;
+		if (is_base)
+			bc = bc->next;
+	}
+	if (is_base && bc == NULL) {
+		c->after = (cJSON *)base;
+		c->shared |= LH_CH_AFTER_BORROWED;
+	} else if (!replace) {
+		c->after = cJSON_CreateObject();
+		for (size_t i = 0; i < rt->n; i++) {
+			if (pa[i].unknown)
+				continue;
+			put(c->after, rt->attrs[i].name, pa[i].made != NULL ? pa[i].made : dup(pa[i].old));
+			pa[i].made = NULL;
+		}
+	}
+	for (size_t i = 0; i < rt->n; i++)
+		cJSON_Delete(pa[i].made);
+	if (pa != small)
+		free(pa);
+	if (replace) {
 		c->action = LH_ACT_REPLACE;
 		c->reason = s->replace ? LH_REASON_REPLACE_REQUESTED : s->tainted ?
 		    LH_REASON_TAINTED : LH_REASON_CANNOT_UPDATE;
 		/* The new object is created afresh: what the config does not fix is unknown. */
-		cJSON_Delete(c->after);
 		cJSON_Delete(c->after_unknown);
 		c->after_unknown = cJSON_CreateObject();
 		plan_create(s, c);
@@ -472,9 +539,9 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 			c->before = before_of(c, base, share);
 			if (s->import_id != NULL && s->prior == NULL)
 				c->import_id = s->import_id;
-			plan_update(s, base, c);
+			plan_update(s, base, c, share);
 			if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
-			    lh_json_identical(c->after, c->before)) {
+			    !(c->shared & LH_CH_AFTER_BORROWED) && lh_json_identical(c->after, c->before)) {
 				cJSON_Delete(c->after);
 				c->after = c->before;
 				c->shared |= LH_CH_AFTER_BORROWED;

@@ -903,6 +903,11 @@ lh_check_text(lh_arena *a, const char *what, const char *s, size_t n, lh_text_ki
 {
 	size_t pos = 1;
 	for (size_t i = 0; i < n; pos++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7F) {	/* printable ASCII: never a problem */
+			i++;
+			continue;
+		}
 		size_t len;
 		long cp = utf8_next((const unsigned char *)s + i, n - i, &len);
 		if (cp < 0)
