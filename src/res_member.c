@@ -1441,6 +1441,37 @@ member_import_matches(const lh_value *args, const cJSON *attrs)
 	    val_is(args, "user_email", lh_js(attrs, "user_email"), true);
 }
 
+/* The text of an argument's expression when it has one value for every instance in
+ * this run however unknown that value is yet (litellm_team.t.team_id, local.team): no
+ * each, count or self, no function that answers differently each call; else NULL. */
+static const char *
+stable_expr(lh_arena *a, const lh_instance *in, const char *arg)
+{
+	static const char *const varying[] = {"each", "count", "self", "uuid", "timestamp",
+		"bcrypt"};
+	const lh_arg_range *ar = lh_instance_arg(in, arg);
+	if (ar == NULL || ar->src == NULL || ar->end <= ar->start || ar->end > ar->src->len)
+		return NULL;
+	const char *t = ar->src->text + ar->start;
+	size_t len = ar->end - ar->start;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)t[i];
+		if (!(c == '_' || (unsigned)((c | 32) - 'a') < 26u)) {
+			i++;
+			continue;
+		}
+		size_t k = i;
+		while (k < len && (t[k] == '_' || t[k] == '-' ||
+		    (unsigned)((t[k] | 32) - 'a') < 26u || (unsigned)(t[k] - '0') < 10u))
+			k++;
+		for (size_t v = 0; v < sizeof varying / sizeof *varying; v++)
+			if (k - i == strlen(varying[v]) && memcmp(t + i, varying[v], k - i) == 0)
+				return NULL;
+		i = k;
+	}
+	return lh_arena_printf(a, "%.*s", (int)len, t);
+}
+
 static void
 member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 {
@@ -1458,8 +1489,9 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		    all[i]->addr);
 		g->context = all[i]->res->context;
 	}
-	/* Two memberships of one user in one team (both known) would fight over its role
-	 * and budget: an error at the later one. */
+	/* Two memberships of one user in one team would fight over its role and budget:
+	 * an error at the later one.  The user must be known; the team too, or named by
+	 * the same expression (stable_expr: the team created in this run). */
 	size_t cap = 64;
 	while (cap < n * 2)
 		cap *= 2;
@@ -1470,7 +1502,12 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		lh_value *u = lh_val_get(all[i]->args, "user_id");
 		lh_value *e = lh_val_get(all[i]->args, "user_email");
 		keys[i] = NULL;
-		if (t == NULL || lh_val_is_null(t) || lh_val_has_unknown(t) || lh_val_has_sensitive(t))
+		if (t == NULL || lh_val_is_null(t) || lh_val_has_sensitive(t))
+			continue;
+		const char *team = NULL;
+		if (!lh_val_has_unknown(t))
+			team = lh_arena_printf(a, "\"%s\"", t->u.str.s);
+		else if ((team = stable_expr(a, all[i], "team_id")) == NULL)
 			continue;
 		const char *who = NULL, *what = "user_id";
 		if (u != NULL && !lh_val_is_null(u)) {
@@ -1488,7 +1525,7 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		} else {
 			continue;
 		}
-		keys[i] = lh_arena_printf(a, "%s\n%s\n%s", t->u.str.s, what, who);
+		keys[i] = lh_arena_printf(a, "%s\n%s\n%s", team, what, who);
 		size_t h = 1469598103934665603ULL;
 		for (const char *q = keys[i]; *q; q++)
 			h = (h ^ (unsigned char)*q) * 1099511628211ULL;
@@ -1508,9 +1545,9 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		lh_diag *g = lh_diag_add(d, LH_DIAG_ERROR, ar ? ar->src : all[i]->block->src,
 		    ar ? ar->start : all[i]->block->start, ar ? ar->end : all[i]->block->start,
 		    "Duplicate team membership",
-		    "%s makes %s \"%s\" a member of team \"%s\", which %s%s%s%s already does. "
+		    "%s makes %s \"%s\" a member of team %s, which %s%s%s%s already does. "
 		    "Both would manage one membership (its role and budget); keep one.",
-		    all[i]->addr, what, who, t->u.str.s, all[j]->addr, pr ? " (at " : "",
+		    all[i]->addr, what, who, team, all[j]->addr, pr ? " (at " : "",
 		    pr ? lh_arena_printf(a, "%s:%d", pr->src->name, line) : "", pr ? ")" : "");
 		g->context = all[i]->res->context;
 	}

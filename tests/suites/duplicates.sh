@@ -109,6 +109,7 @@ check "through locals: the next plan refuses naming both" \
 # the user named by emails differing only in case: LiteLLM's emails are one user
 # whatever their case (shared/spec/litellm_team.md 3.2), so the two blocks are one
 # membership - refused before anything is sent for the later one, as for ids
+# (the team named through a local in one of them: plan cannot tell it is one team)
 new_dir email_case
 cat > main.tf <<'EOF2'
 resource "litellm_team" "t" { team_alias = "dup-case" }
@@ -118,8 +119,9 @@ resource "litellm_team_member" "a" {
   user_email = litellm_user.u.user_email
   role       = "user"
 }
+locals { team = litellm_team.t.team_id }
 resource "litellm_team_member" "b" {
-  team_id    = litellm_team.t.team_id
+  team_id    = local.team
   user_email = lower(litellm_user.u.user_email)
   role       = "admin"
 }
@@ -151,3 +153,31 @@ EOF2
 run validate -no-color; rc=$?
 check "emails differing in case, team known: validate refuses naming both" \
 	"test $rc -eq 1 && flat out.txt | grep -q 'litellm_team_member.b makes user_email \"dup.case@example.com\" a member of team \"known-team\", which litellm_team_member.a (at main.tf:3) already does'"
+# the team created in the same run: unknown to validate, but both blocks name it by
+# the same expression (no each/count), so it is one team - validate refuses them
+new_dir email_case_same_expr
+cat > main.tf <<'EOF2'
+resource "litellm_team" "t" { team_alias = "dup-case-expr" }
+resource "litellm_team_member" "a" {
+  team_id    = litellm_team.t.team_id
+  user_email = "Dup.Expr@example.com"
+  role       = "user"
+}
+resource "litellm_team_member" "b" {
+  team_id    = litellm_team.t.team_id
+  user_email = "dup.expr@example.com"
+  role       = "user"
+}
+resource "litellm_team_member" "e" {
+  for_each   = toset(["Each@example.com", "each@example.com"])
+  team_id    = litellm_team.t.team_id
+  user_email = each.key
+  role       = "user"
+}
+EOF2
+m=$(mark)
+run plan -no-color; rc=$?
+check "team unknown, named alike: plan refuses naming both, sending nothing" \
+	"test $rc -eq 1 && test -z \"\$(writes $m)\" && flat out.txt | grep -q 'litellm_team_member.b makes user_email \"dup.expr@example.com\" a member of team litellm_team.t.team_id, which litellm_team_member.a (at main.tf:4) already does'"
+check "team unknown, for_each over emails differing in case: refused naming both" \
+	"flat out.txt | grep -q 'litellm_team_member.e\[\"each@example.com\"\] makes user_email \"each@example.com\" a member of team litellm_team.t.team_id, which litellm_team_member.e\[\"Each@example.com\"\] (at main.tf:15) already does'"
