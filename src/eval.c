@@ -1853,6 +1853,7 @@ type_expr(lh_eval *ev, const lh_node *e, bool in_object, bool *optional, lh_valu
 		if (na == 2) {
 			lh_eval sub = *ev;
 			sub.lookup = NULL;
+			sub.check_refs = NULL;	/* nothing to refer to */
 			sub.scope = NULL;
 			lh_value *d = lh_eval_expr(&sub, e->u.call.args[1]);
 			if (d == NULL)
