@@ -398,7 +398,9 @@ resolve_done(lh_rop *op, void *ctx)
 
 /* Ctrl-C while creates were uncertain: their look-ups were cancelled with everything
  * else, but a create that may have happened must be resolved (adopted or forgotten)
- * or stay journalled - never dropped.  The look-ups run now, past the stop. */
+ * or stay journalled - never dropped.  The look-ups run now, past the stop, for the
+ * stop's grace at most (a server that stopped answering must not hold the interrupted
+ * run): one still unanswered leaves its intent journalled for the next run. */
 static void
 resolve_uncertain(lh_run *r, job *jobs, size_t n)
 {
@@ -407,7 +409,7 @@ resolve_uncertain(lh_run *r, job *jobs, size_t n)
 		any = any || jobs[i].unresolved;
 	if (!any)
 		return;
-	lh_http_resume(r->http);
+	lh_http_resume_briefly(r->http);
 	for (size_t i = 0; i < n; i++) {
 		job *j = &jobs[i];
 		if (!j->unresolved)
@@ -1004,6 +1006,13 @@ lh_apply(lh_run *r)
 		    "create goes out only once its intent is on disk). Changes already made are "
 		    "in the journal or the state; free the space (or fix the permissions) and run "
 		    "apply again to finish.");
+	else if (r->interrupted && r->http != NULL && lh_http_abandoned(r->http) > 0)
+		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Operation cancelled",
+		    "litehcl was interrupted: nothing new was started, and changes in flight "
+		    "were given a moment to finish. What finished is recorded in the state. "
+		    "Requests the server had not answered by then were abandoned: a create among "
+		    "them stays in the state's journal and the next plan or apply looks it up; "
+		    "the next plan shows any other change still to be made.");
 	else if (r->interrupted)
 		lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0, "Operation cancelled",
 		    "litehcl was interrupted: changes in flight were finished and recorded in "

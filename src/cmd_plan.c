@@ -538,7 +538,7 @@ on_sigint(int sig)
 		_exit(1);
 	}
 	static const char m[] = "\nInterrupt received.\nPlease wait for litehcl to exit or "
-	    "data loss may occur.\nGracefully shutting down...\n";
+	    "data loss may occur.\nGracefully shutting down...\n\nStopping operation...\n";
 	ssize_t w = write(2, m, sizeof m - 1);
 	(void)w;
 	if (active_run != NULL)

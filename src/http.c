@@ -58,6 +58,7 @@ static void capture(lh_http *h, lh_http_resp *r, void *ctx);
 typedef struct job job;
 struct job {
 	job *next;			/* queue / wait list link */
+	job *fprev, *fnext;		/* in flight on the multi handle (h->flight) */
 	char *method, *path, *url, *body;	/* path without query, url complete */
 	size_t body_len;
 	bool post, non_idempotent;
@@ -122,8 +123,12 @@ struct lh_http {
 	lh_http_owner own;		/* the current owner of submitted requests */
 	job *donelist;			/* fake transport completions to process */
 	int running;
+	job *flight;			/* requests in flight on the multi handle */
 	bool in_run;
 	volatile sig_atomic_t stop;
+	double grace_s;			/* after a stop, in-flight requests get this long */
+	double deadline;		/* mono() time they are abandoned; 0: none yet */
+	size_t abandoned;		/* requests abandoned at a deadline */
 	uint64_t rng;
 	size_t ok;
 };
@@ -250,6 +255,7 @@ lh_http_new(const lh_http_opts *o, const char **err)
 	if (o->retry_budget_s <= 0 && eb != NULL && atof(eb) > 0)
 		h->budget_s = atof(eb);
 	h->backoff_s = o->backoff_base_s > 0 ? o->backoff_base_s : 0.5;
+	h->grace_s = o->stop_grace_s > 0 ? o->stop_grace_s : 2;
 	h->fake = o->fake;
 	h->fake_ctx = o->fake_ctx;
 	h->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)h;
@@ -356,6 +362,20 @@ void
 lh_http_resume(lh_http *h)
 {
 	h->stop = 0;
+	h->deadline = 0;
+}
+
+void
+lh_http_resume_briefly(lh_http *h)
+{
+	h->stop = 0;
+	h->deadline = mono() + h->grace_s;
+}
+
+size_t
+lh_http_abandoned(const lh_http *h)
+{
+	return h->abandoned;
 }
 
 static void schedule_retry(lh_http *h, job *j, double delay);
@@ -687,7 +707,29 @@ start(lh_http *h, job *j)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	}
 	curl_multi_add_handle(h->multi, e);
+	j->fprev = NULL;
+	j->fnext = h->flight;
+	if (h->flight != NULL)
+		h->flight->fprev = j;
+	h->flight = j;
 	h->running++;
+}
+
+/* Takes j's transfer off the multi handle (its connection is closed if unfinished). */
+static void
+land(lh_http *h, job *j)
+{
+	if (j->fprev != NULL)
+		j->fprev->fnext = j->fnext;
+	else
+		h->flight = j->fnext;
+	if (j->fnext != NULL)
+		j->fnext->fprev = j->fprev;
+	j->fprev = j->fnext = NULL;
+	curl_multi_remove_handle(h->multi, j->easy);
+	put_easy(h, j->easy);
+	j->easy = NULL;
+	h->running--;
 }
 
 /* ---- messages ---- */
@@ -1231,6 +1273,31 @@ cancel(lh_http *h, job *j)
 	complete(h, j, LH_HTTP_CANCELLED, m);
 }
 
+/* The stop's grace is over and j has no answer yet: it is abandoned.  A read changes
+ * nothing (cancelled); a create may have reached the server (uncertain: its caller looks
+ * it up or keeps its intent); any other write may have too, and reports as a request
+ * that got no answer - the next refresh reads what the server holds. */
+static void
+abandon(lh_http *h, job *j)
+{
+	land(h, j);
+	h->abandoned++;
+	char t[32];
+	secs(t, sizeof t, mono() - j->t_first);
+	if (!j->post) {
+		complete(h, j, LH_HTTP_CANCELLED, lh_xprintf("%s %s: no answer after %s: abandoned "
+		    "(interrupted)", j->method, j->path, t));
+	} else if (j->non_idempotent) {
+		complete(h, j, LH_HTTP_UNCERTAIN, lh_xprintf("%s %s: no answer after %s when the "
+		    "run was interrupted; it may or may not have been carried out", j->method,
+		    j->path, t));
+	} else {
+		complete(h, j, LH_HTTP_TRANSPORT, lh_xprintf("%s %s: no answer after %s when the "
+		    "run was interrupted; it may or may not have been carried out", j->method,
+		    j->path, t));
+	}
+}
+
 size_t
 lh_http_run(lh_http *h)
 {
@@ -1243,6 +1310,13 @@ lh_http_run(lh_http *h)
 			h->donelist = j->next;
 			h->running--;
 			finish_attempt(h, j);
+		}
+		if (h->stop && h->deadline == 0)
+			h->deadline = mono() + h->grace_s;
+		if (h->deadline > 0 && mono() >= h->deadline) {
+			h->stop = 1;
+			while (h->flight != NULL)
+				abandon(h, h->flight);
 		}
 		if (h->stop) {
 			for (job *j; (j = dequeue(h)) != NULL;)
@@ -1292,16 +1366,13 @@ lh_http_run(lh_http *h)
 			long sent = 0, oserr = 0;
 			curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
 			curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
-			curl_multi_remove_handle(h->multi, e);
-			put_easy(h, e);
-			j->easy = NULL;
+			land(h, j);
 			j->cc = cc;
 			j->status = cc == CURLE_OK ? (int)code : 0;
 			/* Bytes of the request left us: it may have arrived (a reused connection
 			 * has no connect time, so that is no guide). */
 			j->connected = sent > 0 || code > 0 || j->resent;
 			j->oserr = oserr;
-			h->running--;
 			finish_attempt(h, j);
 		}
 		if (h->running == 0 && h->qhead == NULL && h->waiting == NULL && h->donelist == NULL)
@@ -1311,6 +1382,11 @@ lh_http_run(lh_http *h)
 		int wait_ms = 100;
 		if (h->waiting != NULL) {
 			double w = (h->waiting->due - mono()) * 1000;
+			if (w < wait_ms)
+				wait_ms = w < 0 ? 0 : (int)w + 1;
+		}
+		if (h->deadline > 0 && h->running > 0) {
+			double w = (h->deadline - mono()) * 1000;
 			if (w < wait_ms)
 				wait_ms = w < 0 ? 0 : (int)w + 1;
 		}

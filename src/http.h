@@ -23,8 +23,12 @@
  *   request, and libcurl never sends it a second time by itself: when a reused connection
  *   closes before the answer (perhaps after the server committed it), that attempt is
  *   uncertain too.
- * - lh_http_stop is async-signal-safe: after it, no new request starts; requests in
- *   flight finish and report normally; queued ones complete with LH_HTTP_CANCELLED.
+ * - lh_http_stop is async-signal-safe: after it, no new request starts; queued ones
+ *   complete with LH_HTTP_CANCELLED; requests in flight get a grace period
+ *   (stop_grace_s) to finish and report normally, and those still unanswered then are
+ *   abandoned - a read as LH_HTTP_CANCELLED, a create as LH_HTTP_UNCERTAIN, another
+ *   write as LH_HTTP_TRANSPORT (it may have been carried out) - so a server that stopped
+ *   answering does not hold an interrupted run for the whole request timeout.
  *
  * Tests can replace the network with a function (lh_http_opts.fake): requests are then
  * answered by that function and run through the same retry / error-message logic. */
@@ -47,7 +51,8 @@ typedef enum {
 	LH_HTTP_UNCERTAIN,	/* non_idempotent request failed in a way that may have reached the
 				 * server (timeout, reset, 502/503/504): look the object up first */
 	LH_HTTP_BADJSON,	/* 2xx whose body is not valid JSON; error gives the offset */
-	LH_HTTP_CANCELLED	/* never started (or retry not started) because of lh_http_stop */
+	LH_HTTP_CANCELLED	/* never started (or retry not started) because of lh_http_stop,
+				 * or a read abandoned at the end of the stop's grace */
 } lh_http_result;
 
 /* Returns the name of r ("ok", "status", "transport", "uncertain", "bad json",
@@ -80,6 +85,8 @@ typedef struct lh_http_opts {
 					 * <= 0: $LITEHCL_HTTP_RETRY_BUDGET, else 60 s */
 	double backoff_base_s;		/* first backoff delay before jitter; <= 0: 0.5 s (tests use
 					 * less); doubles each retry, capped at 10 s */
+	double stop_grace_s;		/* after lh_http_stop, requests in flight are abandoned
+					 * when still unanswered this long after; <= 0: 2 s */
 	lh_http_fake_fn fake;		/* tests: replaces the network; NULL: real HTTP */
 	void *fake_ctx;			/* passed to fake */
 } lh_http_opts;
@@ -184,6 +191,11 @@ void lh_http_stop(lh_http *h);
 /* True once lh_http_stop was called.  lh_http_resume clears it. */
 bool lh_http_stopped(const lh_http *h);
 void lh_http_resume(lh_http *h);
+/* Resumes for the stop's grace only (look-ups that must run after an interrupt): what is
+ * not finished stop_grace_s from now is abandoned and cancelled as after a stop. */
+void lh_http_resume_briefly(lh_http *h);
+/* How many requests in flight were abandoned at the end of a stop's grace. */
+size_t lh_http_abandoned(const lh_http *h);
 
 /* Told before each automatic retry: what failed (message), which attempt it was
  * (attempt of max_attempts; 0 when only the time budget bounds them) and when the next

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,25 @@ on_created(lh_http *h, lh_http_resp *r, void *ctx)
 	lh_http_req rq = {.method = "GET", .path = "/user/info", .query = q, .nquery = 1,
 	    .done = on_read, .ctx = x};
 	lh_http_submit(h, &rq);
+}
+
+/* Ctrl-C's stop: what each request reported, and the stop itself once the first
+ * (quick) request is done */
+struct stopped {
+	lh_http_result res[5];
+	char err[5][256];
+};
+
+static struct stopped stop_case;
+
+static void
+on_stopped(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	int i = (int)(intptr_t)ctx;
+	stop_case.res[i] = r->result;
+	snprintf(stop_case.err[i], sizeof stop_case.err[i], "%s", r->error ? r->error : "");
+	if (i == 0)
+		lh_http_stop(h);
 }
 
 static int
@@ -327,6 +347,66 @@ main(int argc, char **argv)
 	    strstr(r.error, "timeout after 1 s"), "%s %.2fs", r.error, dt);
 	lh_http_resp_clear(&r);
 	lh_http_free(quick);
+	/* A stop (Ctrl-C) while the server has stopped answering: the requests in flight get
+	 * the stop's grace, then are abandoned - a read cancelled, a create uncertain (it may
+	 * have landed), an update a transport failure - long before the 30 s timeout; one
+	 * not started yet is cancelled unsent. */
+	fault(h, "{\"path\":\"/health/liveliness\",\"kind\":\"latency\",\"ms\":300}");
+	fault(h, "{\"path\":\"/user/info\",\"kind\":\"hang\",\"count\":0}");
+	fault(h, "{\"path\":\"/user/new\",\"kind\":\"hang\",\"count\":0}");
+	fault(h, "{\"path\":\"/user/update\",\"kind\":\"hang\",\"count\":0}");
+	{
+		char url[64];
+		snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+		lh_http_opts o = {.base_url = url, .api_key = KEY, .timeout_s = 30, .parallelism = 4,
+		    .stop_grace_s = 0.5};
+		const char *err;
+		lh_http *g = lh_http_new(&o, &err);
+		lh_http_param q[] = {{"user_id", "bob"}};
+		lh_http_req rs[5] = {
+			{.method = "GET", .path = "/health/liveliness"},
+			{.method = "GET", .path = "/user/info", .query = q, .nquery = 1},
+			{.method = "POST", .path = "/user/new", .body = "{\"user_id\":\"stopped1\"}",
+			    .non_idempotent = true},
+			{.method = "POST", .path = "/user/update", .body = "{\"user_id\":\"bob\"}"},
+			{.method = "GET", .path = "/user/info", .query = q, .nquery = 1},
+		};
+		for (int i = 0; i < 5; i++) {
+			rs[i].done = on_stopped;
+			rs[i].ctx = (void *)(intptr_t)i;
+			stop_case.res[i] = LH_HTTP_OK;
+			lh_http_submit(g, &rs[i]);
+		}
+		t0 = now();
+		lh_http_run(g);
+		dt = now() - t0;
+		check("stop: the request answered in time completes", stop_case.res[0] == LH_HTTP_OK,
+		    "%s", stop_case.err[0]);
+		check("stop: unanswered requests abandoned at the end of the 0.5 s grace", dt < 2.0 &&
+		    lh_http_abandoned(g) == 3, "%.2fs, %zu abandoned", dt, lh_http_abandoned(g));
+		check("stop: an abandoned read is cancelled", stop_case.res[1] == LH_HTTP_CANCELLED &&
+		    strstr(stop_case.err[1], "abandoned (interrupted)"), "%s", stop_case.err[1]);
+		check("stop: an abandoned create is uncertain", stop_case.res[2] == LH_HTTP_UNCERTAIN &&
+		    strstr(stop_case.err[2], "may or may not have been carried out"), "%s",
+		    stop_case.err[2]);
+		check("stop: an abandoned update may have happened (transport, not cancelled)",
+		    stop_case.res[3] == LH_HTTP_TRANSPORT && strstr(stop_case.err[3], "interrupted"),
+		    "%s", stop_case.err[3]);
+		check("stop: a request not started is cancelled unsent",
+		    stop_case.res[4] == LH_HTTP_CANCELLED && strstr(stop_case.err[4], "not sent"),
+		    "%s", stop_case.err[4]);
+		/* resumed briefly (the look-ups of uncertain creates): bounded by the grace too */
+		lh_http_resume_briefly(g);
+		stop_case.res[1] = LH_HTTP_OK;
+		lh_http_submit(g, &rs[1]);
+		t0 = now();
+		lh_http_run(g);
+		dt = now() - t0;
+		check("resumed briefly: a hanging look-up is abandoned after the grace",
+		    stop_case.res[1] == LH_HTTP_CANCELLED && dt < 1.5 && dt > 0.3, "%.2fs %s", dt,
+		    stop_case.err[1]);
+		lh_http_free(g);
+	}
 	lh_http_free(h);
 	kill(emu, SIGTERM);
 	waitpid(emu, NULL, 0);
