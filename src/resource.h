@@ -137,7 +137,7 @@ typedef struct lh_rop {
 	char *detail;		/* on failure: details, never holding a secret (malloc'd) */
 	char *note;		/* on success: a warning worth showing ("already a member;
 				 * adopted"), or NULL (malloc'd) */
-	double started;		/* monotonic seconds at submit */
+	double started;		/* monotonic seconds at submit (lh_rop_clock) */
 	int stage;		/* the type's own progress through the op */
 	void *priv;		/* the type's own data (freed by its clear hook) */
 	struct lh_rop *next_wait;	/* the type's own queues */
@@ -278,6 +278,8 @@ void *lh_rctx_slot(lh_rctx *rc, const lh_rtype *rt, size_t size);
  * of its ops still running is held (no other can join it: sending then costs no
  * extra request, and finished writes do not wait for other types' requests). */
 size_t lh_rctx_active(const lh_rctx *rc, const lh_rtype *rt);
+/* Monotonic seconds (the clock of lh_rop.started). */
+double lh_rop_clock(void);
 /* Frees the types' slots of rc (not rc itself, not its http). */
 void lh_rctx_clear(lh_rctx *rc);
 /* Runs the submitted ops to their end: lh_http_run, then the types' flush hooks

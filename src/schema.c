@@ -248,8 +248,8 @@ lh_metadata_state(const cJSON *s)
 
 /* ---- operations ---- */
 
-static double
-now_s(void)
+double
+lh_rop_clock(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -284,7 +284,7 @@ bool
 lh_rop_submit(lh_rctx *rc, lh_rop *op)
 {
 	op->rc = rc;
-	op->started = now_s();
+	op->started = lh_rop_clock();
 	op->ok = op->gone = op->same = op->cancelled = op->maybe_created = op->resend = false;
 	op->stage = 0;
 	rop_inactive(op);
