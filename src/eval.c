@@ -1750,6 +1750,16 @@ lh_eval_walk_refs(const lh_node *e, void (*fn)(void *ctx, const lh_node *root,
 static const lh_type *type_expr(lh_eval *ev, const lh_node *e, bool in_object,
     bool *optional, lh_value **def);
 
+/* The lookup of an expression HCL evaluates without a context (optional()'s default):
+ * HCL's error on the root name. */
+static lh_value *
+no_context(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
+{
+	*consumed = false;
+	ERR(ev, root, "Variables not allowed", "Variables may not be used here.");
+	return NULL;
+}
+
 static void
 type_err(lh_eval *ev, const lh_node *e, const char *detail)
 {
@@ -1851,9 +1861,11 @@ type_expr(lh_eval *ev, const lh_node *e, bool in_object, bool *optional, lh_valu
 			return NULL;
 		*optional = true;
 		if (na == 2) {
+			/* HCL evaluates a default without a context: no references, no calls */
 			lh_eval sub = *ev;
-			sub.lookup = NULL;
-			sub.check_refs = NULL;	/* nothing to refer to */
+			sub.lookup = no_context;
+			sub.check_refs = NULL;
+			sub.no_functions = true;
 			sub.scope = NULL;
 			lh_value *d = lh_eval_expr(&sub, e->u.call.args[1]);
 			if (d == NULL)
