@@ -7,6 +7,7 @@
  * in the parse arena.  lh_ast_dump prints a tree for the data-driven parser tests;
  * lh_ast_walk_refs finds the references of an expression (the one walk the evaluator's
  * dependency order and the JSON plan's expressions share). */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +32,181 @@ lh_ast_kind_name(lh_ast_kind k)
 	return "?";
 }
 
+/* ---- the tree's memory (see lh_pctx in parse_int.h) ---- */
+
+#define POOL_FIRST 1024		/* first pool block; then doubling up to POOL_MAX */
+#define POOL_MAX (16 * 1024)	/* small against the arena's 1 MiB chunks */
+#define POOL_BIG 1024		/* requests above this go to the arena directly */
+/* Left unused at the end of every pool block: a node smaller than lh_node is never
+ * the last bytes of mapped memory, should a reader copy more of it than its kind. */
+#define POOL_SLACK sizeof(lh_node)
+
+void
+lh_pctx_init(lh_pctx *p, lh_arena *a, const lh_source *src)
+{
+	p->a = a;
+	p->src = src;
+	p->tmp = lh_arena_new();
+	p->pool = NULL;
+	p->pool_left = 0;
+	/* a small source (a -var value, a console line) takes a small block */
+	p->pool_next = src->len < POOL_FIRST / 4 ? POOL_FIRST / 4 : POOL_FIRST;
+}
+
+void
+lh_pctx_done(lh_pctx *p)
+{
+	lh_arena_free(p->tmp);
+	p->tmp = NULL;
+	p->itab = NULL;
+	p->nitab = p->capitab = 0;
+	p->seen = NULL;
+	p->nseen = p->capseen = 0;
+	p->strip = NULL;
+	p->strip_side = NULL;
+	p->nstrip = p->capstrip = 0;
+}
+
+/* n bytes at the pool's next multiple of align (a power of two, at most 16). */
+static void *
+pool_take(lh_pctx *p, size_t n, size_t align)
+{
+	if (n > POOL_BIG)
+		return lh_arena_alloc(p->a, n);
+	size_t pad = (size_t)(-(uintptr_t)p->pool & (align - 1));
+	if (p->pool == NULL || pad + n + POOL_SLACK > p->pool_left) {
+		size_t size = p->pool_next;
+		if (p->pool_next < POOL_MAX)
+			p->pool_next *= 2;
+		p->pool = lh_arena_alloc(p->a, size);	/* 16-aligned */
+		p->pool_left = size;
+		pad = 0;
+	}
+	void *r = p->pool + pad;
+	p->pool += pad + n;
+	p->pool_left -= pad + n;
+	return r;
+}
+
+void *
+lh_ast_alloc(lh_pctx *p, size_t n)
+{
+	return pool_take(p, n, 8);
+}
+
+static uint32_t
+str_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	h ^= h >> 15;		/* as seen_hash: the table takes the low bits */
+	h *= 0x2c1b3c6dU;
+	return h ^ (h >> 12);
+}
+
+/* The interned copy of s[0..n) (hash h), or NULL; *slot is where it would go. */
+static const char *
+intern_find(lh_pctx *p, const char *s, size_t n, uint32_t h, size_t *slot)
+{
+	size_t mask = p->capitab - 1, i = h & mask;
+	while (p->itab[i].s != NULL) {
+		if (p->itab[i].hash == h && p->itab[i].len == n && memcmp(p->itab[i].s, s, n) == 0)
+			return p->itab[i].s;
+		i = (i + 1) & mask;
+	}
+	*slot = i;
+	return NULL;
+}
+
+static void
+intern_grow(lh_pctx *p)
+{
+	size_t ncap = p->capitab ? p->capitab * 2 : 256;
+	lh_istr *nt = lh_arena_alloc(p->tmp, ncap * sizeof *nt);
+	for (size_t i = 0; i < p->capitab; i++) {
+		if (p->itab[i].s == NULL)
+			continue;
+		size_t j = p->itab[i].hash & (ncap - 1);
+		while (nt[j].s != NULL)
+			j = (j + 1) & (ncap - 1);
+		nt[j] = p->itab[i];
+	}
+	p->itab = nt;
+	p->capitab = ncap;
+}
+
+/* Records str (already in the tree's memory, NUL-terminated) as the interned copy. */
+static void
+intern_add(lh_pctx *p, const char *str, size_t n, uint32_t h, size_t slot)
+{
+	p->itab[slot].s = str;
+	p->itab[slot].len = (uint32_t)n;
+	p->itab[slot].hash = h;
+	p->nitab++;
+}
+
+/* Strings longer than this are copied, not interned (rarely repeated). */
+#define INTERN_MAX 128
+
+const char *
+lh_ast_intern(lh_pctx *p, const char *s, size_t n)
+{
+	if (n > INTERN_MAX) {
+		char *c = pool_take(p, n + 1, 1);
+		memcpy(c, s, n);
+		c[n] = '\0';
+		return c;
+	}
+	if ((p->nitab + 1) * 2 > p->capitab)
+		intern_grow(p);
+	uint32_t h = str_hash(s, n);
+	size_t slot;
+	const char *o = intern_find(p, s, n, h, &slot);
+	if (o != NULL)
+		return o;
+	char *c = pool_take(p, n + 1, 1);
+	if (n > 0)
+		memcpy(c, s, n);
+	c[n] = '\0';
+	intern_add(p, c, n, h, slot);
+	return c;
+}
+
+/* Bytes of a node of each kind: its header and its member of the union.  Bodies and
+ * blocks are whole lh_nodes (config.c copies them by value to merge override files). */
+#define NODE_SIZE(m) (offsetof(lh_node, u) + sizeof(((lh_node *)0)->u.m))
+static const unsigned short node_size[] = {
+	[LH_AST_BODY] = sizeof(lh_node),
+	[LH_AST_ATTR] = NODE_SIZE(attr),
+	[LH_AST_BLOCK] = sizeof(lh_node),
+	[LH_AST_NUMBER] = NODE_SIZE(number),
+	[LH_AST_BOOL] = NODE_SIZE(boolean),
+	[LH_AST_NULL] = offsetof(lh_node, u),
+	[LH_AST_TEMPLATE] = NODE_SIZE(tmpl),
+	[LH_AST_TUPLE] = NODE_SIZE(tuple),
+	[LH_AST_OBJECT] = NODE_SIZE(object),
+	[LH_AST_VAR] = NODE_SIZE(var),
+	[LH_AST_GETATTR] = NODE_SIZE(getattr),
+	[LH_AST_INDEX] = NODE_SIZE(index),
+	[LH_AST_SPLAT] = NODE_SIZE(splat),
+	[LH_AST_ANON] = offsetof(lh_node, u),
+	[LH_AST_CALL] = NODE_SIZE(call),
+	[LH_AST_FOR] = NODE_SIZE(forx),
+	[LH_AST_COND] = NODE_SIZE(cond),
+	[LH_AST_BINARY] = NODE_SIZE(binary),
+	[LH_AST_UNARY] = NODE_SIZE(unary),
+	[LH_AST_PAREN] = NODE_SIZE(paren),
+	[LH_AST_TLIT] = NODE_SIZE(lit),
+	[LH_AST_TINTERP] = NODE_SIZE(interp),
+	[LH_AST_TIF] = NODE_SIZE(tif),
+	[LH_AST_TFOR] = NODE_SIZE(tfor),
+};
+
 static lh_node *
 mk(lh_pctx *p, lh_ast_kind kind, uint32_t start, uint32_t end)
 {
-	lh_node *n = lh_arena_alloc(p->a, sizeof *n);
+	lh_node *n = pool_take(p, (node_size[kind] + 7) & ~(size_t)7, 8);
 	n->kind = kind;
 	n->start = start;
 	n->end = end;
@@ -42,23 +214,35 @@ mk(lh_pctx *p, lh_ast_kind kind, uint32_t start, uint32_t end)
 	return n;
 }
 
-static char *
+static const char *
 tokstr(lh_pctx *p, lh_tok t)
 {
-	return lh_arena_strndup(p->a, p->src->text + t.off, t.len);
+	return lh_ast_intern(p, p->src->text + t.off, t.len);
 }
 
 /* Returns an array with room for n + 1 elements of size sz when an array of n
- * elements is full: capacities go 1, 2, 4, 8 ... (most lists are short). */
+ * elements is full: capacities go 1, 2, 4, 8 ... (most lists are short).  Lists grow
+ * in tmp; finish() gives the tree its exact copy. */
 static void *
 grow(lh_pctx *p, void *old, size_t n, size_t sz)
 {
 	if (n != 0 && (n & (n - 1)) != 0)
 		return old;
-	void *v = lh_arena_alloc(p->a, (n ? 2 * n : 1) * sz);
+	void *v = lh_arena_alloc(p->tmp, (n ? 2 * n : 1) * sz);
 	if (n > 0)
 		memcpy(v, old, n * sz);
 	return v;
+}
+
+/* The tree's copy of a finished list of n elements of size sz (NULL when empty). */
+static void *
+finish(lh_pctx *p, const void *v, size_t n, size_t sz)
+{
+	if (n == 0)
+		return NULL;
+	void *r = pool_take(p, n * sz, 8);
+	memcpy(r, v, n * sz);
+	return r;
 }
 
 /* Appends x to an arena array of n pointers. */
@@ -84,17 +268,21 @@ seen_hash(const lh_node *body, const char *name)
 	size_t h = 1469598103934665603ULL ^ (size_t)(uintptr_t)body;
 	for (; *name; name++)
 		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
-	return h;
+	/* the table takes the low bits, which a multiplication only fills from the
+	 * low bits of its input (the body's address): mix the high ones down */
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
 }
 
-/* The attribute already named like item in body, else NULL; records item. */
+/* The attribute already named like item in body, else NULL; records item (bodies
+ * of more than SEEN_SCAN items). */
 static const lh_node *
 seen_attr(lh_pctx *p, const lh_node *body, const lh_node *item)
 {
 	if ((p->nseen + 1) * 2 > p->capseen) {
 		size_t ncap = p->capseen ? p->capseen * 2 : 64;
-		struct lh_attr_seen *nt = lh_arena_alloc(p->a, ncap * sizeof *nt);
-		memset(nt, 0, ncap * sizeof *nt);
+		struct lh_attr_seen *nt = lh_arena_alloc(p->tmp, ncap * sizeof *nt);
 		for (size_t i = 0; i < p->capseen; i++) {
 			if (p->seen[i].item == NULL)
 				continue;
@@ -118,10 +306,34 @@ seen_attr(lh_pctx *p, const lh_node *body, const lh_node *item)
 	return NULL;
 }
 
+/* Bodies of up to this many items are searched; a bigger one's attributes are in the
+ * table (a table of every attribute of a big file is mostly cache misses). */
+#define SEEN_SCAN 16
+
+/* The attribute of body named like item (about to be added), else NULL. */
+static const lh_node *
+redefined(lh_pctx *p, const lh_node *body, const lh_node *item)
+{
+	size_t n = body->u.body.n;
+	if (n < SEEN_SCAN) {
+		for (size_t i = 0; i < n; i++) {
+			const lh_node *it = body->u.body.items[i];
+			if (it->kind == LH_AST_ATTR && strcmp(it->u.attr.name, item->u.attr.name) == 0)
+				return it;
+		}
+		return NULL;
+	}
+	if (n == SEEN_SCAN)
+		for (size_t i = 0; i < n; i++)
+			if (body->u.body.items[i]->kind == LH_AST_ATTR)
+				(void)seen_attr(p, body, body->u.body.items[i]);
+	return seen_attr(p, body, item);
+}
+
 lh_node *
 lh_ast_body_add(lh_pctx *p, lh_node *body, lh_node *item)
 {
-	const lh_node *o = item->kind == LH_AST_ATTR ? seen_attr(p, body, item) : NULL;
+	const lh_node *o = item->kind == LH_AST_ATTR ? redefined(p, body, item) : NULL;
 	if (o != NULL) {
 		int line, col;
 		lh_source_pos(p->src, o->u.attr.name_start, &line, &col);
@@ -139,11 +351,20 @@ lh_ast_body_add(lh_pctx *p, lh_node *body, lh_node *item)
 	return body;
 }
 
+/* Gives a complete body its exact array of items. */
+static void
+body_done(lh_pctx *p, lh_node *body)
+{
+	body->u.body.items = finish(p, body->u.body.items, body->u.body.n,
+	    sizeof *body->u.body.items);
+}
+
 lh_node *
 lh_ast_body_finish(lh_pctx *p, lh_node *body)
 {
 	body->start = 0;
 	body->end = (uint32_t)p->src->len;
+	body_done(p, body);
 	return body;
 }
 
@@ -162,14 +383,17 @@ lh_ast_attr(lh_pctx *p, lh_tok name, lh_node *expr)
 static const char *
 plain_text(lh_pctx *p, lh_node *t)
 {
+	if (t->u.tmpl.n == 1)	/* literals are NUL-terminated once merged */
+		return t->u.tmpl.parts[0]->u.lit.text;
 	size_t len = 0;
 	for (size_t i = 0; i < t->u.tmpl.n; i++)
 		len += t->u.tmpl.parts[i]->u.lit.len;
-	char *s = lh_arena_alloc(p->a, len + 1), *o = s;
+	char *s = pool_take(p, len + 1, 1), *o = s;
 	for (size_t i = 0; i < t->u.tmpl.n; i++) {
 		memcpy(o, t->u.tmpl.parts[i]->u.lit.text, t->u.tmpl.parts[i]->u.lit.len);
 		o += t->u.tmpl.parts[i]->u.lit.len;
 	}
+	*o = '\0';
 	return s;
 }
 
@@ -218,10 +442,12 @@ lh_ast_block(lh_pctx *p, lh_tok type, lh_labels labels, lh_tok open, lh_node *bo
 	n->u.block.type = tokstr(p, type);
 	n->u.block.type_start = type.off;
 	n->u.block.type_end = type.off + type.len;
-	n->u.block.labels = labels.v;
+	n->u.block.labels = finish(p, labels.v, labels.n, sizeof *labels.v);
 	n->u.block.nlabels = labels.n;
 	if (body == NULL)
 		body = lh_ast_body_new(p);
+	else
+		body_done(p, body);
 	body->start = open.off;
 	body->end = close.off + close.len;
 	n->u.block.body = body;
@@ -380,7 +606,7 @@ lh_node *
 lh_ast_tuple(lh_pctx *p, lh_tok open, lh_list l, lh_tok close)
 {
 	lh_node *n = mk(p, LH_AST_TUPLE, open.off, close.off + close.len);
-	n->u.tuple.items = l.v;
+	n->u.tuple.items = finish(p, l.v, l.n, sizeof *l.v);
 	n->u.tuple.n = l.n;
 	return n;
 }
@@ -389,8 +615,8 @@ lh_node *
 lh_ast_object(lh_pctx *p, lh_tok open, lh_list l, lh_tok close)
 {
 	lh_node *n = mk(p, LH_AST_OBJECT, open.off, close.off + close.len);
-	n->u.object.keys = l.v;
-	n->u.object.values = l.w;
+	n->u.object.keys = finish(p, l.v, l.n, sizeof *l.v);
+	n->u.object.values = finish(p, l.w, l.n, sizeof *l.w);
 	n->u.object.n = l.n;
 	return n;
 }
@@ -402,7 +628,7 @@ lh_ast_call(lh_pctx *p, lh_tok name, lh_tok open, lh_list args, lh_tok close)
 	n->u.call.name = tokstr(p, name);
 	n->u.call.name_start = name.off;
 	n->u.call.name_end = name.off + name.len;
-	n->u.call.args = args.v;
+	n->u.call.args = finish(p, args.v, args.n, sizeof *args.v);
 	n->u.call.n = args.n;
 	n->u.call.expand_final = args.expand;
 	n->u.call.open = open.off;
@@ -499,8 +725,8 @@ static void
 strip_later(lh_pctx *p, lh_node *lit, unsigned char side)
 {
 	if (p->nstrip == p->capstrip) {
-		p->strip = lh_arena_grow(p->a, p->strip, p->nstrip, p->nstrip + 1, sizeof *p->strip);
-		p->strip_side = lh_arena_grow(p->a, p->strip_side, p->nstrip, p->nstrip + 1, 1);
+		p->strip = lh_arena_grow(p->tmp, p->strip, p->nstrip, p->nstrip + 1, sizeof *p->strip);
+		p->strip_side = lh_arena_grow(p->tmp, p->strip_side, p->nstrip, p->nstrip + 1, 1);
 		p->capstrip = p->nstrip < 4 ? 8 : p->nstrip * 2;
 	}
 	p->strip[p->nstrip] = lit;
@@ -540,7 +766,8 @@ lh_tpart
 lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 {
 	const char *s = p->src->text + t.off, *e = s + t.len;
-	char *out = lh_arena_alloc(p->a, t.len + 1), *o = out;
+	/* decoded in place at the pool's end (it only gets shorter), then interned */
+	char *out = pool_take(p, t.len + 1, 1), *o = out;
 	lh_tpart r = { NULL, false, false };
 	/* most literals need no decoding: copy up to the first \\, $ or % at once */
 	const char *q = s;
@@ -605,12 +832,32 @@ lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 		}
 	}
 	*o = '\0';
+	size_t len = (size_t)(o - out);
+	const char *text = out;
+	if (t.len + 1 <= POOL_BIG && len <= INTERN_MAX) {
+		/* give the pool back what decoding did not use, or all of it when the
+		 * text is interned already (cleared again: pool memory is zeroed) */
+		if ((p->nitab + 1) * 2 > p->capitab)
+			intern_grow(p);
+		uint32_t h = str_hash(out, len);
+		size_t slot, back = t.len - len;
+		const char *old = intern_find(p, out, len, h, &slot);
+		if (old != NULL) {
+			memset(out, 0, len + 1);
+			back = t.len + 1;
+			text = old;
+		} else {
+			intern_add(p, out, len, h, slot);
+		}
+		p->pool -= back;
+		p->pool_left += back;
+	}
 	r.n = mk(p, LH_AST_TLIT, t.off, t.off + t.len);
-	r.n->u.lit.text = out;
-	r.n->u.lit.len = (size_t)(o - out);
+	r.n->u.lit.text = text;
+	r.n->u.lit.len = len;
 	/* HashiCorp's parser normalizes literal text to NFC */
-	if (lh_str_needs_nfc(out, r.n->u.lit.len))
-		r.n->u.lit.text = lh_str_nfc(p->a, out, r.n->u.lit.len, &r.n->u.lit.len);
+	if (lh_str_needs_nfc(text, len))
+		r.n->u.lit.text = lh_str_nfc(p->a, text, len, &r.n->u.lit.len);
 	return r;
 }
 
@@ -649,7 +896,7 @@ inner_template(lh_pctx *p, lh_tparts l, uint32_t start, uint32_t end, bool strip
 		strip_later(p, l.v[0], 1);
 	if (l.n > 0 && strip_end && l.v[l.n - 1]->kind == LH_AST_TLIT)
 		strip_later(p, l.v[l.n - 1], 2);
-	n->u.tmpl.parts = l.v;
+	n->u.tmpl.parts = finish(p, l.v, l.n, sizeof *l.v);
 	n->u.tmpl.n = l.n;
 	return n;
 }
@@ -790,13 +1037,13 @@ merge(lh_pctx *p, lh_node *t)
 		lh_node *prev = o > 0 ? t->u.tmpl.parts[o - 1] : NULL;
 		if (prev == NULL || prev->kind != LH_AST_TLIT) {
 			if (part->u.lit.text[part->u.lit.len] != '\0')
-				part->u.lit.text = lh_arena_strndup(p->a, part->u.lit.text,
+				part->u.lit.text = lh_ast_intern(p, part->u.lit.text,
 				    part->u.lit.len);
 			t->u.tmpl.parts[o++] = part;
 			continue;
 		}
 		size_t len = prev->u.lit.len + part->u.lit.len;
-		char *s = lh_arena_alloc(p->a, len + 1);
+		char *s = pool_take(p, len + 1, 1);
 		memcpy(s, prev->u.lit.text, prev->u.lit.len);
 		memcpy(s + prev->u.lit.len, part->u.lit.text, part->u.lit.len);
 		lh_node *m = mk(p, LH_AST_TLIT, prev->start, part->end);
@@ -836,6 +1083,7 @@ lh_ast_template(lh_pctx *p, lh_tok open, lh_tparts parts, lh_tok close)
 	if (n->u.tmpl.flush)
 		flush(p, n);
 	merge(p, n);
+	n->u.tmpl.parts = finish(p, n->u.tmpl.parts, n->u.tmpl.n, sizeof *n->u.tmpl.parts);
 	return n;
 }
 

@@ -82,7 +82,7 @@ static void
 push(drv *d, lh_pctx *p, char kind, uint32_t open)
 {
 	if (d->n == d->cap) {
-		d->f = lh_arena_grow(p->a, d->f, d->n, d->n + 1, sizeof *d->f);
+		d->f = lh_arena_grow(p->tmp, d->f, d->n, d->n + 1, sizeof *d->f);
 		d->cap = d->n < 4 ? 8 : d->n * 2;
 	}
 	frame *f = &d->f[d->n++];
@@ -125,7 +125,7 @@ grow_errs(lh_pctx *p, struct synerr *v, size_t n)
 {
 	if (n != 0 && (n & (n - 1)) != 0)
 		return v;
-	struct synerr *w = lh_arena_alloc(p->a, (n ? 2 * n : 1) * sizeof *w);
+	struct synerr *w = lh_arena_alloc(p->tmp, (n ? 2 * n : 1) * sizeof *w);
 	if (n > 0)
 		memcpy(w, v, n * sizeof *w);
 	return w;
@@ -305,9 +305,9 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
  * labels quoted (`resource "litellm_user" "dev"`), from the text s[0..n) before the
  * opening brace. */
 static const char *
-block_header(lh_arena *a, const char *s, size_t n)
+block_header(lh_pctx *p, const char *s, size_t n)
 {
-	char *out = lh_arena_alloc(a, 8 * n + 3);	/* "${ ... }" for "${}" */
+	char *out = lh_arena_alloc(p->tmp, 8 * n + 3);	/* "${ ... }" for "${}" */
 	size_t o = 0, i = 0;
 	while (i < n) {
 		char c = s[i];
@@ -353,7 +353,7 @@ block_header(lh_arena *a, const char *s, size_t n)
 		i = j;
 	}
 	out[o] = '\0';
-	return out;
+	return lh_ast_intern(p, out, o);
 }
 
 /* Updates the bracket stack and body states for a token just fed to the parser. */
@@ -381,14 +381,14 @@ track(drv *d, lh_pctx *p, lh_tok t)
 				f->state = 3;
 				if (d->map && d->n == 1) {
 					if (d->nblk == d->capblk) {
-						d->blk = lh_arena_grow(p->a, d->blk, d->nblk,
+						d->blk = lh_arena_grow(p->tmp, d->blk, d->nblk,
 						    d->nblk + 1, sizeof *d->blk);
 						d->capblk = d->nblk < 4 ? 8 : d->nblk * 2;
 					}
 					lh_srcblock *b = &d->blk[d->nblk++];
 					b->start = f->item;
 					b->end = (uint32_t)p->src->len;	/* until its brace is seen */
-					b->header = block_header(p->a, p->src->text + f->item,
+					b->header = block_header(p, p->src->text + f->item,
 					    t.off - f->item);
 					d->open_blk = d->nblk;
 				}
@@ -414,9 +414,9 @@ track(drv *d, lh_pctx *p, lh_tok t)
 	switch (t.code) {
 	case TK_TIF: case TK_TFOR:
 		if (d->ndir == d->capdir) {
-			d->dir_start = lh_arena_grow(p->a, d->dir_start, d->ndir, d->ndir + 1, sizeof *d->dir_start);
-			d->dir_end = lh_arena_grow(p->a, d->dir_end, d->ndir, d->ndir + 1, sizeof *d->dir_end);
-			d->dir_for = lh_arena_grow(p->a, d->dir_for, d->ndir, d->ndir + 1, sizeof *d->dir_for);
+			d->dir_start = lh_arena_grow(p->tmp, d->dir_start, d->ndir, d->ndir + 1, sizeof *d->dir_start);
+			d->dir_end = lh_arena_grow(p->tmp, d->dir_end, d->ndir, d->ndir + 1, sizeof *d->dir_end);
+			d->dir_for = lh_arena_grow(p->tmp, d->dir_for, d->ndir, d->ndir + 1, sizeof *d->dir_for);
 			d->capdir = d->ndir < 4 ? 8 : d->ndir * 2;
 		}
 		d->dir_start[d->ndir] = t.off;
@@ -544,11 +544,10 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start, lh_tok_fn *fn
 
 	memset(&p, 0, sizeof p);
 	memset(&d, 0, sizeof d);
-	p.a = a;
-	p.src = src;
+	lh_pctx_init(&p, a, src);
 	p.d = diags;
 	p.drv = &d;
-	lh_lex_init(&d.lx, a, src, diags, start == TK_XTMPL ? LH_LEX_BARE : LH_LEX_EXPR);
+	lh_lex_init(&d.lx, p.tmp, src, diags, start == TK_XTMPL ? LH_LEX_BARE : LH_LEX_EXPR);
 	d.map = start == 0;
 	push(&d, &p, start == TK_XEXPR ? F_EXPR : start == TK_XTMPL ? F_TMPL : F_TOP, 0);
 
@@ -653,10 +652,13 @@ out:
 		/* the source's block map: filled in here once, when its file is parsed
 		 * (the source is otherwise read-only to the parser) */
 		lh_source *w = (lh_source *)src;
-		w->blocks = d.blk;
+		w->blocks = d.nblk ? lh_arena_alloc(a, d.nblk * sizeof *d.blk) : NULL;
+		if (d.nblk > 0)
+			memcpy((lh_srcblock *)w->blocks, d.blk, d.nblk * sizeof *d.blk);
 		w->nblocks = d.nblk;
 		w->has_blocks = true;
 	}
+	lh_pctx_done(&p);
 	return p.error ? NULL : result;
 }
 
