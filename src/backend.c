@@ -294,12 +294,19 @@ cmp_str(const void *x, const void *y)
 static const lh_node *
 parse_any(const char *path, const char *name, lh_diags *d, bool only_if_backend)
 {
+	/* Most files (thousands of resources) have no backend block: skip parsing them,
+	 * and do not keep their text (the run's arena would hold a second copy). */
+	if (only_if_backend) {
+		lh_arena *t = lh_arena_new();
+		lh_source *peek = lh_source_load(t, path, name, d);
+		bool skip = peek == NULL || memmem(peek->text, peek->len, "backend", 7) == NULL ||
+		    memmem(peek->text, peek->len, "terraform", 9) == NULL;
+		lh_arena_free(t);
+		if (skip)
+			return NULL;
+	}
 	lh_source *src = lh_source_load(d->a, path, name, d);
 	if (src == NULL)
-		return NULL;
-	/* Most files (thousands of resources) have no backend block: skip parsing them. */
-	if (only_if_backend && (memmem(src->text, src->len, "backend", 7) == NULL ||
-	    memmem(src->text, src->len, "terraform", 9) == NULL))
 		return NULL;
 	if (has_suffix(path, ".json"))
 		return lh_config_json_parse(d->a, src, d);

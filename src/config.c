@@ -111,6 +111,11 @@ struct lh_config_priv {
 	/* per resource type, the arguments of its instance kept last in long_a: what
 	 * instances of other blocks share with it (expand_one) */
 	struct { const lh_schema *s; lh_value *args; } last_args[8];
+	/* per resource type and kind (data or not), its configurable arguments: what
+	 * every block of that type shares (check_resource_body) */
+	struct keyset { const lh_schema *s; bool data; const char **keys;
+	    const lh_attr **kattr; size_t n; } keysets[8];
+	size_t nkeysets;
 	bool keep_validated;		/* see lh_config_keep_validated */
 	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
 };
@@ -1186,9 +1191,19 @@ has_suffix(const char *s, const char *suf)
 static const char *
 block_context(lh_arena *a, const lh_node *b)
 {
-	char *s = lh_arena_strdup(a, b->u.block.type);
+	size_t len = strlen(b->u.block.type);
 	for (size_t i = 0; i < b->u.block.nlabels; i++)
-		s = lh_arena_printf(a, "%s \"%s\"", s, b->u.block.labels[i].text);
+		len += strlen(b->u.block.labels[i].text) + 3;
+	char *s = lh_arena_alloc(a, len + 1), *o = s;	/* one string per block */
+	o += strlen(strcpy(o, b->u.block.type));
+	for (size_t i = 0; i < b->u.block.nlabels; i++) {
+		size_t n = strlen(b->u.block.labels[i].text);
+		*o++ = ' ';
+		*o++ = '"';
+		memcpy(o, b->u.block.labels[i].text, n);
+		o += n;
+		*o++ = '"';
+	}
 	return s;
 }
 
@@ -2966,14 +2981,28 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 	const lh_schema *s = r->schema;
 	const lh_node *body = r->block->u.block.body;
 	bool ok = true;
-	rp->keys = lh_arena_alloc(a, s->n * sizeof *rp->keys);
-	rp->kattr = lh_arena_alloc(a, s->n * sizeof *rp->kattr);
-	rp->arg_expr = lh_arena_alloc(a, s->n * sizeof *rp->arg_expr);
-	for (size_t i = 0; i < s->n; i++)
-		if (r->data ? is_data_key(s, s->attrs[i].name) : s->attrs[i].mode != LH_ATTR_COMPUTED) {
-			rp->kattr[rp->nkeys] = &s->attrs[i];
-			rp->keys[rp->nkeys++] = s->attrs[i].name;
-		}
+	struct lh_config_priv *p = cfg->priv;
+	struct keyset *ks = NULL;
+	for (size_t i = 0; i < p->nkeysets && ks == NULL; i++)
+		if (p->keysets[i].s == s && p->keysets[i].data == r->data)
+			ks = &p->keysets[i];
+	if (ks != NULL) {
+		rp->keys = ks->keys;
+		rp->kattr = ks->kattr;
+		rp->nkeys = ks->n;
+	} else {
+		/* in long_a: cfg->a may be a scratch arena while validate runs */
+		rp->keys = lh_arena_alloc(p->long_a, s->n * sizeof *rp->keys);
+		rp->kattr = lh_arena_alloc(p->long_a, s->n * sizeof *rp->kattr);
+		for (size_t i = 0; i < s->n; i++)
+			if (r->data ? is_data_key(s, s->attrs[i].name) : s->attrs[i].mode != LH_ATTR_COMPUTED) {
+				rp->kattr[rp->nkeys] = &s->attrs[i];
+				rp->keys[rp->nkeys++] = s->attrs[i].name;
+			}
+		if (p->nkeysets < sizeof p->keysets / sizeof p->keysets[0])
+			p->keysets[p->nkeysets++] = (struct keyset){ s, r->data, rp->keys, rp->kattr, rp->nkeys };
+	}
+	rp->arg_expr = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *rp->arg_expr);
 	rp->ranges = lh_arena_alloc(a, (body->u.body.n ? body->u.body.n : 1) * sizeof *rp->ranges);
 	for (size_t i = 0; i < body->u.body.n; i++) {
 		const lh_node *it = body->u.body.items[i];
