@@ -45,3 +45,26 @@ for dir in tests/parse-err/*/; do
 	[ -f "$dir/expected.txt" ] || touch "$dir/expected.txt"
 	same "$name" "$dir/expected.txt" "$WORK/err.txt"
 done
+
+# ---- the tree's size: 2,000 resource blocks of the scale benchmark's shape (issue 11).
+# hcl2json -bench reports the parse arena's bytes; the packed tree (nodes as big as
+# their kind, interned strings, exact arrays, parse-time data freed) is ~7 bytes per
+# byte of text, where it was 17.6.  A bound of 10 catches a layout that grows back.
+awk 'BEGIN {
+	for (i = 0; i < 2000; i++) {
+		id = sprintf("u%06d", i)
+		printf "resource \"litellm_user\" \"%s\" {\n", id
+		printf "  user_id    = \"%s\"\n  user_email = \"%s@scale.example.com\"\n", id, id
+		printf "  user_alias = \"%s\"\n  user_role  = \"internal_user\"\n", id
+		printf "  models     = [\"gpt-4o\", \"gpt-4o-mini\"]\n  max_budget = %d\n", 10 + i % 7
+		printf "  metadata   = { team = \"scale\", n = \"%s\" }\n}\n\n", id
+	}
+}' >"$WORK/blocks.tf"
+"$LITEHCL" hcl2json -bench "$WORK/blocks.tf" >"$WORK/bench.txt" 2>&1
+per=$(awk -v size="$(wc -c <"$WORK/blocks.tf")" '/arena/ {
+	for (i = 1; i < NF; i++) if ($i == "arena") printf "%.2f", $(i + 1) * 1e6 / size }' "$WORK/bench.txt")
+if [ -n "$per" ] && awk -v p="$per" 'BEGIN { exit !(p < 10) }'; then
+	ok "parse tree of 2,000 resource blocks: $per bytes per byte of text"
+else
+	fail "parse tree of 2,000 resource blocks: ${per:-?} bytes per byte of text (bound 10)" "$(cat "$WORK/bench.txt")"
+fi
