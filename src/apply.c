@@ -402,16 +402,16 @@ resolve_done(lh_rop *op, void *ctx)
  * stop's grace at most (a server that stopped answering must not hold the interrupted
  * run): one still unanswered leaves its intent journalled for the next run. */
 static void
-resolve_uncertain(lh_run *r, job *jobs, size_t n)
+resolve_uncertain(lh_run *r, job **jobs, size_t n)
 {
 	bool any = false;
 	for (size_t i = 0; i < n; i++)
-		any = any || jobs[i].unresolved;
+		any = any || jobs[i]->unresolved;
 	if (!any)
 		return;
 	lh_http_resume_briefly(r->http);
 	for (size_t i = 0; i < n; i++) {
-		job *j = &jobs[i];
+		job *j = jobs[i];
 		if (!j->unresolved)
 			continue;
 		const char *id = j->op.id;
@@ -451,14 +451,14 @@ wid_cmp(const void *pa, const void *pb)
  * exist): the later is refused before anything is sent - a create adopts an existing
  * object, so both would record it (held_elsewhere is the check at completion). */
 static void
-refuse_same_object(lh_run *r, job *jobs, size_t n)
+refuse_same_object(lh_run *r, job **jobs, size_t n)
 {
 	wid_ent *e = malloc((n + 1) * sizeof *e);
 	if (e == NULL)
 		abort();
 	size_t ne = 0;
 	for (size_t i = 0; i < n; i++) {
-		job *j = &jobs[i];
+		job *j = jobs[i];
 		if (j->c->rt->own_id_attr != NULL || j->rec->failed ||
 		    (j->c->action != LH_ACT_CREATE &&
 		    (j->c->action != LH_ACT_REPLACE || j->phase != 1)))
@@ -475,7 +475,7 @@ refuse_same_object(lh_run *r, job *jobs, size_t n)
 		while (f > 0 && strcmp(e[f - 1].type, e[k].type) == 0 &&
 		    strcmp(e[f - 1].id, e[k].id) == 0)
 			f--;
-		job *first = &jobs[e[f].i], *j = &jobs[e[k].i];
+		job *first = jobs[e[f].i], *j = jobs[e[k].i];
 		j->rec->failed = true;
 		char *det = lh_xprintf("%s and %s are the same object (id \"%s\"): only %s is "
 		    "created, and nothing is recorded for %s. Keep one of the two blocks.",
@@ -489,14 +489,14 @@ refuse_same_object(lh_run *r, job *jobs, size_t n)
 
 /* Runs jobs[0..n) in parallel: journals create intents durably first. */
 static void
-run_wave(lh_run *r, job *jobs, size_t n)
+run_wave(lh_run *r, job **jobs, size_t n)
 {
 	if (n == 0)
 		return;
 	refuse_same_object(r, jobs, n);
 	bool intents = false;
 	for (size_t i = 0; i < n; i++) {
-		job *j = &jobs[i];
+		job *j = jobs[i];
 		if (j->rec->failed || (j->c->action != LH_ACT_CREATE &&
 		    (j->c->action != LH_ACT_REPLACE || j->phase != 1)))
 			continue;
@@ -528,11 +528,11 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	if (r->journal_broken || (intents && !lh_state_journal_sync(r->st, r->d))) {
 		journal_failed(r);
 		for (size_t i = 0; i < n; i++)
-			jobs[i].rec->failed = true;
+			jobs[i]->rec->failed = true;
 		return;
 	}
 	for (size_t i = 0; i < n && !r->interrupted && !r->journal_broken; i++) {
-		job *j = &jobs[i];
+		job *j = jobs[i];
 		if (!j->rec->failed)	/* refuse_same_object */
 			start_job(j);
 	}
@@ -542,7 +542,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	for (double delay = 0.05;;) {
 		bool any = false;
 		for (size_t i = 0; i < n; i++)
-			any = any || jobs[i].want_resend;
+			any = any || jobs[i]->want_resend;
 		if (!any || r->interrupted || r->journal_broken)
 			break;
 		struct timespec ts = {.tv_sec = (time_t)delay,
@@ -550,7 +550,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		nanosleep(&ts, NULL);
 		delay = delay * 2 > 2 ? 2 : delay * 2;
 		for (size_t i = 0; i < n; i++) {
-			job *j = &jobs[i];
+			job *j = jobs[i];
 			if (!j->want_resend)
 				continue;
 			j->want_resend = false;
@@ -560,7 +560,7 @@ run_wave(lh_run *r, job *jobs, size_t n)
 		lh_rctx_run(&r->rc);
 	}
 	for (size_t i = 0; i < n; i++) {
-		job *j = &jobs[i];
+		job *j = jobs[i];
 		if (!j->want_resend)
 			continue;
 		/* interrupted meanwhile: absent when looked up, but a slow server may still
@@ -575,9 +575,9 @@ run_wave(lh_run *r, job *jobs, size_t n)
 	if (!lh_state_journal_sync(r->st, r->d))
 		journal_failed(r);
 	for (size_t i = 0; i < n; i++) {
-		lh_rop_clear(&jobs[i].op);
-		free(jobs[i].wid);
-		jobs[i].wid = NULL;
+		lh_rop_clear(&jobs[i]->op);
+		free(jobs[i]->wid);
+		jobs[i]->wid = NULL;
 	}
 }
 
@@ -644,7 +644,7 @@ sens_check(lh_run *r, lh_rec *rec, const cJSON *after)
 /* Re-evaluates res's instances now that what they reference has been applied, and
  * replans the changes in jobs[0..n) from the fresh arguments. */
 static bool
-reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
+reevaluate(lh_run *r, lh_resource *res, job **jobs, size_t n)
 {
 	size_t ni = 0;
 	lh_instance **in = lh_config_expand(r->cfg, res, lh_run_resolve, r, r->d, &ni);
@@ -652,14 +652,14 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		return false;
 	/* each fresh instance to its record (by address: no n x n search) */
 	for (size_t i = 0; i < n; i++)
-		jobs[i].rec->reeval = NULL;
+		jobs[i]->rec->reeval = NULL;
 	for (size_t k = 0; k < ni; k++) {
 		lh_rec *x = lh_run_rec(r, &in[k]->id, false);
 		if (x != NULL)
 			x->reeval = in[k];
 	}
 	for (size_t i = 0; i < n; i++) {
-		job *j = &jobs[i];
+		job *j = jobs[i];
 		lh_instance *inst = j->rec->reeval;
 		j->rec->reeval = NULL;
 		if (inst == NULL)
@@ -704,16 +704,25 @@ reevaluate(lh_run *r, lh_resource *res, job *jobs, size_t n)
 		    .nignore = res->lifecycle.nignore};
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
 		if (p->n == 1) {
+			/* nc's trees are its own (lh_plan_make): they replace j's, which may
+			 * be borrowed from the run's plan (lh_plan_make_shared) */
 			lh_change *nc = &p->changes[0];
-			cJSON_Delete(j->c->after);
-			cJSON_Delete(j->c->after_unknown);
+			if (!(j->c->shared & LH_CH_AFTER_BORROWED))
+				cJSON_Delete(j->c->after);
+			if (!(j->c->shared & LH_CH_UNKNOWN_BORROWED))
+				cJSON_Delete(j->c->after_unknown);
 			j->c->after = nc->after;
 			j->c->after_unknown = nc->after_unknown;
 			nc->after = NULL;
 			nc->after_unknown = NULL;
-			cJSON_Delete(j->c->after_sensitive);
+			if (j->c->shared & LH_CH_SENS_BORROWED)	/* before_sensitive's own copy */
+				j->c->before_sensitive = cJSON_Duplicate(j->c->before_sensitive, 1);
+			else
+				cJSON_Delete(j->c->after_sensitive);
 			j->c->after_sensitive = nc->after_sensitive;
 			nc->after_sensitive = NULL;
+			j->c->shared &= ~(unsigned)(LH_CH_AFTER_BORROWED | LH_CH_UNKNOWN_BORROWED |
+			    LH_CH_SENS_BORROWED);
 			if (j->c->action == LH_ACT_UPDATE && nc->action == LH_ACT_NOOP)
 				j->c->action = LH_ACT_NOOP;
 			if (j->rec->sens_digest != NULL && !sens_check(r, j->rec, j->c->after))
@@ -773,9 +782,9 @@ dres_needs(const dres *d, const char *addr)
  * also when both are replaced; an object no longer configured after what referenced
  * it).  Resource by resource in waves, each wave's objects in parallel; when a delete
  * fails, what it depends on is kept (Terraform skips it too) and, for a replacement,
- * not created again.  The creates follow in phase 2.  wave/wavep: scratch of n. */
+ * not created again.  The creates follow in phase 2.  wavep: scratch of n. */
 static void
-destroy_phase(lh_run *r, job *jobs, size_t n, job *wave, job **wavep)
+destroy_phase(lh_run *r, job *jobs, size_t n, job **wavep)
 {
 	size_t nd = 0;
 	dres *ds = calloc(n + 1, sizeof *ds);
@@ -829,12 +838,9 @@ destroy_phase(lh_run *r, job *jobs, size_t n, job *wave, job **wavep)
 				jobs[i].rec->failed = true;
 				continue;
 			}
-			wavep[nw] = &jobs[i];
-			wave[nw++] = jobs[i];
+			wavep[nw++] = &jobs[i];
 		}
-		run_wave(r, wave, nw);
-		for (size_t k = 0; k < nw; k++)
-			*wavep[k] = wave[k];
+		run_wave(r, wavep, nw);
 		for (size_t k = 0; k < nd; k++)
 			if (ready[k]) {
 				ds[k].done = true;
@@ -911,9 +917,8 @@ lh_apply(lh_run *r)
 	size_t nres = r->cfg ? r->cfg->nresources : 0;
 	size_t *depth = calloc(nres + 1, sizeof *depth);
 	size_t *rindex = calloc(p->n + 1, sizeof *rindex);	/* change -> resource index */
-	job *wave = calloc(p->n + 1, sizeof *wave);
 	job **wavep = calloc(p->n + 1, sizeof *wavep);
-	if (depth == NULL || rindex == NULL || wave == NULL || wavep == NULL)
+	if (depth == NULL || rindex == NULL || wavep == NULL)
 		abort();
 	size_t maxd = 0;
 	for (size_t k = 0; k < nres; k++) {
@@ -934,7 +939,7 @@ lh_apply(lh_run *r)
 	}
 	/* Phase 1: every delete, the delete half of replacements included, dependents
 	 * first. */
-	destroy_phase(r, jobs, p->n, wave, wavep);
+	destroy_phase(r, jobs, p->n, wavep);
 	/* Phase 2: everything else, by increasing depth; each resource's arguments are
 	 * evaluated again when they waited for values of its dependencies. */
 	for (size_t d = 0; d <= maxd && nres > 0 && !r->interrupted && !r->journal_broken; d++) {
@@ -966,38 +971,33 @@ lh_apply(lh_run *r)
 				}
 				if (cJSON_GetArraySize(jobs[i].rec->want_unknown) > 0)
 					reeval = true;
-				wavep[nw] = &jobs[i];
-				wave[nw++] = jobs[i];
+				wavep[nw++] = &jobs[i];
 			}
-			if (reeval && !reevaluate(r, res, wave + first, nw - first)) {
+			if (reeval && !reevaluate(r, res, wavep + first, nw - first)) {
 				for (size_t m = first; m < nw; m++)
-					wave[m].rec->failed = true;
+					wavep[m]->rec->failed = true;
 				nw = first;
 			}
 		}
 		/* drop what became a no-op, and what still cannot be known */
 		size_t m = 0;
 		for (size_t k = 0; k < nw; k++) {
-			if (wave[k].c->action == LH_ACT_NOOP || wave[k].rec->failed)
+			if (wavep[k]->c->action == LH_ACT_NOOP || wavep[k]->rec->failed)
 				continue;
-			if (cJSON_GetArraySize(wave[k].rec->want_unknown) > 0) {
-				wave[k].rec->failed = true;
+			if (cJSON_GetArraySize(wavep[k]->rec->want_unknown) > 0) {
+				wavep[k]->rec->failed = true;
 				lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
 				    "Argument value not known",
 				    "An argument of %s depends on a value that is still unknown after "
-				    "its dependencies were applied.", wave[k].c->addr);
+				    "its dependencies were applied.", wavep[k]->c->addr);
 				continue;
 			}
-			wave[m] = wave[k];
 			wavep[m++] = wavep[k];
 		}
-		run_wave(r, wave, m);
-		for (size_t k = 0; k < m; k++)
-			*wavep[k] = wave[k];
+		run_wave(r, wavep, m);
 	}
 	free(depth);
 	free(rindex);
-	free(wave);
 	free(wavep);
 	free(jobs);
 	if (r->journal_broken)

@@ -2,8 +2,11 @@
  * create / update / replace / delete / no-op, drift (objects changed outside), output
  * changes and the summary counts.  Pure data in, data out (see plan.h): no I/O. */
 #include "plan.h"
+#include "arena.h"
+#include "json_arena.h"
 #include "value.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,24 +214,203 @@ mark_unknown(lh_change *c, const char *k)
 	put(c->after_unknown, k, cJSON_CreateTrue());
 }
 
-/* The planned new object when creating (or re-creating) an instance. */
+/* How a plan is built: lh_plan_make owns every tree it makes (malloc'd); in shared
+ * mode (lh_plan_make_shared) the changes' read-only trees come from the plan's arena,
+ * alike ones made once. */
+#define UNK_CACHE 8
+typedef struct pctx {
+	lh_plan *p;
+	bool share;
+	cJSON *empty;		/* shared: the empty object (sensitive and unknown sets) */
+	struct {		/* shared: the unknown sets of creates, by type and attributes */
+		const lh_rtype *rt;
+		uint64_t mask;
+		cJSON *set;
+	} unk[UNK_CACHE];
+	size_t nunk;
+} pctx;
+
+static lh_arena *
+arena_of(pctx *x)
+{
+	if (x->p->arena == NULL)
+		x->p->arena = lh_arena_new();
+	return x->p->arena;
+}
+
+static cJSON *
+anode(pctx *x, int type, const char *key)
+{
+	cJSON *n = lh_arena_alloc(arena_of(x), sizeof *n);	/* zeroed */
+	n->type = type;
+	if (key != NULL) {
+		const char *ik = lh_intern(key);
+		n->string = (char *)(ik != NULL ? ik : lh_arena_strdup(arena_of(x), key));
+		n->type |= cJSON_StringIsConst;
+	}
+	return n;
+}
+
+/* Appends item to o's children (cJSON's layout: the first child's prev is the last). */
 static void
-plan_create(const lh_plan_slot *s, lh_change *c)
+alink(cJSON *o, cJSON *item)
+{
+	if (o->child == NULL) {
+		o->child = item;
+		item->prev = item;
+		return;
+	}
+	cJSON *last = o->child->prev;
+	last->next = item;
+	item->prev = last;
+	o->child->prev = item;
+}
+
+static cJSON *
+empty_of(pctx *x)
+{
+	if (x->empty == NULL)
+		x->empty = anode(x, cJSON_Object, NULL);
+	return x->empty;
+}
+
+/* A read-only copy of v in the arena (the empty object when v is NULL or empty). */
+static cJSON *
+aset(pctx *x, const cJSON *v)
+{
+	return v == NULL || v->child == NULL ? empty_of(x) : lh_json_copy_arena(arena_of(x), v);
+}
+
+/* Where a create's planned attribute comes from (plan_create). */
+enum { FROM_UNKNOWN, FROM_WANT, FROM_DEFAULT, FROM_NULL };
+
+static int
+create_source(const lh_plan_slot *s, const lh_attr *a)
+{
+	if (unknown_in(s->want_unknown, a->name))
+		return FROM_UNKNOWN;
+	if (set_in(s->want, a->name))
+		return FROM_WANT;
+	if (a->default_json != NULL)
+		return FROM_DEFAULT;
+	if (flags_of(a) & PA_COMPUTED)
+		return FROM_UNKNOWN;
+	return FROM_NULL;
+}
+
+/* Shared mode: a create's planned object and unknown set.  The object is the slot's
+ * want itself when it holds exactly the planned attributes in their order (what a
+ * configuration setting every argument it means makes); else a read-only object in
+ * the arena whose values are the want's own nodes' contents (never copied deeply). */
+static void
+plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 {
 	const lh_rtype *rt = s->rt;
-	c->after = cJSON_CreateObject();
+	uint64_t mask = 0;
+	bool exact = s->want != NULL, cacheable = rt->n <= 64;
+	const cJSON *w = s->want != NULL ? s->want->child : NULL;
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
-		if (unknown_in(s->want_unknown, a->name))
+		int from = create_source(s, a);
+		if (from == FROM_UNKNOWN && i < 64)
+			mask |= (uint64_t)1 << i;
+		if (from == FROM_WANT && exact && w != NULL && w->string != NULL &&
+		    strcmp(w->string, a->name) == 0)
+			w = w->next;
+		else if (from != FROM_UNKNOWN)
+			exact = false;
+	}
+	exact = exact && w == NULL;
+	if (exact) {
+		c->after = (cJSON *)s->want;
+	} else {
+		c->after = anode(x, cJSON_Object, NULL);
+		for (size_t i = 0; i < rt->n; i++) {
+			const lh_attr *a = &rt->attrs[i];
+			cJSON *n = NULL;
+			switch (create_source(s, a)) {
+			case FROM_UNKNOWN:
+				continue;
+			case FROM_WANT: {
+				const cJSON *v = get(s->want, a->name);
+				n = anode(x, 0, a->name);
+				n->type |= v->type & ~(cJSON_IsReference | cJSON_StringIsConst);
+				n->child = v->child;
+				n->valuestring = v->valuestring;
+				n->valueint = v->valueint;
+				n->valuedouble = v->valuedouble;
+				break;
+			}
+			case FROM_DEFAULT:
+				n = lh_json_parse_arena(arena_of(x), a->default_json,
+				    strlen(a->default_json), NULL);
+				if (n == NULL) {
+					fputs("litehcl: bad attribute default\n", stderr);
+					abort();
+				}
+				n->string = (char *)lh_intern(a->name);
+				if (n->string == NULL)
+					n->string = lh_arena_strdup(arena_of(x), a->name);
+				n->type |= cJSON_StringIsConst;
+				break;
+			case FROM_NULL:
+				n = anode(x, cJSON_NULL, a->name);
+				break;
+			}
+			alink(c->after, n);
+		}
+	}
+	c->shared |= LH_CH_AFTER_BORROWED | LH_CH_UNKNOWN_BORROWED;
+	size_t k = 0;
+	while (cacheable && k < x->nunk && (x->unk[k].rt != rt || x->unk[k].mask != mask))
+		k++;
+	if (cacheable && k < x->nunk) {
+		c->after_unknown = x->unk[k].set;
+		return;
+	}
+	cJSON *set = anode(x, cJSON_Object, NULL);
+	for (size_t i = 0; i < rt->n; i++)
+		if (create_source(s, &rt->attrs[i]) == FROM_UNKNOWN)
+			alink(set, anode(x, cJSON_True, rt->attrs[i].name));
+	if (set->child == NULL)
+		set = empty_of(x);
+	c->after_unknown = set;
+	if (cacheable) {
+		k = x->nunk < UNK_CACHE ? x->nunk++ : (size_t)(mask % UNK_CACHE);
+		x->unk[k].rt = rt;
+		x->unk[k].mask = mask;
+		x->unk[k].set = set;
+	}
+}
+
+/* The planned new object when creating (or re-creating) an instance.  c's after and
+ * after_unknown are unset (the caller freed what they held). */
+static void
+plan_create(pctx *x, const lh_plan_slot *s, lh_change *c)
+{
+	if (x->share) {
+		plan_create_shared(x, s, c);
+		return;
+	}
+	const lh_rtype *rt = s->rt;
+	c->after = cJSON_CreateObject();
+	c->after_unknown = cJSON_CreateObject();
+	for (size_t i = 0; i < rt->n; i++) {
+		const lh_attr *a = &rt->attrs[i];
+		switch (create_source(s, a)) {
+		case FROM_UNKNOWN:
 			mark_unknown(c, a->name);
-		else if (set_in(s->want, a->name))
+			break;
+		case FROM_WANT:
 			put(c->after, a->name, dup(get(s->want, a->name)));
-		else if (a->default_json != NULL)
+			break;
+		case FROM_DEFAULT:
 			put(c->after, a->name, cJSON_Parse(a->default_json));
-		else if (flags_of(a) & PA_COMPUTED)
-			mark_unknown(c, a->name);
-		else
+			break;
+		case FROM_NULL:
 			put(c->after, a->name, cJSON_CreateNull());
+			break;
+		}
 	}
 }
 
@@ -274,10 +456,12 @@ typedef struct {
  * (every attribute base's own item, in base's order) borrows base when share is set
  * instead of building a copy to compare and drop. */
 static void
-plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c, bool share)
+plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
 {
 	const lh_rtype *rt = s->rt;
+	bool share = x->share;
 	bool changed = false, force = false;
+	c->after_unknown = cJSON_CreateObject();
 	planned_attr small[64], *pa = small;
 	if (rt->n > sizeof small / sizeof small[0])
 		pa = xcalloc(rt->n, sizeof *pa);
@@ -362,8 +546,8 @@ plan_update(const lh_plan_slot *s, const cJSON *base, lh_change *c, bool share)
 		    LH_REASON_TAINTED : LH_REASON_CANNOT_UPDATE;
 		/* The new object is created afresh: what the config does not fix is unknown. */
 		cJSON_Delete(c->after_unknown);
-		c->after_unknown = cJSON_CreateObject();
-		plan_create(s, c);
+		c->after = c->after_unknown = NULL;
+		plan_create(x, s, c);
 		return;
 	}
 	if (!changed) {
@@ -409,22 +593,49 @@ change_cmp(const void *x, const void *y)
 	return lh_plan_addr_cmp(((const lh_change *)x)->addr, ((const lh_change *)y)->addr);
 }
 
+/* after and after_unknown are left NULL: the action's planner sets them, and
+ * done_change the unknown set of those without one. */
 static void
-init_change(lh_change *c, const lh_plan_slot *s, size_t i)
+init_change(pctx *x, lh_change *c, const lh_plan_slot *s, size_t i)
 {
 	memset(c, 0, sizeof *c);
 	c->addr = s->addr;
 	c->type = s->type;
 	c->name = s->name;
-	c->index = s->index ? dup(s->index) : NULL;
 	c->rt = s->rt;
-	c->after_unknown = cJSON_CreateObject();
-	c->before_sensitive = s->prior_sensitive ? dup(s->prior_sensitive) : cJSON_CreateObject();
-	c->after_sensitive = s->want_sensitive ? dup(s->want_sensitive) : cJSON_CreateObject();
+	if (x->share) {
+		c->index = s->index ? lh_json_copy_arena(arena_of(x), s->index) : NULL;
+		c->before_sensitive = aset(x, s->prior_sensitive);
+		c->after_sensitive = aset(x, s->want_sensitive);
+		c->shared |= LH_CH_INDEX_BORROWED | LH_CH_SENS_BORROWED;
+	} else {
+		c->index = s->index ? dup(s->index) : NULL;
+		c->before_sensitive = s->prior_sensitive ? dup(s->prior_sensitive) :
+		    cJSON_CreateObject();
+		c->after_sensitive = s->want_sensitive ? dup(s->want_sensitive) :
+		    cJSON_CreateObject();
+	}
 	c->deps = s->deps;
 	c->ndeps = s->ndeps;
 	c->slot = i;
 	c->moved_from = s->moved_from;
+}
+
+/* Every change has an unknown set: the empty one for those whose planner made none
+ * (shared mode: the arena's, also for an empty one it made). */
+static void
+done_change(pctx *x, lh_change *c)
+{
+	if (c->after_unknown != NULL && (!x->share || c->after_unknown->child != NULL ||
+	    (c->shared & LH_CH_UNKNOWN_BORROWED)))
+		return;
+	cJSON_Delete(c->after_unknown);
+	if (x->share) {
+		c->after_unknown = empty_of(x);
+		c->shared |= LH_CH_UNKNOWN_BORROWED;
+	} else {
+		c->after_unknown = cJSON_CreateObject();
+	}
 }
 
 bool
@@ -467,6 +678,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 {
 	lh_plan *p = xcalloc(1, sizeof *p);
 	p->mode = mode;
+	pctx x = {.p = p, .share = share};
 	p->changes = xcalloc(n, sizeof *p->changes);
 	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
 	size_t capdrift = 1;
@@ -488,10 +700,14 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 				}
 			}
 			lh_change *d = &p->drift[p->ndrift++];
-			init_change(d, s, i);
+			init_change(&x, d, s, i);
 			d->before = before_of(d, s->prior, share);
-			cJSON_Delete(d->after_sensitive);
-			d->after_sensitive = dup(d->before_sensitive);
+			if (share) {
+				d->after_sensitive = d->before_sensitive;
+			} else {
+				cJSON_Delete(d->after_sensitive);
+				d->after_sensitive = dup(d->before_sensitive);
+			}
 			if (s->have == NULL) {
 				d->action = LH_ACT_DELETE;
 			} else if (share) {
@@ -502,6 +718,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 				d->action = LH_ACT_UPDATE;
 				d->after = dup(s->have);
 			}
+			done_change(&x, d);
 		}
 		if (!s->targeted || mode == LH_PLAN_REFRESH_ONLY)
 			continue;
@@ -509,7 +726,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 		if (s->import_id != NULL && s->prior == NULL)
 			base = s->have;
 		lh_change *c = &p->changes[p->n];
-		init_change(c, s, i);
+		init_change(&x, c, s, i);
 		if (mode == LH_PLAN_DESTROY) {
 			if (base == NULL) {
 				free_change(c);
@@ -517,6 +734,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 			}
 			c->action = LH_ACT_DELETE;
 			c->before = before_of(c, base, share);
+			done_change(&x, c);
 			p->n++;
 			continue;
 		}
@@ -534,12 +752,12 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 		} else if (base == NULL) {
 			c->action = LH_ACT_CREATE;
 			c->recreated = s->prior != NULL && s->refreshed;
-			plan_create(s, c);
+			plan_create(&x, s, c);
 		} else {
 			c->before = before_of(c, base, share);
 			if (s->import_id != NULL && s->prior == NULL)
 				c->import_id = s->import_id;
-			plan_update(s, base, c, share);
+			plan_update(&x, s, base, c);
 			if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
 			    !(c->shared & LH_CH_AFTER_BORROWED) && lh_json_identical(c->after, c->before)) {
 				cJSON_Delete(c->after);
@@ -547,6 +765,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 				c->shared |= LH_CH_AFTER_BORROWED;
 			}
 		}
+		done_change(&x, c);
 		p->n++;
 	}
 	/* the arrays were sized for every slot */
@@ -654,14 +873,18 @@ lh_plan_has_changes(const lh_plan *p)
 static void
 free_change(lh_change *c)
 {
-	cJSON_Delete(c->index);
+	if (!(c->shared & LH_CH_INDEX_BORROWED))
+		cJSON_Delete(c->index);
 	if (!(c->shared & LH_CH_AFTER_BORROWED))
 		cJSON_Delete(c->after);
 	if (!(c->shared & LH_CH_BEFORE_BORROWED))
 		cJSON_Delete(c->before);
-	cJSON_Delete(c->after_unknown);
-	cJSON_Delete(c->before_sensitive);
-	cJSON_Delete(c->after_sensitive);
+	if (!(c->shared & LH_CH_UNKNOWN_BORROWED))
+		cJSON_Delete(c->after_unknown);
+	if (!(c->shared & LH_CH_SENS_BORROWED)) {
+		cJSON_Delete(c->before_sensitive);
+		cJSON_Delete(c->after_sensitive);
+	}
 	cJSON_Delete(c->replace_paths);
 }
 
@@ -687,5 +910,7 @@ lh_plan_free(lh_plan *p)
 	free(p->outputs);
 	free(p->changes);
 	free(p->drift);
+	if (p->arena != NULL)
+		lh_arena_free(p->arena);
 	free(p);
 }

@@ -102,7 +102,14 @@ typedef struct lh_change {
 enum {
 	LH_CH_BEFORE_BORROWED = 1,	/* before is the slot's have/prior, not a copy */
 	LH_CH_AFTER_BORROWED = 2,	/* after is the slot's have (drift) or before (a
-					 * no-op whose planned object is the prior one) */
+					 * no-op whose planned object is the prior one), the
+					 * slot's want (a create planning exactly its arguments)
+					 * or a read-only tree in the plan's arena */
+	LH_CH_UNKNOWN_BORROWED = 4,	/* after_unknown is in the plan's arena, shared by
+					 * the changes planning the same unknown attributes */
+	LH_CH_SENS_BORROWED = 8,	/* before_sensitive and after_sensitive are in the
+					 * plan's arena (one empty object for all without) */
+	LH_CH_INDEX_BORROWED = 16,	/* index is in the plan's arena */
 };
 
 /* A change to a root output value. */
@@ -134,17 +141,23 @@ typedef struct lh_plan {
 	size_t noutputs;
 	int add, change, destroy, import;	/* Plan: summary counts */
 	bool targeted;		/* -target was in effect */
+	struct lh_arena *arena;	/* lh_plan_make_shared: the changes' read-only trees
+				 * (lh_change.shared says which), or NULL */
 } lh_plan;
 
 /* Computes the plan for slots[0..n).  Returns a plan the caller frees with
  * lh_plan_free.  Never fails (out of memory aborts). */
 lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
 /* As lh_plan_make, but the changes borrow the slots' prior and have objects as their
- * before (and a drift's after) instead of copying them, and a no-op whose planned
+ * before (and a drift's after) instead of copying them, a no-op whose planned
  * object equals its before (same attributes in the same order) uses before as its
- * after: the plan of 100,000 unchanged users holds no copy of them.  The slots'
- * prior and have must outlive the plan and stay unchanged; nobody may modify or free
- * a change's before or after (lh_change.shared says which are borrowed). */
+ * after, and a create whose planned object is exactly its arguments (same attributes
+ * in the same order) uses the slot's want: the plan of 100,000 unchanged users holds
+ * no copy of them, nor that of 100,000 new ones.  Indexes, sensitive sets, unknown
+ * sets and the other planned objects of creates are read-only trees in the plan's
+ * arena, alike ones shared.  The slots' prior, have and want must outlive the plan
+ * and stay unchanged; nobody may modify or free what lh_change.shared says is
+ * borrowed (replace it, clearing its bit). */
 /* True when x and y hold the same attributes in the same order with equal values
  * (lh_json_equal): one can stand for the other, in the state file too. */
 bool lh_json_identical(const cJSON *x, const cJSON *y);
