@@ -123,6 +123,7 @@ typedef struct lh_run {
 	double refreshed_at;		/* monotonic seconds when refresh started reading the
 					 * state's objects (0: no refresh in this run) */
 	int added, changed, destroyed, imported;	/* applied counts */
+	void *feed;			/* apply.c: the wave being started a window at a time */
 } lh_run;
 
 /* Initialises r. */

@@ -421,6 +421,20 @@ dequeue(lh_http *h)
 	return j;
 }
 
+int
+lh_http_new_work_begin(lh_http *h)
+{
+	int saved = h->in_callback;
+	h->in_callback = 0;
+	return saved;
+}
+
+void
+lh_http_new_work_end(lh_http *h, int saved)
+{
+	h->in_callback = saved;
+}
+
 bool
 lh_http_submit(lh_http *h, const lh_http_req *req)
 {

@@ -175,6 +175,14 @@ lh_http *lh_http_new(const lh_http_opts *opts, const char **err);
 /* Frees the client and any connection it holds.  NULL is ignored.  Not during run. */
 void lh_http_free(lh_http *h);
 
+/* Between lh_http_new_work_begin and lh_http_new_work_end the requests submitted are
+ * new work queued at the end, also from a completion callback (where they would
+ * otherwise count as follow-ups of the operation completing): apply hands a long list
+ * of changes to the queue a window at a time as earlier ones finish.  Returns what
+ * lh_http_new_work_end restores. */
+int lh_http_new_work_begin(lh_http *h);
+void lh_http_new_work_end(lh_http *h, int saved);
+
 /* Queues a request (everything in req is copied).  Can be called before lh_http_run or
  * from a completion callback.  After lh_http_stop the request completes (inside the
  * next/current lh_http_run) with LH_HTTP_CANCELLED.  Returns false only on bad input
