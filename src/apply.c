@@ -54,6 +54,19 @@ typedef struct job {
 #define FEED_MIN 8192		/* waves up to this many changes are queued at once */
 #define FEED_WINDOW 4096	/* changes under way (queued, sent, awaiting their
 				 * confirmation) in a bigger one */
+
+/* The window for a wave of n changes: n (all at once) up to FEED_MIN.  Tests set
+ * LITEHCL_APPLY_WINDOW to run small waves through the window (then waves over it are
+ * fed that many at a time). */
+static size_t
+feed_window(size_t n)
+{
+	const char *e = getenv("LITEHCL_APPLY_WINDOW");
+	long w = e != NULL && *e != '\0' ? atol(e) : 0;
+	if (w > 0)
+		return n <= (size_t)w ? n : (size_t)w;
+	return n <= FEED_MIN ? n : FEED_WINDOW;
+}
 typedef struct feed {
 	job **jobs;
 	size_t n, next;		/* jobs[next..n) are not started yet */
@@ -607,7 +620,7 @@ run_wave(lh_run *r, job **jobs, size_t n)
 		return;
 	}
 	/* every change queued at once, or a window at a time (feed) */
-	feed f = {.jobs = jobs, .n = n, .window = n <= FEED_MIN ? n : FEED_WINDOW};
+	feed f = {.jobs = jobs, .n = n, .window = feed_window(n)};
 	if (!r->interrupted && !r->journal_broken) {
 		r->feed = &f;
 		feed_more(r);
