@@ -59,6 +59,41 @@ field(const cJSON *o, const char *k)
 	return v;
 }
 
+/* Plans slots s[0..n) (with the case's outputs) and renders the plan text and the JSON
+ * resource_changes into *out. */
+static void
+render_case(const cJSON *c, lh_plan_mode mode, const lh_plan_slot *s, size_t n, bool share,
+    char **out, size_t *outn)
+{
+	const cJSON *e;
+	lh_plan *p = share ? lh_plan_make_shared(mode, s, n) : lh_plan_make(mode, s, n);
+	cJSON_ArrayForEach(e, field(c, "outputs")) {
+		const cJSON *b = field(e, "before"), *a = field(e, "after");
+		lh_plan_add_output(p, cJSON_GetStringValue(field(e, "name")),
+		    b ? cJSON_Duplicate(b, 1) : NULL, a ? cJSON_Duplicate(a, 1) : NULL,
+		    cJSON_IsTrue(field(e, "unknown")), cJSON_IsTrue(field(e, "sensitive")));
+	}
+	lh_plan_finish(p);
+	FILE *m = open_memstream(out, outn);
+	lh_render_opts o = {0};
+	lh_render_plan(m, p, &o);
+	if (lh_plan_has_changes(p))
+		lh_render_plan_epilogue(m, NULL);
+	fputs("--- resource_changes\n", m);
+	cJSON *j = lh_render_plan_json(p, NULL, &o);
+	const cJSON *rc;
+	cJSON_ArrayForEach(rc, field(j, "resource_changes")) {
+		char *t = cJSON_PrintUnformatted(field(rc, "change"));
+		const char *reason_s = cJSON_GetStringValue(field(rc, "action_reason"));
+		fprintf(m, "%s %s%s%s\n", cJSON_GetStringValue(field(rc, "address")), t,
+		    reason_s ? " " : "", reason_s ? reason_s : "");
+		free(t);
+	}
+	cJSON_Delete(j);
+	fclose(m);
+	lh_plan_free(p);
+}
+
 static int
 run_case(const char *dir, const char *name)
 {
@@ -122,33 +157,19 @@ run_case(const char *dir, const char *name)
 		x->gone_reason = reason(cJSON_GetStringValue(field(e, "gone_reason")));
 		i++;
 	}
-	lh_plan *p = lh_plan_make(mode, s, n);
-	cJSON_ArrayForEach(e, field(c, "outputs")) {
-		const cJSON *b = field(e, "before"), *a = field(e, "after");
-		lh_plan_add_output(p, cJSON_GetStringValue(field(e, "name")),
-		    b ? cJSON_Duplicate(b, 1) : NULL, a ? cJSON_Duplicate(a, 1) : NULL,
-		    cJSON_IsTrue(field(e, "unknown")), cJSON_IsTrue(field(e, "sensitive")));
+	char *out = NULL, *sout = NULL;
+	size_t outn = 0, soutn = 0;
+	render_case(c, mode, s, n, false, &out, &outn);
+	/* lh_plan_make_shared (the run's: trees borrowed or in the plan's arena) plans and
+	 * renders every case byte for byte as lh_plan_make */
+	render_case(c, mode, s, n, true, &sout, &soutn);
+	if (soutn != outn || memcmp(sout, out, outn) != 0) {
+		printf("FAIL %s\n    lh_plan_make_shared differs from lh_plan_make:\n%s\n", name, sout);
+		free(out);
+		free(sout);
+		return 1;
 	}
-	lh_plan_finish(p);
-	char *out = NULL;
-	size_t outn = 0;
-	FILE *m = open_memstream(&out, &outn);
-	lh_render_opts o = {0};
-	lh_render_plan(m, p, &o);
-	if (lh_plan_has_changes(p))
-		lh_render_plan_epilogue(m, NULL);
-	fputs("--- resource_changes\n", m);
-	cJSON *j = lh_render_plan_json(p, NULL, &o);
-	const cJSON *rc;
-	cJSON_ArrayForEach(rc, field(j, "resource_changes")) {
-		char *t = cJSON_PrintUnformatted(field(rc, "change"));
-		const char *reason_s = cJSON_GetStringValue(field(rc, "action_reason"));
-		fprintf(m, "%s %s%s%s\n", cJSON_GetStringValue(field(rc, "address")), t,
-		    reason_s ? " " : "", reason_s ? reason_s : "");
-		free(t);
-	}
-	cJSON_Delete(j);
-	fclose(m);
+	free(sout);
 	snprintf(path, sizeof path, "%s/%s/expected.txt", dir, name);
 	size_t en = 0;
 	char *exp = slurp(path, &en);
@@ -183,7 +204,6 @@ run_case(const char *dir, const char *name)
 	}
 	free(exp);
 	free(out);
-	lh_plan_free(p);
 	for (i = 0; i < n; i++)
 		free(addrs[i]);
 	free(addrs);
