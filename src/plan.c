@@ -238,16 +238,28 @@ arena_of(pctx *x)
 	return x->p->arena;
 }
 
+/* n's key: the shared copy, flagged constant as json_arena.c's (a cJSON_Duplicate
+ * shares it); else one in the arena, which a duplicate copies. */
+static void
+akey(pctx *x, cJSON *n, const char *key)
+{
+	if (key == NULL)
+		return;
+	const char *ik = lh_intern(key);
+	if (ik != NULL) {
+		n->string = (char *)ik;
+		n->type |= cJSON_StringIsConst;
+	} else {
+		n->string = lh_arena_strdup(arena_of(x), key);
+	}
+}
+
 static cJSON *
 anode(pctx *x, int type, const char *key)
 {
 	cJSON *n = lh_arena_alloc(arena_of(x), sizeof *n);	/* zeroed */
 	n->type = type;
-	if (key != NULL) {
-		const char *ik = lh_intern(key);
-		n->string = (char *)(ik != NULL ? ik : lh_arena_strdup(arena_of(x), key));
-		n->type |= cJSON_StringIsConst;
-	}
+	akey(x, n, key);
 	return n;
 }
 
@@ -348,10 +360,7 @@ plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 					fputs("litehcl: bad attribute default\n", stderr);
 					abort();
 				}
-				n->string = (char *)lh_intern(a->name);
-				if (n->string == NULL)
-					n->string = lh_arena_strdup(arena_of(x), a->name);
-				n->type |= cJSON_StringIsConst;
+				akey(x, n, a->name);
 				break;
 			case FROM_NULL:
 				n = anode(x, cJSON_NULL, a->name);
