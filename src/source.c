@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 
@@ -26,6 +27,23 @@ lh_source_load(lh_arena *a, const char *path, const char *name, lh_diags *d)
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read file",
 		    "The file %s could not be read: %s.", path, strerror(errno));
 		return NULL;
+	}
+	/* a regular file is read straight into the arena: one read, no copy (a
+	 * configuration of 10,000 blocks is 2.6 MB) */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < UINT32_MAX) {
+		size_t size = (size_t)st.st_size;
+		char *text = lh_arena_alloc(a, size + 1);	/* zeroed: the sentinel */
+		if (fread(text, 1, size, f) == size && fgetc(f) == EOF && !ferror(f)) {
+			fclose(f);
+			lh_source *s = lh_arena_alloc(a, sizeof *s);
+			s->name = lh_arena_strdup(a, name ? name : path);
+			s->text = text;
+			s->len = size;
+			return s;
+		}
+		rewind(f);	/* it changed while read: as any other file */
 	}
 	size_t cap = 1 << 16, len = 0;
 	char *buf = malloc(cap);
