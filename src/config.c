@@ -2342,12 +2342,21 @@ eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 			}
 			const char *err = NULL;
 			lh_value *c = lh_val_convert(cfg->a, val, v->type, &err);
+			/* as Terraform: a value from a file points at the file, one from
+			 * -var, TF_VAR_ or the prompt at the declaration, naming the source */
+			const char *from = last == &asked ? "set using an interactive prompt" :
+			    last->from == LH_VSRC_CLI ? lh_arena_printf(cfg->a, "set using -var=\"%s=...\"", v->name) :
+			    last->from == LH_VSRC_ENV ? lh_arena_printf(cfg->a, "set using the TF_VAR_%s environment variable", v->name) :
+			    NULL;
 			if (c == NULL) {
-				const char *where = last->src ? last->src->name : NULL;
-				derr(d, last->src, last->start, last->end, NULL, "Invalid value for input variable",
-				    "The given value is not suitable for var.%s declared at %s: %s.", v->name,
-				    decl_pos(cfg->a, b), err ? err : "incorrect type");
-				(void)where;
+				if (from != NULL)
+					derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
+					    "Invalid value for input variable", "Unsuitable value for var.%s %s: %s.",
+					    v->name, from, err ? err : "incorrect type");
+				else
+					derr(d, last->src, last->start, last->end, NULL, "Invalid value for input variable",
+					    "The given value is not suitable for var.%s declared at %s: %s.", v->name,
+					    decl_pos(cfg->a, b), err ? err : "incorrect type");
 				v->value = lh_val_unknown(cfg->a, v->type);
 				continue;
 			}
@@ -2355,9 +2364,16 @@ eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 			if (lh_val_is_null(val) && !v->nullable) {
 				if (v->def != NULL) {
 					val = v->def;
+				} else if (from == NULL) {
+					derr(d, last->src, last->start, last->end, NULL, "Required variable not set",
+					    "The given value is not suitable for var.%s defined at %s: required variable may not be set to null.",
+					    v->name, decl_pos(cfg->a, b));
+					v->value = lh_val_unknown(cfg->a, v->type);
+					continue;
 				} else {
 					derr(d, b->src, b->u.block.type_start, header_end(b), NULL, "Required variable not set",
-					    "Unsuitable value for var.%s set from outside of the configuration: required variable may not be set to null.", v->name);
+					    "Unsuitable value for var.%s %s: required variable may not be set to null.", v->name,
+					    from != NULL ? from : "set from outside of the configuration");
 					v->value = lh_val_unknown(cfg->a, v->type);
 					continue;
 				}
