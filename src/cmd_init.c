@@ -351,6 +351,14 @@ lh_cmd_init(int argc, char **argv)
 		}
 	}
 	lh_cmd_flush_warnings(&d);
+	/* TF_IN_AUTOMATION (any value): the next steps for a person are left out, as
+	 * Terraform leaves them out */
+	const char *auto_env = getenv("TF_IN_AUTOMATION");
+	if (auto_env != NULL && *auto_env) {
+		printf("\n%s%slitehcl has been successfully initialized!%s%s%s\n", B, G, R, G, R);
+		rc = 0;
+		goto out;
+	}
 	printf("\n%s%slitehcl has been successfully initialized!%s%s\n", B, G, R, G);
 	printf("\nYou may now begin working with litehcl. Try running \"litehcl plan\" to see\n"
 	    "any changes that are required for your infrastructure. All litehcl commands\n"

@@ -2235,6 +2235,12 @@ prompt_var(lh_config *cfg, const lh_variable *v)
 {
 	if (!s_input || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return NULL;
+	/* TF_INPUT=0 (or false, f, F, FALSE, False) is -input=false, as Terraform reads it */
+	const char *env = getenv("TF_INPUT");
+	static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	for (size_t i = 0; env != NULL && i < sizeof no / sizeof no[0]; i++)
+		if (strcmp(env, no[i]) == 0)
+			return NULL;
 	printf("var.%s\n", v->name);
 	if (v->description != NULL && *v->description)
 		printf("  %s\n\n", v->description);

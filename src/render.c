@@ -1273,6 +1273,10 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 void
 lh_render_plan_epilogue(FILE *f, const char *out_path)
 {
+	/* TF_IN_AUTOMATION (any value): no next-step advice, as Terraform */
+	const char *auto_env = getenv("TF_IN_AUTOMATION");
+	if (auto_env != NULL && *auto_env)
+		return;
 	fputc('\n', f);
 	lh_render_rule(f);
 	fputc('\n', f);

@@ -188,7 +188,54 @@ python3 ptyrun.py "$LITEHCL" plan -no-color -input=false >pty.out 2>&1
 rc=$?
 [ $rc -eq 1 ] && ! grep -q 'Enter a value' pty.out && grep -q 'No value for required variable' pty.out &&
 	ok "prompt: -input=false does not ask" || fail "prompt: -input=false does not ask" "rc=$rc" "$(head -20 pty.out)"
+for v in 0 false; do
+	TF_INPUT=$v python3 ptyrun.py "$LITEHCL" plan -no-color >pty.out 2>&1
+	rc=$?
+	[ $rc -eq 1 ] && ! grep -q 'Enter a value' pty.out && grep -q 'No value for required variable' pty.out &&
+		ok "prompt: TF_INPUT=$v does not ask (Terraform's -input=false)" || fail "prompt: TF_INPUT=$v does not ask (Terraform's -input=false)" "rc=$rc" "$(head -20 pty.out)"
+done
 "$LITEHCL" plan -no-color </dev/null >out.txt 2>&1
 rc=$?
 [ $rc -eq 1 ] && ! grep -q 'Enter a value' out.txt && grep -q 'No value for required variable' out.txt &&
 	ok "prompt: not when stdin is not a terminal" || fail "prompt: not when stdin is not a terminal" "rc=$rc" "$(cat out.txt)"
+# a typed answer of the wrong type is reported as Terraform reports it: at the
+# declaration, "set using an interactive prompt"
+cat > num.tf <<'EOF2'
+variable "budget" {
+  type = number
+}
+EOF2
+python3 ptyrun.py "$LITEHCL" plan -no-color -var alias=a >pty.out 2>&1
+rc=$?
+tr -d '\r' < pty.out > pty.txt
+[ $rc -eq 1 ] && flat pty.txt | grep -q 'on num.tf line 1: 1: variable "budget" { Unsuitable value for var.budget set using an interactive prompt: a number is required.' &&
+	ok "prompt: an answer of the wrong type names the prompt" || fail "prompt: an answer of the wrong type names the prompt" "rc=$rc" "$(cat pty.txt)"
+rm -f num.tf
+
+# ---- TF_IN_AUTOMATION (any value) leaves out the advice meant for a person, as
+# Terraform 1.11.4: plan ends at its summary line (no rule, no -out note, no "Saved the
+# plan to"), init at "successfully initialized!" ----
+new_dir automation
+cat > main.tf <<'EOF2'
+resource "litellm_user" "u" {
+  user_email = "automation@example.com"
+}
+EOF2
+TF_IN_AUTOMATION=1 "$LITEHCL" init -no-color >init.txt 2>&1
+rc=$?
+[ $rc -eq 0 ] && [ "$(tail -2 init.txt)" = "
+litehcl has been successfully initialized!" ] &&
+	ok "TF_IN_AUTOMATION: init ends at successfully initialized!" || fail "TF_IN_AUTOMATION: init ends at successfully initialized!" "rc=$rc" "$(cat init.txt)"
+"$LITEHCL" init -no-color >init.txt 2>&1
+grep -q 'You may now begin working' init.txt && ok "without TF_IN_AUTOMATION: init gives next steps" ||
+	fail "without TF_IN_AUTOMATION: init gives next steps" "$(cat init.txt)"
+for out in "" "-out=a.plan"; do
+	TF_IN_AUTOMATION=yes "$LITEHCL" plan -no-color $out >plan.txt 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && [ "$(tail -1 plan.txt)" = "Plan: 1 to add, 0 to change, 0 to destroy." ] &&
+		! grep -q -e '─' -e 'Note:' -e 'Saved the plan' plan.txt &&
+		ok "TF_IN_AUTOMATION: plan $out ends at its summary" || fail "TF_IN_AUTOMATION: plan $out ends at its summary" "rc=$rc" "$(tail -5 plan.txt)"
+done
+TF_IN_AUTOMATION= "$LITEHCL" plan -no-color >plan.txt 2>&1
+grep -q "Note: You didn't use the -out option" plan.txt && ok "TF_IN_AUTOMATION empty: the -out note is printed" ||
+	fail "TF_IN_AUTOMATION empty: the -out note is printed" "$(tail -5 plan.txt)"
