@@ -1,7 +1,7 @@
 # bash completion for litehcl: commands, subcommands, each command's flags and, for
 # state show/rm/list/mv, taint, untaint, -target= and -replace=, the resource addresses
 # in the state; for import and state mv's destination, the configuration's addresses
-# not in the state yet.
+# not in the state yet; for workspace select and delete, the workspaces.
 # litehcl itself answers (it reads COMP_LINE and COMP_POINT, as Terraform's
 # `complete -C terraform terraform` does); file names are completed when it has none.
 # The flags come from the help: the table in src/help.c, or for a command that prints

@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "arena.h"
+#include "backend.h"
 #include "cli.h"
 #include "config.h"
 #include "diag.h"
@@ -330,6 +331,28 @@ complete_addrs(const char *path, const char *word, const char *prefix)
 	lh_arena_free(a);
 }
 
+/* The workspaces of the current backend (`workspace select|delete NAME`, as Terraform
+ * completes them). */
+static void
+complete_workspaces(const char *word)
+{
+	lh_arena *a = lh_arena_new();
+	if (a == NULL)
+		return;
+	lh_diags d;
+	lh_diags_init(&d, a);
+	lh_backend *b = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	if (lh_backend_current(&b, &d) && lh_backend_workspaces(b, &names, &n, &d)) {
+		for (size_t i = 0; i < n; i++)
+			cand(word, NULL, names[i]);
+		lh_backend_names_free(names, n);
+	}
+	lh_backend_free(b);
+	lh_arena_free(a);
+}
+
 /* The addresses of the resource instances the configuration in the current directory
  * declares (an instance each for a count or for_each that can be known now, else the
  * resource with "[" to go on), those already in the state at path left out: where
@@ -595,6 +618,9 @@ complete(const char *line, const char *point)
 		complete_config_addrs(state_path, cur, true, src);
 	} else if (strcmp(name, "import") == 0 && npos == 0) {
 		complete_config_addrs(state_path, cur, false, NULL);
+	} else if ((strcmp(name, "workspace select") == 0 || strcmp(name, "workspace delete") == 0) &&
+	    npos == 0) {
+		complete_workspaces(cur);
 	}
 	free(buf);
 	return 0;
@@ -651,8 +677,11 @@ main(int argc, char **argv)
 				return 1;
 			}
 			if (chdir(dir) != 0) {
-				fprintf(stderr, "Error: Invalid -chdir option: cannot change to %s: %s\n",
-				    dir, strerror(errno));
+				/* Terraform's words (Go's error text: strerror, lower case) */
+				char why[128];
+				snprintf(why, sizeof why, "%s", strerror(errno));
+				why[0] = (char)tolower((unsigned char)why[0]);
+				fprintf(stderr, "Error handling -chdir option: chdir %s: %s\n", dir, why);
 				return 1;
 			}
 		} else if (strcmp(a, "help") == 0 || strcmp(a, "h") == 0) {

@@ -22,6 +22,10 @@ expect_rc() {	# NAME RC CMD...
 expect_rc "plan: unknown flag exits 1" 1 "$LITEHCL" plan -bogus
 grep -q '^  litehcl plan -help$' err.txt && ok "unknown flag names the help" || fail "unknown flag names the help" "$(cat err.txt)"
 expect_rc "apply -help exits 0" 0 "$LITEHCL" apply -help
+# a -chdir directory that cannot be entered: Terraform 1.11.4's line, byte for byte
+expect_rc "-chdir to a missing directory exits 1" 1 "$LITEHCL" -chdir=no-such-dir plan
+[ "$(cat err.txt)" = "Error handling -chdir option: chdir no-such-dir: no such file or directory" ] &&
+	ok "-chdir to a missing directory, in Terraform's words" || fail "-chdir to a missing directory, in Terraform's words" "$(cat err.txt)"
 expect_rc "plan: extra argument exits 1" 1 "$LITEHCL" plan extra
 grep -q 'Error: Too many command line arguments$' err.txt && grep -q 'use the global -chdir flag' err.txt &&
 	grep -q '^  litehcl plan -help$' err.txt && ok "plan: extra argument, in Terraform's words" ||

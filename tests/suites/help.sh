@@ -223,6 +223,12 @@ cat >terraform.tfstate <<'EOF'
    "instances":[{"index_key":"bob","schema_version":0,"attributes":{"id":"u2","user_id":"u2","user_email":"bob@example.com"},"sensitive_attributes":[]}]}
  ]}
 EOF
+# workspace select/delete complete the backend's workspaces (Terraform's completion does)
+mkdir -p terraform.tfstate.d/staging terraform.tfstate.d/prod
+want "complete: workspace select names" "$(comp 'litehcl workspace select ')" 'default prod staging '
+want "complete: workspace delete name prefix" "$(comp 'litehcl workspace delete st')" 'staging '
+want "complete: workspace select takes one name" "$(comp 'litehcl workspace select prod ')" ''
+rm -r terraform.tfstate.d
 want "complete: state show addresses" "$(comp 'litehcl state show ')" 'litellm_user.alice litellm_user.team["bob"] '
 want "complete: state rm address prefix" "$(comp 'litehcl state rm litellm_user.t')" 'litellm_user.team["bob"] '
 want "complete: -target= addresses" "$(comp 'litehcl plan -target=litellm_user.a')" '-target=litellm_user.alice '
