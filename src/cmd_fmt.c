@@ -335,6 +335,18 @@ process(fctx *c, const char *path, int fd)
 	if (res == NULL) {
 		/* the diagnostics point into src: keep it in the run's arena */
 		lh_source *keep = lh_source_from_mem(c->a, src->name, in.p, in.len);
+		/* and its blocks, which name the context (`in resource "T" "N"`) */
+		if (src->has_blocks) {
+			lh_srcblock *bl = lh_arena_alloc(c->a, (src->nblocks + 1) * sizeof *bl);
+			for (size_t i = 0; i < src->nblocks; i++) {
+				bl[i] = src->blocks[i];
+				if (bl[i].header != NULL)
+					bl[i].header = lh_arena_strdup(c->a, bl[i].header);
+			}
+			keep->blocks = bl;
+			keep->nblocks = src->nblocks;
+			keep->has_blocks = true;
+		}
 		for (lh_diag *g = d.head; g != NULL; g = g->next)
 			if (g->src == src)
 				g->src = keep;

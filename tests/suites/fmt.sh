@@ -120,6 +120,17 @@ else
 	fail "fmt: a syntax error is reported with its location, exit 2, file unchanged" "exit $rc" "$(cat "$WORK/err")"
 fi
 
+# ... in a block: the diagnostic names it as Terraform 1.11.4's fmt does (recorded)
+printf 'resource "litellm_user" "a" {\n  user_email = "a@x.com"\n  models = ["a",\n}\n' >"$WORK/blk.tf"
+(cd "$WORK" && "$LITEHCL" fmt -no-color blk.tf >out 2>err)
+rc=$?
+printf '\nError: Invalid expression\n\n  on blk.tf line 4, in resource "litellm_user" "a":\n   4: }\n\nExpected the start of an expression, but found an invalid expression token.\n\n' >"$WORK/err.want"
+if [ $rc -eq 2 ] && cmp -s "$WORK/err" "$WORK/err.want"; then
+	ok "fmt: a syntax error inside a block names the block, as Terraform"
+else
+	fail "fmt: a syntax error inside a block names the block, as Terraform" "exit $rc" "$(diff "$WORK/err.want" "$WORK/err")"
+fi
+
 # -write keeps permissions and symlinks
 mkdir -p "$WORK/perm"
 printf 'a=1\n' >"$WORK/perm/x.tf"
