@@ -176,6 +176,37 @@ do_rm(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 
 /* ---- mv ---- */
 
+/* s as Go's %q prints it (Terraform's `Move %q to %q`): quoted, with " and \ escaped,
+ * so `litellm_user.u["a"]` shows as "litellm_user.u[\"a\"]". */
+static void
+print_quoted(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static void
+print_move(const char *prefix, const char *from, const char *to)
+{
+	printf("%s ", prefix);
+	print_quoted(from);
+	fputs(" to ", stdout);
+	print_quoted(to);
+	putchar('\n');
+}
+
 static int
 do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 {
@@ -235,9 +266,9 @@ do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 	if (d->errors > 0)
 		return 1;
 	if (whole)
-		printf("%s \"%s\" to \"%s\"\n", prefix, from_res, to_res);
+		print_move(prefix, from_res, to_res);
 	else
-		printf("%s \"%s\" to \"%s\"\n", prefix, lh_addr_format(a, &from), pos[1]);
+		print_move(prefix, lh_addr_format(a, &from), pos[1]);
 	if (so->dry_run)
 		return 0;
 	for (size_t k = 0; k < n; k++) {

@@ -29,7 +29,8 @@ serial0=$(jq .serial terraform.tfstate)
 
 # ---- mv: rename into a for_each key; the configuration follows; plan is empty ----
 out=$("$LITEHCL" state mv litellm_user.a 'litellm_user.team["a"]' 2>&1)
-exp='Move "litellm_user.a" to "litellm_user.team["a"]"
+# (Terraform 1.11.4 prints the addresses with Go's %q: the key's quotes escaped)
+exp='Move "litellm_user.a" to "litellm_user.team[\"a\"]"
 Successfully moved 1 object(s).'
 [ "$out" = "$exp" ] && ok "state mv prints Terraform's lines" || fail "state mv prints Terraform's lines" "$out"
 moved=$(jq -r '.resources[] | select(.name=="team") | .instances[0] | "\(.index_key) \(.attributes.id)"' terraform.tfstate)
