@@ -202,11 +202,15 @@ static const unsigned short node_size[] = {
 	[LH_AST_TIF] = NODE_SIZE(tif),
 	[LH_AST_TFOR] = NODE_SIZE(tfor),
 };
+_Static_assert(sizeof node_size / sizeof node_size[0] == LH_AST_TFOR + 1,
+    "node_size: one entry per lh_ast_kind");
 
 static lh_node *
 mk(lh_pctx *p, lh_ast_kind kind, uint32_t start, uint32_t end)
 {
-	lh_node *n = pool_take(p, (node_size[kind] + 7) & ~(size_t)7, 8);
+	/* a kind added to lh_ast_kind without its entry gets a whole node */
+	size_t size = node_size[kind] ? node_size[kind] : sizeof(lh_node);
+	lh_node *n = pool_take(p, (size + 7) & ~(size_t)7, 8);
 	n->kind = kind;
 	n->start = start;
 	n->end = end;

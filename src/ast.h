@@ -6,6 +6,12 @@
  * with a count.  Strings are NUL-terminated arena copies; `len` fields are given where
  * the text may contain NUL bytes (decoded template literals).
  *
+ * The tree is packed (a configuration of 10,000 blocks has 300,000 nodes): a parsed
+ * node is only as big as its kind's member of the union u - read only the member of
+ * n->kind, and copy a node by value (*m = *n) only when it is an LH_AST_BODY or
+ * LH_AST_BLOCK, which are whole.  Strings of one parse are shared (interned): never
+ * write into them.  Nodes made outside the parser (config_json.c) are whole.
+ *
  * Conventions the evaluator relies on:
  * - A quoted string or heredoc is always an LH_AST_TEMPLATE, with its escapes decoded,
  *   strip markers applied and heredoc indentation removed in its LH_AST_TLIT parts.
