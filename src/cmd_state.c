@@ -262,6 +262,25 @@ do_mv(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid target address",
 		    "Cannot move to %s: there is already a resource instance at that address "
 		    "in the current state.", lh_addr_format(a, &to));
+	} else {
+		/* an instance keyed unlike the resource's others (u[1] -> u["one"] beside
+		 * u[0]) would make a state litehcl cannot load: refused before writing */
+		static const char *const kind[] = {"no key", "a count index", "a for_each key"};
+		for (size_t i = 0; i < lh_state_count(cur); i++) {
+			const lh_addr *o = &lh_state_at(cur, i)->addr;
+			if (o->data != to.data || strcmp(o->type, to.type) != 0 ||
+			    strcmp(o->name, to.name) != 0 || lh_addr_equal(o, &from) || o->kind == to.kind)
+				continue;
+			lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid target address",
+			    "Cannot move %s to %s: %s is in the state with %s, and the instances "
+			    "of a resource all use count, all for_each, or neither. To change "
+			    "the keys of a resource, use moved blocks, or move each instance to "
+			    "a resource name not in the state and then that resource back "
+			    "(litehcl state mv %s.NEW %s).",
+			    lh_addr_format(a, &from), lh_addr_format(a, &to), lh_addr_format(a, o),
+			    kind[o->kind], to.type, to_res);
+			break;
+		}
 	}
 	if (d->errors > 0)
 		return 1;

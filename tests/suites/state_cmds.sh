@@ -230,3 +230,39 @@ else
 fi
 "$LITEHCL" import litellm_user.b "$(jq -r '.resources[0].instances[0].attributes.id' terraform.tfstate.backup)" >/dev/null 2>&1 &&
 	"$LITEHCL" destroy -auto-approve >/dev/null 2>&1 || fail "rmbackup: clean-up"
+
+# ---- mv: an instance keyed unlike its resource's other instances (count index beside
+# for_each key) is refused before anything is written: litehcl could not load that
+# state again (Terraform writes it; its next plan destroys one and creates the other)
+d="$WORK/mixkeys"
+mkdir -p "$d" && cd "$d" || exit 1
+cat >terraform.tfstate <<'EOF2'
+{"version":4,"terraform_version":"1.11.0","serial":3,"lineage":"5b1e9c2a-0000-4000-8000-0000000000aa","outputs":{},
+ "resources":[
+  {"mode":"managed","type":"litellm_user","name":"u","provider":"provider[\"registry.terraform.io/ncecere/litellm\"]",
+   "instances":[{"index_key":0,"schema_version":0,"attributes":{"id":"m0","user_id":"m0","user_email":"m0@example.com"},"sensitive_attributes":[]},
+                {"index_key":1,"schema_version":0,"attributes":{"id":"m1","user_id":"m1","user_email":"m1@example.com"},"sensitive_attributes":[]}]}
+ ]}
+EOF2
+cp terraform.tfstate before.json
+for dst in 'litellm_user.u["one"]' 'litellm_user.u'; do
+	"$LITEHCL" state mv -no-color 'litellm_user.u[1]' "$dst" >out.txt 2>err.txt
+	rc=$?
+	[ $rc -eq 1 ] && cmp -s terraform.tfstate before.json && grep -q 'Error: Invalid target address' err.txt &&
+		flat err.txt | grep -q 'litellm_user.u\[0\] is in the state with a count index' &&
+		"$LITEHCL" state list >/dev/null 2>&1 &&
+		ok "state mv refuses a mix of keys ($dst), the state unchanged and loadable" ||
+		fail "state mv refuses a mix of keys ($dst), the state unchanged and loadable" "rc=$rc" "$(cat out.txt err.txt)"
+done
+# the way the message gives: each instance to a free name, then that resource back
+"$LITEHCL" state mv 'litellm_user.u[0]' 'litellm_user.NEW["zero"]' >/dev/null 2>&1 &&
+	"$LITEHCL" state mv 'litellm_user.u[1]' 'litellm_user.NEW["one"]' >/dev/null 2>&1 &&
+	"$LITEHCL" state mv litellm_user.NEW litellm_user.u >/dev/null 2>&1
+[ "$("$LITEHCL" state list | tr '\n' ' ')" = 'litellm_user.u["one"] litellm_user.u["zero"] ' ] &&
+	ok "state mv: re-keying through a free resource name works" ||
+	fail "state mv: re-keying through a free resource name works" "$("$LITEHCL" state list 2>&1)"
+# moving the only instance to another kind of key is fine
+"$LITEHCL" state mv 'litellm_user.u["one"]' 'litellm_user.w["x"]' >/dev/null 2>&1 &&
+	"$LITEHCL" state mv 'litellm_user.w["x"]' 'litellm_user.w[3]' >/dev/null 2>&1 &&
+	"$LITEHCL" state list | grep -qx 'litellm_user.w\[3\]' && ok "state mv: the only instance may change its kind of key" ||
+	fail "state mv: the only instance may change its kind of key" "$("$LITEHCL" state list 2>&1)"
