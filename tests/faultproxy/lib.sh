@@ -12,17 +12,13 @@ proxy_start() {
 	python3 "$TOP/tests/faultproxy/faultproxy.py" --upstream "$EMU_URL" --port-file "$PROXY_PORTFILE" \
 		--seed "${PROXY_SEED:-14}" "$@" >"$WORK/proxy.out" 2>&1 &
 	PROXY_PID=$!
-	_i=0
-	while [ ! -s "$PROXY_PORTFILE" ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
-	PROXY_URL="http://127.0.0.1:$(cat "$PROXY_PORTFILE" 2>/dev/null)"
+	PROXY_URL="http://127.0.0.1:$(wait_port "$PROXY_PORTFILE" 200)"
 }
 proxy_stop() { [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null; PROXY_PID=""; }
 # proxy_fault JSON / proxy_clear
 proxy_fault() { curl -s -X POST --data-binary "$1" "$PROXY_URL/__proxy/faults" >/dev/null; }
 proxy_clear() { curl -s -X POST -d '{}' "$PROXY_URL/__proxy/clear" >/dev/null; }
 
-# emu_admin ROUTE JSON: POST /__emu/ROUTE on the emulator (MK = master key)
-emu_admin() { curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' --data-binary "$2" "$EMU_URL/__emu/$1" >/dev/null; }
 
 # server_users DOMAIN: "user_id email alias" lines of the server's users whose email
 # ends in @DOMAIN, sorted

@@ -8,11 +8,8 @@
 # the configuration's, the file is fmt-clean, and an existing file is not overwritten.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" NO_COLOR=1
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session
+export NO_COLOR=1
 d="$WORK/adopt"
 mkdir -p "$d" && cd "$d" || exit 1
 python3 - > seed.json <<'PY'

@@ -5,16 +5,8 @@
 # file and output, the state lock, state schema, and kill -9 during a 500-user apply.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session
 
-admin() {	# admin METHOD ROUTE [BODY]
-	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} "$EMU_URL/__emu/$2"
-}
 # users the test created (not the emulator's system users), as "email id" lines
 server_users() {
 	admin GET dump | jq -r '.users[] | select(.user_email != null) | "\(.user_email|ascii_downcase) \(.user_id)"' | sort
@@ -23,7 +15,6 @@ state_users() {
 	jq -r '.resources[].instances[].attributes | "\(.user_email|ascii_downcase) \(.id)"' "${1:-terraform.tfstate}" | sort
 }
 
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
 
 # ---- apply, then the plan is empty ----
 new_dir basic

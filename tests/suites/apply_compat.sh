@@ -3,14 +3,8 @@
 # and a base URL with a path prefix, against the emulator.
 . "$TOP/tests/lib.sh"
 
-admin() {
-	curl -s -X "$1" -H "Authorization: Bearer k" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} "$EMU_URL/__emu/$2"
-}
-
-emu_start --master-key k --legacy
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY=k
+KEY=k
+emu_session --legacy
 mkdir "$WORK/legacy" && cd "$WORK/legacy" || exit 1
 cat > main.tf <<'EOF2'
 resource "litellm_user" "a" {

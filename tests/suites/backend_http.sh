@@ -17,7 +17,6 @@ SRV_PIDS=""
 trap 'for p in $SRV_PIDS; do kill $p 2>/dev/null; done; emu_stop' EXIT
 trap 'exit 1' INT TERM HUP PIPE
 emu_start --master-key "$MK"
-admin() { curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' --data-binary "$2" "$EMU_URL/__emu/$1" >/dev/null; }
 
 # srv_start NAME [ARGS...]: starts a state server; sets SRV (its base URL)
 srv_start() {
@@ -26,9 +25,7 @@ srv_start() {
 	rm -f "$pf"
 	python3 "$TOP/tests/httpstate/server.py" --port-file "$pf" "$@" >"$WORK/srv.err" 2>&1 &
 	SRV_PIDS="$SRV_PIDS $!"
-	i=0
-	while [ ! -s "$pf" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	SRV_PORT=$(cat "$pf" 2>/dev/null)
+	SRV_PORT=$(wait_port "$pf")
 }
 srv_start plain --user "$HU" --password "$HP"
 if [ -z "$SRV_PORT" ]; then fail "state server starts" "$(cat "$WORK/srv.err")"; exit 0; fi
@@ -224,11 +221,11 @@ cfg "$K" 200 "    address        = \"$S/state/kill\"
     lock_address   = \"$S/state/kill\"
     unlock_address = \"$S/state/kill\""
 (cd "$K" && lh init -no-color >/dev/null 2>&1)
-admin faults '{"path":"/user/new","kind":"latency","ms":40,"count":0}'
+emu_admin faults '{"path":"/user/new","kind":"latency","ms":40,"count":0}'
 bad=""; partial=0; rounds=2; i=0
 while [ $i -lt $rounds ]; do
 	i=$((i + 1))
-	admin reset '{"keep_faults":true}'
+	emu_admin reset '{"keep_faults":true}'
 	curl -s -u "$HU:$HP" -X DELETE "$S/state/kill" >/dev/null
 	curl -s -X POST "$S/__admin/unlock?name=/state/kill" >/dev/null
 	rm -f "$K/.terraform/litehcl-http.journal"
@@ -251,7 +248,7 @@ while [ $i -lt $rounds ]; do
 	[ -e "$K/.terraform/litehcl-http.journal" ] && bad="$bad round $i: journal left;"
 	(cd "$K" && "$LITEHCL" plan -no-color -detailed-exitcode >/dev/null 2>&1) || bad="$bad round $i: plan not empty;"
 done
-admin faults/clear '{}'
+emu_admin faults/clear '{}'
 [ $partial -eq 0 ] && bad="$bad no kill landed mid-apply;"
 if [ -z "$bad" ]; then ok "kill -9 during an apply to the http backend: the local journal recovers ($rounds rounds, $partial mid-apply)"
 else fail "kill -9 with the http backend" "$bad"; fi
@@ -334,7 +331,7 @@ rc=$?
 if [ $rc -eq 0 ] && [ "$(cat "$WORK/o2")" = terraform ]; then ok "litehcl reads the state terraform state push wrote through the server"
 else fail "litehcl reads what terraform wrote" "rc=$rc" "$(cat "$WORK/o" "$WORK/o2")"; fi
 # lock exclusion: litehcl holds the lock, terraform is refused with litehcl's lock ID
-admin faults '{"path":"/user/new","kind":"latency","ms":3000,"count":1}'
+emu_admin faults '{"path":"/user/new","kind":"latency","ms":3000,"count":1}'
 cfg "$A" 3 "    address        = \"$S/state/a\"
     lock_address   = \"$S/state/a\"
     unlock_address = \"$S/state/a\""

@@ -30,7 +30,6 @@ PW=Pw-litehcl-secret-42	# the server trusts every connection: any password works
 URL="postgres://postgres:$PW@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
 export LITELLM_API_KEY="$MK"
 emu_start --master-key "$MK"
-admin() { curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' --data-binary "$2" "$EMU_URL/__emu/$1" >/dev/null; }
 # server_users SUFFIX: "user_id email" of the users whose email ends in SUFFIX
 server_users() {
 	curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | python3 -c '
@@ -213,7 +212,7 @@ else fail "-lock-timeout waits then succeeds" "rc=$rc waited=$((t1 - t0))s" "$(t
 # two litehcl runs: a slow apply (latency on /user/new) holds the lock
 write_cfg "$A" 4
 write_cfg "$B" 4
-admin faults '{"path":"/user/new","kind":"latency","ms":2000,"count":1}'
+emu_admin faults '{"path":"/user/new","kind":"latency","ms":2000,"count":1}'
 (cd "$A" && exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/holder.out" 2>&1) &
 holder=$!
 sleep 1
@@ -298,11 +297,11 @@ resource "litellm_user" "k" {
 EOF
 	(cd "$k" && PG_CONN_STR="$URL" lh init -no-color >/dev/null 2>&1)
 done
-admin faults '{"path":"/user/new","kind":"latency","ms":40,"count":0}'
+emu_admin faults '{"path":"/user/new","kind":"latency","ms":40,"count":0}'
 bad=""; partial=0; journals=0; i=0; seen=""
 while [ $i -lt "$trials" ]; do
 	i=$((i + 1))
-	admin reset '{"keep_faults":true}'
+	emu_admin reset '{"keep_faults":true}'
 	psql_c "delete from crash.states; delete from crash.litehcl_journal" >/dev/null
 	# odd rounds: a random instant from the start (lock, refresh, journal writes
 	# included); even rounds: a random instant after the first create landed
@@ -341,7 +340,7 @@ done
 [ "$partial" -eq 0 ] && bad="$bad no kill landed mid-apply, the test proved nothing (delay:users created$seen);"
 if [ -z "$bad" ]; then ok "kill -9 during a $N-user apply into pg, recovered from another directory: $trials rounds, $partial mid-apply, $journals journals replayed, no duplicate, no orphan, plan empty"
 else fail "kill -9 during a $N-user apply into pg" "$bad"; fi
-admin faults/clear '{}'
+emu_admin faults/clear '{}'
 
 # ---------------------------------------------------------------- Terraform 1.11 on the same database
 if ! command -v terraform >/dev/null 2>&1; then
@@ -389,7 +388,7 @@ rc=$?
 wait $holder
 if [ $rc -eq 1 ] && has "$WORK/o" "Workspace is already locked: tfws"; then ok "terraform apply at its prompt holds the lock: litehcl is refused"
 else fail "terraform holds the lock: litehcl is refused" "rc=$rc" "$(head -8 "$WORK/o")" "$(tail -3 "$WORK/tfhold.out")"; fi
-admin faults '{"path":"/user/new","kind":"latency","ms":2500,"count":1}'
+emu_admin faults '{"path":"/user/new","kind":"latency","ms":2500,"count":1}'
 write_cfg "$A" 5
 (cd "$A" && exec "$LITEHCL" apply -auto-approve -no-color >"$WORK/holder.out" 2>&1) &
 holder=$!

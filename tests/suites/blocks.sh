@@ -6,12 +6,8 @@
 # configuration errors of a check block.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" NO_COLOR=1
-export LITEHCL_HTTP_BACKOFF=0.01
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+emu_session
+export NO_COLOR=1
 # warnings FILE: the diagnostics of an output, from the first Warning/Error line to
 # the separator or the final summary
 warnings() {

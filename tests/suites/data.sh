@@ -8,22 +8,8 @@
 # Configuration errors of data blocks are tests/config/data_errors (validate.sh).
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY" --premium
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session --premium
 
-api() {		# api METHOD PATH [BODY]: the LiteLLM API itself (changes "outside litehcl")
-	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} "$EMU_URL$2"
-}
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
-check() {	# check NAME COMMAND... | check NAME 'SHELL TEXT': ok when it succeeds
-	_n=$1; shift
-	if [ $# -eq 1 ]; then eval "$1" >/dev/null 2>&1; else "$@" >/dev/null 2>&1; fi
-	if [ $? -eq 0 ]; then ok "$_n"; else fail "$_n" "$(tail -30 out.txt 2>/dev/null)"; fi
-}
 run() { "$LITEHCL" "$@" -no-color >out.txt 2>&1; }
 writes() {	# writes: how many write requests the emulator has logged so far
 	grep -c '"method":"POST"' "$EMU_LOG"

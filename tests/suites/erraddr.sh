@@ -9,16 +9,10 @@
 . "$TOP/tests/lib.sh"
 
 KEY="sk-erraddr-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY" --fault 'path=/user/new,kind=400'
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" LITEHCL_HTTP_BACKOFF=0.01
+emu_session --fault 'path=/user/new,kind=400'
 
 cd "$WORK" || exit 1
-run() { "$LITEHCL" "$@" >out.txt 2>&1; }
-arm() { curl -s -X POST -H "Authorization: Bearer $KEY" -d "$1" "$EMU_URL/__emu/faults" >/dev/null; }
-check() {	# check NAME 'SHELL TEXT': ok when it succeeds
-	if eval "$2" >/dev/null 2>&1; then ok "$1"; else fail "$1" "$(tail -25 out.txt 2>/dev/null)"; fi
-}
+arm() { emu_admin faults "$1"; }
 # expect NAME: out.txt's diagnostic block (from its "╷" to its "╵") is exp.txt
 expect() {
 	sed -n '/^╷/,/^╵/p' out.txt >got.txt

@@ -10,13 +10,8 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/faultproxy/lib.sh"
 
-MK=sk-interrupt-key
-export LITELLM_API_KEY="$MK" LITEHCL_HTTP_BACKOFF=0.01
-emu_start --master-key "$MK"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL"
-
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+KEY=sk-interrupt-key MK=sk-interrupt-key
+emu_session
 users() {	# users N DOMAIN: N users uI@DOMAIN
 	cat >main.tf <<EOF
 resource "litellm_user" "u" {
@@ -28,12 +23,9 @@ resource "litellm_user" "u" {
 EOF
 }
 # fault JSON: arms a fault, prints its id
-fault() {
-	curl -s -X POST -H "Authorization: Bearer $MK" --data-binary "$1" "$EMU_URL/__emu/faults" | jq -r .id
-}
+fault() { admin POST faults "$1" | jq -r .id; }
 fired() {	# fired ID: how often fault ID fired
-	curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/faults" |
-		jq -r --argjson id "$1" '[.[] | select(.id == $id) | .fired][0] // 0'
+	admin GET faults | jq -r --argjson id "$1" '[.[] | select(.id == $id) | .fired][0] // 0'
 }
 # interrupt FAULT_ID [TWICE] -- COMMAND...: runs COMMAND in the background (output in
 # out.txt), sends SIGINT once fault FAULT_ID has fired (a request is hanging), twice with
@@ -177,7 +169,7 @@ clear_faults
 arc=$?
 "$LITEHCL" plan -no-color -detailed-exitcode >plan.txt 2>&1
 prc=$?
-teams=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq '[.teams[] | select(.team_alias == "teamhang")] | length')
+teams=$(dump | jq '[.teams[] | select(.team_alias == "teamhang")] | length')
 [ $arc -eq 0 ] && [ $prc -eq 0 ] && [ "$teams" -eq 1 ] &&
 	ok "team read-back hangs: the next apply completes (one team), plan clean" ||
 	fail "team read-back hangs: the next apply completes (one team), plan clean" "apply rc=$arc plan rc=$prc teams=$teams" "$(tail -8 out2.txt)"

@@ -7,8 +7,7 @@
 # (it needs no provider for terraform_data) and skipped with a message where it is not.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
+emu_session
 HOLDER=""
 cleanup() {
 	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
@@ -16,8 +15,6 @@ cleanup() {
 	emu_stop
 }
 trap cleanup EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
 
 TF=""
 if command -v terraform >/dev/null 2>&1; then

@@ -6,16 +6,12 @@
 # configuration error.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY" NO_COLOR=1
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session
+export NO_COLOR=1
 server_emails() {
 	curl -s -H "Authorization: Bearer $KEY" "$EMU_URL/user/list?page_size=100" |
 		jq -r '.users[].user_email // empty' | grep "^$1" | sort | tr '\n' ' '
 }
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
 
 new_dir rename
 cat > main.tf <<'EOF'

@@ -6,24 +6,13 @@
 # precedes the membership's create).
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY" --premium
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session --premium
 
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
-run() { "$LITEHCL" "$@" >out.txt 2>&1; }
-check() {	# check NAME 'SHELL TEXT' [DETAIL]: ok when it succeeds
-	if eval "$2" >/dev/null 2>&1; then ok "$1"; else fail "$1" "$(tail -25 out.txt 2>/dev/null)" "${3:-}"; fi
-}
-mark() { wc -l <"$EMU_LOG"; }
 # writes FROM: the paths of the write requests logged after line FROM, in order
-writes() { tail -n +"$(($1 + 1))" "$EMU_LOG" | jq -r 'select(.method != "GET") | .path'; }
+writes() { log_writes "$1" | jq -r .path; }
 # writes_ids FROM: the same with the id a delete names ("/team/delete ID")
 writes_ids() {
-	tail -n +"$(($1 + 1))" "$EMU_LOG" | jq -r 'select(.method != "GET") |
-		"\(.path) \(.body.team_ids[0] // .body.user_ids[0] // .body.team_id // "")"'
+	log_writes "$1" | jq -r '"\(.path) \(.body.team_ids[0] // .body.user_ids[0] // .body.team_id // "")"'
 }
 # before FILE A B: the last line matching A comes before the first line matching B
 before() {
@@ -58,11 +47,11 @@ cfg order-t2 order-u1
 run plan -no-color
 check "team_id changed: team and membership must be replaced" \
 	"grep -q 'litellm_team.t must be replaced' out.txt && grep -q 'litellm_team_member.m must be replaced' out.txt"
-m=$(mark)
+m=$(log_mark)
 run apply -auto-approve -no-color
 writes "$m" >w.txt
 check "team replaced: applies" "grep -q '2 added, 0 changed, 2 destroyed' out.txt"
-check "team replaced: member_delete, team/delete, team/new, member_add in that order" \
+check_or "team replaced: member_delete, team/delete, team/new, member_add in that order" \
 	"test \"\$(tr '\n' ' ' <w.txt)\" = '/team/member_delete /team/delete /team/new /team/member_add '" "$(cat w.txt)"
 check "team replaced: progress shows the membership destroyed before the team" \
 	"before out.txt 'litellm_team_member.m: Destruction complete' 'litellm_team.t: Destroying'"
@@ -71,20 +60,20 @@ check "team replaced: no changes after" "test $? -eq 0"
 
 # ---- a user replaced (user_id changed): the same for users ----
 cfg order-t2 order-u2
-m=$(mark)
+m=$(log_mark)
 run apply -auto-approve -no-color
 writes "$m" >w.txt
 check "user replaced: applies" "grep -q '2 added, 0 changed, 2 destroyed' out.txt"
-check "user replaced: member_delete, user/delete, user/new, member_add in that order" \
+check_or "user replaced: member_delete, user/delete, user/new, member_add in that order" \
 	"test \"\$(tr '\n' ' ' <w.txt)\" = '/team/member_delete /user/delete /user/new /team/member_add '" "$(cat w.txt)"
 run plan -detailed-exitcode
 check "user replaced: no changes after" "test $? -eq 0"
 
 # ---- -replace of the team: the same order ----
-m=$(mark)
+m=$(log_mark)
 run apply -auto-approve -replace=litellm_team.t
 writes "$m" >w.txt
-check "-replace team: member_delete, team/delete, team/new, member_add in that order" \
+check_or "-replace team: member_delete, team/delete, team/new, member_add in that order" \
 	"test \"\$(tr '\n' ' ' <w.txt)\" = '/team/member_delete /team/delete /team/new /team/member_add '" "$(cat w.txt)"
 
 # ---- both replaced at once, and a pure delete of another team ----
@@ -93,18 +82,18 @@ resource "litellm_team" "gone" { team_alias = "order-gone" }
 EOF
 run apply -auto-approve
 cfg order-t3 order-u3
-m=$(mark)
+m=$(log_mark)
 run apply -auto-approve
 writes "$m" >w.txt
 writes_ids "$m" >wi.txt
-check "team, user replaced and a team deleted: 4 destroyed, then 3 created" \
+check_or "team, user replaced and a team deleted: 4 destroyed, then 3 created" \
 	"grep -q '3 added, 0 changed, 4 destroyed' out.txt && before wi.txt member_delete '/team/delete order-t2' && before wi.txt member_delete '/user/delete order-u2' && before w.txt '/(team|user)/delete' '/(team|user)/new' && before w.txt '/(team|user)/new' member_add" "$(cat wi.txt)"
 
 # ---- destroy: memberships before teams and users ----
-m=$(mark)
+m=$(log_mark)
 run destroy -auto-approve
 writes "$m" >w.txt
-check "destroy: member_delete before team/delete and user/delete" \
+check_or "destroy: member_delete before team/delete and user/delete" \
 	"before w.txt /team/member_delete '/(team|user)/delete'" "$(cat w.txt)"
 
 # ---- objects no longer configured: the state's dependencies order their deletes ----
@@ -112,26 +101,22 @@ new_dir orphans
 cfg order-o1 order-ou1
 run apply -auto-approve
 : > main.tf
-m=$(mark)
+m=$(log_mark)
 run apply -auto-approve -parallelism=1
 writes "$m" >w.txt
-check "all removed from the configuration: membership deleted before team and user" \
+check_or "all removed from the configuration: membership deleted before team and user" \
 	"grep -q '0 added, 0 changed, 3 destroyed' out.txt && before w.txt /team/member_delete '/(team|user)/delete'" "$(cat w.txt)"
 
 # ---- a failed membership delete keeps its team and user (Terraform skips them) ----
 new_dir blocked
 cfg order-b1 order-bu1
 run apply -auto-approve
-api() {
-	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} "$EMU_URL$2"
-}
 api POST /__emu/faults '{"path":"/team/member_delete","kind":400,"count":0}' >/dev/null
 cfg order-b2 order-bu1
-m=$(mark)
+m=$(log_mark)
 run apply -auto-approve; rc=$?
 writes "$m" >w.txt
-check "membership delete fails: the team is neither deleted nor created, exit 1" \
+check_or "membership delete fails: the team is neither deleted nor created, exit 1" \
 	"test $rc -ne 0 && grep -q /team/member_delete w.txt && ! grep -q -e /team/delete -e /team/new -e /team/member_add w.txt" "$(cat w.txt)"
 api POST /__emu/faults/clear '{}' >/dev/null
 run apply -auto-approve

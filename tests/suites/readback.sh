@@ -10,21 +10,15 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/faultproxy/lib.sh"
 
-MK=sk-readback-key
-export LITELLM_API_KEY="$MK" LITEHCL_HTTP_BACKOFF=0.01
+KEY=sk-readback-key MK=sk-readback-key
 N=250
-emu_start --master-key "$MK"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL"
+emu_session
 
-stats_reset() { curl -s -X POST -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats/reset" >/dev/null; }
+stats_reset() { emu_admin stats/reset; }
 # route METHOD PATH: requests of that route since the last reset
-route() {
-	curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" |
-		jq -r --arg r "$1 $2" '.routes[$r] // 0'
-}
-gets() { curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" | jq -r '.requests - .writes'; }
-counts() { curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/stats" | jq -c .routes; }
+route() { admin GET stats | jq -r --arg r "$1 $2" '.routes[$r] // 0'; }
+gets() { admin GET stats | jq -r '.requests - .writes'; }
+counts() { admin GET stats | jq -c .routes; }
 # at_prompt BEFORE AFTER [VAR=VALUE]: runs `litehcl apply` (with VAR=VALUE in its
 # environment), evaluates BEFORE while it waits at its prompt, answers yes, evaluates
 # AFTER, and sets rc to its exit status (its output in out.txt)
@@ -43,7 +37,6 @@ at_prompt() {
 	wait $_p
 	rc=$?
 }
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
 users_tf() {	# users_tf COUNT MAX_BUDGET [EXTRA ARGUMENT LINE]
 	cat >main.tf <<EOF
 resource "litellm_user" "u" {
@@ -90,7 +83,7 @@ if [ $rc -eq 0 ] && [ "$w" -eq $N ] && [ "$g" -le 6 ] && [ "$info" -eq 0 ]; then
 else
 	fail "$N updates: $N writes, at most 6 reads" "rc=$rc $(counts)" "$(tail -5 out.txt)"
 fi
-n20=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq '[.users[] | select(.max_budget == 20)] | length')
+n20=$(dump | jq '[.users[] | select(.max_budget == 20)] | length')
 [ "$n20" -eq $N ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "$N updates applied, plan clean" || fail "$N updates applied, plan clean" "$n20 at 20"
 
@@ -103,7 +96,7 @@ stats_reset
 "$LITEHCL" apply -no-color p.bin >out.txt 2>&1
 rc=$?
 w=$(route POST /user/update); g=$(gets)
-ghost=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
+ghost=$(dump | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
 if [ $rc -eq 1 ] && [ "$w" -eq $((N - 1)) ] && [ "$g" -le 7 ] && [ "$ghost" -eq 0 ] &&
     grep -q "u\[7\]" out.txt && grep -q 'was deleted outside litehcl' out.txt; then
 	ok "saved plan: updates checked in batches ($g reads), the deleted user not re-created"
@@ -163,7 +156,7 @@ else
 fi
 "$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
 rc=$?
-[ $rc -eq 0 ] && curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
+[ $rc -eq 0 ] && dump |
 	jq -e --arg id "$gone" '.users[] | select(.user_id == $id) | .user_email == "u1@ghost.test"' >/dev/null &&
 	ok "the next apply completes the re-created user" || fail "the next apply completes the re-created user" "rc=$rc" "$(tail -5 out.txt)"
 
@@ -172,7 +165,7 @@ rc=$?
 users_tf 3 12
 gone=$(jq -r '.resources[].instances[] | select(.index_key == 0) | .attributes.id' terraform.tfstate)
 at_prompt 'emu_admin user/delete "{\"user_id\":\"$gone\"}"; stats_reset' '' LITEHCL_REFRESH_TRUST_S=0
-left=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
+left=$(dump | jq --arg id "$gone" '[.users[] | select(.user_id == $id)] | length')
 if [ $rc -eq 1 ] && [ "$left" -eq 0 ] && [ "$(route POST /user/update)" -eq 2 ] && grep -q 'was deleted outside litehcl' out.txt &&
     grep -q "u\[0\]" out.txt; then
 	ok "after a wait at the prompt the updates are checked first: a deleted user is not re-created"
@@ -211,7 +204,7 @@ users_tf 3 11
 gone=$(jq -r '.resources[].instances[] | select(.index_key == 2) | .attributes.id' terraform.tfstate)
 # the confirmation waits 1.5 s: the user goes meanwhile
 slow_list() {
-	curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"latency","ms":1500}' "$EMU_URL/__emu/faults" >/dev/null
+	emu_admin faults '{"path":"/user/list","kind":"latency","ms":1500}'
 	stats_reset
 }
 gone_after_updates() {
@@ -231,7 +224,7 @@ fi
 # id and adopts every one (0 lost, 0 duplicated) ----
 new_dir killheld
 users_tf 150 10
-curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"latency","ms":5000,"count":0}' "$EMU_URL/__emu/faults" >/dev/null
+emu_admin faults '{"path":"/user/list","kind":"latency","ms":5000,"count":0}'
 stats_reset
 "$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1 &
 p=$!
@@ -291,7 +284,7 @@ fi
 # ---- a server without GET /user/list?user_ids: one /user/info per user ----
 new_dir nofilter
 users_tf 120 10
-curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"status","status":404,"count":0}' "$EMU_URL/__emu/faults" >/dev/null
+emu_admin faults '{"path":"/user/list","kind":"status","status":404,"count":0}'
 stats_reset
 "$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
 rc=$?
@@ -306,7 +299,7 @@ emu_admin faults/clear '{}'
 # ---- a list answer that is not JSON: the users are confirmed one by one ----
 new_dir badlist
 users_tf 50 10
-curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"html","count":0}' "$EMU_URL/__emu/faults" >/dev/null
+emu_admin faults '{"path":"/user/list","kind":"html","count":0}'
 "$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
 rc=$?
 emu_admin faults/clear '{}'
@@ -358,7 +351,7 @@ if [ $rc -eq 0 ] && [ "$ti" -eq 6 ] && [ "$w" -eq 60 ] && [ "$(route GET /user/i
 else
 	fail "60 membership updates: one /team/info per team per phase" "rc=$rc $(counts)" "$(grep -A5 Error out.txt | head -20)"
 fi
-b7=$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" |
+b7=$(dump |
 	jq '[.teams[] | select(.team_alias | startswith("rb-team-")) | .memberships[] | select(.litellm_budget_table.max_budget == 7)] | length')
 [ "$b7" = 60 ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
 	ok "membership updates applied, plan clean" || fail "membership updates applied, plan clean" "$b7 budgets at 7"
@@ -369,8 +362,7 @@ sed -i 's/max_budget_in_team = 7/max_budget_in_team = 8/' main.tf
 "$LITEHCL" plan -out=m.bin >/dev/null 2>&1
 tid=$(jq -r '.resources[] | select(.type == "litellm_team") | .instances[] | select(.index_key == 0) | .attributes.id' terraform.tfstate)
 uid=$(jq -r '.resources[] | select(.type == "litellm_team_member") | .instances[] | select(.index_key == "0-3") | .attributes.user_id' terraform.tfstate)
-curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
-	-d "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" "$EMU_URL/team/member_delete" >/dev/null
+api POST /team/member_delete "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" >/dev/null
 stats_reset
 "$LITEHCL" apply -no-color m.bin >out.txt 2>&1
 rc=$?
@@ -387,8 +379,7 @@ fi
 sed -i 's/max_budget_in_team = 8/max_budget_in_team = 9/' main.tf
 uid=$(jq -r '.resources[] | select(.type == "litellm_team_member") | .instances[] | select(.index_key == "0-4") | .attributes.user_id' terraform.tfstate)
 member_gone() {
-	curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' \
-		-d "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" "$EMU_URL/team/member_delete" >/dev/null
+	api POST /team/member_delete "{\"team_id\":\"$tid\",\"user_id\":\"$uid\"}" >/dev/null
 	stats_reset
 }
 at_prompt member_gone '' LITEHCL_REFRESH_TRUST_S=0
@@ -435,7 +426,7 @@ resource "litellm_team_member" "m" {
   role    = "user"
 }
 EOF
-curl -s -X POST -H "Authorization: Bearer $MK" -d '{"path":"/user/list","kind":"status","status":404,"count":0}' "$EMU_URL/__emu/faults" >/dev/null
+emu_admin faults '{"path":"/user/list","kind":"status","status":404,"count":0}'
 stats_reset
 "$LITEHCL" apply -auto-approve -no-color >out.txt 2>&1
 rc=$?

@@ -6,11 +6,7 @@
 # Terraform would see none (a rename moves the object, it does not recreate it).
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session
 
 d="$WORK/mv"
 mkdir -p "$d" && cd "$d" || exit 1

@@ -13,7 +13,6 @@ N=150
 emu_start --master-key "$MK" --fault "path=/user/new,kind=latency,ms=25,count=0"
 if [ -z "$EMU_PORTFILE" ] || [ ! -s "$EMU_PORTFILE" ]; then fail "emulator started" "$(cat "$WORK/emu.out")"; exit 0; fi
 
-admin() { curl -s -X POST -H "Authorization: Bearer $MK" -H 'Content-Type: application/json' --data-binary "$2" "$EMU_URL/__emu/$1" >/dev/null; }
 # server_users: "user_id email" lines of the users litehcl manages (emails u*@crash.test)
 server_users() {
 	curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | python3 -c '
@@ -55,7 +54,7 @@ journals=0	# rounds where the kill left a journal to recover
 i=0
 while [ $i -lt $rounds ]; do
 	i=$((i + 1))
-	admin reset '{"keep_faults":true}'
+	emu_admin reset '{"keep_faults":true}'
 	rm -f "$D"/terraform.tfstate* "$D"/.terraform.tfstate*
 	# first run: killed at a random instant (apply takes ~0.4 s here)
 	delay=$(python3 -c "import random; print(round(random.uniform(0.05, 0.45), 3))")
@@ -111,7 +110,7 @@ fi
 if grep -q "$MK" "$D"/terraform.tfstate* 2>/dev/null; then fail "no key in state files"; else ok "no key in state files"; fi
 
 # ---------------------------------------------------------------- Ctrl-C during apply
-admin reset '{"keep_faults":true}'
+emu_admin reset '{"keep_faults":true}'
 rm -f "$D"/terraform.tfstate* "$D"/.terraform.tfstate*
 (cd "$D" && exec "$LITEHCL" apply -auto-approve -no-color -parallelism=2 >"$WORK/int.out" 2>&1) &
 pid=$!
@@ -135,7 +134,7 @@ else fail "apply after SIGINT completes the rest" "$(grep -m3 Error "$WORK/again
 
 # ---------------------------------------------------------------- locking through the CLI
 # A long apply (destroy of N users with latency on deletes) holds the lock.
-admin faults '{"path":"/user/delete","kind":"latency","ms":60,"count":0}'
+emu_admin faults '{"path":"/user/delete","kind":"latency","ms":60,"count":0}'
 (cd "$D" && exec "$LITEHCL" destroy -auto-approve -no-color -parallelism=2 >"$WORK/holder.out" 2>&1) &
 holder=$!
 i=0

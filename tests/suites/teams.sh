@@ -5,19 +5,8 @@
 # server faults, validation and delete warnings.  The kill -9 crash test is teams_crash.sh.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY" --premium
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session --premium
 
-api() {		# api METHOD PATH [BODY]: the LiteLLM API itself (changes "outside litehcl")
-	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} "$EMU_URL$2"
-}
-admin() { api "$1" "/__emu/$2" "$3"; }
-dump() { admin GET dump; }
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
 sattr() {	# sattr ADDR ATTR: an attribute of the state
 	jq -r --arg a "$1" --arg k "$2" '.resources[] | select((.type + "." + .name) == $a) |
 		.instances[0].attributes[$k]' terraform.tfstate
@@ -26,12 +15,6 @@ roster() {	# roster TEAM_ID: "user_id role" lines
 	dump | jq -r --arg t "$1" '.teams[] | select(.team_id == $t) | .members_with_roles[] |
 		"\(.user_id) \(.role)"' | sort
 }
-check() {	# check NAME COMMAND... | check NAME 'SHELL TEXT': ok when it succeeds
-	_n=$1; shift
-	if [ $# -eq 1 ]; then eval "$1" >/dev/null 2>&1; else "$@" >/dev/null 2>&1; fi
-	if [ $? -eq 0 ]; then ok "$_n"; else fail "$_n" "$(tail -25 out.txt 2>/dev/null)"; fi
-}
-run() { "$LITEHCL" "$@" >out.txt 2>&1; }
 nochange() { run plan -detailed-exitcode; }
 
 seed_tf() {

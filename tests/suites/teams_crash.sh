@@ -8,13 +8,9 @@
 . "$TOP/tests/lib.sh"
 
 KEY="sk-crash-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
+emu_session
 ROUNDS=${ROUNDS:-3}
 
-dump() { curl -s -H "Authorization: Bearer $KEY" "$EMU_URL/__emu/dump"; }
 d="$WORK/crash"; mkdir -p "$d"; cd "$d" || exit 1
 cat > main.tf <<'EOF'
 locals {

@@ -3,16 +3,7 @@
 # import hint pastes into a shell as printed.
 . "$TOP/tests/lib.sh"
 
-KEY="sk-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-emu_start --master-key "$KEY"
-trap 'emu_stop' EXIT
-export LITELLM_API_BASE="$EMU_URL" LITELLM_API_KEY="$KEY"
-export LITEHCL_HTTP_BACKOFF=0.01
-admin() {	# admin METHOD ROUTE [BODY]
-	curl -s -X "$1" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
-		${3:+-d "$3"} "$EMU_URL/__emu/$2"
-}
-new_dir() { d="$WORK/$1"; rm -rf "$d"; mkdir -p "$d"; cd "$d" || exit 1; }
+emu_session
 
 # ---- the 409 import hint is shell-quoted: pasted, it imports ----
 new_dir hint
