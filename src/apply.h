@@ -108,7 +108,7 @@ typedef struct lh_run {
 	lh_rec **recs;			/* every instance, by address */
 	size_t nrecs, caprecs;
 	lh_plan *plan;
-	lh_plan_slot *slots;		/* parallel to the plan's slot indices */
+	lh_plan_slot *slots;		/* the plan's input (NULL once lh_run_plan made it) */
 	size_t nslots;
 	lh_rec **slot_rec;		/* slot i's record */
 	void *slot_rec_index;		/* address -> record hash (refresh.c) */

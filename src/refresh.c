@@ -1673,6 +1673,10 @@ lh_run_plan(lh_run *r)
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);
 	free(idxs);
+	/* the plan keeps what it needs of the slots (r->slot_rec maps its changes to their
+	 * records): 168 bytes an instance, 17 MB for 100,000, not kept through the apply */
+	free(r->slots);
+	r->slots = NULL;
 	plan_reads(r);
 	/* lifecycle prevent_destroy: a configured instance may not be destroyed */
 	for (size_t i = 0; i < r->plan->n; i++) {
