@@ -847,6 +847,13 @@ run(int kind, int argc, char **argv)
 	lh_diags_init(&d, a);
 	if (json)
 		lh_ui_version(stdout);
+	if (json && kind != CMD_PLAN && planfile == NULL && !auto_approve) {
+		/* before anything is read, as Terraform */
+		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Plan file or auto-approve required",
+		    "litehcl cannot ask for interactive approval when -json is set. You can "
+		    "either apply a saved plan file, or enable the -auto-approve option.");
+		goto fail;
+	}
 	size_t nvi = 0;
 	lh_var_input *vi = lh_config_var_inputs(a, &vars, 1, &nvi);
 	lh_config *cfg;
@@ -1019,10 +1026,6 @@ run(int kind, int argc, char **argv)
 			goto fail;
 		}
 		fputc('\n', stdout);
-	} else if (planfile == NULL && changes && !auto_approve && json) {
-		lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "No configuration approval",
-		    "-json apply needs -auto-approve (or a saved plan).");
-		goto fail;
 	}
 	/* with -auto-approve Terraform goes straight from "Plan: ..." to the first
 	 * "Creating..." line */

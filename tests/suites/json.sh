@@ -63,6 +63,19 @@ del() { grep '"type":"apply_complete"' "$1" | jq -c 'select(.hook.action == "del
 [ -n "$(del apply.jsonl)" ] && [ "$(del apply.jsonl)" = "$(del "$TF/json-apply.jsonl")" ] && ok "-json: apply_complete of a delete has no id" ||
 	fail "-json: apply_complete of a delete has no id" "got:  $(del apply.jsonl)" "want: $(del "$TF/json-apply.jsonl")"
 
+# ---- apply/destroy -json without -auto-approve or a plan file: refused before anything
+# is read or sent, as Terraform 1.11.4 (its diagnostic, recorded; then exit 1)
+for c in apply destroy; do
+	: >"$EMU_LOG"
+	"$LITEHCL" $c -json -var n=2 >noapprove.jsonl 2>err.txt
+	rc=$?
+	got=$(grep '"type":"diagnostic"' noapprove.jsonl | jq -c '.diagnostic')
+	want='{"severity":"error","summary":"Plan file or auto-approve required","detail":"litehcl cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option."}'
+	[ $rc -eq 1 ] && [ "$got" = "$want" ] && [ "$(wc -l <noapprove.jsonl)" -eq 2 ] && [ ! -s "$EMU_LOG" ] &&
+		ok "-json: $c without -auto-approve is refused at once" ||
+		fail "-json: $c without -auto-approve is refused at once" "rc=$rc" "$(cat noapprove.jsonl)" "requests: $(wc -l <"$EMU_LOG")"
+done
+
 # ---- relevant_attributes through local values, as Terraform 1.11 (recorded from
 # tests/ux/json/rel-tf.tf): local -> local -> resource, a resource argument through a
 # local, local.NAME.attr of a whole resource (the resource, empty path); a check
