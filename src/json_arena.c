@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,14 +117,137 @@ typedef struct {
 	lh_jscratch *sc;
 	char *str;		/* string space: the text's length, so never short */
 	int depth;
+	lh_jeach *ea;		/* lh_json_parse_each's, else NULL */
 } ap;
+
+/* Strings and small arrays of scalars seen lately, shared by the trees that
+ * lh_json_parse_each or a packed copy builds (direct-mapped: a miss only costs the copy made
+ * without it).  Such trees are read-only (json_arena.h). */
+#define SHARE_SLOTS 4096
+#define SHARE_ARRAY_MAX 8	/* elements */
+
+struct lh_jshare {
+	const char *strs[SHARE_SLOTS];
+	const cJSON *arrs[SHARE_SLOTS];	/* child lists of arrays of scalars */
+	cJSON *empty[2];	/* a packed copy's [] and {} at the top */
+};
+
+struct lh_jeach {
+	const char *key;	/* the member whose array's elements fn sees ... */
+	int depth;		/* ... among the members at this depth (1: the top object's) */
+	lh_jeach_fn fn;
+	void *ctx;
+	cJSON *free;		/* recycled nodes, chained by next */
+	struct lh_jshare sh;
+};
 
 static cJSON *
 new_node(ap *s)
 {
 	if (s->a == NULL)
 		return scratch_alloc(s->sc, sizeof(cJSON), true);
+	if (s->ea != NULL && s->ea->free != NULL) {
+		cJSON *n = s->ea->free;
+		s->ea->free = n->next;
+		memset(n, 0, sizeof *n);
+		return n;
+	}
 	return lh_arena_alloc(s->a, sizeof(cJSON));	/* zeroed */
+}
+
+#define HASH0 14695981039346656037u
+
+static uint64_t
+share_hash(const char *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+	return h;
+}
+
+/* The slot of the string t (n bytes and its NUL); it holds t's bytes when *slot and t
+ * are equal. */
+static const char **
+share_str_slot(struct lh_jshare *sh, const char *t, size_t n)
+{
+	return &sh->strs[share_hash(t, n, HASH0) % SHARE_SLOTS];
+}
+
+/* The slot of the list of an array's elements (first: the first element), NULL when
+ * they are not a few scalars; *same: the slot holds an equal list. */
+static const cJSON **
+share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool *same)
+{
+	uint64_t h = HASH0;
+	size_t n = 0;
+	*same = false;
+	for (const cJSON *c = first; c != NULL; c = c->next, n++) {
+		if (n == SHARE_ARRAY_MAX || c->child != NULL || (c->type & 0xFF) == cJSON_Array ||
+		    (c->type & 0xFF) == cJSON_Object)
+			return NULL;
+		unsigned char t = (unsigned char)(c->type & 0xFF);
+		h = share_hash((const char *)&t, 1, h);
+		if (c->valuestring != NULL)
+			h = share_hash(c->valuestring, strlen(c->valuestring) + 1, h);
+		h = share_hash((const char *)&c->valuedouble, sizeof c->valuedouble, h);
+	}
+	if (n == 0)
+		return NULL;
+	const cJSON **slot = &sh->arrs[h % SHARE_SLOTS];
+	const cJSON *x = *slot, *y = first;
+	for (; x != NULL && y != NULL; x = x->next, y = y->next) {
+		if ((x->type & 0xFF) != (y->type & 0xFF) || x->valueint != y->valueint ||
+		    memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble) != 0 ||
+		    (x->valuestring == NULL) != (y->valuestring == NULL) ||
+		    (x->valuestring != NULL && strcmp(x->valuestring, y->valuestring) != 0))
+			break;
+	}
+	*same = *slot != NULL && x == NULL && y == NULL;
+	return slot;
+}
+
+/* out (just written at the end of the string space, n bytes and its NUL): a string
+ * seen lately with the same bytes (out's space given back), else out, remembered. */
+static char *
+share_string(ap *s, char *out, size_t n)
+{
+	const char **slot = share_str_slot(&s->ea->sh, out, n);
+	if (*slot != NULL && memcmp(*slot, out, n + 1) == 0) {
+		s->str = out;
+		return (char *)*slot;
+	}
+	*slot = out;
+	return out;
+}
+
+/* Gives the nodes of t (and of its children) back for the nodes made next. */
+static void
+recycle(lh_jeach *ea, cJSON *t)
+{
+	while (t != NULL) {
+		cJSON *next = t->next;
+		recycle(ea, t->child);
+		t->next = ea->free;
+		ea->free = t;
+		t = next;
+	}
+}
+
+/* parent: an array just parsed.  When its elements are a few scalars the same as an
+ * array's seen lately, it takes that array's elements (its own are recycled). */
+static void
+share_array(ap *s, cJSON *parent)
+{
+	bool same;
+	const cJSON **slot = share_arr_slot(&s->ea->sh, parent->child, &same);
+	if (slot == NULL)
+		return;
+	if (same) {
+		recycle(s->ea, parent->child);
+		parent->child = (cJSON *)*slot;
+	} else {
+		*slot = parent->child;
+	}
 }
 
 static void
@@ -294,6 +418,9 @@ pitems(ap *s, cJSON *parent, bool object)
 		s->depth--;
 		return true;
 	}
+	/* the elements of the array lh_json_parse_each's function sees */
+	bool each = !object && s->ea != NULL && s->depth == s->ea->depth + 1 &&
+	    parent->string != NULL && strcmp(parent->string, s->ea->key) == 0;
 	cJSON *head = NULL, *tail = NULL;
 	for (;;) {
 		cJSON *item = new_node(s);
@@ -327,6 +454,8 @@ pitems(ap *s, cJSON *parent, bool object)
 			item->prev = tail;
 		}
 		tail = item;
+		if (each)
+			s->ea->fn(s->ea->ctx, item, s->ea);
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -338,8 +467,12 @@ pitems(ap *s, cJSON *parent, bool object)
 		}
 		return false;
 	}
-	head->prev = tail;
-	parent->child = head;
+	if (head != NULL) {
+		head->prev = tail;
+		parent->child = head;
+		if (!object && s->ea != NULL)
+			share_array(s, parent);
+	}
 	s->depth--;
 	return true;
 }
@@ -355,6 +488,9 @@ pvalue(ap *s, cJSON *v)
 	case '"':
 		v->valuestring = pstring(s);
 		v->type = cJSON_String;
+		if (v->valuestring != NULL && s->ea != NULL)
+			v->valuestring = share_string(s, v->valuestring,
+			    (size_t)(s->str - v->valuestring) - 1);
 		return v->valuestring != NULL;
 	case '{':
 	case '[':
@@ -389,36 +525,68 @@ pvalue(ap *s, cJSON *v)
 	}
 }
 
-static cJSON *parse(lh_arena *a, lh_jscratch *sc, const char *text, size_t len,
-    const char **end);
+static cJSON *parse(ap *s, const char *text, size_t len, const char **end);
 
 cJSON *
 lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char **end)
 {
-	return parse(a, NULL, text, len, end);
+	ap s = {.a = a};
+	return parse(&s, text, len, end);
 }
 
 cJSON *
 lh_json_parse_scratch(lh_jscratch *sc, const char *text, size_t len, const char **end)
 {
-	return parse(NULL, sc, text, len, end);
+	ap s = {.sc = sc};
+	return parse(&s, text, len, end);
+}
+
+cJSON *
+lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char **end,
+    const char *key, int depth, lh_jeach_fn fn, void *ctx)
+{
+	lh_jeach *ea = calloc(1, sizeof *ea);
+	if (ea == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	ea->key = key;
+	ea->depth = depth;
+	ea->fn = fn;
+	ea->ctx = ctx;
+	ap s = {.a = a, .ea = ea};
+	cJSON *v = parse(&s, text, len, end);
+	free(ea);
+	return v;
+}
+
+void
+lh_jeach_recycle(lh_jeach *ea, cJSON *node)
+{
+	node->child = NULL;	/* its children are not given back: they may be shared */
+	node->prev = NULL;
+	node->next = ea->free;
+	ea->free = node;
 }
 
 static cJSON *
-parse(lh_arena *a, lh_jscratch *sc, const char *text, size_t len, const char **end)
+parse(ap *s, const char *text, size_t len, const char **end)
 {
-	ap s = {.p = text, .end = text + len, .a = a, .sc = sc};
+	lh_arena *a = s->a;
+	lh_jscratch *sc = s->sc;
+	s->p = text;
+	s->end = text + len;
 	if (len >= 5 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)	/* as cJSON: 5 bytes at least */
-		s.p += 3;
+		s->p += 3;
 	/* strings and number texts never take more bytes than the text has, plus their
 	 * NULs (one per two bytes of text at most); pages not written are never touched */
 	size_t room = len + len / 2 + 2;
-	s.str = a != NULL ? lh_arena_alloc(a, room) : scratch_alloc(sc, room, false);
-	cJSON *v = new_node(&s);
-	skip_ws(&s);
-	if (len > 0 && pvalue(&s, v)) {
+	s->str = a != NULL ? lh_arena_alloc(a, room) : scratch_alloc(sc, room, false);
+	cJSON *v = new_node(s);
+	skip_ws(s);
+	if (len > 0 && pvalue(s, v)) {
 		if (end != NULL)
-			*end = s.p;
+			*end = s->p;
 		return v;
 	}
 	/* refused: cJSON says where (or, should it accept what this parser does not,
@@ -439,6 +607,9 @@ sdup(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const char *t)
 {
 	size_t n = strlen(t) + 1;
 	if (pk != NULL) {
+		const char **slot = share_str_slot(pk->share, t, n - 1);
+		if (*slot != NULL && memcmp(*slot, t, n) == 0)
+			return (char *)*slot;
 		if (pk->left < n) {
 			if (n > 1024)
 				return lh_arena_strdup(a, t);
@@ -448,6 +619,7 @@ sdup(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const char *t)
 		char *p = memcpy(pk->blk, t, n);
 		pk->blk += n;
 		pk->left -= n;
+		*slot = p;
 		return p;
 	}
 	if (a != NULL)
@@ -464,6 +636,18 @@ lh_json_copy_arena(lh_arena *a, const cJSON *j)
 cJSON *
 lh_json_copy_packed(lh_jpack *pk, const cJSON *j)
 {
+	if (pk->share == NULL)
+		pk->share = lh_arena_alloc(pk->a, sizeof *pk->share);	/* zeroed */
+	int t = j->type & 0xFF;
+	if (j->child == NULL && j->string == NULL && (t == cJSON_Array || t == cJSON_Object)) {
+		/* an empty one at the top: nothing to tell one from another */
+		cJSON **e = &pk->share->empty[t == cJSON_Object];
+		if (*e == NULL) {
+			*e = lh_arena_alloc(pk->a, sizeof **e);
+			(*e)->type = t;
+		}
+		return *e;
+	}
 	return copy(pk->a, NULL, pk, j);
 }
 
@@ -485,6 +669,15 @@ copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j)
 			n->string = sdup(a, sc, pk, j->string);
 		}
 	}
+	const cJSON **slot = NULL;
+	if (pk != NULL && (j->type & 0xFF) == cJSON_Array) {
+		bool same;
+		slot = share_arr_slot(pk->share, j->child, &same);
+		if (same) {
+			n->child = (cJSON *)*slot;
+			return n;
+		}
+	}
 	cJSON *tail = NULL;
 	for (const cJSON *c = j->child; c != NULL; c = c->next) {
 		cJSON *k = copy(a, sc, pk, c);
@@ -498,5 +691,7 @@ copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j)
 	}
 	if (n->child != NULL)
 		n->child->prev = tail;
+	if (slot != NULL)
+		*slot = n->child;
 	return n;
 }

@@ -21,14 +21,32 @@
  * just after the value. */
 cJSON *lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char **end);
 
+/* As lh_json_parse_arena, calling fn(ctx, elem, ea) as each element of an array that
+ * is the value of a member named key at nesting depth `depth` (1: the top object's
+ * members) is parsed (a state's resources[i].instances: key "instances", depth 3).  fn
+ * may take members out of elem (cJSON_DetachItemViaPointer) and hand their nodes to
+ * lh_jeach_recycle (the node alone, not its children: they may be shared), which makes
+ * the nodes parsed next.  In such a tree equal strings and equal arrays of a few
+ * scalars seen lately share their bytes and elements: it is read-only all the more.  A
+ * text this parser refuses and cJSON accepts (there is none) is copied whole, fn never
+ * called for it. */
+typedef struct lh_jeach lh_jeach;
+typedef void (*lh_jeach_fn)(void *ctx, cJSON *elem, lh_jeach *ea);
+cJSON *lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char **end,
+    const char *key, int depth, lh_jeach_fn fn, void *ctx);
+void lh_jeach_recycle(lh_jeach *ea, cJSON *node);
+
 /* A copy of j (deeply) in a. */
 cJSON *lh_json_copy_arena(lh_arena *a, const cJSON *j);
 /* The same, strings packed end to end in blocks that pk keeps between copies (for
- * many small trees; pk = {arena} to start, and only ever with that arena). */
+ * many small trees; pk = {arena} to start, and only ever with that arena).  Equal
+ * strings and arrays of a few scalars copied lately are shared between such trees, an
+ * empty array or object at the top is one node: they are read-only all the more. */
 typedef struct lh_jpack {
 	lh_arena *a;
 	char *blk;
 	size_t left;
+	struct lh_jshare *share;	/* in a, made at the first copy */
 } lh_jpack;
 cJSON *lh_json_copy_packed(lh_jpack *pk, const cJSON *j);
 

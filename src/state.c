@@ -62,30 +62,50 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Reads all of fd from offset 0.  Returns malloc'd bytes (NUL-terminated) or NULL. */
+/* Reads all of fd from offset 0.  Returns malloc'd bytes (NUL-terminated) or NULL.
+ * One buffer of the file's size (a state of 100,000 users is ~75 MB: grown by doubling
+ * it was copied over and over, and held twice at the last step). */
 static char *
 read_fd(int fd, size_t *len)
 {
-	lh_buf b = {0};
-	char tmp[65536];
-	off_t off = 0;
+	struct stat sb;
+	size_t cap = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 ?
+	    (size_t)sb.st_size + 1 : 65536;
+	char *p = malloc(cap);
+	size_t n = 0;
+	if (p == NULL)
+		return NULL;
 	for (;;) {
-		ssize_t r = pread(fd, tmp, sizeof tmp, off);
+		char one;
+		bool full = n + 1 == cap;	/* then one byte more says whether it grew */
+		ssize_t r = pread(fd, full ? &one : p + n, full ? 1 : cap - 1 - n, (off_t)n);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			free(b.p);
+			int e = errno;
+			free(p);
+			errno = e;
 			return NULL;
 		}
 		if (r == 0)
 			break;
-		lh_buf_put(&b, tmp, (size_t)r);
-		off += r;
+		if (full) {
+			/* it grew since fstat (or is not a regular file): read on */
+			char *q = realloc(p, cap * 2);
+			if (q == NULL) {
+				free(p);
+				errno = ENOMEM;
+				return NULL;
+			}
+			p = q;
+			cap *= 2;
+			p[n] = one;
+		}
+		n += (size_t)r;
 	}
-	if (b.p == NULL)
-		lh_buf_put(&b, "", 0);
-	*len = b.len;
-	return b.p;
+	p[n] = '\0';
+	*len = n;
+	return p;
 }
 
 static char *
@@ -986,6 +1006,10 @@ lh_state_render(lh_state *st)
 
 /* ---- loading ---- */
 
+/* [], the sensitive_attributes and dependencies of every instance that has none (never
+ * changed, never freed: held as a tree arena's are) */
+static cJSON empty_array = {.type = cJSON_Array};
+
 static lh_state *
 state_alloc(const lh_state_opts *o)
 {
@@ -1010,13 +1034,153 @@ state_alloc(const lh_state_opts *o)
 	return st;
 }
 
+/* Whether f is the only member of o named f->string (cJSON_GetObjectItem... finds the
+ * first of a name: taking out one of two could change what is read). */
+static bool
+only_member(const cJSON *o, const cJSON *f)
+{
+	for (const cJSON *g = o->child; g != NULL; g = g->next)
+		if (g != f && strcmp(g->string, f->string) == 0)
+			return false;
+	return true;
+}
+
+/* The members slim_instance may take out of an instance object; ij->valueint records
+ * which it took and where they were (5 bits each from bit 2: taken, position 0-15),
+ * and in bits 0-1 how index_key went into ij's own fields (1 string, 2 number). */
+static const char *const slim_names[] = {"index_key", "schema_version",
+	"sensitive_attributes", "dependencies"};
+#define SLIM_MAX_POS 16
+
+/* lh_json_parse_each's function for each instance object as it is parsed: what
+ * load_instance reads the same without it goes, its nodes made the next ones' -
+ * schema_version 0, an empty sensitive_attributes or dependencies (absent reads as []),
+ * and index_key, kept in ij's own fields (index_key_of).  A resource carried verbatim
+ * gets them back (unslim). */
+static void
+slim_instance(void *ctx, cJSON *ij, lh_jeach *ea)
+{
+	(void)ctx;
+	if (!cJSON_IsObject(ij))
+		return;
+	int pos = 0;
+	for (cJSON *f = ij->child, *next; f != NULL && pos < SLIM_MAX_POS; f = next, pos++) {
+		next = f->next;
+		int m = 0;
+		while (m < 4 && strcmp(f->string, slim_names[m]) != 0)
+			m++;
+		bool drop = false;
+		switch (m) {
+		case 0:	/* exact number texts (valuestring) are not kept: such keys stay */
+			drop = (cJSON_IsString(f) || (cJSON_IsNumber(f) && f->valuestring == NULL));
+			break;
+		case 1:
+			drop = cJSON_IsNumber(f) && f->valuestring == NULL && f->valuedouble == 0 &&
+			    !signbit(f->valuedouble);
+			break;
+		case 2:
+		case 3:
+			drop = cJSON_IsArray(f) && f->child == NULL;
+			break;
+		default:
+			break;
+		}
+		if (!drop || !only_member(ij, f))
+			continue;
+		if (m == 0) {
+			ij->valueint |= cJSON_IsString(f) ? 1 : 2;
+			ij->valuestring = f->valuestring;
+			ij->valuedouble = f->valuedouble;
+		}
+		ij->valueint |= (16 | pos) << (2 + 5 * m);
+		lh_jeach_recycle(ea, cJSON_DetachItemViaPointer(ij, f));
+	}
+}
+
+/* Links n into o's members at index pos (at the end when o has fewer). */
+static void
+insert_member(cJSON *o, int pos, cJSON *n)
+{
+	cJSON *at = o->child;
+	for (int i = 0; at != NULL && i < pos; i++)
+		at = at->next;
+	if (at == NULL && o->child == NULL) {
+		o->child = n;
+		n->prev = n;
+	} else if (at == NULL) {
+		cJSON *tail = o->child->prev;
+		tail->next = n;
+		n->prev = tail;
+		o->child->prev = n;
+	} else {
+		n->next = at;
+		n->prev = at->prev;	/* the last member when at is the first */
+		if (at == o->child)
+			o->child = n;
+		else
+			at->prev->next = n;
+		at->prev = n;
+	}
+}
+
+/* Puts back what slim_instance took from the instance objects of insts (a resource kept
+ * verbatim), where it was; new nodes from a. */
+static void
+unslim(lh_arena *a, cJSON *insts)
+{
+	for (cJSON *ij = insts->child; ij != NULL; ij = ij->next) {
+		if (!cJSON_IsObject(ij) || ij->valueint == 0)
+			continue;
+		/* back in the order of their positions, each lands where it was */
+		for (int pos = 0; pos < SLIM_MAX_POS; pos++) {
+			for (int m = 0; m < 4; m++) {
+				int bits = (ij->valueint >> (2 + 5 * m)) & 31;
+				if (bits != (16 | pos))
+					continue;
+				cJSON *n = lh_arena_alloc(a, sizeof *n);
+				n->string = (char *)slim_names[m];
+				if (m == 0 && (ij->valueint & 3) == 1) {
+					n->type = cJSON_String;
+					n->valuestring = ij->valuestring;
+				} else if (m == 0) {
+					n->type = cJSON_Number;
+					n->valuedouble = ij->valuedouble;
+					n->valueint = (int)ij->valuedouble;
+				} else {
+					n->type = m == 1 ? cJSON_Number : cJSON_Array;
+				}
+				n->type |= cJSON_StringIsConst;
+				insert_member(ij, pos, n);
+			}
+		}
+		ij->valueint = 0;
+		ij->valuestring = NULL;
+		ij->valuedouble = 0;
+	}
+}
+
+/* ij's index_key, also when slim_instance moved it into ij's fields (into *tmp). */
+static const cJSON *
+index_key_of(const cJSON *ij, cJSON *tmp)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(ij, "index_key");
+	if (k != NULL || (ij->valueint & 3) == 0)
+		return k;
+	memset(tmp, 0, sizeof *tmp);
+	tmp->type = (ij->valueint & 3) == 1 ? cJSON_String : cJSON_Number;
+	tmp->valuestring = (ij->valueint & 3) == 1 ? ij->valuestring : NULL;
+	tmp->valuedouble = ij->valuedouble;
+	return tmp;
+}
+
 /* Validates and takes one instance object; returns NULL with *why set. */
 static inst *
 load_instance(lh_state *st, const cJSON *res, const char *type, const char *name,
     const char *provider, bool data, cJSON *ij, const char **why)
 {
 	lh_addr a = {.type = type, .name = name, .kind = LH_KEY_NONE, .data = data};
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(ij, "index_key");
+	cJSON ktmp;
+	const cJSON *k = index_key_of(ij, &ktmp);
 	if (k != NULL) {
 		if (cJSON_IsString(k)) {
 			a.kind = LH_KEY_STR;
@@ -1073,24 +1237,18 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 	 * the state never changes a tree it holds, it replaces it */
 	in->pub.attributes = cJSON_DetachItemViaPointer(ij, attrs);
 	in->held = IN_ARENA_ATTRS;
-	lh_arena *ta = st->tarenas[st->ntarenas - 1];	/* the load's */
-	if (sens != NULL) {
-		in->pub.sensitive_attributes = cJSON_DetachItemViaPointer(ij, sens);
-	} else {
-		in->pub.sensitive_attributes = lh_arena_alloc(ta, sizeof(cJSON));
-		in->pub.sensitive_attributes->type = cJSON_Array;	/* [] */
-	}
-	if (deps != NULL) {
-		in->pub.dependencies = cJSON_DetachItemViaPointer(ij, deps);
-	} else {
-		in->pub.dependencies = lh_arena_alloc(ta, sizeof(cJSON));
-		in->pub.dependencies->type = cJSON_Array;
-	}
+	/* [] (nearly every instance's) is empty_array; the parsed one stays in ij */
+	in->pub.sensitive_attributes = sens != NULL && sens->child != NULL ?
+	    cJSON_DetachItemViaPointer(ij, sens) : &empty_array;
+	in->pub.dependencies = deps != NULL && deps->child != NULL ?
+	    cJSON_DetachItemViaPointer(ij, deps) : &empty_array;
 	in->held |= IN_ARENA_SENS | IN_ARENA_DEPS;
 	/* the other fields (status, private ...) verbatim, in a tree of their own */
 	for (const cJSON *f = ij->child; f != NULL; f = f->next) {
-		if (strcmp(f->string, "index_key") == 0 || strcmp(f->string, "schema_version") == 0)
-			continue;
+		if (strcmp(f->string, "index_key") == 0 || strcmp(f->string, "schema_version") == 0 ||
+		    strcmp(f->string, "sensitive_attributes") == 0 ||
+		    strcmp(f->string, "dependencies") == 0)
+			continue;	/* (an empty one is left in ij) */
 		if (in->extra == NULL)
 			in->extra = cJSON_CreateObject();
 		cJSON_AddItemToObject(in->extra, f->string, cJSON_Duplicate(f, true));
@@ -1163,7 +1321,10 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	const char *end = NULL, *why = NULL;
 	lh_arena *ta = lh_arena_new();
 	add_tarena(st, ta);
-	cJSON *doc = lh_json_parse_arena(ta, text, len, &end);	/* numbers exact */
+	/* numbers exact; each instance slimmed as it is parsed (resources[i].instances[j]),
+	 * the nodes it drops the next one's */
+	cJSON *doc = lh_json_parse_each(ta, text, len, &end, "instances", 3, slim_instance,
+	    NULL);
 	*owned = NULL;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;
@@ -1239,6 +1400,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		if ((!data && strcmp(mode->valuestring, "managed") != 0) ||
 		    cJSON_GetObjectItemCaseSensitive(r, "module") != NULL) {
 			/* Not ours to interpret: carried over unchanged. */
+			unslim(ta, insts);
 			cJSON_AddItemToArray(st->extra_resources, cJSON_Duplicate(r, true));
 			continue;
 		}
@@ -2660,6 +2822,16 @@ compact(lh_state *st, cJSON *t)
 	return c;
 }
 
+/* As compact, for an array: [] is the state's shared one. */
+static cJSON *
+compact_array(lh_state *st, cJSON *t)
+{
+	if (t->child != NULL)
+		return compact(st, t);
+	cJSON_Delete(t);
+	return &empty_array;
+}
+
 lh_state_inst *
 lh_state_id_holder(lh_state *st, const char *type, const char *id, const lh_addr *except)
 {
@@ -2719,8 +2891,8 @@ lh_state_set(lh_state *st, const lh_addr *addr, cJSON *attributes, cJSON *depend
 	in->pub.attributes = compact(st, attributes);	/* keys shared too */
 	if (st->nidslots > 0 && *managed_id(in))
 		ids_put(st, in->pub.addr.type, managed_id(in), in->key);
-	in->pub.dependencies = compact(st, dependencies);
-	in->pub.sensitive_attributes = compact(st, sensitive);
+	in->pub.dependencies = compact_array(st, dependencies);
+	in->pub.sensitive_attributes = compact_array(st, sensitive);
 	in->held = IN_ARENA_ATTRS | IN_ARENA_SENS | IN_ARENA_DEPS;
 	return &in->pub;
 }
@@ -2755,8 +2927,8 @@ lh_state_forget_dependents(lh_state *st, const char *res)
 		/* replaced, not emptied: a loaded tree's nodes are an arena's */
 		if (!(in->held & IN_ARENA_DEPS))
 			cJSON_Delete(in->pub.dependencies);
-		in->pub.dependencies = cJSON_CreateArray();
-		in->held &= (unsigned char)~IN_ARENA_DEPS;
+		in->pub.dependencies = &empty_array;
+		in->held |= IN_ARENA_DEPS;
 		n++;
 	}
 	return n;

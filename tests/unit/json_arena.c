@@ -51,6 +51,41 @@ same(const cJSON *x, const cJSON *y, const char *path)
 	return 1;
 }
 
+static int each_calls;
+
+static void
+count_each(void *ctx, cJSON *elem, lh_jeach *ea)
+{
+	(void)ctx;
+	(void)elem;
+	(void)ea;
+	each_calls++;
+}
+
+/* lh_json_parse_each of text (its function only counting) agrees with y (cJSON's tree,
+ * or NULL with its end e2). */
+static int
+agree_each(const char *text, size_t len, const char *key, int depth, const cJSON *y,
+    const char *e2)
+{
+	lh_arena *a = lh_arena_new();
+	const char *e1 = NULL;
+	cJSON *x = lh_json_parse_each(a, text, len, &e1, key, depth, count_each, NULL);
+	int ok;
+	if (x == NULL || y == NULL) {
+		ok = x == NULL && y == NULL && e1 == e2;
+		snprintf(why, sizeof why, "each %s@%d: accepted %d/%d, end %td/%td", key, depth,
+		    x != NULL, y != NULL, e1 ? e1 - text : -1, e2 ? e2 - text : -1);
+	} else {
+		ok = same(x, y, "$") && e1 == e2;
+		if (ok == 0 && e1 != e2)
+			snprintf(why, sizeof why, "each %s@%d: end %td/%td", key, depth, e1 - text,
+			    e2 - text);
+	}
+	lh_arena_free(a);
+	return ok;
+}
+
 /* Parses text both ways; 1 when they agree. */
 static int
 agree(const char *text, size_t len)
@@ -69,6 +104,81 @@ agree(const char *text, size_t len)
 		if (ok == 0 && e1 != e2)
 			snprintf(why, sizeof why, "end %td/%td", e1 - text, e2 - text);
 	}
+	lh_arena_free(a);
+	/* with a function called for the elements of arrays: the state's instances, and
+	 * members of the top object or of its children */
+	if (ok)
+		ok = agree_each(text, len, "instances", 3, y, e2) &&
+		    agree_each(text, len, "k", 1, y, e2) &&
+		    agree_each(text, len, "a", 2, y, e2);
+	cJSON_Delete(y);
+	return ok;
+}
+
+/* Takes index_key and schema_version out of each instance as it is parsed, their nodes
+ * recycled for the next (as state.c's slim_instance). */
+static void
+slim(void *ctx, cJSON *ij, lh_jeach *ea)
+{
+	(void)ctx;
+	each_calls++;
+	for (cJSON *f = ij->child, *next; f != NULL; f = next) {
+		next = f->next;
+		if (strcmp(f->string, "index_key") == 0 || strcmp(f->string, "schema_version") == 0)
+			lh_jeach_recycle(ea, cJSON_DetachItemViaPointer(ij, f));
+	}
+}
+
+/* A state's instances slimmed as they are parsed: the tree is cJSON's without those
+ * members (strings and arrays shared between instances, recycled nodes reused), and
+ * packed copies of the attributes equal them. */
+static int
+recycled_state(const char *text, size_t len, int n)
+{
+	lh_arena *a = lh_arena_new();
+	each_calls = 0;
+	cJSON *x = lh_json_parse_each(a, text, len, NULL, "instances", 3, slim, NULL);
+	cJSON *y = lh_cjson_parse(text, len, NULL);
+	int ok = x != NULL && y != NULL && each_calls == n;
+	snprintf(why, sizeof why, "%d calls", each_calls);
+	cJSON *r, *yres = ok ? cJSON_GetObjectItemCaseSensitive(y, "resources") : NULL;
+	cJSON_ArrayForEach(r, yres) {
+		cJSON *in;
+		cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(r, "instances")) {
+			cJSON_DeleteItemFromObjectCaseSensitive(in, "index_key");
+			cJSON_DeleteItemFromObjectCaseSensitive(in, "schema_version");
+		}
+	}
+	ok = ok && same(x, y, "$");
+	/* packed copies of every attributes object (sharing too), then compared: none
+	 * changed another */
+	lh_jpack pk = {.a = a};
+	cJSON *want = cJSON_CreateArray();
+	yres = ok ? cJSON_GetObjectItemCaseSensitive(y, "resources") : NULL;
+	cJSON_ArrayForEach(r, yres) {
+		const cJSON *in;
+		cJSON_ArrayForEach(in, cJSON_GetObjectItemCaseSensitive(r, "instances"))
+			cJSON_AddItemReferenceToArray(want,
+			    cJSON_GetObjectItemCaseSensitive(in, "attributes"));
+	}
+	size_t nw = (size_t)cJSON_GetArraySize(want), i = 0;
+	cJSON **copies = calloc(nw + 2, sizeof *copies);
+	const cJSON *w;
+	cJSON *empty = cJSON_CreateArray();
+	cJSON_ArrayForEach(w, want)
+		copies[i++] = lh_json_copy_packed(&pk, w);
+	copies[i] = lh_json_copy_packed(&pk, empty);
+	copies[i + 1] = lh_json_copy_packed(&pk, empty);
+	i = 0;
+	cJSON_ArrayForEach(w, want) {
+		if (ok && !same(copies[i]->child, w->child, "packed"))
+			ok = 0;
+		i++;
+	}
+	ok = ok && copies[i] == copies[i + 1] && cJSON_IsArray(copies[i]) && copies[i]->child == NULL;
+	cJSON_Delete(empty);
+	free(copies);
+	cJSON_Delete(want);
 	cJSON_Delete(y);
 	lh_arena_free(a);
 	return ok;
@@ -171,5 +281,27 @@ main(void)
 	}
 	check("json_arena: examples and their mutations read as cJSON reads them", bad == 0,
 	    "%d of %d differ", bad, runs);
+	/* many instances alike (shared strings and arrays), read and recycled one by one */
+	{
+		size_t cap = 1 << 20, n = 0;
+		char *t = malloc(cap);
+		n += (size_t)snprintf(t + n, cap - n, "{\"version\":4,\"resources\":[");
+		for (int r = 0; r < 3; r++) {
+			n += (size_t)snprintf(t + n, cap - n, "%s{\"mode\":\"managed\",\"instances\":[",
+			    r ? "," : "");
+			for (int i = 0; i < 500; i++)
+				n += (size_t)snprintf(t + n, cap - n, "%s{\"index_key\":\"u%d\","
+				    "\"schema_version\":0,\"attributes\":{\"id\":\"u%d\",\"role\":"
+				    "\"internal_user\",\"models\":[\"a\",\"b%d\"],\"n\":%d,\"deep\":"
+				    "[[1,2],[1,2]],\"m\":{\"k\":[true,null,1.5]},\"e\":[]},"
+				    "\"sensitive_attributes\":[],\"private\":\"p\",\"extra\":[\"a\"]}",
+				    i ? "," : "", i, i, i % 3, i % 7);
+			n += (size_t)snprintf(t + n, cap - n, "]}");
+		}
+		n += (size_t)snprintf(t + n, cap - n, "]}");
+		check("json_arena: instances slimmed as parsed, nodes recycled, alike shared; "
+		    "packed copies of them", recycled_state(t, n, 1500) && agree(t, n), "%s", why);
+		free(t);
+	}
 	return failures ? 1 : 0;
 }

@@ -302,6 +302,94 @@ test_examples(lh_arena *ar)
 	}
 }
 
+/* Instances are slimmed as they are parsed (state.c's slim_instance): what is read is
+ * what the file says, members in any order, duplicates, numeric keys; a resource
+ * carried verbatim (a module's) comes back member for member, in order. */
+static void
+test_slim(lh_arena *ar)
+{
+	static const char text[] =
+	    "{\"version\": 4, \"serial\": 2, \"lineage\": \"l-slim\", \"resources\": ["
+	    "{\"module\": \"module.m\", \"mode\": \"managed\", \"type\": \"litellm_user\", "
+	    "\"name\": \"x\", \"provider\": \"provider[\\\"p\\\"]\", \"instances\": ["
+	    "{\"schema_version\": 0, \"index_key\": \"k\", \"attributes\": {\"id\": \"m1\"}, "
+	    "\"dependencies\": [], \"sensitive_attributes\": []},"
+	    "{\"attributes\": {\"id\": \"m2\"}, \"sensitive_attributes\": [], \"index_key\": 7, "
+	    "\"private\": \"cA==\", \"schema_version\": 0, \"index_key\": 8},"
+	    "{\"index_key\": 1.50, \"schema_version\": 0, \"attributes\": {}}]},"
+	    "{\"mode\": \"managed\", \"type\": \"litellm_user\", \"name\": \"c\", "
+	    "\"provider\": \"provider[\\\"p\\\"]\", \"instances\": ["
+	    "{\"sensitive_attributes\": [], \"attributes\": {\"id\": \"c0\"}, \"index_key\": 0, "
+	    "\"schema_version\": 0, \"status\": \"tainted\"},"
+	    "{\"index_key\": 1, \"attributes\": {\"id\": \"c1\"}, \"dependencies\": [\"litellm_user.x\"], "
+	    "\"sensitive_attributes\": [[{\"type\": \"get_attr\", \"value\": \"id\"}]]}]},"
+	    "{\"mode\": \"managed\", \"type\": \"litellm_user\", \"name\": \"bad\", "
+	    "\"provider\": \"provider[\\\"p\\\"]\", \"instances\": []}]}";
+	const char *path = P("slim.tfstate");
+	spit(path, text);
+	lh_diags d;
+	lh_diags_init(&d, ar);
+	lh_state_opts o = {.path = path, .no_lock = true, .read_only = true};
+	lh_state *st = NULL;
+	bool ok = lh_state_open(&o, &st, &d);
+	char *got = ok ? lh_state_render(st) : NULL;
+	cJSON *in = cJSON_Parse(text), *out = got ? cJSON_Parse(got) : NULL;
+	/* the module's resource, printed from the file and from the render */
+	char *a = cJSON_PrintUnformatted(cJSON_GetArrayItem(cJSON_GetObjectItem(in, "resources"), 0));
+	const cJSON *r, *mod = NULL;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(out, "resources"))
+		if (cJSON_GetObjectItem(r, "module") != NULL)
+			mod = r;
+	char *b = mod ? cJSON_PrintUnformatted(mod) : NULL;
+	check("slimmed instances: a module's resource carried member for member", ok && a && b &&
+	    strcmp(a, b) == 0, "%s\n    %s", a ? a : "", b ? b : (ok ? got : first_detail(&d)));
+	lh_addr c0 = A(ar, "litellm_user.c[0]"), c1 = A(ar, "litellm_user.c[1]");
+	const lh_state_inst *i0 = ok ? lh_state_find(st, &c0) : NULL;
+	const lh_state_inst *i1 = ok ? lh_state_find(st, &c1) : NULL;
+	check("slimmed instances: keys, status, dependencies and sensitive paths read", i0 && i1 &&
+	    lh_state_count(st) == 2 && lh_state_inst_status(i0) != NULL &&
+	    cJSON_GetArraySize(i0->dependencies) == 0 && cJSON_GetArraySize(i0->sensitive_attributes) == 0 &&
+	    cJSON_GetArraySize(i1->dependencies) == 1 && cJSON_GetArraySize(i1->sensitive_attributes) == 1,
+	    "%s", ok ? got : first_detail(&d));
+	free(a);
+	free(b);
+	cJSON_Delete(in);
+	cJSON_Delete(out);
+	free(got);
+	lh_state_close(st);
+	/* what slimming takes out is still checked as the file says it */
+	static const char *const bad[] = {
+	    "{\"version\": 4, \"serial\": 1, \"lineage\": \"l\", \"resources\": [{\"mode\": "
+	    "\"managed\", \"type\": \"litellm_user\", \"name\": \"u\", \"provider\": \"p\", "
+	    "\"instances\": [{\"index_key\": \"a\", \"attributes\": {\"id\": \"1\"}}, "
+	    "{\"index_key\": 1, \"attributes\": {\"id\": \"2\"}}]}]}",
+	    "{\"version\": 4, \"serial\": 1, \"lineage\": \"l\", \"resources\": [{\"mode\": "
+	    "\"managed\", \"type\": \"litellm_user\", \"name\": \"u\", \"provider\": \"p\", "
+	    "\"instances\": [{\"schema_version\": 1, \"schema_version\": 0, \"attributes\": {}}]}]}",
+	    "{\"version\": 4, \"serial\": 1, \"lineage\": \"l\", \"resources\": [{\"mode\": "
+	    "\"managed\", \"type\": \"litellm_user\", \"name\": \"u\", \"provider\": \"p\", "
+	    "\"instances\": [{\"index_key\": -1, \"attributes\": {}}]}]}",
+	    "{\"version\": 4, \"serial\": 1, \"lineage\": \"l\", \"resources\": [{\"mode\": "
+	    "\"managed\", \"type\": \"litellm_user\", \"name\": \"u\", \"provider\": \"p\", "
+	    "\"instances\": [{\"index_key\": \"a\", \"attributes\": {}}, {\"index_key\": \"a\", "
+	    "\"attributes\": {}}]}]}",
+	};
+	static const char *const why[] = {"index_key is not of the same kind",
+	    "schema_version must be 0", "index_key must be a whole number or a string",
+	    "the same instance is listed twice"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		spit(path, bad[i]);
+		lh_diags_init(&d, ar);
+		st = NULL;
+		ok = lh_state_open(&o, &st, &d);
+		char name[96];
+		snprintf(name, sizeof name, "slimmed instances: refused as before (%s)", why[i]);
+		check(name, !ok && strstr(first_detail(&d), why[i]) != NULL, "%s",
+		    ok ? "loaded" : first_detail(&d));
+		lh_state_close(st);
+	}
+}
+
 static void
 test_journal(lh_arena *ar)
 {
@@ -900,6 +988,7 @@ main(void)
 	test_basic(ar);
 	test_corrupt(ar);
 	test_examples(ar);
+	test_slim(ar);
 	test_journal(ar);
 	test_lock(ar);
 	test_planfile(ar);
