@@ -122,6 +122,7 @@ typedef struct lh_run {
 					 * request starts (the write-ahead rule) */
 	double refreshed_at;		/* monotonic seconds when refresh started reading the
 					 * state's objects (0: no refresh in this run) */
+	void *early_reads;		/* reads lh_refresh_early sent (refresh.c) */
 	int added, changed, destroyed, imported;	/* applied counts */
 	void *feed;			/* apply.c: the wave being started a window at a time */
 } lh_run;
@@ -141,6 +142,17 @@ lh_rec *lh_run_rec(lh_run *r, const lh_addr *id, bool create);
  * the objects named by import blocks.  False after error diagnostics (nothing
  * written). */
 bool lh_refresh(lh_run *r);
+/* Sends the refresh's reads now, ahead of lh_refresh, from a background thread
+ * (http.h lh_http_prefetch), so that they travel while the caller validates the
+ * configuration: the same requests lh_refresh would send, and nothing is told (no
+ * progress event, no diagnostic) until lh_refresh, which then goes on as always with
+ * their answers.  Only for a plain refresh (no intents, moved or import blocks, no
+ * -target, the state not empty, every type known); false, with nothing sent and
+ * nothing added to r->d, otherwise. */
+bool lh_refresh_early(lh_run *r);
+/* Drops what lh_refresh_early sent, at once (a configuration found invalid): nothing of
+ * it is told; r then serves for nothing but lh_run_free.  Harmless without it. */
+void lh_refresh_early_cancel(lh_run *r);
 /* The form of rt's import ID ("TEAM:USER - TEAM a team id ...", without the part about
  * `litehcl import` without ADDR), for "Cannot import non-existent remote object": sets
  * *form and returns its length, 0 when rt documents none. */

@@ -746,6 +746,116 @@ target_problem(const char *s)
 	return NULL;
 }
 
+/* ---- the refresh's reads sent during validation (plan) ----
+ *
+ * A plan's refresh reads depend only on the state (and on the -refresh and -target
+ * flags and the moved and import blocks, known once the configuration is loaded): so
+ * plan reads the state before validating the configuration, and the refresh's
+ * requests travel (lh_refresh_early: a background thread does the network part) while
+ * the configuration is evaluated.  Nothing of it shows unless the configuration is
+ * valid: the same requests, diagnostics, output and exit codes as reading the state
+ * after validating - a state that cannot be opened at once (its lock held by another
+ * run, a corrupt file ...), that has anything to say or that a remote backend keeps
+ * is left for that usual open,
+ * and an invalid configuration drops the reads at once.  The one difference is the
+ * lock, taken before the validation instead of after it (as Terraform takes it), and
+ * released if the configuration is invalid.  LITEHCL_NO_PREFETCH=1 turns it off. */
+
+/* Until the Ctrl-C handling of the refresh is in place, a Ctrl-C or SIGTERM ends the
+ * process as it did before (killed by the signal; ignored if it was ignored), and the
+ * lock information written early goes first: nothing is left behind. */
+static char early_lock_file[4096];
+static struct sigaction early_old[2];
+static const int early_sigs[2] = {SIGINT, SIGTERM};
+
+static void
+on_early_signal(int sig)
+{
+	if (early_lock_file[0] != '\0')
+		unlink(early_lock_file);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+early_signals(bool on)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!on) {
+			sigaction(early_sigs[i], &early_old[i], NULL);
+			continue;
+		}
+		sigaction(early_sigs[i], NULL, &early_old[i]);
+		if (early_old[i].sa_handler != SIG_DFL)
+			continue;
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_early_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(early_sigs[i], &sa, NULL);
+	}
+	if (!on)
+		early_lock_file[0] = '\0';
+}
+
+/* Opens the state and sends the refresh's reads for r, before the configuration is
+ * validated; true when they are under way (r made, *st open), false when the plan
+ * should go the usual way (nothing left open, nothing said, nothing sent). */
+static bool
+early_refresh(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, const lh_run_opts *ro,
+    const char *state_path, bool lock, const char *lock_timeout, lh_state **st)
+{
+	const char *off = getenv("LITEHCL_NO_PREFETCH");
+	double secs;
+	if ((off != NULL && *off != '\0' && strcmp(off, "0") != 0) || !ro->refresh ||
+	    ro->ntargets > 0 || cfg->nresources == 0 || cfg->provider.api_key == NULL ||
+	    *cfg->provider.api_key == '\0' ||
+	    (lock_timeout != NULL && !lh_duration_parse(lock_timeout, &secs)))
+		return false;
+	lh_diags ed;
+	lh_diags_init(&ed, a);
+	lh_state *es = NULL;
+	/* a local state only (a remote backend's requests are not made twice), no
+	 * workspace directory made, no waiting for a lock: the usual open does those */
+	lh_state_opts so = {.path = state_path, .no_lock = !lock,
+	    .operation = "OperationTypePlan", .read_only = true,
+	    .provider_source = cfg->provider_source};
+	char *bpath = NULL;
+	if (so.path == NULL) {
+		lh_backend *b = NULL;
+		bool local = lh_backend_current(&b, &ed) && b->type == LH_BACKEND_LOCAL &&
+		    ed.head == NULL && lh_backend_open(b, lh_backend_workspace(), false,
+		    &so.store, &bpath, &ed) && so.store == NULL && ed.head == NULL;
+		lh_backend_free(b);
+		if (!local) {
+			lh_store_free(so.store);
+			free(bpath);
+			return false;
+		}
+		so.path = bpath;
+	}
+	bool opened = lh_state_open(&so, &es, &ed);
+	free(bpath);
+	if (!opened || ed.head != NULL) {
+		lh_state_close(es);
+		return false;
+	}
+	lh_run_init(r, a, &ed, cfg, es, ro);
+	const char *lf = lh_state_lock_file(es);
+	if (lf != NULL && strlen(lf) < sizeof early_lock_file)
+		memcpy(early_lock_file, lf, strlen(lf) + 1);
+	early_signals(true);
+	if (!lh_refresh_early(r) || ed.head != NULL) {
+		lh_run_free(r);
+		early_signals(false);
+		lh_state_close(es);
+		return false;
+	}
+	r->d = d;	/* nothing added until the refresh goes on */
+	*st = es;
+	return true;
+}
+
 static int
 run(int kind, int argc, char **argv)
 {
@@ -897,12 +1007,6 @@ run(int kind, int argc, char **argv)
 	}
 	/* the run takes validate's instances where they are the same (evaluated once) */
 	lh_config_keep_validated(cfg, true);
-	if (planfile == NULL && !lh_config_validate(cfg, &d))
-		goto fail;
-	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";
-	if (!lh_cmd_open_state_provider(state_path, lock, lock_timeout, op, kind == CMD_PLAN,
-	    cfg->provider_source, &st, &d))
-		goto fail;
 	/* a saved plan says whether it was made with -target (apply's own -target does
 	 * not change a saved plan, as in Terraform) */
 	bool targeted = planfile != NULL ? cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(saved,
@@ -913,13 +1017,33 @@ run(int kind, int argc, char **argv)
 	    .replaces = replaces.v,
 	    .nreplaces = replaces.n, .parallelism = parallelism, .read_only = kind == CMD_PLAN,
 	    .progress = lh_cmd_progress, .progress_ctx = &o};
-	lh_run_init(&r, a, &d, cfg, st, &ro);
-	run_ready = true;
+	/* plan: the refresh's reads travel while the configuration is validated */
+	bool early = kind == CMD_PLAN && planfile == NULL && gen_out == NULL &&
+	    early_refresh(&r, a, &d, cfg, &ro, state_path, lock, lock_timeout, &st);
+	if (early)
+		run_ready = true;
+	if (planfile == NULL && !lh_config_validate(cfg, &d)) {
+		if (early) {	/* dropped at once, nothing of it told */
+			lh_refresh_early_cancel(&r);
+			early_signals(false);
+		}
+		goto fail;
+	}
+	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";
+	if (!early) {
+		if (!lh_cmd_open_state_provider(state_path, lock, lock_timeout, op,
+		    kind == CMD_PLAN, cfg->provider_source, &st, &d))
+			goto fail;
+		lh_run_init(&r, a, &d, cfg, st, &ro);
+		run_ready = true;
+	}
 	/* The provider is configured before anything is planned, as Terraform does: a
 	 * missing address or key is reported now, not after the approval prompt. */
 	if ((cfg->nresources > 0 || lh_state_count(st) > 0) && !provider_ready(&r, cfg, &d))
 		goto fail;
 	/* Ctrl-C from here on: stop starting requests; while refreshing, leave promptly */
+	if (early)
+		early_signals(false);
 	active_run = &r;
 	interrupts = 0;
 	reading = 1;

@@ -21,6 +21,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +55,7 @@ secs(char *out, size_t n, double s)
 /* ---- the client ---- */
 
 static void capture(lh_http *h, lh_http_resp *r, void *ctx);
+static void prefetch_join(lh_http *h);
 
 #define LOCATION_MAX 512
 
@@ -92,6 +96,8 @@ struct job {
 	CURLcode cc;
 	bool connected;			/* request bytes were sent (it may have arrived) */
 	long oserr;			/* errno of a failed connect, 0 none */
+	bool prefetched;		/* the fields above hold the first attempt's outcome,
+					 * made by the prefetch thread (lh_http_prefetch) */
 	lh_http_result pending;		/* result to report when the retries run out */
 	char *last_error;		/* message of the last failed attempt */
 };
@@ -125,10 +131,17 @@ struct lh_http {
 	int running;
 	job *flight;			/* requests in flight on the multi handle */
 	bool in_run;
-	volatile sig_atomic_t stop;
+	atomic_int stop;		/* lock-free: set from a signal handler, read by the
+					 * prefetch thread too */
 	double grace_s;			/* after a stop, in-flight requests get this long */
 	double deadline;		/* mono() time they are abandoned; 0: none yet */
 	size_t abandoned;		/* requests abandoned at a deadline */
+	/* lh_http_prefetch: while pf_running, the thread owns multi, share, idle and the
+	 * queued jobs (the main thread touches none of them until it has joined it) */
+	pthread_t pf_thread;
+	bool pf_running;
+	atomic_int pf_abandon;		/* lh_http_prefetch_cancel: leave at once */
+	atomic_int pf_handover;		/* the caller takes h back: start nothing more */
 	uint64_t rng;
 	size_t ok;
 };
@@ -317,6 +330,7 @@ lh_http_free(lh_http *h)
 {
 	if (h == NULL)
 		return;
+	lh_http_prefetch_cancel(h);
 	for (job *j = h->qhead, *n; j; j = n) {
 		n = j->next;
 		job_free(j);
@@ -349,7 +363,7 @@ lh_http_free(lh_http *h)
 void
 lh_http_stop(lh_http *h)
 {
-	h->stop = 1;
+	atomic_store(&h->stop, 1);
 }
 
 bool
@@ -440,6 +454,7 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 {
 	if (req == NULL || req->method == NULL || req->path == NULL)
 		return false;
+	prefetch_join(h);	/* the queue is the prefetch thread's until it ends */
 	bool post = strcmp(req->method, "POST") == 0;
 	if (!post && strcmp(req->method, "GET") != 0)
 		return false;
@@ -619,18 +634,10 @@ lh_http_owner_end(lh_http *h, const lh_http_owner *save)
 	return n;
 }
 
+/* Clears the outcome fields for a new attempt of j. */
 static void
-start(lh_http *h, job *j)
+attempt_reset(job *j)
 {
-	if (j->attempts == 0) {
-		j->t_first = mono();
-		if (j->on_start != NULL) {
-			void (*fn)(void *) = j->on_start;
-			j->on_start = NULL;
-			fn(j->owner);
-		}
-	}
-	j->attempts++;
 	j->resp.len = 0;
 	if (j->resp.p)
 		j->resp.p[0] = '\0';
@@ -648,37 +655,13 @@ start(lh_http *h, job *j)
 	j->cc = CURLE_OK;
 	j->connected = false;
 	j->oserr = 0;
-	if (h->fake != NULL) {
-		char *rb = NULL;
-		int st = 0, ra = -1;
-		size_t ql = strlen(h->base);
-		int r = h->fake(h->fake_ctx, j->method, j->url + ql, j->post ? j->body : NULL, &st, &rb, &ra);
-		if (r == 0) {
-			j->status = st;
-			j->connected = true;
-			j->retry_after = ra;
-			if (rb != NULL)
-				lh_buf_puts(&j->resp, rb);
-		} else {
-			j->cc = r == LH_HTTP_FAKE_REFUSED ? CURLE_COULDNT_CONNECT :
-			    r == LH_HTTP_FAKE_UNRESOLVED ? CURLE_COULDNT_RESOLVE_HOST :
-			    r == LH_HTTP_FAKE_TIMEOUT ? CURLE_OPERATION_TIMEDOUT : CURLE_RECV_ERROR;
-			j->connected = r != LH_HTTP_FAKE_REFUSED && r != LH_HTTP_FAKE_UNRESOLVED;
-		}
-		free(rb);
-		j->next = h->donelist;
-		h->donelist = j;
-		h->running++;
-		return;
-	}
-	CURL *e = get_easy(h);
-	if (e == NULL) {
-		j->cc = CURLE_OUT_OF_MEMORY;
-		j->next = h->donelist;
-		h->donelist = j;
-		h->running++;
-		return;
-	}
+}
+
+/* Starts j's attempt on easy handle e (h's multi): every request goes out with the
+ * same options, whichever thread sends it. */
+static void
+attempt_send(lh_http *h, job *j, CURL *e)
+{
 	j->easy = e;
 	curl_easy_setopt(e, CURLOPT_URL, j->url);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -721,6 +704,88 @@ start(lh_http *h, job *j)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	}
 	curl_multi_add_handle(h->multi, e);
+}
+
+/* The outcome of a finished transfer of h's multi into its job (which it returns);
+ * the caller takes the transfer off the multi. */
+static job *
+attempt_done(lh_http *h, CURLMsg *m)
+{
+	CURL *e = m->easy_handle;
+	CURLcode cc = m->data.result;
+	job *j = NULL;
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&j);
+	long code = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	long sent = 0, oserr = 0;
+	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
+	curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+	j->cc = cc;
+	j->status = cc == CURLE_OK ? (int)code : 0;
+	/* Bytes of the request left us: it may have arrived (a reused connection
+	 * has no connect time, so that is no guide). */
+	j->connected = sent > 0 || code > 0 || j->resent;
+	j->oserr = oserr;
+	return j;
+}
+
+static void
+start(lh_http *h, job *j)
+{
+	if (j->attempts == 0) {
+		j->t_first = mono();
+		if (j->on_start != NULL) {
+			void (*fn)(void *) = j->on_start;
+			j->on_start = NULL;
+			fn(j->owner);
+		}
+	}
+	j->attempts++;
+	if (j->prefetched) {
+		/* the prefetch thread made this attempt: its outcome is in j already (taken
+		 * in the order the requests were queued) */
+		j->prefetched = false;
+		job **at = &h->donelist;
+		while (*at != NULL)
+			at = &(*at)->next;
+		j->next = NULL;
+		*at = j;
+		h->running++;
+		return;
+	}
+	attempt_reset(j);
+	if (h->fake != NULL) {
+		char *rb = NULL;
+		int st = 0, ra = -1;
+		size_t ql = strlen(h->base);
+		int r = h->fake(h->fake_ctx, j->method, j->url + ql, j->post ? j->body : NULL, &st, &rb, &ra);
+		if (r == 0) {
+			j->status = st;
+			j->connected = true;
+			j->retry_after = ra;
+			if (rb != NULL)
+				lh_buf_puts(&j->resp, rb);
+		} else {
+			j->cc = r == LH_HTTP_FAKE_REFUSED ? CURLE_COULDNT_CONNECT :
+			    r == LH_HTTP_FAKE_UNRESOLVED ? CURLE_COULDNT_RESOLVE_HOST :
+			    r == LH_HTTP_FAKE_TIMEOUT ? CURLE_OPERATION_TIMEDOUT : CURLE_RECV_ERROR;
+			j->connected = r != LH_HTTP_FAKE_REFUSED && r != LH_HTTP_FAKE_UNRESOLVED;
+		}
+		free(rb);
+		j->next = h->donelist;
+		h->donelist = j;
+		h->running++;
+		return;
+	}
+	CURL *e = get_easy(h);
+	if (e == NULL) {
+		j->cc = CURLE_OUT_OF_MEMORY;
+		j->next = h->donelist;
+		h->donelist = j;
+		h->running++;
+		return;
+	}
+	attempt_send(h, j, e);
 	j->fprev = NULL;
 	j->fnext = h->flight;
 	if (h->flight != NULL)
@@ -744,6 +809,132 @@ land(lh_http *h, job *j)
 	put_easy(h, j->easy);
 	j->easy = NULL;
 	h->running--;
+}
+
+/* ---- prefetch ---- */
+
+/* Answers the prefetch holds at most (then it leaves the rest to lh_http_run): the
+ * refresh of 100,000 users would otherwise hold a hundred megabytes of pages that
+ * lh_http_run reads one after the other into the same scratch memory. */
+#define PREFETCH_MAX_BYTES (16u << 20)
+
+/* The prefetch thread: the first attempt of every GET queued when it started, in queue
+ * order, at most parallelism at once - what lh_http_run would send first, sent while
+ * the main thread does other work.  It calls no callback and decides nothing: each
+ * outcome waits in its job for lh_http_run (start) to take it as that attempt's.  It
+ * starts nothing more once lh_http_run has begun (which then waits only for the
+ * transfers in flight and sends the rest itself), after lh_http_stop - whose grace it
+ * gives the transfers in flight, as lh_http_run does, before it leaves them - or past
+ * PREFETCH_MAX_BYTES; after lh_http_prefetch_cancel it leaves at once. */
+static void *
+prefetch_main(void *arg)
+{
+	lh_http *h = arg;
+	job *next = h->qhead;
+	int running = 0;
+	size_t bytes = 0;
+	double deadline = 0;
+	while (!atomic_load(&h->pf_abandon)) {
+		if (atomic_load(&h->stop)) {
+			if (deadline == 0)
+				deadline = mono() + h->grace_s;
+			else if (mono() >= deadline)
+				break;	/* prefetch_join drops what is still in flight */
+		}
+		while (running < h->parallelism && !atomic_load(&h->stop) &&
+		    !atomic_load(&h->pf_handover) && bytes < PREFETCH_MAX_BYTES) {
+			while (next != NULL && next->post)
+				next = next->next;
+			if (next == NULL)
+				break;
+			job *j = next;
+			next = next->next;
+			CURL *e = get_easy(h);
+			if (e == NULL)
+				continue;	/* lh_http_run makes this attempt itself */
+			attempt_reset(j);
+			attempt_send(h, j, e);
+			running++;
+		}
+		if (running == 0)
+			break;
+		int still = 0;
+		curl_multi_perform(h->multi, &still);
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			job *j = attempt_done(h, m);
+			curl_multi_remove_handle(h->multi, j->easy);
+			put_easy(h, j->easy);
+			j->easy = NULL;
+			j->prefetched = true;
+			bytes += j->resp.len;
+			running--;
+		}
+		if (running > 0)
+			curl_multi_poll(h->multi, NULL, 0, 100, NULL);
+	}
+	return NULL;
+}
+
+bool
+lh_http_prefetch(lh_http *h)
+{
+	if (h->pf_running || h->fake != NULL || h->in_run || atomic_load(&h->stop))
+		return false;
+	bool any = false;
+	for (job *j = h->qhead; j != NULL && !any; j = j->next)
+		any = !j->post;
+	if (!any)
+		return false;
+	atomic_store(&h->pf_abandon, 0);
+	atomic_store(&h->pf_handover, 0);
+	/* signals stay with the main thread (its Ctrl-C handler) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	h->pf_running = pthread_create(&h->pf_thread, NULL, prefetch_main, h) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return h->pf_running;
+}
+
+/* Ends the prefetch: it starts nothing more, finishes the transfers in flight (or
+ * leaves them after a cancel) and ends; h is the calling thread's again, and sends
+ * what the prefetch did not. */
+static void
+prefetch_join(lh_http *h)
+{
+	if (!h->pf_running)
+		return;
+	atomic_store(&h->pf_handover, 1);
+	curl_multi_wakeup(h->multi);
+	pthread_join(h->pf_thread, NULL);
+	h->pf_running = false;
+	/* transfers left in flight by a cancel: dropped without waiting for anything (a
+	 * host name still being resolved included) */
+	for (job *j = h->qhead; j != NULL; j = j->next) {
+		if (j->easy != NULL) {
+			curl_easy_setopt(j->easy, CURLOPT_QUICK_EXIT, 1L);
+			curl_multi_remove_handle(h->multi, j->easy);
+			curl_easy_cleanup(j->easy);
+			j->easy = NULL;
+		}
+	}
+}
+
+void
+lh_http_prefetch_cancel(lh_http *h)
+{
+	if (h->pf_running) {
+		atomic_store(&h->pf_abandon, 1);
+		curl_multi_wakeup(h->multi);
+		prefetch_join(h);
+	}
+	/* what it fetched is never reported */
+	for (job *j = h->qhead; j != NULL; j = j->next)
+		j->prefetched = false;
 }
 
 /* ---- messages ---- */
@@ -1315,6 +1506,7 @@ abandon(lh_http *h, job *j)
 size_t
 lh_http_run(lh_http *h)
 {
+	prefetch_join(h);	/* its outcomes are taken as the jobs start */
 	size_t ok0 = h->ok;
 	h->in_run = true;
 	for (;;) {
@@ -1371,22 +1563,8 @@ lh_http_run(lh_http *h)
 		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
-			CURL *e = m->easy_handle;
-			CURLcode cc = m->data.result;
-			job *j = NULL;
-			curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&j);
-			long code = 0;
-			curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-			long sent = 0, oserr = 0;
-			curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &sent);
-			curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+			job *j = attempt_done(h, m);
 			land(h, j);
-			j->cc = cc;
-			j->status = cc == CURLE_OK ? (int)code : 0;
-			/* Bytes of the request left us: it may have arrived (a reused connection
-			 * has no connect time, so that is no guide). */
-			j->connected = sent > 0 || code > 0 || j->resent;
-			j->oserr = oserr;
 			finish_attempt(h, j);
 		}
 		if (h->running == 0 && h->qhead == NULL && h->waiting == NULL && h->donelist == NULL)

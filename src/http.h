@@ -193,6 +193,23 @@ bool lh_http_submit(lh_http *h, const lh_http_req *req);
  * completed.  Returns the number of requests completed with LH_HTTP_OK. */
 size_t lh_http_run(lh_http *h);
 
+/* Prefetch: sends the first attempt of the GETs queued now from a background thread,
+ * in queue order and at most parallelism at once, so that the answers come while the
+ * caller does other work (plan validates the configuration meanwhile).  lh_http_run (or
+ * lh_http_submit) ends it first - it starts nothing more and finishes the transfers in
+ * flight - then takes each answer it holds as that request's first attempt (retries,
+ * messages and callbacks as always, on the calling thread) and sends the rest itself.
+ * Nothing else is sent: the requests are the queue's, with the same options; it holds
+ * at most 16 MB of answers.  Until then the caller must not use h but for lh_http_stop
+ * (the thread too starts nothing more, and gives those in flight the stop's grace) and
+ * lh_http_prefetch_cancel.  Returns false, and nothing started, when no GET is queued,
+ * with the fake transport, after lh_http_stop or when no thread can be made. */
+bool lh_http_prefetch(lh_http *h);
+/* Leaves a prefetch at once (transfers in flight dropped, without waiting for a server
+ * or a name resolver) and forgets what it fetched: the queued requests are then as if
+ * never sent.  Harmless without a prefetch.  lh_http_free calls it. */
+void lh_http_prefetch_cancel(lh_http *h);
+
 /* Stops starting new requests and new retries (see the file comment).
  * Async-signal-safe: may be called from a SIGINT handler. */
 void lh_http_stop(lh_http *h);

@@ -87,6 +87,7 @@ lh_run_init(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, lh_state *st,
 void
 lh_run_free(lh_run *r)
 {
+	lh_refresh_early_cancel(r);
 	cJSON_Delete(r->moved);
 	r->moved = NULL;
 	for (size_t i = 0; i < r->nrecs; i++) {
@@ -554,8 +555,88 @@ refresh_targets(lh_run *r, size_t *n)
 	return set;
 }
 
+/* What lh_refresh has sent and waits for (lh_refresh_early keeps it in the run until
+ * lh_refresh). */
+typedef struct refresh_reads {
+	rjob *js;
+	size_t nj;
+	bool quiet;		/* the "refresh" / "import_prepare" events not told yet */
+} refresh_reads;
+
+static bool refresh_send(lh_run *r, refresh_reads *rr);
+static bool refresh_finish(lh_run *r, refresh_reads *rr, int errs);
+
 bool
 lh_refresh(lh_run *r)
+{
+	int errs = r->d->errors;
+	refresh_reads *early = r->early_reads;
+	if (early != NULL) {	/* sent by lh_refresh_early */
+		r->early_reads = NULL;
+		bool ok = refresh_finish(r, early, errs);
+		free(early);
+		return ok;
+	}
+	refresh_reads rr = {0};
+	if (!refresh_send(r, &rr))
+		return false;
+	return refresh_finish(r, &rr, errs);
+}
+
+bool
+lh_refresh_early(lh_run *r)
+{
+	size_t nint = 0;
+	lh_state_intents(r->st, &nint);
+	size_t nst = lh_state_count(r->st);
+	if (r->early_reads != NULL || nint > 0 || !r->o.refresh || r->o.ntargets > 0 ||
+	    nst == 0 || (r->cfg != NULL && (r->cfg->nmoved > 0 || r->cfg->nimports > 0)))
+		return false;
+	/* a type the state names but litehcl lacks is reported when the refresh runs */
+	for (size_t i = 0; i < nst; i++) {
+		const lh_state_inst *si = lh_state_at(r->st, i);
+		if (!si->addr.data && lh_rtype_find(si->addr.type) == NULL)
+			return false;
+	}
+	refresh_reads *rr = calloc(1, sizeof *rr);
+	if (rr == NULL)
+		abort();
+	rr->quiet = true;
+	int said = r->d->errors + r->d->warnings;
+	bool ok = refresh_send(r, rr);
+	r->early_reads = rr;
+	if (!ok || r->d->errors + r->d->warnings > said) {
+		lh_refresh_early_cancel(r);	/* nothing was sent yet */
+		return false;
+	}
+	lh_http_prefetch(r->http);	/* else lh_refresh sends them */
+	return true;
+}
+
+void
+lh_refresh_early_cancel(lh_run *r)
+{
+	refresh_reads *rr = r->early_reads;
+	if (rr == NULL)
+		return;
+	r->early_reads = NULL;
+	lh_diags quiet, *loud = r->d;
+	lh_diags_init(&quiet, r->a);
+	r->d = &quiet;
+	if (r->http != NULL) {
+		lh_http_prefetch_cancel(r->http);
+		lh_http_stop(r->http);	/* every read completes unsent, its contexts freed */
+	}
+	rr->quiet = false;
+	r->o.progress = NULL;
+	refresh_finish(r, rr, quiet.errors);
+	free(rr);
+	r->d = loud;
+}
+
+/* Sends the refresh's reads (rr->js); they complete in refresh_finish. */
+static bool
+refresh_send(lh_run *r, refresh_reads *rr)
 {
 	int errs = r->d->errors;
 	size_t nint = 0;
@@ -662,7 +743,8 @@ lh_refresh(lh_run *r)
 		j->op.same_ok = true;
 		j->op.done = rjob_done;
 		j->op.ctx = j;
-		progress(r, rec->addr, &rec->id, "refresh", id);
+		if (!rr->quiet)
+			progress(r, rec->addr, &rec->id, "refresh", id);
 	}
 	submit_reads(r, js, nj);
 	size_t nread = nj;
@@ -693,10 +775,29 @@ lh_refresh(lh_run *r)
 		j->op.id = rec->import_id;
 		j->op.done = rjob_done;
 		j->op.ctx = j;
-		progress(r, rec->addr, &rec->id, "import_prepare", rec->import_id);
+		if (!rr->quiet)
+			progress(r, rec->addr, &rec->id, "import_prepare", rec->import_id);
 		lh_rop_submit(&r->rc, &j->op);
 	}
 	(void)nread;
+	rr->js = js;
+	rr->nj = nj;
+	return true;
+}
+
+/* Waits for the reads refresh_send sent, telling the events it held back first (in
+ * the order it would have told them); true when no error was added since errs. */
+static bool
+refresh_finish(lh_run *r, refresh_reads *rr, int errs)
+{
+	rjob *js = rr->js;
+	size_t nj = rr->nj;
+	for (size_t i = 0; rr->quiet && i < nj; i++)
+		if (js[i].kind == 0)
+			progress(r, js[i].rec->addr, &js[i].rec->id, "refresh", js[i].op.id);
+		else if (js[i].kind == 2)
+			progress(r, js[i].rec->addr, &js[i].rec->id, "import_prepare",
+			    js[i].rec->import_id);
 	if (nj > 0)
 		lh_rctx_run(&r->rc);
 	lh_run_flush_errors(r);

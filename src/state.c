@@ -3364,3 +3364,9 @@ out:
 	lh_state_close(st);
 	return rc;
 }
+
+const char *
+lh_state_lock_file(const lh_state *st)
+{
+	return st != NULL && st->locked && st->store == NULL ? st->info_path : NULL;
+}

@@ -108,6 +108,9 @@ long long lh_state_serial(const lh_state *st);
 const char *lh_state_path(const lh_state *st);
 /* True when the file existed and held a state (false for a fresh empty state). */
 bool lh_state_existed(const lh_state *st);
+/* The lock-information file of a local state while st holds its lock (removed when
+ * the lock is released), else NULL. */
+const char *lh_state_lock_file(const lh_state *st);
 
 /* Instances, sorted as Terraform lists them (lh_addr_cmp).  i < lh_state_count.
  * Indices are invalidated by set/remove. */
