@@ -221,7 +221,7 @@ cfg "$K" 200 "    address        = \"$S/state/kill\"
     lock_address   = \"$S/state/kill\"
     unlock_address = \"$S/state/kill\""
 (cd "$K" && lh init -no-color >/dev/null 2>&1)
-emu_admin faults '{"path":"/user/new","kind":"latency","ms":40,"count":0}'
+emu_admin faults '{"path":"/user/new","kind":"latency","ms":100,"count":0}'
 bad=""; partial=0; rounds=2; i=0
 while [ $i -lt $rounds ]; do
 	i=$((i + 1))
@@ -233,7 +233,7 @@ while [ $i -lt $rounds ]; do
 	pid=$!
 	# a random instant after the first create landed
 	w=0
-	while [ "$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | grep -c kill.http.test)" -eq 0 ] && [ $w -lt 300 ]; do sleep 0.01; w=$((w + 1)); done
+	while [ "$(curl -s -H "Authorization: Bearer $MK" "$EMU_URL/__emu/dump" | grep -c kill.http.test)" -eq 0 ] && [ $w -lt 3000 ]; do sleep 0.01; w=$((w + 1)); done
 	sleep "$(python3 -c 'import random; print(round(random.uniform(0, 0.25), 3))')"
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
