@@ -542,6 +542,7 @@ typedef struct tpriv {
 	char *found_id;		/* lookup: the id the alias resolved to */
 	bool need_perms;	/* update: permissions differ from the server's */
 	int page;
+	char *uncertain;	/* create: how its request failed (the answer's words) */
 } tpriv;
 
 static tpriv *
@@ -554,8 +555,10 @@ static void
 team_clear(lh_rop *op)
 {
 	tpriv *p = op->priv;
-	if (p != NULL)
+	if (p != NULL) {
 		free(p->found_id);
+		free(p->uncertain);
+	}
 	free(p);
 }
 
@@ -732,9 +735,14 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 			op->resend = true;	/* apply sends it again with the same id */
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
-			lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that may or "
-			    "may not have reached the server, and team %s does not exist now. Run "
-			    "apply again.", op->id));
+			const char *why = priv(op)->uncertain;
+			if (why != NULL)
+				lh_rop_fail(op, s, lh_xprintf("%s.\n\nTeam %s does not exist now: the "
+				    "create did not take effect. Run apply again.", why, op->id));
+			else
+				lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that "
+				    "may or may not have reached the server, and team %s does not exist "
+				    "now. Run apply again.", op->id));
 		} else if (op->stage == ST_DUPCHECK && lh_team_absent(r)) {
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
@@ -904,6 +912,10 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			read_info(op, ST_READBACK, true);
 		} else if (r->result == LH_HTTP_UNCERTAIN) {
 			op->maybe_created = true;
+			if (r->error != NULL) {
+				free(priv(op)->uncertain);
+				priv(op)->uncertain = lh_xstrdup(r->error);
+			}
 			read_info(op, ST_UNCERTAIN, true);
 		} else if (r->result == LH_HTTP_STATUS && r->status == 400) {
 			/* an existing id answers 400: ours (an earlier attempt) is adopted, a

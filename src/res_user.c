@@ -299,6 +299,7 @@ typedef struct upriv {
 	cJSON *row;		/* the first exact match */
 	char *ids;		/* every match's id, comma-separated (malloc'd) */
 	int hits;
+	char *uncertain;	/* create: how its request failed (the answer's words) */
 } upriv;
 
 static void
@@ -308,6 +309,7 @@ user_clear(lh_rop *op)
 	if (p != NULL) {
 		cJSON_Delete(p->row);
 		free(p->ids);
+		free(p->uncertain);
 	}
 	free(p);
 	op->priv = NULL;
@@ -573,9 +575,14 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			op->resend = true;	/* apply sends it again with the same id */
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
-			lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that may or "
-			    "may not have reached the server, and user %s does not exist now. Run "
-			    "apply again.", op->id));
+			const upriv *p = op->priv;
+			if (p != NULL && p->uncertain != NULL)
+				lh_rop_fail(op, s, lh_xprintf("%s.\n\nUser %s does not exist now: the "
+				    "create did not take effect. Run apply again.", p->uncertain, op->id));
+			else
+				lh_rop_fail(op, s, lh_xprintf("The create request failed in a way that "
+				    "may or may not have reached the server, and user %s does not exist "
+				    "now. Run apply again.", op->id));
 		}
 		return;
 	case ST_CONFLICT:
@@ -637,6 +644,13 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			hold(op, ST_LISTED_CONFIRM);
 		} else if (r->result == LH_HTTP_UNCERTAIN) {
 			op->maybe_created = true;
+			if (r->error != NULL) {
+				upriv *p = op->priv;
+				if (p == NULL && (p = op->priv = calloc(1, sizeof *p)) == NULL)
+					abort();
+				free(p->uncertain);
+				p->uncertain = lh_xstrdup(r->error);
+			}
 			if (!send_info(op, ST_UNCERTAIN))
 				lh_rop_http_fail(op, r);
 		} else if (r->result == LH_HTTP_STATUS && (r->status == 409 ||

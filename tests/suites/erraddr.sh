@@ -141,3 +141,23 @@ printf '\nError: Error creating litellm_user.f["a"]\n\n  with litellm_user.f["a"
 grep -B1 -A6 '^Error: Error creating litellm_user.f\["a"\]' out.txt >got.txt
 same "each error placed at its block" exp.txt got.txt
 check "no merged error" "! grep -q 'instances' out.txt"
+
+# ---- a create answered by a page that is not LiteLLM's (a sign-in page in front of the
+# proxy): the error says what came back, then that the object does not exist - it used
+# to say only "failed in a way that may or may not have reached the server"
+new_dir html
+cat > main.tf <<'EOF2'
+resource "litellm_user" "h" { user_email = "html@erraddr.test" }
+resource "litellm_team" "h" { team_alias = "erraddr-html" }
+EOF2
+arm '{"path":"/user/new","kind":"html","count":100}'
+arm '{"path":"/team/new","kind":"html","count":100}'
+LITEHCL_HTTP_RETRY_BUDGET=1 run apply -auto-approve -no-color; rc=$?
+for t in user team; do
+	T=$(echo "$t" | sed 's/^./\U&/')
+	flat out.txt | grep -q "Error creating litellm_$t.h with litellm_$t.h, on main.tf line [12], in resource \"litellm_$t\" \"h\": [12]: resource \"litellm_$t\" \"h\" {.* POST /$t/new: 200: the answer is an HTML page, not JSON (a proxy or login page in front of LiteLLM?); the create may or may not have been carried out, so it was not repeated automatically. $T [0-9a-f-]* does not exist now: the create did not take effect. Run apply again." &&
+		ok "$t create answered by an HTML page: the error names the answer" ||
+		fail "$t create answered by an HTML page: the error names the answer" "rc=$rc" "$(cat out.txt)"
+done
+check "html: exit 1" "[ $rc -eq 1 ]"
+emu_admin faults/clear ""
