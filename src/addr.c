@@ -224,11 +224,11 @@ typedef struct {
 static void
 sput(sbuf *b, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (b->len + 1 < b->cap)
-			b->buf[b->len] = s[i];
-		b->len++;
+	if (b->len + 1 < b->cap) {
+		size_t room = b->cap - 1 - b->len;
+		memcpy(b->buf + b->len, s, n < room ? n : room);
 	}
+	b->len += n;
 }
 
 static void
@@ -253,6 +253,14 @@ format_into(sbuf *b, const lh_addr *ad)
 		sput(b, "[\"", 2);
 		for (const char *p = ad->key; *p; p++) {
 			unsigned char c = (unsigned char)*p;
+			size_t run = 0;	/* characters written as they are */
+			while (c >= 0x20 && c != 0x7f && c != '"' && c != '\\' && c != '$' && c != '%')
+				c = (unsigned char)p[++run];
+			if (run > 0) {
+				sput(b, p, run);
+				p += run - 1;
+				continue;
+			}
 			switch (c) {
 			case '\n': sputs(b, "\\n"); break;
 			case '\r': sputs(b, "\\r"); break;
@@ -291,9 +299,13 @@ lh_addr_snprint(char *buf, size_t n, const lh_addr *ad)
 char *
 lh_addr_format(lh_arena *a, const lh_addr *ad)
 {
-	size_t need = lh_addr_snprint(NULL, 0, ad);
+	char tmp[256];
+	size_t need = lh_addr_snprint(tmp, sizeof tmp, ad);
 	char *s = lh_arena_alloc(a, need + 1);
-	lh_addr_snprint(s, need + 1, ad);
+	if (need < sizeof tmp)
+		memcpy(s, tmp, need + 1);
+	else
+		lh_addr_snprint(s, need + 1, ad);
 	return s;
 }
 

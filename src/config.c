@@ -66,6 +66,10 @@ typedef struct res_priv {
 	/* the arguments of the instance expanded last (in cfg->a), during one
 	 * expansion: a value identical to its argument is shared, not kept again */
 	lh_value *prev_args;
+	/* per key: its expression's references passed check_refs (expand_one) */
+	bool *refs_ok;
+	/* a key array found equal to keys, in order (same_shape) */
+	const char **same_keys;
 } res_priv;
 
 struct lh_config_priv {
@@ -117,6 +121,7 @@ struct lh_config_priv {
 	    const lh_attr **kattr; size_t n; } keysets[8];
 	size_t nkeysets;
 	bool keep_validated;		/* see lh_config_keep_validated */
+	lh_resource *recent[2];		/* lh_config_resource's last answers */
 	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
 };
 
@@ -268,13 +273,31 @@ res_key(char *buf, size_t n, const char *prefix, const char *type, const char *n
 	buf[len] = 0;
 }
 
+/* A reference per instance and argument names a resource: the last ones found are
+ * tried first (checked by name, so a hit is always the table's answer). */
 lh_resource *
 lh_config_resource(lh_config *cfg, const char *type, const char *name)
 {
+	struct lh_config_priv *p = cfg->priv;
+	for (size_t k = 0; k < sizeof p->recent / sizeof p->recent[0]; k++) {
+		lh_resource *r = p->recent[k];
+		if (r != NULL && strcmp(r->name, name) == 0 && strcmp(r->type, type) == 0) {
+			p->recent[k] = p->recent[0];
+			p->recent[0] = r;
+			return r;
+		}
+	}
 	char buf[512];
 	res_key(buf, sizeof buf, "", type, name);
 	long i = find_res_idx(cfg, buf);
-	return i < 0 ? NULL : cfg->priv->decl[i];
+	if (i < 0)
+		return NULL;
+	lh_resource *r = p->decl[i];
+	if (!r->data && strlen(buf) < sizeof buf - 1) {	/* (not a cut-short key) */
+		memmove(p->recent + 1, p->recent, sizeof p->recent - sizeof p->recent[0]);
+		p->recent[0] = r;
+	}
+	return r;
 }
 
 lh_resource *
@@ -404,6 +427,14 @@ static const char *const *schema_names_sorted(lh_arena *a, const lh_schema *s);
 static int cmp_str(const void *x, const void *y);
 static lh_value *scope_ref(scope *sc, const lh_node *step, lh_resource *r, lh_value *v);
 
+/* name is the root word w: a lookup per reference tries up to nine reserved words
+ * before a resource type, and the first letter rules most of them out at once. */
+static inline bool
+is_root(const char *name, const char *w)
+{
+	return name[0] == w[0] && strcmp(name, w) == 0;
+}
+
 static lh_value *
 lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 {
@@ -419,7 +450,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		derr(ev->d, src, s, e, ev->context, "Variables not allowed", "Variables may not be used here.");
 		return NULL;
 	}
-	if (strcmp(name, "var") == 0 || strcmp(name, "local") == 0) {
+	if (is_root(name, "var") || is_root(name, "local")) {
 		bool isvar = name[0] == 'v';
 		if (attr == NULL) {
 			derr(ev->d, src, s, e, ev->context, "Invalid reference",
@@ -462,7 +493,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		}
 		return local_value(cfg, (size_t)i, step);
 	}
-	if (strcmp(name, "each") == 0) {
+	if (is_root(name, "each")) {
 		/* Terraform checks the attribute before the context */
 		bool known = attr != NULL && (strcmp(attr, "key") == 0 || strcmp(attr, "value") == 0);
 		if (known && !sc->in_each) {
@@ -479,7 +510,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    attr ? attr : "");
 		return NULL;
 	}
-	if (strcmp(name, "count") == 0) {
+	if (is_root(name, "count")) {
 		if (attr != NULL && strcmp(attr, "index") == 0 && !sc->in_count) {
 			derr(ev->d, src, s, e, ev->context, "Reference to \"count\" in non-counted context",
 			    "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.");
@@ -492,7 +523,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    attr ? attr : "");
 		return NULL;
 	}
-	if (strcmp(name, "path") == 0) {
+	if (is_root(name, "path")) {
 		if (attr == NULL) {
 			derr(ev->d, src, s, e, ev->context, "Invalid reference",
 			    "The \"path\" object cannot be accessed directly. Instead, access one of its attributes.");
@@ -506,7 +537,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    "The \"path\" object does not have an attribute named \"%s\".", attr);
 		return NULL;
 	}
-	if (strcmp(name, "terraform") == 0) {
+	if (is_root(name, "terraform")) {
 		if (attr != NULL && strcmp(attr, "workspace") == 0) {
 			return lh_val_cstr(a, lh_backend_workspace());
 		}
@@ -515,7 +546,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		    attr ? attr : "");
 		return NULL;
 	}
-	if (strcmp(name, "self") == 0 && sc->self != NULL) {
+	if (is_root(name, "self") && sc->self != NULL) {
 		if (attr == NULL)
 			return sc->self;
 		/* validate: an object not known yet; the attribute must still exist */
@@ -531,12 +562,12 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		}
 		return v;
 	}
-	if (strcmp(name, "self") == 0) {
+	if (is_root(name, "self")) {
 		derr(ev->d, src, s, e, ev->context, "Invalid \"self\" reference",
 		    "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.");
 		return NULL;
 	}
-	if (strcmp(name, "data") == 0) {
+	if (is_root(name, "data")) {
 		/* data.TYPE.NAME: the evaluator hands over the step naming the block (its
 		 * object is data.TYPE), see lh_eval_walk_refs */
 		const lh_node *ts = step != NULL && step->kind == LH_AST_GETATTR &&
@@ -561,7 +592,7 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 		}
 		return scope_ref(sc, step, r, resource_value(cfg, r));
 	}
-	if (strcmp(name, "module") == 0) {
+	if (is_root(name, "module")) {
 		derr(ev->d, src, s, e, ev->context, "Reference to undeclared module",
 		    "No module call named \"%s\" is declared in the root module.", attr ? attr : "");
 		return NULL;
@@ -3514,6 +3545,27 @@ has_nul(const lh_value *v, size_t *at)
 /* An instance of r from the scope of ev: its arguments evaluated and checked, its
  * preconditions evaluated.  Everything it makes, the instance included, lives in
  * ev->a (scratch): instance_keep copies what lasts.  NULL after errors. */
+/* The arguments vals (one per rp->keys) have the shape of prev (an earlier instance's
+ * arguments): the same keys in the same order, each value of prev's attribute type.
+ * Then they are an object of prev's type, without sorting and typing them again. */
+static bool
+same_shape(res_priv *rp, const lh_value *prev, lh_value **vals)
+{
+	if (prev == NULL || prev->type->kind != LH_TY_OBJECT || prev->type->n != rp->nkeys ||
+	    prev->u.map.n != rp->nkeys || prev->u.map.keys != prev->type->names)
+		return false;
+	if (prev->u.map.keys != rp->same_keys) {
+		for (size_t k = 0; k < rp->nkeys; k++)
+			if (strcmp(prev->u.map.keys[k], rp->keys[k]) != 0)
+				return false;
+		rp->same_keys = prev->u.map.keys;	/* checked once per key array */
+	}
+	for (size_t k = 0; k < rp->nkeys; k++)
+		if (vals[k]->type != prev->type->types[k] && !lh_type_equal(vals[k]->type, prev->type->types[k]))
+			return false;
+	return true;
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -3536,7 +3588,22 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			continue;
 		const lh_attr *at = rp->kattr[k];
 		const lh_node *e = rp->arg_expr[k];
-		lh_value *v = lh_eval_expr(ev, e);
+		/* The static check of the expression's references to resources (check_refs)
+		 * depends on the expression and the block alone: once it has passed for an
+		 * argument (nothing reported), the later instances skip it. */
+		if (rp->refs_ok == NULL)
+			rp->refs_ok = lh_arena_alloc(cfg->priv->long_a, rp->nkeys * sizeof *rp->refs_ok);
+		lh_value *v;
+		if (rp->refs_ok[k]) {
+			bool (*cr)(lh_eval *, const lh_node *) = ev->check_refs;
+			ev->check_refs = NULL;
+			v = lh_eval_expr(ev, e);
+			ev->check_refs = cr;
+		} else {
+			int before = ev->d->errors + ev->d->warnings;
+			v = lh_eval_expr(ev, e);
+			rp->refs_ok[k] = v != NULL && ev->d->errors + ev->d->warnings == before;
+		}
 		if (v == NULL) {
 			ok = false;
 			continue;
@@ -3624,8 +3691,9 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	in->res = r;
 	in->type = r->type;
 	in->name = r->name;
-	in->args = lh_val_object(a, rp->keys, vals, rp->nkeys);
-	if (prev != NULL && lh_type_equal(in->args->type, prev->type)) {
+	in->args = same_shape(rp, prev, vals) ? lh_val_object_typed(a, prev->type, prev->u.map.keys, vals) :
+	    lh_val_object(a, rp->keys, vals, rp->nkeys);
+	if (prev != NULL && in->args->type != prev->type && lh_type_equal(in->args->type, prev->type)) {
 		/* one object type (and key list) for the type's instances */
 		in->args->type = prev->type;
 		in->args->u.map.keys = prev->u.map.keys;
@@ -3745,6 +3813,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	 * reported at once; it yields no instances. */
 	bool body_ok = check_resource_body(cfg, r, rp, d);
 	rp->prev_args = NULL;	/* (an earlier expansion's may be in a freed arena) */
+	rp->same_keys = NULL;
 	scope sc = {0};
 	lh_eval ev;
 	scope_eval(&ev, cfg, &sc, d, r->context);

@@ -357,8 +357,9 @@ resource_traversal(const lh_node *obj)
 		return NULL;
 	static const char *const other[] = {"var", "local", "each", "count", "path",
 		"terraform", "self", "module", "data"};
+	const char *nm = r->u.var.name;
 	for (size_t i = 0; i < sizeof other / sizeof *other; i++)
-		if (strcmp(r->u.var.name, other[i]) == 0)
+		if (nm[0] == other[i][0] && strcmp(nm, other[i]) == 0)
 			return NULL;
 	return obj;
 }
@@ -379,14 +380,28 @@ get_attr(lh_eval *ev, lh_value *v, const char *name, const lh_node *ref, const l
 	switch (t->kind) {
 	case LH_TY_DYNAMIC:
 		return mark(ev, lh_val_unknown(ev->a, &lh_type_dynamic), sens);
-	case LH_TY_OBJECT:
-		for (size_t i = 0; i < t->n; i++)
-			if (strcmp(t->names[i], name) == 0) {
-				if (lh_val_is_unknown(v))
-					return mark(ev, lh_val_unknown(ev->a, t->types[i]), sens);
-				lh_value *r = lh_val_get(v, name);
-				return r ? mark(ev, r, sens) : lh_val_null(ev->a, t->types[i]);
+	case LH_TY_OBJECT: {
+		/* names are sorted bytewise (value.h): binary search */
+		size_t lo = 0, hi = t->n;
+		while (lo < hi) {
+			size_t i = lo + (hi - lo) / 2;
+			int c = strcmp(t->names[i], name);
+			if (c < 0) {
+				lo = i + 1;
+				continue;
 			}
+			if (c > 0) {
+				hi = i;
+				continue;
+			}
+			if (lh_val_is_unknown(v))
+				return mark(ev, lh_val_unknown(ev->a, t->types[i]), sens);
+			/* the value's keys are usually its type's names */
+			lh_value *r = v->u.map.keys == t->names && v->u.map.n == t->n ?
+			    v->u.map.vals[i] : lh_val_get(v, name);
+			return r ? mark(ev, r, sens) : lh_val_null(ev->a, t->types[i]);
+		}
+	}
 		{
 			const char *const *names = ref && ev->res_attrs ? ev->res_attrs(ev, ref) : NULL;
 			if (names != NULL) {

@@ -1049,7 +1049,8 @@ plan_one(lh_run *r, lh_rec *x)
 	slot_of(r, x, &s);
 	cJSON *idx = index_json(&x->id);
 	s.index = idx;
-	lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
+	/* the plan borrows the record's trees (freed below, before them) */
+	lh_plan *p = lh_plan_make_shared(LH_PLAN_NORMAL, &s, 1);
 	cJSON_Delete(x->planned);
 	cJSON_Delete(x->planned_unknown);
 	x->planned = NULL;

@@ -543,6 +543,17 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 }
 
 lh_value *
+lh_val_object_typed(lh_arena *a, const lh_type *t, const char **keys, lh_value **vals)
+{
+	lh_value *r = newval(a, NULL, 0);
+	r->type = t;
+	r->u.map.keys = keys;
+	r->u.map.vals = vals;
+	r->u.map.n = t->n;
+	return r;
+}
+
+lh_value *
 lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals, size_t n)
 {
 	lh_value *r = newval(a, lh_type_map(a, elem), 0);

@@ -114,6 +114,11 @@ lh_value *lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t 
 lh_value *lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n);
 lh_value *lh_val_map(lh_arena *a, const lh_type *elem, const char **keys,
     lh_value **vals, size_t n);
+/* An object of type t (an object type) with keys (t's names, or an array equal to
+ * them) and vals (t->n of them, vals[i] of type t->types[i]), all taken as they are:
+ * for a caller that has an object of the same shape at hand. */
+lh_value *lh_val_object_typed(lh_arena *a, const lh_type *t, const char **keys,
+    lh_value **vals);
 /* Returns v with the sensitive mark added (a shallow copy when needed). */
 lh_value *lh_val_mark_sensitive(lh_arena *a, lh_value *v);
 /* Returns v without any sensitive mark, deeply (nonsensitive()). */
