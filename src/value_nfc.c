@@ -2038,8 +2038,19 @@ singleton(uint32_t c)
 bool
 lh_str_needs_nfc(const char *s, size_t len)
 {
-	/* Every code point NFC can change is U+0300 or above: lead byte 0xCC or more. */
-	for (size_t i = 0; i < len; i++)
+	/* Every code point NFC can change is U+0300 or above: lead byte 0xCC or more.
+	 * ASCII text (most of it) is passed over eight bytes at a time. */
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if ((w & 0x8080808080808080ULL) == 0)
+			continue;
+		for (size_t k = i; k < i + 8; k++)
+			if ((unsigned char)s[k] >= 0xcc)
+				return true;
+	}
+	for (; i < len; i++)
 		if ((unsigned char)s[i] >= 0xcc)
 			return true;
 	return false;
