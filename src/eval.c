@@ -1162,6 +1162,11 @@ eval_template(lh_eval *ev, const lh_node *e)
 		if (alone)
 			return eval(ev, p->u.interp.expr);
 	}
+	/* a literal string: its text, without building it up */
+	if (e->u.tmpl.n == 0)
+		return lh_val_string(ev->a, "", 0);
+	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TLIT)
+		return lh_val_string(ev->a, e->u.tmpl.parts[0]->u.lit.text, e->u.tmpl.parts[0]->u.lit.len);
 	return template_string(ev, e);
 }
 
@@ -1532,7 +1537,8 @@ eval_call(lh_eval *ev, const lh_node *e)
 	}
 	if (strcmp(bare, "templatestring") == 0 && e->u.call.n > 0 && !templatestring_arg(ev, e->u.call.args[0]))
 		return NULL;
-	if (!lh_func_exists(name) && strncmp(name, "provider::", 10) == 0) {
+	bool exists = lh_func_exists(name);
+	if (!exists && strncmp(name, "provider::", 10) == 0) {
 		const char *pn = name + 10, *fn = strstr(pn, "::");
 		int plen = fn ? (int)(fn - pn) : (int)strlen(pn);
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Unknown provider function",
@@ -1540,7 +1546,7 @@ eval_call(lh_eval *ev, const lh_node *e)
 		    name, plen, pn, fn ? fn + 2 : "");
 		return NULL;
 	}
-	if (!lh_func_exists(name)) {
+	if (!exists) {
 		const char *sug = lh_eval_suggest(name, lh_func_names());
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Call to unknown function",
 		    "There is no function named \"%s\".%s%s%s", name, sug ? " Did you mean \"" : "",
@@ -1638,6 +1644,16 @@ eval(lh_eval *ev, const lh_node *e)
 	lh_value *r = NULL;
 	switch (e->kind) {
 	case LH_AST_NUMBER: {
+		/* a whole number of up to 18 digits (most literals) is an int64 as it is */
+		const char *t = e->u.number.text;
+		int64_t iv = 0;
+		size_t nd = 0;
+		while (nd < 19 && t[nd] >= '0' && t[nd] <= '9')
+			iv = iv * 10 + (t[nd++] - '0');
+		if (nd > 0 && nd <= 18 && t[nd] == '\0') {
+			r = lh_val_int(ev->a, iv);
+			break;
+		}
 		lh_number num;
 		if (lh_number_parse(ev->a, e->u.number.text, strlen(e->u.number.text), &num))
 			r = lh_val_number(ev->a, num);

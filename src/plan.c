@@ -432,10 +432,10 @@ plan_create(pctx *x, const lh_plan_slot *s, lh_change *c)
 static const cJSON *
 seek(const cJSON *o, const cJSON **cur, const char *k)
 {
-	if (o == NULL)
+	if (o == NULL || o->child == NULL)
 		return NULL;
 	const cJSON *c = *cur;
-	if (c != NULL && c->string != NULL && strcmp(c->string, k) == 0) {
+	if (c != NULL && c->string != NULL && (c->string == k || strcmp(c->string, k) == 0)) {
 		*cur = c->next;
 		return c;
 	}
@@ -452,6 +452,39 @@ first(const cJSON *o)
 	return o != NULL ? o->child : NULL;
 }
 
+/* The attribute names of the resource types one plan_make meets, as lh_intern has
+ * them: the trees' keys are interned (json.c), so seek usually finds its key by
+ * pointer. */
+typedef struct {
+	struct { const lh_rtype *rt; const char **names; } t[8];
+	size_t n;
+} name_cache;
+
+static const char *const *
+names_of(name_cache *nc, const lh_rtype *rt)
+{
+	for (size_t i = 0; i < nc->n; i++)
+		if (nc->t[i].rt == rt)
+			return nc->t[i].names;
+	if (nc->n == sizeof nc->t / sizeof nc->t[0])
+		return NULL;
+	const char **names = xcalloc(rt->n, sizeof *names);
+	for (size_t k = 0; k < rt->n; k++) {
+		const char *ik = lh_intern(rt->attrs[k].name);
+		names[k] = ik != NULL ? ik : rt->attrs[k].name;
+	}
+	nc->t[nc->n].rt = rt;
+	nc->t[nc->n++].names = names;
+	return names;
+}
+
+static void
+names_free(name_cache *nc)
+{
+	for (size_t i = 0; i < nc->n; i++)
+		free(nc->t[i].names);
+}
+
 /* One attribute of the object plan_update plans: base's own item (old, possibly
  * NULL when base lacks it) or a new value (made), or none (unknown). */
 typedef struct {
@@ -465,10 +498,11 @@ typedef struct {
  * (every attribute base's own item, in base's order) borrows base when share is set
  * instead of building a copy to compare and drop. */
 static void
-plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
+plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c, name_cache *nc)
 {
 	const lh_rtype *rt = s->rt;
 	bool share = x->share;
+	const char *const *names = names_of(nc, rt);
 	bool changed = false, force = false;
 	c->after_unknown = cJSON_CreateObject();
 	planned_attr small[64], *pa = small;
@@ -477,11 +511,13 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
 	const cJSON *bcur = first(base), *wcur = first(s->want), *ucur = first(s->want_unknown);
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
+		const char *name = names != NULL ? names[i] : a->name;
 		unsigned fl = flags_of(a);
-		const cJSON *old = seek(base, &bcur, a->name);
-		const cJSON *w = seek(s->want, &wcur, a->name);
-		bool unknown = cJSON_IsTrue(seek(s->want_unknown, &ucur, a->name));
 		bool configurable = (fl & (PA_REQUIRED | PA_OPTIONAL)) != 0;
+		const cJSON *old = seek(base, &bcur, name);
+		/* (the configuration has only configurable attributes) */
+		const cJSON *w = configurable ? seek(s->want, &wcur, name) : NULL;
+		bool unknown = configurable && cJSON_IsTrue(seek(s->want_unknown, &ucur, name));
 		bool diff = false;
 		bool ignored = s->ignore_all;
 		for (size_t k = 0; k < s->nignore && !ignored; k++)
@@ -692,6 +728,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
 	size_t capdrift = 1;
 	p->drift = xcalloc(capdrift, sizeof *p->drift);
+	name_cache nc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
 		const lh_plan_slot *s = &slots[i];
 		if (!s->targeted)
@@ -766,7 +803,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 			c->before = before_of(c, base, share);
 			if (s->import_id != NULL && s->prior == NULL)
 				c->import_id = s->import_id;
-			plan_update(&x, s, base, c);
+			plan_update(&x, s, base, c, &nc);
 			if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
 			    !(c->shared & LH_CH_AFTER_BORROWED) && lh_json_identical(c->after, c->before)) {
 				cJSON_Delete(c->after);
@@ -782,6 +819,7 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 		p->changes = realloc_or_keep(p->changes, p->n * sizeof *p->changes);
 	if (p->ndrift < capdrift)
 		p->drift = realloc_or_keep(p->drift, p->ndrift * sizeof *p->drift);
+	names_free(&nc);
 	qsort(p->changes, p->n, sizeof *p->changes, change_cmp);
 	qsort(p->drift, p->ndrift, sizeof *p->drift, change_cmp);
 	for (size_t i = 0; i < p->n; i++) {
