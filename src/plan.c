@@ -638,6 +638,18 @@ change_cmp(const void *x, const void *y)
 	return lh_plan_addr_cmp(((const lh_change *)x)->addr, ((const lh_change *)y)->addr);
 }
 
+/* Sorts changes by address; the slots usually come in that order already (the
+ * state's), and then one pass tells. */
+static void
+sort_changes(lh_change *c, size_t n)
+{
+	size_t i = 1;
+	while (i < n && change_cmp(&c[i - 1], &c[i]) <= 0)
+		i++;
+	if (i < n)
+		qsort(c, n, sizeof *c, change_cmp);
+}
+
 /* after and after_unknown are left NULL: the action's planner sets them, and
  * done_change the unknown set of those without one. */
 static void
@@ -820,8 +832,8 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
 	if (p->ndrift < capdrift)
 		p->drift = realloc_or_keep(p->drift, p->ndrift * sizeof *p->drift);
 	names_free(&nc);
-	qsort(p->changes, p->n, sizeof *p->changes, change_cmp);
-	qsort(p->drift, p->ndrift, sizeof *p->drift, change_cmp);
+	sort_changes(p->changes, p->n);
+	sort_changes(p->drift, p->ndrift);
 	for (size_t i = 0; i < p->n; i++) {
 		switch (p->changes[i].action) {
 		case LH_ACT_CREATE: p->add++; break;
