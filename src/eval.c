@@ -1648,9 +1648,9 @@ eval(lh_eval *ev, const lh_node *e)
 		const char *t = e->u.number.text;
 		int64_t iv = 0;
 		size_t nd = 0;
-		while (nd < 19 && t[nd] >= '0' && t[nd] <= '9')
+		while (nd < 18 && t[nd] >= '0' && t[nd] <= '9')
 			iv = iv * 10 + (t[nd++] - '0');
-		if (nd > 0 && nd <= 18 && t[nd] == '\0') {
+		if (nd > 0 && t[nd] == '\0') {
 			r = lh_val_int(ev->a, iv);
 			break;
 		}
