@@ -788,7 +788,7 @@ reevaluate(lh_run *r, lh_resource *res, job **jobs, size_t n)
 			continue;
 		}
 		cJSON_Delete(j->rec->want_unknown);
-		j->rec->want_unknown = cJSON_CreateObject();
+		j->rec->want_unknown = NULL;	/* none unknown any more */
 		lh_plan_slot s = {.addr = j->c->addr, .type = j->c->type, .name = j->c->name,
 		    .index = j->c->index, .rt = j->c->rt, .want = want, .want_sensitive = sens,
 		    .have = j->c->action == LH_ACT_CREATE ? NULL : j->c->before,

@@ -813,10 +813,13 @@ land(lh_http *h, job *j)
 
 /* ---- prefetch ---- */
 
-/* Answers the prefetch holds at most (then it leaves the rest to lh_http_run): the
- * refresh of 100,000 users would otherwise hold a hundred megabytes of pages that
- * lh_http_run reads one after the other into the same scratch memory. */
-#define PREFETCH_MAX_BYTES (16u << 20)
+/* Answers the prefetch holds at most, counting those in flight at the average size so
+ * far (then it leaves the rest to lh_http_run): every answer it holds is memory on top
+ * of the configuration's evaluation, which it overlaps.  A team's /team/info answers
+ * (a hundred teams of twenty members: ~0.5 MB) fit; the pages of 10,000 users (~10 MB)
+ * would raise a no-op plan's peak by as much, where lh_http_run reads them one after
+ * the other into the same scratch memory. */
+#define PREFETCH_MAX_BYTES ((size_t)1 << 20)
 
 /* The prefetch thread: the first attempt of every GET queued when it started, in queue
  * order, at most parallelism at once - what lh_http_run would send first, sent while
@@ -832,7 +835,7 @@ prefetch_main(void *arg)
 	lh_http *h = arg;
 	job *next = h->qhead;
 	int running = 0;
-	size_t bytes = 0;
+	size_t bytes = 0, answered = 0;
 	double deadline = 0;
 	while (!atomic_load(&h->pf_abandon)) {
 		if (atomic_load(&h->stop)) {
@@ -842,7 +845,9 @@ prefetch_main(void *arg)
 				break;	/* prefetch_join drops what is still in flight */
 		}
 		while (running < h->parallelism && !atomic_load(&h->stop) &&
-		    !atomic_load(&h->pf_handover) && bytes < PREFETCH_MAX_BYTES) {
+		    !atomic_load(&h->pf_handover) &&
+		    bytes + (answered > 0 ? (size_t)running * (bytes / answered) : 0) <
+		    PREFETCH_MAX_BYTES) {
 			while (next != NULL && next->post)
 				next = next->next;
 			if (next == NULL)
@@ -871,6 +876,7 @@ prefetch_main(void *arg)
 			j->easy = NULL;
 			j->prefetched = true;
 			bytes += j->resp.len;
+			answered++;
 			running--;
 		}
 		if (running > 0)
