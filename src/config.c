@@ -1531,7 +1531,7 @@ static const char *const var_blocks[] = {"validation", NULL};
 static const char *const validation_attrs[] = {"condition", "error_message", NULL};
 static const char *const out_attrs[] = {"value", "description", "sensitive", "depends_on", "ephemeral", NULL};
 static const char *const provider_attrs[] = {"api_base", "api_key", "insecure_skip_verify", "timeout", "alias", NULL};
-static const char *const import_attrs[] = {"to", "id", "provider", NULL};
+static const char *const import_attrs[] = {"to", "id", "provider", "for_each", NULL};
 static const char *const moved_attrs[] = {"from", "to", NULL};
 static const char *const removed_attrs[] = {"from", NULL};
 static const char *const lifecycle_attrs[] = {"prevent_destroy", "ignore_changes", "create_before_destroy", "replace_triggered_by", NULL};
@@ -2073,6 +2073,20 @@ load_import(lh_config *cfg, const lh_node *b, lh_diags *d)
 	lh_import *im = lh_arena_alloc(cfg->a, sizeof *im);
 	im->block = b;
 	const lh_node *te = to->u.attr.expr;
+	const lh_node *fe = body_attr(b->u.block.body, "for_each");
+	if (fe != NULL && te->kind == LH_AST_INDEX && !te->u.index.legacy &&
+	    !node_addr(cfg->a, te, &im->to_addr, true) &&
+	    node_addr(cfg->a, te->u.index.obj, &im->to_addr, false)) {
+		/* to = litellm_user.p[each.key]: the key is evaluated per element */
+		im->for_each = fe->u.attr.expr;
+		im->key_expr = te->u.index.key;
+		im->to = lh_addr_format(cfg->a, &im->to_addr);
+		cfg->imports = GROW1(cfg->a, cfg->imports, cfg->nimports, sizeof *cfg->imports);
+		cfg->imports[cfg->nimports++] = im;
+		return;
+	}
+	if (fe != NULL)
+		im->for_each = fe->u.attr.expr;
 	if (!node_addr(cfg->a, te, &im->to_addr, true)) {
 		derr(d, te->src, te->start, te->end, "import", "Invalid import address",
 		    "The \"to\" argument must be a resource instance address like litellm_user.NAME or litellm_user.NAME[\"KEY\"].");
@@ -2935,30 +2949,95 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			    lh_addr_format(a, &rm->from), pos_text(a, r->block->src,
 			    r->block->u.block.type_start, header_end(r->block)));
 	}
-	/* imports: the target must exist; the id is evaluated now */
+	/* imports: the target must exist; the id is evaluated now; a block with for_each
+	 * becomes one import per element (each.key and each.value in `to`'s key and id) */
+	lh_import **all = NULL;
+	size_t nall = 0;
 	for (size_t i = 0; i < cfg->nimports; i++) {
-		lh_import *im = cfg->imports[i];
-		const lh_node *te = body_attr(im->block->u.block.body, "to")->u.attr.expr;
-		im->res = lh_config_resource(cfg, im->to_addr.type, im->to_addr.name);
-		if (im->res == NULL && !s_missing_imports_ok)
+		lh_import *base = cfg->imports[i];
+		const lh_node *te = body_attr(base->block->u.block.body, "to")->u.attr.expr;
+		base->res = lh_config_resource(cfg, base->to_addr.type, base->to_addr.name);
+		if (base->res == NULL && !s_missing_imports_ok)
 			derr(d, te->src, te->start, te->end, "import", "Configuration for import target does not exist",
-			    "The configuration for the given import %s does not exist. All target instances must have an associated configuration to be imported.", im->to);
+			    "The configuration for the given import %s does not exist. All target instances must have an associated configuration to be imported.", base->to);
 		lh_eval ev;
 		scope sc = {0};
 		scope_eval(&ev, cfg, &sc, d, "import");
-		const lh_node *ie = body_attr(im->block->u.block.body, "id")->u.attr.expr;
-		lh_value *id = lh_eval_expr(&ev, ie);
-		if (id == NULL)
-			continue;
-		const char *err = NULL;
-		lh_value *s = lh_val_convert(a, id, &lh_type_string, &err);
-		if (s == NULL || (lh_val_is_null(s) && !lh_val_is_unknown(s))) {
-			derr(d, ie->src, ie->start, ie->end, "import", "Invalid import id argument",
-			    "The import ID must be a non-null string%s%s.", err ? ": " : "", err ? err : "");
-			continue;
+		const char **keys = NULL;
+		lh_value **vals = NULL;
+		size_t n = 1;
+		if (base->for_each != NULL) {
+			if (base->key_expr == NULL) {
+				derr(d, te->src, te->start, te->end, "import", "Invalid import address",
+				    "With for_each, the \"to\" argument must be a resource instance address "
+				    "whose key uses each.key or each.value, like litellm_user.NAME[each.key].");
+				continue;
+			}
+			lh_resource fake;
+			memset(&fake, 0, sizeof fake);
+			fake.for_each = base->for_each;
+			fake.context = "import";
+			lh_value *fv = lh_eval_expr(&ev, base->for_each);
+			bool unk = false;
+			if (fv == NULL || !for_each_keys(cfg, &fake, &ev, fv, &keys, &vals, &n, &unk))
+				continue;
 		}
-		im->id = s;
+		for (size_t k = 0; k < n; k++) {
+			lh_import *im = base;
+			if (base->for_each != NULL) {
+				im = lh_arena_alloc(a, sizeof *im);
+				*im = *base;
+				sc.in_each = true;
+				sc.each_key = lh_val_cstr(a, keys[k]);
+				sc.each_value = vals[k];
+				lh_value *kv = lh_eval_expr(&ev, base->key_expr);
+				if (kv == NULL)
+					continue;
+				const lh_node *ke = base->key_expr;
+				if (lh_val_is_unknown(kv) || lh_val_is_null(kv) ||
+				    (kv->type->kind != LH_TY_STRING && kv->type->kind != LH_TY_NUMBER)) {
+					derr(d, ke->src, ke->start, ke->end, "import", "Invalid import address",
+					    "The key of the \"to\" address must be a known string or whole number.");
+					continue;
+				}
+				const char *err = NULL;
+				lh_value *ks = lh_val_convert(a, kv, &lh_type_string, &err);
+				if (ks == NULL)
+					continue;
+				if (kv->type->kind == LH_TY_STRING) {
+					im->to_addr.kind = LH_KEY_STR;
+					im->to_addr.key = ks->u.str.s;
+				} else {
+					char *end = NULL;
+					long long x = strtoll(ks->u.str.s, &end, 10);
+					if (end == NULL || *end != '\0' || x < 0) {
+						derr(d, ke->src, ke->start, ke->end, "import", "Invalid import address",
+						    "The key of the \"to\" address must be a known string or whole number.");
+						continue;
+					}
+					im->to_addr.kind = LH_KEY_INT;
+					im->to_addr.index = x;
+				}
+				im->to = lh_addr_format(a, &im->to_addr);
+			}
+			all = GROW1(a, all, nall, sizeof *all);
+			all[nall++] = im;
+			const lh_node *ie = body_attr(im->block->u.block.body, "id")->u.attr.expr;
+			lh_value *id = lh_eval_expr(&ev, ie);
+			if (id == NULL)
+				continue;
+			const char *err = NULL;
+			lh_value *s = lh_val_convert(a, id, &lh_type_string, &err);
+			if (s == NULL || (lh_val_is_null(s) && !lh_val_is_unknown(s))) {
+				derr(d, ie->src, ie->start, ie->end, "import", "Invalid import id argument",
+				    "The import ID must be a non-null string%s%s.", err ? ": " : "", err ? err : "");
+				continue;
+			}
+			im->id = s;
+		}
 	}
+	cfg->imports = all;
+	cfg->nimports = nall;
 	return cfg;
 }
 

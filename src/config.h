@@ -148,6 +148,9 @@ typedef struct lh_import {
 	const lh_resource *res;		/* the resource it names (NULL when none) */
 	lh_value *id;			/* string (may be unknown) */
 	const lh_node *block;
+	/* for_each (Terraform 1.7): the expression and `to`'s key expression; the
+	 * block is expanded into one import per element when the configuration loads */
+	const lh_node *for_each, *key_expr;
 } lh_import;
 
 /* A moved block: the object(s) at from (a resource, or one instance) now live at to. */

@@ -340,6 +340,38 @@ grep -q 'litellm_user.blk will be imported' plan.txt && grep -q 'Plan: 1 to impo
 left=$(admin GET dump | jq '[.users[] | select(.user_id=="existing-1" or .user_id=="existing-3")] | length')
 [ "$left" = 0 ] && ok "destroy deleted the users on the server" || fail "destroy deleted the users on the server" "$left"
 
+# ---- an import block with for_each (Terraform 1.7): one import per element, each.key
+# and each.value in the address's key and the id; a key of the wrong kind is an error
+mkdir -p "$WORK/impfe" && cd "$WORK/impfe" || exit 1
+admin POST seed '{"users":[{"user_id":"fe-1","user_email":"fe-ana@example.com","user_role":"internal_user"},{"user_id":"fe-2","user_email":"fe-ben@example.com","user_role":"internal_user"}]}' >/dev/null
+cat > main.tf <<'EOF'
+locals {
+  people = { ana = "fe-1", ben = "fe-2" }
+}
+import {
+  for_each = local.people
+  to       = litellm_user.p[each.key]
+  id       = each.value
+}
+resource "litellm_user" "p" {
+  for_each   = local.people
+  user_email = "fe-${each.key}@example.com"
+}
+EOF
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+grep -q 'litellm_user.p\["ana"\] will be imported' plan.txt && grep -q 'litellm_user.p\["ben"\] will be imported' plan.txt &&
+	grep -q 'Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.' plan.txt &&
+	ok "import block with for_each: one import per element" || fail "import block with for_each: one import per element" "$(tail -30 plan.txt)"
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 && grep -q '2 imported' out.txt &&
+	[ "$(jq -r '[.resources[].instances[] | "\(.index_key)=\(.attributes.user_id)"] | join(" ")' terraform.tfstate)" = "ana=fe-1 ben=fe-2" ] &&
+	"$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && ok "import block with for_each applied, then no changes" ||
+	fail "import block with for_each applied, then no changes" "$(tail -20 out.txt)"
+sed -i 's/to       = litellm_user.p\[each.key\]/to       = litellm_user.p[true]/' main.tf
+"$LITEHCL" validate -no-color >out.txt 2>&1
+[ $? -eq 1 ] && grep -q 'Invalid import address' out.txt && ok "import for_each: a key that is not a string or number is refused" ||
+	fail "import for_each: a key that is not a string or number is refused" "$(cat out.txt)"
+"$LITEHCL" state rm 'litellm_user.p["ana"]' 'litellm_user.p["ben"]' >/dev/null 2>&1
+
 # ---- the key is in no file and no output ----
 cd "$WORK" || exit 1
 if grep -rl -- "$KEY" "$WORK" --exclude='emu*' >found.txt 2>/dev/null; then
