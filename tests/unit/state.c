@@ -272,6 +272,52 @@ test_corrupt(lh_arena *ar)
 	lh_state_close(st);
 }
 
+/* One server object at two addresses of one type is refused (it would be changed
+ * twice), in whatever order the file lists them; the same id under two types, or read
+ * by a data source, is not. */
+static void
+test_duplicate_ids(lh_arena *ar)
+{
+#define DI_INST(type, name, id) "{\"mode\": \"managed\", \"type\": \"" type "\", \"name\": \"" \
+	name "\", \"provider\": \"provider[\\\"registry.terraform.io/ncecere/litellm\\\"]\", " \
+	"\"instances\": [{\"schema_version\": 0, \"attributes\": {\"id\": \"" id "\"}, " \
+	"\"sensitive_attributes\": []}]}"
+#define DI_STATE(r) "{\"version\": 4, \"terraform_version\": \"1.11.4\", \"serial\": 1, " \
+	"\"lineage\": \"abc\", \"outputs\": {}, \"resources\": [" r "]}"
+	static const struct {
+		const char *text;
+		const char *why;	/* NULL: loads */
+	} cases[] = {
+		{DI_STATE(DI_INST("litellm_user", "a", "u1") "," DI_INST("litellm_user", "b", "u2") ","
+		    DI_INST("litellm_user", "c", "u3")), NULL},
+		{DI_STATE(DI_INST("litellm_team", "a", "x") "," DI_INST("litellm_user", "a", "x")), NULL},
+		{DI_STATE(DI_INST("litellm_user", "a", "u1") "," DI_INST("litellm_user", "b", "u1")),
+		    "litellm_user.a and litellm_user.b both hold the object with id \"u1\""},
+		/* ids out of order: the one-pass check falls back to sorting */
+		{DI_STATE(DI_INST("litellm_user", "a", "u9") "," DI_INST("litellm_user", "b", "u2") ","
+		    DI_INST("litellm_user", "c", "u9")),
+		    "litellm_user.a and litellm_user.c both hold the object with id \"u9\""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		lh_diags d;
+		lh_diags_init(&d, ar);
+		const char *path = P("dupids.tfstate");
+		spit(path, cases[i].text);
+		unlink(P("dupids.tfstate.backup"));
+		lh_state *st = open_state(path, true, 0, &d);
+		char name[64];
+		snprintf(name, sizeof name, "duplicate ids case %zu", i);
+		if (cases[i].why == NULL)
+			check(name, st != NULL, "%s", first_detail(&d));
+		else
+			check(name, st == NULL && first_detail(&d) != NULL &&
+			    strstr(first_detail(&d), cases[i].why) != NULL, "%s", first_detail(&d));
+		lh_state_close(st);
+	}
+#undef DI_INST
+#undef DI_STATE
+}
+
 /* Every example must load and render back byte for byte (Terraform's layout). */
 static void
 test_examples(lh_arena *ar)
@@ -987,6 +1033,7 @@ main(void)
 	parena = ar;
 	test_basic(ar);
 	test_corrupt(ar);
+	test_duplicate_ids(ar);
 	test_examples(ar);
 	test_slim(ar);
 	test_journal(ar);
