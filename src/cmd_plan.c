@@ -58,7 +58,14 @@ diag_range_json(cJSON *dg, const lh_diag *g)
 	cJSON_AddNumberToObject(sn, "start_line", sp.start_line);
 	cJSON_AddNumberToObject(sn, "highlight_start_offset", (double)sp.hs);
 	cJSON_AddNumberToObject(sn, "highlight_end_offset", (double)sp.he);
-	cJSON_AddItemToObject(sn, "values", cJSON_CreateArray());
+	cJSON *vals = cJSON_CreateArray();
+	for (size_t k = 0; k < g->nvalues; k++) {
+		cJSON *v = cJSON_CreateObject();
+		cJSON_AddStringToObject(v, "traversal", g->values[k].traversal);
+		cJSON_AddStringToObject(v, "statement", g->values[k].statement);
+		cJSON_AddItemToArray(vals, v);
+	}
+	cJSON_AddItemToObject(sn, "values", vals);
 	cJSON_AddItemToObject(dg, "snippet", sn);
 }
 

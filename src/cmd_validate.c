@@ -78,8 +78,17 @@ print_json(const lh_diags *d)
 			fputs(",\n        \"code\": ", f);
 			json_str(f, sn.code);
 			lh_snippet_free(&sn);
-			fprintf(f, ",\n        \"start_line\": %d,\n        \"highlight_start_offset\": %zu,\n        \"highlight_end_offset\": %zu,\n        \"values\": []\n      }",
+			fprintf(f, ",\n        \"start_line\": %d,\n        \"highlight_start_offset\": %zu,\n        \"highlight_end_offset\": %zu,\n        \"values\": [",
 			    sn.start_line, sn.hs, sn.he);
+			for (size_t k = 0; k < g->nvalues; k++) {
+				fputs(k ? ",\n          {\n            \"traversal\": " :
+				    "\n          {\n            \"traversal\": ", f);
+				json_str(f, g->values[k].traversal);
+				fputs(",\n            \"statement\": ", f);
+				json_str(f, g->values[k].statement);
+				fputs("\n          }", f);
+			}
+			fputs(g->nvalues ? "\n        ]\n      }" : "]\n      }", f);
 		}
 		fputs("\n    }", f);
 	}

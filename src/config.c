@@ -2483,9 +2483,10 @@ check_validations(lh_config *cfg, lh_diags *d)
 			const char *msg = "(error message could not be evaluated)";
 			if (m != NULL && !lh_val_is_null(m) && !lh_val_is_unknown(m))
 				msg = lh_val_is_sensitive(m) ? "The error message included a sensitive value, so it will not be displayed." : m->u.str.s;
-			derr(d, v->block->src, v->block->u.block.type_start, header_end(v->block), NULL,
+			lh_diag *g = derr(d, v->block->src, v->block->u.block.type_start, header_end(v->block), NULL,
 			    "Invalid value for variable", "%s\n\nThis was checked by the validation rule at %s.",
 			    msg, pos_text(cfg->a, vb->src, vb->u.block.type_start, header_end(vb)));
+			lh_eval_diag_values(&ev, g, ca->u.attr.expr);
 		}
 	}
 }
@@ -3537,6 +3538,20 @@ lh_config_check_results(const lh_config *cfg)
 	return out;
 }
 
+/* Gives g, a failed condition x's diagnostic, Terraform's values of the references
+ * in x (lh_eval_diag_values), evaluated in sc as the condition was. */
+static void
+cond_values(lh_config *cfg, scope *sc, const char *ctx, lh_diags *d, lh_diag *g,
+    const lh_node *x)
+{
+	lh_arena_mark mk;
+	lh_eval ev;
+	scope_eval(&ev, cfg, sc, d, ctx);
+	ev.a = scratch_begin(cfg, &mk);
+	lh_eval_diag_values(&ev, g, x);
+	scratch_end(cfg, mk);
+}
+
 /* eval_condition's work, with ev set up (its arena a scratch one). */
 static int
 eval_condition_in(lh_config *cfg, lh_eval *ev, const lh_node *cb, const char *ctx,
@@ -3820,6 +3835,7 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 			lh_diag *g = derr(d, e->src, e->start, e->end, r->context,
 			    "Resource precondition failed", "%s", msg);
+			cond_values(cfg, sc, r->context, d, g, e);
 			if (cm == LH_COND_WARN) {
 				g->sev = LH_DIAG_WARNING;	/* -refresh-only: reported, not fatal */
 				d->errors--;
@@ -4113,6 +4129,7 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 				const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 				lh_diag *g = derr(d, e->src, e->start, e->end, ctx2,
 				    "Module output value precondition failed", "%s", msg);
+				cond_values(cfg, &sc, ctx2, d, g, e);
 				if (p->cond == LH_COND_WARN) {
 					g->sev = LH_DIAG_WARNING;	/* -refresh-only */
 					d->errors--;
@@ -4181,6 +4198,7 @@ lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self
 			const lh_node *e = body_attr(cb->u.block.body, "condition")->u.attr.expr;
 			lh_diag *g = derr(d, e->src, e->start, e->end, r->context,
 			    "Resource postcondition failed", "%s", msg);
+			cond_values(cfg, &sc, r->context, d, g, e);
 			if (p->cond == LH_COND_WARN) {
 				g->sev = LH_DIAG_WARNING;	/* -refresh-only: reported, not fatal */
 				d->errors--;
@@ -4230,6 +4248,8 @@ lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *c
 			else if (r == COND_UNKNOWN && ph == LH_CHECK_PLAN)
 				w = lh_diag_add(d, LH_DIAG_WARNING, e->src, e->start, e->end,
 				    "Check block assertion known after apply", "The condition could not be evaluated at this time, a result will be known when this plan is applied.");
+			if (w != NULL && r == COND_FAIL)
+				cond_values(cfg, &sc, ctx2, d, w, e);
 			if (w != NULL) {
 				w->context = ctx2;
 				w->keep_apart = true;	/* Terraform never folds check results */
@@ -4338,8 +4358,9 @@ lh_config_check_known(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 }
 
 /* Drops diagnostics after `from` that repeat an earlier one exactly (same place,
- * summary and detail): the instances of one resource block with a constant mistake
- * report it once, as Terraform's validate (which checks each block once) does. */
+ * summary, detail and expression values - an instance's each.value makes it its
+ * own, as Terraform's plan reports it): the instances of one resource block with a
+ * constant mistake report it once, as Terraform's validate (which checks each block once) does. */
 static void
 dedupe_diags(lh_arena *a, lh_diags *d, lh_diag *from)
 {
@@ -4362,7 +4383,8 @@ dedupe_diags(lh_arena *a, lh_diags *d, lh_diag *from)
 			lh_diag *o = tab[h];
 			if (o->src == g->src && o->start == g->start && o->end == g->end && o->sev == g->sev &&
 			    strcmp(o->summary, g->summary) == 0 &&
-			    strcmp(o->detail ? o->detail : "", g->detail ? g->detail : "") == 0) {
+			    strcmp(o->detail ? o->detail : "", g->detail ? g->detail : "") == 0 &&
+			    lh_diag_same_values(o, g)) {
 				dup = true;
 				break;
 			}

@@ -42,6 +42,9 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 	g->context = NULL;
 	g->cstart = g->cend = 0;
 	g->address = NULL;
+	g->values = NULL;
+	g->nvalues = 0;
+	g->calling = NULL;
 	g->keep_apart = false;
 	g->folded = false;
 	g->similar = 0;
@@ -72,6 +75,36 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 	else
 		d->warnings++;
 	return g;
+}
+
+void
+lh_diag_copy_values(lh_diags *d, lh_diag *to, const lh_diag *from)
+{
+	to->calling = from->calling != NULL ? lh_arena_strdup(d->a, from->calling) : NULL;
+	to->nvalues = 0;
+	to->values = NULL;
+	if (from->nvalues == 0)
+		return;
+	lh_diag_value *v = lh_arena_alloc(d->a, from->nvalues * sizeof *v);
+	for (size_t i = 0; i < from->nvalues; i++) {
+		v[i].traversal = lh_arena_strdup(d->a, from->values[i].traversal);
+		v[i].statement = lh_arena_strdup(d->a, from->values[i].statement);
+	}
+	to->values = v;
+	to->nvalues = from->nvalues;
+}
+
+bool
+lh_diag_same_values(const lh_diag *x, const lh_diag *y)
+{
+	if (x->nvalues != y->nvalues || (x->calling == NULL) != (y->calling == NULL) ||
+	    (x->calling != NULL && strcmp(x->calling, y->calling) != 0))
+		return false;
+	for (size_t i = 0; i < x->nvalues; i++)
+		if (strcmp(x->values[i].traversal, y->values[i].traversal) != 0 ||
+		    strcmp(x->values[i].statement, y->values[i].statement) != 0)
+			return false;
+	return true;
 }
 
 /* Writes text with control bytes other than tab shown as spaces, so a diagnostic never
@@ -711,6 +744,25 @@ print_snippet(FILE *f, const lh_diag *g, bool color, const char *bar)
 	}
 	free(w);
 	lh_snippet_free(&sn);
+	/* Terraform's expression values under the snippet */
+	if (g->nvalues == 0 && g->calling == NULL)
+		return;
+	const char *gray = color ? "\033[90m" : "", *bold = color ? "\033[1m" : "",
+	    *reset = color ? "\033[0m" : "";
+	fprintf(f, "%s    %s├────────────────%s\n", bar, gray, reset);
+	if (g->calling != NULL) {
+		const char *paren = strchr(g->calling, '(');
+		int nl = paren != NULL ? (int)(paren - g->calling) : (int)strlen(g->calling);
+		fprintf(f, "%s    %s│%s while calling %s%.*s%s%s\n", bar, gray, reset, bold, nl,
+		    g->calling, reset, g->calling + nl);
+	}
+	for (size_t i = 0; i < g->nvalues; i++) {
+		fprintf(f, "%s    %s│%s %s", bar, gray, reset, bold);
+		put_clean(f, g->values[i].traversal, strlen(g->values[i].traversal));
+		fprintf(f, "%s ", reset);
+		put_clean(f, g->values[i].statement, strlen(g->values[i].statement));
+		fputc('\n', f);
+	}
 }
 
 /* Terraform's -no-color form:

@@ -12,6 +12,13 @@
 
 typedef enum { LH_DIAG_ERROR, LH_DIAG_WARNING } lh_severity;
 
+/* One of Terraform's expression values: a reference the diagnostic's expression uses
+ * and what it was when the error happened ("var.n", "is 3"). */
+typedef struct lh_diag_value {
+	const char *traversal;
+	const char *statement;
+} lh_diag_value;
+
 typedef struct lh_diag {
 	lh_severity sev;
 	const lh_source *src;	/* the file it is about, or NULL */
@@ -27,6 +34,14 @@ typedef struct lh_diag {
 				 * or NULL: printed "with ADDR," before the snippet and as
 				 * -json's "address" (Terraform's InConfigBody; set with
 				 * the resource block's "{" as subject) */
+	/* Terraform's expression values (printed under the snippet after a rule,
+	 * -json's snippet.values), sorted by traversal; nvalues 0: none.  Set by the
+	 * evaluator (eval.c) when it raises the diagnostic. */
+	const lh_diag_value *values;
+	size_t nvalues;
+	/* the function whose call failed and its parameter names, "upper(str)" or
+	 * "join(separator, lists...)" (Terraform's "while calling" line), or NULL */
+	const char *calling;
 	bool keep_apart;	/* never folded into a similar warning (check block results) */
 	bool folded;		/* set by lh_diags_consolidate: stands in an earlier warning */
 	int similar;		/* set by lh_diags_consolidate: how many it stands for */
@@ -46,6 +61,11 @@ void lh_diags_init(lh_diags *d, lh_arena *a);
 lh_diag *lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src,
     uint32_t start, uint32_t end, const char *summary, const char *detail, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Copies from's expression values and "while calling" text onto to (a copy of it
+ * made with lh_diag_add), into d's arena. */
+void lh_diag_copy_values(lh_diags *d, lh_diag *to, const lh_diag *from);
+/* True when x and y have the same expression values and "while calling" text. */
+bool lh_diag_same_values(const lh_diag *x, const lh_diag *y);
 /* Returns a copy of 1-based line `line` of src for a snippet, with the content of
  * quoted strings masked by '*' when the line sets api_key: a diagnostic about that
  * line (a syntax error beside the key) must not print the key.  *len gets its

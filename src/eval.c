@@ -37,10 +37,16 @@ static lh_diag *
 err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *summary,
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+static void diag_values(lh_eval *ev, lh_diag *g, const lh_node *x);
+
+/* An error about src[s..e); when ev->diag_x is set, with the values of that
+ * expression's references (diag_values). */
 static lh_diag *
 err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *summary,
     const char *fmt, ...)
 {
+	const lh_node *x = ev->diag_x;
+	ev->diag_x = NULL;
 	char buf[1024];
 	const char *detail = NULL;
 	if (fmt != NULL) {
@@ -53,10 +59,13 @@ err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *su
 	lh_diag *g = lh_diag_add(ev->d, LH_DIAG_ERROR, src, s, e, summary,
 	    detail ? "%s" : NULL, detail);
 	g->context = ev->context;
+	if (x != NULL)
+		diag_values(ev, g, x);
 	return g;
 }
 
-#define ERR(ev, n, summary, ...) err_at((ev), (n)->src, (n)->start, (n)->end, (summary), __VA_ARGS__)
+/* An error about node n, which is also the expression it describes. */
+#define ERR(ev, n, summary, ...) ((ev)->diag_x = (n), err_at((ev), (n)->src, (n)->start, (n)->end, (summary), __VA_ARGS__))
 
 static lh_value *
 mark(lh_eval *ev, lh_value *v, bool sens)
@@ -271,6 +280,7 @@ diags_take(lh_eval *ev, const lh_diags *from)
 		lh_diag *c = lh_diag_add(ev->d, g->sev, g->src, g->start, g->end, g->summary,
 		    g->detail ? "%s" : NULL, g->detail);
 		c->context = g->context;
+		lh_diag_copy_values(ev->d, c, g);
 	}
 }
 
@@ -309,6 +319,7 @@ eval_cond(lh_eval *ev, const lh_node *e)
 			ut = t->type;
 	}
 	if (ut == NULL) {
+		ev->diag_x = e;
 		err_at(ev, e->src, e->u.cond.t->start, e->u.cond.f->end, "Inconsistent conditional result types",
 		    "The true and false result expressions must have consistent types. The 'true' value is %s, but the 'false' value is %s.",
 		    friendly(ev->a, t->type), friendly(ev->a, f->type));
@@ -538,19 +549,47 @@ lh_eval_step_range(const lh_node *n, uint32_t *s, uint32_t *e)
 	}
 }
 
+/* The root of the traversal step is on is a name Terraform's scope gives HCL as a
+ * value (var, local, each, count, path, terraform, a for binding), not a resource. */
+static bool
+plain_root(const lh_eval *ev, const lh_node *step)
+{
+	const lh_node *r = step;
+	while (r->kind == LH_AST_GETATTR || r->kind == LH_AST_INDEX)
+		r = r->kind == LH_AST_GETATTR ? r->u.getattr.obj : r->u.index.obj;
+	if (r->kind != LH_AST_VAR)
+		return true;	/* a computed value: (f(x)).a */
+	static const char *const plain[] = { "var", "local", "each", "count", "path",
+		"terraform", NULL };
+	for (int i = 0; plain[i] != NULL; i++)
+		if (strcmp(r->u.var.name, plain[i]) == 0)
+			return true;
+	return find_binding(ev, r->u.var.name) != NULL;
+}
+
 /* Applies step (GETATTR or INDEX) to an already computed v. */
 static lh_value *
 apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
 {
 	uint32_t s, e;
 	lh_eval_step_range(step, &s, &e);
-	if (step->kind == LH_AST_GETATTR)
-		return get_attr(ev, v, step->u.getattr.name,
+	lh_value *r;
+	if (step->kind == LH_AST_GETATTR) {
+		/* HCL's: the whole traversal; an attribute of a resource is checked
+		 * against its schema before (StaticValidateReferences: no values) */
+		ev->diag_x = plain_root(ev, step) ? step : NULL;
+		r = get_attr(ev, v, step->u.getattr.name,
 		    resource_traversal(step->u.getattr.obj), step->src, s, e);
+		ev->diag_x = NULL;
+		return r;
+	}
 	lh_value *k = eval(ev, step->u.index.key);
 	if (k == NULL)
 		return NULL;
-	return get_index(ev, v, k, step->src, s, e);
+	ev->diag_x = step;
+	r = get_index(ev, v, k, step->src, s, e);
+	ev->diag_x = NULL;
+	return r;
 }
 
 lh_value *
@@ -1369,6 +1408,269 @@ unknown_refs(lh_eval *ev, const lh_node *e, bool *found, int depth)
 	}
 }
 
+/* ---- Terraform's expression values of a diagnostic ------------------------------ */
+
+/* Under the snippet of an error raised while evaluating an expression, Terraform lists
+ * the references that expression uses with what each was (views/json/diagnostic.go):
+ * every traversal HCL's Variables() reports (a root name with attribute steps and
+ * literal indexes; names bound by a for expression inside it excluded), each the
+ * longest prefix of at least two steps that evaluates without error, deduplicated,
+ * sorted.  A sensitive value is never described (the diagnostic is not about it), an
+ * unknown one by its type alone ("is a string") or not at all when its type is not
+ * known either; anything else by tfdiags.CompactValueStr. */
+
+typedef struct dv_bound {
+	const char *name;
+	const struct dv_bound *next;
+} dv_bound;
+
+typedef struct {
+	lh_eval *ev;
+	lh_arena *a;		/* where the strings go (the diagnostic list's) */
+	lh_diag_value *v;
+	size_t n, cap;
+} dv_list;
+
+static bool dv_busy;	/* describing values: errors met on the way get none */
+
+/* tfdiags.CompactValueStr of a known, unmarked value. */
+static char *
+dv_compact(lh_arena *a, const lh_value *v)
+{
+	const lh_type *t = v->type;
+	if (lh_val_is_null(v))
+		return lh_arena_strdup(a, "null");
+	switch (t->kind) {
+	case LH_TY_BOOL: return lh_arena_strdup(a, v->u.b ? "true" : "false");
+	case LH_TY_NUMBER: return lh_number_hash_text(a, v->u.num);
+	case LH_TY_STRING: {
+		char *q;
+		lh_str_go_quote(a, v->u.str.s, v->u.str.len, &q);
+		return q;
+	}
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE: case LH_TY_MAP: {
+		size_t n = t->kind == LH_TY_MAP ? v->u.map.n : v->u.seq.n;
+		char *fn = lh_type_friendly(a, t);
+		if (n == 0)
+			return lh_arena_printf(a, "empty %s", fn);
+		if (n == 1)
+			return lh_arena_printf(a, "%s with 1 element", fn);
+		return lh_arena_printf(a, "%s with %zu elements", fn, n);
+	}
+	case LH_TY_OBJECT: {
+		if (t->n == 0)
+			return lh_arena_strdup(a, "object with no attributes");
+		if (t->n == 1) {
+			char *q;
+			lh_str_go_quote(a, t->names[0], strlen(t->names[0]), &q);
+			return lh_arena_printf(a, "object with 1 attribute %s", q);
+		}
+		return lh_arena_printf(a, "object with %zu attributes", t->n);
+	}
+	default: return lh_type_friendly(a, t);
+	}
+}
+
+/* Terraform's statement about v, or NULL when it says nothing about it. */
+static char *
+dv_statement(lh_arena *a, const lh_value *v)
+{
+	if (lh_val_is_sensitive(v))
+		return NULL;
+	if (lh_val_is_unknown(v)) {
+		if (v->type->kind == LH_TY_DYNAMIC)
+			return NULL;
+		return lh_arena_printf(a, "is a %s", lh_type_friendly(a, v->type));
+	}
+	return lh_arena_printf(a, "is %s", dv_compact(a, v));
+}
+
+/* tfdiags.TraversalStr of the static traversal t into b. */
+static void
+dv_traversal_text(lh_eval *ev, const lh_node *t, FILE *m)
+{
+	switch (t->kind) {
+	case LH_AST_VAR: fputs(t->u.var.name, m); return;
+	case LH_AST_GETATTR:
+		dv_traversal_text(ev, t->u.getattr.obj, m);
+		fprintf(m, ".%s", t->u.getattr.name);
+		return;
+	case LH_AST_INDEX: {
+		dv_traversal_text(ev, t->u.index.obj, m);
+		lh_value *k = eval(ev, t->u.index.key);	/* a literal */
+		fprintf(m, "[%s]", k != NULL ? dv_compact(ev->a, k) : "...");
+		return;
+	}
+	default: return;
+	}
+}
+
+/* Describes the static traversal t: its longest prefix of two steps or more that
+ * evaluates without error, unless one with the same text is listed already. */
+static void
+dv_traversal(dv_list *l, const lh_node *t)
+{
+	lh_eval *ev = l->ev;
+	for (; t->kind != LH_AST_VAR; t = t->kind == LH_AST_GETATTR ? t->u.getattr.obj : t->u.index.obj) {
+		const lh_node *obj = t->kind == LH_AST_GETATTR ? t->u.getattr.obj : t->u.index.obj;
+		if (obj->kind == LH_AST_VAR && strcmp(obj->u.var.name, "data") == 0)
+			return;	/* data.TYPE is not a value */
+		lh_diags quiet;
+		lh_diags_init(&quiet, ev->a);
+		lh_diags *outer = ev->d;
+		ev->d = &quiet;
+		lh_value *v = eval(ev, t);
+		ev->d = outer;
+		if (v == NULL || quiet.errors > 0)
+			continue;
+		char *text = NULL;
+		size_t tn = 0;
+		FILE *m = open_memstream(&text, &tn);
+		if (m == NULL)
+			return;
+		dv_traversal_text(ev, t, m);
+		if (fclose(m) != 0) {
+			free(text);
+			return;
+		}
+		for (size_t i = 0; i < l->n; i++)
+			if (strcmp(l->v[i].traversal, text) == 0) {
+				free(text);
+				return;
+			}
+		char *st = dv_statement(l->a, v);
+		if (st != NULL) {
+			if (l->n == l->cap) {
+				l->v = lh_arena_grow(l->a, l->v, l->cap, l->cap ? 2 * l->cap : 4, sizeof *l->v);
+				l->cap = l->cap ? 2 * l->cap : 4;
+			}
+			l->v[l->n].traversal = lh_arena_strdup(l->a, text);
+			l->v[l->n].statement = st;
+			l->n++;
+		}
+		free(text);
+		return;
+	}
+}
+
+static bool
+dv_is_bound(const dv_bound *b, const char *name)
+{
+	for (; b != NULL; b = b->next)
+		if (strcmp(b->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* The traversals HCL's Variables() finds in e, described into l. */
+static void
+dv_walk(dv_list *l, const lh_node *e, const dv_bound *bound, int depth)
+{
+	if (e == NULL || depth > MAX_DEPTH)
+		return;
+	if ((e->kind == LH_AST_VAR || e->kind == LH_AST_GETATTR || e->kind == LH_AST_INDEX) &&
+	    static_traversal(e)) {
+		const lh_node *root = e;
+		while (root->kind != LH_AST_VAR)
+			root = root->kind == LH_AST_GETATTR ? root->u.getattr.obj : root->u.index.obj;
+		if (!dv_is_bound(bound, root->u.var.name))
+			dv_traversal(l, e);
+		return;
+	}
+	depth++;
+	switch (e->kind) {
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < e->u.tmpl.n; i++)
+			dv_walk(l, e->u.tmpl.parts[i], bound, depth);
+		break;
+	case LH_AST_TINTERP: dv_walk(l, e->u.interp.expr, bound, depth); break;
+	case LH_AST_TIF:
+		dv_walk(l, e->u.tif.cond, bound, depth);
+		dv_walk(l, e->u.tif.then, bound, depth);
+		dv_walk(l, e->u.tif.els, bound, depth);
+		break;
+	case LH_AST_TFOR: {
+		dv_walk(l, e->u.tfor.coll, bound, depth);
+		dv_bound kb = { e->u.tfor.key_var ? e->u.tfor.key_var : "", bound };
+		dv_bound vb = { e->u.tfor.val_var, &kb };
+		dv_walk(l, e->u.tfor.body, &vb, depth);
+		break;
+	}
+	case LH_AST_TUPLE:
+		for (size_t i = 0; i < e->u.tuple.n; i++)
+			dv_walk(l, e->u.tuple.items[i], bound, depth);
+		break;
+	case LH_AST_OBJECT:
+		for (size_t i = 0; i < e->u.object.n; i++) {
+			if (e->u.object.keys[i]->kind != LH_AST_VAR)
+				dv_walk(l, e->u.object.keys[i], bound, depth);
+			dv_walk(l, e->u.object.values[i], bound, depth);
+		}
+		break;
+	case LH_AST_GETATTR: dv_walk(l, e->u.getattr.obj, bound, depth); break;
+	case LH_AST_INDEX:
+		dv_walk(l, e->u.index.obj, bound, depth);
+		dv_walk(l, e->u.index.key, bound, depth);
+		break;
+	case LH_AST_SPLAT: dv_walk(l, e->u.splat.src, bound, depth); break;
+	case LH_AST_CALL:
+		for (size_t i = 0; i < e->u.call.n; i++)
+			dv_walk(l, e->u.call.args[i], bound, depth);
+		break;
+	case LH_AST_FOR: {
+		dv_walk(l, e->u.forx.coll, bound, depth);
+		dv_bound kb = { e->u.forx.key_var ? e->u.forx.key_var : "", bound };
+		dv_bound vb = { e->u.forx.val_var, &kb };
+		dv_walk(l, e->u.forx.key, &vb, depth);
+		dv_walk(l, e->u.forx.value, &vb, depth);
+		dv_walk(l, e->u.forx.cond, &vb, depth);
+		break;
+	}
+	case LH_AST_COND:
+		dv_walk(l, e->u.cond.cond, bound, depth);
+		dv_walk(l, e->u.cond.t, bound, depth);
+		dv_walk(l, e->u.cond.f, bound, depth);
+		break;
+	case LH_AST_BINARY:
+		dv_walk(l, e->u.binary.lhs, bound, depth);
+		dv_walk(l, e->u.binary.rhs, bound, depth);
+		break;
+	case LH_AST_UNARY: dv_walk(l, e->u.unary.operand, bound, depth); break;
+	case LH_AST_PAREN: dv_walk(l, e->u.paren.inner, bound, depth); break;
+	default: break;
+	}
+}
+
+void
+lh_eval_diag_values(lh_eval *ev, lh_diag *g, const lh_node *x)
+{
+	diag_values(ev, g, x);
+}
+
+static int
+dv_cmp(const void *x, const void *y)
+{
+	return strcmp(((const lh_diag_value *)x)->traversal, ((const lh_diag_value *)y)->traversal);
+}
+
+static void
+diag_values(lh_eval *ev, lh_diag *g, const lh_node *x)
+{
+	if (dv_busy || x == NULL)
+		return;
+	dv_busy = true;
+	void (*on_ref)(lh_eval *, const lh_node *, const lh_node *) = ev->on_ref;
+	ev->on_ref = NULL;	/* describing is not depending */
+	dv_list l = { .ev = ev, .a = ev->d->a };
+	dv_walk(&l, x, NULL, 0);
+	ev->on_ref = on_ref;
+	dv_busy = false;
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, dv_cmp);
+	g->values = l.v;
+	g->nvalues = l.n;
+}
+
 /* Terraform resolves every reference of an expression before evaluating it, so a
  * reference to something undeclared is an error even inside try() and can(): the
  * errors the lookup gives for a reference itself (not for evaluating what it refers
@@ -1605,25 +1907,32 @@ eval_call(lh_eval *ev, const lh_node *e)
 	if (r != NULL)
 		return r;
 	const char *msg = c.err ? c.err : "unknown error.";
+	lh_diag *g = NULL;
 	if (c.err_arg == -2) {
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Call to unknown function",
 		    "There is no function named \"%s\".", name);
 	} else if (strncmp(msg, "Function \"", 10) == 0 && strstr(msg, " expects ") != NULL) {
 		bool few = strstr(msg, "Missing value") != NULL;
-		err_at(ev, e->src, few ? e->u.call.close : e->start,
+		ev->diag_x = e;
+		g = err_at(ev, e->src, few ? e->u.call.close : e->start,
 		    few ? e->u.call.close + 1 : e->end,
 		    few ? "Not enough function arguments" : "Too many function arguments", "%s", msg);
 	} else if (c.err_arg >= 0 && (size_t)c.err_arg < na) {
 		uint32_t as, ae;
 		start_range(argn[c.err_arg], &as, &ae);
-		err_at(ev, e->src, as, ae, "Invalid function argument", "%s", msg);
+		ev->diag_x = argn[c.err_arg];
+		g = err_at(ev, e->src, as, ae, "Invalid function argument", "%s", msg);
 	} else if (strncmp(msg, "Call to function", 16) == 0) {
 		/* HCL's subject for a failed call: the name through the opening parenthesis */
-		err_at(ev, e->src, e->u.call.name_start, e->u.call.open + 1, "Error in function call", "%s", msg);
+		ev->diag_x = e;
+		g = err_at(ev, e->src, e->u.call.name_start, e->u.call.open + 1, "Error in function call", "%s", msg);
 	} else {
-		err_at(ev, e->src, e->u.call.name_start, e->u.call.open + 1, "Error in function call",
+		ev->diag_x = e;
+		g = err_at(ev, e->src, e->u.call.name_start, e->u.call.open + 1, "Error in function call",
 		    "Call to function \"%s\" failed: %s", name, msg);
 	}
+	if (g != NULL)	/* Terraform's "while calling NAME(PARAMS)" */
+		g->calling = lh_func_signature(ev->d->a, name);
 	return NULL;
 }
 

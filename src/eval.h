@@ -59,6 +59,9 @@ struct lh_eval {
 	 * them), as Terraform stops.  Called by lh_eval_expr at the top level only.  May
 	 * be NULL. */
 	bool (*check_refs)(lh_eval *ev, const lh_node *e);
+	/* the expression the next error raised is about (HCL's Diagnostic.Expression),
+	 * whose references it describes (diag.h's values); taken by the error */
+	const lh_node *diag_x;
 	int depth;		/* recursion guard */
 	bool no_functions;	/* tfvars and -var values: calls are an error */
 };
@@ -102,6 +105,12 @@ const lh_type *lh_eval_type_expr(lh_eval *ev, const lh_node *e);
  * -1 the evaluation failed. */
 lh_value *lh_eval_render_template(lh_func_ctx *c, const char *name, const char *text,
     size_t len, lh_value *vars, const char **err, int *err_arg);
+
+/* Gives g (an error about evaluating x) Terraform's expression values: what the
+ * references x uses are in ev's scope (diag.h).  Evaluates them quietly in ev->a;
+ * the strings go to ev->d's arena.  For diagnostics raised outside the evaluator
+ * (a failed condition). */
+void lh_eval_diag_values(lh_eval *ev, lh_diag *g, const lh_node *x);
 
 /* Returns the closest of names (NULL-terminated) to s within a small edit distance,
  * or NULL ("Did you mean ...?" hints). */

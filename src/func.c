@@ -102,6 +102,20 @@ lh_func_exists(const char *name)
 	return lookup(name) != NULL;
 }
 
+char *
+lh_func_signature(lh_arena *a, const char *name)
+{
+	const lh_fdef *d = lookup(name);
+	if (d == NULL)
+		return NULL;
+	char *s = lh_arena_printf(a, "%s(", name);
+	for (size_t i = 0; i < d->np; i++)
+		s = lh_arena_printf(a, "%s%s%s", s, i ? ", " : "", d->params[i].name);
+	if (d->variadic)
+		s = lh_arena_printf(a, "%s%s%s...", s, d->np ? ", " : "", d->var.name);
+	return lh_arena_printf(a, "%s)", s);
+}
+
 static int
 name_cmp(const void *p, const void *q)
 {

@@ -41,5 +41,8 @@ lh_value *lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t
 bool lh_func_exists(const char *name);
 /* NULL-terminated list of all function names, sorted (for "did you mean"). */
 const char *const *lh_func_names(void);
+/* Terraform's "while calling" text of a function: the name as called and its
+ * parameters' names, "join(separator, lists...)"; NULL for an unknown function. */
+char *lh_func_signature(lh_arena *a, const char *name);
 
 #endif

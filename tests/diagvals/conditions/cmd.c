@@ -1,0 +1,1 @@
+plan -no-color -var which=c
