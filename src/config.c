@@ -4248,7 +4248,7 @@ lh_config_checks(lh_config *cfg, lh_check_phase ph, lh_resolver resolve, void *c
 			else if (r == COND_UNKNOWN && ph == LH_CHECK_PLAN)
 				w = lh_diag_add(d, LH_DIAG_WARNING, e->src, e->start, e->end,
 				    "Check block assertion known after apply", "The condition could not be evaluated at this time, a result will be known when this plan is applied.");
-			if (w != NULL && r == COND_FAIL)
+			if (w != NULL)
 				cond_values(cfg, &sc, ctx2, d, w, e);
 			if (w != NULL) {
 				w->context = ctx2;

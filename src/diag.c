@@ -148,6 +148,23 @@ sets_api_key(const char *s, size_t n)
 	return i < n && (s[i] == '=' || s[i] == ':');
 }
 
+bool
+lh_diag_masked(const lh_diag *g)
+{
+	if (g->src == NULL)
+		return false;
+	int l0, l1, col;
+	lh_source_pos(g->src, g->start, &l0, &col);
+	lh_source_pos(g->src, g->end, &l1, &col);
+	for (int l = l0; l <= l1; l++) {
+		size_t len;
+		uint32_t ls = lh_source_line(g->src, l, &len);
+		if (sets_api_key(g->src->text + ls, len))
+			return true;
+	}
+	return false;
+}
+
 char *
 lh_diag_code_line(const lh_source *src, int line, size_t *len)
 {

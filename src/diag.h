@@ -66,6 +66,9 @@ lh_diag *lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src,
 void lh_diag_copy_values(lh_diags *d, lh_diag *to, const lh_diag *from);
 /* True when x and y have the same expression values and "while calling" text. */
 bool lh_diag_same_values(const lh_diag *x, const lh_diag *y);
+/* True when a line of g's subject sets api_key (its snippet is masked): no value
+ * of what the expression uses may be shown beside it either. */
+bool lh_diag_masked(const lh_diag *g);
 /* Returns a copy of 1-based line `line` of src for a snippet, with the content of
  * quoted strings masked by '*' when the line sets api_key: a diagnostic about that
  * line (a syntax error beside the key) must not print the key.  *len gets its

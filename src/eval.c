@@ -38,6 +38,7 @@ err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *su
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 static void diag_values(lh_eval *ev, lh_diag *g, const lh_node *x);
+static bool plain_root(const lh_eval *ev, const lh_node *step);
 
 /* An error about src[s..e); when ev->diag_x is set, with the values of that
  * expression's references (diag_values). */
@@ -46,7 +47,13 @@ err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *su
     const char *fmt, ...)
 {
 	const lh_node *x = ev->diag_x;
+	/* an attribute step's error: HCL's expression is the whole traversal, but an
+	 * attribute of a resource is checked against its schema before evaluation
+	 * (Terraform's StaticValidateReferences), with no values */
+	if (x == NULL && ev->diag_step != NULL && plain_root(ev, ev->diag_step))
+		x = ev->diag_step;
 	ev->diag_x = NULL;
+	ev->diag_step = NULL;
 	char buf[1024];
 	const char *detail = NULL;
 	if (fmt != NULL) {
@@ -575,12 +582,10 @@ apply_step(lh_eval *ev, const lh_node *step, lh_value *v)
 	lh_eval_step_range(step, &s, &e);
 	lh_value *r;
 	if (step->kind == LH_AST_GETATTR) {
-		/* HCL's: the whole traversal; an attribute of a resource is checked
-		 * against its schema before (StaticValidateReferences: no values) */
-		ev->diag_x = plain_root(ev, step) ? step : NULL;
+		ev->diag_step = step;
 		r = get_attr(ev, v, step->u.getattr.name,
 		    resource_traversal(step->u.getattr.obj), step->src, s, e);
-		ev->diag_x = NULL;
+		ev->diag_step = NULL;
 		return r;
 	}
 	lh_value *k = eval(ev, step->u.index.key);
@@ -1656,7 +1661,7 @@ dv_cmp(const void *x, const void *y)
 static void
 diag_values(lh_eval *ev, lh_diag *g, const lh_node *x)
 {
-	if (dv_busy || x == NULL)
+	if (dv_busy || x == NULL || lh_diag_masked(g))
 		return;
 	dv_busy = true;
 	void (*on_ref)(lh_eval *, const lh_node *, const lh_node *) = ev->on_ref;

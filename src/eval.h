@@ -62,6 +62,9 @@ struct lh_eval {
 	/* the expression the next error raised is about (HCL's Diagnostic.Expression),
 	 * whose references it describes (diag.h's values); taken by the error */
 	const lh_node *diag_x;
+	/* the attribute step being applied: the expression of an error it raises
+	 * unless it is on a resource (checked only when one is raised) */
+	const lh_node *diag_step;
 	int depth;		/* recursion guard */
 	bool no_functions;	/* tfvars and -var values: calls are an error */
 };

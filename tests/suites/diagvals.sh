@@ -23,7 +23,8 @@ for dir in "$TOP"/tests/diagvals/*/; do
 		cp "$dir"*.tf "$run/"
 		# shellcheck disable=SC2046
 		(cd "$run" && NO_COLOR=1 TF_WORKSPACE= "$LITEHCL" $(cat "$cmd") >out.1 2>out.2; echo "exit: $?" >out.3)
-		cat "$run/out.1" "$run/out.2" "$run/out.3" >"$run.out"
+		# -json's message times vary
+		sed 's/"@timestamp":"[^"]*"/"@timestamp":"T"/g' "$run/out.1" | cat - "$run/out.2" "$run/out.3" >"$run.out"
 		[ -f "$dir/expected.$k" ] || touch "$dir/expected.$k"
 		same "diagvals/$name.$k" "$dir/expected.$k" "$run.out"
 	done
