@@ -17,7 +17,8 @@
 # noop_plan_seconds, curl_plan_seconds and the ratios.  PAR (default 10, litehcl's
 # default -parallelism), TEAMS, MEMBERS, USERS change the sizes.  The no-op plan and its
 # replay are repeated REPS times (default 5), alternating, and reported as the
-# minimum and the median: on a shared machine one run says little.
+# minimum and the median: on a shared machine one run says little; so is the apply
+# (APPLY_REPS times, default 3, each against a fresh emulator).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 LITEHCL=${LITEHCL:-$top/build/litehcl}
 EMU=${EMU:-$top/build/litellm-emu}
@@ -138,8 +139,34 @@ while [ $r -lt "$REPS" ]; do
 	echo "$(awk "BEGIN{printf \"%.3f\", $a1 - $a0}") $lcpu $(awk "BEGIN{printf \"%.3f\", $a2 - $a1}") $(cpu rep.cpu)" >>reps.txt
 	r=$((r + 1))
 done
-stat_col() {	# stat_col N: "min median" of column N of reps.txt
-	cut -d' ' -f"$1" reps.txt | sort -n | awk '{ v[NR] = $1 } END { printf "%s %s", v[1], v[int((NR + 1) / 2)] }'
+# the apply again, alternating with its replay, each against a fresh emulator (APPLY_REPS,
+# default 3): one apply of a quarter of a second says little on a shared machine
+APPLY_REPS=${APPLY_REPS:-3}
+: >areps.txt
+r=0
+while [ $r -lt "$APPLY_REPS" ]; do
+	emu_stop
+	emu_start --threads 8 --master-key bench-key
+	export LITELLM_API_BASE="$EMU_URL"
+	rm -f terraform.tfstate terraform.tfstate.backup
+	a0=$(now)
+	timed arep.cpu "$LITEHCL" apply -auto-approve -parallelism=$PAR >arep.txt 2>&1 ||
+		{ echo "repeated apply failed"; tail arep.txt; exit 1; }
+	a1=$(now)
+	lcpu=$(cpu arep.cpu)
+	emu_stop
+	emu_start --threads 8 --master-key bench-key
+	to_curl wave1.log "$EMU_URL" >wave1.cfg
+	to_curl wave2.log "$EMU_URL" >wave2.cfg
+	b0=$(now)
+	curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave1.cfg 2>curl.err || { cat curl.err; exit 1; }
+	curl -s --parallel --parallel-immediate --parallel-max "$PAR" -K wave2.cfg 2>curl.err || { cat curl.err; exit 1; }
+	b1=$(now)
+	echo "$(awk "BEGIN{printf \"%.3f\", $a1 - $a0}") $lcpu $(awk "BEGIN{printf \"%.3f\", $b1 - $b0}")" >>areps.txt
+	r=$((r + 1))
+done
+stat_col() {	# stat_col N [FILE]: "min median" of column N of FILE (reps.txt)
+	cut -d' ' -f"$1" "${2:-reps.txt}" | sort -n | awk '{ v[NR] = $1 } END { printf "%s %s", v[1], v[int((NR + 1) / 2)] }'
 }
 apply_s=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
 plan_s=$(awk "BEGIN{printf \"%.3f\", $t2 - $t1}")
@@ -154,5 +181,9 @@ echo "cpu_seconds (user+sys): apply=$(cpu apply.cpu) curl_apply=$(cat capply1.cp
 if [ "$REPS" -gt 0 ]; then
 	set -- $(stat_col 1) $(stat_col 2) $(stat_col 3) $(stat_col 4)
 	echo "noop_plan x$REPS: wall min=$1 median=$2 cpu min=$3 median=$4; curl: wall min=$5 median=$6 cpu min=$7 median=$8; ratio of min walls=$(awk "BEGIN{printf \"%.2f\", $1 / $5}")"
+fi
+if [ "$APPLY_REPS" -gt 0 ]; then
+	set -- $(stat_col 1 areps.txt) $(stat_col 2 areps.txt) $(stat_col 3 areps.txt)
+	echo "apply x$APPLY_REPS (fresh emulator each): wall min=$1 median=$2 cpu min=$3 median=$4; curl: wall min=$5 median=$6; ratio of min walls=$(awk "BEGIN{printf \"%.2f\", $1 / $5}") (goal <= 1.5)"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
