@@ -3199,8 +3199,9 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 	*n = 0;
 	const char *pre = "The given \"for_each\" argument value is unsuitable";
 	if (lh_val_is_sensitive(fe)) {
-		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		lh_diag *g = derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
 		    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.");
+		lh_eval_diag_values_because(ev, g, e, LH_DV_SENSITIVE);
 		return false;
 	}
 	const lh_type *t = fe->type;
@@ -3226,9 +3227,10 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 		*unknown = true;
 		if (cfg->priv->validate_only)
 			return false;
-		derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+		lh_diag *g = derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
 		    "The \"for_each\" %s includes keys derived from resource attributes that cannot be determined until apply, and so litehcl cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
 		    t->kind == LH_TY_SET ? "set" : "map");
+		lh_eval_diag_values_because(ev, g, e, LH_DV_UNKNOWN);
 		return false;
 	}
 	if (t->kind == LH_TY_SET) {
@@ -3241,8 +3243,9 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 				*unknown = true;
 				if (cfg->priv->validate_only)
 					return false;
-				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+				lh_diag *g = derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
 				    "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so litehcl cannot determine the full set of keys that will identify the instances of this resource.");
+				lh_eval_diag_values_because(ev, g, e, LH_DV_UNKNOWN);
 				return false;
 			}
 			if (lh_val_is_null(x)) {
@@ -3251,8 +3254,9 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 				return false;
 			}
 			if (lh_val_is_sensitive(x)) {
-				derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
+				lh_diag *g = derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
 				    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.");
+				lh_eval_diag_values_because(ev, g, e, LH_DV_SENSITIVE);
 				return false;
 			}
 			const char *err = NULL;

@@ -38,6 +38,7 @@ err_at(lh_eval *ev, const lh_source *src, uint32_t s, uint32_t e, const char *su
     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 static void diag_values(lh_eval *ev, lh_diag *g, const lh_node *x);
+static void diag_values_because(lh_eval *ev, lh_diag *g, const lh_node *x, unsigned because);
 static bool plain_root(const lh_eval *ev, const lh_node *step);
 
 /* An error about src[s..e); when ev->diag_x is set, with the values of that
@@ -1434,6 +1435,7 @@ typedef struct {
 	lh_arena *a;		/* where the strings go (the diagnostic list's) */
 	lh_diag_value *v;
 	size_t n, cap;
+	unsigned because;	/* LH_DV_* */
 } dv_list;
 
 static bool dv_busy;	/* describing values: errors met on the way get none */
@@ -1478,14 +1480,17 @@ dv_compact(lh_arena *a, const lh_value *v)
 
 /* Terraform's statement about v, or NULL when it says nothing about it. */
 static char *
-dv_statement(lh_arena *a, const lh_value *v)
+dv_statement(lh_arena *a, const lh_value *v, unsigned because)
 {
-	if (lh_val_is_sensitive(v))
-		return NULL;
+	if (lh_val_is_sensitive(v))	/* never what it is */
+		return (because & LH_DV_SENSITIVE) ? lh_arena_strdup(a, "has a sensitive value") : NULL;
 	if (lh_val_is_unknown(v)) {
+		bool why = (because & LH_DV_UNKNOWN) != 0;
 		if (v->type->kind == LH_TY_DYNAMIC)
-			return NULL;
-		return lh_arena_printf(a, "is a %s", lh_type_friendly(a, v->type));
+			return why ? lh_arena_strdup(a, "will be known only after apply") : NULL;
+		/* (no length refinements here: a collection's bounds are not known) */
+		return lh_arena_printf(a, why ? "is a %s, known only after apply" : "is a %s",
+		    lh_type_friendly(a, v->type));
 	}
 	return lh_arena_printf(a, "is %s", dv_compact(a, v));
 }
@@ -1543,7 +1548,7 @@ dv_traversal(dv_list *l, const lh_node *t)
 				free(text);
 				return;
 			}
-		char *st = dv_statement(l->a, v);
+		char *st = dv_statement(l->a, v, l->because);
 		if (st != NULL) {
 			if (l->n == l->cap) {
 				l->v = lh_arena_grow(l->a, l->v, l->cap, l->cap ? 2 * l->cap : 4, sizeof *l->v);
@@ -1646,10 +1651,22 @@ dv_walk(dv_list *l, const lh_node *e, const dv_bound *bound, int depth)
 	}
 }
 
+static void
+diag_values(lh_eval *ev, lh_diag *g, const lh_node *x)
+{
+	diag_values_because(ev, g, x, 0);
+}
+
 void
 lh_eval_diag_values(lh_eval *ev, lh_diag *g, const lh_node *x)
 {
-	diag_values(ev, g, x);
+	diag_values_because(ev, g, x, 0);
+}
+
+void
+lh_eval_diag_values_because(lh_eval *ev, lh_diag *g, const lh_node *x, unsigned because)
+{
+	diag_values_because(ev, g, x, because);
 }
 
 static int
@@ -1659,14 +1676,14 @@ dv_cmp(const void *x, const void *y)
 }
 
 static void
-diag_values(lh_eval *ev, lh_diag *g, const lh_node *x)
+diag_values_because(lh_eval *ev, lh_diag *g, const lh_node *x, unsigned because)
 {
 	if (dv_busy || x == NULL || lh_diag_masked(g))
 		return;
 	dv_busy = true;
 	void (*on_ref)(lh_eval *, const lh_node *, const lh_node *) = ev->on_ref;
 	ev->on_ref = NULL;	/* describing is not depending */
-	dv_list l = { .ev = ev, .a = ev->d->a };
+	dv_list l = { .ev = ev, .a = ev->d->a, .because = because };
 	dv_walk(&l, x, NULL, 0);
 	ev->on_ref = on_ref;
 	dv_busy = false;

@@ -114,6 +114,12 @@ lh_value *lh_eval_render_template(lh_func_ctx *c, const char *name, const char *
  * the strings go to ev->d's arena.  For diagnostics raised outside the evaluator
  * (a failed condition). */
 void lh_eval_diag_values(lh_eval *ev, lh_diag *g, const lh_node *x);
+/* The same for a diagnostic Terraform marks as caused by sensitive values
+ * (LH_DV_SENSITIVE: "has a sensitive value") or unknown ones (LH_DV_UNKNOWN: "is a
+ * string, known only after apply", "will be known only after apply"), which
+ * otherwise say nothing about such values. */
+enum { LH_DV_SENSITIVE = 1, LH_DV_UNKNOWN = 2 };
+void lh_eval_diag_values_because(lh_eval *ev, lh_diag *g, const lh_node *x, unsigned because);
 
 /* Returns the closest of names (NULL-terminated) to s within a small edit distance,
  * or NULL ("Did you mean ...?" hints). */
