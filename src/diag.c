@@ -28,6 +28,26 @@ lh_diags_init(lh_diags *d, lh_arena *a)
 	d->a = a;
 }
 
+/* A diagnostic on a line that sets api_key: what its detail quotes may be the key
+ * (tonumber(var.k) says "cannot convert \"sk-...\" to number") - masked as the
+ * snippet's line is (lh_diag_code_line), except the names messages quote after "for"
+ * and "attribute" (Invalid value for "v" parameter, for attribute "api_key"). */
+static void
+mask_quoted(char *s)
+{
+	bool in = false, name = false;
+	for (size_t i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '"' && (i == 0 || s[i - 1] != '\\')) {
+			in = !in;
+			name = in && ((i >= 4 && strncmp(s + i - 4, "for ", 4) == 0) ||
+			    (i >= 10 && strncmp(s + i - 10, "attribute ", 10) == 0));
+			continue;
+		}
+		if (in && !name)
+			s[i] = '*';
+	}
+}
+
 lh_diag *
 lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
     uint32_t end, const char *summary, const char *detail, ...)
@@ -64,6 +84,11 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 			va_end(ap);
 			g->detail = p;
 		}
+	}
+	if (g->detail != NULL && lh_diag_masked(g)) {
+		char *m = lh_arena_strdup(d->a, g->detail);
+		mask_quoted(m);
+		g->detail = m;
 	}
 	if (d->tail != NULL)
 		d->tail->next = g;

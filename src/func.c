@@ -253,10 +253,14 @@ lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n)
 			unknown = true;
 		conv[i] = v;
 	}
-	if (unknown)
+	if (unknown) {
 		r = lh_val_unknown(c->a, d->ret ? d->ret : &lh_type_dynamic);
-	else
+	} else {
+		bool outer = c->sensitive_args;
+		c->sensitive_args = sensitive;
 		r = d->impl(c, conv, n);
+		c->sensitive_args = outer;
+	}
 	if (r != NULL && sensitive)
 		r = lh_val_mark_sensitive(c->a, r);
 out:

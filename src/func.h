@@ -24,6 +24,9 @@ struct lh_func_ctx {
 	lh_value *(*render_template)(lh_func_ctx *c, const char *name, const char *text,
 	    size_t len, lh_value *vars, const char **err, int *err_arg);
 	void *eval;		/* the evaluator's own context for render_template */
+	/* Set by lh_func_call while an implementation runs: an argument was marked
+	 * sensitive (unmarked for it), so a message must not quote it. */
+	bool sensitive_args;
 	/* Out, on failure: */
 	int err_arg;		/* index of the offending argument, or -1 for the whole call */
 	const char *err;	/* message, a full sentence ("Invalid value for \"number\"

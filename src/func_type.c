@@ -13,6 +13,12 @@ to(lh_func_ctx *c, lh_value *v, const lh_type *t)
 	lh_value *r = lh_val_convert(c->a, v, t, &err);
 	if (r != NULL)
 		return r;
+	/* a sensitive value is not quoted (Terraform's "this sensitive string") */
+	if (v->type->kind == LH_TY_STRING && !lh_val_is_unknown(v) &&
+	    (c->sensitive_args || lh_val_has_sensitive(v)) &&
+	    (t->kind == LH_TY_NUMBER || t->kind == LH_TY_BOOL))
+		return lh_fn_argerr(c, 0, "cannot convert this sensitive string to %s",
+		    t->kind == LH_TY_NUMBER ? "number" : "bool");
 	if (v->type->kind == LH_TY_STRING && !lh_val_is_unknown(v) && t->kind == LH_TY_NUMBER) {
 		char *q;
 		lh_str_go_quote(c->a, v->u.str.s, v->u.str.len, &q);
