@@ -1299,6 +1299,13 @@ const_string(const lh_node *e)
 	return NULL;
 }
 
+/* The type the address examples of messages name: the registry's first. */
+static const char *
+example_type(void)
+{
+	return lh_rtypes()[0]->type_name;
+}
+
 /* Reads a traversal like litellm_user.x or litellm_user.x["k"] / [0] as an address. */
 static bool
 node_addr(lh_arena *a, const lh_node *e, lh_addr *out, bool allow_key)
@@ -2089,7 +2096,8 @@ load_import(lh_config *cfg, const lh_node *b, lh_diags *d)
 		im->for_each = fe->u.attr.expr;
 	if (!node_addr(cfg->a, te, &im->to_addr, true)) {
 		derr(d, te->src, te->start, te->end, "import", "Invalid import address",
-		    "The \"to\" argument must be a resource instance address like litellm_user.NAME or litellm_user.NAME[\"KEY\"].");
+		    "The \"to\" argument must be a resource instance address like %s.NAME or %s.NAME[\"KEY\"].",
+		    example_type(), example_type());
 		return;
 	}
 	im->to = lh_addr_format(cfg->a, &im->to_addr);
@@ -2119,8 +2127,8 @@ load_moved(lh_config *cfg, const lh_node *b, lh_diags *d)
 	if (!node_addr(cfg->a, fe, &m->from, true) || !node_addr(cfg->a, te, &m->to, true)) {
 		const lh_node *e = !node_addr(cfg->a, fe, &m->from, true) ? fe : te;
 		derr(d, e->src, e->start, e->end, "moved", "Invalid address",
-		    "A moved block's from and to must be resource addresses like litellm_user.NAME or "
-		    "resource instance addresses like litellm_user.NAME[\"KEY\"].");
+		    "A moved block's from and to must be resource addresses like %s.NAME or "
+		    "resource instance addresses like %s.NAME[\"KEY\"].", example_type(), example_type());
 		return;
 	}
 	if (strcmp(m->from.type, m->to.type) != 0) {
@@ -2227,7 +2235,7 @@ load_removed(lh_config *cfg, const lh_node *b, lh_diags *d)
 	const lh_node *fe = fa->u.attr.expr;
 	if (!node_addr(cfg->a, fe, &rm->from, true)) {
 		derr(d, fe->src, fe->start, fe->end, "removed", "Invalid address",
-		    "The removed block's from must be a resource address like litellm_user.NAME.");
+		    "The removed block's from must be a resource address like %s.NAME.", example_type());
 		return;
 	}
 	if (rm->from.kind != LH_KEY_NONE) {
@@ -2971,7 +2979,8 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			if (base->key_expr == NULL) {
 				derr(d, te->src, te->start, te->end, "import", "Invalid import address",
 				    "With for_each, the \"to\" argument must be a resource instance address "
-				    "whose key uses each.key or each.value, like litellm_user.NAME[each.key].");
+				    "whose key uses each.key or each.value, like %s.NAME[each.key].",
+				    example_type());
 				continue;
 			}
 			lh_resource fake;
