@@ -1425,11 +1425,6 @@ unknown_refs(lh_eval *ev, const lh_node *e, bool *found, int depth)
  * unknown one by its type alone ("is a string") or not at all when its type is not
  * known either; anything else by tfdiags.CompactValueStr. */
 
-typedef struct dv_bound {
-	const char *name;
-	const struct dv_bound *next;
-} dv_bound;
-
 typedef struct {
 	lh_eval *ev;
 	lh_arena *a;		/* where the strings go (the diagnostic list's) */
@@ -1563,92 +1558,12 @@ dv_traversal(dv_list *l, const lh_node *t)
 	}
 }
 
-static bool
-dv_is_bound(const dv_bound *b, const char *name)
-{
-	for (; b != NULL; b = b->next)
-		if (strcmp(b->name, name) == 0)
-			return true;
-	return false;
-}
-
-/* The traversals HCL's Variables() finds in e, described into l. */
+/* lh_ast_walk_refs' callback: a reference's static traversal (its root and static
+ * steps: what HCL's Variables() reports as one), described into the list. */
 static void
-dv_walk(dv_list *l, const lh_node *e, const dv_bound *bound, int depth)
+dv_ref(void *ctx, const lh_ref *r)
 {
-	if (e == NULL || depth > MAX_DEPTH)
-		return;
-	if ((e->kind == LH_AST_VAR || e->kind == LH_AST_GETATTR || e->kind == LH_AST_INDEX) &&
-	    static_traversal(e)) {
-		const lh_node *root = e;
-		while (root->kind != LH_AST_VAR)
-			root = root->kind == LH_AST_GETATTR ? root->u.getattr.obj : root->u.index.obj;
-		if (!dv_is_bound(bound, root->u.var.name))
-			dv_traversal(l, e);
-		return;
-	}
-	depth++;
-	switch (e->kind) {
-	case LH_AST_TEMPLATE:
-		for (size_t i = 0; i < e->u.tmpl.n; i++)
-			dv_walk(l, e->u.tmpl.parts[i], bound, depth);
-		break;
-	case LH_AST_TINTERP: dv_walk(l, e->u.interp.expr, bound, depth); break;
-	case LH_AST_TIF:
-		dv_walk(l, e->u.tif.cond, bound, depth);
-		dv_walk(l, e->u.tif.then, bound, depth);
-		dv_walk(l, e->u.tif.els, bound, depth);
-		break;
-	case LH_AST_TFOR: {
-		dv_walk(l, e->u.tfor.coll, bound, depth);
-		dv_bound kb = { e->u.tfor.key_var ? e->u.tfor.key_var : "", bound };
-		dv_bound vb = { e->u.tfor.val_var, &kb };
-		dv_walk(l, e->u.tfor.body, &vb, depth);
-		break;
-	}
-	case LH_AST_TUPLE:
-		for (size_t i = 0; i < e->u.tuple.n; i++)
-			dv_walk(l, e->u.tuple.items[i], bound, depth);
-		break;
-	case LH_AST_OBJECT:
-		for (size_t i = 0; i < e->u.object.n; i++) {
-			if (e->u.object.keys[i]->kind != LH_AST_VAR)
-				dv_walk(l, e->u.object.keys[i], bound, depth);
-			dv_walk(l, e->u.object.values[i], bound, depth);
-		}
-		break;
-	case LH_AST_GETATTR: dv_walk(l, e->u.getattr.obj, bound, depth); break;
-	case LH_AST_INDEX:
-		dv_walk(l, e->u.index.obj, bound, depth);
-		dv_walk(l, e->u.index.key, bound, depth);
-		break;
-	case LH_AST_SPLAT: dv_walk(l, e->u.splat.src, bound, depth); break;
-	case LH_AST_CALL:
-		for (size_t i = 0; i < e->u.call.n; i++)
-			dv_walk(l, e->u.call.args[i], bound, depth);
-		break;
-	case LH_AST_FOR: {
-		dv_walk(l, e->u.forx.coll, bound, depth);
-		dv_bound kb = { e->u.forx.key_var ? e->u.forx.key_var : "", bound };
-		dv_bound vb = { e->u.forx.val_var, &kb };
-		dv_walk(l, e->u.forx.key, &vb, depth);
-		dv_walk(l, e->u.forx.value, &vb, depth);
-		dv_walk(l, e->u.forx.cond, &vb, depth);
-		break;
-	}
-	case LH_AST_COND:
-		dv_walk(l, e->u.cond.cond, bound, depth);
-		dv_walk(l, e->u.cond.t, bound, depth);
-		dv_walk(l, e->u.cond.f, bound, depth);
-		break;
-	case LH_AST_BINARY:
-		dv_walk(l, e->u.binary.lhs, bound, depth);
-		dv_walk(l, e->u.binary.rhs, bound, depth);
-		break;
-	case LH_AST_UNARY: dv_walk(l, e->u.unary.operand, bound, depth); break;
-	case LH_AST_PAREN: dv_walk(l, e->u.paren.inner, bound, depth); break;
-	default: break;
-	}
+	dv_traversal(ctx, r->nsteps > 0 ? r->steps[r->nsteps - 1] : r->root);
 }
 
 static void
@@ -1684,7 +1599,7 @@ diag_values_because(lh_eval *ev, lh_diag *g, const lh_node *x, unsigned because)
 	void (*on_ref)(lh_eval *, const lh_node *, const lh_node *) = ev->on_ref;
 	ev->on_ref = NULL;	/* describing is not depending */
 	dv_list l = { .ev = ev, .a = ev->d->a, .because = because };
-	dv_walk(&l, x, NULL, 0);
+	lh_ast_walk_refs(x, dv_ref, &l);
 	ev->on_ref = on_ref;
 	dv_busy = false;
 	if (l.n > 1)
