@@ -3,6 +3,7 @@
  * objects, arrays tuples; Go's error wording), and cJSON bridges for modules that keep
  * JSON documents (state, HTTP bodies). */
 #include "value.h"
+#include "hash.h"
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
@@ -828,36 +829,43 @@ lh_cjson_print(const struct cJSON *j)
 #define INTERN_SLOTS (INTERN_MAX * 2)
 
 static const char *intern_slots[INTERN_SLOTS];
+static uint32_t intern_tags[INTERN_SLOTS];	/* each slot's hash (high half) and length */
 static size_t intern_count;
 static char *intern_block;	/* current block of key bytes (blocks are never freed) */
 static size_t intern_left;
 
-static const char *intern_upto(const char *s, size_t limit);
+static const char *intern_upto(const char *s, size_t n, size_t limit);
 
 const char *
 lh_intern(const char *s)
 {
-	return intern_upto(s, INTERN_MAX);
+	return intern_upto(s, strlen(s), INTERN_MAX);
+}
+
+const char *
+lh_intern_n(const char *s, size_t n)
+{
+	return intern_upto(s, n, INTERN_MAX);
 }
 
 const char *
 lh_intern_value_key(const char *s)
 {
-	return intern_upto(s, INTERN_MAX / 2);
+	return intern_upto(s, strlen(s), INTERN_MAX / 2);
 }
 
+/* s (n bytes, NUL-terminated): a slot's tag tells most strings apart without reading
+ * them, so a lookup costs one hash of s and one comparison of equal strings. */
 static const char *
-intern_upto(const char *s, size_t limit)
+intern_upto(const char *s, size_t n, size_t limit)
 {
-	size_t n = strlen(s);
 	if (n > INTERN_MAX_LEN)
 		return NULL;
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	uint64_t h = lh_hash_bytes(s, n);
+	uint32_t tag = (uint32_t)(h >> 40) << 8 | (uint32_t)n;
 	size_t j = (size_t)h & (INTERN_SLOTS - 1);
 	for (; intern_slots[j] != NULL; j = (j + 1) & (INTERN_SLOTS - 1))
-		if (strcmp(intern_slots[j], s) == 0)
+		if (intern_tags[j] == tag && memcmp(intern_slots[j], s, n) == 0)
 			return intern_slots[j];
 	if (intern_count >= limit)
 		return NULL;
@@ -868,10 +876,12 @@ intern_upto(const char *s, size_t limit)
 		intern_left = 16384;
 	}
 	char *p = intern_block;
-	memcpy(p, s, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
 	intern_block += n + 1;
 	intern_left -= n + 1;
 	intern_slots[j] = p;
+	intern_tags[j] = tag;
 	intern_count++;
 	return p;
 }

@@ -8,6 +8,7 @@
  * parsed again by cJSON, whose tree (copied) or error position is the answer: both
  * parsers agree on every document, and errors read as before. */
 #include "json_arena.h"
+#include "hash.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -155,22 +156,12 @@ new_node(ap *s)
 	return lh_arena_alloc(s->a, sizeof(cJSON));	/* zeroed */
 }
 
-#define HASH0 14695981039346656037u
-
-static uint64_t
-share_hash(const char *p, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211u;
-	return h;
-}
-
 /* The slot of the string t (n bytes and its NUL); it holds t's bytes when *slot and t
  * are equal. */
 static const char **
 share_str_slot(struct lh_jshare *sh, const char *t, size_t n)
 {
-	return &sh->strs[share_hash(t, n, HASH0) % SHARE_SLOTS];
+	return &sh->strs[lh_hash_bytes(t, n) % SHARE_SLOTS];
 }
 
 /* The slot of the list of an array's elements (first: the first element), NULL when
@@ -178,18 +169,18 @@ share_str_slot(struct lh_jshare *sh, const char *t, size_t n)
 static const cJSON **
 share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool *same)
 {
-	uint64_t h = HASH0;
+	uint64_t h = LH_HASH0;
 	size_t n = 0;
 	*same = false;
 	for (const cJSON *c = first; c != NULL; c = c->next, n++) {
 		if (n == SHARE_ARRAY_MAX || c->child != NULL || (c->type & 0xFF) == cJSON_Array ||
 		    (c->type & 0xFF) == cJSON_Object)
 			return NULL;
-		unsigned char t = (unsigned char)(c->type & 0xFF);
-		h = share_hash((const char *)&t, 1, h);
+		uint64_t d;
+		memcpy(&d, &c->valuedouble, sizeof d);
+		h = lh_hash_mix(lh_hash_mix(h, (uint64_t)(c->type & 0xFF)), d);
 		if (c->valuestring != NULL)
-			h = share_hash(c->valuestring, strlen(c->valuestring) + 1, h);
-		h = share_hash((const char *)&c->valuedouble, sizeof c->valuedouble, h);
+			h = lh_hash_more(h, c->valuestring, strlen(c->valuestring));
 	}
 	if (n == 0)
 		return NULL;
@@ -253,8 +244,16 @@ share_array(ap *s, cJSON *parent)
 static void
 skip_ws(ap *s)
 {
-	while (s->p < s->end && (unsigned char)*s->p <= 32)
-		s->p++;
+	const char *p = s->p, *end = s->end;
+	while (p < end && (unsigned char)*p <= 32) {
+		uint64_t w;
+		/* a pretty-printed file's indentation: 8 spaces at a time */
+		if (*p == ' ' && end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u))
+			p += 8;
+		else
+			p++;
+	}
+	s->p = p;
 }
 
 static bool
@@ -429,7 +428,7 @@ pitems(ap *s, cJSON *parent, bool object)
 			char *k = pstring(s);
 			if (k == NULL)
 				return false;
-			const char *shared = lh_intern(k);
+			const char *shared = lh_intern_n(k, (size_t)(s->str - k) - 1);
 			if (shared != NULL) {
 				s->str = k;	/* the bytes are not needed */
 				item->string = (char *)shared;

@@ -301,6 +301,8 @@ char *lh_cjson_print(const struct cJSON *j);
  * are.  lh_intern returns the shared copy of s, or NULL when it is not kept.  Use from
  * the main thread. */
 const char *lh_intern(const char *s);
+/* As lh_intern, for s of n bytes (s[n] is its NUL). */
+const char *lh_intern_n(const char *s, size_t n);
 void lh_cjson_intern_keys(struct cJSON *j);
 /* As lh_intern, for the keys of small objects (value.c): these may take at most half of
  * the table, so that data with many distinct small objects cannot crowd out the
