@@ -36,6 +36,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "buf.h"
+#include "hash.h"
 #include "json_arena.h"
 #include "uuid.h"
 #include "value.h"
@@ -1280,6 +1281,29 @@ cmp_type_id(const void *x, const void *y)
 	return c != 0 ? c : lh_addr_cmp(&a->in->pub.addr, &b->in->pub.addr);
 }
 
+/* Whether two of v[0..n) have the same type and id: one pass through a hash table
+ * (the sort that names them is then needed only when they do). */
+static bool
+any_duplicate(const type_id *v, size_t n)
+{
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	const type_id **slot = lh_xmalloc(cap * sizeof *slot);
+	memset(slot, 0, cap * sizeof *slot);
+	bool dup = false;
+	for (size_t i = 0; i < n && !dup; i++) {
+		uint64_t h = lh_hash_more(lh_hash_bytes(v[i].type, strlen(v[i].type)), v[i].id,
+		    strlen(v[i].id));
+		size_t j = (size_t)h & (cap - 1);
+		for (; slot[j] != NULL && !dup; j = (j + 1) & (cap - 1))
+			dup = strcmp(slot[j]->id, v[i].id) == 0 && strcmp(slot[j]->type, v[i].type) == 0;
+		slot[j] = &v[i];
+	}
+	free(slot);
+	return dup;
+}
+
 /* One server object managed at two addresses (of the same type) would be created,
  * updated or destroyed twice: refused.  Returns a malloc'd reason or NULL. */
 static char *
@@ -1299,8 +1323,13 @@ duplicate_ids(lh_state *st)
 	size_t k = 1;
 	while (k < n && cmp_type_id(&v[k - 1], &v[k]) <= 0)
 		k++;
-	if (k < n)
+	if (k < n) {
+		if (!any_duplicate(v, n)) {
+			free(v);
+			return NULL;
+		}
 		qsort(v, n, sizeof *v, cmp_type_id);
+	}
 	for (size_t i = 1; i < n && why == NULL; i++) {
 		if (strcmp(v[i - 1].type, v[i].type) != 0 || strcmp(v[i - 1].id, v[i].id) != 0)
 			continue;

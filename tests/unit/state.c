@@ -293,6 +293,9 @@ test_duplicate_ids(lh_arena *ar)
 		{DI_STATE(DI_INST("litellm_team", "a", "x") "," DI_INST("litellm_user", "a", "x")), NULL},
 		{DI_STATE(DI_INST("litellm_user", "a", "u1") "," DI_INST("litellm_user", "b", "u1")),
 		    "litellm_user.a and litellm_user.b both hold the object with id \"u1\""},
+		/* ids out of order, none twice (the same id under two types is fine): loads */
+		{DI_STATE(DI_INST("litellm_user", "b", "u5") "," DI_INST("litellm_user", "a", "u1") ","
+		    DI_INST("litellm_team", "t", "u5")), NULL},
 		/* ids out of order: the one-pass check falls back to sorting */
 		{DI_STATE(DI_INST("litellm_user", "a", "u9") "," DI_INST("litellm_user", "b", "u2") ","
 		    DI_INST("litellm_user", "c", "u9")),
