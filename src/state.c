@@ -1071,12 +1071,25 @@ slim_instance(void *ctx, cJSON *ij, lh_jeach *ea)
 	(void)ctx;
 	if (!cJSON_IsObject(ij))
 		return;
+	/* the parser's keys are shared (lh_intern) when flagged constant: a shared key is
+	 * one of the names when it is the same pointer */
+	static const char *shared[4];
+	static bool shared_all;
+	if (!shared_all) {
+		shared_all = true;
+		for (int m = 0; m < 4; m++)
+			shared_all &= (shared[m] = lh_intern(slim_names[m])) != NULL;
+	}
 	int pos = 0;
 	for (cJSON *f = ij->child, *next; f != NULL && pos < SLIM_MAX_POS; f = next, pos++) {
 		next = f->next;
 		int m = 0;
-		while (m < 4 && strcmp(f->string, slim_names[m]) != 0)
-			m++;
+		if (shared_all && (f->type & cJSON_StringIsConst))
+			while (m < 4 && f->string != shared[m])
+				m++;
+		else
+			while (m < 4 && strcmp(f->string, slim_names[m]) != 0)
+				m++;
 		bool drop = false;
 		switch (m) {
 		case 0:	/* exact number texts (valuestring) are not kept: such keys stay */
