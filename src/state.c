@@ -616,9 +616,13 @@ lookup(const lh_state *st, const char *key)
 static char *
 addr_key(const lh_addr *a)
 {
-	size_t need = lh_addr_snprint(NULL, 0, a);
+	char buf[256];
+	size_t need = lh_addr_snprint(buf, sizeof buf, a);	/* formatted once when short */
 	char *s = lh_xmalloc(need + 1);
-	lh_addr_snprint(s, need + 1, a);
+	if (need < sizeof buf)
+		memcpy(s, buf, need + 1);
+	else
+		lh_addr_snprint(s, need + 1, a);
 	return s;
 }
 
