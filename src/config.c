@@ -2989,8 +2989,17 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			fake.context = "import";
 			lh_value *fv = lh_eval_expr(&ev, base->for_each);
 			bool unk = false;
-			if (fv == NULL || !for_each_keys(cfg, &fake, &ev, fv, &keys, &vals, &n, &unk))
+			if (fv != NULL && (fv->type->kind == LH_TY_LIST || fv->type->kind == LH_TY_TUPLE) &&
+			    !lh_val_is_null(fv) && !lh_val_is_unknown(fv) && !lh_val_is_sensitive(fv)) {
+				/* an import block, unlike a resource, takes any collection (Terraform's
+				 * ImportValues): a list's each.key is the element's index */
+				n = fv->u.seq.n;
+				vals = fv->u.seq.items;
+				keys = NULL;
+			} else if (fv == NULL ||
+			    !for_each_keys(cfg, &fake, &ev, fv, &keys, &vals, &n, &unk)) {
 				continue;
+			}
 		}
 		for (size_t k = 0; k < n; k++) {
 			lh_import *im = base;
@@ -2998,7 +3007,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 				im = lh_arena_alloc(a, sizeof *im);
 				*im = *base;
 				sc.in_each = true;
-				sc.each_key = lh_val_cstr(a, keys[k]);
+				sc.each_key = keys != NULL ? lh_val_cstr(a, keys[k]) : lh_val_int(a, (int64_t)k);
 				sc.each_value = vals[k];
 				lh_value *kv = lh_eval_expr(&ev, base->key_expr);
 				if (kv == NULL)

@@ -371,6 +371,27 @@ sed -i 's/to       = litellm_user.p\[each.key\]/to       = litellm_user.p[true]/
 [ $? -eq 1 ] && grep -q 'Invalid import address' out.txt && ok "import for_each: a key that is not a string or number is refused" ||
 	fail "import for_each: a key that is not a string or number is refused" "$(cat out.txt)"
 "$LITEHCL" state rm 'litellm_user.p["ana"]' 'litellm_user.p["ben"]' >/dev/null 2>&1
+# over a list, as Terraform's import blocks take any collection: each.key is the
+# element's index (a number: a count resource's index), each.value the element
+cat > main.tf <<'EOF'
+locals {
+  ids = ["fe-1", "fe-2"]
+}
+import {
+  for_each = local.ids
+  to       = litellm_user.n[each.key]
+  id       = each.value
+}
+resource "litellm_user" "n" {
+  count      = 2
+  user_email = ["fe-ana@example.com", "fe-ben@example.com"][count.index]
+}
+EOF
+"$LITEHCL" plan -no-color >plan.txt 2>&1
+grep -q 'litellm_user.n\[0\] will be imported' plan.txt && grep -q 'litellm_user.n\[1\] will be imported' plan.txt &&
+	grep -q 'Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.' plan.txt &&
+	ok "import block with for_each over a list: each.key is the index" ||
+	fail "import block with for_each over a list: each.key is the index" "$(tail -30 plan.txt)"
 
 # ---- the key is in no file and no output ----
 cd "$WORK" || exit 1
