@@ -919,6 +919,11 @@ change_block(sb *b, const lh_change *c, bool drift)
 		case LH_REASON_NO_RESOURCE_CONFIG:
 			sb_printf(b, "  # (because %s.%s is not in configuration)\n", c->type, c->name);
 			break;
+		case LH_REASON_WRONG_REPETITION:	/* the key's kind says which (Terraform) */
+			sb_puts(b, cJSON_IsNumber(c->index) ? "  # (because resource does not use count)\n" :
+			    cJSON_IsString(c->index) ? "  # (because resource does not use for_each)\n" :
+			    "  # (because resource uses count or for_each)\n");
+			break;
 		default:
 			break;
 		}

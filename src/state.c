@@ -1463,20 +1463,14 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 			cJSON_AddItemToArray(st->extra_resources, cJSON_Duplicate(r, true));
 			continue;
 		}
+		/* Instances of one resource may have keys of different kinds (a resource
+		 * that went from count to for_each while a destroy failed): Terraform loads
+		 * them and plans the ones the configuration no longer has for destroy. */
 		int ii = 0;
-		lh_key_kind kind0 = LH_KEY_NONE;
 		for (cJSON *ij = insts->child; ij; ij = ij->next, ii++) {
 			const char *w = NULL;
 			inst *in = cJSON_IsObject(ij) ? load_instance(st, r, type->valuestring,
 			    name->valuestring, prov->valuestring, data, ij, &w) : NULL;
-			if (in != NULL && ii == 0)
-				kind0 = in->pub.addr.kind;
-			if (in != NULL && in->pub.addr.kind != kind0) {
-				inst_free(in);
-				in = NULL;
-				w = "its index_key is not of the same kind as the first instance's (a resource "
-				    "uses count - numbers -, for_each - strings - or neither, never a mix)";
-			}
 			if (in == NULL) {
 				*owned = lh_xprintf("resources[%d] (%s.%s) instances[%d]: %s", ri,
 				    type->valuestring, name->valuestring, ii,

@@ -156,18 +156,17 @@ def extra_checks(doc, errs):
         if rk in seen:
             errs.append("$.resources[%d]: resource %s.%s listed twice" % (i, r.get("type"), r.get("name")))
         seen.add(rk)
-        kinds, keys = set(), set()
+        # index keys of different kinds in one resource are allowed: Terraform leaves
+        # them when a resource changed from count to for_each and a destroy failed
+        keys = set()
         for j, ins in enumerate(r.get("instances") or []):
             if not isinstance(ins, dict):
                 continue
             k = ins.get("index_key")
-            kinds.add(type(k).__name__ if k is not None else "none")
             kk = (json.dumps(k), ins.get("deposed"))
             if kk in keys:
                 errs.append("$.resources[%d].instances[%d]: instance key %s listed twice" % (i, j, json.dumps(k)))
             keys.add(kk)
-        if len(kinds) > 1:
-            errs.append("$.resources[%d]: instances mix index key kinds %s" % (i, sorted(kinds)))
 
 
 def main(argv):

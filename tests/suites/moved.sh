@@ -198,3 +198,42 @@ removed {
 }
 EOF
 chk "removed: an instance address is refused" "Resource instance keys not allowed"
+
+# ---- a state with index keys of both kinds in one resource ----
+# Terraform leaves one when a resource went from count to for_each and the destroy of
+# the old instances failed (here: the two states joined by hand).  It loads, and the plan
+# destroys what the configuration no longer has, with Terraform 1.11's reasons (recorded
+# with terraform_data).
+new_dir mixedkeys
+mkdir fe
+mixed_cfg() {	# mixed_cfg REPETITION EMAIL
+	printf 'resource "litellm_user" "r" {\n  %s\n  user_email = "%s"\n}\n' "$1" "$2" >main.tf
+}
+mixed_cfg 'count = 1' 'mix-${count.index}@example.com'
+"$LITEHCL" apply -auto-approve >out.txt 2>&1 || fail "mixed keys: setup (count)" "$(tail out.txt)"
+(cd fe && mixed_cfg 'for_each = toset(["a"])' 'mix-${each.key}@example.com' &&
+	"$LITEHCL" apply -auto-approve >out.txt 2>&1) || fail "mixed keys: setup (for_each)"
+jq --slurpfile fe fe/terraform.tfstate \
+	'.resources[0].instances += $fe[0].resources[0].instances | .serial += 1' \
+	terraform.tfstate >mixed.json && mv mixed.json terraform.tfstate
+run state list
+check "mixed keys: the state loads (state list)" '[ "$(cat out.txt)" = "$(printf "litellm_user.r[0]\nlitellm_user.r[\"a\"]")" ]'
+mixed_cfg 'for_each = toset(["a"])' 'mix-${each.key}@example.com'
+run plan -detailed-exitcode
+rc=$?
+check "mixed keys: for_each now - the count instance is destroyed, the key kept" \
+	'[ $rc -eq 2 ] && grep -q "^Plan: 0 to add, 0 to change, 1 to destroy" out.txt &&
+	grep -A1 "litellm_user.r\[0\] will be destroyed" out.txt | grep -q "(because resource does not use count)" &&
+	! grep -q "r\[\"a\"\] will" out.txt'
+mixed_cfg 'count = 2' 'mix-${count.index}@example.com'
+run plan -detailed-exitcode
+rc=$?
+check "mixed keys: count now - the for_each instance is destroyed" \
+	'[ $rc -eq 2 ] && grep -q "^Plan: 1 to add, 0 to change, 1 to destroy" out.txt &&
+	grep -A1 "litellm_user.r\[\"a\"\] will be destroyed" out.txt | grep -q "(because resource does not use for_each)" &&
+	grep -q "litellm_user.r\[1\] will be created" out.txt'
+mixed_cfg 'for_each = toset(["a"])' 'mix-${each.key}@example.com'
+run apply -auto-approve
+check "mixed keys: apply, then no changes, one user left" \
+	'"$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && [ "$(server_emails mix-)" = "mix-a@example.com " ]'
+state_valid "mixed keys: the state written after is valid" terraform.tfstate
