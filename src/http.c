@@ -58,6 +58,7 @@ static void capture(lh_http *h, lh_http_resp *r, void *ctx);
 static void prefetch_join(lh_http *h);
 
 #define LOCATION_MAX 512
+#define CTYPE_MAX 64
 
 typedef struct job job;
 struct job {
@@ -88,8 +89,11 @@ struct job {
 	bool parsed;			/* json / json_ok / bad_at are set for the current attempt */
 	bool json_ok;			/* the body is JSON (json may still be NULL: no_json) */
 	size_t bad_at;			/* body not valid JSON: offset of the error, else SIZE_MAX */
+	char *ctype;			/* Content-Type of the current attempt without its
+					 * parameters, "" none (CTYPE_MAX bytes in xbuf) */
+	bool not_api;			/* see lh_http_resp */
 	char *errbuf;			/* CURL_ERROR_SIZE bytes in xbuf once started */
-	char *xbuf;			/* location and errbuf, allocated at the first attempt:
+	char *xbuf;			/* location, ctype and errbuf, allocated at the first attempt:
 					 * 100,000 queued creates do not carry them */
 	/* last attempt's outcome */
 	int status;
@@ -567,10 +571,22 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 			if ((unsigned char)j->location[i] < 0x20)
 				j->location[i] = '?';
 	}
+	if (len > 13 && strncasecmp(p, "Content-Type:", 13) == 0) {
+		size_t s = 13, e = len;
+		while (s < e && (p[s] == ' ' || p[s] == '\t'))
+			s++;
+		while (e > s && strchr(" \t\r\n", p[e - 1]))
+			e--;
+		size_t k = 0;
+		for (size_t i = s; i < e && p[i] != ';' && p[i] != ' ' && k < CTYPE_MAX - 1; i++)
+			j->ctype[k++] = (unsigned char)p[i] < 0x20 ? '?' : p[i];
+		j->ctype[k] = '\0';
+	}
 	/* A new response (after a redirect or 100) starts afresh. */
 	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
 		j->retry_after = -1;
 		j->location[0] = '\0';
+		j->ctype[0] = '\0';
 	}
 	return len;
 }
@@ -644,11 +660,14 @@ attempt_reset(job *j)
 	j->resp_too_big = false;
 	j->retry_after = -1;
 	if (j->xbuf == NULL) {
-		j->xbuf = lh_xmalloc(LOCATION_MAX + CURL_ERROR_SIZE);
+		j->xbuf = lh_xmalloc(LOCATION_MAX + CTYPE_MAX + CURL_ERROR_SIZE);
 		j->location = j->xbuf;
-		j->errbuf = j->xbuf + LOCATION_MAX;
+		j->ctype = j->xbuf + LOCATION_MAX;
+		j->errbuf = j->xbuf + LOCATION_MAX + CTYPE_MAX;
 	}
 	j->location[0] = '\0';
+	j->ctype[0] = '\0';
+	j->not_api = false;
 	j->parsed = false;
 	j->errbuf[0] = '\0';
 	j->status = 0;
@@ -1247,6 +1266,22 @@ parse_body(lh_http *h, job *j)
 		j->bad_at = end ? (size_t)(end - body) : 0;
 }
 
+/* The current attempt's answer is an HTML page (by its Content-Type, or without one by
+ * its first character): LiteLLM's API never answers one, a proxy, gateway or login
+ * portal in front of it does. */
+static bool
+html_page(const job *j)
+{
+	if (j->ctype[0] != '\0')
+		return strncasecmp(j->ctype, "text/html", 9) == 0 ||
+		    strncasecmp(j->ctype, "application/xhtml", 17) == 0;
+	const char *body = j->resp.p ? j->resp.p : "";
+	size_t s = 0;
+	while (s < j->resp.len && strchr(" \t\r\n", body[s]))
+		s++;
+	return s < j->resp.len && body[s] == '<';
+}
+
 /* The message for a 2xx whose body is not JSON litehcl can read. */
 static char *
 badjson_message(const job *j)
@@ -1255,14 +1290,13 @@ badjson_message(const job *j)
 	if (lh_json_too_deep(body, j->resp.len))
 		return lh_xprintf("%s %s: %d: the answer is JSON nested deeper than %d levels, the "
 		    "most litehcl reads", j->method, j->path, j->status, LH_JSON_MAX_DEPTH);
-	size_t s = 0;
-	while (s < j->resp.len && strchr(" \t\r\n", body[s]))
-		s++;
-	if (s < j->resp.len && body[s] == '<')
-		return lh_xprintf("%s %s: %d: the answer is an HTML page, not JSON (a proxy or "
-		    "login page in front of LiteLLM?)", j->method, j->path, j->status);
-	return lh_xprintf("%s %s: %d: the answer is not valid JSON (error at byte %zu of %zu)",
-	    j->method, j->path, j->status, j->bad_at, j->resp.len);
+	if (html_page(j))
+		return lh_xprintf("%s %s: %d (%s): the answer is an HTML page, not JSON (a proxy or "
+		    "login page in front of LiteLLM?)", j->method, j->path, j->status,
+		    j->ctype[0] ? j->ctype : "no Content-Type");
+	return lh_xprintf("%s %s: %d (%s): the answer is not valid JSON (error at byte %zu of %zu)",
+	    j->method, j->path, j->status, j->ctype[0] ? j->ctype : "no Content-Type", j->bad_at,
+	    j->resp.len);
 }
 
 static void
@@ -1289,6 +1323,7 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	r.attempts = j->attempts;
 	r.elapsed_s = j->attempts > 0 ? mono() - j->t_first : 0;
 	r.ctx = j->ctx;
+	r.not_api = j->not_api && res != LH_HTTP_OK;
 	if (res == LH_HTTP_OK)
 		h->ok++;
 	if (j->done != NULL) {
@@ -1319,6 +1354,10 @@ lh_http_on_retry(lh_http_retry_fn fn, void *ctx)
  * waiting does not fix (the full retries took about a minute); a resolver's passing
  * hiccup is covered by a few quick tries. */
 #define UNRESOLVED_ATTEMPTS 3
+/* An HTML page in place of LiteLLM's answer (not a gateway's "try later"): a login
+ * portal or a misrouted api_base answers every time, so a few quick tries (a load
+ * balancer's one bad backend) and then the error - not a minute of retries. */
+#define NOT_API_ATTEMPTS 3
 
 static bool
 is_loopback(const char *host)
@@ -1356,6 +1395,10 @@ finish_attempt(lh_http *h, job *j)
 			 * read or an update is asked again; a create may have happened. */
 			msg = badjson_message(j);
 			res = LH_HTTP_BADJSON;
+			/* An HTML page is something in front of LiteLLM answering in its place
+			 * (a login portal, a misrouted api_base): asked again only a few times
+			 * (NOT_API_ATTEMPTS), a create not sent again after its look-up. */
+			j->not_api = html_page(j);
 			if (j->non_idempotent) {
 				char *m2 = lh_xprintf("%s; the create may or may not have been carried "
 				    "out, so it was not repeated automatically", msg);
@@ -1391,6 +1434,24 @@ finish_attempt(lh_http *h, job *j)
 			msg = m2;
 		} else if (s == 429) {
 			retryable = true;	/* refused before any work: safe even for creates */
+		} else if (s == 500 && html_page(j)) {
+			/* LiteLLM's own 500 is JSON (or FastAPI's plain text): an HTML page is
+			 * a proxy's, which asking again seldom changes (NOT_API_ATTEMPTS); a
+			 * create may still have gone through it, so it is looked up but not
+			 * sent again.  The gateway statuses below are retried whatever their
+			 * body (the proxy saying LiteLLM is restarting or slow: litellm-api.md). */
+			j->not_api = true;
+			char *m2 = lh_xprintf("%s (%s): the answer is an HTML page from something in "
+			    "front of LiteLLM (a proxy?)%s", msg, j->ctype[0] ? j->ctype : "no "
+			    "Content-Type", j->non_idempotent ? "; the create may or may not have "
+			    "been carried out, so it was not repeated automatically" : "");
+			free(msg);
+			if (j->non_idempotent) {
+				complete(h, j, LH_HTTP_UNCERTAIN, m2);
+				return;
+			}
+			msg = m2;
+			retryable = true;
 		} else if (s == 408 || s == 500 || s == 502 || s == 503 || s == 504 ||
 		    (s >= 520 && s <= 524)) {
 			/* Transient, and possibly after the work was done (a gateway timing out
@@ -1444,6 +1505,8 @@ decide:;
 		max_attempts = LOOPBACK_REFUSED_ATTEMPTS;
 	if (j->cc == CURLE_COULDNT_RESOLVE_HOST && max_attempts > UNRESOLVED_ATTEMPTS)
 		max_attempts = UNRESOLVED_ATTEMPTS;
+	if (j->not_api && max_attempts > NOT_API_ATTEMPTS)
+		max_attempts = NOT_API_ATTEMPTS;
 	if (retryable && j->attempts < max_attempts && !h->stop) {
 		double delay = h->backoff_s * pow(2, j->attempts - 1);
 		if (delay > BACKOFF_CAP_S)

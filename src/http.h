@@ -15,7 +15,9 @@
  * - Retries: connection errors, 429 (Retry-After seconds or date honoured, capped at a
  *   day), 502, 503, 504, with exponential backoff and jitter, bounded by total time
  *   (retry_budget_s, default 60 s, or LITEHCL_HTTP_RETRY_BUDGET seconds) and, only when
- *   asked, by count (max_retries).  3xx answers are not followed; their message names
+ *   asked, by count (max_retries).  An HTML page in place of LiteLLM's answer (a 2xx or
+ *   500 one; a gateway's 502/503/504/52x page is retried as above) comes from something
+ *   in front of LiteLLM: 3 attempts at most, and a create is not sent again (not_api).  3xx answers are not followed; their message names
  *   the Location they point to.  A request marked non_idempotent is retried only when it surely
  *   never reached the application (connection refused / DNS / TLS handshake failure, or
  *   429); every other failure of it is reported as LH_HTTP_UNCERTAIN so the caller looks
@@ -151,6 +153,10 @@ struct lh_http_resp {
 	int attempts;			/* 1 + retries done */
 	double elapsed_s;		/* from first attempt start to completion */
 	void *ctx;			/* the request's ctx */
+	bool not_api;			/* failed with an HTML page that is not a gateway's
+					 * (502/503/504, 52x) "try later": something in front of
+					 * LiteLLM answers in its place, so sending the request
+					 * again will not help (a create is looked up, not resent) */
 };
 
 /* Owner of requests (for "Creating..." when the work really starts, not when it is

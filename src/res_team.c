@@ -543,6 +543,7 @@ typedef struct tpriv {
 	bool need_perms;	/* update: permissions differ from the server's */
 	int page;
 	char *uncertain;	/* create: how its request failed (the answer's words) */
+	bool not_api;		/* ... with a page from something in front of LiteLLM */
 } tpriv;
 
 static tpriv *
@@ -732,7 +733,9 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 			readback(op, row);
 		} else if (op->stage == ST_UNCERTAIN && lh_team_absent(r)) {
 			op->maybe_created = false;
-			op->resend = true;	/* apply sends it again with the same id */
+			/* apply sends it again with the same id - unless what answered was
+			 * not LiteLLM (an HTML page): that does not change by asking again */
+			op->resend = !priv(op)->not_api;
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
 			const char *why = priv(op)->uncertain;
@@ -916,6 +919,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 				free(priv(op)->uncertain);
 				priv(op)->uncertain = lh_xstrdup(r->error);
 			}
+			priv(op)->not_api = r->not_api;
 			read_info(op, ST_UNCERTAIN, true);
 		} else if (r->result == LH_HTTP_STATUS && r->status == 400) {
 			/* an existing id answers 400: ours (an earlier attempt) is adopted, a

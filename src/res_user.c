@@ -300,6 +300,7 @@ typedef struct upriv {
 	char *ids;		/* every match's id, comma-separated (malloc'd) */
 	int hits;
 	char *uncertain;	/* create: how its request failed (the answer's words) */
+	bool not_api;		/* ... with a page from something in front of LiteLLM */
 } upriv;
 
 static void
@@ -571,11 +572,13 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 		} else if (!user_absent(r)) {
 			lh_rop_http_fail(op, r);	/* still unknown: the journal intent stays */
 		} else {
+			const upriv *p = op->priv;
 			op->maybe_created = false;
-			op->resend = true;	/* apply sends it again with the same id */
+			/* apply sends it again with the same id - unless what answered was
+			 * not LiteLLM (an HTML page): that does not change by asking again */
+			op->resend = p == NULL || !p->not_api;
 			char s[512];
 			snprintf(s, sizeof s, "Error creating %s", op->addr);
-			const upriv *p = op->priv;
 			if (p != NULL && p->uncertain != NULL)
 				lh_rop_fail(op, s, lh_xprintf("%s.\n\nUser %s does not exist now: the "
 				    "create did not take effect. Run apply again.", p->uncertain, op->id));
@@ -650,6 +653,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 					abort();
 				free(p->uncertain);
 				p->uncertain = lh_xstrdup(r->error);
+				p->not_api = r->not_api;
 			}
 			if (!send_info(op, ST_UNCERTAIN))
 				lh_rop_http_fail(op, r);
