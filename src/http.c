@@ -1266,15 +1266,15 @@ parse_body(lh_http *h, job *j)
 		j->bad_at = end ? (size_t)(end - body) : 0;
 }
 
-/* The current attempt's answer is an HTML page (by its Content-Type, or without one by
- * its first character): LiteLLM's API never answers one, a proxy, gateway or login
- * portal in front of it does. */
+/* The current attempt's answer is an HTML page (by its Content-Type, or by its first
+ * character whatever the Content-Type claims): LiteLLM's API never answers one, a
+ * proxy, gateway or login portal in front of it does. */
 static bool
 html_page(const job *j)
 {
-	if (j->ctype[0] != '\0')
-		return strncasecmp(j->ctype, "text/html", 9) == 0 ||
-		    strncasecmp(j->ctype, "application/xhtml", 17) == 0;
+	if (strncasecmp(j->ctype, "text/html", 9) == 0 ||
+	    strncasecmp(j->ctype, "application/xhtml", 17) == 0)
+		return true;
 	const char *body = j->resp.p ? j->resp.p : "";
 	size_t s = 0;
 	while (s < j->resp.len && strchr(" \t\r\n", body[s]))

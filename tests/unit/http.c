@@ -543,8 +543,9 @@ test_retries(int port)
 	    r.attempts, r.error ? r.error : "");
 	lh_http_resp_clear(&r);
 	do_req(h, "GET", "/html200", NULL, false, &r);
-	check("HTML 200 to a read: retried, then named an HTML page", r.result == LH_HTTP_BADJSON &&
-	    r.attempts > 1 && strstr(r.error, "HTML page"), "%s", r.error);
+	check("HTML 200 to a read: 3 tries (not the whole budget), then named an HTML page",
+	    r.result == LH_HTTP_BADJSON && r.attempts == 3 && strstr(r.error, "HTML page") &&
+	    r.not_api, "%d attempts: %s", r.attempts, r.error);
 	lh_http_resp_clear(&r);
 	lh_http_free(h);
 
