@@ -22,7 +22,7 @@ WARN     = -Wall -Wextra -Werror -Wno-unused-parameter
 DEPFLAGS = -MMD -MP
 INC      = -Isrc -I$(BUILD)/gen -I/usr/include/postgresql
 CFLAGS_ALL = $(STD) $(OPT) $(SAN) $(INC) $(CFLAGS)
-LIBS     = -lcjson -lcurl -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -ldl -lm
+LIBS     = -lcjson -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -ldl -lm
 EMU_LIBS = -lmicrohttpd -lcjson -lpthread -lm
 
 ifeq ($(origin CC),default)

@@ -34,11 +34,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/evp.h>
 
 #include "arena.h"
 #include "buf.h"
+#include "curl_dl.h"
 
 typedef struct httpstore {
 	lh_store pub;
@@ -577,11 +577,8 @@ lh_backend_http_open(const lh_backend *b, lh_store **out, lh_diags *d)
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Invalid http backend configuration", "%s", why);
 		return false;
 	}
-	static bool inited;
-	if (!inited) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		inited = true;
-	}
+	if (!lh_curl_load_diag(d))
+		return false;
 	httpstore *h = lh_xmalloc(sizeof *h);
 	memset(h, 0, sizeof *h);
 	h->pub.ops = &http_ops;

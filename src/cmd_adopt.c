@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "curl_dl.h"
 #include "fmt.h"
 #include "render.h"
 #include "source.h"
@@ -368,6 +369,7 @@ lh_cmd_adopt(int argc, char **argv)
 		return 1;
 	}
 	const char *out = npos == 1 ? argv[1] : "adopted.tf";
+	lh_curl_preload();	/* loads while the configuration and state are read */
 	lh_cmd_out o = {.color = lh_cli_color(no_color)};
 	lh_arena *a = lh_arena_new();
 	lh_diags d;

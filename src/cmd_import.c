@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "config.h"
+#include "curl_dl.h"
 #include "schema.h"
 
 /* The configured arguments of the instance at id (expanding its resource), or NULL. */
@@ -196,6 +197,7 @@ lh_cmd_import(int argc, char **argv)
 		fprintf(stderr, "Error: import needs ADDR ID (or ID alone)\ntry 'litehcl import -help'\n");
 		goto out;
 	}
+	lh_curl_preload();	/* loads while the configuration and state are read */
 	o.color = lh_cli_color(no_color);
 	a = lh_arena_new();
 	lh_diags_init(&d, a);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cmd_common.h"
 #include "config.h"
+#include "curl_dl.h"
 #include "fmt.h"
 #include "render.h"
 #include "source.h"
@@ -958,6 +959,7 @@ run(int kind, int argc, char **argv)
 		    "used with -destroy or -refresh=false\n");
 		goto out;
 	}
+	lh_curl_preload();	/* loads while the configuration and state are read */
 	lh_cmd_out o = {.json = json, .color = !json && lh_cli_color(no_color)};
 	a = lh_arena_new();
 	lh_diags d;

@@ -10,7 +10,6 @@
 #include "http.h"
 #include "value.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -30,6 +29,7 @@
 #include "arena.h"
 #include "cli.h"
 #include "buf.h"
+#include "curl_dl.h"
 #include "json_arena.h"
 
 #define MAX_BODY (256u * 1024 * 1024)	/* refuse absurd responses rather than run out of memory */
@@ -218,7 +218,6 @@ scrub(const lh_http *h, char *s)
 lh_http *
 lh_http_new(const lh_http_opts *o, const char **err)
 {
-	static bool curl_ready;
 	*err = NULL;
 	if (o == NULL || o->base_url == NULL || *o->base_url == '\0') {
 		*err = "The LiteLLM API base URL is not set (provider api_base or LITELLM_API_BASE).";
@@ -228,13 +227,8 @@ lh_http_new(const lh_http_opts *o, const char **err)
 		*err = "The LiteLLM API base URL must start with http:// or https://.";
 		return NULL;
 	}
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			*err = "libcurl could not be initialised.";
-			return NULL;
-		}
-		curl_ready = true;
-	}
+	if (!lh_curl_load(err))	/* waits for lh_curl_preload's thread, or loads it */
+		return NULL;
 	CURLU *u = curl_url();
 	char *host = NULL, *port = NULL, *scheme = NULL;
 	if (u == NULL || curl_url_set(u, CURLUPART_URL, o->base_url, 0) != CURLUE_OK ||

@@ -26,6 +26,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "config.h"
+#include "curl_dl.h"
 #include "diag.h"
 #include "help.h"
 #include "http.h"
@@ -727,5 +728,7 @@ main(int argc, char **argv)
 	char **v = argv + i;
 	if (!env_args("TF_CLI_ARGS", &n, &v, at - i) || !env_args(env, &n, &v, at - i))
 		return 1;
-	return c->fn(n, v);
+	int rc = c->fn(n, v);
+	lh_curl_wait();	/* a libcurl still loading is not torn down by the exit */
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "curl_dl.h"
 #include "json_arena.h"
 #include "render.h"
 #include "schema.h"
@@ -191,6 +192,8 @@ lh_run_http(lh_run *r)
 	s = getenv("LITEHCL_HTTP_BACKOFF");
 	if (s != NULL && *s)
 		ho.backoff_base_s = atof(s);
+	if (!lh_curl_load_diag(r->d))	/* libcurl is loaded when first needed */
+		return false;
 	const char *err = NULL;
 	r->http = lh_http_new(&ho, &err);
 	if (r->http == NULL) {

@@ -63,7 +63,7 @@ best() {
 }
 SAVE="$WORK/backend_save"
 cc -std=c11 -D_GNU_SOURCE -O2 -I"$top/src" -I/usr/include/postgresql -o "$SAVE" "$top/tests/bench/backend_save.c" \
-    "$top/build/liblitehcl.a" -lcjson -lcurl -lpq -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -lm ||
+    "$top/build/liblitehcl.a" -lcjson -lpq -lpcre2-8 -lyaml -lcrypto -lcrypt -lz -lmpfr -lgmp -lm ||
     { echo "cannot build backend_save"; exit 1; }
 save_pg=$(cd "$WORK/pg" && "$SAVE" "$N" pg "$RUNS") || exit 1
 mkdir -p "$WORK/local2"
