@@ -63,6 +63,13 @@ typedef struct res_priv {
 	bool validated;
 	lh_instance **vinst;
 	size_t nvinst;
+	/* validate's instances of a resource that refers to others, kept when its
+	 * instances and the arguments that refer to no resource are what the run would
+	 * evaluate: the run evaluates only the arguments arg_res marks (per key: its
+	 * expression refers to a resource, directly or through locals), see
+	 * expand_again */
+	bool partial;
+	bool *arg_res;
 	/* the arguments of the instance expanded last (in cfg->a), during one
 	 * expansion: a value identical to its argument is shared, not kept again */
 	lh_value *prev_args;
@@ -1202,6 +1209,17 @@ local_deps(lh_config *cfg, local_def *l)
 	l->ndeps = c.n;
 	l->dep_res = c.any_res;
 	l->dep_state = ST_DONE;
+}
+
+/* e (or NULL) refers to a resource or data block, directly or through locals. */
+static bool
+expr_refers_res(lh_config *cfg, const lh_resource *self, const lh_node *e)
+{
+	if (e == NULL)
+		return false;
+	depcol c = {.cfg = cfg, .self = self};
+	lh_eval_walk_refs(e, dep_ref, &c);
+	return c.any_res;
 }
 
 static int
@@ -3682,6 +3700,87 @@ same_shape(res_priv *rp, const lh_value *prev, lh_value **vals)
 	return true;
 }
 
+/* Argument k of r (its expression rp->arg_expr[k]) in the scope of ev: evaluated,
+ * converted to the attribute's type and checked; a value identical to prev's (an
+ * earlier instance's arguments, or NULL) is prev's.  NULL after diagnostics. */
+static lh_value *
+eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d, size_t k,
+    lh_value *prev)
+{
+	lh_arena *a = ev->a;
+	const lh_attr *at = rp->kattr[k];
+	const lh_node *e = rp->arg_expr[k];
+	/* The static check of the expression's references to resources (check_refs)
+	 * depends on the expression and the block alone: once it has passed for an
+	 * argument (nothing reported), the later instances skip it. */
+	if (rp->refs_ok == NULL)
+		rp->refs_ok = lh_arena_alloc(cfg->priv->long_a, rp->nkeys * sizeof *rp->refs_ok);
+	lh_value *v;
+	if (rp->refs_ok[k]) {
+		bool (*cr)(lh_eval *, const lh_node *) = ev->check_refs;
+		ev->check_refs = NULL;
+		v = lh_eval_expr(ev, e);
+		ev->check_refs = cr;
+	} else {
+		int before = ev->d->errors + ev->d->warnings;
+		v = lh_eval_expr(ev, e);
+		rp->refs_ok[k] = v != NULL && ev->d->errors + ev->d->warnings == before;
+	}
+	if (v == NULL)
+		return NULL;
+	if (at->accept != NULL)
+		v = at->accept(a, v);
+	const char *err = NULL;
+	lh_value *c = lh_val_convert(a, v, at->type, &err);
+	if (c == NULL) {
+		derr(d, e->src, e->start, e->end, r->context, "Incorrect attribute value type",
+		    "Inappropriate value for attribute \"%s\": %s.", at->name, err ? err : "incorrect type");
+		return NULL;
+	}
+	/* A required argument set to null (literally, or through a variable that
+	 * defaults to null) is as missing as an absent one. */
+	if (at->mode == LH_ATTR_REQUIRED && !r->data && lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+		derr(d, e->src, e->start, e->end, r->context, "Missing required argument",
+		    "The argument \"%s\" is required, but no definition was found.", at->name);
+		return NULL;
+	}
+	if (!lh_val_is_null(c) && !lh_val_is_unknown(c) &&
+	    (c->type->kind == LH_TY_LIST || c->type->kind == LH_TY_SET)) {
+		bool has_null = false;
+		for (size_t j = 0; j < c->u.seq.n; j++)
+			if (lh_val_is_null(c->u.seq.items[j]) && !lh_val_is_unknown(c->u.seq.items[j]))
+				has_null = true;
+		if (has_null) {
+			derr(d, e->src, e->start, e->end, r->context, "Null value found in list",
+			    "Null values are not allowed for this attribute value.");
+			return NULL;
+		}
+	}
+	if (at->validate != NULL && !lh_val_is_null(c) && !lh_val_is_unknown(c)) {
+		const char *msg = at->validate(a, c);
+		if (msg != NULL) {
+			if (lh_val_has_sensitive(c))
+				msg = "The value is invalid; it is sensitive, so it is not shown.";
+			derr(d, e->src, e->start, e->end, r->context,
+			    lh_arena_printf(a, "Invalid value for \"%s\"", at->name), "%s", msg);
+			return NULL;
+		}
+	}
+	size_t nul_at = 0;
+	if (!lh_val_is_null(c) && !lh_val_is_unknown(c) && has_nul(c, &nul_at)) {
+		derr(d, e->src, e->start, e->end, r->context,
+		    lh_arena_printf(a, "Invalid value for \"%s\"", at->name),
+		    "A string in the value contains U+0000 NULL (a NUL character)%s: it would "
+		    "cut the text short in LiteLLM and in the state. Remove it.",
+		    lh_val_has_sensitive(c) ? "" : lh_arena_printf(a, " at character %zu", nul_at));
+		return NULL;
+	}
+	/* instances of one block often have the same value (a constant, a value
+	 * from a local): the last instance's kept one is shared */
+	lh_value *pv = prev != NULL ? lh_val_get(prev, at->name) : NULL;
+	return pv != NULL && lh_val_identical(c, pv) ? pv : c;
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -3702,84 +3801,12 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			k++;
 		if (k == rp->nkeys)
 			continue;
-		const lh_attr *at = rp->kattr[k];
-		const lh_node *e = rp->arg_expr[k];
-		/* The static check of the expression's references to resources (check_refs)
-		 * depends on the expression and the block alone: once it has passed for an
-		 * argument (nothing reported), the later instances skip it. */
-		if (rp->refs_ok == NULL)
-			rp->refs_ok = lh_arena_alloc(cfg->priv->long_a, rp->nkeys * sizeof *rp->refs_ok);
-		lh_value *v;
-		if (rp->refs_ok[k]) {
-			bool (*cr)(lh_eval *, const lh_node *) = ev->check_refs;
-			ev->check_refs = NULL;
-			v = lh_eval_expr(ev, e);
-			ev->check_refs = cr;
-		} else {
-			int before = ev->d->errors + ev->d->warnings;
-			v = lh_eval_expr(ev, e);
-			rp->refs_ok[k] = v != NULL && ev->d->errors + ev->d->warnings == before;
-		}
-		if (v == NULL) {
-			ok = false;
-			continue;
-		}
-		if (at->accept != NULL)
-			v = at->accept(a, v);
-		const char *err = NULL;
-		lh_value *c = lh_val_convert(a, v, at->type, &err);
+		lh_value *c = eval_arg(cfg, r, rp, ev, d, k, prev);
 		if (c == NULL) {
-			derr(d, e->src, e->start, e->end, r->context, "Incorrect attribute value type",
-			    "Inappropriate value for attribute \"%s\": %s.", at->name, err ? err : "incorrect type");
 			ok = false;
 			continue;
 		}
-		/* A required argument set to null (literally, or through a variable that
-		 * defaults to null) is as missing as an absent one. */
-		if (at->mode == LH_ATTR_REQUIRED && !r->data && lh_val_is_null(c) && !lh_val_is_unknown(c)) {
-			derr(d, e->src, e->start, e->end, r->context, "Missing required argument",
-			    "The argument \"%s\" is required, but no definition was found.", at->name);
-			ok = false;
-			continue;
-		}
-		if (!lh_val_is_null(c) && !lh_val_is_unknown(c) &&
-		    (c->type->kind == LH_TY_LIST || c->type->kind == LH_TY_SET)) {
-			bool has_null = false;
-			for (size_t j = 0; j < c->u.seq.n; j++)
-				if (lh_val_is_null(c->u.seq.items[j]) && !lh_val_is_unknown(c->u.seq.items[j]))
-					has_null = true;
-			if (has_null) {
-				derr(d, e->src, e->start, e->end, r->context, "Null value found in list",
-				    "Null values are not allowed for this attribute value.");
-				ok = false;
-				continue;
-			}
-		}
-		if (at->validate != NULL && !lh_val_is_null(c) && !lh_val_is_unknown(c)) {
-			const char *msg = at->validate(a, c);
-			if (msg != NULL) {
-				if (lh_val_has_sensitive(c))
-					msg = "The value is invalid; it is sensitive, so it is not shown.";
-				derr(d, e->src, e->start, e->end, r->context,
-				    lh_arena_printf(a, "Invalid value for \"%s\"", at->name), "%s", msg);
-				ok = false;
-				continue;
-			}
-		}
-		size_t nul_at = 0;
-		if (!lh_val_is_null(c) && !lh_val_is_unknown(c) && has_nul(c, &nul_at)) {
-			derr(d, e->src, e->start, e->end, r->context,
-			    lh_arena_printf(a, "Invalid value for \"%s\"", at->name),
-			    "A string in the value contains U+0000 NULL (a NUL character)%s: it would "
-			    "cut the text short in LiteLLM and in the state. Remove it.",
-			    lh_val_has_sensitive(c) ? "" : lh_arena_printf(a, " at character %zu", nul_at));
-			ok = false;
-			continue;
-		}
-		/* instances of one block often have the same value (a constant, a value
-		 * from a local): the last instance's kept one is shared */
-		lh_value *pv = prev != NULL ? lh_val_get(prev, at->name) : NULL;
-		vals[k] = pv != NULL && lh_val_identical(c, pv) ? pv : c;
+		vals[k] = c;
 	}
 	if (ok && r->data) {
 		/* an argument written but null (a variable without a value) counts as unset */
@@ -3902,6 +3929,84 @@ instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
 	return k;
 }
 
+/* The run's instances of r from validate's (rp->partial): each one's arguments that
+ * refer to a resource evaluated again in its scope (count.index, each.key, each.value
+ * as validate had them), in source order, checked as expand_one checks them; the
+ * other arguments, the keys and the addresses are validate's, which were evaluated
+ * from the same values without a diagnostic.  New instances every time (a later
+ * expansion may see other values), in cfg->a.  NULL with *n = 0 after errors. */
+static lh_instance **
+expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *n)
+{
+	lh_arena *a = cfg->a;
+	*n = 0;
+	if (!check_resource_body(cfg, r, rp, d) || rp->nvinst == 0)
+		return NULL;
+	rp->prev_args = NULL;
+	rp->same_keys = NULL;
+	scope sc = {0};
+	lh_eval ev;
+	scope_eval(&ev, cfg, &sc, d, r->context);
+	sc.res = r;
+	sc.in_count = r->mode == LH_EXPAND_COUNT;
+	sc.in_each = r->mode == LH_EXPAND_FOR_EACH;
+	lh_arena_mark m0, mi;
+	lh_arena *s = scratch_begin(cfg, &m0);
+	ev.a = s;
+	lh_instance **out = lh_arena_alloc(a, rp->nvinst * sizeof *out);
+	lh_value **vals = lh_arena_alloc(s, (rp->nkeys ? rp->nkeys : 1) * sizeof *vals);
+	bool ok = true;
+	for (size_t i = 0; i < rp->nvinst; i++) {
+		const lh_instance *vi = rp->vinst[i];
+		mi = lh_arena_get_mark(s);
+		sc.count_index = vi->count_index;
+		sc.each_key = vi->each_key;
+		sc.each_value = vi->each_value;
+		sc.nrefs = 0;
+		for (size_t k = 0; k < rp->nkeys; k++)
+			vals[k] = lh_val_get(vi->args, rp->keys[k]);
+		/* the arguments of the last instance of this block, or validate's */
+		lh_value *prev = rp->prev_args != NULL ? rp->prev_args : vi->args;
+		bool iok = true;
+		for (size_t ri = 0; ri < rp->nranges; ri++) {
+			size_t k = 0;
+			while (k < rp->nkeys && strcmp(rp->keys[k], rp->ranges[ri].name) != 0)
+				k++;
+			if (k == rp->nkeys || !rp->arg_res[k])
+				continue;
+			lh_value *c = eval_arg(cfg, r, rp, &ev, d, k, prev);
+			if (c == NULL) {
+				iok = false;
+				continue;
+			}
+			vals[k] = c;
+		}
+		if (!iok) {
+			ok = false;
+			lh_arena_release(s, mi);
+			continue;
+		}
+		lh_value *args = same_shape(rp, prev, vals) ?
+		    lh_val_object_typed(s, prev->type, prev->u.map.keys, vals) :
+		    lh_val_object(s, rp->keys, vals, rp->nkeys);
+		if (args->type != prev->type && lh_type_equal(args->type, prev->type)) {
+			args->type = prev->type;
+			args->u.map.keys = prev->u.map.keys;
+		}
+		lh_instance *k = lh_arena_alloc(a, sizeof *k);
+		*k = *vi;
+		k->args = lh_val_keep(a, args, s, m0);
+		rp->prev_args = k->args;
+		out[(*n)++] = k;
+		lh_arena_release(s, mi);
+	}
+	scratch_end(cfg, m0);
+	rp->prev_args = NULL;
+	if (!ok)
+		*n = 0;
+	return *n > 0 ? out : NULL;
+}
+
 lh_instance **
 lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
     lh_diags *d, size_t *n)
@@ -3925,6 +4030,13 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		p->rctx = NULL;
 		*n = rp->nvinst;
 		return *n > 0 ? rp->vinst : NULL;
+	}
+	if (resolve != NULL && rp->partial) {
+		out = expand_again(cfg, r, rp, d, n);
+		p->d = saved;
+		p->resolve = NULL;
+		p->rctx = NULL;
+		return out;
 	}
 	/* A body with structural errors is still evaluated, so that every problem is
 	 * reported at once; it yields no instances. */
@@ -4466,9 +4578,17 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 		 * data blocks (read by the run). */
 		bool reuse = p->keep_validated && !r->data && r->ndeps == 0 &&
 		    r->lifecycle.npre == 0 && r->lifecycle.npost == 0;
-		int errs = d->errors;
+		/* One that refers to other resources, whose count or for_each does not:
+		 * its instances and the arguments that refer to no resource are what the
+		 * run would evaluate too; the run evaluates the others (expand_again).
+		 * Only when validating it reported nothing (the run would report it
+		 * again). */
+		bool partial = p->keep_validated && !r->data && r->ndeps > 0 &&
+		    r->lifecycle.npre == 0 && r->lifecycle.npost == 0 &&
+		    !expr_refers_res(cfg, r, r->count) && !expr_refers_res(cfg, r, r->for_each);
+		int errs = d->errors, warns = d->warnings;
 		size_t n = 0;
-		cfg->a = reuse ? keep : scratch;
+		cfg->a = reuse || partial ? keep : scratch;
 		p->expanded_unknown = false;
 		lh_instance **in = lh_config_expand(cfg, r, NULL, NULL, d, &n);
 		cfg->a = keep;
@@ -4476,6 +4596,15 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 			rp->validated = true;
 			rp->vinst = in;
 			rp->nvinst = n;
+		}
+		if (partial && d->errors == errs && d->warnings == warns && !p->expanded_unknown &&
+		    in != NULL) {
+			rp->partial = true;
+			rp->vinst = in;
+			rp->nvinst = n;
+			rp->arg_res = lh_arena_alloc(keep, (rp->nkeys ? rp->nkeys : 1) * sizeof *rp->arg_res);
+			for (size_t k = 0; k < rp->nkeys; k++)
+				rp->arg_res[k] = expr_refers_res(cfg, r, rp->arg_expr[k]);
 		}
 		if (n == 0)
 			continue;
