@@ -171,6 +171,9 @@ static lh_value *template_string(lh_eval *ev, const lh_node *t);
 static lh_value *
 operand(lh_eval *ev, const lh_node *n, lh_value *v, const lh_type *t, const char *which)
 {
+	/* already a known number (bool) without marks: what the conversion returns */
+	if (v->type == t && (t == &lh_type_number || t == &lh_type_bool) && v->flags == 0)
+		return v;
 	const char *err = NULL;
 	lh_value *c = lh_val_convert(ev->a, bare(ev, v), t, &err);
 	if (c == NULL) {

@@ -88,11 +88,16 @@ lookup(const char *name)
 		return NULL;
 	if (name[0] == 'c' && strncmp(name, "core::", 6) == 0)
 		name += 6;
+	/* a call is looked up twice (does it exist, then the call), and the same
+	 * function is often called many times in a row */
+	static _Thread_local const lh_fdef *last;
+	if (last != NULL && strcmp(last->name, name) == 0)
+		return last;
 	if (by_name == NULL)
 		build_table();
 	for (size_t h = name_hash(name) & (hcap - 1); by_name[h] != NULL; h = (h + 1) & (hcap - 1))
 		if (strcmp(by_name[h]->name, name) == 0)
-			return by_name[h];
+			return last = by_name[h];
 	return NULL;
 }
 

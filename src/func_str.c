@@ -917,37 +917,54 @@ typedef struct {
 	int width, prec;	/* -1 when absent */
 } spec;
 
+/* n copies of ch added to b, a run at a time */
+static void
+fill(buf *b, char ch, size_t n)
+{
+	static const char zeros[] = "00000000000000000000000000000000";
+	static const char spaces[] = "                                ";
+	const char *run = ch == '0' ? zeros : spaces;
+	while (n > 0) {
+		size_t k = n < sizeof zeros - 1 ? n : sizeof zeros - 1;
+		lh_fbuf_add(b, run, k);
+		n -= k;
+	}
+}
+
 static void
 pad(buf *b, const char *body, size_t bl, spec *sp, bool numeric)
 {
+	if (sp->width <= 0) {
+		lh_fbuf_add(b, body, bl);
+		return;
+	}
 	size_t chars = lh_utf8_chars(body, bl);
-	size_t w = sp->width > 0 ? (size_t)sp->width : 0;
+	size_t w = (size_t)sp->width;
 	if (chars >= w) {
 		lh_fbuf_add(b, body, bl);
 		return;
 	}
-	size_t fill = w - chars;
+	size_t n = w - chars;
 	if (sp->minus) {
 		lh_fbuf_add(b, body, bl);
-		for (size_t i = 0; i < fill; i++)
-			lh_fbuf_add(b, " ", 1);
+		fill(b, ' ', n);
 		return;
 	}
 	if (sp->zero && numeric) {
 		size_t signlen = bl && (body[0] == '-' || body[0] == '+' || body[0] == ' ') ? 1 : 0;
 		lh_fbuf_add(b, body, signlen);
-		for (size_t i = 0; i < fill; i++)
-			lh_fbuf_add(b, "0", 1);
+		fill(b, '0', n);
 		lh_fbuf_add(b, body + signlen, bl - signlen);
 		return;
 	}
-	for (size_t i = 0; i < fill; i++)
-		lh_fbuf_add(b, sp->zero ? "0" : " ", 1);
+	fill(b, sp->zero ? '0' : ' ', n);
 	lh_fbuf_add(b, body, bl);
 }
 
-static char *
-int_text(lh_arena *a, int64_t v, int base, bool upper, spec *sp)
+/* v in base written to out (at least 96 bytes) with sp's sign, prefix and precision;
+ * returns its length. */
+static size_t
+int_text(char *out, int64_t v, int base, bool upper, spec *sp)
 {
 	char digits[80];
 	size_t n = 0;
@@ -959,7 +976,6 @@ int_text(lh_arena *a, int64_t v, int base, bool upper, spec *sp)
 	} while (u);
 	while (sp->prec > 0 && n < (size_t)sp->prec && n < sizeof digits - 4)
 		digits[n++] = '0';
-	char out[96];
 	size_t k = 0;
 	if (v < 0)
 		out[k++] = '-';
@@ -981,7 +997,7 @@ int_text(lh_arena *a, int64_t v, int base, bool upper, spec *sp)
 	while (n)
 		out[k++] = digits[--n];
 	out[k] = 0;
-	return lh_arena_strdup(a, out);
+	return k;
 }
 
 /* Go's %g with the shortest representation (no precision). */
@@ -1196,10 +1212,12 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			size_t sl = L(cv);
 			if (sp.prec >= 0)
 				sl = lh_utf8_offset(S(cv), L(cv), (size_t)sp.prec);
-			if (verb == 'q')
-				body = lh_val_jsonencode(c->a, cv, &err);	/* cty quotes as JSON */
-			else
-				body = lh_arena_strndup(c->a, S(cv), sl);
+			if (verb != 'q') {
+				/* the text up to a NUL, as %s has always written it */
+				pad(&b, S(cv), strnlen(S(cv), sl), &sp, false);
+				continue;
+			}
+			body = lh_val_jsonencode(c->a, cv, &err);	/* cty quotes as JSON */
 			break;
 		}
 		case 'b': case 'd': case 'o': case 'x': case 'X': {
@@ -1232,9 +1250,10 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 				goto badval;
 			}
 			int base = verb == 'b' ? 2 : verb == 'o' ? 8 : verb == 'd' ? 10 : 16;
-			body = int_text(c->a, cv->u.num.i, base, verb == 'X', &sp);
-			numeric = true;
-			break;
+			char digits[96];
+			size_t dl = int_text(digits, cv->u.num.i, base, verb == 'X', &sp);
+			pad(&b, digits, dl, &sp, true);
+			continue;
 		}
 		default: {	/* e E f g G */
 			lh_value *cv = lh_val_convert(c->a, v, &lh_type_number, &err);
@@ -1276,7 +1295,7 @@ badval:
 	}
 	if (b.p == NULL)
 		return lh_val_cstr(c->a, "");
-	return bval(&b);
+	return lh_val_string_take(c->a, b.p, b.len);
 }
 
 static lh_value *

@@ -245,6 +245,17 @@ lh_val_string(lh_arena *a, const char *s, size_t len)
 }
 
 lh_value *
+lh_val_string_take(lh_arena *a, const char *s, size_t len)
+{
+	if (lh_str_needs_nfc(s, len))
+		return lh_val_string(a, s, len);
+	lh_value *v = newval(a, &lh_type_string, 0);
+	v->u.str.s = s;
+	v->u.str.len = len;
+	return v;
+}
+
+lh_value *
 lh_val_cstr(lh_arena *a, const char *s)
 {
 	return lh_val_string(a, s, s ? strlen(s) : 0);

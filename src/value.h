@@ -101,6 +101,9 @@ lh_value *lh_val_number(lh_arena *a, lh_number n);
  * (512-bit mantissa); false if s is not a number.  A big result lives in a. */
 bool lh_number_parse(lh_arena *a, const char *s, size_t len, lh_number *out);
 lh_value *lh_val_string(lh_arena *a, const char *s, size_t len);	/* copies s */
+/* The same without a copy: s[len] is NUL and s lives in a at least as long as the value
+ * (it is copied only when it needs normalising). */
+lh_value *lh_val_string_take(lh_arena *a, const char *s, size_t len);
 lh_value *lh_val_cstr(lh_arena *a, const char *s);			/* copies s */
 lh_value *lh_val_tuple(lh_arena *a, lh_value **items, size_t n);
 /* list(elem) / set(elem): items must already be of elem (convert first).  A set sorts
