@@ -1,9 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages litehcl needs to build and test, if any is missing.
 # Idempotent: does nothing (and needs no network) when everything is there.
-PKGS="make gcc clang re2c lemon libcurl4-openssl-dev libcjson-dev libpcre2-dev \
+# libcurl4 and libpq5 are loaded at run time (dlopen, src/curl_dl.c and backend_pg.c):
+# named here as well as their -dev packages, which give the headers.
+PKGS="make gcc clang re2c lemon libcurl4 libcurl4-openssl-dev libcjson-dev libpcre2-dev \
 libmicrohttpd-dev libclang-rt-14-dev python3 curl jq openssl wrk \
-libpq-dev postgresql libgmp-dev libmpfr-dev libssl-dev libyaml-dev \
+libpq5 libpq-dev postgresql libgmp-dev libmpfr-dev libssl-dev libyaml-dev \
 libcrypt-dev zlib1g-dev"
 missing=""
 for p in $PKGS; do
