@@ -87,8 +87,9 @@ bool lh_curl_load_diag(lh_diags *d);
  * through the table.  curl's type checks never fired for litehcl anyway: gcc silences
  * warnings raised inside a system header's macro, and clang does not get them at all
  * (its __GNUC_MINOR__ is 2, curl.h wants 4.3).  LH_CURL_CHECK below restores the checks
- * that catch real mistakes (a long option given an int, a string option given anything
- * but a string...) with curl's own predicates, under gcc. */
+ * that catch real mistakes (a long option given a pointer, a string option given anything
+ * but a string, a long answer given an int's address...) with curl's own predicates,
+ * under gcc. */
 #undef curl_easy_setopt
 #undef curl_easy_getinfo
 #undef curl_multi_setopt
@@ -96,7 +97,7 @@ bool lh_curl_load_diag(lh_diags *d);
 
 #define curl_easy_cleanup lh_curl.curl_easy_cleanup
 #define curl_easy_escape lh_curl.curl_easy_escape
-#define curl_easy_getinfo(h, info, arg) lh_curl.curl_easy_getinfo(h, info, arg)
+#define curl_easy_getinfo(h, info, arg) (LH_CURL_INFO_CHECK(info, arg), lh_curl.curl_easy_getinfo(h, info, arg))
 #define curl_easy_init lh_curl.curl_easy_init
 #define curl_easy_perform lh_curl.curl_easy_perform
 #define curl_easy_reset lh_curl.curl_easy_reset
@@ -149,8 +150,26 @@ bool lh_curl_load_diag(lh_diags *d);
 			_curl_easy_setopt_err_CURLSH(); \
 	) } \
 	(void)0; })
+/* LH_CURL_INFO_CHECK(info, arg): the same for curl_easy_getinfo's pointer */
+#define LH_CURL_INFO_CHECK(info, arg) __extension__({ \
+	if (__builtin_constant_p(info)) { CURL_IGNORE_DEPRECATION( \
+		if (curlcheck_string_info(info) && !curlcheck_arr((arg), char *)) \
+			_curl_easy_getinfo_err_string(); \
+		if (curlcheck_long_info(info) && !curlcheck_arr((arg), long)) \
+			_curl_easy_getinfo_err_long(); \
+		if (curlcheck_double_info(info) && !curlcheck_arr((arg), double)) \
+			_curl_easy_getinfo_err_double(); \
+		if (curlcheck_slist_info(info) && !curlcheck_arr((arg), struct curl_slist *)) \
+			_curl_easy_getinfo_err_curl_slist(); \
+		if (curlcheck_socket_info(info) && !curlcheck_arr((arg), curl_socket_t)) \
+			_curl_easy_getinfo_err_curl_socket(); \
+		if (curlcheck_off_t_info(info) && !curlcheck_arr((arg), curl_off_t)) \
+			_curl_easy_getinfo_err_curl_off_t(); \
+	) } \
+	(void)0; })
 #else
 #define LH_CURL_CHECK(opt, val) ((void)0)
+#define LH_CURL_INFO_CHECK(info, arg) ((void)0)
 #endif
 #endif /* LH_CURL_DL_IMPL */
 
