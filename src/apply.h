@@ -40,9 +40,11 @@ typedef struct lh_rec {
 	lh_addr id;			/* parsed (arena) */
 	lh_resource *res;		/* configuration resource, or NULL */
 	lh_instance *inst;		/* configuration instance, or NULL */
-	cJSON *want;			/* configured arguments (owned), or NULL */
+	cJSON *want;			/* a data source's configured arguments (the run's), or
+					 * NULL: a managed resource's are made as it is planned */
 	cJSON *want_unknown;		/* {arg:true} (owned), or NULL */
-	cJSON *want_sensitive;		/* {arg:true} for sensitive arguments (owned), or NULL */
+	cJSON *want_sensitive;		/* {arg:true} for sensitive arguments (the run's), or
+					 * NULL when none is */
 	cJSON *prior_sensitive;		/* {attr:true} sensitive in the state (owned), or NULL */
 	cJSON *prior;			/* state attributes before refresh (borrowed from the
 					 * state when prior_borrowed, else owned), or NULL */

@@ -228,6 +228,9 @@ typedef struct pctx {
 		cJSON *set;
 	} unk[UNK_CACHE];
 	size_t nunk;
+	bool want_temp;		/* the slots' want exist only while planned (lh_plan_make_wants) */
+	lh_jpack keep;		/* want_temp: the copies of those the changes use */
+	size_t capdrift;	/* p->drift's room */
 } pctx;
 
 static lh_arena *
@@ -318,6 +321,16 @@ static void
 plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 {
 	const lh_rtype *rt = s->rt;
+	lh_plan_slot kept;
+	if (x->want_temp && s->want != NULL) {
+		/* the planned object is (or points into) the want: a copy that lives with
+		 * the plan */
+		if (x->keep.a == NULL)
+			x->keep.a = arena_of(x);
+		kept = *s;
+		kept.want = lh_json_copy_packed(&x->keep, s->want);
+		s = &kept;
+	}
 	uint64_t mask = 0;
 	bool exact = s->want != NULL, cacheable = rt->n <= 64;
 	const cJSON *w = s->want != NULL ? s->want->child : NULL;
@@ -716,120 +729,147 @@ before_of(lh_change *c, const cJSON *base, bool share)
 	return (cJSON *)base;
 }
 
-static lh_plan *plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share);
+/* Plans slot s (number i): its drift and its change, added to x->p. */
+static void
+plan_slot(pctx *x, const lh_plan_slot *s, size_t i, name_cache *nc)
+{
+	lh_plan *p = x->p;
+	lh_plan_mode mode = p->mode;
+	bool share = x->share;
+	if (!s->targeted)
+		p->targeted = true;
+	/* Drift: the state before refresh against the server's view. */
+	if (s->refreshed && s->prior != NULL && s->have != s->prior &&
+	    !lh_json_equal(s->prior, s->have) &&
+	    (mode == LH_PLAN_REFRESH_ONLY || relevant_drift(s))) {
+		if (p->ndrift == x->capdrift) {
+			x->capdrift *= 2;
+			p->drift = realloc(p->drift, x->capdrift * sizeof *p->drift);
+			if (p->drift == NULL) {
+				fputs("litehcl: out of memory\n", stderr);
+				abort();
+			}
+		}
+		lh_change *d = &p->drift[p->ndrift++];
+		init_change(x, d, s, i);
+		d->before = before_of(d, s->prior, share);
+		if (share) {
+			d->after_sensitive = d->before_sensitive;
+		} else {
+			cJSON_Delete(d->after_sensitive);
+			d->after_sensitive = dup(d->before_sensitive);
+		}
+		if (s->have == NULL) {
+			d->action = LH_ACT_DELETE;
+		} else if (share) {
+			d->action = LH_ACT_UPDATE;
+			d->after = (cJSON *)s->have;
+			d->shared |= LH_CH_AFTER_BORROWED;
+		} else {
+			d->action = LH_ACT_UPDATE;
+			d->after = dup(s->have);
+		}
+		done_change(x, d);
+	}
+	if (!s->targeted || mode == LH_PLAN_REFRESH_ONLY)
+		return;
+	const cJSON *base = s->refreshed ? s->have : s->prior;
+	if (s->import_id != NULL && s->prior == NULL)
+		base = s->have;
+	lh_change *c = &p->changes[p->n];
+	init_change(x, c, s, i);
+	if (mode == LH_PLAN_DESTROY) {
+		if (base == NULL) {
+			free_change(c);
+			return;
+		}
+		c->action = LH_ACT_DELETE;
+		c->before = before_of(c, base, share);
+		done_change(x, c);
+		p->n++;
+		return;
+	}
+	if (s->want == NULL && base == NULL) {
+		free_change(c);
+		return;
+	}
+	if (s->want == NULL && s->forget) {
+		c->action = LH_ACT_FORGET;
+		c->before = before_of(c, base, share);
+	} else if (s->want == NULL) {
+		c->action = LH_ACT_DELETE;
+		c->reason = s->gone_reason ? s->gone_reason : LH_REASON_NO_RESOURCE_CONFIG;
+		c->before = before_of(c, base, share);
+	} else if (base == NULL) {
+		c->action = LH_ACT_CREATE;
+		c->recreated = s->prior != NULL && s->refreshed;
+		plan_create(x, s, c);
+	} else {
+		c->before = before_of(c, base, share);
+		if (s->import_id != NULL && s->prior == NULL)
+			c->import_id = s->import_id;
+		plan_update(x, s, base, c, nc);
+		if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
+		    !(c->shared & LH_CH_AFTER_BORROWED) && lh_json_identical(c->after, c->before)) {
+			cJSON_Delete(c->after);
+			c->after = c->before;
+			c->shared |= LH_CH_AFTER_BORROWED;
+		}
+	}
+	done_change(x, c);
+	p->n++;
+}
+
+static lh_plan *plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
+    lh_plan_want_fn want, void *ctx);
 
 lh_plan *
 lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 {
-	return plan_make(mode, slots, n, false);
+	return plan_make(mode, slots, n, false, NULL, NULL);
 }
 
 lh_plan *
 lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 {
-	return plan_make(mode, slots, n, true);
+	return plan_make(mode, slots, n, true, NULL, NULL);
+}
+
+lh_plan *
+lh_plan_make_wants(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, lh_plan_want_fn want,
+    void *ctx)
+{
+	return plan_make(mode, slots, n, true, want, ctx);
 }
 
 static lh_plan *
-plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share)
+plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
+    lh_plan_want_fn want, void *ctx)
 {
 	lh_plan *p = xcalloc(1, sizeof *p);
 	p->mode = mode;
-	pctx x = {.p = p, .share = share};
-	p->changes = xcalloc(n, sizeof *p->changes);
 	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
-	size_t capdrift = 1;
-	p->drift = xcalloc(capdrift, sizeof *p->drift);
+	pctx x = {.p = p, .share = share, .want_temp = want != NULL, .capdrift = 1};
+	p->changes = xcalloc(n, sizeof *p->changes);
+	p->drift = xcalloc(x.capdrift, sizeof *p->drift);
 	name_cache nc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
-		const lh_plan_slot *s = &slots[i];
-		if (!s->targeted)
-			p->targeted = true;
-		/* Drift: the state before refresh against the server's view. */
-		if (s->refreshed && s->prior != NULL && s->have != s->prior &&
-		    !lh_json_equal(s->prior, s->have) &&
-		    (mode == LH_PLAN_REFRESH_ONLY || relevant_drift(s))) {
-			if (p->ndrift == capdrift) {
-				capdrift *= 2;
-				p->drift = realloc(p->drift, capdrift * sizeof *p->drift);
-				if (p->drift == NULL) {
-					fputs("litehcl: out of memory\n", stderr);
-					abort();
-				}
-			}
-			lh_change *d = &p->drift[p->ndrift++];
-			init_change(&x, d, s, i);
-			d->before = before_of(d, s->prior, share);
-			if (share) {
-				d->after_sensitive = d->before_sensitive;
-			} else {
-				cJSON_Delete(d->after_sensitive);
-				d->after_sensitive = dup(d->before_sensitive);
-			}
-			if (s->have == NULL) {
-				d->action = LH_ACT_DELETE;
-			} else if (share) {
-				d->action = LH_ACT_UPDATE;
-				d->after = (cJSON *)s->have;
-				d->shared |= LH_CH_AFTER_BORROWED;
-			} else {
-				d->action = LH_ACT_UPDATE;
-				d->after = dup(s->have);
-			}
-			done_change(&x, d);
-		}
-		if (!s->targeted || mode == LH_PLAN_REFRESH_ONLY)
-			continue;
-		const cJSON *base = s->refreshed ? s->have : s->prior;
-		if (s->import_id != NULL && s->prior == NULL)
-			base = s->have;
-		lh_change *c = &p->changes[p->n];
-		init_change(&x, c, s, i);
-		if (mode == LH_PLAN_DESTROY) {
-			if (base == NULL) {
-				free_change(c);
-				continue;
-			}
-			c->action = LH_ACT_DELETE;
-			c->before = before_of(c, base, share);
-			done_change(&x, c);
-			p->n++;
+		if (want == NULL) {
+			plan_slot(&x, &slots[i], i, &nc);
 			continue;
 		}
-		if (s->want == NULL && base == NULL) {
-			free_change(c);
-			continue;
-		}
-		if (s->want == NULL && s->forget) {
-			c->action = LH_ACT_FORGET;
-			c->before = before_of(c, base, share);
-		} else if (s->want == NULL) {
-			c->action = LH_ACT_DELETE;
-			c->reason = s->gone_reason ? s->gone_reason : LH_REASON_NO_RESOURCE_CONFIG;
-			c->before = before_of(c, base, share);
-		} else if (base == NULL) {
-			c->action = LH_ACT_CREATE;
-			c->recreated = s->prior != NULL && s->refreshed;
-			plan_create(&x, s, c);
-		} else {
-			c->before = before_of(c, base, share);
-			if (s->import_id != NULL && s->prior == NULL)
-				c->import_id = s->import_id;
-			plan_update(&x, s, base, c, &nc);
-			if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
-			    !(c->shared & LH_CH_AFTER_BORROWED) && lh_json_identical(c->after, c->before)) {
-				cJSON_Delete(c->after);
-				c->after = c->before;
-				c->shared |= LH_CH_AFTER_BORROWED;
-			}
-		}
-		done_change(&x, c);
-		p->n++;
+		/* the slot's arguments exist while it is planned (the few a plan keeps are
+		 * copied: plan_create_shared) */
+		lh_plan_slot t = slots[i];
+		cJSON *w = want(ctx, i);
+		t.want = w;
+		plan_slot(&x, &t, i, &nc);
+		cJSON_Delete(w);
 	}
 	/* the arrays were sized for every slot */
 	if (p->n < n)
 		p->changes = realloc_or_keep(p->changes, p->n * sizeof *p->changes);
-	if (p->ndrift < capdrift)
+	if (p->ndrift < x.capdrift)
 		p->drift = realloc_or_keep(p->drift, p->ndrift * sizeof *p->drift);
 	names_free(&nc);
 	sort_changes(p->changes, p->n);

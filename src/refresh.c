@@ -946,9 +946,6 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 
 /* ---- planning ---- */
 
-/* The instance's arguments as JSON, unknown ones listed apart. */
-static void want_build(lh_rec *x, cJSON *want, cJSON *sens);
-
 /* t (taken) in the run's arena for the records' trees. */
 static cJSON *
 packed(lh_run *r, cJSON *t)
@@ -963,38 +960,18 @@ packed(lh_run *r, cJSON *t)
 	return c;
 }
 
-static void
-want_of(lh_run *r, lh_rec *x)
+/* The instance's arguments as JSON (a new tree): those set and known. */
+static cJSON *
+want_tree(const lh_rec *x)
 {
-	/* an earlier want and want_sensitive stay in the arena (records keep theirs
-	 * from one evaluation: 10,000 configured users' arguments without malloc
-	 * headers) */
-	cJSON_Delete(x->want_unknown);
-	cJSON *want = cJSON_CreateObject(), *sens = cJSON_CreateObject();
-	x->want_unknown = NULL;		/* made at the first unknown argument (want_build) */
-	want_build(x, want, sens);
-	x->want = packed(r, want);
-	x->want_sensitive = packed(r, sens);
-}
-
-static void
-want_build(lh_rec *x, cJSON *want, cJSON *sens)
-{
+	cJSON *want = cJSON_CreateObject();
 	const lh_value *args = x->inst->args;
 	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
-		return;
+		return want;
 	for (size_t i = 0; i < args->u.map.n; i++) {
 		const char *k = args->u.map.keys[i];
 		lh_value *v = args->u.map.vals[i];
-		if (lh_val_has_sensitive(v))
-			cJSON_AddItemToObject(sens, k, cJSON_CreateTrue());
-		if (lh_val_has_unknown(v)) {
-			if (x->want_unknown == NULL)
-				x->want_unknown = cJSON_CreateObject();
-			cJSON_AddItemToObject(x->want_unknown, k, cJSON_CreateTrue());
-			continue;
-		}
-		if (lh_val_is_null(v))
+		if (lh_val_is_null(v) || lh_val_has_unknown(v))
 			continue;
 		const char *err = NULL;
 		cJSON *j = lh_val_to_cjson(v, &err);
@@ -1004,8 +981,47 @@ want_build(lh_rec *x, cJSON *want, cJSON *sens)
 		else if (j != NULL)
 			cJSON_AddItemToObject(want, k, j);
 	}
+	return want;
 }
 
+/* The record's want_unknown and want_sensitive from its instance's arguments; a data
+ * source's want too.  A managed resource's arguments as JSON are made only while it is
+ * planned (want_tree): nothing needs them after the comparison but a create's plan,
+ * which copies them (lh_plan_make_wants) - 10,000 unchanged users' were ~6 MB kept to
+ * the end. */
+static void
+want_of(lh_run *r, lh_rec *x)
+{
+	/* an earlier want and want_sensitive stay in the arena (records keep theirs
+	 * from one evaluation) */
+	cJSON_Delete(x->want_unknown);
+	x->want_unknown = NULL;
+	x->want_sensitive = NULL;
+	x->want = NULL;
+	cJSON *sens = NULL;
+	const lh_value *args = x->inst->args;
+	for (size_t i = 0; args != NULL && (args->type->kind == LH_TY_OBJECT ||
+	    args->type->kind == LH_TY_MAP) && i < args->u.map.n; i++) {
+		const char *k = args->u.map.keys[i];
+		lh_value *v = args->u.map.vals[i];
+		if (lh_val_has_sensitive(v)) {
+			if (sens == NULL)
+				sens = cJSON_CreateObject();
+			cJSON_AddItemToObject(sens, k, cJSON_CreateTrue());
+		}
+		if (lh_val_has_unknown(v)) {
+			if (x->want_unknown == NULL)
+				x->want_unknown = cJSON_CreateObject();
+			cJSON_AddItemToObject(x->want_unknown, k, cJSON_CreateTrue());
+		}
+	}
+	if (sens != NULL)
+		x->want_sensitive = packed(r, sens);
+	if (x->id.data)
+		x->want = packed(r, want_tree(x));
+}
+
+/* x's slot, without its want (the caller's: want_tree). */
 static void
 slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 {
@@ -1014,7 +1030,6 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->type = x->id.type;
 	s->name = x->id.name;
 	s->rt = lh_rtype_find(x->id.type);
-	s->want = x->inst ? x->want : NULL;
 	s->want_unknown = x->inst ? x->want_unknown : NULL;
 	s->want_sensitive = x->inst ? x->want_sensitive : NULL;
 	s->prior_sensitive = x->prior_sensitive;
@@ -1055,8 +1070,9 @@ plan_one(lh_run *r, lh_rec *x)
 {
 	lh_plan_slot s;
 	slot_of(r, x, &s);
-	cJSON *idx = index_json(&x->id);
+	cJSON *idx = index_json(&x->id), *want = x->inst ? want_tree(x) : NULL;
 	s.index = idx;
+	s.want = want;
 	/* the plan borrows the record's trees (freed below, before them) */
 	lh_plan *p = lh_plan_make_shared(LH_PLAN_NORMAL, &s, 1);
 	cJSON_Delete(x->planned);
@@ -1071,6 +1087,16 @@ plan_one(lh_run *r, lh_rec *x)
 	}
 	lh_plan_free(p);
 	cJSON_Delete(idx);
+	cJSON_Delete(want);
+}
+
+/* lh_plan_make_wants's arguments of slot i (lh_run_plan's slots). */
+static cJSON *
+slot_want(void *ctx, size_t i)
+{
+	lh_run *r = ctx;
+	lh_rec *x = r->slot_rec[i];
+	return x->inst != NULL ? want_tree(x) : NULL;
 }
 
 /* Resource addresses (TYPE.NAME) -targeted, plus everything they depend on. */
@@ -1126,13 +1152,15 @@ res_pending(lh_run *r, const lh_resource *res, bool strict)
 		}
 		lh_plan_slot s;
 		slot_of(r, x, &s);
-		cJSON *idx = index_json(&x->id);
+		cJSON *idx = index_json(&x->id), *want = want_tree(x);
 		s.index = idx;
+		s.want = want;
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
 		lh_action act = p->n == 1 ? p->changes[0].action : LH_ACT_NOOP;
 		bool imp = p->n == 1 && p->changes[0].import_id != NULL;
 		lh_plan_free(p);
 		cJSON_Delete(idx);
+		cJSON_Delete(want);
 		if (act == LH_ACT_CREATE || act == LH_ACT_REPLACE || act == LH_ACT_DELETE || imp ||
 		    (strict && act != LH_ACT_NOOP))
 			return true;
@@ -1738,7 +1766,7 @@ lh_run_plan(lh_run *r)
 		free(idxs);
 		return false;
 	}
-	r->plan = lh_plan_make_shared(r->o.mode, r->slots, r->nslots);
+	r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, slot_want, r);
 	/* objects that die with what they refer to (memberships of a replaced team or
 	 * user) are replaced with it; repeated while that adds replacements */
 	for (int round = 0; round < 8 && r->o.mode == LH_PLAN_NORMAL; round++) {
@@ -1778,7 +1806,7 @@ lh_run_plan(lh_run *r)
 		if (!again)
 			break;
 		lh_plan_free(r->plan);
-		r->plan = lh_plan_make_shared(r->o.mode, r->slots, r->nslots);
+		r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, slot_want, r);
 	}
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);
