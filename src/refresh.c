@@ -60,7 +60,8 @@ idx_grow(lh_run *r)
 	}
 	if (ix->cap >= 2 * (r->nrecs + 1) + 16)
 		return;
-	size_t cap = ix->cap ? ix->cap * 4 : 64;
+	/* doubled: 10,000 records in 32,768 slots, not 65,536 (256 KB) */
+	size_t cap = ix->cap ? ix->cap * 2 : 64;
 	free(ix->slots);
 	ix->slots = calloc(cap, sizeof *ix->slots);
 	if (ix->slots == NULL)
@@ -148,8 +149,13 @@ lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 	lh_rec *x = lh_arena_alloc(r->a, sizeof *x);
 	x->addr = lh_arena_strdup(r->a, addr);
 	x->id = *id;
-	x->id.type = lh_arena_strdup(r->a, id->type);
-	x->id.name = lh_arena_strdup(r->a, id->name);
+	/* the instances of one resource come one after the other: they share its type
+	 * and name (32 bytes a record) */
+	const lh_rec *prev = r->nrecs > 0 ? r->recs[r->nrecs - 1] : NULL;
+	x->id.type = prev != NULL && strcmp(prev->id.type, id->type) == 0 ? prev->id.type :
+	    lh_arena_strdup(r->a, id->type);
+	x->id.name = prev != NULL && strcmp(prev->id.name, id->name) == 0 ? prev->id.name :
+	    lh_arena_strdup(r->a, id->name);
 	if (id->key != NULL)
 		x->id.key = lh_arena_strdup(r->a, id->key);
 	idx_grow(r);
