@@ -48,8 +48,9 @@ idx_insert(rec_index *ix, lh_rec *rec)
 	ix->slots[i] = rec;
 }
 
+/* Makes room in the index for `more` records beyond r's (at most half full). */
 static void
-idx_grow(lh_run *r)
+idx_reserve(lh_run *r, size_t more)
 {
 	rec_index *ix = idx_of(r);
 	if (ix == NULL) {
@@ -58,10 +59,12 @@ idx_grow(lh_run *r)
 			abort();
 		r->slot_rec_index = ix;
 	}
-	if (ix->cap >= 2 * (r->nrecs + 1) + 16)
+	size_t need = 2 * (r->nrecs + more) + 16;
+	if (ix->cap >= need)
 		return;
-	/* doubled: 10,000 records in 32,768 slots, not 65,536 (256 KB) */
-	size_t cap = ix->cap ? ix->cap * 2 : 64;
+	size_t cap = ix->cap ? ix->cap : 64;
+	while (cap < need)
+		cap *= 2;
 	free(ix->slots);
 	ix->slots = calloc(cap, sizeof *ix->slots);
 	if (ix->slots == NULL)
@@ -69,6 +72,12 @@ idx_grow(lh_run *r)
 	ix->cap = cap;
 	for (size_t i = 0; i < r->nrecs; i++)
 		idx_insert(ix, r->recs[i]);
+}
+
+static void
+idx_grow(lh_run *r)
+{
+	idx_reserve(r, 1);
 }
 
 void
@@ -705,6 +714,9 @@ refresh_send(lh_run *r, refresh_reads *rr)
 	rjob *js = calloc(nst + nimp + 1, sizeof *js);
 	if (js == NULL)
 		abort();
+	/* the index sized once for the records made here (10,000: 32,768 slots, none
+	 * rehashed) */
+	idx_reserve(r, nst + nimp);
 	size_t nj = 0, ntset = 0;
 	const char **tset = refresh_targets(r, &ntset);
 	for (size_t i = 0; i < nst; i++) {
