@@ -235,6 +235,36 @@ from_row(const cJSON *row, const cJSON *ref)
 	return o;
 }
 
+/* The attribute name of from_row(row, ref)'s intermediate object (NULL: none); *tmp
+ * holds what had to be made (lh_rtype_row_same frees it). */
+static const cJSON *
+row_value(const cJSON *row, const cJSON *ref, const char *name, cJSON **tmp)
+{
+	static const cJSON zero = {.type = cJSON_Number}, empty = {.type = cJSON_Array};
+	static const cJSON yes = {.type = cJSON_True}, no = {.type = cJSON_False};
+	*tmp = NULL;
+	if (strcmp(name, "id") == 0 || strcmp(name, "team_id") == 0)
+		return lh_j(row, "team_id");
+	if (strcmp(name, "spend") == 0) {
+		const cJSON *spend = lh_j(row, "spend");
+		return cJSON_IsNumber(spend) ? spend : &zero;
+	}
+	if (strcmp(name, "blocked") == 0)
+		return cJSON_IsTrue(lh_j(row, "blocked")) ? &yes : &no;
+	if (strcmp(name, "models") == 0 || strcmp(name, "team_member_permissions") == 0) {
+		const cJSON *l = lh_j(row, name);
+		return cJSON_IsArray(l) ? l : &empty;
+	}
+	if (strcmp(name, "metadata") == 0) {
+		*tmp = lh_metadata_state(lh_j(row, "metadata"));
+		if (cJSON_IsString(*tmp) && strcmp((*tmp)->valuestring, "{}") == 0 &&
+		    lh_jnull(lh_j(ref, "metadata")))
+			return NULL;	/* null */
+		return *tmp;
+	}
+	return lh_j(row, name);	/* the plain ones */
+}
+
 /* ---- the run's /team/info cache (shared with res_member.c) ----
  * Refresh reads each team once and every membership of it reuses the answer; a write
  * asks for a fresh read, whose answer replaces the cached one. */
@@ -618,6 +648,13 @@ readback(lh_rop *op, const cJSON *row)
 	tpriv *p = priv(op);
 	const cJSON *ref = op->kind == LH_OP_READ ? op->ref : op->after;
 	cJSON_Delete(op->attrs);
+	op->attrs = NULL;
+	if (op->kind == LH_OP_READ && op->same_ok && ref != NULL &&
+	    lh_rtype_row_same(&lh_res_team, row, ref, row_value)) {
+		op->same = true;	/* unchanged (a refresh's usual case): nothing built */
+		lh_rop_succeed(op);
+		return;
+	}
 	op->attrs = from_row(row, ref);
 	if (op->kind == LH_OP_READ || op->kind == LH_OP_DELETE) {
 		lh_rop_succeed(op);

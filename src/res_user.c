@@ -201,27 +201,7 @@ row_value(const cJSON *row, const cJSON *ref, const char *name, cJSON **tmp)
 static bool
 row_same(const cJSON *row, const cJSON *ref)
 {
-	static const cJSON null = {.type = cJSON_NULL};
-	const lh_rtype *rt = &lh_res_user;
-	const cJSON *p = cJSON_IsObject(ref) ? ref->child : NULL;
-	for (size_t i = 0; i < rt->n; i++, p = p->next) {
-		const lh_attr *at = &rt->attrs[i];
-		if (p == NULL || p->string == NULL || strcmp(p->string, at->name) != 0)
-			return false;
-		cJSON *tmp;
-		const cJSON *v = row_value(row, ref, at->name, &tmp);
-		if (v == NULL)
-			v = &null;	/* lh_jcopy(NULL) */
-		/* lh_rtype_from_row keeps ref's spelling when it means the same */
-		const cJSON *r = lh_j(ref, at->name);
-		if (r != NULL && at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, r, v))
-			v = r;
-		bool same = (v->type & 0xff) == (p->type & 0xff) && lh_json_equal(v, p);
-		cJSON_Delete(tmp);
-		if (!same)
-			return false;
-	}
-	return p == NULL;
+	return lh_rtype_row_same(&lh_res_user, row, ref, row_value);
 }
 
 bool lh_user_row_same(const cJSON *row, const cJSON *ref);

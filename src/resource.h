@@ -313,6 +313,15 @@ void lh_rop_http_fail(lh_rop *op, const struct lh_http_resp *r);
  * configuration) holds a value meaning the same, ref's spelling is kept.  Returns a
  * new object. */
 cJSON *lh_rtype_from_row(const lh_rtype *rt, const cJSON *row, const cJSON *ref);
+/* Whether lh_rtype_from_row(rt, x, ref) would be exactly ref (lh_json_identical), where
+ * x is the type's row as state attributes, given one attribute at a time by
+ * value(row, ref, name, &tmp) (NULL: absent; *tmp: what it had to make, freed after) -
+ * found without building x or the result: refreshing an unchanged object copies
+ * nothing. */
+typedef const cJSON *(*lh_row_value_fn)(const cJSON *row, const cJSON *ref, const char *name,
+    cJSON **tmp);
+bool lh_rtype_row_same(const lh_rtype *rt, const cJSON *row, const cJSON *ref,
+    lh_row_value_fn value);
 /* After a write: the first configured argument of after whose value the server did
  * not take (by meaning with got), skipping those equal to before (update), or NULL. */
 const char *lh_rtype_check(const lh_rtype *rt, const cJSON *after, const cJSON *got,

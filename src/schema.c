@@ -521,6 +521,49 @@ lh_rtype_from_row(const lh_rtype *rt, const cJSON *row, const cJSON *ref)
 	return o;
 }
 
+/* Whether the row's value of at means ref's item p as lh_rtype_from_row would keep it. */
+static bool
+row_attr_same(const lh_attr *at, const cJSON *row, const cJSON *ref, const cJSON *p,
+    lh_row_value_fn value)
+{
+	static const cJSON null = {.type = cJSON_NULL};
+	cJSON *tmp = NULL;
+	const cJSON *v = value(row, ref, at->name, &tmp);
+	if (v == NULL)
+		v = &null;	/* lh_jcopy(NULL) */
+	/* lh_rtype_from_row keeps ref's spelling when it means the same */
+	if (at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, p, v))
+		v = p;
+	bool same = (v->type & 0xff) == (p->type & 0xff) && lh_json_equal(v, p);
+	cJSON_Delete(tmp);
+	return same;
+}
+
+bool
+lh_rtype_row_same(const lh_rtype *rt, const cJSON *row, const cJSON *ref, lh_row_value_fn value)
+{
+	/* ref holds the table's attributes in its order */
+	const cJSON *ps[64];
+	const cJSON *p = cJSON_IsObject(ref) ? ref->child : NULL;
+	if (rt->n > sizeof ps / sizeof ps[0])
+		return false;
+	for (size_t i = 0; i < rt->n; i++, p = p->next) {
+		if (p == NULL || p->string == NULL || strcmp(p->string, rt->attrs[i].name) != 0)
+			return false;
+		ps[i] = p;
+	}
+	if (p != NULL)
+		return false;
+	/* what moves on every write (updated_at) first: a team whose memberships changed
+	 * is told at once */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < rt->n; i++)
+			if (rt->attrs[i].changes == (pass == 0) &&
+			    !row_attr_same(&rt->attrs[i], row, ref, ps[i], value))
+				return false;
+	return true;
+}
+
 const char *
 lh_rtype_check(const lh_rtype *rt, const cJSON *after, const cJSON *got, const cJSON *before)
 {
