@@ -265,6 +265,27 @@ row_value(const cJSON *row, const cJSON *ref, const char *name, cJSON **tmp)
 	return lh_j(row, name);	/* the plain ones */
 }
 
+static bool
+row_same(const cJSON *row, const cJSON *ref)
+{
+	return lh_rtype_row_same(&lh_res_team, row, ref, row_value);
+}
+
+/* Exposed for tests/unit/team_api.c. */
+cJSON *lh_team_from_api(const cJSON *row, const cJSON *ref);
+bool lh_team_row_same(const cJSON *row, const cJSON *ref);
+cJSON *
+lh_team_from_api(const cJSON *row, const cJSON *ref)
+{
+	return from_row(row, ref);
+}
+
+bool
+lh_team_row_same(const cJSON *row, const cJSON *ref)
+{
+	return row_same(row, ref);
+}
+
 /* ---- the run's /team/info cache (shared with res_member.c) ----
  * Refresh reads each team once and every membership of it reuses the answer; a write
  * asks for a fresh read, whose answer replaces the cached one. */
@@ -649,8 +670,7 @@ readback(lh_rop *op, const cJSON *row)
 	const cJSON *ref = op->kind == LH_OP_READ ? op->ref : op->after;
 	cJSON_Delete(op->attrs);
 	op->attrs = NULL;
-	if (op->kind == LH_OP_READ && op->same_ok && ref != NULL &&
-	    lh_rtype_row_same(&lh_res_team, row, ref, row_value)) {
+	if (op->kind == LH_OP_READ && op->same_ok && ref != NULL && row_same(row, ref)) {
 		op->same = true;	/* unchanged (a refresh's usual case): nothing built */
 		lh_rop_succeed(op);
 		return;
