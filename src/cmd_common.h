@@ -35,6 +35,13 @@ void lh_cmd_progress_track(const lh_cmd_out *o, const char *addr, const char *ty
     const char *name, const cJSON *index, const char *ev, const char *id);
 void lh_cmd_progress_lock(void);
 void lh_cmd_progress_unlock(void);
+/* Terraform's interrupt messages (cmd_interrupt.c): start the thread that prints them
+ * (json: as "log" messages); notify from a signal handler (async-signal-safe) with the
+ * number of interrupts so far - the second flushes stdout and exits 1; stop at the end
+ * of the command, after the handlers are gone. */
+bool lh_cmd_interrupt_start(bool json);
+void lh_cmd_interrupt_notify(int count);
+void lh_cmd_interrupt_stop(void);
 /* Opens the state at path (NULL: terraform.tfstate) for operation, with -lock and
  * -lock-timeout as given (lock_timeout may be NULL).  False after a diagnostic. */
 bool lh_cmd_open_state(const char *path, bool lock, const char *lock_timeout,

@@ -530,7 +530,7 @@ static void
 on_alarm(int sig)
 {
 	(void)sig;
-	if (reading)
+	if (reading || interrupts >= 2)	/* (the second: if its message could not go out) */
 		_exit(1);
 }
 
@@ -539,16 +539,13 @@ on_sigint(int sig)
 {
 	(void)sig;
 	interrupts++;
+	/* Terraform's words, printed by cmd_interrupt.c's thread (on stdout after what is
+	 * already there; the second's on stderr, then the exit) */
+	lh_cmd_interrupt_notify(interrupts);
 	if (interrupts >= 2) {
-		static const char m[] = "\nTwo interrupts received. Exiting immediately.\n";
-		ssize_t w = write(2, m, sizeof m - 1);
-		(void)w;
-		_exit(1);
+		alarm(1);
+		return;
 	}
-	static const char m[] = "\nInterrupt received.\nPlease wait for litehcl to exit or "
-	    "data loss may occur.\nGracefully shutting down...\n\nStopping operation...\n";
-	ssize_t w = write(2, m, sizeof m - 1);
-	(void)w;
 	if (active_run != NULL)
 		lh_apply_interrupt(active_run);
 	if (reading)
@@ -1060,6 +1057,7 @@ run(int kind, int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
+	lh_cmd_interrupt_start(json);	/* before the handler that notifies it */
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sa.sa_handler = on_alarm;
@@ -1221,6 +1219,7 @@ out:
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 		sigaction(SIGALRM, &old_alrm, NULL);
+		lh_cmd_interrupt_stop();
 		active_run = NULL;
 	}
 	/* the command ends here: its run's memory is left to the exit (lh_free_at_exit),

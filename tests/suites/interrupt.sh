@@ -27,8 +27,8 @@ fault() { admin POST faults "$1" | jq -r .id; }
 fired() {	# fired ID: how often fault ID fired
 	admin GET faults | jq -r --argjson id "$1" '[.[] | select(.id == $id) | .fired][0] // 0'
 }
-# interrupt FAULT_ID [TWICE] -- COMMAND...: runs COMMAND in the background (output in
-# out.txt), sends SIGINT once fault FAULT_ID has fired (a request is hanging), twice with
+# interrupt FAULT_ID [TWICE] -- COMMAND...: runs COMMAND in the background (stdout in
+# so.txt, stderr in se.txt, both in out.txt), sends SIGINT once fault FAULT_ID has fired (a request is hanging), twice with
 # TWICE; sets rc and el (tenths of a second from the interrupt to the exit).  A run still
 # going 15 s after the interrupt is killed (rc=137): the test fails instead of waiting
 # for the request timeout.
@@ -36,7 +36,7 @@ interrupt() {
 	_f=$1; shift
 	_twice=""; [ "$1" = twice ] && { _twice=1; shift; }
 	shift	# --
-	"$@" >out.txt 2>&1 &
+	"$@" >so.txt 2>se.txt &
 	_p=$!
 	_i=0
 	while [ "$(fired "$_f")" -lt 1 ] && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
@@ -50,6 +50,7 @@ interrupt() {
 	wait $_p
 	rc=$?
 	el=$(( ($(date +%s%N) - _t0) / 100000000 ))
+	cat so.txt se.txt >out.txt
 }
 says() { flat out.txt | grep -q "$1"; }
 # the interrupted run's messages, in Terraform's words
@@ -69,6 +70,11 @@ if [ $rc -eq 1 ] && [ $el -le 40 ] && told; then
 else
 	fail "read-back hangs: Ctrl-C exits 1 within seconds, Terraform's messages" "rc=$rc after $el tenths of a second" "$(tail -12 out.txt)"
 fi
+# Terraform prints them on stdout, after what the run printed there (Creating...)
+check_or "read-back hangs: the interrupt messages on stdout, after the progress lines" \
+	"! grep -q 'Interrupt received' se.txt && ! grep -q 'Stopping operation' se.txt &&
+	awk '/Creating\\.\\.\\./{c=NR} /^Interrupt received\\.\$/{i=NR} /^Stopping operation\\.\\.\\.\$/{s=NR} END{exit !(c && i > c && s > i)}' so.txt" \
+	"stdout: $(cat so.txt) stderr: $(cat se.txt)"
 # the creates answered 200: recorded from their answers, not lost
 n=$(state_users terraform.tfstate | grep -c listhang)
 [ "$n" -eq 3 ] && ok "read-back hangs: the unconfirmed creates are in the state" ||
@@ -185,8 +191,26 @@ if [ $rc -eq 1 ] && [ $el -le 10 ] && says 'Two interrupts received. Exiting imm
 else
 	fail "second Ctrl-C: exits at once" "rc=$rc after $el tenths of a second" "$(tail -8 out.txt)"
 fi
+# Terraform's words on stderr (wrapped at 78 columns); what was printed before is kept
+printf '\nTwo interrupts received. Exiting immediately. Note that data loss may have\noccurred.\n\n' >want.txt
+check_or "second Ctrl-C: Terraform's words on stderr, stdout kept" \
+	"cmp -s want.txt se.txt && grep -q 'Creating\\.\\.\\.' so.txt && grep -q '^Interrupt received\\.\$' so.txt" \
+	"stdout: $(cat so.txt) stderr: $(cat se.txt)"
 clear_faults
 "$LITEHCL" apply -auto-approve -no-color >out2.txt 2>&1
 why=$(converged "$PWD" twice.test 3)
 [ $? -eq 0 ] && [ -z "$why" ] && ok "second Ctrl-C: the next apply recovers, each user once" ||
 	fail "second Ctrl-C: the next apply recovers, each user once" "$why" "$(tail -8 out2.txt)"
+
+# ---- -json: the messages are "log" messages on stdout, as Terraform's ----
+new_dir jsonlog
+users 2 jsonlog.test
+"$LITEHCL" apply -auto-approve -no-color >out0.txt 2>&1 || fail "jsonlog: setup apply" "$(tail out0.txt)"
+f=$(fault '{"path":"/user/list","kind":"hang","count":0}')
+f2=$(fault '{"path":"/user/info","kind":"hang","count":0}')
+interrupt "$f" -- "$LITEHCL" plan -json
+check_or "-json plan interrupted: Terraform's two log messages on stdout, nothing on stderr" \
+	"[ $rc -eq 1 ] && [ ! -s se.txt ] &&
+	jq -se 'map(select(.type == \"log\") | .[\"@message\"]) == [\"\\nInterrupt received.\\nPlease wait for litehcl to exit or data loss may occur.\\nGracefully shutting down...\\n\", \"Stopping operation...\"]' so.txt" \
+	"rc=$rc stdout: $(cat so.txt) stderr: $(cat se.txt)"
+clear_faults

@@ -207,7 +207,7 @@ for mode in a b; do
 	eval "S$mode=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")"
 done
 unset LITEHCL_NO_PREFETCH
-if [ "$Ra" -eq 1 ] && [ "$Rb" -eq 1 ] && grep -q 'Interrupt received' b.err &&
+if [ "$Ra" -eq 1 ] && [ "$Rb" -eq 1 ] && grep -q 'Interrupt received' b.out &&
     cmp -s a.out b.out && cmp -s a.err b.err && awk "BEGIN{exit !($Sb < 5)}"; then
 	ok "Ctrl-C while the reads hang: exit 1 after ${Sb} s (without the prefetch ${Sa} s)"
 else
