@@ -2300,11 +2300,14 @@ lh_config_set_input(bool on)
 }
 
 /* Asks for var.NAME as Terraform does ("var.NAME", its description, "Enter a value:")
- * when input is allowed and stdin and stdout are terminals; the answer, or NULL. */
+ * when input is allowed - also when stdin is not a terminal: Terraform reads a line
+ * from a pipe as well (echo value | litehcl plan).  The answer without its trailing
+ * white space, or NULL at the end of input (also after a last line without its
+ * newline: Terraform takes that for no answer). */
 static const char *
 prompt_var(lh_config *cfg, const lh_variable *v)
 {
-	if (!s_input || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+	if (!s_input)
 		return NULL;
 	/* TF_INPUT=0 (or false, f, F, FALSE, False) is -input=false, as Terraform reads it */
 	const char *env = getenv("TF_INPUT");
@@ -2325,17 +2328,24 @@ prompt_var(lh_config *cfg, const lh_variable *v)
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 	}
-	char line[8192];
-	char *got = fgets(line, sizeof line, stdin);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len = getline(&line, &cap, stdin);
 	if (hide) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 		fputc('\n', stdout);
 	}
-	fputc('\n', stdout);
-	if (got == NULL)
+	if (len <= 0 || line[len - 1] != '\n') {
+		fflush(stdout);
+		free(line);
 		return NULL;
-	line[strcspn(line, "\r\n")] = '\0';
-	return lh_arena_strdup(cfg->a, line);
+	}
+	fputc('\n', stdout);
+	while (len > 0 && strchr(" \t\r\n\v\f", line[len - 1]) != NULL)
+		line[--len] = '\0';
+	const char *ans = lh_arena_strdup(cfg->a, line);
+	free(line);
+	return ans;
 }
 
 /* The value of a variable given as raw text (environment, -var). */
@@ -2360,6 +2370,19 @@ raw_value(lh_config *cfg, lh_variable *v, const lh_var_assign *as, lh_diags *d)
 	return lh_eval_expr(&ev, e);
 }
 
+/* v is required and nothing gives it a value (what prompt_var asks for). */
+static bool
+unset_required(const lh_config *cfg, const lh_variable *v, const lh_var_assign *as, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(as[k].name, v->name) == 0)
+			return false;
+	return (cfg->priv->planned == NULL ||
+	    cJSON_GetObjectItemCaseSensitive(cfg->priv->planned, v->name) == NULL) &&
+	    v->def == NULL && !cfg->priv->validate_only &&
+	    body_attr(v->block->u.block.body, "default") == NULL;
+}
+
 static void
 eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 {
@@ -2369,6 +2392,27 @@ eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 	size_t n = 0;
 	lh_var_assign *as = lh_vars_collect(cfg->a, cfg->priv->validate_only ? NULL : cfg->dir,
 	    vin, nin, var_declared, cfg, d, &n);
+	/* the required variables without a value are asked for first, by name (Terraform's
+	 * order), before any of them is checked */
+	const char **answers = NULL;
+	for (size_t i = 0; s_input && i < cfg->nvariables; i++) {
+		lh_variable *v = cfg->variables[i];
+		if (!unset_required(cfg, v, as, n))
+			continue;
+		if (answers == NULL)
+			answers = lh_arena_alloc(cfg->a, cfg->nvariables * sizeof *answers);
+		answers[i] = v->name;	/* to ask */
+	}
+	while (answers != NULL) {
+		size_t first = cfg->nvariables;
+		for (size_t i = 0; i < cfg->nvariables; i++)
+			if (answers[i] == cfg->variables[i]->name && (first == cfg->nvariables ||
+			    strcmp(cfg->variables[i]->name, cfg->variables[first]->name) < 0))
+				first = i;
+		if (first == cfg->nvariables)
+			break;
+		answers[first] = prompt_var(cfg, cfg->variables[first]);
+	}
 	for (size_t i = 0; i < cfg->nvariables; i++) {
 		lh_variable *v = cfg->variables[i];
 		const lh_var_assign *last = NULL;
@@ -2380,9 +2424,8 @@ eval_variables(lh_config *cfg, const lh_var_input *vin, size_t nin, lh_diags *d)
 		const cJSON *pv = cfg->priv->planned != NULL ?
 		    cJSON_GetObjectItemCaseSensitive(cfg->priv->planned, v->name) : NULL;
 		lh_var_assign asked;
-		if (pv == NULL && last == NULL && v->def == NULL && !cfg->priv->validate_only &&
-		    body_attr(b->u.block.body, "default") == NULL) {
-			const char *ans = prompt_var(cfg, v);
+		if (answers != NULL && answers[i] != NULL) {
+			const char *ans = answers[i];
 			if (ans != NULL) {
 				memset(&asked, 0, sizeof asked);
 				asked.name = v->name;

@@ -185,10 +185,41 @@ for v in 0 false; do
 	[ $rc -eq 1 ] && ! grep -q 'Enter a value' pty.out && grep -q 'No value for required variable' pty.out &&
 		ok "prompt: TF_INPUT=$v does not ask (Terraform's -input=false)" || fail "prompt: TF_INPUT=$v does not ask (Terraform's -input=false)" "rc=$rc" "$(head -20 pty.out)"
 done
-"$LITEHCL" plan -no-color </dev/null >out.txt 2>&1
+# stdin that is not a terminal is read too, as Terraform 1.11 does (echo v | terraform
+# plan): a line per variable, by name, its trailing white space dropped; the end of the
+# input (or a last line without its newline) is no answer; -json does not ask
+"$LITEHCL" plan -no-color </dev/null >out.txt 2>err.txt
 rc=$?
-[ $rc -eq 1 ] && ! grep -q 'Enter a value' out.txt && grep -q 'No value for required variable' out.txt &&
-	ok "prompt: not when stdin is not a terminal" || fail "prompt: not when stdin is not a terminal" "rc=$rc" "$(cat out.txt)"
+printf "var.alias\n  The user's alias\n\n  Enter a value: " >want.txt
+check_or "prompt: stdin at its end - asked on stdout, then No value for required variable" \
+	"[ $rc -eq 1 ] && cmp -s want.txt out.txt && grep -q 'No value for required variable' err.txt" "rc=$rc: $(cat out.txt err.txt)"
+printf 'piped alias \t\r\n' | "$LITEHCL" plan -no-color >out.txt 2>&1
+rc=$?
+check_or "prompt: a value piped to stdin is used (echo v | litehcl plan)" \
+	"[ $rc -eq 0 ] && grep -q 'user_alias *= \"piped alias\"' out.txt && grep -q '^  Enter a value: \$' out.txt" "rc=$rc: $(head -20 out.txt)"
+printf 'no-newline' | "$LITEHCL" plan -no-color >out.txt 2>&1
+rc=$?
+check_or "prompt: a last line without its newline is no answer (Terraform)" \
+	"[ $rc -eq 1 ] && grep -q 'No value for required variable' out.txt" "rc=$rc: $(cat out.txt)"
+printf 'x\n' | "$LITEHCL" plan -json >out.txt 2>&1
+rc=$?
+check_or "prompt: -json does not ask" "[ $rc -eq 1 ] && ! grep -q 'Enter a value' out.txt && grep -q 'No value for required variable' out.txt" "rc=$rc: $(cat out.txt)"
+cat > two.tf <<'EOF2'
+variable "zeta" {
+  type = string
+}
+variable "beta" {
+  type = number
+}
+output "both" {
+  value = "${var.zeta}-${var.beta}"
+}
+EOF2
+printf '7\nlast\nignored\n' | "$LITEHCL" plan -no-color -var alias=a >out.txt 2>&1
+rc=$?
+check_or "prompt: two variables read from a pipe in name order (beta, then zeta)" \
+	"[ $rc -eq 0 ] && grep -q 'both = \"last-7\"' out.txt && [ \"\$(grep '^var\\.' out.txt | tr '\\n' ' ')\" = 'var.beta var.zeta ' ]" "rc=$rc: $(head -20 out.txt)"
+rm -f two.tf
 # a typed answer of the wrong type is reported as Terraform reports it: at the
 # declaration, "set using an interactive prompt"
 cat > num.tf <<'EOF2'
