@@ -552,6 +552,61 @@ on_sigint(int sig)
 		alarm(1);
 }
 
+/* Terraform's validate would pass the configuration (its variables unknown, no tfvars
+ * read): errors the plan's own loading and validation found are then ones Terraform
+ * meets only while planning. */
+static bool
+validate_would_pass(void)
+{
+	lh_arena *a = lh_arena_new();
+	lh_diags d;
+	lh_diags_init(&d, a);
+	lh_config *cfg = lh_config_load_opts(a, ".", NULL, 0, true, &d);
+	bool ok = cfg != NULL && d.errors == 0 && lh_config_validate(cfg, &d) && d.errors == 0;
+	lh_arena_free(a);
+	return ok;
+}
+
+/* d's errors, from loading or validating the configuration for a plan, are ones
+ * Terraform reports after it started planning: a variable's value of the wrong type or
+ * failing its validation, an expression that fails with the values given - not a
+ * variable without a value or anything validate finds. */
+static bool
+failed_while_planning(const lh_diags *d)
+{
+	bool values_only = true;
+	for (const lh_diag *g = d->head; g != NULL; g = g->next) {
+		if (g->sev != LH_DIAG_ERROR)
+			continue;
+		if (strcmp(g->summary, "No value for required variable") == 0)
+			return false;
+		if (strcmp(g->summary, "Invalid value for input variable") != 0 &&
+		    strcmp(g->summary, "Invalid value for variable") != 0 &&
+		    strcmp(g->summary, "Required variable not set") != 0)
+			values_only = false;
+	}
+	return values_only || validate_would_pass();
+}
+
+/* Terraform's words when a plan fails after planning started, on stdout before the
+ * errors (its renderer of a plan with errors and no changes); -json: the empty plan's
+ * change summary.  Apply says nothing of the kind (Terraform). */
+static void
+planning_failed(const lh_cmd_out *o)
+{
+	if (o->json) {
+		lh_plan empty;
+		memset(&empty, 0, sizeof empty);
+		lh_ui_plan(stdout, &empty, "plan");
+	} else if (o->color) {
+		fputs("\n\033[0m\033[1m\033[31mPlanning failed.\033[0m\033[1m litehcl encountered "
+		    "an error while generating this plan.\033[0m\n\n\033[0m", stdout);
+	} else {
+		fputs("\nPlanning failed. litehcl encountered an error while generating this "
+		    "plan.\n\n", stdout);
+	}
+}
+
 /* After a Ctrl-C during refresh: the run stops here (exit 1). */
 static bool
 interrupted(lh_diags *d)
@@ -958,6 +1013,7 @@ run(int kind, int argc, char **argv)
 	}
 	lh_curl_preload();	/* loads while the configuration and state are read */
 	lh_cmd_out o = {.json = json, .color = !json && lh_cli_color(no_color)};
+	bool planning = false;	/* a plan failing now failed while planning (Terraform) */
 	a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);
@@ -992,8 +1048,10 @@ run(int kind, int argc, char **argv)
 		cfg = lh_config_load(a, ".", vi, nvi, &d);
 		lh_config_set_input(false);
 	}
-	if (cfg == NULL || d.errors > 0)
+	if (cfg == NULL || d.errors > 0) {
+		planning = kind == CMD_PLAN && planfile == NULL && failed_while_planning(&d);
 		goto fail;
+	}
 	if (planfile == NULL && !destroy && cfg->nfiles == 0) {
 		/* Terraform refuses: an empty configuration would plan to destroy everything */
 		if (kind == CMD_PLAN)
@@ -1033,6 +1091,7 @@ run(int kind, int argc, char **argv)
 			lh_refresh_early_cancel(&r);
 			early_signals(false);
 		}
+		planning = kind == CMD_PLAN && failed_while_planning(&d);
 		goto fail;
 	}
 	const char *op = kind == CMD_PLAN ? "OperationTypePlan" : "OperationTypeApply";
@@ -1043,6 +1102,9 @@ run(int kind, int argc, char **argv)
 		lh_run_init(&r, a, &d, cfg, st, &ro);
 		run_ready = true;
 	}
+	/* Terraform's plan starts here: the provider is configured, the objects read,
+	 * the changes planned */
+	planning = kind == CMD_PLAN && planfile == NULL;
 	/* The provider is configured before anything is planned, as Terraform does: a
 	 * missing address or key is reported now, not after the approval prompt. */
 	if ((cfg->nresources > 0 || lh_state_count(st) > 0) && !provider_ready(&r, cfg, &d))
@@ -1100,6 +1162,7 @@ run(int kind, int argc, char **argv)
 			lh_config_checks(cfg, LH_CHECK_PLAN, lh_run_resolve, &r, &d);
 		/* what the conditions gave, for the plan's JSON (show -json PLANFILE) */
 		r.plan->checks = lh_config_check_results(cfg);
+		planning = false;
 		if (json)
 			/* before anything is applied the summary is the plan's: Terraform
 			 * says "plan" here and "apply"/"destroy" after the apply */
@@ -1209,6 +1272,8 @@ run(int kind, int argc, char **argv)
 		goto out;
 	}
 fail:
+	if (planning && interrupts == 0 && d.errors > 0)
+		planning_failed(&o);
 	fflush(stdout);
 	lh_cmd_print_diags(&o, &d);
 	rc = 1;
