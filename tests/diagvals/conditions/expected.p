@@ -1,4 +1,7 @@
 
+Planning failed. litehcl encountered an error while generating this plan.
+
+
 Error: Resource precondition failed
 
   on main.tf line 24, in resource "litellm_user" "p":
