@@ -70,6 +70,8 @@ typedef struct res_priv {
 	 * expand_again */
 	bool partial;
 	bool *arg_res;
+	/* per key: its expression as a plain resource traversal (trav_of), or NULL */
+	struct trav **trav;
 	/* the arguments of the instance expanded last (in cfg->a), during one
 	 * expansion: a value identical to its argument is shared, not kept again */
 	lh_value *prev_args;
@@ -3743,6 +3745,142 @@ same_shape(res_priv *rp, const lh_value *prev, lh_value **vals)
 	return true;
 }
 
+/* An expression that is a plain traversal of a resource, the commonest argument that
+ * refers to one: litellm_team.t[each.value.team].team_id - a resource's value
+ * (resource_value) and steps whose keys are constants or references to each, count,
+ * var or local (no call, no resource).  trav_eval takes such steps itself and leaves
+ * every other case - a null, marked or missing element, a key that is not a plain
+ * string or whole number, a diagnostic - to the evaluator, which then evaluates the
+ * whole expression as usual (and reports what there is to report). */
+#define TRAV_MAX 8
+struct trav {
+	lh_resource *r;			/* the resource named */
+	const lh_node *steps[TRAV_MAX];	/* the steps after the one naming it */
+	int n;
+};
+
+/* k is a constant, or a chain of steps from each, count, var or local whose keys are
+ * constants. */
+static bool
+simple_key(const lh_node *k)
+{
+	if (k->kind == LH_AST_NUMBER || const_string(k) != NULL)
+		return true;
+	while (k->kind == LH_AST_GETATTR || (k->kind == LH_AST_INDEX && !k->u.index.legacy &&
+	    (k->u.index.key->kind == LH_AST_NUMBER || const_string(k->u.index.key) != NULL)))
+		k = k->kind == LH_AST_GETATTR ? k->u.getattr.obj : k->u.index.obj;
+	if (k->kind != LH_AST_VAR)
+		return false;
+	const char *n = k->u.var.name;
+	return strcmp(n, "each") == 0 || strcmp(n, "count") == 0 || strcmp(n, "var") == 0 ||
+	    strcmp(n, "local") == 0;
+}
+
+/* e as a plain traversal of a resource other than self (see above), or NULL. */
+static struct trav *
+trav_of(lh_config *cfg, const lh_resource *self, const lh_node *e)
+{
+	const lh_node *st[TRAV_MAX + 1];
+	int n = 0;
+	while (e->kind == LH_AST_GETATTR || e->kind == LH_AST_INDEX) {
+		if (n == TRAV_MAX + 1)
+			return NULL;
+		if (e->kind == LH_AST_INDEX && (e->u.index.legacy || !simple_key(e->u.index.key) ||
+		    expr_refers_res(cfg, self, e->u.index.key)))
+			return NULL;
+		st[n++] = e;
+		e = e->kind == LH_AST_GETATTR ? e->u.getattr.obj : e->u.index.obj;
+	}
+	if (e->kind != LH_AST_VAR || n < 2 || st[n - 1]->kind != LH_AST_GETATTR)
+		return NULL;
+	const char *root = e->u.var.name;
+	for (size_t i = 0; reserved_roots[i] != NULL; i++)
+		if (strcmp(root, reserved_roots[i]) == 0)
+			return NULL;
+	if (strcmp(root, "data") == 0 || strcmp(root, "module") == 0)
+		return NULL;
+	lh_resource *r = lh_config_resource(cfg, root, st[n - 1]->u.getattr.name);
+	if (r == NULL || r == self)
+		return NULL;
+	struct trav *t = lh_arena_alloc(cfg->priv->long_a, sizeof *t);
+	t->r = r;
+	t->n = n - 1;
+	for (int i = 0; i < t->n; i++)
+		t->steps[i] = st[n - 2 - i];
+	return t;
+}
+
+/* t's value in the scope of ev, or NULL when the evaluator is to evaluate it. */
+static lh_value *
+trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
+{
+	if (ev->on_ref != NULL)
+		return NULL;
+	lh_value *v = resource_value(cfg, t->r);
+	if (v == NULL)
+		return NULL;
+	/* the keys without a word to the run's diagnostics: any word, and the evaluator
+	 * takes over (and says it) */
+	struct lh_config_priv *p = cfg->priv;
+	lh_diags quiet, *saved_d = ev->d, *saved_p = p->d;
+	lh_diags_init(&quiet, ev->a);
+	ev->d = p->d = &quiet;
+	/* (the expression's references passed the static check: rp->refs_ok) */
+	bool (*cr)(lh_eval *, const lh_node *) = ev->check_refs;
+	ev->check_refs = NULL;
+	lh_value *out = NULL;
+	for (int i = 0; i < t->n; i++) {
+		if (v->flags == LH_VF_UNKNOWN && v->type->kind == LH_TY_DYNAMIC) {
+			/* not known at all (validate): so is every step of it, once its keys
+			 * are good ones (not null, not marked) */
+			for (; i < t->n; i++) {
+				if (t->steps[i]->kind != LH_AST_INDEX)
+					continue;
+				lh_value *k = lh_eval_expr(ev, t->steps[i]->u.index.key);
+				if (k == NULL || quiet.errors + quiet.warnings > 0 || lh_val_is_sensitive(k) ||
+				    (lh_val_is_null(k) && !lh_val_is_unknown(k)))
+					goto done;
+			}
+			out = lh_val_unknown(ev->a, &lh_type_dynamic);
+			goto done;
+		}
+		if (v->flags != 0)
+			goto done;
+		const lh_node *st = t->steps[i];
+		lh_value *k = NULL;
+		if (st->kind == LH_AST_INDEX) {
+			k = lh_eval_expr(ev, st->u.index.key);
+			if (k == NULL || quiet.errors + quiet.warnings > 0 || k->flags != 0)
+				goto done;
+		}
+		const lh_type *ty = v->type;
+		if (st->kind == LH_AST_GETATTR) {
+			if (ty->kind != LH_TY_OBJECT && ty->kind != LH_TY_MAP)
+				goto done;
+			v = lh_val_get(v, st->u.getattr.name);
+		} else if (ty->kind == LH_TY_OBJECT || ty->kind == LH_TY_MAP) {
+			if (k->type != &lh_type_string)
+				goto done;
+			v = lh_val_get(v, k->u.str.s);
+		} else if (ty->kind == LH_TY_TUPLE || ty->kind == LH_TY_LIST) {
+			if (k->type != &lh_type_number || !k->u.num.is_int || k->u.num.i < 0 ||
+			    (uint64_t)k->u.num.i >= v->u.seq.n)
+				goto done;
+			v = v->u.seq.items[k->u.num.i];
+		} else {
+			goto done;
+		}
+		if (v == NULL)
+			goto done;
+	}
+	out = v;
+done:
+	ev->d = saved_d;
+	p->d = saved_p;
+	ev->check_refs = cr;
+	return out;
+}
+
 /* Argument k of r (its expression rp->arg_expr[k]) in the scope of ev: evaluated,
  * converted to the attribute's type and checked; a value identical to prev's (an
  * earlier instance's arguments, or NULL) is prev's.  NULL after diagnostics. */
@@ -3758,12 +3896,22 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 	 * argument (nothing reported), the later instances skip it. */
 	if (rp->refs_ok == NULL)
 		rp->refs_ok = lh_arena_alloc(cfg->priv->long_a, rp->nkeys * sizeof *rp->refs_ok);
-	lh_value *v;
+	lh_value *v = NULL;
 	if (rp->refs_ok[k]) {
-		bool (*cr)(lh_eval *, const lh_node *) = ev->check_refs;
-		ev->check_refs = NULL;
-		v = lh_eval_expr(ev, e);
-		ev->check_refs = cr;
+		if (rp->trav == NULL) {
+			rp->trav = lh_arena_alloc(cfg->priv->long_a, rp->nkeys * sizeof *rp->trav);
+			for (size_t j = 0; j < rp->nkeys; j++)
+				rp->trav[j] = rp->arg_expr[j] != NULL ?
+				    trav_of(cfg, r, rp->arg_expr[j]) : NULL;
+		}
+		if (rp->trav[k] != NULL)
+			v = trav_eval(cfg, ev, rp->trav[k]);
+		if (v == NULL) {
+			bool (*cr)(lh_eval *, const lh_node *) = ev->check_refs;
+			ev->check_refs = NULL;
+			v = lh_eval_expr(ev, e);
+			ev->check_refs = cr;
+		}
 	} else {
 		int before = ev->d->errors + ev->d->warnings;
 		v = lh_eval_expr(ev, e);
