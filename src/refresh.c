@@ -4,6 +4,7 @@
  * (plan.h).  See apply.h for the flow. */
 #include "apply.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,13 +447,20 @@ progress(lh_run *r, const char *addr, const lh_addr *id, const char *ev, const c
 {
 	if (r->o.progress == NULL)
 		return;
-	cJSON *idx = NULL;
-	if (id->kind == LH_KEY_INT)
-		idx = cJSON_CreateNumber((double)id->index);
-	else if (id->kind == LH_KEY_STR)
-		idx = cJSON_CreateString(id->key);
-	r->o.progress(r->o.progress_ctx, addr, id->type, id->name, idx, ev, uid, 0);
-	cJSON_Delete(idx);
+	/* the index as the callback reads it (a copy is its own): on the stack, not
+	 * made and freed for each of a refresh's thousands of events */
+	cJSON idx = {.type = cJSON_NULL};
+	if (id->kind == LH_KEY_INT) {
+		idx.type = cJSON_Number;
+		idx.valuedouble = (double)id->index;
+		idx.valueint = id->index > INT_MAX ? INT_MAX : id->index < INT_MIN ? INT_MIN :
+		    (int)id->index;
+	} else if (id->kind == LH_KEY_STR) {
+		idx.type = cJSON_String;
+		idx.valuestring = (char *)id->key;
+	}
+	r->o.progress(r->o.progress_ctx, addr, id->type, id->name,
+	    idx.type == cJSON_NULL ? NULL : &idx, ev, uid, 0);
 }
 
 /* Refreshes js[0..n) (all reads): each type's read_many gets its ops together (one
