@@ -107,7 +107,8 @@ lh_curl_wait(void)
 void
 lh_curl_preload(void)
 {
-	if (phase != IDLE)
+	const char *off = getenv("LITEHCL_NO_CURL_PRELOAD");
+	if (phase != IDLE || (off != NULL && *off != '\0' && strcmp(off, "0") != 0))
 		return;
 	set_lib_name();
 	/* the thread takes no signal: Ctrl-C stays the main thread's */

@@ -23,7 +23,9 @@
  *
  * The library's file is libcurl.so.4 (Debian's libcurl4 package); the environment
  * variable LITEHCL_LIBCURL names another file instead - for tests only (a missing library,
- * a library without curl's functions).
+ * a library without curl's functions).  LITEHCL_NO_CURL_PRELOAD=1 starts no thread: the
+ * first use loads the library on the main thread (to compare the two; on a loaded 2-core
+ * machine the overlap buys little, the two threads slowing each other down).
  *
  * Threads: lh_curl_preload and lh_curl_load are called from the main thread only.  After
  * lh_curl_load returned true, the table never changes and any thread may call through it. */

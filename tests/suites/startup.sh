@@ -107,3 +107,12 @@ EOT
 want='/nonexistent/libcurl.so.4: cannot open shared object file'
 LITEHCL_LIBCURL=/nonexistent/libcurl.so.4 curl_err "the http backend without libcurl: its error, exit 1" \
 	"$LITEHCL" init -input=false -no-color
+# without the preload thread (LITEHCL_NO_CURL_PRELOAD=1) the first use loads it
+cd "$WORK" || exit 1
+loaded env LITEHCL_NO_CURL_PRELOAD=1 "$LITEHCL" plan -input=false
+case $libs in *libcurl.so.4*) ok "plan without the preload thread loads libcurl" ;;
+	*) fail "plan without the preload thread loads libcurl" "$libs" ;; esac
+want='/nonexistent/libcurl.so.4: cannot open shared object file'
+LITEHCL_NO_CURL_PRELOAD=1 LITEHCL_LIBCURL=/nonexistent/libcurl.so.4 curl_err \
+	"plan without the preload thread and without libcurl: its error, exit 1" \
+	"$LITEHCL" plan -input=false -no-color
