@@ -609,6 +609,7 @@ put_easy(lh_http *h, CURL *e)
 }
 
 static void finish_attempt(lh_http *h, job *j);
+static bool parse_body(lh_http *h, job *j, bool quick);
 
 /* Called by libcurl each time it is about to send the request on a connection. */
 static int
@@ -833,11 +834,17 @@ land(lh_http *h, job *j)
  * would raise a no-op plan's peak by as much, where lh_http_run reads them one after
  * the other into the same scratch memory. */
 #define PREFETCH_MAX_BYTES ((size_t)1 << 20)
+/* The trees of those answers it parses at most (each ~4 times its text): a hundred
+ * teams' /team/info answers and two pages of users fit; 10,000 users' pages are parsed
+ * a few only, the rest by lh_http_run as they come (page after page in the same
+ * scratch memory). */
+#define PREFETCH_MAX_TREES ((size_t)2 << 20)
 
 /* The prefetch thread: the first attempt of every GET queued when it started, in queue
  * order, at most parallelism at once - what lh_http_run would send first, sent while
  * the main thread does other work.  It calls no callback and decides nothing: each
- * outcome waits in its job for lh_http_run (start) to take it as that attempt's.  It
+ * outcome waits in its job for lh_http_run (start) to take it as that attempt's, its
+ * body parsed already (parse_body quick, within PREFETCH_MAX_TREES).  It
  * starts nothing more once lh_http_run has begun (which then waits only for the
  * transfers in flight and sends the rest itself), after lh_http_stop - whose grace it
  * gives the transfers in flight, as lh_http_run does, before it leaves them - or past
@@ -848,7 +855,7 @@ prefetch_main(void *arg)
 	lh_http *h = arg;
 	job *next = h->qhead;
 	int running = 0;
-	size_t bytes = 0, answered = 0;
+	size_t bytes = 0, answered = 0, trees = 0;
 	double deadline = 0;
 	while (!atomic_load(&h->pf_abandon)) {
 		if (atomic_load(&h->stop)) {
@@ -891,6 +898,15 @@ prefetch_main(void *arg)
 			bytes += j->resp.len;
 			answered++;
 			running--;
+			/* parsed here too while the trees stay within their budget: the
+			 * caller's thread then finds them ready */
+			if (j->cc == CURLE_OK && trees < PREFETCH_MAX_TREES &&
+			    !atomic_load(&h->pf_abandon)) {
+				size_t before = j->json_arena != NULL ? lh_arena_used(j->json_arena) : 0;
+				parse_body(h, j, true);
+				trees += j->json_arena != NULL ? lh_arena_used(j->json_arena) - before :
+				    lh_jscratch_used(j->jsc);
+			}
 		}
 		if (running > 0)
 			curl_multi_poll(h->multi, NULL, 0, 100, NULL);
@@ -1209,12 +1225,18 @@ jitter(lh_http *h)
 /* Parses the current attempt's body into j->json (NULL when empty or invalid; trailing
  * garbage makes the whole body invalid) and sets j->json_ok and j->bad_at.  A 2xx
  * answer nobody reads (no_json) is only checked: parsed into the scratch arena, which
- * is emptied again (no tree built and freed node by node). */
-static void
-parse_body(lh_http *h, job *j)
+ * is emptied again (no tree built and freed node by node).  quick: on the prefetch
+ * thread, which parses only into the request's arena or scratch memory and only with
+ * lh_json_parse_quick (nothing process-wide but the thread-safe key table): false,
+ * nothing parsed, where it leaves the body to the calling thread. */
+static bool
+parse_body(lh_http *h, job *j, bool quick)
 {
 	const char *body = j->resp.p ? j->resp.p : "";
 	size_t len = j->resp.len;
+	bool check_only = j->no_json && j->status >= 200 && j->status < 300;
+	if (quick && len > 0 && (check_only || (!j->json_scratch && j->json_arena == NULL)))
+		return false;
 	if (j->json_scratch)
 		lh_jscratch_reset(j->jsc);
 	else
@@ -1222,12 +1244,12 @@ parse_body(lh_http *h, job *j)
 	j->json = NULL;
 	j->json_ok = false;
 	j->bad_at = SIZE_MAX;
-	j->parsed = true;
+	j->parsed = len == 0;
 	if (len == 0)
-		return;
+		return true;
 	const char *end = NULL;
 	bool ok;
-	if (j->no_json && j->status >= 200 && j->status < 300) {
+	if (check_only) {
 		if (h->scratch == NULL)
 			h->scratch = lh_arena_new_scratch();
 		lh_arena_mark m = lh_arena_get_mark(h->scratch);
@@ -1236,13 +1258,19 @@ parse_body(lh_http *h, job *j)
 	} else if (j->json_scratch) {
 		if (j->jsc == NULL)
 			j->jsc = lh_jscratch_new();
-		j->json = lh_json_parse_scratch(j->jsc, body, len, &end);
+		j->json = quick ? lh_json_parse_quick(NULL, j->jsc, body, len, &end) :
+		    lh_json_parse_scratch(j->jsc, body, len, &end);
 		ok = j->json != NULL;
 	} else {
 		/* numbers exact either way */
-		j->json = j->json_arena != NULL ? lh_json_parse_arena(j->json_arena, body, len, &end) :
+		j->json = quick ? lh_json_parse_quick(j->json_arena, NULL, body, len, &end) :
+		    j->json_arena != NULL ? lh_json_parse_arena(j->json_arena, body, len, &end) :
 		    lh_cjson_parse(body, len, &end);
 		ok = j->json != NULL;
+	}
+	if (quick && !ok) {
+		lh_jscratch_reset(j->jsc);	/* an arena keeps the attempt's bytes */
+		return false;
 	}
 	if (ok) {
 		for (const char *p = end; p < body + len; p++) {
@@ -1258,6 +1286,8 @@ parse_body(lh_http *h, job *j)
 	j->json_ok = ok;
 	if (!ok)
 		j->bad_at = end ? (size_t)(end - body) : 0;
+	j->parsed = true;
+	return true;
 }
 
 /* The current attempt's answer is an HTML page (by its Content-Type, or by its first
@@ -1303,7 +1333,7 @@ complete(lh_http *h, job *j, lh_http_result res, char *error)
 	r.body = j->resp.p ? j->resp.p : "";
 	r.body_len = j->resp.len;
 	if (!j->parsed)
-		parse_body(h, j);
+		parse_body(h, j, false);
 	r.json = j->json;
 	j->json = NULL;
 	if (r.body_len > 0 && !j->json_ok && res == LH_HTTP_OK) {
@@ -1379,7 +1409,8 @@ finish_attempt(lh_http *h, job *j)
 	char *msg = NULL;
 	if (j->cc == CURLE_OK) {
 		int s = j->status;
-		parse_body(h, j);
+		if (!j->parsed)		/* else the prefetch thread parsed it */
+			parse_body(h, j, false);
 		if (s >= 200 && s < 300) {
 			if (j->resp.len == 0 || j->json_ok) {
 				complete(h, j, LH_HTTP_OK, NULL);

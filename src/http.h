@@ -206,7 +206,11 @@ size_t lh_http_run(lh_http *h);
  * flight - then takes each answer it holds as that request's first attempt (retries,
  * messages and callbacks as always, on the calling thread) and sends the rest itself.
  * Nothing else is sent: the requests are the queue's, with the same options; it holds
- * at most 16 MB of answers.  Until then the caller must not use h but for lh_http_stop
+ * at most 1 MB of answers.  It also parses the answers of requests with a json_arena
+ * or json_scratch (up to 2 MB of trees), into that arena or scratch memory, so that
+ * a caller's arena given to a prefetched request must not be used by any thread but
+ * the prefetch's until lh_http_run or lh_http_submit (or the cancel) has ended it.
+ * Until then the caller must not use h but for lh_http_stop
  * (the thread too starts nothing more, and gives those in flight the stop's grace) and
  * lh_http_prefetch_cancel.  Returns false, and nothing started, when no GET is queued,
  * with the fake transport, after lh_http_stop or when no thread can be made. */

@@ -7,6 +7,8 @@
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -822,17 +824,27 @@ lh_cjson_print(const struct cJSON *j)
 	return s;
 }
 
-/* ---- shared keys ---- */
+/* ---- shared keys ----
+ *
+ * Any thread may intern (the prefetch thread parses answers while the main thread
+ * evaluates the configuration).  A slot, once set, never changes, and its tag and
+ * bytes are written before it is published (release): a look-up of a key already held
+ * takes no lock.  Adding one takes intern_lock and probes again from where the look-up
+ * stopped (whatever another thread added meanwhile is further along the same chain).
+ * Which keys are held once the table is full may then depend on timing: readers
+ * compare keys by pointer first and by their bytes when that fails, so only the speed
+ * does. */
 
 #define INTERN_MAX_LEN 48
 #define INTERN_MAX 4096
 #define INTERN_SLOTS (INTERN_MAX * 2)
 
-static const char *intern_slots[INTERN_SLOTS];
+static _Atomic(const char *) intern_slots[INTERN_SLOTS];
 static uint32_t intern_tags[INTERN_SLOTS];	/* each slot's hash (high half) and length */
-static size_t intern_count;
+static atomic_size_t intern_count;
 static char *intern_block;	/* current block of key bytes (blocks are never freed) */
 static size_t intern_left;
+static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *intern_upto(const char *s, size_t n, size_t limit);
 
@@ -864,25 +876,39 @@ intern_upto(const char *s, size_t n, size_t limit)
 	uint64_t h = lh_hash_bytes(s, n);
 	uint32_t tag = (uint32_t)(h >> 40) << 8 | (uint32_t)n;
 	size_t j = (size_t)h & (INTERN_SLOTS - 1);
-	for (; intern_slots[j] != NULL; j = (j + 1) & (INTERN_SLOTS - 1))
-		if (intern_tags[j] == tag && memcmp(intern_slots[j], s, n) == 0)
-			return intern_slots[j];
-	if (intern_count >= limit)
-		return NULL;
-	if (intern_left < n + 1) {
-		intern_block = malloc(16384);
-		if (intern_block == NULL)
-			return NULL;
-		intern_left = 16384;
+	const char *k;
+	for (; (k = atomic_load_explicit(&intern_slots[j], memory_order_acquire)) != NULL;
+	    j = (j + 1) & (INTERN_SLOTS - 1))
+		if (intern_tags[j] == tag && memcmp(k, s, n) == 0)
+			return k;
+	if (atomic_load_explicit(&intern_count, memory_order_relaxed) >= limit)
+		return NULL;	/* the count only grows */
+	pthread_mutex_lock(&intern_lock);
+	for (; (k = atomic_load_explicit(&intern_slots[j], memory_order_relaxed)) != NULL;
+	    j = (j + 1) & (INTERN_SLOTS - 1)) {
+		if (intern_tags[j] == tag && memcmp(k, s, n) == 0) {
+			pthread_mutex_unlock(&intern_lock);
+			return k;
+		}
 	}
-	char *p = intern_block;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	intern_block += n + 1;
-	intern_left -= n + 1;
-	intern_slots[j] = p;
-	intern_tags[j] = tag;
-	intern_count++;
+	char *p = NULL;
+	if (atomic_load_explicit(&intern_count, memory_order_relaxed) < limit) {
+		if (intern_left < n + 1) {
+			intern_block = malloc(16384);
+			intern_left = intern_block != NULL ? 16384 : 0;
+		}
+		if (intern_block != NULL) {
+			p = intern_block;
+			memcpy(p, s, n);
+			p[n] = '\0';
+			intern_block += n + 1;
+			intern_left -= n + 1;
+			intern_tags[j] = tag;
+			atomic_store_explicit(&intern_slots[j], p, memory_order_release);
+			atomic_fetch_add_explicit(&intern_count, 1, memory_order_relaxed);
+		}
+	}
+	pthread_mutex_unlock(&intern_lock);
 	return p;
 }
 

@@ -119,6 +119,7 @@ typedef struct {
 	char *str;		/* string space: the text's length, so never short */
 	int depth;
 	lh_jeach *ea;		/* lh_json_parse_each's, else NULL */
+	bool quick;		/* lh_json_parse_quick: a refused text is not given to cJSON */
 } ap;
 
 /* Strings and small arrays of scalars seen lately, shared by the trees that
@@ -541,6 +542,23 @@ lh_json_parse_scratch(lh_jscratch *sc, const char *text, size_t len, const char 
 }
 
 cJSON *
+lh_json_parse_quick(lh_arena *a, lh_jscratch *sc, const char *text, size_t len,
+    const char **end)
+{
+	ap s = {.a = a, .sc = a == NULL ? sc : NULL, .quick = true};
+	return parse(&s, text, len, end);
+}
+
+size_t
+lh_jscratch_used(const lh_jscratch *sc)
+{
+	size_t n = 0;
+	for (const sblock *b = sc != NULL ? sc->head : NULL; b != NULL; b = b->next)
+		n += b->used;
+	return n;
+}
+
+cJSON *
 lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char **end,
     const char *key, int depth, lh_jeach_fn fn, void *ctx)
 {
@@ -588,6 +606,8 @@ parse(ap *s, const char *text, size_t len, const char **end)
 			*end = s->p;
 		return v;
 	}
+	if (s->quick)
+		return NULL;
 	/* refused: cJSON says where (or, should it accept what this parser does not,
 	 * its tree is the answer) */
 	const char *e = NULL;

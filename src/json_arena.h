@@ -59,5 +59,16 @@ void lh_jscratch_reset(lh_jscratch *sc);
 void lh_jscratch_free(lh_jscratch *sc);	/* NULL is ignored */
 /* As lh_json_parse_arena, into sc (valid until its next reset or free). */
 cJSON *lh_json_parse_scratch(lh_jscratch *sc, const char *text, size_t len, const char **end);
+/* Bytes of trees sc holds now. */
+size_t lh_jscratch_used(const lh_jscratch *sc);
+
+/* As lh_json_parse_arena into a, or lh_json_parse_scratch into sc when a is NULL, on
+ * any thread: nothing process-wide is used but lh_intern (which is thread-safe), so a
+ * text this parser refuses is not handed to cJSON (whose parser keeps process-wide
+ * state): NULL then, for a caller on the main thread to parse it again (the memory
+ * the attempt took stays in a until it is freed, or in sc until its reset; *end is
+ * then not set). */
+cJSON *lh_json_parse_quick(lh_arena *a, lh_jscratch *sc, const char *text, size_t len,
+    const char **end);
 
 #endif

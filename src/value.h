@@ -301,8 +301,8 @@ char *lh_cjson_print(const struct cJSON *j);
  * (process lifetime) and marked cJSON_StringIsConst, which cJSON_Duplicate shares and
  * cJSON_Delete leaves alone.  lh_cjson_intern_keys does it for every key in j (deeply);
  * keys longer than 48 bytes, and any once 4,096 distinct keys are held, stay as they
- * are.  lh_intern returns the shared copy of s, or NULL when it is not kept.  Use from
- * the main thread. */
+ * are.  lh_intern returns the shared copy of s, or NULL when it is not kept.  Any thread
+ * may call them (a key already held is found without a lock). */
 const char *lh_intern(const char *s);
 /* As lh_intern, for s of n bytes (s[n] is its NUL). */
 const char *lh_intern_n(const char *s, size_t n);

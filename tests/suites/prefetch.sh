@@ -127,6 +127,29 @@ else
 		"$(diff a.err b.err | head)" "$(head -5 b.err)"
 fi
 
+# answers the prefetch thread cannot parse (a 2xx cut in half, an HTML page) are
+# parsed again by the main thread: the same "not valid JSON" notice (its byte offset
+# included) and retry as without the prefetch
+for f in '/team/info malformed' '/user/list malformed' '/team/info html'; do
+	set -- $f
+	rule="{\"path\":\"$1\",\"kind\":\"$2\",\"status\":200,\"nth\":1,\"count\":1}"
+	admin POST faults "$rule" >/dev/null
+	LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -no-color -detailed-exitcode >a.out 2>a.err
+	RA=$?
+	admin POST faults/clear '{}' >/dev/null
+	admin POST faults "$rule" >/dev/null
+	"$LITEHCL" plan -no-color -detailed-exitcode >b.out 2>b.err
+	RB=$?
+	admin POST faults/clear '{}' >/dev/null
+	if [ $RA -eq 0 ] && [ $RB -eq 0 ] && cmp -s a.out b.out && cmp -s a.err b.err &&
+	    grep -q "Retrying: GET $1: 200: the answer is" b.err; then
+		ok "a $2 2xx on the first $1: the same notice, retried, the same plan"
+	else
+		fail "a $2 2xx on the first $1: the same notice, retried, the same plan" \
+			"exit $RA / $RB" "$(diff a.err b.err | head)" "$(head -5 b.err)"
+	fi
+done
+
 # ---- an invalid configuration: its errors alone, no request but the refresh's reads
 # already under way, no lock left ----
 cat good.hcl.txt >main.tf
