@@ -2,7 +2,9 @@
  * the plan text / -json stream, the confirmation prompt, saved plans, Ctrl-C handling
  * and exit codes (0 ok, 1 error or cancelled, 2 plan -detailed-exitcode with changes). */
 #include <ctype.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -810,31 +812,64 @@ target_problem(const char *s)
  *
  * A plan's refresh reads depend only on the state (and on the -refresh and -target
  * flags and the moved and import blocks, known once the configuration is loaded): so
- * plan reads the state before validating the configuration, and the refresh's
- * requests travel (lh_refresh_early: a background thread does the network part) while
- * the configuration is evaluated.  Nothing of it shows unless the configuration is
- * valid: the same requests, diagnostics, output and exit codes as reading the state
- * after validating - a state that cannot be opened at once (its lock held by another
- * run, a corrupt file ...), that has anything to say or that a remote backend keeps
- * is left for that usual open,
+ * plan reads the state and queues the refresh's requests on a thread of its own (the
+ * early worker) while the main thread validates the configuration, and the requests
+ * travel (lh_refresh_early: a background thread does the network part) meanwhile.
+ * Nothing of it shows unless the configuration is valid: the same requests,
+ * diagnostics, output and exit codes as reading the state after validating - a state
+ * that cannot be opened at once (its lock held by another run, a corrupt file ...),
+ * that has anything to say or that a remote backend keeps is left for that usual open,
  * and an invalid configuration drops the reads at once.  The one difference is the
  * lock, taken before the validation instead of after it (as Terraform takes it), and
- * released if the configuration is invalid.  LITEHCL_NO_PREFETCH=1 turns it off. */
+ * released if the configuration is invalid.  LITEHCL_NO_PREFETCH=1 turns it off.
+ *
+ * The worker touches nothing the validation uses but what neither changes: the
+ * configuration as loaded (lh_config_resource_find, the provider's settings), the
+ * process-wide key table (thread-safe, json.c); its run, state, diagnostics and arena
+ * are its own until the main thread has joined it.  The backend and the workspace are
+ * looked up by the main thread before it starts. */
 
 /* Until the Ctrl-C handling of the refresh is in place, a Ctrl-C or SIGTERM ends the
  * process as it did before (killed by the signal; ignored if it was ignored), and the
- * lock information written early goes first: nothing is left behind. */
-static char early_lock_file[4096];
+ * lock information written early goes first: nothing is left behind.  The handler
+ * runs on the main thread (the worker blocks every signal); while the worker is
+ * opening the state (the lock information may be written already, its name not known
+ * yet) the signal waits in early_phase for the worker, which acts on it as soon as the
+ * open ends. */
+enum { EARLY_OPENING, EARLY_LOCKED, EARLY_DONE };	/* early_phase & 3; the signal above */
+static atomic_int early_phase = EARLY_DONE;
+static char early_lock_file[4096];	/* set before early_phase says EARLY_LOCKED */
 static struct sigaction early_old[2];
 static const int early_sigs[2] = {SIGINT, SIGTERM};
+
+/* Ends the process as sig does by default, the lock information first when
+ * unlink_lock.  In the handler it is raised again for when the handler returns; the
+ * worker (which blocks every signal) sends it to the process - the main thread takes
+ * it - and waits for the end. */
+static void
+early_die(int sig, bool unlink_lock, bool in_handler)
+{
+	if (unlink_lock)
+		unlink(early_lock_file);
+	signal(sig, SIG_DFL);
+	if (in_handler) {
+		raise(sig);
+		return;
+	}
+	kill(getpid(), sig);
+	for (;;)
+		pause();
+}
 
 static void
 on_early_signal(int sig)
 {
-	if (early_lock_file[0] != '\0')
-		unlink(early_lock_file);
-	signal(sig, SIG_DFL);
-	raise(sig);
+	int cur = atomic_load(&early_phase);
+	while ((cur & 3) == EARLY_OPENING) {
+		if (atomic_compare_exchange_weak(&early_phase, &cur, EARLY_OPENING | sig << 2))
+			return;	/* the worker ends the process when the open ends */
+	}
+	early_die(sig, (cur & 3) == EARLY_LOCKED, true);
 }
 
 static void
@@ -854,17 +889,70 @@ early_signals(bool on)
 		sigemptyset(&sa.sa_mask);
 		sigaction(early_sigs[i], &sa, NULL);
 	}
-	if (!on)
-		early_lock_file[0] = '\0';
 }
 
-/* Opens the state and sends the refresh's reads for r, before the configuration is
- * validated; true when they are under way (r made, *st open), false when the plan
- * should go the usual way (nothing left open, nothing said, nothing sent). */
-static bool
-early_refresh(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, const lh_run_opts *ro,
-    const char *state_path, bool lock, const char *lock_timeout, lh_state **st)
+/* The worker's phase moves to `to` (EARLY_LOCKED once the lock information's name is
+ * in early_lock_file, EARLY_DONE before the state is closed); a signal that came while
+ * it was opening ends the process now. */
+static void
+early_phase_set(int to)
 {
+	int was = atomic_exchange(&early_phase, to);
+	if ((was & 3) == EARLY_OPENING && was >> 2 != 0)
+		early_die(was >> 2, to == EARLY_LOCKED, false);
+}
+
+/* The early worker: what it is given, what it made. */
+typedef struct early {
+	pthread_t thread;
+	lh_run *r;
+	lh_config *cfg;
+	lh_run_opts ro;
+	lh_state_opts so;
+	char *bpath;		/* the state's path from the backend (so.path), malloc'd */
+	lh_arena *a;		/* the run's arena (the main thread's is the validation's) */
+	lh_diags d;		/* the worker's diagnostics (any: the usual open runs) */
+	atomic_int cancel;	/* the configuration is invalid: no reads */
+	bool ok;		/* r made, st open, the reads under way */
+	lh_state *st;
+} early;
+
+static void *
+early_main(void *arg)
+{
+	early *e = arg;
+	lh_state *es = NULL;
+	bool opened = lh_state_open(&e->so, &es, &e->d) && e->d.head == NULL;
+	const char *lf = opened ? lh_state_lock_file(es) : NULL;
+	if (lf != NULL && strlen(lf) < sizeof early_lock_file)
+		memcpy(early_lock_file, lf, strlen(lf) + 1);
+	early_phase_set(lf != NULL && strlen(lf) < sizeof early_lock_file ? EARLY_LOCKED :
+	    EARLY_DONE);
+	if (!opened || atomic_load(&e->cancel)) {
+		early_phase_set(EARLY_DONE);
+		lh_state_close(es);
+		return NULL;
+	}
+	lh_run_init(e->r, e->a, &e->d, e->cfg, es, &e->ro);
+	if (!lh_refresh_early(e->r) || e->d.head != NULL) {
+		lh_run_free(e->r);
+		early_phase_set(EARLY_DONE);
+		lh_state_close(es);
+		return NULL;
+	}
+	e->st = es;
+	e->ok = true;
+	return NULL;
+}
+
+/* Starts the early worker for r (plan), after the checks and look-ups that must run
+ * on the main thread; false when the plan should go the usual way (nothing started,
+ * nothing said). */
+static bool
+early_start(early *e, lh_run *r, lh_arena *a, lh_config *cfg, const lh_run_opts *ro,
+    const char *state_path, bool lock, const char *lock_timeout)
+{
+	memset(e, 0, sizeof *e);
 	const char *off = getenv("LITEHCL_NO_PREFETCH");
 	double secs;
 	if ((off != NULL && *off != '\0' && strcmp(off, "0") != 0) || !ro->refresh ||
@@ -872,47 +960,75 @@ early_refresh(lh_run *r, lh_arena *a, lh_diags *d, lh_config *cfg, const lh_run_
 	    *cfg->provider.api_key == '\0' ||
 	    (lock_timeout != NULL && !lh_duration_parse(lock_timeout, &secs)))
 		return false;
-	lh_diags ed;
-	lh_diags_init(&ed, a);
-	lh_state *es = NULL;
 	/* a local state only (a remote backend's requests are not made twice), no
 	 * workspace directory made, no waiting for a lock: the usual open does those */
-	lh_state_opts so = {.path = state_path, .no_lock = !lock,
+	e->so = (lh_state_opts){.path = state_path, .no_lock = !lock,
 	    .operation = "OperationTypePlan", .read_only = true,
 	    .provider_source = cfg->provider_source};
-	char *bpath = NULL;
-	if (so.path == NULL) {
+	if (e->so.path == NULL) {
+		lh_diags ed;
+		lh_diags_init(&ed, a);
 		lh_backend *b = NULL;
 		bool local = lh_backend_current(&b, &ed) && b->type == LH_BACKEND_LOCAL &&
 		    ed.head == NULL && lh_backend_open(b, lh_backend_workspace(), false,
-		    &so.store, &bpath, &ed) && so.store == NULL && ed.head == NULL;
+		    &e->so.store, &e->bpath, &ed) && e->so.store == NULL && ed.head == NULL;
 		lh_backend_free(b);
 		if (!local) {
-			lh_store_free(so.store);
-			free(bpath);
+			lh_store_free(e->so.store);
+			free(e->bpath);
 			return false;
 		}
-		so.path = bpath;
+		e->so.path = e->bpath;
 	}
-	bool opened = lh_state_open(&so, &es, &ed);
-	free(bpath);
-	if (!opened || ed.head != NULL) {
-		lh_state_close(es);
-		return false;
-	}
-	lh_run_init(r, a, &ed, cfg, es, ro);
-	const char *lf = lh_state_lock_file(es);
-	if (lf != NULL && strlen(lf) < sizeof early_lock_file)
-		memcpy(early_lock_file, lf, strlen(lf) + 1);
+	(void)lh_backend_workspace();	/* read now: terraform.workspace reads it too */
+	e->r = r;
+	e->cfg = cfg;
+	e->ro = *ro;
+	e->a = lh_arena_new();
+	lh_diags_init(&e->d, e->a);
+	atomic_store(&e->cancel, 0);
+	atomic_store(&early_phase, EARLY_OPENING);
 	early_signals(true);
-	if (!lh_refresh_early(r) || ed.head != NULL) {
-		lh_run_free(r);
+	/* signals stay with the main thread (on_early_signal) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	bool started = pthread_create(&e->thread, NULL, early_main, e) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started) {
+		early_phase_set(EARLY_DONE);
 		early_signals(false);
-		lh_state_close(es);
+		lh_arena_free(e->a);
+		free(e->bpath);
+		e->a = NULL;
+		e->bpath = NULL;
+	}
+	return started;
+}
+
+/* Joins the early worker once the configuration is validated (valid: whether it is).
+ * True when its reads are under way: r made, *st open (an invalid configuration's
+ * reads are dropped at once, nothing of them told, the run left for the caller to
+ * free as a usual one); false when the plan goes the usual way (the signals as they
+ * were, nothing open). */
+static bool
+early_finish(early *e, bool valid, lh_diags *d, lh_state **st)
+{
+	if (!valid)
+		atomic_store(&e->cancel, 1);
+	pthread_join(e->thread, NULL);
+	free(e->bpath);
+	e->bpath = NULL;
+	if (!e->ok) {
+		early_signals(false);
 		return false;
 	}
-	r->d = d;	/* nothing added until the refresh goes on */
-	*st = es;
+	e->r->d = d;	/* nothing added until the refresh goes on */
+	*st = e->st;
+	if (!valid) {	/* dropped at once, nothing of it told */
+		lh_refresh_early_cancel(e->r);
+		early_signals(false);
+	}
 	return true;
 }
 
@@ -954,6 +1070,7 @@ run(int kind, int argc, char **argv)
 	lh_arena *a = NULL;
 	lh_state *st = NULL;
 	lh_run r;
+	early ej = {0};
 	bool run_ready = false, handlers = false;
 	cJSON *saved = NULL;
 	if (!lh_cli_parse(cmd, opts, argc - 1, argv + 1, &npos, &help))
@@ -1081,16 +1198,14 @@ run(int kind, int argc, char **argv)
 	    .replaces = replaces.v,
 	    .nreplaces = replaces.n, .parallelism = parallelism, .read_only = kind == CMD_PLAN,
 	    .progress = lh_cmd_progress, .progress_ctx = &o};
-	/* plan: the refresh's reads travel while the configuration is validated */
+	/* plan: the state is read and the refresh's reads travel while the configuration
+	 * is validated */
 	bool early = kind == CMD_PLAN && planfile == NULL && gen_out == NULL &&
-	    early_refresh(&r, a, &d, cfg, &ro, state_path, lock, lock_timeout, &st);
+	    early_start(&ej, &r, a, cfg, &ro, state_path, lock, lock_timeout);
+	bool valid = planfile != NULL || lh_config_validate(cfg, &d);
 	if (early)
-		run_ready = true;
-	if (planfile == NULL && !lh_config_validate(cfg, &d)) {
-		if (early) {	/* dropped at once, nothing of it told */
-			lh_refresh_early_cancel(&r);
-			early_signals(false);
-		}
+		early = run_ready = early_finish(&ej, valid, &d, &st);
+	if (!valid) {
 		planning = kind == CMD_PLAN && failed_while_planning(&d);
 		goto fail;
 	}
@@ -1301,6 +1416,7 @@ out:
 	lh_strlist_free(&replaces);
 	lh_strlist_free(&vars);
 	lh_arena_free(a);
+	lh_arena_free(ej.a);	/* the early run's */
 	return rc;
 }
 

@@ -310,6 +310,15 @@ lh_config_resource(lh_config *cfg, const char *type, const char *name)
 }
 
 lh_resource *
+lh_config_resource_find(const lh_config *cfg, const char *type, const char *name)
+{
+	char buf[512];
+	res_key(buf, sizeof buf, "", type, name);
+	long i = find_res_idx(cfg, buf);
+	return i < 0 ? NULL : cfg->priv->decl[i];
+}
+
+lh_resource *
 lh_config_data(lh_config *cfg, const char *type, const char *name)
 {
 	char buf[512];

@@ -317,6 +317,11 @@ lh_node *lh_config_json_parse(lh_arena *a, const lh_source *src, lh_diags *d);
 
 /* The resource at address "litellm_user.NAME" (no index), or NULL. */
 lh_resource *lh_config_resource(lh_config *cfg, const char *type, const char *name);
+/* The same without lh_config_resource's cache of recent look-ups: it only reads cfg, so
+ * another thread may use it while the configuration is validated (plan's refresh reads
+ * are queued meanwhile, cmd_plan.c). */
+lh_resource *lh_config_resource_find(const lh_config *cfg, const char *type,
+    const char *name);
 /* The data block at address "data.TYPE.NAME", or NULL. */
 lh_resource *lh_config_data(lh_config *cfg, const char *type, const char *name);
 

@@ -727,6 +727,7 @@ refresh_send(lh_run *r, refresh_reads *rr)
 	idx_reserve(r, nst + nimp);
 	size_t nj = 0, ntset = 0;
 	const char **tset = refresh_targets(r, &ntset);
+	lh_resource *last = NULL;
 	for (size_t i = 0; i < nst; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
 		const lh_rtype *rt = lh_rtype_find(si->addr.type);
@@ -749,8 +750,14 @@ refresh_send(lh_run *r, refresh_reads *rr)
 			rec->have = cJSON_Duplicate(si->attributes, 1);
 			continue;
 		}
-		if (r->cfg != NULL)
-			rec->res = lh_config_resource(r->cfg, si->addr.type, si->addr.name);
+		/* read-only look-ups (plan runs this beside the configuration's
+		 * validation, cmd_plan.c), the state's instances grouped by resource */
+		if (last != NULL && strcmp(last->name, si->addr.name) == 0 &&
+		    strcmp(last->type, si->addr.type) == 0)
+			rec->res = last;
+		else if (r->cfg != NULL)
+			rec->res = last = lh_config_resource_find(r->cfg, si->addr.type,
+			    si->addr.name);
 		rec->moved_from = lh_run_moved_from(r, rec->addr);
 		rec->forget = rec->res == NULL && lh_run_forgets(r, &si->addr);
 		const char *status = lh_state_inst_status(si);

@@ -128,8 +128,9 @@ else
 fi
 
 # answers the prefetch thread cannot parse (a 2xx cut in half, an HTML page) are
-# parsed again by the main thread: the same "not valid JSON" notice (its byte offset
-# included) and retry as without the prefetch
+# parsed again by the main thread: the same "not valid JSON" notice and retry as
+# without the prefetch (which team's answer is cut - its offsets - depends on which
+# of the reads travelling together arrives first, with or without the prefetch)
 for f in '/team/info malformed' '/user/list malformed' '/team/info html'; do
 	set -- $f
 	rule="{\"path\":\"$1\",\"kind\":\"$2\",\"status\":200,\"nth\":1,\"count\":1}"
@@ -141,12 +142,15 @@ for f in '/team/info malformed' '/user/list malformed' '/team/info html'; do
 	"$LITEHCL" plan -no-color -detailed-exitcode >b.out 2>b.err
 	RB=$?
 	admin POST faults/clear '{}' >/dev/null
-	if [ $RA -eq 0 ] && [ $RB -eq 0 ] && cmp -s a.out b.out && cmp -s a.err b.err &&
+	for x in a b; do
+		sed 's/error at byte [0-9]* of [0-9]*/error at byte N of M/' $x.err >$x.errn
+	done
+	if [ $RA -eq 0 ] && [ $RB -eq 0 ] && cmp -s a.out b.out && cmp -s a.errn b.errn &&
 	    grep -q "Retrying: GET $1: 200: the answer is" b.err; then
 		ok "a $2 2xx on the first $1: the same notice, retried, the same plan"
 	else
 		fail "a $2 2xx on the first $1: the same notice, retried, the same plan" \
-			"exit $RA / $RB" "$(diff a.err b.err | head)" "$(head -5 b.err)"
+			"exit $RA / $RB" "$(diff a.errn b.errn | head)" "$(head -5 b.err)"
 	fi
 done
 
