@@ -827,7 +827,8 @@ target_problem(const char *s)
  * configuration as loaded (lh_config_resource_find, the provider's settings), the
  * process-wide key table (thread-safe, json.c); its run, state, diagnostics and arena
  * are its own until the main thread has joined it.  The backend and the workspace are
- * looked up, and libcurl loaded, by the main thread before it starts. */
+ * looked up by the main thread before it starts; libcurl's loading is waited for by
+ * the worker (lh_curl_load_beside). */
 
 /* Until the Ctrl-C handling of the refresh is in place, a Ctrl-C or SIGTERM ends the
  * process as it did before (killed by the signal; ignored if it was ignored), and the
@@ -928,7 +929,10 @@ early_main(void *arg)
 		memcpy(early_lock_file, lf, strlen(lf) + 1);
 	early_phase_set(lf != NULL && strlen(lf) < sizeof early_lock_file ? EARLY_LOCKED :
 	    EARLY_DONE);
-	if (!opened || atomic_load(&e->cancel)) {
+	/* libcurl, loading since the flags were read, is waited for here (curl_dl.h: the
+	 * main thread leaves it to this one until it joins it); a library that is not
+	 * usable yet is the usual way's to load and report */
+	if (!opened || atomic_load(&e->cancel) || !lh_curl_load_beside()) {
 		early_phase_set(EARLY_DONE);
 		lh_state_close(es);
 		return NULL;
@@ -981,13 +985,6 @@ early_start(early *e, lh_run *r, lh_arena *a, lh_config *cfg, const lh_run_opts 
 		e->so.path = e->bpath;
 	}
 	(void)lh_backend_workspace();	/* read now: terraform.workspace reads it too */
-	/* libcurl is loaded (and initialised) by the main thread (curl_dl.h): a library
-	 * that cannot be is reported by the usual way, after the validation */
-	if (!lh_curl_load(NULL)) {
-		free(e->bpath);
-		e->bpath = NULL;
-		return false;
-	}
 	e->r = r;
 	e->cfg = cfg;
 	e->ro = *ro;

@@ -16,9 +16,10 @@
 
 lh_curl_api lh_curl;
 
-/* Where the load is.  Only the main thread reads or changes it; the loading thread
- * writes `loaded`, `failure`, `inited` and the table, which the main thread reads only
- * after joining it. */
+/* Where the load is.  Only the main thread reads or changes it (or the one thread
+ * lh_curl_load_beside is called on, while the main thread leaves this module alone);
+ * the loading thread writes `loaded`, `failure`, `inited` and the table, which are
+ * read only after joining it. */
 static enum { IDLE, LOADING, DONE } phase;
 static pthread_t loader;
 static char lib_name[256];		/* the file dlopen'd */
@@ -143,6 +144,20 @@ lh_curl_load(const char **why)
 	if (why != NULL)
 		*why = failure;
 	return false;
+}
+
+bool
+lh_curl_load_beside(void)
+{
+	if (phase == LOADING) {
+		pthread_join(loader, NULL);
+		phase = DONE;
+	} else if (phase == IDLE) {
+		set_lib_name();
+		load(true);
+		phase = DONE;
+	}
+	return loaded && inited;
 }
 
 bool

@@ -27,8 +27,9 @@
  * first use loads the library on the main thread (to compare the two; on a loaded 2-core
  * machine the overlap buys little, the two threads slowing each other down).
  *
- * Threads: lh_curl_preload and lh_curl_load are called from the main thread only.  After
- * lh_curl_load returned true, the table never changes and any thread may call through it. */
+ * Threads: lh_curl_preload and lh_curl_load are called from the main thread only (but see
+ * lh_curl_load_beside).  After lh_curl_load returned true, the table never changes and
+ * any thread may call through it. */
 #ifndef LH_CURL_DL_H
 #define LH_CURL_DL_H
 #include <stdbool.h>
@@ -77,6 +78,14 @@ void lh_curl_wait(void);
  * set to one sentence naming the library and the loader's reason - static, valid for the
  * life of the process; every later call answers the same. */
 bool lh_curl_load(const char **why);
+
+/* lh_curl_load from another thread than the main one (plan's early worker, cmd_plan.c),
+ * while the main thread makes no call into this module until it has joined that
+ * thread: true when libcurl is usable (lh_curl_load then answers true at once on any
+ * thread); false, nothing said, when it is not - or when its initialisation would have
+ * to run on the main thread (not thread-safe) - for the main thread's lh_curl_load to
+ * do or report later. */
+bool lh_curl_load_beside(void);
 
 /* lh_curl_load reporting a failure as an error in d ("libcurl is not available"). */
 bool lh_curl_load_diag(lh_diags *d);
