@@ -3819,6 +3819,40 @@ trav_of(lh_config *cfg, const lh_resource *self, const lh_node *e)
 	return t;
 }
 
+/* A key of a plain traversal that is each.key, each.value, count.index or attributes
+ * of them (each.value.team), taken from the scope as the evaluator takes it; NULL
+ * for every other key or case (the evaluator evaluates it). */
+static lh_value *
+scope_key(const scope *sc, const lh_node *k)
+{
+	const lh_node *st[4];
+	int n = 0;
+	while (k->kind == LH_AST_GETATTR) {
+		if (n == 4)
+			return NULL;
+		st[n++] = k;
+		k = k->u.getattr.obj;
+	}
+	if (k->kind != LH_AST_VAR || n == 0)
+		return NULL;
+	const char *root = k->u.var.name, *first = st[n - 1]->u.getattr.name;
+	lh_value *v;
+	if (sc->in_each && strcmp(root, "each") == 0 && strcmp(first, "key") == 0)
+		v = sc->each_key;
+	else if (sc->in_each && strcmp(root, "each") == 0 && strcmp(first, "value") == 0)
+		v = sc->each_value;
+	else if (sc->in_count && strcmp(root, "count") == 0 && strcmp(first, "index") == 0)
+		v = sc->count_index;
+	else
+		return NULL;
+	for (int i = n - 2; i >= 0 && v != NULL; i--) {
+		if (v->flags != 0 || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
+			return NULL;
+		v = lh_val_get(v, st[i]->u.getattr.name);
+	}
+	return v;
+}
+
 /* t's value in the scope of ev, or NULL when the evaluator is to evaluate it. */
 static lh_value *
 trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
@@ -3845,7 +3879,9 @@ trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
 			for (; i < t->n; i++) {
 				if (t->steps[i]->kind != LH_AST_INDEX)
 					continue;
-				lh_value *k = lh_eval_expr(ev, t->steps[i]->u.index.key);
+				lh_value *k = scope_key(ev->ctx, t->steps[i]->u.index.key);
+				if (k == NULL)
+					k = lh_eval_expr(ev, t->steps[i]->u.index.key);
 				if (k == NULL || quiet.errors + quiet.warnings > 0 || lh_val_is_sensitive(k) ||
 				    (lh_val_is_null(k) && !lh_val_is_unknown(k)))
 					goto done;
@@ -3858,7 +3894,9 @@ trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
 		const lh_node *st = t->steps[i];
 		lh_value *k = NULL;
 		if (st->kind == LH_AST_INDEX) {
-			k = lh_eval_expr(ev, st->u.index.key);
+			k = scope_key(ev->ctx, st->u.index.key);
+			if (k == NULL)
+				k = lh_eval_expr(ev, st->u.index.key);
 			if (k == NULL || quiet.errors + quiet.warnings > 0 || k->flags != 0)
 				goto done;
 		}
