@@ -24,8 +24,9 @@
  * The library's file is libcurl.so.4 (Debian's libcurl4 package); the environment
  * variable LITEHCL_LIBCURL names another file instead - for tests only (a missing library,
  * a library without curl's functions).  LITEHCL_NO_CURL_PRELOAD=1 starts no thread: the
- * first use loads the library on the main thread (to compare the two; on a loaded 2-core
- * machine the overlap buys little, the two threads slowing each other down).
+ * first use loads the library on the main thread - to compare the two: the overlap pays
+ * only when the second core is free (on a busy machine the loader competes with the main
+ * thread, and took ~11 ms of CPU beside it instead of ~5 alone).
  *
  * Threads: lh_curl_preload and lh_curl_load are called from the main thread only (but see
  * lh_curl_load_beside).  After lh_curl_load returned true, the table never changes and
