@@ -183,9 +183,13 @@ cJSON *lh_run_data_to_json(const lh_run *r);
  * r->plan->reads.  False when the entry is malformed. */
 bool lh_run_data_from_json(lh_run *r, const cJSON *j);
 
-/* moves.c: applies the configuration's moved blocks to r->st in memory (*moved_any
+/* moves.c: applies the configuration's moved blocks, then Terraform's implied moves, to
+ * r->st in memory (*moved_any
  * tells whether anything moved); lh_refresh calls it before reading. */
 bool lh_run_moves(lh_run *r, bool *moved_any);
+/* True when lh_run_moves would make one of Terraform's implied moves (count added to or
+ * removed from a resource with an object in the state). */
+bool lh_run_implied_moves_pending(const lh_run *r);
 /* The address addr was moved from by a moved block in this run, or NULL. */
 const char *lh_run_moved_from(const lh_run *r, const char *addr);
 /* True when a removed block with destroy = false names addr's resource. */

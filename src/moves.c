@@ -8,6 +8,10 @@
  * saves the moved state before its first request, so that the journal of the
  * changes that follow always names the new addresses.
  *
+ * Terraform's implied moves come after the blocks: a resource that now has count keeps
+ * its single object as [0], one that lost its count keeps [0] as its single object -
+ * when nothing is at the new address yet (for_each has none: its keys are strings).
+ *
  * removed { from  lifecycle { destroy = false } }: the resource's objects are
  * forgotten - removed from the state, never deleted from LiteLLM, not read. */
 #include <string.h>
@@ -31,11 +35,40 @@ move_one(lh_run *r, const lh_addr *from, const lh_addr *to)
 	return true;
 }
 
+/* The implied move of res (Terraform's refactoring.ImpliedMoveStatements): its single
+ * object to [0] when it has count, [0] to its single object when it has neither count
+ * nor for_each; false for for_each and data resources. */
+static bool
+implied_move(const lh_resource *res, lh_addr *from, lh_addr *to)
+{
+	if (res->data || res->mode == LH_EXPAND_FOR_EACH)
+		return false;
+	lh_addr one = {.type = res->type, .name = res->name, .kind = LH_KEY_NONE};
+	lh_addr zero = one;
+	zero.kind = LH_KEY_INT;
+	zero.index = 0;
+	*from = res->mode == LH_EXPAND_COUNT ? one : zero;
+	*to = res->mode == LH_EXPAND_COUNT ? zero : one;
+	return true;
+}
+
+bool
+lh_run_implied_moves_pending(const lh_run *r)
+{
+	for (size_t i = 0; r->cfg != NULL && i < r->cfg->nresources; i++) {
+		lh_addr from, to;
+		if (implied_move(r->cfg->resources[i], &from, &to) &&
+		    lh_state_find(r->st, &from) != NULL && lh_state_find(r->st, &to) == NULL)
+			return true;
+	}
+	return false;
+}
+
 bool
 lh_run_moves(lh_run *r, bool *moved_any)
 {
 	*moved_any = false;
-	if (r->cfg == NULL || r->cfg->nmoved == 0)
+	if (r->cfg == NULL)
 		return true;
 	if (r->moved == NULL)
 		r->moved = cJSON_CreateObject();
@@ -68,6 +101,12 @@ lh_run_moves(lh_run *r, bool *moved_any)
 			}
 			*moved_any |= move_one(r, &src[j], &to);
 		}
+	}
+	for (size_t i = 0; i < r->cfg->nresources; i++) {
+		lh_addr from, to;
+		if (implied_move(r->cfg->resources[i], &from, &to) &&
+		    lh_state_find(r->st, &from) != NULL)
+			*moved_any |= move_one(r, &from, &to);
 	}
 	return true;
 }

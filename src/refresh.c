@@ -616,7 +616,8 @@ lh_refresh_early(lh_run *r)
 	lh_state_intents(r->st, &nint);
 	size_t nst = lh_state_count(r->st);
 	if (r->early_reads != NULL || nint > 0 || !r->o.refresh || r->o.ntargets > 0 ||
-	    nst == 0 || (r->cfg != NULL && (r->cfg->nmoved > 0 || r->cfg->nimports > 0)))
+	    nst == 0 || (r->cfg != NULL && (r->cfg->nmoved > 0 || r->cfg->nimports > 0)) ||
+	    lh_run_implied_moves_pending(r))
 		return false;
 	/* a type the state names but litehcl lacks is reported when the refresh runs */
 	for (size_t i = 0; i < nst; i++) {

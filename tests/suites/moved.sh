@@ -237,3 +237,40 @@ run apply -auto-approve
 check "mixed keys: apply, then no changes, one user left" \
 	'"$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 && [ "$(server_emails mix-)" = "mix-a@example.com " ]'
 state_valid "mixed keys: the state written after is valid" terraform.tfstate
+
+# ---- Terraform's implied moves: count added to or removed from a resource ----
+# (texts recorded from Terraform 1.11.4 with terraform_data) the single object becomes
+# [0] and back, without a request; for_each has no implied move
+new_dir implied
+imp_cfg() { printf 'resource "litellm_user" "r" {\n  %s\n  user_email = "implied@example.com"\n}\n' "$1" >main.tf; }
+imp_cfg 'count = 1'
+run apply -auto-approve -no-color || fail "implied: setup apply" "$(tail out.txt)"
+id0=$(jq -r '.resources[0].instances[0].attributes.id' terraform.tfstate)
+imp_cfg ''
+run plan -no-color -detailed-exitcode
+rc=$?
+check "implied: count removed - [0] has moved to the single address, nothing else" \
+	'[ $rc -eq 2 ] && grep -q "^  # litellm_user.r\[0\] has moved to litellm_user.r$" out.txt &&
+	grep -q "^Plan: 0 to add, 0 to change, 0 to destroy.$" out.txt'
+m=$(log_mark)
+run apply -auto-approve -no-color
+check "implied: the apply moves it in the state, no request, the same user" \
+	'[ -z "$(log_writes "$m")" ] && [ "$(jq -r ".resources[0].instances[0].attributes.id" terraform.tfstate)" = "$id0" ] &&
+	[ "$("$LITEHCL" state list)" = "litellm_user.r" ]'
+imp_cfg 'count = 1'
+run plan -no-color -detailed-exitcode
+rc=$?
+check "implied: count added - the single object has moved to [0]" \
+	'[ $rc -eq 2 ] && grep -q "^  # litellm_user.r has moved to litellm_user.r\[0\]$" out.txt &&
+	grep -q "^Plan: 0 to add, 0 to change, 0 to destroy.$" out.txt'
+run apply -auto-approve -no-color
+check "implied: back at [0], the same user, then no changes" \
+	'[ "$("$LITEHCL" state list)" = "litellm_user.r[0]" ] && "$LITEHCL" plan -detailed-exitcode >/dev/null 2>&1 &&
+	[ "$(jq -r ".resources[0].instances[0].attributes.id" terraform.tfstate)" = "$id0" ]'
+imp_cfg ''
+run apply -auto-approve -no-color
+imp_cfg 'for_each = toset(["a"])'
+run plan -no-color
+check "implied: none for for_each - the single object is destroyed, Terraform's reason" \
+	'grep -A1 "^  # litellm_user.r will be destroyed$" out.txt | grep -q "(because resource uses count or for_each)" &&
+	grep -q "litellm_user.r\[\"a\"\] will be created" out.txt && ! grep -q "has moved" out.txt'
