@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,14 @@ lh_val_jsondecode(lh_arena *a, const char *s, size_t len, const char **err)
 
 /* ---------------------------------------------------------------- cJSON */
 
+/* True when a number node carries its exact text beside its double (see
+ * lh_cjson_parse): the double cannot hold the value. */
+static bool
+number_needs_text(lh_number n)
+{
+	return n.big != NULL || (n.is_int && (n.i > (1LL << 53) || n.i < -(1LL << 53)));
+}
+
 struct cJSON *
 lh_val_to_cjson(const lh_value *v, const char **err)
 {
@@ -523,7 +532,7 @@ lh_val_to_cjson(const lh_value *v, const char **err)
 		lh_number n = v->u.num;
 		j = cJSON_CreateNumber(lh_number_double(n));
 		/* the exact text when the double cannot carry it (see lh_cjson_parse) */
-		if (j != NULL && (n.big != NULL || (n.is_int && (n.i > (1LL << 53) || n.i < -(1LL << 53))))) {
+		if (j != NULL && number_needs_text(n)) {
 			lh_arena *ta = lh_arena_new();
 			const char *t = lh_number_format(ta, n);
 			j->valuestring = malloc(strlen(t) + 1);
@@ -567,6 +576,66 @@ fail:
 		*err = "out of memory";
 	cJSON_Delete(j);
 	return NULL;
+}
+
+struct cJSON *
+lh_val_to_cjson_arena(lh_arena *a, const lh_value *v)
+{
+	if (lh_val_is_unknown(v))
+		return NULL;
+	cJSON *j = lh_arena_alloc(a, sizeof *j);	/* zeroed */
+	j->type = cJSON_NULL;
+	if (lh_val_is_null(v))
+		return j;
+	bool obj = false;
+	size_t n = 0;
+	switch (v->type->kind) {
+	case LH_TY_STRING:	/* cut at a NUL byte, as lh_val_to_cjson */
+		j->type = cJSON_String;
+		j->valuestring = lh_arena_strdup(a, v->u.str.s);
+		return j;
+	case LH_TY_NUMBER: {
+		/* as cJSON_CreateNumber, with lh_val_to_cjson's exact text */
+		double d = lh_number_double(v->u.num);
+		j->type = cJSON_Number;
+		j->valuedouble = d;
+		j->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+		if (number_needs_text(v->u.num))
+			j->valuestring = (char *)lh_number_format(a, v->u.num);
+		return j;
+	}
+	case LH_TY_BOOL:
+		j->type = v->u.b ? cJSON_True : cJSON_False;
+		return j;
+	case LH_TY_MAP: case LH_TY_OBJECT:
+		obj = true;
+		n = v->u.map.n;
+		j->type = cJSON_Object;
+		break;
+	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
+		n = v->u.seq.n;
+		j->type = cJSON_Array;
+		break;
+	default:
+		return j;
+	}
+	cJSON *last = NULL;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *e = lh_val_to_cjson_arena(a, obj ? v->u.map.vals[i] : v->u.seq.items[i]);
+		if (e == NULL)
+			return NULL;
+		if (obj)
+			e->string = lh_arena_strdup(a, v->u.map.keys[i]);
+		if (last == NULL)
+			j->child = e;
+		else
+			last->next = e;
+		e->prev = last;
+		last = e;
+	}
+	if (j->child != NULL)
+		j->child->prev = last;	/* cJSON's layout: the first child's prev is the last */
+	return j;
 }
 
 lh_value *

@@ -821,50 +821,49 @@ plan_slot(pctx *x, const lh_plan_slot *s, size_t i, name_cache *nc)
 }
 
 static lh_plan *plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
-    lh_plan_want_fn want, void *ctx);
+    const lh_plan_wants *w);
 
 lh_plan *
 lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 {
-	return plan_make(mode, slots, n, false, NULL, NULL);
+	return plan_make(mode, slots, n, false, NULL);
 }
 
 lh_plan *
 lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 {
-	return plan_make(mode, slots, n, true, NULL, NULL);
+	return plan_make(mode, slots, n, true, NULL);
 }
 
 lh_plan *
-lh_plan_make_wants(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, lh_plan_want_fn want,
-    void *ctx)
+lh_plan_make_wants(lh_plan_mode mode, const lh_plan_slot *slots, size_t n,
+    const lh_plan_wants *w)
 {
-	return plan_make(mode, slots, n, true, want, ctx);
+	return plan_make(mode, slots, n, true, w);
 }
 
 static lh_plan *
 plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
-    lh_plan_want_fn want, void *ctx)
+    const lh_plan_wants *w)
 {
 	lh_plan *p = xcalloc(1, sizeof *p);
 	p->mode = mode;
 	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
-	pctx x = {.p = p, .share = share, .want_temp = want != NULL, .capdrift = 1};
+	pctx x = {.p = p, .share = share, .want_temp = w != NULL, .capdrift = 1};
 	p->changes = xcalloc(n, sizeof *p->changes);
 	p->drift = xcalloc(x.capdrift, sizeof *p->drift);
 	name_cache nc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
-		if (want == NULL) {
+		if (w == NULL) {
 			plan_slot(&x, &slots[i], i, &nc);
 			continue;
 		}
 		/* the slot's arguments exist while it is planned (the few a plan keeps are
 		 * copied: plan_create_shared) */
 		lh_plan_slot t = slots[i];
-		cJSON *w = want(ctx, i);
-		t.want = w;
+		t.want = w->make(w->ctx, i);
 		plan_slot(&x, &t, i, &nc);
-		cJSON_Delete(w);
+		w->drop(w->ctx, i);
 	}
 	/* the arrays were sized for every slot */
 	if (p->n < n)

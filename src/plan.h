@@ -163,13 +163,18 @@ lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
 bool lh_json_identical(const cJSON *x, const cJSON *y);
 lh_plan *lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
 /* As lh_plan_make_shared, except that the slots' want fields are not read: slot i's
- * arguments are want(ctx, i), a new tree (NULL: the instance is not configured) made
- * when the planner reaches the slot and deleted once it is planned, a create's copied
- * into the plan's arena where its change uses them.  A plan of 10,000 unchanged users
- * holds none of their arguments as JSON: only one at a time exists. */
-typedef cJSON *(*lh_plan_want_fn)(void *ctx, size_t i);
+ * arguments are w->make(w->ctx, i) (NULL: the instance is not configured), made when
+ * the planner reaches the slot and given back with w->drop(w->ctx, i) once it is
+ * planned, a create's copied into the plan's arena where its change uses them.  A
+ * plan of 10,000 unchanged users holds none of their arguments as JSON: only one at a
+ * time exists. */
+typedef struct lh_plan_wants {
+	const cJSON *(*make)(void *ctx, size_t i);
+	void (*drop)(void *ctx, size_t i);
+	void *ctx;
+} lh_plan_wants;
 lh_plan *lh_plan_make_wants(lh_plan_mode mode, const lh_plan_slot *slots, size_t n,
-    lh_plan_want_fn want, void *ctx);
+    const lh_plan_wants *w);
 /* Adds an output change (takes ownership of before/after); call before lh_plan_finish. */
 void lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
     bool after_unknown, bool sensitive);

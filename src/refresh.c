@@ -32,6 +32,7 @@ typedef struct rec_index {
 	size_t cap;
 	lh_jpack pack;		/* the records' want and want_sensitive trees (read-only;
 				 * never deleted one by one) */
+	lh_arena *scratch;	/* want_tree's trees, each released once planned */
 } rec_index;
 
 static rec_index *
@@ -120,6 +121,7 @@ lh_run_free(lh_run *r)
 	if (ix != NULL) {
 		free(ix->slots);
 		lh_arena_free(ix->pack.a);
+		lh_arena_free(ix->scratch);
 		free(ix);
 	}
 	lh_plan_free(r->plan);
@@ -980,41 +982,75 @@ lh_run_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 
 /* ---- planning ---- */
 
-/* t (taken) in the run's arena for the records' trees. */
-static cJSON *
-packed(lh_run *r, cJSON *t)
+/* The run's arena for the records' trees. */
+static lh_jpack *
+pack_of(lh_run *r)
 {
 	if (idx_of(r) == NULL)
 		idx_grow(r);
 	lh_jpack *pk = &idx_of(r)->pack;
 	if (pk->a == NULL)
 		pk->a = lh_arena_new();
-	cJSON *c = lh_json_copy_packed(pk, t);
+	return pk;
+}
+
+/* t (taken) in the run's arena for the records' trees. */
+static cJSON *
+packed(lh_run *r, cJSON *t)
+{
+	cJSON *c = lh_json_copy_packed(pack_of(r), t);
 	cJSON_Delete(t);
 	return c;
 }
 
-/* The instance's arguments as JSON (a new tree): those set and known. */
-static cJSON *
-want_tree(const lh_rec *x)
+/* The scratch arena of want_tree's trees (a mark taken before, released once used). */
+static lh_arena *
+want_arena(lh_run *r)
 {
-	cJSON *want = cJSON_CreateObject();
+	if (idx_of(r) == NULL)
+		idx_grow(r);
+	rec_index *ix = idx_of(r);
+	if (ix->scratch == NULL)
+		ix->scratch = lh_arena_new_scratch();
+	return ix->scratch;
+}
+
+/* The instance's arguments as JSON, those set and known, in a (read-only, as
+ * json_arena.h's trees: made and dropped for each record without malloc). */
+static cJSON *
+want_tree(lh_arena *a, const lh_rec *x)
+{
+	cJSON *want = lh_arena_alloc(a, sizeof *want);	/* zeroed */
+	want->type = cJSON_Object;
 	const lh_value *args = x->inst->args;
 	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
 		return want;
+	cJSON *last = NULL;
 	for (size_t i = 0; i < args->u.map.n; i++) {
 		const char *k = args->u.map.keys[i];
 		lh_value *v = args->u.map.vals[i];
 		if (lh_val_is_null(v) || lh_val_has_unknown(v))
 			continue;
-		const char *err = NULL;
-		cJSON *j = lh_val_to_cjson(v, &err);
+		cJSON *j = lh_val_to_cjson_arena(a, v);
+		if (j == NULL)
+			continue;
+		/* the attribute names shared, as the state's (json.c) */
 		const char *ik = lh_intern(k);
-		if (j != NULL && ik != NULL)
-			cJSON_AddItemToObjectCS(want, ik, j);
-		else if (j != NULL)
-			cJSON_AddItemToObject(want, k, j);
+		if (ik != NULL) {
+			j->string = (char *)ik;
+			j->type |= cJSON_StringIsConst;
+		} else {
+			j->string = lh_arena_strdup(a, k);
+		}
+		if (last == NULL)
+			want->child = j;
+		else
+			last->next = j;
+		j->prev = last;
+		last = j;
 	}
+	if (want->child != NULL)
+		want->child->prev = last;
 	return want;
 }
 
@@ -1051,8 +1087,12 @@ want_of(lh_run *r, lh_rec *x)
 	}
 	if (sens != NULL)
 		x->want_sensitive = packed(r, sens);
-	if (x->id.data)
-		x->want = packed(r, want_tree(x));
+	if (x->id.data) {
+		lh_arena *a = want_arena(r);
+		lh_arena_mark m = lh_arena_get_mark(a);
+		x->want = lh_json_copy_packed(pack_of(r), want_tree(a, x));
+		lh_arena_release(a, m);
+	}
 }
 
 /* x's slot, without its want (the caller's: want_tree). */
@@ -1104,9 +1144,11 @@ plan_one(lh_run *r, lh_rec *x)
 {
 	lh_plan_slot s;
 	slot_of(r, x, &s);
-	cJSON *idx = index_json(&x->id), *want = x->inst ? want_tree(x) : NULL;
+	lh_arena *a = want_arena(r);
+	lh_arena_mark m = lh_arena_get_mark(a);
+	cJSON *idx = index_json(&x->id);
 	s.index = idx;
-	s.want = want;
+	s.want = x->inst ? want_tree(a, x) : NULL;
 	/* the plan borrows the record's trees (freed below, before them) */
 	lh_plan *p = lh_plan_make_shared(LH_PLAN_NORMAL, &s, 1);
 	cJSON_Delete(x->planned);
@@ -1121,16 +1163,31 @@ plan_one(lh_run *r, lh_rec *x)
 	}
 	lh_plan_free(p);
 	cJSON_Delete(idx);
-	cJSON_Delete(want);
+	lh_arena_release(a, m);
 }
 
-/* lh_plan_make_wants's arguments of slot i (lh_run_plan's slots). */
-static cJSON *
+/* lh_plan_make_wants's arguments of slot i (lh_run_plan's slots), made after a mark
+ * of the scratch arena (one at a time) and released with it. */
+typedef struct slot_wants {
+	lh_run *r;
+	lh_arena_mark m;
+} slot_wants;
+
+static const cJSON *
 slot_want(void *ctx, size_t i)
 {
-	lh_run *r = ctx;
-	lh_rec *x = r->slot_rec[i];
-	return x->inst != NULL ? want_tree(x) : NULL;
+	slot_wants *w = ctx;
+	lh_rec *x = w->r->slot_rec[i];
+	lh_arena *a = want_arena(w->r);
+	w->m = lh_arena_get_mark(a);
+	return x->inst != NULL ? want_tree(a, x) : NULL;
+}
+
+static void
+slot_want_drop(void *ctx, size_t i)
+{
+	slot_wants *w = ctx;
+	lh_arena_release(want_arena(w->r), w->m);
 }
 
 /* Resource addresses (TYPE.NAME) -targeted, plus everything they depend on. */
@@ -1186,15 +1243,17 @@ res_pending(lh_run *r, const lh_resource *res, bool strict)
 		}
 		lh_plan_slot s;
 		slot_of(r, x, &s);
-		cJSON *idx = index_json(&x->id), *want = want_tree(x);
+		lh_arena *a = want_arena(r);
+		lh_arena_mark m = lh_arena_get_mark(a);
+		cJSON *idx = index_json(&x->id);
 		s.index = idx;
-		s.want = want;
+		s.want = want_tree(a, x);
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
 		lh_action act = p->n == 1 ? p->changes[0].action : LH_ACT_NOOP;
 		bool imp = p->n == 1 && p->changes[0].import_id != NULL;
 		lh_plan_free(p);
 		cJSON_Delete(idx);
-		cJSON_Delete(want);
+		lh_arena_release(a, m);
 		if (act == LH_ACT_CREATE || act == LH_ACT_REPLACE || act == LH_ACT_DELETE || imp ||
 		    (strict && act != LH_ACT_NOOP))
 			return true;
@@ -1800,7 +1859,9 @@ lh_run_plan(lh_run *r)
 		free(idxs);
 		return false;
 	}
-	r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, slot_want, r);
+	slot_wants sw = {.r = r};
+	lh_plan_wants wants = {.make = slot_want, .drop = slot_want_drop, .ctx = &sw};
+	r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, &wants);
 	/* objects that die with what they refer to (memberships of a replaced team or
 	 * user) are replaced with it; repeated while that adds replacements */
 	for (int round = 0; round < 8 && r->o.mode == LH_PLAN_NORMAL; round++) {
@@ -1840,7 +1901,7 @@ lh_run_plan(lh_run *r)
 		if (!again)
 			break;
 		lh_plan_free(r->plan);
-		r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, slot_want, r);
+		r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, &wants);
 	}
 	for (size_t i = 0; i < r->nslots; i++)
 		cJSON_Delete(idxs[i]);

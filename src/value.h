@@ -269,6 +269,10 @@ char *lh_str_nfc(lh_arena *a, const char *s, size_t len, size_t *outlen);
  * numbers -> number, null -> null (dynamic). */
 struct cJSON;
 struct cJSON *lh_val_to_cjson(const lh_value *v, const char **err);
+/* As lh_val_to_cjson, the tree's nodes and strings in a: read-only as json_arena.h's
+ * trees are (never given to cJSON_Delete; a cJSON_Duplicate of it is an ordinary
+ * tree).  NULL when v is or holds an unknown value. */
+struct cJSON *lh_val_to_cjson_arena(lh_arena *a, const lh_value *v);
 lh_value *lh_val_from_cjson(lh_arena *a, const struct cJSON *j);
 /* True when the JSON text s[0..len) nests arrays/objects deeper than LH_JSON_MAX_DEPTH,
  * cJSON's limit (strings are skipped): lets a caller whose parse failed say why. */

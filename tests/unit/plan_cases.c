@@ -61,13 +61,27 @@ field(const cJSON *o, const char *k)
 
 /* Plans slots s[0..n) (with the case's outputs) and renders the plan text and the JSON
  * resource_changes into *out. */
-/* lh_plan_make_wants's arguments: a new copy of the slot's, which the planner deletes
- * once the slot is planned (a change keeping a pointer into it is caught by ASan). */
-static cJSON *
+/* lh_plan_make_wants's arguments: a new copy of the slot's, deleted once the slot is
+ * planned (a change keeping a pointer into it is caught by ASan). */
+typedef struct {
+	const lh_plan_slot *s;
+	cJSON *made;
+} want_copies;
+
+static const cJSON *
 want_copy(void *ctx, size_t i)
 {
-	const lh_plan_slot *s = ctx;
-	return s[i].want != NULL ? cJSON_Duplicate(s[i].want, 1) : NULL;
+	want_copies *w = ctx;
+	w->made = w->s[i].want != NULL ? cJSON_Duplicate(w->s[i].want, 1) : NULL;
+	return w->made;
+}
+
+static void
+want_drop(void *ctx, size_t i)
+{
+	want_copies *w = ctx;
+	cJSON_Delete(w->made);
+	w->made = NULL;
 }
 
 /* how: 0 lh_plan_make, 1 lh_plan_make_shared, 2 lh_plan_make_wants */
@@ -76,7 +90,9 @@ render_case(const cJSON *c, lh_plan_mode mode, const lh_plan_slot *s, size_t n, 
     char **out, size_t *outn)
 {
 	const cJSON *e;
-	lh_plan *p = how == 2 ? lh_plan_make_wants(mode, s, n, want_copy, (void *)s) :
+	want_copies wc = {.s = s};
+	lh_plan_wants w = {.make = want_copy, .drop = want_drop, .ctx = &wc};
+	lh_plan *p = how == 2 ? lh_plan_make_wants(mode, s, n, &w) :
 	    how == 1 ? lh_plan_make_shared(mode, s, n) : lh_plan_make(mode, s, n);
 	cJSON_ArrayForEach(e, field(c, "outputs")) {
 		const cJSON *b = field(e, "before"), *a = field(e, "after");
