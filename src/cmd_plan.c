@@ -903,9 +903,15 @@ early_phase_set(int to)
 		early_die(was >> 2, to == EARLY_LOCKED, false);
 }
 
-/* The early worker: what it is given, what it made. */
+/* The early worker: what it is given, what it made.  Its thread is made before
+ * libcurl's loading starts (early_prestart): glibc makes no thread while a dlopen runs
+ * (pthread_create waited ~5 ms for the loader's), and waits for its job. */
 typedef struct early {
 	pthread_t thread;
+	bool made;		/* the thread runs (until early_finish or early_release) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int go;			/* 0: wait; 1: the job below is ready; -1: leave */
 	lh_run *r;
 	lh_config *cfg;
 	lh_run_opts ro;
@@ -922,6 +928,13 @@ static void *
 early_main(void *arg)
 {
 	early *e = arg;
+	pthread_mutex_lock(&e->mu);
+	while (e->go == 0)
+		pthread_cond_wait(&e->cv, &e->mu);
+	int go = e->go;
+	pthread_mutex_unlock(&e->mu);
+	if (go < 0)
+		return NULL;
 	lh_state *es = NULL;
 	bool opened = lh_state_open(&e->so, &es, &e->d) && e->d.head == NULL;
 	const char *lf = opened ? lh_state_lock_file(es) : NULL;
@@ -949,17 +962,61 @@ early_main(void *arg)
 	return NULL;
 }
 
-/* Starts the early worker for r (plan), after the checks and look-ups that must run
- * on the main thread; false when the plan should go the usual way (nothing started,
- * nothing said). */
+/* Makes the early worker's thread (plan, before libcurl's loading starts), waiting for
+ * its job: early_start gives it one, early_release sends it away. */
+static void
+early_prestart(early *e)
+{
+	const char *off = getenv("LITEHCL_NO_PREFETCH");
+	if (off != NULL && *off != '\0' && strcmp(off, "0") != 0)
+		return;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->cv, NULL);
+	e->go = 0;
+	/* signals stay with the main thread (on_early_signal) */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e->made = pthread_create(&e->thread, NULL, early_main, e) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!e->made) {
+		pthread_cond_destroy(&e->cv);
+		pthread_mutex_destroy(&e->mu);
+	}
+}
+
+/* Tells the worker's thread to go (1: its job is ready; -1: there is none). */
+static void
+early_go(early *e, int go)
+{
+	pthread_mutex_lock(&e->mu);
+	e->go = go;
+	pthread_cond_signal(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+}
+
+/* Ends the worker's thread if it still waits for a job (harmless otherwise). */
+static void
+early_release(early *e)
+{
+	if (!e->made || e->go != 0)
+		return;
+	early_go(e, -1);
+	pthread_join(e->thread, NULL);
+	e->made = false;
+	pthread_cond_destroy(&e->cv);
+	pthread_mutex_destroy(&e->mu);
+}
+
+/* Gives the early worker its job for r (plan), after the checks and look-ups that must
+ * run on the main thread; false when the plan should go the usual way (nothing
+ * started, nothing said, the worker's thread ended). */
 static bool
 early_start(early *e, lh_run *r, lh_arena *a, lh_config *cfg, const lh_run_opts *ro,
     const char *state_path, bool lock, const char *lock_timeout)
 {
-	memset(e, 0, sizeof *e);
-	const char *off = getenv("LITEHCL_NO_PREFETCH");
 	double secs;
-	if ((off != NULL && *off != '\0' && strcmp(off, "0") != 0) || !ro->refresh ||
+	if (!e->made || !ro->refresh ||
 	    ro->ntargets > 0 || cfg->nresources == 0 || cfg->provider.api_key == NULL ||
 	    *cfg->provider.api_key == '\0' ||
 	    (lock_timeout != NULL && !lh_duration_parse(lock_timeout, &secs)))
@@ -980,6 +1037,8 @@ early_start(early *e, lh_run *r, lh_arena *a, lh_config *cfg, const lh_run_opts 
 		if (!local) {
 			lh_store_free(e->so.store);
 			free(e->bpath);
+			e->bpath = NULL;
+			early_release(e);
 			return false;
 		}
 		e->so.path = e->bpath;
@@ -993,21 +1052,8 @@ early_start(early *e, lh_run *r, lh_arena *a, lh_config *cfg, const lh_run_opts 
 	atomic_store(&e->cancel, 0);
 	atomic_store(&early_phase, EARLY_OPENING);
 	early_signals(true);
-	/* signals stay with the main thread (on_early_signal) */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	bool started = pthread_create(&e->thread, NULL, early_main, e) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!started) {
-		early_phase_set(EARLY_DONE);
-		early_signals(false);
-		lh_arena_free(e->a);
-		free(e->bpath);
-		e->a = NULL;
-		e->bpath = NULL;
-	}
-	return started;
+	early_go(e, 1);
+	return true;
 }
 
 /* Joins the early worker once the configuration is validated (valid: whether it is).
@@ -1021,6 +1067,9 @@ early_finish(early *e, bool valid, lh_diags *d, lh_state **st)
 	if (!valid)
 		atomic_store(&e->cancel, 1);
 	pthread_join(e->thread, NULL);
+	e->made = false;
+	pthread_cond_destroy(&e->cv);
+	pthread_mutex_destroy(&e->mu);
 	free(e->bpath);
 	e->bpath = NULL;
 	if (!e->ok) {
@@ -1132,6 +1181,9 @@ run(int kind, int argc, char **argv)
 		    "used with -destroy or -refresh=false\n");
 		goto out;
 	}
+	/* plan: the early worker's thread is made before libcurl's loading starts */
+	if (kind == CMD_PLAN && refresh && targets.n == 0 && gen_out == NULL)
+		early_prestart(&ej);
 	lh_curl_preload();	/* loads while the configuration and state are read */
 	lh_cmd_out o = {.json = json, .color = !json && lh_cli_color(no_color)};
 	bool planning = false;	/* a plan failing now failed while planning (Terraform) */
@@ -1206,6 +1258,7 @@ run(int kind, int argc, char **argv)
 	 * is validated */
 	bool early = kind == CMD_PLAN && planfile == NULL && gen_out == NULL &&
 	    early_start(&ej, &r, a, cfg, &ro, state_path, lock, lock_timeout);
+	early_release(&ej);	/* not given a job */
 	bool valid = planfile != NULL || lh_config_validate(cfg, &d);
 	if (early)
 		early = run_ready = early_finish(&ej, valid, &d, &st);
@@ -1419,6 +1472,7 @@ out:
 	lh_strlist_free(&targets);
 	lh_strlist_free(&replaces);
 	lh_strlist_free(&vars);
+	early_release(&ej);
 	lh_arena_free(a);
 	lh_arena_free(ej.a);	/* the early run's */
 	return rc;
