@@ -70,6 +70,7 @@ typedef struct res_priv {
 	 * expand_again */
 	bool partial;
 	bool *arg_res;
+	bool vused;			/* the run's first expansion took vinst (in place) */
 	/* per key: its expression as a plain resource traversal (trav_of), or NULL */
 	struct trav **trav;
 	/* the arguments of the instance expanded last (in cfg->a), during one
@@ -4171,8 +4172,10 @@ instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
  * refer to a resource evaluated again in its scope (count.index, each.key, each.value
  * as validate had them), in source order, checked as expand_one checks them; the
  * other arguments, the keys and the addresses are validate's, which were evaluated
- * from the same values without a diagnostic.  New instances every time (a later
- * expansion may see other values), in cfg->a.  NULL with *n = 0 after errors. */
+ * from the same values without a diagnostic.  The first expansion of a run turns
+ * validate's instances into the run's (their arguments rewritten in place); later ones
+ * (apply's, after what they refer to is applied) make new instances, in cfg->a, for
+ * the run's records hold the earlier ones.  NULL with *n = 0 after errors. */
 static lh_instance **
 expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *n)
 {
@@ -4195,7 +4198,7 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 	lh_value **vals = lh_arena_alloc(s, (rp->nkeys ? rp->nkeys : 1) * sizeof *vals);
 	bool ok = true;
 	for (size_t i = 0; i < rp->nvinst; i++) {
-		const lh_instance *vi = rp->vinst[i];
+		lh_instance *vi = rp->vinst[i];
 		mi = lh_arena_get_mark(s);
 		sc.count_index = vi->count_index;
 		sc.each_key = vi->each_key;
@@ -4224,6 +4227,18 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 			lh_arena_release(s, mi);
 			continue;
 		}
+		if (!rp->vused && same_shape(rp, vi->args, vals)) {
+			/* the run's first expansion: validate's instance becomes the run's,
+			 * its new values written into its arguments (of their types), so that
+			 * the run does not hold both */
+			for (size_t k = 0; k < rp->nkeys; k++)
+				if (rp->arg_res[k])
+					vi->args->u.map.vals[k] = lh_val_keep(a, vals[k], s, m0);
+			rp->prev_args = vi->args;
+			out[(*n)++] = vi;
+			lh_arena_release(s, mi);
+			continue;
+		}
 		lh_value *args = same_shape(rp, prev, vals) ?
 		    lh_val_object_typed(s, prev->type, prev->u.map.keys, vals) :
 		    lh_val_object(s, rp->keys, vals, rp->nkeys);
@@ -4239,6 +4254,8 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 		lh_arena_release(s, mi);
 	}
 	scratch_end(cfg, m0);
+	rp->vused = true;	/* (a later expansion makes new instances: the run's
+				 * records hold these) */
 	rp->prev_args = NULL;
 	if (!ok)
 		*n = 0;
