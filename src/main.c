@@ -632,8 +632,9 @@ complete(const char *line, const char *point)
  * plan's CPU time.  So the heap grows in 64 MiB steps, is never trimmed during a run,
  * and its first step is offered to transparent huge pages (what glibc's
  * glibc.malloc.hugetlb=1 tunable does; the kernel's "madvise" mode, the usual
- * default, honours it, "never" ignores it).  Nothing of this changes what a command
- * does; LITEHCL_MALLOC_DEFAULTS=1 leaves malloc as it is. */
+ * default, honours it, "never" ignores it).  Every thread allocates from it (one
+ * arena).  Nothing of this changes what a command does; LITEHCL_MALLOC_DEFAULTS=1
+ * leaves malloc as it is. */
 static void
 heap_setup(void)
 {
@@ -642,6 +643,12 @@ heap_setup(void)
 	const char *off = getenv("LITEHCL_MALLOC_DEFAULTS");
 	if (off != NULL && *off != '\0' && strcmp(off, "0") != 0)
 		return;
+#ifdef M_ARENA_MAX
+	/* plan's worker and prefetch threads (cmd_plan.c, http.c) allocate from this heap
+	 * too: with an arena of their own, what they freed was never reused by the main
+	 * thread (the 10,000-user no-op plan's peak RSS grew from 47 to 50 MB) */
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	if (mallopt(M_TOP_PAD, (int)pad) != 1 || mallopt(M_TRIM_THRESHOLD, (int)(2 * pad)) != 1)
 		return;
 	/* below the mmap threshold, so it comes from the heap and makes it grow by pad */
