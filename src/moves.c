@@ -18,11 +18,19 @@
 
 #include "apply.h"
 
-/* The object at from moves to to when to is free. */
+/* The object at from moves to to when to is free; when it is not, the move is added to
+ * *blocked ("  - FROM could not move to TO" lines, Terraform's warning). */
 static bool
-move_one(lh_run *r, const lh_addr *from, const lh_addr *to)
+move_one(lh_run *r, const lh_addr *from, const lh_addr *to, char **blocked)
 {
-	if (lh_state_find(r->st, to) != NULL || !lh_state_move(r->st, from, to))
+	if (lh_state_find(r->st, to) != NULL) {
+		if (lh_state_find(r->st, from) != NULL)
+			*blocked = lh_arena_printf(r->a, "%s\n  - %s could not move to %s",
+			    *blocked != NULL ? *blocked : "", lh_addr_format(r->a, from),
+			    lh_addr_format(r->a, to));
+		return false;
+	}
+	if (!lh_state_move(r->st, from, to))
 		return false;
 	char *ts = lh_addr_format(r->a, to), *fs = lh_addr_format(r->a, from);
 	/* a chain keeps the first address (a -> b -> c: c moved from a) */
@@ -72,12 +80,13 @@ lh_run_moves(lh_run *r, bool *moved_any)
 		return true;
 	if (r->moved == NULL)
 		r->moved = cJSON_CreateObject();
+	char *blocked = NULL;
 	for (size_t i = 0; i < r->cfg->nmoved; i++) {
 		const lh_moved *m = r->cfg->moved[i];
 		bool whole = m->from.kind == LH_KEY_NONE && lh_state_find(r->st, &m->from) == NULL;
 		if (!whole) {
 			lh_addr to = m->to;
-			*moved_any |= move_one(r, &m->from, &to);
+			*moved_any |= move_one(r, &m->from, &to, &blocked);
 			continue;
 		}
 		/* every instance of the resource, keys kept (collected first: moving
@@ -99,15 +108,24 @@ lh_run_moves(lh_run *r, bool *moved_any)
 				to.index = src[j].index;
 				to.key = src[j].key;
 			}
-			*moved_any |= move_one(r, &src[j], &to);
+			*moved_any |= move_one(r, &src[j], &to, &blocked);
 		}
 	}
 	for (size_t i = 0; i < r->cfg->nresources; i++) {
 		lh_addr from, to;
 		if (implied_move(r->cfg->resources[i], &from, &to) &&
 		    lh_state_find(r->st, &from) != NULL)
-			*moved_any |= move_one(r, &from, &to);
+			*moved_any |= move_one(r, &from, &to, &blocked);
 	}
+	if (blocked != NULL)	/* Terraform's words */
+		lh_diag_add(r->d, LH_DIAG_WARNING, NULL, 0, 0,
+		    "Unresolved resource instance address changes",
+		    "litehcl tried to adjust resource instance addresses in the prior state based "
+		    "on change information recorded in the configuration, but some adjustments did "
+		    "not succeed due to existing objects already at the intended addresses:%s\n\n"
+		    "litehcl has planned to destroy these objects. If litehcl's proposed changes "
+		    "aren't appropriate, you must first resolve the conflicts using the \"litehcl "
+		    "state\" subcommands and then create a new plan.", blocked);
 	return true;
 }
 

@@ -274,3 +274,36 @@ run plan -no-color
 check "implied: none for for_each - the single object is destroyed, Terraform's reason" \
 	'grep -A1 "^  # litellm_user.r will be destroyed$" out.txt | grep -q "(because resource uses count or for_each)" &&
 	grep -q "litellm_user.r\[\"a\"\] will be created" out.txt && ! grep -q "has moved" out.txt'
+# a move that finds its destination taken is not made: Terraform's warning names it
+# (recorded from Terraform 1.11.4), for an implied move and for a moved block alike
+imp_cfg 'count = 1'
+run apply -auto-approve -no-color
+jq '.resources[0].instances += [.resources[0].instances[0] | del(.index_key) | .attributes.id = "other-id" | .attributes.user_id = "other-id"] | .serial += 1' \
+	terraform.tfstate >both.json && mv both.json terraform.tfstate
+run plan -no-color -refresh=false
+check "implied: the destination taken - not moved, Terraform's warning names it" \
+	'flat out.txt | grep -q "Warning: Unresolved resource instance address changes litehcl tried to adjust resource instance addresses in the prior state based on change information recorded in the configuration, but some adjustments did not succeed due to existing objects already at the intended addresses: - litellm_user.r could not move to litellm_user.r\[0\] litehcl has planned to destroy these objects." &&
+	grep -A1 "^  # litellm_user.r will be destroyed$" out.txt | grep -q "(because resource uses count or for_each)"'
+new_dir blocked
+cat >main.tf <<'EOF2'
+resource "litellm_user" "a" {
+  user_email = "blocked-a@example.com"
+}
+resource "litellm_user" "b" {
+  user_email = "blocked-b@example.com"
+}
+EOF2
+run apply -auto-approve -no-color || fail "blocked: setup apply" "$(tail out.txt)"
+cat >main.tf <<'EOF2'
+resource "litellm_user" "b" {
+  user_email = "blocked-b@example.com"
+}
+moved {
+  from = litellm_user.a
+  to   = litellm_user.b
+}
+EOF2
+run plan -no-color
+check "moved onto an existing object: not moved, the warning, the old object destroyed" \
+	'flat out.txt | grep -q "adjustments did not succeed due to existing objects already at the intended addresses: - litellm_user.a could not move to litellm_user.b" &&
+	grep -q "^  # litellm_user.a will be destroyed$" out.txt && grep -q "^Plan: 0 to add, 0 to change, 1 to destroy.$" out.txt'
