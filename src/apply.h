@@ -110,8 +110,7 @@ typedef struct lh_run {
 	lh_rec **recs;			/* every instance, by address */
 	size_t nrecs, caprecs;
 	lh_plan *plan;
-	lh_plan_slot *slots;		/* the plan's input (NULL once lh_run_plan made it) */
-	size_t nslots;
+	size_t nslots;			/* the plan's slots (one per record it planned) */
 	lh_rec **slot_rec;		/* slot i's record */
 	void *slot_rec_index;		/* address -> record hash (refresh.c) */
 	bool from_plan;			/* applying a saved plan: no instances expanded */

@@ -228,7 +228,8 @@ typedef struct pctx {
 		cJSON *set;
 	} unk[UNK_CACHE];
 	size_t nunk;
-	bool want_temp;		/* the slots' want exist only while planned (lh_plan_make_wants) */
+	bool want_temp;		/* the slots' want exist only while planned (lh_plan_make_from) */
+	bool keep_index;	/* the slots' index trees outlive the plan: borrowed */
 	lh_jpack keep;		/* want_temp: the copies of those the changes use */
 	size_t capdrift;	/* p->drift's room */
 } pctx;
@@ -674,7 +675,8 @@ init_change(pctx *x, lh_change *c, const lh_plan_slot *s, size_t i)
 	c->name = s->name;
 	c->rt = s->rt;
 	if (x->share) {
-		c->index = s->index ? lh_json_copy_arena(arena_of(x), s->index) : NULL;
+		c->index = s->index == NULL ? NULL : x->keep_index ? (cJSON *)s->index :
+		    lh_json_copy_arena(arena_of(x), s->index);
 		c->before_sensitive = aset(x, s->prior_sensitive);
 		c->after_sensitive = aset(x, s->want_sensitive);
 		c->shared |= LH_CH_INDEX_BORROWED | LH_CH_SENS_BORROWED;
@@ -821,7 +823,7 @@ plan_slot(pctx *x, const lh_plan_slot *s, size_t i, name_cache *nc)
 }
 
 static lh_plan *plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
-    const lh_plan_wants *w);
+    const lh_plan_source *src);
 
 lh_plan *
 lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
@@ -836,34 +838,34 @@ lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n)
 }
 
 lh_plan *
-lh_plan_make_wants(lh_plan_mode mode, const lh_plan_slot *slots, size_t n,
-    const lh_plan_wants *w)
+lh_plan_make_from(lh_plan_mode mode, size_t n, const lh_plan_source *src)
 {
-	return plan_make(mode, slots, n, true, w);
+	return plan_make(mode, NULL, n, true, src);
 }
 
 static lh_plan *
 plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
-    const lh_plan_wants *w)
+    const lh_plan_source *src)
 {
 	lh_plan *p = xcalloc(1, sizeof *p);
 	p->mode = mode;
 	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
-	pctx x = {.p = p, .share = share, .want_temp = w != NULL, .capdrift = 1};
+	pctx x = {.p = p, .share = share, .want_temp = src != NULL,
+	    .keep_index = src != NULL && src->keep_index, .capdrift = 1};
 	p->changes = xcalloc(n, sizeof *p->changes);
 	p->drift = xcalloc(x.capdrift, sizeof *p->drift);
 	name_cache nc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
-		if (w == NULL) {
+		if (src == NULL) {
 			plan_slot(&x, &slots[i], i, &nc);
 			continue;
 		}
-		/* the slot's arguments exist while it is planned (the few a plan keeps are
+		/* the slot exists while it is planned (the few arguments a plan keeps are
 		 * copied: plan_create_shared) */
-		lh_plan_slot t = slots[i];
-		t.want = w->make(w->ctx, i);
+		lh_plan_slot t;
+		src->slot(src->ctx, i, &t);
 		plan_slot(&x, &t, i, &nc);
-		w->drop(w->ctx, i);
+		src->done(src->ctx, i);
 	}
 	/* the arrays were sized for every slot */
 	if (p->n < n)

@@ -109,7 +109,8 @@ enum {
 					 * the changes planning the same unknown attributes */
 	LH_CH_SENS_BORROWED = 8,	/* before_sensitive and after_sensitive are in the
 					 * plan's arena (one empty object for all without) */
-	LH_CH_INDEX_BORROWED = 16,	/* index is in the plan's arena */
+	LH_CH_INDEX_BORROWED = 16,	/* index is in the plan's arena, or the source's
+					 * (lh_plan_make_from's keep_index) */
 };
 
 /* A change to a root output value. */
@@ -162,19 +163,20 @@ lh_plan *lh_plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
  * (lh_json_equal): one can stand for the other, in the state file too. */
 bool lh_json_identical(const cJSON *x, const cJSON *y);
 lh_plan *lh_plan_make_shared(lh_plan_mode mode, const lh_plan_slot *slots, size_t n);
-/* As lh_plan_make_shared, except that the slots' want fields are not read: slot i's
- * arguments are w->make(w->ctx, i) (NULL: the instance is not configured), made when
- * the planner reaches the slot and given back with w->drop(w->ctx, i) once it is
- * planned, a create's copied into the plan's arena where its change uses them.  A
- * plan of 10,000 unchanged users holds none of their arguments as JSON: only one at a
- * time exists. */
-typedef struct lh_plan_wants {
-	const cJSON *(*make)(void *ctx, size_t i);
-	void (*drop)(void *ctx, size_t i);
+/* As lh_plan_make_shared, for n slots that src->slot(src->ctx, i, &s) fills one at a
+ * time as the planner reaches them, want included (NULL: not configured), and
+ * src->done(src->ctx, i) gives back once slot i is planned: nothing of a slot is kept
+ * but what its changes hold - a create's arguments are copied into the plan's arena,
+ * and the index tree is borrowed when keep_index says it outlives the plan.  A plan of
+ * 10,000 unchanged users holds none of their arguments as JSON and no slot array:
+ * one slot exists at a time. */
+typedef struct lh_plan_source {
+	void (*slot)(void *ctx, size_t i, lh_plan_slot *s);
+	void (*done)(void *ctx, size_t i);
 	void *ctx;
-} lh_plan_wants;
-lh_plan *lh_plan_make_wants(lh_plan_mode mode, const lh_plan_slot *slots, size_t n,
-    const lh_plan_wants *w);
+	bool keep_index;
+} lh_plan_source;
+lh_plan *lh_plan_make_from(lh_plan_mode mode, size_t n, const lh_plan_source *src);
 /* Adds an output change (takes ownership of before/after); call before lh_plan_finish. */
 void lh_plan_add_output(lh_plan *p, const char *name, cJSON *before, cJSON *after,
     bool after_unknown, bool sensitive);

@@ -125,7 +125,6 @@ lh_run_free(lh_run *r)
 		free(ix);
 	}
 	lh_plan_free(r->plan);
-	free(r->slots);
 	free(r->slot_rec);
 	free(r->resolve_cache);
 	lh_rctx_clear(&r->rc);
@@ -1057,7 +1056,7 @@ want_tree(lh_arena *a, const lh_rec *x)
 /* The record's want_unknown and want_sensitive from its instance's arguments; a data
  * source's want too.  A managed resource's arguments as JSON are made only while it is
  * planned (want_tree): nothing needs them after the comparison but a create's plan,
- * which copies them (lh_plan_make_wants) - 10,000 unchanged users' were ~6 MB kept to
+ * which copies them (lh_plan_make_from) - 10,000 unchanged users' were ~6 MB kept to
  * the end. */
 static void
 want_of(lh_run *r, lh_rec *x)
@@ -1166,28 +1165,53 @@ plan_one(lh_run *r, lh_rec *x)
 	lh_arena_release(a, m);
 }
 
-/* lh_plan_make_wants's arguments of slot i (lh_run_plan's slots), made after a mark
- * of the scratch arena (one at a time) and released with it. */
-typedef struct slot_wants {
-	lh_run *r;
-	lh_arena_mark m;
-} slot_wants;
-
+/* x's index as a read-only node in the run's arena, its key the record's own string:
+ * the plan's changes keep it (lh_plan_make_from's keep_index).  NULL without a key. */
 static const cJSON *
-slot_want(void *ctx, size_t i)
+index_node(lh_run *r, const lh_rec *x)
 {
-	slot_wants *w = ctx;
-	lh_rec *x = w->r->slot_rec[i];
-	lh_arena *a = want_arena(w->r);
-	w->m = lh_arena_get_mark(a);
-	return x->inst != NULL ? want_tree(a, x) : NULL;
+	if (x->id.kind != LH_KEY_INT && x->id.kind != LH_KEY_STR)
+		return NULL;
+	cJSON *n = lh_arena_alloc(pack_of(r)->a, sizeof *n);	/* zeroed */
+	if (x->id.kind == LH_KEY_INT) {		/* as cJSON_CreateNumber */
+		n->type = cJSON_Number;
+		n->valuedouble = (double)x->id.index;
+		n->valueint = x->id.index > INT_MAX ? INT_MAX : (int)x->id.index;
+	} else {
+		n->type = cJSON_String;
+		n->valuestring = (char *)x->id.key;
+	}
+	return n;
+}
+
+/* lh_run_plan's slots for lh_plan_make_from, made from their records one at a time:
+ * the arguments after a mark of the scratch arena, released once planned. */
+typedef struct slot_source {
+	lh_run *r;
+	const bool *replace_dep;	/* by slot: replaced with what it belongs to */
+	lh_arena_mark m;
+} slot_source;
+
+static void
+source_slot(void *ctx, size_t i, lh_plan_slot *s)
+{
+	slot_source *src = ctx;
+	lh_run *r = src->r;
+	lh_rec *x = r->slot_rec[i];
+	slot_of(r, x, s);
+	s->index = index_node(r, x);
+	s->targeted = !x->untargeted;
+	s->replace_dep = src->replace_dep[i];
+	lh_arena *a = want_arena(r);
+	src->m = lh_arena_get_mark(a);
+	s->want = x->inst != NULL ? want_tree(a, x) : NULL;
 }
 
 static void
-slot_want_drop(void *ctx, size_t i)
+source_done(void *ctx, size_t i)
 {
-	slot_wants *w = ctx;
-	lh_arena_release(want_arena(w->r), w->m);
+	slot_source *src = ctx;
+	lh_arena_release(want_arena(src->r), src->m);
 }
 
 /* Resource addresses (TYPE.NAME) -targeted, plus everything they depend on. */
@@ -1799,11 +1823,11 @@ lh_run_plan(lh_run *r)
 		lh_config_set_conditions(cfg, LH_COND_ERROR);
 	if (data_failed)
 		return false;
-	r->slots = calloc(r->nrecs + 1, sizeof *r->slots);
+	/* the plan's slots are made from the records as it reaches them (source_slot):
+	 * 168 bytes an instance never held all at once, 17 MB for 100,000 */
 	r->slot_rec = calloc(r->nrecs + 1, sizeof *r->slot_rec);
-	if (r->slots == NULL || r->slot_rec == NULL)
+	if (r->slot_rec == NULL)
 		abort();
-	cJSON **idxs = calloc(r->nrecs + 1, sizeof *idxs);
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
 		if (x->id.data)
@@ -1827,10 +1851,7 @@ lh_run_plan(lh_run *r)
 			    x->addr);
 			continue;
 		}
-		lh_plan_slot *s = &r->slots[r->nslots];
-		slot_of(r, x, s);
-		idxs[r->nslots] = index_json(&x->id);
-		s->index = idxs[r->nslots];
+		bool targeted = true;
 		if (nt > 0) {
 			bool hit = false;
 			for (size_t k = 0; k < nt && !hit; k++)
@@ -1847,21 +1868,20 @@ lh_run_plan(lh_run *r)
 				if (direct)
 					hit = false;
 			}
-			s->targeted = hit;
+			targeted = hit;
 		}
-		x->untargeted = !s->targeted;
+		x->untargeted = !targeted;
 		r->slot_rec[r->nslots] = x;
 		r->nslots++;
 	}
-	if (r->d->errors > errs) {
-		for (size_t i = 0; i < r->nslots; i++)
-			cJSON_Delete(idxs[i]);
-		free(idxs);
+	if (r->d->errors > errs)
 		return false;
-	}
-	slot_wants sw = {.r = r};
-	lh_plan_wants wants = {.make = slot_want, .drop = slot_want_drop, .ctx = &sw};
-	r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, &wants);
+	bool *replace_dep = lh_xmalloc(r->nslots + 1);
+	memset(replace_dep, 0, r->nslots + 1);
+	slot_source sw = {.r = r, .replace_dep = replace_dep};
+	lh_plan_source src = {.slot = source_slot, .done = source_done, .ctx = &sw,
+	    .keep_index = true};
+	r->plan = lh_plan_make_from(r->o.mode, r->nslots, &src);
 	/* objects that die with what they refer to (memberships of a replaced team or
 	 * user) are replaced with it; repeated while that adds replacements */
 	for (int round = 0; round < 8 && r->o.mode == LH_PLAN_NORMAL; round++) {
@@ -1875,11 +1895,14 @@ lh_run_plan(lh_run *r)
 				reps[nrep++] = k;
 		for (size_t i = 0; i < r->plan->n && nrep > 0; i++) {
 			const lh_change *c = &r->plan->changes[i];
-			lh_plan_slot *s = &r->slots[c->slot];
-			if (!c->rt->dies_with_deps || c->before == NULL || s->replace ||
-			    s->replace_dep || (c->action != LH_ACT_NOOP && c->action != LH_ACT_UPDATE))
+			if (!c->rt->dies_with_deps || c->before == NULL || replace_dep[c->slot] ||
+			    (c->action != LH_ACT_NOOP && c->action != LH_ACT_UPDATE))
 				continue;
-			for (size_t ri = 0; ri < nrep && !s->replace_dep; ri++) {
+			lh_plan_slot sl, *s = &sl;
+			slot_of(r, r->slot_rec[c->slot], s);
+			if (s->replace)
+				continue;
+			for (size_t ri = 0; ri < nrep && !replace_dep[c->slot]; ri++) {
 				const lh_change *d = &r->plan->changes[reps[ri]];
 				if (d == c)
 					continue;
@@ -1893,23 +1916,17 @@ lh_run_plan(lh_run *r)
 				cJSON_ArrayForEach(e, c->before)
 					if (dep && did != NULL && cJSON_IsString(e) &&
 					    strcmp(e->valuestring, did) == 0 && strcmp(e->string, c->rt->id_attr) != 0)
-						s->replace_dep = true;
+						replace_dep[c->slot] = true;
 			}
-			again = again || s->replace_dep;
+			again = again || replace_dep[c->slot];
 		}
 		free(reps);
 		if (!again)
 			break;
 		lh_plan_free(r->plan);
-		r->plan = lh_plan_make_wants(r->o.mode, r->slots, r->nslots, &wants);
+		r->plan = lh_plan_make_from(r->o.mode, r->nslots, &src);
 	}
-	for (size_t i = 0; i < r->nslots; i++)
-		cJSON_Delete(idxs[i]);
-	free(idxs);
-	/* the plan keeps what it needs of the slots (r->slot_rec maps its changes to their
-	 * records): 168 bytes an instance, 17 MB for 100,000, not kept through the apply */
-	free(r->slots);
-	r->slots = NULL;
+	free(replace_dep);
 	plan_reads(r);
 	/* lifecycle prevent_destroy: a configured instance may not be destroyed */
 	for (size_t i = 0; i < r->plan->n; i++) {

@@ -61,38 +61,40 @@ field(const cJSON *o, const char *k)
 
 /* Plans slots s[0..n) (with the case's outputs) and renders the plan text and the JSON
  * resource_changes into *out. */
-/* lh_plan_make_wants's arguments: a new copy of the slot's, deleted once the slot is
- * planned (a change keeping a pointer into it is caught by ASan). */
+/* lh_plan_make_from's slots: the case's, with a new copy of the arguments deleted once
+ * the slot is planned (a change keeping a pointer into it is caught by ASan); the
+ * indexes outlive the plan (borrowed). */
 typedef struct {
 	const lh_plan_slot *s;
 	cJSON *made;
 } want_copies;
 
-static const cJSON *
-want_copy(void *ctx, size_t i)
+static void
+slot_copy(void *ctx, size_t i, lh_plan_slot *out)
 {
 	want_copies *w = ctx;
+	*out = w->s[i];
 	w->made = w->s[i].want != NULL ? cJSON_Duplicate(w->s[i].want, 1) : NULL;
-	return w->made;
+	out->want = w->made;
 }
 
 static void
-want_drop(void *ctx, size_t i)
+slot_done(void *ctx, size_t i)
 {
 	want_copies *w = ctx;
 	cJSON_Delete(w->made);
 	w->made = NULL;
 }
 
-/* how: 0 lh_plan_make, 1 lh_plan_make_shared, 2 lh_plan_make_wants */
+/* how: 0 lh_plan_make, 1 lh_plan_make_shared, 2 lh_plan_make_from */
 static void
 render_case(const cJSON *c, lh_plan_mode mode, const lh_plan_slot *s, size_t n, int how,
     char **out, size_t *outn)
 {
 	const cJSON *e;
 	want_copies wc = {.s = s};
-	lh_plan_wants w = {.make = want_copy, .drop = want_drop, .ctx = &wc};
-	lh_plan *p = how == 2 ? lh_plan_make_wants(mode, s, n, &w) :
+	lh_plan_source src = {.slot = slot_copy, .done = slot_done, .ctx = &wc, .keep_index = true};
+	lh_plan *p = how == 2 ? lh_plan_make_from(mode, n, &src) :
 	    how == 1 ? lh_plan_make_shared(mode, s, n) : lh_plan_make(mode, s, n);
 	cJSON_ArrayForEach(e, field(c, "outputs")) {
 		const cJSON *b = field(e, "before"), *a = field(e, "after");
@@ -188,13 +190,13 @@ run_case(const char *dir, const char *name)
 	size_t outn = 0, soutn = 0;
 	render_case(c, mode, s, n, 0, &out, &outn);
 	/* lh_plan_make_shared (trees borrowed or in the plan's arena) and
-	 * lh_plan_make_wants (the run's: each slot's arguments made when planned, then
+	 * lh_plan_make_from (the run's: each slot's arguments made when planned, then
 	 * deleted) plan and render every case byte for byte as lh_plan_make */
 	for (int how = 1; how <= 2; how++) {
 		render_case(c, mode, s, n, how, &sout, &soutn);
 		if (soutn != outn || memcmp(sout, out, outn) != 0) {
 			printf("FAIL %s\n    %s differs from lh_plan_make:\n%s\n", name,
-			    how == 1 ? "lh_plan_make_shared" : "lh_plan_make_wants", sout);
+			    how == 1 ? "lh_plan_make_shared" : "lh_plan_make_from", sout);
 			free(out);
 			free(sout);
 			return 1;
