@@ -540,6 +540,19 @@ parse_retry_after(const char *v)
 	return -1;
 }
 
+/* The value of the header line p (len bytes) after its name and colon (n bytes): the
+ * bytes [*s, *e), without the blanks around it. */
+static void
+header_value(const char *p, size_t len, size_t n, size_t *s, size_t *e)
+{
+	*s = n;
+	*e = len;
+	while (*s < *e && (p[*s] == ' ' || p[*s] == '\t'))
+		(*s)++;
+	while (*e > *s && strchr(" \t\r\n", p[*e - 1]))
+		(*e)--;
+}
+
 static size_t
 on_header(char *p, size_t sz, size_t n, void *ud)
 {
@@ -553,11 +566,8 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 		j->retry_after = parse_retry_after(v);
 	}
 	if (len > 9 && strncasecmp(p, "Location:", 9) == 0) {
-		size_t s = 9, e = len;
-		while (s < e && (p[s] == ' ' || p[s] == '\t'))
-			s++;
-		while (e > s && strchr(" \t\r\n", p[e - 1]))
-			e--;
+		size_t s, e;
+		header_value(p, len, 9, &s, &e);
 		size_t k = e - s < LOCATION_MAX - 1 ? e - s : LOCATION_MAX - 1;
 		memcpy(j->location, p + s, k);
 		j->location[k] = '\0';
@@ -566,11 +576,8 @@ on_header(char *p, size_t sz, size_t n, void *ud)
 				j->location[i] = '?';
 	}
 	if (len > 13 && strncasecmp(p, "Content-Type:", 13) == 0) {
-		size_t s = 13, e = len;
-		while (s < e && (p[s] == ' ' || p[s] == '\t'))
-			s++;
-		while (e > s && strchr(" \t\r\n", p[e - 1]))
-			e--;
+		size_t s, e;
+		header_value(p, len, 13, &s, &e);
 		size_t k = 0;
 		for (size_t i = s; i < e && p[i] != ';' && p[i] != ' ' && k < CTYPE_MAX - 1; i++)
 			j->ctype[k++] = (unsigned char)p[i] < 0x20 ? '?' : p[i];
