@@ -646,3 +646,61 @@ rc=$?
 check "membership of a team_id LiteLLM does not have: exit 1, the error says team_id takes an id, not an alias" \
 	"[ $rc -eq 1 ] && tr '\n' ' ' <out.txt | grep -q 'team \"no-such-team-alias\" does not exist in LiteLLM. team_id takes a team.s id, not its alias: refer to a litellm_team resource'"
 run destroy -auto-approve
+
+# ---- arguments that refer to other resources, in blocks whose instances validate
+# keeps for the plan (config.c expand_again, trav_eval): the plan evaluates them with
+# the run's values - a change upstream reaches them, an index that only the plan can
+# check fails there with its values, apply evaluates them again once what they refer
+# to exists
+new_dir evalonce
+cat > main.tf <<'EOF2'
+variable "alias" {
+  default = "evalonce-a"
+}
+locals {
+  teams = { x = "a", y = "a" }
+  pairs = { for u in ["x", "y"] : "a/${u}" => { team = "a", user = u } }
+}
+resource "litellm_team" "t" {
+  for_each   = toset(["a"])
+  team_alias = var.alias
+  max_budget = 7
+}
+resource "litellm_user" "u" {
+  for_each   = toset(["x", "y"])
+  user_email = "evalonce-${each.key}@example.com"
+  user_alias = litellm_team.t[local.teams[each.key]].team_alias
+  max_budget = litellm_team.t["a"].max_budget + 1
+}
+resource "litellm_team_member" "m" {
+  for_each = local.pairs
+  team_id  = litellm_team.t[each.value.team].team_id
+  user_id  = litellm_user.u[each.value.user].user_id
+  role     = "user"
+}
+EOF2
+iattr() {	# iattr TYPE.NAME KEY ATTR: an attribute of an instance in the state
+	jq -r --arg a "$1" --arg i "$2" --arg k "$3" '.resources[] | select((.type + "." + .name) == $a) |
+		.instances[] | select(.index_key == $i) | .attributes[$k]' terraform.tfstate
+}
+run apply -auto-approve -no-color
+rc=$?
+team=$(iattr litellm_team.t a team_id)
+check "kept instances: apply of a team, users and memberships referring to them (ids known only once created)" \
+	"[ $rc -eq 0 ] && grep -q 'Resources: 5 added' out.txt && [ \"\$(roster $team | grep -c ' user$')\" = 2 ]"
+check "kept instances: the users' arguments took the team's values" \
+	"[ \"\$(iattr litellm_user.u y user_alias)\" = evalonce-a ] && [ \"\$(iattr litellm_user.u x max_budget)\" = 8 ] && [ \"\$(iattr litellm_team_member.m a/x team_id)\" = $team ]"
+nochange
+check "kept instances: a second plan has no changes" test $? -eq 0
+run plan -no-color -var alias=evalonce-b
+rc=$?
+check "kept instances: a changed team alias reaches the users that refer to it" \
+	"[ $rc -eq 0 ] && [ \"\$(grep -c 'user_alias *= \"evalonce-a\" -> \"evalonce-b\"' out.txt)\" = 2 ]"
+sed -i 's/team = "a", user = u/team = u == "y" ? "b" : "a", user = u/' main.tf
+run plan -no-color
+rc=$?
+check "kept instances: an index only the plan can check fails there, with its values" \
+	"[ $rc -eq 1 ] && [ \"\$(grep -c 'Error: Invalid index' out.txt)\" = 1 ] && grep -q 'each.value.team is \"b\"' out.txt && grep -q 'team_id  = litellm_team.t.each.value.team..team_id' out.txt"
+sed -i 's/team = u == "y" ? "b" : "a", user = u/team = "a", user = u/' main.tf
+run destroy -auto-approve
+check "kept instances: destroy" test $? -eq 0
