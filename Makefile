@@ -86,7 +86,7 @@ $(BUILD)/emu/%.o: tests/emu/%.c
 $(BUILD)/litellm-emu: $(EMU_OBJ)
 	$(CC) $(OPT) $(SAN) -o $@ $^ $(EMU_LIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/liblitehcl.a
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/row_same.h $(BUILD)/liblitehcl.a
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS_ALL) $(WARN) -o $@ $< $(BUILD)/liblitehcl.a $(LIBS)
 
