@@ -135,7 +135,8 @@ unique(adopt *ad, const char *type, const char *base)
 	}
 }
 
-/* The prefix of a name that must start with a letter: "user_" for litellm_user. */
+/* The prefix of a name that must start with a letter: the type's name after its
+ * provider's ("user_" for PROVIDER_user). */
 static const char *
 prefix(lh_arena *a, const lh_rtype *rt)
 {

@@ -45,7 +45,7 @@ config_args(lh_run *r, const lh_addr *id, bool *found)
 }
 
 /* References resolve to what the state holds (import ID without an address: a
- * membership's team_id = litellm_team.x.team_id is known once the team is imported). */
+ * reference to another resource's id is known once that resource is imported). */
 static lh_value *
 state_resolve(void *ctx, lh_arena *a, const lh_resource *res)
 {

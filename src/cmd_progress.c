@@ -2,9 +2,9 @@
  * update or delete is in flight, a ticker thread prints one line per resource every
  * 10 s of its elapsed time (text), or an "apply_progress" message (-json):
  *
- *   litellm_user.a: Still creating... [10s elapsed]
- *   litellm_user.a: Still modifying... [id=u-1, 10s elapsed]
- *   litellm_user.a: Still destroying... [id=u-1, 10s elapsed]
+ *   TYPE.a: Still creating... [10s elapsed]
+ *   TYPE.a: Still modifying... [id=u-1, 10s elapsed]
+ *   TYPE.a: Still destroying... [id=u-1, 10s elapsed]
  *
  * lh_cmd_progress (cmd_plan.c) reports every start and end here and prints under the
  * same lock, so a ticker line never lands inside another line.  The interval can be

@@ -13,6 +13,7 @@
 #include "help.h"
 #include "cmd_common.h"
 #include "render.h"
+#include "resource.h"
 #include "state.h"
 
 /* The options every state subcommand takes; unused ones stay at their defaults. */
@@ -177,7 +178,7 @@ do_rm(lh_arena *a, sopts *so, int npos, char **pos, lh_cmd_out *o, lh_diags *d)
 /* ---- mv ---- */
 
 /* s as Go's %q prints it (Terraform's `Move %q to %q`): quoted, with " and \ escaped,
- * so `litellm_user.u["a"]` shows as "litellm_user.u[\"a\"]". */
+ * so `TYPE.u["a"]` shows as "TYPE.u[\"a\"]". */
 static void
 print_quoted(const char *s)
 {
@@ -548,8 +549,8 @@ static const sub subs[] = {
 	    "  destination address. This command can also move to a destination address\n"
 	    "  in a completely different state file.\n\n"
 	    "  This can be used for simple resource renaming or moving resources into\n"
-	    "  a for_each or count (for example litellm_user.dev to\n"
-	    "  litellm_user.team[\"dev\"]). The LiteLLM objects are not touched.\n\n"
+	    "  a for_each or count (for example $TYPE.dev to\n"
+	    "  $TYPE.team[\"dev\"]). The LiteLLM objects are not touched.\n\n"
 	    "Options:\n\n"
 	    "  -dry-run            If set, prints out what would've been moved but doesn't\n"
 	    "                      actually move anything.\n\n" LOCK_OPTS STATE_OPT,
@@ -605,6 +606,17 @@ state_usage(FILE *f)
 	    "    show                Show a resource in the state\n", f);
 }
 
+/* Prints a subcommand's help, its examples' $TYPE spelled as the first registered
+ * resource type (the help names no type itself). */
+static void
+put_help(FILE *f, const char *help)
+{
+	const char *type = lh_rtypes()[0]->type_name;
+	for (const char *p; (p = strstr(help, "$TYPE")) != NULL; help = p + 5)
+		fprintf(f, "%.*s%s", (int)(p - help), help, type);
+	fputs(help, f);
+}
+
 static int
 run_sub(const sub *s, int argc, char **argv)
 {
@@ -634,14 +646,15 @@ run_sub(const sub *s, int argc, char **argv)
 	if (!lh_cli_parse(cmdname, opts, argc - 1, argv + 1, &npos, &so.help))
 		return 1;
 	if (so.help) {
-		printf("Usage: litehcl [global options] %s\n\n%s", s->usage, s->help);
+		printf("Usage: litehcl [global options] %s\n\n", s->usage);
+		put_help(stdout, s->help);
 		return 0;
 	}
 	char **pos = argv + 1;
 	if (npos < s->min || (s->max >= 0 && npos > s->max)) {
 		/* Terraform's sentence, then the whole help */
-		fprintf(stderr, "%s\nUsage: litehcl [global options] %s\n\n%s", s->argmsg, s->usage,
-		    s->help);
+		fprintf(stderr, "%s\nUsage: litehcl [global options] %s\n\n", s->argmsg, s->usage);
+		put_help(stderr, s->help);
 		return 1;
 	}
 	if (so.state_out != NULL && so.state_path != NULL &&

@@ -1,6 +1,7 @@
 /* cmd_validate.c - `litehcl validate [-json] [-no-color] [-var ...] [-var-file ...]`:
  * loads the configuration in the working directory and checks everything that can be
- * checked without a server (syntax, blocks, references, types, litellm_user rules),
+ * checked without a server (syntax, blocks, references, types, the resource types'
+ * rules),
  * printing Terraform's validate output or its `validate -json` document. */
 #include <stdio.h>
 #include <stdlib.h>

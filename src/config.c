@@ -1336,7 +1336,7 @@ example_type(void)
 	return lh_rtypes()[0]->type_name;
 }
 
-/* Reads a traversal like litellm_user.x or litellm_user.x["k"] / [0] as an address. */
+/* Reads a traversal like TYPE.x or TYPE.x["k"] / [0] as an address. */
 static bool
 node_addr(lh_arena *a, const lh_node *e, lh_addr *out, bool allow_key)
 {
@@ -2114,7 +2114,7 @@ load_import(lh_config *cfg, const lh_node *b, lh_diags *d)
 	if (fe != NULL && te->kind == LH_AST_INDEX && !te->u.index.legacy &&
 	    !node_addr(cfg->a, te, &im->to_addr, true) &&
 	    node_addr(cfg->a, te->u.index.obj, &im->to_addr, false)) {
-		/* to = litellm_user.p[each.key]: the key is evaluated per element */
+		/* to = TYPE.p[each.key]: the key is evaluated per element */
 		im->for_each = fe->u.attr.expr;
 		im->key_expr = te->u.index.key;
 		im->to = lh_addr_format(cfg->a, &im->to_addr);
@@ -3756,7 +3756,7 @@ same_shape(res_priv *rp, const lh_value *prev, lh_value **vals)
 }
 
 /* An expression that is a plain traversal of a resource, the commonest argument that
- * refers to one: litellm_team.t[each.value.team].team_id - a resource's value
+ * refers to one: TYPE.t[each.value.k].ATTR - a resource's value
  * (resource_value) and steps whose keys are constants or references to each, count,
  * var or local (no call, no resource).  trav_eval takes such steps itself and leaves
  * every other case - a null, marked or missing element, a key that is not a plain
