@@ -750,6 +750,23 @@ attempt_done(lh_http *h, CURLMsg *m)
 	return j;
 }
 
+/* Lets libcurl move h's transfers on, then returns the attempts that finished one at
+ * a time (NULL when none is left); the caller takes each transfer off the multi. */
+static job *
+next_done(lh_http *h, bool perform)
+{
+	if (perform) {
+		int still = 0;
+		curl_multi_perform(h->multi, &still);
+	}
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(h->multi, &left)) != NULL)
+		if (m->msg == CURLMSG_DONE)
+			return attempt_done(h, m);
+	return NULL;
+}
+
 static void
 start(lh_http *h, job *j)
 {
@@ -890,14 +907,7 @@ prefetch_main(void *arg)
 		}
 		if (running == 0)
 			break;
-		int still = 0;
-		curl_multi_perform(h->multi, &still);
-		CURLMsg *m;
-		int left;
-		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			job *j = attempt_done(h, m);
+		for (job *j = next_done(h, true); j != NULL; j = next_done(h, false)) {
 			curl_multi_remove_handle(h->multi, j->easy);
 			put_easy(h, j->easy);
 			j->easy = NULL;
@@ -1657,14 +1667,7 @@ lh_http_run(lh_http *h)
 			continue;
 		if (h->running == 0 && h->qhead == NULL && h->waiting == NULL)
 			break;
-		int still = 0;
-		curl_multi_perform(h->multi, &still);
-		CURLMsg *m;
-		int left;
-		while ((m = curl_multi_info_read(h->multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			job *j = attempt_done(h, m);
+		for (job *j = next_done(h, true); j != NULL; j = next_done(h, false)) {
 			land(h, j);
 			finish_attempt(h, j);
 		}
