@@ -4,6 +4,7 @@
  * JSON documents (state, HTTP bodies). */
 #include "value.h"
 #include "hash.h"
+#include "json_arena.h"
 #include "utf8.h"
 
 #include <cjson/cJSON.h>
@@ -619,22 +620,14 @@ lh_val_to_cjson_arena(lh_arena *a, const lh_value *v)
 	default:
 		return j;
 	}
-	cJSON *last = NULL;
 	for (size_t i = 0; i < n; i++) {
 		cJSON *e = lh_val_to_cjson_arena(a, obj ? v->u.map.vals[i] : v->u.seq.items[i]);
 		if (e == NULL)
 			return NULL;
 		if (obj)
 			e->string = lh_arena_strdup(a, v->u.map.keys[i]);
-		if (last == NULL)
-			j->child = e;
-		else
-			last->next = e;
-		e->prev = last;
-		last = e;
+		lh_jarena_link(j, e);
 	}
-	if (j->child != NULL)
-		j->child->prev = last;	/* cJSON's layout: the first child's prev is the last */
 	return j;
 }
 

@@ -714,3 +714,31 @@ copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j)
 		*slot = n->child;
 	return n;
 }
+
+void
+lh_jarena_key(lh_arena *a, cJSON *n, const char *key)
+{
+	if (key == NULL)
+		return;
+	const char *ik = lh_intern(key);
+	if (ik != NULL) {
+		n->string = (char *)ik;
+		n->type |= cJSON_StringIsConst;
+	} else {
+		n->string = lh_arena_strdup(a, key);
+	}
+}
+
+void
+lh_jarena_link(cJSON *o, cJSON *item)
+{
+	if (o->child == NULL) {
+		o->child = item;
+		item->prev = item;
+		return;
+	}
+	cJSON *last = o->child->prev;
+	last->next = item;
+	item->prev = last;
+	o->child->prev = item;
+}

@@ -36,6 +36,15 @@ cJSON *lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char 
     const char *key, int depth, lh_jeach_fn fn, void *ctx);
 void lh_jeach_recycle(lh_jeach *ea, cJSON *node);
 
+/* Sets n's key (a node of a tree in a): the shared copy of key (lh_intern), flagged
+ * constant as this parser's keys are (a cJSON_Duplicate shares it), else a copy in a.
+ * key NULL leaves n without one. */
+void lh_jarena_key(lh_arena *a, cJSON *n, const char *key);
+
+/* Appends item to o's children, keeping cJSON's layout as it goes (the first child's
+ * prev is the last), so building a tree needs no tail pointer of its own. */
+void lh_jarena_link(cJSON *o, cJSON *item);
+
 /* A copy of j (deeply) in a. */
 cJSON *lh_json_copy_arena(lh_arena *a, const cJSON *j);
 /* The same, strings packed end to end in blocks that pk keeps between copies (for

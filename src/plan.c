@@ -242,44 +242,13 @@ arena_of(pctx *x)
 	return x->p->arena;
 }
 
-/* n's key: the shared copy, flagged constant as json_arena.c's (a cJSON_Duplicate
- * shares it); else one in the arena, which a duplicate copies. */
-static void
-akey(pctx *x, cJSON *n, const char *key)
-{
-	if (key == NULL)
-		return;
-	const char *ik = lh_intern(key);
-	if (ik != NULL) {
-		n->string = (char *)ik;
-		n->type |= cJSON_StringIsConst;
-	} else {
-		n->string = lh_arena_strdup(arena_of(x), key);
-	}
-}
-
 static cJSON *
 anode(pctx *x, int type, const char *key)
 {
 	cJSON *n = lh_arena_alloc(arena_of(x), sizeof *n);	/* zeroed */
 	n->type = type;
-	akey(x, n, key);
+	lh_jarena_key(arena_of(x), n, key);
 	return n;
-}
-
-/* Appends item to o's children (cJSON's layout: the first child's prev is the last). */
-static void
-alink(cJSON *o, cJSON *item)
-{
-	if (o->child == NULL) {
-		o->child = item;
-		item->prev = item;
-		return;
-	}
-	cJSON *last = o->child->prev;
-	last->next = item;
-	item->prev = last;
-	o->child->prev = item;
 }
 
 static cJSON *
@@ -374,13 +343,13 @@ plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 					fputs("litehcl: bad attribute default\n", stderr);
 					abort();
 				}
-				akey(x, n, a->name);
+				lh_jarena_key(arena_of(x), n, a->name);
 				break;
 			case FROM_NULL:
 				n = anode(x, cJSON_NULL, a->name);
 				break;
 			}
-			alink(c->after, n);
+			lh_jarena_link(c->after, n);
 		}
 	}
 	c->shared |= LH_CH_AFTER_BORROWED | LH_CH_UNKNOWN_BORROWED;
@@ -394,7 +363,7 @@ plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 	cJSON *set = anode(x, cJSON_Object, NULL);
 	for (size_t i = 0; i < rt->n; i++)
 		if (create_source(s, &rt->attrs[i]) == FROM_UNKNOWN)
-			alink(set, anode(x, cJSON_True, rt->attrs[i].name));
+			lh_jarena_link(set, anode(x, cJSON_True, rt->attrs[i].name));
 	if (set->child == NULL)
 		set = empty_of(x);
 	c->after_unknown = set;

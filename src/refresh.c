@@ -1024,32 +1024,17 @@ want_tree(lh_arena *a, const lh_rec *x)
 	const lh_value *args = x->inst->args;
 	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
 		return want;
-	cJSON *last = NULL;
 	for (size_t i = 0; i < args->u.map.n; i++) {
-		const char *k = args->u.map.keys[i];
 		lh_value *v = args->u.map.vals[i];
 		if (lh_val_is_null(v) || lh_val_has_unknown(v))
 			continue;
 		cJSON *j = lh_val_to_cjson_arena(a, v);
 		if (j == NULL)
 			continue;
-		/* the attribute names shared, as the state's (json.c) */
-		const char *ik = lh_intern(k);
-		if (ik != NULL) {
-			j->string = (char *)ik;
-			j->type |= cJSON_StringIsConst;
-		} else {
-			j->string = lh_arena_strdup(a, k);
-		}
-		if (last == NULL)
-			want->child = j;
-		else
-			last->next = j;
-		j->prev = last;
-		last = j;
+		/* the attribute names shared, as the state's */
+		lh_jarena_key(a, j, args->u.map.keys[i]);
+		lh_jarena_link(want, j);
 	}
-	if (want->child != NULL)
-		want->child->prev = last;
 	return want;
 }
 
