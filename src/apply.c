@@ -959,6 +959,65 @@ destroy_phase(lh_run *r, job *jobs, size_t n, job **wavep)
 	free(di);
 }
 
+/* A type's settle hook (resource.h) over the state: the instance holding (type, id). */
+typedef struct settle_ctx {
+	lh_run *r;
+	const lh_rtype *rt;
+} settle_ctx;
+
+static lh_state_inst *
+settle_inst(settle_ctx *s, const char *id)
+{
+	static const lh_addr nowhere = {.type = "", .name = ""};	/* excepts none */
+	return lh_state_id_holder(s->r->st, s->rt->type_name, id, &nowhere);
+}
+
+static const cJSON *
+settle_have(void *ctx, const char *id)
+{
+	lh_state_inst *si = settle_inst(ctx, id);
+	return si != NULL ? si->attributes : NULL;
+}
+
+/* The server's values of an object another type's writes changed: recorded and
+ * journalled as any completed change is. */
+static void
+settle_take(void *ctx, const char *id, cJSON *attrs)
+{
+	settle_ctx *s = ctx;
+	lh_run *r = s->r;
+	lh_state_inst *si = settle_inst(s, id);
+	if (si == NULL) {
+		cJSON_Delete(attrs);
+		return;
+	}
+	lh_addr a = si->addr;	/* the state's strings: kept by a replace in place */
+	si = lh_state_set(r->st, &a, attrs, cJSON_Duplicate(si->dependencies, 1),
+	    cJSON_Duplicate(si->sensitive_attributes, 1));
+	journal_done(r, &a);
+	lh_rec *x = lh_run_rec(r, &a, false);
+	if (x != NULL)
+		x->applied = si ? si->attributes : NULL;
+	r->gen++;
+}
+
+/* Once the changes are made: objects whose server values other types' writes moved
+ * after they were recorded (a team, by its memberships' roster writes) take them, so
+ * the state ends as a refresh would leave it and the next plan finds nothing to do. */
+static void
+settle(lh_run *r)
+{
+	if (r->http == NULL || r->journal_broken)
+		return;
+	for (const lh_rtype *const *t = lh_rtypes(); *t != NULL; t++) {
+		if ((*t)->settle == NULL)
+			continue;
+		settle_ctx s = {r, *t};
+		(*t)->settle(&r->rc, settle_have, settle_take, &s);
+	}
+	journal_tick(r);
+}
+
 bool
 lh_apply(lh_run *r)
 {
@@ -1092,6 +1151,7 @@ lh_apply(lh_run *r)
 		}
 		run_wave(r, wavep, m);
 	}
+	settle(r);
 	free(depth);
 	free(rindex);
 	free(wavep);

@@ -33,6 +33,8 @@ void lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn 
 bool lh_team_absent(const lh_http_resp *r);
 void *lh_team_info_memo(const lh_http_resp *r, void *(*make)(const cJSON *body),
     void (*drop)(void *));
+void lh_team_write_begin(lh_rctx *rc, const char *team_id);
+void lh_team_write_end(lh_rctx *rc, const char *team_id);
 
 /* res_user.c's batched user lookup: memberships check their users through it. */
 typedef struct lh_user_batch {
@@ -571,6 +573,15 @@ fail_msg(lh_rop *op, char *detail)
 static void on_resp(lh_http *h, lh_http_resp *r, void *ctx);
 static void on_info(void *ctx, const lh_http_resp *r, const cJSON *row);
 
+/* The answer to a roster write: the team's row (its updated_at) may have moved. */
+static void
+on_write(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	lh_rop *op = ctx;
+	lh_team_write_end(op->rc, priv(op)->team_id);
+	on_resp(h, r, ctx);
+}
+
 /* A roster write (member_add, member_update, member_delete). */
 static void
 post(lh_rop *op, const char *path, cJSON *body, int stage)
@@ -579,10 +590,12 @@ post(lh_rop *op, const char *path, cJSON *body, int stage)
 	/* what a write did is read from the team's roster (the confirmation), never from
 	 * its answer (whose shape differs by version): a 2xx answer is only checked */
 	lh_http_req req = {.method = "POST", .path = path, .body = b, .no_json = true,
-	    .done = on_resp, .ctx = op};
+	    .done = on_write, .ctx = op};
 	op->stage = stage;
 	written_add(team_of(op->rc, priv(op)->team_id), priv(op)->user_id);
-	lh_http_submit(op->rc->http, &req);
+	lh_team_write_begin(op->rc, priv(op)->team_id);
+	if (!lh_http_submit(op->rc->http, &req))
+		lh_team_write_end(op->rc, priv(op)->team_id);
 	free(b);
 }
 

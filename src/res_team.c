@@ -307,6 +307,16 @@ typedef struct tinfo {
 	void *memo;		/* a reader's digest of the answer (lh_team_info_memo) */
 	void (*memo_drop)(void *);
 	waiter *waiters;
+	/* Writes on the team's row in this run (its own, its memberships'): each moves
+	 * the server's updated_at, so what the state holds of the team is the server's
+	 * only as read after the last of them (team_settle). */
+	bool wrote;		/* another type's write went out in this run (the team's
+				 * own ops record what they read back themselves) */
+	int writes;		/* writes in flight */
+	bool moved;		/* a write went out since the last read that followed every
+				 * write (resp may not show it) */
+	bool covering;		/* the read in flight went out with no write in flight,
+				 * and none went out since */
 	struct tinfo *next;
 } tinfo;
 
@@ -410,6 +420,9 @@ info_done(lh_http *h, lh_http_resp *r, void *ctx)
 		return;
 	}
 	answer_free(t);
+	if (t->covering && lh_team_row(r, t->team_id) != NULL)
+		t->moved = false;	/* it shows every write made so far */
+	t->covering = false;
 	t->resp.result = r->result;
 	t->resp.status = r->status;
 	t->resp.json = r->json;
@@ -439,14 +452,13 @@ info_send(tinfo *t, double delay)
 	lh_http_req req = {.method = "GET", .path = "/team/info", .query = &q, .nquery = 1,
 	    .delay_s = delay, .json_arena = c->answers, .done = info_done, .ctx = t};
 	t->pending = true;
+	t->covering = t->writes == 0;
 	lh_http_submit(t->rc->http, &req);
 }
 
-/* lh_team_info, where a fresh read not already under way starts delay seconds from now
- * (a re-read after a write answered 404: the replica catching up). */
-static void
-team_info_after(lh_rctx *rc, const char *team_id, bool fresh, double delay, lh_team_info_fn fn,
-    void *ctx)
+/* team_id's entry of the cache, moved to the front, made on first use. */
+static tinfo *
+tinfo_of(lh_rctx *rc, const char *team_id)
 {
 	tcache *c = cache_of(rc);
 	tinfo *t = c->head, *prev = NULL;
@@ -470,6 +482,16 @@ team_info_after(lh_rctx *rc, const char *team_id, bool fresh, double delay, lh_t
 		t->next = c->head;
 		c->head = t;
 	}
+	return t;
+}
+
+/* lh_team_info, where a fresh read not already under way starts delay seconds from now
+ * (a re-read after a write answered 404: the replica catching up). */
+static void
+team_info_after(lh_rctx *rc, const char *team_id, bool fresh, double delay, lh_team_info_fn fn,
+    void *ctx)
+{
+	tinfo *t = tinfo_of(rc, team_id);
 	waiter *w = calloc(1, sizeof *w);
 	if (w == NULL)
 		abort();
@@ -498,6 +520,80 @@ void
 lh_team_info(lh_rctx *rc, const char *team_id, bool fresh, lh_team_info_fn fn, void *ctx)
 {
 	team_info_after(rc, team_id, fresh, 0, fn, ctx);
+}
+
+/* A write on team_id's row goes out: a read in flight may not show it.  own: the
+ * team's op (it records what it reads back itself); else another type's (a roster
+ * write of res_member.c), after which team_settle gives the team's state the server's
+ * values.  lh_team_write_end when it is answered (whatever the outcome: a failed
+ * write may have landed). */
+void lh_team_write_begin(lh_rctx *rc, const char *team_id);
+void lh_team_write_end(lh_rctx *rc, const char *team_id);
+
+static void
+write_begin(lh_rctx *rc, const char *team_id, bool own)
+{
+	tinfo *t = tinfo_of(rc, team_id);
+	t->wrote |= !own;
+	t->moved = true;
+	t->covering = false;
+	t->writes++;
+}
+
+void
+lh_team_write_begin(lh_rctx *rc, const char *team_id)
+{
+	write_begin(rc, team_id, false);
+}
+
+void
+lh_team_write_end(lh_rctx *rc, const char *team_id)
+{
+	tinfo *t = tinfo_of(rc, team_id);
+	if (t->writes > 0)
+		t->writes--;
+}
+
+static void
+settle_read(void *ctx, const lh_http_resp *r, const cJSON *row)
+{
+	(void)ctx;
+	(void)r;
+	(void)row;	/* the cache keeps the answer; team_settle reads it there */
+}
+
+/* The teams written in this run (memberships' roster writes move updated_at after the
+ * team's own op recorded it) get the server's values in the state: from the read that
+ * followed their last write, else from one read each now. */
+static void
+team_settle(lh_rctx *rc, const cJSON *(*have)(void *ctx, const char *id),
+    void (*take)(void *ctx, const char *id, cJSON *attrs), void *ctx)
+{
+	tcache *c = cache_of(rc);
+	size_t n = 0, k = 0;
+	for (tinfo *t = c->head; t != NULL; t = t->next)
+		n += t->wrote && t->moved && !t->pending;
+	tinfo **reread = calloc(n + 1, sizeof *reread);
+	if (reread == NULL)
+		abort();
+	for (tinfo *t = c->head; t != NULL; t = t->next)
+		if (t->wrote && t->moved && !t->pending && have(ctx, t->team_id) != NULL)
+			reread[k++] = t;
+	/* through the cache (which reorders its list), so the answer is each one's resp */
+	for (size_t i = 0; i < k && !lh_http_stopped(rc->http); i++)
+		lh_team_info(rc, reread[i]->team_id, true, settle_read, NULL);
+	free(reread);
+	if (k > 0)
+		lh_rctx_run(rc);
+	for (tinfo *t = c->head; t != NULL; t = t->next) {
+		if (!t->wrote || t->moved)
+			continue;
+		t->wrote = false;
+		const cJSON *row = lh_team_row(&t->resp, t->team_id);
+		const cJSON *h = row != NULL ? have(ctx, t->team_id) : NULL;
+		if (h != NULL && !row_same(row, h))
+			take(ctx, t->team_id, from_row(row, h));
+	}
 }
 
 /* What make(answer body) returns for the /team/info answer r (one a lh_team_info
@@ -641,13 +737,25 @@ read_info(lh_rop *op, int stage, bool fresh)
 	lh_team_info(op->rc, op_team_id(op), fresh, on_info, op);
 }
 
+/* The answer to a write of post: the team's row may have moved. */
+static void
+on_write(lh_http *h, lh_http_resp *r, void *ctx)
+{
+	lh_rop *op = ctx;
+	lh_team_write_end(op->rc, op->id);
+	on_resp(h, r, ctx);
+}
+
 static bool
 post(lh_rop *op, const char *path, char *body, int stage, bool non_idempotent)
 {
 	lh_http_req req = {.method = "POST", .path = path, .body = body,
-	    .non_idempotent = non_idempotent, .done = on_resp, .ctx = op};
+	    .non_idempotent = non_idempotent, .done = on_write, .ctx = op};
 	op->stage = stage;
+	write_begin(op->rc, op->id, true);
 	bool ok = lh_http_submit(op->rc->http, &req);
+	if (!ok)
+		lh_team_write_end(op->rc, op->id);
 	free(body);
 	return ok;
 }
@@ -1182,6 +1290,7 @@ const lh_rtype lh_res_team = {
 	.check_config = team_check_config,
 	.delete_warning = team_delete_warning,
 	.data_keys = team_data_keys,
+	.settle = team_settle,
 	.clear = team_clear,
 	.ctx_free = cache_free,
 	.plural = "teams",

@@ -195,6 +195,18 @@ struct lh_rtype {
 	 * nothing is in flight.  Returns true when it submitted anything.  NULL: the type
 	 * holds nothing back. */
 	bool (*flush)(lh_rctx *rc);
+	/* Apply, once every change is made: objects of this type that writes of the run
+	 * changed after their state was recorded (a membership write moves its team's
+	 * updated_at; the team's own op ended before).  For each one have(ctx, id) finds
+	 * in the state (NULL: not there, nothing to do), the type takes the last read of
+	 * the run that followed every such write (the memberships' confirmation), or
+	 * reads it once now when none did (memberships only deleted), and calls take(ctx,
+	 * id, attrs) with the object's state attributes (new, owned by take) when they
+	 * differ from have's.  Best effort: an object that cannot be read keeps its
+	 * state (the next refresh reads it).  Runs its requests itself (lh_rctx_run);
+	 * sends none after lh_http_stop.  NULL: no other type writes this type's objects. */
+	void (*settle)(lh_rctx *rc, const cJSON *(*have)(void *ctx, const char *id),
+	    void (*take)(void *ctx, const char *id, cJSON *attrs), void *ctx);
 	/* Frees op->priv (may be NULL). */
 	void (*clear)(lh_rop *op);
 	/* Called when an op of the type ends, just before its done() (or when its submit

@@ -704,3 +704,79 @@ check "kept instances: an index only the plan can check fails there, with its va
 sed -i 's/team = u == "y" ? "b" : "a", user = u/team = "a", user = u/' main.tf
 run destroy -auto-approve
 check "kept instances: destroy" test $? -eq 0
+
+# ---- the state after an apply is the server's: roster writes move their team's
+# updated_at after the team was recorded, and the apply takes the team's values from
+# the read that confirmed them (or, when memberships were only removed, one read per
+# team), so the state equals what `apply -refresh-only` writes and the next plan's
+# refresh finds every object unchanged ----
+new_dir settle
+cat > main.tf <<'EOF2'
+variable "pairs" { type = list(string) }
+resource "litellm_team" "t" {
+  for_each   = toset(["a", "b"])
+  team_alias = "settle-${each.key}"
+}
+resource "litellm_user" "u" {
+  for_each   = toset(["w", "x", "y", "z"])
+  user_email = "${each.key}@settle.example"
+}
+resource "litellm_team_member" "m" {
+  for_each = toset(var.pairs)
+  team_id  = litellm_team.t[split("/", each.key)[0]].team_id
+  user_id  = litellm_user.u[split("/", each.key)[1]].user_id
+  role     = "user"
+}
+EOF2
+# teams_current: every team's updated_at in the state is the emulator's now
+teams_current() {
+	for _t in $(jq -r '.resources[] | select(.type == "litellm_team") | .instances[].attributes |
+		"\(.team_id)=\(.updated_at)"' terraform.tfstate); do
+		dump | jq -e --arg t "${_t%%=*}" --arg u "${_t#*=}" \
+			'.teams[] | select(.team_id == $t) | .updated_at == $u' >/dev/null || return 1
+	done
+}
+# settled NAME: the state equals what a refresh-only apply then writes (every type),
+# and a plan reads only (one /user/list, one /team/info per team) and changes nothing
+settled() {
+	check "$1: each team's updated_at is the server's" teams_current
+	jq -S .resources terraform.tfstate >applied.json
+	"$LITEHCL" apply -refresh-only -auto-approve -var "pairs=$2" >ro.txt 2>&1
+	jq -S .resources terraform.tfstate >refreshed.json
+	check "$1: the state equals what apply -refresh-only writes" \
+		"grep -q 'Apply complete' ro.txt && cmp -s applied.json refreshed.json"
+	: >"$EMU_LOG"
+	run plan -detailed-exitcode -var "pairs=$2"
+	check "$1: the next plan has no changes and sends only reads" \
+		"[ $? -eq 0 ] && grep -q 'No changes.' out.txt && ! jq -e 'select(.method != \"GET\")' '$EMU_LOG' >/dev/null"
+}
+P1='["a/w","a/x","b/y","b/z"]'
+: >"$EMU_LOG"
+run apply -auto-approve -var "pairs=$P1"
+check "settle: apply of 2 teams, 4 users and 4 memberships" grep -q 'Resources: 10 added' out.txt
+check "settle: no read beyond each team's read-back and its memberships' confirmation" \
+	"[ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 4 ]"
+cp "$EMU_LOG" first.log
+settled "settle, after creating teams and memberships" "$P1"
+P2='["a/w","a/x","a/y","a/z","b/y","b/z"]'
+: >"$EMU_LOG"
+run apply -auto-approve -var "pairs=$P2"
+check "settle: memberships added to an existing team" grep -q 'Resources: 2 added, 0 changed, 0 destroyed' out.txt
+check "settle: the added memberships' confirmation is the team's only read after the refresh (3 in all)" \
+	"[ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 3 ]"
+settled "settle, after adding memberships to a team" "$P2"
+P3='["a/w","b/y","b/z"]'
+: >"$EMU_LOG"
+run apply -auto-approve -var "pairs=$P3"
+check "settle: memberships removed" grep -q 'Resources: 0 added, 0 changed, 3 destroyed' out.txt
+check "settle: removals read their team once after the deletes (refresh 2 + 1)" \
+	"[ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 3 ] && tail -1 '$EMU_LOG' | jq -e '.path == \"/team/info\"' >/dev/null"
+settled "settle, after removing memberships" "$P3"
+P4='["a/x","b/y"]'
+run apply -auto-approve -var "pairs=$P4"
+check "settle: one membership added and others removed in one apply" grep -q 'Resources: 1 added, 0 changed, 2 destroyed' out.txt
+settled "settle, after adding and removing" "$P4"
+: >"$EMU_LOG"
+run destroy -auto-approve -var "pairs=$P4"
+check "settle: destroy reads no team after deleting it (only the refresh's 2 reads)" \
+	"grep -q 'Resources: 8 destroyed' out.txt && [ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 2 ]"
