@@ -53,6 +53,9 @@ struct lh_arena {
 	struct chunk *spare;	/* released CHUNK_MIN chunks, zeroed (scratch only) */
 	size_t nspare;
 	size_t held;		/* bytes of the chunks in the list (scratch only) */
+	size_t chunk;		/* least chunk size: CHUNK_MIN, or a child's own */
+	/* lh_arena_new_child: the parent frees what its children still hold */
+	struct lh_arena *parent, *child, *prev, *next;
 };
 
 static void *
@@ -140,6 +143,20 @@ lh_arena_new(void)
 	lh_arena *a = xmalloc(sizeof *a);
 	a->head = NULL;
 	a->total = 0;
+	a->chunk = CHUNK_MIN;
+	return a;
+}
+
+lh_arena *
+lh_arena_new_child(lh_arena *parent, size_t chunk)
+{
+	lh_arena *a = lh_arena_new();
+	a->chunk = chunk < ALIGN ? ALIGN : (chunk + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	a->parent = parent;
+	a->next = parent->child;
+	if (a->next != NULL)
+		a->next->prev = a;
+	parent->child = a;
 	return a;
 }
 
@@ -156,6 +173,16 @@ lh_arena_free(lh_arena *a)
 {
 	if (a == NULL)
 		return;
+	while (a->child != NULL)
+		lh_arena_free(a->child);
+	if (a->parent != NULL) {
+		if (a->prev != NULL)
+			a->prev->next = a->next;
+		else
+			a->parent->child = a->next;
+		if (a->next != NULL)
+			a->next->prev = a->prev;
+	}
 	for (struct chunk *c = a->head, *next; c != NULL; c = next) {
 		next = c->next;
 		chunk_free(c);
@@ -232,7 +259,7 @@ lh_arena_alloc(lh_arena *a, size_t n)
 		n = ALIGN;
 	struct chunk *c = a->head;
 	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+		size_t size = n > a->chunk ? n : a->chunk;
 		/* A scratch arena's chunks grow with it (half of what it holds), so that
 		 * lh_arena_since walks a few chunks however big the evaluation is. */
 		if (a->scratch && size < a->held / 2)
@@ -251,7 +278,7 @@ lh_arena_alloc(lh_arena *a, size_t n)
 			a->total += n;
 			return p;
 		}
-		if (n > CHUNK_MIN / 4 && c != NULL && !a->scratch) {
+		if (n > a->chunk / 4 && c != NULL && !a->scratch) {
 			/* A big block gets its own chunk behind the current one, so the
 			 * space left in the current chunk is not wasted. */
 			struct chunk *big = chunk_new(n);

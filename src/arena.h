@@ -12,7 +12,13 @@ typedef struct lh_arena lh_arena;
 
 /* Returns a new empty arena; free it with lh_arena_free. */
 lh_arena *lh_arena_new(void);
-/* Frees the arena and everything allocated from it. NULL is ignored. */
+/* A new empty arena whose chunks are at least chunk bytes (instead of 1 MiB: the
+ * pages of a small arena's mapping that are used are all it costs), freed on its own
+ * with lh_arena_free or else with parent (which must be a plain arena, not a
+ * scratch one).  Parse trees whose parts are freed early use them (parse.h). */
+lh_arena *lh_arena_new_child(lh_arena *parent, size_t chunk);
+/* Frees the arena, its children and everything allocated from them. NULL is
+ * ignored. */
 void lh_arena_free(lh_arena *a);
 /* Returns n bytes aligned for any type, zero-filled, valid until lh_arena_free. */
 void *lh_arena_alloc(lh_arena *a, size_t n);

@@ -47,10 +47,57 @@ lh_pctx_init(lh_pctx *p, lh_arena *a, const lh_source *src)
 	p->a = a;
 	p->src = src;
 	p->tmp = lh_arena_new();
-	p->pool = NULL;
-	p->pool_left = 0;
+	p->perm.a = a;
+	p->perm.pool = NULL;
+	p->perm.left = 0;
 	/* a small source (a -var value, a console line) takes a small block */
-	p->pool_next = src->len < POOL_FIRST / 4 ? POOL_FIRST / 4 : POOL_FIRST;
+	p->perm.next = src->len < POOL_FIRST / 4 ? POOL_FIRST / 4 : POOL_FIRST;
+	p->cur = &p->perm;
+}
+
+/* Segments: arenas of SEG_CHUNK bytes, each shared by the items that begin before
+ * SEG_FULL bytes of it are taken (about 30 resource blocks of a few arguments), in
+ * blocks of SEG_POOL.  Sanitizer builds give every item a segment of its own, so that
+ * a part kept past its release is caught in the smallest configuration. */
+#ifdef LH_SANITIZED_MALLOC
+#define SEG_CHUNK 4096
+#define SEG_FULL 0
+#else
+#define SEG_CHUNK (64 * 1024)
+#define SEG_FULL (SEG_CHUNK - 4096)
+#endif
+#define SEG_POOL 4096
+
+void
+lh_ast_seg_begin(lh_pctx *p, uint32_t off)
+{
+	if (!p->segs_on)
+		return;
+	if (p->nsegs == 0 || lh_arena_used(p->seg.a) >= SEG_FULL) {
+		if (p->nsegs == p->capsegs) {
+			p->segs = lh_arena_grow(p->tmp, p->segs, p->nsegs, p->nsegs + 1,
+			    sizeof *p->segs);
+			p->capsegs = p->nsegs < 4 ? 8 : p->nsegs * 2;
+		}
+		lh_treeseg *g = &p->segs[p->nsegs++];
+		g->a = lh_arena_new_child(p->a, SEG_CHUNK);
+		g->live = 0;
+		p->seg.a = g->a;
+		p->seg.pool = NULL;
+		p->seg.left = 0;
+		p->seg.next = SEG_POOL;
+	}
+	/* every item counts, released or not: one never released (a variable, a
+	 * block whose node was not made in the segment) keeps the segment */
+	p->segs[p->nsegs - 1].live++;
+	p->seg_item = off;
+	p->cur = &p->seg;
+}
+
+void
+lh_ast_seg_end(lh_pctx *p)
+{
+	p->cur = &p->perm;
 }
 
 void
@@ -67,25 +114,41 @@ lh_pctx_done(lh_pctx *p)
 	p->nstrip = p->capstrip = 0;
 }
 
-/* n bytes at the pool's next multiple of align (a power of two, at most 16). */
+/* n bytes at pool l's next multiple of align (a power of two, at most 16). */
+static void *
+take(lh_pool *l, size_t n, size_t align)
+{
+	if (n > POOL_BIG)
+		return lh_arena_alloc(l->a, n);
+	size_t pad = (size_t)(-(uintptr_t)l->pool & (align - 1));
+	if (l->pool == NULL || pad + n + POOL_SLACK > l->left) {
+		size_t size = l->next;
+		if (l->next < POOL_MAX)
+			l->next *= 2;
+		l->pool = lh_arena_alloc(l->a, size);	/* 16-aligned */
+		l->left = size;
+		pad = 0;
+	}
+	void *r = l->pool + pad;
+	l->pool += pad + n;
+	l->left -= pad + n;
+	return r;
+}
+
+/* Tree structure (nodes, arrays): in the current pool - a top-level block's own
+ * segment while one is open (see lh_pctx). */
 static void *
 pool_take(lh_pctx *p, size_t n, size_t align)
 {
-	if (n > POOL_BIG)
-		return lh_arena_alloc(p->a, n);
-	size_t pad = (size_t)(-(uintptr_t)p->pool & (align - 1));
-	if (p->pool == NULL || pad + n + POOL_SLACK > p->pool_left) {
-		size_t size = p->pool_next;
-		if (p->pool_next < POOL_MAX)
-			p->pool_next *= 2;
-		p->pool = lh_arena_alloc(p->a, size);	/* 16-aligned */
-		p->pool_left = size;
-		pad = 0;
-	}
-	void *r = p->pool + pad;
-	p->pool += pad + n;
-	p->pool_left -= pad + n;
-	return r;
+	return take(p->cur, n, align);
+}
+
+/* Strings: always in the parse's lasting pool, for an interned string may be
+ * shared by any node of the parse and a label's text outlives its block's segment. */
+static char *
+str_take(lh_pctx *p, size_t n)
+{
+	return take(&p->perm, n, 1);
 }
 
 void *
@@ -153,7 +216,7 @@ const char *
 lh_ast_intern(lh_pctx *p, const char *s, size_t n)
 {
 	if (n > INTERN_MAX) {
-		char *c = pool_take(p, n + 1, 1);
+		char *c = str_take(p, n + 1);
 		memcpy(c, s, n);
 		c[n] = '\0';
 		return c;
@@ -165,7 +228,7 @@ lh_ast_intern(lh_pctx *p, const char *s, size_t n)
 	const char *o = intern_find(p, s, n, h, &slot);
 	if (o != NULL)
 		return o;
-	char *c = pool_take(p, n + 1, 1);
+	char *c = str_take(p, n + 1);
 	if (n > 0)
 		memcpy(c, s, n);
 	c[n] = '\0';
@@ -392,7 +455,7 @@ plain_text(lh_pctx *p, lh_node *t)
 	size_t len = 0;
 	for (size_t i = 0; i < t->u.tmpl.n; i++)
 		len += t->u.tmpl.parts[i]->u.lit.len;
-	char *s = pool_take(p, len + 1, 1), *o = s;
+	char *s = str_take(p, len + 1), *o = s;
 	for (size_t i = 0; i < t->u.tmpl.n; i++) {
 		memcpy(o, t->u.tmpl.parts[i]->u.lit.text, t->u.tmpl.parts[i]->u.lit.len);
 		o += t->u.tmpl.parts[i]->u.lit.len;
@@ -442,12 +505,20 @@ lh_node *
 lh_ast_block(lh_pctx *p, lh_tok type, lh_labels labels, lh_tok open, lh_node *body,
     lh_tok close)
 {
+	/* the top-level block of a segment: its node and labels outlive the segment */
+	bool top = p->cur == &p->seg && type.off == p->seg_item;
+	if (top)
+		p->cur = &p->perm;
 	lh_node *n = mk(p, LH_AST_BLOCK, type.off, close.off + close.len);
 	n->u.block.type = tokstr(p, type);
 	n->u.block.type_start = type.off;
 	n->u.block.type_end = type.off + type.len;
 	n->u.block.labels = finish(p, labels.v, labels.n, sizeof *labels.v);
 	n->u.block.nlabels = labels.n;
+	if (top) {
+		p->cur = &p->seg;
+		n->u.block.seg = (uint32_t)p->nsegs;
+	}
 	if (body == NULL)
 		body = lh_ast_body_new(p);
 	else
@@ -770,8 +841,9 @@ lh_tpart
 lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 {
 	const char *s = p->src->text + t.off, *e = s + t.len;
-	/* decoded in place at the pool's end (it only gets shorter), then interned */
-	char *out = pool_take(p, t.len + 1, 1), *o = out;
+	/* decoded in place at the string pool's end (it only gets shorter), then
+	 * interned */
+	char *out = str_take(p, t.len + 1), *o = out;
 	lh_tpart r = { NULL, false, false };
 	/* most literals need no decoding: copy up to the first \\, $ or % at once */
 	const char *q = s;
@@ -853,8 +925,8 @@ lh_ast_tlit(lh_pctx *p, lh_tok t, bool quoted)
 		} else {
 			intern_add(p, out, len, h, slot);
 		}
-		p->pool -= back;
-		p->pool_left += back;
+		p->perm.pool -= back;
+		p->perm.left += back;
 	}
 	r.n = mk(p, LH_AST_TLIT, t.off, t.off + t.len);
 	r.n->u.lit.text = text;
@@ -1047,7 +1119,7 @@ merge(lh_pctx *p, lh_node *t)
 			continue;
 		}
 		size_t len = prev->u.lit.len + part->u.lit.len;
-		char *s = pool_take(p, len + 1, 1);
+		char *s = str_take(p, len + 1);
 		memcpy(s, prev->u.lit.text, prev->u.lit.len);
 		memcpy(s + prev->u.lit.len, part->u.lit.text, part->u.lit.len);
 		lh_node *m = mk(p, LH_AST_TLIT, prev->start, part->end);

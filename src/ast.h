@@ -98,6 +98,9 @@ struct lh_node {
 			size_t nlabels;
 			lh_node *body;		/* LH_AST_BODY */
 			uint32_t open, close;	/* offsets of { and } */
+			uint32_t seg;		/* a top-level block whose labels and body
+						 * are in a segment of its source's tree:
+						 * its index + 1 (lh_parse_release); else 0 */
 		} block;
 		struct {		/* LH_AST_NUMBER */
 			const char *text;	/* as written: 1, 1.5, 1e3 */

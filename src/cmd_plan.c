@@ -1244,6 +1244,8 @@ run(int kind, int argc, char **argv)
 	}
 	/* the run takes validate's instances where they are the same (evaluated once) */
 	lh_config_keep_validated(cfg, true);
+	/* and frees the trees it no longer reads, but plan -out's configuration JSON */
+	lh_config_release_trees(cfg, kind != CMD_PLAN || out == NULL);
 	/* a saved plan says whether it was made with -target (apply's own -target does
 	 * not change a saved plan, as in Terraform) */
 	bool targeted = planfile != NULL ? cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(saved,

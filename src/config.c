@@ -131,6 +131,7 @@ struct lh_config_priv {
 	    const lh_attr **kattr; size_t n; } keysets[8];
 	size_t nkeysets;
 	bool keep_validated;		/* see lh_config_keep_validated */
+	bool release_trees;		/* see lh_config_release_trees */
 	lh_resource *recent[2];		/* lh_config_resource's last answers */
 	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
 };
@@ -2947,7 +2948,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			continue;
 		cfg->files[cfg->nfiles++] = src;
 		bodies[i] = has_suffix(names[i], ".json") ? lh_config_json_parse(a, src, d) :
-		    lh_parse_file(a, src, d);
+		    lh_parse_file_segmented(a, src, d);
 	}
 	if (d->errors > before)
 		return NULL;
@@ -4797,6 +4798,22 @@ dedupe_diags(lh_arena *a, lh_diags *d, lh_diag *from)
 	}
 }
 
+/* Whether nothing of a run reads the body of r, whose instances validate kept, again:
+ * one instance (resource_value reads no count or for_each), no nested block
+ * (lifecycle), not a data block or a check's.  (plan -out's configuration JSON reads
+ * every body: lh_config_release_trees is off then.) */
+static bool
+tree_done(const lh_resource *r)
+{
+	const lh_node *body = r->block->u.block.body;
+	if (r->mode != LH_EXPAND_ONE || r->data || r->check != NULL || body == NULL)
+		return false;
+	for (size_t i = 0; i < body->u.body.n; i++)
+		if (body->u.body.items[i]->kind != LH_AST_ATTR)
+			return false;
+	return true;
+}
+
 bool
 lh_config_validate(lh_config *cfg, lh_diags *d)
 {
@@ -4851,6 +4868,8 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 			rp->validated = true;
 			rp->vinst = in;
 			rp->nvinst = n;
+			if (p->release_trees && d->warnings == warns && tree_done(r))
+				lh_parse_release(r->block);
 		}
 		if (partial && d->errors == errs && d->warnings == warns && !p->expanded_unknown &&
 		    in != NULL) {
@@ -4891,6 +4910,12 @@ void
 lh_config_keep_validated(lh_config *cfg, bool on)
 {
 	cfg->priv->keep_validated = on;
+}
+
+void
+lh_config_release_trees(lh_config *cfg, bool on)
+{
+	cfg->priv->release_trees = on;
 }
 
 lh_value *

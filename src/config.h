@@ -306,6 +306,14 @@ void lh_config_check_known(lh_config *cfg, lh_instance **all, size_t n, lh_diags
  * configuration a second time.  Off by default (validate drops its instances). */
 void lh_config_keep_validated(lh_config *cfg, bool on);
 
+/* For a plan or apply that does not write the configuration out (plan -out does: its
+ * JSON holds every resource's expressions), after lh_config_keep_validated: the syntax
+ * tree of a resource block whose instances validate keeps, and which nothing of the
+ * run evaluates again, is freed as soon as it is validated (lh_parse_release: the
+ * block's node, ranges and labels stay; its body is NULL).  10,000 resource blocks
+ * of a few arguments are 19 MB of tree.  Off by default. */
+void lh_config_release_trees(lh_config *cfg, bool on);
+
 /* Evaluates expression e as the console does, in the configuration's scope (var,
  * local, path, terraform, resources through resolve).  NULL after diagnostics. */
 lh_value *lh_config_eval(lh_config *cfg, const lh_node *e, lh_resolver resolve,

@@ -371,6 +371,8 @@ track(drv *d, lh_pctx *p, lh_tok t)
 			f->state = 0;
 			d->chain -= f->count;
 			f->count = 0;
+			if (d->n == 1)
+				lh_ast_seg_end(p);
 			return;
 		case TK_EQUALS:
 			if (f->state == 1)
@@ -401,6 +403,8 @@ track(drv *d, lh_pctx *p, lh_tok t)
 				f->state = 1;
 				f->item = t.off;
 				f->item_end = t.off + t.len;
+				if (d->map && d->n == 1)
+					lh_ast_seg_begin(p, t.off);
 			}
 			break;
 		}
@@ -531,7 +535,8 @@ resync(drv *d, lh_pctx *p, void *parser)
 }
 
 static lh_node *
-run(lh_arena *a, const lh_source *src, lh_diags *diags, int start, lh_tok_fn *fn, void *ctx)
+run(lh_arena *a, const lh_source *src, lh_diags *diags, int start, lh_tok_fn *fn, void *ctx,
+    bool segs)
 {
 	lh_pctx p;
 	drv d;
@@ -545,6 +550,7 @@ run(lh_arena *a, const lh_source *src, lh_diags *diags, int start, lh_tok_fn *fn
 	memset(&p, 0, sizeof p);
 	memset(&d, 0, sizeof d);
 	lh_pctx_init(&p, a, src);
+	p.segs_on = segs && start == 0;
 	p.d = diags;
 	p.drv = &d;
 	lh_lex_init(&d.lx, p.tmp, src, diags, start == TK_XTMPL ? LH_LEX_BARE : LH_LEX_EXPR);
@@ -657,6 +663,10 @@ out:
 			memcpy((lh_srcblock *)w->blocks, d.blk, d.nblk * sizeof *d.blk);
 		w->nblocks = d.nblk;
 		w->has_blocks = true;
+		w->segs = p.nsegs ? lh_arena_alloc(a, p.nsegs * sizeof *p.segs) : NULL;
+		if (p.nsegs > 0)
+			memcpy(w->segs, p.segs, p.nsegs * sizeof *p.segs);
+		w->nsegs = p.nsegs;
 	}
 	lh_pctx_done(&p);
 	return p.error ? NULL : result;
@@ -685,24 +695,47 @@ feed(drv *d, lh_pctx *p, void *parser, lh_tok t)
 lh_node *
 lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d)
 {
-	return run(a, src, d, 0, NULL, NULL);
+	return run(a, src, d, 0, NULL, NULL, false);
+}
+
+lh_node *
+lh_parse_file_segmented(lh_arena *a, const lh_source *src, lh_diags *d)
+{
+	return run(a, src, d, 0, NULL, NULL, true);
+}
+
+void
+lh_parse_release(const lh_node *block)
+{
+	if (block == NULL || block->kind != LH_AST_BLOCK || block->u.block.seg == 0)
+		return;
+	/* the block and its source are the parse's, which made them for this (as the
+	 * block map, the source is otherwise read-only here) */
+	lh_node *b = (lh_node *)block;
+	lh_treeseg *g = &((lh_source *)b->src)->segs[b->u.block.seg - 1];
+	b->u.block.seg = 0;
+	b->u.block.body = NULL;
+	if (--g->live == 0) {
+		lh_arena_free(g->a);
+		g->a = NULL;
+	}
 }
 
 lh_node *
 lh_parse_file_tokens(lh_arena *a, const lh_source *src, lh_diags *d, lh_tok_fn *fn,
     void *ctx)
 {
-	return run(a, src, d, 0, fn, ctx);
+	return run(a, src, d, 0, fn, ctx, false);
 }
 
 lh_node *
 lh_parse_expr(lh_arena *a, const lh_source *src, lh_diags *d)
 {
-	return run(a, src, d, TK_XEXPR, NULL, NULL);
+	return run(a, src, d, TK_XEXPR, NULL, NULL, false);
 }
 
 lh_node *
 lh_parse_template(lh_arena *a, const lh_source *src, lh_diags *d)
 {
-	return run(a, src, d, TK_XTMPL, NULL, NULL);
+	return run(a, src, d, TK_XTMPL, NULL, NULL, false);
 }

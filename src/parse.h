@@ -13,6 +13,17 @@
 /* Parses a whole file (a body).  Returns its LH_AST_BODY, or NULL when there were
  * syntax errors (appended to d).  Nodes live in a. */
 lh_node *lh_parse_file(lh_arena *a, const lh_source *src, lh_diags *d);
+/* lh_parse_file for a configuration whose blocks' bodies may be freed once used: the
+ * labels and body of each top-level block live in a segment of the tree (a child
+ * arena of a shared by a few consecutive items), freed by lh_parse_release when all
+ * its blocks were released.  The rest - the file's body, each top-level block's node
+ * with its labels and ranges, every string - lives as long as a. */
+lh_node *lh_parse_file_segmented(lh_arena *a, const lh_source *src, lh_diags *d);
+/* Declares that nothing will read the labels' template nodes or the body of block (a
+ * top-level block of a segmented parse; anything else is ignored) again: its body
+ * becomes NULL, and its segment is freed once no other item uses it.  The block's
+ * node, range, type and label texts stay valid. */
+void lh_parse_release(const lh_node *block);
 /* Receives each token the lexer makes while a file is parsed, in source order:
  * code (a TK_* value of the generated parser.h; 0 at the end of input) and byte
  * range.  A # or // comment comes as TK_NEWLINE; spaces, tabs and block comments are

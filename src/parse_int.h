@@ -95,6 +95,14 @@ typedef struct lh_istr {
 	uint32_t len, hash;
 } lh_istr;
 
+/* A pool the tree's parts are carved from: blocks taken from arena a. */
+typedef struct lh_pool {
+	lh_arena *a;
+	unsigned char *pool;	/* free space of the current block ... */
+	size_t left;		/* ... and its size */
+	size_t next;		/* size of the next block */
+} lh_pool;
+
 /* The parse context handed to every grammar action.
  *
  * Memory: the tree is what stays, for the whole command (a configuration of 10,000
@@ -105,13 +113,24 @@ typedef struct lh_istr {
  * parse), each array exactly as long as its list.  Everything that only lives while
  * the parse runs - lists still growing, the attribute table, the intern table, the
  * lexer's and driver's stacks, the block map being made - is in tmp, freed when the
- * parse ends. */
+ * parse ends.
+ *
+ * Segments (lh_parse_file_segmented): the parts of each top-level item - a block's
+ * labels and body, down to its last node - are carved from a segment, a child arena of
+ * a shared by a few consecutive items, which lh_parse_release frees once every block
+ * in it was released.  What outlives the segment is never in it: strings (interned,
+ * shared by the whole parse) and the top-level block's own node and labels. */
 typedef struct lh_pctx {
 	lh_arena *a;		/* where the tree lives */
 	lh_arena *tmp;		/* this parse's working memory */
-	unsigned char *pool;	/* free space of the current pool block ... */
-	size_t pool_left;	/* ... and its size */
-	size_t pool_next;	/* size of the next pool block */
+	lh_pool perm;		/* the tree's lasting memory, in a */
+	lh_pool *cur;		/* where nodes go now: &perm, or &seg inside an item */
+	/* segments (none when segs_on is false) */
+	bool segs_on;
+	lh_pool seg;		/* the open segment's pool (seg.a: its arena) */
+	lh_treeseg *segs;	/* in tmp; the source takes its copy at the end */
+	size_t nsegs, capsegs;
+	uint32_t seg_item;	/* offset of the first token of the item in a segment */
 	lh_istr *itab;		/* intern table (open addressing), in tmp */
 	size_t nitab, capitab;
 	const lh_source *src;
@@ -136,6 +155,10 @@ typedef struct lh_pctx {
 /* Starts the parse's memory (pool and tmp); lh_pctx_done frees tmp. */
 void lh_pctx_init(lh_pctx *p, lh_arena *a, const lh_source *src);
 void lh_pctx_done(lh_pctx *p);
+/* The top-level item starting at offset off gets the parts of a segment (the open
+ * one, or a new one when it is full); lh_ast_seg_end: the item ended. */
+void lh_ast_seg_begin(lh_pctx *p, uint32_t off);
+void lh_ast_seg_end(lh_pctx *p);
 /* A copy of s[0..n) in the tree's memory, NUL-terminated, shared with any equal
  * string of this parse: never to be written. */
 const char *lh_ast_intern(lh_pctx *p, const char *s, size_t n);

@@ -18,6 +18,13 @@ typedef struct lh_srcblock {
 	const char *header;	/* type and quoted labels: resource "litellm_user" "dev" */
 } lh_srcblock;
 
+/* A segment of a parse tree (parse_int.h): an arena holding the parts of some
+ * top-level blocks, freed when the last of them is released (lh_parse_release). */
+typedef struct lh_treeseg {
+	struct lh_arena *a;	/* NULL once freed */
+	uint32_t live;		/* blocks in it not released yet */
+} lh_treeseg;
+
 typedef struct lh_source {
 	const char *name;	/* display name, as the user would write it (main.tf) */
 	const char *text;	/* the bytes, followed by a NUL sentinel (not counted) */
@@ -30,6 +37,9 @@ typedef struct lh_source {
 	const lh_srcblock *blocks;
 	size_t nblocks;
 	bool has_blocks;
+	/* the segments of its tree (lh_parse_file_segmented), else none */
+	lh_treeseg *segs;
+	size_t nsegs;
 } lh_source;
 
 /* Reads the file at path; name is what diagnostics show (path when NULL).
