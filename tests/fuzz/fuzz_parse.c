@@ -1,7 +1,9 @@
 /* fuzz_parse.c - libFuzzer target for the HCL front end: feeds arbitrary bytes to
- * lh_parse_file, lh_parse_expr and lh_parse_template, converts every tree that parses
- * to JSON (hcl2json) and prints every tree and diagnostic to /dev/null, so that ranges,
- * decoded strings and the dump are exercised too.  Built by `make fuzz` with
+ * lh_parse_file, lh_parse_file_segmented, lh_parse_expr and lh_parse_template, converts
+ * every tree that parses to JSON (hcl2json) and prints every tree and diagnostic to
+ * /dev/null, so that ranges, decoded strings and the dump are exercised too; a
+ * segmented tree's blocks are then released and what must outlive their segments (the
+ * blocks' nodes, labels and strings) read again.  Built by `make fuzz` with
  * -fsanitize=fuzzer,address,undefined; tests/run.sh runs it for FUZZ_SECONDS. */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,27 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static FILE *sink;
 
+/* Releases every top-level block of a segmented tree, then reads what stays. */
+static void
+release_all(const lh_node *body)
+{
+	for (size_t i = 0; i < body->u.body.n; i++)
+		if (body->u.body.items[i]->kind == LH_AST_BLOCK)
+			lh_parse_release(body->u.body.items[i]);
+	for (size_t i = 0; i < body->u.body.n; i++) {
+		const lh_node *b = body->u.body.items[i];
+		if (b->kind != LH_AST_BLOCK) {
+			fputs(b->u.attr.name, sink);
+			continue;
+		}
+		if (b->u.block.body != NULL || b->u.block.type_start < b->start)
+			abort();
+		fputs(b->u.block.type, sink);
+		for (size_t k = 0; k < b->u.block.nlabels; k++)
+			fprintf(sink, "%s %u", b->u.block.labels[k].text, b->u.block.labels[k].end);
+	}
+}
+
 static void
 check(lh_node *(*parse)(lh_arena *, const lh_source *, lh_diags *), const uint8_t *data,
     size_t size, int json)
@@ -54,6 +77,8 @@ check(lh_node *(*parse)(lh_arena *, const lh_source *, lh_diags *), const uint8_
 				cJSON_Delete(j);
 			}
 		}
+		if (parse == lh_parse_file_segmented)
+			release_all(n);
 	} else if (d.errors == 0) {
 		abort();
 	}
@@ -72,6 +97,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sink == NULL && (sink = fopen("/dev/null", "w")) == NULL)
 		abort();
 	check(lh_parse_file, data, size, 1);
+	check(lh_parse_file_segmented, data, size, 0);
 	check(lh_parse_expr, data, size, 0);
 	check(lh_parse_template, data, size, 0);
 	return 0;
