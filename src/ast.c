@@ -55,25 +55,26 @@ lh_pctx_init(lh_pctx *p, lh_arena *a, const lh_source *src)
 	p->cur = &p->perm;
 }
 
-/* Segments: arenas of SEG_CHUNK bytes, each shared by the items that begin before
- * SEG_FULL bytes of it are taken (about 30 resource blocks of a few arguments), in
- * blocks of SEG_POOL.  Sanitizer builds give every item a segment of its own, so that
+/* Segments: arenas of SEG_CHUNK-byte chunks, each one pool block, shared by the items
+ * that begin while SEG_LEFT bytes of it are left (about 30 resource blocks of a few
+ * arguments; an item that outgrows it goes on in the segment's next chunk, and the
+ * next item with it).  Sanitizer builds give every item a segment of its own, so that
  * a part kept past its release is caught in the smallest configuration. */
 #ifdef LH_SANITIZED_MALLOC
 #define SEG_CHUNK 4096
-#define SEG_FULL 0
+#define SEG_SHARED false
 #else
 #define SEG_CHUNK (64 * 1024)
-#define SEG_FULL (SEG_CHUNK - 4096)
+#define SEG_SHARED true
 #endif
-#define SEG_POOL 4096
+#define SEG_LEFT 1024
 
 void
 lh_ast_seg_begin(lh_pctx *p, uint32_t off)
 {
 	if (!p->segs_on)
 		return;
-	if (p->nsegs == 0 || lh_arena_used(p->seg.a) >= SEG_FULL) {
+	if (p->nsegs == 0 || !SEG_SHARED || p->seg.left < SEG_LEFT) {
 		if (p->nsegs == p->capsegs) {
 			p->segs = lh_arena_grow(p->tmp, p->segs, p->nsegs, p->nsegs + 1,
 			    sizeof *p->segs);
@@ -85,7 +86,7 @@ lh_ast_seg_begin(lh_pctx *p, uint32_t off)
 		p->seg.a = g->a;
 		p->seg.pool = NULL;
 		p->seg.left = 0;
-		p->seg.next = SEG_POOL;
+		p->seg.next = SEG_CHUNK;
 	}
 	/* every item counts, released or not: one never released (a variable, a
 	 * block whose node was not made in the segment) keeps the segment */
@@ -144,11 +145,13 @@ pool_take(lh_pctx *p, size_t n, size_t align)
 }
 
 /* Strings: always in the parse's lasting pool, for an interned string may be
- * shared by any node of the parse and a label's text outlives its block's segment. */
+ * shared by any node of the parse and a label's text outlives its block's segment.
+ * They start at a multiple of 8, as they did between nodes: strcmp takes a few more
+ * instructions on unaligned ones, and names are compared often. */
 static char *
 str_take(lh_pctx *p, size_t n)
 {
-	return take(&p->perm, n, 1);
+	return take(&p->perm, n, 8);
 }
 
 void *
