@@ -188,22 +188,42 @@ progress_print(const lh_cmd_out *o, const char *addr, const char *type, const ch
 		    id ? " [id=" : "", id ? id : "", id ? "]" : "");
 		return;
 	}
-	const char *bold = o->color ? "\x1b[1m" : "", *reset = o->color ? "\x1b[0m" : "";
 	if (strstr(ev, "_errored") != NULL || strcmp(ev, "refresh_done") == 0)
 		return;
-	if (strcmp(ev, "create_done") == 0)
-		printf("%s%s: Creation complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);
-	else if (strcmp(ev, "update_done") == 0)
-		printf("%s%s: Modifications complete after %lds [id=%s]%s\n", bold, addr, s, id ? id : "", reset);
-	else if (strcmp(ev, "delete_done") == 0)
-		printf("%s%s: Destruction complete after %lds%s\n", bold, addr, s, reset);
-	else if (strcmp(ev, "read_done") == 0)
-		printf("%s%s: Read complete after %lds%s%s%s%s\n", bold, addr, s, id ? " [id=" : "",
-		    id ? id : "", id ? "]" : "", reset);
-	else if (id != NULL && strcmp(ev, "create") != 0)
-		printf("%s%s: %s [id=%s]%s\n", bold, addr, verb(ev), id, reset);
-	else
-		printf("%s%s: %s%s\n", bold, addr, verb(ev) ? verb(ev) : ev, reset);
+	const char *what, *tail = NULL;
+	bool always = strcmp(ev, "create_done") == 0 || strcmp(ev, "update_done") == 0;
+	char after[64];
+	if (strcmp(ev, "create_done") == 0 || strcmp(ev, "update_done") == 0 ||
+	    strcmp(ev, "delete_done") == 0 || strcmp(ev, "read_done") == 0) {
+		snprintf(after, sizeof after, "%s complete after %lds", ev[0] == 'c' ? "Creation" :
+		    ev[0] == 'u' ? "Modifications" : ev[0] == 'd' ? "Destruction" : "Read", s);
+		what = after;
+		tail = ev[0] == 'd' ? NULL : id;
+	} else {
+		what = verb(ev) ? verb(ev) : ev;
+		tail = strcmp(ev, "create") != 0 ? id : NULL;
+	}
+	/* one line built by hand: a refresh prints thousands (printf cost most of them) */
+	const char *parts[] = {o->color ? "\x1b[1m" : "", addr, ": ", what,
+	    tail != NULL || always ? " [id=" : "", tail != NULL ? tail : "",
+	    tail != NULL || always ? "]" : "",
+	    o->color ? "\x1b[0m" : "", "\n"};
+	char line[1024];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		size_t k = strlen(parts[i]);
+		if (n + k > sizeof line) {
+			fwrite(line, 1, n, stdout);
+			n = 0;
+		}
+		if (k > sizeof line)
+			fwrite(parts[i], 1, k, stdout);
+		else {
+			memcpy(line + n, parts[i], k);
+			n += k;
+		}
+	}
+	fwrite(line, 1, n, stdout);
 }
 
 bool
