@@ -11,19 +11,36 @@
 #include <time.h>
 
 #include "curl_dl.h"
+#include "hash.h"
 #include "json_arena.h"
 #include "render.h"
 #include "schema.h"
 
 /* ---- records ---- */
 
-static unsigned long
-hash(const char *s)
+/* The hash of an address from its parts (no text made): lh_run_rec finds a record
+ * without formatting its address. */
+static uint64_t
+addr_hash(const lh_addr *id)
 {
-	unsigned long h = 5381;
-	for (; *s; s++)
-		h = h * 33 ^ (unsigned char)*s;
+	uint64_t h = lh_hash_more(LH_HASH0, id->type, strlen(id->type));
+	h = lh_hash_more(h, id->name, strlen(id->name));
+	h = lh_hash_mix(h, (uint64_t)id->kind << 1 | (id->data ? 1u : 0u));
+	if (id->kind == LH_KEY_INT)
+		h = lh_hash_mix(h, (uint64_t)id->index);
+	else if (id->kind == LH_KEY_STR)
+		h = lh_hash_more(h, id->key, strlen(id->key));
 	return h;
+}
+
+static bool
+addr_same(const lh_addr *a, const lh_addr *b)
+{
+	return a->data == b->data && a->kind == b->kind &&
+	    (a->kind != LH_KEY_INT || a->index == b->index) &&
+	    (a->type == b->type || strcmp(a->type, b->type) == 0) &&
+	    (a->name == b->name || strcmp(a->name, b->name) == 0) &&
+	    (a->kind != LH_KEY_STR || strcmp(a->key, b->key) == 0);
 }
 
 /* Open addressing over recs by address; the table has caprecs*2 slots. */
@@ -44,7 +61,7 @@ idx_of(lh_run *r)
 static void
 idx_insert(rec_index *ix, lh_rec *rec)
 {
-	size_t i = hash(rec->addr) & (ix->cap - 1);
+	size_t i = addr_hash(&rec->id) & (ix->cap - 1);
 	while (ix->slots[i] != NULL)
 		i = (i + 1) & (ix->cap - 1);
 	ix->slots[i] = rec;
@@ -135,14 +152,11 @@ lh_run_free(lh_run *r)
 lh_rec *
 lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 {
-	char buf[1024];
-	size_t need = lh_addr_snprint(buf, sizeof buf, id);
-	char *addr = need < sizeof buf ? buf : lh_addr_format(r->a, id);
 	rec_index *ix = idx_of(r);
 	if (ix != NULL && ix->cap > 0) {
-		size_t i = hash(addr) & (ix->cap - 1);
+		size_t i = addr_hash(id) & (ix->cap - 1);
 		while (ix->slots[i] != NULL) {
-			if (strcmp(ix->slots[i]->addr, addr) == 0)
+			if (addr_same(&ix->slots[i]->id, id))
 				return ix->slots[i];
 			i = (i + 1) & (ix->cap - 1);
 		}
@@ -158,7 +172,7 @@ lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 		r->caprecs = cap;
 	}
 	lh_rec *x = lh_arena_alloc(r->a, sizeof *x);
-	x->addr = lh_arena_strdup(r->a, addr);
+	x->addr = lh_addr_format(r->a, id);
 	x->id = *id;
 	/* the instances of one resource come one after the other: they share its type
 	 * and name (32 bytes a record) */
