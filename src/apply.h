@@ -151,6 +151,16 @@ bool lh_refresh(lh_run *r);
  * -target, the state not empty, every type known); false, with nothing sent and
  * nothing added to r->d, otherwise. */
 bool lh_refresh_early(lh_run *r);
+/* Starts lh_refresh_early's reads (call it once the caller has seen nothing said):
+ * a background thread sends them and completes those answered cleanly, their
+ * callbacks included (their progress events held, their diagnostics in r->d), while
+ * the caller goes on; the caller touches r again only after lh_refresh_early_settle
+ * (or lh_refresh_early_cancel).  False without lh_refresh_early's reads. */
+bool lh_refresh_early_go(lh_run *r);
+/* Ends the completing of lh_refresh_early_go's thread (it goes on only sending and
+ * receiving): r is the caller's again, r->d becomes d with what the completed reads
+ * said appended.  lh_refresh does it too; harmless twice or without them. */
+void lh_refresh_early_settle(lh_run *r, lh_diags *d);
 /* Drops what lh_refresh_early sent, at once (a configuration found invalid): nothing of
  * it is told; r then serves for nothing but lh_run_free.  Harmless without it. */
 void lh_refresh_early_cancel(lh_run *r);

@@ -979,6 +979,9 @@ early_main(void *arg)
 	}
 	e->st = es;
 	e->ok = true;
+	/* the reads go, and those answered cleanly complete beside the validation: from
+	 * here the run is the prefetch thread's until early_finish settles it */
+	lh_refresh_early_go(e->r);
 	return NULL;
 }
 
@@ -1096,12 +1099,16 @@ early_finish(early *e, bool valid, lh_diags *d, lh_state **st)
 		early_signals(false);
 		return false;
 	}
-	e->r->d = d;	/* nothing added until the refresh goes on */
 	*st = e->st;
 	if (!valid) {	/* dropped at once, nothing of it told */
 		lh_refresh_early_cancel(e->r);
+		e->r->d = d;
 		early_signals(false);
+		return true;
 	}
+	/* the run is this thread's again; what its completed reads said is d's (told with
+	 * the rest by the refresh) */
+	lh_refresh_early_settle(e->r, d);
 	return true;
 }
 

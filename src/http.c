@@ -146,6 +146,10 @@ struct lh_http {
 	bool pf_running;
 	atomic_int pf_abandon;		/* lh_http_prefetch_cancel: leave at once */
 	atomic_int pf_handover;		/* the caller takes h back: start nothing more */
+	bool pf_complete;		/* lh_http_prefetch's complete: it completes clean
+					 * answers itself, callbacks included ... */
+	atomic_int pf_settled;		/* ... until lh_http_prefetch_settle */
+	pthread_mutex_t pf_cb_mu;	/* held by the thread around each completion */
 	uint64_t rng;
 	size_t ok;
 };
@@ -329,6 +333,14 @@ lh_http_free(lh_http *h)
 	if (h == NULL)
 		return;
 	lh_http_prefetch_cancel(h);
+	for (job *j = h->flight, *n; j; j = n) {	/* a prefetch's, never run */
+		n = j->fnext;
+		curl_easy_setopt(j->easy, CURLOPT_QUICK_EXIT, 1L);
+		curl_multi_remove_handle(h->multi, j->easy);
+		curl_easy_cleanup(j->easy);
+		j->easy = NULL;
+		job_free(j);
+	}
 	for (job *j = h->qhead, *n; j; j = n) {
 		n = j->next;
 		job_free(j);
@@ -616,6 +628,7 @@ put_easy(lh_http *h, CURL *e)
 }
 
 static void finish_attempt(lh_http *h, job *j);
+static void complete(lh_http *h, job *j, lh_http_result res, char *error);
 static bool parse_body(lh_http *h, job *j, bool quick);
 
 /* Called by libcurl each time it is about to send the request on a connection. */
@@ -864,6 +877,43 @@ land(lh_http *h, job *j)
  * scratch memory). */
 #define PREFETCH_MAX_TREES ((size_t)2 << 20)
 
+/* With lh_http_prefetch's complete, the prefetch thread completes a request whose
+ * first attempt's answer is clean - a 2xx whose body it parsed, or none - as
+ * lh_http_run would (callback included), unless lh_http_prefetch_settle came: true
+ * when it did (j taken off the queue and freed).  Anything else (an error, a retry, a
+ * body it did not parse, a request with an on_start) stays for lh_http_run. */
+static bool
+prefetch_complete(lh_http *h, job *j)
+{
+	if (!h->pf_complete || atomic_load(&h->pf_settled) || atomic_load(&h->pf_abandon) ||
+	    atomic_load(&h->stop) || j->cc != CURLE_OK || j->status < 200 || j->status >= 300 ||
+	    j->on_start != NULL || (j->resp.len > 0 && (!j->parsed || !j->json_ok)))
+		return false;
+	pthread_mutex_lock(&h->pf_cb_mu);
+	bool go = !atomic_load(&h->pf_settled);
+	if (go) {
+		job **at = &h->qhead, *prev = NULL;
+		while (*at != NULL && *at != j) {
+			prev = *at;
+			at = &(*at)->next;
+		}
+		go = *at == j;
+		if (go) {
+			*at = j->next;
+			if (h->qtail == j)
+				h->qtail = prev;
+			if (h->qprio == j)
+				h->qprio = prev;
+			j->next = NULL;
+			j->prefetched = false;
+			j->attempts = 1;	/* the one it made (t_first: when it started) */
+			complete(h, j, LH_HTTP_OK, NULL);
+		}
+	}
+	pthread_mutex_unlock(&h->pf_cb_mu);
+	return go;
+}
+
 /* The prefetch thread: the first attempt of every GET queued when it started, in queue
  * order, at most parallelism at once - what lh_http_run would send first, sent while
  * the main thread does other work.  It calls no callback and decides nothing: each
@@ -880,8 +930,12 @@ prefetch_main(void *arg)
 	job *next = h->qhead;
 	int running = 0;
 	size_t bytes = 0, answered = 0, trees = 0;
+
 	double deadline = 0;
 	while (!atomic_load(&h->pf_abandon)) {
+		/* the caller takes the transfers in flight over (prefetch_join) */
+		if (atomic_load(&h->pf_handover) && !atomic_load(&h->stop))
+			break;
 		if (atomic_load(&h->stop)) {
 			if (deadline == 0)
 				deadline = mono() + h->grace_s;
@@ -902,6 +956,7 @@ prefetch_main(void *arg)
 			if (e == NULL)
 				continue;	/* lh_http_run makes this attempt itself */
 			attempt_reset(j);
+			j->t_first = mono();	/* (lh_http_run's start sets it again) */
 			attempt_send(h, j, e);
 			running++;
 		}
@@ -917,22 +972,31 @@ prefetch_main(void *arg)
 			running--;
 			/* parsed here too while the trees stay within their budget: the
 			 * caller's thread then finds them ready */
+			size_t grew = 0;
 			if (j->cc == CURLE_OK && trees < PREFETCH_MAX_TREES &&
 			    !atomic_load(&h->pf_abandon)) {
 				size_t before = j->json_arena != NULL ? lh_arena_used(j->json_arena) : 0;
 				parse_body(h, j, true);
-				trees += j->json_arena != NULL ? lh_arena_used(j->json_arena) - before :
+				grew = j->json_arena != NULL ? lh_arena_used(j->json_arena) - before :
 				    lh_jscratch_used(j->jsc);
+				trees += grew;
+			}
+			size_t len = j->resp.len;
+			if (prefetch_complete(h, j)) {	/* j is no more: nothing of it held */
+				bytes -= len;
+				answered--;
+				trees -= grew;
 			}
 		}
 		if (running > 0)
 			curl_multi_poll(h->multi, NULL, 0, 100, NULL);
 	}
+
 	return NULL;
 }
 
 bool
-lh_http_prefetch(lh_http *h)
+lh_http_prefetch(lh_http *h, bool complete)
 {
 	if (h->pf_running || h->fake != NULL || h->in_run || atomic_load(&h->stop))
 		return false;
@@ -943,12 +1007,17 @@ lh_http_prefetch(lh_http *h)
 		return false;
 	atomic_store(&h->pf_abandon, 0);
 	atomic_store(&h->pf_handover, 0);
+	atomic_store(&h->pf_settled, 0);
+	h->pf_complete = complete;
+	pthread_mutex_init(&h->pf_cb_mu, NULL);
 	/* signals stay with the main thread (its Ctrl-C handler) */
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	h->pf_running = pthread_create(&h->pf_thread, NULL, prefetch_main, h) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!h->pf_running)
+		pthread_mutex_destroy(&h->pf_cb_mu);
 	return h->pf_running;
 }
 
@@ -958,22 +1027,66 @@ lh_http_prefetch(lh_http *h)
 static void
 prefetch_join(lh_http *h)
 {
-	if (!h->pf_running)
+	/* (a callback the thread runs may submit: the queue is its own already) */
+	if (!h->pf_running || pthread_equal(pthread_self(), h->pf_thread))
 		return;
 	atomic_store(&h->pf_handover, 1);
 	curl_multi_wakeup(h->multi);
 	pthread_join(h->pf_thread, NULL);
 	h->pf_running = false;
-	/* transfers left in flight by a cancel: dropped without waiting for anything (a
-	 * host name still being resolved included) */
-	for (job *j = h->qhead; j != NULL; j = j->next) {
-		if (j->easy != NULL) {
+	pthread_mutex_destroy(&h->pf_cb_mu);
+	/* Transfers in flight when it left: the caller's own, as if it had started them
+	 * (no answer waited for, no request made again) - unless it was cancelled or
+	 * stopped: then dropped without waiting for anything (a host name still being
+	 * resolved included). */
+	bool adopt = !atomic_load(&h->pf_abandon) && !atomic_load(&h->stop);
+	for (job **at = &h->qhead, *prev = NULL; *at != NULL;) {
+		job *j = *at;
+		if (j->easy == NULL) {
+			prev = j;
+			at = &j->next;
+			continue;
+		}
+		if (!adopt) {
 			curl_easy_setopt(j->easy, CURLOPT_QUICK_EXIT, 1L);
 			curl_multi_remove_handle(h->multi, j->easy);
 			curl_easy_cleanup(j->easy);
 			j->easy = NULL;
+			prev = j;
+			at = &j->next;
+			continue;
 		}
+		*at = j->next;	/* out of the queue, as start takes it */
+		if (h->qtail == j)
+			h->qtail = prev;
+		if (h->qprio == j)
+			h->qprio = prev;
+		j->next = NULL;
+		j->attempts = 1;	/* (t_first: set when the thread sent it) */
+		if (j->on_start != NULL) {
+			void (*fn)(void *) = j->on_start;
+			j->on_start = NULL;
+			fn(j->owner);
+		}
+		j->fprev = NULL;
+		j->fnext = h->flight;
+		if (h->flight != NULL)
+			h->flight->fprev = j;
+		h->flight = j;
+		h->running++;
 	}
+}
+
+void
+lh_http_prefetch_settle(lh_http *h)
+{
+	if (!h->pf_running || !h->pf_complete)
+		return;
+	atomic_store(&h->pf_settled, 1);
+	/* a completion under way ends first; what the callbacks did is then the
+	 * caller's to see */
+	pthread_mutex_lock(&h->pf_cb_mu);
+	pthread_mutex_unlock(&h->pf_cb_mu);
 }
 
 void

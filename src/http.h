@@ -214,7 +214,15 @@ size_t lh_http_run(lh_http *h);
  * (the thread too starts nothing more, and gives those in flight the stop's grace) and
  * lh_http_prefetch_cancel.  Returns false, and nothing started, when no GET is queued,
  * with the fake transport, after lh_http_stop or when no thread can be made. */
-bool lh_http_prefetch(lh_http *h);
+bool lh_http_prefetch(lh_http *h, bool complete);
+/* With complete, the thread also completes each request whose first attempt got a
+ * clean answer - a 2xx it parsed, or no body - calling its callback there, as
+ * lh_http_run would (anything else waits for lh_http_run as above): the callbacks must
+ * then touch nothing the caller's thread uses until lh_http_prefetch_settle, after
+ * which none runs there any more and what they did is the caller's to see (the
+ * thread goes on as a plain prefetch until lh_http_run or lh_http_submit ends it).
+ * Harmless without such a prefetch. */
+void lh_http_prefetch_settle(lh_http *h);
 /* Leaves a prefetch at once (transfers in flight dropped, without waiting for a server
  * or a name resolver) and forgets what it fetched: the queued requests are then as if
  * never sent.  Harmless without a prefetch.  lh_http_free calls it. */

@@ -598,11 +598,63 @@ refresh_targets(lh_run *r, size_t *n)
 
 /* What lh_refresh has sent and waits for (lh_refresh_early keeps it in the run until
  * lh_refresh). */
+typedef struct held_event {
+	const char *addr, *type, *name, *ev;	/* the records' strings (the run's) */
+	cJSON *index;				/* a copy, or NULL */
+	char *id;				/* a copy, or NULL */
+	double secs;
+} held_event;
+
 typedef struct refresh_reads {
 	rjob *js;
 	size_t nj;
 	bool quiet;		/* the "refresh" / "import_prepare" events not told yet */
+	/* lh_refresh_early: the progress events of the reads the prefetch thread completed,
+	 * told by lh_refresh after the "refresh" ones; the errors they added, and the
+	 * progress callback they were held from */
+	held_event *held;
+	size_t nheld, capheld;
+	int early_errors;
+	lh_progress_fn progress;
+	void *progress_ctx;
 } refresh_reads;
+
+/* The progress callback while the prefetch thread completes reads (the caller's
+ * thread still validating): each event kept for lh_refresh to tell in order. */
+static void
+hold_event(void *ctx, const char *addr, const char *type, const char *name,
+    const cJSON *index, const char *ev, const char *id, double secs)
+{
+	refresh_reads *rr = ctx;
+	if (rr->nheld == rr->capheld) {
+		size_t cap = rr->capheld ? rr->capheld * 2 : 64;
+		held_event *n = realloc(rr->held, cap * sizeof *n);
+		if (n == NULL)
+			abort();
+		rr->held = n;
+		rr->capheld = cap;
+	}
+	rr->held[rr->nheld++] = (held_event){.addr = addr, .type = type, .name = name,
+	    .ev = ev, .index = index != NULL ? cJSON_Duplicate(index, true) : NULL,
+	    .id = id != NULL ? lh_xstrdup(id) : NULL, .secs = secs};
+}
+
+/* Tells the held events (tell false: drops them). */
+static void
+held_events_flush(lh_run *r, refresh_reads *rr, bool tell)
+{
+	for (size_t i = 0; i < rr->nheld; i++) {
+		held_event *e = &rr->held[i];
+		if (tell && r->o.progress != NULL)
+			r->o.progress(r->o.progress_ctx, e->addr, e->type, e->name, e->index,
+			    e->ev, e->id, e->secs);
+		cJSON_Delete(e->index);
+		free(e->id);
+	}
+	free(rr->held);
+	rr->held = NULL;
+	rr->nheld = rr->capheld = 0;
+}
 
 static bool refresh_send(lh_run *r, refresh_reads *rr);
 static bool refresh_finish(lh_run *r, refresh_reads *rr, int errs);
@@ -614,7 +666,8 @@ lh_refresh(lh_run *r)
 	refresh_reads *early = r->early_reads;
 	if (early != NULL) {	/* sent by lh_refresh_early */
 		r->early_reads = NULL;
-		bool ok = refresh_finish(r, early, errs);
+		lh_refresh_early_settle(r, r->d);	/* (harmless when done) */
+		bool ok = refresh_finish(r, early, errs - early->early_errors);
 		free(early);
 		return ok;
 	}
@@ -651,8 +704,53 @@ lh_refresh_early(lh_run *r)
 		lh_refresh_early_cancel(r);	/* nothing was sent yet */
 		return false;
 	}
-	lh_http_prefetch(r->http);	/* else lh_refresh sends them */
 	return true;
+}
+
+bool
+lh_refresh_early_go(lh_run *r)
+{
+	refresh_reads *rr = r->early_reads;
+	if (rr == NULL)
+		return false;
+	/* the reads it completes tell nothing until lh_refresh */
+	rr->progress = r->o.progress;
+	rr->progress_ctx = r->o.progress_ctx;
+	r->o.progress = hold_event;
+	r->o.progress_ctx = rr;
+	if (!lh_http_prefetch(r->http, true)) {	/* else lh_refresh sends them */
+		r->o.progress = rr->progress;
+		r->o.progress_ctx = rr->progress_ctx;
+		rr->progress = NULL;
+	}
+	return true;
+}
+
+void
+lh_refresh_early_settle(lh_run *r, lh_diags *d)
+{
+	refresh_reads *rr = r->early_reads;
+	if (rr != NULL && rr->progress != NULL) {
+		lh_http_prefetch_settle(r->http);
+		r->o.progress = rr->progress;
+		r->o.progress_ctx = rr->progress_ctx;
+		rr->progress = NULL;
+	}
+	if (r->d != d && r->d->head != NULL) {
+		/* what the completed reads said joins d */
+		if (rr != NULL)
+			rr->early_errors += r->d->errors;
+		if (d->tail != NULL)
+			d->tail->next = r->d->head;
+		else
+			d->head = r->d->head;
+		d->tail = r->d->tail;
+		d->errors += r->d->errors;
+		d->warnings += r->d->warnings;
+		r->d->head = r->d->tail = NULL;
+		r->d->errors = r->d->warnings = 0;
+	}
+	r->d = d;
 }
 
 void
@@ -671,6 +769,8 @@ lh_refresh_early_cancel(lh_run *r)
 	}
 	rr->quiet = false;
 	r->o.progress = NULL;
+	rr->progress = NULL;
+	held_events_flush(r, rr, false);
 	refresh_finish(r, rr, quiet.errors);
 	free(rr);
 	r->d = loud;
@@ -853,6 +953,7 @@ refresh_finish(lh_run *r, refresh_reads *rr, int errs)
 		else if (js[i].kind == 2)
 			progress(r, js[i].rec->addr, &js[i].rec->id, "import_prepare",
 			    js[i].rec->import_id);
+	held_events_flush(r, rr, true);
 	if (nj > 0)
 		lh_rctx_run(&r->rc);
 	lh_run_flush_errors(r);

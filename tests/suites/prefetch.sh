@@ -154,6 +154,62 @@ for f in '/team/info malformed' '/user/list malformed' '/team/info html'; do
 	fi
 done
 
+# ---- a validation slower than the reads (bcrypt): the prefetch thread completes the
+# answers (their callbacks) beside it, their events held until the refresh tells them;
+# all the same as without the prefetch ----
+cat >main.tf <<'EOF2'
+resource "litellm_user" "u" {
+  for_each   = toset(["a", "b", "c"])
+  user_email = length(bcrypt("x", 10)) > 0 ? "${each.key}@prefetch.example" : "x"
+}
+resource "litellm_team" "t" {
+  for_each   = toset(["x", "y"])
+  team_alias = "prefetch-${each.key}"
+}
+resource "litellm_team_member" "m" {
+  for_each = { "x-a" = ["x", "a"], "x-b" = ["x", "b"], "y-c" = ["y", "c"] }
+  team_id  = litellm_team.t[each.value[0]].team_id
+  user_id  = litellm_user.u[each.value[1]].user_id
+  role     = "user"
+}
+EOF2
+both "slow validation: no-op plan" plan -no-color -detailed-exitcode
+count "slow validation: 3 reads" 3
+: >"$EMU_LOG"
+LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -json | jq -c 'del(."@timestamp")' >a.json
+"$LITEHCL" plan -json | jq -c 'del(."@timestamp")' >b.json
+# every refresh_start before the refresh_complete events (as without the prefetch)
+order() { jq -r '.type' "$1" | awk '$0 == "refresh_complete" { c = 1 } $0 == "refresh_start" && c { bad = 1 } END { print bad ? "mixed" : "ordered" }'; }
+sort a.json >a.sorted
+sort b.json >b.sorted
+if cmp -s a.sorted b.sorted && [ "$(order b.json)" = ordered ]; then
+	ok "slow validation: -json, the same messages, starts before completions"
+else
+	fail "slow validation: -json, the same messages, starts before completions" \
+		"$(diff a.sorted b.sorted | head)" "$(order b.json)"
+fi
+admin POST user "{\"user_id\":\"$uid\",\"user_email\":\"changed-again@prefetch.example\"}" >/dev/null
+both "slow validation: a user changed outside" plan -no-color -detailed-exitcode
+[ $RB -eq 2 ] && grep -q 'changed-again' b.out && ok "slow validation: drift shown, exit 2" ||
+	fail "slow validation: drift shown, exit 2" "exit $RB" "$(head -20 b.out)"
+admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
+: >"$EMU_LOG"
+LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -no-color -detailed-exitcode >a.out 2>a.err
+RA=$?
+admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
+"$LITEHCL" plan -no-color -detailed-exitcode >b.out 2>b.err
+RB=$?
+admin POST faults/clear '{}' >/dev/null
+if [ $RA -eq 2 ] && [ $RB -eq 2 ] && cmp -s a.out b.out && cmp -s a.err b.err &&
+    grep -q 'Retrying: GET /team/info: 503' b.err; then
+	ok "slow validation: a 503 among clean answers: retried by the main thread, the same output"
+else
+	fail "slow validation: a 503 among clean answers: retried by the main thread, the same output" \
+		"exit $RA / $RB" "$(diff a.out b.out | head)" "$(diff a.err b.err | head)"
+fi
+"$LITEHCL" apply -auto-approve -no-color >fix.out 2>&1 || fail "slow validation: apply restores" "$(tail fix.out)"
+cat good.hcl.txt >main.tf
+
 # ---- an invalid configuration: its errors alone, no request but the refresh's reads
 # already under way, no lock left ----
 cat good.hcl.txt >main.tf
