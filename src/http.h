@@ -202,9 +202,10 @@ size_t lh_http_run(lh_http *h);
 /* Prefetch: sends the first attempt of the GETs queued now from a background thread,
  * in queue order and at most parallelism at once, so that the answers come while the
  * caller does other work (plan validates the configuration meanwhile).  lh_http_run (or
- * lh_http_submit) ends it first - it starts nothing more and finishes the transfers in
- * flight - then takes each answer it holds as that request's first attempt (retries,
- * messages and callbacks as always, on the calling thread) and sends the rest itself.
+ * lh_http_submit) ends it first - it starts nothing more, and its transfers in flight
+ * become the caller's as if started there - then takes each answer it holds as that
+ * request's first attempt (retries, messages and callbacks as always, on the calling
+ * thread) and sends the rest itself.
  * Nothing else is sent: the requests are the queue's, with the same options; it holds
  * at most 1 MB of answers.  It also parses the answers of requests with a json_arena
  * or json_scratch (up to 2 MB of trees), into that arena or scratch memory, so that
