@@ -243,26 +243,43 @@ row_value(const cJSON *row, const cJSON *ref, const char *name, cJSON **tmp)
 	static const cJSON zero = {.type = cJSON_Number}, empty = {.type = cJSON_Array};
 	static const cJSON yes = {.type = cJSON_True}, no = {.type = cJSON_False};
 	*tmp = NULL;
-	if (strcmp(name, "id") == 0 || strcmp(name, "team_id") == 0)
-		return lh_j(row, "team_id");
-	if (strcmp(name, "spend") == 0) {
-		const cJSON *spend = lh_j(row, "spend");
-		return cJSON_IsNumber(spend) ? spend : &zero;
-	}
-	if (strcmp(name, "blocked") == 0)
-		return cJSON_IsTrue(lh_j(row, "blocked")) ? &yes : &no;
-	if (strcmp(name, "models") == 0 || strcmp(name, "team_member_permissions") == 0) {
-		const cJSON *l = lh_j(row, name);
-		return cJSON_IsArray(l) ? l : &empty;
-	}
-	if (strcmp(name, "metadata") == 0) {
-		*tmp = lh_metadata_state(lh_j(row, "metadata"));
-		if (cJSON_IsString(*tmp) && strcmp((*tmp)->valuestring, "{}") == 0 &&
-		    lh_jnull(lh_j(ref, "metadata")))
-			return NULL;	/* null */
-		return *tmp;
+	/* by the first byte, then one comparison: called for every attribute of every
+	 * team a refresh reads */
+	switch (name[0]) {
+	case 'i':
+	case 't':
+		if (strcmp(name, "id") == 0 || strcmp(name, "team_id") == 0)
+			return lh_j(row, "team_id");
+		if (strcmp(name, "team_member_permissions") == 0)
+			goto list;
+		break;
+	case 's':
+		if (strcmp(name, "spend") == 0) {
+			const cJSON *spend = lh_j(row, "spend");
+			return cJSON_IsNumber(spend) ? spend : &zero;
+		}
+		break;
+	case 'b':
+		if (strcmp(name, "blocked") == 0)
+			return cJSON_IsTrue(lh_j(row, "blocked")) ? &yes : &no;
+		break;
+	case 'm':
+		if (strcmp(name, "models") == 0)
+			goto list;
+		if (strcmp(name, "metadata") == 0) {
+			*tmp = lh_metadata_state(lh_j(row, "metadata"));
+			if (cJSON_IsString(*tmp) && strcmp((*tmp)->valuestring, "{}") == 0 &&
+			    lh_jnull(lh_j(ref, "metadata")))
+				return NULL;	/* null */
+			return *tmp;
+		}
+		break;
 	}
 	return lh_j(row, name);	/* the plain ones */
+list: {
+	const cJSON *l = lh_j(row, name);
+	return cJSON_IsArray(l) ? l : &empty;
+}
 }
 
 static bool
@@ -304,6 +321,7 @@ typedef struct tinfo {
 	bool pending, done;
 	int tries;		/* 404s seen: a 404 is confirmed once before "gone" */
 	lh_http_resp resp;	/* the answer (json, error owned here) */
+	const cJSON *row;	/* its team row (lh_team_row), or NULL */
 	void *memo;		/* a reader's digest of the answer (lh_team_info_memo) */
 	void (*memo_drop)(void *);
 	waiter *waiters;
@@ -348,6 +366,7 @@ answer_free(tinfo *t)
 	if (t->memo != NULL)
 		t->memo_drop(t->memo);
 	t->memo = NULL;
+	t->row = NULL;
 	resp_free(&t->resp);
 }
 
@@ -430,13 +449,14 @@ info_done(lh_http *h, lh_http_resp *r, void *ctx)
 	t->resp.error = r->error ? lh_xstrdup(r->error) : NULL;
 	t->resp.method = "GET";
 	t->resp.path = "/team/info";
+	t->row = lh_team_row(&t->resp, t->team_id);
 	t->pending = false;
 	t->done = true;
 	waiter *w = t->waiters;
 	t->waiters = NULL;
 	while (w != NULL) {
 		waiter *next = w->next;
-		w->fn(w->ctx, &t->resp, lh_team_row(&t->resp, t->team_id));
+		w->fn(w->ctx, &t->resp, t->row);
 		free(w);
 		w = next;
 	}
@@ -492,18 +512,17 @@ team_info_after(lh_rctx *rc, const char *team_id, bool fresh, double delay, lh_t
     void *ctx)
 {
 	tinfo *t = tinfo_of(rc, team_id);
+	if (t->done && !fresh && !t->pending &&
+	    (t->resp.result == LH_HTTP_OK || lh_team_absent(&t->resp))) {
+		/* answered already in this run */
+		fn(ctx, &t->resp, t->row);
+		return;
+	}
 	waiter *w = calloc(1, sizeof *w);
 	if (w == NULL)
 		abort();
 	w->fn = fn;
 	w->ctx = ctx;
-	if (t->done && !fresh && !t->pending &&
-	    (t->resp.result == LH_HTTP_OK || lh_team_absent(&t->resp))) {
-		/* answered already in this run */
-		free(w);
-		fn(ctx, &t->resp, lh_team_row(&t->resp, t->team_id));
-		return;
-	}
 	w->next = t->waiters;
 	t->waiters = w;
 	if (!t->pending) {
@@ -589,7 +608,7 @@ team_settle(lh_rctx *rc, const cJSON *(*have)(void *ctx, const char *id),
 		if (!t->wrote || t->moved)
 			continue;
 		t->wrote = false;
-		const cJSON *row = lh_team_row(&t->resp, t->team_id);
+		const cJSON *row = t->row;
 		const cJSON *h = row != NULL ? have(ctx, t->team_id) : NULL;
 		if (h != NULL && !row_same(row, h))
 			take(ctx, t->team_id, from_row(row, h));

@@ -151,7 +151,15 @@ lh_attr_to_api(const lh_attr *at, const cJSON *v)
 const cJSON *
 lh_j(const cJSON *o, const char *k)
 {
-	return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+	/* cJSON_GetObjectItemCaseSensitive, with each key's first byte compared before
+	 * strcmp is called: a /team/info row has some forty keys, a refresh looks up
+	 * thousands */
+	if (!cJSON_IsObject(o) || k == NULL)
+		return NULL;
+	for (const cJSON *c = o->child; c != NULL; c = c->next)
+		if (c->string != NULL && c->string[0] == k[0] && strcmp(c->string, k) == 0)
+			return c;
+	return NULL;
 }
 
 const char *

@@ -125,7 +125,12 @@ tail -n +"$((napply + 1))" "$EMU_LOG" >cplan.log
 same_apply=$(same_requests apply.log capply.log)
 same_plan=$(same_requests plan.log cplan.log)
 # the no-op plan again against this emulator (the replay made the same objects under the
-# same ids; litehcl's state names them), alternating with its replay
+# same ids; litehcl's state names them), alternating with its replay.  The replay's
+# objects carry this emulator's timestamps, not the ones litehcl's apply recorded: a
+# refresh-only apply takes them first, so that these plans find every object unchanged
+# as the first one did (else each would rebuild every team and user record).
+"$LITEHCL" apply -refresh-only -auto-approve -parallelism=$PAR >refresh.txt 2>&1 ||
+	{ echo "refresh-only apply failed"; tail refresh.txt; exit 1; }
 : >reps.txt
 r=0
 while [ $r -lt "$REPS" ]; do

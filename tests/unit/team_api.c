@@ -1,6 +1,7 @@
-/* team_api.c - unit tests of the litellm_team mapping from a /team/info row to state
- * attributes: the comparison that tells an unchanged team without building it
- * (lh_team_row_same) answers as building it (lh_team_from_api) and comparing does. */
+/* team_api.c - unit tests of the litellm_team and litellm_team_member mappings from a
+ * /team/info answer to state attributes: the comparisons that tell an unchanged team
+ * (lh_team_row_same) or membership (lh_member_same_as_ref) without building it answer
+ * as building it (lh_team_from_api, lh_member_from_entry) and comparing does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,83 @@ test_row_same(void)
 	    "%d of %d differ (%d the same)", n.bad, n.runs, n.nsame);
 }
 
+/* res_member.c's roster readers, and a row of this test as their two inputs: the
+ * roster entry (role, user_email) and the membership row (spend, max_budget in its
+ * budget table) of user "u" in team "t", from one flat object the sweep edits. */
+cJSON *lh_member_from_entry(const cJSON *e, const cJSON *ms, const char *team_id,
+    const char *user_id, const cJSON *ref);
+bool lh_member_same_as_ref(const cJSON *e, const cJSON *ms, const char *team_id,
+    const char *user_id, const cJSON *ref);
+
+static void
+member_split(const cJSON *flat, cJSON **e, cJSON **ms)
+{
+	*e = cJSON_CreateObject();
+	*ms = cJSON_CreateObject();
+	cJSON_AddStringToObject(*e, "user_id", "u");
+	static const char *const ek[] = {"role", "user_email"};
+	for (size_t i = 0; i < 2; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(flat, ek[i]);
+		if (v != NULL)
+			cJSON_AddItemToObject(*e, ek[i], cJSON_Duplicate(v, 1));
+	}
+	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(flat, "spend");
+	if (sp != NULL)
+		cJSON_AddItemToObject(*ms, "spend", cJSON_Duplicate(sp, 1));
+	const cJSON *mb = cJSON_GetObjectItemCaseSensitive(flat, "max_budget");
+	if (mb != NULL) {
+		cJSON *bt = cJSON_CreateObject();
+		cJSON_AddItemToObject(bt, "max_budget", cJSON_Duplicate(mb, 1));
+		cJSON_AddItemToObject(*ms, "litellm_budget_table", bt);
+	}
+}
+
+static cJSON *
+member_build(const cJSON *flat, const cJSON *ref)
+{
+	cJSON *e, *ms;
+	member_split(flat, &e, &ms);
+	cJSON *o = lh_member_from_entry(e, ms, "t", "u", ref);
+	cJSON_Delete(e);
+	cJSON_Delete(ms);
+	return o;
+}
+
+static bool
+member_same(const cJSON *flat, const cJSON *ref)
+{
+	cJSON *e, *ms;
+	member_split(flat, &e, &ms);
+	bool same = lh_member_same_as_ref(e, ms, "t", "u", ref);
+	cJSON_Delete(e);
+	cJSON_Delete(ms);
+	return same;
+}
+
+/* The same sweep for memberships: same_as_ref answers as from_entry then comparing. */
+static void
+test_member_same(void)
+{
+	static const char *const rows[] = {
+		"{\"role\":\"user\",\"user_email\":\"a@x.example\",\"spend\":0.5,\"max_budget\":5}",
+		"{\"role\":\"admin\",\"user_email\":null,\"spend\":\"x\",\"max_budget\":null}",
+		"{\"role\":\"user\"}",
+	};
+	static const char *const values[] = {"null", "\"\"", "\"user\"", "\"admin\"",
+		"\"a@x.example\"", "\"A@X.example\"", "0", "5", "5.0", "0.5", "-0", "true",
+		"[]", "{}"};
+	static const char *const fields[] = {"role", "user_email", "spend", "max_budget"};
+	row_same_count n = row_same_sweep(rows, sizeof rows / sizeof *rows, fields,
+	    sizeof fields / sizeof *fields, values, sizeof values / sizeof *values,
+	    member_build, member_same);
+	check("member-entry-same-as-building", n.bad == 0 && n.runs > 500 && n.nsame > 20,
+	    "%d of %d differ (%d the same)", n.bad, n.runs, n.nsame);
+}
+
 int
 main(void)
 {
 	test_row_same();
+	test_member_same();
 	return failures ? 1 : 0;
 }
