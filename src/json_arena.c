@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "utf8.h"
 #include "value.h"
@@ -247,14 +250,46 @@ skip_ws(ap *s)
 {
 	const char *p = s->p, *end = s->end;
 	while (p < end && (unsigned char)*p <= 32) {
+#ifdef __SSE2__
+		/* a pretty-printed file's indentation: 16 bytes at a time */
+		if (*p == ' ' && end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned other = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+			    _mm_set1_epi8(' '))) ^ 0xFFFFu;
+			p += other == 0 ? 16 : __builtin_ctz(other);
+			continue;
+		}
+#else
 		uint64_t w;
 		/* a pretty-printed file's indentation: 8 spaces at a time */
-		if (*p == ' ' && end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u))
+		if (*p == ' ' && end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u)) {
 			p += 8;
-		else
-			p++;
+			continue;
+		}
+#endif
+		p++;
 	}
 	s->p = p;
+}
+
+/* The first '"' or '\\' in [q, end), or NULL. */
+static const char *
+quote_or_escape(const char *q, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	for (; end - q >= 16; q += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bs)));
+		if (m != 0)
+			return q + __builtin_ctz(m);
+	}
+#endif
+	for (; q < end; q++)
+		if (*q == '"' || *q == '\\')
+			return q;
+	return NULL;
 }
 
 static bool
@@ -283,18 +318,15 @@ pstring(ap *s)
 	const char *b = s->p + 1, *q = b;
 	bool esc = false;
 	for (;;) {
-		const char *quote = memchr(q, '"', (size_t)(s->end - q));
-		if (quote == NULL)
+		q = quote_or_escape(q, s->end);
+		if (q == NULL)
 			return NULL;
-		const char *bs = memchr(q, '\\', (size_t)(quote - q));
-		if (bs == NULL) {
-			q = quote;
+		if (*q == '"')
 			break;
-		}
 		esc = true;
-		if (bs + 1 >= s->end)
+		if (q + 1 >= s->end)
 			return NULL;
-		q = bs + 2;
+		q += 2;
 	}
 	char *out = s->str, *o = out;
 	if (!esc) {
