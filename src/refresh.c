@@ -760,13 +760,13 @@ lh_refresh_early_cancel(lh_run *r)
 	if (rr == NULL)
 		return;
 	r->early_reads = NULL;
+	if (r->http != NULL)	/* first: its thread may be completing reads */
+		lh_http_prefetch_cancel(r->http);
 	lh_diags quiet, *loud = r->d;
 	lh_diags_init(&quiet, r->a);
 	r->d = &quiet;
-	if (r->http != NULL) {
-		lh_http_prefetch_cancel(r->http);
+	if (r->http != NULL)
 		lh_http_stop(r->http);	/* every read completes unsent, its contexts freed */
-	}
 	rr->quiet = false;
 	r->o.progress = NULL;
 	rr->progress = NULL;
