@@ -3227,7 +3227,9 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		if (p->nkeysets < sizeof p->keysets / sizeof p->keysets[0])
 			p->keysets[p->nkeysets++] = (struct keyset){ s, r->data, rp->keys, rp->kattr, rp->nkeys };
 	}
-	rp->arg_expr = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *rp->arg_expr);
+	/* the expressions' table is of use as long as the tree is (lh_config_release_trees) */
+	lh_arena *ta = lh_parse_block_arena(r->block);
+	rp->arg_expr = lh_arena_alloc(ta ? ta : a, (rp->nkeys ? rp->nkeys : 1) * sizeof *rp->arg_expr);
 	rp->ranges = lh_arena_alloc(a, (body->u.body.n ? body->u.body.n : 1) * sizeof *rp->ranges);
 	for (size_t i = 0; i < body->u.body.n; i++) {
 		const lh_node *it = body->u.body.items[i];
@@ -4868,8 +4870,10 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 			rp->validated = true;
 			rp->vinst = in;
 			rp->nvinst = n;
-			if (p->release_trees && d->warnings == warns && tree_done(r))
+			if (p->release_trees && d->warnings == warns && tree_done(r)) {
 				lh_parse_release(r->block);
+				rp->arg_expr = NULL;
+			}
 		}
 		if (partial && d->errors == errs && d->warnings == warns && !p->expanded_unknown &&
 		    in != NULL) {

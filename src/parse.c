@@ -721,6 +721,14 @@ lh_parse_release(const lh_node *block)
 	}
 }
 
+lh_arena *
+lh_parse_block_arena(const lh_node *block)
+{
+	if (block == NULL || block->kind != LH_AST_BLOCK || block->u.block.seg == 0)
+		return NULL;
+	return block->src->segs[block->u.block.seg - 1].a;
+}
+
 lh_node *
 lh_parse_file_tokens(lh_arena *a, const lh_source *src, lh_diags *d, lh_tok_fn *fn,
     void *ctx)

@@ -24,6 +24,10 @@ lh_node *lh_parse_file_segmented(lh_arena *a, const lh_source *src, lh_diags *d)
  * becomes NULL, and its segment is freed once no other item uses it.  The block's
  * node, range, type and label texts stay valid. */
 void lh_parse_release(const lh_node *block);
+/* An arena whose memory lives as long as the body of block (a top-level block of a
+ * segmented parse, not released yet): its segment's, for what is only of use while
+ * its body is; NULL for any other node. */
+lh_arena *lh_parse_block_arena(const lh_node *block);
 /* Receives each token the lexer makes while a file is parsed, in source order:
  * code (a TK_* value of the generated parser.h; 0 at the end of input) and byte
  * range.  A # or // comment comes as TK_NEWLINE; spaces, tabs and block comments are
