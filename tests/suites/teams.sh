@@ -750,32 +750,31 @@ settled() {
 	check "$1: the next plan has no changes and sends only reads" \
 		"[ $? -eq 0 ] && grep -q 'No changes.' out.txt && ! jq -e 'select(.method != \"GET\")' '$EMU_LOG' >/dev/null"
 }
-P1='["a/w","a/x","b/y","b/z"]'
-: >"$EMU_LOG"
-run apply -auto-approve -var "pairs=$P1"
-check "settle: apply of 2 teams, 4 users and 4 memberships" grep -q 'Resources: 10 added' out.txt
-check "settle: no read beyond each team's read-back and its memberships' confirmation" \
-	"[ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 4 ]"
-cp "$EMU_LOG" first.log
-settled "settle, after creating teams and memberships" "$P1"
-P2='["a/w","a/x","a/y","a/z","b/y","b/z"]'
-: >"$EMU_LOG"
-run apply -auto-approve -var "pairs=$P2"
-check "settle: memberships added to an existing team" grep -q 'Resources: 2 added, 0 changed, 0 destroyed' out.txt
-check "settle: the added memberships' confirmation is the team's only read after the refresh (3 in all)" \
-	"[ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 3 ]"
-settled "settle, after adding memberships to a team" "$P2"
-P3='["a/w","b/y","b/z"]'
-: >"$EMU_LOG"
-run apply -auto-approve -var "pairs=$P3"
-check "settle: memberships removed" grep -q 'Resources: 0 added, 0 changed, 3 destroyed' out.txt
-check "settle: removals read their team once after the deletes (refresh 2 + 1)" \
-	"[ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 3 ] && tail -1 '$EMU_LOG' | jq -e '.path == \"/team/info\"' >/dev/null"
-settled "settle, after removing memberships" "$P3"
+# settle_step NAME PAIRS RESULT READS: an apply of PAIRS ends with "Resources: RESULT" after
+# READS requests of /team/info in all (the refresh's, the read-backs of created teams,
+# the confirmations, the reads after removals; its requests kept in apply.log), and its
+# state is settled
+settle_step() {
+	: >"$EMU_LOG"
+	run apply -auto-approve -var "pairs=$2"
+	check "settle, $1: the apply (Resources: $3)" grep -q "Resources: $3" out.txt
+	cp "$EMU_LOG" apply.log
+	check "settle, $1: $4 reads of /team/info" "[ \$(grep -c '\"/team/info\"' apply.log) -eq $4 ]"
+	settled "settle, $1" "$2"
+}
+# each team's read-back after its create, then one confirmation per team: no more
+settle_step "teams and memberships created" '["a/w","a/x","b/y","b/z"]' \
+	'10 added, 0 changed, 0 destroyed' 4
+# the refresh reads both teams; the added memberships' confirmation is a's one more read
+settle_step "memberships added to an existing team" '["a/w","a/x","a/y","a/z","b/y","b/z"]' \
+	'2 added, 0 changed, 0 destroyed' 3
+# nothing reads a after its member_deletes: one read, the apply's last request
+settle_step "memberships removed" '["a/w","b/y","b/z"]' '0 added, 0 changed, 3 destroyed' 3
+check "settle, memberships removed: the team's read follows the deletes" \
+	"tail -1 apply.log | jq -e '.path == \"/team/info\"' >/dev/null"
+# a: a removal then an addition (its confirmation covers both); b: a removal (one read)
 P4='["a/x","b/y"]'
-run apply -auto-approve -var "pairs=$P4"
-check "settle: one membership added and others removed in one apply" grep -q 'Resources: 1 added, 0 changed, 2 destroyed' out.txt
-settled "settle, after adding and removing" "$P4"
+settle_step "one membership added and others removed" "$P4" '1 added, 0 changed, 2 destroyed' 4
 : >"$EMU_LOG"
 run destroy -auto-approve -var "pairs=$P4"
 check "settle: destroy reads no team after deleting it (only the refresh's 2 reads)" \
