@@ -1,7 +1,8 @@
 /* tests/unit/scratch.c - scratch arenas (arena.h marks) and copying values out of them
  * (lh_val_keep): nested marks and releases, zeroed memory after a release, big blocks,
  * lh_arena_since, and copies that share what was made before the mark, copy each part
- * reached twice once, and keep exact numbers, types and keys intact.  Under
+ * reached twice once, and keep exact numbers, types and keys intact; child arenas
+ * (lh_arena_new_child: their own chunk size, freed alone or with their parent).  Under
  * AddressSanitizer a released region is poisoned: reading a value left in it would
  * abort this binary. */
 #include <stdint.h>
@@ -149,10 +150,49 @@ identical(void)
 	lh_arena_free(a);
 }
 
+/* Child arenas: small chunks, zeroed memory, one freed alone (unlinked: the parent's
+ * free does not free it again, which ASan would report), the others with the parent. */
+static void
+arena_children(void)
+{
+	lh_arena *parent = lh_arena_new();
+	lh_arena *c[3];
+	for (int i = 0; i < 3; i++)
+		c[i] = lh_arena_new_child(parent, 4096);
+	bool zero = true, kept = true;
+	unsigned char *first[3];
+	for (int i = 0; i < 3; i++) {
+		for (int k = 0; k < 100; k++) {	/* 100 x 112 bytes: several 4 KB chunks */
+			unsigned char *p = lh_arena_alloc(c[i], 100);
+			if (k == 0)
+				first[i] = p;
+			zero = zero && all_zero(p, 100);
+			memset(p, 0x11 * (i + 1), 100);
+		}
+		unsigned char *big = lh_arena_alloc(c[i], 20000);	/* beyond a chunk */
+		zero = zero && all_zero(big, 20000);
+		memset(big, 0xEE, 20000);
+	}
+	check("arena child: small chunks, zeroed allocations", zero &&
+	    lh_arena_used(c[0]) >= 100 * 100 + 20000, NULL);
+	lh_arena_free(c[1]);		/* the middle one alone */
+	for (int i = 0; i < 3; i += 2)
+		kept = kept && first[i][0] == 0x11 * (i + 1) && first[i][99] == 0x11 * (i + 1);
+	check("arena child: freeing one leaves its siblings", kept, NULL);
+	lh_arena_free(c[0]);		/* the first of the list */
+	c[1] = lh_arena_new_child(parent, 100);	/* a new one after frees */
+	char *s = lh_arena_strdup(c[1], "child");
+	check("arena child: made again after frees", strcmp(s, "child") == 0, NULL);
+	/* frees c[1] and c[2]: a double free, or with detect_leaks=1 a child left, is
+	 * reported by AddressSanitizer */
+	lh_arena_free(parent);
+}
+
 int
 main(void)
 {
 	arena_marks();
+	arena_children();
 	keep_values();
 	identical();
 	return failures ? 1 : 0;
