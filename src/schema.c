@@ -539,10 +539,10 @@ row_attr_same(const lh_attr *at, const cJSON *row, const cJSON *ref, const cJSON
 	const cJSON *v = value(row, ref, at->name, &tmp);
 	if (v == NULL)
 		v = &null;	/* lh_jcopy(NULL) */
-	/* lh_rtype_from_row keeps ref's spelling when it means the same */
-	if (at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, p, v))
-		v = p;
-	bool same = (v->type & 0xff) == (p->type & 0xff) && lh_json_equal(v, p);
+	/* lh_rtype_from_row keeps ref's spelling when it means the same (then it is p
+	 * itself: nothing more to compare) */
+	bool same = (at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, p, v)) ||
+	    ((v->type & 0xff) == (p->type & 0xff) && lh_json_equal(v, p));
 	cJSON_Delete(tmp);
 	return same;
 }
