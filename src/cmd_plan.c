@@ -188,12 +188,17 @@ progress_print(const lh_cmd_out *o, const char *addr, const char *type, const ch
 		    id ? " [id=" : "", id ? id : "", id ? "]" : "");
 		return;
 	}
-	if (strstr(ev, "_errored") != NULL || strcmp(ev, "refresh_done") == 0)
+	bool refresh = ev[0] == 'r' && strcmp(ev, "refresh") == 0;	/* most of them */
+	if (!refresh && (strstr(ev, "_errored") != NULL || strcmp(ev, "refresh_done") == 0))
 		return;
 	const char *what, *tail = NULL;
-	bool always = strcmp(ev, "create_done") == 0 || strcmp(ev, "update_done") == 0;
+	bool always = !refresh && (strcmp(ev, "create_done") == 0 ||
+	    strcmp(ev, "update_done") == 0);
 	char after[64];
-	if (strcmp(ev, "create_done") == 0 || strcmp(ev, "update_done") == 0 ||
+	if (refresh) {
+		what = "Refreshing state...";
+		tail = id;
+	} else if (strcmp(ev, "create_done") == 0 || strcmp(ev, "update_done") == 0 ||
 	    strcmp(ev, "delete_done") == 0 || strcmp(ev, "read_done") == 0) {
 		snprintf(after, sizeof after, "%s complete after %lds", ev[0] == 'c' ? "Creation" :
 		    ev[0] == 'u' ? "Modifications" : ev[0] == 'd' ? "Destruction" : "Read", s);

@@ -204,6 +204,8 @@ void
 lh_cmd_progress_track(const lh_cmd_out *o, const char *addr, const char *type,
     const char *name, const cJSON *index, const char *ev, const char *id)
 {
+	if (ev[0] != 'c' && ev[0] != 'u' && ev[0] != 'd')
+		return;		/* a refresh's, a read's, an import's: nothing to track */
 	bool start = strcmp(ev, "create") == 0 || strcmp(ev, "update") == 0 ||
 	    strcmp(ev, "delete") == 0;
 	bool end = !start && (strncmp(ev, "create_", 7) == 0 ||
