@@ -1199,12 +1199,8 @@ lh_run_outputs(lh_run *r)
 		lh_state_inst *si = lh_state_find(r->st, &x->id);
 		x->applied = si ? si->attributes : NULL;
 		r->gen++;
-		if (si == NULL) {
-			cJSON_Delete(x->planned);
-			cJSON_Delete(x->planned_unknown);
-			x->planned = NULL;
-			x->planned_unknown = NULL;
-		}
+		if (si == NULL)
+			lh_rec_unplan(x);
 	}
 	size_t no = 0;
 	int errs = r->d->errors;

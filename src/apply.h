@@ -59,6 +59,8 @@ typedef struct lh_rec {
 	lh_reason gone_reason;		/* why it is no longer configured */
 	cJSON *planned;			/* planned after (owned) for references, or NULL */
 	cJSON *planned_unknown;		/* its unknown attributes (owned), or NULL */
+	bool planned_have;		/* planned is have itself (a no-op): planned and
+					 * planned_unknown NULL, no copy made */
 	cJSON *applied;			/* attributes after apply (borrowed from state), or NULL */
 	bool failed;			/* its change failed or was skipped */
 	bool done;			/* its change was applied */
@@ -143,6 +145,8 @@ lh_rec *lh_run_rec(lh_run *r, const lh_addr *id, bool create);
  * the objects named by import blocks.  False after error diagnostics (nothing
  * written). */
 bool lh_refresh(lh_run *r);
+/* Forgets x's planned value (planned, planned_unknown, planned_have). */
+void lh_rec_unplan(lh_rec *x);
 /* Sends the refresh's reads now, ahead of lh_refresh, from a background thread
  * (http.h lh_http_prefetch), so that they travel while the caller validates the
  * configuration: the same requests lh_refresh would send, and nothing is told (no

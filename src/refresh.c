@@ -129,8 +129,7 @@ lh_run_free(lh_run *r)
 			cJSON_Delete(x->prior);
 		if (!x->have_borrowed)
 			cJSON_Delete(x->have);
-		cJSON_Delete(x->planned);
-		cJSON_Delete(x->planned_unknown);
+		lh_rec_unplan(x);
 	}
 	free(r->recs);
 	cJSON_Delete(r->retry_ids);
@@ -187,6 +186,15 @@ lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 	r->recs[r->nrecs++] = x;
 	idx_insert(idx_of(r), x);
 	return x;
+}
+
+void
+lh_rec_unplan(lh_rec *x)
+{
+	cJSON_Delete(x->planned);
+	cJSON_Delete(x->planned_unknown);
+	x->planned = x->planned_unknown = NULL;
+	x->planned_have = false;
 }
 
 bool
@@ -1006,8 +1014,8 @@ rec_value(lh_run *r, lh_arena *a, const lh_rec *x)
 		cJSON_Delete(set);
 		return v;
 	}
-	if (x->planned != NULL || x->planned_unknown != NULL)
-		return attrs_value(a, x->planned, x->planned_unknown,
+	if (x->planned != NULL || x->planned_unknown != NULL || x->planned_have)
+		return attrs_value(a, x->planned_have ? x->have : x->planned, x->planned_unknown,
 		    x->inst != NULL ? x->want_sensitive : x->prior_sensitive);
 	if (x->have != NULL)
 		return attrs_value(a, x->have, NULL, x->prior_sensitive);
@@ -1250,15 +1258,17 @@ plan_one(lh_run *r, lh_rec *x)
 	s.want = x->inst ? want_tree(a, x) : NULL;
 	/* the plan borrows the record's trees (freed below, before them) */
 	lh_plan *p = lh_plan_make_shared(LH_PLAN_NORMAL, &s, 1);
-	cJSON_Delete(x->planned);
-	cJSON_Delete(x->planned_unknown);
-	x->planned = NULL;
-	x->planned_unknown = NULL;
+	lh_rec_unplan(x);
 	r->gen++;
 	if (p->n == 1) {
 		lh_change *c = &p->changes[0];
-		x->planned = c->after ? cJSON_Duplicate(c->after, 1) : NULL;
-		x->planned_unknown = cJSON_Duplicate(c->after_unknown, 1);
+		if (c->action == LH_ACT_NOOP && c->after != NULL && c->after == x->have &&
+		    cJSON_GetArraySize(c->after_unknown) == 0)
+			x->planned_have = true;	/* the object as it is: no copy */
+		else {
+			x->planned = c->after ? cJSON_Duplicate(c->after, 1) : NULL;
+			x->planned_unknown = cJSON_Duplicate(c->after_unknown, 1);
+		}
 	}
 	lh_plan_free(p);
 	cJSON_Delete(idx);
@@ -1495,10 +1505,8 @@ djob_done(lh_rop *op, void *ctx)
 	cJSON_Delete(x->have);
 	x->have = op->attrs;
 	op->attrs = NULL;
-	cJSON_Delete(x->planned);
-	cJSON_Delete(x->planned_unknown);
+	lh_rec_unplan(x);
 	x->planned = cJSON_Duplicate(x->have, 1);
-	x->planned_unknown = NULL;
 	x->refreshed = true;
 	x->deferred = LH_READ_NOW;
 	r->gen++;
@@ -1644,9 +1652,7 @@ plan_data(lh_run *r, lh_resource *res, dpend *pd)
 		x->lazy = false;
 		r->gen++;
 		want_of(r, x);
-		cJSON_Delete(x->planned);
-		cJSON_Delete(x->planned_unknown);
-		x->planned = x->planned_unknown = NULL;
+		lh_rec_unplan(x);
 		if (cJSON_GetArraySize(x->want_unknown) > 0)
 			x->deferred = LH_READ_CONFIG_UNKNOWN;
 		else if (pending)
@@ -1896,9 +1902,7 @@ lh_run_plan(lh_run *r)
 			r->gen++;
 			want_of(r, x);
 			/* its planned value is computed when something refers to it */
-			cJSON_Delete(x->planned);
-			cJSON_Delete(x->planned_unknown);
-			x->planned = x->planned_unknown = NULL;
+			lh_rec_unplan(x);
 			x->lazy = true;
 		}
 	}
