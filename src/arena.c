@@ -251,57 +251,73 @@ lh_arena_since(const lh_arena *a, lh_arena_mark m, const void *p)
 	return false;
 }
 
+/* lh_arena_alloc when the current chunk has no room for n (rounded) bytes. */
+static __attribute__((noinline)) void *
+alloc_slow(lh_arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	size_t size = n > a->chunk ? n : a->chunk;
+	/* A scratch arena's chunks grow with it (half of what it holds), so that
+	 * lh_arena_since walks a few chunks however big the evaluation is. */
+	if (a->scratch && size < a->held / 2)
+		size = (a->held / 2 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
+	if (a->spare != NULL && size == CHUNK_MIN) {
+		c = a->spare;
+		a->spare = c->next;
+		a->nspare--;
+		c->next = a->head;
+		a->head = c;
+		a->held += c->size;
+		void *p = c->data;
+		UNPOISON(p, n);
+		memset(p, 0, n < c->dirty ? n : c->dirty);
+		c->used = n;
+		a->total += n;
+		return p;
+	}
+	if (n > a->chunk / 4 && c != NULL && !a->scratch) {
+		/* A big block gets its own chunk behind the current one, so the
+		 * space left in the current chunk is not wasted. */
+		struct chunk *big = chunk_new(n);
+		big->size = n;
+		big->used = n;
+		big->next = c->next;
+		c->next = big;
+		a->total += n;
+		return big->data;
+	}
+	c = chunk_new(size);
+	c->size = size;
+	c->used = 0;
+	c->next = a->head;
+	a->head = c;
+	if (a->scratch)
+		a->held += size;
+	void *p = c->data;
+	UNPOISON(p, n);	/* (a fresh chunk is zeroed) */
+	c->used = n;
+	a->total += n;
+	return p;
+}
+
+/* The common case - room in the current chunk - calls nothing (the rest is
+ * alloc_slow), so that it saves no registers: a run allocates millions of times. */
 void *
 lh_arena_alloc(lh_arena *a, size_t n)
 {
-	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (n == 0)
-		n = ALIGN;
+	n = n == 0 ? ALIGN : (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	struct chunk *c = a->head;
-	if (c == NULL || c->size - c->used < n) {
-		size_t size = n > a->chunk ? n : a->chunk;
-		/* A scratch arena's chunks grow with it (half of what it holds), so that
-		 * lh_arena_since walks a few chunks however big the evaluation is. */
-		if (a->scratch && size < a->held / 2)
-			size = (a->held / 2 + CHUNK_MIN - 1) / CHUNK_MIN * CHUNK_MIN;
-		if (a->spare != NULL && size == CHUNK_MIN) {
-			c = a->spare;
-			a->spare = c->next;
-			a->nspare--;
-			c->next = a->head;
-			a->head = c;
-			a->held += c->size;
-			void *p = c->data;
-			UNPOISON(p, n);
-			memset(p, 0, n < c->dirty ? n : c->dirty);
-			c->used = n;
-			a->total += n;
-			return p;
-		}
-		if (n > a->chunk / 4 && c != NULL && !a->scratch) {
-			/* A big block gets its own chunk behind the current one, so the
-			 * space left in the current chunk is not wasted. */
-			struct chunk *big = chunk_new(n);
-			big->size = n;
-			big->used = n;
-			big->next = c->next;
-			c->next = big;
-			a->total += n;
-			return big->data;
-		}
-		c = chunk_new(size);
-		c->size = size;
-		c->used = 0;
-		c->next = a->head;
-		a->head = c;
-		if (a->scratch)
-			a->held += size;
-	}
-	void *p = c->data + c->used;
+	if (__builtin_expect(c == NULL || c->size - c->used < n, 0))
+		return alloc_slow(a, n);
+	unsigned char *p = c->data + c->used;
 	if (a->scratch) {
 		UNPOISON(p, n);
-		if (c->used < c->dirty)
-			memset(p, 0, n < c->dirty - c->used ? n : c->dirty - c->used);
+		if (c->used < c->dirty) {
+			/* handed out before a release: cleared now */
+			size_t k = n < c->dirty - c->used ? n : c->dirty - c->used;
+			for (size_t i = 0; i < k; i += 8)
+				memcpy(p + i, &(uint64_t){0}, 8);
+		}
 	}
 	c->used += n;
 	a->total += n;
