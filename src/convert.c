@@ -476,6 +476,11 @@ cctx_init(cctx *c, lh_arena *a, bool arg_style)
 lh_value *
 lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
 {
+	/* a known value of the primitive type asked for is what it converts to (as conv
+	 * finds, after setting up its context) */
+	if (t->kind == LH_TY_DYNAMIC || (v->type == t && !(v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) &&
+	    (t == &lh_type_string || t == &lh_type_number || t == &lh_type_bool)))
+		return v;
 	cctx c;
 	cctx_init(&c, a, true);
 	lh_value *r = conv(&c, v, t);
@@ -487,6 +492,11 @@ lh_val_convert_arg(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
 lh_value *
 lh_val_convert(lh_arena *a, lh_value *v, const lh_type *t, const char **err)
 {
+	/* a known value of the primitive type asked for is what it converts to (as conv
+	 * finds, after setting up its context) */
+	if (t->kind == LH_TY_DYNAMIC || (v->type == t && !(v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) &&
+	    (t == &lh_type_string || t == &lh_type_number || t == &lh_type_bool)))
+		return v;
 	cctx c;
 	cctx_init(&c, a, false);
 	lh_value *r = conv(&c, v, t);

@@ -1324,25 +1324,50 @@ unify_kinds(lh_arena *a, const lh_type *x, const lh_type *y)
 	}
 }
 
+/* strcmp's order, inline: keys are short names (attribute names, instance keys),
+ * where a call to the library's strcmp costs more than the comparison; the same
+ * pointer (a shared key) is equal without reading it. */
+static inline int
+key_cmp(const char *x, const char *y)
+{
+	if (x == y)
+		return 0;
+	const unsigned char *p = (const unsigned char *)x, *q = (const unsigned char *)y;
+	while (*p == *q && *p != 0) {
+		p++;
+		q++;
+	}
+	return (int)*p - (int)*q;
+}
+
 lh_value *
 lh_val_get(const lh_value *v, const char *key)
 {
+	long i = lh_val_key_index(v, key);
+	return i < 0 ? NULL : v->u.map.vals[i];
+}
+
+long
+lh_val_key_index(const lh_value *v, const char *key)
+{
 	if (v == NULL || (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)))
-		return NULL;
+		return -1;
 	if (v->type->kind != LH_TY_MAP && v->type->kind != LH_TY_OBJECT)
-		return NULL;
-	size_t lo = 0, hi = v->u.map.n;
+		return -1;
+	const char *const *keys = v->u.map.keys;
+	size_t n = v->u.map.n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(v->u.map.keys[mid], key);
+		int c = key_cmp(keys[mid], key);
 		if (c == 0)
-			return v->u.map.vals[mid];
+			return (long)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return -1;
 }
 
 /* ---------------------------------------------------------------- equality */

@@ -157,6 +157,8 @@ void lh_val_keep_n(lh_arena *dst, lh_value **vs, size_t n, const lh_arena *src,
 
 /* Lookup helpers; NULL when absent.  For objects and maps. */
 lh_value *lh_val_get(const lh_value *v, const char *key);
+/* The position of key in v's keys (u.map.keys), or -1. */
+long lh_val_key_index(const lh_value *v, const char *key);
 
 /* Conversion to a type or type constraint, with Terraform's rules (string <-> number
  * and bool, tuple -> list/set, object -> map, optional attributes and defaults ...).
