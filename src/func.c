@@ -297,25 +297,27 @@ lh_fn_make_list(lh_arena *a, lh_value **items, size_t n, const lh_type *empty_el
 }
 
 void
-lh_fbuf_add(lh_fbuf *b, const char *s, size_t n)
+lh_fbuf_grow(lh_fbuf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
-		b->cap = cap;
+	if (b->len + n + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap * 2 : 64;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	b->p = lh_arena_grow(b->a, b->p, b->len, cap, 1);
+	b->cap = cap;
+}
+
+size_t
+lh_fbuf_col(const lh_fbuf *b)
+{
+	size_t col = 0, i = b->len;
+	while (i > 0 && b->p[i - 1] != '\n') {
+		i--;
+		if (((unsigned char)b->p[i] & 0xc0) != 0x80)
+			col++;
 	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			b->col = 0;
-		else if (((unsigned char)s[i] & 0xc0) != 0x80)
-			b->col++;
-	}
+	return col;
 }
 
 char *

@@ -691,7 +691,7 @@ y_quoted(buf *b, const char *s, size_t len, bool allow_breaks, size_t indent)
 			}
 			spaces = false;
 		} else if (cp == ' ') {
-			if (allow_breaks && !spaces && b->col > 80 && i > 0 && i < len - 1) {
+			if (allow_breaks && !spaces && lh_fbuf_col(b) > 80 && i > 0 && i < len - 1) {
 				lh_fbuf_add(b, "\n", 1);
 				bspaces(b, indent);
 				if (i + 1 < len && s[i + 1] == ' ')

@@ -11,6 +11,7 @@
 #ifndef LH_FUNC_IMPL_H
 #define LH_FUNC_IMPL_H
 #include <stdarg.h>
+#include <string.h>
 
 #include "func.h"
 
@@ -69,16 +70,28 @@ lh_value *lh_fn_fail(lh_func_ctx *c, const char *fmt, ...)
 /* The name of the function being called. */
 const char *lh_fn_name(void);
 
-/* A string growing in an arena, always NUL-terminated; col counts the characters
- * since the last newline (YAML folding).  Start with (lh_fbuf){ .a = arena }. */
+/* A string growing in an arena, always NUL-terminated.  Start with
+ * (lh_fbuf){ .a = arena }. */
 typedef struct lh_fbuf {
 	lh_arena *a;
 	char *p;
 	size_t len, cap;
-	size_t col;
 } lh_fbuf;
+/* Makes room for n more bytes (and the NUL) in b. */
+void lh_fbuf_grow(lh_fbuf *b, size_t n);
 /* Appends s[0..n) to b. */
-void lh_fbuf_add(lh_fbuf *b, const char *s, size_t n);
+static inline void
+lh_fbuf_add(lh_fbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		lh_fbuf_grow(b, n);
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+/* The characters (code points) written since the last newline (YAML folding). */
+size_t lh_fbuf_col(const lh_fbuf *b);
 
 /* Helpers. */
 static inline bool lh_is_seq(const lh_type *t)

@@ -931,14 +931,17 @@ fill(buf *b, char ch, size_t n)
 	}
 }
 
+/* body (bl bytes) padded to sp's width; chars is its length in characters when the
+ * caller knows it (ASCII digits), else (size_t)-1. */
 static void
-pad(buf *b, const char *body, size_t bl, spec *sp, bool numeric)
+pad_n(buf *b, const char *body, size_t bl, size_t chars, spec *sp, bool numeric)
 {
 	if (sp->width <= 0) {
 		lh_fbuf_add(b, body, bl);
 		return;
 	}
-	size_t chars = lh_utf8_chars(body, bl);
+	if (chars == (size_t)-1)
+		chars = lh_utf8_chars(body, bl);
 	size_t w = (size_t)sp->width;
 	if (chars >= w) {
 		lh_fbuf_add(b, body, bl);
@@ -959,6 +962,12 @@ pad(buf *b, const char *body, size_t bl, spec *sp, bool numeric)
 	}
 	fill(b, sp->zero ? '0' : ' ', n);
 	lh_fbuf_add(b, body, bl);
+}
+
+static void
+pad(buf *b, const char *body, size_t bl, spec *sp, bool numeric)
+{
+	pad_n(b, body, bl, (size_t)-1, sp, numeric);
 }
 
 /* v in base written to out (at least 96 bytes) with sp's sign, prefix and precision;
@@ -1252,7 +1261,7 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			int base = verb == 'b' ? 2 : verb == 'o' ? 8 : verb == 'd' ? 10 : 16;
 			char digits[96];
 			size_t dl = int_text(digits, cv->u.num.i, base, verb == 'X', &sp);
-			pad(&b, digits, dl, &sp, true);
+			pad_n(&b, digits, dl, dl, &sp, true);
 			continue;
 		}
 		default: {	/* e E f g G */
