@@ -3758,6 +3758,77 @@ same_shape(res_priv *rp, const lh_value *prev, lh_value **vals)
 	return true;
 }
 
+/* The keys of a plain traversal that are each.key, each.value, count.index or
+ * attributes of them (each.value.team): what trav_of finds of each index step. */
+enum { SK_NONE, SK_EACH_KEY, SK_EACH_VALUE, SK_COUNT_INDEX };
+#define SK_ATTRS 3
+struct skey {
+	int kind;			/* SK_* */
+	int n;				/* attribute steps after it */
+	const char *name[SK_ATTRS];	/* their names, outermost last */
+	const char *key[SK_ATTRS];	/* each one's key where last found, and */
+	size_t pos[SK_ATTRS];		/* its position (see struct trav) */
+};
+
+/* k's classification (trav_of, once per argument). */
+static void
+skey_of(const lh_node *k, struct skey *o)
+{
+	const lh_node *st[SK_ATTRS + 1];
+	int n = 0;
+	memset(o, 0, sizeof *o);
+	while (k->kind == LH_AST_GETATTR) {
+		if (n == SK_ATTRS + 1)
+			return;
+		st[n++] = k;
+		k = k->u.getattr.obj;
+	}
+	if (k->kind != LH_AST_VAR || n == 0)
+		return;
+	const char *root = k->u.var.name, *first = st[n - 1]->u.getattr.name;
+	if (strcmp(root, "each") == 0 && strcmp(first, "key") == 0)
+		o->kind = SK_EACH_KEY;
+	else if (strcmp(root, "each") == 0 && strcmp(first, "value") == 0)
+		o->kind = SK_EACH_VALUE;
+	else if (strcmp(root, "count") == 0 && strcmp(first, "index") == 0)
+		o->kind = SK_COUNT_INDEX;
+	else
+		return;
+	o->n = n - 1;
+	for (int i = n - 2, j = 0; i >= 0; i--, j++)
+		o->name[j] = st[i]->u.getattr.name;
+}
+
+/* The value of a key classified by skey_of, taken from the scope as the evaluator
+ * takes it; NULL for every other key or case (the evaluator evaluates it). */
+static lh_value *
+scope_key(const scope *sc, struct skey *o)
+{
+	lh_value *v;
+	switch (o->kind) {
+	case SK_EACH_KEY: v = sc->in_each ? sc->each_key : NULL; break;
+	case SK_EACH_VALUE: v = sc->in_each ? sc->each_value : NULL; break;
+	case SK_COUNT_INDEX: v = sc->in_count ? sc->count_index : NULL; break;
+	default: return NULL;
+	}
+	for (int i = 0; i < o->n && v != NULL; i++) {
+		if (v->flags != 0 || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
+			return NULL;
+		size_t pos = o->pos[i];
+		if (o->key[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == o->key[i]) {
+			v = v->u.map.vals[pos];
+			continue;
+		}
+		long at = lh_val_key_index(v, o->name[i]);
+		if (at < 0)
+			return NULL;
+		o->key[i] = v->u.map.keys[at];
+		o->pos[i] = (size_t)at;
+		v = v->u.map.vals[at];
+	}
+	return v;
+}
+
 /* An expression that is a plain traversal of a resource, the commonest argument that
  * refers to one: TYPE.t[each.value.k].ATTR - a resource's value
  * (resource_value) and steps whose keys are constants or references to each, count,
@@ -3770,6 +3841,13 @@ struct trav {
 	lh_resource *r;			/* the resource named */
 	const lh_node *steps[TRAV_MAX];	/* the steps after the one naming it */
 	int n;
+	/* per attribute step: where the attribute was last found among its object's
+	 * keys, and that key (shared keys: the objects of one resource have the same
+	 * key strings in the same order), so that the instances of a block find it
+	 * without a search */
+	const char *okey[TRAV_MAX];
+	size_t opos[TRAV_MAX];
+	struct skey *skey;		/* per step: its key (index steps), see skey_of */
 };
 
 /* k is a constant, or a chain of steps from each, count, var or local whose keys are
@@ -3818,48 +3896,18 @@ trav_of(lh_config *cfg, const lh_resource *self, const lh_node *e)
 	struct trav *t = lh_arena_alloc(cfg->priv->long_a, sizeof *t);
 	t->r = r;
 	t->n = n - 1;
-	for (int i = 0; i < t->n; i++)
+	t->skey = lh_arena_alloc(cfg->priv->long_a, (size_t)t->n * sizeof *t->skey);
+	for (int i = 0; i < t->n; i++) {
 		t->steps[i] = st[n - 2 - i];
+		if (t->steps[i]->kind == LH_AST_INDEX)
+			skey_of(t->steps[i]->u.index.key, &t->skey[i]);
+	}
 	return t;
-}
-
-/* A key of a plain traversal that is each.key, each.value, count.index or attributes
- * of them (each.value.team), taken from the scope as the evaluator takes it; NULL
- * for every other key or case (the evaluator evaluates it). */
-static lh_value *
-scope_key(const scope *sc, const lh_node *k)
-{
-	const lh_node *st[4];
-	int n = 0;
-	while (k->kind == LH_AST_GETATTR) {
-		if (n == 4)
-			return NULL;
-		st[n++] = k;
-		k = k->u.getattr.obj;
-	}
-	if (k->kind != LH_AST_VAR || n == 0)
-		return NULL;
-	const char *root = k->u.var.name, *first = st[n - 1]->u.getattr.name;
-	lh_value *v;
-	if (sc->in_each && strcmp(root, "each") == 0 && strcmp(first, "key") == 0)
-		v = sc->each_key;
-	else if (sc->in_each && strcmp(root, "each") == 0 && strcmp(first, "value") == 0)
-		v = sc->each_value;
-	else if (sc->in_count && strcmp(root, "count") == 0 && strcmp(first, "index") == 0)
-		v = sc->count_index;
-	else
-		return NULL;
-	for (int i = n - 2; i >= 0 && v != NULL; i--) {
-		if (v->flags != 0 || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
-			return NULL;
-		v = lh_val_get(v, st[i]->u.getattr.name);
-	}
-	return v;
 }
 
 /* t's value in the scope of ev, or NULL when the evaluator is to evaluate it. */
 static lh_value *
-trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
+trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 {
 	if (ev->on_ref != NULL)
 		return NULL;
@@ -3883,7 +3931,7 @@ trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
 			for (; i < t->n; i++) {
 				if (t->steps[i]->kind != LH_AST_INDEX)
 					continue;
-				lh_value *k = scope_key(ev->ctx, t->steps[i]->u.index.key);
+				lh_value *k = scope_key(ev->ctx, &t->skey[i]);
 				if (k == NULL)
 					k = lh_eval_expr(ev, t->steps[i]->u.index.key);
 				if (k == NULL || quiet.errors + quiet.warnings > 0 || lh_val_is_sensitive(k) ||
@@ -3898,7 +3946,7 @@ trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
 		const lh_node *st = t->steps[i];
 		lh_value *k = NULL;
 		if (st->kind == LH_AST_INDEX) {
-			k = scope_key(ev->ctx, st->u.index.key);
+			k = scope_key(ev->ctx, &t->skey[i]);
 			if (k == NULL)
 				k = lh_eval_expr(ev, st->u.index.key);
 			if (k == NULL || quiet.errors + quiet.warnings > 0 || k->flags != 0)
@@ -3908,7 +3956,17 @@ trav_eval(lh_config *cfg, lh_eval *ev, const struct trav *t)
 		if (st->kind == LH_AST_GETATTR) {
 			if (ty->kind != LH_TY_OBJECT && ty->kind != LH_TY_MAP)
 				goto done;
-			v = lh_val_get(v, st->u.getattr.name);
+			size_t pos = t->opos[i];
+			if (t->okey[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == t->okey[i]) {
+				v = v->u.map.vals[pos];
+				continue;	/* (the same key string: this attribute) */
+			}
+			long at = lh_val_key_index(v, st->u.getattr.name);
+			if (at < 0)
+				goto done;
+			t->okey[i] = v->u.map.keys[at];
+			t->opos[i] = (size_t)at;
+			v = v->u.map.vals[at];
 		} else if (ty->kind == LH_TY_OBJECT || ty->kind == LH_TY_MAP) {
 			if (k->type != &lh_type_string)
 				goto done;
@@ -3930,6 +3988,23 @@ done:
 	p->d = saved_p;
 	ev->check_refs = cr;
 	return out;
+}
+
+/* The value of key k (rp->keys[k], named name) in args, an object of an earlier
+ * instance's arguments: taken by position when args has rp's keys (the usual case),
+ * else looked up.  NULL when absent. */
+static lh_value *
+arg_at(res_priv *rp, const lh_value *args, size_t k, const char *name)
+{
+	if (args->flags != 0 || args->type->kind != LH_TY_OBJECT || args->u.map.n != rp->nkeys)
+		return lh_val_get(args, name);
+	if (args->u.map.keys != rp->same_keys) {
+		for (size_t j = 0; j < rp->nkeys; j++)
+			if (strcmp(args->u.map.keys[j], rp->keys[j]) != 0)
+				return lh_val_get(args, name);
+		rp->same_keys = args->u.map.keys;	/* checked once per key array */
+	}
+	return args->u.map.vals[k];
 }
 
 /* Argument k of r (its expression rp->arg_expr[k]) in the scope of ev: evaluated,
@@ -4019,7 +4094,7 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 	}
 	/* instances of one block often have the same value (a constant, a value
 	 * from a local): the last instance's kept one is shared */
-	lh_value *pv = prev != NULL ? lh_val_get(prev, at->name) : NULL;
+	lh_value *pv = prev != NULL ? arg_at(rp, prev, k, at->name) : NULL;
 	return pv != NULL && lh_val_identical(c, pv) ? pv : c;
 }
 
@@ -4208,7 +4283,7 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 		sc.each_value = vi->each_value;
 		sc.nrefs = 0;
 		for (size_t k = 0; k < rp->nkeys; k++)
-			vals[k] = lh_val_get(vi->args, rp->keys[k]);
+			vals[k] = arg_at(rp, vi->args, k, rp->keys[k]);
 		/* the arguments of the last instance of this block, or validate's */
 		lh_value *prev = rp->prev_args != NULL ? rp->prev_args : vi->args;
 		bool iok = true;
