@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,8 +482,9 @@ kv_cmp(const void *p, const void *q)
  * without sorting; the sort's scratch space is not taken from the arena. */
 static size_t
 sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
-    const char ***okeys, lh_value ***ovals)
+    const char ***okeys, lh_value ***ovals, bool *all_shared)
 {
+	bool shared_all = n > 0;
 	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
 	*ovals = lh_arena_alloc(a, (n ? n : 1) * sizeof **ovals);
 	bool sorted = true;
@@ -496,9 +498,13 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 	if (sorted) {
 		for (size_t i = 0; i < n; i++) {
 			const char *k = share ? lh_intern_value_key(keys[i]) : NULL;
+			if (k == NULL)
+				shared_all = false;
 			(*okeys)[i] = k ? k : lh_arena_strdup(a, keys[i]);
 			(*ovals)[i] = vals[i];
 		}
+		if (all_shared != NULL)
+			*all_shared = shared_all;
 		return n;
 	}
 	kv small[32];
@@ -511,6 +517,8 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 		size_t kl = strlen(keys[i]);
 		const char *k = share && !lh_str_needs_nfc(keys[i], kl) ?
 		    lh_intern_value_key(keys[i]) : NULL;
+		if (k == NULL)
+			shared_all = false;
 		tmp[i].k = k ? k : lh_str_needs_nfc(keys[i], kl) ? lh_str_nfc(a, keys[i], kl, &kl) :
 		    lh_arena_strdup(a, keys[i]);
 		tmp[i].v = vals[i];
@@ -528,7 +536,129 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 	}
 	if (tmp != small)
 		free(tmp);
+	if (all_shared != NULL)
+		*all_shared = shared_all;
 	return m;
+}
+
+/* ---- object types shared by shape ----
+ *
+ * Objects made from the same attribute names (shared keys, lh_intern) with the same
+ * attribute types that live for the whole process (primitive types, their
+ * collections, other such object types) have one type, made once: the 2,000
+ * objects of a for expression over 2,000 items have one type rather than 2,000, which
+ * copying them out of a scratch arena shares instead of copying and comparing.  At
+ * most SHAPES_MAX shapes of up to SHAPE_ATTRS attributes; others get their own type
+ * in the arena as before. */
+#define SHAPE_ATTRS 16
+#define SHAPES_MAX 4096
+static pthread_mutex_t shapes_lock = PTHREAD_MUTEX_INITIALIZER;
+static lh_type **shapes;	/* open addressing, shapes_cap slots */
+static size_t shapes_cap, shapes_n;
+/* each thread's last types by hash: found without the lock */
+static _Thread_local const lh_type *shapes_front[256];
+
+static bool
+type_immortal(const lh_type *t)
+{
+	return t == &lh_type_string || t == &lh_type_number || t == &lh_type_bool ||
+	    t == &lh_type_dynamic || t->immortal;
+}
+
+static size_t
+gshape_hash(size_t n, const char *const *names, const lh_type *const *types)
+{
+	uint64_t h = n * 0x9E3779B97F4A7C15u;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ (uintptr_t)names[i]) * 0x100000001B3u;
+		h = (h ^ (uintptr_t)types[i]) * 0x100000001B3u;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static bool
+gshape_is(const lh_type *t, size_t n, const char *const *names, const lh_type *const *types)
+{
+	if (t->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (t->names[i] != names[i] || t->types[i] != types[i])
+			return false;
+	return true;
+}
+
+/* The shared object type of names (shared keys, sorted) and the types of vals, or
+ * NULL when there is none to be had. */
+static const lh_type *
+shared_object_type(const char *const *names, lh_value *const *vals, size_t n)
+{
+	if (n == 0 || n > SHAPE_ATTRS)
+		return NULL;
+	const lh_type *tys[SHAPE_ATTRS];
+	for (size_t i = 0; i < n; i++) {
+		tys[i] = vals[i]->type;
+		if (!type_immortal(tys[i]))
+			return NULL;
+	}
+	size_t h = gshape_hash(n, names, tys);
+	const lh_type *f = shapes_front[h & 255];
+	if (f != NULL && gshape_is(f, n, names, tys))
+		return f;
+	lh_type *t = NULL;
+	pthread_mutex_lock(&shapes_lock);
+	if (shapes_cap > 0) {
+		for (size_t j = h & (shapes_cap - 1); shapes[j] != NULL; j = (j + 1) & (shapes_cap - 1))
+			if (gshape_is(shapes[j], n, names, tys)) {
+				t = shapes[j];
+				break;
+			}
+	}
+	if (t == NULL && shapes_n < SHAPES_MAX) {
+		if ((shapes_n + 1) * 2 > shapes_cap) {
+			size_t ncap = shapes_cap ? shapes_cap * 2 : 256;
+			lh_type **ns = calloc(ncap, sizeof *ns);
+			if (ns == NULL)
+				goto out;
+			for (size_t i = 0; i < shapes_cap; i++) {
+				lh_type *o = shapes[i];
+				if (o == NULL)
+					continue;
+				size_t j = gshape_hash(o->n, o->names, o->types) & (ncap - 1);
+				while (ns[j] != NULL)
+					j = (j + 1) & (ncap - 1);
+				ns[j] = o;
+			}
+			free(shapes);
+			shapes = ns;
+			shapes_cap = ncap;
+		}
+		/* one block: the type, its names and its types */
+		lh_type *c = calloc(1, sizeof *c + n * (sizeof(char *) + sizeof(lh_type *)));
+		if (c == NULL)
+			goto out;
+		const char **nm = (const char **)(c + 1);
+		const lh_type **ty = (const lh_type **)(nm + n);
+		for (size_t i = 0; i < n; i++) {
+			nm[i] = names[i];
+			ty[i] = tys[i];
+		}
+		c->kind = LH_TY_OBJECT;
+		c->immortal = true;
+		c->n = n;
+		c->names = nm;
+		c->types = ty;
+		size_t j = h & (shapes_cap - 1);
+		while (shapes[j] != NULL)
+			j = (j + 1) & (shapes_cap - 1);
+		shapes[j] = c;
+		shapes_n++;
+		t = c;
+	}
+out:
+	pthread_mutex_unlock(&shapes_lock);
+	if (t != NULL)
+		shapes_front[h & 255] = t;
+	return t;
 }
 
 lh_value *
@@ -536,7 +666,16 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 {
 	const char **k;
 	lh_value **v;
-	n = sorted_kv(a, keys, vals, n, &k, &v);
+	bool shared = false;
+	n = sorted_kv(a, keys, vals, n, &k, &v, &shared);
+	const lh_type *st = shared ? shared_object_type(k, v, n) : NULL;
+	if (st != NULL) {
+		lh_value *r = newval(a, st, 0);
+		r->u.map.keys = st->names;
+		r->u.map.vals = v;
+		r->u.map.n = n;
+		return r;
+	}
 	const lh_type **types = lh_arena_alloc(a, (n ? n : 1) * sizeof *types);
 	for (size_t i = 0; i < n; i++)
 		types[i] = v[i]->type;
@@ -568,7 +707,7 @@ lh_value *
 lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals, size_t n)
 {
 	lh_value *r = newval(a, lh_type_map(a, elem), 0);
-	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals);
+	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals, NULL);
 	return r;
 }
 
@@ -773,6 +912,7 @@ keep_type(keep_ctx *k, const lh_type *t)
 			if (c == NULL) {
 				c = lh_arena_alloc(k->dst, sizeof *c);
 				*c = *t;
+				c->immortal = false;
 				const lh_type **ty = lh_arena_alloc(k->dst, (t->n ? t->n : 1) * sizeof *ty);
 				const char **nm = lh_arena_alloc(k->dst, (t->n ? t->n : 1) * sizeof *nm);
 				for (size_t i = 0; i < t->n; i++) {
@@ -791,6 +931,7 @@ keep_type(keep_ctx *k, const lh_type *t)
 	}
 	c = lh_arena_alloc(k->dst, sizeof *c);
 	*c = *t;
+	c->immortal = false;
 	keep_note(k, t, c);
 	c->elem = t->elem ? keep_type(k, t->elem) : NULL;
 	size_t n = t->kind == LH_TY_TUPLE || t->kind == LH_TY_OBJECT ? t->n : 0;
@@ -1013,12 +1154,12 @@ lh_val_unmark(lh_arena *a, lh_value *v)
 /* list, set and map of the primitive types (and of any): shared, as types are never
  * changed once made - every string list of 100,000 instances has the same type. */
 static const lh_type prim_colls[3][4] = {
-	{{.kind = LH_TY_LIST, .elem = &lh_type_dynamic}, {.kind = LH_TY_LIST, .elem = &lh_type_string},
-	 {.kind = LH_TY_LIST, .elem = &lh_type_number}, {.kind = LH_TY_LIST, .elem = &lh_type_bool}},
-	{{.kind = LH_TY_SET, .elem = &lh_type_dynamic}, {.kind = LH_TY_SET, .elem = &lh_type_string},
-	 {.kind = LH_TY_SET, .elem = &lh_type_number}, {.kind = LH_TY_SET, .elem = &lh_type_bool}},
-	{{.kind = LH_TY_MAP, .elem = &lh_type_dynamic}, {.kind = LH_TY_MAP, .elem = &lh_type_string},
-	 {.kind = LH_TY_MAP, .elem = &lh_type_number}, {.kind = LH_TY_MAP, .elem = &lh_type_bool}},
+	{{.immortal = true, .kind = LH_TY_LIST, .elem = &lh_type_dynamic}, {.immortal = true, .kind = LH_TY_LIST, .elem = &lh_type_string},
+	 {.immortal = true, .kind = LH_TY_LIST, .elem = &lh_type_number}, {.immortal = true, .kind = LH_TY_LIST, .elem = &lh_type_bool}},
+	{{.immortal = true, .kind = LH_TY_SET, .elem = &lh_type_dynamic}, {.immortal = true, .kind = LH_TY_SET, .elem = &lh_type_string},
+	 {.immortal = true, .kind = LH_TY_SET, .elem = &lh_type_number}, {.immortal = true, .kind = LH_TY_SET, .elem = &lh_type_bool}},
+	{{.immortal = true, .kind = LH_TY_MAP, .elem = &lh_type_dynamic}, {.immortal = true, .kind = LH_TY_MAP, .elem = &lh_type_string},
+	 {.immortal = true, .kind = LH_TY_MAP, .elem = &lh_type_number}, {.immortal = true, .kind = LH_TY_MAP, .elem = &lh_type_bool}},
 };
 
 static const lh_type *

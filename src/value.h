@@ -31,6 +31,9 @@ typedef struct lh_value lh_value;
 
 struct lh_type {
 	lh_type_kind kind;
+	/* (value.c) the type lives for the whole process, as do its parts: object types
+	 * shared by shape (lh_val_object), collections of the primitive types */
+	bool immortal;
 	const lh_type *elem;		/* list, set, map: element type */
 	size_t n;			/* tuple: element count; object: attribute count */
 	const lh_type **types;		/* tuple element types / object attribute types */
