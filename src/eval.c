@@ -128,9 +128,10 @@ friendly(lh_arena *a, const lh_type *t)
 static const lh_binding *
 find_binding(const lh_eval *ev, const char *name)
 {
+	/* (the same string, or one whose first byte matches: no call for the others) */
 	for (const lh_binding *b = ev->scope; b != NULL; b = b->next)
-		if ((name == NULL && b->name == NULL) ||
-		    (name != NULL && b->name != NULL && strcmp(b->name, name) == 0))
+		if (b->name == name || (name != NULL && b->name != NULL && b->name[0] == name[0] &&
+		    strcmp(b->name, name) == 0))
 			return b;
 	return NULL;
 }
@@ -1767,17 +1768,18 @@ eval_call(lh_eval *ev, const lh_node *e)
 		ERR(ev, e, "Function calls not allowed", "Functions may not be called here.");
 		return NULL;
 	}
-	const char *bare = strncmp(name, "core::", 6) == 0 ? name + 6 : name;
-	if (strcmp(bare, "try") == 0 || strcmp(bare, "can") == 0)
+	const char *bare = name[0] == 'c' && strncmp(name, "core::", 6) == 0 ? name + 6 : name;
+	if ((bare[0] == 't' && strcmp(bare, "try") == 0) || (bare[0] == 'c' && strcmp(bare, "can") == 0))
 		return eval_try(ev, e, bare[0] == 'c');
-	const char *ns_end = strstr(name, "::");
+	const char *ns_end = strchr(name, ':') != NULL ? strstr(name, "::") : NULL;
 	if (ns_end != NULL && strncmp(name, "provider::", 10) != 0 && !lh_func_exists(name)) {
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Unknown provider function",
 		    "The function namespace \"%.*s\" is not valid. Provider function calls must use the \"provider::\" namespace prefix.",
 		    (int)(ns_end - name), name);
 		return NULL;
 	}
-	if (strcmp(bare, "templatestring") == 0 && e->u.call.n > 0 && !templatestring_arg(ev, e->u.call.args[0]))
+	if (bare[0] == 't' && strcmp(bare, "templatestring") == 0 && e->u.call.n > 0 &&
+	    !templatestring_arg(ev, e->u.call.args[0]))
 		return NULL;
 	bool exists = lh_func_exists(name);
 	if (!exists && strncmp(name, "provider::", 10) == 0) {

@@ -476,6 +476,29 @@ kv_cmp(const void *p, const void *q)
 
 #define SHARE_KEYS_MAX 64	/* objects up to this many keys share them (lh_intern) */
 
+static inline int key_cmp(const char *x, const char *y);
+
+/* lh_intern_value_key(s), remembered by s's address per thread: an object
+ * constructor's names ({team = ..., user = ...}) are the same strings for each of its
+ * thousands of objects.  An entry is used only when the shared key it gives is equal
+ * to s (a string at that address may since have been freed and another made there). */
+static _Thread_local struct { const char *s, *k; } key_memo[64];
+
+static const char *
+share_key(const char *s)
+{
+	size_t h = ((uintptr_t)s >> 4 ^ (uintptr_t)s >> 10) & 63;
+	const char *k = key_memo[h].k;
+	if (key_memo[h].s == s && k != NULL && key_cmp(k, s) == 0)
+		return k;
+	k = lh_intern_value_key(s);
+	if (k != NULL) {
+		key_memo[h].s = s;
+		key_memo[h].k = k;
+	}
+	return k;
+}
+
 /* Sorts keys bytewise (NFC-normalized, as cty does attribute names); returns the count
  * left after dropping duplicates, keeping the last one given.  Keys already in strictly
  * increasing order (the usual case: a schema's names, a map being rebuilt) are copied
@@ -497,7 +520,7 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 	bool share = n <= SHARE_KEYS_MAX;
 	if (sorted) {
 		for (size_t i = 0; i < n; i++) {
-			const char *k = share ? lh_intern_value_key(keys[i]) : NULL;
+			const char *k = share ? share_key(keys[i]) : NULL;
 			if (k == NULL)
 				shared_all = false;
 			(*okeys)[i] = k ? k : lh_arena_strdup(a, keys[i]);
@@ -516,7 +539,7 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		size_t kl = strlen(keys[i]);
 		const char *k = share && !lh_str_needs_nfc(keys[i], kl) ?
-		    lh_intern_value_key(keys[i]) : NULL;
+		    share_key(keys[i]) : NULL;
 		if (k == NULL)
 			shared_all = false;
 		tmp[i].k = k ? k : lh_str_needs_nfc(keys[i], kl) ? lh_str_nfc(a, keys[i], kl, &kl) :
