@@ -3848,7 +3848,68 @@ struct trav {
 	const char *okey[TRAV_MAX];
 	size_t opos[TRAV_MAX];
 	struct skey *skey;		/* per step: its key (index steps), see skey_of */
+	/* per index step: a hash index of the keys of the map or object it was last
+	 * applied to (the resource's instances by key: each membership looks its team
+	 * up in the same 100), see trav_key */
+	struct tindex *tix[TRAV_MAX];
 };
+
+struct tindex {
+	const lh_value *of;		/* the value indexed, and its keys (checked) */
+	const char *const *keys;
+	size_t n, cap;
+	size_t *slot;			/* position + 1, 0 empty */
+};
+
+static size_t
+tix_hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The position of key among v's keys (v an object or map), or -1: through the step's
+ * index of v's keys, made when v is not the value it was made for.  A position the
+ * index gives is checked against v's key, and a key it does not find is looked up
+ * as usual, so a stale index (v made at the address of a freed one) costs time only. */
+static long
+trav_key(lh_config *cfg, struct tindex **tp, const lh_value *v, const char *key)
+{
+	size_t n = v->u.map.n;
+	if (n < 16)
+		return lh_val_key_index(v, key);
+	struct tindex *t = *tp;
+	if (t == NULL || t->of != v || t->keys != v->u.map.keys || t->n != n) {
+		if (t == NULL || t->cap < n * 2) {
+			size_t cap = 32;
+			while (cap < n * 2)
+				cap *= 2;
+			t = lh_arena_alloc(cfg->priv->long_a, sizeof *t);
+			t->slot = lh_arena_alloc(cfg->priv->long_a, cap * sizeof *t->slot);
+			t->cap = cap;
+			*tp = t;
+		} else {
+			memset(t->slot, 0, t->cap * sizeof *t->slot);
+		}
+		t->of = v;
+		t->keys = v->u.map.keys;
+		t->n = n;
+		for (size_t i = 0; i < n; i++) {
+			size_t h = tix_hash(v->u.map.keys[i]) & (t->cap - 1);
+			while (t->slot[h] != 0)
+				h = (h + 1) & (t->cap - 1);
+			t->slot[h] = i + 1;
+		}
+	}
+	for (size_t h = tix_hash(key) & (t->cap - 1); t->slot[h] != 0; h = (h + 1) & (t->cap - 1)) {
+		size_t i = t->slot[h] - 1;
+		if (i < n && strcmp(v->u.map.keys[i], key) == 0)
+			return (long)i;
+	}
+	return lh_val_key_index(v, key);
+}
 
 /* k is a constant, or a chain of steps from each, count, var or local whose keys are
  * constants. */
@@ -3970,7 +4031,8 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 		} else if (ty->kind == LH_TY_OBJECT || ty->kind == LH_TY_MAP) {
 			if (k->type != &lh_type_string)
 				goto done;
-			v = lh_val_get(v, k->u.str.s);
+			long at = trav_key(cfg, &t->tix[i], v, k->u.str.s);
+			v = at < 0 ? NULL : v->u.map.vals[at];
 		} else if (ty->kind == LH_TY_TUPLE || ty->kind == LH_TY_LIST) {
 			if (k->type != &lh_type_number || !k->u.num.is_int || k->u.num.i < 0 ||
 			    (uint64_t)k->u.num.i >= v->u.seq.n)
