@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "hash.h"
 #include "http.h"
 #include "plan.h"
 #include "schema.h"
@@ -1613,10 +1614,7 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 			continue;
 		}
 		keys[i] = join5(a, team, "\n", what, "\n", who);
-		size_t h = 1469598103934665603ULL;
-		for (const char *q = keys[i]; *q; q++)
-			h = (h ^ (unsigned char)*q) * 1099511628211ULL;
-		h &= cap - 1;
+		size_t h = (size_t)lh_hash_bytes(keys[i], strlen(keys[i])) & (cap - 1);
 		while (tab[h] && strcmp(keys[tab[h] - 1], keys[i]) != 0)
 			h = (h + 1) & (cap - 1);
 		if (!tab[h]) {
