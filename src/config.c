@@ -80,6 +80,9 @@ typedef struct res_priv {
 	bool *refs_ok;
 	/* a key array found equal to keys, in order (same_shape) */
 	const char **same_keys;
+	/* per argument written (ranges): its key's index, nkeys for none (range_key) */
+	size_t *rkey;
+	const lh_arg_range *rkey_of;	/* the ranges rkey was made for */
 } res_priv;
 
 struct lh_config_priv {
@@ -255,20 +258,44 @@ htab_put(struct lh_config_priv *p, lh_arena *a, const char *key, size_t idx)
 	p->htab[h] = idx + 1;
 }
 
+/* The last lookups, by the address string's own address: a plan looks the same
+ * resource up for each of thousands of references to it.  An entry stands while the
+ * table is the one it was found in, unchanged (the same resources), and names a
+ * resource whose address is that very string. */
+static _Thread_local struct {
+	const struct lh_config_priv *p;
+	const char *addr;
+	size_t ndecl;
+	long idx;
+} res_memo[4];
+
 static long
 find_res_idx(const lh_config *cfg, const char *addr)
 {
 	const struct lh_config_priv *p = cfg->priv;
 	if (p->hcap == 0)
 		return -1;
+	size_t m = ((uintptr_t)addr >> 4) & 3;
+	if (res_memo[m].p == p && res_memo[m].addr == addr && res_memo[m].ndecl == p->ndecl &&
+	    (size_t)res_memo[m].idx < p->ndecl && p->decl[res_memo[m].idx]->addr == addr)
+		return res_memo[m].idx;
+	long found = -1;
 	size_t h = hash_str(addr) & (p->hcap - 1);
 	while (p->htab[h]) {
 		size_t i = p->htab[h] - 1;
-		if (strcmp(p->decl[i]->addr, addr) == 0)
-			return (long)i;
+		if (strcmp(p->decl[i]->addr, addr) == 0) {
+			found = (long)i;
+			break;
+		}
 		h = (h + 1) & (p->hcap - 1);
 	}
-	return -1;
+	if (found >= 0) {
+		res_memo[m].p = p;
+		res_memo[m].addr = addr;
+		res_memo[m].ndecl = p->ndecl;
+		res_memo[m].idx = found;
+	}
+	return found;
 }
 
 /* Writes PREFIX TYPE "." NAME into buf[n], cut short as snprintf would: a lookup per
@@ -4160,6 +4187,25 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 	return pv != NULL && lh_val_identical(c, pv) ? pv : c;
 }
 
+/* The index among rp's keys of the argument written rp->ranges[ri], rp->nkeys when it
+ * is none of them; found once per resource, not for each instance. */
+static size_t
+range_key(lh_config *cfg, res_priv *rp, size_t ri)
+{
+	if (rp->rkey == NULL || rp->rkey_of != rp->ranges) {
+		size_t *rk = lh_arena_alloc(cfg->priv->long_a, (rp->nranges ? rp->nranges : 1) * sizeof *rk);
+		for (size_t i = 0; i < rp->nranges; i++) {
+			size_t k = 0;
+			while (k < rp->nkeys && strcmp(rp->keys[k], rp->ranges[i].name) != 0)
+				k++;
+			rk[i] = k;
+		}
+		rp->rkey = rk;
+		rp->rkey_of = rp->ranges;
+	}
+	return rp->rkey[ri];
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -4175,9 +4221,7 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 		vals[k] = lh_val_null(a, rp->kattr[k]->type);
 	/* in source order, so that diagnostics come in the order of the file */
 	for (size_t ri = 0; ri < rp->nranges; ri++) {
-		size_t k = 0;
-		while (k < rp->nkeys && strcmp(rp->keys[k], rp->ranges[ri].name) != 0)
-			k++;
+		size_t k = range_key(cfg, rp, ri);
 		if (k == rp->nkeys)
 			continue;
 		lh_value *c = eval_arg(cfg, r, rp, ev, d, k, prev);
@@ -4294,7 +4338,11 @@ instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
 	k->count_index = parts[1];
 	k->each_key = parts[2];
 	k->each_value = parts[3];
-	k->id.key = scratch_keep_str(cfg, m, in->id.key);
+	if (k->each_key != NULL && in->each_key != NULL && in->each_key->type == &lh_type_string &&
+	    in->each_key->flags == 0 && in->each_key->u.str.s == in->id.key)
+		k->id.key = k->each_key->u.str.s;	/* the same string, kept once */
+	else
+		k->id.key = scratch_keep_str(cfg, m, in->id.key);
 	k->addr = addr != NULL ? addr : lh_addr_format(cfg->a, &k->id);
 	rp->prev_args = k->args;
 	struct lh_config_priv *p = cfg->priv;
@@ -4350,9 +4398,7 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 		lh_value *prev = rp->prev_args != NULL ? rp->prev_args : vi->args;
 		bool iok = true;
 		for (size_t ri = 0; ri < rp->nranges; ri++) {
-			size_t k = 0;
-			while (k < rp->nkeys && strcmp(rp->keys[k], rp->ranges[ri].name) != 0)
-				k++;
+			size_t k = range_key(cfg, rp, ri);
 			if (k == rp->nkeys || !rp->arg_res[k])
 				continue;
 			lh_value *c = eval_arg(cfg, r, rp, &ev, d, k, prev);
@@ -4556,7 +4602,9 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	bool ok = true;
 	for (size_t i = 0; i < m; i++) {
 		mi = lh_arena_get_mark(s);
-		sc.each_key = lh_val_cstr(s, keys[i]);
+		/* (the key's own string, which lives until the expansion ends: instance_keep
+		 * copies it once, when it is in the scratch arena) */
+		sc.each_key = lh_val_string_take(s, keys[i], strlen(keys[i]));
 		sc.each_value = vals[i];
 		lh_instance *in = expand_one(cfg, r, rp, &ev, d);
 		if (in == NULL) {

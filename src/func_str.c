@@ -917,20 +917,6 @@ typedef struct {
 	int width, prec;	/* -1 when absent */
 } spec;
 
-/* n copies of ch added to b, a run at a time */
-static void
-fill(buf *b, char ch, size_t n)
-{
-	static const char zeros[] = "00000000000000000000000000000000";
-	static const char spaces[] = "                                ";
-	const char *run = ch == '0' ? zeros : spaces;
-	while (n > 0) {
-		size_t k = n < sizeof zeros - 1 ? n : sizeof zeros - 1;
-		lh_fbuf_add(b, run, k);
-		n -= k;
-	}
-}
-
 /* body (bl bytes) padded to sp's width; chars is its length in characters when the
  * caller knows it (ASCII digits), else (size_t)-1. */
 static void
@@ -948,20 +934,23 @@ pad_n(buf *b, const char *body, size_t bl, size_t chars, spec *sp, bool numeric)
 		return;
 	}
 	size_t n = w - chars;
+	if (b->len + bl + n + 1 > b->cap)
+		lh_fbuf_grow(b, bl + n);
+	char *o = b->p + b->len;
 	if (sp->minus) {
-		lh_fbuf_add(b, body, bl);
-		fill(b, ' ', n);
-		return;
-	}
-	if (sp->zero && numeric) {
+		memcpy(o, body, bl);
+		memset(o + bl, ' ', n);
+	} else if (sp->zero && numeric) {
 		size_t signlen = bl && (body[0] == '-' || body[0] == '+' || body[0] == ' ') ? 1 : 0;
-		lh_fbuf_add(b, body, signlen);
-		fill(b, '0', n);
-		lh_fbuf_add(b, body + signlen, bl - signlen);
-		return;
+		memcpy(o, body, signlen);
+		memset(o + signlen, '0', n);
+		memcpy(o + signlen + n, body + signlen, bl - signlen);
+	} else {
+		memset(o, sp->zero ? '0' : ' ', n);
+		memcpy(o + n, body, bl);
 	}
-	fill(b, sp->zero ? '0' : ' ', n);
-	lh_fbuf_add(b, body, bl);
+	b->len += bl + n;
+	b->p[b->len] = 0;
 }
 
 static void
@@ -1110,6 +1099,7 @@ static lh_value *
 format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs)
 {
 	buf b = { .a = c->a };
+	lh_fbuf_grow(&b, fl + 16);	/* (most results: the format's length and a little) */
 	size_t next = 0;
 	bool used_index = false;
 	size_t used_max = 0;
@@ -1171,7 +1161,7 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 		if (i >= fl)
 			return lh_fn_fail(c, "invalid format string starting at offset %zu", i);
 		uint32_t verb;
-		size_t vl = dec(f, fl, i, &verb);
+		size_t vl = (unsigned char)f[i] < 0x80 ? (verb = (unsigned char)f[i], 1) : dec(f, fl, i, &verb);
 		i += vl;
 		size_t speclen = i - start;
 		if (!strchr("vtbdoxXeEfgGsq", (int)verb) || verb == 0)

@@ -912,10 +912,12 @@ keep_cstr(keep_ctx *k, const char *s)
 
 static lh_value *keep_val(keep_ctx *k, lh_value *v);
 
+static bool type_immortal(const lh_type *t);
+
 static const lh_type *
 keep_type(keep_ctx *k, const lh_type *t)
 {
-	if (!keep_in(k, t))
+	if (type_immortal(t) || !keep_in(k, t))
 		return t;	/* made before the mark: so is everything it points to */
 	lh_type *c = keep_seen(k, t);
 	if (c != NULL)
