@@ -1504,8 +1504,8 @@ member_import_matches(const lh_value *args, const cJSON *attrs)
 static const char *
 stable_expr(lh_arena *a, const lh_instance *in, const char *arg)
 {
-	static const char *const varying[] = {"each", "count", "self", "uuid", "timestamp",
-		"bcrypt"};
+	static const struct { const char *w; size_t n; } varying[] = {{"each", 4}, {"count", 5},
+		{"self", 4}, {"uuid", 4}, {"timestamp", 9}, {"bcrypt", 6}};
 	const lh_arg_range *ar = lh_instance_arg(in, arg);
 	if (ar == NULL || ar->src == NULL || ar->end <= ar->start || ar->end > ar->src->len)
 		return NULL;
@@ -1522,7 +1522,7 @@ stable_expr(lh_arena *a, const lh_instance *in, const char *arg)
 		    (unsigned)((t[k] | 32) - 'a') < 26u || (unsigned)(t[k] - '0') < 10u))
 			k++;
 		for (size_t v = 0; v < sizeof varying / sizeof *varying; v++)
-			if (k - i == strlen(varying[v]) && memcmp(t + i, varying[v], k - i) == 0)
+			if (k - i == varying[v].n && memcmp(t + i, varying[v].w, k - i) == 0)
 				return NULL;
 		i = k;
 	}
