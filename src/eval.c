@@ -1214,8 +1214,12 @@ eval_template(lh_eval *ev, const lh_node *e)
 	/* a literal string: its text, without building it up */
 	if (e->u.tmpl.n == 0)
 		return lh_val_string(ev->a, "", 0);
-	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TLIT)
-		return lh_val_string(ev->a, e->u.tmpl.parts[0]->u.lit.text, e->u.tmpl.parts[0]->u.lit.len);
+	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TLIT) {
+		/* (short literals are values made once for the process) */
+		const lh_node *p = e->u.tmpl.parts[0];
+		lh_value *v = lh_val_string_shared(p->u.lit.text, p->u.lit.len);
+		return v != NULL ? v : lh_val_string(ev->a, p->u.lit.text, p->u.lit.len);
+	}
 	return template_string(ev, e);
 }
 

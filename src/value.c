@@ -6,6 +6,8 @@
  * so values may be shared freely between containers. */
 #include "value.h"
 
+#include "hash.h"
+
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -253,6 +255,78 @@ lh_val_string_take(lh_arena *a, const char *s, size_t len)
 	lh_value *v = newval(a, &lh_type_string, 0);
 	v->u.str.s = s;
 	v->u.str.len = len;
+	return v;
+}
+
+/* ---- shared literal strings (lh_val_string_shared) ---- */
+#define LIT_MAX_LEN 64
+#define LITS_MAX 4096
+static pthread_mutex_t lits_lock = PTHREAD_MUTEX_INITIALIZER;
+static lh_value **lits;		/* open addressing, lits_cap slots */
+static size_t lits_cap, lits_n;
+static _Thread_local lh_value *lits_front[256];
+
+static bool
+lit_is(const lh_value *v, const char *s, size_t len)
+{
+	return v->u.str.len == len && memcmp(v->u.str.s, s, len) == 0;
+}
+
+lh_value *
+lh_val_string_shared(const char *s, size_t len)
+{
+	if (len > LIT_MAX_LEN || memchr(s, '\0', len) != NULL)
+		return NULL;
+	uint64_t h = lh_hash_bytes(s, len);
+	lh_value *f = lits_front[h & 255];
+	if (f != NULL && lit_is(f, s, len))
+		return f;
+	lh_value *v = NULL;
+	pthread_mutex_lock(&lits_lock);
+	if (lits_cap > 0)
+		for (size_t j = h & (lits_cap - 1); lits[j] != NULL; j = (j + 1) & (lits_cap - 1))
+			if (lit_is(lits[j], s, len)) {
+				v = lits[j];
+				break;
+			}
+	if (v == NULL && lits_n < LITS_MAX && !lh_str_needs_nfc(s, len)) {
+		if ((lits_n + 1) * 2 > lits_cap) {
+			size_t ncap = lits_cap ? lits_cap * 2 : 256;
+			lh_value **nl = calloc(ncap, sizeof *nl);
+			if (nl == NULL)
+				goto out;
+			for (size_t i = 0; i < lits_cap; i++) {
+				if (lits[i] == NULL)
+					continue;
+				size_t j = lh_hash_bytes(lits[i]->u.str.s, lits[i]->u.str.len) & (ncap - 1);
+				while (nl[j] != NULL)
+					j = (j + 1) & (ncap - 1);
+				nl[j] = lits[i];
+			}
+			free(lits);
+			lits = nl;
+			lits_cap = ncap;
+		}
+		/* one block: the value and its text */
+		lh_value *c = calloc(1, sizeof *c + len + 1);
+		if (c == NULL)
+			goto out;
+		char *t = (char *)(c + 1);
+		memcpy(t, s, len);
+		c->type = &lh_type_string;
+		c->u.str.s = t;
+		c->u.str.len = len;
+		size_t j = h & (lits_cap - 1);
+		while (lits[j] != NULL)
+			j = (j + 1) & (lits_cap - 1);
+		lits[j] = c;
+		lits_n++;
+		v = c;
+	}
+out:
+	pthread_mutex_unlock(&lits_lock);
+	if (v != NULL)
+		lits_front[h & 255] = v;
 	return v;
 }
 

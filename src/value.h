@@ -108,6 +108,11 @@ lh_value *lh_val_string(lh_arena *a, const char *s, size_t len);	/* copies s */
  * (it is copied only when it needs normalising). */
 lh_value *lh_val_string_take(lh_arena *a, const char *s, size_t len);
 lh_value *lh_val_cstr(lh_arena *a, const char *s);			/* copies s */
+/* A string value equal to s[0..len) that lives for the whole process, shared by every
+ * caller asking for the same text (the literals of a configuration: "user" in each of
+ * 2,000 instances): NULL when s is long, holds a NUL, or too many are held already -
+ * then the caller makes its own. */
+lh_value *lh_val_string_shared(const char *s, size_t len);
 lh_value *lh_val_tuple(lh_arena *a, lh_value **items, size_t n);
 /* list(elem) / set(elem): items must already be of elem (convert first).  A set sorts
  * and de-duplicates its items, and a sensitive mark inside an item moves to the set
