@@ -3842,7 +3842,8 @@ scope_key(const scope *sc, struct skey *o)
 		if (v->flags != 0 || (v->type->kind != LH_TY_OBJECT && v->type->kind != LH_TY_MAP))
 			return NULL;
 		size_t pos = o->pos[i];
-		if (o->key[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == o->key[i]) {
+		if (o->key[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == o->key[i] &&
+		    strcmp(o->key[i], o->name[i]) == 0) {
 			v = v->u.map.vals[pos];
 			continue;
 		}
@@ -3871,7 +3872,8 @@ struct trav {
 	/* per attribute step: where the attribute was last found among its object's
 	 * keys, and that key (shared keys: the objects of one resource have the same
 	 * key strings in the same order), so that the instances of a block find it
-	 * without a search */
+	 * without a search (the key is compared again: a string freed and another made
+	 * at its address is not taken for it) */
 	const char *okey[TRAV_MAX];
 	size_t opos[TRAV_MAX];
 	struct skey *skey;		/* per step: its key (index steps), see skey_of */
@@ -4045,9 +4047,10 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 			if (ty->kind != LH_TY_OBJECT && ty->kind != LH_TY_MAP)
 				goto done;
 			size_t pos = t->opos[i];
-			if (t->okey[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == t->okey[i]) {
+			if (t->okey[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == t->okey[i] &&
+			    strcmp(t->okey[i], st->u.getattr.name) == 0) {
 				v = v->u.map.vals[pos];
-				continue;	/* (the same key string: this attribute) */
+				continue;	/* (the same key string, still this name) */
 			}
 			long at = lh_val_key_index(v, st->u.getattr.name);
 			if (at < 0)
