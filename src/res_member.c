@@ -1560,12 +1560,36 @@ join5(lh_arena *a, const char *v, const char *w, const char *x, const char *y, c
 	return join_n(a, p, 5);
 }
 
+/* An argument of an instance, its position in the arguments' key array found once per
+ * array (the instances of a block share theirs; none is freed during the check). */
+typedef struct {
+	const char *const *keys;
+	size_t n;
+	long pos;
+} argpos;
+
+static lh_value *
+arg_get(const lh_value *args, const char *name, argpos *c)
+{
+	bool obj = args != NULL && args->flags == 0 && args->type->kind == LH_TY_OBJECT;
+	if (obj && c->keys != NULL && args->u.map.keys == c->keys && args->u.map.n == c->n)
+		return c->pos < 0 ? NULL : args->u.map.vals[c->pos];
+	long at = lh_val_key_index(args, name);
+	if (obj) {
+		c->keys = args->u.map.keys;
+		c->n = args->u.map.n;
+		c->pos = at;
+	}
+	return at < 0 ? NULL : args->u.map.vals[at];
+}
+
 static void
 member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 {
+	argpos pt = {0}, pu = {0}, pe = {0};
 	for (size_t i = 0; i < n; i++) {
-		lh_value *u = lh_val_get(all[i]->args, "user_id");
-		lh_value *e = lh_val_get(all[i]->args, "user_email");
+		lh_value *u = arg_get(all[i]->args, "user_id", &pu);
+		lh_value *e = arg_get(all[i]->args, "user_email", &pe);
 		bool has_u = u != NULL && (!lh_val_is_null(u) || lh_val_is_unknown(u));
 		bool has_e = e != NULL && (!lh_val_is_null(e) || lh_val_is_unknown(e));
 		if (has_u || has_e)
@@ -1586,9 +1610,9 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 	size_t *tab = lh_arena_alloc(a, cap * sizeof *tab);
 	const char **keys = lh_arena_alloc(a, (n ? n : 1) * sizeof *keys);
 	for (size_t i = 0; i < n; i++) {
-		lh_value *t = lh_val_get(all[i]->args, "team_id");
-		lh_value *u = lh_val_get(all[i]->args, "user_id");
-		lh_value *e = lh_val_get(all[i]->args, "user_email");
+		lh_value *t = arg_get(all[i]->args, "team_id", &pt);
+		lh_value *u = arg_get(all[i]->args, "user_id", &pu);
+		lh_value *e = arg_get(all[i]->args, "user_email", &pe);
 		keys[i] = NULL;
 		if (t == NULL || lh_val_is_null(t) || lh_val_has_sensitive(t))
 			continue;
