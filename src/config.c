@@ -4468,7 +4468,8 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	res_priv *rp = &p->rp[idx];
 	if (resolve != NULL && rp->validated) {
 		/* validate expanded it already, with the values a run has (it refers to no
-		 * resource): the same instances, evaluated once */
+		 * resource): the same instances, evaluated once - and its body may be freed
+		 * since (lh_config_release_trees, tree_done): never evaluated again */
 		p->d = saved;
 		p->resolve = NULL;
 		p->rctx = NULL;
