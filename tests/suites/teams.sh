@@ -779,3 +779,39 @@ settle_step "one membership added and others removed" "$P4" '1 added, 0 changed,
 run destroy -auto-approve -var "pairs=$P4"
 check "settle: destroy reads no team after deleting it (only the refresh's 2 reads)" \
 	"grep -q 'Resources: 8 destroyed' out.txt && [ \$(grep -c '\"/team/info\"' '$EMU_LOG') -eq 2 ]"
+
+# ---- the same when a membership names its team by a literal id (no reference): the
+# team's update and the member_add run in the same wave, and whichever read comes last
+# must not leave the state behind the server ----
+new_dir settle_literal
+cat > main.tf <<'EOF2'
+variable "alias" { type = string }
+variable "n" { type = number }
+resource "litellm_team" "f" {
+  team_id    = "settle-fixed"
+  team_alias = var.alias
+}
+resource "litellm_user" "v" {
+  user_id    = "settle-v"
+  user_email = "v@settle.example"
+}
+resource "litellm_team_member" "lit" {
+  count   = var.n
+  team_id = "settle-fixed"
+  user_id = "settle-v"
+  role    = "user"
+}
+EOF2
+run apply -auto-approve -var alias=lit-a -var n=0
+check "settle, literal team id: team and user" grep -q 'Resources: 2 added' out.txt
+run apply -auto-approve -var alias=lit-b -var n=1
+check "settle, literal team id: the team's update and the membership in one apply" \
+	grep -q 'Resources: 1 added, 1 changed, 0 destroyed' out.txt
+check "settle, literal team id: each team's updated_at is the server's" teams_current
+jq -S .resources terraform.tfstate >applied.json
+"$LITEHCL" apply -refresh-only -auto-approve -var alias=lit-b -var n=1 >ro.txt 2>&1
+jq -S .resources terraform.tfstate >refreshed.json
+check "settle, literal team id: the state equals what apply -refresh-only writes" \
+	"grep -q 'Apply complete' ro.txt && cmp -s applied.json refreshed.json"
+run destroy -auto-approve -var alias=lit-b -var n=1
+check "settle, literal team id: destroy" grep -q 'Resources: 3 destroyed' out.txt
