@@ -4146,6 +4146,13 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 		    "Inappropriate value for attribute \"%s\": %s.", at->name, err ? err : "incorrect type");
 		return NULL;
 	}
+	/* instances of one block often have the same value (a constant, a value
+	 * from a local): the last instance's kept one is shared.  A value identical to
+	 * it and not null passed the checks below as it (they look at the value
+	 * alone): they are not made again. */
+	lh_value *pv = prev != NULL ? arg_at(rp, prev, k, at->name) : NULL;
+	if (pv != NULL && !lh_val_is_null(c) && lh_val_identical(c, pv))
+		return pv;
 	/* A required argument set to null (literally, or through a variable that
 	 * defaults to null) is as missing as an absent one. */
 	if (at->mode == LH_ATTR_REQUIRED && !r->data && lh_val_is_null(c) && !lh_val_is_unknown(c)) {
@@ -4184,9 +4191,6 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 		    lh_val_has_sensitive(c) ? "" : lh_arena_printf(a, " at character %zu", nul_at));
 		return NULL;
 	}
-	/* instances of one block often have the same value (a constant, a value
-	 * from a local): the last instance's kept one is shared */
-	lh_value *pv = prev != NULL ? arg_at(rp, prev, k, at->name) : NULL;
 	return pv != NULL && lh_val_identical(c, pv) ? pv : c;
 }
 
