@@ -1501,14 +1501,25 @@ member_import_matches(const lh_value *args, const cJSON *attrs)
 /* The text of an argument's expression when it has one value for every instance in
  * this run however unknown that value is yet (litellm_team.t.team_id, local.team): no
  * each, count or self, no function that answers differently each call; else NULL. */
+/* The last answer of stable_expr, by the argument's range (the instances of a block
+ * share theirs), for one check (member_check_config). */
+typedef struct {
+	const lh_arg_range *ar;
+	const char *text;
+} stable_memo;
+
 static const char *
-stable_expr(lh_arena *a, const lh_instance *in, const char *arg)
+stable_expr(lh_arena *a, const lh_instance *in, const char *arg, stable_memo *m)
 {
 	static const struct { const char *w; size_t n; } varying[] = {{"each", 4}, {"count", 5},
 		{"self", 4}, {"uuid", 4}, {"timestamp", 9}, {"bcrypt", 6}};
 	const lh_arg_range *ar = lh_instance_arg(in, arg);
 	if (ar == NULL || ar->src == NULL || ar->end <= ar->start || ar->end > ar->src->len)
 		return NULL;
+	if (m->ar == ar)
+		return m->text;
+	m->ar = ar;
+	m->text = NULL;
 	const char *t = ar->src->text + ar->start;
 	size_t len = ar->end - ar->start;
 	for (size_t i = 0; i < len;) {
@@ -1526,7 +1537,7 @@ stable_expr(lh_arena *a, const lh_instance *in, const char *arg)
 				return NULL;
 		i = k;
 	}
-	return lh_arena_printf(a, "%.*s", (int)len, t);
+	return m->text = lh_arena_printf(a, "%.*s", (int)len, t);
 }
 
 /* p[0..n) concatenated, in a (what lh_arena_printf("%s%s...") gives, without the
@@ -1587,6 +1598,7 @@ static void
 member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 {
 	argpos pt = {0}, pu = {0}, pe = {0};
+	stable_memo sm = {0};
 	for (size_t i = 0; i < n; i++) {
 		lh_value *u = arg_get(all[i]->args, "user_id", &pu);
 		lh_value *e = arg_get(all[i]->args, "user_email", &pe);
@@ -1619,7 +1631,7 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		const char *team = NULL;
 		if (!lh_val_has_unknown(t))
 			team = join3(a, "\"", t->u.str.s, "\"");
-		else if ((team = stable_expr(a, all[i], "team_id")) == NULL)
+		else if ((team = stable_expr(a, all[i], "team_id", &sm)) == NULL)
 			continue;
 		const char *who = NULL, *what = "user_id";
 		if (u != NULL && !lh_val_is_null(u)) {
