@@ -113,6 +113,8 @@ lh_pctx_done(lh_pctx *p)
 	p->strip = NULL;
 	p->strip_side = NULL;
 	p->nstrip = p->capstrip = 0;
+	p->hbuf = NULL;
+	p->hcap = 0;
 }
 
 /* n bytes at pool l's next multiple of align (a power of two, at most 16). */

@@ -127,8 +127,10 @@ lh_cmd_validate(int argc, char **argv)
 	size_t nin = 0;
 	lh_var_input *in = lh_config_var_inputs(a, &vars, 3, &nin);
 	lh_config *cfg = lh_config_load_opts(a, ".", in, nin, true, &d);
-	if (cfg != NULL)
+	if (cfg != NULL) {
+		lh_config_release_trees(cfg, true);	/* read no more once validated */
 		lh_config_validate(cfg, &d);
+	}
 	bool color = !json && lh_cli_color(no_color);
 	if (json) {
 		print_json(&d);

@@ -5063,10 +5063,13 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 			rp->validated = true;
 			rp->vinst = in;
 			rp->nvinst = n;
-			if (p->release_trees && d->warnings == warns && tree_done(r)) {
-				lh_parse_release(r->block);
-				rp->arg_expr = NULL;
-			}
+		}
+		/* Its body is read no more: by the run when the run takes these instances,
+		 * by nothing when there is no run (validate keeps no instance) */
+		if (p->release_trees && d->errors == errs && d->warnings == warns &&
+		    !p->expanded_unknown && (rp->validated || !p->keep_validated) && tree_done(r)) {
+			lh_parse_release(r->block);
+			rp->arg_expr = NULL;
 		}
 		if (partial && d->errors == errs && d->warnings == warns && !p->expanded_unknown &&
 		    in != NULL) {

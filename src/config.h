@@ -310,8 +310,11 @@ void lh_config_keep_validated(lh_config *cfg, bool on);
  * JSON holds every resource's expressions), after lh_config_keep_validated: the syntax
  * tree of a resource block whose instances validate keeps, and which nothing of the
  * run evaluates again, is freed as soon as it is validated (lh_parse_release: the
- * block's node, ranges and labels stay; its body is NULL).  10,000 resource blocks
- * of a few arguments are 19 MB of tree.  Off by default. */
+ * block's node, ranges and labels stay; its body is NULL).  Without
+ * lh_config_keep_validated (the validate command: nothing is evaluated after
+ * lh_config_validate but outputs and checks, which read no resource body), every such
+ * block's tree once validated.  10,000 resource blocks of a few arguments are 19 MB of
+ * tree.  Off by default. */
 void lh_config_release_trees(lh_config *cfg, bool on);
 
 /* Evaluates expression e as the console does, in the configuration's scope (var,

@@ -307,7 +307,12 @@ lh_parse_syntax_error(lh_pctx *p, lh_tok tok)
 static const char *
 block_header(lh_pctx *p, const char *s, size_t n)
 {
-	char *out = lh_arena_alloc(p->tmp, 8 * n + 3);	/* "${ ... }" for "${}" */
+	/* one working buffer for every header of the parse, grown as needed */
+	if (p->hbuf == NULL || p->hcap < 8 * n + 3) {
+		p->hcap = 8 * n + 3 > 256 ? 8 * n + 3 : 256;
+		p->hbuf = lh_arena_alloc(p->tmp, p->hcap);
+	}
+	char *out = p->hbuf;	/* "${ ... }" for "${}" */
 	size_t o = 0, i = 0;
 	while (i < n) {
 		char c = s[i];

@@ -131,6 +131,8 @@ typedef struct lh_pctx {
 	lh_treeseg *segs;	/* in tmp; the source takes its copy at the end */
 	size_t nsegs, capsegs;
 	uint32_t seg_item;	/* offset of the first token of the item in a segment */
+	char *hbuf;		/* the block map's working buffer for headers, in tmp */
+	size_t hcap;
 	lh_istr *itab;		/* intern table (open addressing), in tmp */
 	size_t nitab, capitab;
 	const lh_source *src;

@@ -5,7 +5,7 @@
 # for its configuration JSON.  So the same plans made both ways must read the same:
 # plain blocks (freed), blocks referring to others, with lifecycle, count or for_each,
 # an overridden block, data and check blocks (kept), outputs and diagnostics about freed
-# blocks.  The sanitizer build gives every block a segment of its own, so there a part
+# blocks.  The validate command frees every such tree once validated.  The sanitizer build gives every block a segment of its own, so there a part
 # of a freed tree read again is reported.
 . "$TOP/tests/lib.sh"
 
@@ -71,12 +71,15 @@ resource "litellm_user" "e" {
   max_budget = 7
 }
 EOF
-# enough plain blocks for several segments of the plain build's tree
-awk 'BEGIN { for (i = 0; i < 120; i++) {
-	printf "resource \"litellm_user\" \"m%03d\" {\n  user_id    = \"tr-m%03d\"\n", i, i
-	printf "  user_email = \"m%03d@trees.example\"\n  user_role  = \"internal_user\"\n", i
-	printf "  models     = [\"gpt-4o\", \"gpt-4o-mini\"]\n  metadata   = { n = \"%d\" }\n}\n", i
-} }' >many.tf
+# many: enough plain blocks for several segments of the plain build's tree
+many() {
+	awk 'BEGIN { for (i = 0; i < 120; i++) {
+		printf "resource \"litellm_user\" \"m%03d\" {\n  user_id    = \"tr-m%03d\"\n", i, i
+		printf "  user_email = \"m%03d@trees.example\"\n  user_role  = \"internal_user\"\n", i
+		printf "  models     = [\"gpt-4o\", \"gpt-4o-mini\"]\n  metadata   = { n = \"%d\" }\n}\n", i
+	} }' >many.tf
+}
+many
 
 # plan_part FILE: the plan up to its summary line (plan -out's epilogue differs)
 plan_part() { awk '{ print } /^(Plan: |No changes\.)/ { exit }' "$1"; }
@@ -123,14 +126,21 @@ grep -q '^Plan: 0 to add, 2 to change, 0 to destroy' plan1.txt &&
 run apply -auto-approve -no-color
 check_or "apply of the drift" 'grep -q "^Apply complete! Resources: 0 added, 2 changed" out.txt'
 
-# diagnostics about freed blocks point where validate points
+# diagnostics about freed blocks point where they pointed: plan and validate (both free
+# the trees) as plan -out (which keeps them)
 sed -i 's/m005@trees.example/m004@trees.example/' many.tf
 "$LITEHCL" validate -no-color >v.txt 2>&1
 "$LITEHCL" plan -no-color >p.txt 2>&1
+"$LITEHCL" plan -no-color -out=saved.plan >k.txt 2>&1
 awk '/^(Error|Warning): /{on=1} on' v.txt >v2.txt
 awk '/^(Error|Warning): /{on=1} on' p.txt >p2.txt
-if [ -s v2.txt ] && grep -q 'many.tf line 3[0-9]' v2.txt; then
-	same "a diagnostic about two freed blocks: as validate gives it" v2.txt p2.txt
+awk '/^(Error|Warning): /{on=1} on' k.txt >k2.txt
+if [ -s k2.txt ] && grep -q 'many.tf line 3[0-9]' k2.txt; then
+	same "a diagnostic about two freed blocks: plan as plan -out" k2.txt p2.txt
+	same "a diagnostic about two freed blocks: validate as plan -out" k2.txt v2.txt
 else
-	fail "a diagnostic about two freed blocks: as validate gives it" "$(cat v.txt)"
+	fail "a diagnostic about two freed blocks: plan as plan -out" "$(cat k.txt)"
 fi
+many
+"$LITEHCL" validate -no-color >v.txt 2>&1 && grep -q '^Success! The configuration is valid.$' v.txt &&
+	ok "validate with freed trees" || fail "validate with freed trees" "$(cat v.txt)"
