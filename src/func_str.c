@@ -1164,6 +1164,11 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 		size_t vl = (unsigned char)f[i] < 0x80 ? (verb = (unsigned char)f[i], 1) : dec(f, fl, i, &verb);
 		i += vl;
 		size_t speclen = i - start;
+		/* cty's verbs are letters: any other character there is not one (a code
+		 * point beyond ASCII is never taken for the letter its low byte spells) */
+		if (verb != 0 && !((verb >= 'a' && verb <= 'z') || (verb >= 'A' && verb <= 'Z')))
+			return lh_fn_fail(c, "unrecognized format character '%.*s' at offset %zu",
+			    (int)vl, f + i - vl, i - vl);
 		if (!strchr("vtbdoxXeEfgGsq", (int)verb) || verb == 0)
 			return lh_fn_fail(c, "unsupported format verb '%.*s' in \"%.*s\" at offset %zu",
 			    (int)vl, f + i - vl, (int)speclen, f + start, start);
