@@ -102,6 +102,7 @@ struct job {
 	long oserr;			/* errno of a failed connect, 0 none */
 	bool prefetched;		/* the fields above hold the first attempt's outcome,
 					 * made by the prefetch thread (lh_http_prefetch) */
+	bool pf_seen;			/* the prefetch thread has taken it (sent or not) */
 	lh_http_result pending;		/* result to report when the retries run out */
 	char *last_error;		/* message of the last failed attempt */
 };
@@ -146,8 +147,11 @@ struct lh_http {
 	bool pf_running;
 	atomic_int pf_abandon;		/* lh_http_prefetch_cancel: leave at once */
 	atomic_int pf_handover;		/* the caller takes h back: start nothing more */
-	bool pf_complete;		/* lh_http_prefetch's complete: it completes clean
+	atomic_bool pf_complete;	/* lh_http_prefetch's complete: it completes clean
 					 * answers itself, callbacks included ... */
+	atomic_int pf_open;		/* lh_http_prefetch_open: requests may still be
+					 * submitted (under pf_q_mu) until lh_http_prefetch_close */
+	pthread_mutex_t pf_q_mu;
 	atomic_int pf_settled;		/* ... until lh_http_prefetch_settle */
 	pthread_mutex_t pf_cb_mu;	/* held by the thread around each completion */
 	uint64_t rng;
@@ -246,6 +250,7 @@ lh_http_new(const lh_http_opts *o, const char **err)
 
 	lh_http *h = lh_xmalloc(sizeof *h);
 	memset(h, 0, sizeof *h);
+	pthread_mutex_init(&h->pf_q_mu, NULL);
 	h->base = lh_xstrdup(o->base_url);
 	for (size_t n = strlen(h->base); n > 0 && h->base[n - 1] == '/'; n--)
 		h->base[n - 1] = '\0';
@@ -367,6 +372,7 @@ lh_http_free(lh_http *h)
 	free(h->base);
 	free(h->host);
 	free(h->hostport);
+	pthread_mutex_destroy(&h->pf_q_mu);
 	free(h);
 }
 
@@ -464,7 +470,12 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 {
 	if (req == NULL || req->method == NULL || req->path == NULL)
 		return false;
-	prefetch_join(h);	/* the queue is the prefetch thread's until it ends */
+	/* the queue is the prefetch thread's until it ends - but while it is open, this
+	 * thread appends to it under pf_q_mu */
+	bool shared = h->pf_running && atomic_load(&h->pf_open) && req->delay_s <= 0 &&
+	    !pthread_equal(pthread_self(), h->pf_thread);
+	if (!shared)
+		prefetch_join(h);
 	bool post = strcmp(req->method, "POST") == 0;
 	if (!post && strcmp(req->method, "GET") != 0)
 		return false;
@@ -509,7 +520,12 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	j->done = req->done;
 	j->ctx = req->ctx;
 	j->retry_after = -1;
-	if (req->delay_s > 0)
+	if (shared) {
+		pthread_mutex_lock(&h->pf_q_mu);
+		enqueue(h, j, req->urgent || h->in_callback > 0);
+		pthread_mutex_unlock(&h->pf_q_mu);
+		curl_multi_wakeup(h->multi);
+	} else if (req->delay_s > 0)
 		schedule_retry(h, j, req->delay_s);
 	else
 		enqueue(h, j, req->urgent || h->in_callback > 0);
@@ -885,7 +901,7 @@ land(lh_http *h, job *j)
 static bool
 prefetch_complete(lh_http *h, job *j)
 {
-	if (!h->pf_complete || atomic_load(&h->pf_settled) || atomic_load(&h->pf_abandon) ||
+	if (!atomic_load(&h->pf_complete) || atomic_load(&h->pf_settled) || atomic_load(&h->pf_abandon) ||
 	    atomic_load(&h->stop) || j->cc != CURLE_OK || j->status < 200 || j->status >= 300 ||
 	    j->on_start != NULL || (j->resp.len > 0 && (!j->parsed || !j->json_ok)))
 		return false;
@@ -927,10 +943,14 @@ static void *
 prefetch_main(void *arg)
 {
 	lh_http *h = arg;
-	job *next = h->qhead;
+	/* next: the first job not looked at yet, or NULL; last: the last one taken (for
+	 * what is appended after it while the prefetch is open), NULL once a completion
+	 * may have freed it; the queue is scanned from its head at the start and once
+	 * after the close */
+	job *next = NULL, *last = NULL;
+	bool scanned_closed = false;
 	int running = 0;
 	size_t bytes = 0, answered = 0, trees = 0;
-
 	double deadline = 0;
 	while (!atomic_load(&h->pf_abandon)) {
 		/* the caller takes the transfers in flight over (prefetch_join) */
@@ -946,12 +966,25 @@ prefetch_main(void *arg)
 		    !atomic_load(&h->pf_handover) &&
 		    bytes + (answered > 0 ? (size_t)running * (bytes / answered) : 0) <
 		    PREFETCH_MAX_BYTES) {
-			while (next != NULL && next->post)
+			pthread_mutex_lock(&h->pf_q_mu);
+			bool open = atomic_load(&h->pf_open);
+			if (next == NULL && last != NULL)
+				next = last->next;
+			if (next == NULL && last == NULL && !scanned_closed) {
+				next = h->qhead;
+				scanned_closed = !open;
+			}
+			while (next != NULL && (next->pf_seen || next->post))
 				next = next->next;
-			if (next == NULL)
-				break;
 			job *j = next;
-			next = next->next;
+			if (j != NULL) {
+				j->pf_seen = true;
+				next = j->next;
+				last = j;
+			}
+			pthread_mutex_unlock(&h->pf_q_mu);
+			if (j == NULL)
+				break;
 			CURL *e = get_easy(h);
 			if (e == NULL)
 				continue;	/* lh_http_run makes this attempt itself */
@@ -960,7 +993,7 @@ prefetch_main(void *arg)
 			attempt_send(h, j, e);
 			running++;
 		}
-		if (running == 0)
+		if (running == 0 && !atomic_load(&h->pf_open))
 			break;
 		for (job *j = next_done(h, true); j != NULL; j = next_done(h, false)) {
 			curl_multi_remove_handle(h->multi, j->easy);
@@ -983,24 +1016,26 @@ prefetch_main(void *arg)
 			}
 			size_t len = j->resp.len;
 			if (prefetch_complete(h, j)) {	/* j is no more: nothing of it held */
+				last = NULL;
 				bytes -= len;
 				answered--;
 				trees -= grew;
 			}
 		}
-		if (running > 0)
+		/* (open: a submit or the close wakes it) */
+		if (running > 0 || atomic_load(&h->pf_open))
 			curl_multi_poll(h->multi, NULL, 0, 100, NULL);
 	}
-
 	return NULL;
 }
 
-bool
-lh_http_prefetch(lh_http *h, bool complete)
+static bool
+prefetch_start(lh_http *h, bool complete, bool open)
 {
-	if (h->pf_running || h->fake != NULL || h->in_run || atomic_load(&h->stop))
+	if (h->pf_running || h->fake != NULL || h->in_run || atomic_load(&h->stop) ||
+	    h->flight != NULL)
 		return false;
-	bool any = false;
+	bool any = open;
 	for (job *j = h->qhead; j != NULL && !any; j = j->next)
 		any = !j->post;
 	if (!any)
@@ -1008,7 +1043,8 @@ lh_http_prefetch(lh_http *h, bool complete)
 	atomic_store(&h->pf_abandon, 0);
 	atomic_store(&h->pf_handover, 0);
 	atomic_store(&h->pf_settled, 0);
-	h->pf_complete = complete;
+	atomic_store(&h->pf_complete, complete);
+	atomic_store(&h->pf_open, open);
 	pthread_mutex_init(&h->pf_cb_mu, NULL);
 	/* signals stay with the main thread (its Ctrl-C handler) */
 	sigset_t all, old;
@@ -1016,9 +1052,34 @@ lh_http_prefetch(lh_http *h, bool complete)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	h->pf_running = pthread_create(&h->pf_thread, NULL, prefetch_main, h) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!h->pf_running)
+	if (!h->pf_running) {
 		pthread_mutex_destroy(&h->pf_cb_mu);
+		atomic_store(&h->pf_open, 0);
+	}
 	return h->pf_running;
+}
+
+bool
+lh_http_prefetch(lh_http *h, bool complete)
+{
+	return prefetch_start(h, complete, false);
+}
+
+bool
+lh_http_prefetch_open(lh_http *h)
+{
+	return prefetch_start(h, false, true);
+}
+
+bool
+lh_http_prefetch_close(lh_http *h, bool complete)
+{
+	if (!h->pf_running || !atomic_load(&h->pf_open))
+		return false;
+	atomic_store(&h->pf_complete, complete);
+	atomic_store(&h->pf_open, 0);
+	curl_multi_wakeup(h->multi);
+	return true;
 }
 
 /* Ends the prefetch: it starts nothing more, finishes the transfers in flight (or
@@ -1034,6 +1095,7 @@ prefetch_join(lh_http *h)
 	curl_multi_wakeup(h->multi);
 	pthread_join(h->pf_thread, NULL);
 	h->pf_running = false;
+	atomic_store(&h->pf_open, 0);
 	pthread_mutex_destroy(&h->pf_cb_mu);
 	/* Transfers in flight when it left: the caller's own, as if it had started them
 	 * (no answer waited for, no request made again) - unless it was cancelled or
@@ -1080,7 +1142,7 @@ prefetch_join(lh_http *h)
 void
 lh_http_prefetch_settle(lh_http *h)
 {
-	if (!h->pf_running || !h->pf_complete)
+	if (!h->pf_running || !atomic_load(&h->pf_complete))
 		return;
 	atomic_store(&h->pf_settled, 1);
 	/* a completion under way ends first; what the callbacks did is then the

@@ -224,6 +224,13 @@ bool lh_http_prefetch(lh_http *h, bool complete);
  * thread goes on as a plain prefetch until lh_http_run or lh_http_submit ends it).
  * Harmless without such a prefetch. */
 void lh_http_prefetch_settle(lh_http *h);
+/* An open prefetch: it starts with nothing queued perhaps, and sends the GETs the
+ * caller's thread submits as they come (lh_http_submit appends them under a lock and
+ * wakes it), completing nothing, until lh_http_prefetch_close (with complete: as
+ * lh_http_prefetch(h, true) from there on).  Meanwhile the caller's thread may use h
+ * only for lh_http_submit (of requests without delay) and the calls above. */
+bool lh_http_prefetch_open(lh_http *h);
+bool lh_http_prefetch_close(lh_http *h, bool complete);
 /* Leaves a prefetch at once (transfers in flight dropped, without waiting for a server
  * or a name resolver) and forgets what it fetched: the queued requests are then as if
  * never sent.  Harmless without a prefetch.  lh_http_free calls it. */

@@ -706,10 +706,13 @@ lh_refresh_early(lh_run *r)
 		abort();
 	rr->quiet = true;
 	int said = r->d->errors + r->d->warnings;
+	/* the first reads travel while the rest are made (lh_refresh_early_go closes it) */
+	if (lh_run_http(r))
+		lh_http_prefetch_open(r->http);
 	bool ok = refresh_send(r, rr);
 	r->early_reads = rr;
 	if (!ok || r->d->errors + r->d->warnings > said) {
-		lh_refresh_early_cancel(r);	/* nothing was sent yet */
+		lh_refresh_early_cancel(r);	/* (reads only: nothing of them told) */
 		return false;
 	}
 	return true;
@@ -726,7 +729,8 @@ lh_refresh_early_go(lh_run *r)
 	rr->progress_ctx = r->o.progress_ctx;
 	r->o.progress = hold_event;
 	r->o.progress_ctx = rr;
-	if (!lh_http_prefetch(r->http, true)) {	/* else lh_refresh sends them */
+	if (!lh_http_prefetch_close(r->http, true) &&
+	    !lh_http_prefetch(r->http, true)) {	/* else lh_refresh sends them */
 		r->o.progress = rr->progress;
 		r->o.progress_ctx = rr->progress_ctx;
 		rr->progress = NULL;
