@@ -1173,8 +1173,8 @@ lh_val_identical(const lh_value *x, const lh_value *y)
 lh_value *
 lh_val_keep(lh_arena *dst, lh_value *v, const lh_arena *src, lh_arena_mark m)
 {
-	if (v == NULL)
-		return NULL;
+	if (v == NULL || !lh_arena_since(src, m, v))
+		return v;	/* made before the mark: so is everything it holds */
 	keep_ctx k;
 	keep_init(&k, dst, src, m);
 	lh_value *r = keep_val(&k, v);
