@@ -103,6 +103,7 @@ struct job {
 	bool prefetched;		/* the fields above hold the first attempt's outcome,
 					 * made by the prefetch thread (lh_http_prefetch) */
 	bool pf_seen;			/* the prefetch thread has taken it (sent or not) */
+	size_t pf_tree;			/* the bytes of tree the prefetch parsed for it */
 	lh_http_result pending;		/* result to report when the retries run out */
 	char *last_error;		/* message of the last failed attempt */
 };
@@ -948,11 +949,26 @@ prefetch_main(void *arg)
 	 * may have freed it; the queue is scanned from its head at the start and once
 	 * after the close */
 	job *next = NULL, *last = NULL;
-	bool scanned_closed = false;
+	bool scanned_closed = false, was_open = atomic_load(&h->pf_open);
 	int running = 0;
 	size_t bytes = 0, answered = 0, trees = 0;
 	double deadline = 0;
 	while (!atomic_load(&h->pf_abandon)) {
+		/* closed with completion: the clean answers that came while it was open
+		 * complete now */
+		if (was_open && !atomic_load(&h->pf_open)) {
+			was_open = false;
+			for (job *j = h->qhead, *n; j != NULL; j = n) {
+				n = j->next;
+				size_t len = j->resp.len, tree = j->pf_tree;
+				if (j->prefetched && prefetch_complete(h, j)) {
+					last = NULL;
+					bytes -= len;
+					answered--;
+					trees -= tree;
+				}
+			}
+		}
 		/* the caller takes the transfers in flight over (prefetch_join) */
 		if (atomic_load(&h->pf_handover) && !atomic_load(&h->stop))
 			break;
@@ -1013,6 +1029,7 @@ prefetch_main(void *arg)
 				grew = j->json_arena != NULL ? lh_arena_used(j->json_arena) - before :
 				    lh_jscratch_used(j->jsc);
 				trees += grew;
+				j->pf_tree = grew;
 			}
 			size_t len = j->resp.len;
 			if (prefetch_complete(h, j)) {	/* j is no more: nothing of it held */
