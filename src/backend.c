@@ -329,7 +329,9 @@ lh_backend_from_config(const char *dir, const char *const *overrides, size_t nov
 	struct dirent *de;
 	while ((de = readdir(dp)) != NULL) {
 		const char *n = de->d_name;
-		if (n[0] == '.' || !(has_suffix(n, ".tf") || has_suffix(n, ".tf.json")))
+		/* the files the configuration reads (config.c) */
+		if (n[0] == '.' || n[0] == '~' || n[0] == '#' ||
+		    !(has_suffix(n, ".tf") || has_suffix(n, ".tf.json")))
 			continue;
 		files = realloc(files, (nf + 1) * sizeof *files);
 		if (files == NULL)
@@ -651,9 +653,15 @@ static const char *const init_reason_text =
 bool
 lh_backend_current(lh_backend **out, lh_diags *d)
 {
+	return lh_backend_current_cfg(true, out, d);
+}
+
+bool
+lh_backend_current_cfg(bool configured, lh_backend **out, lh_diags *d)
+{
 	lh_backend *c = NULL, *s = NULL;
 	*out = NULL;
-	if (!lh_backend_from_config(".", NULL, 0, &c, d))
+	if (configured && !lh_backend_from_config(".", NULL, 0, &c, d))
 		return false;
 	if (!lh_backend_saved(&s, d)) {
 		lh_backend_free(c);

@@ -116,6 +116,9 @@ bool lh_backend_save(const lh_backend *b, lh_diags *d);
  * configuration in "." (Terraform's "Backend initialization required" otherwise).  A
  * directory with neither uses local defaults (implicit). */
 bool lh_backend_current(lh_backend **out, lh_diags *d);
+/* lh_backend_current when the caller has read the configuration already:
+ * configured false says it holds no backend block (nothing read again). */
+bool lh_backend_current_cfg(bool configured, lh_backend **out, lh_diags *d);
 
 /* True when the two configurations are equal (type and every attribute). */
 bool lh_backend_same(const lh_backend *a, const lh_backend *b);

@@ -1058,7 +1058,8 @@ early_start(early *e, lh_run *r, lh_arena *a, lh_config *cfg, const lh_run_opts 
 		lh_diags ed;
 		lh_diags_init(&ed, a);
 		lh_backend *b = NULL;
-		bool local = lh_backend_current(&b, &ed) && b->type == LH_BACKEND_LOCAL &&
+		bool local = lh_backend_current_cfg(cfg->backend_block, &b, &ed) &&
+		    b->type == LH_BACKEND_LOCAL &&
 		    ed.head == NULL && lh_backend_open(b, lh_backend_workspace(), false,
 		    &e->so.store, &e->bpath, &ed) && e->so.store == NULL && ed.head == NULL;
 		lh_backend_free(b);

@@ -2974,6 +2974,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 		if (src == NULL)
 			continue;
 		cfg->files[cfg->nfiles++] = src;
+		cfg->backend_block |= has_suffix(names[i], ".json");
 		bodies[i] = has_suffix(names[i], ".json") ? lh_config_json_parse(a, src, d) :
 		    lh_parse_file_segmented(a, src, d);
 	}
@@ -2986,8 +2987,16 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 	for (size_t f = 0; f < nn; f++)
 		for (size_t i = 0; bodies[f] && i < bodies[f]->u.body.n; i++) {
 			const lh_node *it = bodies[f]->u.body.items[i];
-			if (it->kind == LH_AST_BLOCK && strcmp(it->u.block.type, "terraform") == 0)
-				load_terraform(cfg, it, d);
+			if (it->kind != LH_AST_BLOCK || strcmp(it->u.block.type, "terraform") != 0)
+				continue;
+			load_terraform(cfg, it, d);
+			const lh_node *tb = it->u.block.body;
+			for (size_t k = 0; tb != NULL && k < tb->u.body.n; k++) {
+				const lh_node *bb = tb->u.body.items[k];
+				cfg->backend_block |= bb->kind == LH_AST_BLOCK &&
+				    (strcmp(bb->u.block.type, "backend") == 0 ||
+				    strcmp(bb->u.block.type, "cloud") == 0);
+			}
 		}
 	if (cfg->provider_source == NULL)
 		cfg->provider_source = LH_DEFAULT_PROVIDER_SOURCE;

@@ -184,6 +184,8 @@ typedef struct lh_config {
 	const lh_source **files;	/* *.tf and *.tf.json files read, in name order */
 	size_t nfiles;
 	const char *provider_source;	/* required_providers litellm source, or default */
+	bool backend_block;		/* a terraform block holds a backend or cloud block, or a
+					 * .tf.json file might (backend.c reads them itself) */
 	lh_provider provider;
 	lh_variable **variables;	/* in declaration order */
 	size_t nvariables;
