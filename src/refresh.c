@@ -148,8 +148,17 @@ lh_run_free(lh_run *r)
 	memset(r, 0, sizeof *r);
 }
 
+static lh_rec *rec_get(lh_run *r, const lh_addr *id, bool create, const char *text);
+
 lh_rec *
 lh_run_rec(lh_run *r, const lh_addr *id, bool create)
+{
+	return rec_get(r, id, create, NULL);
+}
+
+/* text: id's canonical address when the caller has it (the state's), else NULL */
+static lh_rec *
+rec_get(lh_run *r, const lh_addr *id, bool create, const char *text)
 {
 	rec_index *ix = idx_of(r);
 	if (ix != NULL && ix->cap > 0) {
@@ -171,7 +180,7 @@ lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 		r->caprecs = cap;
 	}
 	lh_rec *x = lh_arena_alloc(r->a, sizeof *x);
-	x->addr = lh_addr_format(r->a, id);
+	x->addr = text != NULL ? lh_arena_strdup(r->a, text) : lh_addr_format(r->a, id);
 	x->id = *id;
 	/* the instances of one resource come one after the other: they share its type
 	 * and name (32 bytes a record) */
@@ -863,7 +872,7 @@ refresh_send(lh_run *r, refresh_reads *rr)
 			unsupported_type(r, &si->addr);
 			continue;
 		}
-		lh_rec *rec = lh_run_rec(r, &si->addr, true);
+		lh_rec *rec = rec_get(r, &si->addr, true, lh_state_inst_addr_text(si));
 		rec->in_state = true;
 		/* not a copy: the state keeps the tree until it closes (state.h) */
 		rec->prior = si->attributes;

@@ -680,6 +680,12 @@ addr_key(const lh_addr *a)
 	return s;
 }
 
+const char *
+lh_state_inst_addr_text(const lh_state_inst *si)
+{
+	return ((const inst *)si)->key;
+}
+
 static uint64_t
 grp_hash(const char *type, const char *name)
 {

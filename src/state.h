@@ -52,6 +52,9 @@ typedef struct lh_state_inst {
 	cJSON *dependencies;		/* array of resource address strings, or []; owned */
 } lh_state_inst;
 
+/* si's address as text (canonical, as lh_addr_format writes it); the state's. */
+const char *lh_state_inst_addr_text(const lh_state_inst *si);
+
 /* A create (or other change) recorded in the journal whose completion was not: the
  * caller must look user_id up on the server and adopt it (lh_state_set + save) or
  * forget it (save without it). */
