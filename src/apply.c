@@ -1002,7 +1002,7 @@ settle_take(void *ctx, const char *id, cJSON *attrs)
 }
 
 /* Once the changes are made: objects whose server values other types' writes moved
- * after they were recorded (a team, by its memberships' roster writes) take them, so
+ * after they were recorded (a parent object, by its children's writes) take them, so
  * the state ends as a refresh would leave it and the next plan finds nothing to do. */
 static void
 settle(lh_run *r)

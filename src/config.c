@@ -3795,7 +3795,7 @@ same_shape(res_priv *rp, const lh_value *prev, lh_value **vals)
 }
 
 /* The keys of a plain traversal that are each.key, each.value, count.index or
- * attributes of them (each.value.team): what trav_of finds of each index step. */
+ * attributes of them (each.value.NAME): what trav_of finds of each index step. */
 enum { SK_NONE, SK_EACH_KEY, SK_EACH_VALUE, SK_COUNT_INDEX };
 #define SK_ATTRS 3
 struct skey {
@@ -3887,8 +3887,8 @@ struct trav {
 	size_t opos[TRAV_MAX];
 	struct skey *skey;		/* per step: its key (index steps), see skey_of */
 	/* per index step: a hash index of the keys of the map or object it was last
-	 * applied to (the resource's instances by key: each membership looks its team
-	 * up in the same 100), see trav_key */
+	 * applied to (the resource's instances by key: thousands of instances look their
+	 * parent up in the same hundred), see trav_key */
 	struct tindex *tix[TRAV_MAX];
 };
 

@@ -452,6 +452,19 @@ dequeue(lh_http *h)
 	return j;
 }
 
+/* Takes the job *at (prev: the one before it, or NULL) out of the queue. */
+static void
+unqueue(lh_http *h, job **at, job *prev)
+{
+	job *j = *at;
+	*at = j->next;
+	if (h->qtail == j)
+		h->qtail = prev;
+	if (h->qprio == j)
+		h->qprio = prev;
+	j->next = NULL;
+}
+
 int
 lh_http_new_work_begin(lh_http *h)
 {
@@ -797,6 +810,18 @@ next_done(lh_http *h, bool perform)
 	return NULL;
 }
 
+/* j's transfer is on the multi handle: it is in flight (land takes it off). */
+static void
+fly(lh_http *h, job *j)
+{
+	j->fprev = NULL;
+	j->fnext = h->flight;
+	if (h->flight != NULL)
+		h->flight->fprev = j;
+	h->flight = j;
+	h->running++;
+}
+
 static void
 start(lh_http *h, job *j)
 {
@@ -854,12 +879,7 @@ start(lh_http *h, job *j)
 		return;
 	}
 	attempt_send(h, j, e);
-	j->fprev = NULL;
-	j->fnext = h->flight;
-	if (h->flight != NULL)
-		h->flight->fprev = j;
-	h->flight = j;
-	h->running++;
+	fly(h, j);
 }
 
 /* Takes j's transfer off the multi handle (its connection is closed if unfinished). */
@@ -916,12 +936,7 @@ prefetch_complete(lh_http *h, job *j)
 		}
 		go = *at == j;
 		if (go) {
-			*at = j->next;
-			if (h->qtail == j)
-				h->qtail = prev;
-			if (h->qprio == j)
-				h->qprio = prev;
-			j->next = NULL;
+			unqueue(h, at, prev);
 			j->prefetched = false;
 			j->attempts = 1;	/* the one it made (t_first: when it started) */
 			complete(h, j, LH_HTTP_OK, NULL);
@@ -1135,24 +1150,14 @@ prefetch_join(lh_http *h)
 			at = &j->next;
 			continue;
 		}
-		*at = j->next;	/* out of the queue, as start takes it */
-		if (h->qtail == j)
-			h->qtail = prev;
-		if (h->qprio == j)
-			h->qprio = prev;
-		j->next = NULL;
+		unqueue(h, at, prev);	/* as start takes it */
 		j->attempts = 1;	/* (t_first: set when the thread sent it) */
 		if (j->on_start != NULL) {
 			void (*fn)(void *) = j->on_start;
 			j->on_start = NULL;
 			fn(j->owner);
 		}
-		j->fprev = NULL;
-		j->fnext = h->flight;
-		if (h->flight != NULL)
-			h->flight->fprev = j;
-		h->flight = j;
-		h->running++;
+		fly(h, j);
 	}
 }
 

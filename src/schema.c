@@ -152,7 +152,7 @@ const cJSON *
 lh_j(const cJSON *o, const char *k)
 {
 	/* cJSON_GetObjectItemCaseSensitive, with each key's first byte compared before
-	 * strcmp is called: a /team/info row has some forty keys, a refresh looks up
+	 * strcmp is called: an answer's row has some forty keys, a refresh looks up
 	 * thousands */
 	if (!cJSON_IsObject(o) || k == NULL)
 		return NULL;

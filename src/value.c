@@ -553,7 +553,7 @@ kv_cmp(const void *p, const void *q)
 static inline int key_cmp(const char *x, const char *y);
 
 /* lh_intern_value_key(s), remembered by s's address per thread: an object
- * constructor's names ({team = ..., user = ...}) are the same strings for each of its
+ * constructor's names ({a = ..., b = ...}) are the same strings for each of its
  * thousands of objects.  An entry is used only when the shared key it gives is equal
  * to s (a string at that address may since have been freed and another made there). */
 static _Thread_local struct { const char *s, *k; } key_memo[64];

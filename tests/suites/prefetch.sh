@@ -110,22 +110,27 @@ both "drift: a user changed outside" plan -no-color -detailed-exitcode
 	fail "drift: exit 2, the change shown" "exit $RB" "$(head -20 b.out)"
 "$LITEHCL" apply -auto-approve -no-color >fix.out 2>&1 || fail "drift: apply restores" "$(tail fix.out)"
 
+# retried_503 NAME EXIT: the first /team/info answered 503, without the prefetch and
+# with it: both exit EXIT with the same output and the same retry notice
+retried_503() {
+	admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
+	: >"$EMU_LOG"
+	LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -no-color -detailed-exitcode >a.out 2>a.err
+	RA=$?
+	admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
+	"$LITEHCL" plan -no-color -detailed-exitcode >b.out 2>b.err
+	RB=$?
+	admin POST faults/clear '{}' >/dev/null
+	if [ $RA -eq "$2" ] && [ $RB -eq "$2" ] && cmp -s a.out b.out && cmp -s a.err b.err &&
+	    grep -q 'Retrying: GET /team/info: 503' b.err; then
+		ok "$1"
+	else
+		fail "$1" "exit $RA / $RB" "$(diff a.out b.out | head)" "$(diff a.err b.err | head)" \
+			"$(head -5 b.err)"
+	fi
+}
 # a read that fails once is retried as before (the first attempt was the prefetch's)
-admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
-: >"$EMU_LOG"
-LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -no-color -detailed-exitcode >a.out 2>a.err
-RA=$?
-admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
-"$LITEHCL" plan -no-color -detailed-exitcode >b.out 2>b.err
-RB=$?
-admin POST faults/clear '{}' >/dev/null
-if [ $RA -eq 0 ] && [ $RB -eq 0 ] && cmp -s a.out b.out && cmp -s a.err b.err &&
-    grep -q 'Retrying: GET /team/info: 503' b.err; then
-	ok "a 503 on the first read: retried, the same notice and plan"
-else
-	fail "a 503 on the first read: retried, the same notice and plan" "exit $RA / $RB" \
-		"$(diff a.err b.err | head)" "$(head -5 b.err)"
-fi
+retried_503 "a 503 on the first read: retried, the same notice and plan" 0
 
 # answers the prefetch thread cannot parse (a 2xx cut in half, an HTML page) are
 # parsed again by the main thread: the same "not valid JSON" notice and retry as
@@ -157,22 +162,10 @@ done
 # ---- a validation slower than the reads (bcrypt): the prefetch thread completes the
 # answers (their callbacks) beside it, their events held until the refresh tells them;
 # all the same as without the prefetch ----
-cat >main.tf <<'EOF2'
-resource "litellm_user" "u" {
-  for_each   = toset(["a", "b", "c"])
-  user_email = length(bcrypt("x", 10)) > 0 ? "${each.key}@prefetch.example" : "x"
-}
-resource "litellm_team" "t" {
-  for_each   = toset(["x", "y"])
-  team_alias = "prefetch-${each.key}"
-}
-resource "litellm_team_member" "m" {
-  for_each = { "x-a" = ["x", "a"], "x-b" = ["x", "b"], "y-c" = ["y", "c"] }
-  team_id  = litellm_team.t[each.value[0]].team_id
-  user_id  = litellm_user.u[each.value[1]].user_id
-  role     = "user"
-}
-EOF2
+# (good.hcl.txt with the users' emails behind a bcrypt of cost 10 each)
+sed 's/user_email = "\${each.key}@prefetch.example"/user_email = length(bcrypt("x", 10)) > 0 ? "${each.key}@prefetch.example" : "x"/' \
+	good.hcl.txt >main.tf
+grep -q bcrypt main.tf || fail "slow validation: configuration made" "$(cat main.tf)"
 both "slow validation: no-op plan" plan -no-color -detailed-exitcode
 count "slow validation: 3 reads" 3
 : >"$EMU_LOG"
@@ -192,21 +185,7 @@ admin POST user "{\"user_id\":\"$uid\",\"user_email\":\"changed-again@prefetch.e
 both "slow validation: a user changed outside" plan -no-color -detailed-exitcode
 [ $RB -eq 2 ] && grep -q 'changed-again' b.out && ok "slow validation: drift shown, exit 2" ||
 	fail "slow validation: drift shown, exit 2" "exit $RB" "$(head -20 b.out)"
-admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
-: >"$EMU_LOG"
-LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -no-color -detailed-exitcode >a.out 2>a.err
-RA=$?
-admin POST faults '{"path":"/team/info","kind":"503","nth":1,"count":1}' >/dev/null
-"$LITEHCL" plan -no-color -detailed-exitcode >b.out 2>b.err
-RB=$?
-admin POST faults/clear '{}' >/dev/null
-if [ $RA -eq 2 ] && [ $RB -eq 2 ] && cmp -s a.out b.out && cmp -s a.err b.err &&
-    grep -q 'Retrying: GET /team/info: 503' b.err; then
-	ok "slow validation: a 503 among clean answers: retried by the main thread, the same output"
-else
-	fail "slow validation: a 503 among clean answers: retried by the main thread, the same output" \
-		"exit $RA / $RB" "$(diff a.out b.out | head)" "$(diff a.err b.err | head)"
-fi
+retried_503 "slow validation: a 503 among clean answers: retried by the main thread, the same output" 2
 "$LITEHCL" apply -auto-approve -no-color >fix.out 2>&1 || fail "slow validation: apply restores" "$(tail fix.out)"
 cat good.hcl.txt >main.tf
 
