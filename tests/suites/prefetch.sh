@@ -186,22 +186,24 @@ both "slow validation: a user changed outside" plan -no-color -detailed-exitcode
 [ $RB -eq 2 ] && grep -q 'changed-again' b.out && ok "slow validation: drift shown, exit 2" ||
 	fail "slow validation: drift shown, exit 2" "exit $RB" "$(head -20 b.out)"
 retried_503 "slow validation: a 503 among clean answers: retried by the main thread, the same output" 2
-# an answer the thread completes that its resource rejects (a 200 without a body): its
-# errors come with the plan's, as without the prefetch
-admin POST faults '{"path":"/team/info","kind":"empty","status":200,"nth":1,"count":1}' >/dev/null
+# answers the thread completes that their resource rejects (every /team/info a 200
+# without a body): their errors come with the plan's, as without the prefetch (the
+# same lines; their order is the answers', the network's)
+admin POST faults '{"path":"/team/info","kind":"empty","status":200,"nth":1,"count":2}' >/dev/null
 : >"$EMU_LOG"
 LITEHCL_NO_PREFETCH=1 "$LITEHCL" plan -no-color >a.out 2>a.err
 RA=$?
-admin POST faults '{"path":"/team/info","kind":"empty","status":200,"nth":1,"count":1}' >/dev/null
+admin POST faults '{"path":"/team/info","kind":"empty","status":200,"nth":1,"count":2}' >/dev/null
 "$LITEHCL" plan -no-color >b.out 2>b.err
 RB=$?
 admin POST faults/clear '{}' >/dev/null
-if [ $RA -eq 1 ] && [ $RB -eq 1 ] && cmp -s a.out b.out && cmp -s a.err b.err &&
-    grep -q 'answered 200, but not as LiteLLM does' b.err; then
-	ok "slow validation: an empty 200 completed beside it: its errors, exit 1, as without the prefetch"
+sort a.out >a.sout; sort b.out >b.sout; sort a.err >a.serr; sort b.err >b.serr
+if [ $RA -eq 1 ] && [ $RB -eq 1 ] && cmp -s a.sout b.sout && cmp -s a.serr b.serr &&
+    [ "$(grep -c 'answered 200, but not as LiteLLM does' b.err)" -ge 2 ]; then
+	ok "slow validation: empty 200s completed beside it: their errors, exit 1, as without the prefetch"
 else
-	fail "slow validation: an empty 200 completed beside it: its errors, exit 1, as without the prefetch" \
-		"exit $RA / $RB" "$(diff a.out b.out | head)" "$(diff a.err b.err | head)"
+	fail "slow validation: empty 200s completed beside it: their errors, exit 1, as without the prefetch" \
+		"exit $RA / $RB" "$(diff a.sout b.sout | head)" "$(diff a.serr b.serr | head)"
 fi
 "$LITEHCL" apply -auto-approve -no-color >fix.out 2>&1 || fail "slow validation: apply restores" "$(tail fix.out)"
 cat good.hcl.txt >main.tf
