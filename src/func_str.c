@@ -1094,6 +1094,106 @@ float_text(lh_arena *a, double d, char verb, spec *sp)
 	return lh_arena_printf(a, fmt, d);
 }
 
+/* format_one's common case, written without its general machinery: text, %%, and
+ * %d of a whole number or %s of a string, with at most the flags - and 0 and a width,
+ * every argument used once in order, a result of up to FAST_MAX bytes.  The same
+ * result as format_one (the same padding rules); NULL for anything else, which
+ * format_one then formats (or reports) as always. */
+#define FAST_MAX 256
+static lh_value *
+format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs)
+{
+	char out[FAST_MAX];
+	size_t len = 0, next = 0;
+	for (size_t i = 0; i < fl;) {
+		if (f[i] != '%') {
+			/* (copied as scanned: the pieces are a few bytes) */
+			while (i < fl && f[i] != '%' && len < FAST_MAX)
+				out[len++] = f[i++];
+			if (len == FAST_MAX)
+				return NULL;
+			continue;
+		}
+		i++;
+		if (i < fl && f[i] == '%') {
+			if (len + 1 > FAST_MAX)
+				return NULL;
+			out[len++] = '%';
+			i++;
+			continue;
+		}
+		bool minus = false, zero = false;
+		for (; i < fl && (f[i] == '-' || f[i] == '0'); i++) {
+			if (f[i] == '-')
+				minus = true;
+			else
+				zero = true;
+		}
+		size_t width = 0;
+		while (i < fl && f[i] >= '0' && f[i] <= '9' && width < 100)
+			width = width * 10 + (size_t)(f[i++] - '0');
+		if (i >= fl || width >= 100 || next >= nargs || (f[i] != 'd' && f[i] != 's'))
+			return NULL;
+		lh_value *v = args[next++];
+		if (v->flags != 0)
+			return NULL;
+		bool numeric = f[i++] == 'd';
+		if (numeric) {
+			if (v->type->kind != LH_TY_NUMBER || !v->u.num.is_int || v->u.num.big != NULL)
+				return NULL;
+			int64_t x = v->u.num.i;
+			uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+			size_t nd = 1;
+			for (uint64_t t = u; t >= 10; t /= 10)
+				nd++;
+			size_t sign = x < 0, bl = sign + nd;
+			size_t pad = width > bl ? width - bl : 0;
+			if (len + bl + pad > FAST_MAX)
+				return NULL;
+			char *o = out + len;
+			/* [spaces][-][digits], [-][zeros][digits] or [-][digits][spaces] */
+			size_t lead = !minus && !zero ? pad : 0, zeros = !minus && zero ? pad : 0;
+			for (size_t q = 0; q < lead; q++)
+				*o++ = ' ';
+			if (sign)
+				*o++ = '-';
+			for (size_t q = 0; q < zeros; q++)
+				*o++ = '0';
+			o += nd;
+			for (size_t q = 0; q < nd; q++) {
+				*--o = (char)('0' + u % 10);
+				u /= 10;
+			}
+			o += nd;
+			for (size_t q = 0; q < (minus ? pad : 0); q++)
+				*o++ = ' ';
+			len += bl + pad;
+			continue;
+		}
+		if (v->type->kind != LH_TY_STRING)
+			return NULL;
+		const char *body = S(v);
+		size_t bl = strnlen(body, L(v));	/* the text up to a NUL, as %s writes it */
+		size_t chars = width > 0 ? lh_utf8_chars(body, bl) : 0;
+		size_t pad = width > chars ? width - chars : 0;
+		if (len + bl + pad > FAST_MAX)
+			return NULL;
+		char *o = out + len;
+		/* a string is padded with zeros too when the flag asks, before it */
+		size_t lead = minus ? 0 : pad;
+		memset(o, zero ? '0' : ' ', lead);
+		memcpy(o + lead, body, bl);
+		memset(o + lead + bl, ' ', pad - lead);
+		len += bl + pad;
+	}
+	if (next != nargs)
+		return NULL;	/* (an error: format_one reports it) */
+	char *p = lh_arena_alloc(c->a, len + 1);
+	memcpy(p, out, len);
+	p[len] = 0;
+	return lh_val_string_take(c->a, p, len);
+}
+
 /* Formats f with args (cty's format verbs, Go's fmt flags); NULL with c->err. */
 static lh_value *
 format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs)
@@ -1310,7 +1410,8 @@ f_format(lh_func_ctx *c, lh_value **a, size_t n)
 			return lh_val_unknown(c->a, &lh_type_string);
 	if (lh_val_is_unknown(a[0]))
 		return lh_val_unknown(c->a, &lh_type_string);
-	return format_one(c, S(a[0]), L(a[0]), a + 1, n - 1);
+	lh_value *r = format_fast(c, S(a[0]), L(a[0]), a + 1, n - 1);
+	return r != NULL ? r : format_one(c, S(a[0]), L(a[0]), a + 1, n - 1);
 }
 
 static lh_value *
@@ -1353,7 +1454,9 @@ f_formatlist(lh_func_ctx *c, lh_value **a, size_t n)
 			continue;
 		}
 		const char *saved_err;
-		out[it] = format_one(c, S(a[0]), L(a[0]), args, n - 1);
+		out[it] = format_fast(c, S(a[0]), L(a[0]), args, n - 1);
+		if (out[it] == NULL)
+			out[it] = format_one(c, S(a[0]), L(a[0]), args, n - 1);
 		if (out[it] == NULL) {
 			/* Terraform reports the element: "error on format iteration N: ...". */
 			saved_err = c->err;
