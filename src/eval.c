@@ -145,6 +145,17 @@ bind(lh_eval *ev, lh_binding *b, const char *name, lh_value *v)
 	ev->scope = b;
 }
 
+/* the memo of calls in for expressions (see memo_find) */
+#define MEMO_SLOTS 32
+#define MEMO_ARGS 4
+typedef struct lh_call_memo {
+	struct {
+		const lh_node *call;
+		lh_value *bound[MEMO_ARGS];	/* the bound names' values; NULL for constants */
+		lh_value *result;
+	} slot[MEMO_SLOTS];
+} call_memo;
+
 /* ---- numbers ---------------------------------------------------------------- */
 
 static lh_value *
@@ -827,8 +838,24 @@ iterate(lh_eval *ev, const lh_node *cn, lh_value *c, iter *it)
 	return true;
 }
 
+static lh_value *eval_for_run(lh_eval *ev, const lh_node *e);
+
+/* The outermost for expression holds the memo of its calls (see call_memo). */
 static lh_value *
 eval_for(lh_eval *ev, const lh_node *e)
+{
+	if (ev->memo != NULL)
+		return eval_for_run(ev, e);
+	call_memo m;
+	memset(&m, 0, sizeof m);
+	ev->memo = &m;
+	lh_value *r = eval_for_run(ev, e);
+	ev->memo = NULL;
+	return r;
+}
+
+static lh_value *
+eval_for_run(lh_eval *ev, const lh_node *e)
 {
 	const lh_node *cn = e->u.forx.coll;
 	lh_value *c = eval(ev, cn);
@@ -1764,6 +1791,94 @@ templatestring_arg(lh_eval *ev, const lh_node *x)
 	return false;
 }
 
+/* ---- calls repeated inside for expressions ----------------------------------
+ *
+ * A call whose arguments are each a constant (a number, a bool, null, a template of
+ * literal text) or a name bound by an enclosing for expression gives the same value
+ * each time those names hold the same values: format("t%03d", t) in
+ * [for t in ... : {for k in range(20) : ... => format("t%03d", t)}] is called 20
+ * times with one t.  While the outermost for expression runs (its collection and
+ * everything made in ev->a stay where they are until it returns), its calls of that
+ * kind remember their last result by the call node and the bound values (by
+ * address); a call that finds its node with the same values takes that result
+ * without evaluating its arguments again (they have no effects: a constant, or a
+ * binding) or calling the function (call_memo holds them).  Functions whose result is not decided by their
+ * arguments (uuid, timestamp, bcrypt's salt, plantimestamp) are never remembered,
+ * nor failed calls. */
+
+static size_t
+memo_slot(const lh_node *e)
+{
+	uintptr_t x = (uintptr_t)e >> 4;
+	return (size_t)(x ^ x >> 5) & (MEMO_SLOTS - 1);
+}
+
+/* Whether argument node x is a constant (its value is decided by the node). */
+static bool
+memo_const(const lh_node *x)
+{
+	switch (x->kind) {
+	case LH_AST_NUMBER: case LH_AST_BOOL: case LH_AST_NULL:
+		return true;
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < x->u.tmpl.n; i++)
+			if (x->u.tmpl.parts[i]->kind != LH_AST_TLIT)
+				return false;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Call e's remembered result, or NULL. */
+static lh_value *
+memo_find(lh_eval *ev, const lh_node *e)
+{
+	size_t h = memo_slot(e);
+	if (ev->memo->slot[h].call != e)
+		return NULL;
+	for (size_t i = 0; i < e->u.call.n; i++) {
+		const lh_value *want = ev->memo->slot[h].bound[i];
+		if (want == NULL)
+			continue;	/* a constant */
+		const lh_binding *b = find_binding(ev, e->u.call.args[i]->u.var.name);
+		if (b == NULL || b->value != want)
+			return NULL;
+	}
+	return ev->memo->slot[h].result;
+}
+
+/* Remembers r as call e's result when e is a call of that kind (args its values). */
+static void
+memo_keep(lh_eval *ev, const lh_node *e, lh_value *const *args, lh_value *r)
+{
+	size_t n = e->u.call.n;
+	if (n > MEMO_ARGS || e->u.call.expand_final)
+		return;
+	lh_value *bound[MEMO_ARGS] = {0};
+	for (size_t i = 0; i < n; i++) {
+		const lh_node *x = e->u.call.args[i];
+		if (memo_const(x))
+			continue;
+		if (x->kind != LH_AST_VAR)
+			return;
+		const lh_binding *b = find_binding(ev, x->u.var.name);
+		if (b == NULL || b->value != args[i])
+			return;
+		bound[i] = b->value;
+	}
+	const char *name = e->u.call.name;
+	if (strncmp(name, "core::", 6) == 0)
+		name += 6;
+	if (strcmp(name, "uuid") == 0 || strcmp(name, "timestamp") == 0 ||
+	    strcmp(name, "bcrypt") == 0 || strcmp(name, "plantimestamp") == 0)
+		return;
+	size_t h = memo_slot(e);
+	ev->memo->slot[h].call = e;
+	memcpy(ev->memo->slot[h].bound, bound, sizeof bound);
+	ev->memo->slot[h].result = r;
+}
+
 static lh_value *
 eval_call(lh_eval *ev, const lh_node *e)
 {
@@ -1771,6 +1886,11 @@ eval_call(lh_eval *ev, const lh_node *e)
 	if (ev->no_functions) {
 		ERR(ev, e, "Function calls not allowed", "Functions may not be called here.");
 		return NULL;
+	}
+	if (ev->memo != NULL) {
+		lh_value *m = memo_find(ev, e);
+		if (m != NULL)
+			return m;
 	}
 	const char *bare = name[0] == 'c' && strncmp(name, "core::", 6) == 0 ? name + 6 : name;
 	if ((bare[0] == 't' && strcmp(bare, "try") == 0) || (bare[0] == 'c' && strcmp(bare, "can") == 0))
@@ -1850,8 +1970,11 @@ eval_call(lh_eval *ev, const lh_node *e)
 	c.eval = ev;
 	c.err_arg = -1;
 	lh_value *r = lh_func_call(&c, name, args, na);
-	if (r != NULL)
+	if (r != NULL) {
+		if (ev->memo != NULL)
+			memo_keep(ev, e, args, r);
 		return r;
+	}
 	const char *msg = c.err ? c.err : "unknown error.";
 	lh_diag *g = NULL;
 	if (c.err_arg == -2) {

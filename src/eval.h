@@ -67,6 +67,9 @@ struct lh_eval {
 	const lh_node *diag_step;
 	int depth;		/* recursion guard */
 	bool no_functions;	/* tfvars and -var values: calls are an error */
+	/* the results of calls made while the outermost for expression runs (eval.c's
+	 * call_memo); NULL outside one */
+	struct lh_call_memo *memo;
 };
 
 /* Initialises ev with no lookup and no bindings. */
