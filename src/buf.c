@@ -59,34 +59,16 @@ lh_xprintf(const char *fmt, ...)
 }
 
 void
-lh_buf_put(lh_buf *b, const void *s, size_t n)
+lh_buf_grow(lh_buf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (p == NULL)
-			oom();
-		b->p = p;
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void
-lh_buf_puts(lh_buf *b, const char *s)
-{
-	lh_buf_put(b, s, strlen(s));
-}
-
-void
-lh_buf_putc(lh_buf *b, char c)
-{
-	lh_buf_put(b, &c, 1);
+	size_t cap = b->cap ? b->cap : 1024;
+	while (b->len + n + 1 > cap)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (p == NULL)
+		oom();
+	b->p = p;
+	b->cap = cap;
 }
 
 void

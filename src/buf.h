@@ -7,6 +7,7 @@
 #ifndef LH_BUF_H
 #define LH_BUF_H
 #include <stddef.h>
+#include <string.h>
 
 /* A growable byte buffer; start with lh_buf b = {0}. */
 typedef struct lh_buf {
@@ -15,12 +16,37 @@ typedef struct lh_buf {
 	size_t cap;		/* bytes allocated at p */
 } lh_buf;
 
+/* Makes room for n more bytes and the NUL (the slow path of the puts below). */
+void lh_buf_grow(lh_buf *b, size_t n);
+
 /* Appends s[0..n) (may hold NULs).  n == 0 still makes b->p non-NULL. */
-void lh_buf_put(lh_buf *b, const void *s, size_t n);
+static inline void
+lh_buf_put(lh_buf *b, const void *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		lh_buf_grow(b, n);
+	if (n > 0)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
 /* Appends the NUL-terminated string s. */
-void lh_buf_puts(lh_buf *b, const char *s);
+static inline void
+lh_buf_puts(lh_buf *b, const char *s)
+{
+	lh_buf_put(b, s, strlen(s));
+}
+
 /* Appends one byte. */
-void lh_buf_putc(lh_buf *b, char c);
+static inline void
+lh_buf_putc(lh_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		lh_buf_grow(b, 1);
+	b->p[b->len++] = c;
+	b->p[b->len] = '\0';
+}
 /* Appends printf output. */
 void lh_buf_printf(lh_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frees the bytes and empties b (ready for reuse).  Not needed when the caller took
