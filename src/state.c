@@ -357,14 +357,34 @@ fill_copy(int fd, void *ctx)
 
 /* ---- JSON rendering in Terraform's layout (Go's json.MarshalIndent, 2 spaces) ---- */
 
+/* 1 for the bytes render_string cannot copy as they are: control characters, '"', '\\',
+ * '<', '>', '&' (Go's HTML-safe escaping), and 0xE2, which may begin U+2028 or U+2029. */
+static const unsigned char json_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x00 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x10 */
+	0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x20: " & */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,	/* 0x30: < > */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* 0x50: \ */
+	[0xE2] = 1,
+};
+
+/* s as a JSON string, Go's way; runs of bytes that need no escape go in one copy. */
 static void
 render_string(lh_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 	lh_buf_putc(b, '"');
-	while (*p) {
+	for (;;) {
+		const unsigned char *run = p;
+		while (!json_special[*p])
+			p++;
+		if (p > run)
+			lh_buf_put(b, run, (size_t)(p - run));
 		unsigned char c = *p;
+		if (c == '\0')
+			break;
 		const char *esc = NULL;
 		char u[7];
 		switch (c) {
@@ -376,21 +396,21 @@ render_string(lh_buf *b, const char *s)
 		case '<': esc = "\\u003c"; break;
 		case '>': esc = "\\u003e"; break;
 		case '&': esc = "\\u0026"; break;
-		default:
-			if (c < 0x20) {
-				u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-				u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
-				esc = u;
-			} else if (c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+		case 0xE2:
+			if (p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
 				lh_buf_puts(b, p[2] == 0xA8 ? "\\u2028" : "\\u2029");
 				p += 3;
-				continue;
+			} else {
+				lh_buf_put(b, p, 1);
+				p++;
 			}
+			continue;
+		default:
+			u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+			u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
+			esc = u;
 		}
-		if (esc != NULL)
-			lh_buf_puts(b, esc);
-		else
-			lh_buf_put(b, (const char *)p, 1);
+		lh_buf_puts(b, esc);
 		p++;
 	}
 	lh_buf_putc(b, '"');
@@ -451,11 +471,19 @@ render_number(lh_buf *b, double v)
 static void
 indent(lh_buf *b, int depth)
 {
-	lh_buf_putc(b, '\n');
-	for (int i = 0; i < depth; i++)
+	static const char nl[] = "\n                                ";	/* 16 levels */
+	size_t n = 1 + 2 * (size_t)depth;
+	if (n <= sizeof nl - 1) {
+		lh_buf_put(b, nl, n);
+		return;
+	}
+	lh_buf_put(b, nl, sizeof nl - 1);
+	for (int i = 16; i < depth; i++)
 		lh_buf_put(b, "  ", 2);
 }
 
+/* v as JSON in Go's MarshalIndent layout at nesting depth, or on one line when depth < 0
+ * (a journal record). */
 static void
 render_json(lh_buf *b, const cJSON *v, int depth)
 {
@@ -489,17 +517,20 @@ render_json(lh_buf *b, const cJSON *v, int depth)
 			lh_buf_putc(b, obj ? '}' : ']');
 			return;
 		}
+		bool compact = depth < 0;
 		for (; c != NULL; c = c->next) {
-			indent(b, depth + 1);
+			if (!compact)
+				indent(b, depth + 1);
 			if (obj) {
 				render_string(b, c->string ? c->string : "");
-				lh_buf_put(b, ": ", 2);
+				lh_buf_put(b, ": ", compact ? 1 : 2);
 			}
-			render_json(b, c, depth + 1);
+			render_json(b, c, compact ? -1 : depth + 1);
 			if (c->next != NULL)
 				lh_buf_putc(b, ',');
 		}
-		indent(b, depth);
+		if (!compact)
+			indent(b, depth);
 		lh_buf_putc(b, obj ? '}' : ']');
 	} else {
 		lh_buf_puts(b, "null");
@@ -585,6 +616,7 @@ struct lh_state {
 	bool jexists;		/* a journal file exists on disk */
 	bool jcreated_unsynced;	/* directory entry not yet fsynced */
 	bool jdirty;		/* records appended since the last sync */
+	lh_buf jline;		/* lh_state_journal_done's line, its memory kept between records */
 	double jlast_sync;	/* monotonic time of the last fdatasync */
 	off_t jgood;		/* recovery: length of the intact prefix */
 	lh_state_intent *intents;
@@ -2063,6 +2095,7 @@ lh_state_close(lh_state *st)
 	free(st->path);
 	free(st->info_path);
 	free(st->journal_path);
+	lh_buf_free(&st->jline);
 	free(st->backup_path);
 	free(st->dir);
 	free(st->provider);
@@ -2159,35 +2192,39 @@ journal_append(lh_state *st, cJSON *rec, lh_diags *d)
 	return journal_append_line(st, line, d);
 }
 
+/* Appends the record's text, b's bytes (one line, without its newline; b may be
+ * changed). */
+static bool
+journal_write(lh_state *st, lh_buf *b, lh_diags *d)
+{
+	if (!journal_open(st, d))
+		return false;
+	if (st->store != NULL) {
+		bool ok = st->store->ops->journal_append(st->store, b->p, d);
+		st->jdirty |= ok;
+		return ok;
+	}
+	/* One write() of the line and its newline: a crash tears at most this line. */
+	lh_buf_putc(b, '\n');
+	if (write_all(st->jfd, b->p, b->len) != 0) {
+		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
+		    "%s: %s.", st->journal_path, strerror(errno));
+		return false;
+	}
+	st->jdirty = true;
+	return true;
+}
+
 /* Appends the record's text line (taken; NULL: out of memory). */
 static bool
 journal_append_line(lh_state *st, char *line, lh_diags *d)
 {
-	bool ok = false;
-	if (line == NULL || !journal_open(st, d))
-		goto out;
-	if (st->store != NULL) {
-		ok = st->store->ops->journal_append(st->store, line, d);
-		st->jdirty |= ok;
-		goto out;
-	}
+	if (line == NULL)
+		return false;
 	size_t n = strlen(line);
-	/* One write() of the line and its newline: a crash tears at most this line. */
-	char *l2 = realloc(line, n + 2);
-	if (l2 == NULL)
-		goto out;
-	line = l2;
-	line[n] = '\n';
-	line[n + 1] = '\0';
-	if (write_all(st->jfd, line, n + 1) != 0) {
-		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot write the state journal",
-		    "%s: %s.", st->journal_path, strerror(errno));
-		goto out;
-	}
-	st->jdirty = true;
-	ok = true;
-out:
-	free(line);
+	lh_buf b = {.p = line, .len = n, .cap = n + 1};
+	bool ok = journal_write(st, &b, d);
+	lh_buf_free(&b);
 	return ok;
 }
 
@@ -2288,33 +2325,43 @@ lh_state_journal_intent(lh_state *st, const lh_addr *addr, const char *id,
 	return journal_append_line(st, line, d);
 }
 
-static cJSON *
-inst_json(const inst *in)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "provider", in->pub.provider);
-	cJSON_AddItemToObject(o, "attributes", cJSON_Duplicate(in->pub.attributes, true));
-	cJSON_AddItemToObject(o, "sensitive_attributes",
-	    cJSON_Duplicate(in->pub.sensitive_attributes, true));
-	cJSON_AddItemToObject(o, "dependencies", cJSON_Duplicate(in->pub.dependencies, true));
-	if (in->extra != NULL)
-		cJSON_AddItemToObject(o, "extra", cJSON_Duplicate(in->extra, true));
-	return o;
-}
-
 bool
 lh_state_journal_done(lh_state *st, const lh_addr *addr, lh_diags *d)
 {
 	char *key = addr_key(addr);
 	inst *in = lookup(st, key);
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "op", in ? "set" : "remove");
-	cJSON_AddStringToObject(r, "addr", key);
 	live_drop(st, key);
-	if (in != NULL)
-		cJSON_AddItemToObject(r, "instance", inst_json(in));
+	/* the line inst_json's record would print as, written directly (an apply writes
+	 * one per instance: no copy of the instance, no second tree to print) */
+	lh_buf *bp = &st->jline, b = *bp;
+	b.len = 0;
+	lh_buf_puts(&b, in ? "{\"op\":\"set\",\"addr\":" : "{\"op\":\"remove\",\"addr\":");
+	render_string(&b, key);
 	free(key);
-	return journal_append(st, r, d);
+	if (in != NULL) {
+		lh_buf_puts(&b, ",\"instance\":{\"provider\":");
+		render_string(&b, in->pub.provider != NULL ? in->pub.provider : "");
+		const struct {
+			const char *name;
+			const cJSON *v;
+		} parts[] = {
+			{",\"attributes\":", in->pub.attributes},
+			{",\"sensitive_attributes\":", in->pub.sensitive_attributes},
+			{",\"dependencies\":", in->pub.dependencies},
+			{",\"extra\":", in->extra},
+		};
+		for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+			if (parts[i].v == NULL)
+				continue;
+			lh_buf_puts(&b, parts[i].name);
+			render_json(&b, parts[i].v, -1);
+		}
+		lh_buf_putc(&b, '}');
+	}
+	lh_buf_putc(&b, '}');
+	bool ok = journal_write(st, &b, d);
+	*bp = b;
+	return ok;
 }
 
 bool
