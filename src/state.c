@@ -2314,15 +2314,20 @@ lh_state_journal_intent(lh_state *st, const lh_addr *addr, const char *id,
     const char *op, lh_diags *d)
 {
 	char *key = addr_key(addr);
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "op", "intent");
-	cJSON_AddStringToObject(r, "addr", key);
-	cJSON_AddStringToObject(r, "id", id ? id : "");
-	cJSON_AddStringToObject(r, "action", op ? op : "create");
-	char *line = journal_line(r);
-	live_add(st, key, lh_xstrdup(line));
+	lh_buf *bp = &st->jline, b = *bp;
+	b.len = 0;
+	lh_buf_puts(&b, "{\"op\":\"intent\",\"addr\":");
+	render_string(&b, key);
+	lh_buf_puts(&b, ",\"id\":");
+	render_string(&b, id ? id : "");
+	lh_buf_puts(&b, ",\"action\":");
+	render_string(&b, op ? op : "create");
+	lh_buf_putc(&b, '}');
+	live_add(st, key, lh_xstrdup(b.p));
 	free(key);
-	return journal_append_line(st, line, d);
+	bool ok = journal_write(st, &b, d);
+	*bp = b;
+	return ok;
 }
 
 bool
