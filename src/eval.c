@@ -214,16 +214,20 @@ eval_binary(lh_eval *ev, const lh_node *e)
 		return mark(ev, lh_val_bool(ev->a, op == LH_OP_EQ ? eq == 1 : eq == 0), sens);
 	}
 	const lh_type *t = (op == LH_OP_AND || op == LH_OP_OR) ? &lh_type_bool : &lh_type_number;
-	lh_value *lc = operand(ev, e->u.binary.lhs, l, t, "left");
-	lh_value *rc = operand(ev, e->u.binary.rhs, r, t, "right");
-	if (lc == NULL || rc == NULL)
-		return NULL;
-	const lh_type *rt = (op >= LH_OP_LT && op <= LH_OP_GE) ? &lh_type_bool : t;
-	if (lh_val_is_unknown(lc) || lh_val_is_unknown(rc))
-		return mark(ev, lh_val_unknown(ev->a, rt), sens);
-	if (lh_val_is_null(lc) || lh_val_is_null(rc)) {
-		ERR(ev, e, "Operation failed", "Error during operation: argument must not be null.");
-		return NULL;
+	lh_value *lc = l, *rc = r;
+	/* known operands of the type without marks (most): as operand() returns them */
+	if (l->type != t || r->type != t || l->flags != 0 || r->flags != 0) {
+		lc = operand(ev, e->u.binary.lhs, l, t, "left");
+		rc = operand(ev, e->u.binary.rhs, r, t, "right");
+		if (lc == NULL || rc == NULL)
+			return NULL;
+		const lh_type *rt = (op >= LH_OP_LT && op <= LH_OP_GE) ? &lh_type_bool : t;
+		if (lh_val_is_unknown(lc) || lh_val_is_unknown(rc))
+			return mark(ev, lh_val_unknown(ev->a, rt), sens);
+		if (lh_val_is_null(lc) || lh_val_is_null(rc)) {
+			ERR(ev, e, "Operation failed", "Error during operation: argument must not be null.");
+			return NULL;
+		}
 	}
 	lh_value *res = NULL;
 	switch (op) {
@@ -1895,8 +1899,9 @@ eval_call(lh_eval *ev, const lh_node *e)
 	const char *bare = name[0] == 'c' && strncmp(name, "core::", 6) == 0 ? name + 6 : name;
 	if ((bare[0] == 't' && strcmp(bare, "try") == 0) || (bare[0] == 'c' && strcmp(bare, "can") == 0))
 		return eval_try(ev, e, bare[0] == 'c');
+	const lh_fdef *fd = lh_func_find(name);
 	const char *ns_end = strchr(name, ':') != NULL ? strstr(name, "::") : NULL;
-	if (ns_end != NULL && strncmp(name, "provider::", 10) != 0 && !lh_func_exists(name)) {
+	if (ns_end != NULL && strncmp(name, "provider::", 10) != 0 && fd == NULL) {
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Unknown provider function",
 		    "The function namespace \"%.*s\" is not valid. Provider function calls must use the \"provider::\" namespace prefix.",
 		    (int)(ns_end - name), name);
@@ -1905,7 +1910,7 @@ eval_call(lh_eval *ev, const lh_node *e)
 	if (bare[0] == 't' && strcmp(bare, "templatestring") == 0 && e->u.call.n > 0 &&
 	    !templatestring_arg(ev, e->u.call.args[0]))
 		return NULL;
-	bool exists = lh_func_exists(name);
+	bool exists = fd != NULL;
 	if (!exists && strncmp(name, "provider::", 10) == 0) {
 		const char *pn = name + 10, *fn = strstr(pn, "::");
 		int plen = fn ? (int)(fn - pn) : (int)strlen(pn);
@@ -1923,11 +1928,11 @@ eval_call(lh_eval *ev, const lh_node *e)
 	}
 	size_t n = e->u.call.n;
 	lh_value **args = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *args);
-	const lh_node **argn = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *argn);
+	/* each argument's node (for messages): the call's own, unless spread below */
+	const lh_node *const *argn = (const lh_node *const *)e->u.call.args;
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		args[i] = eval(ev, e->u.call.args[i]);
-		argn[i] = e->u.call.args[i];
 		if (args[i] == NULL)
 			ok = false;
 	}
@@ -1969,7 +1974,7 @@ eval_call(lh_eval *ev, const lh_node *e)
 	c.render_template = lh_eval_render_template;
 	c.eval = ev;
 	c.err_arg = -1;
-	lh_value *r = lh_func_call(&c, name, args, na);
+	lh_value *r = lh_func_call_def(&c, fd, args, na);
 	if (r != NULL) {
 		if (ev->memo != NULL)
 			memo_keep(ev, e, args, r);

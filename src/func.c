@@ -197,17 +197,41 @@ lh_fn_fail(lh_func_ctx *c, const char *fmt, ...)
 	return NULL;
 }
 
+const lh_fdef *
+lh_func_find(const char *name)
+{
+	return lookup(name);
+}
+
+/* An argument's sensitive mark, anywhere in it (a primitive's is its flag). */
+static inline bool
+has_sensitive(const lh_value *v)
+{
+	if (v->flags & LH_VF_SENSITIVE)
+		return true;
+	if ((v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) || v->type->kind == LH_TY_STRING ||
+	    v->type->kind == LH_TY_NUMBER || v->type->kind == LH_TY_BOOL)
+		return false;
+	return lh_val_has_sensitive(v);
+}
+
 lh_value *
 lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n)
 {
 	const lh_fdef *d = lookup(name);
-	c->err = NULL;
-	c->err_arg = -1;
 	if (d == NULL) {
 		c->err_arg = -2;
 		c->err = lh_arena_printf(c->a, "There is no function named \"%s\".", name);
 		return NULL;
 	}
+	return lh_func_call_def(c, d, args, n);
+}
+
+lh_value *
+lh_func_call_def(lh_func_ctx *c, const lh_fdef *d, lh_value **args, size_t n)
+{
+	c->err = NULL;
+	c->err_arg = -1;
 	if (n < d->np) {
 		c->err = lh_arena_printf(c->a,
 		    "Function \"%s\" expects %zu argument(s). Missing value for \"%s\".",
@@ -237,7 +261,7 @@ lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n)
 				v = copy;
 				sensitive = true;
 			}
-		} else if (lh_val_has_sensitive(v)) {
+		} else if (has_sensitive(v)) {
 			sensitive = true;
 			v = lh_val_unmark(c->a, v);
 		}

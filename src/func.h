@@ -39,6 +39,11 @@ struct lh_func_ctx {
  * knows it) and the sensitive mark.  Returns the result, or NULL with c->err and
  * c->err_arg set.  An unknown function name returns NULL with err_arg = -2. */
 lh_value *lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n);
+/* A built-in function as lh_func_find finds it by name (NULL: none), and the call of
+ * it, as lh_func_call (which is lh_func_find then lh_func_call_def). */
+typedef struct lh_fdef lh_fdef;
+const lh_fdef *lh_func_find(const char *name);
+lh_value *lh_func_call_def(lh_func_ctx *c, const lh_fdef *d, lh_value **args, size_t n);
 /* True when name is a built-in function (including the provider:: namespaced form
  * "provider::terraform::..." where supported). */
 bool lh_func_exists(const char *name);

@@ -31,7 +31,7 @@ typedef struct {
 
 typedef lh_value *(*lh_fimpl)(lh_func_ctx *c, lh_value **args, size_t n);
 
-typedef struct {
+struct lh_fdef {
 	const char *name;
 	size_t np;		/* fixed parameters */
 	lh_fparam params[4];
@@ -39,7 +39,7 @@ typedef struct {
 	lh_fparam var;
 	const lh_type *ret;	/* result type when an argument is unknown (NULL: any) */
 	lh_fimpl impl;
-} lh_fdef;
+};
 
 #define LH_FAMILY(fam) \
 	extern const lh_fdef lh_func_##fam[]; \
