@@ -770,9 +770,110 @@ object_key(lh_eval *ev, const lh_node *kn, bool *unknown, bool *sens)
 	return s->u.str.s;
 }
 
+/* Objects whose keys are all names ({team = ..., user = ...}, made thousands of times
+ * in a for expression): their keys sorted and shared (lh_intern_value_key) once, per
+ * thread, by the constructor's node.  An entry is used only while the node's key
+ * names are the same strings (compared by content too: a node freed and another made
+ * at its address is not taken for it). */
+#define OBJ_MEMO 32
+#define OBJ_KEYS 8
+static _Thread_local struct obj_memo {
+	const lh_node *node;
+	size_t n;
+	const char *names[OBJ_KEYS];	/* the node's key names in their order */
+	const char *skeys[OBJ_KEYS];	/* sorted and shared */
+	unsigned char perm[OBJ_KEYS];	/* skeys[j] is names[perm[j]] */
+} obj_memo[OBJ_MEMO];
+
+static bool
+same_text(const char *x, const char *y)
+{
+	while (*x == *y && *x != 0) {
+		x++;
+		y++;
+	}
+	return *x == *y;
+}
+
+/* e's entry (made when missing), or NULL for an object whose keys are not all
+ * distinct ASCII names. */
+static const struct obj_memo *
+object_keys(const lh_node *e)
+{
+	size_t n = e->u.object.n;
+	if (n == 0 || n > OBJ_KEYS)
+		return NULL;
+	uintptr_t x = (uintptr_t)e >> 4;
+	struct obj_memo *om = &obj_memo[(x ^ x >> 5) & (OBJ_MEMO - 1)];
+	if (om->node == e && om->n == n) {
+		size_t i = 0;
+		for (; i < n; i++) {
+			const lh_node *kn = e->u.object.keys[i];
+			if (kn->kind != LH_AST_VAR || kn->u.var.name != om->names[i])
+				break;
+		}
+		for (size_t j = 0; i == n && j < n; j++)
+			if (!same_text(om->skeys[j], om->names[om->perm[j]]))
+				i = 0;
+		if (i == n)
+			return om;
+	}
+	struct obj_memo t = { .node = e, .n = n };
+	for (size_t i = 0; i < n; i++) {
+		const lh_node *kn = e->u.object.keys[i];
+		if (kn->kind != LH_AST_VAR)
+			return NULL;
+		const char *nm = kn->u.var.name;
+		for (const char *p = nm; *p; p++)
+			if ((unsigned char)*p >= 0x80)
+				return NULL;	/* (lh_val_object normalizes such names) */
+		t.names[i] = nm;
+		/* insertion into sorted order; a name given twice is left to the general
+		 * path */
+		size_t j = i;
+		while (j > 0 && strcmp(t.names[t.perm[j - 1]], nm) > 0) {
+			t.perm[j] = t.perm[j - 1];
+			j--;
+		}
+		if (j > 0 && strcmp(t.names[t.perm[j - 1]], nm) == 0)
+			return NULL;
+		t.perm[j] = (unsigned char)i;
+	}
+	for (size_t j = 0; j < n; j++) {
+		t.skeys[j] = lh_intern_value_key(t.names[t.perm[j]]);
+		if (t.skeys[j] == NULL)
+			return NULL;
+	}
+	*om = t;
+	return om;
+}
+
 static lh_value *
 eval_object(lh_eval *ev, const lh_node *e)
 {
+	const struct obj_memo *om = object_keys(e);
+	if (om != NULL) {
+		size_t n = om->n;
+		lh_value *v[OBJ_KEYS];
+		bool ok = true;
+		for (size_t i = 0; i < n; i++)
+			if ((v[i] = eval(ev, e->u.object.values[i])) == NULL)
+				ok = false;
+		if (!ok)
+			return NULL;
+		/* (om may have been replaced while the values were evaluated) */
+		lh_value **vals = lh_arena_alloc(ev->a, n * sizeof *vals);
+		om = object_keys(e);
+		if (om != NULL) {
+			for (size_t j = 0; j < n; j++)
+				vals[j] = v[om->perm[j]];
+			return lh_val_object_sorted(ev->a, om->skeys, vals, n);
+		}
+		const char **keys = lh_arena_alloc(ev->a, n * sizeof *keys);
+		for (size_t i = 0; i < n; i++)
+			keys[i] = e->u.object.keys[i]->u.var.name;
+		return lh_val_object(ev->a, keys, v, n);
+	}
 	size_t n = e->u.object.n, m = 0;
 	const char **keys = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *keys);
 	lh_value **vals = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *vals);

@@ -790,6 +790,36 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 }
 
 lh_value *
+lh_val_object_sorted(lh_arena *a, const char *const *keys, lh_value **vals, size_t n)
+{
+	const lh_type *st = shared_object_type(keys, vals, n);
+	if (st != NULL) {
+		lh_value *r = newval(a, st, 0);
+		r->u.map.keys = st->names;
+		r->u.map.vals = vals;
+		r->u.map.n = n;
+		return r;
+	}
+	const char **k = lh_arena_alloc(a, (n ? n : 1) * sizeof *k);
+	const lh_type **types = lh_arena_alloc(a, (n ? n : 1) * sizeof *types);
+	for (size_t i = 0; i < n; i++) {
+		k[i] = keys[i];
+		types[i] = vals[i]->type;
+	}
+	lh_value *r = newval(a, NULL, 0);
+	lh_type *t = lh_arena_alloc(a, sizeof *t);
+	t->kind = LH_TY_OBJECT;
+	t->n = n;
+	t->names = k;
+	t->types = types;
+	r->type = t;
+	r->u.map.keys = k;
+	r->u.map.vals = vals;
+	r->u.map.n = n;
+	return r;
+}
+
+lh_value *
 lh_val_object_typed(lh_arena *a, const lh_type *t, const char **keys, lh_value **vals)
 {
 	lh_value *r = newval(a, NULL, 0);

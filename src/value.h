@@ -128,6 +128,9 @@ lh_value *lh_val_map(lh_arena *a, const lh_type *elem, const char **keys,
 /* An object of type t (an object type) with keys (t's names, or an array equal to
  * them) and vals (t->n of them, vals[i] of type t->types[i]), all taken as they are:
  * for a caller that has an object of the same shape at hand. */
+/* As lh_val_object, for keys already as it would make them: NFC, in strictly increasing
+ * bytewise order, each one lh_intern_value_key's (they are not copied; the array is). */
+lh_value *lh_val_object_sorted(lh_arena *a, const char *const *keys, lh_value **vals, size_t n);
 lh_value *lh_val_object_typed(lh_arena *a, const lh_type *t, const char **keys,
     lh_value **vals);
 /* Returns v with the sensitive mark added (a shallow copy when needed). */
