@@ -237,6 +237,23 @@ sputs(sbuf *b, const char *s)
 	sput(b, s, strlen(s));
 }
 
+/* The bytes an instance key's text shows as they are: not a control character, a
+ * quote, a backslash, nor $ or % (doubled before {); NUL ends the key. */
+static const bool key_plain[256] = {
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+	R16(false), R16(false),
+	true, true, false, true, false, false, true, true,	/* space ! " # $ % & ' */
+	true, true, true, true, true, true, true, true,
+	R16(true), R16(true),
+	true, true, true, true, true, true, true, true,
+	true, true, true, true, false, true, true, true,	/* backslash at 0x5c */
+	R16(true),
+	true, true, true, true, true, true, true, true,
+	true, true, true, true, true, true, true, false,	/* DEL */
+	R16(true), R16(true), R16(true), R16(true), R16(true), R16(true), R16(true), R16(true)
+#undef R16
+};
+
 static void
 format_into(sbuf *b, const lh_addr *ad)
 {
@@ -252,34 +269,31 @@ format_into(sbuf *b, const lh_addr *ad)
 	} else if (ad->kind == LH_KEY_STR) {
 		sput(b, "[\"", 2);
 		for (const char *p = ad->key; *p; p++) {
+			/* a run of characters written as they are, then one escaped */
+			const char *q = p;
+			while (key_plain[(unsigned char)*q])
+				q++;
+			if (q > p)
+				sput(b, p, (size_t)(q - p));
+			if (*q == 0)
+				break;
+			p = q;
 			unsigned char c = (unsigned char)*p;
-			size_t run = 0;	/* characters written as they are */
-			while (c >= 0x20 && c != 0x7f && c != '"' && c != '\\' && c != '$' && c != '%')
-				c = (unsigned char)p[++run];
-			if (run > 0) {
-				sput(b, p, run);
-				p += run - 1;
-				continue;
-			}
 			switch (c) {
-			case '\n': sputs(b, "\\n"); break;
-			case '\r': sputs(b, "\\r"); break;
-			case '\t': sputs(b, "\\t"); break;
-			case '"': sputs(b, "\\\""); break;
-			case '\\': sputs(b, "\\\\"); break;
+			case '\n': sput(b, "\\n", 2); break;
+			case '\r': sput(b, "\\r", 2); break;
+			case '\t': sput(b, "\\t", 2); break;
+			case '"': sput(b, "\\\"", 2); break;
+			case '\\': sput(b, "\\\\", 2); break;
 			case '$':
 			case '%':
 				sput(b, p, 1);
 				if (p[1] == '{')
 					sput(b, p, 1);
 				break;
-			default:
-				if (c < 0x20 || c == 0x7f) {
-					snprintf(tmp, sizeof tmp, "\\u%04x", c);
-					sputs(b, tmp);
-				} else {
-					sput(b, p, 1);
-				}
+			default:	/* a control character */
+				snprintf(tmp, sizeof tmp, "\\u%04x", c);
+				sputs(b, tmp);
 			}
 		}
 		sput(b, "\"]", 2);
@@ -299,6 +313,34 @@ lh_addr_snprint(char *buf, size_t n, const lh_addr *ad)
 char *
 lh_addr_format(lh_arena *a, const lh_addr *ad)
 {
+	if (ad->kind != LH_KEY_INT) {
+		/* (most: a key written as it is, or none) the parts copied once */
+		size_t tl = strlen(ad->type), nl = strlen(ad->name), kl = 0;
+		if (ad->kind == LH_KEY_STR)
+			while (key_plain[(unsigned char)ad->key[kl]])
+				kl++;
+		if (ad->kind != LH_KEY_STR || ad->key[kl] == 0) {
+			size_t dl = ad->data ? 5 : 0, kw = ad->kind == LH_KEY_STR ? kl + 4 : 0;
+			char *s = lh_arena_alloc(a, dl + tl + 1 + nl + kw + 1), *o = s;
+			memcpy(o, "data.", dl);
+			o += dl;
+			memcpy(o, ad->type, tl);
+			o += tl;
+			*o++ = '.';
+			memcpy(o, ad->name, nl);
+			o += nl;
+			if (kw > 0) {
+				*o++ = '[';
+				*o++ = '"';
+				memcpy(o, ad->key, kl);
+				o += kl;
+				*o++ = '"';
+				*o++ = ']';
+			}
+			*o = 0;
+			return s;
+		}
+	}
 	char tmp[256];
 	size_t need = lh_addr_snprint(tmp, sizeof tmp, ad);
 	char *s = lh_arena_alloc(a, need + 1);

@@ -75,6 +75,22 @@ main(void)
 		check(name, good, "%s", f);
 	}
 
+	/* lh_addr_format's direct path writes what lh_addr_snprint writes */
+	static const char *const keys[] = { "", "t000/u007", "a b", "\xc3\xa9", "x\"y", "a\\b", "${x}",
+	    "%{y}", "$", "%", "a$b%c", "\n\t\x01\x7f", "z\x7f" };
+	for (int data = 0; data < 2; data++)
+		for (int kind = 0; kind < 3; kind++)
+			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+				lh_addr x = { .type = "litellm_user", .name = "dev", .data = data,
+				    .kind = kind == 0 ? LH_KEY_NONE : kind == 1 ? LH_KEY_INT : LH_KEY_STR,
+				    .index = -12, .key = keys[k] };
+				char want[256];
+				lh_addr_snprint(want, sizeof want, &x);
+				snprintf(name, sizeof name, "format %d %d %zu", data, kind, k);
+				char *got = lh_addr_format(a, &x);
+				check(name, strcmp(got, want) == 0, "%s, not %s", got, want);
+			}
+
 	lh_addr r, i0, i1, ks, other;
 	const char *err;
 	lh_addr_parse(a, "litellm_user.dev", &r, &err);
