@@ -148,12 +148,22 @@ bind(lh_eval *ev, lh_binding *b, const char *name, lh_value *v)
 /* the memo of calls in for expressions (see memo_find) */
 #define MEMO_SLOTS 32
 #define MEMO_ARGS 4
+#define OBJ_MEMO 16
+#define OBJ_KEYS 8
 typedef struct lh_call_memo {
 	struct {
 		const lh_node *call;
 		lh_value *bound[MEMO_ARGS];	/* the bound names' values; NULL for constants */
 		lh_value *result;
 	} slot[MEMO_SLOTS];
+	/* object constructors whose keys are all names ({team = ..., user = ...}):
+	 * their keys sorted and shared (lh_intern_value_key) once, by node */
+	struct obj_keys {
+		const lh_node *node;
+		size_t n;
+		const char *skeys[OBJ_KEYS];	/* sorted and shared */
+		unsigned char perm[OBJ_KEYS];	/* skeys[j] is key perm[j] of the node */
+	} obj[OBJ_MEMO];
 } call_memo;
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -770,55 +780,21 @@ object_key(lh_eval *ev, const lh_node *kn, bool *unknown, bool *sens)
 	return s->u.str.s;
 }
 
-/* Objects whose keys are all names ({team = ..., user = ...}, made thousands of times
- * in a for expression): their keys sorted and shared (lh_intern_value_key) once, per
- * thread, by the constructor's node.  An entry is used only while the node's key
- * names are the same strings (compared by content too: a node freed and another made
- * at its address is not taken for it). */
-#define OBJ_MEMO 32
-#define OBJ_KEYS 8
-static _Thread_local struct obj_memo {
-	const lh_node *node;
-	size_t n;
-	const char *names[OBJ_KEYS];	/* the node's key names in their order */
-	const char *skeys[OBJ_KEYS];	/* sorted and shared */
-	unsigned char perm[OBJ_KEYS];	/* skeys[j] is names[perm[j]] */
-} obj_memo[OBJ_MEMO];
-
-static bool
-same_text(const char *x, const char *y)
-{
-	while (*x == *y && *x != 0) {
-		x++;
-		y++;
-	}
-	return *x == *y;
-}
-
-/* e's entry (made when missing), or NULL for an object whose keys are not all
- * distinct ASCII names. */
-static const struct obj_memo *
-object_keys(const lh_node *e)
+/* e's entry in the memo of the for expression running (made when missing), or NULL
+ * outside one and for an object whose keys are not all distinct ASCII names (see
+ * call_memo). */
+static const struct obj_keys *
+object_keys(lh_eval *ev, const lh_node *e)
 {
 	size_t n = e->u.object.n;
-	if (n == 0 || n > OBJ_KEYS)
+	if (ev->memo == NULL || n == 0 || n > OBJ_KEYS)
 		return NULL;
 	uintptr_t x = (uintptr_t)e >> 4;
-	struct obj_memo *om = &obj_memo[(x ^ x >> 5) & (OBJ_MEMO - 1)];
-	if (om->node == e && om->n == n) {
-		size_t i = 0;
-		for (; i < n; i++) {
-			const lh_node *kn = e->u.object.keys[i];
-			if (kn->kind != LH_AST_VAR || kn->u.var.name != om->names[i])
-				break;
-		}
-		for (size_t j = 0; i == n && j < n; j++)
-			if (!same_text(om->skeys[j], om->names[om->perm[j]]))
-				i = 0;
-		if (i == n)
-			return om;
-	}
-	struct obj_memo t = { .node = e, .n = n };
+	struct obj_keys *om = &ev->memo->obj[(x ^ x >> 5) & (OBJ_MEMO - 1)];
+	if (om->node == e)
+		return om;
+	struct obj_keys t = { .node = e, .n = n };
+	const char *names[OBJ_KEYS];
 	for (size_t i = 0; i < n; i++) {
 		const lh_node *kn = e->u.object.keys[i];
 		if (kn->kind != LH_AST_VAR)
@@ -827,20 +803,20 @@ object_keys(const lh_node *e)
 		for (const char *p = nm; *p; p++)
 			if ((unsigned char)*p >= 0x80)
 				return NULL;	/* (lh_val_object normalizes such names) */
-		t.names[i] = nm;
+		names[i] = nm;
 		/* insertion into sorted order; a name given twice is left to the general
 		 * path */
 		size_t j = i;
-		while (j > 0 && strcmp(t.names[t.perm[j - 1]], nm) > 0) {
+		while (j > 0 && strcmp(names[t.perm[j - 1]], nm) > 0) {
 			t.perm[j] = t.perm[j - 1];
 			j--;
 		}
-		if (j > 0 && strcmp(t.names[t.perm[j - 1]], nm) == 0)
+		if (j > 0 && strcmp(names[t.perm[j - 1]], nm) == 0)
 			return NULL;
 		t.perm[j] = (unsigned char)i;
 	}
 	for (size_t j = 0; j < n; j++) {
-		t.skeys[j] = lh_intern_value_key(t.names[t.perm[j]]);
+		t.skeys[j] = lh_intern_value_key(names[t.perm[j]]);
 		if (t.skeys[j] == NULL)
 			return NULL;
 	}
@@ -851,7 +827,7 @@ object_keys(const lh_node *e)
 static lh_value *
 eval_object(lh_eval *ev, const lh_node *e)
 {
-	const struct obj_memo *om = object_keys(e);
+	const struct obj_keys *om = object_keys(ev, e);
 	if (om != NULL) {
 		size_t n = om->n;
 		lh_value *v[OBJ_KEYS];
@@ -863,7 +839,7 @@ eval_object(lh_eval *ev, const lh_node *e)
 			return NULL;
 		/* (om may have been replaced while the values were evaluated) */
 		lh_value **vals = lh_arena_alloc(ev->a, n * sizeof *vals);
-		om = object_keys(e);
+		om = object_keys(ev, e);
 		if (om != NULL) {
 			for (size_t j = 0; j < n; j++)
 				vals[j] = v[om->perm[j]];
