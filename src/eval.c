@@ -150,6 +150,7 @@ bind(lh_eval *ev, lh_binding *b, const char *name, lh_value *v)
 #define MEMO_ARGS 4
 #define OBJ_MEMO 16
 #define OBJ_KEYS 8
+#define LIT_MEMO 32
 typedef struct lh_call_memo {
 	struct {
 		const lh_node *call;
@@ -164,7 +165,40 @@ typedef struct lh_call_memo {
 		const char *skeys[OBJ_KEYS];	/* sorted and shared */
 		unsigned char perm[OBJ_KEYS];	/* skeys[j] is key perm[j] of the node */
 	} obj[OBJ_MEMO];
+	/* the values of literal nodes (numbers, templates of literal text) */
+	struct {
+		const lh_node *node;
+		lh_value *v;
+	} lit[LIT_MEMO];
 } call_memo;
+
+static size_t
+memo_hash(const lh_node *e, size_t cap)
+{
+	uintptr_t x = (uintptr_t)e >> 4;
+	return (size_t)(x ^ x >> 5) & (cap - 1);
+}
+
+/* Literal node e's value remembered by the for expression running, or NULL. */
+static lh_value *
+memo_lit(const lh_eval *ev, const lh_node *e)
+{
+	if (ev->memo == NULL)
+		return NULL;
+	size_t h = memo_hash(e, LIT_MEMO);
+	return ev->memo->lit[h].node == e ? ev->memo->lit[h].v : NULL;
+}
+
+static lh_value *
+memo_lit_keep(lh_eval *ev, const lh_node *e, lh_value *v)
+{
+	if (ev->memo != NULL && v != NULL) {
+		size_t h = memo_hash(e, LIT_MEMO);
+		ev->memo->lit[h].node = e;
+		ev->memo->lit[h].v = v;
+	}
+	return v;
+}
 
 /* ---- numbers ---------------------------------------------------------------- */
 
@@ -1324,9 +1358,12 @@ eval_template(lh_eval *ev, const lh_node *e)
 		return lh_val_string(ev->a, "", 0);
 	if (e->u.tmpl.n == 1 && e->u.tmpl.parts[0]->kind == LH_AST_TLIT) {
 		/* (short literals are values made once for the process) */
+		lh_value *v = memo_lit(ev, e);
+		if (v != NULL)
+			return v;
 		const lh_node *p = e->u.tmpl.parts[0];
-		lh_value *v = lh_val_string_shared(p->u.lit.text, p->u.lit.len);
-		return v != NULL ? v : lh_val_string(ev->a, p->u.lit.text, p->u.lit.len);
+		v = lh_val_string_shared(p->u.lit.text, p->u.lit.len);
+		return memo_lit_keep(ev, e, v != NULL ? v : lh_val_string(ev->a, p->u.lit.text, p->u.lit.len));
 	}
 	return template_string(ev, e);
 }
@@ -2104,6 +2141,8 @@ eval(lh_eval *ev, const lh_node *e)
 	lh_value *r = NULL;
 	switch (e->kind) {
 	case LH_AST_NUMBER: {
+		if ((r = memo_lit(ev, e)) != NULL)
+			break;
 		/* a whole number of up to 18 digits (most literals) is an int64 as it is */
 		const char *t = e->u.number.text;
 		int64_t iv = 0;
@@ -2111,12 +2150,12 @@ eval(lh_eval *ev, const lh_node *e)
 		while (nd < 18 && t[nd] >= '0' && t[nd] <= '9')
 			iv = iv * 10 + (t[nd++] - '0');
 		if (nd > 0 && t[nd] == '\0') {
-			r = lh_val_int(ev->a, iv);
+			r = memo_lit_keep(ev, e, lh_val_int(ev->a, iv));
 			break;
 		}
 		lh_number num;
 		if (lh_number_parse(ev->a, e->u.number.text, strlen(e->u.number.text), &num))
-			r = lh_val_number(ev->a, num);
+			r = memo_lit_keep(ev, e, lh_val_number(ev->a, num));
 		else	/* an exponent beyond Go's int32 */
 			ERR(ev, e, "Invalid number literal", "Failed to recognize the value of this number literal.");
 		break;
