@@ -25,10 +25,7 @@
 void
 lh_eval_init(lh_eval *ev, lh_arena *a, lh_diags *d, const char *basedir)
 {
-	memset(ev, 0, sizeof *ev);
-	ev->a = a;
-	ev->d = d;
-	ev->basedir = basedir ? basedir : ".";
+	*ev = (lh_eval){ .a = a, .d = d, .basedir = basedir ? basedir : "." };
 }
 
 /* ---- helpers ---------------------------------------------------------------- */

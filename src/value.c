@@ -556,12 +556,13 @@ static inline int key_cmp(const char *x, const char *y);
  * constructor's names ({a = ..., b = ...}) are the same strings for each of its
  * thousands of objects.  An entry is used only when the shared key it gives is equal
  * to s (a string at that address may since have been freed and another made there). */
-static _Thread_local struct { const char *s, *k; } key_memo[64];
+static _Thread_local struct { const char *s, *k; } key_memo[256];
 
 static const char *
 share_key(const char *s)
 {
-	size_t h = ((uintptr_t)s >> 4 ^ (uintptr_t)s >> 10) & 63;
+	/* (a schema's ~15 names, wherever they lie, rarely share a slot) */
+	size_t h = (size_t)(((uintptr_t)s * 0x9E3779B97F4A7C15u) >> 56);
 	const char *k = key_memo[h].k;
 	if (key_memo[h].s == s && k != NULL && key_cmp(k, s) == 0)
 		return k;
@@ -686,7 +687,7 @@ gshape_is(const lh_type *t, size_t n, const char *const *names, const lh_type *c
 
 /* The shared object type of names (shared keys, sorted) and the types of vals, or
  * NULL when there is none to be had. */
-static const lh_type *
+static inline __attribute__((always_inline)) const lh_type *
 shared_object_type(const char *const *names, lh_value *const *vals, size_t n)
 {
 	if (n == 0 || n > SHAPE_ATTRS)
