@@ -52,6 +52,13 @@ diag_range_json(cJSON *dg, const lh_diag *g)
 		fputs("litehcl: out of memory\n", stderr);
 		exit(1);
 	}
+	if (sp.none) {
+		/* the file changed since it was read: no snippet, as Terraform without
+		 * the source */
+		lh_snippet_free(&sp);
+		cJSON_Delete(sn);
+		return;
+	}
 	if (sp.context)
 		cJSON_AddStringToObject(sn, "context", sp.context);
 	else

@@ -66,12 +66,19 @@ print_json(const lh_diags *d)
 			json_pos(f, g->src, g->start, "        ");
 			fputs(",\n        \"end\": ", f);
 			json_pos(f, g->src, g->end, "        ");
-			fputs("\n      },\n      \"snippet\": {\n        \"context\": ", f);
 			lh_snippet sn;
 			if (!lh_diag_snippet(g, &sn)) {
 				fputs("litehcl: out of memory\n", stderr);
 				exit(1);
 			}
+			if (sn.none) {
+				/* the file changed since it was read: no snippet (Terraform's
+				 * JSON has none without the source) */
+				lh_snippet_free(&sn);
+				fputs("\n      }\n    }", f);
+				continue;
+			}
+			fputs("\n      },\n      \"snippet\": {\n        \"context\": ", f);
 			if (sn.context)
 				json_str(f, sn.context);
 			else

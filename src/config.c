@@ -5125,6 +5125,9 @@ void
 lh_config_release_trees(lh_config *cfg, bool on)
 {
 	cfg->priv->release_trees = on;
+	/* and the files' bytes: a diagnostic's snippet reads them again (source.h) */
+	for (size_t i = 0; on && i < cfg->nfiles; i++)
+		lh_source_drop_text((lh_source *)cfg->files[i]);
 }
 
 lh_value *

@@ -178,13 +178,16 @@ lh_diag_masked(const lh_diag *g)
 {
 	if (g->src == NULL)
 		return false;
+	const char *t = lh_source_text(g->src);
+	if (t == NULL)
+		return true;	/* (the file changed since: nothing is shown of it) */
 	int l0, l1, col;
 	lh_source_pos(g->src, g->start, &l0, &col);
 	lh_source_pos(g->src, g->end, &l1, &col);
 	for (int l = l0; l <= l1; l++) {
 		size_t len;
 		uint32_t ls = lh_source_line(g->src, l, &len);
-		if (sets_api_key(g->src->text + ls, len))
+		if (sets_api_key(t + ls, len))
 			return true;
 	}
 	return false;
@@ -193,11 +196,12 @@ lh_diag_masked(const lh_diag *g)
 char *
 lh_diag_code_line(const lh_source *src, int line, size_t *len)
 {
+	const char *t = lh_source_text(src);
 	uint32_t ls = lh_source_line(src, line, len);
-	char *code = malloc(*len + 1);
+	char *code = t != NULL ? malloc(*len + 1) : NULL;
 	if (code == NULL)
 		return NULL;
-	memcpy(code, src->text + ls, *len);
+	memcpy(code, t + ls, *len);
 	code[*len] = '\0';
 	if (!sets_api_key(code, *len))
 		return code;
@@ -336,7 +340,10 @@ jn_value(jnav *j)
 static char *
 json_context(const lh_source *s, uint32_t off)
 {
-	jnav j = {.t = s->text, .n = s->len, .off = off};
+	const char *t = lh_source_text(s);
+	if (t == NULL)
+		return NULL;
+	jnav j = {.t = t, .n = s->len, .off = off};
 	jn_value(&j);
 	if (j.path == NULL || j.plen == 0) {
 		free(j.path);
@@ -434,6 +441,7 @@ static bool
 in_api_key_value(const lh_source *s, int l)
 {
 	size_t len;
+	const char *t = lh_source_text(s);
 	uint32_t ls = lh_source_line(s, l, &len);
 	int from = 1;
 	for (size_t k = 0; s->has_blocks && k < s->nblocks; k++)
@@ -444,13 +452,13 @@ in_api_key_value(const lh_source *s, int l)
 	bool in = false;
 	for (int k = from; k < l; k++) {
 		uint32_t o = lh_source_line(s, k, &len);
-		if (sets_api_key(s->text + o, len))
+		if (sets_api_key(t + o, len))
 			in = true;
-		else if (starts_item(s->text + o, len))
+		else if (starts_item(t + o, len))
 			in = false;
 	}
 	uint32_t o = lh_source_line(s, l, &len);
-	return in && !sets_api_key(s->text + o, len) && !starts_item(s->text + o, len);
+	return in && !sets_api_key(t + o, len) && !starts_item(t + o, len);
 }
 
 bool
@@ -473,6 +481,16 @@ lh_diag_snippet(const lh_diag *g, lh_snippet *sn)
 	lh_source_pos(s, se, &last, &col);
 	sn->start_line = first;
 	sn->context = context_of(g, &sn->owned);
+	if (lh_source_text(s) == NULL) {
+		/* the file changed since it was read (a dropped source's): no code */
+		sn->none = true;
+		sn->code = calloc(1, 1);
+		if (sn->code == NULL) {
+			free(sn->owned);
+			return false;
+		}
+		return true;
+	}
 	char *code = NULL;
 	size_t clen = 0;
 	FILE *m = open_memstream(&code, &clen);
@@ -741,9 +759,13 @@ print_snippet(FILE *f, const lh_diag *g, bool color, const char *bar)
 	int line, col;
 	lh_source_pos(g->src, g->start, &line, &col);
 	lh_snippet sn;
-	if (!lh_diag_snippet(g, &sn)) {
+	bool got = lh_diag_snippet(g, &sn);
+	if (!got || sn.none) {
+		/* Terraform's words for a diagnostic without its source's code */
 		fprintf(f, "%s  on %s line %d:\n%s  (source code not available)\n", bar,
 		    g->src->name, line, bar);
+		if (got)
+			lh_snippet_free(&sn);
 		return;
 	}
 	fprintf(f, "%s  on %s line %d", bar, g->src->name, line);

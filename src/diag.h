@@ -93,6 +93,8 @@ typedef struct lh_snippet {
 	size_t hs, he;		/* highlighted part: code[hs..he) */
 	const char *context;
 	char *owned;		/* what context points to when made for it, or NULL */
+	bool none;		/* the source's code cannot be had (lh_source_text): code
+				 * is empty, no snippet is shown */
 } lh_snippet;
 /* Fills sn for g (which has a source); false when out of memory.  Release it with
  * lh_snippet_free. */

@@ -1520,7 +1520,10 @@ stable_expr(lh_arena *a, const lh_instance *in, const char *arg, stable_memo *m)
 		return m->text;
 	m->ar = ar;
 	m->text = NULL;
-	const char *t = ar->src->text + ar->start;
+	const char *t = lh_source_text(ar->src);
+	if (t == NULL)
+		return NULL;	/* (the file changed since it was read: as if varying) */
+	t += ar->start;
 	size_t len = ar->end - ar->start;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)t[i];

@@ -25,12 +25,20 @@ typedef struct lh_treeseg {
 	uint32_t live;		/* blocks in it not released yet */
 } lh_treeseg;
 
+/* Where lh_source_load read a file from, and what lh_source_drop_text keeps of it
+ * (source.c). */
+typedef struct lh_source_file lh_source_file;
+
 typedef struct lh_source {
 	const char *name;	/* display name, as the user would write it (main.tf) */
-	const char *text;	/* the bytes, followed by a NUL sentinel (not counted) */
+	/* the bytes, followed by a NUL sentinel (not counted); NULL while dropped
+	 * (lh_source_drop_text): what reads a source after its parse takes
+	 * lh_source_text */
+	const char *text;
 	size_t len;		/* length of text without the sentinel */
 	uint32_t *lines;	/* byte offset of each line start; built lazily */
 	size_t nlines;		/* entries in lines, 0 until built */
+	lh_source_file *file;	/* lh_source_load's file, else NULL */
 	/* top-level blocks in source order, recorded by lh_parse_file (syntax errors
 	 * too, as HashiCorp's recovering parser keeps them); has_blocks is false for a
 	 * source never parsed as a native-syntax body (JSON, an expression) */
@@ -49,6 +57,17 @@ lh_source *lh_source_load(lh_arena *a, const char *path, const char *name,
 /* Wraps text[0..len) (copied into a, NUL-terminated) as a source named name. */
 lh_source *lh_source_from_mem(lh_arena *a, const char *name, const char *text,
     size_t len);
+/* Forgets the bytes of a big file read by lh_source_load once it is parsed (a
+ * configuration of 10,000 blocks is 2.6 MB), keeping its line map and what columns
+ * need (the lines with characters beyond ASCII): positions stay exact.  The bytes
+ * are read again by lh_source_text, for a diagnostic's snippet, only when the file
+ * is still what was parsed (its size, time, inode and a hash of its bytes); else they
+ * are gone (the snippet is left out, as Terraform does without a file's source).
+ * Sources from memory, JSON ones and small files keep their bytes. */
+void lh_source_drop_text(lh_source *s);
+/* The bytes of s (NUL-terminated), read again when dropped; NULL when they cannot
+ * be had any more (the file changed or went). */
+const char *lh_source_text(const lh_source *s);
 /* Computes 1-based line and column of byte offset off (clamped to the text).
  * The column counts UTF-8 characters, not bytes. */
 void lh_source_pos(const lh_source *s, uint32_t off, int *line, int *col);

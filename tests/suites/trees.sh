@@ -141,6 +141,33 @@ if [ -s k2.txt ] && grep -q 'many.tf line 3[0-9]' k2.txt; then
 else
 	fail "a diagnostic about two freed blocks: plan as plan -out" "$(cat k.txt)"
 fi
+# a big file's bytes are dropped once parsed and read back for the snippets (source.h
+# lh_source_drop_text), but not plan -out's: lines beyond ASCII and ending in CRLF
+# before the diagnostics, the same lines, columns and snippets
+awk 'BEGIN { for (i = 0; i < 1200; i++)
+	if (i % 50 == 3) printf "# %d: café, naïve, 東京 ☕\r\n", i
+	else printf "# %d: padding, so that the file is bigger than 64 KiB\n", i }' >big.tf
+sed 's/m005@trees.example/m004@trees.example/; s/"tr-m009"/"é ${"ü"} ${var.none}"/' many.tf >>big.tf
+rm many.tf
+"$LITEHCL" validate -no-color >v.txt 2>&1
+"$LITEHCL" plan -no-color >p.txt 2>&1
+"$LITEHCL" plan -no-color -out=saved.plan >k.txt 2>&1
+awk '/^(Error|Warning): /{on=1} on' v.txt >v2.txt
+awk '/^(Error|Warning): /{on=1} on' p.txt >p2.txt
+awk '/^(Error|Warning): /{on=1} on' k.txt >k2.txt
+if [ "$(wc -c <big.tf)" -gt 65536 ] && grep -q 'big.tf line 12[0-9][0-9]' k2.txt &&
+    grep -q 'é \${"ü"}' k2.txt; then
+	same "a big file's diagnostics: plan as plan -out" k2.txt p2.txt
+	same "a big file's diagnostics: validate as plan -out" k2.txt v2.txt
+else
+	fail "a big file's diagnostics: plan as plan -out" "$(cat k.txt)"
+fi
+"$LITEHCL" plan -json | sed 's/"@timestamp":"[^"]*"//' | grep '"diagnostic"' >p.txt 2>&1
+"$LITEHCL" plan -json -out=saved.plan | sed 's/"@timestamp":"[^"]*"//' | grep '"diagnostic"' >k.txt 2>&1
+[ "$(wc -l <k.txt)" -eq 2 ] && grep -q '"start":{"line":1265,"column":28,' k.txt &&
+	same "a big file's diagnostics in JSON: plan as plan -out" k.txt p.txt ||
+	fail "a big file's diagnostics in JSON: plan as plan -out" "$(cat k.txt)"
+rm big.tf
 many
 "$LITEHCL" validate -no-color >v.txt 2>&1 && grep -q '^Success! The configuration is valid.$' v.txt &&
 	ok "validate with freed trees" || fail "validate with freed trees" "$(cat v.txt)"
