@@ -48,29 +48,22 @@ typedef struct local_def {
 typedef struct res_priv {
 	lh_resource *r;
 	lh_value *cache;		/* synthesized value for references */
-	unsigned cache_epoch;
-	bool busy;
-	int topo;			/* 0 new, 1 visiting, 2 done */
 	lh_arg_range *ranges;		/* arguments written, computed once */
 	size_t nranges;
 	const lh_node **arg_expr;	/* per configurable attr index: expression or NULL */
 	const char **keys;		/* configurable attr names (in schema order) */
 	const lh_attr **kattr;
 	size_t nkeys;
-	bool checked, ok;
 	/* lh_config_validate's instances, when the run may take them as they are
-	 * (lh_config_keep_validated) */
-	bool validated;
+	 * (lh_config_keep_validated: validated below) */
 	lh_instance **vinst;
 	size_t nvinst;
 	/* validate's instances of a resource that refers to others, kept when its
 	 * instances and the arguments that refer to no resource are what the run would
-	 * evaluate: the run evaluates only the arguments arg_res marks (per key: its
-	 * expression refers to a resource, directly or through locals), see
-	 * expand_again */
-	bool partial;
+	 * evaluate (partial below): the run evaluates only the arguments arg_res marks
+	 * (per key: its expression refers to a resource, directly or through locals),
+	 * see expand_again */
 	bool *arg_res;
-	bool vused;			/* the run's first expansion took vinst (in place) */
 	/* per key: its expression as a plain resource traversal (trav_of), or NULL */
 	struct trav **trav;
 	/* the arguments of the instance expanded last (in cfg->a), during one
@@ -83,6 +76,14 @@ typedef struct res_priv {
 	/* per argument written (ranges): its key's index, nkeys for none (range_key) */
 	size_t *rkey;
 	const lh_arg_range *rkey_of;	/* the ranges rkey was made for */
+	/* the small ones last, together (one record per resource block: 10,000 blocks) */
+	unsigned cache_epoch;
+	int topo;			/* 0 new, 1 visiting, 2 done */
+	bool busy;
+	bool checked, ok;
+	bool validated;			/* vinst is validate's instances */
+	bool partial;			/* vinst is partial (see arg_res) */
+	bool vused;			/* the run's first expansion took vinst (in place) */
 } res_priv;
 
 struct lh_config_priv {
@@ -99,9 +100,9 @@ struct lh_config_priv {
 	size_t nchecks;
 	res_priv *rp;			/* parallel to the declaration-order resource list */
 	lh_resource **decl;		/* resources in declaration order */
-	size_t ndecl;
+	size_t ndecl, capdecl;
 	/* name -> resource index hash */
-	size_t *htab;			/* index + 1, 0 empty */
+	uint32_t *htab;			/* index + 1, 0 empty */
 	size_t hcap;
 	unsigned epoch;
 	bool validate_only;		/* see lh_config_load_opts */
@@ -134,6 +135,7 @@ struct lh_config_priv {
 	    const lh_attr **kattr; size_t n; } keysets[8];
 	size_t nkeysets;
 	bool keep_validated;		/* see lh_config_keep_validated */
+	res_priv *rkey_last;		/* the resource whose rkey range_key made last */
 	bool release_trees;		/* see lh_config_release_trees */
 	lh_resource *recent[2];		/* lh_config_resource's last answers */
 	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
@@ -235,13 +237,13 @@ hash_str(const char *s)
 }
 
 static void
-htab_put(struct lh_config_priv *p, lh_arena *a, const char *key, size_t idx)
+htab_room(struct lh_config_priv *p, lh_arena *a, size_t n)
 {
-	if ((p->ndecl + 1) * 2 > p->hcap) {
+	if (n * 2 > p->hcap) {
 		size_t ncap = p->hcap ? p->hcap * 2 : 64;
-		while (ncap < (p->ndecl + 1) * 2)
+		while (ncap < n * 2)
 			ncap *= 2;
-		size_t *nt = lh_arena_alloc(a, ncap * sizeof *nt);
+		uint32_t *nt = lh_arena_alloc(a, ncap * sizeof *nt);
 		for (size_t i = 0; i < p->hcap; i++)
 			if (p->htab[i]) {
 				size_t h = hash_str(p->decl[p->htab[i] - 1]->addr) & (ncap - 1);
@@ -252,10 +254,31 @@ htab_put(struct lh_config_priv *p, lh_arena *a, const char *key, size_t idx)
 		p->htab = nt;
 		p->hcap = ncap;
 	}
+}
+
+static void
+htab_put(struct lh_config_priv *p, lh_arena *a, const char *key, size_t idx)
+{
+	htab_room(p, a, p->ndecl + 1);
 	size_t h = hash_str(key) & (p->hcap - 1);
 	while (p->htab[h])
 		h = (h + 1) & (p->hcap - 1);
-	p->htab[h] = idx + 1;
+	p->htab[h] = (uint32_t)(idx + 1);
+}
+
+/* Room in the declaration list and its hash for n resources, made once (growing them
+ * one resource at a time left every smaller copy in the arena: 0.6 MB at 10,000). */
+static void
+decl_reserve(struct lh_config_priv *p, lh_arena *a, size_t n)
+{
+	if (n <= p->capdecl)
+		return;
+	lh_resource **nd = lh_arena_alloc(a, n * sizeof *nd);
+	if (p->ndecl > 0)
+		memcpy(nd, p->decl, p->ndecl * sizeof *nd);
+	p->decl = nd;
+	p->capdecl = n;
+	htab_room(p, a, n);
 }
 
 /* The last lookups, by the address string's own address: a plan looks the same
@@ -1277,9 +1300,43 @@ has_suffix(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
+/* Whether h is b's type and labels, the labels quoted: block_context's string. */
+static bool
+is_context(const char *h, const lh_node *b)
+{
+	size_t n = strlen(b->u.block.type);
+	if (strncmp(h, b->u.block.type, n) != 0)
+		return false;
+	h += n;
+	for (size_t i = 0; i < b->u.block.nlabels; i++) {
+		n = strlen(b->u.block.labels[i].text);
+		if (h[0] != ' ' || h[1] != '"' || strncmp(h + 2, b->u.block.labels[i].text, n) != 0 ||
+		    h[2 + n] != '"')
+			return false;
+		h += n + 3;
+	}
+	return *h == '\0';
+}
+
 static const char *
 block_context(lh_arena *a, const lh_node *b)
 {
+	/* a top-level block's header as the parse recorded it, when it reads the same
+	 * (it does but for labels with escapes or templates): one string less per block */
+	const lh_source *src = b->src;
+	if (src != NULL && src->has_blocks) {
+		size_t lo = 0, hi = src->nblocks;	/* the block starting at b's type */
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (src->blocks[mid].start < b->u.block.type_start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < src->nblocks && src->blocks[lo].start == b->u.block.type_start &&
+		    src->blocks[lo].header != NULL && is_context(src->blocks[lo].header, b))
+			return src->blocks[lo].header;
+	}
 	size_t len = strlen(b->u.block.type);
 	for (size_t i = 0; i < b->u.block.nlabels; i++)
 		len += strlen(b->u.block.labels[i].text) + 3;
@@ -2115,7 +2172,8 @@ load_resource(lh_config *cfg, const lh_node *b, bool data, lh_diags *d)
 		    "Blocks of type \"%s\" are not expected here.%s%s%s", it->u.block.type,
 		    sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 	}
-	p->decl = GROW1(cfg->a, p->decl, p->ndecl, sizeof *p->decl);
+	if (p->ndecl == p->capdecl)
+		decl_reserve(p, cfg->a, p->capdecl < 4 ? 8 : p->capdecl * 2);
 	htab_put(p, cfg->a, r->addr, p->ndecl);
 	p->decl[p->ndecl++] = r;
 }
@@ -2983,6 +3041,10 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 	apply_overrides(a, names, bodies, nn, d);
 	if (d->errors > before)
 		return NULL;
+	size_t items = 0;	/* at most this many resources, nested data blocks aside */
+	for (size_t f = 0; f < nn; f++)
+		items += bodies[f] != NULL ? bodies[f]->u.body.n : 0;
+	decl_reserve(p, a, items);
 	/* terraform blocks first: the provider source appears in messages */
 	for (size_t f = 0; f < nn; f++)
 		for (size_t i = 0; bodies[f] && i < bodies[f]->u.body.n; i++) {
@@ -4203,12 +4265,33 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 	return pv != NULL && lh_val_identical(c, pv) ? pv : c;
 }
 
+/* Whether ranges x[0..n) and y[0..n) name the same arguments in the same order (the
+ * names are the parse's interned strings). */
+static bool
+same_names(const lh_arg_range *x, const lh_arg_range *y, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x[i].name != y[i].name)
+			return false;
+	return true;
+}
+
 /* The index among rp's keys of the argument written rp->ranges[ri], rp->nkeys when it
- * is none of them; found once per resource, not for each instance. */
+ * is none of them; found once per resource, not for each instance, and shared by the
+ * blocks that write the same arguments in the same order (10,000 blocks: one table). */
 static size_t
 range_key(lh_config *cfg, res_priv *rp, size_t ri)
 {
+	struct lh_config_priv *p = cfg->priv;
+	if ((rp->rkey == NULL || rp->rkey_of != rp->ranges) && p->rkey_last != NULL &&
+	    p->rkey_last->rkey_of == p->rkey_last->ranges && p->rkey_last->keys == rp->keys &&
+	    p->rkey_last->nranges == rp->nranges &&
+	    same_names(p->rkey_last->ranges, rp->ranges, rp->nranges)) {
+		rp->rkey = p->rkey_last->rkey;
+		rp->rkey_of = rp->ranges;
+	}
 	if (rp->rkey == NULL || rp->rkey_of != rp->ranges) {
+		p->rkey_last = rp;
 		size_t *rk = lh_arena_alloc(cfg->priv->long_a, (rp->nranges ? rp->nranges : 1) * sizeof *rk);
 		for (size_t i = 0; i < rp->nranges; i++) {
 			size_t k = 0;
