@@ -3277,7 +3277,9 @@ check_data_keys(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		}
 		const lh_arg_range *ar = &rp->ranges[i];
 		bool order = strcmp(first->name, ar->name) < 0;
-		derr(d, ar->src, ar->name_start, ar->name_end, r->context, "Invalid combination of arguments",
+		const lh_node *at = body_attr(r->block->u.block.body, ar->name);	/* its name */
+		derr(d, ar->src, at ? at->u.attr.name_start : ar->start, at ? at->u.attr.name_end : ar->end,
+		    r->context, "Invalid combination of arguments",
 		    "\"%s\": only one of `%s` can be specified, but `%s,%s` were specified: %s looks its object up by one of them.",
 		    ar->name, data_keys_text(cfg->a, r->schema), order ? first->name : ar->name,
 		    order ? ar->name : first->name, r->addr);
@@ -3362,8 +3364,6 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		lh_arg_range *ar = &rp->ranges[rp->nranges++];
 		ar->name = nm;
 		ar->src = it->src;
-		ar->name_start = it->u.attr.name_start;
-		ar->name_end = it->u.attr.name_end;
 		ar->start = it->u.attr.expr->start;
 		ar->end = it->u.attr.expr->end;
 	}
@@ -4947,18 +4947,27 @@ lh_config_check_unique(lh_arena *a, lh_instance **all, size_t n, const char *arg
 	size_t cap = 64;
 	while (cap < n * 2)
 		cap *= 2;
-	size_t *tab = lh_arena_alloc(a, cap * sizeof *tab);
-	char **low = lh_arena_alloc(a, (n ? n : 1) * sizeof *low);
+	uint32_t *tab = lh_arena_alloc(a, cap * sizeof *tab);	/* index + 1 */
+	const char **low = lh_arena_alloc(a, (n ? n : 1) * sizeof *low);
 	for (size_t i = 0; i < n; i++) {
 		low[i] = NULL;
 		lh_value *e = lh_val_get(all[i]->args, arg);
 		if (e == NULL || lh_val_is_null(e) || lh_val_is_unknown(e) ||
 		    e->type->kind != LH_TY_STRING)
 			continue;
-		char *l = lh_arena_strndup(a, e->u.str.s, e->u.str.len);
-		for (char *q = l; ci && *q; q++)
-			if (*q >= 'A' && *q <= 'Z')
-				*q = (char)(*q - 'A' + 'a');
+		/* the value's own text unless it has capitals to fold (10,000 emails: no
+		 * copies) */
+		const char *l = e->u.str.s;
+		bool upper = false;
+		for (const char *q = l; ci && !upper && *q; q++)
+			upper = *q >= 'A' && *q <= 'Z';
+		if (upper) {
+			char *c = lh_arena_strndup(a, e->u.str.s, e->u.str.len);
+			for (char *q = c; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q - 'A' + 'a');
+			l = c;
+		}
 		low[i] = l;
 		size_t h = hash_str(l) & (cap - 1);
 		bool dup = false;
@@ -4987,7 +4996,7 @@ lh_config_check_unique(lh_arena *a, lh_instance **all, size_t n, const char *arg
 			h = (h + 1) & (cap - 1);
 		}
 		if (!dup)
-			tab[h] = i + 1;
+			tab[h] = (uint32_t)(i + 1);
 	}
 }
 

@@ -52,11 +52,11 @@ typedef struct lh_lifecycle {
 	size_t npre, npost;
 } lh_lifecycle;
 
-/* Where an argument was written (for diagnostics at plan/apply time). */
+/* Where an argument's value was written (for diagnostics at plan/apply time; one per
+ * argument of every resource block, so no more than that). */
 typedef struct lh_arg_range {
 	const char *name;		/* argument name */
 	const lh_source *src;
-	uint32_t name_start, name_end;	/* the name */
 	uint32_t start, end;		/* the value expression */
 } lh_arg_range;
 
