@@ -6,6 +6,8 @@
 #include "json_arena.h"
 #include "value.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,28 +43,33 @@ dup(const cJSON *v)
 	return c;
 }
 
+/* (the cJSON_Is* tests inline: they are library calls, and plans compare thousands of
+ * values) */
+#define JT(j) ((j)->type & 0xff)
+
 bool
 lh_json_equal(const cJSON *a, const cJSON *b)
 {
-	bool an = a == NULL || cJSON_IsNull(a), bn = b == NULL || cJSON_IsNull(b);
+	bool an = a == NULL || JT(a) == cJSON_NULL, bn = b == NULL || JT(b) == cJSON_NULL;
 	if (an || bn)
 		return an && bn;
-	if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
+	int ta = JT(a), tb = JT(b);
+	if (ta == cJSON_Number && tb == cJSON_Number)
 		return lh_cjson_number_equal(a, b);
-	if (cJSON_IsBool(a) && cJSON_IsBool(b))
-		return cJSON_IsTrue(a) == cJSON_IsTrue(b);
-	if ((a->type & 0xff) != (b->type & 0xff))
+	if ((ta == cJSON_True || ta == cJSON_False) && (tb == cJSON_True || tb == cJSON_False))
+		return ta == tb;
+	if (ta != tb)
 		return false;
-	if (cJSON_IsString(a))
-		return strcmp(a->valuestring, b->valuestring) == 0;
-	if (cJSON_IsArray(a)) {
+	if (ta == cJSON_String)
+		return a->valuestring == b->valuestring || strcmp(a->valuestring, b->valuestring) == 0;
+	if (ta == cJSON_Array) {
 		const cJSON *x = a->child, *y = b->child;
 		for (; x != NULL && y != NULL; x = x->next, y = y->next)
 			if (!lh_json_equal(x, y))
 				return false;
 		return x == NULL && y == NULL;
 	}
-	if (cJSON_IsObject(a)) {
+	if (ta == cJSON_Object) {
 		int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
 		if (na != nb)
 			return false;
@@ -117,6 +124,13 @@ base_len(const char *a)
 int
 lh_plan_addr_cmp(const char *a, const char *b)
 {
+	/* two string keys of one resource (for_each's instances side by side): the
+	 * keys' strcmp below */
+	const char *ka = strchr(a, '[');
+	if (ka != NULL && ka[1] == '"' && strncmp(a, b, (size_t)(ka - a) + 2) == 0) {
+		int c = strcmp(ka + 2, b + (ka - a) + 2);
+		return (c > 0) - (c < 0);
+	}
 	size_t la = base_len(a), lb = base_len(b);
 	/* type then name: compare the part before '.', then after */
 	const char *da = memchr(a, '.', la), *db = memchr(b, '.', lb);
@@ -132,7 +146,8 @@ lh_plan_addr_cmp(const char *a, const char *b)
 		return c;
 	if (na != nb)
 		return na < nb ? -1 : 1;
-	const char *ka = a + la, *kb = b + lb;
+	ka = a + la;
+	const char *kb = b + lb;
 	if (*ka == '\0' || *kb == '\0')
 		return (*ka != '\0') - (*kb != '\0');
 	bool sa = ka[1] == '"', sb = kb[1] == '"';
@@ -211,6 +226,8 @@ put(cJSON *o, const char *k, cJSON *v)
 static void
 mark_unknown(lh_change *c, const char *k)
 {
+	if (c->after_unknown == NULL)
+		c->after_unknown = cJSON_CreateObject();
 	put(c->after_unknown, k, cJSON_CreateTrue());
 }
 
@@ -406,66 +423,76 @@ plan_create(pctx *x, const lh_plan_slot *s, lh_change *c)
 	}
 }
 
-/* Finds key k in object o, starting at *cur: the attributes of the objects a plan
- * reads (state, refreshed, configured) are usually in the schema's order, so the
- * attribute asked for is usually the one after the last found.  The shortcut gives
- * cJSON_GetObjectItemCaseSensitive's answer (the first of equal keys) as long as
- * every key before *cur was found for an earlier, different name: once a key is
- * found elsewhere, *cur becomes NULL and every later search is a full one. */
-static const cJSON *
-seek(const cJSON *o, const cJSON **cur, const char *k)
+/* What plan_update reads of a resource type's attribute table, made once for the
+ * process (types are static; like lh_intern's strings it is never freed): the names as
+ * lh_intern has them (the trees' keys are interned, json.c, so an object's items are
+ * matched to the attributes by pointer), the planner flags, and the parsed defaults
+ * (read-only: a plan takes a copy). */
+typedef struct tmeta {
+	const lh_rtype *rt;
+	const char **names;
+	unsigned *flags;
+	cJSON **defaults;	/* by attribute: default_json parsed, or NULL */
+	struct tmeta *next;
+} tmeta;
+
+static _Atomic(tmeta *) metas;
+static pthread_mutex_t metas_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const tmeta *
+meta_of(const lh_rtype *rt)
 {
-	if (o == NULL || o->child == NULL)
-		return NULL;
-	const cJSON *c = *cur;
-	if (c != NULL && c->string != NULL && (c->string == k || strcmp(c->string, k) == 0)) {
-		*cur = c->next;
-		return c;
+	for (tmeta *m = atomic_load_explicit(&metas, memory_order_acquire); m != NULL; m = m->next)
+		if (m->rt == rt)
+			return m;
+	pthread_mutex_lock(&metas_lock);
+	tmeta *m = atomic_load_explicit(&metas, memory_order_acquire);
+	while (m != NULL && m->rt != rt)
+		m = m->next;
+	if (m == NULL) {
+		m = xcalloc(1, sizeof *m);
+		m->rt = rt;
+		m->names = xcalloc(rt->n, sizeof *m->names);
+		m->flags = xcalloc(rt->n, sizeof *m->flags);
+		m->defaults = xcalloc(rt->n, sizeof *m->defaults);
+		for (size_t k = 0; k < rt->n; k++) {
+			const lh_attr *a = &rt->attrs[k];
+			const char *ik = lh_intern(a->name);
+			m->names[k] = ik != NULL ? ik : a->name;
+			m->flags[k] = flags_of(a);
+			if (a->default_json != NULL)
+				m->defaults[k] = cJSON_Parse(a->default_json);
+		}
+		m->next = atomic_load_explicit(&metas, memory_order_relaxed);
+		atomic_store_explicit(&metas, m, memory_order_release);
 	}
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-	if (v != NULL)
-		*cur = NULL;
-	return v;
+	pthread_mutex_unlock(&metas_lock);
+	return m;
 }
 
-/* A cursor for seek at the start of o. */
-static const cJSON *
-first(const cJSON *o)
-{
-	return o != NULL ? o->child : NULL;
-}
-
-/* The attribute names of the resource types one plan_make meets, as lh_intern has
- * them: the trees' keys are interned (json.c), so seek usually finds its key by
- * pointer. */
-typedef struct {
-	struct { const lh_rtype *rt; const char **names; } t[8];
-	size_t n;
-} name_cache;
-
-static const char *const *
-names_of(name_cache *nc, const lh_rtype *rt)
-{
-	for (size_t i = 0; i < nc->n; i++)
-		if (nc->t[i].rt == rt)
-			return nc->t[i].names;
-	if (nc->n == sizeof nc->t / sizeof nc->t[0])
-		return NULL;
-	const char **names = xcalloc(rt->n, sizeof *names);
-	for (size_t k = 0; k < rt->n; k++) {
-		const char *ik = lh_intern(rt->attrs[k].name);
-		names[k] = ik != NULL ? ik : rt->attrs[k].name;
-	}
-	nc->t[nc->n].rt = rt;
-	nc->t[nc->n++].names = names;
-	return names;
-}
-
+/* v[0..n) := o's item named names[k] for each k (NULL when absent), as
+ * cJSON_GetObjectItemCaseSensitive answers (the first of equal keys).  One pass when
+ * o's keys are the interned names in the table's order (the state's, the
+ * configuration's, a refreshed object's: the usual case), else a look-up each. */
 static void
-names_free(name_cache *nc)
+items_of(const cJSON *o, const char *const *names, size_t n, const cJSON **v)
 {
-	for (size_t i = 0; i < nc->n; i++)
-		free(nc->t[i].names);
+	memset(v, 0, n * sizeof *v);
+	if (o == NULL || o->child == NULL)
+		return;
+	size_t j = 0;
+	const cJSON *c = o->child;
+	for (; c != NULL; c = c->next) {
+		while (j < n && names[j] != c->string)
+			j++;
+		if (j == n)
+			break;
+		v[j++] = c;
+	}
+	if (c == NULL)
+		return;	/* every key was one name, each after the one before */
+	for (size_t k = 0; k < n; k++)
+		v[k] = cJSON_GetObjectItemCaseSensitive(o, names[k]);
 }
 
 /* One attribute of the object plan_update plans: base's own item (old, possibly
@@ -481,26 +508,31 @@ typedef struct {
  * (every attribute base's own item, in base's order) borrows base when share is set
  * instead of building a copy to compare and drop. */
 static void
-plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c, name_cache *nc)
+plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
 {
 	const lh_rtype *rt = s->rt;
 	bool share = x->share;
-	const char *const *names = names_of(nc, rt);
+	const tmeta *m = meta_of(rt);
 	bool changed = false, force = false;
-	c->after_unknown = cJSON_CreateObject();
+	c->after_unknown = NULL;	/* made by mark_unknown when needed (done_change) */
 	planned_attr small[64], *pa = small;
-	if (rt->n > sizeof small / sizeof small[0])
+	const cJSON *items[3 * 64], **iv = items;
+	if (rt->n > sizeof small / sizeof small[0]) {
 		pa = xcalloc(rt->n, sizeof *pa);
-	const cJSON *bcur = first(base), *wcur = first(s->want), *ucur = first(s->want_unknown);
+		iv = xcalloc(3 * rt->n, sizeof *iv);
+	}
+	const cJSON **bv = iv, **wv = iv + rt->n, **uv = iv + 2 * rt->n;
+	items_of(base, m->names, rt->n, bv);
+	items_of(s->want, m->names, rt->n, wv);
+	items_of(s->want_unknown, m->names, rt->n, uv);
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
-		const char *name = names != NULL ? names[i] : a->name;
-		unsigned fl = flags_of(a);
+		unsigned fl = m->flags[i];
 		bool configurable = (fl & (PA_REQUIRED | PA_OPTIONAL)) != 0;
-		const cJSON *old = seek(base, &bcur, name);
+		const cJSON *old = bv[i];
 		/* (the configuration has only configurable attributes) */
-		const cJSON *w = configurable ? seek(s->want, &wcur, name) : NULL;
-		bool unknown = configurable && cJSON_IsTrue(seek(s->want_unknown, &ucur, name));
+		const cJSON *w = configurable ? wv[i] : NULL;
+		bool unknown = configurable && uv[i] != NULL && (uv[i]->type & 0xff) == cJSON_True;
 		bool diff = false;
 		bool ignored = s->ignore_all;
 		for (size_t k = 0; k < s->nignore && !ignored; k++)
@@ -512,22 +544,20 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c, nam
 			mark_unknown(c, a->name);
 			pa[i].unknown = true;
 			diff = true;
-		} else if (configurable && w != NULL && !cJSON_IsNull(w)) {
+		} else if (configurable && w != NULL && (w->type & 0xff) != cJSON_NULL) {
 			if (!same(a, w, old)) {
 				pa[i].made = dup(w);
 				diff = true;
 			}
 		} else if (configurable && a->default_json != NULL) {
-			cJSON *d = cJSON_Parse(a->default_json);
-			if (same(a, d, old)) {
-				cJSON_Delete(d);
-			} else {
-				pa[i].made = d;
+			const cJSON *d = m->defaults[i];
+			if (!same(a, d, old)) {
+				pa[i].made = d != NULL ? dup(d) : NULL;
 				diff = true;
 			}
 		} else if (fl & PA_COMPUTED) {
 			/* unmanaged or computed: base's */
-		} else if (old == NULL || !cJSON_IsNull(old)) {
+		} else if (old == NULL || (old->type & 0xff) != cJSON_NULL) {
 			pa[i].made = cJSON_CreateNull();
 			diff = old != NULL;
 		}
@@ -543,6 +573,8 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c, nam
 			}
 		}
 	}
+	if (iv != items)
+		free(iv);
 	bool replace = force || s->replace || s->replace_dep || s->tainted;
 	/* a no-op planning base's own items in base's order plans base itself */
 	bool is_base = share && !replace && !changed && base != NULL;
@@ -585,7 +617,7 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c, nam
 	c->action = LH_ACT_UPDATE;
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
-		if (flags_of(a) & PA_CHANGES) {
+		if (m->flags[i] & PA_CHANGES) {
 			cJSON_DeleteItemFromObjectCaseSensitive(c->after, a->name);
 			mark_unknown(c, a->name);
 		}
@@ -702,7 +734,7 @@ before_of(lh_change *c, const cJSON *base, bool share)
 
 /* Plans slot s (number i): its drift and its change, added to x->p. */
 static void
-plan_slot(pctx *x, const lh_plan_slot *s, size_t i, name_cache *nc)
+plan_slot(pctx *x, const lh_plan_slot *s, size_t i)
 {
 	lh_plan *p = x->p;
 	lh_plan_mode mode = p->mode;
@@ -779,7 +811,7 @@ plan_slot(pctx *x, const lh_plan_slot *s, size_t i, name_cache *nc)
 		c->before = before_of(c, base, share);
 		if (s->import_id != NULL && s->prior == NULL)
 			c->import_id = s->import_id;
-		plan_update(x, s, base, c, nc);
+		plan_update(x, s, base, c);
 		if (share && c->action == LH_ACT_NOOP && c->after != NULL &&
 		    !(c->shared & LH_CH_AFTER_BORROWED) && lh_json_identical(c->after, c->before)) {
 			cJSON_Delete(c->after);
@@ -821,19 +853,23 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
 	/* drift is rare: its array grows as found (100,000 slots' worth was 15 MB) */
 	pctx x = {.p = p, .share = share, .want_temp = src != NULL,
 	    .keep_index = src != NULL && src->keep_index, .capdrift = 1};
-	p->changes = xcalloc(n, sizeof *p->changes);
+	/* (each change is cleared when planned: init_change) */
+	p->changes = malloc((n ? n : 1) * sizeof *p->changes);
+	if (p->changes == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
 	p->drift = xcalloc(x.capdrift, sizeof *p->drift);
-	name_cache nc = {.n = 0};
 	for (size_t i = 0; i < n; i++) {
 		if (src == NULL) {
-			plan_slot(&x, &slots[i], i, &nc);
+			plan_slot(&x, &slots[i], i);
 			continue;
 		}
 		/* the slot exists while it is planned (the few arguments a plan keeps are
 		 * copied: plan_create_shared) */
 		lh_plan_slot t;
 		src->slot(src->ctx, i, &t);
-		plan_slot(&x, &t, i, &nc);
+		plan_slot(&x, &t, i);
 		src->done(src->ctx, i);
 	}
 	/* the arrays were sized for every slot */
@@ -841,7 +877,6 @@ plan_make(lh_plan_mode mode, const lh_plan_slot *slots, size_t n, bool share,
 		p->changes = realloc_or_keep(p->changes, p->n * sizeof *p->changes);
 	if (p->ndrift < x.capdrift)
 		p->drift = realloc_or_keep(p->drift, p->ndrift * sizeof *p->drift);
-	names_free(&nc);
 	sort_changes(p->changes, p->n);
 	sort_changes(p->drift, p->ndrift);
 	for (size_t i = 0; i < p->n; i++) {
