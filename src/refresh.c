@@ -50,6 +50,7 @@ typedef struct rec_index {
 	lh_jpack pack;		/* the records' want and want_sensitive trees (read-only;
 				 * never deleted one by one) */
 	lh_arena *scratch;	/* want_tree's trees, each released once planned */
+	struct { const char *k, *ik; } keys[64];	/* key_interned's */
 } rec_index;
 
 static rec_index *
@@ -1150,25 +1151,58 @@ want_arena(lh_run *r)
 	return ix->scratch;
 }
 
+/* The interned spelling of an argument's name (lh_intern: the trees' keys are, so the
+ * plan matches them to the attributes by pointer), remembered by the name's address for
+ * the next instances of its block: a hit is checked by content, an address may have
+ * been freed and reused.  NULL when lh_intern takes no such name. */
+static const char *
+key_interned(rec_index *ix, const char *key)
+{
+	size_t i = (size_t)(((uintptr_t)key >> 3) * 0x9E3779B97F4A7C15u >> 58);
+	if (ix->keys[i].k == key && ix->keys[i].ik != NULL && strcmp(ix->keys[i].ik, key) == 0)
+		return ix->keys[i].ik;
+	const char *ik = lh_intern(key);
+	ix->keys[i].k = key;
+	ix->keys[i].ik = ik;
+	return ik;
+}
+
 /* The instance's arguments as JSON, those set and known, in a (read-only, as
- * json_arena.h's trees: made and dropped for each record without malloc). */
+ * json_arena.h's trees: made and dropped for each record without malloc).  A string
+ * argument's node reads the value's own text (the tree never outlives the instance: a
+ * plan keeps a copy, plan_create_shared). */
 static cJSON *
-want_tree(lh_arena *a, const lh_rec *x)
+want_tree(lh_run *r, lh_arena *a, const lh_rec *x)
 {
 	cJSON *want = lh_arena_alloc(a, sizeof *want);	/* zeroed */
 	want->type = cJSON_Object;
 	const lh_value *args = x->inst->args;
 	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
 		return want;
+	rec_index *ix = idx_of(r);
 	for (size_t i = 0; i < args->u.map.n; i++) {
 		lh_value *v = args->u.map.vals[i];
 		if (lh_val_is_null(v) || lh_val_has_unknown(v))
 			continue;
-		cJSON *j = lh_val_to_cjson_arena(a, v);
-		if (j == NULL)
-			continue;
+		cJSON *j;
+		if (v->type->kind == LH_TY_STRING) {
+			/* as lh_val_to_cjson_arena's, which copies the text (up to a NUL) */
+			j = lh_arena_alloc(a, sizeof *j);	/* zeroed */
+			j->type = cJSON_String;
+			j->valuestring = (char *)v->u.str.s;
+		} else {
+			j = lh_val_to_cjson_arena(a, v);
+			if (j == NULL)
+				continue;
+		}
 		/* the attribute names shared, as the state's */
-		lh_jarena_key(a, j, args->u.map.keys[i]);
+		const char *ik = key_interned(ix, args->u.map.keys[i]);
+		if (ik != NULL) {
+			j->string = (char *)ik;
+			j->type |= cJSON_StringIsConst;
+		} else {
+			lh_jarena_key(a, j, args->u.map.keys[i]);
+		}
 		lh_jarena_link(want, j);
 	}
 	return want;
@@ -1210,7 +1244,7 @@ want_of(lh_run *r, lh_rec *x)
 	if (x->id.data) {
 		lh_arena *a = want_arena(r);
 		lh_arena_mark m = lh_arena_get_mark(a);
-		x->want = lh_json_copy_packed(pack_of(r), want_tree(a, x));
+		x->want = lh_json_copy_packed(pack_of(r), want_tree(r, a, x));
 		lh_arena_release(a, m);
 	}
 }
@@ -1268,7 +1302,7 @@ plan_one(lh_run *r, lh_rec *x)
 	lh_arena_mark m = lh_arena_get_mark(a);
 	cJSON *idx = index_json(&x->id);
 	s.index = idx;
-	s.want = x->inst ? want_tree(a, x) : NULL;
+	s.want = x->inst ? want_tree(r, a, x) : NULL;
 	/* the plan borrows the record's trees (freed below, before them) */
 	lh_plan *p = lh_plan_make_shared(LH_PLAN_NORMAL, &s, 1);
 	lh_rec_unplan(x);
@@ -1327,7 +1361,7 @@ source_slot(void *ctx, size_t i, lh_plan_slot *s)
 	s->replace_dep = src->replace_dep[i];
 	lh_arena *a = want_arena(r);
 	src->m = lh_arena_get_mark(a);
-	s->want = x->inst != NULL ? want_tree(a, x) : NULL;
+	s->want = x->inst != NULL ? want_tree(r, a, x) : NULL;
 }
 
 static void
@@ -1394,7 +1428,7 @@ res_pending(lh_run *r, const lh_resource *res, bool strict)
 		lh_arena_mark m = lh_arena_get_mark(a);
 		cJSON *idx = index_json(&x->id);
 		s.index = idx;
-		s.want = want_tree(a, x);
+		s.want = want_tree(r, a, x);
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
 		lh_action act = p->n == 1 ? p->changes[0].action : LH_ACT_NOOP;
 		bool imp = p->n == 1 && p->changes[0].import_id != NULL;
