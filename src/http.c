@@ -479,6 +479,29 @@ lh_http_new_work_end(lh_http *h, int saved)
 	h->in_callback = saved;
 }
 
+/* Appends s URL-encoded as curl_easy_escape does it: every byte but A-Z a-z 0-9 - . _ ~
+ * as %XX (upper-case hex).  Runs of those bytes are copied at once (a refresh's query of
+ * 100 user ids, ~3,700 bytes, byte by byte through libcurl cost ~5,000 instructions). */
+static void
+url_escape(lh_buf *u, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	while (*s != '\0') {
+		size_t n = 0;
+		for (unsigned char c; (c = (unsigned char)s[n]) != '\0' && ((c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~'); n++)
+			;
+		lh_buf_put(u, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
+		unsigned char c = (unsigned char)*s++;
+		char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+		lh_buf_put(u, e, 3);
+	}
+}
+
 bool
 lh_http_submit(lh_http *h, const lh_http_req *req)
 {
@@ -506,14 +529,10 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	lh_buf_puts(&u, j->path);
 	for (size_t i = 0; i < req->nquery; i++) {
 		const lh_http_param *q = &req->query[i];
-		char *n = curl_easy_escape(NULL, q->name ? q->name : "", 0);
-		char *v = curl_easy_escape(NULL, q->value ? q->value : "", 0);
 		lh_buf_puts(&u, i == 0 ? "?" : "&");
-		lh_buf_puts(&u, n ? n : "");
+		url_escape(&u, q->name ? q->name : "");
 		lh_buf_puts(&u, "=");
-		lh_buf_puts(&u, v ? v : "");
-		curl_free(n);
-		curl_free(v);
+		url_escape(&u, q->value ? q->value : "");
 	}
 	j->url = lh_xstrdup(u.p);	/* not the buffer's 1 KB and more */
 	free(u.p);

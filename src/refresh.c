@@ -51,12 +51,23 @@ typedef struct rec_index {
 				 * never deleted one by one) */
 	lh_arena *scratch;	/* want_tree's trees, each released once planned */
 	struct { const char *k, *ik; } keys[64];	/* key_interned's */
+	const char *rt_name;	/* slot_of's last type name, and its type */
+	const lh_rtype *rt;
 } rec_index;
 
 static rec_index *
 idx_of(lh_run *r)
 {
 	return (rec_index *)r->slot_rec_index;
+}
+
+static void
+idx_insert_h(rec_index *ix, lh_rec *rec, uint64_t h)
+{
+	size_t i = h & (ix->cap - 1);
+	while (ix->slots[i] != NULL)
+		i = (i + 1) & (ix->cap - 1);
+	ix->slots[i] = rec;
 }
 
 static void
@@ -162,8 +173,9 @@ static lh_rec *
 rec_get(lh_run *r, const lh_addr *id, bool create, const char *text)
 {
 	rec_index *ix = idx_of(r);
+	uint64_t h = addr_hash(id);
 	if (ix != NULL && ix->cap > 0) {
-		size_t i = addr_hash(id) & (ix->cap - 1);
+		size_t i = h & (ix->cap - 1);
 		while (ix->slots[i] != NULL) {
 			if (addr_same(&ix->slots[i]->id, id))
 				return ix->slots[i];
@@ -194,7 +206,7 @@ rec_get(lh_run *r, const lh_addr *id, bool create, const char *text)
 		x->id.key = lh_arena_strdup(r->a, id->key);
 	idx_grow(r);
 	r->recs[r->nrecs++] = x;
-	idx_insert(idx_of(r), x);
+	idx_insert_h(idx_of(r), x, h);
 	return x;
 }
 
@@ -706,10 +718,15 @@ lh_refresh_early(lh_run *r)
 	    lh_run_implied_moves_pending(r))
 		return false;
 	/* a type the state names but litehcl lacks is reported when the refresh runs */
+	const char *type = NULL;	/* the last type found (the state's instances of a
+					 * type share its name) */
 	for (size_t i = 0; i < nst; i++) {
 		const lh_state_inst *si = lh_state_at(r->st, i);
-		if (!si->addr.data && lh_rtype_find(si->addr.type) == NULL)
+		if (si->addr.data || si->addr.type == type)
+			continue;
+		if (lh_rtype_find(si->addr.type) == NULL)
 			return false;
+		type = si->addr.type;
 	}
 	refresh_reads *rr = calloc(1, sizeof *rr);
 	if (rr == NULL)
@@ -866,9 +883,15 @@ refresh_send(lh_run *r, refresh_reads *rr)
 	size_t nj = 0, ntset = 0;
 	const char **tset = refresh_targets(r, &ntset);
 	lh_resource *last = NULL;
+	const char *last_type = NULL;
+	const lh_rtype *last_rt = NULL;
 	for (size_t i = 0; i < nst; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
-		const lh_rtype *rt = lh_rtype_find(si->addr.type);
+		if (si->addr.type != last_type) {
+			last_type = si->addr.type;
+			last_rt = lh_rtype_find(last_type);
+		}
+		const lh_rtype *rt = last_rt;
 		if (rt == NULL && !si->addr.data) {
 			unsupported_type(r, &si->addr);
 			continue;
@@ -1257,7 +1280,17 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	s->addr = x->addr;
 	s->type = x->id.type;
 	s->name = x->id.name;
-	s->rt = lh_rtype_find(x->id.type);
+	/* (the records' type names are the run's, one per type in a row) */
+	rec_index *ix = idx_of(r);
+	if (ix == NULL || ix->rt_name != x->id.type) {
+		if (ix == NULL) {
+			idx_grow(r);
+			ix = idx_of(r);
+		}
+		ix->rt_name = x->id.type;
+		ix->rt = lh_rtype_find(x->id.type);
+	}
+	s->rt = ix->rt;
 	s->want_unknown = x->inst ? x->want_unknown : NULL;
 	s->want_sensitive = x->inst ? x->want_sensitive : NULL;
 	s->prior_sensitive = x->prior_sensitive;

@@ -425,7 +425,45 @@ typedef struct mpriv {
 	lh_rop **splits;	/* import of an id with several ':': one read per split */
 	size_t nsplits, pending;
 	struct tlock *counted;	/* the team whose running ops count it */
+	char ids[96];		/* team_id and user_id when both fit (set_ids): a refresh
+				 * resolves 2,000 memberships, two malloc'd copies each */
 } mpriv;
+
+/* s was malloc'd (not the op's ids buffer) */
+static bool
+id_owned(const mpriv *p, const char *s)
+{
+	uintptr_t a = (uintptr_t)s, b = (uintptr_t)p->ids;
+	return s != NULL && (a < b || a >= b + sizeof p->ids);
+}
+
+static void
+id_free(mpriv *p, char *s)
+{
+	if (id_owned(p, s))
+		free(s);
+}
+
+/* p's team_id := team[0..tl), user_id := user */
+static void
+set_ids(mpriv *p, const char *team, size_t tl, const char *user)
+{
+	id_free(p, p->team_id);
+	id_free(p, p->user_id);
+	size_t ul = strlen(user);
+	if (tl + ul + 2 <= sizeof p->ids) {
+		memcpy(p->ids, team, tl);
+		p->ids[tl] = '\0';
+		memcpy(p->ids + tl + 1, user, ul + 1);
+		p->team_id = p->ids;
+		p->user_id = p->ids + tl + 1;
+		return;
+	}
+	p->team_id = strndup(team, tl);
+	if (p->team_id == NULL)
+		abort();
+	p->user_id = lh_xstrdup(user);
+}
 
 static mpriv *
 priv(lh_rop *op)
@@ -438,8 +476,8 @@ member_clear(lh_rop *op)
 {
 	mpriv *p = op->priv;
 	if (p != NULL) {
-		free(p->team_id);
-		free(p->user_id);
+		id_free(p, p->team_id);
+		id_free(p, p->user_id);
 		free(p->email);
 		if (p->team_op != NULL) {
 			lh_rop_clear(p->team_op);
@@ -813,7 +851,7 @@ alias_done(lh_rop *t, void *ctx)
 		op->gone = true;
 		msucceed(op);
 	} else {
-		free(p->team_id);
+		id_free(p, p->team_id);
 		p->team_id = lh_xstrdup(id);
 		read_team(op, ST_READ, true);
 	}
@@ -1179,7 +1217,7 @@ on_resp(lh_http *h, lh_http_resp *r, void *ctx)
 			free(ids);
 			ids = n;
 			if (hits++ == 0) {
-				free(p->user_id);
+				id_free(p, p->user_id);
 				p->user_id = lh_xstrdup(id);
 				if (p->email != NULL) {	/* as LiteLLM spells it */
 					free(p->email);
@@ -1405,27 +1443,37 @@ member_submit(lh_rop *op)
 {
 	mpriv *p = priv(op);
 	const cJSON *src = op->kind == LH_OP_CREATE ? op->after : op->before ? op->before : op->ref;
-	const char *t = lh_js(src, "team_id"), *u = lh_js(src, "user_id");
+	/* lh_js(src, "team_id") and lh_js(src, "user_id") in one pass (the first of each
+	 * key answers) */
+	const cJSON *tj = NULL, *uj = NULL;
+	for (const cJSON *c = cJSON_IsObject(src) ? src->child : NULL; c != NULL &&
+	    (tj == NULL || uj == NULL); c = c->next) {
+		if (c->string == NULL)
+			continue;
+		if (tj == NULL && c->string[0] == 't' && strcmp(c->string, "team_id") == 0)
+			tj = c;
+		else if (uj == NULL && c->string[0] == 'u' && strcmp(c->string, "user_id") == 0)
+			uj = c;
+	}
+	const char *t = cJSON_GetStringValue(tj), *u = cJSON_GetStringValue(uj);
 	if (t != NULL && p->counted == NULL && (op->kind == LH_OP_CREATE ||
 	    op->kind == LH_OP_UPDATE || op->kind == LH_OP_DELETE)) {
 		p->counted = team_of(op->rc, t);
 		p->counted->running++;
 	}
-	free(p->team_id);
-	free(p->user_id);
+	id_free(p, p->team_id);
+	id_free(p, p->user_id);
 	p->team_id = p->user_id = NULL;
 	size_t tl = t != NULL ? strlen(t) : 0;
 	if (t != NULL && u != NULL) {
-		p->team_id = lh_xstrdup(t);
-		p->user_id = lh_xstrdup(u);
+		set_ids(p, t, tl, u);
 	} else if (op->kind == LH_OP_READ && op->lookup && p->colon == 0 && op->id != NULL &&
 	    strchr(op->id, ':') != NULL && strchr(op->id, ':') != strrchr(op->id, ':')) {
 		import_splits(op, op->id);
 		return true;
 	} else if (t != NULL && op->id != NULL && strncmp(op->id, t, tl) == 0 && op->id[tl] == ':') {
 		/* the journalled id of a membership by email: the team id may hold ':' */
-		p->team_id = lh_xstrdup(t);
-		p->user_id = lh_xstrdup(op->id + tl + 1);
+		set_ids(p, t, tl, op->id + tl + 1);
 	} else if (!split_id(op->id ? op->id : "", p->colon, &p->team_id, &p->user_id)) {
 		if (op->kind == LH_OP_READ) {
 			op->gone = true;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "config.h"
 #include "diag.h"
 #include "http.h"
@@ -315,6 +316,11 @@ typedef struct waiter {
 	struct waiter *next;
 } waiter;
 
+typedef struct wchunk {
+	waiter w[64];
+	struct wchunk *next;
+} wchunk;
+
 typedef struct tinfo {
 	lh_rctx *rc;
 	char *team_id;
@@ -335,11 +341,19 @@ typedef struct tinfo {
 				 * write (resp may not show it) */
 	bool covering;		/* the read in flight went out with no write in flight,
 				 * and none went out since */
-	struct tinfo *next;
+	uint64_t hash;		/* of team_id (the index's) */
+	struct tinfo *next, *prev;	/* the cache's list, most recently asked first */
 } tinfo;
 
 typedef struct tcache {
 	tinfo *head;
+	tinfo **slots;		/* the entries by team_id (open addressing, at most half
+				 * full): a refresh's 2,000 memberships find their team's
+				 * entry without walking the list */
+	size_t cap, n;
+	waiter *spare;		/* waiters done with, for the next ones */
+	struct wchunk *chunks;	/* every waiter's memory */
+	size_t nfresh;		/* chunks' first one's waiters never used */
 	lh_arena *answers;	/* the answers' trees (json_arena.h: parsed without a malloc
 				 * per node, read-only), freed with the cache */
 	cJSON *listed;		/* every team's row (lh_team_list), or NULL */
@@ -381,6 +395,12 @@ cache_free(void *p)
 		free(t);
 		t = next;
 	}
+	for (wchunk *k = c->chunks; k != NULL;) {
+		wchunk *next = k->next;
+		free(k);
+		k = next;
+	}
+	free(c->slots);
 	cJSON_Delete(c->listed);
 	if (c->answers != NULL)
 		lh_arena_free(c->answers);
@@ -454,10 +474,12 @@ info_done(lh_http *h, lh_http_resp *r, void *ctx)
 	t->done = true;
 	waiter *w = t->waiters;
 	t->waiters = NULL;
+	tcache *c = cache_of(t->rc);
 	while (w != NULL) {
 		waiter *next = w->next;
 		w->fn(w->ctx, &t->resp, t->row);
-		free(w);
+		w->next = c->spare;
+		c->spare = w;
 		w = next;
 	}
 }
@@ -476,31 +498,65 @@ info_send(tinfo *t, double delay)
 	lh_http_submit(t->rc->http, &req);
 }
 
-/* team_id's entry of the cache, moved to the front, made on first use. */
+static void
+slot_put(tcache *c, tinfo *t)
+{
+	size_t i = (size_t)t->hash & (c->cap - 1);
+	while (c->slots[i] != NULL)
+		i = (i + 1) & (c->cap - 1);
+	c->slots[i] = t;
+}
+
+/* team_id's entry of the cache, moved to the front (the order in which team_settle
+ * meets them), made on first use. */
 static tinfo *
 tinfo_of(lh_rctx *rc, const char *team_id)
 {
 	tcache *c = cache_of(rc);
-	tinfo *t = c->head, *prev = NULL;
-	while (t != NULL && strcmp(t->team_id, team_id) != 0) {
-		prev = t;
-		t = t->next;
-	}
-	if (t != NULL && prev != NULL) {
-		/* to the front: a team's memberships ask one after the other (a refresh of
-		 * 100 teams then their 2,000 memberships compared 106,000 ids, now 7,000) */
-		prev->next = t->next;
+	if (c->head != NULL && strcmp(c->head->team_id, team_id) == 0)
+		return c->head;	/* (a team's memberships ask one after the other) */
+	size_t len = strlen(team_id);
+	uint64_t h = lh_hash_bytes(team_id, len);
+	tinfo *t = NULL;
+	for (size_t i = c->cap ? (size_t)h & (c->cap - 1) : 0; c->cap > 0 && c->slots[i] != NULL;
+	    i = (i + 1) & (c->cap - 1))
+		if (c->slots[i]->hash == h && strcmp(c->slots[i]->team_id, team_id) == 0) {
+			t = c->slots[i];
+			break;
+		}
+	if (t != NULL && t != c->head) {
+		/* to the front */
+		t->prev->next = t->next;
+		if (t->next != NULL)
+			t->next->prev = t->prev;
+		t->prev = NULL;
 		t->next = c->head;
+		c->head->prev = t;
 		c->head = t;
 	}
 	if (t == NULL) {
+		if (2 * (c->n + 1) > c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 64;
+			free(c->slots);
+			c->slots = calloc(cap, sizeof *c->slots);
+			if (c->slots == NULL)
+				abort();
+			c->cap = cap;
+			for (tinfo *e = c->head; e != NULL; e = e->next)
+				slot_put(c, e);
+		}
 		t = calloc(1, sizeof *t);
 		if (t == NULL)
 			abort();
 		t->team_id = lh_xstrdup(team_id);
+		t->hash = h;
 		t->rc = rc;
 		t->next = c->head;
+		if (c->head != NULL)
+			c->head->prev = t;
 		c->head = t;
+		c->n++;
+		slot_put(c, t);
 	}
 	return t;
 }
@@ -518,9 +574,22 @@ team_info_after(lh_rctx *rc, const char *team_id, bool fresh, double delay, lh_t
 		fn(ctx, &t->resp, t->row);
 		return;
 	}
-	waiter *w = calloc(1, sizeof *w);
-	if (w == NULL)
-		abort();
+	tcache *c = cache_of(rc);
+	waiter *w = c->spare;
+	if (w != NULL) {
+		c->spare = w->next;
+	} else {
+		/* made 64 at a time: a refresh queues 2,100 */
+		if (c->nfresh == 0) {
+			wchunk *k = malloc(sizeof *k);
+			if (k == NULL)
+				abort();
+			k->next = c->chunks;
+			c->chunks = k;
+			c->nfresh = sizeof k->w / sizeof k->w[0];
+		}
+		w = &c->chunks->w[--c->nfresh];
+	}
 	w->fn = fn;
 	w->ctx = ctx;
 	w->next = t->waiters;
