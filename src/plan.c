@@ -430,7 +430,7 @@ plan_create(pctx *x, const lh_plan_slot *s, lh_change *c)
  * (read-only: a plan takes a copy). */
 typedef struct tmeta {
 	const lh_rtype *rt;
-	const char **names;
+	const char *const *names;	/* lh_rtype_names */
 	unsigned *flags;
 	cJSON **defaults;	/* by attribute: default_json parsed, or NULL */
 	struct tmeta *next;
@@ -452,13 +452,11 @@ meta_of(const lh_rtype *rt)
 	if (m == NULL) {
 		m = xcalloc(1, sizeof *m);
 		m->rt = rt;
-		m->names = xcalloc(rt->n, sizeof *m->names);
+		m->names = lh_rtype_names(rt);
 		m->flags = xcalloc(rt->n, sizeof *m->flags);
 		m->defaults = xcalloc(rt->n, sizeof *m->defaults);
 		for (size_t k = 0; k < rt->n; k++) {
 			const lh_attr *a = &rt->attrs[k];
-			const char *ik = lh_intern(a->name);
-			m->names[k] = ik != NULL ? ik : a->name;
 			m->flags[k] = flags_of(a);
 			if (a->default_json != NULL)
 				m->defaults[k] = cJSON_Parse(a->default_json);

@@ -189,9 +189,11 @@ same_as_ref(const cJSON *e, const cJSON *ms, const char *team_id, const char *us
 	cJSON zero = {.type = cJSON_Number};	/* what a missing spend reads as */
 	const cJSON *r = ref->child;
 	const lh_rtype *rt = &lh_res_team_member;
+	const char *const *names = lh_rtype_names(rt);
 	for (size_t i = 0; i < rt->n; i++, r = r->next) {
 		const lh_attr *at = &rt->attrs[i];
-		if (r == NULL || r->string == NULL || strcmp(r->string, at->name) != 0)
+		if (r == NULL || r->string == NULL || (r->string != names[i] &&
+		    strcmp(r->string, at->name) != 0))
 			return false;
 		const char *s = cJSON_IsString(r) ? r->valuestring : NULL;
 		const cJSON *v;

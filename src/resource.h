@@ -260,6 +260,10 @@ const lh_rtype *lh_rtype_find(const char *name);
 const lh_rtype *const *lh_rtypes(void);
 /* Its position in the registry (for rc->priv). */
 size_t lh_rtype_index(const lh_rtype *rt);
+/* Its attribute names as lh_intern spells them, by attribute (a name lh_intern does not
+ * take is the table's own): the keys of the state's trees and of answers are interned,
+ * so an item is usually told by pointer.  Made once for the process, never freed. */
+const char *const *lh_rtype_names(const lh_rtype *rt);
 /* "litellm_user, litellm_team and litellm_team_member" (static text). */
 const char *lh_rtype_list_text(void);
 /* The same for the types with a data source ("litellm_user and litellm_team"). */

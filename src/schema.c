@@ -7,6 +7,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +44,44 @@ lh_rtype_find(const char *name)
 		if (strcmp(all[i]->type_name, name) == 0)
 			return all[i];
 	return NULL;
+}
+
+typedef struct rnames {
+	const lh_rtype *rt;
+	const char **names;
+	struct rnames *next;
+} rnames;
+
+static _Atomic(rnames *) all_names;
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *const *
+lh_rtype_names(const lh_rtype *rt)
+{
+	for (rnames *m = atomic_load_explicit(&all_names, memory_order_acquire); m != NULL;
+	    m = m->next)
+		if (m->rt == rt)
+			return m->names;
+	pthread_mutex_lock(&names_lock);
+	rnames *m = atomic_load_explicit(&all_names, memory_order_acquire);
+	while (m != NULL && m->rt != rt)
+		m = m->next;
+	if (m == NULL) {
+		m = calloc(1, sizeof *m);
+		const char **names = calloc(rt->n + 1, sizeof *names);
+		if (m == NULL || names == NULL)
+			abort();
+		for (size_t k = 0; k < rt->n; k++) {
+			const char *ik = lh_intern(rt->attrs[k].name);
+			names[k] = ik != NULL ? ik : rt->attrs[k].name;
+		}
+		m->rt = rt;
+		m->names = names;
+		m->next = atomic_load_explicit(&all_names, memory_order_relaxed);
+		atomic_store_explicit(&all_names, m, memory_order_release);
+	}
+	pthread_mutex_unlock(&names_lock);
+	return m->names;
 }
 
 size_t
@@ -238,6 +278,8 @@ cJSON *
 lh_metadata_state(const cJSON *s)
 {
 	cJSON *obj = NULL;
+	if (cJSON_IsObject(s) && s->child == NULL)
+		return cJSON_CreateString("{}");	/* (as printed below) */
 	if (cJSON_IsObject(s))
 		obj = lh_jcopy(s);
 	else if (cJSON_IsString(s))	/* defensively: JSON held as a string */
@@ -555,8 +597,10 @@ lh_rtype_row_same(const lh_rtype *rt, const cJSON *row, const cJSON *ref, lh_row
 	const cJSON *p = cJSON_IsObject(ref) ? ref->child : NULL;
 	if (rt->n > sizeof ps / sizeof ps[0])
 		return false;
+	const char *const *names = lh_rtype_names(rt);
 	for (size_t i = 0; i < rt->n; i++, p = p->next) {
-		if (p == NULL || p->string == NULL || strcmp(p->string, rt->attrs[i].name) != 0)
+		if (p == NULL || p->string == NULL || (p->string != names[i] &&
+		    strcmp(p->string, names[i]) != 0))
 			return false;
 		ps[i] = p;
 	}
