@@ -75,8 +75,12 @@ sb_printf(sb *b, const char *fmt, ...)
 static void
 sb_pad(sb *b, int n)
 {
-	for (int i = 0; i < n; i++)
-		sb_putn(b, " ", 1);
+	if (n <= 0)
+		return;
+	sb_grow(b, (size_t)n);
+	memset(b->s + b->n, ' ', (size_t)n);
+	b->n += (size_t)n;
+	b->s[b->n] = '\0';
 }
 
 static void
@@ -712,27 +716,81 @@ in_paths(const cJSON *paths, const char *k)
 
 typedef enum { BLK_CREATE, BLK_UPDATE, BLK_DELETE, BLK_SHOW } blk_kind;
 
+/* v[0..n) := o's item named k[i] (k sorted, distinct), as
+ * cJSON_GetObjectItemCaseSensitive answers: the first of equal keys, NULL when none.
+ * An object's keys usually come in k's order (the state's, a plan's), so the next key
+ * is tried first; else a binary search. */
+static void
+attr_items(const cJSON *o, const char *const *k, size_t n, const cJSON **v)
+{
+	if (!cJSON_IsObject(o))
+		return;
+	size_t j = 0;
+	for (const cJSON *c = o->child; c != NULL; c = c->next) {
+		if (c->string == NULL)
+			continue;
+		size_t at;
+		if (j < n && (k[j] == c->string || strcmp(k[j], c->string) == 0)) {
+			at = j;
+		} else {
+			size_t lo = 0, hi = n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				int cmp = strcmp(k[mid], c->string);
+				if (cmp < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == n || strcmp(k[lo], c->string) != 0)
+				continue;	/* (bsens, asens: a key no line has) */
+			at = lo;
+		}
+		if (v[at] == NULL)
+			v[at] = c;
+		j = at + 1;
+	}
+}
+
 /* The attribute lines of a block at symbol column 6 (plan) or 2 (show). */
 static void
 block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *after,
     const cJSON *unknown, const cJSON *paths, const char *id_attr, const cJSON *bsens,
     const cJSON *asens, bool show_all)
 {
+	/* the union of the three objects' keys, sorted; then each object's item for
+	 * each key (as cJSON_GetObjectItemCaseSensitive: the first of equal keys) */
 	keys ks = {0};
-	keys_add(&ks, before);
-	keys_add(&ks, after);
-	keys_add(&ks, unknown);
-	qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
-	/* Which lines show, to align only those. */
-	char *show = calloc(ks.n + 1, 1);
-	if (show == NULL)
+	size_t cap = (size_t)cJSON_GetArraySize(before) + (size_t)cJSON_GetArraySize(after) +
+	    (size_t)cJSON_GetArraySize(unknown) + 1;
+	ks.k = malloc(cap * sizeof *ks.k);
+	const cJSON **items = calloc(5 * cap, sizeof *items);
+	char *show = calloc(cap, 1);
+	if (ks.k == NULL || items == NULL || show == NULL)
 		abort();
+	const cJSON *objs[5] = {before, after, unknown, bsens, asens};
+	for (int t = 0; t < 3; t++)
+		for (const cJSON *c = cJSON_IsObject(objs[t]) ? objs[t]->child : NULL; c != NULL;
+		    c = c->next)
+			if (c->string != NULL)
+				ks.k[ks.n++] = c->string;
+	qsort(ks.k, ks.n, sizeof *ks.k, strp_cmp);
+	size_t nk = 0;
+	for (size_t i = 0; i < ks.n; i++)
+		if (nk == 0 || strcmp(ks.k[nk - 1], ks.k[i]) != 0)
+			ks.k[nk++] = ks.k[i];
+	ks.n = nk;
+	for (int t = 0; t < 5; t++)
+		attr_items(objs[t], ks.k, ks.n, items + (size_t)t * cap);
+	const cJSON **bi = items, **ai = items + cap, **ui = items + 2 * cap,
+	    **bsi = items + 3 * cap, **asi = items + 4 * cap;
+	/* Which lines show, to align only those. */
 	int width = 0, unchanged = 0;
 	for (size_t i = 0; i < ks.n; i++) {
 		const char *k = ks.k[i];
-		const cJSON *o = cJSON_GetObjectItemCaseSensitive(before, k);
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(after, k);
-		bool u = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(unknown, k));
+		const cJSON *o = bi[i];
+		const cJSON *n = ai[i];
+		bool u = cJSON_IsTrue(ui[i]);
 		char s = 0;
 		switch (kind) {
 		case BLK_CREATE:
@@ -771,15 +829,15 @@ block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *aft
 		if (show[i] == 0)
 			continue;
 		const char *k = ks.k[i];
-		const cJSON *o = cJSON_GetObjectItemCaseSensitive(before, k);
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(after, k);
-		bool u = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(unknown, k));
+		const cJSON *o = bi[i];
+		const cJSON *n = ai[i];
+		bool u = cJSON_IsTrue(ui[i]);
 		sym(b, ind, show[i]);
 		sb_puts(b, k);
 		sb_pad(b, width - (int)strlen(k));
 		sb_puts(b, " = ");
-		bool bs = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(bsens, k));
-		bool as = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(asens, k));
+		bool bs = cJSON_IsTrue(bsi[i]);
+		bool as = cJSON_IsTrue(asi[i]);
 		if (bs || as) {
 			/* never shown: Terraform's (sensitive value) */
 			if (kind == BLK_DELETE)
@@ -806,6 +864,7 @@ block_attrs(sb *b, int ind, blk_kind kind, const cJSON *before, const cJSON *aft
 	}
 	hidden(b, ind + 2, unchanged, "attribute");
 	free(show);
+	free(items);
 	free(ks.k);
 }
 

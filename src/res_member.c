@@ -143,25 +143,51 @@ static cJSON *
 from_entry(const cJSON *e, const cJSON *ms, const char *team_id, const char *user_id,
     const cJSON *ref)
 {
+	/* the row lh_rtype_from_row reads, on the stack: its items are the answer's own
+	 * (read-only), not copies */
+	enum { R_ID, R_TEAM, R_USER, R_ROLE, R_EMAIL, R_BUDGET, R_SPEND, R_N };
+	cJSON items[R_N], row = {.type = cJSON_Object};
+	static const char *const keys[R_N] = {"id", "team_id", "user_id", "role", "user_email",
+	    "max_budget_in_team", "spend"};
 	const cJSON *bt = lh_j(ms, "litellm_budget_table");
-	cJSON *n = cJSON_CreateObject();
-	char *id = lh_xprintf("%s:%s", team_id, user_id);
-	lh_jput(n, "id", cJSON_CreateString(id));
-	free(id);
-	lh_jput(n, "team_id", cJSON_CreateString(team_id));
-	lh_jput(n, "user_id", cJSON_CreateString(user_id));
-	lh_jput(n, "role", lh_jcopy(lh_j(e, "role")));
 	const cJSON *email = lh_j(e, "user_email");
 	/* the roster's email is informational (what member_add was given): when it
 	 * has none, the configuration's stands */
-	lh_jput(n, "user_email", lh_jnull(email) && ref != NULL ? lh_jcopy(lh_j(ref, "user_email")) :
-	    lh_jcopy(email));
-	const cJSON *mb = lh_j(bt, "max_budget");
-	lh_jput(n, "max_budget_in_team", cJSON_IsNumber(mb) ? lh_jcopy(mb) : cJSON_CreateNull());
-	const cJSON *spend = lh_j(ms, "spend");
-	lh_jput(n, "spend", cJSON_IsNumber(spend) ? lh_jcopy(spend) : cJSON_CreateNumber(0));
-	cJSON *o = lh_rtype_from_row(&lh_res_team_member, n, ref);
-	cJSON_Delete(n);
+	if (lh_jnull(email) && ref != NULL)
+		email = lh_j(ref, "user_email");
+	const cJSON *mb = lh_j(bt, "max_budget"), *spend = lh_j(ms, "spend");
+	const cJSON *from[R_N] = {NULL, NULL, NULL, lh_j(e, "role"), email,
+	    cJSON_IsNumber(mb) ? mb : NULL, cJSON_IsNumber(spend) ? spend : NULL};
+	size_t tl = strlen(team_id), ul = strlen(user_id);
+	char small[128], *id = tl + ul + 2 <= sizeof small ? small : lh_xmalloc(tl + ul + 2);
+	memcpy(id, team_id, tl);
+	id[tl] = ':';
+	memcpy(id + tl + 1, user_id, ul + 1);
+	for (size_t i = 0; i < R_N; i++) {
+		cJSON *n = &items[i];
+		memset(n, 0, sizeof *n);
+		n->string = (char *)keys[i];
+		n->next = i + 1 < R_N ? &items[i + 1] : NULL;
+		n->prev = i > 0 ? &items[i - 1] : &items[R_N - 1];
+		const cJSON *v = from[i];
+		if (i == R_ID || i == R_TEAM || i == R_USER) {
+			n->type = cJSON_String;
+			n->valuestring = (char *)(i == R_ID ? id : i == R_TEAM ? team_id : user_id);
+		} else if (v != NULL) {
+			n->type = v->type & 0xff;
+			n->valuestring = v->valuestring;
+			n->valueint = v->valueint;
+			n->valuedouble = v->valuedouble;
+			n->child = v->child;
+		} else {
+			/* a missing budget reads as null, a missing spend as 0 */
+			n->type = i == R_SPEND ? cJSON_Number : cJSON_NULL;
+		}
+	}
+	row.child = &items[0];
+	cJSON *o = lh_rtype_from_row(&lh_res_team_member, &row, ref);
+	if (id != small)
+		free(id);
 	return o;
 }
 

@@ -557,16 +557,24 @@ lh_rop_http_fail(lh_rop *op, const lh_http_resp *r)
 cJSON *
 lh_rtype_from_row(const lh_rtype *rt, const cJSON *row, const cJSON *ref)
 {
+	static const cJSON null = {.type = cJSON_NULL};	/* lh_jcopy(NULL) */
+	const char *const *names = lh_rtype_names(rt);
 	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		abort();
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *at = &rt->attrs[i];
-		cJSON *v = lh_jcopy(lh_j(row, at->name));
+		const cJSON *v = lh_j(row, at->name);
 		const cJSON *r = lh_j(ref, at->name);
-		if (r != NULL && at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, r, v)) {
-			cJSON_Delete(v);
-			v = lh_jcopy(r);
+		if (r != NULL && at->mode != LH_ATTR_COMPUTED && lh_attr_same(at, r, v ? v : &null))
+			v = r;
+		/* one copy, named by the interned name (not a copy of it) when there is one */
+		cJSON *c = lh_jcopy(v);
+		if (names[i] != at->name ? !cJSON_AddItemToObjectCS(o, names[i], c) :
+		    !cJSON_AddItemToObject(o, at->name, c)) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
 		}
-		lh_jput(o, at->name, v);
 	}
 	return o;
 }
