@@ -400,11 +400,15 @@ typedef struct tlock {
 	size_t running;		/* its writing ops neither held nor done: while none is,
 				 * the confirmation goes (confirm_if_ready) */
 	bool reread;		/* this apply read the roster itself (not only refresh) */
+	uint64_t hash;		/* of team_id (the index's) */
 	struct tlock *next;
 } tlock;
 
 typedef struct mctx {
-	tlock *locks;
+	tlock *locks;		/* newest first */
+	tlock **slots;		/* the locks by team id (open addressing, at most half
+				 * full): an apply's 2,000 writes find theirs at once */
+	size_t cap, nlocks;
 	lh_rop **checks;	/* creates waiting for the batched check of their user */
 	size_t nchecks, capchecks;
 } mctx;
@@ -430,6 +434,7 @@ ctx_free(void *p)
 		l = next;
 	}
 	free(c->checks);
+	free(c->slots);
 	free(c);
 }
 
@@ -523,21 +528,43 @@ member_clear(lh_rop *op)
 static void start_locked(lh_rop *op);
 
 /* The team's lock (and write bookkeeping) in the run's context, made on first use. */
+static void
+lock_slot_put(mctx *c, tlock *l)
+{
+	size_t i = (size_t)l->hash & (c->cap - 1);
+	while (c->slots[i] != NULL)
+		i = (i + 1) & (c->cap - 1);
+	c->slots[i] = l;
+}
+
 static tlock *
 team_of(lh_rctx *rc, const char *team_id)
 {
 	mctx *c = ctx_of(rc);
-	tlock *l = c->locks;
-	while (l != NULL && strcmp(l->team_id, team_id) != 0)
-		l = l->next;
-	if (l == NULL) {
-		l = calloc(1, sizeof *l);
-		if (l == NULL)
+	uint64_t h = lh_hash_bytes(team_id, strlen(team_id));
+	for (size_t i = c->cap ? (size_t)h & (c->cap - 1) : 0; c->cap > 0 && c->slots[i] != NULL;
+	    i = (i + 1) & (c->cap - 1))
+		if (c->slots[i]->hash == h && strcmp(c->slots[i]->team_id, team_id) == 0)
+			return c->slots[i];
+	if (2 * (c->nlocks + 1) > c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		free(c->slots);
+		c->slots = calloc(cap, sizeof *c->slots);
+		if (c->slots == NULL)
 			abort();
-		l->team_id = lh_xstrdup(team_id);
-		l->next = c->locks;
-		c->locks = l;
+		c->cap = cap;
+		for (tlock *e = c->locks; e != NULL; e = e->next)
+			lock_slot_put(c, e);
 	}
+	tlock *l = calloc(1, sizeof *l);
+	if (l == NULL)
+		abort();
+	l->team_id = lh_xstrdup(team_id);
+	l->hash = h;
+	l->next = c->locks;
+	c->locks = l;
+	c->nlocks++;
+	lock_slot_put(c, l);
 	return l;
 }
 
@@ -841,16 +868,20 @@ static bool
 needs_update(lh_rop *op, const cJSON *body)
 {
 	mpriv *p = priv(op);
-	cJSON *have = from_info(body, p->team_id, p->user_id, NULL);
-	bool diff = have == NULL;
-	if (have != NULL) {
-		const cJSON *role = lh_j(op->after, "role");
-		diff = !lh_json_equal(role, lh_j(have, "role"));
-		const cJSON *b = lh_j(op->after, "max_budget_in_team");
-		if (b != NULL && !lh_same_zero_null(b, lh_j(have, "max_budget_in_team")))
+	/* the role and budget from_info(body, ...) would give, read in the answer */
+	static const cJSON null = {.type = cJSON_NULL};	/* lh_jcopy(NULL) */
+	const cJSON *e = roster_entry(lh_j(body, "team_info"), p->user_id);
+	if (e == NULL)
+		return true;
+	const cJSON *role = lh_j(e, "role");
+	bool diff = !lh_json_equal(lh_j(op->after, "role"), role != NULL ? role : &null);
+	const cJSON *b = lh_j(op->after, "max_budget_in_team");
+	if (b != NULL) {
+		const cJSON *mb = lh_j(lh_j(membership_row(body, p->user_id), "litellm_budget_table"),
+		    "max_budget");
+		if (!lh_same_zero_null(b, cJSON_IsNumber(mb) ? mb : &null))
 			diff = true;
 	}
-	cJSON_Delete(have);
 	return diff;
 }
 
