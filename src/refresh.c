@@ -21,16 +21,28 @@
 /* The hash of an address from its parts (no text made): lh_run_rec finds a record
  * without formatting its address. */
 static uint64_t
-addr_hash(const lh_addr *id)
+addr_hash_res(const lh_addr *id)
 {
 	uint64_t h = lh_hash_more(LH_HASH0, id->type, strlen(id->type));
-	h = lh_hash_more(h, id->name, strlen(id->name));
+	return lh_hash_more(h, id->name, strlen(id->name));
+}
+
+/* h: addr_hash_res(id) */
+static uint64_t
+addr_hash_from(uint64_t h, const lh_addr *id)
+{
 	h = lh_hash_mix(h, (uint64_t)id->kind << 1 | (id->data ? 1u : 0u));
 	if (id->kind == LH_KEY_INT)
 		h = lh_hash_mix(h, (uint64_t)id->index);
 	else if (id->kind == LH_KEY_STR)
 		h = lh_hash_more(h, id->key, strlen(id->key));
 	return h;
+}
+
+static uint64_t
+addr_hash(const lh_addr *id)
+{
+	return addr_hash_from(addr_hash_res(id), id);
 }
 
 static bool
@@ -160,20 +172,22 @@ lh_run_free(lh_run *r)
 	memset(r, 0, sizeof *r);
 }
 
-static lh_rec *rec_get(lh_run *r, const lh_addr *id, bool create, const char *text);
+static lh_rec *rec_get(lh_run *r, const lh_addr *id, bool create, const char *text,
+    const uint64_t *res_h);
 
 lh_rec *
 lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 {
-	return rec_get(r, id, create, NULL);
+	return rec_get(r, id, create, NULL, NULL);
 }
 
-/* text: id's canonical address when the caller has it (the state's), else NULL */
+/* text: id's canonical address when the caller has it (the state's), else NULL;
+ * res_h: addr_hash_res(id) when the caller has it, else NULL */
 static lh_rec *
-rec_get(lh_run *r, const lh_addr *id, bool create, const char *text)
+rec_get(lh_run *r, const lh_addr *id, bool create, const char *text, const uint64_t *res_h)
 {
 	rec_index *ix = idx_of(r);
-	uint64_t h = addr_hash(id);
+	uint64_t h = addr_hash_from(res_h != NULL ? *res_h : addr_hash_res(id), id);
 	if (ix != NULL && ix->cap > 0) {
 		size_t i = h & (ix->cap - 1);
 		while (ix->slots[i] != NULL) {
@@ -883,8 +897,10 @@ refresh_send(lh_run *r, refresh_reads *rr)
 	size_t nj = 0, ntset = 0;
 	const char **tset = refresh_targets(r, &ntset);
 	lh_resource *last = NULL;
-	const char *last_type = NULL;
+	const char *last_type = NULL, *hashed_type = NULL, *hashed_name = NULL;
 	const lh_rtype *last_rt = NULL;
+	uint64_t res_h = 0;	/* addr_hash_res of the last resource (the state's
+				 * instances of one come one after the other) */
 	for (size_t i = 0; i < nst; i++) {
 		lh_state_inst *si = lh_state_at(r->st, i);
 		if (si->addr.type != last_type) {
@@ -896,7 +912,12 @@ refresh_send(lh_run *r, refresh_reads *rr)
 			unsupported_type(r, &si->addr);
 			continue;
 		}
-		lh_rec *rec = rec_get(r, &si->addr, true, lh_state_inst_addr_text(si));
+		if (si->addr.type != hashed_type || si->addr.name != hashed_name) {
+			hashed_type = si->addr.type;
+			hashed_name = si->addr.name;
+			res_h = addr_hash_res(&si->addr);
+		}
+		lh_rec *rec = rec_get(r, &si->addr, true, lh_state_inst_addr_text(si), &res_h);
 		rec->in_state = true;
 		/* not a copy: the state keeps the tree until it closes (state.h) */
 		rec->prior = si->attributes;
@@ -1975,8 +1996,9 @@ lh_run_plan(lh_run *r)
 		lh_instance **in = lh_config_expand(cfg, res, lh_run_resolve, r, r->d, &n);
 		if (in == NULL && r->d->errors > errs)
 			return false;
+		uint64_t res_h = n > 0 ? addr_hash_res(&in[0]->id) : 0;	/* (one resource) */
 		for (size_t k = 0; k < n; k++) {
-			lh_rec *x = lh_run_rec(r, &in[k]->id, true);
+			lh_rec *x = rec_get(r, &in[k]->id, true, NULL, &res_h);
 			x->res = res;
 			x->inst = in[k];
 			r->gen++;

@@ -221,7 +221,7 @@ same_as_ref(const cJSON *e, const cJSON *ms, const char *team_id, const char *us
 		if (r == NULL || r->string == NULL || (r->string != names[i] &&
 		    strcmp(r->string, at->name) != 0))
 			return false;
-		const char *s = cJSON_IsString(r) ? r->valuestring : NULL;
+		const char *s = (r->type & 0xff) == cJSON_String ? r->valuestring : NULL;
 		const cJSON *v;
 		switch (i) {
 		case MA_ID: {
@@ -299,6 +299,7 @@ typedef struct rentry {
 typedef struct roster_ix {
 	rentry *v;		/* sorted by user_id, one per id */
 	size_t n;
+	bool roster;		/* the team row has its members_with_roles list */
 } roster_ix;
 
 static int
@@ -343,6 +344,7 @@ ix_make(const cJSON *body)
 	if (ix == NULL)
 		abort();
 	const cJSON *roster = lh_j(lh_j(body, "team_info"), "members_with_roles"), *m;
+	ix->roster = cJSON_IsArray(roster);
 	size_t cap = (size_t)cJSON_GetArraySize(roster);
 	ix->v = calloc(cap > 0 ? cap : 1, sizeof *ix->v);
 	if (ix->v == NULL)
@@ -954,7 +956,10 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 		}
 		return;
 	}
-	if (!cJSON_IsArray(lh_j(row, "members_with_roles"))) {
+	/* a refresh's reads index the roster (once per answer, lh_team_info_memo), which
+	 * tells this too (row is the body's team_info) */
+	const roster_ix *ix = op->stage == ST_READ ? lh_team_info_memo(r, ix_make, ix_drop) : NULL;
+	if (ix != NULL ? !ix->roster : !cJSON_IsArray(lh_j(row, "members_with_roles"))) {
 		/* without its roster the answer cannot tell a membership from none: never
 		 * "gone" (that would drop it from the state and add it again) */
 		fail_msg(op, lh_answer_unexpected(r, "an object whose \"team_info\" has a "
@@ -963,7 +968,7 @@ on_info(void *ctx, const lh_http_resp *r, const cJSON *row)
 	}
 	switch (op->stage) {
 	case ST_READ: {
-		const rentry *x = ix_find(lh_team_info_memo(r, ix_make, ix_drop), p->user_id);
+		const rentry *x = ix_find(ix, p->user_id);
 		if (x != NULL && op->same_ok && p->email == NULL &&
 		    same_as_ref(x->e, x->ms, p->team_id, p->user_id, op->ref)) {
 			/* unchanged (the usual case): nothing to build */
