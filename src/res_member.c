@@ -297,36 +297,29 @@ typedef struct rentry {
 } rentry;
 
 typedef struct roster_ix {
-	rentry *v;		/* sorted by user_id, one per id */
+	rentry *v;		/* one per id, in roster order of their first entries */
 	size_t n;
+	size_t *slots;		/* 1 + the position in v, by the id's hash (open
+				 * addressing, at most half full) */
+	size_t cap;
 	bool roster;		/* the team row has its members_with_roles list */
 } roster_ix;
 
-static int
-rentry_cmp(const void *a, const void *b)
+/* The slot of user_id: its entry's, else the empty one where it would go. */
+static size_t
+ix_slot(const roster_ix *ix, const char *user_id)
 {
-	const rentry *x = a, *y = b;
-	int c = strcmp(x->user_id, y->user_id);
-	if (c != 0)
-		return c;
-	return x->count < y->count ? -1 : x->count > y->count;	/* roster order */
+	size_t i = (size_t)lh_hash_bytes(user_id, strlen(user_id)) & (ix->cap - 1);
+	while (ix->slots[i] != 0 && strcmp(ix->v[ix->slots[i] - 1].user_id, user_id) != 0)
+		i = (i + 1) & (ix->cap - 1);
+	return i;
 }
 
 static rentry *
 ix_find(const roster_ix *ix, const char *user_id)
 {
-	size_t lo = 0, hi = ix->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(ix->v[mid].user_id, user_id);
-		if (c == 0)
-			return &ix->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	size_t i = ix_slot(ix, user_id);
+	return ix->slots[i] != 0 ? &ix->v[ix->slots[i] - 1] : NULL;
 }
 
 static void
@@ -334,6 +327,7 @@ ix_drop(void *p)
 {
 	roster_ix *ix = p;
 	free(ix->v);
+	free(ix->slots);
 	free(ix);
 }
 
@@ -346,39 +340,27 @@ ix_make(const cJSON *body)
 	const cJSON *roster = lh_j(lh_j(body, "team_info"), "members_with_roles"), *m;
 	ix->roster = cJSON_IsArray(roster);
 	size_t cap = (size_t)cJSON_GetArraySize(roster);
+	ix->cap = 16;
+	while (ix->cap < 2 * cap)
+		ix->cap *= 2;
 	ix->v = calloc(cap > 0 ? cap : 1, sizeof *ix->v);
-	if (ix->v == NULL)
+	ix->slots = calloc(ix->cap, sizeof *ix->slots);
+	if (ix->v == NULL || ix->slots == NULL)
 		abort();
-	int pos = 0;
+	/* one entry per id: the first in roster order, with how many there are */
+	size_t seen = 0;
 	cJSON_ArrayForEach(m, roster) {
 		const char *u = lh_js(m, "user_id");
-		if (u != NULL && ix->n < cap)
-			ix->v[ix->n++] = (rentry){.user_id = u, .e = m, .count = pos++};
-	}
-	if (ix->n <= 32) {
-		/* a team's usual roster: insertion sort (qsort's calls through a pointer
-		 * cost more than the comparisons at this size) */
-		for (size_t i = 1; i < ix->n; i++) {
-			rentry x = ix->v[i];
-			size_t j = i;
-			for (; j > 0 && rentry_cmp(&ix->v[j - 1], &x) > 0; j--)
-				ix->v[j] = ix->v[j - 1];
-			ix->v[j] = x;
+		if (u == NULL || seen++ >= cap)
+			continue;
+		size_t i = ix_slot(ix, u);
+		if (ix->slots[i] != 0) {
+			ix->v[ix->slots[i] - 1].count++;
+			continue;
 		}
-	} else {
-		qsort(ix->v, ix->n, sizeof *ix->v, rentry_cmp);
+		ix->v[ix->n] = (rentry){.user_id = u, .e = m, .count = 1};
+		ix->slots[i] = ++ix->n;
 	}
-	/* one entry per id: the first in roster order, with how many there are */
-	size_t k = 0;
-	for (size_t i = 0; i < ix->n; k++) {
-		size_t j = i + 1;
-		while (j < ix->n && strcmp(ix->v[j].user_id, ix->v[i].user_id) == 0)
-			j++;
-		ix->v[k] = ix->v[i];
-		ix->v[k].count = (int)(j - i);
-		i = j;
-	}
-	ix->n = k;
 	cJSON_ArrayForEach(m, lh_j(body, "team_memberships")) {
 		const char *u = lh_js(m, "user_id");
 		rentry *x = u != NULL ? ix_find(ix, u) : NULL;
