@@ -207,12 +207,6 @@ set_in(const cJSON *o, const char *k)
 	return v != NULL && !cJSON_IsNull(v);
 }
 
-static bool
-unknown_in(const cJSON *o, const char *k)
-{
-	return cJSON_IsTrue(get(o, k));
-}
-
 static void
 put(cJSON *o, const char *k, cJSON *v)
 {
@@ -223,12 +217,25 @@ put(cJSON *o, const char *k, cJSON *v)
 	}
 }
 
+/* put for attribute i of rt, names its lh_rtype_names: the interned name is not
+ * looked up again */
 static void
-mark_unknown(lh_change *c, const char *k)
+put_attr(cJSON *o, const char *const *names, const lh_rtype *rt, size_t i, cJSON *v)
+{
+	if (names[i] == rt->attrs[i].name) {
+		put(o, rt->attrs[i].name, v);
+	} else if (!cJSON_AddItemToObjectCS(o, names[i], v)) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+}
+
+static void
+mark_unknown_attr(lh_change *c, const char *const *names, const lh_rtype *rt, size_t i)
 {
 	if (c->after_unknown == NULL)
 		c->after_unknown = cJSON_CreateObject();
-	put(c->after_unknown, k, cJSON_CreateTrue());
+	put_attr(c->after_unknown, names, rt, i, cJSON_CreateTrue());
 }
 
 /* How a plan is built: lh_plan_make owns every tree it makes (malloc'd); in shared
@@ -286,18 +293,32 @@ aset(pctx *x, const cJSON *v)
 /* Where a create's planned attribute comes from (plan_create). */
 enum { FROM_UNKNOWN, FROM_WANT, FROM_DEFAULT, FROM_NULL };
 
-static int
-create_source(const lh_plan_slot *s, const lh_attr *a)
+static void create_sources(const lh_plan_slot *s, int *from, const cJSON **wv);
+
+/* from[] and wv[] of create_sources, on the stack for a type of up to 64 attributes */
+typedef struct {
+	int *from;
+	const cJSON **wv;
+	int fsmall[64];
+	const cJSON *wsmall[64];
+} sources;
+
+static void
+sources_of(sources *cs, const lh_plan_slot *s)
 {
-	if (unknown_in(s->want_unknown, a->name))
-		return FROM_UNKNOWN;
-	if (set_in(s->want, a->name))
-		return FROM_WANT;
-	if (a->default_json != NULL)
-		return FROM_DEFAULT;
-	if (flags_of(a) & PA_COMPUTED)
-		return FROM_UNKNOWN;
-	return FROM_NULL;
+	size_t n = s->rt->n;
+	cs->from = n <= 64 ? cs->fsmall : xcalloc(n, sizeof *cs->from);
+	cs->wv = n <= 64 ? cs->wsmall : xcalloc(n, sizeof *cs->wv);
+	create_sources(s, cs->from, cs->wv);
+}
+
+static void
+sources_free(sources *cs)
+{
+	if (cs->from != cs->fsmall)
+		free(cs->from);
+	if (cs->wv != cs->wsmall)
+		free(cs->wv);
 }
 
 /* Shared mode: a create's planned object and unknown set.  The object is the slot's
@@ -318,12 +339,14 @@ plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 		kept.want = lh_json_copy_packed(&x->keep, s->want);
 		s = &kept;
 	}
+	sources cs;
+	sources_of(&cs, s);
 	uint64_t mask = 0;
 	bool exact = s->want != NULL, cacheable = rt->n <= 64;
 	const cJSON *w = s->want != NULL ? s->want->child : NULL;
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
-		int from = create_source(s, a);
+		int from = cs.from[i];
 		if (from == FROM_UNKNOWN && i < 64)
 			mask |= (uint64_t)1 << i;
 		if (from == FROM_WANT && exact && w != NULL && w->string != NULL &&
@@ -340,11 +363,11 @@ plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 		for (size_t i = 0; i < rt->n; i++) {
 			const lh_attr *a = &rt->attrs[i];
 			cJSON *n = NULL;
-			switch (create_source(s, a)) {
+			switch (cs.from[i]) {
 			case FROM_UNKNOWN:
 				continue;
 			case FROM_WANT: {
-				const cJSON *v = get(s->want, a->name);
+				const cJSON *v = cs.wv[i];
 				n = anode(x, 0, a->name);
 				n->type |= v->type & ~(cJSON_IsReference | cJSON_StringIsConst);
 				n->child = v->child;
@@ -375,12 +398,14 @@ plan_create_shared(pctx *x, const lh_plan_slot *s, lh_change *c)
 		k++;
 	if (cacheable && k < x->nunk) {
 		c->after_unknown = x->unk[k].set;
+		sources_free(&cs);
 		return;
 	}
 	cJSON *set = anode(x, cJSON_Object, NULL);
 	for (size_t i = 0; i < rt->n; i++)
-		if (create_source(s, &rt->attrs[i]) == FROM_UNKNOWN)
+		if (cs.from[i] == FROM_UNKNOWN)
 			lh_jarena_link(set, anode(x, cJSON_True, rt->attrs[i].name));
+	sources_free(&cs);
 	if (set->child == NULL)
 		set = empty_of(x);
 	c->after_unknown = set;
@@ -402,25 +427,29 @@ plan_create(pctx *x, const lh_plan_slot *s, lh_change *c)
 		return;
 	}
 	const lh_rtype *rt = s->rt;
+	sources cs;
+	sources_of(&cs, s);
+	const char *const *names = lh_rtype_names(rt);
 	c->after = cJSON_CreateObject();
 	c->after_unknown = cJSON_CreateObject();
 	for (size_t i = 0; i < rt->n; i++) {
 		const lh_attr *a = &rt->attrs[i];
-		switch (create_source(s, a)) {
+		switch (cs.from[i]) {
 		case FROM_UNKNOWN:
-			mark_unknown(c, a->name);
+			mark_unknown_attr(c, names, rt, i);
 			break;
 		case FROM_WANT:
-			put(c->after, a->name, dup(get(s->want, a->name)));
+			put_attr(c->after, names, rt, i, dup(cs.wv[i]));
 			break;
 		case FROM_DEFAULT:
-			put(c->after, a->name, cJSON_Parse(a->default_json));
+			put_attr(c->after, names, rt, i, cJSON_Parse(a->default_json));
 			break;
 		case FROM_NULL:
-			put(c->after, a->name, cJSON_CreateNull());
+			put_attr(c->after, names, rt, i, cJSON_CreateNull());
 			break;
 		}
 	}
+	sources_free(&cs);
 }
 
 /* What plan_update reads of a resource type's attribute table, made once for the
@@ -493,6 +522,32 @@ items_of(const cJSON *o, const char *const *names, size_t n, const cJSON **v)
 		v[k] = cJSON_GetObjectItemCaseSensitive(o, names[k]);
 }
 
+/* Where each attribute of a create's planned object comes from (from[0..n)), and the
+ * slot's want item for each (wv[0..n), as get(s->want, name)). */
+static void
+create_sources(const lh_plan_slot *s, int *from, const cJSON **wv)
+{
+	const lh_rtype *rt = s->rt;
+	const tmeta *m = meta_of(rt);
+	const cJSON *small[64], **uv = rt->n <= 64 ? small : xcalloc(rt->n, sizeof *uv);
+	items_of(s->want, m->names, rt->n, wv);
+	items_of(s->want_unknown, m->names, rt->n, uv);
+	for (size_t i = 0; i < rt->n; i++) {
+		if (uv[i] != NULL && JT(uv[i]) == cJSON_True)
+			from[i] = FROM_UNKNOWN;
+		else if (wv[i] != NULL && JT(wv[i]) != cJSON_NULL)
+			from[i] = FROM_WANT;
+		else if (rt->attrs[i].default_json != NULL)
+			from[i] = FROM_DEFAULT;
+		else if (m->flags[i] & PA_COMPUTED)
+			from[i] = FROM_UNKNOWN;
+		else
+			from[i] = FROM_NULL;
+	}
+	if (uv != small)
+		free(uv);
+}
+
 /* One attribute of the object plan_update plans: base's own item (old, possibly
  * NULL when base lacks it) or a new value (made), or none (unknown). */
 typedef struct {
@@ -539,7 +594,7 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
 		if (configurable && ignored) {
 			/* lifecycle ignore_changes: base's */
 		} else if (configurable && unknown) {
-			mark_unknown(c, a->name);
+			mark_unknown_attr(c, m->names, rt, i);
 			pa[i].unknown = true;
 			diff = true;
 		} else if (configurable && w != NULL && (w->type & 0xff) != cJSON_NULL) {
@@ -590,7 +645,7 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
 		for (size_t i = 0; i < rt->n; i++) {
 			if (pa[i].unknown)
 				continue;
-			put(c->after, rt->attrs[i].name, pa[i].made != NULL ? pa[i].made : dup(pa[i].old));
+			put_attr(c->after, m->names, rt, i, pa[i].made != NULL ? pa[i].made : dup(pa[i].old));
 			pa[i].made = NULL;
 		}
 	}
@@ -617,7 +672,7 @@ plan_update(pctx *x, const lh_plan_slot *s, const cJSON *base, lh_change *c)
 		const lh_attr *a = &rt->attrs[i];
 		if (m->flags[i] & PA_CHANGES) {
 			cJSON_DeleteItemFromObjectCaseSensitive(c->after, a->name);
-			mark_unknown(c, a->name);
+			mark_unknown_attr(c, m->names, rt, i);
 		}
 	}
 }

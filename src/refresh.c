@@ -888,7 +888,8 @@ refresh_send(lh_run *r, refresh_reads *rr)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		r->refreshed_at = (double)ts.tv_sec + ts.tv_nsec / 1e9;
 	}
-	rjob *js = calloc(nst + nimp + 1, sizeof *js);
+	/* (each job is cleared when taken, not all beforehand: 0.5 MB for 2,300) */
+	rjob *js = malloc((nst + nimp + 1) * sizeof *js);
 	if (js == NULL)
 		abort();
 	/* the index sized once for the records made here (10,000: 32,768 slots, none
@@ -953,6 +954,7 @@ refresh_send(lh_run *r, refresh_reads *rr)
 			continue;
 		}
 		rjob *j = &js[nj++];
+		memset(j, 0, sizeof *j);
 		j->r = r;
 		j->rec = rec;
 		j->kind = 0;
@@ -986,6 +988,7 @@ refresh_send(lh_run *r, refresh_reads *rr)
 		}
 		rec->import_id = lh_arena_strndup(r->a, im->id->u.str.s, im->id->u.str.len);
 		rjob *j = &js[nj++];
+		memset(j, 0, sizeof *j);
 		j->r = r;
 		j->rec = rec;
 		j->kind = 2;

@@ -895,8 +895,11 @@ lh_user_list_ops(lh_rctx *rc, lh_rop **ops, size_t n, const lh_user_batch *f)
 	memcpy(copy, ops, n * sizeof *copy);
 	*l = (idlist){rc, copy, n, f};
 	lh_buf ids = {0};
-	for (size_t i = 0; i < n; i++)
-		lh_buf_printf(&ids, "%s%s", i > 0 ? "," : "", f->user_id(ops[i]));
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			lh_buf_putc(&ids, ',');
+		lh_buf_puts(&ids, f->user_id(ops[i]));
+	}
 	char ps[16];
 	snprintf(ps, sizeof ps, "%d", BATCH);
 	lh_http_param q[5] = {{"user_ids", ids.p}, {"page", "1"}, {"page_size", ps},
