@@ -184,7 +184,15 @@ lh_source_drop_text(lh_source *s)
 	/* what positions need of the lines: a carriage return at the end, the bytes of
 	 * a line with characters beyond ASCII (its columns count characters) */
 	size_t wlen = 0;
-	for (size_t i = 0; i < s->nlines; i++) {
+	bool plain = memchr(s->text, '\r', s->len) == NULL;	/* (the usual file) */
+	for (size_t i = 0; plain && i < s->len;) {
+		uint64_t w = 0;
+		size_t k = s->len - i < 8 ? s->len - i : 8;
+		memcpy(&w, s->text + i, k);
+		plain = (w & 0x8080808080808080u) == 0;
+		i += k;
+	}
+	for (size_t i = 0; !plain && i < s->nlines; i++) {
 		uint32_t b = s->lines[i], e = line_end(s, i);
 		uint8_t fl = e > b && s->text[e - 1] == '\r' ? LINE_CR : 0;
 		for (uint32_t k = b; k < e; k++)
