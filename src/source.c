@@ -36,7 +36,16 @@ struct lh_source_file {
 	char *wide;		/* the LINE_WIDE lines, one after the other */
 	uint32_t *wide_line, *wide_at;	/* per copy: its line and its offset in wide */
 	size_t nwide;
+	/* the line map once dropped (s->lines is then NULL): each line's length with its
+	 * newline (LONG_LINE: in long_len, by long_line), the start of every CK-th line */
+	uint8_t *llen;
+	uint32_t *ckpt;
+	uint32_t *long_line, *long_len;
+	size_t nlong;
 };
+
+#define CK_SHIFT 8		/* a checkpoint every 256 lines */
+#define LONG_LINE 255
 
 static pthread_mutex_t reread_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -170,6 +179,103 @@ line_end(const lh_source *s, size_t i)
 	return i + 1 < s->nlines ? s->lines[i + 1] - 1 : (uint32_t)s->len;
 }
 
+/* Replaces s's line map (4 bytes a line) by its compact form (one byte a line). */
+static bool
+compact_lines(lh_source *s)
+{
+	lh_source_file *f = s->file;
+	size_t n = s->nlines, nck = ((n - 1) >> CK_SHIFT) + 1, nlong = 0;
+	for (size_t i = 0; i < n; i++)
+		nlong += (i + 1 < n ? s->lines[i + 1] : s->len) - s->lines[i] >= LONG_LINE;
+	f->llen = malloc(n);
+	f->ckpt = malloc(nck * sizeof *f->ckpt);
+	f->long_line = malloc((nlong ? nlong : 1) * sizeof *f->long_line);
+	f->long_len = malloc((nlong ? nlong : 1) * sizeof *f->long_len);
+	if (f->llen == NULL || f->ckpt == NULL || f->long_line == NULL || f->long_len == NULL) {
+		free(f->llen);
+		free(f->ckpt);
+		free(f->long_line);
+		free(f->long_len);
+		f->llen = NULL;
+		f->ckpt = f->long_line = f->long_len = NULL;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = (i + 1 < n ? s->lines[i + 1] : s->len) - s->lines[i];
+		if ((i & ((1u << CK_SHIFT) - 1)) == 0)
+			f->ckpt[i >> CK_SHIFT] = s->lines[i];
+		f->llen[i] = len < LONG_LINE ? (uint8_t)len : LONG_LINE;
+		if (len >= LONG_LINE) {
+			f->long_line[f->nlong] = (uint32_t)i;
+			f->long_len[f->nlong++] = (uint32_t)len;
+		}
+	}
+	free(s->lines);
+	s->lines = NULL;
+	return true;
+}
+
+/* The length of line i (0-based) with its newline, from the compact map. */
+static uint32_t
+compact_len(const lh_source_file *f, size_t i)
+{
+	if (f->llen[i] != LONG_LINE)
+		return f->llen[i];
+	size_t lo = 0, hi = f->nlong;	/* long_line[lo] == i */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->long_line[mid] <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return f->long_len[lo];
+}
+
+/* The start of line i (0-based). */
+static uint32_t
+line_start(const lh_source *s, size_t i)
+{
+	if (s->lines != NULL)
+		return s->lines[i];
+	const lh_source_file *f = s->file;
+	uint32_t off = f->ckpt[i >> CK_SHIFT];
+	for (size_t k = i >> CK_SHIFT << CK_SHIFT; k < i; k++)
+		off += compact_len(f, k);
+	return off;
+}
+
+/* The line (0-based) holding offset off (at most the text's length). */
+static size_t
+line_of(const lh_source *s, uint32_t off)
+{
+	size_t lo = 0, hi = s->nlines;
+	if (s->lines != NULL) {
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (s->lines[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return lo;
+	}
+	const lh_source_file *f = s->file;
+	hi = ((s->nlines - 1) >> CK_SHIFT) + 1;	/* the last checkpoint at or before off */
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->ckpt[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	size_t k = lo << CK_SHIFT;
+	uint32_t at = f->ckpt[lo];
+	while (k + 1 < s->nlines && at + compact_len(f, k) <= off)
+		at += compact_len(f, k++);
+	return k;
+}
+
 void
 lh_source_drop_text(lh_source *s)
 {
@@ -238,6 +344,8 @@ lh_source_drop_text(lh_source *s)
 				o += e - b;
 			}
 	}
+	if (!compact_lines(s))
+		return;	/* (keeps the bytes) */
 	f->mapped = true;
 drop:
 	lh_arena_free(f->ta);
@@ -301,16 +409,10 @@ lh_source_pos(const lh_source *s, uint32_t off, int *line, int *col)
 	ensure_lines(s);
 	if (off > s->len)
 		off = (uint32_t)s->len;
-	size_t lo = 0, hi = s->nlines;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (s->lines[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	size_t lo = line_of(s, off);
+	uint32_t ls = line_start(s, lo);
 	/* (columns count characters: a dropped source's lines beyond ASCII are kept) */
-	const char *t = s->text, *from = t != NULL ? t + s->lines[lo] : NULL;
+	const char *t = s->text, *from = t != NULL ? t + ls : NULL;
 	const lh_source_file *f = s->file;
 	if (t == NULL && f->flags != NULL && (f->flags[lo] & LINE_WIDE)) {
 		size_t wlo = 0, whi = f->nwide;	/* its copy: wide_line[wlo] == lo */
@@ -325,9 +427,9 @@ lh_source_pos(const lh_source *s, uint32_t off, int *line, int *col)
 	}
 	int c = 1;
 	if (from == NULL)
-		c += (int)(off - s->lines[lo]);
+		c += (int)(off - ls);
 	else
-		for (uint32_t i = 0; i < off - s->lines[lo]; i++)
+		for (uint32_t i = 0; i < off - ls; i++)
 			if (((unsigned char)from[i] & 0xC0) != 0x80)
 				c++;
 	*line = (int)lo + 1;
@@ -342,8 +444,8 @@ lh_source_line(const lh_source *s, int line, size_t *len)
 		line = 1;
 	if ((size_t)line > s->nlines)
 		line = (int)s->nlines;
-	uint32_t start = s->lines[line - 1];
-	uint32_t end = (size_t)line < s->nlines ? s->lines[line] - 1 : (uint32_t)s->len;
+	uint32_t start = line_start(s, (size_t)line - 1);
+	uint32_t end = (size_t)line < s->nlines ? line_start(s, (size_t)line) - 1 : (uint32_t)s->len;
 	if (end > start && (s->text != NULL ? s->text[end - 1] == '\r' :
 	    s->file->flags != NULL && (s->file->flags[line - 1] & LINE_CR)))
 		end--;

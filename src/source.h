@@ -36,7 +36,8 @@ typedef struct lh_source {
 	 * lh_source_text */
 	const char *text;
 	size_t len;		/* length of text without the sentinel */
-	uint32_t *lines;	/* byte offset of each line start; built lazily */
+	uint32_t *lines;	/* byte offset of each line start; built lazily (NULL
+				 * once dropped: file has its compact form) */
 	size_t nlines;		/* entries in lines, 0 until built */
 	lh_source_file *file;	/* lh_source_load's file, else NULL */
 	/* top-level blocks in source order, recorded by lh_parse_file (syntax errors
