@@ -1,6 +1,7 @@
 /* hash.h - a fast non-cryptographic hash of byte strings, for in-memory tables (the
- * shared keys of json.c, json_arena.c's sharing of alike strings and arrays).  Reads 8
- * bytes at a time; not stable across versions, never stored. */
+ * shared keys of json.c, json_arena.c's sharing of alike strings and arrays, the
+ * state's instances).  Reads 8 bytes at a time, the tail in one or two loads; not
+ * stable across versions, never stored. */
 #ifndef LH_HASH_H
 #define LH_HASH_H
 #include <stddef.h>
@@ -21,15 +22,28 @@ static inline uint64_t
 lh_hash_more(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
-	for (; n >= 8; n -= 8, b += 8) {
+	size_t left = n;
+	for (; left > 8; left -= 8, b += 8) {
 		uint64_t w;
 		memcpy(&w, b, 8);
 		h = lh_hash_mix(h, w);
 	}
-	uint64_t w = (uint64_t)n << 56;	/* the tail's length, so "a" and "a\0" differ */
-	for (size_t i = 0; i < n; i++)
-		w |= (uint64_t)b[i] << (8 * i);
-	return lh_hash_mix(h, w);
+	/* the last 1-8 bytes: from the string's last 8 when it has them (some hashed
+	 * again), else from two loads that may overlap; the length tells "a" from "a\0" */
+	uint64_t w;
+	if (n >= 8) {
+		memcpy(&w, b + left - 8, 8);
+	} else if (left >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, b, 4);
+		memcpy(&hi, b + left - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else if (left > 0) {
+		w = (uint64_t)b[0] | (uint64_t)b[left / 2] << 8 | (uint64_t)b[left - 1] << 16;
+	} else {
+		w = 0;
+	}
+	return lh_hash_mix(h + n, w);
 }
 
 static inline uint64_t

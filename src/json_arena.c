@@ -115,15 +115,24 @@ scratch_alloc(lh_jscratch *sc, size_t n, bool zero)
 	return p;
 }
 
+/* A parse.  Its functions take the position in the text and return the position after
+ * what they read, NULL when the text is refused. */
 typedef struct {
-	const char *p, *end;
+	const char *end;
 	lh_arena *a;		/* where the tree goes: a, or sc when a is NULL */
 	lh_jscratch *sc;
-	char *str;		/* string space: the text's length, so never short */
+	char *str;		/* string space: the text's length and some, so never short */
+	cJSON *nodes, *nodes_end;	/* fresh (zeroed) nodes taken as a block */
+	size_t nblock;		/* nodes of the next block */
+	cJSON **freep;		/* recycled nodes: &ea->free, else &none */
+	cJSON *none;
 	int depth;
 	lh_jeach *ea;		/* lh_json_parse_each's, else NULL */
 	bool quick;		/* lh_json_parse_quick: a refused text is not given to cJSON */
 } ap;
+
+/* Room past a string's end that its copy may write (a 16-byte block). */
+#define STR_SLACK 32
 
 /* Strings and small arrays of scalars seen lately, shared by the trees that
  * lh_json_parse_each or a packed copy builds (direct-mapped: a miss only costs the copy made
@@ -146,32 +155,71 @@ struct lh_jeach {
 	struct lh_jshare sh;
 };
 
-static cJSON *
-new_node(ap *s)
+/* A new node (zeroed) when there is no fresh one: a recycled one, else the first of a
+ * block taken from the arena (16 nodes at first, doubling to 256: a small answer does
+ * not take a big block). */
+static __attribute__((noinline)) cJSON *
+new_node_slow(ap *s)
 {
-	if (s->a == NULL)
-		return scratch_alloc(s->sc, sizeof(cJSON), true);
-	if (s->ea != NULL && s->ea->free != NULL) {
-		cJSON *n = s->ea->free;
-		s->ea->free = n->next;
+	cJSON *n = *s->freep;
+	if (n != NULL) {
+		*s->freep = n->next;
 		memset(n, 0, sizeof *n);
 		return n;
 	}
-	return lh_arena_alloc(s->a, sizeof(cJSON));	/* zeroed */
+	size_t k = s->nblock < 16 ? 16 : s->nblock;
+	s->nblock = k < 256 ? 2 * k : 256;
+	s->nodes = s->a != NULL ? lh_arena_alloc(s->a, k * sizeof(cJSON)) :
+	    scratch_alloc(s->sc, k * sizeof(cJSON), true);	/* zeroed */
+	s->nodes_end = s->nodes + k;
+	return s->nodes++;
+}
+
+static inline cJSON *
+new_node(ap *s)
+{
+	if (*s->freep == NULL && s->nodes != s->nodes_end)
+		return s->nodes++;
+	return new_node_slow(s);
+}
+
+/* The first 8 and the last 8 bytes of t[0..n) (n < 8: all of them, in two loads that
+ * may overlap): with n they tell any two strings of at most 16 bytes apart. */
+static inline void
+ends_of(const char *t, size_t n, uint64_t *w0, uint64_t *w1)
+{
+	*w0 = *w1 = 0;
+	if (n >= 8) {
+		memcpy(w0, t, 8);
+		memcpy(w1, t + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, t, 4);
+		memcpy(&hi, t + n - 4, 4);
+		*w0 = (uint64_t)hi << 32 | lo;
+	} else if (n > 0) {
+		*w0 = (uint64_t)(unsigned char)t[0] | (uint64_t)(unsigned char)t[n / 2] << 8 |
+		    (uint64_t)(unsigned char)t[n - 1] << 16;
+	}
 }
 
 /* The slot of the string t (n bytes and its NUL); it holds t's bytes when *slot and t
- * are equal. */
-static const char **
+ * are equal.  Hashed by its length and ends only: alike strings that differ in the
+ * middle take each other's slot (then only the sharing is lost). */
+static inline const char **
 share_str_slot(struct lh_jshare *sh, const char *t, size_t n)
 {
-	return &sh->strs[lh_hash_bytes(t, n) % SHARE_SLOTS];
+	uint64_t w0, w1;
+	ends_of(t, n, &w0, &w1);
+	return &sh->strs[lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % SHARE_SLOTS];
 }
 
 /* The slot of the list of an array's elements (first: the first element), NULL when
- * they are not a few scalars; *same: the slot holds an equal list. */
+ * they are not a few scalars; *same: the slot holds an equal list.  by_ptr: the
+ * elements' strings are hashed by their addresses (a parse that shares equal strings:
+ * an equal list seen lately mostly has the same ones), else by their bytes. */
 static const cJSON **
-share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool *same)
+share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool by_ptr, bool *same)
 {
 	uint64_t h = LH_HASH0;
 	size_t n = 0;
@@ -184,7 +232,8 @@ share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool *same)
 		memcpy(&d, &c->valuedouble, sizeof d);
 		h = lh_hash_mix(lh_hash_mix(h, (uint64_t)(c->type & 0xFF)), d);
 		if (c->valuestring != NULL)
-			h = lh_hash_more(h, c->valuestring, strlen(c->valuestring));
+			h = by_ptr ? lh_hash_mix(h, (uint64_t)(uintptr_t)c->valuestring) :
+			    lh_hash_more(h, c->valuestring, strlen(c->valuestring));
 	}
 	if (n == 0)
 		return NULL;
@@ -194,7 +243,7 @@ share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool *same)
 		if ((x->type & 0xFF) != (y->type & 0xFF) || x->valueint != y->valueint ||
 		    memcmp(&x->valuedouble, &y->valuedouble, sizeof x->valuedouble) != 0 ||
 		    (x->valuestring == NULL) != (y->valuestring == NULL) ||
-		    (x->valuestring != NULL && strcmp(x->valuestring, y->valuestring) != 0))
+		    (x->valuestring != y->valuestring && strcmp(x->valuestring, y->valuestring) != 0))
 			break;
 	}
 	*same = *slot != NULL && x == NULL && y == NULL;
@@ -234,7 +283,7 @@ static void
 share_array(ap *s, cJSON *parent)
 {
 	bool same;
-	const cJSON **slot = share_arr_slot(&s->ea->sh, parent->child, &same);
+	const cJSON **slot = share_arr_slot(&s->ea->sh, parent->child, true, &same);
 	if (slot == NULL)
 		return;
 	if (same) {
@@ -245,31 +294,41 @@ share_array(ap *s, cJSON *parent)
 	}
 }
 
-static void
-skip_ws(ap *s)
+/* ws past at least one whitespace byte (cJSON's: any byte <= 32). */
+static __attribute__((noinline)) const char *
+ws_slow(const char *p, const char *end)
 {
-	const char *p = s->p, *end = s->end;
-	while (p < end && (unsigned char)*p <= 32) {
 #ifdef __SSE2__
-		/* a pretty-printed file's indentation: 16 bytes at a time */
-		if (*p == ' ' && end - p >= 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-			unsigned other = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-			    _mm_set1_epi8(' '))) ^ 0xFFFFu;
-			p += other == 0 ? 16 : __builtin_ctz(other);
-			continue;
-		}
-#else
-		uint64_t w;
-		/* a pretty-printed file's indentation: 8 spaces at a time */
-		if (*p == ' ' && end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u)) {
-			p += 8;
-			continue;
-		}
-#endif
-		p++;
+	/* a pretty-printed file's line ends and indentation: 16 bytes at a time (a byte
+	 * above 32 is where the maximum of it and 33 is itself) */
+	const __m128i b33 = _mm_set1_epi8(33);
+	for (; end - p >= 16; p += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, b33), v));
+		if (m != 0)
+			return p + __builtin_ctz(m);
 	}
-	s->p = p;
+#else
+	uint64_t w;
+	/* a pretty-printed file's indentation: 8 spaces at a time */
+	while (end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u))
+		p += 8;
+#endif
+	while (p < end && (unsigned char)*p <= 32)
+		p++;
+	return p;
+}
+
+/* p past whitespace. */
+static inline const char *
+ws(const char *p, const char *end)
+{
+	if (p < end && (unsigned char)*p > 32)
+		return p;
+	/* pretty-printed: one space after a colon */
+	if (end - p >= 2 && *p == ' ' && (unsigned char)p[1] > 32)
+		return p + 1;
+	return ws_slow(p, end);
 }
 
 /* The first '"' or '\\' in [q, end), or NULL. */
@@ -292,6 +351,25 @@ quote_or_escape(const char *q, const char *end)
 	return NULL;
 }
 
+/* The closing quote of the string whose bytes start at b (after its opening quote),
+ * or NULL; *esc: it has escapes. */
+static const char *
+string_end(const char *b, const char *end, bool *esc)
+{
+	const char *q = b;
+	for (;;) {
+		q = quote_or_escape(q, end);
+		if (q == NULL)
+			return NULL;
+		if (*q == '"')
+			return q;
+		*esc = true;
+		if (q + 1 >= end)
+			return NULL;
+		q += 2;
+	}
+}
+
 static bool
 hex4(const char *p, const char *end, unsigned *out)
 {
@@ -308,83 +386,198 @@ hex4(const char *p, const char *end, unsigned *out)
 	return true;
 }
 
-/* A string at s->p (on its opening quote): returns its bytes (NUL-terminated) in the
- * string space, or NULL. */
+/* The bytes of [b, q) (a string's, with escapes) decoded into the string space,
+ * NUL-terminated; NULL on a bad escape. */
 static char *
-pstring(ap *s)
+unescape(ap *s, const char *b, const char *q)
 {
-	if (s->p >= s->end || *s->p != '"')
-		return NULL;
-	const char *b = s->p + 1, *q = b;
-	bool esc = false;
-	for (;;) {
-		q = quote_or_escape(q, s->end);
-		if (q == NULL)
-			return NULL;
-		if (*q == '"')
-			break;
-		esc = true;
-		if (q + 1 >= s->end)
-			return NULL;
-		q += 2;
-	}
 	char *out = s->str, *o = out;
-	if (!esc) {
-		memcpy(o, b, (size_t)(q - b));
-		o += q - b;
-	} else {
-		for (const char *i = b; i < q;) {
-			if (*i != '\\') {
-				*o++ = *i++;
-				continue;
-			}
-			switch (i[1]) {
-			case 'b': *o++ = '\b'; i += 2; break;
-			case 'f': *o++ = '\f'; i += 2; break;
-			case 'n': *o++ = '\n'; i += 2; break;
-			case 'r': *o++ = '\r'; i += 2; break;
-			case 't': *o++ = '\t'; i += 2; break;
-			case '"': case '\\': case '/': *o++ = i[1]; i += 2; break;
-			case 'u': {
-				unsigned c1, c2, cp;
-				if (!hex4(i + 2, q, &c1) || (c1 >= 0xDC00 && c1 <= 0xDFFF))
+	for (const char *i = b; i < q;) {
+		if (*i != '\\') {
+			*o++ = *i++;
+			continue;
+		}
+		switch (i[1]) {
+		case 'b': *o++ = '\b'; i += 2; break;
+		case 'f': *o++ = '\f'; i += 2; break;
+		case 'n': *o++ = '\n'; i += 2; break;
+		case 'r': *o++ = '\r'; i += 2; break;
+		case 't': *o++ = '\t'; i += 2; break;
+		case '"': case '\\': case '/': *o++ = i[1]; i += 2; break;
+		case 'u': {
+			unsigned c1, c2, cp;
+			if (!hex4(i + 2, q, &c1) || (c1 >= 0xDC00 && c1 <= 0xDFFF))
+				return NULL;
+			i += 6;
+			if (c1 >= 0xD800 && c1 <= 0xDBFF) {
+				if (q - i < 6 || i[0] != '\\' || i[1] != 'u' ||
+				    !hex4(i + 2, q, &c2) || c2 < 0xDC00 || c2 > 0xDFFF)
 					return NULL;
 				i += 6;
-				if (c1 >= 0xD800 && c1 <= 0xDBFF) {
-					if (q - i < 6 || i[0] != '\\' || i[1] != 'u' ||
-					    !hex4(i + 2, q, &c2) || c2 < 0xDC00 || c2 > 0xDFFF)
-						return NULL;
-					i += 6;
-					cp = 0x10000 + (((c1 & 0x3FF) << 10) | (c2 & 0x3FF));
-				} else {
-					cp = c1;
-				}
-				if (cp < 0x80) {
-					*o++ = (char)cp;
-				} else if (cp < 0x800) {
-					*o++ = (char)(0xC0 | cp >> 6);
-					*o++ = (char)(0x80 | (cp & 0x3F));
-				} else if (cp < 0x10000) {
-					*o++ = (char)(0xE0 | cp >> 12);
-					*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-					*o++ = (char)(0x80 | (cp & 0x3F));
-				} else {
-					*o++ = (char)(0xF0 | cp >> 18);
-					*o++ = (char)(0x80 | (cp >> 12 & 0x3F));
-					*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-					*o++ = (char)(0x80 | (cp & 0x3F));
-				}
-				break;
+				cp = 0x10000 + (((c1 & 0x3FF) << 10) | (c2 & 0x3FF));
+			} else {
+				cp = c1;
 			}
-			default:
-				return NULL;
+			if (cp < 0x80) {
+				*o++ = (char)cp;
+			} else if (cp < 0x800) {
+				*o++ = (char)(0xC0 | cp >> 6);
+				*o++ = (char)(0x80 | (cp & 0x3F));
+			} else if (cp < 0x10000) {
+				*o++ = (char)(0xE0 | cp >> 12);
+				*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+				*o++ = (char)(0x80 | (cp & 0x3F));
+			} else {
+				*o++ = (char)(0xF0 | cp >> 18);
+				*o++ = (char)(0x80 | (cp >> 12 & 0x3F));
+				*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+				*o++ = (char)(0x80 | (cp & 0x3F));
 			}
+			break;
+		}
+		default:
+			return NULL;
 		}
 	}
 	*o++ = '\0';
 	s->str = o;
-	s->p = q + 1;
 	return out;
+}
+
+/* A string value whose bytes start at b (after its opening quote) into v: its bytes
+ * (NUL-terminated) in the string space.  Without escapes (nearly every string) the
+ * bytes are copied as they are scanned, 16 at a time (the string space has STR_SLACK
+ * bytes to spare). */
+static const char *
+pstring(ap *s, const char *b, cJSON *v)
+{
+	const char *end = s->end, *q = b;
+	char *out = s->str;
+	size_t n;
+	v->type = cJSON_String;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+	for (; end - q >= 16; q += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+		_mm_storeu_si128((__m128i *)(void *)(out + (q - b)), x);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+		    _mm_cmpeq_epi8(x, bs)));
+		if (m != 0) {
+			q += __builtin_ctz(m);
+			if (*q != '"')
+				break;	/* an escape */
+			n = (size_t)(q - b);
+			goto plain;
+		}
+	}
+#endif
+	bool esc = false;
+	q = string_end(q, end, &esc);
+	if (q == NULL)
+		return NULL;
+	if (esc) {
+		v->valuestring = unescape(s, b, q);
+		if (v->valuestring == NULL)
+			return NULL;
+		n = (size_t)(s->str - v->valuestring) - 1;
+		goto done;
+	}
+	n = (size_t)(q - b);
+	memcpy(out, b, n);
+plain:
+	out[n] = '\0';
+	s->str = out + n + 1;
+	v->valuestring = out;
+done:
+	if (s->ea != NULL)
+		v->valuestring = share_string(s, v->valuestring, n);
+	return q + 1;
+}
+
+/* Shared keys met lately, per thread (the shared copies live as long as the process):
+ * a key found here costs no hash of its bytes and no look-up in the shared table.  An
+ * entry is a key's length and ends (ends_of), which are all of it up to 16 bytes;
+ * longer keys compare their middle too. */
+#define KEY_CACHE 256
+
+typedef struct {
+	const char *k;	/* the shared copy, NULL: empty */
+	uint64_t w0, w1;
+	size_t n;
+} key_ent;
+
+static _Thread_local key_ent key_cache[KEY_CACHE];
+
+/* The shared copy of the key t[0..n) (n <= 48), or NULL when it is not kept
+ * (lh_intern_n). */
+static inline const char *
+shared_key(const char *t, size_t n)
+{
+	uint64_t w0, w1;
+	ends_of(t, n, &w0, &w1);
+	key_ent *e = &key_cache[lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % KEY_CACHE];
+	if (e->k != NULL && e->n == n && e->w0 == w0 && e->w1 == w1 &&
+	    (n <= 16 || memcmp(e->k + 8, t + 8, n - 16) == 0))
+		return e->k;
+	const char *k = lh_intern_n(t, n);
+	if (k != NULL)
+		*e = (key_ent){k, w0, w1, n};
+	return k;
+}
+
+/* A member's key whose bytes start at b (after its opening quote) into item: the
+ * shared copy when it is kept (flagged constant; its bytes are not copied), else a
+ * copy in the string space. */
+static const char *
+pkey(ap *s, const char *b, cJSON *item)
+{
+	const char *end = s->end, *q;
+	bool esc = false;
+#ifdef __SSE2__
+	if (end - b >= 16) {	/* most keys are shorter */
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+		if (m != 0 && b[__builtin_ctz(m)] == '"') {
+			q = b + __builtin_ctz(m);
+			goto plain;
+		}
+	}
+#endif
+	q = string_end(b, end, &esc);
+	if (q == NULL)
+		return NULL;
+	char *k;
+	size_t n;
+	if (esc) {
+		k = unescape(s, b, q);
+		if (k == NULL)
+			return NULL;
+		n = (size_t)(s->str - k) - 1;
+		const char *shared = lh_intern_n(k, n);
+		if (shared != NULL) {
+			s->str = k;	/* the bytes are not needed */
+			item->string = (char *)shared;
+			item->type = cJSON_StringIsConst;
+		} else {
+			item->string = k;
+		}
+		return q + 1;
+	}
+plain:
+	n = (size_t)(q - b);
+	const char *shared = n <= 48 ? shared_key(b, n) : NULL;
+	if (shared != NULL) {
+		item->string = (char *)shared;
+		item->type = cJSON_StringIsConst;
+		return q + 1;
+	}
+	k = s->str;
+	memcpy(k, b, n);
+	k[n] = '\0';
+	s->str = k + n + 1;
+	item->string = k;
+	return q + 1;
 }
 
 /* Whether a number's double cannot carry its text (json.c's needs_text). */
@@ -401,13 +594,35 @@ needs_text(const char *t, size_t n)
 	return digits > 15;
 }
 
-static bool
-pnumber(ap *s, cJSON *n)
+static void
+set_number(cJSON *n, double d)
 {
+	n->type = cJSON_Number;
+	n->valuedouble = d;
+	n->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+}
+
+/* A number at p as cJSON reads it: the longest run of [0-9+-.eE] (at most 63 bytes)
+ * through strtod.  An integer of at most 15 digits (exact in a double, and what strtod
+ * would make of it) is read without strtod. */
+static const char *
+pnumber(ap *s, const char *p, cJSON *n)
+{
+	const char *end = s->end;
+	size_t i = *p == '-', digits = 0;
+	uint64_t v = 0;
+	for (; p + i < end && p[i] >= '0' && p[i] <= '9' && digits < 16; i++, digits++)
+		v = v * 10 + (uint64_t)(p[i] - '0');
+	if (digits > 0 && digits <= 15 && (p + i == end || !((p[i] >= '0' && p[i] <= '9') ||
+	    p[i] == '.' || p[i] == 'e' || p[i] == 'E'))) {
+		/* (a sign after the digits ends strtod's number as well) */
+		set_number(n, *p == '-' ? -(double)v : (double)v);
+		return p + i;
+	}
 	char buf[64];
 	size_t k = 0;
-	while (k < sizeof buf - 1 && s->p + k < s->end) {
-		char c = s->p[k];
+	while (k < sizeof buf - 1 && p + k < end) {
+		char c = p[k];
 		if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' ||
 		    c == '.'))
 			break;
@@ -417,11 +632,9 @@ pnumber(ap *s, cJSON *n)
 	char *after = NULL;
 	double d = strtod(buf, &after);
 	if (after == buf)
-		return false;
+		return NULL;
 	size_t used = (size_t)(after - buf);
-	n->type = cJSON_Number;
-	n->valuedouble = d;
-	n->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
+	set_number(n, d);
 	if (needs_text(buf, used)) {
 		char *t = s->str;
 		memcpy(t, buf, used);
@@ -429,26 +642,68 @@ pnumber(ap *s, cJSON *n)
 		s->str += used + 1;
 		n->valuestring = t;
 	}
-	s->p += used;
-	return true;
+	return p + used;
 }
 
-static bool pvalue(ap *s, cJSON *v);
+static const char *pitems(ap *s, const char *p, cJSON *parent, bool object);
 static cJSON *copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j);
 
-/* The elements of an array or the members of an object (s->p after the bracket). */
-static bool
-pitems(ap *s, cJSON *parent, bool object)
+/* A literal or a number at p into v. */
+static const char *
+pscalar(ap *s, const char *p, cJSON *v)
 {
+	size_t left = (size_t)(s->end - p);
+	switch (p < s->end ? *p : '\0') {
+	case 'n':
+		if (left >= 4 && memcmp(p, "null", 4) == 0) {
+			v->type = cJSON_NULL;
+			return p + 4;
+		}
+		return NULL;
+	case 't':
+		if (left >= 4 && memcmp(p, "true", 4) == 0) {
+			v->type = cJSON_True;
+			v->valueint = 1;
+			return p + 4;
+		}
+		return NULL;
+	case 'f':
+		if (left >= 5 && memcmp(p, "false", 5) == 0) {
+			v->type = cJSON_False;
+			return p + 5;
+		}
+		return NULL;
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return pnumber(s, p, v);
+		return NULL;
+	}
+}
+
+/* The value at p (after whitespace) into v. */
+static inline const char *
+pvalue(ap *s, const char *p, cJSON *v)
+{
+	if (p < s->end && *p == '"')
+		return pstring(s, p + 1, v);
+	if (p < s->end && (*p == '{' || *p == '['))
+		return pitems(s, p + 1, v, *p == '{');
+	return pscalar(s, p, v);
+}
+
+/* The elements of an array or the members of an object (p after the bracket). */
+static const char *
+pitems(ap *s, const char *p, cJSON *parent, bool object)
+{
+	const char *end = s->end;
 	char close = object ? '}' : ']';
 	if (++s->depth > CJSON_NESTING_LIMIT)
-		return false;
+		return NULL;
 	parent->type = object ? cJSON_Object : cJSON_Array;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == close) {
-		s->p++;
+	p = ws(p, end);
+	if (p < end && *p == close) {
 		s->depth--;
-		return true;
+		return p + 1;
 	}
 	/* the elements of the array lh_json_parse_each's function sees */
 	bool each = !object && s->ea != NULL && s->depth == s->ea->depth + 1 &&
@@ -456,28 +711,20 @@ pitems(ap *s, cJSON *parent, bool object)
 	cJSON *head = NULL, *tail = NULL;
 	for (;;) {
 		cJSON *item = new_node(s);
-		skip_ws(s);
+		p = ws(p, end);
 		if (object) {
-			char *k = pstring(s);
-			if (k == NULL)
-				return false;
-			const char *shared = lh_intern_n(k, (size_t)(s->str - k) - 1);
-			if (shared != NULL) {
-				s->str = k;	/* the bytes are not needed */
-				item->string = (char *)shared;
-				item->type |= cJSON_StringIsConst;
-			} else {
-				item->string = k;
+			if (p >= end || *p != '"' || (p = pkey(s, p + 1, item)) == NULL)
+				return NULL;
+			if (p >= end || *p != ':') {
+				p = ws(p, end);
+				if (p >= end || *p != ':')
+					return NULL;
 			}
-			skip_ws(s);
-			if (s->p >= s->end || *s->p != ':')
-				return false;
-			s->p++;
-			skip_ws(s);
+			p = ws(p + 1, end);
 		}
 		int flags = item->type;
-		if (!pvalue(s, item))
-			return false;
+		if ((p = pvalue(s, p, item)) == NULL)
+			return NULL;
 		item->type |= flags;
 		if (head == NULL) {
 			head = item;
@@ -488,73 +735,24 @@ pitems(ap *s, cJSON *parent, bool object)
 		tail = item;
 		if (each)
 			s->ea->fn(s->ea->ctx, item, s->ea);
-		skip_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
+		if (p >= end || *p != ',')
+			p = ws(p, end);
+		if (p < end && *p == ',') {
+			p++;
 			continue;
 		}
-		if (s->p < s->end && *s->p == close) {
-			s->p++;
+		if (p < end && *p == close) {
+			p++;
 			break;
 		}
-		return false;
+		return NULL;
 	}
-	if (head != NULL) {
-		head->prev = tail;
-		parent->child = head;
-		if (!object && s->ea != NULL)
-			share_array(s, parent);
-	}
+	head->prev = tail;
+	parent->child = head;
+	if (!object && s->ea != NULL)
+		share_array(s, parent);
 	s->depth--;
-	return true;
-}
-
-/* The value at s->p (after whitespace) into v. */
-static bool
-pvalue(ap *s, cJSON *v)
-{
-	if (s->p >= s->end)
-		return false;
-	size_t left = (size_t)(s->end - s->p);
-	switch (*s->p) {
-	case '"':
-		v->valuestring = pstring(s);
-		v->type = cJSON_String;
-		if (v->valuestring != NULL && s->ea != NULL)
-			v->valuestring = share_string(s, v->valuestring,
-			    (size_t)(s->str - v->valuestring) - 1);
-		return v->valuestring != NULL;
-	case '{':
-	case '[':
-		s->p++;
-		return pitems(s, v, s->p[-1] == '{');
-	case 'n':
-		if (left >= 4 && memcmp(s->p, "null", 4) == 0) {
-			v->type = cJSON_NULL;
-			s->p += 4;
-			return true;
-		}
-		return false;
-	case 't':
-		if (left >= 4 && memcmp(s->p, "true", 4) == 0) {
-			v->type = cJSON_True;
-			v->valueint = 1;
-			s->p += 4;
-			return true;
-		}
-		return false;
-	case 'f':
-		if (left >= 5 && memcmp(s->p, "false", 5) == 0) {
-			v->type = cJSON_False;
-			s->p += 5;
-			return true;
-		}
-		return false;
-	default:
-		if (*s->p == '-' || (*s->p >= '0' && *s->p <= '9'))
-			return pnumber(s, v);
-		return false;
-	}
+	return p;
 }
 
 static cJSON *parse(ap *s, const char *text, size_t len, const char **end);
@@ -623,19 +821,19 @@ parse(ap *s, const char *text, size_t len, const char **end)
 {
 	lh_arena *a = s->a;
 	lh_jscratch *sc = s->sc;
-	s->p = text;
+	const char *p = text;
 	s->end = text + len;
+	s->freep = s->ea != NULL ? &s->ea->free : &s->none;
 	if (len >= 5 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)	/* as cJSON: 5 bytes at least */
-		s->p += 3;
+		p += 3;
 	/* strings and number texts never take more bytes than the text has, plus their
 	 * NULs (one per two bytes of text at most); pages not written are never touched */
-	size_t room = len + len / 2 + 2;
+	size_t room = len + len / 2 + 2 + STR_SLACK;
 	s->str = a != NULL ? lh_arena_alloc(a, room) : scratch_alloc(sc, room, false);
 	cJSON *v = new_node(s);
-	skip_ws(s);
-	if (len > 0 && pvalue(s, v)) {
+	if (len > 0 && (p = pvalue(s, ws(p, s->end), v)) != NULL) {
 		if (end != NULL)
-			*end = s->p;
+			*end = p;
 		return v;
 	}
 	if (s->quick)
@@ -723,7 +921,7 @@ copy(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const cJSON *j)
 	const cJSON **slot = NULL;
 	if (pk != NULL && (j->type & 0xFF) == cJSON_Array) {
 		bool same;
-		slot = share_arr_slot(pk->share, j->child, &same);
+		slot = share_arr_slot(pk->share, j->child, false, &same);
 		if (same) {
 			n->child = (cJSON *)*slot;
 			return n;

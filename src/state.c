@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -552,13 +553,14 @@ typedef struct grp {
 
 typedef struct inst {
 	lh_state_inst pub;	/* must be first: lh_state_inst * and inst * convert */
-	char *key;		/* canonical address, the hash key */
+	char *key;		/* canonical address, the hash key (stored after the inst) */
 	uint64_t h;		/* hash_str(key) */
 	size_t vi;		/* index in lh_state.v */
 	grp *g;			/* its resource (pub.addr.type and .name are g's strings) */
 	cJSON *extra;		/* other instance fields kept verbatim (status, private ...) */
-	char *s_key;		/* storage for pub.addr.key */
+	char *s_key;		/* storage for pub.addr.key (after key) */
 	char *s_provider;	/* storage for pub.provider when it is not g->provider */
+	bool in_arena;		/* the inst itself lives in a tree arena (loaded) */
 	unsigned char held;	/* IN_ARENA_*: which trees live in a tree arena (loaded
 				 * from the file: never deleted one by one) */
 } inst;
@@ -641,10 +643,7 @@ struct lh_state {
 static uint64_t
 hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return lh_hash_bytes(s, strlen(s));
 }
 
 static void add_tarena(lh_state *st, lh_arena *a);
@@ -684,12 +683,12 @@ rehash(lh_state *st, size_t nslots)
 	}
 }
 
+/* The instance whose address text is key (h: hash_str(key)). */
 static inst *
-lookup(const lh_state *st, const char *key)
+lookup_h(const lh_state *st, const char *key, uint64_t h)
 {
 	if (st->nslots == 0)
 		return NULL;
-	uint64_t h = hash_str(key);
 	size_t j = h & (st->nslots - 1);
 	while (st->slots[j] != NULL) {
 		if (st->slots[j]->h == h && strcmp(st->slots[j]->key, key) == 0)
@@ -697,6 +696,12 @@ lookup(const lh_state *st, const char *key)
 		j = (j + 1) & (st->nslots - 1);
 	}
 	return NULL;
+}
+
+static inst *
+lookup(const lh_state *st, const char *key)
+{
+	return lookup_h(st, key, hash_str(key));
 }
 
 static char *
@@ -799,10 +804,9 @@ inst_free(inst *in)
 	if (!(in->held & IN_ARENA_DEPS))
 		cJSON_Delete(in->pub.dependencies);
 	cJSON_Delete(in->extra);
-	free(in->key);
-	free(in->s_key);
 	free(in->s_provider);
-	free(in);
+	if (!in->in_arena)
+		free(in);	/* (key and s_key with it) */
 }
 
 /* Keeps a replaced attributes tree until the state closes. */
@@ -841,6 +845,26 @@ inst_set_provider(inst *in, const char *provider)
 		in->s_provider = lh_xstrdup(provider);
 		in->pub.provider = in->s_provider;
 	}
+}
+
+/* Room in v and the hash for n more instances. */
+static void
+reserve(lh_state *st, size_t more)
+{
+	size_t need = st->n + more;
+	if (need > st->cap) {
+		st->cap = need;
+		st->v = realloc(st->v, st->cap * sizeof *st->v);
+		if (st->v == NULL) {
+			fputs("litehcl: out of memory\n", stderr);
+			abort();
+		}
+	}
+	size_t ns = st->nslots ? st->nslots : 128;
+	while (need * 2 > ns)
+		ns *= 2;
+	if (ns != st->nslots)
+		rehash(st, ns);
 }
 
 static void
@@ -899,13 +923,30 @@ del_inst(lh_state *st, inst *in)
 	inst_free(in);
 }
 
+/* A new instance of a's group g (NULL: looked up, made if need be) whose address text
+ * is key[0..keylen) with hash h (hash_str(key)); key and a's key are stored with it,
+ * all in ta when it is not NULL (a load's tree arena), else malloc'd. */
 static inst *
-new_inst(lh_state *st, const lh_addr *a, const char *provider)
+new_inst_keyed(lh_state *st, lh_arena *ta, grp *g, const lh_addr *a, const char *provider,
+    const char *key, size_t keylen, uint64_t h)
 {
-	inst *in = lh_xmalloc(sizeof *in);
-	memset(in, 0, sizeof *in);
-	in->g = grp_get(st, a->type, a->name, true);
-	in->s_key = a->kind == LH_KEY_STR ? lh_xstrdup(a->key) : NULL;
+	size_t sklen = a->kind == LH_KEY_STR ? strlen(a->key) + 1 : 0;
+	size_t size = sizeof(inst) + keylen + 1 + sklen;
+	inst *in;
+	if (ta != NULL) {
+		in = lh_arena_alloc(ta, size);	/* zeroed */
+		in->in_arena = true;
+	} else {
+		in = lh_xmalloc(size);
+		memset(in, 0, sizeof *in);
+	}
+	in->g = g != NULL ? g : grp_get(st, a->type, a->name, true);
+	in->key = (char *)(in + 1);
+	memcpy(in->key, key, keylen);
+	in->key[keylen] = '\0';
+	in->h = h;
+	if (sklen > 0)
+		in->s_key = memcpy(in->key + keylen + 1, a->key, sklen);
 	in->pub.addr.type = in->g->type;
 	in->pub.addr.name = in->g->name;
 	in->pub.addr.kind = a->kind;
@@ -913,8 +954,15 @@ new_inst(lh_state *st, const lh_addr *a, const char *provider)
 	in->pub.addr.key = in->s_key;
 	in->pub.addr.data = a->data;
 	inst_set_provider(in, provider);
-	in->key = addr_key(&in->pub.addr);
-	in->h = hash_str(in->key);
+	return in;
+}
+
+static inst *
+new_inst(lh_state *st, const lh_addr *a, const char *provider)
+{
+	char *key = addr_key(a);
+	inst *in = new_inst_keyed(st, NULL, NULL, a, provider, key, strlen(key), hash_str(key));
+	free(key);
 	return in;
 }
 
@@ -922,6 +970,15 @@ static int
 cmp_inst(const void *x, const void *y)
 {
 	const inst *a = *(inst *const *)x, *b = *(inst *const *)y;
+	if (a->g == b->g && a->pub.addr.data == b->pub.addr.data) {
+		/* one resource (type and name): lh_addr_cmp's order of the keys */
+		const lh_addr *p = &a->pub.addr, *q = &b->pub.addr;
+		if (p->kind != q->kind)
+			return p->kind < q->kind ? -1 : 1;
+		if (p->kind == LH_KEY_INT)
+			return p->index < q->index ? -1 : p->index > q->index;
+		return p->kind == LH_KEY_STR ? strcmp(p->key, q->key) : 0;
+	}
 	return lh_addr_cmp(&a->pub.addr, &b->pub.addr);
 }
 
@@ -1138,79 +1195,132 @@ state_alloc(const lh_state_opts *o)
 	return st;
 }
 
-/* Whether f is the only member of o named f->string (cJSON_GetObjectItem... finds the
- * first of a name: taking out one of two could change what is read). */
-static bool
-only_member(const cJSON *o, const cJSON *f)
+/* The names of an instance object's members that the load reads.  The first four are
+ * those slim_instance may take out; ij->valueint records which it took and where they
+ * were (5 bits each from bit 2: taken, position 0-15), and in bits 0-1 how index_key
+ * went into ij's own fields (1 string, 2 number). */
+enum { F_INDEX_KEY, F_SCHEMA_VERSION, F_SENSITIVE, F_DEPS, F_ATTRS, F_ATTRS_FLAT, F_DEPOSED,
+	F_N };
+static const char *const inst_names[F_N] = {"index_key", "schema_version",
+	"sensitive_attributes", "dependencies", "attributes", "attributes_flat", "deposed"};
+#define slim_names inst_names
+#define SLIM_N 4
+#define SLIM_MAX_POS 16
+
+/* The parser's keys are shared (lh_intern) when flagged constant: such a key is one of
+ * the names when it is the same pointer as its shared copy, found in a small table
+ * hashed by the pointer (made once; without it keys are compared by their bytes). */
+#define NAME_SLOTS 64
+static const char *name_tab[NAME_SLOTS];
+static signed char name_idx[NAME_SLOTS];
+static bool inst_shared_all;
+static pthread_once_t inst_once = PTHREAD_ONCE_INIT;
+
+static size_t
+name_slot(const char *k)
 {
-	for (const cJSON *g = o->child; g != NULL; g = g->next)
-		if (g != f && strcmp(g->string, f->string) == 0)
-			return false;
-	return true;
+	return (size_t)(((uint64_t)(uintptr_t)k * 0x9E3779B97F4A7C15u) >> 58);
 }
 
-/* The members slim_instance may take out of an instance object; ij->valueint records
- * which it took and where they were (5 bits each from bit 2: taken, position 0-15),
- * and in bits 0-1 how index_key went into ij's own fields (1 string, 2 number). */
-static const char *const slim_names[] = {"index_key", "schema_version",
-	"sensitive_attributes", "dependencies"};
-#define SLIM_MAX_POS 16
+static void
+inst_names_init(void)
+{
+	const char *shared[F_N];
+	for (int m = 0; m < F_N; m++)
+		if ((shared[m] = lh_intern(inst_names[m])) == NULL)
+			return;	/* the table is full */
+	for (int m = 0; m < F_N; m++) {
+		size_t j = name_slot(shared[m]);
+		while (name_tab[j] != NULL)
+			j = (j + 1) % NAME_SLOTS;
+		name_tab[j] = shared[m];
+		name_idx[j] = (signed char)m;
+	}
+	inst_shared_all = true;
+}
+
+/* Which of inst_names f's key is (F_N: none); f a member of a parsed tree. */
+static inline int
+field_of(const cJSON *f)
+{
+	if (inst_shared_all && (f->type & cJSON_StringIsConst)) {
+		for (size_t j = name_slot(f->string); name_tab[j] != NULL; j = (j + 1) % NAME_SLOTS)
+			if (name_tab[j] == f->string)
+				return name_idx[j];
+		return F_N;
+	}
+	int m = 0;
+	while (m < F_N && strcmp(f->string, inst_names[m]) != 0)
+		m++;
+	return m;
+}
+
+/* Takes f out of o's members (as cJSON_DetachItemViaPointer). */
+static cJSON *
+detach(cJSON *o, cJSON *f)
+{
+	if (f != o->child)
+		f->prev->next = f->next;
+	if (f->next != NULL)
+		f->next->prev = f->prev;
+	if (f == o->child)
+		o->child = f->next;
+	else if (f->next == NULL)
+		o->child->prev = f->prev;
+	f->prev = f->next = NULL;
+	return f;
+}
 
 /* lh_json_parse_each's function for each instance object as it is parsed: what
  * load_instance reads the same without it goes, its nodes made the next ones' -
  * schema_version 0, an empty sensitive_attributes or dependencies (absent reads as []),
- * and index_key, kept in ij's own fields (index_key_of).  A resource carried verbatim
- * gets them back (unslim). */
+ * and index_key, kept in ij's own fields (index_key_of).  Only a member that is the
+ * one of its name goes (a look-up finds the first of a name: taking out one of two
+ * could change what is read).  A resource carried verbatim gets them back (unslim). */
 static void
 slim_instance(void *ctx, cJSON *ij, lh_jeach *ea)
 {
 	(void)ctx;
-	if (!cJSON_IsObject(ij))
+	if ((ij->type & 0xFF) != cJSON_Object)
 		return;
-	/* the parser's keys are shared (lh_intern) when flagged constant: a shared key is
-	 * one of the names when it is the same pointer */
-	static const char *shared[4];
-	static bool shared_all;
-	if (!shared_all) {
-		shared_all = true;
-		for (int m = 0; m < 4; m++)
-			shared_all &= (shared[m] = lh_intern(slim_names[m])) != NULL;
+	cJSON *found[SLIM_N] = {NULL};
+	int count[SLIM_N] = {0}, at[SLIM_N] = {0}, pos = 0;
+	for (cJSON *f = ij->child; f != NULL; f = f->next, pos++) {
+		int m = field_of(f);
+		if (m >= SLIM_N)
+			continue;
+		if (count[m]++ == 0 && pos < SLIM_MAX_POS) {
+			found[m] = f;
+			at[m] = pos;
+		}
 	}
-	int pos = 0;
-	for (cJSON *f = ij->child, *next; f != NULL && pos < SLIM_MAX_POS; f = next, pos++) {
-		next = f->next;
-		int m = 0;
-		if (shared_all && (f->type & cJSON_StringIsConst))
-			while (m < 4 && f->string != shared[m])
-				m++;
-		else
-			while (m < 4 && strcmp(f->string, slim_names[m]) != 0)
-				m++;
-		bool drop = false;
+	for (int m = 0; m < SLIM_N; m++) {
+		cJSON *f = found[m];
+		if (f == NULL || count[m] != 1)
+			continue;
+		bool drop;
+		int t = f->type & 0xFF;
 		switch (m) {
-		case 0:	/* exact number texts (valuestring) are not kept: such keys stay */
-			drop = (cJSON_IsString(f) || (cJSON_IsNumber(f) && f->valuestring == NULL));
+		case F_INDEX_KEY:	/* exact number texts (valuestring) are not kept: such keys stay */
+			drop = t == cJSON_String || (t == cJSON_Number && f->valuestring == NULL);
 			break;
-		case 1:
-			drop = cJSON_IsNumber(f) && f->valuestring == NULL && f->valuedouble == 0 &&
+		case F_SCHEMA_VERSION:
+			drop = t == cJSON_Number && f->valuestring == NULL && f->valuedouble == 0 &&
 			    !signbit(f->valuedouble);
 			break;
-		case 2:
-		case 3:
-			drop = cJSON_IsArray(f) && f->child == NULL;
-			break;
 		default:
+			drop = t == cJSON_Array && f->child == NULL;
 			break;
 		}
-		if (!drop || !only_member(ij, f))
+		if (!drop)
 			continue;
-		if (m == 0) {
-			ij->valueint |= cJSON_IsString(f) ? 1 : 2;
+		if (m == F_INDEX_KEY) {
+			ij->valueint |= t == cJSON_String ? 1 : 2;
 			ij->valuestring = f->valuestring;
 			ij->valuedouble = f->valuedouble;
 		}
-		ij->valueint |= (16 | pos) << (2 + 5 * m);
-		lh_jeach_recycle(ea, cJSON_DetachItemViaPointer(ij, f));
+		ij->valueint |= (16 | at[m]) << (2 + 5 * m);
+		lh_jeach_recycle(ea, detach(ij, f));
 	}
 }
 
@@ -1250,7 +1360,7 @@ unslim(lh_arena *a, cJSON *insts)
 			continue;
 		/* back in the order of their positions, each lands where it was */
 		for (int pos = 0; pos < SLIM_MAX_POS; pos++) {
-			for (int m = 0; m < 4; m++) {
+			for (int m = 0; m < SLIM_N; m++) {
 				int bits = (ij->valueint >> (2 + 5 * m)) & 31;
 				if (bits != (16 | pos))
 					continue;
@@ -1276,28 +1386,94 @@ unslim(lh_arena *a, cJSON *insts)
 	}
 }
 
-/* ij's index_key, also when slim_instance moved it into ij's fields (into *tmp). */
-static const cJSON *
-index_key_of(const cJSON *ij, cJSON *tmp)
+#if defined(__SANITIZE_ADDRESS__)
+#define LH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LH_ASAN 1
+#endif
+#endif
+
+/* What the instances of one resource share while they are loaded: its group (made at
+ * its first instance) and the text of its address (lh_addr_snprint of an instance's
+ * address without its key), which each instance's address text starts with. */
+typedef struct {
+	lh_arena *ta;	/* the load's tree arena */
+	grp *g;
+	char text[200];
+	size_t len;	/* 0: too long for text (addr_key formats each whole) */
+} res_load;
+
+/* The address text of a into buf (n bytes), given r's: its length, or 0 when it does
+ * not fit or its key is written with escapes (addr_key then).  It is what addr_key
+ * makes (addr.c's format of a key that needs no escape). */
+static size_t
+inst_key_text(char *buf, size_t n, const res_load *r, const lh_addr *a)
 {
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(ij, "index_key");
-	if (k != NULL || (ij->valueint & 3) == 0)
-		return k;
-	memset(tmp, 0, sizeof *tmp);
-	tmp->type = (ij->valueint & 3) == 1 ? cJSON_String : cJSON_Number;
-	tmp->valuestring = (ij->valueint & 3) == 1 ? ij->valuestring : NULL;
-	tmp->valuedouble = ij->valuedouble;
-	return tmp;
+	size_t len = r->len;
+	if (len == 0 || len + 48 > n)
+		return 0;
+	memcpy(buf, r->text, len);
+	if (a->kind == LH_KEY_INT) {
+		char d[24];
+		size_t k = 0;
+		unsigned long long v = (unsigned long long)a->index;	/* >= 0 */
+		do
+			d[k++] = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		buf[len++] = '[';
+		while (k > 0)
+			buf[len++] = d[--k];
+		buf[len++] = ']';
+	} else if (a->kind == LH_KEY_STR) {
+		size_t kl = 0;
+		for (const unsigned char *p = (const unsigned char *)a->key; *p; p++, kl++)
+			if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '$' ||
+			    *p == '%')
+				return 0;
+		if (len + kl + 5 > n)
+			return 0;
+		buf[len++] = '[';
+		buf[len++] = '"';
+		memcpy(buf + len, a->key, kl);
+		len += kl;
+		buf[len++] = '"';
+		buf[len++] = ']';
+	}
+	buf[len] = '\0';
+#ifdef LH_ASAN
+	/* sanitizer builds (CI's) check that it is addr_key's text */
+	char *k = addr_key(a);
+	if (strcmp(k, buf) != 0)
+		abort();
+	free(k);
+#endif
+	return len;
 }
 
-/* Validates and takes one instance object; returns NULL with *why set. */
+/* Validates and takes one instance object of resource r; returns NULL with *why set. */
 static inst *
-load_instance(lh_state *st, const cJSON *res, const char *type, const char *name,
+load_instance(lh_state *st, res_load *r, const char *type, const char *name,
     const char *provider, bool data, cJSON *ij, const char **why)
 {
 	lh_addr a = {.type = type, .name = name, .kind = LH_KEY_NONE, .data = data};
+	/* the first member of each name, as a look-up by name finds it */
+	cJSON *fld[F_N] = {NULL};
+	for (cJSON *f = ij->child; f != NULL; f = f->next) {
+		int m = field_of(f);
+		if (m < F_N && fld[m] == NULL)
+			fld[m] = f;
+	}
+	/* index_key, also when slim_instance moved it into ij's own fields */
 	cJSON ktmp;
-	const cJSON *k = index_key_of(ij, &ktmp);
+	const cJSON *k = fld[F_INDEX_KEY];
+	if (k == NULL && (ij->valueint & 3) != 0) {
+		memset(&ktmp, 0, sizeof ktmp);
+		ktmp.type = (ij->valueint & 3) == 1 ? cJSON_String : cJSON_Number;
+		ktmp.valuestring = (ij->valueint & 3) == 1 ? ij->valuestring : NULL;
+		ktmp.valuedouble = ij->valuedouble;
+		k = &ktmp;
+	}
 	if (k != NULL) {
 		if (cJSON_IsString(k)) {
 			a.kind = LH_KEY_STR;
@@ -1311,60 +1487,67 @@ load_instance(lh_state *st, const cJSON *res, const char *type, const char *name
 			return NULL;
 		}
 	}
-	cJSON *attrs = cJSON_GetObjectItemCaseSensitive(ij, "attributes");
+	cJSON *attrs = fld[F_ATTRS];
 	if (!cJSON_IsObject(attrs)) {
-		*why = cJSON_GetObjectItemCaseSensitive(ij, "attributes_flat")
+		*why = fld[F_ATTRS_FLAT] != NULL
 		    ? "attributes_flat (state format version 3 leftovers) is not supported"
 		    : "attributes must be an object";
 		return NULL;
 	}
-	cJSON *sens = cJSON_GetObjectItemCaseSensitive(ij, "sensitive_attributes");
+	cJSON *sens = fld[F_SENSITIVE];
 	if (sens != NULL && !cJSON_IsArray(sens)) {
 		*why = "sensitive_attributes must be an array";
 		return NULL;
 	}
-	cJSON *deps = cJSON_GetObjectItemCaseSensitive(ij, "dependencies");
+	cJSON *deps = fld[F_DEPS];
 	if (deps != NULL && !cJSON_IsArray(deps)) {
 		*why = "dependencies must be an array";
 		return NULL;
 	}
-	const cJSON *sv = cJSON_GetObjectItemCaseSensitive(ij, "schema_version");
+	const cJSON *sv = fld[F_SCHEMA_VERSION];
 	if (sv != NULL && !(cJSON_IsNumber(sv) && sv->valuedouble == 0)) {
 		*why = "schema_version must be 0 (litehcl knows schema version 0 only)";
 		return NULL;
 	}
-	(void)res;
-	const cJSON *dep = cJSON_GetObjectItemCaseSensitive(ij, "deposed");
-	if (dep != NULL) {
+	if (fld[F_DEPOSED] != NULL) {
 		*why = "it is a deposed object (left by a create_before_destroy replacement that "
 		    "did not finish); litehcl does not manage deposed objects: let Terraform finish "
 		    "that apply, or delete the object on the server and remove this instance from "
 		    "the file";
 		return NULL;
 	}
-	char *key = addr_key(&a);
-	bool dup = lookup(st, key) != NULL;
-	free(key);
-	if (dup) {
-		*why = "the same instance is listed twice";
-		return NULL;
+	char buf[256], *key = buf;
+	size_t klen = inst_key_text(buf, sizeof buf, r, &a);
+	if (klen == 0) {
+		key = addr_key(&a);
+		klen = strlen(key);
 	}
-	inst *in = new_inst(st, &a, provider);
+	uint64_t h = lh_hash_bytes(key, klen);
+	inst *in = NULL;
+	if (lookup_h(st, key, h) != NULL) {
+		*why = "the same instance is listed twice";
+	} else {
+		if (r->g == NULL)
+			r->g = grp_get(st, type, name, true);
+		in = new_inst_keyed(st, r->ta, r->g, &a, provider, key, klen, h);
+	}
+	if (key != buf)
+		free(key);
+	if (in == NULL)
+		return NULL;
 	/* the trees stay in the load's arena (keys shared, nodes without malloc headers):
 	 * the state never changes a tree it holds, it replaces it */
-	in->pub.attributes = cJSON_DetachItemViaPointer(ij, attrs);
+	in->pub.attributes = detach(ij, attrs);
 	in->held = IN_ARENA_ATTRS;
 	/* [] (nearly every instance's) is empty_array; the parsed one stays in ij */
 	in->pub.sensitive_attributes = sens != NULL && sens->child != NULL ?
-	    cJSON_DetachItemViaPointer(ij, sens) : &empty_array;
+	    detach(ij, sens) : &empty_array;
 	in->pub.dependencies = deps != NULL && deps->child != NULL ?
-	    cJSON_DetachItemViaPointer(ij, deps) : &empty_array;
+	    detach(ij, deps) : &empty_array;
 	in->held |= IN_ARENA_SENS | IN_ARENA_DEPS;
 	/* the other fields (status, private ...) verbatim, in a tree of their own */
 	for (const cJSON *f = ij->child; f != NULL; f = f->next) {
-		if (strcmp(f->string, "index_key") == 0 || strcmp(f->string, "schema_version") == 0 ||
-		    strcmp(f->string, "sensitive_attributes") == 0 ||
-		    strcmp(f->string, "dependencies") == 0)
+		if (field_of(f) < SLIM_N)
 			continue;	/* (an empty one is left in ij) */
 		if (in->extra == NULL)
 			in->extra = cJSON_CreateObject();
@@ -1421,8 +1604,15 @@ duplicate_ids(lh_state *st)
 	type_id *v = lh_xmalloc((st->n + 1) * sizeof *v);
 	size_t n = 0;
 	char *why = NULL;
+	const char *id_shared = lh_intern("id");
 	for (size_t i = 0; i < st->n; i++) {
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(st->v[i]->pub.attributes, "id");
+		/* cJSON_GetObjectItemCaseSensitive's "id", its shared copy found by pointer */
+		const cJSON *id = st->v[i]->pub.attributes ? st->v[i]->pub.attributes->child : NULL;
+		for (; id != NULL && id->string != NULL; id = id->next)
+			if (id->string == id_shared || (id->string[0] == 'i' && strcmp(id->string, "id") == 0))
+				break;
+		if (id != NULL && id->string == NULL)
+			id = NULL;
 		/* data sources read objects others manage: any number may read one */
 		if (cJSON_IsString(id) && *id->valuestring && !st->v[i]->pub.addr.data)
 			v[n++] = (type_id){st->v[i]->pub.addr.type, id->valuestring, st->v[i]};
@@ -1472,6 +1662,7 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	const char *end = NULL, *why = NULL;
 	lh_arena *ta = lh_arena_new();
 	add_tarena(st, ta);
+	pthread_once(&inst_once, inst_names_init);
 	/* numbers exact; each instance slimmed as it is parsed (resources[i].instances[j]),
 	 * the nodes it drops the next one's */
 	cJSON *doc = lh_json_parse_each(ta, text, len, &end, "instances", 3, slim_instance,
@@ -1533,6 +1724,14 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		cJSON_Delete(st->outputs);
 		st->outputs = cJSON_Duplicate(outs, true);	/* changed by the run */
 	}
+	/* room for every instance listed (fewer if some are not ours) */
+	size_t listed = 0;
+	for (cJSON *r = res ? res->child : NULL; r; r = r->next) {
+		cJSON *insts = cJSON_GetObjectItemCaseSensitive(r, "instances");
+		for (cJSON *ij = cJSON_IsArray(insts) ? insts->child : NULL; ij; ij = ij->next)
+			listed++;
+	}
+	reserve(st, listed);
 	int ri = 0;
 	for (cJSON *r = res ? res->child : NULL; r; r = r->next, ri++) {
 		const cJSON *mode = cJSON_GetObjectItemCaseSensitive(r, "mode");
@@ -1558,10 +1757,16 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 		/* Instances of one resource may have keys of different kinds (a resource
 		 * that went from count to for_each while a destroy failed): Terraform loads
 		 * them and plans the ones the configuration no longer has for destroy. */
+		res_load rl = {.ta = ta};
+		lh_addr ra = {.type = type->valuestring, .name = name->valuestring,
+		    .kind = LH_KEY_NONE, .data = data};
+		rl.len = lh_addr_snprint(rl.text, sizeof rl.text, &ra);
+		if (rl.len >= sizeof rl.text)
+			rl.len = 0;
 		int ii = 0;
 		for (cJSON *ij = insts->child; ij; ij = ij->next, ii++) {
 			const char *w = NULL;
-			inst *in = cJSON_IsObject(ij) ? load_instance(st, r, type->valuestring,
+			inst *in = cJSON_IsObject(ij) ? load_instance(st, &rl, type->valuestring,
 			    name->valuestring, prov->valuestring, data, ij, &w) : NULL;
 			if (in == NULL) {
 				*owned = lh_xprintf("resources[%d] (%s.%s) instances[%d]: %s", ri,
