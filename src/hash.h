@@ -46,6 +46,27 @@ lh_hash_more(uint64_t h, const void *p, size_t n)
 	return lh_hash_mix(h + n, w);
 }
 
+/* The first 8 and the last 8 bytes of t[0..n) (n < 8: all of them, in two loads that
+ * may overlap; they overlap when n < 16): with n they tell any two strings of at most
+ * 16 bytes apart. */
+static inline void
+lh_hash_ends(const void *p, size_t n, uint64_t *w0, uint64_t *w1)
+{
+	const unsigned char *t = p;
+	*w0 = *w1 = 0;
+	if (n >= 8) {
+		memcpy(w0, t, 8);
+		memcpy(w1, t + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, t, 4);
+		memcpy(&hi, t + n - 4, 4);
+		*w0 = (uint64_t)hi << 32 | lo;
+	} else if (n > 0) {
+		*w0 = (uint64_t)t[0] | (uint64_t)t[n / 2] << 8 | (uint64_t)t[n - 1] << 16;
+	}
+}
+
 static inline uint64_t
 lh_hash_bytes(const void *p, size_t n)
 {

@@ -122,7 +122,8 @@ typedef struct {
 	lh_arena *a;		/* where the tree goes: a, or sc when a is NULL */
 	lh_jscratch *sc;
 	char *str;		/* string space: the text's length and some, so never short */
-	cJSON *nodes, *nodes_end;	/* fresh (zeroed) nodes taken as a block */
+	cJSON *nodes, *nodes_end;	/* fresh nodes taken as a block ... */
+	bool nodes_dirty;	/* ... which are zeroed as they are handed out */
 	size_t nblock;		/* nodes of the next block */
 	cJSON **freep;		/* recycled nodes: &ea->free, else &none */
 	cJSON *none;
@@ -142,6 +143,7 @@ typedef struct {
 
 struct lh_jshare {
 	const char *strs[SHARE_SLOTS];
+	uint32_t lens[SHARE_SLOTS];	/* strs' lengths */
 	const cJSON *arrs[SHARE_SLOTS];	/* child lists of arrays of scalars */
 	cJSON *empty[2];	/* a packed copy's [] and {} at the top */
 };
@@ -157,7 +159,7 @@ struct lh_jeach {
 
 /* A new node (zeroed) when there is no fresh one: a recycled one, else the first of a
  * block taken from the arena (16 nodes at first, doubling to 256: a small answer does
- * not take a big block). */
+ * not take a big block; scratch memory, reused, is zeroed node by node). */
 static __attribute__((noinline)) cJSON *
 new_node_slow(ap *s)
 {
@@ -169,49 +171,64 @@ new_node_slow(ap *s)
 	}
 	size_t k = s->nblock < 16 ? 16 : s->nblock;
 	s->nblock = k < 256 ? 2 * k : 256;
-	s->nodes = s->a != NULL ? lh_arena_alloc(s->a, k * sizeof(cJSON)) :
-	    scratch_alloc(s->sc, k * sizeof(cJSON), true);	/* zeroed */
+	s->nodes_dirty = s->a == NULL;
+	s->nodes = s->a != NULL ? lh_arena_alloc(s->a, k * sizeof(cJSON)) :	/* zeroed */
+	    scratch_alloc(s->sc, k * sizeof(cJSON), false);
 	s->nodes_end = s->nodes + k;
+	if (s->nodes_dirty)
+		memset(s->nodes, 0, sizeof(cJSON));
 	return s->nodes++;
 }
 
 static inline cJSON *
 new_node(ap *s)
 {
-	if (*s->freep == NULL && s->nodes != s->nodes_end)
+	if (*s->freep == NULL && s->nodes != s->nodes_end) {
+		if (s->nodes_dirty)
+			memset(s->nodes, 0, sizeof(cJSON));
 		return s->nodes++;
+	}
 	return new_node_slow(s);
 }
 
-/* The first 8 and the last 8 bytes of t[0..n) (n < 8: all of them, in two loads that
- * may overlap): with n they tell any two strings of at most 16 bytes apart. */
-static inline void
-ends_of(const char *t, size_t n, uint64_t *w0, uint64_t *w1)
+/* Whether x[0..n) and y[0..n) are the same bytes, read 8 at a time. */
+static inline bool
+same_bytes(const char *x, const char *y, size_t n)
 {
-	*w0 = *w1 = 0;
-	if (n >= 8) {
-		memcpy(w0, t, 8);
-		memcpy(w1, t + n - 8, 8);
-	} else if (n >= 4) {
-		uint32_t lo, hi;
-		memcpy(&lo, t, 4);
-		memcpy(&hi, t + n - 4, 4);
-		*w0 = (uint64_t)hi << 32 | lo;
-	} else if (n > 0) {
-		*w0 = (uint64_t)(unsigned char)t[0] | (uint64_t)(unsigned char)t[n / 2] << 8 |
-		    (uint64_t)(unsigned char)t[n - 1] << 16;
+	uint64_t a, b, c, d;
+	if (n < 8) {
+		lh_hash_ends(x, n, &a, &c);
+		lh_hash_ends(y, n, &b, &d);
+		return a == b;
 	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&a, x + i, 8);
+		memcpy(&b, y + i, 8);
+		if (a != b)
+			return false;
+	}
+	memcpy(&a, x + n - 8, 8);
+	memcpy(&b, y + n - 8, 8);
+	return a == b;
 }
 
-/* The slot of the string t (n bytes and its NUL); it holds t's bytes when *slot and t
- * are equal.  Hashed by its length and ends only: alike strings that differ in the
- * middle take each other's slot (then only the sharing is lost). */
-static inline const char **
-share_str_slot(struct lh_jshare *sh, const char *t, size_t n)
+/* The slot of the string t (n bytes and its NUL).  Hashed by its length and ends only:
+ * alike strings that differ in the middle take each other's slot (then only the
+ * sharing is lost). */
+static inline size_t
+share_str_slot(const char *t, size_t n)
 {
 	uint64_t w0, w1;
-	ends_of(t, n, &w0, &w1);
-	return &sh->strs[lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % SHARE_SLOTS];
+	lh_hash_ends(t, n, &w0, &w1);
+	return lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % SHARE_SLOTS;
+}
+
+/* The string of sh's slot j when it is t[0..n), else NULL. */
+static inline const char *
+share_str_same(const struct lh_jshare *sh, size_t j, const char *t, size_t n)
+{
+	const char *x = sh->strs[j];
+	return x != NULL && sh->lens[j] == n && same_bytes(x, t, n) ? x : NULL;
 }
 
 /* The slot of the list of an array's elements (first: the first element), NULL when
@@ -255,12 +272,15 @@ share_arr_slot(struct lh_jshare *sh, const cJSON *first, bool by_ptr, bool *same
 static char *
 share_string(ap *s, char *out, size_t n)
 {
-	const char **slot = share_str_slot(&s->ea->sh, out, n);
-	if (*slot != NULL && memcmp(*slot, out, n + 1) == 0) {
+	struct lh_jshare *sh = &s->ea->sh;
+	size_t j = share_str_slot(out, n);
+	const char *x = share_str_same(sh, j, out, n);
+	if (x != NULL) {
 		s->str = out;
-		return (char *)*slot;
+		return (char *)x;
 	}
-	*slot = out;
+	sh->strs[j] = out;
+	sh->lens[j] = (uint32_t)n;
 	return out;
 }
 
@@ -325,10 +345,25 @@ ws(const char *p, const char *end)
 {
 	if (p < end && (unsigned char)*p > 32)
 		return p;
-	/* pretty-printed: one space after a colon */
+#ifdef __SSE2__
+	if (end - p >= 16) {	/* a line end and the next line's indentation */
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v,
+		    _mm_set1_epi8(33)), v));
+		if (m != 0)
+			return p + __builtin_ctz(m);
+	}
+#endif
+	return ws_slow(p, end);
+}
+
+/* ws after a colon: pretty-printed, one space. */
+static inline const char *
+ws_colon(const char *p, const char *end)
+{
 	if (end - p >= 2 && *p == ' ' && (unsigned char)p[1] > 32)
 		return p + 1;
-	return ws_slow(p, end);
+	return ws(p, end);
 }
 
 /* The first '"' or '\\' in [q, end), or NULL. */
@@ -448,7 +483,7 @@ unescape(ap *s, const char *b, const char *q)
  * (NUL-terminated) in the string space.  Without escapes (nearly every string) the
  * bytes are copied as they are scanned, 16 at a time (the string space has STR_SLACK
  * bytes to spare). */
-static const char *
+static inline __attribute__((always_inline)) const char *
 pstring(ap *s, const char *b, cJSON *v)
 {
 	const char *end = s->end, *q = b;
@@ -494,10 +529,10 @@ done:
 	return q + 1;
 }
 
-/* Shared keys met lately, per thread (the shared copies live as long as the process):
- * a key found here costs no hash of its bytes and no look-up in the shared table.  An
- * entry is a key's length and ends (ends_of), which are all of it up to 16 bytes;
- * longer keys compare their middle too. */
+/* Keys met lately by this thread's parses, as in json.c's lh_intern_n but inline here
+ * (a key costs a look-up in this table and no call): an entry is a key's length and
+ * ends (lh_hash_ends), which are all of it up to 16 bytes; longer keys compare their
+ * middle too.  The shared copies live as long as the process. */
 #define KEY_CACHE 256
 
 typedef struct {
@@ -508,15 +543,16 @@ typedef struct {
 
 static _Thread_local key_ent key_cache[KEY_CACHE];
 
-/* The shared copy of the key t[0..n) (n <= 48), or NULL when it is not kept
- * (lh_intern_n). */
+/* The shared copy of the key t[0..n), or NULL when it is not kept (lh_intern_n). */
 static inline const char *
 shared_key(const char *t, size_t n)
 {
+	if (n > 48)
+		return NULL;	/* (json.c's INTERN_MAX_LEN: lh_intern_n keeps none longer) */
 	uint64_t w0, w1;
-	ends_of(t, n, &w0, &w1);
+	lh_hash_ends(t, n, &w0, &w1);
 	key_ent *e = &key_cache[lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % KEY_CACHE];
-	if (e->k != NULL && e->n == n && e->w0 == w0 && e->w1 == w1 &&
+	if (((e->w0 ^ w0) | (e->w1 ^ w1) | (e->n ^ n)) == 0 && e->k != NULL &&
 	    (n <= 16 || memcmp(e->k + 8, t + 8, n - 16) == 0))
 		return e->k;
 	const char *k = lh_intern_n(t, n);
@@ -566,7 +602,7 @@ pkey(ap *s, const char *b, cJSON *item)
 	}
 plain:
 	n = (size_t)(q - b);
-	const char *shared = n <= 48 ? shared_key(b, n) : NULL;
+	const char *shared = shared_key(b, n);
 	if (shared != NULL) {
 		item->string = (char *)shared;
 		item->type = cJSON_StringIsConst;
@@ -680,19 +716,25 @@ pscalar(ap *s, const char *p, cJSON *v)
 	}
 }
 
-/* The value at p (after whitespace) into v. */
-static inline const char *
+/* The value at p (after whitespace) into v (inline: only containers cost a call). */
+static inline __attribute__((always_inline)) const char *
 pvalue(ap *s, const char *p, cJSON *v)
 {
 	if (p < s->end && *p == '"')
 		return pstring(s, p + 1, v);
 	if (p < s->end && (*p == '{' || *p == '['))
 		return pitems(s, p + 1, v, *p == '{');
+	if (s->end - p >= 4 && memcmp(p, "null", 4) == 0) {
+		v->type = cJSON_NULL;
+		return p + 4;
+	}
+	if (p < s->end && *p >= '0' && *p <= '9')
+		return pnumber(s, p, v);
 	return pscalar(s, p, v);
 }
 
 /* The elements of an array or the members of an object (p after the bracket). */
-static const char *
+static __attribute__((noinline)) const char *
 pitems(ap *s, const char *p, cJSON *parent, bool object)
 {
 	const char *end = s->end;
@@ -720,7 +762,7 @@ pitems(ap *s, const char *p, cJSON *parent, bool object)
 				if (p >= end || *p != ':')
 					return NULL;
 			}
-			p = ws(p + 1, end);
+			p = ws_colon(p + 1, end);
 		}
 		int flags = item->type;
 		if ((p = pvalue(s, p, item)) == NULL)
@@ -856,9 +898,10 @@ sdup(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const char *t)
 {
 	size_t n = strlen(t) + 1;
 	if (pk != NULL) {
-		const char **slot = share_str_slot(pk->share, t, n - 1);
-		if (*slot != NULL && memcmp(*slot, t, n) == 0)
-			return (char *)*slot;
+		size_t j = share_str_slot(t, n - 1);
+		const char *x = share_str_same(pk->share, j, t, n - 1);
+		if (x != NULL)
+			return (char *)x;
 		if (pk->left < n) {
 			if (n > 1024)
 				return lh_arena_strdup(a, t);
@@ -868,7 +911,8 @@ sdup(lh_arena *a, lh_jscratch *sc, lh_jpack *pk, const char *t)
 		char *p = memcpy(pk->blk, t, n);
 		pk->blk += n;
 		pk->left -= n;
-		*slot = p;
+		pk->share->strs[j] = p;
+		pk->share->lens[j] = (uint32_t)(n - 1);
 		return p;
 	}
 	if (a != NULL)

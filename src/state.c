@@ -928,7 +928,7 @@ del_inst(lh_state *st, inst *in)
  * all in ta when it is not NULL (a load's tree arena), else malloc'd. */
 static inst *
 new_inst_keyed(lh_state *st, lh_arena *ta, grp *g, const lh_addr *a, const char *provider,
-    const char *key, size_t keylen, uint64_t h)
+    const char *key, size_t keylen, uint64_t h, bool group_provider)
 {
 	size_t sklen = a->kind == LH_KEY_STR ? strlen(a->key) + 1 : 0;
 	size_t size = sizeof(inst) + keylen + 1 + sklen;
@@ -953,7 +953,10 @@ new_inst_keyed(lh_state *st, lh_arena *ta, grp *g, const lh_addr *a, const char 
 	in->pub.addr.index = a->kind == LH_KEY_INT ? a->index : 0;
 	in->pub.addr.key = in->s_key;
 	in->pub.addr.data = a->data;
-	inst_set_provider(in, provider);
+	if (group_provider)
+		in->pub.provider = in->g->provider;	/* known equal */
+	else
+		inst_set_provider(in, provider);
 	return in;
 }
 
@@ -961,7 +964,8 @@ static inst *
 new_inst(lh_state *st, const lh_addr *a, const char *provider)
 {
 	char *key = addr_key(a);
-	inst *in = new_inst_keyed(st, NULL, NULL, a, provider, key, strlen(key), hash_str(key));
+	inst *in = new_inst_keyed(st, NULL, NULL, a, provider, key, strlen(key), hash_str(key),
+	    false);
 	free(key);
 	return in;
 }
@@ -1283,20 +1287,25 @@ slim_instance(void *ctx, cJSON *ij, lh_jeach *ea)
 	(void)ctx;
 	if ((ij->type & 0xFF) != cJSON_Object)
 		return;
-	cJSON *found[SLIM_N] = {NULL};
-	int count[SLIM_N] = {0}, at[SLIM_N] = {0}, pos = 0;
+	cJSON *found[SLIM_N];
+	int at[SLIM_N];
+	unsigned seen = 0, twice = 0, pos = 0;
 	for (cJSON *f = ij->child; f != NULL; f = f->next, pos++) {
 		int m = field_of(f);
 		if (m >= SLIM_N)
 			continue;
-		if (count[m]++ == 0 && pos < SLIM_MAX_POS) {
+		if (seen & 1u << m) {
+			twice |= 1u << m;
+		} else {
+			seen |= 1u << m;
 			found[m] = f;
-			at[m] = pos;
+			at[m] = (int)pos;
 		}
 	}
-	for (int m = 0; m < SLIM_N; m++) {
+	for (unsigned go = seen & ~twice; go != 0; go &= go - 1) {
+		int m = __builtin_ctz(go);
 		cJSON *f = found[m];
-		if (f == NULL || count[m] != 1)
+		if (at[m] >= SLIM_MAX_POS)
 			continue;
 		bool drop;
 		int t = f->type & 0xFF;
@@ -1400,6 +1409,7 @@ unslim(lh_arena *a, cJSON *insts)
 typedef struct {
 	lh_arena *ta;	/* the load's tree arena */
 	grp *g;
+	bool group_provider;	/* the resource's provider is g's */
 	char text[200];
 	size_t len;	/* 0: too long for text (addr_key formats each whole) */
 } res_load;
@@ -1475,10 +1485,10 @@ load_instance(lh_state *st, res_load *r, const char *type, const char *name,
 		k = &ktmp;
 	}
 	if (k != NULL) {
-		if (cJSON_IsString(k)) {
+		if ((k->type & 0xFF) == cJSON_String) {
 			a.kind = LH_KEY_STR;
 			a.key = k->valuestring;
-		} else if (cJSON_IsNumber(k) && k->valuedouble >= 0 &&
+		} else if ((k->type & 0xFF) == cJSON_Number && k->valuedouble >= 0 &&
 		    k->valuedouble == floor(k->valuedouble) && k->valuedouble < 9e15) {
 			a.kind = LH_KEY_INT;
 			a.index = (long long)k->valuedouble;
@@ -1488,24 +1498,24 @@ load_instance(lh_state *st, res_load *r, const char *type, const char *name,
 		}
 	}
 	cJSON *attrs = fld[F_ATTRS];
-	if (!cJSON_IsObject(attrs)) {
+	if (attrs == NULL || (attrs->type & 0xFF) != cJSON_Object) {
 		*why = fld[F_ATTRS_FLAT] != NULL
 		    ? "attributes_flat (state format version 3 leftovers) is not supported"
 		    : "attributes must be an object";
 		return NULL;
 	}
 	cJSON *sens = fld[F_SENSITIVE];
-	if (sens != NULL && !cJSON_IsArray(sens)) {
+	if (sens != NULL && (sens->type & 0xFF) != cJSON_Array) {
 		*why = "sensitive_attributes must be an array";
 		return NULL;
 	}
 	cJSON *deps = fld[F_DEPS];
-	if (deps != NULL && !cJSON_IsArray(deps)) {
+	if (deps != NULL && (deps->type & 0xFF) != cJSON_Array) {
 		*why = "dependencies must be an array";
 		return NULL;
 	}
 	const cJSON *sv = fld[F_SCHEMA_VERSION];
-	if (sv != NULL && !(cJSON_IsNumber(sv) && sv->valuedouble == 0)) {
+	if (sv != NULL && !((sv->type & 0xFF) == cJSON_Number && sv->valuedouble == 0)) {
 		*why = "schema_version must be 0 (litehcl knows schema version 0 only)";
 		return NULL;
 	}
@@ -1529,7 +1539,10 @@ load_instance(lh_state *st, res_load *r, const char *type, const char *name,
 	} else {
 		if (r->g == NULL)
 			r->g = grp_get(st, type, name, true);
-		in = new_inst_keyed(st, r->ta, r->g, &a, provider, key, klen, h);
+		in = new_inst_keyed(st, r->ta, r->g, &a, provider, key, klen, h, r->group_provider);
+		/* the resource's next instances (same provider string, group count > 0) get
+		 * the group's provider when this one did */
+		r->group_provider = in->pub.provider == r->g->provider;
 	}
 	if (key != buf)
 		free(key);
@@ -1585,8 +1598,8 @@ any_duplicate(const type_id *v, size_t n)
 	memset(slot, 0, cap * sizeof *slot);
 	bool dup = false;
 	for (size_t i = 0; i < n && !dup; i++) {
-		uint64_t h = lh_hash_more(lh_hash_bytes(v[i].type, strlen(v[i].type)), v[i].id,
-		    strlen(v[i].id));
+		/* by the id alone: equal ids of two types share a chain, told apart there */
+		uint64_t h = lh_hash_bytes(v[i].id, strlen(v[i].id));
 		size_t j = (size_t)h & (cap - 1);
 		for (; slot[j] != NULL && !dup; j = (j + 1) & (cap - 1))
 			dup = strcmp(slot[j]->id, v[i].id) == 0 && strcmp(slot[j]->type, v[i].type) == 0;
@@ -1614,7 +1627,8 @@ duplicate_ids(lh_state *st)
 		if (id != NULL && id->string == NULL)
 			id = NULL;
 		/* data sources read objects others manage: any number may read one */
-		if (cJSON_IsString(id) && *id->valuestring && !st->v[i]->pub.addr.data)
+		if (id != NULL && (id->type & 0xFF) == cJSON_String && *id->valuestring &&
+		    !st->v[i]->pub.addr.data)
 			v[n++] = (type_id){st->v[i]->pub.addr.type, id->valuestring, st->v[i]};
 	}
 	/* states list their instances by type, and litehcl's ids are often in order

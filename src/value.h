@@ -321,7 +321,7 @@ char *lh_cjson_print(const struct cJSON *j);
  * are.  lh_intern returns the shared copy of s, or NULL when it is not kept.  Any thread
  * may call them (a key already held is found without a lock). */
 const char *lh_intern(const char *s);
-/* As lh_intern, for s of n bytes (s[n] is its NUL). */
+/* As lh_intern, for the n bytes at s (s[n] need not be a NUL). */
 const char *lh_intern_n(const char *s, size_t n);
 void lh_cjson_intern_keys(struct cJSON *j);
 /* As lh_intern, for the keys of small objects (value.c): these may take at most half of
