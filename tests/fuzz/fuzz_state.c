@@ -1,6 +1,7 @@
 /* fuzz_state.c - libFuzzer target for what litehcl reads that is not HCL source: the
  * state file (load, render, save, load again: the second load must succeed and render
- * the same bytes), the write-ahead journal replayed over a state (same round trip after
+ * the same bytes; and the arena JSON parser must read it exactly as cJSON does: the same
+ * acceptance and end, the same tree, number texts included), the write-ahead journal replayed over a state (same round trip after
  * the recovered state is saved), HTTP answers (any status and body through the client's
  * completion, error-message and body-message code: the api key never appears in a
  * message, a 2xx is OK only with a parsed body or none) and variable values from JSON
@@ -14,8 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <math.h>
+
 #include "http.h"
+#include "json_arena.h"
 #include "state.h"
+#include "value.h"
 #include "vars.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -118,6 +123,41 @@ round_trip(void)
 	} else if (d.errors == 0) {
 		abort();	/* a failure always says why */
 	}
+	lh_arena_free(a);
+}
+
+/* Whether x and y (siblings and all below) are the same trees. */
+static bool
+same_tree(const cJSON *x, const cJSON *y)
+{
+	for (; x != NULL || y != NULL; x = x->next, y = y->next) {
+		if (x == NULL || y == NULL || (x->type & 0xFF) != (y->type & 0xFF) ||
+		    x->valueint != y->valueint || !(x->valuedouble == y->valuedouble ||
+		    (isnan(x->valuedouble) && isnan(y->valuedouble))) ||
+		    (x->string == NULL) != (y->string == NULL) ||
+		    (x->string != NULL && strcmp(x->string, y->string) != 0) ||
+		    (x->valuestring == NULL) != (y->valuestring == NULL) ||
+		    (x->valuestring != NULL && strcmp(x->valuestring, y->valuestring) != 0) ||
+		    (x->child != NULL && x->child->prev == NULL) || !same_tree(x->child, y->child))
+			return false;
+	}
+	return true;
+}
+
+/* The arena parser (lh_json_parse_quick: no fall-back to cJSON) accepts what cJSON
+ * accepts, ends where it ends, and builds the same tree. */
+static void
+json_agrees(const uint8_t *p, size_t n)
+{
+	lh_arena *a = lh_arena_new();
+	const char *e1 = NULL, *e2 = NULL;
+	cJSON *x = lh_json_parse_quick(a, NULL, (const char *)p, n, &e1);
+	cJSON *y = lh_cjson_parse((const char *)p, n, &e2);
+	if ((x == NULL) != (y == NULL))
+		abort();
+	if (x != NULL && (e1 != e2 || !same_tree(x, y)))
+		abort();
+	cJSON_Delete(y);
 	lh_arena_free(a);
 }
 
@@ -232,6 +272,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 1;
 	switch (data[0] % 6) {
 	case 0:		/* a state file */
+		json_agrees(p, n);
 		clean();
 		put(state_path, p, n);
 		round_trip();
