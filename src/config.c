@@ -3897,6 +3897,18 @@ skey_of(const lh_node *k, struct skey *o)
 		o->name[j] = st[i]->u.getattr.name;
 }
 
+/* Whether the names x and y are the same text (short names: compared here, not by a
+ * call). */
+static inline bool
+same_name(const char *x, const char *y)
+{
+	while (*x == *y && *x != 0) {
+		x++;
+		y++;
+	}
+	return *x == *y;
+}
+
 /* The value of a key classified by skey_of, taken from the scope as the evaluator
  * takes it; NULL for every other key or case (the evaluator evaluates it). */
 static lh_value *
@@ -3914,7 +3926,7 @@ scope_key(const scope *sc, struct skey *o)
 			return NULL;
 		size_t pos = o->pos[i];
 		if (o->key[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == o->key[i] &&
-		    strcmp(o->key[i], o->name[i]) == 0) {
+		    same_name(o->key[i], o->name[i])) {
 			v = v->u.map.vals[pos];
 			continue;
 		}
@@ -4119,7 +4131,7 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 				goto done;
 			size_t pos = t->opos[i];
 			if (t->okey[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == t->okey[i] &&
-			    strcmp(t->okey[i], st->u.getattr.name) == 0) {
+			    same_name(t->okey[i], st->u.getattr.name)) {
 				v = v->u.map.vals[pos];
 				continue;	/* (the same key string, still this name) */
 			}

@@ -278,7 +278,28 @@ eval_binary(lh_eval *ev, const lh_node *e)
 	case LH_OP_LE: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) <= 0); break;
 	case LH_OP_GT: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) > 0); break;
 	case LH_OP_GE: res = lh_val_bool(ev->a, lh_number_cmp(lc->u.num, rc->u.num) >= 0); break;
-	default: res = arith(ev, e, op, lc->u.num, rc->u.num); break;
+	default:
+		if (lc->u.num.is_int && rc->u.num.is_int) {
+			/* whole numbers without overflow (lh_number_arith's own first case,
+			 * without its call) */
+			int64_t x = lc->u.num.i, y = rc->u.num.i, z = 0;
+			bool done = false;
+			switch (op) {
+			case LH_OP_ADD: done = !__builtin_add_overflow(x, y, &z); break;
+			case LH_OP_SUB: done = !__builtin_sub_overflow(x, y, &z); break;
+			case LH_OP_MUL:	/* (-1 * 0 is big.Float's -0: lh_number_arith makes it) */
+				done = !__builtin_mul_overflow(x, y, &z) && (z != 0 || (x < 0) == (y < 0));
+				break;
+			case LH_OP_MOD: z = y == 0 ? x : y == -1 ? 0 : x % y; done = true; break;
+			default: break;
+			}
+			if (done) {
+				res = lh_val_int(ev->a, z);
+				break;
+			}
+		}
+		res = arith(ev, e, op, lc->u.num, rc->u.num);
+		break;
 	}
 	return mark(ev, res, sens);
 }
@@ -995,8 +1016,10 @@ eval_for_run(lh_eval *ev, const lh_node *e)
 	lh_binding kb, vb;
 	lh_value **out = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *out);
 	const char **okeys = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *okeys);
-	size_t *ocount = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *ocount);
-	lh_value ***groups = lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *groups);
+	/* the values of each key, when grouping (...) */
+	bool group = e->u.forx.object && e->u.forx.group;
+	size_t *ocount = group ? lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *ocount) : NULL;
+	lh_value ***groups = group ? lh_arena_alloc(ev->a, (it.n ? it.n : 1) * sizeof *groups) : NULL;
 	size_t m = 0;
 	bool ok = true, unknown = false;
 	keyidx ki;
@@ -1087,9 +1110,11 @@ eval_for_run(lh_eval *ev, const lh_node *e)
 		}
 		okeys[m] = k;
 		out[m] = v;
-		ocount[m] = 1;
-		groups[m] = lh_arena_alloc(ev->a, 8 * sizeof(lh_value *));
-		groups[m][0] = v;
+		if (group) {
+			ocount[m] = 1;
+			groups[m] = lh_arena_alloc(ev->a, 8 * sizeof(lh_value *));
+			groups[m][0] = v;
+		}
 		m++;
 	}
 	ev->scope = saved;
