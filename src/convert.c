@@ -69,9 +69,22 @@ path_pop(cctx *c, size_t old)
 	c->desc[c->dlen] = 0;
 }
 
+static bool has_optional(const lh_type *t);
+
+/* conv(c, v, t) is v itself, whatever the path: the element or attribute needs no
+ * path text (two formatted strings) pushed for messages it cannot have. */
+static bool
+conv_same(const lh_value *v, const lh_type *t)
+{
+	return t->kind == LH_TY_DYNAMIC || (!lh_val_is_unknown(v) && !lh_val_is_null(v) &&
+	    lh_type_equal(v->type, t) && !has_optional(t));
+}
+
 static lh_value *
 conv_attr(cctx *c, lh_value *v, const lh_type *t, const char *name)
 {
+	if (conv_same(v, t))
+		return v;
 	size_t old = path_push(c, lh_arena_printf(c->a, ".%s", name),
 	    lh_arena_printf(c->a, "attribute \"%s\": ", name));
 	lh_value *r = conv(c, v, t);
@@ -82,6 +95,8 @@ conv_attr(cctx *c, lh_value *v, const lh_type *t, const char *name)
 static lh_value *
 conv_index(cctx *c, lh_value *v, const lh_type *t, size_t i)
 {
+	if (conv_same(v, t))
+		return v;
 	size_t old = path_push(c, lh_arena_printf(c->a, "[%zu]", i),
 	    lh_arena_printf(c->a, "element %zu: ", i));
 	lh_value *r = conv(c, v, t);
@@ -92,6 +107,8 @@ conv_index(cctx *c, lh_value *v, const lh_type *t, size_t i)
 static lh_value *
 conv_key(cctx *c, lh_value *v, const lh_type *t, const char *k)
 {
+	if (conv_same(v, t))
+		return v;
 	char *q;
 	lh_str_go_quote(c->a, k, strlen(k), &q);
 	size_t old = path_push(c, lh_arena_printf(c->a, "[%s]", q),
