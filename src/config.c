@@ -298,10 +298,13 @@ find_res_idx(const lh_config *cfg, const char *addr)
 	const struct lh_config_priv *p = cfg->priv;
 	if (p->hcap == 0)
 		return -1;
-	size_t m = ((uintptr_t)addr >> 4) & 3;
-	if (res_memo[m].p == p && res_memo[m].addr == addr && res_memo[m].ndecl == p->ndecl &&
-	    (size_t)res_memo[m].idx < p->ndecl && p->decl[res_memo[m].idx]->addr == addr)
-		return res_memo[m].idx;
+	/* (all four looked at: two addresses in one slot by their bits took turns) */
+	for (size_t m = 0; m < 4; m++)
+		if (res_memo[m].addr == addr && res_memo[m].p == p && res_memo[m].ndecl == p->ndecl &&
+		    (size_t)res_memo[m].idx < p->ndecl && p->decl[res_memo[m].idx]->addr == addr)
+			return res_memo[m].idx;
+	static _Thread_local size_t next;
+	size_t m = next++ & 3;
 	long found = -1;
 	size_t h = hash_str(addr) & (p->hcap - 1);
 	while (p->htab[h]) {
