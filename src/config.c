@@ -4506,8 +4506,20 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 		sc.each_key = vi->each_key;
 		sc.each_value = vi->each_value;
 		sc.nrefs = 0;
-		for (size_t k = 0; k < rp->nkeys; k++)
-			vals[k] = arg_at(rp, vi->args, k, rp->keys[k]);
+		const lh_value *va = vi->args;
+		bool bypos = rp->nkeys > 0 && va->flags == 0 && va->type->kind == LH_TY_OBJECT &&
+		    va->u.map.n == rp->nkeys;
+		if (bypos && va->u.map.keys != rp->same_keys) {
+			(void)arg_at(rp, va, 0, rp->keys[0]);	/* (compares the key array once) */
+			bypos = va->u.map.keys == rp->same_keys;
+		}
+		if (bypos) {
+			/* rp's keys: every argument by its position, as arg_at takes it */
+			memcpy(vals, va->u.map.vals, rp->nkeys * sizeof *vals);
+		} else {
+			for (size_t k = 0; k < rp->nkeys; k++)
+				vals[k] = arg_at(rp, vi->args, k, rp->keys[k]);
+		}
 		/* the arguments of the last instance of this block, or validate's */
 		lh_value *prev = rp->prev_args != NULL ? rp->prev_args : vi->args;
 		bool iok = true;
