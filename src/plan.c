@@ -47,6 +47,30 @@ dup(const cJSON *v)
  * values) */
 #define JT(j) ((j)->type & 0xff)
 
+/* Whether a number node's value is its valuedouble exactly: it has no text (the
+ * double is the value, lh_cjson_number), or its text is a whole number of at most 15
+ * digits, with or without a fraction of zeros ("0.0", a server's spend), which strtod
+ * reads exactly.  Two such numbers are equal when their doubles are: no exact
+ * decimal comparison needed (lh_cjson_number_equal). */
+static bool
+double_exact(const cJSON *n)
+{
+	const char *t = n->valuestring;
+	if (t == NULL)
+		return true;
+	if (*t == '-')
+		t++;
+	size_t d = 0;
+	for (; *t >= '0' && *t <= '9'; t++)
+		d++;
+	if (d == 0 || d > 15)
+		return false;
+	if (*t == '.')
+		for (t++; *t == '0'; t++)
+			;
+	return *t == '\0';
+}
+
 bool
 lh_json_equal(const cJSON *a, const cJSON *b)
 {
@@ -55,7 +79,8 @@ lh_json_equal(const cJSON *a, const cJSON *b)
 		return an && bn;
 	int ta = JT(a), tb = JT(b);
 	if (ta == cJSON_Number && tb == cJSON_Number)
-		return lh_cjson_number_equal(a, b);
+		return double_exact(a) && double_exact(b) ? a->valuedouble == b->valuedouble :
+		    lh_cjson_number_equal(a, b);
 	if ((ta == cJSON_True || ta == cJSON_False) && (tb == cJSON_True || tb == cJSON_False))
 		return ta == tb;
 	if (ta != tb)
