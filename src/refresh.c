@@ -1221,10 +1221,14 @@ key_interned(rec_index *ix, const char *key)
 static cJSON *
 want_tree(lh_run *r, lh_arena *a, const lh_rec *x)
 {
-	cJSON *want = lh_arena_alloc(a, sizeof *want);	/* zeroed */
-	want->type = cJSON_Object;
 	const lh_value *args = x->inst->args;
-	if (args == NULL || (args->type->kind != LH_TY_OBJECT && args->type->kind != LH_TY_MAP))
+	bool obj = args != NULL && (args->type->kind == LH_TY_OBJECT ||
+	    args->type->kind == LH_TY_MAP);
+	/* the object and a node for each argument, zeroed, in one allocation */
+	cJSON *nodes = lh_arena_alloc(a, (1 + (obj ? args->u.map.n : 0)) * sizeof *nodes);
+	cJSON *want = &nodes[0];
+	want->type = cJSON_Object;
+	if (!obj)
 		return want;
 	rec_index *ix = idx_of(r);
 	for (size_t i = 0; i < args->u.map.n; i++) {
@@ -1234,7 +1238,7 @@ want_tree(lh_run *r, lh_arena *a, const lh_rec *x)
 		cJSON *j;
 		if (v->type->kind == LH_TY_STRING) {
 			/* as lh_val_to_cjson_arena's, which copies the text (up to a NUL) */
-			j = lh_arena_alloc(a, sizeof *j);	/* zeroed */
+			j = &nodes[1 + i];
 			j->type = cJSON_String;
 			j->valuestring = (char *)v->u.str.s;
 		} else {
