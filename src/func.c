@@ -203,18 +203,6 @@ lh_func_find(const char *name)
 	return lookup(name);
 }
 
-/* An argument's sensitive mark, anywhere in it (a primitive's is its flag). */
-static inline bool
-has_sensitive(const lh_value *v)
-{
-	if (v->flags & LH_VF_SENSITIVE)
-		return true;
-	if ((v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) || v->type->kind == LH_TY_STRING ||
-	    v->type->kind == LH_TY_NUMBER || v->type->kind == LH_TY_BOOL)
-		return false;
-	return lh_val_has_sensitive(v);
-}
-
 lh_value *
 lh_func_call(lh_func_ctx *c, const char *name, lh_value **args, size_t n)
 {
@@ -261,7 +249,7 @@ lh_func_call_def(lh_func_ctx *c, const lh_fdef *d, lh_value **args, size_t n)
 				v = copy;
 				sensitive = true;
 			}
-		} else if (has_sensitive(v)) {
+		} else if (lh_val_has_sensitive(v)) {
 			sensitive = true;
 			v = lh_val_unmark(c->a, v);
 		}

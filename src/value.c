@@ -71,12 +71,8 @@ sb_done(sbuf *b)
 /* ---------------------------------------------------------------- predicates */
 
 bool
-lh_val_has_unknown(const lh_value *v)
+lh_val_has_unknown_in(const lh_value *v)
 {
-	if (v->flags & LH_VF_UNKNOWN)
-		return true;
-	if (v->flags & LH_VF_NULL)
-		return false;
 	switch (v->type->kind) {
 	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
 		for (size_t i = 0; i < v->u.seq.n; i++)
@@ -94,12 +90,8 @@ lh_val_has_unknown(const lh_value *v)
 }
 
 bool
-lh_val_has_sensitive(const lh_value *v)
+lh_val_has_sensitive_in(const lh_value *v)
 {
-	if (v->flags & LH_VF_SENSITIVE)
-		return true;
-	if (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN))
-		return false;
 	switch (v->type->kind) {
 	case LH_TY_LIST: case LH_TY_SET: case LH_TY_TUPLE:
 		for (size_t i = 0; i < v->u.seq.n; i++)

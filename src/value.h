@@ -88,10 +88,33 @@ struct lh_value {
 static inline bool lh_val_is_null(const lh_value *v) { return (v->flags & LH_VF_NULL) != 0; }
 static inline bool lh_val_is_unknown(const lh_value *v) { return (v->flags & LH_VF_UNKNOWN) != 0; }
 static inline bool lh_val_is_sensitive(const lh_value *v) { return (v->flags & LH_VF_SENSITIVE) != 0; }
-/* True when v or anything inside it is unknown. */
-bool lh_val_has_unknown(const lh_value *v);
+/* lh_val_has_unknown and lh_val_has_sensitive of a collection, by its elements or
+ * attributes (out of line). */
+bool lh_val_has_unknown_in(const lh_value *v);
+bool lh_val_has_sensitive_in(const lh_value *v);
+static inline bool
+lh_val_is_collection(const lh_value *v)
+{
+	return v->type->kind == LH_TY_LIST || v->type->kind == LH_TY_SET ||
+	    v->type->kind == LH_TY_TUPLE || v->type->kind == LH_TY_MAP || v->type->kind == LH_TY_OBJECT;
+}
+/* True when v or anything inside it is unknown (a primitive's flag, without a call). */
+static inline bool
+lh_val_has_unknown(const lh_value *v)
+{
+	if (v->flags & LH_VF_UNKNOWN)
+		return true;
+	return !(v->flags & LH_VF_NULL) && lh_val_is_collection(v) && lh_val_has_unknown_in(v);
+}
 /* True when v or anything inside it is sensitive. */
-bool lh_val_has_sensitive(const lh_value *v);
+static inline bool
+lh_val_has_sensitive(const lh_value *v)
+{
+	if (v->flags & LH_VF_SENSITIVE)
+		return true;
+	return !(v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) && lh_val_is_collection(v) &&
+	    lh_val_has_sensitive_in(v);
+}
 
 /* Constructors; all results live in a. */
 lh_value *lh_val_null(lh_arena *a, const lh_type *t);
