@@ -1102,7 +1102,10 @@ keep_val(keep_ctx *k, lh_value *v)
 	lh_value *c = leaf ? NULL : keep_seen(k, v);
 	if (c != NULL)
 		return c;
-	c = lh_arena_alloc(k->dst, sizeof *c);
+	/* a string's bytes to copy go right after its value: one allocation */
+	size_t extra = v->type->kind == LH_TY_STRING && !(v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) &&
+	    keep_in(k, v->u.str.s) ? v->u.str.len + 1 : 0;
+	c = lh_arena_alloc(k->dst, sizeof *c + extra);
 	*c = *v;
 	if (!leaf)
 		keep_note(k, v, c);
@@ -1111,8 +1114,12 @@ keep_val(keep_ctx *k, lh_value *v)
 		return c;
 	switch (v->type->kind) {
 	case LH_TY_STRING:
-		if (keep_in(k, v->u.str.s))
-			c->u.str.s = lh_arena_strndup(k->dst, v->u.str.s, v->u.str.len);
+		if (extra > 0) {
+			char *t = (char *)(c + 1);
+			memcpy(t, v->u.str.s, v->u.str.len);
+			t[v->u.str.len] = 0;
+			c->u.str.s = t;
+		}
 		break;
 	case LH_TY_NUMBER:
 		if (v->u.num.big != NULL && keep_in(k, v->u.num.big))
