@@ -216,6 +216,13 @@ is_ident(const char *s)
 	return true;
 }
 
+/* The file of r's argument range ar (one of ranges, its ranges). */
+static const lh_source *
+range_src(const lh_resource *r, const lh_arg_range *ranges, const lh_arg_range *ar)
+{
+	return r->arg_srcs != NULL ? r->arg_srcs[ar - ranges] : r->block->src;
+}
+
 static const lh_node *
 body_attr(const lh_node *body, const char *name)
 {
@@ -3281,7 +3288,8 @@ check_data_keys(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		const lh_arg_range *ar = &rp->ranges[i];
 		bool order = strcmp(first->name, ar->name) < 0;
 		const lh_node *at = body_attr(r->block->u.block.body, ar->name);	/* its name */
-		derr(d, ar->src, at ? at->u.attr.name_start : ar->start, at ? at->u.attr.name_end : ar->end,
+		derr(d, range_src(r, rp->ranges, ar), at ? at->u.attr.name_start : ar->start,
+		    at ? at->u.attr.name_end : ar->end,
 		    r->context, "Invalid combination of arguments",
 		    "\"%s\": only one of `%s` can be specified, but `%s,%s` were specified: %s looks its object up by one of them.",
 		    ar->name, data_keys_text(cfg->a, r->schema), order ? first->name : ar->name,
@@ -3334,6 +3342,7 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 	lh_arena *ta = lh_parse_block_arena(r->block);
 	rp->arg_expr = lh_arena_alloc(ta ? ta : a, (rp->nkeys ? rp->nkeys : 1) * sizeof *rp->arg_expr);
 	rp->ranges = lh_arena_alloc(a, (body->u.body.n ? body->u.body.n : 1) * sizeof *rp->ranges);
+	r->arg_srcs = NULL;
 	for (size_t i = 0; i < body->u.body.n; i++) {
 		const lh_node *it = body->u.body.items[i];
 		if (it->kind != LH_AST_ATTR)
@@ -3364,9 +3373,16 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		for (size_t k = 0; k < rp->nkeys; k++)
 			if (rp->kattr[k] == at)
 				rp->arg_expr[k] = it->u.attr.expr;
+		if (it->src != r->block->src && r->arg_srcs == NULL) {
+			/* (an override file's argument: each range's file is kept) */
+			r->arg_srcs = lh_arena_alloc(a, body->u.body.n * sizeof *r->arg_srcs);
+			for (size_t k = 0; k < rp->nranges; k++)
+				r->arg_srcs[k] = r->block->src;
+		}
+		if (r->arg_srcs != NULL)
+			r->arg_srcs[rp->nranges] = it->src;
 		lh_arg_range *ar = &rp->ranges[rp->nranges++];
 		ar->name = nm;
-		ar->src = it->src;
 		ar->start = it->u.attr.expr->start;
 		ar->end = it->u.attr.expr->end;
 	}
@@ -3473,6 +3489,12 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 	*vals = fe->u.map.vals;
 	*n = fe->u.map.n;
 	return true;
+}
+
+const lh_source *
+lh_arg_src(const lh_instance *inst, const lh_arg_range *ar)
+{
+	return range_src(inst->res, inst->ranges, ar);
 }
 
 const lh_arg_range *
@@ -4357,7 +4379,8 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 				ar = &rp->ranges[i];
 		/* none written at all was reported by check_data_keys */
 		if (set == 0 && ar != NULL) {
-			derr(d, ar ? ar->src : r->block->src, ar ? ar->start : r->block->u.block.open,
+			derr(d, ar ? range_src(r, rp->ranges, ar) : r->block->src,
+			    ar ? ar->start : r->block->u.block.open,
 			    ar ? ar->end : r->block->u.block.open + 1, r->context, "Invalid combination of arguments",
 			    "\"%s\": one of `%s` must be specified: %s looks its object up by one of them, and %s is null.",
 			    ar ? ar->name : r->schema->data_keys[0], data_keys_text(a, r->schema), r->addr,
@@ -5003,16 +5026,17 @@ lh_config_check_unique(lh_arena *a, lh_instance **all, size_t n, const char *arg
 			if (strcmp(low[j], l) == 0) {
 				const lh_arg_range *ar = lh_instance_arg(all[i], arg);
 				const lh_arg_range *pr = lh_instance_arg(all[j], arg);
-				const char *where = pr ? lh_arena_printf(a, " (at %s)", pos_text(a, pr->src, pr->start, pr->end)) : "";
+				const char *where = pr ? lh_arena_printf(a, " (at %s)",
+				    pos_text(a, lh_arg_src(all[j], pr), pr->start, pr->end)) : "";
 				bool secret = lh_val_is_sensitive(e) || lh_val_is_sensitive(lh_val_get(all[j]->args, arg));
 				lh_diag *g;
 				if (secret)
-					g = lh_diag_add(d, sev, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+					g = lh_diag_add(d, sev, ar ? lh_arg_src(all[i], ar) : all[i]->block->src, ar ? ar->start : all[i]->block->start,
 					    ar ? ar->end : all[i]->block->start, summary,
 					    "%s has the same %s as %s%s (the value is sensitive, so it is not shown). %s",
 					    all[i]->addr, arg, all[j]->addr, where, why);
 				else
-					g = lh_diag_add(d, sev, ar ? ar->src : all[i]->block->src, ar ? ar->start : all[i]->block->start,
+					g = lh_diag_add(d, sev, ar ? lh_arg_src(all[i], ar) : all[i]->block->src, ar ? ar->start : all[i]->block->start,
 					    ar ? ar->end : all[i]->block->start, summary,
 					    "%s has %s \"%s\", which %s already uses%s. %s",
 					    all[i]->addr, arg, e->u.str.s, all[j]->addr, where, why);

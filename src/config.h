@@ -53,10 +53,10 @@ typedef struct lh_lifecycle {
 } lh_lifecycle;
 
 /* Where an argument's value was written (for diagnostics at plan/apply time; one per
- * argument of every resource block, so no more than that). */
+ * argument of every resource block, so no more than that: its file is
+ * lh_arg_src's). */
 typedef struct lh_arg_range {
 	const char *name;		/* argument name */
-	const lh_source *src;
 	uint32_t start, end;		/* the value expression */
 } lh_arg_range;
 
@@ -67,7 +67,6 @@ typedef enum { LH_EXPAND_ONE, LH_EXPAND_COUNT, LH_EXPAND_FOR_EACH } lh_expand_mo
 typedef struct lh_resource {
 	const char *type, *name;	/* "litellm_user", "dev" */
 	const char *addr;		/* "litellm_user.dev", "data.litellm_user.dev" */
-	bool data;			/* a data block */
 	const char *check;		/* a data block nested in this check block (Terraform
 					 * 1.5's scoped data source: its problems are warnings),
 					 * or NULL */
@@ -75,6 +74,7 @@ typedef struct lh_resource {
 	const lh_node *block;		/* the LH_AST_BLOCK */
 	const char *context;		/* `resource "litellm_user" "dev"` for diagnostics */
 	lh_expand_mode mode;
+	bool data;			/* a data block */
 	const lh_node *count, *for_each;	/* the expressions, or NULL */
 	lh_lifecycle lifecycle;
 	const char **deps;		/* resource addresses it depends on (references and
@@ -82,6 +82,9 @@ typedef struct lh_resource {
 	size_t ndeps;
 	const char **depends_on;	/* those named by depends_on, in order */
 	size_t ndepends_on;
+	/* the file of each argument written (its ranges, lh_arg_src), when some is
+	 * not the block's (an override file's); else NULL */
+	const lh_source **arg_srcs;
 } lh_resource;
 
 /* One expanded resource instance. */
@@ -106,6 +109,8 @@ typedef struct lh_instance {
 
 /* The range of argument name in inst, or NULL when it was not written. */
 const lh_arg_range *lh_instance_arg(const lh_instance *inst, const char *name);
+/* The file inst's argument range ar (one of inst->ranges) was written in. */
+const lh_source *lh_arg_src(const lh_instance *inst, const lh_arg_range *ar);
 
 /* For the types' configuration-wide checks (resource.h check_config): two of the
  * instances all[0..n) whose string argument arg has the same value (case-insensitively

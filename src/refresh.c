@@ -1604,7 +1604,7 @@ djob_done(lh_rop *op, void *ctx)
 		x->failed = true;
 		const lh_arg_range *ar = x->inst ? lh_instance_arg(x->inst, j->key) : NULL;
 		lh_diag *g = lh_diag_add(r->d, scoped ? LH_DIAG_WARNING : LH_DIAG_ERROR,
-		    ar ? ar->src : NULL, ar ? ar->start : 0, ar ? ar->end : 0, "Data source object not found",
+		    ar ? lh_arg_src(x->inst, ar) : NULL, ar ? ar->start : 0, ar ? ar->end : 0, "Data source object not found",
 		    "%s: LiteLLM has no %s object with %s %s%s%s.", x->addr, x->id.type, j->key,
 		    sens ? "" : "\"", sens ? "(sensitive value)" : op->id, sens ? "" : "\"");
 		g->context = x->res ? x->res->context : NULL;

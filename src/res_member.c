@@ -1608,13 +1608,14 @@ stable_expr(lh_arena *a, const lh_instance *in, const char *arg, stable_memo *m)
 	static const struct { const char *w; size_t n; } varying[] = {{"each", 4}, {"count", 5},
 		{"self", 4}, {"uuid", 4}, {"timestamp", 9}, {"bcrypt", 6}};
 	const lh_arg_range *ar = lh_instance_arg(in, arg);
-	if (ar == NULL || ar->src == NULL || ar->end <= ar->start || ar->end > ar->src->len)
+	const lh_source *src = ar != NULL ? lh_arg_src(in, ar) : NULL;
+	if (src == NULL || ar->end <= ar->start || ar->end > src->len)
 		return NULL;
 	if (m->ar == ar)
 		return m->text;
 	m->ar = ar;
 	m->text = NULL;
-	const char *t = lh_source_text(ar->src);
+	const char *t = lh_source_text(src);
 	if (t == NULL)
 		return NULL;	/* (the file changed since it was read: as if varying) */
 	t += ar->start;
@@ -1759,14 +1760,14 @@ member_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 		const lh_arg_range *pr = lh_instance_arg(all[j], what);
 		int line = 0, col = 0;
 		if (pr != NULL)
-			lh_source_pos(pr->src, pr->start, &line, &col);
-		lh_diag *g = lh_diag_add(d, LH_DIAG_ERROR, ar ? ar->src : all[i]->block->src,
+			lh_source_pos(lh_arg_src(all[j], pr), pr->start, &line, &col);
+		lh_diag *g = lh_diag_add(d, LH_DIAG_ERROR, ar ? lh_arg_src(all[i], ar) : all[i]->block->src,
 		    ar ? ar->start : all[i]->block->start, ar ? ar->end : all[i]->block->start,
 		    "Duplicate team membership",
 		    "%s makes %s \"%s\" a member of team %s, which %s%s%s%s already does. "
 		    "Both would manage one membership (its role and budget); keep one.",
 		    all[i]->addr, what, who, team, all[j]->addr, pr ? " (at " : "",
-		    pr ? lh_arena_printf(a, "%s:%d", pr->src->name, line) : "", pr ? ")" : "");
+		    pr ? lh_arena_printf(a, "%s:%d", lh_arg_src(all[j], pr)->name, line) : "", pr ? ")" : "");
 		g->context = all[i]->res->context;
 	}
 }

@@ -1279,7 +1279,7 @@ team_check_config(lh_arena *a, lh_instance **all, size_t n, lh_diags *d)
 			if (e->type->kind != LH_TY_STRING || lh_val_is_unknown(e) || is_key_route(e->u.str.s))
 				continue;
 			const lh_arg_range *ar = lh_instance_arg(all[i], "team_member_permissions");
-			lh_diag *g = lh_diag_add(d, LH_DIAG_WARNING, ar ? ar->src : NULL,
+			lh_diag *g = lh_diag_add(d, LH_DIAG_WARNING, ar ? lh_arg_src(all[i], ar) : NULL,
 			    ar ? ar->start : 0, ar ? ar->end : 0, "Unknown team member permission",
 			    "\"%s\" is not a LiteLLM key-management route; it grants nothing. "
 			    "Valid values are routes like \"/key/generate\", \"/key/update\", "

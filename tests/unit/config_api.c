@@ -148,8 +148,9 @@ test_config(void)
 		check("expand: unresolved reference is unknown", al && lh_val_is_unknown(al), "user_alias");
 		check("expand: unset argument is null", lh_val_is_null(lh_val_get(in[0]->args, "user_role")), "user_role");
 		const lh_arg_range *ar = lh_instance_arg(in[0], "user_email");
-		check("expand: argument range", ar && ar->src && ar->start < ar->end &&
-		    strncmp(ar->src->text + ar->start, "\"${each.key}", 12) == 0, "range");
+		const lh_source *as = ar ? lh_arg_src(in[0], ar) : NULL;
+		check("expand: argument range", ar && as && ar->start < ar->end &&
+		    strncmp(lh_source_text(as) + ar->start, "\"${each.key}", 12) == 0, "range");
 	}
 	in = lh_config_expand(cfg, team, resolve, NULL, &d, &n);
 	check("expand: resolver value used", n == 2 && str_of(in[0]->args, "user_alias") &&
