@@ -43,7 +43,11 @@ lh_hash_more(uint64_t h, const void *p, size_t n)
 	} else {
 		w = 0;
 	}
-	return lh_hash_mix(h + n, w);
+	/* mixed once more: the load above puts a string's last bytes in w's high bits,
+	 * which one mix never brings down to the low bits tables index by ("t000/u007"
+	 * and "t000/u008" shared their low 11 bits: 1,717 of 2,000 collided in 8,192
+	 * slots, 233 now) */
+	return lh_hash_mix(lh_hash_mix(h + n, w), 0);
 }
 
 /* The first 8 and the last 8 bytes of t[0..n) (n < 8: all of them, in two loads that
