@@ -10,6 +10,7 @@
 #include "json_arena.h"
 #include "hash.h"
 
+#include <float.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -638,9 +639,24 @@ set_number(cJSON *n, double d)
 	n->valueint = d >= INT_MAX ? INT_MAX : d <= (double)INT_MIN ? INT_MIN : (int)d;
 }
 
+/* Whether p < end is not where a number read by strtod goes on (a sign after the
+ * digits ends strtod's number as well). */
+static inline bool
+number_ends(const char *p, const char *end)
+{
+	return p == end || !((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E');
+}
+
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+static const double pow10s[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15};
+#endif
+
 /* A number at p as cJSON reads it: the longest run of [0-9+-.eE] (at most 63 bytes)
- * through strtod.  An integer of at most 15 digits (exact in a double, and what strtod
- * would make of it) is read without strtod. */
+ * through strtod.  Without strtod: an integer of at most 15 digits (exact in a double,
+ * and what strtod would make of it), and a decimal of at most 15 digits without an
+ * exponent, whose digits as an integer (exact) divided by a power of ten (exact) is
+ * rounded once, correctly, as strtod rounds (when doubles are evaluated as doubles). */
 static const char *
 pnumber(ap *s, const char *p, cJSON *n)
 {
@@ -649,12 +665,27 @@ pnumber(ap *s, const char *p, cJSON *n)
 	uint64_t v = 0;
 	for (; p + i < end && p[i] >= '0' && p[i] <= '9' && digits < 16; i++, digits++)
 		v = v * 10 + (uint64_t)(p[i] - '0');
-	if (digits > 0 && digits <= 15 && (p + i == end || !((p[i] >= '0' && p[i] <= '9') ||
-	    p[i] == '.' || p[i] == 'e' || p[i] == 'E'))) {
-		/* (a sign after the digits ends strtod's number as well) */
+	if (digits > 0 && digits <= 15 && number_ends(p + i, end)) {
 		set_number(n, *p == '-' ? -(double)v : (double)v);
 		return p + i;
 	}
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+	if (digits > 0 && digits <= 15 && p[i] == '.') {
+		size_t j = i + 1, frac = 0;
+		for (; p + j < end && p[j] >= '0' && p[j] <= '9' && digits < 16; j++, digits++, frac++)
+			v = v * 10 + (uint64_t)(p[j] - '0');
+		if (frac > 0 && digits <= 15 && number_ends(p + j, end)) {
+			double d = (double)v / pow10s[frac];
+			set_number(n, *p == '-' ? -d : d);
+			char *t = s->str;	/* a '.': the text is kept (needs_text) */
+			memcpy(t, p, j);
+			t[j] = '\0';
+			s->str += j + 1;
+			n->valuestring = t;
+			return p + j;
+		}
+	}
+#endif
 	char buf[64];
 	size_t k = 0;
 	while (k < sizeof buf - 1 && p + k < end) {
