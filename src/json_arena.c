@@ -740,8 +740,8 @@ pscalar(ap *s, const char *p, cJSON *v)
 			return p + 5;
 		}
 		return NULL;
-	default:
-		if (*p == '-' || (*p >= '0' && *p <= '9'))
+	default:	/* (p may be the end: '\0' above) */
+		if (left > 0 && (*p == '-' || (*p >= '0' && *p <= '9')))
 			return pnumber(s, p, v);
 		return NULL;
 	}
