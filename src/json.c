@@ -771,7 +771,18 @@ attach_texts(cJSON *j, const char **pp, const char *end)
 			size_t n;
 			if (!next_number(pp, end, &s, &n))
 				return;
-			if (j->valuestring == NULL && needs_text(s, n)) {
+			/* the number cJSON read: what strtod takes of the run (all of it in
+			 * any text cJSON reads past the number) */
+			char small[64], *buf = n < sizeof small ? small : malloc(n + 1), *after = NULL;
+			if (buf == NULL)
+				return;
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			(void)strtod(buf, &after);
+			n = (size_t)(after - buf);
+			if (buf != small)
+				free(buf);
+			if (j->valuestring == NULL && n > 0 && needs_text(s, n)) {
 				j->valuestring = malloc(n + 1);
 				if (j->valuestring != NULL) {
 					memcpy(j->valuestring, s, n);

@@ -3,10 +3,13 @@
  * The grammar is cJSON 1.7's, so that a file reads the same as through
  * cJSON_ParseWithLengthOpts: whitespace is any byte <= 0x20, a UTF-8 BOM is skipped,
  * escapes \b \f \n \r \t \" \\ \/ \uXXXX (surrogates paired), raw control characters
- * allowed in strings, numbers are the longest run of [0-9+-.eE] (at most 63 bytes)
- * read by strtod, nesting at most CJSON_NESTING_LIMIT.  A text this parser refuses is
+ * allowed in strings, numbers are the longest run of [0-9+-.eE] read by strtod (the
+ * whole run, as the cJSON installed reads it; releases without Debian's fix stopped at
+ * 63 bytes), nesting at most CJSON_NESTING_LIMIT.  A text this parser refuses is
  * parsed again by cJSON, whose tree (copied) or error position is the answer: both
- * parsers agree on every document, and errors read as before. */
+ * parsers agree on every document, and errors read as before.  (It refuses a few that
+ * cJSON accepts - a bad \u escape, nesting at cJSON's very limit: quick parses return
+ * NULL for them, json_arena.h.) */
 #include "json_arena.h"
 #include "hash.h"
 
@@ -652,8 +655,7 @@ static const double pow10s[16] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1
 	1e11, 1e12, 1e13, 1e14, 1e15};
 #endif
 
-/* A number at p as cJSON reads it: the longest run of [0-9+-.eE] (at most 63 bytes)
- * through strtod.  Without strtod: an integer of at most 15 digits (exact in a double,
+/* A number at p as cJSON reads it: the longest run of [0-9+-.eE] through strtod.  Without strtod: an integer of at most 15 digits (exact in a double,
  * and what strtod would make of it), and a decimal of at most 15 digits without an
  * exponent, whose digits as an integer (exact) divided by a power of ten (exact) is
  * rounded once, correctly, as strtod rounds (when doubles are evaluated as doubles). */
@@ -686,25 +688,33 @@ pnumber(ap *s, const char *p, cJSON *n)
 		}
 	}
 #endif
-	char buf[64];
+	/* the whole run, as Debian's cJSON reads it (upstream's stops at 63 bytes) */
 	size_t k = 0;
-	while (k < sizeof buf - 1 && p + k < end) {
+	while (p + k < end) {
 		char c = p[k];
 		if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' ||
 		    c == '.'))
 			break;
-		buf[k++] = c;
+		k++;
 	}
+	char small[64], *buf = k < sizeof small ? small : malloc(k + 1);
+	if (buf == NULL) {
+		fputs("litehcl: out of memory\n", stderr);
+		abort();
+	}
+	memcpy(buf, p, k);
 	buf[k] = '\0';
 	char *after = NULL;
 	double d = strtod(buf, &after);
-	if (after == buf)
-		return NULL;
 	size_t used = (size_t)(after - buf);
+	if (buf != small)
+		free(buf);
+	if (used == 0)
+		return NULL;
 	set_number(n, d);
-	if (needs_text(buf, used)) {
+	if (needs_text(p, used)) {
 		char *t = s->str;
-		memcpy(t, buf, used);
+		memcpy(t, p, used);
 		t[used] = '\0';
 		s->str += used + 1;
 		n->valuestring = t;
