@@ -71,6 +71,16 @@ lh_hash_ends(const void *p, size_t n, uint64_t *w0, uint64_t *w1)
 	}
 }
 
+/* A slot of a table of 2^bits (1-63) for n and the ends w0, w1 (lh_hash_ends): the top
+ * bits of the last product, which every bit of the input reaches (a string's last bytes
+ * are w1's high bits, which the low bits of a mix never see). */
+static inline size_t
+lh_hash_ends_slot(size_t n, uint64_t w0, uint64_t w1, unsigned bits)
+{
+	uint64_t h = (lh_hash_mix(LH_HASH0 + n, w0) ^ w1) * 0x9E3779B97F4A7C15u;
+	return (size_t)(h >> (64 - bits));
+}
+
 static inline uint64_t
 lh_hash_bytes(const void *p, size_t n)
 {

@@ -925,7 +925,8 @@ static const char *intern_upto(const char *s, size_t n, size_t limit);
  * hash of its bytes and no probe of the table.  An entry is a key's length and ends
  * (lh_hash_ends), which are all of it up to 16 bytes; longer keys compare their
  * middle too. */
-#define KEY_CACHE 256
+#define KEY_CACHE_BITS 8
+#define KEY_CACHE (1 << KEY_CACHE_BITS)
 
 typedef struct {
 	const char *k;	/* the shared copy, NULL: empty */
@@ -958,7 +959,7 @@ intern_cached(const char *s, size_t n, size_t limit)
 		return NULL;
 	uint64_t w0, w1;
 	lh_hash_ends(s, n, &w0, &w1);
-	key_ent *e = &key_cache[lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % KEY_CACHE];
+	key_ent *e = &key_cache[lh_hash_ends_slot(n, w0, w1, KEY_CACHE_BITS)];
 	if (((e->w0 ^ w0) | (e->w1 ^ w1) | (e->n ^ n)) == 0 && e->k != NULL && n <= 16)
 		return e->k;
 	return intern_miss(e, s, n, limit, w0, w1);

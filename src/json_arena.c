@@ -142,7 +142,8 @@ typedef struct {
 /* Strings and small arrays of scalars seen lately, shared by the trees that
  * lh_json_parse_each or a packed copy builds (direct-mapped: a miss only costs the copy made
  * without it).  Such trees are read-only (json_arena.h). */
-#define SHARE_SLOTS 4096
+#define SHARE_BITS 12
+#define SHARE_SLOTS (1 << SHARE_BITS)
 #define SHARE_ARRAY_MAX 8	/* elements */
 
 struct lh_jshare {
@@ -224,7 +225,7 @@ share_str_slot(const char *t, size_t n)
 {
 	uint64_t w0, w1;
 	lh_hash_ends(t, n, &w0, &w1);
-	return lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % SHARE_SLOTS;
+	return lh_hash_ends_slot(n, w0, w1, SHARE_BITS);
 }
 
 /* The string of sh's slot j when it is t[0..n), else NULL. */
@@ -537,7 +538,8 @@ done:
  * (a key costs a look-up in this table and no call): an entry is a key's length and
  * ends (lh_hash_ends), which are all of it up to 16 bytes; longer keys compare their
  * middle too.  The shared copies live as long as the process. */
-#define KEY_CACHE 256
+#define KEY_CACHE_BITS 8
+#define KEY_CACHE (1 << KEY_CACHE_BITS)
 
 typedef struct {
 	const char *k;	/* the shared copy, NULL: empty */
@@ -555,7 +557,7 @@ shared_key(const char *t, size_t n)
 		return NULL;	/* (json.c's INTERN_MAX_LEN: lh_intern_n keeps none longer) */
 	uint64_t w0, w1;
 	lh_hash_ends(t, n, &w0, &w1);
-	key_ent *e = &key_cache[lh_hash_mix(lh_hash_mix(LH_HASH0 + n, w0), w1) % KEY_CACHE];
+	key_ent *e = &key_cache[lh_hash_ends_slot(n, w0, w1, KEY_CACHE_BITS)];
 	if (((e->w0 ^ w0) | (e->w1 ^ w1) | (e->n ^ n)) == 0 && e->k != NULL &&
 	    (n <= 16 || memcmp(e->k + 8, t + 8, n - 16) == 0))
 		return e->k;
