@@ -160,6 +160,8 @@ struct lh_jeach {
 	void *ctx;
 	cJSON *free;		/* recycled nodes, chained by next */
 	struct lh_jshare sh;
+	const char *pos;	/* just past the element fn is called for */
+	bool text_gone;		/* fn gave back text behind pos: no cJSON fall-back */
 };
 
 /* A new node (zeroed) when there is no fresh one: a recycled one, else the first of a
@@ -818,8 +820,10 @@ pitems(ap *s, const char *p, cJSON *parent, bool object)
 			item->prev = tail;
 		}
 		tail = item;
-		if (each)
+		if (each) {
+			s->ea->pos = p;
 			s->ea->fn(s->ea->ctx, item, s->ea);
+		}
 		if (p >= end || *p != ',')
 			p = ws(p, end);
 		if (p < end && *p == ',') {
@@ -892,6 +896,18 @@ lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char **end,
 	return v;
 }
 
+const char *
+lh_jeach_pos(const lh_jeach *ea)
+{
+	return ea->pos;
+}
+
+void
+lh_jeach_text_gone(lh_jeach *ea)
+{
+	ea->text_gone = true;
+}
+
 void
 lh_jeach_recycle(lh_jeach *ea, cJSON *node)
 {
@@ -921,7 +937,7 @@ parse(ap *s, const char *text, size_t len, const char **end)
 			*end = p;
 		return v;
 	}
-	if (s->quick)
+	if (s->quick || (s->ea != NULL && s->ea->text_gone))
 		return NULL;
 	/* refused: cJSON says where (or, should it accept what this parser does not,
 	 * its tree is the answer) */

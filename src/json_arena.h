@@ -35,6 +35,14 @@ typedef void (*lh_jeach_fn)(void *ctx, cJSON *elem, lh_jeach *ea);
 cJSON *lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char **end,
     const char *key, int depth, lh_jeach_fn fn, void *ctx);
 void lh_jeach_recycle(lh_jeach *ea, cJSON *node);
+/* Where the text stands when fn is called: just past the element it is given.  The
+ * parse reads no byte before it again unless it fails (then the whole text may be read
+ * once more, to say where it fails): a caller may give the pages of the text before it
+ * back (state.c, whose big texts are anonymous mappings). */
+const char *lh_jeach_pos(const lh_jeach *ea);
+/* Says fn gave text back: a text refused is then not handed to cJSON (which would read
+ * it from its start) - NULL, *end where this parser stopped. */
+void lh_jeach_text_gone(lh_jeach *ea);
 
 /* Sets n's key (a node of a tree in a): the shared copy of key (lh_intern), flagged
  * constant as this parser's keys are (a cJSON_Duplicate shares it), else a copy in a.

@@ -1275,6 +1275,38 @@ detach(cJSON *o, cJSON *f)
 	return f;
 }
 
+/* A big state's text (an anonymous mapping, read_state_text) is given back a page at a
+ * time as the parse leaves it behind: the 9 MB text of 10,000 users was held whole
+ * beside the configuration's validation, the peak of that plan.  Nothing reads the
+ * text behind the parse (strings, keys and number texts are copies) unless it fails:
+ * load_text then asks for it to be read again (TEXT_AGAIN). */
+typedef struct text_release {
+	char *base;		/* the mapping (page-aligned) */
+	size_t mapped;		/* its length; 0: not a mapping, nothing given back */
+	size_t done;		/* bytes from base given back so far */
+	bool gone;		/* the parser was told (lh_jeach_text_gone) */
+} text_release;
+
+#define RELEASE_STEP ((size_t)1 << 20)	/* an madvise per MiB parsed at most */
+
+static void
+release_parsed(text_release *tr, lh_jeach *ea)
+{
+	const char *pos = lh_jeach_pos(ea);
+	if (tr == NULL || tr->mapped == 0 || pos == NULL)
+		return;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), at = (size_t)(pos - tr->base);
+	if (at < 2 * pg)
+		return;
+	at = (at - pg) & ~(pg - 1);	/* whole pages, a page short of where the parse is */
+	if (at < tr->done + RELEASE_STEP)
+		return;
+	lh_jeach_text_gone(ea);
+	tr->gone = true;
+	if (madvise(tr->base + tr->done, at - tr->done, MADV_DONTNEED) == 0)
+		tr->done = at;
+}
+
 /* lh_json_parse_each's function for each instance object as it is parsed: what
  * load_instance reads the same without it goes, its nodes made the next ones' -
  * schema_version 0, an empty sensitive_attributes or dependencies (absent reads as []),
@@ -1284,7 +1316,7 @@ detach(cJSON *o, cJSON *f)
 static void
 slim_instance(void *ctx, cJSON *ij, lh_jeach *ea)
 {
-	(void)ctx;
+	release_parsed(ctx, ea);
 	if ((ij->type & 0xFF) != cJSON_Object)
 		return;
 	cJSON *found[SLIM_N];
@@ -1668,10 +1700,14 @@ lineage_ok(const char *s)
 	return n > 0 && n <= LH_UUID_LEN + 4;
 }
 
-/* Parses text into st.  Returns NULL on success, else a reason (static or malloc'd in
- * *owned). */
+static const char TEXT_AGAIN[] = "read it again";
+
+/* Parses text into st, giving its pages back as it goes when tr says it may.  Returns
+ * NULL on success, else a reason (static or malloc'd in *owned), or TEXT_AGAIN when
+ * the parse failed after pages were given back: the reason must be found in the whole
+ * text, read again. */
 static const char *
-load_text(lh_state *st, const char *text, size_t len, char **owned)
+load_text(lh_state *st, const char *text, size_t len, char **owned, text_release *tr)
 {
 	const char *end = NULL, *why = NULL;
 	lh_arena *ta = lh_arena_new();
@@ -1680,8 +1716,10 @@ load_text(lh_state *st, const char *text, size_t len, char **owned)
 	/* numbers exact; each instance slimmed as it is parsed (resources[i].instances[j]),
 	 * the nodes it drops the next one's */
 	cJSON *doc = lh_json_parse_each(ta, text, len, &end, "instances", 3, slim_instance,
-	    NULL);
+	    tr);
 	*owned = NULL;
+	if (doc == NULL && tr != NULL && tr->gone)
+		return TEXT_AGAIN;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;
 		if (lh_json_too_deep(text, len))
@@ -2229,7 +2267,22 @@ loaded:;
 	while (text != NULL && i < len && text[i] != '\0' && strchr(" \t\r\n", text[i]))
 		i++;
 	if (text != NULL && i < len) {
-		const char *why = load_text(st, text, len, &why_owned);
+		text_release tr = {text, mapped, 0, false};
+		const char *why = load_text(st, text, len, &why_owned, &tr);
+		if (why == TEXT_AGAIN) {
+			/* its failure is told from the whole text */
+			text_free(text, mapped);
+			text = NULL;
+			mapped = 0;
+			int fd2 = st->state_fd >= 0 ? st->state_fd : open(st->path, O_RDONLY | O_CLOEXEC);
+			if (fd2 >= 0) {
+				text = read_state_text(fd2, &len, &mapped);
+				if (fd2 != st->state_fd)
+					close(fd2);
+			}
+			why = text != NULL ? load_text(st, text, len, &why_owned, NULL) :
+			    "it could not be read a second time, to say what is wrong with it";
+		}
 		if (why != NULL) {
 			if (st->store != NULL)
 				lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to load state",
@@ -3421,7 +3474,7 @@ lh_state_push(lh_state *st, const char *text, size_t len, bool force, lh_diags *
 	lh_state *nw = state_alloc(&o);
 	char *owned = NULL;
 	bool ok = false;
-	const char *why = load_text(nw, text, len, &owned);
+	const char *why = load_text(nw, text, len, &owned, NULL);
 	if (why != NULL) {
 		lh_diag_add(d, LH_DIAG_ERROR, NULL, 0, 0, "Failed to read the state to push",
 		    "It cannot be used: %s.", why);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "state.h"
 #include "value.h"
 #include "uuid.h"
@@ -262,6 +263,48 @@ test_corrupt(lh_arena *ar)
 		    !exists(P(".corrupt.tfstate.lock.info")), "%s", first_detail(&d));
 		free(after);
 		lh_state_close(st);
+	}
+	/* A big state (its text given back a page at a time as it is parsed) damaged far
+	 * from its start is refused with the very message a small one gets: the failure is
+	 * told from the whole text, read again.  So is one nested too deep at its end. */
+	for (int kind = 0; kind < 3; kind++) {
+		lh_buf b = {0};
+		lh_buf_puts(&b, "{\"version\": 4, \"serial\": 1, \"lineage\": "
+		    "\"8a6d5b2e-1f3c-4e5d-9a7b-0c1d2e3f4a5b\", \"resources\": [");
+		for (int i = 0; i < 6000; i++)
+			lh_buf_printf(&b, "%s{\"mode\": \"managed\", \"type\": \"litellm_user\", "
+			    "\"name\": \"u%d\", \"provider\": \"p\", \"instances\": [{\"schema_version\": 0, "
+			    "\"attributes\": {\"id\": \"id-%d\", \"user_email\": \"u%d@x.com\", "
+			    "\"pad\": \"%0200d\"}}]}", i ? ", " : "", i, i, i, 0);
+		size_t damage = b.len;
+		if (kind == 0)
+			lh_buf_puts(&b, ", {\"mode\": }]}");		/* a syntax error */
+		else if (kind == 1)
+			for (int k = 0; k < 2000; k++)
+				lh_buf_puts(&b, k ? "[" : ", {\"x\": [");	/* deeper than JSON's limit */
+		else
+			lh_buf_puts(&b, "]}");		/* whole: loads */
+		const char *path = P("big.tfstate");
+		spit(path, b.p);
+		lh_diags d;
+		lh_diags_init(&d, ar);
+		lh_state *st = open_state(path, false, 0, &d);
+		char want[160];
+		if (kind == 0)
+			snprintf(want, sizeof want, "syntax error at byte %zu", damage + 11);
+		else
+			snprintf(want, sizeof want, "nested deeper than");
+		if (kind < 2)
+			check(kind == 0 ? "big state damaged near its end: the syntax error's byte" :
+			    "big state nested too deep near its end: said so",
+			    st == NULL && b.len > ((size_t)2 << 20) && strstr(first_detail(&d), want) != NULL,
+			    "want %s: %s", want, first_detail(&d));
+		else
+			check("big state read whole as its pages are given back",
+			    st != NULL && lh_state_count(st) == 6000, "%s", first_detail(&d));
+		lh_state_close(st);
+		lh_buf_free(&b);
+		unlink(path);
 	}
 	/* An empty file (as Terraform may leave) is an empty state. */
 	lh_diags d;
