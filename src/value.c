@@ -751,14 +751,11 @@ out:
 	return t;
 }
 
-lh_value *
-lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
+/* An object of n keys k (sorted, in a) and values v: of the shared type st when there
+ * is one (k then unused), else of a type of its own. */
+static lh_value *
+object_make(lh_arena *a, const lh_type *st, const char **k, lh_value **v, size_t n)
 {
-	const char **k;
-	lh_value **v;
-	bool shared = false;
-	n = sorted_kv(a, keys, vals, n, &k, &v, &shared);
-	const lh_type *st = shared ? shared_object_type(k, v, n) : NULL;
 	if (st != NULL) {
 		lh_value *r = newval(a, st, 0);
 		r->u.map.keys = st->names;
@@ -783,33 +780,25 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 }
 
 lh_value *
+lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
+{
+	const char **k;
+	lh_value **v;
+	bool shared = false;
+	n = sorted_kv(a, keys, vals, n, &k, &v, &shared);
+	return object_make(a, shared ? shared_object_type(k, v, n) : NULL, k, v, n);
+}
+
+lh_value *
 lh_val_object_sorted(lh_arena *a, const char *const *keys, lh_value **vals, size_t n)
 {
 	const lh_type *st = shared_object_type(keys, vals, n);
-	if (st != NULL) {
-		lh_value *r = newval(a, st, 0);
-		r->u.map.keys = st->names;
-		r->u.map.vals = vals;
-		r->u.map.n = n;
-		return r;
-	}
+	if (st != NULL)
+		return object_make(a, st, NULL, vals, n);
 	const char **k = lh_arena_alloc(a, (n ? n : 1) * sizeof *k);
-	const lh_type **types = lh_arena_alloc(a, (n ? n : 1) * sizeof *types);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		k[i] = keys[i];
-		types[i] = vals[i]->type;
-	}
-	lh_value *r = newval(a, NULL, 0);
-	lh_type *t = lh_arena_alloc(a, sizeof *t);
-	t->kind = LH_TY_OBJECT;
-	t->n = n;
-	t->names = k;
-	t->types = types;
-	r->type = t;
-	r->u.map.keys = k;
-	r->u.map.vals = vals;
-	r->u.map.n = n;
-	return r;
+	return object_make(a, NULL, k, vals, n);
 }
 
 lh_value *
