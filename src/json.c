@@ -4,6 +4,7 @@
  * JSON documents (state, HTTP bodies). */
 #include "value.h"
 #include "hash.h"
+#include "intern.h"
 #include "json_arena.h"
 #include "utf8.h"
 
@@ -908,8 +909,8 @@ lh_cjson_print(const struct cJSON *j)
  * compare keys by pointer first and by their bytes when that fails, so only the speed
  * does. */
 
-#define INTERN_MAX_LEN 48
-#define INTERN_MAX 4096
+#define INTERN_MAX_LEN LH_INTERN_MAX_LEN
+#define INTERN_MAX LH_INTERN_MAX
 #define INTERN_SLOTS (INTERN_MAX * 2)
 
 static _Atomic(const char *) intern_slots[INTERN_SLOTS];
@@ -921,66 +922,36 @@ static pthread_mutex_t intern_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *intern_upto(const char *s, size_t n, size_t limit);
 
-/* Keys looked up lately, per thread (a held key never moves): one found here costs no
- * hash of its bytes and no probe of the table.  An entry is a key's length and ends
- * (lh_hash_ends), which are all of it up to 16 bytes; longer keys compare their
- * middle too. */
-#define KEY_CACHE_BITS 8
-#define KEY_CACHE (1 << KEY_CACHE_BITS)
+_Thread_local lh_key_ent lh_key_cache[1 << LH_KEY_CACHE_BITS];
 
-typedef struct {
-	const char *k;	/* the shared copy, NULL: empty */
-	uint64_t w0, w1;
-	size_t n;
-} key_ent;
-
-static _Thread_local key_ent key_cache[KEY_CACHE];
-
-/* intern_cached past its fast path: e, the entry of s[0..n) (w0, w1 its ends), may hold
- * a key longer than 16 bytes whose ends match. */
-static __attribute__((noinline)) const char *
-intern_miss(key_ent *e, const char *s, size_t n, size_t limit, uint64_t w0, uint64_t w1)
+const char *
+lh_intern_miss(lh_key_ent *e, const char *s, size_t n, size_t limit, uint64_t w0, uint64_t w1)
 {
 	if (((e->w0 ^ w0) | (e->w1 ^ w1) | (e->n ^ n)) == 0 && e->k != NULL &&
 	    memcmp(e->k + 8, s + 8, n - 16) == 0)
 		return e->k;
 	const char *k = intern_upto(s, n, limit);
 	if (k != NULL)
-		*e = (key_ent){k, w0, w1, n};
+		*e = (lh_key_ent){k, w0, w1, n};
 	return k;
-}
-
-/* The shared copy of s[0..n) (s[n] need not be its NUL), interned while the table holds
- * fewer than limit keys. */
-static inline const char *
-intern_cached(const char *s, size_t n, size_t limit)
-{
-	if (n > INTERN_MAX_LEN)
-		return NULL;
-	uint64_t w0, w1;
-	lh_hash_ends(s, n, &w0, &w1);
-	key_ent *e = &key_cache[lh_hash_ends_slot(n, w0, w1, KEY_CACHE_BITS)];
-	if (((e->w0 ^ w0) | (e->w1 ^ w1) | (e->n ^ n)) == 0 && e->k != NULL && n <= 16)
-		return e->k;
-	return intern_miss(e, s, n, limit, w0, w1);
 }
 
 const char *
 lh_intern(const char *s)
 {
-	return intern_cached(s, strlen(s), INTERN_MAX);
+	return lh_intern_cached(s, strlen(s), INTERN_MAX);
 }
 
 const char *
 lh_intern_n(const char *s, size_t n)
 {
-	return intern_cached(s, n, INTERN_MAX);
+	return lh_intern_cached(s, n, INTERN_MAX);
 }
 
 const char *
 lh_intern_value_key(const char *s)
 {
-	return intern_cached(s, strlen(s), INTERN_MAX / 2);
+	return lh_intern_cached(s, strlen(s), INTERN_MAX / 2);
 }
 
 /* s (n bytes): a slot's tag tells most strings apart without reading them, so a lookup

@@ -12,6 +12,7 @@
  * NULL for them, json_arena.h.) */
 #include "json_arena.h"
 #include "hash.h"
+#include "intern.h"
 
 #include <float.h>
 #include <limits.h>
@@ -536,39 +537,6 @@ done:
 	return q + 1;
 }
 
-/* Keys met lately by this thread's parses, as in json.c's lh_intern_n but inline here
- * (a key costs a look-up in this table and no call): an entry is a key's length and
- * ends (lh_hash_ends), which are all of it up to 16 bytes; longer keys compare their
- * middle too.  The shared copies live as long as the process. */
-#define KEY_CACHE_BITS 8
-#define KEY_CACHE (1 << KEY_CACHE_BITS)
-
-typedef struct {
-	const char *k;	/* the shared copy, NULL: empty */
-	uint64_t w0, w1;
-	size_t n;
-} key_ent;
-
-static _Thread_local key_ent key_cache[KEY_CACHE];
-
-/* The shared copy of the key t[0..n), or NULL when it is not kept (lh_intern_n). */
-static inline const char *
-shared_key(const char *t, size_t n)
-{
-	if (n > 48)
-		return NULL;	/* (json.c's INTERN_MAX_LEN: lh_intern_n keeps none longer) */
-	uint64_t w0, w1;
-	lh_hash_ends(t, n, &w0, &w1);
-	key_ent *e = &key_cache[lh_hash_ends_slot(n, w0, w1, KEY_CACHE_BITS)];
-	if (((e->w0 ^ w0) | (e->w1 ^ w1) | (e->n ^ n)) == 0 && e->k != NULL &&
-	    (n <= 16 || memcmp(e->k + 8, t + 8, n - 16) == 0))
-		return e->k;
-	const char *k = lh_intern_n(t, n);
-	if (k != NULL)
-		*e = (key_ent){k, w0, w1, n};
-	return k;
-}
-
 /* A member's key whose bytes start at b (after its opening quote) into item: the
  * shared copy when it is kept (flagged constant; its bytes are not copied), else a
  * copy in the string space. */
@@ -610,7 +578,7 @@ pkey(ap *s, const char *b, cJSON *item)
 	}
 plain:
 	n = (size_t)(q - b);
-	const char *shared = shared_key(b, n);
+	const char *shared = lh_intern_cached(b, n, LH_INTERN_MAX);
 	if (shared != NULL) {
 		item->string = (char *)shared;
 		item->type = cJSON_StringIsConst;
