@@ -21,13 +21,6 @@
 
 /* AddressSanitizer: a scratch arena's released memory is poisoned (and unpoisoned
  * again as it is handed out), so that a pointer kept into it is reported. */
-#if defined(__SANITIZE_ADDRESS__)
-#define LH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LH_ASAN 1
-#endif
-#endif
 #ifdef LH_ASAN
 #include <sanitizer/asan_interface.h>
 #define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))

@@ -64,12 +64,18 @@ void lh_arena_release(lh_arena *a, lh_arena_mark m);
 /* True when p points into memory a handed out after mark m (still not released). */
 bool lh_arena_since(const lh_arena *a, lh_arena_mark m, const void *p);
 
-/* Builds whose malloc is a sanitizer's (which also checks for leaks at exit). */
+/* Builds whose malloc is a sanitizer's (which also checks for leaks at exit), and
+ * AddressSanitizer's builds among them (LH_ASAN: arena.c poisons released scratch
+ * memory, state.c checks its fast address texts). */
 #if defined(__SANITIZE_ADDRESS__)
 #define LH_SANITIZED_MALLOC 1
+#define LH_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
 #define LH_SANITIZED_MALLOC 1
+#endif
+#if __has_feature(address_sanitizer)
+#define LH_ASAN 1
 #endif
 #endif
 

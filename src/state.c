@@ -1427,14 +1427,6 @@ unslim(lh_arena *a, cJSON *insts)
 	}
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define LH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define LH_ASAN 1
-#endif
-#endif
-
 /* What the instances of one resource share while they are loaded: its group (made at
  * its first instance) and the text of its address (lh_addr_snprint of an instance's
  * address without its key), which each instance's address text starts with. */
