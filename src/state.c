@@ -2578,20 +2578,18 @@ lh_state_journal_intent(lh_state *st, const lh_addr *addr, const char *id,
     const char *op, lh_diags *d)
 {
 	char *key = addr_key(addr);
-	lh_buf *bp = &st->jline, b = *bp;
-	b.len = 0;
-	lh_buf_puts(&b, "{\"op\":\"intent\",\"addr\":");
-	render_string(&b, key);
-	lh_buf_puts(&b, ",\"id\":");
-	render_string(&b, id ? id : "");
-	lh_buf_puts(&b, ",\"action\":");
-	render_string(&b, op ? op : "create");
-	lh_buf_putc(&b, '}');
-	live_add(st, key, lh_xstrdup(b.p));
+	lh_buf *b = &st->jline;
+	b->len = 0;
+	lh_buf_puts(b, "{\"op\":\"intent\",\"addr\":");
+	render_string(b, key);
+	lh_buf_puts(b, ",\"id\":");
+	render_string(b, id ? id : "");
+	lh_buf_puts(b, ",\"action\":");
+	render_string(b, op ? op : "create");
+	lh_buf_putc(b, '}');
+	live_add(st, key, lh_xstrdup(b->p));
 	free(key);
-	bool ok = journal_write(st, &b, d);
-	*bp = b;
-	return ok;
+	return journal_write(st, b, d);
 }
 
 bool
@@ -2602,14 +2600,14 @@ lh_state_journal_done(lh_state *st, const lh_addr *addr, lh_diags *d)
 	live_drop(st, key);
 	/* the line inst_json's record would print as, written directly (an apply writes
 	 * one per instance: no copy of the instance, no second tree to print) */
-	lh_buf *bp = &st->jline, b = *bp;
-	b.len = 0;
-	lh_buf_puts(&b, in ? "{\"op\":\"set\",\"addr\":" : "{\"op\":\"remove\",\"addr\":");
-	render_string(&b, key);
+	lh_buf *b = &st->jline;
+	b->len = 0;
+	lh_buf_puts(b, in ? "{\"op\":\"set\",\"addr\":" : "{\"op\":\"remove\",\"addr\":");
+	render_string(b, key);
 	free(key);
 	if (in != NULL) {
-		lh_buf_puts(&b, ",\"instance\":{\"provider\":");
-		render_string(&b, in->pub.provider != NULL ? in->pub.provider : "");
+		lh_buf_puts(b, ",\"instance\":{\"provider\":");
+		render_string(b, in->pub.provider != NULL ? in->pub.provider : "");
 		const struct {
 			const char *name;
 			const cJSON *v;
@@ -2622,15 +2620,13 @@ lh_state_journal_done(lh_state *st, const lh_addr *addr, lh_diags *d)
 		for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 			if (parts[i].v == NULL)
 				continue;
-			lh_buf_puts(&b, parts[i].name);
-			render_json(&b, parts[i].v, -1);
+			lh_buf_puts(b, parts[i].name);
+			render_json(b, parts[i].v, -1);
 		}
-		lh_buf_putc(&b, '}');
+		lh_buf_putc(b, '}');
 	}
-	lh_buf_putc(&b, '}');
-	bool ok = journal_write(st, &b, d);
-	*bp = b;
-	return ok;
+	lh_buf_putc(b, '}');
+	return journal_write(st, b, d);
 }
 
 bool
