@@ -825,6 +825,40 @@ lh_cjson_number(lh_arena *a, const struct cJSON *j, lh_number *out)
 	return true;
 }
 
+/* The calling thread's scratch arena for a number's exact text or decimal (a
+ * state's 0 against an answer's 0.0, for each of 100,000 users: one arena, not a
+ * mapping each).  Renewed every 4,096 calls, so what a caller got stays valid until
+ * its next 4,095 calls on this thread; freed when the thread ends.  Per thread: the
+ * state's worker renders and compares numbers while the main thread plans. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static _Thread_local lh_arena *scratch;
+static _Thread_local unsigned nscratch;
+
+static void
+scratch_end(void *a)
+{
+	lh_arena_free(a);
+}
+
+static void
+scratch_key_make(void)
+{
+	(void)pthread_key_create(&scratch_key, scratch_end);
+}
+
+lh_arena *
+lh_number_scratch(void)
+{
+	if (scratch == NULL || ++nscratch % 4096 == 0) {
+		lh_arena_free(scratch);
+		scratch = lh_arena_new();
+		pthread_once(&scratch_once, scratch_key_make);
+		(void)pthread_setspecific(scratch_key, scratch);
+	}
+	return scratch;
+}
+
 bool
 lh_cjson_number_equal(const struct cJSON *x, const struct cJSON *y)
 {
@@ -833,14 +867,7 @@ lh_cjson_number_equal(const struct cJSON *x, const struct cJSON *y)
 	if (x->valuestring != NULL && y->valuestring != NULL &&
 	    strcmp(x->valuestring, y->valuestring) == 0)
 		return true;
-	/* a scratch arena renewed every 4,096 comparisons (a state's 0 against an
-	 * answer's 0.0, for each of 100,000 users: not a mapping each) */
-	static lh_arena *a;
-	static unsigned na;
-	if (a == NULL || ++na % 4096 == 0) {
-		lh_arena_free(a);
-		a = lh_arena_new();
-	}
+	lh_arena *a = lh_number_scratch();
 	lh_number p, q;
 	lh_cjson_number(a, x, &p);
 	lh_cjson_number(a, y, &q);
@@ -863,14 +890,7 @@ static cJSON *
 exact_copy(const cJSON *j)
 {
 	if (cJSON_IsNumber(j) && j->valuestring != NULL) {
-		/* a scratch arena renewed every 4,096 numbers, not one mapping each */
-		static lh_arena *a;
-		static unsigned na;
-		if (a == NULL || ++na % 4096 == 0) {
-			lh_arena_free(a);
-			a = lh_arena_new();
-		}
-		return cJSON_CreateRaw(lh_cjson_number_text(a, j));
+		return cJSON_CreateRaw(lh_cjson_number_text(lh_number_scratch(), j));
 	}
 	if (!cJSON_IsArray(j) && !cJSON_IsObject(j))
 		return cJSON_Duplicate(j, false);

@@ -28,8 +28,8 @@ cJSON *lh_json_parse_arena(lh_arena *a, const char *text, size_t len, const char
  * lh_jeach_recycle (the node alone, not its children: they may be shared), which makes
  * the nodes parsed next.  In such a tree equal strings and equal arrays of a few
  * scalars seen lately share their bytes and elements: it is read-only all the more.  A
- * text this parser refuses and cJSON accepts (there is none) is copied whole, fn never
- * called for it. */
+ * text this parser refuses - a few that cJSON accepts, see json_arena.c - is parsed
+ * whole by cJSON and its tree copied; fn is never called for it. */
 typedef struct lh_jeach lh_jeach;
 typedef void (*lh_jeach_fn)(void *ctx, cJSON *elem, lh_jeach *ea);
 cJSON *lh_json_parse_each(lh_arena *a, const char *text, size_t len, const char **end,

@@ -124,11 +124,9 @@ const char *
 lh_render_number(double d)
 {
 	/* Terraform's number text (0.00000625, not 6.25e-06), from the value module's
-	 * formatter; its few bytes per call live in one arena for the process. */
-	static char buf[64];
-	static lh_arena *a;
-	if (a == NULL)
-		a = lh_arena_new();
+	 * formatter, in the calling thread's number scratch (json.c). */
+	static _Thread_local char buf[64];
+	lh_arena *a = lh_number_scratch();
 	lh_number n = {.is_int = false, .d = d};
 	if (isfinite(d) && d == floor(d) && fabs(d) < 9.2e18) {
 		n.is_int = true;

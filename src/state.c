@@ -495,15 +495,8 @@ render_json(lh_buf *b, const cJSON *v, int depth)
 	} else if (cJSON_IsFalse(v)) {
 		lh_buf_puts(b, "false");
 	} else if (cJSON_IsNumber(v) && v->valuestring != NULL) {
-		/* a number beyond double, exact (json.c); a scratch arena renewed every
-		 * 4,096 numbers (one per number was a mapping each: 100,000 per save) */
-		static lh_arena *ta;
-		static unsigned nta;
-		if (ta == NULL || ++nta % 4096 == 0) {
-			lh_arena_free(ta);
-			ta = lh_arena_new();
-		}
-		lh_buf_puts(b, lh_cjson_number_text(ta, v));
+		/* a number beyond double, exact (json.c) */
+		lh_buf_puts(b, lh_cjson_number_text(lh_number_scratch(), v));
 	} else if (cJSON_IsNumber(v)) {
 		render_number(b, v->valuedouble);
 	} else if (cJSON_IsString(v)) {

@@ -331,6 +331,9 @@ struct cJSON *lh_cjson_parse(const char *text, size_t len, const char **end);
 bool lh_cjson_number(lh_arena *a, const struct cJSON *j, lh_number *out);
 /* Numeric equality of two number nodes, exact. */
 bool lh_cjson_number_equal(const struct cJSON *x, const struct cJSON *y);
+/* The calling thread's scratch arena for numbers' texts (json.c): valid until the
+ * thread's next 4,095 calls. */
+lh_arena *lh_number_scratch(void);
 /* The number as Terraform writes it in state and plans (lh_number_format). */
 const char *lh_cjson_number_text(lh_arena *a, const struct cJSON *j);
 /* cJSON_PrintUnformatted with exact numbers (malloc'd; NULL when out of memory). */
