@@ -629,7 +629,8 @@ failed_while_planning(const lh_diags *d)
 
 /* Terraform's words when a plan fails after planning started, on stdout before the
  * errors (its renderer of a plan with errors and no changes); -json: the empty plan's
- * change summary.  Apply says nothing of the kind (Terraform). */
+ * change summary.  Apply says it only of a plan it made (lh_render_plan, errored), as
+ * Terraform, whose apply renders a failed plan only when it holds an instance. */
 static void
 planning_failed(const lh_cmd_out *o)
 {
@@ -1232,6 +1233,7 @@ run(int kind, int argc, char **argv)
 	lh_curl_preload();	/* loads while the configuration and state are read */
 	lh_cmd_out o = {.json = json, .color = !json && lh_cli_color(no_color)};
 	bool planning = false;	/* a plan failing now failed while planning (Terraform) */
+	bool in_plan = false;	/* planning started and its plan is not shown yet */
 	a = lh_arena_new();
 	lh_diags d;
 	lh_diags_init(&d, a);
@@ -1324,6 +1326,7 @@ run(int kind, int argc, char **argv)
 	/* Terraform's plan starts here: the provider is configured, the objects read,
 	 * the changes planned */
 	planning = kind == CMD_PLAN && planfile == NULL;
+	in_plan = planfile == NULL;
 	/* The provider is configured before anything is planned, as Terraform does: a
 	 * missing address or key is reported now, not after the approval prompt. */
 	if ((cfg->nresources > 0 || lh_state_count(st) > 0) && !provider_ready(&r, cfg, &d))
@@ -1381,7 +1384,7 @@ run(int kind, int argc, char **argv)
 			lh_config_checks(cfg, LH_CHECK_PLAN, lh_run_resolve, &r, &d);
 		/* what the conditions gave, for the plan's JSON (show -json PLANFILE) */
 		r.plan->checks = lh_config_check_results(cfg);
-		planning = false;
+		planning = in_plan = false;
 		if (json)
 			/* before anything is applied the summary is the plan's: Terraform
 			 * says "plan" here and "apply"/"destroy" after the apply */
@@ -1491,8 +1494,20 @@ run(int kind, int argc, char **argv)
 		goto out;
 	}
 fail:
-	if (planning && interrupts == 0 && d.errors > 0)
+	if (in_plan && interrupts == 0 && d.errors > 0 && r.plan != NULL &&
+	    (kind == CMD_PLAN || r.plan->n > 0 || r.plan->noutputs > 0)) {
+		/* planning failed part-way, after the plan was made (prevent_destroy, a
+		 * postcondition, an output): what was planned, as Terraform shows its
+		 * partial plan (apply: when it holds any instance), then the errors */
+		lh_render_opts fo = {.color = o.color, .provider = cfg->provider_source};
+		r.plan->errored = true;
+		if (json)
+			lh_ui_plan(stdout, r.plan, "plan");
+		else
+			lh_render_plan(stdout, r.plan, &fo);
+	} else if (planning && interrupts == 0 && d.errors > 0) {
 		planning_failed(&o);
+	}
 	fflush(stdout);
 	lh_cmd_print_diags(&o, &d);
 	rc = 1;

@@ -142,6 +142,8 @@ typedef struct lh_plan {
 	size_t noutputs;
 	int add, change, destroy, import;	/* Plan: summary counts */
 	bool targeted;		/* -target was in effect */
+	bool errored;		/* planning failed after this much was planned: shown as
+				 * Terraform shows a partial plan, never applied nor saved */
 	struct lh_arena *arena;	/* lh_plan_make_shared: the changes' read-only trees
 				 * (lh_change.shared says which), or NULL */
 } lh_plan;

@@ -1178,6 +1178,15 @@ output_line(sb *b, const lh_output_change *o, int width)
 	sb_puts(b, "\n");
 }
 
+/* Terraform's words for a plan that failed with nothing to show. */
+static void
+planning_failed(sb *b)
+{
+	sb_puts(b, b->color ? "\033[0m\033[1m\033[31mPlanning failed.\033[0m\033[1m litehcl "
+	    "encountered an error while generating this plan.\033[0m\n\n\033[0m" :
+	    "Planning failed. litehcl encountered an error while generating this plan.\n\n");
+}
+
 void
 lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 {
@@ -1217,6 +1226,18 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 			sb_puts(&b, "\n");
 		}
 	}
+	if (p->mode == LH_PLAN_REFRESH_ONLY && p->errored) {
+		if (p->ndrift > 0) {	/* after the drift, as for a normal plan */
+			sb_puts(&b, "\n");
+			sb_flush(&b, f);
+			lh_render_rule(f);
+			b.color = o && o->color;
+			sb_puts(&b, "\n");
+		}
+		planning_failed(&b);
+		sb_flush(&b, f);
+		return;
+	}
 	if (p->mode == LH_PLAN_REFRESH_ONLY) {
 		if (p->ndrift == 0) {
 			if (b.color)
@@ -1242,6 +1263,11 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 	for (size_t i = 0; i < p->noutputs; i++)
 		if (p->outputs[i].action != LH_ACT_NOOP)
 			outs = true;
+	if (!any && !outs && p->errored) {
+		planning_failed(&b);
+		sb_flush(&b, f);
+		return;
+	}
 	if (!any && !outs) {
 		if (b.color)
 			sb_puts(&b, C_BOLD);
@@ -1287,7 +1313,9 @@ lh_render_plan(FILE *f, const lh_plan *p, const lh_render_opts *o)
 				    " <= read (data resources)\n");
 			sb_puts(&b, "\n");
 		}
-		sb_puts(&b, "litehcl will perform the following actions:\n\n");
+		sb_puts(&b, p->errored ?
+		    "litehcl planned the following actions, but then encountered a problem:\n\n" :
+		    "litehcl will perform the following actions:\n\n");
 		/* data.* addresses sort before every managed one */
 		for (size_t i = 0; i < p->nreads; i++) {
 			read_block(&b, &p->reads[i]);

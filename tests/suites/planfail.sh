@@ -4,10 +4,16 @@
 # between a blank line before and after, then the errors on stderr; with -json the empty
 # plan's change summary ("Plan: 0 to add, 0 to change, 0 to destroy.") before the
 # diagnostics.  Terraform's plan starts after validation: errors validate finds and a
-# variable without a value come without it, and apply never prints it.  (Texts and
+# variable without a value come without it, and apply prints it only when its plan
+# was made (below).  (Texts and
 # streams recorded from Terraform 1.11.4 with terraform_data: file("nope-${var.x}") with
 # -var, a number variable given "zz", file("nope") - caught by validate - and
-# -input=false without a value.)
+# -input=false without a value.)  A plan that fails after its changes were planned (a
+# postcondition, prevent_destroy) shows them as Terraform shows a partial plan: "litehcl
+# planned the following actions, but then encountered a problem:", the changes and the
+# "Plan:" line, then the errors; apply too, and it changes nothing.  (Recorded from
+# Terraform 1.11.4: terraform_data with a failing postcondition, with and without other
+# changes, and prevent_destroy on a replaced object.)
 . "$TOP/tests/lib.sh"
 
 emu_session
@@ -90,3 +96,78 @@ plan_fails "an error validate finds (file() of a missing constant path)" 0
 rm -f bad.tf
 run plan -detailed-exitcode -no-color
 check "after all that: no changes, nothing printed about failing" "! grep -q 'Planning failed' out.txt"
+
+# ---- partial plans: planning failed after the changes were planned ----
+new_dir planfail_partial
+cat >main.tf <<'EOF'
+resource "litellm_user" "a" {
+  user_email = "partial-a@example.com"
+}
+resource "litellm_user" "b" {
+  user_email = "partial-b@example.com"
+  lifecycle {
+    postcondition {
+      condition     = self.user_email == "someone-else@example.com"
+      error_message = "b is not someone else."
+    }
+  }
+}
+EOF
+PP='litehcl planned the following actions, but then encountered a problem:'
+"$LITEHCL" plan -no-color -detailed-exitcode -out=p.bin >so.txt 2>se.txt
+rc=$?
+check_or "partial plan: exit 1, the header, both creates and the Plan line, then the error" \
+	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.a will be created' so.txt &&
+	grep -q '# litellm_user.b will be created' so.txt &&
+	grep -qx 'Plan: 2 to add, 0 to change, 0 to destroy.' so.txt && ! grep -q 'Planning failed' so.txt &&
+	! grep -q 'will perform the following actions' so.txt && grep -qx 'Error: Resource postcondition failed' se.txt &&
+	grep -q 'b is not someone else.' se.txt" "rc=$rc $(cat so.txt se.txt)"
+check "partial plan: no next-step advice after it, no plan file written" \
+	"! grep -q 'Note: You didn' so.txt && ! grep -q 'Saved the plan' so.txt && [ ! -e p.bin ]"
+# the layout: the legend, a blank line, the header, a blank line, the first change
+check_or "partial plan: Terraform's layout around the header" \
+	"awk '/^  [+] create\$/ {l = NR} /^litehcl planned the following/ {h = NR} END {exit !(h == l + 2)}' so.txt &&
+	grep -A2 -x '$PP' so.txt | sed -n 3p | grep -qx '  # litellm_user.a will be created'" "$(cat so.txt)"
+"$LITEHCL" plan -json >so.txt 2>se.txt
+rc=$?
+check_or "partial plan -json: the planned changes and their summary, then the diagnostic" \
+	"[ $rc -eq 1 ] && [ \"\$(jq -r '.type' so.txt | tr '\\n' ' ')\" = 'version planned_change planned_change change_summary diagnostic ' ] &&
+	jq -se '.[3].changes == {\"add\":2,\"change\":0,\"import\":0,\"remove\":0,\"operation\":\"plan\"}' so.txt" \
+	"rc=$rc $(cat so.txt se.txt)"
+m=$(log_mark)
+"$LITEHCL" apply -auto-approve -no-color >so.txt 2>se.txt
+rc=$?
+check_or "partial plan on apply: shown the same, the error, nothing written to the server" \
+	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -qx 'Plan: 2 to add, 0 to change, 0 to destroy.' so.txt &&
+	grep -qx 'Error: Resource postcondition failed' se.txt && [ -z \"\$(log_writes $m)\" ] &&
+	! grep -q 'Creating...' so.txt" "rc=$rc writes: $(log_writes $m) $(cat so.txt se.txt)"
+# nothing else to change: Terraform's "Planning failed." instead of "No changes."
+sed -i 's/someone-else@example.com/partial-b@example.com/' main.tf
+run apply -auto-approve -no-color || fail "partial: setup apply" "$(tail out.txt)"
+sed -i 's/== "partial-b@example.com"/== "someone-else@example.com"/' main.tf
+plan_fails "a failing postcondition and nothing to change: \"Planning failed.\"" 1
+check "nothing to change: no \"No changes.\"" "! grep -q 'No changes' so.txt"
+"$LITEHCL" apply -auto-approve -no-color >so.txt 2>se.txt
+rc=$?
+printf '\n%s\n\n' "$PF" >pf.txt
+check_or "apply, a failing postcondition and nothing to change: \"Planning failed.\" too (Terraform 1.11)" \
+	"[ $rc -eq 1 ] && tail -c \$(wc -c <pf.txt) so.txt | cmp -s pf.txt - && grep -qx 'Error: Resource postcondition failed' se.txt" \
+	"rc=$rc $(cat so.txt se.txt)"
+# prevent_destroy on an object the plan replaces: the replacement is shown
+cat >main.tf <<'EOF'
+resource "litellm_user" "p" {
+  user_id    = "partial-keep-1"
+  user_email = "partial-keep@example.com"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+EOF
+run apply -auto-approve -no-color || fail "partial: prevent_destroy setup" "$(tail out.txt)"
+sed -i 's/partial-keep-1/partial-keep-2/' main.tf
+"$LITEHCL" plan -no-color >so.txt 2>se.txt
+rc=$?
+check_or "prevent_destroy: the replacement shown under the partial-plan header, then the error" \
+	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.p must be replaced' so.txt &&
+	grep -qx 'Plan: 1 to add, 0 to change, 1 to destroy.' so.txt && grep -qx 'Error: Instance cannot be destroyed' se.txt" \
+	"rc=$rc $(cat so.txt se.txt)"
