@@ -76,6 +76,9 @@ diag_range_json(cJSON *dg, const lh_diag *g)
 		cJSON_AddItemToArray(vals, v);
 	}
 	cJSON_AddItemToObject(sn, "values", vals);
+	cJSON *fc = lh_render_function_call(g->calling);
+	if (fc != NULL)
+		cJSON_AddItemToObject(sn, "function_call", fc);
 	cJSON_AddItemToObject(dg, "snippet", sn);
 }
 

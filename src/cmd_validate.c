@@ -3,6 +3,7 @@
  * checked without a server (syntax, blocks, references, types, the resource types'
  * rules),
  * printing Terraform's validate output or its `validate -json` document. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "cmd_common.h"
 #include "config.h"
 #include "diag.h"
+#include "render.h"
 
 /* A JSON string the way Go's encoding/json writes it (<, >, & escaped). */
 static void
@@ -36,6 +38,38 @@ json_str(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/* v as Go's json.MarshalIndent writes it with two spaces, at nesting depth (its lines
+ * after the first indented by depth + 1 levels). */
+static void
+json_indented(FILE *f, const cJSON *v, int depth)
+{
+	if (cJSON_IsString(v)) {
+		json_str(f, v->valuestring);
+		return;
+	}
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v)) {
+		char *t = cJSON_PrintUnformatted(v);
+		fputs(t ? t : "null", f);
+		free(t);
+		return;
+	}
+	bool obj = cJSON_IsObject(v);
+	if (v->child == NULL) {
+		fputs(obj ? "{}" : "[]", f);
+		return;
+	}
+	fputc(obj ? '{' : '[', f);
+	for (const cJSON *c = v->child; c != NULL; c = c->next) {
+		fprintf(f, "%s\n%*s", c == v->child ? "" : ",", 2 * (depth + 1), "");
+		if (obj) {
+			json_str(f, c->string);
+			fputs(": ", f);
+		}
+		json_indented(f, c, depth + 1);
+	}
+	fprintf(f, "\n%*s%c", 2 * depth, "", obj ? '}' : ']');
 }
 
 static void
@@ -96,7 +130,14 @@ print_json(const lh_diags *d)
 				json_str(f, g->values[k].statement);
 				fputs("\n          }", f);
 			}
-			fputs(g->nvalues ? "\n        ]\n      }" : "]\n      }", f);
+			fputs(g->nvalues ? "\n        ]" : "]", f);
+			cJSON *fc = lh_render_function_call(g->calling);
+			if (fc != NULL) {
+				fputs(",\n        \"function_call\": ", f);
+				json_indented(f, fc, 4);
+				cJSON_Delete(fc);
+			}
+			fputs("\n      }", f);
 		}
 		fputs("\n    }", f);
 	}

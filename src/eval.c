@@ -2123,9 +2123,14 @@ eval_call(lh_eval *ev, const lh_node *e)
 		    "There is no function named \"%s\".", name);
 	} else if (strncmp(msg, "Function \"", 10) == 0 && strstr(msg, " expects ") != NULL) {
 		bool few = strstr(msg, "Missing value") != NULL;
+		/* HCL's subject: the closing parenthesis when one is missing, the first
+		 * argument too many when there are more than the parameters */
+		uint32_t as = few ? e->u.call.close : e->start, ae = few ? e->u.call.close + 1 : e->end;
+		lh_func_sig sig;
+		if (!few && lh_func_sig_of(name, &sig) && !sig.variadic && sig.np < na)
+			start_range(argn[sig.np], &as, &ae);
 		ev->diag_x = e;
-		g = err_at(ev, e->src, few ? e->u.call.close : e->start,
-		    few ? e->u.call.close + 1 : e->end,
+		g = err_at(ev, e->src, as, ae,
 		    few ? "Not enough function arguments" : "Too many function arguments", "%s", msg);
 	} else if (c.err_arg >= 0 && (size_t)c.err_arg < na) {
 		uint32_t as, ae;

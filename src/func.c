@@ -121,6 +121,25 @@ lh_func_signature(lh_arena *a, const char *name)
 	return lh_arena_printf(a, "%s)", s);
 }
 
+bool
+lh_func_sig_of(const char *name, lh_func_sig *out)
+{
+	const lh_fdef *d = lookup(name);
+	if (d == NULL)
+		return false;
+	memset(out, 0, sizeof *out);
+	out->np = d->np;
+	for (size_t i = 0; i < d->np; i++) {
+		out->params[i].name = d->params[i].name;
+		out->params[i].type = d->params[i].type;
+	}
+	out->variadic = d->variadic;
+	out->var.name = d->var.name;
+	out->var.type = d->var.type;
+	out->ret = d->ret;
+	return true;
+}
+
 static int
 name_cmp(const void *p, const void *q)
 {

@@ -52,5 +52,19 @@ const char *const *lh_func_names(void);
 /* Terraform's "while calling" text of a function: the name as called and its
  * parameters' names, "join(separator, lists...)"; NULL for an unknown function. */
 char *lh_func_signature(lh_arena *a, const char *name);
+/* A function's signature for Terraform's JSON diagnostics (snippet.function_call): its
+ * fixed parameters and, when variadic, the one each further argument takes, each a name
+ * and a type (NULL: any, "dynamic"), and its result's type (NULL: "dynamic").  False
+ * for an unknown function. */
+typedef struct lh_func_sig {
+	size_t np;
+	struct lh_func_sig_param {
+		const char *name;
+		const struct lh_type *type;
+	} params[4], var;
+	bool variadic;
+	const struct lh_type *ret;
+} lh_func_sig;
+bool lh_func_sig_of(const char *name, lh_func_sig *out);
 
 #endif

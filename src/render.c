@@ -2,6 +2,7 @@
  * and state representations, and the machine-readable UI stream.  Reads plan.h data;
  * the only other printer besides cmd_*.c (see render.h). */
 #include "render.h"
+#include "func.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -1780,6 +1781,80 @@ lh_render_type_json(const lh_type *t)
 	default:
 		return cJSON_CreateString(names[t->kind]);
 	}
+}
+
+/* One parameter of a function's JSON signature. */
+static cJSON *
+func_param_json(const struct lh_func_sig_param *p)
+{
+	cJSON *o = cJSON_CreateObject();
+	jadd(o, "name", cJSON_CreateString(p->name));
+	jadd(o, "type", lh_render_type_json(p->type));
+	return o;
+}
+
+/* Where Terraform's declared signature says more (or less) than the evaluator's tables,
+ * which give the type of a result whose arguments are unknown: its return types (cty's
+ * for the parameters' types, as `terraform metadata functions -json` lists them), and
+ * templatestring's template, a string checked by the evaluator itself. */
+static const struct {
+	const char *name, *ret, *param0;
+} sig_fix[] = {
+	{"chunklist", "[\"list\",[\"list\",\"dynamic\"]]", NULL},
+	{"contains", "\"dynamic\"", NULL},
+	{"distinct", "[\"list\",\"dynamic\"]", NULL},
+	{"format", "\"dynamic\"", NULL},
+	{"formatlist", "\"dynamic\"", NULL},
+	{"index", "\"dynamic\"", NULL},
+	{"matchkeys", "[\"list\",\"dynamic\"]", NULL},
+	{"parseint", "\"dynamic\"", NULL},
+	{"regexall", "[\"list\",\"dynamic\"]", NULL},
+	{"setintersection", "[\"set\",\"dynamic\"]", NULL},
+	{"setsubtract", "[\"set\",\"dynamic\"]", NULL},
+	{"setunion", "[\"set\",\"dynamic\"]", NULL},
+	{"sum", "\"dynamic\"", NULL},
+	{"templatestring", NULL, "\"string\""},
+	{"tolist", "[\"list\",\"dynamic\"]", NULL},
+	{"tomap", "[\"map\",\"dynamic\"]", NULL},
+	{"toset", "[\"set\",\"dynamic\"]", NULL},
+};
+
+cJSON *
+lh_render_function_call(const char *calling)
+{
+	const char *paren = calling != NULL ? strchr(calling, '(') : NULL;
+	if (paren == NULL)
+		return NULL;
+	char name[128];
+	size_t n = (size_t)(paren - calling);
+	if (n == 0 || n >= sizeof name)
+		return NULL;
+	memcpy(name, calling, n);
+	name[n] = 0;
+	lh_func_sig sig;
+	if (!lh_func_sig_of(name, &sig))
+		return NULL;
+	cJSON *fc = cJSON_CreateObject(), *sg = cJSON_CreateObject(), *ps = cJSON_CreateArray();
+	jadd(fc, "called_as", cJSON_CreateString(name));
+	jadd(sg, "name", cJSON_CreateString(name));
+	const char *fix_ret = NULL, *fix_param0 = NULL;
+	for (size_t i = 0; i < sizeof sig_fix / sizeof sig_fix[0]; i++)
+		if (strcmp(sig_fix[i].name, name) == 0) {
+			fix_ret = sig_fix[i].ret;
+			fix_param0 = sig_fix[i].param0;
+		}
+	for (size_t i = 0; i < sig.np; i++) {
+		cJSON *p = func_param_json(&sig.params[i]);
+		if (i == 0 && fix_param0 != NULL)
+			cJSON_ReplaceItemInObjectCaseSensitive(p, "type", cJSON_Parse(fix_param0));
+		cJSON_AddItemToArray(ps, p);
+	}
+	jadd(sg, "params", ps);
+	if (sig.variadic)
+		jadd(sg, "variadic_param", func_param_json(&sig.var));
+	jadd(sg, "return_type", fix_ret != NULL ? cJSON_Parse(fix_ret) : lh_render_type_json(sig.ret));
+	jadd(fc, "signature", sg);
+	return fc;
 }
 
 cJSON *

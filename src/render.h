@@ -66,6 +66,10 @@ cJSON *lh_render_partial_json(const struct lh_value *v, cJSON **mask);
 /* Terraform's type JSON of a language type ("string", ["list","string"], ...). */
 struct lh_type;
 cJSON *lh_render_type_json(const struct lh_type *t);
+/* Terraform's snippet.function_call of a JSON diagnostic from its "while calling" text
+ * ("join(separator, lists...)"): {"called_as", "signature": {"name", "params",
+ * "variadic_param", "return_type"}}; NULL when there is none. */
+cJSON *lh_render_function_call(const char *calling);
 /* Terraform's type of a JSON value as it appears in output "type" ("string",
  * ["tuple",[...]] ...). */
 cJSON *lh_render_json_type(const cJSON *v);

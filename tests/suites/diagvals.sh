@@ -9,7 +9,8 @@
 # stdout: a plan failing while planning prints "Planning failed. ..." (-json: the empty
 # change summary), where Terraform prints the same when it planned no change before the
 # error, and else the partial plan ("Terraform planned the following actions, but then
-# encountered a problem:") - litehcl makes no partial plan.
+# encountered a problem:") - litehcl shows one only when the error comes after its plan
+# was made (tests/suites/planfail.sh).
 . "$TOP/tests/lib.sh"
 
 KEY="sk-diagvals-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
