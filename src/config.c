@@ -3891,6 +3891,7 @@ struct skey {
 	const char *name[SK_ATTRS];	/* their names, outermost last */
 	const char *key[SK_ATTRS];	/* each one's key where last found, and */
 	size_t pos[SK_ATTRS];		/* its position (see struct trav) */
+	unsigned ep[SK_ATTRS];		/* the expansion (epoch) that found it */
 };
 
 /* k's classification (trav_of, once per argument). */
@@ -3935,9 +3936,13 @@ same_name(const char *x, const char *y)
 }
 
 /* The value of a key classified by skey_of, taken from the scope as the evaluator
- * takes it; NULL for every other key or case (the evaluator evaluates it). */
+ * takes it; NULL for every other key or case (the evaluator evaluates it).  A key
+ * string found where it was found before in the same expansion (epoch ep, during
+ * which nothing in the scope is freed) is the same text: its name is not compared
+ * again; from an earlier expansion it is (a string freed and another made at its
+ * address is not taken for it). */
 static lh_value *
-scope_key(const scope *sc, struct skey *o)
+scope_key(const scope *sc, struct skey *o, unsigned ep)
 {
 	lh_value *v;
 	switch (o->kind) {
@@ -3951,8 +3956,9 @@ scope_key(const scope *sc, struct skey *o)
 			return NULL;
 		size_t pos = o->pos[i];
 		if (o->key[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == o->key[i] &&
-		    same_name(o->key[i], o->name[i])) {
+		    (o->ep[i] == ep || same_name(o->key[i], o->name[i]))) {
 			v = v->u.map.vals[pos];
+			o->ep[i] = ep;
 			continue;
 		}
 		long at = lh_val_key_index(v, o->name[i]);
@@ -3960,6 +3966,7 @@ scope_key(const scope *sc, struct skey *o)
 			return NULL;
 		o->key[i] = v->u.map.keys[at];
 		o->pos[i] = (size_t)at;
+		o->ep[i] = ep;
 		v = v->u.map.vals[at];
 	}
 	return v;
@@ -3984,6 +3991,7 @@ struct trav {
 	 * at its address is not taken for it) */
 	const char *okey[TRAV_MAX];
 	size_t opos[TRAV_MAX];
+	unsigned oep[TRAV_MAX];		/* the expansion that found it (see scope_key) */
 	struct skey *skey;		/* per step: its key (index steps), see skey_of */
 	/* per index step: a hash index of the keys of the map or object it was last
 	 * applied to (the resource's instances by key: thousands of instances look their
@@ -4129,7 +4137,7 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 			for (; i < t->n; i++) {
 				if (t->steps[i]->kind != LH_AST_INDEX)
 					continue;
-				lh_value *k = scope_key(ev->ctx, &t->skey[i]);
+				lh_value *k = scope_key(ev->ctx, &t->skey[i], p->epoch);
 				if (k == NULL)
 					k = lh_eval_expr(ev, t->steps[i]->u.index.key);
 				if (k == NULL || quiet.errors + quiet.warnings > 0 || lh_val_is_sensitive(k) ||
@@ -4144,7 +4152,7 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 		const lh_node *st = t->steps[i];
 		lh_value *k = NULL;
 		if (st->kind == LH_AST_INDEX) {
-			k = scope_key(ev->ctx, &t->skey[i]);
+			k = scope_key(ev->ctx, &t->skey[i], p->epoch);
 			if (k == NULL)
 				k = lh_eval_expr(ev, st->u.index.key);
 			if (k == NULL || quiet.errors + quiet.warnings > 0 || k->flags != 0)
@@ -4156,8 +4164,9 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 				goto done;
 			size_t pos = t->opos[i];
 			if (t->okey[i] != NULL && pos < v->u.map.n && v->u.map.keys[pos] == t->okey[i] &&
-			    same_name(t->okey[i], st->u.getattr.name)) {
+			    (t->oep[i] == p->epoch || same_name(t->okey[i], st->u.getattr.name))) {
 				v = v->u.map.vals[pos];
+				t->oep[i] = p->epoch;
 				continue;	/* (the same key string, still this name) */
 			}
 			long at = lh_val_key_index(v, st->u.getattr.name);
@@ -4165,6 +4174,7 @@ trav_eval(lh_config *cfg, lh_eval *ev, struct trav *t)
 				goto done;
 			t->okey[i] = v->u.map.keys[at];
 			t->opos[i] = (size_t)at;
+			t->oep[i] = p->epoch;
 			v = v->u.map.vals[at];
 		} else if (ty->kind == LH_TY_OBJECT || ty->kind == LH_TY_MAP) {
 			if (k->type != &lh_type_string)
@@ -4299,7 +4309,8 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 		    lh_val_has_sensitive(c) ? "" : lh_arena_printf(a, " at character %zu", nul_at));
 		return NULL;
 	}
-	return pv != NULL && lh_val_identical(c, pv) ? pv : c;
+	/* (a value not null identical to pv was taken above) */
+	return pv != NULL && lh_val_is_null(c) && lh_val_identical(c, pv) ? pv : c;
 }
 
 /* Whether ranges x[0..n) and y[0..n) name the same arguments in the same order (the
@@ -4458,6 +4469,101 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	return ok ? in : NULL;
 }
 
+/* An instance's value v to keep (see instance_keep_quick): 0 when made before the
+ * mark (shared), 1 when a leaf after it (a string, number or bool, or a null or
+ * unknown) whose type and number are made before it (copied, with its string's bytes
+ * when they are after the mark too), -1 for anything else. */
+static int
+qk_class(lh_arena *s, lh_arena_mark m, const lh_value *v)
+{
+	if (v == NULL || !lh_arena_since(s, m, v))
+		return 0;
+	const lh_type *t = v->type;
+	bool nu = (v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) != 0;
+	if (t != &lh_type_string && t != &lh_type_number && t != &lh_type_bool)
+		return nu && !lh_arena_since(s, m, t) ? 1 : -1;
+	if (!nu && t == &lh_type_number && v->u.num.big != NULL && lh_arena_since(s, m, v->u.num.big))
+		return -1;
+	return 1;
+}
+
+/* v (qk_class 1) copied into cfg->a. */
+static lh_value *
+qk_copy(lh_config *cfg, lh_arena_mark m, const lh_value *v)
+{
+	bool str = v->type == &lh_type_string && !(v->flags & (LH_VF_NULL | LH_VF_UNKNOWN)) &&
+	    lh_arena_since(cfg->priv->scratch, m, v->u.str.s);
+	size_t extra = str ? v->u.str.len + 1 : 0;
+	lh_value *c = lh_arena_alloc(cfg->a, sizeof *c + extra);
+	*c = *v;
+	if (str) {
+		char *b = (char *)(c + 1);
+		memcpy(b, v->u.str.s, v->u.str.len);
+		b[v->u.str.len] = 0;
+		c->u.str.s = b;
+	}
+	return c;
+}
+
+/* The four parts of an instance (parts: its arguments, count.index, each.key,
+ * each.value) kept without lh_val_keep_n's tables when the arguments are an object
+ * whose type and keys are made before the mark (an earlier instance's: same_shape)
+ * and every value after it is a leaf (qk_class): the usual instance of count or
+ * for_each.  A value met twice is copied once, as lh_val_keep_n does.  False, nothing
+ * kept, otherwise. */
+#define QK_MAX 24
+static bool
+instance_keep_quick(lh_config *cfg, lh_value **parts, lh_arena_mark m, const lh_value *prev)
+{
+	lh_arena *s = cfg->priv->scratch;
+	lh_value *args = parts[0];
+	if (args == NULL || args->flags != 0 || args->type->kind != LH_TY_OBJECT ||
+	    args->u.map.n + 3 > QK_MAX)
+		return false;
+	size_t n = args->u.map.n;
+	bool copy = lh_arena_since(s, m, args);
+	/* (prev, an instance's kept arguments, and all it holds are made before the mark:
+	 * what args shares with it needs no look at the arena) */
+	bool same = prev != NULL && prev->type == args->type && prev->u.map.keys == args->u.map.keys;
+	if (copy && !same && (lh_arena_since(s, m, args->type) || lh_arena_since(s, m, args->u.map.keys)))
+		return false;
+	/* all: the three parts, then the arguments' values when args is copied */
+	lh_value *all[QK_MAX];
+	int cls[QK_MAX];
+	size_t na = 0;
+	for (int i = 1; i < 4; i++)
+		all[na++] = parts[i];
+	for (size_t i = 0; copy && i < n; i++)
+		all[na++] = args->u.map.vals[i];
+	for (size_t i = 0; i < na; i++) {
+		if (same && i >= 3 && all[i] == prev->u.map.vals[i - 3])
+			cls[i] = 0;
+		else if ((cls[i] = qk_class(s, m, all[i])) < 0)
+			return false;
+	}
+	lh_value *out[QK_MAX];
+	for (size_t i = 0; i < na; i++) {
+		out[i] = all[i];
+		if (cls[i] == 0)
+			continue;
+		size_t j = 0;
+		while (j < i && all[j] != all[i])
+			j++;
+		out[i] = j < i ? out[j] : qk_copy(cfg, m, all[i]);
+	}
+	for (int i = 1; i < 4; i++)
+		parts[i] = out[i - 1];
+	if (copy) {
+		lh_value **vals = lh_arena_alloc(cfg->a, (n ? n : 1) * sizeof *vals);
+		memcpy(vals, out + 3, n * sizeof *vals);
+		lh_value *c = lh_arena_alloc(cfg->a, sizeof *c);
+		*c = *args;
+		c->u.map.vals = vals;
+		parts[0] = c;
+	}
+	return true;
+}
+
 /* in (made by expand_one in the scratch arena) as an instance of cfg->a: what it
  * holds from the scratch arena after m (the expansion's start) copied, the rest
  * shared; its address formatted (addr: as given). */
@@ -4470,7 +4576,8 @@ instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
 	*k = *in;
 	/* one copy for all four: each.value's parts inside the arguments are shared */
 	lh_value *parts[4] = {in->args, in->count_index, in->each_key, in->each_value};
-	lh_val_keep_n(cfg->a, parts, 4, s, m);
+	if (!instance_keep_quick(cfg, parts, m, rp->prev_args))
+		lh_val_keep_n(cfg->a, parts, 4, s, m);
 	k->args = parts[0];
 	k->count_index = parts[1];
 	k->each_key = parts[2];
