@@ -1129,7 +1129,7 @@ eval_for_run(lh_eval *ev, const lh_node *e)
 		if (e->u.forx.group)
 			for (size_t j = 0; j < m; j++)
 				out[j] = lh_val_tuple(ev->a, groups[j], ocount[j]);
-		r = lh_val_object(ev->a, okeys, out, m);
+		r = lh_val_object_data(ev->a, okeys, out, m);
 	}
 	return mark(ev, r, sens);
 }

@@ -572,7 +572,7 @@ share_key(const char *s)
  * without sorting; the sort's scratch space is not taken from the arena. */
 static size_t
 sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
-    const char ***okeys, lh_value ***ovals, bool *all_shared)
+    const char ***okeys, lh_value ***ovals, bool *all_shared, size_t share_max)
 {
 	bool shared_all = n > 0;
 	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
@@ -584,7 +584,7 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 			sorted = false;
 	}
 	/* the keys of small objects (attribute names, mostly) are shared, not copied */
-	bool share = n <= SHARE_KEYS_MAX;
+	bool share = n <= share_max;
 	if (sorted) {
 		for (size_t i = 0; i < n; i++) {
 			const char *k = share ? share_key(keys[i]) : NULL;
@@ -785,7 +785,17 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 	const char **k;
 	lh_value **v;
 	bool shared = false;
-	n = sorted_kv(a, keys, vals, n, &k, &v, &shared);
+	n = sorted_kv(a, keys, vals, n, &k, &v, &shared, SHARE_KEYS_MAX);
+	return object_make(a, shared ? shared_object_type(k, v, n) : NULL, k, v, n);
+}
+
+lh_value *
+lh_val_object_data(lh_arena *a, const char **keys, lh_value **vals, size_t n)
+{
+	const char **k;
+	lh_value **v;
+	bool shared = false;
+	n = sorted_kv(a, keys, vals, n, &k, &v, &shared, SHAPE_ATTRS);
 	return object_make(a, shared ? shared_object_type(k, v, n) : NULL, k, v, n);
 }
 
@@ -816,7 +826,7 @@ lh_value *
 lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals, size_t n)
 {
 	lh_value *r = newval(a, lh_type_map(a, elem), 0);
-	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals, NULL);
+	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals, NULL, SHARE_KEYS_MAX);
 	return r;
 }
 
