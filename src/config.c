@@ -153,6 +153,8 @@ typedef struct scope {
 	/* the last references to resources: the step naming each (res_attrs) */
 	struct { const lh_node *step; const lh_resource *r; } refs[8];
 	unsigned nrefs;
+	/* per argument of the resource being expanded (its keys), or NULL: INV_* */
+	unsigned char *inv;
 } scope;
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -4353,6 +4355,97 @@ range_key(lh_config *cfg, res_priv *rp, size_t ri)
 	return rp->rkey[ri];
 }
 
+/* Arguments whose value is the same for every instance of an expansion: an
+ * expression of literals, operators, templates, var.*, local.*, path.*, terraform.*
+ * and calls of functions that give the same result for the same arguments (not uuid,
+ * timestamp, bcrypt, plantimestamp, nor a provider's), referring to no instance
+ * (each, count, self) and to no resource.  Such an argument evaluated once without a
+ * diagnostic (INV_CLEAN) would be evaluated again to the same value, which passes the
+ * same checks, without a word: the later instances take the earlier one's value
+ * instead.  An argument whose evaluation said something is evaluated for each
+ * instance, as before, so that what it says is said as often. */
+enum { INV_NO, INV_YES, INV_CLEAN };
+
+static bool
+invariant_expr(const lh_node *e, int depth)
+{
+	if (e == NULL || depth > 32)
+		return false;
+	switch (e->kind) {
+	case LH_AST_NUMBER: case LH_AST_BOOL: case LH_AST_NULL: case LH_AST_TLIT:
+		return true;
+	case LH_AST_TEMPLATE:
+		for (size_t i = 0; i < e->u.tmpl.n; i++)
+			if (!invariant_expr(e->u.tmpl.parts[i], depth + 1))
+				return false;
+		return true;
+	case LH_AST_TINTERP:
+		return invariant_expr(e->u.interp.expr, depth + 1);
+	case LH_AST_TIF:
+		return invariant_expr(e->u.tif.cond, depth + 1) && invariant_expr(e->u.tif.then, depth + 1) &&
+		    (e->u.tif.els == NULL || invariant_expr(e->u.tif.els, depth + 1));
+	case LH_AST_TUPLE:
+		for (size_t i = 0; i < e->u.tuple.n; i++)
+			if (!invariant_expr(e->u.tuple.items[i], depth + 1))
+				return false;
+		return true;
+	case LH_AST_OBJECT:
+		for (size_t i = 0; i < e->u.object.n; i++)
+			if ((e->u.object.keys[i]->kind != LH_AST_VAR &&
+			    !invariant_expr(e->u.object.keys[i], depth + 1)) ||
+			    !invariant_expr(e->u.object.values[i], depth + 1))
+				return false;
+		return true;
+	case LH_AST_VAR: {
+		const char *n = e->u.var.name;
+		return strcmp(n, "var") == 0 || strcmp(n, "local") == 0 || strcmp(n, "path") == 0 ||
+		    strcmp(n, "terraform") == 0;
+	}
+	case LH_AST_GETATTR:
+		return invariant_expr(e->u.getattr.obj, depth + 1);
+	case LH_AST_INDEX:
+		return invariant_expr(e->u.index.obj, depth + 1) && invariant_expr(e->u.index.key, depth + 1);
+	case LH_AST_CALL: {
+		const char *n = e->u.call.name;
+		if (strchr(n, ':') != NULL || strcmp(n, "uuid") == 0 || strcmp(n, "timestamp") == 0 ||
+		    strcmp(n, "bcrypt") == 0 || strcmp(n, "plantimestamp") == 0)
+			return false;
+		for (size_t i = 0; i < e->u.call.n; i++)
+			if (!invariant_expr(e->u.call.args[i], depth + 1))
+				return false;
+		return true;
+	}
+	case LH_AST_COND:
+		return invariant_expr(e->u.cond.cond, depth + 1) && invariant_expr(e->u.cond.t, depth + 1) &&
+		    invariant_expr(e->u.cond.f, depth + 1);
+	case LH_AST_BINARY:
+		return invariant_expr(e->u.binary.lhs, depth + 1) && invariant_expr(e->u.binary.rhs, depth + 1);
+	case LH_AST_UNARY:
+		return invariant_expr(e->u.unary.operand, depth + 1);
+	case LH_AST_PAREN:
+		return invariant_expr(e->u.paren.inner, depth + 1);
+	default:
+		return false;	/* for expressions, splats (their own names), anything else */
+	}
+}
+
+/* The INV_* of each of rp's arguments for an expansion of r (in a), or NULL when
+ * none may be. */
+static unsigned char *
+invariant_args(lh_config *cfg, lh_resource *r, res_priv *rp, lh_arena *a)
+{
+	unsigned char *inv = NULL;
+	for (size_t k = 0; k < rp->nkeys; k++) {
+		const lh_node *e = rp->arg_expr[k];
+		if (e == NULL || !invariant_expr(e, 0) || expr_refers_res(cfg, r, e))
+			continue;
+		if (inv == NULL)
+			inv = lh_arena_alloc(a, rp->nkeys);
+		inv[k] = INV_YES;
+	}
+	return inv;
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -4367,15 +4460,28 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	for (size_t k = 0; k < rp->nkeys; k++)
 		vals[k] = lh_val_null(a, rp->kattr[k]->type);
 	/* in source order, so that diagnostics come in the order of the file */
+	unsigned char *inv = ((scope *)ev->ctx)->inv;
 	for (size_t ri = 0; ri < rp->nranges; ri++) {
 		size_t k = range_key(cfg, rp, ri);
 		if (k == rp->nkeys)
 			continue;
+		if (inv != NULL && inv[k] == INV_CLEAN && rp->prev_args != NULL) {
+			/* the same value as this expansion's earlier instances (invariant_expr) */
+			lh_value *pv = arg_at(rp, rp->prev_args, k, rp->keys[k]);
+			if (pv != NULL) {
+				vals[k] = pv;
+				continue;
+			}
+		}
+		int said = d->errors + d->warnings + ev->d->errors + ev->d->warnings;
 		lh_value *c = eval_arg(cfg, r, rp, ev, d, k, prev);
 		if (c == NULL) {
 			ok = false;
 			continue;
 		}
+		if (inv != NULL && inv[k] == INV_YES &&
+		    said == d->errors + d->warnings + ev->d->errors + ev->d->warnings)
+			inv[k] = INV_CLEAN;
 		vals[k] = c;
 	}
 	if (ok && r->data) {
@@ -4812,6 +4918,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		size_t k = (size_t)cnt;
 		out = lh_arena_alloc(a, (k ? k : 1) * sizeof *out);
 		sc.in_count = true;
+		sc.inv = k > 1 ? invariant_args(cfg, r, rp, s) : NULL;
 		bool ok = true;
 		for (size_t i = 0; i < k; i++) {
 			mi = lh_arena_get_mark(s);
@@ -4856,6 +4963,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	}
 	out = lh_arena_alloc(a, (m ? m : 1) * sizeof *out);
 	sc.in_each = true;
+	sc.inv = m > 1 ? invariant_args(cfg, r, rp, s) : NULL;
 	bool ok = true;
 	for (size_t i = 0; i < m; i++) {
 		mi = lh_arena_get_mark(s);

@@ -705,6 +705,63 @@ sed -i 's/team = u == "y" ? "b" : "a", user = u/team = "a", user = u/' main.tf
 run destroy -auto-approve
 check "kept instances: destroy" test $? -eq 0
 
+# ---- arguments that are the same for every instance of a block (config.c
+# invariant_expr: literals, var, local, pure calls) are evaluated once per expansion;
+# impure calls still once per instance, a local once per run; for_each from a
+# resource's refreshed attributes still plans
+new_dir invariant
+cat > main.tf <<'EOF2'
+locals {
+  id = uuid()
+}
+resource "litellm_team" "t" {
+  for_each   = toset(["a", "b"])
+  team_alias = "inv-${each.key}"
+}
+resource "litellm_user" "r" {
+  for_each   = toset(["a", "b", "c"])
+  user_email = "inv-r-${each.key}@example.com"
+  user_alias = uuid()
+  max_budget = 10 + 5
+}
+resource "litellm_user" "l" {
+  count      = 3
+  user_email = "inv-l-${count.index}@example.com"
+  user_alias = local.id
+  user_role  = lower("INTERNAL_USER")
+}
+EOF2
+run plan -no-color -out=p
+"$LITEHCL" show -json p >show.json
+pv() {	# pv NAME ATTR: the distinct planned values of ATTR in resource NAME's instances
+	jq -c --arg n "$1" --arg a "$2" '[.planned_values.root_module.resources[] | select(.name == $n) | .values[$a]] | unique' show.json
+}
+check "invariant arguments: uuid() in a for_each block is called for each instance" \
+	"[ \"\$(pv r user_alias | jq length)\" = 3 ]"
+check "invariant arguments: a local calling uuid() has one value, in every instance" \
+	"[ \"\$(pv l user_alias | jq length)\" = 1 ] && [ \"\$(pv l user_alias | jq -r '.[0]')\" != null ]"
+check "invariant arguments: a constant expression's value in every instance" \
+	"[ \"\$(pv r max_budget)\" = '[15]' ] && [ \"\$(pv l user_role)\" = '[\"internal_user\"]' ]"
+sed -i 's/user_alias = uuid()/user_alias = "r"/; s/  id = uuid()/  id = "l"/' main.tf
+run apply -auto-approve -no-color
+check "invariant arguments: apply" grep -q 'Resources: 8 added' out.txt
+cat >> main.tf <<'EOF2'
+resource "litellm_team_member" "m" {
+  for_each = { for k, t in litellm_team.t : k => t.team_id }
+  team_id  = each.value
+  user_id  = litellm_user.r[each.key].user_id
+  role     = "user"
+}
+EOF2
+run plan -no-color
+check "invariant arguments: a for_each from refreshed attributes plans its instances" \
+	"grep -q 'Plan: 2 to add, 0 to change, 0 to destroy' out.txt && grep -q 'litellm_team_member.m\\[\"b\"\\] will be created' out.txt"
+run apply -auto-approve -no-color
+nochange
+check "invariant arguments: no changes after the memberships' apply" test $? -eq 0
+run destroy -auto-approve
+check "invariant arguments: destroy" test $? -eq 0
+
 # ---- the state after an apply is the server's: roster writes move their team's
 # updated_at after the team was recorded, and the apply takes the team's values from
 # the read that confirmed them (or, when memberships were only removed, one read per
