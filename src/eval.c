@@ -197,6 +197,29 @@ memo_lit_keep(lh_eval *ev, const lh_node *e, lh_value *v)
 	return v;
 }
 
+/* e evaluated: a name a for expression (or templatefile) binds, and a literal number
+ * the running for expression remembers, taken here without a call of eval (a third of
+ * the nodes of a for expression's body are such leaves); anything else by eval.
+ * (Past MAX_DEPTH eval reports it, as before.) */
+static lh_value *eval(lh_eval *ev, const lh_node *e);
+
+static inline lh_value *
+eval_quick(lh_eval *ev, const lh_node *e)
+{
+	if (e != NULL && ev->depth <= MAX_DEPTH) {
+		if (e->kind == LH_AST_VAR && ev->scope != NULL) {
+			const lh_binding *b = find_binding(ev, e->u.var.name);
+			if (b != NULL)
+				return b->value;
+		} else if (e->kind == LH_AST_NUMBER) {
+			lh_value *v = memo_lit(ev, e);
+			if (v != NULL)
+				return v;
+		}
+	}
+	return eval(ev, e);
+}
+
 /* ---- numbers ---------------------------------------------------------------- */
 
 static lh_value *
@@ -215,7 +238,6 @@ arith(lh_eval *ev, const lh_node *n, lh_op op, lh_number x, lh_number y)
 
 /* ---- forward ---------------------------------------------------------------- */
 
-static lh_value *eval(lh_eval *ev, const lh_node *e);
 static lh_value *template_string(lh_eval *ev, const lh_node *t);
 
 /* ---- operators -------------------------------------------------------------- */
@@ -241,8 +263,8 @@ static lh_value *
 eval_binary(lh_eval *ev, const lh_node *e)
 {
 	lh_op op = e->u.binary.op;
-	lh_value *l = eval(ev, e->u.binary.lhs);
-	lh_value *r = eval(ev, e->u.binary.rhs);
+	lh_value *l = eval_quick(ev, e->u.binary.lhs);
+	lh_value *r = eval_quick(ev, e->u.binary.rhs);
 	if (l == NULL || r == NULL)
 		return NULL;
 	bool sens = lh_val_is_sensitive(l) || lh_val_is_sensitive(r);
@@ -794,7 +816,7 @@ eval_tuple(lh_eval *ev, const lh_node *e)
 	lh_value **items = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *items);
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
-		items[i] = eval(ev, e->u.tuple.items[i]);
+		items[i] = eval_quick(ev, e->u.tuple.items[i]);
 		if (items[i] == NULL)
 			ok = false;
 	}
@@ -885,7 +907,7 @@ eval_object(lh_eval *ev, const lh_node *e)
 		lh_value *v[OBJ_KEYS];
 		bool ok = true;
 		for (size_t i = 0; i < n; i++)
-			if ((v[i] = eval(ev, e->u.object.values[i])) == NULL)
+			if ((v[i] = eval_quick(ev, e->u.object.values[i])) == NULL)
 				ok = false;
 		if (!ok)
 			return NULL;
@@ -910,7 +932,7 @@ eval_object(lh_eval *ev, const lh_node *e)
 	keyidx_init(&ki, ev->a, keys, n);
 	for (size_t i = 0; i < n; i++) {
 		const char *k = object_key(ev, e->u.object.keys[i], &unknown, &sens);
-		lh_value *v = eval(ev, e->u.object.values[i]);
+		lh_value *v = eval_quick(ev, e->u.object.values[i]);
 		if (k == NULL || v == NULL) {
 			ok = false;
 			continue;
@@ -1248,7 +1270,7 @@ template_parts(lh_eval *ev, const lh_node *t, sbuf *b, bool *unknown, bool *sens
 			sb_put(b, p->u.lit.text, p->u.lit.len);
 			break;
 		case LH_AST_TINTERP: {
-			lh_value *v = eval(ev, p->u.interp.expr);
+			lh_value *v = eval_quick(ev, p->u.interp.expr);
 			if (v == NULL) {
 				ok = false;
 				break;
@@ -2068,7 +2090,7 @@ eval_call(lh_eval *ev, const lh_node *e)
 	const lh_node *const *argn = (const lh_node *const *)e->u.call.args;
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
-		args[i] = eval(ev, e->u.call.args[i]);
+		args[i] = eval_quick(ev, e->u.call.args[i]);
 		if (args[i] == NULL)
 			ok = false;
 	}
