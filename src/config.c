@@ -135,6 +135,12 @@ struct lh_config_priv {
 	    const lh_attr **kattr; size_t n; } keysets[8];
 	size_t nkeysets;
 	bool keep_validated;		/* see lh_config_keep_validated */
+	/* the last lh_config_expand with a resolver that failed for some instances only:
+	 * the others, and the failed ones' keys (lh_config_expand_partial) */
+	lh_instance **part;
+	size_t npart;
+	lh_addr *part_failed;
+	size_t npart_failed;
 	res_priv *rkey_last;		/* the resource whose rkey range_key made last */
 	bool release_trees;		/* see lh_config_release_trees */
 	lh_resource *recent[2];		/* lh_config_resource's last answers */
@@ -3457,7 +3463,7 @@ for_each_keys(lh_config *cfg, lh_resource *r, lh_eval *ev, lh_value *fe, const c
 				if (cfg->priv->validate_only)
 					return false;
 				lh_diag *g = derr(d, e->src, e->start, e->end, r->context, "Invalid for_each argument",
-				    "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so litehcl cannot determine the full set of keys that will identify the instances of this resource.");
+				    "The \"for_each\" set includes values derived from resource attributes that cannot be determined until apply, and so litehcl cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to use a map value where the keys are defined statically in your configuration and where only the values contain apply-time results.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.");
 				lh_eval_diag_values_because(ev, g, e, LH_DV_UNKNOWN);
 				return false;
 			}
@@ -4706,6 +4712,10 @@ instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
 	return k;
 }
 
+static void part_failed(lh_config *cfg, const lh_resource *r, size_t k, lh_key_kind kind,
+    long long index, const char *key);
+static void part_keep(lh_config *cfg, lh_instance **out, size_t *n);
+
 /* The run's instances of r from validate's (rp->partial): each one's arguments that
  * refer to a resource evaluated again in its scope (count.index, each.key, each.value
  * as validate had them), in source order, checked as expand_one checks them; the
@@ -4773,6 +4783,7 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 		if (!iok) {
 			ok = false;
 			lh_arena_release(s, mi);
+			part_failed(cfg, r, rp->nvinst, vi->id.kind, vi->id.index, vi->id.key);
 			continue;
 		}
 		if (!rp->vused && same_shape(rp, vi->args, vals)) {
@@ -4806,8 +4817,51 @@ expand_again(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d, size_t *
 				 * records hold these) */
 	rp->prev_args = NULL;
 	if (!ok)
-		*n = 0;
+		part_keep(cfg, out, n);
 	return *n > 0 ? out : NULL;
+}
+
+/* An instance of r (of k) that failed while a run expanded it: its key kept for
+ * lh_config_expand_partial (validate keeps none). */
+static void
+part_failed(lh_config *cfg, const lh_resource *r, size_t k, lh_key_kind kind, long long index,
+    const char *key)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (p->resolve == NULL)
+		return;
+	if (p->part_failed == NULL || p->npart_failed == 0)
+		p->part_failed = lh_arena_alloc(cfg->a, (k ? k : 1) * sizeof *p->part_failed);
+	lh_addr *id = &p->part_failed[p->npart_failed++];
+	memset(id, 0, sizeof *id);
+	id->type = r->type;
+	id->name = r->name;
+	id->kind = kind;
+	id->index = index;
+	id->key = key != NULL ? lh_arena_strdup(cfg->a, key) : NULL;
+}
+
+/* The end of an expansion some of whose instances failed: none returned (*n = 0), the
+ * others kept for lh_config_expand_partial when a run expanded it. */
+static void
+part_keep(lh_config *cfg, lh_instance **out, size_t *n)
+{
+	struct lh_config_priv *p = cfg->priv;
+	if (p->resolve != NULL && *n > 0) {
+		p->part = out;
+		p->npart = *n;
+	}
+	*n = 0;
+}
+
+lh_instance **
+lh_config_expand_partial(lh_config *cfg, size_t *n, const lh_addr **failed, size_t *nfailed)
+{
+	struct lh_config_priv *p = cfg->priv;
+	*n = p->npart;
+	*failed = p->part_failed;
+	*nfailed = p->npart_failed;
+	return p->npart_failed > 0 ? p->part : NULL;
 }
 
 lh_instance **
@@ -4825,6 +4879,8 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	lh_instance **out = NULL;
 	long idx = find_res_idx(cfg, r->addr);
 	res_priv *rp = &p->rp[idx];
+	p->part = NULL;
+	p->npart = p->npart_failed = 0;
 	if (resolve != NULL && rp->validated) {
 		/* validate expanded it already, with the values a run has (it refers to no
 		 * resource): the same instances, evaluated once - and its body may be freed
@@ -4927,6 +4983,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 			if (in == NULL) {
 				ok = false;
 				lh_arena_release(s, mi);
+				part_failed(cfg, r, k, LH_KEY_INT, (long long)i, NULL);
 				continue;
 			}
 			in->id.kind = LH_KEY_INT;
@@ -4936,7 +4993,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		}
 		sc.count_index = NULL;
 		if (!ok)
-			*n = 0;
+			part_keep(cfg, out, n);
 		goto out;
 	}
 	lh_value *fe = lh_eval_expr(&ev, r->for_each);
@@ -4975,6 +5032,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		if (in == NULL) {
 			ok = false;
 			lh_arena_release(s, mi);
+			part_failed(cfg, r, m, LH_KEY_STR, 0, keys[i]);
 			continue;
 		}
 		in->id.kind = LH_KEY_STR;
@@ -4983,7 +5041,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		lh_arena_release(s, mi);
 	}
 	if (!ok)
-		*n = 0;
+		part_keep(cfg, out, n);
 out:
 	scratch_end(cfg, m0);
 	rp->prev_args = NULL;

@@ -252,6 +252,13 @@ bool lh_config_var_secret(const lh_config *cfg, const lh_variable *v);
  * with *n = 0 after errors. */
 lh_instance **lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve,
     void *ctx, lh_diags *d, size_t *n);
+/* After lh_config_expand with a resolver returned NULL because some of a count's or a
+ * for_each's instances failed (a precondition, an argument): the addresses of those
+ * (*nfailed), and the instances that did not fail (*n, may be 0) - what a run still
+ * plans in Terraform's partial plan.  NULL with *nfailed = 0 when the last expansion
+ * failed as a whole (count or for_each itself) or did not fail. */
+lh_instance **lh_config_expand_partial(lh_config *cfg, size_t *n, const lh_addr **failed,
+    size_t *nfailed);
 
 /* How the lifecycle preconditions and postconditions of the resources expanded next are
  * treated (lh_config_expand, lh_config_postconditions), as Terraform 1.11 does: errors in

@@ -223,6 +223,57 @@ lh_refs_outputs_json(lh_config *cfg)
 	return o;
 }
 
+/* ---- what an expression reaches ---- */
+
+typedef struct reach {
+	lh_config *cfg;
+	const char **set;	/* resource addresses looked for */
+	size_t nset;
+	bool hit;
+	const char **seen;	/* locals walked */
+	size_t nseen;
+} reach;
+
+static void
+reach_ref(void *ctx, const ref *r)
+{
+	reach *rc = ctx;
+	if (rc->hit)
+		return;
+	bool res, data;
+	(void)subject_steps(r, &res, &data);
+	if (!res && !data && strcmp(r->root->u.var.name, "local") == 0 && r->nsteps >= 1 &&
+	    r->steps[0]->kind == LH_AST_GETATTR) {
+		const char *name = r->steps[0]->u.getattr.name;
+		for (size_t i = 0; i < rc->nseen; i++)
+			if (strcmp(rc->seen[i], name) == 0)
+				return;
+		const char **ns = realloc(rc->seen, (rc->nseen + 1) * sizeof *ns);
+		if (ns == NULL)
+			return;
+		rc->seen = ns;
+		rc->seen[rc->nseen++] = name;
+		lh_ast_walk_refs(lh_config_local_expr(rc->cfg, name), reach_ref, rc);
+		return;
+	}
+	if (!res)
+		return;
+	char *addr = ref_text(r, data ? 2 : 1);	/* the resource: TYPE.NAME */
+	for (size_t i = 0; addr != NULL && i < rc->nset && !rc->hit; i++)
+		rc->hit = strcmp(rc->set[i], addr) == 0;
+	free(addr);
+}
+
+bool
+lh_refs_reach(lh_config *cfg, const lh_node *e, const char **set, size_t nset)
+{
+	reach rc = {.cfg = cfg, .set = set, .nset = nset};
+	if (nset > 0)
+		lh_ast_walk_refs(e, reach_ref, &rc);
+	free(rc.seen);
+	return rc.hit;
+}
+
 /* ---- relevant attributes ---- */
 
 typedef struct rel {

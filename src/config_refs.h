@@ -27,5 +27,8 @@ cJSON *lh_refs_outputs_json(lh_config *cfg);
 /* relevant_attributes of plan p: [{"resource": "litellm_user.a", "attribute": ["id"]}],
  * sorted, each once. */
 cJSON *lh_refs_relevant_json(lh_config *cfg, const lh_plan *p);
+/* True when expression (or body) e refers to one of the resources set[0..nset)
+ * (addresses TYPE.NAME), directly or through local values. */
+bool lh_refs_reach(lh_config *cfg, const lh_node *e, const char **set, size_t nset);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config_refs.h"
 #include "curl_dl.h"
 #include "hash.h"
 #include "json_arena.h"
@@ -1432,6 +1433,35 @@ source_done(void *ctx, size_t i)
 	lh_arena_release(want_arena(src->r), src->m);
 }
 
+/* Appends diagnostic g (of another list in the same arena) to d. */
+static void
+diag_move(lh_diags *d, lh_diag *g)
+{
+	g->next = NULL;
+	if (d->tail != NULL)
+		d->tail->next = g;
+	else
+		d->head = g;
+	d->tail = g;
+	if (g->sev == LH_DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+/* Whether record x (without an instance) is of a resource in whole[] (its expansion
+ * failed, or what it depends on did) or one of the instances ids[k] that failed. */
+static bool
+failed_rec(lh_run *r, const lh_rec *x, const char **whole, size_t nwhole,
+    const lh_addr **ids, const size_t *nids, size_t nres)
+{
+	for (size_t k = 0; k < nres; k++)
+		for (size_t i = 0; i < nids[k]; i++)
+			if (lh_addr_equal(&ids[k][i], &x->id))
+				return true;
+	return nwhole > 0 && res_targeted(r, lh_addr_resource(r->a, &x->id), whole, nwhole);
+}
+
 /* Resource addresses (TYPE.NAME) -targeted, plus everything they depend on. */
 static bool
 res_targeted(lh_run *r, const char *resaddr, const char **set, size_t nset)
@@ -1976,11 +2006,29 @@ lh_run_plan(lh_run *r)
 					tset[ntset++] = res->deps[j];
 		}
 	}
-	/* expand in dependency order; data sources are read as they are reached */
+	/* expand in dependency order; data sources are read as they are reached.  A
+	 * resource whose expansion fails (a precondition, a for_each the refreshed
+	 * values make invalid) is left out, with what depends on it, and the others are
+	 * still planned: the run fails after making that partial plan (Terraform's). */
 	bool data_failed = false;
 	dpend pd = {0};
+	size_t nres = cfg ? cfg->nresources : 0;
+	const char **failed = lh_arena_alloc(r->a, (nres + 1) * sizeof *failed);
+	const char **whole = lh_arena_alloc(r->a, (nres + 1) * sizeof *whole);
+	size_t nfailed = 0, nwhole = 0;
+	const lh_addr **failed_ids = lh_arena_alloc(r->a, (nres + 1) * sizeof *failed_ids);
+	size_t *nfailed_ids = lh_arena_alloc(r->a, (nres + 1) * sizeof *nfailed_ids);
+	size_t nfid = 0;	/* resources some of whose instances failed */
 	for (size_t i = 0; cfg != NULL && i < cfg->nresources; i++) {
 		lh_resource *res = cfg->resources[i];
+		bool upstream = false;
+		for (size_t k = 0; k < res->ndeps && nfailed > 0 && !upstream; k++)
+			upstream = res_targeted(r, res->deps[k], failed, nfailed);
+		if (upstream) {
+			failed[nfailed++] = res->addr;
+			whole[nwhole++] = res->addr;
+			continue;
+		}
 		if (dpend_needed(&pd, res) && !dpend_flush(r, &pd))
 			data_failed = true;
 		/* conditions as Terraform evaluates them: not for a destroy nor for what a
@@ -2000,9 +2048,20 @@ lh_run_plan(lh_run *r)
 			continue;
 		}
 		size_t n = 0;
+		int res_errs = r->d->errors;
 		lh_instance **in = lh_config_expand(cfg, res, lh_run_resolve, r, r->d, &n);
-		if (in == NULL && r->d->errors > errs)
-			return false;
+		if (in == NULL && r->d->errors > res_errs) {
+			/* what depends on it is left out; so are its instances that failed,
+			 * the others planned */
+			failed[nfailed++] = res->addr;
+			const lh_addr *fids = NULL;
+			in = lh_config_expand_partial(cfg, &n, &fids, &nfailed_ids[nfid]);
+			if (nfailed_ids[nfid] == 0) {
+				whole[nwhole++] = res->addr;
+				continue;
+			}
+			failed_ids[nfid++] = fids;
+		}
 		uint64_t res_h = n > 0 ? addr_hash_res(&in[0]->id) : 0;	/* (one resource) */
 		for (size_t k = 0; k < n; k++) {
 			lh_rec *x = rec_get(r, &in[k]->id, true, NULL, &res_h);
@@ -2018,6 +2077,7 @@ lh_run_plan(lh_run *r)
 	if (cfg != NULL && !dpend_flush(r, &pd))
 		data_failed = true;
 	dpend_free(&pd);
+	int expand_errs = r->d->errors;	/* the failed expansions' */
 	bool refs = false;	/* validate saw every value unless a resource refers to another */
 	for (size_t i = 0; cfg != NULL && i < cfg->nresources && !refs; i++)
 		refs = !cfg->resources[i]->data && cfg->resources[i]->ndeps > 0;
@@ -2029,7 +2089,7 @@ lh_run_plan(lh_run *r)
 			if (r->recs[i]->inst != NULL && !r->recs[i]->id.data)
 				all[nall++] = r->recs[i]->inst;
 		lh_config_check_known(cfg, all, nall, r->d);
-		if (r->d->errors > errs)
+		if (r->d->errors > expand_errs)
 			return false;
 	}
 	if (cfg != NULL)
@@ -2045,6 +2105,9 @@ lh_run_plan(lh_run *r)
 		lh_rec *x = r->recs[i];
 		if (x->id.data)
 			continue;	/* read, never changed: see plan_data */
+		if (nfailed > 0 && x->inst == NULL && failed_rec(r, x, whole, nwhole, failed_ids,
+		    nfailed_ids, nfid))
+			continue;	/* not planned: its resource or itself failed */
 		if (x->inst == NULL && x->res != NULL && x->prior != NULL) {
 			bool is_int = x->id.kind == LH_KEY_INT, is_str = x->id.kind == LH_KEY_STR;
 			if (x->res->mode == LH_EXPAND_COUNT && is_int)
@@ -2087,7 +2150,7 @@ lh_run_plan(lh_run *r)
 		r->slot_rec[r->nslots] = x;
 		r->nslots++;
 	}
-	if (r->d->errors > errs)
+	if (r->d->errors > expand_errs)
 		return false;
 	bool *replace_dep = lh_xmalloc(r->nslots + 1);
 	memset(replace_dep, 0, r->nslots + 1);
@@ -2154,6 +2217,8 @@ lh_run_plan(lh_run *r)
 			    "and continue with the plan, either disable lifecycle.prevent_destroy "
 			    "or reduce the scope of the plan using the -target option.", c->addr);
 			(void)g;
+			if (!res_targeted(r, x->res->addr, failed, nfailed))
+				failed[nfailed++] = x->res->addr;	/* (for the outputs) */
 		}
 	}
 	/* postconditions on the planned (or unchanged) objects, where already known; on
@@ -2176,7 +2241,10 @@ lh_run_plan(lh_run *r)
 			plan_one(r, x);
 			x->lazy = false;
 		}
+		int post_errs = r->d->errors;
 		lh_config_postconditions(cfg, x->inst, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
+		if (r->d->errors > post_errs && !res_targeted(r, x->res->addr, failed, nfailed))
+			failed[nfailed++] = x->res->addr;	/* (for the outputs) */
 	}
 	if (refresh_only && nt == 0) {
 		/* the outputs' preconditions warn too (their values are not planned here) */
@@ -2194,7 +2262,8 @@ lh_run_plan(lh_run *r)
 	}
 	if (refresh_only)
 		lh_config_set_conditions(cfg, LH_COND_ERROR);
-	if (r->d->errors > errs)
+	/* a partial plan goes on with the outputs that do not depend on what failed */
+	if (r->d->errors > errs && nfailed == 0)
 		return false;
 	/* what LiteLLM deletes along with an object (keys, memberships): one warning per
 	 * type, naming the instances */
@@ -2237,11 +2306,31 @@ lh_run_plan(lh_run *r)
 		}
 	} else if (r->o.mode == LH_PLAN_NORMAL && nt == 0) {
 		size_t no = 0;
-		lh_output **outs = lh_config_outputs(cfg, lh_run_resolve, r, r->d, &no);
-		if (r->d->errors > errs)
+		int out_errs = r->d->errors;
+		lh_diags quiet;
+		lh_diags_init(&quiet, r->a);
+		lh_output **outs = lh_config_outputs(cfg, lh_run_resolve, r,
+		    nfailed > 0 ? &quiet : r->d, &no);
+		/* in a partial plan, an output that depends on what failed is not shown,
+		 * nor are its problems (Terraform does not evaluate it) */
+		bool *skip = lh_arena_alloc(r->a, (no ? no : 1) * sizeof *skip);
+		for (size_t i = 0; i < no && nfailed > 0; i++)
+			skip[i] = lh_refs_reach(cfg, outs[i]->block->u.block.body, failed, nfailed);
+		for (lh_diag *g = quiet.head, *next; g != NULL; g = next) {
+			next = g->next;
+			bool keep = true;
+			for (size_t i = 0; i < no && keep; i++)
+				keep = !skip[i] || g->context == NULL ||
+				    strcmp(g->context, lh_arena_printf(r->a, "output \"%s\"", outs[i]->name)) != 0;
+			if (keep)
+				diag_move(r->d, g);
+		}
+		if (r->d->errors > out_errs)
 			return false;
 		for (size_t i = 0; i < no; i++) {
 			lh_output *o = outs[i];
+			if (skip[i])
+				continue;
 			bool sens = false;
 			const cJSON *before = lh_state_output_get(r->st, o->name, &sens);
 			cJSON *after = NULL, *mask = NULL;
@@ -2265,7 +2354,7 @@ lh_run_plan(lh_run *r)
 			bool found = false;
 			for (size_t i = 0; i < no; i++)
 				if (strcmp(outs[i]->name, e->string) == 0)
-					found = true;
+					found = true;	/* (one skipped is not removed either) */
 			if (!found)
 				lh_plan_add_output(r->plan, e->string,
 				    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e, "value"), 1),

@@ -5,12 +5,10 @@
 # Every tests/diagvals/NAME/ holds a configuration (recorded from Terraform 1.11.4 with
 # its terraform_data twin, see its main.tf) and pairs cmd.K / expected.K: the command's
 # arguments and its output (stdout, stderr, exit code), run against the emulator in a
-# copy of the directory.  UPDATE=1 rewrites the expected files.  One difference in
-# stdout: a plan failing while planning prints "Planning failed. ..." (-json: the empty
-# change summary), where Terraform prints the same when it planned no change before the
-# error, and else the partial plan ("Terraform planned the following actions, but then
-# encountered a problem:") - litehcl shows one only when the error comes after its plan
-# was made (tests/suites/planfail.sh).
+# copy of the directory.  UPDATE=1 rewrites the expected files.  A plan failing while
+# planning shows what it planned as Terraform does (tests/suites/planfail.sh): the
+# partial plan, or "Planning failed. ..." (-json: the empty change summary) when it
+# planned no change before the error.
 . "$TOP/tests/lib.sh"
 
 KEY="sk-diagvals-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"

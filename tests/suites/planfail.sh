@@ -171,3 +171,52 @@ check_or "prevent_destroy: the replacement shown under the partial-plan header, 
 	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.p must be replaced' so.txt &&
 	grep -qx 'Plan: 1 to add, 0 to change, 1 to destroy.' so.txt && grep -qx 'Error: Instance cannot be destroyed' se.txt" \
 	"rc=$rc $(cat so.txt se.txt)"
+# a precondition failing for one instance of a for_each: the other instances, the other
+# resources and the outputs that do not depend on it are planned; what depends on the
+# failed resource, and an output that does, are left out (Terraform 1.11.4, recorded
+# with terraform_data)
+new_dir planfail_instances
+cat >main.tf <<'EOF'
+resource "litellm_user" "e" {
+  for_each   = { a = 1, b = 2 }
+  user_email = "partial-e-${each.key}@example.com"
+  lifecycle {
+    precondition {
+      condition     = each.value > 1
+      error_message = "too small."
+    }
+  }
+}
+resource "litellm_user" "after_e" {
+  user_email = "partial-after-${length(litellm_user.e)}@example.com"
+}
+resource "litellm_user" "free" {
+  user_email = "partial-free@example.com"
+}
+output "from_e" {
+  value = local.e_count
+}
+locals {
+  e_count = length(litellm_user.e)
+}
+output "plain" {
+  value = "plain"
+}
+EOF
+"$LITEHCL" plan -no-color >so.txt 2>se.txt
+rc=$?
+check_or "a failing instance: the others planned, its dependents and outputs left out" \
+	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.e\\[\"b\"\\] will be created' so.txt &&
+	! grep -q 'litellm_user.e\\[\"a\"\\]' so.txt && ! grep -q 'after_e' so.txt &&
+	grep -q '# litellm_user.free will be created' so.txt && grep -qx 'Plan: 2 to add, 0 to change, 0 to destroy.' so.txt &&
+	grep -qx '  + plain = \"plain\"' so.txt && ! grep -q 'from_e' so.txt &&
+	[ \"\$(grep -c '^Error: ' se.txt)\" = 1 ] && grep -q 'too small.' se.txt" "rc=$rc $(cat so.txt se.txt)"
+# the objects of a failed resource that exist are neither destroyed nor changed
+sed -i 's/each.value > 1/each.value > 0/' main.tf
+run apply -auto-approve -no-color || fail "partial: instances setup apply" "$(tail out.txt)"
+sed -i 's/each.value > 0/each.value > 1/; s/partial-free@/partial-free2@/' main.tf
+"$LITEHCL" plan -no-color >so.txt 2>se.txt
+rc=$?
+check_or "existing objects of what failed: not planned for destruction, the rest planned" \
+	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.free will be updated in-place' so.txt &&
+	! grep -q 'will be destroyed' so.txt && grep -qx 'Plan: 0 to add, 1 to change, 0 to destroy.' so.txt" "rc=$rc $(cat so.txt se.txt)"
