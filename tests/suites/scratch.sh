@@ -7,7 +7,8 @@
 # (each.key/each.value kept by the instances), preconditions and postconditions whose
 # messages are built from each.value, check blocks, outputs with descriptions and
 # preconditions, an exact number beyond float64.  The expected texts were recorded
-# with the build before the scratch arena (55f40bc): nothing may change.  In the
+# with the build before the scratch arena (55f40bc): nothing may change (but
+# plan-precondition, since a plan failing part-way shows its partial plan, as Terraform).  In the
 # sanitizer pass, a pointer kept into freed scratch memory aborts the run.
 . "$TOP/tests/lib.sh"
 
