@@ -1004,8 +1004,17 @@ char_problem(uint32_t cp, lh_text_kind kind)
 const char *
 lh_check_text(lh_arena *a, const char *what, const char *s, size_t n, lh_text_kind kind)
 {
-	size_t pos = 1;
-	for (size_t i = 0; i < n; pos++) {
+	size_t pos = 1, i = 0;
+	/* printable ASCII, never a problem, eight bytes at a time: none below 0x20,
+	 * none 0x7F or above (ids, emails and names are mostly that) */
+	for (; i + 8 <= n; i += 8, pos += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+		if ((((w - 0x20 * ones) & ~w) | ((w + ones) | w)) & highs)
+			break;
+	}
+	for (; i < n; pos++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7F) {	/* printable ASCII: never a problem */
 			i++;
