@@ -161,6 +161,8 @@ typedef struct scope {
 	unsigned nrefs;
 	/* per argument of the resource being expanded (its keys), or NULL: INV_* */
 	unsigned char *inv;
+	/* per argument: its null, each instance's value until evaluated; or NULL */
+	lh_value **nulls;
 } scope;
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -4336,7 +4338,7 @@ same_names(const lh_arg_range *x, const lh_arg_range *y, size_t n)
  * is none of them; found once per resource, not for each instance, and shared by the
  * blocks that write the same arguments in the same order (10,000 blocks: one table). */
 static size_t
-range_key(lh_config *cfg, res_priv *rp, size_t ri)
+range_key_find(lh_config *cfg, res_priv *rp, size_t ri)
 {
 	struct lh_config_priv *p = cfg->priv;
 	if ((rp->rkey == NULL || rp->rkey_of != rp->ranges) && p->rkey_last != NULL &&
@@ -4359,6 +4361,14 @@ range_key(lh_config *cfg, res_priv *rp, size_t ri)
 		rp->rkey_of = rp->ranges;
 	}
 	return rp->rkey[ri];
+}
+
+static inline size_t
+range_key(lh_config *cfg, res_priv *rp, size_t ri)
+{
+	if (rp->rkey != NULL && rp->rkey_of == rp->ranges)
+		return rp->rkey[ri];	/* (found for this block already) */
+	return range_key_find(cfg, rp, ri);
 }
 
 /* Arguments whose value is the same for every instance of an expansion: an
@@ -4452,6 +4462,16 @@ invariant_args(lh_config *cfg, lh_resource *r, res_priv *rp, lh_arena *a)
 	return inv;
 }
 
+/* The null of each of rp's arguments (in a), for the instances of an expansion. */
+static lh_value **
+arg_nulls(res_priv *rp, lh_arena *a)
+{
+	lh_value **nulls = lh_arena_alloc(a, (rp->nkeys ? rp->nkeys : 1) * sizeof *nulls);
+	for (size_t k = 0; k < rp->nkeys; k++)
+		nulls[k] = lh_val_null(a, rp->kattr[k]->type);
+	return nulls;
+}
+
 static lh_instance *
 expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d)
 {
@@ -4463,8 +4483,12 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 		if (cfg->priv->last_args[i].s == r->schema)
 			prev = cfg->priv->last_args[i].args;
 	bool ok = true;
-	for (size_t k = 0; k < rp->nkeys; k++)
-		vals[k] = lh_val_null(a, rp->kattr[k]->type);
+	lh_value **nulls = ((scope *)ev->ctx)->nulls;
+	if (nulls != NULL && rp->nkeys > 0)
+		memcpy(vals, nulls, rp->nkeys * sizeof *vals);
+	else
+		for (size_t k = 0; k < rp->nkeys; k++)
+			vals[k] = lh_val_null(a, rp->kattr[k]->type);
 	/* in source order, so that diagnostics come in the order of the file */
 	unsigned char *inv = ((scope *)ev->ctx)->inv;
 	for (size_t ri = 0; ri < rp->nranges; ri++) {
@@ -4975,6 +4999,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 		out = lh_arena_alloc(a, (k ? k : 1) * sizeof *out);
 		sc.in_count = true;
 		sc.inv = k > 1 ? invariant_args(cfg, r, rp, s) : NULL;
+		sc.nulls = k > 1 ? arg_nulls(rp, s) : NULL;
 		bool ok = true;
 		for (size_t i = 0; i < k; i++) {
 			mi = lh_arena_get_mark(s);
@@ -5021,6 +5046,7 @@ lh_config_expand(lh_config *cfg, lh_resource *r, lh_resolver resolve, void *ctx,
 	out = lh_arena_alloc(a, (m ? m : 1) * sizeof *out);
 	sc.in_each = true;
 	sc.inv = m > 1 ? invariant_args(cfg, r, rp, s) : NULL;
+	sc.nulls = m > 1 ? arg_nulls(rp, s) : NULL;
 	bool ok = true;
 	for (size_t i = 0; i < m; i++) {
 		mi = lh_arena_get_mark(s);
