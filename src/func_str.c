@@ -1188,10 +1188,9 @@ format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t na
 	}
 	if (next != nargs)
 		return NULL;	/* (an error: format_one reports it) */
-	char *p = lh_arena_alloc(c->a, len + 1);
-	memcpy(p, out, len);
-	p[len] = 0;
-	return lh_val_string_take(c->a, p, len);
+	/* (the value and its text in one allocation) */
+	return lh_str_needs_nfc(out, len) ? lh_val_string(c->a, out, len) :
+	    lh_val_string_nfc(c->a, out, len);
 }
 
 /* Formats f with args (cty's format verbs, Go's fmt flags); NULL with c->err. */

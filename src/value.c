@@ -240,6 +240,20 @@ lh_val_string(lh_arena *a, const char *s, size_t len)
 }
 
 lh_value *
+lh_val_string_nfc(lh_arena *a, const char *s, size_t len)
+{
+	lh_value *v = lh_arena_alloc(a, sizeof *v + len + 1);
+	char *t = (char *)(v + 1);
+	memcpy(t, s, len);
+	t[len] = 0;
+	v->type = &lh_type_string;
+	v->flags = 0;
+	v->u.str.s = t;
+	v->u.str.len = len;
+	return v;
+}
+
+lh_value *
 lh_val_string_take(lh_arena *a, const char *s, size_t len)
 {
 	if (lh_str_needs_nfc(s, len))

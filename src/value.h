@@ -130,6 +130,9 @@ lh_value *lh_val_string(lh_arena *a, const char *s, size_t len);	/* copies s */
 /* The same without a copy: s[len] is NUL and s lives in a at least as long as the value
  * (it is copied only when it needs normalising). */
 lh_value *lh_val_string_take(lh_arena *a, const char *s, size_t len);
+/* As lh_val_string, for s[0..len) known to be NFC already (ASCII text, for one): its
+ * copy follows the value, in one allocation. */
+lh_value *lh_val_string_nfc(lh_arena *a, const char *s, size_t len);
 lh_value *lh_val_cstr(lh_arena *a, const char *s);			/* copies s */
 /* A string value equal to s[0..len) that lives for the whole process, shared by every
  * caller asking for the same text (the literals of a configuration: "user" in each of
