@@ -536,8 +536,8 @@ lookup(lh_eval *ev, const lh_node *root, const lh_node *step, bool *consumed)
 	uint32_t s = root->start, e = attr ? step->end : root->end;
 	const lh_source *src = root->src;
 	*consumed = attr != NULL;
-	if (sc->tfvars) {
-		derr(ev->d, src, s, e, ev->context, "Variables not allowed", "Variables may not be used here.");
+	if (sc->tfvars) {	/* (HCL without a context: the root name) */
+		derr(ev->d, src, s, root->end, ev->context, "Variables not allowed", "Variables may not be used here.");
 		return NULL;
 	}
 	if (is_root(name, "var") || is_root(name, "local")) {
@@ -1679,16 +1679,45 @@ static const char *const removed_attrs[] = {"from", NULL};
 static const char *const lifecycle_attrs[] = {"prevent_destroy", "ignore_changes", "create_before_destroy", "replace_triggered_by", NULL};
 static const char *const resource_blocks[] = {"lifecycle", NULL};
 
-/* A literal bool attribute (Terraform requires literals in lifecycle, sensitive...). */
-static bool
-literal_bool(lh_config *cfg, const lh_node *attr, const char *ctx, lh_diags *d, bool *out)
+/* An attribute Terraform decodes without an evaluation context (gohcl's
+ * DecodeExpression with none: lifecycle's and removed's flags, a variable's or an
+ * output's description, sensitive, nullable, ephemeral), as a t in a: a reference is
+ * "Variables not allowed", a call "Function calls not allowed", and a value that is
+ * not there after those, or not a t, "Unsuitable value type" at the expression's
+ * start.  NULL after an error. */
+static lh_value *
+static_value(lh_config *cfg, lh_arena *a, const lh_node *attr, const lh_type *t,
+    const char *ctx, lh_diags *d)
 {
 	lh_eval ev;
 	scope sc = {0};
 	scope_eval(&ev, cfg, &sc, d, ctx);
+	if (a != NULL)
+		ev.a = a;
 	sc.tfvars = true;
-	lh_value *v = lh_eval_expr_as(&ev, attr->u.attr.expr, &lh_type_bool);
-	if (v == NULL || lh_val_is_null(v) || lh_val_is_unknown(v))
+	ev.no_functions = true;
+	const lh_node *e = attr->u.attr.expr;
+	lh_value *v = lh_eval_expr(&ev, e);
+	const char *why = "value must be known", *err = NULL;
+	lh_value *c = v != NULL ? lh_val_convert(ev.a, v, t, &err) : NULL;
+	if (v != NULL && c == NULL)
+		why = err != NULL ? err : "incorrect type";
+	if (c != NULL && !lh_val_is_unknown(c))
+		return c;
+	uint32_t s, en;
+	lh_eval_start_range(e, &s, &en);
+	lh_diag *g = derr(d, e->src, s, en, ctx, "Unsuitable value type", "Unsuitable value: %s", why);
+	g->cstart = e->start;	/* (HCL's context: the whole expression) */
+	g->cend = e->end;
+	return NULL;
+}
+
+/* A literal bool attribute (Terraform requires literals in lifecycle, sensitive...). */
+static bool
+literal_bool(lh_config *cfg, const lh_node *attr, const char *ctx, lh_diags *d, bool *out)
+{
+	lh_value *v = static_value(cfg, NULL, attr, &lh_type_bool, ctx, d);
+	if (v == NULL || lh_val_is_null(v))
 		return false;
 	*out = v->u.b;
 	return true;
@@ -1749,8 +1778,8 @@ load_variable(lh_config *cfg, const lh_node *b, lh_diags *d)
 			v->type = t;
 	}
 	if ((at = body_attr(body, "description")) != NULL) {
-		lh_value *s = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_string);
-		if (s != NULL && !lh_val_is_null(s) && !lh_val_is_unknown(s))
+		lh_value *s = static_value(cfg, NULL, at, &lh_type_string, ctx, d);
+		if (s != NULL && !lh_val_is_null(s))
 			v->description = s->u.str.s;
 	}
 	if ((at = body_attr(body, "sensitive")) != NULL)
@@ -1880,6 +1909,15 @@ load_output(lh_config *cfg, const lh_node *b, lh_diags *d)
 	if (body_attr(b->u.block.body, "value") == NULL)
 		derr(d, b->src, b->u.block.open, b->u.block.open + 1, ctx, "Missing required argument",
 		    "The argument \"value\" is required, but no definition was found.");
+	/* what Terraform decodes with the block, without a context (static_value) */
+	const lh_node *at;
+	bool flag;
+	if ((at = body_attr(b->u.block.body, "description")) != NULL)
+		(void)static_value(cfg, NULL, at, &lh_type_string, ctx, d);
+	if ((at = body_attr(b->u.block.body, "sensitive")) != NULL)
+		(void)literal_bool(cfg, at, ctx, d, &flag);
+	if ((at = body_attr(b->u.block.body, "ephemeral")) != NULL)
+		(void)literal_bool(cfg, at, ctx, d, &flag);
 	p->outputs = GROW1(cfg->a, p->outputs, p->noutputs, sizeof *p->outputs);
 	p->outputs[p->noutputs++] = b;
 }
@@ -5101,8 +5139,12 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 		o->block = b;
 		out[i] = o;
 		const lh_node *at;
+		/* (description and sensitive: their problems were reported as the block was
+		 * loaded, load_output) */
+		lh_diags once;
+		lh_diags_init(&once, a);
 		if ((at = body_attr(body, "sensitive")) != NULL)
-			literal_bool(cfg, at, ctx2, d, &o->sensitive);
+			literal_bool(cfg, at, ctx2, &once, &o->sensitive);
 		lh_eval ev;
 		scope sc = {0};
 		scope_eval(&ev, cfg, &sc, d, ctx2);
@@ -5110,8 +5152,8 @@ lh_config_outputs(lh_config *cfg, lh_resolver resolve, void *ctx, lh_diags *d, s
 		lh_arena_mark m;
 		ev.a = scratch_begin(cfg, &m);
 		if ((at = body_attr(body, "description")) != NULL) {
-			lh_value *s = lh_eval_expr_as(&ev, at->u.attr.expr, &lh_type_string);
-			if (s != NULL && !lh_val_is_null(s) && !lh_val_is_unknown(s))
+			lh_value *s = static_value(cfg, ev.a, at, &lh_type_string, ctx2, &once);
+			if (s != NULL && !lh_val_is_null(s))
 				o->description = scratch_keep_str(cfg, m, s->u.str.s);
 		}
 		if ((at = body_attr(body, "depends_on")) != NULL) {

@@ -1415,6 +1415,14 @@ eval_template(lh_eval *ev, const lh_node *e)
 /* ---- function calls --------------------------------------------------------- */
 
 /* HCL's StartRange of an expression: where a diagnostic about an argument points. */
+static void start_range(const lh_node *n, uint32_t *s, uint32_t *e);
+
+void
+lh_eval_start_range(const lh_node *n, uint32_t *s, uint32_t *e)
+{
+	start_range(n, s, e);
+}
+
 static void
 start_range(const lh_node *n, uint32_t *s, uint32_t *e)
 {
@@ -1438,9 +1446,9 @@ start_range(const lh_node *n, uint32_t *s, uint32_t *e)
 		case LH_AST_COND:
 			n = n->u.cond.cond;
 			continue;
-		case LH_AST_CALL:
+		case LH_AST_CALL:	/* the name through the opening parenthesis */
 			*s = n->u.call.name_start;
-			*e = n->u.call.name_end;
+			*e = n->u.call.open + 1;
 			return;
 		case LH_AST_TUPLE: case LH_AST_OBJECT: case LH_AST_FOR: case LH_AST_UNARY:
 			*s = n->start;

@@ -82,6 +82,8 @@ lh_value *lh_eval_expr(lh_eval *ev, const lh_node *e);
 /* Evaluates e and converts it to type t (a type constraint), with Terraform's
  * "Incorrect value type"-style diagnostic naming what (e.g. "the \"count\" argument")
  * on failure. */
+/* HCL's StartRange of expression n: where a diagnostic about its value points. */
+void lh_eval_start_range(const lh_node *n, uint32_t *s, uint32_t *e);
 lh_value *lh_eval_expr_as(lh_eval *ev, const lh_node *e, const lh_type *t);
 
 /* Applies steps[0..n) (GETATTR, or INDEX with a constant key) to v as the evaluator

@@ -1037,10 +1037,12 @@ refresh_finish(lh_run *r, refresh_reads *rr, int errs)
 
 static void plan_one(lh_run *r, lh_rec *x);
 
-/* An object value of attrs (unknown attributes added), each attribute named in sens
- * ({attr:true}, may be NULL) marked sensitive. */
+/* An object value of attrs (unknown attributes added, of their type in schema s when
+ * it has one: Terraform's "is a string, known only after apply"), each attribute named
+ * in sens ({attr:true}, may be NULL) marked sensitive. */
 static lh_value *
-attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown, const cJSON *sens)
+attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown, const cJSON *sens,
+    const lh_schema *s)
 {
 	size_t n = (size_t)cJSON_GetArraySize(attrs) + (size_t)cJSON_GetArraySize(unknown);
 	const char **keys = lh_arena_alloc(a, (n + 1) * sizeof *keys);
@@ -1054,8 +1056,10 @@ attrs_value(lh_arena *a, const cJSON *attrs, const cJSON *unknown, const cJSON *
 	cJSON_ArrayForEach(e, unknown) {
 		if (cJSON_GetObjectItemCaseSensitive(attrs, e->string) != NULL)
 			continue;
+		const lh_attr *at = s != NULL ? lh_schema_attr(s, e->string) : NULL;
 		keys[k] = e->string;
-		vals[k++] = lh_val_unknown(a, &lh_type_dynamic);
+		vals[k++] = lh_val_unknown(a, at != NULL && at->type != NULL ? at->type :
+		    &lh_type_dynamic);
 	}
 	for (size_t i = 0; i < k; i++)
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sens, keys[i])))
@@ -1072,15 +1076,16 @@ rec_value(lh_run *r, lh_arena *a, const lh_rec *x)
 	if (x->applied != NULL) {
 		lh_state_inst *si = lh_state_find(r->st, &x->id);
 		cJSON *set = lh_run_sensitive_set(si ? si->sensitive_attributes : NULL);
-		lh_value *v = attrs_value(a, x->applied, NULL, set);
+		lh_value *v = attrs_value(a, x->applied, NULL, set, NULL);
 		cJSON_Delete(set);
 		return v;
 	}
 	if (x->planned != NULL || x->planned_unknown != NULL || x->planned_have)
 		return attrs_value(a, x->planned_have ? x->have : x->planned, x->planned_unknown,
-		    x->inst != NULL ? x->want_sensitive : x->prior_sensitive);
+		    x->inst != NULL ? x->want_sensitive : x->prior_sensitive,
+		    x->res != NULL ? x->res->schema : lh_schema_find(x->id.type));
 	if (x->have != NULL)
-		return attrs_value(a, x->have, NULL, x->prior_sensitive);
+		return attrs_value(a, x->have, NULL, x->prior_sensitive, NULL);
 	return NULL;
 }
 
@@ -2234,7 +2239,7 @@ lh_run_plan(lh_run *r)
 		if (refresh_only) {
 			if (x->have != NULL)
 				lh_config_postconditions(cfg, x->inst, attrs_value(r->a, x->have, NULL,
-				    x->prior_sensitive), lh_run_resolve, r, r->d);
+				    x->prior_sensitive, NULL), lh_run_resolve, r, r->d);
 			continue;
 		}
 		if (x->lazy && x->applied == NULL) {

@@ -72,7 +72,7 @@ output "emails" {
 
 output "chain" {
   value       = [for c in local.chain : c.parts]
-  description = "parts of ${length(local.chain)} values"
+  description = "parts of the chain\u0027s values"
 
   precondition {
     condition     = length(local.chain) > 0

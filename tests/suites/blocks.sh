@@ -45,8 +45,8 @@ EOF
 "$LITEHCL" plan -no-color >plan.txt 2>&1
 rc=$?
 warnings plan.txt >got.txt
-# (Terraform adds "litellm_user.a.user_id is a string" under the second: litehcl's
-# planned object does not type what is known only after apply, so says nothing)
+# (as Terraform: "litellm_user.a.user_id is a string" under the second - what is
+# known only after apply has its attribute's type)
 cat >want.txt <<'EOF'
 Warning: Check block assertion failed
 
@@ -61,6 +61,8 @@ Warning: Check block assertion known after apply
 
   on main.tf line 14, in check "small":
   14:     condition     = litellm_user.a.user_id == "nobody"
+    ├────────────────
+    │ litellm_user.a.user_id is a string
 
 The condition could not be evaluated at this time, a result will be known
 when this plan is applied.

@@ -1,8 +1,8 @@
 # A diagnostic Terraform marks as caused by sensitive or unknown values describes
 # them (recorded from Terraform 1.11.4: litellm_user -> terraform_data, user_email ->
-# input, user_id -> id).  One difference left: Terraform says "is a string, known
-# only after apply" - litehcl's planned object does not type what is known only
-# after apply, so the value line is the one for an unknown of no known type.
+# input, user_id -> id).  What is known only after apply has its attribute's type
+# ("is a string, known only after apply"), as Terraform's planned objects have
+# theirs.
 resource "litellm_user" "a" {
   user_email = "a@example.com"
 }
