@@ -1397,6 +1397,8 @@ lh_run_plan_to_json(const lh_run *r)
 	cJSON *j = cJSON_CreateObject();
 	put(j, "mode", cJSON_CreateString(p->mode == LH_PLAN_DESTROY ? "destroy" :
 	    p->mode == LH_PLAN_REFRESH_ONLY ? "refresh-only" : "normal"));
+	if (p->errored)
+		put(j, "errored", cJSON_CreateTrue());
 	cJSON *cs = cJSON_CreateArray(), *noops = cJSON_CreateArray();
 	for (size_t i = 0; i < p->n; i++) {
 		const lh_change *c = &p->changes[i];
@@ -1585,6 +1587,7 @@ lh_run_plan_from_json(lh_run *r, const cJSON *j)
 	const char *mode = sget(j, "mode");
 	p->mode = mode && strcmp(mode, "destroy") == 0 ? LH_PLAN_DESTROY :
 	    mode && strcmp(mode, "refresh-only") == 0 ? LH_PLAN_REFRESH_ONLY : LH_PLAN_NORMAL;
+	p->errored = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "errored"));
 	r->o.mode = p->mode;
 	r->from_plan = true;
 	p->changes = calloc(n + 1, sizeof *p->changes);

@@ -650,6 +650,23 @@ planning_failed(const lh_cmd_out *o)
 	}
 }
 
+/* plan -out: the plan r made, with what it was made against (checked again by apply
+ * PLANFILE; a state that did not exist yet has no lasting lineage) and its variables. */
+static bool
+write_planfile(lh_arena *a, lh_run *r, lh_config *cfg, lh_state *st, bool targeted,
+    const char *out, lh_diags *d)
+{
+	cJSON *pj = lh_run_plan_to_json(r);
+	cJSON_AddBoolToObject(pj, "state_existed", lh_state_existed(st));
+	cJSON_AddStringToObject(pj, "lineage", lh_state_lineage(st));
+	cJSON_AddNumberToObject(pj, "serial", (double)lh_state_serial(st));
+	cJSON_AddBoolToObject(pj, "targeted", targeted);
+	add_plan_variables(a, cfg, pj);
+	bool ok = lh_planfile_write(out, st, pj, d);
+	cJSON_Delete(pj);
+	return ok;
+}
+
 /* After a Ctrl-C during refresh: the run stops here (exit 1). */
 static bool
 interrupted(lh_diags *d)
@@ -1256,6 +1273,12 @@ run(int kind, int argc, char **argv)
 		/* a saved plan carries the variable values it was made with */
 		if (!lh_planfile_read(planfile, NULL, &saved, &d))
 			goto fail;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(saved, "errored"))) {
+			lh_diag_add(&d, LH_DIAG_ERROR, NULL, 0, 0, "Cannot apply incomplete plan",
+			    "litehcl encountered an error when generating this plan, so it cannot "
+			    "be applied.");
+			goto fail;
+		}
 		const cJSON *pvars = cJSON_GetObjectItemCaseSensitive(saved, "variables");
 		if (!planned_var_flags(a, pvars, vi, nvi, &d))
 			goto fail;
@@ -1408,20 +1431,8 @@ run(int kind, int argc, char **argv)
 	alarm(0);
 	bool changes = lh_plan_has_changes(r.plan);
 	if (kind == CMD_PLAN) {
-		if (out != NULL) {
-			cJSON *pj = lh_run_plan_to_json(&r);
-			/* what the plan was made against, checked again by apply PLANFILE (a
-			 * state that did not exist yet has no lasting lineage) */
-			cJSON_AddBoolToObject(pj, "state_existed", lh_state_existed(st));
-			cJSON_AddStringToObject(pj, "lineage", lh_state_lineage(st));
-			cJSON_AddNumberToObject(pj, "serial", (double)lh_state_serial(st));
-			cJSON_AddBoolToObject(pj, "targeted", targeted);
-			add_plan_variables(a, cfg, pj);
-			bool ok = lh_planfile_write(out, st, pj, &d);
-			cJSON_Delete(pj);
-			if (!ok)
-				goto fail;
-		}
+		if (out != NULL && !write_planfile(a, &r, cfg, st, targeted, out, &d))
+			goto fail;
 		/* warnings on stdout after the plan, before its epilogue (Terraform) */
 		lh_cmd_print_warnings(&o, &d, compact);
 		if (changes && !json)
@@ -1508,6 +1519,12 @@ fail:
 			lh_ui_plan(stdout, r.plan, "plan");
 		else
 			lh_render_plan(stdout, r.plan, &fo);
+		/* plan -out writes it all the same, for a look with show; apply refuses it
+		 * (Terraform) */
+		if (kind == CMD_PLAN && out != NULL) {
+			bool targeted = targets.n > 0;
+			(void)write_planfile(a, &r, cfg, st, targeted, out, &d);
+		}
 	} else if (planning && interrupts == 0 && d.errors > 0) {
 		planning_failed(&o);
 	}

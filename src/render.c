@@ -2301,9 +2301,9 @@ lh_render_plan_json(const lh_plan *p, const cJSON *state, const lh_render_opts *
 	if (cJSON_GetArraySize(p->checks) > 0)
 		jadd(r, "checks", jdup(p->checks));
 	jadd(r, "timestamp", cJSON_CreateString(ts));
-	jadd(r, "applyable", cJSON_CreateBool(lh_plan_has_changes(p)));
-	jadd(r, "complete", cJSON_CreateBool(!p->targeted));
-	jadd(r, "errored", cJSON_CreateFalse());
+	jadd(r, "applyable", cJSON_CreateBool(lh_plan_has_changes(p) && !p->errored));
+	jadd(r, "complete", cJSON_CreateBool(!p->targeted && !p->errored));
+	jadd(r, "errored", cJSON_CreateBool(p->errored));
 	return r;
 }
 

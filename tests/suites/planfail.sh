@@ -11,7 +11,8 @@
 # -input=false without a value.)  A plan that fails after its changes were planned (a
 # postcondition, prevent_destroy) shows them as Terraform shows a partial plan: "litehcl
 # planned the following actions, but then encountered a problem:", the changes and the
-# "Plan:" line, then the errors; apply too, and it changes nothing.  (Recorded from
+# "Plan:" line, then the errors; apply too, and it changes nothing; plan -out writes it
+# (show displays it, apply refuses it: "Cannot apply incomplete plan").  (Recorded from
 # Terraform 1.11.4: terraform_data with a failing postcondition, with and without other
 # changes, and prevent_destroy on a replaced object.)
 . "$TOP/tests/lib.sh"
@@ -122,12 +123,24 @@ check_or "partial plan: exit 1, the header, both creates and the Plan line, then
 	grep -qx 'Plan: 2 to add, 0 to change, 0 to destroy.' so.txt && ! grep -q 'Planning failed' so.txt &&
 	! grep -q 'will perform the following actions' so.txt && grep -qx 'Error: Resource postcondition failed' se.txt &&
 	grep -q 'b is not someone else.' se.txt" "rc=$rc $(cat so.txt se.txt)"
-check "partial plan: no next-step advice after it, no plan file written" \
-	"! grep -q 'Note: You didn' so.txt && ! grep -q 'Saved the plan' so.txt && [ ! -e p.bin ]"
+check "partial plan: no next-step advice after it" \
+	"! grep -q 'Note: You didn' so.txt && ! grep -q 'Saved the plan' so.txt"
 # the layout: the legend, a blank line, the header, a blank line, the first change
 check_or "partial plan: Terraform's layout around the header" \
 	"awk '/^  [+] create\$/ {l = NR} /^litehcl planned the following/ {h = NR} END {exit !(h == l + 2)}' so.txt &&
 	grep -A2 -x '$PP' so.txt | sed -n 3p | grep -qx '  # litellm_user.a will be created'" "$(cat so.txt)"
+# -out writes the partial plan (Terraform): show displays it, errored; apply refuses it
+"$LITEHCL" show -no-color p.bin >so.txt 2>se.txt
+check_or "partial plan file: show displays it as the plan did" \
+	"grep -qx '$PP' so.txt && grep -qx 'Plan: 2 to add, 0 to change, 0 to destroy.' so.txt" "$(cat so.txt se.txt)"
+check_or "partial plan file: show -json says errored, neither applyable nor complete" \
+	"\"$LITEHCL\" show -json p.bin | jq -e '.errored == true and .applyable == false and .complete == false'" ""
+m=$(log_mark)
+"$LITEHCL" apply -no-color p.bin >so.txt 2>se.txt
+rc=$?
+check_or "partial plan file: apply refuses it, writing nothing" \
+	"[ $rc -eq 1 ] && grep -qx 'Error: Cannot apply incomplete plan' se.txt && [ -z \"\$(log_writes $m)\" ]" \
+	"rc=$rc $(cat so.txt se.txt)"
 "$LITEHCL" plan -json >so.txt 2>se.txt
 rc=$?
 check_or "partial plan -json: the planned changes and their summary, then the diagnostic" \
