@@ -2215,13 +2215,21 @@ lh_run_plan(lh_run *r)
 		lh_rec *x = r->slot_rec[c->slot];
 		if ((c->action == LH_ACT_DELETE || c->action == LH_ACT_REPLACE) &&
 		    x->res != NULL && x->res->lifecycle.prevent_destroy) {
+			/* Terraform 1.11's words, at the block's declaration (its header, no
+			 * "in ..." context) */
 			lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
 			    "Instance cannot be destroyed",
 			    "Resource %s has lifecycle.prevent_destroy set, but the plan calls for "
-			    "this resource to be either destroyed or replaced. To avoid this error "
-			    "and continue with the plan, either disable lifecycle.prevent_destroy "
-			    "or reduce the scope of the plan using the -target option.", c->addr);
-			(void)g;
+			    "this resource to be destroyed. To avoid this error and continue with "
+			    "the plan, either disable lifecycle.prevent_destroy or reduce the scope "
+			    "of the plan using the -target option.", c->addr);
+			const lh_node *b = x->res->block;
+			if (b != NULL && b->src != NULL) {
+				g->src = b->src;
+				g->start = b->u.block.type_start;
+				g->end = b->u.block.nlabels > 0 ?
+				    b->u.block.labels[b->u.block.nlabels - 1].end : b->u.block.type_end;
+			}
 			if (!res_targeted(r, x->res->addr, failed, nfailed))
 				failed[nfailed++] = x->res->addr;	/* (for the outputs) */
 		}

@@ -233,3 +233,30 @@ rc=$?
 check_or "existing objects of what failed: not planned for destruction, the rest planned" \
 	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.free will be updated in-place' so.txt &&
 	! grep -q 'will be destroyed' so.txt && grep -qx 'Plan: 0 to add, 1 to change, 0 to destroy.' so.txt" "rc=$rc $(cat so.txt se.txt)"
+# prevent_destroy's error: Terraform 1.11's text, at the block's header (no "in ..." context)
+new_dir planfail_prevent
+cat >main.tf <<'EOF'
+resource "litellm_user" "keep" {
+  user_email = "planfail-keep@example.com"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+EOF
+run apply -auto-approve -no-color || fail "prevent_destroy: setup apply" "$(tail out.txt)"
+"$LITEHCL" destroy -auto-approve -no-color >so.txt 2>se.txt
+rc=$?
+cat >want.txt <<'EOF'
+Error: Instance cannot be destroyed
+
+  on main.tf line 1:
+   1: resource "litellm_user" "keep" {
+
+Resource litellm_user.keep has lifecycle.prevent_destroy set, but the plan
+calls for this resource to be destroyed. To avoid this error and continue
+with the plan, either disable lifecycle.prevent_destroy or reduce the scope
+of the plan using the -target option.
+EOF
+check_or "prevent_destroy on destroy: the partial plan, Terraform's error at the block's header" \
+	"[ $rc -eq 1 ] && grep -qx '$PP' so.txt && grep -q '# litellm_user.keep will be destroyed' so.txt &&
+	sed '/^\$/{1d}' se.txt | cmp -s want.txt -" "rc=$rc $(cat so.txt se.txt)"
