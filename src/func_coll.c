@@ -442,7 +442,8 @@ f_merge(lh_func_ctx *c, lh_value **a, size_t n)
 	}
 	if (all_maps && et != NULL && same_elem)
 		return lh_val_map(c->a, et, keys, vals, k);
-	return lh_val_object(c->a, keys, vals, k);
+	/* (the keys are the arguments' own, as the values are) */
+	return lh_val_object_data(c->a, keys, vals, k);
 }
 
 static lh_value *

@@ -583,10 +583,12 @@ share_key(const char *s)
 /* Sorts keys bytewise (NFC-normalized, as cty does attribute names); returns the count
  * left after dropping duplicates, keeping the last one given.  Keys already in strictly
  * increasing order (the usual case: a schema's names, a map being rebuilt) are copied
- * without sorting; the sort's scratch space is not taken from the arena. */
+ * without sorting; the sort's scratch space is not taken from the arena.  Objects of
+ * up to share_max keys share them (lh_intern); the others' keys are copied, unless
+ * borrow (they live as long as the values given: the caller's). */
 static size_t
 sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
-    const char ***okeys, lh_value ***ovals, bool *all_shared, size_t share_max)
+    const char ***okeys, lh_value ***ovals, bool *all_shared, size_t share_max, bool borrow)
 {
 	bool shared_all = n > 0;
 	*okeys = lh_arena_alloc(a, (n ? n : 1) * sizeof **okeys);
@@ -604,7 +606,7 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 			const char *k = share ? share_key(keys[i]) : NULL;
 			if (k == NULL)
 				shared_all = false;
-			(*okeys)[i] = k ? k : lh_arena_strdup(a, keys[i]);
+			(*okeys)[i] = k ? k : borrow ? keys[i] : lh_arena_strdup(a, keys[i]);
 			(*ovals)[i] = vals[i];
 		}
 		if (all_shared != NULL)
@@ -624,7 +626,7 @@ sorted_kv(lh_arena *a, const char **keys, lh_value **vals, size_t n,
 		if (k == NULL)
 			shared_all = false;
 		tmp[i].k = k ? k : lh_str_needs_nfc(keys[i], kl) ? lh_str_nfc(a, keys[i], kl, &kl) :
-		    lh_arena_strdup(a, keys[i]);
+		    borrow ? keys[i] : lh_arena_strdup(a, keys[i]);
 		tmp[i].v = vals[i];
 		tmp[i].idx = i;
 	}
@@ -799,7 +801,7 @@ lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 	const char **k;
 	lh_value **v;
 	bool shared = false;
-	n = sorted_kv(a, keys, vals, n, &k, &v, &shared, SHARE_KEYS_MAX);
+	n = sorted_kv(a, keys, vals, n, &k, &v, &shared, SHARE_KEYS_MAX, false);
 	return object_make(a, shared ? shared_object_type(k, v, n) : NULL, k, v, n);
 }
 
@@ -809,7 +811,7 @@ lh_val_object_data(lh_arena *a, const char **keys, lh_value **vals, size_t n)
 	const char **k;
 	lh_value **v;
 	bool shared = false;
-	n = sorted_kv(a, keys, vals, n, &k, &v, &shared, SHAPE_ATTRS);
+	n = sorted_kv(a, keys, vals, n, &k, &v, &shared, SHAPE_ATTRS, true);
 	return object_make(a, shared ? shared_object_type(k, v, n) : NULL, k, v, n);
 }
 
@@ -840,7 +842,7 @@ lh_value *
 lh_val_map(lh_arena *a, const lh_type *elem, const char **keys, lh_value **vals, size_t n)
 {
 	lh_value *r = newval(a, lh_type_map(a, elem), 0);
-	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals, NULL, SHARE_KEYS_MAX);
+	r->u.map.n = sorted_kv(a, keys, vals, n, &r->u.map.keys, &r->u.map.vals, NULL, SHARE_KEYS_MAX, false);
 	return r;
 }
 

@@ -149,10 +149,12 @@ lh_value *lh_val_set(lh_arena *a, const lh_type *elem, lh_value **items, size_t 
  * a caller error - as implemented, the last one given wins).  Keys are copied (and
  * NFC-normalized, as cty does). */
 lh_value *lh_val_object(lh_arena *a, const char **keys, lh_value **vals, size_t n);
-/* As lh_val_object, for keys that are data (a for expression's, computed), not
- * attribute names: an object of more than 16 of them has them copied rather than
- * shared process-wide (lh_intern), which a few attribute names gain from and
- * thousands of computed keys only pay for. */
+/* As lh_val_object, for keys that are data (a for expression's, computed; merge's),
+ * not attribute names, and live as long as the values given (strings of values the
+ * caller has, in a or a longer-lived arena): an object of more than 16 of them takes
+ * them as they are (those needing normalisation excepted) rather than sharing them
+ * process-wide (lh_intern), which a few attribute names gain from and thousands of
+ * computed keys only pay for. */
 lh_value *lh_val_object_data(lh_arena *a, const char **keys, lh_value **vals, size_t n);
 lh_value *lh_val_map(lh_arena *a, const lh_type *elem, const char **keys,
     lh_value **vals, size_t n);
