@@ -154,6 +154,12 @@ typedef struct lh_call_memo {
 		lh_value *bound[MEMO_ARGS];	/* the bound names' values; NULL for constants */
 		lh_value *result;
 	} slot[MEMO_SLOTS];
+	/* each call node's function, found and checked once (the name's checks depend on
+	 * the node alone; try, can and templatestring are not kept) */
+	struct {
+		const lh_node *call;
+		const lh_fdef *fd;
+	} fn[MEMO_SLOTS];
 	/* object constructors whose keys are all names ({team = ..., user = ...}):
 	 * their keys sorted and shared (lh_intern_value_key) once, by node */
 	struct obj_keys {
@@ -2057,15 +2063,21 @@ eval_call(lh_eval *ev, const lh_node *e)
 		ERR(ev, e, "Function calls not allowed", "Functions may not be called here.");
 		return NULL;
 	}
+	const lh_fdef *fd = NULL;
 	if (ev->memo != NULL) {
 		lh_value *m = memo_find(ev, e);
 		if (m != NULL)
 			return m;
+		size_t h = memo_slot(e);
+		if (ev->memo->fn[h].call == e) {
+			fd = ev->memo->fn[h].fd;
+			goto found;
+		}
 	}
 	const char *bare = name[0] == 'c' && strncmp(name, "core::", 6) == 0 ? name + 6 : name;
 	if ((bare[0] == 't' && strcmp(bare, "try") == 0) || (bare[0] == 'c' && strcmp(bare, "can") == 0))
 		return eval_try(ev, e, bare[0] == 'c');
-	const lh_fdef *fd = lh_func_find(name);
+	fd = lh_func_find(name);
 	const char *ns_end = strchr(name, ':') != NULL ? strstr(name, "::") : NULL;
 	if (ns_end != NULL && strncmp(name, "provider::", 10) != 0 && fd == NULL) {
 		err_at(ev, e->src, e->u.call.name_start, e->u.call.name_end, "Unknown provider function",
@@ -2092,6 +2104,12 @@ eval_call(lh_eval *ev, const lh_node *e)
 		    sug ? sug : "", sug ? "\"?" : "");
 		return NULL;
 	}
+	if (ev->memo != NULL && !(bare[0] == 't' && strcmp(bare, "templatestring") == 0)) {
+		size_t h = memo_slot(e);
+		ev->memo->fn[h].call = e;
+		ev->memo->fn[h].fd = fd;
+	}
+found:;
 	size_t n = e->u.call.n;
 	lh_value **args = lh_arena_alloc(ev->a, (n ? n : 1) * sizeof *args);
 	/* each argument's node (for messages): the call's own, unless spread below */
