@@ -4575,7 +4575,9 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	}
 	if (!ok)
 		return NULL;
-	lh_instance *in = lh_arena_alloc(a, sizeof *in);
+	/* (the instance record itself in cfg->a, where instance_keep keeps it: only what it
+	 * points to is copied there) */
+	lh_instance *in = lh_arena_alloc(cfg->a, sizeof *in);
 	in->res = r;
 	in->type = r->type;
 	in->name = r->name;
@@ -4738,16 +4740,17 @@ instance_keep_quick(lh_config *cfg, lh_value **parts, lh_arena_mark m, const lh_
 	return true;
 }
 
-/* in (made by expand_one in the scratch arena) as an instance of cfg->a: what it
- * holds from the scratch arena after m (the expansion's start) copied, the rest
- * shared; its address formatted (addr: as given). */
+/* in (made by expand_one: the record in cfg->a, what it holds in the scratch arena)
+ * as an instance of cfg->a: what it holds from the scratch arena after m (the
+ * expansion's start) copied, the rest shared; its address formatted (addr: as
+ * given). */
 static lh_instance *
 instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
     const char *addr)
 {
 	lh_arena *s = cfg->priv->scratch;
-	lh_instance *k = lh_arena_alloc(cfg->a, sizeof *k);
-	*k = *in;
+	lh_instance *k = in;
+	const lh_value *ek = in->each_key;	/* (as made, before it is kept) */
 	/* one copy for all four: each.value's parts inside the arguments are shared */
 	lh_value *parts[4] = {in->args, in->count_index, in->each_key, in->each_value};
 	if (!instance_keep_quick(cfg, parts, m, rp->prev_args))
@@ -4756,11 +4759,11 @@ instance_keep(lh_config *cfg, res_priv *rp, lh_instance *in, lh_arena_mark m,
 	k->count_index = parts[1];
 	k->each_key = parts[2];
 	k->each_value = parts[3];
-	if (k->each_key != NULL && in->each_key != NULL && in->each_key->type == &lh_type_string &&
-	    in->each_key->flags == 0 && in->each_key->u.str.s == in->id.key)
+	if (k->each_key != NULL && ek != NULL && ek->type == &lh_type_string &&
+	    ek->flags == 0 && ek->u.str.s == k->id.key)
 		k->id.key = k->each_key->u.str.s;	/* the same string, kept once */
 	else
-		k->id.key = scratch_keep_str(cfg, m, in->id.key);
+		k->id.key = scratch_keep_str(cfg, m, k->id.key);
 	k->addr = addr != NULL ? addr : lh_addr_format(cfg->a, &k->id);
 	rp->prev_args = k->args;
 	struct lh_config_priv *p = cfg->priv;
