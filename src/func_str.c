@@ -1098,47 +1098,148 @@ float_text(lh_arena *a, double d, char verb, spec *sp)
  * %d of a whole number or %s of a string, with at most the flags - and 0 and a width,
  * every argument used once in order, a result of up to FAST_MAX bytes.  The same
  * result as format_one (the same padding rules); NULL for anything else, which
- * format_one then formats (or reports) as always. */
+ * format_one then formats (or reports) as always.
+ *
+ * The format is parsed into pieces once (fspec_of): a format called 2,000 times
+ * in a for expression (the same literal value each time) is read once per thread,
+ * its pieces kept with a copy of its text, which a later call's text must equal. */
 #define FAST_MAX 256
-static lh_value *
-format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs)
+#define FS_TEXT 64		/* formats up to this long are kept */
+#define FS_PIECES 16
+#define FS_SLOTS 8
+typedef struct fpiece {
+	unsigned short off, len;	/* literal text: f[off .. off+len) (verb 0) */
+	char verb;			/* 'd', 's', or 0 */
+	bool minus, zero;
+	unsigned char width;
+} fpiece;
+typedef struct fspec {
+	const char *f;			/* the format's text where last seen (a hint) */
+	size_t fl;
+	char text[FS_TEXT];		/* its copy (kept specs) */
+	fpiece p[FS_PIECES];
+	unsigned char n, nverbs;
+	bool fast;			/* the pieces say it all (else format_one) */
+} fspec;
+static _Thread_local fspec fs_kept[FS_SLOTS];
+
+/* f[0..fl) parsed into *sp; sp->fast false when format_fast does not take it. */
+static void
+fspec_parse(const char *f, size_t fl, fspec *sp)
 {
-	char out[FAST_MAX];
-	size_t len = 0, next = 0;
+	sp->n = sp->nverbs = 0;
+	sp->fast = false;
 	for (size_t i = 0; i < fl;) {
+		if (sp->n == FS_PIECES || fl > 0xffff)
+			return;
+		fpiece *pc = &sp->p[sp->n];
+		memset(pc, 0, sizeof *pc);
 		if (f[i] != '%') {
-			/* (copied as scanned: the pieces are a few bytes) */
-			while (i < fl && f[i] != '%' && len < FAST_MAX)
-				out[len++] = f[i++];
-			if (len == FAST_MAX)
-				return NULL;
+			size_t j = i;
+			while (j < fl && f[j] != '%')
+				j++;
+			pc->off = (unsigned short)i;
+			pc->len = (unsigned short)(j - i);
+			sp->n++;
+			i = j;
 			continue;
 		}
 		i++;
 		if (i < fl && f[i] == '%') {
-			if (len + 1 > FAST_MAX)
-				return NULL;
-			out[len++] = '%';
+			pc->off = (unsigned short)i;	/* (the second one: a literal %) */
+			pc->len = 1;
+			sp->n++;
 			i++;
 			continue;
 		}
-		bool minus = false, zero = false;
 		for (; i < fl && (f[i] == '-' || f[i] == '0'); i++) {
 			if (f[i] == '-')
-				minus = true;
+				pc->minus = true;
 			else
-				zero = true;
+				pc->zero = true;
 		}
 		size_t width = 0;
 		while (i < fl && f[i] >= '0' && f[i] <= '9' && width < 100)
 			width = width * 10 + (size_t)(f[i++] - '0');
-		if (i >= fl || width >= 100 || next >= nargs || (f[i] != 'd' && f[i] != 's'))
-			return NULL;
+		if (i >= fl || width >= 100 || (f[i] != 'd' && f[i] != 's'))
+			return;
+		pc->width = (unsigned char)width;
+		pc->verb = f[i++];
+		sp->nverbs++;
+		sp->n++;
+	}
+	sp->fast = true;
+}
+
+/* Whether x[0..n) and y[0..n) are the same bytes (short texts: compared here, eight
+ * bytes at a time, not by a call). */
+static inline bool
+same_bytes(const char *x, const char *y, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t a, b;
+		memcpy(&a, x + i, 8);
+		memcpy(&b, y + i, 8);
+		if (a != b)
+			return false;
+	}
+	for (; i < n; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
+/* f's parsed pieces: a kept spec whose text is f's, else f parsed into *tmp (and kept
+ * when short).  *base: the text the pieces' offsets are in. */
+static const fspec *
+fspec_of(const char *f, size_t fl, fspec *tmp, const char **base)
+{
+	size_t h = (((uintptr_t)f >> 4) ^ fl) & (FS_SLOTS - 1);
+	fspec *k = &fs_kept[h];
+	if (k->fl == fl && fl <= FS_TEXT && k->f != NULL && same_bytes(k->text, f, fl)) {
+		k->f = f;
+		*base = k->text;
+		return k;
+	}
+	fspec_parse(f, fl, tmp);
+	*base = f;
+	if (fl > FS_TEXT)
+		return tmp;
+	*k = *tmp;
+	memcpy(k->text, f, fl);
+	k->f = f;
+	k->fl = fl;
+	return tmp;
+}
+
+static lh_value *
+format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nargs)
+{
+	fspec tmp;
+	const char *base;
+	const fspec *sp = fspec_of(f, fl, &tmp, &base);
+	/* (every argument used once, in order: else format_one, which reports it) */
+	if (!sp->fast || sp->nverbs != nargs)
+		return NULL;
+	char out[FAST_MAX];
+	size_t len = 0, next = 0;
+	for (size_t pi = 0; pi < sp->n; pi++) {
+		const fpiece *pc = &sp->p[pi];
+		if (pc->verb == 0) {
+			if (len + pc->len > FAST_MAX)
+				return NULL;
+			for (size_t q = 0; q < pc->len; q++)	/* (a few bytes: no call) */
+				out[len + q] = base[pc->off + q];
+			len += pc->len;
+			continue;
+		}
+		bool minus = pc->minus, zero = pc->zero;
+		size_t width = pc->width;
 		lh_value *v = args[next++];
 		if (v->flags != 0)
 			return NULL;
-		bool numeric = f[i++] == 'd';
-		if (numeric) {
+		if (pc->verb == 'd') {
 			if (v->type->kind != LH_TY_NUMBER || !v->u.num.is_int || v->u.num.big != NULL)
 				return NULL;
 			int64_t x = v->u.num.i;
@@ -1160,11 +1261,17 @@ format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t na
 			for (size_t q = 0; q < zeros; q++)
 				*o++ = '0';
 			o += nd;
-			for (size_t q = 0; q < nd; q++) {
-				*--o = (char)('0' + u % 10);
+			char *d = o;
+			for (; u >= 100; u /= 100) {	/* two digits a step */
+				unsigned r = (unsigned)(u % 100);
+				*--d = (char)('0' + r % 10);
+				*--d = (char)('0' + r / 10);
+			}
+			if (u >= 10) {
+				*--d = (char)('0' + u % 10);
 				u /= 10;
 			}
-			o += nd;
+			*--d = (char)('0' + u);
 			for (size_t q = 0; q < (minus ? pad : 0); q++)
 				*o++ = ' ';
 			len += bl + pad;
@@ -1186,8 +1293,6 @@ format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t na
 		memset(o + lead + bl, ' ', pad - lead);
 		len += bl + pad;
 	}
-	if (next != nargs)
-		return NULL;	/* (an error: format_one reports it) */
 	/* (the value and its text in one allocation) */
 	return lh_str_needs_nfc(out, len) ? lh_val_string(c->a, out, len) :
 	    lh_val_string_nfc(c->a, out, len);
