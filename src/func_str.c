@@ -1191,21 +1191,27 @@ same_bytes(const char *x, const char *y, size_t n)
 }
 
 /* f's parsed pieces: a kept spec whose text is f's, else f parsed into *tmp (and kept
- * when short).  *base: the text the pieces' offsets are in. */
+ * when short, in the place of the oldest).  *base: the text the pieces' offsets are in.
+ * The kept specs are looked at in turn (no slot by address: two formats alternating
+ * in a for expression whose addresses fell in one slot would evict each other). */
+static _Thread_local unsigned fs_next;
+
 static const fspec *
 fspec_of(const char *f, size_t fl, fspec *tmp, const char **base)
 {
-	size_t h = (((uintptr_t)f >> 4) ^ fl) & (FS_SLOTS - 1);
-	fspec *k = &fs_kept[h];
-	if (k->fl == fl && fl <= FS_TEXT && k->f != NULL && same_bytes(k->text, f, fl)) {
-		k->f = f;
-		*base = k->text;
-		return k;
+	for (size_t i = 0; i < FS_SLOTS; i++) {
+		fspec *k = &fs_kept[i];
+		if (k->fl == fl && k->f != NULL && same_bytes(k->text, f, fl)) {
+			k->f = f;
+			*base = k->text;
+			return k;
+		}
 	}
 	fspec_parse(f, fl, tmp);
 	*base = f;
 	if (fl > FS_TEXT)
 		return tmp;
+	fspec *k = &fs_kept[fs_next++ % FS_SLOTS];
 	*k = *tmp;
 	memcpy(k->text, f, fl);
 	k->f = f;
