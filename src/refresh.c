@@ -174,18 +174,21 @@ lh_run_free(lh_run *r)
 }
 
 static lh_rec *rec_get(lh_run *r, const lh_addr *id, bool create, const char *text,
-    const uint64_t *res_h);
+    bool lasting, const uint64_t *res_h);
 
 lh_rec *
 lh_run_rec(lh_run *r, const lh_addr *id, bool create)
 {
-	return rec_get(r, id, create, NULL, NULL);
+	return rec_get(r, id, create, NULL, false, NULL);
 }
 
 /* text: id's canonical address when the caller has it (the state's), else NULL;
- * res_h: addr_hash_res(id) when the caller has it, else NULL */
+ * lasting: text and id's strings are a loaded instance's (lh_state_inst_lasting), which
+ * outlive the run: the record points at them instead of copying (10,000 records:
+ * 0.5 MB); res_h: addr_hash_res(id) when the caller has it, else NULL */
 static lh_rec *
-rec_get(lh_run *r, const lh_addr *id, bool create, const char *text, const uint64_t *res_h)
+rec_get(lh_run *r, const lh_addr *id, bool create, const char *text, bool lasting,
+    const uint64_t *res_h)
 {
 	rec_index *ix = idx_of(r);
 	uint64_t h = addr_hash_from(res_h != NULL ? *res_h : addr_hash_res(id), id);
@@ -208,17 +211,21 @@ rec_get(lh_run *r, const lh_addr *id, bool create, const char *text, const uint6
 		r->caprecs = cap;
 	}
 	lh_rec *x = lh_arena_alloc(r->a, sizeof *x);
-	x->addr = text != NULL ? lh_arena_strdup(r->a, text) : lh_addr_format(r->a, id);
 	x->id = *id;
-	/* the instances of one resource come one after the other: they share its type
-	 * and name (32 bytes a record) */
-	const lh_rec *prev = r->nrecs > 0 ? r->recs[r->nrecs - 1] : NULL;
-	x->id.type = prev != NULL && strcmp(prev->id.type, id->type) == 0 ? prev->id.type :
-	    lh_arena_strdup(r->a, id->type);
-	x->id.name = prev != NULL && strcmp(prev->id.name, id->name) == 0 ? prev->id.name :
-	    lh_arena_strdup(r->a, id->name);
-	if (id->key != NULL)
-		x->id.key = lh_arena_strdup(r->a, id->key);
+	if (text != NULL && lasting) {
+		x->addr = (char *)text;
+	} else {
+		x->addr = text != NULL ? lh_arena_strdup(r->a, text) : lh_addr_format(r->a, id);
+		/* the instances of one resource come one after the other: they share its
+		 * type and name (32 bytes a record) */
+		const lh_rec *prev = r->nrecs > 0 ? r->recs[r->nrecs - 1] : NULL;
+		x->id.type = prev != NULL && strcmp(prev->id.type, id->type) == 0 ? prev->id.type :
+		    lh_arena_strdup(r->a, id->type);
+		x->id.name = prev != NULL && strcmp(prev->id.name, id->name) == 0 ? prev->id.name :
+		    lh_arena_strdup(r->a, id->name);
+		if (id->key != NULL)
+			x->id.key = lh_arena_strdup(r->a, id->key);
+	}
 	idx_grow(r);
 	r->recs[r->nrecs++] = x;
 	idx_insert_h(idx_of(r), x, h);
@@ -919,7 +926,8 @@ refresh_send(lh_run *r, refresh_reads *rr)
 			hashed_name = si->addr.name;
 			res_h = addr_hash_res(&si->addr);
 		}
-		lh_rec *rec = rec_get(r, &si->addr, true, lh_state_inst_addr_text(si), &res_h);
+		lh_rec *rec = rec_get(r, &si->addr, true, lh_state_inst_addr_text(si),
+		    lh_state_inst_lasting(si), &res_h);
 		rec->in_state = true;
 		/* not a copy: the state keeps the tree until it closes (state.h) */
 		rec->prior = si->attributes;
@@ -2069,7 +2077,7 @@ lh_run_plan(lh_run *r)
 		}
 		uint64_t res_h = n > 0 ? addr_hash_res(&in[0]->id) : 0;	/* (one resource) */
 		for (size_t k = 0; k < n; k++) {
-			lh_rec *x = rec_get(r, &in[k]->id, true, NULL, &res_h);
+			lh_rec *x = rec_get(r, &in[k]->id, true, NULL, false, &res_h);
 			x->res = res;
 			x->inst = in[k];
 			r->gen++;

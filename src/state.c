@@ -716,6 +716,12 @@ lh_state_inst_addr_text(const lh_state_inst *si)
 	return ((const inst *)si)->key;
 }
 
+bool
+lh_state_inst_lasting(const lh_state_inst *si)
+{
+	return ((const inst *)si)->in_arena;
+}
+
 static uint64_t
 grp_hash(const char *type, const char *name)
 {

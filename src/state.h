@@ -54,6 +54,9 @@ typedef struct lh_state_inst {
 
 /* si's address as text (canonical, as lh_addr_format writes it); the state's. */
 const char *lh_state_inst_addr_text(const lh_state_inst *si);
+/* Whether si was loaded from the state's text: its address, type, name and key strings
+ * then stay where they are until the state closes, whatever the run does to it. */
+bool lh_state_inst_lasting(const lh_state_inst *si);
 
 /* A create (or other change) recorded in the journal whose completion was not: the
  * caller must look user_id up on the server and adopt it (lh_state_set + save) or
