@@ -840,8 +840,8 @@ reevaluate(lh_run *r, lh_resource *res, job **jobs, size_t n)
 		    .refreshed = false, .targeted = true,
 		    .replace = j->c->reason == LH_REASON_REPLACE_REQUESTED,
 		    .tainted = j->c->reason == LH_REASON_TAINTED,
-		    .ignore_all = res->lifecycle.ignore_all, .ignore = res->lifecycle.ignore,
-		    .nignore = res->lifecycle.nignore};
+		    .ignore_all = res->lifecycle->ignore_all, .ignore = res->lifecycle->ignore,
+		    .nignore = res->lifecycle->nignore};
 		lh_plan *p = lh_plan_make(LH_PLAN_NORMAL, &s, 1);
 		if (p->n == 1) {
 			/* nc's trees are its own (lh_plan_make): they replace j's, which may

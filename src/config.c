@@ -2025,6 +2025,18 @@ eval_provider(lh_config *cfg, lh_diags *d)
 	}
 }
 
+/* The lifecycle of a block without one (every lh_resource points at one). */
+static const lh_lifecycle no_lifecycle;
+
+/* r's lifecycle to fill: its own, made when it is still the shared empty one. */
+static lh_lifecycle *
+lifecycle_of(lh_config *cfg, lh_resource *r)
+{
+	if (r->lifecycle == &no_lifecycle)
+		r->lifecycle = lh_arena_alloc(cfg->a, sizeof(lh_lifecycle));	/* zeroed */
+	return (lh_lifecycle *)r->lifecycle;
+}
+
 static void
 parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 {
@@ -2070,7 +2082,7 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 			continue;
 		if (!load_condition(cfg, cb, r->context, cb->u.block.type, d))
 			continue;
-		lh_lifecycle *l = &r->lifecycle;
+		lh_lifecycle *l = lifecycle_of(cfg, r);
 		if (pre) {
 			l->pre = GROW1(cfg->a, l->pre, l->npre, sizeof *l->pre);
 			l->pre[l->npre++] = cb;
@@ -2083,13 +2095,13 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 		return;
 	const lh_node *at;
 	if ((at = body_attr(lb->u.block.body, "prevent_destroy")) != NULL)
-		literal_bool(cfg, at, r->context, d, &r->lifecycle.prevent_destroy);
+		literal_bool(cfg, at, r->context, d, &lifecycle_of(cfg, r)->prevent_destroy);
 	if ((at = body_attr(lb->u.block.body, "create_before_destroy")) != NULL)
-		literal_bool(cfg, at, r->context, d, &r->lifecycle.create_before_destroy);
+		literal_bool(cfg, at, r->context, d, &lifecycle_of(cfg, r)->create_before_destroy);
 	if ((at = body_attr(lb->u.block.body, "ignore_changes")) != NULL) {
 		const lh_node *e = at->u.attr.expr;
 		if (e->kind == LH_AST_VAR && strcmp(e->u.var.name, "all") == 0) {
-			r->lifecycle.ignore_all = true;
+			lifecycle_of(cfg, r)->ignore_all = true;
 			return;
 		}
 		if (e->kind != LH_AST_TUPLE) {
@@ -2119,9 +2131,9 @@ parse_lifecycle(lh_config *cfg, lh_resource *r, const lh_node *lb, lh_diags *d)
 				    nm, sug ? " Did you mean \"" : "", sug ? sug : "", sug ? "\"?" : "");
 				continue;
 			}
-			r->lifecycle.ignore = GROW1(cfg->a, r->lifecycle.ignore, r->lifecycle.nignore,
-			    sizeof *r->lifecycle.ignore);
-			r->lifecycle.ignore[r->lifecycle.nignore++] = nm;
+			lh_lifecycle *l = lifecycle_of(cfg, r);
+			l->ignore = GROW1(cfg->a, l->ignore, l->nignore, sizeof *l->ignore);
+			l->ignore[l->nignore++] = nm;
 		}
 	}
 }
@@ -2194,6 +2206,7 @@ load_resource(lh_config *cfg, const lh_node *b, bool data, lh_diags *d)
 	r->schema = s;
 	r->block = b;
 	r->context = block_context(cfg->a, b);
+	r->lifecycle = &no_lifecycle;
 	long prev = find_res_idx(cfg, r->addr);
 	if (prev >= 0) {
 		derr(d, b->src, b->u.block.type_start, header_end(b), NULL,
@@ -3217,6 +3230,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			memset(&fake, 0, sizeof fake);
 			fake.for_each = base->for_each;
 			fake.context = "import";
+			fake.lifecycle = &no_lifecycle;
 			lh_value *fv = lh_eval_expr(&ev, base->for_each);
 			bool unk = false;
 			if (fv != NULL && (fv->type->kind == LH_TY_LIST || fv->type->kind == LH_TY_TUPLE) &&
@@ -4592,7 +4606,7 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	in->nranges = rp->nranges;
 	in->deps = r->deps;
 	in->ndeps = r->ndeps;
-	in->lifecycle = &r->lifecycle;
+	in->lifecycle = r->lifecycle;
 	in->block = r->block;
 	in->id.type = r->type;
 	in->id.name = r->name;
@@ -4606,17 +4620,17 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 	 * only the errors of the expressions (its values are not the run's), and of
 	 * the postconditions' with self not known */
 	bool run = cfg->priv->resolve != NULL;
-	for (size_t i = 0; !run && i < r->lifecycle.npost; i++) {
+	for (size_t i = 0; !run && i < r->lifecycle->npost; i++) {
 		const char *msg = NULL;
 		sc->self = lh_val_unknown(a, &lh_type_dynamic);
-		if (eval_condition(cfg, sc, r->lifecycle.post[i], r->context, d, &msg) == COND_ERROR)
+		if (eval_condition(cfg, sc, r->lifecycle->post[i], r->context, d, &msg) == COND_ERROR)
 			ok = false;
 		sc->self = NULL;
 	}
 	lh_cond_mode cm = cfg->priv->cond;
-	for (size_t i = 0; i < r->lifecycle.npre && !(run && cm == LH_COND_OFF); i++) {
+	for (size_t i = 0; i < r->lifecycle->npre && !(run && cm == LH_COND_OFF); i++) {
 		const char *msg = NULL;
-		const lh_node *cb = r->lifecycle.pre[i];
+		const lh_node *cb = r->lifecycle->pre[i];
 		int res = eval_condition(cfg, sc, cb, r->context, d, &msg);
 		if (!run && res == COND_FAIL)
 			continue;
@@ -5243,7 +5257,7 @@ lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self
 {
 	struct lh_config_priv *p = cfg->priv;
 	const lh_resource *r = inst->res;
-	if (r->lifecycle.npost == 0 || self == NULL || p->cond == LH_COND_OFF)
+	if (r->lifecycle->npost == 0 || self == NULL || p->cond == LH_COND_OFF)
 		return true;
 	int before = d->errors;
 	p->epoch++;
@@ -5260,9 +5274,9 @@ lh_config_postconditions(lh_config *cfg, const lh_instance *inst, lh_value *self
 	sc.each_value = inst->each_value;
 	sc.in_count = r->mode == LH_EXPAND_COUNT;
 	sc.in_each = r->mode == LH_EXPAND_FOR_EACH;
-	for (size_t i = 0; i < r->lifecycle.npost; i++) {
+	for (size_t i = 0; i < r->lifecycle->npost; i++) {
 		const char *msg = NULL;
-		const lh_node *cb = r->lifecycle.post[i];
+		const lh_node *cb = r->lifecycle->post[i];
 		int res = eval_condition(cfg, &sc, cb, r->context, d, &msg);
 		crec_resource(cfg, r, inst->id.kind, inst->id.index, inst->id.key, cb, res, msg);
 		if (res == COND_FAIL) {
@@ -5540,14 +5554,14 @@ lh_config_validate(lh_config *cfg, lh_diags *d)
 		 * Not with conditions (the run evaluates and records those itself), nor
 		 * data blocks (read by the run). */
 		bool reuse = p->keep_validated && !r->data && r->ndeps == 0 &&
-		    r->lifecycle.npre == 0 && r->lifecycle.npost == 0;
+		    r->lifecycle->npre == 0 && r->lifecycle->npost == 0;
 		/* One that refers to other resources, whose count or for_each does not:
 		 * its instances and the arguments that refer to no resource are what the
 		 * run would evaluate too; the run evaluates the others (expand_again).
 		 * Only when validating it reported nothing (the run would report it
 		 * again). */
 		bool partial = p->keep_validated && !r->data && r->ndeps > 0 &&
-		    r->lifecycle.npre == 0 && r->lifecycle.npost == 0 &&
+		    r->lifecycle->npre == 0 && r->lifecycle->npost == 0 &&
 		    !expr_refers_res(cfg, r, r->count) && !expr_refers_res(cfg, r, r->for_each);
 		int errs = d->errors, warns = d->warnings;
 		size_t n = 0;

@@ -1351,9 +1351,9 @@ slot_of(lh_run *r, lh_rec *x, lh_plan_slot *s)
 	if (x->res != NULL) {
 		s->deps = x->res->deps;
 		s->ndeps = x->res->ndeps;
-		s->ignore_all = x->res->lifecycle.ignore_all;
-		s->ignore = x->res->lifecycle.ignore;
-		s->nignore = x->res->lifecycle.nignore;
+		s->ignore_all = x->res->lifecycle->ignore_all;
+		s->ignore = x->res->lifecycle->ignore;
+		s->nignore = x->res->lifecycle->nignore;
 	}
 }
 
@@ -1724,7 +1724,7 @@ read_data(lh_run *r, lh_rec **xs, size_t n)
 	/* postconditions on what was read */
 	for (size_t i = 0; i < n; i++) {
 		lh_rec *x = xs[i];
-		if (x->failed || x->inst == NULL || x->res->lifecycle.npost == 0)
+		if (x->failed || x->inst == NULL || x->res->lifecycle->npost == 0)
 			continue;
 		lh_config_postconditions(r->cfg, x->inst, rec_value(r, r->a, x), lh_run_resolve, r, r->d);
 	}
@@ -2222,7 +2222,7 @@ lh_run_plan(lh_run *r)
 		const lh_change *c = &r->plan->changes[i];
 		lh_rec *x = r->slot_rec[c->slot];
 		if ((c->action == LH_ACT_DELETE || c->action == LH_ACT_REPLACE) &&
-		    x->res != NULL && x->res->lifecycle.prevent_destroy) {
+		    x->res != NULL && x->res->lifecycle->prevent_destroy) {
 			/* Terraform 1.11's words, at the block's declaration (its header, no
 			 * "in ..." context) */
 			lh_diag *g = lh_diag_add(r->d, LH_DIAG_ERROR, NULL, 0, 0,
@@ -2250,7 +2250,7 @@ lh_run_plan(lh_run *r)
 		lh_config_set_conditions(cfg, LH_COND_WARN);
 	for (size_t i = 0; (r->o.mode == LH_PLAN_NORMAL || refresh_only) && i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
-		if (x->inst == NULL || x->res->lifecycle.npost == 0 || x->untargeted || x->id.data)
+		if (x->inst == NULL || x->res->lifecycle->npost == 0 || x->untargeted || x->id.data)
 			continue;
 		if (refresh_only) {
 			if (x->have != NULL)
@@ -2397,7 +2397,7 @@ lh_run_postconditions(lh_run *r)
 	for (size_t i = 0; i < r->nrecs; i++) {
 		lh_rec *x = r->recs[i];
 		const lh_instance *in = x->reeval ? x->reeval : x->inst;
-		if (in == NULL || x->applied == NULL || in->res->lifecycle.npost == 0 ||
+		if (in == NULL || x->applied == NULL || in->res->lifecycle->npost == 0 ||
 		    x->untargeted || x->id.data)
 			continue;
 		lh_config_postconditions(r->cfg, in, rec_value(r, r->a, x), lh_run_resolve, r, r->d);

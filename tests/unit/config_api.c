@@ -133,8 +133,8 @@ test_config(void)
 	lh_resource *counted = lh_config_resource(cfg, "litellm_user", "counted");
 	check("config: depends_on dep", counted && counted->ndeps == 1 &&
 	    strcmp(counted->deps[0], "litellm_user.team") == 0, "depends_on");
-	check("config: lifecycle", team && team->lifecycle.prevent_destroy &&
-	    team->lifecycle.nignore == 1 && strcmp(team->lifecycle.ignore[0], "metadata") == 0, "lifecycle");
+	check("config: lifecycle", team && team->lifecycle->prevent_destroy &&
+	    team->lifecycle->nignore == 1 && strcmp(team->lifecycle->ignore[0], "metadata") == 0, "lifecycle");
 
 	size_t n = 0;
 	lh_instance **in = lh_config_expand(cfg, team, NULL, NULL, &d, &n);
