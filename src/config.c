@@ -142,6 +142,8 @@ struct lh_config_priv {
 	lh_addr *part_failed;
 	size_t npart_failed;
 	res_priv *rkey_last;		/* the resource whose rkey range_key made last */
+	const char **names_last;	/* the argument names check_resource_body made last */
+	size_t nnames_last;
 	bool release_trees;		/* see lh_config_release_trees */
 	lh_resource *recent[2];		/* lh_config_resource's last answers */
 	bool expanded_unknown;		/* lh_config_expand took an unknown count/for_each */
@@ -231,6 +233,16 @@ static const lh_source *
 range_src(const lh_resource *r, const lh_arg_range *ranges, const lh_arg_range *ar)
 {
 	return r->arg_srcs != NULL ? r->arg_srcs[ar - ranges] : r->block->src;
+}
+
+/* The argument names of a range array, parallel to it: kept just before its first
+ * range (check_resource_body). */
+static const char *const *
+range_names(const lh_arg_range *ranges)
+{
+	const char *const *nm;
+	memcpy(&nm, (const char *)ranges - sizeof nm, sizeof nm);
+	return nm;
 }
 
 static const lh_node *
@@ -3339,23 +3351,27 @@ static bool
 check_data_keys(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 {
 	const lh_arg_range *first = NULL;
+	const char *const *names = range_names(rp->ranges);
+	const char *first_name = NULL;
 	bool ok = true;
 	for (size_t i = 0; i < rp->nranges; i++) {
-		if (!is_data_key(r->schema, rp->ranges[i].name))
+		if (!is_data_key(r->schema, names[i]))
 			continue;
 		if (first == NULL) {
 			first = &rp->ranges[i];
+			first_name = names[i];
 			continue;
 		}
 		const lh_arg_range *ar = &rp->ranges[i];
-		bool order = strcmp(first->name, ar->name) < 0;
-		const lh_node *at = body_attr(r->block->u.block.body, ar->name);	/* its name */
+		const char *name = names[i];
+		bool order = strcmp(first_name, name) < 0;
+		const lh_node *at = body_attr(r->block->u.block.body, name);	/* its name */
 		derr(d, range_src(r, rp->ranges, ar), at ? at->u.attr.name_start : ar->start,
 		    at ? at->u.attr.name_end : ar->end,
 		    r->context, "Invalid combination of arguments",
 		    "\"%s\": only one of `%s` can be specified, but `%s,%s` were specified: %s looks its object up by one of them.",
-		    ar->name, data_keys_text(cfg->a, r->schema), order ? first->name : ar->name,
-		    order ? ar->name : first->name, r->addr);
+		    name, data_keys_text(cfg->a, r->schema), order ? first_name : name,
+		    order ? name : first_name, r->addr);
 		ok = false;
 	}
 	if (first == NULL) {
@@ -3403,7 +3419,13 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 	/* the expressions' table is of use as long as the tree is (lh_config_release_trees) */
 	lh_arena *ta = lh_parse_block_arena(r->block);
 	rp->arg_expr = lh_arena_alloc(ta ? ta : a, (rp->nkeys ? rp->nkeys : 1) * sizeof *rp->arg_expr);
-	rp->ranges = lh_arena_alloc(a, (body->u.body.n ? body->u.body.n : 1) * sizeof *rp->ranges);
+	/* the ranges after their names' table (range_names), which the blocks writing
+	 * the same arguments in the same order share; names gathered here first */
+	const char **names = lh_arena_alloc(a, sizeof names + (body->u.body.n ? body->u.body.n : 1) *
+	    sizeof *rp->ranges);
+	rp->ranges = (lh_arg_range *)((char *)names + sizeof names);
+	const char *few[64], **nms = body->u.body.n <= 64 ? few :
+	    lh_arena_alloc(p->long_a, body->u.body.n * sizeof *nms);
 	r->arg_srcs = NULL;
 	for (size_t i = 0; i < body->u.body.n; i++) {
 		const lh_node *it = body->u.body.items[i];
@@ -3443,11 +3465,23 @@ check_resource_body(lh_config *cfg, lh_resource *r, res_priv *rp, lh_diags *d)
 		}
 		if (r->arg_srcs != NULL)
 			r->arg_srcs[rp->nranges] = it->src;
+		nms[rp->nranges] = nm;
 		lh_arg_range *ar = &rp->ranges[rp->nranges++];
-		ar->name = nm;
 		ar->start = it->u.attr.expr->start;
 		ar->end = it->u.attr.expr->end;
 	}
+	/* (names are interned: the same argument is the same pointer) */
+	if (nms == few) {
+		if (p->names_last == NULL || p->nnames_last != rp->nranges ||
+		    memcmp(p->names_last, few, rp->nranges * sizeof *few) != 0) {
+			const char **t = lh_arena_alloc(p->long_a, (rp->nranges ? rp->nranges : 1) * sizeof *t);
+			memcpy(t, few, rp->nranges * sizeof *few);
+			p->names_last = t;
+			p->nnames_last = rp->nranges;
+		}
+		nms = p->names_last;
+	}
+	memcpy(names, &nms, sizeof nms);
 	if (r->data)
 		ok = check_data_keys(cfg, r, rp, d) && ok;
 	for (size_t k = 0; k < rp->nkeys && !r->data; k++)
@@ -3562,10 +3596,17 @@ lh_arg_src(const lh_instance *inst, const lh_arg_range *ar)
 const lh_arg_range *
 lh_instance_arg(const lh_instance *inst, const char *name)
 {
+	const char *const *names = inst->nranges > 0 ? range_names(inst->ranges) : NULL;
 	for (size_t i = 0; i < inst->nranges; i++)
-		if (strcmp(inst->ranges[i].name, name) == 0)
+		if (strcmp(names[i], name) == 0)
 			return &inst->ranges[i];
 	return NULL;
+}
+
+const char *
+lh_arg_name(const lh_instance *inst, const lh_arg_range *ar)
+{
+	return range_names(inst->ranges)[ar - inst->ranges];
 }
 
 /* Evaluates one instance's arguments. */
@@ -4380,8 +4421,11 @@ eval_arg(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *d,
 static bool
 same_names(const lh_arg_range *x, const lh_arg_range *y, size_t n)
 {
+	const char *const *a = range_names(x), *const *b = range_names(y);
+	if (a == b)
+		return true;
 	for (size_t i = 0; i < n; i++)
-		if (x[i].name != y[i].name)
+		if (a[i] != b[i])
 			return false;
 	return true;
 }
@@ -4405,7 +4449,7 @@ range_key_find(lh_config *cfg, res_priv *rp, size_t ri)
 		size_t *rk = lh_arena_alloc(cfg->priv->long_a, (rp->nranges ? rp->nranges : 1) * sizeof *rk);
 		for (size_t i = 0; i < rp->nranges; i++) {
 			size_t k = 0;
-			while (k < rp->nkeys && strcmp(rp->keys[k], rp->ranges[i].name) != 0)
+			while (k < rp->nkeys && strcmp(rp->keys[k], range_names(rp->ranges)[i]) != 0)
 				k++;
 			rk[i] = k;
 		}
@@ -4573,17 +4617,20 @@ expand_one(lh_config *cfg, lh_resource *r, res_priv *rp, lh_eval *ev, lh_diags *
 			if (!lh_val_is_null(vals[k]) || lh_val_is_unknown(vals[k]))
 				set++;
 		const lh_arg_range *ar = NULL;
+		const char *ar_name = NULL;
 		for (size_t i = 0; i < rp->nranges && ar == NULL; i++)
-			if (is_data_key(r->schema, rp->ranges[i].name))
+			if (is_data_key(r->schema, range_names(rp->ranges)[i])) {
 				ar = &rp->ranges[i];
+				ar_name = range_names(rp->ranges)[i];
+			}
 		/* none written at all was reported by check_data_keys */
 		if (set == 0 && ar != NULL) {
 			derr(d, ar ? range_src(r, rp->ranges, ar) : r->block->src,
 			    ar ? ar->start : r->block->u.block.open,
 			    ar ? ar->end : r->block->u.block.open + 1, r->context, "Invalid combination of arguments",
 			    "\"%s\": one of `%s` must be specified: %s looks its object up by one of them, and %s is null.",
-			    ar ? ar->name : r->schema->data_keys[0], data_keys_text(a, r->schema), r->addr,
-			    ar ? ar->name : r->schema->data_keys[0]);
+			    ar ? ar_name : r->schema->data_keys[0], data_keys_text(a, r->schema), r->addr,
+			    ar ? ar_name : r->schema->data_keys[0]);
 			ok = false;
 		}
 	}

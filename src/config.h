@@ -55,8 +55,10 @@ typedef struct lh_lifecycle {
 /* Where an argument's value was written (for diagnostics at plan/apply time; one per
  * argument of every resource block, so no more than that: its file is
  * lh_arg_src's). */
+/* One argument written in a block: its value's range.  Its name is the config's
+ * (lh_arg_name): a block's names are shared by the blocks that write the same
+ * arguments in the same order (10,000 blocks: 8 bytes a range, not 16). */
 typedef struct lh_arg_range {
-	const char *name;		/* argument name */
 	uint32_t start, end;		/* the value expression */
 } lh_arg_range;
 
@@ -112,6 +114,8 @@ typedef struct lh_instance {
 const lh_arg_range *lh_instance_arg(const lh_instance *inst, const char *name);
 /* The file inst's argument range ar (one of inst->ranges) was written in. */
 const lh_source *lh_arg_src(const lh_instance *inst, const lh_arg_range *ar);
+/* The name of inst's argument range ar (one of inst->ranges). */
+const char *lh_arg_name(const lh_instance *inst, const lh_arg_range *ar);
 
 /* For the types' configuration-wide checks (resource.h check_config): two of the
  * instances all[0..n) whose string argument arg has the same value (case-insensitively
