@@ -3116,6 +3116,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			continue;
 		cfg->files[cfg->nfiles++] = src;
 		cfg->backend_block |= has_suffix(names[i], ".json");
+		src->lasting = !has_suffix(names[i], ".json");	/* (parsed into a) */
 		bodies[i] = has_suffix(names[i], ".json") ? lh_config_json_parse(a, src, d) :
 		    lh_parse_file_segmented(a, src, d);
 	}

@@ -1413,6 +1413,11 @@ eval_template(lh_eval *ev, const lh_node *e)
 			return v;
 		const lh_node *p = e->u.tmpl.parts[0];
 		v = lh_val_string_shared(p->u.lit.text, p->u.lit.len);
+		/* a configuration file's literal lives as long as the value (source.h
+		 * lasting): its text, not a copy - nor a copy when the value is kept
+		 * (10,000 blocks: 0.6 MB) */
+		if (v == NULL && p->src != NULL && p->src->lasting)
+			v = lh_val_string_take(ev->a, p->u.lit.text, p->u.lit.len);
 		return memo_lit_keep(ev, e, v != NULL ? v : lh_val_string(ev->a, p->u.lit.text, p->u.lit.len));
 	}
 	return template_string(ev, e);

@@ -49,6 +49,10 @@ typedef struct lh_source {
 	/* the segments of its tree (lh_parse_file_segmented), else none */
 	lh_treeseg *segs;
 	size_t nsegs;
+	/* a configuration file's: its tree's strings (the parse's lasting pool, in the
+	 * configuration's arena) live as long as the configuration, so that values may
+	 * point at its literals instead of copying them (eval.c) */
+	bool lasting;
 } lh_source;
 
 /* Reads the file at path; name is what diagnostics show (path when NULL).
