@@ -761,10 +761,13 @@ grp_get(lh_state *st, const char *type, const char *name, bool create)
 		st->gslots = ns;
 		st->ngslots = nn;
 	}
-	grp *g = lh_xmalloc(sizeof *g);
+	/* its names in the same allocation (a state of 10,000 resource blocks: 10,000
+	 * groups, 0.5 MB less than three allocations each) */
+	size_t tl = strlen(type) + 1, nl = strlen(name) + 1;
+	grp *g = lh_xmalloc(sizeof *g + tl + nl);
 	memset(g, 0, sizeof *g);
-	g->type = lh_xstrdup(type);
-	g->name = lh_xstrdup(name);
+	g->type = memcpy((char *)(g + 1), type, tl);
+	g->name = memcpy((char *)(g + 1) + tl, name, nl);
 	g->h = h;
 	size_t j = h & (st->ngslots - 1);
 	while (st->gslots[j] != NULL)
@@ -781,8 +784,6 @@ grps_free(lh_state *st)
 		grp *g = st->gslots[i];
 		if (g == NULL)
 			continue;
-		free(g->type);
-		free(g->name);
 		free(g->provider);
 		free(g);
 	}
