@@ -46,18 +46,14 @@ typedef struct local_def {
 } local_def;
 
 typedef struct res_priv {
-	lh_resource *r;
 	lh_value *cache;		/* synthesized value for references */
 	lh_arg_range *ranges;		/* arguments written, computed once */
-	size_t nranges;
 	const lh_node **arg_expr;	/* per configurable attr index: expression or NULL */
 	const char **keys;		/* configurable attr names (in schema order) */
 	const lh_attr **kattr;
-	size_t nkeys;
 	/* lh_config_validate's instances, when the run may take them as they are
 	 * (lh_config_keep_validated: validated below) */
 	lh_instance **vinst;
-	size_t nvinst;
 	/* validate's instances of a resource that refers to others, kept when its
 	 * instances and the arguments that refer to no resource are what the run would
 	 * evaluate (partial below): the run evaluates only the arguments arg_res marks
@@ -77,6 +73,9 @@ typedef struct res_priv {
 	size_t *rkey;
 	const lh_arg_range *rkey_of;	/* the ranges rkey was made for */
 	/* the small ones last, together (one record per resource block: 10,000 blocks) */
+	uint32_t nranges;		/* ranges */
+	uint32_t nkeys;			/* keys, kattr */
+	uint32_t nvinst;		/* vinst */
 	unsigned cache_epoch;
 	int topo;			/* 0 new, 1 visiting, 2 done */
 	bool busy;
@@ -3185,9 +3184,7 @@ config_load(lh_arena *a, const char *dir, const lh_var_input *vars, size_t nvars
 			}
 		}
 	}
-	p->rp = lh_arena_alloc(a, (p->ndecl ? p->ndecl : 1) * sizeof *p->rp);
-	for (size_t i = 0; i < p->ndecl; i++)
-		p->rp[i].r = p->decl[i];
+	p->rp = lh_arena_alloc(a, (p->ndecl ? p->ndecl : 1) * sizeof *p->rp);	/* zeroed */
 	eval_variables(cfg, vars, nvars, d);
 	check_validations(cfg, d);
 	eval_provider(cfg, d);
