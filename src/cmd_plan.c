@@ -1034,9 +1034,12 @@ early_prestart(early *e)
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv, NULL);
 	e->go = 0;
-	/* signals stay with the main thread (on_early_signal) */
+	/* signals stay with the main thread (on_early_signal), but for SIGBUS: the state's
+	 * text mapped may raise it in this thread (state.c's guard), and a fault's signal
+	 * blocked kills the process */
 	sigset_t all, old;
 	sigfillset(&all);
+	sigdelset(&all, SIGBUS);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	e->made = pthread_create(&e->thread, NULL, early_main, e) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

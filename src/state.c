@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -67,18 +69,152 @@ write_all(int fd, const char *p, size_t n)
 
 static char *read_fd(int fd, size_t *len);
 
-/* A state file's text, for lh_state_open: a big one (a regular file of 1 MiB or more)
- * in an anonymous mapping of its own, *mapped its length, which text_free gives back
- * to the system - malloc's heap, which main.c never trims, kept the 7.8 MB of a
- * 10,000-user state resident to the end of a plan; otherwise read_fd's (*mapped 0). */
+/* ---- the state's text, mapped ----
+ *
+ * A state file of MAP_MIN bytes or more is read through a private read-only mapping of
+ * the file: its pages are the page cache's, mapped as the parse reaches them (no copy,
+ * no fresh zeroed pages: the teams benchmark's 1.4 MB read into fresh memory was 350
+ * page faults of its 3,500, and the copy).  Its length is not a multiple of the page
+ * size, so the rest of its last page reads as zeros: the text ends with a NUL as
+ * read_fd's does (else it is read the other way).
+ *
+ * A file mapped is not a copy: should another process truncate it in place while it is
+ * read (litehcl only ever replaces a state by rename, which leaves the mapped inode as
+ * it was, but Terraform rewrites its state in place, and an editor or a cp may too), a
+ * read of a page past the new end raises SIGBUS.  text_guard's handler maps a zero page
+ * there instead and notes it (bus_hit); the parse reads zeros where the text was (which
+ * JSON never accepts outside white space) and load_text, seeing the note, asks for the
+ * text to be read again the usual way (TEXT_AGAIN): the outcome is the one a read at
+ * that moment would give.  A SIGBUS anywhere else goes to the disposition there was
+ * before (the handler puts it back and returns, and the fault happens again).  The
+ * thread that parses must not block SIGBUS (the kernel would kill the process). */
+#define MAP_MIN ((size_t)64 << 10)
+#define GUARDS 4	/* texts mapped at once (one per lh_state_open running) */
+
+static struct bus_guard {
+	_Atomic(uintptr_t) lo, hi;	/* the mapping; lo 0: the slot is free */
+	atomic_bool hit;		/* a page of it was replaced by zeros */
+} guards[GUARDS];
+static struct sigaction bus_old;
+static size_t bus_page;
+static bool bus_on;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t guard_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+on_bus(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	uintptr_t at = (uintptr_t)si->si_addr;
+	for (int i = 0; i < GUARDS; i++) {
+		uintptr_t lo = atomic_load(&guards[i].lo), hi = atomic_load(&guards[i].hi);
+		if (lo == 0 || at < lo || at >= hi)
+			continue;
+		void *pg = (void *)(at & ~(uintptr_t)(bus_page - 1));
+		if (mmap(pg, bus_page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+		    MAP_FAILED) {
+			atomic_store(&guards[i].hit, true);
+			return;
+		}
+		break;
+	}
+	/* not a text's page: what was there before takes it (the access faults again) */
+	sigaction(sig, &bus_old, NULL);
+}
+
+static void
+bus_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = on_bus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	long pg = sysconf(_SC_PAGESIZE);
+	bus_page = pg > 0 ? (size_t)pg : 4096;
+	bus_on = sigaction(SIGBUS, &sa, &bus_old) == 0;
+}
+
+/* Takes a guard for the mapping [p, p + n); false when there is none to take (the
+ * text is then read the other way). */
+static bool
+text_guard(const char *p, size_t n)
+{
+	pthread_once(&bus_once, bus_install);
+	if (!bus_on)
+		return false;
+	bool ok = false;
+	pthread_mutex_lock(&guard_mu);
+	for (int i = 0; i < GUARDS && !ok; i++) {
+		if (atomic_load(&guards[i].lo) != 0)
+			continue;
+		atomic_store(&guards[i].hit, false);
+		atomic_store(&guards[i].hi, (uintptr_t)p + n);
+		atomic_store(&guards[i].lo, (uintptr_t)p);
+		ok = true;
+	}
+	pthread_mutex_unlock(&guard_mu);
+	return ok;
+}
+
+static struct bus_guard *
+guard_of(const char *p)
+{
+	for (int i = 0; i < GUARDS; i++)
+		if (atomic_load(&guards[i].lo) == (uintptr_t)p)
+			return &guards[i];
+	return NULL;
+}
+
+/* Whether a page of the mapped text p was replaced by zeros (false: not mapped). */
+static bool
+bus_hit(const char *p)
+{
+	struct bus_guard *g = p != NULL ? guard_of(p) : NULL;
+	return g != NULL && atomic_load(&g->hit);
+}
+
+static void
+text_unguard(const char *p)
+{
+	pthread_mutex_lock(&guard_mu);
+	struct bus_guard *g = guard_of(p);
+	if (g != NULL)
+		atomic_store(&g->lo, 0);
+	pthread_mutex_unlock(&guard_mu);
+}
+
+/* A state file's text, for lh_state_open, and how to free it (text_free):
+ * - MAP_MIN bytes or more, may_map: the file mapped (above), *file true;
+ * - else 1 MiB or more (a regular file): in an anonymous mapping of its own, which
+ *   text_free gives back to the system - malloc's heap, which main.c never trims, kept
+ *   the 7.8 MB of a 10,000-user state resident to the end of a plan;
+ * - else read_fd's (*mapped 0).
+ * *mapped is the mapping's length (0: malloc'd). */
 static char *
-read_state_text(int fd, size_t *len, size_t *mapped)
+read_state_text(int fd, size_t *len, size_t *mapped, bool *file, bool may_map)
 {
 	struct stat sb;
 	*mapped = 0;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (off_t)1 << 20)
+	*file = false;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (off_t)MAP_MIN)
 		return read_fd(fd, len);
-	size_t size = (size_t)sb.st_size, maplen = size + 2;
+	size_t size = (size_t)sb.st_size, pg = (size_t)sysconf(_SC_PAGESIZE);
+	if (may_map && size % pg != 0) {
+		char *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			if (text_guard(p, (size + pg - 1) & ~(pg - 1))) {
+				*len = size;
+				*mapped = size;
+				*file = true;
+				return p;
+			}
+			munmap(p, size);
+		}
+	}
+	if (size < (size_t)1 << 20)
+		return read_fd(fd, len);
+	size_t maplen = size + 2;
 	char *p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return read_fd(fd, len);
@@ -110,8 +246,10 @@ read_state_text(int fd, size_t *len, size_t *mapped)
 
 /* Frees what read_state_text returned (NULL is ignored). */
 static void
-text_free(char *text, size_t mapped)
+text_free(char *text, size_t mapped, bool file)
 {
+	if (text != NULL && file)
+		text_unguard(text);
 	if (text != NULL && mapped > 0)
 		munmap(text, mapped);
 	else
@@ -1275,16 +1413,17 @@ detach(cJSON *o, cJSON *f)
 	return f;
 }
 
-/* A big state's text (an anonymous mapping, read_state_text) is given back a page at a
- * time as the parse leaves it behind: the 9 MB text of 10,000 users was held whole
- * beside the configuration's validation, the peak of that plan.  Nothing reads the
- * text behind the parse (strings, keys and number texts are copies) unless it fails:
- * load_text then asks for it to be read again (TEXT_AGAIN). */
+/* A big state's text (a mapping, read_state_text) is given back a page at a time as
+ * the parse leaves it behind: the 9 MB text of 10,000 users was held whole beside the
+ * configuration's validation, the peak of that plan.  Nothing reads the text behind
+ * the parse (strings, keys and number texts are copies) unless it fails: load_text
+ * then asks for it to be read again (TEXT_AGAIN). */
 typedef struct text_release {
 	char *base;		/* the mapping (page-aligned) */
 	size_t mapped;		/* its length; 0: not a mapping, nothing given back */
 	size_t done;		/* bytes from base given back so far */
 	bool gone;		/* the parser was told (lh_jeach_text_gone) */
+	bool file;		/* the file's own mapping (its pages may turn to zeros) */
 } text_release;
 
 #define RELEASE_STEP ((size_t)1 << 20)	/* an madvise per MiB parsed at most */
@@ -1710,11 +1849,16 @@ load_text(lh_state *st, const char *text, size_t len, char **owned, text_release
 	cJSON *doc = lh_json_parse_each(ta, text, len, &end, "instances", 3, slim_instance,
 	    tr);
 	*owned = NULL;
-	if (doc == NULL && tr != NULL && tr->gone)
+	/* (a mapped file truncated meanwhile: read it again, as it is now) */
+	bool trunc = tr != NULL && tr->file && bus_hit(tr->base);
+	if ((doc == NULL && tr != NULL && tr->gone) || trunc)
 		return TEXT_AGAIN;
 	if (doc == NULL) {
 		size_t off = end ? (size_t)(end - text) : 0;
-		if (lh_json_too_deep(text, len))
+		bool deep = lh_json_too_deep(text, len);
+		if (tr != NULL && tr->file && bus_hit(tr->base))
+			return TEXT_AGAIN;
+		if (deep)
 			*owned = lh_xprintf("its JSON is nested deeper than %d levels, the most litehcl "
 			    "reads (at byte %zu)", LH_JSON_MAX_DEPTH, off);
 		else
@@ -2207,7 +2351,7 @@ lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
 	lh_state *st = state_alloc(o);
 	char *text = NULL, *why_owned = NULL;
 	size_t len = 0, mapped = 0;
-	bool ok = false;
+	bool ok = false, file = false;
 	*out = NULL;
 	struct stat psb;
 	if (st->store == NULL && stat(st->path, &psb) == 0 && !S_ISREG(psb.st_mode)) {
@@ -2242,7 +2386,7 @@ lh_state_open(const lh_state_opts *o, lh_state **out, lh_diags *d)
 		goto out;
 	}
 	if (fd >= 0) {
-		text = read_state_text(fd, &len, &mapped);
+		text = read_state_text(fd, &len, &mapped, &file, true);
 		int e = errno;
 		if (own_fd)
 			close(fd);
@@ -2259,16 +2403,17 @@ loaded:;
 	while (text != NULL && i < len && text[i] != '\0' && strchr(" \t\r\n", text[i]))
 		i++;
 	if (text != NULL && i < len) {
-		text_release tr = {text, mapped, 0, false};
+		text_release tr = {text, mapped, 0, false, file};
 		const char *why = load_text(st, text, len, &why_owned, &tr);
 		if (why == TEXT_AGAIN) {
-			/* its failure is told from the whole text */
-			text_free(text, mapped);
+			/* its failure is told from the whole text (read, not mapped) */
+			text_free(text, mapped, file);
 			text = NULL;
 			mapped = 0;
+			file = false;
 			int fd2 = st->state_fd >= 0 ? st->state_fd : open(st->path, O_RDONLY | O_CLOEXEC);
 			if (fd2 >= 0) {
-				text = read_state_text(fd2, &len, &mapped);
+				text = read_state_text(fd2, &len, &mapped, &file, false);
 				if (fd2 != st->state_fd)
 					close(fd2);
 			}
@@ -2298,7 +2443,7 @@ loaded:;
 		st->serial = 0;
 	}
 	/* the text and its parse are gone: what is kept is the instances */
-	text_free(text, mapped);
+	text_free(text, mapped, file);
 	text = NULL;
 	if (!st->read_only)
 		render_digest(st, st->base);
@@ -2311,7 +2456,7 @@ loaded:;
 	}
 	ok = true;
 out:
-	text_free(text, mapped);
+	text_free(text, mapped, file);
 	free(why_owned);
 	if (!ok) {
 		lh_state_close(st);
