@@ -237,6 +237,76 @@ test_basic(lh_arena *ar)
 	free(text1);
 }
 
+
+/* A big state's text is the file mapped (state.c): truncated or rewritten in place while
+ * it is parsed (Terraform rewrites its state in place; so may an editor), it is read
+ * again as it is then - no SIGBUS, the outcome of a read at that moment. */
+extern void (*lh_state_test_mapped)(void);
+static const char *trunc_path;
+static int trunc_kind;
+
+static void
+truncate_now(void)
+{
+	if (trunc_kind == 0) {
+		if (truncate(trunc_path, (off_t)1 << 20) != 0)
+			perror("truncate");
+		return;
+	}
+	int fd = open(trunc_path, O_WRONLY | O_TRUNC);
+	const char *small = "{\"version\": 4, \"serial\": 7, \"lineage\": "
+	    "\"8a6d5b2e-1f3c-4e5d-9a7b-0c1d2e3f4a5b\", \"resources\": [{\"mode\": \"managed\", "
+	    "\"type\": \"litellm_user\", \"name\": \"only\", \"provider\": \"p\", "
+	    "\"instances\": [{\"schema_version\": 0, \"attributes\": {\"id\": \"id-x\"}}]}]}";
+	if (fd < 0 || write(fd, small, strlen(small)) != (ssize_t)strlen(small))
+		perror("rewrite");
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+test_truncated_under(lh_arena *ar)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		lh_buf b = {0};
+		lh_buf_puts(&b, "{\"version\": 4, \"serial\": 1, \"lineage\": "
+		    "\"8a6d5b2e-1f3c-4e5d-9a7b-0c1d2e3f4a5b\", \"resources\": [");
+		for (int i = 0; i < 6000; i++)
+			lh_buf_printf(&b, "%s{\"mode\": \"managed\", \"type\": \"litellm_user\", "
+			    "\"name\": \"u%d\", \"provider\": \"p\", \"instances\": [{\"schema_version\": 0, "
+			    "\"attributes\": {\"id\": \"id-%d\", \"user_email\": \"u%d@x.com\", "
+			    "\"pad\": \"%0200d\"}}]}", i ? ", " : "", i, i, i, 0);
+		lh_buf_puts(&b, "]}");
+		if (b.len % 4096 == 0)
+			lh_buf_puts(&b, "\n");
+		trunc_path = P("under.tfstate");
+		trunc_kind = kind;
+		spit(trunc_path, b.p);
+		lh_diags d, d2;
+		lh_diags_init(&d, ar);
+		lh_diags_init(&d2, ar);
+		lh_state_test_mapped = truncate_now;
+		lh_state *st = open_state(trunc_path, false, 0, &d);
+		bool called = lh_state_test_mapped == NULL;
+		lh_state_test_mapped = NULL;
+		if (kind == 0) {
+			/* the message a read of the truncated file gives */
+			lh_state *st2 = open_state(trunc_path, false, 0, &d2);
+			check("big state truncated in place while parsed: refused as the file now is",
+			    called && st == NULL && st2 == NULL && strstr(first_detail(&d), "not valid JSON") &&
+			    strcmp(first_detail(&d), first_detail(&d2)) == 0, "%s | %s",
+			    first_detail(&d), first_detail(&d2));
+			lh_state_close(st2);
+		} else {
+			check("big state rewritten in place while parsed: the new one is read",
+			    called && st != NULL && lh_state_count(st) == 1, "%s", first_detail(&d));
+		}
+		lh_state_close(st);
+		lh_buf_free(&b);
+		unlink(trunc_path);
+	}
+}
+
 static void
 test_corrupt(lh_arena *ar)
 {
@@ -306,6 +376,7 @@ test_corrupt(lh_arena *ar)
 		lh_buf_free(&b);
 		unlink(path);
 	}
+	test_truncated_under(ar);
 	/* An empty file (as Terraform may leave) is an empty state. */
 	lh_diags d;
 	lh_diags_init(&d, ar);
