@@ -317,6 +317,22 @@ lh_arena_alloc(lh_arena *a, size_t n)
 	return p;
 }
 
+bool
+lh_arena_trim(lh_arena *a, void *p, size_t n, size_t keep)
+{
+	struct chunk *c = a->head;
+	n = n == 0 ? ALIGN : (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	keep = (keep + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (c == NULL || keep >= n || (unsigned char *)p + n != c->data + c->used ||
+	    (unsigned char *)p < c->data)
+		return false;
+	c->used -= n - keep;
+	a->total -= n - keep;
+	if (a->scratch)
+		POISON(c->data + c->used, n - keep);
+	return true;
+}
+
 char *
 lh_arena_strndup(lh_arena *a, const char *s, size_t n)
 {

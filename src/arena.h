@@ -32,6 +32,10 @@ char *lh_arena_printf(lh_arena *a, const char *fmt, ...)
 /* Grows an arena array: returns a copy of old (n elements of size sz) with room for
  * at least need elements; old is abandoned in the arena. */
 void *lh_arena_grow(lh_arena *a, void *old, size_t n, size_t need, size_t sz);
+/* Gives back the end of the last block handed out: p, of n bytes (as asked for),
+ * keeps its first keep bytes; the rest must be zero again (as it was handed out).
+ * Nothing happens (false) when p is not the last block of a's current chunk. */
+bool lh_arena_trim(lh_arena *a, void *p, size_t n, size_t keep);
 /* Total bytes handed out (for benchmarks). */
 size_t lh_arena_used(const lh_arena *a);
 

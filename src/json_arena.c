@@ -127,6 +127,7 @@ typedef struct {
 	lh_arena *a;		/* where the tree goes: a, or sc when a is NULL */
 	lh_jscratch *sc;
 	char *str;		/* string space: the text's length and some, so never short */
+	char *str_hw;		/* the furthest a string given back (s->str moved back) reached */
 	cJSON *nodes, *nodes_end;	/* fresh nodes taken as a block ... */
 	bool nodes_dirty;	/* ... which are zeroed as they are handed out */
 	size_t nblock;		/* nodes of the next block */
@@ -568,6 +569,8 @@ pkey(ap *s, const char *b, cJSON *item)
 		n = (size_t)(s->str - k) - 1;
 		const char *shared = lh_intern_n(k, n);
 		if (shared != NULL) {
+			if (k + n + 1 > s->str_hw)
+				s->str_hw = k + n + 1;
 			s->str = k;	/* the bytes are not needed */
 			item->string = (char *)shared;
 			item->type = cJSON_StringIsConst;
@@ -885,6 +888,26 @@ lh_jeach_recycle(lh_jeach *ea, cJSON *node)
 	ea->free = node;
 }
 
+/* At least the nodes a parse of [p, end) makes: one for each value, which is the top
+ * one or follows a '[', a '{' or a ',' (bytes in strings counted too). */
+static size_t
+nodes_most(const char *p, const char *end)
+{
+	size_t n = 1;
+#ifdef __SSE2__
+	const __m128i ob = _mm_set1_epi8('{'), ab = _mm_set1_epi8('['), cm = _mm_set1_epi8(',');
+	for (; end - p >= 16; p += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, ob), _mm_cmpeq_epi8(x, ab)), _mm_cmpeq_epi8(x, cm)));
+		n += (size_t)__builtin_popcount(m);
+	}
+#endif
+	for (; p < end; p++)
+		n += *p == '{' || *p == '[' || *p == ',';
+	return n;
+}
+
 static cJSON *
 parse(ap *s, const char *text, size_t len, const char **end)
 {
@@ -895,14 +918,35 @@ parse(ap *s, const char *text, size_t len, const char **end)
 	s->freep = s->ea != NULL ? &s->ea->free : &s->none;
 	if (len >= 5 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)	/* as cJSON: 5 bytes at least */
 		p += 3;
+	/* A tree kept in an arena (an HTTP answer) takes what it uses: its nodes, as many
+	 * as the text can have at most (blocks of 16 doubling left a third of them unused),
+	 * then its strings, whose space past the last is given back at the end (an answer
+	 * of 2.4 KB took 19 KB, 8 KB now).  lh_json_parse_each's trees, big, recycle their
+	 * nodes: blocks of them. */
+	bool fit = a != NULL && s->ea == NULL;
+	if (fit) {
+		size_t k = nodes_most(p, s->end);
+		s->nodes = lh_arena_alloc(a, k * sizeof(cJSON));	/* zeroed */
+		s->nodes_end = s->nodes + k;
+	}
 	/* strings and number texts never take more bytes than the text has, plus their
 	 * NULs (one per two bytes of text at most); pages not written are never touched */
 	size_t room = len + len / 2 + 2 + STR_SLACK;
-	s->str = a != NULL ? lh_arena_alloc(a, room) : scratch_alloc(sc, room, false);
+	char *str0 = a != NULL ? lh_arena_alloc(a, room) : scratch_alloc(sc, room, false);
+	s->str = s->str_hw = str0;
 	cJSON *v = new_node(s);
 	if (len > 0 && (p = pvalue(s, ws(p, s->end), v)) != NULL) {
 		if (end != NULL)
 			*end = p;
+		if (fit) {
+			/* what was written past the last string is cleared (copies write up to
+			 * STR_SLACK bytes past a string's end), the rest is the arena's again */
+			char *w = s->str_hw > s->str ? s->str_hw : s->str;
+			size_t dirty = (size_t)(w - s->str) + STR_SLACK;
+			size_t left = room - (size_t)(s->str - str0);
+			memset(s->str, 0, dirty < left ? dirty : left);
+			lh_arena_trim(a, str0, room, (size_t)(s->str - str0));
+		}
 		return v;
 	}
 	if (s->quick || (s->ea != NULL && s->ea->text_gone))
