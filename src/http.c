@@ -153,6 +153,12 @@ struct lh_http {
 	atomic_int pf_open;		/* lh_http_prefetch_open: requests may still be
 					 * submitted (under pf_q_mu) until lh_http_prefetch_close */
 	pthread_mutex_t pf_q_mu;
+	/* a submit while open wakes the thread only when it waits for one (pf_idle: it
+	 * had room for more and found the queue done) - not for each of the 102 requests
+	 * the early worker queues, which woke it 102 times (a write, a poll, a context
+	 * switch each) while it had all the transfers it may have in flight */
+	atomic_uint pf_submits;		/* submits while open (made under pf_q_mu) */
+	atomic_int pf_idle;
 	atomic_int pf_settled;		/* ... until lh_http_prefetch_settle */
 	pthread_mutex_t pf_cb_mu;	/* held by the thread around each completion */
 	uint64_t rng;
@@ -556,8 +562,10 @@ lh_http_submit(lh_http *h, const lh_http_req *req)
 	if (shared) {
 		pthread_mutex_lock(&h->pf_q_mu);
 		enqueue(h, j, req->urgent || h->in_callback > 0);
+		atomic_fetch_add(&h->pf_submits, 1);
 		pthread_mutex_unlock(&h->pf_q_mu);
-		curl_multi_wakeup(h->multi);
+		if (atomic_exchange(&h->pf_idle, 0))
+			curl_multi_wakeup(h->multi);
 	} else if (req->delay_s > 0)
 		schedule_retry(h, j, req->delay_s);
 	else
@@ -1012,11 +1020,14 @@ prefetch_main(void *arg)
 			else if (mono() >= deadline)
 				break;	/* prefetch_join drops what is still in flight */
 		}
+		bool starved = false;	/* room for more, none queued (as of seen) */
+		unsigned seen = 0;
 		while (running < h->parallelism && !atomic_load(&h->stop) &&
 		    !atomic_load(&h->pf_handover) &&
 		    bytes + (answered > 0 ? (size_t)running * (bytes / answered) : 0) <
 		    PREFETCH_MAX_BYTES) {
 			pthread_mutex_lock(&h->pf_q_mu);
+			seen = atomic_load(&h->pf_submits);
 			bool open = atomic_load(&h->pf_open);
 			if (next == NULL && last != NULL)
 				next = last->next;
@@ -1033,8 +1044,10 @@ prefetch_main(void *arg)
 				last = j;
 			}
 			pthread_mutex_unlock(&h->pf_q_mu);
-			if (j == NULL)
+			if (j == NULL) {
+				starved = true;
 				break;
+			}
 			CURL *e = get_easy(h);
 			if (e == NULL)
 				continue;	/* lh_http_run makes this attempt itself */
@@ -1073,9 +1086,19 @@ prefetch_main(void *arg)
 				trees -= grew;
 			}
 		}
-		/* (open: a submit or the close wakes it) */
-		if (running > 0 || atomic_load(&h->pf_open))
+		/* (open: a submit - when it says it waits for one - or the close wakes it;
+		 * a submit made since the queue was looked at is taken now) */
+		if (running > 0 || atomic_load(&h->pf_open)) {
+			if (starved) {
+				atomic_store(&h->pf_idle, 1);
+				if (atomic_load(&h->pf_submits) != seen) {
+					atomic_store(&h->pf_idle, 0);
+					continue;
+				}
+			}
 			curl_multi_poll(h->multi, NULL, 0, 100, NULL);
+			atomic_store(&h->pf_idle, 0);
+		}
 	}
 	return NULL;
 }
@@ -1092,6 +1115,7 @@ prefetch_start(lh_http *h, bool complete, bool open)
 	if (!any)
 		return false;
 	atomic_store(&h->pf_abandon, 0);
+	atomic_store(&h->pf_idle, 0);
 	atomic_store(&h->pf_handover, 0);
 	atomic_store(&h->pf_settled, 0);
 	atomic_store(&h->pf_complete, complete);
