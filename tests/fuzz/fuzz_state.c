@@ -157,6 +157,11 @@ json_agrees(const uint8_t *p, size_t n)
 	cJSON *y = lh_cjson_parse((const char *)p, n, &e2);
 	if (x != NULL && (y == NULL || e1 != e2 || !same_tree(x, y)))
 		abort();
+	/* what the parse gave back of its strings' space is zero again (lh_arena_trim) */
+	const unsigned char *z = lh_arena_alloc(a, 1024);
+	for (size_t i = 0; i < 1024; i++)
+		if (z[i] != 0)
+			abort();
 	cJSON_Delete(y);
 	lh_arena_free(a);
 }

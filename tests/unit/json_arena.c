@@ -316,5 +316,38 @@ main(void)
 		    "packed copies of them", recycled_state(t, n, 1500) && agree(t, n), "%s", why);
 		free(t);
 	}
+	/* A tree parsed into an arena gives back what it did not use of its strings' space:
+	 * what the arena hands out next is zero - after strings copied 16 bytes at a time
+	 * past their end, an escaped key that is shared (its bytes given back), a number's
+	 * text - and the tree is intact. */
+	{
+		static const char *const texts[] = {
+			"{\"a\":\"0123456789abcdefXYZ\",\"\\u0069d\":1}",
+			"{\"v\":\"x\",\"\\u0069d_with_a_rather_long_key_name_of_42b\":[1.25,\"q\"]}",
+			"{\"v\":\"x\",\"\\u0069d_with_a_rather_long_key_name_of_42b\":2}",
+			"[\"a string of some length, copied 16 bytes at a time\"]",
+			"{\"k\":\"esc\\n\\t and more bytes past the escape\",\"n\":0.5}",
+		};
+		int dirty = 0, lost = 0;
+		for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+			lh_arena *a = lh_arena_new();
+			size_t len = strlen(texts[i]);
+			const char *end = NULL;
+			cJSON *j = lh_json_parse_arena(a, texts[i], len, &end);
+			size_t used = lh_arena_used(a);
+			const unsigned char *z = lh_arena_alloc(a, 4096);
+			for (size_t k = 0; k < 4096; k++)
+				dirty += z[k] != 0;
+			cJSON *y = lh_cjson_parse(texts[i], len, NULL);
+			char *p1 = j ? cJSON_PrintUnformatted(j) : NULL, *p2 = y ? cJSON_PrintUnformatted(y) : NULL;
+			lost += p1 == NULL || p2 == NULL || strcmp(p1, p2) != 0 || used >= 2 * len + 256;
+			free(p1);
+			free(p2);
+			cJSON_Delete(y);
+			lh_arena_free(a);
+		}
+		check("json_arena: a tree in an arena gives its unused string space back, cleared",
+		    dirty == 0 && lost == 0, "%d dirty bytes, %d trees wrong or too big", dirty, lost);
+	}
 	return failures ? 1 : 0;
 }
