@@ -1286,7 +1286,7 @@ format_fast(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t na
 		if (v->type->kind != LH_TY_STRING)
 			return NULL;
 		const char *body = S(v);
-		size_t bl = strnlen(body, L(v));	/* the text up to a NUL, as %s writes it */
+		size_t bl = L(v);	/* the whole text, NULs included (cty's %s) */
 		size_t chars = width > 0 ? lh_utf8_chars(body, bl) : 0;
 		size_t pad = width > chars ? width - chars : 0;
 		if (len + bl + pad > FAST_MAX)
@@ -1427,8 +1427,7 @@ format_one(lh_func_ctx *c, const char *f, size_t fl, lh_value **args, size_t nar
 			if (sp.prec >= 0)
 				sl = lh_utf8_offset(S(cv), L(cv), (size_t)sp.prec);
 			if (verb != 'q') {
-				/* the text up to a NUL, as %s has always written it */
-				pad(&b, S(cv), strnlen(S(cv), sl), &sp, false);
+				pad(&b, S(cv), sl, &sp, false);	/* NULs included (cty's) */
 				continue;
 			}
 			body = lh_val_jsonencode(c->a, cv, &err);	/* cty quotes as JSON */
