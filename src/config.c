@@ -5490,15 +5490,8 @@ lh_config_check_known(lh_config *cfg, lh_instance **all, size_t n, lh_diags *d)
 	lh_arena_free(scratch);
 	for (lh_diag *g = all_d.head, *next; g != NULL; g = next) {
 		next = g->next;
-		if (g->sev != LH_DIAG_ERROR)
-			continue;
-		g->next = NULL;
-		if (d->tail != NULL)
-			d->tail->next = g;
-		else
-			d->head = g;
-		d->tail = g;
-		d->errors++;
+		if (g->sev == LH_DIAG_ERROR)
+			lh_diags_append(d, g);
 	}
 }
 

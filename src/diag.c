@@ -48,6 +48,21 @@ mask_quoted(char *s)
 	}
 }
 
+void
+lh_diags_append(lh_diags *d, lh_diag *g)
+{
+	g->next = NULL;
+	if (d->tail != NULL)
+		d->tail->next = g;
+	else
+		d->head = g;
+	d->tail = g;
+	if (g->sev == LH_DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
 lh_diag *
 lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
     uint32_t end, const char *summary, const char *detail, ...)
@@ -90,15 +105,7 @@ lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src, uint32_t start,
 		mask_quoted(m);
 		g->detail = m;
 	}
-	if (d->tail != NULL)
-		d->tail->next = g;
-	else
-		d->head = g;
-	d->tail = g;
-	if (sev == LH_DIAG_ERROR)
-		d->errors++;
-	else
-		d->warnings++;
+	lh_diags_append(d, g);
 	return g;
 }
 

@@ -61,6 +61,9 @@ void lh_diags_init(lh_diags *d, lh_arena *a);
 lh_diag *lh_diag_add(lh_diags *d, lh_severity sev, const lh_source *src,
     uint32_t start, uint32_t end, const char *summary, const char *detail, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Appends g, made in another list whose arena lives as long as d's, to d (counted by
+ * its severity); g leaves that list's order. */
+void lh_diags_append(lh_diags *d, lh_diag *g);
 /* Copies from's expression values and "while calling" text onto to (a copy of it
  * made with lh_diag_add), into d's arena. */
 void lh_diag_copy_values(lh_diags *d, lh_diag *to, const lh_diag *from);

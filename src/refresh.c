@@ -1466,22 +1466,6 @@ source_done(void *ctx, size_t i)
 	lh_arena_release(want_arena(src->r), src->m);
 }
 
-/* Appends diagnostic g (of another list in the same arena) to d. */
-static void
-diag_move(lh_diags *d, lh_diag *g)
-{
-	g->next = NULL;
-	if (d->tail != NULL)
-		d->tail->next = g;
-	else
-		d->head = g;
-	d->tail = g;
-	if (g->sev == LH_DIAG_ERROR)
-		d->errors++;
-	else
-		d->warnings++;
-}
-
 /* Whether record x (without an instance) is of a resource in whole[] (its expansion
  * failed, or what it depends on did) or one of the instances ids[k] that failed. */
 static bool
@@ -2357,14 +2341,18 @@ lh_run_plan(lh_run *r)
 		bool *skip = lh_arena_alloc(r->a, (no ? no : 1) * sizeof *skip);
 		for (size_t i = 0; i < no && nfailed > 0; i++)
 			skip[i] = lh_refs_reach(cfg, outs[i]->block->u.block.body, failed, nfailed);
+		const char **gone = lh_arena_alloc(r->a, (no ? no : 1) * sizeof *gone);
+		size_t ngone = 0;	/* the skipped outputs' diagnostic contexts */
+		for (size_t i = 0; i < no; i++)
+			if (skip[i])
+				gone[ngone++] = lh_arena_printf(r->a, "output \"%s\"", outs[i]->name);
 		for (lh_diag *g = quiet.head, *next; g != NULL; g = next) {
 			next = g->next;
 			bool keep = true;
-			for (size_t i = 0; i < no && keep; i++)
-				keep = !skip[i] || g->context == NULL ||
-				    strcmp(g->context, lh_arena_printf(r->a, "output \"%s\"", outs[i]->name)) != 0;
+			for (size_t i = 0; i < ngone && keep && g->context != NULL; i++)
+				keep = strcmp(g->context, gone[i]) != 0;
 			if (keep)
-				diag_move(r->d, g);
+				lh_diags_append(r->d, g);
 		}
 		if (r->d->errors > out_errs)
 			return false;
